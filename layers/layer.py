@@ -1,0 +1,267 @@
+"""Layers: a GeoDataFrame or a raster array with the display state a planner sets (visibility, opacity, style).
+
+Layers are plain Python objects usable from a notebook. Changing an observed attribute emits a ``changed``
+event on ``layer.events`` so a project (and through it the GUI) learns about it without polling.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+from affine import Affine
+
+from layers.errors import LayerError
+from layers.events import Event, EventEmitter
+
+#: Attributes whose change is broadcast as a ``changed`` event (data changes go through ``touch``).
+OBSERVED_ATTRIBUTES = frozenset({"name", "visible", "opacity", "style", "kind", "selection"})
+
+_GEOMETRY_FAMILIES = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+
+
+def to_crs_object(crs: Any) -> pyproj.CRS | None:
+    """Accept EPSG ints, 'EPSG:4326' strings, WKT or pyproj CRS; None stays None."""
+    if crs is None:
+        return None
+    if isinstance(crs, pyproj.CRS):
+        return crs
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError as exc:
+        raise LayerError(None, f"unknown coordinate reference system {crs!r} ({exc})") from exc
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is new:
+        return True
+    try:
+        return bool(old == new)
+    except Exception:  # e.g. arrays: treat as changed
+        return False
+
+
+class Layer:
+    """Common state of every layer: identity, display settings and free-form metadata."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        style: Any = None,
+        metadata: dict | None = None,
+    ) -> None:
+        object.__setattr__(self, "events", EventEmitter())
+        self.id = uuid.uuid4().hex
+        self.name = name
+        self.source = source
+        self.kind = kind
+        self.visible = True
+        self.opacity = 1.0
+        self.style = style
+        self.metadata = dict(metadata or {})
+        self.metadata.setdefault("notes", [])
+        self.selection: frozenset[int] = frozenset()
+        self.data_version = 0
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        if attribute == "opacity":
+            value = float(value)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"layer '{self.name}': opacity must be between 0 and 1, got {value}")
+        if attribute == "selection":
+            value = frozenset(int(i) for i in value)
+        changed = attribute in OBSERVED_ATTRIBUTES and not _same(getattr(self, attribute, None), value)
+        object.__setattr__(self, attribute, value)
+        if changed:
+            self.events.emit(Event("changed", layer=self, attribute=attribute))
+
+    def touch(self) -> None:
+        """Record that the data itself changed, so renderers drop their caches."""
+        self.data_version += 1
+        self.events.emit(Event("changed", layer=self, attribute="data"))
+
+    @property
+    def notes(self) -> list[str]:
+        return self.metadata["notes"]
+
+    @property
+    def crs(self) -> pyproj.CRS | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def to_crs(self, crs: Any) -> Layer:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _copy_state_to(self, other: Layer) -> Layer:
+        other.visible = self.visible
+        other.opacity = self.opacity
+        return other
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} kind={self.kind} crs={self.crs and self.crs.to_string()}>"
+
+
+class VectorLayer(Layer):
+    """Features in a GeoDataFrame (one geometry column, any attributes)."""
+
+    def __init__(
+        self,
+        gdf: gpd.GeoDataFrame,
+        name: str,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        style: Any = None,
+        metadata: dict | None = None,
+    ) -> None:
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise LayerError(source, f"expected a GeoDataFrame, got {type(gdf).__name__}", layer=name)
+        self.gdf = gdf
+        super().__init__(name, source=source, kind=kind, style=style, metadata=metadata)
+
+    @property
+    def crs(self) -> pyproj.CRS | None:
+        return self.gdf.crs
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        if len(self.gdf) == 0 or self.gdf.geometry.is_empty.all():
+            return (np.nan, np.nan, np.nan, np.nan)
+        minx, miny, maxx, maxy = self.gdf.total_bounds
+        return (float(minx), float(miny), float(maxx), float(maxy))
+
+    @property
+    def fields(self) -> list[str]:
+        return [c for c in self.gdf.columns if c != self.gdf.geometry.name]
+
+    @property
+    def geometry_type(self) -> str:
+        """point, line, polygon, mixed or empty: the family, so multi-parts count with their singles."""
+        types = self.gdf.geometry.geom_type.dropna().unique()
+        families = {_GEOMETRY_FAMILIES.get(t, "mixed") for t in types}
+        if not families:
+            return "empty"
+        return families.pop() if len(families) == 1 else "mixed"
+
+    def __len__(self) -> int:
+        return len(self.gdf)
+
+    def to_crs(self, crs: Any) -> VectorLayer:
+        target = to_crs_object(crs)
+        if self.crs is None:
+            raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
+                             layer=self.name)
+        gdf = self.gdf if self.crs == target else self.gdf.to_crs(target)
+        layer = VectorLayer(gdf, self.name, source=self.source, kind=self.kind, style=self.style,
+                            metadata=dict(self.metadata))
+        return self._copy_state_to(layer)
+
+
+class RasterLayer(Layer):
+    """A gridded layer held as an array of shape (bands, rows, cols) with its affine transform."""
+
+    def __init__(
+        self,
+        data: np.ndarray,
+        transform: Affine,
+        crs: Any,
+        *,
+        name: str,
+        nodata: float | None = None,
+        source: str | None = None,
+        kind: str | None = None,
+        style: Any = None,
+        metadata: dict | None = None,
+        band_names: list[str] | None = None,
+    ) -> None:
+        array = np.asarray(data)
+        if array.ndim == 2:
+            array = array[np.newaxis, ...]
+        if array.ndim != 3:
+            raise LayerError(source, f"raster data must be 2-D or 3-D, got shape {array.shape}", layer=name)
+        self.data = array
+        self.transform = Affine(*transform[:6]) if not isinstance(transform, Affine) else transform
+        self._crs = to_crs_object(crs)
+        self.nodata = nodata
+        self.band_names = list(band_names) if band_names else [f"band {i + 1}" for i in range(array.shape[0])]
+        super().__init__(name, source=source, kind=kind, style=style, metadata=metadata)
+
+    @property
+    def crs(self) -> pyproj.CRS | None:
+        return self._crs
+
+    @property
+    def count(self) -> int:
+        return self.data.shape[0]
+
+    @property
+    def height(self) -> int:
+        return self.data.shape[1]
+
+    @property
+    def width(self) -> int:
+        return self.data.shape[2]
+
+    @property
+    def res(self) -> tuple[float, float]:
+        return (abs(self.transform.a), abs(self.transform.e))
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        xs = [self.transform.c, self.transform.c + self.transform.a * self.width]
+        ys = [self.transform.f, self.transform.f + self.transform.e * self.height]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    def band(self, index: int = 1) -> np.ma.MaskedArray:
+        """Band ``index`` (1-based, as in GDAL) with no-data and NaN masked."""
+        if not 1 <= index <= self.count:
+            raise LayerError(self.source, f"has {self.count} band(s); band {index} does not exist", layer=self.name)
+        values = self.data[index - 1]
+        mask = ~np.isfinite(values) if np.issubdtype(values.dtype, np.floating) else np.zeros(values.shape, bool)
+        if self.nodata is not None and not (isinstance(self.nodata, float) and np.isnan(self.nodata)):
+            mask |= values == self.nodata
+        return np.ma.MaskedArray(values, mask=mask)
+
+    def to_crs(self, crs: Any, *, resampling: str = "nearest") -> RasterLayer:
+        from rasterio.enums import Resampling
+        from rasterio.warp import calculate_default_transform, reproject
+
+        target = to_crs_object(crs)
+        if self.crs is None:
+            raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
+                             layer=self.name)
+        if self.crs == target:
+            return self
+        left, bottom, right, top = self.extent
+        transform, width, height = calculate_default_transform(
+            self.crs, target, self.width, self.height, left=left, bottom=bottom, right=right, top=top
+        )
+        nodata = self.nodata
+        if nodata is None:
+            nodata = np.nan if np.issubdtype(self.data.dtype, np.floating) else 0
+        out = np.full((self.count, height, width), nodata, dtype=self.data.dtype)
+        reproject(
+            self.data, out, src_transform=self.transform, src_crs=self.crs, dst_transform=transform,
+            dst_crs=target, src_nodata=nodata, dst_nodata=nodata, resampling=Resampling[resampling],
+        )
+        layer = RasterLayer(out, transform, target, name=self.name, nodata=nodata, source=self.source,
+                            kind=self.kind, style=self.style, metadata=dict(self.metadata),
+                            band_names=self.band_names)
+        return self._copy_state_to(layer)

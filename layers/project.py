@@ -1,0 +1,203 @@
+"""The workspace: ordered layers, project CRS, view extent and run history, saved as one copyable file.
+
+A ``.lamp`` project file is a zip archive holding ``project.json`` plus the data of layers that have no
+file of their own (analysis outputs, edited or database layers) as GeoPackage/GeoTIFF. Layers that come
+from a file are stored as a path relative to the project file, so a project folder can be moved whole.
+Saving writes a temporary file next to the target and renames it over the old one: a failed save never
+damages the previous file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyproj
+
+from layers.errors import LayerError
+from layers.events import Event, EventEmitter
+from layers.layer import Layer, to_crs_object
+
+FORMAT_NAME = "lamplight-project"
+FORMAT_VERSION = 1
+PROJECT_SUFFIX = ".lamp"
+
+
+class Project:
+    """Ordered layers (bottom first, as drawn) with change events the GUI listens to."""
+
+    def __init__(self, crs: Any = None, *, title: str = "Untitled project") -> None:
+        self.events = EventEmitter()
+        self.title = title
+        self._layers: list[Layer] = []
+        self._crs: pyproj.CRS | None = to_crs_object(crs)
+        self._view_extent: tuple[float, float, float, float] | None = None
+        self.history: list[dict] = []
+        self.path: Path | None = None
+        #: Layers that could not be restored when the project was opened, as readable messages.
+        self.load_problems: list[str] = []
+
+    # -- layers ---------------------------------------------------------------------------------
+    @property
+    def layers(self) -> list[Layer]:
+        """A copy of the layer list, bottom first; change it through add/remove/move."""
+        return list(self._layers)
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(list(self._layers))
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def layer(self, name_or_id: str) -> Layer:
+        for layer in self._layers:
+            if layer.name == name_or_id or layer.id == name_or_id:
+                return layer
+        names = ", ".join(repr(layer.name) for layer in self._layers) or "none"
+        raise KeyError(f"no layer named {name_or_id!r} in the project (layers: {names})")
+
+    def index_of(self, layer: Layer) -> int:
+        for i, candidate in enumerate(self._layers):
+            if candidate is layer:
+                return i
+        raise KeyError(f"layer {layer.name!r} is not in the project")
+
+    def unique_name(self, name: str) -> str:
+        taken = {layer.name for layer in self._layers}
+        if name not in taken:
+            return name
+        n = 2
+        while f"{name} ({n})" in taken:
+            n += 1
+        return f"{name} ({n})"
+
+    def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
+        """Add on top (or at ``index``); a duplicate name gets ' (2)'; the first CRS seen becomes the project's."""
+        if any(existing is layer for existing in self._layers):
+            raise ValueError(f"layer {layer.name!r} is already in the project")
+        layer.name = self.unique_name(layer.name)
+        if self._crs is None and layer.crs is not None:
+            self.crs = layer.crs
+        position = len(self._layers) if index is None else max(0, min(index, len(self._layers)))
+        self._layers.insert(position, layer)
+        layer.events.connect(self._forward_layer_event)
+        self.events.emit(Event("added", layer=layer, index=position))
+        return layer
+
+    def add_layers(self, layers: list[Layer]) -> list[Layer]:
+        return [self.add_layer(layer) for layer in layers]
+
+    def remove_layer(self, layer_or_name: Layer | str) -> Layer:
+        layer = self.layer(layer_or_name) if isinstance(layer_or_name, str) else layer_or_name
+        index = self.index_of(layer)
+        del self._layers[index]
+        layer.events.disconnect(self._forward_layer_event)
+        self.events.emit(Event("removed", layer=layer, index=index))
+        return layer
+
+    def move_layer(self, layer_or_name: Layer | str, new_index: int) -> None:
+        layer = self.layer(layer_or_name) if isinstance(layer_or_name, str) else layer_or_name
+        old_index = self.index_of(layer)
+        new_index = max(0, min(new_index, len(self._layers) - 1))
+        if new_index == old_index:
+            return
+        self._layers.insert(new_index, self._layers.pop(old_index))
+        self.events.emit(Event("moved", layer=layer, index=new_index, old_index=old_index))
+
+    def clear(self) -> None:
+        for layer in self._layers:
+            layer.events.disconnect(self._forward_layer_event)
+        self._layers.clear()
+        self.history.clear()
+        self._view_extent = None
+        self.events.emit(Event("cleared"))
+
+    def _forward_layer_event(self, event: Event) -> None:
+        self.events.emit(event)
+
+    # -- CRS, extent, history --------------------------------------------------------------------
+    @property
+    def crs(self) -> pyproj.CRS | None:
+        return self._crs
+
+    @crs.setter
+    def crs(self, value: Any) -> None:
+        self._crs = to_crs_object(value)
+        self.events.emit(Event("crs"))
+
+    @property
+    def view_extent(self) -> tuple[float, float, float, float] | None:
+        return self._view_extent
+
+    @view_extent.setter
+    def view_extent(self, extent: tuple[float, float, float, float] | None) -> None:
+        self._view_extent = None if extent is None else tuple(float(v) for v in extent)
+        self.events.emit(Event("extent"))
+
+    def layer_extent(self, layer: Layer) -> tuple[float, float, float, float]:
+        """The layer's extent in the project CRS (transformed with densified edges, as pyproj does)."""
+        extent = layer.extent
+        if layer.crs is None or self._crs is None or layer.crs == self._crs or not np.all(np.isfinite(extent)):
+            return extent
+        transformer = pyproj.Transformer.from_crs(layer.crs, self._crs, always_xy=True)
+        return tuple(float(v) for v in transformer.transform_bounds(*extent, densify_pts=21))
+
+    def full_extent(self, *, visible_only: bool = False) -> tuple[float, float, float, float] | None:
+        boxes = [self.layer_extent(layer) for layer in self._layers if layer.visible or not visible_only]
+        boxes = np.array([b for b in boxes if np.all(np.isfinite(b))])
+        if len(boxes) == 0:
+            return None
+        return (float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()), float(boxes[:, 3].max()))
+
+    def record_run(self, record: dict) -> None:
+        self.history.append(record)
+        self.events.emit(Event("history", extra={"record": record}))
+
+    # -- files -----------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the whole workspace to one ``.lamp`` file, atomically."""
+        from layers.project_file import write_project
+
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise LayerError(None, "the project has never been saved; choose a file name")
+        write_project(self, target)
+        self.path = target
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Project:
+        """Open a ``.lamp`` file; layers whose data cannot be found are listed in ``load_problems``."""
+        from layers.project_file import read_project
+
+        return read_project(Path(path))
+
+
+def temporary_sibling(target: Path) -> Path:
+    """A temp file in the target's folder, so the final rename stays on one file system (atomic)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def json_safe(value: Any) -> Any:
+    """Metadata may hold numpy scalars, paths or CRS objects: make it JSON without losing the reading."""
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, pyproj.CRS):
+        return value.to_string()
+    return str(value)
+
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PROJECT_SUFFIX", "Project", "json_safe", "temporary_sibling"]

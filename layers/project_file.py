@@ -1,0 +1,198 @@
+"""Reading and writing ``.lamp`` project archives (see ``layers.project`` for the format)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import rasterio
+
+from layers.errors import LayerError
+from layers.layer import Layer, RasterLayer, VectorLayer
+from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe, temporary_sibling
+
+_MANIFEST = "project.json"
+
+
+def write_project(project: Project, target: Path) -> None:
+    target = target.resolve()
+    if not target.parent.is_dir():
+        raise LayerError(target, f"folder {target.parent} does not exist")
+    temp = temporary_sibling(target)
+    try:
+        with tempfile.TemporaryDirectory(prefix="lamplight-save-") as scratch, \
+                zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            entries = [_layer_entry(layer, target.parent, archive, Path(scratch)) for layer in project]
+            manifest = {
+                "format": FORMAT_NAME,
+                "version": FORMAT_VERSION,
+                "title": project.title,
+                "crs": project.crs.to_wkt() if project.crs is not None else None,
+                "crs_name": project.crs.to_string() if project.crs is not None else None,
+                "view_extent": project.view_extent,
+                "layers": entries,
+                "history": json_safe(project.history),
+            }
+            archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except Exception as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, LayerError):
+            raise
+        raise LayerError(target, f"could not save the project ({exc}); the previous file is unchanged") from exc
+
+
+def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": layer.id,
+        "name": layer.name,
+        "kind": layer.kind,
+        "visible": layer.visible,
+        "opacity": layer.opacity,
+        "style": layer.style.to_dict() if layer.style is not None else None,
+        "metadata": json_safe(layer.metadata),
+        "data": _store_data(layer, project_dir, archive, scratch),
+    }
+    return entry
+
+
+def _is_linkable(layer: Layer) -> bool:
+    """A layer is saved as a link when it still equals what its file holds."""
+    if layer.data_version or not layer.source or layer.metadata.get("embed"):
+        return False
+    path = Path(str(layer.source).split("|")[0])
+    return path.is_file()
+
+
+def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
+    if _is_linkable(layer):
+        path = Path(str(layer.source)).resolve()
+        try:
+            stored = os.path.relpath(path, project_dir)
+        except ValueError:  # another drive on Windows
+            stored = str(path)
+        return {
+            "type": "file",
+            "path": Path(stored).as_posix(),
+            "layer": layer.metadata.get("source_layer"),
+            "options": layer.metadata.get("source_options", {}),
+        }
+    member = f"data/{layer.id}"
+    if isinstance(layer, VectorLayer):
+        file = scratch / f"{layer.id}.gpkg"
+        pyogrio.write_dataframe(layer.gdf, file, layer="data", driver="GPKG")
+        member += ".gpkg"
+    elif isinstance(layer, RasterLayer):
+        file = scratch / f"{layer.id}.tif"
+        _write_raster(layer, file)
+        member += ".tif"
+    else:
+        raise LayerError(layer.source, f"cannot save a {type(layer).__name__}", layer=layer.name)
+    archive.write(file, member)
+    return {"type": "embedded", "member": member}
+
+
+def _write_raster(layer: RasterLayer, file: Path) -> None:
+    profile = {
+        "driver": "GTiff", "width": layer.width, "height": layer.height, "count": layer.count,
+        "dtype": layer.data.dtype.name, "transform": layer.transform, "compress": "deflate",
+        "crs": layer.crs.to_wkt() if layer.crs is not None else None, "nodata": layer.nodata,
+    }
+    with rasterio.open(file, "w", **profile) as dst:
+        dst.write(layer.data)
+        dst.descriptions = tuple(layer.band_names)
+
+
+def read_project(path: Path) -> Project:
+    if not path.exists():
+        raise LayerError(path, "project file does not exist")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LayerError(path, f"is not a Lamplight project file ({exc})") from exc
+    with archive, tempfile.TemporaryDirectory(prefix="lamplight-open-") as scratch:
+        try:
+            manifest = json.loads(archive.read(_MANIFEST))
+        except (KeyError, json.JSONDecodeError) as exc:
+            raise LayerError(path, f"project.json is missing or damaged ({exc})") from exc
+        if manifest.get("format") != FORMAT_NAME:
+            raise LayerError(path, "is not a Lamplight project file (unknown format)")
+        if manifest.get("version", 0) > FORMAT_VERSION:
+            raise LayerError(path, f"was saved by a newer Lamplight (format {manifest['version']}); please update")
+        project = Project(manifest.get("crs"), title=manifest.get("title", path.stem))
+        with project.events.blocked():
+            for entry in manifest.get("layers", []):
+                try:
+                    layer = _restore_layer(entry, path.parent, archive, Path(scratch))
+                except LayerError as exc:
+                    project.load_problems.append(str(exc))
+                    continue
+                project.add_layer(layer)
+            if manifest.get("view_extent"):
+                project.view_extent = manifest["view_extent"]
+            project.history.extend(manifest.get("history", []))
+    project.path = path
+    return project
+
+
+def _restore_layer(entry: dict, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> Layer:
+    data = entry["data"]
+    if data["type"] == "file":
+        layer = _open_linked(entry, project_dir)
+    elif data["type"] == "embedded":
+        file = Path(archive.extract(data["member"], scratch))
+        layer = _open_embedded(file, entry)
+    else:
+        raise LayerError(None, f"unknown data type {data['type']!r}", layer=entry.get("name"))
+    layer.id = entry["id"]
+    layer.name = entry["name"]
+    layer.kind = entry.get("kind")
+    layer.visible = entry.get("visible", True)
+    layer.opacity = entry.get("opacity", 1.0)
+    layer.metadata = entry.get("metadata") or {"notes": []}
+    layer.metadata.setdefault("notes", [])
+    if entry.get("style"):
+        from layers.styles import style_from_dict
+
+        layer.style = style_from_dict(entry["style"])
+    return layer
+
+
+def _open_linked(entry: dict, project_dir: Path) -> Layer:
+    from layers.io import open_layers
+
+    data = entry["data"]
+    path = Path(data["path"])
+    if not path.is_absolute():
+        path = (project_dir / path).resolve()
+    if not path.exists():
+        raise LayerError(path, "linked data file is missing; the layer was skipped", layer=entry.get("name"))
+    options = dict(data.get("options") or {})
+    if data.get("layer"):
+        options["layer"] = data["layer"]
+    layers = open_layers(path, kind=entry.get("kind"), **options)
+    if len(layers) != 1:
+        wanted = data.get("layer") or entry.get("name")
+        matches = [layer for layer in layers if layer.name == wanted]
+        if len(matches) != 1:
+            raise LayerError(path, f"cannot find layer {wanted!r} in the file", layer=entry.get("name"))
+        return matches[0]
+    return layers[0]
+
+
+def _open_embedded(file: Path, entry: dict) -> Layer:
+    name = entry.get("name", file.stem)
+    if file.suffix == ".gpkg":
+        gdf = gpd.read_file(file, layer="data", engine="pyogrio")
+        return VectorLayer(gdf, name)
+    with rasterio.open(file) as src:
+        return RasterLayer(src.read(), src.transform, src.crs, name=name, nodata=src.nodata,
+                           band_names=[d or f"band {i + 1}" for i, d in enumerate(src.descriptions)])
