@@ -1,0 +1,23 @@
+# The two commands of the README. Both set up what they need first (scripts/bootstrap.sh is idempotent).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint bench sample
+
+run:
+	@scripts/bootstrap.sh run
+	$(PY) main.py
+
+test:
+	@scripts/bootstrap.sh test
+	@scripts/run_tests.sh
+
+lint:
+	$(VENV)/bin/ruff check .
+
+bench:
+	@scripts/bootstrap.sh run
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+sample:
+	$(PY) sample_data/generate_tianhe.py

@@ -1,0 +1,118 @@
+"""Project: ordered layers with events, and the one-file workspace that survives failed saves."""
+
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from layers import LayerError, Project, RasterLayer, VectorLayer
+
+
+def _layer(name="poles", n=3, crs=32649):
+    gdf = gpd.GeoDataFrame({"pole_id": [f"P{i}" for i in range(n)], "height_m": np.arange(n, dtype=float) + 8},
+                           geometry=[shapely.Point(760000 + 10 * i, 2560000) for i in range(n)], crs=crs)
+    return VectorLayer(gdf, name, kind="lamp_poles")
+
+
+def test_add_move_remove_emit_events_in_order():
+    project = Project()
+    events = []
+    project.events.connect(lambda e: events.append((e.type, e.index)))
+    a = project.add_layer(_layer("a"))
+    b = project.add_layer(_layer("b"))
+    project.move_layer(b, 0)
+    a.visible = False
+    project.remove_layer("a")
+    assert events == [("crs", None), ("added", 0), ("added", 1), ("moved", 0), ("changed", None), ("removed", 1)]
+    assert [layer.name for layer in project] == ["b"]
+
+
+def test_first_layer_sets_project_crs_and_duplicate_names_are_suffixed():
+    project = Project()
+    project.add_layer(_layer("poles"))
+    second = project.add_layer(_layer("poles", crs=4326))
+    assert project.crs.to_epsg() == 32649
+    assert second.name == "poles (2)"
+
+
+def test_full_extent_is_in_project_crs():
+    project = Project(32649)
+    project.add_layer(_layer("utm"))
+    wgs = _layer("wgs").to_crs(4326)
+    project.add_layer(wgs)
+    minx, miny, maxx, maxy = project.full_extent()
+    # The WGS84 box transformed back covers the points (a rotated box grows a little, never shrinks).
+    assert minx <= 760000 <= minx + 1 and maxx - 1 <= 760020 <= maxx
+    assert miny <= 2560000 <= miny + 1 and maxy - 1 <= 2560000 <= maxy
+
+
+def test_save_and_reload_keeps_order_state_history_and_data(tmp_path):
+    source = tmp_path / "poles.gpkg"
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    project = Project(32649, title="Tianhe rollout")
+    linked = VectorLayer(pyogrio.read_dataframe(source), "linked", source=str(source), kind="lamp_poles")
+    linked.metadata["source_layer"] = "poles"
+    project.add_layer(linked)
+    result = project.add_layer(_layer("mclp result"))
+    result.opacity = 0.5
+    raster = project.add_layer(RasterLayer(np.full((4, 4), 2.5, "float32"), (5, 0, 760000, 0, -5, 2560020), 32649,
+                                           name="rsrp", nodata=-999))
+    raster.visible = False
+    project.view_extent = (760000, 2559990, 760030, 2560030)
+    project.record_run({"algorithm": "siting.mclp", "parameters": {"k": 5}})
+    path = project.save(tmp_path / "rollout.lamp")
+
+    reopened = Project.load(path)
+    assert reopened.title == "Tianhe rollout"
+    assert [layer.name for layer in reopened] == ["linked", "mclp result", "rsrp"]
+    assert reopened.layer("mclp result").opacity == 0.5
+    assert reopened.layer("rsrp").visible is False
+    np.testing.assert_array_equal(reopened.layer("rsrp").data, raster.data)
+    assert list(reopened.layer("mclp result").gdf["pole_id"]) == ["P0", "P1", "P2"]
+    assert reopened.view_extent == (760000, 2559990, 760030, 2560030)
+    assert reopened.history == [{"algorithm": "siting.mclp", "parameters": {"k": 5}}]
+    with zipfile.ZipFile(path) as archive:  # the linked layer is referenced, not copied
+        members = archive.namelist()
+    assert len([m for m in members if m.startswith("data/")]) == 2
+
+
+def test_failed_save_leaves_previous_file_intact(tmp_path):
+    project = Project(32649)
+    project.add_layer(_layer("good"))
+    path = project.save(tmp_path / "p.lamp")
+    before = path.read_bytes()
+
+    class Unsavable:
+        def to_dict(self):
+            raise RuntimeError("disk full")
+
+    project.layer("good").style = Unsavable()
+    with pytest.raises(LayerError, match="previous file is unchanged"):
+        project.save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.lamp"]  # no temp file left behind
+
+
+def test_missing_linked_file_is_reported_and_other_layers_still_load(tmp_path):
+    source = tmp_path / "poles.gpkg"
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    project = Project(32649)
+    linked = project.add_layer(VectorLayer(pyogrio.read_dataframe(source), "linked", source=str(source)))
+    linked.metadata["source_layer"] = "poles"
+    project.add_layer(_layer("embedded"))
+    path = project.save(tmp_path / "p.lamp")
+    source.unlink()
+    reopened = Project.load(path)
+    assert [layer.name for layer in reopened] == ["embedded"]
+    assert len(reopened.load_problems) == 1 and "poles.gpkg" in reopened.load_problems[0]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04broken"])
+def test_opening_a_damaged_project_names_the_file(tmp_path, content):
+    path = tmp_path / "damaged.lamp"
+    path.write_bytes(content)
+    with pytest.raises(LayerError, match="damaged.lamp"):
+        Project.load(path)
