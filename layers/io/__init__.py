@@ -1,0 +1,86 @@
+"""Open any supported file as layers, and save layers to files.
+
+``open_layers`` picks the reader by extension; every reader returns validated layers with load notes, and
+every failure is a ``LayerError`` that names the file (and layer) and the problem.
+
+Example::
+
+    from layers.io import open_layers, write_layer
+    poles, = open_layers("poles.csv", kind="lamp_poles", crs=4326)
+    write_layer(poles, "city.gpkg", layer_name="lamp_poles")
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from layers.errors import LayerError
+from layers.io.formats import (
+    DELIMITED,
+    GEOJSON,
+    GEOPACKAGE,
+    GEOTIFF,
+    SHAPEFILE,
+    SPREADSHEET,
+    SUPPORTED_READ_EXTENSIONS,
+    ZIPPED,
+    extension,
+)
+from layers.layer import Layer
+
+
+def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str | None = None, crs: Any = None,
+                **options: Any) -> list[Layer]:
+    """Every layer in ``path`` (or only ``layer``), validated against ``kind`` when given or detected.
+
+    ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); CSV/XLSX accept ``x_field``/``y_field``
+    and XLSX ``sheet``.
+    """
+    from layers.io.raster import read_geotiff
+    from layers.io.tabular import read_delimited, read_spreadsheet
+    from layers.io.vector import read_geojson, read_geopackage, read_shapefile, read_zip
+
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith((".osm.pbf", ".osm")):
+        from layers.io.osm import read_osm
+
+        return read_osm(path, layer=layer, **options)
+    if not path.exists():
+        raise LayerError(path, "the file does not exist")
+    if path.is_dir():
+        raise LayerError(path, "is a folder; choose a file inside it")
+    ext = extension(path)
+    unexpected = set(options) - {"x_field", "y_field", "sheet"}
+    if unexpected:
+        raise LayerError(path, f"unknown reading option(s): {', '.join(sorted(unexpected))}")
+    if ext in GEOPACKAGE:
+        return read_geopackage(path, layer=layer, kind=kind, crs=crs)
+    if ext in SHAPEFILE:
+        return read_shapefile(path, kind=kind, crs=crs)
+    if ext in ZIPPED:
+        return read_zip(path, layer=layer, kind=kind, crs=crs)
+    if ext in GEOJSON:
+        return read_geojson(path, kind=kind, crs=crs)
+    if ext in DELIMITED:
+        return read_delimited(path, kind=kind, crs=crs, x_field=options.get("x_field"),
+                              y_field=options.get("y_field"))
+    if ext in SPREADSHEET:
+        return read_spreadsheet(path, sheet=options.get("sheet"), kind=kind, crs=crs,
+                                x_field=options.get("x_field"), y_field=options.get("y_field"))
+    if ext in GEOTIFF:
+        return read_geotiff(path, kind=kind, crs=crs)
+    supported = ", ".join(SUPPORTED_READ_EXTENSIONS + (".osm.pbf",))
+    raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
+
+
+def write_layer(layer: Layer, path: str | os.PathLike, **options: Any) -> Path:
+    """Save ``layer`` by extension (see ``layers.io.writers.write_layer``)."""
+    from layers.io.writers import write_layer as write
+
+    return write(layer, path, **options)
+
+
+__all__ = ["open_layers", "write_layer"]

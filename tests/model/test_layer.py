@@ -10,8 +10,8 @@ from layers import LayerError, RasterLayer, VectorLayer
 
 
 def _points(crs=4326):
-    return gpd.GeoDataFrame({"pole_id": ["a", "b"]}, geometry=[shapely.Point(113.32, 23.11), shapely.Point(113.33, 23.13)],
-                            crs=crs)
+    points = [shapely.Point(113.32, 23.11), shapely.Point(113.33, 23.13)]
+    return gpd.GeoDataFrame({"pole_id": ["a", "b"]}, geometry=points, crs=crs)
 
 
 def test_observed_attributes_emit_changed_events_once_per_real_change():

@@ -1,0 +1,98 @@
+"""Turn a freshly read GeoDataFrame into validated VectorLayers: CRS, geometry repair, mixed types, kind.
+
+Every vector reader ends here so all formats behave the same. A kind given by the caller is enforced
+(problems raise one LayerError); a kind guessed from the name or columns is tried and, if the data does not
+fit, the layer loads without a kind and the notes say why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from layers.errors import LayerError
+from layers.kinds import detect_kind, repair_geometries, validate
+from layers.layer import VectorLayer, to_crs_object
+
+_FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon", 7: "collection"}
+NO_CRS_NOTE = ("no coordinate reference system in the file (e.g. a shapefile without .prj); "
+               "set the CRS in the layer properties before using it with other layers")
+
+
+def apply_crs(gdf: gpd.GeoDataFrame, crs: Any, notes: list[str]) -> gpd.GeoDataFrame:
+    """Use ``crs`` when given (the caller knows best), else keep the file's; note what happened."""
+    wanted = to_crs_object(crs)
+    if wanted is None:
+        if gdf.crs is None:
+            notes.append(NO_CRS_NOTE)
+        return gdf
+    if gdf.crs is None:
+        notes.append(f"CRS set to {wanted.to_string()} as given")
+    elif gdf.crs != wanted:
+        notes.append(f"the file declares {gdf.crs.to_string()}; replaced by {wanted.to_string()} as given")
+    else:
+        return gdf
+    return gdf.set_crs(wanted, allow_override=True)
+
+
+def _split_families(gdf: gpd.GeoDataFrame, name: str) -> list[tuple[gpd.GeoDataFrame, str, list[str]]]:
+    """One part per geometry family when points, lines and polygons are mixed in one layer."""
+    type_ids = shapely.get_type_id(gdf.geometry.to_numpy())
+    families = np.array([_FAMILY.get(int(t), "") for t in type_ids], dtype=object)
+    present = sorted({f for f in families if f})
+    if len(present) <= 1:
+        return [(gdf, name, [])]
+    counts = {f: int((families == f).sum()) for f in present}
+    largest = max(present, key=lambda f: counts[f])
+    without = families == ""
+    summary = ", ".join(f"{counts[f]} {f}s" for f in present)
+    parts = []
+    for family in present:
+        mask = (families == family) | (without & (family == largest))
+        note = f"the source layer mixes {summary}; this layer holds its {family}s"
+        if family == largest and without.any():
+            note += f" and the {int(without.sum())} features without geometry"
+        parts.append((gdf[mask].reset_index(drop=True), f"{name} ({family}s)", [note]))
+    return parts
+
+
+def _resolve_kind(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | None, stored_kind: str | None,
+                  notes: list[str]) -> tuple[gpd.GeoDataFrame, str | None]:
+    if kind:
+        gdf, kind_notes = validate(gdf, kind, source=source, layer=name, repair=False)
+        notes.extend(kind_notes)
+        return gdf, kind
+    guess = stored_kind or detect_kind(name, list(gdf.columns))
+    if not guess:
+        return gdf, None
+    try:
+        gdf, kind_notes = validate(gdf, guess, source=source, layer=name, repair=False)
+    except LayerError as exc:
+        notes.append(f"looks like a '{guess}' layer but was loaded without that kind because it "
+                     f"{exc.problem}")
+        return gdf, None
+    notes.extend(kind_notes)
+    return gdf, guess
+
+
+def vector_layers(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | None = None, crs: Any = None,
+                  notes: list[str] | None = None, metadata: dict | None = None,
+                  stored_kind: str | None = None) -> list[VectorLayer]:
+    """Validated layers for one source layer (several when it mixes geometry types and no kind is forced)."""
+    base_notes = list(notes or [])
+    gdf = apply_crs(gdf, crs, base_notes)
+    gdf, repair_notes = repair_geometries(gdf)
+    base_notes += repair_notes
+    parts = [(gdf, name, [])] if kind else _split_families(gdf, name)
+    layers = []
+    for part, part_name, part_notes in parts:
+        layer_notes = base_notes + part_notes
+        part, part_kind = _resolve_kind(part, part_name, source=source, kind=kind, stored_kind=stored_kind,
+                                        notes=layer_notes)
+        layer_metadata = dict(metadata or {})
+        layer_metadata["notes"] = layer_notes
+        layers.append(VectorLayer(part, part_name, source=source, kind=part_kind, metadata=layer_metadata))
+    return layers

@@ -1,0 +1,217 @@
+"""CSV and Excel tables with coordinate columns (or a WKT column) read as point/any-geometry layers.
+
+Coordinate columns are found by name (x/y, lon/lat, lng/lat, longitude/latitude, easting/northing, 经度/纬度)
+or given as ``x_field``/``y_field``. Without a CRS the table is assumed to be WGS84 longitude/latitude
+(noted); a ``<name>.prj`` next to a CSV (written by our CSV writer) gives its CRS. Latitude and longitude
+columns that are obviously swapped are swapped back with a note.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from layers.errors import LayerError
+from layers.io.finish import vector_layers
+from layers.layer import VectorLayer, to_crs_object
+
+COORDINATE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("x", "y"), ("lon", "lat"), ("lng", "lat"), ("long", "lat"), ("longitude", "latitude"),
+    ("easting", "northing"), ("经度", "纬度"),
+)
+WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
+_ENCODINGS = ("utf-8-sig", "gbk", "latin-1")
+_WGS84 = pyproj.CRS.from_epsg(4326)
+
+
+def _rows(mask: np.ndarray, limit: int = 8) -> str:
+    """Row numbers as a spreadsheet shows them (header is row 1)."""
+    numbers = np.flatnonzero(mask) + 2
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _find_pair(df: pd.DataFrame, x_field: str | None, y_field: str | None, source: str,
+               layer: str | None) -> tuple[str, str] | None:
+    columns = {str(c).strip().lower(): c for c in df.columns}
+    if x_field or y_field:
+        missing = [f for f in (x_field, y_field) if not f or f not in df.columns]
+        if missing:
+            raise LayerError(source, f"coordinate column(s) {', '.join(repr(m) for m in missing)} not found; "
+                                     f"the columns are: {', '.join(map(str, df.columns))}", layer=layer)
+        return x_field, y_field
+    for x_name, y_name in COORDINATE_PAIRS:
+        if x_name in columns and y_name in columns:
+            return columns[x_name], columns[y_name]
+    return None
+
+
+def _numbers(df: pd.DataFrame, column: str, source: str, layer: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and the mask of blank cells; text that is not a number is an error naming the rows."""
+    series = df[column]
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float)
+        return values, np.isnan(values)
+    text = series.astype(str).str.strip()
+    blank = series.isna().to_numpy() | (text == "").to_numpy()
+    values = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & ~blank
+    if bad.any():
+        shown = ", ".join(repr(v) for v in pd.unique(text[bad])[:5])
+        raise LayerError(source, f"coordinate column '{column}' has {int(bad.sum())} values that are not numbers "
+                                 f"({shown}) in rows {_rows(bad)}", layer=layer)
+    return values, blank
+
+
+def _outside_degrees(xs: np.ndarray, ys: np.ndarray) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool(np.nanmax(np.abs(xs), initial=0) > 180 or np.nanmax(np.abs(ys), initial=0) > 90)
+
+
+def _check_degrees(xs: np.ndarray, ys: np.ndarray, pair: tuple[str, str], assumed: bool, source: str,
+                   layer: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Swap obviously swapped lon/lat columns back; reject values that cannot be degrees."""
+    if not _outside_degrees(xs, ys):
+        return xs, ys
+    if not _outside_degrees(ys, xs):
+        notes.append(f"columns '{pair[0]}' and '{pair[1]}' look swapped (values in '{pair[1]}' exceed 90°, "
+                     "so they cannot be latitudes); swapped back")
+        return ys, xs
+    largest = np.nanmax(np.abs(np.concatenate([xs, ys])))
+    how = "no CRS was given, so WGS84 longitude/latitude was assumed" if assumed else "the CRS is in degrees"
+    raise LayerError(source, f"coordinates in '{pair[0]}'/'{pair[1]}' reach {largest:,.0f}, which is not a "
+                             f"longitude/latitude; {how}. They look projected: give their CRS "
+                             "(e.g. crs='EPSG:4547')", layer=layer)
+
+
+def _sidecar_crs(path: Path | None) -> pyproj.CRS | None:
+    prj = path.with_suffix(".prj") if path is not None else None
+    if prj is None or not prj.exists():
+        return None
+    return pyproj.CRS.from_wkt(prj.read_text())
+
+
+def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | None = None, kind: str | None = None,
+                    x_field: str | None = None, y_field: str | None = None, crs: Any = None,
+                    notes: list[str] | None = None) -> list[VectorLayer]:
+    """Layers from a plain table: points from coordinate columns, or geometries from a WKT column."""
+    notes = list(notes or [])
+    pair = _find_pair(df, x_field, y_field, source, name)
+    target = to_crs_object(crs)
+    if target is None:
+        target = _sidecar_crs(path)
+        if target is not None:
+            notes.append(f"CRS {target.to_string()} read from {path.with_suffix('.prj').name}")
+    if pair is not None:
+        xs, xblank = _numbers(df, pair[0], source, name)
+        ys, yblank = _numbers(df, pair[1], source, name)
+        assumed = target is None
+        if assumed:
+            target = _WGS84
+            notes.append(f"no CRS given; '{pair[0]}'/'{pair[1]}' read as WGS84 longitude/latitude (EPSG:4326)")
+        if target.is_geographic:
+            xs, ys = _check_degrees(xs, ys, pair, assumed, source, name, notes)
+        geometry = shapely.points(xs, ys)
+        geometry[xblank | yblank] = None
+        attributes = df.drop(columns=list(pair))
+    else:
+        wkt_column = next((c for c in df.columns if str(c).strip().lower() in WKT_COLUMNS), None)
+        if wkt_column is None:
+            pairs = ", ".join("/".join(p) for p in COORDINATE_PAIRS)
+            raise LayerError(source, f"has no coordinate columns (looked for {pairs} or a WKT column); "
+                                     f"the columns are: {', '.join(map(str, df.columns))}. "
+                                     "Name the columns with x_field/y_field", layer=name)
+        text = df[wkt_column].astype(str).str.strip()
+        blank = df[wkt_column].isna().to_numpy() | (text == "").to_numpy()
+        geometry = shapely.from_wkt(np.where(blank, None, text.to_numpy(dtype=object)), on_invalid="ignore")
+        bad = shapely.is_missing(geometry) & ~blank
+        if bad.any():
+            raise LayerError(source, f"column '{wkt_column}' has {int(bad.sum())} values that are not WKT geometry "
+                                     f"in rows {_rows(bad)}", layer=name)
+        if target is None:
+            target = _WGS84
+            notes.append("no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)")
+        attributes = df.drop(columns=[wkt_column])
+    gdf = gpd.GeoDataFrame(attributes.reset_index(drop=True), geometry=geometry, crs=target)
+    return vector_layers(gdf, name, source=source, kind=kind, notes=notes)
+
+
+def _delimiter(sample: str, extension: str) -> str:
+    if extension == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The table and notes; tries UTF-8, then GBK, then Latin-1 so Chinese spreadsheets exported as CSV load."""
+    source = str(path)
+    with path.open("rb") as file:
+        head = file.read(65536)
+    for encoding in _ENCODINGS:
+        try:
+            head.decode(encoding)  # a cut multi-byte char at the end only costs one retry below
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:
+                continue
+        sep = _delimiter(head.decode(encoding, errors="ignore"), path.suffix.lower())
+        try:
+            df = pd.read_csv(path, sep=sep, encoding=encoding, skipinitialspace=True)
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.EmptyDataError as exc:
+            raise LayerError(source, "has no header row and no data") from exc
+        except pd.errors.ParserError as exc:
+            raise LayerError(source, f"is not a well-formed table: {exc}") from exc
+        notes = [] if encoding in ("utf-8-sig",) else [f"text is not UTF-8; read as {encoding.upper()}"]
+        return df, notes
+    raise LayerError(source, "text is in an unknown encoding (not UTF-8, GBK or Latin-1)")
+
+
+def read_delimited(path: Path, *, kind: str | None = None, x_field: str | None = None, y_field: str | None = None,
+                   crs: Any = None) -> list[VectorLayer]:
+    """A CSV/TSV file with coordinate (or WKT) columns."""
+    df, notes = read_csv_frame(path)
+    return frame_to_layers(df, path.stem, source=str(path), path=path, kind=kind, x_field=x_field,
+                           y_field=y_field, crs=crs, notes=notes)
+
+
+def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None = None, x_field: str | None = None,
+                     y_field: str | None = None, crs: Any = None) -> list[VectorLayer]:
+    """An .xlsx workbook: the given sheet, or every sheet that has coordinate columns."""
+    source = str(path)
+    try:
+        sheets = pd.read_excel(path, sheet_name=sheet if sheet is not None else None, engine="openpyxl")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LayerError(source, "is not a readable Excel .xlsx workbook (it may be damaged)") from exc
+    except ValueError as exc:
+        raise LayerError(source, f"cannot be read as an Excel workbook: {exc}") from exc
+    if sheet is not None:
+        sheets = {sheet: sheets}
+    layers: list[VectorLayer] = []
+    skipped: list[str] = []
+    first_error: LayerError | None = None
+    for sheet_name, df in sheets.items():
+        name = path.stem if len(sheets) == 1 else str(sheet_name)
+        try:
+            layers += frame_to_layers(df, name, source=source, kind=kind, x_field=x_field, y_field=y_field, crs=crs)
+        except LayerError as exc:
+            if sheet is not None or _find_pair(df, x_field, y_field, source, name) is not None:
+                raise
+            first_error = first_error or exc
+            skipped.append(str(sheet_name))
+    if not layers:
+        raise first_error or LayerError(source, "has no sheets")
+    if skipped:
+        layers[0].notes.append(f"skipped sheets without coordinate columns: {', '.join(skipped)}")
+    return layers

@@ -1,0 +1,218 @@
+"""Vector readers: GeoPackage, Shapefile (also zipped), GeoJSON, all through pyogrio.
+
+A GeoPackage yields every layer it holds (vector and raster), named as in the file. The big-file hot path
+is one ``pyogrio.read_dataframe`` call per layer plus vectorised checks, so loading stays close to pyogrio.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import struct
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import pyogrio.errors
+
+from layers.errors import LayerError
+from layers.io import metadata as tags
+from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
+from layers.io.finish import vector_layers
+from layers.io.gdal_errors import wrap
+from layers.io.raster import read_raster
+from layers.layer import Layer
+
+#: Arrow makes pyogrio several times faster on big layers; used when pyarrow is installed.
+USE_ARROW = importlib.util.find_spec("pyarrow") is not None
+_PYOGRIO_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+                   pyogrio.errors.GeometryError, pyogrio.errors.CRSError, UnicodeDecodeError, RuntimeError)
+_GPKG_RASTER_TYPES = {"tiles", "2d-gridded-coverage"}
+_GBK_LDID = 0x4D  # .dbf language driver id for code page 936 (simplified Chinese)
+
+
+def read_frame(path: str, *, source: str, what: str, layer: str | None = None,
+               encoding: str | None = None) -> gpd.GeoDataFrame:
+    """``pyogrio.read_dataframe`` with its errors turned into LayerError."""
+    options: dict[str, Any] = {"layer": layer}
+    if encoding:
+        options["encoding"] = encoding
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # recoding warnings: we report encoding ourselves
+            return pyogrio.read_dataframe(path, use_arrow=USE_ARROW and not encoding, **options)
+    except _PYOGRIO_ERRORS as exc:
+        raise wrap(exc, source, what, layer) from exc
+
+
+def _layer_tags(path: str, layer: str, source: str) -> dict[str, str]:
+    try:
+        return pyogrio.read_info(path, layer=layer).get("layer_metadata") or {}
+    except _PYOGRIO_ERRORS as exc:
+        raise wrap(exc, source, "GeoPackage", layer) from exc
+
+
+def _check_sqlite(path: Path) -> None:
+    """Raise a clear LayerError for a file that is not SQLite or was cut short (a failed copy/download)."""
+    with path.open("rb") as file:
+        header = file.read(100)
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise LayerError(path, "is not a GeoPackage (it is not an SQLite database; the file may be damaged)")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(
+        ">I", header[28:32])[0], struct.unpack(">I", header[92:96])[0]
+    expected = page_size * pages
+    actual = path.stat().st_size
+    wal = path.with_name(path.name + "-wal")
+    if change_counter == valid_for and actual < expected and not wal.exists():
+        raise LayerError(path, f"is truncated ({actual:,} of {expected:,} bytes): the copy or download "
+                               "did not finish; copy the file again")
+
+
+def geopackage_contents(path: Path) -> list[tuple[str, str]]:
+    """(table name, data type) of every layer listed in the GeoPackage, in file order."""
+    _check_sqlite(path)
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT table_name, data_type FROM gpkg_contents ORDER BY rowid").fetchall()
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+        if "no such table" in problem:
+            raise LayerError(path, "is an SQLite database but not a GeoPackage (no gpkg_contents table)") from exc
+        raise LayerError(path, f"is damaged and cannot be read as a GeoPackage ({problem})") from exc
+    finally:
+        db.close()
+    return [(str(name), str(kind).lower()) for name, kind in rows]
+
+
+def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = None,
+                    crs: Any = None) -> list[Layer]:
+    """Every vector and raster layer of a GeoPackage (or just ``layer``)."""
+    source = str(path)
+    contents = geopackage_contents(path)
+    if layer is not None:
+        chosen = [(name, data_type) for name, data_type in contents if name == layer]
+        if not chosen:
+            names = ", ".join(name for name, _ in contents) or "none"
+            raise LayerError(source, f"has no layer named '{layer}'; its layers are: {names}")
+        contents = chosen
+    result: list[Layer] = []
+    skipped = []
+    for name, data_type in contents:
+        if data_type == "features":
+            stored, stored_kind = tags.decode(_layer_tags(source, name, source))
+            gdf = read_frame(source, source=source, what="GeoPackage", layer=name)
+            result += vector_layers(gdf, name, source=source, kind=kind, crs=crs, metadata=stored,
+                                    stored_kind=stored_kind)
+        elif data_type in _GPKG_RASTER_TYPES:
+            result.append(read_raster(f"GPKG:{source}:{name}", source=source, name=name, crs=crs))
+        else:
+            skipped.append(name)
+    if not result:
+        why = f" (only tables without geometry: {', '.join(skipped)})" if skipped else ""
+        raise LayerError(source, f"holds no map layers{why}")
+    if skipped:
+        result[0].notes.append(f"skipped tables without geometry: {', '.join(skipped)}")
+    return result
+
+
+def _sibling(path: Path, extension: str) -> Path | None:
+    """The file next to ``path`` with ``extension`` in any letter case (shapefile parts come as .SHX too)."""
+    for candidate in (path.with_suffix(extension), path.with_suffix(extension.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _declared_codec(cpg_text: str | None, dbf_head: bytes) -> str | None:
+    if cpg_text:
+        return python_codec(cpg_text)
+    if len(dbf_head) > 29 and dbf_head[29] == _GBK_LDID:
+        return "gbk"
+    return None
+
+
+def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes | None, cpg_text: str | None,
+                      kind: str | None, crs: Any) -> list[Layer]:
+    notes = []
+    encoding = None
+    if dbf_head is None:
+        notes.append("no .dbf file: the features have no attributes")
+    else:
+        declared = _declared_codec(cpg_text, dbf_head)
+        encoding, note = choose_encoding(dbf_records(dbf_head), declared)
+        if note:
+            notes.append(note)
+    gdf = read_frame(vsi_path, source=source, what="Shapefile", encoding=encoding)
+    return vector_layers(gdf, name, source=source, kind=kind, crs=crs, notes=notes)
+
+
+def _missing_shx(source: str, shx_name: str) -> LayerError:
+    return LayerError(source, f"the index file {shx_name} is missing; a shapefile needs its .shp, .shx and "
+                              ".dbf files side by side with the same name: copy them all")
+
+
+def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
+    """One shapefile; a missing .prj loads with CRS None and a note, a missing .shx is an error."""
+    source = str(path)
+    if _sibling(path, ".shx") is None:
+        raise _missing_shx(source, path.with_suffix(".shx").name)
+    dbf = _sibling(path, ".dbf")
+    cpg = _sibling(path, ".cpg")
+    dbf_head = None
+    if dbf is not None:
+        with dbf.open("rb") as file:
+            dbf_head = file.read(SAMPLE_BYTES)
+    cpg_text = cpg.read_text(errors="replace").strip() if cpg else None
+    return _shapefile_layers(source, path.stem, source=source, dbf_head=dbf_head, cpg_text=cpg_text,
+                             kind=kind, crs=crs)
+
+
+def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, crs: Any = None) -> list[Layer]:
+    """Every shapefile (and GeoJSON) inside a .zip, read in place through GDAL's /vsizip/."""
+    source = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise LayerError(source, "is not a valid zip archive (it may be damaged or incomplete)") from exc
+    with archive:
+        members = [m for m in archive.namelist() if not m.startswith("__MACOSX/") and not m.endswith("/")]
+        lowered = {m.lower(): m for m in members}
+        wanted = [m for m in members if m.lower().endswith((".shp", ".geojson"))]
+        if layer is not None:
+            wanted = [m for m in wanted if Path(m).stem == layer]
+            if not wanted:
+                raise LayerError(source, f"holds no shapefile named '{layer}'")
+        if not wanted:
+            raise LayerError(source, "holds no shapefile or GeoJSON file")
+        result: list[Layer] = []
+        for member in wanted:
+            vsi = f"/vsizip/{path.resolve()}/{member}"
+            stem = member[: -len(Path(member).suffix)]
+            if member.lower().endswith(".geojson"):
+                gdf = read_frame(vsi, source=source, what="GeoJSON")
+                result += vector_layers(gdf, Path(member).stem, source=source, kind=kind, crs=crs)
+                continue
+            if stem.lower() + ".shx" not in lowered:
+                raise _missing_shx(source, Path(stem).name + ".shx")
+            dbf_member = lowered.get(stem.lower() + ".dbf")
+            cpg_member = lowered.get(stem.lower() + ".cpg")
+            dbf_head = None
+            if dbf_member:
+                with archive.open(dbf_member) as file:
+                    dbf_head = file.read(SAMPLE_BYTES)
+            cpg_text = archive.read(cpg_member).decode(errors="replace").strip() if cpg_member else None
+            result += _shapefile_layers(vsi, Path(member).stem, source=source, dbf_head=dbf_head,
+                                        cpg_text=cpg_text, kind=kind, crs=crs)
+    return result
+
+
+def read_geojson(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
+    """A GeoJSON file; mixed geometry types become one layer per type (unless a kind is forced)."""
+    source = str(path)
+    gdf = read_frame(source, source=source, what="GeoJSON")
+    return vector_layers(gdf, path.stem, source=source, kind=kind, crs=crs)

@@ -1,0 +1,148 @@
+"""Writers: GeoPackage (a named layer, appended to an existing file), GeoJSON, CSV, GeoTIFF.
+
+New files are written to a temporary name in the same folder and moved into place with ``os.replace``, so a
+crash never leaves a half-written file under the real name. Appending a layer to an existing GeoPackage
+happens in place (SQLite keeps that safe). Layer metadata and kind go into GeoPackage layer metadata and
+GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so its CRS survives.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+import rasterio
+import rasterio.crs
+import rasterio.errors
+import shapely
+
+from layers.errors import LayerError
+from layers.io import metadata as tags
+from layers.io.formats import GEOJSON, GEOPACKAGE, GEOTIFF, SUPPORTED_WRITE_EXTENSIONS, extension
+from layers.io.vector import geopackage_contents
+from layers.layer import Layer, RasterLayer, VectorLayer
+
+_WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+                 pyogrio.errors.GeometryError, rasterio.errors.RasterioError, OSError, ValueError, TypeError)
+
+
+def _atomic(path: Path, write: Callable[[Path], None], overwrite: bool) -> None:
+    """Run ``write`` on a temporary file next to ``path``, then move it into place."""
+    if path.exists() and not overwrite:
+        raise LayerError(path, "already exists; choose another name or allow overwriting")
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_geopackage(layer: VectorLayer, path: Path, name: str, overwrite: bool) -> None:
+    metadata = tags.encode(layer.metadata, layer.kind)
+
+    def write(target: Path) -> None:
+        pyogrio.write_dataframe(layer.gdf, target, layer=name, driver="GPKG", layer_metadata=metadata or None)
+
+    if not path.exists():
+        _atomic(path, write, overwrite)
+        return
+    existing = [table for table, _ in geopackage_contents(path)]
+    if name in existing and not overwrite:
+        raise LayerError(path, "already has a layer with this name; choose another name or allow overwriting",
+                         layer=name)
+    write(path)
+
+
+def _write_geojson(layer: VectorLayer, path: Path, overwrite: bool) -> None:
+    _atomic(path, lambda target: pyogrio.write_dataframe(layer.gdf, target, driver="GeoJSON"), overwrite)
+
+
+def _csv_table(layer: VectorLayer) -> pd.DataFrame:
+    """Attributes plus x/y (lon/lat when geographic) for single points, or a WKT column otherwise."""
+    gdf = layer.gdf
+    geometry = gdf.geometry.to_numpy()
+    table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    type_ids = shapely.get_type_id(geometry)
+    geographic = gdf.crs is not None and gdf.crs.is_geographic
+    names = ("lon", "lat") if geographic else ("x", "y")
+    if np.isin(type_ids, (-1, 0)).all() and not set(names) & set(map(str, table.columns)):
+        coordinates = np.full((len(gdf), 2), np.nan)
+        present = (type_ids == 0) & ~shapely.is_empty(geometry)
+        coordinates[present] = shapely.get_coordinates(geometry[present])
+        table[names[0]], table[names[1]] = coordinates[:, 0], coordinates[:, 1]
+    else:
+        table["wkt"] = shapely.to_wkt(geometry, rounding_precision=-1)
+    return table
+
+
+def _write_csv(layer: VectorLayer, path: Path, overwrite: bool) -> None:
+    table = _csv_table(layer)
+    _atomic(path, lambda target: table.to_csv(target, index=False, encoding="utf-8"), overwrite)
+    prj = path.with_suffix(".prj")
+    if layer.crs is not None:
+        _atomic(prj, lambda target: target.write_text(layer.crs.to_wkt()), True)
+    else:
+        prj.unlink(missing_ok=True)
+
+
+def _write_geotiff(layer: RasterLayer, path: Path, overwrite: bool) -> None:
+    data = layer.data.astype(np.uint8) if layer.data.dtype == bool else layer.data
+    integer = np.issubdtype(data.dtype, np.integer)
+    profile = {
+        "driver": "GTiff", "width": layer.width, "height": layer.height, "count": layer.count,
+        "dtype": data.dtype.name, "transform": layer.transform, "nodata": layer.nodata,
+        "crs": rasterio.crs.CRS.from_wkt(layer.crs.to_wkt()) if layer.crs is not None else None,
+        "compress": "deflate", "predictor": 2 if integer else 3,
+    }
+    if layer.width >= 512 and layer.height >= 512:
+        profile.update(tiled=True, blockxsize=256, blockysize=256)
+
+    def write(target: Path) -> None:
+        with rasterio.open(target, "w", **profile) as dst:
+            dst.write(data)
+            for index, band_name in enumerate(layer.band_names, start=1):
+                dst.set_band_description(index, band_name)
+            dst.update_tags(**tags.encode(layer.metadata, layer.kind))
+
+    _atomic(path, write, overwrite)
+
+
+def write_layer(layer: Layer, path: str | os.PathLike, *, layer_name: str | None = None,
+                overwrite: bool = True) -> Path:
+    """Save ``layer`` by extension: .gpkg (as layer ``layer_name``), .geojson, .csv (vector) or .tif (raster).
+
+    Example: ``write_layer(poles, "city.gpkg", layer_name="lamp_poles")`` adds or replaces that layer.
+    """
+    path = Path(path)
+    ext = extension(path)
+    if ext not in SUPPORTED_WRITE_EXTENSIONS:
+        raise LayerError(path, f"cannot save as '{ext or 'no extension'}'; choose one of "
+                               f"{', '.join(SUPPORTED_WRITE_EXTENSIONS)}", layer=layer.name)
+    is_raster = isinstance(layer, RasterLayer)
+    if is_raster != (ext in GEOTIFF):
+        wanted = "GeoTIFF (.tif)" if is_raster else "GeoPackage, GeoJSON or CSV"
+        raise LayerError(path, f"a {'raster' if is_raster else 'vector'} layer must be saved as {wanted}",
+                         layer=layer.name)
+    if not path.parent.is_dir():
+        raise LayerError(path, f"the folder {path.parent} does not exist", layer=layer.name)
+    try:
+        if is_raster:
+            _write_geotiff(layer, path, overwrite)
+        elif ext in GEOPACKAGE:
+            _write_geopackage(layer, path, layer_name or layer.name, overwrite)
+        elif ext in GEOJSON:
+            _write_geojson(layer, path, overwrite)
+        else:
+            _write_csv(layer, path, overwrite)
+    except LayerError:
+        raise
+    except _WRITE_ERRORS as exc:
+        raise LayerError(path, f"could not be written: {exc}", layer=layer.name) from exc
+    return path

@@ -1,0 +1,469 @@
+"""The municipal schema: which fields each kind of layer has, their units and defaults, and how to check them.
+
+Loading a file validates it against its kind so that every plugin can rely on, say, ``lamp_poles.height_m``
+being a float in metres. ``validate`` fixes what it can (text numbers, "yes"/"no" flags, missing optional
+columns, ``levels`` instead of ``height_m``, invalid geometries) and says so in notes; what it cannot fix it
+reports in ONE ``LayerError`` so the planner sees every problem at once.
+
+Example::
+
+    gdf, notes = validate(gdf, "lamp_poles", source="poles.csv", layer="poles")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers.errors import LayerError
+
+FLOAT, INT, BOOL, STR, CSV_SET, CSV_DEGREES = "float", "int", "bool", "str", "csv_set", "csv_degrees"
+POINT, LINE, POLYGON = "point", "line", "polygon"
+
+#: Metres per storey when a building has ``levels`` but no ``height_m``.
+METRES_PER_LEVEL = 3.0
+
+_TRUE = {"yes", "y", "true", "t", "1", "是"}
+_FALSE = {"no", "n", "false", "f", "0", "否"}
+_GEOMETRY_FAMILY = {0: POINT, 1: LINE, 2: LINE, 3: POLYGON, 4: POINT, 5: LINE, 6: POLYGON}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One attribute of a kind. ``default`` None with ``required`` False means "may be empty"."""
+
+    name: str
+    type: str
+    unit: str = ""
+    default: Any = None
+    required: bool = False
+    allowed: frozenset[str] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A municipal layer kind: its fields, the geometry families it may hold and the names that reveal it."""
+
+    name: str
+    geometry: frozenset[str]
+    fields: tuple[FieldSpec, ...]
+    aliases: tuple[str, ...] = ()
+    require_one_of: tuple[str, ...] = ()
+    id_field: str | None = None
+    title: str = ""
+
+    def field(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+_STATUS = frozenset({"active", "planned", "faulty", "removed"})
+_ATTACHMENTS = frozenset({"cctv", "wifi", "signage", "5g", "sensor", "ev_charger"})
+
+KINDS: dict[str, KindSpec] = {
+    spec.name: spec
+    for spec in (
+        KindSpec(
+            "lamp_poles", frozenset({POINT}), title="Smart lamp poles", id_field="pole_id",
+            aliases=("lamp_poles", "lamp_pole", "lampposts", "lamp_posts", "street_lamps", "street_lights",
+                     "streetlights", "light_poles", "smart_poles", "poles", "路灯", "灯杆"),
+            fields=(
+                FieldSpec("pole_id", STR, required=True),
+                FieldSpec("height_m", FLOAT, "m", 10.0),
+                FieldSpec("has_power", BOOL, default=True),
+                FieldSpec("power_w", FLOAT, "W", 0.0),
+                FieldSpec("attachments", CSV_SET, default="", allowed=_ATTACHMENTS,
+                          description="comma-separated equipment already on the pole"),
+                FieldSpec("capacity", INT, default=4, description="maximum number of attachments"),
+                FieldSpec("road_id", STR),
+                FieldSpec("status", STR, default="active", allowed=_STATUS),
+            ),
+        ),
+        KindSpec(
+            "sites_5g", frozenset({POINT}), title="5G sites", id_field="site_id",
+            aliases=("sites_5g", "5g_sites", "small_cells", "base_stations", "cell_sites", "gnodeb", "基站"),
+            fields=(
+                FieldSpec("site_id", STR, required=True),
+                FieldSpec("operator", STR),
+                FieldSpec("height_m", FLOAT, "m", 30.0),
+                FieldSpec("band_mhz", FLOAT, "MHz", 3500.0),
+                FieldSpec("eirp_dbm", FLOAT, "dBm", 58.0),
+                FieldSpec("azimuths", CSV_DEGREES, "°", "", description='sector azimuths, "" = omni'),
+                FieldSpec("beamwidth_deg", FLOAT, "°", 65.0),
+                FieldSpec("tilt_deg", FLOAT, "°", 6.0),
+                FieldSpec("status", STR, default="active"),
+            ),
+        ),
+        KindSpec(
+            "schools", frozenset({POINT, POLYGON}), title="Schools", aliases=("schools", "school", "学校"),
+            fields=(
+                FieldSpec("name", STR, required=True),
+                FieldSpec("level", STR, allowed=frozenset({"kindergarten", "primary", "middle", "high",
+                                                           "university"})),
+                FieldSpec("students", INT),
+            ),
+        ),
+        KindSpec(
+            "office_space", frozenset({POINT}), title="Office space listings", id_field="listing_id",
+            aliases=("office_space", "office_listings", "offices", "写字楼"),
+            fields=(
+                FieldSpec("listing_id", STR),
+                FieldSpec("price_m2", FLOAT, "CNY/m²/month", required=True),
+                FieldSpec("lease_term_months", INT, "months"),
+                FieldSpec("industry", STR),
+                FieldSpec("area_m2", FLOAT, "m²"),
+                FieldSpec("floor", INT),
+            ),
+        ),
+        KindSpec(
+            "buildings", frozenset({POLYGON}), title="Buildings",
+            aliases=("buildings", "building", "building_footprints", "footprints", "建筑", "建筑物"),
+            fields=(
+                FieldSpec("height_m", FLOAT, "m", required=True),
+                FieldSpec("levels", INT, description=f"storeys; height_m = levels × {METRES_PER_LEVEL} m"),
+            ),
+        ),
+        KindSpec(
+            "roads", frozenset({LINE}), title="Roads", aliases=("roads", "road", "streets", "road_network",
+                                                              "道路"),
+            fields=(
+                FieldSpec("name", STR),
+                FieldSpec("road_class", STR, allowed=frozenset({"arterial", "secondary", "local"})),
+                FieldSpec("width_m", FLOAT, "m"),
+            ),
+        ),
+        KindSpec(
+            "demand", frozenset({POINT, POLYGON}), title="Demand", aliases=("demand", "population"),
+            require_one_of=("residents", "workers"),
+            fields=(FieldSpec("residents", FLOAT), FieldSpec("workers", FLOAT)),
+        ),
+    )
+}
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "_", name.lower()).strip("_")
+
+
+def _kind_from_name(layer_name: str) -> str | None:
+    tokens = f"_{_normalise(layer_name)}_"
+    found = set()
+    for spec in KINDS.values():
+        for alias in spec.aliases:
+            cjk = not alias.isascii()
+            if (alias in tokens) if cjk else (f"_{alias}_" in tokens):
+                found.add(spec.name)
+    return found.pop() if len(found) == 1 else None
+
+
+def detect_kind(layer_name: str, columns: list[str] | tuple[str, ...] | pd.Index) -> str | None:
+    """Guess a kind from the layer name ("street_lamps" -> lamp_poles) or an id column ("site_id").
+
+    Conservative: returns None when nothing matches or when the name and the columns disagree.
+    """
+    by_name = _kind_from_name(layer_name or "")
+    lowered = {str(c).strip().lower() for c in columns}
+    by_columns = {spec.name for spec in KINDS.values() if spec.id_field and spec.id_field in lowered}
+    if by_name and by_columns and by_columns != {by_name}:
+        return None
+    if by_name:
+        return by_name
+    return by_columns.pop() if len(by_columns) == 1 else None
+
+
+def _rows(mask: np.ndarray, limit: int = 8) -> str:
+    """1-based feature numbers of the True entries, shortened for a readable message."""
+    numbers = np.flatnonzero(mask) + 1
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return f"#{shown}" + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _values(series: pd.Series, mask: np.ndarray, limit: int = 5) -> str:
+    distinct = pd.unique(series[mask].astype(str))
+    shown = ", ".join(repr(v) for v in distinct[:limit])
+    return shown + (", ..." if len(distinct) > limit else "")
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    """True where a cell is missing or an empty/whitespace string."""
+    missing = series.isna().to_numpy(copy=True)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        text = series.astype(str).str.strip()
+        missing |= (text == "").to_numpy()
+    return missing
+
+
+def _to_number(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
+    """Floats, the mask of unconvertible cells and how many text cells were converted."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(float), np.zeros(len(series), bool), 0
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return series.astype(float), np.zeros(len(series), bool), 0
+    blank = _blank(series)
+    text = series.astype(str).str.strip().str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
+    bad = numbers.isna().to_numpy() & ~blank
+    converted = int((~blank & ~bad & series.map(lambda v: isinstance(v, str)).to_numpy()).sum())
+    return numbers, bad, converted
+
+
+def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(object), np.zeros(len(series), bool), 0
+    blank = _blank(series)
+    text = series.astype(str).str.strip().str.lower().str.replace(r"\.0$", "", regex=True)
+    values = pd.Series(np.where(text.isin(_TRUE), True, np.where(text.isin(_FALSE), False, None)),
+                       index=series.index, dtype=object)
+    values[blank] = None
+    bad = values.isna().to_numpy() & ~blank
+    converted = int((~blank & ~bad).sum())
+    return values, bad, converted
+
+
+def _to_text(series: pd.Series) -> pd.Series:
+    """Strings, with whole floats written as integers so id 12.0 reads "12"."""
+    def one(value: Any) -> Any:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return None
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return series.map(one).astype(object)
+
+
+def _csv_items(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [item.strip() for item in re.split(r"[,;，]", str(value)) if item.strip()]
+
+
+class _Checker:
+    """Collects notes and problems while one kind's fields are converted."""
+
+    def __init__(self, gdf: gpd.GeoDataFrame, spec: KindSpec) -> None:
+        self.gdf, self.spec = gdf, spec
+        self.notes: list[str] = []
+        self.problems: list[str] = []
+
+    def match_columns(self) -> None:
+        """Rename columns that differ only in case/space from a schema field (Height_M -> height_m)."""
+        wanted = {f.name for f in self.spec.fields}
+        renames = {}
+        for column in self.gdf.columns:
+            if column == self.gdf.geometry.name or column in wanted:
+                continue
+            key = str(column).strip().lower().replace(" ", "_")
+            if key in wanted and key not in self.gdf.columns and key not in renames.values():
+                renames[column] = key
+        if renames:
+            self.gdf = self.gdf.rename(columns=renames)
+            self.notes.append("renamed " + ", ".join(f"'{a}' to '{b}'" for a, b in renames.items()))
+
+    def levels_to_height(self) -> None:
+        if "levels" not in self.gdf.columns or "height_m" not in {f.name for f in self.spec.fields}:
+            return
+        levels, bad, _ = _to_number(self.gdf["levels"])
+        if "height_m" not in self.gdf.columns:
+            self.gdf["height_m"] = np.nan
+            fill = (~levels.isna()).to_numpy()
+        else:
+            height, _, _ = _to_number(self.gdf["height_m"])
+            fill = height.isna().to_numpy() & ~levels.isna().to_numpy() & _blank(self.gdf["height_m"])
+        if fill.any():
+            height = self.gdf["height_m"].astype(object)
+            height[fill] = (levels[fill] * METRES_PER_LEVEL).to_numpy()
+            self.gdf["height_m"] = height
+            self.notes.append(f"height_m: {int(fill.sum())} values computed as levels × {METRES_PER_LEVEL:g} m")
+
+    def check_field(self, spec: FieldSpec) -> None:
+        if spec.name not in self.gdf.columns:
+            self.add_missing(spec)
+            return
+        series = self.gdf[spec.name]
+        if spec.type in (FLOAT, INT):
+            values, bad, converted = _to_number(series)
+            if spec.type == INT:
+                fractional = ~values.isna().to_numpy() & ~np.isclose(values.fillna(0) % 1, 0) & ~bad
+                if fractional.any():
+                    self.problems.append(f"{spec.name}: {int(fractional.sum())} values are not whole numbers "
+                                         f"({_values(series, fractional)}) in features {_rows(fractional)}")
+            if bad.any():
+                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not numbers "
+                                     f"({_values(series, bad)}) in features {_rows(bad)}")
+            if converted:
+                self.notes.append(f"{spec.name}: {converted} text values converted to numbers")
+            values = self.fill_default(spec, values)
+            if spec.type == INT:
+                values = values.round().astype("Int64") if values.isna().any() else values.round().astype("int64")
+            self.gdf[spec.name] = values
+        elif spec.type == BOOL:
+            values, bad, converted = _to_bool(series)
+            if bad.any():
+                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not yes/no "
+                                     f"({_values(series, bad)}) in features {_rows(bad)}")
+            if converted and not pd.api.types.is_bool_dtype(series.dtype):
+                self.notes.append(f"{spec.name}: {converted} values read as yes/no")
+            values = self.fill_default(spec, values)
+            self.gdf[spec.name] = values.astype(bool) if not values.isna().any() else values
+        else:
+            self.check_text(spec, series)
+
+    def check_text(self, spec: FieldSpec, series: pd.Series) -> None:
+        values = _to_text(series)
+        if spec.type == CSV_SET:
+            items = values.map(lambda v: [i.lower() for i in _csv_items(v)])
+            bad = items.map(lambda xs: any(x not in spec.allowed for x in xs)).to_numpy(bool)
+            if bad.any():
+                self.problems.append(f"{spec.name}: {int(bad.sum())} values list unknown items "
+                                     f"({_values(series, bad)}) in features {_rows(bad)}; "
+                                     f"allowed: {', '.join(sorted(spec.allowed))}")
+            values = items.map(",".join).where(~values.isna(), None)
+        elif spec.type == CSV_DEGREES:
+            def degrees_ok(value: Any) -> bool:
+                try:
+                    return all(0 <= float(x) <= 360 for x in _csv_items(value))
+                except ValueError:
+                    return False
+
+            bad = ~values.map(degrees_ok).to_numpy(bool)
+            if bad.any():
+                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not comma-separated degrees "
+                                     f"0-360 ({_values(series, bad)}) in features {_rows(bad)}")
+            values = values.map(lambda v: ",".join(_csv_items(v)) if v is not None else None)
+        elif spec.allowed is not None:
+            lowered = values.map(lambda v: v.lower() if isinstance(v, str) and v else None)
+            bad = (~lowered.isna() & ~lowered.isin(spec.allowed)).to_numpy()
+            if bad.any():
+                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not one of "
+                                     f"{', '.join(sorted(spec.allowed))} ({_values(series, bad)}) "
+                                     f"in features {_rows(bad)}")
+            values = lowered
+        values = self.fill_default(spec, values.astype(object))
+        self.gdf[spec.name] = values
+
+    def fill_default(self, spec: FieldSpec, values: pd.Series) -> pd.Series:
+        empty = values.isna().to_numpy(copy=True)
+        if spec.type in (STR, CSV_SET, CSV_DEGREES):
+            empty |= np.array([v == "" for v in values], bool)
+        if spec.default == "" and empty.any():  # an empty list needs no note
+            return values.where(~empty, "")
+        if spec.default is None or not empty.any():
+            if spec.required and empty.any():
+                self.notes.append(f"{spec.name}: {int(empty.sum())} features have no value")
+            return values
+        values = values.copy()
+        values[empty] = spec.default
+        self.notes.append(f"{spec.name}: {int(empty.sum())} empty values set to default {_show(spec)}")
+        return values
+
+    def add_missing(self, spec: FieldSpec) -> None:
+        if spec.required:
+            present = [c for c in self.gdf.columns if c != self.gdf.geometry.name]
+            extra = " (or 'levels')" if spec.name == "height_m" and self.spec.name == "buildings" else ""
+            self.problems.append(f"missing required field '{spec.name}'{extra}; the fields are: "
+                                 f"{', '.join(map(str, present)) or 'none'}")
+            return
+        if spec.name in self.spec.require_one_of:
+            others = [n for n in self.spec.require_one_of if n in self.gdf.columns]
+            if not others:
+                self.problems.append(f"needs at least one of the fields {', '.join(self.spec.require_one_of)}")
+                return
+            self.gdf[spec.name] = 0.0
+            self.notes.append(f"{spec.name}: field missing; set to 0")
+            return
+        if spec.type == FLOAT:
+            self.gdf[spec.name] = np.nan if spec.default is None else float(spec.default)
+        elif spec.type == INT:
+            self.gdf[spec.name] = pd.array([spec.default] * len(self.gdf), dtype="Int64")
+        else:
+            self.gdf[spec.name] = pd.Series([spec.default] * len(self.gdf), index=self.gdf.index, dtype=object)
+        filled = f"filled with default {_show(spec)}" if spec.default is not None else "added empty"
+        self.notes.append(f"{spec.name}: field missing; {filled}")
+
+    def check_geometry(self) -> None:
+        geoms = self.gdf.geometry.to_numpy()
+        type_ids = shapely.get_type_id(geoms)
+        families = np.array([_GEOMETRY_FAMILY.get(int(t), "other") for t in type_ids]) \
+            if len(type_ids) else np.array([], dtype=str)
+        present = (type_ids >= 0) & ~shapely.is_empty(geoms)
+        wrong = present & ~np.isin(families, list(self.spec.geometry))
+        if wrong.any():
+            counts = pd.Series(families[wrong]).value_counts()
+            found = ", ".join(f"{n} {fam} features" for fam, n in counts.items())
+            want = " or ".join(sorted(f"{g}s" for g in self.spec.geometry))
+            self.problems.append(f"has {found}; a '{self.spec.name}' layer must hold {want} "
+                                 f"(features {_rows(wrong)})")
+
+
+def _show(spec: FieldSpec) -> str:
+    value = f"{spec.default:g}" if isinstance(spec.default, float) else repr(spec.default)
+    return f"{value} {spec.unit}".rstrip() if spec.type in (FLOAT, INT) else value
+
+
+def repair_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Make invalid geometries valid (shapely.make_valid) and report empty or missing ones; drops nothing.
+
+    Point-only layers skip the validity test: a point cannot be repaired, and it keeps big loads fast.
+    """
+    notes: list[str] = []
+    geoms = gdf.geometry.to_numpy()
+    type_ids = shapely.get_type_id(geoms)
+    missing = int((type_ids < 0).sum())
+    if missing:
+        notes.append(f"{missing} features have no geometry")
+    if not np.isin(type_ids, (-1, 0, 4)).all():
+        invalid = ~shapely.is_valid(geoms) & (type_ids >= 0)
+        if invalid.any():
+            fixed = geoms.copy()
+            polygonal = invalid & np.isin(type_ids, (3, 6))
+            fixed[polygonal] = shapely.make_valid(geoms[polygonal], method="structure", keep_collapsed=False)
+            others = invalid & ~polygonal
+            fixed[others] = shapely.make_valid(geoms[others])
+            gdf = gdf.set_geometry(gpd.GeoSeries(fixed, index=gdf.index, crs=gdf.crs, name=gdf.geometry.name))
+            notes.append(f"repaired {int(invalid.sum())} invalid geometries (features {_rows(invalid)})")
+            geoms = fixed
+    empty = int((shapely.is_empty(geoms) & (type_ids >= 0)).sum())
+    if empty:
+        notes.append(f"{empty} features have an empty geometry")
+    return gdf, notes
+
+
+def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, layer: str | None = None,
+             repair: bool = True) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Check ``gdf`` against ``kind`` and return a fixed copy plus notes on what was changed.
+
+    Raises one ``LayerError`` listing every problem that cannot be fixed (missing required fields,
+    unconvertible values, wrong geometry type). ``repair=False`` skips the geometry repair for callers
+    (the readers) that already ran ``repair_geometries``.
+    """
+    if kind not in KINDS:
+        raise LayerError(source, f"unknown layer kind '{kind}'; known kinds: {', '.join(KINDS)}", layer=layer)
+    spec = KINDS[kind]
+    notes: list[str] = []
+    gdf = gdf.copy()
+    if repair:
+        gdf, notes = repair_geometries(gdf)
+    checker = _Checker(gdf, spec)
+    checker.match_columns()
+    checker.levels_to_height()
+    checker.check_geometry()
+    for field_spec in spec.fields:
+        checker.check_field(field_spec)
+    if checker.problems:
+        listing = "\n".join(f"- {p}" for p in checker.problems)
+        raise LayerError(source, f"does not fit kind '{kind}' ({len(checker.problems)} problem"
+                                 f"{'s' if len(checker.problems) > 1 else ''}):\n{listing}", layer=layer)
+    return checker.gdf, notes + checker.notes
+
+
+__all__ = ["FieldSpec", "KindSpec", "KINDS", "METRES_PER_LEVEL", "detect_kind", "repair_geometries", "validate"]
