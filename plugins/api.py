@@ -1,0 +1,730 @@
+"""The plugin API: what an algorithm declares (parameters, outputs) and what it receives (context, feedback).
+
+One declaration serves the generated dialog, ``python main.py run`` and the tests, as in QGIS Processing.
+This module imports no Qt; an algorithm written against it runs headless.
+
+Example::
+
+    from layers import VectorLayer
+    from plugins.api import Algorithm, DistanceParameter, LayerParameter, OutputLayer
+
+    class Buffer(Algorithm):
+        id, name, group = "example.buffer", "Buffer", "Examples"
+        description = "Grow every feature by a distance."
+
+        def parameters(self):
+            return [LayerParameter("input", "Input layer"), DistanceParameter("distance", "Distance", minimum=0)]
+
+        def outputs(self):
+            return [OutputLayer("output", "Buffered")]
+
+        def run(self, params, context, feedback):
+            layer = params["input"]
+            gdf = layer.gdf.copy()
+            gdf.geometry = gdf.buffer(params["distance"])
+            return {"output": VectorLayer(gdf, f"{layer.name} buffered")}
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyproj
+
+from layers.errors import LayerError
+from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
+
+# -- errors ---------------------------------------------------------------------------------------------
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing or wrong; the message names the parameter so the planner can fix it."""
+
+    def __init__(self, parameter: str, problem: str, description: str = "") -> None:
+        self.parameter = parameter
+        self.problem = problem
+        label = f"parameter '{parameter}'" + (f" ({description})" if description else "")
+        super().__init__(f"{label}: {problem}")
+
+
+class AlgorithmError(Exception):
+    """A run failed for a reason the planner can fix (no features in range, infeasible budget, ...)."""
+
+
+class Cancelled(Exception):
+    """Raised by ``Feedback.raise_if_cancelled`` once the user pressed Cancel; the run leaves no outputs."""
+
+
+# -- feedback and context ---------------------------------------------------------------------------------
+
+
+class Feedback:
+    """Progress, log lines and the cancel flag of one run; safe to cancel from another thread.
+
+    The GUI passes callbacks (which emit Qt signals); the command line draws a progress bar. Algorithms call
+    ``set_progress``/``log`` and poll ``is_cancelled`` (or ``raise_if_cancelled``) between chunks of work.
+    """
+
+    def __init__(
+        self,
+        on_progress: Callable[[float], None] | None = None,
+        on_log: Callable[[str], None] | None = None,
+    ) -> None:
+        self._on_progress = on_progress
+        self._on_log = on_log
+        self._cancel = threading.Event()
+        self.progress = 0.0
+        self.messages: list[str] = []
+
+    def set_progress(self, percent: float) -> None:
+        percent = min(100.0, max(0.0, float(percent)))
+        self.progress = percent
+        if self._on_progress is not None:
+            self._on_progress(percent)
+
+    def log(self, message: str) -> None:
+        self.messages.append(str(message))
+        if self._on_log is not None:
+            self._on_log(str(message))
+
+    def cancel(self) -> None:
+        """Ask the run to stop; it stops at its next poll."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled("the run was cancelled")
+
+    def step(self, start: float, end: float) -> Feedback:
+        """A feedback whose 0-100 maps into [start, end] of this one, for a sub-task; it shares the cancel flag."""
+        return _SubFeedback(self, float(start), float(end))
+
+
+class _SubFeedback(Feedback):
+    def __init__(self, parent: Feedback, start: float, end: float) -> None:
+        super().__init__()
+        self._parent = parent
+        self._start = start
+        self._end = end
+        self._cancel = parent._cancel
+
+    def set_progress(self, percent: float) -> None:
+        percent = min(100.0, max(0.0, float(percent)))
+        self.progress = percent
+        self._parent.set_progress(self._start + (self._end - self._start) * percent / 100.0)
+
+    def log(self, message: str) -> None:
+        self.messages.append(str(message))
+        self._parent.log(message)
+
+
+@dataclass
+class Context:
+    """Where a run happens: the project (for layer names), the target CRS, and the compute resources.
+
+    ``crs`` is the CRS input layers are brought into and outputs are made in. When it is None, the first input
+    layer sets it (its own CRS when projected, else the UTM zone around it, so distances stay in metres).
+    """
+
+    project: Any = None
+    crs: pyproj.CRS | None = None
+    dask_scheduler: str | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+    def __post_init__(self) -> None:
+        if self.crs is None and self.project is not None:
+            self.crs = self.project.crs
+        self.crs = to_crs_object(self.crs)
+
+
+# -- parameters -------------------------------------------------------------------------------------------
+
+_TRUE = {"1", "true", "yes", "y", "on", "t"}
+_FALSE = {"0", "false", "no", "n", "off", "f"}
+
+
+@dataclass
+class Parameter:
+    """Base of every parameter: a name (the key in ``params``), a label, a default and whether it may be empty."""
+
+    name: str
+    description: str
+    default: Any = None
+    optional: bool = False
+    help: str = ""
+
+    type_name: ClassVar[str] = "value"
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.name or ""):
+            raise ValueError(f"parameter name {self.name!r} must be an identifier (letters, digits, underscore)")
+
+    def error(self, problem: str) -> ParameterError:
+        return ParameterError(self.name, problem, self.description)
+
+    def validate(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
+        """The converted value, or None for an empty optional parameter; ``values`` holds earlier parameters."""
+        if _is_empty(value):
+            value = self.default
+        if _is_empty(value):
+            if self.optional:
+                return None
+            raise self.error("a value is required")
+        return self.convert(value, context, values)
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
+        return value
+
+    def serialize(self, value: Any) -> Any:
+        """A JSON-able form of a raw value that ``validate`` accepts again (for run history and re-runs)."""
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
+    def describe(self) -> str:
+        """A one-line summary of the accepted values, for ``main.py help`` and tooltips."""
+        return self.type_name
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+@dataclass(kw_only=True)
+class LayerParameter(Parameter):
+    """A vector (or, with ``raster=True``, raster) layer: a Layer, a project layer name or a file path.
+
+    A file with several layers takes ``path|layer name``. ``kinds`` filters the pickers and refuses layers of
+    another kind; a layer without a kind is checked against the schema of the first kind it fits.
+    ``geometry`` limits vector layers to point/line/polygon. The layer arrives in ``context.crs``.
+    """
+
+    kinds: tuple[str, ...] = ()
+    geometry: tuple[str, ...] = ()
+    raster: bool = False
+
+    type_name: ClassVar[str] = "layer"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.kinds = tuple(self.kinds)
+        self.geometry = tuple(self.geometry)
+        bad = set(self.geometry) - {"point", "line", "polygon"}
+        if bad:
+            raise ValueError(f"parameter '{self.name}': unknown geometry {sorted(bad)}; use point, line, polygon")
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Layer:
+        layer = self._resolve(value, context)
+        wanted = RasterLayer if self.raster else VectorLayer
+        if not isinstance(layer, wanted):
+            got = "a raster" if isinstance(layer, RasterLayer) else "a vector layer"
+            raise self.error(f"'{layer.name}' is {got}; a {'raster' if self.raster else 'vector layer'} is needed")
+        if self.kinds:
+            layer = self._check_kind(layer)
+        if self.geometry and isinstance(layer, VectorLayer):
+            family = layer.geometry_type
+            if family not in self.geometry and family != "empty":
+                raise self.error(f"'{layer.name}' has {family} geometries; {' or '.join(self.geometry)} needed")
+        return self._in_context_crs(layer, context)
+
+    def _resolve(self, value: Any, context: Context) -> Layer:
+        if isinstance(value, Layer):
+            return value
+        if not isinstance(value, str | os.PathLike):
+            raise self.error(f"expected a layer, a layer name or a file path, got {type(value).__name__}")
+        text = os.fspath(value)
+        project = context.project
+        if project is not None:
+            for layer in project:
+                if layer.name == text or layer.id == text:
+                    return layer
+        path_text, _, sublayer = text.partition("|")
+        path = Path(path_text).expanduser()
+        if not path.exists():
+            where = "neither a layer of the project nor " if project is not None else "not "
+            raise self.error(f"'{text}' is {where}an existing file")
+        from layers.io import open_layers
+
+        try:
+            candidates = open_layers(path, layer=sublayer or None)
+        except LayerError as exc:
+            raise self.error(str(exc)) from exc
+        return self._pick(candidates, path)
+
+    def _pick(self, candidates: list[Layer], path: Path) -> Layer:
+        if len(candidates) == 1:
+            return candidates[0]
+        wanted = RasterLayer if self.raster else VectorLayer
+        fitting = [c for c in candidates if isinstance(c, wanted) and (not self.kinds or c.kind in self.kinds)]
+        if len(fitting) == 1:
+            return fitting[0]
+        names = ", ".join(repr(c.name) for c in candidates)
+        raise self.error(f"{path} holds several layers ({names}); choose one as '{path}|layer name'")
+
+    def _check_kind(self, layer: Layer) -> Layer:
+        if layer.kind in self.kinds:
+            return layer
+        expected = " or ".join(self.kinds)
+        if layer.kind is not None or not isinstance(layer, VectorLayer):
+            raise self.error(f"'{layer.name}' is of kind '{layer.kind}'; expected {expected}")
+        from layers.kinds import validate
+
+        first_problem = None
+        for kind in self.kinds:
+            try:
+                gdf, notes = validate(layer.gdf, kind, source=layer.source, layer=layer.name)
+            except LayerError as exc:
+                first_problem = first_problem or exc
+                continue
+            checked = VectorLayer(gdf, layer.name, source=layer.source, kind=kind, style=layer.style,
+                                  metadata=dict(layer.metadata))
+            checked.notes.extend(notes)
+            return checked
+        raise self.error(f"'{layer.name}' has no kind and does not fit {expected}: {first_problem}")
+
+    def _in_context_crs(self, layer: Layer, context: Context) -> Layer:
+        if layer.crs is None:
+            return layer
+        if context.crs is None:
+            context.crs = _working_crs(layer)
+        if layer.crs == context.crs:
+            return layer
+        try:
+            return layer.to_crs(context.crs)
+        except LayerError as exc:
+            raise self.error(str(exc)) from exc
+
+    def serialize(self, value: Any) -> Any:
+        if isinstance(value, Layer):
+            return value.name if value.source is None else value.source
+        return None if value is None else os.fspath(value)
+
+    def describe(self) -> str:
+        text = "raster layer" if self.raster else "vector layer"
+        if self.geometry:
+            text = f"{'/'.join(self.geometry)} {text}"
+        if self.kinds:
+            text += f" of kind {'/'.join(self.kinds)}"
+        return text + " (file path, or layer name with --project)"
+
+
+def _working_crs(layer: Layer) -> pyproj.CRS:
+    """The layer's CRS when projected, else its UTM zone: a CRS in which distances are metres."""
+    crs = layer.crs
+    if crs.is_projected or not isinstance(layer, VectorLayer) or len(layer.gdf) == 0:
+        return crs
+    return layer.gdf.estimate_utm_crs()
+
+
+@dataclass(kw_only=True)
+class FieldParameter(Parameter):
+    """The name of a field of the vector layer given in parameter ``parent`` (numeric fields only if asked)."""
+
+    parent: str
+    numeric: bool = False
+
+    type_name: ClassVar[str] = "field"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
+        layer = values.get(self.parent)
+        if layer is None:
+            raise self.error(f"needs a layer in parameter '{self.parent}' first")
+        if not isinstance(layer, VectorLayer):
+            raise self.error(f"parameter '{self.parent}' is not a vector layer, so it has no fields")
+        name = str(value)
+        if name not in layer.fields:
+            raise self.error(f"layer '{layer.name}' has no field '{name}' (fields: {', '.join(layer.fields)})")
+        if self.numeric:
+            import pandas as pd
+
+            column = layer.gdf[name]
+            if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+                raise self.error(f"field '{name}' of layer '{layer.name}' is not numeric")
+        return name
+
+    def describe(self) -> str:
+        return f"{'numeric ' if self.numeric else ''}field of parameter '{self.parent}'"
+
+
+@dataclass(kw_only=True)
+class NumberParameter(Parameter):
+    """A real number with a unit and an optional range (inclusive)."""
+
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    type_name: ClassVar[str] = "number"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> float:
+        number = self._parse(value)
+        if not math.isfinite(number):
+            raise self.error(f"must be a finite number, got {value!r}")
+        unit = f" {self.unit}" if self.unit else ""
+        if self.minimum is not None and number < self.minimum:
+            raise self.error(f"must be at least {self.minimum:g}{unit}, got {number:g}{unit}")
+        if self.maximum is not None and number > self.maximum:
+            raise self.error(f"must be at most {self.maximum:g}{unit}, got {number:g}{unit}")
+        return number
+
+    def _parse(self, value: Any) -> float:
+        if isinstance(value, bool):
+            raise self.error(f"expected a number, got {value!r}")
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise self.error(f"expected a number, got {value!r}") from None
+
+    def describe(self) -> str:
+        return _range_text("number", self.unit, self.minimum, self.maximum)
+
+
+def _range_text(kind: str, unit: str, minimum: float | None, maximum: float | None) -> str:
+    text = kind + (f" in {unit}" if unit else "")
+    if minimum is not None and maximum is not None:
+        return f"{text}, {minimum:g} to {maximum:g}"
+    if minimum is not None:
+        return f"{text}, at least {minimum:g}"
+    if maximum is not None:
+        return f"{text}, at most {maximum:g}"
+    return text
+
+
+_DISTANCE_UNITS = {"m": 1.0, "km": 1000.0}
+
+
+@dataclass(kw_only=True)
+class DistanceParameter(NumberParameter):
+    """A distance in metres; text may say ``250 m`` or ``1.5 km``."""
+
+    unit: str = "m"
+
+    type_name: ClassVar[str] = "distance"
+
+    def _parse(self, value: Any) -> float:
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*([-+]?[0-9.eE+-]+)\s*(m|km)?\s*", value)
+            if match:
+                try:
+                    return float(match.group(1)) * _DISTANCE_UNITS[match.group(2) or "m"]
+                except ValueError:
+                    pass
+            raise self.error(f"expected a distance such as 250, '250 m' or '1.5 km', got {value!r}")
+        return super()._parse(value)
+
+    def describe(self) -> str:
+        return _range_text("distance", self.unit, self.minimum, self.maximum)
+
+
+@dataclass(kw_only=True)
+class IntegerParameter(Parameter):
+    """A whole number with an optional range (inclusive)."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+    type_name: ClassVar[str] = "integer"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> int:
+        if isinstance(value, bool):
+            raise self.error(f"expected a whole number, got {value!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise self.error(f"expected a whole number, got {value!r}") from None
+        if not math.isfinite(number) or number != int(number):
+            raise self.error(f"expected a whole number, got {value!r}")
+        integer = int(number)
+        if self.minimum is not None and integer < self.minimum:
+            raise self.error(f"must be at least {self.minimum}, got {integer}")
+        if self.maximum is not None and integer > self.maximum:
+            raise self.error(f"must be at most {self.maximum}, got {integer}")
+        return integer
+
+    def describe(self) -> str:
+        return _range_text("integer", "", self.minimum, self.maximum)
+
+
+@dataclass(kw_only=True)
+class ChoiceParameter(Parameter):
+    """One of a fixed list of options (matched case-insensitively)."""
+
+    options: tuple[str, ...] = ()
+
+    type_name: ClassVar[str] = "choice"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.options = tuple(self.options)
+        if not self.options:
+            raise ValueError(f"choice parameter '{self.name}' needs options")
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
+        text = str(value)
+        if text in self.options:
+            return text
+        folded = [option for option in self.options if option.lower() == text.strip().lower()]
+        if len(folded) == 1:
+            return folded[0]
+        raise self.error(f"{text!r} is not one of {', '.join(self.options)}")
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(self.options)
+
+
+@dataclass(kw_only=True)
+class BoolParameter(Parameter):
+    """Yes or no; text accepts true/false, yes/no, 1/0, on/off."""
+
+    type_name: ClassVar[str] = "bool"
+
+    def validate(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
+        if _is_empty(value) and _is_empty(self.default) and not self.optional:
+            return False
+        return super().validate(value, context, values)
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise self.error(f"expected true or false, got {value!r}")
+
+    def describe(self) -> str:
+        return "true or false"
+
+
+@dataclass(kw_only=True)
+class CrsParameter(Parameter):
+    """A coordinate reference system: EPSG code, 'EPSG:32649', WKT or a pyproj CRS."""
+
+    type_name: ClassVar[str] = "crs"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> pyproj.CRS:
+        try:
+            return to_crs_object(value)
+        except LayerError as exc:
+            raise self.error(exc.problem) from exc
+
+    def serialize(self, value: Any) -> Any:
+        return value.to_string() if isinstance(value, pyproj.CRS) else super().serialize(value)
+
+    def describe(self) -> str:
+        return "coordinate reference system, e.g. EPSG:32649"
+
+
+@dataclass(kw_only=True)
+class ExtentParameter(Parameter):
+    """A rectangle (minx, miny, maxx, maxy) in the project CRS.
+
+    Text is ``minx,miny,maxx,maxy`` optionally followed by ``[EPSG:4326]`` to give it in another CRS; a layer
+    (or project layer name) stands for its extent.
+    """
+
+    type_name: ClassVar[str] = "extent"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> tuple[float, float, float, float]:
+        source_crs = None
+        if isinstance(value, Layer):
+            box, source_crs = value.extent, value.crs
+        elif isinstance(value, str):
+            box, source_crs = self._parse_text(value, context)
+        else:
+            box = value
+        try:
+            numbers = tuple(float(v) for v in box)
+        except (TypeError, ValueError):
+            raise self.error(f"expected minx,miny,maxx,maxy, got {value!r}") from None
+        if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+            raise self.error(f"expected four finite numbers minx,miny,maxx,maxy, got {value!r}")
+        if numbers[0] >= numbers[2] or numbers[1] >= numbers[3]:
+            raise self.error(f"minx must be below maxx and miny below maxy, got {numbers}")
+        if source_crs is not None and context.crs is not None and source_crs != context.crs:
+            transformer = pyproj.Transformer.from_crs(source_crs, context.crs, always_xy=True)
+            numbers = tuple(float(v) for v in transformer.transform_bounds(*numbers, densify_pts=21))
+        return numbers
+
+    def _parse_text(self, text: str, context: Context) -> tuple[Any, pyproj.CRS | None]:
+        project = context.project
+        if project is not None:
+            for layer in project:
+                if layer.name == text:
+                    return layer.extent, layer.crs
+        match = re.fullmatch(r"\s*([^\[\]]+?)\s*(?:\[(.+)\])?\s*", text)
+        parts = [p for p in re.split(r"[,\s]+", match.group(1)) if p] if match else []
+        crs = None
+        if match and match.group(2):
+            try:
+                crs = to_crs_object(match.group(2))
+            except LayerError as exc:
+                raise self.error(exc.problem) from exc
+        return parts, crs
+
+    def serialize(self, value: Any) -> Any:
+        if isinstance(value, Layer):
+            return value.name
+        if isinstance(value, tuple | list):
+            return ",".join(f"{float(v):.12g}" for v in value)
+        return super().serialize(value)
+
+    def describe(self) -> str:
+        return "extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])"
+
+
+@dataclass(kw_only=True)
+class FileParameter(Parameter):
+    """A file path, optionally limited to ``extensions`` (e.g. ('.csv',)) and required to exist."""
+
+    extensions: tuple[str, ...] = ()
+    must_exist: bool = True
+
+    type_name: ClassVar[str] = "file"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.extensions = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in self.extensions)
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Path:
+        if not isinstance(value, str | os.PathLike):
+            raise self.error(f"expected a file path, got {type(value).__name__}")
+        path = Path(value).expanduser()
+        if self.extensions and not path.name.lower().endswith(self.extensions):
+            raise self.error(f"{path.name} is not a {' / '.join(self.extensions)} file")
+        if self.must_exist and not path.is_file():
+            raise self.error(f"{path} does not exist" if not path.exists() else f"{path} is not a file")
+        return path
+
+    def describe(self) -> str:
+        return "file" + (f" ({', '.join(self.extensions)})" if self.extensions else "")
+
+
+# -- outputs ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Output:
+    """Something ``run`` returns under ``name``."""
+
+    name: str
+    description: str
+    help: str = ""
+
+    type_name: ClassVar[str] = "value"
+
+
+@dataclass
+class OutputLayer(Output):
+    """A ``VectorLayer`` (written as GeoPackage by the command line)."""
+
+    type_name: ClassVar[str] = "layer"
+
+
+@dataclass
+class OutputRaster(Output):
+    """A ``RasterLayer`` (written as GeoTIFF); set ``metadata['quantity']`` and ``metadata['unit']``."""
+
+    type_name: ClassVar[str] = "raster"
+
+
+@dataclass
+class OutputTable(Output):
+    """A ``pandas.DataFrame`` (written as CSV)."""
+
+    type_name: ClassVar[str] = "table"
+
+
+# -- algorithm --------------------------------------------------------------------------------------------
+
+
+class Algorithm:
+    """Subclass and set ``id``, ``name``, ``group``, ``description``; implement ``parameters``, ``outputs``, ``run``.
+
+    ``run(params, context, feedback)`` gets validated values and returns a dict keyed by output name (plus any
+    JSON-able summary values). It must not modify its input layers, so that a cancelled run leaves the project
+    as it was, and should poll ``feedback`` at least every ~0.2 s of work.
+    """
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    group: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    #: Version of this algorithm's method; recorded in the provenance of its outputs.
+    version: ClassVar[str] = "1"
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def outputs(self) -> list[Output]:
+        return []
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        raise NotImplementedError(f"algorithm {self.id} does not implement run()")
+
+    def check(self, params: dict[str, Any], context: Context) -> None:
+        """Cross-parameter checks after each value was validated; raise ``ParameterError`` naming a parameter."""
+
+    def parameter(self, name: str) -> Parameter:
+        for parameter in self.parameters():
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters()) or "none"
+        raise KeyError(f"algorithm {self.id} has no parameter '{name}' (parameters: {known})")
+
+    def validate_parameters(self, raw: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        """Every parameter converted and checked, in declaration order; the first problem raises ParameterError."""
+        context = context if context is not None else Context()
+        parameters = self.parameters()
+        known = {p.name for p in parameters}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ParameterError(unknown[0], f"algorithm {self.id} has no such parameter "
+                                             f"(parameters: {', '.join(p.name for p in parameters)})")
+        values: dict[str, Any] = {}
+        for parameter in parameters:
+            values[parameter.name] = parameter.validate(raw.get(parameter.name), context, values)
+        self.check(values, context)
+        return values
+
+    def help_text(self) -> str:
+        """The description followed by the parameters and outputs, as ``main.py help`` prints it."""
+        lines = [f"{self.name} ({self.id})", f"Group: {self.group}", "", self.description.strip(), "", "Parameters:"]
+        for p in self.parameters():
+            flags = []
+            if p.optional:
+                flags.append("optional")
+            if p.default is not None:
+                flags.append(f"default {p.default}")
+            extra = f" [{'; '.join(flags)}]" if flags else ""
+            lines.append(f"  --{p.name}  {p.description}: {p.describe()}{extra}")
+            if p.help:
+                lines.append(f"      {p.help}")
+        lines += ["", "Outputs:"]
+        for o in self.outputs():
+            lines.append(f"  {o.name}  {o.description} ({o.type_name})")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Algorithm {self.id}>"
+
+
+__all__ = [
+    "Algorithm", "AlgorithmError", "BoolParameter", "Cancelled", "ChoiceParameter", "Context", "CrsParameter",
+    "DistanceParameter", "ExtentParameter", "Feedback", "FieldParameter", "FileParameter", "IntegerParameter",
+    "LayerParameter", "NumberParameter", "Output", "OutputLayer", "OutputRaster", "OutputTable", "Parameter",
+    "ParameterError",
+]
