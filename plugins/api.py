@@ -185,7 +185,7 @@ class Parameter:
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
         return value
 
-    def serialize(self, value: Any) -> Any:
+    def serialize(self, value: Any, context: Context | None = None) -> Any:
         """A JSON-able form of a raw value that ``validate`` accepts again (for run history and re-runs)."""
         if value is None or isinstance(value, bool | int | float | str):
             return value
@@ -304,9 +304,11 @@ class LayerParameter(Parameter):
         except LayerError as exc:
             raise self.error(str(exc)) from exc
 
-    def serialize(self, value: Any) -> Any:
+    def serialize(self, value: Any, context: Context | None = None) -> Any:
         if isinstance(value, Layer):
-            return value.name if value.source is None else value.source
+            project = context.project if context is not None else None
+            in_project = project is not None and any(layer is value for layer in project)
+            return value.name if in_project or value.source is None else value.source
         return None if value is None else os.fspath(value)
 
     def describe(self) -> str:
@@ -521,8 +523,8 @@ class CrsParameter(Parameter):
         except LayerError as exc:
             raise self.error(exc.problem) from exc
 
-    def serialize(self, value: Any) -> Any:
-        return value.to_string() if isinstance(value, pyproj.CRS) else super().serialize(value)
+    def serialize(self, value: Any, context: Context | None = None) -> Any:
+        return value.to_string() if isinstance(value, pyproj.CRS) else super().serialize(value, context)
 
     def describe(self) -> str:
         return "coordinate reference system, e.g. EPSG:32649"
@@ -575,12 +577,12 @@ class ExtentParameter(Parameter):
                 raise self.error(exc.problem) from exc
         return parts, crs
 
-    def serialize(self, value: Any) -> Any:
+    def serialize(self, value: Any, context: Context | None = None) -> Any:
         if isinstance(value, Layer):
             return value.name
         if isinstance(value, tuple | list):
             return ",".join(f"{float(v):.12g}" for v in value)
-        return super().serialize(value)
+        return super().serialize(value, context)
 
     def describe(self) -> str:
         return "extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])"
