@@ -80,13 +80,17 @@ def _resolve_kind(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
 
 def vector_layers(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | None = None, crs: Any = None,
                   notes: list[str] | None = None, metadata: dict | None = None,
-                  stored_kind: str | None = None) -> list[VectorLayer]:
-    """Validated layers for one source layer (several when it mixes geometry types and no kind is forced)."""
+                  stored_kind: str | None = None, split_mixed: bool = True) -> list[VectorLayer]:
+    """Validated layers for one source layer (several when it mixes geometry types and no kind is forced).
+
+    ``split_mixed=False`` keeps one layer even when points, lines and polygons are mixed (a database table
+    or query is one layer to its owner).
+    """
     base_notes = list(notes or [])
     gdf = apply_crs(gdf, crs, base_notes)
     gdf, repair_notes = repair_geometries(gdf)
     base_notes += repair_notes
-    parts = [(gdf, name, [])] if kind else _split_families(gdf, name)
+    parts = [(gdf, name, [])] if kind or not split_mixed else _split_families(gdf, name)
     layers = []
     for part, part_name, part_notes in parts:
         layer_notes = base_notes + part_notes

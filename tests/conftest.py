@@ -1,0 +1,23 @@
+"""Fixtures shared by every test area. Keep this small: area-specific helpers live next to their tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """A real PostgreSQL + PostGIS server on 127.0.0.1 for this test session, stopped at the end.
+
+    Tests that use it belong in the xdist group "postgis" (``pytestmark = pytest.mark.xdist_group("postgis")``)
+    so that, under ``-n 2 --dist loadgroup``, one worker owns the server. When the server cannot run here
+    (no PostgreSQL or PostGIS installed, ...) those tests are skipped with the reason.
+    """
+    from tests.io.postgis_server import ServerUnavailable, start_postgis_server
+
+    try:
+        server = start_postgis_server()
+    except ServerUnavailable as exc:
+        pytest.skip(f"no PostgreSQL/PostGIS test server: {exc}")
+    yield server
+    server.stop()
