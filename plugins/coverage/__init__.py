@@ -1,0 +1,11 @@
+"""Coverage: RSRP, best server and SINR rasters, coverage polygons and statistics for 5G cells.
+
+Public pieces (importable without the plugin API): ``CoverageConfig``, ``Transmitters``, ``Obstruction`` and
+``plugins.coverage.pairs.rsrp_at_points`` for sparse cell-to-point RSRP. See docs/coverage_model.md.
+"""
+
+from plugins.coverage.config import CoverageConfig, CoverageConfigError
+from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.transmitters import Transmitters
+
+__all__ = ["CoverageConfig", "CoverageConfigError", "Obstruction", "Transmitters"]

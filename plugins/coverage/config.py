@@ -1,0 +1,166 @@
+"""Radio parameters of one coverage run, and the power bookkeeping that turns them into per-RE figures.
+
+RSRP is a power per resource element (RE, one 15·2^µ kHz subcarrier), so the transmit side is spread over
+the 12·N_RB subcarriers of the carrier: ``EIRP_RE = EIRP_total - 10·log10(12·N_RB)``. Noise is kept per RE
+too: ``N_RE = -174 dBm/Hz + 10·log10(SCS) + NF``, which equals the total noise over the occupied bandwidth
+``-174 + 10·log10(12·N_RB·SCS) + NF`` minus the same ``10·log10(12·N_RB)``, so SINR is the same ratio whether
+it is formed per RE or from total powers. N_RB comes from TS 38.101-1/-2 Table 5.3.2-1.
+
+Example::
+
+    config = CoverageConfig(frequency_mhz=3500, bandwidth_mhz=100)   # 273 RB at 30 kHz
+    config.n_rb, config.noise_re_dbm                                   # (273, -120.2...)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+#: Path-loss models: free space, 3GPP TR 38.901 UMi-Street Canyon and UMa, or UMi/UMa chosen by antenna height.
+MODELS = ("free_space", "umi", "uma", "auto")
+#: Outdoor-to-indoor penetration models of TR 38.901 §7.4.3 for receivers inside buildings.
+INDOOR_MODELS = ("none", "low", "high")
+#: Antennas at or above this height count as macro (UMa) sites under model "auto"; below it, street level (UMi).
+MACRO_HEIGHT_M = 20.0
+#: First frequency of FR2 (TS 38.104); below it the default subcarrier spacing is 30 kHz, above it 120 kHz.
+FR2_START_MHZ = 24250.0
+
+# TS 38.101-1 Table 5.3.2-1 (FR1) and TS 38.101-2 Table 5.3.2-1 (FR2): N_RB by subcarrier spacing (kHz) and
+# channel bandwidth (MHz).
+_NRB_FR1 = {
+    15: {5: 25, 10: 52, 15: 79, 20: 106, 25: 133, 30: 160, 35: 188, 40: 216, 45: 242, 50: 270},
+    30: {5: 11, 10: 24, 15: 38, 20: 51, 25: 65, 30: 78, 35: 92, 40: 106, 45: 119, 50: 133, 60: 162, 70: 189,
+         80: 217, 90: 245, 100: 273},
+    60: {10: 11, 15: 18, 20: 24, 25: 31, 30: 38, 35: 44, 40: 51, 45: 58, 50: 65, 60: 79, 70: 93, 80: 107,
+         90: 121, 100: 135},
+}
+_NRB_FR2 = {60: {50: 66, 100: 132, 200: 264}, 120: {50: 32, 100: 66, 200: 132, 400: 264}}
+
+
+class CoverageConfigError(ValueError):
+    """A radio parameter is out of range; the message names the parameter and the valid values."""
+
+
+def resource_blocks(frequency_mhz: float, bandwidth_mhz: float, subcarrier_khz: float) -> int:
+    """N_RB of a carrier from the 3GPP tables; raises ``CoverageConfigError`` for a combination they lack."""
+    table = _NRB_FR2 if frequency_mhz >= FR2_START_MHZ else _NRB_FR1
+    band = "FR2" if table is _NRB_FR2 else "FR1"
+    scs = int(round(subcarrier_khz))
+    if scs not in table or abs(scs - subcarrier_khz) > 1e-9:
+        raise CoverageConfigError(f"subcarrier spacing {subcarrier_khz:g} kHz is not used in {band}; "
+                                  f"choose one of {', '.join(str(s) for s in table)} kHz")
+    widths = table[scs]
+    bandwidth = int(round(bandwidth_mhz))
+    if bandwidth not in widths or abs(bandwidth - bandwidth_mhz) > 1e-9:
+        raise CoverageConfigError(f"bandwidth {bandwidth_mhz:g} MHz is not a {band} channel bandwidth at "
+                                  f"{scs} kHz; choose one of {', '.join(str(w) for w in widths)} MHz")
+    return widths[bandwidth]
+
+
+@dataclass(frozen=True)
+class CoverageConfig:
+    """Everything about the carrier, the antennas' defaults and the receiver that a coverage run needs.
+
+    Transmit power: ``eirp_dbm`` (total over the carrier, at the antenna's boresight) overrides everything;
+    else ``tx_power_dbm + antenna_gain_dbi`` when ``tx_power_dbm`` is set; else the layer's ``eirp_dbm`` field
+    (sites_5g); else ``default_eirp_dbm``. ``sector_azimuths`` (degrees; empty = omni), ``beamwidth_deg`` and
+    ``tilt_deg`` are used for layers without those fields (lamp poles).
+    """
+
+    frequency_mhz: float = 3500.0
+    model: str = "auto"
+    bandwidth_mhz: float = 100.0
+    subcarrier_khz: float | None = None
+    rx_height_m: float = 1.5
+    noise_figure_db: float = 9.0
+    rsrp_threshold_dbm: float = -100.0
+    max_radius_m: float = 400.0
+    eirp_dbm: float | None = None
+    tx_power_dbm: float | None = None
+    antenna_gain_dbi: float = 0.0
+    default_eirp_dbm: float = 50.0
+    sector_azimuths: tuple[float, ...] = field(default_factory=tuple)
+    beamwidth_deg: float = 65.0
+    vertical_beamwidth_deg: float = 65.0
+    tilt_deg: float = 0.0
+    indoor_loss: str = "none"
+    default_height_m: float = 10.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sector_azimuths", tuple(float(a) % 360.0 for a in self.sector_azimuths))
+        self._check_ranges()
+        if self.model not in MODELS:
+            raise CoverageConfigError(f"model: unknown path-loss model '{self.model}'; choose one of "
+                                      f"{', '.join(MODELS)}")
+        if self.indoor_loss not in INDOOR_MODELS:
+            raise CoverageConfigError(f"indoor_loss: unknown model '{self.indoor_loss}'; choose one of "
+                                      f"{', '.join(INDOOR_MODELS)}")
+        if self.model != "free_space" and not 500.0 <= self.frequency_mhz <= 100000.0:
+            raise CoverageConfigError(f"frequency_mhz: {self.frequency_mhz:g} MHz is outside 0.5-100 GHz, "
+                                      "the range of the 3GPP TR 38.901 models; use model 'free_space'")
+        if self.model != "free_space" and not 1.0 <= self.rx_height_m <= 22.5:
+            raise CoverageConfigError(f"rx_height_m: {self.rx_height_m:g} m is outside 1-22.5 m, the UE heights "
+                                      "of TR 38.901 UMi/UMa")
+        resource_blocks(self.frequency_mhz, self.bandwidth_mhz, self.scs_khz)
+
+    def _check_ranges(self) -> None:
+        positive = {"frequency_mhz": self.frequency_mhz, "bandwidth_mhz": self.bandwidth_mhz,
+                    "rx_height_m": self.rx_height_m, "max_radius_m": self.max_radius_m,
+                    "beamwidth_deg": self.beamwidth_deg, "vertical_beamwidth_deg": self.vertical_beamwidth_deg,
+                    "default_height_m": self.default_height_m}
+        for name, value in positive.items():
+            if not (math.isfinite(value) and value > 0):
+                raise CoverageConfigError(f"{name}: must be a positive number, got {value!r}")
+        for name in ("eirp_dbm", "tx_power_dbm", "antenna_gain_dbi", "default_eirp_dbm", "noise_figure_db",
+                     "rsrp_threshold_dbm", "tilt_deg"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise CoverageConfigError(f"{name}: must be a finite number, got {value!r}")
+        if self.beamwidth_deg > 360 or self.vertical_beamwidth_deg > 180:
+            raise CoverageConfigError("beamwidth_deg must be at most 360° and vertical_beamwidth_deg at most 180°")
+
+    @property
+    def scs_khz(self) -> float:
+        """Subcarrier spacing: as given, else 30 kHz in FR1 and 120 kHz in FR2."""
+        if self.subcarrier_khz is not None:
+            return float(self.subcarrier_khz)
+        return 120.0 if self.frequency_mhz >= FR2_START_MHZ else 30.0
+
+    @property
+    def n_rb(self) -> int:
+        return resource_blocks(self.frequency_mhz, self.bandwidth_mhz, self.scs_khz)
+
+    @property
+    def subcarriers(self) -> int:
+        """12·N_RB: the number of REs one OFDM symbol spreads the transmit power over."""
+        return 12 * self.n_rb
+
+    @property
+    def re_offset_db(self) -> float:
+        """10·log10(12·N_RB): total power minus this is power per resource element."""
+        return 10.0 * math.log10(self.subcarriers)
+
+    @property
+    def noise_re_dbm(self) -> float:
+        """Thermal noise plus receiver noise figure in one subcarrier: -174 + 10·log10(SCS in Hz) + NF."""
+        return -174.0 + 10.0 * math.log10(self.scs_khz * 1e3) + self.noise_figure_db
+
+    @property
+    def noise_total_dbm(self) -> float:
+        """The same noise over the occupied bandwidth 12·N_RB·SCS (what a spectrum analyser would show)."""
+        return self.noise_re_dbm + self.re_offset_db
+
+    def total_eirp_dbm(self, layer_eirp_dbm: float | None) -> float:
+        """The carrier EIRP of one cell under the precedence described in the class docstring."""
+        if self.eirp_dbm is not None:
+            return float(self.eirp_dbm)
+        if self.tx_power_dbm is not None:
+            return float(self.tx_power_dbm + self.antenna_gain_dbi)
+        if layer_eirp_dbm is not None and math.isfinite(layer_eirp_dbm):
+            return float(layer_eirp_dbm)
+        return float(self.default_eirp_dbm)
+
+
+__all__ = ["CoverageConfig", "CoverageConfigError", "FR2_START_MHZ", "INDOOR_MODELS", "MACRO_HEIGHT_M", "MODELS",
+           "resource_blocks"]

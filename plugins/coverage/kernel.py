@@ -1,0 +1,98 @@
+"""Compiled link budget: RSRP of one transmitter at one receiver, over a tile of cells or a list of pairs.
+
+RSRP (dBm per resource element) = EIRP_RE + A(θ, φ) - PL(model, LOS) - L_O2I, where EIRP_RE is the cell's
+carrier EIRP minus 10·log10(12·N_RB) (see ``config``), A the relative antenna pattern (``antenna``), LOS comes
+from the height grid (``los``) and L_O2I = PL_tw + 0.5·min(d_in, 25 m) for receivers inside buildings when an
+indoor model is chosen. Everything here is a pure function of its arguments, released from the GIL, so threads
+and Dask workers can run tiles side by side.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from plugins.coverage.antenna import relative_gain_db
+from plugins.coverage.los import trace
+from plugins.coverage.pathloss import INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, path_loss_db
+
+#: Columns of the transmitter table handed to the kernels (``Transmitters.table``).
+TX_X, TX_Y, TX_H, TX_EIRP_RE, TX_AZIMUTH, TX_BEAMWIDTH, TX_TILT, TX_MODEL = range(8)
+TX_COLUMNS = 8
+
+
+@numba.njit(cache=True, nogil=True)
+def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray, hx0: float,
+                  hy0: float, hres: float, fc_ghz: float, vertical_beamwidth: float, wall_loss: float,
+                  indoor_model: bool) -> float:
+    """RSRP of the transmitter row ``tx`` at the receiver point (dBm per RE)."""
+    dx, dy = rx_x - tx[TX_X], rx_y - tx[TX_Y]
+    d2d = math.hypot(dx, dy)
+    h_tx = tx[TX_H]
+    los, indoor, d_in = trace(heights, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_h)
+    loss = path_loss_db(int(tx[TX_MODEL]), los, d2d, h_tx, rx_h, fc_ghz)
+    gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d,
+                            h_tx - rx_h)
+    if indoor and indoor_model:
+        loss += wall_loss + INDOOR_LOSS_PER_M * min(d_in, MAX_INDOOR_DISTANCE_M)
+    return tx[TX_EIRP_RE] + gain - loss
+
+
+@numba.njit(cache=True, nogil=True)
+def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, radius: float,
+              heights: np.ndarray, hx0: float, hy0: float, hres: float, rx_h: float, fc_ghz: float,
+              vertical_beamwidth: float, wall_loss: float, indoor_model: bool
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of all
+    received powers (mW/RE) and the number of links evaluated, for the cells of one tile.
+
+    Cell (i, j) has its centre at ``x0 + (j + 0.5)·res, y0 - (i + 0.5)·res``; a transmitter serves cells whose
+    centre lies within ``radius`` of it (2-D).
+    """
+    best = np.full((rows, cols), -np.inf)
+    best_row = np.full((rows, cols), -1, np.int32)
+    total = np.zeros((rows, cols))
+    links = 0
+    for k in range(tx.shape[0]):
+        tx_x, tx_y = tx[k, TX_X], tx[k, TX_Y]
+        first = max(int(math.ceil((y0 - tx_y - radius) / res - 0.5)), 0)
+        last = min(int(math.floor((y0 - tx_y + radius) / res - 0.5)), rows - 1)
+        for i in range(first, last + 1):
+            y = y0 - (i + 0.5) * res
+            reach = radius * radius - (y - tx_y) ** 2
+            if reach < 0:
+                continue
+            half = math.sqrt(reach)
+            j0 = max(int(math.ceil((tx_x - half - x0) / res - 0.5)), 0)
+            j1 = min(int(math.floor((tx_x + half - x0) / res - 0.5)), cols - 1)
+            for j in range(j0, j1 + 1):
+                x = x0 + (j + 0.5) * res
+                if (x - tx_x) ** 2 + (y - tx_y) ** 2 > radius * radius:
+                    continue
+                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, hx0, hy0, hres, fc_ghz, vertical_beamwidth,
+                                     wall_loss, indoor_model)
+                links += 1
+                total[i, j] += 10.0 ** (rsrp / 10.0)
+                if rsrp > best[i, j]:
+                    best[i, j] = rsrp
+                    best_row[i, j] = k
+    return best, best_row, total, links
+
+
+@numba.njit(cache=True, nogil=True)
+def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_index: np.ndarray, rx_h: float,
+               heights: np.ndarray, hx0: float, hy0: float, hres: float, fc_ghz: float,
+               vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> np.ndarray:
+    """RSRP of each (transmitter row, point row) pair."""
+    out = np.empty(tx_index.shape[0])
+    for n in range(tx_index.shape[0]):
+        p = point_index[n]
+        out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, hx0, hy0, hres,
+                               fc_ghz, vertical_beamwidth, wall_loss, indoor_model)
+    return out
+
+
+__all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_MODEL", "TX_TILT", "TX_X", "TX_Y",
+           "link_rsrp_dbm", "pairs_rsrp", "tile_rsrp"]

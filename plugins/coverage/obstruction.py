@@ -1,0 +1,155 @@
+"""What blocks radio paths: a north-up grid of surface heights above ground (0 = open street), in metres.
+
+Built from a buildings layer (footprints burnt in at their ``height_m``, cell centre inside the footprint) or
+from a raster such as the 2 m building-height GeoTIFF of the sample (a normalised DSM: heights above the
+ground, not above sea level). Ground is taken as flat; terrain relief is outside the model.
+
+Example::
+
+    obstruction = Obstruction.from_buildings(buildings_layer, resolution_m=2.0)
+    obstruction = Obstruction.from_raster(height_raster_layer)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyproj
+import shapely
+from affine import Affine
+
+from layers.errors import LayerError
+from layers.layer import RasterLayer, VectorLayer
+
+#: A raster whose lowest valid value is above this has no open ground and is probably a DSM above sea level.
+ABSOLUTE_DSM_HINT_M = 0.5
+
+
+def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> None:
+    """Distances are metres: refuse layers without a CRS or in degrees, naming the layer."""
+    if crs is None:
+        raise LayerError(source, "has no coordinate reference system; coverage needs a projected CRS in metres",
+                         layer=name)
+    if not crs.is_projected:
+        raise LayerError(source, f"is in geographic coordinates ({crs.to_string()}); reproject it to a projected "
+                                 "CRS in metres (e.g. the UTM zone) for coverage", layer=name)
+
+
+@dataclass(frozen=True)
+class Obstruction:
+    """Surface heights (float32, metres above ground) of a north-up grid with square cells of ``res`` metres."""
+
+    heights: np.ndarray
+    x0: float
+    y0: float
+    res: float
+    crs: pyproj.CRS | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def none(cls, crs: pyproj.CRS | None = None) -> Obstruction:
+        """No obstruction data: every link is treated as line of sight and every receiver as outdoors."""
+        return cls(np.zeros((0, 0), np.float32), 0.0, 0.0, 1.0, crs,
+                   ("no buildings or surface heights given: every link treated as line of sight",))
+
+    @classmethod
+    def from_buildings(cls, layer: VectorLayer, resolution_m: float = 2.0, *, height_field: str = "height_m",
+                       extent: tuple[float, float, float, float] | None = None) -> Obstruction:
+        """Burn building footprints into a grid at ``resolution_m``; where footprints overlap the taller wins."""
+        from rasterio.features import rasterize
+
+        require_metric(layer.crs, layer.source, layer.name)
+        if not resolution_m > 0:
+            raise LayerError(layer.source, f"resolution_m must be positive, got {resolution_m!r}", layer=layer.name)
+        if height_field not in layer.gdf.columns:
+            raise LayerError(layer.source, f"has no field '{height_field}' with building heights in metres",
+                             layer=layer.name)
+        geoms = layer.gdf.geometry.to_numpy()
+        polygonal = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
+        heights = np.asarray(layer.gdf[height_field], dtype=float)
+        missing = polygonal & ~np.isfinite(heights)
+        if missing.any():
+            rows = ", ".join(f"#{i + 1}" for i in np.flatnonzero(missing)[:8])
+            raise LayerError(layer.source, f"{height_field}: {int(missing.sum())} buildings have no height "
+                                           f"(features {rows}); fill or remove them", layer=layer.name)
+        negative = polygonal & (heights < 0)
+        if negative.any():
+            raise LayerError(layer.source, f"{height_field}: {int(negative.sum())} buildings have a negative height",
+                             layer=layer.name)
+        bounds = extent if extent is not None else tuple(layer.gdf.total_bounds)
+        if not polygonal.any() or not np.all(np.isfinite(bounds)):
+            return cls(np.zeros((0, 0), np.float32), 0.0, 0.0, float(resolution_m), layer.crs,
+                       (f"layer '{layer.name}' has no building footprints: every link treated as line of sight",))
+        res = float(resolution_m)
+        x0, y0 = np.floor(bounds[0] / res) * res, np.ceil(bounds[3] / res) * res
+        cols = max(int(np.ceil((bounds[2] - x0) / res)), 1)
+        rows = max(int(np.ceil((y0 - bounds[1]) / res)), 1)
+        order = np.argsort(heights[polygonal], kind="stable")
+        shapes = zip(geoms[polygonal][order], heights[polygonal][order], strict=True)
+        grid = rasterize(shapes, out_shape=(rows, cols), transform=Affine(res, 0, x0, 0, -res, y0), fill=0.0,
+                         dtype="float32")
+        return cls(grid, float(x0), float(y0), res, layer.crs)
+
+    @classmethod
+    def from_raster(cls, layer: RasterLayer, band: int = 1) -> Obstruction:
+        """Use a height raster (metres above ground); no-data cells count as open ground."""
+        require_metric(layer.crs, layer.source, layer.name)
+        t = layer.transform
+        if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
+            raise LayerError(layer.source, "is rotated or not north-up; warp it to a north-up grid first",
+                             layer=layer.name)
+        if not np.isclose(t.a, -t.e, rtol=1e-6):
+            raise LayerError(layer.source, f"has rectangular cells ({t.a:g} x {-t.e:g} m); resample it to square "
+                                           "cells first", layer=layer.name)
+        values = layer.band(band)
+        heights = np.ma.filled(values.astype(np.float32), 0.0)
+        notes = []
+        valid = values.compressed()
+        if valid.size and float(valid.min()) > ABSOLUTE_DSM_HINT_M:
+            notes.append(f"raster '{layer.name}' has no cell at ground level (lowest {float(valid.min()):.1f} m): "
+                         "it looks like heights above sea level; coverage expects heights above ground")
+        if valid.size and float(valid.min()) < 0:
+            notes.append(f"raster '{layer.name}': negative heights read as open ground")
+            heights = np.maximum(heights, 0.0)
+        return cls(np.ascontiguousarray(heights), float(t.c), float(t.f), float(t.a), layer.crs, tuple(notes))
+
+    @property
+    def empty(self) -> bool:
+        return self.heights.size == 0
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        rows, cols = self.heights.shape
+        return (self.x0, self.y0 - rows * self.res, self.x0 + cols * self.res, self.y0)
+
+    def window(self, bounds: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+        """(row0, row1, col0, col1) of the cells covering ``bounds``, clipped to the grid (may be empty)."""
+        rows, cols = self.heights.shape
+        col0 = int(np.clip(np.floor((bounds[0] - self.x0) / self.res), 0, cols))
+        col1 = int(np.clip(np.ceil((bounds[2] - self.x0) / self.res), 0, cols))
+        row0 = int(np.clip(np.floor((self.y0 - bounds[3]) / self.res), 0, rows))
+        row1 = int(np.clip(np.ceil((self.y0 - bounds[1]) / self.res), 0, rows))
+        return row0, row1, col0, col1
+
+    def height_at(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Surface height at points (0 outside the grid)."""
+        xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+        if self.empty:
+            return np.zeros(xs.shape)
+        rows, cols = self.heights.shape
+        c = np.floor((xs - self.x0) / self.res).astype(np.int64)
+        r = np.floor((self.y0 - ys) / self.res).astype(np.int64)
+        inside = (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
+        out = np.zeros(xs.shape)
+        out[inside] = self.heights[r[inside], c[inside]]
+        return out
+
+    def check_crs(self, crs: pyproj.CRS | None, what: str) -> None:
+        """Refuse to mix coordinates of different CRSs silently."""
+        if self.crs is not None and crs is not None and self.crs != crs:
+            raise LayerError(None, f"the obstruction grid is in {self.crs.to_string()} but the {what} are in "
+                                   f"{crs.to_string()}; bring them into one CRS first")
+
+
+__all__ = ["Obstruction", "require_metric"]
