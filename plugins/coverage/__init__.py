@@ -9,3 +9,10 @@ from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.transmitters import Transmitters
 
 __all__ = ["CoverageConfig", "CoverageConfigError", "Obstruction", "Transmitters"]
+
+
+def algorithms() -> list:
+    """The coverage algorithms for the registry (imported here so the numeric core loads without the API)."""
+    from plugins.coverage.algorithm import CoverageRsrp
+
+    return [CoverageRsrp()]

@@ -39,7 +39,15 @@ _NRB_FR2 = {60: {50: 66, 100: 132, 200: 264}, 120: {50: 32, 100: 66, 200: 132, 4
 
 
 class CoverageConfigError(ValueError):
-    """A radio parameter is out of range; the message names the parameter and the valid values."""
+    """A radio parameter is out of range; the message starts with the parameter's name ("name: problem")."""
+
+    @property
+    def parameter(self) -> str:
+        return str(self).partition(": ")[0]
+
+    @property
+    def problem(self) -> str:
+        return str(self).partition(": ")[2]
 
 
 def resource_blocks(frequency_mhz: float, bandwidth_mhz: float, subcarrier_khz: float) -> int:
@@ -48,12 +56,12 @@ def resource_blocks(frequency_mhz: float, bandwidth_mhz: float, subcarrier_khz: 
     band = "FR2" if table is _NRB_FR2 else "FR1"
     scs = int(round(subcarrier_khz))
     if scs not in table or abs(scs - subcarrier_khz) > 1e-9:
-        raise CoverageConfigError(f"subcarrier spacing {subcarrier_khz:g} kHz is not used in {band}; "
+        raise CoverageConfigError(f"subcarrier_khz: subcarrier spacing {subcarrier_khz:g} kHz is not used in {band}; "
                                   f"choose one of {', '.join(str(s) for s in table)} kHz")
     widths = table[scs]
     bandwidth = int(round(bandwidth_mhz))
     if bandwidth not in widths or abs(bandwidth - bandwidth_mhz) > 1e-9:
-        raise CoverageConfigError(f"bandwidth {bandwidth_mhz:g} MHz is not a {band} channel bandwidth at "
+        raise CoverageConfigError(f"bandwidth_mhz: {bandwidth_mhz:g} MHz is not a {band} channel bandwidth at "
                                   f"{scs} kHz; choose one of {', '.join(str(w) for w in widths)} MHz")
     return widths[bandwidth]
 
@@ -118,7 +126,7 @@ class CoverageConfig:
             if value is not None and not math.isfinite(value):
                 raise CoverageConfigError(f"{name}: must be a finite number, got {value!r}")
         if self.beamwidth_deg > 360 or self.vertical_beamwidth_deg > 180:
-            raise CoverageConfigError("beamwidth_deg must be at most 360° and vertical_beamwidth_deg at most 180°")
+            raise CoverageConfigError("beamwidth_deg: must be at most 360° (vertical_beamwidth_deg at most 180°)")
 
     @property
     def scs_khz(self) -> float:

@@ -77,8 +77,11 @@ class Obstruction:
         if negative.any():
             raise LayerError(layer.source, f"{height_field}: {int(negative.sum())} buildings have a negative height",
                              layer=layer.name)
-        bounds = extent if extent is not None else tuple(layer.gdf.total_bounds)
-        if not polygonal.any() or not np.all(np.isfinite(bounds)):
+        bounds = tuple(layer.gdf.total_bounds)
+        if extent is not None:
+            bounds = (max(bounds[0], extent[0]), max(bounds[1], extent[1]), min(bounds[2], extent[2]),
+                      min(bounds[3], extent[3]))
+        if not polygonal.any() or not np.all(np.isfinite(bounds)) or bounds[0] >= bounds[2] or bounds[1] >= bounds[3]:
             return cls(np.zeros((0, 0), np.float32), 0.0, 0.0, float(resolution_m), layer.crs,
                        (f"layer '{layer.name}' has no building footprints: every link treated as line of sight",))
         res = float(resolution_m)

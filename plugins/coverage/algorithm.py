@@ -1,0 +1,196 @@
+"""The ``coverage.rsrp`` algorithm: best-server RSRP, best server and SINR rasters, coverage polygons and
+statistics for the cells of a lamp_poles or sites_5g layer (or any point layer with the same fields)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from layers.errors import LayerError
+from layers.layer import RasterLayer, VectorLayer
+from plugins.api import (
+    Algorithm,
+    AlgorithmError,
+    ChoiceParameter,
+    Context,
+    DistanceParameter,
+    ExtentParameter,
+    Feedback,
+    LayerParameter,
+    NumberParameter,
+    Output,
+    OutputLayer,
+    OutputRaster,
+    OutputTable,
+    Parameter,
+    ParameterError,
+)
+from plugins.coverage.config import INDOOR_MODELS, MODELS, CoverageConfig, CoverageConfigError
+from plugins.coverage.engine import compute_coverage
+from plugins.coverage.grid import Grid
+from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
+from plugins.coverage.statistics import coverage_statistics
+from plugins.coverage.transmitters import Transmitters
+
+ANTENNAS = {"omni": (), "2 sectors": (0.0, 180.0), "3 sectors": (0.0, 120.0, 240.0)}
+SUBCARRIERS = ("auto", "15", "30", "60", "120")
+_CONFIG_TO_PARAMETER = {"max_radius_m": "max_radius", "rsrp_threshold_dbm": "threshold_dbm",
+                        "vertical_beamwidth_deg": "beamwidth_deg", "sector_azimuths": "first_azimuth_deg"}
+
+
+class CoverageRsrp(Algorithm):
+    id = "coverage.rsrp"
+    name = "Coverage: RSRP, best server and SINR"
+    group = "Coverage"
+    version = "1"
+    description = (
+        "Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the "
+        "best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells "
+        "on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street "
+        "Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a "
+        "transmitter is decided from building heights (a buildings layer or a height raster), not drawn at "
+        "random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area "
+        "each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and "
+        "schools covered, with the demand each site serves. The model and its limits are described in "
+        "docs/coverage_model.md."
+    )
+
+    def parameters(self) -> list[Parameter]:
+        return [
+            LayerParameter("transmitters", "Transmitters (lamp poles or 5G sites)", geometry=("point",),
+                           help="Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, "
+                                "tilt_deg, status."),
+            LayerParameter("buildings", "Buildings (footprints with height_m)", kinds=("buildings",),
+                           geometry=("polygon",), optional=True,
+                           help="Blocks radio paths (unless a height raster is given) and is counted in the "
+                                "statistics."),
+            LayerParameter("surface", "Height raster (metres above ground)", raster=True, optional=True,
+                           help="A building-height / normalised DSM raster; used for line of sight instead of "
+                                "the buildings layer."),
+            DistanceParameter("obstruction_resolution", "Building grid resolution", default=2.0, minimum=0.25,
+                              maximum=50.0, help="Cell size used to burn building footprints for line of sight."),
+            LayerParameter("demand", "Demand (residents / workers)", kinds=("demand",), optional=True),
+            LayerParameter("schools", "Schools", kinds=("schools",), optional=True),
+            ChoiceParameter("model", "Path-loss model", default="auto", options=MODELS,
+                            help="auto: UMi below 20 m antenna height, UMa at or above."),
+            NumberParameter("frequency_mhz", "Carrier frequency", default=3500.0, unit="MHz", minimum=100.0,
+                            maximum=100000.0),
+            NumberParameter("bandwidth_mhz", "Channel bandwidth", default=100.0, unit="MHz", minimum=5.0,
+                            maximum=400.0),
+            ChoiceParameter("subcarrier_khz", "Subcarrier spacing (kHz)", default="auto", options=SUBCARRIERS,
+                            help="auto: 30 kHz below 24.25 GHz, 120 kHz above."),
+            NumberParameter("eirp_dbm", "EIRP per cell (overrides the layer)", unit="dBm", optional=True,
+                            minimum=-30.0, maximum=90.0),
+            NumberParameter("tx_power_dbm", "Transmit power per cell", unit="dBm", optional=True, minimum=-30.0,
+                            maximum=70.0, help="With the antenna gain, used instead of EIRP when EIRP is empty."),
+            NumberParameter("antenna_gain_dbi", "Antenna gain", default=0.0, unit="dBi", minimum=-10.0,
+                            maximum=40.0),
+            NumberParameter("default_eirp_dbm", "EIRP when the layer has none", default=50.0, unit="dBm",
+                            minimum=-30.0, maximum=90.0),
+            ChoiceParameter("antenna", "Antennas of layers without azimuths", default="omni",
+                            options=tuple(ANTENNAS)),
+            NumberParameter("first_azimuth_deg", "Azimuth of the first sector", default=0.0, unit="°",
+                            minimum=0.0, maximum=360.0),
+            NumberParameter("beamwidth_deg", "Horizontal beamwidth (layers without it)", default=65.0, unit="°",
+                            minimum=1.0, maximum=360.0),
+            NumberParameter("tilt_deg", "Downtilt (layers without it)", default=0.0, unit="°", minimum=-30.0,
+                            maximum=60.0),
+            NumberParameter("rx_height_m", "Receiver height", default=1.5, unit="m", minimum=1.0, maximum=22.5),
+            NumberParameter("noise_figure_db", "Receiver noise figure", default=9.0, unit="dB", minimum=0.0,
+                            maximum=30.0),
+            NumberParameter("threshold_dbm", "RSRP threshold", default=-100.0, unit="dBm", minimum=-160.0,
+                            maximum=0.0),
+            DistanceParameter("max_radius", "Maximum radius", default=400.0, minimum=10.0, maximum=20000.0),
+            DistanceParameter("resolution", "Raster resolution", default=5.0, minimum=0.5, maximum=500.0),
+            ExtentParameter("extent", "Extent", optional=True,
+                            help="Default: the transmitters' bounds grown by the maximum radius."),
+            ChoiceParameter("indoor_loss", "Indoor (O2I) penetration loss", default="none", options=INDOOR_MODELS,
+                            help="3GPP TR 38.901 low- or high-loss building model for cells inside buildings."),
+        ]
+
+    def outputs(self) -> list[Output]:
+        return [
+            OutputRaster("rsrp", "Best-server RSRP (dBm per resource element)"),
+            OutputRaster("best_server", "Best-server cell index"),
+            OutputRaster("sinr", "SINR (dB)"),
+            OutputLayer("coverage", "Area served above the threshold, per cell"),
+            OutputTable("statistics", "Shares covered"),
+            OutputTable("per_site", "Demand served per site"),
+        ]
+
+    def check(self, params: dict[str, Any], context: Context) -> None:
+        try:
+            self._config(params)
+        except CoverageConfigError as exc:
+            names = {p.name for p in self.parameters()}
+            parameter = _CONFIG_TO_PARAMETER.get(exc.parameter, exc.parameter)
+            raise ParameterError(parameter if parameter in names else "model", exc.problem) from None
+
+    @staticmethod
+    def _config(params: dict[str, Any]) -> CoverageConfig:
+        first = params["first_azimuth_deg"]
+        sectors = tuple(first + a for a in ANTENNAS[params["antenna"]])
+        return CoverageConfig(
+            frequency_mhz=params["frequency_mhz"], model=params["model"], bandwidth_mhz=params["bandwidth_mhz"],
+            subcarrier_khz=None if params["subcarrier_khz"] == "auto" else float(params["subcarrier_khz"]),
+            rx_height_m=params["rx_height_m"], noise_figure_db=params["noise_figure_db"],
+            rsrp_threshold_dbm=params["threshold_dbm"], max_radius_m=params["max_radius"],
+            eirp_dbm=params["eirp_dbm"], tx_power_dbm=params["tx_power_dbm"],
+            antenna_gain_dbi=params["antenna_gain_dbi"], default_eirp_dbm=params["default_eirp_dbm"],
+            sector_azimuths=sectors, beamwidth_deg=params["beamwidth_deg"], tilt_deg=params["tilt_deg"],
+            indoor_loss=params["indoor_loss"])
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        config = self._config(params)
+        started = time.perf_counter()
+        try:
+            cells = Transmitters.from_layer(params["transmitters"], config)
+            grid = Grid.covering(self._extent(params, cells, config), params["resolution"], cells.crs)
+            obstruction = self._obstruction(params, grid, config)
+        except (LayerError, ValueError) as exc:
+            raise AlgorithmError(str(exc)) from exc
+        for note in cells.notes + obstruction.notes:
+            feedback.log(note)
+        feedback.log(f"{len(cells)} cells, grid {grid.cols} x {grid.rows} at {grid.res:g} m, "
+                     f"{config.n_rb} RB at {config.scs_khz:g} kHz, noise {config.noise_re_dbm:.1f} dBm per RE")
+        feedback.raise_if_cancelled()
+        result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
+                                  scheduler=context.dask_scheduler, workers=context.workers)
+        feedback.log(f"{result.links:,} links over {result.tiles} tiles in {time.perf_counter() - started:.1f} s")
+        feedback.raise_if_cancelled()
+        polygons = coverage_polygons(result, "Coverage")
+        feedback.set_progress(92)
+        summary, per_site = coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
+                                                schools=params["schools"])
+        feedback.set_progress(98)
+        shares = {f"{row.measure}_covered_pct": round(float(row.share_pct), 2) for row in summary.itertuples()}
+        return {
+            "rsrp": rsrp_raster(result), "best_server": server_raster(result), "sinr": sinr_raster(result),
+            "coverage": polygons, "statistics": summary, "per_site": per_site,
+            "cells": len(cells), "links": result.links, **shares,
+        }
+
+    @staticmethod
+    def _extent(params: dict[str, Any], cells: Transmitters, config: CoverageConfig) -> tuple:
+        if params["extent"] is not None:
+            return params["extent"]
+        radius = config.max_radius_m
+        return (float(cells.x.min()) - radius, float(cells.y.min()) - radius, float(cells.x.max()) + radius,
+                float(cells.y.max()) + radius)
+
+    @staticmethod
+    def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig) -> Obstruction:
+        surface: RasterLayer | None = params["surface"]
+        buildings: VectorLayer | None = params["buildings"]
+        if surface is not None:
+            return Obstruction.from_raster(surface)
+        if buildings is not None:
+            minx, miny, maxx, maxy = grid.bounds
+            margin = config.max_radius_m
+            return Obstruction.from_buildings(buildings, params["obstruction_resolution"],
+                                              extent=(minx - margin, miny - margin, maxx + margin, maxy + margin))
+        return Obstruction.none(grid.crs)
+
+
+__all__ = ["CoverageRsrp"]

@@ -1,0 +1,127 @@
+"""Run the tiles of a coverage grid on Dask: local threads by default, a ``dask.distributed`` cluster on request.
+
+Progress is reported after every tile and Cancel is honoured before the next one starts (local threads) or by
+cancelling the outstanding futures (cluster). Tiles are independent and deterministic, so the assembled
+rasters do not depend on the scheduler or the number of workers.
+
+Example::
+
+    result = compute_coverage(cells, config, obstruction, Grid.covering(extent, 5.0, crs))
+    result.rsrp, result.server, result.sinr
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from plugins.api import Cancelled
+from plugins.coverage.config import CoverageConfig
+from plugins.coverage.grid import Grid
+from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.tiles import TILE_CELLS, LinkSettings, TileJob, TileResult, compute_tile, plan_tiles
+from plugins.coverage.transmitters import Transmitters
+
+
+class ProgressSink(Protocol):
+    def set_progress(self, percent: float) -> None: ...
+
+    def is_cancelled(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """Rasters on ``grid``: best-server RSRP (dBm per RE, NaN = no cell within reach), best server (index into
+    ``transmitters``, -1 = none) and SINR (dB); ``links`` counts the cell-transmitter pairs evaluated."""
+
+    grid: Grid
+    rsrp: np.ndarray
+    server: np.ndarray
+    sinr: np.ndarray
+    links: int
+    tiles: int
+    transmitters: Transmitters
+    config: CoverageConfig
+
+
+def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruction: Obstruction | None,
+                     grid: Grid, *, feedback: ProgressSink | None = None, scheduler: str | None = None,
+                     workers: int | None = None, tile_cells: int = TILE_CELLS) -> CoverageResult:
+    """Best-server RSRP, best server and SINR over ``grid`` for the cells within ``config.max_radius_m``.
+
+    ``scheduler`` is the address of a dask.distributed scheduler (None: local threads, ``workers`` of them).
+    Raises ``plugins.api.Cancelled`` when ``feedback.is_cancelled()`` turns true.
+    """
+    obstruction = obstruction if obstruction is not None else Obstruction.none(grid.crs)
+    obstruction.check_crs(transmitters.crs, "transmitters")
+    settings = LinkSettings.of(config, obstruction)
+    jobs = plan_tiles(grid, transmitters.table(config), obstruction, config.max_radius_m, tile_cells)
+    rsrp = np.full((grid.rows, grid.cols), np.nan, np.float32)
+    server = np.full((grid.rows, grid.cols), -1, np.int32)
+    sinr = np.full((grid.rows, grid.cols), np.nan, np.float32)
+    counted = {"links": 0, "done": 0}
+
+    def place(result: TileResult) -> None:
+        rows, cols = result.rsrp.shape
+        window = (slice(result.row0, result.row0 + rows), slice(result.col0, result.col0 + cols))
+        rsrp[window], server[window], sinr[window] = result.rsrp, result.server, result.sinr
+        counted["links"] += result.links
+        counted["done"] += 1
+        if feedback is not None:
+            feedback.set_progress(100.0 * counted["done"] / max(len(jobs), 1))
+
+    if jobs:
+        if scheduler:
+            _run_distributed(jobs, obstruction.heights, settings, scheduler, place, feedback)
+        else:
+            _run_threads(jobs, obstruction.heights, settings, workers or os.cpu_count() or 1, place, feedback)
+    return CoverageResult(grid, rsrp, server, sinr, counted["links"], len(jobs), transmitters, config)
+
+
+def _run_threads(jobs: list[TileJob], heights: np.ndarray, settings: LinkSettings, workers: int,
+                 place: Any, feedback: ProgressSink | None) -> None:
+    """Dask's threaded scheduler; its callbacks run in this thread between tiles, so Cancel stops new tiles."""
+    import dask.threaded
+    from dask.callbacks import Callback
+
+    keys = [("coverage-tile", k) for k in range(len(jobs))]
+    graph: dict[Any, Any] = {"coverage-heights": heights, "coverage-settings": settings}
+    for key, job in zip(keys, jobs, strict=True):
+        graph[key] = (compute_tile, job, "coverage-heights", "coverage-settings")
+
+    def before(key: Any, dsk: Any, state: Any) -> None:
+        if feedback is not None and feedback.is_cancelled():
+            raise Cancelled("the coverage run was cancelled")
+
+    def after(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        if isinstance(result, TileResult):
+            place(result)
+
+    with Callback(pretask=before, posttask=after):
+        dask.threaded.get(graph, keys, num_workers=max(1, int(workers)))
+
+
+def _run_distributed(jobs: list[TileJob], heights: np.ndarray, settings: LinkSettings, address: str,
+                     place: Any, feedback: ProgressSink | None) -> None:
+    """A dask.distributed cluster: the height grid is scattered once, tiles are futures gathered as they end."""
+    from distributed import Client, as_completed
+
+    run_id = uuid.uuid4().hex[:12]
+    with Client(address, set_as_default=False) as client:
+        shared_heights = client.scatter(heights, broadcast=True)
+        futures = [client.submit(compute_tile, job, shared_heights, settings, key=f"coverage-tile-{run_id}-{k}")
+                   for k, job in enumerate(jobs)]
+        try:
+            for future in as_completed(futures):
+                if feedback is not None and feedback.is_cancelled():
+                    raise Cancelled("the coverage run was cancelled")
+                place(future.result())
+        finally:
+            client.cancel(futures)
+
+
+__all__ = ["CoverageResult", "compute_coverage"]

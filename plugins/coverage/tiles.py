@@ -1,0 +1,122 @@
+"""Cutting a coverage grid into tiles, and the pure per-tile computation that threads or Dask workers run.
+
+A tile job carries only its cells, the transmitters that can reach them and where its window of the height
+grid lies; the height grid itself is passed separately (shared in memory by threads, scattered once to a
+Dask cluster), so a job is small to ship. ``compute_tile(job, heights, settings)`` depends on nothing else,
+which is why the same tiles give identical rasters on one thread, many threads or a cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plugins.coverage.config import CoverageConfig
+from plugins.coverage.grid import Grid
+from plugins.coverage.kernel import tile_rsrp
+from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.pathloss import wall_loss_db
+
+#: Default tile edge in cells: at 5 m a tile is 320 m wide and takes well under a second with 400 m radii.
+TILE_CELLS = 64
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """The scalars every tile shares."""
+
+    radius_m: float
+    rx_height_m: float
+    fc_ghz: float
+    vertical_beamwidth_deg: float
+    wall_loss_db: float
+    indoor_model: bool
+    noise_re_mw: float
+    heights_x0: float
+    heights_y0: float
+    heights_res: float
+
+    @classmethod
+    def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
+        fc_ghz = config.frequency_mhz / 1000.0
+        return cls(config.max_radius_m, config.rx_height_m, fc_ghz, config.vertical_beamwidth_deg,
+                   wall_loss_db(config.indoor_loss, fc_ghz), config.indoor_loss != "none",
+                   10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res)
+
+
+@dataclass(frozen=True)
+class TileJob:
+    """One tile: its place in the grid, its reachable transmitters (rows of the kernel table and their global
+    indices) and the window (row0, row1, col0, col1) of the height grid that its rays can cross."""
+
+    row0: int
+    col0: int
+    rows: int
+    cols: int
+    x0: float
+    y0: float
+    res: float
+    tx: np.ndarray
+    tx_index: np.ndarray
+    window: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class TileResult:
+    """Best RSRP (dBm/RE, NaN where no cell reaches), best cell index (-1: none), SINR (dB, NaN where none)."""
+
+    row0: int
+    col0: int
+    rsrp: np.ndarray
+    server: np.ndarray
+    sinr: np.ndarray
+    links: int
+
+
+def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m: float,
+               tile_cells: int = TILE_CELLS) -> list[TileJob]:
+    """Tiles of ``tile_cells`` x ``tile_cells`` with the transmitters within ``radius_m`` of each (exact
+    point-to-rectangle distance); tiles no transmitter reaches are left out."""
+    jobs = []
+    xs, ys = table[:, 0], table[:, 1]
+    for row0 in range(0, grid.rows, tile_cells):
+        for col0 in range(0, grid.cols, tile_cells):
+            rows, cols = min(tile_cells, grid.rows - row0), min(tile_cells, grid.cols - col0)
+            left, top = grid.x0 + col0 * grid.res, grid.y0 - row0 * grid.res
+            right, bottom = left + cols * grid.res, top - rows * grid.res
+            gap_x = np.maximum.reduce([left - xs, np.zeros_like(xs), xs - right])
+            gap_y = np.maximum.reduce([bottom - ys, np.zeros_like(ys), ys - top])
+            reach = np.flatnonzero(gap_x * gap_x + gap_y * gap_y <= radius_m * radius_m)
+            if reach.size == 0:
+                continue
+            margin = radius_m + 2 * obstruction.res
+            window = obstruction.window((left - margin, bottom - margin, right + margin, top + margin))
+            jobs.append(TileJob(row0, col0, rows, cols, left, top, grid.res, np.ascontiguousarray(table[reach]),
+                                reach.astype(np.int32), window))
+    return jobs
+
+
+def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings) -> TileResult:
+    """Best-server RSRP, best server and SINR of one tile (a pure function of its arguments)."""
+    r0, r1, c0, c1 = job.window
+    window = np.ascontiguousarray(heights[r0:r1, c0:c1], dtype=np.float32)
+    if window.size == 0:
+        window = np.zeros((0, 0), np.float32)
+    hx0 = settings.heights_x0 + c0 * settings.heights_res
+    hy0 = settings.heights_y0 - r0 * settings.heights_res
+    best, best_row, total, links = tile_rsrp(
+        job.x0, job.y0, job.res, job.rows, job.cols, job.tx, settings.radius_m, window, hx0, hy0,
+        settings.heights_res, settings.rx_height_m, settings.fc_ghz, settings.vertical_beamwidth_deg,
+        settings.wall_loss_db, settings.indoor_model)
+    reached = best_row >= 0
+    server = np.where(reached, job.tx_index[np.maximum(best_row, 0)], -1).astype(np.int32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        best_mw = np.where(reached, 10.0 ** (best / 10.0), 0.0)
+        sinr = 10.0 * np.log10(best_mw / (total - best_mw + settings.noise_re_mw))
+    rsrp = np.where(reached, best, np.nan).astype(np.float32)
+    return TileResult(job.row0, job.col0, rsrp, server, np.where(reached, sinr, np.nan).astype(np.float32),
+                      int(links))
+
+
+__all__ = ["TILE_CELLS", "LinkSettings", "TileJob", "TileResult", "compute_tile", "plan_tiles"]
