@@ -1,0 +1,137 @@
+"""Web map export: opened in a real headless Chromium with the network cut, checked for errors and contents."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from layers.errors import LayerError
+from layers.styles import Symbol
+from tests.export import sample_project as sample
+from tests.export.browser import Browser, available
+from workbench.export.web_styles import leaflet_style
+from workbench.export.webmap import WebMapOptions, export_web_map
+
+needs_chromium = pytest.mark.skipif(not available(), reason="Debian chromium is not installed")
+
+COUNT_JS = ("Object.fromEntries(Lamplight.layers.map("
+            "e => [e.name, e.layer.getLayers ? e.layer.getLayers().length : -1]))")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not available():
+        pytest.skip("Debian chromium is not installed")
+    with Browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    project = sample.make_project()
+    path = tmp_path_factory.mktemp("web") / "briefing.html"
+    counts = export_web_map(project, path, WebMapOptions(subtitle="Phase 1 <draft>",
+                                                         fields={"Lamp poles": ["pole_id", "status"]}))
+    return project, path, counts
+
+
+def test_leaflet_style_converts_points_to_pixels_and_alpha_to_opacity():
+    style = leaflet_style(Symbol(fill="#ff000080", stroke="#00000000", stroke_width=1.5, size=9.0), "polygon", 0.5)
+    assert style["fillColor"] == "#ff0000"
+    assert style["fillOpacity"] == pytest.approx(128 / 255 * 0.5, abs=1e-3)
+    assert style["stroke"] is False  # a fully transparent outline is not drawn
+    assert style["weight"] == pytest.approx(2.0)  # 1.5 pt at 96 px per inch
+    point = leaflet_style(Symbol(size=9.0), "point")
+    assert point["radius"] == pytest.approx(6.0)  # 9 pt wide = 12 px wide
+
+
+def test_page_references_nothing_online(exported):
+    _, path, _ = exported
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert "cdn.jsdelivr" not in page and "code.jquery" not in page
+
+
+@needs_chromium
+def test_offline_page_loads_without_errors_and_draws_every_feature(exported, browser, tmp_path):
+    project, path, counts = exported
+    browser.errors.clear()
+    browser.open(path)
+    assert browser.errors == []
+    assert browser.evaluate("document.querySelectorAll('.folium-map.leaflet-container').length") == 1
+    visible = {layer.name: len(layer) for layer in project.layers if layer.visible and hasattr(layer, "gdf")}
+    drawn = browser.evaluate(COUNT_JS)
+    assert {k: v for k, v in drawn.items() if v >= 0} == visible == counts
+    assert "Hidden buildings" not in drawn
+    # Circle points, lines and polygons are SVG paths; the schools' stars are SVG icons; RSRP is one image.
+    assert browser.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == (
+        sample.POLE_COUNT + sample.ROAD_COUNT + sample.BUILDING_COUNT + sample.SITE_COUNT)
+    assert browser.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") == sample.SCHOOL_COUNT
+    assert browser.evaluate("document.querySelectorAll('img.leaflet-image-layer').length") == 1
+    legend = browser.evaluate("document.querySelector('.lamplight-legend').textContent")
+    for label in ("Lamp poles", "active", "planned", "arterial", "200–600 m", "RSRP (dBm)", "-120"):
+        assert label in legend
+    assert browser.evaluate("document.querySelector('.lamplight-title p').textContent") == "Phase 1 <draft>"
+
+
+@needs_chromium
+def test_attribute_markup_shows_as_text_and_runs_nothing(exported, browser):
+    _, path, _ = exported
+    browser.errors.clear()
+    browser.open(path)
+    popup = browser.evaluate("""(() => {
+        const poles = Lamplight.layers.find(e => e.name === 'Lamp poles').layer;
+        const hostile = poles.getLayers().find(l => l.feature.properties.p[0].includes('script'));
+        hostile.openPopup();
+        const content = document.querySelector('.leaflet-popup-content');
+        return {text: content.querySelector('td').textContent,
+                injected: content.querySelectorAll('script, img').length};
+    })()""")
+    assert popup == {"text": sample.HOSTILE, "injected": 0}
+    assert browser.evaluate("typeof window.__pwned") == "undefined"
+    assert browser.errors == []
+
+
+@needs_chromium
+def test_big_maps_draw_on_canvas_and_keep_every_feature(tmp_path, browser):
+    project = sample.make_project()
+    path = tmp_path / "canvas.html"
+    export_web_map(project, path, WebMapOptions(canvas_threshold=10, shaped_marker_limit=1, simplify_threshold=1))
+    browser.errors.clear()
+    browser.open(path)
+    assert browser.errors == []
+    assert browser.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == 0
+    assert browser.evaluate("document.querySelectorAll('canvas.leaflet-zoom-animated').length") == 1
+    drawn = browser.evaluate(COUNT_JS)
+    assert drawn["Lamp poles"] == sample.POLE_COUNT and drawn["Buildings"] == sample.BUILDING_COUNT
+
+
+def test_layer_names_and_titles_are_escaped_in_markup(tmp_path):
+    project = sample.make_project()
+    project.layer("Roads").name = "Roads <b>bold</b>"
+    path = tmp_path / "names.html"
+    export_web_map(project, path, WebMapOptions(title="<script>alert(1)</script>"))
+    page = path.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page
+
+
+def test_unknown_popup_field_is_named(tmp_path):
+    with pytest.raises(LayerError, match=r"Lamp poles.*'colour'.*pole_id"):
+        export_web_map(sample.make_project(), tmp_path / "x.html", WebMapOptions(fields={"Lamp poles": ["colour"]}))
+
+
+def test_online_option_links_the_pinned_leaflet(tmp_path):
+    path = tmp_path / "online.html"
+    export_web_map(sample.make_project(), path, WebMapOptions(self_contained=False))
+    page = path.read_text(encoding="utf-8")
+    assert 'src="https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"' in page
+    assert "window.L=" not in page  # Leaflet itself is not inlined
+
+
+def test_wrong_suffix_is_refused(tmp_path):
+    with pytest.raises(LayerError, match=r"\.pdf"):
+        export_web_map(sample.make_project(), tmp_path / "map.pdf")

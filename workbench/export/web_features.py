@@ -1,0 +1,162 @@
+"""Turn a vector layer into compact GeoJSON for the browser: WGS84, styled by index, popup values as plain text.
+
+Each feature carries only ``s`` (an index into the layer's style table) and ``p`` (the chosen fields' values as
+display strings), so a 3,000-pole layer stays a few hundred kilobytes. Values are never turned into markup here
+or in the page: the page writes them with ``textContent``, so ``<script>`` in an attribute shows as text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers.default_styles import default_style
+from layers.errors import LayerError
+from layers.kinds import KINDS
+from layers.layer import VectorLayer
+from layers.styles import Categorized, Graduated, SingleSymbol, Symbol
+from workbench.export.web_styles import leaflet_style, marker_svg
+
+WGS84 = "EPSG:4326"
+#: Decimal places kept for longitude/latitude: 1e-6 degrees is about 0.1 m, finer than any municipal survey.
+COORDINATE_DECIMALS = 6
+MAX_DEFAULT_FIELDS = 6
+
+#: shapely geometry type ids (Point, LineString, LinearRing, Polygon, Multi...) to the family a style draws.
+_FAMILY_OF_TYPE_ID = {0: "point", 1: "line", 2: "line", 3: "polygon", 4: "point", 5: "line", 6: "polygon"}
+
+
+@dataclass
+class WebLayerData:
+    """What the page needs for one vector layer."""
+
+    geojson: str
+    styles: list[dict]
+    fields: list[str]
+    feature_count: int
+    geometry: str
+
+
+def vector_style(layer: VectorLayer) -> SingleSymbol | Categorized | Graduated:
+    """The layer's own style when it can be applied, else the default for its kind (never fails to draw)."""
+    style = layer.style
+    usable = isinstance(style, SingleSymbol | Categorized | Graduated)
+    if usable and (style.field is None or style.field in layer.gdf.columns):
+        return style
+    fallback = default_style(layer)
+    return fallback if isinstance(fallback, SingleSymbol | Categorized | Graduated) else SingleSymbol(Symbol())
+
+
+def feature_symbols(layer: VectorLayer, style: SingleSymbol | Categorized | Graduated) -> tuple[list[Symbol],
+                                                                                                  np.ndarray]:
+    values = layer.gdf[style.field] if style.field else np.zeros(len(layer.gdf))
+    return style.symbols_for(list(values) if style.field else values)
+
+
+def default_fields(layer: VectorLayer) -> list[str]:
+    """Fields a briefing reader cares about: the kind's id and schema fields first, else the first few columns."""
+    columns = layer.fields
+    spec = KINDS.get(layer.kind or "")
+    preferred: list[str] = []
+    if spec is not None:
+        preferred = [f.name for f in spec.fields if f.name in columns]
+    for candidate in ("name", "site_id", "pole_id", "rank", "phase"):
+        if candidate in columns and candidate not in preferred:
+            preferred.insert(0, candidate)
+    rest = [c for c in columns if c not in preferred and not c.startswith("_")]
+    return (preferred + rest)[:MAX_DEFAULT_FIELDS]
+
+
+def check_fields(layer: VectorLayer, fields: list[str]) -> list[str]:
+    missing = [f for f in fields if f not in layer.gdf.columns]
+    if missing:
+        raise LayerError(layer.source, f"popup field(s) {', '.join(map(repr, missing))} do not exist; "
+                                       f"available: {', '.join(layer.fields) or 'none'}", layer=layer.name)
+    return list(fields)
+
+
+def display_value(value: object) -> str:
+    """A short human reading of one attribute value (numbers rounded, missing values blank)."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return f"{number:.6g}" if abs(number) < 1 else f"{number:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(display_value(v) for v in value)
+    return str(value)
+
+
+def script_safe_json(value: object) -> str:
+    """JSON that can sit inside a ``<script>`` element: ``</script>`` or ``<!--`` in a value cannot end it."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _web_style(symbol: Symbol, family: str, opacity: float, shaped_markers: bool) -> dict:
+    style = leaflet_style(symbol, family, opacity)
+    if family == "point" and shaped_markers and symbol.marker != "circle":
+        style["svg"] = marker_svg(symbol, opacity)
+        style["box"] = round(2 * style["radius"] + style["weight"] + 1, 1)
+    return style
+
+
+def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0.0,
+                   shaped_markers: bool = True) -> WebLayerData:
+    """Styled, WGS84 GeoJSON of the features that the layer's style draws (unmatched categories are skipped).
+
+    With ``shaped_markers`` points keep their marker shape as an SVG icon; otherwise every point is a circle,
+    which Leaflet can draw by the thousand.
+    """
+    if layer.crs is None:
+        raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
+                         layer=layer.name)
+    style = vector_style(layer)
+    symbols, index = feature_symbols(layer, style)
+    geometries = layer.gdf.geometry.to_numpy()
+    drawn = (index >= 0) & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
+    rows = np.flatnonzero(drawn)
+    geometries = geometries[rows]
+    if simplify_m > 0 and len(geometries):
+        tolerance = simplify_m if layer.crs.is_projected else simplify_m / 111_320.0
+        geometries = shapely.simplify(geometries, tolerance, preserve_topology=True)
+    if layer.crs.to_epsg() != 4326:
+        geometries = gpd.GeoSeries(geometries, crs=layer.crs).to_crs(WGS84).to_numpy()
+    geometries = shapely.transform(geometries, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    families = [_FAMILY_OF_TYPE_ID.get(t, "point") for t in shapely.get_type_id(geometries).tolist()]
+    table: dict[tuple[int, str], int] = {}
+    styles: list[dict] = []
+    style_of_row = np.empty(len(rows), dtype=np.int64)
+    for i, (symbol_index, family) in enumerate(zip(index[rows].tolist(), families, strict=True)):
+        key = (symbol_index, family)
+        if key not in table:
+            table[key] = len(styles)
+            styles.append(_web_style(symbols[symbol_index], family, layer.opacity, shaped_markers))
+        style_of_row[i] = table[key]
+    values = [[display_value(v) for v in row] for row in
+              layer.gdf.iloc[rows][fields].itertuples(index=False, name=None)] if fields else [[]] * len(rows)
+    texts = shapely.to_geojson(geometries)
+    features = ",".join(
+        f'{{"type":"Feature","geometry":{g},"properties":{{"s":{s},"p":{script_safe_json(p)}}}}}'
+        for g, s, p in zip(texts.tolist(), style_of_row.tolist(), values, strict=True)
+    )
+    present = set(families)
+    geometry = present.pop() if len(present) == 1 else ("mixed" if present else layer.geometry_type)
+    return WebLayerData(f'{{"type":"FeatureCollection","features":[{features}]}}', styles, fields, len(rows),
+                        geometry)
+

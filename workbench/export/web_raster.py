@@ -1,0 +1,81 @@
+"""Raster layers (coverage RSRP, SINR, best server) as coloured PNG overlays for Leaflet.
+
+Leaflet stretches an image overlay linearly between two corners in Web Mercator, so the raster is first warped to
+EPSG:3857 (nearest neighbour: classes and dBm values are not blended) and capped at ``max_pixels`` on its long
+side so that the HTML file stays small enough to mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyproj
+from rasterio.enums import Resampling
+from rasterio.warp import calculate_default_transform, reproject
+
+from layers.default_styles import default_style
+from layers.errors import LayerError
+from layers.layer import RasterLayer
+from layers.styles import RasterRamp, parse_colour
+
+WEB_MERCATOR = "EPSG:3857"
+
+
+@dataclass
+class WebRaster:
+    rgba: np.ndarray  # (rows, cols, 4) uint8
+    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)) in degrees
+    style: RasterRamp
+
+
+def raster_style(layer: RasterLayer) -> RasterRamp:
+    style = layer.style if isinstance(layer.style, RasterRamp) else default_style(layer)
+    if not isinstance(style, RasterRamp) or not style.stops:
+        raise LayerError(layer.source, "has no valid values to colour", layer=layer.name)
+    return style
+
+
+def colourise(values: np.ma.MaskedArray, style: RasterRamp, opacity: float = 1.0) -> np.ndarray:
+    """RGBA pixels of ``values`` along the ramp; masked cells are fully transparent."""
+    data = np.ma.getdata(values).astype(float)
+    mask = np.ma.getmaskarray(values) | ~np.isfinite(data)
+    stops = np.array([v for v, _ in style.stops])
+    colours = np.array([parse_colour(c) for _, c in style.stops], dtype=np.uint8)
+    if style.discrete or len(stops) == 1:
+        position = np.clip(np.searchsorted(stops, np.where(mask, stops[0], data), side="right") - 1, 0,
+                           len(stops) - 1)
+        rgba = colours[position]
+    else:
+        low, high = float(stops[0]), float(stops[-1])
+        table = style.lookup_table(low, high, 1024)
+        scaled = np.clip((np.where(mask, low, data) - low) / (high - low), 0.0, 1.0)
+        rgba = table[np.rint(scaled * 1023).astype(np.int64)]
+    rgba = rgba.copy()
+    rgba[..., 3] = np.where(mask, 0, np.rint(rgba[..., 3] * opacity)).astype(np.uint8)
+    return rgba
+
+
+def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
+    """The layer warped to Web Mercator, coloured by its style, with the corner coordinates Leaflet needs."""
+    if layer.crs is None:
+        raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
+                         layer=layer.name)
+    style = raster_style(layer)
+    source = layer.band(style.band)
+    left, bottom, right, top = layer.extent
+    transform, width, height = calculate_default_transform(layer.crs, WEB_MERCATOR, layer.width, layer.height,
+                                                           left=left, bottom=bottom, right=right, top=top)
+    shrink = max(width, height) / max_pixels
+    if shrink > 1:
+        transform = transform * transform.scale(shrink, shrink)
+        width, height = max(1, int(round(width / shrink))), max(1, int(round(height / shrink)))
+    warped = np.full((height, width), np.nan, dtype=np.float64)
+    reproject(np.ma.filled(source.astype(np.float64), np.nan), warped, src_transform=layer.transform,
+              src_crs=layer.crs, dst_transform=transform, dst_crs=WEB_MERCATOR, src_nodata=np.nan, dst_nodata=np.nan,
+              resampling=Resampling.nearest)
+    rgba = colourise(np.ma.masked_invalid(warped), style, layer.opacity)
+    to_degrees = pyproj.Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
+    west, north = to_degrees.transform(transform.c, transform.f)
+    east, south = to_degrees.transform(transform.c + transform.a * width, transform.f + transform.e * height)
+    return WebRaster(rgba, ((south, west), (north, east)), style)

@@ -1,0 +1,195 @@
+"""Interactive web map of a project's visible layers: one HTML file, by default self-contained so it opens offline.
+
+Built with folium: each vector layer becomes a styled GeoJSON layer with popups (chosen fields, shown as text),
+rasters become coloured image overlays under the vectors, and a layer control, scale bar, title box and a legend
+built from the same styles as the canvas are added. No basemap tiles are needed: the page has a plain background
+and draws the municipal layers; an online OpenStreetMap basemap can be switched on when the reader is online.
+
+Example::
+
+    export_web_map(project, "briefing.html", WebMapOptions(title="Tianhe small cells", fields={"poles": ["pole_id"]}))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import folium
+import numpy as np
+import pyproj
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from jinja2 import Template
+
+from layers.errors import LayerError
+from layers.layer import Layer as ModelLayer
+from layers.layer import RasterLayer, VectorLayer
+from workbench.export.files import check_target, write_atomically
+from workbench.export.legend import LegendSection, data_sources, legend_sections
+from workbench.export.progress import Progress
+from workbench.export.web_assets import lamplight_head, leaflet_head
+from workbench.export.web_features import check_fields, default_fields, layer_web_data, script_safe_json
+from workbench.export.web_raster import web_raster
+from workbench.export.web_styles import swatch_svg, text
+
+RASTER_PANE = "lamplight-rasters"
+
+
+@dataclass
+class WebMapOptions:
+    """What goes into the page. ``fields`` maps a layer name to the attributes its popups show."""
+
+    title: str | None = None
+    subtitle: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    self_contained: bool = True
+    online_basemap: bool = True
+    extent: tuple[float, float, float, float] | None = None  # project CRS; None = the current view
+    sources: str | None = None
+    #: Past this many features in the map, everything draws on one canvas instead of SVG (stays fluid).
+    canvas_threshold: int = 12_000
+    #: Point layers up to this size keep their marker shapes (stars, triangles) as SVG icons; larger use circles.
+    shaped_marker_limit: int = 1_000
+    #: Lines and polygons of layers past this size are simplified by ``simplify_m`` metres.
+    simplify_threshold: int = 2_000
+    simplify_m: float = 1.0
+    max_raster_pixels: int = 2048
+
+
+class _StyledGeoJson(Layer):
+    """A vector layer drawn by the page helper ``Lamplight.geoJsonLayer`` (assets/lamplight-webmap.js)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = Lamplight.register({{ this.plain_name }}, Lamplight.geoJsonLayer(
+    {{ this.data }}, {{ this.styles }}, {{ this.fields }}, {}));
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, data: str, styles: list[dict], fields: list[str]) -> None:
+        super().__init__(name=text(name), overlay=True, control=True, show=True)
+        self._name = "StyledGeoJson"
+        self.plain_name = script_safe_json(name)
+        self.data = data
+        self.styles = script_safe_json(styles)
+        self.fields = script_safe_json(fields)
+
+
+class _Script(MacroElement):
+    """A line of page script run after the map and everything added before it exist."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "LamplightScript"
+        self.code = code
+
+
+def _to_degrees(extent: tuple[float, float, float, float], crs: pyproj.CRS) -> list[list[float]]:
+    transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    west, south, east, north = transformer.transform_bounds(*extent, densify_pts=21)
+    return [[south, west], [north, east]]
+
+
+def _view_extent(project, options: WebMapOptions, layers: list[ModelLayer]) -> tuple[float, float, float, float]:
+    extent = options.extent or project.view_extent or project.full_extent(visible_only=True)
+    if extent is None or not np.all(np.isfinite(extent)):
+        raise LayerError(project.path, "has no visible layer with features, so there is no map to export")
+    return extent
+
+
+def _legend_html(sections: list[LegendSection], sources: str) -> str:
+    parts = ['<details class="lamplight-legend" open><summary>Legend</summary>']
+    for section in sections:
+        if not section.single:
+            parts.append(f"<h2>{text(section.title)}</h2>")
+        parts.append("<ul>")
+        for item in section.items:
+            swatch = swatch_svg(item.geometry if item.geometry != "raster" else "polygon", item.symbol, item.colour,
+                                section.opacity)
+            parts.append(f"<li>{swatch}<span>{text(item.label)}</span></li>")
+        parts.append("</ul>")
+    if sources:
+        parts.append(f'<div class="lamplight-sources">{text(sources)}</div>')
+    parts.append("</details>")
+    return "".join(parts)
+
+
+def _title_html(title: str, subtitle: str) -> str:
+    sub = f"<p>{text(subtitle)}</p>" if subtitle else ""
+    return f'<div class="lamplight-title"><h1>{text(title)}</h1>{sub}</div>'
+
+
+def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions) -> int:
+    requested = options.fields.get(layer.name)
+    fields = check_fields(layer, requested) if requested is not None else default_fields(layer)
+    simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
+    data = layer_web_data(layer, fields, simplify_m=simplify,
+                          shaped_markers=len(layer.gdf) <= options.shaped_marker_limit)
+    _StyledGeoJson(layer.name, data.geojson, data.styles, data.fields).add_to(m)
+    return data.feature_count
+
+
+def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions) -> None:
+    raster = web_raster(layer, max_pixels=options.max_raster_pixels)
+    overlay = folium.raster_layers.ImageOverlay(
+        image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(layer.name),
+        opacity=1.0, interactive=False, cross_origin=False, pane=RASTER_PANE, overlay=True, show=True,
+    )
+    overlay.add_to(m)
+    _Script(f"Lamplight.register({script_safe_json(layer.name)}, {overlay.get_name()});").add_to(m)
+
+
+def build_web_map(project, options: WebMapOptions | None = None, *,
+                  progress: Callable[[float], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[folium.Map, dict[str, int]]:
+    """The folium map of the project's visible layers and the number of features drawn per vector layer."""
+    options = options or WebMapOptions()
+    steps = Progress(progress, cancelled)
+    if project.crs is None:
+        raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
+    layers = [layer for layer in project.layers if layer.visible]
+    if not layers:
+        raise LayerError(project.path, "has no visible layers to put on a web map")
+    bounds = _to_degrees(_view_extent(project, options, layers), project.crs)
+    total = sum(len(layer) for layer in layers if isinstance(layer, VectorLayer))
+    m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
+                   max_zoom=21, zoom_snap=0.25)
+    m.default_js, m.default_css = [], []
+    root = m.get_root()
+    root.header.add_child(Element(leaflet_head(options.self_contained)), name="leaflet")
+    root.header.add_child(Element(lamplight_head()), name="lamplight")
+    title = options.title if options.title is not None else project.title
+    root.html.add_child(Element(_title_html(title, options.subtitle)))
+    folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
+    if options.online_basemap:
+        folium.TileLayer("OpenStreetMap", name="Online basemap (OpenStreetMap)", overlay=True, show=False,
+                         control=True, max_zoom=21, max_native_zoom=19).add_to(m)
+    counts: dict[str, int] = {}
+    for i, layer in enumerate(layers):
+        steps.check()
+        if isinstance(layer, RasterLayer):
+            _add_raster(m, layer, options)
+        elif isinstance(layer, VectorLayer):
+            counts[layer.name] = _add_vector(m, layer, options)
+        steps.report(100.0 * (i + 1) / len(layers))
+    sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
+    root.html.add_child(Element(_legend_html(legend_sections(layers), f"Data: {sources}" if sources else "")))
+    folium.LayerControl(collapsed=len(layers) > 8, position="topright").add_to(m)
+    _Script(f"Lamplight.keepOrder({m.get_name()});").add_to(m)
+    m.fit_bounds(bounds)
+    return m, counts
+
+
+def export_web_map(project, path: str | os.PathLike, options: WebMapOptions | None = None, *,
+                   progress: Callable[[float], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Write the web map to ``path`` (atomically); returns the number of features drawn per vector layer."""
+    target = check_target(path, (".html", ".htm"))
+    m, counts = build_web_map(project, options, progress=progress, cancelled=cancelled)
+    page = m.get_root().render()
+    write_atomically(target, lambda temp: temp.write_text(page, encoding="utf-8"))
+    return counts
