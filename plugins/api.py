@@ -615,6 +615,49 @@ class FileParameter(Parameter):
         return "file" + (f" ({', '.join(self.extensions)})" if self.extensions else "")
 
 
+@dataclass(kw_only=True)
+class StringParameter(Parameter):
+    """Free text (a name, a label); ``multiline`` asks the dialog for a text box instead of a line."""
+
+    multiline: bool = False
+
+    type_name: ClassVar[str] = "text"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
+        return str(value)
+
+    def describe(self) -> str:
+        return "text"
+
+
+@dataclass(kw_only=True)
+class ExpressionParameter(StringParameter):
+    """A filter expression over the fields of the layer in parameter ``parent`` (see ``layers.expressions``).
+
+    It is parsed and its field names are checked before the run, so a typo is reported naming the token.
+    """
+
+    parent: str
+
+    type_name: ClassVar[str] = "expression"
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
+        from layers.expressions import ExpressionError, parse
+
+        layer = values.get(self.parent)
+        if not isinstance(layer, VectorLayer):
+            raise self.error(f"needs a vector layer in parameter '{self.parent}' first")
+        try:
+            parse(str(value), layer.fields)
+        except ExpressionError as exc:
+            raise self.error(str(exc)) from exc
+        return str(value)
+
+    def describe(self) -> str:
+        return (f"expression over the fields of parameter '{self.parent}', e.g. "
+                "price_m2 < 200 and industry == \"finance\"")
+
+
 # -- outputs ----------------------------------------------------------------------------------------------
 
 
@@ -726,7 +769,7 @@ class Algorithm:
 
 __all__ = [
     "Algorithm", "AlgorithmError", "BoolParameter", "Cancelled", "ChoiceParameter", "Context", "CrsParameter",
-    "DistanceParameter", "ExtentParameter", "Feedback", "FieldParameter", "FileParameter", "IntegerParameter",
-    "LayerParameter", "NumberParameter", "Output", "OutputLayer", "OutputRaster", "OutputTable", "Parameter",
-    "ParameterError",
+    "DistanceParameter", "ExpressionParameter", "ExtentParameter", "Feedback", "FieldParameter", "FileParameter",
+    "IntegerParameter", "LayerParameter", "NumberParameter", "Output", "OutputLayer", "OutputRaster", "OutputTable",
+    "Parameter", "ParameterError", "StringParameter",
 ]

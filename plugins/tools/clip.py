@@ -1,0 +1,58 @@
+"""Clip: keep the parts of a layer's features that fall inside the polygons of another layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from layers.layer import VectorLayer
+from plugins.api import Algorithm, Context, Feedback, LayerParameter, OutputLayer, Parameter
+from plugins.tools.common import GROUP, chunks, keep_family
+
+
+class Clip(Algorithm):
+    id = "tools.clip"
+    name = "Clip"
+    group = GROUP
+    description = (
+        "Cuts the input layer to the area covered by the polygons of the clip layer, e.g. the roads inside a "
+        "district. Features cut by the boundary keep only their inside part; features fully outside are "
+        "dropped. Attributes are kept."
+    )
+
+    def parameters(self) -> list[Parameter]:
+        return [
+            LayerParameter("input", "Input layer"),
+            LayerParameter("overlay", "Clip polygons", geometry=("polygon",)),
+        ]
+
+    def outputs(self) -> list[OutputLayer]:
+        return [OutputLayer("output", "Clipped features")]
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        layer: VectorLayer = params["input"]
+        overlay: VectorLayer = params["overlay"]
+        if layer.crs != overlay.crs:
+            overlay = overlay.to_crs(layer.crs)
+        mask = shapely.union_all(overlay.gdf.geometry.to_numpy())
+        shapely.prepare(mask)
+        geometries = layer.gdf.geometry.to_numpy()
+        family = layer.geometry_type
+        clipped = geometries.copy()
+        keep = shapely.intersects(mask, geometries)
+        for part in chunks(len(geometries), feedback):
+            inside = shapely.contains_properly(mask, geometries[part])
+            cut = keep[part] & ~inside
+            window = clipped[part]
+            window[cut] = shapely.intersection(geometries[part][cut], mask)
+            clipped[part] = window
+        if family in ("point", "line", "polygon"):
+            clipped = keep_family(clipped, family)
+        keep &= ~shapely.is_empty(clipped)
+        gdf = layer.gdf.loc[keep].copy()
+        gdf[gdf.geometry.name] = gpd.GeoSeries(clipped[keep], index=gdf.index, crs=layer.crs)
+        gdf = gdf.reset_index(drop=True)
+        feedback.log(f"{int(keep.sum())} of {len(geometries)} features lie (partly) inside the clip polygons")
+        return {"output": VectorLayer(gdf, f"{layer.name} clipped", kind=layer.kind), "features": int(keep.sum())}

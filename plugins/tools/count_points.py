@@ -1,0 +1,61 @@
+"""Count points in polygons: how many lamp poles, offices or sites fall in each district or grid cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+
+from layers.layer import VectorLayer
+from plugins.api import Algorithm, Context, Feedback, FieldParameter, LayerParameter, OutputLayer, Parameter
+from plugins.tools.common import GROUP, chunks
+
+
+class CountPointsInPolygons(Algorithm):
+    id = "tools.count_points"
+    name = "Count points in polygons"
+    group = GROUP
+    description = (
+        "Adds to each polygon the number of points inside it ('point_count'), and optionally the sum of a "
+        "numeric field of those points ('<field>_sum', e.g. the office floor area in each grid cell). A point "
+        "on the boundary counts as inside, so a point on a shared edge counts for both polygons."
+    )
+
+    def parameters(self) -> list[Parameter]:
+        return [
+            LayerParameter("polygons", "Polygons", geometry=("polygon",)),
+            LayerParameter("points", "Points", geometry=("point",)),
+            FieldParameter("weight", "Field to sum", parent="points", numeric=True, optional=True),
+        ]
+
+    def outputs(self) -> list[OutputLayer]:
+        return [OutputLayer("output", "Polygons with counts")]
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        polygons: VectorLayer = params["polygons"]
+        points: VectorLayer = params["points"]
+        if points.crs != polygons.crs:
+            points = points.to_crs(polygons.crs)
+        tree = shapely.STRtree(points.gdf.geometry.to_numpy())
+        areas = polygons.gdf.geometry.to_numpy()
+        weight = params["weight"]
+        values = points.gdf[weight].to_numpy(dtype=float, na_value=np.nan) if weight else None
+        counts = np.zeros(len(areas), dtype=np.int64)
+        sums = np.zeros(len(areas))
+        for part in chunks(len(areas), feedback, size=1_000):
+            area_index, point_index = tree.query(areas[part], predicate="intersects")
+            counts += np.bincount(area_index + part.start, minlength=len(areas))
+            if values is not None:
+                sums += np.bincount(area_index + part.start, weights=np.nan_to_num(values[point_index]),
+                                    minlength=len(areas))
+        gdf = polygons.gdf.copy()
+        gdf["point_count"] = counts
+        if weight:
+            gdf[f"{weight}_sum"] = sums
+            missing = int(np.isnan(values).sum())
+            if missing:
+                feedback.log(f"{missing} point(s) have no '{weight}' value and add nothing to the sums")
+        inside = int(np.count_nonzero(counts))
+        return {"output": VectorLayer(gdf, f"{polygons.name} with {points.name} counts", kind=polygons.kind),
+                "polygons_with_points": inside, "points_counted": int(counts.sum())}

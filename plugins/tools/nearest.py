@@ -1,0 +1,120 @@
+"""Nearest neighbour distance: for each feature, the distance to (and id of) the closest feature of another layer.
+
+Point-to-point queries use a KD-tree (scipy's cKDTree, O(log n) per query); other geometry combinations use
+shapely's STRtree nearest search with exact distances.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+
+from layers.layer import VectorLayer
+from plugins.api import (
+    Algorithm,
+    AlgorithmError,
+    Context,
+    DistanceParameter,
+    Feedback,
+    FieldParameter,
+    LayerParameter,
+    OutputLayer,
+    Parameter,
+)
+from plugins.tools.common import GROUP, chunks, to_metric
+
+
+class NearestDistance(Algorithm):
+    id = "tools.nearest"
+    name = "Distance to nearest feature"
+    group = GROUP
+    description = (
+        "For every input feature, finds the closest feature of the target layer and adds 'nearest_m' (the "
+        "distance in metres) and the target's id field (as 'nearest_<field>'; the target's row number when "
+        "no field is chosen). Example: each office listing to the nearest school or 5G site. Beyond the "
+        "optional search radius the distance is left empty."
+    )
+
+    def parameters(self) -> list[Parameter]:
+        return [
+            LayerParameter("input", "Input layer"),
+            LayerParameter("target", "Target layer"),
+            FieldParameter("target_field", "Target id field", parent="target", optional=True),
+            DistanceParameter("max_distance", "Search radius", minimum=0, optional=True),
+        ]
+
+    def outputs(self) -> list[OutputLayer]:
+        return [OutputLayer("output", "Features with nearest distance")]
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        layer: VectorLayer = params["input"]
+        target: VectorLayer = params["target"]
+        if len(target) == 0 or target.gdf.geometry.is_empty.all():
+            raise AlgorithmError(f"the target layer '{target.name}' has no features to measure to")
+        source_gdf, _ = to_metric(layer.gdf)  # distances in metres; the output keeps the input CRS
+        target_gdf = target.gdf.to_crs(source_gdf.crs) if target.crs != source_gdf.crs else target.gdf
+        sources = source_gdf.geometry.to_numpy()
+        targets = target_gdf.geometry.to_numpy()
+        radius = params["max_distance"]
+        if layer.geometry_type == "point" and target.geometry_type == "point":
+            index, distance = _kdtree_nearest(sources, targets, radius, feedback)
+        else:
+            index, distance = _strtree_nearest(sources, targets, radius, feedback)
+        gdf = layer.gdf.copy()
+        gdf["nearest_m"] = distance
+        field = params["target_field"]
+        found = index >= 0
+        if field:
+            ids = target.gdf[field].reset_index(drop=True).reindex(index)
+            gdf[f"nearest_{field}"] = ids.to_numpy()
+        else:
+            gdf["nearest_index"] = np.where(found, index, -1)
+        feedback.log(f"{int(found.sum())} of {len(gdf)} features have a target within reach")
+        summary = {"features": len(gdf), "with_target": int(found.sum())}
+        if found.any():
+            summary.update(mean_m=round(float(np.nanmean(distance)), 2), max_m=round(float(np.nanmax(distance)), 2))
+        output = VectorLayer(gdf, f"{layer.name} nearest {target.name}", kind=layer.kind)
+        return {"output": output, **summary}
+
+
+def _present(geometries: np.ndarray) -> np.ndarray:
+    return ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+
+
+def _kdtree_nearest(sources: np.ndarray, targets: np.ndarray, radius: float | None,
+                    feedback: Feedback) -> tuple[np.ndarray, np.ndarray]:
+    target_rows = np.flatnonzero(_present(targets))
+    tree = cKDTree(shapely.get_coordinates(targets[target_rows]))
+    index = np.full(len(sources), -1, dtype=np.int64)
+    distance = np.full(len(sources), np.nan)
+    present = _present(sources)
+    bound = np.inf if radius is None else radius * (1 + 1e-12)
+    for part in chunks(len(sources), feedback, size=20_000):
+        rows = np.flatnonzero(present[part]) + part.start
+        if len(rows) == 0:
+            continue
+        found_distance, found = tree.query(shapely.get_coordinates(sources[rows]), k=1, distance_upper_bound=bound)
+        ok = np.isfinite(found_distance)
+        index[rows[ok]] = target_rows[found[ok]]
+        distance[rows[ok]] = found_distance[ok]
+    return index, distance
+
+
+def _strtree_nearest(sources: np.ndarray, targets: np.ndarray, radius: float | None,
+                     feedback: Feedback) -> tuple[np.ndarray, np.ndarray]:
+    tree = shapely.STRtree(targets)
+    index = np.full(len(sources), -1, dtype=np.int64)
+    distance = np.full(len(sources), np.nan)
+    present = _present(sources)
+    for part in chunks(len(sources), feedback, size=2_000):
+        rows = np.flatnonzero(present[part]) + part.start
+        if len(rows) == 0:
+            continue
+        pairs, found_distance = tree.query_nearest(sources[rows], max_distance=radius, return_distance=True,
+                                                   all_matches=False)
+        index[rows[pairs[0]]] = pairs[1]
+        distance[rows[pairs[0]]] = found_distance
+    return index, distance
