@@ -116,7 +116,7 @@ def _run_distributed(jobs: list[TileJob], heights: np.ndarray, settings: LinkSet
         futures = [client.submit(compute_tile, job, shared_heights, settings, key=f"coverage-tile-{run_id}-{k}")
                    for k, job in enumerate(jobs)]
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 if feedback is not None and feedback.is_cancelled():
                     raise Cancelled("the coverage run was cancelled")
                 place(future.result())
