@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import textwrap
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -309,7 +310,15 @@ class LayerParameter(Parameter):
             project = context.project if context is not None else None
             in_project = project is not None and any(layer is value for layer in project)
             return value.name if in_project or value.source is None else value.source
-        return None if value is None else os.fspath(value)
+        if value is None:
+            return None
+        text = os.fspath(value)
+        project = context.project if context is not None else None
+        if project is not None and any(layer.name == text for layer in project):
+            return text
+        path_text, bar, sublayer = text.partition("|")
+        path = Path(path_text).expanduser()
+        return f"{path.resolve()}{bar}{sublayer}" if path.exists() else text
 
     def describe(self) -> str:
         text = "raster layer" if self.raster else "vector layer"
@@ -747,7 +756,8 @@ class Algorithm:
 
     def help_text(self) -> str:
         """The description followed by the parameters and outputs, as ``main.py help`` prints it."""
-        lines = [f"{self.name} ({self.id})", f"Group: {self.group}", "", self.description.strip(), "", "Parameters:"]
+        paragraphs = [textwrap.fill(" ".join(p.split()), 100) for p in self.description.strip().split("\n\n")]
+        lines = [f"{self.name} ({self.id})", f"Group: {self.group}", "", "\n\n".join(paragraphs), "", "Parameters:"]
         for p in self.parameters():
             flags = []
             if p.optional:
@@ -757,7 +767,7 @@ class Algorithm:
             extra = f" [{'; '.join(flags)}]" if flags else ""
             lines.append(f"  --{p.name}  {p.description}: {p.describe()}{extra}")
             if p.help:
-                lines.append(f"      {p.help}")
+                lines.append(textwrap.fill(p.help, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
         lines += ["", "Outputs:"]
         for o in self.outputs():
             lines.append(f"  {o.name}  {o.description} ({o.type_name})")

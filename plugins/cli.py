@@ -1,0 +1,339 @@
+"""The processing sub-commands of ``main.py``: ``list``, ``help ALGORITHM`` and ``run ALGORITHM --param value``.
+
+``run`` validates the parameters (a bad one exits with status 2 and a message naming it), runs the algorithm
+in a worker thread (Ctrl-C cancels it cleanly), writes the outputs (GeoPackage / GeoTIFF / CSV, into
+``--output-dir`` or to ``--OUTPUTNAME path``), and prints a JSON summary on stdout. A progress bar goes to
+stderr when stderr is a terminal. No Qt is imported here.
+
+Example::
+
+    python main.py run tools.nearest --input offices.gpkg --target schools.gpkg --output-dir out/
+    python main.py run tools.buffer --project city.lamp --input "Lamp poles" --distance 150 --output b.gpkg
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from layers.errors import LayerError
+from layers.layer import Layer
+from plugins.api import (
+    Algorithm,
+    AlgorithmError,
+    BoolParameter,
+    Cancelled,
+    Context,
+    Feedback,
+    Output,
+    OutputLayer,
+    OutputRaster,
+    OutputTable,
+    ParameterError,
+)
+from plugins.registry import Registry, default_registry
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+DEFAULT_EXTENSION = {OutputLayer: ".gpkg", OutputRaster: ".tif", OutputTable: ".csv"}
+ALLOWED_EXTENSIONS = {OutputLayer: (".gpkg", ".geojson", ".json", ".csv"), OutputRaster: (".tif", ".tiff"),
+                      OutputTable: (".csv",)}
+_COMMON_OPTIONS = ("project", "output_dir", "overwrite", "workers", "dask_scheduler")
+
+
+class UsageError(Exception):
+    """The command line is wrong (bad parameter, unknown algorithm, output in the way): exit status 2."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``list``, ``help`` and ``run`` on ``main.py``'s sub-command parser."""
+    listing = subparsers.add_parser("list", help="list the processing algorithms")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing.set_defaults(handler=handle_list)
+
+    helping = subparsers.add_parser("help", help="describe an algorithm and its parameters")
+    helping.add_argument("algorithm", help="algorithm id, e.g. tools.buffer")
+    helping.set_defaults(handler=handle_help)
+
+    running = subparsers.add_parser(
+        "run", help="run an algorithm and write its outputs to files", add_help=False,
+        usage="main.py run ALGORITHM [--PARAMETER VALUE ...] [--project FILE] [--output-dir DIR] "
+              "[--OUTPUTNAME PATH ...] [--overwrite]")
+    running.add_argument("algorithm", nargs="?", help="algorithm id, e.g. tools.buffer")
+    running.add_argument("options", nargs=argparse.REMAINDER, help="--PARAMETER VALUE pairs")
+    running.set_defaults(handler=handle_run)
+
+
+def _registry() -> Registry:
+    """The process registry; plugins that failed to load are reported once, as warnings on stderr."""
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
+    return default_registry()
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    registry = _registry()
+    if args.json:
+        rows = [{"id": a.id, "name": a.name, "group": a.group} for a in registry.algorithms()]
+        problems = [{"source": p.source, "message": p.message} for p in registry.problems]
+        print(json.dumps({"algorithms": rows, "problems": problems}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for group, algorithms in registry.groups().items():
+        print(group)
+        width = max(len(a.id) for a in algorithms)
+        for algorithm in algorithms:
+            print(f"  {algorithm.id:<{width}}  {algorithm.name}")
+    return EXIT_OK
+
+
+def handle_help(args: argparse.Namespace) -> int:
+    try:
+        algorithm = _registry().get(args.algorithm)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    print(algorithm.help_text())
+    print("\nOptions of 'run': --project FILE (layer names), --output-dir DIR, --OUTPUTNAME PATH, --overwrite")
+    return EXIT_OK
+
+
+def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
+    """The argument parser of ``run ALGORITHM``: one option per parameter and per output."""
+    parser = argparse.ArgumentParser(prog=f"main.py run {algorithm.id}", description=algorithm.description,
+                                     exit_on_error=False)
+    taken = set(_COMMON_OPTIONS)
+    group = parser.add_argument_group("parameters")
+    for parameter in algorithm.parameters():
+        _claim(taken, parameter.name, algorithm)
+        text = f"{parameter.description}: {parameter.describe()}"
+        if parameter.default is not None:
+            text += f" (default {parameter.default})"
+        if isinstance(parameter, BoolParameter):
+            group.add_argument(f"--{parameter.name}", nargs="?", const="true", help=text, metavar="true|false")
+        else:
+            group.add_argument(f"--{parameter.name}", help=text, metavar="VALUE")
+    outputs = parser.add_argument_group("outputs (default: OUTPUTNAME.<ext> in --output-dir)")
+    for output in algorithm.outputs():
+        if type(output) in DEFAULT_EXTENSION:
+            _claim(taken, output.name, algorithm)
+            allowed = ", ".join(ALLOWED_EXTENSIONS[type(output)])
+            outputs.add_argument(f"--{output.name}", metavar="PATH", help=f"{output.description} ({allowed})")
+    common = parser.add_argument_group("run options")
+    common.add_argument("--project", metavar="FILE", help="a .lamp project whose layer names parameters may use")
+    common.add_argument("--output-dir", metavar="DIR", default=".", help="folder for outputs without a path")
+    common.add_argument("--overwrite", action="store_true", help="replace output files that already exist")
+    common.add_argument("--workers", type=int, help="worker threads/processes for the algorithm")
+    common.add_argument("--dask-scheduler", metavar="ADDRESS", help="a dask.distributed scheduler to use")
+    return parser
+
+
+def _claim(taken: set[str], name: str, algorithm: Algorithm) -> None:
+    if name in taken:
+        raise UsageError(f"algorithm {algorithm.id} declares '{name}' twice or reuses a run option name")
+    taken.add(name)
+
+
+def output_paths(algorithm: Algorithm, options: dict[str, Any], output_dir: Path,
+                 overwrite: bool) -> dict[str, Path]:
+    """Where each output goes; refuses before the run if a file is in the way or the extension is wrong."""
+    paths = {}
+    for output in algorithm.outputs():
+        kind = type(output)
+        if kind not in DEFAULT_EXTENSION:
+            continue
+        explicit = options.get(output.name)
+        path = Path(explicit).expanduser() if explicit else output_dir / f"{output.name}{DEFAULT_EXTENSION[kind]}"
+        if path.suffix.lower() not in ALLOWED_EXTENSIONS[kind]:
+            raise UsageError(f"output '{output.name}': {path.name} must end in "
+                             f"{' or '.join(ALLOWED_EXTENSIONS[kind])}")
+        if path.exists() and not overwrite:
+            raise UsageError(f"output '{output.name}': {path} already exists; use --overwrite or another path")
+        paths[output.name] = path
+    return paths
+
+
+def handle_run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.algorithm or args.algorithm in ("-h", "--help"):
+        raise UsageError("name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')")
+    try:
+        algorithm = _registry().get(args.algorithm)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    parser = algorithm_parser(algorithm)
+    if any(option in ("-h", "--help") for option in args.options):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        options = vars(parser.parse_args(args.options))
+    except argparse.ArgumentError as exc:
+        raise UsageError(str(exc)) from None
+    except SystemExit:  # argparse already printed the problem (e.g. unrecognised arguments)
+        return EXIT_USAGE
+    context = _context(options)
+    output_dir = Path(options["output_dir"]).expanduser()
+    paths = output_paths(algorithm, options, output_dir, options["overwrite"])
+    raw = {p.name: options[p.name] for p in algorithm.parameters() if options.get(p.name) is not None}
+    bar = ProgressBar(sys.stderr, algorithm.id)
+    feedback = Feedback(on_progress=bar.update, on_log=bar.log)
+    outcome = _run_in_thread(algorithm, raw, context, feedback)
+    bar.finish()
+    if isinstance(outcome, BaseException):
+        return _failure(outcome)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = _write_outputs(algorithm, outcome.outputs, paths)
+    summary = {"algorithm": algorithm.id, "status": "ok", "duration_s": outcome.record["duration_s"],
+               "parameters": outcome.record["parameters"], "outputs": written, "summary": outcome.summary,
+               "run_id": outcome.record["run_id"]}
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _context(options: dict[str, Any]) -> Context:
+    project = None
+    if options.get("project"):
+        from layers.project import Project
+
+        try:
+            project = Project.load(options["project"])
+        except LayerError as exc:
+            raise UsageError(f"--project: {exc}") from None
+    context = Context(project=project, dask_scheduler=options.get("dask_scheduler"))
+    if options.get("workers"):
+        context.workers = options["workers"]
+    return context
+
+
+def _run_in_thread(algorithm: Algorithm, raw: dict[str, Any], context: Context,
+                   feedback: Feedback) -> Any:
+    """The RunResult, or the exception; Ctrl-C asks the algorithm to stop and waits for it."""
+    from plugins.runner import run_algorithm
+
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append(run_algorithm(algorithm, raw, context, feedback))
+        except BaseException as exc:  # handed to the main thread, which reports it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, name=f"run {algorithm.id}", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        feedback.cancel()
+        thread.join()
+    return outcome[0]
+
+
+def _failure(exc: BaseException) -> int:
+    if isinstance(exc, Cancelled):
+        print("cancelled: no outputs were written", file=sys.stderr)
+        return EXIT_CANCELLED
+    if isinstance(exc, ParameterError):
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, AlgorithmError | LayerError):
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    raise exc
+
+
+def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[str, Path]) -> dict[str, Any]:
+    from layers.io import write_layer
+
+    written: dict[str, Any] = {}
+    declared: dict[str, Output] = {o.name: o for o in algorithm.outputs()}
+    for name, path in paths.items():
+        value = outputs[name]
+        if isinstance(value, Layer):
+            write_layer(value, path, layer_name=value.name)
+            entry = {"path": str(path), "type": declared[name].type_name, "layer": value.name}
+            if hasattr(value, "gdf"):
+                entry["features"] = len(value.gdf)
+        else:
+            _write_table(value, path)
+            entry = {"path": str(path), "type": "table", "rows": len(value)}
+        written[name] = entry
+    return written
+
+
+def _write_table(table: pd.DataFrame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        table.to_csv(temporary, index=False, encoding="utf-8")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; plain log lines otherwise (a pipe or a log file)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.interactive = stream.isatty()
+        self._lock = threading.Lock()
+        self._shown = -1
+
+    def update(self, percent: float) -> None:
+        if not self.interactive or int(percent) == self._shown:
+            return
+        with self._lock:
+            self._shown = int(percent)
+            filled = int(self.WIDTH * percent / 100)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {percent:5.1f}%")
+            self.stream.flush()
+
+    def log(self, message: str) -> None:
+        with self._lock:
+            prefix = "\r\033[K" if self.interactive and self._shown >= 0 else ""
+            self.stream.write(f"{prefix}{message}\n")
+            self._shown = -1 if self.interactive else self._shown
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.interactive and self._shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def command_line(record: dict[str, Any], project_path: str | None = None) -> str:
+    """``python main.py run ...`` reproducing a recorded run (for 'Copy as command line' in the history)."""
+    words = ["python", "main.py", "run", record["algorithm"]]
+    for name, value in record.get("parameters", {}).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = str(value)
+        words += [f"--{name}", text]
+    if project_path:
+        words += ["--project", str(project_path)]
+    return shlex.join(words)
+
+
+__all__ = ["ProgressBar", "UsageError", "add_parser", "algorithm_parser", "command_line", "handle_help",
+           "handle_list", "handle_run", "output_paths"]
