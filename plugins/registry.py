@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "workbench.plugins"
 BUILTIN_PACKAGES = ("plugins.tools", "plugins.coverage", "plugins.siting")
-USER_MODULE_PREFIX = "lamplight_user_plugins"
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,11 @@ class Registry:
             self.add_plugin(source, provider)
 
     def load_folder(self, folder: str | os.PathLike) -> None:
-        """Each ``*.py`` module and each package (folder with ``__init__.py``) in ``folder`` is a plugin."""
+        """Each ``*.py`` module and each package (folder with ``__init__.py``) in ``folder`` is a plugin.
+
+        Names starting with '.' or '_' are skipped; a plugin whose name is already imported from elsewhere
+        (e.g. ``json.py``) is reported instead of shadowing that module.
+        """
         folder = Path(folder)
         if not folder.is_dir():
             return
@@ -153,17 +156,24 @@ class Registry:
                 self._load_file(path.stem, path, package=False)
 
     def _load_file(self, name: str, file: Path, *, package: bool) -> None:
-        module_name = f"{USER_MODULE_PREFIX}.{name}"
+        """Import a user-folder plugin under its own name, so a copied package's absolute imports still work."""
         source = str(file.parent if package else file)
+        existing = sys.modules.get(name)
+        if existing is not None:
+            if Path(getattr(existing, "__file__", "") or "").resolve() != file.resolve():
+                self._report(source, f"its name '{name}' is already taken by the module {existing!r}; rename it")
+                return
+            self.add_plugin(source, existing)
+            return
         try:
             locations = [str(file.parent)] if package else None
-            spec = importlib.util.spec_from_file_location(module_name, file, submodule_search_locations=locations)
+            spec = importlib.util.spec_from_file_location(name, file, submodule_search_locations=locations)
             module = importlib.util.module_from_spec(spec)
-            sys.modules.setdefault(USER_MODULE_PREFIX, ModuleType(USER_MODULE_PREFIX))
-            sys.modules[module_name] = module
+            sys.modules[name] = module
             spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:
-            sys.modules.pop(module_name, None)
+            for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[loaded]
             self._report(source, f"failed to import: {_one_line(exc)}", exc)
             return
         self.add_plugin(source, module)
