@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shlex
 import sys
 import threading
@@ -178,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        options = vars(parser.parse_args(args.options))
+        options = vars(parser.parse_args(_attach_negative_numbers(args.options)))
     except argparse.ArgumentError as exc:
         raise UsageError(str(exc)) from None
     except SystemExit:  # argparse already printed the problem (e.g. unrecognised arguments)
@@ -200,6 +201,20 @@ def _run(args: argparse.Namespace) -> int:
                "run_id": outcome.record["run_id"]}
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+_NEGATIVE = re.compile(r"-\d*\.?\d+(e[-+]?\d+)?\s*[a-z]*", re.IGNORECASE)
+
+
+def _attach_negative_numbers(words: list[str]) -> list[str]:
+    """``--distance -2e6`` as ``--distance=-2e6``: argparse would take '-2e6' for an option."""
+    out: list[str] = []
+    for word in words:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE.fullmatch(word):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
 
 
 def _context(options: dict[str, Any]) -> Context:

@@ -1,0 +1,114 @@
+"""``python main.py list/help/run`` in a subprocess, as a user or a script would call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+
+from layers import Project
+from layers.io import open_layers, write_layer
+from plugins.api import Context
+from plugins.runner import run_algorithm
+from tests.plugins.conftest import offices, schools  # noqa: F401 - fixtures shared with the plugin tests
+
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LAMPLIGHT_PLUGIN_DIR=str(cwd / "no-user-plugins"))
+    return subprocess.run([sys.executable, str(MAIN), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def files(tmp_path: Path, offices, schools) -> Path:  # noqa: F811
+    write_layer(offices, tmp_path / "offices.gpkg", layer_name="offices")
+    write_layer(schools, tmp_path / "schools.geojson")
+    return tmp_path
+
+
+def test_list_and_help(tmp_path: Path):
+    listing = cli("list", cwd=tmp_path)
+    assert listing.returncode == 0
+    assert "Vector tools" in listing.stdout and "tools.nearest" in listing.stdout
+    as_json = json.loads(cli("list", "--json", cwd=tmp_path).stdout)
+    assert {"id": "tools.buffer", "name": "Buffer", "group": "Vector tools"} in as_json["algorithms"]
+    helped = cli("help", "tools.buffer", cwd=tmp_path)
+    assert helped.returncode == 0
+    assert "--distance  Buffer distance: distance in m, -100000 to 100000 [default 100.0]" in helped.stdout
+    unknown = cli("help", "tools.bufer", cwd=tmp_path)
+    assert unknown.returncode == 2 and "did you mean tools.buffer" in unknown.stderr
+
+
+def test_run_writes_outputs_with_provenance_identical_to_a_direct_run(files: Path):
+    done = cli("run", "tools.nearest", "--input", "offices.gpkg", "--target", "schools.geojson",
+               "--target_field", "name", "--output-dir", "results", cwd=files)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    path = files / "results" / "output.gpkg"
+    assert summary["outputs"]["output"]["path"] == "results/output.gpkg"
+    assert summary["parameters"]["input"] == str(files / "offices.gpkg")
+    written = open_layers(path)[0]
+    direct = run_algorithm("tools.nearest", {"input": str(files / "offices.gpkg"),
+                                             "target": str(files / "schools.geojson"), "target_field": "name"},
+                           Context()).outputs["output"]
+    assert np.array_equal(written.gdf["nearest_m"].to_numpy(), direct.gdf["nearest_m"].to_numpy())
+    assert list(written.gdf["nearest_name"]) == list(direct.gdf["nearest_name"])
+    assert summary["summary"]["mean_m"] == pytest.approx(direct.gdf["nearest_m"].mean(), abs=0.01)
+    tags = pyogrio.read_info(path, layer=written.name)["layer_metadata"]
+    provenance = json.loads(tags["lamplight.provenance"])
+    assert provenance["algorithm"] == "tools.nearest" and provenance["run_id"] == summary["run_id"]
+    assert provenance["parameters"]["target_field"] == "name"
+
+
+def test_bad_parameters_exit_2_naming_the_parameter_and_write_nothing(files: Path):
+    negative = cli("run", "tools.buffer", "--input", "offices.gpkg", "--distance", "-2e6", cwd=files)
+    assert negative.returncode == 2
+    assert "parameter 'distance' (Buffer distance): must be at least -100000 m" in negative.stderr
+    missing = cli("run", "tools.buffer", "--input", "office.gpkg", cwd=files)
+    assert missing.returncode == 2 and "parameter 'input' (Input layer): 'office.gpkg' is not an existing file" \
+        in missing.stderr
+    typo = cli("run", "tools.filter", "--input", "offices.gpkg", "--expression", "price < 100", cwd=files)
+    assert typo.returncode == 2 and "unknown field 'price'; did you mean 'price_m2'?" in typo.stderr
+    unknown = cli("run", "tools.buffer", "--input", "offices.gpkg", "--radius", "5", cwd=files)
+    assert unknown.returncode == 2 and "unrecognized arguments: --radius 5" in unknown.stderr
+    assert not (files / "output.gpkg").exists()
+
+
+def test_existing_outputs_need_overwrite(files: Path):
+    args = ("run", "tools.filter", "--input", "offices.gpkg", "--expression", 'industry == "tech"',
+            "--output", "tech.csv")
+    assert cli(*args, cwd=files).returncode == 0
+    again = cli(*args, cwd=files)
+    assert again.returncode == 2 and "tech.csv already exists; use --overwrite" in again.stderr
+    assert cli(*args, "--overwrite", cwd=files).returncode == 0
+    table = (files / "tech.csv").read_text().splitlines()
+    assert table[0].startswith("listing_id,price_m2,industry") and all(",tech," in row for row in table[1:])
+
+
+def test_layer_names_from_a_project(files: Path, offices, schools):  # noqa: F811
+    project = Project("EPSG:32649")
+    project.add_layers([offices, schools])
+    project.save(files / "city.lamp")
+    done = cli("run", "tools.buffer", "--project", "city.lamp", "--input", "schools", "--distance", "0.2 km",
+               "--dissolve", "--output", "zones.geojson", cwd=files)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["parameters"] == {"input": "schools", "distance": "0.2 km", "segments": 8, "dissolve": "true"}
+    assert len(open_layers(files / "zones.geojson")[0].gdf) == 1
+    wrong = cli("run", "tools.buffer", "--project", "city.lamp", "--input", "poles", cwd=files)
+    assert wrong.returncode == 2 and "'poles' is neither a layer of the project nor an existing file" in wrong.stderr
+
+
+def test_the_command_line_never_imports_qt(tmp_path: Path):
+    code = ("import sys, main; status = main.main(['list']); "
+            "assert not [m for m in sys.modules if m.startswith('PyQt')], 'Qt imported'; sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=MAIN.parent, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
