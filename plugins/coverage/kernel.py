@@ -24,14 +24,14 @@ TX_COLUMNS = 8
 
 
 @numba.njit(cache=True, nogil=True)
-def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray, hx0: float,
-                  hy0: float, hres: float, fc_ghz: float, vertical_beamwidth: float, wall_loss: float,
-                  indoor_model: bool) -> float:
+def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray,
+                  blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float, fc_ghz: float,
+                  vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> float:
     """RSRP of the transmitter row ``tx`` at the receiver point (dBm per RE)."""
     dx, dy = rx_x - tx[TX_X], rx_y - tx[TX_Y]
     d2d = math.hypot(dx, dy)
     h_tx = tx[TX_H]
-    los, indoor, d_in = trace(heights, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_h)
+    los, indoor, d_in = trace(heights, blocks, factor, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_h)
     loss = path_loss_db(int(tx[TX_MODEL]), los, d2d, h_tx, rx_h, fc_ghz)
     gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d,
                             h_tx - rx_h)
@@ -42,7 +42,8 @@ def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights
 
 @numba.njit(cache=True, nogil=True)
 def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, radius: float,
-              heights: np.ndarray, hx0: float, hy0: float, hres: float, rx_h: float, fc_ghz: float,
+              heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
+              rx_h: float, fc_ghz: float,
               vertical_beamwidth: float, wall_loss: float, indoor_model: bool
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of all
@@ -71,8 +72,8 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 x = x0 + (j + 0.5) * res
                 if (x - tx_x) ** 2 + (y - tx_y) ** 2 > radius * radius:
                     continue
-                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, hx0, hy0, hres, fc_ghz, vertical_beamwidth,
-                                     wall_loss, indoor_model)
+                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, blocks, factor, hx0, hy0, hres, fc_ghz,
+                                     vertical_beamwidth, wall_loss, indoor_model)
                 links += 1
                 total[i, j] += 10.0 ** (rsrp / 10.0)
                 if rsrp > best[i, j]:
@@ -83,14 +84,15 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
 
 @numba.njit(cache=True, nogil=True)
 def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_index: np.ndarray, rx_h: float,
-               heights: np.ndarray, hx0: float, hy0: float, hres: float, fc_ghz: float,
+               heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
+               fc_ghz: float,
                vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> np.ndarray:
     """RSRP of each (transmitter row, point row) pair."""
     out = np.empty(tx_index.shape[0])
     for n in range(tx_index.shape[0]):
         p = point_index[n]
-        out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, hx0, hy0, hres,
-                               fc_ghz, vertical_beamwidth, wall_loss, indoor_model)
+        out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, blocks, factor, hx0,
+                               hy0, hres, fc_ghz, vertical_beamwidth, wall_loss, indoor_model)
     return out
 
 

@@ -22,6 +22,7 @@ from scipy.spatial import cKDTree
 
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.kernel import pairs_rsrp
+from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
 from plugins.coverage.transmitters import Transmitters
@@ -63,8 +64,10 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
         return tx_index, point_index, np.zeros(0)
     table = transmitters.table(config)
     fc_ghz = config.frequency_mhz / 1000.0
-    args = (config.rx_height_m, obstruction.heights, obstruction.x0, obstruction.y0, obstruction.res, fc_ghz,
-            config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz), config.indoor_loss != "none")
+    heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
+    args = (config.rx_height_m, heights, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
+            obstruction.res, fc_ghz, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
+            config.indoor_loss != "none")
     bounds = list(range(0, tx_index.size, CHUNK_PAIRS)) + [tx_index.size]
     chunks = list(zip(bounds[:-1], bounds[1:], strict=True))
 

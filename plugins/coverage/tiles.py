@@ -15,6 +15,7 @@ import numpy as np
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
 from plugins.coverage.kernel import tile_rsrp
+from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
 
@@ -106,7 +107,8 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings) -> T
     hx0 = settings.heights_x0 + c0 * settings.heights_res
     hy0 = settings.heights_y0 - r0 * settings.heights_res
     best, best_row, total, links = tile_rsrp(
-        job.x0, job.y0, job.res, job.rows, job.cols, job.tx, settings.radius_m, window, hx0, hy0,
+        job.x0, job.y0, job.res, job.rows, job.cols, job.tx, settings.radius_m, window, block_maxima(window), BLOCK,
+        hx0, hy0,
         settings.heights_res, settings.rx_height_m, settings.fc_ghz, settings.vertical_beamwidth_deg,
         settings.wall_loss_db, settings.indoor_model)
     reached = best_row >= 0

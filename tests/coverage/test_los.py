@@ -11,15 +11,20 @@ import rasterio
 from affine import Affine
 
 from layers import VectorLayer
-from plugins.coverage.los import trace
+from plugins.coverage.los import BLOCK, block_maxima, trace
 from plugins.coverage.obstruction import Obstruction
 from tests.coverage.scenes import CRS, ORIGIN_X, ORIGIN_Y, box_buildings, buildings_frame, exact_los, height_grid
 
 SIZE = 200.0
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_grid_walk_matches_exact_polygon_test(seed):
+def walk(grid: np.ndarray, x0: float, y0: float, res: float, *link: float, factor: int = BLOCK):
+    """The two-level walk with its coarse grid made from ``grid``."""
+    return trace(grid, block_maxima(grid, factor), factor, x0, y0, res, *link)
+
+
+@pytest.mark.parametrize(("seed", "factor"), [(1, 8), (2, 3), (3, 1)])
+def test_grid_walk_matches_exact_polygon_test(seed, factor):
     rng = np.random.default_rng(seed)
     boxes, heights = box_buildings(rng, 30, SIZE)
     grid = height_grid(boxes, heights, SIZE)
@@ -27,7 +32,7 @@ def test_grid_walk_matches_exact_polygon_test(seed):
     for _ in range(400):
         tx = (*rng.uniform(1, SIZE - 1, 2), rng.uniform(6, 45))
         rx = (*rng.uniform(1, SIZE - 1, 2), 1.5)
-        los, indoor, d_in = trace(grid, 0.0, SIZE, 2.0, *tx, *rx)
+        los, indoor, d_in = walk(grid, 0.0, SIZE, 2.0, *tx, *rx, factor=factor)
         ref_los, ref_indoor, ref_d_in = exact_los(boxes, heights, tx, rx)
         assert (los, indoor) == (ref_los, ref_indoor), (tx, rx)
         assert d_in == pytest.approx(ref_d_in, abs=1e-4)  # grid heights are float32
@@ -39,15 +44,15 @@ def test_indoor_distance_to_the_wall_and_through_the_roof():
     grid = np.zeros((50, 50), np.float32)  # 100 m square, top-left at (0, 100)
     grid[40:50, 0:10] = 30.0  # building x 0-20, y 0-20, 30 m tall
     # Receiver at (10, 10) inside; antenna 50 m east at 10 m: the ray leaves through the east wall 10 m away.
-    assert trace(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 10.0, 10.0, 10.0, 1.5) == (True, True, pytest.approx(10.0))
+    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 10.0, 10.0, 10.0, 1.5) == (True, True, pytest.approx(10.0))
     # A 3 m building and a 31.5 m antenna 50 m away: z = 1.5 + 30·(d/50) reaches 3 m after d = 2.5 m (the roof).
     grid[40:50, 0:10] = 3.0
-    assert trace(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 31.5, 10.0, 10.0, 1.5) == (True, True, pytest.approx(2.5))
+    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 31.5, 10.0, 10.0, 1.5) == (True, True, pytest.approx(2.5))
     # An outdoor receiver has no indoor part; a 12 m wall between it and a 10 m antenna blocks the path.
     grid[:] = 0.0
     grid[:, 20] = 12.0  # wall at x 40-42
-    assert trace(grid, 0.0, 100.0, 2.0, 60.0, 50.0, 10.0, 20.0, 50.0, 1.5) == (False, False, 0.0)
-    assert trace(grid, 0.0, 100.0, 2.0, 60.0, 50.0, 13.0, 20.0, 50.0, 12.5)[0] is True
+    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 50.0, 10.0, 20.0, 50.0, 1.5) == (False, False, 0.0)
+    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 50.0, 13.0, 20.0, 50.0, 12.5)[0] is True
 
 
 def test_buildings_are_burnt_at_their_height():
@@ -85,7 +90,7 @@ def _our_visibility(grid: np.ndarray, size: float, observer: tuple[float, float]
     out = np.full(grid.shape, -1)
     for i, j in zip(*np.nonzero(compare), strict=True):
         x, y = (j + 0.5) * 2, size - (i + 0.5) * 2
-        out[i, j] = trace(grid, 0.0, size, 2.0, observer[0], observer[1], oz, x, y, 1.5)[0]
+        out[i, j] = walk(grid, 0.0, size, 2.0, observer[0], observer[1], oz, x, y, 1.5)[0]
     return out
 
 
