@@ -35,8 +35,8 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
                 **options: Any) -> list[Layer]:
     """Every layer in ``path`` (or only ``layer``), validated against ``kind`` when given or detected.
 
-    ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); CSV/XLSX accept ``x_field``/``y_field``
-    and XLSX ``sheet``.
+    ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); for OpenStreetMap extracts, which are
+    always WGS84, it is the CRS to reproject to. CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``.
     """
     from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
@@ -47,7 +47,9 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if name.endswith((".osm.pbf", ".osm")):
         from layers.io.osm import read_osm
 
-        return read_osm(path, layer=layer, **options)
+        if options:
+            raise LayerError(path, f"unknown reading option(s) for OpenStreetMap: {', '.join(sorted(options))}")
+        return read_osm(path, layer=layer, crs=crs, kind=kind)
     if not path.exists():
         raise LayerError(path, "the file does not exist")
     if path.is_dir():
@@ -72,7 +74,7 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
                                 x_field=options.get("x_field"), y_field=options.get("y_field"))
     if ext in GEOTIFF:
         return read_geotiff(path, kind=kind, crs=crs)
-    supported = ", ".join(SUPPORTED_READ_EXTENSIONS + (".osm.pbf",))
+    supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
     raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
 
 

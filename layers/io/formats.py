@@ -11,9 +11,10 @@ GEOJSON = (".geojson", ".json")
 DELIMITED = (".csv", ".tsv", ".txt")
 SPREADSHEET = (".xlsx",)
 GEOTIFF = (".tif", ".tiff")
+OPENSTREETMAP = (".osm.pbf", ".osm")
 
 SUPPORTED_READ_EXTENSIONS: tuple[str, ...] = (
-    GEOPACKAGE + SHAPEFILE + ZIPPED + GEOJSON + DELIMITED + SPREADSHEET + GEOTIFF
+    GEOPACKAGE + SHAPEFILE + ZIPPED + GEOJSON + DELIMITED + SPREADSHEET + GEOTIFF + OPENSTREETMAP
 )
 SUPPORTED_WRITE_EXTENSIONS: tuple[str, ...] = GEOPACKAGE + GEOJSON + (".csv",) + GEOTIFF
 
@@ -32,6 +33,7 @@ READ_FILTERS: list[str] = [
     f"CSV with coordinates ({_pattern(DELIMITED)})",
     f"Excel with coordinates ({_pattern(SPREADSHEET)})",
     f"GeoTIFF raster ({_pattern(GEOTIFF)})",
+    f"OpenStreetMap extract ({_pattern(OPENSTREETMAP)})",
     "All files (*)",
 ]
 
@@ -45,5 +47,6 @@ WRITE_FILTERS: list[str] = [
 
 
 def extension(path: str | Path) -> str:
-    """Lower-case extension, e.g. '.gpkg'."""
-    return Path(path).suffix.lower()
+    """Lower-case extension, e.g. '.gpkg'; '.osm.pbf' stays whole so it can be told from other '.pbf' files."""
+    name = Path(path).name.lower()
+    return ".osm.pbf" if name.endswith(".osm.pbf") else Path(name).suffix

@@ -1,0 +1,409 @@
+"""OpenStreetMap extracts (``.osm.pbf``, ``.osm``) as municipal layers, through pyosmium.
+
+A planner often has no city inventory yet but can download an OSM extract of the district. One streaming read
+(osmium adds a first pass over relations to assemble multipolygons) sorts the tagged objects into layers:
+
+=============  ==========================================================================  ==============
+layer          OSM objects                                                                 kind
+=============  ==========================================================================  ==============
+buildings      closed ways and multipolygon relations with ``building=*``                  buildings
+roads          ``highway=*`` ways of the road classes in ``ROAD_CLASSES``                  roads
+schools        ``amenity=school|kindergarten|college|university`` nodes and areas          schools
+offices        ``office=*`` or ``building=office`` (areas as a point on the surface)       (none)
+sites_5g       masts/towers for communication, ``communication:mobile_phone=yes``,         sites_5g
+               ``telecom=antenna``
+lamp_poles     ``highway=street_lamp`` nodes                                               lamp_poles
+=============  ==========================================================================  ==============
+
+Offices carry no rent in OSM, and ``office_space`` requires ``price_m2``, so they load as plain points.
+Everything is reprojected from WGS84 to the UTM zone of the data's centre (or to ``crs``), because every
+plugin measures in metres.
+
+Example::
+
+    layers = read_osm("tianhe.osm.pbf")
+    buildings, = read_osm("tianhe.osm.pbf", layer="buildings", crs="EPSG:32649")
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import osmium
+import osmium.filter
+import osmium.geom
+import pandas as pd
+import pyproj
+import shapely
+
+from layers.errors import LayerError
+from layers.io.finish import vector_layers
+from layers.kinds import KINDS, METRES_PER_LEVEL, repair_geometries
+from layers.layer import VectorLayer, to_crs_object
+
+#: OSM ``highway`` values loaded as roads, and the municipal road class each maps to.
+ROAD_CLASSES: dict[str, str] = {
+    "motorway": "arterial", "motorway_link": "arterial", "trunk": "arterial", "trunk_link": "arterial",
+    "primary": "arterial", "primary_link": "arterial",
+    "secondary": "secondary", "secondary_link": "secondary", "tertiary": "secondary", "tertiary_link": "secondary",
+    "unclassified": "local", "residential": "local", "living_street": "local", "service": "local",
+    "pedestrian": "local", "road": "local",
+}
+#: Width of one traffic lane, used for roads that give ``lanes`` but no ``width`` (a common design value).
+LANE_WIDTH_M = 3.5
+SCHOOL_LEVELS = {"kindergarten": "kindergarten", "school": None, "college": "university", "university": "university"}
+#: ISCED levels (``isced:level``) of ``amenity=school`` as the schema's school levels.
+_ISCED_LEVELS = {"0": "kindergarten", "1": "primary", "2": "middle", "3": "high"}
+_WGS84 = pyproj.CRS.from_epsg(4326)
+_FEET = 0.3048
+_INCH = 0.0254
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_METRIC = re.compile(rf"^{_NUMBER}\s*(m|meters?|metres?|km|cm|ft|feet|foot)?$")
+_IMPERIAL = re.compile(rf"^{_NUMBER}\s*'\s*(?:{_NUMBER}\s*\")?$")
+_UNIT_FACTORS = {None: 1.0, "m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0, "km": 1000.0,
+                 "cm": 0.01, "ft": _FEET, "feet": _FEET, "foot": _FEET}
+
+
+def parse_length(text: str | None) -> float | None:
+    """Metres for an OSM length value: "12", "12.5", "12 m", "12,5", "40 ft", "40'6\"". None when unreadable.
+
+    The first of several ";"-separated values is used, as OSM tools do.
+    """
+    if text is None:
+        return None
+    value = text.split(";")[0].strip().lower()
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    metric = _METRIC.match(value)
+    if metric:
+        return float(metric.group(1)) * _UNIT_FACTORS[metric.group(2)]
+    imperial = _IMPERIAL.match(value)
+    if imperial:
+        return float(imperial.group(1)) * _FEET + float(imperial.group(2) or 0) * _INCH
+    return None
+
+
+def parse_count(text: str | None) -> float | None:
+    """The number in ``building:levels`` or ``lanes`` ("4", "3;4" -> the first, "2.5"); None when unreadable."""
+    if text is None:
+        return None
+    match = re.fullmatch(_NUMBER, text.split(";")[0].strip())
+    return float(match.group(1)) if match else None
+
+
+def utm_crs(lon: float, lat: float) -> pyproj.CRS:
+    """The WGS84 UTM zone holding (lon, lat): zone = floor((lon + 180) / 6) + 1, EPSG 326zz north, 327zz south."""
+    zone = min(int(math.floor((lon + 180.0) / 6.0)) + 1, 60)
+    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+@dataclass
+class _Collected:
+    """Rows of one output layer while the file streams by: attributes plus lon/lat points or WKB geometries."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    wkb: list[str] = field(default_factory=list)
+    from_areas: int = 0
+
+    def add_point(self, lon: float, lat: float, row: dict[str, Any]) -> None:
+        self.points.append((lon, lat))
+        self.wkb.append("")
+        self.rows.append(row)
+
+    def add_wkb(self, wkb: str, row: dict[str, Any]) -> None:
+        self.points.append((math.nan, math.nan))
+        self.wkb.append(wkb)
+        self.rows.append(row)
+
+    def geometries(self) -> np.ndarray:
+        """Shapely geometries in WGS84, in row order (points and WKB geometries interleaved)."""
+        coords = np.array(self.points, dtype=float).reshape(-1, 2)
+        geoms = shapely.points(coords)
+        has_wkb = np.array([bool(w) for w in self.wkb], dtype=bool)
+        if has_wkb.any():
+            geoms[has_wkb] = shapely.from_wkb(np.array(self.wkb, dtype=object)[has_wkb])
+        return geoms
+
+
+@dataclass(frozen=True)
+class _Category:
+    """One output layer: its kind, which OSM data it needs, and the tag keys the pre-filter keeps."""
+
+    name: str
+    kind: str | None
+    keys: tuple[str, ...]
+    needs_ways: bool
+    needs_areas: bool
+    what: str
+
+
+CATEGORIES: tuple[_Category, ...] = (
+    _Category("buildings", "buildings", ("building",), True, True, "buildings (building=*)"),
+    _Category("roads", "roads", ("highway",), True, False, "roads (highway=primary, residential, ...)"),
+    _Category("schools", "schools", ("amenity",), True, True, "schools (amenity=school, kindergarten, ...)"),
+    _Category("offices", None, ("office", "building"), True, True, "offices (office=*, building=office)"),
+    _Category("sites_5g", "sites_5g", ("man_made", "telecom", "communication:mobile_phone"), True, True,
+              "telecom masts and antennas (man_made=mast/tower for communication, telecom=antenna)"),
+    _Category("lamp_poles", "lamp_poles", ("highway",), False, False, "street lamps (highway=street_lamp)"),
+)
+LAYER_NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
+
+OFFICES_NOTE = ("OSM offices carry no rent, and an 'office_space' layer requires price_m2, so they were loaded "
+                "as plain points without a kind; add a price_m2 field to use them as office space")
+
+
+def _osm_id(obj: Any) -> str:
+    """'n123', 'w45' or 'r6': the OSM object behind a node, way or area (areas keep their way/relation id)."""
+    if obj.is_area():
+        return f"{'w' if obj.from_way() else 'r'}{obj.orig_id()}"
+    return f"{obj.type_str()}{obj.id}"
+
+
+def _is_telecom(tags: Any) -> bool:
+    if tags.get("telecom") == "antenna" or tags.get("communication:mobile_phone") == "yes":
+        return True
+    return tags.get("man_made") in ("mast", "tower") and tags.get("tower:type") == "communication"
+
+
+def _is_office(tags: Any) -> bool:
+    return ("office" in tags and tags.get("office") != "no") or tags.get("building") == "office"
+
+
+class _Sorter:
+    """Sorts OSM objects into the wanted layers and turns their tags into schema fields."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        self.wanted = wanted
+        self.layers = {name: _Collected() for name in wanted}
+        self.factory = osmium.geom.WKBFactory()
+        self.unreadable: dict[str, list[str]] = {}
+        self.broken_geometries = 0
+
+    def _bad_value(self, key: str, value: str) -> None:
+        self.unreadable.setdefault(key, []).append(value)
+
+    def _length(self, tags: Any, key: str) -> float | None:
+        text = tags.get(key)
+        value = parse_length(text)
+        if text is not None and value is None:
+            self._bad_value(key, text)
+        return value
+
+    def _count(self, tags: Any, key: str) -> float | None:
+        text = tags.get(key)
+        value = parse_count(text)
+        if text is not None and value is None:
+            self._bad_value(key, text)
+        return value
+
+    def _add(self, name: str, obj: Any, row: dict[str, Any], *, point: bool = False) -> None:
+        """Add ``obj`` to layer ``name`` as its point (nodes), line (ways) or multipolygon (areas)."""
+        target = self.layers[name]
+        if obj.is_node():
+            target.add_point(obj.location.lon, obj.location.lat, row)
+            return
+        try:
+            wkb = self.factory.create_multipolygon(obj) if obj.is_area() else self.factory.create_linestring(obj)
+        except (osmium.InvalidLocationError, RuntimeError):
+            self.broken_geometries += 1
+            return
+        if point:  # offices and masts mapped as areas: kept as points, placed on the surface later
+            target.from_areas += 1
+        target.add_wkb(wkb, row)
+
+    def node(self, node: Any) -> None:
+        tags = node.tags
+        if not node.location.valid():
+            return
+        if "lamp_poles" in self.wanted and tags.get("highway") == "street_lamp":
+            osm_id = _osm_id(node)
+            self._add("lamp_poles", node, {"pole_id": osm_id, "osm_id": osm_id,
+                                           "height_m": self._length(tags, "height"),
+                                           "lamp_mount": tags.get("lamp_mount"), "ref": tags.get("ref")})
+        self._points_and_areas(node)
+
+    def way(self, way: Any) -> None:
+        tags = way.tags
+        highway = tags.get("highway")
+        if "roads" not in self.wanted or highway not in ROAD_CLASSES or tags.get("area") == "yes":
+            return
+        lanes = self._count(tags, "lanes")
+        width = self._length(tags, "width")
+        source = "width" if width is not None else ("lanes" if lanes is not None else None)
+        if width is None and lanes is not None:
+            width = lanes * LANE_WIDTH_M
+        self._add("roads", way, {"osm_id": _osm_id(way), "name": tags.get("name"), "road_class": ROAD_CLASSES[highway],
+                                 "highway": highway, "lanes": lanes, "width_m": width, "width_source": source})
+
+    def area(self, area: Any) -> None:
+        tags = area.tags
+        building = tags.get("building")
+        if "buildings" in self.wanted and building is not None and building != "no":
+            height = self._length(tags, "height")
+            levels = self._count(tags, "building:levels")
+            source = "height" if height is not None else ("building:levels" if levels is not None else None)
+            if height is None and levels is not None:
+                height = levels * METRES_PER_LEVEL
+            self._add("buildings", area, {"osm_id": _osm_id(area), "name": tags.get("name"), "building": building,
+                                          "height_m": height, "levels": None if levels is None else round(levels),
+                                          "height_source": source})
+        self._points_and_areas(area)
+
+    def _points_and_areas(self, obj: Any) -> None:
+        """Schools, offices and telecom sites, which come as nodes or as areas."""
+        tags = obj.tags
+        amenity = tags.get("amenity")
+        if "schools" in self.wanted and amenity in SCHOOL_LEVELS:
+            level = SCHOOL_LEVELS[amenity] or _ISCED_LEVELS.get((tags.get("isced:level") or "").split(";")[0].strip())
+            self._add("schools", obj, {"osm_id": _osm_id(obj), "name": tags.get("name"), "level": level,
+                                       "amenity": amenity})
+        if "offices" in self.wanted and _is_office(tags):
+            self._add("offices", obj, {"osm_id": _osm_id(obj), "name": tags.get("name"),
+                                       "office": tags.get("office"), "building": tags.get("building")}, point=True)
+        if "sites_5g" in self.wanted and _is_telecom(tags):
+            osm_id = _osm_id(obj)
+            self._add("sites_5g", obj, {"site_id": osm_id, "osm_id": osm_id, "operator": tags.get("operator"),
+                                        "height_m": self._length(tags, "height"), "name": tags.get("name"),
+                                        "man_made": tags.get("man_made")}, point=True)
+
+
+def _read(path: Path, categories: list[_Category]) -> tuple[_Sorter, tuple[float, float] | None]:
+    """Stream the file once through the sorter; also the centre of the header's bounding box, if it has one."""
+    sorter = _Sorter({c.name for c in categories})
+    keys = sorted({key for c in categories for key in c.keys})
+    processor = osmium.FileProcessor(str(path))
+    if any(c.needs_areas for c in categories):
+        processor = processor.with_areas(osmium.filter.KeyFilter(*keys))
+    elif any(c.needs_ways for c in categories):
+        processor = processor.with_locations()
+    processor = processor.with_filter(osmium.filter.KeyFilter(*keys))
+    handlers: dict[str, Callable[[Any], None]] = {"n": sorter.node, "w": sorter.way, "a": sorter.area}
+    centre = None
+    for obj in processor:
+        handler = handlers.get(obj.type_str())
+        if handler is not None:
+            handler(obj)
+    box = processor.header.box()
+    if box.valid():
+        centre = ((box.bottom_left.lon + box.top_right.lon) / 2, (box.bottom_left.lat + box.top_right.lat) / 2)
+    return sorter, centre
+
+
+def _centre(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float]:
+    bounds = np.array([frame.total_bounds for frame in frames.values() if len(frame)])
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    return ((bounds[:, 0].min() + bounds[:, 2].max()) / 2, (bounds[:, 1].min() + bounds[:, 3].max()) / 2)
+
+
+def _frame(collected: _Collected, category: _Category) -> gpd.GeoDataFrame:
+    geoms = collected.geometries()
+    if category.name in ("offices", "sites_5g"):
+        geoms = shapely.point_on_surface(geoms)
+    gdf = gpd.GeoDataFrame(collected.rows, geometry=geoms, crs=_WGS84)
+    schema = {f.name for f in KINDS[category.kind].fields} if category.kind else set()
+    unused = [c for c in gdf.columns if c not in schema and c not in ("osm_id", "geometry") and gdf[c].isna().all()]
+    gdf = gdf.drop(columns=unused)  # e.g. 'ref' or 'lamp_mount' when no feature has the tag
+    if "lanes" in gdf.columns:
+        gdf["lanes"] = gdf["lanes"].astype("Int64") if gdf["lanes"].dropna().mod(1).eq(0).all() else gdf["lanes"]
+    if "levels" in gdf.columns:
+        gdf["levels"] = gdf["levels"].astype("Int64")
+    return gdf
+
+
+def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Collected) -> list[str]:
+    notes = []
+    if category.name == "buildings":
+        source = gdf["height_source"] if "height_source" in gdf.columns else pd.Series([None] * len(gdf))
+        sources = source.value_counts()
+        unknown = int(source.isna().sum())
+        notes.append(f"height_m from OSM 'height' for {int(sources.get('height', 0))} buildings and from "
+                     f"'building:levels' × {METRES_PER_LEVEL:g} m for {int(sources.get('building:levels', 0))}; "
+                     f"{unknown} buildings have neither and no height")
+    elif category.name == "roads":
+        from_lanes = int((gdf["width_source"] == "lanes").sum()) if "width_source" in gdf.columns else 0
+        if from_lanes:
+            notes.append(f"width_m of {from_lanes} roads computed as lanes × {LANE_WIDTH_M:g} m")
+    elif category.name == "offices":
+        notes.append(OFFICES_NOTE)
+    if collected.from_areas:
+        notes.append(f"{collected.from_areas} features mapped as areas in OSM are shown as a point on their surface")
+    return notes
+
+
+def _select(layer: str | None, kind: str | None, source: str) -> list[_Category]:
+    chosen = list(CATEGORIES)
+    if layer is not None:
+        chosen = [c for c in chosen if c.name == layer]
+        if not chosen:
+            raise LayerError(source, f"has no layer named '{layer}'; an OSM extract gives the layers: "
+                                     f"{', '.join(LAYER_NAMES)}")
+    if kind is not None:
+        chosen = [c for c in chosen if c.kind == kind]
+        if not chosen:
+            kinds = ", ".join(c.kind for c in CATEGORIES if c.kind)
+            raise LayerError(source, f"cannot give a '{kind}' layer{f' named {layer!r}' if layer else ''}; "
+                                     f"an OSM extract gives the kinds: {kinds}")
+    return chosen
+
+
+def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
+             kind: str | None = None) -> list[VectorLayer]:
+    """Municipal layers from an OSM extract, in ``crs`` or the UTM zone of the data's centre.
+
+    ``layer`` (one of ``LAYER_NAMES``) or ``kind`` reads just that layer. Layers with no features are left
+    out (a first-layer note says which were looked for and not found); a file with none of them is an error.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise LayerError(source, "the file does not exist" if not path.exists() else "is not a file")
+    categories = _select(layer, kind, source)
+    target = to_crs_object(crs)
+    try:
+        sorter, header_centre = _read(path, categories)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise LayerError(source, f"is not a readable OpenStreetMap file (it may be damaged or cut short): "
+                                 f"{str(exc).strip()}") from exc
+    frames = {c.name: _frame(sorter.layers[c.name], c) for c in categories}
+    found = [c for c in categories if len(frames[c.name])]
+    if not found:
+        looked = "; ".join(c.what for c in categories)
+        raise LayerError(source, f"holds none of the features Lamplight reads from OSM: {looked}")
+    if target is None:
+        lon, lat = header_centre or _centre(frames)
+        target = utm_crs(lon, lat)
+    general = [f"read from OpenStreetMap (WGS84) and reprojected to {target.name} ({target.to_string()})"]
+    if sorter.broken_geometries:
+        general.append(f"{sorter.broken_geometries} OSM ways or areas were skipped because nodes are missing "
+                       "from the extract")
+    for key, values in sorter.unreadable.items():
+        shown = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:5])
+        general.append(f"{len(values)} OSM '{key}' values could not be read as numbers ({shown}) and were left empty")
+    result: list[VectorLayer] = []
+    for category in found:
+        gdf = frames[category.name].to_crs(target)
+        notes = general + _category_notes(category, gdf, sorter.layers[category.name])
+        metadata = {"source_layer": category.name}
+        if category.kind is None:
+            gdf, repair_notes = repair_geometries(gdf)
+            result.append(VectorLayer(gdf, category.name, source=source,
+                                      metadata={**metadata, "notes": notes + repair_notes}))
+        else:
+            result += vector_layers(gdf, category.name, source=source, kind=category.kind, notes=notes,
+                                    metadata=metadata)
+    missing = [c.what for c in categories if c not in found]
+    if missing and layer is None and kind is None:
+        result[0].notes.append(f"the extract has no {'; no '.join(missing)}")
+    return result
+
+
+__all__ = ["LANE_WIDTH_M", "LAYER_NAMES", "ROAD_CLASSES", "parse_count", "parse_length", "read_osm", "utm_crs"]
