@@ -326,7 +326,7 @@ class LayerParameter(Parameter):
             text = f"{'/'.join(self.geometry)} {text}"
         if self.kinds:
             text += f" of kind {'/'.join(self.kinds)}"
-        return text + " (file path, or layer name with --project)"
+        return text
 
 
 def _working_crs(layer: Layer) -> pyproj.CRS:
@@ -765,7 +765,8 @@ class Algorithm:
             if p.default is not None:
                 flags.append(f"default {p.default}")
             extra = f" [{'; '.join(flags)}]" if flags else ""
-            lines.append(f"  --{p.name}  {p.description}: {p.describe()}{extra}")
+            where = " (a file path, or a layer name with --project)" if isinstance(p, LayerParameter) else ""
+            lines.append(f"  --{p.name}  {p.description}: {p.describe()}{where}{extra}")
             if p.help:
                 lines.append(textwrap.fill(p.help, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
         lines += ["", "Outputs:"]

@@ -1,0 +1,161 @@
+"""The generated dialog, the toolbox and the history dock, offscreen with pytest-qt."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+pytest.importorskip("pytestqt")
+
+from PyQt6.QtCore import Qt  # noqa: E402
+from PyQt6.QtWidgets import QApplication, QDoubleSpinBox  # noqa: E402
+
+from layers import VectorLayer  # noqa: E402
+from plugins.api import Context  # noqa: E402
+from plugins.registry import Registry  # noqa: E402
+from plugins.runner import run_algorithm  # noqa: E402
+from tests.plugins.conftest import CRS, points  # noqa: E402
+from workbench.processing.dialog import AlgorithmDialog  # noqa: E402
+from workbench.processing.history import HistoryDock  # noqa: E402
+from workbench.processing.toolbox import PROBLEMS_GROUP, ToolboxDock  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    registry = Registry()
+    registry.load_builtins(("plugins.tools",))
+    return registry
+
+
+def dialog_for(qtbot, registry, algorithm_id, project) -> AlgorithmDialog:
+    dialog = AlgorithmDialog(registry.get(algorithm_id), project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def choices(widget) -> list[str]:
+    return [widget.combo.itemText(i) for i in range(widget.combo.count())]
+
+
+def test_layer_pickers_are_filtered_and_fields_follow_the_layer(qtbot, registry, project):
+    dialog = dialog_for(qtbot, registry, "tools.count_points", project)
+    assert choices(dialog.widgets["polygons"]) == ["districts"]
+    assert sorted(choices(dialog.widgets["points"])) == ["offices", "poles", "schools"]
+    weight = dialog.widgets["weight"]
+    dialog.widgets["points"].set_value("offices")
+    assert choices(weight) == ["(none)", "price_m2"]  # numeric fields only
+    dialog.widgets["points"].set_value("poles")
+    assert choices(weight) == ["(none)", "height_m"]
+
+
+def test_spin_boxes_carry_unit_and_range(qtbot, registry, project):
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    spin = dialog.widgets["distance"].spin
+    assert isinstance(spin, QDoubleSpinBox)
+    assert spin.suffix() == " m" and spin.minimum() == -100_000 and spin.maximum() == 100_000
+    assert spin.value() == 100.0
+    assert dialog.widgets["segments"].spin.maximum() == 64
+    assert "Buffer distance" in dialog.help.toPlainText()
+
+
+def test_run_adds_outputs_identical_to_a_direct_run(qtbot, registry, project):
+    dialog = dialog_for(qtbot, registry, "tools.nearest", project)
+    dialog.widgets["input"].set_value("offices")
+    dialog.widgets["target"].set_value("schools")
+    dialog.widgets["target_field"].set_value("name")
+    layers_before = len(project)
+    with qtbot.waitSignal(dialog.run_finished, timeout=30_000) as finished:
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    record = finished.args[0]
+    assert len(project) == layers_before + 1 and project.history == [record]
+    added = project.layers[-1]
+    assert added.name == "offices nearest schools" and added.style is not None
+    direct = run_algorithm("tools.nearest", {"input": "offices", "target": "schools", "target_field": "name"},
+                           Context(project=project)).outputs["output"]
+    assert_geodataframe_equal(added.gdf, direct.gdf)
+    assert record["parameters"] == {"input": "offices", "target": "schools", "target_field": "name",
+                                    "max_distance": None}
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled())
+    assert dialog.status.text().startswith("Done in")
+
+
+def test_a_refused_parameter_is_named_and_nothing_changes(qtbot, registry, project):
+    dialog = dialog_for(qtbot, registry, "tools.filter", project)
+    dialog.widgets["input"].set_value("offices")
+    dialog.widgets["expression"].set_value('industri == "tech"')
+    layers_before = project.layers
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=30_000)
+    assert "parameter 'expression'" in dialog.status.text() and "did you mean 'industry'" in dialog.status.text()
+    assert dialog.widgets["expression"].property("invalid") is True
+    assert project.layers == layers_before and project.history == []
+
+
+def test_cancel_stops_the_run_and_leaves_the_project_unchanged(qtbot, registry, project):
+    many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
+                       "many points")
+    project.add_layer(many)
+    layers_before = project.layers
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    dialog.widgets["input"].set_value("many points")
+    dialog.widgets["segments"].set_value(64)
+    dialog.start()
+    assert dialog.cancel_button.isEnabled() and not dialog.run_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=30_000)
+    assert dialog.status.text() == "Cancelled. The project is unchanged."
+    assert project.layers == layers_before and project.history == []
+
+
+def test_toolbox_search_and_activation(qtbot, registry):
+    toolbox = ToolboxDock(registry)
+    qtbot.addWidget(toolbox)
+    assert len(toolbox.visible_algorithms()) == 6
+    toolbox.search.setText("nearest school")
+    assert toolbox.visible_algorithms() == ["tools.nearest"]
+    toolbox.search.setText("zzz")
+    assert toolbox.visible_algorithms() == []
+    toolbox.search.setText("")
+    with qtbot.waitSignal(toolbox.algorithm_requested) as requested:
+        toolbox.tree.itemActivated.emit(toolbox.item_for("tools.clip"), 0)
+    assert requested.args == ["tools.clip"]
+
+
+def test_toolbox_lists_broken_plugins(qtbot):
+    registry = Registry()
+    registry.load_builtins(("plugins.tools", "plugins.not_written_yet"))
+    toolbox = ToolboxDock(registry)
+    qtbot.addWidget(toolbox)
+    last = toolbox.tree.topLevelItem(toolbox.tree.topLevelItemCount() - 1)
+    assert last.text(0) == f"{PROBLEMS_GROUP} (1)"
+    assert last.child(0).text(0) == "plugins.not_written_yet: is not installed"
+
+
+def test_history_lists_runs_reruns_and_copies_the_command(qtbot, registry, project, tmp_path):
+    project.save(tmp_path / "city.lamp")
+    history = HistoryDock(project)
+    qtbot.addWidget(history)
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    dialog.widgets["input"].set_value("schools")
+    dialog.widgets["distance"].set_value(250)
+    with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
+        dialog.start()
+    qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
+    row = history.tree.topLevelItem(0)
+    assert row.text(1) == "Buffer" and row.text(3) == "schools buffer 250 m (12 features)"
+    assert '"distance": 250.0' in history.details.toPlainText()
+    assert history.command() == ("python main.py run tools.buffer --input schools --distance 250.0 --segments 8 "
+                                 f"--dissolve false --project {tmp_path / 'city.lamp'}")
+    history.copy_command()
+    assert QApplication.clipboard().text() == history.command()
+    with qtbot.waitSignal(history.rerun_requested) as rerun:
+        qtbot.mouseClick(history.rerun_button, Qt.MouseButton.LeftButton)
+    algorithm_id, values = rerun.args
+    again = AlgorithmDialog(registry.get(algorithm_id), project, values=values)
+    qtbot.addWidget(again)
+    assert again.widgets["input"].value() is project.layer("schools")
+    assert again.widgets["distance"].value() == 250.0

@@ -1,0 +1,239 @@
+"""The algorithm dialog, generated from the algorithm's parameters: form, help pane, progress bar and Cancel.
+
+Run validates and runs in a worker thread (``AlgorithmThread``); a refused parameter is named in the status
+line and framed in red. A successful run adds its output layers to the project (styled by
+``layers.styles.default_style`` through the runner) and records the run in the project's history. The
+dialog is not modal: the map stays usable while an algorithm runs.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QCloseEvent
+from PyQt6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plugins.api import Algorithm, Context, Parameter
+from plugins.runner import RunResult, add_to_project
+from workbench.processing.widgets import ParameterWidget, create_widget
+from workbench.processing.worker import AlgorithmThread
+
+ERROR_STYLE = "color: #b2182b;"
+OK_STYLE = "color: #1a7837;"
+
+
+def help_html(algorithm: Algorithm) -> str:
+    """The help pane: description, then each parameter with what it accepts, then the outputs."""
+    parts = [f"<h3>{html.escape(algorithm.name)}</h3>", f"<p style='color:#666'>{html.escape(algorithm.id)}</p>"]
+    for paragraph in algorithm.description.strip().split("\n\n"):
+        parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
+    parts.append("<h4>Parameters</h4><dl>")
+    for parameter in algorithm.parameters():
+        optional = " <i>(optional)</i>" if parameter.optional else ""
+        parts.append(f"<dt><b>{html.escape(parameter.description)}</b>{optional}</dt>"
+                     f"<dd>{html.escape(parameter.describe())}"
+                     f"{'<br>' + html.escape(parameter.help) if parameter.help else ''}</dd>")
+    parts.append("</dl>")
+    if algorithm.outputs():
+        parts.append("<h4>Outputs</h4><ul>")
+        for output in algorithm.outputs():
+            parts.append(f"<li><b>{html.escape(output.description)}</b> ({output.type_name})</li>")
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def label_text(parameter: Parameter) -> str:
+    unit = getattr(parameter, "unit", "")
+    text = parameter.description + (f" [{unit}]" if unit else "")
+    return text + (" (optional)" if parameter.optional else "")
+
+
+class AlgorithmDialog(QDialog):
+    """Parameters on the left, help on the right, progress and log below; Run, Cancel, Close."""
+
+    run_finished = pyqtSignal(object)  # the run record (dict), after the outputs were added to the project
+
+    def __init__(self, algorithm: Algorithm, project: Any, parent: QWidget | None = None,
+                 values: dict[str, Any] | None = None) -> None:
+        super().__init__(parent)
+        self.algorithm = algorithm
+        self.project = project
+        self.worker: AlgorithmThread | None = None
+        self.last_result: RunResult | None = None
+        self.setWindowTitle(f"{algorithm.name} — Processing")
+        self.setObjectName(f"AlgorithmDialog_{algorithm.id}")
+        self.setModal(False)
+        self.widgets: dict[str, ParameterWidget] = {}
+        self._build()
+        if values:
+            self.set_values(values)
+        self.resize(860, 560)
+
+    # -- layout -------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        form_host = QWidget(self)
+        form = QFormLayout(form_host)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for parameter in self.algorithm.parameters():
+            widget = create_widget(parameter, self.project, self.widgets, form_host)
+            widget.changed.connect(lambda w=widget: w.mark_invalid(False))
+            self.widgets[parameter.name] = widget
+            label = QLabel(label_text(parameter), form_host)
+            label.setToolTip(parameter.help or parameter.describe())
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        self.help = QTextBrowser(self)
+        self.help.setHtml(help_html(self.algorithm))
+        self.help.setOpenExternalLinks(False)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.help)
+        splitter.setSizes([520, 340])
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        self.log = QPlainTextEdit(self)
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setFixedHeight(90)
+        self.log.setPlaceholderText("Messages of the run appear here.")
+        buttons = QDialogButtonBox(self)
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton("Close", self)
+        buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.log)
+        layout.addWidget(buttons)
+
+    # -- values -------------------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The raw values of the form (layers as Layer objects or file paths)."""
+        return {name: widget.value() for name, widget in self.widgets.items() if widget.value() is not None}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Fill the form, e.g. from a history record (layer names, paths, numbers as text)."""
+        for name, widget in self.widgets.items():
+            if name in values:
+                widget.set_value(values[name])
+
+    # -- running ------------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.isRunning()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        for widget in self.widgets.values():
+            widget.mark_invalid(False)
+        context = Context(project=self.project)
+        self.worker = AlgorithmThread(self.algorithm, self.values(), context, self)
+        self.worker.progress.connect(self._progress)
+        self.worker.message.connect(self.log.appendPlainText)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.invalid.connect(self._invalid)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        self.worker.finished.connect(self._thread_done)
+        self._set_running(True)
+        self._show_status(f"Running {self.algorithm.name}…", "")
+        self.progress.setValue(0)
+        self.worker.start()
+
+    def cancel(self) -> None:
+        if self.running:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self._show_status("Cancelling…", "")
+
+    def _progress(self, percent: float) -> None:
+        self.progress.setValue(int(round(percent * 10)))
+
+    def _succeeded(self, result: RunResult) -> None:
+        self.last_result = result
+        added = add_to_project(result, self.project) if self.project is not None else []
+        for layer in added:
+            self.log.appendPlainText(f"Added layer '{layer.name}'")
+        for key, value in result.summary.items():
+            self.log.appendPlainText(f"{key}: {value}")
+        self.progress.setValue(1000)
+        self._show_status(f"Done in {result.record['duration_s']:.2f} s.", OK_STYLE)
+        self.run_finished.emit(result.record)
+
+    def _invalid(self, parameter: str, message: str) -> None:
+        widget = self.widgets.get(parameter)
+        if widget is not None:
+            widget.mark_invalid(True)
+            widget.setFocus()
+        self._show_status(message, ERROR_STYLE)
+
+    def _failed(self, message: str, details: str) -> None:
+        self._show_status(message, ERROR_STYLE)
+        if details:
+            self.log.appendPlainText(details)
+
+    def _cancelled(self) -> None:
+        self.progress.setValue(0)
+        self._show_status("Cancelled. The project is unchanged.", "")
+        self.log.appendPlainText("Cancelled by the user.")
+
+    def _thread_done(self) -> None:
+        self._set_running(False)
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for widget in self.widgets.values():
+            widget.setEnabled(not running)
+
+    def _show_status(self, text: str, style: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(style)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Closing while running cancels the run and waits for the algorithm to stop."""
+        if self.running:
+            self.worker.cancel()
+            self.worker.wait()
+        super().closeEvent(event)
+
+
+__all__ = ["AlgorithmDialog", "help_html"]

@@ -1,0 +1,133 @@
+"""The Processing toolbox dock: algorithms by group, a search box, and the plugins that failed to load.
+
+Double-click (or Enter) on an algorithm asks for its dialog through ``algorithm_requested``. A broken plugin
+shows up under "Plugins that failed to load" with its message and traceback as tooltip, so a planner can
+report it; it never stops the toolbox from listing everything else.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QBrush, QColor
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLineEdit,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plugins.api import Algorithm
+from plugins.registry import Registry
+
+ALGORITHM_ROLE = Qt.ItemDataRole.UserRole
+PROBLEMS_GROUP = "Plugins that failed to load"
+
+
+def matches(algorithm: Algorithm, query: str) -> bool:
+    """Every word of ``query`` appears in the id, name, group or description (case-insensitive)."""
+    haystack = " ".join((algorithm.id, algorithm.name, algorithm.group, algorithm.description)).lower()
+    return all(word in haystack for word in query.lower().split())
+
+
+class ToolboxDock(QDockWidget):
+    algorithm_requested = pyqtSignal(str)  # algorithm id
+
+    def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
+        super().__init__("Processing Toolbox", parent)
+        self.setObjectName("ProcessingToolboxDock")
+        self.registry = registry
+        body = QWidget(self)
+        self.search = QLineEdit(body)
+        self.search.setPlaceholderText("Search algorithms…")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget(body)
+        self.tree.setHeaderHidden(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self.setWidget(body)
+        self.search.textChanged.connect(self.filter)
+        self.search.returnPressed.connect(self._open_first_visible)
+        self.tree.itemActivated.connect(self._activated)
+        self.populate()
+
+    def populate(self) -> None:
+        self.tree.clear()
+        folder = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+        tool = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        for group, algorithms in self.registry.groups().items():
+            group_item = QTreeWidgetItem(self.tree, [group])
+            group_item.setIcon(0, folder)
+            for algorithm in algorithms:
+                item = QTreeWidgetItem(group_item, [algorithm.name])
+                item.setIcon(0, tool)
+                item.setData(0, ALGORITHM_ROLE, algorithm.id)
+                item.setToolTip(0, f"<b>{algorithm.name}</b> ({algorithm.id})<br>{algorithm.description}")
+        if self.registry.problems:
+            warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            problems = QTreeWidgetItem(self.tree, [f"{PROBLEMS_GROUP} ({len(self.registry.problems)})"])
+            problems.setIcon(0, warning)
+            problems.setForeground(0, QBrush(QColor("#b2182b")))
+            for problem in self.registry.problems:
+                item = QTreeWidgetItem(problems, [f"{problem.source}: {problem.message}"])
+                item.setForeground(0, QBrush(QColor("#b2182b")))
+                item.setToolTip(0, problem.details or problem.message)
+            problems.setExpanded(False)
+        for index in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(index)
+            if not top.text(0).startswith(PROBLEMS_GROUP):
+                top.setExpanded(True)
+        self.filter(self.search.text())
+
+    def filter(self, query: str) -> None:
+        """Hide algorithms that do not match; hide groups left empty; expand what remains."""
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            if group.text(0).startswith(PROBLEMS_GROUP):
+                group.setHidden(bool(query.strip()))
+                continue
+            visible = 0
+            for child_index in range(group.childCount()):
+                child = group.child(child_index)
+                shown = matches(self.registry.get(child.data(0, ALGORITHM_ROLE)), query)
+                child.setHidden(not shown)
+                visible += shown
+            group.setHidden(visible == 0)
+            if query.strip():
+                group.setExpanded(True)
+
+    def visible_algorithms(self) -> list[str]:
+        found = []
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            for child_index in range(group.childCount()):
+                child = group.child(child_index)
+                algorithm_id = child.data(0, ALGORITHM_ROLE)
+                if algorithm_id and not child.isHidden() and not group.isHidden():
+                    found.append(algorithm_id)
+        return found
+
+    def item_for(self, algorithm_id: str) -> QTreeWidgetItem | None:
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            for child_index in range(group.childCount()):
+                if group.child(child_index).data(0, ALGORITHM_ROLE) == algorithm_id:
+                    return group.child(child_index)
+        return None
+
+    def _activated(self, item: QTreeWidgetItem, column: int) -> None:
+        algorithm_id = item.data(0, ALGORITHM_ROLE)
+        if algorithm_id:
+            self.algorithm_requested.emit(algorithm_id)
+
+    def _open_first_visible(self) -> None:
+        visible = self.visible_algorithms()
+        if len(visible) == 1:
+            self.algorithm_requested.emit(visible[0])
