@@ -238,7 +238,8 @@ def _to_text(series: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value).strip()
 
-    return series.map(one).astype(object)
+    # a list, not Series.map: pandas 3 maps a "str" column back to "str", turning None into NaN
+    return pd.Series([one(v) for v in series], index=series.index, dtype=object)
 
 
 def _csv_items(value: Any) -> list[str]:
