@@ -112,3 +112,30 @@ def test_the_command_line_never_imports_qt(tmp_path: Path):
             "assert not [m for m in sys.modules if m.startswith('PyQt')], 'Qt imported'; sys.exit(status)")
     done = subprocess.run([sys.executable, "-c", code], cwd=MAIN.parent, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_progress_bar_only_on_a_terminal(files: Path):
+    import pty
+
+    args = ("run", "tools.buffer", "--input", "offices.gpkg", "--distance", "10", "--output-dir", "bar")
+    master, slave = pty.openpty()
+    env = dict(os.environ, LAMPLIGHT_PLUGIN_DIR=str(files / "none"))
+    with subprocess.Popen([sys.executable, str(MAIN), *args], cwd=files, env=env, stdout=subprocess.PIPE,
+                          stderr=slave, text=True) as process:
+        os.close(slave)
+        stdout, _ = process.communicate(timeout=120)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end is closed
+                break
+            if not chunk:
+                break
+            terminal += chunk
+        os.close(master)
+    assert process.returncode == 0
+    assert json.loads(stdout)["status"] == "ok"
+    assert "\rtools.buffer [" in terminal.decode() and "] 100.0%" in terminal.decode()
+    piped = cli(*args[:-1], "piped", cwd=files)
+    assert piped.returncode == 0 and "\r" not in piped.stderr and "%" not in piped.stderr
