@@ -139,3 +139,61 @@ def test_progress_bar_only_on_a_terminal(files: Path):
     assert "\rtools.buffer [" in terminal.decode() and "] 100.0%" in terminal.decode()
     piped = cli(*args[:-1], "piped", cwd=files)
     assert piped.returncode == 0 and "\r" not in piped.stderr and "%" not in piped.stderr
+
+
+DENSITY_PLUGIN = '''
+import numpy as np
+import pandas as pd
+from affine import Affine
+from layers import RasterLayer
+from plugins.api import Algorithm, DistanceParameter, LayerParameter, OutputRaster, OutputTable
+
+
+class Density(Algorithm):
+    id, name, group = "test.density", "Point density", "Tests"
+    description = "Points per grid cell."
+
+    def parameters(self):
+        return [LayerParameter("points", "Points", geometry=("point",)),
+                DistanceParameter("cell", "Cell size", minimum=1, default=100)]
+
+    def outputs(self):
+        return [OutputRaster("grid", "Points per cell"), OutputTable("columns", "Points per grid column")]
+
+    def run(self, params, context, feedback):
+        gdf, cell = params["points"].gdf, params["cell"]
+        minx, miny, maxx, maxy = gdf.total_bounds
+        xs = np.arange(minx, maxx + cell, cell)
+        ys = np.arange(miny, maxy + cell, cell)
+        counts, _, _ = np.histogram2d(gdf.geometry.y, gdf.geometry.x, bins=[ys, xs])
+        grid = RasterLayer(counts[::-1].astype("float32"), Affine(cell, 0, minx, 0, -cell, ys[-1]), gdf.crs,
+                           name="density", metadata={"quantity": "density", "unit": "points"})
+        table = pd.DataFrame({"column": range(counts.shape[1]), "points": counts.sum(axis=0).astype(int)})
+        return {"grid": grid, "columns": table}
+
+
+def algorithms():
+    return [Density()]
+'''
+
+
+def test_raster_and_table_outputs_from_a_user_folder_plugin(files: Path):
+    import rasterio
+
+    folder = files / "no-user-plugins"
+    folder.mkdir()
+    (folder / "density.py").write_text(DENSITY_PLUGIN)
+    assert "test.density" in cli("list", cwd=files).stdout
+    done = cli("run", "test.density", "--points", "offices.gpkg", "--cell", "250", "--grid", "grid.tif",
+               "--output-dir", "tables", cwd=files)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["outputs"]["grid"] == {"path": "grid.tif", "type": "raster", "layer": "density"}
+    assert summary["outputs"]["columns"] == {"path": "tables/columns.csv", "type": "table", "rows": 4}
+    with rasterio.open(files / "grid.tif") as grid:
+        assert grid.read(1).sum() == 200  # every office counted once
+        assert grid.res == (250.0, 250.0)
+        provenance = json.loads(grid.tags()["lamplight.provenance"])
+    assert provenance["algorithm"] == "test.density" and provenance["parameters"]["cell"] == "250"
+    columns = (files / "tables" / "columns.csv").read_text().splitlines()
+    assert columns[0] == "column,points" and sum(int(row.split(",")[1]) for row in columns[1:]) == 200
