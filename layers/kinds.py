@@ -385,7 +385,10 @@ class _Checker:
         if spec.type == FLOAT:
             self.gdf[spec.name] = np.nan if spec.default is None else float(spec.default)
         elif spec.type == INT:
-            self.gdf[spec.name] = pd.array([spec.default] * len(self.gdf), dtype="Int64")
+            self.gdf[spec.name] = pd.array([spec.default] * len(self.gdf),
+                                           dtype="Int64" if spec.default is None else "int64")
+        elif spec.type == BOOL and spec.default is not None:
+            self.gdf[spec.name] = np.full(len(self.gdf), bool(spec.default))
         else:
             self.gdf[spec.name] = pd.Series([spec.default] * len(self.gdf), index=self.gdf.index, dtype=object)
         filled = f"filled with default {_show(spec)}" if spec.default is not None else "added empty"
