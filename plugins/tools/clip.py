@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from layers.layer import VectorLayer
@@ -41,13 +42,14 @@ class Clip(Algorithm):
         geometries = layer.gdf.geometry.to_numpy()
         family = layer.geometry_type
         clipped = geometries.copy()
-        keep = shapely.intersects(mask, geometries)
+        keep = np.zeros(len(geometries), dtype=bool)
         for part in chunks(len(geometries), feedback):
-            inside = shapely.contains_properly(mask, geometries[part])
-            cut = keep[part] & ~inside
-            window = clipped[part]
-            window[cut] = shapely.intersection(geometries[part][cut], mask)
-            clipped[part] = window
+            window = geometries[part]
+            keep[part] = shapely.intersects(mask, window)
+            cut = keep[part] & ~shapely.contains_properly(mask, window)
+            pieces = clipped[part]
+            pieces[cut] = shapely.intersection(window[cut], mask)
+            clipped[part] = pieces
         if family in ("point", "line", "polygon"):
             clipped = keep_family(clipped, family)
         keep &= ~shapely.is_empty(clipped)

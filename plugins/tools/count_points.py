@@ -37,17 +37,18 @@ class CountPointsInPolygons(Algorithm):
         points: VectorLayer = params["points"]
         if points.crs != polygons.crs:
             points = points.to_crs(polygons.crs)
-        tree = shapely.STRtree(points.gdf.geometry.to_numpy())
         areas = polygons.gdf.geometry.to_numpy()
+        tree = shapely.STRtree(areas)  # the polygons are few; each point asks which of them holds it
+        spots = points.gdf.geometry.to_numpy()
         weight = params["weight"]
         values = points.gdf[weight].to_numpy(dtype=float, na_value=np.nan) if weight else None
         counts = np.zeros(len(areas), dtype=np.int64)
         sums = np.zeros(len(areas))
-        for part in chunks(len(areas), feedback, size=1_000):
-            area_index, point_index = tree.query(areas[part], predicate="intersects")
-            counts += np.bincount(area_index + part.start, minlength=len(areas))
+        for part in chunks(len(spots), feedback, size=20_000):
+            point_index, area_index = tree.query(spots[part], predicate="intersects")
+            counts += np.bincount(area_index, minlength=len(areas))
             if values is not None:
-                sums += np.bincount(area_index + part.start, weights=np.nan_to_num(values[point_index]),
+                sums += np.bincount(area_index, weights=np.nan_to_num(values[part][point_index]),
                                     minlength=len(areas))
         gdf = polygons.gdf.copy()
         gdf["point_count"] = counts
