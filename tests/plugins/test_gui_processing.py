@@ -159,3 +159,16 @@ def test_history_lists_runs_reruns_and_copies_the_command(qtbot, registry, proje
     qtbot.addWidget(again)
     assert again.widgets["input"].value() is project.layer("schools")
     assert again.widgets["distance"].value() == 250.0
+
+
+def test_pickers_follow_layers_added_and_removed_while_open(qtbot, registry, project, schools):
+    dialog = dialog_for(qtbot, registry, "tools.clip", project)
+    overlay = dialog.widgets["overlay"]
+    assert choices(overlay) == ["districts"]
+    zones = VectorLayer(schools.gdf.buffer(100).to_frame("geometry"), "school zones")
+    project.add_layer(zones)
+    qtbot.waitUntil(lambda: choices(overlay) == ["districts", "school zones"])
+    overlay.set_value("school zones")
+    project.remove_layer(zones)
+    qtbot.waitUntil(lambda: choices(overlay) == ["districts"])
+    assert overlay.value() is project.layer("districts")

@@ -28,9 +28,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from layers.events import Event
 from plugins.api import Algorithm, Context, Parameter
 from plugins.runner import RunResult, add_to_project
-from workbench.processing.widgets import ParameterWidget, create_widget
+from workbench.processing.widgets import LayerInput, ParameterWidget, create_widget
 from workbench.processing.worker import AlgorithmThread
 
 ERROR_STYLE = "color: #b2182b;"
@@ -67,6 +68,7 @@ class AlgorithmDialog(QDialog):
     """Parameters on the left, help on the right, progress and log below; Run, Cancel, Close."""
 
     run_finished = pyqtSignal(object)  # the run record (dict), after the outputs were added to the project
+    _layers_changed = pyqtSignal()  # model events may come from any thread: refresh the pickers in the GUI thread
 
     def __init__(self, algorithm: Algorithm, project: Any, parent: QWidget | None = None,
                  values: dict[str, Any] | None = None) -> None:
@@ -82,6 +84,9 @@ class AlgorithmDialog(QDialog):
         self._build()
         if values:
             self.set_values(values)
+        self._layers_changed.connect(self.refresh_layers, Qt.ConnectionType.QueuedConnection)
+        if project is not None:
+            project.events.connect(self._on_project_event)
         self.resize(860, 560)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -139,6 +144,20 @@ class AlgorithmDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.log)
         layout.addWidget(buttons)
+
+    def _on_project_event(self, event: Event) -> None:
+        if event.type in ("added", "removed", "cleared") or (event.type == "changed" and event.attribute
+                                                                 in ("name", "kind", "data")):
+            try:
+                self._layers_changed.emit()
+            except RuntimeError:  # the dialog is gone; the project lives on
+                self.project.events.disconnect(self._on_project_event)
+
+    def refresh_layers(self) -> None:
+        """Re-list the layer pickers after layers were added, removed or renamed (fields follow)."""
+        for widget in self.widgets.values():
+            if isinstance(widget, LayerInput):
+                widget.refresh()
 
     # -- values -------------------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -233,6 +252,8 @@ class AlgorithmDialog(QDialog):
         if self.running:
             self.worker.cancel()
             self.worker.wait()
+        if self.project is not None:
+            self.project.events.disconnect(self._on_project_event)
         super().closeEvent(event)
 
 

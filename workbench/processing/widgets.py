@@ -117,8 +117,8 @@ class LayerInput(ParameterWidget):
         for layer in layers:
             self.combo.addItem(layer.name, layer)
         self.combo.blockSignals(False)
-        if current is not None:
-            self.set_value(current)
+        if isinstance(current, str) or any(layer is current for layer in layers):
+            self.set_value(current)  # a removed layer is not brought back
         self.changed.emit()
 
     def _choose_file(self) -> None:
