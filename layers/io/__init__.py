@@ -36,7 +36,8 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     """Every layer in ``path`` (or only ``layer``), validated against ``kind`` when given or detected.
 
     ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); for OpenStreetMap extracts, which are
-    always WGS84, it is the CRS to reproject to. CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``.
+    always WGS84, it is the CRS to reproject to, and ``progress``/``is_cancelled`` callbacks are accepted (see
+    ``layers.io.osm.read_osm``). CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``.
     """
     from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
@@ -47,9 +48,10 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if name.endswith((".osm.pbf", ".osm")):
         from layers.io.osm import read_osm
 
-        if options:
-            raise LayerError(path, f"unknown reading option(s) for OpenStreetMap: {', '.join(sorted(options))}")
-        return read_osm(path, layer=layer, crs=crs, kind=kind)
+        unexpected = set(options) - {"progress", "is_cancelled"}
+        if unexpected:
+            raise LayerError(path, f"unknown reading option(s) for OpenStreetMap: {', '.join(sorted(unexpected))}")
+        return read_osm(path, layer=layer, crs=crs, kind=kind, **options)
     if not path.exists():
         raise LayerError(path, "the file does not exist")
     if path.is_dir():

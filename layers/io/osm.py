@@ -157,6 +157,11 @@ CATEGORIES: tuple[_Category, ...] = (
 )
 LAYER_NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
 
+#: How often (in tagged objects) the cancel flag is polled while the file streams by.
+POLL_EVERY = 5000
+#: Progress (percent) when the file reaches its nodes, ways and relations (areas follow their way or relation).
+_STAGE_PERCENT = {"n": 5.0, "w": 45.0, "r": 75.0}
+
 OFFICES_NOTE = ("OSM offices carry no rent, and an 'office_space' layer requires price_m2, so they were loaded "
                 "as plain points without a kind; add a price_m2 field to use them as office space")
 
@@ -185,24 +190,15 @@ class _Sorter:
         self.wanted = wanted
         self.layers = {name: _Collected() for name in wanted}
         self.factory = osmium.geom.WKBFactory()
-        self.unreadable: dict[str, list[str]] = {}
+        #: per layer, per OSM key: the values that are not numbers (reported in that layer's notes)
+        self.unreadable: dict[str, dict[str, list[str]]] = {name: {} for name in wanted}
         self.broken_geometries = 0
 
-    def _bad_value(self, key: str, value: str) -> None:
-        self.unreadable.setdefault(key, []).append(value)
-
-    def _length(self, tags: Any, key: str) -> float | None:
+    def _number(self, layer: str, tags: Any, key: str, parse: Callable[[str | None], float | None]) -> float | None:
         text = tags.get(key)
-        value = parse_length(text)
+        value = parse(text)
         if text is not None and value is None:
-            self._bad_value(key, text)
-        return value
-
-    def _count(self, tags: Any, key: str) -> float | None:
-        text = tags.get(key)
-        value = parse_count(text)
-        if text is not None and value is None:
-            self._bad_value(key, text)
+            self.unreadable[layer].setdefault(key, []).append(text)
         return value
 
     def _add(self, name: str, obj: Any, row: dict[str, Any], *, point: bool = False) -> None:
@@ -227,7 +223,7 @@ class _Sorter:
         if "lamp_poles" in self.wanted and tags.get("highway") == "street_lamp":
             osm_id = _osm_id(node)
             self._add("lamp_poles", node, {"pole_id": osm_id, "osm_id": osm_id,
-                                           "height_m": self._length(tags, "height"),
+                                           "height_m": self._number("lamp_poles", tags, "height", parse_length),
                                            "lamp_mount": tags.get("lamp_mount"), "ref": tags.get("ref")})
         self._points_and_areas(node)
 
@@ -236,8 +232,8 @@ class _Sorter:
         highway = tags.get("highway")
         if "roads" not in self.wanted or highway not in ROAD_CLASSES or tags.get("area") == "yes":
             return
-        lanes = self._count(tags, "lanes")
-        width = self._length(tags, "width")
+        lanes = self._number("roads", tags, "lanes", parse_count)
+        width = self._number("roads", tags, "width", parse_length)
         source = "width" if width is not None else ("lanes" if lanes is not None else None)
         if width is None and lanes is not None:
             width = lanes * LANE_WIDTH_M
@@ -248,8 +244,8 @@ class _Sorter:
         tags = area.tags
         building = tags.get("building")
         if "buildings" in self.wanted and building is not None and building != "no":
-            height = self._length(tags, "height")
-            levels = self._count(tags, "building:levels")
+            height = self._number("buildings", tags, "height", parse_length)
+            levels = self._number("buildings", tags, "building:levels", parse_count)
             source = "height" if height is not None else ("building:levels" if levels is not None else None)
             if height is None and levels is not None:
                 height = levels * METRES_PER_LEVEL
@@ -272,12 +268,22 @@ class _Sorter:
         if "sites_5g" in self.wanted and _is_telecom(tags):
             osm_id = _osm_id(obj)
             self._add("sites_5g", obj, {"site_id": osm_id, "osm_id": osm_id, "operator": tags.get("operator"),
-                                        "height_m": self._length(tags, "height"), "name": tags.get("name"),
+                                        "height_m": self._number("sites_5g", tags, "height", parse_length),
+                                        "name": tags.get("name"),
                                         "man_made": tags.get("man_made")}, point=True)
 
 
-def _read(path: Path, categories: list[_Category]) -> tuple[_Sorter, tuple[float, float] | None]:
-    """Stream the file once through the sorter; also the centre of the header's bounding box, if it has one."""
+class ReadCancelled(LayerError):
+    """Reading an OSM extract was cancelled through ``is_cancelled``; nothing was loaded."""
+
+
+def _read(path: Path, categories: list[_Category], progress: Callable[[float], None],
+          is_cancelled: Callable[[], bool]) -> tuple[_Sorter, tuple[float, float] | None]:
+    """Stream the file once through the sorter; also the centre of the header's bounding box, if it has one.
+
+    Progress is reported by stage (the file holds nodes, then ways, then relations; the total is unknown), and
+    the cancel flag is polled every ``POLL_EVERY`` tagged objects.
+    """
     sorter = _Sorter({c.name for c in categories})
     keys = sorted({key for c in categories for key in c.keys})
     processor = osmium.FileProcessor(str(path))
@@ -288,8 +294,15 @@ def _read(path: Path, categories: list[_Category]) -> tuple[_Sorter, tuple[float
     processor = processor.with_filter(osmium.filter.KeyFilter(*keys))
     handlers: dict[str, Callable[[Any], None]] = {"n": sorter.node, "w": sorter.way, "a": sorter.area}
     centre = None
-    for obj in processor:
-        handler = handlers.get(obj.type_str())
+    reached = 0.0
+    for count, obj in enumerate(processor):
+        type_code = obj.type_str()
+        if _STAGE_PERCENT.get(type_code, 0.0) > reached:
+            reached = _STAGE_PERCENT[type_code]
+            progress(reached)
+        if count % POLL_EVERY == 0 and is_cancelled():
+            raise ReadCancelled(str(path), "reading was cancelled")
+        handler = handlers.get(type_code)
         if handler is not None:
             handler(obj)
     box = processor.header.box()
@@ -355,13 +368,17 @@ def _select(layer: str | None, kind: str | None, source: str) -> list[_Category]
     return chosen
 
 
-def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
-             kind: str | None = None) -> list[VectorLayer]:
+def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None, kind: str | None = None, *,
+             progress: Callable[[float], None] | None = None,
+             is_cancelled: Callable[[], bool] | None = None) -> list[VectorLayer]:
     """Municipal layers from an OSM extract, in ``crs`` or the UTM zone of the data's centre.
 
     ``layer`` (one of ``LAYER_NAMES``) or ``kind`` reads just that layer. Layers with no features are left
     out (a first-layer note says which were looked for and not found); a file with none of them is an error.
+    A city extract takes a while: ``progress`` receives percentages by stage and a true ``is_cancelled()``
+    stops the read with ``ReadCancelled`` (a LayerError).
     """
+    report = progress or (lambda percent: None)
     path = Path(path)
     source = str(path)
     if not path.is_file():
@@ -369,10 +386,11 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     categories = _select(layer, kind, source)
     target = to_crs_object(crs)
     try:
-        sorter, header_centre = _read(path, categories)
+        sorter, header_centre = _read(path, categories, report, is_cancelled or (lambda: False))
     except (RuntimeError, ValueError, OSError) as exc:
         raise LayerError(source, f"is not a readable OpenStreetMap file (it may be damaged or cut short): "
                                  f"{str(exc).strip()}") from exc
+    report(85.0)
     frames = {c.name: _frame(sorter.layers[c.name], c) for c in categories}
     found = [c for c in categories if len(frames[c.name])]
     if not found:
@@ -385,13 +403,14 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     if sorter.broken_geometries:
         general.append(f"{sorter.broken_geometries} OSM ways or areas were skipped because nodes are missing "
                        "from the extract")
-    for key, values in sorter.unreadable.items():
-        shown = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:5])
-        general.append(f"{len(values)} OSM '{key}' values could not be read as numbers ({shown}) and were left empty")
     result: list[VectorLayer] = []
     for category in found:
         gdf = frames[category.name].to_crs(target)
         notes = general + _category_notes(category, gdf, sorter.layers[category.name])
+        for key, values in sorter.unreadable[category.name].items():
+            shown = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:5])
+            notes.append(f"{len(values)} OSM '{key}' values could not be read as numbers ({shown}) and were "
+                         "left empty")
         metadata = {"source_layer": category.name}
         if category.kind is None:
             gdf, repair_notes = repair_geometries(gdf)
@@ -403,7 +422,9 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     missing = [c.what for c in categories if c not in found]
     if missing and layer is None and kind is None:
         result[0].notes.append(f"the extract has no {'; no '.join(missing)}")
+    report(100.0)
     return result
 
 
-__all__ = ["LANE_WIDTH_M", "LAYER_NAMES", "ROAD_CLASSES", "parse_count", "parse_length", "read_osm", "utm_crs"]
+__all__ = ["LANE_WIDTH_M", "LAYER_NAMES", "ROAD_CLASSES", "ReadCancelled", "parse_count", "parse_length", "read_osm",
+           "utm_crs"]

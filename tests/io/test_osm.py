@@ -15,7 +15,7 @@ import shapely
 
 from layers import LayerError
 from layers.io import open_layers
-from layers.io.osm import LAYER_NAMES, parse_length, read_osm, utm_crs
+from layers.io.osm import LAYER_NAMES, ReadCancelled, parse_length, read_osm, utm_crs
 
 ORIGIN = (500000.0, 2557000.0)  # UTM 49N metres; about lon 111.0, lat 23.1 (the zone's central meridian)
 TO_LONLAT = pyproj.Transformer.from_crs(32649, 4326, always_xy=True)
@@ -231,3 +231,12 @@ def test_utm_zone_formula_on_textbook_cases():
     assert utm_crs(-0.1276, 51.5072).to_epsg() == 32630  # London: zone 30N
     assert utm_crs(-74.006, 40.7128).to_epsg() == 32618  # New York: zone 18N
     assert utm_crs(180.0, -10.0).to_epsg() == 32760  # the antimeridian stays in zone 60
+
+
+def test_progress_by_stage_and_cancel(district):
+    seen = []
+    open_layers(district, progress=seen.append)
+    assert seen == sorted(seen) and seen[0] == 5.0 and 45.0 in seen and seen[-1] == 100.0
+    with pytest.raises(ReadCancelled, match="district.osm.pbf: reading was cancelled"):
+        read_osm(district, is_cancelled=lambda: True)
+    assert issubclass(ReadCancelled, LayerError)
