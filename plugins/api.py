@@ -766,7 +766,8 @@ class Algorithm:
                 flags.append(f"default {p.default}")
             extra = f" [{'; '.join(flags)}]" if flags else ""
             where = " (a file path, or a layer name with --project)" if isinstance(p, LayerParameter) else ""
-            lines.append(f"  --{p.name}  {p.description}: {p.describe()}{where}{extra}")
+            lines.append(textwrap.fill(f"--{p.name}  {p.description}: {p.describe()}{where}{extra}", 100,
+                                       initial_indent="  ", subsequent_indent=" " * 6))
             if p.help:
                 lines.append(textwrap.fill(p.help, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
         lines += ["", "Outputs:"]
