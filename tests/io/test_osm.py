@@ -13,7 +13,7 @@ import pyproj
 import pytest
 import shapely
 
-from layers import LayerError
+from layers import LayerError, Project
 from layers.io import open_layers
 from layers.io.osm import LAYER_NAMES, ReadCancelled, parse_length, read_osm, utm_crs
 
@@ -240,3 +240,14 @@ def test_progress_by_stage_and_cancel(district):
     with pytest.raises(ReadCancelled, match="district.osm.pbf: reading was cancelled"):
         read_osm(district, is_cancelled=lambda: True)
     assert issubclass(ReadCancelled, LayerError)
+
+
+def test_a_saved_project_links_back_to_each_osm_layer(district, tmp_path):
+    project = Project("EPSG:32649")
+    project.add_layers(read_osm(district))
+    project.save(tmp_path / "plan.lamp")
+    reopened = Project.load(tmp_path / "plan.lamp")
+    assert reopened.load_problems == []
+    assert [(layer.name, layer.kind, len(layer)) for layer in reopened] == [
+        ("buildings", "buildings", 4), ("roads", "roads", 3), ("schools", "schools", 2), ("offices", None, 2),
+        ("sites_5g", "sites_5g", 2), ("lamp_poles", "lamp_poles", 3)]
