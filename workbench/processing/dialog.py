@@ -87,13 +87,14 @@ class AlgorithmDialog(QDialog):
         self._layers_changed.connect(self.refresh_layers, Qt.ConnectionType.QueuedConnection)
         if project is not None:
             project.events.connect(self._on_project_event)
-        self.resize(860, 560)
+        self.resize(980, 620)
 
     # -- layout -------------------------------------------------------------------------------------------
     def _build(self) -> None:
         form_host = QWidget(self)
         form = QFormLayout(form_host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for parameter in self.algorithm.parameters():
             widget = create_widget(parameter, self.project, self.widgets, form_host)
             widget.changed.connect(lambda w=widget: w.mark_invalid(False))
@@ -104,6 +105,7 @@ class AlgorithmDialog(QDialog):
             form.addRow(label, widget)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_host)
         self.help = QTextBrowser(self)
         self.help.setHtml(help_html(self.algorithm))
@@ -111,7 +113,9 @@ class AlgorithmDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
         splitter.addWidget(self.help)
-        splitter.setSizes([520, 340])
+        splitter.setSizes([600, 360])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

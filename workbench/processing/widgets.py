@@ -84,7 +84,7 @@ class LayerInput(ParameterWidget):
         self.project = project
         self.combo = QComboBox(self)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(18)
+        self.combo.setMinimumContentsLength(12)
         self.browse = QPushButton("…", self)
         self.browse.setToolTip("Choose a file")
         self.browse.setFixedWidth(32)
@@ -209,7 +209,7 @@ class NumberInput(ParameterWidget):
         low = parameter.minimum if parameter.minimum is not None else -limit
         high = parameter.maximum if parameter.maximum is not None else limit
         if not integer:
-            self.spin.setDecimals(3)
+            self.spin.setDecimals(2)
         self.spin.setRange(int(low) if integer else float(low), int(high) if integer else float(high))
         unit = getattr(parameter, "unit", "")
         if unit:
