@@ -22,7 +22,9 @@ SAMPLE_PROJECT = Path(__file__).resolve().parent / "sample_data" / "tianhe" / "t
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="Lamplight: 5G small cells on smart lamp poles.")
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="Lamplight: 5G small cells on smart lamp poles.",
+        epilog="Without a command the workbench opens, on the Tianhe sample project when it exists.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     opening = subparsers.add_parser("open", help="open a project in the workbench")
     opening.add_argument("project", help="a .lamp project file")
