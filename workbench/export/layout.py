@@ -1,0 +1,279 @@
+"""The print layout: one pure function paints a whole briefing page onto any QPainter.
+
+``compose_layout(painter, page_rect, project, options)`` is shared by the PDF, SVG and PNG exports and by the
+live preview in the layout dialog, so what the preview shows is what gets printed. The map itself is drawn by the
+same ``MapRenderer`` as the canvas. Landscape pages put legend, overview and notes in a panel on the right;
+portrait pages put them under the map.
+
+Example::
+
+    writer = QPdfWriter("map.pdf"); ...; painter = QPainter(writer)
+    compose_layout(painter, QRectF(0, 0, writer.width(), writer.height()), project, LayoutOptions(title="Tianhe"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from PyQt6.QtCore import QRectF, Qt
+from PyQt6.QtGui import QPainter
+
+from layers.errors import LayerError
+from layers.layer import Layer
+from workbench.export.layout_elements import (
+    ACCENT,
+    INK,
+    MUTED,
+    backing,
+    draw_legend,
+    draw_north_arrow,
+    draw_scale_bar,
+    scale_bar_box,
+)
+from workbench.export.layout_geometry import (
+    ScaleBar,
+    fit_extent,
+    format_scale,
+    page_size_mm,
+    scale_bar,
+    scale_denominator,
+    true_north_angle,
+)
+from workbench.export.legend import data_sources, legend_sections
+from workbench.export.paper import Paper
+
+Extent = tuple[float, float, float, float]
+
+
+@dataclass
+class LayoutOptions:
+    """What goes on the page. ``extent`` (project CRS) None means the current view of the project."""
+
+    layout: str = "a4-landscape"
+    dpi: int = 300
+    title: str | None = None
+    subtitle: str = ""
+    extent: Extent | None = None
+    date: str | None = None
+    sources: str | None = None
+    attribution: str = "Map made with Lamplight"
+    notes: str = ""
+    legend: bool = True
+    scale_bar: bool = True
+    north_arrow: bool = True
+    overview: bool = True
+
+
+@dataclass
+class LayoutInfo:
+    """Where things ended up, for the caller (and the tests) to check against."""
+
+    page_mm: tuple[float, float]
+    map_rect_mm: tuple[float, float, float, float]
+    extent: Extent
+    scale: float
+    scale_bar: ScaleBar | None
+    legend_missing: int
+
+
+def requested_extent(project, options: LayoutOptions) -> Extent:
+    extent = options.extent or project.view_extent or project.full_extent(visible_only=True)
+    if extent is None or not np.all(np.isfinite(extent)) or extent[2] <= extent[0] or extent[3] <= extent[1]:
+        raise LayerError(project.path, "has no visible layer with features and no view extent; nothing to print")
+    return tuple(float(v) for v in extent)
+
+
+def paint_map(paper: Paper, rect_mm: tuple[float, float, float, float], layers: list[Layer], extent: Extent,
+              crs, cancelled: Callable[[], bool] | None = None) -> None:
+    """The layers drawn by the canvas renderer into a mm rectangle, at the device's resolution, clipped."""
+    from workbench.render import MapRenderer, RenderSettings
+
+    target = paper.rect(*rect_mm)
+    settings = RenderSettings(extent=extent, size=(max(1, round(target.width())), max(1, round(target.height()))),
+                              crs=crs, dpi=paper.dpi)
+    painter = paper.painter
+    painter.save()
+    painter.setClipRect(target)
+    MapRenderer().paint(painter, target, layers, settings, cancelled=cancelled)
+    painter.restore()
+
+
+def _frame(paper: Paper, rect_mm: tuple[float, float, float, float], width_pt: float = 0.6) -> None:
+    painter = paper.painter
+    painter.save()
+    painter.setPen(paper.pen("#4d5660", width_pt))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(paper.rect(*rect_mm))
+    painter.restore()
+
+
+def _header(paper: Paper, project, options: LayoutOptions, k: float) -> float:
+    """Title, subtitle and date across the top; returns the header's bottom in mm."""
+    width, _ = paper.page_mm
+    margin = 10.0 * k
+    title = options.title if options.title is not None else project.title
+    when = options.date or date.today().isoformat()
+    date_w = paper.text_size(when, 9.0 * k)[0] + 2
+    text_w = width - 2 * margin - date_w - 5 * k
+    y = margin
+    y += paper.text((margin, y, text_w, 14 * k), paper.elide(title, 20.0 * k, text_w, bold=True), 20.0 * k,
+                    bold=True)
+    if options.subtitle:
+        y += 0.6 * k + paper.text((margin, y + 0.6 * k, text_w, 8 * k),
+                                  paper.elide(options.subtitle, 11.0 * k, text_w), 11.0 * k, colour=MUTED)
+    paper.text((width - margin - date_w, margin + 1.5 * k, date_w, 6 * k), when, 9.0 * k, colour=MUTED,
+               align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    y += 2.0 * k
+    painter = paper.painter
+    painter.save()
+    painter.setPen(paper.pen(ACCENT, 1.2 * k))
+    painter.drawLine(paper.point(margin, y), paper.point(width - margin, y))
+    painter.restore()
+    return y + 4.0 * k
+
+
+def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, scale: float, k: float) -> float:
+    """Sources and attribution bottom left, scale and CRS bottom right; returns the footer's top in mm."""
+    width, height = paper.page_mm
+    margin = 10.0 * k
+    size = 7.0 * k
+    sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
+    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", options.attribution) if part)
+    crs = project.crs
+    crs_text = f"{crs.to_string()} ({crs.name})" if crs is not None else ""
+    right = "   ".join(part for part in (f"Scale {format_scale(scale)}", crs_text) if part)
+    right_w = min(paper.text_size(right, size)[0] + 2, (width - 2 * margin) * 0.45)
+    left_w = width - 2 * margin - right_w - 6 * k
+    left_h = paper.text_size(left, size, width_mm=left_w)[1]
+    top = height - margin - max(left_h, size / 2.835 * 1.3)
+    paper.text((margin, top, left_w, left_h + 1), left, size, colour=MUTED, wrap=True)
+    paper.text((width - margin - right_w, top, right_w, 6 * k), paper.elide(right, size, right_w), size,
+               colour=MUTED, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return top - 3.0 * k
+
+
+def _notes(paper: Paper, box: tuple[float, float, float, float], notes: str, k: float) -> float:
+    """Free text for the reader, wrapped; returns the height used in mm."""
+    if not notes.strip():
+        return 0.0
+    x, y, w, h = box
+    used = paper.text((x, y, w, 6 * k), "Notes", 9.0 * k, bold=True)
+    painter = paper.painter
+    painter.save()
+    painter.setClipRect(paper.rect(x, y, w, h))
+    used += paper.text((x, y + used + 0.5 * k, w, h - used), notes, 8.0 * k, colour=INK, wrap=True)
+    painter.restore()
+    return min(used + 0.5 * k, h)
+
+
+def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, float, float, float], main: Extent,
+              cancelled) -> None:
+    """The whole project area with the printed extent outlined, so a reader sees where the map sits."""
+    full = project.full_extent(visible_only=True)
+    if full is None:
+        return
+    union = (min(full[0], main[0]), min(full[1], main[1]), max(full[2], main[2]), max(full[3], main[3]))
+    pad = 0.06 * max(union[2] - union[0], union[3] - union[1])
+    union = (union[0] - pad, union[1] - pad, union[2] + pad, union[3] + pad)
+    x, y, w, h = box
+    extent = fit_extent(union, w, h)
+    painter = paper.painter
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(Qt.GlobalColor.white)
+    painter.drawRect(paper.rect(*box))
+    painter.restore()
+    paint_map(paper, box, layers, extent, project.crs, cancelled)
+    sx = w / (extent[2] - extent[0])
+    sy = h / (extent[3] - extent[1])
+    rx, ry = x + (main[0] - extent[0]) * sx, y + (extent[3] - main[3]) * sy
+    painter.save()
+    painter.setPen(paper.pen("#d7191c", 1.2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(paper.rect(rx, ry, max((main[2] - main[0]) * sx, 0.8), max((main[3] - main[1]) * sy, 0.8)))
+    painter.restore()
+    _frame(paper, box, 0.5)
+
+
+def compose_layout(painter: QPainter, page_rect: QRectF, project, options: LayoutOptions | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> LayoutInfo:
+    """Paint the whole page (title, map, legend, scale bar, north arrow, overview, notes, sources, date)."""
+    options = options or LayoutOptions()
+    page_mm = page_size_mm(options.layout)
+    if project.crs is None:
+        raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
+    layers = [layer for layer in project.layers if layer.visible]
+    paper = Paper(painter, page_rect, page_mm)
+    width, height = page_mm
+    k = min(width, height) / 210.0  # everything grows with the page: A3 type is 1.41 x A4 type
+    margin, gap = 10.0 * k, 5.0 * k
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(page_rect, Qt.GlobalColor.white)
+    wanted = requested_extent(project, options)
+
+    top = _header(paper, project, options, k)
+    has_panel = options.legend or options.overview or bool(options.notes.strip())
+    landscape = width > height
+    # footer needs the scale, the scale needs the frame: estimate the footer first, then lay out the frame
+    footer_h = 9.0 * k
+    body = (margin, top, width - 2 * margin, height - margin - footer_h - top)
+    if has_panel and landscape:
+        panel_w = 66.0 * k
+        frame = (body[0], body[1], body[2] - panel_w - gap, body[3])
+        panel = (frame[0] + frame[2] + gap, body[1], panel_w, body[3])
+    elif has_panel:
+        panel_h = body[3] * 0.3
+        frame = (body[0], body[1], body[2], body[3] - panel_h - gap)
+        panel = (body[0], frame[1] + frame[3] + gap, body[2], panel_h)
+    else:
+        frame, panel = body, None
+    extent = fit_extent(wanted, frame[2], frame[3])
+    scale = scale_denominator(extent, frame[2], project.crs)
+
+    paint_map(paper, frame, layers, extent, project.crs, cancelled)
+    bar = None
+    if options.scale_bar:
+        bar = scale_bar(scale, min(frame[2] * 0.28, 70.0 * k))
+        origin = (frame[0] + 5.0 * k, frame[1] + frame[3] - 9.0 * k)
+        backing(paper, scale_bar_box(paper, origin, bar, 7.0 * k))
+        draw_scale_bar(paper, origin, bar, scale, 7.0 * k)
+    if options.north_arrow:
+        size = 9.0 * k
+        centre = (frame[0] + frame[2] - 9.0 * k, frame[1] + 13.0 * k)
+        backing(paper, (centre[0] - size * 0.75, centre[1] - size * 1.25, size * 1.5, size * 2.0))
+        draw_north_arrow(paper, centre, size, true_north_angle(project.crs, extent))
+    _frame(paper, frame, 0.8)
+
+    missing = 0
+    if panel is not None:
+        px, py, pw, ph = panel
+        if landscape:
+            overview_h = min(pw * 0.8, ph * 0.4) if options.overview else 0.0
+            below_legend = overview_h + (gap if overview_h else 0)
+            if options.notes.strip():  # notes sit right above the overview, the legend takes the rest
+                notes_box = ph * 0.25
+                _notes(paper, (px, py + ph - below_legend - notes_box, pw, notes_box), options.notes, k)
+                below_legend += notes_box + gap
+            legend_h = ph - below_legend
+            if options.legend:
+                missing = draw_legend(paper, (px, py, pw, legend_h), legend_sections(layers), 8.0 * k)
+            if options.overview:
+                _overview(paper, project, layers, (px, py + ph - overview_h, pw, overview_h), extent, cancelled)
+        else:
+            side_w = min(pw * 0.34, ph * 1.4) if (options.overview or options.notes.strip()) else 0.0
+            if options.legend:
+                missing = draw_legend(paper, (px, py, pw - side_w - (gap if side_w else 0), ph),
+                                      legend_sections(layers), 8.0 * k)
+            sx = px + pw - side_w
+            notes_h = _notes(paper, (sx, py, side_w, ph * 0.35), options.notes, k) if options.notes.strip() else 0
+            if options.overview:
+                oy = py + (notes_h + gap if notes_h else 0)
+                _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
+    _footer(paper, project, layers, options, scale, k)
+    painter.restore()
+    return LayoutInfo(page_mm, frame, extent, scale, bar, missing)

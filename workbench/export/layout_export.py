@@ -1,0 +1,106 @@
+"""Write a print layout to PDF, SVG or PNG: the same ``compose_layout`` painted on three kinds of device.
+
+PDF (QPdfWriter) and SVG (QSvgGenerator) keep vector geometry and real, selectable text; PNG is rendered at the
+chosen dpi. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PyQt6.QtCore import QMarginsF, QRectF, QSize, QSizeF
+from PyQt6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PyQt6.QtSvg import QSvgGenerator
+
+from layers.errors import LayerError
+from workbench.export.files import check_target, write_atomically
+from workbench.export.layout import LayoutInfo, LayoutOptions, compose_layout
+from workbench.export.layout_geometry import MM_PER_INCH, page_size_mm
+from workbench.export.progress import ExportCancelled
+from workbench.export.qt_app import ensure_gui_application
+
+LAYOUT_SUFFIXES = (".pdf", ".svg", ".png")
+
+
+def page_pixels(layout: str, dpi: float) -> tuple[int, int]:
+    width_mm, height_mm = page_size_mm(layout)
+    return round(width_mm / MM_PER_INCH * dpi), round(height_mm / MM_PER_INCH * dpi)
+
+
+def _paint(device, page_rect: QRectF, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+    painter = QPainter()
+    if not painter.begin(device):
+        raise LayerError(None, "could not start drawing the page (is the output file writable?)")
+    try:
+        return compose_layout(painter, page_rect, project, options, cancelled=cancelled)
+    finally:
+        painter.end()
+
+
+def pdf_writer(path: Path, page_mm: tuple[float, float], dpi: int, title: str) -> QPdfWriter:
+    """A one-page PDF writer of exactly ``page_mm`` with no printer margins."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(int(dpi))
+    writer.setPageLayout(QPageLayout(QPageSize(QSizeF(*page_mm), QPageSize.Unit.Millimeter, "Lamplight"),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setTitle(title)
+    writer.setCreator("Lamplight")
+    return writer
+
+
+def _write_pdf(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+    page_mm = page_size_mm(options.layout)
+    writer = pdf_writer(temp, page_mm, options.dpi, options.title or project.title)
+    width, height = page_pixels(options.layout, options.dpi)
+    return _paint(writer, QRectF(0, 0, width, height), project, options, cancelled)
+
+
+def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+    width, height = page_pixels(options.layout, options.dpi)
+    generator = QSvgGenerator()
+    generator.setFileName(str(temp))
+    generator.setResolution(int(options.dpi))
+    generator.setSize(QSize(width, height))
+    generator.setViewBox(QRectF(0, 0, width, height))
+    generator.setTitle(options.title or project.title)
+    generator.setDescription("Map made with Lamplight")
+    return _paint(generator, QRectF(0, 0, width, height), project, options, cancelled)
+
+
+def _write_png(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+    width, height = page_pixels(options.layout, options.dpi)
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    dots_per_metre = round(options.dpi / MM_PER_INCH * 1000)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(0xFFFFFFFF)
+    info = _paint(image, QRectF(0, 0, width, height), project, options, cancelled)
+    if not image.save(str(temp), "PNG"):
+        raise LayerError(temp, "could not write the PNG image")
+    return info
+
+
+_WRITERS = {".pdf": _write_pdf, ".svg": _write_svg, ".png": _write_png}
+
+
+def export_layout(project, path: str | os.PathLike, options: LayoutOptions | None = None, *,
+                  cancelled: Callable[[], bool] | None = None) -> LayoutInfo:
+    """Write the page for ``project`` to ``path`` (.pdf, .svg or .png, chosen by the suffix)."""
+    options = options or LayoutOptions()
+    target = check_target(path, LAYOUT_SUFFIXES)
+    page_size_mm(options.layout)  # a wrong layout name fails before any file is touched
+    if not 36 <= options.dpi <= 1200:
+        raise LayerError(target, f"dpi must be between 36 and 1200, got {options.dpi}")
+    ensure_gui_application()
+    result: list[LayoutInfo] = []
+
+    def write(temp: Path) -> None:
+        result.append(_WRITERS[target.suffix.lower()](temp, project, options, cancelled))
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("export cancelled")
+
+    write_atomically(target, write)
+    return result[0]

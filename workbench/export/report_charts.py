@@ -1,0 +1,122 @@
+"""The report's charts, drawn with matplotlib's object API (no pyplot state, safe off the GUI thread).
+
+Coverage against the number of sites shows what each added site buys; the RSRP histogram shows how much of the
+area is above the service threshold; sites per phase shows the rollout. One look for all of them: light grid,
+no top/right frame, the same blue as the rest of the briefing.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from layers.styles import RSRP_STOPS, RasterRamp
+
+ACCENT = "#1f5f99"
+ACCENT_LIGHT = "#9ec3e6"
+INK = "#1f2a36"
+MUTED = "#5b6672"
+CHART_SIZE = (5.6, 3.2)  # inches: two side by side fill an A4 page width
+
+
+def _axes(fig: Figure, title: str):
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_title(title, loc="left", fontsize=10.5, fontweight="bold", color=INK, pad=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["left", "bottom"]].set_color("#9aa4ae")
+    ax.tick_params(colors=MUTED, labelsize=8.5)
+    ax.grid(axis="y", color="#e3e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _figure(size: tuple[float, float] = CHART_SIZE) -> Figure:
+    fig = Figure(figsize=size, dpi=100, layout="constrained")
+    fig.set_facecolor("white")
+    return fig
+
+
+def coverage_curve_figure(curve: pd.DataFrame) -> Figure:
+    """Demand covered after the first n sites, with the gain of each site readable from the steps."""
+    fig = _figure()
+    ax = _axes(fig, "Coverage vs number of sites")
+    x, y = curve["sites"].to_numpy(), curve["covered_pct"].to_numpy(float)
+    ax.fill_between(x, y, color=ACCENT_LIGHT, alpha=0.45, linewidth=0)
+    ax.plot(x, y, color=ACCENT, linewidth=2.0, marker="o" if len(x) <= 40 else None, markersize=3.5)
+    ax.set_xlabel("Sites selected (in rank order)", fontsize=9, color=MUTED)
+    ax.set_ylabel("Demand covered (%)", fontsize=9, color=MUTED)
+    ax.set_xlim(0, max(1, x.max()) + 0.3)
+    ax.set_ylim(0, max(5.0, min(100.0, np.nanmax(y) * 1.15)))
+    if len(x) > 1:
+        ax.annotate(f"{y[-1]:.1f} % with {x[-1]} sites", (x[-1], y[-1]), xytext=(-6, 8),
+                    textcoords="offset points", ha="right", fontsize=8.5, color=INK)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
+def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bin_db: float = 2.0) -> Figure:
+    """Share of the analysed area per RSRP bin, coloured like the map, with the service threshold marked."""
+    fig = _figure()
+    ax = _axes(fig, "RSRP distribution")
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    low = np.floor(np.percentile(values, 0.5) / bin_db) * bin_db
+    high = np.ceil(np.percentile(values, 99.5) / bin_db) * bin_db + bin_db
+    edges = np.arange(low, high + bin_db / 2, bin_db)
+    counts, edges = np.histogram(np.clip(values, edges[0], edges[-1] - 1e-9), bins=edges)
+    shares = 100.0 * counts / max(1, len(values))
+    ramp = RasterRamp(list(RSRP_STOPS))
+    colours = [ramp.colour_at(float(c)) for c in (edges[:-1] + edges[1:]) / 2]
+    ax.bar(edges[:-1], shares, width=bin_db, align="edge", color=colours, edgecolor="white", linewidth=0.5)
+    ax.set_xlabel("RSRP (dBm)", fontsize=9, color=MUTED)
+    ax.set_ylabel("Share of area (%)", fontsize=9, color=MUTED)
+    if threshold is not None:
+        above = 100.0 * float(np.mean(values >= threshold))
+        ax.axvline(threshold, color=INK, linestyle="--", linewidth=1.1)
+        label = f"threshold {threshold:g} dBm".replace("-", "\u2212")
+        ax.annotate(f"{label}\n{above:.1f} % of area at or above", (threshold, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(5, -4), textcoords="offset points", va="top",
+                    fontsize=8.5, color=INK)
+    return fig
+
+
+def phase_figure(phases: pd.DataFrame) -> Figure:
+    """Sites per rollout phase, with the phase cost written on each bar."""
+    fig = _figure()
+    ax = _axes(fig, "Sites per phase")
+    labels = [f"Phase {p}" for p in phases["phase"]]
+    bars = ax.bar(labels, phases["sites"], color=ACCENT, width=0.6)
+    ax.set_ylabel("Sites", fontsize=9, color=MUTED)
+    ax.set_ylim(0, phases["sites"].max() * 1.25 + 0.5)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    costs = phases["cost"].to_numpy(float)
+    for bar, sites, cost in zip(bars, phases["sites"], costs, strict=True):
+        text = f"{sites}" + (f"\n{cost:,.0f}" if np.isfinite(cost) else "")
+        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8.5, color=INK)
+    if np.isfinite(costs).any():
+        ax.text(1.0, 1.02, "sites / cost per phase", transform=ax.transAxes, ha="right", fontsize=8, color=MUTED)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 200) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def figure_svg(fig: Figure) -> bytes:
+    """SVG with text kept as text (not outlines), so it stays selectable and small."""
+    buffer = io.BytesIO()
+    with _svg_text():
+        fig.savefig(buffer, format="svg", facecolor="white")
+    return buffer.getvalue()
+
+
+def _svg_text():
+    import matplotlib
+
+    return matplotlib.rc_context({"svg.fonttype": "none"})

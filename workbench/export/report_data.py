@@ -1,0 +1,190 @@
+"""The numbers a briefing report shows, gathered from a project's last planning runs (no drawing here).
+
+A report describes the latest siting run (which poles, in what order and phase, what each adds, at what cost,
+how close to optimal) and the latest coverage run (shares of residents, workers and schools covered, the RSRP
+distribution). Both are read from the project: the run records in ``project.history`` and the output layers that
+carry ``metadata["provenance"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from layers.layer import Layer, RasterLayer, VectorLayer
+
+#: Column names the siting output uses, with the older or alternative spellings accepted on read.
+SITE_COLUMNS = {
+    "rank": ("rank",),
+    "phase": ("phase",),
+    "marginal": ("marginal_coverage", "marginal_pct", "marginal", "marginal_gain"),
+    "cumulative": ("cumulative_coverage", "cumulative_pct", "cumulative"),
+    "cost": ("cost", "cost_cny"),
+}
+COVERED_MEASURES = (("residents", "Residents covered"), ("workers", "Workers covered"),
+                    ("schools", "Schools covered"), ("buildings", "Buildings covered"), ("area", "Area covered"))
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass
+class ReportData:
+    title: str
+    date: str
+    figures: list[KeyFigure]
+    sites: pd.DataFrame | None = None  # attribute table of the selected sites, by rank
+    curve: pd.DataFrame | None = None  # columns: sites, covered_pct (coverage after the first n sites)
+    phases: pd.DataFrame | None = None  # columns: phase, sites, cost
+    rsrp: np.ndarray | None = None  # valid RSRP values in dBm, one per grid cell
+    rsrp_threshold: float | None = None
+    notes: list[str] = field(default_factory=list)
+    siting_run: dict | None = None
+    coverage_run: dict | None = None
+
+
+def last_run(project, prefix: str) -> dict | None:
+    """The most recent successful run record whose algorithm id starts with ``prefix`` (e.g. "siting.")."""
+    for record in reversed(project.history):
+        if str(record.get("algorithm", "")).startswith(prefix) and record.get("status", "ok") == "ok":
+            return record
+    return None
+
+
+def run_layers(project, record: dict | None) -> list[Layer]:
+    """The project layers a run produced (matched by the run id in their provenance, else by output name)."""
+    if record is None:
+        return []
+    run_id = record.get("run_id")
+    found = [layer for layer in project.layers
+             if run_id and (layer.metadata.get("provenance") or {}).get("run_id") == run_id]
+    if found:
+        return found
+    names = {entry.get("layer") for entry in (record.get("outputs") or {}).values() if isinstance(entry, dict)}
+    return [layer for layer in project.layers if layer.name in names]
+
+
+def column(frame: pd.DataFrame, role: str) -> str | None:
+    for name in SITE_COLUMNS[role]:
+        if name in frame.columns:
+            return name
+    return None
+
+
+def as_percent(values: pd.Series, name: str) -> pd.Series:
+    """Shares stored as fractions (0-1) become percentages; columns named *_pct already are."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if name.endswith("_pct") or numbers.max(skipna=True) > 1.0 + 1e-9:
+        return numbers
+    return numbers * 100.0
+
+
+def sites_layer(project, record: dict | None) -> VectorLayer | None:
+    for layer in run_layers(project, record):
+        if isinstance(layer, VectorLayer) and "rank" in layer.gdf.columns:
+            return layer
+    candidates = [layer for layer in project.layers if isinstance(layer, VectorLayer)
+                  and {"rank", "phase"} <= set(layer.gdf.columns)]
+    return candidates[-1] if candidates else None
+
+
+def rsrp_layer(project, record: dict | None) -> RasterLayer | None:
+    produced = [layer for layer in run_layers(project, record) if isinstance(layer, RasterLayer)]
+    pool = produced or [layer for layer in project.layers if isinstance(layer, RasterLayer)]
+    rsrp = [layer for layer in pool if str(layer.metadata.get("quantity", "")).lower() == "rsrp"]
+    return rsrp[-1] if rsrp else None
+
+
+def site_table(layer: VectorLayer) -> pd.DataFrame:
+    table = pd.DataFrame(layer.gdf.drop(columns=layer.gdf.geometry.name))
+    rank = column(table, "rank")
+    return table.sort_values(rank, kind="stable").reset_index(drop=True) if rank else table
+
+
+def coverage_curve(table: pd.DataFrame) -> pd.DataFrame | None:
+    cumulative = column(table, "cumulative")
+    if cumulative is None:
+        return None
+    covered = as_percent(table[cumulative], cumulative).to_numpy(float)
+    return pd.DataFrame({"sites": np.arange(0, len(table) + 1), "covered_pct": np.concatenate([[0.0], covered])})
+
+
+def phase_table(table: pd.DataFrame) -> pd.DataFrame | None:
+    phase = column(table, "phase")
+    if phase is None:
+        return None
+    cost = column(table, "cost")
+    grouped = table.groupby(phase, sort=True)
+    result = pd.DataFrame({"phase": list(grouped.groups), "sites": grouped.size().to_numpy()})
+    result["cost"] = grouped[cost].sum().to_numpy(float) if cost else np.nan
+    return result
+
+
+def _number(value: float, digits: int = 1) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
+
+
+def _summary_value(summary: dict, *names: str):
+    for name in names:
+        if summary.get(name) is not None:
+            return summary[name]
+    return None
+
+
+def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict | None) -> list[KeyFigure]:
+    summary = (siting or {}).get("summary") or {}
+    figures: list[KeyFigure] = []
+    k = _summary_value(summary, "k", "sites_selected", "n_sites")
+    if k is None and sites is not None:
+        k = len(sites)
+    if k is not None:
+        figures.append(KeyFigure("Sites selected", f"{int(k):,}"))
+    shares = {**((coverage or {}).get("summary") or {}), **summary}
+    for measure, label in COVERED_MEASURES:
+        value = _summary_value(shares, f"{measure}_covered_pct", f"{measure}_share_pct")
+        if value is not None:
+            figures.append(KeyFigure(label, f"{_number(float(value))} %"))
+    covered = _summary_value(summary, "covered_share", "covered_pct", "objective_pct")
+    if covered is not None:
+        value = float(covered) * (100.0 if float(covered) <= 1.0 else 1.0)
+        figures.append(KeyFigure("Demand covered (model)", f"{_number(value)} %"))
+    gap = _summary_value(summary, "gap", "optimality_gap", "mip_gap")
+    if gap is not None:
+        value = float(gap) * (100.0 if float(gap) <= 1.0 else 1.0)
+        solver = _summary_value(summary, "solver") or ""
+        figures.append(KeyFigure("Optimality gap", f"{_number(value, 2)} %", str(solver)))
+    if sites is not None and (cost := column(sites, "cost")):
+        figures.append(KeyFigure("Total cost", f"{_number(float(pd.to_numeric(sites[cost]).sum()), 0)}"))
+    return figures
+
+
+def collect_report_data(project, *, title: str | None = None) -> ReportData:
+    """Everything the report draws, from the project's latest siting and coverage runs."""
+    siting = last_run(project, "siting.")
+    coverage = last_run(project, "coverage.")
+    layer = sites_layer(project, siting)
+    sites = site_table(layer) if layer is not None else None
+    raster = rsrp_layer(project, coverage)
+    rsrp = raster.band(1).compressed().astype(float) if raster is not None else None
+    threshold = ((coverage or {}).get("parameters") or {}).get("threshold_dbm")
+    notes = []
+    if siting is None and sites is None:
+        notes.append("No siting run in this project: run a siting algorithm to fill the site table and charts.")
+    if raster is None:
+        notes.append("No RSRP raster in this project: run the coverage analysis for the RSRP distribution.")
+    return ReportData(
+        title=title or project.title, date=date.today().isoformat(),
+        figures=key_figures(sites, siting, coverage), sites=sites,
+        curve=coverage_curve(sites) if sites is not None else None,
+        phases=phase_table(sites) if sites is not None else None,
+        rsrp=rsrp, rsrp_threshold=float(threshold) if threshold is not None else None, notes=notes,
+        siting_run=siting, coverage_run=coverage,
+    )
