@@ -88,9 +88,10 @@ def _viewshed(tmp_path, grid: np.ndarray, observer: tuple[float, float], oz: flo
 def _our_visibility(grid: np.ndarray, size: float, observer: tuple[float, float], oz: float,
                     compare: np.ndarray) -> np.ndarray:
     out = np.full(grid.shape, -1)
+    blocks = block_maxima(grid)
     for i, j in zip(*np.nonzero(compare), strict=True):
         x, y = (j + 0.5) * 2, size - (i + 0.5) * 2
-        out[i, j] = walk(grid, 0.0, size, 2.0, observer[0], observer[1], oz, x, y, 1.5)[0]
+        out[i, j] = trace(grid, blocks, BLOCK, 0.0, size, 2.0, observer[0], observer[1], oz, x, y, 1.5)[0]
     return out
 
 
