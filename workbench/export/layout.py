@@ -65,6 +65,17 @@ class LayoutOptions:
     scale_bar: bool = True
     north_arrow: bool = True
     overview: bool = True
+    #: Title band and footer (sources, scale, CRS); off when the map is a figure inside a report.
+    header: bool = True
+    footer: bool = True
+    #: A page size in mm instead of the named ``layout``, and the margin (default 10 mm, scaled with the page).
+    page_mm: tuple[float, float] | None = None
+    margin_mm: float | None = None
+    #: Size of type and furniture relative to an A4 page (default: grows with the page's short side).
+    type_scale: float | None = None
+
+    def page_size(self) -> tuple[float, float]:
+        return self.page_mm if self.page_mm is not None else page_size_mm(self.layout)
 
 
 @dataclass
@@ -110,10 +121,9 @@ def _frame(paper: Paper, rect_mm: tuple[float, float, float, float], width_pt: f
     painter.restore()
 
 
-def _header(paper: Paper, project, options: LayoutOptions, k: float) -> float:
+def _header(paper: Paper, project, options: LayoutOptions, k: float, margin: float) -> float:
     """Title, subtitle and date across the top; returns the header's bottom in mm."""
     width, _ = paper.page_mm
-    margin = 10.0 * k
     title = options.title if options.title is not None else project.title
     when = options.date or date.today().isoformat()
     date_w = paper.text_size(when, 9.0 * k)[0] + 2
@@ -135,10 +145,10 @@ def _header(paper: Paper, project, options: LayoutOptions, k: float) -> float:
     return y + 4.0 * k
 
 
-def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, scale: float, k: float) -> float:
+def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, scale: float, k: float,
+            margin: float) -> float:
     """Sources and attribution bottom left, scale and CRS bottom right; returns the footer's top in mm."""
     width, height = paper.page_mm
-    margin = 10.0 * k
     size = 7.0 * k
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
     left = ". ".join(part for part in (f"Data: {sources}" if sources else "", options.attribution) if part)
@@ -202,25 +212,27 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
                    cancelled: Callable[[], bool] | None = None) -> LayoutInfo:
     """Paint the whole page (title, map, legend, scale bar, north arrow, overview, notes, sources, date)."""
     options = options or LayoutOptions()
-    page_mm = page_size_mm(options.layout)
+    page_mm = options.page_size()
     if project.crs is None:
         raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
     layers = [layer for layer in project.layers if layer.visible]
     paper = Paper(painter, page_rect, page_mm)
     width, height = page_mm
-    k = min(width, height) / 210.0  # everything grows with the page: A3 type is 1.41 x A4 type
-    margin, gap = 10.0 * k, 5.0 * k
+    # everything grows with the page: A3 type is 1.41 x A4 type
+    k = options.type_scale if options.type_scale is not None else min(width, height) / 210.0
+    margin = 10.0 * k if options.margin_mm is None else options.margin_mm
+    gap = 5.0 * k
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(page_rect, Qt.GlobalColor.white)
     wanted = requested_extent(project, options)
 
-    top = _header(paper, project, options, k)
+    top = _header(paper, project, options, k, margin) if options.header else margin
     has_panel = options.legend or options.overview or bool(options.notes.strip())
     landscape = width > height
     # footer needs the scale, the scale needs the frame: estimate the footer first, then lay out the frame
-    footer_h = 9.0 * k
+    footer_h = 9.0 * k if options.footer else 0.0
     body = (margin, top, width - 2 * margin, height - margin - footer_h - top)
     if has_panel and landscape:
         panel_w = 66.0 * k
@@ -274,6 +286,7 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
             if options.overview:
                 oy = py + (notes_h + gap if notes_h else 0)
                 _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
-    _footer(paper, project, layers, options, scale, k)
+    if options.footer:
+        _footer(paper, project, layers, options, scale, k, margin)
     painter.restore()
     return LayoutInfo(page_mm, frame, extent, scale, bar, missing)

@@ -17,15 +17,15 @@ from PyQt6.QtSvg import QSvgGenerator
 from layers.errors import LayerError
 from workbench.export.files import check_target, write_atomically
 from workbench.export.layout import LayoutInfo, LayoutOptions, compose_layout
-from workbench.export.layout_geometry import MM_PER_INCH, page_size_mm
+from workbench.export.layout_geometry import MM_PER_INCH
 from workbench.export.progress import ExportCancelled
 from workbench.export.qt_app import ensure_gui_application
 
 LAYOUT_SUFFIXES = (".pdf", ".svg", ".png")
 
 
-def page_pixels(layout: str, dpi: float) -> tuple[int, int]:
-    width_mm, height_mm = page_size_mm(layout)
+def page_pixels(page_mm: tuple[float, float], dpi: float) -> tuple[int, int]:
+    width_mm, height_mm = page_mm
     return round(width_mm / MM_PER_INCH * dpi), round(height_mm / MM_PER_INCH * dpi)
 
 
@@ -52,14 +52,14 @@ def pdf_writer(path: Path, page_mm: tuple[float, float], dpi: int, title: str) -
 
 
 def _write_pdf(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
-    page_mm = page_size_mm(options.layout)
+    page_mm = options.page_size()
     writer = pdf_writer(temp, page_mm, options.dpi, options.title or project.title)
-    width, height = page_pixels(options.layout, options.dpi)
+    width, height = page_pixels(options.page_size(), options.dpi)
     return _paint(writer, QRectF(0, 0, width, height), project, options, cancelled)
 
 
 def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
-    width, height = page_pixels(options.layout, options.dpi)
+    width, height = page_pixels(options.page_size(), options.dpi)
     generator = QSvgGenerator()
     generator.setFileName(str(temp))
     generator.setResolution(int(options.dpi))
@@ -70,17 +70,30 @@ def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> Layout
     return _paint(generator, QRectF(0, 0, width, height), project, options, cancelled)
 
 
-def _write_png(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
-    width, height = page_pixels(options.layout, options.dpi)
+def _blank_image(options: LayoutOptions) -> QImage:
+    width, height = page_pixels(options.page_size(), options.dpi)
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     dots_per_metre = round(options.dpi / MM_PER_INCH * 1000)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
     image.fill(0xFFFFFFFF)
-    info = _paint(image, QRectF(0, 0, width, height), project, options, cancelled)
+    return image
+
+
+def _write_png(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+    image = _blank_image(options)
+    info = _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled)
     if not image.save(str(temp), "PNG"):
         raise LayerError(temp, "could not write the PNG image")
     return info
+
+
+def layout_image(project, options: LayoutOptions, *, cancelled: Callable[[], bool] | None = None) -> QImage:
+    """The page as an image at ``options.dpi`` (for reports, previews and thumbnails)."""
+    ensure_gui_application()
+    image = _blank_image(options)
+    _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled)
+    return image
 
 
 _WRITERS = {".pdf": _write_pdf, ".svg": _write_svg, ".png": _write_png}
@@ -91,7 +104,7 @@ def export_layout(project, path: str | os.PathLike, options: LayoutOptions | Non
     """Write the page for ``project`` to ``path`` (.pdf, .svg or .png, chosen by the suffix)."""
     options = options or LayoutOptions()
     target = check_target(path, LAYOUT_SUFFIXES)
-    page_size_mm(options.layout)  # a wrong layout name fails before any file is touched
+    options.page_size()  # a wrong layout name fails before any file is touched
     if not 36 <= options.dpi <= 1200:
         raise LayerError(target, f"dpi must be between 36 and 1200, got {options.dpi}")
     ensure_gui_application()

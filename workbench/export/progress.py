@@ -21,6 +21,10 @@ class Progress:
         if self._report is not None:
             self._report(max(0.0, min(100.0, percent)))
 
+    def is_cancelled(self) -> bool:
+        """For renderers that poll a flag rather than catch an exception."""
+        return self._cancelled is not None and bool(self._cancelled())
+
     def check(self) -> None:
-        if self._cancelled is not None and self._cancelled():
+        if self.is_cancelled():
             raise ExportCancelled("export cancelled")

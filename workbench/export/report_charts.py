@@ -39,9 +39,9 @@ def _figure(size: tuple[float, float] = CHART_SIZE) -> Figure:
     return fig
 
 
-def coverage_curve_figure(curve: pd.DataFrame) -> Figure:
+def coverage_curve_figure(curve: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Demand covered after the first n sites, with the gain of each site readable from the steps."""
-    fig = _figure()
+    fig = _figure(size)
     ax = _axes(fig, "Coverage vs number of sites")
     x, y = curve["sites"].to_numpy(), curve["covered_pct"].to_numpy(float)
     ax.fill_between(x, y, color=ACCENT_LIGHT, alpha=0.45, linewidth=0)
@@ -57,9 +57,10 @@ def coverage_curve_figure(curve: pd.DataFrame) -> Figure:
     return fig
 
 
-def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bin_db: float = 2.0) -> Figure:
+def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bin_db: float = 2.0,
+                          size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Share of the analysed area per RSRP bin, coloured like the map, with the service threshold marked."""
-    fig = _figure()
+    fig = _figure(size)
     ax = _axes(fig, "RSRP distribution")
     values = np.asarray(values, float)
     values = values[np.isfinite(values)]
@@ -83,9 +84,9 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
     return fig
 
 
-def phase_figure(phases: pd.DataFrame) -> Figure:
+def phase_figure(phases: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Sites per rollout phase, with the phase cost written on each bar."""
-    fig = _figure()
+    fig = _figure(size)
     ax = _axes(fig, "Sites per phase")
     labels = [f"Phase {p}" for p in phases["phase"]]
     bars = ax.bar(labels, phases["sites"], color=ACCENT, width=0.6)

@@ -8,12 +8,10 @@ or in the page: the page writes them with ``textContent``, so ``<script>`` in an
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from layers.default_styles import default_style
@@ -21,6 +19,7 @@ from layers.errors import LayerError
 from layers.kinds import KINDS
 from layers.layer import VectorLayer
 from layers.styles import Categorized, Graduated, SingleSymbol, Symbol
+from workbench.export.values import display_value
 from workbench.export.web_styles import leaflet_style, marker_svg
 
 WGS84 = "EPSG:4326"
@@ -79,26 +78,6 @@ def check_fields(layer: VectorLayer, fields: list[str]) -> list[str]:
         raise LayerError(layer.source, f"popup field(s) {', '.join(map(repr, missing))} do not exist; "
                                        f"available: {', '.join(layer.fields) or 'none'}", layer=layer.name)
     return list(fields)
-
-
-def display_value(value: object) -> str:
-    """A short human reading of one attribute value (numbers rounded, missing values blank)."""
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        if math.isnan(number):
-            return ""
-        if number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
-        return f"{number:.6g}" if abs(number) < 1 else f"{number:,.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(display_value(v) for v in value)
-    return str(value)
 
 
 def script_safe_json(value: object) -> str:

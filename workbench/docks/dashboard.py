@@ -1,0 +1,259 @@
+"""Dashboard dock: the numbers a briefing starts with, as small charts that follow the project.
+
+In the spirit of the London Dashboard: a few headline tiles (layers, poles, sites, residents covered) and small
+charts (features per layer, pole status, coverage shares, the last siting run's coverage curve). The numbers come
+from ``dashboard_numbers(project)`` (plain Python, testable); the charts are matplotlib Agg figures painted into
+QLabels. The dock listens to the project's events through the window's ``ProjectBridge`` and redraws once after
+a burst of changes, and only while it is visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtWidgets import QDockWidget, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from layers import Event, Project, RasterLayer, VectorLayer
+from layers.default_styles import POLE_STATUS_COLOURS
+from workbench.export.report_data import (
+    COVERED_MEASURES,
+    coverage_curve,
+    key_figures,
+    last_run,
+    site_table,
+    sites_layer,
+)
+
+ACCENT = "#1f5f99"
+MUTED = "#5b6672"
+#: Events that change what the dashboard shows (panning the map does not).
+RELEVANT = frozenset({"added", "removed", "changed", "history", "cleared", "moved"})
+
+
+@dataclass
+class DashboardNumbers:
+    layers: int = 0
+    visible_layers: int = 0
+    features: dict[str, int] = field(default_factory=dict)  # vector layer -> feature count
+    rasters: int = 0
+    pole_status: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, float] = field(default_factory=dict)  # measure label -> % covered
+    last_run: str = ""
+    run_figures: list[tuple[str, str]] = field(default_factory=list)
+    curve: pd.DataFrame | None = None
+
+    @property
+    def poles(self) -> int:
+        return sum(self.pole_status.values())
+
+
+def dashboard_numbers(project: Project) -> DashboardNumbers:
+    """What the dashboard shows for ``project``: counts, pole status, coverage shares, the last run."""
+    numbers = DashboardNumbers(layers=len(project.layers), visible_layers=sum(layer.visible for layer in project))
+    for layer in project.layers:
+        if isinstance(layer, VectorLayer):
+            numbers.features[layer.name] = len(layer)
+            if layer.kind == "lamp_poles" and "status" in layer.gdf.columns:
+                for status, count in layer.gdf["status"].fillna("unknown").astype(str).value_counts().items():
+                    numbers.pole_status[status] = numbers.pole_status.get(status, 0) + int(count)
+        elif isinstance(layer, RasterLayer):
+            numbers.rasters += 1
+    siting, coverage = last_run(project, "siting."), last_run(project, "coverage.")
+    shares = {**((coverage or {}).get("summary") or {}), **((siting or {}).get("summary") or {})}
+    for measure, label in COVERED_MEASURES:
+        value = shares.get(f"{measure}_covered_pct")
+        if value is not None and np.isfinite(float(value)):
+            numbers.coverage[label.removesuffix(" covered")] = float(value)
+    latest = project.history[-1] if project.history else None
+    if latest is not None:
+        name = latest.get("algorithm_name") or latest.get("algorithm", "")
+        numbers.last_run = f"{name} · {latest.get('started', '')}".strip(" ·")
+    layer = sites_layer(project, siting)
+    sites = site_table(layer) if layer is not None else None
+    numbers.run_figures = [(f.label, f.value) for f in key_figures(sites, siting, None)]
+    numbers.curve = coverage_curve(sites) if sites is not None else None
+    return numbers
+
+
+# -- charts ---------------------------------------------------------------------------------------------------
+def _small_figure(width_px: int, height_px: int) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width_px / 100, height_px / 100), dpi=100, layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["left", "bottom"]].set_color("#9aa4ae")
+    ax.tick_params(labelsize=7.5, colors=MUTED)
+    return fig, ax
+
+
+def _barh(ax, labels: list[str], values: list[float], colours, fmt: str, limit: float | None = None) -> None:
+    y = np.arange(len(labels))[::-1]
+    bars = ax.barh(y, values, color=colours, height=0.65)
+    ax.set_yticks(y, [label if len(label) <= 18 else label[:17] + "…" for label in labels])
+    top = limit if limit is not None else max(values) * 1.25 if values else 1
+    ax.set_xlim(0, top or 1)
+    for bar, value in zip(bars, values, strict=True):
+        ax.text(bar.get_width() + top * 0.015, bar.get_y() + bar.get_height() / 2, fmt.format(value),
+                va="center", fontsize=7.5, color="#1f2a36")
+    ax.grid(axis="x", color="#e3e7eb", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+
+
+def chart_features(numbers: DashboardNumbers, width: int, height: int) -> Figure:
+    fig, ax = _small_figure(width, height)
+    items = sorted(numbers.features.items(), key=lambda kv: -kv[1])[:8]
+    _barh(ax, [k for k, _ in items], [v for _, v in items], ACCENT, "{:,.0f}")
+    ax.set_title("Features per layer", loc="left", fontsize=9, fontweight="bold")
+    return fig
+
+
+def chart_poles(numbers: DashboardNumbers, width: int, height: int) -> Figure:
+    fig, ax = _small_figure(width, height)
+    items = sorted(numbers.pole_status.items(), key=lambda kv: -kv[1])
+    colours = [POLE_STATUS_COLOURS.get(k, "#9e9e9e") for k, _ in items]
+    _barh(ax, [k for k, _ in items], [v for _, v in items], colours, "{:,.0f}")
+    ax.set_title(f"Lamp poles by status ({numbers.poles:,})", loc="left", fontsize=9, fontweight="bold")
+    return fig
+
+
+def chart_coverage(numbers: DashboardNumbers, width: int, height: int) -> Figure:
+    fig, ax = _small_figure(width, height)
+    items = list(numbers.coverage.items())
+    _barh(ax, [k for k, _ in items], [v for _, v in items], "#1a9641", "{:.1f} %", limit=115.0)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_title("Covered (%)", loc="left", fontsize=9, fontweight="bold")
+    return fig
+
+
+def chart_curve(numbers: DashboardNumbers, width: int, height: int) -> Figure:
+    fig, ax = _small_figure(width, height)
+    curve = numbers.curve
+    ax.fill_between(curve["sites"], curve["covered_pct"], color="#9ec3e6", alpha=0.5, linewidth=0)
+    ax.plot(curve["sites"], curve["covered_pct"], color=ACCENT, linewidth=1.6)
+    ax.set_ylim(0, max(5.0, min(100.0, float(curve["covered_pct"].max()) * 1.15)))
+    ax.set_xlabel("sites", fontsize=7.5, color=MUTED)
+    ax.grid(axis="y", color="#e3e7eb", linewidth=0.6)
+    ax.set_title("Coverage vs sites (%)", loc="left", fontsize=9, fontweight="bold")
+    return fig
+
+
+def figure_pixmap(fig: Figure) -> QPixmap:
+    """Rasterise a matplotlib figure with Agg into a QPixmap (no Qt backend, no pyplot)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    buffer = canvas.buffer_rgba()
+    height, width = buffer.shape[:2]
+    image = QImage(bytes(buffer), width, height, width * 4, QImage.Format.Format_RGBA8888)
+    return QPixmap.fromImage(image.copy())
+
+
+# -- dock -----------------------------------------------------------------------------------------------------
+class _Tile(QLabel):
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("QLabel { background: #eef3f8; border-radius: 5px; padding: 6px 8px; }")
+        self.setMinimumWidth(90)
+
+    def show_value(self, value: str) -> None:
+        self.setText(f"<div style='font-size:17px;font-weight:700;color:{ACCENT}'>{value}</div>"
+                     f"<div style='font-size:11px;color:{MUTED}'>{self.label}</div>")
+
+
+class DashboardDock(QDockWidget):
+    """Headline numbers and small charts of the current project; redraws when the project changes."""
+
+    def __init__(self, bridge, parent: QWidget | None = None) -> None:
+        super().__init__("Dashboard", parent)
+        self.setObjectName("DashboardDock")
+        self.bridge = bridge
+        self.numbers = DashboardNumbers()
+        self._dirty = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.refresh)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        tiles = QGridLayout()
+        self.tiles = {name: _Tile(name) for name in ("Layers", "Lamp poles", "Sites selected", "Residents")}
+        for i, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, i // 2, i % 2)
+        layout.addLayout(tiles)
+        self.last_run = QLabel()
+        self.last_run.setWordWrap(True)
+        self.last_run.setStyleSheet(f"color: {MUTED}; font-size: 11px;")
+        layout.addWidget(self.last_run)
+        self.charts: dict[str, QLabel] = {}
+        for name in ("features", "poles", "coverage", "curve"):
+            label = QLabel()
+            label.setObjectName(f"dashboard-{name}")
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            self.charts[name] = label
+            layout.addWidget(label)
+        self.empty = QLabel("Add layers or run an analysis to see its numbers here.")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(self.empty)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+        bridge.event.connect(self._project_event)
+        bridge.project_replaced.connect(lambda project: self.schedule())
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Redraw once the current burst of changes is over (or when the dock is next shown)."""
+        self._dirty = True
+        if self.isVisible():
+            self._timer.start()
+
+    def _project_event(self, event: Event) -> None:
+        if event.type in RELEVANT:
+            self.schedule()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if abs(event.size().width() - event.oldSize().width()) > 20:
+            self.schedule()
+
+    def refresh(self) -> None:
+        self._dirty = False
+        numbers = self.numbers = dashboard_numbers(self.bridge.project)
+        self.tiles["Layers"].show_value(f"{numbers.visible_layers} / {numbers.layers}")
+        self.tiles["Lamp poles"].show_value(f"{numbers.poles:,}" if numbers.pole_status else "–")
+        sites = dict(numbers.run_figures).get("Sites selected", "–")
+        self.tiles["Sites selected"].show_value(sites)
+        residents = numbers.coverage.get("Residents")
+        self.tiles["Residents"].show_value(f"{residents:.1f} %" if residents is not None else "–")
+        figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
+        self.last_run.setText(f"Last run: {numbers.last_run}" + (f"<br>{figures}" if figures else "")
+                              if numbers.last_run else "No analysis run yet.")
+        width = max(220, self.widget().viewport().width() - 30) if isinstance(self.widget(), QScrollArea) else 260
+        plans = {
+            "features": (chart_features, bool(numbers.features), 24 + 17 * min(8, len(numbers.features))),
+            "poles": (chart_poles, bool(numbers.pole_status), 30 + 17 * len(numbers.pole_status)),
+            "coverage": (chart_coverage, bool(numbers.coverage), 30 + 17 * len(numbers.coverage)),
+            "curve": (chart_curve, numbers.curve is not None and len(numbers.curve) > 1, 150),
+        }
+        for name, (draw, show, height) in plans.items():
+            label = self.charts[name]
+            label.setVisible(show)
+            if show:
+                label.setPixmap(figure_pixmap(draw(numbers, width, max(90, height + 30))))
+        self.empty.setVisible(not numbers.layers)

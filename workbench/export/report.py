@@ -1,0 +1,81 @@
+"""Briefing report of a planning run, as one HTML file or a PDF: the map, key figures, charts and the site table.
+
+Both formats show the same content (``report_data``, ``report_charts``, ``report_table``); the map is the print
+layout's map block drawn by the canvas renderer, so the report shows what the planner saw.
+
+Example::
+
+    export_report(project, "briefing.pdf", ReportOptions(subtitle="Phase 1 rollout"))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from layers.errors import LayerError
+from workbench.export.files import check_target, write_atomically
+from workbench.export.layout import LayoutOptions
+from workbench.export.progress import Progress
+from workbench.export.report_charts import coverage_curve_figure, phase_figure, rsrp_histogram_figure
+from workbench.export.report_data import ReportData, collect_report_data
+
+REPORT_SUFFIXES = (".pdf", ".html", ".htm")
+
+
+@dataclass
+class ReportOptions:
+    title: str | None = None
+    subtitle: str = "Briefing report"
+    extent: tuple[float, float, float, float] | None = None  # project CRS; None = the current view
+    sources: str | None = None
+    notes: str = ""
+    date: str | None = None
+
+
+def map_block_options(options: ReportOptions, size_mm: tuple[float, float], dpi: int = 300) -> LayoutOptions:
+    """The report's map: no title band or footer (the report has its own), legend and overview at the side."""
+    return LayoutOptions(page_mm=size_mm, dpi=dpi, extent=options.extent, sources=options.sources, header=False,
+                         footer=False, margin_mm=0.0, type_scale=0.82, attribution="")
+
+
+def charts(data: ReportData, sizes: dict[str, tuple[float, float]]) -> dict[str, Figure]:
+    """The charts there is data for: coverage curve, sites per phase, RSRP histogram (sizes in inches)."""
+    figures: dict[str, Figure] = {}
+    if data.curve is not None and len(data.curve) > 1:
+        figures["curve"] = coverage_curve_figure(data.curve, sizes["curve"])
+    if data.phases is not None and len(data.phases):
+        figures["phases"] = phase_figure(data.phases, sizes["phases"])
+    if data.rsrp is not None and data.rsrp.size:
+        figures["rsrp"] = rsrp_histogram_figure(data.rsrp, data.rsrp_threshold, size=sizes["rsrp"])
+    return figures
+
+
+def export_report(project, path: str | os.PathLike, options: ReportOptions | None = None, *,
+                  progress: Callable[[float], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> ReportData:
+    """Write the report to ``path``: HTML (one self-contained file) or PDF, chosen by the suffix."""
+    options = options or ReportOptions()
+    target = check_target(path, REPORT_SUFFIXES)
+    if project.crs is None or not project.layers:
+        raise LayerError(project.path, "the project has no layers; there is nothing to report")
+    steps = Progress(progress, cancelled)
+    data = collect_report_data(project, title=options.title)
+    if options.date:
+        data.date = options.date
+    steps.report(10)
+    if target.suffix.lower() == ".pdf":
+        from workbench.export.report_pdf import write_report_pdf
+
+        write_atomically(target, lambda temp: write_report_pdf(temp, project, data, options, steps))
+    else:
+        from workbench.export.report_html import report_html
+
+        page = report_html(project, data, options, steps)
+        write_atomically(target, lambda temp: Path(temp).write_text(page, encoding="utf-8"))
+    steps.report(100)
+    return data

@@ -1,0 +1,240 @@
+"""The PDF report, painted page by page with QPainter on a QPdfWriter (A4 portrait).
+
+Page 1: title, key figures and the map (drawn by the canvas renderer through the print layout, so vector);
+page 2: the charts (matplotlib SVG replayed by QSvgRenderer, so vector with real text) and the run details;
+then the site table, continued over as many pages as it needs with its heading repeated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from PyQt6.QtCore import QByteArray, QRectF, Qt
+from PyQt6.QtGui import QPainter
+from PyQt6.QtSvg import QSvgRenderer
+
+from layers.errors import LayerError
+from workbench.export.layout import compose_layout
+from workbench.export.layout_elements import ACCENT, INK, MUTED
+from workbench.export.layout_export import page_pixels, pdf_writer
+from workbench.export.legend import data_sources
+from workbench.export.paper import PT_PER_MM, Paper, qcolor
+from workbench.export.progress import Progress
+from workbench.export.qt_app import ensure_gui_application
+from workbench.export.report import ReportOptions, charts, map_block_options
+from workbench.export.report_charts import figure_svg
+from workbench.export.report_data import ReportData
+from workbench.export.report_html import run_details
+from workbench.export.report_table import Table, site_table_rows
+
+PAGE_MM = (210.0, 297.0)
+MARGIN = 16.0
+WIDTH = PAGE_MM[0] - 2 * MARGIN
+BOTTOM = PAGE_MM[1] - 16.0  # content stops here; the page footer sits below
+DPI = 300
+TABLE_PT = 8.5
+ROW_MM = 5.6
+MM_PER_INCH = 25.4
+CHART_MM = {"curve": (87.0, 62.0), "phases": (87.0, 62.0), "rsrp": (WIDTH, 68.0)}
+
+
+def _inches(size_mm: tuple[float, float]) -> tuple[float, float]:
+    return (size_mm[0] / MM_PER_INCH, size_mm[1] / MM_PER_INCH)
+
+
+def _rule(paper: Paper, y: float, colour: str = ACCENT, width_pt: float = 1.2) -> None:
+    painter = paper.painter
+    painter.save()
+    painter.setPen(paper.pen(colour, width_pt))
+    painter.drawLine(paper.point(MARGIN, y), paper.point(MARGIN + WIDTH, y))
+    painter.restore()
+
+
+def _heading(paper: Paper, y: float, text: str) -> float:
+    return y + paper.text((MARGIN, y, WIDTH, 10), text, 13.0, bold=True) + 2.5
+
+
+def _title_block(paper: Paper, project, data: ReportData, options: ReportOptions) -> float:
+    y = MARGIN
+    kicker = (options.subtitle or "Briefing report").upper()
+    y += paper.text((MARGIN, y, WIDTH - 40, 6), paper.elide(kicker, 8.0, WIDTH - 40, bold=True), 8.0,
+                    colour=ACCENT, bold=True)
+    paper.text((MARGIN + WIDTH - 40, MARGIN, 40, 6), data.date, 9.0, colour=MUTED,
+               align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    y += paper.text((MARGIN, y + 0.5, WIDTH, 12), paper.elide(data.title, 20.0, WIDTH, bold=True), 20.0, bold=True)
+    where = project.path.name if project.path else project.title
+    y += paper.text((MARGIN, y + 0.8, WIDTH, 6), paper.elide(where, 9.5, WIDTH), 9.5, colour=MUTED) + 3.0
+    _rule(paper, y)
+    return y + 5.0
+
+
+def _figures(paper: Paper, y: float, data: ReportData) -> float:
+    if not data.figures:
+        return y
+    per_row, gap, tile_h = 4, 3.5, 19.0
+    tile_w = (WIDTH - gap * (per_row - 1)) / per_row
+    painter = paper.painter
+    for i, figure in enumerate(data.figures):
+        x = MARGIN + (i % per_row) * (tile_w + gap)
+        ty = y + (i // per_row) * (tile_h + gap)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(qcolor("#eef3f8"))
+        painter.drawRoundedRect(paper.rect(x, ty, tile_w, tile_h), paper.mm(1.5), paper.mm(1.5))
+        painter.restore()
+        paper.text((x + 3, ty + 2.2, tile_w - 6, 8), paper.elide(figure.value, 15.0, tile_w - 6, bold=True), 15.0,
+                   colour=ACCENT, bold=True)
+        label = figure.label + (f" · {figure.note}" if figure.note else "")
+        paper.text((x + 3, ty + 11.5, tile_w - 6, 6), paper.elide(label, 7.5, tile_w - 6), 7.5, colour=MUTED)
+    rows = math.ceil(len(data.figures) / per_row)
+    return y + rows * tile_h + (rows - 1) * gap + 6.0
+
+
+def _notes(data: ReportData, options: ReportOptions) -> list[str]:
+    return [n for n in [options.notes, *data.notes] if n.strip()]
+
+
+def _summary_page(paper: Paper, project, data: ReportData, options: ReportOptions, steps: Progress) -> None:
+    y = _title_block(paper, project, data, options)
+    y = _figures(paper, y, data)
+    notes = " ".join(_notes(data, options))
+    sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
+    caption = f"Map of the visible layers. Data: {sources}." if sources else "Map of the visible layers."
+    caption_h = paper.text_size(caption, 7.5, width_mm=WIDTH)[1] + 1.5
+    notes_h = paper.text_size(notes, 8.5, width_mm=WIDTH - 8)[1] + 6 if notes else 0.0
+    map_h = BOTTOM - y - caption_h - (notes_h + 4 if notes else 0)
+    if map_h < 60:
+        raise LayerError(project.path, "the report's notes are too long to leave room for the map on page 1")
+    compose_layout(paper.painter, paper.rect(MARGIN, y, WIDTH, map_h), project,
+                   map_block_options(options, (WIDTH, map_h), DPI), cancelled=steps.is_cancelled)
+    steps.check()
+    y += map_h + 1.5
+    y += paper.text((MARGIN, y, WIDTH, caption_h), caption, 7.5, colour=MUTED, wrap=True)
+    if notes:
+        y += 4
+        painter = paper.painter
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(qcolor("#fff8e5"))
+        painter.drawRect(paper.rect(MARGIN, y, WIDTH, notes_h))
+        painter.setBrush(qcolor("#e6ab02"))
+        painter.drawRect(paper.rect(MARGIN, y, 1.2, notes_h))
+        painter.restore()
+        paper.text((MARGIN + 5, y + 3, WIDTH - 8, notes_h - 4), notes, 8.5, wrap=True)
+
+
+def _draw_svg(paper: Paper, svg: bytes, rect_mm: tuple[float, float, float, float]) -> None:
+    renderer = QSvgRenderer(QByteArray(svg))
+    renderer.render(paper.painter, paper.rect(*rect_mm))
+
+
+def _charts_page(paper: Paper, data: ReportData, figures: dict) -> None:
+    y = _heading(paper, MARGIN, "Charts")
+    row: list[str] = [name for name in ("curve", "phases") if name in figures]
+    if row:
+        for i, name in enumerate(row):
+            w, h = CHART_MM[name]
+            x = MARGIN + i * (w + (WIDTH - 2 * w))
+            _draw_svg(paper, figure_svg(figures[name]), (x, y, w, h))
+        y += CHART_MM["curve"][1] + 5
+    if "rsrp" in figures:
+        w, h = CHART_MM["rsrp"]
+        _draw_svg(paper, figure_svg(figures["rsrp"]), (MARGIN, y, w, h))
+        y += h + 5
+    details = run_details(data)
+    if details:
+        y = _heading(paper, y + 2, "Runs")
+        line = 8.5 / PT_PER_MM * 1.45
+        for key, value in details:
+            if y + line > BOTTOM:
+                break
+            indent = 4.0 if key.startswith("  ") else 0.0
+            paper.text((MARGIN + indent, y, 48 - indent, line), paper.elide(key.strip(), 8.5, 46 - indent), 8.5,
+                       colour=MUTED)
+            paper.text((MARGIN + 50, y, WIDTH - 50, line), paper.elide(value, 8.5, WIDTH - 50), 8.5)
+            y += line
+
+
+def _column_widths(paper: Paper, table: Table) -> list[float]:
+    widths = []
+    for c, heading in enumerate(table.headings):
+        texts = [heading] + [row[c] for row in table.rows[:400]]
+        widths.append(max(paper.text_size(t, TABLE_PT, bold=(t is heading))[0] for t in texts) + 4.0)
+    total = sum(widths)
+    return [w * WIDTH / total for w in widths] if total > WIDTH else [w + (WIDTH - total) / len(widths)
+                                                                      for w in widths]
+
+
+def _table_page(paper: Paper, table: Table, rows: range, first: bool) -> None:
+    title = f"Selected sites ({len(table.rows)})" if first else f"Selected sites (continued, from row {rows.start + 1})"
+    y = _heading(paper, MARGIN, title)
+    widths = _column_widths(paper, table)
+    painter = paper.painter
+
+    def cells(values: list[str], top: float, bold: bool, colour: str) -> None:
+        x = MARGIN
+        for value, width, numeric in zip(values, widths, table.numeric, strict=True):
+            align = (Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft) | \
+                Qt.AlignmentFlag.AlignVCenter
+            paper.text((x + 2, top, width - 4, ROW_MM), paper.elide(value, TABLE_PT, width - 4, bold=bold), TABLE_PT,
+                       bold=bold, colour=colour, align=align)
+            x += width
+
+    cells(table.headings, y, True, INK)
+    y += ROW_MM
+    _rule(paper, y, ACCENT, 1.0)
+    for i in rows:
+        if (i - rows.start) % 2 == 1:
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(qcolor("#f3f6f9"))
+            painter.drawRect(paper.rect(MARGIN, y, WIDTH, ROW_MM))
+            painter.restore()
+        cells(table.rows[i], y, False, INK)
+        y += ROW_MM
+
+
+def _rows_per_page(first_top: float) -> int:
+    return max(1, int((BOTTOM - first_top) // ROW_MM))
+
+
+def _footer(paper: Paper, data: ReportData, page: int, pages: int) -> None:
+    y = PAGE_MM[1] - 11.0
+    _rule(paper, y - 1.5, "#d5dbe1", 0.5)
+    paper.text((MARGIN, y, WIDTH * 0.75, 5), paper.elide(f"Lamplight briefing report · {data.title}", 7.5,
+                                                         WIDTH * 0.75), 7.5, colour=MUTED)
+    paper.text((MARGIN + WIDTH * 0.75, y, WIDTH * 0.25, 5), f"Page {page} of {pages}", 7.5, colour=MUTED,
+               align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+
+
+def write_report_pdf(temp: Path, project, data: ReportData, options: ReportOptions, steps: Progress) -> None:
+    ensure_gui_application()
+    writer = pdf_writer(temp, PAGE_MM, DPI, data.title)
+    width, height = page_pixels(PAGE_MM, DPI)
+    figures = charts(data, {name: _inches(size) for name, size in CHART_MM.items()})
+    pages: list[Callable[[Paper], None]] = [lambda paper: _summary_page(paper, project, data, options, steps)]
+    if figures or run_details(data):
+        pages.append(lambda paper: _charts_page(paper, data, figures))
+    if data.sites is not None and len(data.sites):
+        table = site_table_rows(data.sites)
+        per_page = _rows_per_page(MARGIN + 10 + ROW_MM + 2)
+        for start in range(0, len(table.rows), per_page):
+            rows = range(start, min(start + per_page, len(table.rows)))
+            pages.append(lambda paper, rows=rows, first=start == 0: _table_page(paper, table, rows, first))
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise LayerError(temp, "could not start writing the PDF")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for number, draw in enumerate(pages, start=1):
+            if number > 1:
+                writer.newPage()
+            paper = Paper(painter, QRectF(0, 0, width, height), PAGE_MM)
+            draw(paper)
+            _footer(paper, data, number, len(pages))
+            steps.check()
+            steps.report(10 + 90 * number / len(pages))
+    finally:
+        painter.end()
