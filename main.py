@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 from plugins import cli as processing_cli
+from workbench.export import cli as export_cli
 
-SUBCOMMANDS = (processing_cli,)
+SUBCOMMANDS = (processing_cli, export_cli)
 SAMPLE_PROJECT = Path(__file__).resolve().parent / "sample_data" / "tianhe" / "tianhe.lamp"
 
 
