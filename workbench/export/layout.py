@@ -179,6 +179,11 @@ def _notes(paper: Paper, box: tuple[float, float, float, float], notes: str, k: 
     return min(used + 0.5 * k, h)
 
 
+def _notes_height(paper: Paper, notes: str, width: float, k: float) -> float:
+    heading = paper.text_size("Notes", 9.0 * k, bold=True)[1]
+    return heading + 0.5 * k + paper.text_size(notes, 8.0 * k, width_mm=width)[1] + 1.0 * k
+
+
 def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, float, float, float], main: Extent,
               cancelled) -> None:
     """The whole project area with the printed extent outlined, so a reader sees where the map sits."""
@@ -268,21 +273,22 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
             overview_h = min(pw * 0.8, ph * 0.4) if options.overview else 0.0
             below_legend = overview_h + (gap if overview_h else 0)
             if options.notes.strip():  # notes sit right above the overview, the legend takes the rest
-                notes_box = ph * 0.25
+                notes_box = min(ph * 0.3, _notes_height(paper, options.notes, pw, k))
                 _notes(paper, (px, py + ph - below_legend - notes_box, pw, notes_box), options.notes, k)
                 below_legend += notes_box + gap
-            legend_h = ph - below_legend
             if options.legend:
-                missing = draw_legend(paper, (px, py, pw, legend_h), legend_sections(layers), 8.0 * k)
+                missing = draw_legend(paper, (px, py, pw, ph - below_legend), legend_sections(layers), 8.0 * k,
+                                      min_column_mm=30.0 * k)
             if options.overview:
                 _overview(paper, project, layers, (px, py + ph - overview_h, pw, overview_h), extent, cancelled)
         else:
             side_w = min(pw * 0.34, ph * 1.4) if (options.overview or options.notes.strip()) else 0.0
             if options.legend:
                 missing = draw_legend(paper, (px, py, pw - side_w - (gap if side_w else 0), ph),
-                                      legend_sections(layers), 8.0 * k)
+                                      legend_sections(layers), 8.0 * k, min_column_mm=38.0 * k)
             sx = px + pw - side_w
-            notes_h = _notes(paper, (sx, py, side_w, ph * 0.35), options.notes, k) if options.notes.strip() else 0
+            notes_h = _notes(paper, (sx, py, side_w, min(ph * 0.45, _notes_height(paper, options.notes, side_w, k))),
+                             options.notes, k) if options.notes.strip() else 0
             if options.overview:
                 oy = py + (notes_h + gap if notes_h else 0)
                 _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)

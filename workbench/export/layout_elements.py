@@ -88,26 +88,34 @@ class _Row:
     text: str
     item: LegendItem | None = None
     opacity: float = 1.0
+    block: int = 0  # rows of the section that starts here (heading included); 0 inside a section
 
 
 def _rows(sections: list[LegendSection]) -> list[_Row]:
     rows: list[_Row] = []
     for section in sections:
+        start = len(rows)
         if not section.single:
             rows.append(_Row(True, section.title))
         rows.extend(_Row(False, item.label, item, section.opacity) for item in section.items)
+        if len(rows) > start:
+            rows[start].block = len(rows) - start
     return rows
 
 
 def _columns(rows: list[_Row], row_h: float, heading_gap: float, height: float, n_columns: int
              ) -> list[list[tuple[_Row, float]]] | None:
-    """Rows placed top to bottom, column after column, with y offsets; None when they do not all fit."""
+    """Rows placed top to bottom, column after column, with y offsets; None when they do not all fit.
+
+    A section moves whole to the next column when it fits there; only a section taller than a column is split.
+    """
     columns: list[list[tuple[_Row, float]]] = [[]]
     y = 0.0
     for i, row in enumerate(rows):
         needed = row_h + (heading_gap if row.heading and y > 0 else 0.0)
-        # keep a heading with its first entry
-        if row.heading and i + 1 < len(rows):
+        if row.block and row.block * row_h <= height + 1e-6:
+            needed += (row.block - 1) * row_h
+        elif row.heading and i + 1 < len(rows):  # keep a heading with its first entry
             needed += row_h
         if y + needed > height + 1e-6 and columns[-1]:
             if len(columns) == n_columns:

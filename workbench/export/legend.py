@@ -52,7 +52,10 @@ def legend_section(layer: Layer) -> LegendSection | None:
     if isinstance(style, SingleSymbol):
         return LegendSection(layer.name, [LegendItem(layer.name, geometry, style.symbol)], layer.opacity)
     if isinstance(style, Categorized | Graduated):
-        items = [LegendItem(entry.label, geometry, entry.symbol) for entry in style.legend(layer.name)]
+        entries = style.legend(layer.name)
+        if isinstance(style, Categorized) and style.other is not None and not _uses_other(layer, style):
+            entries = entries[:-1]  # "other" only when some feature is drawn with it
+        items = [LegendItem(entry.label, geometry, entry.symbol) for entry in entries]
         return LegendSection(layer.name, items, layer.opacity) if items else None
     if isinstance(style, RasterRamp):
         title = layer.name + (f" ({style.unit})" if style.unit else "")
@@ -60,6 +63,13 @@ def legend_section(layer: Layer) -> LegendSection | None:
                             colour=entry.colour) for entry in style.legend(layer.name)]
         return LegendSection(title, items, layer.opacity)
     return None
+
+
+def _uses_other(layer: Layer, style: Categorized) -> bool:
+    if not isinstance(layer, VectorLayer) or style.field not in layer.gdf.columns:
+        return True
+    _, index = style.symbols_for(list(layer.gdf[style.field]))
+    return bool((index == len(style.categories)).any())
 
 
 def legend_sections(layers: list[Layer]) -> list[LegendSection]:

@@ -1,0 +1,83 @@
+"""Report numbers and charts: key figures from the run records, charts that plot exactly the project's data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.export import sample_project as sample
+from workbench.export.report_charts import coverage_curve_figure, phase_figure, rsrp_histogram_figure
+from workbench.export.report_data import collect_report_data
+from workbench.export.report_table import site_table_rows
+
+SITING_RUN = {"algorithm": "siting.mclp", "algorithm_name": "Maximal covering (MCLP)", "status": "ok",
+              "run_id": "r1", "started": "2025-03-01T10:00:00", "duration_s": 2.5,
+              "parameters": {"k": 5, "radius": 150.0},
+              "summary": {"k": 5, "covered_share": 0.69, "gap": 0.0012, "solver": "HiGHS"}}
+COVERAGE_RUN = {"algorithm": "coverage.rsrp", "algorithm_name": "RSRP coverage", "status": "ok", "run_id": "r0",
+                "parameters": {"threshold_dbm": -100.0},
+                "summary": {"residents_covered_pct": 83.4, "workers_covered_pct": 91.0, "schools_covered_pct": 100.0}}
+
+
+@pytest.fixture()
+def project():
+    project = sample.make_project()
+    project.record_run(COVERAGE_RUN)
+    project.record_run(SITING_RUN)
+    return project
+
+
+def test_key_figures_come_from_the_latest_runs(project):
+    figures = {f.label: f for f in collect_report_data(project).figures}
+    assert figures["Sites selected"].value == "5"
+    assert figures["Residents covered"].value == "83.4 %"
+    assert figures["Workers covered"].value == "91.0 %"
+    assert figures["Schools covered"].value == "100.0 %"
+    assert figures["Optimality gap"].value == "0.12 %" and figures["Optimality gap"].note == "HiGHS"
+    assert figures["Total cost"].value == "215,500"  # 42,000 + 42,000 + 38,500 + 51,000 + 42,000
+
+
+def test_a_project_without_runs_says_what_is_missing():
+    project = sample.make_project()
+    project.remove_layer("Selected sites")
+    project.remove_layer("RSRP")
+    data = collect_report_data(project)
+    assert data.sites is None and data.rsrp is None and data.figures == []
+    assert any("siting" in note for note in data.notes) and any("coverage" in note for note in data.notes)
+
+
+def test_coverage_curve_plots_cumulative_coverage_in_rank_order(project):
+    data = collect_report_data(project)
+    line = coverage_curve_figure(data.curve).axes[0].lines[0]
+    assert line.get_xdata().tolist() == [0, 1, 2, 3, 4, 5]
+    assert line.get_ydata() == pytest.approx([0, 31, 49, 60, 66, 69])
+
+
+def test_rsrp_histogram_bars_are_area_shares(project):
+    data = collect_report_data(project)
+    raster = project.layer("RSRP")
+    values = raster.band(1).compressed()
+    assert data.rsrp.size == values.size == raster.width * raster.height - 1  # one no-data cell
+    axes = rsrp_histogram_figure(data.rsrp, data.rsrp_threshold).axes[0]
+    heights = np.array([bar.get_height() for bar in axes.patches])
+    assert heights.sum() == pytest.approx(100.0)
+    edges = [bar.get_x() for bar in axes.patches] + [axes.patches[-1].get_x() + axes.patches[-1].get_width()]
+    expected, _ = np.histogram(np.clip(values, edges[0], edges[-1] - 1e-9), bins=edges)
+    assert heights == pytest.approx(100.0 * expected / values.size)
+    label = " ".join(t.get_text() for t in axes.texts)
+    assert f"{100.0 * np.mean(values >= -100.0):.1f} % of area" in label
+
+
+def test_sites_per_phase_counts_and_costs(project):
+    data = collect_report_data(project)
+    assert data.phases["sites"].tolist() == [2, 2, 1]
+    assert data.phases["cost"].tolist() == [84_000.0, 89_500.0, 42_000.0]
+    bars = phase_figure(data.phases).axes[0].patches
+    assert [bar.get_height() for bar in bars] == [2, 2, 1]
+
+
+def test_site_table_reads_like_a_briefing(project):
+    table = site_table_rows(collect_report_data(project).sites)
+    assert table.headings[:7] == ["Rank", "Site", "Pole", "Phase", "Adds (%)", "Cumulative (%)", "Cost"]
+    assert table.rows[0][:7] == ["1", "S1", "P0002", "1", "31.0", "31.0", "42,000"]
+    assert [row[0] for row in table.rows] == ["1", "2", "3", "4", "5"]

@@ -1,0 +1,55 @@
+"""Put the exports into the main window: a File > Export menu and the Dashboard dock.
+
+``install_exports(window)`` is the one call ``MainWindow`` makes; it needs only the window's public surface
+(``menu``, ``add_dock``, ``actions``, ``bridge``, ``project``, ``canvas.viewport``).
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction
+
+from workbench.docks.dashboard import DashboardDock
+
+
+def _view_extent(window):
+    canvas = getattr(window, "canvas", None)
+    viewport = getattr(canvas, "viewport", None)
+    return getattr(viewport, "extent", None) or window.project.view_extent
+
+
+def install_exports(window) -> None:
+    from workbench.export.dialogs import LayoutDialog, ReportDialog, WebMapDialog
+
+    def opener(dialog_class):
+        def open_dialog() -> None:
+            dialog = dialog_class(window.project, _view_extent(window), window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        return open_dialog
+
+    file_menu = window.menu("&File")
+    export_menu = file_menu.addMenu("&Export")
+    quit_action = window.actions.get("quit") if hasattr(window, "actions") else None
+    if quit_action is not None:  # keep Quit last: Export goes just above its separator
+        file_menu.removeAction(export_menu.menuAction())
+        before = file_menu.actions()[file_menu.actions().index(quit_action) - 1]
+        file_menu.insertMenu(before, export_menu)
+    for name, text, tip, dialog_class in (
+        ("export_layout", "Print &Layout…", "Export a page (PDF, SVG, PNG) with legend, scale bar and north arrow",
+         LayoutDialog),
+        ("export_web", "&Web Map…", "Export an interactive map that opens in any browser, even offline",
+         WebMapDialog),
+        ("export_report", "Briefing &Report…", "Export a report of the last planning run (PDF or HTML)",
+         ReportDialog),
+    ):
+        action = QAction(text, window)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda checked=False, cls=dialog_class: opener(cls)())
+        export_menu.addAction(action)
+        if hasattr(window, "actions"):
+            window.actions[name] = action
+    window.dashboard = DashboardDock(window.bridge, window)
+    window.add_dock(window.dashboard, Qt.DockWidgetArea.RightDockWidgetArea,
+                    tabify_with=getattr(window, "search", None))
