@@ -1,0 +1,249 @@
+"""The one map renderer: (layers, styles, extent, pixel size, dpi) -> a QImage, or onto any QPainter.
+
+The canvas, the print layout and thumbnails all call it. It keeps per-layer caches (geometry reprojected to
+the view CRS and flattened into arrays, symbol classes per feature, parsed sector azimuths) keyed by layer id,
+data version, CRS and style, so panning and zooming only redo the cheap per-view work.
+
+Example::
+
+    renderer = MapRenderer()
+    settings = RenderSettings(extent=project.extent, size=(1200, 800), crs=project.crs)
+    image = renderer.render_image(project.layers, settings)
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from PyQt6.QtCore import QRectF, Qt
+from PyQt6.QtGui import QImage, QPaintEngine, QPainter
+
+from layers.errors import LayerError
+from layers.layer import Layer, RasterLayer, VectorLayer
+from layers.styles import Labels, RasterRamp, Symbol, default_style
+from workbench.render.geometry import PreparedGeometry, prepare
+from workbench.render.labels import MAX_CANDIDATES, LabelJob, draw_labels, place_labels
+from workbench.render.markers import qcolour
+from workbench.render.raster import draw_raster
+from workbench.render.sectors import SectorTable, draw_sectors, sector_table
+from workbench.render.settings import MapTransform, RenderSettings, scale_denominator
+from workbench.render.vector import draw_features
+
+Cancelled = Callable[[], bool]
+_INCHES_PER_METRE = 1.0 / 0.0254
+
+
+def _never() -> bool:
+    return False
+
+
+class MapRenderer:
+    """Draws layers bottom-first; safe to call from a worker thread (one render at a time per thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], tuple[tuple, Any]] = {}
+
+    # ----------------------------------------------------------------------------------------------- public API
+    def render_image(self, layers: Sequence[Layer], settings: RenderSettings,
+                     cancelled: Cancelled = _never) -> QImage:
+        """A new ``settings.size`` image of the map. If ``cancelled()`` turns true the render stops early and the
+        incomplete image is returned (the caller that cancelled discards it)."""
+        width, height = settings.size
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        dots_per_metre = int(round(settings.dpi * _INCHES_PER_METRE))
+        image.setDotsPerMeterX(dots_per_metre)
+        image.setDotsPerMeterY(dots_per_metre)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        try:
+            self.paint(painter, QRectF(0, 0, width, height), layers, settings, cancelled)
+        finally:
+            painter.end()
+        return image
+
+    def paint(self, painter: QPainter, target_rect: QRectF, layers: Sequence[Layer], settings: RenderSettings,
+              cancelled: Cancelled = _never) -> None:
+        """Draw the map into ``target_rect`` of any painter (image, widget, PDF, SVG) as real vector geometry.
+
+        The render works in ``settings.size`` pixel space scaled onto ``target_rect``; symbol sizes follow
+        ``settings.dpi`` in that pixel space.
+        """
+        width, height = settings.size
+        transform = settings.transform()
+        painter.save()
+        try:
+            painter.setClipRect(target_rect, Qt.ClipOperation.IntersectClip)
+            painter.translate(target_rect.left(), target_rect.top())
+            painter.scale(target_rect.width() / width, target_rect.height() / height)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            if settings.background is not None:
+                painter.fillRect(QRectF(0, 0, width, height), qcolour(settings.background))
+            vector_output = painter.paintEngine().type() != QPaintEngine.Type.Raster
+            label_jobs: list[LabelJob] = []
+            denominator = scale_denominator(settings)
+            for layer in layers:
+                if cancelled():
+                    return
+                if not layer.visible or layer.opacity <= 0:
+                    continue
+                job = self._draw_layer(painter, layer, settings, transform, vector_output, cancelled, denominator)
+                if job is not None:
+                    label_jobs.append(job)
+            if label_jobs and not cancelled():
+                placed = place_labels(painter, label_jobs[::-1], width, height, settings.dpi)
+                draw_labels(painter, placed, settings.dpi)
+        finally:
+            painter.restore()
+
+    def clear_cache(self) -> None:
+        """Forget every cached layer (e.g. when a project is closed)."""
+        with self._lock:
+            self._cache.clear()
+
+    # ------------------------------------------------------------------------------------------------- layers
+    def _draw_layer(self, painter: QPainter, layer: Layer, settings: RenderSettings, transform: MapTransform,
+                    vector_output: bool, cancelled: Cancelled, denominator: float) -> LabelJob | None:
+        style = layer.style if layer.style is not None else default_style(layer)
+        if style is None:
+            return None
+        separate = layer.opacity < 1.0 and not vector_output
+        target = painter
+        if separate:  # whole-layer opacity: overlapping features of one layer do not show through each other
+            layer_image = QImage(settings.size[0], settings.size[1], QImage.Format.Format_ARGB32_Premultiplied)
+            layer_image.setDotsPerMeterX(int(round(settings.dpi * _INCHES_PER_METRE)))
+            layer_image.setDotsPerMeterY(int(round(settings.dpi * _INCHES_PER_METRE)))
+            layer_image.fill(Qt.GlobalColor.transparent)
+            target = QPainter(layer_image)
+            target.setRenderHints(painter.renderHints())
+        else:
+            painter.save()
+            painter.setOpacity(painter.opacity() * layer.opacity)
+        try:
+            if isinstance(layer, RasterLayer):
+                if not isinstance(style, RasterRamp):
+                    raise LayerError(layer.source, f"a raster layer needs a RasterRamp style, not "
+                                     f"{type(style).__name__}", layer=layer.name)
+                draw_raster(target, layer, style, transform, settings.crs)
+                return None
+            if isinstance(layer, VectorLayer):
+                return self._draw_vector(target, layer, style, settings, transform, vector_output, cancelled,
+                                         denominator)
+            return None
+        finally:
+            if separate:
+                target.end()
+                painter.save()
+                painter.setOpacity(painter.opacity() * layer.opacity)
+                painter.drawImage(QRectF(0, 0, settings.size[0], settings.size[1]), layer_image)
+            painter.restore()
+
+    def _draw_vector(self, painter: QPainter, layer: VectorLayer, style: Any, settings: RenderSettings,
+                     transform: MapTransform, vector_output: bool, cancelled: Cancelled,
+                     denominator: float) -> LabelJob | None:
+        if isinstance(style, RasterRamp):
+            raise LayerError(layer.source, "a vector layer cannot use a raster colour ramp style", layer=layer.name)
+        geometry = self.geometry(layer, settings.crs)
+        symbols, feature_class = self._classes(layer, style)
+        ppp = settings.px_per_point
+        sectors = getattr(style, "sectors", None)
+        if sectors is not None and len(geometry.points.feature):
+            table: SectorTable = self._cached(layer, ("sectors", json.dumps(sectors.__dict__)),
+                                              lambda: sector_table(layer, sectors))
+            draw_sectors(painter, table, geometry.points, feature_class, symbols, sectors, transform, ppp)
+        draw_features(painter, geometry, feature_class, symbols, transform, ppp, vector_output=vector_output,
+                      cancelled=cancelled)
+        if layer.selection and not cancelled():
+            self._draw_selection(painter, layer, geometry, feature_class, symbols, settings, transform,
+                                 vector_output, cancelled)
+        labels: Labels | None = getattr(style, "labels", None)
+        if labels is None or (labels.min_scale is not None and denominator > labels.min_scale):
+            return None
+        return self._label_job(layer, geometry, feature_class, symbols, labels, transform, ppp)
+
+    def _draw_selection(self, painter: QPainter, layer: VectorLayer, geometry: PreparedGeometry,
+                        feature_class: np.ndarray, symbols: list[Symbol], settings: RenderSettings,
+                        transform: MapTransform, vector_output: bool, cancelled: Cancelled) -> None:
+        """Selected features again on top, filled (or, for lines, stroked) in the selection colour."""
+        rows = np.fromiter(layer.selection, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < len(feature_class))]
+        selected_class = np.full(len(feature_class), -1, dtype=np.int32)
+        selected_class[rows] = np.where(feature_class[rows] >= 0, feature_class[rows], 0)
+        colour = settings.selection_colour
+        lines_only = len(geometry.lines.feature) > 0 and not len(geometry.rings.feature) and not len(
+            geometry.points.feature)
+        highlighted = [replace(s, stroke=colour, stroke_width=max(s.stroke_width, 1.2)) if lines_only
+                       else replace(s, fill=colour) for s in (symbols or [Symbol()])]
+        draw_features(painter, geometry, selected_class, highlighted, transform, settings.px_per_point,
+                      vector_output=vector_output, cancelled=cancelled)
+
+    def _label_job(self, layer: VectorLayer, geometry: PreparedGeometry, feature_class: np.ndarray,
+                   symbols: list[Symbol], labels: Labels, transform: MapTransform, ppp: float) -> LabelJob | None:
+        if labels.field not in layer.gdf.columns:
+            raise LayerError(layer.source, f"label field '{labels.field}' is not a field of the layer",
+                             layer=layer.name)
+        anchors = geometry.label_anchors()
+        px, py = transform.map_to_pixel(anchors[:, 0], anchors[:, 1])
+        visible = (feature_class >= 0) & (px >= 0) & (px < transform.width) & (py >= 0) & (py < transform.height)
+        rows = np.flatnonzero(visible)
+        sizes = geometry.feature_sizes()[rows]
+        rows = rows[np.argsort(-sizes, kind="stable")][:MAX_CANDIDATES]
+        values = layer.gdf[labels.field].to_numpy(object)[rows]
+        texts = [_label_text(v) for v in values]
+        keep = np.array([bool(t) for t in texts], dtype=bool)
+        rows = rows[keep]
+        if len(rows) == 0:
+            return None
+        point_feature = np.zeros(len(feature_class), dtype=bool)
+        point_feature[geometry.points.feature] = True
+        radius = np.array([s.size * ppp / 2.0 for s in symbols] or [0.0])
+        clearance = np.where(point_feature[rows], radius[np.maximum(feature_class[rows], 0)], 0.0)
+        angles = -anchors[rows, 2]  # pixel y points down, so map angles flip
+        return LabelJob(labels, [t for t in texts if t], px[rows], py[rows], angles, clearance)
+
+    # ------------------------------------------------------------------------------------------------- caches
+    def geometry(self, layer: VectorLayer, crs: Any) -> PreparedGeometry:
+        """The layer's geometry prepared for drawing in ``crs`` (cached per layer version and CRS)."""
+        key = ("geometry", crs.to_wkt() if crs is not None else "")
+        return self._cached(layer, key, lambda: prepare(layer, crs))
+
+    def _classes(self, layer: VectorLayer, style: Any) -> tuple[list[Symbol], np.ndarray]:
+        field = getattr(style, "field", None)
+        if field and field not in layer.gdf.columns:
+            raise LayerError(layer.source, f"style field '{field}' is not a field of the layer "
+                             f"(fields: {', '.join(map(str, layer.fields))})", layer=layer.name)
+        key = ("classes", json.dumps(style.to_dict(), sort_keys=True, default=str))
+
+        def compute() -> tuple[list[Symbol], np.ndarray]:
+            values = layer.gdf[field] if field else layer.gdf.index
+            symbols, index = style.symbols_for(values)
+            return list(symbols), np.asarray(index, dtype=np.int32)
+
+        return self._cached(layer, key, compute)
+
+    def _cached(self, layer: Layer, key: tuple, compute: Callable[[], Any]) -> Any:
+        slot = (layer.id, key[0])
+        stamp = (layer.data_version, *key[1:])
+        with self._lock:
+            hit = self._cache.get(slot)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        value = compute()
+        with self._lock:
+            self._cache[slot] = (stamp, value)
+        return value
+
+
+def _label_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float | np.floating):
+        return f"{value:g}"
+    return str(value).strip()

@@ -1,0 +1,165 @@
+"""Draw a vector layer's points, lines and polygons by symbol class, in bulk.
+
+Raster targets get points as sprites blitted with one ``drawPixmapFragments`` call per class; vector targets
+(PDF, SVG) get real marker outlines in one path per class, so print output stays sharp at any zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QBrush, QPainter, QPen, QPixmap
+
+from layers.styles import Symbol
+from workbench.render.geometry import Points, Polylines, PreparedGeometry
+from workbench.render.lod import shapes_in_view
+from workbench.render.markers import is_invisible, marker_path, marker_pen, marker_sprite, qcolour
+from workbench.render.qtbulk import (
+    fragment_array,
+    path_from_records,
+    point_array,
+    replicate_records,
+    template_records,
+)
+from workbench.render.settings import MapTransform
+
+Cancelled = Callable[[], bool]
+#: Markers per path on vector targets: keeps each PDF/SVG path element a reasonable size.
+_MARKERS_PER_PATH = 5000
+#: Tiles (pixels) that group polygons and lines into local paths; see workbench.render.lod.
+_POLYGON_TILE, _LINE_TILE = 32, 64
+
+
+def draw_features(painter: QPainter, geometry: PreparedGeometry, feature_class: np.ndarray, symbols: list[Symbol],
+                  transform: MapTransform, px_per_point: float, *, vector_output: bool,
+                  cancelled: Cancelled) -> None:
+    """Polygons, then lines, then points of the features whose class is >= 0."""
+    draw_polygons(painter, geometry.rings, feature_class, symbols, transform, px_per_point, cancelled)
+    draw_lines(painter, geometry.lines, feature_class, symbols, transform, px_per_point, cancelled)
+    draw_points(painter, geometry.points, feature_class, symbols, transform, px_per_point,
+                vector_output=vector_output, cancelled=cancelled)
+
+
+def _stroke_pen(symbol: Symbol, px_per_point: float, *, line: bool) -> QPen:
+    if symbol.stroke_width <= 0 or is_invisible(symbol.stroke):
+        return QPen(Qt.PenStyle.NoPen)
+    pen = QPen(qcolour(symbol.stroke), symbol.stroke_width * px_per_point)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap if line else Qt.PenCapStyle.FlatCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin if line else Qt.PenJoinStyle.MiterJoin)
+    return pen
+
+
+def _max_stroke_px(symbols: list[Symbol], px_per_point: float) -> float:
+    return max((s.stroke_width for s in symbols), default=0.0) * px_per_point
+
+
+def draw_polygons(painter: QPainter, rings: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
+                  transform: MapTransform, px_per_point: float, cancelled: Cancelled) -> None:
+    if len(rings.feature) == 0:
+        return
+    shapes = shapes_in_view(rings, feature_class, transform, closed=True, tile_px=_POLYGON_TILE,
+                            margin_px=_max_stroke_px(symbols, px_per_point) + 1.0)
+    ends = np.append(shapes.group_starts[1:], len(shapes.records))
+    for k, symbol in enumerate(symbols):
+        if cancelled():
+            return
+        groups = np.flatnonzero(shapes.group_class == k)
+        if len(groups):
+            painter.setPen(_stroke_pen(symbol, px_per_point, line=False))
+            painter.setBrush(QBrush(qcolour(symbol.fill)) if not is_invisible(symbol.fill) else Qt.BrushStyle.NoBrush)
+            for done, g in enumerate(groups):
+                if done % 256 == 255 and cancelled():
+                    return
+                painter.drawPath(path_from_records(shapes.records[shapes.group_starts[g]:ends[g]]))
+        dots = shapes.dot_class == k
+        if dots.any():
+            colour = symbol.stroke if is_invisible(symbol.fill) else symbol.fill
+            _draw_dots(painter, shapes.dot_x[dots], shapes.dot_y[dots], colour)
+
+
+def draw_lines(painter: QPainter, lines: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
+               transform: MapTransform, px_per_point: float, cancelled: Cancelled) -> None:
+    """Lines of the first class end up on top (arterial roads over local streets)."""
+    if len(lines.feature) == 0:
+        return
+    shapes = shapes_in_view(lines, feature_class, transform, closed=False, tile_px=_LINE_TILE,
+                            margin_px=_max_stroke_px(symbols, px_per_point) + 1.0)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for k in reversed(range(len(symbols))):
+        if cancelled():
+            return
+        symbol = symbols[k]
+        groups = np.flatnonzero(shapes.group_class == k)
+        if len(groups):
+            painter.setPen(_stroke_pen(symbol, px_per_point, line=True))
+            starts = shapes.group_starts[groups]
+            ends = np.append(shapes.group_starts[1:], len(shapes.records))[groups]
+            for start, end in zip(starts, ends, strict=True):
+                painter.drawPath(path_from_records(shapes.records[start:end]))
+        dots = shapes.dot_class == k
+        if dots.any() and not is_invisible(symbol.stroke):
+            _draw_dots(painter, shapes.dot_x[dots], shapes.dot_y[dots], symbol.stroke)
+
+
+def _draw_dots(painter: QPainter, xs: np.ndarray, ys: np.ndarray, colour: str) -> None:
+    """Shapes smaller than a pixel: one pixel each, in the shape's colour."""
+    pen = QPen(qcolour(colour), 1.0)
+    pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+    painter.setPen(pen)
+    painter.drawPoints(point_array(xs, ys))
+
+
+def visible_marker_centres(points: Points, selected: np.ndarray, transform: MapTransform,
+                           half: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel centres of the markers to draw: in view (with ``half`` pixels of margin), one per pixel."""
+    px, py = transform.map_to_pixel(points.xs[selected], points.ys[selected])
+    ix = np.floor(px)
+    iy = np.floor(py)
+    inside = (ix >= -half) & (ix < transform.width + half) & (iy >= -half) & (iy < transform.height + half)
+    width = transform.width + 2 * half
+    cells = (iy[inside].astype(np.int64) + half) * width + (ix[inside].astype(np.int64) + half)
+    area = width * (transform.height + 2 * half)
+    if len(cells) * 16 > area:  # dense: a bitmap is cheaper than sorting
+        occupied = np.zeros(area, dtype=bool)
+        occupied[cells] = True
+        cells = np.flatnonzero(occupied)
+    else:
+        cells = np.unique(cells)
+    return (cells % width - half).astype(float) + 0.5, (cells // width - half).astype(float) + 0.5
+
+
+def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, symbols: list[Symbol],
+                transform: MapTransform, px_per_point: float, *, vector_output: bool, cancelled: Cancelled) -> None:
+    if len(points.feature) == 0:
+        return
+    point_class = feature_class[points.feature]
+    for k, symbol in enumerate(symbols):
+        if cancelled():
+            return
+        selected = point_class == k
+        if not selected.any():
+            continue
+        sprite = marker_sprite(symbol, px_per_point)
+        xs, ys = visible_marker_centres(points, selected, transform, sprite.half)
+        if len(xs) == 0:
+            continue
+        pixmap = None if vector_output else QPixmap.fromImage(sprite.image)
+        if pixmap is not None and not pixmap.isNull():
+            side = float(sprite.image.width())
+            painter.drawPixmapFragments(fragment_array(xs, ys, side, side), pixmap)
+        else:  # vector output, or a platform without pixmaps off the GUI thread
+            _draw_marker_paths(painter, symbol, xs, ys, px_per_point)
+
+
+def _draw_marker_paths(painter: QPainter, symbol: Symbol, xs: np.ndarray, ys: np.ndarray,
+                       px_per_point: float) -> None:
+    template = template_records(marker_path(symbol.marker, symbol.size * px_per_point))
+    painter.setPen(marker_pen(symbol, px_per_point))
+    painter.setBrush(qcolour(symbol.fill))
+    chunks = math.ceil(len(xs) / _MARKERS_PER_PATH)
+    for i in range(chunks):
+        part = slice(i * _MARKERS_PER_PATH, (i + 1) * _MARKERS_PER_PATH)
+        painter.drawPath(path_from_records(replicate_records(template, xs[part], ys[part])))
