@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import rasterio
 import rasterio.features
@@ -44,6 +45,8 @@ from layers.io import open_layers, write_layer  # noqa: E402
 from layers.kinds import validate  # noqa: E402
 
 SEED = 20240601
+#: Timestamp written into the GeoPackage (GDAL's OGR_CURRENT_DATE) instead of "now".
+FIXED_DATE = "2024-06-01T00:00:00Z"
 CRS = "EPSG:32649"
 CENTRE_LONLAT = (113.325, 23.120)
 RASTER_RES_M = 2.0
@@ -182,6 +185,8 @@ def write_raster(grid: np.ndarray, transform: rasterio.Affine, path: Path) -> No
 
 
 def write_geopackage(sample: Sample, path: Path) -> None:
+    """All layers into one GeoPackage, with a fixed timestamp so the same seed gives the same bytes."""
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
     for name, gdf in sample.layers.items():
         kind = LAYER_KINDS[name]
         metadata = {"description": _DESCRIPTIONS[name], "synthetic": True, "seed": sample.seed}
@@ -224,6 +229,7 @@ def write_project(folder: Path) -> Path:
     project = Project(CRS, title="Tianhe CBD sample (synthetic)")
     for name in DRAW_ORDER:
         layer = loaded[name]
+        layer.id = f"tianhe-{name}"  # stable ids keep the project file the same from run to run
         layer.metadata["source_layer"] = name if name in LAYER_KINDS else None
         layer.style = context_styles.get(name) or default_style(layer)
         layer.visible = name not in HIDDEN
@@ -305,6 +311,7 @@ def generate(out: Path, seed: int = SEED, *, with_project: bool | None = None) -
             names.append(PROJECT_NAME)
         (scratch / "README.md").write_text(_readme(sample, grid.shape, with_project), encoding="utf-8")
         for name in names:
+            (scratch / name).chmod(0o644)  # temp files start private; the sample is for everyone
             os.replace(scratch / name, out / name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

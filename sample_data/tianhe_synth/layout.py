@@ -120,8 +120,11 @@ def road_space(roads: list[Road], margin: float = 0.0) -> shapely.Geometry:
 
 
 def carve_green(roads: list[Road]) -> list[tuple[str, Polygon]]:
-    """Green parts outside the water and the carriageways (with a 2 m verge)."""
-    space = road_space(roads, 2.0)
+    """Green parts outside the water and the avenues crossing them (with a 2 m verge).
+
+    Local streets only end at a park's edge, so they are left out: their round ends would notch the lawn.
+    """
+    space = road_space([r for r in roads if r.road_class != "local"], 2.0)
     water = river()
     parts = []
     for name, area in green_areas():
@@ -199,10 +202,8 @@ def local_streets(majors: list[Road], rng: np.random.Generator, *, villages: dic
             if not pieces:
                 continue
             numbers[axis] += 1
-            noun = "Lane" if village else "Road" if axis == "ns" else "Street"
-            label = f"{name} {noun}" if numbers[axis] == 1 else f"{name} {noun} {_ordinal(numbers[axis])}"
-            if village and axis == "ew":
-                label = f"{name} {_ordinal(numbers[axis])} Alley"
+            noun = ("Lane" if axis == "ns" else "Alley") if village else "Road" if axis == "ns" else "Street"
+            label = f"{name} {noun}" if numbers[axis] == 1 else f"{name} {_ordinal(numbers[axis])} {noun}"
             for piece in pieces:
                 width = 8.0 if village else float(rng.choice([12.0, 14.0, 16.0]))
                 streets.append(Road(label, "local", width, _reach_major(piece, centrelines)))
@@ -219,13 +220,13 @@ def _stop_at_crossing(line: LineString, crossings: list[LineString], rng: np.ran
 
 
 def _ordinal(n: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+    return {2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
 _LOCAL_NAMES = (
     "Huaming", "Huajiu", "Huaxing", "Huali", "Huasui", "Huacui", "Huaqiang", "Huating", "Haian", "Mingyue",
     "Xinghua", "Xingguo", "Xingmin", "Jinhui", "Jinyuan", "Tianrun", "Tianyu", "Zhusheng", "Zhujin", "Liecheng",
-    "Liede North", "Lieyuan", "Shuiyin", "Yuejin", "Yanyu", "Tianhe South 1st", "Longkou", "Lijiao", "Pingyun",
+    "Liede North", "Lieyuan", "Shuiyin", "Yuejin", "Yanyu", "Tianhan", "Longkou", "Lijiao", "Pingyun",
     "Tianyuan", "Xiufeng", "Shuangcheng", "Huijing", "Guangli", "Hongmian", "Qiaoxin", "Wanhe", "Jingyue",
     "Zhenhua", "Xianlie", "Yuexiu", "Dongguan", "Ruyi", "Yunhe", "Fuqian", "Heping", "Yongxing", "Baihe",
     "Chuangxin", "Kaifa", "Jiangnan", "Yuancun", "Chebei", "Fenghuang", "Lanhua", "Meihua", "Songbai", "Zhuyuan",
