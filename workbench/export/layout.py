@@ -22,7 +22,7 @@ from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QPainter
 
 from layers.errors import LayerError
-from layers.layer import Layer
+from layers.layer import Layer, VectorLayer
 from workbench.export.layout_elements import (
     ACCENT,
     INK,
@@ -46,6 +46,8 @@ from workbench.export.legend import data_sources, legend_sections
 from workbench.export.paper import Paper
 
 Extent = tuple[float, float, float, float]
+#: Width of the legend/overview panel of landscape pages, in mm at A4 type size.
+PANEL_MM = 66.0
 
 
 @dataclass
@@ -97,6 +99,11 @@ def requested_extent(project, options: LayoutOptions) -> Extent:
     return tuple(float(v) for v in extent)
 
 
+def side_panel_frame_width(page_width_mm: float, type_scale: float, margin_mm: float) -> float:
+    """Width of the map frame on a landscape page with the side panel (to size a map block to its data)."""
+    return page_width_mm - 2 * margin_mm - (PANEL_MM + 5.0) * type_scale
+
+
 def paint_map(paper: Paper, rect_mm: tuple[float, float, float, float], layers: list[Layer], extent: Extent,
               crs, cancelled: Callable[[], bool] | None = None) -> None:
     """The layers drawn by the canvas renderer into a mm rectangle, at the device's resolution, clipped."""
@@ -108,8 +115,12 @@ def paint_map(paper: Paper, rect_mm: tuple[float, float, float, float], layers: 
     painter = paper.painter
     painter.save()
     painter.setClipRect(target)
-    MapRenderer().paint(painter, target, layers, settings, cancelled=cancelled)
+    MapRenderer().paint(painter, target, layers, settings, cancelled=cancelled or _never)
     painter.restore()
+
+
+def _never() -> bool:
+    return False
 
 
 def _frame(paper: Paper, rect_mm: tuple[float, float, float, float], width_pt: float = 0.6) -> None:
@@ -186,7 +197,9 @@ def _notes_height(paper: Paper, notes: str, width: float, k: float) -> float:
 
 def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, float, float, float], main: Extent,
               cancelled) -> None:
-    """The whole project area with the printed extent outlined, so a reader sees where the map sits."""
+    """The whole project area with the printed extent outlined, so a reader sees where the map sits.
+
+    Only areas, lines and rasters are drawn: points and their labels would be clutter at this size."""
     full = project.full_extent(visible_only=True)
     if full is None:
         return
@@ -201,7 +214,8 @@ def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, floa
     painter.setBrush(Qt.GlobalColor.white)
     painter.drawRect(paper.rect(*box))
     painter.restore()
-    paint_map(paper, box, layers, extent, project.crs, cancelled)
+    context = [layer for layer in layers if not (isinstance(layer, VectorLayer) and layer.geometry_type == "point")]
+    paint_map(paper, box, context or layers, extent, project.crs, cancelled)
     sx = w / (extent[2] - extent[0])
     sy = h / (extent[3] - extent[1])
     rx, ry = x + (main[0] - extent[0]) * sx, y + (extent[3] - main[3]) * sy
@@ -222,12 +236,22 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
         raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
     layers = [layer for layer in project.layers if layer.visible]
     paper = Paper(painter, page_rect, page_mm)
+    painter.save()
+    try:
+        return _compose(paper, project, layers, options, page_rect, cancelled)
+    finally:
+        painter.restore()
+
+
+def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions, page_rect: QRectF,
+             cancelled: Callable[[], bool] | None) -> LayoutInfo:
+    painter = paper.painter
+    page_mm = paper.page_mm
     width, height = page_mm
     # everything grows with the page: A3 type is 1.41 x A4 type
     k = options.type_scale if options.type_scale is not None else min(width, height) / 210.0
     margin = 10.0 * k if options.margin_mm is None else options.margin_mm
     gap = 5.0 * k
-    painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(page_rect, Qt.GlobalColor.white)
@@ -240,7 +264,7 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
     footer_h = 9.0 * k if options.footer else 0.0
     body = (margin, top, width - 2 * margin, height - margin - footer_h - top)
     if has_panel and landscape:
-        panel_w = 66.0 * k
+        panel_w = PANEL_MM * k
         frame = (body[0], body[1], body[2] - panel_w - gap, body[3])
         panel = (frame[0] + frame[2] + gap, body[1], panel_w, body[3])
     elif has_panel:
@@ -294,5 +318,4 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
                 _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
     if options.footer:
         _footer(paper, project, layers, options, scale, k, margin)
-    painter.restore()
     return LayoutInfo(page_mm, frame, extent, scale, bar, missing)

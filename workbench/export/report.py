@@ -19,12 +19,14 @@ from matplotlib.figure import Figure
 
 from layers.errors import LayerError
 from workbench.export.files import check_target, write_atomically
-from workbench.export.layout import LayoutOptions
+from workbench.export.layout import LayoutOptions, requested_extent, side_panel_frame_width
 from workbench.export.progress import Progress
 from workbench.export.report_charts import coverage_curve_figure, phase_figure, rsrp_histogram_figure
 from workbench.export.report_data import ReportData, collect_report_data
 
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
+#: Type size of the report's map block relative to an A4 print layout (the block is narrower than a page).
+MAP_TYPE_SCALE = 0.82
 
 
 @dataclass
@@ -40,7 +42,14 @@ class ReportOptions:
 def map_block_options(options: ReportOptions, size_mm: tuple[float, float], dpi: int = 300) -> LayoutOptions:
     """The report's map: no title band or footer (the report has its own), legend and overview at the side."""
     return LayoutOptions(page_mm=size_mm, dpi=dpi, extent=options.extent, sources=options.sources, header=False,
-                         footer=False, margin_mm=0.0, type_scale=0.82, attribution="")
+                         footer=False, margin_mm=0.0, type_scale=MAP_TYPE_SCALE, attribution="")
+
+
+def map_block_height(project, options: ReportOptions, width_mm: float, max_mm: float) -> float:
+    """Height that gives the map frame (beside its legend panel) the shape of the extent, so no band is empty."""
+    minx, miny, maxx, maxy = requested_extent(project, LayoutOptions(extent=options.extent))
+    frame_w = side_panel_frame_width(width_mm, MAP_TYPE_SCALE, 0.0)
+    return min(max_mm, max(75.0, frame_w * (maxy - miny) / (maxx - minx)))
 
 
 def charts(data: ReportData, sizes: dict[str, tuple[float, float]]) -> dict[str, Figure]:

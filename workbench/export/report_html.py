@@ -14,12 +14,12 @@ from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
 from workbench.export.layout_export import layout_image
 from workbench.export.legend import data_sources
 from workbench.export.progress import Progress
-from workbench.export.report import ReportOptions, charts, map_block_options
+from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_table import site_table_rows
 
-MAP_MM = (180.0, 120.0)
+MAP_WIDTH_MM = 180.0
 CHART_INCHES = {"curve": (5.2, 3.1), "phases": (5.2, 3.1), "rsrp": (10.6, 3.3)}
 
 STYLE = """
@@ -84,9 +84,10 @@ def run_details(data: ReportData) -> list[tuple[str, str]]:
         if not run:
             continue
         duration = run.get("duration_s")
-        when = str(run.get("started", ""))
-        details.append((label, f"{run.get('algorithm_name') or run.get('algorithm')} · {when}"
-                               + (f" · {float(duration):.1f} s" if duration is not None else "")))
+        parts = [str(run.get("algorithm_name") or run.get("algorithm")), str(run.get("started") or "")]
+        if duration is not None:
+            parts.append(f"{float(duration):.1f} s")
+        details.append((label, " · ".join(p for p in parts if p)))
         summary = run.get("summary") or {}
         if summary.get("solver"):
             details.append(("Solver", str(summary["solver"])))
@@ -101,7 +102,7 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>{_e(data.title)}</title><style>{STYLE}</style></head><body><main>",
              f"<header><div><div class='kicker'>{_e(options.subtitle or 'Briefing report')}</div>"
-             f"<h1>{_e(data.title)}</h1><p>{_e(project.path.name if project.path else project.title)}</p></div>"
+             f"<h1>{_e(data.title)}</h1><p>{_e(project.path.name) if project.path else ''}</p></div>"
              f"<div class='date'>{_e(data.date)}</div></header>"]
     if data.figures:
         parts.append("<section><h2>Key figures</h2><div class='figures'>")
@@ -111,7 +112,8 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
                          f"<div class='label'>{_e(figure.label)}</div>{note}</div>")
         parts.append("</div></section>")
     steps.check()
-    image = layout_image(project, map_block_options(options, MAP_MM, dpi=200), cancelled=steps.is_cancelled)
+    size = (MAP_WIDTH_MM, map_block_height(project, options, MAP_WIDTH_MM, 150.0))
+    image = layout_image(project, map_block_options(options, size, dpi=200), cancelled=steps.is_cancelled)
     steps.report(50)
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
     parts.append(f"<section><h2>Map</h2><img class='map' alt='Map of {_e(data.title)}' "

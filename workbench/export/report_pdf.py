@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtCore import QByteArray, QRectF, Qt
@@ -23,7 +24,7 @@ from workbench.export.legend import data_sources
 from workbench.export.paper import PT_PER_MM, Paper, qcolor
 from workbench.export.progress import Progress
 from workbench.export.qt_app import ensure_gui_application
-from workbench.export.report import ReportOptions, charts, map_block_options
+from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_html import run_details
@@ -56,73 +57,111 @@ def _heading(paper: Paper, y: float, text: str) -> float:
     return y + paper.text((MARGIN, y, WIDTH, 10), text, 13.0, bold=True) + 2.5
 
 
+KICKER_H, TITLE_H, PATH_H = 4.5, 9.5, 5.0  # mm: line heights of 8 pt, 20 pt and 9.5 pt type
+TILES_PER_ROW, TILE_GAP, TILE_H = 4, 3.5, 19.0
+
+
+def _title_block_height(project) -> float:
+    return MARGIN + KICKER_H + TITLE_H + (PATH_H if project.path is not None else 0.0) + 3.0 + 5.0
+
+
 def _title_block(paper: Paper, project, data: ReportData, options: ReportOptions) -> float:
     y = MARGIN
     kicker = (options.subtitle or "Briefing report").upper()
-    y += paper.text((MARGIN, y, WIDTH - 40, 6), paper.elide(kicker, 8.0, WIDTH - 40, bold=True), 8.0,
-                    colour=ACCENT, bold=True)
+    paper.text((MARGIN, y, WIDTH - 40, KICKER_H), paper.elide(kicker, 8.0, WIDTH - 40, bold=True), 8.0,
+               colour=ACCENT, bold=True)
     paper.text((MARGIN + WIDTH - 40, MARGIN, 40, 6), data.date, 9.0, colour=MUTED,
                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    y += paper.text((MARGIN, y + 0.5, WIDTH, 12), paper.elide(data.title, 20.0, WIDTH, bold=True), 20.0, bold=True)
-    where = project.path.name if project.path else project.title
-    y += paper.text((MARGIN, y + 0.8, WIDTH, 6), paper.elide(where, 9.5, WIDTH), 9.5, colour=MUTED) + 3.0
+    y += KICKER_H
+    paper.text((MARGIN, y, WIDTH, TITLE_H), paper.elide(data.title, 20.0, WIDTH, bold=True), 20.0, bold=True)
+    y += TITLE_H
+    if project.path is not None:
+        paper.text((MARGIN, y, WIDTH, PATH_H), paper.elide(project.path.name, 9.5, WIDTH), 9.5, colour=MUTED)
+        y += PATH_H
+    y += 3.0
     _rule(paper, y)
     return y + 5.0
 
 
+def _figures_height(data: ReportData) -> float:
+    rows = math.ceil(len(data.figures) / TILES_PER_ROW)
+    return rows * TILE_H + (rows - 1) * TILE_GAP + 6.0 if rows else 0.0
+
+
 def _figures(paper: Paper, y: float, data: ReportData) -> float:
-    if not data.figures:
-        return y
-    per_row, gap, tile_h = 4, 3.5, 19.0
-    tile_w = (WIDTH - gap * (per_row - 1)) / per_row
+    tile_w = (WIDTH - TILE_GAP * (TILES_PER_ROW - 1)) / TILES_PER_ROW
     painter = paper.painter
     for i, figure in enumerate(data.figures):
-        x = MARGIN + (i % per_row) * (tile_w + gap)
-        ty = y + (i // per_row) * (tile_h + gap)
+        x = MARGIN + (i % TILES_PER_ROW) * (tile_w + TILE_GAP)
+        ty = y + (i // TILES_PER_ROW) * (TILE_H + TILE_GAP)
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(qcolor("#eef3f8"))
-        painter.drawRoundedRect(paper.rect(x, ty, tile_w, tile_h), paper.mm(1.5), paper.mm(1.5))
+        painter.drawRoundedRect(paper.rect(x, ty, tile_w, TILE_H), paper.mm(1.5), paper.mm(1.5))
         painter.restore()
         paper.text((x + 3, ty + 2.2, tile_w - 6, 8), paper.elide(figure.value, 15.0, tile_w - 6, bold=True), 15.0,
                    colour=ACCENT, bold=True)
         label = figure.label + (f" · {figure.note}" if figure.note else "")
         paper.text((x + 3, ty + 11.5, tile_w - 6, 6), paper.elide(label, 7.5, tile_w - 6), 7.5, colour=MUTED)
-    rows = math.ceil(len(data.figures) / per_row)
-    return y + rows * tile_h + (rows - 1) * gap + 6.0
+    return y + _figures_height(data)
 
 
 def _notes(data: ReportData, options: ReportOptions) -> list[str]:
     return [n for n in [options.notes, *data.notes] if n.strip()]
 
 
-def _summary_page(paper: Paper, project, data: ReportData, options: ReportOptions, steps: Progress) -> None:
-    y = _title_block(paper, project, data, options)
-    y = _figures(paper, y, data)
+@dataclass
+class _SummaryPlan:
+    """Heights on page 1, worked out before drawing so the page count is known for the footers."""
+
+    top: float  # below the key figures
+    caption: str
+    caption_h: float
+    notes: str
+    notes_h: float
+    map_h: float
+    charts_y: float | None  # where the small charts go on page 1, None when they do not fit there
+
+
+def _plan_summary(paper: Paper, project, data: ReportData, options: ReportOptions, small_charts: bool
+                  ) -> _SummaryPlan:
+    top = _title_block_height(project) + _figures_height(data)
     notes = " ".join(_notes(data, options))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
     caption = f"Map of the visible layers. Data: {sources}." if sources else "Map of the visible layers."
     caption_h = paper.text_size(caption, 7.5, width_mm=WIDTH)[1] + 1.5
     notes_h = paper.text_size(notes, 8.5, width_mm=WIDTH - 8)[1] + 6 if notes else 0.0
-    map_h = BOTTOM - y - caption_h - (notes_h + 4 if notes else 0)
-    if map_h < 60:
+    room = BOTTOM - top - caption_h - (notes_h + 4 if notes else 0)
+    if room < 60:
         raise LayerError(project.path, "the report's notes are too long to leave room for the map on page 1")
-    compose_layout(paper.painter, paper.rect(MARGIN, y, WIDTH, map_h), project,
-                   map_block_options(options, (WIDTH, map_h), DPI), cancelled=steps.is_cancelled)
+    map_h = map_block_height(project, options, WIDTH, room)
+    below = top + map_h + caption_h + (notes_h + 4 if notes else 0) + 6
+    fits = small_charts and BOTTOM - below >= CHART_MM["curve"][1]
+    return _SummaryPlan(top, caption, caption_h, notes, notes_h, map_h, below if fits else None)
+
+
+def _summary_page(paper: Paper, project, data: ReportData, options: ReportOptions, plan: _SummaryPlan,
+                  figures: dict, steps: Progress) -> None:
+    y = _title_block(paper, project, data, options)
+    y = _figures(paper, y, data)
+    compose_layout(paper.painter, paper.rect(MARGIN, y, WIDTH, plan.map_h), project,
+                   map_block_options(options, (WIDTH, plan.map_h), DPI), cancelled=steps.is_cancelled)
     steps.check()
-    y += map_h + 1.5
-    y += paper.text((MARGIN, y, WIDTH, caption_h), caption, 7.5, colour=MUTED, wrap=True)
-    if notes:
+    y += plan.map_h + 1.5
+    y += paper.text((MARGIN, y, WIDTH, plan.caption_h), plan.caption, 7.5, colour=MUTED, wrap=True)
+    if plan.notes:
         y += 4
         painter = paper.painter
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(qcolor("#fff8e5"))
-        painter.drawRect(paper.rect(MARGIN, y, WIDTH, notes_h))
+        painter.drawRect(paper.rect(MARGIN, y, WIDTH, plan.notes_h))
         painter.setBrush(qcolor("#e6ab02"))
-        painter.drawRect(paper.rect(MARGIN, y, 1.2, notes_h))
+        painter.drawRect(paper.rect(MARGIN, y, 1.2, plan.notes_h))
         painter.restore()
-        paper.text((MARGIN + 5, y + 3, WIDTH - 8, notes_h - 4), notes, 8.5, wrap=True)
+        paper.text((MARGIN + 5, y + 3, WIDTH - 8, plan.notes_h - 4), plan.notes, 8.5, wrap=True)
+    if plan.charts_y is not None:
+        _small_charts(paper, plan.charts_y, figures)
 
 
 def _draw_svg(paper: Paper, svg: bytes, rect_mm: tuple[float, float, float, float]) -> None:
@@ -130,15 +169,24 @@ def _draw_svg(paper: Paper, svg: bytes, rect_mm: tuple[float, float, float, floa
     renderer.render(paper.painter, paper.rect(*rect_mm))
 
 
-def _charts_page(paper: Paper, data: ReportData, figures: dict) -> None:
-    y = _heading(paper, MARGIN, "Charts")
-    row: list[str] = [name for name in ("curve", "phases") if name in figures]
-    if row:
-        for i, name in enumerate(row):
-            w, h = CHART_MM[name]
-            x = MARGIN + i * (w + (WIDTH - 2 * w))
-            _draw_svg(paper, figure_svg(figures[name]), (x, y, w, h))
-        y += CHART_MM["curve"][1] + 5
+SMALL_CHARTS = ("curve", "phases")
+
+
+def _small_charts(paper: Paper, y: float, figures: dict) -> float:
+    """Coverage curve and sites per phase side by side; returns the y below them."""
+    row = [name for name in SMALL_CHARTS if name in figures]
+    for i, name in enumerate(row):
+        w, h = CHART_MM[name]
+        _draw_svg(paper, figure_svg(figures[name]), (MARGIN + i * (WIDTH - w), y, w, h))
+    return y + CHART_MM["curve"][1] + 5 if row else y
+
+
+def _charts_page(paper: Paper, data: ReportData, figures: dict, small_done: bool) -> None:
+    y = MARGIN
+    if not small_done or "rsrp" in figures:
+        y = _heading(paper, y, "Charts")
+    if not small_done:
+        y = _small_charts(paper, y, figures)
     if "rsrp" in figures:
         w, h = CHART_MM["rsrp"]
         _draw_svg(paper, figure_svg(figures["rsrp"]), (MARGIN, y, w, h))
@@ -214,19 +262,13 @@ def write_report_pdf(temp: Path, project, data: ReportData, options: ReportOptio
     writer = pdf_writer(temp, PAGE_MM, DPI, data.title)
     width, height = page_pixels(PAGE_MM, DPI)
     figures = charts(data, {name: _inches(size) for name, size in CHART_MM.items()})
-    pages: list[Callable[[Paper], None]] = [lambda paper: _summary_page(paper, project, data, options, steps)]
-    if figures or run_details(data):
-        pages.append(lambda paper: _charts_page(paper, data, figures))
-    if data.sites is not None and len(data.sites):
-        table = site_table_rows(data.sites)
-        per_page = _rows_per_page(MARGIN + 10 + ROW_MM + 2)
-        for start in range(0, len(table.rows), per_page):
-            rows = range(start, min(start + per_page, len(table.rows)))
-            pages.append(lambda paper, rows=rows, first=start == 0: _table_page(paper, table, rows, first))
     painter = QPainter()
     if not painter.begin(writer):
         raise LayerError(temp, "could not start writing the PDF")
     try:
+        plan = _plan_summary(Paper(painter, QRectF(0, 0, width, height), PAGE_MM), project, data, options,
+                             any(name in figures for name in SMALL_CHARTS))
+        pages = _pages(project, data, options, plan, figures, steps)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for number, draw in enumerate(pages, start=1):
             if number > 1:
@@ -238,3 +280,20 @@ def write_report_pdf(temp: Path, project, data: ReportData, options: ReportOptio
             steps.report(10 + 90 * number / len(pages))
     finally:
         painter.end()
+
+
+def _pages(project, data: ReportData, options: ReportOptions, plan: _SummaryPlan, figures: dict,
+           steps: Progress) -> list[Callable[[Paper], None]]:
+    """One drawing function per page: summary, charts and runs (when any are left), the site table."""
+    pages: list[Callable[[Paper], None]] = [
+        lambda paper: _summary_page(paper, project, data, options, plan, figures, steps)]
+    small_done = plan.charts_y is not None
+    if "rsrp" in figures or run_details(data) or (figures and not small_done):
+        pages.append(lambda paper: _charts_page(paper, data, figures, small_done))
+    if data.sites is not None and len(data.sites):
+        table = site_table_rows(data.sites)
+        per_page = _rows_per_page(MARGIN + 10 + ROW_MM + 2)
+        for start in range(0, len(table.rows), per_page):
+            rows = range(start, min(start + per_page, len(table.rows)))
+            pages.append(lambda paper, rows=rows, first=start == 0: _table_page(paper, table, rows, first))
+    return pages
