@@ -1,0 +1,209 @@
+"""The main window as a planner uses it: files in and out, errors as dialogs, layers, styles, selection."""
+
+import sys
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PyQt6.QtGui import QDropEvent
+from PyQt6.QtWidgets import QMessageBox
+
+from layers import Project
+from layers.io import write_layer
+from layers.styles import Categorized, Graduated, SingleSymbol
+from workbench.dialogs.errors import install_excepthook, open_error_boxes
+
+from .conftest import offices_layer, schools_layer
+
+
+def _wait_loaded(qtbot, window):
+    qtbot.waitUntil(lambda: window.files.loader.pending == 0, timeout=10000)
+
+
+def test_add_layers_from_files_gives_them_default_styles(qtbot, window, tmp_path):
+    path = tmp_path / "more.gpkg"
+    write_layer(offices_layer(), path, layer_name="office_space")
+    before = len(window.project)
+    window.add_files([str(path)])
+    _wait_loaded(qtbot, window)
+    assert len(window.project) == before + 1
+    added = window.project.layers[-1]
+    assert added.kind == "office_space" and isinstance(added.style, Graduated)
+    assert window.layer_tree.model.rowCount() == before + 1
+
+
+def test_bad_files_show_a_readable_dialog_and_the_rest_still_loads(qtbot, window, tmp_path):
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{ this is not json")
+    good = tmp_path / "schools.geojson"
+    write_layer(schools_layer(), good)
+    before = len(window.project)
+    window.add_files([str(broken), str(good)])
+    _wait_loaded(qtbot, window)
+    assert len(window.project) == before + 1
+    boxes = open_error_boxes()
+    assert len(boxes) == 1 and "broken.geojson" in boxes[0].text()
+    assert window.isVisible()
+    boxes[0].close()
+
+
+def test_dropping_files_on_the_window_adds_them(qtbot, window, tmp_path):
+    path = tmp_path / "dropped.geojson"
+    write_layer(schools_layer(), path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    before = len(window.project)
+    window.dropEvent(event)
+    _wait_loaded(qtbot, window)
+    assert len(window.project) == before + 1 and window.project.layers[-1].name == "dropped"
+
+
+def test_save_and_reopen_keeps_layers_order_styles_and_visibility(qtbot, window, tmp_path):
+    project = window.project
+    project.layer("roads").visible = False
+    project.move_layer("schools", 0)
+    assert window.files.session.dirty and window.isWindowModified()
+    target = tmp_path / "district.lamp"
+    assert window.files.save_to(target)
+    assert not window.files.session.dirty and target.is_file()
+    expected = [(layer.name, layer.visible, type(layer.style).__name__, len(layer)) for layer in project]
+    assert window.files.new_project()
+    assert len(window.project) == 0
+    assert window.files.open_project(target)
+    reopened = [(layer.name, layer.visible, type(layer.style).__name__, len(layer)) for layer in window.project]
+    assert reopened == expected
+    assert window.layer_tree.model.rowCount() == len(expected)
+    assert str(target.resolve()) in __import__("workbench.window.project_session",
+                                               fromlist=["recent_projects"]).recent_projects()
+
+
+def test_a_failed_save_reports_and_keeps_the_old_file(qtbot, window, tmp_path):
+    target = tmp_path / "keep.lamp"
+    assert window.files.save_to(target)
+    before = target.read_bytes()
+    window.project.layer("roads").name = "renamed roads"
+    assert not window.files.save_to(tmp_path / "missing-folder" / "x.lamp")
+    boxes = open_error_boxes()
+    assert boxes and "missing-folder" in boxes[0].text()
+    boxes[0].close()
+    assert target.read_bytes() == before and window.files.session.dirty
+
+
+def test_opening_a_damaged_project_shows_an_error_and_keeps_the_current_one(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.lamp"
+    bad.write_bytes(b"not a zip at all")
+    current = window.project
+    assert not window.files.open_project(bad)
+    assert window.project is current
+    boxes = open_error_boxes()
+    assert boxes and "bad.lamp" in boxes[0].text()
+    boxes[0].close()
+
+
+def test_unsaved_changes_prompt_on_close(qtbot, window, monkeypatch):
+    window.project.layer("roads").opacity = 0.5
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert asked and "unsaved changes" in asked[0] and window.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+
+
+def test_autosave_writes_a_side_copy_only_when_dirty(qtbot, window, tmp_path):
+    assert window.files.session.autosave() is None  # clean: nothing to do
+    window.project.layer("roads").visible = False
+    copy = window.files.session.autosave()
+    assert copy is not None and copy.is_file()
+    restored = Project.load(copy)
+    assert [layer.name for layer in restored] == [layer.name for layer in window.project]
+    assert restored.layer("roads").visible is False
+
+
+def test_excepthook_shows_a_dialog_instead_of_crashing(qtbot, window):
+    previous = sys.excepthook
+    install_excepthook(lambda: window)
+    try:
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = previous
+    boxes = open_error_boxes()
+    assert boxes and "boom in a slot" in boxes[0].text() and "RuntimeError" in boxes[0].detailedText()
+    boxes[0].close()
+
+
+def test_layer_tree_toggle_and_opacity_reach_the_layer(qtbot, window):
+    roads = window.project.layer("roads")
+    window.layer_tree.set_current_layer(roads)
+    assert window.layer_tree.current_layer() is roads and window.canvas.active_layer is roads
+    window.layer_tree.opacity.setValue(40)
+    assert roads.opacity == pytest.approx(0.4)
+    model = window.layer_tree.model
+    model.setData(model.index_of_layer(roads), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert roads.visible is False
+
+
+def test_style_editor_builds_graduated_categorised_and_single_styles(qtbot, window):
+    offices = window.project.layer("office_listings")
+    dialog = window.edit_style(offices)
+    editor = dialog.style_editor
+    editor.kind.setCurrentText("Graduated")
+    editor.graduated_field.setCurrentText("area_m2")
+    editor.method.setCurrentText("Equal interval")
+    editor.class_count.setValue(4)
+    editor.ramp.setCurrentText("Blues")
+    editor.classify_graduated()
+    dialog.accept()
+    style = offices.style
+    assert isinstance(style, Graduated) and style.field == "area_m2" and len(style.classes) == 4
+    low, high = offices.gdf.area_m2.min(), offices.gdf.area_m2.max()
+    assert [c.lower for c in style.classes] == pytest.approx(list(np.linspace(low, high, 5)[:-1]))
+    dialog = window.edit_style(offices)
+    editor = dialog.style_editor
+    editor.kind.setCurrentText("Categorised")
+    editor.category_field.setCurrentText("industry")
+    editor.classify_categories()
+    editor.labels_box.setChecked(True)
+    editor.label_field.setCurrentText("listing_id")
+    dialog.accept()
+    assert isinstance(offices.style, Categorized)
+    assert sorted(c.value for c in offices.style.categories) == ["finance", "law", "retail", "tech"]
+    assert offices.style.labels.field == "listing_id"
+    dialog = window.edit_style(offices)
+    dialog.style_editor.kind.setCurrentText("Single symbol")
+    dialog.style_editor.symbol.fill.set_colour("#ff0000")
+    dialog.accept()
+    assert isinstance(offices.style, SingleSymbol) and offices.style.symbol.fill == "#ff0000"
+
+
+def test_properties_show_source_crs_count_fields_and_notes(qtbot, window):
+    offices = window.project.layer("office_listings")
+    offices.notes.append("price_m2 converted from text")
+    dialog = window.show_properties(offices)
+    texts = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert texts == ["Information", "Fields", "Load notes (1)", "Style"]
+    from workbench.dialogs.layer_properties import describe, field_rows
+
+    info = dict(describe(offices, window.project))
+    assert info["Features"] == "40" and "32649" in info["CRS"] and info["Kind"] == "office_space"
+    assert [row[0] for row in field_rows(offices)] == offices.fields
+    dialog.name_edit.setText("offices 2025")
+    dialog.accept()
+    assert offices.name == "offices 2025"
+
+
+def test_remove_layer_updates_tree_and_table(qtbot, window):
+    schools = window.project.layer("schools")
+    window.show_attribute_table(schools)
+    assert window.attribute_table.layer is schools
+    assert window.remove_layer(schools, confirm=False)
+    assert "schools" not in [layer.name for layer in window.project]
+    assert window.attribute_table.layer is not schools
+    assert window.layer_tree.model.rowCount() == len(window.project)

@@ -1,0 +1,1 @@
+"""Dialogs: readable error boxes, layer properties and the style editor."""

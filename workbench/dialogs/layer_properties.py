@@ -1,0 +1,136 @@
+"""Layer properties: what the layer is (source, CRS, features, fields, extent, load notes) and how it looks."""
+
+from __future__ import annotations
+
+import numpy as np
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from layers import Layer, Project, RasterLayer, VectorLayer
+from workbench.dialogs.style_editor import style_editor_for
+
+STYLE_TAB = "Style"
+
+
+def describe(layer: Layer, project: Project | None = None) -> list[tuple[str, str]]:
+    """(label, text) pairs for the information tab."""
+    rows = [("Name", layer.name), ("Source", str(layer.source or "created in this session (saved in the project)")),
+            ("Kind", layer.kind or "none")]
+    crs = layer.crs
+    rows.append(("CRS", f"{crs.name} ({crs.to_string()})" if crs is not None else "unknown"))
+    if isinstance(layer, VectorLayer):
+        rows += [("Features", f"{len(layer):,}"), ("Geometry", layer.geometry_type),
+                 ("Selected", f"{len(layer.selection):,}")]
+    elif isinstance(layer, RasterLayer):
+        res_x, res_y = layer.res
+        rows += [("Size", f"{layer.width:,} × {layer.height:,} cells, {layer.count} band(s)"),
+                 ("Cell size", f"{res_x:g} × {res_y:g}"), ("Data type", str(layer.data.dtype)),
+                 ("No-data value", str(layer.nodata))]
+    extent = layer.extent
+    if np.all(np.isfinite(extent)):
+        rows.append(("Extent", ", ".join(f"{v:,.3f}" for v in extent)))
+        if project is not None and project.crs is not None and crs is not None and crs != project.crs:
+            rows.append(("Extent (project CRS)", ", ".join(f"{v:,.3f}" for v in project.layer_extent(layer))))
+    for key in ("quantity", "unit"):
+        if layer.metadata.get(key):
+            rows.append((key.capitalize(), str(layer.metadata[key])))
+    return rows
+
+
+def field_rows(layer: VectorLayer) -> list[tuple[str, str, str, str]]:
+    """(field, type, values present, example) for every attribute."""
+    rows = []
+    for field in layer.fields:
+        column = layer.gdf[field]
+        present = int(column.notna().sum())
+        example = column.dropna().iloc[0] if present else ""
+        rows.append((field, str(column.dtype), f"{present:,} of {len(column):,}", str(example)))
+    return rows
+
+
+class LayerPropertiesDialog(QDialog):
+    """Information, fields, load notes and style of one layer; OK/Apply write name, opacity and style back."""
+
+    def __init__(self, layer: Layer, project: Project, parent: QWidget | None = None, *, tab: str | None = None):
+        super().__init__(parent)
+        self.layer = layer
+        self.project = project
+        self.setWindowTitle(f"Layer Properties — {layer.name}")
+        self.resize(620, 640)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._information(), "Information")
+        if isinstance(layer, VectorLayer):
+            self.tabs.addTab(self._fields(), "Fields")
+        self.tabs.addTab(self._notes(), f"Load notes ({len(layer.notes)})")
+        self.style_editor = style_editor_for(layer)
+        self.tabs.addTab(self.style_editor, STYLE_TAB)
+        if tab is not None:
+            for i in range(self.tabs.count()):
+                if self.tabs.tabText(i) == tab:
+                    self.tabs.setCurrentIndex(i)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    def _information(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.name_edit = QLineEdit(self.layer.name)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(round(self.layer.opacity * 100))
+        form.addRow("Name", self.name_edit)
+        form.addRow("Opacity", self.opacity)
+        for label, text in describe(self.layer, self.project)[1:]:
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, value)
+        return page
+
+    def _fields(self) -> QWidget:
+        rows = field_rows(self.layer)
+        table = QTableWidget(len(rows), 4)
+        table.setHorizontalHeaderLabels(["Field", "Type", "Values present", "Example"])
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        return table
+
+    def _notes(self) -> QWidget:
+        notes = QListWidget()
+        notes.setWordWrap(True)
+        notes.addItems(self.layer.notes or ["The layer loaded without remarks."])
+        return notes
+
+    def apply(self) -> None:
+        name = self.name_edit.text().strip()
+        if name and name != self.layer.name:
+            self.layer.name = self.project.unique_name(name)
+        self.layer.opacity = self.opacity.value() / 100.0
+        self.layer.style = self.style_editor.build_style()
+
+    def accept(self) -> None:
+        self.apply()
+        super().accept()

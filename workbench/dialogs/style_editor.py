@@ -1,0 +1,444 @@
+"""Style editor: single symbol, categorised or graduated (method, classes, ramp), labels; raster colour ramps.
+
+The widget edits a copy and produces a ``layers.styles`` object with ``build_style()``; nothing touches the
+layer until the dialog applies it, so Cancel really cancels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QIcon, QPixmap
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from layers import Layer, RasterLayer, VectorLayer
+from layers.kinds import KINDS
+from layers.styles import (
+    MARKERS,
+    RAMPS,
+    Categorized,
+    Category,
+    Graduated,
+    GraduatedClass,
+    Labels,
+    RasterRamp,
+    SingleSymbol,
+    Style,
+    Symbol,
+    categorize,
+    classify,
+    format_colour,
+    parse_colour,
+    ramp_stops,
+)
+from workbench.docks.legend_icons import qcolor, symbol_icon
+
+SINGLE, CATEGORISED, GRADUATED = "Single symbol", "Categorised", "Graduated"
+METHODS = {"Quantile (equal count)": "quantile", "Equal interval": "equal", "Natural breaks (Jenks)": "jenks"}
+KEEP_STOPS = "(current colours)"
+
+
+def colour_text(colour: QColor) -> str:
+    return format_colour((colour.red(), colour.green(), colour.blue(), colour.alpha()))
+
+
+class ColourButton(QToolButton):
+    """A swatch that opens the colour picker; keeps '#RRGGBB[AA]' text like the styles do."""
+
+    changed = pyqtSignal(str)
+
+    def __init__(self, colour: str = "#3182bd", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(60)
+        self.clicked.connect(self._pick)
+        self.set_colour(colour)
+
+    def colour(self) -> str:
+        return self._colour
+
+    def set_colour(self, colour: str) -> None:
+        parse_colour(colour)
+        self._colour = colour
+        pixmap = QPixmap(36, 14)
+        pixmap.fill(qcolor(colour))
+        self.setIcon(QIcon(pixmap))
+        self.setIconSize(pixmap.size())
+        self.setToolTip(colour)
+        self.changed.emit(colour)
+
+    def _pick(self) -> None:
+        chosen = QColorDialog.getColor(qcolor(self._colour), self, "Choose colour",
+                                       QColorDialog.ColorDialogOption.ShowAlphaChannel)
+        if chosen.isValid():
+            self.set_colour(colour_text(chosen))
+
+
+class SymbolEditor(QWidget):
+    """Fill, stroke, stroke width, size and marker of one symbol."""
+
+    def __init__(self, symbol: Symbol, family: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fill = ColourButton(symbol.fill)
+        self.stroke = ColourButton(symbol.stroke)
+        self.stroke_width = QDoubleSpinBox()
+        self.stroke_width.setRange(0.0, 20.0)
+        self.stroke_width.setSingleStep(0.1)
+        self.stroke_width.setSuffix(" pt")
+        self.stroke_width.setValue(symbol.stroke_width)
+        self.size = QDoubleSpinBox()
+        self.size.setRange(0.5, 60.0)
+        self.size.setSuffix(" pt")
+        self.size.setValue(symbol.size)
+        self.marker = QComboBox()
+        self.marker.addItems(MARKERS)
+        self.marker.setCurrentText(symbol.marker)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        if family != "line":
+            form.addRow("Fill", self.fill)
+        form.addRow("Outline" if family != "line" else "Line colour", self.stroke)
+        form.addRow("Outline width" if family != "line" else "Line width", self.stroke_width)
+        if family in ("point", "mixed"):
+            form.addRow("Size", self.size)
+            form.addRow("Marker", self.marker)
+
+    def symbol(self) -> Symbol:
+        return Symbol(fill=self.fill.colour(), stroke=self.stroke.colour(), stroke_width=self.stroke_width.value(),
+                      size=self.size.value(), marker=self.marker.currentText())
+
+
+def first_symbol(style: Style | None) -> Symbol:
+    """The symbol that best represents a style, as the template for new classes."""
+    if isinstance(style, SingleSymbol):
+        return style.symbol
+    if isinstance(style, Categorized) and style.categories:
+        return style.categories[0].symbol
+    if isinstance(style, Graduated) and style.classes:
+        return style.classes[0].symbol
+    return Symbol()
+
+
+def field_unit(layer: VectorLayer, field: str) -> str:
+    """The unit the municipal schema gives a field (shown in the legend), or ''."""
+    spec = KINDS.get(layer.kind or "")
+    if spec is None:
+        return ""
+    try:
+        return spec.field(field).unit
+    except KeyError:
+        return ""
+
+
+class VectorStyleEditor(QWidget):
+    def __init__(self, layer: VectorLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        style = layer.style
+        family = layer.geometry_type
+        self._sectors = getattr(style, "sectors", None)
+        self.kind = QComboBox()
+        self.kind.addItems([SINGLE, CATEGORISED, GRADUATED])
+        self.symbol = SymbolEditor(first_symbol(style), family)
+        symbol_box = QGroupBox("Symbol")
+        QVBoxLayout(symbol_box).addWidget(self.symbol)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(QLabel("Every feature is drawn with the symbol above."))
+        self.stack.addWidget(self._build_categorised())
+        self.stack.addWidget(self._build_graduated())
+        self.kind.currentIndexChanged.connect(self.stack.setCurrentIndex)
+        self.labels_box = self._build_labels(getattr(style, "labels", None))
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Style"))
+        top.addWidget(self.kind, 1)
+        layout.addLayout(top)
+        layout.addWidget(symbol_box)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.labels_box)
+        self._load(style)
+
+    # -- categorised and graduated panels -----------------------------------------------------------------
+    def _build_categorised(self) -> QWidget:
+        self.category_field = QComboBox()
+        self.category_field.addItems(self.layer.fields)
+        classify_button = QPushButton("Classify")
+        classify_button.clicked.connect(self.classify_categories)
+        self.category_table = _class_table(["", "Value", "Label"])
+        self.category_table.cellDoubleClicked.connect(self._recolour_category)
+        self.categories: list[Category] = []
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Field"))
+        row.addWidget(self.category_field, 1)
+        row.addWidget(classify_button)
+        layout.addLayout(row)
+        layout.addWidget(self.category_table, 1)
+        return page
+
+    def _build_graduated(self) -> QWidget:
+        numeric = [f for f in self.layer.fields if pd.api.types.is_numeric_dtype(self.layer.gdf[f])
+                   and not pd.api.types.is_bool_dtype(self.layer.gdf[f])]
+        self.graduated_field = QComboBox()
+        self.graduated_field.addItems(numeric)
+        self.method = QComboBox()
+        self.method.addItems(METHODS)
+        self.class_count = QSpinBox()
+        self.class_count.setRange(2, 12)
+        self.class_count.setValue(5)
+        self.ramp = QComboBox()
+        self.ramp.addItems(RAMPS)
+        self.ramp.setCurrentText("YlOrRd")
+        classify_button = QPushButton("Classify")
+        classify_button.clicked.connect(self.classify_graduated)
+        self.class_table = _class_table(["", "From", "To", "Label"])
+        self.class_table.cellDoubleClicked.connect(self._recolour_class)
+        self.classes: list[GraduatedClass] = []
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.addRow("Field", self.graduated_field)
+        form.addRow("Method", self.method)
+        form.addRow("Classes", self.class_count)
+        form.addRow("Colour ramp", self.ramp)
+        form.addRow(classify_button)
+        layout.addLayout(form)
+        layout.addWidget(self.class_table, 1)
+        return page
+
+    def _build_labels(self, labels: Labels | None) -> QGroupBox:
+        box = QGroupBox("Labels")
+        box.setCheckable(True)
+        box.setChecked(labels is not None)
+        self.label_field = QComboBox()
+        self.label_field.addItems(self.layer.fields)
+        self.label_size = QDoubleSpinBox()
+        self.label_size.setRange(4.0, 36.0)
+        self.label_size.setSuffix(" pt")
+        self.label_colour = ColourButton(labels.colour if labels else "#202020")
+        self.label_min_scale = QSpinBox()
+        self.label_min_scale.setRange(0, 10_000_000)
+        self.label_min_scale.setSingleStep(5000)
+        self.label_min_scale.setPrefix("1:")
+        self.label_min_scale.setSpecialValueText("always shown")
+        labels = labels or Labels(self.layer.fields[0] if self.layer.fields else "")
+        self.label_field.setCurrentText(labels.field)
+        self.label_size.setValue(labels.size)
+        self.label_min_scale.setValue(int(labels.min_scale or 0))
+        form = QFormLayout(box)
+        form.addRow("Field", self.label_field)
+        form.addRow("Size", self.label_size)
+        form.addRow("Colour", self.label_colour)
+        form.addRow("Hide when zoomed out past", self.label_min_scale)
+        return box
+
+    def _load(self, style: Style | None) -> None:
+        if isinstance(style, Categorized):
+            self.kind.setCurrentText(CATEGORISED)
+            self.category_field.setCurrentText(style.field)
+            self.categories = [replace(c) for c in style.categories]
+            self._fill_categories()
+        elif isinstance(style, Graduated):
+            self.kind.setCurrentText(GRADUATED)
+            self.graduated_field.setCurrentText(style.field)
+            method = next((k for k, v in METHODS.items() if v == style.method), None)
+            if method:
+                self.method.setCurrentText(method)
+            self.class_count.setValue(max(2, len(style.classes)))
+            self.classes = [replace(c) for c in style.classes]
+            self._fill_classes()
+        else:
+            self.kind.setCurrentText(SINGLE)
+
+    # -- classification -----------------------------------------------------------------------------------
+    def classify_categories(self) -> None:
+        field = self.category_field.currentText()
+        if field:
+            self.categories = categorize(self.layer.gdf[field], template=self.symbol.symbol())
+            self._fill_categories()
+
+    def classify_graduated(self) -> None:
+        field = self.graduated_field.currentText()
+        if not field:
+            return
+        values = self.layer.gdf[field]
+        try:
+            self.classes = classify(values, self.class_count.value(), METHODS[self.method.currentText()],
+                                    self.ramp.currentText(), template=self.symbol.symbol())
+        except ValueError as exc:
+            self.class_table.setRowCount(0)
+            self.classes = []
+            self.class_table.setToolTip(str(exc))
+            return
+        self._fill_classes()
+
+    def _fill_categories(self) -> None:
+        family = self.layer.geometry_type
+        self.category_table.setRowCount(len(self.categories))
+        for row, category in enumerate(self.categories):
+            swatch = QTableWidgetItem(symbol_icon(category.symbol, family), "")
+            swatch.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.category_table.setItem(row, 0, swatch)
+            value = QTableWidgetItem(str(category.value))
+            value.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.category_table.setItem(row, 1, value)
+            self.category_table.setItem(row, 2, QTableWidgetItem(category.label))
+
+    def _fill_classes(self) -> None:
+        family = self.layer.geometry_type
+        self.class_table.setRowCount(len(self.classes))
+        for row, cls in enumerate(self.classes):
+            swatch = QTableWidgetItem(symbol_icon(cls.symbol, family), "")
+            swatch.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.class_table.setItem(row, 0, swatch)
+            for column, number in ((1, cls.lower), (2, cls.upper)):
+                item = QTableWidgetItem(f"{number:g}")
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.class_table.setItem(row, column, item)
+            self.class_table.setItem(row, 3, QTableWidgetItem(cls.label))
+
+    def _recolour_category(self, row: int, column: int) -> None:
+        if column == 0:
+            self._recolour(self.categories[row])
+            self._fill_categories()
+
+    def _recolour_class(self, row: int, column: int) -> None:
+        if column == 0:
+            self._recolour(self.classes[row])
+            self._fill_classes()
+
+    def _recolour(self, entry: Category | GraduatedClass) -> None:
+        line = self.layer.geometry_type == "line"
+        current = entry.symbol.stroke if line else entry.symbol.fill
+        chosen = QColorDialog.getColor(qcolor(current), self, "Class colour",
+                                       QColorDialog.ColorDialogOption.ShowAlphaChannel)
+        if chosen.isValid():
+            colour = colour_text(chosen)
+            entry.symbol = replace(entry.symbol, stroke=colour) if line else replace(entry.symbol, fill=colour)
+
+    # -- result ------------------------------------------------------------------------------------------------
+    def _labels(self) -> Labels | None:
+        if not self.labels_box.isChecked() or not self.label_field.currentText():
+            return None
+        return Labels(self.label_field.currentText(), size=self.label_size.value(),
+                      colour=self.label_colour.colour(), min_scale=float(self.label_min_scale.value()) or None)
+
+    def build_style(self) -> Style:
+        labels, sectors = self._labels(), self._sectors
+        kind = self.kind.currentText()
+        if kind == CATEGORISED and self.categories:
+            for row, category in enumerate(self.categories):
+                item = self.category_table.item(row, 2)
+                category.label = item.text() if item is not None and item.text() else str(category.value)
+            other = replace(self.symbol.symbol(), fill="#9e9e9e")  # values beyond the listed ones stay visible
+            return Categorized(self.category_field.currentText(), self.categories, other=other, labels=labels,
+                               sectors=sectors)
+        if kind == GRADUATED and self.classes:
+            for row, cls in enumerate(self.classes):
+                item = self.class_table.item(row, 3)
+                if item is not None and item.text():
+                    cls.label = item.text()
+            field = self.graduated_field.currentText()
+            return Graduated(field, self.classes, METHODS[self.method.currentText()], field_unit(self.layer, field),
+                             labels=labels, sectors=sectors)
+        return SingleSymbol(self.symbol.symbol(), labels=labels, sectors=sectors)
+
+
+class RasterStyleEditor(QWidget):
+    """Colour ramp between two values (or discrete classes), over band 1 by default."""
+
+    def __init__(self, layer: RasterLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        style = layer.style if isinstance(layer.style, RasterRamp) else None
+        values = layer.band(style.band if style else 1).compressed()
+        low, high = (float(np.percentile(values, 2)), float(np.percentile(values, 98))) if values.size else (0.0, 1.0)
+        if style and style.stops:
+            low, high = style.stops[0][0], style.stops[-1][0]
+        self._current = style
+        self.band = QSpinBox()
+        self.band.setRange(1, layer.count)
+        self.band.setValue(style.band if style else 1)
+        self.ramp = QComboBox()
+        if style:
+            self.ramp.addItem(KEEP_STOPS)
+        self.ramp.addItems(RAMPS)
+        self.low, self.high = _number_box(low), _number_box(high)
+        self.discrete = QCheckBox("Discrete classes (no blending)")
+        self.discrete.setChecked(bool(style and style.discrete))
+        self.unit = QLineEdit(style.unit if style else str(layer.metadata.get("unit", "")))
+        form = QFormLayout(self)
+        form.addRow("Band", self.band)
+        form.addRow("Colour ramp", self.ramp)
+        form.addRow("Minimum", self.low)
+        form.addRow("Maximum", self.high)
+        form.addRow("", self.discrete)
+        form.addRow("Unit", self.unit)
+
+    def build_style(self) -> Style:
+        low, high = self.low.value(), self.high.value()
+        if high <= low:
+            high = low + 1e-9
+        if self.ramp.currentText() == KEEP_STOPS and self._current is not None:
+            stops = _rescale(self._current.stops, low, high)
+        else:
+            stops = ramp_stops(low, high, self.ramp.currentText())
+        return RasterRamp(stops, band=self.band.value(), discrete=self.discrete.isChecked(), unit=self.unit.text(),
+                          labels=getattr(self._current, "labels", None))
+
+
+def _rescale(stops: list[tuple[float, str]], low: float, high: float) -> list[tuple[float, str]]:
+    """Keep the colours of existing stops but spread them over a new value range."""
+    old_low, old_high = stops[0][0], stops[-1][0]
+    if old_high == old_low or (old_low, old_high) == (low, high):
+        return list(stops)
+    return [(low + (v - old_low) / (old_high - old_low) * (high - low), c) for v, c in stops]
+
+
+def _number_box(value: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(-1e12, 1e12)
+    box.setDecimals(3)
+    box.setValue(value)
+    return box
+
+
+def _class_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setColumnWidth(0, 34)
+    table.setToolTip("Double-click a colour to change it; edit labels in place")
+    return table
+
+
+def style_editor_for(layer: Layer) -> VectorStyleEditor | RasterStyleEditor:
+    if isinstance(layer, RasterLayer):
+        return RasterStyleEditor(layer)
+    if isinstance(layer, VectorLayer):
+        return VectorStyleEditor(layer)
+    raise TypeError(f"layer '{layer.name}' cannot be styled")

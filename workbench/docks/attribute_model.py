@@ -1,0 +1,193 @@
+"""A Qt table over a layer's DataFrame that stays fast at 100k rows.
+
+Nothing is copied into Qt: the view asks only for the cells it shows. Filtering and sorting compute one
+NumPy array, ``order``, that maps table rows to row positions in the GeoDataFrame (the same positions
+``layer.selection`` holds), so selection sync is an array lookup in both directions.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PyQt6.QtGui import QColor
+
+from layers import VectorLayer
+
+NULL_TEXT = "NULL"
+NULL_COLOUR = QColor(150, 150, 150)
+
+#: The invisible root index, as a default argument (Qt's own signature).
+_ROOT = QModelIndex()
+
+
+def format_value(value: Any) -> str:
+    """How a cell reads: integers plainly, floats to a sensible precision, missing values as NULL."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return NULL_TEXT
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{value:.1f}"
+        return f"{value:.6g}" if abs(value) >= 1e6 or abs(value) < 1e-3 else f"{value:.{_decimals(value)}f}"
+    return str(value)
+
+
+def _decimals(value: float) -> int:
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return 1
+    if magnitude >= 1:
+        return 2
+    return 4
+
+
+def sort_positions(column: pd.Series, positions: np.ndarray, descending: bool) -> np.ndarray:
+    """``positions`` reordered by the column's values; missing values last in both directions, stable."""
+    values = column.iloc[positions].reset_index(drop=True)
+    try:
+        ranked = values.sort_values(ascending=not descending, kind="stable", na_position="last")
+    except TypeError:  # mixed types in an object column: compare as text
+        ranked = values.astype(str).sort_values(ascending=not descending, kind="stable")
+    return positions[ranked.index.to_numpy()]
+
+
+class AttributeTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.layer: VectorLayer | None = None
+        self._frame: pd.DataFrame | None = None
+        self._columns: list[str] = []
+        self._numeric: list[bool] = []
+        self._locations: list[int] = []
+        self.order = np.empty(0, dtype=np.int64)
+        self.filter_mask: np.ndarray | None = None
+        self.selected_only = False
+        self._sort: tuple[int, bool] | None = None
+        self._inverse: np.ndarray | None = None
+
+    # -- content ---------------------------------------------------------------------------------------------
+    def set_layer(self, layer: VectorLayer | None) -> None:
+        self.beginResetModel()
+        self.layer = layer
+        self.filter_mask = None
+        self._sort = None
+        self._load_frame()
+        self._rebuild_order()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """The layer's data changed: keep the filter only if it still fits the row count."""
+        self.beginResetModel()
+        self._load_frame()
+        if self.filter_mask is not None and len(self.filter_mask) != self.feature_count:
+            self.filter_mask = None
+        self._rebuild_order()
+        self.endResetModel()
+
+    def _load_frame(self) -> None:
+        layer = self.layer
+        if layer is None:
+            self._frame, self._columns, self._numeric, self._locations = None, [], [], []
+            return
+        self._frame = layer.gdf
+        self._columns = layer.fields
+        self._locations = [layer.gdf.columns.get_loc(c) for c in self._columns]
+        self._numeric = [pd.api.types.is_numeric_dtype(layer.gdf[c]) and not pd.api.types.is_bool_dtype(layer.gdf[c])
+                         for c in self._columns]
+
+    @property
+    def feature_count(self) -> int:
+        return 0 if self._frame is None else len(self._frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def set_filter_mask(self, mask: np.ndarray | None) -> None:
+        """Show only rows where ``mask`` is true (None shows all)."""
+        if mask is not None and len(mask) != self.feature_count:
+            raise ValueError(f"filter has {len(mask)} values for {self.feature_count} features")
+        self.beginResetModel()
+        self.filter_mask = None if mask is None else np.asarray(mask, dtype=bool)
+        self._rebuild_order()
+        self.endResetModel()
+
+    def set_selected_only(self, on: bool) -> None:
+        self.beginResetModel()
+        self.selected_only = on
+        self._rebuild_order()
+        self.endResetModel()
+
+    def selection_changed(self) -> None:
+        """Called when the layer's selection changed; only matters when showing selected rows only."""
+        if self.selected_only:
+            self.set_selected_only(True)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+        self._rebuild_order()
+        self.layoutChanged.emit()
+
+    def _rebuild_order(self) -> None:
+        count = self.feature_count
+        keep = np.ones(count, dtype=bool) if self.filter_mask is None else self.filter_mask.copy()
+        if self.selected_only and self.layer is not None:
+            chosen = np.zeros(count, dtype=bool)
+            positions = np.fromiter((p for p in self.layer.selection if 0 <= p < count), dtype=np.int64)
+            chosen[positions] = True
+            keep &= chosen
+        positions = np.flatnonzero(keep)
+        if self._sort is not None and self._frame is not None and len(positions):
+            column, descending = self._sort
+            positions = sort_positions(self._frame[self._columns[column]], positions, descending)
+        self.order = positions.astype(np.int64)
+        self._inverse = None
+
+    # -- rows <-> feature positions ------------------------------------------------------------------------
+    def position(self, row: int) -> int:
+        return int(self.order[row])
+
+    def rows_of(self, positions) -> np.ndarray:
+        """Table rows showing the given feature positions (those filtered out are skipped), sorted."""
+        if self._inverse is None:
+            self._inverse = np.full(self.feature_count, -1, dtype=np.int64)
+            self._inverse[self.order] = np.arange(len(self.order))
+        wanted = np.fromiter((p for p in positions if 0 <= p < self.feature_count), dtype=np.int64)
+        rows = self._inverse[wanted]
+        return np.sort(rows[rows >= 0])
+
+    # -- QAbstractTableModel ---------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self._frame is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            value = self._frame.iat[int(self.order[index.row()]), self._locations[index.column()]]
+            text = format_value(value)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return NULL_COLOUR if text == NULL_TEXT else None
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[index.column()]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section] if 0 <= section < len(self._columns) else None
+        return str(int(self.order[section]) + 1) if 0 <= section < len(self.order) else None

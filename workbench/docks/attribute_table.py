@@ -1,0 +1,278 @@
+"""Attribute table dock: one layer's features, sortable, filterable with safe expressions, selection synced.
+
+Selecting rows selects the features on the map and the other way round; both sides write ``layer.selection``,
+and a guard flag stops the echo. The filter uses ``layers.expressions`` (no arbitrary code can run).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PyQt6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from layers import Event, Layer, Project, VectorLayer
+from layers.expressions import ExpressionError, evaluate
+from workbench.docks.attribute_model import AttributeTableModel
+from workbench.window.project_bridge import ProjectBridge
+
+FILTER_HINT = 'Filter, e.g.  price_m2 < 200 and industry == "finance"   (Enter to apply)'
+
+
+def contiguous_ranges(rows: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs, so 50,000 selected rows become a handful of Qt selection ranges."""
+    if len(rows) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+    ends = np.concatenate((rows[breaks], [rows[-1]]))
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+class AttributeTableDock(QDockWidget):
+    zoom_to_selection_requested = pyqtSignal(object)  # VectorLayer
+    feature_activated = pyqtSignal(object, int)  # layer, row position: zoom to one feature
+
+    def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
+        super().__init__("Attribute Table", parent)
+        self.setObjectName("AttributeTableDock")
+        self.bridge = bridge
+        self.model = AttributeTableModel(self)
+        self._syncing = False
+        self._build()
+        bridge.event.connect(self._on_event)
+        bridge.project_replaced.connect(self._on_project_replaced)
+        self._refill_layers()
+
+    @property
+    def project(self) -> Project:
+        return self.bridge.project
+
+    @property
+    def layer(self) -> VectorLayer | None:
+        return self.model.layer
+
+    # -- widgets -----------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.layer_box = QComboBox()
+        self.layer_box.setMinimumWidth(160)
+        self.layer_box.currentIndexChanged.connect(self._layer_chosen)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(FILTER_HINT)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda text: text or self.apply_filter())
+        self.selected_only = QCheckBox("Selected only")
+        self.selected_only.toggled.connect(self.model.set_selected_only)
+        buttons = QHBoxLayout()
+        for text, tip, slot in (
+            ("Select shown", "Select every feature the filter shows", self.select_shown),
+            ("Invert", "Invert the selection", self.invert_selection),
+            ("Clear", "Clear the selection", self.clear_selection),
+            ("Zoom to selection", "Zoom the map to the selected features", self._zoom_to_selection),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.count_label = QLabel()
+        buttons.addWidget(self.count_label)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.table = QTableView()
+        self.table.setObjectName("AttributeTableView")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vertical = self.table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.layoutChanged.connect(self._after_reset)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer"))
+        top.addWidget(self.layer_box)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.selected_only)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.setWidget(body)
+
+    # -- which layer -------------------------------------------------------------------------------------------
+    def show_layer(self, layer: Layer | None) -> None:
+        """Show ``layer``'s attributes (raster or None: keep the current table)."""
+        if not isinstance(layer, VectorLayer) or layer is self.model.layer:
+            return
+        for i in range(self.layer_box.count()):
+            if self.layer_box.itemData(i) == layer.id:
+                self.layer_box.setCurrentIndex(i)
+                return
+
+    def _refill_layers(self) -> None:
+        current = self.model.layer
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        for layer in reversed(self.project.layers):
+            if isinstance(layer, VectorLayer):
+                self.layer_box.addItem(layer.name, layer.id)
+        self.layer_box.blockSignals(False)
+        if current is not None and current in self.project.layers:
+            self.layer_box.setCurrentIndex(self.layer_box.findData(current.id))
+        else:
+            self._layer_chosen(self.layer_box.currentIndex())
+
+    def _layer_chosen(self, index: int) -> None:
+        layer_id = self.layer_box.itemData(index) if index >= 0 else None
+        layer = None
+        if layer_id is not None:
+            try:
+                layer = self.project.layer(layer_id)
+            except KeyError:
+                layer = None
+        self.error_label.hide()
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_layer(layer)
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+
+    # -- filter ---------------------------------------------------------------------------------------------------
+    def apply_filter(self, expression: str | None = None) -> bool:
+        """Filter rows with a safe expression; a bad expression shows its message and keeps the old filter."""
+        if expression is not None:
+            self.filter_edit.blockSignals(True)
+            self.filter_edit.setText(expression)
+            self.filter_edit.blockSignals(False)
+        text = self.filter_edit.text().strip()
+        if self.model.layer is None:
+            return False
+        if not text:
+            self.error_label.hide()
+            self.model.set_filter_mask(None)
+            return True
+        try:
+            mask = evaluate(text, self.model.layer.gdf)
+        except ExpressionError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return False
+        self.error_label.hide()
+        self.model.set_filter_mask(mask)
+        return True
+
+    # -- selection, both ways ----------------------------------------------------------------------------------
+    def _table_selection_changed(self, *args) -> None:
+        if self._syncing or self.model.layer is None:
+            return
+        rows = []
+        for selection_range in self.table.selectionModel().selection():
+            rows.append(np.arange(selection_range.top(), selection_range.bottom() + 1))
+        positions = self.model.order[np.concatenate(rows)] if rows else np.empty(0, dtype=np.int64)
+        self._syncing = True
+        try:
+            self.model.layer.selection = frozenset(positions.tolist())
+        finally:
+            self._syncing = False
+
+    def _show_layer_selection(self) -> None:
+        """Mirror ``layer.selection`` in the table's row selection."""
+        layer = self.model.layer
+        if layer is None:
+            return
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for first, end in contiguous_ranges(self.model.rows_of(layer.selection)):
+            selection.select(self.model.index(first, 0), self.model.index(end, max(0, last)))
+        self._syncing = True
+        try:
+            self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._syncing = False
+        self._update_count()
+
+    def select_shown(self) -> None:
+        if self.model.layer is not None:
+            self.model.layer.selection = frozenset(self.model.order.tolist())
+
+    def invert_selection(self) -> None:
+        layer = self.model.layer
+        if layer is not None:
+            layer.selection = frozenset(range(len(layer.gdf))) - layer.selection
+
+    def clear_selection(self) -> None:
+        if self.model.layer is not None:
+            self.model.layer.selection = frozenset()
+
+    def _zoom_to_selection(self) -> None:
+        if self.model.layer is not None:
+            self.zoom_to_selection_requested.emit(self.model.layer)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if self.model.layer is not None and index.isValid():
+            self.feature_activated.emit(self.model.layer, self.model.position(index.row()))
+
+    def _after_reset(self, *args) -> None:
+        self._show_layer_selection()
+
+    def _update_count(self) -> None:
+        layer = self.model.layer
+        if layer is None:
+            self.count_label.setText("no vector layer")
+            return
+        self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,} shown, "
+                                 f"{len(layer.selection):,} selected")
+
+    # -- model events ----------------------------------------------------------------------------------------
+    def _on_event(self, event: Event) -> None:
+        if event.type in ("added", "removed", "moved", "cleared"):
+            self._refill_layers()
+        elif event.type == "changed" and event.layer is self.model.layer:
+            if event.attribute == "selection":
+                if self.model.selected_only:
+                    self.model.selection_changed()
+                elif not self._syncing:
+                    self._show_layer_selection()
+                self._update_count()
+            elif event.attribute == "data":
+                self.model.reload()
+            elif event.attribute == "name":
+                self._refill_layers()
+        elif event.type == "changed" and event.attribute == "name":
+            self._refill_layers()
+
+    def _on_project_replaced(self, project: Project) -> None:
+        self.model.set_layer(None)
+        self._refill_layers()

@@ -1,0 +1,229 @@
+"""Search dock: find office space by price, lease term and industry, or schools by level.
+
+Matches are selected on the map (so they light up and show in the attribute table) and listed here;
+clicking a listed match zooms to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from layers import Event, Project, VectorLayer
+from workbench.docks.attribute_model import format_value
+from workbench.docks.search_queries import distinct_values, office_mask, school_mask
+from workbench.window.project_bridge import ProjectBridge
+
+ANY_TEXT = "any"
+SCHOOL_LEVELS = ("kindergarten", "primary", "middle", "high", "university")
+OFFICE_COLUMNS = ("listing_id", "price_m2", "lease_term_months", "industry", "area_m2")
+SCHOOL_COLUMNS = ("name", "level", "students")
+#: Listing more matches than this makes the list useless and slow; the map still shows them all.
+MAX_LISTED = 2000
+
+
+class SearchDock(QDockWidget):
+    feature_activated = pyqtSignal(object, int)  # layer, row position
+    zoom_to_selection_requested = pyqtSignal(object)
+
+    def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
+        super().__init__("Search", parent)
+        self.setObjectName("SearchDock")
+        self.bridge = bridge
+        self._result_layer: VectorLayer | None = None
+        self._build()
+        bridge.event.connect(self._on_event)
+        bridge.project_replaced.connect(lambda project: self._refill())
+        self._refill()
+
+    @property
+    def project(self) -> Project:
+        return self.bridge.project
+
+    def _build(self) -> None:
+        self.office_layer = QComboBox()
+        self.office_layer.currentIndexChanged.connect(self._fill_industries)
+        self.max_price = _spin(QDoubleSpinBox(), 0, 100000, " CNY/m²/month")
+        self.min_lease = _spin(QSpinBox(), 0, 600, " months")
+        self.max_lease = _spin(QSpinBox(), 0, 600, " months")
+        self.industry = QComboBox()
+        find_offices = QPushButton("Find office space")
+        find_offices.setDefault(True)
+        find_offices.clicked.connect(self.find_offices)
+        offices = QGroupBox("Office space")
+        form = QFormLayout(offices)
+        form.addRow("Layer", self.office_layer)
+        form.addRow("Price at most", self.max_price)
+        lease = QHBoxLayout()
+        lease.addWidget(self.min_lease)
+        lease.addWidget(QLabel("to"))
+        lease.addWidget(self.max_lease)
+        form.addRow("Lease term", lease)
+        form.addRow("Industry", self.industry)
+        form.addRow(find_offices)
+
+        self.school_layer = QComboBox()
+        self.level = QComboBox()
+        self.level.addItems([ANY_TEXT, *SCHOOL_LEVELS])
+        find_schools = QPushButton("Find schools")
+        find_schools.clicked.connect(self.find_schools)
+        schools = QGroupBox("Schools")
+        school_form = QFormLayout(schools)
+        school_form.addRow("Layer", self.school_layer)
+        school_form.addRow("Level", self.level)
+        school_form.addRow(find_schools)
+
+        self.summary = QLabel("Choose criteria and press Find.")
+        self.summary.setWordWrap(True)
+        self.results = QTreeWidget()
+        self.results.setObjectName("SearchResults")
+        self.results.setRootIsDecorated(False)
+        self.results.setAlternatingRowColors(True)
+        self.results.setSortingEnabled(True)
+        self.results.setHeaderHidden(True)
+        self.results.itemActivated.connect(self._activated)
+        self.results.itemClicked.connect(self._activated)
+        zoom = QPushButton("Zoom to matches")
+        zoom.clicked.connect(lambda: self._result_layer and self.zoom_to_selection_requested.emit(self._result_layer))
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(offices)
+        layout.addWidget(schools)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(zoom)
+        layout.addLayout(bottom)
+        layout.addWidget(self.results, 1)
+        self.setWidget(body)
+
+    # -- layers of the right kind ---------------------------------------------------------------------------
+    def _refill(self) -> None:
+        for box, kind in ((self.office_layer, "office_space"), (self.school_layer, "schools")):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            for layer in reversed(self.project.layers):
+                if isinstance(layer, VectorLayer) and layer.kind == kind:
+                    box.addItem(layer.name, layer.id)
+            if box.count() == 0:
+                box.addItem(f"(no {kind} layer in the project)", None)
+            found = box.findData(current) if current is not None else -1
+            box.setCurrentIndex(max(0, found))
+            box.blockSignals(False)
+        self._fill_industries()
+
+    def _fill_industries(self, *args) -> None:
+        layer = self._layer(self.office_layer)
+        current = self.industry.currentText()
+        self.industry.clear()
+        self.industry.addItem(ANY_TEXT)
+        if layer is not None:
+            self.industry.addItems(distinct_values(layer.gdf, "industry"))
+        self.industry.setCurrentIndex(max(0, self.industry.findText(current)))
+
+    def _layer(self, box: QComboBox) -> VectorLayer | None:
+        layer_id = box.currentData()
+        if layer_id is None:
+            return None
+        try:
+            layer = self.project.layer(layer_id)
+        except KeyError:
+            return None
+        return layer if isinstance(layer, VectorLayer) else None
+
+    def _on_event(self, event: Event) -> None:
+        if event.type in ("added", "removed", "cleared") or (event.type == "changed" and event.attribute in
+                                                             ("name", "kind", "data")):
+            self._refill()
+
+    # -- searches -------------------------------------------------------------------------------------------------
+    def find_offices(self) -> int:
+        """Select the listings matching the form; returns how many matched."""
+        layer = self._layer(self.office_layer)
+        if layer is None:
+            self.summary.setText("Add an office space layer (kind 'office_space') to search listings.")
+            return 0
+        mask = office_mask(layer.gdf, max_price=_value(self.max_price), min_lease=_value(self.min_lease),
+                           max_lease=_value(self.max_lease),
+                           industry=None if self.industry.currentText() == ANY_TEXT else self.industry.currentText())
+        return self._show(layer, mask, OFFICE_COLUMNS, "listing")
+
+    def find_schools(self) -> int:
+        layer = self._layer(self.school_layer)
+        if layer is None:
+            self.summary.setText("Add a schools layer (kind 'schools') to search schools.")
+            return 0
+        level = self.level.currentText()
+        return self._show(layer, school_mask(layer.gdf, level=None if level == ANY_TEXT else level), SCHOOL_COLUMNS,
+                          "school")
+
+    def _show(self, layer: VectorLayer, mask: np.ndarray, columns: tuple[str, ...], noun: str) -> int:
+        positions = np.flatnonzero(mask)
+        layer.selection = frozenset(positions.tolist())
+        self._result_layer = layer
+        shown = [c for c in columns if c in layer.gdf.columns]
+        self.results.clear()
+        self.results.setSortingEnabled(False)
+        self.results.setHeaderLabels(shown)
+        self.results.setHeaderHidden(False)
+        frame = layer.gdf
+        items = []
+        for position in positions[:MAX_LISTED]:
+            row = frame.iloc[int(position)]
+            item = _ResultItem([format_value(row[c]) for c in shown])
+            item.setData(0, Qt.ItemDataRole.UserRole, int(position))
+            items.append(item)
+        self.results.addTopLevelItems(items)
+        self.results.setSortingEnabled(True)
+        for column in range(len(shown)):
+            self.results.resizeColumnToContents(column)
+        count = len(positions)
+        listed = "" if count <= MAX_LISTED else f" (first {MAX_LISTED:,} listed)"
+        plural = "" if count == 1 else "s"
+        self.summary.setText(f"<b>{count:,}</b> {noun}{plural} found among {len(frame):,}{listed}; "
+                             "selected on the map.")
+        return count
+
+    def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        if self._result_layer is not None:
+            self.feature_activated.emit(self._result_layer, int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+
+class _ResultItem(QTreeWidgetItem):
+    """Sorts numbers as numbers (200 after 90), text as text."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
+        mine, theirs = self.text(column), other.text(column)
+        try:
+            return float(mine.replace(",", "")) < float(theirs.replace(",", ""))
+        except ValueError:
+            return mine < theirs
+
+
+def _spin(box, low: float, high: float, suffix: str):
+    box.setRange(low, high)
+    box.setSpecialValueText(ANY_TEXT)  # the minimum (0) means "no limit"
+    box.setSuffix(suffix)
+    box.setValue(low)
+    return box
+
+
+def _value(box) -> float | None:
+    return None if box.value() == box.minimum() else float(box.value())

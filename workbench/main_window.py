@@ -1,0 +1,402 @@
+"""The Lamplight main window: map canvas in the middle, docks around it, menus and toolbars on top.
+
+The window composes parts and wires their signals; the work lives in the parts (``workbench.canvas``,
+``workbench.docks``, ``workbench.dialogs``, ``workbench.window``). To extend it:
+
+* a new menu: ``window.menu("Processing")`` returns it (created before Help on first call);
+* a new dock: ``window.add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea)`` (also lists it in View > Panels);
+* follow project changes: connect to ``window.bridge.event`` (model events, in the GUI thread) and
+  ``window.project_changed`` (another project was opened); ``window.project`` is always the current one.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PyQt6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
+
+from layers import Layer, Project, VectorLayer
+from workbench.basemap import available_basemaps
+from workbench.canvas.map_canvas import MapCanvas, selection_extent
+from workbench.canvas.status_widgets import CanvasStatus
+from workbench.canvas.viewport import valid_extent
+from workbench.dialogs.layer_properties import STYLE_TAB, LayerPropertiesDialog
+from workbench.docks.attribute_table import AttributeTableDock
+from workbench.docks.identify_panel import IdentifyDock
+from workbench.docks.layer_tree import LayerTreeDock
+from workbench.docks.search_panel import SearchDock
+from workbench.resources import icon
+from workbench.window.file_commands import FileCommands
+from workbench.window.map_tools import MapToolActions
+from workbench.window.project_bridge import ProjectBridge
+from workbench.window.project_session import settings
+
+APP_NAME = "Lamplight"
+#: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
+MENU_ORDER = ("&File", "&View", "&Layer", "&Selection", "&Tools", "&Help")
+
+
+class MainWindow(QMainWindow):
+    project_changed = pyqtSignal(object)  # layers.Project
+
+    def __init__(self, project: Project | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("LamplightMainWindow")
+        self.setWindowIcon(icon("lamplight"))
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.bridge = ProjectBridge(project or Project(), self)
+        self.canvas = MapCanvas(self.bridge, self)
+        self.setCentralWidget(self.canvas)
+        self.files = FileCommands(self)
+        self.tools = MapToolActions(self.canvas, self)
+        self._menus: dict[str, QMenu] = {}
+        self.panels_menu = QMenu("Panels", self)
+        self._create_docks()
+        self._create_actions()
+        self._build_menus()
+        self._build_toolbars()
+        self._build_status_bar()
+        self._connect_signals()
+        self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
+        self.resize(1600, 1000)
+        self._restore_window_state()
+        self.update_title()
+
+    @property
+    def project(self) -> Project:
+        return self.bridge.project
+
+    # -- composition -----------------------------------------------------------------------------------------
+    def _create_docks(self) -> None:
+        self.layer_tree = LayerTreeDock(self.bridge, self)
+        self.search = SearchDock(self.bridge, self)
+        self.identify = IdentifyDock(self)
+        self.attribute_table = AttributeTableDock(self.bridge, self)
+        self.add_dock(self.layer_tree, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock(self.search, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock(self.identify, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=self.search)
+        self.add_dock(self.attribute_table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.search.raise_()
+        self.resizeDocks([self.layer_tree, self.search], [300, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.attribute_table], [250], Qt.Orientation.Vertical)
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea, *, tabify_with: QDockWidget | None = None) -> None:
+        """Add a dock (with a unique objectName, so its place is remembered) and list it under View > Panels."""
+        self.addDockWidget(area, dock)
+        if tabify_with is not None:
+            self.tabifyDockWidget(tabify_with, dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+
+    def menu(self, title: str) -> QMenu:
+        """The top-level menu ``title`` ("&File", "Processing", ...), created before Help when new."""
+        for key, existing in self._menus.items():
+            if key.replace("&", "") == title.replace("&", ""):
+                return existing
+        menu = QMenu(title, self)
+        help_menu = self._menus.get("&Help")
+        if help_menu is not None:
+            self.menuBar().insertMenu(help_menu.menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self._menus[title] = menu
+        return menu
+
+    def _action(self, name: str, text: str, slot, *, icon_name: str | None = None, shortcut: str | None = None,
+                tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} — {tip}")
+        action.triggered.connect(lambda checked=False: slot())
+        self.actions[name] = action
+        return action
+
+    def _create_actions(self) -> None:
+        self.actions: dict[str, QAction] = {}
+        files = self.files
+        a = self._action
+        a("new", "&New Project", files.new_project, icon_name="new", shortcut="Ctrl+N", tip="Start an empty project")
+        a("open", "&Open Project…", files.choose_and_open_project, icon_name="open", shortcut="Ctrl+O",
+          tip="Open a .lamp project")
+        a("save", "&Save Project", files.save, icon_name="save", shortcut="Ctrl+S", tip="Save the project")
+        a("save_as", "Save Project &As…", files.save_as, icon_name="save_as", shortcut="Ctrl+Shift+S",
+          tip="Save the project under a new name")
+        a("add_layer", "&Add Layer…", files.choose_and_add_layers, icon_name="add_layer", shortcut="Ctrl+L",
+          tip="Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files")
+        a("quit", "&Quit", self.close, shortcut="Ctrl+Q")
+        a("zoom_full", "Zoom to &Full Extent", self.canvas.zoom_full, icon_name="zoom_full", shortcut="Ctrl+Shift+F",
+          tip="Show every visible layer")
+        a("zoom_layer", "Zoom to &Layer", self.zoom_to_current_layer, icon_name="zoom_layer",
+          tip="Show the whole current layer")
+        a("zoom_selection", "Zoom to &Selection", lambda: self.canvas.zoom_to_selection(), icon_name="zoom_selection",
+          shortcut="Ctrl+J", tip="Show the selected features")
+        a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(2.0), shortcut="Ctrl++")
+        a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(0.5), shortcut="Ctrl+-")
+        a("refresh", "&Refresh", self.canvas.request_render, shortcut="F5", tip="Render the map again")
+        a("attribute_table", "Open &Attribute Table", self.show_attribute_table, icon_name="table", shortcut="F6",
+          tip="Show the attributes of the current layer")
+        a("style", "&Style…", lambda: self._with_current_layer(self.edit_style), tip="Edit the current layer's style")
+        a("properties", "&Properties…", lambda: self._with_current_layer(self.show_properties),
+          tip="Source, CRS, fields, load notes and style of the current layer")
+        a("remove_layer", "&Remove Layer", lambda: self._with_current_layer(self.remove_layer),
+          tip="Remove the current layer from the project")
+        a("clear_selection", "&Clear Selection", self.clear_selection, icon_name="clear_selection",
+          shortcut="Ctrl+Shift+A", tip="Deselect every feature in every layer")
+        a("select_all", "Select &All Features", self.select_all, shortcut="Ctrl+A",
+          tip="Select every feature of the current layer")
+        a("invert_selection", "&Invert Selection", self.invert_selection, tip="Invert the current layer's selection")
+        a("about", "&About Lamplight", self.show_about)
+
+    # -- menus (each in its own method so others can add to them) --------------------------------------------
+    def _build_menus(self) -> None:
+        for title in MENU_ORDER:
+            self.menu(title)
+        self._build_file_menu(self.menu("&File"))
+        self._build_view_menu(self.menu("&View"))
+        self._build_layer_menu(self.menu("&Layer"))
+        self._build_selection_menu(self.menu("&Selection"))
+        self._build_tools_menu(self.menu("&Tools"))
+        self._build_help_menu(self.menu("&Help"))
+
+    def _build_file_menu(self, menu: QMenu) -> None:
+        for name in ("new", "open"):
+            menu.addAction(self.actions[name])
+        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
+        self.files.fill_recent_menu(self.recent_menu)
+        for name in (None, "save", "save_as", None, "add_layer", None, "quit"):
+            menu.addSeparator() if name is None else menu.addAction(self.actions[name])
+
+    def _build_view_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.tools.actions["pan"])
+        for name in ("zoom_in", "zoom_out", "zoom_full", "zoom_layer", "zoom_selection", None, "refresh"):
+            menu.addSeparator() if name is None else menu.addAction(self.actions[name])
+        menu.addSeparator()
+        self.basemap_menu = menu.addMenu(icon("basemap"), "&Basemap")
+        self._build_basemap_menu(self.basemap_menu)
+        menu.addSeparator()
+        menu.addMenu(self.panels_menu)
+
+    def _build_basemap_menu(self, menu: QMenu) -> None:
+        """'None' (offline, the default) and the online tile services; a failure only shows a status message."""
+        group = QActionGroup(self)
+        off = QAction("None (work offline)", self, checkable=True, checked=True)
+        off.triggered.connect(lambda: self.canvas.set_basemap(None))
+        group.addAction(off)
+        menu.addAction(off)
+        menu.addSeparator()
+        self.basemap_actions = {"None": off}
+        for name, source in available_basemaps().items():
+            action = QAction(name, self, checkable=True)
+            action.setStatusTip(f"Online tiles from {source.url.split('/')[2]}, cached on disk")
+            action.triggered.connect(lambda checked=False, s=source: self.canvas.set_basemap(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self.basemap_actions[name] = action
+
+    def _build_layer_menu(self, menu: QMenu) -> None:
+        for name in ("add_layer", None, "attribute_table", "style", "properties", None, "zoom_layer", None,
+                     "remove_layer"):
+            menu.addSeparator() if name is None else menu.addAction(self.actions[name])
+
+    def _build_selection_menu(self, menu: QMenu) -> None:
+        for key in ("select_click", "select_rectangle", "select_polygon"):
+            menu.addAction(self.tools.actions[key])
+        for name in (None, "select_all", "invert_selection", "clear_selection", None, "zoom_selection"):
+            menu.addSeparator() if name is None else menu.addAction(self.actions[name])
+
+    def _build_tools_menu(self, menu: QMenu) -> None:
+        for key in ("identify", "measure_distance", "measure_area"):
+            menu.addAction(self.tools.actions[key])
+
+    def _build_help_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.actions["about"])
+
+    def _build_toolbars(self) -> None:
+        self.project_toolbar = self._toolbar("Project", ["new", "open", "save", "add_layer"])
+        self.navigation_toolbar = self._toolbar("Navigation", [])
+        for key in ("pan", "zoom_in_box", "zoom_out_box"):
+            self.navigation_toolbar.addAction(self.tools.actions[key])
+        for name in ("zoom_full", "zoom_layer", "zoom_selection"):
+            self.navigation_toolbar.addAction(self.actions[name])
+        self.tools_toolbar = self._toolbar("Map Tools", [])
+        for key in ("identify", "select_click", "select_rectangle", "select_polygon"):
+            self.tools_toolbar.addAction(self.tools.actions[key])
+        self.tools_toolbar.addAction(self.actions["clear_selection"])
+        self.tools_toolbar.addSeparator()
+        for key in ("measure_distance", "measure_area"):
+            self.tools_toolbar.addAction(self.tools.actions[key])
+        self.tools_toolbar.addSeparator()
+        self.tools_toolbar.addAction(self.actions["attribute_table"])
+        self.tools_toolbar.addAction(self.basemap_menu.menuAction())
+
+    def _toolbar(self, title: str, names: list[str]) -> QToolBar:
+        bar = self.addToolBar(title)
+        bar.setObjectName(f"{title.replace(' ', '')}Toolbar")
+        bar.setMovable(True)
+        for name in names:
+            bar.addAction(self.actions[name])
+        return bar
+
+    def _build_status_bar(self) -> None:
+        self.canvas_status = CanvasStatus(self.canvas, self)
+        self.statusBar().addPermanentWidget(self.canvas_status)
+        self.statusBar().setSizeGripEnabled(True)
+
+    def _connect_signals(self) -> None:
+        tree, canvas = self.layer_tree, self.canvas
+        tree.current_layer_changed.connect(self._current_layer_changed)
+        tree.zoom_to_layer_requested.connect(canvas.zoom_to_layer)
+        tree.attribute_table_requested.connect(self.show_attribute_table)
+        tree.style_requested.connect(self.edit_style)
+        tree.properties_requested.connect(self.show_properties)
+        tree.remove_requested.connect(self.remove_layer)
+        self.attribute_table.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
+        self.search.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
+        for dock in (self.attribute_table, self.search, self.identify):
+            dock.feature_activated.connect(self.zoom_to_feature)
+        canvas.identified.connect(self._show_identify_results)
+        canvas.measured.connect(lambda text: self.statusBar().showMessage(text))
+        canvas.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        canvas.tool_changed.connect(lambda tool: self.statusBar().showMessage(tool.name, 3000))
+        self.files.session.autosaved.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    # -- project ------------------------------------------------------------------------------------------------
+    def set_project(self, project: Project) -> None:
+        """Show ``project`` instead of the current one (every dock and the canvas rebind)."""
+        self.bridge.set_project(project)
+        self.update_title()
+        self.project_changed.emit(project)
+
+    def update_title(self) -> None:
+        name = self.project.path.name if self.project.path is not None else self.project.title
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.files.session.dirty)
+
+    # -- layer commands ----------------------------------------------------------------------------------------
+    def current_layer(self) -> Layer | None:
+        return self.layer_tree.current_layer()
+
+    def _with_current_layer(self, command) -> None:
+        layer = self.current_layer()
+        if layer is None:
+            self.statusBar().showMessage("Choose a layer in the Layers panel first", 5000)
+            return
+        command(layer)
+
+    def _current_layer_changed(self, layer: Layer | None) -> None:
+        self.canvas.active_layer = layer
+        self.attribute_table.show_layer(layer)
+        for name in ("style", "properties", "remove_layer", "zoom_layer"):
+            self.actions[name].setEnabled(layer is not None)
+
+    def zoom_to_current_layer(self) -> None:
+        self._with_current_layer(self.canvas.zoom_to_layer)
+
+    def show_attribute_table(self, layer: Layer | None = None) -> None:
+        layer = layer or self.current_layer()
+        self.attribute_table.show_layer(layer)
+        self.attribute_table.show()
+        self.attribute_table.raise_()
+
+    def show_properties(self, layer: Layer, tab: str | None = None) -> LayerPropertiesDialog:
+        dialog = LayerPropertiesDialog(layer, self.project, self, tab=tab)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_style(self, layer: Layer) -> LayerPropertiesDialog:
+        return self.show_properties(layer, tab=STYLE_TAB)
+
+    def remove_layer(self, layer: Layer, *, confirm: bool = True) -> bool:
+        """Remove ``layer``; asks first when its data exists only in this session (it would be lost)."""
+        if confirm and not layer.source:
+            answer = QMessageBox.question(
+                self, "Remove layer", f"\u201c{layer.name}\u201d exists only in this project; removing it "
+                "discards its data unless the project was saved. Remove it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.project.remove_layer(layer)
+        return True
+
+    def add_files(self, paths: list[str]) -> None:
+        self.files.add_files(paths)
+
+    # -- selection ------------------------------------------------------------------------------------------------
+    def clear_selection(self) -> None:
+        for layer in self.project:
+            if isinstance(layer, VectorLayer) and layer.selection:
+                layer.selection = frozenset()
+
+    def select_all(self) -> None:
+        layer = self.current_layer()
+        if isinstance(layer, VectorLayer):
+            layer.selection = frozenset(range(len(layer.gdf)))
+
+    def invert_selection(self) -> None:
+        layer = self.current_layer()
+        if isinstance(layer, VectorLayer):
+            layer.selection = frozenset(range(len(layer.gdf))) - layer.selection
+
+    def zoom_to_feature(self, layer: VectorLayer, position: int) -> None:
+        """Select one feature and bring it into view with some surroundings."""
+        layer.selection = frozenset({position})
+        extent = selection_extent(layer, self.project)
+        if not valid_extent(extent):
+            return
+        minx, miny, maxx, maxy = extent
+        geographic = self.project.crs is not None and self.project.crs.is_geographic
+        pad = max(maxx - minx, maxy - miny) * 0.5 + (0.0008 if geographic else 80.0)
+        self.canvas.set_extent((minx - pad, miny - pad, maxx + pad, maxy + pad), margin=0.0)
+
+    def _show_identify_results(self, results: list) -> None:
+        self.identify.show_results(results)
+        self.identify.show()
+        self.identify.raise_()
+        count = len(results)
+        self.statusBar().showMessage(f"Identified {count} feature{'s' if count != 1 else ''}" if count else
+                                     "Nothing under the cursor", 5000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b><br>Desktop GIS planning workbench for 5G small cells on smart "
+                          "lamp poles.<br><br>Open source; data stays on this computer unless you turn on an "
+                          "online basemap.")
+
+    # -- drag and drop files -------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_files(paths)
+
+    # -- window state and closing ---------------------------------------------------------------------------------
+    def _restore_window_state(self) -> None:
+        store = settings()
+        geometry, state = store.value("window/geometry"), store.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.confirm_unsaved():
+            event.ignore()
+            return
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        self.canvas.shutdown()
+        self.files.loader.wait(5000)
+        self.bridge.detach()
+        event.accept()
+

@@ -1,0 +1,174 @@
+"""The File menu's work: new, open, save, save as, add layers, recent projects, dropped files, unsaved prompt.
+
+Every failure becomes a readable dialog (the message from ``LayerError`` names the file and the problem);
+the window and the current project stay as they were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+
+from layers import LayerError, Project
+from layers.io.formats import READ_FILTERS
+from layers.project import PROJECT_SUFFIX
+from workbench.dialogs.errors import show_error
+from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
+from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
+
+if TYPE_CHECKING:
+    from workbench.main_window import MainWindow
+
+PROJECT_FILTER = f"Lamplight project (*{PROJECT_SUFFIX})"
+
+
+class FileCommands(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = ProjectSession(window.bridge, self)
+        self.loader = LayerLoader(self)
+        self.loader.started.connect(self._loading_started)
+        self.loader.finished.connect(self._loading_finished)
+        self.last_load: LoadResult | None = None
+
+    @property
+    def project(self) -> Project:
+        return self.window.bridge.project
+
+    # -- projects ------------------------------------------------------------------------------------------
+    def new_project(self) -> bool:
+        if not self.confirm_unsaved():
+            return False
+        self.window.set_project(Project())
+        return True
+
+    def choose_and_open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open Project", self._folder(), PROJECT_FILTER)
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str | Path, *, ask: bool = True) -> bool:
+        """Replace the current project by the one in ``path``; False (with a dialog) when it cannot be read."""
+        if ask and not self.confirm_unsaved():
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            project = Project.load(path)
+        except LayerError as exc:
+            show_error(self.window, "Cannot open project", str(exc))
+            return False
+        except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
+            show_error(self.window, "Cannot open project", f"{path}: {type(exc).__name__}: {exc}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.window.set_project(project)
+        remember_project(path)
+        if project.load_problems:
+            show_error(self.window, "Some layers could not be restored",
+                       "The project opened, but these layers were skipped:\n\n" + "\n".join(project.load_problems))
+        autosave = newer_autosave(project)
+        if autosave is not None:
+            self.window.statusBar().showMessage(f"An autosaved copy newer than this project exists: {autosave}", 15000)
+        return True
+
+    def save(self) -> bool:
+        if self.project.path is None:
+            return self.save_as()
+        return self.save_to(self.project.path)
+
+    def save_as(self) -> bool:
+        suggested = str(self.project.path or Path(self._folder()) / f"{self.project.title}{PROJECT_SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save Project As", suggested, PROJECT_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(PROJECT_SUFFIX):
+            path += PROJECT_SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str | Path) -> bool:
+        """Save atomically; on failure the old file is intact and the user reads why."""
+        self.window.canvas.store_view()
+        if self.project.title == "Untitled project":
+            self.project.title = Path(path).stem
+        try:
+            target = self.session.save(path)
+        except LayerError as exc:
+            show_error(self.window, "Project not saved", f"{exc}\n\nThe previous file, if any, is unchanged.")
+            return False
+        except OSError as exc:
+            show_error(self.window, "Project not saved", f"{path}: {exc}\n\nThe previous file, if any, is unchanged.")
+            return False
+        self.window.statusBar().showMessage(f"Saved {target}", 5000)
+        self.window.update_title()
+        return True
+
+    def confirm_unsaved(self) -> bool:
+        """Ask before unsaved edits would be lost: True to go on (saved or discarded), False to stay."""
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes",
+            f"The project \u201c{self.project.title}\u201d has unsaved changes. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- layers ----------------------------------------------------------------------------------------------
+    def choose_and_add_layers(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Add Layer", self._folder(), ";;".join(READ_FILTERS))
+        if paths:
+            self.add_files(paths)
+
+    def add_files(self, paths: list[str]) -> None:
+        """Open files in the background: a .lamp among them opens as the project, the rest become layers."""
+        projects = [p for p in paths if is_project_file(p)]
+        data = [p for p in paths if not is_project_file(p)]
+        if projects:
+            self.open_project(projects[0])
+        if data:
+            self.loader.load(data)
+
+    def _loading_started(self, paths: list[str]) -> None:
+        names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
+        self.window.statusBar().showMessage(f"Reading {names}…")
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+
+    def _loading_finished(self, result: LoadResult) -> None:
+        QApplication.restoreOverrideCursor()
+        self.last_load = result
+        self.project.add_layers(result.layers)
+        noted = sum(1 for layer in result.layers if layer.notes)
+        message = f"Added {len(result.layers)} layer(s)"
+        if noted:
+            message += f"; {noted} with load notes (Layer Properties shows them)"
+        self.window.statusBar().showMessage(message, 8000)
+        if result.errors:
+            show_error(self.window, "Some files could not be opened", "\n\n".join(result.errors))
+
+    # -- recent projects ------------------------------------------------------------------------------------
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        paths = recent_projects()
+        for i, path in enumerate(paths, start=1):
+            action = QAction(f"&{i % 10} {Path(path).name}", menu)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_project(p))
+            menu.addAction(action)
+        if not paths:
+            empty = menu.addAction("No recent projects")
+            empty.setEnabled(False)
+
+    def _folder(self) -> str:
+        if self.project.path is not None:
+            return str(Path(self.project.path).parent)
+        recent = recent_projects()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())

@@ -1,0 +1,96 @@
+"""Open data files off the GUI thread, give each new layer its default style, and collect readable errors.
+
+A 200 MB GeoPackage must not freeze the window, and one bad file in a drop of ten must not stop the other
+nine: every file is tried, and problems come back as messages that name the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from layers import Layer, LayerError
+from layers.default_styles import default_style
+from layers.io import open_layers
+from layers.project import PROJECT_SUFFIX
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadResult:
+    layers: list[Layer] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def is_project_file(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == PROJECT_SUFFIX
+
+
+def load_files(paths: Iterable[str | Path]) -> LoadResult:
+    """Every layer of every file, styled; unreadable files become messages instead of exceptions."""
+    result = LoadResult()
+    for path in paths:
+        try:
+            layers = open_layers(path)
+        except LayerError as exc:
+            result.errors.append(str(exc))
+            continue
+        except Exception as exc:  # a reader bug must not lose the other files of the drop
+            log.exception("reading %s failed", path)
+            result.errors.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            continue
+        if not layers:
+            result.errors.append(f"{path}: the file holds no layers")
+        for layer in layers:
+            if layer.style is None:
+                try:
+                    layer.style = default_style(layer)
+                except Exception as exc:  # an odd column must not cost the user the layer itself
+                    layer.notes.append(f"no default style could be made ({exc}); using a plain symbol")
+        result.layers += layers
+    return result
+
+
+class LayerLoader(QObject):
+    """Runs ``load_files`` in a worker; ``finished`` delivers the result in the GUI thread."""
+
+    finished = pyqtSignal(object)  # LoadResult
+    started = pyqtSignal(list)
+    _result = pyqtSignal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # A Python thread, not a QThreadPool one: pyproj 3.7 crashes in threads Python did not create.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="layer-loader")
+        self._futures: list = []
+        self.pending = 0
+        self._result.connect(self._done)
+
+    def load(self, paths: list[str]) -> None:
+        self.pending += 1
+        self.started.emit(list(paths))
+        self._futures = [f for f in self._futures if not f.done()]
+        self._futures.append(self._pool.submit(self._run, list(paths)))
+
+    def _done(self, result: LoadResult) -> None:
+        self.pending -= 1
+        self.finished.emit(result)
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Wait for reads in progress (the window is closing); True when none is left."""
+        _, running = wait(self._futures, timeout=timeout_ms / 1000.0)
+        return not running
+
+    def _run(self, paths: list[str]) -> None:
+        result = load_files(paths)
+        try:
+            self._result.emit(result)  # queued into the GUI thread, where the loader lives
+        except RuntimeError:  # the window closed while we were reading
+            pass
+

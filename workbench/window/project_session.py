@@ -1,0 +1,133 @@
+"""The open project as a working session: unsaved-changes tracking, recent projects, autosave.
+
+Saving goes through ``Project.save`` (temp file + rename), so a failed save never damages the last good file.
+Autosave writes a sibling copy (``name.lamp.autosave``, or one in the user's data folder for a project never
+saved) and never overwrites the user's own file behind their back.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, QSettings, QTimer, pyqtSignal
+
+from layers import Event, Project
+from layers.project_file import write_project
+from workbench.window.project_bridge import ProjectBridge
+
+RECENT_KEY = "recent_projects"
+MAX_RECENT = 10
+AUTOSAVE_SUFFIX = ".autosave"
+AUTOSAVE_MINUTES = 5
+#: Event types that do not change what a save would write (selection is not saved; the view is stored on save).
+_NOT_EDITS = {"extent"}
+
+
+def settings() -> QSettings:
+    return QSettings("Lamplight", "Lamplight")
+
+
+def recent_projects() -> list[str]:
+    """Recent project files that still exist, newest first."""
+    value = settings().value(RECENT_KEY, [])
+    paths = [value] if isinstance(value, str) else list(value or [])
+    return [p for p in paths if Path(p).is_file()]
+
+
+def remember_project(path: str | os.PathLike) -> None:
+    path = str(Path(path).resolve())
+    paths = [path] + [p for p in recent_projects() if p != path]
+    settings().setValue(RECENT_KEY, paths[:MAX_RECENT])
+
+
+def autosave_path(project: Project) -> Path:
+    if project.path is not None:
+        return Path(str(project.path) + AUTOSAVE_SUFFIX)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "lamplight" / "autosave" / f"untitled.lamp{AUTOSAVE_SUFFIX}"
+
+
+class ProjectSession(QObject):
+    """Knows whether the project has unsaved edits and keeps an autosaved copy while it does."""
+
+    dirty_changed = pyqtSignal(bool)
+    autosaved = pyqtSignal(str)
+
+    def __init__(self, bridge: ProjectBridge, parent: QObject | None = None,
+                 autosave_minutes: float = AUTOSAVE_MINUTES) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self._dirty = False
+        bridge.event.connect(self._on_event)
+        bridge.project_replaced.connect(lambda project: self.mark_clean())
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(max(1, int(autosave_minutes * 60_000)))
+        self._autosave.timeout.connect(self.autosave)
+        if autosave_minutes > 0:
+            self._autosave.start()
+
+    @property
+    def project(self) -> Project:
+        return self.bridge.project
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def mark_clean(self) -> None:
+        self._set_dirty(False)
+
+    def mark_dirty(self) -> None:
+        self._set_dirty(True)
+
+    def _set_dirty(self, value: bool) -> None:
+        if value != self._dirty:
+            self._dirty = value
+            self.dirty_changed.emit(value)
+
+    def _on_event(self, event: Event) -> None:
+        if event.type in _NOT_EDITS or (event.type == "changed" and event.attribute == "selection"):
+            return
+        self.mark_dirty()
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Save (atomically) to ``path`` or the project's own file; raises LayerError with a readable message."""
+        target = self.project.save(path)
+        self.mark_clean()
+        remember_project(target)
+        self._remove_autosave()
+        return target
+
+    def autosave(self) -> Path | None:
+        """Write the autosave copy when there are unsaved edits; a failure is reported, never raised."""
+        if not self._dirty or len(self.project) == 0:
+            return None
+        target = autosave_path(self.project)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_project(self.project, target)
+        except Exception as exc:  # autosave is a safety net; it must never interrupt work
+            self.autosaved.emit(f"Autosave failed: {exc}")
+            return None
+        self.autosaved.emit(f"Autosaved a copy to {target}")
+        return target
+
+    def _remove_autosave(self) -> None:
+        try:
+            autosave_path(self.project).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def newer_autosave(project: Project) -> Path | None:
+    """An autosave copy newer than the project file (left by a crash), if any."""
+    if project.path is None:
+        return None
+    copy = autosave_path(project)
+    try:
+        if copy.is_file() and copy.stat().st_mtime > Path(project.path).stat().st_mtime:
+            return copy
+    except OSError:
+        return None
+    return None
