@@ -15,6 +15,7 @@ from workbench.export.layout_geometry import MM_PER_INCH
 
 FONT_FAMILY = "DejaVu Sans"
 PT_PER_MM = 72.0 / MM_PER_INCH
+_LIGATURES = QFont.Tag("liga")
 
 
 def qcolor(colour: str) -> QColor:
@@ -61,6 +62,7 @@ class Paper:
         font.setPointSizeF(max(0.1, size_pt / PT_PER_MM * self.units_per_mm * 72.0 / self._device_dpi))
         font.setBold(bold)
         font.setItalic(italic)
+        font.setFeature(_LIGATURES, 0)  # "fi" stays two letters, so PDF text can be searched and copied
         return font
 
     def pen(self, colour: str, width_pt: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:

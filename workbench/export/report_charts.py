@@ -113,7 +113,7 @@ def figure_svg(fig: Figure) -> bytes:
     """SVG with text kept as text (not outlines), so it stays selectable and small."""
     buffer = io.BytesIO()
     with _svg_text():
-        fig.savefig(buffer, format="svg", facecolor="white")
+        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
     return buffer.getvalue()
 
 
