@@ -172,3 +172,27 @@ def test_pickers_follow_layers_added_and_removed_while_open(qtbot, registry, pro
     project.remove_layer(zones)
     qtbot.waitUntil(lambda: choices(overlay) == ["districts"])
     assert overlay.value() is project.layer("districts")
+
+
+def test_install_into_the_main_window(qtbot, registry, project):
+    main_window = pytest.importorskip("workbench.main_window")
+    from workbench.processing.install import install_processing
+
+    window = main_window.MainWindow(project)
+    qtbot.addWidget(window)
+    processing = install_processing(window, registry)
+    menu = window.menu("&Processing")
+    titles = [action.text() for action in menu.actions()]
+    assert titles[:2] == ["&Toolbox", "&History"] and "Vector tools" in titles
+    assert processing.toolbox.toggleViewAction() in window.panels_menu.actions()
+    dialog = processing.controller.open_dialog("tools.filter")
+    qtbot.addWidget(dialog)
+    dialog.widgets["input"].set_value("offices")
+    dialog.widgets["expression"].set_value('industry == "tech"')
+    with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
+        dialog.start()
+    assert window.project.layers[-1].name == "offices filtered"
+    qtbot.waitUntil(lambda: processing.history.tree.topLevelItemCount() == 1)
+    dialog.close()
+    window.files.session.mark_clean()  # close without the "unsaved changes" question
+    window.close()
