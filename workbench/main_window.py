@@ -25,6 +25,7 @@ from workbench.docks.attribute_table import AttributeTableDock
 from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
 from workbench.docks.search_panel import SearchDock
+from workbench.export.install import install_exports
 from workbench.resources import icon
 from workbench.window.file_commands import FileCommands
 from workbench.window.map_tools import MapToolActions
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_toolbars()
         self._build_status_bar()
         self._connect_signals()
+        install_exports(self)
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
         self.resize(1600, 1000)
         self._restore_window_state()
@@ -77,9 +79,18 @@ class MainWindow(QMainWindow):
         self.add_dock(self.search, Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_dock(self.identify, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=self.search)
         self.add_dock(self.attribute_table, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.search.raise_()
-        self.resizeDocks([self.layer_tree, self.search], [300, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.attribute_table], [250], Qt.Orientation.Vertical)
+        # Side panels run full height, the attribute table sits under the map only (as in QGIS).
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._first_show = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_show and settings().value("window/state") is None:
+            self._first_show = False
+            self.resizeDocks([self.layer_tree, self.search], [290, 340], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.attribute_table], [240], Qt.Orientation.Vertical)
+            self.search.raise_()
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea, *, tabify_with: QDockWidget | None = None) -> None:
         """Add a dock (with a unique objectName, so its place is remembered) and list it under View > Panels."""

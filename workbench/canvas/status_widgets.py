@@ -45,9 +45,9 @@ class CanvasStatus(QWidget):
         self.canvas = canvas
         self._to_wgs84: pyproj.Transformer | None = None
         self._transform_crs: pyproj.CRS | None = None
-        self.coordinates = _label("Move the cursor over the map", 210)
+        self.coordinates = _label("", 170)
         self.coordinates.setToolTip("Cursor position in the project CRS")
-        self.lonlat = _label("", 200)
+        self.lonlat = _label("", 190)
         self.lonlat.setToolTip("Cursor position in WGS84 (latitude, longitude)")
         self.scale = QComboBox()
         self.scale.setEditable(True)
@@ -56,9 +56,9 @@ class CanvasStatus(QWidget):
         self.scale.addItems([f"1:{s:,}" for s in COMMON_SCALES])
         self.scale.lineEdit().returnPressed.connect(self._scale_entered)
         self.scale.activated.connect(lambda index: self._scale_entered())
-        self.crs = _label("", 110)
+        self.crs = _label("", 90)
         self.crs.setToolTip("Project coordinate reference system")
-        self.render_time = _label("", 90)
+        self.render_time = _label("", 100)
         self.render_time.setToolTip("Time of the last map render (in the background)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
