@@ -136,7 +136,11 @@ def draw_labels(painter: QPainter, placed: list[PlacedLabel], dpi: float) -> Non
         if label.labels.halo is None:
             continue
         path = QPainterPath()
-        path.addText(QPointF(label.x, label.y), label.font, label.text)
+        path.addText(QPointF(0, 0), label.font, label.text)
+        # a path lays text out at the screen's dpi, drawText at the device's (PDF 300, print previews): match them
+        ratio = (QFontMetricsF(label.font, painter.device()).horizontalAdvance(label.text)
+                 / max(QFontMetricsF(label.font).horizontalAdvance(label.text), 1e-9))
+        path = QTransform().translate(label.x, label.y).scale(ratio, ratio).map(path)
         transform = QTransform().translate(label.anchor_x, label.anchor_y).rotate(label.angle_deg)
         entry = halos.setdefault(id(label.labels), (label.labels, QPainterPath()))
         entry[1].addPath(transform.map(path))
