@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from PyQt6.QtCore import QEventLoop, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QEventLoop, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QProgressDialog, QWidget
 
 from workbench.export.progress import ExportCancelled
@@ -25,8 +25,10 @@ def run_with_progress(parent: QWidget | None, label: str, work: Work) -> T | Non
     re-raises its exception in the GUI thread so the caller can show it."""
     dialog = QProgressDialog(label, "Cancel", 0, 100, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
     dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(1_000_000)  # shown by the timer below, only when the work takes a while
+    dialog.setValue(0)
     cancelled = threading.Event()
     dialog.canceled.connect(cancelled.set)
     signals = _Signals()
@@ -45,11 +47,13 @@ def run_with_progress(parent: QWidget | None, label: str, work: Work) -> T | Non
 
     thread = threading.Thread(target=target, name="lamplight-export", daemon=True)
     thread.start()
+    QTimer.singleShot(400, lambda: thread.is_alive() and dialog.show())
     loop.exec()
     thread.join()
+    dialog.canceled.disconnect(cancelled.set)  # closing a progress dialog emits canceled
     dialog.close()
     error = outcome.get("error")
-    if isinstance(error, ExportCancelled) or cancelled.is_set():
+    if isinstance(error, ExportCancelled) or (cancelled.is_set() and "value" not in outcome):
         return None
     if error is not None:
         raise error
