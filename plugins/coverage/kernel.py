@@ -16,23 +16,26 @@ import numpy as np
 
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.los import trace
-from plugins.coverage.pathloss import INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, path_loss_db
+from plugins.coverage.pathloss import COEFFICIENTS, INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, loss_from_coefficients
 
-#: Columns of the transmitter table handed to the kernels (``Transmitters.table``).
-TX_X, TX_Y, TX_H, TX_EIRP_RE, TX_AZIMUTH, TX_BEAMWIDTH, TX_TILT, TX_MODEL = range(8)
-TX_COLUMNS = 8
+#: Columns of the transmitter table handed to the kernels (``Transmitters.table``); the path-loss coefficients
+#: (``pathloss.loss_coefficients``) follow from column TX_LOSS on.
+TX_X, TX_Y, TX_H, TX_EIRP_RE, TX_AZIMUTH, TX_BEAMWIDTH, TX_TILT, TX_LOSS = range(8)
+TX_COLUMNS = TX_LOSS + COEFFICIENTS
+#: 10^(x/10) = exp(x·ln(10)/10): received powers in mW from dBm.
+DBM_TO_EXPONENT = math.log(10.0) / 10.0
 
 
 @numba.njit(cache=True, nogil=True)
 def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray,
-                  blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float, fc_ghz: float,
+                  blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
                   vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> float:
     """RSRP of the transmitter row ``tx`` at the receiver point (dBm per RE)."""
     dx, dy = rx_x - tx[TX_X], rx_y - tx[TX_Y]
     d2d = math.hypot(dx, dy)
     h_tx = tx[TX_H]
     los, indoor, d_in = trace(heights, blocks, factor, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_h)
-    loss = path_loss_db(int(tx[TX_MODEL]), los, d2d, h_tx, rx_h, fc_ghz)
+    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, h_tx - rx_h, los)
     gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d,
                             h_tx - rx_h)
     if indoor and indoor_model:
@@ -43,8 +46,7 @@ def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights
 @numba.njit(cache=True, nogil=True)
 def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, radius: float,
               heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
-              rx_h: float, fc_ghz: float,
-              vertical_beamwidth: float, wall_loss: float, indoor_model: bool
+              rx_h: float, vertical_beamwidth: float, wall_loss: float, indoor_model: bool
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of all
     received powers (mW/RE) and the number of links evaluated, for the cells of one tile.
@@ -72,10 +74,10 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 x = x0 + (j + 0.5) * res
                 if (x - tx_x) ** 2 + (y - tx_y) ** 2 > radius * radius:
                     continue
-                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, blocks, factor, hx0, hy0, hres, fc_ghz,
+                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, blocks, factor, hx0, hy0, hres,
                                      vertical_beamwidth, wall_loss, indoor_model)
                 links += 1
-                total[i, j] += 10.0 ** (rsrp / 10.0)
+                total[i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
                 if rsrp > best[i, j]:
                     best[i, j] = rsrp
                     best_row[i, j] = k
@@ -85,16 +87,15 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
 @numba.njit(cache=True, nogil=True)
 def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_index: np.ndarray, rx_h: float,
                heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
-               fc_ghz: float,
                vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> np.ndarray:
     """RSRP of each (transmitter row, point row) pair."""
     out = np.empty(tx_index.shape[0])
     for n in range(tx_index.shape[0]):
         p = point_index[n]
         out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, blocks, factor, hx0,
-                               hy0, hres, fc_ghz, vertical_beamwidth, wall_loss, indoor_model)
+                               hy0, hres, vertical_beamwidth, wall_loss, indoor_model)
     return out
 
 
-__all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_MODEL", "TX_TILT", "TX_X", "TX_Y",
+__all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_LOSS", "TX_TILT", "TX_X", "TX_Y",
            "link_rsrp_dbm", "pairs_rsrp", "tile_rsrp"]

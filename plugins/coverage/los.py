@@ -27,7 +27,7 @@ import numpy as np
 #: A surface must rise this much above the ray to block it (absorbs rounding where the ray leaves a roof).
 HEIGHT_TOLERANCE_M = 1e-6
 #: Cells per block edge of the coarse grid.
-BLOCK = 16
+BLOCK = 8
 
 
 def block_maxima(heights: np.ndarray, factor: int = BLOCK) -> np.ndarray:

@@ -66,7 +66,7 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
     fc_ghz = config.frequency_mhz / 1000.0
     heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
     args = (config.rx_height_m, heights, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
-            obstruction.res, fc_ghz, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
+            obstruction.res, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
             config.indoor_loss != "none")
     bounds = list(range(0, tx_index.size, CHUNK_PAIRS)) + [tx_index.size]
     chunks = list(zip(bounds[:-1], bounds[1:], strict=True))

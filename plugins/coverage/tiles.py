@@ -29,7 +29,6 @@ class LinkSettings:
 
     radius_m: float
     rx_height_m: float
-    fc_ghz: float
     vertical_beamwidth_deg: float
     wall_loss_db: float
     indoor_model: bool
@@ -41,7 +40,7 @@ class LinkSettings:
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
         fc_ghz = config.frequency_mhz / 1000.0
-        return cls(config.max_radius_m, config.rx_height_m, fc_ghz, config.vertical_beamwidth_deg,
+        return cls(config.max_radius_m, config.rx_height_m, config.vertical_beamwidth_deg,
                    wall_loss_db(config.indoor_loss, fc_ghz), config.indoor_loss != "none",
                    10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res)
 
@@ -108,8 +107,7 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings) -> T
     hy0 = settings.heights_y0 - r0 * settings.heights_res
     best, best_row, total, links = tile_rsrp(
         job.x0, job.y0, job.res, job.rows, job.cols, job.tx, settings.radius_m, window, block_maxima(window), BLOCK,
-        hx0, hy0,
-        settings.heights_res, settings.rx_height_m, settings.fc_ghz, settings.vertical_beamwidth_deg,
+        hx0, hy0, settings.heights_res, settings.rx_height_m, settings.vertical_beamwidth_deg,
         settings.wall_loss_db, settings.indoor_model)
     reached = best_row >= 0
     server = np.where(reached, job.tx_index[np.maximum(best_row, 0)], -1).astype(np.int32)

@@ -23,9 +23,19 @@ import shapely
 from layers.errors import LayerError
 from layers.layer import VectorLayer
 from plugins.coverage.config import MACRO_HEIGHT_M, CoverageConfig
-from plugins.coverage.kernel import TX_COLUMNS
+from plugins.coverage.kernel import (
+    TX_AZIMUTH,
+    TX_BEAMWIDTH,
+    TX_COLUMNS,
+    TX_EIRP_RE,
+    TX_H,
+    TX_LOSS,
+    TX_TILT,
+    TX_X,
+    TX_Y,
+)
 from plugins.coverage.obstruction import require_metric
-from plugins.coverage.pathloss import MODEL_CODES, UMA, UMI
+from plugins.coverage.pathloss import MODEL_CODES, UMA, UMI, loss_coefficients
 
 #: Antennas must stand above the 1 m effective environment height of the 3GPP models.
 MIN_ANTENNA_HEIGHT_M = 1.0
@@ -60,12 +70,15 @@ class Transmitters:
         return np.column_stack([self.x, self.y])
 
     def table(self, config: CoverageConfig) -> np.ndarray:
-        """The (n, 8) float64 table the kernels read; EIRP is turned into EIRP per resource element here."""
+        """The float64 table the kernels read (columns ``kernel.TX_*``): EIRP per resource element and the
+        path-loss coefficients for the carrier and receiver height of ``config`` are worked out here."""
         table = np.empty((len(self), TX_COLUMNS))
-        table[:, 0], table[:, 1], table[:, 2] = self.x, self.y, self.height_m
-        table[:, 3] = self.eirp_dbm - config.re_offset_db
-        table[:, 4], table[:, 5], table[:, 6] = self.azimuth_deg, self.beamwidth_deg, self.tilt_deg
-        table[:, 7] = self.model
+        table[:, TX_X], table[:, TX_Y], table[:, TX_H] = self.x, self.y, self.height_m
+        table[:, TX_EIRP_RE] = self.eirp_dbm - config.re_offset_db
+        table[:, TX_AZIMUTH], table[:, TX_BEAMWIDTH], table[:, TX_TILT] = (self.azimuth_deg, self.beamwidth_deg,
+                                                                          self.tilt_deg)
+        table[:, TX_LOSS:] = loss_coefficients(self.model, self.height_m, config.rx_height_m,
+                                               config.frequency_mhz / 1000.0)
         return table
 
     def subset(self, index: np.ndarray) -> Transmitters:

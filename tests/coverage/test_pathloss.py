@@ -124,3 +124,20 @@ def test_o2i_wall_losses():
     assert wall_loss_db("low", 3.5) == pytest.approx(low, abs=0.01)
     assert wall_loss_db("high", 3.5) == pytest.approx(high, abs=0.01)
     assert wall_loss_db("none", 3.5) == 0.0
+
+
+def test_the_kernels_coefficient_form_equals_the_formulas():
+    """The kernels evaluate A + B·log10(d3D) per transmitter; it must equal the formula functions above."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    formulas = {(UMI, True): umi_los_db, (UMI, False): umi_nlos_db, (UMA, True): uma_los_db,
+                (UMA, False): uma_nlos_db}
+    for _ in range(500):
+        d2d, h_bs, h_ut = rng.uniform(0, 2000), rng.uniform(3, 60), rng.uniform(1.5, 22.5)
+        fc = rng.choice([0.7, 2.6, 3.5, 4.9, 26.0, 60.0])
+        for (model, los), formula in formulas.items():
+            assert path_loss_db(model, los, d2d, h_bs, h_ut, fc) == pytest.approx(formula(d2d, h_bs, h_ut, fc),
+                                                                                  abs=1e-9)
+        d3d = math.hypot(d2d, h_bs - h_ut)
+        assert path_loss_db(FREE_SPACE, False, d2d, h_bs, h_ut, fc) == pytest.approx(free_space_db(d3d, fc), abs=1e-9)
