@@ -128,6 +128,9 @@ def test_identify_click_lists_the_feature_under_the_cursor(qtbot, window):
     results = signal.args[0]
     assert results[0].layer.name == "schools" and results[0].title == "School 3"
     assert ("level", "high") in results[0].attributes
+    assert canvas.flashed and canvas.flashed[0].equals(school)  # outlined on the map at once
+    ring = canvas.grab().toImage().pixelColor(round(px + 9), round(py))
+    assert ring.red() > 150 and ring.green() < 110 and ring.blue() < 110
     tree = window.identify.tree
     assert tree.topLevelItem(0).text(0) == "schools" and tree.topLevelItem(0).child(0).text(0) == "School 3"
 

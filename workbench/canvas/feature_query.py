@@ -16,11 +16,11 @@ import shapely
 from layers import RasterLayer, VectorLayer
 
 
-def to_layer_crs(geometry: shapely.Geometry, project_crs: pyproj.CRS | None, layer_crs: pyproj.CRS | None):
-    """``geometry`` (project CRS) expressed in the layer's CRS."""
-    if project_crs is None or layer_crs is None or project_crs == layer_crs:
+def to_layer_crs(geometry: shapely.Geometry, source_crs: pyproj.CRS | None, target_crs: pyproj.CRS | None):
+    """``geometry`` moved from ``source_crs`` (usually the project's) into ``target_crs`` (usually the layer's)."""
+    if source_crs is None or target_crs is None or source_crs == target_crs:
         return geometry
-    transformer = pyproj.Transformer.from_crs(project_crs, layer_crs, always_xy=True)
+    transformer = pyproj.Transformer.from_crs(source_crs, target_crs, always_xy=True)
     return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
@@ -113,3 +113,16 @@ def identify_layers(layers: list[Any], x: float, y: float, tolerance: float,
         elif isinstance(layer, RasterLayer):
             results += identify_raster(layer, x, y, project_crs)
     return results
+
+
+def result_geometries(results: list[IdentifyResult], project_crs: pyproj.CRS | None) -> list[shapely.Geometry]:
+    """The geometries of identified features in the project CRS (raster cells have none)."""
+    out = []
+    for result in results:
+        if result.position is None or not isinstance(result.layer, VectorLayer):
+            continue
+        geometry = result.layer.gdf.geometry.iloc[result.position]
+        if geometry is None or geometry.is_empty:
+            continue
+        out.append(to_layer_crs(geometry, result.layer.crs, project_crs))
+    return out

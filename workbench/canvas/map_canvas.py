@@ -16,6 +16,8 @@ from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, Q
 from PyQt6.QtWidgets import QWidget
 
 from layers import Event, Layer, Project, VectorLayer
+from workbench.canvas.feature_query import result_geometries
+from workbench.canvas.flash import paint_flash
 from workbench.canvas.render_plane import RenderPlane, RenderWork
 from workbench.canvas.tools import MapTool, PanTool
 from workbench.canvas.tools.identify import identify_at_pixel
@@ -58,6 +60,7 @@ class MapCanvas(QWidget):
         self._swallow_release = False
         self._middle_pan: tuple[QPointF, Viewport] | None = None
         self.last_paint_ms = 0.0
+        self.flashed: list = []  # identified geometries outlined on top (project CRS)
         self.basemap = None  # a workbench.basemap.BasemapSource, or None (the offline default)
         self.tile_cache = None  # a workbench.basemap.TileCache; None uses the user's cache folder
         self._map_renderer = None
@@ -130,6 +133,7 @@ class MapCanvas(QWidget):
         self.set_viewport(self._viewport.zoomed(factor, anchor))
 
     def set_tool(self, tool: MapTool) -> None:
+        self.flashed = []
         self.tool.deactivate()
         self.tool = tool
         tool.activate()
@@ -152,9 +156,16 @@ class MapCanvas(QWidget):
         return [layer for layer in reversed(self.project.layers) if isinstance(layer, VectorLayer) and layer.visible]
 
     def identify_at(self, px: float, py: float) -> list:
+        """Identify what lies under pixel (px, py), outline it on the map and emit ``identified``."""
         results = identify_at_pixel(self, px, py)
+        self.set_flash(result_geometries(results, self.project.crs))
         self.identified.emit(results)
         return results
+
+    def set_flash(self, geometries: list) -> None:
+        """Outline these geometries (project CRS) on top of the map; an empty list clears them."""
+        self.flashed = list(geometries)
+        self.update()
 
     def request_render(self) -> None:
         for plane in self.planes:
@@ -244,6 +255,7 @@ class MapCanvas(QWidget):
     # -- model events ------------------------------------------------------------------------------------
     def _on_project_replaced(self, project: Project) -> None:
         self.active_layer = None
+        self.flashed = []
         self._map_renderer = None
         for plane in self.planes:
             plane.clear()
@@ -279,6 +291,7 @@ class MapCanvas(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         for plane in self.planes:
             plane.paint(painter, self._viewport)
+        paint_flash(painter, self.flashed, self._viewport)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tool.paint(painter)
         painter.end()
