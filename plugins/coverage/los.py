@@ -12,9 +12,11 @@ and is crossed in one step. Only blocks that might block are walked cell by cell
 the plain cell walk (the tests compare it with an exact polygon reference).
 
 A receiver inside a building (its cell higher than the receiver) is an indoor receiver: the ray's first run
-through that building is the indoor part of the path, whose horizontal length TR 38.901 needs for the indoor
-loss; it does not count as an obstruction, so LOS/NLOS describes the outdoor part of the path, as in the
-standard's O2I model.
+through that building, up to the facade where it leaves the footprint, is the indoor part of the path, whose
+horizontal length TR 38.901 needs for the indoor loss; it does not count as an obstruction, so LOS/NLOS
+describes the outdoor part of the path, as in the standard's O2I model. A ray that climbs through the floors
+and leaves by the roof (an antenna above the receiver's own building) is NLOS: the O2I model covers walls and
+windows, not floors.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import math
 import numba
 import numpy as np
 
-#: A surface must rise this much above the ray to block it (absorbs rounding where the ray leaves a roof).
+#: A surface must rise this much above the ray to block it (absorbs rounding of the ray height).
 HEIGHT_TOLERANCE_M = 1e-6
 #: Cells per block edge of the coarse grid.
 BLOCK = 8
@@ -91,8 +93,7 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
         t_block_end = min(next_bc, next_br, 1.0)
         walk = inside
         if not inside:
-            t_start = max(t_block, t_out)
-            z_low = min(rx_h + dz * t_start, rx_h + dz * t_block_end)
+            z_low = min(rx_h + dz * t_block, rx_h + dz * t_block_end)
             walk = _height(blocks, b_row, b_col) > z_low + HEIGHT_TOLERANCE_M
         if walk:
             # the cell where the ray enters this block, kept inside the block against rounding
@@ -107,15 +108,13 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
                 if inside:
                     if h > rx_h + dz * t_enter:
                         t_roof = (h - rx_h) / dz if dz > 0 else math.inf
-                        if t_roof < t_exit:
-                            t_out, inside = t_roof, False
-                        else:
-                            t_out = t_exit
+                        if t_roof < t_exit:  # up through the floors and the roof: not a path O2I describes
+                            return False, indoor, t_roof * distance
+                        t_out = t_exit
                     else:
                         inside = False
                 if not inside:
-                    t_start = max(t_enter, t_out)
-                    z_low = min(rx_h + dz * t_start, rx_h + dz * t_exit)
+                    z_low = min(rx_h + dz * t_enter, rx_h + dz * t_exit)
                     if h > z_low + HEIGHT_TOLERANCE_M:
                         return False, indoor, t_out * distance
                 if t_exit >= t_block_end:

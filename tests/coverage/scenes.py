@@ -47,7 +47,8 @@ def exact_los(boxes: list[shapely.Polygon], heights: np.ndarray, tx: tuple[float
     The ray height z(t) = rx_h + (tx_h - rx_h)·t is linear in the position t along the segment, so over the part
     of the segment inside a footprint its lowest point is at one end of that part: a building blocks when it is
     taller than the ray there. A receiver inside a building (taller than the receiver) is indoors; the ray's
-    path inside that building, until it leaves the footprint or rises above the roof, is the indoor part.
+    path inside that building up to the wall is the indoor part; a ray that reaches the roof height before the
+    wall goes up through the floors and is NLOS.
     """
     (tx_x, tx_y, tx_h), (rx_x, rx_y, rx_h) = tx, rx
     segment = shapely.LineString([(rx_x, rx_y), (tx_x, tx_y)])
@@ -60,7 +61,9 @@ def exact_los(boxes: list[shapely.Polygon], heights: np.ndarray, tx: tuple[float
             indoor, own = True, k
             t_wall = max(segment.project(shapely.Point(p)) for p in _points(segment.intersection(b))) / length
             t_roof = (h - rx_h) / dz if dz > 0 else np.inf
-            t_out = min(t_wall, t_roof)
+            if t_roof < t_wall:
+                return False, True, t_roof * length
+            t_out = t_wall
     los = True
     for k, (b, h) in enumerate(zip(boxes, heights, strict=True)):
         part = segment.intersection(b)

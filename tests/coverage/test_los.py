@@ -45,9 +45,10 @@ def test_indoor_distance_to_the_wall_and_through_the_roof():
     grid[40:50, 0:10] = 30.0  # building x 0-20, y 0-20, 30 m tall
     # Receiver at (10, 10) inside; antenna 50 m east at 10 m: the ray leaves through the east wall 10 m away.
     assert walk(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 10.0, 10.0, 10.0, 1.5) == (True, True, pytest.approx(10.0))
-    # A 3 m building and a 31.5 m antenna 50 m away: z = 1.5 + 30·(d/50) reaches 3 m after d = 2.5 m (the roof).
+    # A 3 m building and a 31.5 m antenna 50 m away: z = 1.5 + 30·(d/50) reaches the 3 m roof after 2.5 m, before
+    # the wall: the path goes up through the roof, which O2I does not describe, so it is NLOS.
     grid[40:50, 0:10] = 3.0
-    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 31.5, 10.0, 10.0, 1.5) == (True, True, pytest.approx(2.5))
+    assert walk(grid, 0.0, 100.0, 2.0, 60.0, 10.0, 31.5, 10.0, 10.0, 1.5) == (False, True, pytest.approx(2.5))
     # An outdoor receiver has no indoor part; a 12 m wall between it and a 10 m antenna blocks the path.
     grid[:] = 0.0
     grid[:, 20] = 12.0  # wall at x 40-42
