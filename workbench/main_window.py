@@ -26,6 +26,7 @@ from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
 from workbench.docks.search_panel import SearchDock
 from workbench.export.install import install_exports
+from workbench.processing.install import install_processing
 from workbench.resources import icon
 from workbench.window.file_commands import FileCommands
 from workbench.window.map_tools import MapToolActions
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_signals()
         install_exports(self)
+        install_processing(self)
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
         self.resize(1600, 1000)
         self._restore_window_state()
