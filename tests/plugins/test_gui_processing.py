@@ -174,16 +174,16 @@ def test_pickers_follow_layers_added_and_removed_while_open(qtbot, registry, pro
     assert overlay.value() is project.layer("districts")
 
 
-def test_install_into_the_main_window(qtbot, registry, project):
-    main_window = pytest.importorskip("workbench.main_window")
-    from workbench.processing.install import install_processing
+def test_the_main_window_has_processing(qtbot, project):
+    from workbench.main_window import MainWindow
 
-    window = main_window.MainWindow(project)
+    window = MainWindow(project)
     qtbot.addWidget(window)
-    processing = install_processing(window, registry)
+    processing = window.processing
     menu = window.menu("&Processing")
     titles = [action.text() for action in menu.actions()]
     assert titles[:2] == ["&Toolbox", "&History"] and "Vector tools" in titles
+    assert titles.count("&Toolbox") == 1
     assert processing.toolbox.toggleViewAction() in window.panels_menu.actions()
     dialog = processing.controller.open_dialog("tools.filter")
     qtbot.addWidget(dialog)
