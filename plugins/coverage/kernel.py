@@ -9,11 +9,14 @@ and Dask workers can run tiles side by side.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
 
 import numba
 import numpy as np
 
+from plugins.coverage import antenna, los, pathloss
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.los import trace
 from plugins.coverage.pathloss import COEFFICIENTS, INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, loss_from_coefficients
@@ -96,6 +99,33 @@ def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_i
                                hy0, hres, vertical_beamwidth, wall_loss, indoor_model)
     return out
 
+
+def _drop_stale_caches() -> None:
+    """numba's on-disk cache only watches the file that defines a function, but these kernels compile in the LOS
+    walk, the antenna pattern and the path loss from other files. Keep a digest of all those sources next to the
+    cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
+    """
+    sources = b"".join(Path(module.__file__).read_bytes() for module in (antenna, los, pathloss))
+    digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
+    for dispatcher in (link_rsrp_dbm, tile_rsrp, pairs_rsrp):
+        cache = dispatcher._cache  # numba's per-function cache (no public accessor)
+        if not cache.cache_path:
+            continue
+        stamp = Path(cache.cache_path) / f"{__name__}.{dispatcher.__name__}.sources"
+        try:
+            if stamp.read_text() == digest:
+                continue
+        except OSError:
+            pass
+        cache.flush()
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(digest)
+        except OSError:
+            pass  # a read-only install: the cache is flushed again next time, which is only slower
+
+
+_drop_stale_caches()
 
 __all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_LOSS", "TX_TILT", "TX_X", "TX_Y",
            "link_rsrp_dbm", "pairs_rsrp", "tile_rsrp"]
