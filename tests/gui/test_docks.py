@@ -7,7 +7,6 @@ from PyQt6.QtCore import QModelIndex, Qt
 
 from layers import Project
 from workbench.docks.attribute_model import AttributeTableModel, format_value, sort_positions
-from workbench.docks.attribute_table import contiguous_ranges
 from workbench.docks.layer_tree_model import LayerTreeModel
 from workbench.docks.search_queries import office_mask, school_mask
 
@@ -84,11 +83,6 @@ def test_value_formatting():
     assert format_value(3.0) == "3.0" and format_value(123.456) == "123.46" and format_value(True) == "true"
 
 
-def test_contiguous_ranges():
-    assert contiguous_ranges(np.array([1, 2, 3, 7, 9, 10])) == [(1, 3), (7, 7), (9, 10)]
-    assert contiguous_ranges(np.array([], dtype=int)) == []
-
-
 def test_office_and_school_masks_match_brute_force():
     frame = offices_layer().gdf.copy()
     frame.loc[3, "price_m2"] = np.nan
@@ -114,7 +108,7 @@ def docks(qtbot, project):
     return bridge, table, search
 
 
-def test_attribute_table_filter_expression_and_selection_sync(docks):
+def test_attribute_table_filter_expression_and_selection_sync(qtbot, docks):
     bridge, table, _ = docks
     offices = bridge.project.layer("office_listings")
     table.show_layer(offices)
@@ -126,14 +120,23 @@ def test_attribute_table_filter_expression_and_selection_sync(docks):
     assert table.error_label.isVisibleTo(table) and "expression" in table.error_label.text()
     assert sorted(table.model.order) == list(expected)
     assert not table.apply_filter("__import__('os')")
-    # table -> map
-    table.table.selectRow(1)
-    assert offices.selection == {int(table.model.order[1])}
-    # map -> table
+    # table -> map: a real click on a cell, then Ctrl+click and Shift+click
+    model, view = table.model, table.table
+    table.show()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(1, 2)).center())
+    assert offices.selection == {int(model.order[1])}
+    table.click_row(3, Qt.KeyboardModifier.ControlModifier)
+    assert offices.selection == {int(model.order[1]), int(model.order[3])}
+    table.click_row(0)
+    table.click_row(2, Qt.KeyboardModifier.ShiftModifier)
+    assert offices.selection == set(model.order[:3].tolist())
+    # map -> table: selected rows are painted as selected, others not
     offices.selection = frozenset({int(expected[1]), 0, 5})
     assert len(offices.selection) == 3
-    rows = {i.row() for i in table.table.selectionModel().selectedRows()}
-    assert rows == set(table.model.rows_of(offices.selection).tolist())
+    painted = {r for r in range(model.rowCount())
+               if model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole) is not None}
+    assert painted == set(model.rows_of(offices.selection).tolist()) and painted
+    assert table.count_label.text().endswith("3 selected")
     table.invert_selection()
     assert len(offices.selection) == len(offices.gdf) - 3
 

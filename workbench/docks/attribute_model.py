@@ -2,7 +2,8 @@
 
 Nothing is copied into Qt: the view asks only for the cells it shows. Filtering and sorting compute one
 NumPy array, ``order``, that maps table rows to row positions in the GeoDataFrame (the same positions
-``layer.selection`` holds), so selection sync is an array lookup in both directions.
+``layer.selection`` holds). The layer's selection is drawn by the model itself (as QGIS does), one set lookup
+per visible row, because Qt's item selection model takes quadratic time for tens of thousands of ranges.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from layers import VectorLayer
 
 NULL_TEXT = "NULL"
 NULL_COLOUR = QColor(150, 150, 150)
+SELECTED_BACKGROUND = QColor("#ffe866")  # the map's selection is yellow too
+SELECTED_TEXT = QColor("#1f2a33")
 
 #: The invisible root index, as a default argument (Qt's own signature).
 _ROOT = QModelIndex()
@@ -70,11 +73,13 @@ class AttributeTableModel(QAbstractTableModel):
         self.selected_only = False
         self._sort: tuple[int, bool] | None = None
         self._inverse: np.ndarray | None = None
+        self.selected: frozenset[int] = frozenset()
 
     # -- content ---------------------------------------------------------------------------------------------
     def set_layer(self, layer: VectorLayer | None) -> None:
         self.beginResetModel()
         self.layer = layer
+        self.selected = layer.selection if layer is not None else frozenset()
         self.filter_mask = None
         self._sort = None
         self._load_frame()
@@ -125,9 +130,16 @@ class AttributeTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def selection_changed(self) -> None:
-        """Called when the layer's selection changed; only matters when showing selected rows only."""
+        """The layer's selection changed: repaint the shown rows (or refilter when showing selected only)."""
+        self.selected = self.layer.selection if self.layer is not None else frozenset()
         if self.selected_only:
             self.set_selected_only(True)
+        elif self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole])
+
+    def is_selected(self, row: int) -> bool:
+        return int(self.order[row]) in self.selected
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
@@ -175,10 +187,14 @@ class AttributeTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self._frame is None:
             return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return SELECTED_BACKGROUND if self.is_selected(index.row()) else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
             value = self._frame.iat[int(self.order[index.row()]), self._locations[index.column()]]
             text = format_value(value)
             if role == Qt.ItemDataRole.ForegroundRole:
+                if self.is_selected(index.row()):
+                    return SELECTED_TEXT
                 return NULL_COLOUR if text == NULL_TEXT else None
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[index.column()]:

@@ -1,15 +1,17 @@
 """Attribute table dock: one layer's features, sortable, filterable with safe expressions, selection synced.
 
-Selecting rows selects the features on the map and the other way round; both sides write ``layer.selection``,
-and a guard flag stops the echo. The filter uses ``layers.expressions`` (no arbitrary code can run).
+Clicking rows selects the features on the map and the other way round: both sides write and show
+``layer.selection`` (the model paints selected rows), so 50,000 selected buildings cost nothing to display.
+Click selects one row, Ctrl+click toggles, Shift+click extends from the last clicked row. The filter uses
+``layers.expressions`` (no arbitrary code can run).
 """
 
 from __future__ import annotations
 
-import numpy as np
-from PyQt6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, pyqtSignal
+from PyQt6.QtCore import QModelIndex, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -31,16 +33,6 @@ from workbench.window.project_bridge import ProjectBridge
 FILTER_HINT = 'Filter, e.g.  price_m2 < 200 and industry == "finance"   (Enter to apply)'
 
 
-def contiguous_ranges(rows: np.ndarray) -> list[tuple[int, int]]:
-    """Sorted rows as (first, last) runs, so 50,000 selected rows become a handful of Qt selection ranges."""
-    if len(rows) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(rows) != 1)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]]))
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
-
-
 class AttributeTableDock(QDockWidget):
     zoom_to_selection_requested = pyqtSignal(object)  # VectorLayer
     feature_activated = pyqtSignal(object, int)  # layer, row position: zoom to one feature
@@ -50,7 +42,7 @@ class AttributeTableDock(QDockWidget):
         self.setObjectName("AttributeTableDock")
         self.bridge = bridge
         self.model = AttributeTableModel(self)
-        self._syncing = False
+        self._anchor_row: int | None = None  # where a Shift+click range starts
         self._build()
         bridge.event.connect(self._on_event)
         bridge.project_replaced.connect(self._on_project_replaced)
@@ -102,14 +94,14 @@ class AttributeTableDock(QDockWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # the model paints selection
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         vertical = self.table.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
-        self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
+        self.table.pressed.connect(lambda index: self.click_row(index.row(), QApplication.keyboardModifiers()))
+        vertical.sectionPressed.connect(lambda row: self.click_row(row, QApplication.keyboardModifiers()))
         self.table.doubleClicked.connect(self._double_clicked)
         self.model.modelReset.connect(self._after_reset)
         self.model.layoutChanged.connect(self._after_reset)
@@ -194,34 +186,23 @@ class AttributeTableDock(QDockWidget):
         return True
 
     # -- selection, both ways ----------------------------------------------------------------------------------
-    def _table_selection_changed(self, *args) -> None:
-        if self._syncing or self.model.layer is None:
-            return
-        rows = []
-        for selection_range in self.table.selectionModel().selection():
-            rows.append(np.arange(selection_range.top(), selection_range.bottom() + 1))
-        positions = self.model.order[np.concatenate(rows)] if rows else np.empty(0, dtype=np.int64)
-        self._syncing = True
-        try:
-            self.model.layer.selection = frozenset(positions.tolist())
-        finally:
-            self._syncing = False
-
-    def _show_layer_selection(self) -> None:
-        """Mirror ``layer.selection`` in the table's row selection."""
+    def click_row(self, row: int, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        """Select like a file manager: click one, Ctrl toggles, Shift extends from the last clicked row."""
         layer = self.model.layer
-        if layer is None:
+        if layer is None or not 0 <= row < self.model.rowCount():
             return
-        selection = QItemSelection()
-        last = self.model.columnCount() - 1
-        for first, end in contiguous_ranges(self.model.rows_of(layer.selection)):
-            selection.select(self.model.index(first, 0), self.model.index(end, max(0, last)))
-        self._syncing = True
-        try:
-            self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        finally:
-            self._syncing = False
-        self._update_count()
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if modifiers & Qt.KeyboardModifier.ShiftModifier and self._anchor_row is not None:
+            first, last = sorted((min(self._anchor_row, self.model.rowCount() - 1), row))
+            span = frozenset(self.model.order[first:last + 1].tolist())
+            layer.selection = (layer.selection | span) if ctrl else span
+            return
+        position = self.model.position(row)
+        if ctrl:
+            layer.selection = layer.selection ^ {position}
+        else:
+            layer.selection = frozenset({position})
+        self._anchor_row = row
 
     def select_shown(self) -> None:
         if self.model.layer is not None:
@@ -245,7 +226,8 @@ class AttributeTableDock(QDockWidget):
             self.feature_activated.emit(self.model.layer, self.model.position(index.row()))
 
     def _after_reset(self, *args) -> None:
-        self._show_layer_selection()
+        self._anchor_row = None
+        self._update_count()
 
     def _update_count(self) -> None:
         layer = self.model.layer
@@ -261,10 +243,7 @@ class AttributeTableDock(QDockWidget):
             self._refill_layers()
         elif event.type == "changed" and event.layer is self.model.layer:
             if event.attribute == "selection":
-                if self.model.selected_only:
-                    self.model.selection_changed()
-                elif not self._syncing:
-                    self._show_layer_selection()
+                self.model.selection_changed()
                 self._update_count()
             elif event.attribute == "data":
                 self.model.reload()
