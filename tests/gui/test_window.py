@@ -1,6 +1,7 @@
 """The main window as a planner uses it: files in and out, errors as dialogs, layers, styles, selection."""
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -207,3 +208,61 @@ def test_remove_layer_updates_tree_and_table(qtbot, window):
     assert "schools" not in [layer.name for layer in window.project]
     assert window.attribute_table.layer is not schools
     assert window.layer_tree.model.rowCount() == len(window.project)
+
+
+def test_raster_style_editor_builds_a_ramp_over_the_chosen_range(qtbot, window):
+    from affine import Affine
+
+    from layers import RasterLayer
+    from layers.default_styles import default_style
+    from layers.styles import RAMPS, RasterRamp
+
+    values = np.arange(100, dtype="float32").reshape(10, 10)
+    raster = RasterLayer(values, Affine(10, 0, 760000, 0, -10, 2560500), 32649, name="heights")
+    raster.style = default_style(raster)
+    window.project.add_layer(raster)
+    dialog = window.edit_style(raster)
+    editor = dialog.style_editor
+    editor.ramp.setCurrentText("Blues")
+    editor.low.setValue(10.0)
+    editor.high.setValue(50.0)
+    editor.discrete.setChecked(True)
+    dialog.accept()
+    style = raster.style
+    assert isinstance(style, RasterRamp) and style.discrete
+    assert [v for v, _ in style.stops] == pytest.approx(list(np.linspace(10, 50, len(RAMPS["Blues"]))))
+    assert [c for _, c in style.stops] == list(RAMPS["Blues"])
+
+
+def test_the_application_starts_and_quits_cleanly(tmp_path):
+    """``run_gui`` as ``main.py`` calls it, in a fresh process: window up, project open, clean exit."""
+    import os
+    import subprocess
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import sys
+        from PyQt6.QtCore import QSettings, QTimer
+        from PyQt6.QtWidgets import QApplication
+        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
+        from workbench.app import create_application, run_gui
+        app = create_application([])
+
+        def finish():
+            window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "LamplightMainWindow")
+            print("TITLE", window.windowTitle(), "LAYERS", len(window.project))
+            window.files.session.mark_clean()
+            window.close()
+
+        QTimer.singleShot(2500, finish)
+        sys.exit(run_gui({str(tmp_path / "start.lamp")!r}))
+    """)
+    project = Project(32649, title="start")
+    project.add_layer(schools_layer())
+    project.save(tmp_path / "start.lamp")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", script], cwd=str(Path(__file__).resolve().parents[2]), env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "TITLE start.lamp" in done.stdout and "LAYERS 1" in done.stdout
+    assert "Traceback" not in done.stderr
