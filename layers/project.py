@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,10 +179,22 @@ class Project:
 
 
 def temporary_sibling(target: Path) -> Path:
-    """A temp file in the target's folder, so the final rename stays on one file system (atomic)."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    return Path(name)
+    """A new empty temp file in the target's folder, so the final rename stays on one file system (atomic).
+
+    Created with the user's umask (not mkstemp's private 0600) or the replaced file's permissions, so colleagues
+    who share the project folder can still open the saved project.
+    """
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o666
+    while True:
+        name = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        try:
+            handle = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        if target.exists():
+            os.chmod(name, mode)
+        return name
 
 
 def json_safe(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """Project: ordered layers with events, and the one-file workspace that survives failed saves."""
 
+import os
 import zipfile
 
 import geopandas as gpd
@@ -116,3 +117,15 @@ def test_opening_a_damaged_project_names_the_file(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(LayerError, match="damaged.lamp"):
         Project.load(path)
+
+
+def test_saved_project_keeps_the_permissions_colleagues_need(tmp_path):
+    project = Project(32649)
+    project.add_layer(_layer("poles"))
+    path = project.save(tmp_path / "shared.lamp")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    path.chmod(0o640)
+    project.save(path)
+    assert path.stat().st_mode & 0o777 == 0o640
