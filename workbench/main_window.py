@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         install_exports(self)
         install_processing(self)
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
-        self.resize(1600, 1000)
+        self._fit_to_screen(1600, 1000)
         self._restore_window_state()
         self.update_title()
 
@@ -393,6 +393,15 @@ class MainWindow(QMainWindow):
             self.add_files(paths)
 
     # -- window state and closing ---------------------------------------------------------------------------------
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Start at ``width`` x ``height``, or 90 % of a smaller screen (a laptop must see the whole window)."""
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.9))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
     def _restore_window_state(self) -> None:
         store = settings()
         geometry, state = store.value("window/geometry"), store.value("window/state")
