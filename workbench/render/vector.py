@@ -14,6 +14,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush, QPainter, QPen, QPixmap
 
 from layers.styles import Symbol
+from workbench.render.coverage import HAIRLINE_PX, fill_rings, stroke_hairlines
 from workbench.render.geometry import Points, Polylines, PreparedGeometry
 from workbench.render.lod import shapes_in_view
 from workbench.render.markers import is_invisible, marker_path, marker_pen, marker_sprite, qcolour
@@ -37,8 +38,10 @@ def draw_features(painter: QPainter, geometry: PreparedGeometry, feature_class: 
                   transform: MapTransform, px_per_point: float, *, vector_output: bool,
                   cancelled: Cancelled) -> None:
     """Polygons, then lines, then points of the features whose class is >= 0."""
-    draw_polygons(painter, geometry.rings, feature_class, symbols, transform, px_per_point, cancelled)
-    draw_lines(painter, geometry.lines, feature_class, symbols, transform, px_per_point, cancelled)
+    draw_polygons(painter, geometry.rings, feature_class, symbols, transform, px_per_point, cancelled,
+                  vector_output=vector_output)
+    draw_lines(painter, geometry.lines, feature_class, symbols, transform, px_per_point, cancelled,
+               vector_output=vector_output)
     draw_points(painter, geometry.points, feature_class, symbols, transform, px_per_point,
                 vector_output=vector_output, cancelled=cancelled)
 
@@ -52,12 +55,19 @@ def _stroke_pen(symbol: Symbol, px_per_point: float, *, line: bool) -> QPen:
     return pen
 
 
+def _hairline(pen: QPen, vector_output: bool) -> bool:
+    """Thin strokes on raster targets are splatted in bulk; the rest go through Qt's stroker."""
+    return not vector_output and pen.style() != Qt.PenStyle.NoPen and pen.widthF() <= HAIRLINE_PX
+
+
 def _max_stroke_px(symbols: list[Symbol], px_per_point: float) -> float:
     return max((s.stroke_width for s in symbols), default=0.0) * px_per_point
 
 
 def draw_polygons(painter: QPainter, rings: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
-                  transform: MapTransform, px_per_point: float, cancelled: Cancelled) -> None:
+                  transform: MapTransform, px_per_point: float, cancelled: Cancelled, *,
+                  vector_output: bool) -> None:
+    """Per class: the fill (coverage accumulation on raster targets, Qt paths on vector ones), then outlines."""
     if len(rings.feature) == 0:
         return
     shapes = shapes_in_view(rings, feature_class, transform, closed=True, tile_px=_POLYGON_TILE,
@@ -67,9 +77,19 @@ def draw_polygons(painter: QPainter, rings: Polylines, feature_class: np.ndarray
         if cancelled():
             return
         groups = np.flatnonzero(shapes.group_class == k)
-        if len(groups):
-            painter.setPen(_stroke_pen(symbol, px_per_point, line=False))
-            painter.setBrush(QBrush(qcolour(symbol.fill)) if not is_invisible(symbol.fill) else Qt.BrushStyle.NoBrush)
+        pen = _stroke_pen(symbol, px_per_point, line=False)
+        fill = not is_invisible(symbol.fill)
+        class_records = shapes.records[shapes.group_starts[groups[0]]:ends[groups[-1]]] if len(groups) else None
+        if class_records is not None and fill and not vector_output:  # classes are contiguous in the records
+            fill_rings(painter, class_records, symbol.fill, transform.width, transform.height)
+            fill = False
+        if class_records is not None and pen.style() != Qt.PenStyle.NoPen and not fill and _hairline(
+                pen, vector_output):
+            stroke_hairlines(painter, class_records, symbol.stroke, pen.widthF(), transform.width, transform.height)
+            pen = QPen(Qt.PenStyle.NoPen)
+        if class_records is not None and (fill or pen.style() != Qt.PenStyle.NoPen):
+            painter.setPen(pen)
+            painter.setBrush(QBrush(qcolour(symbol.fill)) if fill else Qt.BrushStyle.NoBrush)
             for done, g in enumerate(groups):
                 if done % 256 == 255 and cancelled():
                     return
@@ -81,7 +101,7 @@ def draw_polygons(painter: QPainter, rings: Polylines, feature_class: np.ndarray
 
 
 def draw_lines(painter: QPainter, lines: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
-               transform: MapTransform, px_per_point: float, cancelled: Cancelled) -> None:
+               transform: MapTransform, px_per_point: float, cancelled: Cancelled, *, vector_output: bool) -> None:
     """Lines of the first class end up on top (arterial roads over local streets)."""
     if len(lines.feature) == 0:
         return
@@ -93,12 +113,17 @@ def draw_lines(painter: QPainter, lines: Polylines, feature_class: np.ndarray, s
             return
         symbol = symbols[k]
         groups = np.flatnonzero(shapes.group_class == k)
-        if len(groups):
-            painter.setPen(_stroke_pen(symbol, px_per_point, line=True))
+        pen = _stroke_pen(symbol, px_per_point, line=True)
+        if len(groups) and pen.style() != Qt.PenStyle.NoPen:
             starts = shapes.group_starts[groups]
             ends = np.append(shapes.group_starts[1:], len(shapes.records))[groups]
-            for start, end in zip(starts, ends, strict=True):
-                painter.drawPath(path_from_records(shapes.records[start:end]))
+            if _hairline(pen, vector_output):
+                stroke_hairlines(painter, shapes.records[starts[0]:ends[-1]], symbol.stroke, pen.widthF(),
+                                 transform.width, transform.height)
+            else:
+                painter.setPen(pen)
+                for start, end in zip(starts, ends, strict=True):
+                    painter.drawPath(path_from_records(shapes.records[start:end]))
         dots = shapes.dot_class == k
         if dots.any() and not is_invisible(symbol.stroke):
             _draw_dots(painter, shapes.dot_x[dots], shapes.dot_y[dots], symbol.stroke)
