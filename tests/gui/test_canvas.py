@@ -277,3 +277,26 @@ def test_viewport_fit_used_by_the_canvas_matches_widget_size(qtbot, window):
     canvas = window.canvas
     assert canvas.viewport.size == (canvas.width(), canvas.height())
     assert isinstance(canvas.viewport, Viewport)
+
+
+def test_layers_added_to_an_empty_project_are_all_in_view(qtbot, tmp_path):
+    from layers import Project
+    from workbench.main_window import MainWindow
+
+    from .conftest import buildings_layer, offices_layer
+
+    window = MainWindow(Project())
+    window.resize(900, 700)
+    window.show()
+    try:
+        window.project.add_layers([offices_layer(), buildings_layer()])
+        minx, miny, maxx, maxy = window.canvas.viewport.extent
+        fx0, fy0, fx1, fy1 = window.project.full_extent()
+        assert minx <= fx0 and miny <= fy0 and maxx >= fx1 and maxy >= fy1
+        window.canvas.zoom_by(4.0)  # the user looks somewhere: new layers no longer move the view
+        view = window.canvas.viewport
+        window.project.add_layer(offices_layer())
+        assert window.canvas.viewport == view
+    finally:
+        window.files.session.mark_clean()
+        window.close()

@@ -57,6 +57,7 @@ class MapCanvas(QWidget):
         self.active_layer: Layer | None = None
         self._viewport = Viewport(width=max(1, self.width()), height=max(1, self.height()))
         self._fit_on_resize: Extent | None = None
+        self._follow_data = True  # until the user navigates, the view follows layers being added
         self._swallow_release = False
         self._middle_pan: tuple[QPointF, Viewport] | None = None
         self.last_paint_ms = 0.0
@@ -92,6 +93,7 @@ class MapCanvas(QWidget):
     def set_viewport(self, viewport: Viewport, *, render: bool = True) -> None:
         """Show ``viewport``; with ``render`` False only the cached images move (during a drag)."""
         self._fit_on_resize = None
+        self._follow_data = False
         self._viewport = viewport.resized(self.width(), self.height())
         self.update()
         if render:
@@ -263,6 +265,7 @@ class MapCanvas(QWidget):
             self.set_extent(project.view_extent, margin=0.0)
         else:
             self.zoom_full()
+            self._follow_data = True
         self.request_render()
 
     def _on_project_event(self, event: Event) -> None:
@@ -274,8 +277,9 @@ class MapCanvas(QWidget):
             return
         if event.type == "changed" and event.attribute in _NOT_DRAWN:
             return
-        if event.type == "added" and len(self.project) == 1:
-            self.zoom_full()  # the first layer decides where we look
+        if event.type == "added" and (self._follow_data or len(self.project) == 1):
+            self.zoom_full()  # layers added to a fresh view decide where we look
+            self._follow_data = True
         if event.type == "removed" and event.layer is self.active_layer:
             self.active_layer = None
         if event.type == "removed" and self._map_renderer is not None:

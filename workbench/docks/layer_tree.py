@@ -53,6 +53,7 @@ class LayerTreeDock(QDockWidget):
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setIndentation(16)
         self.view.setAnimated(False)
+        self.view.setExpandsOnDoubleClick(False)  # double-click opens properties, as in QGIS
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
@@ -160,8 +161,12 @@ class LayerTreeDock(QDockWidget):
     # -- context menu ----------------------------------------------------------------------------------------
     def _double_clicked(self, index: QModelIndex) -> None:
         layer = self.model.layer_at(index)
-        if layer is not None and index.internalId() != 0:
-            self.style_requested.emit(layer)  # double-click on a legend entry: edit the style
+        if layer is None:
+            return
+        if index.internalId() != 0:
+            self.style_requested.emit(layer)  # on a legend entry: edit the style
+        else:
+            self.properties_requested.emit(layer)
 
     def layer_actions(self, layer: Layer) -> list[QAction | None]:
         """The context-menu actions for ``layer`` (None is a separator); also used by the Layer menu."""
