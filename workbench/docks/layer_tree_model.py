@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PyQt6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt
-from PyQt6.QtGui import QColor, QFont
+from PyQt6.QtGui import QColor, QFont, QIcon
 
 from layers import Event, Layer, Project, RasterLayer, VectorLayer
 from layers.styles import LegendEntry
@@ -42,24 +42,35 @@ class LayerTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.project = project
         self._legends: dict[str, list[LegendEntry]] = {}
+        self._icons: dict[tuple[str, int], QIcon] = {}  # (layer id, legend row or -1); cleared with the legends
 
     # -- project binding ---------------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         self.beginResetModel()
         self.project = project
-        self._legends.clear()
+        self._forget_legends()
         self.endResetModel()
 
     def on_project_event(self, event: Event) -> None:
         """Follow the model: rebuild on structure or style changes, repaint a row otherwise."""
         if event.type in _RESET_EVENTS or (event.type == "changed" and event.attribute in _RESET_ATTRIBUTES):
             self.beginResetModel()
-            self._legends.clear()
+            self._forget_legends()
             self.endResetModel()
         elif event.type == "changed" and event.layer is not None and event.attribute != "selection":
             index = self.index_of_layer(event.layer)
             if index.isValid():
                 self.dataChanged.emit(index, index)
+
+    def _forget_legends(self) -> None:
+        self._legends.clear()
+        self._icons.clear()
+
+    def _icon(self, layer: Layer, row: int, make) -> QIcon:
+        key = (layer.id, row)
+        if key not in self._icons:
+            self._icons[key] = make()
+        return self._icons[key]
 
     # -- layer <-> row -------------------------------------------------------------------------------------
     def layer_at(self, index: QModelIndex) -> Layer | None:
@@ -126,7 +137,7 @@ class LayerTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole:
-            return layer_icon(layer)
+            return self._icon(layer, -1, lambda: layer_icon(layer))
         if role == Qt.ItemDataRole.ToolTipRole:
             return layer_tooltip(layer)
         if role == Qt.ItemDataRole.ForegroundRole and not layer.visible:
@@ -145,9 +156,9 @@ class LayerTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DecorationRole:
             if entry.symbol is not None:
                 family = layer.geometry_type if isinstance(layer, VectorLayer) else "polygon"
-                return symbol_icon(entry.symbol, family)
+                return self._icon(layer, row, lambda: symbol_icon(entry.symbol, family))
             if entry.colour:
-                return colour_icon(entry.colour)
+                return self._icon(layer, row, lambda: colour_icon(entry.colour))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setPointSizeF(font.pointSizeF() * 0.92)
