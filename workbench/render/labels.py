@@ -21,6 +21,8 @@ from workbench.render.markers import qcolour
 #: Most labels considered per layer and view: beyond this the screen is full anyway.
 MAX_CANDIDATES = 4000
 _CELL = 64.0
+#: Closest two labels with the same text may be (points on the page: about 7 cm).
+REPEAT_DISTANCE_PT = 200.0
 
 
 @dataclass
@@ -74,9 +76,14 @@ def label_font(labels: Labels, dpi: float, device_dpi: float) -> QFont:
 
 
 def place_labels(painter: QPainter, jobs: list[LabelJob], width: int, height: int, dpi: float) -> list[PlacedLabel]:
-    """Greedy placement: each label takes the first free candidate position fully inside the image."""
+    """Greedy placement: each label takes the first free candidate position fully inside the image.
+
+    The same text is not repeated closer than ``REPEAT_DISTANCE_PT``.
+    """
     occupancy = _Occupancy()
     placed: list[PlacedLabel] = []
+    repeat = REPEAT_DISTANCE_PT * dpi / 72.0
+    seen: dict[str, list[tuple[float, float]]] = {}
     device_dpi = float(painter.device().logicalDpiY()) or 96.0
     bounds = QRectF(0, 0, width, height)
     for job in jobs:
@@ -85,11 +92,15 @@ def place_labels(painter: QPainter, jobs: list[LabelJob], width: int, height: in
         ascent, descent = metrics.ascent(), metrics.descent()
         pad = _halo_px(job.labels, dpi) + 1.0
         for i, text in enumerate(job.texts):
+            earlier = seen.setdefault(text, [])
+            if any(math.hypot(job.xs[i] - x, job.ys[i] - y) < repeat for x, y in earlier):
+                continue  # a road split at every junction gets its name once per stretch, not once per block
             text_width = metrics.horizontalAdvance(text)
             for left, baseline, angle in _candidates(job, i, text_width, ascent, descent):
                 box = _box(job.xs[i], job.ys[i], left, baseline - ascent, text_width, ascent + descent, angle, pad)
                 if bounds.contains(box) and occupancy.free(box):
                     occupancy.take(box)
+                    earlier.append((float(job.xs[i]), float(job.ys[i])))
                     placed.append(PlacedLabel(text, left, baseline, float(job.xs[i]), float(job.ys[i]), angle,
                                               job.labels, font))
                     break
@@ -129,30 +140,23 @@ def _halo_px(labels: Labels, dpi: float) -> float:
 
 
 def draw_labels(painter: QPainter, placed: list[PlacedLabel], dpi: float) -> None:
-    """Halo outlines first (one stroked path per style), then the text itself."""
+    """Each label's halo (a stroked outline of its text, small and local so Qt strokes it fast), then its text."""
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    halos: dict[int, tuple[Labels, QPainterPath]] = {}
     for label in placed:
-        if label.labels.halo is None:
-            continue
-        path = QPainterPath()
-        path.addText(QPointF(0, 0), label.font, label.text)
-        # a path lays text out at the screen's dpi, drawText at the device's (PDF 300, print previews): match them
-        ratio = (QFontMetricsF(label.font, painter.device()).horizontalAdvance(label.text)
-                 / max(QFontMetricsF(label.font).horizontalAdvance(label.text), 1e-9))
-        path = QTransform().translate(label.x, label.y).scale(ratio, ratio).map(path)
-        transform = QTransform().translate(label.anchor_x, label.anchor_y).rotate(label.angle_deg)
-        entry = halos.setdefault(id(label.labels), (label.labels, QPainterPath()))
-        entry[1].addPath(transform.map(path))
-    for labels, path in halos.values():
-        pen = QPen(qcolour(labels.halo or "#ffffff"), 2.0 * _halo_px(labels, dpi))
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.strokePath(path, pen)
-    for label in placed:
-        painter.setPen(qcolour(label.labels.colour))
-        painter.setFont(label.font)
         painter.save()
         painter.translate(label.anchor_x, label.anchor_y)
         painter.rotate(label.angle_deg)
+        if label.labels.halo is not None:
+            path = QPainterPath()
+            path.addText(QPointF(0, 0), label.font, label.text)
+            # a path lays text out at the screen's dpi, drawText at the device's (PDF 300, print previews)
+            ratio = (QFontMetricsF(label.font, painter.device()).horizontalAdvance(label.text)
+                     / max(QFontMetricsF(label.font).horizontalAdvance(label.text), 1e-9))
+            path = QTransform().translate(label.x, label.y).scale(ratio, ratio).map(path)
+            pen = QPen(qcolour(label.labels.halo), 2.0 * _halo_px(label.labels, dpi))
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.strokePath(path, pen)
+        painter.setPen(qcolour(label.labels.colour))
+        painter.setFont(label.font)
         painter.drawText(QPointF(label.x, label.y), label.text)
         painter.restore()
