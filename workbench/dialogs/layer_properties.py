@@ -69,7 +69,7 @@ class LayerPropertiesDialog(QDialog):
         self.layer = layer
         self.project = project
         self.setWindowTitle(f"Layer Properties — {layer.name}")
-        self.resize(620, 640)
+        self.resize(680, 720)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._information(), "Information")
         if isinstance(layer, VectorLayer):

@@ -11,13 +11,14 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QIcon, QPixmap
+from PyQt6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -113,15 +114,22 @@ class SymbolEditor(QWidget):
         self.marker = QComboBox()
         self.marker.addItems(MARKERS)
         self.marker.setCurrentText(symbol.marker)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        cells = []
         if family != "line":
-            form.addRow("Fill", self.fill)
-        form.addRow("Outline" if family != "line" else "Line colour", self.stroke)
-        form.addRow("Outline width" if family != "line" else "Line width", self.stroke_width)
+            cells.append(("Fill", self.fill))
+        cells += [("Outline" if family != "line" else "Line colour", self.stroke),
+                  ("Outline width" if family != "line" else "Line width", self.stroke_width)]
         if family in ("point", "mixed"):
-            form.addRow("Size", self.size)
-            form.addRow("Marker", self.marker)
+            cells += [("Size", self.size), ("Marker", self.marker)]
+        for i, (label, widget) in enumerate(cells):  # two label/field pairs per row keeps the dialog short
+            row, column = divmod(i, 2)
+            grid.addWidget(QLabel(label), row, column * 2)
+            grid.addWidget(widget, row, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
 
     def symbol(self) -> Symbol:
         return Symbol(fill=self.fill.colour(), stroke=self.stroke.colour(), stroke_width=self.stroke_width.value(),
@@ -162,6 +170,8 @@ class VectorStyleEditor(QWidget):
         self.symbol = SymbolEditor(first_symbol(style), family)
         symbol_box = QGroupBox("Symbol")
         QVBoxLayout(symbol_box).addWidget(self.symbol)
+        self.kind.currentTextChanged.connect(
+            lambda kind: symbol_box.setTitle("Symbol" if kind == SINGLE else "Symbol (colours come from the classes)"))
         self.stack = QStackedWidget()
         self.stack.addWidget(QLabel("Every feature is drawn with the symbol above."))
         self.stack.addWidget(self._build_categorised())
@@ -248,11 +258,20 @@ class VectorStyleEditor(QWidget):
         self.label_field.setCurrentText(labels.field)
         self.label_size.setValue(labels.size)
         self.label_min_scale.setValue(int(labels.min_scale or 0))
-        form = QFormLayout(box)
-        form.addRow("Field", self.label_field)
-        form.addRow("Size", self.label_size)
-        form.addRow("Colour", self.label_colour)
-        form.addRow("Hide when zoomed out past", self.label_min_scale)
+        content = QWidget()
+        grid = QGridLayout(content)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, (label, widget) in enumerate((("Field", self.label_field), ("Size", self.label_size),
+                                             ("Colour", self.label_colour), ("Hide beyond", self.label_min_scale))):
+            row, column = divmod(i, 2)
+            grid.addWidget(QLabel(label), row, column * 2)
+            grid.addWidget(widget, row, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.label_min_scale.setToolTip("Labels are hidden when the map scale is smaller than 1:N")
+        QVBoxLayout(box).addWidget(content)
+        content.setVisible(box.isChecked())
+        box.toggled.connect(content.setVisible)  # unchecked labels take no room
         return box
 
     def _load(self, style: Style | None) -> None:
@@ -390,13 +409,34 @@ class RasterStyleEditor(QWidget):
         self.discrete = QCheckBox("Discrete classes (no blending)")
         self.discrete.setChecked(bool(style and style.discrete))
         self.unit = QLineEdit(style.unit if style else str(layer.metadata.get("unit", "")))
+        self.preview = QLabel()
+        self.preview.setMinimumHeight(22)
+        for signal in (self.ramp.currentTextChanged, self.low.valueChanged, self.high.valueChanged,
+                       self.discrete.toggled):
+            signal.connect(self._update_preview)
         form = QFormLayout(self)
         form.addRow("Band", self.band)
         form.addRow("Colour ramp", self.ramp)
+        form.addRow("", self.preview)
         form.addRow("Minimum", self.low)
         form.addRow("Maximum", self.high)
         form.addRow("", self.discrete)
         form.addRow("Unit", self.unit)
+
+        self._update_preview()
+
+    def _update_preview(self, *args) -> None:
+        """The ramp as it will colour the raster, from minimum (left) to maximum (right)."""
+        style = self.build_style()
+        width, height = 360, 18
+        low, high = style.stops[0][0], style.stops[-1][0]
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        for x in range(width):
+            painter.setPen(qcolor(style.colour_at(low + (high - low) * x / (width - 1))))
+            painter.drawLine(x, 0, x, height - 1)
+        painter.end()
+        self.preview.setPixmap(QPixmap.fromImage(image))
 
     def build_style(self) -> Style:
         low, high = self.low.value(), self.high.value()
