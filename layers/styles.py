@@ -20,6 +20,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "star")
 
@@ -181,8 +182,13 @@ class Categorized(_VectorStyle):
         fallback = len(symbols) if self.other is not None else -1
         if self.other is not None:
             symbols.append(self.other)
-        index = np.fromiter((lookup.get(_key(v), fallback) for v in values), dtype=np.int32, count=len(values))
-        return symbols, index
+        # look each distinct value up once (a million poles have a handful of statuses)
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        per_unique = np.fromiter((lookup.get(_key(u), fallback) for u in uniques), dtype=np.int32,
+                                 count=len(uniques))
+        missing = lookup.get(None, fallback)
+        index = np.where(codes >= 0, per_unique[np.maximum(codes, 0)] if len(uniques) else missing, missing)
+        return symbols, index.astype(np.int32)
 
     def legend(self, title: str = "") -> list[LegendEntry]:
         entries = [LegendEntry(c.label, c.symbol) for c in self.categories]
