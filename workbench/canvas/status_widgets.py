@@ -70,6 +70,7 @@ class CanvasStatus(QWidget):
         layout.addWidget(self.crs)
         layout.addWidget(self.render_time)
         canvas.cursor_moved.connect(self.show_cursor)
+        canvas.cursor_left.connect(lambda: (self.coordinates.clear(), self.lonlat.clear()))
         canvas.view_changed.connect(self.show_view)
         canvas.render_finished.connect(lambda ms: self.render_time.setText(f"render {ms:,.0f} ms"))
         self.show_view(canvas.viewport)

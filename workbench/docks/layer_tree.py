@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PyQt6.QtCore import QModelIndex, QPoint, Qt, pyqtSignal
-from PyQt6.QtGui import QAction
+from PyQt6.QtGui import QAction, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -55,6 +55,9 @@ class LayerTreeDock(QDockWidget):
         self.view.setAnimated(False)
         self.view.setExpandsOnDoubleClick(False)  # double-click opens properties, as in QGIS
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(lambda: self._current is not None and self.remove_requested.emit(self._current))
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setToolTip("Opacity of the selected layer")
