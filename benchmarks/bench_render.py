@@ -101,9 +101,10 @@ def naive_loop(kind: str, layer: VectorLayer, settings: RenderSettings) -> tuple
     radius = symbol.size * ppp / 2
     started = time.perf_counter()
     for geom in geoms:
-        if kind == "points":
-            px, py = transform.map_to_pixel(geom.x, geom.y)
-            painter.drawEllipse(QPointF(float(px), float(py)), radius, radius)
+        if kind == "points":  # plain float arithmetic: no NumPy overhead per point
+            px = (geom.x - transform.centre_x) / transform.units_per_pixel + transform.width / 2
+            py = transform.height / 2 - (geom.y - transform.centre_y) / transform.units_per_pixel
+            painter.drawEllipse(QPointF(px, py), radius, radius)
         else:
             coords = shapely.get_coordinates(geom)
             px, py = transform.map_to_pixel(coords[:, 0], coords[:, 1])
