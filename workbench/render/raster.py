@@ -25,6 +25,8 @@ _LUT_SIZE = 1024
 def draw_raster(painter: QPainter, layer: RasterLayer, ramp: RasterRamp, transform: MapTransform,
                 crs: pyproj.CRS | None) -> None:
     """Draw ``layer`` (band ``ramp.band``) coloured by ``ramp`` over the whole view."""
+    if not ramp.stops:
+        return
     rgba = colour_view(layer, ramp, transform, crs)
     if rgba is None:
         return
