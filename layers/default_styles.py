@@ -133,8 +133,10 @@ def _raster_style(layer: RasterLayer) -> Style | None:
     values = layer.band(1).compressed()
     if values.size == 0:
         return None
-    if quantity == "best_server" or (np.issubdtype(layer.data.dtype, np.integer) and np.unique(values).size <= 12):
-        unique = np.unique(values)[:12]
+    unique = np.unique(values)
+    if quantity == "best_server" or (np.issubdtype(layer.data.dtype, np.integer) and unique.size <= 12):
+        # Every server area gets a colour; cycling the palette keeps neighbouring ids (usually neighbouring
+        # poles) apart, so service areas read as a patchwork even with thousands of cells.
         return RasterRamp([(float(v), QUALITATIVE[i % len(QUALITATIVE)]) for i, v in enumerate(unique)],
                           discrete=True)
     low, high = np.percentile(values, [2, 98])

@@ -310,6 +310,10 @@ def categorize(values: Any, *, template: Symbol | None = None, colours: dict[Any
             for i, v in enumerate(sorted(ordered, key=str))]
 
 
+#: Most entries a legend lists for one layer before summarising the rest.
+LEGEND_LIMIT = 12
+
+
 @dataclass
 class RasterRamp:
     """A single-band raster coloured along (value, colour) stops; no-data and NaN are transparent.
@@ -346,8 +350,13 @@ class RasterRamp:
         return chosen
 
     def legend(self, title: str = "") -> list[LegendEntry]:
+        """One entry per stop; a discrete ramp with many classes (e.g. best-server ids) is summarised."""
         suffix = f" {self.unit}" if self.unit else ""
-        return [LegendEntry(f"{_number(v)}{suffix}", colour=c) for v, c in self.stops]
+        entries = [LegendEntry(f"{_number(v)}{suffix}", colour=c) for v, c in self.stops]
+        if self.discrete and len(entries) > LEGEND_LIMIT:
+            shown = entries[:LEGEND_LIMIT - 1]
+            return [*shown, LegendEntry(f"… {len(entries) - len(shown)} more classes")]
+        return entries
 
     def to_dict(self) -> dict:
         data = asdict(self)
