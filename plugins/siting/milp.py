@@ -1,0 +1,214 @@
+"""Exact covering models on HiGHS, built in bulk from the reduced sparse rows (one ``passModel`` call).
+
+Maximising models (MCLP, budgeted MCLP), over binary sites x_j and continuous y_r in [0, 1]::
+
+    max  sum_j p_j x_j + sum_r w_r y_r (+ beta * sum_r w_r z_r)
+    s.t. y_r (+ z_r) - sum_{j covers r} x_j <= 0      for every row r
+         sum_j x_j <= k      or      sum_j c_j x_j <= B
+
+y (and z) need not be integer: for integer x the best y_r is min(1, sum x_j), which is 0 or 1, so the
+relaxation is exact and HiGHS branches on the sites only. p_j is the private value folded in by the
+reductions. Covering models (LSCP)::
+
+    min  sum_j c_j x_j   s.t.  sum_{j covers r} x_j >= 1  for every row r          (full cover)
+    min  sum_j c_j x_j   s.t.  y_r - sum x_j <= 0,  sum_j p_j x_j + sum_r w_r y_r >= T     (target share)
+
+The greedy plan is handed to HiGHS as a starting solution, so a time-limited run never returns less.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from plugins.api import Feedback
+from plugins.siting.reduce import Reduced
+
+MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kTimeLimit: "time limit",
+    highspy.HighsModelStatus.kInterrupt: "cancelled",
+    highspy.HighsModelStatus.kHighsInterrupt: "cancelled",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kModelEmpty: "optimal",
+}
+_banner_lock = threading.Lock()
+_banner_shown = False
+
+
+@dataclass
+class MilpResult:
+    """Chosen kept-candidate positions, objective and best bound of the reduced model, and how it ended."""
+
+    selected: np.ndarray
+    objective: float
+    bound: float
+    status: str
+    seconds: float
+    nodes: int
+    columns: int
+    rows: int
+    nonzeros: int
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance. HiGHS writes a banner to the process's stdout (fd 1) the first time one is
+    created, which would corrupt the command line's JSON output, so that one construction is muted."""
+    global _banner_shown
+    with _banner_lock:
+        if _banner_shown:
+            solver = highspy.Highs()
+        else:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as null:
+                    os.dup2(null.fileno(), 1)
+                    solver = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _banner_shown = True
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+def _model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target: float, costs: np.ndarray,
+                  beta: float):
+    """Objective, bounds and row-wise constraint matrix of one model."""
+    a = reduced.rows
+    n_x, n_r = reduced.n_candidates, reduced.n_rows
+    if model == COVER_ALL:
+        matrix = a.tocsr()
+        row_lower, row_upper = np.ones(n_r), np.full(n_r, np.inf)
+        cost = costs.astype(float)
+        integer = np.ones(n_x, np.int32)
+        return cost, np.zeros(n_x), np.ones(n_x), row_lower, row_upper, matrix, integer, highspy.ObjSense.kMinimize
+    with_z = beta > 0 and model in (MAXIMISE_COUNT, MAXIMISE_BUDGET)
+    eye = sp.identity(n_r, format="csr", dtype=np.float64)
+    blocks = [-a.astype(np.float64), eye] + ([eye] if with_z else [])
+    matrix = sp.hstack(blocks, format="csr")
+    n_cols = matrix.shape[1]
+    weight = reduced.row_weight
+    if model == COVER_TARGET:
+        cost = np.concatenate([costs.astype(float), np.zeros(n_r)])
+        extra = sp.csr_matrix(np.concatenate([reduced.private, weight])[None, :])
+        extra_bounds = (target, np.inf)
+        sense = highspy.ObjSense.kMinimize
+    else:
+        cost = np.concatenate([reduced.private, weight] + ([beta * weight] if with_z else []))
+        coefficients = np.ones(n_x) if model == MAXIMISE_COUNT else costs.astype(float)
+        extra = sp.csr_matrix(np.concatenate([coefficients, np.zeros(n_cols - n_x)])[None, :])
+        extra_bounds = (-np.inf, float(k) if model == MAXIMISE_COUNT else float(budget))
+        sense = highspy.ObjSense.kMaximize
+    matrix = sp.vstack([matrix, extra], format="csr")
+    row_lower = np.concatenate([np.full(n_r, -np.inf), [extra_bounds[0]]])
+    row_upper = np.concatenate([np.zeros(n_r), [extra_bounds[1]]])
+    integer = np.concatenate([np.ones(n_x, np.int32), np.zeros(n_cols - n_x, np.int32)])
+    return cost, np.zeros(n_cols), np.ones(n_cols), row_lower, row_upper, matrix, integer, sense
+
+
+def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, model: str) -> np.ndarray:
+    """Column values of a seed plan: x from the plan, y (and z) the coverage it gives each row."""
+    values = np.zeros(n_cols)
+    x = np.zeros(reduced.n_candidates)
+    x[seed] = 1.0
+    values[: x.size] = x
+    if model != COVER_ALL and reduced.n_rows:
+        count = reduced.rows @ x
+        values[x.size: x.size + reduced.n_rows] = np.minimum(count, 1.0)
+        if n_cols > x.size + reduced.n_rows:
+            values[x.size + reduced.n_rows:] = np.clip(count - 1.0, 0.0, 1.0) if beta > 0 else 0.0
+    return values
+
+
+def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = np.inf, target: float = 0.0,
+                  costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
+                  time_limit: float = 60.0, mip_gap: float = 0.0, threads: int = 1, relax: bool = False,
+                  feedback: Feedback | None = None) -> MilpResult:
+    """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
+
+    ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan.
+    Progress reports the MIP gap closing; Cancel interrupts HiGHS, which then returns its best plan so far.
+    """
+    started = time.perf_counter()
+    costs = np.ones(reduced.n_candidates) if costs is None else np.asarray(costs, float)
+    cost, lower, upper, row_lower, row_upper, matrix, integer, sense = _model_arrays(
+        reduced, model, k=k, budget=budget, target=target, costs=costs, beta=beta)
+    n_cols, n_rows = matrix.shape[1], matrix.shape[0]
+    solver = new_highs()
+    solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    solver.setOptionValue("mip_rel_gap", float(mip_gap))
+    solver.setOptionValue("threads", int(max(threads, 1)))
+    solver.setOptionValue("random_seed", 0)
+    status = solver.passModel(n_cols, n_rows, int(matrix.nnz), int(highspy.MatrixFormat.kRowwise), int(sense), 0.0,
+                              cost, lower, upper, row_lower, row_upper, matrix.indptr.astype(np.int32),
+                              matrix.indices.astype(np.int32), matrix.data.astype(np.float64),
+                              np.zeros(n_cols, np.int32) if relax else integer)
+    if status != highspy.HighsStatus.kOk:
+        raise RuntimeError(f"HiGHS refused the siting model ({status})")
+    if seed is not None and not relax and seed.size:
+        _offer_start(solver, _start_values(reduced, seed, n_cols, beta, model))
+    if feedback is not None:
+        _watch(solver, feedback, time_limit)
+    solver.run()
+    model_status = solver.getModelStatus()
+    info = solver.getInfo()
+    state = _STATUS.get(model_status, str(model_status))
+    solution = np.asarray(solver.getSolution().col_value)
+    if state == "infeasible" or solution.size < n_cols:
+        return MilpResult(np.zeros(0, np.int64), float("nan"), float("nan"), state, time.perf_counter() - started,
+                          0, n_cols, n_rows, int(matrix.nnz))
+    objective = float(info.objective_function_value)
+    bound = objective if relax or model_status == highspy.HighsModelStatus.kModelEmpty else float(info.mip_dual_bound)
+    selected = np.flatnonzero(solution[: reduced.n_candidates] > 0.5) if not relax else np.zeros(0, np.int64)
+    return MilpResult(selected, objective, bound, state, time.perf_counter() - started,
+                      int(info.mip_node_count) if not relax else 0, n_cols, n_rows, int(matrix.nnz))
+
+
+def _offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
+    """Give HiGHS the start plan through its user-solution callback, once.
+
+    ``setSolution`` is not used: in HiGHS 1.16 a start solution passed that way can be mapped wrongly into the
+    presolved model, after which HiGHS reports a wrong plan as optimal (seen on a 6-site instance).
+    """
+    offered = [False]
+
+    def offer(event) -> None:
+        if not offered[0]:
+            offered[0] = True
+            event.data_in.setSolution(values.astype(np.float64))
+            event.data_in.user_has_solution = True
+
+    solver.cbMipUserSolution += offer
+
+
+def _watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
+    """Cancel and progress through HiGHS's interrupt callbacks (called often during simplex and branching)."""
+
+    def poll(event) -> None:
+        if feedback.is_cancelled():
+            event.interrupt()
+            return
+        if event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt:
+            elapsed = float(event.data_out.running_time)
+            gap = float(event.data_out.mip_gap)
+            by_time = elapsed / max(time_limit, 1e-9)
+            by_gap = 1.0 - min(gap, 1.0) if np.isfinite(gap) else 0.0
+            feedback.set_progress(100.0 * min(max(by_time, by_gap * 0.95), 1.0))
+
+    solver.cbMipInterrupt += poll
+    solver.cbSimplexInterrupt += poll
+    solver.cbIpmInterrupt += poll
+
+
+__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "new_highs",
+           "solve_reduced"]

@@ -1,0 +1,202 @@
+"""Exact reductions that shrink a covering model before the MILP without changing its optimum.
+
+1. Demand nobody can cover, or with zero weight, is dropped (it cannot change any plan's value).
+2. Demand points covered by exactly the same candidates become one row carrying their summed weight.
+3. A row covered by a single candidate is folded into that candidate: its weight becomes the candidate's
+   *private* value (maximising models) or forces the candidate into every cover (full-cover LSCP).
+4. Candidate j is dropped when another candidate j' covers every row j covers, costs no more and j has no
+   private value (equal twins: the lower index stays). Any plan using j does at least as well with j' instead,
+   or without j when j' is in it already, so the optimum is unchanged for every k and budget. This is only
+   done without the double-coverage reward, for which a twin site is worth something.
+The steps repeat until nothing changes, since dropping candidates can create new twins and singletons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numba as nb
+import numpy as np
+import scipy.sparse as sp
+
+from plugins.siting.matrix import CoverageMatrix
+
+MAX_ROUNDS = 6
+
+
+@dataclass
+class Reduced:
+    """The reduced model: ``rows`` (rows x kept candidates, 0/1) with ``row_weight``; ``candidates`` maps a kept
+    column to the original candidate, ``private`` is each kept candidate's folded value, ``forced`` the
+    original candidates every full cover must use. ``dominator[j]`` names a candidate that dominates dropped
+    candidate j (-1: kept, or useless on its own)."""
+
+    rows: sp.csr_matrix
+    row_weight: np.ndarray
+    candidates: np.ndarray
+    private: np.ndarray
+    forced: np.ndarray
+    dominator: np.ndarray
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.rows.shape[0])
+
+    @property
+    def n_candidates(self) -> int:
+        return int(self.candidates.size)
+
+    def local(self, original: np.ndarray) -> np.ndarray:
+        """Kept-column positions of original candidates; a dropped one is replaced by its kept dominator."""
+        position = np.full(self.dominator.size, -1, np.int64)
+        position[self.candidates] = np.arange(self.candidates.size)
+        out = []
+        for j in np.asarray(original, np.int64):
+            seen = 0
+            while position[j] < 0 and self.dominator[j] >= 0 and seen < self.dominator.size:
+                j, seen = self.dominator[j], seen + 1
+            if position[j] >= 0:
+                out.append(position[j])
+        return np.unique(np.asarray(out, np.int64))
+
+
+@nb.njit(cache=True)
+def _row_hashes(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    out = np.empty(indptr.size - 1, np.uint64)
+    for r in range(indptr.size - 1):
+        h = np.uint64(1469598103934665603)
+        for p in range(indptr[r], indptr[r + 1]):
+            h = (h ^ np.uint64(indices[p] + 1)) * np.uint64(1099511628211)
+            h ^= h >> np.uint64(29)
+        out[r] = h
+    return out
+
+
+@nb.njit(cache=True)
+def _group_sorted(order: np.ndarray, hashes: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """Group id of each row, rows taken in ``order`` (sorted by hash): equal rows share a group."""
+    group = np.empty(order.size, np.int64)
+    current, leader = -1, -1
+    for t in range(order.size):
+        r = order[t]
+        same = False
+        if leader >= 0 and hashes[r] == hashes[leader]:
+            a0, a1, b0, b1 = indptr[leader], indptr[leader + 1], indptr[r], indptr[r + 1]
+            if a1 - a0 == b1 - b0:
+                same = True
+                for p in range(a1 - a0):
+                    if indices[a0 + p] != indices[b0 + p]:
+                        same = False
+                        break
+        if not same:
+            current += 1
+            leader = r
+        group[r] = current
+    return group
+
+
+def merge_identical_rows(rows: sp.csr_matrix, weight: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """One row per distinct coverer set, carrying the summed weight (rows must have sorted indices)."""
+    if rows.shape[0] == 0:
+        return rows, weight
+    indptr, indices = rows.indptr.astype(np.int64), rows.indices.astype(np.int64)
+    hashes = _row_hashes(indptr, indices)
+    order = np.argsort(hashes, kind="stable")
+    group = _group_sorted(order, hashes, indptr, indices)
+    n_groups = int(group.max()) + 1
+    first = np.full(n_groups, rows.shape[0], np.int64)
+    np.minimum.at(first, group, np.arange(rows.shape[0]))
+    merged_weight = np.bincount(group, weights=weight, minlength=n_groups)
+    keep = np.sort(first)
+    remap = np.empty(n_groups, np.int64)
+    remap[group[keep]] = np.arange(n_groups)
+    out_weight = np.empty(n_groups)
+    out_weight[remap] = merged_weight
+    return rows[keep], out_weight
+
+
+def _dominated(rows: sp.csr_matrix, alive: np.ndarray, private: np.ndarray, costs: np.ndarray | None,
+               use_private: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of alive candidates dominated by another alive candidate, and one dominator for each."""
+    n = alive.size
+    degree = np.asarray(rows.getnnz(axis=0)).astype(np.int64)
+    overlap = (rows.T @ rows).tocoo()
+    j, other, shared = overlap.row, overlap.col, overlap.data
+    cost = np.zeros(n) if costs is None else costs
+    ok = (j != other) & alive[j] & alive[other] & (shared == degree[j]) & (cost[other] <= cost[j])
+    if use_private:
+        ok &= private[j] == 0
+    twin = (degree[other] == degree[j]) & (cost[other] == cost[j])
+    if use_private:
+        twin &= private[other] == 0
+    ok &= ~twin | (other < j)
+    dominated = np.zeros(n, bool)
+    dominator = np.full(n, -1, np.int64)
+    dominated[j[ok]] = True
+    dominator[j[ok]] = other[ok]
+    return dominated, dominator
+
+
+def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.ndarray | None = None,
+                 beta: float = 0.0, full_cover: bool = False, dominance: bool = True) -> Reduced:
+    """Reduce a covering model (see the module docstring); ``costs`` None means costs do not matter
+    (cardinality MCLP, fewest-sites LSCP). ``full_cover`` is the LSCP that must cover every coverable row."""
+    n = coverage.n_candidates
+    weights = np.asarray(weights, float)
+    rows = coverage.by_demand().astype(np.int32)
+    degree = np.diff(rows.indptr)
+    stats = {"demand_points": int(coverage.n_demand), "candidates": int(n)}
+    useful = (degree > 0) & (weights > 0)
+    stats["uncoverable_points"] = int(((degree == 0) & (weights > 0)).sum())
+    rows, row_weight = rows[useful], weights[useful]
+    alive = np.ones(n, bool)
+    private = np.zeros(n)
+    forced = np.zeros(n, bool)
+    dominator = np.full(n, -1, np.int64)
+    use_dominance = dominance and beta == 0.0
+    stats.update(merged_rows=0, singleton_rows=0, dominated_candidates=0, useless_candidates=0)
+    for _ in range(MAX_ROUNDS):
+        before = (rows.shape[0], int(alive.sum()))
+        rows.eliminate_zeros()
+        rows.sort_indices()
+        count = rows.shape[0]
+        rows, row_weight = merge_identical_rows(rows, row_weight)
+        stats["merged_rows"] += count - rows.shape[0]
+        degree = np.diff(rows.indptr)
+        single = degree == 1
+        stats["singleton_rows"] += int(single.sum())
+        owner = rows.indices[rows.indptr[:-1][single]]
+        if full_cover:
+            forced[owner] = True
+            satisfied = np.asarray(rows[:, np.flatnonzero(forced)].getnnz(axis=1)).ravel() > 0
+            rows, row_weight = rows[~satisfied], row_weight[~satisfied]
+            alive &= ~forced
+        else:
+            np.add.at(private, owner, row_weight[single])
+            rows, row_weight = rows[~single], row_weight[~single]
+        rows = rows @ sp.diags(alive.astype(np.int32))
+        rows.eliminate_zeros()
+        if use_dominance and rows.shape[0]:
+            dominated, by = _dominated(rows, alive, private, costs, use_private=not full_cover)
+            alive &= ~dominated
+            dominator[dominated] = by[dominated]
+            stats["dominated_candidates"] += int(dominated.sum())
+            rows = rows @ sp.diags(alive.astype(np.int32))
+        covering = np.asarray(rows.getnnz(axis=0)).ravel() > 0
+        useless = alive & ~covering & ~(private > 0)
+        stats["useless_candidates"] += int(useless.sum())
+        alive &= ~useless
+        if (rows.shape[0], int(alive.sum())) == before:
+            break
+    rows.eliminate_zeros()
+    kept = np.flatnonzero(alive)
+    reduced_rows = rows[:, kept].tocsr()
+    reduced_rows.sort_indices()
+    stats.update(rows=int(reduced_rows.shape[0]), kept_candidates=int(kept.size), forced_candidates=int(forced.sum()),
+                 nonzeros=int(reduced_rows.nnz))
+    return Reduced(rows=reduced_rows, row_weight=row_weight, candidates=kept, private=private[kept],
+                   forced=np.flatnonzero(forced), dominator=dominator, stats=stats)
+
+
+__all__ = ["Reduced", "merge_identical_rows", "reduce_model"]

@@ -1,0 +1,359 @@
+"""The three location models, solved exactly (HiGHS MILP) or fast (lazy greedy), always with a proven bound.
+
+- ``solve_mclp``: k sites covering the most demand (maximal covering location problem, Church and ReVelle).
+- ``solve_budget_mclp``: the most demand for a total site cost within a budget.
+- ``solve_lscp``: the fewest sites (or least cost) covering all reachable demand, or a target share of it
+  (location set covering problem, Toregas et al.).
+
+Every ``Plan`` states its objective, a bound on the optimum and the relative gap between them, so a fast
+answer says how far from optimal it can be at most, and an exact one that stops at its time limit says the
+same. Exact runs first build the greedy plan (improved by swaps) and hand it to HiGHS as a start.
+
+Example::
+
+    plan = solve_mclp(problem, k=20)                       # exact
+    plan = solve_mclp(problem, k=20, method="greedy")      # fast, with its bound
+    plan.objective, plan.bound, plan.gap, plan.status
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from plugins.api import Feedback
+from plugins.siting import kernels, lagrange
+from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
+from plugins.siting.milp import (
+    COVER_ALL,
+    COVER_TARGET,
+    MAXIMISE_BUDGET,
+    MAXIMISE_COUNT,
+    MilpResult,
+    solve_reduced,
+)
+from plugins.siting.problem import SitingProblem
+from plugins.siting.reduce import Reduced, reduce_model
+from plugins.siting.swap import swap_improve
+
+METHODS = ("exact", "greedy")
+#: Greedy's worst-case share of the optimum for k sites (Nemhauser, Wolsey and Fisher 1978).
+GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
+#: Seconds the Lagrangian bound may take in fast mode.
+BOUND_SECONDS = 3.0
+#: Above this many pairs the fast mode skips the reduction and Lagrangian bound (the greedy bounds remain).
+LAGRANGE_MAX_PAIRS = 30_000_000
+
+
+@dataclass
+class Plan:
+    """A chosen set of sites and what is proven about it.
+
+    ``objective``: covered value (maximising models) or number of sites / total cost (LSCP). ``bound``: the
+    optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
+    so the plan is within ``gap`` of optimal. ``status``: "optimal", "time limit", "cancelled" or "greedy".
+    """
+
+    model: str
+    method: str
+    selected: np.ndarray
+    objective: float
+    bound: float
+    status: str
+    solver: str
+    seconds: float
+    covered_weight: float
+    total_weight: float
+    coverable_weight: float
+    cost: float
+    maximise: bool = True
+    reductions: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float:
+        if self.maximise:
+            return max(0.0, (self.bound - self.objective) / self.bound) if self.bound > 0 else 0.0
+        return max(0.0, (self.objective - self.bound) / self.objective) if self.objective > 0 else 0.0
+
+    @property
+    def covered_share(self) -> float:
+        return self.covered_weight / self.total_weight if self.total_weight > 0 else 0.0
+
+    @property
+    def sites(self) -> int:
+        return int(self.selected.size)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.mark = self.started
+        self.timings: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(self.timings.get(name, 0.0) + now - self.mark, 4)
+        self.mark = now
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+
+
+def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray, objective: float, bound: float,
+          status: str, solver: str, clock: _Clock, reduced: Reduced | None, notes: list[str],
+          maximise: bool = True) -> Plan:
+    selected = np.sort(np.asarray(selected, np.int64))
+    return Plan(model=model, method=method, selected=selected, objective=float(objective), bound=float(bound),
+                status=status, solver=solver, seconds=clock.elapsed, covered_weight=problem.covered_weight(selected),
+                total_weight=problem.total_weight, coverable_weight=problem.coverable_weight,
+                cost=problem.cost(selected), maximise=maximise,
+                reductions=dict(reduced.stats) if reduced is not None else {}, timings=dict(clock.timings),
+                notes=notes)
+
+
+def _milp_solver_name(result: MilpResult) -> str:
+    import highspy
+
+    version = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+    return (f"HiGHS {version} MILP ({result.columns:,} columns, {result.rows:,} rows, "
+            f"{result.nodes:,} nodes)")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float, reduced: Reduced,
+                     result: MilpResult, notes: list[str]) -> tuple[np.ndarray, float, bool]:
+    """The MILP plan mapped back to candidates unless the start plan is better, and whether HiGHS's own
+    objective matches the plan's value recomputed on the full problem (if not, its bound is not trusted)."""
+    if not (result.selected.size or result.status == "optimal"):
+        return incumbent, value, True
+    candidate = reduced.candidates[result.selected]
+    candidate_value = problem.value(candidate)
+    verified = _close(candidate_value, result.objective)
+    if not verified:
+        notes.append(f"HiGHS reported {result.objective:,.6g} for a plan worth {candidate_value:,.6g}; its bound "
+                     "is not used")
+    if candidate_value >= value - 1e-9 * max(1.0, abs(value)):
+        return candidate, candidate_value, verified
+    return incumbent, value, verified
+
+
+def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 60.0,
+               mip_gap: float = 0.0, local_search: bool = True, threads: int = 1,
+               feedback: Feedback | None = None) -> Plan:
+    """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice)."""
+    _check_method(method)
+    if k < 1:
+        raise ValueError(f"the number of sites k must be at least 1, got {k}")
+    feedback = feedback or Feedback()
+    clock, notes = _Clock(), []
+    cov, w, beta = problem.coverage, problem.weights, problem.beta
+    run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
+    incumbent, value = run.order, run.value
+    clock.lap("greedy")
+    if local_search and 0 < incumbent.size < problem.n_candidates:
+        improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 20))
+        if improved_value > value:
+            notes.append(f"swaps raised the greedy plan from {value:,.6g} to {improved_value:,.6g}")
+            incumbent, value = improved, improved_value
+        clock.lap("local_search")
+    if incumbent.size < k:
+        notes.append(f"only {incumbent.size} sites add coverage; more than that cannot cover more demand")
+    counts = problem.counts(incumbent)
+    bounds = [problem.max_value, run.upper_bound(k),
+              topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent)]
+    clock.lap("bounds")
+    feedback.set_progress(22)
+    reduced = None
+    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+        reduced = reduce_model(cov, w, beta=beta)
+        clock.lap("reduction")
+    if method == "greedy":
+        if reduced is not None:
+            bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, k,
+                                                      beta=beta, incumbent=value, seconds=BOUND_SECONDS,
+                                                      feedback=feedback))
+            clock.lap("lagrangian_bound")
+        feedback.set_progress(100)
+        solver = "lazy greedy" + (" + swaps" if local_search else "")
+        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
+                     reduced, notes)
+    result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
+                           time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                           feedback=feedback.step(22, 100))
+    clock.lap("milp")
+    selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
+    if verified and np.isfinite(result.bound):
+        bounds.append(result.bound)
+    bound = max(min(bounds), objective)
+    status = result.status if verified else "unverified"
+    return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
+                 reduced, notes)
+
+
+def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 60.0,
+                      mip_gap: float = 0.0, threads: int = 1, feedback: Feedback | None = None) -> Plan:
+    """Choose sites of total cost at most ``budget`` maximising covered demand."""
+    _check_method(method)
+    if not budget > 0:
+        raise ValueError(f"the budget must be positive, got {budget}")
+    feedback = feedback or Feedback()
+    clock, notes = _Clock(), []
+    cov, w, beta, costs = problem.coverage, problem.weights, problem.beta, problem.costs
+    if costs.min() > budget:
+        raise ValueError(f"the budget {budget:g} is below the cheapest site ({costs.min():g})")
+    by_ratio = lazy_greedy(cov, w, costs=costs, beta=beta, budget=budget, use_ratio=True,
+                           feedback=feedback.step(0, 8))
+    by_gain = lazy_greedy(cov, w, costs=costs, beta=beta, budget=budget, feedback=feedback.step(8, 16))
+    incumbent, value = (by_ratio.order, by_ratio.value) if by_ratio.value >= by_gain.value else \
+        (by_gain.order, by_gain.value)
+    clock.lap("greedy")
+    counts = problem.counts(incumbent)
+    bounds = [problem.max_value, by_ratio.upper_bound(budget),
+              topk_bound(cov, w, counts, value, budget, costs=costs, beta=beta, exclude=incumbent)]
+    clock.lap("bounds")
+    reduced = None
+    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+        reduced = reduce_model(cov, w, costs=costs, beta=beta)
+        clock.lap("reduction")
+    feedback.set_progress(20)
+    if method == "greedy":
+        if reduced is not None:
+            bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
+                                                      costs=costs[reduced.candidates], beta=beta, incumbent=value,
+                                                      seconds=BOUND_SECONDS, feedback=feedback))
+            clock.lap("lagrangian_bound")
+        feedback.set_progress(100)
+        return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
+                     "lazy greedy (gain per cost, and gain)", clock, reduced, notes)
+    result = solve_reduced(reduced, MAXIMISE_BUDGET, budget=budget, costs=costs[reduced.candidates], beta=beta,
+                           seed=reduced.local(incumbent), time_limit=max(time_limit - clock.elapsed, 0.01),
+                           mip_gap=mip_gap, threads=threads, feedback=feedback.step(20, 100))
+    clock.lap("milp")
+    selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
+    if verified and np.isfinite(result.bound):
+        bounds.append(result.bound)
+    status = result.status if verified else "unverified"
+    return _plan(problem, "budget_mclp", method, selected, objective, max(min(bounds), objective), status,
+                 _milp_solver_name(result), clock, reduced, notes)
+
+
+def _cover_greedy(problem: SitingProblem, costs: np.ndarray, target: float,
+                  feedback: Feedback) -> tuple[np.ndarray, GreedyRun]:
+    """Cheapest-per-covered-demand greedy up to ``target``, then drop sites made redundant by later ones."""
+    cov, w = problem.coverage, problem.weights
+    run = lazy_greedy(cov, w, costs=costs, use_ratio=True, target_value=target, feedback=feedback)
+    counts = run.counts.copy()
+    keep = kernels.prune_redundant(run.order, cov.indptr, cov.indices, w, counts, 0.0, run.value, target)
+    return run.order[keep], run
+
+
+def _ratio_lower_bound(run: GreedyRun, target: float) -> float:
+    """Any plan reaching ``target`` costs at least (target - f(S_t)) / (best gain per cost at S_t), for all t."""
+    if not run.values.size:
+        return 0.0
+    need = target - run.values_before()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(run.max_key > 0, need / run.max_key, 0.0)
+    return float(max(0.0, ratios.max()))
+
+
+def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: str = "sites",
+               method: str = "exact", time_limit: float = 60.0, mip_gap: float = 0.0, threads: int = 1,
+               feedback: Feedback | None = None) -> Plan:
+    """Fewest sites (``minimise="sites"``) or least total cost (``"cost"``) covering ``target_share`` of the
+    demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
+    The double-coverage weight does not apply to this model."""
+    _check_method(method)
+    if minimise not in ("sites", "cost"):
+        raise ValueError(f"minimise must be 'sites' or 'cost', got {minimise!r}")
+    if not 0.0 < target_share <= 1.0:
+        raise ValueError(f"the target share must lie in (0, 1], got {target_share}")
+    feedback = feedback or Feedback()
+    clock, notes = _Clock(), []
+    cov, w = problem.coverage, problem.weights
+    unit = minimise == "sites"
+    costs = np.ones(problem.n_candidates) if unit else problem.costs
+    reachable = problem.coverable_weight
+    if reachable <= 0:
+        raise ValueError("no candidate covers any demand: nothing to cover")
+    full = target_share >= 1.0
+    target = reachable if full else target_share * reachable
+    goal = target - 1e-9 * max(1.0, target)
+    if reachable < problem.total_weight:
+        notes.append(f"{problem.total_weight - reachable:,.6g} of {problem.total_weight:,.6g} demand is out of reach "
+                     "of every candidate and is not counted in the target")
+    incumbent, run = _cover_greedy(problem, costs, goal, feedback.step(0, 15))
+    objective = float(costs[incumbent].sum())
+    clock.lap("greedy")
+    bounds = [_ratio_lower_bound(run, goal)]
+    reduced = None
+    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+        reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full)
+        clock.lap("reduction")
+    feedback.set_progress(20)
+    forced_cost = float(costs[reduced.forced].sum()) if reduced is not None else 0.0
+    kept_costs = costs[reduced.candidates] if reduced is not None else None
+    if method == "greedy":
+        if reduced is not None:
+            if full:
+                extra = lagrange.cover_cost_bound(reduced.rows, kept_costs, incumbent=objective - forced_cost,
+                                                  seconds=BOUND_SECONDS, feedback=feedback)
+            else:
+                extra = lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, kept_costs,
+                                                    goal, incumbent=objective, seconds=BOUND_SECONDS,
+                                                    feedback=feedback)
+            bounds.append(forced_cost + extra)
+            clock.lap("lagrangian_bound")
+        bound = _integral(max(bounds), unit)
+        feedback.set_progress(100)
+        return _plan(problem, "lscp", method, incumbent, objective, min(bound, objective), "greedy",
+                     "greedy cover (cost per covered demand) + redundancy pruning", clock, reduced, notes,
+                     maximise=False)
+    seed = reduced.local(incumbent)
+    if full:
+        result = solve_reduced(reduced, COVER_ALL, costs=kept_costs, seed=seed,
+                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                               feedback=feedback.step(20, 100))
+    else:
+        result = solve_reduced(reduced, COVER_TARGET, target=goal, costs=kept_costs, seed=seed,
+                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                               feedback=feedback.step(20, 100))
+    clock.lap("milp")
+    selected, found, verified = incumbent, objective, True
+    if result.selected.size or result.status == "optimal":
+        candidate = np.concatenate([reduced.forced, reduced.candidates[result.selected]])
+        candidate_cost = float(costs[candidate].sum())
+        reaches = problem.covered_weight(candidate) >= goal - 1e-9 * max(1.0, goal)
+        verified = reaches and _close(candidate_cost, forced_cost + result.objective)
+        if not verified:
+            notes.append("HiGHS's plan did not check out against the full problem; its bound is not used")
+        if reaches and candidate_cost <= objective + 1e-9:
+            selected, found = candidate, candidate_cost
+    if verified and np.isfinite(result.bound):
+        bounds.append(forced_cost + result.bound)
+    bound = min(_integral(max(bounds), unit), found)
+    status = result.status if verified else "unverified"
+    return _plan(problem, "lscp", method, selected, found, bound, status, _milp_solver_name(result), clock,
+                 reduced, notes, maximise=False)
+
+
+def _integral(bound: float, unit: bool) -> float:
+    """With unit costs the optimum is a whole number of sites, so a lower bound rounds up."""
+    return float(math.ceil(bound - 1e-6)) if unit else bound
+
+
+__all__ = ["GREEDY_GUARANTEE", "METHODS", "Plan", "solve_budget_mclp", "solve_lscp", "solve_mclp"]
