@@ -52,11 +52,13 @@ def marker_path(marker: str, centre: QPointF, r: float) -> QPainterPath:
 
 def draw_swatch(paper: Paper, rect: tuple[float, float, float, float], item: LegendItem, opacity: float) -> None:
     """What one legend entry looks like, drawn in a mm box with the symbol's own colours and sizes."""
+    symbol: Symbol | None = item.symbol
+    if symbol is None and item.colour is None:
+        return  # a summary line ("… 30 more classes") has no swatch
     painter = paper.painter
     painter.save()
     painter.setOpacity(opacity)
     box = paper.rect(*rect)
-    symbol: Symbol | None = item.symbol
     if symbol is None:
         painter.setPen(paper.pen("#8a8a8a", 0.3))
         painter.setBrush(qcolor(item.colour or "#000000"))

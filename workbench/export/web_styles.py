@@ -87,8 +87,10 @@ def marker_svg(symbol: Symbol, opacity: float = 1.0, *, box: float | None = None
 
 def swatch_svg(geometry: str, symbol: Symbol | None = None, colour: str | None = None, opacity: float = 1.0) -> str:
     """An 18 x 14 px legend swatch: a marker, a line, a filled box, or a flat colour (raster classes)."""
+    if symbol is None and colour is None:  # a summary line ("… 30 more classes"): an empty slot keeps alignment
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="14"></svg>'
     if symbol is None:
-        fill, alpha = colour_and_alpha(colour or "#000000")
+        fill, alpha = colour_and_alpha(colour)
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="18" height="14"><rect x="0.5" y="0.5" width="17" '
                 f'height="13" fill="{fill}" fill-opacity="{round(alpha * opacity, 3)}" stroke="#7f7f7f" '
                 f'stroke-width="0.5"/></svg>')
