@@ -24,6 +24,9 @@ from plugins.api import Feedback
 
 #: Halve the step after this many iterations without a better bound.
 PATIENCE = 30
+#: Above this many pairs the Lagrangian bounds are skipped (the reduction alone would take a while); the
+#: greedy's own bounds remain.
+MAX_PAIRS = 30_000_000
 
 
 def knapsack(values: np.ndarray, capacity: float, costs: np.ndarray | None) -> tuple[float, np.ndarray]:
@@ -52,16 +55,19 @@ def knapsack(values: np.ndarray, capacity: float, costs: np.ndarray | None) -> t
 
 
 def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np.ndarray, target: float,
-                 minimise_bound: bool, iterations: int, seconds: float, feedback: Feedback | None) -> float:
-    """Polyak subgradient method on multipliers >= 0; returns the best bound found (min or max of L)."""
+                 minimise_bound: bool, iterations: int, seconds: float,
+                 feedback: Feedback | None) -> tuple[float, np.ndarray]:
+    """Polyak subgradient method on multipliers >= 0; the best bound found (min or max of L) and its multipliers."""
     mu = start.copy()
+    best_mu = mu
     best = np.inf if minimise_bound else -np.inf
     theta, stall, began = 2.0, 0, time.perf_counter()
     for it in range(iterations):
         value, g = evaluate(mu)
-        better = value < best - 1e-12 * abs(best) if minimise_bound else value > best + 1e-12 * abs(best)
+        margin = 1e-12 * abs(value)
+        better = value < best - margin if minimise_bound else value > best + margin
         if better:
-            best, stall = value, 0
+            best, best_mu, stall = value, mu, 0
         else:
             stall += 1
             if stall >= PATIENCE:
@@ -76,7 +82,7 @@ def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], sta
             feedback.raise_if_cancelled()
         if time.perf_counter() - began > seconds:
             break
-    return float(best)
+    return float(best), best_mu
 
 
 def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float, *,
@@ -101,8 +107,40 @@ def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
     trivial = float(w.sum() * (1 + beta) + private.sum())
     if a.shape[0] == 0:
         return min(trivial, knapsack(private.astype(float), capacity, costs)[0])
-    found = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback)
+    found, _ = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback)
     return min(found, trivial)
+
+
+def max_coverage_curve(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, sizes: np.ndarray,
+                       incumbents: np.ndarray, max_n: int, *, iterations: int = 400, seconds: float = 0.25,
+                       feedback: Feedback | None = None) -> np.ndarray:
+    """Upper bounds on the best plan of n sites for every n = 1..max_n (plain coverage, unit costs).
+
+    The multipliers are tuned at a few ``sizes`` (each warm-started from the last, with ``incumbents`` the
+    best known value at that size), and every tuned mu bounds all n at once: sum (w - mu)^+ + top-n of v.
+    """
+    a = rows.tocsr().astype(np.float64)
+    at = a.T.tocsr()
+    w = np.asarray(weight, float)
+    best = np.full(max_n, float(w.sum() + private.sum()))
+    if a.shape[0] == 0:
+        top = np.cumsum(np.sort(private)[::-1][:max_n])
+        return np.concatenate([top, np.full(max_n - top.size, top[-1] if top.size else 0.0)])
+    mu = 0.5 * w
+    for size, incumbent in zip(sizes, incumbents, strict=True):
+
+        def evaluate(m: np.ndarray, size: int = int(size)) -> tuple[float, np.ndarray]:
+            v = private + at @ m
+            total, x = knapsack(v, size, None)
+            return float(np.maximum(w - m, 0).sum()) + total, a @ x - (w > m)
+
+        _, mu = _subgradient(evaluate, mu, float(incumbent), True, iterations, seconds, feedback)
+        v = np.sort(private + at @ mu)[::-1]
+        prefix = np.cumsum(np.maximum(v[:max_n], 0.0))
+        if prefix.size < max_n:
+            prefix = np.concatenate([prefix, np.full(max_n - prefix.size, prefix[-1] if prefix.size else 0.0)])
+        best = np.minimum(best, float(np.maximum(w - mu, 0).sum()) + prefix)
+    return best
 
 
 def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float, iterations: int = 3000,
@@ -120,7 +158,7 @@ def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float
         return float(u.sum() + np.minimum(reduced, 0).sum()), 1.0 - a @ x
 
     start = np.full(a.shape[0], float(costs.min()) / max(float(np.asarray(a.sum(axis=1)).max()), 1.0))
-    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback))
+    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback)[0])
 
 
 def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, costs: np.ndarray,
@@ -146,7 +184,8 @@ def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
     start = np.zeros(n_r + 1)
     best_ratio = np.max(np.concatenate([p, np.asarray(a.T @ w).ravel() + p]) / np.concatenate([costs, costs]))
     start[0] = 1.0 / max(best_ratio, 1e-12)
-    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback))
+    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback)[0])
 
 
-__all__ = ["cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound"]
+__all__ = ["MAX_PAIRS", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",
+           "max_coverage_curve"]

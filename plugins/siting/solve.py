@@ -44,8 +44,6 @@ METHODS = ("exact", "greedy")
 GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
 #: Seconds the Lagrangian bound may take in fast mode.
 BOUND_SECONDS = 3.0
-#: Above this many pairs the fast mode skips the reduction and Lagrangian bound (the greedy bounds remain).
-LAGRANGE_MAX_PAIRS = 30_000_000
 
 
 @dataclass
@@ -178,7 +176,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     clock.lap("bounds")
     feedback.set_progress(22)
     reduced = None
-    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+    if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         reduced = reduce_model(cov, w, beta=beta)
         clock.lap("reduction")
     if method == "greedy":
@@ -226,7 +224,7 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
               topk_bound(cov, w, counts, value, budget, costs=costs, beta=beta, exclude=incumbent)]
     clock.lap("bounds")
     reduced = None
-    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+    if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         reduced = reduce_model(cov, w, costs=costs, beta=beta)
         clock.lap("reduction")
     feedback.set_progress(20)
@@ -301,7 +299,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     clock.lap("greedy")
     bounds = [_ratio_lower_bound(run, goal)]
     reduced = None
-    if method == "exact" or cov.nnz <= LAGRANGE_MAX_PAIRS:
+    if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full)
         clock.lap("reduction")
     feedback.set_progress(20)

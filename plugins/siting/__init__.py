@@ -1,0 +1,28 @@
+"""Site selection: which lamp poles should carry micro-stations, and in what order to build them.
+
+Location models from the literature (names as in PySAL spopt): MCLP (k sites, most demand covered), budgeted
+MCLP and LSCP (fewest sites covering all or a share of the demand), solved exactly on HiGHS after exact
+reductions, or by lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``, ``greedy``,
+``solve``, ``rollout``) works on plain arrays; ``algorithms`` wraps it for the toolbox and the command line.
+
+Example::
+
+    from plugins.siting import CoverageMatrix, SitingProblem, solve_mclp, radius_coverage
+    problem = SitingProblem(radius_coverage(poles_xy, people_xy, 150.0), people_weight)
+    plan = solve_mclp(problem, k=20)
+"""
+
+from plugins.siting.matrix import CoverageMatrix
+from plugins.siting.problem import SitingProblem
+from plugins.siting.radius import radius_coverage
+from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
+
+__all__ = ["CoverageMatrix", "Plan", "SitingProblem", "radius_coverage", "solve_budget_mclp", "solve_lscp",
+           "solve_mclp"]
+
+
+def algorithms() -> list:
+    """The site-selection algorithms for the registry."""
+    from plugins.siting.algorithms import BudgetCovering, MaximalCovering, SetCovering
+
+    return [MaximalCovering(), BudgetCovering(), SetCovering()]

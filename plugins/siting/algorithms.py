@@ -1,0 +1,364 @@
+"""The site-selection algorithms of the toolbox and ``python main.py run siting.*``.
+
+All three share one set-up: eligible lamp poles (eligibility, keep-out buffers, cost), weighted demand
+(demand layer, buildings or a raster; school and office priorities; existing 5G coverage excluded or
+discounted) and the coverage relation (radius, or RSRP from the coverage model with building line of sight).
+They differ only in the model they solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from layers.errors import LayerError
+from layers.layer import RasterLayer, VectorLayer
+from plugins.api import (
+    Algorithm,
+    AlgorithmError,
+    BoolParameter,
+    ChoiceParameter,
+    Context,
+    DistanceParameter,
+    Feedback,
+    FieldParameter,
+    IntegerParameter,
+    LayerParameter,
+    NumberParameter,
+    Output,
+    OutputLayer,
+    OutputTable,
+    Parameter,
+    ParameterError,
+)
+from plugins.siting.candidates import CandidateRules, Candidates, eligible_candidates
+from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
+from plugins.siting.matrix import CoverageMatrix
+from plugins.siting.outputs import demand_layers, sites_layer, summary
+from plugins.siting.problem import SitingProblem
+from plugins.siting.radius import radius_coverage
+from plugins.siting.relation import RfSettings, existing_coverage, rf_relation
+from plugins.siting.rollout import build_order, coverage_curve
+from plugins.siting.solve import METHODS, Plan
+
+COVERAGE_MODES = ("radius", "rf")
+
+
+@dataclass
+class Study:
+    """Everything a model needs, prepared from the parameters."""
+
+    candidates: Candidates
+    demand: Demand
+    demand_source: VectorLayer | RasterLayer
+    problem: SitingProblem
+    notes: list[str]
+
+
+class SitingAlgorithm(Algorithm):
+    """Common parameters, preparation and outputs; subclasses add their model's parameters and ``solve``."""
+
+    group = "Site selection"
+    version = "1"
+
+    def model_parameters(self) -> list[Parameter]:
+        return []
+
+    def solve(self, problem: SitingProblem, params: dict[str, Any], method: str, feedback: Feedback,
+              threads: int) -> Plan:
+        raise NotImplementedError
+
+    def request(self, params: dict[str, Any]) -> dict[str, Any]:
+        """What was asked (k, budget or target), for the summary."""
+        return {}
+
+    def parameters(self) -> list[Parameter]:
+        return [
+            LayerParameter("candidates", "Candidate lamp poles", kinds=("lamp_poles",), geometry=("point",)),
+            LayerParameter("demand", "Demand (points or polygons)", geometry=("point", "polygon"), optional=True,
+                           help="A demand layer (residents + workers), buildings (floor area) or any layer with a "
+                                "weight field. Polygons are sampled on a grid of points."),
+            FieldParameter("weight_field", "Demand weight field", parent="demand", numeric=True, optional=True,
+                           help="Default: residents + workers, building floor area, or 1 per feature."),
+            LayerParameter("demand_raster", "Demand raster (people per cell)", raster=True, optional=True,
+                           help="Used instead of a demand layer: one point per cell with a positive value."),
+            DistanceParameter("sample_spacing", "Polygon sampling spacing", default=25.0, minimum=1.0,
+                              maximum=1000.0),
+            ChoiceParameter("method", "Solver", default="exact", options=METHODS,
+                            help="exact: MILP on HiGHS with a time limit, returning the optimality gap; greedy: "
+                                 "lazy greedy (with swaps) and proven bounds, for very large instances."),
+            *self.model_parameters(),
+            NumberParameter("time_limit", "Time limit for the exact solver", default=60.0, unit="s", minimum=0.1,
+                            maximum=86400.0),
+            IntegerParameter("phases", "Rollout phases", default=3, minimum=1, maximum=50),
+            IntegerParameter("curve_sites", "Coverage curve up to (sites)", optional=True, minimum=1,
+                             help="Default: twice the number of chosen sites."),
+            ChoiceParameter("coverage_mode", "Coverage relation", default="radius", options=COVERAGE_MODES,
+                            help="radius: a pole covers demand within the radius; rf: predicted RSRP above the "
+                                 "threshold with building line of sight (coverage model)."),
+            DistanceParameter("radius", "Coverage radius (radius mode)", default=150.0, minimum=1.0,
+                              maximum=20000.0),
+            NumberParameter("threshold_dbm", "RSRP threshold (rf mode)", default=-100.0, unit="dBm", minimum=-160.0,
+                            maximum=0.0),
+            DistanceParameter("max_radius", "Largest link length (rf mode)", default=400.0, minimum=10.0,
+                              maximum=20000.0),
+            NumberParameter("frequency_mhz", "Carrier frequency (rf mode)", default=3500.0, unit="MHz",
+                            minimum=500.0, maximum=100000.0),
+            NumberParameter("eirp_dbm", "EIRP per micro-station (rf mode)", default=43.0, unit="dBm",
+                            minimum=-30.0, maximum=90.0),
+            LayerParameter("buildings", "Buildings (line of sight, rf mode)", kinds=("buildings",),
+                           geometry=("polygon",), optional=True),
+            LayerParameter("surface", "Height raster (line of sight, rf mode)", raster=True, optional=True),
+            NumberParameter("min_height", "Lowest usable pole", default=6.0, unit="m", minimum=0.0, maximum=100.0),
+            NumberParameter("max_height", "Highest usable pole", default=30.0, unit="m", minimum=0.0,
+                            maximum=100.0),
+            BoolParameter("include_planned", "Include planned poles", default=False),
+            BoolParameter("require_power", "Only poles with power", default=False),
+            LayerParameter("keepout", "Keep-out features (e.g. schools)", optional=True),
+            DistanceParameter("keepout_distance", "Keep-out distance", default=50.0, minimum=0.0, maximum=5000.0),
+            NumberParameter("base_cost", "Cost per site", default=1.0, minimum=1e-6),
+            NumberParameter("no_power_cost", "Extra cost without power", default=0.5, minimum=0.0),
+            FieldParameter("cost_field", "Cost field (overrides the above)", parent="candidates", numeric=True,
+                           optional=True),
+            LayerParameter("schools", "Schools (priority demand)", kinds=("schools",), optional=True),
+            NumberParameter("school_weight", "Weight of demand near schools", default=2.0, minimum=0.0,
+                            maximum=100.0),
+            LayerParameter("offices", "Office clusters (priority demand)", geometry=("point", "polygon"),
+                           optional=True),
+            NumberParameter("office_weight", "Weight of demand near offices", default=1.5, minimum=0.0,
+                            maximum=100.0),
+            DistanceParameter("priority_distance", "Priority distance", default=100.0, minimum=0.0,
+                              maximum=5000.0),
+            LayerParameter("existing_sites", "Existing 5G sites", kinds=("sites_5g",), geometry=("point",),
+                           optional=True),
+            DistanceParameter("existing_radius", "Existing sites' reach", default=300.0, minimum=1.0,
+                              maximum=20000.0,
+                              help="Radius mode: demand within it counts as served; rf mode: how far to look."),
+            NumberParameter("existing_weight", "Weight of demand already served", default=0.0, minimum=0.0,
+                            maximum=1.0, help="0 leaves served demand out; 0.5 counts it half."),
+            NumberParameter("double_coverage", "Weight of a second covering site", default=0.0, minimum=0.0,
+                            maximum=1.0, help="0: plain coverage; e.g. 0.3 rewards back-up coverage."),
+        ]
+
+    def outputs(self) -> list[Output]:
+        return [
+            OutputLayer("selected_sites", "Selected sites (rank, phase, marginal and cumulative coverage, cost)"),
+            OutputLayer("covered", "Covered demand"),
+            OutputLayer("uncovered", "Uncovered demand"),
+            OutputTable("curve", "Coverage versus number of sites"),
+        ]
+
+    def check(self, params: dict[str, Any], context: Context) -> None:
+        if (params["demand"] is None) == (params["demand_raster"] is None):
+            raise ParameterError("demand", "give exactly one of a demand layer or a demand raster")
+        if params["min_height"] > params["max_height"]:
+            raise ParameterError("min_height", f"{params['min_height']:g} m is above the highest usable pole "
+                                               f"({params['max_height']:g} m)")
+        if params["weight_field"] and params["demand"] is None:
+            raise ParameterError("weight_field", "needs a demand layer")
+
+    # -- preparation ------------------------------------------------------------------------------------------
+
+    def prepare(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Study:
+        notes: list[str] = []
+        poles: VectorLayer = params["candidates"]
+        _require_metric(poles)
+        rules = CandidateRules(min_height_m=params["min_height"], max_height_m=params["max_height"],
+                               include_planned=params["include_planned"], require_power=params["require_power"],
+                               keepout=params["keepout"], keepout_distance_m=params["keepout_distance"],
+                               base_cost=params["base_cost"], no_power_cost=params["no_power_cost"],
+                               cost_field=params["cost_field"])
+        candidates = eligible_candidates(poles, rules)
+        if len(candidates) == 0:
+            reasons = ", ".join(f"{n} {why}" for why, n in candidates.excluded.items())
+            raise AlgorithmError(f"no lamp pole of '{poles.name}' is eligible ({reasons}); relax the height range, "
+                                 "status or keep-out rules")
+        feedback.log(f"{len(candidates):,} of {len(poles.gdf):,} poles eligible"
+                     + "".join(f"; {n:,} {why}" for why, n in candidates.excluded.items()))
+        source = params["demand"] if params["demand"] is not None else params["demand_raster"]
+        demand = (vector_demand(source, weight_field=params["weight_field"], spacing_m=params["sample_spacing"])
+                  if isinstance(source, VectorLayer) else raster_demand(source))
+        if len(demand) == 0 or demand.weight.sum() <= 0:
+            raise AlgorithmError(f"demand '{source.name}' holds no people to cover (all weights are 0 or empty)")
+        demand = self._priorities(demand, params)
+        feedback.raise_if_cancelled()
+        rf = self._rf_settings(params, candidates, demand, context) if params["coverage_mode"] == "rf" else None
+        if params["existing_sites"] is not None:
+            served, how = existing_coverage(params["existing_sites"], demand.xy, params["existing_radius"], rf=rf)
+            factor = params["existing_weight"]
+            demand = demand.with_factor(served, factor, f"{how}: {served.mean():.1%} of demand points; weight x "
+                                                        f"{factor:g}")
+        feedback.set_progress(5)
+        coverage = self._relation(params, candidates, demand, rf, feedback.step(5, 25))
+        problem = SitingProblem(coverage, demand.weight, candidates.cost, params["double_coverage"])
+        for note in demand.notes:
+            feedback.log(note)
+        feedback.log(f"{len(demand):,} demand points ({demand.measure}), {coverage.nnz:,} pole-point pairs; "
+                     f"{100 * problem.coverable_weight / problem.total_weight:.1f}% of demand within reach")
+        return Study(candidates, demand, source, problem, notes + demand.notes)
+
+    @staticmethod
+    def _priorities(demand: Demand, params: dict[str, Any]) -> Demand:
+        distance = params["priority_distance"]
+        for key, weight_key, label in (("schools", "school_weight", "schools"), ("offices", "office_weight",
+                                                                                   "offices")):
+            layer = params[key]
+            if layer is not None and params[weight_key] != 1.0:
+                near = near_features(demand.xy, layer, distance)
+                demand = demand.with_factor(near, params[weight_key], f"demand within {distance:g} m of {label} "
+                                                                      f"'{layer.name}' ({near.mean():.1%} of points) "
+                                                                      f"weighted x {params[weight_key]:g}")
+        return demand
+
+    @staticmethod
+    def _rf_settings(params: dict[str, Any], candidates: Candidates, demand: Demand,
+                     context: Context) -> RfSettings:
+        from plugins.coverage import CoverageConfig, CoverageConfigError, Obstruction
+
+        try:
+            config = CoverageConfig(frequency_mhz=params["frequency_mhz"], rsrp_threshold_dbm=params["threshold_dbm"],
+                                    max_radius_m=params["max_radius"], eirp_dbm=params["eirp_dbm"])
+        except CoverageConfigError as exc:
+            raise AlgorithmError(f"radio settings: {exc}") from exc
+        try:
+            if params["surface"] is not None:
+                obstruction = Obstruction.from_raster(params["surface"])
+            elif params["buildings"] is not None:
+                xy = demand.xy
+                margin = max(params["max_radius"], params["existing_radius"])
+                extent = (min(xy[:, 0].min(), candidates.xy[:, 0].min()) - margin,
+                          min(xy[:, 1].min(), candidates.xy[:, 1].min()) - margin,
+                          max(xy[:, 0].max(), candidates.xy[:, 0].max()) + margin,
+                          max(xy[:, 1].max(), candidates.xy[:, 1].max()) + margin)
+                obstruction = Obstruction.from_buildings(params["buildings"], 2.0, extent=extent)
+            else:
+                obstruction = Obstruction.none(candidates.layer.crs)
+        except LayerError as exc:
+            raise AlgorithmError(str(exc)) from exc
+        return RfSettings(config, obstruction, workers=max(1, context.workers))
+
+    @staticmethod
+    def _relation(params: dict[str, Any], candidates: Candidates, demand: Demand, rf: RfSettings | None,
+                  feedback: Feedback) -> CoverageMatrix:
+        if rf is None:
+            return radius_coverage(candidates.xy, demand.xy, params["radius"], feedback=feedback)
+        try:
+            return rf_relation(candidates, demand.xy, rf, feedback=feedback)
+        except (LayerError, ValueError) as exc:
+            raise AlgorithmError(f"radio coverage: {exc}") from exc
+
+    # -- run ----------------------------------------------------------------------------------------------------
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        study = self.prepare(params, context, feedback.step(0, 30))
+        problem = study.problem
+        try:
+            plan = self.solve(problem, params, params["method"], feedback.step(30, 90), max(1, context.workers))
+        except ValueError as exc:
+            raise AlgorithmError(str(exc)) from exc
+        feedback.log(f"{plan.sites} sites, {100 * plan.covered_share:.2f}% of demand covered, {plan.status}, "
+                     f"within {100 * plan.gap:.3g}% of optimal ({plan.solver}, {plan.seconds:.2f} s)")
+        for note in plan.notes:
+            feedback.log(note)
+        rollout = build_order(problem, plan.selected, phases=params["phases"], feedback=feedback.step(90, 93))
+        ceiling = plan.bound if plan.model == "mclp" and plan.status == "optimal" else None
+        curve = coverage_curve(problem, rollout, max_sites=params["curve_sites"], known_ceiling=ceiling,
+                               feedback=feedback.step(93, 97))
+        curve.insert(2, "pole_id", study.candidates.ids[curve["candidate"].to_numpy()])
+        curve = curve.drop(columns="candidate")
+        sites = sites_layer(study.candidates, problem, plan, rollout)
+        covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
+                                           rollout)
+        feedback.set_progress(100)
+        return {"selected_sites": sites, "covered": covered, "uncovered": uncovered, "curve": pd.DataFrame(curve),
+                **summary(plan, problem, study.candidates, study.demand, self.request(params))}
+
+
+def _require_metric(layer: VectorLayer) -> None:
+    if layer.crs is None or not layer.crs.is_projected:
+        raise AlgorithmError(f"layer '{layer.name}' must be in a projected CRS in metres (set a project CRS such "
+                             "as the local UTM zone)")
+
+
+class MaximalCovering(SitingAlgorithm):
+    id = "siting.mclp"
+    name = "Site selection: k sites covering the most demand (MCLP)"
+    description = (
+        "Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to "
+        "build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, "
+        "outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near "
+        "schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand "
+        "point within the radius, or where the coverage model predicts RSRP above the threshold.\n\n"
+        "exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and "
+        "reports the optimality gap; greedy is the lazy greedy, guaranteed within 63% of optimal and usually "
+        "within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative "
+        "coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven "
+        "ceiling for each N."
+    )
+
+    def model_parameters(self) -> list[Parameter]:
+        return [IntegerParameter("sites", "Number of sites (k)", default=10, minimum=1, maximum=1_000_000)]
+
+    def request(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"requested_sites": params["sites"]}
+
+    def solve(self, problem, params, method, feedback, threads):
+        from plugins.siting.solve import solve_mclp
+
+        return solve_mclp(problem, params["sites"], method=method, time_limit=params["time_limit"],
+                          threads=threads, feedback=feedback)
+
+
+class BudgetCovering(SitingAlgorithm):
+    id = "siting.budget_mclp"
+    name = "Site selection: most demand within a budget"
+    description = (
+        "Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole "
+        "has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with "
+        "optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound)."
+    )
+
+    def model_parameters(self) -> list[Parameter]:
+        return [NumberParameter("budget", "Budget (in site-cost units)", default=10.0, minimum=1e-6)]
+
+    def request(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"budget": params["budget"]}
+
+    def solve(self, problem, params, method, feedback, threads):
+        from plugins.siting.solve import solve_budget_mclp
+
+        return solve_budget_mclp(problem, params["budget"], method=method, time_limit=params["time_limit"],
+                                 threads=threads, feedback=feedback)
+
+
+class SetCovering(SitingAlgorithm):
+    id = "siting.lscp"
+    name = "Site selection: fewest sites covering the demand (LSCP)"
+    description = (
+        "The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or "
+        "a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP "
+        "with optimality gap) or greedy (cheapest per covered demand, redundant sites pruned, with a proven "
+        "lower bound)."
+    )
+
+    def model_parameters(self) -> list[Parameter]:
+        return [
+            NumberParameter("target_pct", "Share of reachable demand to cover", default=100.0, unit="%",
+                            minimum=0.01, maximum=100.0),
+            ChoiceParameter("minimise", "Minimise", default="sites", options=("sites", "cost")),
+        ]
+
+    def request(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"target_pct": params["target_pct"], "minimise": params["minimise"]}
+
+    def solve(self, problem, params, method, feedback, threads):
+        from plugins.siting.solve import solve_lscp
+
+        plain = replace(problem, beta=0.0) if problem.beta else problem
+        return solve_lscp(plain, target_share=params["target_pct"] / 100.0, minimise=params["minimise"],
+                          method=method, time_limit=params["time_limit"], threads=threads, feedback=feedback)
+
+
+__all__ = ["BudgetCovering", "MaximalCovering", "SetCovering", "SitingAlgorithm"]
