@@ -66,8 +66,7 @@ class SitingAlgorithm(Algorithm):
     def model_parameters(self) -> list[Parameter]:
         return []
 
-    def solve(self, problem: SitingProblem, params: dict[str, Any], method: str, feedback: Feedback,
-              threads: int) -> Plan:
+    def solve(self, problem: SitingProblem, params: dict[str, Any], method: str, feedback: Feedback) -> Plan:
         raise NotImplementedError
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +254,7 @@ class SitingAlgorithm(Algorithm):
         study = self.prepare(params, context, feedback.step(0, 30))
         problem = study.problem
         try:
-            plan = self.solve(problem, params, params["method"], feedback.step(30, 90), max(1, context.workers))
+            plan = self.solve(problem, params, params["method"], feedback.step(30, 90))
         except ValueError as exc:
             raise AlgorithmError(str(exc)) from exc
         feedback.log(f"{plan.sites} sites, {100 * plan.covered_share:.2f}% of demand covered, {plan.status}, "
@@ -304,11 +303,10 @@ class MaximalCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"requested_sites": params["sites"]}
 
-    def solve(self, problem, params, method, feedback, threads):
+    def solve(self, problem, params, method, feedback):
         from plugins.siting.solve import solve_mclp
 
-        return solve_mclp(problem, params["sites"], method=method, time_limit=params["time_limit"],
-                          threads=threads, feedback=feedback)
+        return solve_mclp(problem, params["sites"], method=method, time_limit=params["time_limit"], feedback=feedback)
 
 
 class BudgetCovering(SitingAlgorithm):
@@ -326,11 +324,11 @@ class BudgetCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"budget": params["budget"]}
 
-    def solve(self, problem, params, method, feedback, threads):
+    def solve(self, problem, params, method, feedback):
         from plugins.siting.solve import solve_budget_mclp
 
         return solve_budget_mclp(problem, params["budget"], method=method, time_limit=params["time_limit"],
-                                 threads=threads, feedback=feedback)
+                                 feedback=feedback)
 
 
 class SetCovering(SitingAlgorithm):
@@ -353,12 +351,12 @@ class SetCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"target_pct": params["target_pct"], "minimise": params["minimise"]}
 
-    def solve(self, problem, params, method, feedback, threads):
+    def solve(self, problem, params, method, feedback):
         from plugins.siting.solve import solve_lscp
 
         plain = replace(problem, beta=0.0) if problem.beta else problem
         return solve_lscp(plain, target_share=params["target_pct"] / 100.0, minimise=params["minimise"],
-                          method=method, time_limit=params["time_limit"], threads=threads, feedback=feedback)
+                          method=method, time_limit=params["time_limit"], feedback=feedback)
 
 
 __all__ = ["BudgetCovering", "MaximalCovering", "SetCovering", "SitingAlgorithm"]

@@ -132,11 +132,12 @@ def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, 
 
 def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = np.inf, target: float = 0.0,
                   costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
-                  time_limit: float = 60.0, mip_gap: float = 0.0, threads: int = 1, relax: bool = False,
+                  time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
                   feedback: Feedback | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
 
-    ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan.
+    ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The thread
+    count is left to HiGHS: its scheduler is global to the process and refuses a second, different setting.
     Progress reports the MIP gap closing; Cancel interrupts HiGHS, which then returns its best plan so far.
     """
     started = time.perf_counter()
@@ -147,7 +148,6 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     solver = new_highs()
     solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     solver.setOptionValue("mip_rel_gap", float(mip_gap))
-    solver.setOptionValue("threads", int(max(threads, 1)))
     solver.setOptionValue("random_seed", 0)
     status = solver.passModel(n_cols, n_rows, int(matrix.nnz), int(highspy.MatrixFormat.kRowwise), int(sense), 0.0,
                               cost, lower, upper, row_lower, row_upper, matrix.indptr.astype(np.int32),
@@ -159,7 +159,8 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         _offer_start(solver, _start_values(reduced, seed, n_cols, beta, model))
     if feedback is not None:
         _watch(solver, feedback, time_limit)
-    solver.run()
+    if solver.run() == highspy.HighsStatus.kError:
+        raise RuntimeError(f"HiGHS failed on the siting model ({solver.getModelStatus()})")
     model_status = solver.getModelStatus()
     info = solver.getInfo()
     state = _STATUS.get(model_status, str(model_status))

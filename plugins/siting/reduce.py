@@ -175,14 +175,14 @@ def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.nda
         else:
             np.add.at(private, owner, row_weight[single])
             rows, row_weight = rows[~single], row_weight[~single]
-        rows = rows @ sp.diags(alive.astype(np.int32))
+        rows = rows @ sp.diags(alive.astype(np.int32), dtype=np.int32)
         rows.eliminate_zeros()
         if use_dominance and rows.shape[0]:
             dominated, by = _dominated(rows, alive, private, costs, use_private=not full_cover)
             alive &= ~dominated
             dominator[dominated] = by[dominated]
             stats["dominated_candidates"] += int(dominated.sum())
-            rows = rows @ sp.diags(alive.astype(np.int32))
+            rows = rows @ sp.diags(alive.astype(np.int32), dtype=np.int32)
         covering = np.asarray(rows.getnnz(axis=0)).ravel() > 0
         useless = alive & ~covering & ~(private > 0)
         stats["useless_candidates"] += int(useless.sum())

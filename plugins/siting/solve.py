@@ -150,8 +150,7 @@ def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float
 
 
 def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 60.0,
-               mip_gap: float = 0.0, local_search: bool = True, threads: int = 1,
-               feedback: Feedback | None = None) -> Plan:
+               mip_gap: float = 0.0, local_search: bool = True, feedback: Feedback | None = None) -> Plan:
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice)."""
     _check_method(method)
     if k < 1:
@@ -190,7 +189,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
-                           time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                           time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
                            feedback=feedback.step(22, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
@@ -203,7 +202,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
 
 
 def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 60.0,
-                      mip_gap: float = 0.0, threads: int = 1, feedback: Feedback | None = None) -> Plan:
+                      mip_gap: float = 0.0, feedback: Feedback | None = None) -> Plan:
     """Choose sites of total cost at most ``budget`` maximising covered demand."""
     _check_method(method)
     if not budget > 0:
@@ -239,7 +238,7 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
                      "lazy greedy (gain per cost, and gain)", clock, reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_BUDGET, budget=budget, costs=costs[reduced.candidates], beta=beta,
                            seed=reduced.local(incumbent), time_limit=max(time_limit - clock.elapsed, 0.01),
-                           mip_gap=mip_gap, threads=threads, feedback=feedback.step(20, 100))
+                           mip_gap=mip_gap, feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
@@ -270,7 +269,7 @@ def _ratio_lower_bound(run: GreedyRun, target: float) -> float:
 
 
 def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: str = "sites",
-               method: str = "exact", time_limit: float = 60.0, mip_gap: float = 0.0, threads: int = 1,
+               method: str = "exact", time_limit: float = 60.0, mip_gap: float = 0.0,
                feedback: Feedback | None = None) -> Plan:
     """Fewest sites (``minimise="sites"``) or least total cost (``"cost"``) covering ``target_share`` of the
     demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
@@ -324,11 +323,11 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     seed = reduced.local(incumbent)
     if full:
         result = solve_reduced(reduced, COVER_ALL, costs=kept_costs, seed=seed,
-                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
                                feedback=feedback.step(20, 100))
     else:
         result = solve_reduced(reduced, COVER_TARGET, target=goal, costs=kept_costs, seed=seed,
-                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap, threads=threads,
+                               time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
                                feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, found, verified = incumbent, objective, True
