@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point, box
 from layers.default_styles import default_style
 from layers.layer import RasterLayer, VectorLayer
 from layers.project import Project
+from layers.styles import Categorized, Category, Symbol
 
 CRS = "EPSG:32649"
 X0, Y0 = 737_600.0, 2_558_200.0  # south-west corner of the study area (1,000 m x 800 m)
@@ -75,15 +76,22 @@ def rsrp() -> RasterLayer:
 
 
 def selected_sites() -> VectorLayer:
-    """The siting plugin's output: rank, phase, marginal and cumulative coverage, cost."""
-    marginal = np.array([0.31, 0.18, 0.11, 0.06, 0.03])
-    gdf = gpd.GeoDataFrame({"site_id": [f"S{i + 1}" for i in range(SITE_COUNT)], "pole_id": [f"P{i:04d}" for i in
-                                                                                           (2, 7, 13, 18, 21)],
-                            "rank": np.arange(1, SITE_COUNT + 1), "phase": [1, 1, 2, 2, 3],
-                            "marginal_coverage": marginal, "cumulative_coverage": np.cumsum(marginal),
-                            "cost": [42000.0, 42000.0, 38500.0, 51000.0, 42000.0]},
+    """The siting plugin's output (plugins/siting/outputs.py): poles in build order with rank, phase, what each
+    adds, where coverage stands after it, and cost; demand total 10,000."""
+    new_demand = np.array([3100.0, 1800.0, 1100.0, 600.0, 300.0])
+    gdf = gpd.GeoDataFrame({"rank": np.arange(1, SITE_COUNT + 1), "phase": [1, 1, 2, 2, 3],
+                            "pole_id": [f"P{i:04d}" for i in (2, 7, 13, 18, 21)], "height_m": 10.0,
+                            "status": "active", "cost": [42000.0, 42000.0, 38500.0, 51000.0, 42000.0],
+                            "new_demand": new_demand, "cumulative_demand": np.cumsum(new_demand),
+                            "cumulative_share_pct": np.cumsum(new_demand) / 100.0,
+                            "reach_demand": new_demand * 1.4, "sole_demand": new_demand * 0.8},
                            geometry=[Point(X0 + 120 + 190 * i, Y0 + 415) for i in range(SITE_COUNT)], crs=CRS)
-    return _styled(VectorLayer(gdf, "Selected sites", metadata={"provenance": {"algorithm": "siting.mclp"}}))
+    style = Categorized("phase", [Category(p, Symbol(fill=c, stroke="#000000", size=7.0, marker="star"),
+                                           label=f"phase {p}")
+                                  for p, c in ((1, "#d7191c"), (2, "#fdae61"), (3, "#2c7bb6"))])
+    return VectorLayer(gdf, "Selected sites", style=style,
+                       metadata={"quantity": "selected_sites", "provenance": {"algorithm": "siting.mclp",
+                                                                              "run_id": "r1"}})
 
 
 def make_project() -> Project:

@@ -52,7 +52,7 @@ def test_pdf_report_pages_and_text(tmp_path, qapp):
 
 def test_html_report_is_one_escaped_file(tmp_path, qapp):
     project = planned_project()
-    project.layer("Selected sites").gdf.loc[0, "site_id"] = sample.HOSTILE
+    project.layer("Selected sites").gdf.loc[0, "pole_id"] = sample.HOSTILE
     path = tmp_path / "briefing.html"
     export_report(project, path, ReportOptions(title="Plan <b>A</b>"))
     page = path.read_text(encoding="utf-8")

@@ -12,8 +12,11 @@ from workbench.export.report_table import site_table_rows
 
 SITING_RUN = {"algorithm": "siting.mclp", "algorithm_name": "Maximal covering (MCLP)", "status": "ok",
               "run_id": "r1", "started": "2025-03-01T10:00:00", "duration_s": 2.5,
-              "parameters": {"k": 5, "radius": 150.0},
-              "summary": {"k": 5, "covered_share": 0.69, "gap": 0.0012, "solver": "HiGHS"}}
+              "parameters": {"sites": 5, "radius": 150.0},
+              "summary": {"model": "mclp", "method": "exact", "status": "optimal", "solver": "HiGHS", "sites": 5,
+                          "gap_pct": 0.12, "covered_share_pct": 69.0, "covered_people": 295_000.0,
+                          "total_people": 428_550.0, "demand_measure": "residents + workers",
+                          "total_cost": 215_500.0}}
 COVERAGE_RUN = {"algorithm": "coverage.rsrp", "algorithm_name": "RSRP coverage", "status": "ok", "run_id": "r0",
                 "parameters": {"threshold_dbm": -100.0},
                 "summary": {"residents_covered_pct": 83.4, "workers_covered_pct": 91.0, "schools_covered_pct": 100.0}}
@@ -30,11 +33,19 @@ def project():
 def test_key_figures_come_from_the_latest_runs(project):
     figures = {f.label: f for f in collect_report_data(project).figures}
     assert figures["Sites selected"].value == "5"
+    assert figures["Demand covered"].value == "69.0 %" and figures["Demand covered"].note == "residents + workers"
+    assert figures["People covered"].value == "68.8 %"  # 295,000 of 428,550
     assert figures["Residents covered"].value == "83.4 %"
     assert figures["Workers covered"].value == "91.0 %"
     assert figures["Schools covered"].value == "100.0 %"
     assert figures["Optimality gap"].value == "0.12 %" and figures["Optimality gap"].note == "HiGHS"
-    assert figures["Total cost"].value == "215,500"  # 42,000 + 42,000 + 38,500 + 51,000 + 42,000
+    assert figures["Total cost"].value == "215,500"
+
+
+def test_total_cost_without_a_summary_adds_the_sites_costs():
+    project = sample.make_project()  # the sites layer alone, no run record
+    figures = {f.label: f.value for f in collect_report_data(project).figures}
+    assert figures == {"Sites selected": "5", "Total cost": "215,500"}  # 42,000 + 42,000 + 38,500 + 51,000 + 42,000
 
 
 def test_a_project_without_runs_says_what_is_missing():
@@ -78,6 +89,8 @@ def test_sites_per_phase_counts_and_costs(project):
 
 def test_site_table_reads_like_a_briefing(project):
     table = site_table_rows(collect_report_data(project).sites)
-    assert table.headings[:7] == ["Rank", "Site", "Pole", "Phase", "Adds (%)", "Cumulative (%)", "Cost"]
-    assert table.rows[0][:7] == ["1", "S1", "P0002", "1", "31.0", "31.0", "42,000"]
+    assert table.headings[:7] == ["Rank", "Pole", "Phase", "Adds (%)", "Covered (%)", "Adds (demand)", "Cost"]
+    assert table.rows[0][:7] == ["1", "P0002", "1", "31.0", "31.0", "3,100", "42,000"]
+    assert [row[3] for row in table.rows] == ["31.0", "18.0", "11.0", "6.0", "3.0"]  # steps of the cumulative
     assert [row[0] for row in table.rows] == ["1", "2", "3", "4", "5"]
+    assert "Cumulative demand" not in table.headings and len(table.headings) == 9

@@ -65,10 +65,11 @@ def test_offline_page_loads_without_errors_and_draws_every_feature(exported, bro
     drawn = browser.evaluate(COUNT_JS)
     assert {k: v for k, v in drawn.items() if v >= 0} == visible == counts
     assert "Hidden buildings" not in drawn
-    # Circle points, lines and polygons are SVG paths; the schools' stars are SVG icons; RSRP is one image.
+    # Circle points, lines and polygons are SVG paths; the schools' and sites' stars are SVG icons; RSRP an image.
     assert browser.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == (
-        sample.POLE_COUNT + sample.ROAD_COUNT + sample.BUILDING_COUNT + sample.SITE_COUNT)
-    assert browser.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") == sample.SCHOOL_COUNT
+        sample.POLE_COUNT + sample.ROAD_COUNT + sample.BUILDING_COUNT)
+    assert browser.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") == (
+        sample.SCHOOL_COUNT + sample.SITE_COUNT)
     assert browser.evaluate("document.querySelectorAll('img.leaflet-image-layer').length") == 1
     legend = browser.evaluate("document.querySelector('.lamplight-legend').textContent")
     for label in ("Lamp poles", "active", "planned", "arterial", "200–600 m", "RSRP (dBm)", "-120"):

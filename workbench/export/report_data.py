@@ -17,13 +17,13 @@ import pandas as pd
 
 from layers.layer import Layer, RasterLayer, VectorLayer
 
-#: Column names the siting output uses, with the older or alternative spellings accepted on read.
+#: Columns of the siting plugin's selected-sites layer (``plugins/siting/outputs.py``) the report reads.
 SITE_COLUMNS = {
-    "rank": ("rank",),
-    "phase": ("phase",),
-    "marginal": ("marginal_coverage", "marginal_pct", "marginal", "marginal_gain"),
-    "cumulative": ("cumulative_coverage", "cumulative_pct", "cumulative"),
-    "cost": ("cost", "cost_cny"),
+    "rank": "rank",
+    "phase": "phase",
+    "cumulative": "cumulative_share_pct",  # demand covered after this site is built, in rank order (%)
+    "new_demand": "new_demand",  # demand this site adds when built in order
+    "cost": "cost",
 }
 COVERED_MEASURES = (("residents", "Residents covered"), ("workers", "Workers covered"),
                     ("schools", "Schools covered"), ("buildings", "Buildings covered"), ("area", "Area covered"))
@@ -73,18 +73,17 @@ def run_layers(project, record: dict | None) -> list[Layer]:
 
 
 def column(frame: pd.DataFrame, role: str) -> str | None:
-    for name in SITE_COLUMNS[role]:
-        if name in frame.columns:
-            return name
-    return None
+    name = SITE_COLUMNS[role]
+    return name if name in frame.columns else None
 
 
-def as_percent(values: pd.Series, name: str) -> pd.Series:
-    """Shares stored as fractions (0-1) become percentages; columns named *_pct already are."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    if name.endswith("_pct") or numbers.max(skipna=True) > 1.0 + 1e-9:
-        return numbers
-    return numbers * 100.0
+def added_share(frame: pd.DataFrame) -> pd.Series | None:
+    """Percentage points of demand each site adds when built in rank order (steps of the cumulative share)."""
+    cumulative = column(frame, "cumulative")
+    if cumulative is None:
+        return None
+    values = pd.to_numeric(frame[cumulative], errors="coerce")
+    return values.diff().fillna(values)
 
 
 def sites_layer(project, record: dict | None) -> VectorLayer | None:
@@ -113,7 +112,7 @@ def coverage_curve(table: pd.DataFrame) -> pd.DataFrame | None:
     cumulative = column(table, "cumulative")
     if cumulative is None:
         return None
-    covered = as_percent(table[cumulative], cumulative).to_numpy(float)
+    covered = pd.to_numeric(table[cumulative], errors="coerce").to_numpy(float)
     return pd.DataFrame({"sites": np.arange(0, len(table) + 1), "covered_pct": np.concatenate([[0.0], covered])})
 
 
@@ -132,37 +131,35 @@ def _number(value: float, digits: int = 1) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
 
 
-def _summary_value(summary: dict, *names: str):
-    for name in names:
-        if summary.get(name) is not None:
-            return summary[name]
-    return None
-
-
 def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict | None) -> list[KeyFigure]:
+    """Headline numbers: the siting run's summary (``plugins/siting/outputs.summary``) and the coverage run's
+    shares (``coverage.rsrp``: ``<measure>_covered_pct``)."""
     summary = (siting or {}).get("summary") or {}
     figures: list[KeyFigure] = []
-    k = _summary_value(summary, "k", "sites_selected", "n_sites")
-    if k is None and sites is not None:
-        k = len(sites)
+    k = summary.get("sites", len(sites) if sites is not None else None)
     if k is not None:
         figures.append(KeyFigure("Sites selected", f"{int(k):,}"))
-    shares = {**((coverage or {}).get("summary") or {}), **summary}
+    if summary.get("covered_share_pct") is not None:
+        measure = summary.get("demand_measure") or ""
+        figures.append(KeyFigure("Demand covered", f"{_number(float(summary['covered_share_pct']))} %",
+                                 str(measure)))
+    if summary.get("covered_people") is not None and summary.get("total_people"):
+        share = 100.0 * float(summary["covered_people"]) / float(summary["total_people"])
+        figures.append(KeyFigure("People covered", f"{_number(share)} %",
+                                 f"{float(summary['covered_people']):,.0f} people"))
+    shares = (coverage or {}).get("summary") or {}
     for measure, label in COVERED_MEASURES:
-        value = _summary_value(shares, f"{measure}_covered_pct", f"{measure}_share_pct")
+        value = shares.get(f"{measure}_covered_pct")
         if value is not None:
-            figures.append(KeyFigure(label, f"{_number(float(value))} %"))
-    covered = _summary_value(summary, "covered_share", "covered_pct", "objective_pct")
-    if covered is not None:
-        value = float(covered) * (100.0 if float(covered) <= 1.0 else 1.0)
-        figures.append(KeyFigure("Demand covered (model)", f"{_number(value)} %"))
-    gap = _summary_value(summary, "gap", "optimality_gap", "mip_gap")
-    if gap is not None:
-        value = float(gap) * (100.0 if float(gap) <= 1.0 else 1.0)
-        solver = _summary_value(summary, "solver") or ""
-        figures.append(KeyFigure("Optimality gap", f"{_number(value, 2)} %", str(solver)))
-    if sites is not None and (cost := column(sites, "cost")):
-        figures.append(KeyFigure("Total cost", f"{_number(float(pd.to_numeric(sites[cost]).sum()), 0)}"))
+            figures.append(KeyFigure(label, f"{_number(float(value))} %", "RSRP coverage"))
+    if summary.get("gap_pct") is not None:
+        figures.append(KeyFigure("Optimality gap", f"{_number(float(summary['gap_pct']), 2)} %",
+                                 str(summary.get("solver") or "")))
+    cost = summary.get("total_cost")
+    if cost is None and sites is not None and column(sites, "cost"):
+        cost = float(pd.to_numeric(sites[column(sites, "cost")]).sum())
+    if cost is not None:
+        figures.append(KeyFigure("Total cost", _number(float(cost), 1 if float(cost) < 100 else 0)))
     return figures
 
 

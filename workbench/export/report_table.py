@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.export.report_data import SITE_COLUMNS, as_percent, column
+from workbench.export.report_data import SITE_COLUMNS, added_share, column
 from workbench.export.values import display_value
 
 #: Leading columns, in briefing order; other attributes follow until ``MAX_COLUMNS``.
-LEADING = ("rank", "site_id", "pole_id", "phase", "marginal", "cumulative", "cost")
-HEADINGS = {"rank": "Rank", "site_id": "Site", "pole_id": "Pole", "phase": "Phase", "marginal": "Adds (%)",
-            "cumulative": "Cumulative (%)", "cost": "Cost"}
+LEADING = ("rank", "pole_id", "phase", "added", "cumulative", "new_demand", "cost")
+HEADINGS = {"rank": "Rank", "pole_id": "Pole", "phase": "Phase", "added": "Adds (%)",
+            "cumulative": "Covered (%)", "new_demand": "Adds (demand)", "cost": "Cost"}
 MAX_COLUMNS = 9
-SKIPPED = {"geometry", "provenance", "notes"}
+SKIPPED = {"geometry", "provenance", "notes", "cumulative_demand"}
 
 
 @dataclass
@@ -27,35 +27,39 @@ class Table:
     numeric: list[bool]  # right-align numbers
 
 
-def _role_of(name: str) -> str | None:
-    for role, names in SITE_COLUMNS.items():
-        if name in names:
-            return role
-    return None
+def _number(value: float, digits: int) -> str:
+    return "" if pd.isna(value) else f"{value:,.{digits}f}"
 
 
 def site_table_rows(sites: pd.DataFrame) -> Table:
-    chosen: list[tuple[str, str]] = []  # (column, role-or-name)
+    """The selected sites by rank: who, when, what each adds, where coverage stands, cost; then other fields."""
+    columns: list[tuple[str, pd.Series, bool]] = []  # heading, display values, numeric
+    used: set[str] = set()
     for key in LEADING:
+        if key == "added":
+            added = added_share(sites)
+            if added is not None:
+                columns.append((HEADINGS[key], added.map(lambda v: _number(v, 1)), True))
+            continue
         name = column(sites, key) if key in SITE_COLUMNS else (key if key in sites.columns else None)
-        if name is not None:
-            chosen.append((name, key))
-    for name in sites.columns:
-        if len(chosen) >= MAX_COLUMNS:
-            break
-        if name not in {c for c, _ in chosen} and name not in SKIPPED and not str(name).startswith("_"):
-            chosen.append((name, str(name)))
-    headings, cells, numeric = [], [], []
-    for name, key in chosen:
-        values = sites[name]
-        if key in ("marginal", "cumulative"):
-            values = as_percent(values, name).map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
-        elif key == "cost":
-            values = pd.to_numeric(values, errors="coerce").map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        if name is None:
+            continue
+        used.add(name)
+        values = pd.to_numeric(sites[name], errors="coerce") if key in ("cumulative", "new_demand", "cost") else None
+        if key == "cumulative":
+            shown = values.map(lambda v: _number(v, 1))
+        elif key in ("new_demand", "cost"):
+            digits = 0 if values.abs().max() >= 100 else 2
+            shown = values.map(lambda v, digits=digits: _number(v, digits))
         else:
-            values = values.map(display_value)
-        headings.append(HEADINGS.get(key, str(name).replace("_", " ").capitalize()))
-        cells.append(values.astype(str).tolist())
-        numeric.append(pd.api.types.is_numeric_dtype(sites[name]) and key not in ("phase",))
-    rows = [list(row) for row in zip(*cells, strict=True)] if cells else []
-    return Table(headings, rows, numeric)
+            shown = sites[name].map(display_value)
+        columns.append((HEADINGS[key], shown, key not in ("pole_id", "phase")))
+    for name in sites.columns:
+        if len(columns) >= MAX_COLUMNS:
+            break
+        if name in used or name in SKIPPED or str(name).startswith("_"):
+            continue
+        columns.append((str(name).replace("_", " ").capitalize(), sites[name].map(display_value),
+                        pd.api.types.is_numeric_dtype(sites[name]) and not pd.api.types.is_bool_dtype(sites[name])))
+    rows = [list(row) for row in zip(*(values.astype(str).tolist() for _, values, _ in columns), strict=True)]
+    return Table([h for h, _, _ in columns], rows, [n for _, _, n in columns])
