@@ -31,24 +31,55 @@ QTabBar::tab {{ padding: 4px 12px; }}
 """
 
 
+#: Colours of enabled widgets (Active and Inactive groups: an unfocused window must not look disabled).
+ENABLED_COLOURS = {
+    QPalette.ColorRole.Window: "#f5f6f8",
+    QPalette.ColorRole.WindowText: "#1f2a33",
+    QPalette.ColorRole.Base: "#ffffff",
+    QPalette.ColorRole.AlternateBase: "#f3f6f9",
+    QPalette.ColorRole.Text: "#1f2a33",
+    QPalette.ColorRole.Button: "#f2f4f6",
+    QPalette.ColorRole.ButtonText: "#1f2a33",
+    QPalette.ColorRole.BrightText: "#ffffff",
+    QPalette.ColorRole.Highlight: ACCENT,
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.Link: ACCENT,
+    QPalette.ColorRole.ToolTipBase: "#ffffe6",
+    QPalette.ColorRole.ToolTipText: "#1f2a33",
+    QPalette.ColorRole.PlaceholderText: "#8a96a0",
+}
+#: Disabled widgets: grey text on a flatter surface and a washed-out accent, so a finished run's Cancel button
+#: or an empty form's Run button visibly cannot be pressed.
+DISABLED_COLOURS = {
+    QPalette.ColorRole.Window: "#f5f6f8",
+    QPalette.ColorRole.WindowText: "#9aa3ab",
+    QPalette.ColorRole.Base: "#f3f4f6",
+    QPalette.ColorRole.AlternateBase: "#f0f2f4",
+    QPalette.ColorRole.Text: "#a3abb2",
+    QPalette.ColorRole.Button: "#eceef1",
+    QPalette.ColorRole.ButtonText: "#a3abb2",
+    QPalette.ColorRole.BrightText: "#f5f6f8",
+    QPalette.ColorRole.Highlight: "#b7c3cf",
+    QPalette.ColorRole.HighlightedText: "#f5f6f8",
+    QPalette.ColorRole.Link: "#8fb3db",
+    QPalette.ColorRole.ToolTipBase: "#ffffe6",
+    QPalette.ColorRole.ToolTipText: "#1f2a33",
+    QPalette.ColorRole.PlaceholderText: "#c0c6cc",
+}
+
+
+def theme_palette() -> QPalette:
+    """The workbench palette: the same colours for active and inactive windows, greyed ones when disabled."""
+    palette = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for role, colour in ENABLED_COLOURS.items():
+            palette.setColor(group, role, QColor(colour))
+    for role, colour in DISABLED_COLOURS.items():
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
+    return palette
+
+
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#f5f6f8",
-        QPalette.ColorRole.WindowText: "#1f2a33",
-        QPalette.ColorRole.Base: "#ffffff",
-        QPalette.ColorRole.AlternateBase: "#f3f6f9",
-        QPalette.ColorRole.Text: "#1f2a33",
-        QPalette.ColorRole.Button: "#f2f4f6",
-        QPalette.ColorRole.ButtonText: "#1f2a33",
-        QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#ffffe6",
-        QPalette.ColorRole.ToolTipText: "#1f2a33",
-        QPalette.ColorRole.PlaceholderText: "#8a96a0",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    app.setPalette(palette)
+    app.setPalette(theme_palette())
     app.setStyleSheet(STYLE_SHEET)
