@@ -76,7 +76,7 @@ def test_rsrp_histogram_bars_are_area_shares(project):
     expected, _ = np.histogram(np.clip(values, edges[0], edges[-1] - 1e-9), bins=edges)
     assert heights == pytest.approx(100.0 * expected / values.size)
     label = " ".join(t.get_text() for t in axes.texts)
-    assert f"{100.0 * np.mean(values >= -100.0):.1f} % of area" in label
+    assert f"{100.0 * np.mean(values >= -100.0):.1f} % of it at or above" in label
 
 
 def test_sites_per_phase_counts_and_costs(project):

@@ -136,3 +136,12 @@ def test_online_option_links_the_pinned_leaflet(tmp_path):
 def test_wrong_suffix_is_refused(tmp_path):
     with pytest.raises(LayerError, match=r"\.pdf"):
         export_web_map(sample.make_project(), tmp_path / "map.pdf")
+
+
+def test_default_popups_lead_with_the_plan_figures():
+    from workbench.export.web_features import default_fields
+
+    project = sample.make_project()
+    assert default_fields(project.layer("Selected sites")) == ["rank", "phase", "pole_id", "cumulative_share_pct",
+                                                               "new_demand", "cost"]
+    assert default_fields(project.layer("Lamp poles"))[:3] == ["pole_id", "height_m", "has_power"]

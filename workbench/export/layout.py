@@ -48,6 +48,8 @@ from workbench.export.paper import Paper
 Extent = tuple[float, float, float, float]
 #: Width of the legend/overview panel of landscape pages, in mm at A4 type size.
 PANEL_MM = 66.0
+#: Share of the body that portrait pages give to the legend/overview panel under the map.
+BOTTOM_PANEL_SHARE = 0.3
 
 
 @dataclass
@@ -102,6 +104,11 @@ def requested_extent(project, options: LayoutOptions) -> Extent:
 def side_panel_frame_width(page_width_mm: float, type_scale: float, margin_mm: float) -> float:
     """Width of the map frame on a landscape page with the side panel (to size a map block to its data)."""
     return page_width_mm - 2 * margin_mm - (PANEL_MM + 5.0) * type_scale
+
+
+def bottom_panel_page_height(frame_height_mm: float, type_scale: float) -> float:
+    """Height of a page without header, footer or margins whose map frame, above the panel, is this tall."""
+    return (frame_height_mm + 5.0 * type_scale) / (1.0 - BOTTOM_PANEL_SHARE)
 
 
 def paint_map(paper: Paper, rect_mm: tuple[float, float, float, float], layers: list[Layer], extent: Extent,
@@ -268,7 +275,7 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
         frame = (body[0], body[1], body[2] - panel_w - gap, body[3])
         panel = (frame[0] + frame[2] + gap, body[1], panel_w, body[3])
     elif has_panel:
-        panel_h = body[3] * 0.3
+        panel_h = body[3] * BOTTOM_PANEL_SHARE
         frame = (body[0], body[1], body[2], body[3] - panel_h - gap)
         panel = (body[0], frame[1] + frame[3] + gap, body[2], panel_h)
     else:

@@ -19,7 +19,12 @@ from matplotlib.figure import Figure
 
 from layers.errors import LayerError
 from workbench.export.files import check_target, write_atomically
-from workbench.export.layout import LayoutOptions, requested_extent, side_panel_frame_width
+from workbench.export.layout import (
+    LayoutOptions,
+    bottom_panel_page_height,
+    requested_extent,
+    side_panel_frame_width,
+)
 from workbench.export.progress import Progress
 from workbench.export.report_charts import coverage_curve_figure, phase_figure, rsrp_histogram_figure
 from workbench.export.report_data import ReportData, collect_report_data
@@ -46,10 +51,16 @@ def map_block_options(options: ReportOptions, size_mm: tuple[float, float], dpi:
 
 
 def map_block_height(project, options: ReportOptions, width_mm: float, max_mm: float) -> float:
-    """Height that gives the map frame (beside its legend panel) the shape of the extent, so no band is empty."""
+    """Height of the map block: the map across the full width with the legend under it when there is room
+    (a block taller than wide is laid out that way), else the map beside its legend; either way shaped like
+    the extent, so no band of the frame is empty."""
     minx, miny, maxx, maxy = requested_extent(project, LayoutOptions(extent=options.extent))
-    frame_w = side_panel_frame_width(width_mm, MAP_TYPE_SCALE, 0.0)
-    return min(max_mm, max(75.0, frame_w * (maxy - miny) / (maxx - minx)))
+    aspect = (maxy - miny) / (maxx - minx)
+    below = bottom_panel_page_height(width_mm * aspect, MAP_TYPE_SCALE)
+    if min(below, max_mm) >= width_mm:
+        return min(below, max_mm)
+    beside = side_panel_frame_width(width_mm, MAP_TYPE_SCALE, 0.0) * aspect
+    return min(max_mm, width_mm - 0.5, max(75.0, beside))
 
 
 def charts(data: ReportData, sizes: dict[str, tuple[float, float]]) -> dict[str, Figure]:

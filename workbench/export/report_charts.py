@@ -59,7 +59,10 @@ def coverage_curve_figure(curve: pd.DataFrame, size: tuple[float, float] = CHART
 
 def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bin_db: float = 2.0,
                           size: tuple[float, float] = CHART_SIZE) -> Figure:
-    """Share of the analysed area per RSRP bin, coloured like the map, with the service threshold marked."""
+    """Share of the area with a signal per RSRP bin, coloured like the map, with the service threshold marked.
+
+    Cells without a value (out of every cell's reach) are not counted: the coverage run's "area covered" is
+    relative to its whole grid and so is lower."""
     fig = _figure(size)
     ax = _axes(fig, "RSRP distribution")
     values = np.asarray(values, float)
@@ -73,34 +76,36 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
     colours = [ramp.colour_at(float(c)) for c in (edges[:-1] + edges[1:]) / 2]
     ax.bar(edges[:-1], shares, width=bin_db, align="edge", color=colours, edgecolor="white", linewidth=0.5)
     ax.set_xlabel("RSRP (dBm)", fontsize=9, color=MUTED)
-    ax.set_ylabel("Share of area (%)", fontsize=9, color=MUTED)
+    ax.set_ylabel("Share of area with signal (%)", fontsize=9, color=MUTED)
     if threshold is not None:
         above = 100.0 * float(np.mean(values >= threshold))
         ax.axvline(threshold, color=INK, linestyle="--", linewidth=1.1)
         label = f"threshold {threshold:g} dBm".replace("-", "\u2212")
-        ax.annotate(f"{label}\n{above:.1f} % of area at or above", (threshold, 1.0),
+        ax.annotate(f"{label}\n{above:.1f} % of it at or above", (threshold, 1.0),
                     xycoords=("data", "axes fraction"), xytext=(5, -4), textcoords="offset points", va="top",
                     fontsize=8.5, color=INK)
     return fig
 
 
 def phase_figure(phases: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
-    """Sites per rollout phase, with the phase cost written on each bar."""
+    """Sites per rollout phase; each phase's cost goes under its name."""
     fig = _figure(size)
     ax = _axes(fig, "Sites per phase")
-    labels = [f"Phase {p}" for p in phases["phase"]]
+    costs = phases["cost"].to_numpy(float)
+    labels = [f"Phase {p}" + (f"\ncost {_amount(c)}" if np.isfinite(c) else "") for p, c in zip(phases["phase"],
+                                                                                                costs, strict=True)]
     bars = ax.bar(labels, phases["sites"], color=ACCENT, width=0.6)
     ax.set_ylabel("Sites", fontsize=9, color=MUTED)
-    ax.set_ylim(0, phases["sites"].max() * 1.25 + 0.5)
+    ax.set_ylim(0, phases["sites"].max() * 1.2 + 0.5)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    costs = phases["cost"].to_numpy(float)
-    for bar, sites, cost in zip(bars, phases["sites"], costs, strict=True):
-        text = f"{sites}" + (f"\n{cost:,.0f}" if np.isfinite(cost) else "")
-        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 3),
+    for bar, sites in zip(bars, phases["sites"], strict=True):
+        ax.annotate(f"{sites}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=8.5, color=INK)
-    if np.isfinite(costs).any():
-        ax.text(1.0, 1.02, "sites / cost per phase", transform=ax.transAxes, ha="right", fontsize=8, color=MUTED)
     return fig
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def figure_png(fig: Figure, dpi: int = 200) -> bytes:

@@ -84,7 +84,8 @@ def run_details(data: ReportData) -> list[tuple[str, str]]:
         if not run:
             continue
         duration = run.get("duration_s")
-        parts = [str(run.get("algorithm_name") or run.get("algorithm")), str(run.get("started") or "")]
+        started = str(run.get("started") or "").replace("T", " ")[:16]  # 2025-03-01 10:00
+        parts = [str(run.get("algorithm_name") or run.get("algorithm")), started]
         if duration is not None:
             parts.append(f"{float(duration):.1f} s")
         details.append((label, " · ".join(p for p in parts if p)))
@@ -112,7 +113,7 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
                          f"<div class='label'>{_e(figure.label)}</div>{note}</div>")
         parts.append("</div></section>")
     steps.check()
-    size = (MAP_WIDTH_MM, map_block_height(project, options, MAP_WIDTH_MM, 150.0))
+    size = (MAP_WIDTH_MM, map_block_height(project, options, MAP_WIDTH_MM, 260.0))
     image = layout_image(project, map_block_options(options, size, dpi=200), cancelled=steps.is_cancelled)
     steps.report(50)
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))

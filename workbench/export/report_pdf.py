@@ -53,12 +53,18 @@ def _rule(paper: Paper, y: float, colour: str = ACCENT, width_pt: float = 1.2) -
     painter.restore()
 
 
-def _heading(paper: Paper, y: float, text: str) -> float:
-    return y + paper.text((MARGIN, y, WIDTH, 10), text, 13.0, bold=True) + 2.5
+HEADING_H = 8.0  # mm: a 13 pt section heading and the space under it
+
+
+def _heading(paper: Paper | None, y: float, text: str) -> float:
+    """Draw a section heading (or, with no paper, only work out where the section starts)."""
+    if paper is not None:
+        paper.text((MARGIN, y, WIDTH, HEADING_H), text, 13.0, bold=True)
+    return y + HEADING_H
 
 
 KICKER_H, TITLE_H, PATH_H = 4.5, 9.5, 5.0  # mm: line heights of 8 pt, 20 pt and 9.5 pt type
-TILES_PER_ROW, TILE_GAP, TILE_H = 4, 3.5, 19.0
+TILES_PER_ROW, TILE_GAP, TILE_H = 5, 3.0, 19.5
 
 
 def _title_block_height(project) -> float:
@@ -99,10 +105,12 @@ def _figures(paper: Paper, y: float, data: ReportData) -> float:
         painter.setBrush(qcolor("#eef3f8"))
         painter.drawRoundedRect(paper.rect(x, ty, tile_w, TILE_H), paper.mm(1.5), paper.mm(1.5))
         painter.restore()
-        paper.text((x + 3, ty + 2.2, tile_w - 6, 8), paper.elide(figure.value, 15.0, tile_w - 6, bold=True), 15.0,
+        paper.text((x + 3, ty + 2.0, tile_w - 6, 8), paper.elide(figure.value, 15.0, tile_w - 6, bold=True), 15.0,
                    colour=ACCENT, bold=True)
-        label = figure.label + (f" · {figure.note}" if figure.note else "")
-        paper.text((x + 3, ty + 11.5, tile_w - 6, 6), paper.elide(label, 7.5, tile_w - 6), 7.5, colour=MUTED)
+        paper.text((x + 3, ty + 10.8, tile_w - 6, 4), paper.elide(figure.label, 7.5, tile_w - 6), 7.5, colour=INK)
+        if figure.note:
+            paper.text((x + 3, ty + 14.4, tile_w - 6, 4), paper.elide(figure.note, 6.5, tile_w - 6), 6.5,
+                       colour=MUTED)
     return y + _figures_height(data)
 
 
@@ -181,28 +189,35 @@ def _small_charts(paper: Paper, y: float, figures: dict) -> float:
     return y + CHART_MM["curve"][1] + 5 if row else y
 
 
-def _charts_page(paper: Paper, data: ReportData, figures: dict, small_done: bool) -> None:
+RUN_LINE = 8.5 / PT_PER_MM * 1.45
+
+
+def _charts_page(paper: Paper | None, data: ReportData, figures: dict, small_done: bool) -> float:
+    """Charts left for page 2 and the runs described; returns where the page's content ends. With no paper
+    nothing is drawn: the same steps only measure, so the site table can follow when it fits."""
     y = MARGIN
     if not small_done or "rsrp" in figures:
         y = _heading(paper, y, "Charts")
     if not small_done:
-        y = _small_charts(paper, y, figures)
+        y = _small_charts(paper, y, figures) if paper is not None else y + CHART_MM["curve"][1] + 5
     if "rsrp" in figures:
         w, h = CHART_MM["rsrp"]
-        _draw_svg(paper, figure_svg(figures["rsrp"]), (MARGIN, y, w, h))
+        if paper is not None:
+            _draw_svg(paper, figure_svg(figures["rsrp"]), (MARGIN, y, w, h))
         y += h + 5
     details = run_details(data)
     if details:
         y = _heading(paper, y + 2, "Runs")
-        line = 8.5 / PT_PER_MM * 1.45
         for key, value in details:
-            if y + line > BOTTOM:
+            if y + RUN_LINE > BOTTOM:
                 break
-            indent = 4.0 if key.startswith("  ") else 0.0
-            paper.text((MARGIN + indent, y, 48 - indent, line), paper.elide(key.strip(), 8.5, 46 - indent), 8.5,
-                       colour=MUTED)
-            paper.text((MARGIN + 50, y, WIDTH - 50, line), paper.elide(value, 8.5, WIDTH - 50), 8.5)
-            y += line
+            if paper is not None:
+                indent = 4.0 if key.startswith("  ") else 0.0
+                paper.text((MARGIN + indent, y, 48 - indent, RUN_LINE), paper.elide(key.strip(), 8.5, 46 - indent),
+                           8.5, colour=MUTED)
+                paper.text((MARGIN + 50, y, WIDTH - 50, RUN_LINE), paper.elide(value, 8.5, WIDTH - 50), 8.5)
+            y += RUN_LINE
+    return y
 
 
 def _column_widths(paper: Paper, table: Table) -> list[float]:
@@ -215,9 +230,9 @@ def _column_widths(paper: Paper, table: Table) -> list[float]:
                                                                       for w in widths]
 
 
-def _table_page(paper: Paper, table: Table, rows: range, first: bool) -> None:
+def _table_page(paper: Paper, table: Table, rows: range, first: bool, top: float = MARGIN) -> None:
     title = f"Selected sites ({len(table.rows)})" if first else f"Selected sites (continued, from row {rows.start + 1})"
-    y = _heading(paper, MARGIN, title)
+    y = _heading(paper, top, title)
     widths = _column_widths(paper, table)
     painter = paper.painter
 
@@ -244,8 +259,9 @@ def _table_page(paper: Paper, table: Table, rows: range, first: bool) -> None:
         y += ROW_MM
 
 
-def _rows_per_page(first_top: float) -> int:
-    return max(1, int((BOTTOM - first_top) // ROW_MM))
+def _rows_fitting(top: float) -> int:
+    """Table rows that fit below a heading and the column headings starting at ``top``."""
+    return max(0, int((BOTTOM - (top + HEADING_H + ROW_MM)) // ROW_MM))
 
 
 def _footer(paper: Paper, data: ReportData, page: int, pages: int) -> None:
@@ -288,11 +304,20 @@ def _pages(project, data: ReportData, options: ReportOptions, plan: _SummaryPlan
     pages: list[Callable[[Paper], None]] = [
         lambda paper: _summary_page(paper, project, data, options, plan, figures, steps)]
     small_done = plan.charts_y is not None
-    if "rsrp" in figures or run_details(data) or (figures and not small_done):
-        pages.append(lambda paper: _charts_page(paper, data, figures, small_done))
-    if data.sites is not None and len(data.sites):
-        table = site_table_rows(data.sites)
-        per_page = _rows_per_page(MARGIN + 10 + ROW_MM + 2)
+    charts_page = "rsrp" in figures or bool(run_details(data)) or (bool(figures) and not small_done)
+    table = site_table_rows(data.sites) if data.sites is not None and len(data.sites) else None
+    shared_top = _charts_page(None, data, figures, small_done) + 6.0 if charts_page else None
+    shares_page = table is not None and shared_top is not None and _rows_fitting(shared_top) >= len(table.rows)
+
+    def charts_and_maybe_table(paper: Paper) -> None:
+        end = _charts_page(paper, data, figures, small_done)
+        if shares_page:  # a short site table follows the charts on the same page
+            _table_page(paper, table, range(len(table.rows)), True, top=end + 6.0)
+
+    if charts_page:
+        pages.append(charts_and_maybe_table)
+    if table is not None and not shares_page:
+        per_page = _rows_fitting(MARGIN)
         for start in range(0, len(table.rows), per_page):
             rows = range(start, min(start + per_page, len(table.rows)))
             pages.append(lambda paper, rows=rows, first=start == 0: _table_page(paper, table, rows, first))

@@ -58,18 +58,19 @@ def feature_symbols(layer: VectorLayer, style: SingleSymbol | Categorized | Grad
     return style.symbols_for(list(values) if style.field else values)
 
 
+#: Fields that lead a popup when a layer has them: names, then the siting output's build order and effect.
+LEADING_FIELDS = ("name", "rank", "phase", "pole_id", "site_id", "cumulative_share_pct", "new_demand", "cost")
+
+
 def default_fields(layer: VectorLayer) -> list[str]:
-    """Fields a briefing reader cares about: the kind's id and schema fields first, else the first few columns."""
+    """Fields a briefing reader cares about: names and plan figures, the kind's schema fields, then the rest."""
     columns = layer.fields
     spec = KINDS.get(layer.kind or "")
-    preferred: list[str] = []
+    chosen = [c for c in LEADING_FIELDS if c in columns]
     if spec is not None:
-        preferred = [f.name for f in spec.fields if f.name in columns]
-    for candidate in ("name", "site_id", "pole_id", "rank", "phase"):
-        if candidate in columns and candidate not in preferred:
-            preferred.insert(0, candidate)
-    rest = [c for c in columns if c not in preferred and not c.startswith("_")]
-    return (preferred + rest)[:MAX_DEFAULT_FIELDS]
+        chosen += [f.name for f in spec.fields if f.name in columns and f.name not in chosen]
+    chosen += [c for c in columns if c not in chosen and not c.startswith("_")]
+    return chosen[:MAX_DEFAULT_FIELDS]
 
 
 def check_fields(layer: VectorLayer, fields: list[str]) -> list[str]:
