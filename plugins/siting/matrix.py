@@ -15,8 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import scipy.sparse as sp
+
+
+@nb.njit(cache=True)
+def _count(indices: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, np.int64)
+    for i in indices:
+        out[i] += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class CoverageMatrix:
 
     def demand_degree(self) -> np.ndarray:
         """How many candidates cover each demand point (0 = no candidate can reach it)."""
-        return np.bincount(self.indices, minlength=self.n_demand).astype(np.int64)
+        return _count(self.indices, self.n_demand)
 
     def to_scipy(self) -> sp.csr_matrix:
         """Candidates x demand as a scipy CSR of ones (int8)."""

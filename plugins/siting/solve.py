@@ -161,7 +161,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
     incumbent, value = run.order, run.value
     clock.lap("greedy")
-    if local_search and 0 < incumbent.size < problem.n_candidates:
+    swapped = local_search and 0 < incumbent.size < problem.n_candidates and cov.nnz <= lagrange.MAX_PAIRS
+    if swapped:
         improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 20))
         if improved_value > value:
             notes.append(f"swaps raised the greedy plan from {value:,.6g} to {improved_value:,.6g}")
@@ -176,7 +177,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     feedback.set_progress(22)
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, beta=beta)
+        # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
+        reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     if method == "greedy":
         if reduced is not None:
@@ -185,7 +187,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                                                       feedback=feedback))
             clock.lap("lagrangian_bound")
         feedback.set_progress(100)
-        solver = "lazy greedy" + (" + swaps" if local_search else "")
+        solver = "lazy greedy" + (" + swaps" if swapped else "")
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
@@ -195,6 +197,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
         bounds.append(result.bound)
+    if result.status != "optimal" or not verified:
+        bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, k, beta=beta,
+                                                  incumbent=objective, seconds=BOUND_SECONDS, feedback=feedback))
+        clock.lap("lagrangian_bound")
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
@@ -224,7 +230,7 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     clock.lap("bounds")
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, costs=costs, beta=beta)
+        reduced = reduce_model(cov, w, costs=costs, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
     if method == "greedy":
@@ -243,6 +249,11 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
         bounds.append(result.bound)
+    if result.status != "optimal" or not verified:
+        bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
+                                                  costs=costs[reduced.candidates], beta=beta, incumbent=objective,
+                                                  seconds=BOUND_SECONDS, feedback=feedback))
+        clock.lap("lagrangian_bound")
     status = result.status if verified else "unverified"
     return _plan(problem, "budget_mclp", method, selected, objective, max(min(bounds), objective), status,
                  _milp_solver_name(result), clock, reduced, notes)
@@ -299,21 +310,16 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     bounds = [_ratio_lower_bound(run, goal)]
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full)
+        reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full,
+                               dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
     forced_cost = float(costs[reduced.forced].sum()) if reduced is not None else 0.0
     kept_costs = costs[reduced.candidates] if reduced is not None else None
     if method == "greedy":
         if reduced is not None:
-            if full:
-                extra = lagrange.cover_cost_bound(reduced.rows, kept_costs, incumbent=objective - forced_cost,
-                                                  seconds=BOUND_SECONDS, feedback=feedback)
-            else:
-                extra = lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, kept_costs,
-                                                    goal, incumbent=objective, seconds=BOUND_SECONDS,
-                                                    feedback=feedback)
-            bounds.append(forced_cost + extra)
+            bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,
+                                                          feedback))
             clock.lap("lagrangian_bound")
         bound = _integral(max(bounds), unit)
         feedback.set_progress(100)
@@ -342,10 +348,23 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
             selected, found = candidate, candidate_cost
     if verified and np.isfinite(result.bound):
         bounds.append(forced_cost + result.bound)
+    if result.status != "optimal" or not verified:
+        bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, found - forced_cost, feedback))
+        clock.lap("lagrangian_bound")
     bound = min(_integral(max(bounds), unit), found)
     status = result.status if verified else "unverified"
     return _plan(problem, "lscp", method, selected, found, bound, status, _milp_solver_name(result), clock,
                  reduced, notes, maximise=False)
+
+
+def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: float, incumbent: float,
+                      feedback: Feedback) -> float:
+    """Lower bound on the cost of the sites beyond the forced ones."""
+    if full:
+        return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, seconds=BOUND_SECONDS,
+                                         feedback=feedback)
+    return lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, goal,
+                                       incumbent=incumbent, seconds=BOUND_SECONDS, feedback=feedback)
 
 
 def _integral(bound: float, unit: bool) -> float:

@@ -89,9 +89,10 @@ def _swap_pass(indptr, indices, dptr, dind, weights, beta, counts, gains, chosen
 
 
 def swap_improve(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *, beta: float = 0.0,
-                 max_passes: int = 20, feedback: Feedback | None = None) -> tuple[np.ndarray, float]:
-    """Improve a k-site plan by single swaps until no swap helps (or ``max_passes`` passes); returns the plan
-    (same size) and its value. Every accepted swap strictly raises the value, so the search ends."""
+                 max_passes: int = 20, seconds: float = 5.0,
+                 feedback: Feedback | None = None) -> tuple[np.ndarray, float]:
+    """Improve a k-site plan by single swaps until no swap helps, ``max_passes`` passes or ``seconds`` are
+    spent; returns the plan (same size) and its value. Every accepted swap strictly raises the value."""
     weights = np.ascontiguousarray(weights, np.float64)
     order = np.asarray(selected, np.int64).copy()
     n = coverage.n_candidates
@@ -110,6 +111,7 @@ def swap_improve(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nda
     for pos in range(leaves - 1, 0, -1):
         tree[pos] = max(tree[2 * pos], tree[2 * pos + 1])
     steps = 64
+    started = time.perf_counter()
     for _ in range(max_passes):
         start, swaps = 0, 0
         while start < order.size:
@@ -121,7 +123,9 @@ def swap_improve(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nda
                 feedback.raise_if_cancelled()
             elapsed = time.perf_counter() - began
             steps = max(1, int(steps * min(4.0, POLL_SECONDS / max(elapsed, 1e-6))))
-        if swaps == 0:
+            if time.perf_counter() - started > seconds:
+                break
+        if swaps == 0 or time.perf_counter() - started > seconds:
             break
     return order, float(kernels.value_of(counts, weights, beta))
 
