@@ -144,14 +144,17 @@ def chart_curve(numbers: DashboardNumbers, width: int, height: int) -> Figure:
     return fig
 
 
-def figure_pixmap(fig: Figure) -> QPixmap:
-    """Rasterise a matplotlib figure with Agg into a QPixmap (no Qt backend, no pyplot)."""
+def figure_pixmap(fig: Figure, ratio: float = 1.0) -> QPixmap:
+    """Rasterise a matplotlib figure with Agg into a QPixmap (no Qt backend, no pyplot), sharp on HiDPI screens."""
+    fig.set_dpi(100 * ratio)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     buffer = canvas.buffer_rgba()
     height, width = buffer.shape[:2]
     image = QImage(bytes(buffer), width, height, width * 4, QImage.Format.Format_RGBA8888)
-    return QPixmap.fromImage(image.copy())
+    pixmap = QPixmap.fromImage(image.copy())
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 # -- dock -----------------------------------------------------------------------------------------------------
@@ -206,6 +209,8 @@ class DashboardDock(QDockWidget):
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._body_layout = layout
         scroll.setWidget(body)
         self.setWidget(scroll)
         bridge.event.connect(self._project_event)
@@ -244,7 +249,11 @@ class DashboardDock(QDockWidget):
         figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
         self.last_run.setText(f"Last run: {numbers.last_run}" + (f"<br>{figures}" if figures else "")
                               if numbers.last_run else "No analysis run yet.")
-        width = max(220, self.widget().viewport().width() - 30) if isinstance(self.widget(), QScrollArea) else 260
+        scroll = self.widget()
+        margins = self._body_layout.contentsMargins()
+        # leave room for the vertical scroll bar, which appears once the charts are taller than the dock
+        width = max(200, scroll.viewport().width() - margins.left() - margins.right()
+                    - (0 if scroll.verticalScrollBar().isVisible() else scroll.verticalScrollBar().sizeHint().width()))
         plans = {
             "features": (chart_features, bool(numbers.features), 24 + 17 * min(8, len(numbers.features))),
             "poles": (chart_poles, bool(numbers.pole_status), 30 + 17 * len(numbers.pole_status)),
@@ -255,5 +264,5 @@ class DashboardDock(QDockWidget):
             label = self.charts[name]
             label.setVisible(show)
             if show:
-                label.setPixmap(figure_pixmap(draw(numbers, width, max(90, height + 30))))
+                label.setPixmap(figure_pixmap(draw(numbers, width, max(90, height + 30)), self.devicePixelRatioF()))
         self.empty.setVisible(not numbers.layers)
