@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -85,9 +86,19 @@ def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], sta
     return float(best), best_mu
 
 
-def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float, *,
-                       costs: np.ndarray | None = None, beta: float = 0.0, incumbent: float = 0.0,
-                       iterations: int = 3000, seconds: float = 3.0, feedback: Feedback | None = None) -> float:
+@dataclass
+class Relaxation:
+    """A Lagrangian bound and, at its multipliers, each site's Lagrangian value v_j: the sites with the largest
+    v_j make a good plan (the Lagrangian heuristic), since v_j prices the demand a site would serve."""
+
+    bound: float
+    site_value: np.ndarray
+
+
+def max_coverage_relaxation(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float, *,
+                            costs: np.ndarray | None = None, beta: float = 0.0, incumbent: float = 0.0,
+                            iterations: int = 3000, seconds: float = 3.0,
+                            feedback: Feedback | None = None) -> Relaxation:
     """Upper bound on the best plan of a maximising model (k sites: unit costs and capacity k)."""
     a = rows.tocsr().astype(np.float64)
     at = a.T.tocsr()
@@ -106,9 +117,15 @@ def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
 
     trivial = float(w.sum() * (1 + beta) + private.sum())
     if a.shape[0] == 0:
-        return min(trivial, knapsack(private.astype(float), capacity, costs)[0])
-    found, _ = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback)
-    return min(found, trivial)
+        return Relaxation(min(trivial, knapsack(private.astype(float), capacity, costs)[0]), private.copy())
+    found, mu = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback)
+    return Relaxation(min(found, trivial), private + at @ mu)
+
+
+def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float,
+                       **options) -> float:
+    """The bound of ``max_coverage_relaxation`` alone."""
+    return max_coverage_relaxation(rows, weight, private, capacity, **options).bound
 
 
 def max_coverage_curve(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, sizes: np.ndarray,
@@ -187,5 +204,5 @@ def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
     return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback)[0])
 
 
-__all__ = ["MAX_PAIRS", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",
-           "max_coverage_curve"]
+__all__ = ["MAX_PAIRS", "Relaxation", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",
+           "max_coverage_curve", "max_coverage_relaxation"]

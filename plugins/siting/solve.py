@@ -151,7 +151,12 @@ def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float
 
 def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 60.0,
                mip_gap: float = 0.0, local_search: bool = True, feedback: Feedback | None = None) -> Plan:
-    """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice)."""
+    """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
+
+    Both methods start alike: lazy greedy, swaps, then the Lagrangian relaxation, whose multipliers also
+    rank the sites for a second start plan (improved by swaps too). The fast method stops there; the exact
+    one hands the better plan to HiGHS, unless the bound already proves it optimal.
+    """
     _check_method(method)
     if k < 1:
         raise ValueError(f"the number of sites k must be at least 1, got {k}")
@@ -161,9 +166,9 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
     incumbent, value = run.order, run.value
     clock.lap("greedy")
-    swapped = local_search and 0 < incumbent.size < problem.n_candidates and cov.nnz <= lagrange.MAX_PAIRS
-    if swapped:
-        improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 20))
+    swaps = local_search and 0 < incumbent.size < problem.n_candidates and cov.nnz <= lagrange.MAX_PAIRS
+    if swaps:
+        improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 15))
         if improved_value > value:
             notes.append(f"swaps raised the greedy plan from {value:,.6g} to {improved_value:,.6g}")
             incumbent, value = improved, improved_value
@@ -174,22 +179,34 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     bounds = [problem.max_value, run.upper_bound(k),
               topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent)]
     clock.lap("bounds")
-    feedback.set_progress(22)
+    feedback.set_progress(15)
     reduced = None
+    solver = "lazy greedy" + (" + swaps" if swaps else "")
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
         reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
-    if method == "greedy":
-        if reduced is not None:
-            bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, k,
+        relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
                                                       beta=beta, incumbent=value, seconds=BOUND_SECONDS,
-                                                      feedback=feedback))
-            clock.lap("lagrangian_bound")
+                                                      feedback=feedback)
+        bounds.append(relaxation.bound)
+        clock.lap("lagrangian_bound")
+        if swaps and incumbent.size == k:
+            ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
+            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, feedback=feedback.step(15, 20))
+            if candidate_value > value:
+                notes.append(f"the Lagrangian ranking with swaps found a better plan ({candidate_value:,.6g})")
+                incumbent, value = candidate, candidate_value
+                solver += " + Lagrangian heuristic"
+            clock.lap("lagrangian_heuristic")
+    feedback.set_progress(22)
+    bound = max(min(bounds), value)
+    if method == "greedy":
         feedback.set_progress(100)
-        solver = "lazy greedy" + (" + swaps" if swapped else "")
-        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
-                     reduced, notes)
+        return _plan(problem, "mclp", method, incumbent, value, bound, "greedy", solver, clock, reduced, notes)
+    if bound - value <= 1e-9 * max(1.0, abs(value)):
+        return _plan(problem, "mclp", method, incumbent, value, bound, "optimal",
+                     solver + " (proven optimal by the Lagrangian bound)", clock, reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
                            time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
                            feedback=feedback.step(22, 100))
@@ -197,10 +214,6 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
         bounds.append(result.bound)
-    if result.status != "optimal" or not verified:
-        bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, k, beta=beta,
-                                                  incumbent=objective, seconds=BOUND_SECONDS, feedback=feedback))
-        clock.lap("lagrangian_bound")
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
