@@ -55,7 +55,7 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
     gdf = gdf.reset_index(drop=True)
     phases = sorted(set(rollout.phase.tolist()))
     style = Categorized(field="phase", categories=[
-        Category(p, Symbol(fill=PHASE_COLOURS[(p - 1) % len(PHASE_COLOURS)], stroke="#000000", size=7.0,
+        Category(p, Symbol(fill=PHASE_COLOURS[(p - 1) % len(PHASE_COLOURS)], stroke="#000000", size=11.0,
                            marker="star"), label=f"phase {p}") for p in phases],
         labels=Labels(field="rank", size=7.0, min_scale=20000.0))
     return VectorLayer(gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=candidates.layer.crs), name,
@@ -104,10 +104,10 @@ def demand_layers(demand: Demand, source: VectorLayer | RasterLayer, candidates:
         "reason": reason,
     }, geometry=geometry, crs=source.crs)
     covered_layer = VectorLayer(table[covered > 0].reset_index(drop=True), "Covered demand",
-                                style=SingleSymbol(symbol=Symbol(fill="#1a9641aa", stroke="#1a9641", size=3.0)),
+                                style=SingleSymbol(symbol=Symbol(fill="#1a964199", stroke="#1a9641", size=3.0)),
                                 metadata={"quantity": "covered_demand"})
     uncovered_layer = VectorLayer(missing[uncovered_weight > 1e-9].reset_index(drop=True), "Uncovered demand",
-                                  style=SingleSymbol(symbol=Symbol(fill="#d7191caa", stroke="#d7191c", size=3.0)),
+                                  style=SingleSymbol(symbol=Symbol(fill="#d7191c55", stroke="#d7191c88", size=3.0)),
                                   metadata={"quantity": "uncovered_demand"})
     return covered_layer, uncovered_layer
 
