@@ -16,7 +16,7 @@ lint:
 	$(VENV)/bin/ruff check .
 
 bench:
-	@scripts/bootstrap.sh run
+	@scripts/bootstrap.sh test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 sample:
