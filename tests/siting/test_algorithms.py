@@ -135,3 +135,19 @@ def test_tianhe_sample_plan_is_sane():
     assert np.linalg.norm(pole_xy[:, None] - schools[None], axis=2).min() > 50
     assert np.all(np.diff(sites["new_demand"]) <= 1e-6)
     assert 0 < s["covered_share_pct"] < 100
+
+
+@pytest.mark.parametrize("at_percent", [10.0, 50.0])
+def test_cancel_stops_the_run_without_outputs(city, at_percent):
+    from plugins.api import Cancelled, Feedback
+
+    class CancelAt(Feedback):
+        def set_progress(self, percent: float) -> None:
+            super().set_progress(percent)
+            if percent >= at_percent:
+                self.cancel()
+
+    poles, demand = city
+    feedback = CancelAt()
+    with pytest.raises(Cancelled):
+        run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "sites": 3}, feedback=feedback)
