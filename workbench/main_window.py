@@ -11,7 +11,8 @@ The window composes parts and wires their signals; the work lives in the parts (
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6 import sip
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         install_exports(self)
         install_processing(self)
+        self._stop_workers_on_exit()
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
         self._fit_to_screen(1600, 1000)
         self._restore_window_state()
@@ -410,6 +412,32 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def _stop_workers_on_exit(self) -> None:
+        """Join every background job before Qt deletes what it reports to, whichever way the window ends.
+
+        ``closeEvent`` is not enough: a window can be deleted without an accepted close (a cancelled
+        unsaved-changes prompt followed by ``deleteLater``, garbage collection, the application quitting).
+        ``destroyed`` fires before Qt deletes our children, so the parts are still there to be stopped.
+        """
+        parts = self._worker_parts()
+        self.destroyed.connect(lambda *_: _shutdown_parts(parts))
+        app = QCoreApplication.instance()
+        if app is not None:  # a bound method: PyQt holds it weakly and drops it with the window
+            app.aboutToQuit.connect(self.shutdown_workers)
+
+    def _worker_parts(self) -> list:
+        """The parts that run background jobs; each has an idempotent ``shutdown()``."""
+        parts: list = [self.canvas, self.files.loader]
+        processing = getattr(self, "processing", None)
+        if processing is not None:
+            parts.append(processing.controller)
+        return parts
+
+    def shutdown_workers(self) -> None:
+        """Cancel and join renders, file reads and algorithm runs; nothing reports back afterwards."""
+        if not sip.isdeleted(self):
+            _shutdown_parts(self._worker_parts())
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.confirm_unsaved():
             event.ignore()
@@ -417,8 +445,13 @@ class MainWindow(QMainWindow):
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        self.canvas.shutdown()
-        self.files.loader.wait(5000)
+        self.shutdown_workers()
         self.bridge.detach()
         event.accept()
+
+
+def _shutdown_parts(parts: list) -> None:
+    for part in parts:
+        if not sip.isdeleted(part):
+            part.shutdown()
 

@@ -70,6 +70,10 @@ class MapCanvas(QWidget):
         for plane in self.planes:
             plane.updated.connect(self.update)
             plane.failed.connect(self.status_message)
+            plane.message.connect(self.status_message)
+        # Before Qt deletes the planes (our children), stop their workers: whatever deletes the canvas.
+        pools = [plane.pool for plane in self.planes]
+        self.destroyed.connect(lambda *_: [pool.close() for pool in pools])
         self.map_plane.rendered.connect(self.render_finished)
         self.tool: MapTool = PanTool(self)
         self.setCursor(self.tool.cursor)
@@ -197,6 +201,7 @@ class MapCanvas(QWidget):
             self.project.view_extent = self._viewport.extent
 
     def shutdown(self) -> None:
+        """Cancel and join the background renders (the window is closing); safe to call more than once."""
         for plane in self.planes:
             plane.shutdown()
 
@@ -230,29 +235,23 @@ class MapCanvas(QWidget):
             return None
         ratio = self.devicePixelRatioF()
         size = (round(viewport.width * ratio), round(viewport.height * ratio))
+        report, cache = self.basemap_plane.report, self.tile_cache
 
         def work(cancelled):
             from workbench.basemap import BasemapUnavailable, render_basemap
 
             try:
-                image, problem = render_basemap(source, viewport.extent, size, crs, cancelled=cancelled,
-                                                cache=self.tile_cache)
+                image, problem = render_basemap(source, viewport.extent, size, crs, cancelled=cancelled, cache=cache)
             except BasemapUnavailable as exc:
-                self._report_from_worker(f"Basemap unavailable, showing the map without it: {exc}")
+                report(f"Basemap unavailable, showing the map without it: {exc}")
                 return None
             if problem:
-                self._report_from_worker(f"Basemap partly unavailable: {problem}")
+                report(f"Basemap partly unavailable: {problem}")
             if image is not None:
                 image.setDevicePixelRatio(ratio)
             return image
 
         return work
-
-    def _report_from_worker(self, message: str) -> None:
-        try:
-            self.status_message.emit(message)  # queued into the GUI thread by Qt
-        except RuntimeError:
-            pass
 
     # -- model events ------------------------------------------------------------------------------------
     def _on_project_replaced(self, project: Project) -> None:

@@ -5,8 +5,9 @@ and until the fresh image arrives the last image is drawn moved and scaled to th
 bumps a generation number; a job whose generation is no longer current sees ``cancelled()`` turn true and its
 image is dropped, so stale renders stop early and never flash on screen.
 
-The worker is a Python thread (``concurrent.futures``), not a ``QThreadPool`` thread: pyproj 3.7 crashes when
-called from threads Python did not create (pyproj issue #1509), and the renderer reprojects.
+The worker is a Python thread (``workbench.guarded_pool``), not a ``QThreadPool`` thread: pyproj 3.7 crashes when
+called from threads Python did not create (pyproj issue #1509), and the renderer reprojects. The pool stops
+emitting and joins its worker before the plane is deleted, however it is deleted.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from PyQt6.QtCore import QObject, QRectF, QTimer, pyqtSignal
 from PyQt6.QtGui import QImage, QPainter
 
 from workbench.canvas.viewport import Viewport
+from workbench.guarded_pool import GuardedPool
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +37,14 @@ class RenderPlane(QObject):
     updated = pyqtSignal()
     rendered = pyqtSignal(float)  # milliseconds the finished render took
     failed = pyqtSignal(str)
+    message = pyqtSignal(str)  # a note from the work (e.g. "basemap unavailable"), for the status bar
     _finished = pyqtSignal(int, object, object, float, str)  # generation, image, viewport, ms, error
 
     def __init__(self, name: str, prepare: Prepare, *, delay_ms: int = 40, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self._prepare = prepare
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"render-{name}")
+        self.pool = GuardedPool(self, f"render-{name}")
         self._generation = 0
         self._running = 0
         self._pending: Viewport | None = None
@@ -51,6 +53,9 @@ class RenderPlane(QObject):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._start)
         self._finished.connect(self._on_finished)
+        # Bound here, in the GUI thread: workers must not look signals up on a wrapper Qt may be deleting.
+        self._finished_signal = self._finished
+        self._message_signal = self.message
         self.image: QImage | None = None
         self.image_viewport: Viewport | None = None
         self.last_render_ms: float | None = None
@@ -80,11 +85,15 @@ class RenderPlane(QObject):
             return
         painter.drawImage(QRectF(*viewport.rect_of(self.image_viewport)), self.image)
 
+    def report(self, message: str) -> None:
+        """Show ``message`` in the status bar; callable from the render work (a worker thread)."""
+        self.pool.emit(self._message_signal, message)
+
     def shutdown(self) -> None:
-        """Cancel and wait for the worker (a cancelled render stops at its next check), so no job outlives us."""
+        """Cancel and join the worker (a cancelled render stops at its next check); no job outlives the plane."""
         self._timer.stop()
         self._generation += 1
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.close()
 
     # -- internals ---------------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -102,11 +111,11 @@ class RenderPlane(QObject):
             self.image, self.image_viewport = None, viewport
             self.updated.emit()
             return
-        self._running += 1
-        self._pool.submit(_render_job, self, generation, viewport, work)
+        if self.pool.submit(_render_job, self, generation, viewport, work) is not None:
+            self._running += 1
 
     def _is_stale(self, generation: int) -> bool:
-        return generation != self._generation
+        return self.pool.closed or generation != self._generation
 
     def _on_finished(self, generation: int, image: QImage | None, viewport: Viewport, ms: float, error: str) -> None:
         self._running -= 1
@@ -135,7 +144,4 @@ def _render_job(plane: RenderPlane, generation: int, viewport: Viewport, work: R
             log.exception("the %s render failed", plane.name)
             error = f"{plane.name}: {exc}"
     elapsed = (time.perf_counter() - started) * 1000.0
-    try:
-        plane._finished.emit(generation, image, viewport, elapsed, error)
-    except RuntimeError:  # the plane was deleted while we rendered (window closed)
-        pass
+    plane.pool.emit(plane._finished_signal, generation, image, viewport, elapsed, error)

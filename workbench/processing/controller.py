@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PyQt6 import sip
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
@@ -40,6 +41,12 @@ class ProcessingController(QObject):
     def _forget(self, dialog: AlgorithmDialog) -> None:
         if dialog in self.dialogs and not dialog.running:
             self.dialogs.remove(dialog)
+
+    def shutdown(self) -> None:
+        """Cancel every running algorithm and wait for it to stop (the window is going away)."""
+        for dialog in list(self.dialogs):
+            if not sip.isdeleted(dialog):
+                dialog.stop_run()
 
     def close_all(self) -> None:
         """Close every dialog (another project was opened: their layer pickers would point at the old one)."""

@@ -251,11 +251,15 @@ class AlgorithmDialog(QDialog):
         self.status.setText(text)
         self.status.setStyleSheet(style)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        """Closing while running cancels the run and waits for the algorithm to stop."""
+    def stop_run(self) -> None:
+        """Cancel a run in progress and wait until the algorithm has stopped (its thread must not outlive us)."""
         if self.running:
             self.worker.cancel()
             self.worker.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Closing while running cancels the run and waits for the algorithm to stop."""
+        self.stop_run()
         if self.project is not None:
             self.project.events.disconnect(self._on_project_event)
         super().closeEvent(event)

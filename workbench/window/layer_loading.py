@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from layers import Layer, LayerError
 from layers.default_styles import default_style
 from layers.io import open_layers
 from layers.project import PROJECT_SUFFIX
+from workbench.guarded_pool import GuardedPool
 
 log = logging.getLogger(__name__)
 
@@ -67,30 +67,29 @@ class LayerLoader(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # A Python thread, not a QThreadPool one: pyproj 3.7 crashes in threads Python did not create.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="layer-loader")
-        self._futures: list = []
+        self.pool = GuardedPool(self, "layer-loader")
         self.pending = 0
         self._result.connect(self._done)
+        self._result_signal = self._result  # bound in the GUI thread, for the worker
 
     def load(self, paths: list[str]) -> None:
+        if self.pool.submit(self._run, list(paths)) is None:
+            return  # shut down: the window is closing
         self.pending += 1
         self.started.emit(list(paths))
-        self._futures = [f for f in self._futures if not f.done()]
-        self._futures.append(self._pool.submit(self._run, list(paths)))
 
     def _done(self, result: LoadResult) -> None:
         self.pending -= 1
         self.finished.emit(result)
 
     def wait(self, timeout_ms: int = 30000) -> bool:
-        """Wait for reads in progress (the window is closing); True when none is left."""
-        _, running = wait(self._futures, timeout=timeout_ms / 1000.0)
-        return not running
+        """Wait for reads in progress; True when none is left."""
+        return self.pool.wait(timeout_ms / 1000.0)
+
+    def shutdown(self) -> None:
+        """Let the read in progress finish, drop queued ones and deliver nothing more (the window is closing)."""
+        self.pool.close()
 
     def _run(self, paths: list[str]) -> None:
         result = load_files(paths)
-        try:
-            self._result.emit(result)  # queued into the GUI thread, where the loader lives
-        except RuntimeError:  # the window closed while we were reading
-            pass
-
+        self.pool.emit(self._result_signal, result)  # queued into the GUI thread, where the loader lives
