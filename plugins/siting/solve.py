@@ -153,9 +153,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                mip_gap: float = 0.0, local_search: bool = True, feedback: Feedback | None = None) -> Plan:
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
 
-    Both methods start alike: lazy greedy, swaps, then the Lagrangian relaxation, whose multipliers also
-    rank the sites for a second start plan (improved by swaps too). The fast method stops there; the exact
-    one hands the better plan to HiGHS, unless the bound already proves it optimal.
+    Both methods start with the lazy greedy and swaps. The fast method then computes the Lagrangian bound,
+    whose multipliers also rank the sites for a second plan (improved by swaps too). The exact method hands
+    the greedy plan to HiGHS and uses the Lagrangian steps only when HiGHS stops at its time limit: on the
+    2,000 x 20,000 benchmark a better start made HiGHS take a slower path (5.2 s instead of 4.0 s).
     """
     _check_method(method)
     if k < 1:
@@ -180,12 +181,16 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
               topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent)]
     clock.lap("bounds")
     feedback.set_progress(15)
-    reduced = None
     solver = "lazy greedy" + (" + swaps" if swaps else "")
+    reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
         reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
+    feedback.set_progress(20)
+
+    def lagrangian_step() -> None:
+        nonlocal incumbent, value, solver
         relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
                                                       beta=beta, incumbent=value, seconds=BOUND_SECONDS,
                                                       feedback=feedback)
@@ -193,27 +198,30 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         clock.lap("lagrangian_bound")
         if swaps and incumbent.size == k:
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
-            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, feedback=feedback.step(15, 20))
+            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, feedback=feedback)
             if candidate_value > value:
                 notes.append(f"the Lagrangian ranking with swaps found a better plan ({candidate_value:,.6g})")
                 incumbent, value = candidate, candidate_value
                 solver += " + Lagrangian heuristic"
             clock.lap("lagrangian_heuristic")
-    feedback.set_progress(22)
-    bound = max(min(bounds), value)
+
     if method == "greedy":
+        if reduced is not None:
+            lagrangian_step()
         feedback.set_progress(100)
-        return _plan(problem, "mclp", method, incumbent, value, bound, "greedy", solver, clock, reduced, notes)
-    if bound - value <= 1e-9 * max(1.0, abs(value)):
-        return _plan(problem, "mclp", method, incumbent, value, bound, "optimal",
-                     solver + " (proven optimal by the Lagrangian bound)", clock, reduced, notes)
+        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
+                     reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
                            time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
-                           feedback=feedback.step(22, 100))
+                           feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
         bounds.append(result.bound)
+    if result.status != "optimal" or not verified:
+        incumbent, value = selected, objective
+        lagrangian_step()
+        selected, objective = incumbent, value
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
