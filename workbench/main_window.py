@@ -11,6 +11,8 @@ The window composes parts and wires their signals; the work lives in the parts (
 
 from __future__ import annotations
 
+import struct
+
 from PyQt6 import sip
 from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -54,6 +56,9 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.tools = MapToolActions(self.canvas, self)
         self._menus: dict[str, QMenu] = {}
+        #: Tab groups requested before the first show; None once the dock layout has settled.
+        self._pending_tabs: list[tuple[QDockWidget, QDockWidget]] | None = []
+        self._restored_state: bytes | None = None
         self.panels_menu = QMenu("Panels", self)
         self._create_docks()
         self._create_actions()
@@ -86,22 +91,41 @@ class MainWindow(QMainWindow):
         # Side panels run full height, the attribute table sits under the map only (as in QGIS).
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._first_show = True
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._first_show and settings().value("window/state") is None:
-            self._first_show = False
-            self.resizeDocks([self.layer_tree, self.search], [290, 340], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.attribute_table], [240], Qt.Orientation.Vertical)
-            self.search.raise_()
+        if self._pending_tabs is not None:
+            self._settle_dock_layout()
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea, *, tabify_with: QDockWidget | None = None) -> None:
-        """Add a dock (with a unique objectName, so its place is remembered) and list it under View > Panels."""
+        """Add a dock (with a unique objectName, so its place is remembered) and list it under View > Panels.
+
+        ``tabify_with`` puts the dock behind that one in the default layout. Before the window is first shown
+        the request waits (see ``_settle_dock_layout``): Qt 6.11 leaks the tab bar of a tab group that a
+        layout rebuild replaces (a restoreState, or a second tab group made in the same area while the
+        window is hidden), and the leaked bar stays visible in the middle of the window.
+        """
         self.addDockWidget(area, dock)
         if tabify_with is not None:
-            self.tabifyDockWidget(tabify_with, dock)
+            if self._pending_tabs is None:
+                self.tabifyDockWidget(tabify_with, dock)
+            else:  # hidden meanwhile, so the stacked docks do not stretch the window's minimum height
+                self._pending_tabs.append((tabify_with, dock))
+                dock.hide()
         self.panels_menu.addAction(dock.toggleViewAction())
+
+    def _settle_dock_layout(self) -> None:
+        """On first show: the default tab groups (or, after a restored layout, only for panels it lacks)."""
+        pending, self._pending_tabs = self._pending_tabs or [], None
+        for anchor, dock in pending:
+            if self._restored_state is None or not _state_places(self._restored_state, dock):
+                self.tabifyDockWidget(anchor, dock)
+                dock.show()
+        if self._restored_state is None:
+            self.resizeDocks([self.layer_tree, self.search], [290, 340], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.attribute_table], [240], Qt.Orientation.Vertical)
+            for anchor in dict.fromkeys(anchor for anchor, _ in pending):
+                anchor.raise_()
 
     def menu(self, title: str) -> QMenu:
         """The top-level menu ``title`` ("&File", "Processing", ...), created before Help when new."""
@@ -405,12 +429,13 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
 
     def _restore_window_state(self) -> None:
+        """The saved geometry and dock layout, restored once, before any tab group exists (see ``add_dock``)."""
         store = settings()
         geometry, state = store.value("window/geometry"), store.value("window/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._restored_state = bytes(state)
 
     def _stop_workers_on_exit(self) -> None:
         """Join every background job before Qt deletes what it reports to, whichever way the window ends.
@@ -448,6 +473,12 @@ class MainWindow(QMainWindow):
         self.shutdown_workers()
         self.bridge.detach()
         event.accept()
+
+
+def _state_places(state: bytes, dock: QDockWidget) -> bool:
+    """Whether a saved window state places ``dock`` (QDataStream stores its objectName as UTF-16BE)."""
+    name = dock.objectName().encode("utf-16-be")
+    return len(name) > 0 and struct.pack(">I", len(name)) + name in state
 
 
 def _shutdown_parts(parts: list) -> None:

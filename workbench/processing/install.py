@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction
 
 from plugins.registry import Registry, default_registry
@@ -27,26 +27,13 @@ class Processing:
     history: HistoryDock
 
 
-def _tabify(window: Any, toolbox: ToolboxDock, history: HistoryDock) -> None:
-    """History behind the toolbox, unless the restored window layout already placed them otherwise."""
-    right = Qt.DockWidgetArea.RightDockWidgetArea
-    together = history in window.tabifiedDockWidgets(toolbox)
-    in_place = window.dockWidgetArea(toolbox) == right and window.dockWidgetArea(history) == right
-    if not together and in_place and not toolbox.isFloating() and not history.isFloating():
-        window.tabifyDockWidget(toolbox, history)
-        toolbox.raise_()
-
-
 def install_processing(window: Any, registry: Registry | None = None) -> Processing:
     registry = registry if registry is not None else default_registry()
     controller = ProcessingController(registry, lambda: window.project, window)
     toolbox = ToolboxDock(registry, window)
     history = HistoryDock(window.project, window)
     window.add_dock(toolbox, Qt.DockWidgetArea.RightDockWidgetArea)
-    window.add_dock(history, Qt.DockWidgetArea.RightDockWidgetArea)
-    # Tabify once the window is up: Qt (6.11) leaves a stray tab bar in the middle of the window when a second
-    # tab group is made in an area before the window is shown.
-    QTimer.singleShot(0, lambda: _tabify(window, toolbox, history))
+    window.add_dock(history, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=toolbox)  # history behind
     toolbox.algorithm_requested.connect(controller.open_dialog)
     history.rerun_requested.connect(controller.open_dialog)
     window.project_changed.connect(history.set_project)

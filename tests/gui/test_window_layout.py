@@ -1,0 +1,94 @@
+"""The dock layout: default tab groups, and a saved layout restored without a stray tab bar.
+
+Qt 6.11 orphans the tab bar of a tab group that a layout rebuild replaces (a restoreState over existing tab
+groups, a second tab group made in an area while the window is hidden); the orphan stays a visible child of
+the window, drawn where it last was, until a later layout pass happens to retire it. So the checks run right
+after the window is exposed, before any event loop had that chance, and again after one.
+"""
+
+from PyQt6.QtCore import QRect, Qt
+from PyQt6.QtWidgets import QDockWidget, QLabel, QTabBar
+
+from workbench.main_window import MainWindow
+
+SEARCH_GROUP = ["Search", "Identify Results", "Dashboard"]
+PROCESSING_GROUP = ["Processing Toolbox", "Processing History"]
+
+
+def visible_tab_bars(window) -> list[tuple[list[str], QRect]]:
+    bars = [bar for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if bar.isVisible()]
+    return [([bar.tabText(i) for i in range(bar.count())], bar.geometry()) for bar in bars]
+
+
+def assert_no_stray_tab_bar(window) -> None:
+    """No two visible tab bars show the same panels, and each sits in the right dock area, inside the window."""
+    bars = visible_tab_bars(window)
+    panels = [name for tabs, _ in bars for name in tabs]
+    assert len(panels) == len(set(panels)), bars
+    right_of_map = window.centralWidget().geometry().right()
+    for tabs, rect in bars:
+        assert window.rect().contains(rect) and rect.left() > right_of_map, (tabs, rect)
+
+
+def assert_one_bar_per_group(window, groups=(SEARCH_GROUP, PROCESSING_GROUP)) -> None:
+    assert_no_stray_tab_bar(window)
+    assert sorted(tabs for tabs, _ in visible_tab_bars(window)) == sorted(groups)
+
+
+def open_window(qtbot, project, extra_dock: bool = False) -> MainWindow:
+    window = MainWindow(project)
+    if extra_dock:  # a panel newer than the saved layout, asking to join the Search group
+        extra = QDockWidget("Extra", window)
+        extra.setObjectName("ExtraDock")
+        extra.setWidget(QLabel("extra"))
+        window.add_dock(extra, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=window.search)
+        window.extra = extra
+    window.files.session.mark_clean()
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close_window(window) -> None:
+    window.files.session.mark_clean()
+    window.close()  # saves geometry and dock layout into the (isolated) settings
+    window.deleteLater()
+
+
+def test_default_layout_groups_the_side_panels_without_stretching_the_window(qtbot, project):
+    window = open_window(qtbot, project)
+    assert_no_stray_tab_bar(window)
+    qtbot.wait(50)
+    assert_one_bar_per_group(window)
+    assert window.height() <= 800  # five stacked panels must not force a taller window before they are tabbed
+    assert not window.search.visibleRegion().isEmpty() and window.identify.visibleRegion().isEmpty()
+    assert not window.processing.toolbox.visibleRegion().isEmpty()
+    close_window(window)
+
+
+def test_restored_layout_has_no_stray_tab_bar(qtbot, project, tmp_path):
+    first = open_window(qtbot, project)
+    first.identify.raise_()  # a layout choice the restore must keep
+    close_window(first)
+    for _ in range(2):  # restore, save again, restore again
+        window = open_window(qtbot, project)
+        assert_no_stray_tab_bar(window)
+        window.grab().save(str(tmp_path / "restored.png"))
+        qtbot.wait(50)
+        assert_one_bar_per_group(window)
+        assert not window.identify.visibleRegion().isEmpty()
+        assert window.identify in window.tabifiedDockWidgets(window.search)
+        close_window(window)
+
+
+def test_a_panel_missing_from_the_saved_layout_joins_its_default_group(qtbot, project):
+    close_window(open_window(qtbot, project))
+    window = open_window(qtbot, project, extra_dock=True)
+    groups = (SEARCH_GROUP + ["Extra"], PROCESSING_GROUP)
+    assert_no_stray_tab_bar(window)
+    qtbot.wait(50)
+    assert window.extra in window.tabifiedDockWidgets(window.search)
+    assert_one_bar_per_group(window, groups)
+    close_window(window)
