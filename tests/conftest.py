@@ -5,6 +5,17 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_folders(tmp_path_factory, monkeypatch):
+    """Settings (window layout, recent projects), autosaves, user plugins and cached tiles go to a fresh temp
+    folder for every test, never the developer's own; subprocesses inherit the variables."""
+    folder = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("LAMPLIGHT_CONFIG_DIR", str(folder / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+    monkeypatch.setenv("LAMPLIGHT_TILE_CACHE", str(folder / "tiles"))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def postgis_server():
     """A real PostgreSQL + PostGIS server on 127.0.0.1 for this test session, stopped at the end.

@@ -31,10 +31,10 @@ from workbench.docks.search_panel import SearchDock
 from workbench.export.install import install_exports
 from workbench.processing.install import install_processing
 from workbench.resources import icon
+from workbench.user_settings import user_settings
 from workbench.window.file_commands import FileCommands
 from workbench.window.map_tools import MapToolActions
 from workbench.window.project_bridge import ProjectBridge
-from workbench.window.project_session import settings
 
 APP_NAME = "Lamplight"
 #: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def _restore_window_state(self) -> None:
         """The saved geometry and dock layout, restored once, before any tab group exists (see ``add_dock``)."""
-        store = settings()
+        store = user_settings()
         geometry, state = store.value("window/geometry"), store.value("window/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_unsaved():
             event.ignore()
             return
-        store = settings()
+        store = user_settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
         self.shutdown_workers()

@@ -16,8 +16,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PyQt6.QtCore import QSettings  # noqa: E402
-
 SAMPLE = ROOT / "sample_data" / "tianhe" / "tianhe.lamp"
 OUT = Path(__file__).resolve().parent
 
@@ -34,7 +32,7 @@ def settle(app, window, timeout: float = 60.0) -> None:
 
 
 def main() -> None:
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    os.environ["LAMPLIGHT_CONFIG_DIR"] = tempfile.mkdtemp()  # the default window layout, not the user's own
     from workbench.app import create_application
     from workbench.main_window import MainWindow
 

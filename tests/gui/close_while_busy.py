@@ -1,6 +1,6 @@
 """Delete main windows while they render a big layer and read a file, every way a window can end.
 
-Run by ``test_shutdown.py`` in a fresh process (``python -m tests.gui.close_while_busy SETTINGS_DIR DATA_FILE``),
+Run by ``test_shutdown.py`` in a fresh process (``python -m tests.gui.close_while_busy DATA_FILE``),
 so a segfault fails that test instead of killing pytest. Prints one line per round and, at the end, the worker
 threads still alive (there must be none: each window joins its workers when it goes).
 """
@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from PyQt6 import sip
-from PyQt6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+from PyQt6.QtCore import QCoreApplication, QEvent, QTimer
 from PyQt6.QtWidgets import QMessageBox
 
 WORKER_PREFIXES = ("render-", "layer-loader")
@@ -64,9 +64,7 @@ def end_window(app, window, ending: str) -> None:
         raise ValueError(ending)
 
 
-def main(settings_dir: str, data_file: str) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, settings_dir)
+def main(data_file: str) -> None:
     from workbench.app import create_application
 
     app = create_application([])
@@ -90,4 +88,4 @@ def workers_alive() -> list[str]:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1])

@@ -1,5 +1,5 @@
-"""Fixtures for the GUI tests: a small planning project (offices, schools, buildings, roads) in UTM 49N,
-isolated user settings, and a main window that closes without prompts."""
+"""Fixtures for the GUI tests: a small planning project (offices, schools, buildings, roads) in UTM 49N and a
+main window that closes without prompts. User settings are isolated for every test by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
@@ -7,24 +7,12 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from PyQt6.QtCore import QSettings
 
 from layers import Project, VectorLayer
 from layers.default_styles import default_style
 
 ORIGIN = (760_000.0, 2_560_000.0)  # Zhujiang New Town, EPSG:32649
 INDUSTRIES = ("finance", "tech", "law", "retail")
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path_factory, monkeypatch):
-    """Recent projects, window state and autosaves go to a temp folder, never the developer's home."""
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
-    monkeypatch.setenv("LAMPLIGHT_TILE_CACHE", str(folder / "tiles"))
-    yield folder
 
 
 def offices_layer(n: int = 40) -> VectorLayer:

@@ -17,9 +17,8 @@ def test_windows_deleted_mid_render_and_mid_read_neither_crash_nor_leak_workers(
     sip.delete and by the application quitting, at random points of the render (a segfault used to end this)."""
     data = tmp_path / "offices.gpkg"
     write_layer(offices_layer(), data, layer_name="office_space")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONFAULTHANDLER="1",
-               XDG_DATA_HOME=str(tmp_path / "data"))
-    done = subprocess.run([sys.executable, "-m", "tests.gui.close_while_busy", str(tmp_path / "settings"), str(data)],
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONFAULTHANDLER="1")  # settings: tests/conftest.py
+    done = subprocess.run([sys.executable, "-m", "tests.gui.close_while_busy", str(data)],
                           cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"exit status {done.returncode}\n{done.stdout}\n{done.stderr[-4000:]}"
     for ending in ("prompt-cancelled-then-deleteLater", "sip-delete", "application-quit"):

@@ -242,9 +242,8 @@ def test_the_application_starts_and_quits_cleanly(tmp_path):
 
     script = textwrap.dedent(f"""
         import sys
-        from PyQt6.QtCore import QSettings, QTimer
+        from PyQt6.QtCore import QTimer
         from PyQt6.QtWidgets import QApplication
-        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
         from workbench.app import create_application, run_gui
         app = create_application([])
 

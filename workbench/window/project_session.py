@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, QSettings, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from layers import Event, Project
 from layers.project_file import write_project
+from workbench.user_settings import user_settings
 from workbench.window.project_bridge import ProjectBridge
 
 RECENT_KEY = "recent_projects"
@@ -24,13 +25,9 @@ AUTOSAVE_MINUTES = 5
 _NOT_EDITS = {"extent"}
 
 
-def settings() -> QSettings:
-    return QSettings("Lamplight", "Lamplight")
-
-
 def recent_projects() -> list[str]:
     """Recent project files that still exist, newest first."""
-    value = settings().value(RECENT_KEY, [])
+    value = user_settings().value(RECENT_KEY, [])
     paths = [value] if isinstance(value, str) else list(value or [])
     return [p for p in paths if Path(p).is_file()]
 
@@ -38,7 +35,7 @@ def recent_projects() -> list[str]:
 def remember_project(path: str | os.PathLike) -> None:
     path = str(Path(path).resolve())
     paths = [path] + [p for p in recent_projects() if p != path]
-    settings().setValue(RECENT_KEY, paths[:MAX_RECENT])
+    user_settings().setValue(RECENT_KEY, paths[:MAX_RECENT])
 
 
 def autosave_path(project: Project) -> Path:
