@@ -55,10 +55,6 @@ class Candidates:
     def __len__(self) -> int:
         return int(self.rows.size)
 
-    @property
-    def gdf(self):
-        return self.layer.gdf.iloc[self.rows]
-
 
 def _column(gdf: pd.DataFrame, name: str, default) -> pd.Series:
     return gdf[name] if name in gdf.columns else pd.Series([default] * len(gdf), index=gdf.index)

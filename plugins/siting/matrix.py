@@ -56,17 +56,9 @@ class CoverageMatrix:
     def nnz(self) -> int:
         return int(self.indices.size)
 
-    @property
-    def nbytes(self) -> int:
-        return int(self.indptr.nbytes + self.indices.nbytes)
-
     def covers(self, candidate: int) -> np.ndarray:
         """Demand points covered by one candidate."""
         return self.indices[self.indptr[candidate]:self.indptr[candidate + 1]]
-
-    def candidate_degree(self) -> np.ndarray:
-        """How many demand points each candidate covers."""
-        return np.diff(self.indptr)
 
     def demand_degree(self) -> np.ndarray:
         """How many candidates cover each demand point (0 = no candidate can reach it)."""
@@ -82,17 +74,6 @@ class CoverageMatrix:
         matrix = self.to_scipy().T.tocsr()
         matrix.sort_indices()
         return matrix
-
-    def take_candidates(self, index: np.ndarray) -> CoverageMatrix:
-        """The rows of the candidates at ``index`` (positions or a boolean mask), in that order."""
-        index = np.flatnonzero(index) if np.asarray(index).dtype == bool else np.asarray(index, np.int64)
-        starts, ends = self.indptr[index], self.indptr[index + 1]
-        lengths = ends - starts
-        indptr = np.zeros(index.size + 1, np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        offsets = np.repeat(starts - indptr[:-1], lengths)
-        positions = np.arange(indptr[-1], dtype=np.int64) + offsets
-        return CoverageMatrix(indptr, self.indices[positions], self.n_demand)
 
     @classmethod
     def from_pairs(cls, candidate_index: np.ndarray, demand_index: np.ndarray, n_candidates: int,
