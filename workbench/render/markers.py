@@ -71,6 +71,15 @@ def marker_pen(symbol: Symbol, px_per_point: float) -> QPen:
     return pen
 
 
+@dataclass(frozen=True)
+class Halo:
+    """A ring of ``colour`` ``width_pt`` points wide drawn around a marker (under it), so it stands out on any
+    background: the selection highlight uses a white halo around a dark outline, as QGIS does."""
+
+    colour: str = "#ffffff"
+    width_pt: float = 1.2
+
+
 @dataclass
 class Sprite:
     """A marker drawn once into an image whose centre pixel is the marker's anchor (odd width and height)."""
@@ -79,11 +88,22 @@ class Sprite:
     half: int  # pixels from the centre pixel to the sprite edge
 
 
-def marker_sprite(symbol: Symbol, px_per_point: float) -> Sprite:
-    """Pre-render ``symbol``'s marker, anti-aliased, centred in an odd-sized transparent image."""
+def halo_pen(symbol: Symbol, halo: Halo, px_per_point: float) -> QPen:
+    """The pen whose stroke of the marker outline paints the halo (it extends ``halo.width_pt`` past the outline)."""
+    outline = marker_pen(symbol, px_per_point)
+    outline_px = outline.widthF() if outline.style() != Qt.PenStyle.NoPen else 0.0
+    pen = QPen(qcolour(halo.colour), outline_px + 2.0 * halo.width_pt * px_per_point)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def marker_sprite(symbol: Symbol, px_per_point: float, halo: Halo | None = None) -> Sprite:
+    """Pre-render ``symbol``'s marker (over its ``halo``, if any), anti-aliased, centred in an odd-sized
+    transparent image."""
     diameter = symbol.size * px_per_point
     pen = marker_pen(symbol, px_per_point)
-    extent = diameter + (pen.widthF() if pen.style() != Qt.PenStyle.NoPen else 0.0)
+    outer = halo_pen(symbol, halo, px_per_point) if halo is not None else pen
+    extent = diameter + (outer.widthF() if outer.style() != Qt.PenStyle.NoPen else 0.0)
     half = int(math.ceil(extent / 2.0)) + 1
     side = 2 * half + 1
     image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
@@ -91,8 +111,13 @@ def marker_sprite(symbol: Symbol, px_per_point: float) -> Sprite:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.translate(half + 0.5, half + 0.5)
+    path = marker_path(symbol.marker, diameter)
+    if halo is not None:
+        painter.setPen(outer)
+        painter.setBrush(qcolour(halo.colour))
+        painter.drawPath(path)
     painter.setPen(pen)
     painter.setBrush(qcolour(symbol.fill))
-    painter.drawPath(marker_path(symbol.marker, diameter))
+    painter.drawPath(path)
     painter.end()
     return Sprite(image, half)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +30,7 @@ from workbench.render.labels import MAX_CANDIDATES, LabelJob, draw_labels, place
 from workbench.render.markers import qcolour
 from workbench.render.raster import draw_raster
 from workbench.render.sectors import SectorTable, draw_sectors, sector_table
+from workbench.render.selection import draw_selection
 from workbench.render.settings import MapTransform, RenderSettings, scale_denominator
 from workbench.render.vector import draw_features
 
@@ -161,28 +161,13 @@ class MapRenderer:
         draw_features(painter, geometry, feature_class, symbols, transform, ppp, vector_output=vector_output,
                       cancelled=cancelled)
         if layer.selection and not cancelled():
-            self._draw_selection(painter, layer, geometry, feature_class, symbols, settings, transform,
-                                 vector_output, cancelled)
+            draw_selection(painter, geometry, feature_class, symbols, np.fromiter(layer.selection, dtype=np.int64),
+                           settings.selection_colour, transform, ppp, vector_output=vector_output,
+                           cancelled=cancelled)
         labels: Labels | None = getattr(style, "labels", None)
         if labels is None or (labels.min_scale is not None and denominator > labels.min_scale):
             return None
         return self._label_job(layer, geometry, feature_class, symbols, labels, transform, ppp)
-
-    def _draw_selection(self, painter: QPainter, layer: VectorLayer, geometry: PreparedGeometry,
-                        feature_class: np.ndarray, symbols: list[Symbol], settings: RenderSettings,
-                        transform: MapTransform, vector_output: bool, cancelled: Cancelled) -> None:
-        """Selected features again on top, filled (or, for lines, stroked) in the selection colour."""
-        rows = np.fromiter(layer.selection, dtype=np.int64)
-        rows = rows[(rows >= 0) & (rows < len(feature_class))]
-        selected_class = np.full(len(feature_class), -1, dtype=np.int32)
-        selected_class[rows] = np.where(feature_class[rows] >= 0, feature_class[rows], 0)
-        colour = settings.selection_colour
-        lines_only = len(geometry.lines.feature) > 0 and not len(geometry.rings.feature) and not len(
-            geometry.points.feature)
-        highlighted = [replace(s, stroke=colour, stroke_width=max(s.stroke_width, 1.2)) if lines_only
-                       else replace(s, fill=colour) for s in (symbols or [Symbol()])]
-        draw_features(painter, geometry, selected_class, highlighted, transform, settings.px_per_point,
-                      vector_output=vector_output, cancelled=cancelled)
 
     def _label_job(self, layer: VectorLayer, geometry: PreparedGeometry, feature_class: np.ndarray,
                    symbols: list[Symbol], labels: Labels, transform: MapTransform, ppp: float) -> LabelJob | None:

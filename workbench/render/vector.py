@@ -17,7 +17,7 @@ from layers.styles import Symbol
 from workbench.render.coverage import HAIRLINE_PX, fill_rings, stroke_hairlines
 from workbench.render.geometry import Points, Polylines, PreparedGeometry
 from workbench.render.lod import shapes_in_view
-from workbench.render.markers import is_invisible, marker_path, marker_pen, marker_sprite, qcolour
+from workbench.render.markers import Halo, halo_pen, is_invisible, marker_path, marker_pen, marker_sprite, qcolour
 from workbench.render.qtbulk import (
     fragment_array,
     path_from_records,
@@ -157,7 +157,10 @@ def visible_marker_centres(points: Points, selected: np.ndarray, transform: MapT
 
 
 def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, symbols: list[Symbol],
-                transform: MapTransform, px_per_point: float, *, vector_output: bool, cancelled: Cancelled) -> None:
+                transform: MapTransform, px_per_point: float, *, vector_output: bool, cancelled: Cancelled,
+                halo: Halo | None = None) -> None:
+    """Per class, every marker in view in one call: a sprite blitted by ``drawPixmapFragments`` (raster targets)
+    or one path of replicated outlines (vector targets); ``halo`` rings each marker (selection highlight)."""
     if len(points.feature) == 0:
         return
     point_class = feature_class[points.feature]
@@ -167,7 +170,7 @@ def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, sy
         selected = point_class == k
         if not selected.any():
             continue
-        sprite = marker_sprite(symbol, px_per_point)
+        sprite = marker_sprite(symbol, px_per_point, halo)
         xs, ys = visible_marker_centres(points, selected, transform, sprite.half)
         if len(xs) == 0:
             continue
@@ -176,15 +179,20 @@ def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, sy
             side = float(sprite.image.width())
             painter.drawPixmapFragments(fragment_array(xs, ys, side, side), pixmap)
         else:  # vector output, or a platform without pixmaps off the GUI thread
-            _draw_marker_paths(painter, symbol, xs, ys, px_per_point)
+            _draw_marker_paths(painter, symbol, xs, ys, px_per_point, halo)
 
 
 def _draw_marker_paths(painter: QPainter, symbol: Symbol, xs: np.ndarray, ys: np.ndarray,
-                       px_per_point: float) -> None:
+                       px_per_point: float, halo: Halo | None = None) -> None:
     template = template_records(marker_path(symbol.marker, symbol.size * px_per_point))
-    painter.setPen(marker_pen(symbol, px_per_point))
-    painter.setBrush(qcolour(symbol.fill))
     chunks = math.ceil(len(xs) / _MARKERS_PER_PATH)
     for i in range(chunks):
         part = slice(i * _MARKERS_PER_PATH, (i + 1) * _MARKERS_PER_PATH)
-        painter.drawPath(path_from_records(replicate_records(template, xs[part], ys[part])))
+        path = path_from_records(replicate_records(template, xs[part], ys[part]))
+        if halo is not None:
+            painter.setPen(halo_pen(symbol, halo, px_per_point))
+            painter.setBrush(qcolour(halo.colour))
+            painter.drawPath(path)
+        painter.setPen(marker_pen(symbol, px_per_point))
+        painter.setBrush(qcolour(symbol.fill))
+        painter.drawPath(path)
