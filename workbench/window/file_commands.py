@@ -16,6 +16,8 @@ from PyQt6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from layers import LayerError, Project
 from layers.io.formats import READ_FILTERS
 from layers.project import PROJECT_SUFFIX
+from workbench.dialogs import autosave_recovery
+from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
@@ -53,29 +55,48 @@ class FileCommands(QObject):
             self.open_project(path)
 
     def open_project(self, path: str | Path, *, ask: bool = True) -> bool:
-        """Replace the current project by the one in ``path``; False (with a dialog) when it cannot be read."""
+        """Replace the current project by the one in ``path``; False (with a dialog) when it cannot be read.
+
+        When an autosaved copy is newer than the file, the user chooses: restore the copy (as unsaved changes of
+        this project, so the file is replaced only on save), open the saved file, or cancel.
+        """
         if ask and not self.confirm_unsaved():
             return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            project = Project.load(path)
-        except LayerError as exc:
-            show_error(self.window, "Cannot open project", str(exc))
+        path = Path(path)
+        source, restoring = path, False
+        autosave = newer_autosave(path)
+        if autosave is not None:
+            choice = autosave_recovery.ask_recovery(self.window, path, autosave)
+            if choice is Recovery.CANCEL:
+                return False
+            source, restoring = (autosave, True) if choice is Recovery.RESTORE else (path, False)
+        project = self._load(source)
+        if project is None:
             return False
-        except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
-            show_error(self.window, "Cannot open project", f"{path}: {type(exc).__name__}: {exc}")
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
+        if restoring:
+            project.path = path  # the copy belongs to this project: Save writes the project file, not the copy
         self.window.set_project(project)
         remember_project(path)
+        if restoring:
+            self.session.mark_dirty()
+            self.window.statusBar().showMessage(f"Restored the autosaved copy {autosave.name}; save to keep it", 15000)
         if project.load_problems:
             show_error(self.window, "Some layers could not be restored",
                        "The project opened, but these layers were skipped:\n\n" + "\n".join(project.load_problems))
-        autosave = newer_autosave(project)
-        if autosave is not None:
-            self.window.statusBar().showMessage(f"An autosaved copy newer than this project exists: {autosave}", 15000)
         return True
+
+    def _load(self, path: Path) -> Project | None:
+        """The project in ``path``, or None after telling the user why it cannot be read."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return Project.load(path)
+        except LayerError as exc:
+            show_error(self.window, "Cannot open project", str(exc))
+        except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
+            show_error(self.window, "Cannot open project", f"{path}: {type(exc).__name__}: {exc}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        return None
 
     def save(self) -> bool:
         if self.project.path is None:

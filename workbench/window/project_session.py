@@ -117,13 +117,12 @@ class ProjectSession(QObject):
             pass
 
 
-def newer_autosave(project: Project) -> Path | None:
-    """An autosave copy newer than the project file (left by a crash), if any."""
-    if project.path is None:
-        return None
-    copy = autosave_path(project)
+def newer_autosave(project_path: str | os.PathLike) -> Path | None:
+    """The autosave copy of the project file at ``project_path`` when it is newer than the file (left by a crash
+    or a session that ended unsaved), else None."""
+    copy = Path(str(project_path) + AUTOSAVE_SUFFIX)
     try:
-        if copy.is_file() and copy.stat().st_mtime > Path(project.path).stat().st_mtime:
+        if copy.is_file() and copy.stat().st_mtime > Path(project_path).stat().st_mtime:
             return copy
     except OSError:
         return None
