@@ -68,6 +68,10 @@ class Registry:
         """Register what ``provider`` (a module with ``algorithms()`` or a callable) yields; return how many."""
         try:
             factory = getattr(provider, "algorithms", None) if isinstance(provider, ModuleType) else provider
+            if isinstance(factory, ModuleType):  # importing a submodule named algorithms replaces the function
+                self._report(source, "has a submodule named 'algorithms' that hides its algorithms() function; "
+                                     "rename the submodule")
+                return 0
             if not callable(factory):
                 self._report(source, "has no algorithms() function; a plugin must define one")
                 return 0
@@ -199,6 +203,11 @@ class Registry:
             return self._algorithms[algorithm_id]
         close = difflib.get_close_matches(algorithm_id, list(self._algorithms), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'python main.py list' shows them all"
+        # The algorithm may belong to a plugin that failed to load: say so, it is the likelier explanation.
+        prefix = algorithm_id.split(".")[0]
+        failed = [f"{p.source} {p.message}" for p in self.problems if prefix in p.source]
+        if failed:
+            hint += "; plugins that failed to load: " + "; ".join(failed)
         raise KeyError(f"no algorithm '{algorithm_id}'{hint}")
 
     def origin(self, algorithm_id: str) -> str:

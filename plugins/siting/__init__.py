@@ -23,6 +23,6 @@ __all__ = ["CoverageMatrix", "Plan", "SitingProblem", "radius_coverage", "solve_
 
 def algorithms() -> list:
     """The site-selection algorithms for the registry."""
-    from plugins.siting.algorithms import BudgetCovering, MaximalCovering, SetCovering
+    from plugins.siting.algorithm import BudgetCovering, MaximalCovering, SetCovering
 
     return [MaximalCovering(), BudgetCovering(), SetCovering()]

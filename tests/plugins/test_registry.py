@@ -141,3 +141,24 @@ def test_example_plugin_counts_like_brute_force(site: Path, schools, poles):
     assert counts.tolist() == expected
     assert result.summary["without_poles"] == int(np.sum(np.array(expected) == 0))
     assert result.outputs["output"].metadata["provenance"]["algorithm"] == "example.poles_within"
+
+
+def test_builtins_are_found_again_by_a_second_discovery():
+    """Discovery imports each built-in's algorithm modules; a later discovery must still find every built-in."""
+    first = {a.id for a in discover(entry_points=False, folder=False).algorithms()}
+    second = discover(entry_points=False, folder=False)
+    assert {"siting.mclp", "coverage.rsrp", "tools.buffer"} <= first
+    assert {a.id for a in second.algorithms()} == first and second.problems == []
+
+
+def test_a_submodule_hiding_algorithms_is_named(site: Path):
+    package = site / "shadowed_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text("def algorithms():\n    from shadowed_plugin.algorithms import ALL\n"
+                                         "    return ALL\n")
+    (package / "algorithms.py").write_text("ALL = []\n")
+    registry = Registry()
+    registry.load_module("shadowed_plugin")
+    registry.load_module("shadowed_plugin")
+    assert "submodule named 'algorithms'" in registry.problems[-1].message
+    del sys.modules["shadowed_plugin"], sys.modules["shadowed_plugin.algorithms"]
