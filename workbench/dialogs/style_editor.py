@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -50,7 +50,9 @@ from layers.styles import (
     categorize,
     classify,
     format_colour,
+    interpolate_colour,
     parse_colour,
+    ramp_colours,
     ramp_stops,
 )
 from workbench.docks.legend_icons import qcolor, symbol_icon
@@ -187,6 +189,7 @@ class VectorStyleEditor(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.labels_box)
         self._load(style)
+        self._follow_choices()
 
     # -- categorised and graduated panels -----------------------------------------------------------------
     def _build_categorised(self) -> QWidget:
@@ -218,8 +221,7 @@ class VectorStyleEditor(QWidget):
         self.class_count = QSpinBox()
         self.class_count.setRange(2, 12)
         self.class_count.setValue(5)
-        self.ramp = QComboBox()
-        self.ramp.addItems(RAMPS)
+        self.ramp = ramp_combo()
         self.ramp.setCurrentText("YlOrRd")
         classify_button = QPushButton("Classify")
         classify_button.clicked.connect(self.classify_graduated)
@@ -287,10 +289,30 @@ class VectorStyleEditor(QWidget):
             if method:
                 self.method.setCurrentText(method)
             self.class_count.setValue(max(2, len(style.classes)))
+            self.ramp.setCurrentText(matching_ramp(style.classes) or self.ramp.currentText())
             self.classes = [replace(c) for c in style.classes]
             self._fill_classes()
         else:
             self.kind.setCurrentText(SINGLE)
+
+    def _follow_choices(self) -> None:
+        """Re-classify as soon as the field, method, class count or ramp changes, as QGIS does.
+
+        Without it the table kept the old classes until Classify was pressed, and OK saved a style whose
+        method said one thing and whose classes another.
+        """
+        for signal in (self.graduated_field.currentTextChanged, self.method.currentTextChanged,
+                       self.class_count.valueChanged, self.ramp.currentTextChanged):
+            signal.connect(self.classify_graduated)
+        self.category_field.currentTextChanged.connect(self.classify_categories)
+        self.kind.currentTextChanged.connect(self._classify_if_empty)
+
+    def _classify_if_empty(self, kind: str) -> None:
+        """Choosing Categorised or Graduated shows classes at once instead of an empty table."""
+        if kind == CATEGORISED and not self.categories:
+            self.classify_categories()
+        elif kind == GRADUATED and not self.classes:
+            self.classify_graduated()
 
     # -- classification -----------------------------------------------------------------------------------
     def classify_categories(self) -> None:
@@ -401,10 +423,10 @@ class RasterStyleEditor(QWidget):
         self.band = QSpinBox()
         self.band.setRange(1, layer.count)
         self.band.setValue(style.band if style else 1)
-        self.ramp = QComboBox()
+        self.ramp = ramp_combo()
         if style:
-            self.ramp.addItem(KEEP_STOPS)
-        self.ramp.addItems(RAMPS)
+            self.ramp.insertItem(0, KEEP_STOPS)
+            self.ramp.setCurrentIndex(0)
         self.low, self.high = _number_box(low), _number_box(high)
         self.discrete = QCheckBox("Discrete classes (no blending)")
         self.discrete.setChecked(bool(style and style.discrete))
@@ -456,6 +478,36 @@ def _rescale(stops: list[tuple[float, str]], low: float, high: float) -> list[tu
     if old_high == old_low or (old_low, old_high) == (low, high):
         return list(stops)
     return [(low + (v - old_low) / (old_high - old_low) * (high - low), c) for v, c in stops]
+
+
+def ramp_icon(ramp: str, width: int = 64, height: int = 12) -> QIcon:
+    """The ramp as a small strip, so a planner picks colours by sight rather than by name."""
+    colours = RAMPS[ramp]
+    stops = [(i / (len(colours) - 1), c) for i, c in enumerate(colours)]
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    for x in range(width):
+        painter.setPen(qcolor(interpolate_colour(stops, x / (width - 1))))
+        painter.drawLine(x, 0, x, height - 1)
+    painter.end()
+    return QIcon(QPixmap.fromImage(image))
+
+
+def ramp_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setIconSize(QSize(64, 12))
+    for name in RAMPS:
+        combo.addItem(ramp_icon(name), name)
+    return combo
+
+
+def matching_ramp(classes: list[GraduatedClass]) -> str | None:
+    """The named ramp whose colours the classes carry (a style keeps colours, not the ramp's name)."""
+    fills = [c.symbol.fill.lower() for c in classes]
+    for name in RAMPS:
+        if [c.lower() for c in ramp_colours(name, len(fills))] == fills:
+            return name
+    return None
 
 
 def _number_box(value: float) -> QDoubleSpinBox:
