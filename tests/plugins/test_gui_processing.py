@@ -167,7 +167,7 @@ def test_pickers_follow_layers_added_and_removed_while_open(qtbot, registry, pro
     assert choices(overlay) == ["districts"]
     zones = VectorLayer(schools.gdf.buffer(100).to_frame("geometry"), "school zones")
     project.add_layer(zones)
-    qtbot.waitUntil(lambda: choices(overlay) == ["districts", "school zones"])
+    qtbot.waitUntil(lambda: choices(overlay) == ["school zones", "districts"])  # the new layer is on top
     overlay.set_value("school zones")
     project.remove_layer(zones)
     qtbot.waitUntil(lambda: choices(overlay) == ["districts"])
@@ -196,3 +196,33 @@ def test_the_main_window_has_processing(qtbot, project):
     dialog.close()
     window.files.session.mark_clean()  # close without the "unsaved changes" question
     window.close()
+
+
+def test_layer_pickers_list_the_top_of_the_layer_tree_first(qtbot, registry, project):
+    """The tree shows the last added layer on top; pickers start there, layers with a municipal kind first."""
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    assert choices(dialog.widgets["input"]) == ["schools", "offices", "poles", "districts"]
+    assert dialog.widgets["input"].value() is project.layer("schools")
+
+
+def test_run_right_after_cancel_waits_for_the_cancelled_run_to_report(qtbot, registry, project):
+    """Run pressed (or Enter) before the cancelled run's last signals arrive must not start a second thread."""
+    many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
+                       "many points")
+    project.add_layer(many)
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    dialog.widgets["input"].set_value("many points")
+    dialog.widgets["segments"].set_value(64)
+    dialog.start()
+    first = dialog.worker
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    dialog.cancel()
+    first.wait()  # the thread has ended; its 'cancelled' and 'finished' signals are still queued
+    dialog.start()
+    assert dialog.worker is first  # refused: a second thread would be deleted by the first one's 'finished'
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=30_000)
+    assert dialog.status.text() == "Cancelled. The project is unchanged." and project.history == []
+    dialog.widgets["input"].set_value("schools")
+    with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
+        dialog.start()
+    assert project.layers[-1].name.startswith("schools buffer")

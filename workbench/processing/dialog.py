@@ -180,7 +180,7 @@ class AlgorithmDialog(QDialog):
         return self.worker is not None and self.worker.isRunning()
 
     def start(self) -> None:
-        if self.running:
+        if self.worker is not None:  # running, or its last signals (cancelled, finished) are still on their way
             return
         for widget in self.widgets.values():
             widget.mark_invalid(False)

@@ -111,7 +111,7 @@ class LayerInput(ParameterWidget):
         self.combo.clear()
         if self.parameter.optional:
             self.combo.addItem(NONE_TEXT, None)
-        layers = [layer for layer in (self.project or []) if self.accepts(layer)]
+        layers = [layer for layer in reversed(list(self.project or [])) if self.accepts(layer)]  # top first
         # Layers of the wanted kind first, top of the layer list first (as a planner sees them).
         layers.sort(key=lambda layer: layer.kind is None)
         for layer in layers:
