@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
+
 from layers.errors import LayerError
 from layers.layer import RasterLayer, VectorLayer
 from plugins.api import (
@@ -26,6 +28,7 @@ from plugins.api import (
     ParameterError,
 )
 from plugins.coverage.config import INDOOR_MODELS, MODELS, CoverageConfig, CoverageConfigError
+from plugins.coverage.diagnostics import diagnose
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.obstruction import Obstruction
@@ -152,8 +155,10 @@ class CoverageRsrp(Algorithm):
             raise AlgorithmError(str(exc)) from exc
         for note in cells.notes + obstruction.notes:
             feedback.log(note)
-        feedback.log(f"{len(cells)} cells, grid {grid.cols} x {grid.rows} at {grid.res:g} m, "
-                     f"{config.n_rb} RB at {config.scs_khz:g} kHz, noise {config.noise_re_dbm:.1f} dBm per RE")
+        sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
+        feedback.log(f"{sites:,} of {features:,} sites, {len(cells):,} cells, grid {grid.cols} x {grid.rows} at "
+                     f"{grid.res:g} m, {config.n_rb} RB at {config.scs_khz:g} kHz, "
+                     f"noise {config.noise_re_dbm:.1f} dBm per RE")
         feedback.raise_if_cancelled()
         result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
                                   scheduler=context.dask_scheduler, workers=context.workers)
@@ -165,10 +170,14 @@ class CoverageRsrp(Algorithm):
                                                 schools=params["schools"])
         feedback.set_progress(98)
         shares = {f"{row.measure}_covered_pct": round(float(row.share_pct), 2) for row in summary.itertuples()}
+        figures, notes = diagnose(result, obstruction_bounds=self._obstruction_bounds(params))
+        for note in notes:
+            feedback.log(note)
         return {
             "rsrp": rsrp_raster(result), "best_server": server_raster(result), "sinr": sinr_raster(result),
             "coverage": polygons, "statistics": summary, "per_site": per_site,
-            "cells": len(cells), "links": result.links, **shares,
+            "sites": sites, "sites_left_out": features - sites, "cells": len(cells), "links": result.links,
+            **shares, **figures,
         }
 
     @staticmethod
@@ -178,6 +187,14 @@ class CoverageRsrp(Algorithm):
         radius = config.max_radius_m
         return (float(cells.x.min()) - radius, float(cells.y.min()) - radius, float(cells.x.max()) + radius,
                 float(cells.y.max()) + radius)
+
+    @staticmethod
+    def _obstruction_bounds(params: dict[str, Any]) -> tuple[float, float, float, float] | None:
+        """The extent of the building data the run was given (the height raster wins, as in ``_obstruction``)."""
+        layer = params["surface"] if params["surface"] is not None else params["buildings"]
+        if layer is None or not np.all(np.isfinite(layer.extent)):
+            return None
+        return layer.extent
 
     @staticmethod
     def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig) -> Obstruction:

@@ -230,7 +230,8 @@ def _on_carrier(gdf: pd.DataFrame, config: CoverageConfig, notes: list[str]) -> 
     if (~on).any():
         others = ", ".join(f"{b:g}" for b in np.unique(band[~on]))
         notes.append(f"{int((~on).sum())} sites on other bands ({others} MHz) left out of the "
-                     f"{config.frequency_mhz:g} MHz carrier")
+                     f"{config.frequency_mhz:g} MHz carrier (they neither serve nor interfere on it; run the "
+                     "coverage again at their frequency for their map)")
     return on
 
 
