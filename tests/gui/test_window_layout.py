@@ -13,6 +13,7 @@ from workbench.main_window import MainWindow
 
 SEARCH_GROUP = ["Search", "Identify Results", "Dashboard"]
 PROCESSING_GROUP = ["Processing Toolbox", "Processing History"]
+TABLE_GROUP = ["Attribute Table", "Processing Results"]  # under the map, once a run had tables
 
 
 def visible_tab_bars(window) -> list[tuple[list[str], QRect]]:
@@ -26,9 +27,10 @@ def assert_no_stray_tab_bar(window) -> None:
     bars = visible_tab_bars(window)
     panels = [name for tabs, _ in bars for name in tabs]
     assert len(panels) == len(set(panels)), bars
-    right_of_map = window.centralWidget().geometry().right()
+    map_rect = window.centralWidget().geometry()
     for tabs, rect in bars:
-        assert window.rect().contains(rect) and rect.left() > right_of_map, (tabs, rect)
+        beside_map = rect.left() > map_rect.right() or (tabs in (TABLE_GROUP,) and rect.top() > map_rect.bottom())
+        assert window.rect().contains(rect) and beside_map, (tabs, rect)
 
 
 def assert_one_bar_per_group(window, groups=(SEARCH_GROUP, PROCESSING_GROUP)) -> None:
@@ -91,4 +93,22 @@ def test_a_panel_missing_from_the_saved_layout_joins_its_default_group(qtbot, pr
     qtbot.wait(50)
     assert window.extra in window.tabifiedDockWidgets(window.search)
     assert_one_bar_per_group(window, groups)
+    close_window(window)
+
+
+def test_results_join_the_attribute_table_and_come_back_there(qtbot, project):
+    """The results dock appears with a run's first tables, as a tab under the map; the next start keeps it."""
+    import pandas as pd
+
+    first = open_window(qtbot, project)
+    assert not first.processing.results.isVisible()
+    first.processing.controller.tables_ready.emit({"algorithm": "x", "outputs": {}}, {"t": pd.DataFrame({"a": [1]})})
+    qtbot.wait(20)
+    assert first.processing.results in first.tabifiedDockWidgets(first.attribute_table)
+    assert_one_bar_per_group(first, (SEARCH_GROUP, PROCESSING_GROUP, TABLE_GROUP))
+    close_window(first)
+    window = open_window(qtbot, project)
+    assert_no_stray_tab_bar(window)
+    qtbot.wait(50)
+    assert_one_bar_per_group(window, (SEARCH_GROUP, PROCESSING_GROUP, TABLE_GROUP))
     close_window(window)

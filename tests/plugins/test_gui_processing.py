@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
@@ -12,7 +13,7 @@ pytest.importorskip("pytestqt")
 from PyQt6.QtCore import Qt  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QDoubleSpinBox  # noqa: E402
 
-from layers import VectorLayer  # noqa: E402
+from layers import Project, VectorLayer  # noqa: E402
 from plugins.api import Context  # noqa: E402
 from plugins.registry import Registry  # noqa: E402
 from plugins.runner import run_algorithm  # noqa: E402
@@ -226,3 +227,45 @@ def test_run_right_after_cancel_waits_for_the_cancelled_run_to_report(qtbot, reg
     with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
         dialog.start()
     assert project.layers[-1].name.startswith("schools buffer")
+
+
+COVERAGE_PARAMS = {"transmitters": "poles", "schools": "schools", "model": "free_space", "max_radius": 100.0,
+                   "resolution": 20.0}
+
+
+def test_table_outputs_open_in_the_results_dock_and_come_back_with_the_project(qtbot, project, tmp_path):
+    """Coverage statistics used to be visible nowhere in the workbench; they show, sort, copy, save and reload."""
+    from workbench.main_window import MainWindow
+
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.show()
+    processing = window.processing
+    dialog = processing.controller.open_dialog("coverage.rsrp", COVERAGE_PARAMS)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(processing.controller.tables_ready, timeout=60_000):
+        dialog.start()
+    results = processing.results
+    assert results.isVisible()
+    assert [results.chooser.itemData(i) for i in range(results.chooser.count())] == ["statistics", "per_site"]
+    direct = run_algorithm("coverage.rsrp", COVERAGE_PARAMS, Context(project=project)).outputs
+    pd.testing.assert_frame_equal(results.current_frame(), direct["statistics"])
+    view = results.view.model()  # rows in the algorithm's order until a header is clicked
+    assert [view.index(r, 0).data() for r in range(view.rowCount())] == list(direct["statistics"]["measure"])
+    results.copy_table()
+    assert QApplication.clipboard().text().splitlines()[0] == "\t".join(direct["statistics"].columns)
+    results.save_csv(str(tmp_path / "statistics.csv"))
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "statistics.csv"), direct["statistics"],
+                                  check_dtype=False)
+
+    window.project.save(tmp_path / "city.lamp")
+    reopened = Project.load(tmp_path / "city.lamp")
+    window.set_project(reopened)
+    history = processing.history
+    qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
+    assert history.tables_button.isEnabled() and '"data"' not in history.details.toPlainText()
+    history.show_tables()
+    results.show_table("per_site")
+    pd.testing.assert_frame_equal(results.current_frame(), direct["per_site"], check_dtype=False)
+    window.files.session.mark_clean()
+    window.close()

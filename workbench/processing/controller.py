@@ -15,6 +15,7 @@ from workbench.processing.dialog import AlgorithmDialog
 
 class ProcessingController(QObject):
     run_finished = pyqtSignal(object)  # a run record, from any dialog
+    tables_ready = pyqtSignal(object, object)  # a run record and its tables, from any dialog
 
     def __init__(self, registry: Registry, project: Callable[[], Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +33,7 @@ class ProcessingController(QObject):
             return None
         dialog = AlgorithmDialog(algorithm, self.project(), self.parent_widget, values)
         dialog.run_finished.connect(self.run_finished)
+        dialog.tables_ready.connect(self.tables_ready)
         dialog.finished.connect(lambda _, d=dialog: self._forget(d))
         self.dialogs.append(dialog)
         dialog.show()

@@ -31,6 +31,7 @@ from PyQt6.QtWidgets import (
 from layers.events import Event
 from plugins.api import Algorithm, Context, Parameter
 from plugins.runner import RunResult, add_to_project
+from workbench.processing.results import keep_tables
 from workbench.processing.widgets import LayerInput, ParameterWidget, create_widget
 from workbench.processing.worker import AlgorithmThread
 
@@ -68,6 +69,7 @@ class AlgorithmDialog(QDialog):
     """Parameters on the left, help on the right, progress and log below; Run, Cancel, Close."""
 
     run_finished = pyqtSignal(object)  # the run record (dict), after the outputs were added to the project
+    tables_ready = pyqtSignal(object, object)  # the run record, {output name: DataFrame} (runs with table outputs)
     _layers_changed = pyqtSignal()  # model events may come from any thread: refresh the pickers in the GUI thread
 
     def __init__(self, algorithm: Algorithm, project: Any, parent: QWidget | None = None,
@@ -209,6 +211,7 @@ class AlgorithmDialog(QDialog):
 
     def _succeeded(self, result: RunResult) -> None:
         self.last_result = result
+        tables = keep_tables(result.record, result.outputs)  # before the record joins the project's history
         added = add_to_project(result, self.project) if self.project is not None else []
         for layer in added:
             self.log.appendPlainText(f"Added layer '{layer.name}'")
@@ -217,6 +220,8 @@ class AlgorithmDialog(QDialog):
         self.progress.setValue(1000)
         self._show_status(f"Done in {result.record['duration_s']:.2f} s.", OK_STYLE)
         self.run_finished.emit(result.record)
+        if tables:
+            self.tables_ready.emit(result.record, tables)
 
     def _invalid(self, parameter: str, message: str) -> None:
         widget = self.widgets.get(parameter)

@@ -7,7 +7,6 @@ re-run with the same parameters (its dialog opens pre-filled) or copied as a ``p
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -26,6 +25,7 @@ from PyQt6.QtWidgets import (
 
 from layers.events import Event
 from plugins.cli import command_line
+from workbench.processing.results import record_tables, started_text, without_tables
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole
 
@@ -41,15 +41,9 @@ def outputs_text(record: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
-def started_text(record: dict[str, Any]) -> str:
-    try:
-        return datetime.fromisoformat(record["started"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except (KeyError, ValueError):
-        return record.get("started", "")
-
-
 class HistoryDock(QDockWidget):
     rerun_requested = pyqtSignal(str, dict)  # algorithm id, parameters
+    tables_requested = pyqtSignal(object, object)  # a run record and its stored tables
     _history_changed = pyqtSignal()  # model events may come from any thread: re-list in the GUI thread
 
     def __init__(self, project: Any, parent: QWidget | None = None) -> None:
@@ -67,9 +61,13 @@ class HistoryDock(QDockWidget):
         self.details.setPlaceholderText("Select a run to see its parameters.")
         self.rerun_button = QPushButton("Re-run…", body)
         self.copy_button = QPushButton("Copy as command line", body)
+        self.copy_button.setToolTip("The same run as a 'python main.py run' command, for a terminal or a script")
+        self.tables_button = QPushButton("Show tables", body)
+        self.tables_button.setToolTip("Open the run's tables (statistics, demand per site, …) in Processing Results")
         buttons = QHBoxLayout()
         buttons.addWidget(self.rerun_button)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.tables_button)
         buttons.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical, body)
         splitter.addWidget(self.tree)
@@ -83,6 +81,7 @@ class HistoryDock(QDockWidget):
         self.tree.itemDoubleClicked.connect(lambda *_: self.rerun())
         self.rerun_button.clicked.connect(self.rerun)
         self.copy_button.clicked.connect(self.copy_command)
+        self.tables_button.clicked.connect(self.show_tables)
         self._history_changed.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
         self.set_project(project)
 
@@ -132,15 +131,23 @@ class HistoryDock(QDockWidget):
         if record is None:
             self.details.clear()
         else:
-            shown = {key: record.get(key) for key in ("algorithm", "parameters", "outputs", "summary", "crs",
-                                                      "duration_s", "started", "versions", "log")}
+            brief = without_tables(record)
+            shown = {key: brief.get(key) for key in ("algorithm", "parameters", "outputs", "summary", "crs",
+                                                     "duration_s", "started", "versions", "log")}
             self.details.setPlainText(json.dumps(shown, indent=2, ensure_ascii=False))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        has = self.current_record() is not None
-        self.rerun_button.setEnabled(has)
-        self.copy_button.setEnabled(has)
+        record = self.current_record()
+        self.rerun_button.setEnabled(record is not None)
+        self.copy_button.setEnabled(record is not None)
+        self.tables_button.setEnabled(record is not None and bool(record_tables(record)))
+
+    def show_tables(self) -> None:
+        record = self.current_record()
+        tables = record_tables(record) if record is not None else {}
+        if tables:
+            self.tables_requested.emit(record, tables)
 
     def rerun(self) -> None:
         record = self.current_record()

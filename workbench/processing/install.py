@@ -15,6 +15,7 @@ from PyQt6.QtGui import QAction
 from plugins.registry import Registry, default_registry
 from workbench.processing.controller import ProcessingController
 from workbench.processing.history import HistoryDock
+from workbench.processing.results import ResultsDock
 from workbench.processing.toolbox import ToolboxDock
 
 
@@ -25,6 +26,7 @@ class Processing:
     controller: ProcessingController
     toolbox: ToolboxDock
     history: HistoryDock
+    results: ResultsDock
 
 
 def install_processing(window: Any, registry: Registry | None = None) -> Processing:
@@ -34,6 +36,27 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
     history = HistoryDock(window.project, window)
     window.add_dock(toolbox, Qt.DockWidgetArea.RightDockWidgetArea)
     window.add_dock(history, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=toolbox)  # history behind
+    results = ResultsDock(window)
+    window.add_dock(results, Qt.DockWidgetArea.BottomDockWidgetArea)
+    results.hide()  # until a run has tables (a hidden tab group made now would trip Qt's tab-bar leak, see add_dock)
+
+    def reveal_results() -> None:
+        """Show the results dock; the first time, as a tab beside the attribute table (tables go with tables)."""
+        anchor = getattr(window, "attribute_table", None)
+        if (not results.isVisible() and anchor is not None and anchor.isVisible() and not results.isFloating()
+                and window.dockWidgetArea(results) == window.dockWidgetArea(anchor)
+                and results not in window.tabifiedDockWidgets(anchor)):
+            window.tabifyDockWidget(anchor, results)
+        results.show()
+        results.raise_()
+
+    def show_results(record, tables) -> None:
+        results.show_run(record, tables)
+        reveal_results()
+
+    controller.tables_ready.connect(show_results)
+    history.tables_requested.connect(show_results)
+    window.project_changed.connect(lambda _: results.show_run({}, {}))
     toolbox.algorithm_requested.connect(controller.open_dialog)
     history.rerun_requested.connect(controller.open_dialog)
     window.project_changed.connect(history.set_project)
@@ -44,8 +67,12 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
     show_toolbox.triggered.connect(lambda: (toolbox.show(), toolbox.raise_(), toolbox.search.setFocus()))
     show_history = QAction("&History", window)
     show_history.triggered.connect(lambda: (history.show(), history.raise_()))
+    show_results_action = QAction("&Results", window)
+    show_results_action.setStatusTip("The tables of the last run, or of a run chosen in the History")
+    show_results_action.triggered.connect(reveal_results)
     menu.addAction(show_toolbox)
     menu.addAction(show_history)
+    menu.addAction(show_results_action)
     menu.addSeparator()
     for group, algorithms in registry.groups().items():
         submenu = menu.addMenu(group)
@@ -53,6 +80,6 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
             action = submenu.addAction(f"{algorithm.name}…")
             action.setToolTip(algorithm.description)
             action.triggered.connect(lambda _=False, a=algorithm.id: controller.open_dialog(a))
-    processing = Processing(controller, toolbox, history)
+    processing = Processing(controller, toolbox, history, results)
     window.processing = processing
     return processing
