@@ -164,3 +164,16 @@ def test_search_panel_says_when_the_layer_kind_is_missing(qtbot):
     search = SearchDock(ProjectBridge(Project(32649)))
     qtbot.addWidget(search)
     assert search.find_offices() == 0 and "office_space" in search.summary.text()
+
+
+def test_dashboard_last_run_reads_as_local_time_like_the_history(project):
+    import re
+    from datetime import UTC, datetime
+
+    from workbench.docks.dashboard import dashboard_numbers
+
+    project.record_run({"algorithm": "siting.mclp", "algorithm_name": "Site selection", "status": "ok",
+                        "started": "2025-03-01T09:00:00+00:00", "summary": {}})
+    local = datetime(2025, 3, 1, 9, tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    text = dashboard_numbers(project).last_run
+    assert text == f"Site selection · {local}" and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", text)

@@ -30,6 +30,7 @@ from workbench.export.report_data import (
     site_table,
     sites_layer,
 )
+from workbench.processing.results import started_text
 
 ACCENT = "#1f5f99"
 MUTED = "#5b6672"
@@ -74,7 +75,7 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
     latest = project.history[-1] if project.history else None
     if latest is not None:
         name = latest.get("algorithm_name") or latest.get("algorithm", "")
-        numbers.last_run = f"{name} · {latest.get('started', '')}".strip(" ·")
+        numbers.last_run = f"{name} · {started_text(latest)}".strip(" ·")  # local time, as the History shows it
     layer = sites_layer(project, siting)
     sites = site_table(layer) if layer is not None else None
     numbers.run_figures = [(f.label, f.value) for f in key_figures(sites, siting, None)]

@@ -61,7 +61,8 @@ class HistoryDock(QDockWidget):
         self.details.setPlaceholderText("Select a run to see its parameters.")
         self.rerun_button = QPushButton("Re-run…", body)
         self.copy_button = QPushButton("Copy as command line", body)
-        self.copy_button.setToolTip("The same run as a 'python main.py run' command, for a terminal or a script")
+        self.copy_button.setToolTip("The same run as a 'python main.py run' command, to paste in a terminal opened in "
+                                    "the Lamplight folder (add --output-dir DIR to choose where the outputs go)")
         self.tables_button = QPushButton("Show tables", body)
         self.tables_button.setToolTip("Open the run's tables (statistics, demand per site, …) in Processing Results")
         buttons = QHBoxLayout()
