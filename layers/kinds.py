@@ -212,7 +212,8 @@ def _to_number(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
     text = series.astype(str).str.strip().str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
     bad = numbers.isna().to_numpy() & ~blank
-    converted = int((~blank & ~bad & series.map(lambda v: isinstance(v, str)).to_numpy()).sum())
+    is_text = _per_distinct(series, lambda v: isinstance(v, str)).astype(bool)
+    converted = int((~blank & ~bad & is_text).sum())
     return numbers, bad, converted
 
 
@@ -229,17 +230,48 @@ def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
     return values, bad, converted
 
 
-def _to_text(series: pd.Series) -> pd.Series:
-    """Strings, with whole floats written as integers so id 12.0 reads "12"."""
-    def one(value: Any) -> Any:
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-            return None
-        if isinstance(value, float | np.floating) and float(value).is_integer():
-            return str(int(value))
-        return str(value).strip()
+def _per_distinct(series: pd.Series, function: Any) -> np.ndarray:
+    """``function`` applied once per distinct value and spread back to every row (missing cells get
+    ``function(None)``), as an object array: municipal columns repeat a few values over many rows, so this turns
+    a million Python calls into a handful."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [function(value) for value in uniques]
+    mapped[-1] = function(None)
+    return mapped[codes]
 
-    # a list, not Series.map: pandas 3 maps a "str" column back to "str", turning None into NaN
-    return pd.Series([one(v) for v in series], index=series.index, dtype=object)
+
+def _text_of(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _to_text(series: pd.Series) -> pd.Series:
+    """Strings (None where missing), with whole floats written as integers so id 12.0 reads "12"."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return pd.Series(_stripped_text(series), index=series.index, dtype=object)
+    return pd.Series(_per_distinct(series, _text_of), index=series.index, dtype=object)
+
+
+#: Longest distinct text stripped in one NumPy call; longer texts would make NumPy's fixed-width array huge.
+_VECTOR_STRIP_MAX_CHARS = 64
+
+
+def _stripped_text(series: pd.Series) -> np.ndarray:
+    """A text column stripped once per distinct value; ids (all distinct) in one vectorised NumPy call."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    distinct = np.asarray(uniques, dtype=object)
+    mapped = np.empty(len(distinct) + 1, dtype=object)
+    longest = max(map(len, distinct), default=0)
+    if longest <= _VECTOR_STRIP_MAX_CHARS:
+        mapped[:-1] = np.strings.strip(distinct.astype(str)).astype(object) if len(distinct) else distinct
+    else:
+        mapped[:-1] = [value.strip() for value in distinct]
+    mapped[-1] = None
+    return mapped[codes]
 
 
 def _csv_items(value: Any) -> list[str]:
@@ -322,27 +354,35 @@ class _Checker:
     def check_text(self, spec: FieldSpec, series: pd.Series) -> None:
         values = _to_text(series)
         if spec.type == CSV_SET:
-            items = values.map(lambda v: [i.lower() for i in _csv_items(v)])
-            bad = items.map(lambda xs: any(x not in spec.allowed for x in xs)).to_numpy(bool)
+            def normalised_set(value: Any) -> tuple[str | None, bool]:
+                items = [i.lower() for i in _csv_items(value)]
+                return (",".join(items) if value is not None else None), any(i not in spec.allowed for i in items)
+
+            checked = _per_distinct(values, normalised_set)
+            bad = np.fromiter((flag for _, flag in checked), bool, len(checked))
             if bad.any():
                 self.problems.append(f"{spec.name}: {int(bad.sum())} values list unknown items "
                                      f"({_values(series, bad)}) in features {_rows(bad)}; "
                                      f"allowed: {', '.join(sorted(spec.allowed))}")
-            values = items.map(",".join).where(~values.isna(), None)
+            values = pd.Series([text for text, _ in checked], index=values.index, dtype=object)
         elif spec.type == CSV_DEGREES:
-            def degrees_ok(value: Any) -> bool:
+            def normalised_degrees(value: Any) -> tuple[str | None, bool]:
+                items = _csv_items(value)
                 try:
-                    return all(0 <= float(x) <= 360 for x in _csv_items(value))
+                    ok = all(0 <= float(x) <= 360 for x in items)
                 except ValueError:
-                    return False
+                    ok = False
+                return (",".join(items) if value is not None else None), ok
 
-            bad = ~values.map(degrees_ok).to_numpy(bool)
+            checked = _per_distinct(values, normalised_degrees)
+            bad = ~np.fromiter((ok for _, ok in checked), bool, len(checked))
             if bad.any():
                 self.problems.append(f"{spec.name}: {int(bad.sum())} values are not comma-separated degrees "
                                      f"0-360 ({_values(series, bad)}) in features {_rows(bad)}")
-            values = values.map(lambda v: ",".join(_csv_items(v)) if v is not None else None)
+            values = pd.Series([text for text, _ in checked], index=values.index, dtype=object)
         elif spec.allowed is not None:
-            lowered = values.map(lambda v: v.lower() if isinstance(v, str) and v else None)
+            lowered = pd.Series(_per_distinct(values, lambda v: v.lower() if isinstance(v, str) and v else None),
+                                index=values.index, dtype=object)
             bad = (~lowered.isna() & ~lowered.isin(spec.allowed)).to_numpy()
             if bad.any():
                 self.problems.append(f"{spec.name}: {int(bad.sum())} values are not one of "
@@ -355,7 +395,7 @@ class _Checker:
     def fill_default(self, spec: FieldSpec, values: pd.Series) -> pd.Series:
         empty = values.isna().to_numpy(copy=True)
         if spec.type in (STR, CSV_SET, CSV_DEGREES):
-            empty |= np.array([v == "" for v in values], bool)
+            empty |= values.to_numpy(dtype=object) == ""
         if spec.default == "" and empty.any():  # an empty list needs no note
             return values.where(~empty, "")
         if spec.default is None or not empty.any():
@@ -397,8 +437,8 @@ class _Checker:
     def check_geometry(self) -> None:
         geoms = self.gdf.geometry.to_numpy()
         type_ids = shapely.get_type_id(geoms)
-        families = np.array([_GEOMETRY_FAMILY.get(int(t), "other") for t in type_ids]) \
-            if len(type_ids) else np.array([], dtype=str)
+        families = np.array(["other"] + [_GEOMETRY_FAMILY.get(t, "other") for t in range(8)])[
+            np.clip(type_ids + 1, 0, 8)]
         present = (type_ids >= 0) & ~shapely.is_empty(geoms)
         wrong = present & ~np.isin(families, list(self.spec.geometry))
         if wrong.any():
