@@ -1,0 +1,145 @@
+"""QGIS reference renders for benchmarks/bench_render.py: the same GeoPackage, extents, size, dpi and a comparable
+single-symbol style, drawn by QGIS itself. Prints one JSON document on stdout.
+
+PyQGIS lives in the SYSTEM Python (Debian: ``apt-get install python3-qgis qgis-providers``), not in our venv, so
+this script imports nothing of Lamplight and is run by bench_render.py as a subprocess:
+
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 benchmarks/qgis_reference.py SPEC.json
+
+SPEC.json (written by bench_render.py)::
+
+    {"gpkg": "/tmp/x/scene.gpkg", "size": [1920, 1080], "dpi": 96, "background": "#f4f3ef", "repeats": 3,
+     "png_dir": "/tmp", "jobs": ["parallel", "sequential"],
+     "extents": {"full": [minx, miny, maxx, maxy], "zoomed": [...]},
+     "layers": [{"name": "points", "kind": "marker", "fill": "#3182bd", "stroke": "#1f1f1f",
+                 "stroke_width_pt": 0.4, "size_pt": 4.0},
+                {"name": "polygons", "kind": "fill", "fill": "#d3c9b8", "stroke": "#857a6b",
+                 "stroke_width_pt": 0.4}]}
+
+Each layer is opened from the GeoPackage through the OGR provider (as a QGIS user would) and rendered alone, with
+the map settings QGIS's own map canvas uses (antialiasing, rendering optimisation i.e. the layer's default
+simplification on), without a QgsMapRendererCache, so every render fetches and draws the features again exactly as
+after a pan or zoom in QGIS. Per layer, extent and job class: the first render and ``repeats`` further renders.
+``peak_rss_kb`` records the process's peak resident memory after start-up and after each layer's renders: layers are
+rendered in the order given, so the value after the first layer is the peak for that scene alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    Qgis,
+    QgsApplication,
+    QgsFillSymbol,
+    QgsMapRendererParallelJob,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsMarkerSymbol,
+    QgsRectangle,
+    QgsSingleSymbolRenderer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QT_VERSION_STR, QSize  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
+
+JOBS = {"parallel": QgsMapRendererParallelJob, "sequential": QgsMapRendererSequentialJob}
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB: VmHWM, not ru_maxrss, which on Linux a child inherits from its
+    parent across fork and exec (a subprocess of a 1 GB parent would report 1 GB)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+
+
+def rgb(hex_colour: str) -> str:
+    """QGIS symbol properties take colours as 'r,g,b'."""
+    colour = QColor(hex_colour)
+    return f"{colour.red()},{colour.green()},{colour.blue()}"
+
+
+def styled_layer(gpkg: str, spec: dict) -> QgsVectorLayer:
+    layer = QgsVectorLayer(f"{gpkg}|layername={spec['name']}", spec["name"], "ogr")
+    if not layer.isValid():
+        raise SystemExit(f"QGIS could not open layer '{spec['name']}' of {gpkg}")
+    stroke = {"outline_color": rgb(spec["stroke"]), "outline_width": str(spec["stroke_width_pt"]),
+              "outline_width_unit": "Point"}
+    if spec["kind"] == "marker":
+        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": rgb(spec["fill"]),
+                                               "size": str(spec["size_pt"]), "size_unit": "Point", **stroke})
+    else:
+        symbol = QgsFillSymbol.createSimple({"color": rgb(spec["fill"]), "style": "solid", **stroke})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    return layer
+
+
+def map_settings(layer: QgsVectorLayer, extent: list[float], spec: dict) -> QgsMapSettings:
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(QgsRectangle(*extent))
+    settings.setOutputSize(QSize(*spec["size"]))
+    settings.setOutputDpi(spec["dpi"])
+    settings.setBackgroundColor(QColor(spec["background"]))
+    settings.setFlag(QgsMapSettings.Antialiasing, True)
+    settings.setFlag(QgsMapSettings.UseRenderingOptimization, True)  # as QgsMapCanvas sets it
+    return settings
+
+
+def render(job_class, settings: QgsMapSettings):
+    """Seconds from start to a finished image, and the image."""
+    job = job_class(settings)
+    started = time.perf_counter()
+    job.start()
+    job.waitForFinished()
+    elapsed = time.perf_counter() - started
+    if job.errors():
+        raise SystemExit(f"QGIS render errors: {[error.message for error in job.errors()]}")
+    return elapsed, job.renderedImage()
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    app = QgsApplication([], False)
+    app.setPrefixPath("/usr", True)
+    app.initQgis()
+    report = {"qgis_version": Qgis.QGIS_VERSION, "qt_version": QT_VERSION_STR, "results": {},
+              "peak_rss_kb": {"start-up": peak_rss_kb()}, "visible_extent": {}, "simplify": {}}
+    for layer_spec in spec["layers"]:
+        name = layer_spec["name"]
+        layer = styled_layer(spec["gpkg"], layer_spec)
+        method = layer.simplifyMethod()
+        report["simplify"][name] = {"hints": int(method.simplifyHints()), "threshold_px": method.threshold()}
+        report["results"][name] = {}
+        for view, extent in spec["extents"].items():
+            settings = map_settings(layer, extent, spec)
+            visible = settings.visibleExtent()
+            report["visible_extent"][view] = [visible.xMinimum(), visible.yMinimum(), visible.xMaximum(),
+                                              visible.yMaximum()]
+            timings = {}
+            for job_name in spec["jobs"]:
+                first, image = render(JOBS[job_name], settings)
+                repeats = [render(JOBS[job_name], settings)[0] for _ in range(spec["repeats"])]
+                timings[job_name] = {"first": first, "repeats": repeats}
+                if job_name == spec["jobs"][0]:
+                    image.save(os.path.join(spec["png_dir"], f"qgis_render_{name}_{view}.png"))
+            report["results"][name][view] = timings
+        report["peak_rss_kb"][f"after {name}"] = peak_rss_kb()
+        del layer
+    json.dump(report, sys.stdout)
+    sys.stdout.flush()
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
