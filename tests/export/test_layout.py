@@ -7,6 +7,7 @@ times that must equal the length its label states.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -118,3 +119,83 @@ def test_wrong_requests_are_refused_with_their_name(tmp_path, qapp):
     with pytest.raises(LayerError, match="dpi"):
         export_layout(sample.make_project(), tmp_path / "a.png", LayoutOptions(dpi=5))
     assert list(tmp_path.iterdir()) == []  # nothing half-written left behind
+
+
+def _frame_strips(info) -> list[tuple[float, float, float, float]]:
+    """Page strips (mm) just outside the map frame's left and right edges, along its height."""
+    x, y, w, h = info.map_rect_mm
+    return [(x - 6.0, y + 2.0, 5.0, h - 4.0), (x + w + 0.8, y + 2.0, 3.0, h - 4.0)]
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+def test_svg_clips_the_map_to_its_frame(tmp_path, qapp):
+    from tests.export.browser import Browser
+
+    # zoomed in: roads, buildings and the RSRP raster reach far past the frame on every side
+    path = tmp_path / "map.svg"
+    extent = (sample.X0 + 350, sample.Y0 + 300, sample.X0 + 650, sample.Y0 + 500)
+    info = export_layout(with_marks(), path, LayoutOptions(layout="a4-landscape", extent=extent, **OPTIONS))
+    with Browser(1123, 794) as browser:  # A4 landscape at 96 px per inch, as Chromium shows an SVG in mm
+        browser.open(path)
+        browser.screenshot(tmp_path / "svg.png")
+    pixels = image_array(tmp_path / "svg.png").astype(int)
+    px = 96 / 25.4
+    for sx, sy, sw, sh in _frame_strips(info):
+        strip = pixels[round(sy * px):round((sy + sh) * px), round(sx * px):round((sx + sw) * px)]
+        assert strip.size and (strip.min(axis=2) > 245).all(), "map drawn outside its frame"
+    x, y, w, h = info.map_rect_mm
+    inside = pixels[round((y + 20) * px):round((y + h - 20) * px), round((x + 20) * px):round((x + w - 20) * px)]
+    assert (inside.min(axis=2) < 200).mean() > 0.3  # and the map itself is there
+
+
+@needs_poppler
+def test_footer_overview_and_map_do_not_overlap_on_a_portrait_page(tmp_path, qapp):
+    # a long sources line wraps to several lines: the panel above must make room for it
+    sources = "; ".join(f"district survey layer {i} (municipal open data portal, 2024 edition)" for i in range(8))
+    path = tmp_path / "a3.pdf"
+    project = with_marks()
+    info = export_layout(project, path, LayoutOptions(layout="a3-portrait", title="Tianhe", sources=sources))
+    ox, oy, ow, oh = info.overview_rect_mm
+    assert oy + oh <= info.footer_top_mm and info.map_rect_mm[1] + info.map_rect_mm[3] <= info.footer_top_mm
+    bbox = subprocess.run([PDFTOTEXT, "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    data_top_pt = float(re.search(r'yMin="([\d.]+)"[^>]*>Data:<', bbox).group(1))
+    scale_top_pt = float(re.search(r'yMin="([\d.]+)"[^>]*>Scale<', bbox).group(1))
+    pt_per_mm = 72 / 25.4
+    assert min(data_top_pt, scale_top_pt) >= (oy + oh) * pt_per_mm  # the printed footer starts below the inset
+    # the inset takes the shape of the area it shows, no empty band: the project and the printed extent, grown 6 %
+    full, main = project.full_extent(visible_only=True), info.extent
+    union = (min(full[0], main[0]), min(full[1], main[1]), max(full[2], main[2]), max(full[3], main[3]))
+    pad = 0.12 * max(union[2] - union[0], union[3] - union[1])
+    assert oh / ow == pytest.approx((union[3] - union[1] + pad) / (union[2] - union[0] + pad), rel=1e-6)
+
+
+def test_overview_outline_stays_visible_on_a_red_raster(tmp_path, qapp):
+    from affine import Affine
+
+    from layers.layer import RasterLayer
+    from layers.styles import default_style
+    from workbench.export.layout_geometry import fit_extent
+
+    project = sample.make_project()
+    for layer in project.layers:
+        layer.visible = False
+    red = RasterLayer(np.full((40, 50), -130.0, np.float32), Affine(20, 0, sample.X0, 0, -20, sample.Y0 + 800),
+                      sample.CRS, name="Weak RSRP", metadata={"quantity": "rsrp", "unit": "dBm"})
+    red.style = default_style(red)  # below -120 dBm: the ramp's red end
+    project.add_layer(red)
+    dpi = 200
+    path = tmp_path / "map.png"
+    extent = (sample.X0 + 300, sample.Y0 + 250, sample.X0 + 700, sample.Y0 + 550)
+    info = export_layout(project, path, LayoutOptions(layout="a4-landscape", dpi=dpi, extent=extent, legend=False))
+    pixels = image_array(path).astype(int)
+    px = dpi / 25.4
+    ox, oy, ow, oh = info.overview_rect_mm
+    full = (sample.X0, sample.Y0, sample.X0 + 1000, sample.Y0 + 800)
+    pad = 0.06 * 1000
+    shown = fit_extent((full[0] - pad, full[1] - pad, full[2] + pad, full[3] + pad), ow, oh)
+    to_px = ow / (shown[2] - shown[0]) * px
+    left, top = (ox + (full[0] - shown[0]) * ow / (shown[2] - shown[0])) * px, (oy + (shown[3] - full[3]) *
+                                                                                 oh / (shown[3] - shown[1])) * px
+    raster = pixels[round(top) + 3:round(top + 800 * to_px) - 3, round(left) + 3:round(left + 1000 * to_px) - 3]
+    white = (raster.min(axis=2) > 235).sum()
+    assert white > 4 * 400 * to_px  # a white casing along the outline's ~1,400 m perimeter, not only red on red

@@ -92,6 +92,8 @@ class LayoutInfo:
     scale: float
     scale_bar: ScaleBar | None
     legend_missing: int
+    overview_rect_mm: tuple[float, float, float, float] | None = None
+    footer_top_mm: float | None = None  # top of the footer's text
 
 
 def requested_extent(project, options: LayoutOptions) -> Extent:
@@ -163,21 +165,42 @@ def _header(paper: Paper, project, options: LayoutOptions, k: float, margin: flo
     return y + 4.0 * k
 
 
+#: Stands in for the scale while the footer is measured, before the frame (and so the scale) is known.
+_WIDEST_SCALE = "1:00,000,000"
+
+
+def _footer_texts(project, layers: list[Layer], options: LayoutOptions, scale: float | None) -> tuple[str, str]:
+    """Sources and attribution (left) and scale and CRS (right)."""
+    sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
+    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", options.attribution) if part)
+    crs = project.crs
+    crs_text = f"{crs.to_string()} ({crs.name})" if crs is not None else ""
+    shown = format_scale(scale) if scale is not None else _WIDEST_SCALE
+    right = "   ".join(part for part in (f"Scale {shown}", crs_text) if part)
+    return left, right
+
+
+def _footer_columns(paper: Paper, project, layers: list[Layer], options: LayoutOptions, k: float, margin: float
+                    ) -> tuple[float, float, float]:
+    """(left width, right width, height) of the footer in mm, sized for the widest scale so that the height
+    measured before the layout is the height drawn after it."""
+    width, _ = paper.page_mm
+    size = 7.0 * k
+    left, right = _footer_texts(project, layers, options, None)
+    right_w = min(paper.text_size(right, size)[0] + 2, (width - 2 * margin) * 0.45)
+    left_w = width - 2 * margin - right_w - 6 * k
+    return left_w, right_w, max(paper.text_size(left, size, width_mm=left_w)[1], size / 2.835 * 1.3)
+
+
 def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, scale: float, k: float,
             margin: float) -> float:
     """Sources and attribution bottom left, scale and CRS bottom right; returns the footer's top in mm."""
     width, height = paper.page_mm
     size = 7.0 * k
-    sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
-    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", options.attribution) if part)
-    crs = project.crs
-    crs_text = f"{crs.to_string()} ({crs.name})" if crs is not None else ""
-    right = "   ".join(part for part in (f"Scale {format_scale(scale)}", crs_text) if part)
-    right_w = min(paper.text_size(right, size)[0] + 2, (width - 2 * margin) * 0.45)
-    left_w = width - 2 * margin - right_w - 6 * k
-    left_h = paper.text_size(left, size, width_mm=left_w)[1]
-    top = height - margin - max(left_h, size / 2.835 * 1.3)
-    paper.text((margin, top, left_w, left_h + 1), left, size, colour=MUTED, wrap=True)
+    left, right = _footer_texts(project, layers, options, scale)
+    left_w, right_w, footer_h = _footer_columns(paper, project, layers, options, k, margin)
+    top = height - margin - footer_h
+    paper.text((margin, top, left_w, footer_h + 1), left, size, colour=MUTED, wrap=True)
     paper.text((width - margin - right_w, top, right_w, 6 * k), paper.elide(right, size, right_w), size,
                colour=MUTED, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     return top - 3.0 * k
@@ -203,17 +226,22 @@ def _notes_height(paper: Paper, notes: str, width: float, k: float) -> float:
 
 
 def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, float, float, float], main: Extent,
-              cancelled) -> None:
-    """The whole project area with the printed extent outlined, so a reader sees where the map sits.
+              cancelled, *, bottom: bool = False) -> tuple[float, float, float, float] | None:
+    """The whole project area with the printed extent outlined, so a reader sees where the map sits; returns the
+    box drawn (shaped like the area, within ``box``).
 
     Only areas, lines and rasters are drawn: points and their labels would be clutter at this size."""
     full = project.full_extent(visible_only=True)
     if full is None:
-        return
+        return None
     union = (min(full[0], main[0]), min(full[1], main[1]), max(full[2], main[2]), max(full[3], main[3]))
     pad = 0.06 * max(union[2] - union[0], union[3] - union[1])
     union = (union[0] - pad, union[1] - pad, union[2] + pad, union[3] + pad)
     x, y, w, h = box
+    aspect = (union[3] - union[1]) / (union[2] - union[0])
+    if h > w * aspect:  # no empty band in the box: it takes the area's shape, at the top or bottom of its space
+        y, h = (y + h - w * aspect if bottom else y), w * aspect
+        box = (x, y, w, h)
     extent = fit_extent(union, w, h)
     painter = paper.painter
     painter.save()
@@ -226,12 +254,15 @@ def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, floa
     sx = w / (extent[2] - extent[0])
     sy = h / (extent[3] - extent[1])
     rx, ry = x + (main[0] - extent[0]) * sx, y + (extent[3] - main[3]) * sy
+    outline = paper.rect(rx, ry, max((main[2] - main[0]) * sx, 0.8), max((main[3] - main[1]) * sy, 0.8))
     painter.save()
-    painter.setPen(paper.pen("#d7191c", 1.2))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(paper.rect(rx, ry, max((main[2] - main[0]) * sx, 0.8), max((main[3] - main[1]) * sy, 0.8)))
+    for colour, width_pt in (("#ffffff", 2.8), ("#d7191c", 1.2)):  # a white casing keeps it visible on red rasters
+        painter.setPen(paper.pen(colour, width_pt))
+        painter.drawRect(outline)
     painter.restore()
     _frame(paper, box, 0.5)
+    return box
 
 
 def compose_layout(painter: QPainter, page_rect: QRectF, project, options: LayoutOptions | None = None, *,
@@ -267,8 +298,8 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
     top = _header(paper, project, options, k, margin) if options.header else margin
     has_panel = options.legend or options.overview or bool(options.notes.strip())
     landscape = width > height
-    # footer needs the scale, the scale needs the frame: estimate the footer first, then lay out the frame
-    footer_h = 9.0 * k if options.footer else 0.0
+    # the footer shows the scale, which needs the frame: measure the footer first (with room for any scale)
+    footer_h = _footer_columns(paper, project, layers, options, k, margin)[2] + 3.0 * k if options.footer else 0.0
     body = (margin, top, width - 2 * margin, height - margin - footer_h - top)
     if has_panel and landscape:
         panel_w = PANEL_MM * k
@@ -298,6 +329,7 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
     _frame(paper, frame, 0.8)
 
     missing = 0
+    overview = None
     if panel is not None:
         px, py, pw, ph = panel
         if landscape:
@@ -311,7 +343,8 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
                 missing = draw_legend(paper, (px, py, pw, ph - below_legend), legend_sections(layers), 8.0 * k,
                                       min_column_mm=30.0 * k)
             if options.overview:
-                _overview(paper, project, layers, (px, py + ph - overview_h, pw, overview_h), extent, cancelled)
+                overview = _overview(paper, project, layers, (px, py + ph - overview_h, pw, overview_h), extent,
+                                     cancelled, bottom=True)
         else:
             side_w = min(pw * 0.34, ph * 1.4) if (options.overview or options.notes.strip()) else 0.0
             if options.legend:
@@ -322,7 +355,6 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
                              options.notes, k) if options.notes.strip() else 0
             if options.overview:
                 oy = py + (notes_h + gap if notes_h else 0)
-                _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
-    if options.footer:
-        _footer(paper, project, layers, options, scale, k, margin)
-    return LayoutInfo(page_mm, frame, extent, scale, bar, missing)
+                overview = _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
+    footer_top = _footer(paper, project, layers, options, scale, k, margin) + 3.0 * k if options.footer else None
+    return LayoutInfo(page_mm, frame, extent, scale, bar, missing, overview, footer_top)

@@ -1,7 +1,8 @@
 """Write a print layout to PDF, SVG or PNG: the same ``compose_layout`` painted on three kinds of device.
 
 PDF (QPdfWriter) and SVG (QSvgGenerator) keep vector geometry and real, selectable text; PNG is rendered at the
-chosen dpi. Files are written atomically.
+chosen dpi. The SVG is SVG 1.1, not Qt's default SVG Tiny 1.2, which cannot clip: features reaching past the map
+frame would be drawn over the margins, the legend and the footer. Files are written atomically.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _write_pdf(temp: Path, project, options: LayoutOptions, cancelled) -> Layout
 
 def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
     width, height = page_pixels(options.page_size(), options.dpi)
-    generator = QSvgGenerator()
+    generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # SVG Tiny 1.2 has no clip paths: the map would spill
     generator.setFileName(str(temp))
     generator.setResolution(int(options.dpi))
     generator.setSize(QSize(width, height))
