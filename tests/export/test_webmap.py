@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
+import numpy as np
 import pytest
 
 from layers.errors import LayerError
-from layers.styles import Symbol
+from layers.layer import VectorLayer
+from layers.styles import Graduated, Symbol, classify
 from tests.export import sample_project as sample
 from tests.export.browser import Browser, available
 from workbench.export.web_styles import leaflet_style
@@ -144,4 +147,48 @@ def test_default_popups_lead_with_the_plan_figures():
     project = sample.make_project()
     assert default_fields(project.layer("Selected sites")) == ["rank", "phase", "pole_id", "cumulative_share_pct",
                                                                "new_demand", "cost"]
-    assert default_fields(project.layer("Lamp poles"))[:3] == ["pole_id", "height_m", "has_power"]
+    # the field the map colours poles by comes right after the id: a reader clicks a red pole to see why
+    assert default_fields(project.layer("Lamp poles"))[:4] == ["pole_id", "status", "height_m", "has_power"]
+    buildings = project.layer("Buildings")
+    buildings.gdf["name"] = ""  # unnamed buildings: no empty "name" leading every popup
+    assert "name" not in default_fields(buildings) and default_fields(buildings)[0] == "height_m"
+    prices = np.array([100.0, 150.0, 220.0])  # an office listing layer coloured by price: its id still leads
+    frame = gpd.GeoDataFrame({"industry": "finance", "price_m2": prices, "listing_id": ["OF-1", "OF-2", "OF-3"]},
+                             geometry=gpd.points_from_xy([0, 1, 2], [0, 1, 2]), crs=sample.CRS)
+    offices = VectorLayer(frame, "Offices", kind="office_space", style=Graduated("price_m2", classify(prices, 3)))
+    assert default_fields(offices)[:3] == ["listing_id", "price_m2", "industry"]
+
+
+def test_popup_headings_read_as_words_with_units():
+    from workbench.export.values import field_heading
+    from workbench.export.web_features import field_headings
+
+    assert [field_heading(n) for n in ("height_m", "has_power", "power_w", "area_m2", "mean_rsrp_dbm",
+                                       "covered_share_pct", "building_id", "cumulative_share_pct")] == [
+        "Height (m)", "Has power", "Power (W)", "Area (m²)", "Mean RSRP (dBm)", "Covered share (%)", "Building ID",
+        "Covered (%)"]
+    offices = sample.make_project().layer("Lamp poles")
+    offices.kind = "office_space"  # the schema's unit wins over the name's suffix
+    offices.gdf["price_m2"] = 120.0
+    assert field_headings(offices, ["price_m2", "pole_id"]) == ["Price (CNY/m²/month)", "Pole"]
+
+
+@needs_chromium
+def test_popups_use_headings_and_tooltips_skip_empty_values(tmp_path, browser):
+    project = sample.make_project()
+    roads = project.layer("Roads")
+    roads.gdf["name"] = ["", "Zhujiang East Road", ""]  # two unnamed roads
+    path = tmp_path / "tooltips.html"
+    export_web_map(project, path, WebMapOptions(fields={"Roads": ["name", "road_class", "width_m"]}))
+    browser.errors.clear()
+    browser.open(path)
+    shown = browser.evaluate("""(() => {
+        const roads = Lamplight.layers.find(e => e.name === 'Roads').layer.getLayers();
+        const tip = l => { const t = l.getTooltip().getContent(); return (typeof t === 'function' ? t(l) : t)
+            .textContent; };
+        const popup = roads[0].getPopup().getContent()(roads[0]);
+        return {tips: roads.map(tip), headings: [...popup.querySelectorAll('th')].map(th => th.textContent)};
+    })()""")
+    assert shown["tips"] == ["Road class: arterial", "Name: Zhujiang East Road", "Road class: local"]
+    assert shown["headings"] == ["Name", "Road class", "Width (m)"]
+    assert browser.errors == []

@@ -91,10 +91,14 @@ class _Row:
     item: LegendItem | None = None
     opacity: float = 1.0
     block: int = 0  # rows of the section that starts here (heading included); 0 inside a section
+    gap: bool = False  # space above: a heading, or a single-symbol line after a list of classes
 
 
 def _rows(sections: list[LegendSection]) -> list[_Row]:
+    """Legend lines; a single-symbol layer after a layer with classes gets the space a heading gets, so it does
+    not read as one more class of the layer above it."""
     rows: list[_Row] = []
+    previous_single = True
     for section in sections:
         start = len(rows)
         if not section.single:
@@ -102,6 +106,8 @@ def _rows(sections: list[LegendSection]) -> list[_Row]:
         rows.extend(_Row(False, item.label, item, section.opacity) for item in section.items)
         if len(rows) > start:
             rows[start].block = len(rows) - start
+            rows[start].gap = not (section.single and previous_single)
+        previous_single = section.single
     return rows
 
 
@@ -114,7 +120,7 @@ def _columns(rows: list[_Row], row_h: float, heading_gap: float, height: float, 
     columns: list[list[tuple[_Row, float]]] = [[]]
     y = 0.0
     for i, row in enumerate(rows):
-        needed = row_h + (heading_gap if row.heading and y > 0 else 0.0)
+        needed = row_h + (heading_gap if row.gap and y > 0 else 0.0)
         if row.block and row.block * row_h <= height + 1e-6:
             needed += (row.block - 1) * row_h
         elif row.heading and i + 1 < len(rows):  # keep a heading with its first entry
@@ -124,7 +130,7 @@ def _columns(rows: list[_Row], row_h: float, heading_gap: float, height: float, 
                 return None
             columns.append([])
             y = 0.0
-        if row.heading and y > 0:
+        if row.gap and y > 0:
             y += heading_gap
         if y + row_h > height + 1e-6:
             return None
@@ -147,16 +153,19 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
         size = size_pt * factor
         row_h = size / PT_PER_MM * 1.55
         placed = _columns(rows, row_h, row_h * 0.45, y + h - top, n_columns)
-        if placed is not None:
-            chosen = (size, row_h, placed)
+        if placed is None:
+            continue
+        chosen = chosen or (size, row_h, placed)  # the largest type that fits, even if a long label is cut
+        if _labels_fit(paper, placed, size, _column_width(w, placed)):
+            chosen = (size, row_h, placed)  # the largest type that shows every label whole
             break
     missing = 0
     if chosen is None:  # even the smallest text is too long: draw what fits and say how much is left out
         size = size_pt * 0.7
         row_h = size / PT_PER_MM * 1.55
         for keep in range(len(rows) - 1, -1, -1):
-            placed = _columns(rows[:keep] + [_Row(True, f"… {len(rows) - keep} more entries")], row_h, row_h * 0.45,
-                              y + h - top, n_columns)
+            more = _Row(True, f"… {len(rows) - keep} more entries", gap=True)
+            placed = _columns(rows[:keep] + [more], row_h, row_h * 0.45, y + h - top, n_columns)
             if placed is not None:
                 missing = len(rows) - keep
                 chosen = (size, row_h, placed)
@@ -164,7 +173,7 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
     if chosen is None:
         return len(rows)
     size, row_h, placed = chosen
-    column_w = w / max(1, len(placed)) if len(placed) > 1 else w
+    column_w = _column_width(w, placed)
     swatch_w, swatch_h = SWATCH_W * size / 8.0, SWATCH_H * size / 8.0
     for c, column in enumerate(placed):
         cx = x + c * column_w
@@ -180,6 +189,21 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
                        paper.elide(row.text, size, column_w - (label_x - cx) - 1), size,
                        align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return missing
+
+
+def _column_width(width: float, placed: list[list[tuple[_Row, float]]]) -> float:
+    return width / len(placed) if len(placed) > 1 else width
+
+
+def _labels_fit(paper: Paper, placed: list[list[tuple[_Row, float]]], size: float, column_w: float) -> bool:
+    """Whether every heading and label fits its column at ``size`` without being cut short."""
+    label_room = column_w - SWATCH_W * size / 8.0 - 3.5
+    for column in placed:
+        for row, _ in column:
+            room = column_w - 2 if row.heading else label_room
+            if paper.text_size(row.text, size, bold=row.heading)[0] > room:
+                return False
+    return True
 
 
 def _bar_height(size_pt: float) -> float:

@@ -2,6 +2,11 @@
 
 The print layout draws these sections with QPainter and the web map writes them as HTML, so both legends say the
 same thing as the canvas. Single-symbol layers are one line (symbol and layer name) rather than a heading.
+
+Two kinds of raster read differently from their style's stops: a continuous ramp (RSRP, SINR) is clamped at its
+ends, so its first and last entries say "≤" and "≥"; a class per value with thousands of values (the best server of
+every cell) would list colours that mean nothing on paper, so it becomes one line under its heading
+("3,101 cell areas").
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from pathlib import Path
 
 from layers.default_styles import default_style
 from layers.layer import Layer, RasterLayer, VectorLayer
-from layers.styles import Categorized, Graduated, RasterRamp, SingleSymbol, Symbol
+from layers.styles import LEGEND_LIMIT, Categorized, Graduated, RasterRamp, SingleSymbol, Symbol
 
 
 @dataclass
@@ -58,11 +63,22 @@ def legend_section(layer: Layer) -> LegendSection | None:
         items = [LegendItem(entry.label, geometry, entry.symbol) for entry in entries]
         return LegendSection(layer.name, items, layer.opacity) if items else None
     if isinstance(style, RasterRamp):
-        title = layer.name + (f" ({style.unit})" if style.unit else "")
-        items = [LegendItem(entry.label.removesuffix(f" {style.unit}") if style.unit else entry.label, "raster",
-                            colour=entry.colour) for entry in style.legend(layer.name)]
-        return LegendSection(title, items, layer.opacity)
+        return _ramp_section(layer, style)
     return None
+
+
+def _ramp_section(layer: Layer, style: RasterRamp) -> LegendSection:
+    title = layer.name + (f" ({style.unit})" if style.unit else "")
+    if style.discrete and len(style.stops) > LEGEND_LIMIT:
+        what = "cell areas" if str(layer.metadata.get("quantity", "")).lower() == "best_server" else "classes"
+        return LegendSection(title, [LegendItem(f"{len(style.stops):,} {what}", "raster")], layer.opacity)
+    labels = [entry.label.removesuffix(f" {style.unit}") if style.unit else entry.label
+              for entry in style.legend(layer.name)]
+    if not style.discrete and len(labels) > 1:  # values beyond the ends take the end colours
+        labels[0], labels[-1] = f"≤ {labels[0]}", f"≥ {labels[-1]}"
+    items = [LegendItem(label, "raster", colour=entry.colour)
+             for label, entry in zip(labels, style.legend(layer.name), strict=True)]
+    return LegendSection(title, items, layer.opacity)
 
 
 def _uses_other(layer: Layer, style: Categorized) -> bool:
@@ -79,18 +95,20 @@ def legend_sections(layers: list[Layer]) -> list[LegendSection]:
 
 
 def data_sources(layers: list[Layer]) -> list[str]:
-    """Where the shown data comes from: source file names and the analyses that produced outputs."""
-    found: list[str] = []
+    """Where the shown data comes from: source file names, then each analysis with the layers it made
+    ("Lamplight coverage.rsrp (RSRP, SINR)"), so a page lists an analysis once however many outputs it shows."""
+    files: list[str] = []
+    analyses: dict[str, list[str]] = {}
     for layer in layers:
         if not layer.visible:
             continue
         provenance = layer.metadata.get("provenance")
         if isinstance(provenance, dict) and provenance.get("algorithm"):
-            entry = f"{layer.name}: Lamplight {provenance['algorithm']}"
+            made = analyses.setdefault(str(provenance["algorithm"]), [])
+            if layer.name not in made:
+                made.append(layer.name)
         elif layer.source:
-            entry = Path(str(layer.source).split("|")[0]).name
-        else:
-            continue
-        if entry not in found:
-            found.append(entry)
-    return found
+            name = Path(str(layer.source).split("|")[0]).name
+            if name not in files:
+                files.append(name)
+    return files + [f"Lamplight {algorithm} ({', '.join(names)})" for algorithm, names in analyses.items()]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbench.export.report_data import SITE_COLUMNS, added_share, column
-from workbench.export.values import display_value
+from workbench.export.values import display_value, field_heading
 
 #: Leading columns, in briefing order; other attributes follow until ``MAX_COLUMNS``.
 LEADING = ("rank", "pole_id", "phase", "added", "cumulative", "new_demand", "cost")
@@ -59,7 +59,7 @@ def site_table_rows(sites: pd.DataFrame) -> Table:
             break
         if name in used or name in SKIPPED or str(name).startswith("_"):
             continue
-        columns.append((str(name).replace("_", " ").capitalize(), sites[name].map(display_value),
+        columns.append((field_heading(str(name)), sites[name].map(display_value),
                         pd.api.types.is_numeric_dtype(sites[name]) and not pd.api.types.is_bool_dtype(sites[name])))
     rows = [list(row) for row in zip(*(values.astype(str).tolist() for _, values, _ in columns), strict=True)]
     return Table([h for h, _, _ in columns], rows, [n for _, _, n in columns])

@@ -1,4 +1,5 @@
-"""How attribute values read in popups and tables: numbers rounded, flags as yes/no, missing values blank."""
+"""How attributes read in popups and tables: numbers rounded, flags as yes/no, missing values blank, and field
+names turned into headings with their units ("height_m" -> "Height (m)")."""
 
 from __future__ import annotations
 
@@ -26,3 +27,27 @@ def display_value(value: object) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(display_value(v) for v in value)
     return str(value)
+
+
+#: Headings of the fields Lamplight's own analyses write, as the report's site table names them.
+KNOWN_HEADINGS = {"pole_id": "Pole", "site_id": "Site", "cell_id": "Cell", "cumulative_share_pct": "Covered (%)",
+                  "new_demand": "Adds (demand)", "mean_rsrp_dbm": "Mean RSRP (dBm)"}
+#: Unit suffixes of field names and how a heading writes them.
+UNIT_SUFFIXES = {"m": "m", "m2": "m²", "km2": "km²", "pct": "%", "dbm": "dBm", "db": "dB", "mhz": "MHz", "w": "W",
+                 "deg": "°", "months": "months", "s": "s"}
+ACRONYMS = {"id": "ID", "rsrp": "RSRP", "sinr": "SINR", "eirp": "EIRP", "cctv": "CCTV"}
+
+
+def field_heading(name: str, unit: str = "") -> str:
+    """A readable heading for a field: words capitalised, a unit suffix in brackets; ``unit`` (from the layer
+    kind's schema, e.g. "CNY/m²/month") replaces the suffix when given."""
+    if name in KNOWN_HEADINGS and not unit:
+        return KNOWN_HEADINGS[name]
+    words = [w for w in str(name).split("_") if w]
+    suffix = ""
+    if len(words) > 1 and words[-1].lower() in UNIT_SUFFIXES:
+        suffix = UNIT_SUFFIXES[words.pop().lower()]
+    suffix = unit or suffix
+    text = " ".join(ACRONYMS.get(w.lower(), w) for w in words) or str(name)
+    text = text[0].upper() + text[1:]
+    return f"{text} ({suffix})" if suffix else text

@@ -19,7 +19,7 @@ from layers.errors import LayerError
 from layers.kinds import KINDS
 from layers.layer import VectorLayer
 from layers.styles import Categorized, Graduated, SingleSymbol, Symbol
-from workbench.export.values import display_value
+from workbench.export.values import display_value, field_heading
 from workbench.export.web_styles import leaflet_style, marker_svg
 
 WGS84 = "EPSG:4326"
@@ -63,14 +63,30 @@ LEADING_FIELDS = ("name", "rank", "phase", "pole_id", "site_id", "cumulative_sha
 
 
 def default_fields(layer: VectorLayer) -> list[str]:
-    """Fields a briefing reader cares about: names and plan figures, the kind's schema fields, then the rest."""
-    columns = layer.fields
+    """Fields a briefing reader cares about: names and plan figures, the kind's id, the field the map colours by
+    (a pole's status), the kind's schema fields, then the rest; fields empty in every feature are left out."""
+    columns = [c for c in layer.fields if not c.startswith("_") and _has_values(layer, c)]
     spec = KINDS.get(layer.kind or "")
     chosen = [c for c in LEADING_FIELDS if c in columns]
+    for name in (spec.id_field if spec is not None else None, getattr(vector_style(layer), "field", None)):
+        if name in columns and name not in chosen:
+            chosen.append(name)
     if spec is not None:
         chosen += [f.name for f in spec.fields if f.name in columns and f.name not in chosen]
-    chosen += [c for c in columns if c not in chosen and not c.startswith("_")]
+    chosen += [c for c in columns if c not in chosen]
     return chosen[:MAX_DEFAULT_FIELDS]
+
+
+def _has_values(layer: VectorLayer, name: str) -> bool:
+    values = layer.gdf[name]
+    return bool((values.notna() & (values.astype(str).str.strip() != "")).any())
+
+
+def field_headings(layer: VectorLayer, fields: list[str]) -> list[str]:
+    """Popup headings of ``fields``: readable, with the units of the layer kind's schema."""
+    spec = KINDS.get(layer.kind or "")
+    units = {f.name: f.unit for f in spec.fields} if spec is not None else {}
+    return [field_heading(name, units.get(name, "")) for name in fields]
 
 
 def check_fields(layer: VectorLayer, fields: list[str]) -> list[str]:

@@ -16,9 +16,15 @@ var Lamplight = (function () {
     return t;
   }
 
+  /* The tooltip: the first field that has a value (an unnamed building shows its id, not "Name: "). */
   function label(fields, values) {
     var span = document.createElement("span");
-    span.textContent = fields.length ? fields[0] + ": " + (values[0] || "") : "";
+    for (var i = 0; i < fields.length; i++) {
+      if (values[i] !== undefined && values[i] !== null && values[i] !== "") {
+        span.textContent = fields[i] + ": " + values[i];
+        return span;
+      }
+    }
     return span;
   }
 
