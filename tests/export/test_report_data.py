@@ -94,3 +94,48 @@ def test_site_table_reads_like_a_briefing(project):
     assert [row[3] for row in table.rows] == ["31.0", "18.0", "11.0", "6.0", "3.0"]  # steps of the cumulative
     assert [row[0] for row in table.rows] == ["1", "2", "3", "4", "5"]
     assert "Cumulative demand" not in table.headings and len(table.headings) == 9
+    assert table.headings[7:] == ["Height (m)", "Status"]  # other fields read as words, units in brackets
+
+
+def test_coverage_figures_say_which_transmitters_they_are_of(project):
+    project.record_run({**COVERAGE_RUN, "run_id": "r2",
+                        "parameters": {"transmitters": "Lamp poles", "threshold_dbm": -100.0},
+                        "summary": {**COVERAGE_RUN["summary"], "sites": 24}})
+    data = collect_report_data(project)
+    figures = {f.label: f for f in data.figures}
+    assert figures["Residents covered"].note == "RSRP of 24 sites"
+    # every pole's coverage is not the plan's: the report says so and what to run
+    assert ("The RSRP coverage figures are of the coverage run on 'Lamp poles' (24 sites), not of the 5 sites in "
+            "'Selected sites'; run the coverage on 'Selected sites' for the coverage of this plan.") in data.notes
+    project.record_run({**COVERAGE_RUN, "run_id": "r3", "parameters": {"transmitters": "Selected sites"},
+                        "summary": {**COVERAGE_RUN["summary"], "sites": 5}})
+    data = collect_report_data(project)
+    assert {f.label: f.note for f in data.figures}["Residents covered"] == "RSRP of 5 sites"
+    assert not any("not of the" in note for note in data.notes)
+
+
+def test_runs_list_the_inputs_and_the_assumptions_with_units():
+    from workbench.export.report_html import run_details
+
+    project = sample.make_project()
+    project.record_run({"algorithm": "coverage.rsrp", "algorithm_name": "Coverage", "status": "ok", "run_id": "c",
+                        "parameters": {"transmitters": "lamp_poles", "buildings": None, "surface": "heights",
+                                       "obstruction_resolution": 2.0, "demand": "demand", "model": "auto",
+                                       "frequency_mhz": 3500.0, "eirp_dbm": "43", "noise_figure_db": 9.0,
+                                       "threshold_dbm": -100.0, "max_radius": 400.0, "resolution": 5.0,
+                                       "rx_height_m": 3.0}, "summary": {}})
+    project.record_run({"algorithm": "siting.mclp", "algorithm_name": "MCLP", "status": "ok", "run_id": "s",
+                        "parameters": {"candidates": "lamp_poles", "method": "greedy", "sites": 30,
+                                       "coverage_mode": "radius", "radius": 150.0, "threshold_dbm": -100.0,
+                                       "time_limit": 60.0}, "summary": {}})
+    lines = [(k.strip(), v) for k, v in run_details(collect_report_data(project))]
+    split = [k for k, _ in lines].index("Coverage run")
+    siting, coverage = lines[1:split], lines[split + 1:]
+    # given layers, changed settings (EIRP, receiver height) and the radio assumptions even at their defaults
+    assert coverage == [("Transmitters", "lamp_poles"), ("Height raster", "heights"), ("Demand", "demand"),
+                        ("Path-loss model", "auto"), ("Carrier frequency", "3500 MHz"), ("EIRP per cell", "43 dBm"),
+                        ("RSRP threshold", "-100 dBm"), ("Maximum radius", "400 m"), ("Raster resolution", "5 m"),
+                        ("Receiver height", "3 m")]
+    # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the time limit is default
+    assert siting == [("Candidate lamp poles", "lamp_poles"), ("Solver", "greedy"), ("Number of sites", "30"),
+                      ("Coverage relation", "radius"), ("Coverage radius", "150 m")]

@@ -131,6 +131,29 @@ def _number(value: float, digits: int = 1) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
 
 
+def coverage_scope(coverage: dict | None) -> str:
+    """Which transmitters a coverage run's shares are of ("RSRP of 3,101 sites"): a reader must not take the
+    coverage of every pole for the coverage of the plan."""
+    summary = (coverage or {}).get("summary") or {}
+    count = summary.get("sites", summary.get("cells"))
+    return f"RSRP of {int(count):,} sites" if count is not None else "RSRP coverage"
+
+
+def coverage_of_other_sites(project, siting: dict | None, coverage: dict | None) -> str | None:
+    """A note when the coverage run was not made on the siting run's selected sites, so its shares describe a
+    different set of transmitters than the plan the report is about; None when they match or one is missing."""
+    if siting is None or coverage is None:
+        return None
+    layer = sites_layer(project, siting)
+    transmitters = (coverage.get("parameters") or {}).get("transmitters")
+    if layer is None or not transmitters or transmitters == layer.name:
+        return None
+    count = ((coverage.get("summary") or {}).get("sites"))
+    of = f" ({int(count):,} sites)" if count is not None else ""
+    return (f"The RSRP coverage figures are of the coverage run on '{transmitters}'{of}, not of the {len(layer)} "
+            f"sites in '{layer.name}'; run the coverage on '{layer.name}' for the coverage of this plan.")
+
+
 def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict | None) -> list[KeyFigure]:
     """Headline numbers: the siting run's summary (``plugins/siting/outputs.summary``) and the coverage run's
     shares (``coverage.rsrp``: ``<measure>_covered_pct``)."""
@@ -148,10 +171,11 @@ def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict 
         figures.append(KeyFigure("People covered", f"{_number(share)} %",
                                  f"{float(summary['covered_people']):,.0f} people"))
     shares = (coverage or {}).get("summary") or {}
+    scope = coverage_scope(coverage)
     for measure, label in COVERED_MEASURES:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None:
-            figures.append(KeyFigure(label, f"{_number(float(value))} %", "RSRP coverage"))
+            figures.append(KeyFigure(label, f"{_number(float(value))} %", scope))
     if summary.get("gap_pct") is not None:
         figures.append(KeyFigure("Optimality gap", f"{_number(float(summary['gap_pct']), 2)} %",
                                  str(summary.get("solver") or "")))
@@ -177,6 +201,9 @@ def collect_report_data(project, *, title: str | None = None) -> ReportData:
         notes.append("No siting run in this project: run a siting algorithm to fill the site table and charts.")
     if raster is None:
         notes.append("No RSRP raster in this project: run the coverage analysis for the RSRP distribution.")
+    other = coverage_of_other_sites(project, siting, coverage)
+    if other:
+        notes.append(other)
     return ReportData(
         title=title or project.title, date=date.today().isoformat(),
         figures=key_figures(sites, siting, coverage), sites=sites,
