@@ -8,7 +8,7 @@ from shapely.geometry import Point
 
 from layers.layer import VectorLayer
 from tests.export import sample_project as sample
-from workbench.docks.dashboard import DashboardDock, dashboard_numbers
+from workbench.docks.dashboard import DashboardDock, chart_coverage, dashboard_numbers
 
 COVERAGE_RUN = {"algorithm": "coverage.rsrp", "algorithm_name": "RSRP coverage", "status": "ok",
                 "started": "2025-03-01T09:00:00",
@@ -48,4 +48,9 @@ def test_dock_redraws_after_project_changes(qtbot):
     assert "27" in dock.tiles["Lamp poles"].text()
     project.record_run(COVERAGE_RUN)
     qtbot.waitUntil(lambda: dock.numbers.coverage.get("Residents") == 81.25, timeout=3000)
+    # beside "Sites selected", the residents tile says whose coverage it is: here every one of 3,101 poles
+    project.record_run({**COVERAGE_RUN, "summary": {**COVERAGE_RUN["summary"], "sites": 3101}})
+    qtbot.waitUntil(lambda: dock.numbers.coverage_scope == "RSRP of 3,101 sites", timeout=3000)
+    assert "Residents · RSRP of 3,101 sites" in dock.tiles["Residents"].text()
+    assert chart_coverage(dock.numbers, 300, 120).axes[0].get_title(loc="left") == "Covered (%) · RSRP of 3,101 sites"
     assert "81.2" in dock.tiles["Residents"].text()

@@ -25,6 +25,7 @@ from layers.default_styles import POLE_STATUS_COLOURS
 from workbench.export.report_data import (
     COVERED_MEASURES,
     coverage_curve,
+    coverage_scope,
     key_figures,
     last_run,
     site_table,
@@ -46,6 +47,7 @@ class DashboardNumbers:
     rasters: int = 0
     pole_status: dict[str, int] = field(default_factory=dict)
     coverage: dict[str, float] = field(default_factory=dict)  # measure label -> % covered
+    coverage_scope: str = ""  # which transmitters the coverage shares are of ("RSRP of 3,101 sites")
     last_run: str = ""
     run_figures: list[tuple[str, str]] = field(default_factory=list)
     curve: pd.DataFrame | None = None
@@ -72,6 +74,8 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None and np.isfinite(float(value)):
             numbers.coverage[label.removesuffix(" covered")] = float(value)
+    if coverage is not None and numbers.coverage:
+        numbers.coverage_scope = coverage_scope(coverage)
     latest = project.history[-1] if project.history else None
     if latest is not None:
         name = latest.get("algorithm_name") or latest.get("algorithm", "")
@@ -129,7 +133,9 @@ def chart_coverage(numbers: DashboardNumbers, width: int, height: int) -> Figure
     items = list(numbers.coverage.items())
     _barh(ax, [k for k, _ in items], [v for _, v in items], "#1a9641", "{:.1f} %", limit=115.0)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_title("Covered (%)", loc="left", fontsize=9, fontweight="bold")
+    # the shares are of the coverage run's transmitters (every pole?), not necessarily of the selected sites
+    scope = f" · {numbers.coverage_scope}" if numbers.coverage_scope else ""
+    ax.set_title(f"Covered (%){scope}", loc="left", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -166,10 +172,12 @@ class _Tile(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setStyleSheet("QLabel { background: #eef3f8; border-radius: 5px; padding: 6px 8px; }")
         self.setMinimumWidth(90)
+        self.setWordWrap(True)
 
-    def show_value(self, value: str) -> None:
+    def show_value(self, value: str, note: str = "") -> None:
+        label = f"{self.label} · {note}" if note else self.label
         self.setText(f"<div style='font-size:17px;font-weight:700;color:{ACCENT}'>{value}</div>"
-                     f"<div style='font-size:11px;color:{MUTED}'>{self.label}</div>")
+                     f"<div style='font-size:11px;color:{MUTED}'>{label}</div>")
 
 
 class DashboardDock(QDockWidget):
@@ -246,7 +254,8 @@ class DashboardDock(QDockWidget):
         sites = dict(numbers.run_figures).get("Sites selected", "–")
         self.tiles["Sites selected"].show_value(sites)
         residents = numbers.coverage.get("Residents")
-        self.tiles["Residents"].show_value(f"{residents:.1f} %" if residents is not None else "–")
+        self.tiles["Residents"].show_value(f"{residents:.1f} %" if residents is not None else "–",
+                                           numbers.coverage_scope if residents is not None else "")
         figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
         self.last_run.setText(f"Last run: {numbers.last_run}" + (f"<br>{figures}" if figures else "")
                               if numbers.last_run else "No analysis run yet.")
