@@ -103,6 +103,8 @@ def run_algorithm(algorithm_or_id: Algorithm | str, raw_params: dict[str, Any], 
     feedback = feedback if feedback is not None else Feedback()
     parameters = {p.name: p.serialize(raw_params.get(p.name, p.default), context) for p in algorithm.parameters()}
     values = algorithm.validate_parameters(raw_params, context)
+    # Numbers and flags are recorded as the values used (43.0, not the command line's "43").
+    parameters.update({name: value for name, value in values.items() if isinstance(value, bool | int | float)})
     feedback.raise_if_cancelled()
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -172,16 +174,40 @@ def _describe_outputs(algorithm: Algorithm, outputs: dict[str, Any]) -> dict[str
     return described
 
 
+#: Opacity of the raster a run shows, so the map under a coverage raster stays legible.
+OUTPUT_RASTER_OPACITY = 0.75
+#: Draw order of a run's outputs among themselves, bottom first: rasters, polygons, lines, points.
+_DRAW_RANK = {"raster": 0, "polygon": 1, "mixed": 1, "empty": 1, "line": 2, "point": 3}
+
+
 def add_to_project(result: RunResult, project: Any) -> list[Layer]:
-    """Add the output layers on top of ``project`` and record the run in its history (the final layer names)."""
+    """Add the output layers on top of ``project`` and record the run in its history (the final layer names).
+
+    The outputs go on top in a readable order (points over lines over polygons over rasters), and a run that
+    makes several rasters shows only the first (e.g. RSRP, with SINR and best server one click away) and hides
+    its polygon outputs that would cover it, so a map exported right after a run can be read.
+    """
+    layers = [(output, result.outputs[output]) for output in result.record["outputs"]
+              if isinstance(result.outputs[output], Layer)]
+    rasters = [layer for _, layer in layers if isinstance(layer, RasterLayer)]
+    for raster in rasters[1:]:
+        raster.visible = False
+    if rasters and rasters[0].opacity == 1.0:
+        rasters[0].opacity = OUTPUT_RASTER_OPACITY  # the buildings and streets stay readable underneath
+    if rasters:
+        for _, layer in layers:
+            if isinstance(layer, VectorLayer) and layer.geometry_type == "polygon":
+                layer.visible = False
     added = []
-    for output, entry in result.record["outputs"].items():
-        value = result.outputs[output]
-        if isinstance(value, Layer):
-            added.append(project.add_layer(value))
-            entry["layer"] = value.name
+    for output, layer in sorted(layers, key=lambda item: _DRAW_RANK[_family(item[1])]):
+        added.append(project.add_layer(layer))
+        result.record["outputs"][output]["layer"] = layer.name
     project.record_run(result.record)
     return added
+
+
+def _family(layer: Layer) -> str:
+    return "raster" if isinstance(layer, RasterLayer) else layer.geometry_type
 
 
 __all__ = ["RunResult", "add_to_project", "resolve_algorithm", "run_algorithm", "versions"]

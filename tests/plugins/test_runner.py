@@ -129,3 +129,45 @@ def test_feedback_steps_map_progress_into_the_parent():
     assert child.is_cancelled()
     with pytest.raises(Cancelled):
         child.raise_if_cancelled()
+
+
+def test_numbers_given_as_text_are_recorded_as_numbers(project):
+    result = run_algorithm("tools.buffer", {"input": "schools", "distance": "150", "dissolve": "true"},
+                           Context(project=project))
+    parameters = result.record["parameters"]
+    assert parameters["distance"] == 150.0 and isinstance(parameters["distance"], float)
+    assert parameters["dissolve"] is True
+
+
+class _RasterRun(Algorithm):
+    """A run with two rasters, a polygon and a point output, as coverage makes."""
+
+    id, name = "test.raster_run", "Raster run"
+
+    def outputs(self):
+        from plugins.api import OutputRaster
+
+        return [OutputRaster("rsrp", "RSRP"), OutputRaster("sinr", "SINR"), OutputLayer("areas", "Areas"),
+                OutputLayer("sites", "Sites")]
+
+    def run(self, params, context, feedback):
+        from shapely import box
+
+        from layers import RasterLayer
+
+        raster = {name: RasterLayer(np.zeros((2, 2), "float32"), (5, 0, 760000, 0, -5, 2560010), CRS, name=name)
+                  for name in ("rsrp", "sinr")}
+        areas = VectorLayer(gpd.GeoDataFrame(geometry=[box(760000, 2560000, 760010, 2560010)], crs=CRS), "areas")
+        sites = VectorLayer(gpd.GeoDataFrame(geometry=points(2, 0), crs=CRS), "sites")
+        return {**raster, "areas": areas, "sites": sites}
+
+
+def test_run_outputs_are_added_in_a_readable_order(project):
+    before = len(project)
+    result = run_algorithm(_RasterRun(), {}, Context(project=project))
+    add_to_project(result, project)
+    names = [layer.name for layer in project.layers[before:]]
+    assert names[-1] == "sites" and names.index("areas") > max(names.index("rsrp"), names.index("sinr"))
+    rsrp, sinr, areas = project.layer("rsrp"), project.layer("sinr"), project.layer("areas")
+    assert rsrp.visible and rsrp.opacity == 0.75 and not sinr.visible and not areas.visible
+    assert project.layer("sites").visible
