@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_startup.py             # 5 warm runs per platform, one cold run
     .venv/bin/python benchmarks/bench_startup.py --profile   # also profile one warm start-up (pyinstrument)
-    .venv/bin/python benchmarks/bench_startup.py --child --screenshot /tmp/s.png   # one start-up, window saved
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_startup.py --child --screenshot /tmp/s.png
+                                                              # one start-up, JSON marks, the painted window saved
 
 Each run launches a fresh Python process that starts the workbench exactly as ``python main.py`` does (``main.main``
 with no arguments: ``workbench.app.run_gui`` on ``sample_data/tianhe/tianhe.lamp``). The only addition is a
@@ -19,6 +20,10 @@ window). Numba: "cold" runs with an empty ``NUMBA_CACHE_DIR`` (the renderer's ke
 launch after installing or after their source changed); a warm-up run then fills the normal cache and the 5 timed
 runs load the kernels from it. Python bytecode and the OS file cache are warm in every run. User settings go to a
 temporary ``LAMPLIGHT_CONFIG_DIR``, so the runs neither read nor change the developer's layout and recent files.
+
+When the goal is not met (or with --profile) one more warm start-up runs under pyinstrument (GUI thread; text and
+HTML reports in the temp folder), and a window-less process renders the project at the same canvas size to show
+what the first render in a process costs (numba loading its cached kernels) against a steady one.
 """
 
 from __future__ import annotations
