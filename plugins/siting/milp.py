@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -29,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from plugins.api import Feedback
+from plugins.siting.cuts import OddCut, cut_matrix
 from plugins.siting.reduce import Reduced
 
 MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
@@ -81,9 +83,9 @@ def new_highs() -> highspy.Highs:
     return solver
 
 
-def _model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target: float, costs: np.ndarray,
-                  beta: float):
-    """Objective, bounds and row-wise constraint matrix of one model."""
+def model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target: float, costs: np.ndarray,
+                 beta: float, cuts: Sequence[OddCut] = ()):
+    """Objective, bounds and row-wise constraint matrix of one model (maximising models: cuts appended as rows)."""
     a = reduced.rows
     n_x, n_r = reduced.n_candidates, reduced.n_rows
     if model == COVER_ALL:
@@ -109,9 +111,15 @@ def _model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target
         extra = sp.csr_matrix(np.concatenate([coefficients, np.zeros(n_cols - n_x)])[None, :])
         extra_bounds = (-np.inf, float(k) if model == MAXIMISE_COUNT else float(budget))
         sense = highspy.ObjSense.kMaximize
-    matrix = sp.vstack([matrix, extra], format="csr")
-    row_lower = np.concatenate([np.full(n_r, -np.inf), [extra_bounds[0]]])
-    row_upper = np.concatenate([np.zeros(n_r), [extra_bounds[1]]])
+    blocks = [matrix, extra]
+    cut_lower, cut_upper = np.zeros(0), np.zeros(0)
+    if cuts:
+        block = cut_matrix(list(cuts), n_x)
+        blocks.append(sp.csr_matrix((block.data, block.indices, block.indptr), shape=(len(cuts), n_cols)))
+        cut_lower, cut_upper = np.full(len(cuts), -np.inf), np.array([cut.rhs for cut in cuts])
+    matrix = sp.vstack(blocks, format="csr")
+    row_lower = np.concatenate([np.full(n_r, -np.inf), [extra_bounds[0]], cut_lower])
+    row_upper = np.concatenate([np.zeros(n_r), [extra_bounds[1]], cut_upper])
     integer = np.concatenate([np.ones(n_x, np.int32), np.zeros(n_cols - n_x, np.int32)])
     return cost, np.zeros(n_cols), np.ones(n_cols), row_lower, row_upper, matrix, integer, sense
 
@@ -133,18 +141,29 @@ def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, 
 def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = np.inf, target: float = 0.0,
                   costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
                   time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
+                  cuts: Sequence[OddCut] = (), site_out: np.ndarray | None = None,
+                  site_in: np.ndarray | None = None, covered_rows: np.ndarray | None = None,
                   feedback: Feedback | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
 
-    ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The thread
-    count is left to HiGHS: its scheduler is global to the process and refuses a second, different setting.
-    Progress reports the MIP gap closing; Cancel interrupts HiGHS, which then returns its best plan so far.
+    ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The
+    maximising models take valid ``cuts`` as extra rows and fixings (boolean masks): sites kept out or built,
+    demand rows that must be covered. The thread count is left to HiGHS: its scheduler is global to the
+    process and refuses a second, different setting. Progress reports the MIP gap closing; Cancel interrupts
+    HiGHS, which then returns its best plan so far.
     """
     started = time.perf_counter()
-    costs = np.ones(reduced.n_candidates) if costs is None else np.asarray(costs, float)
-    cost, lower, upper, row_lower, row_upper, matrix, integer, sense = _model_arrays(
-        reduced, model, k=k, budget=budget, target=target, costs=costs, beta=beta)
+    n_x = reduced.n_candidates
+    costs = np.ones(n_x) if costs is None else np.asarray(costs, float)
+    cost, lower, upper, row_lower, row_upper, matrix, integer, sense = model_arrays(
+        reduced, model, k=k, budget=budget, target=target, costs=costs, beta=beta, cuts=cuts)
     n_cols, n_rows = matrix.shape[1], matrix.shape[0]
+    if site_out is not None:
+        upper[:n_x][site_out] = 0.0
+    if site_in is not None:
+        lower[:n_x][site_in] = 1.0
+    if covered_rows is not None:
+        lower[n_x:n_x + reduced.n_rows][covered_rows] = 1.0
     solver = new_highs()
     solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     solver.setOptionValue("mip_rel_gap", float(mip_gap))
@@ -159,8 +178,10 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"HiGHS refused the siting model ({status})")
     if seed is not None and not relax and seed.size:
-        _offer_start(solver, _start_values(reduced, seed, n_cols, beta, model))
-    _watch(solver, feedback or Feedback(), time_limit)
+        start = _start_values(reduced, seed, n_cols, beta, model)
+        if np.all(start >= lower) and np.all(start <= upper):
+            _offer_start(solver, start)
+    watch(solver, feedback or Feedback(), time_limit)
     if solver.run() == highspy.HighsStatus.kError:
         raise RuntimeError(f"HiGHS failed on the siting model ({solver.getModelStatus()})")
     model_status = solver.getModelStatus()
@@ -171,7 +192,8 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     if state == "cancelled":   # interrupted by the deadline, not by the user (that raised above)
         state = "time limit"
     solution = np.asarray(solver.getSolution().col_value)
-    if state == "infeasible" or solution.size < n_cols:
+    no_plan = state != "optimal" and info.primal_solution_status == 0     # e.g. stopped before finding any
+    if state == "infeasible" or solution.size < n_cols or no_plan:
         return MilpResult(np.zeros(0, np.int64), float("nan"), float("nan"), state, time.perf_counter() - started,
                           0, n_cols, n_rows, int(matrix.nnz))
     objective = float(info.objective_function_value)
@@ -198,7 +220,7 @@ def _offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
     solver.cbMipUserSolution += offer
 
 
-def _watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
+def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
     """Cancel, progress and a hard deadline through HiGHS's interrupt callbacks (called often during simplex,
     interior point and branching): HiGHS checks its own time limit only between phases, and was seen to
     overrun it by 15 s in one cut round of a 35,000-row model."""
@@ -220,5 +242,5 @@ def _watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None
     solver.cbIpmInterrupt += poll
 
 
-__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "new_highs",
-           "solve_reduced"]
+__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "model_arrays", "new_highs",
+           "solve_reduced", "watch"]

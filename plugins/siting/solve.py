@@ -26,6 +26,7 @@ import numpy as np
 
 from plugins.api import Feedback
 from plugins.siting import kernels, lagrange
+from plugins.siting.exact import solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
 from plugins.siting.milp import (
     COVER_ALL,
@@ -44,6 +45,8 @@ METHODS = ("exact", "greedy")
 GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
 #: Seconds the Lagrangian bound may take in fast mode.
 BOUND_SECONDS = 3.0
+#: Seconds the Lagrangian steps may run past the time limit of an exact run.
+GRACE_SECONDS = 0.5
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
 
@@ -189,16 +192,16 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         clock.lap("reduction")
     feedback.set_progress(20)
 
-    def lagrangian_step() -> None:
+    def lagrangian_step(seconds: float = BOUND_SECONDS) -> None:
         nonlocal incumbent, value, solver
         relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
-                                                      beta=beta, incumbent=value, seconds=BOUND_SECONDS,
+                                                      beta=beta, incumbent=value, seconds=seconds,
                                                       feedback=feedback)
         bounds.append(relaxation.bound)
         clock.lap("lagrangian_bound")
         if swaps and incumbent.size == k:
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
-            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, feedback=feedback)
+            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, seconds=seconds, feedback=feedback)
             if candidate_value > value:
                 notes.append(f"the Lagrangian ranking with swaps found a better plan ({candidate_value:,.6g})")
                 incumbent, value = candidate, candidate_value
@@ -211,8 +214,19 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         feedback.set_progress(100)
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes)
+    deadline = clock.started + time_limit
+    if beta == 0.0:
+        outcome = solve_maximising(problem, reduced, k=k, incumbent=incumbent, value=value, deadline=deadline,
+                                   mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
+        notes.extend(outcome.notes)
+        incumbent, value, status = outcome.selected, outcome.value, outcome.status
+        bounds.append(outcome.bound)
+        if status != "optimal":
+            lagrangian_step(_grace(deadline))
+        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), status, outcome.solver,
+                     clock, reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
-                           time_limit=max(time_limit - clock.elapsed, 0.01), mip_gap=mip_gap,
+                           time_limit=max(deadline - time.perf_counter(), 0.01), mip_gap=mip_gap,
                            feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
@@ -220,12 +234,18 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         bounds.append(result.bound)
     if result.status != "optimal" or not verified:
         incumbent, value = selected, objective
-        lagrangian_step()
+        lagrangian_step(_grace(deadline))
         selected, objective = incumbent, value
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
                  reduced, notes)
+
+
+def _grace(deadline: float) -> float:
+    """Seconds left for the last Lagrangian steps of a run that reached its time limit: what remains of the
+    limit, but at least GRACE_SECONDS (a plan no worse than the fast mode's is worth that much)."""
+    return min(BOUND_SECONDS, max(deadline - time.perf_counter(), GRACE_SECONDS))
 
 
 def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 60.0,
@@ -263,8 +283,16 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         feedback.set_progress(100)
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
                      "lazy greedy (gain per cost, and gain)", clock, reduced, notes)
+    deadline = clock.started + time_limit
+    if beta == 0.0:
+        outcome = solve_maximising(problem, reduced, budget=budget, incumbent=incumbent, value=value,
+                                   deadline=deadline, mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
+        notes.extend(outcome.notes)
+        return _plan(problem, "budget_mclp", method, outcome.selected, outcome.value,
+                     max(min(min(bounds), outcome.bound), outcome.value), outcome.status, outcome.solver, clock,
+                     reduced, notes)
     result = solve_reduced(reduced, MAXIMISE_BUDGET, budget=budget, costs=costs[reduced.candidates], beta=beta,
-                           seed=reduced.local(incumbent), time_limit=max(time_limit - clock.elapsed, 0.01),
+                           seed=reduced.local(incumbent), time_limit=max(deadline - time.perf_counter(), 0.01),
                            mip_gap=mip_gap, feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
@@ -273,7 +301,7 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     if result.status != "optimal" or not verified:
         bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
                                                   costs=costs[reduced.candidates], beta=beta, incumbent=objective,
-                                                  seconds=BOUND_SECONDS, feedback=feedback))
+                                                  seconds=_grace(deadline), feedback=feedback))
         clock.lap("lagrangian_bound")
     status = result.status if verified else "unverified"
     return _plan(problem, "budget_mclp", method, selected, objective, max(min(bounds), objective), status,
