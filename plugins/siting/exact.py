@@ -37,8 +37,8 @@ from plugins.siting.relaxation import fixings, root_relaxation
 from plugins.siting.swap import swap_improve
 
 #: The LP-guided plan gets this share of the remaining time, and at most LP_PLAN_SECONDS.
-LP_PLAN_SHARE = 0.2
-LP_PLAN_SECONDS = 20.0
+LP_PLAN_SHARE = 0.1
+LP_PLAN_SECONDS = 5.0
 #: Finest granularity of plan values looked for (weights that are multiples of 1/1024).
 FINEST_STEP = 2.0 ** -10
 
