@@ -261,6 +261,7 @@ def test_table_outputs_open_in_the_results_dock_and_come_back_with_the_project(q
     window.project.save(tmp_path / "city.lamp")
     reopened = Project.load(tmp_path / "city.lamp")
     window.set_project(reopened)
+    assert results.chooser.count() == 0 and "appear here" in results.title.text()  # no stale tables
     history = processing.history
     qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
     assert history.tables_button.isEnabled() and '"data"' not in history.details.toPlainText()

@@ -56,7 +56,7 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
 
     controller.tables_ready.connect(show_results)
     history.tables_requested.connect(show_results)
-    window.project_changed.connect(lambda _: results.show_run({}, {}))
+    window.project_changed.connect(lambda _: results.clear())
     toolbox.algorithm_requested.connect(controller.open_dialog)
     history.rerun_requested.connect(controller.open_dialog)
     window.project_changed.connect(history.set_project)

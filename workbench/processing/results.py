@@ -31,6 +31,8 @@ from workbench.docks.attribute_model import format_value
 #: Tables longer than this are left out of the saved record (the project file stays small); they show this session.
 STORED_ROWS = 5000
 _ROOT = QModelIndex()
+PLACEHOLDER = ("The tables of a run (coverage statistics, demand per site, …) appear here; the History's "
+               "Show tables brings back those of earlier runs.")
 
 
 def started_text(record: dict[str, Any]) -> str:
@@ -113,11 +115,12 @@ class ResultsDock(QDockWidget):
         self.setObjectName("ProcessingResultsDock")
         self.tables: dict[str, tuple[str, pd.DataFrame]] = {}
         body = QWidget(self)
-        self.title = QLabel("Tables of a run (statistics, demand per site, …) appear here.", body)
+        self.title = QLabel(PLACEHOLDER, body)
         self.title.setWordWrap(True)
         self.chooser = QComboBox(body)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.chooser.setToolTip("The tables this run produced")
+        self.chooser.hide()
         self.model = DataFrameModel(parent=self)
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.model)
@@ -152,14 +155,21 @@ class ResultsDock(QDockWidget):
         self.tables = {name: (outputs.get(name, {}).get("description") or name, frame)
                        for name, frame in tables.items()}
         name = record.get("algorithm_name") or record.get("algorithm", "")
-        self.title.setText(f"<b>{name}</b> · {started_text(record)}" if self.tables else
-                           f"{name}: this run has no tables.")
+        if self.tables:
+            self.title.setText(f"<b>{name}</b> · {started_text(record)}")
+        else:
+            self.title.setText(f"{name}: this run has no tables." if name else PLACEHOLDER)
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for output, (description, frame) in self.tables.items():
             self.chooser.addItem(f"{description} ({len(frame):,} rows)", output)
         self.chooser.blockSignals(False)
+        self.chooser.setVisible(bool(self.tables))
         self._show_current()
+
+    def clear(self) -> None:
+        """Nothing to show (another project was opened)."""
+        self.show_run({}, {})
 
     def current_output(self) -> str | None:
         return self.chooser.currentData()
