@@ -112,3 +112,14 @@ def test_results_join_the_attribute_table_and_come_back_there(qtbot, project):
     qtbot.wait(50)
     assert_one_bar_per_group(window, (SEARCH_GROUP, PROCESSING_GROUP, TABLE_GROUP))
     close_window(window)
+
+
+def test_the_default_layout_fits_a_1366_by_768_laptop(qtbot, project):
+    """Docks stack up along a column; their minimum heights once made the window 750 px tall at least."""
+    window = open_window(qtbot, project)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768 - 80  # room left for a task bar and title bar
+    window.resize(1366, 700)
+    qtbot.wait(20)
+    assert window.height() == 700 and window.search.height() < window.search.widget().widget().sizeHint().height()
+    close_window(window)

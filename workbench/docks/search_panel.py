@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
 
 from layers import Event, Project, VectorLayer
 from workbench.docks.attribute_model import format_value
+from workbench.docks.scrolling import scrollable
 from workbench.docks.search_queries import distinct_values, office_mask, school_mask
 from workbench.window.project_bridge import ProjectBridge
 
@@ -110,7 +111,8 @@ class SearchDock(QDockWidget):
         bottom.addWidget(zoom)
         layout.addLayout(bottom)
         layout.addWidget(self.results, 1)
-        self.setWidget(body)
+        self.results.setMinimumHeight(4 * self.results.fontMetrics().lineSpacing())
+        self.setWidget(scrollable(body, self))
 
     # -- layers of the right kind ---------------------------------------------------------------------------
     def _refill(self) -> None:
