@@ -35,6 +35,7 @@ from workbench.user_settings import user_settings
 from workbench.window.file_commands import FileCommands
 from workbench.window.map_tools import MapToolActions
 from workbench.window.project_bridge import ProjectBridge
+from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
 #: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} — {tip}")
+            action.setToolTip(tool_tip(text, tip, shortcut))
         action.triggered.connect(lambda checked=False: slot())
         self.actions[name] = action
         return action
@@ -272,7 +273,9 @@ class MainWindow(QMainWindow):
             self.tools_toolbar.addAction(self.tools.actions[key])
         self.tools_toolbar.addSeparator()
         self.tools_toolbar.addAction(self.actions["attribute_table"])
-        self.tools_toolbar.addAction(self.basemap_menu.menuAction())
+        basemap = self.basemap_menu.menuAction()
+        basemap.setToolTip("Basemap — An online background map under the layers (off by default: data stays here)")
+        self.tools_toolbar.addAction(basemap)
 
     def _toolbar(self, title: str, names: list[str]) -> QToolBar:
         bar = self.addToolBar(title)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PyQt6.QtGui import QDropEvent
+from PyQt6.QtGui import QDropEvent, QKeySequence
 from PyQt6.QtWidgets import QMessageBox
 
 from layers import Project
@@ -265,3 +265,16 @@ def test_the_application_starts_and_quits_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "TITLE start.lamp" in done.stdout and "LAYERS 1" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_every_toolbar_button_says_what_it_does_and_its_shortcut(qtbot, window):
+    from PyQt6.QtWidgets import QToolBar
+
+    actions = [a for bar in window.findChildren(QToolBar) for a in bar.actions() if not a.isSeparator()]
+    assert len(actions) >= 15
+    for action in actions:
+        name, _, what = action.toolTip().partition(" — ")
+        assert what, f"toolbar button {action.text()!r} has no explanation: {action.toolTip()!r}"
+        key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert (f"({key})" in name) == bool(key), action.toolTip()
+    assert window.actions["save"].toolTip() == "Save Project (Ctrl+S) — Save the project"

@@ -19,6 +19,7 @@ from workbench.canvas.tools import (
     ZoomBoxTool,
 )
 from workbench.resources import icon
+from workbench.window.tooltips import tool_tip
 
 #: (key, label, icon, shortcut, factory, tip)
 TOOL_SPECS: list[tuple[str, str, str, str, Callable[[MapCanvas], MapTool], str]] = [
@@ -53,7 +54,7 @@ class MapToolActions:
         for key, label, icon_name, shortcut, factory, tip in TOOL_SPECS:
             action = QAction(icon(icon_name), label, parent)
             action.setCheckable(True)
-            action.setToolTip(f"{label} — {tip}")
+            action.setToolTip(tool_tip(label, tip, shortcut))
             action.setStatusTip(tip)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
