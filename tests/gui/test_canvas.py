@@ -149,7 +149,7 @@ def test_select_by_rectangle_and_polygon_on_the_active_layer(qtbot, window):
     gdf = offices.gdf
     expected = {i for i, p in enumerate(gdf.geometry) if X0 - 30 <= p.x <= X0 + 230 and Y0 - 30 <= p.y <= Y0 + 130}
     assert offices.selection == expected and len(expected) == 6
-    assert window.attribute_table.count_label.text().endswith("6 selected")
+    assert window.attribute_table.count_label.text().endswith("6\u00a0selected")
     # Shift-click adds one more with the click tool.
     window.tools.activate("select_click")
     far = gdf.geometry.iloc[39]

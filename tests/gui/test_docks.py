@@ -136,7 +136,7 @@ def test_attribute_table_filter_expression_and_selection_sync(qtbot, docks):
     painted = {r for r in range(model.rowCount())
                if model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole) is not None}
     assert painted == set(model.rows_of(offices.selection).tolist()) and painted
-    assert table.count_label.text().endswith("3 selected")
+    assert table.count_label.text().endswith("3\u00a0selected")
     table.invert_selection()
     assert len(offices.selection) == len(offices.gdf) - 3
 

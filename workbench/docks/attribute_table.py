@@ -33,6 +33,9 @@ from workbench.window.project_bridge import ProjectBridge
 FILTER_HINT = 'Filter, e.g.  price_m2 < 200 and industry == "finance"   (Enter to apply)'
 
 
+NBSP = "\u00a0"
+
+
 class AttributeTableDock(QDockWidget):
     zoom_to_selection_requested = pyqtSignal(object)  # VectorLayer
     feature_activated = pyqtSignal(object, int)  # layer, row position: zoom to one feature
@@ -83,6 +86,8 @@ class AttributeTableDock(QDockWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)  # '3,101 of 3,101 shown, 0 selected' wraps in a narrow window
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         buttons.addWidget(self.count_label)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
@@ -234,8 +239,8 @@ class AttributeTableDock(QDockWidget):
         if layer is None:
             self.count_label.setText("no vector layer")
             return
-        self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,} shown, "
-                                 f"{len(layer.selection):,} selected")
+        self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,}{NBSP}shown, "
+                                 f"{len(layer.selection):,}{NBSP}selected")  # a narrow window wraps between phrases
 
     # -- model events ----------------------------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:
