@@ -35,6 +35,7 @@ from workbench.user_settings import user_settings
 from workbench.window.file_commands import FileCommands
 from workbench.window.map_tools import MapToolActions
 from workbench.window.project_bridge import ProjectBridge
+from workbench.window.screen_fit import fit_to_screen
 from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         install_processing(self)
         self._stop_workers_on_exit()
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
-        self._fit_to_screen(1600, 1000)
+        fit_to_screen(self, 1600, 1000)  # a laptop must see the whole window
         self._restore_window_state()
         self.update_title()
 
@@ -422,15 +423,6 @@ class MainWindow(QMainWindow):
             self.add_files(paths)
 
     # -- window state and closing ---------------------------------------------------------------------------------
-    def _fit_to_screen(self, width: int, height: int) -> None:
-        """Start at ``width`` x ``height``, or 90 % of a smaller screen (a laptop must see the whole window)."""
-        screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * 0.9))
-            height = min(height, int(available.height() * 0.9))
-        self.resize(width, height)
-
     def _restore_window_state(self) -> None:
         """The saved geometry and dock layout, restored once, before any tab group exists (see ``add_dock``)."""
         store = user_settings()

@@ -278,3 +278,19 @@ def test_every_toolbar_button_says_what_it_does_and_its_shortcut(qtbot, window):
         key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         assert (f"({key})" in name) == bool(key), action.toolTip()
     assert window.actions["save"].toolTip() == "Save Project (Ctrl+S) — Save the project"
+
+
+def test_dialogs_open_no_larger_than_the_screen_allows(qtbot, window, monkeypatch):
+    """A 680 x 720 properties dialog hid its OK button below a 1366 x 768 laptop's task bar; dialogs now start
+    within a share of the screen (shrunk here to 70 % of the offscreen screen to see the rule at work)."""
+    from workbench.window import screen_fit
+
+    monkeypatch.setattr(screen_fit, "SCREEN_SHARE", 0.7)
+    available = window.screen().availableGeometry()
+    limit = (available.width() * 0.7, available.height() * 0.7)
+    properties = window.show_properties(window.project.layer("office_listings"))
+    algorithm = window.processing.controller.open_dialog("tools.buffer")
+    for dialog in (properties, algorithm):
+        assert dialog.width() <= limit[0] and dialog.height() <= limit[1], (dialog.windowTitle(), dialog.size())
+    algorithm.close()
+    properties.reject()

@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
 
 from layers import Layer, Project, RasterLayer, VectorLayer
 from workbench.dialogs.style_editor import style_editor_for
+from workbench.window.screen_fit import fit_to_screen
 
 STYLE_TAB = "Style"
 
@@ -69,7 +70,7 @@ class LayerPropertiesDialog(QDialog):
         self.layer = layer
         self.project = project
         self.setWindowTitle(f"Layer Properties — {layer.name}")
-        self.resize(680, 720)
+        fit_to_screen(self, 680, 720)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._information(), "Information")
         if isinstance(layer, VectorLayer):

@@ -34,6 +34,7 @@ from plugins.runner import RunResult, add_to_project
 from workbench.processing.results import keep_tables
 from workbench.processing.widgets import LayerInput, ParameterWidget, create_widget
 from workbench.processing.worker import AlgorithmThread
+from workbench.window.screen_fit import fit_to_screen
 
 ERROR_STYLE = "color: #b2182b;"
 OK_STYLE = "color: #1a7837;"
@@ -89,7 +90,7 @@ class AlgorithmDialog(QDialog):
         self._layers_changed.connect(self.refresh_layers, Qt.ConnectionType.QueuedConnection)
         if project is not None:
             project.events.connect(self._on_project_event)
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
 
     # -- layout -------------------------------------------------------------------------------------------
     def _build(self) -> None:
