@@ -270,3 +270,17 @@ def test_table_outputs_open_in_the_results_dock_and_come_back_with_the_project(q
     pd.testing.assert_frame_equal(results.current_frame(), direct["per_site"], check_dtype=False)
     window.files.session.mark_clean()
     window.close()
+
+
+def test_results_dock_stays_narrow_and_counts_rows_in_words(qtbot):
+    """The run's long name once sat beside the buttons and broke into five lines, widening the window."""
+    from workbench.processing.results import ResultsDock
+
+    dock = ResultsDock()
+    qtbot.addWidget(dock)
+    record = {"algorithm_name": "Coverage: RSRP, best server and SINR", "started": "2025-03-01T09:00:00+00:00",
+              "outputs": {"statistics": {"description": "Shares covered"}, "per_site": {"description": "Per site"}}}
+    dock.show_run(record, {"statistics": pd.DataFrame({"measure": ["area"], "share_pct": [30.6]}),
+                           "per_site": pd.DataFrame({"site_id": ["A", "B"]})})
+    assert [dock.chooser.itemText(i) for i in range(2)] == ["Shares covered (1 row)", "Per site (2 rows)"]
+    assert dock.minimumSizeHint().width() <= 420
