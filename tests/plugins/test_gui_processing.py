@@ -80,7 +80,7 @@ def test_run_adds_outputs_identical_to_a_direct_run(qtbot, registry, project):
     assert record["parameters"] == {"input": "offices", "target": "schools", "target_field": "name",
                                     "max_distance": None}
     qtbot.waitUntil(lambda: dialog.run_button.isEnabled())
-    assert dialog.status.text().startswith("Done in")
+    assert dialog.status.text().startswith("Done in") and dialog.status.text().endswith(": 1 layer added to the map.")
 
 
 def test_a_refused_parameter_is_named_and_nothing_changes(qtbot, registry, project):
@@ -227,6 +227,8 @@ def test_run_right_after_cancel_waits_for_the_cancelled_run_to_report(qtbot, reg
     with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
         dialog.start()
     assert project.layers[-1].name.startswith("schools buffer")
+    cancelled, second = dialog.log.toPlainText().split("── run of ")  # the second run's messages stand apart
+    assert "Cancelled by the user." in cancelled and "Cancelled" not in second
 
 
 COVERAGE_PARAMS = {"transmitters": "poles", "schools": "schools", "model": "free_space", "max_radius": 100.0,
@@ -246,7 +248,8 @@ def test_table_outputs_open_in_the_results_dock_and_come_back_with_the_project(q
     with qtbot.waitSignal(processing.controller.tables_ready, timeout=60_000):
         dialog.start()
     results = processing.results
-    assert results.isVisible()
+    assert results.isVisible() and dialog.status.text().endswith(
+        ": 4 layers added to the map, 2 tables in Processing Results.")
     assert [results.chooser.itemData(i) for i in range(results.chooser.count())] == ["statistics", "per_site"]
     direct = run_algorithm("coverage.rsrp", COVERAGE_PARAMS, Context(project=project)).outputs
     pd.testing.assert_frame_equal(results.current_frame(), direct["statistics"])

@@ -9,6 +9,7 @@ dialog is not modal: the map stays usable while an algorithm runs.
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -58,6 +59,14 @@ def help_html(algorithm: Algorithm) -> str:
             parts.append(f"<li><b>{html.escape(output.description)}</b> ({output.type_name})</li>")
         parts.append("</ul>")
     return "".join(parts)
+
+
+def done_text(seconds: float, layers: int, tables: int) -> str:
+    """What a finished run did and where to look: the map for layers, Processing Results for tables."""
+    parts = [f"{layers} layer{'s' if layers != 1 else ''} added to the map"] if layers else []
+    if tables:
+        parts.append(f"{tables} table{'s' if tables != 1 else ''} in Processing Results")
+    return f"Done in {seconds:.2f} s" + (f": {', '.join(parts)}." if parts else ".")
 
 
 def label_text(parameter: Parameter) -> str:
@@ -197,6 +206,8 @@ class AlgorithmDialog(QDialog):
         self.worker.cancelled.connect(self._cancelled)
         self.worker.finished.connect(self._thread_done)
         self._set_running(True)
+        if self.log.toPlainText():  # keep the messages of earlier runs apart
+            self.log.appendPlainText(f"\n── run of {datetime.now():%H:%M:%S} ──")
         self._show_status(f"Running {self.algorithm.name}…", "")
         self.progress.setValue(0)
         self.worker.start()
@@ -219,7 +230,7 @@ class AlgorithmDialog(QDialog):
         for key, value in result.summary.items():
             self.log.appendPlainText(f"{key}: {value}")
         self.progress.setValue(1000)
-        self._show_status(f"Done in {result.record['duration_s']:.2f} s.", OK_STYLE)
+        self._show_status(done_text(result.record["duration_s"], len(added), len(tables)), OK_STYLE)
         self.run_finished.emit(result.record)
         if tables:
             self.tables_ready.emit(result.record, tables)
