@@ -62,3 +62,11 @@ def test_choosing_categorised_lists_the_categories_at_once(qtbot, window):
     editor.category_field.setCurrentText("industry")
     values = sorted(editor.category_table.item(r, 1).text() for r in range(editor.category_table.rowCount()))
     assert values == ["finance", "law", "retail", "tech"]
+
+
+def test_unchecked_labels_show_no_empty_frame(qtbot, window):
+    editor = window.edit_style(window.project.layer("office_listings")).style_editor
+    box = editor.labels_box
+    assert not box.isChecked() and box.isFlat()
+    box.setChecked(True)
+    assert not box.isFlat() and editor.label_field.isVisibleTo(editor)

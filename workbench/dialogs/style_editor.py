@@ -273,7 +273,9 @@ class VectorStyleEditor(QWidget):
         self.label_min_scale.setToolTip("Labels are hidden when the map scale is smaller than 1:N")
         QVBoxLayout(box).addWidget(content)
         content.setVisible(box.isChecked())
+        box.setFlat(not box.isChecked())  # an empty frame under an unchecked box read as a blank input field
         box.toggled.connect(content.setVisible)  # unchecked labels take no room
+        box.toggled.connect(lambda checked: box.setFlat(not checked))
         return box
 
     def _load(self, style: Style | None) -> None:
