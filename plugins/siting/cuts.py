@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numba as nb
@@ -34,24 +35,28 @@ EPS = 1e-6
 #: A row covered by more fractional sites than this is left out of the cycle search (its edges multiply).
 MAX_FRACTIONAL_COVERERS = 4
 #: Sources per Dijkstra call: the distance and predecessor tables are sources x (2 x nodes).
-DIJKSTRA_CHUNK = 256
+DIJKSTRA_CHUNK = 64
+#: Time for one search: on 5,000 x 50,000 a full search from every site takes ~3 s.
+SEPARATION_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
-class OddCut:
-    """``sum_{r in rows} y_r - sum_j coefficients_j x_{columns_j} <= rhs`` over the reduced model's rows and
-    site columns."""
+class Cut:
+    """``sum_r row_coefficients_r y_{rows_r} - sum_j coefficients_j x_{columns_j} <= rhs`` over a model's demand
+    rows and site columns (an odd-cycle cut has all row coefficients 1; carried into a smaller model, rows that
+    merge add up)."""
 
     rows: np.ndarray
+    row_coefficients: np.ndarray
     columns: np.ndarray
     coefficients: np.ndarray
     rhs: float
 
     def violation(self, x: np.ndarray, y: np.ndarray) -> float:
-        return float(y[self.rows].sum() - self.coefficients @ x[self.columns] - self.rhs)
+        return float(self.row_coefficients @ y[self.rows] - self.coefficients @ x[self.columns] - self.rhs)
 
 
-def cut_from_rows(rows: sp.csr_matrix, chosen: np.ndarray, x: np.ndarray) -> OddCut | None:
+def cut_from_rows(rows: sp.csr_matrix, chosen: np.ndarray, x: np.ndarray) -> Cut | None:
     """The strongest {0,1/2}-cut from the coverage rows ``chosen`` (and their bounds y <= 1) at the point x.
 
     A site covering an odd number of the chosen rows takes its lower bound (coefficient rounded up) or, when
@@ -71,7 +76,8 @@ def cut_from_rows(rows: sp.csr_matrix, chosen: np.ndarray, x: np.ndarray) -> Odd
     coefficients = np.where(odd, np.where(upper, (counts - 1) // 2, (counts + 1) // 2), counts // 2).astype(float)
     rhs = (chosen.size + int(upper.sum()) - 1) // 2
     keep = coefficients > 0
-    return OddCut(np.sort(chosen).astype(np.int64), columns[keep].astype(np.int64), coefficients[keep], float(rhs))
+    return Cut(np.sort(chosen).astype(np.int64), np.ones(chosen.size), columns[keep].astype(np.int64),
+               coefficients[keep], float(rhs))
 
 
 @nb.njit(cache=True)
@@ -122,12 +128,13 @@ def _cycle_edges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, slac
 
 
 def odd_cycle_cuts(rows: sp.csr_matrix, x: np.ndarray, y: np.ndarray, *, max_cuts: int = 400,
-                   min_violation: float = 1e-4) -> list[OddCut]:
-    """Violated odd-cycle cuts at the LP point (x, y), most violated first.
+                   min_violation: float = 1e-4, seconds: float = SEPARATION_SECONDS) -> list[Cut]:
+    """Violated odd-cycle cuts at the LP point (x, y), most violated first, searched for at most ``seconds``.
 
     ``rows``: the reduced model's coverage rows (rows x sites, 0/1). Only rows whose slack (cover excess plus
-    1 - y) is below 1 can be part of a violated cut.
+    1 - y) is below 1 can be part of a violated cut. A site on a cycle already found is not searched from again.
     """
+    started = time.perf_counter()
     rows = rows.tocsr()
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -158,13 +165,22 @@ def odd_cycle_cuts(rows: sp.csr_matrix, x: np.ndarray, y: np.ndarray, *, max_cut
     graph = sp.csr_matrix((weight, (src, dst)), shape=(2 * nodes, 2 * nodes))
     edge_row = sp.csr_matrix((label + 2.0, (src, dst)), shape=(2 * nodes, 2 * nodes))   # +2: keep -1 stored
     starts = np.unique(np.concatenate([u, v]))
-    found: dict[tuple, tuple[float, OddCut]] = {}
+    starts = starts[starts != ground]
+    on_cycle = np.zeros(nodes, bool)
+    found: dict[tuple, tuple[float, Cut]] = {}
     for begin in range(0, starts.size, DIJKSTRA_CHUNK):
+        if time.perf_counter() - started > seconds or len(found) >= max_cuts:
+            break
         chunk = starts[begin:begin + DIJKSTRA_CHUNK]
+        chunk = chunk[~on_cycle[chunk]]
+        if chunk.size == 0:
+            continue
         dist, pred = dijkstra(graph, indices=chunk, return_predecessors=True, limit=1.0 - EPS)
         closing = dist[np.arange(chunk.size), chunk + nodes]
         for t in np.flatnonzero(closing < 1.0 - EPS):
-            chosen = _walk_rows(pred[t], edge_row, int(chunk[t]), nodes)
+            if on_cycle[chunk[t]]:
+                continue
+            chosen = _walk_rows(pred[t], edge_row, int(chunk[t]), nodes, on_cycle)
             if chosen is None or chosen.size == 0:
                 continue
             key = tuple(chosen.tolist())
@@ -179,24 +195,27 @@ def odd_cycle_cuts(rows: sp.csr_matrix, x: np.ndarray, y: np.ndarray, *, max_cut
     return [cut for _, cut in ranked[:max_cuts]]
 
 
-def cut_matrix(cuts: list[OddCut], n_sites: int) -> sp.csr_matrix:
+def cut_matrix(cuts: list[Cut], n_sites: int) -> sp.csr_matrix:
     """Cuts as rows over a model's columns: the sites first, then one y column per demand row."""
     indptr, indices, data = [0], [], []
     for cut in cuts:
         indices.extend(cut.columns.tolist())
         indices.extend((n_sites + cut.rows).tolist())
         data.extend((-cut.coefficients).tolist())
-        data.extend([1.0] * cut.rows.size)
+        data.extend(cut.row_coefficients.tolist())
         indptr.append(len(indices))
     return sp.csr_matrix((np.asarray(data, float), np.asarray(indices, np.int64), np.asarray(indptr, np.int64)))
 
 
-def _walk_rows(pred: np.ndarray, edge_row: sp.csr_matrix, start: int, nodes: int) -> np.ndarray | None:
-    """Rows on the shortest odd closed walk from ``start`` (rows used an even number of times cancel)."""
+def _walk_rows(pred: np.ndarray, edge_row: sp.csr_matrix, start: int, nodes: int,
+               on_cycle: np.ndarray) -> np.ndarray | None:
+    """Rows on the shortest odd closed walk from ``start`` (rows used an even number of times cancel); marks the
+    walk's sites in ``on_cycle``."""
     path = []
     node = start + nodes
     steps = 0
     while node != start:
+        on_cycle[node % nodes] = True
         previous = int(pred[node])
         if previous < 0 or steps > 2 * nodes:
             return None
@@ -209,4 +228,4 @@ def _walk_rows(pred: np.ndarray, edge_row: sp.csr_matrix, start: int, nodes: int
     return chosen[counts % 2 == 1]
 
 
-__all__ = ["OddCut", "cut_from_rows", "cut_matrix", "odd_cycle_cuts"]
+__all__ = ["SEPARATION_SECONDS", "Cut", "cut_from_rows", "cut_matrix", "odd_cycle_cuts"]

@@ -32,8 +32,8 @@ import numpy as np
 from plugins.api import Feedback
 from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, MilpResult, solve_reduced
 from plugins.siting.problem import SitingProblem
-from plugins.siting.reduce import Reduced
-from plugins.siting.relaxation import fixings, root_relaxation
+from plugins.siting.reduce import Reduced, restrict
+from plugins.siting.relaxation import RootRelaxation, fixings, root_relaxation
 from plugins.siting.swap import swap_improve
 
 #: The LP-guided plan gets this share of the remaining time, and at most LP_PLAN_SECONDS.
@@ -105,6 +105,30 @@ def _checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
     return plan, value, verified
 
 
+def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxation, model: str, shape: dict,
+                    sites: int, deadline: float, feedback: Feedback) -> tuple[np.ndarray, float, int]:
+    """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, then twice
+    as many, then all with x > 0, while each restricted MILP still finishes before ``deadline``. On the Tianhe
+    sample (40 sites) the first takes 0.3 s and comes within 0.1% of the optimum; all 269 LP sites take > 30 s."""
+    order = np.argsort(-root.x, kind="stable")
+    used = int((root.x > 1e-6).sum())
+    best, best_value, in_play = np.zeros(0, np.int64), -np.inf, 0
+    size = max(2 * sites, 1)
+    while deadline > time.perf_counter():
+        size = min(size, used)
+        site_out = np.ones(reduced.n_candidates, bool)
+        site_out[order[:size]] = False
+        result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=site_out,
+                               time_limit=max(deadline - time.perf_counter(), 0.01), feedback=feedback)
+        checked = _checked_plan(problem, reduced, result, [])
+        if checked is not None and checked[1] > best_value:
+            best, best_value, in_play = checked[0], checked[1], size
+        if result.status != "optimal" or size >= used:
+            break
+        size *= 2
+    return best, best_value, in_play
+
+
 def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None = None, budget: float | None = None,
                      incumbent: np.ndarray, value: float, deadline: float, mip_gap: float = 0.0,
                      feedback: Feedback | None = None,
@@ -133,43 +157,56 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     if proof.proven(value, bound):
         return ExactOutcome(incumbent, value, bound, "optimal", summary + "; the start plan meets the bound", notes)
 
-    support = root.x > 1e-6
-    guided = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=~support,
-                           time_limit=max(min(LP_PLAN_SHARE * remaining(), LP_PLAN_SECONDS), 0.01),
-                           feedback=feedback.step(40, 50))
-    checked = _checked_plan(problem, reduced, guided, notes)
-    if checked is not None:
-        plan, plan_value = checked[0], checked[1]
-        if k is not None and 0 < plan.size < problem.n_candidates and remaining() > 0:
-            plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=min(5.0, remaining()),
-                                            feedback=feedback)
-        if plan_value > value:
-            notes.append(f"the LP-guided plan ({int(support.sum()):,} sites in play) is worth {plan_value:,.6g}")
-            incumbent, value = plan, plan_value
+    plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size,
+                                                time.perf_counter() + min(LP_PLAN_SHARE * remaining(), LP_PLAN_SECONDS),
+                                                feedback.step(40, 50))
+    if k is not None and 0 < plan.size < problem.n_candidates and remaining() > 0:
+        plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=min(5.0, remaining()),
+                                        feedback=feedback)
+    if plan_value > value:
+        notes.append(f"the LP-guided plan ({in_play:,} sites in play) is worth {plan_value:,.6g}")
+        incumbent, value = plan, plan_value
     lap("lp_plan")
     if proof.proven(value, bound):
         return ExactOutcome(incumbent, value, bound, "optimal", summary + "; LP-guided plan", notes)
 
     threshold = proof.threshold(value)
     fixed = fixings(root, threshold, reduced.rows)
-    notes.append(f"reduced costs leave {fixed.free_sites:,} of {reduced.n_candidates:,} sites open "
-                 f"({int(fixed.site_in.sum()):,} built, {int(fixed.row_covered.sum()):,} rows must be covered)")
     below = value if proof.step else threshold      # the most a plan outside the restricted model is worth
-    result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=fixed.site_out, site_in=fixed.site_in,
-                           covered_rows=fixed.row_covered, seed=reduced.local(incumbent),
-                           time_limit=max(remaining(), 0.01), mip_gap=mip_gap, feedback=feedback.step(50, 100))
+    restricted = restrict(reduced, fixed.site_out, fixed.site_in, cuts=root.cuts)
+    sub = restricted.model
+    notes.append(f"reduced costs settle {reduced.n_candidates - fixed.free_sites:,} of {reduced.n_candidates:,} "
+                 f"sites ({restricted.built.size:,} built); {sub.n_candidates:,} sites and {sub.n_rows:,} rows "
+                 "remain")
+    if k is not None:
+        left: dict = {"k": k - restricted.built.size}
+        room = float(left["k"])
+    else:
+        room = float(budget) - float(costs[restricted.built].sum())
+        left = {"budget": room, "costs": costs[restricted.columns]}
+    if room < 0:
+        lap("milp")
+        return ExactOutcome(incumbent, value, max(min(bound, below), value), "optimal",
+                            summary + "; reduced-cost fixing leaves no better plan", notes)
+    seed = restricted.open_plan(reduced.local(incumbent))
+    result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, time_limit=max(remaining(), 0.01),
+                           mip_gap=mip_gap, feedback=feedback.step(50, 100))
     lap("milp")
-    solver = (f"{summary}; MILP on {fixed.free_sites:,} open sites ({result.nodes:,} nodes)")
+    solver = f"{summary}; MILP on {sub.n_candidates:,} open sites ({result.nodes:,} nodes)"
     if result.status == "infeasible":
         bound = min(bound, below)
-    else:
-        checked = _checked_plan(problem, reduced, result, notes)
-        if checked is not None:
-            plan, plan_value, verified = checked
-            if plan_value > value:
-                incumbent, value = plan, plan_value
-            if verified and np.isfinite(result.bound):
-                bound = min(bound, max(result.bound, below))
+    elif result.selected.size or result.status == "optimal":
+        columns = np.concatenate([restricted.built, restricted.columns[sub.candidates[result.selected]]])
+        plan = reduced.candidates[columns]
+        plan_value = problem.value(plan)
+        claimed = restricted.offset + result.objective
+        verified = plan_value >= claimed - 1e-6 * max(1.0, abs(claimed))
+        if not verified:
+            notes.append(f"HiGHS reported {claimed:,.6g} for a plan worth {plan_value:,.6g}; its bound is not used")
+        if plan_value > value:
+            incumbent, value = plan, plan_value
+        if verified and np.isfinite(result.bound):
+            bound = min(bound, max(restricted.offset + result.bound, below))
     bound = max(bound, value)
     status = "optimal" if proof.proven(value, bound) else "time limit"
     return ExactOutcome(incumbent, value, bound, status, solver, notes)

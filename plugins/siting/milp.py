@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from plugins.api import Feedback
-from plugins.siting.cuts import OddCut, cut_matrix
+from plugins.siting.cuts import Cut, cut_matrix
 from plugins.siting.reduce import Reduced
 
 MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
@@ -84,7 +84,7 @@ def new_highs() -> highspy.Highs:
 
 
 def model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target: float, costs: np.ndarray,
-                 beta: float, cuts: Sequence[OddCut] = ()):
+                 beta: float, cuts: Sequence[Cut] = ()):
     """Objective, bounds and row-wise constraint matrix of one model (maximising models: cuts appended as rows)."""
     a = reduced.rows
     n_x, n_r = reduced.n_candidates, reduced.n_rows
@@ -141,7 +141,7 @@ def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, 
 def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = np.inf, target: float = 0.0,
                   costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
                   time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
-                  cuts: Sequence[OddCut] = (), site_out: np.ndarray | None = None,
+                  cuts: Sequence[Cut] = (), site_out: np.ndarray | None = None,
                   site_in: np.ndarray | None = None, covered_rows: np.ndarray | None = None,
                   feedback: Feedback | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.

@@ -13,12 +13,14 @@ The steps repeat until nothing changes, since dropping candidates can create new
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
+from plugins.siting.cuts import Cut
 from plugins.siting.matrix import CoverageMatrix
 
 MAX_ROUNDS = 6
@@ -96,10 +98,11 @@ def _group_sorted(order: np.ndarray, hashes: np.ndarray, indptr: np.ndarray, ind
     return group
 
 
-def merge_identical_rows(rows: sp.csr_matrix, weight: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
-    """One row per distinct coverer set, carrying the summed weight (rows must have sorted indices)."""
+def merge_identical_rows(rows: sp.csr_matrix, weight: np.ndarray, *, with_groups: bool = False):
+    """One row per distinct coverer set, carrying the summed weight (rows must have sorted indices); with
+    ``with_groups`` also each input row's merged row."""
     if rows.shape[0] == 0:
-        return rows, weight
+        return (rows, weight, np.zeros(0, np.int64)) if with_groups else (rows, weight)
     indptr, indices = rows.indptr.astype(np.int64), rows.indices.astype(np.int64)
     hashes = _row_hashes(indptr, indices)
     order = np.argsort(hashes, kind="stable")
@@ -113,7 +116,7 @@ def merge_identical_rows(rows: sp.csr_matrix, weight: np.ndarray) -> tuple[sp.cs
     remap[group[keep]] = np.arange(n_groups)
     out_weight = np.empty(n_groups)
     out_weight[remap] = merged_weight
-    return rows[keep], out_weight
+    return (rows[keep], out_weight, remap[group]) if with_groups else (rows[keep], out_weight)
 
 
 def _dominated(rows: sp.csr_matrix, alive: np.ndarray, private: np.ndarray, costs: np.ndarray | None,
@@ -199,4 +202,78 @@ def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.nda
                    forced=np.flatnonzero(forced), dominator=dominator, stats=stats)
 
 
-__all__ = ["Reduced", "merge_identical_rows", "reduce_model"]
+@dataclass
+class Restricted:
+    """A reduced model with some sites settled: ``model`` is over the open sites only (its column i is column
+    ``columns[i]`` of the model it came from), ``built`` are the columns fixed in and ``offset`` the value they
+    bring, which every plan of the restricted model adds to its own; ``cuts`` are the given cuts rewritten
+    for the restricted model."""
+
+    model: Reduced
+    columns: np.ndarray
+    built: np.ndarray
+    offset: float
+    cuts: list[Cut]
+    _position: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+
+    def open_plan(self, plan: np.ndarray) -> np.ndarray | None:
+        """A plan (columns of the original model) as columns of the restricted model, or None when it breaks
+        the settlement (leaves a built site out or uses a settled-out one)."""
+        plan = np.asarray(plan, np.int64)
+        if not np.isin(self.built, plan).all():
+            return None
+        rest = plan[~np.isin(plan, self.built)]
+        if (self._position[rest] < 0).any():
+            return None
+        return self._position[rest]
+
+
+def restrict(reduced: Reduced, site_out: np.ndarray, site_in: np.ndarray, *, cuts: Sequence[Cut] = ()) -> Restricted:
+    """Settle sites (boolean masks over ``reduced``'s columns) and shrink what is left.
+
+    Rows a built site covers are done (their weight joins the offset), rows no open site covers drop out, rows
+    left with one open coverer fold into it, and rows that now have the same open coverers merge. Cuts follow
+    by substitution (a done row is y = 1, a dropped one y = 0, a folded one y = x of its coverer, merged rows
+    share one y), which keeps them valid for every plan of the restricted model."""
+    rows = reduced.rows.tocsr()
+    n_rows, n_columns = rows.shape
+    built = np.flatnonzero(site_in)
+    done = np.asarray(rows[:, built].sum(axis=1)).ravel() > 0 if built.size else np.zeros(n_rows, bool)
+    offset = float(reduced.private[built].sum() + reduced.row_weight[done].sum())
+    columns = np.flatnonzero(~site_out & ~site_in)
+    open_rows = rows[:, columns].tocsr()
+    open_rows.sort_indices()
+    degree = np.diff(open_rows.indptr)
+    private = reduced.private[columns].copy()
+    single = ~done & (degree == 1)
+    sole = np.full(n_rows, -1, np.int64)
+    sole[single] = open_rows.indices[open_rows.indptr[:-1][single]]
+    np.add.at(private, sole[single], reduced.row_weight[single])
+    live = np.flatnonzero(~done & (degree >= 2))
+    merged, weight, group = merge_identical_rows(open_rows[live], reduced.row_weight[live], with_groups=True)
+    new_row = np.full(n_rows, -1, np.int64)
+    new_row[live] = group
+    position = np.full(n_columns, -1, np.int64)
+    position[columns] = np.arange(columns.size)
+    model = Reduced(rows=merged, row_weight=weight, candidates=np.arange(columns.size), private=private,
+                    forced=np.zeros(0, np.int64), dominator=np.full(columns.size, -1, np.int64),
+                    stats={"rows": int(merged.shape[0]), "kept_candidates": int(columns.size)})
+    moved = []
+    for cut in cuts:
+        rhs = cut.rhs - float(cut.row_coefficients[done[cut.rows]].sum()) + float(
+            cut.coefficients[site_in[cut.columns]].sum())
+        y = np.zeros(merged.shape[0])
+        x = np.zeros(columns.size)
+        kept = new_row[cut.rows] >= 0
+        np.add.at(y, new_row[cut.rows][kept], cut.row_coefficients[kept])
+        folded = sole[cut.rows] >= 0
+        np.add.at(x, sole[cut.rows][folded], -cut.row_coefficients[folded])
+        still = position[cut.columns] >= 0
+        np.add.at(x, position[cut.columns][still], cut.coefficients[still])
+        on_rows, on_columns = np.flatnonzero(y), np.flatnonzero(x)
+        if on_rows.size:
+            moved.append(Cut(on_rows, y[on_rows], on_columns, x[on_columns], rhs))
+    return Restricted(model=model, columns=columns, built=built, offset=offset, cuts=moved, _position=position)
+
+
+__all__ = ["Reduced", "Restricted", "merge_identical_rows", "reduce_model", "restrict"]

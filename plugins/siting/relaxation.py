@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from plugins.api import Feedback
-from plugins.siting.cuts import OddCut, cut_matrix, odd_cycle_cuts
+from plugins.siting.cuts import SEPARATION_SECONDS, Cut, cut_matrix, odd_cycle_cuts
 from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, model_arrays, new_highs, watch
 from plugins.siting.reduce import Reduced
 
@@ -50,7 +50,7 @@ class RootRelaxation:
     y: np.ndarray
     site_cost: np.ndarray
     row_cost: np.ndarray
-    cuts: list[OddCut]
+    cuts: list[Cut]
     rounds: int
     seconds: float
 
@@ -69,7 +69,7 @@ class Fixings:
         return int((~self.site_out & ~self.site_in).sum())
 
 
-def proven_bound(reduced: Reduced, cuts: list[OddCut], mu: np.ndarray, lam: float, pi: np.ndarray,
+def proven_bound(reduced: Reduced, cuts: list[Cut], mu: np.ndarray, lam: float, pi: np.ndarray,
                  capacity: float, site_costs: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """The Lagrangian bound B at multipliers (mu, lambda, pi), clipped to >= 0, and the reduced costs d, e."""
     mu, pi = np.maximum(mu, 0.0), np.maximum(pi, 0.0)
@@ -81,7 +81,7 @@ def proven_bound(reduced: Reduced, cuts: list[OddCut], mu: np.ndarray, lam: floa
     for weight, cut in zip(pi, cuts, strict=True):
         if weight > 0:
             site[cut.columns] += weight * cut.coefficients
-            row[cut.rows] -= weight
+            row[cut.rows] -= weight * cut.row_coefficients
             constant += weight * cut.rhs
     bound = constant + float(np.maximum(site, 0.0).sum()) + float(np.maximum(row, 0.0).sum())
     return bound, site, row
@@ -124,7 +124,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     if last is None:
         return None
     solver.setOptionValue("solver", "simplex")
-    cuts: list[OddCut] = []
+    cuts: list[Cut] = []
     rounds = 0
     previous = np.inf
     while rounds < max_rounds and time.perf_counter() < deadline:
@@ -133,7 +133,8 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
         if objective <= target or (rounds and previous - objective <= STALL * max(scale, 1e-9 * abs(objective))):
             break
         previous = objective
-        found = odd_cycle_cuts(reduced.rows, last[0][:n_x], last[0][n_x:n_x + n_r])
+        found = odd_cycle_cuts(reduced.rows, last[0][:n_x], last[0][n_x:n_x + n_r],
+                               seconds=min(SEPARATION_SECONDS, deadline - time.perf_counter()))
         if not found:
             break
         block = cut_matrix(found, n_x)

@@ -72,3 +72,40 @@ def test_full_cover_forces_the_only_coverer():
     # then 1 and 2 are twins for point 2: 2 goes, which leaves 1 as the only coverer of point 2
     assert reduced.forced.tolist() == [0, 1]
     assert reduced.n_candidates == 0 and reduced.n_rows == 0
+
+
+def test_restricting_keeps_every_settled_plan_its_value_and_its_cuts(rng):
+    """Every plan that respects the settled sites is worth the same in the restricted model (plus the built
+    sites' offset), and cuts carried over stay valid for it."""
+    from plugins.siting.cuts import Cut
+    from plugins.siting.reduce import restrict
+
+    for _ in range(40):
+        problem = random_problem(rng, candidates=(4, 9), demand=(6, 25))
+        reduced = reduce_model(problem.coverage, problem.weights)
+        n = reduced.n_candidates
+        if n < 2 or reduced.n_rows == 0:
+            continue
+        draw = rng.random(n)
+        site_out, site_in = draw < 0.25, draw > 0.8
+        rows = reduced.rows.tocsr()
+        # a valid inequality on every plan: sum of some rows' y <= number of their distinct coverers chosen
+        chosen_rows = np.flatnonzero(rng.random(reduced.n_rows) < 0.5)
+        coverers = np.unique(rows[chosen_rows].indices)
+        cut = Cut(chosen_rows, np.ones(chosen_rows.size), coverers,
+                  np.asarray(rows[chosen_rows][:, coverers].sum(axis=0)).ravel().astype(float), 0.0)
+        restricted = restrict(reduced, site_out, site_in, cuts=[cut])
+        sub = restricted.model
+        for plan in (np.array(s, np.int64) for size in range(n + 1) for s in itertools.combinations(range(n), size)):
+            local = restricted.open_plan(plan)
+            if site_out[plan].any() or not np.isin(np.flatnonzero(site_in), plan).all():
+                assert local is None
+                continue
+            assert local is not None
+            x = np.zeros(sub.n_candidates)
+            x[local] = 1.0
+            y = np.minimum(sub.rows @ x, 1.0) if sub.n_rows else np.zeros(0)
+            value = restricted.offset + float(sub.private @ x + sub.row_weight @ y)
+            assert value == pytest.approx(reduced_value(reduced, plan))
+            for moved in restricted.cuts:
+                assert moved.violation(x, y) <= 1e-9
