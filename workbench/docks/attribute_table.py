@@ -84,11 +84,10 @@ class AttributeTableDock(QDockWidget):
             button.setAutoRaise(True)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        buttons.addStretch(1)
         self.count_label = QLabel()
-        self.count_label.setWordWrap(True)  # '3,101 of 3,101 shown, 0 selected' wraps in a narrow window
+        self.count_label.setWordWrap(True)  # '3,101 of 3,101 shown, 0 selected' wraps in a narrow window only
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(self.count_label)
+        buttons.addWidget(self.count_label, 1)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)

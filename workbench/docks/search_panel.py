@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -101,18 +102,26 @@ class SearchDock(QDockWidget):
         self.results.itemClicked.connect(self._activated)
         zoom = QPushButton("Zoom to matches")
         zoom.clicked.connect(lambda: self._result_layer and self.zoom_to_selection_requested.emit(self._result_layer))
+        forms = QWidget()
+        form_layout = QVBoxLayout(forms)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(offices)
+        form_layout.addWidget(schools)
+        # The forms scroll when the window is short; the results list below takes whatever height is left.
+        forms_area = scrollable(forms, self)
+        forms_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        forms_area.setMinimumHeight(3 * self.results.fontMetrics().lineSpacing())
+        self.results.setMinimumHeight(3 * self.results.fontMetrics().lineSpacing())
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(offices)
-        layout.addWidget(schools)
+        layout.addWidget(forms_area)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(zoom)
         layout.addLayout(bottom)
         layout.addWidget(self.results, 1)
-        self.results.setMinimumHeight(4 * self.results.fontMetrics().lineSpacing())
-        self.setWidget(scrollable(body, self))
+        self.setWidget(body)
 
     # -- layers of the right kind ---------------------------------------------------------------------------
     def _refill(self) -> None:

@@ -70,6 +70,9 @@ class HistoryDock(QDockWidget):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.tables_button)
         buttons.addStretch(1)
+        line = self.tree.fontMetrics().lineSpacing()  # small minimums: the dock shares a column with others
+        self.tree.setMinimumHeight(4 * line)
+        self.details.setMinimumHeight(2 * line)
         splitter = QSplitter(Qt.Orientation.Vertical, body)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
