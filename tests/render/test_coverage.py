@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QColor, QImage, QPainter, QPolygonF
+from PyQt6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 
 from layers.styles import SingleSymbol, Symbol
 from tests.render.scenes import X0, Y0, layer, pixels, settings
@@ -61,3 +61,56 @@ def test_overlapping_polygons_of_a_class_merge_without_seams(qapp):
     halves.style = SingleSymbol(Symbol(fill="#000000", stroke="#00000000", stroke_width=0))
     image = pixels(MapRenderer().render_image([halves], settings(background="#ffffff")))
     assert (image[20:80, 11:89, 0] == 0).all()  # the column at the shared edge is fully covered
+
+
+def rotated_rectangles(rng: np.random.Generator) -> list:
+    """One rotated rectangle in each 12.5 m cell of the square: outlines that never touch each other."""
+    shapes = []
+    for i in range(8):
+        for j in range(8):
+            w, h = rng.uniform(3, 10, 2)
+            rectangle = shapely.box(-w / 2, -h / 2, w / 2, h / 2)
+            rectangle = shapely.affinity.rotate(rectangle, rng.uniform(0, 180))
+            shapes.append(shapely.affinity.translate(rectangle, X0 + 6.25 + 12.5 * i, Y0 + 6.25 + 12.5 * j))
+    return shapes
+
+
+def test_thin_outlines_carry_the_ink_of_qt_antialiased_strokes(qapp):
+    """0.4 pt outlines (0.53 px at 96 dpi) are splatted, not stroked by Qt. Their ink is width x length (Qt's
+    anti-aliased stroke of such thin pens has about 12 % less), and it lies where Qt's stroke puts it: per 4 x 4
+    block, against Qt's scaled to the same total."""
+    polygons = rotated_rectangles(np.random.default_rng(12))
+    outlines = layer(polygons)
+    outlines.style = SingleSymbol(Symbol(fill="#00000000", stroke="#000000", stroke_width=0.4))
+    ours = 255 - pixels(MapRenderer().render_image([outlines], settings(size=200, background="#ffffff")))[:, :, 0]
+    image = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("#000000"), 0.4 * 96 / 72)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    painter.setPen(pen)
+    transform = settings(size=200).transform()
+    for polygon in polygons:
+        coords = shapely.get_coordinates(polygon.exterior)
+        px, py = transform.map_to_pixel(coords[:, 0], coords[:, 1])
+        painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in zip(px, py, strict=True)]))
+    painter.end()
+    reference = 255 - pixels(image)[:, :, 0].astype(int)
+    ours = ours.astype(int)
+    perimeter_px = sum(polygon.length for polygon in polygons) * 2  # 2 px per metre
+    assert abs(ours.sum() / (perimeter_px * 0.4 * 96 / 72 * 255) - 1) < 0.02
+    reference = reference * (ours.sum() / reference.sum())
+    ours_blocks, reference_blocks = (a.reshape(50, 4, 50, 4).sum(axis=(1, 3)) for a in (ours, reference))
+    inked = reference_blocks > 0
+    assert np.abs(ours_blocks - reference_blocks)[inked].mean() < 0.15 * reference_blocks[inked].mean()
+
+
+def test_a_speck_inside_a_polygon_of_its_class_does_not_punch_a_hole(qapp):
+    """A part smaller than a pixel becomes a pixel wound like every exterior, so it adds to the fill around it."""
+    big = shapely.box(X0 + 10, Y0 + 10, X0 + 90, Y0 + 90)
+    speck = shapely.box(X0 + 50.3, Y0 + 50.3, X0 + 50.5, Y0 + 50.5)
+    both = layer([big, speck])
+    both.style = SingleSymbol(Symbol(fill="#000000", stroke="#00000000", stroke_width=0))
+    image = pixels(MapRenderer().render_image([both], settings(background="#ffffff")))
+    assert (image[12:88, 12:88, 0] == 0).all()

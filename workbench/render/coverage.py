@@ -1,11 +1,14 @@
-"""Anti-aliased polygon fill for raster targets: exact-area coverage accumulation, one pass per symbol class.
+"""Anti-aliased fills and hairlines for raster targets, accumulated in float images by numba kernels.
 
 Qt's anti-aliased rasteriser costs tens of microseconds per path however few polygons it holds, which made
 polygon fills the slowest part of a map. This is the signed-area accumulation scheme of font renderers
 (font-rs, stb_truetype): every edge adds its signed area contribution to the cells it crosses, one running sum
 per row turns that into coverage, and coverage is clamped to 1. Overlapping polygons of a class therefore merge
 (no darker overlaps, no seams along shared edges) and oppositely oriented holes cancel, like a non-zero fill.
-The class colour is then laid over the image with one ``drawImage``. Vector targets (PDF, SVG) keep Qt paths.
+Thin outlines (hairlines) are splatted: each pixel column (or row) a segment crosses gets its ink, split
+between the two pixels nearest the line. ``workbench.render.polygon_raster`` drives both for polygons; lines use
+``stroke_hairlines``. The colour is then laid over the image with one ``drawImage``. Vector targets (PDF, SVG)
+keep Qt paths.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from layers.styles import parse_colour
 from workbench.render.qtbulk import MOVE_TO
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _span(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, direction: float) -> None:
     """Accumulate the signed area of one edge with 0 <= x <= width and y0 < y1 inside the rows."""
     height = acc.shape[0]
@@ -60,7 +63,7 @@ def _span(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, direction
         row += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _piece(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, ta: float, tb: float,
            direction: float) -> None:
     """The part ``ta..tb`` of an edge; a part left or right of the columns is pinned to that border."""
@@ -82,8 +85,8 @@ def _piece(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, ta: floa
     _span(acc, xa, ya, xb, yb, direction)
 
 
-@numba.njit(cache=True, nogil=True)
-def _edge(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> None:
+@numba.njit(cache=True, nogil=True, inline="always")
+def accumulate_edge(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> None:
     """Clip an edge to the rows and split it where it crosses the left or right border."""
     if y0 == y1:
         return
@@ -116,41 +119,6 @@ def _edge(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> None:
         start = cut
 
 
-@numba.njit(cache=True, nogil=True)
-def _accumulate(acc: np.ndarray, xs: np.ndarray, ys: np.ndarray, types: np.ndarray) -> None:
-    """Every edge between consecutive vertices of the same ring (rings start at MOVE_TO and are closed)."""
-    for i in range(1, len(xs)):
-        if types[i] != 0:
-            _edge(acc, xs[i - 1], ys[i - 1], xs[i], ys[i])
-
-
-@numba.njit(cache=True, nogil=True)
-def _pack(acc: np.ndarray, out: np.ndarray, r: float, g: float, b: float, a: float) -> None:
-    """Running sum per row -> coverage -> premultiplied ARGB32 pixels of the class colour."""
-    height, width = out.shape
-    for row in range(height):
-        total = 0.0
-        for col in range(width):
-            total += acc[row, col]
-            cover = min(1.0, abs(total))
-            alpha = a * cover
-            out[row, col] = ((np.uint32(alpha * 255.0 + 0.5) << 24) | (np.uint32(r * alpha * 255.0 + 0.5) << 16)
-                             | (np.uint32(g * alpha * 255.0 + 0.5) << 8) | np.uint32(b * alpha * 255.0 + 0.5))
-
-
-def fill_rings(painter: QPainter, records: np.ndarray, colour: str, width: int, height: int) -> None:
-    """Fill the closed rings in ``records`` (pixel coordinates) with ``colour``, anti-aliased, in one image."""
-    region = _region(records, width, height, margin=1)
-    if region is None:
-        return
-    left, top, right, bottom, xs, ys, types = region
-    acc = np.zeros((bottom - top, right - left + 2), dtype=np.float32)
-    _accumulate(acc, xs - left, ys - top, types)
-    pixels = np.empty((bottom - top, right - left), dtype=np.uint32)
-    _pack(acc, pixels, *(c / 255.0 for c in parse_colour(colour)))
-    _draw(painter, pixels, left, top)
-
-
 def _region(records: np.ndarray, width: int, height: int, margin: int):
     """The pixel box the records touch (clipped to the image), and their coordinates and segment flags."""
     if len(records) == 0:
@@ -173,7 +141,7 @@ def _draw(painter: QPainter, pixels: np.ndarray, left: int, top: int) -> None:
     painter.drawImage(QPointF(left, top), image)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _clip_segment(x0: float, y0: float, x1: float, y1: float, left: float, top: float, right: float,
                   bottom: float) -> tuple[float, float]:
     """Liang-Barsky: the parameter range of the segment inside the box (empty when t0 >= t1)."""
@@ -192,38 +160,57 @@ def _clip_segment(x0: float, y0: float, x1: float, y1: float, left: float, top: 
     return t0, t1
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def splat_segment(cover: np.ndarray, x0: float, y0: float, x1: float, y1: float, weight: float) -> None:
+    """A hairline ``weight`` pixels wide: per pixel column (row, for steep segments) of the segment, its ink
+    (weight x length within that column) goes to the two pixels nearest the line, split by distance (Wu)."""
+    height, width = cover.shape
+    t0, t1 = _clip_segment(x0, y0, x1, y1, -1.0, -1.0, width + 1.0, height + 1.0)
+    if t0 >= t1:
+        return
+    x0, y0, x1, y1 = x0 + t0 * (x1 - x0), y0 + t0 * (y1 - y0), x0 + t1 * (x1 - x0), y0 + t1 * (y1 - y0)
+    steep = abs(y1 - y0) > abs(x1 - x0)
+    if steep:  # walk rows: swap the axes
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    if x1 < x0:
+        x0, y0, x1, y1 = x1, y1, x0, y0
+    run = x1 - x0
+    if run <= 0.0:
+        return
+    slope = (y1 - y0) / run
+    ink = weight * np.sqrt(1.0 + slope * slope)  # per unit of the walked axis
+    limit_major = height if steep else width
+    limit_minor = width if steep else height
+    first = int(np.floor(x0))
+    last = int(np.floor(x1))
+    for major in range(first, last + 1):
+        if major < 0 or major >= limit_major:
+            continue
+        a = max(x0, float(major))
+        b = min(x1, major + 1.0)
+        if b <= a:
+            continue
+        centre = y0 + slope * (0.5 * (a + b) - x0) - 0.5
+        minor = int(np.floor(centre))
+        share = centre - minor
+        amount = ink * (b - a)
+        for step in range(2):
+            m = minor + step
+            if m < 0 or m >= limit_minor:
+                continue
+            part = amount * (share if step else 1.0 - share)
+            if steep:
+                cover[major, m] += part
+            else:
+                cover[m, major] += part
+
+
 @numba.njit(cache=True, nogil=True)
 def _splat_lines(cover: np.ndarray, xs: np.ndarray, ys: np.ndarray, types: np.ndarray, weight: float) -> None:
-    """Hairlines: samples every half pixel along each segment, each spread bilinearly over four pixels."""
-    height, width = cover.shape
+    """Hairlines along every segment between consecutive vertices of the same line."""
     for i in range(1, len(xs)):
-        if types[i] == 0:
-            continue
-        x0, y0, x1, y1 = xs[i - 1], ys[i - 1], xs[i], ys[i]
-        t0, t1 = _clip_segment(x0, y0, x1, y1, -1.0, -1.0, width + 1.0, height + 1.0)
-        if t0 >= t1:
-            continue
-        x0, y0, x1, y1 = x0 + t0 * (x1 - x0), y0 + t0 * (y1 - y0), x0 + t1 * (x1 - x0), y0 + t1 * (y1 - y0)
-        length = np.hypot(x1 - x0, y1 - y0)
-        steps = max(1, int(np.ceil(length * 2.0)))
-        share = weight * length / steps
-        for k in range(steps):
-            t = (k + 0.5) / steps
-            sx = x0 + t * (x1 - x0) - 0.5
-            sy = y0 + t * (y1 - y0) - 0.5
-            col = int(np.floor(sx))
-            row = int(np.floor(sy))
-            fx = sx - col
-            fy = sy - row
-            for dr in range(2):
-                r = row + dr
-                if r < 0 or r >= height:
-                    continue
-                wy = fy if dr else 1.0 - fy
-                for dc in range(2):
-                    c = col + dc
-                    if 0 <= c < width:
-                        cover[r, c] += share * wy * (fx if dc else 1.0 - fx)
+        if types[i] != 0:
+            splat_segment(cover, xs[i - 1], ys[i - 1], xs[i], ys[i], weight)
 
 
 @numba.njit(cache=True, nogil=True)

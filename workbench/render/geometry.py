@@ -3,6 +3,8 @@
 Multi-parts are exploded; each part, ring and point remembers the row position of its feature so per-feature
 symbol classes, selection and labels index straight into these arrays. Polygons are oriented (exterior
 counter-clockwise, holes clockwise) so that a winding fill of many polygons in one path keeps holes open.
+Points and polygon parts get a spatial grid (built on first use) so that zoomed-in renders visit only what is
+near the view.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shapely
 
 from layers.errors import LayerError
 from layers.layer import VectorLayer
+from workbench.render.grid import SpatialGrid, build_grid
 
 _POINT, _LINESTRING, _LINEARRING, _POLYGON = 0, 1, 2, 3
 
@@ -24,6 +27,13 @@ class Points:
     xs: np.ndarray
     ys: np.ndarray
     feature: np.ndarray
+    _grid: SpatialGrid | None = field(default=None, repr=False)
+
+    def grid(self) -> SpatialGrid:
+        """The points filed by grid cell (built on first use, then kept with the prepared geometry)."""
+        if self._grid is None:
+            self._grid = build_grid(self.xs, self.ys, self.xs, self.ys)
+        return self._grid
 
 
 @dataclass
@@ -37,6 +47,31 @@ class Polylines:
     bounds: np.ndarray  # (n, 4) minx, miny, maxx, maxy per line/ring
     exterior: np.ndarray  # bool per ring (all True for lines)
     part: np.ndarray  # polygon part number per ring (holes share their exterior's), line number for lines
+    _part_start: np.ndarray | None = field(default=None, repr=False)
+    _grid: SpatialGrid | None = field(default=None, repr=False)
+    _longest: int | None = field(default=None, repr=False)
+
+    @property
+    def longest(self) -> int:
+        """Vertices of the longest line or ring (sizes scratch buffers)."""
+        if self._longest is None:
+            self._longest = int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
+        return self._longest
+
+    @property
+    def part_start(self) -> np.ndarray:
+        """Rings ``part_start[p]:part_start[p + 1]`` make part ``p`` (its exterior first, then its holes)."""
+        if self._part_start is None:
+            firsts = np.flatnonzero(self.exterior)
+            self._part_start = np.append(firsts, len(self.exterior)).astype(np.int64)
+        return self._part_start
+
+    def part_grid(self) -> SpatialGrid:
+        """The parts filed by grid cell by the bounds of their first ring (built on first use)."""
+        if self._grid is None:
+            b = self.bounds[self.part_start[:-1]]
+            self._grid = build_grid(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        return self._grid
 
 
 @dataclass
@@ -92,7 +127,9 @@ def _longest_part(geoms: np.ndarray) -> np.ndarray:
 def prepare(layer: VectorLayer, crs: pyproj.CRS | None) -> PreparedGeometry:
     """Explode, reproject to ``crs`` (when both CRSs are known and differ) and flatten ``layer``'s geometry."""
     geoms = np.asarray(layer.gdf.geometry.array, dtype=object)
-    geoms = np.where(shapely.is_missing(geoms), shapely.from_wkt("GEOMETRYCOLLECTION EMPTY"), geoms)
+    missing = shapely.is_missing(geoms)
+    if missing.any():
+        geoms = np.where(missing, shapely.from_wkt("GEOMETRYCOLLECTION EMPTY"), geoms)
     if crs is not None and layer.crs is not None and layer.crs != crs:
         transformer = pyproj.Transformer.from_crs(layer.crs, crs, always_xy=True)
 
@@ -105,10 +142,15 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None) -> PreparedGeometry:
         except pyproj.exceptions.ProjError as exc:
             raise LayerError(layer.source, f"cannot reproject to {crs.to_string()} for drawing ({exc})",
                              layer=layer.name) from exc
-    parts, feature = shapely.get_parts(geoms, return_index=True)
+    type_ids = shapely.get_type_id(geoms)
+    if ((type_ids <= _POLYGON) | missing).all():  # single parts: exploding would copy every geometry for nothing
+        parts, feature = geoms, np.arange(len(geoms), dtype=np.int64)
+    else:
+        parts, feature = shapely.get_parts(geoms, return_index=True)
+        type_ids = shapely.get_type_id(parts)
     keep = ~shapely.is_empty(parts)
-    parts, feature = parts[keep], feature[keep]
-    type_ids = shapely.get_type_id(parts)
+    if not keep.all():
+        parts, feature, type_ids = parts[keep], feature[keep], type_ids[keep]
     return PreparedGeometry(
         points=_points(parts[type_ids == _POINT], feature[type_ids == _POINT]),
         lines=_lines(parts, feature, np.isin(type_ids, (_LINESTRING, _LINEARRING))),
@@ -118,8 +160,7 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None) -> PreparedGeometry:
 
 
 def _points(parts: np.ndarray, feature: np.ndarray) -> Points:
-    coords = shapely.get_coordinates(parts)
-    return Points(coords[:, 0].copy(), coords[:, 1].copy(), feature.astype(np.int64))
+    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64))
 
 
 def _lines(parts: np.ndarray, feature: np.ndarray, mask: np.ndarray) -> Polylines:
@@ -128,11 +169,20 @@ def _lines(parts: np.ndarray, feature: np.ndarray, mask: np.ndarray) -> Polyline
 
 
 def _rings(polygons: np.ndarray, feature: np.ndarray) -> Polylines:
+    """The rings of the polygon parts, stored grid cell by grid cell: the parts near any view then lie together in
+    memory, so a render reads them in order instead of jumping through all of them (their order does not matter
+    to the fill, which accumulates)."""
     polygons = shapely.orient_polygons(polygons)
+    b = shapely.bounds(polygons) if len(polygons) else np.empty((0, 4))
+    grid = build_grid(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+    order = grid.by_cell
+    polygons, feature = polygons[order], feature[order]
     rings, polygon = shapely.get_rings(polygons, return_index=True)
     exterior = np.ones(len(rings), bool)
     exterior[1:] = polygon[1:] != polygon[:-1]
-    return _polylines(rings, feature[polygon].astype(np.int64), exterior, polygon)
+    result = _polylines(rings, feature[polygon].astype(np.int64), exterior, polygon)
+    result._grid = grid.renumbered()
+    return result
 
 
 def _polylines(geoms: np.ndarray, feature: np.ndarray, exterior: np.ndarray, part: np.ndarray) -> Polylines:

@@ -3,8 +3,7 @@
 - ``paths_from_elements``: many sub-paths become one ``QPainterPath`` by streaming the binary layout Qt's own
   ``QDataStream >> QPainterPath`` reads (element count, then type/x/y per element, then fill rule), the trick
   pyqtgraph uses for its curves.
-- ``point_array`` / ``fragment_array``: ``sip.array`` of ``QPointF`` / ``QPainter.PixmapFragment`` whose memory
-  NumPy writes directly, for ``drawPoints`` and ``drawPixmapFragments``.
+- ``point_array``: a ``sip.array`` of ``QPointF`` whose memory NumPy writes directly, for ``drawPoints``.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PyQt6 import sip
 from PyQt6.QtCore import QByteArray, QDataStream, QPointF
-from PyQt6.QtGui import QPainter, QPainterPath
+from PyQt6.QtGui import QPainterPath
 
 MOVE_TO, LINE_TO, CURVE_TO, CURVE_DATA = 0, 1, 2, 3
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
@@ -51,23 +50,6 @@ def point_array(xs: np.ndarray, ys: np.ndarray) -> sip.array:
         view[:, 0] = xs
         view[:, 1] = ys
     return points
-
-
-def fragment_array(xs: np.ndarray, ys: np.ndarray, width: float, height: float) -> sip.array:
-    """``PixmapFragment``s centred at (xs, ys) that copy the whole ``width`` x ``height`` sprite unscaled."""
-    n = len(xs)
-    fragments = sip.array(QPainter.PixmapFragment, n)
-    if n:
-        view = np.frombuffer(sip.voidptr(fragments, n * 80), dtype=np.float64).reshape(n, 10)
-        view[:, 0] = xs
-        view[:, 1] = ys
-        view[:, 2:4] = 0.0
-        view[:, 4] = width
-        view[:, 5] = height
-        view[:, 6:8] = 1.0
-        view[:, 8] = 0.0
-        view[:, 9] = 1.0
-    return fragments
 
 
 def template_records(path: QPainterPath) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Draw a vector layer's points, lines and polygons by symbol class, in bulk.
 
-Raster targets get points as sprites blitted with one ``drawPixmapFragments`` call per class; vector targets
-(PDF, SVG) get real marker outlines in one path per class, so print output stays sharp at any zoom.
+Raster targets get polygons and points rasterised by numba kernels into one image per class (polygons) or per
+layer (points, in feature order) and drawn with one ``drawImage``; vector targets (PDF, SVG) get real outlines
+as Qt paths, so print output stays sharp at any zoom.
 """
 
 from __future__ import annotations
@@ -11,20 +12,16 @@ from collections.abc import Callable
 
 import numpy as np
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QBrush, QPainter, QPen, QPixmap
+from PyQt6.QtGui import QBrush, QPainter, QPen
 
 from layers.styles import Symbol
-from workbench.render.coverage import HAIRLINE_PX, fill_rings, stroke_hairlines
+from workbench.render.coverage import HAIRLINE_PX, stroke_hairlines
 from workbench.render.geometry import Points, Polylines, PreparedGeometry
-from workbench.render.lod import shapes_in_view
+from workbench.render.lod import ViewShapes, shapes_in_view
+from workbench.render.marker_blit import draw_marker_image, kept_markers, markers_in_view, sprite_sheet
 from workbench.render.markers import Halo, halo_pen, is_invisible, marker_path, marker_pen, marker_sprite, qcolour
-from workbench.render.qtbulk import (
-    fragment_array,
-    path_from_records,
-    point_array,
-    replicate_records,
-    template_records,
-)
+from workbench.render.polygon_raster import ClassPaint, paint_polygon_class
+from workbench.render.qtbulk import path_from_records, point_array, replicate_records, template_records
 from workbench.render.settings import MapTransform
 
 Cancelled = Callable[[], bool]
@@ -67,37 +64,60 @@ def _max_stroke_px(symbols: list[Symbol], px_per_point: float) -> float:
 def draw_polygons(painter: QPainter, rings: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
                   transform: MapTransform, px_per_point: float, cancelled: Cancelled, *,
                   vector_output: bool) -> None:
-    """Per class: the fill (coverage accumulation on raster targets, Qt paths on vector ones), then outlines."""
+    """Per class: the fill, then the outline. On raster targets fills and thin outlines are rasterised straight
+    from the prepared arrays, visiting only the parts the grid finds near the view; wide outlines and vector
+    targets (PDF, SVG) get Qt paths."""
     if len(rings.feature) == 0:
         return
-    shapes = shapes_in_view(rings, feature_class, transform, closed=True, tile_px=_POLYGON_TILE,
-                            margin_px=_max_stroke_px(symbols, px_per_point) + 1.0)
-    ends = np.append(shapes.group_starts[1:], len(shapes.records))
+    margin_px = _max_stroke_px(symbols, px_per_point) + 1.0
+    shapes: ViewShapes | None = None
+    if vector_output:
+        shapes = _polygon_shapes(rings, feature_class, transform, margin_px)
+    else:
+        minx, miny, maxx, maxy = transform.visible_extent
+        margin = margin_px * transform.units_per_pixel
+        parts = rings.part_grid().nearby((minx - margin, miny - margin, maxx + margin, maxy + margin))
     for k, symbol in enumerate(symbols):
         if cancelled():
             return
-        groups = np.flatnonzero(shapes.group_class == k)
         pen = _stroke_pen(symbol, px_per_point, line=False)
         fill = not is_invisible(symbol.fill)
-        class_records = shapes.records[shapes.group_starts[groups[0]]:ends[groups[-1]]] if len(groups) else None
-        if class_records is not None and fill and not vector_output:  # classes are contiguous in the records
-            fill_rings(painter, class_records, symbol.fill, transform.width, transform.height)
-            fill = False
-        if class_records is not None and pen.style() != Qt.PenStyle.NoPen and not fill and _hairline(
-                pen, vector_output):
-            stroke_hairlines(painter, class_records, symbol.stroke, pen.widthF(), transform.width, transform.height)
-            pen = QPen(Qt.PenStyle.NoPen)
-        if class_records is not None and (fill or pen.style() != Qt.PenStyle.NoPen):
-            painter.setPen(pen)
-            painter.setBrush(QBrush(qcolour(symbol.fill)) if fill else Qt.BrushStyle.NoBrush)
-            for done, g in enumerate(groups):
-                if done % 256 == 255 and cancelled():
-                    return
-                painter.drawPath(path_from_records(shapes.records[shapes.group_starts[g]:ends[g]]))
-        dots = shapes.dot_class == k
-        if dots.any():
-            colour = symbol.stroke if is_invisible(symbol.fill) else symbol.fill
-            _draw_dots(painter, shapes.dot_x[dots], shapes.dot_y[dots], colour)
+        if not vector_output:
+            hairline = _hairline(pen, vector_output)
+            speck = symbol.fill if fill else symbol.stroke
+            paint = ClassPaint(fill=symbol.fill if fill else None, outline=symbol.stroke if hairline else None,
+                               outline_px=pen.widthF(), speck=None if is_invisible(speck) else speck)
+            if paint.fill or paint.outline or paint.speck:
+                paint_polygon_class(painter, rings, feature_class, k, paint, transform, parts, margin_px)
+            if hairline or pen.style() == Qt.PenStyle.NoPen:
+                continue
+            fill = False  # a wide outline is left: Qt strokes it over the fill drawn above
+            if shapes is None:
+                shapes = _polygon_shapes(rings, feature_class, transform, margin_px)
+        _draw_class_paths(painter, shapes, k, symbol, pen, fill, cancelled, specks=vector_output)
+
+
+def _polygon_shapes(rings: Polylines, feature_class: np.ndarray, transform: MapTransform,
+                    margin_px: float) -> ViewShapes:
+    return shapes_in_view(rings, feature_class, transform, closed=True, tile_px=_POLYGON_TILE, margin_px=margin_px)
+
+
+def _draw_class_paths(painter: QPainter, shapes: ViewShapes, k: int, symbol: Symbol, pen: QPen, fill: bool,
+                      cancelled: Cancelled, *, specks: bool) -> None:
+    """Class ``k``'s polygons as Qt paths, one per screen tile; ``specks``: also its sub-pixel parts as pixels."""
+    groups = np.flatnonzero(shapes.group_class == k)
+    if len(groups) and (fill or pen.style() != Qt.PenStyle.NoPen):
+        ends = np.append(shapes.group_starts[1:], len(shapes.records))
+        painter.setPen(pen)
+        painter.setBrush(QBrush(qcolour(symbol.fill)) if fill else Qt.BrushStyle.NoBrush)
+        for done, g in enumerate(groups):
+            if done % 256 == 255 and cancelled():
+                return
+            painter.drawPath(path_from_records(shapes.records[shapes.group_starts[g]:ends[g]]))
+    dots = shapes.dot_class == k
+    if specks and dots.any():
+        colour = symbol.stroke if is_invisible(symbol.fill) else symbol.fill
+        _draw_dots(painter, shapes.dot_x[dots], shapes.dot_y[dots], colour)
 
 
 def draw_lines(painter: QPainter, lines: Polylines, feature_class: np.ndarray, symbols: list[Symbol],
@@ -137,49 +157,30 @@ def _draw_dots(painter: QPainter, xs: np.ndarray, ys: np.ndarray, colour: str) -
     painter.drawPoints(point_array(xs, ys))
 
 
-def visible_marker_centres(points: Points, selected: np.ndarray, transform: MapTransform,
-                           half: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel centres of the markers to draw: in view (with ``half`` pixels of margin), one per pixel."""
-    px, py = transform.map_to_pixel(points.xs[selected], points.ys[selected])
-    ix = np.floor(px)
-    iy = np.floor(py)
-    inside = (ix >= -half) & (ix < transform.width + half) & (iy >= -half) & (iy < transform.height + half)
-    width = transform.width + 2 * half
-    cells = (iy[inside].astype(np.int64) + half) * width + (ix[inside].astype(np.int64) + half)
-    area = width * (transform.height + 2 * half)
-    if len(cells) * 16 > area:  # dense: a bitmap is cheaper than sorting
-        occupied = np.zeros(area, dtype=bool)
-        occupied[cells] = True
-        cells = np.flatnonzero(occupied)
-    else:
-        cells = np.unique(cells)
-    return (cells % width - half).astype(float) + 0.5, (cells // width - half).astype(float) + 0.5
-
-
 def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, symbols: list[Symbol],
                 transform: MapTransform, px_per_point: float, *, vector_output: bool, cancelled: Cancelled,
                 halo: Halo | None = None) -> None:
-    """Per class, every marker in view in one call: a sprite blitted by ``drawPixmapFragments`` (raster targets)
-    or one path of replicated outlines (vector targets); ``halo`` rings each marker (selection highlight)."""
-    if len(points.feature) == 0:
+    """Every marker in view, in feature order (the later feature on top), thinned to what can show at one pixel
+    (see ``workbench.render.marker_blit``): sprites composited into one image on raster targets, replicated
+    marker outlines as paths on vector targets; ``halo`` rings each marker (selection highlight)."""
+    if len(points.feature) == 0 or not symbols or cancelled():
         return
-    point_class = feature_class[points.feature]
-    for k, symbol in enumerate(symbols):
+    sheet = sprite_sheet([marker_sprite(symbol, px_per_point, halo) for symbol in symbols])
+    markers = markers_in_view(points, feature_class, transform, sheet)
+    if len(markers.xs) == 0 or cancelled():
+        return
+    if not vector_output:
+        draw_marker_image(painter, markers, sheet, transform.width, transform.height)
+        return
+    kept = kept_markers(markers, sheet, transform.width)
+    classes = markers.classes[kept]
+    runs = np.flatnonzero(np.diff(classes)) + 1  # consecutive markers of one class share a path
+    for start, end in zip(np.append(0, runs), np.append(runs, len(classes)), strict=True):
         if cancelled():
             return
-        selected = point_class == k
-        if not selected.any():
-            continue
-        sprite = marker_sprite(symbol, px_per_point, halo)
-        xs, ys = visible_marker_centres(points, selected, transform, sprite.half)
-        if len(xs) == 0:
-            continue
-        pixmap = None if vector_output else QPixmap.fromImage(sprite.image)
-        if pixmap is not None and not pixmap.isNull():
-            side = float(sprite.image.width())
-            painter.drawPixmapFragments(fragment_array(xs, ys, side, side), pixmap)
-        else:  # vector output, or a platform without pixmaps off the GUI thread
-            _draw_marker_paths(painter, symbol, xs, ys, px_per_point, halo)
+        rows = kept[start:end]
+        _draw_marker_paths(painter, symbols[classes[start]], markers.xs[rows] + 0.5, markers.ys[rows] + 0.5,
+                           px_per_point, halo)
 
 
 def _draw_marker_paths(painter: QPainter, symbol: Symbol, xs: np.ndarray, ys: np.ndarray,
