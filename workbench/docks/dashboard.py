@@ -4,18 +4,17 @@ In the spirit of the London Dashboard: a few headline tiles (layers, poles, site
 charts (features per layer, pole status, coverage shares, the last siting run's coverage curve). The numbers come
 from ``dashboard_numbers(project)`` (plain Python, testable); the charts are matplotlib Agg figures painted into
 QLabels. The dock listens to the project's events through the window's ``ProjectBridge`` and redraws once after
-a burst of changes, and only while it is visible.
+a burst of changes, and only while the user can see it: not while it waits behind another tab. matplotlib is
+imported on the first redraw, so a window that starts with the dashboard behind a tab does not pay for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage, QPixmap
 from PyQt6.QtWidgets import QDockWidget, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -32,6 +31,9 @@ from workbench.export.report_data import (
     sites_layer,
 )
 from workbench.processing.results import started_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 ACCENT = "#1f5f99"
 MUTED = "#5b6672"
@@ -89,6 +91,8 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
 
 # -- charts ---------------------------------------------------------------------------------------------------
 def _small_figure(width_px: int, height_px: int) -> tuple[Figure, object]:
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_px / 100, height_px / 100), dpi=100, layout="constrained")
     ax = fig.add_subplot(1, 1, 1)
     ax.spines[["top", "right"]].set_visible(False)
@@ -98,6 +102,8 @@ def _small_figure(width_px: int, height_px: int) -> tuple[Figure, object]:
 
 
 def _barh(ax, labels: list[str], values: list[float], colours, fmt: str, limit: float | None = None) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     y = np.arange(len(labels))[::-1]
     bars = ax.barh(y, values, color=colours, height=0.65)
     ax.set_yticks(y, [label if len(label) <= 18 else label[:17] + "…" for label in labels])
@@ -153,6 +159,8 @@ def chart_curve(numbers: DashboardNumbers, width: int, height: int) -> Figure:
 
 def figure_pixmap(fig: Figure, ratio: float = 1.0) -> QPixmap:
     """Rasterise a matplotlib figure with Agg into a QPixmap (no Qt backend, no pyplot), sharp on HiDPI screens."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig.set_dpi(100 * ratio)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -192,7 +200,8 @@ class DashboardDock(QDockWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_if_seen)
+        self.visibilityChanged.connect(self._visibility_changed)
         body = QWidget()
         layout = QVBoxLayout(body)
         tiles = QGridLayout()
@@ -226,20 +235,29 @@ class DashboardDock(QDockWidget):
         bridge.project_replaced.connect(lambda project: self.schedule())
         self.schedule()
 
+    def seen(self) -> bool:
+        """True while the user can see the dock: shown, and not behind another tab (a dock behind a tab counts as
+        visible to Qt, but nothing of it is on screen)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def schedule(self) -> None:
-        """Redraw once the current burst of changes is over (or when the dock is next shown)."""
+        """Redraw once the current burst of changes is over, or when the user next brings the dock up."""
         self._dirty = True
-        if self.isVisible():
+        if self.seen():
             self._timer.start()
 
     def _project_event(self, event: Event) -> None:
         if event.type in RELEVANT:
             self.schedule()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if self._dirty:
+    def _visibility_changed(self, visible: bool) -> None:
+        """Shown, or its tab brought to the front: draw what changed meanwhile."""
+        if visible and self._dirty:
             self._timer.start()
+
+    def _refresh_if_seen(self) -> None:
+        if self.seen():
+            self.refresh()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
