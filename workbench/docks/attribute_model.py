@@ -177,6 +177,20 @@ class AttributeTableModel(QAbstractTableModel):
         rows = self._inverse[wanted]
         return np.sort(rows[rows >= 0])
 
+    # -- column sizing ----------------------------------------------------------------------------------------
+    def widest_text(self, column: int, sample: int = 2000) -> str:
+        """The display text of the longest of up to ``sample`` non-empty values spread over ``column``: sizing a
+        column by it finds a rare long name without asking the view to measure every row."""
+        if self._frame is None or not 0 <= column < len(self._columns):
+            return ""
+        values = self._frame.iloc[:, self._locations[column]].dropna()
+        if len(values) > sample:
+            values = values.iloc[np.linspace(0, len(values) - 1, sample).astype(np.int64)]
+        if len(values) == 0:
+            return NULL_TEXT
+        longest = values.astype(str).str.len().to_numpy().argsort()[-3:]  # the formatted text may be shorter
+        return max((format_value(values.iloc[i]) for i in longest), key=len)
+
     # -- QAbstractTableModel ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.order)
