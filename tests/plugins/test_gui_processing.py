@@ -287,3 +287,10 @@ def test_results_dock_stays_narrow_and_counts_rows_in_words(qtbot):
                            "per_site": pd.DataFrame({"site_id": ["A", "B"]})})
     assert [dock.chooser.itemText(i) for i in range(2)] == ["Shares covered (1 row)", "Per site (2 rows)"]
     assert dock.minimumSizeHint().width() <= 420
+
+
+def test_an_empty_layer_picker_says_what_it_wants(qtbot, registry):
+    dialog = dialog_for(qtbot, registry, "tools.count_points", Project(CRS))
+    combo = dialog.widgets["points"].combo
+    assert combo.currentText() == "(no suitable layer: pick a file with …)"
+    assert dialog.widgets["points"].value() is None and dialog.widgets["weight"].value() is None

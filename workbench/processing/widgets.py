@@ -76,6 +76,12 @@ class ParameterWidget(QWidget):
         self.setProperty("invalid", invalid)
 
 
+def empty_layer_text(parameter: LayerParameter) -> str:
+    """What an empty layer picker says: which layer it wants and that a file will do."""
+    wanted = " or ".join(parameter.kinds) if parameter.kinds else ("raster" if parameter.raster else "suitable")
+    return f"(no {wanted} layer: pick a file with …)"
+
+
 class LayerInput(ParameterWidget):
     """Project layers that fit the parameter (vector/raster, kind, geometry), plus files chosen with Browse."""
 
@@ -116,6 +122,9 @@ class LayerInput(ParameterWidget):
         layers.sort(key=lambda layer: layer.kind is None)
         for layer in layers:
             self.combo.addItem(layer.name, layer)
+        if self.combo.count() == 0:  # say what is missing rather than show an empty box (the value stays None)
+            self.combo.addItem(empty_layer_text(self.parameter), None)
+            self.combo.setItemData(0, empty_layer_text(self.parameter), Qt.ItemDataRole.ToolTipRole)
         self.combo.blockSignals(False)
         if isinstance(current, str) or any(layer is current for layer in layers):
             self.set_value(current)  # a removed layer is not brought back
