@@ -294,3 +294,21 @@ def test_an_empty_layer_picker_says_what_it_wants(qtbot, registry):
     combo = dialog.widgets["points"].combo
     assert combo.currentText() == "(no suitable layer: pick a file with …)"
     assert dialog.widgets["points"].value() is None and dialog.widgets["weight"].value() is None
+
+
+def test_escape_during_a_run_cancels_it_like_close(qtbot, registry, project):
+    """Esc used to hide the dialog and let the run go on unseen, adding layers later; Close cancelled it."""
+    many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
+                       "many points")
+    project.add_layer(many)
+    layers_before = project.layers
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    dialog.widgets["input"].set_value("many points")
+    dialog.widgets["segments"].set_value(64)
+    dialog.start()
+    worker = dialog.worker
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and worker.isFinished() and worker.feedback.is_cancelled()
+    qtbot.wait(50)
+    assert project.layers == layers_before and project.history == []

@@ -277,9 +277,15 @@ class AlgorithmDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Closing while running cancels the run and waits for the algorithm to stop."""
         self.stop_run()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Every way out (Close, the title bar's close, Esc) cancels a run in progress; Esc used to hide the
+        dialog and let the run go on unseen."""
+        self.stop_run()
         if self.project is not None:
             self.project.events.disconnect(self._on_project_event)
-        super().closeEvent(event)
+        super().done(result)
 
 
 __all__ = ["AlgorithmDialog", "help_html"]
