@@ -312,3 +312,33 @@ def test_escape_during_a_run_cancels_it_like_close(qtbot, registry, project):
     assert not dialog.isVisible() and worker.isFinished() and worker.feedback.is_cancelled()
     qtbot.wait(50)
     assert project.layers == layers_before and project.history == []
+
+
+def test_the_copied_command_line_gives_the_same_result_in_a_terminal(qtbot, registry, project, tmp_path):
+    """History > Copy as command line, pasted into a shell in the Lamplight folder, reproduces the GUI's run."""
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    project.save(tmp_path / "city.lamp")
+    history = HistoryDock(project)
+    qtbot.addWidget(history)
+    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
+    dialog.widgets["input"].set_value("schools")
+    dialog.widgets["distance"].set_value(120)
+    with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
+        dialog.start()
+    qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
+    history.copy_command()
+    words = shlex.split(QApplication.clipboard().text())
+    assert words[:3] == ["python", "main.py", "run"]
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, *words[1:], "--output-dir", str(tmp_path / "out")], cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    from_terminal = gpd.read_file(tmp_path / "out" / "output.gpkg")
+    in_gui = project.layers[-1].gdf
+    assert len(from_terminal) == len(in_gui) == 12
+    assert from_terminal.geometry.area.sum() == pytest.approx(in_gui.geometry.area.sum(), rel=1e-9)
+    assert from_terminal.geometry.symmetric_difference(in_gui.geometry.reset_index(drop=True)).area.max() < 1e-6
