@@ -377,14 +377,24 @@ class MainWindow(QMainWindow):
                 layer.selection = frozenset()
 
     def select_all(self) -> None:
-        layer = self.current_layer()
-        if isinstance(layer, VectorLayer):
+        layer = self._current_vector_layer("Select all")
+        if layer is not None:
             layer.selection = frozenset(range(len(layer.gdf)))
 
     def invert_selection(self) -> None:
+        layer = self._current_vector_layer("Invert selection")
+        if layer is not None:
+            layer.selection = frozenset(range(len(layer.gdf))) - layer.selection
+
+    def _current_vector_layer(self, command: str) -> VectorLayer | None:
+        """The current layer when it has features; otherwise say why ``command`` did nothing."""
         layer = self.current_layer()
         if isinstance(layer, VectorLayer):
-            layer.selection = frozenset(range(len(layer.gdf))) - layer.selection
+            return layer
+        reason = "choose a layer in the Layers panel first" if layer is None else \
+            f"\u201c{layer.name}\u201d is a raster: choose a layer with features"
+        self.statusBar().showMessage(f"{command}: {reason}", 5000)
+        return None
 
     def zoom_to_feature(self, layer: VectorLayer, position: int) -> None:
         """Select one feature and bring it into view with some surroundings."""

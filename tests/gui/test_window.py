@@ -294,3 +294,21 @@ def test_dialogs_open_no_larger_than_the_screen_allows(qtbot, window, monkeypatc
         assert dialog.width() <= limit[0] and dialog.height() <= limit[1], (dialog.windowTitle(), dialog.size())
     algorithm.close()
     properties.reject()
+
+
+def test_select_all_on_a_raster_says_why_nothing_happened(qtbot, window):
+    from affine import Affine
+
+    from layers import RasterLayer
+
+    raster = RasterLayer(np.zeros((4, 4), dtype="float32"), Affine(10, 0, 760000, 0, -10, 2560500), 32649,
+                         name="heights")
+    window.project.add_layer(raster)
+    window.layer_tree.set_current_layer(raster)
+    window.actions["select_all"].trigger()
+    assert window.statusBar().currentMessage() == ("Select all: \u201cheights\u201d is a raster: "
+                                                   "choose a layer with features")
+    schools = window.project.layer("schools")
+    window.layer_tree.set_current_layer(schools)
+    window.actions["select_all"].trigger()
+    assert schools.selection == frozenset(range(len(schools)))
