@@ -148,6 +148,7 @@ def test_history_lists_runs_reruns_and_copies_the_command(qtbot, registry, proje
     qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
     row = history.tree.topLevelItem(0)
     assert row.text(1) == "Buffer" and row.text(3) == "schools buffer 250 m (12 features)"
+    assert "outputs: schools buffer 250 m (12 features)" in row.toolTip(0)  # the dock is often too narrow
     assert '"distance": 250.0' in history.details.toPlainText()
     assert history.command() == ("python main.py run tools.buffer --input schools --distance 250.0 --segments 8 "
                                  f"--dissolve false --project {tmp_path / 'city.lamp'}")

@@ -116,7 +116,10 @@ class HistoryDock(QDockWidget):
                                     f"{duration:.2f} s" if isinstance(duration, int | float) else "",
                                     outputs_text(record)])
             item.setData(0, RECORD_ROLE, row)
-            item.setToolTip(1, record.get("algorithm", ""))
+            summary = (f"{item.text(1)} ({record.get('algorithm', '')})\nstarted {item.text(0)}, took {item.text(2)}"
+                       f"\noutputs: {item.text(3)}")
+            for column in range(4):  # a narrow dock shows two columns: the rest is a hover away
+                item.setToolTip(column, summary)
             self.tree.addTopLevelItem(item)
         for column in range(3):
             self.tree.resizeColumnToContents(column)
