@@ -129,15 +129,19 @@ def child(profile: bool, screenshot: str | None) -> None:
 
 def numba_stats() -> dict[str, int]:
     """Numba kernels of the renderer loaded from the cache (hits) and compiled (misses) in this process."""
+    import importlib
+    import pkgutil
+
     from numba.core.registry import CPUDispatcher
 
-    from workbench.render import coverage
+    import workbench.render
 
     hits = misses = 0
-    for value in vars(coverage).values():
-        if isinstance(value, CPUDispatcher):
-            hits += sum(value.stats.cache_hits.values())
-            misses += sum(value.stats.cache_misses.values())
+    for module in pkgutil.iter_modules(workbench.render.__path__, "workbench.render."):
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, CPUDispatcher):
+                hits += sum(value.stats.cache_hits.values())
+                misses += sum(value.stats.cache_misses.values())
     return {"cache_hits": hits, "cache_misses": misses}
 
 

@@ -67,6 +67,7 @@ class MapCanvas(QWidget):
         self._map_renderer = None
         self.basemap_plane = RenderPlane("basemap", self._prepare_basemap, delay_ms=150, parent=self)
         self.map_plane = RenderPlane("layers", self._prepare_layers, parent=self)
+        self.map_plane.pool.submit(_warm_up_renderer)  # in the render thread, while the window is being built
         for plane in self.planes:
             plane.updated.connect(self.update)
             plane.failed.connect(self.status_message)
@@ -381,3 +382,10 @@ def selection_extent(layer: VectorLayer, project: Project) -> Extent:
         subset = subset.to_crs(project.crs)
     minx, miny, maxx, maxy = subset.total_bounds
     return (float(minx), float(miny), float(maxx), float(maxy))
+
+
+def _warm_up_renderer() -> None:
+    """Import the renderer and load its compiled kernels (see ``workbench.render.warmup``) in the render thread."""
+    from workbench.render.warmup import warm_up
+
+    warm_up()

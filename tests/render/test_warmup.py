@@ -1,0 +1,50 @@
+"""The renderer's warm-up loads every compiled kernel the sample project's first render needs, so that render
+(which the user waits for at start-up) loads none itself. Run in a fresh interpreter: kernels load once per
+process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import importlib, json, pkgutil, sys
+from PyQt6.QtGui import QGuiApplication
+from numba.core.registry import CPUDispatcher
+app = QGuiApplication(sys.argv)
+import workbench.render
+from layers import Project
+from workbench.render import MapRenderer, RenderSettings
+from workbench.render.warmup import warm_up
+
+def loaded():
+    signatures = {}
+    for module in pkgutil.iter_modules(workbench.render.__path__, "workbench.render."):
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if isinstance(value, CPUDispatcher):
+                signatures[module.name + "." + name] = [str(s) for s in value.signatures]
+    return signatures
+
+warm_up()
+after_warm_up = loaded()
+project = Project.load("sample_data/tianhe/tianhe.lamp")
+settings = RenderSettings(extent=project.view_extent or project.full_extent(), size=(1200, 800), crs=project.crs)
+image = MapRenderer().render_image([layer for layer in project.layers if layer.visible], settings)
+print(json.dumps({"warm": after_warm_up, "render": loaded(), "null": image.isNull()}))
+"""
+
+
+def test_warm_up_loads_what_the_first_render_of_the_sample_project_needs():
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not report["null"]
+    assert sum(len(s) for s in report["warm"].values()) >= 8  # kernels of points, polygons, lines and the grid
+    assert report["render"] == report["warm"]  # the real render loaded nothing more
