@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent, QKeySequence
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from layers import Project
 from layers.io import write_layer
@@ -312,3 +312,54 @@ def test_select_all_on_a_raster_says_why_nothing_happened(qtbot, window):
     window.layer_tree.set_current_layer(schools)
     window.actions["select_all"].trigger()
     assert schools.selection == frozenset(range(len(schools)))
+
+
+def test_a_table_in_metres_without_crs_is_read_in_the_project_crs_when_the_planner_agrees(qtbot, window,
+                                                                                          monkeypatch, tmp_path):
+    """The reader refuses x/y in metres with no CRS ('give their CRS'), which a GUI user could not do."""
+    import pandas as pd
+
+    from layers import Project
+    from tests.gui.conftest import ORIGIN
+
+    table = tmp_path / "kiosks.csv"
+    xs, ys = ORIGIN[0] + np.array([10.0, 250.0, 480.0]), ORIGIN[1] + np.array([20.0, 300.0, 640.0])
+    pd.DataFrame({"name": ["a", "b", "c"], "x": xs, "y": ys}).to_csv(table, index=False)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    window.add_files([str(table)])
+    qtbot.waitUntil(lambda: any(layer.name == "kiosks" for layer in window.project), timeout=20_000)
+    assert len(asked) == 1 and "kiosks.csv" in asked[0] and "EPSG:32649" in asked[0]
+    kiosks = window.project.layer("kiosks")
+    assert kiosks.crs.to_epsg() == 32649
+    assert list(kiosks.gdf.geometry.x) == pytest.approx(xs) and list(kiosks.gdf.geometry.y) == pytest.approx(ys)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    window.files.save_to(tmp_path / "district.lamp")  # the choice is kept: the file opens the same way again
+    reopened = Project.load(tmp_path / "district.lamp").layer("kiosks")
+    assert reopened.crs.to_epsg() == 32649 and list(reopened.gdf.geometry.x) == pytest.approx(xs)
+
+
+def test_a_layer_without_crs_gets_one_in_its_properties_as_its_load_note_says(qtbot, window, tmp_path):
+    from layers import Project
+    from tests.gui.conftest import schools_layer
+    from workbench.dialogs.errors import open_error_boxes
+
+    schools_layer().gdf.to_file(tmp_path / "sites.shp")
+    (tmp_path / "sites.prj").unlink()  # a shapefile without .prj, as city departments often send them
+    window.add_files([str(tmp_path / "sites.shp")])
+    qtbot.waitUntil(lambda: any(layer.name == "sites" for layer in window.project), timeout=20_000)
+    sites = window.project.layer("sites")
+    assert sites.crs is None and any("layer properties" in note for note in sites.notes)
+    dialog = window.show_properties(sites)
+    assert dialog.crs_edit.text() == "EPSG:32649"  # the project's CRS is offered
+    dialog.crs_edit.setText("EPSG:99999999")
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(open_error_boxes()))
+    assert dialog.isVisible() and sites.crs is None and "EPSG:99999999" in open_error_boxes()[0].text()
+    open_error_boxes()[0].close()
+    dialog.crs_edit.setText("EPSG:32649")
+    dialog.accept()
+    assert not dialog.isVisible() and sites.crs.to_epsg() == 32649
+    window.files.save_to(tmp_path / "district.lamp")
+    assert Project.load(tmp_path / "district.lamp").layer("sites").crs.to_epsg() == 32649

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyproj
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QDialog,
@@ -20,6 +21,7 @@ from PyQt6.QtWidgets import (
 )
 
 from layers import Layer, Project, RasterLayer, VectorLayer
+from workbench.dialogs.errors import show_error
 from workbench.dialogs.style_editor import style_editor_for
 from workbench.window.screen_fit import fit_to_screen
 
@@ -100,12 +102,31 @@ class LayerPropertiesDialog(QDialog):
         self.opacity.setValue(round(self.layer.opacity * 100))
         form.addRow("Name", self.name_edit)
         form.addRow("Opacity", self.opacity)
+        self.crs_edit: QLineEdit | None = None
         for label, text in describe(self.layer, self.project)[1:]:
+            if label == "CRS" and self.layer.crs is None and isinstance(self.layer, VectorLayer):
+                form.addRow(label, self._crs_chooser())
+                continue
             value = QLabel(text)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, value)
         return page
+
+    def _crs_chooser(self) -> QWidget:
+        """The file names no CRS (a shapefile without .prj): the planner says which, as the load note asks."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.crs_edit = QLineEdit(self.project.crs.to_string() if self.project.crs is not None else "")
+        self.crs_edit.setPlaceholderText("e.g. EPSG:32649 or EPSG:4326")
+        self.crs_edit.setToolTip("The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)")
+        hint = QLabel("Unknown: the file names none. Give the coordinate system its coordinates are in; the "
+                      "project remembers it.")
+        hint.setWordWrap(True)
+        column.addWidget(self.crs_edit)
+        column.addWidget(hint)
+        return box
 
     def _fields(self) -> QWidget:
         rows = field_rows(self.layer)
@@ -125,13 +146,35 @@ class LayerPropertiesDialog(QDialog):
         notes.addItems(self.layer.notes or ["The layer loaded without remarks."])
         return notes
 
-    def apply(self) -> None:
+    def apply(self) -> bool:
+        """Write the dialog back to the layer; False (and a message) when the CRS given cannot be read."""
+        if not self._apply_crs():
+            return False
         name = self.name_edit.text().strip()
         if name and name != self.layer.name:
             self.layer.name = self.project.unique_name(name)
         self.layer.opacity = self.opacity.value() / 100.0
         self.layer.style = self.style_editor.build_style()
+        return True
+
+    def _apply_crs(self) -> bool:
+        text = self.crs_edit.text().strip() if self.crs_edit is not None else ""
+        if not text or self.layer.crs is not None:
+            return True
+        try:
+            crs = pyproj.CRS.from_user_input(text)
+        except pyproj.exceptions.CRSError as exc:
+            show_error(self, "Unknown coordinate system", f"Layer \u201c{self.layer.name}\u201d: '{text}' is not "
+                       f"a coordinate system ({exc}). Use an EPSG code such as EPSG:32649.")
+            return False
+        code = crs.to_string()
+        self.layer.gdf = self.layer.gdf.set_crs(crs)
+        options = self.layer.metadata.setdefault("source_options", {})
+        options["crs"] = code  # the project opens the file with it next time
+        self.layer.notes.append(f"CRS set to {crs.name} ({code}) by hand")
+        self.layer.touch()
+        return True
 
     def accept(self) -> None:
-        self.apply()
-        super().accept()
+        if self.apply():
+            super().accept()

@@ -171,8 +171,26 @@ class FileCommands(QObject):
         if noted:
             message += f"; {noted} with load notes (Layer Properties shows them)"
         self.window.statusBar().showMessage(message, 8000)
-        if result.errors:
-            show_error(self.window, "Some files could not be opened", "\n\n".join(result.errors))
+        retried = self._offer_project_crs(result.need_crs)
+        errors = [e for e in result.errors if not any(e.startswith(path) for path in retried)]
+        if errors:
+            show_error(self.window, "Some files could not be opened", "\n\n".join(errors))
+
+    def _offer_project_crs(self, paths: list[str]) -> list[str]:
+        """Tables in metres that name no CRS: offer to read them in the project's CRS; the paths read again."""
+        crs = self.project.crs
+        if not paths or crs is None or not crs.is_projected:
+            return []
+        code = crs.to_string()
+        names = ", ".join(Path(p).name for p in paths)
+        answer = QMessageBox.question(
+            self.window, "Coordinates in metres",
+            f"{names}: the coordinates look projected (metres), not longitude/latitude, and the file names no "
+            f"coordinate system.\n\nRead them in the project's coordinate system, {crs.name} ({code})?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return []
+        self.loader.load(paths, crs=code)
+        return paths
 
     # -- recent projects ------------------------------------------------------------------------------------
     def fill_recent_menu(self, menu: QMenu) -> None:

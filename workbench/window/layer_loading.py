@@ -22,23 +22,36 @@ from workbench.guarded_pool import GuardedPool
 log = logging.getLogger(__name__)
 
 
+#: The readers' words for a table whose coordinates are metres although no CRS was given (see layers.io.tabular).
+PROJECTED_WITHOUT_CRS = "They look projected"
+
+
 @dataclass
 class LoadResult:
     layers: list[Layer] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Files refused because their coordinates look projected and they name no CRS: the GUI can offer one.
+    need_crs: list[str] = field(default_factory=list)
 
 
 def is_project_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() == PROJECT_SUFFIX
 
 
-def load_files(paths: Iterable[str | Path]) -> LoadResult:
-    """Every layer of every file, styled; unreadable files become messages instead of exceptions."""
+def load_files(paths: Iterable[str | Path], crs: str | None = None) -> LoadResult:
+    """Every layer of every file, styled; unreadable files become messages instead of exceptions.
+
+    ``crs`` is the CRS of files that name none (a CSV in metres, a shapefile without .prj); it is kept in the
+    layer's ``source_options`` so the project opens the file the same way next time.
+    """
     result = LoadResult()
+    options = {"crs": crs} if crs else {}
     for path in paths:
         try:
-            layers = open_layers(path)
+            layers = open_layers(path, **options)
         except LayerError as exc:
+            if not crs and PROJECTED_WITHOUT_CRS in str(exc):
+                result.need_crs.append(str(path))
             result.errors.append(str(exc))
             continue
         except Exception as exc:  # a reader bug must not lose the other files of the drop
@@ -48,6 +61,8 @@ def load_files(paths: Iterable[str | Path]) -> LoadResult:
         if not layers:
             result.errors.append(f"{path}: the file holds no layers")
         for layer in layers:
+            if crs:
+                layer.metadata["source_options"] = {**layer.metadata.get("source_options", {}), "crs": crs}
             if layer.style is None:
                 try:
                     layer.style = default_style(layer)
@@ -72,8 +87,8 @@ class LayerLoader(QObject):
         self._result.connect(self._done)
         self._result_signal = self._result  # bound in the GUI thread, for the worker
 
-    def load(self, paths: list[str]) -> None:
-        if self.pool.submit(self._run, list(paths)) is None:
+    def load(self, paths: list[str], crs: str | None = None) -> None:
+        if self.pool.submit(self._run, list(paths), crs) is None:
             return  # shut down: the window is closing
         self.pending += 1
         self.started.emit(list(paths))
@@ -90,6 +105,6 @@ class LayerLoader(QObject):
         """Let the read in progress finish, drop queued ones and deliver nothing more (the window is closing)."""
         self.pool.close()
 
-    def _run(self, paths: list[str]) -> None:
-        result = load_files(paths)
+    def _run(self, paths: list[str], crs: str | None) -> None:
+        result = load_files(paths, crs)
         self.pool.emit(self._result_signal, result)  # queued into the GUI thread, where the loader lives
