@@ -343,3 +343,17 @@ def test_the_copied_command_line_gives_the_same_result_in_a_terminal(qtbot, regi
     assert len(from_terminal) == len(in_gui) == 12
     assert from_terminal.geometry.area.sum() == pytest.approx(in_gui.geometry.area.sum(), rel=1e-9)
     assert from_terminal.geometry.symmetric_difference(in_gui.geometry.reset_index(drop=True)).area.max() < 1e-6
+
+
+def test_toolbox_names_do_not_repeat_their_group(qtbot):
+    """'Site selection: fewest sites…' under 'Site selection' was cut off where the names begin to differ."""
+    registry = Registry()
+    registry.load_builtins(("plugins.siting", "plugins.coverage"))
+    toolbox = ToolboxDock(registry)
+    qtbot.addWidget(toolbox)
+    item = toolbox.item_for("siting.lscp")
+    assert item.parent().text(0) == "Site selection"
+    assert item.text(0) == "Fewest sites covering the demand (LSCP)"
+    assert toolbox.item_for("siting.mclp").text(0) == "k sites covering the most demand (MCLP)"
+    assert toolbox.item_for("coverage.rsrp").text(0) == "RSRP, best server and SINR"
+    assert "Site selection: fewest sites covering the demand (LSCP)" in item.toolTip(0)

@@ -33,6 +33,17 @@ def matches(algorithm: Algorithm, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
+def short_name(name: str, group: str) -> str:
+    """The name without a repeat of its group ('Site selection: fewest sites…' under Site selection).
+
+    The dock is narrow; names that start with their group were cut off right where they begin to differ.
+    """
+    head, sep, rest = name.partition(": ")
+    if not (sep and rest and head.lower() in (group.lower(), group.lower().rstrip("s"))):
+        return name
+    return rest if len(rest.split(" ", 1)[0]) == 1 else rest[0].upper() + rest[1:]  # 'k sites' keeps its k
+
+
 class ToolboxDock(QDockWidget):
     algorithm_requested = pyqtSignal(str)  # algorithm id
 
@@ -66,7 +77,7 @@ class ToolboxDock(QDockWidget):
             group_item = QTreeWidgetItem(self.tree, [group])
             group_item.setIcon(0, folder)
             for algorithm in algorithms:
-                item = QTreeWidgetItem(group_item, [algorithm.name])
+                item = QTreeWidgetItem(group_item, [short_name(algorithm.name, group)])
                 item.setIcon(0, tool)
                 item.setData(0, ALGORITHM_ROLE, algorithm.id)
                 item.setToolTip(0, f"<b>{algorithm.name}</b> ({algorithm.id})<br>{algorithm.description}")
