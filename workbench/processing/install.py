@@ -16,7 +16,7 @@ from plugins.registry import Registry, default_registry
 from workbench.processing.controller import ProcessingController
 from workbench.processing.history import HistoryDock
 from workbench.processing.results import ResultsDock
-from workbench.processing.toolbox import ToolboxDock
+from workbench.processing.toolbox import ToolboxDock, short_name
 
 
 @dataclass
@@ -77,7 +77,7 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
     for group, algorithms in registry.groups().items():
         submenu = menu.addMenu(group)
         for algorithm in algorithms:
-            action = submenu.addAction(f"{algorithm.name}…")
+            action = submenu.addAction(f"{short_name(algorithm.name, group)}…")
             action.setToolTip(algorithm.description)
             action.triggered.connect(lambda _=False, a=algorithm.id: controller.open_dialog(a))
     processing = Processing(controller, toolbox, history, results)
