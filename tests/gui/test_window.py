@@ -196,8 +196,10 @@ def test_properties_show_source_crs_count_fields_and_notes(qtbot, window):
     assert info["Features"] == "40" and "32649" in info["CRS"] and info["Kind"] == "office_space"
     assert [row[0] for row in field_rows(offices)] == offices.fields
     dialog.name_edit.setText("offices 2025")
+    dialog.opacity.setValue(60)
+    assert dialog.opacity_text.text() == "60 %"  # the slider says where it stands
     dialog.accept()
-    assert offices.name == "offices 2025"
+    assert offices.name == "offices 2025" and offices.opacity == pytest.approx(0.6)
 
 
 def test_remove_layer_updates_tree_and_table(qtbot, window):

@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -100,8 +101,15 @@ class LayerPropertiesDialog(QDialog):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(round(self.layer.opacity * 100))
+        percent = QLabel(f"{self.opacity.value()} %")
+        percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100 %"))
+        self.opacity.valueChanged.connect(lambda value: percent.setText(f"{value} %"))
+        opacity_row = QHBoxLayout()
+        opacity_row.addWidget(self.opacity, 1)
+        opacity_row.addWidget(percent)
+        self.opacity_text = percent
         form.addRow("Name", self.name_edit)
-        form.addRow("Opacity", self.opacity)
+        form.addRow("Opacity", opacity_row)
         self.crs_edit: QLineEdit | None = None
         for label, text in describe(self.layer, self.project)[1:]:
             if label == "CRS" and self.layer.crs is None and isinstance(self.layer, VectorLayer):
