@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import QRectF
-from PyQt6.QtGui import QFontMetricsF, QImage, QPainter
+from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from shapely.geometry import LineString, Point
 
 from layers.styles import Labels, Sectors, SingleSymbol, Symbol
 from tests.render.scenes import BACKGROUND, X0, Y0, at, layer, pixels, rgba, settings
 from workbench.render import MapRenderer
-from workbench.render.labels import LabelJob, place_labels
+from workbench.render.labels import LabelJob, draw_labels, place_labels
 
 
 def site(azimuths: str):
@@ -91,3 +91,40 @@ def test_line_labels_follow_the_line(qapp):
     rows, cols = np.nonzero(red)
     slope = np.polyfit(cols, rows, 1)[0]
     assert slope == pytest.approx(-1.0, abs=0.2)  # rising to the north-east: 45 degrees on screen
+
+
+@pytest.mark.parametrize("angle", [None, 0.6])
+def test_label_halos_match_a_stroked_outline_of_the_text(qapp, angle):
+    """On images the halo is the text's ink dilated by the halo radius; it must cover what Qt's stroke of the text
+    outline (pen twice the radius wide, round joins: the vector-output halo) covers."""
+    labels = Labels("name", size=12.0, colour="#000000", halo="#ffffff", min_scale=None)
+    job = LabelJob(labels, ["Huacheng Avenue"], np.array([100.0]), np.array([100.0]),
+                   np.array([np.nan if angle is None else angle]), np.array([0.0]))
+    image = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#000000"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    placed = place_labels(painter, [job], 200, 200, 96.0)
+    draw_labels(painter, placed, 96.0)
+    painter.end()
+    [label] = placed
+    reference = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    reference.fill(QColor("#000000"))
+    painter = QPainter(reference)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(label.anchor_x, label.anchor_y)
+    painter.rotate(label.angle_deg)
+    path = QPainterPath()
+    path.addText(QPointF(label.x, label.y), label.font, label.text)
+    pen = QPen(QColor("#ffffff"), 2 * max(1.0, 0.14 * 12.0 * 96 / 72))
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.strokePath(path, pen)
+    painter.setPen(QColor("#000000"))
+    painter.setFont(label.font)
+    painter.drawText(QPointF(label.x, label.y), label.text)
+    painter.end()
+    ours, theirs = (pixels(i)[:, :, 0].astype(int) for i in (image, reference))
+    assert theirs.sum() > 255 * 300  # a real halo
+    assert abs(ours.sum() / theirs.sum() - 1) < 0.1
+    halo_ours, halo_theirs = ours > 128, theirs > 128
+    assert (halo_ours & halo_theirs).sum() / (halo_ours | halo_theirs).sum() > 0.85

@@ -49,18 +49,22 @@ def paint_polygon_class(painter: QPainter, rings: Polylines, feature_class: np.n
     margin = margin_px * transform.units_per_pixel
     view = np.array([minx - margin, miny - margin, maxx + margin, maxy + margin])
     ring_buffer = np.empty((2, rings.longest + 1))
-    box = _rasterise(rings.xs, rings.ys, rings.offsets, rings.bounds, rings.feature, feature_class, rings.part_start,
-                     parts, k, transform.centre_x, transform.centre_y, transform.units_per_pixel, width,
-                     height, view, acc, cover, use_acc, paint.outline is not None, paint.outline_px, speck_in_fill,
-                     speck_in_cover, ring_buffer)
-    left, top, right, bottom = (int(v) for v in box)
-    if right <= left or bottom <= top:
+    spans = scratch("spans", (height, 2), np.int64, zero=False)
+    spans[:, 0], spans[:, 1] = width, 0
+    _rasterise(rings.xs, rings.ys, rings.offsets, rings.bounds, rings.feature, feature_class, rings.part_start,
+               parts, k, transform.centre_x, transform.centre_y, transform.units_per_pixel, width, height, view, acc,
+               cover, use_acc, paint.outline is not None, paint.outline_px, speck_in_fill, speck_in_cover,
+               ring_buffer, spans)
+    inked = np.flatnonzero(spans[:, 1] > spans[:, 0])
+    if len(inked) == 0:
         return
+    top, bottom = int(inked[0]), int(inked[-1]) + 1
+    left, right = int(spans[top:bottom, 0].min()), int(spans[top:bottom, 1].max())
     out = scratch("pixels", (bottom - top, right - left), np.uint32, zero=False)
     cover_colour = paint.outline if paint.outline is not None else paint.speck
     fill = np.array(parse_colour(paint.fill or "#00000000"), dtype=float) / 255.0
     outline = np.array(parse_colour(cover_colour if use_cover else "#00000000"), dtype=float) / 255.0
-    _pack(acc, cover, out, top, left, use_acc, use_cover, fill, outline)
+    _pack(acc, cover, spans, out, top, left, use_acc, use_cover, fill, outline)
     image = QImage(out.data, right - left, bottom - top, 4 * (right - left), QImage.Format.Format_ARGB32_Premultiplied)
     painter.drawImage(QPointF(left, top), image)
 
@@ -84,13 +88,23 @@ def _simplify(xs, ys, start, end, cx, cy, inv, half_w, half_h, scratch) -> int:
     return m
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _touch(spans, x0, x1, y0, y1, width, height):
+    """Widen the rows' column spans to take in everything drawn for pixel box (x0..x1, y0..y1), with the
+    neighbouring pixels the fill and the splat also write to."""
+    lo, hi = max(int(np.floor(x0)) - 1, 0), min(int(np.floor(x1)) + 2, width)
+    for row in range(max(int(np.floor(y0)) - 1, 0), min(int(np.floor(y1)) + 2, height)):
+        spans[row, 0] = min(spans[row, 0], lo)
+        spans[row, 1] = max(spans[row, 1], hi)
+
+
 @numba.njit(cache=True, nogil=True)
 def _rasterise(xs, ys, offsets, bounds, feature, feature_class, part_start, parts, k, cx, cy, upp, width,
-               height, view, acc, cover, has_fill, has_stroke, stroke_px, dot_in_fill, dot_in_stroke, scratch):
-    """Rings of class ``k`` into the fill accumulator and the outline cover; returns the pixel box touched."""
+               height, view, acc, cover, has_fill, has_stroke, stroke_px, dot_in_fill, dot_in_stroke, scratch, spans):
+    """Rings of class ``k`` into the fill accumulator and the outline cover; ``spans`` gets, per row, the columns
+    written (the rest of the row stays empty)."""
     inv = 1.0 / upp
     half_w, half_h = width / 2.0, height / 2.0
-    left, top, right, bottom = width, height, 0, 0
     for p in parts:
         r0, r1 = part_start[p], part_start[p + 1]
         if feature_class[feature[r0]] != k:
@@ -111,10 +125,11 @@ def _rasterise(xs, ys, offsets, bounds, feature, feature_class, part_start, part
                             accumulate_edge(acc, col + 0.0, row + 0.0, col + 0.0, row + 1.0)
                         elif dot_in_stroke:
                             cover[row, col] += 1.0
-                        left, top = min(left, col), min(top, row)
-                        right, bottom = max(right, col + 1), max(bottom, row + 1)
+                        _touch(spans, col + 0.5, col + 0.5, row + 0.5, row + 0.5, width, height)
                     break
                 continue
+            x_min, x_max = scratch[0, 0], scratch[0, 0]
+            y_min, y_max = scratch[1, 0], scratch[1, 0]
             for i in range(m):
                 x0, y0 = scratch[0, i], scratch[1, i]
                 j = i + 1 if i + 1 < m else 0
@@ -123,30 +138,35 @@ def _rasterise(xs, ys, offsets, bounds, feature, feature_class, part_start, part
                     accumulate_edge(acc, x0, y0, x1, y1)
                 if has_stroke:
                     splat_segment(cover, x0, y0, x1, y1, stroke_px)
-                left = min(left, int(np.floor(min(x0, x1))) - 1)
-                right = max(right, int(np.floor(max(x0, x1))) + 2)
-                top = min(top, int(np.floor(min(y0, y1))) - 1)
-                bottom = max(bottom, int(np.floor(max(y0, y1))) + 2)
-    return max(left, 0), max(top, 0), min(right, width), min(bottom, height)
+                x_min, x_max = min(x_min, x0), max(x_max, x0)
+                y_min, y_max = min(y_min, y0), max(y_max, y0)
+            _touch(spans, x_min, x_max, y_min, y_max, width, height)
 
 
 @numba.njit(cache=True, nogil=True)
-def _pack(acc, cover, out, top, left, use_fill, use_stroke, fill, stroke):
-    """Fill coverage (running row sums, clamped) under outline coverage (clamped), as premultiplied ARGB32."""
+def _pack(acc, cover, spans, out, top, left, use_fill, use_stroke, fill, stroke):
+    """Fill coverage (running row sums, clamped) under outline coverage (clamped), as premultiplied ARGB32, over
+    each row's span; the rest of the box is transparent."""
     rows, cols = out.shape
     fa, sa = fill[3], stroke[3]
     for r in range(rows):
         row = top + r
-        total = 0.0  # the accumulator is zero left of the box: edges left of the image are pinned to column 0
-        for c in range(cols):
-            col = left + c
+        lo, hi = spans[row, 0], spans[row, 1]
+        if hi <= lo:
+            lo = hi = left
+        for c in range(0, lo - left):
+            out[r, c] = 0
+        for c in range(hi - left, cols):
+            out[r, c] = 0
+        total = 0.0  # the accumulator is zero left of the span: edges left of the image are pinned to column 0
+        for col in range(lo, hi):
             cf = 0.0
             if use_fill:
                 total += acc[row, col]
                 cf = min(1.0, abs(total))
             cs = min(1.0, cover[row, col]) if use_stroke else 0.0
             if cf <= 0.0 and cs <= 0.0:
-                out[r, c] = 0
+                out[r, col - left] = 0
                 continue
             alpha_s = sa * cs
             alpha_f = fa * cf * (1.0 - alpha_s)
@@ -154,5 +174,5 @@ def _pack(acc, cover, out, top, left, use_fill, use_stroke, fill, stroke):
             red = stroke[0] * alpha_s + fill[0] * alpha_f
             green = stroke[1] * alpha_s + fill[1] * alpha_f
             blue = stroke[2] * alpha_s + fill[2] * alpha_f
-            out[r, c] = ((np.uint32(a * 255.0 + 0.5) << 24) | (np.uint32(red * 255.0 + 0.5) << 16)
-                         | (np.uint32(green * 255.0 + 0.5) << 8) | np.uint32(blue * 255.0 + 0.5))
+            out[r, col - left] = ((np.uint32(a * 255.0 + 0.5) << 24) | (np.uint32(red * 255.0 + 0.5) << 16)
+                                  | (np.uint32(green * 255.0 + 0.5) << 8) | np.uint32(blue * 255.0 + 0.5))

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    """Render a 16 x 16 pixel scene of every geometry kind (points, lines, polygons, labels, a selection).
+    """Render a 64 x 64 pixel scene of every geometry kind (points, lines, polygons, labels, a selection).
     A failure is logged, never raised: the real render then simply loads what it needs itself."""
     try:
         _render_scene()
@@ -33,9 +33,9 @@ def warm_up() -> None:
 
 def _render_scene() -> None:
     frame = gpd.GeoDataFrame({"name": ["a", "b", "c"]},
-                             geometry=[box(2, 2, 12, 12), LineString([(0, 0), (16, 9)]), Point(8, 8)])
+                             geometry=[box(8, 8, 48, 48), LineString([(0, 0), (64, 36)]), Point(32, 32)])
     scene = VectorLayer(frame, "warm-up")
     scene.style = SingleSymbol(Symbol(fill="#808080", stroke="#000000", stroke_width=0.4, size=4.0),
                                labels=Labels("name"))
     scene.selection = frozenset({2})
-    MapRenderer().render_image([scene], RenderSettings(extent=(0, 0, 16, 16), size=(16, 16), background=None))
+    MapRenderer().render_image([scene], RenderSettings(extent=(0, 0, 64, 64), size=(64, 64), background=None))
