@@ -33,6 +33,7 @@ from workbench.processing.install import install_processing
 from workbench.resources import icon
 from workbench.user_settings import user_settings
 from workbench.window.file_commands import FileCommands
+from workbench.window.layer_export import LayerExporter
 from workbench.window.map_tools import MapToolActions
 from workbench.window.project_bridge import ProjectBridge
 from workbench.window.screen_fit import fit_to_screen
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.canvas = MapCanvas(self.bridge, self)
         self.setCentralWidget(self.canvas)
         self.files = FileCommands(self)
+        self.layer_export = LayerExporter(self)
         self.tools = MapToolActions(self.canvas, self)
         self._menus: dict[str, QMenu] = {}
         #: Tab groups requested before the first show; None once the dock layout has settled.
@@ -184,6 +186,8 @@ class MainWindow(QMainWindow):
         a("style", "&Style…", lambda: self._with_current_layer(self.edit_style), tip="Edit the current layer's style")
         a("properties", "&Properties…", lambda: self._with_current_layer(self.show_properties),
           tip="Source, CRS, fields, load notes and style of the current layer")
+        a("save_layer_as", "Save Features &As…", lambda: self._with_current_layer(self.save_layer_as),
+          tip="Write the current layer, or only its selected features, to GeoPackage, GeoJSON, CSV or GeoTIFF")
         a("remove_layer", "&Remove Layer", lambda: self._with_current_layer(self.remove_layer),
           tip="Remove the current layer from the project")
         a("clear_selection", "&Clear Selection", self.clear_selection, icon_name="clear_selection",
@@ -241,8 +245,8 @@ class MainWindow(QMainWindow):
             self.basemap_actions[name] = action
 
     def _build_layer_menu(self, menu: QMenu) -> None:
-        for name in ("add_layer", None, "attribute_table", "style", "properties", None, "zoom_layer", None,
-                     "remove_layer"):
+        for name in ("add_layer", "save_layer_as", None, "attribute_table", "style", "properties", None,
+                     "zoom_layer", None, "remove_layer"):
             menu.addSeparator() if name is None else menu.addAction(self.actions[name])
 
     def _build_selection_menu(self, menu: QMenu) -> None:
@@ -299,6 +303,7 @@ class MainWindow(QMainWindow):
         tree.style_requested.connect(self.edit_style)
         tree.properties_requested.connect(self.show_properties)
         tree.remove_requested.connect(self.remove_layer)
+        tree.save_as_requested.connect(self.save_layer_as)
         self.attribute_table.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
         self.search.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
         for dock in (self.attribute_table, self.search, self.identify):
@@ -335,7 +340,7 @@ class MainWindow(QMainWindow):
     def _current_layer_changed(self, layer: Layer | None) -> None:
         self.canvas.active_layer = layer
         self.attribute_table.show_layer(layer)
-        for name in ("style", "properties", "remove_layer", "zoom_layer"):
+        for name in ("style", "properties", "remove_layer", "zoom_layer", "save_layer_as"):
             self.actions[name].setEnabled(layer is not None)
 
     def zoom_to_current_layer(self) -> None:
@@ -366,6 +371,11 @@ class MainWindow(QMainWindow):
                 return False
         self.project.remove_layer(layer)
         return True
+
+    def save_layer_as(self, layer: Layer) -> None:
+        """Ask for a file (and whether only the selection) and write the layer there in the background."""
+        folder = str(self.project.path.parent) if self.project.path is not None else ""
+        self.layer_export.choose_and_save(layer, folder)
 
     def add_files(self, paths: list[str]) -> None:
         self.files.add_files(paths)

@@ -30,6 +30,7 @@ class LayerTreeDock(QDockWidget):
     style_requested = pyqtSignal(object)
     properties_requested = pyqtSignal(object)
     remove_requested = pyqtSignal(object)
+    save_as_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
         super().__init__("Layers", parent)
@@ -181,6 +182,7 @@ class LayerTreeDock(QDockWidget):
         actions: list[QAction | None] = [action("Zoom to Layer", lambda: self.zoom_to_layer_requested.emit(layer))]
         if isinstance(layer, VectorLayer):
             actions.append(action("Open Attribute Table", lambda: self.attribute_table_requested.emit(layer)))
+        actions.append(action("Save Features As…", lambda: self.save_as_requested.emit(layer)))
         actions += [None, action("Style…", lambda: self.style_requested.emit(layer)),
                     action("Properties…", lambda: self.properties_requested.emit(layer)), None,
                     action("Rename", lambda: self.view.edit(self.model.index_of_layer(layer))),
