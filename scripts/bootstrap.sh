@@ -12,7 +12,8 @@ VENV="${LAMPLIGHT_VENV:-.venv}"
 # Qt's xcb and offscreen platform plugins and the fonts labels are drawn with.
 QT_PACKAGES=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-  libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+  libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
+  fonts-wqy-microhei)  # Chinese place names and field names need a CJK font
 # Independent references and services the test suite uses (each test skips with a reason if absent).
 TEST_PACKAGES=(gdal-bin postgresql postgresql-postgis postgis chromium poppler-utils xvfb)
 

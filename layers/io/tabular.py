@@ -128,7 +128,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
             pairs = ", ".join("/".join(p) for p in COORDINATE_PAIRS)
             raise LayerError(source, f"has no coordinate columns (looked for {pairs} or a WKT column); "
                                      f"the columns are: {', '.join(map(str, df.columns))}. "
-                                     "Name the columns with x_field/y_field", layer=name)
+                                     "Rename the coordinate columns to x/y or lon/lat, or name them when "
+                                     "opening (x_field/y_field)", layer=name)
         text = df[wkt_column].astype(str).str.strip()
         blank = df[wkt_column].isna().to_numpy() | (text == "").to_numpy()
         geometry = shapely.from_wkt(np.where(blank, None, text.to_numpy(dtype=object)), on_invalid="ignore")
