@@ -190,7 +190,7 @@ def _bucket(xs, ys, classes, half, shift, height):
     return start, (marker, entry_x, entry_y, entry_class)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _thin_band(xs, ys, classes, hides, a, b, y0, margin, row, owner, kept):
     """Entries ``a:b`` (one band, first row y0) left after thinning, in order, into ``kept``; returns how many."""
     for e in range(a, b):  # the last marker at each anchor pixel owns it
@@ -250,7 +250,7 @@ def _composite(image, band_start, xs, ys, classes, half, hides, o_start, o_dx, o
     return top, bottom
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _byte_mul(pixel, factor):
     """Every channel of an ARGB32 pixel times ``factor`` / 255 (Qt's BYTE_MUL)."""
     rb = (pixel & 0x00FF00FF) * factor

@@ -69,7 +69,7 @@ def paint_polygon_class(painter: QPainter, rings: Polylines, feature_class: np.n
     painter.drawImage(QPointF(left, top), image)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _simplify(xs, ys, start, end, cx, cy, inv, half_w, half_h, scratch) -> int:
     """Pixel coordinates of vertices ``start:end`` into ``scratch``, dropping each vertex that falls in the same
     pixel as the last one kept; returns how many were kept."""
@@ -88,7 +88,7 @@ def _simplify(xs, ys, start, end, cx, cy, inv, half_w, half_h, scratch) -> int:
     return m
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _touch(spans, x0, x1, y0, y1, width, height):
     """Widen the rows' column spans to take in everything drawn for pixel box (x0..x1, y0..y1), with the
     neighbouring pixels the fill and the splat also write to."""
