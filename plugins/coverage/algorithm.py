@@ -107,7 +107,8 @@ class CoverageRsrp(Algorithm):
             DistanceParameter("max_radius", "Maximum radius", default=400.0, minimum=10.0, maximum=20000.0),
             DistanceParameter("resolution", "Raster resolution", default=5.0, minimum=0.5, maximum=500.0),
             ExtentParameter("extent", "Extent", optional=True,
-                            help="Default: the transmitters' bounds grown by the maximum radius."),
+                            help="Default: the transmitters' bounds grown by the maximum radius, cut to the "
+                                 "height raster when one is given."),
             ChoiceParameter("indoor_loss", "Indoor (O2I) penetration loss", default="none", options=INDOOR_MODELS,
                             help="3GPP TR 38.901 low- or high-loss building model for cells inside buildings."),
         ]
@@ -182,11 +183,19 @@ class CoverageRsrp(Algorithm):
 
     @staticmethod
     def _extent(params: dict[str, Any], cells: Transmitters, config: CoverageConfig) -> tuple:
+        """The given extent, else the transmitters' reach, cut to the height raster when one is given: past its
+        edge every path would count as line of sight, an optimistic map nobody asked for."""
         if params["extent"] is not None:
             return params["extent"]
         radius = config.max_radius_m
-        return (float(cells.x.min()) - radius, float(cells.y.min()) - radius, float(cells.x.max()) + radius,
-                float(cells.y.max()) + radius)
+        reach = (float(cells.x.min()) - radius, float(cells.y.min()) - radius, float(cells.x.max()) + radius,
+                 float(cells.y.max()) + radius)
+        surface: RasterLayer | None = params["surface"]
+        if surface is None:
+            return reach
+        minx, miny, maxx, maxy = surface.extent
+        cut = (max(reach[0], minx), max(reach[1], miny), min(reach[2], maxx), min(reach[3], maxy))
+        return cut if cut[0] < cut[2] and cut[1] < cut[3] else reach
 
     @staticmethod
     def _obstruction_bounds(params: dict[str, Any]) -> tuple[float, float, float, float] | None:

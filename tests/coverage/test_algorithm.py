@@ -78,7 +78,8 @@ def test_height_raster_gives_the_same_map_as_the_buildings_it_was_made_from():
     poles, buildings, _, boxes, heights = _layers()
     grid = height_grid(boxes, heights, 300.0)
     surface = RasterLayer(grid, Affine(2, 0, ORIGIN_X, 0, -2, ORIGIN_Y + 300), CRS, name="heights")
-    common = {"transmitters": poles, "max_radius": 120, "resolution": 5}
+    # One extent for both runs (a height raster alone would cut the default extent to its own edges).
+    common = {"transmitters": poles, "max_radius": 120, "resolution": 5, "extent": surface.extent}
     from_raster = run_algorithm("coverage.rsrp", {**common, "surface": surface}, Context(workers=1)).outputs
     from_vectors = run_algorithm("coverage.rsrp", {**common, "buildings": buildings}, Context(workers=1)).outputs
     np.testing.assert_array_equal(from_raster["best_server"].data, from_vectors["best_server"].data)

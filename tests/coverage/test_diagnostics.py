@@ -93,11 +93,23 @@ def test_building_data_smaller_than_the_grid_is_reported(raster_width_m, warned)
     # height, so it covers min(width, 120) / 120 of it.
     surface = RasterLayer(np.zeros((70, int(raster_width_m / 2)), np.float32),
                           Affine(2, 0, ORIGIN_X - 10.0, 0, -2, ORIGIN_Y + 120.0), CRS, name="heights")
+    reach = (ORIGIN_X - 10.0, ORIGIN_Y - 10.0, ORIGIN_X + 110.0, ORIGIN_Y + 110.0)  # asked for explicitly:
     run = run_algorithm("coverage.rsrp", {"transmitters": _poles(1, 0.0), "surface": surface, "max_radius": 60,
-                                          "resolution": 5}, Context(workers=1))
+                                          "resolution": 5, "extent": reach}, Context(workers=1))
     assert run.summary["obstruction_cover_pct"] == pytest.approx(100.0 * min(raster_width_m, 120.0) / 120.0,
                                                                  abs=0.01)
     assert any("building heights cover only" in line for line in run.record["log"]) is warned
+
+
+def test_default_extent_stops_at_the_edge_of_the_height_raster():
+    """Past the raster every path would be line of sight: by default the map is not drawn there."""
+    surface = RasterLayer(np.zeros((70, 40), np.float32), Affine(2, 0, ORIGIN_X - 10.0, 0, -2, ORIGIN_Y + 120.0),
+                          CRS, name="heights")  # 80 m wide, the pole's reach is 120 m
+    run = run_algorithm("coverage.rsrp", {"transmitters": _poles(1, 0.0), "surface": surface, "max_radius": 60,
+                                          "resolution": 5}, Context(workers=1))
+    minx, miny, maxx, maxy = run.outputs["rsrp"].extent
+    assert minx >= ORIGIN_X - 10.0 and maxx <= ORIGIN_X + 70.0 + 5.0
+    assert run.summary["obstruction_cover_pct"] == pytest.approx(100.0, abs=7.0)
 
 
 def test_summary_counts_the_sites_used_and_names_those_left_out():
