@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
+from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
 MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
@@ -42,6 +43,11 @@ _STATUS = {
     highspy.HighsModelStatus.kInfeasible: "infeasible",
     highspy.HighsModelStatus.kModelEmpty: "optimal",
 }
+_STATUS_NAMES = {"kOptimal": "optimal", "kModelEmpty": "optimal", "kTimeLimit": "time limit",
+                 "kInterrupt": "time limit", "kHighsInterrupt": "time limit", "kInfeasible": "infeasible"}
+#: MILPs with at least this many nonzeros run in a child process that can be ended (see ``highs_process``);
+#: smaller ones run here, where starting a process would cost more than the solve.
+CHILD_MIN_NONZEROS = 100_000
 _banner_lock = threading.Lock()
 _banner_shown = False
 
@@ -164,23 +170,32 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         lower[:n_x][site_in] = 1.0
     if covered_rows is not None:
         lower[n_x:n_x + reduced.n_rows][covered_rows] = 1.0
-    solver = new_highs()
-    solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
-    solver.setOptionValue("mip_rel_gap", float(mip_gap))
-    solver.setOptionValue("random_seed", 0)
     # The root LP of a covering model is highly degenerate: dual simplex from the slack basis needs about two
     # pivots per row (20,000 pivots, 8 s on 2,000 x 20,000), the interior point method 1 s.
-    solver.setOptionValue("mip_lp_solver", "ipm")
+    options = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
+    start = None
+    if seed is not None and not relax and seed.size:
+        start = _start_values(reduced, seed, n_cols, beta, model)
+        if not (np.all(start >= lower) and np.all(start <= upper)):
+            start = None
+    if not relax and matrix.nnz >= CHILD_MIN_NONZEROS:
+        arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
+                  "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
+                  "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer}
+        outcome = run_in_child(arrays, options, start, time_limit, feedback or Feedback())
+        return _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
+    solver = new_highs()
+    solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    for name, value in options.items():
+        solver.setOptionValue(name, value)
     status = solver.passModel(n_cols, n_rows, int(matrix.nnz), int(highspy.MatrixFormat.kRowwise), int(sense), 0.0,
                               cost, lower, upper, row_lower, row_upper, matrix.indptr.astype(np.int32),
                               matrix.indices.astype(np.int32), matrix.data.astype(np.float64),
                               np.zeros(n_cols, np.int32) if relax else integer)
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"HiGHS refused the siting model ({status})")
-    if seed is not None and not relax and seed.size:
-        start = _start_values(reduced, seed, n_cols, beta, model)
-        if np.all(start >= lower) and np.all(start <= upper):
-            _offer_start(solver, start)
+    if start is not None:
+        _offer_start(solver, start)
     watch(solver, feedback or Feedback(), time_limit)
     if solver.run() == highspy.HighsStatus.kError:
         raise RuntimeError(f"HiGHS failed on the siting model ({solver.getModelStatus()})")
@@ -201,6 +216,20 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     selected = np.flatnonzero(solution[: reduced.n_candidates] > 0.5) if not relax else np.zeros(0, np.int64)
     return MilpResult(selected, objective, bound, state, time.perf_counter() - started,
                       int(info.mip_node_count) if not relax else 0, n_cols, n_rows, int(matrix.nnz))
+
+
+def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: float, n_cols: int, n_rows: int,
+                  nonzeros: int) -> MilpResult:
+    """A MilpResult from the child's outcome; a plan's objective is recomputed from its columns."""
+    state = _STATUS_NAMES.get(outcome.status.rsplit(".", 1)[-1], outcome.status)
+    seconds = time.perf_counter() - started
+    if state == "infeasible" or outcome.solution is None or outcome.solution.size < n_cols:
+        return MilpResult(np.zeros(0, np.int64), float("nan"), outcome.bound if state != "infeasible" else float("nan"),
+                          state, seconds, outcome.nodes, n_cols, n_rows, nonzeros)
+    objective = float(cost @ outcome.solution)
+    bound = objective if outcome.status.endswith("kModelEmpty") else outcome.bound
+    return MilpResult(np.flatnonzero(outcome.solution[:n_x] > 0.5), objective, bound, state, seconds, outcome.nodes,
+                      n_cols, n_rows, nonzeros)
 
 
 def _offer_start(solver: highspy.Highs, values: np.ndarray) -> None:

@@ -1,0 +1,81 @@
+"""Run one HiGHS MILP in this process and report on stdout; started by ``highs_process`` as a plain script.
+
+It imports only numpy and highspy (not the plugin packages) so that it starts in a fraction of a second.
+
+    python highs_child.py <model.npz> <folder>
+
+Lines on stdout: ``progress <seconds> <gap> <dual bound>`` while running, ``done`` at the end. Each improving
+plan is written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the
+parent can end this process at any moment and still have the best plan found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import highspy
+import numpy as np
+
+#: Seconds between two progress lines.
+PROGRESS_SECONDS = 0.2
+
+
+def _save_atomic(path: str, array: np.ndarray) -> None:
+    partial = path + ".partial.npy"
+    np.save(partial, array)
+    os.replace(partial, path)
+
+
+def main(model_path: str, folder: str) -> None:
+    data = np.load(model_path)
+    options = json.loads(str(data["options"]))
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        solver.setOptionValue(name, value)
+    n_cols, n_rows = int(data["n_cols"]), int(data["n_rows"])
+    indptr, indices, values = data["indptr"], data["indices"], data["values"]
+    solver.passModel(n_cols, n_rows, int(values.size), int(highspy.MatrixFormat.kRowwise), int(data["sense"]), 0.0,
+                     data["cost"], data["lower"], data["upper"], data["row_lower"], data["row_upper"],
+                     indptr.astype(np.int32), indices.astype(np.int32), values, data["integrality"].astype(np.int32))
+    if "start" in data.files:
+        start = data["start"]
+        offered = [False]
+
+        def offer(event) -> None:
+            if not offered[0]:
+                offered[0] = True
+                event.data_in.setSolution(start)
+                event.data_in.user_has_solution = True
+
+        solver.cbMipUserSolution += offer
+    plan_path = os.path.join(folder, "plan.npy")
+    last = [0.0]
+
+    def improving(event) -> None:
+        _save_atomic(plan_path, np.asarray(event.data_out.mip_solution, float))
+
+    def progress(event) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= PROGRESS_SECONDS:
+            last[0] = now
+            out = event.data_out
+            print(f"progress {out.running_time:.3f} {out.mip_gap:.9g} {out.mip_dual_bound:.17g}", flush=True)
+
+    solver.cbMipImprovingSolution += improving
+    solver.cbMipInterrupt += progress
+    solver.run()
+    info = solver.getInfo()
+    solution = np.asarray(solver.getSolution().col_value, float)
+    np.savez(os.path.join(folder, "result.partial.npz"), status=str(solver.getModelStatus()),
+             objective=float(info.objective_function_value), bound=float(info.mip_dual_bound),
+             nodes=int(info.mip_node_count), has_plan=int(info.primal_solution_status) != 0, solution=solution)
+    os.replace(os.path.join(folder, "result.partial.npz"), os.path.join(folder, "result.npz"))
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

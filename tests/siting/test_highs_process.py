@@ -1,0 +1,48 @@
+"""MILPs in a child process: the same optimum as in this process, and Cancel ends the child at once."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from plugins.api import Cancelled, Feedback
+from plugins.siting import milp
+from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
+from plugins.siting.problem import SitingProblem
+from plugins.siting.radius import radius_coverage
+from plugins.siting.reduce import reduce_model
+
+
+def _reduced(seed: int, n_candidates: int, side: float):
+    rng = np.random.default_rng(seed)
+    coverage = radius_coverage(rng.uniform(0, side, (n_candidates, 2)),
+                               rng.uniform(0, side, (10 * n_candidates, 2)), 150.0)
+    problem = SitingProblem(coverage, rng.integers(1, 101, 10 * n_candidates).astype(float))
+    return reduce_model(problem.coverage, problem.weights)
+
+
+def test_the_child_process_finds_the_same_optimum(monkeypatch):
+    reduced = _reduced(3, 400, 2240.0)
+    here = solve_reduced(reduced, MAXIMISE_COUNT, k=40, time_limit=60.0)
+    monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 0)
+    seed = here.selected[:20]
+    there = solve_reduced(reduced, MAXIMISE_COUNT, k=40, time_limit=60.0, seed=seed)
+    assert here.status == there.status == "optimal"
+    assert there.objective == pytest.approx(here.objective, rel=1e-12)
+    assert there.bound == pytest.approx(here.bound, rel=1e-9)
+
+
+def test_cancel_ends_the_child_process(monkeypatch):
+    """A dense instance that HiGHS needs tens of seconds for; Cancel after a moment raises Cancelled."""
+    monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 0)
+    reduced = _reduced(5, 300, 1500.0)
+    feedback = Feedback()
+    timer = threading.Timer(1.5, feedback.cancel)
+    timer.start()
+    try:
+        with pytest.raises(Cancelled):
+            solve_reduced(reduced, MAXIMISE_COUNT, k=30, time_limit=600.0, feedback=feedback)
+    finally:
+        timer.cancel()
