@@ -2,8 +2,10 @@
 
 Location models from the literature (names as in PySAL spopt): MCLP (k sites, most demand covered), budgeted
 MCLP and LSCP (fewest sites covering all or a share of the demand), solved exactly on HiGHS after exact
-reductions, or by lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``, ``greedy``,
-``solve``, ``rollout``) works on plain arrays; ``algorithms`` wraps it for the toolbox and the command line.
+reductions (maximal covering: LP with odd-cycle cuts at the root, reduced-cost fixing, then the MILP on what is
+left; see ``exact``), or by lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``,
+``greedy``, ``solve``, ``rollout``) works on plain arrays; ``algorithm`` wraps it for the toolbox and the
+command line.
 
 Example::
 

@@ -13,7 +13,9 @@ reductions. Covering models (LSCP)::
     min  sum_j c_j x_j   s.t.  sum_{j covers r} x_j >= 1  for every row r          (full cover)
     min  sum_j c_j x_j   s.t.  y_r - sum x_j <= 0,  sum_j p_j x_j + sum_r w_r y_r >= T     (target share)
 
-The greedy plan is handed to HiGHS as a starting solution, so a time-limited run never returns less.
+The greedy plan is handed to HiGHS as a starting solution, so a time-limited run never returns less. The
+maximising models also take valid cuts as rows and fixed sites as bounds (see ``exact``). Models of
+CHILD_MIN_NONZEROS or more run in a child process that is ended at the time limit (see ``highs_process``).
 """
 
 from __future__ import annotations

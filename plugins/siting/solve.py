@@ -7,7 +7,7 @@
 
 Every ``Plan`` states its objective, a bound on the optimum and the relative gap between them, so a fast
 answer says how far from optimal it can be at most, and an exact one that stops at its time limit says the
-same. Exact runs first build the greedy plan (improved by swaps) and hand it to HiGHS as a start.
+same. Exact runs first build the greedy plan (improved by swaps); see ``exact`` for what follows.
 
 Example::
 
@@ -157,9 +157,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
 
     Both methods start with the lazy greedy and swaps. The fast method then computes the Lagrangian bound,
-    whose multipliers also rank the sites for a second plan (improved by swaps too). The exact method hands
-    the greedy plan to HiGHS and uses the Lagrangian steps only when HiGHS stops at its time limit: on the
-    2,000 x 20,000 benchmark a better start made HiGHS take a slower path (5.2 s instead of 4.0 s).
+    whose multipliers also rank the sites for a second plan (improved by swaps too). The exact method (plain
+    coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
+    then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
+    Lagrangian steps follow only when the time limit stops it, for at most GRACE_SECONDS past the limit.
     """
     _check_method(method)
     if k < 1:
