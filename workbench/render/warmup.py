@@ -5,6 +5,11 @@ kernel from the on-disk cache (or compiling it, on the first launch). ``warm_up`
 point, a line, a polygon and a label through the real ``MapRenderer``, so the kernels are loaded with exactly
 the argument types real renders use. The map canvas runs it in its render thread as soon as it exists, so the
 loading overlaps building the window and opening the project.
+
+On the first launch after installing (or after a kernel's source changed) numba compiles the kernels instead,
+about 6-8 s; an installer can do that ahead of time::
+
+    QT_QPA_PLATFORM=offscreen python -m workbench.render.warmup
 """
 
 from __future__ import annotations
@@ -39,3 +44,10 @@ def _render_scene() -> None:
                                labels=Labels("name"))
     scene.selection = frozenset({2})
     MapRenderer().render_image([scene], RenderSettings(extent=(0, 0, 64, 64), size=(64, 64), background=None))
+
+
+if __name__ == "__main__":
+    from PyQt6.QtGui import QGuiApplication
+
+    application = QGuiApplication([])  # text and images need a GUI application (any platform, offscreen too)
+    warm_up()
