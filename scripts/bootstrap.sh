@@ -81,3 +81,5 @@ if [ "$purpose" = "test" ]; then
   apt_install "${TEST_PACKAGES[@]}"
 fi
 make_venv
+# Compile the map renderer's numba kernels now (cached on disk), so the first window does not wait for them.
+QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m workbench.render.warmup
