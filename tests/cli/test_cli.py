@@ -101,7 +101,7 @@ def test_layer_names_from_a_project(files: Path, offices, schools):  # noqa: F81
                "--dissolve", "--output", "zones.geojson", cwd=files)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["parameters"] == {"input": "schools", "distance": "0.2 km", "segments": 8, "dissolve": "true"}
+    assert summary["parameters"] == {"input": "schools", "distance": 200.0, "segments": 8, "dissolve": True}
     assert len(open_layers(files / "zones.geojson")[0].gdf) == 1
     wrong = cli("run", "tools.buffer", "--project", "city.lamp", "--input", "poles", cwd=files)
     assert wrong.returncode == 2 and "'poles' is neither a layer of the project nor an existing file" in wrong.stderr
@@ -194,6 +194,6 @@ def test_raster_and_table_outputs_from_a_user_folder_plugin(files: Path):
         assert grid.read(1).sum() == 200  # every office counted once
         assert grid.res == (250.0, 250.0)
         provenance = json.loads(grid.tags()["lamplight.provenance"])
-    assert provenance["algorithm"] == "test.density" and provenance["parameters"]["cell"] == "250"
+    assert provenance["algorithm"] == "test.density" and provenance["parameters"]["cell"] == 250.0
     columns = (files / "tables" / "columns.csv").read_text().splitlines()
     assert columns[0] == "column,points" and sum(int(row.split(",")[1]) for row in columns[1:]) == 200
