@@ -267,9 +267,12 @@ class SitingAlgorithm(Algorithm):
                                feedback=feedback.step(93, 97))
         curve.insert(2, "pole_id", study.candidates.ids[curve["candidate"].to_numpy()])
         curve = curve.drop(columns="candidate")
-        sites = sites_layer(study.candidates, problem, plan, rollout)
+        # Named after the plan, so a greedy and an exact run side by side read apart in the layer tree.
+        plan_name = f"{plan.model.upper()} {params['method']}, {plan.sites} sites"
+        sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})")
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)
+        covered.name, uncovered.name = f"Covered demand ({plan_name})", f"Uncovered demand ({plan_name})"
         feedback.set_progress(100)
         return {"selected_sites": sites, "covered": covered, "uncovered": uncovered, "curve": pd.DataFrame(curve),
                 **summary(plan, problem, study.candidates, study.demand, self.request(params))}

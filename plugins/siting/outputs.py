@@ -55,8 +55,9 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
     gdf = gdf.reset_index(drop=True)
     phases = sorted(set(rollout.phase.tolist()))
     style = Categorized(field="phase", categories=[
-        Category(p, Symbol(fill=PHASE_COLOURS[(p - 1) % len(PHASE_COLOURS)], stroke="#000000", size=11.0,
-                           marker="star"), label=f"phase {p}") for p in phases],
+        # Diamonds: stars are schools and triangles existing 5G sites in the default styles.
+        Category(p, Symbol(fill=PHASE_COLOURS[(p - 1) % len(PHASE_COLOURS)], stroke="#000000", size=10.0,
+                           marker="diamond"), label=f"phase {p}") for p in phases],
         labels=Labels(field="rank", size=7.0, min_scale=20000.0))
     return VectorLayer(gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=candidates.layer.crs), name,
                        style=style, metadata={"quantity": "selected_sites"})

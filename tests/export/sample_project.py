@@ -86,7 +86,7 @@ def selected_sites() -> VectorLayer:
                             "cumulative_share_pct": np.cumsum(new_demand) / 100.0,
                             "reach_demand": new_demand * 1.4, "sole_demand": new_demand * 0.8},
                            geometry=[Point(X0 + 120 + 190 * i, Y0 + 415) for i in range(SITE_COUNT)], crs=CRS)
-    style = Categorized("phase", [Category(p, Symbol(fill=c, stroke="#000000", size=7.0, marker="star"),
+    style = Categorized("phase", [Category(p, Symbol(fill=c, stroke="#000000", size=7.0, marker="diamond"),
                                            label=f"phase {p}")
                                   for p, c in ((1, "#d7191c"), (2, "#fdae61"), (3, "#2c7bb6"))])
     return VectorLayer(gdf, "Selected sites", style=style,

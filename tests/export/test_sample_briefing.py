@@ -46,7 +46,8 @@ def test_one_command_briefing_from_the_sample(planned, tmp_path, capsys, qapp):
                         "--report", str(tmp_path / "report.pdf")])
     assert status == 0
     written = json.loads(capsys.readouterr().out)
-    assert written["web"]["features"]["Selected sites"] == SITES
+    sites_layer = f"Selected sites (MCLP greedy, {SITES} sites)"
+    assert written["web"]["features"][sites_layer] == SITES
     assert written["web"]["features"]["lamp_poles"] == 3101
     assert written["report"]["figures"]["Sites selected"] == str(SITES)
     if PDFTOTEXT.exists():
@@ -65,4 +66,4 @@ def test_one_command_briefing_from_the_sample(planned, tmp_path, capsys, qapp):
             assert browser.errors == []
             drawn = browser.evaluate("Object.fromEntries(Lamplight.layers.map(e => [e.name, e.layer.getLayers ? "
                                      "e.layer.getLayers().length : -1]))")
-            assert drawn["Selected sites"] == SITES and drawn["lamp_poles"] == 3101
+            assert drawn[sites_layer] == SITES and drawn["lamp_poles"] == 3101
