@@ -1,7 +1,8 @@
 """Nearest neighbour distance: for each feature, the distance to (and id of) the closest feature of another layer.
 
-Point-to-point queries use a KD-tree (scipy's cKDTree, O(log n) per query); other geometry combinations use
-shapely's STRtree nearest search with exact distances.
+Single points to single points use a KD-tree (scipy's cKDTree, O(log n) per query); every other combination
+(multi-points included: a KD-tree over their coordinates would not map back to features) uses shapely's STRtree
+nearest search with exact distances.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class NearestDistance(Algorithm):
         sources = source_gdf.geometry.to_numpy()
         targets = target_gdf.geometry.to_numpy()
         radius = params["max_distance"]
-        if layer.geometry_type == "point" and target.geometry_type == "point":
+        if _single_points(sources) and _single_points(targets):
             index, distance = _kdtree_nearest(sources, targets, radius, feedback)
         else:
             index, distance = _strtree_nearest(sources, targets, radius, feedback)
@@ -81,6 +82,12 @@ class NearestDistance(Algorithm):
 
 def _present(geometries: np.ndarray) -> np.ndarray:
     return ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+
+
+def _single_points(geometries: np.ndarray) -> bool:
+    """Every present geometry is one Point, so its coordinate row is its feature (not so for multi-points)."""
+    present = _present(geometries)
+    return bool(np.all(shapely.get_type_id(geometries[present]) == shapely.GeometryType.POINT))
 
 
 def _kdtree_nearest(sources: np.ndarray, targets: np.ndarray, radius: float | None,

@@ -150,6 +150,23 @@ def test_nearest_to_polygons_matches_brute_force(offices, districts):
     assert list(out["nearest_district"][outside]) == list(districts.gdf["district"].iloc[index[outside]])
 
 
+def test_nearest_with_multipoints_matches_brute_force(offices, schools):
+    """Multi-points count as point layers but hold several coordinates each: answers must stay per feature."""
+    merged = shapely.multipoints(shapely.get_coordinates(schools.gdf.geometry.to_numpy()[:6]).reshape(3, 2, 2))
+    targets = np.concatenate([merged, schools.gdf.geometry.to_numpy()[6:]])
+    target = VectorLayer(gpd.GeoDataFrame({"name": [f"T{i}" for i in range(len(targets))]}, geometry=targets,
+                                          crs="EPSG:32649"), "targets")
+    sources = offices.gdf.geometry.to_numpy().copy()
+    sources[:2] = [shapely.multipoints(shapely.get_coordinates(sources[:2])), shapely.MultiPoint()]
+    source = VectorLayer(gpd.GeoDataFrame({"id": range(len(sources))}, geometry=sources, crs="EPSG:32649"), "s")
+    out = run("tools.nearest", input=source, target=target, target_field="name").outputs["output"].gdf
+    index, distance = _brute_force_nearest(sources[2:], targets)
+    assert np.allclose(out["nearest_m"][2:], distance)
+    assert list(out["nearest_name"][2:]) == [f"T{i}" for i in index]
+    assert out["nearest_m"][0] == pytest.approx(min(sources[0].distance(t) for t in targets))
+    assert np.isnan(out["nearest_m"][1])  # an empty geometry has no distance
+
+
 def test_nearest_from_degrees_measures_metres(offices, schools):
     out = run_algorithm("tools.nearest", {"input": offices.to_crs(4326), "target": schools.to_crs(4326)},
                         Context(crs="EPSG:4326")).outputs["output"].gdf
