@@ -22,13 +22,13 @@ def check_target(path: str | os.PathLike, suffixes: tuple[str, ...]) -> Path:
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temp_path)`` then rename the temp file over ``target``, with the usual file permissions."""
+    """Call ``write(temp_path)`` then rename the temp file over ``target``.
+
+    The temp file has the replaced file's permissions, or the user's umask for a new file (``temporary_sibling``),
+    so a colleague who could read the old export can read the new one."""
     temp = temporary_sibling(target)
     try:
         write(temp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
