@@ -20,13 +20,14 @@ import re
 import shlex
 import sys
 import threading
+import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
 from layers.errors import LayerError
-from layers.layer import Layer
+from layers.layer import Layer, VectorLayer
 from plugins.api import (
     Algorithm,
     AlgorithmError,
@@ -100,7 +101,8 @@ def handle_help(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     print(algorithm.help_text())
-    print("\nOptions of 'run': --project FILE (layer names), --output-dir DIR, --OUTPUTNAME PATH, --overwrite")
+    print("\nOptions of 'run': --project FILE (layer names), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, "
+          "--workers N, --dask-scheduler ADDRESS")
     return EXIT_OK
 
 
@@ -193,9 +195,12 @@ def _run(args: argparse.Namespace) -> int:
     outcome = _run_in_thread(algorithm, raw, context, feedback)
     bar.finish()
     if isinstance(outcome, BaseException):
-        return _failure(outcome)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    written = _write_outputs(algorithm, outcome.outputs, paths)
+        return _failure(algorithm, outcome)
+    try:
+        written = _write_outputs(algorithm, outcome.outputs, paths)
+    except (LayerError, OSError) as exc:
+        print(f"error: the run succeeded but its outputs could not be written: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     summary = {"algorithm": algorithm.id, "status": "ok", "duration_s": outcome.record["duration_s"],
                "parameters": outcome.record["parameters"], "outputs": written, "summary": outcome.summary,
                "run_id": outcome.record["run_id"]}
@@ -226,6 +231,8 @@ def _context(options: dict[str, Any]) -> Context:
             project = Project.load(options["project"])
         except LayerError as exc:
             raise UsageError(f"--project: {exc}") from None
+        for problem in project.load_problems:  # its layer names would otherwise be reported as unknown
+            print(f"warning: --project: {problem}", file=sys.stderr)
     context = Context(project=project, dask_scheduler=options.get("dask_scheduler"))
     if options.get("workers"):
         context.workers = options["workers"]
@@ -256,7 +263,7 @@ def _run_in_thread(algorithm: Algorithm, raw: dict[str, Any], context: Context,
     return outcome[0]
 
 
-def _failure(exc: BaseException) -> int:
+def _failure(algorithm: Algorithm, exc: BaseException) -> int:
     if isinstance(exc, Cancelled):
         print("cancelled: no outputs were written", file=sys.stderr)
         return EXIT_CANCELLED
@@ -266,23 +273,37 @@ def _failure(exc: BaseException) -> int:
     if isinstance(exc, AlgorithmError | LayerError):
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    raise exc
+    if not isinstance(exc, Exception):  # SystemExit, KeyboardInterrupt: not the algorithm's failure to explain
+        raise exc
+    # Anything else is a bug in the algorithm: say so in one line, then give the traceback for the report.
+    print(f"error: algorithm {algorithm.id} failed unexpectedly ({type(exc).__name__}: {exc}); this is a bug in "
+          "the algorithm, not in your parameters. Details for a bug report:", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[str, Path]) -> dict[str, Any]:
+    """Write each output, creating its folder; raises LayerError or OSError naming the output and its path."""
     from layers.io import write_layer
 
     written: dict[str, Any] = {}
     declared: dict[str, Output] = {o.name: o for o in algorithm.outputs()}
     for name, path in paths.items():
         value = outputs[name]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(f"output '{name}': cannot create the folder {path.parent} ({exc.strerror or exc})") from exc
         if isinstance(value, Layer):
             write_layer(value, path, layer_name=value.name)
             entry = {"path": str(path), "type": declared[name].type_name, "layer": value.name}
-            if hasattr(value, "gdf"):
-                entry["features"] = len(value.gdf)
+            if isinstance(value, VectorLayer):
+                entry["features"] = len(value)
         else:
-            _write_table(value, path)
+            try:
+                _write_table(value, path)
+            except OSError as exc:
+                raise OSError(f"output '{name}': {path} could not be written ({exc.strerror or exc})") from exc
             entry = {"path": str(path), "type": "table", "rows": len(value)}
         written[name] = entry
     return written

@@ -197,3 +197,33 @@ def test_raster_and_table_outputs_from_a_user_folder_plugin(files: Path):
     assert provenance["algorithm"] == "test.density" and provenance["parameters"]["cell"] == 250.0
     columns = (files / "tables" / "columns.csv").read_text().splitlines()
     assert columns[0] == "column,points" and sum(int(row.split(",")[1]) for row in columns[1:]) == 200
+
+
+BUGGY_PLUGIN = '''
+from plugins.api import Algorithm
+
+
+class Buggy(Algorithm):
+    id, name, group = "test.buggy", "Buggy", "Tests"
+
+    def run(self, params, context, feedback):
+        return {"share": 1 / 0}
+
+
+def algorithms():
+    return [Buggy()]
+'''
+
+
+def test_write_folders_are_created_and_a_plugin_bug_is_reported_in_one_line(files: Path):
+    done = cli("run", "tools.buffer", "--input", "offices.gpkg", "--output", "new/sub/zones.gpkg", cwd=files)
+    assert done.returncode == 0, done.stderr
+    assert len(open_layers(files / "new" / "sub" / "zones.gpkg")[0].gdf) == 200
+    folder = files / "no-user-plugins"
+    folder.mkdir()
+    (folder / "buggy.py").write_text(BUGGY_PLUGIN)
+    failed = cli("run", "test.buggy", cwd=files)
+    assert failed.returncode == 1
+    headline = "error: algorithm test.buggy failed unexpectedly (ZeroDivisionError: division by zero)"
+    assert failed.stderr.splitlines()[0].startswith(headline)
+    assert "Traceback" in failed.stderr and failed.stdout == ""
