@@ -140,11 +140,11 @@ def _columns(rows: list[_Row], row_h: float, heading_gap: float, height: float, 
 
 
 def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: list[LegendSection],
-                size_pt: float, *, min_column_mm: float = 42.0, title: str = "Legend") -> int:
+                size_pt: float, *, min_column_mm: float = 42.0) -> int:
     """Legend in ``box`` (mm), in as many columns as fit, shrinking the text down to 70 %; returns the number
     of entries that still did not fit (0 when the legend is complete)."""
     x, y, w, h = box
-    title_h = paper.text((x, y, w, 8 * size_pt), title, size_pt * 1.2, bold=True)
+    title_h = paper.text((x, y, w, 8 * size_pt), "Legend", size_pt * 1.2, bold=True)
     top = y + title_h + 1.0
     rows = _rows(sections)
     n_columns = max(1, int(w // min_column_mm))
@@ -267,12 +267,11 @@ def draw_north_arrow(paper: Paper, centre: tuple[float, float], size_mm: float, 
                size_mm * 1.15, bold=True, align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
 
 
-def backing(paper: Paper, box: tuple[float, float, float, float], alpha: int = 225) -> None:
+def backing(paper: Paper, box: tuple[float, float, float, float]) -> None:
     """A white, slightly transparent card under furniture that sits on the map."""
     painter = paper.painter
     painter.save()
-    colour = qcolor("#ffffff")
-    colour.setAlpha(alpha)
+    colour = qcolor("#ffffffe1")
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawRoundedRect(paper.rect(*box), paper.mm(1.0), paper.mm(1.0))

@@ -52,16 +52,10 @@ class Paper:
     def rect(self, x_mm: float, y_mm: float, w_mm: float, h_mm: float) -> QRectF:
         return QRectF(self.point(x_mm, y_mm), self.point(x_mm + w_mm, y_mm + h_mm))
 
-    def to_mm(self, rect: QRectF) -> tuple[float, float, float, float]:
-        return ((rect.left() - self.page_rect.left()) / self.units_per_mm,
-                (rect.top() - self.page_rect.top()) / self.units_per_mm,
-                rect.width() / self.units_per_mm, rect.height() / self.units_per_mm)
-
-    def font(self, size_pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
+    def font(self, size_pt: float, *, bold: bool = False) -> QFont:
         font = QFont(FONT_FAMILY)
         font.setPointSizeF(max(0.1, size_pt / PT_PER_MM * self.units_per_mm * 72.0 / self._device_dpi))
         font.setBold(bold)
-        font.setItalic(italic)
         font.setFeature(_LIGATURES, 0)  # "fi" stays two letters, so PDF text can be searched and copied
         return font
 
@@ -73,13 +67,13 @@ class Paper:
 
     # -- text ----------------------------------------------------------------------------------------------
     def text(self, rect_mm: tuple[float, float, float, float], text: str, size_pt: float, *,
-             colour: str = "#1f2a36", bold: bool = False, italic: bool = False,
+             colour: str = "#1f2a36", bold: bool = False,
              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
              wrap: bool = False) -> float:
         """Draw text in a mm rectangle; returns the height in mm it took."""
         painter = self.painter
         painter.save()
-        painter.setFont(self.font(size_pt, bold=bold, italic=italic))
+        painter.setFont(self.font(size_pt, bold=bold))
         painter.setPen(qcolor(colour))
         flags = int(align.value) | (int(Qt.TextFlag.TextWordWrap.value) if wrap else 0)
         target = self.rect(*rect_mm)

@@ -108,12 +108,6 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def figure_png(fig: Figure, dpi: int = 200) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return buffer.getvalue()
-
-
 def figure_svg(fig: Figure) -> bytes:
     """SVG with text kept as text (not outlines), so it stays selectable and small."""
     buffer = io.BytesIO()

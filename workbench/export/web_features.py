@@ -39,7 +39,6 @@ class WebLayerData:
     styles: list[dict]
     fields: list[str]
     feature_count: int
-    geometry: str
 
 
 def vector_style(layer: VectorLayer) -> SingleSymbol | Categorized | Graduated:
@@ -151,8 +150,5 @@ def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float =
         f'{{"type":"Feature","geometry":{g},"properties":{{"s":{s},"p":{script_safe_json(p)}}}}}'
         for g, s, p in zip(texts.tolist(), style_of_row.tolist(), values, strict=True)
     )
-    present = set(families)
-    geometry = present.pop() if len(present) == 1 else ("mixed" if present else layer.geometry_type)
-    return WebLayerData(f'{{"type":"FeatureCollection","features":[{features}]}}', styles, fields, len(rows),
-                        geometry)
+    return WebLayerData(f'{{"type":"FeatureCollection","features":[{features}]}}', styles, fields, len(rows))
 

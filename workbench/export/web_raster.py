@@ -26,7 +26,6 @@ WEB_MERCATOR = "EPSG:3857"
 class WebRaster:
     rgba: np.ndarray  # (rows, cols, 4) uint8
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)) in degrees
-    style: RasterRamp
 
 
 def raster_style(layer: RasterLayer) -> RasterRamp:
@@ -68,7 +67,7 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
                                                            left=left, bottom=bottom, right=right, top=top)
     shrink = max(width, height) / max_pixels
     if shrink > 1:
-        transform = transform * transform.scale(shrink, shrink)
+        transform = transform @ transform.scale(shrink, shrink)
         width, height = max(1, int(round(width / shrink))), max(1, int(round(height / shrink)))
     warped = np.full((height, width), np.nan, dtype=np.float64)
     reproject(np.ma.filled(source.astype(np.float64), np.nan), warped, src_transform=layer.transform,
@@ -78,4 +77,4 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
     to_degrees = pyproj.Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
     west, north = to_degrees.transform(transform.c, transform.f)
     east, south = to_degrees.transform(transform.c + transform.a * width, transform.f + transform.e * height)
-    return WebRaster(rgba, ((south, west), (north, east)), style)
+    return WebRaster(rgba, ((south, west), (north, east)))

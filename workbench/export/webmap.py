@@ -24,7 +24,6 @@ from folium.map import Layer
 from jinja2 import Template
 
 from layers.errors import LayerError
-from layers.layer import Layer as ModelLayer
 from layers.layer import RasterLayer, VectorLayer
 from workbench.export.files import check_target, write_atomically
 from workbench.export.legend import LegendSection, data_sources, legend_sections
@@ -101,7 +100,7 @@ def _to_degrees(extent: tuple[float, float, float, float], crs: pyproj.CRS) -> l
     return [[south, west], [north, east]]
 
 
-def _view_extent(project, options: WebMapOptions, layers: list[ModelLayer]) -> tuple[float, float, float, float]:
+def _view_extent(project, options: WebMapOptions) -> tuple[float, float, float, float]:
     extent = options.extent or project.view_extent or project.full_extent(visible_only=True)
     if extent is None or not np.all(np.isfinite(extent)):
         raise LayerError(project.path, "has no visible layer with features, so there is no map to export")
@@ -164,7 +163,7 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     layers = [layer for layer in project.layers if layer.visible]
     if not layers:
         raise LayerError(project.path, "has no visible layers to put on a web map")
-    bounds = _to_degrees(_view_extent(project, options, layers), project.crs)
+    bounds = _to_degrees(_view_extent(project, options), project.crs)
     total = sum(len(layer) for layer in layers if isinstance(layer, VectorLayer))
     m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
                    max_zoom=21, zoom_snap=0.25)
