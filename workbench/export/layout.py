@@ -43,7 +43,7 @@ from workbench.export.layout_geometry import (
     true_north_angle,
 )
 from workbench.export.legend import data_sources, legend_sections
-from workbench.export.paper import Paper
+from workbench.export.paper import PT_PER_MM, Paper
 
 Extent = tuple[float, float, float, float]
 #: Width of the legend/overview panel of landscape pages, in mm at A4 type size.
@@ -189,7 +189,7 @@ def _footer_columns(paper: Paper, project, layers: list[Layer], options: LayoutO
     left, right = _footer_texts(project, layers, options, None)
     right_w = min(paper.text_size(right, size)[0] + 2, (width - 2 * margin) * 0.45)
     left_w = width - 2 * margin - right_w - 6 * k
-    return left_w, right_w, max(paper.text_size(left, size, width_mm=left_w)[1], size / 2.835 * 1.3)
+    return left_w, right_w, max(paper.text_size(left, size, width_mm=left_w)[1], size / PT_PER_MM * 1.3)
 
 
 def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, scale: float, k: float,
@@ -203,7 +203,7 @@ def _footer(paper: Paper, project, layers: list[Layer], options: LayoutOptions, 
     paper.text((margin, top, left_w, footer_h + 1), left, size, colour=MUTED, wrap=True)
     paper.text((width - margin - right_w, top, right_w, 6 * k), paper.elide(right, size, right_w), size,
                colour=MUTED, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    return top - 3.0 * k
+    return top
 
 
 def _notes(paper: Paper, box: tuple[float, float, float, float], notes: str, k: float) -> float:
@@ -356,5 +356,5 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
             if options.overview:
                 oy = py + (notes_h + gap if notes_h else 0)
                 overview = _overview(paper, project, layers, (sx, oy, side_w, py + ph - oy), extent, cancelled)
-    footer_top = _footer(paper, project, layers, options, scale, k, margin) + 3.0 * k if options.footer else None
+    footer_top = _footer(paper, project, layers, options, scale, k, margin) if options.footer else None
     return LayoutInfo(page_mm, frame, extent, scale, bar, missing, overview, footer_top)

@@ -30,10 +30,16 @@ def page_pixels(page_mm: tuple[float, float], dpi: float) -> tuple[int, int]:
     return round(width_mm / MM_PER_INCH * dpi), round(height_mm / MM_PER_INCH * dpi)
 
 
-def _paint(device, page_rect: QRectF, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+def _paint(device, page_rect: QRectF, project, options: LayoutOptions, cancelled, target: Path | None) -> LayoutInfo:
+    """Compose the page on ``device``; a device Qt cannot draw on is reported against ``target``."""
     painter = QPainter()
     if not painter.begin(device):
-        raise LayerError(None, "could not start drawing the page (is the output file writable?)")
+        if isinstance(device, QImage):
+            problem = (f"a page image of {device.width()} x {device.height()} pixels could not be made "
+                       f"(not enough memory?); choose a lower dpi than {options.dpi}")
+        else:
+            problem = "could not open the file for writing"
+        raise LayerError(target, problem)
     try:
         return compose_layout(painter, page_rect, project, options, cancelled=cancelled)
     finally:
@@ -52,14 +58,14 @@ def pdf_writer(path: Path, page_mm: tuple[float, float], dpi: int, title: str) -
     return writer
 
 
-def _write_pdf(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+def _write_pdf(temp: Path, target: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
     page_mm = options.page_size()
     writer = pdf_writer(temp, page_mm, options.dpi, options.title or project.title)
-    width, height = page_pixels(options.page_size(), options.dpi)
-    return _paint(writer, QRectF(0, 0, width, height), project, options, cancelled)
+    width, height = page_pixels(page_mm, options.dpi)
+    return _paint(writer, QRectF(0, 0, width, height), project, options, cancelled, target)
 
 
-def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+def _write_svg(temp: Path, target: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
     width, height = page_pixels(options.page_size(), options.dpi)
     generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # SVG Tiny 1.2 has no clip paths: the map would spill
     generator.setFileName(str(temp))
@@ -68,7 +74,7 @@ def _write_svg(temp: Path, project, options: LayoutOptions, cancelled) -> Layout
     generator.setViewBox(QRectF(0, 0, width, height))
     generator.setTitle(options.title or project.title)
     generator.setDescription("Map made with Lamplight")
-    return _paint(generator, QRectF(0, 0, width, height), project, options, cancelled)
+    return _paint(generator, QRectF(0, 0, width, height), project, options, cancelled, target)
 
 
 def _blank_image(options: LayoutOptions) -> QImage:
@@ -81,11 +87,11 @@ def _blank_image(options: LayoutOptions) -> QImage:
     return image
 
 
-def _write_png(temp: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
+def _write_png(temp: Path, target: Path, project, options: LayoutOptions, cancelled) -> LayoutInfo:
     image = _blank_image(options)
-    info = _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled)
+    info = _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled, target)
     if not image.save(str(temp), "PNG"):
-        raise LayerError(temp, "could not write the PNG image")
+        raise LayerError(target, "could not write the PNG image (is the disk full?)")
     return info
 
 
@@ -93,7 +99,7 @@ def layout_image(project, options: LayoutOptions, *, cancelled: Callable[[], boo
     """The page as an image at ``options.dpi`` (for reports, previews and thumbnails)."""
     ensure_gui_application()
     image = _blank_image(options)
-    _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled)
+    _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled, None)
     return image
 
 
@@ -112,7 +118,7 @@ def export_layout(project, path: str | os.PathLike, options: LayoutOptions | Non
     result: list[LayoutInfo] = []
 
     def write(temp: Path) -> None:
-        result.append(_WRITERS[target.suffix.lower()](temp, project, options, cancelled))
+        result.append(_WRITERS[target.suffix.lower()](temp, target, project, options, cancelled))
         if cancelled is not None and cancelled():
             raise ExportCancelled("export cancelled")
 

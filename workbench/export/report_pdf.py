@@ -20,6 +20,7 @@ from layers.errors import LayerError
 from workbench.export.layout import compose_layout
 from workbench.export.layout_elements import ACCENT, INK, MUTED
 from workbench.export.layout_export import page_pixels, pdf_writer
+from workbench.export.layout_geometry import MM_PER_INCH
 from workbench.export.legend import data_sources
 from workbench.export.paper import PT_PER_MM, Paper, qcolor
 from workbench.export.progress import Progress
@@ -37,7 +38,6 @@ BOTTOM = PAGE_MM[1] - 16.0  # content stops here; the page footer sits below
 DPI = 300
 TABLE_PT = 8.5
 ROW_MM = 5.6
-MM_PER_INCH = 25.4
 CHART_MM = {"curve": (87.0, 62.0), "phases": (87.0, 62.0), "rsrp": (WIDTH, 68.0)}
 
 
