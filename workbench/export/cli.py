@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 from layers.errors import LayerError
+from workbench.export.layout_geometry import PAGE_SIZES_MM
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
-LAYOUTS = ("a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait", "slide-16x9")
+LAYOUTS = tuple(PAGE_SIZES_MM)  # the page presets, so a new preset is offered here too
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
