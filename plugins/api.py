@@ -676,7 +676,6 @@ class Output:
 
     name: str
     description: str
-    help: str = ""
 
     type_name: ClassVar[str] = "value"
 
@@ -731,13 +730,6 @@ class Algorithm:
 
     def check(self, params: dict[str, Any], context: Context) -> None:
         """Cross-parameter checks after each value was validated; raise ``ParameterError`` naming a parameter."""
-
-    def parameter(self, name: str) -> Parameter:
-        for parameter in self.parameters():
-            if parameter.name == name:
-                return parameter
-        known = ", ".join(p.name for p in self.parameters()) or "none"
-        raise KeyError(f"algorithm {self.id} has no parameter '{name}' (parameters: {known})")
 
     def validate_parameters(self, raw: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
         """Every parameter converted and checked, in declaration order; the first problem raises ParameterError."""

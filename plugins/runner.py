@@ -50,11 +50,6 @@ class RunResult:
     record: dict[str, Any]
 
     @property
-    def layers(self) -> list[Layer]:
-        """The output layers, in the order the algorithm declares its outputs."""
-        return [value for value in self.outputs.values() if isinstance(value, Layer)]
-
-    @property
     def summary(self) -> dict[str, Any]:
         """The plain values (counts, shares, ...) the algorithm returned beside its layers and tables."""
         return self.record["summary"]

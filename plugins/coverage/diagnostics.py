@@ -1,6 +1,6 @@
 """How far to trust a coverage map: the figures and plain-language notes a run reports beside its shares.
 
-Two things surprise RF engineers reading a coverage run, so the run states them instead of leaving them to be
+Three things surprise RF engineers reading a coverage run, so the run states them instead of leaving them to be
 found in the rasters:
 
 - **SINR at full load.** Every cell on the carrier is taken to transmit on every resource element. With many

@@ -26,11 +26,11 @@ def chunks(count: int, feedback: Feedback, size: int = CHUNK) -> Iterator[slice]
     feedback.raise_if_cancelled()
 
 
-def map_chunks(values: np.ndarray, function: Callable[[np.ndarray], np.ndarray], feedback: Feedback,
-               dtype: object = object, size: int = CHUNK) -> np.ndarray:
-    """``function`` applied chunk by chunk to an array (shapely's vectorised functions), with progress."""
-    out = np.empty(len(values), dtype=dtype)
-    for part in chunks(len(values), feedback, size):
+def map_chunks(values: np.ndarray, function: Callable[[np.ndarray], np.ndarray], feedback: Feedback) -> np.ndarray:
+    """``function`` applied chunk by chunk to an array of geometries (shapely's vectorised functions), with
+    progress."""
+    out = np.empty(len(values), dtype=object)
+    for part in chunks(len(values), feedback):
         out[part] = function(values[part])
     return out
 
