@@ -3,6 +3,7 @@
     python main.py                       open the workbench (on the Tianhe sample when it exists)
     python main.py open PROJECT.lamp     open a project in the workbench
     python main.py list | help ALGORITHM | run ALGORITHM --param value ...
+    python main.py export --project PROJECT.lamp --out map.pdf ...   print layout, web map, report
 
 Each sub-command module provides ``add_parser(subparsers)``, which adds its parser(s) and sets
 ``handler=function(args) -> exit status`` with ``set_defaults``. Adding a sub-command is one import and one

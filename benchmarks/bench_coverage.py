@@ -32,6 +32,7 @@ from layers.io import open_layers  # noqa: E402
 from plugins.coverage import CoverageConfig, Obstruction, Transmitters  # noqa: E402
 from plugins.coverage.engine import compute_coverage  # noqa: E402
 from plugins.coverage.grid import Grid  # noqa: E402
+from plugins.coverage.kernel import TX_EIRP_RE  # noqa: E402
 from plugins.coverage.outputs import coverage_polygons  # noqa: E402
 from plugins.coverage.pairs import rsrp_at_points  # noqa: E402
 from plugins.coverage.statistics import coverage_statistics  # noqa: E402
@@ -112,7 +113,7 @@ def numpy_reference(cells: Transmitters, subset: np.ndarray, grid: Grid, obstruc
     total = np.zeros(grid.rows * grid.cols)
     results = []
     for k in subset:
-        index, rsrp, _ = numpy_site(cells.x[k], cells.y[k], cells.height_m[k], table[k, 3], grid,
+        index, rsrp, _ = numpy_site(cells.x[k], cells.y[k], cells.height_m[k], table[k, TX_EIRP_RE], grid,
                                     obstruction.heights, obstruction.x0, obstruction.y0, obstruction.res, config)
         np.maximum.at(best, index, rsrp)
         np.add.at(total, index, 10 ** (rsrp / 10))

@@ -116,7 +116,7 @@ def _drop_stale_caches() -> None:
             if stamp.read_text() == digest:
                 continue
         except OSError:
-            pass
+            pass  # no stamp yet: the cached code may predate it, so flush it
         cache.flush()
         try:
             stamp.parent.mkdir(parents=True, exist_ok=True)

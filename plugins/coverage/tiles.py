@@ -14,7 +14,7 @@ import numpy as np
 
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import tile_rsrp
+from plugins.coverage.kernel import TX_X, TX_Y, tile_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
@@ -79,7 +79,7 @@ def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m
     """Tiles of ``tile_cells`` x ``tile_cells`` with the transmitters within ``radius_m`` of each (exact
     point-to-rectangle distance); tiles no transmitter reaches are left out."""
     jobs = []
-    xs, ys = table[:, 0], table[:, 1]
+    xs, ys = table[:, TX_X], table[:, TX_Y]
     for row0 in range(0, grid.rows, tile_cells):
         for col0 in range(0, grid.cols, tile_cells):
             rows, cols = min(tile_cells, grid.rows - row0), min(tile_cells, grid.cols - col0)

@@ -9,6 +9,7 @@ import shapely
 
 from layers import LayerError, VectorLayer
 from plugins.coverage import CoverageConfig, Transmitters
+from plugins.coverage.kernel import TX_EIRP_RE
 from plugins.coverage.pathloss import UMA, UMI
 from tests.coverage.scenes import CRS
 
@@ -45,7 +46,7 @@ def test_lamp_poles_take_the_configured_antennas_and_power():
     np.testing.assert_array_equal(cells.tilt_deg, 5.0)
     np.testing.assert_array_equal(cells.height_m, [9.0, 9.0, 11.0, 11.0])
     table = cells.table(config)
-    np.testing.assert_allclose(table[:, 3], 49.0 - 10 * np.log10(12 * 273))
+    np.testing.assert_allclose(table[:, TX_EIRP_RE], 49.0 - 10 * np.log10(12 * 273))
 
 
 def test_errors_name_the_layer_and_the_problem():
