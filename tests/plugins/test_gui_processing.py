@@ -357,3 +357,22 @@ def test_toolbox_names_do_not_repeat_their_group(qtbot):
     assert toolbox.item_for("siting.mclp").text(0) == "k sites covering the most demand (MCLP)"
     assert toolbox.item_for("coverage.rsrp").text(0) == "RSRP, best server and SINR"
     assert "Site selection: fewest sites covering the demand (LSCP)" in item.toolTip(0)
+
+
+def test_a_table_that_cannot_be_saved_is_explained_not_raised(qtbot, tmp_path):
+    """Save as CSV into a folder that is gone: a dialog names the file and the reason, no traceback."""
+    from workbench.dialogs.errors import open_error_boxes
+    from workbench.processing.results import ResultsDock
+
+    dock = ResultsDock()
+    qtbot.addWidget(dock)
+    record = {"algorithm_name": "Coverage <RSRP>", "outputs": {"statistics": {"description": "Shares covered"}}}
+    dock.show_run(record, {"statistics": pd.DataFrame({"measure": ["area"], "share_pct": [30.6]})})
+    assert "&lt;RSRP&gt;" in dock.title.text()  # a name is text, not markup
+    target = tmp_path / "gone" / "statistics.csv"
+    assert dock.save_csv(str(target)) is False and not target.exists()
+    boxes = open_error_boxes()
+    assert len(boxes) == 1 and str(target) in boxes[0].text() and "non-existent directory" in boxes[0].text()
+    boxes[0].close()
+    assert dock.save_csv(str(tmp_path / "statistics.csv")) is True
+    assert pd.read_csv(tmp_path / "statistics.csv")["share_pct"].tolist() == [30.6]

@@ -7,6 +7,7 @@ with tables is shown here at once, and the History dock can bring back the table
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from workbench.dialogs.errors import show_error
 from workbench.docks.attribute_model import format_value
 
 #: Tables longer than this are left out of the saved record (the project file stays small); they show this session.
@@ -157,7 +159,7 @@ class ResultsDock(QDockWidget):
                        for name, frame in tables.items()}
         name = record.get("algorithm_name") or record.get("algorithm", "")
         if self.tables:
-            self.title.setText(f"<b>{name}</b> · {started_text(record)}")
+            self.title.setText(f"<b>{html.escape(str(name))}</b> · {html.escape(started_text(record))}")
         else:
             self.title.setText(f"{name}: this run has no tables." if name else PLACEHOLDER)
         self.chooser.blockSignals(True)
@@ -201,10 +203,17 @@ class ResultsDock(QDockWidget):
         if frame is not None:
             QApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
 
-    def save_csv(self, path: str) -> None:
+    def save_csv(self, path: str) -> bool:
+        """Write the shown table; a file that cannot be written is explained in a dialog (returns False)."""
         frame = self.current_frame()
-        if frame is not None:
+        if frame is None:
+            return False
+        try:
             frame.to_csv(path, index=False)
+        except OSError as exc:
+            show_error(self, "Table not saved", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
 
     def _choose_csv(self) -> None:
         output = self.current_output()

@@ -1,11 +1,14 @@
 """The Processing toolbox dock: algorithms by group, a search box, and the plugins that failed to load.
 
-Double-click (or Enter) on an algorithm asks for its dialog through ``algorithm_requested``. A broken plugin
+Double-click (or Enter) on an algorithm asks for its dialog through ``algorithm_requested``, and so does Enter in
+the search box when exactly one algorithm matches. A broken plugin
 shows up under "Plugins that failed to load" with its message and traceback as tooltip, so a planner can
 report it; it never stops the toolbox from listing everything else.
 """
 
 from __future__ import annotations
+
+import html
 
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
@@ -65,7 +68,7 @@ class ToolboxDock(QDockWidget):
         layout.addWidget(self.tree)
         self.setWidget(body)
         self.search.textChanged.connect(self.filter)
-        self.search.returnPressed.connect(self._open_first_visible)
+        self.search.returnPressed.connect(self._open_only_match)
         self.tree.itemActivated.connect(self._activated)
         self.populate()
 
@@ -80,7 +83,8 @@ class ToolboxDock(QDockWidget):
                 item = QTreeWidgetItem(group_item, [short_name(algorithm.name, group)])
                 item.setIcon(0, tool)
                 item.setData(0, ALGORITHM_ROLE, algorithm.id)
-                item.setToolTip(0, f"<b>{algorithm.name}</b> ({algorithm.id})<br>{algorithm.description}")
+                name, description = (html.escape(text, quote=False) for text in (algorithm.name, algorithm.description))
+                item.setToolTip(0, f"<b>{name}</b> ({algorithm.id})<br>{description}")  # a tooltip reads markup
         if self.registry.problems:
             warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             problems = QTreeWidgetItem(self.tree, [f"{PROBLEMS_GROUP} ({len(self.registry.problems)})"])
@@ -138,7 +142,8 @@ class ToolboxDock(QDockWidget):
         if algorithm_id:
             self.algorithm_requested.emit(algorithm_id)
 
-    def _open_first_visible(self) -> None:
+    def _open_only_match(self) -> None:
+        """Enter in the search box opens the algorithm when the search has narrowed the list to one."""
         visible = self.visible_algorithms()
         if len(visible) == 1:
             self.algorithm_requested.emit(visible[0])

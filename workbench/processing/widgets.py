@@ -410,4 +410,4 @@ def create_widget(parameter: Parameter, project: Any, widgets: dict[str, Paramet
     return TextInput(parameter, parent)
 
 
-__all__ = ["ParameterWidget", "create_widget"]
+__all__ = ["LayerInput", "ParameterWidget", "create_widget"]
