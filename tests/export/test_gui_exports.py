@@ -38,6 +38,12 @@ def test_window_offers_exports_and_the_dashboard(window, qtbot):
     assert [a.text().replace("&", "") for a in export.actions()] == ["Print Layout…", "Web Map…",
                                                                      "Briefing Report…"]
     assert file_menu.actions()[-1] is window.actions["quit"]  # Quit stays last
+    window.actions["export_web"].trigger()
+    from workbench.export.dialogs import WebMapDialog
+
+    (dialog,) = window.findChildren(WebMapDialog)
+    assert dialog.view_extent == window.canvas.viewport.extent  # "Current view" is what the map shows
+    dialog.close()
     assert window.dashboard.toggleViewAction() in window.panels_menu.actions()
     window.dashboard.show()
     window.dashboard.raise_()

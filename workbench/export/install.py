@@ -1,7 +1,7 @@
 """Put the exports into the main window: a File > Export menu and the Dashboard dock.
 
 ``install_exports(window)`` is the one call ``MainWindow`` makes; it needs only the window's public surface
-(``menu``, ``add_dock``, ``actions``, ``bridge``, ``project``, ``canvas.viewport``).
+(``menu``, ``add_dock``, ``actions``, ``bridge``, ``project``, ``search``, ``canvas.viewport``).
 """
 
 from __future__ import annotations
@@ -13,25 +13,21 @@ from workbench.docks.dashboard import DashboardDock
 
 
 def _view_extent(window):
-    canvas = getattr(window, "canvas", None)
-    viewport = getattr(canvas, "viewport", None)
-    return getattr(viewport, "extent", None) or window.project.view_extent
+    """What the map shows now: the dialogs' "Current view"."""
+    return window.canvas.viewport.extent or window.project.view_extent
 
 
 def install_exports(window) -> None:
     from workbench.export.dialogs import LayoutDialog, ReportDialog, WebMapDialog
 
-    def opener(dialog_class):
-        def open_dialog() -> None:
-            dialog = dialog_class(window.project, _view_extent(window), window)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
-
-        return open_dialog
+    def open_dialog(dialog_class) -> None:
+        dialog = dialog_class(window.project, _view_extent(window), window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     file_menu = window.menu("&File")
     export_menu = file_menu.addMenu("&Export")
-    quit_action = window.actions.get("quit") if hasattr(window, "actions") else None
+    quit_action = window.actions.get("quit")
     if quit_action is not None:  # keep Quit last: Export goes just above its separator
         file_menu.removeAction(export_menu.menuAction())
         before = file_menu.actions()[file_menu.actions().index(quit_action) - 1]
@@ -46,10 +42,8 @@ def install_exports(window) -> None:
     ):
         action = QAction(text, window)
         action.setStatusTip(tip)
-        action.triggered.connect(lambda checked=False, cls=dialog_class: opener(cls)())
+        action.triggered.connect(lambda checked=False, cls=dialog_class: open_dialog(cls))
         export_menu.addAction(action)
-        if hasattr(window, "actions"):
-            window.actions[name] = action
+        window.actions[name] = action
     window.dashboard = DashboardDock(window.bridge, window)
-    window.add_dock(window.dashboard, Qt.DockWidgetArea.RightDockWidgetArea,
-                    tabify_with=getattr(window, "search", None))
+    window.add_dock(window.dashboard, Qt.DockWidgetArea.RightDockWidgetArea, tabify_with=window.search)
