@@ -5,8 +5,9 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
    from the duals. If the start plan already meets it, the plan is optimal and no MILP is built.
 2. An LP-guided plan: the MILP restricted to the sites the LP uses (a RENS-style sub-problem, time-boxed),
    then swaps on the full problem.
-3. Reduced-cost fixing against the best plan: every plan better than it must keep the sites and rows that the
-   reduced costs pin down, which usually leaves a few hundred of thousands of sites.
+3. Reduced-cost fixing against the best plan: every plan better than it must build or leave out the sites that
+   the reduced costs pin down (``relaxation.fixings``), and ``reduce.restrict`` shrinks the model to the sites
+   left open, which are usually a few hundred out of thousands.
 4. HiGHS's MILP on that restricted model, with the cuts as extra rows. A plan outside it is worth at most the
    incumbent, so max(incumbent, MILP bound) bounds the optimum.
 
@@ -26,11 +27,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 
 from plugins.api import Feedback
-from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, MilpResult, solve_reduced
+from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, MilpResult, highs_version, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, restrict
 from plugins.siting.relaxation import RootRelaxation, fixings, root_relaxation
@@ -87,14 +87,12 @@ class _Proof:
         return value + self.step if self.step else value + 1e-9 * max(1.0, abs(value))
 
 
-def _highs_version() -> str:
-    return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
-
-
-def _checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
+def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
                   notes: list[str]) -> tuple[np.ndarray, float, bool] | None:
-    """A MILP plan mapped to candidates and valued on the full problem, and whether HiGHS's objective agrees
-    (a plan worth less than HiGHS says means a mis-mapped solution, whose bound is not to be trusted)."""
+    """A MILP plan mapped to candidates and valued on the full problem (None: HiGHS found none), and whether
+    HiGHS's objective agrees. A time-limited plan may leave some y below min(1, sum x) and so be worth more than
+    HiGHS says; worth less means a mis-mapped solution (see ``milp._offer_start``), whose bound is not to be
+    trusted."""
     if not result.selected.size and result.status != "optimal":
         return None
     plan = reduced.candidates[result.selected]
@@ -107,8 +105,8 @@ def _checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
 
 def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxation, model: str, shape: dict,
                     sites: int, deadline: float, feedback: Feedback) -> tuple[np.ndarray, float, int]:
-    """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, then twice
-    as many, then all with x > 0, while each restricted MILP still finishes before ``deadline``. On the Tianhe
+    """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, doubling up
+    to all with x > 0 while each restricted MILP still finishes before ``deadline``. On the Tianhe
     sample (40 sites) the first takes 0.3 s and comes within 0.1% of the optimum; all 269 LP sites take > 30 s."""
     order = np.argsort(-root.x, kind="stable")
     used = int((root.x > 1e-6).sum())
@@ -120,7 +118,7 @@ def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxati
         site_out[order[:size]] = False
         result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=site_out,
                                time_limit=max(deadline - time.perf_counter(), 0.01), feedback=feedback)
-        checked = _checked_plan(problem, reduced, result, [])
+        checked = checked_plan(problem, reduced, result, [])
         if checked is not None and checked[1] > best_value:
             best, best_value, in_play = checked[0], checked[1], size
         if result.status != "optimal" or size >= used:
@@ -140,7 +138,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     model = MAXIMISE_COUNT if k is not None else MAXIMISE_BUDGET
     costs = None if k is not None else problem.costs[reduced.candidates]
     shape = {"k": k or 0} if k is not None else {"budget": float(budget), "costs": costs}
-    version = _highs_version()
+    version = highs_version()
 
     def remaining() -> float:
         return deadline - time.perf_counter()
@@ -212,4 +210,4 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     return ExactOutcome(incumbent, value, bound, status, solver, notes)
 
 
-__all__ = ["ExactOutcome", "solve_maximising", "value_step"]
+__all__ = ["ExactOutcome", "checked_plan", "solve_maximising", "value_step"]

@@ -14,8 +14,9 @@ reductions. Covering models (LSCP)::
     min  sum_j c_j x_j   s.t.  y_r - sum x_j <= 0,  sum_j p_j x_j + sum_r w_r y_r >= T     (target share)
 
 The greedy plan is handed to HiGHS as a starting solution, so a time-limited run never returns less. The
-maximising models also take valid cuts as rows and fixed sites as bounds (see ``exact``). Models of
-CHILD_MIN_NONZEROS or more run in a child process that is ended at the time limit (see ``highs_process``).
+maximising models also take valid cuts as rows and sites kept out as bounds (see ``exact``). MILPs of
+CHILD_MIN_NONZEROS or more nonzeros run in a child process that is ended at the time limit (see
+``highs_process``).
 """
 
 from __future__ import annotations
@@ -37,14 +38,7 @@ from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
 MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
-_STATUS = {
-    highspy.HighsModelStatus.kOptimal: "optimal",
-    highspy.HighsModelStatus.kTimeLimit: "time limit",
-    highspy.HighsModelStatus.kInterrupt: "cancelled",
-    highspy.HighsModelStatus.kHighsInterrupt: "cancelled",
-    highspy.HighsModelStatus.kInfeasible: "infeasible",
-    highspy.HighsModelStatus.kModelEmpty: "optimal",
-}
+#: HiGHS model statuses by name. An interrupt is the deadline's: a Cancel by the user raises ``Cancelled``.
 _STATUS_NAMES = {"kOptimal": "optimal", "kModelEmpty": "optimal", "kTimeLimit": "time limit",
                  "kInterrupt": "time limit", "kHighsInterrupt": "time limit", "kInfeasible": "infeasible"}
 #: MILPs with at least this many nonzeros run in a child process that can be ended (see ``highs_process``);
@@ -67,6 +61,16 @@ class MilpResult:
     columns: int
     rows: int
     nonzeros: int
+
+
+def highs_version() -> str:
+    return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+
+
+def _state(status_name: str) -> str:
+    """Our name of a HiGHS model status given as ``HighsModelStatus.kOptimal`` or ``kOptimal``."""
+    name = status_name.rsplit(".", 1)[-1]
+    return _STATUS_NAMES.get(name, name)
 
 
 def new_highs() -> highspy.Highs:
@@ -150,15 +154,14 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
                   costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
                   time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
                   cuts: Sequence[Cut] = (), site_out: np.ndarray | None = None,
-                  site_in: np.ndarray | None = None, covered_rows: np.ndarray | None = None,
                   feedback: Feedback | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
 
     ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The
-    maximising models take valid ``cuts`` as extra rows and fixings (boolean masks): sites kept out or built,
-    demand rows that must be covered. The thread count is left to HiGHS: its scheduler is global to the
-    process and refuses a second, different setting. Progress reports the MIP gap closing; Cancel interrupts
-    HiGHS, which then returns its best plan so far.
+    maximising models take valid ``cuts`` as extra rows; ``site_out`` (boolean mask) keeps sites out. The
+    thread count is left to HiGHS: its scheduler is global to the process and refuses a second, different
+    setting. Progress reports the MIP gap closing. At the time limit HiGHS returns its best plan so far;
+    Cancel stops it (or ends the child process) and raises ``Cancelled``.
     """
     started = time.perf_counter()
     n_x = reduced.n_candidates
@@ -168,10 +171,6 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     n_cols, n_rows = matrix.shape[1], matrix.shape[0]
     if site_out is not None:
         upper[:n_x][site_out] = 0.0
-    if site_in is not None:
-        lower[:n_x][site_in] = 1.0
-    if covered_rows is not None:
-        lower[n_x:n_x + reduced.n_rows][covered_rows] = 1.0
     # The root LP of a covering model is highly degenerate: dual simplex from the slack basis needs about two
     # pivots per row (20,000 pivots, 8 s on 2,000 x 20,000), the interior point method 1 s.
     options = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
@@ -205,9 +204,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     info = solver.getInfo()
     if feedback is not None:
         feedback.raise_if_cancelled()
-    state = _STATUS.get(model_status, str(model_status))
-    if state == "cancelled":   # interrupted by the deadline, not by the user (that raised above)
-        state = "time limit"
+    state = _state(str(model_status))
     solution = np.asarray(solver.getSolution().col_value)
     no_plan = state != "optimal" and info.primal_solution_status == 0     # e.g. stopped before finding any
     if state == "infeasible" or solution.size < n_cols or no_plan:
@@ -223,7 +220,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
 def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: float, n_cols: int, n_rows: int,
                   nonzeros: int) -> MilpResult:
     """A MilpResult from the child's outcome; a plan's objective is recomputed from its columns."""
-    state = _STATUS_NAMES.get(outcome.status.rsplit(".", 1)[-1], outcome.status)
+    state = _state(outcome.status)
     seconds = time.perf_counter() - started
     if state == "infeasible" or outcome.solution is None or outcome.solution.size < n_cols:
         return MilpResult(np.zeros(0, np.int64), float("nan"), outcome.bound if state != "infeasible" else float("nan"),
@@ -273,5 +270,5 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
     solver.cbIpmInterrupt += poll
 
 
-__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "model_arrays", "new_highs",
-           "solve_reduced", "watch"]
+__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "highs_version",
+           "model_arrays", "new_highs", "solve_reduced", "watch"]

@@ -35,19 +35,19 @@ from plugins.siting.cuts import SEPARATION_SECONDS, Cut, cut_matrix, odd_cycle_c
 from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, model_arrays, new_highs, watch
 from plugins.siting.reduce import Reduced
 
-#: Cut rounds at most; the loop also stops when a round raises the bound by less than STALL of the gap.
+#: Cut rounds at most; the loop also stops when a round lowers the LP value by less than STALL of its distance
+#: to the target (the incumbent).
 MAX_ROUNDS = 60
 STALL = 1e-3
 
 
 @dataclass
 class RootRelaxation:
-    """The strengthened LP at the root: proven ``bound``, the LP point, reduced costs of sites and rows, and the
-    cuts (valid for every plan, so they can be handed on to the MILP)."""
+    """The strengthened LP at the root: proven ``bound``, the LP's site values ``x``, reduced costs of sites and
+    rows, and the cuts (valid for every plan, so they can be handed on to the MILP)."""
 
     bound: float
     x: np.ndarray
-    y: np.ndarray
     site_cost: np.ndarray
     row_cost: np.ndarray
     cuts: list[Cut]
@@ -57,12 +57,11 @@ class RootRelaxation:
 
 @dataclass
 class Fixings:
-    """Consequences of the reduced costs for every plan worth at least the threshold: sites that must stay out,
-    sites that must be in, and rows that must be covered."""
+    """Consequences of the reduced costs for every plan worth at least the threshold: sites that must stay out
+    and sites that must be in."""
 
     site_out: np.ndarray
     site_in: np.ndarray
-    row_covered: np.ndarray
 
     @property
     def free_sites(self) -> int:
@@ -89,7 +88,7 @@ def proven_bound(reduced: Reduced, cuts: list[Cut], mu: np.ndarray, lam: float, 
 
 def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | None = None,
                     costs: np.ndarray | None = None, deadline: float, feedback: Feedback | None = None,
-                    target: float = -np.inf, max_rounds: int = MAX_ROUNDS) -> RootRelaxation | None:
+                    target: float = -np.inf) -> RootRelaxation | None:
     """Solve the LP relaxation (interior point, then crossover for a basis), then add odd-cycle cuts and re-solve
     by dual simplex until none is violated, the bound stalls or the deadline passes. ``k`` for the k-site
     model, else ``budget`` with ``costs`` (the kept sites' costs). The loop also ends once the LP value is down to
@@ -127,7 +126,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     cuts: list[Cut] = []
     rounds = 0
     previous = np.inf
-    while rounds < max_rounds and time.perf_counter() < deadline:
+    while rounds < MAX_ROUNDS and time.perf_counter() < deadline:
         objective = solver.getInfo().objective_function_value
         scale = objective - target if np.isfinite(target) else abs(objective)
         if objective <= target or (rounds and previous - objective <= STALL * max(scale, 1e-9 * abs(objective))):
@@ -148,25 +147,25 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     values, duals = last
     bound, site, row = proven_bound(reduced, cuts, duals[:n_r], duals[n_r], duals[n_r + 1:n_r + 1 + len(cuts)],
                                     capacity, site_costs)
-    return RootRelaxation(bound=bound, x=values[:n_x], y=values[n_x:n_x + n_r], site_cost=site, row_cost=row,
-                          cuts=cuts, rounds=rounds, seconds=time.perf_counter() - started)
+    return RootRelaxation(bound=bound, x=values[:n_x], site_cost=site, row_cost=row, cuts=cuts, rounds=rounds,
+                          seconds=time.perf_counter() - started)
 
 
 def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixings:
     """What every plan worth at least ``threshold`` must look like, from the reduced costs at the root.
 
-    A row whose reduced cost says it stays uncovered in every such plan takes all its sites out with it
-    (a plan covering it could count it and be worth more, contradicting the bound)."""
+    A row whose reduced cost says it stays uncovered in every such plan takes all its sites out with it: a
+    plan that builds one of them covers the row, and the reduced cost says no plan covering it reaches the
+    threshold."""
     margin = 1e-7 * max(1.0, abs(root.bound))
     limit = threshold - root.bound - margin        # < 0: how far the bound may drop before the plan is excluded
     site_out = root.site_cost < limit
     site_in = -root.site_cost < limit
-    row_covered = -root.row_cost < limit
     row_uncovered = root.row_cost < limit
     if row_uncovered.any():
         site_out |= np.asarray(rows[row_uncovered].sum(axis=0)).ravel() > 0
     site_in &= ~site_out
-    return Fixings(site_out=site_out, site_in=site_in, row_covered=row_covered & ~row_uncovered)
+    return Fixings(site_out=site_out, site_in=site_in)
 
 
 __all__ = ["Fixings", "RootRelaxation", "fixings", "proven_bound", "root_relaxation"]

@@ -13,7 +13,7 @@ from plugins.siting.exact import value_step
 from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
-from plugins.siting.reduce import reduce_model
+from plugins.siting.reduce import reduce_model, restrict
 from plugins.siting.relaxation import fixings, root_relaxation
 from plugins.siting.solve import solve_budget_mclp, solve_mclp
 from tests.siting.conftest import random_problem
@@ -67,10 +67,8 @@ def test_root_bound_and_fixings_never_exclude_a_best_plan(rng, budgeted):
             local = np.array([position[j] for j in plan.tolist()], np.int64)
             chosen = np.zeros(reduced.n_candidates, bool)
             chosen[local] = True
-            covered = np.asarray(reduced.rows[:, local].sum(axis=1)).ravel() > 0
             assert not (chosen & fixed.site_out).any()
             assert not (fixed.site_in & ~chosen).any()
-            assert not (fixed.row_covered & ~covered).any()
 
 
 @pytest.mark.parametrize("integral", [True, False])
@@ -113,8 +111,8 @@ def test_the_cuts_tighten_the_lp_bound_and_stay_above_the_optimum():
 
 @pytest.mark.parametrize("short_of_optimum", [0.0, 150.0])
 def test_the_milp_on_the_fixed_model_finds_the_plain_optimum(short_of_optimum):
-    """Fixing against a plan worth a little less than the optimum, with the cuts as rows, leaves a model whose
-    optimum is the whole model's."""
+    """Fixing against a plan worth a little less than the optimum and restricting the model to the sites left
+    open, with the cuts carried over as rows, leaves a model whose optimum is the whole model's."""
     problem = _radius_problem(np.random.default_rng(3), 400, 4000, 2240.0)
     reduced = reduce_model(problem.coverage, problem.weights)
     k = 40
@@ -122,8 +120,11 @@ def test_the_milp_on_the_fixed_model_finds_the_plain_optimum(short_of_optimum):
     root = root_relaxation(reduced, k=k, deadline=time.perf_counter() + 60)
     fixed = fixings(root, plain.objective - short_of_optimum, reduced.rows)
     assert fixed.free_sites < reduced.n_candidates
-    restricted = solve_reduced(reduced, MAXIMISE_COUNT, k=k, cuts=root.cuts, site_out=fixed.site_out,
-                               site_in=fixed.site_in, covered_rows=fixed.row_covered, time_limit=60.0)
-    assert plain.status == "optimal" and restricted.status == "optimal"
-    assert restricted.objective == pytest.approx(plain.objective, rel=1e-12)
-    assert problem.value(reduced.candidates[restricted.selected]) == pytest.approx(plain.objective, rel=1e-12)
+    restricted = restrict(reduced, fixed.site_out, fixed.site_in, cuts=root.cuts)
+    sub = restricted.model
+    assert sub.n_candidates == fixed.free_sites
+    result = solve_reduced(sub, MAXIMISE_COUNT, k=k - restricted.built.size, cuts=restricted.cuts, time_limit=60.0)
+    assert plain.status == "optimal" and result.status == "optimal"
+    assert restricted.offset + result.objective == pytest.approx(plain.objective, rel=1e-12)
+    columns = np.concatenate([restricted.built, restricted.columns[sub.candidates[result.selected]]])
+    assert problem.value(reduced.candidates[columns]) == pytest.approx(plain.objective, rel=1e-12)
