@@ -35,6 +35,7 @@ from plugins.api import (
 )
 from plugins.siting.candidates import CandidateRules, Candidates, eligible_candidates
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
+from plugins.siting.highs_process import SolverProcessError
 from plugins.siting.matrix import CoverageMatrix
 from plugins.siting.outputs import demand_layers, sites_layer, summary
 from plugins.siting.problem import SitingProblem
@@ -54,7 +55,6 @@ class Study:
     demand: Demand
     demand_source: VectorLayer | RasterLayer
     problem: SitingProblem
-    notes: list[str]
 
 
 class SitingAlgorithm(Algorithm):
@@ -161,7 +161,6 @@ class SitingAlgorithm(Algorithm):
     # -- preparation ------------------------------------------------------------------------------------------
 
     def prepare(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Study:
-        notes: list[str] = []
         poles: VectorLayer = params["candidates"]
         _require_metric(poles)
         rules = CandidateRules(min_height_m=params["min_height"], max_height_m=params["max_height"],
@@ -196,7 +195,7 @@ class SitingAlgorithm(Algorithm):
             feedback.log(note)
         feedback.log(f"{len(demand):,} demand points ({demand.measure}), {coverage.nnz:,} pole-point pairs; "
                      f"{100 * problem.coverable_weight / problem.total_weight:.1f}% of demand within reach")
-        return Study(candidates, demand, source, problem, notes + demand.notes)
+        return Study(candidates, demand, source, problem)
 
     @staticmethod
     def _priorities(demand: Demand, params: dict[str, Any]) -> Demand:
@@ -257,6 +256,8 @@ class SitingAlgorithm(Algorithm):
             plan = self.solve(problem, params, params["method"], feedback.step(30, 90))
         except ValueError as exc:
             raise AlgorithmError(str(exc)) from exc
+        except SolverProcessError as exc:
+            raise AlgorithmError(f"{exc}; the greedy method runs without this process") from exc
         feedback.log(f"{plan.sites} sites, {100 * plan.covered_share:.2f}% of demand covered, {plan.status}, "
                      f"within {100 * plan.gap:.3g}% of optimal ({plan.solver}, {plan.seconds:.2f} s)")
         for note in plan.notes:

@@ -4,9 +4,9 @@ It imports only numpy and highspy (not the plugin packages) so that it starts in
 
     python highs_child.py <model.npz> <folder>
 
-Lines on stdout: ``progress <seconds> <gap> <dual bound>`` while running, ``done`` at the end. Each improving
-plan is written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the
-parent can end this process at any moment and still have the best plan found.
+Lines on stdout: ``progress <seconds> <gap> <dual bound>`` while running. Each improving plan is written to
+``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the parent can end this
+process at any moment and still have the best plan found.
 """
 
 from __future__ import annotations
@@ -38,9 +38,12 @@ def main(model_path: str, folder: str) -> None:
         solver.setOptionValue(name, value)
     n_cols, n_rows = int(data["n_cols"]), int(data["n_rows"])
     indptr, indices, values = data["indptr"], data["indices"], data["values"]
-    solver.passModel(n_cols, n_rows, int(values.size), int(highspy.MatrixFormat.kRowwise), int(data["sense"]), 0.0,
-                     data["cost"], data["lower"], data["upper"], data["row_lower"], data["row_upper"],
-                     indptr.astype(np.int32), indices.astype(np.int32), values, data["integrality"].astype(np.int32))
+    status = solver.passModel(n_cols, n_rows, int(values.size), int(highspy.MatrixFormat.kRowwise),
+                              int(data["sense"]), 0.0, data["cost"], data["lower"], data["upper"], data["row_lower"],
+                              data["row_upper"], indptr.astype(np.int32), indices.astype(np.int32), values,
+                              data["integrality"].astype(np.int32))
+    if status != highspy.HighsStatus.kOk:
+        sys.exit(f"HiGHS refused the siting model ({status})")
     if "start" in data.files:
         start = data["start"]
         offered = [False]
@@ -71,10 +74,9 @@ def main(model_path: str, folder: str) -> None:
     info = solver.getInfo()
     solution = np.asarray(solver.getSolution().col_value, float)
     np.savez(os.path.join(folder, "result.partial.npz"), status=str(solver.getModelStatus()),
-             objective=float(info.objective_function_value), bound=float(info.mip_dual_bound),
-             nodes=int(info.mip_node_count), has_plan=int(info.primal_solution_status) != 0, solution=solution)
+             bound=float(info.mip_dual_bound), nodes=int(info.mip_node_count),
+             has_plan=int(info.primal_solution_status) != 0, solution=solution)
     os.replace(os.path.join(folder, "result.partial.npz"), os.path.join(folder, "result.npz"))
-    print("done", flush=True)
 
 
 if __name__ == "__main__":

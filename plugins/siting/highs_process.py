@@ -4,7 +4,8 @@ HiGHS checks its time limit between phases and calls its interrupt callbacks fro
 point method and the branch-and-bound loop, but not from inside some cut separators: on the 5,000 x 50,000
 benchmark one root separation round ran 115 s without a single callback, and a 63 s limit became 149 s. A
 process can be ended at any moment; the child (``highs_child.py``, numpy and highspy only, ~0.3 s to start)
-saves every improving plan as it goes, so ending it still leaves the best plan and the last proven bound.
+saves every improving plan as it goes, so ending it still leaves the best plan and the last proven bound. A
+child that dies on its own (killed for lack of memory, say) raises ``SolverProcessError`` naming how it ended.
 
 Example::
 
@@ -32,15 +33,20 @@ CHILD = Path(__file__).with_name("highs_child.py")
 #: How long past its time limit the child may run before it is ended (it normally stops by itself).
 GRACE_SECONDS = 0.5
 POLL_SECONDS = 0.05
+#: Characters of the child's error output quoted when it fails.
+ERROR_TAIL = 600
+
+
+class SolverProcessError(RuntimeError):
+    """The child process ended without an answer, and not because it was ended here."""
 
 
 @dataclass
 class ChildOutcome:
-    """How the child's MILP ended: HiGHS's model status name (or "time limit" when it had to be ended), objective
-    and dual bound in the model's own sense, nodes, and the column values of the best plan (None: no plan)."""
+    """How the child's MILP ended: HiGHS's model status name (or "time limit" when it had to be ended), dual
+    bound in the model's own sense, nodes, and the column values of the best plan (None: no plan)."""
 
     status: str
-    objective: float
     bound: float
     nodes: int
     solution: np.ndarray | None
@@ -73,8 +79,10 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
         extra = {"start": np.asarray(start, float)} if start is not None else {}
         np.savez(model_path, options=json.dumps({**options, "time_limit": float(max(time_limit, 0.01))}), **model,
                  **extra)
-        child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder], stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+        error_path = os.path.join(folder, "stderr.txt")
+        with open(error_path, "w") as errors:
+            child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder], stdout=subprocess.PIPE,
+                                     stderr=errors, stdin=subprocess.DEVNULL, text=True)
         progress = _Progress(child.stdout)
         deadline = time.perf_counter() + time_limit + GRACE_SECONDS
         cancelled = ended = False
@@ -99,13 +107,25 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
         if cancelled:
             raise Cancelled("the run was cancelled")
         result_path = os.path.join(folder, "result.npz")
-        if not ended and os.path.exists(result_path):
+        if not ended:
+            if not os.path.exists(result_path):
+                raise SolverProcessError(_failure(child.returncode, error_path))
             with np.load(result_path) as result:
-                return ChildOutcome(str(result["status"]), float(result["objective"]), float(result["bound"]),
-                                    int(result["nodes"]), result["solution"] if bool(result["has_plan"]) else None)
+                return ChildOutcome(str(result["status"]), float(result["bound"]), int(result["nodes"]),
+                                    result["solution"] if bool(result["has_plan"]) else None)
         plan_path = os.path.join(folder, "plan.npy")
         solution = np.load(plan_path) if os.path.exists(plan_path) else None
-        return ChildOutcome("time limit", math.nan, progress.bound, 0, solution)
+        return ChildOutcome("time limit", progress.bound, 0, solution)
 
 
-__all__ = ["ChildOutcome", "run_in_child"]
+def _failure(code: int, error_path: str) -> str:
+    """How the child ended, with the end of its error output."""
+    how = f"exit code {code}"
+    if code < 0:
+        how = f"signal {-code}" + (", which usually means the machine ran out of memory" if -code == 9 else "")
+    with open(error_path, errors="replace") as errors:
+        tail = errors.read()[-ERROR_TAIL:].strip()
+    return f"the HiGHS solver process stopped without an answer ({how})" + (f": {tail}" if tail else "")
+
+
+__all__ = ["ChildOutcome", "SolverProcessError", "run_in_child"]

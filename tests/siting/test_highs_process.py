@@ -1,14 +1,14 @@
-"""MILPs in a child process: the same optimum as in this process, and Cancel ends the child at once."""
+"""MILPs in a child process: the same optimum as in this process, Cancel ends the child at once, and a child
+that dies says so."""
 
 from __future__ import annotations
-
-import threading
 
 import numpy as np
 import pytest
 
 from plugins.api import Cancelled, Feedback
-from plugins.siting import milp
+from plugins.siting import highs_process, milp
+from plugins.siting.highs_process import SolverProcessError
 from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
@@ -34,15 +34,28 @@ def test_the_child_process_finds_the_same_optimum(monkeypatch):
     assert there.bound == pytest.approx(here.bound, rel=1e-9)
 
 
+class _CancelOnceSolving(Feedback):
+    """Cancels at the first progress the child reports from inside HiGHS (progress above 0)."""
+
+    def set_progress(self, percent: float) -> None:
+        super().set_progress(percent)
+        if percent > 0:
+            self.cancel()
+
+
 def test_cancel_ends_the_child_process(monkeypatch):
-    """A dense instance that HiGHS needs tens of seconds for; Cancel after a moment raises Cancelled."""
+    """A dense instance that HiGHS needs tens of seconds for; Cancel while it solves raises Cancelled."""
     monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 0)
     reduced = _reduced(5, 300, 1500.0)
-    feedback = Feedback()
-    timer = threading.Timer(1.5, feedback.cancel)
-    timer.start()
-    try:
-        with pytest.raises(Cancelled):
-            solve_reduced(reduced, MAXIMISE_COUNT, k=30, time_limit=600.0, feedback=feedback)
-    finally:
-        timer.cancel()
+    feedback = _CancelOnceSolving()
+    with pytest.raises(Cancelled):
+        solve_reduced(reduced, MAXIMISE_COUNT, k=30, time_limit=600.0, feedback=feedback)
+    assert feedback.progress > 0
+
+
+def test_a_child_that_dies_is_reported_not_taken_for_a_time_limit(monkeypatch, tmp_path):
+    """A child that cannot run (here: its script is missing) raises with its exit code and error output."""
+    monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 0)
+    monkeypatch.setattr(highs_process, "CHILD", tmp_path / "missing_child.py")
+    with pytest.raises(SolverProcessError, match=r"exit code 2\).*missing_child\.py"):
+        solve_reduced(_reduced(3, 60, 600.0), MAXIMISE_COUNT, k=6, time_limit=60.0)
