@@ -8,7 +8,7 @@ office clusters); demand already served by existing 5G sites can be left out or 
 Example::
 
     demand = vector_demand(demand_layer, spacing_m=25)
-    demand = demand.with_priority(near_features(demand.xy, schools, 100.0), 2.0, "schools")
+    demand = demand.with_factor(near_features(demand.xy, schools, 100.0), 2.0, "demand near schools x 2")
 """
 
 from __future__ import annotations

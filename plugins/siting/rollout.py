@@ -32,7 +32,7 @@ CEILING_SIZES = 12
 @dataclass
 class Rollout:
     """Chosen sites in build order with what each adds. ``new_demand`` is the demand it covers first;
-    ``value`` adds the double-coverage reward when that is on."""
+    ``new_value`` adds the double-coverage reward when that is on."""
 
     order: np.ndarray
     phase: np.ndarray

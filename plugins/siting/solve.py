@@ -26,7 +26,7 @@ import numpy as np
 
 from plugins.api import Feedback
 from plugins.siting import kernels, lagrange
-from plugins.siting.exact import solve_maximising
+from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
 from plugins.siting.milp import (
     COVER_ALL,
@@ -34,6 +34,7 @@ from plugins.siting.milp import (
     MAXIMISE_BUDGET,
     MAXIMISE_COUNT,
     MilpResult,
+    highs_version,
     solve_reduced,
 )
 from plugins.siting.problem import SitingProblem
@@ -41,8 +42,6 @@ from plugins.siting.reduce import Reduced, reduce_model
 from plugins.siting.swap import swap_improve
 
 METHODS = ("exact", "greedy")
-#: Greedy's worst-case share of the optimum for k sites (Nemhauser, Wolsey and Fisher 1978).
-GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
 #: Seconds the Lagrangian bound may take in fast mode.
 BOUND_SECONDS = 3.0
 #: Seconds the Lagrangian steps may run past the time limit of an exact run.
@@ -57,7 +56,8 @@ class Plan:
 
     ``objective``: covered value (maximising models) or number of sites / total cost (LSCP). ``bound``: the
     optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
-    so the plan is within ``gap`` of optimal. ``status``: "optimal", "time limit", "cancelled" or "greedy".
+    so the plan is within ``gap`` of optimal. ``status``: "optimal", "time limit", "greedy", or "unverified"
+    (HiGHS's answer did not check out against the full problem, so its bound is not used).
     """
 
     model: str
@@ -126,27 +126,17 @@ def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray,
 
 
 def _milp_solver_name(result: MilpResult) -> str:
-    import highspy
-
-    version = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
-    return (f"HiGHS {version} MILP ({result.columns:,} columns, {result.rows:,} rows, "
-            f"{result.nodes:,} nodes)")
+    return f"HiGHS {highs_version()} MILP ({result.columns:,} columns, {result.rows:,} rows, {result.nodes:,} nodes)"
 
 
 def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float, reduced: Reduced,
                      result: MilpResult, notes: list[str]) -> tuple[np.ndarray, float, bool]:
     """The MILP plan mapped back to candidates unless the start plan is better, and whether HiGHS's own
     objective matches the plan's value recomputed on the full problem (if not, its bound is not trusted)."""
-    if not (result.selected.size or result.status == "optimal"):
+    checked = checked_plan(problem, reduced, result, notes)
+    if checked is None:
         return incumbent, value, True
-    candidate = reduced.candidates[result.selected]
-    candidate_value = problem.value(candidate)
-    # A time-limited incumbent may leave some y below min(1, sum x) and so be worth more than HiGHS says;
-    # worth less means HiGHS mis-mapped a solution (see _offer_start) and its bound cannot be trusted.
-    verified = candidate_value >= result.objective - 1e-6 * max(1.0, abs(result.objective))
-    if not verified:
-        notes.append(f"HiGHS reported {result.objective:,.6g} for a plan worth {candidate_value:,.6g}; its bound "
-                     "is not used")
+    candidate, candidate_value, verified = checked
     if candidate_value >= value - 1e-9 * max(1.0, abs(value)):
         return candidate, candidate_value, verified
     return incumbent, value, verified
@@ -160,7 +150,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     whose multipliers also rank the sites for a second plan (improved by swaps too). The exact method (plain
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
-    Lagrangian steps follow only when the time limit stops it, for at most GRACE_SECONDS past the limit.
+    Lagrangian bound and heuristic follow only when the time limit stops it, each given what is left of the
+    limit but at least GRACE_SECONDS.
     """
     _check_method(method)
     if k < 1:
@@ -429,4 +420,4 @@ def _integral(bound: float, unit: bool) -> float:
     return float(math.ceil(bound - 1e-6)) if unit else bound
 
 
-__all__ = ["GREEDY_GUARANTEE", "METHODS", "Plan", "solve_budget_mclp", "solve_lscp", "solve_mclp"]
+__all__ = ["METHODS", "Plan", "solve_budget_mclp", "solve_lscp", "solve_mclp"]

@@ -60,7 +60,7 @@ def test_dominated_and_twin_candidates_go_and_map_to_a_dominator():
     assert reduced.stats["dominated_candidates"] + reduced.stats["useless_candidates"] == 3
 
 
-def test_double_coverage_keeps_twins(rng):
+def test_double_coverage_keeps_twins():
     dense = np.array([[1, 1], [1, 1]], bool)
     reduced = reduce_model(CoverageMatrix.from_dense(dense), np.ones(2), beta=0.5)
     assert reduced.n_candidates == 2
