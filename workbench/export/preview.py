@@ -35,8 +35,7 @@ class LayoutPreview(QWidget):
         self._options: LayoutOptions | None = None
         self._image: QImage | None = None
         self._message = ""
-        self._generation = 0
-        self._lock = threading.Lock()
+        self._generation = 0  # counted in the GUI thread only; render threads just compare against it
         self._result = _Result(self)
         self._result.ready.connect(self._finished)
         self._timer = QTimer(self)
@@ -61,9 +60,8 @@ class LayoutPreview(QWidget):
     def _start(self) -> None:
         if self._project is None or self._options is None or self.width() < 50:
             return
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
+        self._generation += 1
+        generation = self._generation
         rect = self._page_rect()
         ratio = self.devicePixelRatioF()
         dpi = rect.width() * ratio / self._options.page_size()[0] * MM_PER_INCH
