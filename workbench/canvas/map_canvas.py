@@ -8,8 +8,6 @@ amount of data.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
@@ -60,7 +58,6 @@ class MapCanvas(QWidget):
         self._follow_data = True  # until the user navigates, the view follows layers being added
         self._swallow_release = False
         self._middle_pan: tuple[QPointF, Viewport] | None = None
-        self.last_paint_ms = 0.0
         self.flashed: list = []  # identified geometries outlined on top (project CRS)
         self.basemap = None  # a workbench.basemap.BasemapSource, or None (the offline default)
         self.tile_cache = None  # a workbench.basemap.TileCache; None uses the user's cache folder
@@ -290,7 +287,6 @@ class MapCanvas(QWidget):
 
     # -- Qt events ---------------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        started = time.perf_counter()
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
         for plane in self.planes:
@@ -299,7 +295,6 @@ class MapCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tool.paint(painter)
         painter.end()
-        self.last_paint_ms = (time.perf_counter() - started) * 1000.0
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         fit = self._fit_on_resize
@@ -307,7 +302,6 @@ class MapCanvas(QWidget):
             self._viewport = Viewport.fit(fit, self.width(), self.height())
         else:
             self._viewport = self._viewport.resized(self.width(), self.height())
-        self._fit_on_resize = fit
         self.request_render()
         self.view_changed.emit(self._viewport)
 

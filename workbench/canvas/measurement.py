@@ -41,16 +41,6 @@ def path_length(points: Sequence[Point], crs: pyproj.CRS | None) -> float:
     return float(np.hypot(np.diff(xs), np.diff(ys)).sum()) * _metres_per_unit(crs)
 
 
-def segment_lengths(points: Sequence[Point], crs: pyproj.CRS | None) -> list[float]:
-    """Length in metres of each segment, for the per-segment list of the measure tool."""
-    if len(points) < 2:
-        return []
-    xs, ys = np.asarray(points, dtype=float).T
-    if is_geodesic(crs):
-        return [float(v) for v in _geod(crs).line_lengths(xs, ys)]
-    return [float(v) * _metres_per_unit(crs) for v in np.hypot(np.diff(xs), np.diff(ys))]
-
-
 def polygon_area(points: Sequence[Point], crs: pyproj.CRS | None) -> float:
     """Area in square metres of the polygon with vertices ``points`` (closing edge implied)."""
     if len(points) < 3:

@@ -1,4 +1,5 @@
-"""One image layer of the canvas (basemap, map or selection), rendered off the GUI thread.
+"""One image layer of the canvas (the online basemap, or the layers with their selection), rendered off the GUI
+thread.
 
 The canvas never waits for a render: a request is debounced, the work runs in the plane's own one-thread pool,
 and until the fresh image arrives the last image is drawn moved and scaled to the current view. Every request

@@ -173,7 +173,7 @@ class LayerTreeDock(QDockWidget):
             self.properties_requested.emit(layer)
 
     def layer_actions(self, layer: Layer) -> list[QAction | None]:
-        """The context-menu actions for ``layer`` (None is a separator); also used by the Layer menu."""
+        """The context-menu actions for ``layer`` (None is a separator)."""
         def action(text: str, slot) -> QAction:
             act = QAction(text, self)
             act.triggered.connect(slot)

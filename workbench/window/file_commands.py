@@ -36,7 +36,6 @@ class FileCommands(QObject):
         self.loader = LayerLoader(self)
         self.loader.started.connect(self._loading_started)
         self.loader.finished.connect(self._loading_finished)
-        self.last_load: LoadResult | None = None
 
     @property
     def project(self) -> Project:
@@ -164,7 +163,6 @@ class FileCommands(QObject):
 
     def _loading_finished(self, result: LoadResult) -> None:
         QApplication.restoreOverrideCursor()
-        self.last_load = result
         self.project.add_layers(result.layers)
         noted = sum(1 for layer in result.layers if layer.notes)
         message = f"Added {len(result.layers)} layer(s)"

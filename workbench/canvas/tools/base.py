@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class MapTool:
     """Base tool: does nothing; subclasses override the events they care about."""
 
-    #: Shown in the toolbar tooltip and status bar when the tool is chosen.
+    #: Shown in the status bar when the tool is chosen (the toolbar tooltips come from ``TOOL_SPECS``).
     name = "tool"
     cursor_shape = Qt.CursorShape.ArrowCursor
 

@@ -158,9 +158,6 @@ class SelectTool(MapTool):
         polygon = shapely.make_valid(shapely.Polygon(points))
         return select_with_geometry(self.canvas.selection_targets(), polygon, self.canvas.project.crs, how)
 
-    def add_vertex(self, px: float, py: float) -> None:
-        self._vertices.append(QPointF(px, py))
-
     def key(self, event: QKeyEvent) -> bool:
         if event.key() == Qt.Key.Key_Backspace and self._vertices:
             self._vertices.pop()
