@@ -29,10 +29,6 @@ class ViewShapes:
     dot_y: np.ndarray
     dot_class: np.ndarray
 
-    @property
-    def empty(self) -> bool:
-        return len(self.records) == 0 and len(self.dot_x) == 0
-
 
 def shapes_in_view(lines: Polylines, feature_class: np.ndarray, transform: MapTransform, *, closed: bool,
                    margin_px: float = 2.0, tolerance_px: float = 1.0, tile_px: int = 32) -> ViewShapes:

@@ -97,7 +97,7 @@ def _pixel_lists(pixels: np.ndarray, chosen: np.ndarray,
 
 def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTransform,
                     sheet: SpriteSheet) -> Markers:
-    """The markers of features with class >= 0 whose sprite touches the view, filed by tile.
+    """The markers of features with class >= 0 whose sprite touches the view, filed by band.
 
     Only points near the view are visited: a zoomed-in render asks the points' grid for them.
     """

@@ -1,6 +1,6 @@
 """NumPy buffers into Qt geometry in one call each, so no Python loop runs per vertex or per feature.
 
-- ``paths_from_elements``: many sub-paths become one ``QPainterPath`` by streaming the binary layout Qt's own
+- ``path_from_records``: many sub-paths become one ``QPainterPath`` by streaming the binary layout Qt's own
   ``QDataStream >> QPainterPath`` reads (element count, then type/x/y per element, then fill rule), the trick
   pyqtgraph uses for its curves.
 - ``point_array``: a ``sip.array`` of ``QPointF`` whose memory NumPy writes directly, for ``drawPoints``.
@@ -13,7 +13,8 @@ from PyQt6 import sip
 from PyQt6.QtCore import QByteArray, QDataStream, QPointF
 from PyQt6.QtGui import QPainterPath
 
-MOVE_TO, LINE_TO, CURVE_TO, CURVE_DATA = 0, 1, 2, 3
+#: Qt's ``QPainterPath.ElementType`` values of straight segments (markers' curves come from Qt's own paths).
+MOVE_TO, LINE_TO = 0, 1
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
 _WINDING_FILL = 1
 

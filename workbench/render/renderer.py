@@ -103,11 +103,6 @@ class MapRenderer:
         finally:
             painter.restore()
 
-    def clear_cache(self) -> None:
-        """Forget every cached layer (e.g. when a project is closed)."""
-        with self._lock:
-            self._cache.clear()
-
     # ------------------------------------------------------------------------------------------------- layers
     def _draw_layer(self, painter: QPainter, layer: Layer, settings: RenderSettings, transform: MapTransform,
                     vector_output: bool, cancelled: Cancelled, denominator: float) -> LabelJob | None:
