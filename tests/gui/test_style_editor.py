@@ -70,3 +70,18 @@ def test_unchecked_labels_show_no_empty_frame(qtbot, window):
     assert not box.isChecked() and box.isFlat()
     box.setChecked(True)
     assert not box.isFlat() and editor.label_field.isVisibleTo(editor)
+
+
+def test_a_field_that_cannot_be_classified_says_why_where_the_classes_would_be(qtbot, window):
+    offices = window.project.layer("office_listings")
+    offices.gdf["rent_index"] = np.nan  # numeric, but not one value known
+    dialog = window.edit_style(offices)
+    editor = dialog.style_editor
+    editor.kind.setCurrentText("Graduated")
+    editor.graduated_field.setCurrentText("rent_index")
+    note = editor.class_note.text()
+    assert editor.class_table.rowCount() == 0 and editor.class_note.isVisibleTo(editor)
+    assert "rent_index" in note and "office_listings" in note and "no numeric values" in note
+    editor.graduated_field.setCurrentText("area_m2")
+    assert editor.class_table.rowCount() == editor.class_count.value() and not editor.class_note.isVisibleTo(editor)
+    dialog.reject()

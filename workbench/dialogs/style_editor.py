@@ -227,6 +227,10 @@ class VectorStyleEditor(QWidget):
         classify_button.clicked.connect(self.classify_graduated)
         self.class_table = _class_table(["", "From", "To", "Label"])
         self.class_table.cellDoubleClicked.connect(self._recolour_class)
+        self.class_note = QLabel()  # why no classes could be made, where the classes would be
+        self.class_note.setWordWrap(True)
+        self.class_note.setStyleSheet("color: #b00020;")
+        self.class_note.hide()
         self.classes: list[GraduatedClass] = []
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -238,6 +242,7 @@ class VectorStyleEditor(QWidget):
         form.addRow("Colour ramp", self.ramp)
         form.addRow(classify_button)
         layout.addLayout(form)
+        layout.addWidget(self.class_note)
         layout.addWidget(self.class_table, 1)
         return page
 
@@ -334,8 +339,11 @@ class VectorStyleEditor(QWidget):
         except ValueError as exc:
             self.class_table.setRowCount(0)
             self.classes = []
-            self.class_table.setToolTip(str(exc))
+            self.class_note.setText(f"Field '{field}' of \u201c{self.layer.name}\u201d cannot be classified: {exc}. "
+                                    "Choose another field or method.")
+            self.class_note.show()
             return
+        self.class_note.hide()
         self._fill_classes()
 
     def _fill_categories(self) -> None:
