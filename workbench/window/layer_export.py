@@ -8,6 +8,7 @@ every failure is a readable dialog that names the file.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +20,8 @@ from layers.io import write_layer
 from layers.io.formats import WRITE_FILTERS
 from workbench.dialogs.errors import show_error
 from workbench.guarded_pool import GuardedPool
+
+log = logging.getLogger(__name__)
 
 RASTER_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" in f]
 VECTOR_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" not in f]
@@ -48,8 +51,7 @@ def with_extension(path: str, chosen_filter: str) -> Path:
 class LayerExporter(QObject):
     """Asks where (and whether only the selection), writes in a worker, reports in the status bar or a dialog."""
 
-    finished = pyqtSignal(str, object)  # path, error message or None
-    _done = pyqtSignal(str, object)
+    _done = pyqtSignal(str, object)  # path, error message or None
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -77,7 +79,7 @@ class LayerExporter(QObject):
             self.save(layer, with_extension(path, chosen), selected_only=selected_only)
 
     def save(self, layer: Layer, path: Path, *, selected_only: bool = False) -> None:
-        """Write in the worker; ``finished`` tells the outcome in the GUI thread."""
+        """Write in the worker; the outcome shows in the GUI thread (status bar, or a dialog naming the file)."""
         chosen = features_to_save(layer, selected_only) if isinstance(layer, VectorLayer) else layer
         self.pool.submit(self._write, chosen, path)
 
@@ -90,6 +92,9 @@ class LayerExporter(QObject):
             error = None
         except LayerError as exc:
             error = str(exc)
+        except Exception as exc:  # a writer bug must still reach the planner, not die with the worker's future
+            log.exception("saving %s failed", path)
+            error = f"{path}: could not be written ({type(exc).__name__}: {exc})"
         self.pool.emit(self._done_signal, str(path), error)
 
     def _report(self, path: str, error: str | None) -> None:
@@ -99,4 +104,3 @@ class LayerExporter(QObject):
             status = getattr(self.parent_widget, "statusBar", None)
             if status is not None:
                 status().showMessage(f"Saved {path}", 8000)
-        self.finished.emit(path, error)
