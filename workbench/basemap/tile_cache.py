@@ -6,6 +6,7 @@ crash never leaves half a tile. Tiles older than ``max_age_days`` are fetched ag
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -44,6 +45,7 @@ class TileCache:
     def put(self, service: str, zoom: int, x: int, y: int, data: bytes) -> None:
         """Store a tile; a full or read-only disk only costs the cache, never the map."""
         path = self.path(service, zoom, x, y)
+        temp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -51,4 +53,6 @@ class TileCache:
                 out.write(data)
             os.replace(temp, path)
         except OSError:
-            pass
+            if temp is not None:  # a half-written temporary file must not pile up in the cache folder
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)

@@ -94,7 +94,7 @@ class CanvasStatus(QWidget):
             return
         try:
             denominator = self.canvas.scale_denominator()
-        except Exception:  # no renderer or a degenerate view: leave the old scale shown
+        except ValueError:  # a degenerate view (RenderSettings refuses it): leave the old scale shown
             return
         if not self.scale.lineEdit().hasFocus():
             self.scale.setEditText(f"1:{denominator:,.0f}")

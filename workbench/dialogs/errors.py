@@ -23,8 +23,7 @@ ERROR_BOX_NAME = "LamplightErrorBox"
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str | None = None) -> QMessageBox | None:
     """A non-blocking warning box (the event loop keeps running); returns it, or None when too many are open."""
-    open_boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == ERROR_BOX_NAME and w.isVisible()]
-    if len(open_boxes) >= MAX_OPEN_ERROR_BOXES:
+    if len(open_error_boxes()) >= MAX_OPEN_ERROR_BOXES:
         log.error("%s: %s", title, message)
         return None
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
@@ -39,7 +38,7 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str | 
 
 
 def open_error_boxes() -> list[QMessageBox]:
-    """Error boxes currently shown (for tests and for the excepthook's storm guard)."""
+    """Error boxes currently shown (``show_error``'s storm guard counts them; tests read them)."""
     return [w for w in QApplication.topLevelWidgets()
             if isinstance(w, QMessageBox) and w.objectName() == ERROR_BOX_NAME and w.isVisible()]
 

@@ -113,7 +113,7 @@ class ProjectSession(QObject):
     def _remove_autosave(self) -> None:
         try:
             autosave_path(self.project).unlink(missing_ok=True)
-        except OSError:
+        except OSError:  # a copy left behind is older than the file just saved, so it is never offered
             pass
 
 
