@@ -10,7 +10,6 @@ from layers.default_styles import BUILDING_COLOURS
 from layers.styles import parse_colour
 from workbench.basemap import BasemapSource, TileCache
 from workbench.canvas.map_canvas import BACKGROUND
-from workbench.canvas.viewport import Viewport
 
 from .conftest import ORIGIN
 from .tile_server import TileServer, tile_colour
@@ -198,7 +197,7 @@ def test_zoom_to_layer_and_selection(qtbot, window):
     minx, miny, maxx, maxy = canvas.viewport.extent
     sx0, sy0, sx1, sy1 = schools.extent
     assert minx <= sx0 and maxx >= sx1 and miny <= sy0 and maxy >= sy1
-    assert (maxx - minx) < 1.2 * (sx1 - sx0) + 2 * canvas.viewport.resolution * canvas.width()
+    assert maxx - minx < 1.2 * (sx1 - sx0)  # the schools stand in a row: their width fills the view, little more
     schools.selection = frozenset({5})
     assert canvas.zoom_to_selection(schools)
     school = schools.gdf.geometry.iloc[5]
@@ -273,10 +272,13 @@ def test_offline_basemap_fails_quietly_with_a_status_message(qtbot, window, tmp_
     assert pixel(canvas, *TALL_BUILDING_CENTRE) == colour(BUILDING_COLOURS[3])
 
 
-def test_viewport_fit_used_by_the_canvas_matches_widget_size(qtbot, window):
+def test_viewport_follows_the_widget_size(qtbot, window):
     canvas = window.canvas
+    before = (canvas.width(), canvas.height())
+    assert canvas.viewport.size == before
+    window.resize(window.width() - 150, window.height() - 100)
+    qtbot.waitUntil(lambda: (canvas.width(), canvas.height()) != before)
     assert canvas.viewport.size == (canvas.width(), canvas.height())
-    assert isinstance(canvas.viewport, Viewport)
 
 
 def test_layers_added_to_an_empty_project_are_all_in_view(qtbot, tmp_path):

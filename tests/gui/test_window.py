@@ -13,6 +13,7 @@ from layers import Project
 from layers.io import write_layer
 from layers.styles import Categorized, Graduated, SingleSymbol
 from workbench.dialogs.errors import install_excepthook, open_error_boxes
+from workbench.window.project_session import recent_projects
 
 from .conftest import offices_layer, schools_layer
 
@@ -76,8 +77,7 @@ def test_save_and_reopen_keeps_layers_order_styles_and_visibility(qtbot, window,
     reopened = [(layer.name, layer.visible, type(layer.style).__name__, len(layer)) for layer in window.project]
     assert reopened == expected
     assert window.layer_tree.model.rowCount() == len(expected)
-    assert str(target.resolve()) in __import__("workbench.window.project_session",
-                                               fromlist=["recent_projects"]).recent_projects()
+    assert str(target.resolve()) in recent_projects()
 
 
 def test_a_failed_save_reports_and_keeps_the_old_file(qtbot, window, tmp_path):
