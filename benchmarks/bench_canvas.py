@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
-from PyQt6.QtCore import QSettings  # noqa: E402
 from PyQt6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 
 from layers import Project, VectorLayer  # noqa: E402
@@ -175,7 +174,7 @@ def bench_table(app) -> None:
 
 
 def main() -> None:
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    os.environ["LAMPLIGHT_CONFIG_DIR"] = tempfile.mkdtemp()  # the default layout; the user's own stays untouched
     from workbench.app import create_application
 
     app = create_application([])

@@ -23,7 +23,7 @@ Goals (issue 3): at least 5x faster than QGIS on the points, 3x on the polygons.
 
 Memory: peak RSS (VmHWM) of a fresh process that imports, loads the 1M points from the GeoPackage and renders
 them at both extents, the renderer's cache size, and the same for QGIS when it is installed.
-Images: /tmp/bench_render_*.png (ours) and /tmp/qgis_render_*.png (QGIS), for looking at side by side.
+Images: bench_render_*.png (ours) and qgis_render_*.png (QGIS) in the temp folder (/tmp), to look at side by side.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ QGIS_REPEATS = 3
 #: QGIS data providers compared: the GeoPackage read at each render, and all features copied into a memory layer.
 PROVIDERS = {"ogr": "GeoPackage", "memory": "memory layer"}
 MB = 1024.0  # KiB per MiB
+#: Where our renders and QGIS's are saved, side by side.
+IMAGES = Path(tempfile.gettempdir())
 
 
 def point_layer(rng: np.random.Generator) -> VectorLayer:
@@ -171,7 +173,7 @@ def selection_cost(layer: VectorLayer) -> None:
         _, plain, _ = time_renderer(layer, settings)
         layer.selection = selected
         _, highlighted, image = time_renderer(layer, settings)
-        image.save(f"/tmp/bench_render_selection_{view}.png")
+        image.save(str(IMAGES / f"bench_render_selection_{view}.png"))
         print(f"{view:<18}{plain:>8.3f}s{highlighted:>17.3f}s{highlighted / plain:>7.2f}x")
     layer.selection = frozenset()
 
@@ -198,7 +200,7 @@ def run_qgis(gpkg: Path, visible: dict[str, tuple[float, float, float, float]], 
                "polygons": {"kind": "fill", "fill": POLYGON_SYMBOL.fill, "stroke": POLYGON_SYMBOL.stroke,
                             "stroke_width_pt": POLYGON_SYMBOL.stroke_width}}
     spec = {"gpkg": str(gpkg), "size": list(SIZE), "dpi": DPI, "background": BACKGROUND, "repeats": QGIS_REPEATS,
-            "png_dir": tempfile.gettempdir(), "jobs": ["parallel", "sequential"], "providers": list(PROVIDERS),
+            "png_dir": str(IMAGES), "jobs": ["parallel", "sequential"], "providers": list(PROVIDERS),
             "extents": {view: list(extent) for view, extent in visible.items()},
             "layers": [{"name": name, **symbols[name]} for name in layers]}
     spec_path = gpkg.with_name("qgis_spec.json")
@@ -246,11 +248,10 @@ def print_qgis(qgis: dict, ours: dict[tuple[str, str], tuple[float, float]],
     opened = ", ".join(f"{kind} {PROVIDERS[provider]} {seconds:.2f} s" for kind, by_provider in qgis["open_s"].items()
                        for provider, seconds in by_provider.items())
     print(f"QGIS layer opening (not in the render times): {opened}")
-    temp = Path(tempfile.gettempdir())
     for kind, view in ours:
         print(f"{kind + ' ' + view:<17}share of non-background pixels: ours "
-              f"{ink(Path(f'/tmp/bench_render_{kind}_{view}.png')):.1%}, QGIS "
-              f"{ink(temp / f'qgis_render_{kind}_{view}.png'):.1%}")
+              f"{ink(IMAGES / f'bench_render_{kind}_{view}.png'):.1%}, QGIS "
+              f"{ink(IMAGES / f'qgis_render_{kind}_{view}.png'):.1%}")
     for view, extent in visible.items():
         upp = (extent[2] - extent[0]) / SIZE[0]
         gap = max(abs(a - b) for a, b in zip(extent, qgis["visible_extent"][view], strict=True)) / upp
@@ -345,7 +346,7 @@ def main() -> None:
             settings = view_settings(extent)
             first, steady, image = time_renderer(layer, settings)
             ours[(kind, view)] = (first, steady)
-            image.save(f"/tmp/bench_render_{kind}_{view}.png")
+            image.save(str(IMAGES / f"bench_render_{kind}_{view}.png"))
             loop_s, drawn, in_view = naive_loop(kind, layer, settings)
             loop_total = loop_s / max(drawn, 1) * in_view
             quoted = QGIS_QUOTED[(kind, view)]
@@ -368,7 +369,7 @@ def main() -> None:
             print(f"\nPyQGIS is not installed for {SYSTEM_PYTHON} (Debian: apt-get install python3-qgis "
                   "qgis-providers): compared with the quoted QGIS figures only.")
         print_memory(gpkg, qgis)
-    print("Images: /tmp/bench_render_*.png (ours), /tmp/qgis_render_*.png (QGIS)")
+    print(f"Images: {IMAGES / 'bench_render_*.png'} (ours), {IMAGES / 'qgis_render_*.png'} (QGIS)")
     selection_cost(layers["points"])
     del app
 
