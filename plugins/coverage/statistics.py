@@ -20,6 +20,7 @@ from rasterio.features import rasterize
 from layers.layer import VectorLayer
 from plugins.coverage.engine import CoverageResult
 from plugins.coverage.outputs import covered_mask
+from plugins.coverage.transmitters import Transmitters
 
 DEMAND_FIELDS = ("residents", "workers")
 
@@ -90,7 +91,8 @@ def _row(measure: str, covered: float, total: float, unit: str) -> dict:
     return {"measure": measure, "covered": covered, "total": total, "share_pct": share, "unit": unit}
 
 
-def _per_site(cells, per_cell: dict[str, np.ndarray]) -> pd.DataFrame:
+def _per_site(cells: Transmitters, per_cell: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per site: its cells summed, largest served area first."""
     frame = pd.DataFrame({"site_id": cells.site_id, "cells": 1, **per_cell})
     table = frame.groupby("site_id", sort=False, as_index=False).sum()
     cell_ids = pd.Series(cells.cell_id).groupby(pd.Series(cells.site_id), sort=False).agg(", ".join)
