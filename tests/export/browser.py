@@ -1,7 +1,9 @@
 """Drive Debian's headless Chromium through the DevTools protocol over a pipe (``--remote-debugging-pipe``).
 
 The exported web map is opened from disk with the network cut (a proxy on a dead port), so any CDN link would
-fail and be reported. Every JavaScript exception, console error and failed load is collected.
+fail and be reported. Every JavaScript exception, console error and failed load is collected. Chromium's profile,
+and the home folder it writes crash-report settings and caches into, are a temp folder (inside ``folder`` when
+given, e.g. a test's ``tmp_path``) removed on close: nothing lands in the user's home.
 """
 
 from __future__ import annotations
@@ -29,15 +31,18 @@ def available() -> bool:
 class Browser:
     """One headless Chromium with one page; use as a context manager."""
 
-    def __init__(self, width: int = 1280, height: int = 860) -> None:
-        self._profile = tempfile.mkdtemp(prefix="lamplight-chromium-")
+    def __init__(self, width: int = 1280, height: int = 860, folder: Path | None = None) -> None:
+        self._profile = tempfile.mkdtemp(prefix="lamplight-chromium-", dir=folder)
+        home = {"HOME": self._profile, "XDG_CONFIG_HOME": f"{self._profile}/config",
+                "XDG_CACHE_HOME": f"{self._profile}/cache"}
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
         command = " ".join([CHROMIUM, *[f"'{f}'" for f in FLAGS], "--remote-debugging-pipe",
-                            f"--user-data-dir={self._profile}", f"--window-size={width},{height}", "about:blank"])
+                            f"--user-data-dir={self._profile}/data", f"--window-size={width},{height}", "about:blank"])
         self._process = subprocess.Popen(
             ["bash", "-c", f"exec {command} 3<&{to_browser_r} 4>&{from_browser_w}"],
-            pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, **home})
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._buffer = b""

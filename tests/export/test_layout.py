@@ -135,7 +135,8 @@ def test_svg_clips_the_map_to_its_frame(tmp_path, qapp):
     path = tmp_path / "map.svg"
     extent = (sample.X0 + 350, sample.Y0 + 300, sample.X0 + 650, sample.Y0 + 500)
     info = export_layout(with_marks(), path, LayoutOptions(layout="a4-landscape", extent=extent, **OPTIONS))
-    with Browser(1123, 794) as browser:  # A4 landscape at 96 px per inch, as Chromium shows an SVG in mm
+    # A4 landscape at 96 px per inch, as Chromium shows an SVG sized in mm
+    with Browser(1123, 794, folder=tmp_path) as browser:
         browser.open(path)
         browser.screenshot(tmp_path / "svg.png")
     pixels = image_array(tmp_path / "svg.png").astype(int)

@@ -61,7 +61,7 @@ def test_one_command_briefing_from_the_sample(planned, tmp_path, capsys, qapp):
                                 text=True, check=True).stdout
         assert f"Selected sites ({SITES})" in report and "Coverage vs number of sites" in report
     if available():
-        with Browser() as browser:
+        with Browser(folder=tmp_path) as browser:
             browser.open(tmp_path / "map.html", settle=1.0)
             assert browser.errors == []
             drawn = browser.evaluate("Object.fromEntries(Lamplight.layers.map(e => [e.name, e.layer.getLayers ? "

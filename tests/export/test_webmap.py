@@ -23,10 +23,10 @@ COUNT_JS = ("Object.fromEntries(Lamplight.layers.map("
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     if not available():
         pytest.skip("Debian chromium is not installed")
-    with Browser() as b:
+    with Browser(folder=tmp_path_factory.mktemp("chromium")) as b:
         yield b
 
 
