@@ -4,18 +4,10 @@ that write files."""
 from __future__ import annotations
 
 import pytest
-from PyQt6.QtCore import QSettings
 
 from tests.export import sample_project as sample
 
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path_factory, monkeypatch):
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
-    monkeypatch.setenv("LAMPLIGHT_TILE_CACHE", str(folder / "tiles"))
+# Settings, autosaves and tiles go to a temp folder for every test: tests/conftest.py (isolated_user_folders).
 
 
 @pytest.fixture()
