@@ -390,7 +390,9 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     if verified and np.isfinite(result.bound):
         bounds.append(forced_cost + result.bound)
     if result.status != "optimal" or not verified:
-        bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, found - forced_cost, feedback))
+        grace = _grace(clock.started + time_limit)
+        bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, found - forced_cost, feedback,
+                                                      seconds=grace, lp_seconds=grace))
         clock.lap("lagrangian_bound")
     bound = min(_integral(max(bounds), unit), found)
     status = result.status if verified else "unverified"
@@ -399,20 +401,22 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
 
 
 def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: float, incumbent: float,
-                      feedback: Feedback) -> float:
+                      feedback: Feedback, *, seconds: float = BOUND_SECONDS,
+                      lp_seconds: float = 10 * BOUND_SECONDS) -> float:
     """Lower bound on the cost of the sites beyond the forced ones: the LP relaxation on HiGHS while it is
     small enough to solve in a moment (the subgradient method converges slowly on covering models, which
-    have no cardinality row to steer it), else the Lagrangian bound."""
+    have no cardinality row to steer it), else, or when the LP does not finish in ``lp_seconds``, the
+    Lagrangian bound after ``seconds``. A time-limited exact run passes its grace period for both."""
     if reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS:
         result = solve_reduced(reduced, COVER_ALL if full else COVER_TARGET, target=goal, costs=costs,
-                               time_limit=BOUND_SECONDS * 10, relax=True, feedback=feedback)
+                               time_limit=lp_seconds, relax=True, feedback=feedback)
         if result.status == "optimal":
             return max(0.0, result.objective * (1 - 1e-9))
     if full:
-        return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, seconds=BOUND_SECONDS,
+        return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, seconds=seconds,
                                          feedback=feedback)
     return lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, goal,
-                                       incumbent=incumbent, seconds=BOUND_SECONDS, feedback=feedback)
+                                       incumbent=incumbent, seconds=seconds, feedback=feedback)
 
 
 def _integral(bound: float, unit: bool) -> float:
