@@ -70,10 +70,13 @@ def test_web_and_report_dialogs_write_their_files(qtbot, tmp_path):
     project = sample.make_project()
     web = WebMapDialog(project, project.view_extent)
     qtbot.addWidget(web)
-    web.fields.item(0, 1).setText("height_m")  # Buildings is the first visible vector layer
+    roads = next(row for row in range(web.fields.rowCount()) if web.fields.item(row, 0).text() == "Roads")
+    web.fields.item(roads, 1).setText("width_m")  # instead of the default name, class and width
     counts = web.export_to(tmp_path / "map.html")
     assert counts["Lamp poles"] == sample.POLE_COUNT
-    assert web.options().fields["Buildings"] == ["height_m"]
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")  # the field typed in the table is what popups show
+    start = page.index('Lamplight.register("Roads"')
+    assert page[:page.index(", {}));", start)].endswith('["Width (m)"]')
     report = ReportDialog(project, project.view_extent)
     qtbot.addWidget(report)
     report.notes.setPlainText("For the Tuesday briefing")
