@@ -48,7 +48,7 @@ def _same(old: Any, new: Any) -> bool:
         return True
     try:
         return bool(old == new)
-    except Exception:  # e.g. arrays: treat as changed
+    except (TypeError, ValueError):  # e.g. arrays, whose == has no single truth value: treat as changed
         return False
 
 
@@ -73,7 +73,8 @@ class Layer:
         self.opacity = 1.0
         self.style = style
         self.metadata = dict(metadata or {})
-        self.metadata.setdefault("notes", [])
+        # A list of its own: a reprojected or re-validated copy adds notes without writing into the original's.
+        self.metadata["notes"] = list(self.metadata.get("notes") or [])
         self.selection: frozenset[int] = frozenset()
         self.data_version = 0
 
@@ -164,6 +165,7 @@ class VectorLayer(Layer):
         return len(self.gdf)
 
     def to_crs(self, crs: Any) -> VectorLayer:
+        """A copy in ``crs`` with the same name, kind, style, metadata and display state."""
         target = to_crs_object(crs)
         if self.crs is None:
             raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
@@ -240,9 +242,13 @@ class RasterLayer(Layer):
         return np.ma.MaskedArray(values, mask=mask)
 
     def to_crs(self, crs: Any, *, resampling: str = "nearest") -> RasterLayer:
+        """The raster warped to ``crs`` (the layer itself when already there); ``resampling`` is a rasterio name."""
         from rasterio.enums import Resampling
         from rasterio.warp import calculate_default_transform, reproject
 
+        if resampling not in Resampling.__members__:
+            raise ValueError(f"layer '{self.name}': resampling {resampling!r} is not one of "
+                             f"{', '.join(Resampling.__members__)}")
         target = to_crs_object(crs)
         if self.crs is None:
             raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",

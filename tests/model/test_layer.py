@@ -67,3 +67,17 @@ def test_raster_extent_band_mask_and_reprojection():
     assert minx < lon < maxx and miny < lat < maxy
     with pytest.raises(LayerError, match="band 2 does not exist"):
         layer.band(2)
+
+
+def test_a_reprojected_copy_keeps_its_own_notes():
+    layer = VectorLayer(_points(), "poles", metadata={"notes": ["loaded from poles.csv"]})
+    copy = layer.to_crs(32649)
+    copy.notes.append("validated as lamp_poles")
+    assert layer.notes == ["loaded from poles.csv"]
+    assert copy.notes == ["loaded from poles.csv", "validated as lamp_poles"]
+
+
+def test_an_unknown_resampling_method_is_named():
+    layer = RasterLayer(np.zeros((2, 2), "float32"), (10, 0, 500000, 0, -10, 2560000), 32649, name="dsm")
+    with pytest.raises(ValueError, match="layer 'dsm': resampling 'cubicx' is not one of nearest, bilinear"):
+        layer.to_crs(4326, resampling="cubicx")
