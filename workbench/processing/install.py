@@ -1,7 +1,8 @@
 """Put Processing into the main window: the toolbox and history docks and a Processing menu.
 
 ``install_processing(window)`` needs only what ``workbench.main_window.MainWindow`` offers: ``window.project``,
-``window.project_changed``, ``window.add_dock`` and ``window.menu``.
+``window.project_changed``, ``window.add_dock`` and ``window.menu`` (and, when there is one, the
+``window.attribute_table`` dock that the results dock joins as a tab).
 """
 
 from __future__ import annotations
