@@ -43,7 +43,10 @@ def _find_pair(df: pd.DataFrame, x_field: str | None, y_field: str | None, sourc
                layer: str | None) -> tuple[str, str] | None:
     columns = {str(c).strip().lower(): c for c in df.columns}
     if x_field or y_field:
-        missing = [f for f in (x_field, y_field) if not f or f not in df.columns]
+        if not (x_field and y_field):
+            raise LayerError(source, f"give both coordinate columns (x_field and y_field), not only "
+                                     f"{x_field or y_field!r}", layer=layer)
+        missing = [f for f in (x_field, y_field) if f not in df.columns]
         if missing:
             raise LayerError(source, f"coordinate column(s) {', '.join(repr(m) for m in missing)} not found; "
                                      f"the columns are: {', '.join(map(str, df.columns))}", layer=layer)
@@ -96,7 +99,11 @@ def _sidecar_crs(path: Path | None) -> pyproj.CRS | None:
     prj = path.with_suffix(".prj") if path is not None else None
     if prj is None or not prj.exists():
         return None
-    return pyproj.CRS.from_wkt(prj.read_text())
+    try:
+        return pyproj.CRS.from_wkt(prj.read_text(errors="replace"))
+    except pyproj.exceptions.CRSError as exc:
+        raise LayerError(path, f"{prj.name} beside it is not a readable CRS definition ({exc}); fix or remove it, "
+                               "or give the CRS when opening") from exc
 
 
 def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | None = None, kind: str | None = None,
@@ -174,7 +181,7 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
             raise LayerError(source, "has no header row and no data") from exc
         except pd.errors.ParserError as exc:
             raise LayerError(source, f"is not a well-formed table: {exc}") from exc
-        notes = [] if encoding in ("utf-8-sig",) else [f"text is not UTF-8; read as {encoding.upper()}"]
+        notes = [] if encoding == "utf-8-sig" else [f"text is not UTF-8; read as {encoding.upper()}"]
         return df, notes
     raise LayerError(source, "text is in an unknown encoding (not UTF-8, GBK or Latin-1)")
 

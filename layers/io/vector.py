@@ -61,6 +61,9 @@ def _check_sqlite(path: Path) -> None:
         header = file.read(100)
     if not header.startswith(b"SQLite format 3\x00"):
         raise LayerError(path, "is not a GeoPackage (it is not an SQLite database; the file may be damaged)")
+    if len(header) < 100:
+        raise LayerError(path, f"is truncated ({len(header)} bytes, not even a database header): the copy or "
+                               "download did not finish; copy the file again")
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(
@@ -184,9 +187,10 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
         lowered = {m.lower(): m for m in members}
         wanted = [m for m in members if m.lower().endswith((".shp", ".geojson"))]
         if layer is not None:
+            names = ", ".join(Path(m).stem for m in wanted) or "none"
             wanted = [m for m in wanted if Path(m).stem == layer]
             if not wanted:
-                raise LayerError(source, f"holds no shapefile named '{layer}'")
+                raise LayerError(source, f"holds no shapefile or GeoJSON named '{layer}'; it holds: {names}")
         if not wanted:
             raise LayerError(source, "holds no shapefile or GeoJSON file")
         result: list[Layer] = []

@@ -49,7 +49,8 @@ def test_an_invalid_polygon_is_repaired_and_kept_with_a_note(tmp_path):
                     '"geometry": {"type": "Polygon", "coordinates": [[[0,0],[2,2],[2,0],[0,2],[0,0]]]}}]}')
     (layer,) = open_layers(path)
     assert len(layer) == 1 and layer.gdf.geometry.is_valid.all()
-    assert layer.gdf.geometry.area.iloc[0] == pytest.approx(2.0)  # the two triangles of the bow tie, 1 m² each
+    # the two triangles of the bow tie, 1 square degree each (GeoJSON is lon/lat)
+    assert shapely.area(layer.gdf.geometry.iloc[0]) == pytest.approx(2.0)
     assert "repaired 1 invalid geometries (features #1)" in layer.notes
     assert shapely.get_num_geometries(layer.gdf.geometry.iloc[0]) == 2
 
@@ -67,3 +68,29 @@ def test_a_raster_without_crs_loads_with_a_note(tmp_path):
 def test_a_folder_is_not_a_file(tmp_path):
     with pytest.raises(LayerError, match="is a folder"):
         open_layers(tmp_path)
+
+
+def test_a_csv_beside_an_unreadable_prj_names_the_prj(tmp_path):
+    path = tmp_path / "poles.csv"
+    path.write_text("pole_id,x,y\nP1,500100,2557100\n", encoding="utf-8")
+    (tmp_path / "poles.prj").write_text("PROJCS[broken", encoding="utf-8")
+    with pytest.raises(LayerError, match=r"poles\.csv: poles\.prj beside it is not a readable CRS definition"):
+        open_layers(path)
+    (layer,) = open_layers(path, crs=32649)  # a CRS given when opening wins over the sidecar
+    assert layer.crs.to_epsg() == 32649
+
+
+def test_only_one_coordinate_column_named_asks_for_both(tmp_path):
+    path = tmp_path / "poles.csv"
+    path.write_text("pole_id,e,n\nP1,500100,2557100\n", encoding="utf-8")
+    with pytest.raises(LayerError, match=r"give both coordinate columns \(x_field and y_field\), not only 'e'"):
+        open_layers(path, x_field="e", crs=32649)
+    (layer,) = open_layers(path, x_field="e", y_field="n", crs=32649)
+    assert (layer.gdf.geometry.x.iloc[0], layer.gdf.geometry.y.iloc[0]) == (500100, 2557100)
+
+
+def test_a_geopackage_cut_inside_its_header_is_truncated(tmp_path):
+    path = tmp_path / "cut.gpkg"
+    path.write_bytes(b"SQLite format 3\x00" + bytes(20))
+    with pytest.raises(LayerError, match=r"cut\.gpkg: is truncated \(36 bytes, not even a database header\)"):
+        open_layers(path)

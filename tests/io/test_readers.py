@@ -52,6 +52,9 @@ def test_zipped_shapefile_with_gbk_dbf_and_no_cpg_reads_chinese_names(tmp_path):
     assert layer.gdf["students"].tolist() == [1200, 1850, 240]
     assert layer.crs.to_epsg() == 32649
     assert any("no .cpg file" in note and "GBK" in note for note in layer.notes)
+    with pytest.raises(LayerError, match=r"schools\.zip: holds no shapefile or GeoJSON named 'poles'; it holds: "
+                                         r"schools$"):
+        open_layers(archive, layer="poles")
 
 
 def test_plain_shapefile_utf8_without_cpg_and_without_prj(tmp_path):
