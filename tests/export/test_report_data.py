@@ -115,7 +115,7 @@ def test_coverage_figures_say_which_transmitters_they_are_of(project):
 
 
 def test_runs_list_the_inputs_and_the_assumptions_with_units():
-    from workbench.export.report_html import run_details
+    from workbench.export.report_runs import run_details
 
     project = sample.make_project()
     project.record_run({"algorithm": "coverage.rsrp", "algorithm_name": "Coverage", "status": "ok", "run_id": "c",

@@ -1,7 +1,7 @@
 """Briefing report of a planning run, as one HTML file or a PDF: the map, key figures, charts and the site table.
 
-Both formats show the same content (``report_data``, ``report_charts``, ``report_table``); the map is the print
-layout's map block drawn by the canvas renderer, so the report shows what the planner saw.
+Both formats show the same content (``report_data``, ``report_charts``, ``report_table``, ``report_runs``); the
+map is the print layout's map block drawn by the canvas renderer, so the report shows what the planner saw.
 
 Example::
 

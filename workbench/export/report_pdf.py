@@ -28,7 +28,7 @@ from workbench.export.qt_app import ensure_gui_application
 from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
-from workbench.export.report_html import run_details
+from workbench.export.report_runs import run_details
 from workbench.export.report_table import Table, site_table_rows
 
 PAGE_MM = (210.0, 297.0)
