@@ -63,6 +63,11 @@ def map_block_height(project, options: ReportOptions, width_mm: float, max_mm: f
     return min(max_mm, width_mm - 0.5, max(75.0, beside))
 
 
+def report_notes(data: ReportData, options: ReportOptions) -> list[str]:
+    """The planner's own notes first, then what the report found missing or worth a warning."""
+    return [note for note in (options.notes, *data.notes) if note.strip()]
+
+
 def charts(data: ReportData, sizes: dict[str, tuple[float, float]]) -> dict[str, Figure]:
     """The charts there is data for: coverage curve, sites per phase, RSRP histogram (sizes in inches)."""
     figures: dict[str, Figure] = {}

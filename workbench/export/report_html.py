@@ -14,7 +14,7 @@ from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
 from workbench.export.layout_export import layout_image
 from workbench.export.legend import data_sources
 from workbench.export.progress import Progress
-from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options
+from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options, report_notes
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_runs import run_details
@@ -121,7 +121,7 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
     if details:
         parts.append("<section><h2>Runs</h2><dl class='run'>" +
                      "".join(f"<dt>{_e(k.strip())}</dt><dd>{_e(v)}</dd>" for k, v in details) + "</dl></section>")
-    notes = [n for n in [options.notes, *data.notes] if n.strip()]
+    notes = report_notes(data, options)
     if notes:
         parts.append("<div class='notes'>" + "".join(f"<p>{_e(n)}</p>" for n in notes) + "</div>")
     parts.append(f"<footer>Made with Lamplight · {_e(data.date)}</footer></main></body></html>")

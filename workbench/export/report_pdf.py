@@ -25,7 +25,7 @@ from workbench.export.legend import data_sources
 from workbench.export.paper import PT_PER_MM, Paper, qcolor
 from workbench.export.progress import Progress
 from workbench.export.qt_app import ensure_gui_application
-from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options
+from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options, report_notes
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_runs import run_details
@@ -114,10 +114,6 @@ def _figures(paper: Paper, y: float, data: ReportData) -> float:
     return y + _figures_height(data)
 
 
-def _notes(data: ReportData, options: ReportOptions) -> list[str]:
-    return [n for n in [options.notes, *data.notes] if n.strip()]
-
-
 @dataclass
 class _SummaryPlan:
     """Heights on page 1, worked out before drawing so the page count is known for the footers."""
@@ -134,7 +130,7 @@ class _SummaryPlan:
 def _plan_summary(paper: Paper, project, data: ReportData, options: ReportOptions, small_charts: bool
                   ) -> _SummaryPlan:
     top = _title_block_height(project) + _figures_height(data)
-    notes = " ".join(_notes(data, options))
+    notes = " ".join(report_notes(data, options))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
     caption = f"Map of the visible layers. Data: {sources}." if sources else "Map of the visible layers."
     caption_h = paper.text_size(caption, 7.5, width_mm=WIDTH)[1] + 1.5
