@@ -4,8 +4,11 @@ Expressions are parsed with Python's ``ast`` and only a small whitelist is evalu
 comparisons (``== != < <= > >=``, chained too), ``in`` / ``not in`` a list of literals, ``is None`` /
 ``is not None``, ``and`` / ``or`` / ``not``, and arithmetic (``+ - * / // % **``). There are no calls, no
 attributes, no subscripts, no lambdas: nothing can run code. A field whose name is not an identifier is
-written in backticks: ``\u0060floor area\u0060 > 100``. Evaluation is vectorised over a pandas DataFrame; a
-comparison with a missing value is false.
+written in backticks: ``\u0060floor area\u0060 > 100``. Evaluation is vectorised over a pandas DataFrame and
+answers as Python would row by row, except that a missing value never matches ``== < <= > >=`` or ``in`` (it
+does match ``!=``, as ``None != "tech"`` does). Arithmetic that cannot be computed (``1 / 0``, ``10.0 ** 400``) is an
+``ExpressionError``; a power of two whole numbers is computed in floating point, so ``9 ** 9 ** 9`` overflows at
+once instead of building a number with hundreds of millions of digits.
 
 Example::
 
@@ -188,6 +191,11 @@ def _is_bool(value: Any) -> bool:
     return isinstance(value, bool | np.bool_)
 
 
+def _is_whole(value: Any) -> bool:
+    """A whole-number literal (not a column, not True/False)."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
 def _is_boolean_column(series: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(series):
         return True
@@ -216,7 +224,10 @@ class _Evaluator:
         if isinstance(node, ast.UnaryOp):
             return self.unary(node)
         if isinstance(node, ast.BinOp):
-            return self.apply(node, _ARITHMETIC[type(node.op)], (self.value(node.left), self.value(node.right)))
+            left, right = self.value(node.left), self.value(node.right)
+            if isinstance(node.op, ast.Pow) and _is_whole(left) and _is_whole(right):
+                left = float(left)
+            return self.apply(node, _ARITHMETIC[type(node.op)], (left, right))
         if isinstance(node, ast.BoolOp):
             return self.boolean(node)
         return self.compare(node)
@@ -266,6 +277,8 @@ class _Evaluator:
         try:
             with np.errstate(all="ignore"):
                 return function(*operands)
+        except ArithmeticError as exc:
+            raise self.fail(node, f"'{self.source.segment(node)}' cannot be computed ({exc})") from None
         except (TypeError, ValueError) as exc:
             kinds = " and ".join(_kind(v) for v in operands)
             raise self.fail(node, f"cannot combine {kinds} in '{self.source.segment(node)}' ({exc})") from None
