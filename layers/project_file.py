@@ -65,11 +65,10 @@ def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scra
 
 
 def _is_linkable(layer: Layer) -> bool:
-    """A layer is saved as a link when it still equals what its file holds."""
+    """A layer is saved as a link when it still equals what its file holds (its sublayer is in the metadata)."""
     if layer.data_version or not layer.source or layer.metadata.get("embed"):
         return False
-    path = Path(str(layer.source).split("|")[0])
-    return path.is_file()
+    return Path(str(layer.source)).is_file()
 
 
 def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
@@ -123,17 +122,26 @@ def read_project(path: Path) -> Project:
             manifest = json.loads(archive.read(_MANIFEST))
         except (KeyError, json.JSONDecodeError) as exc:
             raise LayerError(path, f"project.json is missing or damaged ({exc})") from exc
-        if manifest.get("format") != FORMAT_NAME:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
             raise LayerError(path, "is not a Lamplight project file (unknown format)")
         if manifest.get("version", 0) > FORMAT_VERSION:
             raise LayerError(path, f"was saved by a newer Lamplight (format {manifest['version']}); please update")
-        project = Project(manifest.get("crs"), title=manifest.get("title", path.stem))
+        try:
+            project = Project(manifest.get("crs"), title=manifest.get("title", path.stem))
+        except LayerError as exc:
+            raise LayerError(path, f"the project CRS in project.json is damaged: {exc.problem}") from exc
         with project.events.blocked():
             for entry in manifest.get("layers", []):
                 try:
                     layer = _restore_layer(entry, path.parent, archive, Path(scratch))
                 except LayerError as exc:
                     project.load_problems.append(str(exc))
+                    continue
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. an entry edited by hand
+                    name = entry.get("name") if isinstance(entry, dict) else None
+                    project.load_problems.append(str(LayerError(
+                        path, f"could not be restored from project.json ({type(exc).__name__}: {exc}); the layer "
+                              "was skipped", layer=name)))
                     continue
                 project.add_layer(layer)
             if manifest.get("view_extent"):

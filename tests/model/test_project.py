@@ -1,5 +1,6 @@
 """Project: ordered layers with events, and the one-file workspace that survives failed saves."""
 
+import json
 import os
 import zipfile
 
@@ -129,3 +130,40 @@ def test_saved_project_keeps_the_permissions_colleagues_need(tmp_path):
     path.chmod(0o640)
     project.save(path)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _rewrite_manifest(path, change):
+    """Edit project.json inside a saved project, as a colleague editing it by hand would."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members["project.json"])
+    change(manifest)
+    members["project.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+
+def test_a_hand_damaged_layer_entry_is_skipped_with_its_name(tmp_path):
+    project = Project(32649)
+    project.add_layer(_layer("good"))
+    project.add_layer(_layer("bad style"))
+    path = project.save(tmp_path / "p.lamp")
+
+    def damage(manifest):
+        manifest["layers"][1]["style"] = {"type": "SingleSymbol", "symbol": {"fill": "#ff0000", "glow": 3}}
+
+    _rewrite_manifest(path, damage)
+    reopened = Project.load(path)
+    assert [layer.name for layer in reopened] == ["good"]
+    assert len(reopened.load_problems) == 1
+    assert reopened.load_problems[0].startswith(f"{path}: layer 'bad style': could not be restored from project.json")
+
+
+def test_a_damaged_project_crs_names_the_file(tmp_path):
+    project = Project(32649)
+    project.add_layer(_layer("poles"))
+    path = project.save(tmp_path / "p.lamp")
+    _rewrite_manifest(path, lambda manifest: manifest.update(crs="EPSG:nonsense"))
+    with pytest.raises(LayerError, match=r"p\.lamp: the project CRS in project.json is damaged: unknown coordinate"):
+        Project.load(path)
