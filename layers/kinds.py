@@ -204,9 +204,7 @@ def _blank(series: pd.Series) -> np.ndarray:
 
 def _to_number(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
     """Floats, the mask of unconvertible cells and how many text cells were converted."""
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(float), np.zeros(len(series), bool), 0
-    if pd.api.types.is_numeric_dtype(series.dtype):
+    if pd.api.types.is_numeric_dtype(series.dtype):  # booleans included: True is 1.0
         return series.astype(float), np.zeros(len(series), bool), 0
     blank = _blank(series)
     text = series.astype(str).str.strip().str.replace(",", "", regex=False)
@@ -305,7 +303,7 @@ class _Checker:
     def levels_to_height(self) -> None:
         if "levels" not in self.gdf.columns or "height_m" not in {f.name for f in self.spec.fields}:
             return
-        levels, bad, _ = _to_number(self.gdf["levels"])
+        levels, _, _ = _to_number(self.gdf["levels"])  # unreadable levels are reported by check_field
         if "height_m" not in self.gdf.columns:
             self.gdf["height_m"] = np.nan
             fill = (~levels.isna()).to_numpy()

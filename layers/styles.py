@@ -71,11 +71,15 @@ def interpolate_colour(stops: list[tuple[float, str]], value: float) -> str:
     return stops[-1][1]
 
 
+def _ramp(name: str) -> tuple[str, ...]:
+    if name not in RAMPS:
+        raise ValueError(f"unknown colour ramp {name!r}; known: {', '.join(RAMPS)}")
+    return RAMPS[name]
+
+
 def ramp_colours(ramp: str, n: int) -> list[str]:
     """``n`` colours sampled evenly along a named ramp."""
-    if ramp not in RAMPS:
-        raise ValueError(f"unknown colour ramp {ramp!r}; known: {', '.join(RAMPS)}")
-    colours = RAMPS[ramp]
+    colours = _ramp(ramp)
     stops = [(i / (len(colours) - 1), c) for i, c in enumerate(colours)]
     return [interpolate_colour(stops, i / max(1, n - 1)) for i in range(n)]
 
@@ -366,7 +370,7 @@ class RasterRamp:
 
 def ramp_stops(low: float, high: float, ramp: str = "viridis") -> list[tuple[float, str]]:
     """Evenly spaced stops of a named ramp between ``low`` and ``high``."""
-    colours = RAMPS[ramp] if ramp in RAMPS else ramp_colours(ramp, 5)
+    colours = _ramp(ramp)
     values = np.linspace(low, high, len(colours))
     return [(float(v), c) for v, c in zip(values, colours, strict=True)]
 
