@@ -174,17 +174,22 @@ def list_postgis_tables(url: str | URL) -> list[PostgisTable]:
         return _geometry_tables(connection)
 
 
-def _crs_for_srid(connection: Connection, srid: int) -> pyproj.CRS | None:
+def _crs_for_srid(connection: Connection, srid: int, shown: str, name: str) -> pyproj.CRS | None:
+    """The CRS of ``srid``: its EPSG code when spatial_ref_sys says so, else the WKT stored there."""
     if not srid:
         return None
     row = connection.execute(sqlalchemy.text("SELECT auth_name, auth_srid, srtext FROM spatial_ref_sys "
                                              "WHERE srid = :srid"), {"srid": srid}).first()
-    if row is None:
-        return pyproj.CRS.from_epsg(srid)
-    auth_name, auth_srid, srtext = row
-    if auth_name and auth_name.upper() == "EPSG" and auth_srid:
-        return pyproj.CRS.from_epsg(int(auth_srid))
-    return pyproj.CRS.from_wkt(srtext)
+    try:
+        if row is None:
+            return pyproj.CRS.from_epsg(srid)
+        auth_name, auth_srid, srtext = row
+        if auth_name and auth_name.upper() == "EPSG" and auth_srid:
+            return pyproj.CRS.from_epsg(int(auth_srid))
+        return pyproj.CRS.from_wkt(srtext or "")
+    except pyproj.exceptions.CRSError as exc:
+        raise LayerError(shown, f"SRID {srid} is not a coordinate reference system Lamplight can read ({exc}); "
+                                "its spatial_ref_sys entry needs a valid srtext", layer=name) from exc
 
 
 def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tuple[list[str], list[int], list]:
@@ -245,7 +250,7 @@ def _frame(connection: Connection, shown: str, name: str, statement: Any, declar
         raise LayerError(shown, f"the geometries are in several SRIDs ({', '.join(map(str, srids))}); "
                                 "bring them to one with ST_Transform", layer=name)
     srid = srids[0] if srids else declared_srid
-    crs = _crs_for_srid(connection, srid)
+    crs = _crs_for_srid(connection, srid, shown, name)
     if crs is None:
         notes.append("the geometry has no SRID (0), so the layer has no coordinate reference system; set it in "
                      "the layer properties")
@@ -350,7 +355,7 @@ def write_postgis(layer: Layer, url: str | URL, table: str, if_exists: str = "fa
             column, target_type, srid = geometry[0]
             if gdf.geometry.name != column:
                 gdf = gdf.rename_geometry(column)
-            target_crs = _crs_for_srid(connection, srid)
+            target_crs = _crs_for_srid(connection, srid, shown, qualified)
             if target_crs is not None and gdf.crs is not None and gdf.crs != target_crs:
                 gdf = gdf.to_crs(target_crs)
         elif gdf.geometry.name != GEOMETRY_COLUMN and GEOMETRY_COLUMN not in gdf.columns:

@@ -179,8 +179,6 @@ def test_query_errors_and_queries_without_geometry_are_reported(url, schema):
         read_postgis(url, query="SELECT * FROM nowhere")
     with pytest.raises(LayerError, match=r"returns no geometry column; its columns are: a, b"):
         read_postgis(url, query="SELECT 1 AS a, 2 AS b")
-    with pytest.raises(LayerError, match="exactly one"):
-        read_postgis(url, table="x", query="SELECT 1")
 
 
 def test_unreachable_server_and_wrong_password_hide_the_password():
@@ -206,8 +204,25 @@ def test_database_without_postgis_says_how_to_add_it(postgis_server):
         list_postgis_tables(postgis_server.url(PLAIN_DATABASE))
 
 
-def test_bad_arguments_are_refused_before_connecting(url):
+def test_bad_arguments_are_refused_before_connecting():
+    nowhere = "postgresql://planner:secret@127.0.0.1:1/city"  # nothing listens there: a connection would fail
     with pytest.raises(LayerError, match="if_exists must be one of 'fail', 'replace', 'append', got 'overwrite'"):
-        write_postgis(_poles(), url, "poles", if_exists="overwrite")
+        write_postgis(_poles(), nowhere, "poles", if_exists="overwrite")
+    with pytest.raises(LayerError, match="exactly one"):
+        read_postgis(nowhere, table="x", query="SELECT 1")
     with pytest.raises(LayerError, match="not a PostgreSQL/PostGIS address"):
         read_postgis("mysql://u:p@localhost/db", table="poles")
+
+
+def test_a_custom_srid_with_unreadable_srtext_is_named(url, schema):
+    srid = 990000 + int(uuid.uuid4().int % 9000)
+    _sql(url, "INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, srtext, proj4text) "
+              "VALUES (%s, 'CITY', 1, 'LOCAL_CS[half-typed', '')", (srid,))
+    try:
+        _sql(url, f"CREATE TABLE {schema}.grid_poles (pole_id text, geom geometry(Point, {srid}))")
+        _sql(url, f"INSERT INTO {schema}.grid_poles VALUES ('P1', ST_SetSRID(ST_MakePoint(10, 20), {srid}))")
+        with pytest.raises(LayerError, match=rf"layer '{schema}\.grid_poles': SRID {srid} is not a coordinate "
+                                             "reference system Lamplight can read"):
+            read_postgis(url, table=f"{schema}.grid_poles")
+    finally:
+        _sql(url, "DELETE FROM spatial_ref_sys WHERE srid = %s", (srid,))
