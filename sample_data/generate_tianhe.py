@@ -3,7 +3,7 @@
     python sample_data/generate_tianhe.py [--seed 20240601] [--out sample_data/tianhe]
 
 Writes ``tianhe.gpkg`` (roads, lamp_poles, buildings, schools, office_space, sites_5g, demand, water, green),
-``building_height_2m.tif``, ``README.md`` and, when ``layers.styles`` exists, the project ``tianhe.lamp``.
+``building_height_2m.tif``, the project ``tianhe.lamp`` and ``README.md``.
 Everything is built in a scratch folder next to the output and moved into place file by file, so a failed
 run leaves the previous sample untouched. The same seed always gives the same data: every stage draws from
 its own generator ``default_rng([seed, stage])``, so one layer can be rebuilt alone (the tests do).
@@ -206,14 +206,6 @@ _DESCRIPTIONS = {
 }
 
 
-def styles_available() -> bool:
-    try:
-        from layers.styles import default_style  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def write_project(folder: Path) -> Path:
     """A Lamplight project linking the GeoPackage layers and the raster (relative paths), styled by default."""
     from layers import Project
@@ -238,7 +230,7 @@ def write_project(folder: Path) -> Path:
     return project.save(folder / PROJECT_NAME)
 
 
-def _readme(sample: Sample, raster_shape: tuple[int, int], with_project: bool) -> str:
+def _readme(sample: Sample, raster_shape: tuple[int, int]) -> str:
     counts = {name: len(gdf) for name, gdf in sample.layers.items()}
     b = sample.layers["buildings"]
     poles = sample.layers["lamp_poles"]
@@ -265,9 +257,8 @@ def _readme(sample: Sample, raster_shape: tuple[int, int], with_project: bool) -
         lines.append(f"| `{GPKG_NAME}` / `{name}` | {kind or '-'} | {counts[name]:,} | {_DESCRIPTIONS[name]} |")
     lines.append(f"| `{RASTER_NAME}` | raster | {raster_shape[1]} x {raster_shape[0]} px | Building height "
                  "(m) rasterised from `buildings.height_m` at 2 m; float32, 0 = ground, no nodata |")
-    if with_project:
-        lines.append(f"| `{PROJECT_NAME}` | project | | Lamplight project linking the layers above (relative "
-                     "paths), default styles, demand and raster hidden |")
+    lines.append(f"| `{PROJECT_NAME}` | project | | Lamplight project linking the layers above (relative "
+                 "paths), default styles, demand and raster hidden |")
     lines += [
         "",
         "## Fields worth knowing",
@@ -295,21 +286,18 @@ def _readme(sample: Sample, raster_shape: tuple[int, int], with_project: bool) -
     return "\n".join(lines)
 
 
-def generate(out: Path, seed: int = SEED, *, with_project: bool | None = None) -> dict[str, int]:
+def generate(out: Path, seed: int = SEED) -> dict[str, int]:
     """Build and write the whole sample into ``out``; returns the feature counts."""
     out.mkdir(parents=True, exist_ok=True)
-    with_project = styles_available() if with_project is None else with_project
     sample = build_sample(seed)
     grid, transform = rasterise_heights(sample.layers["buildings"])
     scratch = Path(tempfile.mkdtemp(prefix=".tianhe-build-", dir=out.parent))
     try:
         write_geopackage(sample, scratch / GPKG_NAME)
         write_raster(grid, transform, scratch / RASTER_NAME)
-        names = [GPKG_NAME, RASTER_NAME, "README.md"]
-        if with_project:
-            write_project(scratch)
-            names.append(PROJECT_NAME)
-        (scratch / "README.md").write_text(_readme(sample, grid.shape, with_project), encoding="utf-8")
+        write_project(scratch)
+        (scratch / "README.md").write_text(_readme(sample, grid.shape), encoding="utf-8")
+        names = [GPKG_NAME, RASTER_NAME, PROJECT_NAME, "README.md"]
         for name in names:
             (scratch / name).chmod(0o644)  # temp files start private; the sample is for everyone
             os.replace(scratch / name, out / name)
@@ -326,8 +314,6 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate(args.out, args.seed)
     for name, count in counts.items():
         print(f"{name:>14}: {count:,}")
-    if not styles_available():
-        print("layers.styles is not available yet: tianhe.lamp was not written")
     print(f"written to {args.out}")
     return 0
 

@@ -91,7 +91,7 @@ def _rect(x: float, y: float, w: float, h: float) -> Polygon:
 
 
 def _l_shape(x: float, y: float, w: float, h: float, rng: np.random.Generator) -> Polygon:
-    """A rectangle with one corner cut away (an L), arms 45-60 % of each side."""
+    """A rectangle with one corner cut away (an L); the cut takes 40-60 % of each side."""
     cw, ch = w * rng.uniform(0.4, 0.6), h * rng.uniform(0.4, 0.6)
     corner = int(rng.integers(4))
     cx = x + (w - cw if corner in (1, 2) else 0)

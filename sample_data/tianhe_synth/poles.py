@@ -20,8 +20,8 @@ POWER_W = {"arterial": [400, 600, 800, 1000], "secondary": [300, 400, 600], "loc
 MIN_APART_M = 8.0
 
 
-def _stations(road: Road, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Kerb positions (n x 2) and their side (+1 left, -1 right) along one road segment."""
+def _stations(road: Road, rng: np.random.Generator) -> np.ndarray:
+    """Kerb positions (n x 2) along one road segment, alternating left and right from a random first side."""
     length = road.line.length
     spacing = SPACING_M[road.road_class]
     distances = []
@@ -30,7 +30,7 @@ def _stations(road: Road, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
         distances.append(at)
         at += float(np.clip(spacing + rng.uniform(-3, 3), 25, 40))
     if not distances:
-        return np.empty((0, 2)), np.empty(0)
+        return np.empty((0, 2))
     distances = np.array(distances)
     ahead = shapely.get_coordinates(shapely.line_interpolate_point(road.line, np.minimum(distances + 0.5, length)))
     behind = shapely.get_coordinates(shapely.line_interpolate_point(road.line, np.maximum(distances - 0.5, 0)))
@@ -39,7 +39,7 @@ def _stations(road: Road, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
     normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])
     side = np.where(np.arange(len(distances)) % 2 == 0, 1.0, -1.0) * (1 if rng.random() < 0.5 else -1)
     centre = shapely.get_coordinates(shapely.line_interpolate_point(road.line, distances))
-    return centre + normal * side[:, None] * road.width_m / 2, side
+    return centre + normal * side[:, None] * road.width_m / 2
 
 
 def _on_other_carriageway(points: np.ndarray, owner: np.ndarray, roads: list[Road]) -> np.ndarray:
@@ -70,7 +70,7 @@ def make_poles(roads: list[Road], road_ids: list[str], rng: np.random.Generator)
     """One row per pole: x, y (local metres) and the lamp_poles attributes."""
     points, owners = [], []
     for index, road in enumerate(roads):
-        stations, _ = _stations(road, rng)
+        stations = _stations(road, rng)
         points.append(stations)
         owners.append(np.full(len(stations), index))
     xy = np.vstack(points)
