@@ -46,7 +46,7 @@ def write_poles(path: Path, n: int) -> None:
         "status": rng.choice(["active", "planned", "faulty"], n, p=[0.9, 0.07, 0.03]),
     }, geometry=shapely.points(xy), crs="EPSG:32649")
     pyogrio.write_dataframe(frame, path, layer="points", driver="GPKG")
-    pyogrio.write_dataframe(frame, path, layer="lamp_poles", driver="GPKG", append=False)
+    pyogrio.write_dataframe(frame, path, layer="lamp_poles", driver="GPKG")
 
 
 def best_of(function, repeats: int = 3) -> float:

@@ -172,7 +172,8 @@ class Project:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Project:
-        """Open a ``.lamp`` file; layers whose data cannot be found are listed in ``load_problems``."""
+        """Open a ``.lamp`` file; layers that cannot be restored (data missing, entry damaged) are skipped and
+        listed in ``load_problems``."""
         from layers.project_file import read_project
 
         return read_project(Path(path))
