@@ -165,7 +165,8 @@ class VectorLayer(Layer):
         return len(self.gdf)
 
     def to_crs(self, crs: Any) -> VectorLayer:
-        """A copy in ``crs`` with the same name, kind, style, metadata and display state."""
+        """A new layer in ``crs`` with the same name, kind, style, metadata and display state (it shares the
+        GeoDataFrame when the layer is already in ``crs``)."""
         target = to_crs_object(crs)
         if self.crs is None:
             raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
