@@ -49,7 +49,7 @@ _ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
 }
 _NODE_NAMES = {
-    ast.Call: "function calls", ast.Attribute: "attribute access", ast.Subscript: "subscripts",
+    ast.Call: "function calls", ast.Attribute: "attribute lookups", ast.Subscript: "subscripts",
     ast.Lambda: "lambdas", ast.NamedExpr: "assignments", ast.IfExp: "if/else", ast.ListComp: "comprehensions",
     ast.SetComp: "comprehensions", ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions",
     ast.Dict: "dictionaries", ast.JoinedStr: "f-strings", ast.Starred: "starred expressions",

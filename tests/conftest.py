@@ -13,6 +13,7 @@ def isolated_user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("LAMPLIGHT_CONFIG_DIR", str(folder / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
     monkeypatch.setenv("LAMPLIGHT_TILE_CACHE", str(folder / "tiles"))
+    monkeypatch.delenv("LAMPLIGHT_PLUGIN_DIR", raising=False)  # a developer's own plugin folder stays out
     return folder
 
 

@@ -62,7 +62,7 @@ def test_missing_values_never_match_a_comparison():
 @pytest.mark.parametrize(("expression", "message"), [
     ("__import__(\"os\") == 0", "function calls are not allowed: '__import__'"),
     ("industry.upper() == 'TECH'", "function calls are not allowed: 'industry.upper'"),
-    ("price.real > 1", "attribute access are not allowed: 'price.real'"),
+    ("price.real > 1", "attribute lookups are not allowed: 'price.real'"),
     ("industry[0] == 't'", "subscripts are not allowed: 'industry[0]'"),
     ("[x for x in price] == 1", "comprehensions are not allowed"),
     ("(lambda: 1)() == 1", "function calls are not allowed"),
