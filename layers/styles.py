@@ -254,6 +254,13 @@ class Graduated(_VectorStyle):
 
 
 def _as_float(values: Any) -> np.ndarray:
+    """Floats of ``values``; missing values and text that is not a number become NaN.
+
+    Numeric columns convert in one call (a graduated style re-reads its field at every render of a new layer
+    version, a million features at a time); only text and mixed columns go value by value.
+    """
+    if pd.api.types.is_numeric_dtype(getattr(values, "dtype", None)):
+        return pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
         try:

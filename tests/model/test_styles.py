@@ -107,3 +107,13 @@ def test_rsrp_raster_gets_the_rsrp_classes():
                         metadata={"quantity": "rsrp"})
     style = default_style(layer)
     assert style.unit == "dBm" and style.stops[0] == (-120.0, "#d7191c")
+
+
+def test_graduated_reads_nullable_integer_and_boolean_columns_like_any_number():
+    import pandas as pd
+
+    style = Graduated("floor", classify([0, 10, 20], 2, "equal"))
+    _, index = style.symbols_for(pd.Series([0, 15, None, 20], dtype="Int64"))
+    assert list(index) == [0, 1, -1, 1]  # a missing floor is not drawn
+    _, flags = Graduated("ok", classify([0, 1], 1, "equal")).symbols_for(pd.Series([True, False]))
+    assert list(flags) == [0, 0]
