@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,25 +178,6 @@ class Project:
         return read_project(Path(path))
 
 
-def temporary_sibling(target: Path) -> Path:
-    """A new empty temp file in the target's folder, so the final rename stays on one file system (atomic).
-
-    Created with the user's umask (not mkstemp's private 0600) or the replaced file's permissions, so colleagues
-    who share the project folder can still open the saved project.
-    """
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o666
-    while True:
-        name = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-        try:
-            handle = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-        except FileExistsError:
-            continue
-        os.close(handle)
-        if target.exists():
-            os.chmod(name, mode)
-        return name
-
-
 def json_safe(value: Any) -> Any:
     """Metadata may hold numpy scalars, paths or CRS objects: make it JSON without losing the reading."""
     return json.loads(json.dumps(value, default=_json_default))
@@ -213,4 +193,4 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PROJECT_SUFFIX", "Project", "json_safe", "temporary_sibling"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PROJECT_SUFFIX", "Project", "json_safe"]

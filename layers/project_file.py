@@ -13,9 +13,10 @@ import geopandas as gpd
 import pyogrio
 import rasterio
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
 from layers.layer import Layer, RasterLayer, VectorLayer
-from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe, temporary_sibling
+from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 
 _MANIFEST = "project.json"
 
@@ -24,30 +25,29 @@ def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
     if not target.parent.is_dir():
         raise LayerError(target, f"folder {target.parent} does not exist")
-    temp = temporary_sibling(target)
     try:
-        with tempfile.TemporaryDirectory(prefix="lamplight-save-") as scratch, \
-                zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            entries = [_layer_entry(layer, target.parent, archive, Path(scratch)) for layer in project]
-            manifest = {
-                "format": FORMAT_NAME,
-                "version": FORMAT_VERSION,
-                "title": project.title,
-                "crs": project.crs.to_wkt() if project.crs is not None else None,
-                "crs_name": project.crs.to_string() if project.crs is not None else None,
-                "view_extent": project.view_extent,
-                "layers": entries,
-                "history": json_safe(project.history),
-            }
-            archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
+        write_atomically(target, lambda temp: _write_archive(project, temp, target.parent))
     except Exception as exc:
-        temp.unlink(missing_ok=True)
         if isinstance(exc, LayerError):
             raise
         raise LayerError(target, f"could not save the project ({exc}); the previous file is unchanged") from exc
+
+
+def _write_archive(project: Project, file: Path, project_dir: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="lamplight-save-") as scratch, \
+            zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        entries = [_layer_entry(layer, project_dir, archive, Path(scratch)) for layer in project]
+        manifest = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "title": project.title,
+            "crs": project.crs.to_wkt() if project.crs is not None else None,
+            "crs_name": project.crs.to_string() if project.crs is not None else None,
+            "view_extent": project.view_extent,
+            "layers": entries,
+            "history": json_safe(project.history),
+        }
+        archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
 
 
 def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Writers: GeoPackage (a named layer, appended to an existing file), GeoJSON, CSV, GeoTIFF.
 
-New files are written to a temporary name in the same folder and moved into place with ``os.replace``, so a
-crash never leaves a half-written file under the real name. Appending a layer to an existing GeoPackage
+New files are written to a temporary name in the same folder and moved into place (``layers.atomic``), so a
+crash never leaves a half-written file under the real name and a replaced file keeps its permissions. Appending a layer to an existing GeoPackage
 happens in place (SQLite keeps that safe). Layer metadata and kind go into GeoPackage layer metadata and
 GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so its CRS survives.
 """
@@ -9,7 +9,6 @@ GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so it
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import rasterio.crs
 import rasterio.errors
 import shapely
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
 from layers.io import metadata as tags
 from layers.io.formats import GEOJSON, GEOPACKAGE, GEOTIFF, SUPPORTED_WRITE_EXTENSIONS, extension
@@ -33,15 +33,10 @@ _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, 
 
 
 def _atomic(path: Path, write: Callable[[Path], None], overwrite: bool) -> None:
-    """Run ``write`` on a temporary file next to ``path``, then move it into place."""
+    """Run ``write`` on a temporary file next to ``path``, then move it into place (``write_atomically``)."""
     if path.exists() and not overwrite:
         raise LayerError(path, "already exists; choose another name or allow overwriting")
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomically(path, write)
 
 
 def _write_geopackage(layer: VectorLayer, path: Path, name: str, overwrite: bool) -> None:

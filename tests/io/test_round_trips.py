@@ -143,3 +143,13 @@ def test_writers_refuse_what_cannot_be_saved(tmp_path):
     with pytest.raises(LayerError, match="already exists"):
         write_layer(_poles(), tmp_path / "poles.geojson", overwrite=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["poles.geojson"]  # no temporary files left behind
+
+
+@pytest.mark.parametrize("name", ["poles.geojson", "poles.csv", "poles.tif"])
+def test_replacing_a_layer_file_keeps_its_permissions_and_leaves_no_temp_file(tmp_path, name):
+    layer = _dem() if name.endswith(".tif") else _poles()
+    path = write_layer(layer, tmp_path / name)
+    path.chmod(0o640)
+    write_layer(layer, path)
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

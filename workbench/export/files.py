@@ -1,13 +1,12 @@
-"""Writing export files atomically: a reader never opens half a PDF, and a failed export leaves the old file."""
+"""Where exports may be written: the target check shared by every export (writing itself is atomic, through
+``layers.atomic.write_atomically``)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from layers.errors import LayerError
-from layers.project import temporary_sibling
 
 
 def check_target(path: str | os.PathLike, suffixes: tuple[str, ...]) -> Path:
@@ -18,18 +17,4 @@ def check_target(path: str | os.PathLike, suffixes: tuple[str, ...]) -> Path:
                                  f"use {', '.join(suffixes)}")
     if not target.parent.is_dir():
         raise LayerError(target, f"folder {target.parent} does not exist")
-    return target
-
-
-def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temp_path)`` then rename the temp file over ``target``.
-
-    The temp file has the replaced file's permissions, or the user's umask for a new file (``temporary_sibling``),
-    so a colleague who could read the old export can read the new one."""
-    temp = temporary_sibling(target)
-    try:
-        write(temp)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
     return target

@@ -15,8 +15,9 @@ from PyQt6.QtCore import QMarginsF, QRectF, QSize, QSizeF
 from PyQt6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PyQt6.QtSvg import QSvgGenerator
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
-from workbench.export.files import check_target, write_atomically
+from workbench.export.files import check_target
 from workbench.export.layout import LayoutInfo, LayoutOptions, compose_layout
 from workbench.export.layout_geometry import MM_PER_INCH
 from workbench.export.progress import ExportCancelled

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
-from workbench.export.files import check_target, write_atomically
+from workbench.export.files import check_target
 from workbench.export.layout import (
     LayoutOptions,
     bottom_panel_page_height,

@@ -23,9 +23,10 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
 from layers.layer import RasterLayer, VectorLayer
-from workbench.export.files import check_target, write_atomically
+from workbench.export.files import check_target
 from workbench.export.legend import LegendSection, data_sources, legend_sections
 from workbench.export.progress import Progress
 from workbench.export.web_assets import lamplight_head, leaflet_head
