@@ -1,9 +1,10 @@
 """Writers: GeoPackage (a named layer, appended to an existing file), GeoJSON, CSV, GeoTIFF.
 
 New files are written to a temporary name in the same folder and moved into place (``layers.atomic``), so a
-crash never leaves a half-written file under the real name and a replaced file keeps its permissions. Appending a layer to an existing GeoPackage
-happens in place (SQLite keeps that safe). Layer metadata and kind go into GeoPackage layer metadata and
-GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so its CRS survives.
+crash never leaves a half-written file under the real name and a replaced file keeps its permissions. Appending a
+layer to an existing GeoPackage happens in place (SQLite keeps that safe). Layer metadata and kind go into
+GeoPackage layer metadata and GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so
+its CRS survives.
 """
 
 from __future__ import annotations
