@@ -7,7 +7,6 @@ section per page). Every value from the project is escaped.
 from __future__ import annotations
 
 import base64
-import html
 
 from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
 
@@ -19,6 +18,7 @@ from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_runs import run_details
 from workbench.export.report_table import site_table_rows
+from workbench.export.web_styles import text
 
 MAP_WIDTH_MM = 180.0
 CHART_INCHES = {"curve": (5.2, 3.1), "phases": (5.2, 3.1), "rsrp": (10.6, 3.3)}
@@ -59,10 +59,6 @@ footer { margin-top: 30px; color: #5b6672; font-size: 12px; border-top: 1px soli
 """
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _png_data_uri(image) -> str:
     data = QByteArray()
     buffer = QBuffer(data)
@@ -74,32 +70,32 @@ def _png_data_uri(image) -> str:
 
 def _inline_svg(svg: bytes) -> str:
     """Matplotlib's SVG without its XML prologue, ready to sit inside HTML."""
-    text = svg.decode("utf-8")
-    return text[text.index("<svg"):]
+    markup = svg.decode("utf-8")
+    return markup[markup.index("<svg"):]
 
 
 def report_html(project, data: ReportData, options: ReportOptions, steps: Progress) -> str:
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>{_e(data.title)}</title><style>{STYLE}</style></head><body><main>",
-             f"<header><div><div class='kicker'>{_e(options.subtitle or 'Briefing report')}</div>"
-             f"<h1>{_e(data.title)}</h1><p>{_e(project.path.name) if project.path else ''}</p></div>"
-             f"<div class='date'>{_e(data.date)}</div></header>"]
+             f"<title>{text(data.title)}</title><style>{STYLE}</style></head><body><main>",
+             f"<header><div><div class='kicker'>{text(options.subtitle or 'Briefing report')}</div>"
+             f"<h1>{text(data.title)}</h1><p>{text(project.path.name) if project.path else ''}</p></div>"
+             f"<div class='date'>{text(data.date)}</div></header>"]
     if data.figures:
         parts.append("<section><h2>Key figures</h2><div class='figures'>")
         for figure in data.figures:
-            note = f"<div class='note'>{_e(figure.note)}</div>" if figure.note else ""
-            parts.append(f"<div class='figure'><div class='value'>{_e(figure.value)}</div>"
-                         f"<div class='label'>{_e(figure.label)}</div>{note}</div>")
+            note = f"<div class='note'>{text(figure.note)}</div>" if figure.note else ""
+            parts.append(f"<div class='figure'><div class='value'>{text(figure.value)}</div>"
+                         f"<div class='label'>{text(figure.label)}</div>{note}</div>")
         parts.append("</div></section>")
     steps.check()
     size = (MAP_WIDTH_MM, map_block_height(project, options, MAP_WIDTH_MM, 260.0))
     image = layout_image(project, map_block_options(options, size, dpi=200), cancelled=steps.is_cancelled)
     steps.report(50)
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
-    parts.append(f"<section><h2>Map</h2><img class='map' alt='Map of {_e(data.title)}' "
+    parts.append(f"<section><h2>Map</h2><img class='map' alt='Map of {text(data.title)}' "
                  f"src='{_png_data_uri(image)}'>"
-                 f"<div class='caption'>{_e('Data: ' + sources) if sources else ''}</div></section>")
+                 f"<div class='caption'>{text('Data: ' + sources) if sources else ''}</div></section>")
     figures = charts(data, CHART_INCHES)
     if figures:
         parts.append("<section><h2>Charts</h2><div class='charts'>")
@@ -110,9 +106,9 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
     steps.report(75)
     if data.sites is not None and len(data.sites):
         table = site_table_rows(data.sites)
-        head = "".join(f"<th class='{'num' if n else ''}'>{_e(h)}</th>" for h, n in zip(table.headings,
+        head = "".join(f"<th class='{'num' if n else ''}'>{text(h)}</th>" for h, n in zip(table.headings,
                                                                                           table.numeric, strict=True))
-        body = "".join("<tr>" + "".join(f"<td class='{'num' if n else ''}'>{_e(v)}</td>"
+        body = "".join("<tr>" + "".join(f"<td class='{'num' if n else ''}'>{text(v)}</td>"
                                         for v, n in zip(row, table.numeric, strict=True)) + "</tr>"
                        for row in table.rows)
         parts.append(f"<section><h2>Selected sites ({len(table.rows)})</h2>"
@@ -120,9 +116,9 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
     details = run_details(data)
     if details:
         parts.append("<section><h2>Runs</h2><dl class='run'>" +
-                     "".join(f"<dt>{_e(k.strip())}</dt><dd>{_e(v)}</dd>" for k, v in details) + "</dl></section>")
+                     "".join(f"<dt>{text(k.strip())}</dt><dd>{text(v)}</dd>" for k, v in details) + "</dl></section>")
     notes = report_notes(data, options)
     if notes:
-        parts.append("<div class='notes'>" + "".join(f"<p>{_e(n)}</p>" for n in notes) + "</div>")
-    parts.append(f"<footer>Made with Lamplight · {_e(data.date)}</footer></main></body></html>")
+        parts.append("<div class='notes'>" + "".join(f"<p>{text(n)}</p>" for n in notes) + "</div>")
+    parts.append(f"<footer>Made with Lamplight · {text(data.date)}</footer></main></body></html>")
     return "".join(parts)
