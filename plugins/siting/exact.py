@@ -91,7 +91,7 @@ def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
                   notes: list[str]) -> tuple[np.ndarray, float, bool] | None:
     """A MILP plan mapped to candidates and valued on the full problem (None: HiGHS found none), and whether
     HiGHS's objective agrees. A time-limited plan may leave some y below min(1, sum x) and so be worth more than
-    HiGHS says; worth less means a mis-mapped solution (see ``milp._offer_start``), whose bound is not to be
+    HiGHS says; worth less means a mis-mapped solution (see ``milp.offer_start``), whose bound is not to be
     trusted."""
     if not result.selected.size and result.status != "optimal":
         return None

@@ -196,7 +196,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"HiGHS refused the siting model ({status})")
     if start is not None:
-        _offer_start(solver, start)
+        offer_start(solver, start)
     watch(solver, feedback or Feedback(), time_limit)
     if solver.run() == highspy.HighsStatus.kError:
         raise RuntimeError(f"HiGHS failed on the siting model ({solver.getModelStatus()})")
@@ -231,7 +231,7 @@ def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: fl
                       n_cols, n_rows, nonzeros)
 
 
-def _offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
+def offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
     """Give HiGHS the start plan through its user-solution callback, once.
 
     ``setSolution`` is not used: in HiGHS 1.16 a start solution passed that way can be mapped wrongly into the
@@ -271,4 +271,4 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
 
 
 __all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "highs_version",
-           "model_arrays", "new_highs", "solve_reduced", "watch"]
+           "model_arrays", "new_highs", "offer_start", "solve_reduced", "watch"]

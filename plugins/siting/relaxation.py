@@ -86,6 +86,21 @@ def proven_bound(reduced: Reduced, cuts: list[Cut], mu: np.ndarray, lam: float, 
     return bound, site, row
 
 
+def _lp(reduced: Reduced, model: str, k: int, capacity: float, site_costs: np.ndarray, method: str) -> highspy.Highs:
+    """The LP relaxation of a maximising model loaded into HiGHS, to be solved by ``method``."""
+    cost, lower, upper, row_lower, row_upper, matrix, _, sense = model_arrays(
+        reduced, model, k=k, budget=capacity, target=0.0, costs=site_costs, beta=0.0)
+    solver = new_highs()
+    solver.setOptionValue("solver", method)
+    status = solver.passModel(matrix.shape[1], matrix.shape[0], int(matrix.nnz), int(highspy.MatrixFormat.kRowwise),
+                              int(sense), 0.0, cost, lower, upper, row_lower, row_upper,
+                              matrix.indptr.astype(np.int32), matrix.indices.astype(np.int32),
+                              matrix.data.astype(np.float64), np.zeros(matrix.shape[1], np.int32))
+    if status != highspy.HighsStatus.kOk:
+        raise RuntimeError(f"HiGHS refused the siting LP ({status})")
+    return solver
+
+
 def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | None = None,
                     costs: np.ndarray | None = None, deadline: float, feedback: Feedback | None = None,
                     target: float = -np.inf) -> RootRelaxation | None:
@@ -99,16 +114,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     model = MAXIMISE_COUNT if k is not None else MAXIMISE_BUDGET
     site_costs = np.ones(n_x) if k is not None else np.asarray(costs, float)
     capacity = float(k) if k is not None else float(budget)
-    cost, lower, upper, row_lower, row_upper, matrix, _, sense = model_arrays(
-        reduced, model, k=k or 0, budget=capacity, target=0.0, costs=site_costs, beta=0.0)
-    solver = new_highs()
-    solver.setOptionValue("solver", "ipm")
-    status = solver.passModel(matrix.shape[1], matrix.shape[0], int(matrix.nnz), int(highspy.MatrixFormat.kRowwise),
-                              int(sense), 0.0, cost, lower, upper, row_lower, row_upper,
-                              matrix.indptr.astype(np.int32), matrix.indices.astype(np.int32),
-                              matrix.data.astype(np.float64), np.zeros(matrix.shape[1], np.int32))
-    if status != highspy.HighsStatus.kOk:
-        raise RuntimeError(f"HiGHS refused the siting LP ({status})")
+    solver = _lp(reduced, model, k or 0, capacity, site_costs, "ipm")
     watch(solver, feedback, max(deadline - time.perf_counter(), 0.0))
 
     def solve() -> tuple[np.ndarray, np.ndarray] | None:
@@ -151,6 +157,30 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
                           seconds=time.perf_counter() - started)
 
 
+def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float, feedback: Feedback | None = None) -> float:
+    """A value the LP relaxation of the k-site model certainly reaches: HiGHS's first-order LP method (PDLP), its
+    site values clipped to [0, 1] and scaled to k, each row counted as covered to min(1, sum of its sites).
+
+    Why: when this is all but a sliver of the coverable demand, the root LP bound (and every bound HiGHS derives
+    from it) is no better than "everything covered", so the time is better spent on the plan. PDLP answers in
+    0.7 s on the 5,000 x 50,000 benchmark, where interior point with crossover takes 17-21 s; an iterate cut off
+    by ``seconds`` still gives a valid (lower) value."""
+    n_x = reduced.n_candidates
+    solver = _lp(reduced, MAXIMISE_COUNT, k, float(k), np.ones(n_x), "pdlp")
+    solver.setOptionValue("time_limit", float(max(seconds, 0.01)))     # PDLP does not call the interrupt callbacks
+    watch(solver, feedback or Feedback(), max(seconds, 0.0))
+    solver.run()
+    if feedback is not None:
+        feedback.raise_if_cancelled()
+    x = np.asarray(solver.getSolution().col_value)[:n_x]
+    if x.size != n_x or not np.all(np.isfinite(x)):
+        return 0.0
+    x = np.clip(x, 0.0, 1.0)
+    if x.sum() > k:
+        x *= k / x.sum()
+    return float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0))
+
+
 def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixings:
     """What every plan worth at least ``threshold`` must look like, from the reduced costs at the root.
 
@@ -168,4 +198,4 @@ def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixi
     return Fixings(site_out=site_out, site_in=site_in)
 
 
-__all__ = ["Fixings", "RootRelaxation", "fixings", "proven_bound", "root_relaxation"]
+__all__ = ["Fixings", "RootRelaxation", "fixings", "lp_coverage_reached", "proven_bound", "root_relaxation"]
