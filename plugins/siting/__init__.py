@@ -3,7 +3,8 @@
 Location models from the literature (names as in PySAL spopt): MCLP (k sites, most demand covered), budgeted
 MCLP and LSCP (fewest sites covering all or a share of the demand), solved exactly on HiGHS after exact
 reductions (maximal covering: LP with odd-cycle cuts at the root, reduced-cost fixing, then the MILP on what is
-left; see ``exact``), or by lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``,
+left; see ``exact``; window search on the plan when the LP covers everything, see ``window_search``), or by
+lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``,
 ``greedy``, ``solve``, ``rollout``) works on plain arrays; ``algorithm`` wraps it for the toolbox and the
 command line.
 

@@ -295,10 +295,12 @@ class MaximalCovering(SitingAlgorithm):
         "schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand "
         "point within the radius, or where the coverage model predicts RSRP above the threshold.\n\n"
         "exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and "
-        "reports the optimality gap; greedy is the lazy greedy, guaranteed within 63% of optimal and usually "
-        "within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative "
-        "coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven "
-        "ceiling for each N."
+        "reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take "
+        "hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered "
+        "demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within "
+        "63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, "
+        "marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N "
+        "sites with a proven ceiling for each N."
     )
 
     def model_parameters(self) -> list[Parameter]:

@@ -156,7 +156,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
     Lagrangian bound and heuristic follow only when the time limit stops it, each given what is left of the
-    limit but at least GRACE_SECONDS.
+    limit but at least GRACE_SECONDS. When no cheap bound is below all coverable demand and the LP relaxation
+    covers it all too, the exact method spends its time on window search instead (``_saturated_search``).
     """
     _check_method(method)
     if k < 1:

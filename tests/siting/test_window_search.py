@@ -12,6 +12,7 @@ from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
+from plugins.siting.relaxation import lp_coverage_reached
 from plugins.siting.solve import solve_mclp
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
@@ -73,6 +74,19 @@ def test_saturated_k_site_model_spends_its_time_on_the_plan_and_proves_full_cove
     assert "window search" in plan.solver
     assert greedy.objective < plan.objective == optimum.objective == problem.coverable_weight == plan.bound
     assert plan.status == "optimal" and plan.sites == k
+
+
+def test_the_saturation_test_never_claims_more_than_the_lp_optimum(rng):
+    for _ in range(15):
+        problem = random_problem(rng, candidates=(5, 30), demand=(10, 200))
+        reduced = reduce_model(problem.coverage, problem.weights)
+        if reduced.n_rows == 0:
+            continue
+        k = int(rng.integers(1, reduced.n_candidates + 1))
+        lp = solve_reduced(reduced, MAXIMISE_COUNT, k=k, relax=True).objective
+        reached = lp_coverage_reached(reduced, k, seconds=10.0)
+        assert reached <= lp + 1e-6 * max(1.0, lp)
+        assert reached >= 0.999 * lp
 
 
 def test_an_unsaturated_model_keeps_the_root_relaxation_path(rng):
