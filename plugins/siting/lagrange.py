@@ -161,8 +161,9 @@ def max_coverage_curve(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
 
 
 def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float, iterations: int = 3000,
-                     seconds: float = 3.0, feedback: Feedback | None = None) -> float:
-    """Lower bound on the cost of covering every row: L(u) = sum u_r + sum_j min(0, c_j - sum_{r in j} u_r)."""
+                     seconds: float = 3.0, start: np.ndarray | None = None, feedback: Feedback | None = None) -> float:
+    """Lower bound on the cost of covering every row: L(u) = sum u_r + sum_j min(0, c_j - sum_{r in j} u_r), from
+    ``start`` (e.g. the LP's row duals) or a uniform u."""
     a = rows.tocsr().astype(np.float64)
     at = a.T.tocsr()
     costs = np.asarray(costs, float)
@@ -174,14 +175,17 @@ def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float
         x = (reduced < 0).astype(float)
         return float(u.sum() + np.minimum(reduced, 0).sum()), 1.0 - a @ x
 
-    start = np.full(a.shape[0], float(costs.min()) / max(float(np.asarray(a.sum(axis=1)).max()), 1.0))
-    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback)[0])
+    if start is None:
+        start = np.full(a.shape[0], float(costs.min()) / max(float(np.asarray(a.sum(axis=1)).max()), 1.0))
+    return max(0.0, _subgradient(evaluate, np.maximum(start, 0.0), incumbent, False, iterations, seconds,
+                                 feedback)[0])
 
 
 def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, costs: np.ndarray,
                        target: float, *, incumbent: float, iterations: int = 3000, seconds: float = 3.0,
-                       feedback: Feedback | None = None) -> float:
-    """Lower bound on the cost of reaching covered value ``target``, from multipliers (lambda, mu) >= 0:
+                       start: np.ndarray | None = None, feedback: Feedback | None = None) -> float:
+    """Lower bound on the cost of reaching covered value ``target``, from multipliers (lambda, mu) >= 0 (``start``:
+    lambda first, e.g. from the LP's duals):
     L = lambda T + sum_j min(0, c_j - lambda p_j - sum_{r in j} mu_r) + sum_r min(0, mu_r - lambda w_r)."""
     a = rows.tocsr().astype(np.float64)
     at = a.T.tocsr()
@@ -198,10 +202,12 @@ def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
         g = np.concatenate([[target - p @ x - w @ y], y - a @ x])
         return value, g
 
-    start = np.zeros(n_r + 1)
-    best_ratio = np.max(np.concatenate([p, np.asarray(a.T @ w).ravel() + p]) / np.concatenate([costs, costs]))
-    start[0] = 1.0 / max(best_ratio, 1e-12)
-    return max(0.0, _subgradient(evaluate, start, incumbent, False, iterations, seconds, feedback)[0])
+    if start is None:
+        start = np.zeros(n_r + 1)
+        best_ratio = np.max(np.concatenate([p, np.asarray(a.T @ w).ravel() + p]) / np.concatenate([costs, costs]))
+        start[0] = 1.0 / max(best_ratio, 1e-12)
+    return max(0.0, _subgradient(evaluate, np.maximum(start, 0.0), incumbent, False, iterations, seconds,
+                                 feedback)[0])
 
 
 __all__ = ["MAX_PAIRS", "Relaxation", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",

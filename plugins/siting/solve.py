@@ -39,7 +39,7 @@ from plugins.siting.milp import (
 )
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
-from plugins.siting.relaxation import lp_coverage_reached
+from plugins.siting.relaxation import cover_lp_multipliers, lp_coverage_reached
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
 
@@ -447,20 +447,20 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
 def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: float, incumbent: float,
                       feedback: Feedback, *, seconds: float = BOUND_SECONDS,
                       lp_seconds: float = 10 * BOUND_SECONDS) -> float:
-    """Lower bound on the cost of the sites beyond the forced ones: the LP relaxation on HiGHS while it is
-    small enough to solve in a moment (the subgradient method converges slowly on covering models, which
-    have no cardinality row to steer it), else, or when the LP does not finish in ``lp_seconds``, the
-    Lagrangian bound after ``seconds``. A time-limited exact run passes its grace period for both."""
+    """Lower bound on the cost of the sites beyond the forced ones: the Lagrangian bound at the duals of the LP
+    relaxation while it is small enough to solve in a moment (the subgradient method converges slowly on
+    covering models, which have no cardinality row to steer it), else, or when the LP gives no duals within
+    ``lp_seconds``, after ``seconds`` of subgradient steps. A time-limited exact run passes its grace period."""
+    start = None
     if reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS:
-        result = solve_reduced(reduced, COVER_ALL if full else COVER_TARGET, target=goal, costs=costs,
-                               time_limit=lp_seconds, relax=True, feedback=feedback)
-        if result.status == "optimal":
-            return max(0.0, result.objective * (1 - 1e-9))
+        start = cover_lp_multipliers(reduced, costs, full=full, target=goal, seconds=lp_seconds, feedback=feedback)
+    iterations = 1 if start is not None else 3000
     if full:
-        return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, seconds=seconds,
-                                         feedback=feedback)
+        return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, iterations=iterations,
+                                         seconds=seconds, start=start, feedback=feedback)
     return lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, goal,
-                                       incumbent=incumbent, seconds=seconds, feedback=feedback)
+                                       incumbent=incumbent, iterations=iterations, seconds=seconds, start=start,
+                                       feedback=feedback)
 
 
 def _integral(bound: float, unit: bool) -> float:

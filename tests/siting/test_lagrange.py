@@ -12,6 +12,7 @@ from plugins.siting.greedy import lazy_greedy
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
+from plugins.siting.relaxation import cover_lp_multipliers
 
 
 def _instance(rng, n_candidates=150, n_demand=1500, side=1500.0):
@@ -69,6 +70,39 @@ def test_cover_bound_is_valid_and_close_to_the_lp_bound(rng):
                                                             incumbent=lp * 1.2, seconds=10.0)
     assert bound <= lp + 1e-6
     assert bound >= lp * 0.97
+
+
+def lp_cover_target(problem: SitingProblem, target: float) -> float:
+    """min sum x  s.t.  w.y >= target,  y_i <= sum_{j covers i} x_j,  0 <= x, y <= 1 (on the original points)."""
+    a = problem.coverage.by_demand().astype(float)
+    nd, nc = a.shape
+    rows = sp.vstack([sp.hstack([-a, sp.identity(nd)]),
+                      sp.hstack([sp.csr_matrix((1, nc)), sp.csr_matrix(-problem.weights[None, :])])]).tocsr()
+    result = linprog(np.concatenate([np.ones(nc), np.zeros(nd)]), A_ub=rows,
+                     b_ub=np.concatenate([np.zeros(nd), [-target]]), bounds=(0, 1), method="highs")
+    return result.fun
+
+
+@pytest.mark.parametrize("share", [1.0, 0.8])
+def test_cover_bounds_at_the_lp_duals_equal_the_lp_bound(rng, share):
+    """The fast covering bound: one evaluation of the Lagrangian at the LP's duals (interior point, no crossover)."""
+    for _ in range(5):
+        problem = _instance(rng, 200, 2000)
+        full = share >= 1.0
+        reduced = reduce_model(problem.coverage, problem.weights, full_cover=full)
+        costs = np.ones(reduced.n_candidates)
+        target = share * problem.coverable_weight
+        start = cover_lp_multipliers(reduced, costs, full=full, target=target, seconds=30.0)
+        if full:
+            lp = lp_cover(problem)
+            bound = len(reduced.forced) + lagrange.cover_cost_bound(reduced.rows, costs, incumbent=lp, iterations=1,
+                                                                    start=start)
+        else:
+            lp = lp_cover_target(problem, target)
+            bound = lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, target,
+                                                incumbent=lp, iterations=1, start=start)
+        assert bound <= lp + 1e-6
+        assert bound >= lp * (1 - 1e-6)
 
 
 def test_knapsack_takes_the_best_ratio_first():
