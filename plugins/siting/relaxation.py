@@ -187,7 +187,8 @@ def cover_lp_multipliers(reduced: Reduced, costs: np.ndarray, *, full: bool, tar
     """Multipliers for the covering models' Lagrangian bounds (``lagrange.cover_cost_bound``: u per row;
     ``cover_target_bound``: lambda, then mu per row) from the duals of their LP relaxation, solved by interior
     point without crossover: 5 s on the 5,000 x 50,000 set cover, where dual simplex takes minutes. The bound is
-    then evaluated at these multipliers, so solver tolerances cannot make it wrong. None if no duals came back."""
+    then evaluated at these multipliers, so solver tolerances cannot make it wrong. None unless the LP finished
+    (the subgradient method then starts from scratch)."""
     solver = _lp(reduced, COVER_ALL if full else COVER_TARGET, np.asarray(costs, float), "ipm", target=target)
     solver.setOptionValue("run_crossover", "off")
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
@@ -195,7 +196,8 @@ def cover_lp_multipliers(reduced: Reduced, costs: np.ndarray, *, full: bool, tar
     if feedback is not None:
         feedback.raise_if_cancelled()
     duals = np.asarray(solver.getSolution().row_dual)
-    if duals.size != reduced.n_rows + (0 if full else 1) or not np.all(np.isfinite(duals)):
+    finished = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    if not finished or duals.size != reduced.n_rows + (0 if full else 1) or not np.all(np.isfinite(duals)):
         return None
     if full:
         return np.maximum(duals, 0.0)                        # rows sum x >= 1

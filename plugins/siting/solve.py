@@ -248,6 +248,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
 
 @dataclass
 class _Searched:
+    """What the saturated path found: the plan, its value, how it ended, and what to tell the planner."""
+
     selected: np.ndarray
     objective: float
     status: str
