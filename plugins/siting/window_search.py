@@ -17,7 +17,9 @@ Example::
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import highspy
@@ -28,13 +30,15 @@ import scipy.sparse as sp
 from plugins.api import Feedback
 from plugins.siting import kernels
 from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.milp import new_highs, offer_start
+from plugins.siting.milp import new_highs, offer_start, watch
 from plugins.siting.reduce import merge_identical_rows
 
 #: Sites in the first windows, the growth factor once every uncovered point was tried, and the largest size.
 FIRST_SIZE, GROWTH, LARGEST_SIZE = 60, 1.5, 240
 #: Seconds HiGHS may spend on one window; a window cut short still gives its best placement.
 WINDOW_SECONDS = 2.0
+#: Windows solved at once at most (never more than the machine's cores).
+WORKERS = 4
 
 
 @nb.njit(cache=True)
@@ -107,29 +111,47 @@ class _Plan:
         self.chosen[entering] = True
 
 
-def _best_in_window(plan: _Plan, window: np.ndarray, seconds: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """The best placement of the window's chosen-site count inside the window, every other site fixed: (sites
-    leaving, sites entering, value gained). Only points that no fixed site covers can change."""
+@dataclass
+class _WindowModel:
+    """One window's sub-problem, built from the plan as it stands: its sites, every point they cover (the points
+    a change can touch), which of its sites are chosen, the open rows (points no site outside covers, merged)
+    with their weight, and the value the window gives now."""
+
+    window: np.ndarray
+    points: np.ndarray
+    in_window: np.ndarray
+    cover: sp.csr_matrix
+    weight: np.ndarray
+    now: float
+
+
+def _window_model(plan: _Plan, window: np.ndarray) -> _WindowModel | None:
+    """The sub-problem of a window, or None when nothing in it can change (no chosen site or no open point)."""
     cov = plan.coverage
     starts, ends = cov.indptr[window], cov.indptr[window + 1]
-    lengths = ends - starts
-    site_of_pair = np.repeat(np.arange(window.size), lengths)
+    site_of_pair = np.repeat(np.arange(window.size), ends - starts)
     points = cov.indices[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])]
     in_window = plan.chosen[window]
-    t = int(in_window.sum())
-    if t == 0 or points.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0
+    if not in_window.any() or points.size == 0:
+        return None
     from_window = np.bincount(points, weights=in_window[site_of_pair], minlength=cov.n_demand)[points]
     open_pair = plan.counts[points] - from_window.astype(np.int64) == 0
     if not open_pair.any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0
+        return None
     rows, row_of_pair = np.unique(points[open_pair], return_inverse=True)
-    n_x = window.size
-    cover = sp.csr_matrix((np.ones(row_of_pair.size), (row_of_pair, site_of_pair[open_pair])), shape=(rows.size, n_x))
+    cover = sp.csr_matrix((np.ones(row_of_pair.size), (row_of_pair, site_of_pair[open_pair])),
+                          shape=(rows.size, window.size))
     cover.sort_indices()
     cover, weight = merge_identical_rows(cover, plan.weights[rows])    # about 40% fewer rows
-    n_r = weight.size
     now = float(weight[(cover @ in_window.astype(float)) > 0].sum())
+    return _WindowModel(window, np.unique(points), in_window, cover, weight, now)
+
+
+def _solve_window(model: _WindowModel, seconds: float, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, float]:
+    """The best placement of the window's chosen-site count inside it, every other site fixed: (sites leaving,
+    sites entering, value gained). Runs in a worker thread (HiGHS releases the GIL)."""
+    cover, weight, in_window = model.cover, model.weight, model.in_window
+    n_x, n_r, t = cover.shape[1], weight.size, int(in_window.sum())
     matrix = sp.vstack([sp.hstack([-cover, sp.identity(n_r)]),
                         sp.csr_matrix(np.concatenate([np.ones(n_x), np.zeros(n_r)])[None, :])], format="csr")
     solver = new_highs()
@@ -144,12 +166,13 @@ def _best_in_window(plan: _Plan, window: np.ndarray, seconds: float) -> tuple[np
                      matrix.indices.astype(np.int32), matrix.data.astype(np.float64),
                      np.concatenate([np.ones(n_x, np.int32), np.zeros(n_r, np.int32)]))
     offer_start(solver, np.concatenate([in_window.astype(float), np.minimum(cover @ in_window.astype(float), 1.0)]))
+    watch(solver, feedback, seconds)
     solver.run()
     x = np.asarray(solver.getSolution().col_value)[:n_x] > 0.5
     if x.size != n_x or x.sum() != t:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0
     better = float(weight[(cover @ x.astype(float)) > 0].sum())     # recounted: HiGHS's value is not trusted
-    return window[in_window & ~x], window[x & ~in_window], better - now
+    return model.window[in_window & ~x], model.window[x & ~in_window], better - model.now
 
 
 @dataclass
@@ -166,7 +189,10 @@ class WindowSearch:
 def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *, seconds: float,
                   seed: int = 0, feedback: Feedback | None = None) -> WindowSearch:
     """Improve a k-site plan (plain coverage) by exact re-solves of windows around uncovered points for up to
-    ``seconds``, or until every window size was tried everywhere. Every change strictly raises the value."""
+    ``seconds``, or until every window size was tried everywhere. Every change strictly raises the value.
+
+    Windows that share no demand point are independent, so up to WORKERS of them are solved at once; a window
+    touching a point of one in progress waits for a later pass."""
     feedback = feedback or Feedback()
     weights = np.ascontiguousarray(weights, np.float64)
     plan = _Plan(coverage, weights, np.asarray(selected, np.int64))
@@ -176,35 +202,61 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
     stamp = np.zeros(coverage.n_candidates, np.int64)
     touch = np.zeros(coverage.n_candidates, np.int64)
     tried = np.zeros(coverage.n_demand, np.int64)       # the window size a point was last tried at
+    busy = np.zeros(coverage.n_demand, bool)            # points of the windows being solved
     rng = np.random.default_rng(seed)
     largest = min(LARGEST_SIZE, coverage.n_candidates)     # a window of every site is the whole problem
     size, mark, windows, improved = min(FIRST_SIZE, largest), 0, 0, 0
+    queue: list[int] = []
+    pending: dict[Future, _WindowModel] = {}
     started = time.perf_counter()
     deadline = started + seconds
-    while time.perf_counter() < deadline:
-        seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size))
-        if seeds.size == 0:
-            if size >= largest or not ((plan.counts == 0) & reachable).any():
-                break
-            size = min(int(size * GROWTH), largest)
-            continue
-        for point in rng.permutation(seeds):
-            if time.perf_counter() >= deadline:
-                break
+    workers = max(1, min(WORKERS, os.cpu_count() or 1))
+
+    def finish(future: Future) -> None:
+        nonlocal windows, improved
+        model = pending.pop(future)
+        busy[model.points] = False
+        leaving, entering, gain = future.result()
+        windows += 1
+        if gain > 1e-9 * max(1.0, plan.value):
+            plan.replace(leaving, entering)
+            improved += 1
+            tried[model.points] = 0
+
+    with ThreadPoolExecutor(workers) as pool:
+        while time.perf_counter() < deadline:
+            if not queue:
+                seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size) & ~busy)
+                if seeds.size:
+                    queue = rng.permutation(seeds).tolist()
+                elif not pending:
+                    if size >= largest or not ((plan.counts == 0) & reachable).any():
+                        break
+                    size = min(int(size * GROWTH), largest)
+                    continue
+            while queue and len(pending) < workers:
+                point = queue.pop()
+                if plan.counts[point] > 0 or busy[point] or tried[point] >= size:
+                    continue
+                mark += 1
+                window = _window(point, size, coverage.indptr, coverage.indices, dptr, dind, stamp, touch, mark)
+                model = _window_model(plan, window)
+                if model is not None and busy[model.points].any():
+                    continue                            # overlaps a window in progress: a later pass retries it
+                tried[point] = size
+                if model is not None:
+                    busy[model.points] = True
+                    left = min(WINDOW_SECONDS, deadline - time.perf_counter())
+                    pending[pool.submit(_solve_window, model, left, feedback)] = model
+            if not pending:
+                continue
+            for future in wait(pending, return_when=FIRST_COMPLETED).done:
+                finish(future)
             feedback.raise_if_cancelled()
             feedback.set_progress(100.0 * (time.perf_counter() - started) / max(seconds, 1e-9))
-            if plan.counts[point] > 0:
-                continue
-            tried[point] = size
-            mark += 1
-            window = _window(int(point), size, coverage.indptr, coverage.indices, dptr, dind, stamp, touch, mark)
-            leaving, entering, gain = _best_in_window(plan, window, min(WINDOW_SECONDS, deadline - time.perf_counter()))
-            windows += 1
-            if gain > 1e-9 * max(1.0, plan.value):
-                plan.replace(leaving, entering)
-                improved += 1
-                tried[coverage.indices[np.concatenate(
-                    [np.arange(coverage.indptr[j], coverage.indptr[j + 1]) for j in window])]] = 0
+        for future in list(pending):        # independent windows, each stopped by the deadline: keep their gains
+            future.result()
+            finish(future)
     return WindowSearch(np.flatnonzero(plan.chosen), plan.value, windows, improved, size)
 
 
