@@ -187,9 +187,10 @@ class WindowSearch:
 
 
 def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *, seconds: float,
-                  seed: int = 0, feedback: Feedback | None = None) -> WindowSearch:
+                  stop_at: float = np.inf, seed: int = 0, feedback: Feedback | None = None) -> WindowSearch:
     """Improve a k-site plan (plain coverage) by exact re-solves of windows around uncovered points for up to
-    ``seconds``, or until every window size was tried everywhere. Every change strictly raises the value.
+    ``seconds``, until the plan is worth ``stop_at``, or until every window size was tried everywhere. Every
+    change strictly raises the value.
 
     Windows that share no demand point are independent, so up to WORKERS of them are solved at once; a window
     touching a point of one in progress waits for a later pass."""
@@ -224,7 +225,7 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
             tried[model.points] = 0
 
     with ThreadPoolExecutor(workers) as pool:
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and plan.value < stop_at:
             if not queue:
                 seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size) & ~busy)
                 if seeds.size:
