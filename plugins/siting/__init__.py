@@ -4,9 +4,9 @@ Location models from the literature (names as in PySAL spopt): MCLP (k sites, mo
 MCLP and LSCP (fewest sites covering all or a share of the demand), solved exactly on HiGHS after exact
 reductions (maximal covering: LP with odd-cycle cuts at the root, reduced-cost fixing, then the MILP on what is
 left; see ``exact``; window search on the plan when the LP covers everything, see ``window_search``), or by
-lazy greedy with proven bounds. The numeric core (``matrix``, ``radius``,
-``greedy``, ``solve``, ``rollout``) works on plain arrays; ``algorithm`` wraps it for the toolbox and the
-command line.
+lazy greedy with proven bounds; fewest-sites covers also go through ``cover_descent``. The numeric core
+(``matrix``, ``radius``, ``greedy``, ``solve``, ``rollout``) works on plain arrays; ``algorithm`` wraps it for the
+toolbox and the command line.
 
 Example::
 
