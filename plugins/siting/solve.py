@@ -450,8 +450,10 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
         bounds.append(forced_cost + result.bound)
     solver = _milp_solver_name(result)
     if result.status != "optimal" and descend:
-        selected, found = _descend(problem, selected, goal, time_limit - clock.elapsed, feedback.step(95, 100), notes)
-        solver += " + cover descent"
+        descended, found = _descend(problem, selected, goal, time_limit - clock.elapsed, feedback.step(95, 100), notes)
+        if descended.size < selected.size:
+            solver += " + cover descent"
+        selected = descended
         clock.lap("cover_descent")
     if result.status != "optimal" or not verified:
         grace = _grace(clock.started + time_limit)
