@@ -343,9 +343,10 @@ class SetCovering(SitingAlgorithm):
     description = (
         "The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or "
         "a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP "
-        "with optimality gap) or greedy (cheapest per covered demand, redundant sites pruned, with a proven "
-        "lower bound). Counting sites, both then drop the least-needed poles one by one and move their "
-        "neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit)."
+        "with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when "
+        "that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the "
+        "least-needed poles one by one and move their neighbours to win the demand back (the exact solver does "
+        "so when its MILP stops at the time limit)."
     )
 
     def model_parameters(self) -> list[Parameter]:

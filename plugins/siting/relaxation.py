@@ -182,27 +182,35 @@ def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float, feedback: F
     return float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0))
 
 
-def cover_lp_multipliers(reduced: Reduced, costs: np.ndarray, *, full: bool, target: float, seconds: float,
-                         feedback: Feedback | None = None) -> np.ndarray | None:
-    """Multipliers for the covering models' Lagrangian bounds (``lagrange.cover_cost_bound``: u per row;
-    ``cover_target_bound``: lambda, then mu per row) from the duals of their LP relaxation, solved by interior
-    point without crossover: 5 s on the 5,000 x 50,000 set cover, where dual simplex takes minutes. The bound is
-    then evaluated at these multipliers, so solver tolerances cannot make it wrong. None unless the LP finished
-    (the subgradient method then starts from scratch)."""
+@dataclass
+class CoverLp:
+    """The LP relaxation of a covering model: the kept sites' values ``x`` and the multipliers for its Lagrangian
+    bound (``lagrange.cover_cost_bound``: u per row; ``cover_target_bound``: lambda, then mu per row)."""
+
+    x: np.ndarray
+    multipliers: np.ndarray
+
+
+def cover_lp(reduced: Reduced, costs: np.ndarray, *, full: bool, target: float, seconds: float,
+             feedback: Feedback | None = None) -> CoverLp | None:
+    """The covering models' LP relaxation by interior point without crossover: 5 s on the 5,000 x 50,000 set
+    cover, where dual simplex takes minutes. The bound is then evaluated at the multipliers taken from its duals,
+    so solver tolerances cannot make it wrong. None unless the LP finished."""
     solver = _lp(reduced, COVER_ALL if full else COVER_TARGET, np.asarray(costs, float), "ipm", target=target)
     solver.setOptionValue("run_crossover", "off")
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
     solver.run()
     if feedback is not None:
         feedback.raise_if_cancelled()
-    duals = np.asarray(solver.getSolution().row_dual)
+    solution = solver.getSolution()
+    duals, x = np.asarray(solution.row_dual), np.asarray(solution.col_value)[:reduced.n_candidates]
     finished = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
     if not finished or duals.size != reduced.n_rows + (0 if full else 1) or not np.all(np.isfinite(duals)):
         return None
     if full:
-        return np.maximum(duals, 0.0)                        # rows sum x >= 1
+        return CoverLp(x, np.maximum(duals, 0.0))                        # rows sum x >= 1
     n_r = reduced.n_rows
-    return np.concatenate([[max(duals[n_r], 0.0)], np.maximum(-duals[:n_r], 0.0)])   # target >= T; y - sum x <= 0
+    return CoverLp(x, np.concatenate([[max(duals[n_r], 0.0)], np.maximum(-duals[:n_r], 0.0)]))  # T; y - sum x <= 0
 
 
 def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixings:
@@ -222,5 +230,5 @@ def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixi
     return Fixings(site_out=site_out, site_in=site_in)
 
 
-__all__ = ["Fixings", "RootRelaxation", "cover_lp_multipliers", "fixings", "lp_coverage_reached", "proven_bound",
+__all__ = ["CoverLp", "Fixings", "RootRelaxation", "cover_lp", "fixings", "lp_coverage_reached", "proven_bound",
            "root_relaxation"]

