@@ -52,10 +52,11 @@ GRACE_SECONDS = 0.5
 #: Seconds the LP saturation test may take at most (it also takes at most a tenth of the time left), and the share
 #: of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
 SATURATION_SECONDS, SATURATION_SHARE = 5.0, 0.01
-#: Seconds of cover descent (fewest-sites covering model) in fast mode; an exact run keeps DESCENT_SHARE of its
+#: Seconds of window search in fast mode: cover descent (fewest-sites covering model), or the k-site plan when
+#: its bound is no better than covering everything. An exact covering run keeps DESCENT_SHARE of its
 #: time limit, at most DESCENT_MAX_SECONDS, for it after a MILP that stopped at its limit (on 2,000 x 20,000 the
 #: MILP proves the optimum in 31 s and a descent first only delays it; on 5,000 x 50,000 it finds no node).
-DESCENT_SECONDS, DESCENT_SHARE, DESCENT_MAX_SECONDS = 3.0, 0.25, 30.0
+FAST_SEARCH_SECONDS, DESCENT_SHARE, DESCENT_MAX_SECONDS = 3.0, 0.25, 30.0
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
 
@@ -157,7 +158,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
 
     Both methods start with the lazy greedy and swaps. The fast method then computes the Lagrangian bound,
-    whose multipliers also rank the sites for a second plan (improved by swaps too). The exact method (plain
+    whose multipliers also rank the sites for a second plan (improved by swaps too), and when that bound is no
+    better than covering everything, spends FAST_SEARCH_SECONDS on window search. The exact method (plain
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
     Lagrangian bound and heuristic follow only when the time limit stops it, each given what is left of the
@@ -214,6 +216,16 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if method == "greedy":
         if reduced is not None:
             lagrangian_step()
+        if beta == 0.0 and incumbent.size == k and value < min(bounds) and \
+                min(bounds) >= problem.max_value - SATURATION_SHARE * (problem.max_value - value):
+            # the bound is no better than covering everything: as in exact mode, what is left is in the plan
+            result = window_search(cov, w, incumbent, seconds=FAST_SEARCH_SECONDS, feedback=feedback.step(90, 100))
+            if result.value > value:
+                notes.append(f"window search raised the plan from {value:,.6g} to {result.value:,.6g} "
+                             f"({result.windows:,} windows)")
+                incumbent, value = result.selected, result.value
+            solver += " + window search"
+            clock.lap("window_search")
         feedback.set_progress(100)
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes)
@@ -378,7 +390,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
     The double-coverage weight does not apply to this model. Fast mode also takes sites in the order of the LP
     relaxation it solves for its bound, and keeps the smaller cover. With the fewest sites as the aim, the cover
-    then goes through cover descent (fast mode: DESCENT_SECONDS; exact mode: after a MILP that stopped at its
+    then goes through cover descent (fast mode: FAST_SEARCH_SECONDS; exact mode: after a MILP that stopped at its
     time limit, which leaves it DESCENT_SHARE of the limit)."""
     _check_method(method)
     if minimise not in ("sites", "cost"):
@@ -428,7 +440,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                                                           feedback, lp=relaxed))
             clock.lap("lagrangian_bound")
         if descend:
-            incumbent, objective = _descend(problem, incumbent, goal, DESCENT_SECONDS, feedback.step(80, 100), notes)
+            incumbent, objective = _descend(problem, incumbent, goal, FAST_SEARCH_SECONDS, feedback.step(80, 100),
+                                            notes)
             heuristic += " + cover descent"
             clock.lap("cover_descent")
         bound = _integral(max(bounds), unit)
