@@ -216,7 +216,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if method == "greedy":
         if reduced is not None:
             lagrangian_step()
-        if beta == 0.0 and incumbent.size == k and value < min(bounds) and \
+        if reduced is not None and beta == 0.0 and incumbent.size == k and value < min(bounds) and \
                 min(bounds) >= problem.max_value - SATURATION_SHARE * (problem.max_value - value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
             result = window_search(cov, w, incumbent, seconds=FAST_SEARCH_SECONDS, feedback=feedback.step(90, 100))
