@@ -230,7 +230,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes)
     deadline = clock.started + time_limit
-    if beta == 0.0 and incumbent.size == k and min(bounds) >= problem.max_value:
+    if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
+        return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
+                     clock, reduced, notes)
+    if beta == 0.0 and incumbent.size == k and value < problem.max_value <= min(bounds):
         searched = _saturated_search(problem, reduced, k, incumbent, value, deadline, feedback.step(20, 100), clock)
         if searched is not None:
             notes.extend(searched.notes)

@@ -199,7 +199,7 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
     plan = _Plan(coverage, weights, np.asarray(selected, np.int64))
     by_demand = coverage.by_demand()
     dptr, dind = by_demand.indptr.astype(np.int64), by_demand.indices.astype(np.int64)
-    reachable = np.diff(dptr) > 0
+    reachable = (np.diff(dptr) > 0) & (weights > 0)        # seeds worth covering
     stamp = np.zeros(coverage.n_candidates, np.int64)
     touch = np.zeros(coverage.n_candidates, np.int64)
     tried = np.zeros(coverage.n_demand, np.int64)       # the window size a point was last tried at

@@ -7,6 +7,7 @@ import pytest
 
 from plugins.siting.matrix import CoverageMatrix
 from plugins.siting.problem import SitingProblem
+from plugins.siting.radius import radius_coverage
 from plugins.siting.solve import solve_budget_mclp, solve_lscp, solve_mclp
 from tests.siting.conftest import best_value, best_within_budget, cheapest_cover, random_problem
 
@@ -100,3 +101,13 @@ def test_bad_requests_name_the_problem():
         solve_lscp(problem, target_share=1.5)
     with pytest.raises(ValueError, match="demand weights"):
         SitingProblem(CoverageMatrix.from_dense(np.eye(3, dtype=bool)), -np.ones(3))
+
+
+def test_a_plan_that_meets_a_cheap_bound_is_reported_optimal_at_once():
+    """Demand weighing nothing (or all of it covered by the greedy) needs no LP: the plan meets a bound."""
+    rng = np.random.default_rng(3)
+    coverage = radius_coverage(rng.uniform(0, 800, (60, 2)), rng.uniform(0, 800, (600, 2)), 150.0)
+    for weights in (np.zeros(600), np.where(rng.random(600) < 0.01, 5.0, 0.0)):
+        plan = solve_mclp(SitingProblem(coverage, weights), 16, time_limit=30.0)
+        assert plan.status == "optimal" and plan.gap == 0.0
+        assert plan.objective == SitingProblem(coverage, weights).coverable_weight
