@@ -342,6 +342,9 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
                      "lazy greedy (gain per cost, and gain)", clock, reduced, notes)
     deadline = clock.started + time_limit
+    if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):
+        return _plan(problem, "budget_mclp", method, incumbent, value, value, "optimal",
+                     "lazy greedy (gain per cost, and gain); the plan meets a bound", clock, reduced, notes)
     if beta == 0.0:
         outcome = solve_maximising(problem, reduced, budget=budget, incumbent=incumbent, value=value,
                                    deadline=deadline, mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)

@@ -108,6 +108,7 @@ def test_a_plan_that_meets_a_cheap_bound_is_reported_optimal_at_once():
     rng = np.random.default_rng(3)
     coverage = radius_coverage(rng.uniform(0, 800, (60, 2)), rng.uniform(0, 800, (600, 2)), 150.0)
     for weights in (np.zeros(600), np.where(rng.random(600) < 0.01, 5.0, 0.0)):
-        plan = solve_mclp(SitingProblem(coverage, weights), 16, time_limit=30.0)
-        assert plan.status == "optimal" and plan.gap == 0.0
-        assert plan.objective == SitingProblem(coverage, weights).coverable_weight
+        for plan in (solve_mclp(SitingProblem(coverage, weights), 16, time_limit=30.0),
+                     solve_budget_mclp(SitingProblem(coverage, weights), 16.0, time_limit=30.0)):
+            assert plan.status == "optimal" and plan.gap == 0.0
+            assert plan.objective == SitingProblem(coverage, weights).coverable_weight
