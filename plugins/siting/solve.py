@@ -51,7 +51,7 @@ BOUND_SECONDS = 3.0
 GRACE_SECONDS = 0.5
 #: Seconds the LP saturation test may take at most (it also takes at most a tenth of the time left), and the share
 #: of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
-SATURATION_SECONDS, SATURATION_SHARE = 5.0, 0.01
+SATURATION_SECONDS, SATURATION_SHARE = 2.0, 0.01
 #: Seconds of window search in fast mode: cover descent (fewest-sites covering model), or the k-site plan when
 #: its bound is no better than covering everything. An exact covering run keeps DESCENT_SHARE of its
 #: time limit, at most DESCENT_MAX_SECONDS, for it after a MILP that stopped at its limit (on 2,000 x 20,000 the
