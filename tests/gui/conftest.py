@@ -87,3 +87,21 @@ def window(qtbot, project):
     win.files.session.mark_clean()
     win.close()
     win.deleteLater()
+
+
+def graduated_editor(window, layer: VectorLayer, *, field: str | None = None, method: str | None = None,
+                     classes: int | None = None, ramp: str | None = None):
+    """The style dialog of ``layer`` switched to Graduated and set as a planner would, in the editor's own order
+    (field, method, class count, ramp); returns the dialog and its editor."""
+    dialog = window.edit_style(layer)
+    editor = dialog.style_editor
+    editor.kind.setCurrentText("Graduated")
+    if field is not None:
+        editor.graduated_field.setCurrentText(field)
+    if method is not None:
+        editor.method.setCurrentText(method)
+    if classes is not None:
+        editor.class_count.setValue(classes)
+    if ramp is not None:
+        editor.ramp.setCurrentText(ramp)
+    return dialog, editor

@@ -6,17 +6,13 @@ import numpy as np
 import pytest
 
 from layers.styles import RAMPS, Graduated
+from tests.gui.conftest import graduated_editor
 
 
 def test_graduated_choices_reclassify_without_pressing_classify(qtbot, window):
     offices = window.project.layer("office_listings")
-    dialog = window.edit_style(offices)
-    editor = dialog.style_editor
-    editor.kind.setCurrentText("Graduated")
-    editor.graduated_field.setCurrentText("area_m2")
-    editor.method.setCurrentText("Equal interval")
-    editor.class_count.setValue(4)
-    editor.ramp.setCurrentText("Blues")
+    dialog, editor = graduated_editor(window, offices, field="area_m2", method="Equal interval", classes=4,
+                                      ramp="Blues")
     assert editor.class_table.rowCount() == 4  # the table shows what OK will save
     dialog.accept()
     style = offices.style
@@ -31,12 +27,7 @@ def test_natural_breaks_separate_obvious_clusters(qtbot, window):
     offices = window.project.layer("office_listings")
     clusters = np.array([100.0, 200.0, 400.0])
     offices.gdf["price_m2"] = clusters[np.arange(len(offices)) % 3] + np.arange(len(offices)) % 5
-    dialog = window.edit_style(offices)
-    editor = dialog.style_editor
-    editor.kind.setCurrentText("Graduated")
-    editor.graduated_field.setCurrentText("price_m2")
-    editor.method.setCurrentText("Natural breaks (Jenks)")
-    editor.class_count.setValue(3)
+    dialog, _ = graduated_editor(window, offices, field="price_m2", method="Natural breaks (Jenks)", classes=3)
     dialog.accept()
     uppers = [c.upper for c in offices.style.classes]
     assert 104 <= uppers[0] < 200 and 204 <= uppers[1] < 400 and uppers[2] == 404
@@ -44,10 +35,7 @@ def test_natural_breaks_separate_obvious_clusters(qtbot, window):
 
 def test_editor_shows_the_ramp_the_classes_were_made_with(qtbot, window):
     offices = window.project.layer("office_listings")
-    dialog = window.edit_style(offices)
-    editor = dialog.style_editor
-    editor.kind.setCurrentText("Graduated")
-    editor.ramp.setCurrentText("viridis")
+    dialog, _ = graduated_editor(window, offices, ramp="viridis")
     dialog.accept()
     reopened = window.edit_style(offices).style_editor
     assert reopened.ramp.currentText() == "viridis"
@@ -75,10 +63,7 @@ def test_unchecked_labels_show_no_empty_frame(qtbot, window):
 def test_a_field_that_cannot_be_classified_says_why_where_the_classes_would_be(qtbot, window):
     offices = window.project.layer("office_listings")
     offices.gdf["rent_index"] = np.nan  # numeric, but not one value known
-    dialog = window.edit_style(offices)
-    editor = dialog.style_editor
-    editor.kind.setCurrentText("Graduated")
-    editor.graduated_field.setCurrentText("rent_index")
+    dialog, editor = graduated_editor(window, offices, field="rent_index")
     note = editor.class_note.text()
     assert editor.class_table.rowCount() == 0 and editor.class_note.isVisibleTo(editor)
     assert "rent_index" in note and "office_listings" in note and "no numeric values" in note

@@ -152,14 +152,11 @@ def test_layer_tree_toggle_and_opacity_reach_the_layer(qtbot, window):
 
 
 def test_style_editor_builds_graduated_categorised_and_single_styles(qtbot, window):
+    from tests.gui.conftest import graduated_editor
+
     offices = window.project.layer("office_listings")
-    dialog = window.edit_style(offices)
-    editor = dialog.style_editor
-    editor.kind.setCurrentText("Graduated")
-    editor.graduated_field.setCurrentText("area_m2")
-    editor.method.setCurrentText("Equal interval")
-    editor.class_count.setValue(4)
-    editor.ramp.setCurrentText("Blues")
+    dialog, editor = graduated_editor(window, offices, field="area_m2", method="Equal interval", classes=4,
+                                      ramp="Blues")
     editor.classify_graduated()
     dialog.accept()
     style = offices.style

@@ -136,16 +136,23 @@ def test_toolbox_lists_broken_plugins(qtbot):
     assert last.child(0).text(0) == "plugins.not_written_yet: is not installed"
 
 
-def test_history_lists_runs_reruns_and_copies_the_command(qtbot, registry, project, tmp_path):
+def _buffer_schools_in_history(qtbot, registry, project, tmp_path, distance: float) -> HistoryDock:
+    """Save the project, buffer the schools by ``distance`` from the tool's dialog and wait until the History
+    dock lists the run."""
     project.save(tmp_path / "city.lamp")
     history = HistoryDock(project)
     qtbot.addWidget(history)
     dialog = dialog_for(qtbot, registry, "tools.buffer", project)
     dialog.widgets["input"].set_value("schools")
-    dialog.widgets["distance"].set_value(250)
+    dialog.widgets["distance"].set_value(distance)
     with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
         dialog.start()
     qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
+    return history
+
+
+def test_history_lists_runs_reruns_and_copies_the_command(qtbot, registry, project, tmp_path):
+    history = _buffer_schools_in_history(qtbot, registry, project, tmp_path, 250)
     row = history.tree.topLevelItem(0)
     assert row.text(1) == "Buffer" and row.text(3) == "schools buffer 250 m (12 features)"
     assert "outputs: schools buffer 250 m (12 features)" in row.toolTip(0)  # the dock is often too narrow
@@ -322,15 +329,7 @@ def test_the_copied_command_line_gives_the_same_result_in_a_terminal(qtbot, regi
     import sys
     from pathlib import Path
 
-    project.save(tmp_path / "city.lamp")
-    history = HistoryDock(project)
-    qtbot.addWidget(history)
-    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
-    dialog.widgets["input"].set_value("schools")
-    dialog.widgets["distance"].set_value(120)
-    with qtbot.waitSignal(dialog.run_finished, timeout=30_000):
-        dialog.start()
-    qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 1)
+    history = _buffer_schools_in_history(qtbot, registry, project, tmp_path, 120)
     history.copy_command()
     words = shlex.split(QApplication.clipboard().text())
     assert words[:3] == ["python", "main.py", "run"]
