@@ -136,7 +136,7 @@ def model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target:
     return cost, np.zeros(n_cols), np.ones(n_cols), row_lower, row_upper, matrix, integer, sense
 
 
-def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, model: str) -> np.ndarray:
+def start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, model: str) -> np.ndarray:
     """Column values of a seed plan: x from the plan, y (and z) the coverage it gives each row."""
     values = np.zeros(n_cols)
     x = np.zeros(reduced.n_candidates)
@@ -148,6 +148,19 @@ def _start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, 
         if n_cols > x.size + reduced.n_rows:
             values[x.size + reduced.n_rows:] = np.clip(count - 1.0, 0.0, 1.0) if beta > 0 else 0.0
     return values
+
+
+def load_model(solver: highspy.Highs, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+               row_lower: np.ndarray, row_upper: np.ndarray, matrix: sp.csr_matrix, integrality: np.ndarray,
+               sense, what: str = "siting model") -> None:
+    """Hand one model (row-wise matrix, as ``model_arrays`` builds it) to HiGHS in a single ``passModel`` call;
+    raises naming ``what`` if HiGHS refuses it."""
+    status = solver.passModel(matrix.shape[1], matrix.shape[0], int(matrix.nnz), int(highspy.MatrixFormat.kRowwise),
+                              int(sense), 0.0, cost, lower, upper, row_lower, row_upper,
+                              matrix.indptr.astype(np.int32), matrix.indices.astype(np.int32),
+                              matrix.data.astype(np.float64), np.asarray(integrality, np.int32))
+    if status != highspy.HighsStatus.kOk:
+        raise RuntimeError(f"HiGHS refused the {what} ({status})")
 
 
 def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = np.inf, target: float = 0.0,
@@ -176,7 +189,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     options = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
     start = None
     if seed is not None and not relax and seed.size:
-        start = _start_values(reduced, seed, n_cols, beta, model)
+        start = start_values(reduced, seed, n_cols, beta, model)
         if not (np.all(start >= lower) and np.all(start <= upper)):
             start = None
     if not relax and matrix.nnz >= CHILD_MIN_NONZEROS:
@@ -189,12 +202,8 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     for name, value in options.items():
         solver.setOptionValue(name, value)
-    status = solver.passModel(n_cols, n_rows, int(matrix.nnz), int(highspy.MatrixFormat.kRowwise), int(sense), 0.0,
-                              cost, lower, upper, row_lower, row_upper, matrix.indptr.astype(np.int32),
-                              matrix.indices.astype(np.int32), matrix.data.astype(np.float64),
-                              np.zeros(n_cols, np.int32) if relax else integer)
-    if status != highspy.HighsStatus.kOk:
-        raise RuntimeError(f"HiGHS refused the siting model ({status})")
+    load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, np.zeros(n_cols) if relax else integer,
+               sense)
     if start is not None:
         offer_start(solver, start)
     watch(solver, feedback or Feedback(), time_limit)
@@ -271,4 +280,4 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
 
 
 __all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "highs_version",
-           "model_arrays", "new_highs", "offer_start", "solve_reduced", "watch"]
+           "load_model", "model_arrays", "new_highs", "offer_start", "solve_reduced", "start_values", "watch"]

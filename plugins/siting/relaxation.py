@@ -32,7 +32,16 @@ import scipy.sparse as sp
 
 from plugins.api import Feedback
 from plugins.siting.cuts import SEPARATION_SECONDS, Cut, cut_matrix, odd_cycle_cuts
-from plugins.siting.milp import COVER_ALL, COVER_TARGET, MAXIMISE_BUDGET, MAXIMISE_COUNT, model_arrays, new_highs, watch
+from plugins.siting.milp import (
+    COVER_ALL,
+    COVER_TARGET,
+    MAXIMISE_BUDGET,
+    MAXIMISE_COUNT,
+    load_model,
+    model_arrays,
+    new_highs,
+    watch,
+)
 from plugins.siting.reduce import Reduced
 
 #: Cut rounds at most; the loop also stops when a round lowers the LP value by less than STALL of its distance
@@ -93,12 +102,8 @@ def _lp(reduced: Reduced, model: str, site_costs: np.ndarray, method: str, *, k:
         reduced, model, k=k, budget=capacity, target=target, costs=site_costs, beta=0.0)
     solver = new_highs()
     solver.setOptionValue("solver", method)
-    status = solver.passModel(matrix.shape[1], matrix.shape[0], int(matrix.nnz), int(highspy.MatrixFormat.kRowwise),
-                              int(sense), 0.0, cost, lower, upper, row_lower, row_upper,
-                              matrix.indptr.astype(np.int32), matrix.indices.astype(np.int32),
-                              matrix.data.astype(np.float64), np.zeros(matrix.shape[1], np.int32))
-    if status != highspy.HighsStatus.kOk:
-        raise RuntimeError(f"HiGHS refused the siting LP ({status})")
+    load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, np.zeros(matrix.shape[1]), sense,
+               what="siting LP")
     return solver
 
 

@@ -21,8 +21,8 @@ import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import cached_property
 
-import highspy
 import numba as nb
 import numpy as np
 import scipy.sparse as sp
@@ -30,8 +30,8 @@ import scipy.sparse as sp
 from plugins.api import Feedback
 from plugins.siting import kernels
 from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.milp import new_highs, offer_start, watch
-from plugins.siting.reduce import merge_identical_rows
+from plugins.siting.milp import MAXIMISE_COUNT, load_model, model_arrays, new_highs, offer_start, start_values, watch
+from plugins.siting.reduce import Reduced, merge_identical_rows
 
 #: Sites in the first windows, the growth factor once every uncovered point was tried, and the largest size.
 FIRST_SIZE, GROWTH, LARGEST_SIZE = 60, 1.5, 240
@@ -115,14 +115,20 @@ class _Plan:
 class _WindowModel:
     """One window's sub-problem, built from the plan as it stands: its sites, every point they cover (the points
     a change can touch), which of its sites are chosen, the open rows (points no site outside covers, merged)
-    with their weight, and the value the window gives now."""
+    as a k-site model over the window's sites, and the value the window gives now."""
 
     window: np.ndarray
     points: np.ndarray
     in_window: np.ndarray
-    cover: sp.csr_matrix
-    weight: np.ndarray
-    now: float
+    model: Reduced
+
+    def value(self, x: np.ndarray) -> float:
+        """The open demand that window sites ``x`` (a mask) cover."""
+        return float(self.model.row_weight[(self.model.rows @ x.astype(float)) > 0].sum())
+
+    @cached_property
+    def now(self) -> float:
+        return self.value(self.in_window)
 
 
 def _window_model(plan: _Plan, window: np.ndarray) -> _WindowModel | None:
@@ -143,36 +149,33 @@ def _window_model(plan: _Plan, window: np.ndarray) -> _WindowModel | None:
                           shape=(rows.size, window.size))
     cover.sort_indices()
     cover, weight = merge_identical_rows(cover, plan.weights[rows])    # about 40% fewer rows
-    now = float(weight[(cover @ in_window.astype(float)) > 0].sum())
-    return _WindowModel(window, np.unique(points), in_window, cover, weight, now)
+    n_x = window.size
+    model = Reduced(rows=cover, row_weight=weight, candidates=np.arange(n_x), private=np.zeros(n_x),
+                    forced=np.zeros(0, np.int64), dominator=np.full(n_x, -1))
+    return _WindowModel(window, np.unique(points), in_window, model)
 
 
-def _solve_window(model: _WindowModel, seconds: float, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, float]:
+def _solve_window(sub: _WindowModel, seconds: float, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, float]:
     """The best placement of the window's chosen-site count inside it, every other site fixed: (sites leaving,
     sites entering, value gained). Runs in a worker thread (HiGHS releases the GIL)."""
-    cover, weight, in_window = model.cover, model.weight, model.in_window
-    n_x, n_r, t = cover.shape[1], weight.size, int(in_window.sum())
-    matrix = sp.vstack([sp.hstack([-cover, sp.identity(n_r)]),
-                        sp.csr_matrix(np.concatenate([np.ones(n_x), np.zeros(n_r)])[None, :])], format="csr")
+    in_window, t = sub.in_window, int(sub.in_window.sum())
+    cost, lower, upper, row_lower, row_upper, matrix, integrality, sense = model_arrays(
+        sub.model, MAXIMISE_COUNT, k=t, budget=0.0, target=0.0, costs=np.ones(in_window.size), beta=0.0)
+    row_lower[sub.model.n_rows] = t                 # exactly t sites, so the plan keeps k
     solver = new_highs()
     solver.setOptionValue("time_limit", float(max(seconds, 0.01)))
     solver.setOptionValue("mip_rel_gap", 0.0)
     solver.setOptionValue("random_seed", 0)
     solver.setOptionValue("presolve", "off")        # 4x faster on these small models, same answers
-    solver.passModel(n_x + n_r, n_r + 1, int(matrix.nnz), int(highspy.MatrixFormat.kRowwise),
-                     int(highspy.ObjSense.kMaximize), 0.0, np.concatenate([np.zeros(n_x), weight]),
-                     np.zeros(n_x + n_r), np.ones(n_x + n_r), np.concatenate([np.full(n_r, -np.inf), [t]]),
-                     np.concatenate([np.zeros(n_r), [t]]), matrix.indptr.astype(np.int32),
-                     matrix.indices.astype(np.int32), matrix.data.astype(np.float64),
-                     np.concatenate([np.ones(n_x, np.int32), np.zeros(n_r, np.int32)]))
-    offer_start(solver, np.concatenate([in_window.astype(float), np.minimum(cover @ in_window.astype(float), 1.0)]))
+    load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, integrality, sense)
+    offer_start(solver, start_values(sub.model, np.flatnonzero(in_window), matrix.shape[1], 0.0, MAXIMISE_COUNT))
     watch(solver, feedback, seconds)
     solver.run()
-    x = np.asarray(solver.getSolution().col_value)[:n_x] > 0.5
-    if x.size != n_x or x.sum() != t:
+    x = np.asarray(solver.getSolution().col_value)[:in_window.size] > 0.5
+    if x.size != in_window.size or x.sum() != t:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0
-    better = float(weight[(cover @ x.astype(float)) > 0].sum())     # recounted: HiGHS's value is not trusted
-    return model.window[in_window & ~x], model.window[x & ~in_window], better - model.now
+    better = sub.value(x)                           # recounted: HiGHS's value is not trusted
+    return sub.window[in_window & ~x], sub.window[x & ~in_window], better - sub.now
 
 
 @dataclass
