@@ -95,14 +95,21 @@ def test_a_refused_parameter_is_named_and_nothing_changes(qtbot, registry, proje
     assert project.layers == layers_before and project.history == []
 
 
-def test_cancel_stops_the_run_and_leaves_the_project_unchanged(qtbot, registry, project):
+def _slow_buffer_dialog(qtbot, registry, project):
+    """The Buffer dialog set to buffer 100,000 points with 64 segments (a run that takes long enough to cancel),
+    the points added to the project; not started."""
     many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
                        "many points")
     project.add_layer(many)
-    layers_before = project.layers
     dialog = dialog_for(qtbot, registry, "tools.buffer", project)
     dialog.widgets["input"].set_value("many points")
     dialog.widgets["segments"].set_value(64)
+    return dialog
+
+
+def test_cancel_stops_the_run_and_leaves_the_project_unchanged(qtbot, registry, project):
+    dialog = _slow_buffer_dialog(qtbot, registry, project)
+    layers_before = project.layers
     dialog.start()
     assert dialog.cancel_button.isEnabled() and not dialog.run_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
@@ -216,12 +223,7 @@ def test_layer_pickers_list_the_top_of_the_layer_tree_first(qtbot, registry, pro
 
 def test_run_right_after_cancel_waits_for_the_cancelled_run_to_report(qtbot, registry, project):
     """Run pressed (or Enter) before the cancelled run's last signals arrive must not start a second thread."""
-    many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
-                       "many points")
-    project.add_layer(many)
-    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
-    dialog.widgets["input"].set_value("many points")
-    dialog.widgets["segments"].set_value(64)
+    dialog = _slow_buffer_dialog(qtbot, registry, project)
     dialog.start()
     first = dialog.worker
     qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
@@ -306,13 +308,8 @@ def test_an_empty_layer_picker_says_what_it_wants(qtbot, registry):
 
 def test_escape_during_a_run_cancels_it_like_close(qtbot, registry, project):
     """Esc used to hide the dialog and let the run go on unseen, adding layers later; Close cancelled it."""
-    many = VectorLayer(gpd.GeoDataFrame({"id": np.arange(100_000)}, geometry=points(100_000, 5, 5000), crs=CRS),
-                       "many points")
-    project.add_layer(many)
+    dialog = _slow_buffer_dialog(qtbot, registry, project)
     layers_before = project.layers
-    dialog = dialog_for(qtbot, registry, "tools.buffer", project)
-    dialog.widgets["input"].set_value("many points")
-    dialog.widgets["segments"].set_value(64)
     dialog.start()
     worker = dialog.worker
     qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30_000)
