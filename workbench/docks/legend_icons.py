@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PyQt6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from layers import Layer, RasterLayer, VectorLayer
-from layers.styles import Symbol, parse_colour
+from layers.styles import Symbol
+from workbench.render.markers import marker_path
+from workbench.render.markers import qcolour as qcolor
 
 ICON_SIZE = 16
-
-
-def qcolor(colour: str) -> QColor:
-    """QColor from '#RRGGBB' or '#RRGGBBAA' (Qt reads 8 digits as ARGB, the styles mean RGBA)."""
-    return QColor(*parse_colour(colour))
 
 
 def _canvas() -> tuple[QPixmap, QPainter]:
@@ -24,36 +19,6 @@ def _canvas() -> tuple[QPixmap, QPainter]:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     return pixmap, painter
-
-
-def marker_path(marker: str, centre: QPointF, radius: float) -> QPainterPath:
-    """Outline of a point marker (circle, square, triangle, diamond, cross, star) of ``radius`` pixels."""
-    path = QPainterPath()
-    x, y, r = centre.x(), centre.y(), radius
-    if marker == "square":
-        path.addRect(QRectF(x - r, y - r, 2 * r, 2 * r))
-    elif marker == "triangle":
-        path.addPolygon(QPolygonF([QPointF(x, y - r), QPointF(x + r, y + r * 0.8), QPointF(x - r, y + r * 0.8)]))
-        path.closeSubpath()
-    elif marker == "diamond":
-        path.addPolygon(QPolygonF([QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]))
-        path.closeSubpath()
-    elif marker == "cross":
-        w = r / 3
-        path.addRect(QRectF(x - w, y - r, 2 * w, 2 * r))
-        path.addRect(QRectF(x - r, y - w, 2 * r, 2 * w))
-        path.setFillRule(Qt.FillRule.WindingFill)
-    elif marker == "star":
-        points = []
-        for i in range(10):
-            angle = -math.pi / 2 + i * math.pi / 5
-            radius_i = r if i % 2 == 0 else r * 0.45
-            points.append(QPointF(x + radius_i * math.cos(angle), y + radius_i * math.sin(angle)))
-        path.addPolygon(QPolygonF(points))
-        path.closeSubpath()
-    else:
-        path.addEllipse(centre, r, r)
-    return path
 
 
 def symbol_icon(symbol: Symbol, family: str) -> QIcon:
@@ -72,7 +37,7 @@ def symbol_icon(symbol: Symbol, family: str) -> QIcon:
         painter.setPen(QPen(stroke, 0.8) if stroke.alpha() else Qt.PenStyle.NoPen)
         painter.setBrush(qcolor(symbol.fill))
         radius = max(3.0, min(6.5, symbol.size * 0.75))
-        painter.drawPath(marker_path(symbol.marker, QPointF(ICON_SIZE / 2, ICON_SIZE / 2), radius))
+        painter.drawPath(marker_path(symbol.marker, 2 * radius).translated(ICON_SIZE / 2, ICON_SIZE / 2))
     painter.end()
     return QIcon(pixmap)
 

@@ -5,49 +5,21 @@ All of it is vector drawing and real text, so a PDF or SVG keeps crisp symbols a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QBrush, QPainterPath, QPolygonF
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QBrush, QPolygonF
 
 from layers.styles import Symbol
 from workbench.export.layout_geometry import ScaleBar, format_scale
 from workbench.export.legend import LegendItem, LegendSection
 from workbench.export.paper import PT_PER_MM, Paper, qcolor
+from workbench.render.markers import marker_path
 
 INK = "#1f2a36"
 MUTED = "#5b6672"
 ACCENT = "#1f5f99"
 SWATCH_W, SWATCH_H = 6.0, 3.6  # mm, at the legend's base size of 8 pt
-
-
-def marker_path(marker: str, centre: QPointF, r: float) -> QPainterPath:
-    """Outline of a point marker of radius ``r`` (device units), the shapes ``layers.styles.MARKERS`` names."""
-    path = QPainterPath()
-    x, y = centre.x(), centre.y()
-    if marker == "square":
-        s = r * 0.85
-        path.addRect(QRectF(x - s, y - s, 2 * s, 2 * s))
-        return path
-    if marker == "cross":
-        w = r / 3
-        path.addRect(QRectF(x - w, y - r, 2 * w, 2 * r))
-        path.addRect(QRectF(x - r, y - w, 2 * r, 2 * w))
-        return path.simplified()
-    if marker == "triangle":
-        points = [(x, y - r), (x + r * 0.95, y + r * 0.6), (x - r * 0.95, y + r * 0.6)]
-    elif marker == "diamond":
-        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
-    elif marker == "star":
-        points = [(x + (r if i % 2 == 0 else r * 0.45) * math.cos(-math.pi / 2 + i * math.pi / 5),
-                   y + (r if i % 2 == 0 else r * 0.45) * math.sin(-math.pi / 2 + i * math.pi / 5)) for i in range(10)]
-    else:
-        path.addEllipse(centre, r, r)
-        return path
-    path.addPolygon(QPolygonF([QPointF(px, py) for px, py in points]))
-    path.closeSubpath()
-    return path
 
 
 def draw_swatch(paper: Paper, rect: tuple[float, float, float, float], item: LegendItem, opacity: float) -> None:
@@ -74,7 +46,8 @@ def draw_swatch(paper: Paper, rect: tuple[float, float, float, float], item: Leg
                        symbol.stroke_width > 0 else Qt.PenStyle.NoPen)
         painter.setBrush(qcolor(symbol.fill))
         radius = min(paper.pt(symbol.size) / 2, box.height() / 2 * 1.1)
-        painter.drawPath(marker_path(symbol.marker, box.center(), max(radius, paper.mm(0.6))))
+        centre = box.center()
+        painter.drawPath(marker_path(symbol.marker, 2 * max(radius, paper.mm(0.6))).translated(centre.x(), centre.y()))
     else:
         stroke = qcolor(symbol.stroke)
         painter.setPen(paper.pen(symbol.stroke, min(max(symbol.stroke_width, 0.3), 1.5)) if stroke.alpha() and

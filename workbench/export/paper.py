@@ -8,19 +8,14 @@ smaller in a preview.
 from __future__ import annotations
 
 from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PyQt6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 
-from layers.styles import parse_colour
 from workbench.export.layout_geometry import MM_PER_INCH
+from workbench.render.markers import qcolour as qcolor
 
 FONT_FAMILY = "DejaVu Sans"
 PT_PER_MM = 72.0 / MM_PER_INCH
 _LIGATURES = QFont.Tag("liga")
-
-
-def qcolor(colour: str) -> QColor:
-    """QColor from the styles' ``#RRGGBB[AA]`` (Qt would read 8 digits as ARGB)."""
-    return QColor(*parse_colour(colour))
 
 
 class Paper:
