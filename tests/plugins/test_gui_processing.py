@@ -372,3 +372,14 @@ def test_a_table_that_cannot_be_saved_is_explained_not_raised(qtbot, tmp_path):
     boxes[0].close()
     assert dock.save_csv(str(tmp_path / "statistics.csv")) is True
     assert pd.read_csv(tmp_path / "statistics.csv")["share_pct"].tolist() == [30.6]
+
+
+def test_the_log_lists_the_summary_in_words_not_python():
+    from workbench.processing.dialog import summary_lines
+
+    lines = summary_lines({"objective": 447749.75, "coverage_pairs": 302444, "gap_pct": 0.0338, "bound": None,
+                           "excluded_candidates": {"out of service": 321}, "notes": ["swaps raised the plan"]})
+    assert lines == ["Results:", "  objective: 447,749.75", "  coverage_pairs: 302,444", "  gap_pct: 0.0338",
+                     "  bound: none", "  excluded_candidates:", "    out of service: 321", "  notes:",
+                     "    - swaps raised the plan"]
+    assert summary_lines({}) == []

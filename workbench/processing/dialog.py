@@ -69,6 +69,33 @@ def done_text(seconds: float, layers: int, tables: int) -> str:
     return f"Done in {seconds:.2f} s" + (f": {', '.join(parts)}." if parts else ".")
 
 
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The run's summary for the log, one value per line: numbers with thousands separators, a table of values
+    (timings, counts by reason) or a list of notes indented under its name rather than printed as Python."""
+    lines = ["Results:"] if summary else []
+    for key, value in summary.items():
+        if isinstance(value, dict) and value:
+            lines.append(f"  {key}:")
+            lines.extend(f"    {name}: {_readable(item)}" for name, item in value.items())
+        elif isinstance(value, list | tuple) and value:
+            lines.append(f"  {key}:")
+            lines.extend(f"    - {_readable(item)}" for item in value)
+        else:
+            lines.append(f"  {key}: {_readable(value)}")
+    return lines
+
+
+def _readable(value: Any) -> str:
+    if value is None or value == {} or value == []:
+        return "none"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = f"{value:,.4f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def label_text(parameter: Parameter) -> str:
     unit = getattr(parameter, "unit", "")
     text = parameter.description + (f" [{unit}]" if unit else "")
@@ -227,8 +254,8 @@ class AlgorithmDialog(QDialog):
         added = add_to_project(result, self.project) if self.project is not None else []
         for layer in added:
             self.log.appendPlainText(f"Added layer '{layer.name}'")
-        for key, value in result.summary.items():
-            self.log.appendPlainText(f"{key}: {value}")
+        for line in summary_lines(result.summary):
+            self.log.appendPlainText(line)
         self.progress.setValue(1000)
         self._show_status(done_text(result.record["duration_s"], len(added), len(tables)), OK_STYLE)
         self.run_finished.emit(result.record)
