@@ -82,6 +82,13 @@ class _Proof:
         tolerance = max(1e-9 * max(1.0, abs(ceiling)), self.mip_gap * abs(ceiling))
         return value >= ceiling - tolerance
 
+    def reported(self, value: float, bound: float) -> float:
+        """The bound to state for a plan worth ``value``: the ceiling, so a proven plan shows a gap of exactly 0
+        rather than the LP's rounding noise (2.5e-12 %), and never below the plan."""
+        if not self.mip_gap and self.proven(value, bound):
+            return value
+        return max(self.ceiling(bound), value)
+
     def threshold(self, value: float) -> float:
         """The least value a strictly better plan can have."""
         return value + self.step if self.step else value + 1e-9 * max(1.0, abs(value))
@@ -153,7 +160,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     summary = f"HiGHS {version}: LP + {len(root.cuts):,} odd-cycle cuts in {root.rounds} rounds"
     notes.append(f"root bound {bound:,.6g} ({len(root.cuts):,} odd-cycle cuts, {root.seconds:.2f} s)")
     if proof.proven(value, bound):
-        return ExactOutcome(incumbent, value, bound, "optimal", summary + "; the start plan meets the bound", notes)
+        return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal",
+                            summary + "; the start plan meets the bound", notes)
 
     plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size,
                                                 time.perf_counter() + min(LP_PLAN_SHARE * remaining(), LP_PLAN_SECONDS),
@@ -166,7 +174,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         incumbent, value = plan, plan_value
     lap("lp_plan")
     if proof.proven(value, bound):
-        return ExactOutcome(incumbent, value, bound, "optimal", summary + "; LP-guided plan", notes)
+        return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal", summary + "; LP-guided plan",
+                            notes)
 
     threshold = proof.threshold(value)
     fixed = fixings(root, threshold, reduced.rows)
@@ -184,7 +193,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         left = {"budget": room, "costs": costs[restricted.columns]}
     if room < 0:
         lap("milp")
-        return ExactOutcome(incumbent, value, max(min(bound, below), value), "optimal",
+        return ExactOutcome(incumbent, value, proof.reported(value, min(bound, below)), "optimal",
                             summary + "; reduced-cost fixing leaves no better plan", notes)
     seed = restricted.open_plan(reduced.local(incumbent))
     result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, time_limit=max(remaining(), 0.01),
@@ -205,9 +214,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
             incumbent, value = plan, plan_value
         if verified and np.isfinite(result.bound):
             bound = min(bound, max(restricted.offset + result.bound, below))
-    bound = max(bound, value)
     status = "optimal" if proof.proven(value, bound) else "time limit"
-    return ExactOutcome(incumbent, value, bound, status, solver, notes)
+    return ExactOutcome(incumbent, value, proof.reported(value, bound), status, solver, notes)
 
 
 __all__ = ["ExactOutcome", "checked_plan", "solve_maximising", "value_step"]

@@ -83,6 +83,7 @@ def test_exact_mclp_equals_one_plain_milp_of_the_whole_model(rng, integral):
             assert plan.sites <= k
             assert plan.objective == pytest.approx(plain.objective, rel=1e-9)
             assert plan.objective == pytest.approx(problem.value(plan.selected), rel=1e-12)
+            assert plan.bound == plan.objective and plan.gap == 0.0     # proven: no rounding noise in the gap
 
 
 def test_exact_budget_mclp_equals_one_plain_milp_of_the_whole_model(rng):
@@ -96,6 +97,7 @@ def test_exact_budget_mclp_equals_one_plain_milp_of_the_whole_model(rng):
             assert plain.status == "optimal" and plan.status == "optimal"
             assert plan.cost <= budget + 1e-9
             assert plan.objective == pytest.approx(plain.objective, rel=1e-9)
+            assert plan.bound == plan.objective and plan.gap == 0.0
 
 
 def test_the_cuts_tighten_the_lp_bound_and_stay_above_the_optimum():
