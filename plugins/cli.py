@@ -117,6 +117,7 @@ def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
         text = f"{parameter.description}: {parameter.describe()}"
         if parameter.default is not None:
             text += f" (default {parameter.default})"
+        text = text.replace("%", "%%")    # argparse %-formats help texts: a "95%" would break --help
         if isinstance(parameter, BoolParameter):
             group.add_argument(f"--{parameter.name}", nargs="?", const="true", help=text, metavar="true|false")
         else:
@@ -126,7 +127,8 @@ def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
         if type(output) in DEFAULT_EXTENSION:
             _claim(taken, output.name, algorithm)
             allowed = ", ".join(ALLOWED_EXTENSIONS[type(output)])
-            outputs.add_argument(f"--{output.name}", metavar="PATH", help=f"{output.description} ({allowed})")
+            outputs.add_argument(f"--{output.name}", metavar="PATH",
+                                 help=f"{output.description} ({allowed})".replace("%", "%%"))
     common = parser.add_argument_group("run options")
     common.add_argument("--project", metavar="FILE", help="a .lamp project whose layer names parameters may use")
     common.add_argument("--output-dir", metavar="DIR", default=".", help="folder for outputs without a path")

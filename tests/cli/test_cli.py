@@ -227,3 +227,17 @@ def test_write_folders_are_created_and_a_plugin_bug_is_reported_in_one_line(file
     headline = "error: algorithm test.buggy failed unexpectedly (ZeroDivisionError: division by zero)"
     assert failed.stderr.splitlines()[0].startswith(headline)
     assert "Traceback" in failed.stderr and failed.stdout == ""
+
+
+def test_every_built_in_algorithm_prints_its_help():
+    """argparse %-formats help texts: a parameter that says "number in %" once made ``run siting.lscp --help``
+    crash with a traceback."""
+    from plugins.cli import algorithm_parser
+    from plugins.registry import Registry
+
+    registry = Registry()
+    registry.load_builtins()
+    for algorithm in registry.algorithms():
+        text = algorithm_parser(algorithm).format_help()
+        assert all(f"--{parameter.name}" in text for parameter in algorithm.parameters()), algorithm.id
+    assert "number in %, 0.01" in algorithm_parser(registry.get("siting.lscp")).format_help()
