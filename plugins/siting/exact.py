@@ -35,6 +35,7 @@ from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, restrict
 from plugins.siting.relaxation import RootRelaxation, fixings, root_relaxation
 from plugins.siting.swap import swap_improve
+from plugins.siting.wording import amount
 
 #: The LP-guided plan gets this share of the remaining time, and at most LP_PLAN_SECONDS.
 LP_PLAN_SHARE = 0.1
@@ -106,7 +107,8 @@ def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
     value = problem.value(plan)
     verified = value >= result.objective - 1e-6 * max(1.0, abs(result.objective))
     if not verified:
-        notes.append(f"HiGHS reported {result.objective:,.6g} for a plan worth {value:,.6g}; its bound is not used")
+        notes.append(f"HiGHS reported {amount(result.objective)} for a plan worth {amount(value)}; "
+                     "its bound is not used")
     return plan, value, verified
 
 
@@ -158,7 +160,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         return ExactOutcome(incumbent, value, np.inf, "time limit", f"HiGHS {version} LP (unfinished)", notes)
     bound = root.bound
     summary = f"HiGHS {version}: LP + {len(root.cuts):,} odd-cycle cuts in {root.rounds} rounds"
-    notes.append(f"root bound {bound:,.6g} ({len(root.cuts):,} odd-cycle cuts, {root.seconds:.2f} s)")
+    notes.append(f"root bound {amount(bound)} ({len(root.cuts):,} odd-cycle cuts, {root.seconds:.2f} s)")
     if proof.proven(value, bound):
         return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal",
                             summary + "; the start plan meets the bound", notes)
@@ -170,7 +172,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=min(5.0, remaining()),
                                         feedback=feedback)
     if plan_value > value:
-        notes.append(f"the LP-guided plan ({in_play:,} sites in play) is worth {plan_value:,.6g}")
+        notes.append(f"the LP-guided plan ({in_play:,} sites in play) is worth {amount(plan_value)}")
         incumbent, value = plan, plan_value
     lap("lp_plan")
     if proof.proven(value, bound):
@@ -209,7 +211,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         claimed = restricted.offset + result.objective
         verified = plan_value >= claimed - 1e-6 * max(1.0, abs(claimed))
         if not verified:
-            notes.append(f"HiGHS reported {claimed:,.6g} for a plan worth {plan_value:,.6g}; its bound is not used")
+            notes.append(f"HiGHS reported {amount(claimed)} for a plan worth {amount(plan_value)}; "
+                         "its bound is not used")
         if plan_value > value:
             incumbent, value = plan, plan_value
         if verified and np.isfinite(result.bound):

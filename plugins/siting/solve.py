@@ -43,6 +43,7 @@ from plugins.siting.reduce import Reduced, reduce_model
 from plugins.siting.relaxation import CoverLp, cover_lp, lp_coverage_reached
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
+from plugins.siting.wording import amount
 
 METHODS = ("exact", "greedy")
 #: Seconds the Lagrangian bound may take in fast mode.
@@ -179,7 +180,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if swaps:
         improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 15))
         if improved_value > value:
-            notes.append(f"swaps raised the greedy plan from {value:,.6g} to {improved_value:,.6g}")
+            notes.append(f"swaps raised the greedy plan from {amount(value)} to {amount(improved_value)}")
             incumbent, value = improved, improved_value
         clock.lap("local_search")
     if incumbent.size < k:
@@ -208,7 +209,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
             candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, seconds=seconds, feedback=feedback)
             if candidate_value > value:
-                notes.append(f"the Lagrangian ranking with swaps found a better plan ({candidate_value:,.6g})")
+                notes.append(f"the Lagrangian ranking with swaps found a better plan ({amount(candidate_value)})")
                 incumbent, value = candidate, candidate_value
                 solver += " + Lagrangian heuristic"
             clock.lap("lagrangian_heuristic")
@@ -221,7 +222,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
             result = window_search(cov, w, incumbent, seconds=FAST_SEARCH_SECONDS, feedback=feedback.step(90, 100))
             if result.value > value:
-                notes.append(f"window search raised the plan from {value:,.6g} to {result.value:,.6g} "
+                notes.append(f"window search raised the plan from {amount(value)} to {amount(result.value)} "
                              f"({result.windows:,} windows)")
                 incumbent, value = result.selected, result.value
             solver += " + window search"
@@ -294,7 +295,7 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
                            feedback=feedback.step(5, 100))
     clock.lap("window_search")
     notes.append(f"window search re-solved {result.windows:,} windows of up to {result.largest} sites, "
-                 f"{result.improved:,} of them better: {value:,.6g} -> {result.value:,.6g}")
+                 f"{result.improved:,} of them better: {amount(value)} -> {amount(result.value)}")
     status = "optimal" if result.value >= problem.max_value - 1e-9 * problem.max_value else "time limit"
     solver = f"lazy greedy + swaps + window search (HiGHS {highs_version()} on windows around uncovered points)"
     return _Searched(result.selected, result.value, status, solver, notes)
@@ -415,8 +416,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     target = reachable if full else target_share * reachable
     goal = target - 1e-9 * max(1.0, target)
     if reachable < problem.total_weight:
-        notes.append(f"{problem.total_weight - reachable:,.6g} of {problem.total_weight:,.6g} demand is out of reach "
-                     "of every candidate and is not counted in the target")
+        notes.append(f"{amount(problem.total_weight - reachable)} of {amount(problem.total_weight)} demand is out "
+                     "of reach of every candidate and is not counted in the target")
     incumbent, run = _cover_greedy(problem, costs, goal, feedback.step(0, 15))
     objective = float(costs[incumbent].sum())
     clock.lap("greedy")
@@ -439,7 +440,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                 guided = _lp_order_cover(problem, reduced, relaxed.x, goal)
                 if costs[guided].sum() < objective:
                     notes.append(f"taking sites in the order of the LP relaxation gives a cover of "
-                                 f"{costs[guided].sum():,.6g} (greedy: {objective:,.6g})")
+                                 f"{amount(costs[guided].sum())} (greedy: {amount(objective)})")
                     incumbent, objective = guided, float(costs[guided].sum())
                     heuristic = "LP-ordered cover + redundancy pruning"
             bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,

@@ -112,3 +112,10 @@ def test_a_plan_that_meets_a_cheap_bound_is_reported_optimal_at_once():
                      solve_budget_mclp(SitingProblem(coverage, weights), 16.0, time_limit=30.0)):
             assert plan.status == "optimal" and plan.gap == 0.0
             assert plan.objective == SitingProblem(coverage, weights).coverable_weight
+
+
+def test_notes_write_large_demand_as_whole_numbers_not_exponents():
+    from plugins.siting.wording import amount
+
+    assert amount(9366470.4) == "9,366,470" and amount(1000.0) == "1,000"
+    assert amount(447.25) == "447.25" and amount(0.125) == "0.125"
