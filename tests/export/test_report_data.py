@@ -64,6 +64,26 @@ def test_coverage_curve_plots_cumulative_coverage_in_rank_order(project):
     assert line.get_ydata() == pytest.approx([0, 31, 49, 60, 66, 69])
 
 
+@pytest.mark.parametrize("final_pct", [12.0, 69.0, 97.0, 100.0])
+def test_the_curve_label_stays_inside_the_plot(final_pct):
+    """At 97 % the end label once sat on the chart title above the plot, and then on the line."""
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    curve = pd.DataFrame({"sites": np.arange(51), "covered_pct": final_pct * np.sqrt(np.arange(51) / 50)})
+    fig = coverage_curve_figure(curve)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    label = ax.texts[0].get_window_extent(renderer)
+    assert ax.texts[0].get_text() == f"{final_pct:.1f} % with 50 sites"
+    # inside the plot area, so below the title above it, and under the curve, so clear of its line
+    assert ax.bbox.contains(label.x0, label.y0) and ax.bbox.contains(label.x1, label.y1)
+    left = ax.transData.inverted().transform((label.x0, label.y1))[0]
+    curve_y = ax.transData.transform((left, np.interp(left, curve["sites"], curve["covered_pct"])))[1]
+    assert curve_y > label.y1 + 2
+
+
 def test_rsrp_histogram_bars_are_area_shares(project):
     data = collect_report_data(project)
     raster = project.layer("RSRP")
