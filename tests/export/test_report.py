@@ -96,3 +96,15 @@ def test_cancelled_report_writes_nothing(tmp_path, qapp):
     with pytest.raises(ExportCancelled):
         export_report(planned_project(), tmp_path / "x.pdf", cancelled=lambda: True)
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_poppler
+def test_run_details_print_long_parameter_names_whole(tmp_path, qapp):
+    """The runs' name column fits its longest name; at a fixed 48 mm it cut "Time limit for the exact so…"."""
+    project = sample.make_project()
+    project.record_run({**SITING_RUN, "parameters": {**SITING_RUN["parameters"], "time_limit": 20.0}})
+    path = tmp_path / "briefing.pdf"
+    export_report(project, path, ReportOptions(date="2025-03-14"))
+    text = subprocess.run([POPPLER / "pdftotext", "-layout", path, "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert re.search(r"Time limit for the exact solver\s+20 s", text)

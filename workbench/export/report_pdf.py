@@ -186,6 +186,15 @@ def _small_charts(paper: Paper, y: float, figures: dict) -> float:
 
 
 RUN_LINE = 8.5 / PT_PER_MM * 1.45
+RUN_INDENT = 4.0
+#: The run details' name column fits its longest name ("Time limit for the exact solver [s]") within these bounds.
+RUN_KEYS_MM = (50.0, 80.0)
+
+
+def _run_key_width(paper: Paper, details: list[tuple[str, str]]) -> float:
+    widest = max(paper.text_size(key.strip(), 8.5)[0] + (RUN_INDENT if key.startswith("  ") else 0.0)
+                 for key, _ in details)
+    return min(max(widest + 3.0, RUN_KEYS_MM[0]), RUN_KEYS_MM[1])
 
 
 def _charts_page(paper: Paper | None, data: ReportData, figures: dict, small_done: bool) -> float:
@@ -204,14 +213,15 @@ def _charts_page(paper: Paper | None, data: ReportData, figures: dict, small_don
     details = run_details(data)
     if details:
         y = _heading(paper, y + 2, "Runs")
+        keys = _run_key_width(paper, details) if paper is not None else 0.0
         for key, value in details:
             if y + RUN_LINE > BOTTOM:
                 break
             if paper is not None:
-                indent = 4.0 if key.startswith("  ") else 0.0
-                paper.text((MARGIN + indent, y, 48 - indent, RUN_LINE), paper.elide(key.strip(), 8.5, 46 - indent),
-                           8.5, colour=MUTED)
-                paper.text((MARGIN + 50, y, WIDTH - 50, RUN_LINE), paper.elide(value, 8.5, WIDTH - 50), 8.5)
+                indent = RUN_INDENT if key.startswith("  ") else 0.0
+                paper.text((MARGIN + indent, y, keys - indent, RUN_LINE),
+                           paper.elide(key.strip(), 8.5, keys - indent - 2), 8.5, colour=MUTED)
+                paper.text((MARGIN + keys, y, WIDTH - keys, RUN_LINE), paper.elide(value, 8.5, WIDTH - keys), 8.5)
             y += RUN_LINE
     return y
 
