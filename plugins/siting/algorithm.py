@@ -186,7 +186,7 @@ class SitingAlgorithm(Algorithm):
         if params["existing_sites"] is not None:
             served, how = existing_coverage(params["existing_sites"], demand.xy, params["existing_radius"], rf=rf)
             factor = params["existing_weight"]
-            effect = "left out of the objective" if factor == 0 else f"their weight x {factor:g}"
+            effect = "not counted again" if factor == 0 else f"counted at {factor:g} x their weight"
             demand = demand.with_factor(served, factor, f"{how}: {served.mean():.1%} of demand points, {effect}")
         feedback.set_progress(5)
         coverage = self._relation(params, candidates, demand, rf, feedback.step(5, 25))
