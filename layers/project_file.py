@@ -21,6 +21,10 @@ from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 _MANIFEST = "project.json"
 
 
+class MissingLinkedFile(LayerError):
+    """A layer's linked data file is not where the project says: the layer stays in the project, unshown."""
+
+
 def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
     if not target.parent.is_dir():
@@ -37,6 +41,7 @@ def _write_archive(project: Project, file: Path, project_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="lamplight-save-") as scratch, \
             zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         entries = [_layer_entry(layer, project_dir, archive, Path(scratch)) for layer in project]
+        _insert_unavailable(entries, project, project_dir)
         manifest = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
@@ -64,6 +69,30 @@ def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scra
     return entry
 
 
+def _insert_unavailable(entries: list[dict[str, Any]], project: Project, project_dir: Path) -> None:
+    """Put the layers whose data file was missing back where they were, their path relative to the new project
+    folder; one whose file the user has added again since is left out, so it does not come back twice."""
+    present = {(str(Path(str(layer.source)).resolve()), layer.metadata.get("source_layer"))
+               for layer in project if layer.source}
+    inserted = 0
+    for position, entry in project.unavailable:
+        data = entry["data"]
+        if (str(Path(data["path"]).resolve()), data.get("layer")) in present:
+            continue
+        entries.insert(position + inserted, {**entry, "data": {**data, "path": _link_path(Path(data["path"]),
+                                                                                          project_dir)}})
+        inserted += 1
+
+
+def _link_path(path: Path, project_dir: Path) -> str:
+    """A linked file's path as stored: relative to the project folder, so a project folder can move whole."""
+    try:
+        stored = os.path.relpath(path.resolve(), project_dir)
+    except ValueError:  # another drive on Windows
+        stored = str(path.resolve())
+    return Path(stored).as_posix()
+
+
 def _is_linkable(layer: Layer) -> bool:
     """A layer is saved as a link when it still equals what its file holds (its sublayer is in the metadata)."""
     if layer.data_version or not layer.source or layer.metadata.get("embed"):
@@ -73,14 +102,9 @@ def _is_linkable(layer: Layer) -> bool:
 
 def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
     if _is_linkable(layer):
-        path = Path(str(layer.source)).resolve()
-        try:
-            stored = os.path.relpath(path, project_dir)
-        except ValueError:  # another drive on Windows
-            stored = str(path)
         return {
             "type": "file",
-            "path": Path(stored).as_posix(),
+            "path": _link_path(Path(str(layer.source)), project_dir),
             "layer": layer.metadata.get("source_layer"),
             "options": layer.metadata.get("source_options", {}),
         }
@@ -134,6 +158,12 @@ def read_project(path: Path) -> Project:
             for entry in manifest.get("layers", []):
                 try:
                     layer = _restore_layer(entry, path.parent, archive, Path(scratch))
+                except MissingLinkedFile as exc:
+                    project.load_problems.append(str(exc))
+                    missing = Path(exc.source) if exc.source else Path(entry["data"]["path"])
+                    project.unavailable.append((len(project), {**entry, "data": {**entry["data"],
+                                                                                 "path": str(missing)}}))
+                    continue
                 except LayerError as exc:
                     project.load_problems.append(str(exc))
                     continue
@@ -182,7 +212,8 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
     if not path.is_absolute():
         path = (project_dir / path).resolve()
     if not path.exists():
-        raise LayerError(path, "linked data file is missing; the layer was skipped", layer=entry.get("name"))
+        raise MissingLinkedFile(path, "linked data file is missing; the layer stays in the project, not shown, "
+                                      "until the file is back", layer=entry.get("name"))
     options = dict(data.get("options") or {})
     if data.get("layer"):
         options["layer"] = data["layer"]

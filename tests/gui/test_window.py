@@ -103,6 +103,30 @@ def test_opening_a_damaged_project_shows_an_error_and_keeps_the_current_one(qtbo
     boxes[0].close()
 
 
+def test_a_project_with_a_missing_data_file_says_so_and_saving_keeps_that_layer(qtbot, window, tmp_path):
+    import json
+    import zipfile
+
+    from layers.io import open_layers
+
+    source = tmp_path / "schools.gpkg"
+    write_layer(schools_layer(), source)
+    project = Project(window.project.crs)
+    project.add_layer(open_layers(source)[0])
+    project.add_layer(offices_layer())
+    target = project.save(tmp_path / "district.lamp")
+    source.rename(tmp_path / "away.gpkg")
+    assert window.files.open_project(target, ask=False)
+    boxes = open_error_boxes()
+    assert boxes and "schools.gpkg" in boxes[0].text() and "stay in the project when you save" in boxes[0].text()
+    boxes[0].close()
+    assert [layer.name for layer in window.project] == ["office_listings"]
+    window.project.layer("office_listings").opacity = 0.5
+    assert window.files.save_to(target)
+    names = [entry["name"] for entry in json.loads(zipfile.ZipFile(target).read("project.json"))["layers"]]
+    assert names == ["schools", "office_listings"]
+
+
 def test_unsaved_changes_prompt_on_close(qtbot, window, monkeypatch):
     window.project.layer("roads").opacity = 0.5
     asked = []

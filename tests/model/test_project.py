@@ -112,6 +112,59 @@ def test_missing_linked_file_is_reported_and_other_layers_still_load(tmp_path):
     assert len(reopened.load_problems) == 1 and "poles.gpkg" in reopened.load_problems[0]
 
 
+def _linked(project: Project, source, name: str = "linked") -> VectorLayer:
+    layer = project.add_layer(VectorLayer(pyogrio.read_dataframe(source), name, source=str(source)))
+    layer.metadata["source_layer"] = "poles"
+    return layer
+
+
+def test_a_layer_whose_file_is_missing_survives_a_save_and_returns_with_its_file(tmp_path):
+    """A moved data folder or an unmounted drive must not cost the user the layer when they save meanwhile."""
+    data = tmp_path / "data"
+    data.mkdir()
+    source = data / "poles.gpkg"
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    project = Project(32649)
+    project.add_layer(_layer("bottom"))
+    linked = _linked(project, source)
+    linked.opacity, linked.visible = 0.4, False
+    project.add_layer(_layer("top"))
+    path = project.save(tmp_path / "p.lamp")
+    parked = tmp_path / "parked.gpkg"
+    source.rename(parked)
+
+    opened = Project.load(path)
+    assert [layer.name for layer in opened] == ["bottom", "top"]
+    assert len(opened.unavailable) == 1 and "stays in the project" in opened.load_problems[0]
+    opened.remove_layer("top")
+    opened.add_layer(_layer("new"))
+    (tmp_path / "elsewhere").mkdir()
+    moved = opened.save(tmp_path / "elsewhere" / "p2.lamp")     # Save As into another folder
+    stored = json.loads(zipfile.ZipFile(moved).read("project.json"))["layers"]
+    assert [entry["name"] for entry in stored] == ["bottom", "linked", "new"]
+    assert stored[1]["data"]["path"] == "../data/poles.gpkg"     # relative to the new project file
+
+    parked.rename(source)
+    back = Project.load(moved)
+    assert [layer.name for layer in back] == ["bottom", "linked", "new"] and back.load_problems == []
+    restored = back.layer("linked")
+    assert (restored.opacity, restored.visible, len(restored.gdf)) == (0.4, False, 3)
+
+
+def test_a_missing_layer_added_again_by_hand_is_not_saved_twice(tmp_path):
+    source = tmp_path / "poles.gpkg"
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    project = Project(32649)
+    _linked(project, source)
+    path = project.save(tmp_path / "p.lamp")
+    source.rename(tmp_path / "parked.gpkg")
+    opened = Project.load(path)
+    (tmp_path / "parked.gpkg").rename(source)
+    _linked(opened, source, "added again")
+    opened.save()
+    assert [layer.name for layer in Project.load(path)] == ["added again"]
+
+
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04broken"])
 def test_opening_a_damaged_project_names_the_file(tmp_path, content):
     path = tmp_path / "damaged.lamp"
