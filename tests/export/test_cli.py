@@ -51,3 +51,21 @@ def test_a_failing_export_exits_1_and_names_the_problem(project_file, tmp_path, 
     assert status == 1
     assert "'colour'" in capsys.readouterr().err
     assert not (tmp_path / "map.html").exists()
+
+
+def test_a_project_whose_data_files_are_all_missing_is_refused_not_drawn_empty(tmp_path, capsys):
+    import pyogrio
+
+    from layers import Project, VectorLayer
+
+    source = tmp_path / "poles.gpkg"
+    poles = sample.make_project().layer("Lamp poles")
+    pyogrio.write_dataframe(poles.gdf, source, layer="poles")
+    project = Project(poles.crs)
+    project.add_layer(VectorLayer(pyogrio.read_dataframe(source), "poles", source=str(source)))
+    path = project.save(tmp_path / "plan.lamp")
+    source.unlink()
+    assert main.main(["export", "--project", str(path), "--out", str(tmp_path / "map.png")]) == 1
+    err = capsys.readouterr().err
+    assert "poles.gpkg" in err and "nothing to draw: its 1 layer could not be restored" in err
+    assert not (tmp_path / "map.png").exists()
