@@ -21,9 +21,6 @@ from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 _MANIFEST = "project.json"
 
 
-class MissingLinkedFile(LayerError):
-    """A layer's linked data file is not where the project says: the layer stays in the project, unshown."""
-
 
 def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
@@ -158,14 +155,11 @@ def read_project(path: Path) -> Project:
             for entry in manifest.get("layers", []):
                 try:
                     layer = _restore_layer(entry, path.parent, archive, Path(scratch))
-                except MissingLinkedFile as exc:
-                    project.load_problems.append(str(exc))
-                    missing = Path(exc.source) if exc.source else Path(entry["data"]["path"])
-                    project.unavailable.append((len(project), {**entry, "data": {**entry["data"],
-                                                                                 "path": str(missing)}}))
-                    continue
                 except LayerError as exc:
                     project.load_problems.append(str(exc))
+                    if _is_link(entry):     # its file is missing or unreadable for now: keep the layer
+                        linked = {**entry["data"], "path": str(_linked_path(entry, path.parent))}
+                        project.unavailable.append((len(project), {**entry, "data": linked}))
                     continue
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. an entry edited by hand
                     name = entry.get("name") if isinstance(entry, dict) else None
@@ -204,16 +198,24 @@ def _restore_layer(entry: dict, project_dir: Path, archive: zipfile.ZipFile, scr
     return layer
 
 
+def _is_link(entry: Any) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("data"), dict) and entry["data"].get("type") == "file" \
+        and isinstance(entry["data"].get("path"), str)
+
+
+def _linked_path(entry: dict, project_dir: Path) -> Path:
+    path = Path(entry["data"]["path"])
+    return path if path.is_absolute() else (project_dir / path).resolve()
+
+
 def _open_linked(entry: dict, project_dir: Path) -> Layer:
     from layers.io import open_layers
 
     data = entry["data"]
-    path = Path(data["path"])
-    if not path.is_absolute():
-        path = (project_dir / path).resolve()
+    path = _linked_path(entry, project_dir)
     if not path.exists():
-        raise MissingLinkedFile(path, "linked data file is missing; the layer stays in the project, not shown, "
-                                      "until the file is back", layer=entry.get("name"))
+        raise LayerError(path, "linked data file is missing; the layer stays in the project, not shown, until the "
+                               "file is back", layer=entry.get("name"))
     options = dict(data.get("options") or {})
     if data.get("layer"):
         options["layer"] = data["layer"]
@@ -222,7 +224,8 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
         wanted = data.get("layer") or entry.get("name")
         matches = [layer for layer in layers if layer.name == wanted]
         if len(matches) != 1:
-            raise LayerError(path, f"cannot find layer {wanted!r} in the file", layer=entry.get("name"))
+            raise LayerError(path, f"cannot find layer {wanted!r} in the file; the layer stays in the project, not "
+                                   "shown, until the file holds it again", layer=entry.get("name"))
         return matches[0]
     return layers[0]
 

@@ -151,6 +151,24 @@ def test_a_layer_whose_file_is_missing_survives_a_save_and_returns_with_its_file
     assert (restored.opacity, restored.visible, len(restored.gdf)) == (0.4, False, 3)
 
 
+def test_a_layer_gone_from_its_file_is_kept_too(tmp_path):
+    """Someone renamed the layer inside the shared GeoPackage: the project keeps the link until it is fixed."""
+    source = tmp_path / "poles.gpkg"
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    pyogrio.write_dataframe(_layer().gdf, source, layer="other")
+    project = Project(32649)
+    _linked(project, source)
+    path = project.save(tmp_path / "p.lamp")
+    source.unlink()
+    pyogrio.write_dataframe(_layer().gdf, source, layer="renamed")
+    pyogrio.write_dataframe(_layer().gdf, source, layer="other")
+    opened = Project.load(path)
+    assert len(opened) == 0 and "no layer named 'poles'" in opened.load_problems[0]
+    opened.save()
+    pyogrio.write_dataframe(_layer().gdf, source, layer="poles")
+    assert [layer.name for layer in Project.load(path)] == ["linked"]
+
+
 def test_a_missing_layer_added_again_by_hand_is_not_saved_twice(tmp_path):
     source = tmp_path / "poles.gpkg"
     pyogrio.write_dataframe(_layer().gdf, source, layer="poles")

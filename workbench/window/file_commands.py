@@ -80,8 +80,9 @@ class FileCommands(QObject):
             self.session.mark_dirty()
             self.window.statusBar().showMessage(f"Restored the autosaved copy {autosave.name}; save to keep it", 15000)
         if project.load_problems:
-            kept = ("\n\nLayers whose data file is missing stay in the project when you save it: put the file back "
-                    "(or connect its drive) and open the project again to see them.") if project.unavailable else ""
+            kept = ("\n\nLayers linked to a data file that is missing or unreadable stay in the project when you save "
+                    "it: put the file back (or connect its drive) and open the project again to see them.") \
+                if project.unavailable else ""
             show_error(self.window, "Some layers could not be restored",
                        "The project opened without these layers:\n\n" + "\n".join(project.load_problems) + kept)
         return True
