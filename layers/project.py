@@ -40,9 +40,9 @@ class Project:
         self.path: Path | None = None
         #: Layers that could not be restored when the project was opened, as readable messages.
         self.load_problems: list[str] = []
-        #: Layers whose linked data file was missing when the project was opened (a moved folder, an unmounted
-        #: drive): (restored layers below it, its project.json entry with an absolute data path). Saving writes
-        #: them back in place, so the project keeps them until their file is back.
+        #: Layers whose linked data file was missing or unreadable when the project was opened (a moved folder, an
+        #: unmounted drive): (restored layers below it, its project.json entry with an absolute data path). Saving
+        #: writes them back in place, so the project keeps them until their file is back.
         self.unavailable: list[tuple[int, dict[str, Any]]] = []
 
     # -- layers ---------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ class Project:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Project:
         """Open a ``.lamp`` file; layers that cannot be restored (data missing, entry damaged) are skipped and
-        listed in ``load_problems``; those whose linked file is missing are also kept in ``unavailable``."""
+        listed in ``load_problems``; those linked to a missing or unreadable file are also kept in ``unavailable``."""
         from layers.project_file import read_project
 
         return read_project(Path(path))

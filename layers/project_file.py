@@ -21,7 +21,6 @@ from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 _MANIFEST = "project.json"
 
 
-
 def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
     if not target.parent.is_dir():
@@ -67,8 +66,8 @@ def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scra
 
 
 def _insert_unavailable(entries: list[dict[str, Any]], project: Project, project_dir: Path) -> None:
-    """Put the layers whose data file was missing back where they were, their path relative to the new project
-    folder; one whose file the user has added again since is left out, so it does not come back twice."""
+    """Put the layers whose data file was missing or unreadable back where they were, their path relative to the
+    new project folder; one whose file the user has added again since is left out, so it does not come back twice."""
     present = {(str(Path(str(layer.source)).resolve()), layer.metadata.get("source_layer"))
                for layer in project if layer.source}
     inserted = 0
