@@ -173,6 +173,13 @@ class Project:
         self.path = target
         return target
 
+    def relink(self, folder: str | os.PathLike) -> tuple[list[Layer], list[str]]:
+        """Find the files of ``unavailable`` layers by name in ``folder`` or below and restore those layers in
+        their old place; returns (layers restored, why the others were not)."""
+        from layers.project_file import relink_missing
+
+        return relink_missing(self, Path(folder))
+
     @classmethod
     def load(cls, path: str | os.PathLike) -> Project:
         """Open a ``.lamp`` file; layers that cannot be restored (data missing, entry damaged) are skipped and

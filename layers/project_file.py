@@ -183,6 +183,11 @@ def _restore_layer(entry: dict, project_dir: Path, archive: zipfile.ZipFile, scr
         layer = _open_embedded(file, entry)
     else:
         raise LayerError(None, f"unknown data type {data['type']!r}", layer=entry.get("name"))
+    return _with_entry_settings(layer, entry)
+
+
+def _with_entry_settings(layer: Layer, entry: dict) -> Layer:
+    """The layer as the project had it: id, name, kind, visibility, opacity, metadata and style."""
     layer.id = entry["id"]
     layer.name = entry["name"]
     layer.kind = entry.get("kind")
@@ -195,6 +200,33 @@ def _restore_layer(entry: dict, project_dir: Path, archive: zipfile.ZipFile, scr
 
         layer.style = style_from_dict(entry["style"])
     return layer
+
+
+def relink_missing(project: Project, folder: Path) -> tuple[list[Layer], list[str]]:
+    """Look in ``folder`` (and below) for the files of the layers kept in ``project.unavailable`` by file name,
+    and restore the layers found in their old place in the draw order. Returns the layers restored and, for the
+    others, why not; those stay unavailable."""
+    restored: list[Layer] = []
+    problems: list[str] = []
+    still: list[tuple[int, dict[str, Any]]] = []
+    for position, entry in project.unavailable:
+        name = Path(entry["data"]["path"]).name
+        direct = folder / name
+        found = direct if direct.is_file() else next((path for path in folder.rglob(name) if path.is_file()), None)
+        if found is None:
+            problems.append(f"{name}: layer '{entry.get('name')}': not found in {folder}")
+            still.append((position + len(restored), entry))     # the restored layers below it count too
+            continue
+        moved = {**entry, "data": {**entry["data"], "path": str(found.resolve())}}
+        try:
+            layer = _with_entry_settings(_open_linked(moved, folder), moved)
+        except LayerError as exc:
+            problems.append(str(exc))
+            still.append((position + len(restored), entry))
+            continue
+        restored.append(project.add_layer(layer, position + len(restored)))
+    project.unavailable = still
+    return restored, problems
 
 
 def _is_link(entry: Any) -> bool:

@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
           tip="Save the project under a new name")
         a("add_layer", "&Add Layer…", files.choose_and_add_layers, icon_name="add_layer", shortcut="Ctrl+L",
           tip="Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files")
+        a("find_missing", "&Find Missing Data Files…", files.find_missing_files,
+          tip="Point at the folder the project's missing data files moved to, and restore their layers")
         a("quit", "&Quit", self.close, shortcut="Ctrl+Q")
         a("zoom_full", "Zoom to &Full Extent", self.canvas.zoom_full, icon_name="zoom_full", shortcut="Ctrl+Shift+F",
           tip="Show every visible layer")
@@ -214,7 +216,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
         self.files.fill_recent_menu(self.recent_menu)
-        for name in (None, "save", "save_as", None, "add_layer", None, "quit"):
+        for name in (None, "save", "save_as", None, "add_layer", "find_missing", None, "quit"):
             menu.addSeparator() if name is None else menu.addAction(self.actions[name])
 
     def _build_view_menu(self, menu: QMenu) -> None:

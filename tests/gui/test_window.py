@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent, QKeySequence
-from PyQt6.QtWidgets import QApplication, QMessageBox
+from PyQt6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from layers import Project
 from layers.io import write_layer
@@ -103,7 +103,8 @@ def test_opening_a_damaged_project_shows_an_error_and_keeps_the_current_one(qtbo
     boxes[0].close()
 
 
-def test_a_project_with_a_missing_data_file_says_so_and_saving_keeps_that_layer(qtbot, window, tmp_path):
+def test_a_project_with_a_missing_data_file_says_so_and_saving_keeps_that_layer(qtbot, window, tmp_path,
+                                                                                monkeypatch):
     import json
     import zipfile
 
@@ -125,6 +126,16 @@ def test_a_project_with_a_missing_data_file_says_so_and_saving_keeps_that_layer(
     assert window.files.save_to(target)
     names = [entry["name"] for entry in json.loads(zipfile.ZipFile(target).read("project.json"))["layers"]]
     assert names == ["schools", "office_listings"]
+
+    # the data moved to another folder: File > Find Missing Data Files… brings the layer back in its place
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (tmp_path / "away.gpkg").rename(moved / "schools.gpkg")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(moved))
+    window.actions["find_missing"].trigger()
+    assert [layer.name for layer in window.project] == ["schools", "office_listings"]
+    assert window.layer_tree.model.rowCount() == 2 and not open_error_boxes()
+    assert "Restored 1 of 1 layers" in window.statusBar().currentMessage()
 
 
 def test_unsaved_changes_prompt_on_close(qtbot, window, monkeypatch):

@@ -169,6 +169,32 @@ def test_a_layer_gone_from_its_file_is_kept_too(tmp_path):
     assert [layer.name for layer in Project.load(path)] == ["linked"]
 
 
+def test_relink_finds_moved_files_by_name_and_restores_the_layers_in_place(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new" / "gis"
+    old.mkdir()
+    new.mkdir(parents=True)
+    for name in ("poles", "masts"):
+        pyogrio.write_dataframe(_layer().gdf, old / f"{name}.gpkg", layer="poles")
+    project = Project(32649)
+    project.add_layer(_layer("bottom"))
+    _linked(project, old / "poles.gpkg", "poles").opacity = 0.3
+    _linked(project, old / "masts.gpkg", "masts")
+    project.add_layer(_layer("top"))
+    path = project.save(tmp_path / "p.lamp")
+    (old / "poles.gpkg").rename(new / "poles.gpkg")      # moved; masts.gpkg is gone
+    (old / "masts.gpkg").unlink()
+
+    opened = Project.load(path)
+    restored, problems = opened.relink(tmp_path / "new")  # found one folder down
+    assert [layer.name for layer in restored] == ["poles"] and restored[0].opacity == 0.3
+    assert [layer.name for layer in opened] == ["bottom", "poles", "top"]
+    assert problems == [f"masts.gpkg: layer 'masts': not found in {tmp_path / 'new'}"]
+    opened.save()
+    stored = json.loads(zipfile.ZipFile(path).read("project.json"))["layers"]
+    assert [(entry["name"], entry["data"].get("path")) for entry in stored] == [
+        ("bottom", None), ("poles", "new/gis/poles.gpkg"), ("masts", "old/masts.gpkg"), ("top", None)]
+
+
 def test_a_missing_layer_added_again_by_hand_is_not_saved_twice(tmp_path):
     source = tmp_path / "poles.gpkg"
     pyogrio.write_dataframe(_layer().gdf, source, layer="poles")

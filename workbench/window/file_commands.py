@@ -81,7 +81,7 @@ class FileCommands(QObject):
             self.window.statusBar().showMessage(f"Restored the autosaved copy {autosave.name}; save to keep it", 15000)
         if project.load_problems:
             kept = ("\n\nLayers linked to a data file that is missing or unreadable stay in the project when you save "
-                    "it: put the file back (or connect its drive) and open the project again to see them.") \
+                    "it. If the data moved, use File > Find Missing Data Files… to point at its new folder.") \
                 if project.unavailable else ""
             show_error(self.window, "Some layers could not be restored",
                        "The project opened without these layers:\n\n" + "\n".join(project.load_problems) + kept)
@@ -143,6 +143,22 @@ class FileCommands(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def find_missing_files(self) -> None:
+        """Ask for the folder the data moved to and restore the layers whose files are found there (by name)."""
+        missing = len(self.project.unavailable)
+        if not missing:
+            self.window.statusBar().showMessage("Every layer of the project has its data file", 8000)
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, f"Folder Holding the {missing} Missing Data File"
+                                                  f"{'s' if missing != 1 else ''}", self._folder())
+        if not folder:
+            return
+        restored, problems = self.project.relink(folder)
+        self.window.statusBar().showMessage(f"Restored {len(restored)} of {missing} layers from {folder}", 15000)
+        if problems:
+            show_error(self.window, "Some data files were not found",
+                       f"Restored {len(restored)} of {missing} layers. Still missing:\n\n" + "\n".join(problems))
 
     # -- layers ----------------------------------------------------------------------------------------------
     def choose_and_add_layers(self) -> None:
