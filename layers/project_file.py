@@ -245,8 +245,7 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
     data = entry["data"]
     path = _linked_path(entry, project_dir)
     if not path.exists():
-        raise LayerError(path, "linked data file is missing; the layer stays in the project, not shown, until the "
-                               "file is back", layer=entry.get("name"))
+        raise LayerError(path, "linked data file is missing", layer=entry.get("name"))
     options = dict(data.get("options") or {})
     if data.get("layer"):
         options["layer"] = data["layer"]
@@ -255,8 +254,7 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
         wanted = data.get("layer") or entry.get("name")
         matches = [layer for layer in layers if layer.name == wanted]
         if len(matches) != 1:
-            raise LayerError(path, f"cannot find layer {wanted!r} in the file; the layer stays in the project, not "
-                                   "shown, until the file holds it again", layer=entry.get("name"))
+            raise LayerError(path, f"cannot find layer {wanted!r} in the file", layer=entry.get("name"))
         return matches[0]
     return layers[0]
 

@@ -135,7 +135,8 @@ def test_a_layer_whose_file_is_missing_survives_a_save_and_returns_with_its_file
 
     opened = Project.load(path)
     assert [layer.name for layer in opened] == ["bottom", "top"]
-    assert len(opened.unavailable) == 1 and "stays in the project" in opened.load_problems[0]
+    assert len(opened.unavailable) == 1 and "poles.gpkg: layer 'linked': linked data file is missing" in \
+        opened.load_problems[0]
     opened.remove_layer("top")
     opened.add_layer(_layer("new"))
     (tmp_path / "elsewhere").mkdir()
