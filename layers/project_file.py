@@ -19,6 +19,8 @@ from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 
 _MANIFEST = "project.json"
+#: How deep below the chosen folder relinking looks: a data folder's own subfolders, not a whole disk.
+RELINK_DEPTH = 3
 
 
 def write_project(project: Project, target: Path) -> None:
@@ -203,16 +205,16 @@ def _with_entry_settings(layer: Layer, entry: dict) -> Layer:
 
 
 def relink_missing(project: Project, folder: Path) -> tuple[list[Layer], list[str]]:
-    """Look in ``folder`` (and below) for the files of the layers kept in ``project.unavailable`` by file name,
-    and restore the layers found in their old place in the draw order. Returns the layers restored and, for the
-    others, why not; those stay unavailable."""
+    """Look in ``folder`` (and a few levels below) for the files of the layers kept in ``project.unavailable``, by
+    file name, and restore the layers found in their old place in the draw order. Returns the layers restored and,
+    for the others, why not; those stay unavailable."""
     restored: list[Layer] = []
     problems: list[str] = []
     still: list[tuple[int, dict[str, Any]]] = []
+    files = _find_by_name(folder, {Path(entry["data"]["path"]).name for _, entry in project.unavailable})
     for position, entry in project.unavailable:
         name = Path(entry["data"]["path"]).name
-        direct = folder / name
-        found = direct if direct.is_file() else next((path for path in folder.rglob(name) if path.is_file()), None)
+        found = files.get(name)
         if found is None:
             problems.append(f"{name}: layer '{entry.get('name')}': not found in {folder}")
             still.append((position + len(restored), entry))     # the restored layers below it count too
@@ -227,6 +229,29 @@ def relink_missing(project: Project, folder: Path) -> tuple[list[Layer], list[st
         restored.append(project.add_layer(layer, position + len(restored)))
     project.unavailable = still
     return restored, problems
+
+
+def _find_by_name(folder: Path, names: set[str]) -> dict[str, Path]:
+    """The first file of each name in ``folder`` or up to RELINK_DEPTH folders below, shallowest first, in one
+    walk (one folder level at a time, so a file next to the chosen folder wins over a deeper copy)."""
+    found: dict[str, Path] = {}
+    level = [folder]
+    for _ in range(RELINK_DEPTH + 1):
+        below: list[Path] = []
+        for directory in level:
+            try:
+                children = sorted(directory.iterdir())
+            except OSError:    # unreadable folder: look elsewhere
+                continue
+            for child in children:
+                if child.name in names and child.name not in found and child.is_file():
+                    found[child.name] = child
+                elif child.is_dir() and not child.is_symlink():
+                    below.append(child)
+        if len(found) == len(names):
+            break
+        level = below
+    return found
 
 
 def _is_link(entry: Any) -> bool:
