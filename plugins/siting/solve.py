@@ -218,7 +218,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         if reduced is not None:
             lagrangian_step()
         if reduced is not None and beta == 0.0 and incumbent.size == k and value < min(bounds) and \
-                min(bounds) >= problem.max_value - SATURATION_SHARE * (problem.max_value - value):
+                _saturated(min(bounds), problem, value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
             result = window_search(cov, w, incumbent, seconds=FAST_SEARCH_SECONDS, feedback=feedback.step(90, 100))
             if result.value > value:
@@ -278,6 +278,12 @@ class _Searched:
     notes: list[str]
 
 
+def _saturated(reached: float, problem: SitingProblem, value: float) -> bool:
+    """Whether a relaxation value (a bound, or what the LP certainly reaches) leaves less than SATURATION_SHARE of
+    the gap between the plan's ``value`` and all coverable demand open: then it is "everything covered"."""
+    return reached >= problem.max_value - SATURATION_SHARE * (problem.max_value - value)
+
+
 def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumbent: np.ndarray, value: float,
                       deadline: float, feedback: Feedback, clock: _Clock) -> _Searched | None:
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
@@ -287,7 +293,7 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     reached = lp_coverage_reached(reduced, k, seconds=min(SATURATION_SECONDS, 0.1 * remaining),
                                   feedback=feedback.step(0, 5))
     clock.lap("saturation_test")
-    if reached < problem.max_value - SATURATION_SHARE * (problem.max_value - value):
+    if not _saturated(reached, problem, value):
         return None
     notes = [f"the LP relaxation covers {reached / problem.max_value:.4%} of the coverable demand with {k} "
              "fractional sites, so no LP bound can prove more than covering all of it; the time went to the plan"]
