@@ -77,12 +77,12 @@ def _insert_unavailable(entries: list[dict[str, Any]], project: Project, project
         data = entry["data"]
         if (str(Path(data["path"]).resolve()), data.get("layer")) in present:
             continue
-        entries.insert(position + inserted, {**entry, "data": {**data, "path": _link_path(Path(data["path"]),
+        entries.insert(position + inserted, {**entry, "data": {**data, "path": _stored_link(Path(data["path"]),
                                                                                           project_dir)}})
         inserted += 1
 
 
-def _link_path(path: Path, project_dir: Path) -> str:
+def _stored_link(path: Path, project_dir: Path) -> str:
     """A linked file's path as stored: relative to the project folder, so a project folder can move whole."""
     try:
         stored = os.path.relpath(path.resolve(), project_dir)
@@ -102,7 +102,7 @@ def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scrat
     if _is_linkable(layer):
         return {
             "type": "file",
-            "path": _link_path(Path(str(layer.source)), project_dir),
+            "path": _stored_link(Path(str(layer.source)), project_dir),
             "layer": layer.metadata.get("source_layer"),
             "options": layer.metadata.get("source_options", {}),
         }
@@ -159,7 +159,7 @@ def read_project(path: Path) -> Project:
                 except LayerError as exc:
                     project.load_problems.append(str(exc))
                     if _is_link(entry):     # its file is missing or unreadable for now: keep the layer
-                        linked = {**entry["data"], "path": str(_linked_path(entry, path.parent))}
+                        linked = {**entry["data"], "path": str(_resolved_link(entry, path.parent))}
                         project.unavailable.append((len(project), {**entry, "data": linked}))
                     continue
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. an entry edited by hand
@@ -259,7 +259,8 @@ def _is_link(entry: Any) -> bool:
         and isinstance(entry["data"].get("path"), str)
 
 
-def _linked_path(entry: dict, project_dir: Path) -> Path:
+def _resolved_link(entry: dict, project_dir: Path) -> Path:
+    """The absolute path of an entry's linked file (stored relative to the project folder, see ``_stored_link``)."""
     path = Path(entry["data"]["path"])
     return path if path.is_absolute() else (project_dir / path).resolve()
 
@@ -268,7 +269,7 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
     from layers.io import open_layers
 
     data = entry["data"]
-    path = _linked_path(entry, project_dir)
+    path = _resolved_link(entry, project_dir)
     if not path.exists():
         raise LayerError(path, "linked data file is missing", layer=entry.get("name"))
     options = dict(data.get("options") or {})
