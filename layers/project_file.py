@@ -104,6 +104,7 @@ def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scrat
             "type": "file",
             "path": _stored_link(Path(str(layer.source)), project_dir),
             "layer": layer.metadata.get("source_layer"),
+            "part": layer.metadata.get("source_part"),
             "options": layer.metadata.get("source_options", {}),
         }
     member = f"data/{layer.id}"
@@ -275,9 +276,10 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
     options = dict(data.get("options") or {})
     if data.get("layer"):
         options["layer"] = data["layer"]
-    layers = open_layers(path, kind=entry.get("kind"), **options)
+    part = data.get("part")     # one geometry type of a mixed source layer: read it split, as it was
+    layers = open_layers(path, kind=None if part else entry.get("kind"), **options)
     if len(layers) != 1:
-        wanted = data.get("layer") or entry.get("name")
+        wanted = part or data.get("layer") or entry.get("name")
         matches = [layer for layer in layers if layer.name == wanted]
         if len(matches) != 1:
             raise LayerError(path, f"cannot find layer {wanted!r} in the file", layer=entry.get("name"))

@@ -98,5 +98,8 @@ def vector_layers(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
                                         notes=layer_notes)
         layer_metadata = dict(metadata or {})
         layer_metadata["notes"] = layer_notes
+        layer_metadata.pop("source_part", None)     # one stored by an earlier save describes another reading
+        if len(parts) > 1:                          # a project reopens this part by the name the reader gave it
+            layer_metadata["source_part"] = part_name
         layers.append(VectorLayer(part, part_name, source=source, kind=part_kind, metadata=layer_metadata))
     return layers

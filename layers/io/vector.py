@@ -109,10 +109,13 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
         if data_type == "features":
             stored, stored_kind = tags.decode(_layer_tags(source, name, source))
             gdf = read_frame(source, source=source, what="GeoPackage", layer=name)
-            result += vector_layers(gdf, name, source=source, kind=kind, crs=crs, metadata=stored,
-                                    stored_kind=stored_kind)
+            # the layer's own name, not one stored by an earlier save: a project reopens it by this name
+            result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
+                                    metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
         elif data_type in _GPKG_RASTER_TYPES:
-            result.append(read_raster(f"GPKG:{source}:{name}", source=source, name=name, crs=crs))
+            raster = read_raster(f"GPKG:{source}:{name}", source=source, name=name, crs=crs)
+            raster.metadata["source_layer"] = name
+            result.append(raster)
         else:
             skipped.append(name)
     if not result:
@@ -140,7 +143,7 @@ def _declared_codec(cpg_text: str | None, dbf_head: bytes) -> str | None:
 
 
 def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes | None, cpg_text: str | None,
-                      kind: str | None, crs: Any) -> list[Layer]:
+                      kind: str | None, crs: Any, source_layer: str | None = None) -> list[Layer]:
     notes = []
     encoding = None
     if dbf_head is None:
@@ -151,7 +154,8 @@ def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes 
         if note:
             notes.append(note)
     gdf = read_frame(vsi_path, source=source, what="Shapefile", encoding=encoding)
-    return vector_layers(gdf, name, source=source, kind=kind, crs=crs, notes=notes)
+    return vector_layers(gdf, name, source=source, kind=kind, crs=crs, notes=notes,
+                         metadata={"source_layer": source_layer} if source_layer else None)
 
 
 def _missing_shx(source: str, shx_name: str) -> LayerError:
@@ -188,7 +192,7 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
         wanted = [m for m in members if m.lower().endswith((".shp", ".geojson"))]
         if layer is not None:
             names = ", ".join(Path(m).stem for m in wanted) or "none"
-            wanted = [m for m in wanted if Path(m).stem == layer]
+            wanted = [m for m in wanted if layer in (m, Path(m).stem)]   # a project stores the member path
             if not wanted:
                 raise LayerError(source, f"holds no shapefile or GeoJSON named '{layer}'; it holds: {names}")
         if not wanted:
@@ -199,7 +203,8 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
             stem = member[: -len(Path(member).suffix)]
             if member.lower().endswith(".geojson"):
                 gdf = read_frame(vsi, source=source, what="GeoJSON")
-                result += vector_layers(gdf, Path(member).stem, source=source, kind=kind, crs=crs)
+                result += vector_layers(gdf, Path(member).stem, source=source, kind=kind, crs=crs,
+                                        metadata={"source_layer": member})
                 continue
             if stem.lower() + ".shx" not in lowered:
                 raise _missing_shx(source, Path(stem).name + ".shx")
@@ -211,7 +216,7 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
                     dbf_head = file.read(SAMPLE_BYTES)
             cpg_text = archive.read(cpg_member).decode(errors="replace").strip() if cpg_member else None
             result += _shapefile_layers(vsi, Path(member).stem, source=source, dbf_head=dbf_head,
-                                        cpg_text=cpg_text, kind=kind, crs=crs)
+                                        cpg_text=cpg_text, kind=kind, crs=crs, source_layer=member)
     return result
 
 
