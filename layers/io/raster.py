@@ -1,32 +1,79 @@
 """Raster reader: GeoTIFF files and raster tables of a GeoPackage, through rasterio.
 
 A raster without a CRS loads (the planner can set it) with a note saying so, like a shapefile without .prj.
+Lamplight's rasters are north-up grids: a file stored bottom-up or right-to-left is flipped with a note; a
+rotated or sheared grid, or one with zero-size pixels, is refused (warping it is the planner's choice).
+Files are opened only by their own driver (``layers.io.gdal_open``).
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import rasterio
 import rasterio.errors
+from affine import Affine
 
 from layers.errors import LayerError
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io import metadata as tags
 from layers.io.gdal_errors import wrap
+from layers.io.gdal_open import GEOPACKAGE, GEOTIFF, check_file, open_raster
 from layers.layer import RasterLayer, to_crs_object
 
 NO_CRS_NOTE = ("the raster has no coordinate reference system; set the CRS in the layer properties "
                "before using it with other layers")
+_FLIPPED_ROWS = QT_TRANSLATE_NOOP("raster", "the raster is stored bottom-up (south in the first row); its rows "
+                                            "were flipped to north-up")
+_FLIPPED_COLUMNS = QT_TRANSLATE_NOOP("raster", "the raster is stored right-to-left (east in the first column); "
+                                               "its columns were flipped to west-to-east")
 
 
-def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str | None = None) -> RasterLayer:
-    """All bands of one raster dataset, with nodata, band names and stored Lamplight metadata."""
+def north_up(data: np.ndarray, transform: Affine, source: str, name: str) -> tuple[np.ndarray, Affine, list[str]]:
+    """``data`` and ``transform`` as a north-up grid, with a note per flip made; a LayerError for a grid that
+    cannot be one (rotation or shear terms, zero-size or non-finite pixels). The identity transform is what
+    rasterio gives a file with no georeferencing at all: kept as it was."""
+    if transform == Affine.identity():
+        return data, transform, []
+    a, b, c, d, e, f = transform[:6]
+    if not all(math.isfinite(value) for value in (a, b, c, d, e, f)):
+        raise LayerError(source, translate("raster", "its georeferencing holds values that are not numbers "
+                                                     "({transform}); the file is damaged").format(
+            transform=", ".join(f"{value:g}" for value in (a, b, c, d, e, f))), layer=name)
+    if b != 0 or d != 0:
+        raise LayerError(source, translate("raster", "is rotated or sheared (its geotransform has rotation terms "
+                                                     "{b:g} and {d:g}); Lamplight needs a north-up raster: warp it "
+                                                     "first, e.g. gdalwarp").format(b=b, d=d), layer=name)
+    if a == 0 or e == 0:
+        problem = translate("raster", "has zero-size pixels (pixel width {a:g}, height {e:g}); its georeferencing "
+                                      "is damaged")
+        raise LayerError(source, problem.format(a=abs(a), e=abs(e)), layer=name)
+    notes = []
+    if e > 0:
+        data, f, e = data[:, ::-1, :], f + e * data.shape[1], -e
+        notes.append(translate("raster", _FLIPPED_ROWS))
+    if a < 0:
+        data, c, a = data[:, :, ::-1], c + a * data.shape[2], -a
+        notes.append(translate("raster", _FLIPPED_COLUMNS))
+    return np.ascontiguousarray(data) if notes else data, Affine(a, 0.0, c, 0.0, e, f), notes
+
+
+def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str | None = None,
+                table: str | None = None, side_files: bool = True) -> RasterLayer:
+    """All bands of one raster dataset, with nodata, band names and stored Lamplight metadata.
+
+    ``path`` is a GeoTIFF, or with ``table`` the GeoPackage holding that raster table (already checked by the
+    GeoPackage reader). ``side_files=False`` for files Lamplight wrote itself (see ``gdal_open.NO_SIDE_FILES``).
+    """
     if kind:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it", layer=name)
-    notes: list[str] = []
+    if table is None:
+        check_file(path, GEOTIFF, source=source)
     try:
-        with rasterio.open(path) as src:
+        with open_raster(path, GEOTIFF if table is None else GEOPACKAGE, table=table, side_files=side_files) as src:
             data = src.read()
             stored, stored_kind = tags.decode(src.tags())
             file_crs = src.crs
@@ -34,6 +81,7 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
             band_names = [d or f"band {i + 1}" for i, d in enumerate(src.descriptions)]
     except (rasterio.errors.RasterioError, OSError) as exc:
         raise wrap(exc, source, "raster") from exc
+    data, transform, notes = north_up(data, transform, source, name)
     file_crs = to_crs_object(file_crs.to_wkt()) if file_crs is not None else None
     wanted = to_crs_object(crs)
     if wanted is not None:

@@ -2,6 +2,8 @@
 
 A GeoPackage yields every layer it holds (vector and raster), named as in the file. The big-file hot path
 is one ``pyogrio.read_dataframe`` call per layer plus vectorised checks, so loading stays close to pyogrio.
+Every file (and zip member) is checked to be the format its name says and read by that GDAL driver only
+(``layers.io.gdal_open``): a data file cannot make GDAL read other files or the network.
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ from layers.io import metadata as tags
 from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
 from layers.io.finish import vector_layers
 from layers.io.gdal_errors import wrap
+from layers.io.gdal_open import (
+    GEOJSON,
+    GEOPACKAGE,
+    SHAPEFILE,
+    check_file,
+    check_member,
+    local_file,
+    vector_source,
+)
 from layers.io.raster import read_raster
 from layers.layer import Layer
 
@@ -34,33 +45,33 @@ _GPKG_RASTER_TYPES = {"tiles", "2d-gridded-coverage"}
 _GBK_LDID = 0x4D  # .dbf language driver id for code page 936 (simplified Chinese)
 
 
-def read_frame(path: str, *, source: str, what: str, layer: str | None = None,
+def read_frame(path: str, *, driver: str, source: str, what: str, layer: str | None = None,
                encoding: str | None = None) -> gpd.GeoDataFrame:
-    """``pyogrio.read_dataframe`` with its errors turned into LayerError."""
+    """``pyogrio.read_dataframe`` by ``driver`` only (its content already checked), errors as LayerError."""
     options: dict[str, Any] = {"layer": layer}
     if encoding:
         options["encoding"] = encoding
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # recoding warnings: we report encoding ourselves
-            return pyogrio.read_dataframe(path, use_arrow=USE_ARROW and not encoding, **options)
+            return pyogrio.read_dataframe(vector_source(path, driver), use_arrow=USE_ARROW and not encoding,
+                                          **options)
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, what, layer) from exc
 
 
 def _layer_tags(path: str, layer: str, source: str) -> dict[str, str]:
     try:
-        return pyogrio.read_info(path, layer=layer).get("layer_metadata") or {}
+        return pyogrio.read_info(vector_source(path, GEOPACKAGE), layer=layer).get("layer_metadata") or {}
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, "GeoPackage", layer) from exc
 
 
 def _check_sqlite(path: Path) -> None:
     """Raise a clear LayerError for a file that is not SQLite or was cut short (a failed copy/download)."""
+    check_file(path, GEOPACKAGE)
     with path.open("rb") as file:
         header = file.read(100)
-    if not header.startswith(b"SQLite format 3\x00"):
-        raise LayerError(path, "is not a GeoPackage (it is not an SQLite database; the file may be damaged)")
     if len(header) < 100:
         raise LayerError(path, f"is truncated ({len(header)} bytes, not even a database header): the copy or "
                                "download did not finish; copy the file again")
@@ -108,12 +119,12 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
     for name, data_type in contents:
         if data_type == "features":
             stored, stored_kind = tags.decode(_layer_tags(source, name, source))
-            gdf = read_frame(source, source=source, what="GeoPackage", layer=name)
+            gdf = read_frame(source, driver=GEOPACKAGE, source=source, what="GeoPackage", layer=name)
             # the layer's own name, not one stored by an earlier save: a project reopens it by this name
             result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
                                     metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
         elif data_type in _GPKG_RASTER_TYPES:
-            raster = read_raster(f"GPKG:{source}:{name}", source=source, name=name, crs=crs)
+            raster = read_raster(source, source=source, name=name, crs=crs, table=name)
             raster.metadata["source_layer"] = name
             result.append(raster)
         else:
@@ -153,7 +164,7 @@ def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes 
         encoding, note = choose_encoding(dbf_records(dbf_head), declared)
         if note:
             notes.append(note)
-    gdf = read_frame(vsi_path, source=source, what="Shapefile", encoding=encoding)
+    gdf = read_frame(vsi_path, driver=SHAPEFILE, source=source, what="Shapefile", encoding=encoding)
     return vector_layers(gdf, name, source=source, kind=kind, crs=crs, notes=notes,
                          metadata={"source_layer": source_layer} if source_layer else None)
 
@@ -168,20 +179,24 @@ def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> l
     source = str(path)
     if _sibling(path, ".shx") is None:
         raise _missing_shx(source, path.with_suffix(".shx").name)
+    check_file(path, SHAPEFILE)
     dbf = _sibling(path, ".dbf")
     cpg = _sibling(path, ".cpg")
     dbf_head = None
     if dbf is not None:
-        with dbf.open("rb") as file:
+        with local_file(dbf).open("rb") as file:
             dbf_head = file.read(SAMPLE_BYTES)
-    cpg_text = cpg.read_text(errors="replace").strip() if cpg else None
+    cpg_text = local_file(cpg).read_text(errors="replace").strip() if cpg else None
     return _shapefile_layers(source, path.stem, source=source, dbf_head=dbf_head, cpg_text=cpg_text,
                              kind=kind, crs=crs)
 
 
 def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, crs: Any = None) -> list[Layer]:
-    """Every shapefile (and GeoJSON) inside a .zip, read in place through GDAL's /vsizip/."""
+    """Every shapefile (and GeoJSON) inside a .zip, read in place through GDAL's /vsizip/ of the local zip.
+
+    Each member is checked like a file of its own (format by content, a name that stays inside the zip)."""
     source = str(path)
+    local_file(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -199,10 +214,12 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
             raise LayerError(source, "holds no shapefile or GeoJSON file")
         result: list[Layer] = []
         for member in wanted:
+            is_geojson = member.lower().endswith(".geojson")
+            check_member(archive, member, GEOJSON if is_geojson else SHAPEFILE, source)
             vsi = f"/vsizip/{path.resolve()}/{member}"
             stem = member[: -len(Path(member).suffix)]
-            if member.lower().endswith(".geojson"):
-                gdf = read_frame(vsi, source=source, what="GeoJSON")
+            if is_geojson:
+                gdf = read_frame(vsi, driver=GEOJSON, source=source, what="GeoJSON")
                 result += vector_layers(gdf, Path(member).stem, source=source, kind=kind, crs=crs,
                                         metadata={"source_layer": member})
                 continue
@@ -223,5 +240,6 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
 def read_geojson(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
     """A GeoJSON file; mixed geometry types become one layer per type (unless a kind is forced)."""
     source = str(path)
-    gdf = read_frame(source, source=source, what="GeoJSON")
+    check_file(path, GEOJSON)
+    gdf = read_frame(source, driver=GEOJSON, source=source, what="GeoJSON")
     return vector_layers(gdf, path.stem, source=source, kind=kind, crs=crs)
