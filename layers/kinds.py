@@ -21,13 +21,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.building_heights import STOREY_HEIGHT_M, estimate_heights
 from layers.errors import LayerError
 
 FLOAT, INT, BOOL, STR, CSV_SET, CSV_DEGREES = "float", "int", "bool", "str", "csv_set", "csv_degrees"
 POINT, LINE, POLYGON = "point", "line", "polygon"
-
-#: Metres per storey when a building has ``levels`` but no ``height_m``.
-METRES_PER_LEVEL = 3.0
 
 _TRUE = {"yes", "y", "true", "t", "1", "是"}
 _FALSE = {"no", "n", "false", "f", "0", "否"}
@@ -128,8 +126,10 @@ KINDS: dict[str, KindSpec] = {
             "buildings", frozenset({POLYGON}), title="Buildings",
             aliases=("buildings", "building", "building_footprints", "footprints", "建筑", "建筑物"),
             fields=(
-                FieldSpec("height_m", FLOAT, "m", required=True),
-                FieldSpec("levels", INT, description=f"storeys; height_m = levels × {METRES_PER_LEVEL} m"),
+                FieldSpec("height_m", FLOAT, "m", description="estimated on import where missing: see "
+                                                              "layers.building_heights and height_source"),
+                FieldSpec("levels", INT, description=f"storeys; height_m = levels × {STOREY_HEIGHT_M:g} m "
+                                                     "where it has no height"),
             ),
         ),
         KindSpec(
@@ -300,21 +300,11 @@ class _Checker:
             self.gdf = self.gdf.rename(columns=renames)
             self.notes.append("renamed " + ", ".join(f"'{a}' to '{b}'" for a, b in renames.items()))
 
-    def levels_to_height(self) -> None:
-        if "levels" not in self.gdf.columns or "height_m" not in {f.name for f in self.spec.fields}:
-            return
-        levels, _, _ = _to_number(self.gdf["levels"])  # unreadable levels are reported by check_field
-        if "height_m" not in self.gdf.columns:
-            self.gdf["height_m"] = np.nan
-            fill = (~levels.isna()).to_numpy()
-        else:
-            height, _, _ = _to_number(self.gdf["height_m"])
-            fill = height.isna().to_numpy() & ~levels.isna().to_numpy() & _blank(self.gdf["height_m"])
-        if fill.any():
-            height = self.gdf["height_m"].astype(object)
-            height[fill] = (levels[fill] * METRES_PER_LEVEL).to_numpy()
-            self.gdf["height_m"] = height
-            self.notes.append(f"height_m: {int(fill.sum())} values computed as levels × {METRES_PER_LEVEL:g} m")
+    def estimate_building_heights(self) -> None:
+        """Buildings without a height get one from storeys, type or the default (layers.building_heights)."""
+        if self.spec.name == "buildings":
+            self.gdf, notes = estimate_heights(self.gdf)
+            self.notes += notes
 
     def check_field(self, spec: FieldSpec) -> None:
         if spec.name not in self.gdf.columns:
@@ -408,8 +398,7 @@ class _Checker:
     def add_missing(self, spec: FieldSpec) -> None:
         if spec.required:
             present = [c for c in self.gdf.columns if c != self.gdf.geometry.name]
-            extra = " (or 'levels')" if spec.name == "height_m" and self.spec.name == "buildings" else ""
-            self.problems.append(f"missing required field '{spec.name}'{extra}; the fields are: "
+            self.problems.append(f"missing required field '{spec.name}'; the fields are: "
                                  f"{', '.join(map(str, present)) or 'none'}")
             return
         if spec.name in self.spec.require_one_of:
@@ -497,7 +486,7 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
         gdf, notes = repair_geometries(gdf)
     checker = _Checker(gdf, spec)
     checker.match_columns()
-    checker.levels_to_height()
+    checker.estimate_building_heights()
     checker.check_geometry()
     for field_spec in spec.fields:
         checker.check_field(field_spec)
@@ -508,4 +497,4 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
     return checker.gdf, notes + checker.notes
 
 
-__all__ = ["FieldSpec", "KindSpec", "KINDS", "METRES_PER_LEVEL", "detect_kind", "repair_geometries", "validate"]
+__all__ = ["FieldSpec", "KindSpec", "KINDS", "detect_kind", "repair_geometries", "validate"]

@@ -10,8 +10,8 @@ buildings      closed ways and multipolygon relations with ``building=*``       
 roads          ``highway=*`` ways of the road classes in ``ROAD_CLASSES``                  roads
 schools        ``amenity=school|kindergarten|college|university`` nodes and areas          schools
 offices        ``office=*`` or ``building=office`` (areas as a point on the surface)       (none)
-sites_5g       masts/towers for communication, ``communication:mobile_phone=yes``,         sites_5g
-               ``telecom=antenna``
+sites_5g       ``telecom=bts|antenna``, masts/towers with ``tower:type=communication``,    sites_5g
+               ``communication:mobile_phone=yes`` (status active, operator when tagged)
 lamp_poles     ``highway=street_lamp`` nodes                                               lamp_poles
 =============  ==========================================================================  ==============
 
@@ -40,13 +40,13 @@ import numpy as np
 import osmium
 import osmium.filter
 import osmium.geom
-import pandas as pd
 import pyproj
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io.finish import vector_layers
-from layers.kinds import KINDS, METRES_PER_LEVEL, repair_geometries
+from layers.kinds import KINDS, repair_geometries
 from layers.layer import VectorLayer, to_crs_object
 
 #: OSM ``highway`` values loaded as roads, and the municipal road class each maps to.
@@ -152,7 +152,7 @@ CATEGORIES: tuple[_Category, ...] = (
     _Category("schools", "schools", ("amenity",), True, True, "schools (amenity=school, kindergarten, ...)"),
     _Category("offices", None, ("office", "building"), True, True, "offices (office=*, building=office)"),
     _Category("sites_5g", "sites_5g", ("man_made", "telecom", "communication:mobile_phone"), True, True,
-              "telecom masts and antennas (man_made=mast/tower for communication, telecom=antenna)"),
+              "mobile sites (telecom=bts/antenna, man_made=mast/tower for communication)"),
     _Category("lamp_poles", "lamp_poles", ("highway",), False, False, "street lamps (highway=street_lamp)"),
 )
 LAYER_NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
@@ -173,10 +173,15 @@ def _osm_id(obj: Any) -> str:
     return f"{obj.type_str()}{obj.id}"
 
 
-def _is_telecom(tags: Any) -> bool:
-    if tags.get("telecom") == "antenna" or tags.get("communication:mobile_phone") == "yes":
-        return True
-    return tags.get("man_made") in ("mast", "tower") and tags.get("tower:type") == "communication"
+def _telecom_type(tags: Any) -> str | None:
+    """What marks an OSM object as a mobile site ('telecom=bts', 'mast', ...), or None when nothing does."""
+    if tags.get("telecom") in ("bts", "antenna"):
+        return f"telecom={tags.get('telecom')}"
+    if tags.get("communication:mobile_phone") == "yes":
+        return "communication:mobile_phone=yes"
+    if tags.get("man_made") in ("mast", "tower") and tags.get("tower:type") == "communication":
+        return f"man_made={tags.get('man_made')}"
+    return None
 
 
 def _is_office(tags: Any) -> bool:
@@ -246,12 +251,9 @@ class _Sorter:
         if "buildings" in self.wanted and building is not None and building != "no":
             height = self._number("buildings", tags, "height", parse_length)
             levels = self._number("buildings", tags, "building:levels", parse_count)
-            source = "height" if height is not None else ("building:levels" if levels is not None else None)
-            if height is None and levels is not None:
-                height = levels * METRES_PER_LEVEL
+            # Missing heights are estimated (storeys, then the building type) when the layer is validated.
             self._add("buildings", area, {"osm_id": _osm_id(area), "name": tags.get("name"), "building": building,
-                                          "height_m": height, "levels": None if levels is None else round(levels),
-                                          "height_source": source})
+                                          "height_m": height, "levels": None if levels is None else round(levels)})
         self._points_and_areas(area)
 
     def _points_and_areas(self, obj: Any) -> None:
@@ -265,12 +267,13 @@ class _Sorter:
         if "offices" in self.wanted and _is_office(tags):
             self._add("offices", obj, {"osm_id": _osm_id(obj), "name": tags.get("name"),
                                        "office": tags.get("office"), "building": tags.get("building")}, point=True)
-        if "sites_5g" in self.wanted and _is_telecom(tags):
+        telecom = _telecom_type(tags) if "sites_5g" in self.wanted else None
+        if telecom is not None:
             osm_id = _osm_id(obj)
             self._add("sites_5g", obj, {"site_id": osm_id, "osm_id": osm_id, "operator": tags.get("operator"),
                                         "height_m": self._number("sites_5g", tags, "height", parse_length),
-                                        "name": tags.get("name"),
-                                        "man_made": tags.get("man_made")}, point=True)
+                                        "name": tags.get("name"), "status": "active", "osm_tag": telecom},
+                      point=True)
 
 
 class ReadCancelled(LayerError):
@@ -334,19 +337,16 @@ def _frame(collected: _Collected, category: _Category) -> gpd.GeoDataFrame:
 
 def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Collected) -> list[str]:
     notes = []
-    if category.name == "buildings":
-        source = gdf["height_source"] if "height_source" in gdf.columns else pd.Series([None] * len(gdf))
-        sources = source.value_counts()
-        unknown = int(source.isna().sum())
-        notes.append(f"height_m from OSM 'height' for {int(sources.get('height', 0))} buildings and from "
-                     f"'building:levels' × {METRES_PER_LEVEL:g} m for {int(sources.get('building:levels', 0))}; "
-                     f"{unknown} buildings have neither and no height")
-    elif category.name == "roads":
+    if category.name == "roads":
         from_lanes = int((gdf["width_source"] == "lanes").sum()) if "width_source" in gdf.columns else 0
         if from_lanes:
             notes.append(f"width_m of {from_lanes} roads computed as lanes × {LANE_WIDTH_M:g} m")
     elif category.name == "offices":
         notes.append(OFFICES_NOTE)
+    elif category.name == "sites_5g":
+        tagged = gdf["osm_tag"].value_counts()
+        notes.append(translate("OpenStreetMap", "existing mobile sites read from {tags}; status set to 'active'")
+                     .format(tags=", ".join(f"{tag} ({count})" for tag, count in tagged.items())))
     if collected.from_areas:
         notes.append(f"{collected.from_areas} features mapped as areas in OSM are shown as a point on their surface")
     return notes

@@ -15,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 from affine import Affine
 
+from layers.building_heights import estimate_heights
 from layers.errors import LayerError
 from layers.layer import RasterLayer, VectorLayer
 
@@ -67,12 +69,12 @@ class Obstruction:
                              layer=layer.name)
         geoms = layer.gdf.geometry.to_numpy()
         polygonal = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
-        heights = np.asarray(layer.gdf[height_field], dtype=float)
-        missing = polygonal & ~np.isfinite(heights)
-        if missing.any():
-            rows = ", ".join(f"#{i + 1}" for i in np.flatnonzero(missing)[:8])
-            raise LayerError(layer.source, f"{height_field}: {int(missing.sum())} buildings have no height "
-                                           f"(features {rows}); fill or remove them", layer=layer.name)
+        heights = pd.to_numeric(layer.gdf[height_field], errors="coerce").to_numpy(float)
+        notes: tuple[str, ...] = ()
+        if (polygonal & ~np.isfinite(heights)).any():
+            estimated, estimate_notes = estimate_heights(layer.gdf.assign(height_m=layer.gdf[height_field]))
+            heights = pd.to_numeric(estimated["height_m"], errors="coerce").to_numpy(float)
+            notes = tuple(f"layer '{layer.name}': {note}" for note in estimate_notes)
         negative = polygonal & (heights < 0)
         if negative.any():
             raise LayerError(layer.source, f"{height_field}: {int(negative.sum())} buildings have a negative height",
@@ -92,7 +94,7 @@ class Obstruction:
         shapes = zip(geoms[polygonal][order], heights[polygonal][order], strict=True)
         grid = rasterize(shapes, out_shape=(rows, cols), transform=Affine(res, 0, x0, 0, -res, y0), fill=0.0,
                          dtype="float32")
-        return cls(grid, float(x0), float(y0), res, layer.crs)
+        return cls(grid, float(x0), float(y0), res, layer.crs, notes)
 
     @classmethod
     def from_raster(cls, layer: RasterLayer, band: int = 1) -> Obstruction:

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.building_heights import STOREY_HEIGHT_M
 from layers.errors import LayerError
-from layers.kinds import METRES_PER_LEVEL
 from layers.layer import RasterLayer, VectorLayer
 
 #: Most sample points drawn from polygons; beyond it the spacing grows (and a note says so).
@@ -63,7 +63,7 @@ def _layer_weights(layer: VectorLayer, weight_field: str | None) -> tuple[np.nda
         measure = "+".join(c for c in ("residents", "workers") if c in gdf.columns)
     elif layer.kind == "buildings" and "height_m" in gdf.columns:
         storeys = np.maximum(np.round(pd.to_numeric(gdf["height_m"], errors="coerce").fillna(0).to_numpy(float)
-                                      / METRES_PER_LEVEL), 1.0)
+                                      / STOREY_HEIGHT_M), 1.0)
         if "levels" in gdf.columns:
             levels = pd.to_numeric(gdf["levels"], errors="coerce").to_numpy(float)
             storeys = np.where(np.isfinite(levels) & (levels > 0), levels, storeys)

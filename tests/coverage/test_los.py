@@ -123,3 +123,20 @@ def test_agrees_with_gdal_viewshed_on_a_dsm(tmp_path, seed, observer):
     assert (ours[robust] == gdal[robust]).mean() >= 0.97
     assert (ours[compare] == gdal[compare]).mean() >= 0.85
     assert 0.1 < gdal[compare].mean() < 0.9  # both visible and hidden cells are in the comparison
+
+
+def test_buildings_without_height_are_estimated_not_refused():
+    """An OSM-like layer with holes in height_m still blocks radio paths: storeys × 3 m, then the type's height,
+    then the default, with a note that counts each (the same rules as on import)."""
+    rng = np.random.default_rng(6)
+    boxes, heights = box_buildings(rng, 4, SIZE)
+    frame = buildings_frame(boxes, heights)
+    frame["height_m"] = [np.nan, np.nan, np.nan, heights[3]]
+    frame["levels"] = [5, None, None, None]
+    frame["building"] = ["yes", "apartments", "yes", "yes"]
+    obstruction = Obstruction.from_buildings(VectorLayer(frame, "osm"), 1.0)
+    centres = np.array([b.centroid.coords[0] for b in boxes]) + (ORIGIN_X, ORIGIN_Y)
+    inside = obstruction.height_at(centres[:, 0], centres[:, 1])
+    np.testing.assert_allclose(inside, [15.0, 24.0, 10.0, heights[3]], atol=1e-4)
+    assert any("1 from storeys × 3 m, 1 from the building type, 1 set to the default 10 m" in note
+               for note in obstruction.notes)

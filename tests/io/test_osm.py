@@ -70,6 +70,7 @@ def _district(builder: _Builder) -> None:
                       "height": "35"}, node_id=5)
     b.node(520, 500, {"telecom": "antenna"}, node_id=6)
     b.node(540, 500, {"man_made": "mast", "height": "8"}, node_id=7)  # a flag mast: not a telecom site
+    b.node(560, 500, {"telecom": "bts", "operator": "China Unicom"}, node_id=9)
     b.node(600, 100, {"office": "company", "name": "Pearl Trading"}, node_id=8)
     b.way(10, b.ring(100, 100, 20, 10), {"building": "yes", "height": "12 m"})
     b.way(11, b.ring(150, 100, 30, 20), {"building": "residential", "building:levels": "6"})
@@ -79,6 +80,8 @@ def _district(builder: _Builder) -> None:
     b.relation(30, [("w", 13, "outer"), ("w", 14, "inner")],
                {"type": "multipolygon", "building": "commercial", "height": "20", "name": "Mall"})
     b.way(15, b.ring(400, 300, 50, 40), {"amenity": "kindergarten", "name": "Sunflower"})
+    b.way(16, b.ring(500, 100, 20, 20), {"building": "apartments"})  # no height, as most OSM buildings
+    b.way(17, b.ring(550, 100, 20, 20), {"building": "yes"})
     b.way(40, [b.node(0, 0), b.node(100, 0)], {"highway": "primary", "lanes": "6", "name": "Huacheng Ave"})
     b.way(41, [b.node(0, 50), b.node(0, 80)], {"highway": "residential", "width": "7.5 m"})
     b.way(42, [b.node(200, 0), b.node(200, 60)], {"highway": "tertiary"})
@@ -101,8 +104,8 @@ def layers(district):
 
 def test_every_category_loads_with_its_kind_and_count(layers):
     summary = {name: (layer.kind, len(layer)) for name, layer in layers.items()}
-    assert summary == {"buildings": ("buildings", 4), "roads": ("roads", 3), "schools": ("schools", 2),
-                       "offices": (None, 2), "sites_5g": ("sites_5g", 2), "lamp_poles": ("lamp_poles", 3)}
+    assert summary == {"buildings": ("buildings", 6), "roads": ("roads", 3), "schools": ("schools", 2),
+                       "offices": (None, 2), "sites_5g": ("sites_5g", 3), "lamp_poles": ("lamp_poles", 3)}
     assert list(layers) == list(LAYER_NAMES)
 
 
@@ -124,12 +127,17 @@ def test_buildings_heights_from_height_or_levels_and_areas(layers):
     buildings = layers["buildings"].gdf.set_index("osm_id")
     assert buildings.loc[["w10", "w11", "w12", "r30"], "height_m"].tolist() == pytest.approx(
         [12.0, 18.0, 40 * 0.3048, 20.0])
-    assert buildings.loc["w11", "levels"] == 6 and buildings.loc["w11", "height_source"] == "building:levels"
+    assert buildings.loc["w11", "levels"] == 6
+    # Buildings without a height get one from storeys, then the type's table, then the default, and say which.
+    assert buildings.loc[["w16", "w17"], "height_m"].tolist() == [24.0, 10.0]
+    assert buildings.loc[["w10", "w11", "w16", "w17"], "height_source"].tolist() == [
+        "height", "levels", "type", "default"]
     # Hand areas: 20×10, 30×20, 10×10, and the mall 40×25 minus its 10×5 courtyard.
     assert buildings.geometry.area.loc[["w10", "w11", "w12", "r30"]].tolist() == pytest.approx(
         [200.0, 600.0, 100.0, 950.0], rel=2e-3)
     assert buildings.loc["r30", "name"] == "Mall"
-    assert any("'building:levels' × 3 m for 1" in note for note in layers["buildings"].notes)
+    assert any("height_m of 6 buildings: 3 from the data, 1 from storeys × 3 m, 1 from the building type, 1 set to "
+               "the default 10 m" in note for note in layers["buildings"].notes)
 
 
 def test_roads_classes_and_widths(layers):
@@ -150,8 +158,11 @@ def test_schools_keep_points_and_areas(layers):
 
 def test_telecom_sites_and_offices(layers):
     sites = layers["sites_5g"].gdf.set_index("site_id")
-    assert list(sites.index) == ["n5", "n6"]  # the flag mast n7 is not a telecom site
+    assert list(sites.index) == ["n5", "n6", "n9"]  # the flag mast n7 is not a telecom site
     assert sites.loc["n5", "operator"] == "China Mobile" and sites.loc["n5", "height_m"] == 35.0
+    assert sites.loc["n9", "operator"] == "China Unicom" and set(sites["status"]) == {"active"}
+    assert any("man_made=mast (1), telecom=antenna (1), telecom=bts (1)" in note
+               for note in layers["sites_5g"].notes)
     offices = layers["offices"]
     assert offices.kind is None and offices.geometry_type == "point"
     assert sorted(offices.gdf["osm_id"]) == ["n8", "w12"]
@@ -163,7 +174,7 @@ def test_telecom_sites_and_offices(layers):
 
 def test_one_layer_by_name_or_kind_and_a_requested_crs(district):
     buildings, = read_osm(district, layer="buildings")
-    assert buildings.kind == "buildings" and len(buildings) == 4
+    assert buildings.kind == "buildings" and len(buildings) == 6
     roads, = open_layers(district, kind="roads", crs="EPSG:4547")
     assert roads.crs.to_epsg() == 4547
     start = shapely.get_coordinates(roads.gdf.set_index("osm_id").geometry.loc["w40"])[0]
@@ -249,5 +260,5 @@ def test_a_saved_project_links_back_to_each_osm_layer(district, tmp_path):
     reopened = Project.load(tmp_path / "plan.lamp")
     assert reopened.load_problems == []
     assert [(layer.name, layer.kind, len(layer)) for layer in reopened] == [
-        ("buildings", "buildings", 4), ("roads", "roads", 3), ("schools", "schools", 2), ("offices", None, 2),
-        ("sites_5g", "sites_5g", 2), ("lamp_poles", "lamp_poles", 3)]
+        ("buildings", "buildings", 6), ("roads", "roads", 3), ("schools", "schools", 2), ("offices", None, 2),
+        ("sites_5g", "sites_5g", 3), ("lamp_poles", "lamp_poles", 3)]

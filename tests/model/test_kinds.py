@@ -9,8 +9,9 @@ import pytest
 import shapely
 
 from layers import LayerError
+from layers.building_heights import STOREY_HEIGHT_M
 from layers.io import open_layers
-from layers.kinds import METRES_PER_LEVEL, detect_kind, validate
+from layers.kinds import detect_kind, validate
 
 
 def _points(n: int) -> list[shapely.Point]:
@@ -50,9 +51,11 @@ def test_levels_become_height_and_text_numbers_become_floats():
     gdf = gpd.GeoDataFrame({"levels": ["4", "10", "3"], "height_m": ["12", None, " 7.5 "]},
                            geometry=[shapely.box(0, 0, 10, 10)] * 3, crs=32649)
     fixed, notes = validate(gdf, "buildings", source="b.gpkg", layer="b")
-    assert fixed["height_m"].tolist() == [12.0, 10 * METRES_PER_LEVEL, 7.5]
+    assert fixed["height_m"].tolist() == [12.0, 10 * STOREY_HEIGHT_M, 7.5]
     assert fixed["height_m"].dtype == np.float64 and fixed["levels"].tolist() == [4, 10, 3]
-    assert "height_m: 1 values computed as levels × 3 m" in notes
+    assert fixed["height_source"].tolist() == ["height", "levels", "height"]
+    assert ("height_m of 3 buildings: 2 from the data, 1 from storeys × 3 m, 0 from the building type, 0 set to "
+            "the default 10 m (see the height_source field)") in notes
     assert "height_m: 2 text values converted to numbers" in notes
     assert gdf["height_m"].iloc[2] == " 7.5 "  # the caller's frame is left alone
 
@@ -64,11 +67,28 @@ def test_levels_without_any_height_column():
 
 
 def test_missing_required_field_lists_the_fields_there_are():
-    gdf = gpd.GeoDataFrame({"name": ["x"], "floors": [3]}, geometry=[shapely.box(0, 0, 1, 1)], crs=32649)
-    with pytest.raises(LayerError, match=r"b\.shp: layer 'b': does not fit kind 'buildings' \(1 problem\):\n"
-                                         r"- missing required field 'height_m' \(or 'levels'\); the fields are: "
-                                         r"name, floors"):
-        validate(gdf, "buildings", source="b.shp", layer="b")
+    gdf = gpd.GeoDataFrame({"name": ["x"], "floors": [3]}, geometry=_points(1), crs=32649)
+    with pytest.raises(LayerError, match=r"p\.shp: layer 'p': does not fit kind 'lamp_poles' \(1 problem\):\n"
+                                         r"- missing required field 'pole_id'; the fields are: name, floors"):
+        validate(gdf, "lamp_poles", source="p.shp", layer="p")
+
+
+def test_buildings_without_heights_are_estimated_from_storeys_type_then_default():
+    """OSM-like buildings: most have no height; each rule of layers.building_heights is used and recorded."""
+    gdf = gpd.GeoDataFrame({"building": ["apartments", "house", "yes", "住宅", "shed"],
+                            "levels": [None, 3, None, None, None],
+                            "height_m": [None, None, None, None, 4.5]},
+                           geometry=[shapely.box(0, 0, 10, 10)] * 5, crs=32649)
+    fixed, notes = validate(gdf, "buildings")
+    assert fixed["height_m"].tolist() == [24.0, 9.0, 10.0, 24.0, 4.5]
+    assert fixed["height_source"].tolist() == ["type", "levels", "default", "type", "height"]
+    assert any("2 from the building type, 1 set to the default 10 m" in note for note in notes)
+
+
+def test_unreadable_building_height_is_reported_not_estimated():
+    gdf = gpd.GeoDataFrame({"height_m": ["tall", None]}, geometry=[shapely.box(0, 0, 1, 1)] * 2, crs=32649)
+    with pytest.raises(LayerError, match=r"height_m: 1 values are not numbers \('tall'\) in features #1"):
+        validate(gdf, "buildings")
 
 
 def test_wrong_geometry_and_unknown_kind():
