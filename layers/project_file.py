@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pyogrio
 import rasterio
 
@@ -268,11 +267,13 @@ def _resolved_link(entry: dict, project_dir: Path) -> Path:
 
 def _open_linked(entry: dict, project_dir: Path) -> Layer:
     from layers.io import open_layers
+    from layers.io.gdal_open import local_file
 
     data = entry["data"]
     path = _resolved_link(entry, project_dir)
     if not path.exists():
         raise LayerError(path, "linked data file is missing", layer=entry.get("name"))
+    local_file(path, layer=entry.get("name"))   # a regular file: a FIFO or device would block the read
     options = dict(data.get("options") or {})
     if data.get("layer"):
         options["layer"] = data["layer"]
@@ -288,10 +289,22 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
 
 
 def _open_embedded(file: Path, entry: dict) -> Layer:
+    """A project member opened as the format its name declares, by that GDAL driver only: a member that really
+    holds something else (say a VRT naming other files or web addresses) is refused, naming the member."""
+    from layers.i18n import translate
+    from layers.io.gdal_open import GEOPACKAGE, check_file
+    from layers.io.raster import read_raster
+    from layers.io.vector import read_frame
+
     name = entry.get("name", file.stem)
+    member = str(entry["data"]["member"])
     if file.suffix == ".gpkg":
-        gdf = gpd.read_file(file, layer="data", engine="pyogrio")
-        return VectorLayer(gdf, name)
-    with rasterio.open(file) as src:
-        return RasterLayer(src.read(), src.transform, src.crs, name=name, nodata=src.nodata,
-                           band_names=[d or f"band {i + 1}" for i, d in enumerate(src.descriptions)])
+        check_file(file, GEOPACKAGE, source=member, layer=name)
+        return VectorLayer(read_frame(str(file), driver=GEOPACKAGE, source=member, what="GeoPackage",
+                                      layer="data"), name)
+    if file.suffix == ".tif":
+        layer = read_raster(str(file), source=member, name=name, side_files=False)
+        layer.source = None     # embedded: the temporary copy is gone once the project is open
+        return layer
+    raise LayerError(member, translate("project_file", "is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) "
+                                                       "project member"), layer=name)
