@@ -1,4 +1,4 @@
-"""Turn a freshly read GeoDataFrame into validated VectorLayers: CRS, geometry repair, mixed types, kind.
+"""Turn a freshly read GeoDataFrame into validated VectorLayers: CRS, coordinates, repair, mixed types, kind.
 
 Every vector reader ends here so all formats behave the same. A kind given by the caller is enforced
 (problems raise one LayerError); a kind guessed from the name or columns is tried and, if the data does not
@@ -14,6 +14,8 @@ import numpy as np
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
+from layers.io.coordinates import check_coordinates
 from layers.kinds import detect_kind, repair_geometries, validate
 from layers.layer import VectorLayer, to_crs_object
 
@@ -78,16 +80,35 @@ def _resolve_kind(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
     return gdf, guess
 
 
+def _require_geometry(gdf: gpd.GeoDataFrame, name: str, source: str) -> None:
+    """Refuse a table of attributes only (no geometry column, or no feature with a geometry), naming it."""
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name is None:
+        columns = ", ".join(repr(str(c)) for c in gdf.columns) or translate("layers.io.finish", "none")
+        raise LayerError(source, translate("layers.io.finish", "has no geometry column: it is a table of attributes "
+                                                               "only (columns {columns}), not a map layer").format(
+            columns=columns), layer=name)
+    if len(gdf) and shapely.is_missing(gdf.geometry.to_numpy()).all():
+        raise LayerError(source, translate("layers.io.finish", "has no geometry: none of its {count} features has "
+                                                               "a shape or coordinates, so it is a table of "
+                                                               "attributes only, not a map layer").format(
+            count=len(gdf)), layer=name)
+
+
 def vector_layers(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | None = None, crs: Any = None,
                   notes: list[str] | None = None, metadata: dict | None = None,
-                  stored_kind: str | None = None, split_mixed: bool = True) -> list[VectorLayer]:
+                  stored_kind: str | None = None, split_mixed: bool = True,
+                  coordinate_columns: tuple[str, str] | None = None, assumed_crs: bool = False) -> list[VectorLayer]:
     """Validated layers for one source layer (several when it mixes geometry types and no kind is forced).
 
     ``split_mixed=False`` keeps one layer even when points, lines and polygons are mixed (a database table
-    or query is one layer to its owner).
+    or query is one layer to its owner). Impossible coordinates are fixed or refused (``check_coordinates``);
+    a table's ``coordinate_columns`` and an ``assumed_crs`` (none was given) are named in those messages.
     """
     base_notes = list(notes or [])
+    _require_geometry(gdf, name, source)
     gdf = apply_crs(gdf, crs, base_notes)
+    gdf = check_coordinates(gdf, source=source, layer=name, notes=base_notes, columns=coordinate_columns,
+                            assumed=assumed_crs)
     gdf, repair_notes = repair_geometries(gdf)
     base_notes += repair_notes
     parts = [(gdf, name, [])] if kind or not split_mixed else _split_families(gdf, name)

@@ -2,8 +2,9 @@
 
 Coordinate columns are found by name (x/y, lon/lat, lng/lat, longitude/latitude, easting/northing, 经度/纬度)
 or given as ``x_field``/``y_field``. Without a CRS the table is assumed to be WGS84 longitude/latitude
-(noted); a ``<name>.prj`` next to a CSV (written by our CSV writer) gives its CRS. Latitude and longitude
-columns that are obviously swapped are swapped back with a note.
+(noted); a ``<name>.prj`` next to a CSV (written by our CSV writer) gives its CRS. Impossible coordinates
+(swapped latitude/longitude columns, projected numbers read as degrees, NaN/inf) are handled as for every vector
+format (``layers.io.coordinates``), with messages naming the columns.
 """
 
 from __future__ import annotations
@@ -74,27 +75,6 @@ def _numbers(df: pd.DataFrame, column: str, source: str, layer: str | None) -> t
     return values, blank
 
 
-def _outside_degrees(xs: np.ndarray, ys: np.ndarray) -> bool:
-    with np.errstate(invalid="ignore"):
-        return bool(np.nanmax(np.abs(xs), initial=0) > 180 or np.nanmax(np.abs(ys), initial=0) > 90)
-
-
-def _check_degrees(xs: np.ndarray, ys: np.ndarray, pair: tuple[str, str], assumed: bool, source: str,
-                   layer: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Swap obviously swapped lon/lat columns back; reject values that cannot be degrees."""
-    if not _outside_degrees(xs, ys):
-        return xs, ys
-    if not _outside_degrees(ys, xs):
-        notes.append(f"columns '{pair[0]}' and '{pair[1]}' look swapped (values in '{pair[1]}' exceed 90°, "
-                     "so they cannot be latitudes); swapped back")
-        return ys, xs
-    largest = np.nanmax(np.abs(np.concatenate([xs, ys])))
-    how = "no CRS was given, so WGS84 longitude/latitude was assumed" if assumed else "the CRS is in degrees"
-    raise LayerError(source, f"coordinates in '{pair[0]}'/'{pair[1]}' reach {largest:,.0f}, which is not a "
-                             f"longitude/latitude; {how}. They look projected: give their CRS "
-                             "(e.g. crs='EPSG:4547')", layer=layer)
-
-
 def _sidecar_crs(path: Path | None) -> pyproj.CRS | None:
     prj = path.with_suffix(".prj") if path is not None else None
     if prj is None or not prj.exists():
@@ -117,6 +97,7 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
         target = _sidecar_crs(path)
         if target is not None:
             notes.append(f"CRS {target.to_string()} read from {path.with_suffix('.prj').name}")
+    assumed = False
     if pair is not None:
         xs, xblank = _numbers(df, pair[0], source, name)
         ys, yblank = _numbers(df, pair[1], source, name)
@@ -124,8 +105,6 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
         if assumed:
             target = _WGS84
             notes.append(f"no CRS given; '{pair[0]}'/'{pair[1]}' read as WGS84 longitude/latitude (EPSG:4326)")
-        if target.is_geographic:
-            xs, ys = _check_degrees(xs, ys, pair, assumed, source, name, notes)
         geometry = shapely.points(xs, ys)
         geometry[xblank | yblank] = None
         attributes = df.drop(columns=list(pair))
@@ -145,11 +124,12 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
             raise LayerError(source, f"column '{wkt_column}' has {int(bad.sum())} values that are not WKT geometry "
                                      f"in rows {_rows(bad)}", layer=name)
         if target is None:
-            target = _WGS84
+            target, assumed = _WGS84, True
             notes.append("no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)")
         attributes = df.drop(columns=[wkt_column])
     gdf = gpd.GeoDataFrame(attributes.reset_index(drop=True), geometry=geometry, crs=target)
-    return vector_layers(gdf, name, source=source, kind=kind, notes=notes)
+    return vector_layers(gdf, name, source=source, kind=kind, notes=notes, coordinate_columns=pair,
+                         assumed_crs=assumed)
 
 
 def _delimiter(sample: str, extension: str) -> str:

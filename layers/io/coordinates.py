@@ -1,0 +1,176 @@
+"""Coordinates a layer can be used with: finite numbers, and longitudes/latitudes where the CRS says degrees.
+
+Every vector reader ends in ``layers.io.finish``, which calls ``check_coordinates``:
+
+- features with a NaN, infinite or absurd coordinate (beyond ±1e10, which no CRS on Earth reaches, e.g. 1e300)
+  are dropped with a note naming them; when every feature is broken the layer is refused;
+- in a CRS in degrees, latitude/longitude stored in the wrong order (Guangzhou as x=23, y=113) is swapped back
+  with a note when every coordinate fits only the swapped order;
+- in a CRS in degrees, numbers beyond ±180/±90 that are not simply swapped (UTM metres declared as WGS84, a
+  coordinate order mixed between features) are refused with the values seen: which CRS they really are in
+  cannot be known, so nothing is guessed.
+
+The plugins ask ``coordinate_problem`` about their inputs, so a layer built in memory gets the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+
+from layers.errors import LayerError
+from layers.i18n import translate
+
+#: No coordinate of any CRS on Earth reaches this (metres, feet or degrees): beyond it a value is damage.
+ABSURD = 1e10
+#: Features per ``shapely.get_coordinates`` call, so a big layer is scanned without copying all its vertices.
+_CHUNK = 100_000
+_CONTEXT = "layers.io.coordinates"
+
+
+@dataclass
+class _Scan:
+    """Per-feature flags and the extent of the usable coordinates of one layer."""
+
+    broken: np.ndarray  # a coordinate is NaN, infinite or beyond ±ABSURD
+    outside: np.ndarray  # (usable features, CRS in degrees) a coordinate is beyond ±180 / ±90
+    unswappable: np.ndarray  # (usable features, CRS in degrees) a coordinate is not a latitude/longitude pair either
+    low: np.ndarray  # min x, min y of the usable coordinates
+    high: np.ndarray  # max x, max y of the usable coordinates
+
+
+def in_degrees(crs: pyproj.CRS | None) -> bool:
+    """True for a geographic CRS whose axes count degrees (where ±180/±90 bound every coordinate)."""
+    if crs is None or not crs.is_geographic:
+        return False
+    return all("degree" in axis.unit_name for axis in crs.axis_info[:2])
+
+
+def _scan(geometries: np.ndarray, degrees: bool) -> _Scan:
+    count = len(geometries)
+    broken, outside, unswappable = (np.zeros(count, dtype=bool) for _ in range(3))
+    low, high = np.full(2, np.inf), np.full(2, -np.inf)
+    for start in range(0, count, _CHUNK):
+        coordinates, index = shapely.get_coordinates(geometries[start:start + _CHUNK], return_index=True)
+        index += start
+        with np.errstate(invalid="ignore"):
+            damaged = ~(np.abs(coordinates) < ABSURD).all(axis=1)  # NaN compares False, so it is caught here
+        broken[index[damaged]] = True
+        keep = ~broken[index]
+        coordinates, index = coordinates[keep], index[keep]
+        if not len(coordinates):
+            continue
+        low, high = np.minimum(low, coordinates.min(axis=0)), np.maximum(high, coordinates.max(axis=0))
+        if degrees:
+            absolute = np.abs(coordinates)
+            outside[index[(absolute[:, 0] > 180) | (absolute[:, 1] > 90)]] = True
+            unswappable[index[(absolute[:, 0] > 90) | (absolute[:, 1] > 180)]] = True
+    return _Scan(broken, outside, unswappable, low, high)
+
+
+def _features(mask: np.ndarray, limit: int = 8) -> str:
+    """1-based feature numbers of the True entries, shortened: '#2, #5 and 12 more'."""
+    numbers = np.flatnonzero(mask) + 1
+    shown = ", ".join(f"#{n}" for n in numbers[:limit])
+    return shown + (translate(_CONTEXT, " and {count} more").format(count=len(numbers) - limit)
+                    if len(numbers) > limit else "")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def _swapped_text(scan: _Scan, columns: tuple[str, str] | None) -> str:
+    if columns is not None:
+        return translate(_CONTEXT, "columns '{x}' and '{y}' look swapped (values in '{y}' exceed 90°, so they "
+                                   "cannot be latitudes)").format(x=columns[0], y=columns[1])
+    return translate(_CONTEXT, "longitude and latitude look swapped (y reaches {y}, which cannot be a latitude, "
+                               "and every x fits as one)").format(y=_number(max(abs(scan.low[1]), abs(scan.high[1]))))
+
+
+def _not_degrees_text(scan: _Scan, crs: pyproj.CRS, columns: tuple[str, str] | None, assumed: bool) -> str:
+    """Why the coordinates cannot be the degrees the CRS says, with the values seen and what to do."""
+    largest = float(np.max(np.abs(np.concatenate([scan.low, scan.high]))))
+    where = translate(_CONTEXT, " in '{x}'/'{y}'").format(x=columns[0], y=columns[1]) if columns else ""
+    if assumed:
+        how = translate(_CONTEXT, "no CRS was given, so WGS84 longitude/latitude was assumed")
+    else:
+        how = translate(_CONTEXT, "the layer declares {crs}, which counts in degrees").format(crs=crs.to_string())
+    text = translate(_CONTEXT, "coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not "
+                               "a longitude/latitude; {how}.").format(
+        where=where, largest=_number(largest), x0=_number(scan.low[0]), x1=_number(scan.high[0]),
+        y0=_number(scan.low[1]), y1=_number(scan.high[1]), how=how)
+    usable = int((~scan.broken).sum())
+    out = int(scan.outside.sum())
+    if out < usable:
+        text += " " + translate(_CONTEXT, "{out} of {usable} features are out of range ({features})").format(
+            out=out, usable=usable, features=_features(scan.outside))
+        if not (scan.outside & scan.unswappable).any():
+            return text + translate(_CONTEXT, " and would fit with x and y exchanged while the others fit as they "
+                                              "are: the coordinate order is mixed between features; fix those "
+                                              "features in the source")
+        return text + translate(_CONTEXT, ": fix those features in the source, or give the layer's real CRS")
+    return text + " " + translate(_CONTEXT, "They look projected (metres or feet), so the CRS is wrong: give their "
+                                            "CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or "
+                                            "crs='EPSG:32649' for UTM zone 49N) or correct it in the file")
+
+
+def _swap_axes(geometries: np.ndarray) -> np.ndarray:
+    return shapely.transform(geometries, lambda xy: xy[:, [1, 0] + list(range(2, xy.shape[1]))], include_z=None)
+
+
+def check_coordinates(gdf: gpd.GeoDataFrame, *, source: str, layer: str, notes: list[str],
+                      columns: tuple[str, str] | None = None, assumed: bool = False) -> gpd.GeoDataFrame:
+    """``gdf`` without broken features and with swapped lat/lon fixed (noted), or a LayerError naming the layer.
+
+    ``columns`` names the coordinate columns of a table (the messages then speak of them); ``assumed`` says the
+    CRS was assumed (a table without one), not declared.
+    """
+    geometries = gdf.geometry.to_numpy()
+    degrees = in_degrees(gdf.crs)
+    scan = _scan(geometries, degrees)
+    broken = int(scan.broken.sum())
+    if broken:
+        with_geometry = int((~shapely.is_missing(geometries)).sum())
+        if broken == with_geometry:
+            raise LayerError(source, translate(_CONTEXT, "all {count} features have coordinates that are NaN, "
+                                                         "infinite or beyond ±1e10: nothing in it can be placed on "
+                                                         "a map").format(count=broken), layer=layer)
+        notes.append(translate(_CONTEXT, "dropped {count} features whose coordinates are NaN, infinite or beyond "
+                                         "±1e10 (features {features})").format(count=broken,
+                                                                               features=_features(scan.broken)))
+    swap = False
+    if degrees and scan.outside.any():
+        if scan.unswappable.any():
+            raise LayerError(source, _not_degrees_text(scan, gdf.crs, columns, assumed), layer=layer)
+        swap = True
+        notes.append(translate(_CONTEXT, "{text}; swapped back").format(text=_swapped_text(scan, columns)))
+    if broken:
+        gdf = gdf.loc[~scan.broken].reset_index(drop=True)
+    if swap:
+        fixed = _swap_axes(gdf.geometry.to_numpy())
+        gdf = gdf.set_geometry(gpd.GeoSeries(fixed, index=gdf.index, crs=gdf.crs, name=gdf.geometry.name))
+    return gdf
+
+
+def coordinate_problem(gdf: gpd.GeoDataFrame) -> str | None:
+    """Why ``gdf``'s coordinates cannot be measured or reprojected (broken, swapped, not degrees), or None."""
+    degrees = in_degrees(gdf.crs)
+    scan = _scan(gdf.geometry.to_numpy(), degrees)
+    if scan.broken.any():
+        return translate(_CONTEXT, "{count} features have coordinates that are NaN, infinite or beyond ±1e10 "
+                                   "(features {features})").format(count=int(scan.broken.sum()),
+                                                                   features=_features(scan.broken))
+    if degrees and scan.outside.any():
+        if scan.unswappable.any():
+            return _not_degrees_text(scan, gdf.crs, None, False)
+        return translate(_CONTEXT, "{text}: reopen the file (the readers swap them back) or fix the source").format(
+            text=_swapped_text(scan, None))
+    return None
+
+
+__all__ = ["ABSURD", "check_coordinates", "coordinate_problem", "in_degrees"]
