@@ -28,7 +28,6 @@ from layers.edits import (
     RemoveLayer,
     RenameField,
     RenameLayer,
-    RunResultsAdded,
     SetAttributeValues,
 )
 from layers.kinds import validate
@@ -175,7 +174,7 @@ def test_project_commands_revert_order_names_styles_and_history():
     record = {"algorithm": "siting:mclp", "outputs": {}}
     commands = [AddLayers(project, [c]), RemoveLayer(project, a), MoveLayer(project, b, 0),
                 RenameLayer(project, b, "bee"), ChangeStyle(b, SingleSymbol(Symbol())),
-                RunResultsAdded(project, [poles(2, seed=4)], record)]
+                AddLayers(project, [poles(2, seed=4)], record)]
     for command in commands:
         command.apply()
     assert [layer.name for layer in project] == ["bee", "c", "lamp_poles"] and project.history == [record]
