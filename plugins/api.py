@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import pyproj
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
 
 # -- errors ---------------------------------------------------------------------------------------------
@@ -437,6 +438,70 @@ class DistanceParameter(NumberParameter):
         return _range_text("distance", self.unit, self.minimum, self.maximum)
 
 
+_DISTANCE_TEXT = re.compile(r"\s*[-+]?[0-9.eE+-]+\s*(m|km)?\s*")
+
+
+@dataclass(kw_only=True)
+class LayerDistancesParameter(Parameter):
+    """Several vector layers, each with its own distance (keep-out buffers: schools 50 m, sites 100 m).
+
+    A list of ``(layer, distance)`` pairs (a bare layer takes ``distance``), or text: ``LAYER:DISTANCE`` items
+    separated by ``;`` or new lines, e.g. ``Schools:50; existing_sites.gpkg:100 m``. LAYER is what a
+    ``LayerParameter`` takes (a project layer name or a file path); an item without a distance takes
+    ``distance``. The value is a list of ``(VectorLayer, metres)`` pairs in ``context.crs``.
+    """
+
+    geometry: tuple[str, ...] = ()
+    distance: float = 50.0
+    maximum: float = 20000.0
+
+    type_name: ClassVar[str] = "layers with distances"
+
+    def items(self, value: Any) -> list[tuple[Any, Any]]:
+        """The raw (layer, distance) pairs of a value, before the layers are opened."""
+        if isinstance(value, str):
+            pairs = []
+            for item in re.split(r"[;\n]", value):
+                if not item.strip():
+                    continue
+                head, colon, tail = item.rpartition(":")
+                distance_given = colon and head.strip() and _DISTANCE_TEXT.fullmatch(tail)
+                pairs.append((head.strip(), tail.strip()) if distance_given else (item.strip(), self.distance))
+            return pairs
+        if isinstance(value, Layer):
+            return [(value, self.distance)]
+        if not isinstance(value, list | tuple):
+            raise self.error(translate("LayerDistancesParameter",
+                                       "expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got "
+                                       "{type}").format(type=type(value).__name__))
+        pairs = []
+        for item in value:
+            if isinstance(item, list | tuple) and len(item) == 2:
+                pairs.append((item[0], item[1]))
+            else:
+                pairs.append((item, self.distance))
+        return pairs
+
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> list[tuple[VectorLayer, float]]:
+        layer_parameter = LayerParameter(self.name, self.description, geometry=self.geometry)
+        distance_parameter = DistanceParameter(self.name, self.description, minimum=0.0, maximum=self.maximum)
+        return [(layer_parameter.convert(layer, context, values), distance_parameter.convert(distance, context, values))
+                for layer, distance in self.items(value)]
+
+    def serialize(self, value: Any, context: Context | None = None) -> Any:
+        if value is None:
+            return None
+        try:
+            pairs = self.items(value)
+        except ParameterError:
+            return str(value)
+        layer_parameter = LayerParameter(self.name, self.description, geometry=self.geometry)
+        return "; ".join(f"{layer_parameter.serialize(layer, context)}:{distance}" for layer, distance in pairs)
+
+    def describe(self) -> str:
+        return translate("LayerDistancesParameter", "layers with a distance each, e.g. 'Schools:50; Sites:100 m'")
+
+
 @dataclass(kw_only=True)
 class IntegerParameter(Parameter):
     """A whole number with an optional range (inclusive)."""
@@ -774,6 +839,7 @@ class Algorithm:
 __all__ = [
     "Algorithm", "AlgorithmError", "BoolParameter", "Cancelled", "ChoiceParameter", "Context", "CrsParameter",
     "DistanceParameter", "ExpressionParameter", "ExtentParameter", "Feedback", "FieldParameter", "FileParameter",
-    "IntegerParameter", "LayerParameter", "NumberParameter", "Output", "OutputLayer", "OutputRaster", "OutputTable",
+    "IntegerParameter", "LayerDistancesParameter", "LayerParameter", "NumberParameter", "Output", "OutputLayer",
+    "OutputRaster", "OutputTable",
     "Parameter", "ParameterError", "StringParameter",
 ]

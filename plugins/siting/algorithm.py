@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from layers.errors import LayerError
@@ -25,6 +26,7 @@ from plugins.api import (
     Feedback,
     FieldParameter,
     IntegerParameter,
+    LayerDistancesParameter,
     LayerParameter,
     NumberParameter,
     Output,
@@ -32,8 +34,10 @@ from plugins.api import (
     OutputTable,
     Parameter,
     ParameterError,
+    StringParameter,
 )
 from plugins.siting.candidates import CandidateRules, Candidates, eligible_candidates
+from plugins.siting.decisions import Decisions, FieldRule, LayerMatch, PoleSpecParameter, resolve, solve_decided
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
 from plugins.siting.highs_process import SolverProcessError
 from plugins.siting.matrix import CoverageMatrix
@@ -66,7 +70,8 @@ class SitingAlgorithm(Algorithm):
     def model_parameters(self) -> list[Parameter]:
         return []
 
-    def solve(self, problem: SitingProblem, params: dict[str, Any], method: str, feedback: Feedback) -> Plan:
+    def solve(self, problem: SitingProblem, params: dict[str, Any], method: str, decisions: Decisions,
+              feedback: Feedback) -> Plan:
         raise NotImplementedError
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +122,11 @@ class SitingAlgorithm(Algorithm):
             BoolParameter("require_power", "Only poles with power", default=False),
             LayerParameter("keepout", "Keep-out features (e.g. schools)", optional=True),
             DistanceParameter("keepout_distance", "Keep-out distance", default=50.0, minimum=0.0, maximum=5000.0),
+            LayerDistancesParameter("keepouts", "More keep-out layers, each with its distance", optional=True,
+                                    maximum=5000.0,
+                                    help="e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance "
+                                         "of a feature of the layer is chosen."),
+            *self.decision_parameters(),
             NumberParameter("base_cost", "Cost per site", default=1.0, minimum=1e-6),
             NumberParameter("no_power_cost", "Extra cost without power", default=0.5, minimum=0.0),
             FieldParameter("cost_field", "Cost field (overrides the above)", parent="candidates", numeric=True,
@@ -141,6 +151,36 @@ class SitingAlgorithm(Algorithm):
                             maximum=1.0, help="0: plain coverage; e.g. 0.3 rewards back-up coverage."),
         ]
 
+    @staticmethod
+    def decision_parameters() -> list[Parameter]:
+        """Locked (must-build) and excluded poles; see ``decisions``."""
+        return [
+            PoleSpecParameter("locked", "Locked poles (always built)", parent="candidates", optional=True,
+                              help="Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked "
+                                   "poles count toward k and the budget; the demand they cover is not counted "
+                                   "again."),
+            PoleSpecParameter("excluded", "Excluded poles (never built)", parent="candidates", optional=True,
+                              help="Pole ids or FIELD=VALUE (decision=rejected)."),
+            FieldParameter("decision_field", "Decision field of the poles", parent="candidates", optional=True,
+                           help="Poles whose value is one of the locked values are locked, one of the excluded "
+                                "values excluded (批准 / 否决 are understood as approved / rejected)."),
+            StringParameter("locked_values", "Decision values that lock a pole", default="approved",
+                            help="Several values separated by |."),
+            StringParameter("excluded_values", "Decision values that exclude a pole", default="rejected",
+                            help="Several values separated by |."),
+            LayerParameter("locked_layer", "Locked poles from a layer", geometry=("point",), optional=True),
+            LayerParameter("excluded_layer", "Excluded poles from a layer", geometry=("point",), optional=True),
+            LayerParameter("frozen_plan", "Earlier plan whose first phases are kept", geometry=("point",),
+                           optional=True, help="The selected sites of an earlier run: its first phases are locked "
+                                               "and keep their phase; the rest is planned again."),
+            IntegerParameter("frozen_phases", "Phases of the earlier plan to keep", default=1, minimum=1,
+                             maximum=50),
+            ChoiceParameter("match_by", "Match layer poles by", default="id", options=("id", "location"),
+                            help="id: the pole_id field; location: the nearest pole within the distance below."),
+            DistanceParameter("match_distance", "Largest distance to a matched pole", default=1.0, minimum=0.0,
+                              maximum=1000.0),
+        ]
+
     def outputs(self) -> list[Output]:
         return [
             OutputLayer("selected_sites", "Selected sites (rank, phase, marginal and cumulative coverage, cost)"),
@@ -163,9 +203,10 @@ class SitingAlgorithm(Algorithm):
     def prepare(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Study:
         poles: VectorLayer = params["candidates"]
         _require_metric(poles)
+        keepouts = [(params["keepout"], params["keepout_distance"])] if params["keepout"] is not None else []
         rules = CandidateRules(min_height_m=params["min_height"], max_height_m=params["max_height"],
                                include_planned=params["include_planned"], require_power=params["require_power"],
-                               keepout=params["keepout"], keepout_distance_m=params["keepout_distance"],
+                               keepouts=tuple(keepouts + list(params["keepouts"] or [])),
                                base_cost=params["base_cost"], no_power_cost=params["no_power_cost"],
                                cost_field=params["cost_field"])
         candidates = eligible_candidates(poles, rules)
@@ -249,11 +290,34 @@ class SitingAlgorithm(Algorithm):
 
     # -- run ----------------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def decisions(params: dict[str, Any], candidates: Candidates) -> Decisions:
+        """Locked and excluded poles from the ids or FIELD=VALUE given, the decision field, layers and a frozen
+        earlier plan."""
+        locked = [params["locked"]] if params["locked"] is not None else []
+        excluded = [params["excluded"]] if params["excluded"] is not None else []
+        if params["decision_field"] is not None:
+            for values, into in ((params["locked_values"], locked), (params["excluded_values"], excluded)):
+                wanted = tuple(v.strip() for v in (values or "").split("|") if v.strip())
+                if wanted:
+                    into.append(FieldRule("decision_field", params["decision_field"], wanted, required=False))
+        match = {"by": params["match_by"], "distance": params["match_distance"]}
+        if params["locked_layer"] is not None:
+            locked.append(LayerMatch("locked_layer", params["locked_layer"], **match))
+        if params["excluded_layer"] is not None:
+            excluded.append(LayerMatch("excluded_layer", params["excluded_layer"], **match))
+        if params["frozen_plan"] is not None:
+            locked.append(LayerMatch("frozen_plan", params["frozen_plan"], **match, phases=params["frozen_phases"]))
+        return resolve(candidates, locked=locked, excluded=excluded)
+
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         study = self.prepare(params, context, feedback.step(0, 30))
         problem = study.problem
+        decisions = self.decisions(params, study.candidates)
+        for note in decisions.notes():
+            feedback.log(note)
         try:
-            plan = self.solve(problem, params, params["method"], feedback.step(30, 90))
+            plan = self.solve(problem, params, params["method"], decisions, feedback.step(30, 90))
         except ValueError as exc:
             raise AlgorithmError(str(exc)) from exc
         except SolverProcessError as exc:
@@ -262,21 +326,29 @@ class SitingAlgorithm(Algorithm):
                      f"within {100 * plan.gap:.3g}% of optimal ({plan.solver}, {plan.seconds:.2f} s)")
         for note in plan.notes:
             feedback.log(note)
-        rollout = build_order(problem, plan.selected, phases=params["phases"], feedback=feedback.step(90, 93))
-        ceiling = plan.bound if plan.model == "mclp" and plan.status == "optimal" else None
+        rollout = build_order(problem, plan.selected, phases=params["phases"], first=decisions.locked,
+                              first_phase=decisions.locked_phase if decisions.frozen else None,
+                              feedback=feedback.step(90, 93))
+        # with locked poles the plan's bound holds for plans that keep them, not for any plan of its size
+        ceiling = plan.bound if plan.model == "mclp" and plan.status == "optimal" and not decisions.locked.size \
+            else None
+        available = np.ones(problem.n_candidates, bool)
+        available[decisions.excluded] = False
         curve = coverage_curve(problem, rollout, max_sites=params["curve_sites"], known_ceiling=ceiling,
-                               feedback=feedback.step(93, 97))
+                               available=available, feedback=feedback.step(93, 97))
         curve.insert(2, "pole_id", study.candidates.ids[curve["candidate"].to_numpy()])
         curve = curve.drop(columns="candidate")
         # Named after the plan, so a greedy and an exact run side by side read apart in the layer tree.
         plan_name = f"{plan.model.upper()} {params['method']}, {plan.sites} sites"
-        sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})")
+        sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})",
+                            locked=decisions.locked)
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)
         covered.name, uncovered.name = f"Covered demand ({plan_name})", f"Uncovered demand ({plan_name})"
         feedback.set_progress(100)
         return {"selected_sites": sites, "covered": covered, "uncovered": uncovered, "curve": pd.DataFrame(curve),
-                **summary(plan, problem, study.candidates, study.demand, self.request(params))}
+                **summary(plan, problem, study.candidates, study.demand, self.request(params)),
+                **decisions.summary()}
 
 
 def _require_metric(layer: VectorLayer) -> None:
@@ -309,10 +381,9 @@ class MaximalCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"requested_sites": params["sites"]}
 
-    def solve(self, problem, params, method, feedback):
-        from plugins.siting.solve import solve_mclp
-
-        return solve_mclp(problem, params["sites"], method=method, time_limit=params["time_limit"], feedback=feedback)
+    def solve(self, problem, params, method, decisions, feedback):
+        return solve_decided(problem, decisions, "mclp", k=params["sites"], method=method,
+                             time_limit=params["time_limit"], feedback=feedback)
 
 
 class BudgetCovering(SitingAlgorithm):
@@ -330,11 +401,9 @@ class BudgetCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"budget": params["budget"]}
 
-    def solve(self, problem, params, method, feedback):
-        from plugins.siting.solve import solve_budget_mclp
-
-        return solve_budget_mclp(problem, params["budget"], method=method, time_limit=params["time_limit"],
-                                 feedback=feedback)
+    def solve(self, problem, params, method, decisions, feedback):
+        return solve_decided(problem, decisions, "budget_mclp", budget=params["budget"], method=method,
+                             time_limit=params["time_limit"], feedback=feedback)
 
 
 class SetCovering(SitingAlgorithm):
@@ -359,12 +428,11 @@ class SetCovering(SitingAlgorithm):
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"target_pct": params["target_pct"], "minimise": params["minimise"]}
 
-    def solve(self, problem, params, method, feedback):
-        from plugins.siting.solve import solve_lscp
-
+    def solve(self, problem, params, method, decisions, feedback):
         plain = replace(problem, beta=0.0) if problem.beta else problem
-        return solve_lscp(plain, target_share=params["target_pct"] / 100.0, minimise=params["minimise"],
-                          method=method, time_limit=params["time_limit"], feedback=feedback)
+        return solve_decided(plain, decisions, "lscp", target_share=params["target_pct"] / 100.0,
+                             minimise=params["minimise"], method=method, time_limit=params["time_limit"],
+                             feedback=feedback)
 
 
 __all__ = ["BudgetCovering", "MaximalCovering", "SetCovering", "SitingAlgorithm"]

@@ -2,13 +2,14 @@
 
 A pole is eligible when it is in service (active; planned too if asked), has power (if required), stands
 within the height range, still has a free attachment slot and carries no 5G equipment yet, and lies outside
-every keep-out buffer (e.g. 100 m around schools). Each exclusion reason is counted separately so the
-planner sees why poles dropped out. Cost is a field of the layer, or a base cost plus a surcharge for poles
-without power (a new feed has to be dug).
+every keep-out buffer, each layer with its own distance (e.g. 50 m around schools, 100 m around existing
+sites). Each exclusion reason is counted separately so the planner sees why poles dropped out, and each
+pole keeps its first reason (``reasons``) so a decision about an ineligible pole can say why. Cost is a field
+of the layer, or a base cost plus a surcharge for poles without power (a new feed has to be dug).
 
 Example::
 
-    rules = CandidateRules(min_height_m=8, keepout=schools, keepout_distance_m=100)
+    rules = CandidateRules(min_height_m=8, keepouts=((schools, 50.0), (existing_sites, 100.0)))
     candidates = eligible_candidates(poles_layer, rules)
     candidates.xy, candidates.cost, candidates.excluded
 """
@@ -33,8 +34,7 @@ class CandidateRules:
     max_height_m: float = 30.0
     include_planned: bool = False
     require_power: bool = False
-    keepout: VectorLayer | None = None
-    keepout_distance_m: float = 50.0
+    keepouts: tuple[tuple[VectorLayer, float], ...] = ()
     base_cost: float = 1.0
     no_power_cost: float = 0.5
     cost_field: str | None = None
@@ -42,7 +42,8 @@ class CandidateRules:
 
 @dataclass
 class Candidates:
-    """The eligible poles: their rows in the input layer, locations, heights, costs and ids."""
+    """The eligible poles: their rows in the input layer, locations, heights, costs and ids. ``reasons`` has
+    one entry per row of the layer: why that pole is not eligible ("" when it is)."""
 
     layer: VectorLayer
     rows: np.ndarray
@@ -51,6 +52,7 @@ class Candidates:
     cost: np.ndarray
     ids: np.ndarray
     excluded: dict[str, int] = field(default_factory=dict)
+    reasons: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
 
     def __len__(self) -> int:
         return int(self.rows.size)
@@ -80,6 +82,28 @@ def _costs(layer: VectorLayer, rules: CandidateRules, powered: np.ndarray) -> np
     return cost
 
 
+def pole_ids(gdf: pd.DataFrame) -> np.ndarray:
+    """The id of every pole as text: its ``pole_id``, else ``#n`` (1-based row number)."""
+    if "pole_id" in gdf.columns:
+        return gdf["pole_id"].astype(str).to_numpy().astype(object)
+    return np.array([f"#{i + 1}" for i in range(len(gdf))], object)
+
+
+def _keepout_checks(rules: CandidateRules, xs: np.ndarray, ys: np.ndarray, located: np.ndarray) -> dict:
+    """One check per keep-out layer: poles within its distance of any of its features."""
+    checks = {}
+    for layer, distance in rules.keepouts:
+        near = np.zeros(xs.size, bool)
+        if len(layer.gdf):
+            tree = shapely.STRtree(layer.gdf.geometry.to_numpy())
+            hits, _ = tree.query(shapely.points(xs[located], ys[located]), predicate="dwithin",
+                                 distance=float(distance))
+            near[np.flatnonzero(located)[np.unique(hits)]] = True
+        key = f"within {distance:g} m of {layer.name}"
+        checks[key] = checks[key] | near if key in checks else near
+    return checks
+
+
 def eligible_candidates(layer: VectorLayer, rules: CandidateRules) -> Candidates:
     """Apply ``rules`` to a lamp_poles layer (point geometries in a metric CRS)."""
     gdf = layer.gdf
@@ -107,24 +131,17 @@ def eligible_candidates(layer: VectorLayer, rules: CandidateRules) -> Candidates
         "carries 5G already": has_5g,
         "no free attachment slot": in_use >= capacity,
     }
-    if rules.keepout is not None and len(rules.keepout.gdf):
-        near = np.zeros(len(gdf), bool)
-        ok = ~checks["no location"]
-        tree = shapely.STRtree(rules.keepout.gdf.geometry.to_numpy())
-        hits, _ = tree.query(shapely.points(xs[ok], ys[ok]), predicate="dwithin",
-                             distance=float(rules.keepout_distance_m))
-        near[np.flatnonzero(ok)[np.unique(hits)]] = True
-        checks[f"within {rules.keepout_distance_m:g} m of {rules.keepout.name}"] = near
-    bad = np.zeros(len(gdf), bool)
-    for mask in checks.values():
-        bad |= mask
-    rows = np.flatnonzero(~bad)
+    checks.update(_keepout_checks(rules, xs, ys, ~checks["no location"]))
+    reasons = np.full(len(gdf), "", object)
+    for why, mask in reversed(checks.items()):     # the first failing check is the one named
+        reasons[mask] = why
+    rows = np.flatnonzero(reasons == "")
     cost = _costs(layer, rules, powered)
-    id_column = "pole_id" if "pole_id" in gdf.columns else None
-    ids = gdf[id_column].astype(str).to_numpy() if id_column else np.array([f"#{i + 1}" for i in range(len(gdf))])
+    ids = pole_ids(gdf)
     return Candidates(layer=layer, rows=rows, xy=np.column_stack([xs[rows], ys[rows]]),
                       height_m=np.nan_to_num(height[rows], nan=10.0), cost=np.asarray(cost, float)[rows],
-                      ids=ids[rows].astype(object), excluded={k: int(v.sum()) for k, v in checks.items() if v.any()})
+                      ids=ids[rows], excluded={k: int(v.sum()) for k, v in checks.items() if v.any()},
+                      reasons=reasons)
 
 
-__all__ = ["CandidateRules", "Candidates", "eligible_candidates"]
+__all__ = ["CandidateRules", "Candidates", "eligible_candidates", "pole_ids"]

@@ -2,9 +2,9 @@
 
 Every chosen site says what it adds when built in order (``new_demand``), what the network covers after it
 (``cumulative_share_pct``), all the demand in its reach (``reach_demand``) and the demand no other chosen
-site covers (``sole_demand``: what would be lost without it). Demand features say how much of them is
-covered, by which site first and in which phase; uncovered ones say why (no eligible pole reaches them, or
-none of the poles that could was chosen).
+site covers (``sole_demand``: what would be lost without it), and whether the planner locked it
+(``locked``). Demand features say how much of them is covered, by which site first and in which phase;
+uncovered ones say why (no eligible pole reaches them, or none of the poles that could was chosen).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _first_rank(problem: SitingProblem, rollout: Rollout) -> np.ndarray:
 
 
 def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, rollout: Rollout,
-                name: str = "Selected sites") -> VectorLayer:
+                name: str = "Selected sites", locked: np.ndarray | None = None) -> VectorLayer:
     counts = problem.counts(plan.selected)
     cov, w = problem.coverage, problem.weights
     reach = np.array([w[cov.covers(int(j))].sum() for j in rollout.order])
@@ -52,6 +52,7 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
     gdf["cumulative_share_pct"] = np.round(100.0 * rollout.cumulative_share, 3)
     gdf["reach_demand"] = np.round(reach, 3)
     gdf["sole_demand"] = np.round(sole, 3)
+    gdf["locked"] = np.isin(rollout.order, locked if locked is not None else np.zeros(0, np.int64))
     gdf = gdf.reset_index(drop=True)
     phases = sorted(set(rollout.phase.tolist()))
     style = Categorized(field="phase", categories=[

@@ -8,9 +8,11 @@ Example::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from plugins.siting import kernels
 from plugins.siting.matrix import CoverageMatrix
@@ -88,5 +90,73 @@ class SitingProblem:
     def cost(self, selected: np.ndarray) -> float:
         return float(self.costs[np.asarray(selected, np.int64)].sum())
 
+    def without(self, excluded: np.ndarray) -> SitingProblem:
+        """The same problem with the ``excluded`` candidates' coverage removed (they cover nothing), so
+        ``coverable_weight`` is the demand the other candidates reach."""
+        keep = np.ones(self.n_candidates, bool)
+        keep[np.asarray(excluded, np.int64)] = False
+        matrix = self.coverage.to_scipy()
+        matrix = sp.diags(keep.astype(np.int8), dtype=np.int8) @ matrix
+        matrix.eliminate_zeros()
+        return SitingProblem(CoverageMatrix(matrix.indptr, matrix.indices, self.n_demand), self.weights, self.costs,
+                             self.beta)
 
-__all__ = ["SitingProblem"]
+    def residual(self, locked: np.ndarray, excluded: np.ndarray) -> Residual:
+        """What is left to choose once ``locked`` are built and ``excluded`` are out: the other candidates, with
+        the demand the locked sites cover taken out (see ``Residual``)."""
+        locked = np.unique(np.asarray(locked, np.int64))
+        free = np.ones(self.n_candidates, bool)
+        free[locked] = False
+        free[np.asarray(excluded, np.int64)] = False
+        free = np.flatnonzero(free)
+        counts = self.counts(locked)
+        rows = self.coverage.to_scipy()[free]
+        if self.beta == 0.0:
+            weights = np.where(counts > 0, 0.0, self.weights)
+            return Residual(self._sub(rows, weights, self.costs[free], 0.0), free, self.value(locked))
+        once = (counts == 1) & (self.weights > 0)
+        weights = np.where(counts >= 2, 0.0, self.weights)
+        if not once.any():
+            return Residual(self._sub(rows, weights, self.costs[free], self.beta), free, self.value(locked))
+        # Demand covered once by the locked sites is worth beta x weight more when a chosen site covers it too,
+        # not weight + beta x weight: one virtual site covers it (so a chosen site makes it a second cover), and
+        # its private point of weight M above any plan's value makes every good plan take it.
+        big = float(math.ceil((1.0 + self.beta) * self.weights.sum())) + 1.0
+        virtual = sp.csr_matrix((np.ones(int(once.sum()) + 1, np.int8),
+                                 (np.zeros(int(once.sum()) + 1, np.int64),
+                                  np.concatenate([np.flatnonzero(once), [self.n_demand]]))),
+                                shape=(1, self.n_demand + 1))
+        rows = sp.vstack([sp.hstack([rows, sp.csr_matrix((free.size, 1), dtype=np.int8)]), virtual], format="csr")
+        epsilon = 2.0 ** (math.floor(math.log2(self.costs.min())) - 20)
+        sub = self._sub(rows, np.concatenate([weights, [big]]), np.concatenate([self.costs[free], [epsilon]]),
+                        self.beta)
+        shift = self.value(locked) - float(self.weights[once].sum()) - big
+        return Residual(sub, free, shift, extra_sites=1, extra_cost=epsilon)
+
+    @staticmethod
+    def _sub(rows: sp.csr_matrix, weights: np.ndarray, costs: np.ndarray, beta: float) -> SitingProblem:
+        rows = rows.tocsr()
+        rows.sort_indices()
+        return SitingProblem(CoverageMatrix(rows.indptr, rows.indices, rows.shape[1]), weights, costs, beta)
+
+
+@dataclass
+class Residual:
+    """The problem left once some sites are built (locked) and some are out: ``problem`` over the ``free``
+    candidates, in which a plan S is worth ``value(locked + S) - shift``, so its optimum and every bound on it
+    shift by ``shift``. With the double-coverage reward a virtual site (the last column) stands for the locked
+    sites' single cover: it takes ``extra_sites`` of k and ``extra_cost`` of the budget."""
+
+    problem: SitingProblem
+    free: np.ndarray
+    shift: float
+    extra_sites: int = 0
+    extra_cost: float = 0.0
+
+    def plan(self, locked: np.ndarray, selected: np.ndarray) -> np.ndarray:
+        """The full plan: the locked sites and the residual plan's real sites."""
+        selected = np.asarray(selected, np.int64)
+        return np.unique(np.concatenate([np.asarray(locked, np.int64), self.free[selected[selected < self.free.size]]]))
+
+
+__all__ = ["Residual", "SitingProblem"]

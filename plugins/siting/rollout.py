@@ -4,7 +4,8 @@ The build order is the greedy order *within* the chosen plan: phase 1 gets the s
 first, so if the programme stops early the city has the best partial network the plan allows. The coverage
 curve follows that order up to the plan's size and then keeps adding the best remaining candidate, and beside
 each point it gives a proven ceiling for any plan with that many sites, so the planner sees where returns
-fall off and that the fall is real, not an artefact of the ordering.
+fall off and that the fall is real, not an artefact of the ordering. Locked sites (the planner's decisions)
+come first; the sites of frozen phases of an earlier plan keep their phase, and the rest fill the phases after.
 
 Example::
 
@@ -61,40 +62,70 @@ def _newly_covered(problem: SitingProblem, order: np.ndarray) -> np.ndarray:
     return out
 
 
-def build_order(problem: SitingProblem, selected: np.ndarray, *, phases: int = 3,
-                feedback: Feedback | None = None) -> Rollout:
-    """Greedy order of ``selected`` (largest marginal value first), split into ``phases`` equal phases."""
+def _greedy_order(problem: SitingProblem, sites: np.ndarray, start: np.ndarray,
+                  feedback: Feedback | None) -> tuple[np.ndarray, np.ndarray]:
+    """``sites`` in greedy order after ``start`` is built, and what each adds (sites adding nothing last)."""
+    available = np.zeros(problem.n_candidates, bool)
+    available[sites] = True
+    run = lazy_greedy(problem.coverage, problem.weights, beta=problem.beta, available=available, start=start,
+                      max_sites=sites.size, feedback=feedback)
+    idle = np.setdiff1d(sites, run.order)
+    return np.concatenate([run.order, idle]), np.concatenate([run.gains, np.zeros(idle.size)])
+
+
+def _split(count: int, phases: int, first: int = 1) -> np.ndarray:
+    """Phases ``first``, ``first + 1``, ... for ``count`` sites in order, ``phases`` about equal phases."""
+    phases = min(phases, max(count, 1))
+    return (np.arange(count) * phases // max(count, 1) + first).astype(np.int64)
+
+
+def build_order(problem: SitingProblem, selected: np.ndarray, *, phases: int = 3, first: np.ndarray | None = None,
+                first_phase: np.ndarray | None = None, feedback: Feedback | None = None) -> Rollout:
+    """Greedy order of ``selected`` (largest marginal value first), split into ``phases`` equal phases.
+
+    ``first`` (locked sites, part of ``selected``) are built before the others. With ``first_phase`` (their
+    phases in a frozen earlier plan) they keep those phases, in phase order, and the other sites are split over
+    the phases after the last frozen one, up to ``phases`` (at least one more)."""
     selected = np.unique(np.asarray(selected, np.int64))
     if phases < 1:
         raise ValueError(f"phases must be at least 1, got {phases}")
-    available = np.zeros(problem.n_candidates, bool)
-    available[selected] = True
-    run = lazy_greedy(problem.coverage, problem.weights, beta=problem.beta, available=available,
-                      max_sites=selected.size, feedback=feedback)
-    idle = np.setdiff1d(selected, run.order)
-    order = np.concatenate([run.order, idle])
-    new_value = np.concatenate([run.gains, np.zeros(idle.size)])
+    first = np.zeros(0, np.int64) if first is None else np.asarray(first, np.int64)
+    head, head_value = _greedy_order(problem, first, np.zeros(0, np.int64), feedback)
+    tail, tail_value = _greedy_order(problem, np.setdiff1d(selected, first), head, feedback)
+    if first_phase is not None:
+        frozen = np.zeros(problem.n_candidates, np.int64)
+        frozen[first] = first_phase
+        by_phase = np.argsort(frozen[head], kind="stable")
+        head, head_value = head[by_phase], head_value[by_phase]
+        head_phase = frozen[head]
+        last = int(head_phase.max()) if head.size else 0
+        phase = np.concatenate([head_phase, _split(tail.size, max(phases - last, 1), last + 1)])
+    else:
+        phase = _split(head.size + tail.size, phases)
+    order = np.concatenate([head, tail])
+    new_value = np.concatenate([head_value, tail_value])
     new_demand = _newly_covered(problem, order)
-    phase_count = min(phases, max(order.size, 1))
-    phase = (np.arange(order.size) * phase_count // max(order.size, 1)) + 1
-    return Rollout(order=order, phase=phase.astype(np.int64), new_demand=new_demand, new_value=new_value,
+    return Rollout(order=order, phase=phase, new_demand=new_demand, new_value=new_value,
                    cumulative_demand=np.cumsum(new_demand), total_weight=problem.total_weight)
 
 
 def coverage_curve(problem: SitingProblem, rollout: Rollout, *, max_sites: int | None = None,
-                   known_ceiling: float | None = None, feedback: Feedback | None = None) -> pd.DataFrame:
+                   known_ceiling: float | None = None, available: np.ndarray | None = None,
+                   feedback: Feedback | None = None) -> pd.DataFrame:
     """Covered demand for 1..N sites: the rollout order, then the best next candidate each time.
 
     Columns: sites, candidate, covered_demand, covered_share, marginal_demand, in_plan, best_possible_at_most
     (a proven ceiling on the demand any plan with that many sites covers) and best_possible_share. N defaults
     to twice the plan (at least 10) and stops early once no candidate adds demand. ``known_ceiling`` is a
-    proven bound for the plan's own size (the exact solver's), used at that point of the curve.
+    proven bound for the plan's own size (the exact solver's), used at that point of the curve. ``available``
+    (boolean mask) limits the candidates the curve adds after the plan (excluded poles are never added); the
+    ceilings hold for any plan, so they hold for those too.
     """
     planned = len(rollout)
     n_max = max_sites if max_sites is not None else max(2 * planned, 10)
     n_max = int(min(max(n_max, planned), problem.n_candidates))
     extra = lazy_greedy(problem.coverage, problem.weights, start=rollout.order, max_sites=n_max - planned,
-                        feedback=feedback.step(0, 50) if feedback else None)
+                        available=available, feedback=feedback.step(0, 50) if feedback else None)
     order = np.concatenate([rollout.order, extra.order])
     marginal = np.concatenate([rollout.new_demand, extra.gains])
     covered = np.cumsum(marginal)

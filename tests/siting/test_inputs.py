@@ -40,7 +40,7 @@ def test_each_exclusion_reason_is_counted_and_costs_follow_power():
 
 def test_keep_out_buffer_removes_poles_near_schools():
     school = VectorLayer(gpd.GeoDataFrame({"name": ["S"]}, geometry=[shapely.Point(10.0, 30.0)], crs=CRS), "schools")
-    candidates = eligible_candidates(poles_layer(), CandidateRules(keepout=school, keepout_distance_m=50.0))
+    candidates = eligible_candidates(poles_layer(), CandidateRules(keepouts=((school, 50.0),)))
     assert candidates.ids.tolist() == ["C"]
     assert candidates.excluded["within 50 m of schools"] == 1
 
