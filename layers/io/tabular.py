@@ -10,7 +10,9 @@ format (``layers.io.coordinates``), with messages naming the columns.
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io.finish import vector_layers
 from layers.layer import VectorLayer, to_crs_object
 
@@ -31,6 +34,8 @@ COORDINATE_PAIRS: tuple[tuple[str, str], ...] = (
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom")
 _ENCODINGS = ("utf-8-sig", "gbk", "latin-1")
 _WGS84 = pyproj.CRS.from_epsg(4326)
+#: How pandas renames the repeat of a column name ('name' -> 'name.1'), hiding that the file repeats it.
+_MANGLED = re.compile(r"(.+)\.\d+")
 
 
 def _rows(mask: np.ndarray, limit: int = 8) -> str:
@@ -38,6 +43,47 @@ def _rows(mask: np.ndarray, limit: int = 8) -> str:
     numbers = np.flatnonzero(mask) + 2
     shown = ", ".join(str(n) for n in numbers[:limit])
     return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """QGIS's rule for repeated column names (compared ignoring case): the second 'name' becomes 'name_1', the next
+    'name_2', skipping any name the header already holds."""
+    written = {name.lower() for name in names}
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        candidate, suffix = name, 0
+        while candidate.lower() in taken or (suffix and candidate.lower() in written):
+            suffix += 1
+            candidate = f"{name}_{suffix}"
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def _distinct_columns(df: pd.DataFrame, read_header: Callable[[], list]) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` with repeated header names told apart as QGIS does, and a note naming them.
+
+    ``read_header()`` gives the header row as written; it is only read when pandas has renamed a repeat.
+    """
+    names = [str(c) for c in df.columns]
+    if any((m := _MANGLED.fullmatch(n)) and m.group(1) in names for n in names):
+        written = read_header()
+        if len(written) == len(names):
+            names = [str(w) if _MANGLED.fullmatch(n) and not pd.isna(w) else n for n, w in zip(names, written,
+                                                                                                strict=True)]
+    distinct = _unique_names(names)
+    if distinct == [str(c) for c in df.columns]:
+        return df, []
+    counted: dict[str, list] = {}
+    for name in names:
+        counted.setdefault(name.lower(), [name, 0])[1] += 1
+    repeated = ", ".join(f"'{first}' ({count} times)" for first, count in counted.values() if count > 1)
+    renamed = ", ".join(f"'{new}'" for old, new in zip(names, distinct, strict=True) if old != new)
+    note = translate("layers.io.tabular", "the header repeats the column name(s) {repeated}; the repeats are read "
+                                          "as {renamed} (as QGIS names them)").format(repeated=repeated,
+                                                                                      renamed=renamed)
+    return df.set_axis(distinct, axis=1), [note]
 
 
 def _find_pair(df: pd.DataFrame, x_field: str | None, y_field: str | None, source: str,
@@ -162,7 +208,9 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
         except pd.errors.ParserError as exc:
             raise LayerError(source, f"is not a well-formed table: {exc}") from exc
         notes = [] if encoding == "utf-8-sig" else [f"text is not UTF-8; read as {encoding.upper()}"]
-        return df, notes
+        df, header_notes = _distinct_columns(df, lambda sep=sep, encoding=encoding: pd.read_csv(
+            path, sep=sep, encoding=encoding, skipinitialspace=True, header=None, nrows=1, dtype=str).iloc[0].tolist())
+        return df, notes + header_notes
     raise LayerError(source, "text is in an unknown encoding (not UTF-8, GBK or Latin-1)")
 
 
@@ -191,8 +239,11 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None =
     first_error: LayerError | None = None
     for sheet_name, df in sheets.items():
         name = path.stem if len(sheets) == 1 else str(sheet_name)
+        df, header_notes = _distinct_columns(df, lambda sheet_name=sheet_name: pd.read_excel(
+            path, sheet_name=sheet_name, header=None, nrows=1, dtype=str, engine="openpyxl").iloc[0].tolist())
         try:
-            layers += frame_to_layers(df, name, source=source, kind=kind, x_field=x_field, y_field=y_field, crs=crs)
+            layers += frame_to_layers(df, name, source=source, kind=kind, x_field=x_field, y_field=y_field, crs=crs,
+                                      notes=header_notes)
         except LayerError as exc:
             if sheet is not None or _find_pair(df, x_field, y_field, source, name) is not None:
                 raise

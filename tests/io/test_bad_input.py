@@ -94,3 +94,29 @@ def test_a_geopackage_cut_inside_its_header_is_truncated(tmp_path):
     path.write_bytes(b"SQLite format 3\x00" + bytes(20))
     with pytest.raises(LayerError, match=r"cut\.gpkg: is truncated \(36 bytes, not even a database header\)"):
         open_layers(path)
+
+
+def test_repeated_csv_column_names_are_kept_apart_as_qgis_names_them(tmp_path):
+    path = tmp_path / "poles.csv"
+    # pandas alone would call the repeats 'name.2' and 'Name' and leave a real 'name.1' looking like one of them.
+    path.write_text("name,lon,lat,name,Name,name.1\nP1,113.3,23.1,north gate,NG,x1\n", encoding="utf-8")
+    (layer,) = open_layers(path)
+    columns = [c for c in layer.gdf.columns if c != layer.gdf.geometry.name]
+    assert columns == ["name", "name_1", "Name_2", "name.1"]
+    assert layer.gdf.iloc[0][columns].tolist() == ["P1", "north gate", "NG", "x1"]
+    note = next(n for n in layer.notes if "repeats" in n)
+    assert "'name' (3 times)" in note and "'name_1', 'Name_2'" in note
+
+
+def test_repeated_column_names_in_a_spreadsheet_are_renamed_too(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "sites.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["site", "lon", "lat", "site"])
+    sheet.append(["S1", 113.3, 23.1, "old id"])
+    book.save(path)
+    (layer,) = open_layers(path)
+    assert layer.gdf["site_1"].tolist() == ["old id"] and layer.gdf["site"].tolist() == ["S1"]
+    assert any("'site' (2 times)" in n for n in layer.notes)
