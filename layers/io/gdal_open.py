@@ -10,7 +10,8 @@ from other people, so every GDAL read in ``layers/io`` goes through here:
 * GDAL is told the driver: rasterio takes ``driver=``; pyogrio has no driver list, so the documented
   ``GPKG:`` / ``GeoJSON:`` connection prefixes force it (shapefiles have none: their magic number is checked);
 * network access is off for both GDAL copies (pyogrio and rasterio each bundle their own): ``/vsicurl/`` and
-  its cloud relatives see no file at all, whatever path reaches them.
+  its cloud relatives see no file at all, whatever path reaches them;
+* a GeoJSON whose CRS is a link is refused: GDAL's GeoJSON driver fetches it and no option stops that.
 
 A user who wants a VRT must turn it into a GeoTIFF or GeoPackage first: ``.vrt`` is not a Lamplight format.
 """
@@ -24,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import pyogrio
 import rasterio
@@ -31,6 +33,7 @@ from rasterio.io import DatasetReader
 
 from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
+from layers.io.geojson_crs import crs_link
 
 GEOPACKAGE = "GPKG"
 SHAPEFILE = "ESRI Shapefile"
@@ -155,9 +158,22 @@ def check_file(path: str | os.PathLike, driver: str, *, source: str | os.PathLik
     ``source`` when given (e.g. a project member rather than its temporary copy)."""
     file = local_file(path, layer=layer)
     with file.open("rb") as handle:
-        head = handle.read(_HEAD_BYTES)
-    check_head(head, driver, path if source is None else source, layer=layer)
+        check_head(handle.read(_HEAD_BYTES), driver, path if source is None else source, layer=layer)
+        if driver == GEOJSON:
+            handle.seek(0)
+            _check_crs(handle, path if source is None else source, layer)
     return file
+
+
+def _check_crs(stream: BinaryIO, source: str | os.PathLike, layer: str | None) -> None:
+    """Refuse a GeoJSON whose CRS is a link: GDAL would fetch it (see ``layers.io.geojson_crs``)."""
+    link = crs_link(stream.read)
+    if link is not None:
+        raise LayerError(source, translate("gdal_open", "its CRS is given as a link ({link}), which GDAL would "
+                                                        "fetch from the network or another file; Lamplight does "
+                                                        "not follow links in data files: give the CRS by name "
+                                                        "(e.g. EPSG:4326) or remove the crs member").format(
+            link=link), layer=layer)
 
 
 def check_member(archive: zipfile.ZipFile, member: str, driver: str, source: str | os.PathLike) -> None:
@@ -169,6 +185,9 @@ def check_member(archive: zipfile.ZipFile, member: str, driver: str, source: str
             member=member))
     with archive.open(member) as file:
         check_head(file.read(_HEAD_BYTES), driver, source, layer=member)
+    if driver == GEOJSON:
+        with archive.open(member) as file:
+            _check_crs(file, source, member)
 
 
 def vector_source(path: str, driver: str) -> str:
