@@ -349,16 +349,24 @@ class RenameField(EditCommand):
 class AddLayers(EditCommand):
     """Layers added on top of the project in one step, with the run that made them when there is one."""
 
-    def __init__(self, project: Any, layers: Sequence[Layer], record: dict | None = None,
-                 description: str | None = None) -> None:
+    def __init__(self, project: Any, layers: Sequence[Layer], record: dict | None = None) -> None:
         self.project = project
         self.layers = list(layers)
         self.record = record
         self.indices: list[int | None] = [None] * len(self.layers)
-        if description is None:
-            names = ", ".join(f"'{layer.name}'" for layer in self.layers[:3]) + ("…" if len(self.layers) > 3 else "")
-            description = translate("Edits", "Add layer(s) {names}").format(names=names)
-        self.description = description
+
+    def include(self, layer: Layer) -> None:
+        """One more layer of the same step (already added, as the outputs of a run arrive one by one)."""
+        self.layers.append(layer)
+        self.indices.append(None)
+
+    @property
+    def description(self) -> str:  # type: ignore[override] - follows the layers and the run as they are included
+        if self.record is not None:
+            run = self.record.get("algorithm_name") or self.record.get("algorithm") or "?"
+            return translate("Edits", "Add results of '{run}'").format(run=run)
+        names = ", ".join(f"'{layer.name}'" for layer in self.layers[:3]) + ("…" if len(self.layers) > 3 else "")
+        return translate("Edits", "Add layer(s) {names}").format(names=names)
 
     def apply(self) -> None:
         for layer, index in zip(self.layers, self.indices, strict=True):
@@ -373,15 +381,6 @@ class AddLayers(EditCommand):
         self.indices = [self.project.index_of(layer) for layer in self.layers]
         for layer in reversed(self.layers):
             self.project.remove_layer(layer)
-
-
-class RunResultsAdded(AddLayers):
-    """The outputs of one algorithm run, added (and recorded in the history) as one step."""
-
-    def __init__(self, project: Any, layers: Sequence[Layer], record: dict | None) -> None:
-        name = (record or {}).get("algorithm_name") or (record or {}).get("algorithm") or "?"
-        super().__init__(project, layers, record,
-                         translate("Edits", "Add results of '{run}'").format(run=name))
 
 
 class RemoveLayer(EditCommand):
@@ -450,4 +449,4 @@ class ChangeStyle(EditCommand):
 
 __all__ = ["AddFeature", "AddField", "AddLayers", "ChangeStyle", "CommandGroup", "DeleteFeatures", "DeleteField",
            "EditCommand", "MoveFeature", "MoveLayer", "RemoveLayer", "RenameField", "RenameLayer",
-           "RunResultsAdded", "SetAttributeValues"]
+           "SetAttributeValues"]

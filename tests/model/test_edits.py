@@ -28,7 +28,6 @@ from layers.edits import (
     RemoveLayer,
     RenameField,
     RenameLayer,
-    RunResultsAdded,
     SetAttributeValues,
 )
 from layers.kinds import validate
@@ -175,7 +174,7 @@ def test_project_commands_revert_order_names_styles_and_history():
     record = {"algorithm": "siting:mclp", "outputs": {}}
     commands = [AddLayers(project, [c]), RemoveLayer(project, a), MoveLayer(project, b, 0),
                 RenameLayer(project, b, "bee"), ChangeStyle(b, SingleSymbol(Symbol())),
-                RunResultsAdded(project, [poles(2, seed=4)], record)]
+                AddLayers(project, [poles(2, seed=4)], record)]
     for command in commands:
         command.apply()
     assert [layer.name for layer in project] == ["bee", "c", "lamp_poles"] and project.history == [record]
@@ -220,3 +219,41 @@ def test_undo_memory_of_10000_edits_grows_with_the_edits_not_the_layer():
     for command in reversed(stack):
         command.revert()
     assert_frame_equal(large.gdf, original)
+
+
+def test_save_layer_edits_replaces_only_that_layer_of_the_geopackage(tmp_path):
+    from layers.edit_save import snapshot, write_back
+    from layers.io import open_layers, write_layer
+
+    path = tmp_path / "city.gpkg"
+    write_layer(poles(), path, layer_name="lamp_poles")
+    other = poles(4, seed=9)
+    other.name = "spare"
+    write_layer(other, path, layer_name="spare")
+    layer = next(item for item in open_layers(path) if item.name == "lamp_poles")
+    SetAttributeValues(layer, [2], "status", "faulty").apply()
+    AddFeature(layer, shapely.Point(760_010, 2_560_020), {"height_m": 7}).apply()
+    DeleteFeatures(layer, [0]).apply()
+    write_back(snapshot(layer))
+    reread = {item.name: item for item in open_layers(path)}
+    assert list(reread["lamp_poles"].gdf["pole_id"]) == list(layer.gdf["pole_id"])
+    assert list(reread["lamp_poles"].gdf["status"]) == list(layer.gdf["status"])
+    assert reread["lamp_poles"].gdf.geometry.iloc[-1].equals(shapely.Point(760_010, 2_560_020))
+    assert list(reread["spare"].gdf["pole_id"]) == list(other.gdf["pole_id"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+
+
+def test_save_layer_edits_refuses_formats_it_cannot_replace_whole_and_leaves_them_alone(tmp_path):
+    from layers.edit_save import write_back
+
+    path = tmp_path / "poles.shp"
+    layer = poles()
+    layer.gdf[["pole_id", "geometry"]].to_file(path)
+    before = path.read_bytes()
+    layer.source = str(path)
+    with pytest.raises(LayerError, match=r"poles\.shp.*Save Features As"):
+        write_back(layer)
+    assert path.read_bytes() == before
+    layer.source = None
+    with pytest.raises(LayerError, match="saved with the project"):
+        write_back(layer)
