@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyogrio
 import rasterio
 
-from layers.atomic import write_atomically
+from layers.atomic import remove_stale_temporaries, scratch_folder, write_atomically
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
+from layers.project_archive import MANIFEST, extract_member, open_archive, read_manifest
+from layers.project_schema import layer_problem, manifest_problem
 
-_MANIFEST = "project.json"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 #: How deep below the chosen folder relinking looks: a data folder's own subfolders, not a whole disk.
 RELINK_DEPTH = 3
 
@@ -26,18 +29,23 @@ def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
     if not target.parent.is_dir():
         raise LayerError(target, f"folder {target.parent} does not exist")
+
+    def write(temp: Path) -> None:
+        _write_archive(project, temp, target)
+        _check_readable(temp, target)
+
     try:
-        write_atomically(target, lambda temp: _write_archive(project, temp, target.parent))
+        write_atomically(target, write)
     except Exception as exc:
         if isinstance(exc, LayerError):
             raise
         raise LayerError(target, f"could not save the project ({exc}); the previous file is unchanged") from exc
 
 
-def _write_archive(project: Project, file: Path, project_dir: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="lamplight-save-") as scratch, \
-            zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        entries = [_layer_entry(layer, project_dir, archive, Path(scratch)) for layer in project]
+def _write_archive(project: Project, file: Path, target: Path) -> None:
+    project_dir = target.parent
+    with scratch_folder("save") as scratch, zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        entries = [_layer_entry(layer, index, project_dir, archive, scratch) for index, layer in enumerate(project)]
         _insert_unavailable(entries, project, project_dir)
         manifest = {
             "format": FORMAT_NAME,
@@ -49,10 +57,27 @@ def _write_archive(project: Project, file: Path, project_dir: Path) -> None:
             "layers": entries,
             "history": json_safe(project.history),
         }
-        archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
 
 
-def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
+def _check_readable(file: Path, target: Path) -> None:
+    """Refuse to save a file that opening would refuse (a layer too big for the limits, a value the schema does
+    not allow): it must not replace a good one."""
+    try:
+        with open_archive(file) as archive:
+            manifest = read_manifest(archive, file)
+        _check_manifest(manifest, file)
+        problem = next(filter(None, (layer_problem(entry, i) for i, entry in enumerate(manifest["layers"]))), None)
+        if problem is not None:
+            raise LayerError(file, problem)
+    except LayerError as exc:
+        raise LayerError(target, translate(
+            "ProjectFile", "cannot be saved, because Lamplight would not open the result: {problem}; the previous "
+                           "file is unchanged").format(problem=exc.problem)) from exc
+
+
+def _layer_entry(layer: Layer, index: int, project_dir: Path, archive: zipfile.ZipFile,
+                 scratch: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": layer.id,
         "name": layer.name,
@@ -61,7 +86,7 @@ def _layer_entry(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scra
         "opacity": layer.opacity,
         "style": layer.style.to_dict() if layer.style is not None else None,
         "metadata": json_safe(layer.metadata),
-        "data": _store_data(layer, project_dir, archive, scratch),
+        "data": _store_data(layer, index, project_dir, archive, scratch),
     }
     return entry
 
@@ -97,7 +122,8 @@ def _is_linkable(layer: Layer) -> bool:
     return Path(str(layer.source)).is_file()
 
 
-def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> dict[str, Any]:
+def _store_data(layer: Layer, index: int, project_dir: Path, archive: zipfile.ZipFile,
+                scratch: Path) -> dict[str, Any]:
     if _is_linkable(layer):
         return {
             "type": "file",
@@ -106,17 +132,16 @@ def _store_data(layer: Layer, project_dir: Path, archive: zipfile.ZipFile, scrat
             "part": layer.metadata.get("source_part"),
             "options": layer.metadata.get("source_options", {}),
         }
-    member = f"data/{layer.id}"
+    stem = f"{index}-{_SAFE_NAME.sub('_', layer.id)[:64]}"   # unique, and only plain characters
     if isinstance(layer, VectorLayer):
-        file = scratch / f"{layer.id}.gpkg"
+        file = scratch / f"{stem}.gpkg"
         pyogrio.write_dataframe(layer.gdf, file, layer="data", driver="GPKG")
-        member += ".gpkg"
     elif isinstance(layer, RasterLayer):
-        file = scratch / f"{layer.id}.tif"
+        file = scratch / f"{stem}.tif"
         _write_raster(layer, file)
-        member += ".tif"
     else:
         raise LayerError(layer.source, f"cannot save a {type(layer).__name__}", layer=layer.name)
+    member = f"data/{file.name}"
     archive.write(file, member)
     return {"type": "embedded", "member": member}
 
@@ -133,58 +158,69 @@ def _write_raster(layer: RasterLayer, file: Path) -> None:
 
 
 def read_project(path: Path) -> Project:
-    if not path.exists():
-        raise LayerError(path, "project file does not exist")
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise LayerError(path, f"is not a Lamplight project file ({exc})") from exc
-    with archive, tempfile.TemporaryDirectory(prefix="lamplight-open-") as scratch:
+    """The project in ``path``. Everything in the archive is checked before it is used (see
+    ``layers.project_archive`` and ``layers.project_schema``); a layer entry that fails its checks is skipped and
+    listed in ``load_problems``, anything else wrong refuses the whole file with a LayerError naming it."""
+    remove_stale_temporaries(path)
+    with open_archive(path) as archive, scratch_folder("open") as scratch:
+        manifest = read_manifest(archive, path)
+        _check_manifest(manifest, path)
         try:
-            manifest = json.loads(archive.read(_MANIFEST))
-        except (KeyError, json.JSONDecodeError) as exc:
-            raise LayerError(path, f"project.json is missing or damaged ({exc})") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-            raise LayerError(path, "is not a Lamplight project file (unknown format)")
-        if manifest.get("version", 0) > FORMAT_VERSION:
-            raise LayerError(path, f"was saved by a newer Lamplight (format {manifest['version']}); please update")
-        try:
-            project = Project(manifest.get("crs"), title=manifest.get("title", path.stem))
+            project = Project(manifest.get("crs"), title=manifest.get("title") or path.stem)
         except LayerError as exc:
             raise LayerError(path, f"the project CRS in project.json is damaged: {exc.problem}") from exc
         with project.events.blocked():
-            for entry in manifest.get("layers", []):
+            for index, entry in enumerate(manifest.get("layers") or []):
+                problem = layer_problem(entry, index)
+                if problem is not None:
+                    name = entry.get("name") if isinstance(entry.get("name"), str) else None
+                    project.load_problems.append(str(LayerError(path, translate(
+                        "ProjectFile", "{problem}; the layer was skipped").format(problem=problem), layer=name)))
+                    continue
                 try:
-                    layer = _restore_layer(entry, path.parent, archive, Path(scratch))
+                    layer = _restore_layer(entry, index, path, archive, scratch)
                 except LayerError as exc:
                     project.load_problems.append(str(exc))
                     if _is_link(entry):     # its file is missing or unreadable for now: keep the layer
                         linked = {**entry["data"], "path": str(_resolved_link(entry, path.parent))}
                         project.unavailable.append((len(project), {**entry, "data": linked}))
                     continue
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. an entry edited by hand
-                    name = entry.get("name") if isinstance(entry, dict) else None
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. a style edited by hand
                     project.load_problems.append(str(LayerError(
                         path, f"could not be restored from project.json ({type(exc).__name__}: {exc}); the layer "
-                              "was skipped", layer=name)))
+                              "was skipped", layer=entry["name"])))
                     continue
                 project.add_layer(layer)
-            if manifest.get("view_extent"):
+            if manifest.get("view_extent") is not None:
                 project.view_extent = manifest["view_extent"]
-            project.history.extend(manifest.get("history", []))
+            project.history.extend(manifest.get("history") or [])
     project.path = path
     return project
 
 
-def _restore_layer(entry: dict, project_dir: Path, archive: zipfile.ZipFile, scratch: Path) -> Layer:
+def _check_manifest(manifest: Any, path: Path) -> None:
+    """Refuse what is not a project, a format version from the future, and anything the schema does not allow."""
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise LayerError(path, translate("ProjectFile", "is not a Lamplight project file (unknown format)"))
+    version = manifest.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise LayerError(path, translate("ProjectFile", "was made by a newer Lamplight (format version {version}; "
+                                                        "this one reads up to {supported}); update Lamplight to "
+                                                        "open it").format(version=version, supported=FORMAT_VERSION))
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        raise LayerError(path, translate("ProjectFile", "project.json cannot be used: {problem}").format(
+            problem=problem))
+
+
+def _restore_layer(entry: dict, index: int, path: Path, archive: zipfile.ZipFile, scratch: Path) -> Layer:
     data = entry["data"]
     if data["type"] == "file":
-        layer = _open_linked(entry, project_dir)
-    elif data["type"] == "embedded":
-        file = Path(archive.extract(data["member"], scratch))
+        layer = _open_linked(entry, path.parent)
+    else:   # "embedded", the only other type the schema allows; copied under a name of our own
+        member = data["member"]
+        file = extract_member(archive, member, scratch / f"{index}{PurePosixPath(member).suffix}", path)
         layer = _open_embedded(file, entry)
-    else:
-        raise LayerError(None, f"unknown data type {data['type']!r}", layer=entry.get("name"))
     return _with_entry_settings(layer, entry)
 
 
