@@ -4,7 +4,9 @@ New files are written to a temporary name in the same folder and moved into plac
 crash never leaves a half-written file under the real name and a replaced file keeps its permissions. Appending a
 layer to an existing GeoPackage happens in place (SQLite keeps that safe). Layer metadata and kind go into
 GeoPackage layer metadata and GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so
-its CRS survives.
+its CRS survives. CSV text cells (and column names) that start like a spreadsheet formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) get a leading ``'`` so that opening the export in a spreadsheet runs nothing; numbers
+are written as numbers, negative ones included.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from layers.io.formats import GEOJSON, GEOPACKAGE, GEOTIFF, SUPPORTED_WRITE_EXTE
 from layers.io.vector import geopackage_contents
 from layers.layer import Layer, RasterLayer, VectorLayer
 
+#: First characters that make Excel, LibreOffice or Google Sheets read a text cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                  pyogrio.errors.GeometryError, rasterio.errors.RasterioError, OSError, ValueError, TypeError)
 
@@ -60,6 +64,24 @@ def _write_geojson(layer: VectorLayer, path: Path, overwrite: bool) -> None:
     _atomic(path, lambda target: pyogrio.write_dataframe(layer.gdf, target, driver="GeoJSON"), overwrite)
 
 
+def _defuse(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, with a leading apostrophe (OWASP "CSV injection")."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _defused(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell and column name that starts like a formula defused; numbers untouched."""
+    for column in table.columns:
+        series = table[column]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        values = series.astype(object)
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).to_numpy(dtype=bool)
+        if risky.any():
+            table[column] = values.where(~risky, values.map(_defuse))
+    return table.rename(columns={c: _defuse(c) for c in table.columns if isinstance(c, str)})
+
+
 def _csv_table(layer: VectorLayer) -> pd.DataFrame:
     """Attributes plus x/y (lon/lat when geographic) for single points, or a WKT column otherwise."""
     gdf = layer.gdf
@@ -79,8 +101,11 @@ def _csv_table(layer: VectorLayer) -> pd.DataFrame:
 
 
 def _write_csv(layer: VectorLayer, path: Path, overwrite: bool) -> None:
-    table = _csv_table(layer)
-    _atomic(path, lambda target: table.to_csv(target, index=False, encoding="utf-8"), overwrite)
+    table = _defused(_csv_table(layer))
+    # CRLF as RFC 4180 has it; it also makes pandas quote a cell holding a lone carriage return, which would
+    # otherwise end the row in every reader.
+    _atomic(path, lambda target: table.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n"),
+            overwrite)
     prj = path.with_suffix(".prj")
     if layer.crs is not None:
         _atomic(prj, lambda target: target.write_text(layer.crs.to_wkt()), True)

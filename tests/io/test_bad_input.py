@@ -120,3 +120,30 @@ def test_repeated_column_names_in_a_spreadsheet_are_renamed_too(tmp_path):
     (layer,) = open_layers(path)
     assert layer.gdf["site_1"].tolist() == ["old id"] and layer.gdf["site"].tolist() == ["S1"]
     assert any("'site' (2 times)" in n for n in layer.notes)
+
+
+def test_csv_export_defuses_spreadsheet_formulas_and_keeps_negative_numbers(tmp_path):
+    import csv
+
+    import geopandas as gpd
+
+    from layers import VectorLayer
+    from layers.io import write_layer
+
+    notes = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "plain", None,
+             "a=b"]
+    heights = [-5.5, 3.0, -0.25, 0.0, -1e6, 7.0, -2.0, 1.5, -3.0]
+    gdf = gpd.GeoDataFrame({"note": notes, "height_m": heights, "=cmd": ["x"] * 9},
+                           geometry=shapely.points(np.column_stack([np.arange(9) * 10.0 + 500000, np.full(9, 2.5e6)])),
+                           crs=32649)
+    path = write_layer(VectorLayer(gdf, "poles"), tmp_path / "poles.csv")
+    with path.open(newline="", encoding="utf-8") as file:  # what a spreadsheet would see, cell by cell
+        rows = list(csv.reader(file))
+    header, cells = rows[0], rows[1:]
+    assert header[:3] == ["note", "height_m", "'=cmd"]
+    expected = ["'" + n if n and n[0] in "=+-@\t\r" else (n or "") for n in notes]
+    assert [row[0] for row in cells] == expected
+    assert [float(row[1]) for row in cells] == heights  # numbers are not text cells: negatives stay numbers
+    (back,) = open_layers(path)
+    assert back.gdf["height_m"].tolist() == heights
+    assert back.gdf["note"].tolist()[:3] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1+2", "'-2+3"]
