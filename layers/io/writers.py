@@ -69,8 +69,12 @@ def _defuse(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def _defused(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with every text cell and column name that starts like a formula defused; numbers untouched."""
+def defuse_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell and column name that starts like a formula defused; numbers untouched.
+
+    Every CSV Lamplight writes should pass through this (the layer writer here; result tables elsewhere).
+    """
+    table = table.copy(deep=False)  # replaced columns must not reach the caller's frame
     for column in table.columns:
         series = table[column]
         if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
@@ -101,7 +105,7 @@ def _csv_table(layer: VectorLayer) -> pd.DataFrame:
 
 
 def _write_csv(layer: VectorLayer, path: Path, overwrite: bool) -> None:
-    table = _defused(_csv_table(layer))
+    table = defuse_formulas(_csv_table(layer))
     # CRLF as RFC 4180 has it; it also makes pandas quote a cell holding a lone carriage return, which would
     # otherwise end the row in every reader.
     _atomic(path, lambda target: table.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n"),
