@@ -54,13 +54,17 @@ TYPE_FIELDS: tuple[str, ...] = ("building", "building_type", "use", "usage", "ty
 GIVEN, FROM_LEVELS, FROM_TYPE, FROM_DEFAULT = "height", "levels", "type", "default"
 
 
-def type_field(columns: list[str] | pd.Index) -> str | None:
-    """The first column of ``TYPE_FIELDS`` present in ``columns`` (case-insensitive), or None."""
-    lowered = {str(c).strip().lower(): c for c in columns}
+def building_types(gdf: pd.DataFrame) -> pd.Series:
+    """Each building's type or use in lower case ("" when unknown), from the first of ``TYPE_FIELDS`` that has a
+    value in its row (case-insensitive column names), so a layer merged from sources with different fields works."""
+    lowered = {str(c).strip().lower(): c for c in gdf.columns}
+    types = pd.Series("", index=gdf.index, dtype=object)
     for name in TYPE_FIELDS:
         if name in lowered:
-            return str(lowered[name])
-    return None
+            values = gdf[lowered[name]].astype(object)
+            text = values.map(lambda v: str(v).strip().lower() if pd.notna(v) else "")
+            types = types.where(types != "", text)
+    return types
 
 
 def _blank(series: pd.Series) -> np.ndarray:
@@ -107,11 +111,9 @@ def estimate_heights(gdf: pd.DataFrame, *, storey_height_m: float = STOREY_HEIGH
         source[usable] = FROM_LEVELS
         counts[FROM_LEVELS] = int(usable.sum())
         missing &= ~usable
-    column = type_field(gdf.columns)
-    if missing.any() and column is not None:
+    if missing.any():
         lookup = {str(k).strip().lower(): v for k, v in table.items()}
-        typed = gdf[column].astype(object).map(lambda v: lookup.get(str(v).strip().lower()) if pd.notna(v) else None)
-        typed_height = pd.to_numeric(typed, errors="coerce").to_numpy(float)
+        typed_height = pd.to_numeric(building_types(gdf).map(lookup), errors="coerce").to_numpy(float)
         usable = missing & np.isfinite(typed_height)
         height[usable] = typed_height[usable]
         source[usable] = FROM_TYPE
@@ -144,4 +146,4 @@ def estimate_heights(gdf: pd.DataFrame, *, storey_height_m: float = STOREY_HEIGH
 
 
 __all__ = ["DEFAULT_HEIGHT_M", "FROM_DEFAULT", "FROM_LEVELS", "FROM_TYPE", "GIVEN", "HEIGHT_BY_TYPE",
-           "STOREY_HEIGHT_M", "TYPE_FIELDS", "estimate_heights", "type_field"]
+           "STOREY_HEIGHT_M", "TYPE_FIELDS", "building_types", "estimate_heights"]

@@ -208,12 +208,15 @@ class LayerParameter(Parameter):
 
     A file with several layers takes ``path|layer name``. ``kinds`` filters the pickers and refuses layers of
     another kind; a layer without a kind is checked against the schema of the first kind it fits.
-    ``geometry`` limits vector layers to point/line/polygon. The layer arrives in ``context.crs``.
+    ``geometry`` limits vector layers to point/line/polygon. The layer arrives in ``context.crs``, unless
+    ``reproject`` is False: then it arrives in its own CRS, for an algorithm that must reproject it itself (a
+    raster of counts, whose cells must not be resampled).
     """
 
     kinds: tuple[str, ...] = ()
     geometry: tuple[str, ...] = ()
     raster: bool = False
+    reproject: bool = True
 
     type_name: ClassVar[str] = "layer"
 
@@ -237,7 +240,7 @@ class LayerParameter(Parameter):
             family = layer.geometry_type
             if family not in self.geometry and family != "empty":
                 raise self.error(f"'{layer.name}' has {family} geometries; {' or '.join(self.geometry)} needed")
-        return self._in_context_crs(layer, context)
+        return self._in_context_crs(layer, context) if self.reproject else layer
 
     def _resolve(self, value: Any, context: Context) -> Layer:
         if isinstance(value, Layer):

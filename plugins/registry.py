@@ -34,7 +34,7 @@ from plugins.api import Algorithm
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "workbench.plugins"
-BUILTIN_PACKAGES = ("plugins.tools", "plugins.coverage", "plugins.siting")
+BUILTIN_PACKAGES = ("plugins.tools", "plugins.demand", "plugins.coverage", "plugins.siting")
 
 
 @dataclass(frozen=True)

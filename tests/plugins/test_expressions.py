@@ -60,13 +60,13 @@ def test_missing_values_never_match_a_comparison():
 
 
 @pytest.mark.parametrize(("expression", "message"), [
-    ("__import__(\"os\") == 0", "function calls are not allowed: '__import__'"),
-    ("industry.upper() == 'TECH'", "function calls are not allowed: 'industry.upper'"),
+    ("__import__(\"os\") == 0", "function calls are not allowed: '__import__' (only abs, ceil,"),
+    ("industry.upper() == 'TECH'", "methods are not allowed: 'industry.upper'; use a function such as upper"),
     ("price.real > 1", "attribute lookups are not allowed: 'price.real'"),
     ("industry[0] == 't'", "subscripts are not allowed: 'industry[0]'"),
-    ("[x for x in price] == 1", "comprehensions are not allowed"),
-    ("(lambda: 1)() == 1", "function calls are not allowed"),
-    ("price = 100", "unexpected '='; compare with '=='"),
+    ("[x for x in price] == 1", "a list of values is only allowed after 'in'"),
+    ("(lambda: 1)() == 1", "unexpected ':'"),
+    ("price == = 100", "unexpected '='"),
     ("pirce < 100", "unknown field 'pirce'; did you mean 'price'?"),
     ("industry in industry", "'in' needs a list of values"),
     ("industry in [price]", "lists may hold only literal values, not 'price'"),
