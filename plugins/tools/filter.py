@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers.expressions import ExpressionError, evaluate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -23,13 +24,16 @@ class AttributeFilter(Algorithm):
     id = "tools.filter"
     name = "Filter by attribute"
     group = GROUP
-    description = (
-        "Copies the features whose attributes satisfy an expression into a new layer, e.g. "
-        "price_m2 < 200 and industry == \"finance\". Allowed: field names (in `backticks` when they contain "
-        "spaces), numbers, \"text\", True/False/None, comparisons (== != < <= > >=), in [...], not in [...], "
-        "is None, and/or/not, and + - * / // % **. Function calls and attribute access are refused. A "
-        "comparison with an empty value is false."
-    )
+    description = QT_TRANSLATE_NOOP("AttributeFilter", (
+        "Copies the features whose attributes satisfy an expression into a new layer, in Python or QGIS "
+        "spelling: price_m2 < 200 and industry == \"finance\", or \"price_m2\" < 200 AND \"industry\" = "
+        "'finance'. Allowed: field names (in `backticks` or \"double quotes\" when they contain spaces), "
+        "numbers, 'text', True/False/None/NULL, comparisons (== = != <> < <= > >=), in [...] / IN (...), "
+        "is None / IS NULL, LIKE / ILIKE with % and _, and/or/not, + - * / // % ** and || (join text), "
+        "$area, $length, $x, $y and the functions abs, round, sqrt, floor, ceil, min, max, coalesce, if, upper, "
+        "lower, trim, length, concat, to_int, to_real, to_string. Other calls and attribute access are "
+        "refused, and so is an expression too long, too deeply nested or making too much text. A comparison "
+        "with an empty value is false."))
 
     def parameters(self) -> list[Parameter]:
         return [
@@ -48,6 +52,7 @@ class AttributeFilter(Algorithm):
             raise AlgorithmError(str(exc)) from exc
         feedback.raise_if_cancelled()
         gdf = layer.gdf.loc[mask].reset_index(drop=True)
-        feedback.log(f"{int(mask.sum())} of {len(mask)} features match {params['expression']}")
+        feedback.log(translate("AttributeFilter", "{matching} of {total} features match {expression}").format(
+            matching=int(mask.sum()), total=len(mask), expression=params["expression"]))
         return {"output": VectorLayer(gdf, f"{layer.name} filtered", kind=layer.kind),
                 "matching": int(mask.sum()), "total": int(len(mask))}
