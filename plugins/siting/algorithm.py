@@ -342,6 +342,7 @@ class SitingAlgorithm(Algorithm):
         plan_name = f"{plan.model.upper()} {params['method']}, {plan.sites} sites"
         sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})",
                             locked=decisions.locked)
+        sites.metadata["decisions"] = decisions.summary()
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)
         covered.name, uncovered.name = f"Covered demand ({plan_name})", f"Uncovered demand ({plan_name})"

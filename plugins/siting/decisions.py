@@ -206,7 +206,11 @@ class PoleSpecParameter(StringParameter):
                 raise self.error(translate("decisions", "write FIELD=VALUE (e.g. decision=approved), got '{text}'")
                                  .format(text=text))
             return FieldRule(self.name, name.strip(), values_given)
-        return IdList(self.name, tuple(i for i in re.split(r"[,;\s]+", text) if i))
+        # brackets and quotes are dropped: a list pasted as text ("['P1', 'P2']") names the same poles
+        ids = tuple(i for i in re.split(r"[,;\s]+", re.sub(r"[\[\]()'\"]", " ", text)) if i)
+        if not ids:
+            raise self.error(translate("decisions", "no pole id in '{text}'").format(text=text))
+        return IdList(self.name, ids)
 
     def serialize(self, value: Any, context: Context | None = None) -> Any:
         if isinstance(value, list | tuple | set | np.ndarray | pd.Series):

@@ -292,3 +292,28 @@ def test_command_line_locked_and_excluded_on_the_sample(tmp_path):
     bad = subprocess.run(words[:-2] + ["--locked", "TH-999999"], cwd=REPO, capture_output=True, text=True,
                          timeout=600)
     assert bad.returncode != 0 and "TH-999999" in bad.stderr
+
+
+def test_pole_ids_pasted_as_a_list_text_name_the_same_poles(city):
+    poles, demand = city
+    for text in ("['P00', 'P19']", "P00; P19", "P00 P19"):
+        result = run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "sites": 2, "radius": 150,
+                                               "locked": text, "method": "greedy"})
+        assert sorted(result.outputs["selected_sites"].gdf["pole_id"]) == ["P00", "P19"]
+
+
+def test_keepout_widget_gives_what_the_parameter_takes(qtbot, city):
+    from plugins.api import Context, LayerDistancesParameter
+    from workbench.processing.widgets import LayerDistancesInput, create_widget
+
+    poles, demand = city
+    parameter = LayerDistancesParameter("keepouts", "Keep-out layers", optional=True)
+    widget = create_widget(parameter, [poles, demand], {})
+    qtbot.addWidget(widget)
+    assert isinstance(widget, LayerDistancesInput) and widget.value() is None
+    widget.set_value("poles:50; demand:0.1 km")
+    assert [(layer.name, metres) for layer, metres in widget.value()] == [("poles", 50.0), ("demand", 100.0)]
+    widget._remove(widget.rows[0])
+    widget.add_row(poles, 25.0)
+    converted = parameter.validate(widget.value(), Context(), {})
+    assert [(layer.name, metres) for layer, metres in converted] == [("demand", 100.0), ("poles", 25.0)]

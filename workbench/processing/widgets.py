@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,11 +36,13 @@ from plugins.api import (
     ChoiceParameter,
     Context,
     CrsParameter,
+    DistanceParameter,
     ExpressionParameter,
     ExtentParameter,
     FieldParameter,
     FileParameter,
     IntegerParameter,
+    LayerDistancesParameter,
     LayerParameter,
     NumberParameter,
     Parameter,
@@ -383,11 +386,96 @@ class ExpressionInput(TextInput):
         self.edit.setCompleter(QCompleter(fields, self))
 
 
+class LayerDistancesInput(ParameterWidget):
+    """One row per layer: a picker of the project's vector layers and its distance; rows are added and removed
+    with buttons. The value is a list of (layer, metres) pairs."""
+
+    def __init__(self, parameter: LayerDistancesParameter, project: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parameter, parent)
+        self.project = project
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.rows_box)
+        add = QPushButton(self.tr("Add layer"), self)
+        add.setToolTip(self.tr("Add a layer with its own distance"))
+        add.clicked.connect(lambda: self.add_row())
+        column.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        self.row.addLayout(column, 1)
+        self.rows: list[tuple[QWidget, QComboBox, QDoubleSpinBox]] = []
+        self.set_value(parameter.default)
+
+    def add_row(self, layer: Any = None, distance: float | None = None) -> None:
+        holder = QWidget(self)
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        combo = QComboBox(holder)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        wanted = self.parameter.geometry
+        for candidate in reversed(list(self.project or [])):
+            if isinstance(candidate, VectorLayer) and (not wanted or candidate.geometry_type in wanted):
+                combo.addItem(candidate.name, candidate)
+        if isinstance(layer, str | os.PathLike) and combo.findText(os.fspath(layer)) < 0:
+            combo.addItem(os.path.basename(os.fspath(layer).split("|")[0]) or os.fspath(layer), os.fspath(layer))
+        if layer is not None:
+            for index in range(combo.count()):
+                data = combo.itemData(index)
+                if data is layer or combo.itemText(index) == layer or data == layer:
+                    combo.setCurrentIndex(index)
+        spin = QDoubleSpinBox(holder)
+        spin.setRange(0.0, float(self.parameter.maximum))
+        spin.setSuffix(" m")
+        spin.setValue(float(self.parameter.distance if distance is None else distance))
+        remove = QPushButton("−", holder)
+        remove.setFixedWidth(32)
+        remove.setToolTip(self.tr("Remove this layer"))
+        line.addWidget(combo, 1)
+        line.addWidget(spin)
+        line.addWidget(remove)
+        self.rows_box.addWidget(holder)
+        entry = (holder, combo, spin)
+        self.rows.append(entry)
+        remove.clicked.connect(lambda: self._remove(entry))
+        combo.currentIndexChanged.connect(lambda _: self.changed.emit())
+        spin.valueChanged.connect(lambda _: self.changed.emit())
+        self.changed.emit()
+
+    def _remove(self, entry: tuple[QWidget, QComboBox, QDoubleSpinBox]) -> None:
+        self.rows.remove(entry)
+        entry[0].deleteLater()
+        self.changed.emit()
+
+    def value(self) -> Any:
+        pairs = [(combo.currentData(), spin.value()) for _, combo, spin in self.rows if combo.currentData() is not None]
+        return pairs or None
+
+    def set_value(self, value: Any) -> None:
+        for entry in list(self.rows):
+            self._remove(entry)
+        if value is None or value == "":
+            return
+        try:
+            pairs = self.parameter.items(value)
+        except ValueError:
+            return
+        measure = DistanceParameter(self.parameter.name, self.parameter.description)
+        for layer, distance in pairs:
+            try:
+                metres = measure.validate(distance, Context(), {})
+            except ValueError:
+                metres = None
+            self.add_row(layer, metres)
+
+
 def create_widget(parameter: Parameter, project: Any, widgets: dict[str, ParameterWidget],
                   parent: QWidget | None = None) -> ParameterWidget:
     """The input widget for ``parameter``; ``widgets`` holds those already made (a field's parent layer)."""
     if isinstance(parameter, LayerParameter):
         return LayerInput(parameter, project, parent)
+    if isinstance(parameter, LayerDistancesParameter):
+        return LayerDistancesInput(parameter, project, parent)
     if isinstance(parameter, FieldParameter):
         return FieldInput(parameter, widgets.get(parameter.parent), parent)
     if isinstance(parameter, NumberParameter | IntegerParameter):
@@ -410,4 +498,4 @@ def create_widget(parameter: Parameter, project: Any, widgets: dict[str, Paramet
     return TextInput(parameter, parent)
 
 
-__all__ = ["LayerInput", "ParameterWidget", "create_widget"]
+__all__ = ["LayerDistancesInput", "LayerInput", "ParameterWidget", "create_widget"]
