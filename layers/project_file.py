@@ -219,7 +219,8 @@ def _restore_layer(entry: dict, index: int, path: Path, archive: zipfile.ZipFile
         layer = _open_linked(entry, path.parent)
     else:   # "embedded", the only other type the schema allows; copied under a name of our own
         member = data["member"]
-        file = extract_member(archive, member, scratch / f"{index}{PurePosixPath(member).suffix}", path)
+        file = extract_member(archive, member, scratch / f"{index}{PurePosixPath(member).suffix}", path,
+                              layer=entry["name"])
         layer = _open_embedded(file, entry)
     return _with_entry_settings(layer, entry)
 
@@ -342,5 +343,5 @@ def _open_embedded(file: Path, entry: dict) -> Layer:
         layer = read_raster(str(file), source=member, name=name, side_files=False)
         layer.source = None     # embedded: the temporary copy is gone once the project is open
         return layer
-    raise LayerError(member, translate("project_file", "is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) "
-                                                       "project member"), layer=name)
+    raise LayerError(member, translate("ProjectFile", "is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) "
+                                                      "project member"), layer=name)

@@ -71,7 +71,7 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     if kind:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it", layer=name)
     if table is None:
-        check_file(path, GEOTIFF, source=source)
+        check_file(path, GEOTIFF, source=source, layer=name if source != path else None)  # a file is its layer
     try:
         with open_raster(path, GEOTIFF if table is None else GEOPACKAGE, table=table, side_files=side_files) as src:
             data = src.read()
