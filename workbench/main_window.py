@@ -37,6 +37,7 @@ from workbench.window.layer_export import LayerExporter
 from workbench.window.map_tools import MapToolActions
 from workbench.window.project_bridge import ProjectBridge
 from workbench.window.screen_fit import fit_to_screen
+from workbench.window.start_folder import start_folder
 from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
@@ -376,8 +377,7 @@ class MainWindow(QMainWindow):
 
     def save_layer_as(self, layer: Layer) -> None:
         """Ask for a file (and whether only the selection) and write the layer there in the background."""
-        folder = str(self.project.path.parent) if self.project.path is not None else ""
-        self.layer_export.choose_and_save(layer, folder)
+        self.layer_export.choose_and_save(layer, str(start_folder(self.project.path)))
 
     def add_files(self, paths: list[str]) -> None:
         self.files.add_files(paths)

@@ -62,6 +62,12 @@ def test_layout_dialog_previews_and_exports(qtbot, tmp_path):
     info = dialog.export_to(tmp_path / "page.png")
     assert info is not None and (tmp_path / "page.png").stat().st_size > 10_000
     assert info.page_mm == (210.0, 297.0)
+    # The dialog says where the file went, and the title typed once is the project's title for the next export.
+    assert str(tmp_path / "page.png") in dialog.saved.text() and "open the folder" in dialog.saved.text()
+    assert project.title == "Briefing map"
+    from workbench.export.dialogs import WebMapDialog
+
+    assert WebMapDialog(project, project.view_extent).title.text() == "Briefing map"
 
 
 def test_web_and_report_dialogs_write_their_files(qtbot, tmp_path):

@@ -96,3 +96,16 @@ def test_no_question_when_the_copy_is_older_than_the_project(qtbot, window, cras
     monkeypatch.setattr(autosave_recovery, "ask_recovery", lambda *args: asked.append(args))
     assert window.files.open_project(saved)
     assert not asked and layer_names(window.project) == ["roads", "schools"]
+
+
+def test_save_as_removes_the_old_files_copy_too(qtbot, window, crashed_session, tmp_path):
+    """After Save As, reopening the old file must not offer a stale copy ("recover?") that Save As made obsolete."""
+    saved, autosave = crashed_session
+    answer_recovery(OPEN_SAVED_TEXT, [])
+    assert window.files.open_project(saved)
+    window.files.session.autosave()  # unsaved edits: a fresh copy of the old file's project
+    window.project.layer("roads").name = "ring roads"
+    assert window.files.session.autosave() == autosave and autosave.is_file()
+    assert window.files.save_to(tmp_path / "renamed.lamp")
+    assert not autosave.exists()
+    assert not (tmp_path / "renamed.lamp.autosave").exists()

@@ -6,6 +6,7 @@ The work itself is in ``layout_export``, ``webmap`` and ``report``; these widget
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from PyQt6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -37,6 +39,7 @@ from workbench.export.layout import LayoutOptions
 from workbench.export.layout_geometry import PAGE_SIZES_MM
 from workbench.export.preview import LayoutPreview
 from workbench.export.web_features import default_fields
+from workbench.window.start_folder import remember_folder, start_folder
 
 EXTENTS = ("Current view", "All visible layers")
 LAYOUT_LABELS = {"a4-landscape": "A4 landscape", "a4-portrait": "A4 portrait", "a3-landscape": "A3 landscape",
@@ -63,28 +66,51 @@ class _ExportDialog(QDialog):
         self.form.addRow("Subtitle", self.subtitle)
         self.form.addRow("Map extent", self.extent)
         self.last_path: Path | None = None
+        self.saved = QLabel()
+        self.saved.setOpenExternalLinks(True)
+        self.saved.setWordWrap(True)
+        self.saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
 
     def chosen_extent(self):
         if self.extent.currentIndex() == 0 and self.view_extent is not None:
             return tuple(self.view_extent)
         return self.project.full_extent(visible_only=True)
 
-    def _buttons(self) -> QDialogButtonBox:
+    def _buttons(self) -> QWidget:
+        """The Export and Close buttons, with the line that says where the last export went above them."""
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        export = QPushButton("Export…")
+        export = QPushButton(self.tr("Export…"))
         export.setDefault(True)
         buttons.addButton(export, QDialogButtonBox.ButtonRole.ActionRole)
         export.clicked.connect(self.choose_and_export)
         buttons.rejected.connect(self.reject)
-        return buttons
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.saved)
+        column.addWidget(buttons)
+        return holder
 
     def _ask_path(self, filters: str, suffix: str) -> Path | None:
-        start = str(self.project.path.with_suffix(suffix)) if self.project.path else f"export{suffix}"
-        name, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), start, filters)
-        if not name:
+        name = self.title.text().strip() or self.project.title or "export"
+        safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
+        start = str(start_folder(self.project.path) / f"{safe}{suffix}")
+        chosen, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), start, filters)
+        if not chosen:
             return None
-        path = Path(name)
+        remember_folder(chosen)
+        path = Path(chosen)
         return path if path.suffix else path.with_suffix(suffix)
+
+    def _exported(self, path: Path) -> None:
+        """After a successful export: say where the file went, and keep the title for the project's next export."""
+        self.last_path = path
+        title = self.title.text().strip()
+        if title and title != self.project.title:
+            self.project.title = title
+        folder = QUrl.fromLocalFile(str(path.parent)).toString()
+        self.saved.setText(self.tr('Saved to {path} — <a href="{folder}">open the folder</a>')
+                           .format(path=html.escape(str(path)), folder=folder))
 
     def _run(self, label: str, work) -> object | None:
         try:
@@ -169,7 +195,7 @@ class LayoutDialog(_ExportDialog):
         info = self._run(f"Exporting {path.name}…",
                          lambda progress, cancelled: export_layout(self.project, path, options, cancelled=cancelled))
         if info is not None:
-            self.last_path = path
+            self._exported(path)
         return info
 
 
@@ -223,7 +249,7 @@ class WebMapDialog(_ExportDialog):
         counts = self._run(f"Exporting {path.name}…", lambda progress, cancelled: export_web_map(
             self.project, path, options, progress=progress, cancelled=cancelled))
         if counts is not None:
-            self.last_path = path
+            self._exported(path)
         return counts
 
 
@@ -257,5 +283,5 @@ class ReportDialog(_ExportDialog):
         data = self._run(f"Exporting {path.name}…", lambda progress, cancelled: export_report(
             self.project, path, options, progress=progress, cancelled=cancelled))
         if data is not None:
-            self.last_path = path
+            self._exported(path)
         return data

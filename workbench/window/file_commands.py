@@ -21,6 +21,7 @@ from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
+from workbench.window.start_folder import remember_folder, start_folder
 
 if TYPE_CHECKING:
     from workbench.main_window import MainWindow
@@ -51,6 +52,7 @@ class FileCommands(QObject):
     def choose_and_open_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open Project", self._folder(), PROJECT_FILTER)
         if path:
+            remember_folder(path)
             self.open_project(path)
 
     def open_project(self, path: str | Path, *, ask: bool = True) -> bool:
@@ -106,12 +108,13 @@ class FileCommands(QObject):
         return self.save_to(self.project.path)
 
     def save_as(self) -> bool:
-        suggested = str(self.project.path or Path(self._folder()) / f"{self.project.title}{PROJECT_SUFFIX}")
+        suggested = str(Path(self._folder()) / f"{self.project.title}{PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save Project As", suggested, PROJECT_FILTER)
         if not path:
             return False
         if not path.lower().endswith(PROJECT_SUFFIX):
             path += PROJECT_SUFFIX
+        remember_folder(path)
         return self.save_to(path)
 
     def save_to(self, path: str | Path) -> bool:
@@ -164,6 +167,7 @@ class FileCommands(QObject):
     def choose_and_add_layers(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self.window, "Add Layer", self._folder(), ";;".join(READ_FILTERS))
         if paths:
+            remember_folder(paths[0])
             self.add_files(paths)
 
     def add_files(self, paths: list[str]) -> None:
@@ -224,7 +228,4 @@ class FileCommands(QObject):
             empty.setEnabled(False)
 
     def _folder(self) -> str:
-        if self.project.path is not None:
-            return str(Path(self.project.path).parent)
-        recent = recent_projects()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
+        return str(start_folder(self.project.path))

@@ -20,6 +20,7 @@ from layers.io import write_layer
 from layers.io.formats import WRITE_FILTERS
 from workbench.dialogs.errors import show_error
 from workbench.guarded_pool import GuardedPool
+from workbench.window.start_folder import remember_folder
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class LayerExporter(QObject):
         path, chosen = QFileDialog.getSaveFileName(self.parent_widget, f"Save \u201c{layer.name}\u201d As",
                                                    suggested, ";;".join(filters))
         if path:
+            remember_folder(path)
             self.save(layer, with_extension(path, chosen), selected_only=selected_only)
 
     def save(self, layer: Layer, path: Path, *, selected_only: bool = False) -> None:

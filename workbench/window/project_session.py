@@ -90,10 +90,12 @@ class ProjectSession(QObject):
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
         """Save (atomically) to ``path`` or the project's own file; raises LayerError with a readable message."""
+        before = autosave_path(self.project)  # Save As moves the project: its old copy must go too
         target = self.project.save(path)
         self.mark_clean()
         remember_project(target)
-        self._remove_autosave()
+        for copy in {before, autosave_path(self.project)}:
+            _remove_quietly(copy)
         return target
 
     def autosave(self) -> Path | None:
@@ -110,11 +112,13 @@ class ProjectSession(QObject):
         self.autosaved.emit(f"Autosaved a copy to {target}")
         return target
 
-    def _remove_autosave(self) -> None:
-        try:
-            autosave_path(self.project).unlink(missing_ok=True)
-        except OSError:  # a copy left behind is older than the file just saved, so it is never offered
-            pass
+
+
+def _remove_quietly(copy: Path) -> None:
+    try:
+        copy.unlink(missing_ok=True)
+    except OSError:  # a copy left behind is older than the file just saved, so it is never offered
+        pass
 
 
 def newer_autosave(project_path: str | os.PathLike) -> Path | None:
