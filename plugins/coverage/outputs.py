@@ -44,7 +44,10 @@ def sinr_raster(result: CoverageResult, name: str = "SINR") -> RasterLayer:
 def server_raster(result: CoverageResult, name: str = "Best server") -> RasterLayer:
     """Index of the best cell (row of the per-cell table), -1 where no cell reaches."""
     metadata = {"quantity": "best_server", "unit": "", "values": "cell index (see the coverage polygons' "
-                "'server' field and 'cell_id')", **_describe(result)}
+                "'server' field and 'cell_id')", **_describe(result),
+                # What each index means, so identify and legends name the serving pole, not a row number.
+                "cell_ids": [str(c) for c in result.transmitters.cell_id],
+                "site_ids": [str(s) for s in result.transmitters.site_id]}
     return RasterLayer(result.server.astype(np.int32), result.grid.transform, result.grid.crs, name=name,
                        nodata=NODATA_SERVER, metadata=metadata, band_names=["best server cell index"])
 

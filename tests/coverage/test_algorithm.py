@@ -99,3 +99,26 @@ def test_parameter_and_run_errors_are_readable():
                              geometry=[shapely.Point(ORIGIN_X, ORIGIN_Y)], crs=CRS)
     with pytest.raises(AlgorithmError, match="no transmitter on the carrier"):
         run_algorithm("coverage.rsrp", {"transmitters": VectorLayer(sites, "sites", kind="sites_5g")})
+
+
+def test_identify_on_the_best_server_raster_names_the_serving_pole(tmp_path):
+    """Clicking the best-server map shows which pole serves the spot (its cell and site id), also after the raster
+    went through GeoTIFF, and that pole is the strongest at that spot by the independent pair API."""
+    from workbench.canvas.feature_query import identify_raster
+
+    poles, buildings, _, _, _ = _layers()
+    out = run_algorithm("coverage.rsrp", {"transmitters": poles, "buildings": buildings, "max_radius": 150,
+                                          "resolution": 4}, Context(workers=1)).outputs
+    path = write_layer(out["best_server"], tmp_path / "server.tif")
+    from layers.io import open_layers
+
+    reread, = open_layers(path)  # as a user opens the GeoTIFF later
+    t = reread.transform
+    col, row = np.floor((ORIGIN_X + 150.0 - t.c) / t.a), np.floor((ORIGIN_Y + 150.0 - t.f) / t.e)
+    x, y = t.c + (col + 0.5) * t.a, t.f + (row + 0.5) * t.e  # the centre of the cell clicked
+    shown = dict(identify_raster(reread, x, y, reread.crs)[0].attributes)
+    assert shown["serving site"] in set(poles.gdf["pole_id"])
+    config = CoverageConfig(max_radius_m=150)
+    cells = Transmitters.from_layer(poles, config)
+    cell, _, rsrp = rsrp_at_points(cells, np.array([[x, y]]), config, Obstruction.from_buildings(buildings, 2.0), 150)
+    assert shown["serving cell"] == str(cells.cell_id[cell[np.argmax(rsrp)]])

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pyproj
 import shapely
+from PyQt6.QtCore import QCoreApplication
 
 from layers import RasterLayer, VectorLayer
 
@@ -99,8 +100,24 @@ def identify_raster(layer: RasterLayer, x: float, y: float, project_crs: pyproj.
     unit = layer.metadata.get("unit")
     if unit:
         attributes.append(("unit", unit))
-    attributes.append(("cell (row, column)", f"{row}, {col}"))
-    return [IdentifyResult(layer, None, attributes, f"cell {row}, {col}")]
+    attributes += _serving_cell(layer, layer.band(1)[row, col])
+    attributes.append((QCoreApplication.translate("Identify", "cell (row, column)"), f"{row}, {col}"))
+    return [IdentifyResult(layer, None, attributes, QCoreApplication.translate("Identify", "cell {row}, {col}")
+                           .format(row=row, col=col))]
+
+
+def _serving_cell(layer: RasterLayer, value: Any) -> list[tuple[str, Any]]:
+    """For a best-server raster, the cell and site ids behind the index under the cursor."""
+    cells, sites = layer.metadata.get("cell_ids"), layer.metadata.get("site_ids")
+    if not isinstance(cells, list) or value is np.ma.masked:
+        return []
+    index = int(value)
+    if not 0 <= index < len(cells):
+        return []
+    found = [(QCoreApplication.translate("Identify", "serving cell"), cells[index])]
+    if isinstance(sites, list) and index < len(sites):
+        found.append((QCoreApplication.translate("Identify", "serving site"), sites[index]))
+    return found
 
 
 def identify_layers(layers: list[Any], x: float, y: float, tolerance: float,
