@@ -146,7 +146,7 @@ def _convert(evaluator: Evaluator, tree: Node, column: pd.Series, kind: Kind) ->
         if len(fractional):
             raise ExpressionError(evaluator.text, translate("expressions", "gives {value!r} (row {row}), not a whole "
                                                             "number; use round() or to_int()").format(
-                value=fractional.iloc[0], row=int(fractional.index[0]) + 1))
+                value=float(fractional.iloc[0]), row=int(fractional.index[0]) + 1))
     return FUNCTIONS[name].compute(evaluator, call, [column])
 
 

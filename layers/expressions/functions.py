@@ -7,12 +7,14 @@ gives a missing result, except in ``coalesce`` and ``concat``, which exist to re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from layers.expressions.text import NUMBER_WIDTH, as_text, is_missing, longest, rowwise
 from layers.i18n import translate
@@ -58,6 +60,13 @@ def _round(ev: Evaluator, node: Call, args: list[Any]) -> Any:
     x = _numbers(ev, node, args[0])
     scale = 10.0 ** digits
     return np.sign(x) * np.floor(np.abs(x) * scale + 0.5) / scale
+
+
+def _sqrt(x: Any) -> Any:
+    """The square root; of a negative number it is missing (NaN), not a complex number."""
+    if isinstance(x, pd.Series):
+        return np.sqrt(x.where(x >= 0))
+    return math.sqrt(x) if x >= 0 else np.nan
 
 
 def _unary_number(function: Callable[[Any], Any]) -> Callable[[Evaluator, Call, list[Any]], Any]:
@@ -169,9 +178,7 @@ def _to_string(ev: Evaluator, node: Call, args: list[Any]) -> Any:
 FUNCTIONS: dict[str, Function] = {
     "abs": Function((1, 1), _unary_number(np.abs)),
     "round": Function((1, 2), _round),
-    "sqrt": Function((1, 1), _unary_number(lambda x: np.sqrt(np.where(x >= 0, x, np.nan))
-                                            if isinstance(x, pd.Series | np.ndarray) else
-                                            (float(np.sqrt(x)) if x >= 0 else np.nan))),
+    "sqrt": Function((1, 1), _unary_number(_sqrt)),
     "floor": Function((1, 1), _unary_number(np.floor)),
     "ceil": Function((1, 1), _unary_number(np.ceil)),
     "min": Function((1, None), _extreme(True)),
@@ -201,18 +208,18 @@ def _measured(ev: Evaluator, node: Variable) -> Any:
 
 
 def _coordinate(axis: str) -> Callable[[Evaluator, Variable], Any]:
-    """x or y of a point (for other shapes: of their centroid), in the layer's CRS as QGIS gives it."""
+    """x or y of a point (of the centroid for other shapes and multipoints), in the layer's CRS as QGIS gives
+    it; missing for a missing or empty geometry."""
     def compute(ev: Evaluator, node: Variable) -> Any:
-        geometry = ev.geometry(node)
-        points = geometry.where(geometry.geom_type == "Point", geometry.centroid)
-        values = points.x if axis == "x" else points.y
+        centroids = shapely.centroid(np.asarray(ev.geometry(node).array, dtype=object))
+        values = shapely.get_x(centroids) if axis == "x" else shapely.get_y(centroids)
         return pd.Series(np.asarray(values, dtype=float), index=ev.index)
     return compute
 
 
 def _size(ev: Evaluator, node: Variable, attribute: str) -> Any:
     measured = _measured(ev, node)
-    values = np.asarray(getattr(measured, attribute), dtype=float)
+    values = np.array(getattr(measured, attribute), dtype=float)
     values[np.asarray(measured.isna() | measured.is_empty)] = np.nan
     return pd.Series(values, index=ev.index)
 
