@@ -2,10 +2,11 @@
 
 Connections go through SQLAlchemy with psycopg 3 (``postgresql://`` URLs are read as ``postgresql+psycopg://``).
 Reading runs the table or query on the raw psycopg cursor, so a query is sent exactly as typed (no bind-parameter
-parsing of ``:`` or ``%``) and is never committed; geometry arrives as PostGIS's hex EWKB and is parsed by
-shapely in one call, SRID included. Writing uses GeoPandas' ``to_postgis`` (GeoAlchemy2 column types, a GiST
-index on new tables) inside one transaction, so a failed replace leaves the old table in place. The layer kind
-and metadata travel in the table comment, as they do in GeoPackage layer metadata.
+parsing of ``:`` or ``%``), as one prepared statement in a READ ONLY transaction that is never committed; geometry
+arrives as PostGIS's hex EWKB and is parsed by shapely in one call, SRID included. Writing uses GeoPandas'
+``to_postgis`` (GeoAlchemy2 column types, a GiST index on new tables) inside one transaction, so a failed replace
+leaves the old table in place. The layer kind and metadata travel in the table comment, as they do in GeoPackage
+layer metadata.
 
 Every failure is a ``LayerError`` that names the database (password hidden), the table and the problem.
 
@@ -37,6 +38,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io import metadata as tags
 from layers.io.finish import vector_layers
 from layers.layer import Layer, VectorLayer
@@ -95,9 +97,27 @@ def _reason(exc: BaseException, password: str | None) -> str:
     return text.replace(password, "***") if password else text
 
 
+def _lost(shown: str, exc: BaseException, layer: str | None) -> LayerError:
+    return LayerError(shown, translate("layers.io.postgis", "the connection to the database was lost ({reason}); "
+                                                            "check that the server is running and reachable, then "
+                                                            "try again").format(
+        reason=_reason(exc, None)), layer=layer)
+
+
+def _is_broken(connection: Connection) -> bool:
+    """True when the server side of ``connection`` is gone (terminated backend, stopped server, network cut)."""
+    raw = connection.connection.driver_connection if not connection.invalidated else None
+    return raw is None or raw.closed or raw.broken
+
+
 @contextmanager
-def _connect(url: str | URL) -> Iterator[tuple[Connection, str]]:
-    """An open connection (no pooling: each call is one short session) and the URL to show in messages."""
+def _connect(url: str | URL, *, layer: str | None = None,
+             read_only: bool = False) -> Iterator[tuple[Connection, str]]:
+    """An open connection (no pooling: each call is one short session) and the URL to show in messages.
+
+    ``read_only`` runs the session's one transaction READ ONLY (it is rolled back on leaving, never committed).
+    A connection lost on the way is a LayerError naming the database and ``layer``, never a driver traceback.
+    """
     address = database_url(url)
     shown = shown_url(address)
     engine = sqlalchemy.create_engine(address, poolclass=NullPool,
@@ -108,8 +128,22 @@ def _connect(url: str | URL) -> Iterator[tuple[Connection, str]]:
         except sqlalchemy.exc.DBAPIError as exc:
             raise LayerError(shown, f"cannot connect to the database: {_reason(exc, address.password)}") from exc
         with connection:
-            _require_postgis(connection, shown)
-            yield connection, shown
+            try:
+                if read_only:
+                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")  # the first statement of the transaction
+                _require_postgis(connection, shown)
+                yield connection, shown
+            except BaseException as exc:
+                broken = _is_broken(connection)
+                if broken:
+                    connection.invalidate()  # nothing to roll back on a dead connection: leaving must not raise
+                if isinstance(exc, sqlalchemy.exc.DBAPIError | psycopg.Error):
+                    if broken:
+                        raise _lost(shown, exc, layer) from exc
+                    raise LayerError(shown, translate("layers.io.postgis", "the database refused a request: "
+                                                                           "{reason}").format(
+                        reason=_reason(exc, address.password)), layer=layer) from exc
+                raise
     finally:
         engine.dispose()
 
@@ -170,7 +204,7 @@ def _geometry_tables(connection: Connection) -> list[PostgisTable]:
 
 def list_postgis_tables(url: str | URL) -> list[PostgisTable]:
     """Every table and view with a geometry or geography column, sorted by schema and name."""
-    with _connect(url) as (connection, _):
+    with _connect(url, read_only=True) as (connection, _):
         return _geometry_tables(connection)
 
 
@@ -193,19 +227,35 @@ def _crs_for_srid(connection: Connection, srid: int, shown: str, name: str) -> p
 
 
 def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tuple[list[str], list[int], list]:
-    """Column names, type OIDs and rows of ``statement``, run as is on the psycopg cursor."""
+    """Column names, type OIDs and rows of ``statement``, run as is on the psycopg cursor.
+
+    It is sent as a prepared statement (PostgreSQL's extended protocol), which holds exactly one statement: a
+    query with ``; COMMIT; DROP ...`` appended is refused by the server before anything runs.
+    """
     cursor = connection.connection.driver_connection.cursor()
     try:
-        cursor.execute(statement)
+        cursor.execute(statement, prepare=True)
         if cursor.description is None:
             raise LayerError(shown, "the query returns no rows (it is not a SELECT)", layer=name)
         names = [d.name for d in cursor.description]
         type_codes = [d.type_code for d in cursor.description]
         return names, type_codes, cursor.fetchall()
+    except psycopg.errors.ReadOnlySqlTransaction as exc:
+        raise LayerError(shown, translate("layers.io.postgis", "the query would change the database ({reason}); "
+                                                               "reading runs read-only: give one SELECT").format(
+            reason=_reason(exc, None)), layer=name) from exc
+    except psycopg.errors.SyntaxError as exc:
+        if "multiple commands" not in str(exc):
+            raise LayerError(shown, f"the query failed: {_reason(exc, None)}", layer=name) from exc
+        raise LayerError(shown, translate("layers.io.postgis", "the query holds several statements; give exactly one "
+                                                               "SELECT (nothing was run)"), layer=name) from exc
     except psycopg.Error as exc:
+        if connection.connection.driver_connection.broken:
+            raise _lost(shown, exc, name) from exc
         raise LayerError(shown, f"the query failed: {_reason(exc, None)}", layer=name) from exc
     finally:
-        cursor.close()
+        if not cursor.connection.broken:
+            cursor.close()
 
 
 def _table_comment(connection: Connection, schema: str, name: str) -> tuple[dict[str, Any], str | None]:
@@ -263,11 +313,13 @@ def read_postgis(url: str | URL, table: str | None = None, query: str | None = N
     """One layer from a PostGIS ``table`` ('schema.table' or 'table') or a SELECT ``query``.
 
     The first geometry column is used. A kind given here is enforced; otherwise the kind stored by
-    ``write_postgis`` or guessed from the name is tried, as for files. Nothing is ever committed.
+    ``write_postgis`` or guessed from the name is tried, as for files. The read runs in a READ ONLY transaction
+    that is rolled back, and a query is one statement (see ``_fetch``), so nothing it holds can change the
+    database. (A function that writes through another connection, e.g. dblink, is the database role's to forbid.)
     """
     if (table is None) == (query is None):
         raise LayerError(None, "read_postgis needs either a table or a query (exactly one of them)")
-    with _connect(url) as (connection, shown):
+    with _connect(url, layer=table if table is not None else name or "query", read_only=True) as (connection, shown):
         notes: list[str] = []
         metadata: dict[str, Any] = {}
         stored_kind = None
@@ -338,7 +390,7 @@ def write_postgis(layer: Layer, url: str | URL, table: str, if_exists: str = "fa
                          layer=layer.name)
     if not isinstance(layer, VectorLayer):
         raise LayerError(layer.source, "only vector layers can be saved to PostGIS", layer=layer.name)
-    with _connect(url) as (connection, shown):
+    with _connect(url, layer=table) as (connection, shown):
         schema, name = _split(table)
         schema = schema or str(connection.exec_driver_sql("SELECT current_schema()").scalar())
         qualified = f"{schema}.{name}"

@@ -226,3 +226,69 @@ def test_a_custom_srid_with_unreadable_srtext_is_named(url, schema):
             read_postgis(url, table=f"{schema}.grid_poles")
     finally:
         _sql(url, "DELETE FROM spatial_ref_sys WHERE srid = %s", (srid,))
+
+
+def test_a_query_that_writes_is_refused_and_the_table_survives(url, schema):
+    """The attack from issue 14: a 'query' that drops the table and commits must change nothing."""
+    write_postgis(_poles(), url, f"{schema}.v3")
+    attacks = [
+        f"SELECT * FROM {schema}.v3; DROP TABLE {schema}.v3; COMMIT",
+        f"SELECT * FROM {schema}.v3; COMMIT; DROP TABLE {schema}.v3",
+        f"SELECT * FROM {schema}.v3; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE; COMMIT; "
+        f"DELETE FROM {schema}.v3",
+        f"WITH gone AS (DELETE FROM {schema}.v3 RETURNING *) SELECT * FROM gone",
+        f"SELECT * FROM {schema}.v3 FOR UPDATE",
+    ]
+    for attack in attacks:
+        with pytest.raises(LayerError) as error:
+            read_postgis(url, query=attack, name="attack")
+        message = str(error.value)
+        assert "layer 'attack'" in message and postgis_password(url) not in message
+        assert _sql(url, f"SELECT count(*) FROM {schema}.v3") == [(3,)], attack
+    assert len(read_postgis(url, table=f"{schema}.v3")) == 3
+
+
+def test_a_read_whose_server_connection_dies_names_the_database_and_the_table(url, schema):
+    write_postgis(_poles(), url, f"{schema}.poles")
+    # A view whose rows end the backend serving them: the connection is lost in the middle of the read.
+    _sql(url, f"CREATE VIEW {schema}.dying AS SELECT p.*, pg_terminate_backend(pg_backend_pid()) AS gone "
+              f"FROM {schema}.poles p")
+    with pytest.raises(LayerError) as error:
+        read_postgis(url, table=f"{schema}.dying")
+    message = str(error.value)
+    assert message.startswith("postgresql://lamplight:***@127.0.0.1:") and postgis_password(url) not in message
+    assert f"layer '{schema}.dying'" in message and "connection to the database was lost" in message
+
+
+def test_a_query_terminated_from_another_connection_is_a_clear_error(url, schema):
+    import threading
+
+    write_postgis(_poles(), url, f"{schema}.poles")
+    key = int(uuid.uuid4().int % 2**31)
+    outcome: dict[str, BaseException] = {}
+
+    def read() -> None:
+        try:
+            read_postgis(url, query=f"SELECT *, pg_advisory_lock_shared({key}) AS waited FROM {schema}.poles",
+                         name="blocked read")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread as is
+            outcome["error"] = exc
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_advisory_lock(%s)", (key,))  # the read waits for this lock: it is mid-read
+        reader = threading.Thread(target=read)
+        reader.start()
+        waiting = []
+        for _ in range(3000):  # until the server shows the read waiting on the lock (state, not time)
+            waiting = admin.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
+                                    "AND NOT granted", (key,)).fetchall()
+            if waiting or not reader.is_alive():
+                break
+            threading.Event().wait(0.01)
+        assert waiting, "the read never reached the lock"
+        admin.execute("SELECT pg_terminate_backend(%s)", (waiting[0][0],))
+        reader.join()
+    error = outcome.get("error")
+    assert isinstance(error, LayerError), repr(error)
+    assert "layer 'blocked read'" in str(error) and "connection to the database was lost" in str(error)
+    assert postgis_password(url) not in str(error)
