@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyproj
 
+from layers.crs import metric_crs_for
 from layers.errors import LayerError
 from layers.events import Event, EventEmitter
 from layers.layer import Layer, to_crs_object
@@ -80,12 +81,16 @@ class Project:
         return f"{name} ({n})"
 
     def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
-        """Add on top (or at ``index``); a duplicate name gets ' (2)'; the first CRS seen becomes the project's."""
+        """Add on top (or at ``index``); a duplicate name gets ' (2)'. A project without a CRS takes a local metric
+        CRS from its first data: the layer's own when it measures true distances there, else the estimated one
+        (``layers.crs``), never WGS84 degrees or Web Mercator."""
         if any(existing is layer for existing in self._layers):
             raise ValueError(f"layer {layer.name!r} is already in the project")
         layer.name = self.unique_name(layer.name)
         if self._crs is None and layer.crs is not None:
-            self.crs = layer.crs
+            chosen = metric_crs_for(layer.extent, layer.crs)
+            if chosen is not None:
+                self.crs = chosen
         position = len(self._layers) if index is None else max(0, min(index, len(self._layers)))
         self._layers.insert(position, layer)
         layer.events.connect(self._forward_layer_event)

@@ -42,6 +42,7 @@ import pyproj
 from layers.errors import LayerError
 from layers.i18n import translate
 from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
+from plugins.metric import Measuring
 
 # -- errors ---------------------------------------------------------------------------------------------
 
@@ -134,14 +135,16 @@ class _SubFeedback(Feedback):
 class Context:
     """Where a run happens: the project (for layer names), the target CRS, and the compute resources.
 
-    ``crs`` is the CRS input layers are brought into and outputs are made in. When it is None, the first input
-    layer sets it (its own CRS when projected, else the UTM zone around it, so distances stay in metres).
+    ``crs`` is the CRS input layers are brought into and outputs are made in: the first input layer with data
+    settles it to a CRS with true metres there (``plugins.metric``): the project's when it qualifies, else the
+    local metric CRS (and vector outputs go back to the project's). ``measuring`` records that choice.
     """
 
     project: Any = None
     crs: pyproj.CRS | None = None
     dask_scheduler: str | None = None
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    measuring: Measuring | None = None
 
     def __post_init__(self) -> None:
         if self.crs is None and self.project is not None:
@@ -300,9 +303,14 @@ class LayerParameter(Parameter):
     def _in_context_crs(self, layer: Layer, context: Context) -> Layer:
         if layer.crs is None:
             return layer
-        if context.crs is None:
-            context.crs = _working_crs(layer)
-        if layer.crs == context.crs:
+        if context.measuring is None:
+            context.measuring = Measuring.choose(layer, context.crs)  # None while the inputs have no data
+            if context.measuring is not None:
+                context.crs = context.measuring.crs
+        problem = context.measuring.admit(layer) if context.measuring is not None else None
+        if problem is not None:
+            raise self.error(f"'{layer.name}': {problem}")
+        if context.crs is None or layer.crs == context.crs:
             return layer
         try:
             return layer.to_crs(context.crs)
@@ -331,14 +339,6 @@ class LayerParameter(Parameter):
         if self.kinds:
             text += f" of kind {'/'.join(self.kinds)}"
         return text
-
-
-def _working_crs(layer: Layer) -> pyproj.CRS:
-    """The layer's CRS when projected, else its UTM zone: a CRS in which distances are metres."""
-    crs = layer.crs
-    if crs.is_projected or not isinstance(layer, VectorLayer) or len(layer.gdf) == 0:
-        return crs
-    return layer.gdf.estimate_utm_crs()
 
 
 @dataclass(kw_only=True)
@@ -633,6 +633,8 @@ class ExtentParameter(Parameter):
             raise self.error(f"expected four finite numbers minx,miny,maxx,maxy, got {value!r}")
         if numbers[0] >= numbers[2] or numbers[1] >= numbers[3]:
             raise self.error(f"minx must be below maxx and miny below maxy, got {numbers}")
+        if source_crs is None and context.measuring is not None:  # the box is in the project CRS, as the text says
+            source_crs = context.measuring.requested
         if source_crs is not None and context.crs is not None and source_crs != context.crs:
             transformer = pyproj.Transformer.from_crs(source_crs, context.crs, always_xy=True)
             numbers = tuple(float(v) for v in transformer.transform_bounds(*numbers, densify_pts=21))

@@ -100,6 +100,8 @@ def run_algorithm(algorithm_or_id: Algorithm | str, raw_params: dict[str, Any], 
     values = algorithm.validate_parameters(raw_params, context)
     # Numbers and flags are recorded as the values used (43.0, not the command line's "43").
     parameters.update({name: value for name, value in values.items() if isinstance(value, bool | int | float)})
+    if context.measuring is not None:
+        feedback.log(context.measuring.note())
     feedback.raise_if_cancelled()
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -107,7 +109,7 @@ def run_algorithm(algorithm_or_id: Algorithm | str, raw_params: dict[str, Any], 
     returned = algorithm.run(values, context, feedback)
     duration = time.perf_counter() - clock
     feedback.raise_if_cancelled()
-    outputs = _check_outputs(algorithm, returned)
+    outputs = _in_output_crs(_check_outputs(algorithm, returned), context)
     feedback.set_progress(100)
     provenance = {
         "run_id": uuid.uuid4().hex,
@@ -144,6 +146,16 @@ def _check_outputs(algorithm: Algorithm, returned: Any) -> dict[str, Any]:
             raise AlgorithmError(f"algorithm {algorithm.id} returned {type(returned[output.name]).__name__} for "
                                  f"output '{output.name}'; a {expected.__name__} was declared")
     return returned
+
+
+def _in_output_crs(outputs: dict[str, Any], context: Context) -> dict[str, Any]:
+    """Vector outputs back in the project CRS when distances were measured in another one (rasters stay: warping
+    would resample their values; the canvas shows them in the project CRS anyway)."""
+    target = context.measuring.output_crs if context.measuring is not None else None
+    if target is None:
+        return outputs
+    return {name: value.to_crs(target) if isinstance(value, VectorLayer) and value.crs == context.crs else value
+            for name, value in outputs.items()}
 
 
 def _finish_layer(layer: Layer, provenance: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from workbench.canvas.map_canvas import MapCanvas, selection_extent
 from workbench.canvas.status_widgets import CanvasStatus
 from workbench.canvas.viewport import valid_extent
 from workbench.dialogs.layer_properties import STYLE_TAB, LayerPropertiesDialog
+from workbench.dialogs.project_properties import show_project_properties
 from workbench.docks.attribute_table import AttributeTableDock
 from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
@@ -42,7 +43,7 @@ from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
 #: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
-MENU_ORDER = ("&File", "&View", "&Layer", "&Selection", "&Tools", "&Help")
+MENU_ORDER = ("&File", "&Project", "&View", "&Layer", "&Selection", "&Tools", "&Help")
 
 
 class MainWindow(QMainWindow):
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         a("find_missing", "&Find Missing Data Files…", files.find_missing_files,
           tip="Point at the folder the project's missing data files moved to, and restore their layers")
         a("quit", "&Quit", self.close, shortcut="Ctrl+Q")
+        a("project_properties", self.tr("&Properties…"), lambda: show_project_properties(self),
+          tip=self.tr("Title and coordinate system (CRS) of the project"))
         a("zoom_full", "Zoom to &Full Extent", self.canvas.zoom_full, icon_name="zoom_full", shortcut="Ctrl+Shift+F",
           tip="Show every visible layer")
         a("zoom_layer", "Zoom to &Layer", self.zoom_to_current_layer, icon_name="zoom_layer",
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
         for title in MENU_ORDER:
             self.menu(title)
         self._build_file_menu(self.menu("&File"))
+        self.menu("&Project").addAction(self.actions["project_properties"])
         self._build_view_menu(self.menu("&View"))
         self._build_layer_menu(self.menu("&Layer"))
         self._build_selection_menu(self.menu("&Selection"))

@@ -36,6 +36,7 @@ from plugins.coverage.kernel import (
 )
 from plugins.coverage.obstruction import require_metric
 from plugins.coverage.pathloss import MODEL_CODES, UMA, UMI, loss_coefficients
+from plugins.metric import require_true_distances
 
 #: Antennas must stand above the 1 m effective environment height of the 3GPP models.
 MIN_ANTENNA_HEIGHT_M = 1.0
@@ -112,6 +113,7 @@ class Transmitters:
     def from_layer(cls, layer: VectorLayer, config: CoverageConfig) -> Transmitters:
         """Cells of a point layer (lamp_poles, sites_5g or any points with the same field names)."""
         require_metric(layer.crs, layer.source, layer.name)
+        require_true_distances(layer)  # projected is not enough: Web Mercator's "metres" are not
         gdf = layer.gdf
         if len(gdf) == 0:
             raise LayerError(layer.source, "has no features; coverage needs at least one transmitter",

@@ -36,6 +36,7 @@ from plugins.api import (
     ParameterError,
     StringParameter,
 )
+from plugins.metric import require_true_distances
 from plugins.siting.candidates import CandidateRules, Candidates, eligible_candidates
 from plugins.siting.decisions import Decisions, FieldRule, LayerMatch, PoleSpecParameter, resolve, solve_decided
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
@@ -313,9 +314,7 @@ class SitingAlgorithm(Algorithm):
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         study = self.prepare(params, context, feedback.step(0, 30))
         problem = study.problem
-        decisions = self.decisions(params, study.candidates)
-        for note in decisions.notes():
-            feedback.log(note)
+        decisions = self.decisions(params, study.candidates)     # its notes come with the plan's
         try:
             plan = self.solve(problem, params, params["method"], decisions, feedback.step(30, 90))
         except ValueError as exc:
@@ -353,9 +352,10 @@ class SitingAlgorithm(Algorithm):
 
 
 def _require_metric(layer: VectorLayer) -> None:
-    if layer.crs is None or not layer.crs.is_projected:
-        raise AlgorithmError(f"layer '{layer.name}' must be in a projected CRS in metres (set a project CRS such "
-                             "as the local UTM zone)")
+    try:
+        require_true_distances(layer)  # the runner's inputs pass; a direct call with Web Mercator does not
+    except LayerError as exc:
+        raise AlgorithmError(str(exc)) from exc
 
 
 class MaximalCovering(SitingAlgorithm):

@@ -10,6 +10,7 @@ import pyproj
 import shapely
 
 from plugins.api import Feedback
+from plugins.metric import metric_frame
 
 #: Features per chunk: small enough that one chunk of any tool takes well under 0.2 s.
 CHUNK = 5_000
@@ -36,11 +37,8 @@ def map_chunks(values: np.ndarray, function: Callable[[np.ndarray], np.ndarray],
 
 
 def to_metric(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pyproj.CRS | None]:
-    """``gdf`` in a CRS whose unit is the metre (its UTM zone when geographic) and the CRS to go back to."""
-    crs = gdf.crs
-    if crs is None or crs.is_projected or len(gdf) == 0:
-        return gdf, None
-    return gdf.to_crs(gdf.estimate_utm_crs()), crs
+    """``gdf`` in a CRS with true metres near its data (``plugins.metric``) and the CRS to go back to."""
+    return metric_frame(gdf)
 
 
 def back(gdf: gpd.GeoDataFrame, original: pyproj.CRS | None) -> gpd.GeoDataFrame:

@@ -144,10 +144,10 @@ def test_layers_arrive_in_the_context_crs(poles):
     moved = check(parameter, in_degrees, context)
     assert moved.crs == pyproj.CRS.from_epsg(32649)
     assert shapely.equals_exact(moved.gdf.geometry.to_numpy(), poles.gdf.geometry.to_numpy(), tolerance=1e-3).all()
-    # Without a project CRS, a geographic first layer sets a metric working CRS (its UTM zone).
+    # Without a project CRS, a geographic first layer sets the local metric CRS (in China: CGCS2000 3-degree GK).
     free = Context()
     check(parameter, in_degrees, free)
-    assert free.crs == pyproj.CRS.from_epsg(32649)
+    assert free.crs == pyproj.CRS.from_epsg(4546)
 
 
 def test_fields_follow_their_layer(offices):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import pytest
 import shapely
 
 from layers import VectorLayer
-from plugins.api import Context
+from plugins.api import Context, ParameterError
 from plugins.runner import run_algorithm
 from plugins.tools import algorithms
 
@@ -170,8 +171,11 @@ def test_nearest_with_multipoints_matches_brute_force(offices, schools):
 def test_nearest_from_degrees_measures_metres(offices, schools):
     out = run_algorithm("tools.nearest", {"input": offices.to_crs(4326), "target": schools.to_crs(4326)},
                         Context(crs="EPSG:4326")).outputs["output"].gdf
-    _, distance = _brute_force_nearest(offices.gdf.geometry, schools.gdf.geometry)
-    assert np.allclose(out["nearest_m"], distance, rtol=1e-6, atol=0.01)
+    index, _ = _brute_force_nearest(offices.gdf.geometry, schools.gdf.geometry)
+    # The truth is the geodesic distance (UTM 49N's own metres are 0.04 % long here, 2.5° off its meridian).
+    origin, target = offices.gdf.to_crs(4326).geometry, schools.gdf.to_crs(4326).geometry.iloc[index]
+    _, _, geodesic = pyproj.Geod(ellps="WGS84").inv(origin.x, origin.y, target.x, target.y)
+    assert np.allclose(out["nearest_m"], geodesic, rtol=5e-5, atol=0.01)
     assert out.crs.to_epsg() == 4326
 
 
@@ -182,3 +186,41 @@ def test_filter_matches_pandas_query(offices):
     assert list(out.gdf["listing_id"]) == list(expected["listing_id"])
     assert out.kind == "office_space"
     assert result.summary == {"matching": len(expected), "total": len(offices)}
+
+
+# -- inputs whose coordinates cannot be used: a clear ParameterError naming the layer, never a traceback ----------
+
+_GUANGZHOU_AREA = shapely.box(113.2, 23.0, 113.5, 23.3)
+UNUSABLE = {
+    "utm numbers declared as degrees": ([(500100.0, 2557100.0), (500200.0, 2557300.0)], "2,557,300"),
+    "a NaN coordinate": ([(113.3, 23.1), (np.nan, 23.1)], "#2"),
+    "an infinite coordinate": ([(113.3, 23.1), (np.inf, 23.1)], "#2"),
+    "a 1e300 coordinate": ([(113.3, 23.1), (1e300, 23.1)], "#2"),
+    "swapped lat/lon": ([(23.1, 113.3), (23.2, 113.4)], "swapped"),
+}
+TOOL_INPUTS = {
+    "tools.buffer": lambda bad, area: {"input": bad, "distance": 100},
+    "tools.clip": lambda bad, area: {"input": bad, "overlay": area},
+    "tools.nearest": lambda bad, area: {"input": bad, "target": area},
+    "tools.join_by_location": lambda bad, area: {"input": bad, "join": area},
+    "tools.count_points": lambda bad, area: {"polygons": area, "points": bad},
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE))
+@pytest.mark.parametrize("tool", sorted(TOOL_INPUTS))
+@pytest.mark.parametrize("crs", [None, "EPSG:32649"])
+def test_tools_refuse_unusable_geographic_coordinates_by_name(tool, case, crs):
+    points, shown = UNUSABLE[case]
+    bad = VectorLayer(gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=shapely.points(points), crs=4326), "bad poles")
+    area = VectorLayer(gpd.GeoDataFrame({"district": ["Tianhe"]}, geometry=[_GUANGZHOU_AREA], crs=4326), "district")
+    with pytest.raises(ParameterError) as caught:
+        run_algorithm(tool, TOOL_INPUTS[tool](bad, area), Context(crs=crs))
+    assert "'bad poles'" in str(caught.value) and shown in str(caught.value)
+
+
+def test_good_degrees_still_run_beside_the_refusals():
+    good = VectorLayer(gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(113.3, 23.1)], crs=4326), "poles")
+    result = run_algorithm("tools.buffer", {"input": good, "distance": 100}, Context())
+    polygon_32_sides = 0.5 * 32 * 100**2 * np.sin(2 * np.pi / 32)
+    assert result.summary["total_area_m2"] == pytest.approx(polygon_32_sides, rel=1e-3)

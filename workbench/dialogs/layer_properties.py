@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QSlider,
     QTableWidget,
     QTableWidgetItem,
@@ -112,8 +113,8 @@ class LayerPropertiesDialog(QDialog):
         form.addRow("Opacity", opacity_row)
         self.crs_edit: QLineEdit | None = None
         for label, text in describe(self.layer, self.project)[1:]:
-            if label == "CRS" and self.layer.crs is None and isinstance(self.layer, VectorLayer):
-                form.addRow(label, self._crs_chooser())
+            if label == "CRS" and isinstance(self.layer, VectorLayer):
+                form.addRow(label, self._crs_chooser(text))
                 continue
             value = QLabel(text)
             value.setWordWrap(True)
@@ -121,20 +122,41 @@ class LayerPropertiesDialog(QDialog):
             form.addRow(label, value)
         return page
 
-    def _crs_chooser(self) -> QWidget:
-        """The file names no CRS (a shapefile without .prj): the planner says which, as the load note asks."""
+    def _crs_chooser(self, current: str) -> QWidget:
+        """Set Layer CRS, as in QGIS: say which CRS the coordinates are in (the file names none, or a wrong one).
+
+        The coordinates are not changed, only what they are said to mean; the project remembers the choice."""
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
-        self.crs_edit = QLineEdit(self.project.crs.to_string() if self.project.crs is not None else "")
+        crs = self.layer.crs if self.layer.crs is not None else self.project.crs
+        self.crs_edit = QLineEdit(crs.to_string() if crs is not None else "")
+        self._crs_shown = self.crs_edit.text()
         self.crs_edit.setPlaceholderText("e.g. EPSG:32649 or EPSG:4326")
         self.crs_edit.setToolTip("The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)")
-        hint = QLabel("Unknown: the file names none. Give the coordinate system its coordinates are in; the "
-                      "project remembers it.")
+        choose = QPushButton(self.tr("Choose…"))
+        choose.clicked.connect(self._choose_crs)
+        row = QHBoxLayout()
+        row.addWidget(self.crs_edit, 1)
+        row.addWidget(choose)
+        if self.layer.crs is None:
+            hint = QLabel("Unknown: the file names none. Give the coordinate system its coordinates are in; the "
+                          "project remembers it.")
+        else:
+            hint = QLabel(current + "\n" + self.tr("Set Layer CRS: if the coordinates are in another system than "
+                                                   "the file says, give it here. The coordinates are kept as they "
+                                                   "are, not reprojected."))
         hint.setWordWrap(True)
-        column.addWidget(self.crs_edit)
+        column.addLayout(row)
         column.addWidget(hint)
         return box
+
+    def _choose_crs(self) -> None:
+        from workbench.dialogs.project_properties import CrsSearchDialog
+
+        dialog = CrsSearchDialog(self.crs_edit.text().strip(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selected_crs is not None:
+            self.crs_edit.setText(dialog.selected_crs.to_string())
 
     def _fields(self) -> QWidget:
         rows = field_rows(self.layer)
@@ -167,7 +189,7 @@ class LayerPropertiesDialog(QDialog):
 
     def _apply_crs(self) -> bool:
         text = self.crs_edit.text().strip() if self.crs_edit is not None else ""
-        if not text or self.layer.crs is not None:
+        if not text or (self.layer.crs is not None and text == self._crs_shown):
             return True
         try:
             crs = pyproj.CRS.from_user_input(text)
@@ -175,11 +197,13 @@ class LayerPropertiesDialog(QDialog):
             show_error(self, "Unknown coordinate system", f"Layer \u201c{self.layer.name}\u201d: '{text}' is not "
                        f"a coordinate system ({exc}). Use an EPSG code such as EPSG:32649.")
             return False
+        old = self.layer.crs
         code = crs.to_string()
-        self.layer.gdf = self.layer.gdf.set_crs(crs)
+        self.layer.gdf = self.layer.gdf.set_crs(crs, allow_override=True)  # assigned, not reprojected
         options = self.layer.metadata.setdefault("source_options", {})
         options["crs"] = code  # the project opens the file with it next time
-        self.layer.notes.append(f"CRS set to {crs.name} ({code}) by hand")
+        was = f" (was {old.to_string()}; coordinates unchanged)" if old is not None else ""
+        self.layer.notes.append(f"CRS set to {crs.name} ({code}) by hand{was}")
         self.layer.touch()
         return True
 
