@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from layers.expressions import ExpressionError, evaluate
+from layers.io import write_layer
+from plugins.api import AlgorithmError, Context, ParameterError
+from plugins.runner import run_algorithm
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPRESSIONS = [
     'price_m2 < 200 and industry == "finance"',
@@ -89,3 +99,29 @@ def test_error_column_points_at_the_token():
     with pytest.raises(ExpressionError) as caught:
         evaluate("高度 > 1 and len(price) > 0", frame)
     assert caught.value.column == len("高度 > 1 and ")
+
+
+# -- every caller gets a clean error for hostile text (issue 14) ------------------------------------------------
+
+HOSTILE = ["industry * 10000000 == 'a'", "-" * 100000 + "1", "not " * 50000 + "True", "1+" * 100000,
+           "(" * 3000 + "1" + ")" * 3000]
+
+
+@pytest.mark.parametrize("expression", HOSTILE, ids=[text[:16] for text in HOSTILE])
+def test_the_filter_tool_refuses_hostile_expressions_cleanly(offices, expression):
+    """Checked as a parameter before the run (length, nesting) or refused by the size estimate during it."""
+    with pytest.raises((ParameterError, AlgorithmError)) as caught:
+        run_algorithm("tools.filter", {"input": offices, "expression": expression}, Context(crs="EPSG:32649"))
+    assert "at most" in str(caught.value) or "more than" in str(caught.value)
+
+
+def test_the_command_line_reports_the_issue_expression_without_a_traceback(tmp_path, offices):
+    write_layer(offices, tmp_path / "offices.gpkg", layer_name="offices")
+    env = dict(os.environ, LAMPLIGHT_PLUGIN_DIR=str(tmp_path / "no-user-plugins"))
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "run", "tools.filter", "--input", "offices.gpkg",
+                           "--expression", "industry * 10000000 == 'a'"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "'industry * 10000000' would make text of up to 70,000,000 characters per value" in done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert not (tmp_path / "output.gpkg").exists()
