@@ -47,7 +47,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 DEFAULT_EXTENSION = {OutputLayer: ".gpkg", OutputRaster: ".tif", OutputTable: ".csv"}
 ALLOWED_EXTENSIONS = {OutputLayer: (".gpkg", ".geojson", ".json", ".csv"), OutputRaster: (".tif", ".tiff"),
                       OutputTable: (".csv",)}
-_COMMON_OPTIONS = ("project", "output_dir", "overwrite", "workers", "dask_scheduler")
+_COMMON_OPTIONS = ("project", "save", "output_dir", "overwrite", "workers", "dask_scheduler")
 
 
 class UsageError(Exception):
@@ -101,8 +101,8 @@ def handle_help(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     print(algorithm.help_text())
-    print("\nOptions of 'run': --project FILE (layer names), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, "
-          "--workers N, --dask-scheduler ADDRESS")
+    print("\nOptions of 'run': --project FILE (layer names), --save (record the run in the project), --output-dir DIR, "
+          "--OUTPUTNAME PATH, --overwrite, --workers N, --dask-scheduler ADDRESS")
     return EXIT_OK
 
 
@@ -131,6 +131,9 @@ def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
                                  help=f"{output.description} ({allowed})".replace("%", "%%"))
     common = parser.add_argument_group("run options")
     common.add_argument("--project", metavar="FILE", help="a .lamp project whose layer names parameters may use")
+    common.add_argument("--save", action="store_true",
+                        help="record the run in the --project file (history, outputs as layers), as the "
+                             "workbench does, so its report and web map show it")
     common.add_argument("--output-dir", metavar="DIR", default=".", help="folder for outputs without a path")
     common.add_argument("--overwrite", action="store_true", help="replace output files that already exist")
     common.add_argument("--workers", type=int, help="worker threads/processes for the algorithm")
@@ -188,6 +191,8 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except SystemExit:  # argparse already printed the problem (e.g. unrecognised arguments)
         return EXIT_USAGE
+    if options["save"] and not options.get("project"):
+        raise UsageError("--save records the run in a project: give the project with --project FILE")
     context = _context(options)
     output_dir = Path(options["output_dir"]).expanduser()
     paths = output_paths(algorithm, options, output_dir, options["overwrite"])
@@ -206,6 +211,12 @@ def _run(args: argparse.Namespace) -> int:
     summary = {"algorithm": algorithm.id, "status": "ok", "duration_s": outcome.record["duration_s"],
                "parameters": outcome.record["parameters"], "outputs": written, "summary": outcome.summary,
                "run_id": outcome.record["run_id"]}
+    if options["save"]:
+        try:
+            summary["project"] = str(_save_in_project(outcome, context.project).resolve())
+        except LayerError as exc:
+            print(f"error: the outputs were written but the project could not be saved: {exc}", file=sys.stderr)
+            return EXIT_FAILED
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return EXIT_OK
 
@@ -239,6 +250,15 @@ def _context(options: dict[str, Any]) -> Context:
     if options.get("workers"):
         context.workers = options["workers"]
     return context
+
+
+def _save_in_project(outcome: Any, project: Any) -> Path:
+    """Add the outputs to the project and record the run, as the workbench's Processing dialog does; saved
+    atomically, so an interrupted save leaves the previous project file whole."""
+    from plugins.runner import add_to_project
+
+    add_to_project(outcome, project)
+    return project.save()
 
 
 def _run_in_thread(algorithm: Algorithm, raw: dict[str, Any], context: Context,

@@ -241,3 +241,29 @@ def test_every_built_in_algorithm_prints_its_help():
         text = algorithm_parser(algorithm).format_help()
         assert all(f"--{parameter.name}" in text for parameter in algorithm.parameters()), algorithm.id
     assert "number in %, 0.01" in algorithm_parser(registry.get("siting.lscp")).format_help()
+
+
+def test_save_records_the_run_in_the_project_as_the_workbench_does(files: Path, offices, schools):  # noqa: F811
+    """A command-line pipeline (run --save, then export) sees the same project as after a run in the GUI: the
+    outputs are layers of the project and the run is in its history, with the same summary."""
+    project = Project("EPSG:32649")
+    project.add_layers([offices, schools])
+    project.save(files / "city.lamp")
+    done = cli("run", "tools.buffer", "--project", "city.lamp", "--input", "schools", "--distance", "150",
+               "--save", "--output-dir", "out", cwd=files)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["project"] == str((files / "city.lamp").resolve())
+    saved = Project.load(files / "city.lamp")
+    assert [layer.name for layer in saved] == [offices.name, "schools", "schools buffer 150 m"]
+    (record,) = saved.history
+    assert record["algorithm"] == "tools.buffer" and record["outputs"]["output"]["layer"] == "schools buffer 150 m"
+    # the same run through the runner, as the Processing dialog makes it, records the same summary
+    gui = Project("EPSG:32649")
+    gui.add_layers([offices, schools])
+    from plugins.runner import add_to_project
+
+    add_to_project(run_algorithm("tools.buffer", {"input": schools, "distance": 150}, Context(project=gui)), gui)
+    assert gui.history[0]["summary"] == record["summary"]
+    assert len(saved.layer("schools buffer 150 m")) == len(schools)
+    without_project = cli("run", "tools.buffer", "--input", "schools.geojson", "--save", cwd=files)
+    assert without_project.returncode == 2 and "--save records the run in a project" in without_project.stderr
