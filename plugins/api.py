@@ -41,6 +41,7 @@ import pyproj
 
 from layers.errors import LayerError
 from layers.i18n import translate
+from layers.io.coordinates import coordinate_problem
 from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
 from plugins.metric import Measuring
 
@@ -243,6 +244,10 @@ class LayerParameter(Parameter):
             family = layer.geometry_type
             if family not in self.geometry and family != "empty":
                 raise self.error(f"'{layer.name}' has {family} geometries; {' or '.join(self.geometry)} needed")
+        if isinstance(layer, VectorLayer):
+            problem = coordinate_problem(layer.gdf)
+            if problem is not None:  # refused before reprojection, which would fail on them obscurely
+                raise self.error(f"'{layer.name}': {problem}")
         return self._in_context_crs(layer, context) if self.reproject else layer
 
     def _resolve(self, value: Any, context: Context) -> Layer:
