@@ -88,3 +88,15 @@ def test_set_layer_crs_assigns_without_reprojecting(qtbot, window):
     assert layer.crs.to_epsg() == 32650 and list(layer.gdf.geometry.x) == pytest.approx(xs)
     assert layer.metadata["source_options"]["crs"] == "EPSG:32650"
     assert any("was EPSG:32649" in note for note in layer.notes)
+
+
+def test_a_new_project_opened_on_wgs84_data_gets_the_local_metric_crs(qtbot, window, tmp_path):
+    gdf = gpd.GeoDataFrame({"pole_id": ["A", "B"]}, geometry=[shapely.Point(113.32, 23.12),
+                                                              shapely.Point(113.34, 23.14)], crs=4326)
+    gdf.to_file(tmp_path / "poles.geojson")
+    window.set_project(Project())
+    window.add_files([str(tmp_path / "poles.geojson")])
+    qtbot.waitUntil(lambda: len(window.project) == 1, timeout=20_000)
+    assert window.project.crs.to_epsg() == 4547  # not the file's EPSG:4326
+    assert window.project.layer("poles").crs.to_epsg() == 4326  # the layer keeps its own
+    assert "EPSG:4547" in window.statusBar().currentMessage()

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 import pytest
 import shapely
@@ -104,3 +105,23 @@ def _silent():
     from plugins.api import Feedback
 
     return Feedback()
+
+
+def test_coverage_in_a_web_mercator_project_reaches_its_true_radius():
+    """The coverage raster is made in the local metric CRS (warping it back would resample the values): its cells
+    are 5 true metres and the farthest covered cell lies at the 200 m maximum radius on the ellipsoid."""
+    site = gpd.GeoDataFrame({"pole_id": ["P1"], "height_m": [10.0]}, geometry=[shapely.Point(113.33, 23.13)],
+                            crs=4326).to_crs(3857)
+    result = run_algorithm("coverage.rsrp", {"transmitters": VectorLayer(site, "poles", kind="lamp_poles"),
+                                             "max_radius": 200, "resolution": 5, "threshold_dbm": -160},
+                           Context(crs="EPSG:3857", workers=1))
+    rsrp = result.outputs["rsrp"]
+    assert rsrp.crs.to_epsg() == 4547 and rsrp.res == pytest.approx((5.0, 5.0))
+    assert any(line.startswith("Distances measured in EPSG:4547") for line in result.record["log"])
+    band = rsrp.band(1)
+    rows, cols = np.nonzero(~np.ma.getmaskarray(band))
+    t = rsrp.transform
+    xs, ys = t.c + (cols + 0.5) * t.a, t.f + (rows + 0.5) * t.e
+    lon, lat = pyproj.Transformer.from_crs(4547, 4326, always_xy=True).transform(xs, ys)
+    _, _, distance = pyproj.Geod(ellps="WGS84").inv(np.full(lon.size, 113.33), np.full(lat.size, 23.13), lon, lat)
+    assert 195.0 <= distance.max() <= 200.0 + 5.0 * math.sqrt(2)

@@ -14,6 +14,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from layers import LayerError, Project
+from layers.crs import describe_crs
 from layers.io.formats import READ_FILTERS
 from layers.project import PROJECT_SUFFIX
 from workbench.dialogs import autosave_recovery
@@ -186,11 +187,15 @@ class FileCommands(QObject):
 
     def _loading_finished(self, result: LoadResult) -> None:
         QApplication.restoreOverrideCursor()
+        had_crs = self.project.crs is not None
         self.project.add_layers(result.layers)
         noted = sum(1 for layer in result.layers if layer.notes)
         message = f"Added {len(result.layers)} layer(s)"
         if noted:
             message += f"; {noted} with load notes (Layer Properties shows them)"
+        if not had_crs and self.project.crs is not None:  # the first data chose the local metric CRS
+            message += self.tr("; project CRS {crs} (Project > Properties changes it)").format(
+                crs=describe_crs(self.project.crs))
         self.window.statusBar().showMessage(message, 8000)
         retried = self._offer_project_crs(result.need_crs)
         errors = [e for e in result.errors if not any(e.startswith(path) for path in retried)]
