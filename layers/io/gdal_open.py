@@ -62,6 +62,8 @@ _SQLITE = b"SQLite format 3\x00"
 _TIFF = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")     # classic and BigTIFF, both byte orders
 _SHAPEFILE = b"\x00\x00\x27\x0a"                              # file code 9994, big-endian
 _ZIP = b"PK\x03\x04"
+#: Side files GDAL opens beside a GeoTIFF (by any driver), and how a real one starts.
+_SIDE_FILES = (("ovr", _TIFF), ("msk", _TIFF), ("aux", (b"EHFA_HEADER_TAG",)))
 #: A path GDAL would treat as something other than a plain local file: a /vsi file system or a URL. (A
 #: "DRIVER:..." connection string cannot reach GDAL: it gets absolute paths, with the driver forced.)
 _NOT_LOCAL = re.compile(r"^(/vsi|\\\\vsi|[A-Za-z][A-Za-z0-9+.-]*://)", re.I)
@@ -174,6 +176,29 @@ def _check_crs(stream: BinaryIO, source: str | os.PathLike, layer: str | None) -
                                                         "not follow links in data files: give the CRS by name "
                                                         "(e.g. EPSG:4326) or remove the crs member").format(
             link=link), layer=layer)
+
+
+def check_side_files(path: str | os.PathLike, *, source: str | os.PathLike | None = None,
+                     layer: str | None = None) -> None:
+    """Refuse a GeoTIFF whose overview, mask or .aux side file is not what GDAL writes there.
+
+    GDAL opens ``x.tif.ovr``, ``x.tif.msk`` and ``x.aux`` next to a GeoTIFF with any driver, so a VRT placed
+    there would be followed. Legitimate ones are TIFF files (overviews, masks) or Erdas HFA (.aux)."""
+    file = Path(path)
+    for base in dict.fromkeys((file.name, file.stem)):
+        for extension, magic in _SIDE_FILES:
+            for candidate in (f"{base}.{extension}", f"{base}.{extension.upper()}"):
+                side = file.with_name(candidate)
+                if not os.path.lexists(side):
+                    continue
+                local_file(side, layer=layer)
+                with side.open("rb") as handle:
+                    head = handle.read(_HEAD_BYTES)
+                if not head.startswith(magic):
+                    what = _content(head) or translate("gdal_open", "its first bytes are not those of a TIFF image")
+                    raise LayerError(path if source is None else source, translate(
+                        "gdal_open", "its side file {side} is not what GDAL writes there: {content}; remove it or "
+                                     "replace it").format(side=side.name, content=what), layer=layer)
 
 
 def check_member(archive: zipfile.ZipFile, member: str, driver: str, source: str | os.PathLike) -> None:

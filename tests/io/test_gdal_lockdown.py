@@ -315,3 +315,37 @@ def test_a_geopackage_in_a_folder_with_a_colon_opens_its_vector_and_raster_table
     layers = {layer.name: layer for layer in open_layers(path)}
     assert layers["poles"].gdf["pole_id"].tolist() == ["P1"]
     assert np.array_equal(layers["heights"].data[:1], heights)
+
+
+# -- side files GDAL opens beside a GeoTIFF ------------------------------------------------------------------------
+
+def _small_vrt_over(source: str) -> str:
+    """A 2 x 2 VRT of ``source``: as an overview of a 4 x 3 GeoTIFF, GDAL reads it for half-size requests."""
+    return raster_vrt(source).replace('rasterXSize="4" rasterYSize="3"', 'rasterXSize="2" rasterYSize="2"')
+
+
+def test_an_overview_side_file_holding_a_vrt_leaks_through_plain_gdal_and_is_refused(secrets):
+    path = secrets / "poles.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=3, count=1, dtype="uint8", crs="EPSG:32649",
+                       transform=from_origin(760000, 2560000, 5, 5)) as dst:
+        dst.write(np.full((1, 3, 4), 1, "uint8"))
+    side = secrets / "poles.tif.ovr"
+    side.write_text(_small_vrt_over(str(secrets / "secret.tif")))
+    with rasterio.open(path) as src:
+        assert (src.read(1, out_shape=(2, 2)) == MARKER_VALUE).all()
+    for name in ("poles.tif.ovr", "poles.tif.msk", "poles.aux"):
+        side.rename(secrets / name)
+        side = secrets / name
+        with pytest.raises(LayerError, match=rf"poles\.tif: layer 'poles': its side file {name} is not what GDAL "
+                                             r"writes there: it holds a GDAL virtual dataset \(VRT\)"):
+            open_layers(path)
+
+
+def test_a_real_tiff_overview_beside_a_geotiff_is_fine(secrets):
+    path = secrets / "poles.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=3, count=1, dtype="uint8", crs="EPSG:32649",
+                       transform=from_origin(760000, 2560000, 5, 5)) as dst:
+        dst.write(np.full((1, 3, 4), 1, "uint8"))
+    (secrets / "poles.tif.ovr").write_bytes((secrets / "secret.tif").read_bytes())
+    (layer,) = open_layers(path)
+    assert (layer.data == 1).all()
