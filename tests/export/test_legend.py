@@ -112,3 +112,28 @@ def test_sources_name_each_file_and_each_analysis_once():
     project.layer("Roads").source = "tianhe.gpkg|roads"
     project.layer("Schools").source = "/data/tianhe.gpkg|schools"
     assert data_sources(project.layers) == ["tianhe.gpkg", "Lamplight coverage.rsrp (RSRP, Buildings)"]
+
+
+def test_legend_wraps_labels_too_long_for_any_type_size_instead_of_cutting_them(qapp):
+    """docs/exports.md promises no cut labels: a label too wide even at 70 % goes onto more lines, in English
+    (broken at spaces) and in Chinese (broken between characters); nothing is drawn with an ellipsis."""
+    from workbench.export.layout_elements import draw_legend
+
+    labels = ["Existing macro sites of all three operators within the keep-out zone",
+              "天河区珠江新城智慧灯杆第一期建设范围含学校周边五十米禁建区"]
+    style = Categorized("kind", [Category(v, Symbol(fill="#e08040"), label) for v, label in
+                                 zip("ab", labels, strict=True)])
+    image = QImage(800, 800, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    paper = Paper(painter, QRectF(0, 0, 800, 800), (100.0, 100.0))
+    drawn: list[str] = []
+    elide = paper.elide
+    paper.elide = lambda text, *args, **kwargs: drawn.append(elide(text, *args, **kwargs)) or drawn[-1]
+    missing = draw_legend(paper, (0, 0, 36, 60), legend_sections([_point_layer("Sites", style)]), 8.0)
+    painter.end()
+    assert missing == 0
+    assert not any("…" in line for line in drawn)
+    text = "".join(drawn)
+    assert labels[1] in text  # the Chinese label, line after line, reads whole
+    assert " ".join(line.strip() for line in drawn if line[:1].isascii() and line.strip() != "Sites") == labels[0]
+    assert len(drawn) >= 5  # heading + at least two lines per label

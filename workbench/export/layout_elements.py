@@ -5,9 +5,11 @@ All of it is vector drawing and real text, so a PDF or SVG keeps crisp symbols a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QCoreApplication, QPointF, Qt
 from PyQt6.QtGui import QBrush, QPolygonF
 
 from layers.styles import Symbol
@@ -67,16 +69,24 @@ class _Row:
     gap: bool = False  # space above: a heading, or a single-symbol line after a list of classes
 
 
-def _rows(sections: list[LegendSection]) -> list[_Row]:
+Wrap = Callable[[str, bool], list[str]]
+
+
+def _rows(sections: list[LegendSection], wrap: Wrap | None = None) -> list[_Row]:
     """Legend lines; a single-symbol layer after a layer with classes gets the space a heading gets, so it does
-    not read as one more class of the layer above it."""
+    not read as one more class of the layer above it. ``wrap(text, heading)`` splits a long label into lines:
+    the first carries the swatch, the others continue under it (``item`` None)."""
+    lines: Wrap = wrap or (lambda text, heading: [text])
     rows: list[_Row] = []
     previous_single = True
     for section in sections:
         start = len(rows)
         if not section.single:
-            rows.append(_Row(True, section.title))
-        rows.extend(_Row(False, item.label, item, section.opacity) for item in section.items)
+            rows.extend(_Row(True, line) for line in lines(section.title, True))
+        for item in section.items:
+            first, *more = lines(item.label, False)
+            rows.append(_Row(False, first, item, section.opacity))
+            rows.extend(_Row(False, line, None, section.opacity) for line in more)
         if len(rows) > start:
             rows[start].block = len(rows) - start
             rows[start].gap = not (section.single and previous_single)
@@ -117,21 +127,21 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
     """Legend in ``box`` (mm), in as many columns as fit, shrinking the text down to 70 %; returns the number
     of entries that still did not fit (0 when the legend is complete)."""
     x, y, w, h = box
-    title_h = paper.text((x, y, w, 8 * size_pt), "Legend", size_pt * 1.2, bold=True)
+    title_h = paper.text((x, y, w, 8 * size_pt), QCoreApplication.translate("Legend", "Legend"), size_pt * 1.2,
+                         bold=True)
     top = y + title_h + 1.0
     rows = _rows(sections)
     n_columns = max(1, int(w // min_column_mm))
     chosen = None
-    for factor in (1.0, 0.92, 0.85, 0.78, 0.7):
+    for factor in LEGEND_SHRINK:
         size = size_pt * factor
         row_h = size / PT_PER_MM * 1.55
         placed = _columns(rows, row_h, row_h * 0.45, y + h - top, n_columns)
-        if placed is None:
-            continue
-        chosen = chosen or (size, row_h, placed)  # the largest type that fits, even if a long label is cut
-        if _labels_fit(paper, placed, size, _column_width(w, placed)):
-            chosen = (size, row_h, placed)  # the largest type that shows every label whole
+        if placed is not None and _labels_fit(paper, placed, size, _column_width(w, placed)):
+            chosen = (size, row_h, placed)  # the largest type that shows every label whole on one line
             break
+    if chosen is None:  # long labels: wrap them onto more lines rather than cut them short
+        chosen = _wrapped(paper, sections, w, y + h - top, size_pt, n_columns)
     missing = 0
     if chosen is None:  # even the smallest text is too long: draw what fits and say how much is left out
         size = size_pt * 0.7
@@ -156,12 +166,70 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
                 paper.text((cx, ry, column_w - 2, row_h), paper.elide(row.text, size, column_w - 2, bold=True), size,
                            bold=True, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
                 continue
-            draw_swatch(paper, (cx + 0.5, ry + (row_h - swatch_h) / 2, swatch_w, swatch_h), row.item, row.opacity)
+            if row.item is not None:
+                draw_swatch(paper, (cx + 0.5, ry + (row_h - swatch_h) / 2, swatch_w, swatch_h), row.item,
+                            row.opacity)
             label_x = cx + swatch_w + 2.5
             paper.text((label_x, ry, column_w - (label_x - cx) - 1, row_h),
                        paper.elide(row.text, size, column_w - (label_x - cx) - 1), size,
                        align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return missing
+
+
+#: Type sizes tried for the legend, as factors of its base size: shrink to 70 % before wrapping labels.
+LEGEND_SHRINK = (1.0, 0.92, 0.85, 0.78, 0.7)
+
+
+def _wrapped(paper: Paper, sections: list[LegendSection], width: float, height: float, size_pt: float,
+             n_columns: int) -> tuple[float, float, list[list[tuple[_Row, float]]]] | None:
+    """The largest type (and fewest columns) at which every label fits when long ones wrap onto more lines."""
+    for factor in LEGEND_SHRINK:
+        size = size_pt * factor
+        row_h = size / PT_PER_MM * 1.55
+        for columns in range(1, n_columns + 1):
+            column_w = width / columns
+            label_room = column_w - SWATCH_W * size / 8.0 - 3.5
+
+            def wrap(text: str, heading: bool, size: float = size, column_w: float = column_w,
+                     label_room: float = label_room) -> list[str]:
+                return wrap_text(paper, text, size, column_w - 2 if heading else label_room, bold=heading)
+
+            placed = _columns(_rows(sections, wrap), row_h, row_h * 0.45, height, columns)
+            if placed is not None and len(placed) == columns:
+                return size, row_h, placed
+    return None
+
+
+def wrap_text(paper: Paper, text: str, size_pt: float, width_mm: float, *, bold: bool = False) -> list[str]:
+    """``text`` in lines no wider than ``width_mm``: broken at spaces, or between characters for Chinese text
+    and for a word longer than a line."""
+    if paper.text_size(text, size_pt, bold=bold)[0] <= width_mm:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for token in re.findall(r"\s*[^\s\u3000-\u9fff\uff00-\uffef]+|\s*[\u3000-\u9fff\uff00-\uffef]", text):
+        candidate = current + token
+        if not current or paper.text_size(candidate, size_pt, bold=bold)[0] <= width_mm:
+            current = candidate
+            if paper.text_size(current, size_pt, bold=bold)[0] > width_mm and len(current) > 1:
+                lines += _split_long(paper, current, size_pt, width_mm, bold)
+                current = lines.pop()
+            continue
+        lines.append(current)
+        current = token.lstrip()
+    lines.append(current)
+    return [line for line in lines if line]
+
+
+def _split_long(paper: Paper, word: str, size_pt: float, width_mm: float, bold: bool) -> list[str]:
+    """A word wider than the line, cut into pieces that fit (the last piece may be continued)."""
+    pieces, current = [], ""
+    for ch in word.strip():
+        if current and paper.text_size(current + ch, size_pt, bold=bold)[0] > width_mm:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return pieces + [current]
 
 
 def _column_width(width: float, placed: list[list[tuple[_Row, float]]]) -> float:
