@@ -68,6 +68,10 @@ _SIDE_FILES = (("ovr", _TIFF), ("msk", _TIFF), ("aux", (b"EHFA_HEADER_TAG",)))
 #: "DRIVER:..." connection string cannot reach GDAL: it gets absolute paths, with the driver forced.)
 _NOT_LOCAL = re.compile(r"^(/vsi|\\\\vsi|[A-Za-z][A-Za-z0-9+.-]*://)", re.I)
 _GDALG = re.compile(rb'"type"\s*:\s*"gdal_streamed_alg"')
+#: Other JSON GIS formats GDAL would read under a .json name (GDAL tells them apart the same way); Lamplight
+#: promises GeoJSON only.
+_TOPOJSON = re.compile(rb'"type"\s*:\s*"Topology"')
+_ESRIJSON = re.compile(rb'"geometryType"\s*:\s*"esriGeometry')
 
 #: Per format: how the refusal starts (as the readers always said it), the format's name, and what is wrong
 #: with content that is no known format at all (most often a damaged file).
@@ -93,8 +97,13 @@ def _content(head: bytes) -> str | None:
     if _GDALG.search(text[:_HEAD_BYTES]):
         return translate("gdal_open", "it holds a GDAL streamed algorithm (.gdalg.json), which makes GDAL run "
                                       "commands on other files")
+    if _TOPOJSON.search(text[:_HEAD_BYTES]):
+        return translate("gdal_open", "it holds TopoJSON; convert it to GeoJSON first")
+    if text.startswith(b"{") and _ESRIJSON.search(text[:_HEAD_BYTES]):
+        return translate("gdal_open", "it holds Esri JSON (ArcGIS); convert it to GeoJSON first")
     known = ((text.startswith(b"<"), QT_TRANSLATE_NOOP("gdal_open", "it holds XML or HTML")),
-             (text.startswith((b"{", b"[")), QT_TRANSLATE_NOOP("gdal_open", "it holds JSON")),
+             (text.startswith(b"{"), QT_TRANSLATE_NOOP("gdal_open", "it holds JSON")),
+             (text.startswith(b"["), QT_TRANSLATE_NOOP("gdal_open", "it holds a JSON array, not a GeoJSON object")),
              (head.startswith(_SQLITE), QT_TRANSLATE_NOOP("gdal_open", "it holds an SQLite database")),
              (head.startswith(_TIFF), QT_TRANSLATE_NOOP("gdal_open", "it holds a TIFF image")),
              (head.startswith(_SHAPEFILE), QT_TRANSLATE_NOOP("gdal_open", "it holds a shapefile")),
@@ -110,7 +119,8 @@ def _matches(head: bytes, driver: str) -> bool:
     if driver == GEOTIFF:
         return head.startswith(_TIFF)
     text = head.removeprefix(_UTF8_BOM).lstrip()
-    return text.startswith(b"{") and not _GDALG.search(text[:_HEAD_BYTES])
+    return text.startswith(b"{") and not any(pattern.search(text[:_HEAD_BYTES])
+                                             for pattern in (_GDALG, _TOPOJSON, _ESRIJSON))
 
 
 def check_head(head: bytes, driver: str, source: str | os.PathLike, *, layer: str | None = None) -> None:

@@ -159,6 +159,19 @@ def test_other_formats_under_a_promised_name_are_refused_too(secrets):
     assert_refused(secrets / "table.tif", "GeoTIFF", holds="XML or HTML")
 
 
+@pytest.mark.parametrize(("text", "driver", "holds"), [
+    ('{"geometryType": "esriGeometryPoint", "features": [{"attributes": {"id": 1}, "geometry": {"x": 1, "y": 2}}]}',
+     "ESRIJSON", "Esri JSON (ArcGIS)"),
+    ('{"type": "Topology", "objects": {"p": {"type": "GeometryCollection", "geometries": [{"type": "Point", '
+     '"coordinates": [1, 2]}]}}, "arcs": []}', "TopoJSON", "TopoJSON"),
+])
+def test_other_json_formats_gdal_would_switch_to_are_named(tmp_path, text, driver, holds):
+    path = tmp_path / "delivery.json"
+    path.write_text(text)
+    assert pyogrio.read_info(path)["driver"] == driver      # GDAL alone reads it with another driver
+    assert_refused(path, "GeoJSON", holds=holds)
+
+
 def _zip(path, members: dict[str, str | bytes]) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
