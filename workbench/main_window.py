@@ -29,6 +29,7 @@ from workbench.docks.attribute_table import AttributeTableDock
 from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
 from workbench.docks.search_panel import SearchDock
+from workbench.editing.actions import install_editing
 from workbench.export.install import install_exports
 from workbench.processing.install import install_processing
 from workbench.resources import icon
@@ -43,7 +44,7 @@ from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
 #: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
-MENU_ORDER = ("&File", "&Project", "&View", "&Layer", "&Selection", "&Tools", "&Help")
+MENU_ORDER = ("&File", "&Edit", "&Project", "&View", "&Layer", "&Selection", "&Tools", "&Help")
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         install_exports(self)
         install_processing(self)
+        install_editing(self)
         self._stop_workers_on_exit()
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
         fit_to_screen(self, 1600, 1000)  # a laptop must see the whole window

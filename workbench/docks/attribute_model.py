@@ -4,11 +4,15 @@ Nothing is copied into Qt: the view asks only for the cells it shows. Filtering 
 NumPy array, ``order``, that maps table rows to row positions in the GeoDataFrame (the same positions
 ``layer.selection`` holds). The layer's selection is drawn by the model itself (as QGIS does), one set lookup
 per visible row, because Qt's item selection model takes quadratic time for tens of thousands of ranges.
+
+In edit mode (``editable``) cells accept typed values: ``setData`` hands an undoable ``SetAttributeValues`` to
+``commit`` (the edit session), which checks the value against the field and records it on the undo stack.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,6 +21,8 @@ from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PyQt6.QtGui import QColor
 
 from layers import VectorLayer
+from layers.edit_values import is_missing
+from layers.edits import EditCommand, SetAttributeValues
 
 NULL_TEXT = "NULL"
 NULL_COLOUR = QColor(150, 150, 150)
@@ -74,6 +80,9 @@ class AttributeTableModel(QAbstractTableModel):
         self._sort: tuple[int, bool] | None = None
         self._inverse: np.ndarray | None = None
         self.selected: frozenset[int] = frozenset()
+        self.editable = False
+        #: Applies and records an edit built by the factory it is given; None when the edit was refused.
+        self.commit: Callable[[Callable[[], EditCommand]], EditCommand | None] | None = None
 
     # -- content ---------------------------------------------------------------------------------------------
     def set_layer(self, layer: VectorLayer | None) -> None:
@@ -87,7 +96,15 @@ class AttributeTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def reload(self) -> None:
-        """The layer's data changed: keep the filter only if it still fits the row count."""
+        """The layer's data changed: keep the filter only if it still fits the row count.
+
+        Values edited in place (same frame, same fields) only repaint, so an open editor and the scroll position
+        survive an edit; new rows or fields reset the table."""
+        layer = self.layer
+        if layer is not None and layer.gdf is self._frame and layer.fields == self._columns:
+            if self.rowCount() and self.columnCount():
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            return
         self.beginResetModel()
         self._load_frame()
         if self.filter_mask is not None and len(self.filter_mask) != self.feature_count:
@@ -201,6 +218,8 @@ class AttributeTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self._frame is None:
             return None
+        if role == Qt.ItemDataRole.EditRole:
+            return self.edit_text(index.row(), index.column())
         if role == Qt.ItemDataRole.BackgroundRole:
             return SELECTED_BACKGROUND if self.is_selected(index.row()) else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
@@ -214,6 +233,32 @@ class AttributeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[index.column()]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.editable and index.isValid():
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def edit_text(self, row: int, column: int) -> str:
+        """The cell as an editor starts from: the full value, empty when missing (not the NULL placeholder)."""
+        value = self._frame.iat[int(self.order[row]), self._locations[column]]
+        if is_missing(value):
+            return ""
+        if isinstance(value, bool | np.bool_):
+            return "true" if value else "false"
+        if isinstance(value, float | np.floating):
+            return repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(float(value))
+        return str(value)
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Edit one cell through an undoable command; a value the field refuses leaves the cell as it was."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable or self.commit is None:
+            return False
+        layer, position, field = self.layer, self.position(index.row()), self._columns[index.column()]
+        if layer is None:
+            return False
+        return self.commit(lambda: SetAttributeValues(layer, [position], field, [value])) is not None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:

@@ -3,12 +3,14 @@
 Clicking rows selects the features on the map and the other way round: both sides write and show
 ``layer.selection`` (the model paints selected rows), so 50,000 selected buildings cost nothing to display.
 Click selects one row, Ctrl+click toggles, Shift+click extends from the last clicked row. The filter uses
-``layers.expressions`` (no arbitrary code can run).
+``layers.expressions`` (no arbitrary code can run). When the layer is in edit mode (``set_edit_session``), cells
+are edited in place (double-click or type) and the field actions appear; every change is an undoable command.
 """
 
 from __future__ import annotations
 
 from PyQt6.QtCore import QModelIndex, Qt, pyqtSignal
+from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -53,6 +55,7 @@ class AttributeTableDock(QDockWidget):
         self.bridge = bridge
         self.model = AttributeTableModel(self)
         self._anchor_row: int | None = None  # where a Shift+click range starts
+        self.edit_session = None  # a workbench.editing.EditSession once editing is installed
         self._build()
         bridge.event.connect(self._on_event)
         bridge.project_replaced.connect(self._on_project_replaced)
@@ -129,6 +132,14 @@ class AttributeTableDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
+        self.edit_row = QHBoxLayout()
+        self.edit_label = QLabel()
+        self.edit_label.setWordWrap(True)
+        self.edit_row.addWidget(self.edit_label, 1)
+        self.edit_bar = QWidget()
+        self.edit_bar.setLayout(self.edit_row)
+        self.edit_bar.hide()
+        layout.addWidget(self.edit_bar)
         layout.addWidget(self.table, 1)
         self.setWidget(body)
 
@@ -169,6 +180,7 @@ class AttributeTableDock(QDockWidget):
         self.filter_edit.blockSignals(False)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_layer(layer)
+        self._update_editing()
         self._size_columns()
 
     def _size_columns(self) -> None:
@@ -242,6 +254,8 @@ class AttributeTableDock(QDockWidget):
             self.zoom_to_selection_requested.emit(self.model.layer)
 
     def _double_clicked(self, index: QModelIndex) -> None:
+        if self.model.editable:
+            return  # in edit mode a double-click edits the cell
         if self.model.layer is not None and index.isValid():
             self.feature_activated.emit(self.model.layer, self.model.position(index.row()))
 
@@ -256,6 +270,35 @@ class AttributeTableDock(QDockWidget):
             return
         self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,}{NBSP}shown, "
                                  f"{len(layer.selection):,}{NBSP}selected")  # a narrow window wraps between phrases
+
+    # -- edit mode -----------------------------------------------------------------------------------------------
+    def set_edit_session(self, session, field_actions: list[QAction]) -> None:
+        """Follow ``session``'s edit mode: editable cells and ``field_actions`` (add/delete/rename) while editing."""
+        self.edit_session = session
+        for action in field_actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            self.edit_row.addWidget(button)
+        session.editing_changed.connect(self._editing_changed)
+        self._update_editing()
+
+    def _editing_changed(self, layer: Layer, on: bool) -> None:
+        if layer is self.model.layer:
+            self._update_editing()
+
+    def _update_editing(self) -> None:
+        session, layer = self.edit_session, self.model.layer
+        on = session is not None and session.is_editing(layer)
+        self.model.editable = on
+        self.model.commit = (lambda factory: session.set_values(layer, factory)) if on else None
+        triggers = QAbstractItemView.EditTrigger
+        self.table.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+                                   if on else triggers.NoEditTriggers)
+        if on:
+            self.edit_label.setText(self.tr("Editing \u201c{name}\u201d: double-click a cell to change it (Ctrl+Z "
+                                             "undoes)").format(name=layer.name))
+        self.edit_bar.setVisible(on)
 
     # -- model events ----------------------------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:

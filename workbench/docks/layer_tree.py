@@ -31,6 +31,7 @@ class LayerTreeDock(QDockWidget):
     properties_requested = pyqtSignal(object)
     remove_requested = pyqtSignal(object)
     save_as_requested = pyqtSignal(object)
+    toggle_editing_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
         super().__init__("Layers", parent)
@@ -78,6 +79,8 @@ class LayerTreeDock(QDockWidget):
         layout.addLayout(row)
         self.setWidget(body)
         self._current: Layer | None = None
+        #: Whether a layer is in edit mode (set when editing is installed); the menu entry shows it checked.
+        self.is_editing = None
         self._collapsed: set[str] = set()
         self._shown: set[str] = set()  # layers the tree has displayed: new ones start expanded
         self.model.modelAboutToBeReset.connect(self._remember_state)
@@ -182,6 +185,11 @@ class LayerTreeDock(QDockWidget):
         actions: list[QAction | None] = [action("Zoom to Layer", lambda: self.zoom_to_layer_requested.emit(layer))]
         if isinstance(layer, VectorLayer):
             actions.append(action("Open Attribute Table", lambda: self.attribute_table_requested.emit(layer)))
+            if self.is_editing is not None:
+                editing = action(self.tr("Toggle Editing"), lambda: self.toggle_editing_requested.emit(layer))
+                editing.setCheckable(True)
+                editing.setChecked(self.is_editing(layer))
+                actions.append(editing)
         actions.append(action("Save Features As…", lambda: self.save_as_requested.emit(layer)))
         actions += [None, action("Style…", lambda: self.style_requested.emit(layer)),
                     action("Properties…", lambda: self.properties_requested.emit(layer)), None,

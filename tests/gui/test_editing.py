@@ -1,0 +1,247 @@
+"""Editing with undo, driven through the window as a planner would: toggle editing, click, drag, type, Ctrl+Z."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pandas.testing import assert_frame_equal
+from PyQt6 import sip
+from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtGui import QKeySequence
+from PyQt6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+from layers import VectorLayer
+from layers.kinds import validate
+
+from .conftest import ORIGIN
+
+
+def poles_layer() -> VectorLayer:
+    """Ten lamp poles along y0 + 100, validated as the readers deliver them."""
+    x0, y0 = ORIGIN
+    n = 10
+    gdf = gpd.GeoDataFrame({
+        "pole_id": [f"TH-{i + 1:06d}" for i in range(n)],
+        "height_m": np.linspace(9, 14, n),
+        "status": ["active"] * n,
+    }, geometry=shapely.points(x0 + 80.0 * np.arange(n), np.full(n, y0 + 100.0)), crs=32649)
+    gdf, _ = validate(gdf, "lamp_poles")
+    return VectorLayer(gdf, "lamp_poles", kind="lamp_poles")
+
+
+@pytest.fixture
+def project(project):
+    project.add_layer(poles_layer())
+    return project
+
+
+@pytest.fixture
+def poles(window):
+    layer = window.project.layer("lamp_poles")
+    window.layer_tree.set_current_layer(layer)
+    return layer
+
+
+def _pixel(window, x: float, y: float) -> QPoint:
+    px, py = window.canvas.viewport.to_pixel(x, y)
+    return QPoint(round(px), round(py))
+
+
+def _map(window, point: QPoint) -> tuple[float, float]:
+    return window.canvas.viewport.to_map(point.x(), point.y())
+
+
+def _edit_cell(qtbot, window, layer: VectorLayer, position: int, field: str, text: str) -> None:
+    """Type ``text`` into a cell of the attribute table, as a planner does: select it, type, Enter."""
+    window.show_attribute_table(layer)
+    dock = window.attribute_table
+    model, table = dock.model, dock.table
+    index = model.index(int(model.rows_of([position])[0]), model.columns.index(field))
+    table.scrollTo(index)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    editors = [e for e in table.findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    editor = editors[0]
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # the view commits the editor in a queued call, then deletes it
+    qtbot.waitUntil(lambda: sip.isdeleted(editor) or not editor.isVisible(), timeout=2000)
+
+
+def test_add_move_edit_undo_all_three_then_redo_one(qtbot, window, poles):
+    editing, canvas = window.editing, window.canvas
+    original = poles.gdf.copy(deep=True)
+    window.files.session.mark_clean()
+
+    editing.actions["toggle_editing"].trigger()
+    assert editing.session.is_editing(poles) and editing.actions["add_point"].isEnabled()
+
+    # Add a pole by clicking the map.
+    editing.use_tool("add_point")
+    x0, y0 = ORIGIN
+    click = _pixel(window, x0 + 300.0, y0 + 420.0)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=click)
+    assert len(poles.gdf) == 11
+    added = poles.gdf.iloc[-1]
+    expected_x, expected_y = _map(window, click)
+    assert added.geometry.x == pytest.approx(expected_x) and added.geometry.y == pytest.approx(expected_y)
+    assert added["pole_id"] == "TH-000011" and added["status"] == "active" and added["height_m"] == 10.0
+
+    # Drag it somewhere else.
+    editing.use_tool("move_point")
+    target = click + QPoint(60, -35)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=click)
+    qtbot.mouseMove(canvas, pos=click + QPoint(30, -15))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=target)
+    moved = poles.gdf.geometry.iloc[-1]
+    target_x, target_y = _map(window, target)
+    assert moved.x == pytest.approx(target_x) and moved.y == pytest.approx(target_y)
+
+    # Change its status in the attribute table.
+    _edit_cell(qtbot, window, poles, 10, "status", "planned")
+    assert poles.gdf["status"].iloc[10] == "planned"
+    assert window.isWindowModified()
+    texts = [window.editing.history.stack.text(i) for i in range(window.editing.history.stack.count())]
+    assert len(texts) == 3 and "status" in texts[2]
+
+    # Undo all three (the first with Ctrl+Z on the keyboard): the layer is as it was.
+    window.activateWindow()
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert poles.gdf["status"].iloc[10] == "active"
+    editing.actions["undo"].trigger()
+    editing.actions["undo"].trigger()
+    assert_frame_equal(poles.gdf, original)
+    assert not window.isWindowModified()  # back where the project was saved
+
+    # Redo one: the pole is back where it was clicked.
+    editing.actions["redo"].trigger()
+    assert len(poles.gdf) == 11
+    assert poles.gdf.geometry.iloc[-1].x == pytest.approx(expected_x)
+    assert window.isWindowModified()
+
+
+def test_undo_and_redo_use_the_platform_shortcuts(window):
+    undo, redo = window.editing.actions["undo"], window.editing.actions["redo"]
+    assert QKeySequence("Ctrl+Z") in undo.shortcuts()
+    assert QKeySequence("Ctrl+Shift+Z") in redo.shortcuts()
+    assert undo in window.menu("&Edit").actions() and redo in window.menu("&Edit").actions()
+
+
+def test_a_bad_value_in_the_table_is_refused_naming_the_field(qtbot, window, poles):
+    window.editing.toggle(poles)
+    before = poles.gdf.copy(deep=True)
+    _edit_cell(qtbot, window, poles, 2, "height_m", "tall")
+    assert_frame_equal(poles.gdf, before)
+    message = window.statusBar().currentMessage()
+    assert "height_m" in message and "'tall'" in message and "not a number" in message
+    _edit_cell(qtbot, window, poles, 2, "height_m", "-4")
+    assert_frame_equal(poles.gdf, before)
+    assert "below 0" in window.statusBar().currentMessage()
+    assert window.editing.history.stack.count() == 0
+
+
+def test_cells_are_read_only_outside_edit_mode(qtbot, window, poles):
+    window.show_attribute_table(poles)
+    model = window.attribute_table.model
+    index = model.index(0, model.columns.index("status"))
+    assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(index, "planned")
+    window.editing.toggle(poles)
+    assert model.flags(index) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_new_poles_snap_to_the_nearest_road_within_the_tolerance(qtbot, window, poles):
+    editing = window.editing
+    editing.toggle(poles)
+    editing.actions["snapping"].trigger()
+    editing.tolerance.setValue(20.0)
+    x0, y0 = ORIGIN
+    tool = editing.tools["add_point"]
+    near = _pixel(window, x0 + 120.0, y0 + 262.0)  # Huacheng Avenue runs along y0 + 250
+    assert tool.add_at(near.x(), near.y()) is not None
+    snapped = poles.gdf.geometry.iloc[-1]
+    assert snapped.y == pytest.approx(y0 + 250.0) and snapped.x == pytest.approx(_map(window, near)[0])
+    far = _pixel(window, x0 + 120.0, y0 + 400.0)
+    tool.add_at(far.x(), far.y())
+    assert poles.gdf.geometry.iloc[-1].y == pytest.approx(_map(window, far)[1])
+
+
+def test_delete_selected_and_field_actions_are_undoable(qtbot, window, poles, monkeypatch):
+    editing = window.editing
+    editing.toggle(poles)
+    original = poles.gdf.copy(deep=True)
+    poles.selection = {1, 3}
+    editing.actions["delete_selected"].trigger()
+    assert len(poles.gdf) == 8 and "TH-000002" not in set(poles.gdf["pole_id"])
+    assert editing.session.add_field(poles, "survey_note", "text") is not None
+    assert editing.session.rename_field(poles, "survey_note", "remark") is not None
+    assert "remark" in window.attribute_table.model.columns
+    assert editing.session.delete_field(poles, "height_m") is None  # part of the lamp_poles kind
+    assert "height_m" in window.statusBar().currentMessage()
+    for _ in range(3):
+        editing.history.undo()
+    assert_frame_equal(poles.gdf, original)
+
+
+def test_layer_changes_made_in_the_gui_are_undoable(qtbot, window):
+    history = window.editing.history
+    project = window.project
+    order = [layer.name for layer in project]
+    schools = project.layer("schools")
+    schools.name = "schools 2026"  # what the layer tree's rename does
+    project.move_layer(schools, 0)  # what a drag in the layer tree does
+    window.remove_layer(project.layer("roads"), confirm=False)
+    assert history.stack.count() == 3
+    for _ in range(3):
+        history.undo()
+    assert [layer.name for layer in project] == order
+    history.redo()
+    assert project.layer("schools 2026") is schools
+
+
+def test_leaving_edit_mode_asks_and_discard_undoes_the_layers_edits(qtbot, window, poles, monkeypatch):
+    editing = window.editing
+    original = poles.gdf.copy(deep=True)
+    editing.toggle(poles)
+    editing.session.push(lambda: __import__("layers.edits", fromlist=["x"]).SetAttributeValues(
+        poles, [0], "status", "faulty"))
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    editing.actions["toggle_editing"].trigger()
+    assert asked and "lamp_poles" in asked[0]
+    assert not editing.session.is_editing(poles)
+    assert_frame_equal(poles.gdf, original)
+
+
+def test_save_layer_edits_writes_the_linked_geopackage_after_asking(qtbot, window, tmp_path, monkeypatch):
+    from layers.io import open_layers, write_layer
+
+    path = tmp_path / "poles.gpkg"
+    write_layer(poles_layer(), path, layer_name="lamp_poles")
+    window.add_files([str(path)])
+    qtbot.waitUntil(lambda: window.files.loader.pending == 0, timeout=10000)
+    linked = window.project.layers[-1]
+    window.layer_tree.set_current_layer(linked)
+    editing = window.editing
+    editing.toggle(linked)
+    _edit_cell(qtbot, window, linked, 4, "status", "faulty")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    editing.actions["save_edits"].trigger()
+    qtbot.waitUntil(lambda: editing.session.saving == 0, timeout=10000)
+    assert asked and str(path) in asked[0]
+    reread = open_layers(path)[0]
+    assert list(reread.gdf["status"]) == list(linked.gdf["status"]) and reread.gdf["status"].iloc[4] == "faulty"
+    assert "Saved" in window.statusBar().currentMessage()
+    QApplication.processEvents()
