@@ -218,7 +218,7 @@ class PoleSpecParameter(StringParameter):
         return super().serialize(value, context)
 
     def describe(self) -> str:
-        return translate("decisions", "pole ids (P1, P2) or FIELD=VALUE (decision=approved)")
+        return translate("decisions", "pole ids (P1, P2) or FIELD=VALUE")
 
 
 # -- resolved decisions ---------------------------------------------------------------------------------------
@@ -330,11 +330,14 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
     """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve."""
     if not decisions:
         if model == "mclp":
-            return solve_mclp(problem, k, method=method, time_limit=time_limit, feedback=feedback)
-        if model == "budget_mclp":
-            return solve_budget_mclp(problem, budget, method=method, time_limit=time_limit, feedback=feedback)
-        return solve_lscp(problem, target_share=target_share, minimise=minimise, method=method,
-                          time_limit=time_limit, feedback=feedback)
+            plan = solve_mclp(problem, k, method=method, time_limit=time_limit, feedback=feedback)
+        elif model == "budget_mclp":
+            plan = solve_budget_mclp(problem, budget, method=method, time_limit=time_limit, feedback=feedback)
+        else:
+            plan = solve_lscp(problem, target_share=target_share, minimise=minimise, method=method,
+                              time_limit=time_limit, feedback=feedback)
+        plan.notes[:0] = decisions.notes()          # e.g. excluded poles that were not eligible anyway
+        return plan
     locked = decisions.locked
     allowed = problem.without(decisions.excluded)
     rest = problem.residual(decisions.locked, decisions.excluded)

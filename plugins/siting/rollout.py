@@ -83,29 +83,33 @@ def build_order(problem: SitingProblem, selected: np.ndarray, *, phases: int = 3
                 first_phase: np.ndarray | None = None, feedback: Feedback | None = None) -> Rollout:
     """Greedy order of ``selected`` (largest marginal value first), split into ``phases`` equal phases.
 
-    ``first`` (locked sites, part of ``selected``) are built before the others. With ``first_phase`` (their
-    phases in a frozen earlier plan) they keep those phases, in phase order, and the other sites are split over
-    the phases after the last frozen one, up to ``phases`` (at least one more)."""
+    ``first`` (locked sites, part of ``selected``) are built before the others. ``first_phase`` gives each of
+    them its phase in a frozen earlier plan (0: not frozen): frozen sites keep their phase and come first, phase
+    by phase; the other sites are split over the phases after the last frozen one, up to ``phases`` (at least
+    one more)."""
     selected = np.unique(np.asarray(selected, np.int64))
     if phases < 1:
         raise ValueError(f"phases must be at least 1, got {phases}")
     first = np.zeros(0, np.int64) if first is None else np.asarray(first, np.int64)
-    head, head_value = _greedy_order(problem, first, np.zeros(0, np.int64), feedback)
-    tail, tail_value = _greedy_order(problem, np.setdiff1d(selected, first), head, feedback)
-    if first_phase is not None:
-        frozen = np.zeros(problem.n_candidates, np.int64)
-        frozen[first] = first_phase
-        by_phase = np.argsort(frozen[head], kind="stable")
-        head, head_value = head[by_phase], head_value[by_phase]
-        head_phase = frozen[head]
-        last = int(head_phase.max()) if head.size else 0
-        phase = np.concatenate([head_phase, _split(tail.size, max(phases - last, 1), last + 1)])
+    frozen = np.zeros(first.size, np.int64) if first_phase is None else np.asarray(first_phase, np.int64)
+    kept = np.unique(frozen[frozen > 0])
+    stages = [first[frozen == p] for p in kept] + [first[frozen == 0], np.setdiff1d(selected, first)]
+    orders, values = [], []
+    built = np.zeros(0, np.int64)
+    for sites in stages:
+        order, value = _greedy_order(problem, sites, built, feedback)
+        orders.append(order)
+        values.append(value)
+        built = np.concatenate([built, order])
+    order = np.concatenate(orders)
+    if kept.size:
+        last = int(kept[-1])
+        held = np.concatenate([np.full(o.size, p, np.int64) for o, p in zip(orders, kept, strict=False)])
+        phase = np.concatenate([held, _split(order.size - held.size, max(phases - last, 1), last + 1)])
     else:
-        phase = _split(head.size + tail.size, phases)
-    order = np.concatenate([head, tail])
-    new_value = np.concatenate([head_value, tail_value])
+        phase = _split(order.size, phases)
     new_demand = _newly_covered(problem, order)
-    return Rollout(order=order, phase=phase, new_demand=new_demand, new_value=new_value,
+    return Rollout(order=order, phase=phase, new_demand=new_demand, new_value=np.concatenate(values),
                    cumulative_demand=np.cumsum(new_demand), total_weight=problem.total_weight)
 
 

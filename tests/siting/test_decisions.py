@@ -317,3 +317,20 @@ def test_keepout_widget_gives_what_the_parameter_takes(qtbot, city):
     widget.add_row(poles, 25.0)
     converted = parameter.validate(widget.value(), Context(), {})
     assert [(layer.name, metres) for layer, metres in converted] == [("demand", 100.0), ("poles", 25.0)]
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.4])
+def test_build_order_keeps_frozen_phases_then_locked_then_the_rest(beta):
+    from plugins.siting.rollout import build_order
+
+    problem, _ = instance(5, beta)
+    selected = np.array([0, 2, 4, 6, 8, 9, 11])
+    first, first_phase = np.array([8, 2, 6]), np.array([2, 1, 0])       # 8 frozen in phase 2, 2 in phase 1
+    rollout = build_order(problem, selected, phases=4, first=first, first_phase=first_phase)
+    assert rollout.order[:3].tolist() == [2, 8, 6] and sorted(rollout.order.tolist()) == selected.tolist()
+    assert rollout.phase.tolist()[:2] == [1, 2] and set(rollout.phase[2:].tolist()) == {3, 4}
+    assert rollout.phase[2] == 3 and np.all(np.diff(rollout.phase) >= 0)
+    # what each site adds, in this order, sums to the plan's value; each is its value over the sites before it
+    assert rollout.new_value.sum() == pytest.approx(problem.value(selected))
+    for t in range(1, rollout.order.size + 1):
+        assert rollout.new_value[:t].sum() == pytest.approx(problem.value(rollout.order[:t]))
