@@ -50,25 +50,41 @@ def in_degrees(crs: pyproj.CRS | None) -> bool:
     return all("degree" in axis.unit_name for axis in crs.axis_info[:2])
 
 
+def _extent(coordinates: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``low``/``high`` widened by ``coordinates`` (column by column: numpy's axis=0 reduction is far slower)."""
+    xs, ys = coordinates[:, 0], coordinates[:, 1]
+    return np.minimum(low, [xs.min(), ys.min()]), np.maximum(high, [xs.max(), ys.max()])
+
+
 def _scan(geometries: np.ndarray, degrees: bool) -> _Scan:
+    """One pass over the coordinates, chunk by chunk; only a chunk with a problem is looked at feature by feature."""
     count = len(geometries)
     broken, outside, unswappable = (np.zeros(count, dtype=bool) for _ in range(3))
     low, high = np.full(2, np.inf), np.full(2, -np.inf)
     for start in range(0, count, _CHUNK):
-        coordinates, index = shapely.get_coordinates(geometries[start:start + _CHUNK], return_index=True)
+        part = geometries[start:start + _CHUNK]
+        coordinates = shapely.get_coordinates(part)
+        if not len(coordinates):
+            continue
+        largest_x, largest_y = np.abs(coordinates[:, 0]).max(), np.abs(coordinates[:, 1]).max()
+        clean = largest_x < ABSURD and largest_y < ABSURD  # False for NaN as well
+        if clean and (not degrees or (largest_x <= 180 and largest_y <= 90)):
+            low, high = _extent(coordinates, low, high)
+            continue
+        coordinates, index = shapely.get_coordinates(part, return_index=True)
         index += start
         with np.errstate(invalid="ignore"):
-            damaged = ~(np.abs(coordinates) < ABSURD).all(axis=1)  # NaN compares False, so it is caught here
+            damaged = ~((np.abs(coordinates[:, 0]) < ABSURD) & (np.abs(coordinates[:, 1]) < ABSURD))
         broken[index[damaged]] = True
         keep = ~broken[index]
         coordinates, index = coordinates[keep], index[keep]
         if not len(coordinates):
             continue
-        low, high = np.minimum(low, coordinates.min(axis=0)), np.maximum(high, coordinates.max(axis=0))
+        low, high = _extent(coordinates, low, high)
         if degrees:
-            absolute = np.abs(coordinates)
-            outside[index[(absolute[:, 0] > 180) | (absolute[:, 1] > 90)]] = True
-            unswappable[index[(absolute[:, 0] > 90) | (absolute[:, 1] > 180)]] = True
+            x, y = np.abs(coordinates[:, 0]), np.abs(coordinates[:, 1])
+            outside[index[(x > 180) | (y > 90)]] = True
+            unswappable[index[(x > 90) | (y > 180)]] = True
     return _Scan(broken, outside, unswappable, low, high)
 
 
