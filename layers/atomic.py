@@ -19,6 +19,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +27,9 @@ from pathlib import Path
 
 import psutil
 
-#: When this process started: a leftover changed later may belong to a write still running here.
-_STARTED = psutil.Process().create_time()
+#: When this process began using the model (before any write of its own): a leftover changed later may belong to
+#: a write still running here. (The kernel's process start time is only known to within a second.)
+_STARTED = time.time()
 _SIDE_FILES = r"(?:-journal|-wal|-shm)?"     # SQLite's companions of a GeoPackage being written
 _SCRATCH = re.compile(r"^lamplight-(?:save|open)-(\d+)-[A-Za-z0-9_]+$")
 

@@ -168,18 +168,20 @@ def too_deep(text: bytes, limit: int) -> bool:
     return False
 
 
-def extract_member(archive: zipfile.ZipFile, member: str, target: Path, path: Path) -> Path:
-    """Copy ``member`` to ``target``, never more than the size the checked directory declared."""
+def extract_member(archive: zipfile.ZipFile, member: str, target: Path, path: Path, *,
+                   layer: str | None = None) -> Path:
+    """Copy ``member`` (the data of ``layer``) to ``target``, never more than the size the checked directory
+    declared."""
     try:
         info = archive.getinfo(member)
     except KeyError as exc:
         raise LayerError(path, translate(_CONTEXT, "the data file '{member}' is missing from the project").format(
-            member=member)) from exc
+            member=member), layer=layer) from exc
     free = shutil.disk_usage(target.parent).free
     if info.file_size > free:
         raise LayerError(path, translate(_CONTEXT, "'{member}' needs {size} of temporary space; only {free} is "
                                                    "free").format(member=member, size=_size(info.file_size),
-                                                                  free=_size(free)))
+                                                                  free=_size(free)), layer=layer)
     copied = 0
     try:
         with archive.open(info) as source, target.open("wb") as sink:
@@ -187,11 +189,12 @@ def extract_member(archive: zipfile.ZipFile, member: str, target: Path, path: Pa
                 copied += len(chunk)
                 if copied > info.file_size:
                     raise LayerError(path, translate(_CONTEXT, "'{member}' holds more than its declared size; the "
-                                                               "project file is damaged").format(member=member))
+                                                               "project file is damaged").format(member=member),
+                                     layer=layer)
                 sink.write(chunk)
     except _READ_ERRORS as exc:
         raise LayerError(path, translate(_CONTEXT, "the data file '{member}' is damaged ({problem})").format(
-            member=member, problem=exc)) from exc
+            member=member, problem=exc), layer=layer) from exc
     return target
 
 
