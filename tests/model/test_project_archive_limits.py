@@ -155,8 +155,9 @@ def test_depth_count_matches_the_parsed_structure():
         return 0 if children is None else 1 + max((depth(child) for child in children), default=0)
 
     texts = st.lists(st.sampled_from(["[", "]", "{", "}", '"', "\\", "x"]), max_size=6).map("".join)
-    values = st.recursive(st.none() | st.integers() | texts, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        texts, inner, max_size=3), max_leaves=30)
+    values = st.recursive(st.none() | st.integers() | texts,
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+                          max_leaves=30)
 
     @settings(max_examples=300, derandomize=True, deadline=None)
     @given(values, st.integers(0, 8))
