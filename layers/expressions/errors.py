@@ -32,7 +32,7 @@ class ExpressionError(ValueError):
         self.expression = expression
         self.problem = problem
         self.column = column
-        shown = expression if len(expression) <= 200 else expression[:200] + "..."
+        shown = expression if len(expression) <= 80 else expression[:77] + "..."  # a label, not a dump
         where = (translate("ExpressionError", " (at column {column})").format(column=column + 1)
                  if column is not None else "")
         super().__init__(translate("ExpressionError", "expression {expression}: {problem}{where}").format(
