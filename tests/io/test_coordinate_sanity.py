@@ -15,6 +15,8 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layers import LayerError
 from layers.io import open_layers
@@ -170,3 +172,42 @@ def test_coordinate_problem_names_what_the_tools_cannot_use():
     assert "swapped" in coordinate_problem(frame([(23.12, 113.325)]))
     assert "#2" in coordinate_problem(frame([(113.3, 23.1), (np.nan, 23.1)]))
     assert "#1" in coordinate_problem(frame([(1e300, 23.1)], crs=32649))
+
+
+def test_an_attribute_table_in_a_geopackage_is_named_when_asked_for(tmp_path):
+    path = tmp_path / "city.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"district": ["Tianhe"], "budget": [1.5]}), path, layer="budget")
+    with pytest.raises(LayerError, match=r"city\.gpkg: holds no map layers \(only tables without geometry: budget\)"):
+        open_layers(path, layer="budget")
+
+
+def test_a_geopackage_layer_whose_features_all_lack_geometry_is_named(tmp_path):
+    path = tmp_path / "city.gpkg"
+    frame = gpd.GeoDataFrame({"owner": ["a", "b", "c"]}, geometry=[None, None, None], crs=4326)
+    pyogrio.write_dataframe(frame, path, layer="owners", geometry_type="Point")
+    with pytest.raises(LayerError, match=r"city\.gpkg: layer 'owners': has no geometry: none of its 3 features"):
+        open_layers(path)
+
+
+_COORDINATE = st.one_of(st.floats(-200, 200), st.floats(-3e6, 3e6), st.sampled_from([np.nan, np.inf, -np.inf, 1e300]))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(_COORDINATE, _COORDINATE), min_size=1, max_size=12))
+def test_whatever_the_coordinates_a_reader_returns_usable_degrees_or_a_named_error(points):
+    """Property: never another exception, never a NaN/inf/1e300 or an out-of-range degree passed on, and a layer
+    that loads keeps exactly the features whose coordinates were finite (in their order, swapped or not)."""
+    frame = gpd.GeoDataFrame({"n": range(len(points))}, geometry=shapely.points(points), crs=4326)
+    try:
+        layers = vector_layers(frame, "random", source="random.geojson")
+    except LayerError as exc:
+        assert str(exc).startswith("random.geojson: layer 'random': ")
+        return
+    got = np.concatenate([shapely.get_coordinates(layer.gdf.geometry.to_numpy()) for layer in layers])
+    assert np.isfinite(got).all()
+    assert (np.abs(got[:, 0]) <= 180).all() and (np.abs(got[:, 1]) <= 90).all()
+    finite = [i for i, (x, y) in enumerate(points) if abs(x) < 1e10 and abs(y) < 1e10]
+    assert sorted(n for layer in layers for n in layer.gdf["n"]) == finite
+    expected = np.array([points[i] for i in finite])
+    swapped = any("swapped back" in note for note in layers[0].notes)
+    assert np.array_equal(got, expected[:, ::-1] if swapped else expected)
