@@ -11,7 +11,8 @@ There are no attributes, subscripts, methods or other calls: nothing can run cod
 
 Names: a bare field name is any identifier (Chinese included); any name can be written in backticks
 (``\u0060floor area\u0060``). A double-quoted word is a field when the layer has a field of exactly that name
-(QGIS), otherwise it is text (Python); single quotes are always text.
+(QGIS), otherwise it is text (Python), unless it nearly names a field (``"industri"``), which is refused as a
+misspelt field rather than silently matching nothing; single quotes are always text.
 
 Evaluation is vectorised over a pandas DataFrame and answers as Python would row by row, except that a
 missing value never matches ``== < <= > >= in like`` (it does match ``!=``, as ``None != "tech"`` does), and
@@ -46,7 +47,8 @@ from layers.expressions.errors import (
     ExpressionLimitError,
 )
 from layers.expressions.evaluator import Evaluator
-from layers.expressions.parser import Node, parse_tree
+from layers.expressions.functions import FUNCTIONS
+from layers.expressions.parser import Call, Node, parse_tree
 from layers.i18n import translate
 
 Kind = Literal["integer", "real", "text", "boolean"]
@@ -131,9 +133,6 @@ _CONVERTERS = {"integer": "to_int", "real": "to_real", "text": "to_string"}
 
 
 def _convert(evaluator: Evaluator, tree: Node, column: pd.Series, kind: Kind) -> pd.Series:
-    from layers.expressions.functions import FUNCTIONS
-    from layers.expressions.parser import Call
-
     if kind == "boolean":
         return evaluator.truth(column, tree)
     if kind not in _CONVERTERS:

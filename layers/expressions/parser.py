@@ -316,6 +316,7 @@ class Parser:
         if token.kind == QUOTED:
             if self.fields is not None and token.value in self.fields:
                 return self.make(Field(token.start, token.end, self.fields[token.value]))
+            self.refuse_misspelt_field(token)
             return self.make(Literal(token.start, token.end, token.value))
         if token.kind == FIELD:
             return self.field(token)
@@ -344,6 +345,17 @@ class Parser:
         if token.kind == OP and token.value == "[":
             raise self.error(translate("expressions", "a list of values is only allowed after 'in'"), token.start)
         raise self.unexpected(token)
+
+    def refuse_misspelt_field(self, token: Token) -> None:
+        """A double-quoted word that nearly names a field is a QGIS field name with a typo, not text: taking it
+        as text would silently match nothing (``"industri" = 'tech'``)."""
+        if self.fields is None:
+            return
+        close = difflib.get_close_matches(token.value, list(self.fields), n=1, cutoff=0.8)
+        if close:
+            raise self.error(translate("expressions", "unknown field \"{name}\"; did you mean \"{field}\"? (write "
+                                       "text in single quotes: '{name}')").format(name=token.value, field=close[0]),
+                             token.start)
 
     def number(self, token: Token) -> int | float:
         digits = token.value.replace("_", "")

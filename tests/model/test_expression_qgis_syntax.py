@@ -78,6 +78,9 @@ def test_double_quotes_name_a_field_only_when_the_layer_has_it(frame):
     assert evaluate('"floor" > 30', frame).tolist() == (frame["floor"] > 30).tolist()  # the field
     assert evaluate('industry == "tech"', frame).tolist() == (frame["industry"] == "tech").tolist()  # text
     assert evaluate("industry == 'floor'", frame).sum() == 0  # single quotes are always text
+    # a near miss is a misspelt field, not text that silently matches nothing
+    with pytest.raises(ExpressionError, match='unknown field "industri"; did you mean "industry"'):
+        evaluate("\"industri\" = 'tech'", frame)
 
 
 def test_chinese_field_names_bare_quoted_and_in_backticks(frame):
