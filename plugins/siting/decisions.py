@@ -35,6 +35,7 @@ from plugins.api import AlgorithmError, Context, Feedback, ParameterError, Strin
 from plugins.siting.candidates import Candidates, pole_ids
 from plugins.siting.problem import SitingProblem
 from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
+from plugins.siting.wording import amount
 
 #: Values of a decision field that mean the same; a value given in any language matches all of its group.
 ALIASES = (
@@ -308,10 +309,11 @@ def resolve(candidates: Candidates, *, locked: Sequence[Source] = (), excluded: 
 
 
 def _decided_plan(problem: SitingProblem, allowed: SitingProblem, decisions: Decisions, model: str, method: str,
-                  selected: np.ndarray, objective: float, bound: float, sub: Plan | None, maximise: bool) -> Plan:
+                  selected: np.ndarray, objective: float, bound: float, sub: Plan | None, maximise: bool,
+                  notes: Sequence[str] = ()) -> Plan:
     """The plan of the full problem: locked poles plus the residual plan ``sub`` (None: nothing left to choose)."""
     selected = np.sort(np.asarray(selected, np.int64))
-    notes = decisions.notes() + (list(sub.notes) if sub is not None else [
+    notes = decisions.notes() + list(notes) + (list(sub.notes) if sub is not None else [
         translate("decisions", "the locked poles leave nothing to choose: the plan is the locked poles")])
     return Plan(model=model, method=method, selected=selected, objective=float(objective),
                 bound=max(bound, objective) if maximise else min(bound, objective),
@@ -390,10 +392,18 @@ def _covering(problem: SitingProblem, allowed: SitingProblem, decisions: Decisio
         share = 1.0 if target_share >= 1.0 else min(1.0, need / left)
         sub = solve_lscp(rest.problem, target_share=share, minimise=minimise, method=method, time_limit=time_limit,
                          feedback=feedback)
+    notes = []
+    if reachable < problem.total_weight:
+        notes.append(translate("decisions", "{out} of {total} demand is out of reach of every pole that is not "
+                                            "excluded and is not counted in the target").format(
+            out=amount(problem.total_weight - reachable), total=amount(problem.total_weight)))
+    if sub is not None:      # the residual's own note counts only the demand the locked poles leave
+        sub.notes = [note for note in sub.notes if "out of reach of every candidate" not in note]
     selected = rest.plan(locked, sub.selected if sub is not None else np.zeros(0, np.int64))
     objective = fixed + (sub.objective if sub is not None else 0.0)
     bound = fixed + sub.bound if sub is not None else objective
-    return _decided_plan(problem, allowed, decisions, "lscp", method, selected, objective, bound, sub, False)
+    return _decided_plan(problem, allowed, decisions, "lscp", method, selected, objective, bound, sub, False,
+                         notes)
 
 
 __all__ = ["ALIASES", "Decisions", "FieldRule", "IdList", "LayerMatch", "PoleSpecParameter", "resolve",

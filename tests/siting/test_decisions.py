@@ -110,6 +110,9 @@ def test_lscp_with_decisions_against_brute_force(seed, share, minimise, method):
     assert plan.objective >= best - 1e-6 and plan.bound <= best + 1e-6
     if method == "exact":
         assert plan.status == "optimal" and plan.objective == pytest.approx(best)
+    out_of_reach = [note for note in plan.notes if "out of reach" in note]
+    if reachable(problem, decisions) < problem.total_weight:
+        assert len(out_of_reach) == 1 and f"of {problem.total_weight:,.0f} demand" in out_of_reach[0]
 
 
 def test_locked_poles_only_when_they_use_up_k_or_the_budget():
