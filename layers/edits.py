@@ -180,6 +180,8 @@ class AddFeature(EditCommand):
         changed = {name: dtype for name, dtype in self.old_dtypes.items() if kept[name].dtype != dtype}
         self.layer.gdf = kept.astype(changed) if changed else kept
         self.layer.touch()
+        if self.position + 1 in self.layer.selection:  # the removed feature cannot stay selected
+            self.layer.selection = self.layer.selection - {self.position + 1}
 
     @property
     def position(self) -> int:

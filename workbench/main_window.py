@@ -479,6 +479,9 @@ class MainWindow(QMainWindow):
         processing = getattr(self, "processing", None)
         if processing is not None:
             parts.append(processing.controller)
+        editing = getattr(self, "editing", None)
+        if editing is not None:
+            parts.append(editing.session)  # a layer's edits being written back to its file
         return parts
 
     def shutdown_workers(self) -> None:

@@ -245,3 +245,61 @@ def test_save_layer_edits_writes_the_linked_geopackage_after_asking(qtbot, windo
     assert list(reread.gdf["status"]) == list(linked.gdf["status"]) and reread.gdf["status"].iloc[4] == "faulty"
     assert "Saved" in window.statusBar().currentMessage()
     QApplication.processEvents()
+
+
+def test_a_runs_results_are_one_step_and_undo_takes_back_layers_and_history(qtbot, window):
+    history, project = window.editing.history, window.project
+    before = [layer.name for layer in project]
+    outputs = [poles_layer(), poles_layer()]
+    outputs[1].name = "coverage_sites"
+    record = {"algorithm": "siting.mclp", "algorithm_name": "Maximal coverage (MCLP)", "outputs": {}}
+    for layer in outputs:  # what plugins.runner.add_to_project does in the GUI thread
+        project.add_layer(layer)
+    project.record_run(record)
+    assert history.stack.count() == 1
+    assert history.stack.text(0) == "Add results of 'Maximal coverage (MCLP)'"
+    history.undo()
+    assert [layer.name for layer in project] == before and project.history == []
+    history.redo()
+    assert project.layers[-2:] == outputs and project.history == [record]
+
+
+def test_a_style_change_is_undoable_and_the_old_style_comes_back(qtbot, window):
+    from layers.styles import SingleSymbol, Symbol
+
+    offices = window.project.layer("office_listings")
+    old = offices.style
+    offices.style = SingleSymbol(Symbol(size=9))  # what the style editor's Apply does
+    assert window.editing.history.stack.count() == 1
+    window.editing.history.undo()
+    assert offices.style is old
+
+
+def test_saving_marks_the_stack_clean_and_opening_a_project_empties_it(qtbot, window, poles, tmp_path):
+    history = window.editing.history
+    window.editing.toggle(poles)
+    window.editing.session.delete_selected(poles)  # nothing selected: refused, nothing recorded
+    assert history.stack.count() == 0
+    poles.selection = {0}
+    window.editing.actions["delete_selected"].trigger()
+    target = tmp_path / "edited.lamp"
+    assert window.files.save_to(target)
+    assert history.stack.isClean() and not window.isWindowModified()
+    history.undo()
+    assert window.isWindowModified() and len(poles.gdf) == 10
+    history.redo()
+    assert not window.isWindowModified()  # back at the saved state
+    history.undo()
+    window.files.session.mark_clean()
+    assert window.files.open_project(target, ask=False)
+    assert history.stack.count() == 0 and not window.editing.session.editing_layers()
+    assert len(window.project.layer("lamp_poles").gdf) == 9  # the edit was saved with the project
+
+
+def test_the_layer_tree_menu_toggles_editing(qtbot, window, poles):
+    actions = [a for a in window.layer_tree.layer_actions(poles) if a is not None and a.text() == "Toggle Editing"]
+    assert len(actions) == 1 and not actions[0].isChecked()
+    actions[0].trigger()
+    assert window.editing.session.is_editing(poles)
+    again = [a for a in window.layer_tree.layer_actions(poles) if a is not None and a.text() == "Toggle Editing"]
+    assert again[0].isChecked()

@@ -105,6 +105,15 @@ def test_each_command_changes_what_it_says():
     assert layer.selection == {0, 7}  # feature 9 moved up two rows, feature 2 is gone
 
 
+def test_undoing_an_added_feature_drops_it_from_the_selection():
+    layer = poles()
+    command = AddFeature(layer, shapely.Point(0, 0))
+    command.apply()
+    layer.selection = {0, 12}
+    command.revert()
+    assert layer.selection == {0}
+
+
 def test_every_edit_emits_a_data_change_event():
     layer = poles()
     seen = []
