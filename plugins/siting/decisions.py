@@ -194,6 +194,13 @@ class PoleSpecParameter(StringParameter):
     type_name: ClassVar[str] = "poles"
 
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Source:
+        source = self._source(value)
+        poles = values.get(self.parent)
+        if isinstance(poles, VectorLayer):
+            source.rows(poles)           # an unknown id or field is refused now, naming this parameter
+        return source
+
+    def _source(self, value: Any) -> IdList | FieldRule:
         if isinstance(value, list | tuple | set | np.ndarray | pd.Series):
             ids = tuple(str(v).strip() for v in value if str(v).strip())
             if not ids:

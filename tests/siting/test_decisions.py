@@ -303,6 +303,10 @@ def test_pole_ids_pasted_as_a_list_text_name_the_same_poles(city):
         result = run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "sites": 2, "radius": 150,
                                                "locked": text, "method": "greedy"})
         assert sorted(result.outputs["selected_sites"].gdf["pole_id"]) == ["P00", "P19"]
+    with pytest.raises(ParameterError, match="parameter 'excluded'.*no pole with id P77"):
+        run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "excluded": "P01, P77"})
+    with pytest.raises(ParameterError, match="parameter 'locked'.*has no field 'verdict'"):
+        run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "locked": "verdict=approved"})
 
 
 def test_keepout_widget_gives_what_the_parameter_takes(qtbot, city):
