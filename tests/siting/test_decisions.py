@@ -324,6 +324,9 @@ def test_keepout_widget_gives_what_the_parameter_takes(qtbot, city):
     widget.add_row(poles, 25.0)
     converted = parameter.validate(widget.value(), Context(), {})
     assert [(layer.name, metres) for layer, metres in converted] == [("demand", 100.0), ("poles", 25.0)]
+    outside = VectorLayer(poles.gdf.iloc[:2].copy(), "not in the project")
+    widget.set_value([(outside, 30.0)])
+    assert widget.value() == [(outside, 30.0)]
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.4])

@@ -419,6 +419,8 @@ class LayerDistancesInput(ParameterWidget):
                 combo.addItem(candidate.name, candidate)
         if isinstance(layer, str | os.PathLike) and combo.findText(os.fspath(layer)) < 0:
             combo.addItem(os.path.basename(os.fspath(layer).split("|")[0]) or os.fspath(layer), os.fspath(layer))
+        elif isinstance(layer, VectorLayer) and all(combo.itemData(i) is not layer for i in range(combo.count())):
+            combo.addItem(layer.name, layer)       # a layer outside the project (a re-run, a test)
         if layer is not None:
             for index in range(combo.count()):
                 data = combo.itemData(index)
