@@ -200,3 +200,26 @@ def test_overview_outline_stays_visible_on_a_red_raster(tmp_path, qapp):
     raster = pixels[round(top) + 3:round(top + 800 * to_px) - 3, round(left) + 3:round(left + 1000 * to_px) - 3]
     white = (raster.min(axis=2) > 235).sum()
     assert white > 4 * 400 * to_px  # a white casing along the outline's ~1,400 m perimeter, not only red on red
+
+
+def test_the_data_asked_for_stays_clear_of_the_scale_bar_and_north_arrow(tmp_path, qapp):
+    """A layer filling exactly the requested extent is drawn (found by its colour in the PNG) between the north
+    arrow's box at the top of the frame and the scale bar's at the bottom, never under them."""
+    from shapely.geometry import box
+
+    project = sample.make_project()
+    for layer in project.layers:
+        layer.visible = False
+    wanted = (sample.X0 + 100, sample.Y0 + 100, sample.X0 + 2100, sample.Y0 + 1300)  # wider than the frame
+    project.add_layer(VectorLayer(gpd.GeoDataFrame(geometry=[box(*wanted)], crs=sample.CRS), "Area",
+                                  style=SingleSymbol(Symbol(fill="#ff00ff", stroke="#ff00ff", stroke_width=0.0))))
+    dpi = 100
+    info = export_layout(project, tmp_path / "map.png", LayoutOptions(layout="a4-landscape", dpi=dpi, extent=wanted,
+                                                                      legend=False, overview=False))
+    pixels = image_array(tmp_path / "map.png").astype(int)
+    rows = np.nonzero(((pixels[..., 0] > 200) & (pixels[..., 1] < 90) & (pixels[..., 2] > 200)).any(axis=1))[0]
+    px_per_mm = dpi / 25.4
+    frame_top, frame_bottom = info.map_rect_mm[1], info.map_rect_mm[1] + info.map_rect_mm[3]
+    arrow_box_bottom = frame_top + 13.0 + 0.75 * 9.0  # the north arrow's backing (layout._compose)
+    bar_top = frame_bottom - 9.0 - 4.0  # the scale bar's backing reaches about 4 mm above its origin
+    assert rows.min() / px_per_mm > arrow_box_bottom and rows.max() / px_per_mm < bar_top

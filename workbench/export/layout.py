@@ -265,6 +265,24 @@ def _overview(paper: Paper, project, layers: list[Layer], box: tuple[float, floa
     return box
 
 
+def furniture_bands(options: LayoutOptions, k: float) -> tuple[float, float]:
+    """(top, bottom) heights in mm of the map frame's bands that the north arrow and the scale bar cover."""
+    top = 21.0 * k if options.north_arrow else 0.0
+    bottom = 15.0 * k if options.scale_bar else 0.0
+    return top, bottom
+
+
+def _clear_of_furniture(wanted: Extent, frame: tuple[float, float, float, float], options: LayoutOptions,
+                        k: float) -> Extent:
+    """The map extent: ``wanted`` fitted to the frame with room above and below it for the north arrow and the
+    scale bar, so they stand on margin and never hide the data asked for."""
+    top, bottom = furniture_bands(options, k)
+    inner_h = max(frame[3] - top - bottom, frame[3] * 0.5)
+    inner = fit_extent(wanted, frame[2], inner_h)
+    per_mm = (inner[3] - inner[1]) / inner_h
+    return (inner[0], inner[1] - bottom * per_mm, inner[2], inner[3] + top * per_mm)
+
+
 def compose_layout(painter: QPainter, page_rect: QRectF, project, options: LayoutOptions | None = None, *,
                    cancelled: Callable[[], bool] | None = None) -> LayoutInfo:
     """Paint the whole page (title, map, legend, scale bar, north arrow, overview, notes, sources, date)."""
@@ -311,7 +329,7 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
         panel = (body[0], frame[1] + frame[3] + gap, body[2], panel_h)
     else:
         frame, panel = body, None
-    extent = fit_extent(wanted, frame[2], frame[3])
+    extent = _clear_of_furniture(wanted, frame, options, k)
     scale = scale_denominator(extent, frame[2], project.crs)
 
     paint_map(paper, frame, layers, extent, project.crs, cancelled)

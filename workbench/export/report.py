@@ -23,6 +23,7 @@ from workbench.export.files import check_target
 from workbench.export.layout import (
     LayoutOptions,
     bottom_panel_page_height,
+    furniture_bands,
     requested_extent,
     side_panel_frame_width,
 )
@@ -57,10 +58,11 @@ def map_block_height(project, options: ReportOptions, width_mm: float, max_mm: f
     the extent, so no band of the frame is empty."""
     minx, miny, maxx, maxy = requested_extent(project, LayoutOptions(extent=options.extent))
     aspect = (maxy - miny) / (maxx - minx)
-    below = bottom_panel_page_height(width_mm * aspect, MAP_TYPE_SCALE)
+    bands = sum(furniture_bands(map_block_options(options, (width_mm, max_mm)), MAP_TYPE_SCALE))
+    below = bottom_panel_page_height(width_mm * aspect + bands, MAP_TYPE_SCALE)
     if min(below, max_mm) >= width_mm:
         return min(below, max_mm)
-    beside = side_panel_frame_width(width_mm, MAP_TYPE_SCALE, 0.0) * aspect
+    beside = side_panel_frame_width(width_mm, MAP_TYPE_SCALE, 0.0) * aspect + bands
     return min(max_mm, width_mm - 0.5, max(75.0, beside))
 
 
