@@ -62,11 +62,12 @@ def _write_archive(project: Project, file: Path, target: Path) -> None:
 
 def _check_readable(file: Path, target: Path) -> None:
     """Refuse to save a file that opening would refuse (a layer too big for the limits, a value the schema does
-    not allow): it must not replace a good one."""
+    not allow): it must not replace a good one. Run records come from the runner or from an opened file and were
+    checked there."""
     try:
         with open_archive(file) as archive:
             manifest = read_manifest(archive, file)
-        _check_manifest(manifest, file)
+        _check_manifest(manifest, file, runs=False)
         problem = next(filter(None, (layer_problem(entry, i) for i, entry in enumerate(manifest["layers"]))), None)
         if problem is not None:
             raise LayerError(file, problem)
@@ -198,8 +199,9 @@ def read_project(path: Path) -> Project:
     return project
 
 
-def _check_manifest(manifest: Any, path: Path) -> None:
-    """Refuse what is not a project, a format version from the future, and anything the schema does not allow."""
+def _check_manifest(manifest: Any, path: Path, *, runs: bool = True) -> None:
+    """Refuse what is not a project, a format version from the future, and anything the schema does not allow
+    (``runs=False``: except in run records, see ``manifest_problem``)."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise LayerError(path, translate("ProjectFile", "is not a Lamplight project file (unknown format)"))
     version = manifest.get("version")
@@ -207,7 +209,7 @@ def _check_manifest(manifest: Any, path: Path) -> None:
         raise LayerError(path, translate("ProjectFile", "was made by a newer Lamplight (format version {version}; "
                                                         "this one reads up to {supported}); update Lamplight to "
                                                         "open it").format(version=version, supported=FORMAT_VERSION))
-    problem = manifest_problem(manifest)
+    problem = manifest_problem(manifest, runs=runs)
     if problem is not None:
         raise LayerError(path, translate("ProjectFile", "project.json cannot be used: {problem}").format(
             problem=problem))
