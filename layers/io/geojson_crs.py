@@ -38,7 +38,7 @@ def _link(after_key: bytes) -> str | None:
         return None                          # e.g. a property "crs": "EPSG:4326", which GDAL does not read
     try:
         crs, _ = json.JSONDecoder().raw_decode(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):       # cut at _SPAN, malformed, or nested thousands deep
         return UNCHECKABLE
     kinds = [str(value).upper() for key, value in crs.items() if key.lower() == "type"]
     if not any(kind.startswith(_LINK_TYPES) for kind in kinds):

@@ -65,6 +65,11 @@ def test_a_crs_member_padded_past_what_can_be_checked_counts_as_a_link():
     assert crs_link(io.BytesIO(text.encode()).read) is not None
 
 
+def test_a_crs_member_nested_thousands_deep_counts_as_a_link_not_a_crash():
+    text = b'{"crs": ' + b'{"a": ' * 10_000 + b"1" + b"}" * 10_000 + b', "features": []}'
+    assert crs_link(io.BytesIO(text).read) is not None
+
+
 def test_geojson_without_a_crs_link_passes():
     plain = '{"type": "FeatureCollection", "features": [' + FEATURE + "]}"
     assert crs_link(io.BytesIO(plain.encode()).read) is None
