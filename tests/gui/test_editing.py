@@ -193,7 +193,8 @@ def test_layer_changes_made_in_the_gui_are_undoable(qtbot, window):
     project = window.project
     order = [layer.name for layer in project]
     schools = project.layer("schools")
-    schools.name = "schools 2026"  # what the layer tree's rename does
+    tree = window.layer_tree.model
+    assert tree.setData(tree.index_of_layer(schools), "schools 2026")  # typed over the name in the layer tree
     project.move_layer(schools, 0)  # what a drag in the layer tree does
     window.remove_layer(project.layer("roads"), confirm=False)
     assert history.stack.count() == 3
