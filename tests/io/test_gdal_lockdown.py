@@ -19,6 +19,8 @@ import pyogrio
 import pytest
 import rasterio
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasterio.transform import from_origin
 
 from layers import LayerError, Project, RasterLayer, VectorLayer
@@ -362,3 +364,27 @@ def test_a_real_tiff_overview_beside_a_geotiff_is_fine(secrets):
     (secrets / "poles.tif.ovr").write_bytes((secrets / "secret.tif").read_bytes())
     (layer,) = open_layers(path)
     assert (layer.data == 1).all()
+
+
+# -- whatever follows a recognised header, the answer is layers or a LayerError ---------------------------------
+
+HEADERS = {
+    "x.geojson": [b"", b"{", b'{"type": "FeatureCollection", "features": [', b"\xef\xbb\xbf {"],
+    "x.gpkg": [b"", b"SQLite format 3\x00"],
+    "x.tif": [b"", b"II*\x00", b"MM\x00*", b"II+\x00\x08\x00\x00\x00"],
+    "x.shp": [b"", b"\x00\x00\x27\x0a"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(HEADERS)), data=st.data(), tail=st.binary(max_size=600))
+def test_any_content_behind_a_known_header_gives_layers_or_a_layer_error(tmp_path, name, data, tail):
+    path = tmp_path / name
+    path.write_bytes(data.draw(st.sampled_from(HEADERS[name])) + tail)
+    (tmp_path / "x.shx").write_bytes(tail[:100])
+    try:
+        layers = open_layers(path)
+    except LayerError as error:
+        assert error.source == str(path)
+    else:
+        assert all(layer.name for layer in layers)
