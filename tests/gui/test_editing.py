@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -16,6 +18,8 @@ from layers import VectorLayer
 from layers.kinds import validate
 
 from .conftest import ORIGIN
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "tianhe" / "tianhe.gpkg"
 
 
 def poles_layer() -> VectorLayer:
@@ -73,8 +77,44 @@ def _edit_cell(qtbot, window, layer: VectorLayer, position: int, field: str, tex
 
 
 def test_add_move_edit_undo_all_three_then_redo_one(qtbot, window, poles):
+    x0, y0 = ORIGIN
+    add_move_edit_undo_redo(qtbot, window, poles, (x0 + 300.0, y0 + 420.0), "TH-000011")
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the Tianhe sample is not generated")
+def test_the_same_on_the_sample_lamp_poles(qtbot):
+    """The sample's 3,101 poles as read from the GeoPackage (bool, int and text fields, a kind)."""
+    from layers import Project
+    from layers.io import open_layers
+    from workbench.main_window import MainWindow
+
+    layers = {layer.name: layer for layer in open_layers(SAMPLE)}
+    project = Project(32649)
+    project.add_layers([layers["roads"], layers["lamp_poles"]])
+    window = MainWindow(project)
+    window.files.session.mark_clean()
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        poles = window.project.layer("lamp_poles")
+        window.layer_tree.set_current_layer(poles)
+        minx, miny, maxx, maxy = poles.extent
+        last = sorted(poles.gdf["pole_id"])[-1]
+        expected_id = f"TH-{int(last.split('-')[1]) + 1:06d}"
+        add_move_edit_undo_redo(qtbot, window, poles, ((minx + maxx) / 2 + 3.0, (miny + maxy) / 2 + 3.0), expected_id)
+    finally:
+        window.files.session.mark_clean()
+        window.close()
+        window.deleteLater()
+
+
+def add_move_edit_undo_redo(qtbot, window, poles: VectorLayer, where: tuple[float, float], new_id: str) -> None:
+    """The done-when walk: toggle editing, add a pole by clicking at ``where``, drag it, set its status in the
+    table, undo all three (the first with Ctrl+Z) back to the exact original layer, redo one."""
     editing, canvas = window.editing, window.canvas
     original = poles.gdf.copy(deep=True)
+    count = len(original)
     window.files.session.mark_clean()
 
     editing.actions["toggle_editing"].trigger()
@@ -82,14 +122,13 @@ def test_add_move_edit_undo_all_three_then_redo_one(qtbot, window, poles):
 
     # Add a pole by clicking the map.
     editing.use_tool("add_point")
-    x0, y0 = ORIGIN
-    click = _pixel(window, x0 + 300.0, y0 + 420.0)
+    click = _pixel(window, *where)
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=click)
-    assert len(poles.gdf) == 11
+    assert len(poles.gdf) == count + 1
     added = poles.gdf.iloc[-1]
     expected_x, expected_y = _map(window, click)
     assert added.geometry.x == pytest.approx(expected_x) and added.geometry.y == pytest.approx(expected_y)
-    assert added["pole_id"] == "TH-000011" and added["status"] == "active" and added["height_m"] == 10.0
+    assert added["pole_id"] == new_id and added["status"] == "active" and added["height_m"] == 10.0
 
     # Drag it somewhere else.
     editing.use_tool("move_point")
@@ -102,17 +141,17 @@ def test_add_move_edit_undo_all_three_then_redo_one(qtbot, window, poles):
     assert moved.x == pytest.approx(target_x) and moved.y == pytest.approx(target_y)
 
     # Change its status in the attribute table.
-    _edit_cell(qtbot, window, poles, 10, "status", "planned")
-    assert poles.gdf["status"].iloc[10] == "planned"
+    _edit_cell(qtbot, window, poles, count, "status", "planned")
+    assert poles.gdf["status"].iloc[count] == "planned"
     assert window.isWindowModified()
-    texts = [window.editing.history.stack.text(i) for i in range(window.editing.history.stack.count())]
-    assert len(texts) == 3 and "status" in texts[2]
+    stack = window.editing.history.stack
+    assert stack.count() == 3 and "status" in stack.text(2)
 
     # Undo all three (the first with Ctrl+Z on the keyboard): the layer is as it was.
     window.activateWindow()
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert poles.gdf["status"].iloc[10] == "active"
+    assert poles.gdf["status"].iloc[count] == "active"
     editing.actions["undo"].trigger()
     editing.actions["undo"].trigger()
     assert_frame_equal(poles.gdf, original)
@@ -120,7 +159,7 @@ def test_add_move_edit_undo_all_three_then_redo_one(qtbot, window, poles):
 
     # Redo one: the pole is back where it was clicked.
     editing.actions["redo"].trigger()
-    assert len(poles.gdf) == 11
+    assert len(poles.gdf) == count + 1
     assert poles.gdf.geometry.iloc[-1].x == pytest.approx(expected_x)
     assert window.isWindowModified()
 
