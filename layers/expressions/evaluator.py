@@ -236,7 +236,7 @@ class Evaluator:
         except ArithmeticError as exc:
             raise self.fail(node, translate("expressions", "'{segment}' cannot be computed ({reason})").format(
                 segment=self.segment(node), reason=exc)) from None
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, NotImplementedError) as exc:  # pandas: "not implemented for bool dtypes"
             kinds = translate("expressions", " and ").join(self.kind(v) for v in operands)
             raise self.fail(node, translate("expressions", "cannot combine {kinds} in '{segment}' ({reason})")
                             .format(kinds=kinds, segment=self.segment(node), reason=exc)) from None

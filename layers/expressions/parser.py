@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from layers.expressions.errors import MAX_DEPTH, MAX_NODES, ExpressionError, ExpressionLimitError
 from layers.expressions.functions import FUNCTIONS, VARIABLES
 from layers.expressions.lexer import END, FIELD, NAME, NUMBER, OP, QUOTED, TEXT, VARIABLE, Token, tokenize
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 
 CONSTANTS = {"true": True, "false": False, "none": None, "null": None}
 COMPARISONS = {"==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -28,9 +28,11 @@ _BINDING = {"or": 1, "and": 2, "||": 5, "+": 6, "-": 6, "*": 7, "/": 7, "//": 7,
 _NOT, _COMPARE, _UNARY = 3, 4, 8
 #: Python words a planner might try, and what to say about them.
 _PYTHON_WORDS = {
-    "for": "comprehensions are not allowed", "lambda": "lambdas are not allowed",
-    "if": "'if ... else' is not allowed; use if(condition, value, otherwise)", "else": "'else' is not allowed",
-    "import": "imports are not allowed",
+    "for": QT_TRANSLATE_NOOP("expressions", "comprehensions are not allowed"),
+    "lambda": QT_TRANSLATE_NOOP("expressions", "lambdas are not allowed"),
+    "if": QT_TRANSLATE_NOOP("expressions", "'if ... else' is not allowed; use if(condition, value, otherwise)"),
+    "else": QT_TRANSLATE_NOOP("expressions", "'else' is not allowed"),
+    "import": QT_TRANSLATE_NOOP("expressions", "imports are not allowed"),
 }
 
 
@@ -133,9 +135,12 @@ class Parser:
         self.position += 1
         return token
 
+    def peek(self, offset: int) -> Token:
+        return self.tokens[min(self.position + offset, len(self.tokens) - 1)]
+
     def word(self, offset: int = 0) -> str:
         """The keyword at the current token (plus ``offset``), lower case, or ""."""
-        token = self.tokens[min(self.position + offset, len(self.tokens) - 1)]
+        token = self.peek(offset)
         return token.value.lower() if token.kind == NAME and token.value.lower() in _KEYWORDS else ""
 
     def make(self, node: Node) -> Node:
@@ -176,9 +181,9 @@ class Parser:
         """What Python would read as an attribute, a subscript or a call right after ``tree``: all refused."""
         token = self.token
         if token.value == ".":
-            name = self.tokens[self.position + 1]
+            name, after = self.peek(1), self.peek(2)
             segment = self.text[tree.start:name.end if name.kind == NAME else token.end]
-            if self.tokens[self.position + 2].value == "(" and name.kind == NAME:
+            if name.kind == NAME and after.kind == OP and after.value == "(":
                 return self.error(translate("expressions", "methods are not allowed: {segment!r}; use a "
                                             "function such as upper(field)").format(segment=segment), tree.start)
             return self.error(translate("expressions", "attribute lookups are not allowed: {segment!r}").format(
