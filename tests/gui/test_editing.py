@@ -284,6 +284,10 @@ def test_save_layer_edits_writes_the_linked_geopackage_after_asking(qtbot, windo
     reread = open_layers(path)[0]
     assert list(reread.gdf["status"]) == list(linked.gdf["status"]) and reread.gdf["status"].iloc[4] == "faulty"
     assert "Saved" in window.statusBar().currentMessage()
+    assert not editing.session.has_changes(linked)  # leaving edit mode now asks nothing
+    asked.clear()
+    editing.actions["toggle_editing"].trigger()
+    assert not asked and not editing.session.is_editing(linked)
     QApplication.processEvents()
 
 

@@ -33,7 +33,7 @@ class EditSession(QObject):
     message = pyqtSignal(str)  # for the status bar
     refused = pyqtSignal(str)  # an edit the model refused (bad value, wrong layer), as the model words it
     save_finished = pyqtSignal(object, str, bool)  # layer, message, succeeded
-    _written = pyqtSignal(object, object, str)  # layer, path or None, error text
+    _written = pyqtSignal(object, object, str, int, int)  # layer, path or None, error, stack index, data version
 
     def __init__(self, history: EditHistory, window: QWidget) -> None:
         super().__init__(window)
@@ -250,13 +250,14 @@ class EditSession(QObject):
                         "using this file will see the change.").format(name=layer.name, path=path))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        if self.pool.submit(self._write, snapshot(layer), layer) is None:
+        state = (self.history.stack.index(), layer.data_version)  # what the file will hold
+        if self.pool.submit(self._write, snapshot(layer), layer, state) is None:
             return False
         self.saving += 1
         self.message.emit(self.tr("Writing \u201c{name}\u201d to {file}…").format(name=layer.name, file=path.name))
         return True
 
-    def _write(self, copy: VectorLayer, layer: VectorLayer) -> None:
+    def _write(self, copy: VectorLayer, layer: VectorLayer, state: tuple[int, int]) -> None:
         try:
             path, error = write_back(copy), ""
         except LayerError as exc:
@@ -264,10 +265,12 @@ class EditSession(QObject):
         except Exception as exc:  # a writer bug must reach the planner as a message, and the file stays as it was
             log.exception("writing the edits of %s failed", copy.name)
             path, error = None, f"{copy.source}: {type(exc).__name__}: {exc}"
-        self.pool.emit(self._written_signal, layer, path, error)
+        self.pool.emit(self._written_signal, layer, path, error, *state)
 
-    def _write_done(self, layer: VectorLayer, path: Any, error: str) -> None:
+    def _write_done(self, layer: VectorLayer, path: Any, error: str, index: int, version: int) -> None:
         self.saving -= 1
+        if path is not None and layer.id in self._editing:  # the file now holds the edits made so far
+            self._editing[layer.id] = (layer, index, version)
         if path is None:
             self.save_finished.emit(layer, self.tr("Edits of \u201c{name}\u201d not saved: {error}").format(
                 name=layer.name, error=error), False)
