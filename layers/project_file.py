@@ -331,15 +331,15 @@ def _open_embedded(file: Path, entry: dict) -> Layer:
     """A project member opened as the format its name declares, by that GDAL driver only: a member that really
     holds something else (say a VRT naming other files or web addresses) is refused, naming the member."""
     from layers.i18n import translate
-    from layers.io.gdal_open import GEOPACKAGE, check_file
+    from layers.io.gdal_open import GPKG_DRIVER, check_file
     from layers.io.raster import read_raster
     from layers.io.vector import read_frame
 
     name = entry.get("name", file.stem)
     member = str(entry["data"]["member"])
     if file.suffix == ".gpkg":
-        check_file(file, GEOPACKAGE, source=member, layer=name)
-        return VectorLayer(read_frame(str(file), driver=GEOPACKAGE, source=member, what="GeoPackage",
+        check_file(file, GPKG_DRIVER, source=member, layer=name)
+        return VectorLayer(read_frame(str(file), driver=GPKG_DRIVER, source=member, what="GeoPackage",
                                       layer="data"), name)
     if file.suffix == ".tif":
         layer = read_raster(str(file), source=member, name=name, side_files=False)

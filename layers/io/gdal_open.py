@@ -35,10 +35,10 @@ from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.geojson_crs import crs_link
 
-GEOPACKAGE = "GPKG"
-SHAPEFILE = "ESRI Shapefile"
-GEOJSON = "GeoJSON"
-GEOTIFF = "GTiff"
+GPKG_DRIVER = "GPKG"
+SHAPEFILE_DRIVER = "ESRI Shapefile"
+GEOJSON_DRIVER = "GeoJSON"
+GTIFF_DRIVER = "GTiff"
 
 #: GDAL configuration for every read and write. The curl file systems (/vsicurl/, /vsis3/, ...) only see
 #: files whose name ends with one of CPL_VSIL_CURL_ALLOWED_EXTENSIONS: one no file has keeps them from ever
@@ -76,13 +76,13 @@ _ESRIJSON = re.compile(rb'"geometryType"\s*:\s*"esriGeometry')
 #: Per format: how the refusal starts (as the readers always said it), the format's name, and what is wrong
 #: with content that is no known format at all (most often a damaged file).
 _REFUSAL = {
-    GEOPACKAGE: (QT_TRANSLATE_NOOP("gdal_open", "is not a GeoPackage"), "GeoPackage",
+    GPKG_DRIVER: (QT_TRANSLATE_NOOP("gdal_open", "is not a GeoPackage"), "GeoPackage",
                  QT_TRANSLATE_NOOP("gdal_open", "it is not an SQLite database; the file may be damaged")),
-    SHAPEFILE: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable shapefile"), "shapefile",
+    SHAPEFILE_DRIVER: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable shapefile"), "shapefile",
                 QT_TRANSLATE_NOOP("gdal_open", "it does not start like a shapefile; the file may be damaged")),
-    GEOJSON: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable GeoJSON file"), "GeoJSON",
+    GEOJSON_DRIVER: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable GeoJSON file"), "GeoJSON",
               QT_TRANSLATE_NOOP("gdal_open", "it does not start like JSON; the file may be damaged")),
-    GEOTIFF: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable raster file"), "GeoTIFF",
+    GTIFF_DRIVER: (QT_TRANSLATE_NOOP("gdal_open", "is not a readable raster file"), "GeoTIFF",
               QT_TRANSLATE_NOOP("gdal_open", "it does not start like a TIFF image; the file may be damaged")),
 }
 
@@ -112,11 +112,11 @@ def _content(head: bytes) -> str | None:
 
 
 def _matches(head: bytes, driver: str) -> bool:
-    if driver == GEOPACKAGE:
+    if driver == GPKG_DRIVER:
         return head.startswith(_SQLITE)
-    if driver == SHAPEFILE:
+    if driver == SHAPEFILE_DRIVER:
         return head.startswith(_SHAPEFILE)
-    if driver == GEOTIFF:
+    if driver == GTIFF_DRIVER:
         return head.startswith(_TIFF)
     text = head.removeprefix(_UTF8_BOM).lstrip()
     return text.startswith(b"{") and not any(pattern.search(text[:_HEAD_BYTES])
@@ -171,7 +171,7 @@ def check_file(path: str | os.PathLike, driver: str, *, source: str | os.PathLik
     file = local_file(path, layer=layer)
     with file.open("rb") as handle:
         check_head(handle.read(_HEAD_BYTES), driver, path if source is None else source, layer=layer)
-        if driver == GEOJSON:
+        if driver == GEOJSON_DRIVER:
             handle.seek(0)
             _check_crs(handle, path if source is None else source, layer)
     return file
@@ -188,8 +188,7 @@ def _check_crs(stream: BinaryIO, source: str | os.PathLike, layer: str | None) -
             link=link), layer=layer)
 
 
-def check_side_files(path: str | os.PathLike, *, source: str | os.PathLike | None = None,
-                     layer: str | None = None) -> None:
+def check_side_files(path: str | os.PathLike, *, layer: str | None = None) -> None:
     """Refuse a GeoTIFF whose overview, mask or .aux side file is not what GDAL writes there.
 
     GDAL opens ``x.tif.ovr``, ``x.tif.msk`` and ``x.aux`` next to a GeoTIFF with any driver, so a VRT placed
@@ -206,7 +205,7 @@ def check_side_files(path: str | os.PathLike, *, source: str | os.PathLike | Non
                     head = handle.read(_HEAD_BYTES)
                 if not head.startswith(magic):
                     what = _content(head) or translate("gdal_open", "its first bytes are not those of a TIFF image")
-                    raise LayerError(path if source is None else source, translate(
+                    raise LayerError(path, translate(
                         "gdal_open", "its side file {side} is not what GDAL writes there: {content}; remove it or "
                                      "replace it").format(side=side.name, content=what), layer=layer)
 
@@ -220,7 +219,7 @@ def check_member(archive: zipfile.ZipFile, member: str, driver: str, source: str
             member=member))
     with archive.open(member) as file:
         check_head(file.read(_HEAD_BYTES), driver, source, layer=member)
-    if driver == GEOJSON:
+    if driver == GEOJSON_DRIVER:
         with archive.open(member) as file:
             _check_crs(file, source, member)
 
@@ -231,15 +230,15 @@ def vector_source(path: str, driver: str) -> str:
     A file path is made absolute, so no part of it can read as a connection string."""
     if not path.startswith("/vsizip/"):     # the readers build /vsizip/ paths from the zip's absolute path
         path = os.path.abspath(path)
-    if driver == SHAPEFILE:
+    if driver == SHAPEFILE_DRIVER:
         return path
-    if driver == GEOPACKAGE:
+    if driver == GPKG_DRIVER:
         return f"GPKG:{path}" if '"' in path else f'GPKG:"{path}"'     # quoted: a ':' in a folder name
     return f"GeoJSON:{path}"
 
 
 @contextmanager
-def open_raster(path: str | os.PathLike, driver: str = GEOTIFF, *, table: str | None = None,
+def open_raster(path: str | os.PathLike, driver: str = GTIFF_DRIVER, *, table: str | None = None,
                 side_files: bool = True) -> Iterator[DatasetReader]:
     """A rasterio dataset of ``path`` opened by ``driver`` only (``table``: a GeoPackage raster table).
 

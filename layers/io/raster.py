@@ -21,7 +21,7 @@ from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io import metadata as tags
 from layers.io.gdal_errors import wrap
-from layers.io.gdal_open import GEOPACKAGE, GEOTIFF, check_file, check_side_files, open_raster
+from layers.io.gdal_open import GPKG_DRIVER, GTIFF_DRIVER, check_file, check_side_files, open_raster
 from layers.layer import RasterLayer, to_crs_object
 
 NO_CRS_NOTE = ("the raster has no coordinate reference system; set the CRS in the layer properties "
@@ -71,11 +71,12 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     if kind:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it", layer=name)
     if table is None:
-        check_file(path, GEOTIFF, source=source, layer=name if source != path else None)  # a file is its layer
+        check_file(path, GTIFF_DRIVER, source=source, layer=name if source != path else None)  # a file is its layer
         if side_files:
             check_side_files(path, layer=name)
     try:
-        with open_raster(path, GEOTIFF if table is None else GEOPACKAGE, table=table, side_files=side_files) as src:
+        driver = GTIFF_DRIVER if table is None else GPKG_DRIVER
+        with open_raster(path, driver, table=table, side_files=side_files) as src:
             data = src.read()
             stored, stored_kind = tags.decode(src.tags())
             file_crs = src.crs

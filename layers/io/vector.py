@@ -26,9 +26,9 @@ from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, pytho
 from layers.io.finish import vector_layers
 from layers.io.gdal_errors import wrap
 from layers.io.gdal_open import (
-    GEOJSON,
-    GEOPACKAGE,
-    SHAPEFILE,
+    GEOJSON_DRIVER,
+    GPKG_DRIVER,
+    SHAPEFILE_DRIVER,
     check_file,
     check_member,
     local_file,
@@ -62,14 +62,14 @@ def read_frame(path: str, *, driver: str, source: str, what: str, layer: str | N
 
 def _layer_tags(path: str, layer: str, source: str) -> dict[str, str]:
     try:
-        return pyogrio.read_info(vector_source(path, GEOPACKAGE), layer=layer).get("layer_metadata") or {}
+        return pyogrio.read_info(vector_source(path, GPKG_DRIVER), layer=layer).get("layer_metadata") or {}
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, "GeoPackage", layer) from exc
 
 
 def _check_sqlite(path: Path) -> None:
     """Raise a clear LayerError for a file that is not SQLite or was cut short (a failed copy/download)."""
-    check_file(path, GEOPACKAGE)
+    check_file(path, GPKG_DRIVER)
     with path.open("rb") as file:
         header = file.read(100)
     if len(header) < 100:
@@ -119,7 +119,7 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
     for name, data_type in contents:
         if data_type == "features":
             stored, stored_kind = tags.decode(_layer_tags(source, name, source))
-            gdf = read_frame(source, driver=GEOPACKAGE, source=source, what="GeoPackage", layer=name)
+            gdf = read_frame(source, driver=GPKG_DRIVER, source=source, what="GeoPackage", layer=name)
             # the layer's own name, not one stored by an earlier save: a project reopens it by this name
             result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
                                     metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
@@ -164,7 +164,7 @@ def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes 
         encoding, note = choose_encoding(dbf_records(dbf_head), declared)
         if note:
             notes.append(note)
-    gdf = read_frame(vsi_path, driver=SHAPEFILE, source=source, what="Shapefile", encoding=encoding)
+    gdf = read_frame(vsi_path, driver=SHAPEFILE_DRIVER, source=source, what="Shapefile", encoding=encoding)
     return vector_layers(gdf, name, source=source, kind=kind, crs=crs, notes=notes,
                          metadata={"source_layer": source_layer} if source_layer else None)
 
@@ -179,7 +179,7 @@ def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> l
     source = str(path)
     if _sibling(path, ".shx") is None:
         raise _missing_shx(source, path.with_suffix(".shx").name)
-    check_file(path, SHAPEFILE)
+    check_file(path, SHAPEFILE_DRIVER)
     dbf = _sibling(path, ".dbf")
     cpg = _sibling(path, ".cpg")
     dbf_head = None
@@ -215,11 +215,11 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
         result: list[Layer] = []
         for member in wanted:
             is_geojson = member.lower().endswith(".geojson")
-            check_member(archive, member, GEOJSON if is_geojson else SHAPEFILE, source)
+            check_member(archive, member, GEOJSON_DRIVER if is_geojson else SHAPEFILE_DRIVER, source)
             vsi = f"/vsizip/{path.resolve()}/{member}"
             stem = member[: -len(Path(member).suffix)]
             if is_geojson:
-                gdf = read_frame(vsi, driver=GEOJSON, source=source, what="GeoJSON")
+                gdf = read_frame(vsi, driver=GEOJSON_DRIVER, source=source, what="GeoJSON")
                 result += vector_layers(gdf, Path(member).stem, source=source, kind=kind, crs=crs,
                                         metadata={"source_layer": member})
                 continue
@@ -240,6 +240,6 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
 def read_geojson(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
     """A GeoJSON file; mixed geometry types become one layer per type (unless a kind is forced)."""
     source = str(path)
-    check_file(path, GEOJSON)
-    gdf = read_frame(source, driver=GEOJSON, source=source, what="GeoJSON")
+    check_file(path, GEOJSON_DRIVER)
+    gdf = read_frame(source, driver=GEOJSON_DRIVER, source=source, what="GeoJSON")
     return vector_layers(gdf, path.stem, source=source, kind=kind, crs=crs)
