@@ -76,8 +76,11 @@ def _positions(layer: VectorLayer, positions: Sequence[int] | np.ndarray) -> np.
 
 
 def _holding_dtype(column: pd.Series, values: list[Any]) -> Any:
-    """The dtype the column needs to hold ``values``: its own unless an empty cell goes into an int or bool column."""
+    """The dtype the column needs to hold ``values``: its own unless an empty cell goes into an int or bool column
+    or a new category into a categorical one."""
     dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and any(v is not None and v not in dtype.categories for v in values):
+        return np.dtype(object)  # a new category: plain values until undone (the categories come back then)
     if any(value is None for value in values):
         if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
             return "Int64"

@@ -86,6 +86,17 @@ def test_apply_then_revert_restores_the_exact_frame_and_redo_repeats_the_change(
     assert_frame_equal(layer.gdf, original)
 
 
+def test_a_new_value_in_a_categorical_field_is_taken_and_undone_exactly():
+    layer = poles()
+    layer.gdf["note"] = layer.gdf["note"].astype("category")
+    original = layer.gdf.copy(deep=True)
+    command = SetAttributeValues(layer, [0, 1], "note", ["brand new", "n5"])
+    command.apply()
+    assert list(layer.gdf["note"].iloc[:2]) == ["brand new", "n5"]
+    command.revert()
+    assert_frame_equal(layer.gdf, original)
+
+
 def test_each_command_changes_what_it_says():
     layer = poles()
     SetAttributeValues(layer, [3], "status", "Planned").apply()

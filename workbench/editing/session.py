@@ -140,6 +140,11 @@ class EditSession(QObject):
         except (LayerError, ValueError) as exc:
             self.refused.emit(str(exc))
             return None
+        except Exception as exc:  # an unforeseen dtype or a model bug: reported, never a traceback in a Qt slot
+            log.exception("edit failed")
+            self.refused.emit(self.tr("The edit could not be made: {error}").format(error=f"{type(exc).__name__}: "
+                                                                                          f"{exc}"))
+            return None
         return command
 
     def _editable(self, layer: Layer | None) -> VectorLayer | None:
