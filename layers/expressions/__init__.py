@@ -70,9 +70,9 @@ def evaluate(expression: str, frame: pd.DataFrame) -> np.ndarray:
 def calculate(expression: str, frame: pd.DataFrame, kind: Kind | None = None) -> pd.Series:
     """The value of ``expression`` for every row of ``frame`` (a new column, on the frame's index).
 
-    Without ``kind`` the column's dtype is what the expression gives (bool, int64, float64, or object for text);
+    Without ``kind`` the column's dtype is what the expression gives (bool, int64, float64, a text dtype);
     ``kind`` converts it and refuses values that do not fit, naming the first one: ``integer`` gives pandas'
-    nullable Int64, ``real`` float64, ``text`` object (str or None), ``boolean`` bool (missing = False).
+    nullable Int64, ``real`` float64, ``text`` pandas' nullable string, ``boolean`` bool (missing = False).
     """
     text = _text(expression)
     return _guarded(text, lambda: _column(text, frame, kind))
@@ -98,6 +98,10 @@ def _guarded(text: str, work: Callable[[], T]) -> T:
             reason=f"{type(exc).__name__}: {exc}"[:300])) from exc
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _mask(text: str, frame: pd.DataFrame) -> np.ndarray:
     tree = parse_tree(text, list(frame.columns))
     evaluator = Evaluator(text, frame)
@@ -105,7 +109,7 @@ def _mask(text: str, frame: pd.DataFrame) -> np.ndarray:
     if not isinstance(result, pd.Series):
         if not isinstance(result, bool | np.bool_):
             raise ExpressionError(text, translate("expressions", "gives the value {value!r}, not true/false; add a "
-                                                  "comparison").format(value=result))
+                                                  "comparison").format(value=_short(repr(result))))
         return np.full(len(frame), bool(result))
     try:
         truth = evaluator.truth(result, tree)
@@ -123,8 +127,6 @@ def _column(text: str, frame: pd.DataFrame, kind: Kind | None) -> pd.Series:
         if isinstance(result, str):
             evaluator.guard_text(tree, len(result), len(frame))
         result = pd.Series([result] * len(frame), dtype=object if result is None else None)
-        if not len(result):
-            result = result.astype(object)
     column = _convert(evaluator, tree, result, kind) if kind is not None else result
     return column.set_axis(frame.index)
 
