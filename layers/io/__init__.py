@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io.formats import (
     DELIMITED,
     GEOJSON,
@@ -30,15 +31,22 @@ from layers.io.formats import (
 )
 from layers.layer import Layer
 
+if TYPE_CHECKING:
+    from layers.field_mapping import FieldMapping
+
 
 def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str | None = None, crs: Any = None,
-                **options: Any) -> list[Layer]:
+                mapping: FieldMapping | str | os.PathLike | None = None, **options: Any) -> list[Layer]:
     """Every layer in ``path`` (or only ``layer``), validated against ``kind`` when given or detected.
 
     ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); for OpenStreetMap extracts, which are
     always WGS84, it is the CRS to reproject to, and ``progress``/``is_cancelled`` callbacks are accepted (see
-    ``layers.io.osm.read_osm``). CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``.
+    ``layers.io.osm.read_osm``). CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``. ``mapping`` (a
+    ``layers.field_mapping.FieldMapping`` or the path of one saved as JSON) maps every vector layer read to the
+    mapping's kind, so a city's monthly export loads the same way every time.
     """
+    if mapping is not None:
+        return _mapped(path, mapping, layer=layer, kind=kind, crs=crs, **options)
     from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
     from layers.io.vector import read_geojson, read_geopackage, read_shapefile, read_zip
@@ -78,6 +86,26 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
         return read_geotiff(path, kind=kind, crs=crs)
     supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
     raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
+
+
+def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, *, layer: str | None,
+            kind: str | None, **options: Any) -> list[Layer]:
+    """The layers of ``path`` read without a kind, then mapped and validated (``layers.field_mapping``)."""
+    from layers.field_mapping import FieldMapping, load_mapping, map_layer
+    from layers.layer import VectorLayer
+
+    name = None
+    if not isinstance(mapping, FieldMapping):
+        name, mapping = Path(mapping).name, load_mapping(mapping)
+    if kind is not None and mapping.kind != kind:
+        raise LayerError(path, translate("layers.io", "the field mapping {name} is for kind '{mapped}', not '{kind}'")
+                         .format(name=name or "", mapped=mapping.kind, kind=kind))
+    layers = open_layers(path, layer=layer, **options)
+    for read in layers:
+        if not isinstance(read, VectorLayer):
+            raise LayerError(path, translate("layers.io", "a field mapping applies to vector layers; '{layer}' is a "
+                                                          "raster").format(layer=read.name))
+    return [map_layer(read, mapping, mapping_name=name) for read in layers]
 
 
 def write_layer(layer: Layer, path: str | os.PathLike, **options: Any) -> Path:
