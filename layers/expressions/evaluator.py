@@ -185,8 +185,9 @@ class Evaluator:
                 if all_text(left) and all_text(right):
                     return self.join(as_text(left), as_text(right))
             elif node.op == "*":
-                self.guard_text(node, text_left * _repeat(right) + text_right * _repeat(left),
-                                self.rows([left, right]))
+                repeated = (text_left * _repeat(right) if text_left else 0) + (
+                    text_right * _repeat(left) if text_right else 0)
+                self.guard_text(node, repeated, self.rows([left, right]))
             else:
                 raise self.fail(node, translate("expressions", "'{op}' needs numbers, not text, in '{segment}'")
                                 .format(op=node.op, segment=self.segment(node)))
@@ -269,7 +270,12 @@ def _repeat(value: Any) -> int:
     """How many times ``value`` could repeat a text at most (Python: ``"ab" * 3``)."""
     if isinstance(value, bool | int | np.integer):
         return max(int(value), 0)
-    if isinstance(value, pd.Series):
+    if not isinstance(value, pd.Series):
+        return 0
+    if pd.api.types.is_bool_dtype(value.dtype) or pd.api.types.is_integer_dtype(value.dtype):
+        top = value.max()
+        return 0 if is_missing(top) else max(int(top), 0)
+    if value.dtype == object and not all_text(value):
         counts = [int(v) for v in value.to_numpy(dtype=object) if isinstance(v, bool | int | np.integer)]
         return max(max(counts, default=0), 0)
     return 0

@@ -120,6 +120,9 @@ class LikePattern:
                 literal[-1].append(char)
         self.pieces = [(re.compile("".join(piece), self.flags), len(piece)) for piece in pieces]
         self.plain = [None if chars is None else "".join(chars) for chars in literal]
+        #: The whole pattern as one regular expression, used only with at most two '%': ``.*x.*`` cannot
+        #: backtrack more than linearly, three or more pieces could (then ``matches`` goes row by row).
+        self.regex = ".*".join("".join(piece) for piece in pieces) if len(pieces) <= 3 else None
 
     def matches(self, text: str) -> bool:
         (first, first_length), *middle = self.pieces
@@ -137,10 +140,13 @@ class LikePattern:
         return position <= end and last.fullmatch(text, end) is not None
 
     def vectorised(self, text: pd.Series) -> pd.Series | None:
-        """The common shapes (``abc``, ``abc%``, ``%abc``, ``%abc%``) with pandas' string methods, else None."""
-        if self.flags & re.IGNORECASE or any(piece is None for piece in self.plain):
-            return None
-        plain = [piece for piece in self.plain if piece is not None]
+        """The common shapes with pandas' string methods (``abc``, ``abc%``, ``%abc``, ``%abc%`` as plain
+        text, other patterns with at most two '%' as one regular expression), else None."""
+        plain = self.plain
+        if self.flags & re.IGNORECASE or any(piece is None for piece in plain):
+            if self.regex is None:
+                return None
+            return text.str.fullmatch(self.regex, case=not self.flags & re.IGNORECASE, flags=re.DOTALL)
         if len(plain) == 1:
             return text == plain[0]
         if len(plain) == 2 and not plain[1]:
