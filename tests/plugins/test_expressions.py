@@ -125,3 +125,14 @@ def test_the_command_line_reports_the_issue_expression_without_a_traceback(tmp_p
     assert "'industry * 10000000' would make text of up to 70,000,000 characters per value" in done.stderr
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
     assert not (tmp_path / "output.gpkg").exists()
+
+
+def test_the_filter_tool_takes_the_qgis_spelling(offices):
+    context = Context(crs="EPSG:32649")
+    python = run_algorithm("tools.filter", {"input": offices, "expression": 'price_m2 < 200 and industry == "tech"'},
+                           context).outputs["output"]
+    qgis = run_algorithm("tools.filter", {"input": offices, "expression": "\"price_m2\" < 200 AND \"industry\" = "
+                                          "'tech' AND $area = 0"}, context).outputs["output"]
+    expected = offices.gdf[(offices.gdf["price_m2"] < 200) & (offices.gdf["industry"] == "tech")]
+    assert list(qgis.gdf["listing_id"]) == list(python.gdf["listing_id"]) == list(expected["listing_id"])
+    assert len(expected) > 0
