@@ -350,6 +350,40 @@ class RenameField(EditCommand):
         self._rename(self.new_name, self.old_name)
 
 
+class CalculateField(EditCommand):
+    """Values computed for a field (a field calculator): into an existing field, checked like typed values, or into
+    a new field of one of ``FIELD_TYPES`` that is added in the same step."""
+
+    def __init__(self, layer: Layer, field: str, positions: Sequence[int] | np.ndarray, values: Any,
+                 new_type: str | None = None) -> None:
+        self.layer = _vector(layer)
+        self.positions = _positions(self.layer, positions)
+        self.values = list(values)
+        self.add = AddField(self.layer, field, new_type) if new_type is not None else None
+        self.field = self.add.name if self.add is not None else field
+        self.set: SetAttributeValues | None = None
+        if self.add is None:
+            self.set = SetAttributeValues(self.layer, self.positions, self.field, self.values)
+        self.description = translate("Edits", "Calculate '{field}' for {count} features in '{layer}'").format(
+            field=self.field, count=len(self.positions), layer=self.layer.name)
+
+    def apply(self) -> None:
+        if self.add is not None:
+            self.add.apply()
+            if self.set is None:  # the new field's dtype is known only once it exists
+                try:
+                    self.set = SetAttributeValues(self.layer, self.positions, self.field, self.values)
+                except LayerError:
+                    self.add.revert()
+                    raise
+        self.set.apply()
+
+    def revert(self) -> None:
+        self.set.revert()
+        if self.add is not None:
+            self.add.revert()
+
+
 # -- layers of the project -------------------------------------------------------------------------------------
 class AddLayers(EditCommand):
     """Layers added on top of the project in one step, with the run that made them when there is one."""
@@ -452,6 +486,6 @@ class ChangeStyle(EditCommand):
         self.layer.style = self.old_style
 
 
-__all__ = ["AddFeature", "AddField", "AddLayers", "ChangeStyle", "CommandGroup", "DeleteFeatures", "DeleteField",
-           "EditCommand", "MoveFeature", "MoveLayer", "RemoveLayer", "RenameField", "RenameLayer",
+__all__ = ["AddFeature", "AddField", "AddLayers", "CalculateField", "ChangeStyle", "CommandGroup", "DeleteFeatures",
+           "DeleteField", "EditCommand", "MoveFeature", "MoveLayer", "RemoveLayer", "RenameField", "RenameLayer",
            "SetAttributeValues"]

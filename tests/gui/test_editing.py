@@ -347,3 +347,34 @@ def test_the_layer_tree_menu_toggles_editing(qtbot, window, poles):
     assert window.editing.session.is_editing(poles)
     again = [a for a in window.layer_tree.layer_actions(poles) if a is not None and a.text() == "Toggle Editing"]
     assert again[0].isChecked()
+
+
+def test_field_calculator_sets_selected_features_and_a_new_field_in_undoable_steps(qtbot, window, poles):
+    editing = window.editing
+    editing.toggle(poles)
+    original = poles.gdf.copy(deep=True)
+    poles.selection = {2, 5}
+    dialog = editing.field_calculator()
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    dialog.existing.setCurrentText("height_m")
+    dialog.expression.setText('"heigt_m" * 2')  # misspelt: named before anything runs
+    assert not ok.isEnabled() and "heigt_m" in dialog.problem.text()
+    dialog.expression.setText('round("height_m" * 2, 1)')
+    assert ok.isEnabled() and dialog.selected_only.isChecked()
+    ok.click()
+    qtbot.waitUntil(lambda: editing.session.calculating == 0, timeout=10000)
+    expected = original["height_m"].copy()
+    expected.iloc[[2, 5]] = (original["height_m"].iloc[[2, 5]] * 2).round(1)
+    assert poles.gdf["height_m"].tolist() == expected.tolist()
+
+    assert editing.session.calculate_field(poles, "tall", "height_m > 11", new_type="yes/no")
+    qtbot.waitUntil(lambda: editing.session.calculating == 0, timeout=10000)
+    assert poles.gdf["tall"].tolist() == (poles.gdf["height_m"] > 11).tolist()
+
+    assert editing.session.calculate_field(poles, "height_m", "0 - height_m")  # heights cannot go below 0
+    qtbot.waitUntil(lambda: editing.session.calculating == 0, timeout=10000)
+    assert "height_m" in window.statusBar().currentMessage() and "below 0" in window.statusBar().currentMessage()
+    assert editing.history.stack.count() == 2
+    editing.history.undo()
+    editing.history.undo()
+    assert_frame_equal(poles.gdf, original)

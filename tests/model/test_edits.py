@@ -19,6 +19,7 @@ from layers.edits import (
     AddFeature,
     AddField,
     AddLayers,
+    CalculateField,
     ChangeStyle,
     CommandGroup,
     DeleteFeatures,
@@ -62,6 +63,8 @@ COMMANDS = {
     "add field": lambda layer: AddField(layer, "survey", "integer"),
     "delete field": lambda layer: DeleteField(layer, "note"),
     "rename field": lambda layer: RenameField(layer, "note", "remark"),
+    "calculate": lambda layer: CalculateField(layer, "height_m", [1, 2], [3.5, 4.5]),
+    "calculate new field": lambda layer: CalculateField(layer, "double", range(12), list(range(12)), "integer"),
     "group": lambda layer: CommandGroup("two", [SetAttributeValues(layer, [1], "status", "faulty"),
                                                 SetAttributeValues(layer, [1], "capacity", 5)]),
 }

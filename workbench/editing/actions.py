@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QDockWidget, QDoubleSpinBox, QInputDialog, QMessageB
 from layers import Layer, VectorLayer
 from layers.edit_values import FIELD_TYPES, field_spec
 from workbench.canvas.tools.editing import AddPointTool, MovePointTool
+from workbench.editing.field_calculator import Calculation, FieldCalculatorDialog
 from workbench.editing.session import EditSession
 from workbench.editing.undo import EditHistory
 from workbench.resources import icon
@@ -95,6 +96,8 @@ class EditingActions(QObject):
           tip=_tr("Delete a field that is not part of the layer's kind"))
         a("rename_field", _tr("Re&name Field…"), self.rename_field,
           tip=_tr("Rename a field that is not part of the layer's kind"))
+        a("field_calculator", _tr("Field &Calculator…"), self.field_calculator,
+          tip=_tr("Set a field (or a new one) from an expression, for all or the selected features"))
         a("snapping", _tr("S&nap to Roads"), self._snapping_toggled, checkable=True,
           tip=_tr("Place new and moved points on the nearest road within the tolerance"))
         for key in ("add_point", "move_point"):
@@ -104,7 +107,8 @@ class EditingActions(QObject):
         menu = self.window.menu("&Edit")
         self.menu = menu
         for key in ("undo", "redo", None, "toggle_editing", "save_edits", None, "add_point", "move_point",
-                    "delete_selected", None, "add_field", "delete_field", "rename_field", None, "snapping"):
+                    "delete_selected", None, "add_field", "delete_field", "rename_field", "field_calculator", None,
+                    "snapping"):
             menu.addSeparator() if key is None else menu.addAction(self.actions[key])
 
     def _build_toolbar(self) -> None:
@@ -149,8 +153,8 @@ class EditingActions(QObject):
         window.layer_tree.current_layer_changed.connect(self._update_enabled)
         window.layer_tree.is_editing = session.is_editing
         window.layer_tree.toggle_editing_requested.connect(self.toggle)
-        window.attribute_table.set_edit_session(session, [self.actions[k] for k in ("add_field", "delete_field",
-                                                                                   "rename_field")])
+        window.attribute_table.set_edit_session(session, [self.actions[k] for k in (
+            "add_field", "delete_field", "rename_field", "field_calculator")])
         window.canvas.tool_changed.connect(self._tool_changed)
         # The tree chose its first current layer before the window listened; the edit tools act on the canvas's.
         window.canvas.active_layer = window.current_layer()
@@ -193,7 +197,7 @@ class EditingActions(QObject):
         toggle.setEnabled(vector)
         toggle.setChecked(editing)
         for key in ("save_edits", "add_point", "move_point", "delete_selected", "add_field", "delete_field",
-                    "rename_field"):
+                    "rename_field", "field_calculator"):
             self.actions[key].setEnabled(editing)
 
     def _save_finished(self, layer: VectorLayer, text: str, succeeded: bool) -> None:
@@ -242,6 +246,22 @@ class EditingActions(QObject):
             field=field), text=field)
         if ok:
             self.session.rename_field(layer, field, name)
+
+
+    def field_calculator(self) -> FieldCalculatorDialog | None:
+        """Open the Field Calculator for the layer being edited; its OK starts the calculation."""
+        layer = self._editing_layer()
+        if layer is None:
+            return None
+        dialog = FieldCalculatorDialog(layer, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._calculate(layer, dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def _calculate(self, layer: VectorLayer, choice: Calculation) -> None:
+        self.session.calculate_field(layer, choice.field, choice.expression, new_type=choice.new_type,
+                                     selected_only=choice.selected_only)
 
 
 def install_editing(window: MainWindow) -> EditingActions:

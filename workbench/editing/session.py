@@ -11,19 +11,44 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pandas as pd
 import shapely
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from layers import Event, Layer, LayerError, VectorLayer
 from layers.edit_save import linked_file, snapshot, write_back
-from layers.edits import AddFeature, AddField, DeleteFeatures, DeleteField, EditCommand, MoveFeature, RenameField
+from layers.edits import (
+    AddFeature,
+    AddField,
+    CalculateField,
+    DeleteFeatures,
+    DeleteField,
+    EditCommand,
+    MoveFeature,
+    RenameField,
+)
+from layers.expressions import ExpressionError, calculate
 from layers.snapping import DEFAULT_TOLERANCE_M, RoadSnapper, Snapped
 from workbench.canvas.feature_query import to_layer_crs
 from workbench.editing.undo import EditHistory
 from workbench.guarded_pool import GuardedPool
 
 log = logging.getLogger(__name__)
+
+#: The expression language's result kind for each field type a planner can create.
+EXPRESSION_KINDS = {"text": "text", "integer": "integer", "decimal": "real", "yes/no": "boolean"}
+
+
+def expression_kind(column: pd.Series) -> str:
+    """The result kind a field calculator must produce for an existing column."""
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return "integer"
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return "real"
+    return "text"
 
 
 class EditSession(QObject):
@@ -33,6 +58,7 @@ class EditSession(QObject):
     message = pyqtSignal(str)  # for the status bar
     refused = pyqtSignal(str)  # an edit the model refused (bad value, wrong layer), as the model words it
     save_finished = pyqtSignal(object, str, bool)  # layer, message, succeeded
+    _calculated = pyqtSignal(object, object, object)  # layer, job, values or the error text
     _written = pyqtSignal(object, object, str, int, int)  # layer, path or None, error, stack index, data version
 
     def __init__(self, history: EditHistory, window: QWidget) -> None:
@@ -46,7 +72,10 @@ class EditSession(QObject):
         self._snapper: RoadSnapper | None = None
         self.pool = GuardedPool(self, "layer-edits-writer")
         self.saving = 0
+        self.calculating = 0
         self._written.connect(self._write_done)
+        self._calculated.connect(self._calculation_done)
+        self._calculated_signal = self._calculated
         self._written_signal = self._written  # bound in the GUI thread, for the worker
         history.bridge.event.connect(self._on_event)
         history.bridge.project_replaced.connect(self._project_replaced)
@@ -237,6 +266,51 @@ class EditSession(QObject):
     def rename_field(self, layer: Layer | None, old: str, new: str) -> RenameField | None:
         target = self._editable(layer)
         return None if target is None else self.push(lambda: RenameField(target, old, new))
+
+    def calculate_field(self, layer: Layer | None, field: str, expression: str, *, new_type: str | None = None,
+                        selected_only: bool = False) -> bool:
+        """Compute ``expression`` for every (or every selected) feature in a worker, then set ``field`` (a new one of
+        ``new_type`` when given) in one undoable step; False when refused before computing."""
+        target = self._editable(layer)
+        if target is None:
+            return False
+        positions = sorted(target.selection) if selected_only else list(range(len(target.gdf)))
+        if selected_only and not positions:
+            self.refused.emit(self.tr("Select the features to calculate first"))
+            return False
+        if new_type is None and field not in target.gdf.columns:
+            self.refused.emit(self.tr("\u201c{name}\u201d has no field '{field}'").format(name=target.name,
+                                                                                          field=field))
+            return False
+        kind = EXPRESSION_KINDS.get(new_type) if new_type else expression_kind(target.gdf[field])
+        job = (field, new_type, positions, target.data_version)
+        frame = target.gdf.copy(deep=False)  # copy-on-write: later edits do not reach the worker's frame
+        if self.pool.submit(self._calculate, target, frame, expression, kind, job) is None:
+            return False
+        self.calculating += 1
+        return True
+
+    def _calculate(self, layer: VectorLayer, frame: pd.DataFrame, expression: str, kind: str, job: tuple) -> None:
+        try:
+            result: Any = calculate(expression, frame, kind).iloc[job[2]].tolist()
+        except ExpressionError as exc:
+            result = str(exc)
+        except Exception as exc:  # the expression package promises ExpressionError only; a message all the same
+            log.exception("field calculation failed")
+            result = f"{expression}: {type(exc).__name__}: {exc}"
+        self.pool.emit(self._calculated_signal, layer, job, result)
+
+    def _calculation_done(self, layer: VectorLayer, job: tuple, result: Any) -> None:
+        self.calculating -= 1
+        field, new_type, positions, version = job
+        if isinstance(result, str):
+            self.refused.emit(result)
+        elif layer.data_version != version or not self.is_editing(layer):
+            self.refused.emit(self.tr("\u201c{name}\u201d changed while '{field}' was calculated; run the "
+                                      "calculation again").format(name=layer.name, field=field))
+        elif self.push(lambda: CalculateField(layer, field, positions, result, new_type)) is not None:
+            self.message.emit(self.tr("Calculated '{field}' for {count} features").format(field=field,
+                                                                                         count=len(positions)))
 
     # -- saving -------------------------------------------------------------------------------------------------
     def save(self, layer: Layer | None, *, confirm: bool = True) -> bool:
