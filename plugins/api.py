@@ -210,8 +210,10 @@ def _is_empty(value: Any) -> bool:
 class LayerParameter(Parameter):
     """A vector (or, with ``raster=True``, raster) layer: a Layer, a project layer name or a file path.
 
-    A file with several layers takes ``path|layer name``. ``kinds`` filters the pickers and refuses layers of
-    another kind; a layer without a kind is checked against the schema of the first kind it fits.
+    A file with several layers takes ``path|layer name``; ``path|mapping=FILE.json`` (or
+    ``path|layer name|mapping=FILE.json``) reads it through a saved field mapping (``layers.field_mapping``).
+    ``kinds`` filters the pickers and refuses layers of another kind; a layer without a kind is checked against
+    the schema of the first kind it fits.
     ``geometry`` limits vector layers to point/line/polygon. The layer arrives in ``context.crs``, unless
     ``reproject`` is False: then it arrives in its own CRS, for an algorithm that must reproject it itself (a
     raster of counts, whose cells must not be resampled).
@@ -261,7 +263,9 @@ class LayerParameter(Parameter):
             for layer in project:
                 if layer.name == text or layer.id == text:
                     return layer
-        path_text, _, sublayer = text.partition("|")
+        path_text, *parts = text.split("|")
+        mapping = next((p.partition("=")[2] for p in parts if p.startswith("mapping=")), None)
+        sublayer = "|".join(p for p in parts if not p.startswith("mapping="))
         path = Path(path_text).expanduser()
         if not path.exists():
             where = "neither a layer of the project nor " if project is not None else "not "
@@ -269,7 +273,8 @@ class LayerParameter(Parameter):
         from layers.io import open_layers
 
         try:
-            candidates = open_layers(path, layer=sublayer or None)
+            candidates = open_layers(path, layer=sublayer or None,
+                                     mapping=Path(mapping).expanduser() if mapping else None)
         except LayerError as exc:
             raise self.error(str(exc)) from exc
         return self._pick(candidates, path)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from layers.errors import LayerError
 from layers.layer import Layer, VectorLayer
+from plugins import field_mapping_cli
 from plugins.api import (
     Algorithm,
     AlgorithmError,
@@ -55,7 +56,7 @@ class UsageError(Exception):
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``list``, ``help`` and ``run`` on ``main.py``'s sub-command parser."""
+    """Register ``list``, ``help``, ``run`` and ``map-fields`` on ``main.py``'s sub-command parser."""
     listing = subparsers.add_parser("list", help="list the processing algorithms")
     listing.add_argument("--json", action="store_true", help="print the list as JSON")
     listing.set_defaults(handler=handle_list)
@@ -71,6 +72,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     running.add_argument("algorithm", nargs="?", help="algorithm id, e.g. tools.buffer")
     running.add_argument("options", nargs=argparse.REMAINDER, help="--PARAMETER VALUE pairs")
     running.set_defaults(handler=handle_run)
+    field_mapping_cli.add_parser(subparsers)
 
 
 def _registry() -> Registry:
