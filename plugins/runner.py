@@ -19,7 +19,7 @@ import platform
 import time
 import tomllib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,8 @@ def run_algorithm(algorithm_or_id: Algorithm | str, raw_params: dict[str, Any], 
     can fix), or ``Cancelled``. A run that was cancelled while the algorithm did not notice is still discarded.
     """
     algorithm = resolve_algorithm(algorithm_or_id)
-    context = context if context is not None else Context()
+    # A copy: the CRS this run measures in is settled by its own inputs, not by an earlier run with the context.
+    context = replace(context, measuring=None) if context is not None else Context()
     feedback = feedback if feedback is not None else Feedback()
     parameters = {p.name: p.serialize(raw_params.get(p.name, p.default), context) for p in algorithm.parameters()}
     values = algorithm.validate_parameters(raw_params, context)

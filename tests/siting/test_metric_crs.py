@@ -125,3 +125,12 @@ def test_coverage_in_a_web_mercator_project_reaches_its_true_radius():
     lon, lat = pyproj.Transformer.from_crs(4547, 4326, always_xy=True).transform(xs, ys)
     _, _, distance = pyproj.Geod(ellps="WGS84").inv(np.full(lon.size, 113.33), np.full(lat.size, 23.13), lon, lat)
     assert 195.0 <= distance.max() <= 200.0 + 5.0 * math.sqrt(2)
+
+
+def test_a_context_used_for_several_runs_measures_each_run_where_its_data_lies():
+    context = Context(crs="EPSG:4326")
+    for (lon, lat), epsg in (((113.33, 23.13), 4547), ((11.58, 48.14), 32632)):
+        points = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(lon, lat)], crs=4326)
+        result = run_algorithm("tools.buffer", {"input": VectorLayer(points, "sites"), "distance": 50}, context)
+        assert result.record["crs"] == f"EPSG:{epsg}" and result.outputs["output"].crs.to_epsg() == 4326
+    assert context.crs.to_epsg() == 4326 and context.measuring is None  # the caller's context is left as it was
