@@ -218,13 +218,32 @@ def _check_manifest(manifest: Any, path: Path, *, runs: bool = True) -> None:
 def _restore_layer(entry: dict, index: int, path: Path, archive: zipfile.ZipFile, scratch: Path) -> Layer:
     data = entry["data"]
     if data["type"] == "file":
-        layer = _open_linked(entry, path.parent)
+        layer = _open_linked(_with_old_layer_name(entry, path.parent), path.parent)
     else:   # "embedded", the only other type the schema allows; copied under a name of our own
         member = data["member"]
         file = extract_member(archive, member, scratch / f"{index}{PurePosixPath(member).suffix}", path,
                               layer=entry["name"])
         layer = _open_embedded(file, entry)
     return _with_entry_settings(layer, entry)
+
+
+def _with_old_layer_name(entry: dict, project_dir: Path) -> dict:
+    """Projects saved before the readers recorded a GeoPackage's layer (issue 12) link to it with "layer": null,
+    and reading every layer of the file with the entry's kind fails. The layer of the entry's name is the one it
+    was read from unless the user renamed it: link to that one."""
+    from layers.io.vector import geopackage_contents
+
+    data = entry["data"]
+    path = _resolved_link(entry, project_dir)
+    if data.get("layer") or path.suffix.lower() != ".gpkg" or not path.is_file():
+        return entry
+    try:
+        names = [name for name, _ in geopackage_contents(path)]
+    except LayerError:      # reading it says what is wrong
+        return entry
+    if len(names) < 2 or entry["name"] not in names:
+        return entry
+    return {**entry, "data": {**data, "layer": entry["name"]}}
 
 
 def _with_entry_settings(layer: Layer, entry: dict) -> Layer:

@@ -190,3 +190,28 @@ def _write(tmp_path, name: str):
     path = tmp_path / f"{name}.gpkg"
     _city()[name].to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     return path
+
+
+def test_a_project_saved_before_the_layer_was_recorded_gets_its_layers_back(tmp_path):
+    """Projects written with the bug stored "layer": null for every layer of a multi-layer GeoPackage; those whose
+    name is still the layer's own come back (a renamed one cannot be told apart and stays unavailable)."""
+    source = tmp_path / "city.gpkg"
+    for name, gdf in _city().items():
+        gdf.to_file(source, layer=name, driver="GPKG", engine="pyogrio")
+    project = Project(32649)
+    project.add_layers(open_layers(source))
+    project.layer("schools").name = "my schools"
+    saved = project.save(tmp_path / "old.lamp")
+    with zipfile.ZipFile(saved) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members["project.json"])
+    for entry in manifest["layers"]:
+        entry["data"]["layer"] = None
+    members["project.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(saved, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    reopened = Project.load(saved)
+    assert [(layer.name, layer.kind, len(layer.gdf)) for layer in reopened] == [
+        ("roads", "roads", 2), ("buildings", "buildings", 3), ("lamp_poles", "lamp_poles", 4)]
+    assert len(reopened.unavailable) == 1 and reopened.unavailable[0][1]["name"] == "my schools"
