@@ -65,8 +65,9 @@ def _cgcs2000_zone(lon: float, lat: float) -> pyproj.CRS | None:
     crs = pyproj.CRS.from_epsg(code)
     area = crs.area_of_use
     # The zone's area of use is China's part of the strip; outside it (Korea, Mongolia, the sea) UTM is the norm.
-    if area is not None and not (area.west - 0.5 <= lon <= area.east + 0.5 and area.south - 0.5 <= lat <= area.north
-                                 + 0.5):
+    margin = 0.5
+    if area is not None and not (area.west - margin <= lon <= area.east + margin
+                                 and area.south - margin <= lat <= area.north + margin):
         return None
     return crs
 
@@ -78,7 +79,7 @@ def lonlat_points(extent: Sequence[float], crs: pyproj.CRS) -> list[tuple[float,
         return []
     xs = np.array([(minx + maxx) / 2, minx, maxx, minx, maxx])
     ys = np.array([(miny + maxy) / 2, miny, miny, maxy, maxy])
-    if not crs.is_geographic or crs != _WGS84:
+    if crs != _WGS84:
         transformer = pyproj.Transformer.from_crs(crs, _WGS84, always_xy=True)
         xs, ys = transformer.transform(xs, ys)
     return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True) if math.isfinite(x) and math.isfinite(y)]
