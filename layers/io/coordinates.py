@@ -6,9 +6,9 @@ Every vector reader ends in ``layers.io.finish``, which calls ``check_coordinate
   are dropped with a note naming them; when every feature is broken the layer is refused;
 - in a CRS in degrees, latitude/longitude stored in the wrong order (Guangzhou as x=23, y=113) is swapped back
   with a note when every coordinate fits only the swapped order;
-- in a CRS in degrees, numbers beyond ±180/±90 that are not simply swapped (UTM metres declared as WGS84, a
-  coordinate order mixed between features) are refused with the values seen: which CRS they really are in
-  cannot be known, so nothing is guessed.
+- in a CRS in degrees, numbers outside longitude -180..360 (Pacific-centred data counts 0..360) / latitude ±90
+  that are not simply swapped (UTM metres declared as WGS84, a coordinate order mixed between features) are
+  refused with the values seen: which CRS they really are in cannot be known, so nothing is guessed.
 
 The plugins ask ``coordinate_problem`` about their inputs, so a layer built in memory gets the same words.
 """
@@ -29,6 +29,10 @@ from layers.i18n import translate
 ABSURD = 1e10
 #: Features per ``shapely.get_coordinates`` call, so a big layer is scanned without copying all its vertices.
 _CHUNK = 100_000
+#: Longitudes run from -180 to 180, or 0 to 360 in Pacific-centred data; latitudes from -90 to 90.
+_LON, _LAT = (-180.0, 360.0), 90.0
+#: Rounding room at the edges (world layers written by other tools reach 180.00000000000003), about 0.1 m.
+_SLACK = 1e-6
 _CONTEXT = "layers.io.coordinates"
 
 
@@ -37,14 +41,14 @@ class _Scan:
     """Per-feature flags and the extent of the usable coordinates of one layer."""
 
     broken: np.ndarray  # a coordinate is NaN, infinite or beyond ±ABSURD
-    outside: np.ndarray  # (usable features, CRS in degrees) a coordinate is beyond ±180 / ±90
+    outside: np.ndarray  # (usable features, CRS in degrees) a coordinate is not a longitude/latitude
     unswappable: np.ndarray  # (usable features, CRS in degrees) a coordinate is not a latitude/longitude pair either
     low: np.ndarray  # min x, min y of the usable coordinates
     high: np.ndarray  # max x, max y of the usable coordinates
 
 
 def in_degrees(crs: pyproj.CRS | None) -> bool:
-    """True for a geographic CRS whose axes count degrees (where ±180/±90 bound every coordinate)."""
+    """True for a geographic CRS whose axes count degrees (where longitude/latitude bounds hold)."""
     if crs is None or not crs.is_geographic:
         return False
     return all("degree" in axis.unit_name for axis in crs.axis_info[:2])
@@ -54,6 +58,11 @@ def _extent(coordinates: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple
     """``low``/``high`` widened by ``coordinates`` (column by column: numpy's axis=0 reduction is far slower)."""
     xs, ys = coordinates[:, 0], coordinates[:, 1]
     return np.minimum(low, [xs.min(), ys.min()]), np.maximum(high, [xs.max(), ys.max()])
+
+
+def _not_lonlat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Where (x, y) cannot be (longitude, latitude)."""
+    return (x < _LON[0] - _SLACK) | (x > _LON[1] + _SLACK) | (np.abs(y) > _LAT + _SLACK)
 
 
 def _scan(geometries: np.ndarray, degrees: bool) -> _Scan:
@@ -66,10 +75,11 @@ def _scan(geometries: np.ndarray, degrees: bool) -> _Scan:
         coordinates = shapely.get_coordinates(part)
         if not len(coordinates):
             continue
-        largest_x, largest_y = np.abs(coordinates[:, 0]).max(), np.abs(coordinates[:, 1]).max()
-        clean = largest_x < ABSURD and largest_y < ABSURD  # False for NaN as well
-        if clean and (not degrees or (largest_x <= 180 and largest_y <= 90)):
-            low, high = _extent(coordinates, low, high)
+        part_low, part_high = _extent(coordinates, np.full(2, np.inf), np.full(2, -np.inf))
+        clean = bool((np.abs(part_low) < ABSURD).all() and (np.abs(part_high) < ABSURD).all())  # False for NaN
+        if clean and not (degrees and _not_lonlat(np.array([part_low[0], part_high[0]]),
+                                                  np.array([part_low[1], part_high[1]])).any()):
+            low, high = np.minimum(low, part_low), np.maximum(high, part_high)
             continue
         coordinates, index = shapely.get_coordinates(part, return_index=True)
         index += start
@@ -82,9 +92,9 @@ def _scan(geometries: np.ndarray, degrees: bool) -> _Scan:
             continue
         low, high = _extent(coordinates, low, high)
         if degrees:
-            x, y = np.abs(coordinates[:, 0]), np.abs(coordinates[:, 1])
-            outside[index[(x > 180) | (y > 90)]] = True
-            unswappable[index[(x > 90) | (y > 180)]] = True
+            x, y = coordinates[:, 0], coordinates[:, 1]
+            outside[index[_not_lonlat(x, y)]] = True
+            unswappable[index[_not_lonlat(y, x)]] = True
     return _Scan(broken, outside, unswappable, low, high)
 
 

@@ -66,6 +66,15 @@ def test_swapped_shapefile_with_a_wgs84_prj_is_swapped_back(tmp_path):
     assert _xy(layer) == GUANGZHOU
 
 
+def test_pacific_centred_longitudes_and_world_edges_rounded_past_180_load_unchanged(tmp_path):
+    # Fiji in 0..360 longitudes (Pacific-centred data), and a world layer's edge written as 180.00000000000003.
+    pacific = [(178.4, -18.1), (181.2, -16.8), (359.9, 51.5)]
+    edge = [(180.00000000000003, -16.5), (-180.00000000000003, 65.0), (0.0, 90.0)]
+    for name, points in (("pacific", pacific), ("edge", edge)):
+        (layer,) = open_layers(_geojson(tmp_path / f"{name}.geojson", [list(p) for p in points]))
+        assert _xy(layer) == points and not any("swapped" in note for note in layer.notes)
+
+
 def test_partly_swapped_coordinates_are_refused_naming_the_features(tmp_path):
     mixed = [[GUANGZHOU[0][1], GUANGZHOU[0][0]], list(GUANGZHOU[1]), list(GUANGZHOU[2])]
     path = _geojson(tmp_path / "mixed.geojson", mixed)
@@ -205,7 +214,7 @@ def test_whatever_the_coordinates_a_reader_returns_usable_degrees_or_a_named_err
         return
     got = np.concatenate([shapely.get_coordinates(layer.gdf.geometry.to_numpy()) for layer in layers])
     assert np.isfinite(got).all()
-    assert (np.abs(got[:, 0]) <= 180).all() and (np.abs(got[:, 1]) <= 90).all()
+    assert ((got[:, 0] >= -180) & (got[:, 0] <= 360)).all() and (np.abs(got[:, 1]) <= 90).all()
     finite = [i for i, (x, y) in enumerate(points) if abs(x) < 1e10 and abs(y) < 1e10]
     assert sorted(n for layer in layers for n in layer.gdf["n"]) == finite
     expected = np.array([points[i] for i in finite])
