@@ -118,7 +118,8 @@ def _swapped_text(scan: _Scan, columns: tuple[str, str] | None) -> str:
                                "and every x fits as one)").format(y=_number(max(abs(scan.low[1]), abs(scan.high[1]))))
 
 
-def _not_degrees_text(scan: _Scan, crs: pyproj.CRS, columns: tuple[str, str] | None, assumed: bool) -> str:
+def _not_degrees_text(scan: _Scan, geometries: np.ndarray, crs: pyproj.CRS, columns: tuple[str, str] | None,
+                      assumed: bool) -> str:
     """Why the coordinates cannot be the degrees the CRS says, with the values seen and what to do."""
     largest = float(np.max(np.abs(np.concatenate([scan.low, scan.high]))))
     where = translate(_CONTEXT, " in '{x}'/'{y}'").format(x=columns[0], y=columns[1]) if columns else ""
@@ -130,7 +131,7 @@ def _not_degrees_text(scan: _Scan, crs: pyproj.CRS, columns: tuple[str, str] | N
                                "a longitude/latitude; {how}.").format(
         where=where, largest=_number(largest), x0=_number(scan.low[0]), x1=_number(scan.high[0]),
         y0=_number(scan.low[1]), y1=_number(scan.high[1]), how=how)
-    usable = int((~scan.broken).sum())
+    usable = int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
     out = int(scan.outside.sum())
     if out < usable:
         text += " " + translate(_CONTEXT, "{out} of {usable} features are out of range ({features})").format(
@@ -172,7 +173,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, source: str, layer: str, notes: 
     swap = False
     if degrees and scan.outside.any():
         if scan.unswappable.any():
-            raise LayerError(source, _not_degrees_text(scan, gdf.crs, columns, assumed), layer=layer)
+            raise LayerError(source, _not_degrees_text(scan, geometries, gdf.crs, columns, assumed), layer=layer)
         swap = True
         notes.append(translate(_CONTEXT, "{text}; swapped back").format(text=_swapped_text(scan, columns)))
     if broken:
@@ -185,15 +186,16 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, source: str, layer: str, notes: 
 
 def coordinate_problem(gdf: gpd.GeoDataFrame) -> str | None:
     """Why ``gdf``'s coordinates cannot be measured or reprojected (broken, swapped, not degrees), or None."""
+    geometries = gdf.geometry.to_numpy()
     degrees = in_degrees(gdf.crs)
-    scan = _scan(gdf.geometry.to_numpy(), degrees)
+    scan = _scan(geometries, degrees)
     if scan.broken.any():
         return translate(_CONTEXT, "{count} features have coordinates that are NaN, infinite or beyond ±1e10 "
                                    "(features {features})").format(count=int(scan.broken.sum()),
                                                                    features=_features(scan.broken))
     if degrees and scan.outside.any():
         if scan.unswappable.any():
-            return _not_degrees_text(scan, gdf.crs, None, False)
+            return _not_degrees_text(scan, geometries, gdf.crs, None, False)
         return translate(_CONTEXT, "{text}: reopen the file (the readers swap them back) or fix the source").format(
             text=_swapped_text(scan, None))
     return None

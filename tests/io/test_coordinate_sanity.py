@@ -220,3 +220,9 @@ def test_whatever_the_coordinates_a_reader_returns_usable_degrees_or_a_named_err
     expected = np.array([points[i] for i in finite])
     swapped = any("swapped back" in note for note in layers[0].notes)
     assert np.array_equal(got, expected[:, ::-1] if swapped else expected)
+
+
+def test_out_of_range_counts_only_features_with_coordinates(tmp_path):
+    path = _geojson(tmp_path / "typo.geojson", [[113.3, 23.1], None, [1131.3, 23.2], [113.4, 23.3]])
+    with pytest.raises(LayerError, match=r"1 of 3 features are out of range \(#3\): fix those features"):
+        open_layers(path)
