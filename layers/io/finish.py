@@ -80,15 +80,19 @@ def _resolve_kind(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
     return gdf, guess
 
 
+class NoGeometry(LayerError):
+    """The source layer is a table of attributes only; a multi-layer reader skips it with a note like other tables."""
+
+
 def _require_geometry(gdf: gpd.GeoDataFrame, name: str, source: str) -> None:
     """Refuse a table of attributes only (no geometry column, or no feature with a geometry), naming it."""
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name is None:
         columns = ", ".join(repr(str(c)) for c in gdf.columns) or translate("layers.io.finish", "none")
-        raise LayerError(source, translate("layers.io.finish", "has no geometry column: it is a table of attributes "
+        raise NoGeometry(source, translate("layers.io.finish", "has no geometry column: it is a table of attributes "
                                                                "only (columns {columns}), not a map layer").format(
             columns=columns), layer=name)
     if len(gdf) and shapely.is_missing(gdf.geometry.to_numpy()).all():
-        raise LayerError(source, translate("layers.io.finish", "has no geometry: none of its {count} features has "
+        raise NoGeometry(source, translate("layers.io.finish", "has no geometry: none of its {count} features has "
                                                                "a shape or coordinates, so it is a table of "
                                                                "attributes only, not a map layer").format(
             count=len(gdf)), layer=name)

@@ -23,7 +23,7 @@ import pyogrio.errors
 from layers.errors import LayerError
 from layers.io import metadata as tags
 from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
-from layers.io.finish import vector_layers
+from layers.io.finish import NoGeometry, vector_layers
 from layers.io.gdal_errors import wrap
 from layers.io.gdal_open import (
     GEOJSON_DRIVER,
@@ -116,13 +116,18 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
         contents = chosen
     result: list[Layer] = []
     skipped = []
+    without_geometry: NoGeometry | None = None
     for name, data_type in contents:
         if data_type == "features":
             stored, stored_kind = tags.decode(_layer_tags(source, name, source))
             gdf = read_frame(source, driver=GPKG_DRIVER, source=source, what="GeoPackage", layer=name)
             # the layer's own name, not one stored by an earlier save: a project reopens it by this name
-            result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
-                                    metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
+            try:
+                result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
+                                        metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
+            except NoGeometry as exc:  # skipped like an attribute table; named when it was the only hope
+                without_geometry = without_geometry or exc
+                skipped.append(name)
         elif data_type in _GPKG_RASTER_TYPES:
             raster = read_raster(source, source=source, name=name, crs=crs, table=name)
             raster.metadata["source_layer"] = name
@@ -130,6 +135,8 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
         else:
             skipped.append(name)
     if not result:
+        if without_geometry is not None and len(skipped) == 1:
+            raise without_geometry
         why = f" (only tables without geometry: {', '.join(skipped)})" if skipped else ""
         raise LayerError(source, f"holds no map layers{why}")
     if skipped:

@@ -226,3 +226,15 @@ def test_out_of_range_counts_only_features_with_coordinates(tmp_path):
     path = _geojson(tmp_path / "typo.geojson", [[113.3, 23.1], None, [1131.3, 23.2], [113.4, 23.3]])
     with pytest.raises(LayerError, match=r"1 of 3 features are out of range \(#3\): fix those features"):
         open_layers(path)
+
+
+def test_a_layer_without_geometry_beside_map_layers_is_skipped_with_a_note(tmp_path):
+    path = tmp_path / "city.gpkg"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"owner": ["a", "b"]}, geometry=[None, None], crs=4326), path,
+                            layer="owners", geometry_type="Point")
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"pole": ["P1"]}, geometry=[shapely.Point(113.3, 23.1)], crs=4326),
+                            path, layer="lamps")
+    (layer,) = open_layers(path)  # the other layers still open, as with an attribute table
+    assert layer.name == "lamps" and "skipped tables without geometry: owners" in layer.notes
+    with pytest.raises(LayerError, match=r"layer 'owners': has no geometry"):
+        open_layers(path, layer="owners")
