@@ -27,14 +27,18 @@ from plugins.api import (
     Parameter,
     ParameterError,
 )
+from plugins.coverage.budget import MAX_LINKS, clip, coverage_need, height_cells
 from plugins.coverage.config import INDOOR_MODELS, MODELS, CoverageConfig, CoverageConfigError
 from plugins.coverage.diagnostics import diagnose
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
+from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
 from plugins.coverage.statistics import coverage_statistics
+from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
+from plugins.resources import Need, check_memory, check_work
 
 ANTENNAS = {"omni": (), "2 sectors": (0.0, 180.0), "3 sectors": (0.0, 120.0, 240.0)}
 SUBCARRIERS = ("auto", "15", "30", "60", "120")
@@ -151,7 +155,8 @@ class CoverageRsrp(Algorithm):
         try:
             cells = Transmitters.from_layer(params["transmitters"], config)
             grid = Grid.covering(self._extent(params, cells, config), params["resolution"], cells.crs)
-            obstruction = self._obstruction(params, grid, config)
+            self._check_resources(params, cells, grid, config, context.workers)
+            obstruction = self._obstruction(params, grid, config, feedback)
         except (LayerError, ValueError) as exc:
             raise AlgorithmError(str(exc)) from exc
         for note in cells.notes + obstruction.notes:
@@ -206,17 +211,46 @@ class CoverageRsrp(Algorithm):
         return layer.extent
 
     @staticmethod
-    def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig) -> Obstruction:
+    def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig, feedback: Feedback) -> Obstruction:
         surface: RasterLayer | None = params["surface"]
         buildings: VectorLayer | None = params["buildings"]
         if surface is not None:
             return Obstruction.from_raster(surface)
         if buildings is not None:
-            minx, miny, maxx, maxy = grid.bounds
-            margin = config.max_radius_m
             return Obstruction.from_buildings(buildings, params["obstruction_resolution"],
-                                              extent=(minx - margin, miny - margin, maxx + margin, maxy + margin))
+                                              extent=_grown(grid.bounds, config.max_radius_m),
+                                              cancelled=feedback.is_cancelled)
         return Obstruction.none(grid.crs)
+
+    @classmethod
+    def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
+                         workers: int) -> None:
+        """Refuse, before allocating, a run that would not fit in memory or would take hours."""
+        need = cls.resource_need(params, cells, grid, config, workers)
+        check_work(need, MAX_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
+        check_memory(need, "CoverageRsrp")
+
+    @staticmethod
+    def resource_need(params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
+                      workers: int) -> Need:
+        """Peak memory and links of a run, from counts (``plugins.coverage.budget``)."""
+        surface: RasterLayer | None = params["surface"]
+        buildings: VectorLayer | None = params["buildings"]
+        radius = config.max_radius_m
+        if surface is not None:
+            obstruction, res = surface.width * surface.height, abs(surface.res[0])
+        elif buildings is not None:
+            res = params["obstruction_resolution"]
+            obstruction = height_cells(clip(tuple(buildings.gdf.total_bounds), _grown(grid.bounds, radius)), res)
+        else:
+            obstruction, res = 0, 1.0
+        window = min(obstruction, int((TILE_CELLS * grid.res + 2 * radius) / res + 4) ** 2)
+        return coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
+                             window_cells=window, workers=workers)
+
+
+def _grown(bounds: tuple[float, float, float, float], margin: float) -> tuple[float, float, float, float]:
+    return (bounds[0] - margin, bounds[1] - margin, bounds[2] + margin, bounds[3] + margin)
 
 
 __all__ = ["CoverageRsrp"]

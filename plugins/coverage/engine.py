@@ -1,7 +1,7 @@
 """Run the tiles of a coverage grid on Dask: local threads by default, a ``dask.distributed`` cluster on request.
 
-Progress is reported after every tile and Cancel is honoured before the next one starts (local threads) or by
-cancelling the outstanding futures (cluster). Tiles are independent and deterministic, so the assembled
+Progress is reported after every tile and Cancel is honoured within a tile, between its slices of transmitters
+(local threads), or by cancelling the outstanding futures (cluster). Tiles are independent and deterministic, so the assembled
 rasters do not depend on the scheduler or the number of workers.
 
 Example::
@@ -59,7 +59,8 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
     obstruction = obstruction if obstruction is not None else Obstruction.none(grid.crs)
     obstruction.check_crs(transmitters.crs, "transmitters")
     settings = LinkSettings.of(config, obstruction)
-    jobs = plan_tiles(grid, transmitters.table(config), obstruction, config.max_radius_m, tile_cells)
+    cancelled = feedback.is_cancelled if feedback is not None else None
+    jobs = plan_tiles(grid, transmitters.table(config), obstruction, config.max_radius_m, tile_cells, cancelled)
     rsrp = np.full((grid.rows, grid.cols), np.nan, np.float32)
     server = np.full((grid.rows, grid.cols), -1, np.int32)
     sinr = np.full((grid.rows, grid.cols), np.nan, np.float32)
@@ -84,14 +85,16 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
 
 def _run_threads(jobs: list[TileJob], heights: np.ndarray, settings: LinkSettings, workers: int,
                  place: Any, feedback: ProgressSink | None) -> None:
-    """Dask's threaded scheduler; its callbacks run in this thread between tiles, so Cancel stops new tiles."""
+    """Dask's threaded scheduler; its callbacks run in this thread between tiles, so Cancel stops new tiles, and
+    each tile asks between its slices of transmitters, so a running tile stops too."""
     import dask.threaded
     from dask.callbacks import Callback
 
     keys = [("coverage-tile", k) for k in range(len(jobs))]
+    cancelled = feedback.is_cancelled if feedback is not None else None
     graph: dict[Any, Any] = {"coverage-heights": heights, "coverage-settings": settings}
     for key, job in zip(keys, jobs, strict=True):
-        graph[key] = (compute_tile, job, "coverage-heights", "coverage-settings")
+        graph[key] = (compute_tile, job, "coverage-heights", "coverage-settings", cancelled)
 
     def before(key: Any, dsk: Any, state: Any) -> None:
         if feedback is not None and feedback.is_cancelled():

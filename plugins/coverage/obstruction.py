@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,10 @@ from affine import Affine
 from layers.building_heights import estimate_heights
 from layers.errors import LayerError
 from layers.layer import RasterLayer, VectorLayer
+from plugins.api import Cancelled
 
+#: Cells burnt per rasterize call, so that Cancel is noticed between bands of rows (~0.2 s each).
+BAND_CELLS = 4_000_000
 #: A raster whose lowest valid value is above this has no open ground and is probably a DSM above sea level.
 ABSOLUTE_DSM_HINT_M = 0.5
 
@@ -57,10 +61,11 @@ class Obstruction:
 
     @classmethod
     def from_buildings(cls, layer: VectorLayer, resolution_m: float = 2.0, *, height_field: str = "height_m",
-                       extent: tuple[float, float, float, float] | None = None) -> Obstruction:
-        """Burn building footprints into a grid at ``resolution_m``; where footprints overlap the taller wins."""
-        from rasterio.features import rasterize
+                       extent: tuple[float, float, float, float] | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> Obstruction:
+        """Burn building footprints into a grid at ``resolution_m``; where footprints overlap the taller wins.
 
+        The grid is burnt in bands of rows; ``cancelled`` is asked between bands (``plugins.api.Cancelled``)."""
         require_metric(layer.crs, layer.source, layer.name)
         if not resolution_m > 0:
             raise LayerError(layer.source, f"resolution_m must be positive, got {resolution_m!r}", layer=layer.name)
@@ -91,9 +96,8 @@ class Obstruction:
         cols = max(int(np.ceil((bounds[2] - x0) / res)), 1)
         rows = max(int(np.ceil((y0 - bounds[1]) / res)), 1)
         order = np.argsort(heights[polygonal], kind="stable")
-        shapes = zip(geoms[polygonal][order], heights[polygonal][order], strict=True)
-        grid = rasterize(shapes, out_shape=(rows, cols), transform=Affine(res, 0, x0, 0, -res, y0), fill=0.0,
-                         dtype="float32")
+        grid = _burn(geoms[polygonal][order], heights[polygonal][order], float(x0), float(y0), res, rows, cols,
+                     cancelled)
         return cls(grid, float(x0), float(y0), res, layer.crs, notes)
 
     @classmethod
@@ -155,6 +159,29 @@ class Obstruction:
         if self.crs is not None and crs is not None and self.crs != crs:
             raise LayerError(None, f"the obstruction grid is in {self.crs.to_string()} but the {what} are in "
                                    f"{crs.to_string()}; bring them into one CRS first")
+
+
+def _burn(geoms: np.ndarray, heights: np.ndarray, x0: float, y0: float, res: float, rows: int, cols: int,
+          cancelled: Callable[[], bool] | None) -> np.ndarray:
+    """Rasterize footprints (in rising height, so the last burnt, the tallest, wins) band by band of rows: the
+    same cells as one call, with a chance to stop between bands."""
+    from rasterio.features import rasterize
+
+    grid = np.zeros((rows, cols), np.float32)
+    boxes = shapely.bounds(geoms)
+    bottoms, tops = boxes[:, 1], boxes[:, 3]
+    band = max(1, BAND_CELLS // cols)
+    for row0 in range(0, rows, band):
+        if cancelled is not None and cancelled():
+            raise Cancelled("the run was cancelled")
+        row1 = min(rows, row0 + band)
+        top, bottom = y0 - row0 * res, y0 - row1 * res
+        inside = (bottoms <= top) & (tops >= bottom)
+        if inside.any():
+            grid[row0:row1] = rasterize(zip(geoms[inside], heights[inside], strict=True),
+                                        out_shape=(row1 - row0, cols), transform=Affine(res, 0, x0, 0, -res, top),
+                                        fill=0.0, dtype="float32")
+    return grid
 
 
 __all__ = ["Obstruction", "require_metric"]
