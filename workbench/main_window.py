@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
         tree.properties_requested.connect(self.show_properties)
         tree.remove_requested.connect(self.remove_layer)
         tree.save_as_requested.connect(self.save_layer_as)
+        tree.map_fields_requested.connect(self.files.map_fields)
         self.attribute_table.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
         self.search.zoom_to_selection_requested.connect(canvas.zoom_to_selection)
         for dock in (self.attribute_table, self.search, self.identify):

@@ -32,6 +32,7 @@ class LayerTreeDock(QDockWidget):
     remove_requested = pyqtSignal(object)
     save_as_requested = pyqtSignal(object)
     toggle_editing_requested = pyqtSignal(object)
+    map_fields_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
         super().__init__("Layers", parent)
@@ -185,6 +186,7 @@ class LayerTreeDock(QDockWidget):
         actions: list[QAction | None] = [action("Zoom to Layer", lambda: self.zoom_to_layer_requested.emit(layer))]
         if isinstance(layer, VectorLayer):
             actions.append(action("Open Attribute Table", lambda: self.attribute_table_requested.emit(layer)))
+            actions.append(action(self.tr("Map Fields / Set Kind…"), lambda: self.map_fields_requested.emit(layer)))
             if self.is_editing is not None:
                 editing = action(self.tr("Toggle Editing"), lambda: self.toggle_editing_requested.emit(layer))
                 editing.setCheckable(True)

@@ -13,13 +13,16 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
-from layers import LayerError, Project
+from layers import Layer, LayerError, Project, VectorLayer
 from layers.crs import describe_crs
+from layers.edits import AddLayers, CommandGroup, RemoveLayer
+from layers.field_suggestions import Suggestion
 from layers.io.formats import READ_FILTERS
 from layers.project import PROJECT_SUFFIX
 from workbench.dialogs import autosave_recovery
 from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
+from workbench.dialogs.import_assistant import ImportAssistant
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
 from workbench.window.start_folder import remember_folder, start_folder
@@ -38,6 +41,10 @@ class FileCommands(QObject):
         self.loader = LayerLoader(self)
         self.loader.started.connect(self._loading_started)
         self.loader.finished.connect(self._loading_finished)
+        #: The import assistant shown, and the loaded layers waiting for theirs.
+        self.assistant: ImportAssistant | None = None
+        self._assist_queue: list[tuple[Layer, Suggestion]] = []
+        window.bridge.project_replaced.connect(lambda project: self._drop_assistants())
 
     @property
     def project(self) -> Project:
@@ -201,6 +208,59 @@ class FileCommands(QObject):
         errors = [e for e in result.errors if not any(e.startswith(path) for path in retried)]
         if errors:
             show_error(self.window, "Some files could not be opened", "\n\n".join(errors))
+        self._assist_queue += result.assist
+        self._next_assistant()
+
+    # -- import assistant -------------------------------------------------------------------------------------
+    def map_fields(self, layer: Layer, suggestion: Suggestion | None = None) -> ImportAssistant | None:
+        """Open the import assistant on ``layer`` (non-modal: the map and the attribute table stay usable)."""
+        if not isinstance(layer, VectorLayer):
+            self.window.statusBar().showMessage(self.tr("Only vector layers have fields to map"), 5000)
+            return None
+        dialog = ImportAssistant(layer, self.window, suggestion)
+        dialog.applied.connect(lambda mapped, old=layer: self.replace_layer(old, mapped))
+        dialog.finished.connect(self._assistant_closed)
+        self.assistant = dialog
+        dialog.show()
+        return dialog
+
+    def replace_layer(self, old: Layer, new: Layer) -> None:
+        """Put ``new`` where ``old`` is, as one undoable step (or on top when ``old`` was removed meanwhile)."""
+        project = self.project
+        add = AddLayers(project, [new])
+        steps: list = [add]
+        if any(layer is old for layer in project):
+            add.indices = [project.index_of(old)]
+            steps.insert(0, RemoveLayer(project, old))
+        command = CommandGroup(self.tr("Map fields of '{layer}'").format(layer=old.name), steps)
+        editing = getattr(self.window, "editing", None)     # the undo stack, once editing is installed
+        history = editing.history if editing is not None else None
+        if history is not None:
+            history.push(command)
+        else:
+            command.apply()
+        self.window.statusBar().showMessage(self.tr("'{layer}' loaded as {kind}").format(
+            layer=new.name, kind=new.kind or self.tr("a layer without a kind")), 8000)
+
+    def _drop_assistants(self) -> None:
+        """Another project: its layers are not the ones the assistants were mapping."""
+        self._assist_queue.clear()
+        if self.assistant is not None:
+            self.assistant.reject()
+
+    def _assistant_closed(self) -> None:
+        """The closed dialog lets go of its layer and stays a child of the window (a deleteLater here crashed
+        PyQt 6 when the dialog's worker was destroyed with it; a closed dialog holds no data)."""
+        if self.assistant is self.sender():
+            self.assistant = None
+        self._next_assistant()
+
+    def _next_assistant(self) -> None:
+        """One assistant at a time: the next layer that looks like a kind (and is still in the project)."""
+        while self._assist_queue and self.assistant is None:
+            layer, suggestion = self._assist_queue.pop(0)
+            if any(candidate is layer for candidate in self.project):
+                self.map_fields(layer, suggestion)
 
     def _offer_project_crs(self, paths: list[str]) -> list[str]:
         """Tables in metres that name no CRS: offer to read them in the project's CRS; the paths read again."""

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from layers import Layer, LayerError
+from layers import Layer, LayerError, VectorLayer
 from layers.default_styles import default_style
+from layers.field_suggestions import Suggestion, suggest_mapping
 from layers.io import open_layers
 from layers.project import PROJECT_SUFFIX
 from workbench.guarded_pool import GuardedPool
@@ -32,6 +33,8 @@ class LoadResult:
     errors: list[str] = field(default_factory=list)
     #: Files refused because their coordinates look projected and they name no CRS: the GUI can offer one.
     need_crs: list[str] = field(default_factory=list)
+    #: Layers without a kind that look like one, with the suggested field mapping: the import assistant opens.
+    assist: list[tuple[Layer, Suggestion]] = field(default_factory=list)
 
 
 def is_project_file(path: str | Path) -> bool:
@@ -69,7 +72,24 @@ def load_files(paths: Iterable[str | Path], crs: str | None = None) -> LoadResul
                 except Exception as exc:  # an odd column must not cost the user the layer itself
                     layer.notes.append(f"no default style could be made ({exc}); using a plain symbol")
         result.layers += layers
+        result.assist += suggestions_for(layers)
     return result
+
+
+def suggestions_for(layers: list[Layer]) -> list[tuple[Layer, Suggestion]]:
+    """The layers that did not fit a kind they look like, each with its suggested mapping (computed here, in the
+    worker: value maps read whole columns)."""
+    found = []
+    for layer in layers:
+        if isinstance(layer, VectorLayer) and layer.kind is None:
+            try:
+                suggestion = suggest_mapping(layer.gdf, layer.name)
+            except Exception:  # an odd column costs the suggestion, never the layer
+                log.exception("suggesting a field mapping for %s failed", layer.name)
+                continue
+            if suggestion.mapping.kind is not None:
+                found.append((layer, suggestion))
+    return found
 
 
 class LayerLoader(QObject):
