@@ -250,3 +250,18 @@ def test_suggestion_for_a_chosen_kind_uses_generic_aliases():
     suggestion = suggest_mapping(points({"名称": "天河小学", "类型": "高中"}), "x", kind="schools")
     assert suggestion.mapping.fields["name"].value == "名称"
     assert suggestion.mapping.fields["level"].values == {"高中": "high"}
+
+
+def test_mapped_layer_survives_project_save_and_reopen(poles_gpkg: Path, tmp_path: Path):
+    from layers import Project
+
+    layer = read_one(poles_gpkg)
+    poles = map_layer(layer, suggest_mapping(layer.gdf, layer.name).mapping, mapping_name="poles_map.json")
+    project = Project(32649)
+    project.add_layer(poles)
+    project.save(tmp_path / "city.lamp")
+    reopened = Project.load(tmp_path / "city.lamp").layers[0]   # stored in the project: the file alone would not
+    assert reopened.kind == "lamp_poles"                          # read as lamp_poles
+    assert list(reopened.gdf["pole_id"]) == list(poles.gdf["pole_id"])
+    assert list(reopened.gdf["status"]) == list(poles.gdf["status"])
+    assert reopened.metadata["field_mapping"] == poles.metadata["field_mapping"]
