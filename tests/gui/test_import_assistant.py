@@ -117,3 +117,28 @@ def test_layers_that_look_like_no_kind_open_no_assistant(qtbot, window, tmp_path
     window.add_files([str(tmp_path / "notes.gpkg")])
     qtbot.waitUntil(lambda: window.files.loader.pending == 0, timeout=20_000)
     assert window.project.layers[-1].name == "notes" and window.files.assistant is None
+
+
+def test_set_no_kind_and_drop_other_fields_from_the_layer_tree(qtbot, window):
+    offices = window.project.layer("office_listings")
+    index = window.project.index_of(offices)
+    dialog = window.files.map_fields(offices)
+    qtbot.waitUntil(lambda: dialog.busy == 0, timeout=10_000)
+    assert dialog.chosen_kind() == "office_space"
+    assert source_of(dialog, "price_m2")[:2] == (FIELD, "price_m2")      # its own fields, by name
+    dialog.set_source("price_m2", EXPRESSION, "price_m2 * 2")
+    dialog.others.setCurrentIndex(dialog.others.findData("drop"))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
+    doubled = window.project.layers[index]
+    assert doubled.kind == "office_space"
+    assert np.allclose(doubled.gdf["price_m2"], offices.gdf["price_m2"] * 2)
+
+    dialog = window.files.map_fields(doubled)
+    qtbot.waitUntil(lambda: dialog.busy == 0, timeout=10_000)
+    dialog.set_kind(None)
+    assert dialog.table.rowCount() == 0
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
+    plain = window.project.layers[index]
+    assert plain.kind is None and list(plain.gdf["listing_id"]) == list(offices.gdf["listing_id"])

@@ -141,7 +141,8 @@ class ImportAssistant(QDialog):
         self.busy = 0
         self._quiet = 0
         self._closed = False
-        self._extras: tuple[str, dict[str, str], list[str]] = ("keep", {}, [])
+        #: A loaded mapping's renames and dropped fields, kept as they are (the table edits the kind's fields).
+        self._extras: tuple[dict[str, str], list[str]] = ({}, [])
         self._requests = itertools.count()
         self._latest_suggestion = -1
         self._worker = _Worker(self)
@@ -195,8 +196,13 @@ class ImportAssistant(QDialog):
         self.load_button.clicked.connect(self._choose_load)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.others = QComboBox()
+        self.others.addItem(self.tr("Keep them"), "keep")
+        self.others.addItem(self.tr("Drop them"), "drop")
+        self.others.currentIndexChanged.connect(lambda index: self.update_preview())
         form = QFormLayout()
         form.addRow(self.tr("Kind:"), self.kind)
+        form.addRow(self.tr("The layer's other fields:"), self.others)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)
@@ -297,7 +303,8 @@ class ImportAssistant(QDialog):
         self._quiet += 1
         try:
             self.set_kind(mapping.kind)
-            self._extras = (mapping.others, dict(mapping.rename), list(mapping.drop))
+            self._extras = (dict(mapping.rename), list(mapping.drop))
+            self.others.setCurrentIndex(max(0, self.others.findData(mapping.others)))
             for target, source in mapping.fields.items():
                 self.set_source(target, source.mode, source.value, source.values)
                 if confidence and target in confidence:
@@ -321,8 +328,8 @@ class ImportAssistant(QDialog):
             value = _constant(text, field_type) if mode == CONSTANT else text
             values = parse_value_map(values_edit.text(), field_type) if mode == FIELD else {}
             fields[target] = FieldSource(mode, value, values)
-        others, rename, drop = self._extras
-        return FieldMapping(kind, fields, others, rename, list(drop))
+        rename, drop = self._extras
+        return FieldMapping(kind, fields, self.others.currentData(), dict(rename), list(drop))
 
     # -- preview -----------------------------------------------------------------------------------------------
     def update_preview(self) -> None:
@@ -337,6 +344,8 @@ class ImportAssistant(QDialog):
                 frame, _ = validate(frame, mapping.kind)
         except LayerError as exc:
             problem = exc.problem
+        except Exception as exc:  # noqa: BLE001 - an odd constant must read as a problem, not a traceback
+            problem = f"{type(exc).__name__}: {exc}"
         self._mark_problems(problem or "")
         if problem:
             self.problems.setText(self.tr("Does not load yet: {problem}").format(problem=problem))
