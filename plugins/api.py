@@ -168,6 +168,8 @@ class Parameter:
     default: Any = None
     optional: bool = False
     help: str = ""
+    #: A fine-tuning knob the dialog shows in its collapsed "Advanced parameters" section (QGIS's FlagAdvanced).
+    advanced: bool = False
 
     type_name: ClassVar[str] = "value"
 
@@ -223,6 +225,9 @@ class LayerParameter(Parameter):
     geometry: tuple[str, ...] = ()
     raster: bool = False
     reproject: bool = True
+    #: Kinds the dialog pre-fills an optional parameter from, when the project has exactly one layer of them
+    #: (``kinds`` when empty): a parameter that accepts any points may still want the project's demand.
+    suggest: tuple[str, ...] = ()
 
     type_name: ClassVar[str] = "layer"
 
@@ -230,6 +235,7 @@ class LayerParameter(Parameter):
         super().__post_init__()
         self.kinds = tuple(self.kinds)
         self.geometry = tuple(self.geometry)
+        self.suggest = tuple(self.suggest) or self.kinds
         bad = set(self.geometry) - {"point", "line", "polygon"}
         if bad:
             raise ValueError(f"parameter '{self.name}': unknown geometry {sorted(bad)}; use point, line, polygon")

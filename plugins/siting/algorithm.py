@@ -52,6 +52,24 @@ from plugins.siting.solve import METHODS, Plan
 COVERAGE_MODES = ("radius", "rf")
 
 
+#: Fine-tuning parameters, shown in the dialog's collapsed "Advanced parameters" section: the planner's first
+#: run needs poles, demand, the model's size (k, budget or target), the coverage relation, schools, existing
+#: sites, keep-outs and decisions; these refine it.
+ADVANCED = frozenset({
+    "weight_field", "demand_raster", "sample_spacing", "time_limit", "curve_sites", "threshold_dbm", "max_radius",
+    "frequency_mhz", "eirp_dbm", "buildings", "surface", "min_height", "max_height", "include_planned",
+    "require_power", "base_cost", "no_power_cost", "cost_field", "school_weight", "offices", "office_weight",
+    "priority_distance", "existing_radius", "existing_weight", "double_coverage", "decision_field",
+    "locked_values", "excluded_values", "locked_layer", "excluded_layer", "frozen_plan", "frozen_phases",
+    "match_by", "match_distance"})
+
+
+def _advanced_marked(parameters: list[Parameter]) -> list[Parameter]:
+    for parameter in parameters:
+        parameter.advanced = parameter.name in ADVANCED
+    return parameters
+
+
 @dataclass
 class Study:
     """Everything a model needs, prepared from the parameters."""
@@ -80,9 +98,10 @@ class SitingAlgorithm(Algorithm):
         return {}
 
     def parameters(self) -> list[Parameter]:
-        return [
+        return _advanced_marked([
             LayerParameter("candidates", "Candidate lamp poles", kinds=("lamp_poles",), geometry=("point",)),
             LayerParameter("demand", "Demand (points or polygons)", geometry=("point", "polygon"), optional=True,
+                           suggest=("demand",),
                            help="A demand layer (residents + workers), buildings (floor area) or any layer with a "
                                 "weight field. Polygons are sampled on a grid of points."),
             FieldParameter("weight_field", "Demand weight field", parent="demand", numeric=True, optional=True,
@@ -136,7 +155,7 @@ class SitingAlgorithm(Algorithm):
             NumberParameter("school_weight", "Weight of demand near schools", default=2.0, minimum=0.0,
                             maximum=100.0),
             LayerParameter("offices", "Office clusters (priority demand)", geometry=("point", "polygon"),
-                           optional=True),
+                           optional=True, suggest=("office_space",)),
             NumberParameter("office_weight", "Weight of demand near offices", default=1.5, minimum=0.0,
                             maximum=100.0),
             DistanceParameter("priority_distance", "Priority distance", default=100.0, minimum=0.0,
@@ -150,7 +169,7 @@ class SitingAlgorithm(Algorithm):
                             maximum=1.0, help="0 leaves served demand out; 0.5 counts it half."),
             NumberParameter("double_coverage", "Weight of a second covering site", default=0.0, minimum=0.0,
                             maximum=1.0, help="0: plain coverage; e.g. 0.3 rewards back-up coverage."),
-        ]
+        ])
 
     @staticmethod
     def decision_parameters() -> list[Parameter]:

@@ -9,10 +9,11 @@ dialog is not modal: the map stays usable while an algorithm runs.
 from __future__ import annotations
 
 import html
+import json
 from datetime import datetime
 from typing import Any
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import (
     QDialog,
@@ -25,6 +26,7 @@ from PyQt6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +37,7 @@ from plugins.runner import RunResult, add_to_project
 from workbench.processing.results import keep_tables
 from workbench.processing.widgets import LayerInput, ParameterWidget, create_widget
 from workbench.processing.worker import AlgorithmThread
+from workbench.user_settings import user_settings
 from workbench.window.screen_fit import fit_to_screen
 
 ERROR_STYLE = "color: #b2182b;"
@@ -96,10 +99,50 @@ def _readable(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def is_required(parameter: Parameter) -> bool:
+    """A value the planner must give: not optional and no default to fall back on."""
+    return not parameter.optional and parameter.default is None
+
+
 def label_text(parameter: Parameter) -> str:
     unit = getattr(parameter, "unit", "")
     text = parameter.description + (f" [{unit}]" if unit else "")
-    return text + (" (optional)" if parameter.optional else "")
+    if is_required(parameter):
+        return text + " *"
+    return text + (QCoreApplication.translate("AlgorithmDialog", " (optional)") if parameter.optional else "")
+
+
+LAST_VALUES_KEY = "processing/last_values/{algorithm}"
+
+
+def remember_values(algorithm: Algorithm, values: dict[str, Any], project: Any) -> None:
+    """Keep the values of a run started from the dialog, so the next dialog of this algorithm starts with them."""
+    context = Context(project=project)
+    kept = {}
+    for parameter in algorithm.parameters():
+        if parameter.name in values:
+            try:
+                kept[parameter.name] = parameter.serialize(values[parameter.name], context)
+            except (TypeError, ValueError):
+                continue
+    user_settings().setValue(LAST_VALUES_KEY.format(algorithm=algorithm.id), json.dumps(kept, ensure_ascii=False))
+
+
+def last_values(algorithm: Algorithm) -> dict[str, Any]:
+    """The values of this algorithm's last run from the dialog (empty when none or unreadable)."""
+    text = user_settings().value(LAST_VALUES_KEY.format(algorithm=algorithm.id), "")
+    try:
+        values = json.loads(text) if text else {}
+    except (TypeError, ValueError):
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
 
 
 class AlgorithmDialog(QDialog):
@@ -121,8 +164,7 @@ class AlgorithmDialog(QDialog):
         self.setModal(False)
         self.widgets: dict[str, ParameterWidget] = {}
         self._build()
-        if values:
-            self.set_values(values)
+        self.set_values(values if values else last_values(algorithm))
         self._layers_changed.connect(self.refresh_layers, Qt.ConnectionType.QueuedConnection)
         if project is not None:
             project.events.connect(self._on_project_event)
@@ -131,17 +173,40 @@ class AlgorithmDialog(QDialog):
     # -- layout -------------------------------------------------------------------------------------------
     def _build(self) -> None:
         form_host = QWidget(self)
-        form = QFormLayout(form_host)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        for parameter in self.algorithm.parameters():
+        column = QVBoxLayout(form_host)
+        form = _form()
+        advanced_host = QWidget(form_host)
+        advanced_form = _form()
+        advanced_host.setLayout(advanced_form)
+        parameters = self.algorithm.parameters()
+        for parameter in parameters:
+            target = advanced_form if parameter.advanced else form
             widget = create_widget(parameter, self.project, self.widgets, form_host)
             widget.changed.connect(lambda w=widget: w.mark_invalid(False))
             self.widgets[parameter.name] = widget
             label = QLabel(label_text(parameter), form_host)
             label.setToolTip(parameter.help or parameter.describe())
             label.setBuddy(widget)
-            form.addRow(label, widget)
+            if is_required(parameter):
+                font = label.font()
+                font.setBold(True)
+                label.setFont(font)
+            target.addRow(label, widget)
+        column.addLayout(form)
+        advanced = [p for p in parameters if p.advanced]
+        self.advanced_toggle = QToolButton(form_host)
+        self.advanced_toggle.setText(self.tr("Advanced parameters ({count})").format(count=len(advanced)))
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self.show_advanced)
+        self.advanced_host = advanced_host
+        self.advanced_names = {p.name for p in advanced}
+        column.addWidget(self.advanced_toggle)
+        column.addWidget(advanced_host)
+        column.addStretch(1)
+        self.advanced_toggle.setVisible(bool(advanced))
+        self.show_advanced(False)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -196,6 +261,13 @@ class AlgorithmDialog(QDialog):
             except RuntimeError:  # the dialog is gone; the project lives on
                 self.project.events.disconnect(self._on_project_event)
 
+    def show_advanced(self, shown: bool) -> None:
+        """Open or collapse the advanced section (it opens by itself for a refused or non-default value)."""
+        self.advanced_host.setVisible(shown)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if self.advanced_toggle.isChecked() != shown:
+            self.advanced_toggle.setChecked(shown)
+
     def refresh_layers(self) -> None:
         """Re-list the layer pickers after layers were added, removed or renamed (fields follow)."""
         for widget in self.widgets.values():
@@ -208,10 +280,14 @@ class AlgorithmDialog(QDialog):
         return {name: widget.value() for name, widget in self.widgets.items() if widget.value() is not None}
 
     def set_values(self, values: dict[str, Any]) -> None:
-        """Fill the form, e.g. from a history record (layer names, paths, numbers as text)."""
+        """Fill the form, e.g. from a history record (layer names, paths, numbers as text); the advanced
+        section opens when one of its values differs from the default, so nothing set is hidden."""
         for name, widget in self.widgets.items():
             if name in values:
                 widget.set_value(values[name])
+        defaults = {p.name: p.default for p in self.algorithm.parameters()}
+        if any(values.get(name) not in (None, "", defaults.get(name)) for name in self.advanced_names):
+            self.show_advanced(True)
 
     # -- running ------------------------------------------------------------------------------------------
     @property
@@ -224,6 +300,7 @@ class AlgorithmDialog(QDialog):
         for widget in self.widgets.values():
             widget.mark_invalid(False)
         context = Context(project=self.project)
+        remember_values(self.algorithm, self.values(), self.project)
         self.worker = AlgorithmThread(self.algorithm, self.values(), context, self)
         self.worker.progress.connect(self._progress)
         self.worker.message.connect(self.log.appendPlainText)
@@ -264,6 +341,8 @@ class AlgorithmDialog(QDialog):
 
     def _invalid(self, parameter: str, message: str) -> None:
         widget = self.widgets.get(parameter)
+        if parameter in self.advanced_names:
+            self.show_advanced(True)
         if widget is not None:
             widget.mark_invalid(True)
             widget.setFocus()

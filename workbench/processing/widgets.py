@@ -102,6 +102,18 @@ class LayerInput(ParameterWidget):
         self.browse.clicked.connect(self._choose_file)
         self.combo.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.refresh()
+        self._suggest()
+
+    def _suggest(self) -> None:
+        """An optional picker starts on the project's layer of the kind it suggests (its demand, schools,
+        existing sites) when there is exactly one; with none or several, the planner chooses."""
+        parameter: LayerParameter = self.parameter
+        if not parameter.optional or not parameter.suggest:
+            return
+        matching = [layer for layer in (self.project or []) if layer.kind in parameter.suggest
+                    and self.accepts(layer)]
+        if len(matching) == 1:
+            self.set_value(matching[0])
 
     def accepts(self, layer: Layer) -> bool:
         parameter: LayerParameter = self.parameter
