@@ -142,3 +142,18 @@ def test_set_no_kind_and_drop_other_fields_from_the_layer_tree(qtbot, window):
     qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
     plain = window.project.layers[index]
     assert plain.kind is None and list(plain.gdf["listing_id"]) == list(offices.gdf["listing_id"])
+
+
+def test_a_mapping_without_kind_loads_and_applies(qtbot, window, export, tmp_path):
+    from layers.field_mapping import FieldMapping, FieldSource
+
+    saved = FieldMapping(None, {"id": FieldSource(FIELD, "杆号")}, others="drop").save(tmp_path / "ids.json")
+    dialog = added_with_assistant(qtbot, window, export)
+    dialog.load_mapping(saved)
+    qtbot.waitUntil(lambda: dialog.busy == 0, timeout=10_000)
+    assert dialog.chosen_kind() is None and dialog.mapping() == load_mapping(saved)
+    assert dialog.preview_values("id") == list(municipal_poles()["杆号"])
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
+    layer = window.project.layers[-1]
+    assert layer.kind is None and list(layer.gdf.columns) == ["id", "geometry"]

@@ -126,8 +126,6 @@ class ImportAssistant(QDialog):
     """Choose a kind and a source per field; OK maps the whole layer in a worker and emits ``applied``."""
 
     applied = pyqtSignal(object)  # VectorLayer
-    #: A worker job came back (tests wait on it).
-    settled = pyqtSignal()
 
     def __init__(self, layer: VectorLayer, parent: QWidget | None = None,
                  suggestion: Suggestion | None = None) -> None:
@@ -143,6 +141,7 @@ class ImportAssistant(QDialog):
         self._closed = False
         #: A loaded mapping's renames and dropped fields, kept as they are (the table edits the kind's fields).
         self._extras: tuple[dict[str, str], list[str]] = ({}, [])
+        self._unshown: dict[str, FieldSource] = {}
         self._requests = itertools.count()
         self._latest_suggestion = -1
         self._worker = _Worker(self)
@@ -305,7 +304,12 @@ class ImportAssistant(QDialog):
             self.set_kind(mapping.kind)
             self._extras = (dict(mapping.rename), list(mapping.drop))
             self.others.setCurrentIndex(max(0, self.others.findData(mapping.others)))
+            shown = {self.table.item(row, TARGET).text() for row in range(self.table.rowCount())}
+            # fields a mapping without a kind makes (no rows to show them in): kept as they are
+            self._unshown = {t: source for t, source in mapping.fields.items() if t not in shown}
             for target, source in mapping.fields.items():
+                if target not in shown:
+                    continue
                 self.set_source(target, source.mode, source.value, source.values)
                 if confidence and target in confidence:
                     self.table.item(self.row_of(target), TARGET).setToolTip(
@@ -328,6 +332,8 @@ class ImportAssistant(QDialog):
             value = _constant(text, field_type) if mode == CONSTANT else text
             values = parse_value_map(values_edit.text(), field_type) if mode == FIELD else {}
             fields[target] = FieldSource(mode, value, values)
+        if kind is None:
+            fields.update(self._unshown)
         rename, drop = self._extras
         return FieldMapping(kind, fields, self.others.currentData(), dict(rename), list(drop))
 
@@ -418,7 +424,6 @@ class ImportAssistant(QDialog):
         elif kind == "apply":
             self.applied.emit(result)
             super().accept()
-        self.settled.emit()
 
     # -- files ------------------------------------------------------------------------------------------------
     def save_mapping(self, path: str | Path) -> None:
