@@ -27,6 +27,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from layers.errors import LayerError
+from layers.io.writers import defuse_formulas
 from layers.layer import Layer, VectorLayer
 from plugins import field_mapping_cli
 from plugins.api import (
@@ -336,7 +337,7 @@ def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[st
 def _write_table(table: pd.DataFrame, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        table.to_csv(temporary, index=False, encoding="utf-8")
+        defuse_formulas(table).to_csv(temporary, index=False, encoding="utf-8")
         temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)

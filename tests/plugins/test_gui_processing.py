@@ -383,3 +383,18 @@ def test_the_log_lists_the_summary_in_words_not_python():
                      "  bound: none", "  excluded_candidates:", "    out of service: 321", "  notes:",
                      "    - swaps raised the plan"]
     assert summary_lines({}) == []
+
+
+def test_a_saved_result_table_cannot_carry_a_spreadsheet_formula(qtbot, tmp_path):
+    """A site name like '=HYPERLINK(...)' from someone's data is written as text, not as a formula Excel runs."""
+    from workbench.processing.results import ResultsDock
+
+    dock = ResultsDock()
+    qtbot.addWidget(dock)
+    table = pd.DataFrame({"site_id": ["=HYPERLINK(\"http://x\")", "S2"], "delta_db": [-3.5, 2.0]})
+    dock.show_run({"algorithm_name": "Sites", "outputs": {"per_site": {"description": "Per site"}}},
+                  {"per_site": table})
+    assert dock.save_csv(str(tmp_path / "per_site.csv"))
+    saved = pd.read_csv(tmp_path / "per_site.csv")
+    assert saved["site_id"].tolist() == ["'=HYPERLINK(\"http://x\")", "S2"]
+    assert saved["delta_db"].tolist() == [-3.5, 2.0]  # numbers, negatives included, stay numbers

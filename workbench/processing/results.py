@@ -1,3 +1,4 @@
+
 """The results dock: the table outputs of a run (coverage statistics, demand per site, ...) as sortable tables.
 
 Layers of a run land in the layer tree; its tables used to appear nowhere in the workbench. Each finished run
@@ -27,6 +28,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from layers.io.writers import defuse_formulas
 from workbench.dialogs.errors import show_error
 from workbench.docks.attribute_model import format_value
 
@@ -209,7 +211,7 @@ class ResultsDock(QDockWidget):
         if frame is None:
             return False
         try:
-            frame.to_csv(path, index=False)
+            defuse_formulas(frame).to_csv(path, index=False, encoding="utf-8")
         except OSError as exc:
             show_error(self, "Table not saved", f"{path}: {exc.strerror or exc}")
             return False
