@@ -22,6 +22,7 @@ from layers.crs import metric_crs_for
 from layers.errors import LayerError
 from layers.events import Event, EventEmitter
 from layers.layer import Layer, to_crs_object
+from layers.rf_profile import RfProfile
 
 FORMAT_NAME = "lamplight-project"
 FORMAT_VERSION = 1
@@ -38,6 +39,8 @@ class Project:
         self._crs: pyproj.CRS | None = to_crs_object(crs)
         self._view_extent: tuple[float, float, float, float] | None = None
         self.history: list[dict] = []
+        #: The radio assumptions coverage, rf-mode siting and the statistics share (``layers.rf_profile``).
+        self.rf_profile = RfProfile()
         self.path: Path | None = None
         #: Layers that could not be restored when the project was opened, as readable messages.
         self.load_problems: list[str] = []

@@ -19,6 +19,7 @@ from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 from layers.project_archive import MANIFEST, extract_member, open_archive, read_manifest
 from layers.project_schema import layer_problem, manifest_problem
+from layers.rf_profile import RfProfile
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 #: How deep below the chosen folder relinking looks: a data folder's own subfolders, not a whole disk.
@@ -56,6 +57,7 @@ def _write_archive(project: Project, file: Path, target: Path) -> None:
             "view_extent": project.view_extent,
             "layers": entries,
             "history": json_safe(project.history),
+            "rf_profile": project.rf_profile.to_dict(),
         }
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
 
@@ -195,6 +197,7 @@ def read_project(path: Path) -> Project:
             if manifest.get("view_extent") is not None:
                 project.view_extent = manifest["view_extent"]
             project.history.extend(manifest.get("history") or [])
+            project.rf_profile = RfProfile.from_dict(manifest.get("rf_profile"), source=path)
     project.path = path
     return project
 

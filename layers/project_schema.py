@@ -26,6 +26,7 @@ from jsonschema.exceptions import ValidationError
 
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.kinds import KINDS
+from layers.rf_profile import schema as rf_profile_schema
 
 _CONTEXT = "ProjectSchema"
 #: Bounds that no real project comes near; they keep a damaged or hostile file from costing memory or time.
@@ -169,6 +170,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
                    "description": QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} layer entries")},
         "history": {"type": "array", "maxItems": MAX_RUNS, "items": _RUN,
                     "description": QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} run records")},
+        "rf_profile": rf_profile_schema(),
     },
 }
 
