@@ -160,7 +160,9 @@ class ImportAssistant(QDialog):
         self.kind.addItem(self.tr("No kind (keep the layer's own fields)"), None)
         for spec in KINDS.values():
             self.kind.addItem(f"{spec.title or spec.name} ({spec.name})", spec.name)
-        self.kind.activated.connect(lambda index: self._kind_chosen())
+        # Bound methods only, never lambdas holding the dialog: when a deleted dialog's children go, such a lambda
+        # can drop the dialog's last Python reference mid-destruction, and the worker's pool then crashes PyQt.
+        self.kind.activated.connect(self._kind_chosen)
         self.hint = QLabel(self.tr("Choose the source of each field; a field without one gets the kind's default."))
         self.hint.setWordWrap(True)
         self.table = QTableWidget(0, 6)
@@ -198,7 +200,7 @@ class ImportAssistant(QDialog):
         self.others = QComboBox()
         self.others.addItem(self.tr("Keep them"), "keep")
         self.others.addItem(self.tr("Drop them"), "drop")
-        self.others.currentIndexChanged.connect(lambda index: self.update_preview())
+        self.others.currentIndexChanged.connect(self.update_preview)
         form = QFormLayout()
         form.addRow(self.tr("Kind:"), self.kind)
         form.addRow(self.tr("The layer's other fields:"), self.others)
@@ -258,8 +260,8 @@ class ImportAssistant(QDialog):
         self.table.setCellWidget(row, MODE, mode)
         self.table.setCellWidget(row, VALUE, value)
         self.table.setCellWidget(row, VALUES, values)
-        mode.currentIndexChanged.connect(lambda index, r=row: self._mode_changed(r))
-        value.currentTextChanged.connect(lambda text: self.update_preview())
+        mode.currentIndexChanged.connect(self._mode_box_changed)
+        value.currentTextChanged.connect(self.update_preview)
         values.editingFinished.connect(self.update_preview)
         self._mode_changed(row)
 
@@ -285,6 +287,12 @@ class ImportAssistant(QDialog):
     def _alive(self) -> bool:
         """False while the dialog is being deleted: its combo boxes still emit as Qt takes the table apart."""
         return not (sip.isdeleted(self) or sip.isdeleted(self.table) or self._closed)
+
+    def _mode_box_changed(self) -> None:
+        box = self.sender()
+        for row in range(self.table.rowCount()):
+            if self.table.cellWidget(row, MODE) is box:
+                self._mode_changed(row)
 
     def _mode_changed(self, row: int) -> None:
         if not self._alive():
@@ -338,7 +346,7 @@ class ImportAssistant(QDialog):
         return FieldMapping(kind, fields, self.others.currentData(), dict(rename), list(drop))
 
     # -- preview -----------------------------------------------------------------------------------------------
-    def update_preview(self) -> None:
+    def update_preview(self, *_: Any) -> None:
         """Map and validate the first rows; show them, or the problems (their fields marked in the table)."""
         if self._quiet or not self._alive():
             return
@@ -393,7 +401,7 @@ class ImportAssistant(QDialog):
         self.ok_button.setEnabled(False)
         self._worker.run(tag, job, *args)
 
-    def _kind_chosen(self) -> None:
+    def _kind_chosen(self, *_: Any) -> None:
         kind = self.chosen_kind()
         self._fill_rows(kind)
         self.update_preview()
@@ -458,4 +466,3 @@ class ImportAssistant(QDialog):
         self._closed = True
         self._worker.pool.close()
         super().done(result)
-        self.layer = self.sample = None     # a closed dialog keeps no data alive

@@ -249,10 +249,10 @@ class FileCommands(QObject):
             self.assistant.reject()
 
     def _assistant_closed(self) -> None:
-        """The closed dialog lets go of its layer and stays a child of the window (a deleteLater here crashed
-        PyQt 6 when the dialog's worker was destroyed with it; a closed dialog holds no data)."""
-        if self.assistant is self.sender():
+        dialog = self.sender()
+        if self.assistant is dialog:
             self.assistant = None
+        dialog.deleteLater()
         self._next_assistant()
 
     def _next_assistant(self) -> None:
