@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
 
 from layers import Event, Layer, Project, VectorLayer
 from layers.expressions import ExpressionError, evaluate
+from layers.pole_decisions import APPROVED, REJECTED, DecidePoles
 from workbench.docks.attribute_model import AttributeTableModel
 from workbench.window.project_bridge import ProjectBridge
 
@@ -140,8 +141,49 @@ class AttributeTableDock(QDockWidget):
         self.edit_bar.setLayout(self.edit_row)
         self.edit_bar.hide()
         layout.addWidget(self.edit_bar)
+        layout.addWidget(self._build_decision_bar())
         layout.addWidget(self.table, 1)
         self.setWidget(body)
+
+    def _build_decision_bar(self) -> QWidget:
+        """Lock / exclude / clear the selected poles of a lamp-poles layer (its ``decision`` field)."""
+        self.decision_bar = QWidget()
+        row = QHBoxLayout(self.decision_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(self.tr("Siting decision:")))
+        self.decision_buttons = {}
+        for value, text, tip in (
+            (APPROVED, self.tr("Lock selected poles"),
+             self.tr("Mark the selected poles approved: every siting plan run with the decision field builds them")),
+            (REJECTED, self.tr("Exclude selected poles"),
+             self.tr("Mark the selected poles rejected: no siting plan run with the decision field chooses them")),
+            (None, self.tr("Clear decision"), self.tr("Remove the decision of the selected poles")),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, v=value: self.decide_selected(v))
+            row.addWidget(button)
+            self.decision_buttons[value] = button
+        row.addStretch(1)
+        self.decision_bar.hide()
+        return self.decision_bar
+
+    def decide_selected(self, value: str | None) -> bool:
+        """Write ``value`` into the selected poles' decision field as one undoable step; False when nothing is
+        selected or the edit was refused (the reason goes to the status bar)."""
+        layer = self.model.layer
+        if layer is None or not layer.selection:
+            self.error_label.setText(self.tr("Select the poles to decide on first (in the table or on the map)"))
+            self.error_label.show()
+            return False
+        self.error_label.hide()
+        positions = sorted(layer.selection)
+        if self.edit_session is None:
+            DecidePoles(layer, positions, value).apply()
+            return True
+        return self.edit_session.push(lambda: DecidePoles(layer, positions, value)) is not None
 
     # -- which layer -------------------------------------------------------------------------------------------
     def show_layer(self, layer: Layer | None) -> None:
@@ -180,6 +222,7 @@ class AttributeTableDock(QDockWidget):
         self.filter_edit.blockSignals(False)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_layer(layer)
+        self.decision_bar.setVisible(layer is not None and layer.kind == "lamp_poles")
         self._update_editing()
         self._size_columns()
 

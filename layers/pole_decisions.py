@@ -1,0 +1,63 @@
+"""The planner's decisions on poles written into the poles layer: ``decision`` = approved / rejected / empty.
+
+Decisions are data: the field lives in the layer (saved with the project or written back to its file), so the
+siting algorithm (``--decision_field decision``), the dialog and reports read the same decisions. Setting them is
+one undoable command that adds the text field first when the layer has none.
+
+Example::
+
+    command = DecidePoles(poles, [3, 7], APPROVED)
+    command.apply()    # poles.gdf["decision"] holds "approved" at rows 3 and 7
+    command.revert()   # as before (the field is gone again if the command added it)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from layers.edits import AddField, EditCommand, SetAttributeValues
+from layers.i18n import translate
+from layers.layer import Layer
+
+#: The field the GUI writes and the siting dialog pre-fills as its decision field.
+DECISION_FIELD = "decision"
+APPROVED = "approved"
+REJECTED = "rejected"
+
+
+class DecidePoles(EditCommand):
+    """Poles at row ``positions`` get ``value`` (APPROVED, REJECTED or None to clear) in the decision field."""
+
+    def __init__(self, layer: Layer, positions: Sequence[int] | np.ndarray, value: str | None,
+                 field: str = DECISION_FIELD) -> None:
+        self.add = AddField(layer, field, "text") if field not in getattr(layer, "fields", []) else None
+        self.layer = self.add.layer if self.add is not None else layer
+        self.positions = np.asarray(positions, np.int64).reshape(-1)
+        self.field = field
+        self.value = value
+        self.set = None if self.add is not None else SetAttributeValues(layer, self.positions, field, value)
+        what = {APPROVED: translate("DecidePoles", "Lock {count} pole(s) in '{layer}'"),
+                REJECTED: translate("DecidePoles", "Exclude {count} pole(s) in '{layer}'")}.get(
+            value, translate("DecidePoles", "Clear the decision of {count} pole(s) in '{layer}'"))
+        self.description = what.format(count=len(self.positions), layer=self.layer.name)
+
+    def apply(self) -> None:
+        if self.add is not None:
+            self.add.apply()
+            if self.set is None:      # the new field's dtype is known only once it exists
+                try:
+                    self.set = SetAttributeValues(self.layer, self.positions, self.field, self.value)
+                except Exception:
+                    self.add.revert()
+                    raise
+        self.set.apply()
+
+    def revert(self) -> None:
+        self.set.revert()
+        if self.add is not None:
+            self.add.revert()
+
+
+__all__ = ["APPROVED", "DECISION_FIELD", "REJECTED", "DecidePoles"]
