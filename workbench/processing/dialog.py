@@ -32,15 +32,19 @@ from PyQt6.QtWidgets import (
 )
 
 from layers.events import Event
+from layers.pole_decisions import DECISION_FIELD
 from plugins.api import Algorithm, Context, Parameter
 from plugins.runner import RunResult, add_to_project
 from workbench.processing.results import keep_tables
-from workbench.processing.widgets import LayerInput, ParameterWidget, create_widget
+from workbench.processing.widgets import FieldInput, LayerInput, ParameterWidget, create_widget
 from workbench.processing.worker import AlgorithmThread
 from workbench.user_settings import user_settings
 from workbench.window.screen_fit import fit_to_screen
 
 ERROR_STYLE = "color: #b2182b;"
+#: Field parameters set to a field of this name when their layer has one and nothing was chosen: the decisions the
+#: attribute table writes (``layers.pole_decisions``) are honoured without typing pole ids.
+SUGGESTED_FIELDS = {"decision_field": DECISION_FIELD}
 OK_STYLE = "color: #1a7837;"
 
 
@@ -165,6 +169,12 @@ class AlgorithmDialog(QDialog):
         self.widgets: dict[str, ParameterWidget] = {}
         self._build()
         self.set_values(values if values else last_values(algorithm))
+        self._suggested: dict[str, tuple[int, bool]] = {}
+        for name in SUGGESTED_FIELDS:
+            widget = self.widgets.get(name)
+            if isinstance(widget, FieldInput) and isinstance(widget.parent_input, LayerInput):
+                widget.parent_input.changed.connect(lambda n=name: self._suggest_field(n))
+                self._suggest_field(name)
         self._layers_changed.connect(self.refresh_layers, Qt.ConnectionType.QueuedConnection)
         if project is not None:
             project.events.connect(self._on_project_event)
@@ -267,6 +277,19 @@ class AlgorithmDialog(QDialog):
         self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         if self.advanced_toggle.isChecked() != shown:
             self.advanced_toggle.setChecked(shown)
+
+    def _suggest_field(self, name: str) -> None:
+        """Pre-fill field parameter ``name`` when its layer (newly chosen, or newly given the field) has the
+        suggested field and nothing is chosen; a choice of the planner, (none) included, stays after that."""
+        widget = self.widgets[name]
+        layer = widget.parent_input.current_layer()
+        wanted = SUGGESTED_FIELDS[name]
+        state = (id(layer), layer is not None and wanted in layer.fields)
+        if self._suggested.get(name) == state:
+            return
+        self._suggested[name] = state
+        if state[1] and widget.value() is None:
+            widget.set_value(wanted)
 
     def refresh_layers(self) -> None:
         """Re-list the layer pickers after layers were added, removed or renamed (fields follow)."""
