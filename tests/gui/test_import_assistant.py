@@ -157,3 +157,28 @@ def test_a_mapping_without_kind_loads_and_applies(qtbot, window, export, tmp_pat
     qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
     layer = window.project.layers[-1]
     assert layer.kind is None and list(layer.gdf.columns) == ["id", "geometry"]
+
+
+def test_a_multi_layer_export_gets_one_assistant_after_the_other(qtbot, window, tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "市政.gpkg"
+    municipal_poles().to_file(path, layer="杆件台账", driver="GPKG")
+    schools = gpd.GeoDataFrame({"学校名称": ["天河小学", "华阳中学"], "学段": ["小学", "初中"],
+                                "在校生数": [800, 1200]},
+                               geometry=gpd.points_from_xy([113.33, 113.34], [23.13, 23.14]), crs=4326)
+    schools.to_file(path, layer="学校表", driver="GPKG")
+    first = added_with_assistant(qtbot, window, path)
+    kinds = {first.chosen_kind()}
+    first.ok_button.click()
+    qtbot.waitUntil(lambda: window.files.assistant not in (None, first), timeout=20_000)
+    second = window.files.assistant
+    qtbot.waitUntil(lambda: second.busy == 0, timeout=10_000)
+    kinds.add(second.chosen_kind())
+    assert kinds == {"lamp_poles", "schools"}
+    assert second.preview_values("level") == ["primary", "middle"]
+    second.ok_button.click()
+    qtbot.waitUntil(lambda: window.files.assistant is None, timeout=20_000)
+    by_kind = {layer.kind: layer for layer in window.project.layers[-2:]}
+    assert list(by_kind["schools"].gdf["students"]) == [800, 1200]
+    assert list(by_kind["lamp_poles"].gdf["pole_id"]) == list(municipal_poles()["杆号"])
