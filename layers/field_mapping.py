@@ -46,6 +46,7 @@ SCHEMA: dict[str, Any] = {
         "kind": {"type": ["string", "null"]},
         "fields": {
             "type": "object",
+            "propertyNames": _NAME,
             "additionalProperties": {
                 "type": "object",
                 "minProperties": 1,
@@ -239,8 +240,7 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: FieldMapping, *, mapping_name:
             continue
         name = mapping.rename.get(column, column)
         if name in columns:
-            if column not in mapping.fields:
-                notes.append(translate(_CONTEXT, "field '{name}' replaced by the mapped one").format(name=name))
+            notes.append(translate(_CONTEXT, "field '{name}' replaced by the mapped one").format(name=name))
             continue
         columns[name] = gdf[column]
     columns[geometry] = gdf.geometry

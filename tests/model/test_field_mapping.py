@@ -265,3 +265,13 @@ def test_mapped_layer_survives_project_save_and_reopen(poles_gpkg: Path, tmp_pat
     assert list(reopened.gdf["pole_id"]) == list(poles.gdf["pole_id"])
     assert list(reopened.gdf["status"]) == list(poles.gdf["status"])
     assert reopened.metadata["field_mapping"] == poles.metadata["field_mapping"]
+
+
+def test_a_layer_field_named_like_a_mapped_target_is_replaced_with_a_note(poles_gpkg: Path):
+    layer = read_one(poles_gpkg)
+    layer.gdf["status"] = "old"                       # the export has its own 'status', the mapping uses 状态
+    mapping = FieldMapping("lamp_poles", {"pole_id": FieldSource(FIELD, "杆号"),
+                                          "status": FieldSource(FIELD, "状态", EXPECTED_STATUS)})
+    poles = map_layer(layer, mapping)
+    assert list(poles.gdf["status"]) == [EXPECTED_STATUS[v] for v in STATUS]
+    assert "field 'status' replaced by the mapped one" in poles.notes
