@@ -41,6 +41,9 @@ class Project:
         self.history: list[dict] = []
         #: The radio assumptions coverage, rf-mode siting and the statistics share (``layers.rf_profile``).
         self.rf_profile = RfProfile()
+        #: Basemaps as plain data: ``active`` (the one shown, or None) and ``custom`` definitions the user added
+        #: (see ``layers.basemap_schema``); never an access key.
+        self.basemaps: dict[str, Any] = {}
         self.path: Path | None = None
         #: Layers that could not be restored when the project was opened, as readable messages.
         self.load_problems: list[str] = []

@@ -58,6 +58,7 @@ def _write_archive(project: Project, file: Path, target: Path) -> None:
             "layers": entries,
             "history": json_safe(project.history),
             "rf_profile": project.rf_profile.to_dict(),
+            "basemaps": project.basemaps,
         }
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
 
@@ -198,6 +199,7 @@ def read_project(path: Path) -> Project:
                 project.view_extent = manifest["view_extent"]
             project.history.extend(manifest.get("history") or [])
             project.rf_profile = RfProfile.from_dict(manifest.get("rf_profile"), source=path)
+            project.basemaps = dict(manifest.get("basemaps") or {})
     project.path = path
     return project
 

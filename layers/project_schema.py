@@ -24,6 +24,7 @@ import jsonschema.exceptions
 import jsonschema.validators
 from jsonschema.exceptions import ValidationError
 
+from layers.basemap_schema import schema as basemaps_schema
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.kinds import KINDS
 from layers.rf_profile import schema as rf_profile_schema
@@ -171,6 +172,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
         "history": {"type": "array", "maxItems": MAX_RUNS, "items": _RUN,
                     "description": QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} run records")},
         "rf_profile": rf_profile_schema(),
+        "basemaps": basemaps_schema(),
     },
 }
 

@@ -34,7 +34,19 @@ class TileCache:
 
     def get(self, service: str, zoom: int, x: int, y: int) -> tuple[bytes | None, bool]:
         """(tile bytes or None, whether they are fresh); stale bytes still serve when offline."""
-        path = self.path(service, zoom, x, y)
+        return self._read(self.path(service, zoom, x, y))
+
+    def named_path(self, service: str, name: str) -> Path:
+        """Where an answer that is not a tile (a WMS GetMap image, keyed by a hash of the request) is kept."""
+        return self.root / service / "requests" / f"{name}.img"
+
+    def get_named(self, service: str, name: str) -> tuple[bytes | None, bool]:
+        return self._read(self.named_path(service, name))
+
+    def put_named(self, service: str, name: str, data: bytes) -> None:
+        self._write(self.named_path(service, name), data)
+
+    def _read(self, path: Path) -> tuple[bytes | None, bool]:
         try:
             data = path.read_bytes()
             age = time.time() - path.stat().st_mtime
@@ -44,7 +56,9 @@ class TileCache:
 
     def put(self, service: str, zoom: int, x: int, y: int, data: bytes) -> None:
         """Store a tile; a full or read-only disk only costs the cache, never the map."""
-        path = self.path(service, zoom, x, y)
+        self._write(self.path(service, zoom, x, y), data)
+
+    def _write(self, path: Path, data: bytes) -> None:
         temp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
