@@ -4,12 +4,14 @@ statistics for the cells of a lamp_poles or sites_5g layer (or any point layer w
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from layers.errors import LayerError
 from layers.layer import RasterLayer, VectorLayer
+from layers.rf_profile import RfProfile
 from plugins.api import (
     Algorithm,
     AlgorithmError,
@@ -28,22 +30,45 @@ from plugins.api import (
     ParameterError,
 )
 from plugins.coverage.budget import MAX_LINKS, clip, coverage_need, height_cells
-from plugins.coverage.config import INDOOR_MODELS, MODELS, CoverageConfig, CoverageConfigError
+from plugins.coverage.config import (
+    ANTENNAS,
+    INDOOR_MODELS,
+    MODELS,
+    CoverageConfig,
+    CoverageConfigError,
+    config_from_profile,
+)
 from plugins.coverage.diagnostics import diagnose
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.kernel import TX_COLUMNS
+from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
-from plugins.coverage.statistics import coverage_statistics
+from plugins.coverage.statistics import coverage_people, coverage_statistics
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
+from plugins.coverage.validity import apply_load, validity_notes
 from plugins.resources import Need, check_memory, check_work
 
-ANTENNAS = {"omni": (), "2 sectors": (0.0, 180.0), "3 sectors": (0.0, 120.0, 240.0)}
-SUBCARRIERS = ("auto", "15", "30", "60", "120")
+#: "profile" takes the value of the project's RF profile (``layers.rf_profile``).
+PROFILE = "profile"
+SUBCARRIERS = (PROFILE, "15", "30", "60", "120")
+_FROM_PROFILE = "Empty: the project's RF profile."
 _CONFIG_TO_PARAMETER = {"max_radius_m": "max_radius", "rsrp_threshold_dbm": "threshold_dbm",
-                        "vertical_beamwidth_deg": "beamwidth_deg", "sector_azimuths": "first_azimuth_deg"}
+                        "vertical_beamwidth_deg": "beamwidth_deg", "sector_azimuths": "first_azimuth_deg",
+                        "location_probability": "location_probability", "load_factor": "load_factor"}
+
+
+def project_profile(context: Context) -> RfProfile:
+    """The RF profile of the run's project, else the defaults."""
+    profile = getattr(context.project, "rf_profile", None)
+    return profile if isinstance(profile, RfProfile) else RfProfile()
+
+
+def site_class(layer: Any) -> str:
+    """``macro`` for existing 5G sites, ``micro`` for lamp poles and other point layers."""
+    return "macro" if getattr(layer, "kind", None) == "sites_5g" else "micro"
 
 
 class CoverageRsrp(Algorithm):
@@ -81,40 +106,52 @@ class CoverageRsrp(Algorithm):
             LayerParameter("schools", "Schools", kinds=("schools",), optional=True),
             ChoiceParameter("model", "Path-loss model", default="auto", options=MODELS,
                             help="auto: UMi below 20 m antenna height, UMa at or above."),
-            NumberParameter("frequency_mhz", "Carrier frequency", default=3500.0, unit="MHz", minimum=100.0,
-                            maximum=100000.0),
-            NumberParameter("bandwidth_mhz", "Channel bandwidth", default=100.0, unit="MHz", minimum=5.0,
-                            maximum=400.0),
-            ChoiceParameter("subcarrier_khz", "Subcarrier spacing (kHz)", default="auto", options=SUBCARRIERS,
-                            help="auto: 30 kHz below 24.25 GHz, 120 kHz above."),
+            NumberParameter("frequency_mhz", "Carrier frequency", unit="MHz", optional=True, minimum=100.0,
+                            maximum=100000.0, help=_FROM_PROFILE),
+            NumberParameter("bandwidth_mhz", "Channel bandwidth", unit="MHz", optional=True, minimum=5.0,
+                            maximum=400.0, help=_FROM_PROFILE),
+            ChoiceParameter("subcarrier_khz", "Subcarrier spacing (kHz)", default=PROFILE, options=SUBCARRIERS,
+                            help="profile: the RF profile's spacing (with another frequency: 30 kHz below "
+                                 "24.25 GHz, 120 kHz above)."),
             NumberParameter("eirp_dbm", "EIRP per cell (overrides the layer)", unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0),
             NumberParameter("tx_power_dbm", "Transmit power per cell", unit="dBm", optional=True, minimum=-30.0,
                             maximum=70.0, help="With the antenna gain, used instead of EIRP when EIRP is empty."),
             NumberParameter("antenna_gain_dbi", "Antenna gain", default=0.0, unit="dBi", minimum=-10.0,
                             maximum=40.0),
-            NumberParameter("default_eirp_dbm", "EIRP when the layer has none", default=50.0, unit="dBm",
-                            minimum=-30.0, maximum=90.0),
-            ChoiceParameter("antenna", "Antennas of layers without azimuths", default="omni",
-                            options=tuple(ANTENNAS)),
+            NumberParameter("default_eirp_dbm", "EIRP when the layer has none", unit="dBm", optional=True,
+                            minimum=-30.0, maximum=90.0,
+                            help="Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers)."),
+            ChoiceParameter("antenna", "Antennas of layers without azimuths", default=PROFILE,
+                            options=(PROFILE, *ANTENNAS)),
             NumberParameter("first_azimuth_deg", "Azimuth of the first sector", default=0.0, unit="°",
                             minimum=0.0, maximum=360.0),
-            NumberParameter("beamwidth_deg", "Horizontal beamwidth (layers without it)", default=65.0, unit="°",
-                            minimum=1.0, maximum=360.0),
-            NumberParameter("tilt_deg", "Downtilt (layers without it)", default=0.0, unit="°", minimum=-30.0,
-                            maximum=60.0),
-            NumberParameter("rx_height_m", "Receiver height", default=1.5, unit="m", minimum=1.0, maximum=22.5),
-            NumberParameter("noise_figure_db", "Receiver noise figure", default=9.0, unit="dB", minimum=0.0,
-                            maximum=30.0),
-            NumberParameter("threshold_dbm", "RSRP threshold", default=-100.0, unit="dBm", minimum=-160.0,
-                            maximum=0.0),
-            DistanceParameter("max_radius", "Maximum radius", default=400.0, minimum=10.0, maximum=20000.0),
+            NumberParameter("beamwidth_deg", "Horizontal beamwidth (layers without it)", unit="°", optional=True,
+                            minimum=1.0, maximum=360.0, help=_FROM_PROFILE),
+            NumberParameter("tilt_deg", "Downtilt (layers without it)", unit="°", optional=True, minimum=-30.0,
+                            maximum=60.0, help=_FROM_PROFILE),
+            NumberParameter("rx_height_m", "Receiver height", unit="m", optional=True, minimum=1.5, maximum=22.5,
+                            help="TR 38.901 is valid from 1.5 m. " + _FROM_PROFILE),
+            NumberParameter("noise_figure_db", "Receiver noise figure", unit="dB", optional=True, minimum=0.0,
+                            maximum=30.0, help=_FROM_PROFILE),
+            NumberParameter("threshold_dbm", "RSRP threshold", unit="dBm", optional=True, minimum=-160.0,
+                            maximum=0.0, help=_FROM_PROFILE),
+            NumberParameter("location_probability", "Cell-edge location probability", optional=True, minimum=0.5,
+                            maximum=0.999, help="Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches "
+                                                "the threshold; 0.5 = the median. " + _FROM_PROFILE),
+            NumberParameter("load_factor", "Load of the interfering cells", optional=True, minimum=0.0,
+                            maximum=1.0, help="1 = every cell transmits on every resource element. "
+                                              + _FROM_PROFILE),
+            DistanceParameter("max_radius", "Maximum radius", optional=True, minimum=10.0, maximum=20000.0,
+                              help=_FROM_PROFILE),
             DistanceParameter("resolution", "Raster resolution", default=5.0, minimum=0.5, maximum=500.0),
             ExtentParameter("extent", "Extent", optional=True,
                             help="Default: the transmitters' bounds grown by the maximum radius, cut to the "
                                  "height raster when one is given."),
-            ChoiceParameter("indoor_loss", "Indoor (O2I) penetration loss", default="none", options=INDOOR_MODELS,
-                            help="3GPP TR 38.901 low- or high-loss building model for cells inside buildings."),
+            ChoiceParameter("indoor_loss", "Indoor (O2I) penetration loss", default=PROFILE,
+                            options=(PROFILE, *INDOOR_MODELS),
+                            help="3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: "
+                                 "the mean of the two (an urban 50/50 mix, the profile's default)."),
         ]
 
     def outputs(self) -> list[Output]:
@@ -129,28 +166,36 @@ class CoverageRsrp(Algorithm):
 
     def check(self, params: dict[str, Any], context: Context) -> None:
         try:
-            self._config(params)
+            self._config(params, project_profile(context))
         except CoverageConfigError as exc:
             names = {p.name for p in self.parameters()}
             parameter = _CONFIG_TO_PARAMETER.get(exc.parameter, exc.parameter)
             raise ParameterError(parameter if parameter in names else "model", exc.problem) from None
 
     @staticmethod
-    def _config(params: dict[str, Any]) -> CoverageConfig:
+    def _config(params: dict[str, Any], profile: RfProfile | None = None) -> CoverageConfig:
+        """The profile's values for the transmitters' site class, overridden by the parameters that are set."""
+        profile = profile if profile is not None else RfProfile()
+        cls = site_class(params["transmitters"])
+        antenna = profile.antenna(cls) if params["antenna"] == PROFILE else params["antenna"]
         first = params["first_azimuth_deg"]
-        sectors = tuple(first + a for a in ANTENNAS[params["antenna"]])
-        return CoverageConfig(
-            frequency_mhz=params["frequency_mhz"], model=params["model"], bandwidth_mhz=params["bandwidth_mhz"],
-            subcarrier_khz=None if params["subcarrier_khz"] == "auto" else float(params["subcarrier_khz"]),
+        return config_from_profile(
+            profile, cls, frequency_mhz=params["frequency_mhz"], model=params["model"],
+            bandwidth_mhz=params["bandwidth_mhz"],
+            subcarrier_khz=None if params["subcarrier_khz"] == PROFILE else float(params["subcarrier_khz"]),
             rx_height_m=params["rx_height_m"], noise_figure_db=params["noise_figure_db"],
             rsrp_threshold_dbm=params["threshold_dbm"], max_radius_m=params["max_radius"],
             eirp_dbm=params["eirp_dbm"], tx_power_dbm=params["tx_power_dbm"],
             antenna_gain_dbi=params["antenna_gain_dbi"], default_eirp_dbm=params["default_eirp_dbm"],
-            sector_azimuths=sectors, beamwidth_deg=params["beamwidth_deg"], tilt_deg=params["tilt_deg"],
-            indoor_loss=params["indoor_loss"])
+            sector_azimuths=tuple(first + a for a in ANTENNAS[antenna]), beamwidth_deg=params["beamwidth_deg"],
+            tilt_deg=params["tilt_deg"],
+            indoor_loss=None if params["indoor_loss"] == PROFILE else params["indoor_loss"],
+            location_probability=params["location_probability"], load_factor=params["load_factor"])
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
-        config = self._config(params)
+        profile = project_profile(context)
+        config = self._config(params, profile)
+        feedback.log(profile.describe())
         started = time.perf_counter()
         try:
             cells = Transmitters.from_layer(params["transmitters"], config)
@@ -159,7 +204,7 @@ class CoverageRsrp(Algorithm):
             obstruction = self._obstruction(params, grid, config, feedback)
         except (LayerError, ValueError) as exc:
             raise AlgorithmError(str(exc)) from exc
-        for note in cells.notes + obstruction.notes:
+        for note in [*cells.notes, *obstruction.notes, *validity_notes(cells, config)]:
             feedback.log(note)
         sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
         feedback.log(f"{sites:,} of {features:,} sites, {len(cells):,} cells, grid {grid.cols} x {grid.rows} at "
@@ -170,6 +215,7 @@ class CoverageRsrp(Algorithm):
                                   scheduler=context.dask_scheduler, workers=context.workers)
         feedback.log(f"{result.links:,} links over {result.tiles} tiles in {time.perf_counter() - started:.1f} s")
         feedback.raise_if_cancelled()
+        result = apply_load(replace(result, margin_db=best_server_margin(result, obstruction)))
         polygons = coverage_polygons(result, "Coverage")
         feedback.set_progress(92)
         summary, per_site = coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
@@ -183,7 +229,8 @@ class CoverageRsrp(Algorithm):
             "rsrp": rsrp_raster(result), "best_server": server_raster(result), "sinr": sinr_raster(result),
             "coverage": polygons, "statistics": summary, "per_site": per_site,
             "sites": sites, "sites_left_out": features - sites, "cells": len(cells), "links": result.links,
-            **shares, **figures,
+            **shares, **figures, **coverage_people(summary), "rf_profile": profile.to_dict(),
+            "location_probability": config.location_probability,
         }
 
     @staticmethod

@@ -10,17 +10,34 @@ Example::
 
     config = CoverageConfig(frequency_mhz=3500, bandwidth_mhz=100)   # 273 RB at 30 kHz
     config.n_rb, config.noise_re_dbm                                   # (273, -120.2...)
+    config = config_from_profile(project.rf_profile, "micro", max_radius_m=300)   # what a planning run uses
+
+The defaults of ``CoverageConfig`` are the bare model (median, no O2I loss); a planning run builds its config
+from the project's RF profile (``layers.rf_profile``, the one place the planning defaults and their sources
+live) with ``config_from_profile``, so coverage, rf-mode siting and the statistics use the same values.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.stats import norm
+
+from layers.rf_profile import INDOOR_MODELS, MIN_RX_HEIGHT_M, RfProfile
 
 #: Path-loss models: free space, 3GPP TR 38.901 UMi-Street Canyon and UMa, or UMi/UMa chosen by antenna height.
 MODELS = ("free_space", "umi", "uma", "auto")
-#: Outdoor-to-indoor penetration models of TR 38.901 §7.4.3 for receivers inside buildings.
-INDOOR_MODELS = ("none", "low", "high")
+#: The profile whose values are the defaults below (``layers.rf_profile`` states their sources).
+DEFAULT_PROFILE = RfProfile()
+#: Antennas of layers without azimuths: sector azimuths relative to the first sector.
+ANTENNAS = {"omni": (), "2 sectors": (0.0, 180.0), "3 sectors": (0.0, 120.0, 240.0)}
+#: Nominal base-station heights of TR 38.901 Table 7.4.1-1 (UMi-Street Canyon 10 m, UMa 25 m).
+NOMINAL_BS_HEIGHT_M = {"umi": 10.0, "uma": 25.0}
+#: The 3GPP models' largest 2-D distance (TR 38.901 Table 7.4.1-1: 10 m < d2D < 5 km).
+MAX_MODEL_DISTANCE_M = 5000.0
 #: Antennas at or above this height count as macro (UMa) sites under model "auto"; below it, street level (UMi).
 MACRO_HEIGHT_M = 20.0
 #: First frequency of FR2 (TS 38.104); below it the default subcarrier spacing is 30 kHz, above it 120 kHz.
@@ -76,24 +93,32 @@ class CoverageConfig:
     ``tilt_deg`` are used for layers without those fields (lamp poles).
     """
 
-    frequency_mhz: float = 3500.0
+    frequency_mhz: float = DEFAULT_PROFILE.frequency_mhz
     model: str = "auto"
-    bandwidth_mhz: float = 100.0
+    bandwidth_mhz: float = DEFAULT_PROFILE.bandwidth_mhz
     subcarrier_khz: float | None = None
-    rx_height_m: float = 1.5
-    noise_figure_db: float = 9.0
-    rsrp_threshold_dbm: float = -100.0
-    max_radius_m: float = 400.0
+    rx_height_m: float = DEFAULT_PROFILE.rx_height_m
+    noise_figure_db: float = DEFAULT_PROFILE.noise_figure_db
+    rsrp_threshold_dbm: float = DEFAULT_PROFILE.rsrp_threshold_dbm
+    max_radius_m: float = DEFAULT_PROFILE.max_radius_m
     eirp_dbm: float | None = None
     tx_power_dbm: float | None = None
     antenna_gain_dbi: float = 0.0
-    default_eirp_dbm: float = 50.0
+    default_eirp_dbm: float = DEFAULT_PROFILE.eirp_dbm("micro")
     sector_azimuths: tuple[float, ...] = field(default_factory=tuple)
-    beamwidth_deg: float = 65.0
+    beamwidth_deg: float = DEFAULT_PROFILE.beamwidth_deg
     vertical_beamwidth_deg: float = 65.0
     tilt_deg: float = 0.0
     indoor_loss: str = "none"
-    default_height_m: float = 10.0
+    default_height_m: float = DEFAULT_PROFILE.micro_height_m
+    #: Location probability the covered test designs for; 0.5 is the median (no margin).
+    location_probability: float = 0.5
+    #: Shadow-fading σ (dB): UMi LOS, UMi NLOS, UMa LOS, UMa NLOS (TR 38.901 Table 7.4.1-1).
+    shadow_sigma_db: tuple[float, float, float, float] = (
+        DEFAULT_PROFILE.sigma_umi_los_db, DEFAULT_PROFILE.sigma_umi_nlos_db, DEFAULT_PROFILE.sigma_uma_los_db,
+        DEFAULT_PROFILE.sigma_uma_nlos_db)
+    #: Share of the resource elements the interfering cells transmit on (1 = full load).
+    load_factor: float = DEFAULT_PROFILE.load_factor
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sector_azimuths", tuple(float(a) % 360.0 for a in self.sector_azimuths))
@@ -107,9 +132,15 @@ class CoverageConfig:
         if self.model != "free_space" and not 500.0 <= self.frequency_mhz <= 100000.0:
             raise CoverageConfigError(f"frequency_mhz: {self.frequency_mhz:g} MHz is outside 0.5-100 GHz, "
                                       "the range of the 3GPP TR 38.901 models; use model 'free_space'")
-        if self.model != "free_space" and not 1.0 <= self.rx_height_m <= 22.5:
-            raise CoverageConfigError(f"rx_height_m: {self.rx_height_m:g} m is outside 1-22.5 m, the UE heights "
-                                      "of TR 38.901 UMi/UMa")
+        if self.model != "free_space" and not MIN_RX_HEIGHT_M <= self.rx_height_m <= 22.5:
+            raise CoverageConfigError(f"rx_height_m: {self.rx_height_m:g} m is outside 1.5-22.5 m, the UE heights "
+                                      "for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance "
+                                      "collapses and line-of-sight loss is overstated)")
+        if not 0.5 <= self.location_probability < 1.0:
+            raise CoverageConfigError(f"location_probability: {self.location_probability:g} is outside 0.5-1 "
+                                      "(0.5 is the median, 0.9 a usual cell-edge design target)")
+        if not 0.0 <= self.load_factor <= 1.0 or any(s < 0 or not math.isfinite(s) for s in self.shadow_sigma_db):
+            raise CoverageConfigError("load_factor: the load factor must lie in 0-1 and every σ be 0 dB or more")
         resource_blocks(self.frequency_mhz, self.bandwidth_mhz, self.scs_khz)
 
     def _check_ranges(self) -> None:
@@ -169,6 +200,53 @@ class CoverageConfig:
             return float(layer_eirp_dbm)
         return float(self.default_eirp_dbm)
 
+    @property
+    def z_score(self) -> float:
+        """Φ⁻¹(p): how many σ above the median the covered test asks for."""
+        return float(norm.ppf(self.location_probability))
 
-__all__ = ["CoverageConfig", "CoverageConfigError", "FR2_START_MHZ", "INDOOR_MODELS", "MACRO_HEIGHT_M", "MODELS",
-           "resource_blocks"]
+    def margin_db(self, model: np.ndarray, los: np.ndarray) -> np.ndarray:
+        """Log-normal shadow-fading margin σ·Φ⁻¹(p) of links under ``model`` codes (``pathloss.MODEL_CODES``)
+        in LOS state ``los``; free space has no σ."""
+        umi_los, umi_nlos, uma_los, uma_nlos = self.shadow_sigma_db
+        sigma = np.array([[0.0, 0.0], [umi_nlos, umi_los], [uma_nlos, uma_los]])  # [model code, los]
+        return self.z_score * sigma[np.asarray(model, np.int64), np.asarray(los, bool).astype(np.int64)]
+
+    @property
+    def largest_margin_db(self) -> float:
+        """The margin of the widest σ: RSRP this far above the threshold is covered whatever the LOS state."""
+        return self.z_score * max(self.shadow_sigma_db)
+
+
+def shadow_margin_db(sigma_db: float, probability: float) -> float:
+    """σ·Φ⁻¹(p): the margin above the median path loss that a log-normal shadowing of σ dB exceeds with
+    probability 1 − p (e.g. σ = 7.82 dB, p = 0.9: 10.02 dB)."""
+    return float(sigma_db * norm.ppf(probability))
+
+
+def config_from_profile(profile: RfProfile | None, site_class: str = "micro", **overrides: Any) -> CoverageConfig:
+    """The coverage configuration of ``profile`` (None: the defaults) for cells of ``site_class`` (``micro``:
+    lamp poles, ``macro``: existing sites), with single values overridden by a run's parameters (None = keep)."""
+    profile = profile if profile is not None else DEFAULT_PROFILE
+    values: dict[str, Any] = {
+        "frequency_mhz": profile.frequency_mhz, "bandwidth_mhz": profile.bandwidth_mhz,
+        "subcarrier_khz": profile.subcarrier_khz, "rx_height_m": profile.rx_height_m,
+        "noise_figure_db": profile.noise_figure_db, "rsrp_threshold_dbm": profile.rsrp_threshold_dbm,
+        "max_radius_m": profile.max_radius_m, "default_eirp_dbm": profile.eirp_dbm(site_class),
+        "sector_azimuths": ANTENNAS[profile.antenna(site_class)], "beamwidth_deg": profile.beamwidth_deg,
+        "tilt_deg": profile.tilt_deg(site_class), "indoor_loss": profile.indoor_loss,
+        "default_height_m": profile.height_m(site_class),
+        "location_probability": profile.cell_edge_probability,
+        "shadow_sigma_db": (profile.sigma_umi_los_db, profile.sigma_umi_nlos_db, profile.sigma_uma_los_db,
+                            profile.sigma_uma_nlos_db),
+        "load_factor": profile.load_factor,
+    }
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    if "subcarrier_khz" not in overrides and values["frequency_mhz"] != profile.frequency_mhz:
+        values["subcarrier_khz"] = None    # another band: its own default spacing, not the profile's
+    return CoverageConfig(**values)
+
+
+__all__ = ["ANTENNAS", "CoverageConfig", "CoverageConfigError", "DEFAULT_PROFILE", "FR2_START_MHZ", "INDOOR_MODELS",
+           "MACRO_HEIGHT_M", "MAX_MODEL_DISTANCE_M", "MODELS", "NOMINAL_BS_HEIGHT_M", "config_from_profile",
+           "resource_blocks", "shadow_margin_db"]

@@ -88,11 +88,16 @@ def diagnose(result: CoverageResult, *, obstruction_bounds: tuple[float, float, 
                          "ground is taken as open and every link as line of sight, so the rim of the map reads "
                          "optimistic; give building data for the whole extent or a smaller extent")
     sinr = sinr_figures(result)
-    if sinr:
-        note = (f"SINR at full load: all {len(result.transmitters):,} cells on the {config.frequency_mhz:g} MHz "
-                f"carrier transmit on every resource element and interfere within {config.max_radius_m:g} m; "
-                f"median {sinr['sinr_median_db']:.1f} dB, {sinr['sinr_below_0db_pct']:.0f} % of the served area "
-                "below 0 dB")
+    if sinr and len(result.transmitters) == 1:
+        notes.append(f"SINR of a single cell: nothing interferes, so the SINR is its signal-to-noise ratio; median "
+                     f"{sinr['sinr_median_db']:.1f} dB, {sinr['sinr_below_0db_pct']:.0f} % of the served area "
+                     "below 0 dB (noise-limited)")
+    elif sinr:
+        load = (f"at {100 * config.load_factor:g} % load" if config.load_factor < 1.0 else
+                "at full load: every other cell on the carrier transmits on every resource element")
+        note = (f"SINR {load} ({len(result.transmitters):,} cells on the {config.frequency_mhz:g} MHz carrier, "
+                f"interfering within {config.max_radius_m:g} m); median {sinr['sinr_median_db']:.1f} dB, "
+                f"{sinr['sinr_below_0db_pct']:.0f} % of the served area below 0 dB")
         if sinr["sinr_median_db"] < 0.0:
             note += (". This is the worst case of every cell built and fully loaded: with many co-channel cells "
                      "overlapping, interference dominates. For the SINR of a rollout, run the coverage of the "

@@ -46,6 +46,8 @@ class CoverageResult:
     tiles: int
     transmitters: Transmitters
     config: CoverageConfig
+    #: Shadow-fading margin (dB) of each cell's best-server link for the covered test (``margin``); None = 0.
+    margin_db: np.ndarray | None = None
 
 
 def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruction: Obstruction | None,

@@ -22,7 +22,8 @@ def _describe(result: CoverageResult) -> dict:
     config = result.config
     return {"frequency_mhz": config.frequency_mhz, "bandwidth_mhz": config.bandwidth_mhz, "n_rb": config.n_rb,
             "subcarrier_khz": config.scs_khz, "model": config.model, "rx_height_m": config.rx_height_m,
-            "indoor_loss": config.indoor_loss, "max_radius_m": config.max_radius_m}
+            "indoor_loss": config.indoor_loss, "max_radius_m": config.max_radius_m,
+            "location_probability": config.location_probability, "load_factor": config.load_factor}
 
 
 def rsrp_raster(result: CoverageResult, name: str = "RSRP") -> RasterLayer:
@@ -53,9 +54,11 @@ def server_raster(result: CoverageResult, name: str = "Best server") -> RasterLa
 
 
 def covered_mask(result: CoverageResult) -> np.ndarray:
-    """Cells whose best-server RSRP reaches the threshold."""
+    """Cells whose best-server RSRP, less the shadow-fading margin of the location probability, reaches the
+    threshold (the one definition of a covered cell; ``plugins.coverage.margin``)."""
+    margin = result.margin_db if result.margin_db is not None else 0.0
     with np.errstate(invalid="ignore"):
-        return np.isfinite(result.rsrp) & (result.rsrp >= result.config.rsrp_threshold_dbm)
+        return np.isfinite(result.rsrp) & (result.rsrp - margin >= result.config.rsrp_threshold_dbm)
 
 
 def coverage_polygons(result: CoverageResult, name: str = "Coverage") -> VectorLayer:

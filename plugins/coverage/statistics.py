@@ -2,7 +2,9 @@
 and per site the demand it serves as best server.
 
 Counting rules (also in docs/coverage_model.md):
-- a grid cell is covered when its best-server RSRP >= the threshold;
+- a grid cell is covered when its best-server RSRP, less the shadow-fading margin of the location probability,
+  reaches the threshold (``outputs.covered_mask``);
+- people are residents + workers (``plugins.figures``, the definition every view shows);
 - a demand polygon spreads its residents/workers evenly over the grid cells whose centre it contains (a
   polygon smaller than a cell puts all of it in the cell of its representative point); a demand point puts
   its value in its cell;
@@ -21,6 +23,7 @@ from layers.layer import VectorLayer
 from plugins.coverage.engine import CoverageResult
 from plugins.coverage.outputs import covered_mask
 from plugins.coverage.transmitters import Transmitters
+from plugins.figures import people_figures
 
 DEMAND_FIELDS = ("residents", "workers")
 
@@ -86,6 +89,15 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
     return summary, per_site
 
 
+def coverage_people(summary: pd.DataFrame) -> dict:
+    """People (residents + workers) covered, from the summary table, as ``plugins.figures`` defines them."""
+    rows = summary[summary["measure"].isin(DEMAND_FIELDS)]
+    if rows.empty:
+        return {}
+    return {**people_figures(float(rows["covered"].sum()), float(rows["total"].sum())),
+            "demand_measure": "+".join(rows["measure"])}
+
+
 def _row(measure: str, covered: float, total: float, unit: str) -> dict:
     share = 100.0 * covered / total if total else float("nan")
     return {"measure": measure, "covered": covered, "total": total, "share_pct": share, "unit": unit}
@@ -100,4 +112,4 @@ def _per_site(cells: Transmitters, per_cell: dict[str, np.ndarray]) -> pd.DataFr
     return table.sort_values("served_area_m2", ascending=False, kind="stable").reset_index(drop=True)
 
 
-__all__ = ["DEMAND_FIELDS", "coverage_statistics", "demand_per_cell"]
+__all__ = ["DEMAND_FIELDS", "coverage_people", "coverage_statistics", "demand_per_cell"]

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from layers.rf_profile import RfProfile
 from plugins.coverage.config import CoverageConfig, CoverageConfigError, resource_blocks
 
 
@@ -33,7 +34,7 @@ def test_noise_and_eirp_per_resource_element():
 
 def test_eirp_precedence():
     assert CoverageConfig().total_eirp_dbm(55.0) == 55.0
-    assert CoverageConfig().total_eirp_dbm(None) == 50.0
+    assert CoverageConfig().total_eirp_dbm(None) == RfProfile().eirp_dbm("micro") == 43.0
     assert CoverageConfig(tx_power_dbm=40, antenna_gain_dbi=8).total_eirp_dbm(55.0) == 48.0
     assert CoverageConfig(eirp_dbm=44, tx_power_dbm=40).total_eirp_dbm(55.0) == 44.0
 
