@@ -23,6 +23,7 @@ from layers.errors import LayerError
 from layers.events import Event, EventEmitter
 from layers.layer import Layer, to_crs_object
 from layers.rf_profile import RfProfile
+from layers.scenarios import Scenarios
 
 FORMAT_NAME = "lamplight-project"
 FORMAT_VERSION = 1
@@ -41,6 +42,8 @@ class Project:
         self.history: list[dict] = []
         #: The radio assumptions coverage, rf-mode siting and the statistics share (``layers.rf_profile``).
         self.rf_profile = RfProfile()
+        #: Named sets of runs and decisions, compared side by side (``layers.scenarios``).
+        self.scenarios = Scenarios(self.events)
         #: Basemaps as plain data: ``active`` (the one shown, or None) and ``custom`` definitions the user added
         #: (see ``layers.basemap_schema``); never an access key.
         self.basemaps: dict[str, Any] = {}
@@ -128,6 +131,7 @@ class Project:
             layer.events.disconnect(self._forward_layer_event)
         self._layers.clear()
         self.history.clear()
+        self.scenarios.clear()
         self._view_extent = None
         self.events.emit(Event("cleared"))
 

@@ -20,6 +20,7 @@ from layers.project import FORMAT_NAME, FORMAT_VERSION, Project, json_safe
 from layers.project_archive import MANIFEST, extract_member, open_archive, read_manifest
 from layers.project_schema import layer_problem, manifest_problem
 from layers.rf_profile import RfProfile
+from layers.scenarios import Scenario
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 #: How deep below the chosen folder relinking looks: a data folder's own subfolders, not a whole disk.
@@ -59,6 +60,7 @@ def _write_archive(project: Project, file: Path, target: Path) -> None:
             "history": json_safe(project.history),
             "rf_profile": project.rf_profile.to_dict(),
             "basemaps": project.basemaps,
+            "scenarios": [scenario.to_dict() for scenario in project.scenarios],
         }
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
 
@@ -200,6 +202,7 @@ def read_project(path: Path) -> Project:
             project.history.extend(manifest.get("history") or [])
             project.rf_profile = RfProfile.from_dict(manifest.get("rf_profile"), source=path)
             project.basemaps = dict(manifest.get("basemaps") or {})
+            project.scenarios.replace([Scenario.from_dict(entry) for entry in manifest.get("scenarios") or []])
     project.path = path
     return project
 

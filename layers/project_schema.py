@@ -28,6 +28,7 @@ from layers.basemap_schema import schema as basemaps_schema
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.kinds import KINDS
 from layers.rf_profile import schema as rf_profile_schema
+from layers.scenarios import schema as scenarios_schema
 
 _CONTEXT = "ProjectSchema"
 #: Bounds that no real project comes near; they keep a damaged or hostile file from costing memory or time.
@@ -173,6 +174,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
                     "description": QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} run records")},
         "rf_profile": rf_profile_schema(),
         "basemaps": basemaps_schema(),
+        "scenarios": scenarios_schema(),
     },
 }
 
