@@ -23,6 +23,7 @@ import shapely
 
 from layers.building_heights import STOREY_HEIGHT_M, estimate_heights
 from layers.errors import LayerError
+from layers.i18n import translate
 
 FLOAT, INT, BOOL, STR, CSV_SET, CSV_DEGREES = "float", "int", "bool", "str", "csv_set", "csv_degrees"
 POINT, LINE, POLYGON = "point", "line", "polygon"
@@ -178,6 +179,45 @@ def detect_kind(layer_name: str, columns: list[str] | tuple[str, ...] | pd.Index
     if by_name:
         return by_name
     return by_columns.pop() if len(by_columns) == 1 else None
+
+
+#: Kinds a raster can carry (what its values are): ``terrain`` is ground elevation above sea level in metres (a
+#: DEM / DTM), as opposed to building heights above ground or a surface model that includes the buildings.
+RASTER_KINDS = ("terrain",)
+_TERRAIN_NAMES = ("dem", "dtm", "terrain", "elevation", "srtm", "高程", "地形")
+_NOT_TERRAIN_NAMES = ("dsm", "ndsm", "height", "heights", "building", "buildings", "population", "建筑")
+
+
+def detect_raster_kind(layer_name: str) -> str | None:
+    """``terrain`` for a raster named like a ground model ("dem_5m", "city_DTM", "高程"), unless the name also
+    says surface, heights or buildings ("dsm_dem_diff", "building_height"); None otherwise."""
+    tokens = f"_{_normalise(layer_name or '')}_"
+
+    def named(words: tuple[str, ...]) -> bool:
+        return any((w in tokens) if not w.isascii() else (f"_{w}_" in tokens or re.search(rf"_{w}\d", tokens))
+                   for w in words)
+
+    return "terrain" if named(_TERRAIN_NAMES) and not named(_NOT_TERRAIN_NAMES) else None
+
+
+def terrain_note(name: str, values: np.ma.MaskedArray) -> str | None:
+    """A note for a terrain model going below sea level: possible (coasts, polders), but an undeclared no-data
+    value such as -9999 reads the same way, and would dig pits into the ground."""
+    valid = np.ma.compressed(values)
+    if valid.size == 0 or float(valid.min()) >= 0:
+        return None
+    low = f"{float(valid.min()):.0f}".replace("-", "\u2212")
+    return translate("kinds", "terrain '{name}': values down to {low} m: check nodata (ground below sea level is "
+                              "possible, an undeclared no-data value is likelier)").format(name=name, low=low)
+
+
+def looks_like_terrain(values: np.ma.MaskedArray) -> bool:
+    """Values of a ground model: nearly all above sea level (99 %), with some relief (≥ 2 m), and no flat floor
+    of zeros as a building-height raster has."""
+    valid = np.ma.compressed(values)
+    if valid.size < 4 or not np.issubdtype(valid.dtype, np.number):
+        return False
+    return bool((valid > 0).mean() >= 0.99 and float(valid.max() - valid.min()) >= 2.0)
 
 
 def _rows(mask: np.ndarray, limit: int = 8) -> str:
@@ -497,4 +537,5 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
     return checker.gdf, notes + checker.notes
 
 
-__all__ = ["FieldSpec", "KindSpec", "KINDS", "detect_kind", "repair_geometries", "validate"]
+__all__ = ["FieldSpec", "KindSpec", "KINDS", "RASTER_KINDS", "detect_kind", "detect_raster_kind",
+           "looks_like_terrain", "repair_geometries", "terrain_note", "validate"]

@@ -23,6 +23,7 @@ from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
 from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.terrain import antennas_over_ground
 from plugins.coverage.tiles import TILE_CELLS, LinkSettings, TileJob, TileResult, compute_tile, plan_tiles
 from plugins.coverage.transmitters import Transmitters
 
@@ -62,7 +63,8 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
     obstruction.check_crs(transmitters.crs, "transmitters")
     settings = LinkSettings.of(config, obstruction)
     cancelled = feedback.is_cancelled if feedback is not None else None
-    jobs = plan_tiles(grid, transmitters.table(config), obstruction, config.max_radius_m, tile_cells, cancelled)
+    table = antennas_over_ground(transmitters.table(config), obstruction)
+    jobs = plan_tiles(grid, table, obstruction, config.max_radius_m, tile_cells, cancelled)
     rsrp = np.full((grid.rows, grid.cols), np.nan, np.float32)
     server = np.full((grid.rows, grid.cols), -1, np.int32)
     sinr = np.full((grid.rows, grid.cols), np.nan, np.float32)
@@ -79,13 +81,13 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
 
     if jobs:
         if scheduler:
-            _run_distributed(jobs, obstruction.heights, settings, scheduler, place, feedback)
+            _run_distributed(jobs, obstruction, settings, scheduler, place, feedback)
         else:
-            _run_threads(jobs, obstruction.heights, settings, workers or os.cpu_count() or 1, place, feedback)
+            _run_threads(jobs, obstruction, settings, workers or os.cpu_count() or 1, place, feedback)
     return CoverageResult(grid, rsrp, server, sinr, counted["links"], len(jobs), transmitters, config)
 
 
-def _run_threads(jobs: list[TileJob], heights: np.ndarray, settings: LinkSettings, workers: int,
+def _run_threads(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, workers: int,
                  place: Any, feedback: ProgressSink | None) -> None:
     """Dask's threaded scheduler; its callbacks run in this thread between tiles, so Cancel stops new tiles, and
     each tile asks between its slices of transmitters, so a running tile stops too."""
@@ -94,9 +96,10 @@ def _run_threads(jobs: list[TileJob], heights: np.ndarray, settings: LinkSetting
 
     keys = [("coverage-tile", k) for k in range(len(jobs))]
     cancelled = feedback.is_cancelled if feedback is not None else None
-    graph: dict[Any, Any] = {"coverage-heights": heights, "coverage-settings": settings}
+    graph: dict[Any, Any] = {"coverage-heights": obstruction.heights, "coverage-ground": obstruction.ground,
+                             "coverage-settings": settings}
     for key, job in zip(keys, jobs, strict=True):
-        graph[key] = (compute_tile, job, "coverage-heights", "coverage-settings", cancelled)
+        graph[key] = (compute_tile, job, "coverage-heights", "coverage-settings", cancelled, "coverage-ground")
 
     def before(key: Any, dsk: Any, state: Any) -> None:
         if feedback is not None and feedback.is_cancelled():
@@ -110,16 +113,18 @@ def _run_threads(jobs: list[TileJob], heights: np.ndarray, settings: LinkSetting
         dask.threaded.get(graph, keys, num_workers=max(1, int(workers)))
 
 
-def _run_distributed(jobs: list[TileJob], heights: np.ndarray, settings: LinkSettings, address: str,
+def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, address: str,
                      place: Any, feedback: ProgressSink | None) -> None:
-    """A dask.distributed cluster: the height grid is scattered once, tiles are futures gathered as they end."""
+    """A dask.distributed cluster: the height grid (and terrain) is scattered once, tiles are futures gathered as
+    they end."""
     from distributed import Client, as_completed
 
     run_id = uuid.uuid4().hex[:12]
     with Client(address, set_as_default=False) as client:
-        shared_heights = client.scatter(heights, broadcast=True)
-        futures = [client.submit(compute_tile, job, shared_heights, settings, key=f"coverage-tile-{run_id}-{k}")
-                   for k, job in enumerate(jobs)]
+        shared_heights = client.scatter(obstruction.heights, broadcast=True)
+        shared_ground = client.scatter(obstruction.ground, broadcast=True)
+        futures = [client.submit(compute_tile, job, shared_heights, settings, None, shared_ground,
+                                 key=f"coverage-tile-{run_id}-{k}") for k, job in enumerate(jobs)]
         try:
             for future in as_completed(futures, loop=client.loop):
                 if feedback is not None and feedback.is_cancelled():

@@ -3,8 +3,11 @@
 RSRP (dBm per resource element) = EIRP_RE + A(θ, φ) - PL(model, LOS) - L_O2I, where EIRP_RE is the cell's
 carrier EIRP minus 10·log10(12·N_RB) (see ``config``), A the relative antenna pattern (``antenna``), LOS comes
 from the height grid (``los``) and L_O2I = PL_tw + 0.5·min(d_in, 25 m) for receivers inside buildings when an
-indoor model is chosen. Everything here is a pure function of its arguments, released from the GIL, so threads
-and Dask workers can run tiles side by side.
+indoor model is chosen. Over terrain, the transmitter table's antenna height is an elevation (ground at the
+antenna + height above it) and the receiver stands ``rx_h`` above the ground of its cell in ``ground`` (empty:
+flat ground at 0), so d3D, the ray and the elevation angle use the true height difference while the path-loss
+coefficients keep the heights above local ground. Everything here is a pure function of its arguments,
+released from the GIL, so threads and Dask workers can run tiles side by side.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from plugins.coverage import antenna, los, pathloss
 from plugins.coverage.antenna import relative_gain_db
-from plugins.coverage.los import trace
+from plugins.coverage.los import cell_value, trace
 from plugins.coverage.pathloss import COEFFICIENTS, INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, loss_from_coefficients
 
 #: Columns of the transmitter table handed to the kernels (``Transmitters.table``); the path-loss coefficients
@@ -31,16 +34,18 @@ DBM_TO_EXPONENT = math.log(10.0) / 10.0
 
 @numba.njit(cache=True, nogil=True)
 def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray,
-                  blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
+                  ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
                   vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> float:
-    """RSRP of the transmitter row ``tx`` at the receiver point (dBm per RE)."""
+    """RSRP of the transmitter row ``tx`` at the receiver point (dBm per RE); the receiver stands ``rx_h``
+    above the ground of its cell (``ground`` laid out like ``heights``; empty = 0), found as ``trace`` finds it."""
     dx, dy = rx_x - tx[TX_X], rx_y - tx[TX_Y]
     d2d = math.hypot(dx, dy)
     h_tx = tx[TX_H]
-    los, indoor, d_in = trace(heights, blocks, factor, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_h)
-    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, h_tx - rx_h, los)
+    rx_z = rx_h + cell_value(ground, int(math.floor((hy0 - rx_y) / hres)), int(math.floor((rx_x - hx0) / hres)))
+    los, indoor, d_in = trace(heights, blocks, factor, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_z)
+    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, h_tx - rx_z, los)
     gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d,
-                            h_tx - rx_h)
+                            h_tx - rx_z)
     if indoor and indoor_model:
         loss += wall_loss + INDOOR_LOSS_PER_M * min(d_in, MAX_INDOOR_DISTANCE_M)
     return tx[TX_EIRP_RE] + gain - loss
@@ -48,8 +53,8 @@ def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights
 
 @numba.njit(cache=True, nogil=True)
 def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, radius: float,
-              heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
-              rx_h: float, vertical_beamwidth: float, wall_loss: float, indoor_model: bool
+              heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
+              hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float, indoor_model: bool
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of all
     received powers (mW/RE) and the number of links evaluated, for the cells of one tile.
@@ -77,7 +82,7 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 x = x0 + (j + 0.5) * res
                 if (x - tx_x) ** 2 + (y - tx_y) ** 2 > radius * radius:
                     continue
-                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, blocks, factor, hx0, hy0, hres,
+                rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, ground, blocks, factor, hx0, hy0, hres,
                                      vertical_beamwidth, wall_loss, indoor_model)
                 links += 1
                 total[i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
@@ -89,14 +94,14 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
 
 @numba.njit(cache=True, nogil=True)
 def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_index: np.ndarray, rx_h: float,
-               heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
-               vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> np.ndarray:
+               heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
+               hres: float, vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> np.ndarray:
     """RSRP of each (transmitter row, point row) pair."""
     out = np.empty(tx_index.shape[0])
     for n in range(tx_index.shape[0]):
         p = point_index[n]
-        out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, blocks, factor, hx0,
-                               hy0, hres, vertical_beamwidth, wall_loss, indoor_model)
+        out[n] = link_rsrp_dbm(tx[tx_index[n]], points[p, 0], points[p, 1], rx_h, heights, ground, blocks, factor,
+                               hx0, hy0, hres, vertical_beamwidth, wall_loss, indoor_model)
     return out
 
 

@@ -1,7 +1,8 @@
 """Geometric line of sight over a height grid: an exact walk through every grid cell the ray crosses.
 
 The ray runs from the receiver (height ``rx_h``) to the antenna (``tx_h``) in a straight line. The grid holds
-the surface height above ground of each cell (0 = open street); a cell blocks the ray when its height is
+the surface height of each cell, above flat ground (0 = open street) or, over terrain, as an elevation with
+``rx_h`` and ``tx_h`` elevations too (``plugins.coverage.terrain``); a cell blocks the ray when its height is
 above the ray anywhere inside the cell. Because the ray height is linear along the path, its lowest point in a
 cell is at the cell's entry or exit, so testing those two ends is exact for the gridded surface (the walk is
 the Amanatides-Woo traversal, which visits every crossed cell).
@@ -44,7 +45,8 @@ def block_maxima(heights: np.ndarray, factor: int = BLOCK) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _height(grid: np.ndarray, row: int, col: int) -> float:
+def cell_value(grid: np.ndarray, row: int, col: int) -> float:
+    """The cell's value; 0 outside the grid (open ground, or no terrain data)."""
     if 0 <= row < grid.shape[0] and 0 <= col < grid.shape[1]:
         return grid[row, col]
     return 0.0
@@ -79,7 +81,7 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
     distance = math.hypot(tx_x - rx_x, tx_y - rx_y)
     dz = tx_h - rx_h
     col, row = int(math.floor(u0)), int(math.floor(v0))
-    indoor = _height(heights, row, col) > rx_h
+    indoor = cell_value(heights, row, col) > rx_h
     inside = indoor
     t_out = 0.0  # where the indoor part of the ray ends (0 for an outdoor receiver)
     # coarse walk over blocks, in units of cells so that block edges are computed exactly like cell edges
@@ -94,7 +96,7 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
         walk = inside
         if not inside:
             z_low = min(rx_h + dz * t_block, rx_h + dz * t_block_end)
-            walk = _height(blocks, b_row, b_col) > z_low + HEIGHT_TOLERANCE_M
+            walk = cell_value(blocks, b_row, b_col) > z_low + HEIGHT_TOLERANCE_M
         if walk:
             # the cell where the ray enters this block, kept inside the block against rounding
             u, v = u0 + du * t_block, v0 + dv * t_block
@@ -104,7 +106,7 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
             next_c, next_r = _crossing(col, step_c, u0, inv_u), _crossing(row, step_r, v0, inv_v)
             while True:
                 t_exit = min(next_c, next_r, t_block_end)
-                h = _height(heights, row, col)
+                h = cell_value(heights, row, col)
                 if inside:
                     if h > rx_h + dz * t_enter:
                         t_roof = (h - rx_h) / dz if dz > 0 else math.inf
@@ -138,4 +140,4 @@ def trace(heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: f
     return True, indoor, t_out * distance
 
 
-__all__ = ["BLOCK", "HEIGHT_TOLERANCE_M", "block_maxima", "trace"]
+__all__ = ["BLOCK", "HEIGHT_TOLERANCE_M", "block_maxima", "cell_value", "trace"]

@@ -1,8 +1,11 @@
-"""What blocks radio paths: a north-up grid of surface heights above ground (0 = open street), in metres.
+"""What blocks radio paths: a north-up grid of surface heights, in metres, and the ground under it.
 
 Built from a buildings layer (footprints burnt in at their ``height_m``, cell centre inside the footprint) or
 from a raster such as the 2 m building-height GeoTIFF of the sample (a normalised DSM: heights above the
-ground, not above sea level). Ground is taken as flat; terrain relief is outside the model.
+ground, not above sea level). Without terrain the ground is flat at 0 and the grid holds heights above it;
+``plugins.coverage.terrain.with_terrain`` puts the grid on a terrain model, after which ``heights`` are
+elevations (ground + buildings) and ``ground`` the ground elevation of each cell, under which antenna and
+receiver heights are counted.
 
 Example::
 
@@ -30,6 +33,10 @@ from plugins.api import Cancelled
 BAND_CELLS = 4_000_000
 #: A raster whose lowest valid value is above this has no open ground and is probably a DSM above sea level.
 ABSOLUTE_DSM_HINT_M = 0.5
+#: What a surface raster holds: undeclared (heights above ground, with a note when it does not look like
+#: them), declared heights above ground, or a DSM whose values include the ground (needs a terrain model).
+SURFACE_AUTO, SURFACE_ABOVE_GROUND, SURFACE_DSM = "auto", "heights above ground", "DSM (ground included)"
+SURFACE_TYPES = (SURFACE_AUTO, SURFACE_ABOVE_GROUND, SURFACE_DSM)
 
 
 def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> None:
@@ -44,7 +51,10 @@ def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> Non
 
 @dataclass(frozen=True)
 class Obstruction:
-    """Surface heights (float32, metres above ground) of a north-up grid with square cells of ``res`` metres."""
+    """Surface heights (float32, metres) of a north-up grid with square cells of ``res`` metres.
+
+    ``ground`` is empty for flat ground at 0 (``heights`` are then above ground), else the ground elevation of
+    every cell on the same grid (``heights`` are then elevations too)."""
 
     heights: np.ndarray
     x0: float
@@ -52,6 +62,7 @@ class Obstruction:
     res: float
     crs: pyproj.CRS | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ground: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
     @classmethod
     def none(cls, crs: pyproj.CRS | None = None) -> Obstruction:
@@ -101,8 +112,9 @@ class Obstruction:
         return cls(grid, float(x0), float(y0), res, layer.crs, notes)
 
     @classmethod
-    def from_raster(cls, layer: RasterLayer, band: int = 1) -> Obstruction:
-        """Use a height raster (metres above ground); no-data cells count as open ground."""
+    def from_raster(cls, layer: RasterLayer, band: int = 1, *, surface: str = SURFACE_AUTO) -> Obstruction:
+        """Use a height raster: metres above ground (no-data = open ground), or with ``surface=SURFACE_DSM``
+        elevations including the ground (no-data = NaN), to be put on a terrain model by ``with_terrain``."""
         require_metric(layer.crs, layer.source, layer.name)
         t = layer.transform
         if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
@@ -112,12 +124,16 @@ class Obstruction:
             raise LayerError(layer.source, f"has rectangular cells ({t.a:g} x {-t.e:g} m); resample it to square "
                                            "cells first", layer=layer.name)
         values = layer.band(band)
+        if surface == SURFACE_DSM:
+            heights = np.ma.filled(values.astype(np.float32), np.nan)
+            return cls(np.ascontiguousarray(heights), float(t.c), float(t.f), float(t.a), layer.crs)
         heights = np.ma.filled(values.astype(np.float32), 0.0)
         notes = []
         valid = values.compressed()
-        if valid.size and float(valid.min()) > ABSOLUTE_DSM_HINT_M:
+        if surface == SURFACE_AUTO and valid.size and float(valid.min()) > ABSOLUTE_DSM_HINT_M:
             notes.append(f"raster '{layer.name}' has no cell at ground level (lowest {float(valid.min()):.1f} m): "
-                         "it looks like heights above sea level; coverage expects heights above ground")
+                         "it looks like heights above sea level; coverage expects heights above ground (declare "
+                         "it as a DSM with a terrain model, or give a terrain model as terrain)")
         if valid.size and float(valid.min()) < 0:
             notes.append(f"raster '{layer.name}': negative heights read as open ground")
             heights = np.maximum(heights, 0.0)
@@ -143,22 +159,31 @@ class Obstruction:
 
     def height_at(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Surface height at points (0 outside the grid)."""
-        xs, ys = np.asarray(xs, float), np.asarray(ys, float)
-        if self.empty:
-            return np.zeros(xs.shape)
-        rows, cols = self.heights.shape
-        c = np.floor((xs - self.x0) / self.res).astype(np.int64)
-        r = np.floor((self.y0 - ys) / self.res).astype(np.int64)
-        inside = (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
-        out = np.zeros(xs.shape)
-        out[inside] = self.heights[r[inside], c[inside]]
-        return out
+        return _cell_values(self.heights, self, xs, ys)
+
+    def ground_at(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Ground elevation at points: 0 without terrain and outside the grid."""
+        return _cell_values(self.ground, self, xs, ys)
 
     def check_crs(self, crs: pyproj.CRS | None, what: str) -> None:
         """Refuse to mix coordinates of different CRSs silently."""
         if self.crs is not None and crs is not None and self.crs != crs:
             raise LayerError(None, f"the obstruction grid is in {self.crs.to_string()} but the {what} are in "
                                    f"{crs.to_string()}; bring them into one CRS first")
+
+
+def _cell_values(grid: np.ndarray, where: Obstruction, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Values of the cells of ``grid`` (laid out like ``where.heights``) holding the points; 0 outside."""
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    if grid.size == 0:
+        return np.zeros(xs.shape)
+    rows, cols = grid.shape
+    c = np.floor((xs - where.x0) / where.res).astype(np.int64)
+    r = np.floor((where.y0 - ys) / where.res).astype(np.int64)
+    inside = (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
+    out = np.zeros(xs.shape)
+    out[inside] = grid[r[inside], c[inside]]
+    return out
 
 
 def _burn(geoms: np.ndarray, heights: np.ndarray, x0: float, y0: float, res: float, rows: int, cols: int,
@@ -184,4 +209,5 @@ def _burn(geoms: np.ndarray, heights: np.ndarray, x0: float, y0: float, res: flo
     return grid
 
 
-__all__ = ["Obstruction", "require_metric"]
+__all__ = ["SURFACE_ABOVE_GROUND", "SURFACE_AUTO", "SURFACE_DSM", "SURFACE_TYPES", "Obstruction",
+           "require_metric"]

@@ -24,6 +24,7 @@ from plugins.coverage.kernel import pairs_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
+from plugins.coverage.terrain import antennas_over_ground
 from plugins.coverage.transmitters import Transmitters
 
 #: Pairs per thread task: big enough to amortise the call, small enough to share work between cores.
@@ -52,7 +53,8 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(cell index, point index, RSRP in dBm per RE) for every pair within ``max_radius_m``.
 
-    Receivers stand ``config.rx_height_m`` above the ground at each point; a point inside a building gets the
+    Receivers stand ``config.rx_height_m`` above the ground at each point (the terrain of its cell when the
+    obstruction has one, as antennas stand ``height_m`` above theirs); a point inside a building gets the
     indoor loss of ``config.indoor_loss``. ``obstruction`` None treats every link as line of sight.
     """
     if not np.isfinite(max_radius_m) or max_radius_m <= 0:
@@ -63,10 +65,11 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
     tx_index, point_index = pairs_within(transmitters, points_xy, max_radius_m)
     if tx_index.size == 0:
         return tx_index, point_index, np.zeros(0)
-    table = transmitters.table(config)
+    table = antennas_over_ground(transmitters.table(config), obstruction)
     fc_ghz = config.frequency_mhz / 1000.0
     heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
-    args = (config.rx_height_m, heights, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
+    ground = np.ascontiguousarray(obstruction.ground, dtype=np.float32)
+    args = (config.rx_height_m, heights, ground, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
             obstruction.res, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
             config.indoor_loss != "none")
     bounds = list(range(0, tx_index.size, CHUNK_PAIRS)) + [tx_index.size]

@@ -104,15 +104,19 @@ def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m
 
 
 def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
-                 cancelled: Callable[[], bool] | None = None) -> TileResult:
+                 cancelled: Callable[[], bool] | None = None, ground: np.ndarray | None = None) -> TileResult:
     """Best-server RSRP, best server and SINR of one tile (a pure function of its arguments).
 
-    The transmitters go to the kernel in slices of at most ``LINKS_PER_CALL`` links; ``cancelled`` is asked
+    ``ground`` is the terrain under ``heights`` (``Obstruction.ground``; None or empty: flat ground). The
+    transmitters go to the kernel in slices of at most ``LINKS_PER_CALL`` links; ``cancelled`` is asked
     before each slice (``plugins.api.Cancelled``)."""
     r0, r1, c0, c1 = job.window
     window = np.ascontiguousarray(heights[r0:r1, c0:c1], dtype=np.float32)
     if window.size == 0:
         window = np.zeros((0, 0), np.float32)
+    under = np.zeros((0, 0), np.float32)
+    if ground is not None and ground.size and window.size:
+        under = np.ascontiguousarray(ground[r0:r1, c0:c1], dtype=np.float32)
     hx0 = settings.heights_x0 + c0 * settings.heights_res
     hy0 = settings.heights_y0 - r0 * settings.heights_res
     blocks = block_maxima(window)
@@ -123,7 +127,7 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
         _stop_if(cancelled)
         part_best, part_row, part_total, part_links = tile_rsrp(
             job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], settings.radius_m, window,
-            blocks, BLOCK, hx0, hy0, settings.heights_res, settings.rx_height_m, settings.vertical_beamwidth_deg,
+            under, blocks, BLOCK, hx0, hy0, settings.heights_res, settings.rx_height_m, settings.vertical_beamwidth_deg,
             settings.wall_loss_db, settings.indoor_model)
         better = part_best > best  # strictly: on a tie the earlier transmitter keeps the cell, as in one call
         best, best_row = np.where(better, part_best, best), np.where(better, part_row + first, best_row)
