@@ -103,7 +103,7 @@ def _content(head: bytes) -> str | None:
         return translate("gdal_open", "it holds Esri JSON (ArcGIS); convert it to GeoJSON first")
     known = ((text.startswith(b"<"), QT_TRANSLATE_NOOP("gdal_open", "it holds XML or HTML")),
              (text.startswith(b"{"), QT_TRANSLATE_NOOP("gdal_open", "it holds JSON")),
-             (text.startswith(b"["), QT_TRANSLATE_NOOP("gdal_open", "it holds a JSON array, not a GeoJSON object")),
+             (text.startswith(b"["), QT_TRANSLATE_NOOP("gdal_open", "it holds a JSON array")),
              (head.startswith(_SQLITE), QT_TRANSLATE_NOOP("gdal_open", "it holds an SQLite database")),
              (head.startswith(_TIFF), QT_TRANSLATE_NOOP("gdal_open", "it holds a TIFF image")),
              (head.startswith(_SHAPEFILE), QT_TRANSLATE_NOOP("gdal_open", "it holds a shapefile")),

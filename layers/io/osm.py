@@ -387,7 +387,7 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     target = to_crs_object(crs)
     try:
         sorter, header_centre = _read(path, categories, report, is_cancelled or (lambda: False))
-    except (RuntimeError, ValueError, OSError) as exc:
+    except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError) as exc:
         raise LayerError(source, f"is not a readable OpenStreetMap file (it may be damaged or cut short): "
                                  f"{str(exc).strip()}") from exc
     report(85.0)

@@ -23,7 +23,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.finish import vector_layers
 from layers.layer import VectorLayer, to_crs_object
 
@@ -187,12 +187,41 @@ def _delimiter(sample: str, extension: str) -> str:
         return ","
 
 
+#: What a file named .csv holds when it is not text, by its first bytes (a failed download, a renamed file).
+_NOT_TEXT: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", QT_TRANSLATE_NOOP("Tables", "is gzip-compressed, not a text table: unpack it first")),
+    (b"PK\x03\x04", QT_TRANSLATE_NOOP("Tables", "is a zip archive, not a text table (perhaps an Excel workbook: "
+                                               "name it .xlsx; or zipped data: open the .zip)")),
+    (b"%PDF", QT_TRANSLATE_NOOP("Tables", "is a PDF document, not a table")),
+    (b"SQLite format 3", QT_TRANSLATE_NOOP("Tables", "is an SQLite database or GeoPackage, not a text table: "
+                                                     "name it .gpkg")),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _not_a_table(head: bytes) -> str | None:
+    """Why the start of a file cannot be a text table, or None when it can."""
+    for magic, problem in _NOT_TEXT:
+        if head.startswith(magic):
+            return translate("Tables", problem)
+    if head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return translate("Tables", "holds a web page (HTML), not a table: the download probably failed")
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        return translate("Tables", "holds binary data, not a text table (it may be damaged or another format)")
+    return None
+
+
 def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The table and notes; tries UTF-8, then GBK, then Latin-1 so Chinese spreadsheets exported as CSV load."""
+    """The table and notes; tries UTF-8, then GBK, then Latin-1 so Chinese spreadsheets exported as CSV load;
+    Excel's "Unicode text" export (UTF-16 with a byte-order mark) is read as such."""
     source = str(path)
     with path.open("rb") as file:
         head = file.read(65536)
-    for encoding in _ENCODINGS:
+    problem = _not_a_table(head)
+    if problem:
+        raise LayerError(source, problem)
+    encodings = ("utf-16",) if head.startswith(_UTF16_BOMS) else _ENCODINGS
+    for encoding in encodings:
         try:
             head.decode(encoding)  # a cut multi-byte char at the end only costs one retry below
         except UnicodeDecodeError as exc:
@@ -207,7 +236,7 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
             raise LayerError(source, "has no header row and no data") from exc
         except pd.errors.ParserError as exc:
             raise LayerError(source, f"is not a well-formed table: {exc}") from exc
-        notes = [] if encoding == "utf-8-sig" else [f"text is not UTF-8; read as {encoding.upper()}"]
+        notes = [] if encoding in ("utf-8-sig", "utf-16") else [f"text is not UTF-8; read as {encoding.upper()}"]
         df, header_notes = _distinct_columns(df, lambda sep=sep, encoding=encoding: pd.read_csv(
             path, sep=sep, encoding=encoding, skipinitialspace=True, header=None, nrows=1, dtype=str).iloc[0].tolist())
         return df, notes + header_notes
