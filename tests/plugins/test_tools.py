@@ -18,9 +18,10 @@ def run(algorithm_id: str, **params):
     return run_algorithm(algorithm_id, params, Context(crs="EPSG:32649"))
 
 
-def test_the_package_lists_its_six_tools():
+def test_the_package_lists_its_seven_tools():
     assert {a.id for a in algorithms()} == {"tools.buffer", "tools.clip", "tools.join_by_location",
-                                            "tools.count_points", "tools.nearest", "tools.filter"}
+                                            "tools.count_points", "tools.nearest", "tools.filter",
+                                            "tools.gcj02_to_wgs84"}
 
 
 def test_buffer_matches_shapely_per_feature(schools):
