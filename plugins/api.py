@@ -299,6 +299,8 @@ class LayerParameter(Parameter):
         if layer.kind in self.kinds:
             return layer
         expected = " or ".join(self.kinds)
+        if isinstance(layer, RasterLayer) and layer.kind is None:
+            return layer  # no fields to check: choosing a raster for this parameter declares what it holds
         if layer.kind is not None or not isinstance(layer, VectorLayer):
             raise self.error(f"'{layer.name}' is of kind '{layer.kind}'; expected {expected}")
         from layers.kinds import validate

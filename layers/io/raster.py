@@ -22,6 +22,7 @@ from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io import metadata as tags
 from layers.io.gdal_errors import wrap
 from layers.io.gdal_open import GPKG_DRIVER, GTIFF_DRIVER, check_file, check_side_files, open_raster
+from layers.kinds import RASTER_KINDS, detect_raster_kind, looks_like_terrain, terrain_note
 from layers.layer import RasterLayer, to_crs_object
 
 NO_CRS_NOTE = ("the raster has no coordinate reference system; set the CRS in the layer properties "
@@ -68,8 +69,9 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     ``path`` is a GeoTIFF, or with ``table`` the GeoPackage holding that raster table (already checked by the
     GeoPackage reader). ``side_files=False`` for files Lamplight wrote itself (see ``gdal_open.NO_SIDE_FILES``).
     """
-    if kind:
-        raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it", layer=name)
+    if kind and kind not in RASTER_KINDS:
+        raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it (raster kinds: "
+                                 f"{', '.join(RASTER_KINDS)})", layer=name)
     if table is None:
         check_file(path, GTIFF_DRIVER, source=source, layer=name if source != path else None)  # a file is its layer
         if side_files:
@@ -96,8 +98,25 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     elif file_crs is None:
         notes.append(NO_CRS_NOTE)
     stored["notes"] = notes
-    return RasterLayer(data, transform, file_crs, name=name, nodata=nodata, source=source, kind=stored_kind,
-                       metadata=stored, band_names=band_names)
+    layer = RasterLayer(data, transform, file_crs, name=name, nodata=nodata, source=source,
+                        kind=kind or stored_kind or detect_raster_kind(name), metadata=stored, band_names=band_names)
+    layer.notes.extend(_terrain_notes(layer))
+    return layer
+
+
+def _terrain_notes(layer: RasterLayer) -> list[str]:
+    """A terrain model going below sea level is noted; an undeclared raster that looks like one is pointed out
+    (it is not taken as terrain on its values alone: a DSM above sea level looks the same)."""
+    if layer.count != 1:
+        return []
+    values = layer.band(1)
+    if layer.kind == "terrain":
+        note = terrain_note(layer.name, values)
+        return [note] if note else []
+    if layer.kind is None and looks_like_terrain(values):
+        return [translate("raster", "its values look like ground elevation (all above sea level, with relief): if "
+                                    "it is a terrain model (DEM), set its kind to terrain")]
+    return []
 
 
 def read_geotiff(path: Path, *, kind: str | None = None, crs: Any = None) -> list[RasterLayer]:

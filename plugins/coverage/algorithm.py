@@ -43,9 +43,10 @@ from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.margin import best_server_margin
-from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.obstruction import SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
 from plugins.coverage.statistics import coverage_people, coverage_statistics
+from plugins.coverage.terrain import with_terrain
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
 from plugins.coverage.validity import apply_load, validity_notes
@@ -100,6 +101,14 @@ class CoverageRsrp(Algorithm):
             LayerParameter("surface", "Height raster (metres above ground)", raster=True, optional=True,
                            help="A building-height / normalised DSM raster; used for line of sight instead of "
                                 "the buildings layer."),
+            ChoiceParameter("surface_type", "The height raster holds", default=SURFACE_AUTO, options=SURFACE_TYPES,
+                            help="auto: heights above ground, with a note when no cell is at ground level. A DSM "
+                                 "(ground included) needs the terrain, which is subtracted from it."),
+            LayerParameter("terrain", "Terrain (ground elevation, DEM)", raster=True, optional=True,
+                           kinds=("terrain",), reproject=False,
+                           help="Ground elevation above sea level, in any CRS and resolution (resampled "
+                                "bilinearly to the obstruction grid). Line of sight then runs over ground + "
+                                "buildings, and antenna and receiver heights are above the local ground."),
             DistanceParameter("obstruction_resolution", "Building grid resolution", default=2.0, minimum=0.25,
                               maximum=50.0, help="Cell size used to burn building footprints for line of sight."),
             LayerParameter("demand", "Demand (residents / workers)", kinds=("demand",), optional=True),
@@ -259,15 +268,26 @@ class CoverageRsrp(Algorithm):
 
     @staticmethod
     def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig, feedback: Feedback) -> Obstruction:
-        surface: RasterLayer | None = params["surface"]
+        surface, terrain = _surface_and_terrain(params)
         buildings: VectorLayer | None = params["buildings"]
+        dsm = surface is not None and params["surface_type"] == SURFACE_DSM
+        bounds = _grown(grid.bounds, config.max_radius_m)
+        if dsm and terrain is None:
+            raise LayerError(surface.source, "is declared a DSM (ground included): give the terrain too, so that "
+                                             "the ground can be told from what stands on it", layer=surface.name)
         if surface is not None:
-            return Obstruction.from_raster(surface)
-        if buildings is not None:
-            return Obstruction.from_buildings(buildings, params["obstruction_resolution"],
-                                              extent=_grown(grid.bounds, config.max_radius_m),
-                                              cancelled=feedback.is_cancelled)
-        return Obstruction.none(grid.crs)
+            obstruction = Obstruction.from_raster(surface, surface=params["surface_type"])
+        elif buildings is not None:
+            obstruction = Obstruction.from_buildings(buildings, params["obstruction_resolution"], extent=bounds,
+                                                     cancelled=feedback.is_cancelled)
+        elif terrain is not None:
+            obstruction = Obstruction(np.zeros((0, 0), np.float32), 0.0, 0.0, params["obstruction_resolution"],
+                                      grid.crs)
+        else:
+            return Obstruction.none(grid.crs)
+        if terrain is None:
+            return obstruction
+        return with_terrain(obstruction, terrain, bounds, dsm=dsm)
 
     @classmethod
     def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
@@ -281,10 +301,13 @@ class CoverageRsrp(Algorithm):
     def resource_need(params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
                       workers: int) -> Need:
         """Peak memory and links of a run, from counts (``plugins.coverage.budget``)."""
-        surface: RasterLayer | None = params["surface"]
+        surface, terrain = _surface_and_terrain(params)
         buildings: VectorLayer | None = params["buildings"]
         radius = config.max_radius_m
-        if surface is not None:
+        if terrain is not None:  # the heights and the ground, each over the whole grown extent
+            res = abs(surface.res[0]) if surface is not None else params["obstruction_resolution"]
+            obstruction = 2 * height_cells(_grown(grid.bounds, radius), res)
+        elif surface is not None:
             obstruction, res = surface.width * surface.height, abs(surface.res[0])
         elif buildings is not None:
             res = params["obstruction_resolution"]
@@ -294,6 +317,20 @@ class CoverageRsrp(Algorithm):
         window = min(obstruction, int((TILE_CELLS * grid.res + 2 * radius) / res + 4) ** 2)
         return coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
                              window_cells=window, workers=workers)
+
+
+def _surface_and_terrain(params: dict[str, Any]) -> tuple[RasterLayer | None, RasterLayer | None]:
+    """The height raster and the terrain of a run: a height raster of kind terrain, given alone, is the terrain
+    (a DEM is ground, not obstacles on flat ground)."""
+    surface: RasterLayer | None = params["surface"]
+    terrain: RasterLayer | None = params["terrain"]
+    if surface is None or surface.kind != "terrain":
+        return surface, terrain
+    if terrain is not None:
+        raise LayerError(surface.source, "is a terrain model (kind terrain) given as the height raster beside "
+                                         f"terrain '{terrain.name}'; give one terrain, and heights or a DSM as the "
+                                         "height raster", layer=surface.name)
+    return None, surface
 
 
 def _grown(bounds: tuple[float, float, float, float], margin: float) -> tuple[float, float, float, float]:

@@ -22,28 +22,32 @@ from plugins.coverage.engine import CoverageResult
 from plugins.coverage.kernel import TX_H, TX_X, TX_Y
 from plugins.coverage.los import BLOCK, block_maxima, trace
 from plugins.coverage.obstruction import Obstruction
+from plugins.coverage.terrain import antennas_over_ground
 from plugins.coverage.transmitters import Transmitters
 
 
 @numba.njit(cache=True, nogil=True)
-def _los(table: np.ndarray, tx_index: np.ndarray, xs: np.ndarray, ys: np.ndarray, rx_h: float,
+def _los(table: np.ndarray, tx_index: np.ndarray, xs: np.ndarray, ys: np.ndarray, rx_z: np.ndarray,
          heights: np.ndarray, blocks: np.ndarray, factor: int, x0: float, y0: float, res: float) -> np.ndarray:
     out = np.empty(tx_index.size, np.bool_)
     for i in range(tx_index.size):
         t = table[tx_index[i]]
         los, _indoor, _d_in = trace(heights, blocks, factor, x0, y0, res, t[TX_X], t[TX_Y], t[TX_H], xs[i], ys[i],
-                                    rx_h)
+                                    rx_z[i])
         out[i] = los
     return out
 
 
 def links_los(cells: Transmitters, tx_index: np.ndarray, xs: np.ndarray, ys: np.ndarray, config: CoverageConfig,
               obstruction: Obstruction | None) -> np.ndarray:
-    """Line of sight of the links from cells ``tx_index`` to the receivers at ``xs, ys`` (the kernel's test)."""
+    """Line of sight of the links from cells ``tx_index`` to the receivers at ``xs, ys`` (the kernel's test; over
+    terrain, antennas and receivers stand above the ground of their cells)."""
     obstruction = obstruction if obstruction is not None else Obstruction.none(cells.crs)
     heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
-    return _los(cells.table(config), np.asarray(tx_index, np.int64), np.asarray(xs, float), np.asarray(ys, float),
-                config.rx_height_m, heights, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    rx_z = config.rx_height_m + obstruction.ground_at(xs, ys)
+    return _los(antennas_over_ground(cells.table(config), obstruction), np.asarray(tx_index, np.int64), xs, ys,
+                rx_z, heights, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
                 obstruction.res)
 
 
