@@ -28,6 +28,7 @@ from workbench.dialogs.project_properties import show_project_properties
 from workbench.docks.attribute_table import AttributeTableDock
 from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
+from workbench.docks.scenarios import install_scenarios
 from workbench.docks.search_panel import SearchDock
 from workbench.editing.actions import install_editing
 from workbench.export.install import install_exports
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         install_exports(self)
         install_processing(self)
         install_editing(self)
+        install_scenarios(self)
         self._stop_workers_on_exit()
         self.files.session.dirty_changed.connect(lambda dirty: self.update_title())
         fit_to_screen(self, 1600, 1000)  # a laptop must see the whole window
