@@ -68,7 +68,7 @@ def resample(raster: RasterLayer, x0: float, y0: float, res: float, rows: int, c
     if col0 >= col1 or row0 >= row1:
         return out
     window = np.ma.filled(raster.band(band)[row0:row1, col0:col1].astype(np.float32), np.nan)
-    reproject(np.ascontiguousarray(window), out, src_transform=t * Affine.translation(col0, row0),
+    reproject(np.ascontiguousarray(window), out, src_transform=t @ Affine.translation(col0, row0),
               src_crs=raster.crs, src_nodata=np.nan, dst_transform=Affine(res, 0.0, x0, 0.0, -res, y0),
               dst_crs=crs, dst_nodata=np.nan, resampling=Resampling[resampling])
     return out
