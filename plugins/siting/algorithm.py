@@ -50,6 +50,7 @@ from plugins.siting.rollout import build_order, coverage_curve
 from plugins.siting.solve import METHODS, Plan
 
 COVERAGE_MODES = ("radius", "rf")
+_FROM_PROFILE = "Empty: the project's RF profile."
 
 
 #: Fine-tuning parameters, shown in the dialog's collapsed "Advanced parameters" section: the planner's first
@@ -57,11 +58,11 @@ COVERAGE_MODES = ("radius", "rf")
 #: sites, keep-outs and decisions; these refine it.
 ADVANCED = frozenset({
     "weight_field", "demand_raster", "sample_spacing", "time_limit", "curve_sites", "threshold_dbm", "max_radius",
-    "frequency_mhz", "eirp_dbm", "buildings", "surface", "min_height", "max_height", "include_planned",
-    "require_power", "base_cost", "no_power_cost", "cost_field", "school_weight", "offices", "office_weight",
-    "priority_distance", "existing_radius", "existing_weight", "double_coverage", "decision_field",
+    "frequency_mhz", "eirp_dbm", "location_probability", "buildings", "surface", "min_height", "max_height",
+    "include_planned", "require_power", "base_cost", "no_power_cost", "cost_field", "school_weight", "offices",
+    "office_weight", "priority_distance", "existing_radius", "existing_weight", "double_coverage", "decision_field",
     "locked_values", "excluded_values", "locked_layer", "excluded_layer", "frozen_plan", "frozen_phases",
-    "match_by", "match_distance"})
+    "match_by", "match_distance", "terrain"})
 
 
 def _advanced_marked(parameters: list[Parameter]) -> list[Parameter]:
@@ -78,6 +79,19 @@ class Study:
     demand: Demand
     demand_source: VectorLayer | RasterLayer
     problem: SitingProblem
+
+
+def _on_terrain(obstruction: Any, terrain: RasterLayer, xy: np.ndarray, margin: float) -> Any:
+    """The line-of-sight grid put on the terrain under the demand and candidates grown by the longest link
+    (``plugins.coverage.terrain``); without buildings, a 2 m grid of ground alone."""
+    from plugins.coverage import Obstruction
+    from plugins.coverage.terrain import with_terrain
+
+    if obstruction.empty:
+        obstruction = Obstruction(np.zeros((0, 0), np.float32), 0.0, 0.0, 2.0, obstruction.crs)
+    bounds = (float(xy[:, 0].min()) - margin, float(xy[:, 1].min()) - margin, float(xy[:, 0].max()) + margin,
+              float(xy[:, 1].max()) + margin)
+    return with_terrain(obstruction, terrain, bounds)
 
 
 class SitingAlgorithm(Algorithm):
@@ -124,17 +138,26 @@ class SitingAlgorithm(Algorithm):
                                  "threshold with building line of sight (coverage model)."),
             DistanceParameter("radius", "Coverage radius (radius mode)", default=150.0, minimum=1.0,
                               maximum=20000.0),
-            NumberParameter("threshold_dbm", "RSRP threshold (rf mode)", default=-100.0, unit="dBm", minimum=-160.0,
-                            maximum=0.0),
-            DistanceParameter("max_radius", "Largest link length (rf mode)", default=400.0, minimum=10.0,
-                              maximum=20000.0),
-            NumberParameter("frequency_mhz", "Carrier frequency (rf mode)", default=3500.0, unit="MHz",
-                            minimum=500.0, maximum=100000.0),
-            NumberParameter("eirp_dbm", "EIRP per micro-station (rf mode)", default=43.0, unit="dBm",
-                            minimum=-30.0, maximum=90.0),
+            NumberParameter("threshold_dbm", "RSRP threshold (rf mode)", unit="dBm", optional=True,
+                            minimum=-160.0, maximum=0.0, help=_FROM_PROFILE),
+            DistanceParameter("max_radius", "Largest link length (rf mode)", optional=True, minimum=10.0,
+                              maximum=20000.0, help=_FROM_PROFILE),
+            NumberParameter("frequency_mhz", "Carrier frequency (rf mode)", unit="MHz", optional=True,
+                            minimum=500.0, maximum=100000.0, help=_FROM_PROFILE),
+            NumberParameter("eirp_dbm", "EIRP per micro-station (rf mode)", unit="dBm", optional=True,
+                            minimum=-30.0, maximum=90.0,
+                            help="Empty: the RF profile's micro EIRP (power + antenna gain)."),
+            NumberParameter("location_probability", "Cell-edge location probability (rf mode)", optional=True,
+                            minimum=0.5, maximum=0.999,
+                            help="A pole covers a point when RSRP minus the shadow-fading margin reaches the "
+                                 "threshold, as in the coverage analysis. " + _FROM_PROFILE),
             LayerParameter("buildings", "Buildings (line of sight, rf mode)", kinds=("buildings",),
                            geometry=("polygon",), optional=True),
             LayerParameter("surface", "Height raster (line of sight, rf mode)", raster=True, optional=True),
+            LayerParameter("terrain", "Terrain (line of sight, rf mode)", raster=True, optional=True,
+                           kinds=("terrain",), reproject=False,
+                           help="Ground elevation (DEM) in any CRS and resolution: line of sight over ground + "
+                                "buildings, pole and receiver heights above the local ground."),
             NumberParameter("min_height", "Lowest usable pole", default=6.0, unit="m", minimum=0.0, maximum=100.0),
             NumberParameter("max_height", "Highest usable pole", default=30.0, unit="m", minimum=0.0,
                             maximum=100.0),
@@ -244,6 +267,8 @@ class SitingAlgorithm(Algorithm):
         demand = self._priorities(demand, params)
         feedback.raise_if_cancelled()
         rf = self._rf_settings(params, candidates, demand, context) if params["coverage_mode"] == "rf" else None
+        if rf is not None:
+            feedback.log(rf.profile)
         if params["existing_sites"] is not None:
             served, how = existing_coverage(params["existing_sites"], demand.xy, params["existing_radius"], rf=rf)
             factor = params["existing_weight"]
@@ -274,11 +299,16 @@ class SitingAlgorithm(Algorithm):
     @staticmethod
     def _rf_settings(params: dict[str, Any], candidates: Candidates, demand: Demand,
                      context: Context) -> RfSettings:
-        from plugins.coverage import CoverageConfig, CoverageConfigError, Obstruction
+        from plugins.coverage import CoverageConfigError, Obstruction
+        from plugins.coverage.algorithm import project_profile
+        from plugins.coverage.config import config_from_profile
 
+        profile = project_profile(context)
+        overrides = {"frequency_mhz": params["frequency_mhz"], "rsrp_threshold_dbm": params["threshold_dbm"],
+                     "max_radius_m": params["max_radius"], "location_probability": params["location_probability"]}
         try:
-            config = CoverageConfig(frequency_mhz=params["frequency_mhz"], rsrp_threshold_dbm=params["threshold_dbm"],
-                                    max_radius_m=params["max_radius"], eirp_dbm=params["eirp_dbm"])
+            config = config_from_profile(profile, "micro", eirp_dbm=params["eirp_dbm"], **overrides)
+            existing = config_from_profile(profile, "macro", **overrides)
         except CoverageConfigError as exc:
             raise AlgorithmError(f"radio settings: {exc}") from exc
         try:
@@ -286,7 +316,7 @@ class SitingAlgorithm(Algorithm):
                 obstruction = Obstruction.from_raster(params["surface"])
             elif params["buildings"] is not None:
                 xy = demand.xy
-                margin = max(params["max_radius"], params["existing_radius"])
+                margin = max(config.max_radius_m, params["existing_radius"])
                 extent = (min(xy[:, 0].min(), candidates.xy[:, 0].min()) - margin,
                           min(xy[:, 1].min(), candidates.xy[:, 1].min()) - margin,
                           max(xy[:, 0].max(), candidates.xy[:, 0].max()) + margin,
@@ -296,7 +326,14 @@ class SitingAlgorithm(Algorithm):
                 obstruction = Obstruction.none(candidates.layer.crs)
         except LayerError as exc:
             raise AlgorithmError(str(exc)) from exc
-        return RfSettings(config, obstruction, workers=max(1, context.workers))
+        if params["terrain"] is not None:
+            try:
+                obstruction = _on_terrain(obstruction, params["terrain"], np.vstack([demand.xy, candidates.xy]),
+                                          max(config.max_radius_m, params["existing_radius"]))
+            except LayerError as exc:
+                raise AlgorithmError(str(exc)) from exc
+        return RfSettings(config, obstruction, workers=max(1, context.workers), existing_config=existing,
+                          profile=profile.describe())
 
     @staticmethod
     def _relation(params: dict[str, Any], candidates: Candidates, demand: Demand, rf: RfSettings | None,

@@ -17,6 +17,7 @@ import shapely
 
 from layers.layer import RasterLayer, VectorLayer
 from layers.styles import Categorized, Category, Labels, SingleSymbol, Symbol
+from plugins.figures import people_figures
 from plugins.siting.candidates import Candidates
 from plugins.siting.demand import Demand
 from plugins.siting.problem import SitingProblem
@@ -134,6 +135,7 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
     counts = problem.counts(plan.selected)
     people_covered = float(demand.people[counts > 0].sum())
     total_people = float(demand.people.sum())
+    weighted = not np.allclose(problem.weights, demand.people, rtol=1e-9, atol=0.0)
     return {
         "model": plan.model,
         "method": plan.method,
@@ -152,6 +154,7 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
         "covered_people": round(people_covered, 1),
         "total_people": round(total_people, 1),
         "demand_measure": demand.measure,
+        **people_figures(people_covered, total_people, plan.covered_weight, plan.total_weight, weighted=weighted),
         "total_cost": round(plan.cost, 6),
         "candidates": int(len(candidates.layer.gdf)),
         "eligible_candidates": len(candidates),

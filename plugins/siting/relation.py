@@ -23,6 +23,7 @@ from layers.errors import LayerError
 from layers.layer import VectorLayer
 from plugins.api import Feedback
 from plugins.coverage import CoverageConfig, Obstruction, Transmitters
+from plugins.coverage.margin import pair_covered
 from plugins.coverage.pairs import rsrp_at_points
 from plugins.siting.candidates import Candidates
 from plugins.siting.matrix import CoverageMatrix
@@ -39,11 +40,16 @@ class RfSettings:
     config: CoverageConfig
     obstruction: Obstruction | None
     workers: int = 1
+    #: The configuration of existing (macro) sites; None: ``config``.
+    existing_config: CoverageConfig | None = None
+    #: The RF profile the settings came from, as the run log states it.
+    profile: str = ""
 
 
 def rf_relation(candidates: Candidates, demand_xy: np.ndarray, rf: RfSettings,
                 feedback: Feedback | None = None) -> CoverageMatrix:
-    """Pairs whose predicted RSRP reaches ``rf.config.rsrp_threshold_dbm``."""
+    """Pairs whose predicted RSRP reaches ``rf.config.rsrp_threshold_dbm`` at the configuration's location
+    probability (the shadow-fading margin of the link's LOS state, as the coverage analysis counts it)."""
     cells = Transmitters.from_arrays(candidates.xy[:, 0], candidates.xy[:, 1], candidates.height_m, rf.config,
                                      site_id=candidates.ids, crs=candidates.layer.crs)
     tx_parts, point_parts = [], []
@@ -51,7 +57,7 @@ def rf_relation(candidates: Candidates, demand_xy: np.ndarray, rf: RfSettings,
         batch = np.arange(start, min(start + RF_BATCH, len(cells)))
         tx, pt, rsrp = rsrp_at_points(cells.subset(batch), demand_xy, rf.config, rf.obstruction,
                                       rf.config.max_radius_m, workers=rf.workers)
-        keep = rsrp >= rf.config.rsrp_threshold_dbm
+        keep = pair_covered(cells.subset(batch), tx, pt, demand_xy, rsrp, rf.config, rf.obstruction)
         tx_parts.append(batch[tx[keep]])
         point_parts.append(pt[keep])
         if feedback is not None:
@@ -79,15 +85,17 @@ def existing_coverage(sites: VectorLayer, demand_xy: np.ndarray, radius_m: float
         covered = np.zeros(demand_xy.shape[0], bool)
         covered[pairs.indices] = True
         return covered, f"existing sites '{sites.name}' serve demand within {radius_m:g} m"
+    config = rf.existing_config or rf.config
     try:
-        cells = Transmitters.from_layer(sites, rf.config)
+        cells = Transmitters.from_layer(sites, config)
     except LayerError as exc:
         return np.zeros(demand_xy.shape[0], bool), f"no existing site counted: {exc.problem}"
-    _, pt, rsrp = rsrp_at_points(cells, demand_xy, rf.config, rf.obstruction, float(radius_m), workers=rf.workers)
+    tx, pt, rsrp = rsrp_at_points(cells, demand_xy, config, rf.obstruction, float(radius_m), workers=rf.workers)
     covered = np.zeros(demand_xy.shape[0], bool)
-    covered[pt[rsrp >= rf.config.rsrp_threshold_dbm]] = True
-    return covered, (f"existing sites '{sites.name}' ({len(cells)} cells on {rf.config.frequency_mhz:g} MHz) "
-                     f"serve demand at RSRP >= {rf.config.rsrp_threshold_dbm:g} dBm")
+    covered[pt[pair_covered(cells, tx, pt, demand_xy, rsrp, config, rf.obstruction)]] = True
+    return covered, (f"existing sites '{sites.name}' ({len(cells)} cells on {config.frequency_mhz:g} MHz) "
+                     f"serve demand at RSRP >= {config.rsrp_threshold_dbm:g} dBm at "
+                     f"{100 * config.location_probability:g} % location probability")
 
 
 __all__ = ["RfSettings", "existing_coverage", "rf_relation"]
