@@ -292,3 +292,35 @@ def test_a_coarse_geographic_dem_is_resampled_bilinearly_to_the_utm_grid(tmp_pat
             bilinear = (z00 * (1 - fu) * (1 - fv) + z01 * fu * (1 - fv) + z10 * (1 - fu) * fv + z11 * fu * fv)
             spread = max(z00, z01, z10, z11) - min(z00, z01, z10, z11)
             assert ground[i, j] == pytest.approx(bilinear, abs=0.02 * spread + 0.01), (i, j)
+
+
+def test_rf_siting_runs_over_terrain(tmp_path):
+    """rf-mode siting takes the terrain: ground at a constant 30 m changes no link (heights are above the local
+    ground), a 200 m ridge ring around the poles hides the demand beyond it."""
+    import geopandas as gpd
+    import shapely
+
+    rng = np.random.default_rng(4)
+    xs, ys = np.meshgrid(ORIGIN_X + 60 + np.arange(3) * 90.0, ORIGIN_Y + 60 + np.arange(3) * 90.0)
+    poles = gpd.GeoDataFrame({"pole_id": [f"P{i}" for i in range(9)], "height_m": 10.0, "attachments": "",
+                              "capacity": 4, "status": "active"}, geometry=shapely.points(xs.ravel(), ys.ravel()),
+                             crs=CRS)
+    people = rng.uniform(0, SIZE, (200, 2)) + (ORIGIN_X, ORIGIN_Y)
+    demand = gpd.GeoDataFrame({"residents": rng.integers(1, 50, 200).astype(float), "workers": 0.0},
+                              geometry=shapely.points(people), crs=CRS)
+    params = {"candidates": VectorLayer(poles, "poles", kind="lamp_poles"),
+              "demand": VectorLayer(demand, "demand", kind="demand"), "sites": 2, "coverage_mode": "rf",
+              "max_radius": 300, "threshold_dbm": -95}
+    transform = Affine(RES, 0, ORIGIN_X - 100, 0, -RES, ORIGIN_Y + SIZE + 100)
+    big = N + 100  # the DEMs reach 100 m past the scene on every side
+    cols, rows = np.meshgrid(np.arange(big), np.arange(big))
+    x, y = (cols + 0.5) * RES - 100, SIZE + 100 - (rows + 0.5) * RES
+    ring = (np.maximum(np.abs(x - 150), np.abs(y - 150)) > 120) & (np.maximum(np.abs(x - 150), np.abs(y - 150)) < 126)
+    flat = write(tmp_path / "flat_dem.tif", np.full((big, big), 30.0), transform, CRS)
+    ridge = write(tmp_path / "ridge_dem.tif", np.where(ring, 230.0, 30.0), transform, CRS)
+    open_air = run_algorithm("siting.mclp", params).summary
+    on_flat = run_algorithm("siting.mclp", {**params, "terrain": flat}).summary
+    behind_ridge = run_algorithm("siting.mclp", {**params, "terrain": ridge}).summary
+    assert on_flat["coverage_pairs"] == open_air["coverage_pairs"]
+    assert on_flat["covered_demand"] == pytest.approx(open_air["covered_demand"])
+    assert 0 < behind_ridge["coverage_pairs"] < open_air["coverage_pairs"]
