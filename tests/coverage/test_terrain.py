@@ -324,3 +324,32 @@ def test_rf_siting_runs_over_terrain(tmp_path):
     assert on_flat["coverage_pairs"] == open_air["coverage_pairs"]
     assert on_flat["covered_demand"] == pytest.approx(open_air["covered_demand"])
     assert 0 < behind_ridge["coverage_pairs"] < open_air["coverage_pairs"]
+
+
+def test_a_dsm_minus_the_terrain_gives_the_buildings_and_needs_the_terrain(tmp_path):
+    """A DSM declared "DSM (ground included)" over the DEM it was made from runs like the footprints on the DEM;
+    without the terrain the run refuses, naming the raster."""
+    import geopandas as gpd
+    import shapely
+
+    from plugins.api import AlgorithmError
+
+    rng = np.random.default_rng(9)
+    boxes, heights = box_buildings(rng, 30, SIZE)
+    dem = utm_dem(tmp_path)
+    dsm, = open_layers(utm_dem(tmp_path, "city_surface.tif", extra=height_grid(boxes, heights, SIZE)))
+    poles = gpd.GeoDataFrame({"pole_id": ["P1", "P2"], "height_m": [10.0, 25.0]},
+                             geometry=[shapely.Point(ORIGIN_X + 1, ORIGIN_Y + 1),
+                                       shapely.Point(ORIGIN_X + 299, ORIGIN_Y + 151)], crs=CRS)
+    common = {"transmitters": VectorLayer(poles, "poles", kind="lamp_poles"), "max_radius": 200,
+              "resolution": 6, "extent": scene_bounds(), "terrain": dem}
+    footprints = VectorLayer(buildings_frame(boxes, heights), "b", kind="buildings")
+    from_footprints = run_algorithm("coverage.rsrp", {**common, "buildings": footprints}, Context(workers=1))
+    from_dsm = run_algorithm("coverage.rsrp", {**common, "surface": dsm, "surface_type": "DSM (ground included)"},
+                             Context(workers=1))
+    np.testing.assert_allclose(from_dsm.outputs["rsrp"].data, from_footprints.outputs["rsrp"].data, atol=1e-3)
+    flat = run_algorithm("coverage.rsrp", {**common, "terrain": None, "buildings": footprints}, Context(workers=1))
+    assert not np.allclose(flat.outputs["rsrp"].data, from_footprints.outputs["rsrp"].data, atol=1e-3)
+    with pytest.raises(AlgorithmError, match="city_surface.*DSM .ground included.: give the terrain"):
+        run_algorithm("coverage.rsrp", {**common, "terrain": None, "surface": dsm,
+                                        "surface_type": "DSM (ground included)"}, Context(workers=1))
