@@ -17,6 +17,7 @@ from workbench.export.report import ReportOptions, charts, map_block_height, map
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_runs import run_details
+from workbench.export.report_scenarios import scenarios_html
 from workbench.export.report_table import site_table_rows
 from workbench.export.web_styles import text
 
@@ -113,6 +114,7 @@ def report_html(project, data: ReportData, options: ReportOptions, steps: Progre
                        for row in table.rows)
         parts.append(f"<section><h2>Selected sites ({len(table.rows)})</h2>"
                      f"<table class='sites'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
+    parts.append(scenarios_html(project))
     details = run_details(data)
     if details:
         parts.append("<section><h2>Runs</h2><dl class='run'>" +

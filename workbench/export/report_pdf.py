@@ -2,7 +2,8 @@
 
 Page 1: title, key figures and the map (drawn by the canvas renderer through the print layout, so vector);
 page 2: the charts (matplotlib SVG replayed by QSvgRenderer, so vector with real text) and the run details;
-then the site table, continued over as many pages as it needs with its heading repeated.
+then the site table, continued over as many pages as it needs with its heading repeated; last, the scenarios
+compared (``report_scenarios``) when the project has two or more.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from workbench.export.report import ReportOptions, charts, map_block_height, map
 from workbench.export.report_charts import figure_svg
 from workbench.export.report_data import ReportData
 from workbench.export.report_runs import run_details
+from workbench.export.report_scenarios import scenario_table, scenario_title
 from workbench.export.report_table import Table, site_table_rows
 
 PAGE_MM = (210.0, 297.0)
@@ -236,8 +238,11 @@ def _column_widths(paper: Paper, table: Table) -> list[float]:
                                                                       for w in widths]
 
 
-def _table_page(paper: Paper, table: Table, rows: range, first: bool, top: float = MARGIN) -> None:
-    title = f"Selected sites ({len(table.rows)})" if first else f"Selected sites (continued, from row {rows.start + 1})"
+def _table_page(paper: Paper, table: Table, rows: range, first: bool, top: float = MARGIN,
+                title: str | None = None) -> None:
+    if title is None:
+        title = f"Selected sites ({len(table.rows)})" if first else \
+            f"Selected sites (continued, from row {rows.start + 1})"
     y = _heading(paper, top, title)
     widths = _column_widths(paper, table)
     painter = paper.painter
@@ -327,4 +332,8 @@ def _pages(project, data: ReportData, options: ReportOptions, plan: _SummaryPlan
         for start in range(0, len(table.rows), per_page):
             rows = range(start, min(start + per_page, len(table.rows)))
             pages.append(lambda paper, rows=rows, first=start == 0: _table_page(paper, table, rows, first))
+    scenarios = scenario_table(project, notes=False)
+    if scenarios is not None:       # one page: a project compares a handful of scenarios
+        shown = range(min(len(scenarios.rows), _rows_fitting(MARGIN)))
+        pages.append(lambda paper: _table_page(paper, scenarios, shown, True, title=scenario_title(project)))
     return pages
