@@ -15,11 +15,11 @@ import struct
 
 from PyQt6 import sip
 from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
-from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
 from layers import Layer, Project, VectorLayer
-from workbench.basemap import available_basemaps
+from workbench.basemap.menu import BasemapMenu
 from workbench.canvas.map_canvas import MapCanvas, selection_extent
 from workbench.canvas.status_widgets import CanvasStatus
 from workbench.canvas.viewport import valid_extent
@@ -239,21 +239,9 @@ class MainWindow(QMainWindow):
         menu.addMenu(self.panels_menu)
 
     def _build_basemap_menu(self, menu: QMenu) -> None:
-        """'None' (offline, the default) and the online tile services; a failure only shows a status message."""
-        group = QActionGroup(self)
-        off = QAction("None (work offline)", self, checkable=True, checked=True)
-        off.triggered.connect(lambda: self.canvas.set_basemap(None))
-        group.addAction(off)
-        menu.addAction(off)
-        menu.addSeparator()
-        self.basemap_actions = {"None": off}
-        for name, source in available_basemaps().items():
-            action = QAction(name, self, checkable=True)
-            action.setStatusTip(f"Online tiles from {source.url.split('/')[2]}, cached on disk")
-            action.triggered.connect(lambda checked=False, s=source: self.canvas.set_basemap(s))
-            group.addAction(action)
-            menu.addAction(action)
-            self.basemap_actions[name] = action
+        """None (offline, the default), the online presets, Tianditu, the project's own basemaps, Add Basemap…"""
+        self.basemaps = BasemapMenu(self, menu)
+        self.basemap_actions = self.basemaps.actions
 
     def _build_layer_menu(self, menu: QMenu) -> None:
         for name in ("add_layer", "save_layer_as", None, "attribute_table", "style", "properties", None,

@@ -44,7 +44,8 @@ def download(url: str, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_TILE_B
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(limit + 1)
             if len(data) > limit:
-                raise BasemapUnavailable(_tr("the server sent more than {mb} MB").format(mb=limit // (1024 * 1024)))
+                raise BasemapUnavailable(_tr("the server's answer is larger than the {limit:,} bytes accepted").format(
+                    limit=limit))
             return data
     except urllib.error.HTTPError as exc:
         raise BasemapUnavailable(_tr("the tile server answered {code} {reason}").format(

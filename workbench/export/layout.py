@@ -23,6 +23,7 @@ from PyQt6.QtGui import QPainter
 
 from layers.errors import LayerError
 from layers.layer import Layer, VectorLayer
+from workbench.basemap.keys import project_basemap
 from workbench.export.layout_elements import (
     ACCENT,
     INK,
@@ -77,6 +78,8 @@ class LayoutOptions:
     margin_mm: float | None = None
     #: Size of type and furniture relative to an A4 page (default: grows with the page's short side).
     type_scale: float | None = None
+    #: Draw the project's basemap (View > Basemap, saved in the project) under the layers, when one is chosen.
+    basemap: bool = True
 
     def page_size(self) -> tuple[float, float]:
         return self.page_mm if self.page_mm is not None else page_size_mm(self.layout)
@@ -114,22 +117,40 @@ def bottom_panel_page_height(frame_height_mm: float, type_scale: float) -> float
 
 
 def paint_map(paper: Paper, rect_mm: tuple[float, float, float, float], layers: list[Layer], extent: Extent,
-              crs, cancelled: Callable[[], bool] | None = None) -> None:
-    """The layers drawn by the canvas renderer into a mm rectangle, at the device's resolution, clipped."""
+              crs, cancelled: Callable[[], bool] | None = None, basemap=None) -> None:
+    """The layers drawn by the canvas renderer into a mm rectangle, at the device's resolution, clipped; over
+    ``basemap`` (a ``workbench.basemap`` source) when given, which is left out quietly when it cannot be had."""
     from workbench.render import MapRenderer, RenderSettings
+    from workbench.render.markers import qcolour
 
     target = paper.rect(*rect_mm)
-    settings = RenderSettings(extent=extent, size=(max(1, round(target.width())), max(1, round(target.height()))),
-                              crs=crs, dpi=paper.dpi)
+    size = (max(1, round(target.width())), max(1, round(target.height())))
+    settings = RenderSettings(extent=extent, size=size, crs=crs, dpi=paper.dpi)
     painter = paper.painter
     painter.save()
     painter.setClipRect(target)
+    if basemap is not None:
+        painter.fillRect(target, qcolour(settings.background))  # the paper colour, under the basemap
+        _paint_basemap(painter, target, basemap, extent, size, crs, cancelled or _never)
+        settings = RenderSettings(extent=extent, size=size, crs=crs, dpi=paper.dpi, background=None)
     MapRenderer().paint(painter, target, layers, settings, cancelled=cancelled or _never)
     painter.restore()
 
 
 def _never() -> bool:
     return False
+
+
+def _paint_basemap(painter: QPainter, target: QRectF, source, extent: Extent, size: tuple[int, int], crs,
+                   cancelled: Callable[[], bool]) -> None:
+    from workbench.basemap import BasemapUnavailable, render_basemap
+
+    try:
+        image, _ = render_basemap(source, extent, size, crs, cancelled=cancelled)
+    except BasemapUnavailable:
+        return  # offline and nothing cached: the page is printed without it, as the canvas shows it
+    if image is not None:
+        painter.drawImage(target, image)
 
 
 def _frame(paper: Paper, rect_mm: tuple[float, float, float, float], width_pt: float = 0.6) -> None:
@@ -332,7 +353,8 @@ def _compose(paper: Paper, project, layers: list[Layer], options: LayoutOptions,
     extent = _clear_of_furniture(wanted, frame, options, k)
     scale = scale_denominator(extent, frame[2], project.crs)
 
-    paint_map(paper, frame, layers, extent, project.crs, cancelled)
+    basemap = project_basemap(project) if options.basemap else None
+    paint_map(paper, frame, layers, extent, project.crs, cancelled, basemap)
     bar = None
     if options.scale_bar:
         bar = scale_bar(scale, min(frame[2] * 0.28, 70.0 * k))
