@@ -154,3 +154,39 @@ def test_the_tianditu_menu_entry_opens_the_key_form(qtbot, window):
     window.basemap_actions["tianditu-imagery"].trigger()
     assert seen == [("tianditu-imagery", True)]
     assert window.canvas.basemap is None and window.basemap_actions["None"].isChecked()
+
+
+def test_the_dialog_reads_wmts_layers_in_a_worker_and_builds_the_chosen_matrix_set(qtbot, server):
+    dialog = BasemapDialog(None, "municipal")
+    qtbot.addWidget(dialog)
+    assert dialog.fetch.isVisibleTo(dialog) and dialog.matrix_set.isVisibleTo(dialog)
+    assert "WMTS" in dialog.hint.text()
+    dialog.url.setText(server.base + "/wmts")
+    dialog.fetch.click()
+    qtbot.waitUntil(lambda: dialog.matrix_set.count() == 2, timeout=15000)
+    assert dialog.name.text() == "Local test WMTS"  # the server's title, until the user names it
+    assert dialog.matrix_set.currentData() == "GoogleMapsCompatible"
+    dialog.matrix_set.setCurrentIndex(dialog.matrix_set.findData("utm49"))
+    dialog.accept()
+    source = dialog.source
+    assert source.kind == "wmts" and source.matrix_set == "utm49" and source.grid.crs == "EPSG:32649"
+    assert "TILEMATRIXSET=utm49" in source.tile_url(2, 5, 7) and "TILEMATRIX=u2" in source.tile_url(2, 5, 7)
+
+
+def test_an_xyz_template_from_a_gcj02_host_is_flagged_and_unflagged_ones_are_warned_about(qtbot):
+    from workbench.basemap.menu import uncorrected_gcj02
+
+    dialog = BasemapDialog(None, "xyz")
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Gaode")
+    qtbot.keyClicks(dialog.url, "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}")
+    assert dialog.gcj02.isChecked()
+    dialog.accept()  # {s} without subdomains is refused
+    assert dialog.source is None and "subdomains" in dialog.problem.text()
+    dialog.subdomains.setText("1,2,3,4")
+    dialog.accept()
+    assert dialog.source.gcj02 and dialog.source.subdomains == ("1", "2", "3", "4")
+    assert not uncorrected_gcj02(dialog.source)
+    unflagged = BasemapSource("Gaode", dialog.source.url, "", 18, ("1",))
+    assert uncorrected_gcj02(unflagged)
+    assert not uncorrected_gcj02(BasemapSource("OSM", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19))
