@@ -1,7 +1,7 @@
 """GCJ-02 ("Mars coordinates") <-> WGS84, the offset that Chinese commercial maps (AutoNavi/Gaode, Tencent) apply.
 
 Maps published in mainland China shift WGS84 positions by a smooth, non-linear offset of a few hundred metres
-(about 300-600 m in Guangzhou). The forward formula (WGS84 -> GCJ-02) is public; it has no closed inverse, so
+(600-640 m across Guangzhou). The forward formula (WGS84 -> GCJ-02) is public; it has no closed inverse, so
 GCJ-02 -> WGS84 iterates ``w <- w - (forward(w) - g)``, which converges to millimetres in a handful of steps
 because the offset changes by less than 1e-4 of a distance over that distance. CGCS2000 coincides with WGS84 to
 centimetres, so the same conversion serves survey data in CGCS2000. Outside China the offset is zero (as in

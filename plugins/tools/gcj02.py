@@ -1,7 +1,7 @@
 """Convert from GCJ-02: points read off a Chinese commercial map (AutoNavi/Gaode, Tencent) moved onto WGS84.
 
-Coordinates copied from those maps, or exported by their apps, are in GCJ-02 and lie 300-600 m off survey data in
-WGS84 or CGCS2000. This moves each point back with ``layers.gcj02`` (the published formula, inverted by
+Coordinates copied from those maps, or exported by their apps, are in GCJ-02 and lie several hundred metres off
+survey data in WGS84 or CGCS2000. This moves each point back with ``layers.gcj02`` (the published formula, inverted by
 iteration to well under a millimetre). The layer keeps its CRS and attributes; points outside China are unchanged.
 """
 
@@ -33,7 +33,7 @@ class Gcj02ToWgs84(Algorithm):
         "Gcj02ToWgs84",
         "Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which "
         "uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is "
-        "300-600 m in Guangzhou. Points outside China are left as they are.")
+        "about 600 m in Guangzhou. Points outside China are left as they are.")
 
     def parameters(self) -> list[Parameter]:
         return [LayerParameter("input", translate(_CONTEXT, "Points in GCJ-02"), geometry=("point",),

@@ -7,8 +7,9 @@ instead of projecting a million points.
 
 GCJ-02 tiles (Chinese commercial maps) are shifted onto WGS84 in the same mapping: each grid point goes project
 CRS -> WGS84 -> GCJ-02 (the published formula) -> the tile grid, so the correction is exact at every 16th pixel and
-linear in between. The offset changes by a few metres over a kilometre, so the residual between grid points is
-far below a pixel (measured in tests/gui/test_basemap_sources.py).
+linear in between. The offset (600-640 m in Guangzhou) changes by a few metres over a kilometre, so the residual
+between grid points is tiny: measured 0.2 mm on a 3 km view (5 m pixels) and 6 cm on a 30 km view (50 m pixels)
+of Tianhe, against the exact shift at every pixel (tests/gui/test_basemap_sources.py).
 """
 
 from __future__ import annotations

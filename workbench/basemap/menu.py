@@ -102,12 +102,15 @@ class BasemapMenu(QObject):
                 preset = next((p for p, name in tianditu_names().items() if name == source.name), None)
                 self.add_basemap(preset or "xyz")
                 return
-            if uncorrected_gcj02(source):
-                self.window.statusBar().showMessage(self.tr(
-                    "Warning: '{name}' serves GCJ-02 tiles, drawn here without the shift onto WGS84; they lie "
-                    "300-600 m off survey data. Add it again with the GCJ-02 option ticked.").format(
-                    name=source.name), 15000)
+        self._warn_if_uncorrected(source)
         self._set_active(source)
+
+    def _warn_if_uncorrected(self, source: Source | None) -> None:
+        if source is not None and uncorrected_gcj02(source):
+            self.window.statusBar().showMessage(self.tr(
+                "Warning: '{name}' serves GCJ-02 tiles, drawn here without the shift onto WGS84; they lie several "
+                "hundred metres (about 600 m in Guangzhou) off survey data. Add it again with the GCJ-02 option "
+                "ticked.").format(name=source.name), 15000)
 
     def add_basemap(self, preset: str = "xyz") -> Source | None:
         """Open Add Basemap… on ``preset``; an accepted custom source joins the project's list and is shown."""
@@ -142,4 +145,5 @@ class BasemapMenu(QObject):
         if source is None and (project.basemaps or {}).get("active"):
             self.window.statusBar().showMessage(self.tr(
                 "The project's basemap needs your access key: choose it in View > Basemap to enter it."), 10000)
+        self._warn_if_uncorrected(source)
         self.window.canvas.set_basemap(source)
