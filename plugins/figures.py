@@ -42,9 +42,21 @@ def people_figures(covered_people: float, total_people: float, covered_weight: f
     return figures
 
 
+def summary_figures(summary: dict[str, Any] | None) -> dict[str, Any]:
+    """The covered figures of a run summary; a siting record saved before they existed is read from its
+    ``covered_people`` / ``total_people`` and ``covered_share_pct`` (named weighted when it differs)."""
+    summary = dict(summary or {})
+    if summary.get("people_covered_pct") is None and summary.get("total_people"):
+        share = summary.get("covered_share_pct")
+        people = people_figures(float(summary.get("covered_people") or 0.0), float(summary["total_people"]))
+        weighted = share is not None and abs(float(share) - (people["people_covered_pct"] or 0.0)) > 0.05
+        summary.update(people, **({"weighted_demand_covered_pct": float(share)} if weighted else {}))
+    return summary
+
+
 def covered_rows(summary: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     """(label, value, note) rows of a run summary's covered figures, as every view shows them."""
-    summary = summary or {}
+    summary = summary_figures(summary)
     rows = []
     share = summary.get("people_covered_pct")
     if share is not None:
@@ -61,4 +73,4 @@ def covered_rows(summary: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     return rows
 
 
-__all__ = ["PEOPLE_COVERED", "WEIGHTED_COVERED", "covered_rows", "people_figures"]
+__all__ = ["PEOPLE_COVERED", "WEIGHTED_COVERED", "covered_rows", "people_figures", "summary_figures"]

@@ -48,9 +48,10 @@ def test_dock_redraws_after_project_changes(qtbot):
     assert "27" in dock.tiles["Lamp poles"].text()
     project.record_run(COVERAGE_RUN)
     qtbot.waitUntil(lambda: dock.numbers.coverage.get("Residents") == 81.25, timeout=3000)
-    # beside "Sites selected", the residents tile says whose coverage it is: here every one of 3,101 poles
-    project.record_run({**COVERAGE_RUN, "summary": {**COVERAGE_RUN["summary"], "sites": 3101}})
+    # beside "Sites selected", the people tile says whose coverage it is: here every one of 3,101 poles
+    people = {"people_covered_pct": 81.25, "people_covered": 812.5, "people_total": 1000.0}
+    project.record_run({**COVERAGE_RUN, "summary": {**COVERAGE_RUN["summary"], **people, "sites": 3101}})
     qtbot.waitUntil(lambda: dock.numbers.coverage_scope == "RSRP of 3,101 sites", timeout=3000)
-    assert "Residents · RSRP of 3,101 sites" in dock.tiles["Residents"].text()
+    assert "RSRP of 3,101 sites" in dock.tiles["People covered"].text()
     assert chart_coverage(dock.numbers, 300, 120).axes[0].get_title(loc="left") == "Covered (%) · RSRP of 3,101 sites"
-    assert "81.2" in dock.tiles["Residents"].text()
+    assert "81.2" in dock.tiles["People covered"].text()

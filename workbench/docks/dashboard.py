@@ -21,6 +21,8 @@ from PyQt6.QtWidgets import QDockWidget, QGridLayout, QLabel, QScrollArea, QVBox
 
 from layers import Event, Project, RasterLayer, VectorLayer
 from layers.default_styles import POLE_STATUS_COLOURS
+from layers.i18n import translate
+from plugins.figures import PEOPLE_COVERED
 from workbench.export.report_data import (
     COVERED_MEASURES,
     coverage_curve,
@@ -50,6 +52,7 @@ class DashboardNumbers:
     pole_status: dict[str, int] = field(default_factory=dict)
     coverage: dict[str, float] = field(default_factory=dict)  # measure label -> % covered
     coverage_scope: str = ""  # which transmitters the coverage shares are of ("RSRP of 3,101 sites")
+    people_covered: tuple[str, str] = ("", "")  # "People covered" and its note, as the report shows them
     last_run: str = ""
     run_figures: list[tuple[str, str]] = field(default_factory=list)
     curve: pd.DataFrame | None = None
@@ -84,7 +87,11 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
         numbers.last_run = f"{name} · {started_text(latest)}".strip(" ·")  # local time, as the History shows it
     layer = sites_layer(project, siting)
     sites = site_table(layer) if layer is not None else None
-    numbers.run_figures = [(f.label, f.value) for f in key_figures(sites, siting, None)]
+    figures = key_figures(sites, siting, coverage)
+    people = translate("CoveredFigures", PEOPLE_COVERED)
+    numbers.people_covered = next(((f.value, f.note) for f in figures if f.label == people), ("", ""))
+    coverage_rows = {label for _measure, label in COVERED_MEASURES}
+    numbers.run_figures = [(f.label, f.value) for f in figures if f.label not in coverage_rows]
     numbers.curve = coverage_curve(sites) if sites is not None else None
     return numbers
 
@@ -205,7 +212,7 @@ class DashboardDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         tiles = QGridLayout()
-        self.tiles = {name: _Tile(name) for name in ("Layers", "Lamp poles", "Sites selected", "Residents")}
+        self.tiles = {name: _Tile(name) for name in ("Layers", "Lamp poles", "Sites selected", "People covered")}
         for i, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, i // 2, i % 2)
         layout.addLayout(tiles)
@@ -271,9 +278,8 @@ class DashboardDock(QDockWidget):
         self.tiles["Lamp poles"].show_value(f"{numbers.poles:,}" if numbers.pole_status else "–")
         sites = dict(numbers.run_figures).get("Sites selected", "–")
         self.tiles["Sites selected"].show_value(sites)
-        residents = numbers.coverage.get("Residents")
-        self.tiles["Residents"].show_value(f"{residents:.1f} %" if residents is not None else "–",
-                                           numbers.coverage_scope if residents is not None else "")
+        people, note = numbers.people_covered
+        self.tiles["People covered"].show_value(people or "–", note)
         figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
         self.last_run.setText(f"Last run: {numbers.last_run}" + (f"<br>{figures}" if figures else "")
                               if numbers.last_run else "No analysis run yet.")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from layers.layer import Layer, RasterLayer, VectorLayer
+from plugins.figures import covered_rows
 
 #: Columns of the siting plugin's selected-sites layer (``plugins/siting/outputs.py``) the report reads.
 SITE_COLUMNS = {
@@ -162,16 +163,13 @@ def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict 
     k = summary.get("sites", len(sites) if sites is not None else None)
     if k is not None:
         figures.append(KeyFigure("Sites selected", f"{int(k):,}"))
-    if summary.get("covered_share_pct") is not None:
-        measure = summary.get("demand_measure") or ""
-        figures.append(KeyFigure("Demand covered", f"{_number(float(summary['covered_share_pct']))} %",
-                                 str(measure)))
-    if summary.get("covered_people") is not None and summary.get("total_people"):
-        share = 100.0 * float(summary["covered_people"]) / float(summary["total_people"])
-        figures.append(KeyFigure("People covered", f"{_number(share)} %",
-                                 f"{float(summary['covered_people']):,.0f} people"))
     shares = (coverage or {}).get("summary") or {}
     scope = coverage_scope(coverage)
+    # people covered (and weighted demand, named as such) from the one definition in plugins/figures.py: the
+    # plan's when there is a siting run, else the coverage run's
+    rows = covered_rows(summary) or [(label, value, f"{note}; {scope}") for label, value, note in
+                                     covered_rows(shares)]
+    figures.extend(KeyFigure(label, value, note) for label, value, note in rows)
     for measure, label in COVERED_MEASURES:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None:

@@ -49,9 +49,10 @@ def parameter_lines(run: dict) -> list[tuple[str, str]]:
     parameters changed from their defaults, plus ``key_parameters`` (the assumptions behind the figures)."""
     declared = _declared_parameters(run.get("algorithm"))
     keys = key_parameters(run)
+    unused = RF_PARAMETERS if str(run.get("algorithm") or "").startswith("siting.") and "radius" in keys else ()
     lines = []
     for name, value in (run.get("parameters") or {}).items():
-        if not isinstance(value, str | int | float | bool) or value == "":
+        if not isinstance(value, str | int | float | bool) or value == "" or name in unused:
             continue
         parameter = declared.get(name)
         if parameter is not None and name not in keys and _parameter_value(value, "") == \
