@@ -353,3 +353,17 @@ def test_a_dsm_minus_the_terrain_gives_the_buildings_and_needs_the_terrain(tmp_p
     with pytest.raises(AlgorithmError, match="city_surface.*DSM .ground included.: give the terrain"):
         run_algorithm("coverage.rsrp", {**common, "terrain": None, "surface": dsm,
                                         "surface_type": "DSM (ground included)"}, Context(workers=1))
+
+
+def test_the_terrain_kind_is_given_on_open_and_kept_in_the_file(tmp_path):
+    from layers.errors import LayerError
+    from layers.io import write_layer
+
+    path = utm_dem(tmp_path, "hills.tif")
+    assert open_layers(path)[0].kind is None  # no name hint: values alone do not decide
+    layer, = open_layers(path, kind="terrain")
+    assert layer.kind == "terrain"
+    reopened, = open_layers(write_layer(layer, tmp_path / "copy.tif"))
+    assert reopened.kind == "terrain"
+    with pytest.raises(LayerError, match="kind 'buildings' describes vector features.*raster kinds: terrain"):
+        open_layers(path, kind="buildings")
