@@ -190,3 +190,27 @@ def test_an_xyz_template_from_a_gcj02_host_is_flagged_and_unflagged_ones_are_war
     unflagged = BasemapSource("Gaode", dialog.source.url, "", 18, ("1",))
     assert uncorrected_gcj02(unflagged)
     assert not uncorrected_gcj02(BasemapSource("OSM", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19))
+
+
+def test_a_project_reopens_with_its_custom_basemap_listed_and_shown(qtbot, server, tmp_path, project):
+    from workbench.main_window import MainWindow
+
+    wms = wms_source(read_capabilities(server.base + "/wms", "WMS"), "parks", "city parks", "(C) test WMS")
+    project.basemaps = {"active": wms.definition(), "custom": [wms.definition()]}
+    path = tmp_path / "saved.lamp"
+    write_project(project, path)
+    window = MainWindow(read_project(path))
+    try:
+        window.resize(1200, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.basemap_actions["city parks"].isChecked()
+        assert window.canvas.basemap == wms
+        lon, _ = TO_LONLAT.transform(*EMPTY_SPOT)
+        expected = QColor(*(WEST if lon < SPLIT_LON else EAST))
+        qtbot.waitUntil(lambda: not window.canvas.is_rendering() and pixel(window.canvas, *EMPTY_SPOT) == expected,
+                        timeout=15000)
+    finally:
+        window.files.session.mark_clean()
+        window.close()
+        window.deleteLater()
