@@ -1,8 +1,8 @@
 """Run the tiles of a coverage grid on Dask: local threads by default, a ``dask.distributed`` cluster on request.
 
 Progress is reported after every tile and Cancel is honoured within a tile, between its slices of transmitters
-(local threads), or by cancelling the outstanding futures (cluster). Tiles are independent and deterministic, so the assembled
-rasters do not depend on the scheduler or the number of workers.
+(local threads), or by cancelling the outstanding futures (cluster). Tiles are independent and deterministic, so
+the assembled rasters do not depend on the scheduler or the number of workers.
 
 Example::
 
