@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 from layers.rf_profile import RfProfile
 from plugins.api import (
@@ -273,8 +274,10 @@ class CoverageRsrp(Algorithm):
         dsm = surface is not None and params["surface_type"] == SURFACE_DSM
         bounds = _grown(grid.bounds, config.max_radius_m)
         if dsm and terrain is None:
-            raise LayerError(surface.source, "is declared a DSM (ground included): give the terrain too, so that "
-                                             "the ground can be told from what stands on it", layer=surface.name)
+            raise LayerError(surface.source, translate("CoverageRsrp", "is declared a DSM (ground included): give "
+                                                                       "the terrain too, so that the ground can be "
+                                                                       "told from what stands on it"),
+                             layer=surface.name)
         if surface is not None:
             obstruction = Obstruction.from_raster(surface, surface=params["surface_type"])
         elif buildings is not None:
@@ -327,9 +330,11 @@ def _surface_and_terrain(params: dict[str, Any]) -> tuple[RasterLayer | None, Ra
     if surface is None or surface.kind != "terrain":
         return surface, terrain
     if terrain is not None:
-        raise LayerError(surface.source, "is a terrain model (kind terrain) given as the height raster beside "
-                                         f"terrain '{terrain.name}'; give one terrain, and heights or a DSM as the "
-                                         "height raster", layer=surface.name)
+        raise LayerError(surface.source, translate("CoverageRsrp", "is a terrain model (kind terrain) given as the "
+                                                                   "height raster beside terrain '{name}'; give one "
+                                                                   "terrain, and heights or a DSM as the height "
+                                                                   "raster").format(name=terrain.name),
+                         layer=surface.name)
     return None, surface
 
 
