@@ -152,8 +152,9 @@ class BasemapDialog(QDialog):
                  WMS: self.tr("The WMS address; Fetch layers reads the layers it offers."),
                  WMTS: self.tr("The WMTS address; Fetch layers reads its layers and tile matrix sets."),
                  MUNICIPAL: municipal_wmts_hint()}
-        placeholders = {XYZ: "https://tiles.example.org/{z}/{x}/{y}.png", WMS: "https://map.example.gov.cn/wms",
-                        WMTS: "https://map.example.gov.cn/wmts", MUNICIPAL: "https://map.example.gov.cn/wmts"}
+        wmts = self.tr("https://map.example.gov.cn/wmts")
+        placeholders = {XYZ: self.tr("https://tiles.example.org/{z}/{x}/{y}.png"),
+                        WMS: self.tr("https://map.example.gov.cn/wms"), WMTS: wmts, MUNICIPAL: wmts}
         self.url.setPlaceholderText(placeholders.get(preset, ""))
         self.hint.setText(hints.get(preset, self.tr("Tianditu needs a key of your own (free from "
                                                      "console.tianditu.gov.cn); it is kept in your settings on "
