@@ -25,6 +25,7 @@ from workbench.canvas.status_widgets import CanvasStatus
 from workbench.canvas.viewport import valid_extent
 from workbench.dialogs.layer_properties import STYLE_TAB, LayerPropertiesDialog
 from workbench.dialogs.project_properties import show_project_properties
+from workbench.dialogs.rf_profile import show_rf_profile
 from workbench.docks.attribute_table import AttributeTableDock
 from workbench.docks.identify_panel import IdentifyDock
 from workbench.docks.layer_tree import LayerTreeDock
@@ -182,6 +183,8 @@ class MainWindow(QMainWindow):
         a("quit", "&Quit", self.close, shortcut="Ctrl+Q")
         a("project_properties", self.tr("&Properties…"), lambda: show_project_properties(self),
           tip=self.tr("Title and coordinate system (CRS) of the project"))
+        a("rf_profile", self.tr("&RF Profile…"), lambda: show_rf_profile(self),
+          tip=self.tr("Radio assumptions shared by coverage, rf-mode siting and the statistics"))
         a("zoom_full", "Zoom to &Full Extent", self.canvas.zoom_full, icon_name="zoom_full", shortcut="Ctrl+Shift+F",
           tip="Show every visible layer")
         a("zoom_layer", "Zoom to &Layer", self.zoom_to_current_layer, icon_name="zoom_layer",
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
             self.menu(title)
         self._build_file_menu(self.menu("&File"))
         self.menu("&Project").addAction(self.actions["project_properties"])
+        self.menu("&Project").addAction(self.actions["rf_profile"])
         self._build_view_menu(self.menu("&View"))
         self._build_layer_menu(self.menu("&Layer"))
         self._build_selection_menu(self.menu("&Selection"))
