@@ -26,7 +26,7 @@ from jsonschema.exceptions import ValidationError
 
 from layers.basemap_schema import schema as basemaps_schema
 from layers.i18n import QT_TRANSLATE_NOOP, translate
-from layers.kinds import KINDS
+from layers.kinds import KINDS, RASTER_KINDS
 from layers.rf_profile import schema as rf_profile_schema
 from layers.scenarios import schema as scenarios_schema
 
@@ -84,7 +84,7 @@ LAYER_SCHEMA: dict[str, Any] = {
         "id": {"type": "string", "minLength": 1, "maxLength": 200,
                "description": QT_TRANSLATE_NOOP("ProjectSchema", "a layer id (a short text)")},
         "name": _text(MAX_NAME, _A_TEXT),
-        "kind": {"enum": [None, *KINDS],
+        "kind": {"enum": [None, *KINDS, *RASTER_KINDS],
                  "description": QT_TRANSLATE_NOOP("ProjectSchema", "empty or one of the layer kinds: {kinds}")},
         "visible": {"type": "boolean", "description": QT_TRANSLATE_NOOP("ProjectSchema", "true or false")},
         "opacity": {"type": "number", "minimum": 0, "maximum": 1,
@@ -256,7 +256,7 @@ def _expected(error: jsonschema.exceptions.ValidationError) -> str:
         return translate(_CONTEXT, "a value of another type")
     limit = error.schema.get("maxLength", error.schema.get("maxItems", ""))
     return translate(_CONTEXT, description).format(limit=f"{limit:,}" if limit != "" else "",
-                                                   kinds=", ".join(KINDS))
+                                                   kinds=", ".join([*KINDS, *RASTER_KINDS]))
 
 
 def _shown(value: Any) -> str:
