@@ -17,7 +17,7 @@ from workbench.basemap import BasemapSource, TileCache
 from workbench.basemap.capabilities import read_capabilities, wms_source
 from workbench.basemap.keys import project_basemap, save_key, saved_key
 from workbench.dialogs.basemap_dialog import BasemapDialog
-from workbench.export.layout import LayoutOptions
+from workbench.export.layout import LayoutOptions, _footer_texts
 from workbench.export.layout_export import export_layout
 
 from .test_canvas import EMPTY_SPOT, pixel
@@ -99,6 +99,8 @@ def test_the_print_layout_draws_the_projects_basemap(qapp, server, tmp_path, kin
         assert page.pixelColor(px - 4, py).getRgb()[:3] == WEST
         assert page.pixelColor(px + 4, py).getRgb()[:3] == EAST
         assert any("GetMap" in p for p in server.paths)
+    assert source.attribution in _footer_texts(project, [], LayoutOptions(), info.scale)[0]  # credited legibly
+    assert source.attribution not in _footer_texts(project, [], LayoutOptions(basemap=False), info.scale)[0]
     # without the basemap the same page has no colour of it at the centre
     plain = tmp_path / "plain.png"
     export_layout(project, plain, LayoutOptions(dpi=dpi, legend=False, overview=False, title="Basemap",

@@ -39,36 +39,38 @@ ToGrid = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 def render_basemap(source: Source, extent: tuple[float, float, float, float], size: tuple[int, int],
                    crs: pyproj.CRS, *, cancelled: Callable[[], bool] = lambda: False,
-                   cache: TileCache | None = None) -> tuple[QImage | None, str | None]:
+                   cache: TileCache | None = None, max_tiles: int = MAX_TILES) -> tuple[QImage | None, str | None]:
     """(image of ``extent`` at ``size`` in ``crs``, or None when cancelled; a network problem worth telling).
 
-    Raises ``BasemapUnavailable`` when nothing at all could be had.
+    ``max_tiles`` bounds the tiles of one view (a print may use more than the screen). Raises
+    ``BasemapUnavailable`` when nothing at all could be had.
     """
     cache = cache or TileCache()
-    image, problem = _render(source, extent, size, crs, cancelled, cache)
+    image, problem = _render(source, extent, size, crs, cancelled, cache, max_tiles)
     if image is not None:
         _draw_attribution(image, source.attribution)
     return image, problem
 
 
-def _render(source: Source, extent, size, crs, cancelled, cache) -> tuple[QImage | None, str | None]:
+def _render(source: Source, extent, size, crs, cancelled, cache, max_tiles) -> tuple[QImage | None, str | None]:
     if isinstance(source, BasemapStack):
-        return _render_stack(source, extent, size, crs, cancelled, cache)
+        return _render_stack(source, extent, size, crs, cancelled, cache, max_tiles)
     if isinstance(source, WmsSource):
         from workbench.basemap.wms import render_wms
 
         return render_wms(source, extent, size, crs, cancelled, cache)
-    return _render_tiled(source, extent, size, crs, cancelled, cache)
+    return _render_tiled(source, extent, size, crs, cancelled, cache, max_tiles)
 
 
-def _render_stack(stack: BasemapStack, extent, size, crs, cancelled, cache) -> tuple[QImage | None, str | None]:
+def _render_stack(stack: BasemapStack, extent, size, crs, cancelled, cache,
+                  max_tiles) -> tuple[QImage | None, str | None]:
     """Each part over the one before; a missing part (say the annotation) costs only itself."""
     image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     drawn, problems = 0, []
     for part in stack.parts:
         try:
-            layer, problem = _render(part, extent, size, crs, cancelled, cache)
+            layer, problem = _render(part, extent, size, crs, cancelled, cache, max_tiles)
         except BasemapUnavailable as exc:
             problems.append(str(exc))
             continue
@@ -85,14 +87,14 @@ def _render_stack(stack: BasemapStack, extent, size, crs, cancelled, cache) -> t
     return image, problems[0] if problems else None
 
 
-def _render_tiled(source, extent, size, crs, cancelled, cache) -> tuple[QImage | None, str | None]:
+def _render_tiled(source, extent, size, crs, cancelled, cache, max_tiles) -> tuple[QImage | None, str | None]:
     width, height = size
     grid = source.grid
     to_grid = grid_transform(crs, pyproj.CRS.from_user_input(grid.crs), source.gcj02)
     bounds = transformed_bounds(extent, to_grid)
     index = grid.level_for((bounds[2] - bounds[0]) / max(1, width))
     columns, rows = grid.levels[index].covering(bounds)
-    while len(columns) * len(rows) > MAX_TILES and index > 0:
+    while len(columns) * len(rows) > max_tiles and index > 0:
         index -= 1
         columns, rows = grid.levels[index].covering(bounds)
     level = grid.levels[index]

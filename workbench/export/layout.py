@@ -51,6 +51,8 @@ Extent = tuple[float, float, float, float]
 PANEL_MM = 66.0
 #: Share of the body that portrait pages give to the legend/overview panel under the map.
 BOTTOM_PANEL_SHARE = 0.3
+#: Tiles one printed basemap may use: an A4 map frame at 300 dpi needs about 130 at full detail.
+PRINT_MAX_TILES = 160
 
 
 @dataclass
@@ -146,7 +148,7 @@ def _paint_basemap(painter: QPainter, target: QRectF, source, extent: Extent, si
     from workbench.basemap import BasemapUnavailable, render_basemap
 
     try:
-        image, _ = render_basemap(source, extent, size, crs, cancelled=cancelled)
+        image, _ = render_basemap(source, extent, size, crs, cancelled=cancelled, max_tiles=PRINT_MAX_TILES)
     except BasemapUnavailable:
         return  # offline and nothing cached: the page is printed without it, as the canvas shows it
     if image is not None:
@@ -193,7 +195,9 @@ _WIDEST_SCALE = "1:00,000,000"
 def _footer_texts(project, layers: list[Layer], options: LayoutOptions, scale: float | None) -> tuple[str, str]:
     """Sources and attribution (left) and scale and CRS (right)."""
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
-    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", options.attribution) if part)
+    basemap = project_basemap(project) if options.basemap else None
+    credit = basemap.attribution if basemap is not None else ""  # the licence's credit, legible on paper
+    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", credit, options.attribution) if part)
     crs = project.crs
     crs_text = f"{crs.to_string()} ({crs.name})" if crs is not None else ""
     shown = format_scale(scale) if scale is not None else _WIDEST_SCALE
