@@ -37,6 +37,7 @@ from plugins.api import (
     StringParameter,
 )
 from plugins.metric import require_true_distances
+from plugins.siting.budget import check_siting
 from plugins.siting.candidates import CandidateRules, Candidates, eligible_candidates
 from plugins.siting.decisions import Decisions, FieldRule, LayerMatch, PoleSpecParameter, resolve, solve_decided
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
@@ -57,8 +58,9 @@ _FROM_PROFILE = "Empty: the project's RF profile."
 #: run needs poles, demand, the model's size (k, budget or target), the coverage relation, schools, existing
 #: sites, keep-outs and decisions; these refine it.
 ADVANCED = frozenset({
-    "weight_field", "demand_raster", "sample_spacing", "time_limit", "curve_sites", "threshold_dbm", "max_radius",
-    "frequency_mhz", "eirp_dbm", "location_probability", "buildings", "surface", "min_height", "max_height",
+    "weight_field", "demand_raster", "sample_spacing", "time_limit", "work_limit", "curve_sites", "threshold_dbm",
+    "max_radius", "frequency_mhz", "eirp_dbm", "location_probability", "buildings", "surface", "min_height",
+    "max_height",
     "include_planned", "require_power", "base_cost", "no_power_cost", "cost_field", "school_weight", "offices",
     "office_weight", "priority_distance", "existing_radius", "existing_weight", "double_coverage", "decision_field",
     "locked_values", "excluded_values", "locked_layer", "excluded_layer", "frozen_plan", "frozen_phases",
@@ -128,8 +130,16 @@ class SitingAlgorithm(Algorithm):
                             help="exact: MILP on HiGHS with a time limit, returning the optimality gap; greedy: "
                                  "lazy greedy (with swaps) and proven bounds, for very large instances."),
             *self.model_parameters(),
-            NumberParameter("time_limit", "Time limit for the exact solver", default=60.0, unit="s", minimum=0.1,
-                            maximum=86400.0),
+            NumberParameter("time_limit", "Outer safety time limit", default=60.0, unit="s", minimum=0.1,
+                            maximum=86400.0,
+                            help="Only a safety: where the solver stops is decided by the work limit, so a re-run "
+                                 "gives the same plan on any machine. A run stopped by this limit says so, and "
+                                 "may differ on another machine."),
+            IntegerParameter("work_limit", "Work limit (simplex iterations; 0: automatic)", default=0, minimum=0,
+                             maximum=2_000_000_000,
+                             help="The solver's effort, counted in simplex iterations (a branch-and-bound node "
+                                  "counts 200, a window of window search 2,000). 0: 20 per pole-point pair, "
+                                  "between 1 and 200 million."),
             IntegerParameter("phases", "Rollout phases", default=3, minimum=1, maximum=50),
             IntegerParameter("curve_sites", "Coverage curve up to (sites)", optional=True, minimum=1,
                              help="Default: twice the number of chosen sites."),
@@ -266,6 +276,7 @@ class SitingAlgorithm(Algorithm):
             raise AlgorithmError(f"demand '{source.name}' holds no people to cover (all weights are 0 or empty)")
         demand = self._priorities(demand, params)
         feedback.raise_if_cancelled()
+        check_siting(candidates.xy, demand.xy, params)
         rf = self._rf_settings(params, candidates, demand, context) if params["coverage_mode"] == "rf" else None
         if rf is not None:
             feedback.log(rf.profile)
@@ -440,7 +451,7 @@ class MaximalCovering(SitingAlgorithm):
 
     def solve(self, problem, params, method, decisions, feedback):
         return solve_decided(problem, decisions, "mclp", k=params["sites"], method=method,
-                             time_limit=params["time_limit"], feedback=feedback)
+                             time_limit=params["time_limit"], work_limit=params["work_limit"], feedback=feedback)
 
 
 class BudgetCovering(SitingAlgorithm):
@@ -460,7 +471,7 @@ class BudgetCovering(SitingAlgorithm):
 
     def solve(self, problem, params, method, decisions, feedback):
         return solve_decided(problem, decisions, "budget_mclp", budget=params["budget"], method=method,
-                             time_limit=params["time_limit"], feedback=feedback)
+                             time_limit=params["time_limit"], work_limit=params["work_limit"], feedback=feedback)
 
 
 class SetCovering(SitingAlgorithm):
@@ -489,7 +500,7 @@ class SetCovering(SitingAlgorithm):
         plain = replace(problem, beta=0.0) if problem.beta else problem
         return solve_decided(plain, decisions, "lscp", target_share=params["target_pct"] / 100.0,
                              minimise=params["minimise"], method=method, time_limit=params["time_limit"],
-                             feedback=feedback)
+                             work_limit=params["work_limit"], feedback=feedback)
 
 
 __all__ = ["BudgetCovering", "MaximalCovering", "SetCovering", "SitingAlgorithm"]

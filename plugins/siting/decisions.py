@@ -330,21 +330,25 @@ def _decided_plan(problem: SitingProblem, allowed: SitingProblem, decisions: Dec
                 total_weight=problem.total_weight, coverable_weight=allowed.coverable_weight,
                 cost=problem.cost(selected), maximise=maximise,
                 reductions=dict(sub.reductions) if sub is not None else {},
-                timings=dict(sub.timings) if sub is not None else {}, notes=notes)
+                timings=dict(sub.timings) if sub is not None else {}, notes=notes,
+                work=sub.work if sub is not None else "")
 
 
 def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k: int | None = None,
                   budget: float | None = None, target_share: float = 1.0, minimise: str = "sites",
-                  method: str = "exact", time_limit: float = 60.0, feedback: Feedback | None = None) -> Plan:
-    """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve."""
+                  method: str = "exact", time_limit: float = 60.0, work_limit: int = 0,
+                  feedback: Feedback | None = None) -> Plan:
+    """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve.
+    ``work_limit`` decides where the solver stops (0: automatic); ``time_limit`` is only a safety."""
+    limits = {"time_limit": time_limit, "work_limit": work_limit}
     if not decisions:
         if model == "mclp":
-            plan = solve_mclp(problem, k, method=method, time_limit=time_limit, feedback=feedback)
+            plan = solve_mclp(problem, k, method=method, **limits, feedback=feedback)
         elif model == "budget_mclp":
-            plan = solve_budget_mclp(problem, budget, method=method, time_limit=time_limit, feedback=feedback)
+            plan = solve_budget_mclp(problem, budget, method=method, **limits, feedback=feedback)
         else:
-            plan = solve_lscp(problem, target_share=target_share, minimise=minimise, method=method,
-                              time_limit=time_limit, feedback=feedback)
+            plan = solve_lscp(problem, target_share=target_share, minimise=minimise, method=method, **limits,
+                              feedback=feedback)
         plan.notes[:0] = decisions.notes()          # e.g. excluded poles that were not eligible anyway
         return plan
     locked = decisions.locked
@@ -358,8 +362,7 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
         room = k - locked.size
         sub = None
         if room and rest.free.size:
-            sub = solve_mclp(rest.problem, room + rest.extra_sites, method=method, time_limit=time_limit,
-                             feedback=feedback)
+            sub = solve_mclp(rest.problem, room + rest.extra_sites, method=method, **limits, feedback=feedback)
         return _maximised(problem, allowed, decisions, model, method, rest, sub)
     if model == "budget_mclp":
         spent = problem.cost(locked)
@@ -370,10 +373,10 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
         room = budget - spent
         sub = None
         if rest.free.size and problem.costs[rest.free].min() <= room:
-            sub = solve_budget_mclp(rest.problem, room + rest.extra_cost, method=method, time_limit=time_limit,
+            sub = solve_budget_mclp(rest.problem, room + rest.extra_cost, method=method, **limits,
                                     feedback=feedback)
         return _maximised(problem, allowed, decisions, model, method, rest, sub)
-    return _covering(problem, allowed, decisions, method, rest, target_share, minimise, time_limit, feedback)
+    return _covering(problem, allowed, decisions, method, rest, target_share, minimise, limits, feedback)
 
 
 def _maximised(problem: SitingProblem, allowed: SitingProblem, decisions: Decisions, model: str, method: str,
@@ -385,7 +388,7 @@ def _maximised(problem: SitingProblem, allowed: SitingProblem, decisions: Decisi
 
 
 def _covering(problem: SitingProblem, allowed: SitingProblem, decisions: Decisions, method: str, rest,
-              target_share: float, minimise: str, time_limit: float, feedback: Feedback | None) -> Plan:
+              target_share: float, minimise: str, limits: dict, feedback: Feedback | None) -> Plan:
     locked = decisions.locked
     unit = minimise == "sites"
     fixed = float(locked.size) if unit else problem.cost(locked)
@@ -397,7 +400,7 @@ def _covering(problem: SitingProblem, allowed: SitingProblem, decisions: Decisio
     sub = None
     if need > 1e-9 * max(1.0, reachable) and left > 0:
         share = 1.0 if target_share >= 1.0 else min(1.0, need / left)
-        sub = solve_lscp(rest.problem, target_share=share, minimise=minimise, method=method, time_limit=time_limit,
+        sub = solve_lscp(rest.problem, target_share=share, minimise=minimise, method=method, **limits,
                          feedback=feedback)
     notes = []
     if reachable < problem.total_weight:

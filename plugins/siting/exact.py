@@ -3,8 +3,8 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
 
 1. The root relaxation (``relaxation.root_relaxation``): LP plus rounds of odd-cycle cuts, a bound proven
    from the duals. If the start plan already meets it, the plan is optimal and no MILP is built.
-2. An LP-guided plan: the MILP restricted to the sites the LP uses (a RENS-style sub-problem, time-boxed),
-   then swaps on the full problem.
+2. An LP-guided plan: the MILP restricted to the sites the LP uses (a RENS-style sub-problem of at most
+   LP_PLAN_NODES nodes), then swaps on the full problem.
 3. Reduced-cost fixing against the best plan: every plan better than it must build or leave out the sites that
    the reduced costs pin down (``relaxation.fixings``), and ``reduce.restrict`` shrinks the model to the sites
    left open, which are usually a few hundred out of thousands.
@@ -14,22 +14,25 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
 Plan values of integral weights are whole numbers (more generally, multiples of ``value_step``): a bound of
 639,225.67 then proves a plan of 639,225 optimal.
 
+Every limit that decides the answer counts work (``effort``); the effort's time limit is only a safety.
+
 Example::
 
     outcome = solve_maximising(problem, reduced, k=20, incumbent=plan, value=problem.value(plan),
-                               deadline=time.perf_counter() + 60)
+                               effort=Effort(auto_work(problem.coverage.nnz), safety_seconds=60.0))
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from layers.i18n import translate
 from plugins.api import Feedback
+from plugins.siting.effort import LP_PLAN_NODES, Effort
 from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, MilpResult, highs_version, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, restrict
@@ -37,9 +40,6 @@ from plugins.siting.relaxation import RootRelaxation, fixings, root_relaxation
 from plugins.siting.swap import swap_improve
 from plugins.siting.wording import amount
 
-#: The LP-guided plan gets this share of the remaining time, and at most LP_PLAN_SECONDS.
-LP_PLAN_SHARE = 0.1
-LP_PLAN_SECONDS = 5.0
 #: Finest granularity of plan values looked for (weights that are multiples of 1/1024).
 FINEST_STEP = 2.0 ** -10
 
@@ -113,20 +113,21 @@ def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
 
 
 def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxation, model: str, shape: dict,
-                    sites: int, deadline: float, feedback: Feedback) -> tuple[np.ndarray, float, int]:
+                    sites: int, effort: Effort, feedback: Feedback) -> tuple[np.ndarray, float, int]:
     """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, doubling up
-    to all with x > 0 while each restricted MILP still finishes before ``deadline``. On the Tianhe
-    sample (40 sites) the first takes 0.3 s and comes within 0.1% of the optimum; all 269 LP sites take > 30 s."""
+    to all with x > 0 while each restricted MILP still proves its optimum within LP_PLAN_NODES nodes. On the
+    Tianhe sample (40 sites) the first takes 0.3 s and comes within 0.1% of the optimum; all 269 LP sites take
+    > 30 s."""
     order = np.argsort(-root.x, kind="stable")
     used = int((root.x > 1e-6).sum())
     best, best_value, in_play = np.zeros(0, np.int64), -np.inf, 0
     size = max(2 * sites, 1)
-    while deadline > time.perf_counter():
+    while effort.left > 0 and not effort.expired():
         size = min(size, used)
         site_out = np.ones(reduced.n_candidates, bool)
         site_out[order[:size]] = False
-        result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=site_out,
-                               time_limit=max(deadline - time.perf_counter(), 0.01), feedback=feedback)
+        result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=site_out, effort=effort,
+                               nodes=LP_PLAN_NODES, feedback=feedback)
         checked = checked_plan(problem, reduced, result, [])
         if checked is not None and checked[1] > best_value:
             best, best_value, in_play = checked[0], checked[1], size
@@ -137,10 +138,11 @@ def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxati
 
 
 def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None = None, budget: float | None = None,
-                     incumbent: np.ndarray, value: float, deadline: float, mip_gap: float = 0.0,
+                     incumbent: np.ndarray, value: float, effort: Effort, mip_gap: float = 0.0,
                      feedback: Feedback | None = None,
                      lap: Callable[[str], None] = lambda name: None) -> ExactOutcome:
-    """Best plan of at most ``k`` sites (or within ``budget``) starting from a feasible ``incumbent`` plan."""
+    """Best plan of at most ``k`` sites (or within ``budget``) starting from a feasible ``incumbent`` plan, within
+    the ``effort``'s work. Status: "optimal", "work limit", or "time limit" (the safety limit stopped a phase)."""
     feedback = feedback or Feedback()
     notes: list[str] = []
     proof = _Proof(value_step(problem.weights), mip_gap)
@@ -149,15 +151,15 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     shape = {"k": k or 0} if k is not None else {"budget": float(budget), "costs": costs}
     version = highs_version()
 
-    def remaining() -> float:
-        return deadline - time.perf_counter()
+    def stopped() -> str:
+        return "time limit" if effort.stopped else "work limit"
 
-    root = root_relaxation(reduced, k=k, budget=budget, costs=costs, deadline=deadline,
+    root = root_relaxation(reduced, k=k, budget=budget, costs=costs, effort=effort,
                            feedback=feedback.step(0, 40), target=proof.threshold(value))
     lap("root_relaxation")
     if root is None:
-        notes.append("the LP relaxation did not finish within the time limit")
-        return ExactOutcome(incumbent, value, np.inf, "time limit", f"HiGHS {version} LP (unfinished)", notes)
+        notes.append(f"the LP relaxation did not finish within the {stopped()}")
+        return ExactOutcome(incumbent, value, np.inf, stopped(), f"HiGHS {version} LP (unfinished)", notes)
     bound = root.bound
     summary = f"HiGHS {version}: LP + {len(root.cuts):,} odd-cycle cuts in {root.rounds} rounds"
     notes.append(f"root bound {amount(bound)} ({len(root.cuts):,} odd-cycle cuts, {root.seconds:.2f} s)")
@@ -165,12 +167,13 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal",
                             summary + "; the start plan meets the bound", notes)
 
-    plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size,
-                                                time.perf_counter() + min(LP_PLAN_SHARE * remaining(), LP_PLAN_SECONDS),
+    plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size, effort,
                                                 feedback.step(40, 50))
-    if k is not None and 0 < plan.size < problem.n_candidates and remaining() > 0:
-        plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=min(5.0, remaining()),
+    if k is not None and 0 < plan.size < problem.n_candidates and not effort.expired():
+        plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=effort.seconds_left(),
                                         feedback=feedback)
+        if effort.expired():
+            effort.stop(translate("Exact", "swaps"))
     if plan_value > value:
         notes.append(f"the LP-guided plan ({in_play:,} sites in play) is worth {amount(plan_value)}")
         incumbent, value = plan, plan_value
@@ -198,8 +201,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         return ExactOutcome(incumbent, value, proof.reported(value, min(bound, below)), "optimal",
                             summary + "; reduced-cost fixing leaves no better plan", notes)
     seed = restricted.open_plan(reduced.local(incumbent))
-    result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, time_limit=max(remaining(), 0.01),
-                           mip_gap=mip_gap, feedback=feedback.step(50, 100))
+    result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, effort=effort, mip_gap=mip_gap,
+                           feedback=feedback.step(50, 100))
     lap("milp")
     solver = f"{summary}; MILP on {sub.n_candidates:,} open sites ({result.nodes:,} nodes)"
     if result.status == "infeasible":
@@ -217,7 +220,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
             incumbent, value = plan, plan_value
         if verified and np.isfinite(result.bound):
             bound = min(bound, max(restricted.offset + result.bound, below))
-    status = "optimal" if proof.proven(value, bound) else "time limit"
+    status = "optimal" if proof.proven(value, bound) else stopped()
     return ExactOutcome(incumbent, value, proof.reported(value, bound), status, solver, notes)
 
 

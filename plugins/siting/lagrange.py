@@ -14,6 +14,7 @@ is always safe. The covering models use the matching lower bounds.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from layers.i18n import translate
 from plugins.api import Feedback
+from plugins.siting.effort import LAGRANGE_ITERATIONS, Effort
 
 #: Halve the step after this many iterations without a better bound.
 PATIENCE = 30
@@ -56,13 +59,18 @@ def knapsack(values: np.ndarray, capacity: float, costs: np.ndarray | None) -> t
 
 
 def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np.ndarray, target: float,
-                 minimise_bound: bool, iterations: int, seconds: float,
-                 feedback: Feedback | None) -> tuple[float, np.ndarray]:
-    """Polyak subgradient method on multipliers >= 0; the best bound found (min or max of L) and its multipliers."""
+                 minimise_bound: bool, iterations: int, seconds: float, feedback: Feedback | None,
+                 effort: Effort | None = None) -> tuple[float, np.ndarray]:
+    """Polyak subgradient method on multipliers >= 0; the best bound found (min or max of L) and its multipliers.
+    ``iterations`` decides the answer; ``seconds`` and the ``effort``'s deadline are only a safety (a stop by them
+    is recorded in the effort)."""
     mu = start.copy()
     best_mu = mu
     best = np.inf if minimise_bound else -np.inf
-    theta, stall, began = 2.0, 0, time.perf_counter()
+    theta, stall = 2.0, 0
+    deadline = time.perf_counter() + seconds
+    if effort is not None:
+        deadline = min(deadline, effort.deadline)
     for it in range(iterations):
         value, g = evaluate(mu)
         margin = 1e-12 * abs(value)
@@ -81,7 +89,9 @@ def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], sta
         mu = np.maximum(0.0, mu - step * g) if minimise_bound else np.maximum(0.0, mu + step * g)
         if it % 50 == 0 and feedback is not None:
             feedback.raise_if_cancelled()
-        if time.perf_counter() - began > seconds:
+        if time.perf_counter() > deadline:
+            if effort is not None:
+                effort.stop(translate("Lagrange", "Lagrangian bound"))
             break
     return float(best), best_mu
 
@@ -97,8 +107,8 @@ class Relaxation:
 
 def max_coverage_relaxation(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float, *,
                             costs: np.ndarray | None = None, beta: float = 0.0, incumbent: float = 0.0,
-                            iterations: int = 3000, seconds: float = 3.0,
-                            feedback: Feedback | None = None) -> Relaxation:
+                            iterations: int = LAGRANGE_ITERATIONS, seconds: float = math.inf,
+                            feedback: Feedback | None = None, effort: Effort | None = None) -> Relaxation:
     """Upper bound on the best plan of a maximising model (k sites: unit costs and capacity k)."""
     a = rows.tocsr().astype(np.float64)
     at = a.T.tocsr()
@@ -118,7 +128,7 @@ def max_coverage_relaxation(rows: sp.csr_matrix, weight: np.ndarray, private: np
     trivial = float(w.sum() * (1 + beta) + private.sum())
     if a.shape[0] == 0:
         return Relaxation(min(trivial, knapsack(private.astype(float), capacity, costs)[0]), private.copy())
-    found, mu = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback)
+    found, mu = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback, effort)
     return Relaxation(min(found, trivial), private + at @ mu)
 
 
@@ -129,7 +139,7 @@ def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
 
 
 def max_coverage_curve(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, sizes: np.ndarray,
-                       incumbents: np.ndarray, max_n: int, *, iterations: int = 400, seconds: float = 0.25,
+                       incumbents: np.ndarray, max_n: int, *, iterations: int = 400, seconds: float = math.inf,
                        feedback: Feedback | None = None) -> np.ndarray:
     """Upper bounds on the best plan of n sites for every n = 1..max_n (plain coverage, unit costs).
 
@@ -160,8 +170,9 @@ def max_coverage_curve(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
     return best
 
 
-def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float, iterations: int = 3000,
-                     seconds: float = 3.0, start: np.ndarray | None = None, feedback: Feedback | None = None) -> float:
+def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float,
+                     iterations: int = LAGRANGE_ITERATIONS, seconds: float = math.inf, start: np.ndarray | None = None,
+                     feedback: Feedback | None = None, effort: Effort | None = None) -> float:
     """Lower bound on the cost of covering every row: L(u) = sum u_r + sum_j min(0, c_j - sum_{r in j} u_r), from
     ``start`` (e.g. the LP's row duals) or a uniform u."""
     a = rows.tocsr().astype(np.float64)
@@ -178,12 +189,13 @@ def cover_cost_bound(rows: sp.csr_matrix, costs: np.ndarray, *, incumbent: float
     if start is None:
         start = np.full(a.shape[0], float(costs.min()) / max(float(np.asarray(a.sum(axis=1)).max()), 1.0))
     return max(0.0, _subgradient(evaluate, np.maximum(start, 0.0), incumbent, False, iterations, seconds,
-                                 feedback)[0])
+                                 feedback, effort)[0])
 
 
 def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, costs: np.ndarray,
-                       target: float, *, incumbent: float, iterations: int = 3000, seconds: float = 3.0,
-                       start: np.ndarray | None = None, feedback: Feedback | None = None) -> float:
+                       target: float, *, incumbent: float, iterations: int = LAGRANGE_ITERATIONS,
+                       seconds: float = math.inf, start: np.ndarray | None = None, feedback: Feedback | None = None,
+                       effort: Effort | None = None) -> float:
     """Lower bound on the cost of reaching covered value ``target``, from multipliers (lambda, mu) >= 0 (``start``:
     lambda first, e.g. from the LP's duals):
     L = lambda T + sum_j min(0, c_j - lambda p_j - sum_{r in j} mu_r) + sum_r min(0, mu_r - lambda w_r)."""
@@ -207,7 +219,7 @@ def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
         best_ratio = np.max(np.concatenate([p, np.asarray(a.T @ w).ravel() + p]) / np.concatenate([costs, costs]))
         start[0] = 1.0 / max(best_ratio, 1e-12)
     return max(0.0, _subgradient(evaluate, np.maximum(start, 0.0), incumbent, False, iterations, seconds,
-                                 feedback)[0])
+                                 feedback, effort)[0])
 
 
 __all__ = ["MAX_PAIRS", "Relaxation", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",

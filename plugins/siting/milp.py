@@ -34,13 +34,16 @@ import scipy.sparse as sp
 
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
+from plugins.siting.effort import Effort
 from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
 MAXIMISE_COUNT, MAXIMISE_BUDGET, COVER_ALL, COVER_TARGET = "max_count", "max_budget", "cover_all", "cover_target"
 #: HiGHS model statuses by name. An interrupt is the deadline's: a Cancel by the user raises ``Cancelled``.
+#: A node or iteration limit is the work limit's (deterministic); a time limit is the outer safety's.
 _STATUS_NAMES = {"kOptimal": "optimal", "kModelEmpty": "optimal", "kTimeLimit": "time limit",
-                 "kInterrupt": "time limit", "kHighsInterrupt": "time limit", "kInfeasible": "infeasible"}
+                 "kInterrupt": "time limit", "kHighsInterrupt": "time limit", "kInfeasible": "infeasible",
+                 "kSolutionLimit": "work limit", "kIterationLimit": "work limit"}
 #: MILPs with at least this many nonzeros run in a child process that can be ended (see ``highs_process``);
 #: smaller ones run here, where starting a process would cost more than the solve.
 CHILD_MIN_NONZEROS = 100_000
@@ -167,13 +170,16 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
                   costs: np.ndarray | None = None, beta: float = 0.0, seed: np.ndarray | None = None,
                   time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
                   cuts: Sequence[Cut] = (), site_out: np.ndarray | None = None,
-                  feedback: Feedback | None = None) -> MilpResult:
+                  feedback: Feedback | None = None, effort: Effort | None = None,
+                  nodes: int | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
 
     ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The
     maximising models take valid ``cuts`` as extra rows; ``site_out`` (boolean mask) keeps sites out. The
     thread count is left to HiGHS: its scheduler is global to the process and refuses a second, different
-    setting. Progress reports the MIP gap closing. At the time limit HiGHS returns its best plan so far;
+    setting (the child process runs on one thread). Progress reports the MIP gap closing. With an ``effort``,
+    its node limit (at most ``nodes``) decides where HiGHS stops ("work limit") and what it spent is deducted;
+    ``time_limit`` is then the effort's safety deadline. At either limit HiGHS returns its best plan so far;
     Cancel stops it (or ends the child process) and raises ``Cancelled``.
     """
     started = time.perf_counter()
@@ -187,6 +193,9 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     # The root LP of a covering model is highly degenerate: dual simplex from the slack basis needs about two
     # pivots per row (20,000 pivots, 8 s on 2,000 x 20,000), the interior point method 1 s.
     options = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
+    if effort is not None:
+        options.update(effort.lp_options() if relax else effort.milp_options(nodes))
+        time_limit = options.pop("time_limit")
     start = None
     if seed is not None and not relax and seed.size:
         start = start_values(reduced, seed, n_cols, beta, model)
@@ -196,8 +205,10 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
                   "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
                   "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer}
-        outcome = run_in_child(arrays, options, start, time_limit, feedback or Feedback())
-        return _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
+        outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback())
+        result = _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
+        _account(effort, result.status, nodes=result.nodes)
+        return result
     solver = new_highs()
     solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     for name, value in options.items():
@@ -214,6 +225,8 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     if feedback is not None:
         feedback.raise_if_cancelled()
     state = _state(str(model_status))
+    _account(effort, state, nodes=0 if relax else int(info.mip_node_count),
+             iterations=int(info.simplex_iteration_count) if relax else 0)
     solution = np.asarray(solver.getSolution().col_value)
     no_plan = state != "optimal" and info.primal_solution_status == 0     # e.g. stopped before finding any
     if state == "infeasible" or solution.size < n_cols or no_plan:
@@ -224,6 +237,15 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     selected = np.flatnonzero(solution[: reduced.n_candidates] > 0.5) if not relax else np.zeros(0, np.int64)
     return MilpResult(selected, objective, bound, state, time.perf_counter() - started,
                       int(info.mip_node_count) if not relax else 0, n_cols, n_rows, int(matrix.nnz))
+
+
+def _account(effort: Effort | None, state: str, *, nodes: int = 0, iterations: int = 0) -> None:
+    """Deduct one solve's work from the effort, and record a stop by its safety time limit."""
+    if effort is None:
+        return
+    effort.spend(nodes=nodes, iterations=iterations)
+    if state == "time limit":
+        effort.stop("MILP")
 
 
 def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: float, n_cols: int, n_rows: int,

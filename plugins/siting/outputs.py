@@ -162,6 +162,7 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
         "demand_points": len(demand),
         "coverage_pairs": problem.coverage.nnz,
         "solve_seconds": round(plan.seconds, 3),
+        "work_budget": plan.work,
         "timings": plan.timings,
         "reductions": plan.reductions,
         "notes": list(plan.notes),

@@ -30,8 +30,10 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from layers.i18n import translate
 from plugins.api import Feedback
-from plugins.siting.cuts import SEPARATION_SECONDS, Cut, cut_matrix, odd_cycle_cuts
+from plugins.siting.cuts import Cut, cut_matrix, odd_cycle_cuts
+from plugins.siting.effort import IPM_ITERATIONS, MAX_WORK, PDLP_ITERATIONS, Effort
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
@@ -108,25 +110,34 @@ def _lp(reduced: Reduced, model: str, site_costs: np.ndarray, method: str, *, k:
 
 
 def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | None = None,
-                    costs: np.ndarray | None = None, deadline: float, feedback: Feedback | None = None,
-                    target: float = -np.inf) -> RootRelaxation | None:
+                    costs: np.ndarray | None = None, deadline: float | None = None, feedback: Feedback | None = None,
+                    target: float = -np.inf, effort: Effort | None = None) -> RootRelaxation | None:
     """Solve the LP relaxation (interior point, then crossover for a basis), then add odd-cycle cuts and re-solve
-    by dual simplex until none is violated, the bound stalls or the deadline passes. ``k`` for the k-site
-    model, else ``budget`` with ``costs`` (the kept sites' costs). The loop also ends once the LP value is down to
-    ``target`` (e.g. the incumbent's value: nothing better exists). None when even the first LP did not finish."""
+    by dual simplex until none is violated, the bound stalls or the ``effort``'s work is spent (its safety
+    deadline, or ``deadline`` without one, also stops it). ``k`` for the k-site model, else ``budget`` with
+    ``costs`` (the kept sites' costs). The loop also ends once the LP value is down to ``target`` (e.g. the
+    incumbent's value: nothing better exists). None when even the first LP did not finish."""
     started = time.perf_counter()
     feedback = feedback or Feedback()
+    if effort is None:
+        effort = Effort(MAX_WORK, (deadline if deadline is not None else np.inf) - started)
     n_x, n_r = reduced.n_candidates, reduced.n_rows
     model = MAXIMISE_COUNT if k is not None else MAXIMISE_BUDGET
     site_costs = np.ones(n_x) if k is not None else np.asarray(costs, float)
     capacity = float(k) if k is not None else float(budget)
     solver = _lp(reduced, model, site_costs, "ipm", k=k or 0, capacity=capacity)
-    watch(solver, feedback, max(deadline - time.perf_counter(), 0.0))
+    watch(solver, feedback, effort.seconds_left())
 
     def solve() -> tuple[np.ndarray, np.ndarray] | None:
+        for name, value in effort.lp_options().items():
+            solver.setOptionValue(name, value)
         solver.run()
         feedback.raise_if_cancelled()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        effort.spend(iterations=solver.getInfo().simplex_iteration_count)
+        status = solver.getModelStatus()
+        if status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
+            effort.stop(translate("Relaxation", "root LP"))
+        if status != highspy.HighsModelStatus.kOptimal:
             return None
         solution = solver.getSolution()
         return np.asarray(solution.col_value), np.asarray(solution.row_dual)
@@ -138,14 +149,16 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     cuts: list[Cut] = []
     rounds = 0
     previous = np.inf
-    while rounds < MAX_ROUNDS and time.perf_counter() < deadline:
+    while rounds < MAX_ROUNDS and effort.left > 0:
+        if effort.expired():
+            effort.stop(translate("Relaxation", "cut rounds"))
+            break
         objective = solver.getInfo().objective_function_value
         scale = objective - target if np.isfinite(target) else abs(objective)
         if objective <= target or (rounds and previous - objective <= STALL * max(scale, 1e-9 * abs(objective))):
             break
         previous = objective
-        found = odd_cycle_cuts(reduced.rows, last[0][:n_x], last[0][n_x:n_x + n_r],
-                               seconds=min(SEPARATION_SECONDS, deadline - time.perf_counter()))
+        found = odd_cycle_cuts(reduced.rows, last[0][:n_x], last[0][n_x:n_x + n_r], seconds=effort.seconds_left())
         if not found:
             break
         block = cut_matrix(found, n_x)
@@ -153,7 +166,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
                        block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data)
         rounds += 1
         solved = solve()
-        if solved is None:      # the deadline interrupted the re-solve: keep the last LP that finished
+        if solved is None:      # the work or safety limit interrupted the re-solve: keep the last LP that finished
             break
         last, cuts = solved, cuts + found
     values, duals = last
@@ -163,21 +176,30 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
                           seconds=time.perf_counter() - started)
 
 
-def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float, feedback: Feedback | None = None) -> float:
+def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float = np.inf, iterations: int = PDLP_ITERATIONS,
+                        feedback: Feedback | None = None, effort: Effort | None = None) -> float:
     """A value the LP relaxation of the k-site model certainly reaches: HiGHS's first-order LP method (PDLP), its
     site values clipped to [0, 1] and scaled to k, each row counted as covered to min(1, sum of its sites).
 
     Why: when this is all but a sliver of the coverable demand, the root LP bound (and every bound HiGHS derives
     from it) is no better than "everything covered", so the time is better spent on the plan. PDLP answers in
     0.7 s on the 5,000 x 50,000 benchmark, where interior point with crossover takes 17-21 s; an iterate cut off
-    by ``seconds`` still gives a valid (lower) value."""
+    by its ``iterations`` (the budget that decides the value) still gives a valid (lower) value. ``seconds``, and
+    the ``effort``'s deadline, are only a safety (a stop by them is recorded in the effort)."""
     n_x = reduced.n_candidates
+    if effort is not None:
+        seconds = min(seconds, effort.seconds_left())
     solver = _lp(reduced, MAXIMISE_COUNT, np.ones(n_x), "pdlp", k=k, capacity=float(k))
+    solver.setOptionValue("pdlp_iteration_limit", int(iterations))
+    solver.setOptionValue("random_seed", 0)
     solver.setOptionValue("time_limit", float(max(seconds, 0.01)))     # PDLP does not call the interrupt callbacks
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
     solver.run()
     if feedback is not None:
         feedback.raise_if_cancelled()
+    if effort is not None and solver.getModelStatus() in (highspy.HighsModelStatus.kTimeLimit,
+                                                          highspy.HighsModelStatus.kInterrupt):
+        effort.stop(translate("Relaxation", "saturation test"))
     x = np.asarray(solver.getSolution().col_value)[:n_x]
     if x.size != n_x or not np.all(np.isfinite(x)):
         return 0.0
@@ -196,17 +218,24 @@ class CoverLp:
     multipliers: np.ndarray
 
 
-def cover_lp(reduced: Reduced, costs: np.ndarray, *, full: bool, target: float, seconds: float,
-             feedback: Feedback | None = None) -> CoverLp | None:
+def cover_lp(reduced: Reduced, costs: np.ndarray, *, full: bool, target: float, seconds: float = np.inf,
+             feedback: Feedback | None = None, effort: Effort | None = None) -> CoverLp | None:
     """The covering models' LP relaxation by interior point without crossover: 5 s on the 5,000 x 50,000 set
     cover, where dual simplex takes minutes. The bound is then evaluated at the multipliers taken from its duals,
-    so solver tolerances cannot make it wrong. None unless the LP finished."""
+    so solver tolerances cannot make it wrong. None unless the LP finished within IPM_ITERATIONS (the budget
+    that decides); ``seconds`` and the ``effort``'s deadline are only a safety."""
+    if effort is not None:
+        seconds = min(seconds, effort.seconds_left())
     solver = _lp(reduced, COVER_ALL if full else COVER_TARGET, np.asarray(costs, float), "ipm", target=target)
     solver.setOptionValue("run_crossover", "off")
+    solver.setOptionValue("ipm_iteration_limit", IPM_ITERATIONS)
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
     solver.run()
     if feedback is not None:
         feedback.raise_if_cancelled()
+    if effort is not None and solver.getModelStatus() in (highspy.HighsModelStatus.kTimeLimit,
+                                                          highspy.HighsModelStatus.kInterrupt):
+        effort.stop(translate("Relaxation", "covering LP"))
     solution = solver.getSolution()
     duals, x = np.asarray(solution.row_dual), np.asarray(solution.col_value)[:reduced.n_candidates]
     finished = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal

@@ -6,8 +6,13 @@
   (location set covering problem, Toregas et al.).
 
 Every ``Plan`` states its objective, a bound on the optimum and the relative gap between them, so a fast
-answer says how far from optimal it can be at most, and an exact one that stops at its time limit says the
+answer says how far from optimal it can be at most, and an exact one that stops at its work limit says the
 same. Exact runs first build the greedy plan (improved by swaps); see ``exact`` for what follows.
+
+Every limit that decides a plan counts work (``effort``: simplex iterations, nodes, windows, subgradient steps),
+so the same inputs and options give the same plan and bound on any machine, load or core count; ``work_limit``
+sets the budget (0: ``effort.auto_work`` of the relation's size). ``time_limit`` is only an outer safety: when it
+stops a phase, the plan says so in its notes and status ("time limit"), and may then differ on another machine.
 
 Example::
 
@@ -27,6 +32,7 @@ import numpy as np
 from plugins.api import Feedback
 from plugins.siting import kernels, lagrange
 from plugins.siting.cover_descent import cover_descent
+from plugins.siting.effort import ITERATIONS_PER_NODE, LAGRANGE_ITERATIONS, Effort, auto_work
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
 from plugins.siting.milp import (
@@ -46,18 +52,13 @@ from plugins.siting.window_search import window_search
 from plugins.siting.wording import amount
 
 METHODS = ("exact", "greedy")
-#: Seconds the Lagrangian bound may take in fast mode.
-BOUND_SECONDS = 3.0
-#: Seconds the Lagrangian steps may run past the time limit of an exact run.
-GRACE_SECONDS = 0.5
-#: Seconds the LP saturation test may take at most (it also takes at most a tenth of the time left), and the share
-#: of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
-SATURATION_SECONDS, SATURATION_SHARE = 2.0, 0.01
-#: Seconds of window search in fast mode: cover descent (fewest-sites covering model), or the k-site plan when
-#: its bound is no better than covering everything. An exact covering run keeps DESCENT_SHARE of its
-#: time limit, at most DESCENT_MAX_SECONDS, for it after a MILP that stopped at its limit (on 2,000 x 20,000 the
-#: MILP proves the optimum in 31 s and a descent first only delays it; on 5,000 x 50,000 it finds no node).
-FAST_SEARCH_SECONDS, DESCENT_SHARE, DESCENT_MAX_SECONDS = 3.0, 0.25, 30.0
+#: The share of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
+SATURATION_SHARE = 0.01
+#: Windows of window search in fast mode: cover descent (fewest-sites covering model), or the k-site plan when
+#: its bound is no better than covering everything (in place of the former 3 s). An exact covering run keeps
+#: DESCENT_SHARE of its work for it after a MILP that stopped at its limit (on 2,000 x 20,000 the MILP proves
+#: the optimum in 31 s and a descent first only delays it; on 5,000 x 50,000 it finds no node).
+FAST_SEARCH_WINDOWS, DESCENT_SHARE = 300, 0.25
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
 
@@ -68,8 +69,9 @@ class Plan:
 
     ``objective``: covered value (maximising models) or number of sites / total cost (LSCP). ``bound``: the
     optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
-    so the plan is within ``gap`` of optimal. ``status``: "optimal", "time limit", "greedy", or "unverified"
-    (HiGHS's answer did not check out against the full problem, so its bound is not used).
+    so the plan is within ``gap`` of optimal. ``status``: "optimal", "work limit", "time limit" (the outer safety
+    limit stopped a phase: the plan may differ on another machine), "greedy", or "unverified" (HiGHS's answer did
+    not check out against the full problem, so its bound is not used). ``work``: the work budget, as provenance.
     """
 
     model: str
@@ -88,6 +90,7 @@ class Plan:
     reductions: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    work: str = ""
 
     @property
     def gap(self) -> float:
@@ -125,16 +128,27 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
 
 
+def _effort(problem: SitingProblem, work_limit: int, time_limit: float) -> Effort:
+    """The run's work budget (``work_limit``, or the default for the relation's size) and safety time limit."""
+    if work_limit < 0:
+        raise ValueError(f"the work limit must be 0 (automatic) or positive, got {work_limit}")
+    return Effort(work_limit or auto_work(problem.coverage.nnz), time_limit)
+
+
 def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray, objective: float, bound: float,
-          status: str, solver: str, clock: _Clock, reduced: Reduced | None, notes: list[str],
+          status: str, solver: str, clock: _Clock, reduced: Reduced | None, notes: list[str], effort: Effort,
           maximise: bool = True) -> Plan:
     selected = np.sort(np.asarray(selected, np.int64))
+    stopped = effort.note()
+    if stopped is not None:
+        notes = [*notes, stopped]
+        status = "time limit" if status == "work limit" else status
     return Plan(model=model, method=method, selected=selected, objective=float(objective), bound=float(bound),
                 status=status, solver=solver, seconds=clock.elapsed, covered_weight=problem.covered_weight(selected),
                 total_weight=problem.total_weight, coverable_weight=problem.coverable_weight,
                 cost=problem.cost(selected), maximise=maximise,
                 reductions=dict(reduced.stats) if reduced is not None else {}, timings=dict(clock.timings),
-                notes=notes)
+                notes=notes, work=effort.summary())
 
 
 def _milp_solver_name(result: MilpResult) -> str:
@@ -155,30 +169,32 @@ def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float
 
 
 def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 60.0,
-               mip_gap: float = 0.0, local_search: bool = True, feedback: Feedback | None = None) -> Plan:
+               work_limit: int = 0, mip_gap: float = 0.0, local_search: bool = True,
+               feedback: Feedback | None = None) -> Plan:
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
 
     Both methods start with the lazy greedy and swaps. The fast method then computes the Lagrangian bound,
     whose multipliers also rank the sites for a second plan (improved by swaps too), and when that bound is no
-    better than covering everything, spends FAST_SEARCH_SECONDS on window search. The exact method (plain
+    better than covering everything, spends FAST_SEARCH_WINDOWS windows on window search. The exact method (plain
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
-    Lagrangian bound and heuristic follow only when the time limit stops it, each given what is left of the
-    limit but at least GRACE_SECONDS. When no cheap bound is below all coverable demand and the LP relaxation
-    covers it all too, the exact method spends its time on window search instead (``_saturated_search``).
+    Lagrangian bound and heuristic follow when the work limit stops it. When no cheap bound is below all
+    coverable demand and the LP relaxation covers it all too, the exact method spends its work on window search
+    instead (``_saturated_search``). ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
     """
     _check_method(method)
     if k < 1:
         raise ValueError(f"the number of sites k must be at least 1, got {k}")
     feedback = feedback or Feedback()
     clock, notes = _Clock(), []
+    effort = _effort(problem, work_limit, time_limit)
     cov, w, beta = problem.coverage, problem.weights, problem.beta
     run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
     incumbent, value = run.order, run.value
     clock.lap("greedy")
     swaps = local_search and 0 < incumbent.size < problem.n_candidates and cov.nnz <= lagrange.MAX_PAIRS
     if swaps:
-        improved, improved_value = swap_improve(cov, w, incumbent, beta=beta, feedback=feedback.step(10, 15))
+        improved, improved_value = _swaps(problem, incumbent, effort, feedback.step(10, 15))
         if improved_value > value:
             notes.append(f"swaps raised the greedy plan from {amount(value)} to {amount(improved_value)}")
             incumbent, value = improved, improved_value
@@ -198,16 +214,16 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         clock.lap("reduction")
     feedback.set_progress(20)
 
-    def lagrangian_step(seconds: float = BOUND_SECONDS) -> None:
+    def lagrangian_step() -> None:
         nonlocal incumbent, value, solver
         relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
-                                                      beta=beta, incumbent=value, seconds=seconds,
-                                                      feedback=feedback)
+                                                      beta=beta, incumbent=value, iterations=LAGRANGE_ITERATIONS,
+                                                      feedback=feedback, effort=effort)
         bounds.append(relaxation.bound)
         clock.lap("lagrangian_bound")
         if swaps and incumbent.size == k:
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
-            candidate, candidate_value = swap_improve(cov, w, ranked, beta=beta, seconds=seconds, feedback=feedback)
+            candidate, candidate_value = _swaps(problem, ranked, effort, feedback)
             if candidate_value > value:
                 notes.append(f"the Lagrangian ranking with swaps found a better plan ({amount(candidate_value)})")
                 incumbent, value = candidate, candidate_value
@@ -220,7 +236,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         if reduced is not None and beta == 0.0 and incumbent.size == k and value < min(bounds) and \
                 _saturated(min(bounds), problem, value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
-            result = window_search(cov, w, incumbent, seconds=FAST_SEARCH_SECONDS, feedback=feedback.step(90, 100))
+            result = window_search(cov, w, incumbent, max_windows=min(FAST_SEARCH_WINDOWS, effort.windows()),
+                                   effort=effort, feedback=feedback.step(90, 100))
             if result.value > value:
                 notes.append(f"window search raised the plan from {amount(value)} to {amount(result.value)} "
                              f"({result.windows:,} windows)")
@@ -229,42 +246,49 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
             clock.lap("window_search")
         feedback.set_progress(100)
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
-                     reduced, notes)
-    deadline = clock.started + time_limit
+                     reduced, notes, effort)
     if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
         return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
-                     clock, reduced, notes)
+                     clock, reduced, notes, effort)
     if beta == 0.0 and incumbent.size == k and value < problem.max_value <= min(bounds):
-        searched = _saturated_search(problem, reduced, k, incumbent, value, deadline, feedback.step(20, 100), clock)
+        searched = _saturated_search(problem, reduced, k, incumbent, value, effort, feedback.step(20, 100), clock)
         if searched is not None:
             notes.extend(searched.notes)
             return _plan(problem, "mclp", method, searched.selected, searched.objective, problem.max_value,
-                         searched.status, searched.solver, clock, reduced, notes)
+                         searched.status, searched.solver, clock, reduced, notes, effort)
     if beta == 0.0:
-        outcome = solve_maximising(problem, reduced, k=k, incumbent=incumbent, value=value, deadline=deadline,
+        outcome = solve_maximising(problem, reduced, k=k, incumbent=incumbent, value=value, effort=effort,
                                    mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
         notes.extend(outcome.notes)
         incumbent, value, status = outcome.selected, outcome.value, outcome.status
         bounds.append(outcome.bound)
         if status != "optimal":
-            lagrangian_step(_grace(deadline))
+            lagrangian_step()
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), status, outcome.solver,
-                     clock, reduced, notes)
-    result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent),
-                           time_limit=max(deadline - time.perf_counter(), 0.01), mip_gap=mip_gap,
-                           feedback=feedback.step(20, 100))
+                     clock, reduced, notes, effort)
+    result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent), effort=effort,
+                           mip_gap=mip_gap, feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
         bounds.append(result.bound)
     if result.status != "optimal" or not verified:
         incumbent, value = selected, objective
-        lagrangian_step(_grace(deadline))
+        lagrangian_step()
         selected, objective = incumbent, value
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
-                 reduced, notes)
+                 reduced, notes, effort)
+
+
+def _swaps(problem: SitingProblem, plan: np.ndarray, effort: Effort, feedback: Feedback) -> tuple[np.ndarray, float]:
+    """Swaps until none helps (at most ``swap_improve``'s passes); the effort's deadline is only a safety."""
+    improved = swap_improve(problem.coverage, problem.weights, plan, beta=problem.beta,
+                            seconds=effort.seconds_left(), feedback=feedback)
+    if effort.expired():
+        effort.stop("swaps")
+    return improved
 
 
 @dataclass
@@ -285,42 +309,37 @@ def _saturated(reached: float, problem: SitingProblem, value: float) -> bool:
 
 
 def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumbent: np.ndarray, value: float,
-                      deadline: float, feedback: Feedback, clock: _Clock) -> _Searched | None:
+                      effort: Effort, feedback: Feedback, clock: _Clock) -> _Searched | None:
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
     "everything covered" in useful time (HiGHS spent 573 s on the root of the 5,000 x 50,000 benchmark without a
-    single node); the time then goes to window search on the plan. None when the LP is not saturated."""
-    remaining = deadline - time.perf_counter()
-    reached = lp_coverage_reached(reduced, k, seconds=min(SATURATION_SECONDS, 0.1 * remaining),
-                                  feedback=feedback.step(0, 5))
+    single node); the work then goes to window search on the plan. None when the LP is not saturated."""
+    reached = lp_coverage_reached(reduced, k, effort=effort, feedback=feedback.step(0, 5))
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):
         return None
     notes = [f"the LP relaxation covers {reached / problem.max_value:.4%} of the coverable demand with {k} "
-             "fractional sites, so no LP bound can prove more than covering all of it; the time went to the plan"]
-    result = window_search(problem.coverage, problem.weights, incumbent, seconds=deadline - time.perf_counter(),
+             "fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan"]
+    result = window_search(problem.coverage, problem.weights, incumbent, max_windows=effort.windows(), effort=effort,
                            feedback=feedback.step(5, 100))
     clock.lap("window_search")
     notes.append(f"window search re-solved {result.windows:,} windows of up to {result.largest} sites, "
                  f"{result.improved:,} of them better: {amount(value)} -> {amount(result.value)}")
-    status = "optimal" if result.value >= problem.max_value - 1e-9 * problem.max_value else "time limit"
+    status = "optimal" if result.value >= problem.max_value - 1e-9 * problem.max_value else \
+        "time limit" if effort.stopped else "work limit"
     solver = f"lazy greedy + swaps + window search (HiGHS {highs_version()} on windows around uncovered points)"
     return _Searched(result.selected, result.value, status, solver, notes)
 
 
-def _grace(deadline: float) -> float:
-    """Seconds left for the last Lagrangian steps of a run that reached its time limit: what remains of the
-    limit, but at least GRACE_SECONDS (a plan no worse than the fast mode's is worth that much)."""
-    return min(BOUND_SECONDS, max(deadline - time.perf_counter(), GRACE_SECONDS))
-
-
 def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 60.0,
-                      mip_gap: float = 0.0, feedback: Feedback | None = None) -> Plan:
-    """Choose sites of total cost at most ``budget`` maximising covered demand."""
+                      work_limit: int = 0, mip_gap: float = 0.0, feedback: Feedback | None = None) -> Plan:
+    """Choose sites of total cost at most ``budget`` maximising covered demand (``work_limit`` decides where the
+    exact solver stops; ``time_limit`` is a safety only)."""
     _check_method(method)
     if not budget > 0:
         raise ValueError(f"the budget must be positive, got {budget}")
     feedback = feedback or Feedback()
     clock, notes = _Clock(), []
+    effort = _effort(problem, work_limit, time_limit)
     cov, w, beta, costs = problem.coverage, problem.weights, problem.beta, problem.costs
     if costs.min() > budget:
         raise ValueError(f"the budget {budget:g} is below the cheapest site ({costs.min():g})")
@@ -343,25 +362,24 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         if reduced is not None:
             bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
                                                       costs=costs[reduced.candidates], beta=beta, incumbent=value,
-                                                      seconds=BOUND_SECONDS, feedback=feedback))
+                                                      feedback=feedback, effort=effort))
             clock.lap("lagrangian_bound")
         feedback.set_progress(100)
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
-                     "lazy greedy (gain per cost, and gain)", clock, reduced, notes)
-    deadline = clock.started + time_limit
+                     "lazy greedy (gain per cost, and gain)", clock, reduced, notes, effort)
     if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):
         return _plan(problem, "budget_mclp", method, incumbent, value, value, "optimal",
-                     "lazy greedy (gain per cost, and gain); the plan meets a bound", clock, reduced, notes)
+                     "lazy greedy (gain per cost, and gain); the plan meets a bound", clock, reduced, notes, effort)
     if beta == 0.0:
         outcome = solve_maximising(problem, reduced, budget=budget, incumbent=incumbent, value=value,
-                                   deadline=deadline, mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
+                                   effort=effort, mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
         notes.extend(outcome.notes)
         return _plan(problem, "budget_mclp", method, outcome.selected, outcome.value,
                      max(min(min(bounds), outcome.bound), outcome.value), outcome.status, outcome.solver, clock,
-                     reduced, notes)
+                     reduced, notes, effort)
     result = solve_reduced(reduced, MAXIMISE_BUDGET, budget=budget, costs=costs[reduced.candidates], beta=beta,
-                           seed=reduced.local(incumbent), time_limit=max(deadline - time.perf_counter(), 0.01),
-                           mip_gap=mip_gap, feedback=feedback.step(20, 100))
+                           seed=reduced.local(incumbent), effort=effort, mip_gap=mip_gap,
+                           feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
@@ -369,11 +387,11 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     if result.status != "optimal" or not verified:
         bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
                                                   costs=costs[reduced.candidates], beta=beta, incumbent=objective,
-                                                  seconds=_grace(deadline), feedback=feedback))
+                                                  feedback=feedback, effort=effort))
         clock.lap("lagrangian_bound")
     status = result.status if verified else "unverified"
     return _plan(problem, "budget_mclp", method, selected, objective, max(min(bounds), objective), status,
-                 _milp_solver_name(result), clock, reduced, notes)
+                 _milp_solver_name(result), clock, reduced, notes, effort)
 
 
 def _cover_greedy(problem: SitingProblem, costs: np.ndarray, target: float,
@@ -397,14 +415,14 @@ def _ratio_lower_bound(run: GreedyRun, target: float) -> float:
 
 
 def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: str = "sites",
-               method: str = "exact", time_limit: float = 60.0, mip_gap: float = 0.0,
+               method: str = "exact", time_limit: float = 60.0, work_limit: int = 0, mip_gap: float = 0.0,
                feedback: Feedback | None = None) -> Plan:
     """Fewest sites (``minimise="sites"``) or least total cost (``"cost"``) covering ``target_share`` of the
     demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
     The double-coverage weight does not apply to this model. Fast mode also takes sites in the order of the LP
     relaxation it solves for its bound, and keeps the smaller cover. With the fewest sites as the aim, the cover
-    then goes through cover descent (fast mode: FAST_SEARCH_SECONDS; exact mode: after a MILP that stopped at its
-    time limit, which leaves it DESCENT_SHARE of the limit)."""
+    then goes through cover descent (fast mode: FAST_SEARCH_WINDOWS windows; exact mode: after a MILP that stopped
+    at its work limit, which leaves it DESCENT_SHARE of the work). ``time_limit`` is a safety only."""
     _check_method(method)
     if minimise not in ("sites", "cost"):
         raise ValueError(f"minimise must be 'sites' or 'cost', got {minimise!r}")
@@ -412,6 +430,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
         raise ValueError(f"the target share must lie in (0, 1], got {target_share}")
     feedback = feedback or Feedback()
     clock, notes = _Clock(), []
+    effort = _effort(problem, work_limit, time_limit)
     cov, w = problem.coverage, problem.weights
     unit = minimise == "sites"
     costs = np.ones(problem.n_candidates) if unit else problem.costs
@@ -440,7 +459,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     kept_costs = costs[reduced.candidates] if reduced is not None else None
     if method == "greedy":
         if reduced is not None:
-            relaxed = cover_lp(reduced, kept_costs, full=full, target=goal, seconds=10 * BOUND_SECONDS,
+            relaxed = cover_lp(reduced, kept_costs, full=full, target=goal, effort=effort,
                                feedback=feedback) if reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS else None
             if relaxed is not None:
                 guided = _lp_order_cover(problem, reduced, relaxed.x, goal)
@@ -450,27 +469,27 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                     incumbent, objective = guided, float(costs[guided].sum())
                     heuristic = "LP-ordered cover + redundancy pruning"
             bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,
-                                                          feedback, lp=relaxed))
+                                                          feedback, effort, lp=relaxed))
             clock.lap("lagrangian_bound")
         if descend:
-            incumbent, objective = _descend(problem, incumbent, goal, FAST_SEARCH_SECONDS, feedback.step(80, 100),
-                                            notes)
+            incumbent, objective = _descend(problem, incumbent, goal, min(FAST_SEARCH_WINDOWS, effort.windows()),
+                                            effort, feedback.step(80, 100), notes)
             heuristic += " + cover descent"
             clock.lap("cover_descent")
         bound = _integral(max(bounds), unit)
         feedback.set_progress(100)
         return _plan(problem, "lscp", method, incumbent, objective, min(bound, objective), "greedy", heuristic,
-                     clock, reduced, notes, maximise=False)
+                     clock, reduced, notes, effort, maximise=False)
     seed = reduced.local(incumbent)
-    reserve = min(DESCENT_SHARE * time_limit, DESCENT_MAX_SECONDS) if descend else 0.0
-    milp_seconds = max(time_limit - clock.elapsed - reserve, 0.01)
+    reserve = int(DESCENT_SHARE * effort.left) if descend else 0
+    milp_nodes = max((effort.left - reserve) // ITERATIONS_PER_NODE, 1)
     milp_feedback = feedback.step(20, 95 if descend else 100)
     if full:
-        result = solve_reduced(reduced, COVER_ALL, costs=kept_costs, seed=seed, time_limit=milp_seconds,
+        result = solve_reduced(reduced, COVER_ALL, costs=kept_costs, seed=seed, effort=effort, nodes=milp_nodes,
                                mip_gap=mip_gap, feedback=milp_feedback)
     else:
-        result = solve_reduced(reduced, COVER_TARGET, target=goal, costs=kept_costs, seed=seed,
-                               time_limit=milp_seconds, mip_gap=mip_gap, feedback=milp_feedback)
+        result = solve_reduced(reduced, COVER_TARGET, target=goal, costs=kept_costs, seed=seed, effort=effort,
+                               nodes=milp_nodes, mip_gap=mip_gap, feedback=milp_feedback)
     clock.lap("milp")
     selected, found, verified = incumbent, objective, True
     if result.selected.size or result.status == "optimal":
@@ -486,26 +505,27 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
         bounds.append(forced_cost + result.bound)
     solver = _milp_solver_name(result)
     if result.status != "optimal" and descend:
-        descended, found = _descend(problem, selected, goal, time_limit - clock.elapsed, feedback.step(95, 100), notes)
+        descended, found = _descend(problem, selected, goal, effort.windows(), effort, feedback.step(95, 100), notes)
         if descended.size < selected.size:
             solver += " + cover descent"
         selected = descended
         clock.lap("cover_descent")
     if result.status != "optimal" or not verified:
-        grace = _grace(clock.started + time_limit)
         bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, found - forced_cost, feedback,
-                                                      seconds=grace, lp_seconds=grace))
+                                                      effort))
         clock.lap("lagrangian_bound")
     bound = min(_integral(max(bounds), unit), found)
     status = result.status if verified else "unverified"
-    return _plan(problem, "lscp", method, selected, found, bound, status, solver, clock, reduced, notes,
+    return _plan(problem, "lscp", method, selected, found, bound, status, solver, clock, reduced, notes, effort,
                  maximise=False)
 
 
-def _descend(problem: SitingProblem, cover: np.ndarray, goal: float, seconds: float, feedback: Feedback,
-             notes: list[str]) -> tuple[np.ndarray, float]:
-    """The cover after cover descent (fewest-sites model), and its number of sites."""
-    descent = cover_descent(problem.coverage, problem.weights, cover, goal=goal, seconds=seconds, feedback=feedback)
+def _descend(problem: SitingProblem, cover: np.ndarray, goal: float, windows: int, effort: Effort,
+             feedback: Feedback, notes: list[str]) -> tuple[np.ndarray, float]:
+    """The cover after cover descent (fewest-sites model) of at most ``windows`` window solves, and its number of
+    sites."""
+    descent = cover_descent(problem.coverage, problem.weights, cover, goal=goal, max_windows=windows, effort=effort,
+                            feedback=feedback)
     if descent.dropped:
         notes.append(f"cover descent took the cover from {cover.size:,} to {descent.selected.size:,} sites "
                      f"({descent.windows:,} window solves)")
@@ -513,22 +533,21 @@ def _descend(problem: SitingProblem, cover: np.ndarray, goal: float, seconds: fl
 
 
 def _cover_lagrangian(reduced: Reduced, costs: np.ndarray, full: bool, goal: float, incumbent: float,
-                      feedback: Feedback, *, seconds: float = BOUND_SECONDS,
-                      lp_seconds: float = 10 * BOUND_SECONDS, lp: CoverLp | None = None) -> float:
+                      feedback: Feedback, effort: Effort, *, lp: CoverLp | None = None) -> float:
     """Lower bound on the cost of the sites beyond the forced ones: the Lagrangian bound at the duals of the LP
     relaxation (``lp``, or solved here while small enough to solve in a moment: the subgradient method converges
     slowly on covering models, which have no cardinality row to steer it), else, or when the LP gives no duals
-    within ``lp_seconds``, after ``seconds`` of subgradient steps. A time-limited exact run passes its grace."""
+    within its iteration cap, after LAGRANGE_ITERATIONS subgradient steps."""
     if lp is None and reduced.rows.nnz <= LP_BOUND_MAX_NONZEROS:
-        lp = cover_lp(reduced, costs, full=full, target=goal, seconds=lp_seconds, feedback=feedback)
+        lp = cover_lp(reduced, costs, full=full, target=goal, effort=effort, feedback=feedback)
     start = lp.multipliers if lp is not None else None
-    iterations = 1 if start is not None else 3000
+    iterations = 1 if start is not None else LAGRANGE_ITERATIONS
     if full:
         return lagrange.cover_cost_bound(reduced.rows, costs, incumbent=incumbent, iterations=iterations,
-                                         seconds=seconds, start=start, feedback=feedback)
+                                         start=start, feedback=feedback, effort=effort)
     return lagrange.cover_target_bound(reduced.rows, reduced.row_weight, reduced.private, costs, goal,
-                                       incumbent=incumbent, iterations=iterations, seconds=seconds, start=start,
-                                       feedback=feedback)
+                                       incumbent=incumbent, iterations=iterations, start=start, feedback=feedback,
+                                       effort=effort)
 
 
 def _lp_order_cover(problem: SitingProblem, reduced: Reduced, x: np.ndarray, goal: float) -> np.ndarray:

@@ -11,15 +11,16 @@ This is large neighbourhood search (Shaw 1998) with an exact sub-solver.
 
 Example::
 
-    result = window_search(coverage, weights, plan, seconds=10.0)
+    result = window_search(coverage, weights, plan, max_windows=500)
     result.selected, result.value
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,17 +28,18 @@ import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
+from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting import kernels
+from plugins.siting.effort import WINDOW_NODES, Effort
 from plugins.siting.matrix import CoverageMatrix
 from plugins.siting.milp import MAXIMISE_COUNT, load_model, model_arrays, new_highs, offer_start, start_values, watch
 from plugins.siting.reduce import Reduced, merge_identical_rows
 
 #: Sites in the first windows, the growth factor once every uncovered point was tried, and the largest size.
 FIRST_SIZE, GROWTH, LARGEST_SIZE = 60, 1.5, 240
-#: Seconds HiGHS may spend on one window; a window cut short still gives its best placement.
-WINDOW_SECONDS = 2.0
-#: Windows solved at once at most (never more than the machine's cores).
+#: Windows solved per batch: the same on every machine, so that the plan does not depend on the number of cores
+#: (the batch is solved on at most this many threads, never more than the machine's cores).
 WORKERS = 4
 
 
@@ -156,8 +158,9 @@ def _window_model(plan: _Plan, window: np.ndarray) -> _WindowModel | None:
 
 
 def _solve_window(sub: _WindowModel, seconds: float, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, float]:
-    """The best placement of the window's chosen-site count inside it, every other site fixed: (sites leaving,
-    sites entering, value gained). Runs in a worker thread (HiGHS releases the GIL)."""
+    """The best placement of the window's chosen-site count inside it, every other site fixed, within WINDOW_NODES
+    branch-and-bound nodes (``seconds`` is only a safety): (sites leaving, sites entering, value gained). Runs in
+    a worker thread (HiGHS releases the GIL)."""
     in_window, t = sub.in_window, int(sub.in_window.sum())
     cost, lower, upper, row_lower, row_upper, matrix, integrality, sense = model_arrays(
         sub.model, MAXIMISE_COUNT, k=t, budget=0.0, target=0.0, costs=np.ones(in_window.size), beta=0.0)
@@ -166,6 +169,7 @@ def _solve_window(sub: _WindowModel, seconds: float, feedback: Feedback) -> tupl
     solver.setOptionValue("time_limit", float(max(seconds, 0.01)))
     solver.setOptionValue("mip_rel_gap", 0.0)
     solver.setOptionValue("random_seed", 0)
+    solver.setOptionValue("mip_max_nodes", WINDOW_NODES)
     solver.setOptionValue("presolve", "off")        # 4x faster on these small models, same answers
     load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, integrality, sense)
     offer_start(solver, start_values(sub.model, np.flatnonzero(in_window), matrix.shape[1], 0.0, MAXIMISE_COUNT))
@@ -189,14 +193,17 @@ class WindowSearch:
     largest: int
 
 
-def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *, seconds: float,
-                  stop_at: float = np.inf, seed: int = 0, feedback: Feedback | None = None) -> WindowSearch:
-    """Improve a k-site plan (plain coverage) by exact re-solves of windows around uncovered points for up to
-    ``seconds``, until the plan is worth ``stop_at``, or until every window size was tried everywhere. Every
-    change strictly raises the value.
+def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *,
+                  max_windows: int | None = None, seconds: float = math.inf, stop_at: float = np.inf, seed: int = 0,
+                  feedback: Feedback | None = None, effort: Effort | None = None) -> WindowSearch:
+    """Improve a k-site plan (plain coverage) by exact re-solves of windows around uncovered points: at most
+    ``max_windows`` of them (the budget that decides the plan), until the plan is worth ``stop_at``, or until
+    every window size was tried everywhere. ``seconds`` and the ``effort``'s deadline are only a safety (a stop
+    by them is recorded in the effort). Every change strictly raises the value.
 
-    Windows that share no demand point are independent, so up to WORKERS of them are solved at once; a window
-    touching a point of one in progress waits for a later pass."""
+    Windows that share no demand point are independent, so WORKERS of them are solved as one batch; a window
+    touching a point of one in the batch waits for a later batch. Batches are taken and applied in a fixed
+    order, so the plan does not depend on which window finishes first."""
     feedback = feedback or Feedback()
     weights = np.ascontiguousarray(weights, np.float64)
     plan = _Plan(coverage, weights, np.asarray(selected, np.int64))
@@ -206,39 +213,32 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
     stamp = np.zeros(coverage.n_candidates, np.int64)
     touch = np.zeros(coverage.n_candidates, np.int64)
     tried = np.zeros(coverage.n_demand, np.int64)       # the window size a point was last tried at
-    busy = np.zeros(coverage.n_demand, bool)            # points of the windows being solved
+    busy = np.zeros(coverage.n_demand, bool)            # points of the windows in the batch
     rng = np.random.default_rng(seed)
     largest = min(LARGEST_SIZE, coverage.n_candidates)     # a window of every site is the whole problem
     size, mark, windows, improved = min(FIRST_SIZE, largest), 0, 0, 0
+    limit = math.inf if max_windows is None else int(max_windows)
     queue: list[int] = []
-    pending: dict[Future, _WindowModel] = {}
     started = time.perf_counter()
-    deadline = started + seconds
-    workers = max(1, min(WORKERS, os.cpu_count() or 1))
+    deadline = started + seconds if effort is None else min(started + seconds, effort.deadline)
 
-    def finish(future: Future) -> None:
-        nonlocal windows, improved
-        model = pending.pop(future)
-        busy[model.points] = False
-        leaving, entering, gain = future.result()
-        windows += 1
-        if gain > 1e-9 * max(1.0, plan.value):
-            plan.replace(leaving, entering)
-            improved += 1
-            tried[model.points] = 0
-
-    with ThreadPoolExecutor(workers) as pool:
-        while time.perf_counter() < deadline and plan.value < stop_at:
+    with ThreadPoolExecutor(max(1, min(WORKERS, os.cpu_count() or 1))) as pool:
+        while windows < limit and plan.value < stop_at:
+            if time.perf_counter() >= deadline:
+                if effort is not None:
+                    effort.stop(translate("WindowSearch", "window search"))
+                break
             if not queue:
-                seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size) & ~busy)
+                seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size))
                 if seeds.size:
                     queue = rng.permutation(seeds).tolist()
-                elif not pending:
+                else:
                     if size >= largest or not ((plan.counts == 0) & reachable).any():
                         break
                     size = min(int(size * GROWTH), largest)
                     continue
-            while queue and len(pending) < workers:
+            batch: list[_WindowModel] = []
+            while queue and len(batch) < min(WORKERS, limit - windows):
                 point = queue.pop()
                 if plan.counts[point] > 0 or busy[point] or tried[point] >= size:
                     continue
@@ -246,21 +246,29 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
                 window = _window(point, size, coverage.indptr, coverage.indices, dptr, dind, stamp, touch, mark)
                 model = _window_model(plan, window)
                 if model is not None and busy[model.points].any():
-                    continue                            # overlaps a window in progress: a later pass retries it
+                    queue.insert(0, point)              # overlaps a window of this batch: try it in a later one
+                    break
                 tried[point] = size
                 if model is not None:
                     busy[model.points] = True
-                    left = min(WINDOW_SECONDS, deadline - time.perf_counter())
-                    pending[pool.submit(_solve_window, model, left, feedback)] = model
-            if not pending:
+                    batch.append(model)
+            if not batch:
                 continue
-            for future in wait(pending, return_when=FIRST_COMPLETED).done:
-                finish(future)
+            left = max(deadline - time.perf_counter(), 0.0)
+            futures = [pool.submit(_solve_window, model, left, feedback) for model in batch]
+            for model, future in zip(batch, futures, strict=True):     # in the order taken, whatever ends first
+                leaving, entering, gain = future.result()
+                busy[model.points] = False
+                windows += 1
+                if gain > 1e-9 * max(1.0, plan.value):
+                    plan.replace(leaving, entering)
+                    improved += 1
+                    tried[model.points] = 0
             feedback.raise_if_cancelled()
-            feedback.set_progress(100.0 * (time.perf_counter() - started) / max(seconds, 1e-9))
-        for future in list(pending):        # independent windows, each stopped by the deadline: keep their gains
-            future.result()
-            finish(future)
+            done = windows / limit if math.isfinite(limit) else (time.perf_counter() - started) / max(seconds, 1e-9)
+            feedback.set_progress(100.0 * min(done, 1.0))
+    if effort is not None:
+        effort.spend(windows=windows)
     return WindowSearch(np.flatnonzero(plan.chosen), plan.value, windows, improved, size)
 
 
