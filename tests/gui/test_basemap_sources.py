@@ -168,3 +168,20 @@ def test_hostile_capabilities_are_refused(qapp, server):
         download(server.base + "/wmts?REQUEST=GetCapabilities", limit=100)
     with pytest.raises(BasemapUnavailable, match="not a web address"):
         download("file:///etc/passwd")
+
+
+@pytest.mark.parametrize(("entry", "problem"), [
+    ({"type": "xyz", "name": "a", "url": "https://x.org/{z}/{x}/{y}.png", "api_key": "SECRET"},
+     "basemaps.active has a setting Lamplight does not know: 'api_key'"),
+    ({"type": "wms", "name": "a", "url": "file:///etc/passwd", "layer": "x"},
+     "basemaps.active.url should be a web address"),
+    ({"type": "wmts", "name": "a", "url": "http://x.org/", "crs": "EPSG:3857",
+      "levels": [["0", -1, 0, 0, 256, 256, 1, 1]]}, "basemaps.active.levels[0][1] should be a number above 0"),
+    ({"type": "stack", "name": "a", "parts": [{"type": "stack", "name": "b", "parts": []}]},
+     "basemaps.active.parts[0] has a setting Lamplight does not know: 'parts'"),
+])
+def test_project_files_with_bad_basemaps_are_refused_with_the_place(entry, problem):
+    from layers.project_schema import manifest_problem
+
+    found = manifest_problem({"format": "lamplight-project", "version": 1, "basemaps": {"active": entry}})
+    assert found is not None and found.startswith(problem)
