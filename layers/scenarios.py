@@ -363,6 +363,16 @@ def comparison_layer(a: Scenario, b: Scenario, sources: Sequence[VectorLayer]) -
                                                         "scenarios": [a.id, b.id], "notes": []})
 
 
+def side_layer(comparison: VectorLayer, side: str) -> VectorLayer:
+    """One scenario's sites from a comparison layer, in its colours: side "a" (A only and both) or "b" (B only and
+    both). The two halves of a swipe."""
+    keep = (ONLY_A, BOTH) if side == "a" else (ONLY_B, BOTH)
+    gdf = comparison.gdf[comparison.gdf["in"].isin(keep)].reset_index(drop=True)
+    names = comparison.gdf["scenario_a" if side == "a" else "scenario_b"]
+    name = str(names.iloc[0]) if len(names) else side.upper()
+    return VectorLayer(gdf, name, style=comparison.style, metadata={"quantity": "scenario_sites", "notes": []})
+
+
 # -- project.json ------------------------------------------------------------------------------------------
 _A_TEXT = QT_TRANSLATE_NOOP("ProjectSchema", "a text of at most {limit} characters")
 _IDS = QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} pole ids (texts)")
@@ -395,4 +405,4 @@ def schema() -> dict[str, Any]:
 
 __all__ = ["AddScenario", "Comparison", "RemoveScenario", "RenameScenario", "Scenario", "ScenarioMetrics",
            "Scenarios", "compare", "comparison_layer", "marginal_cost", "metrics", "plan_layers", "run_layers",
-           "scenario_from_run", "schema", "sites_of"]
+           "scenario_from_run", "schema", "side_layer", "sites_of"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QColor
 
-from layers.scenarios import BOTH, ONLY_A, ONLY_B
+from layers.scenarios import BOTH, COMPARISON_COLOURS, ONLY_A, ONLY_B
 
 from .siting_city import city_layers, mclp_dialog, run_dialog
 
@@ -102,5 +103,39 @@ def test_compare_adds_the_difference_layer_of_the_two_plans(qtbot, window, two_s
     overlap = rows["Sites only in this scenario"]
     assert table.cell(overlap, 1) == f"{len(a_ids - b_ids):,}" and table.cell(overlap, 2) == f"{len(b_ids - a_ids):,}"
     assert table.cell(rows["Sites in both"], 1) == f"{len(a_ids & b_ids):,}"
-    window.editing.history.undo()                      # the comparison layer goes again
-    assert len(window.project) == layers_before
+    window.editing.history.undo()                      # the comparison layer goes again, and its swipe
+    assert len(window.project) == layers_before and window.canvas.swipe is None
+
+
+def colour_distance(image, window, x: float, y: float, colour: str) -> float:
+    px, py = window.canvas.viewport.to_pixel(x, y)
+    pixel, wanted = image.pixelColor(round(px), round(py)), QColor(colour)
+    return abs(pixel.red() - wanted.red()) + abs(pixel.green() - wanted.green()) + abs(pixel.blue() - wanted.blue())
+
+
+def test_the_comparison_swipes_a_left_and_b_right(qtbot, window, two_scenarios):
+    dock, _ = two_scenarios
+    dock.select("A: 4 sites", "B: 7 sites")
+    layer = dock.compare_selected()
+    swipe = window.canvas.swipe
+    assert swipe is not None and swipe.hidden == {layer.id} and dock.buttons["end_swipe"].isEnabled()
+    a = window.project.scenarios.get("A: 4 sites")
+    b = window.project.scenarios.get("B: 7 sites")
+    assert set(swipe.sides[0][0].gdf["pole_id"]) == set(a.sites)
+    assert set(swipe.sides[1][0].gdf["pole_id"]) == set(b.sites)
+    for other in window.project.layers:       # the runs' own outputs and the poles would show under both sides
+        other.visible = other is layer
+    window.canvas.zoom_to_layer(layer)
+    qtbot.waitUntil(lambda: not window.canvas.is_rendering(), timeout=30_000)
+    where = layer.gdf.set_index("pole_id").geometry
+    only_a, only_b = sorted(set(a.sites) - set(b.sites))[0], sorted(set(b.sites) - set(a.sites))[0]
+    seen = {}
+    for fraction in (1.0, 0.0):            # the divider at the right edge: all A; at the left edge: all B
+        swipe.set_fraction(fraction)
+        image = window.canvas.grab().toImage()
+        seen[fraction] = (colour_distance(image, window, where[only_a].x, where[only_a].y, COMPARISON_COLOURS[ONLY_A]),
+                          colour_distance(image, window, where[only_b].x, where[only_b].y, COMPARISON_COLOURS[ONLY_B]))
+    assert seen[1.0][0] < 40 and seen[1.0][1] > 120      # A's site drawn, B's not
+    assert seen[0.0][0] > 120 and seen[0.0][1] < 40      # and the other way round
+    qtbot.mouseClick(dock.buttons["end_swipe"], Qt.MouseButton.LeftButton)
+    assert window.canvas.swipe is None and not dock.buttons["end_swipe"].isEnabled()

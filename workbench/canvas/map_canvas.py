@@ -3,7 +3,8 @@
 Two image planes are stacked: the optional online basemap and the layers (with the selection highlight, drawn
 by the shared renderer). Each renders in its own background thread (``RenderPlane``); while a render runs, the
 previous image is drawn moved and scaled into the current view, so panning and zooming stay fluid on any
-amount of data.
+amount of data. A swipe (``workbench.canvas.swipe``, set with ``set_swipe``) adds two more planes on top, each
+clipped to its side of a divider.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class MapCanvas(QWidget):
         self.basemap = None  # a workbench.basemap.BasemapSource, or None (the offline default)
         self.tile_cache = None  # a workbench.basemap.TileCache; None uses the user's cache folder
         self._map_renderer = None
+        self.swipe = None  # a workbench.canvas.swipe.SwipeView while two sets of layers are swiped
         self.basemap_plane = RenderPlane("basemap", self._prepare_basemap, delay_ms=150, parent=self)
         self.map_plane = RenderPlane("layers", self._prepare_layers, parent=self)
         self.map_plane.pool.submit(_warm_up_renderer)  # in the render thread, while the window is being built
@@ -175,9 +177,19 @@ class MapCanvas(QWidget):
         for plane in self.planes:
             if plane is not self.basemap_plane or self.basemap is not None:
                 plane.request(self._viewport)
+        if self.swipe is not None:
+            self.swipe.request(self._viewport)
+
+    def set_swipe(self, swipe) -> None:
+        """Show a ``SwipeView`` over the map (None ends the current one); its hidden layers leave the main plane."""
+        if self.swipe is not None:
+            self.swipe.close()
+        self.swipe = swipe
+        self.request_render()
+        self.update()
 
     def is_rendering(self) -> bool:
-        return any(plane.busy for plane in self.planes)
+        return any(plane.busy for plane in self.planes) or (self.swipe is not None and self.swipe.busy)
 
     def scale_denominator(self) -> float:
         from workbench.render import scale_denominator
@@ -202,6 +214,9 @@ class MapCanvas(QWidget):
         """Cancel and join the background renders (the window is closing); safe to call more than once."""
         for plane in self.planes:
             plane.shutdown()
+        if self.swipe is not None:
+            self.swipe.close()
+            self.swipe = None
 
     # -- rendering --------------------------------------------------------------------------------------
     def _renderer(self):
@@ -213,7 +228,8 @@ class MapCanvas(QWidget):
         return self._map_renderer
 
     def _prepare_layers(self, viewport: Viewport) -> RenderWork | None:
-        layers = [layer for layer in self.project.layers if layer.visible]
+        hidden = self.swipe.hidden if self.swipe is not None else frozenset()
+        layers = [layer for layer in self.project.layers if layer.visible and layer.id not in hidden]
         if not layers:
             return None
         settings, renderer = self.render_settings(viewport), self._renderer()
@@ -253,6 +269,8 @@ class MapCanvas(QWidget):
 
     # -- model events ------------------------------------------------------------------------------------
     def _on_project_replaced(self, project: Project) -> None:
+        if self.swipe is not None:
+            self.set_swipe(None)
         self.active_layer = None
         self.flashed = []
         self._map_renderer = None
@@ -282,6 +300,8 @@ class MapCanvas(QWidget):
         if event.type == "removed" and self._map_renderer is not None:
             self._map_renderer = None  # drop the removed layer's cached geometry with the old renderer
         self.map_plane.request(self._viewport)
+        if self.swipe is not None:
+            self.swipe.request(self._viewport)
         if event.type == "crs" and self.basemap is not None:
             self.basemap_plane.request(self._viewport)
 
@@ -291,6 +311,8 @@ class MapCanvas(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         for plane in self.planes:
             plane.paint(painter, self._viewport)
+        if self.swipe is not None:
+            self.swipe.paint(painter, self._viewport)
         paint_flash(painter, self.flashed, self._viewport)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tool.paint(painter)

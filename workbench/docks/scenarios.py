@@ -48,10 +48,12 @@ from layers.scenarios import (
     metrics,
     plan_layers,
     scenario_from_run,
+    side_layer,
 )
 from plugins.api import Context, ParameterError
 from plugins.siting.candidates import pole_ids
 from plugins.siting.decisions import FieldRule, LayerMatch, PoleSpecParameter
+from workbench.canvas.swipe import SwipeView
 from workbench.window.project_bridge import ProjectBridge
 
 if TYPE_CHECKING:
@@ -127,15 +129,18 @@ class ScenariosDock(QDockWidget):
         QT_TRANSLATE_NOOP("ScenariosDock", "Note"),
     )
 
-    def __init__(self, bridge: ProjectBridge, push=None, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: ProjectBridge, push=None, parent: QWidget | None = None, canvas=None) -> None:
         super().__init__(self.tr("Scenarios"), parent)
         self.setObjectName("ScenariosDock")
         self.bridge = bridge
+        #: The map canvas a comparison is swiped on (None: the comparison layer only).
+        self.canvas = canvas
+        self.swiped = None   # the comparison layer whose halves are swiped
         #: Applies and records an undoable command (the window's undo stack); without one, commands just apply.
         self.push = push if push is not None else (lambda command: command.apply())
         self._build()
         bridge.event.connect(self._on_event)
-        bridge.project_replaced.connect(lambda _: self.refresh())
+        bridge.project_replaced.connect(self._project_replaced)
         self.refresh()
 
     @property
@@ -155,8 +160,10 @@ class ScenariosDock(QDockWidget):
             ("delete", self.tr("Delete"), self.tr("Delete the selected scenarios (Ctrl+Z brings them back)"),
              self.delete_selected),
             ("compare", self.tr("Compare…"), self.tr("Two selected scenarios side by side: a map layer of the sites "
-                                                    "only in A, only in B and in both, and a table"),
+                                                    "only in A, only in B and in both, a swipe between the two "
+                                                    "plans and a table"),
              self.compare_selected),
+            ("end_swipe", self.tr("End Swipe"), self.tr("Remove the swipe divider from the map"), self.end_swipe),
         ):
             button = QToolButton()
             button.setText(text)
@@ -255,6 +262,7 @@ class ScenariosDock(QDockWidget):
         self.buttons["rename"].setEnabled(count == 1)
         self.buttons["delete"].setEnabled(count >= 1)
         self.buttons["compare"].setEnabled(count == 2)
+        self.buttons["end_swipe"].setEnabled(self.swiped is not None)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -335,6 +343,7 @@ class ScenariosDock(QDockWidget):
             self._say(str(exc))
             return None
         self.project.add_layer(layer)      # the undo stack records a layer added
+        self._swipe(layer, a, b)
         split = compare(a, b)
         self._say(self.tr("\u201c{layer}\u201d: {a} sites only in {name_a}, {b} only in {name_b}, {both} in "
                           "both").format(layer=layer.name, a=len(split.only_a), name_a=a.name, b=len(split.only_b),
@@ -346,11 +355,34 @@ class ScenariosDock(QDockWidget):
         self.compared.emit(a, b, layer)
         return layer
 
+    def _swipe(self, layer: VectorLayer, a: Scenario, b: Scenario) -> None:
+        """A's sites left of the divider, B's right of it; the comparison layer itself leaves the main render."""
+        if self.canvas is None:
+            return
+        self.swiped = layer
+        self.canvas.set_swipe(SwipeView(self.canvas, [side_layer(layer, "a")], [side_layer(layer, "b")],
+                                        hidden={layer.id}, labels=(a.name, b.name)))
+        self._update_enabled()
+
+    def end_swipe(self) -> None:
+        if self.canvas is not None and self.swiped is not None:
+            self.canvas.set_swipe(None)
+        self.swiped = None
+        self._update_enabled()
+
     # -- model events ------------------------------------------------------------------------------------------
+    def _project_replaced(self, project: Project) -> None:
+        self.swiped = None      # the canvas ends its swipe itself
+        self.refresh()
+
     def _on_event(self, event: Event) -> None:
+        if event.type == "cleared":
+            self.end_swipe()
         if event.type in ("scenarios", "history", "cleared"):
             self.refresh()
         elif event.type in ("added", "removed"):
+            if event.type == "removed" and event.layer is self.swiped:
+                self.end_swipe()
             self._update_enabled()
 
 
@@ -399,7 +431,7 @@ class ComparisonDialog(QDialog):
 def install_scenarios(window: MainWindow) -> ScenariosDock:
     """The Scenarios dock on the right, its changes on the window's undo stack (``window.scenarios``)."""
     history = getattr(getattr(window, "editing", None), "history", None)
-    dock = ScenariosDock(window.bridge, history.push if history is not None else None, window)
+    dock = ScenariosDock(window.bridge, history.push if history is not None else None, window, window.canvas)
     window.add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea)
     dock.hide()    # until asked for (View > Panels), as the undo history
     window.scenarios = dock
