@@ -100,6 +100,7 @@ class CoverageConfig:
     rx_height_m: float = DEFAULT_PROFILE.rx_height_m
     noise_figure_db: float = DEFAULT_PROFILE.noise_figure_db
     rsrp_threshold_dbm: float = DEFAULT_PROFILE.rsrp_threshold_dbm
+    sinr_threshold_db: float = DEFAULT_PROFILE.sinr_threshold_db
     max_radius_m: float = DEFAULT_PROFILE.max_radius_m
     eirp_dbm: float | None = None
     tx_power_dbm: float | None = None
@@ -152,7 +153,7 @@ class CoverageConfig:
             if not (math.isfinite(value) and value > 0):
                 raise CoverageConfigError(f"{name}: must be a positive number, got {value!r}")
         for name in ("eirp_dbm", "tx_power_dbm", "antenna_gain_dbi", "default_eirp_dbm", "noise_figure_db",
-                     "rsrp_threshold_dbm", "tilt_deg"):
+                     "rsrp_threshold_dbm", "sinr_threshold_db", "tilt_deg"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
                 raise CoverageConfigError(f"{name}: must be a finite number, got {value!r}")
@@ -232,6 +233,7 @@ def config_from_profile(profile: RfProfile | None, site_class: str = "micro", **
         "frequency_mhz": profile.frequency_mhz, "bandwidth_mhz": profile.bandwidth_mhz,
         "subcarrier_khz": profile.subcarrier_khz, "rx_height_m": profile.rx_height_m,
         "noise_figure_db": profile.noise_figure_db, "rsrp_threshold_dbm": profile.rsrp_threshold_dbm,
+        "sinr_threshold_db": profile.sinr_threshold_db,
         "max_radius_m": profile.max_radius_m, "default_eirp_dbm": profile.eirp_dbm(site_class),
         "sector_azimuths": ANTENNAS[profile.antenna(site_class)], "beamwidth_deg": profile.beamwidth_deg,
         "tilt_deg": profile.tilt_deg(site_class), "indoor_loss": profile.indoor_loss,

@@ -33,13 +33,15 @@ OBSTRUCTION_COVER_WARNING_PCT = 99.0
 
 
 def sinr_figures(result: CoverageResult) -> dict[str, float]:
-    """Median SINR (dB) and the share (%) of the served area below 0 dB; empty when no cell is served."""
+    """Median SINR (dB), the share (%) of the served area below 0 dB and the share at or above the profile's SINR
+    threshold; empty when no cell is served."""
     served = result.server >= 0
     values = result.sinr[served & np.isfinite(result.sinr)].astype(float)
     if values.size == 0:
         return {}
     return {"sinr_median_db": round(float(np.median(values)), 2),
-            "sinr_below_0db_pct": round(100.0 * float(np.mean(values < 0.0)), 2)}
+            "sinr_below_0db_pct": round(100.0 * float(np.mean(values < 0.0)), 2),
+            "sinr_above_threshold_pct": round(100.0 * float(np.mean(values >= result.config.sinr_threshold_db)), 2)}
 
 
 def edge_ring_m(result: CoverageResult) -> float:

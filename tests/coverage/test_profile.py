@@ -4,6 +4,7 @@ margin against the textbook formula; validity refusals and notes."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -16,10 +17,13 @@ from layers.rf_profile import RfProfile
 from plugins.api import Context
 from plugins.coverage import CoverageConfig, CoverageConfigError, Obstruction, Transmitters
 from plugins.coverage.config import config_from_profile, shadow_margin_db
+from plugins.coverage.diagnostics import diagnose
+from plugins.coverage.engine import compute_coverage
+from plugins.coverage.grid import Grid
 from plugins.coverage.margin import pair_covered
 from plugins.coverage.pairs import rsrp_at_points
 from plugins.coverage.pathloss import UMA, UMI, wall_loss_db
-from plugins.coverage.validity import validity_notes
+from plugins.coverage.validity import apply_load, validity_notes
 from plugins.runner import run_algorithm
 from tests.coverage.scenes import CRS, ORIGIN_X, ORIGIN_Y
 
@@ -154,3 +158,23 @@ def test_a_run_states_the_profile_it_used(rng):
         assert any("RF profile 'Lamplight defaults" in line and "23 dBm EIRP" in line for line in run.record["log"])
     assert coverage.summary["rf_profile"]["micro_tx_power_dbm"] == 20.0
     assert coverage.summary["location_probability"] == 0.9
+
+
+def test_load_factor_scales_the_interference_and_one_cell_is_called_noise_limited():
+    config = CoverageConfig(model="free_space", eirp_dbm=40.0, max_radius_m=300.0)
+    cells = Transmitters.from_arrays([0.0, 60.0], [0.0, 0.0], 8.0, config)
+    grid = Grid.covering((-50.0, -50.0, 110.0, 50.0), 5.0)
+    full = compute_coverage(cells, config, None, grid, workers=1)
+    half = apply_load(compute_coverage(cells, replace(config, load_factor=0.5), None, grid, workers=1))
+    # by hand: S / (0.5·I + N) with I the other cell's power, from the full-load rasters' own S and N
+    signal = 10 ** (full.rsrp.astype(float) / 10)
+    noise = 10 ** (config.noise_re_dbm / 10)
+    interference = signal / 10 ** (full.sinr.astype(float) / 10) - noise
+    np.testing.assert_allclose(half.sinr, 10 * np.log10(signal / (0.5 * interference + noise)), atol=1e-3)
+    figures, notes = diagnose(half)
+    assert figures["sinr_above_threshold_pct"] == pytest.approx(100 * np.mean(half.sinr >= -5.0), abs=0.01)
+    assert any(n.startswith("SINR at 50 % load") for n in notes)
+    lone = compute_coverage(cells.subset(np.array([0])), config, None, grid, workers=1)
+    _, notes = diagnose(lone)
+    assert any(n.startswith("SINR of a single cell: nothing interferes") for n in notes)
+    assert not any("co-channel" in n for n in notes)
