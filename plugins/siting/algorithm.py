@@ -254,6 +254,10 @@ class SitingAlgorithm(Algorithm):
     # -- preparation ------------------------------------------------------------------------------------------
 
     def prepare(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Study:
+        if params["max_radius"] is None:     # rf mode's longest link: the project's RF profile unless given
+            from plugins.coverage.algorithm import project_profile
+
+            params["max_radius"] = project_profile(context).max_radius_m
         poles: VectorLayer = params["candidates"]
         _require_metric(poles)
         keepouts = [(params["keepout"], params["keepout_distance"])] if params["keepout"] is not None else []
