@@ -18,7 +18,9 @@ Example::
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
+from pathlib import Path
 
 Translator = Callable[[str, str], str]
 
@@ -44,3 +46,28 @@ def translate(context: str, text: str) -> str:
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pylupdate6 looks for
     """Mark a constant for extraction without translating it yet (it is translated where it is shown)."""
     return text
+
+
+def read_catalogue(path: str | Path) -> dict[tuple[str, str], str]:
+    """``(context, source) -> translation`` from a Qt ``.ts`` file, finished and unfinished entries alike.
+
+    The command line must not load Qt, so it cannot use a ``QTranslator``; it reads our own catalogue (the same
+    XML that ``pylupdate6`` writes and ``lrelease`` compiles) with the standard library instead. Empty
+    translations are left out, so their English source is shown.
+    """
+    entries: dict[tuple[str, str], str] = {}
+    for context in ElementTree.parse(path).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source")
+            translation = message.find("translation")
+            if source and translation is not None and translation.get("type") not in ("obsolete", "vanished") \
+                    and translation.text:
+                entries[(name, source)] = translation.text
+    return entries
+
+
+def catalogue_translator(path: str | Path) -> Translator:
+    """A translator for ``install_translator`` backed by the ``.ts`` catalogue at ``path``."""
+    entries = read_catalogue(path)
+    return lambda context, text: entries.get((context, text), text)

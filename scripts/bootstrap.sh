@@ -13,7 +13,8 @@ VENV="${LAMPLIGHT_VENV:-.venv}"
 QT_PACKAGES=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
-  fonts-wqy-microhei)  # Chinese place names and field names need a CJK font
+  fonts-wqy-microhei  # Chinese place names and field names need a CJK font
+  qt6-l10n-tools)  # lrelease compiles the interface translations (workbench/i18n/*.ts -> .qm)
 # Independent references and services the test suite uses (each test skips with a reason if absent).
 TEST_PACKAGES=(gdal-bin postgresql postgresql-postgis postgis chromium poppler-utils xvfb)
 
@@ -81,5 +82,7 @@ if [ "$purpose" = "test" ]; then
   apt_install "${TEST_PACKAGES[@]}"
 fi
 make_venv
+# The interface translations' .qm files (only when a .ts changed; skipped with a note without lrelease).
+scripts/compile_translations.sh
 # Compile the map renderer's numba kernels now (cached on disk), so the first window does not wait for them.
 QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m workbench.render.warmup

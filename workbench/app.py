@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from PyQt6.QtWidgets import QApplication
 
 from workbench.dialogs.errors import install_excepthook
+from workbench.i18n.loader import chosen_language, install_language
 from workbench.main_window import APP_NAME, MainWindow
 from workbench.resources import icon
 from workbench.resources.theme import apply_theme
@@ -38,9 +39,13 @@ def missing_display(environ: Mapping[str, str] = os.environ, platform: str = sys
     return NO_DISPLAY_MESSAGE
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once, named (for QSettings) and themed."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+def create_application(argv: list[str] | None = None, language: str | None = None) -> QApplication:
+    """The QApplication, created once, named (for QSettings), in the chosen language (``language`` is
+    ``--lang``; see workbench/i18n/loader.py) and themed."""
+    existing = QApplication.instance()
+    app = existing or QApplication(argv if argv is not None else sys.argv)
+    if existing is None:
+        install_language(app, chosen_language(language))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(icon("lamplight"))
@@ -48,14 +53,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(project_path: str | None) -> int:
-    """Open the workbench (on ``project_path`` when given) and run until the window closes; the exit status."""
+def run_gui(project_path: str | None, language: str | None = None) -> int:
+    """Open the workbench (on ``project_path`` when given, in ``language`` when given) and run until the window
+    closes; the exit status."""
     problem = missing_display()
     if problem is not None:
         print(problem, file=sys.stderr)
         return NO_DISPLAY_STATUS
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    app = create_application()
+    app = create_application(language=language)
     window = MainWindow()
     install_excepthook(lambda: window)
     window.show()
