@@ -138,6 +138,10 @@ class Scenarios:
         scenario.name = self.unique_name(name, ignore=scenario)
         self._emit("renamed", scenario, self.index_of(scenario))
 
+    def set_runs(self, scenario: Scenario, runs: Sequence[str]) -> None:
+        scenario.runs = list(runs)
+        self._emit("changed", scenario, self.index_of(scenario))
+
     def replace(self, scenarios: Sequence[Scenario]) -> None:
         """All scenarios at once (a project being opened), one event."""
         self._items = list(scenarios)[:MAX_SCENARIOS]
@@ -189,6 +193,32 @@ class RenameScenario(EditCommand):
 
     def revert(self) -> None:
         self.project.scenarios.rename(self.scenario, self.old_name)
+
+
+class AttachRun(EditCommand):
+    """Another run joins a scenario, e.g. the coverage run of its sites, whose shares the scenario then shows."""
+
+    def __init__(self, project: Any, scenario: Scenario, record: dict) -> None:
+        run_id = record.get("run_id")
+        if not run_id:
+            raise LayerError(None, translate(_CONTEXT, "run '{run}' has no run id; run it again").format(
+                run=record.get("algorithm")))
+        if run_id in scenario.runs:
+            raise LayerError(None, translate(_CONTEXT, "run '{run}' ({started}) is already in scenario '{name}'")
+                             .format(run=record.get("algorithm_name") or record.get("algorithm"),
+                                     started=record.get("started", "?"), name=scenario.name))
+        if len(scenario.runs) >= MAX_SCENARIO_RUNS:
+            raise LayerError(None, translate(_CONTEXT, "a scenario holds at most {limit:,} runs").format(
+                limit=MAX_SCENARIO_RUNS))
+        self.project, self.scenario, self.run_id = project, scenario, run_id
+        self.description = translate(_CONTEXT, "Add run '{run}' to scenario '{name}'").format(
+            run=record.get("algorithm_name") or record.get("algorithm"), name=scenario.name)
+
+    def apply(self) -> None:
+        self.project.scenarios.set_runs(self.scenario, [*self.scenario.runs, self.run_id])
+
+    def revert(self) -> None:
+        self.project.scenarios.set_runs(self.scenario, [r for r in self.scenario.runs if r != self.run_id])
 
 
 # -- from runs ---------------------------------------------------------------------------------------------
@@ -403,6 +433,6 @@ def schema() -> dict[str, Any]:
             "description": QT_TRANSLATE_NOOP("ProjectSchema", "a list of at most {limit} scenarios")}
 
 
-__all__ = ["AddScenario", "Comparison", "RemoveScenario", "RenameScenario", "Scenario", "ScenarioMetrics",
+__all__ = ["AddScenario", "AttachRun", "Comparison", "RemoveScenario", "RenameScenario", "Scenario", "ScenarioMetrics",
            "Scenarios", "compare", "comparison_layer", "marginal_cost", "metrics", "plan_layers", "run_layers",
            "scenario_from_run", "schema", "side_layer", "sites_of"]

@@ -139,3 +139,19 @@ def test_the_comparison_swipes_a_left_and_b_right(qtbot, window, two_scenarios):
     assert seen[0.0][0] > 120 and seen[0.0][1] < 40      # and the other way round
     qtbot.mouseClick(dock.buttons["end_swipe"], Qt.MouseButton.LeftButton)
     assert window.canvas.swipe is None and not dock.buttons["end_swipe"].isEnabled()
+
+
+def test_a_coverage_run_added_to_a_scenario_fills_its_shares(qtbot, window, two_scenarios):
+    dock, _ = two_scenarios
+    dock.select("A: 4 sites")
+    assert not dock.buttons["attach"].isEnabled()        # no coverage run yet
+    window.project.record_run({"algorithm": "coverage.rsrp", "run_id": "cov-1", "status": "ok",
+                               "summary": {"residents_covered_pct": 83.4, "workers_covered_pct": 91.0,
+                                           "schools_covered_pct": 100.0}})
+    dock.select("A: 4 sites")
+    qtbot.mouseClick(dock.buttons["attach"], Qt.MouseButton.LeftButton)
+    assert [dock_text(dock, 0, c) for c in ("Residents %", "Workers %", "Schools %")] == ["83.4 %", "91.0 %",
+                                                                                         "100.0 %"]
+    assert dock_text(dock, 1, "Workers %") == "–"
+    window.editing.history.undo()
+    assert dock_text(dock, 0, "Workers %") == "–" and window.project.scenarios[0].runs[-1] != "cov-1"

@@ -16,6 +16,7 @@ from layers.scenarios import (
     ONLY_A,
     ONLY_B,
     AddScenario,
+    AttachRun,
     RemoveScenario,
     RenameScenario,
     Scenario,
@@ -174,3 +175,26 @@ def test_a_damaged_scenario_entry_is_refused_naming_its_place(tmp_path, entry, w
     with pytest.raises(LayerError, match=f"project.json cannot be used: .*{where}".replace("[", r"\[").replace(
             "]", r"\]")):
         Project.load(path)
+
+
+def test_a_coverage_run_attached_gives_the_shares_and_undoes(planned):
+    project, run_a, _ = planned
+    a = scenario_from_run(project, run_a, "A")
+    project.scenarios.add(a)
+    coverage = {"algorithm": "coverage.rsrp", "run_id": "cov-a", "status": "ok",
+                "summary": {"residents_covered_pct": 83.4, "workers_covered_pct": 91.0, "schools_covered_pct": 100.0}}
+    try:
+        project.history.append(coverage)
+        assert metrics(a, project.history).shares == {}
+        attach = AttachRun(project, a, coverage)
+        attach.apply()
+        figures = metrics(a, project.history)
+        assert figures.shares == {"residents": 83.4, "workers": 91.0, "schools": 100.0}
+        assert figures.sites == 4 and figures.cost == run_a["summary"]["total_cost"]   # still the siting run's
+        with pytest.raises(LayerError, match="already in scenario 'A'"):
+            AttachRun(project, a, coverage)
+        attach.revert()
+        assert a.runs == [run_a["run_id"]] and metrics(a, project.history).shares == {}
+    finally:
+        project.history.remove(coverage)
+        project.scenarios.clear()

@@ -38,6 +38,7 @@ from layers.edits import EditCommand
 from layers.i18n import QT_TRANSLATE_NOOP
 from layers.scenarios import (
     AddScenario,
+    AttachRun,
     RemoveScenario,
     RenameScenario,
     Scenario,
@@ -69,11 +70,16 @@ def _number(value: float | None, digits: int = 0, suffix: str = "") -> str:
     return f"{value:,.{digits}f}{suffix}"
 
 
-def last_siting_run(project: Project) -> dict | None:
+def last_run(project: Project, prefix: str) -> dict | None:
+    """The latest successful run whose algorithm id starts with ``prefix``."""
     for record in reversed(project.history):
-        if str(record.get("algorithm", "")).startswith("siting.") and record.get("status", "ok") == "ok":
+        if str(record.get("algorithm", "")).startswith(prefix) and record.get("status", "ok") == "ok":
             return record
     return None
+
+
+def last_siting_run(project: Project) -> dict | None:
+    return last_run(project, "siting.")
 
 
 def excluded_in_force(project: Project, record: dict) -> list[str]:
@@ -156,6 +162,9 @@ class ScenariosDock(QDockWidget):
         for key, text, tip, slot in (
             ("new", self.tr("New from last run…"), self.tr("A scenario of the last siting run and the decisions "
                                                           "in force"), self.ask_new),
+            ("attach", self.tr("Add Coverage Run"), self.tr("Add the last coverage run to the selected scenario: "
+                                                           "its residents, workers and schools covered show here"),
+             self.attach_coverage),
             ("rename", self.tr("Rename…"), self.tr("Rename the selected scenario"), self.ask_rename),
             ("delete", self.tr("Delete"), self.tr("Delete the selected scenarios (Ctrl+Z brings them back)"),
              self.delete_selected),
@@ -260,6 +269,7 @@ class ScenariosDock(QDockWidget):
         count = len(self.selected())
         self.buttons["new"].setEnabled(last_siting_run(self.project) is not None)
         self.buttons["rename"].setEnabled(count == 1)
+        self.buttons["attach"].setEnabled(count == 1 and last_run(self.project, "coverage.") is not None)
         self.buttons["delete"].setEnabled(count >= 1)
         self.buttons["compare"].setEnabled(count == 2)
         self.buttons["end_swipe"].setEnabled(self.swiped is not None)
@@ -307,6 +317,19 @@ class ScenariosDock(QDockWidget):
         self._say(self.tr("Scenario \u201c{name}\u201d: {sites} sites").format(name=scenario.name,
                                                                             sites=len(scenario.sites)))
         return scenario
+
+    def attach_coverage(self) -> bool:
+        """Add the last coverage run to the selected scenario (one undoable step)."""
+        chosen, record = self.selected(), last_run(self.project, "coverage.")
+        if len(chosen) != 1 or record is None:
+            self._say(self.tr("Select one scenario, after a coverage run of its sites"))
+            return False
+        try:
+            command = AttachRun(self.project, chosen[0], record)
+        except LayerError as exc:
+            self._say(str(exc))
+            return False
+        return self._push(command)
 
     def ask_rename(self) -> None:
         chosen = self.selected()
@@ -438,4 +461,4 @@ def install_scenarios(window: MainWindow) -> ScenariosDock:
     return dock
 
 
-__all__ = ["ComparisonDialog", "ScenariosDock", "excluded_in_force", "install_scenarios", "last_siting_run"]
+__all__ = ["ComparisonDialog", "ScenariosDock", "excluded_in_force", "install_scenarios", "last_run", "last_siting_run"]
