@@ -154,7 +154,9 @@ def test_autosave_writes_a_side_copy_only_when_dirty(qtbot, window, tmp_path):
     assert window.files.session.autosave() is None  # clean: nothing to do
     window.project.layer("roads").visible = False
     copy = window.files.session.autosave()
-    assert copy is not None and copy.is_file()
+    assert copy is not None
+    qtbot.waitUntil(lambda: not window.files.session.io.busy)        # written in the worker
+    assert copy.is_file()
     restored = Project.load(copy)
     assert [layer.name for layer in restored] == [layer.name for layer in window.project]
     assert restored.layer("roads").visible is False
@@ -283,6 +285,9 @@ def test_the_application_starts_and_quits_cleanly(tmp_path):
 
         def finish():
             window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "LamplightMainWindow")
+            if window.files.session.io.busy:         # the project is still being read in the worker
+                QTimer.singleShot(200, finish)
+                return
             print("TITLE", window.windowTitle(), "LAYERS", len(window.project))
             window.files.session.mark_clean()
             window.close()

@@ -1,7 +1,8 @@
 """The File menu's work: new, open, save, save as, add layers, recent projects, dropped files, unsaved prompt.
 
 Every failure becomes a readable dialog (the message from ``LayerError`` names the file and the problem);
-the window and the current project stay as they were.
+the window and the current project stay as they were. Project files are read and written in a worker thread
+(``project_io``), with a busy cursor and a status message; the window keeps painting meanwhile.
 """
 
 from __future__ import annotations
@@ -98,16 +99,18 @@ class FileCommands(QObject):
         return True
 
     def _load(self, path: Path) -> Project | None:
-        """The project in ``path``, or None after telling the user why it cannot be read."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        """The project in ``path`` (read in the worker), or None after telling the user why it cannot be read."""
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.window.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
         try:
-            return Project.load(path)
+            return self.session.io.wait_for(Project.load, path)
         except LayerError as exc:
             show_error(self.window, "Cannot open project", str(exc))
         except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
             show_error(self.window, "Cannot open project", f"{path}: {type(exc).__name__}: {exc}")
         finally:
             QApplication.restoreOverrideCursor()
+            self.window.statusBar().clearMessage()
         return None
 
     def save(self) -> bool:
@@ -130,6 +133,8 @@ class FileCommands(QObject):
         self.window.canvas.store_view()
         if self.project.title == "Untitled project":
             self.project.title = Path(path).stem
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.window.statusBar().showMessage(self.tr("Saving {name}…").format(name=Path(path).name))
         try:
             target = self.session.save(path)
         except LayerError as exc:
@@ -138,6 +143,9 @@ class FileCommands(QObject):
         except OSError as exc:
             show_error(self.window, "Project not saved", f"{path}: {exc}\n\nThe previous file, if any, is unchanged.")
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.window.statusBar().clearMessage()
         self.window.statusBar().showMessage(f"Saved {target}", 5000)
         self.window.update_title()
         return True

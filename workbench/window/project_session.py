@@ -1,8 +1,10 @@
 """The open project as a working session: unsaved-changes tracking, recent projects, autosave.
 
-Saving goes through ``Project.save`` (temp file + rename), so a failed save never damages the last good file.
+Saving goes through ``write_project`` (temp file + rename), so a failed save never damages the last good file.
 Autosave writes a sibling copy (``name.lamp.autosave``, or one in the user's data folder for a project never
-saved) and never overwrites the user's own file behind their back.
+saved) and never overwrites the user's own file behind their back. Both write a snapshot of the project in a
+worker thread (``project_io``): the window never waits on the disk, and an edit made meanwhile is not lost (the
+project stays unsaved).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
-from layers import Event, Project
+from layers import Event, LayerError, Project
 from layers.project_file import write_project
 from workbench.user_settings import user_settings
 from workbench.window.project_bridge import ProjectBridge
+from workbench.window.project_io import ProjectIO, snapshot
 
 RECENT_KEY = "recent_projects"
 MAX_RECENT = 10
@@ -56,6 +59,10 @@ class ProjectSession(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self._dirty = False
+        #: Edits so far: a save marks the project clean only if none came while it was being written.
+        self._edits = 0
+        self._autosaving = False
+        self.io = ProjectIO(self)
         bridge.event.connect(self._on_event)
         bridge.project_replaced.connect(lambda project: self.mark_clean())
         self._autosave = QTimer(self)
@@ -86,31 +93,48 @@ class ProjectSession(QObject):
     def _on_event(self, event: Event) -> None:
         if event.type in _NOT_EDITS or (event.type == "changed" and event.attribute == "selection"):
             return
+        self._edits += 1
         self.mark_dirty()
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Save (atomically) to ``path`` or the project's own file; raises LayerError with a readable message."""
-        before = autosave_path(self.project)  # Save As moves the project: its old copy must go too
-        target = self.project.save(path)
-        self.mark_clean()
+        """Save (atomically) to ``path`` or the project's own file; raises LayerError with a readable message.
+
+        The snapshot is written in the worker while the window stays live; this returns once it is on disk."""
+        project = self.project
+        target = Path(path) if path is not None else project.path
+        if target is None:
+            raise LayerError(None, self.tr("the project has never been saved; choose a file name"))
+        before = autosave_path(project)  # Save As moves the project: its old copy must go too
+        edits = self._edits
+        self.io.wait_for(write_project, snapshot(project), target)
+        project.path = target
+        if self._edits == edits and project is self.project:     # nothing changed while it was written
+            self.mark_clean()
         remember_project(target)
-        for copy in {before, autosave_path(self.project)}:
+        for copy in {before, autosave_path(project)}:
             _remove_quietly(copy)
         return target
 
     def autosave(self) -> Path | None:
-        """Write the autosave copy when there are unsaved edits; a failure is reported, never raised."""
-        if not self._dirty or len(self.project) == 0:
+        """Start writing the autosave copy when there are unsaved edits; returns where it goes (None: nothing to
+        do, or one is still being written). ``autosaved`` tells how it went; a failure is reported, never raised."""
+        if not self._dirty or len(self.project) == 0 or self._autosaving:
             return None
         target = autosave_path(self.project)
-        try:
+        frozen = snapshot(self.project)
+
+        def write() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_project(self.project, target)
-        except Exception as exc:  # autosave is a safety net; it must never interrupt work
-            self.autosaved.emit(f"Autosave failed: {exc}")
-            return None
-        self.autosaved.emit(f"Autosaved a copy to {target}")
-        return target
+            write_project(frozen, target)
+
+        def done(_value: object, error: BaseException | None) -> None:
+            self._autosaving = False
+            # autosave is a safety net: a failure must never interrupt work
+            self.autosaved.emit(self.tr("Autosave failed: {error}").format(error=error) if error is not None
+                                else self.tr("Autosaved a copy to {path}").format(path=target))
+
+        self._autosaving = self.io.run(write, done=done)
+        return target if self._autosaving else None
 
 
 
