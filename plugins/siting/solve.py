@@ -59,6 +59,9 @@ SATURATION_SHARE = 0.01
 #: DESCENT_SHARE of its work for it after a MILP that stopped at its limit (on 2,000 x 20,000 the MILP proves
 #: the optimum in 31 s and a descent first only delays it; on 5,000 x 50,000 it finds no node).
 FAST_SEARCH_WINDOWS, DESCENT_SHARE = 300, 0.25
+#: Seconds the last Lagrangian bound and heuristic may take after the safety time limit stopped an exact run (a
+#: plan no worse than the fast mode's is worth that much).
+GRACE_SECONDS = 0.5
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
 
@@ -216,19 +219,23 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
 
     def lagrangian_step() -> None:
         nonlocal incumbent, value, solver
+        # past the safety limit (the run is already reported as such), the last step gets GRACE_SECONDS
+        step = Effort(max(effort.left, 1), GRACE_SECONDS) if effort.expired() else effort
         relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
                                                       beta=beta, incumbent=value, iterations=LAGRANGE_ITERATIONS,
-                                                      feedback=feedback, effort=effort)
+                                                      feedback=feedback, effort=step)
         bounds.append(relaxation.bound)
         clock.lap("lagrangian_bound")
         if swaps and incumbent.size == k:
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
-            candidate, candidate_value = _swaps(problem, ranked, effort, feedback)
+            candidate, candidate_value = _swaps(problem, ranked, step, feedback)
             if candidate_value > value:
                 notes.append(f"the Lagrangian ranking with swaps found a better plan ({amount(candidate_value)})")
                 incumbent, value = candidate, candidate_value
                 solver += " + Lagrangian heuristic"
             clock.lap("lagrangian_heuristic")
+        for phase in step.stopped if step is not effort else ():
+            effort.stop(phase)
 
     if method == "greedy":
         if reduced is not None:
