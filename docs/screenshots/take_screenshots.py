@@ -1,7 +1,8 @@
 """Regenerate the README screenshots from the Tianhe sample, offscreen and without network.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py
-Writes main_window.png (1600 x 1000), identify_measure.png and coverage_results.png next to this script.
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py [scenarios]
+Writes main_window.png (1600 x 1000), identify_measure.png, coverage_results.png and scenario_comparison.png next
+to this script (with ``scenarios``, only the last).
 """
 
 from __future__ import annotations
@@ -31,6 +32,50 @@ def settle(app, window, timeout: float = 60.0) -> None:
         app.processEvents()
 
 
+def run_dialog(app, window, algorithm: str, values: dict) -> None:
+    dialog = window.processing.controller.open_dialog(algorithm, values)
+    dialog.start()
+    start = time.perf_counter()
+    while not dialog.run_button.isEnabled() and time.perf_counter() - start < 300:
+        app.processEvents()
+        time.sleep(0.02)
+    dialog.close()
+
+
+def scenario_comparison(app, window) -> None:
+    """Plan A: 40 sites; then 5 poles locked and A's first 3 sites excluded in the attribute table, plan B: 60
+    sites; both kept as scenarios and compared: the difference layer, the swipe and the scenario panel."""
+    poles = window.project.layer("lamp_poles")
+    siting = {"candidates": "lamp_poles", "demand": "demand", "method": "greedy"}
+    run_dialog(app, window, "siting.mclp", {**siting, "sites": 40})
+    dock = window.scenarios
+    dock.new_from_last_run("A: 40 sites", "first plan")
+    plan_a = dock.scenarios()[0].sites
+    ids = poles.gdf["pole_id"].astype(str).tolist()
+    table = window.attribute_table
+    window.show_attribute_table(poles)
+    poles.selection = frozenset(ids.index(p) for p in [p for p in ids if p not in plan_a][200:205])
+    table.decide_selected("approved")
+    poles.selection = frozenset(ids.index(p) for p in plan_a[:3])
+    table.decide_selected("rejected")
+    poles.selection = frozenset()
+    run_dialog(app, window, "siting.mclp", {**siting, "sites": 60})
+    dock.new_from_last_run("B: 60 sites", "5 poles locked, 3 of A's excluded")
+    dock.show()
+    dock.raise_()
+    dock.select("A: 40 sites", "B: 60 sites")
+    layer = dock.compare_selected()
+    dock.comparison.close()
+    for other in window.project.layers:  # the plans' own layers would show under both sides; poles and offices clutter
+        if (other.metadata.get("provenance") or {}).get("algorithm", "").startswith("siting.") or other.kind in (
+                "lamp_poles", "office_space"):
+            other.visible = False
+    window.canvas.zoom_to_layer(layer)
+    window.canvas.swipe.set_fraction(0.55)
+    settle(app, window)
+    window.grab().save(str(OUT / "scenario_comparison.png"))
+
+
 def main() -> None:
     os.environ["LAMPLIGHT_CONFIG_DIR"] = tempfile.mkdtemp()  # the default window layout, not the user's own
     from workbench.app import create_application
@@ -43,6 +88,11 @@ def main() -> None:
     if not window.files.open_project(SAMPLE, ask=False):
         raise SystemExit(f"cannot open {SAMPLE}; run `make sample` first")
     settle(app, window)
+    if sys.argv[1:] == ["scenarios"]:
+        scenario_comparison(app, window)
+        window.files.session.mark_clean()
+        window.close()
+        return
 
     # The London Datastore question on the Tianhe sample: affordable office space for a finance firm.
     offices = window.project.layer("office_space")
@@ -94,6 +144,7 @@ def main() -> None:
     window.processing.history.raise_()
     settle(app, window)
     window.grab().save(str(OUT / "coverage_results.png"))
+    scenario_comparison(app, window)
     window.files.session.mark_clean()
     window.close()
 
