@@ -42,6 +42,7 @@ from plugins.coverage.config import (
 from plugins.coverage.diagnostics import diagnose
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
+from plugins.coverage.interference import MAX_FAR_LINKS, far_links, interference_notes, interference_plan
 from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
@@ -154,6 +155,11 @@ class CoverageRsrp(Algorithm):
                                               + _FROM_PROFILE),
             DistanceParameter("max_radius", "Maximum radius", optional=True, minimum=10.0, maximum=20000.0,
                               help=_FROM_PROFILE),
+            DistanceParameter("interference_radius", "Interference radius", optional=True, minimum=10.0,
+                              maximum=20000.0,
+                              help="Cells interfere out to this distance (never less than the maximum radius). "
+                                   "Empty: per cell, where its line-of-sight signal falls 10 dB below the noise "
+                                   "(at most 5 km)."),
             DistanceParameter("resolution", "Raster resolution", default=5.0, minimum=0.5, maximum=500.0),
             ExtentParameter("extent", "Extent", optional=True,
                             help="Default: the transmitters' bounds grown by the maximum radius, cut to the "
@@ -214,7 +220,10 @@ class CoverageRsrp(Algorithm):
             obstruction = self._obstruction(params, grid, config, feedback)
         except (LayerError, ValueError) as exc:
             raise AlgorithmError(str(exc)) from exc
-        for note in [*cells.notes, *obstruction.notes, *validity_notes(cells, config)]:
+        plan = interference_plan(cells, config, grid, layer=params["transmitters"],
+                                 radius_m=params["interference_radius"])
+        for note in [*cells.notes, *obstruction.notes, *validity_notes(cells, config),
+                     *interference_notes(plan, config)]:
             feedback.log(note)
         sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
         feedback.log(f"{sites:,} of {features:,} sites, {len(cells):,} cells, grid {grid.cols} x {grid.rows} at "
@@ -222,7 +231,7 @@ class CoverageRsrp(Algorithm):
                      f"noise {config.noise_re_dbm:.1f} dBm per RE")
         feedback.raise_if_cancelled()
         result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
-                                  scheduler=context.dask_scheduler, workers=context.workers)
+                                  scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
         feedback.log(f"{result.links:,} links over {result.tiles} tiles in {time.perf_counter() - started:.1f} s")
         feedback.raise_if_cancelled()
         result = apply_load(replace(result, margin_db=best_server_margin(result, obstruction)))
@@ -241,6 +250,7 @@ class CoverageRsrp(Algorithm):
             "sites": sites, "sites_left_out": features - sites, "cells": len(cells), "links": result.links,
             **shares, **figures, **coverage_people(summary), "rf_profile": profile.to_dict(),
             "location_probability": config.location_probability,
+            "interference_radius_m": round(float(plan.radius_m.max()), 1),
         }
 
     @staticmethod
@@ -297,7 +307,8 @@ class CoverageRsrp(Algorithm):
                          workers: int) -> None:
         """Refuse, before allocating, a run that would not fit in memory or would take hours."""
         need = cls.resource_need(params, cells, grid, config, workers)
-        check_work(need, MAX_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
+        # the far ring is capped to MAX_FAR_LINKS by the interference plan, so only the serving links can refuse
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
         check_memory(need, "CoverageRsrp")
 
     @staticmethod
@@ -317,9 +328,11 @@ class CoverageRsrp(Algorithm):
             obstruction = height_cells(clip(tuple(buildings.gdf.total_bounds), _grown(grid.bounds, radius)), res)
         else:
             obstruction, res = 0, 1.0
-        window = min(obstruction, int((TILE_CELLS * grid.res + 2 * radius) / res + 4) ** 2)
-        return coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
+        plan = interference_plan(cells, config, grid, radius_m=params.get("interference_radius"))
+        window = min(obstruction, int((TILE_CELLS * grid.res + 2 * float(plan.radius_m.max())) / res + 4) ** 2)
+        need = coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
                              window_cells=window, workers=workers)
+        return replace(need, work=need.work + far_links(cells, grid, plan.radius_m, radius))
 
 
 def _surface_and_terrain(params: dict[str, Any]) -> tuple[RasterLayer | None, RasterLayer | None]:

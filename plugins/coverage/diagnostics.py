@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from layers.i18n import translate
 from plugins.coverage.engine import CoverageResult
 from plugins.coverage.outputs import covered_mask
 
@@ -90,21 +91,34 @@ def diagnose(result: CoverageResult, *, obstruction_bounds: tuple[float, float, 
                          "ground is taken as open and every link as line of sight, so the rim of the map reads "
                          "optimistic; give building data for the whole extent or a smaller extent")
     sinr = sinr_figures(result)
-    if sinr and len(result.transmitters) == 1:
-        notes.append(f"SINR of a single cell: nothing interferes, so the SINR is its signal-to-noise ratio; median "
+    plan = result.interference
+    alone = len(result.transmitters) == 1 or (plan is not None and int(np.bincount(plan.channel).max()) == 1)
+    reach = f"{float(plan.radius_m.max()):,.0f}" if plan is not None else f"{config.max_radius_m:g}"
+    if sinr and alone:
+        what = "a single cell" if len(result.transmitters) == 1 else "cells alone in their co-channel sets"
+        notes.append(f"SINR of {what}: nothing interferes, so the SINR is the signal-to-noise ratio; median "
                      f"{sinr['sinr_median_db']:.1f} dB, {sinr['sinr_below_0db_pct']:.0f} % of the served area "
                      "below 0 dB (noise-limited)")
     elif sinr:
         load = (f"at {100 * config.load_factor:g} % load" if config.load_factor < 1.0 else
                 "at full load: every other cell on the carrier transmits on every resource element")
         note = (f"SINR {load} ({len(result.transmitters):,} cells on the {config.frequency_mhz:g} MHz carrier, "
-                f"interfering within {config.max_radius_m:g} m); median {sinr['sinr_median_db']:.1f} dB, "
+                f"interfering within {reach} m); median {sinr['sinr_median_db']:.1f} dB, "
                 f"{sinr['sinr_below_0db_pct']:.0f} % of the served area below 0 dB")
         if sinr["sinr_median_db"] < 0.0:
             note += (". This is the worst case of every cell built and fully loaded: with many co-channel cells "
                      "overlapping, interference dominates. For the SINR of a rollout, run the coverage of the "
                      "selected sites only")
         notes.append(note)
+    if result.far_stronger is not None and sinr:
+        stronger = round(100.0 * float(result.far_stronger[result.server >= 0].mean()), 2)
+        figures["stronger_beyond_radius_pct"] = stronger
+        if stronger > 0:
+            notes.append(translate("CoverageDiagnostics", "in {share:g} % of the served cells a cell beyond the "
+                                                          "{radius:g} m maximum radius is received stronger than "
+                                                          "the best server: it counts as interference there; raise "
+                                                          "max_radius to let it serve").format(
+                share=stronger, radius=config.max_radius_m))
     edge = radius_edge_figures(result)
     if edge and edge["radius_edge_covered_pct"] >= RADIUS_EDGE_WARNING_PCT:
         notes.append(f"the {config.max_radius_m:g} m maximum radius cuts the map: "

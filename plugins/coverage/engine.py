@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
+from plugins.coverage.interference import Interference
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.terrain import antennas_over_ground
 from plugins.coverage.tiles import TILE_CELLS, LinkSettings, TileJob, TileResult, compute_tile, plan_tiles
@@ -49,12 +50,21 @@ class CoverageResult:
     config: CoverageConfig
     #: Shadow-fading margin (dB) of each cell's best-server link for the covered test (``margin``); None = 0.
     margin_db: np.ndarray | None = None
+    #: The interference radii and co-channel sets used (None: interference within the serving radius, one set).
+    interference: Interference | None = None
+    #: Cells where a transmitter beyond the serving radius is received stronger than the best server.
+    far_stronger: np.ndarray | None = None
 
 
 def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruction: Obstruction | None,
                      grid: Grid, *, feedback: ProgressSink | None = None, scheduler: str | None = None,
-                     workers: int | None = None, tile_cells: int = TILE_CELLS) -> CoverageResult:
+                     workers: int | None = None, tile_cells: int = TILE_CELLS,
+                     interference: Interference | None = None) -> CoverageResult:
     """Best-server RSRP, best server and SINR over ``grid`` for the cells within ``config.max_radius_m``.
+
+    ``interference`` (``interference.interference_plan``) adds the power of each cell out to its interference
+    radius and keeps the SINR to the serving cell's co-channel set; None counts every cell within the serving
+    radius as one set.
 
     ``scheduler`` is the address of a dask.distributed scheduler (None: local threads, ``workers`` of them).
     Raises ``plugins.api.Cancelled`` when ``feedback.is_cancelled()`` turns true.
@@ -62,10 +72,15 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
     obstruction = obstruction if obstruction is not None else Obstruction.none(grid.crs)
     obstruction.check_crs(transmitters.crs, "transmitters")
     settings = LinkSettings.of(config, obstruction)
+    if interference is not None:
+        settings = replace(settings, sets=interference.sets, far_step=interference.step)
     cancelled = feedback.is_cancelled if feedback is not None else None
     table = antennas_over_ground(transmitters.table(config), obstruction)
-    jobs = plan_tiles(grid, table, obstruction, config.max_radius_m, tile_cells, cancelled)
+    jobs = plan_tiles(grid, table, obstruction, config.max_radius_m, tile_cells, cancelled,
+                      channel=None if interference is None else interference.channel,
+                      far_m=None if interference is None else interference.radius_m)
     rsrp = np.full((grid.rows, grid.cols), np.nan, np.float32)
+    far_stronger = None if interference is None else np.zeros((grid.rows, grid.cols), bool)
     server = np.full((grid.rows, grid.cols), -1, np.int32)
     sinr = np.full((grid.rows, grid.cols), np.nan, np.float32)
     counted = {"links": 0, "done": 0}
@@ -74,6 +89,8 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
         rows, cols = result.rsrp.shape
         window = (slice(result.row0, result.row0 + rows), slice(result.col0, result.col0 + cols))
         rsrp[window], server[window], sinr[window] = result.rsrp, result.server, result.sinr
+        if far_stronger is not None and result.far_stronger is not None:
+            far_stronger[window] = result.far_stronger
         counted["links"] += result.links
         counted["done"] += 1
         if feedback is not None:
@@ -84,7 +101,8 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
             _run_distributed(jobs, obstruction, settings, scheduler, place, feedback)
         else:
             _run_threads(jobs, obstruction, settings, workers or os.cpu_count() or 1, place, feedback)
-    return CoverageResult(grid, rsrp, server, sinr, counted["links"], len(jobs), transmitters, config)
+    return CoverageResult(grid, rsrp, server, sinr, counted["links"], len(jobs), transmitters, config,
+                          interference=interference, far_stronger=far_stronger)
 
 
 def _run_threads(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, workers: int,

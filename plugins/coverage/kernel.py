@@ -33,6 +33,18 @@ DBM_TO_EXPONENT = math.log(10.0) / 10.0
 
 
 @numba.njit(cache=True, nogil=True)
+def budget_dbm(tx: np.ndarray, dx: float, dy: float, d2d: float, dz: float, los: bool, indoor: bool, d_in: float,
+               vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> float:
+    """RSRP of the transmitter row ``tx`` once the link's geometry (``dz`` = antenna minus receiver elevation)
+    and its LOS / indoor state are known: the part of the link budget every pass shares."""
+    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, dz, los)
+    gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d, dz)
+    if indoor and indoor_model:
+        loss += wall_loss + INDOOR_LOSS_PER_M * min(d_in, MAX_INDOOR_DISTANCE_M)
+    return tx[TX_EIRP_RE] + gain - loss
+
+
+@numba.njit(cache=True, nogil=True)
 def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights: np.ndarray,
                   ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float,
                   vertical_beamwidth: float, wall_loss: float, indoor_model: bool) -> float:
@@ -43,28 +55,24 @@ def link_rsrp_dbm(tx: np.ndarray, rx_x: float, rx_y: float, rx_h: float, heights
     h_tx = tx[TX_H]
     rx_z = rx_h + cell_value(ground, int(math.floor((hy0 - rx_y) / hres)), int(math.floor((rx_x - hx0) / hres)))
     los, indoor, d_in = trace(heights, blocks, factor, hx0, hy0, hres, tx[TX_X], tx[TX_Y], h_tx, rx_x, rx_y, rx_z)
-    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, h_tx - rx_z, los)
-    gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d,
-                            h_tx - rx_z)
-    if indoor and indoor_model:
-        loss += wall_loss + INDOOR_LOSS_PER_M * min(d_in, MAX_INDOOR_DISTANCE_M)
-    return tx[TX_EIRP_RE] + gain - loss
+    return budget_dbm(tx, dx, dy, d2d, h_tx - rx_z, los, indoor, d_in, vertical_beamwidth, wall_loss, indoor_model)
 
 
 @numba.njit(cache=True, nogil=True)
-def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, radius: float,
-              heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
-              hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float, indoor_model: bool
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of all
-    received powers (mW/RE) and the number of links evaluated, for the cells of one tile.
+def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, channel: np.ndarray,
+              sets: int, radius: float, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
+              hx0: float, hy0: float, hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float,
+              indoor_model: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of the
+    received powers (mW/RE) per co-channel set (``channel[k]`` in 0..sets-1 is row k's set) and the number of
+    links evaluated, for the cells of one tile.
 
     Cell (i, j) has its centre at ``x0 + (j + 0.5)·res, y0 - (i + 0.5)·res``; a transmitter serves cells whose
     centre lies within ``radius`` of it (2-D).
     """
     best = np.full((rows, cols), -np.inf)
     best_row = np.full((rows, cols), -1, np.int32)
-    total = np.zeros((rows, cols))
+    total = np.zeros((sets, rows, cols))
     links = 0
     for k in range(tx.shape[0]):
         tx_x, tx_y = tx[k, TX_X], tx[k, TX_Y]
@@ -85,11 +93,68 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 rsrp = link_rsrp_dbm(tx[k], x, y, rx_h, heights, ground, blocks, factor, hx0, hy0, hres,
                                      vertical_beamwidth, wall_loss, indoor_model)
                 links += 1
-                total[i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
+                total[channel[k], i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
                 if rsrp > best[i, j]:
                     best[i, j] = rsrp
                     best_row[i, j] = k
     return best, best_row, total, links
+
+
+@numba.njit(cache=True, nogil=True)
+def tile_far_power(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, channel: np.ndarray,
+                   sets: int, inner: float, outer: np.ndarray, step: int, heights: np.ndarray, ground: np.ndarray,
+                   blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float, rx_h: float,
+                   vertical_beamwidth: float, wall_loss: float, indoor_model: bool
+                   ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Power (mW/RE) per co-channel set from transmitters farther than ``inner`` and at most ``outer[k]`` from a
+    cell, the strongest such RSRP (dBm/RE, -inf: none) and the number of links, for the cells of one tile.
+
+    The cheap path for interference beyond the serving radius: the line of sight is walked once per block of
+    ``step`` x ``step`` cells, from the block's centre, and every cell of the block takes that LOS state (and the
+    centre's indoor distance when the cell itself is indoors) with its own distance, antenna angles and ground.
+    """
+    far = np.zeros((sets, rows, cols))
+    strongest = np.full((rows, cols), -np.inf)
+    links = 0
+    for k in range(tx.shape[0]):
+        radius = outer[k]
+        if radius <= inner:
+            continue
+        tx_x, tx_y, h_tx = tx[k, TX_X], tx[k, TX_Y], tx[k, TX_H]
+        for bi in range(0, rows, step):
+            i1 = min(bi + step, rows)
+            top, bottom = y0 - bi * res, y0 - i1 * res
+            gap_y = max(bottom - tx_y, 0.0, tx_y - top)
+            far_y = max(abs(top - tx_y), abs(tx_y - bottom))
+            for bj in range(0, cols, step):
+                j1 = min(bj + step, cols)
+                left, right = x0 + bj * res, x0 + j1 * res
+                gap_x = max(left - tx_x, 0.0, tx_x - right)
+                far_x = max(abs(left - tx_x), abs(tx_x - right))
+                if gap_x * gap_x + gap_y * gap_y > radius * radius or far_x * far_x + far_y * far_y <= inner * inner:
+                    continue
+                cx, cy = 0.5 * (left + right), 0.5 * (top + bottom)
+                cz = rx_h + cell_value(ground, int(math.floor((hy0 - cy) / hres)), int(math.floor((cx - hx0) / hres)))
+                los, indoor_c, d_in_c = trace(heights, blocks, factor, hx0, hy0, hres, tx_x, tx_y, h_tx, cx, cy, cz)
+                for i in range(bi, i1):
+                    y = y0 - (i + 0.5) * res
+                    hi = int(math.floor((hy0 - y) / hres))
+                    for j in range(bj, j1):
+                        x = x0 + (j + 0.5) * res
+                        dx, dy = x - tx_x, y - tx_y
+                        d2 = dx * dx + dy * dy
+                        if d2 <= inner * inner or d2 > radius * radius:
+                            continue
+                        hj = int(math.floor((x - hx0) / hres))
+                        rx_z = rx_h + cell_value(ground, hi, hj)
+                        indoor = cell_value(heights, hi, hj) > rx_z
+                        rsrp = budget_dbm(tx[k], dx, dy, math.sqrt(d2), h_tx - rx_z, los, indoor,
+                                          d_in_c if indoor_c else 0.0, vertical_beamwidth, wall_loss, indoor_model)
+                        links += 1
+                        far[channel[k], i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
+                        if rsrp > strongest[i, j]:
+                            strongest[i, j] = rsrp
+    return far, strongest, links
 
 
 @numba.njit(cache=True, nogil=True)
@@ -112,7 +177,7 @@ def _drop_stale_caches() -> None:
     """
     sources = b"".join(Path(module.__file__).read_bytes() for module in (antenna, los, pathloss))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
-    for dispatcher in (link_rsrp_dbm, tile_rsrp, pairs_rsrp):
+    for dispatcher in (budget_dbm, link_rsrp_dbm, tile_rsrp, tile_far_power, pairs_rsrp):
         cache = dispatcher._cache  # numba's per-function cache (no public accessor)
         if not cache.cache_path:
             continue
@@ -133,4 +198,4 @@ def _drop_stale_caches() -> None:
 _drop_stale_caches()
 
 __all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_LOSS", "TX_TILT", "TX_X", "TX_Y",
-           "link_rsrp_dbm", "pairs_rsrp", "tile_rsrp"]
+           "budget_dbm", "link_rsrp_dbm", "pairs_rsrp", "tile_far_power", "tile_rsrp"]

@@ -16,7 +16,7 @@ import numpy as np
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import TX_X, TX_Y, tile_rsrp
+from plugins.coverage.kernel import TX_X, TX_Y, tile_far_power, tile_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
@@ -41,6 +41,10 @@ class LinkSettings:
     heights_x0: float
     heights_y0: float
     heights_res: float
+    #: Co-channel sets of the run (``TileJob.channel`` holds each transmitter's set).
+    sets: int = 1
+    #: Edge, in grid cells, of the blocks whose centre decides the LOS state of interference beyond the radius.
+    far_step: int = 1
 
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
@@ -65,6 +69,10 @@ class TileJob:
     tx: np.ndarray
     tx_index: np.ndarray
     window: tuple[int, int, int, int]
+    #: Co-channel set of each transmitter row (None: all one set).
+    channel: np.ndarray | None = None
+    #: Interference radius of each transmitter row (None: interference within ``radius_m`` only).
+    far_m: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +85,19 @@ class TileResult:
     server: np.ndarray
     sinr: np.ndarray
     links: int
+    #: Cells where a transmitter beyond the serving radius is received stronger than the best server.
+    far_stronger: np.ndarray | None = None
 
 
 def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m: float,
-               tile_cells: int = TILE_CELLS, cancelled: Callable[[], bool] | None = None) -> list[TileJob]:
-    """Tiles of ``tile_cells`` x ``tile_cells`` with the transmitters within ``radius_m`` of each (exact
-    point-to-rectangle distance); tiles no transmitter reaches are left out. ``cancelled`` is asked per tile."""
+               tile_cells: int = TILE_CELLS, cancelled: Callable[[], bool] | None = None, *,
+               channel: np.ndarray | None = None, far_m: np.ndarray | None = None) -> list[TileJob]:
+    """Tiles of ``tile_cells`` x ``tile_cells`` with the transmitters within reach of each (exact
+    point-to-rectangle distance; reach is ``radius_m``, or a transmitter's ``far_m`` interference radius when
+    larger); tiles no transmitter reaches are left out. ``cancelled`` is asked per tile."""
     jobs = []
     xs, ys = table[:, TX_X], table[:, TX_Y]
+    reach_m = np.full(xs.shape, float(radius_m)) if far_m is None else np.maximum(far_m, radius_m)
     for row0 in range(0, grid.rows, tile_cells):
         for col0 in range(0, grid.cols, tile_cells):
             _stop_if(cancelled)
@@ -93,13 +106,15 @@ def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m
             right, bottom = left + cols * grid.res, top - rows * grid.res
             gap_x = np.maximum.reduce([left - xs, np.zeros_like(xs), xs - right])
             gap_y = np.maximum.reduce([bottom - ys, np.zeros_like(ys), ys - top])
-            reach = np.flatnonzero(gap_x * gap_x + gap_y * gap_y <= radius_m * radius_m)
+            reach = np.flatnonzero(gap_x * gap_x + gap_y * gap_y <= reach_m * reach_m)
             if reach.size == 0:
                 continue
-            margin = radius_m + 2 * obstruction.res
+            margin = float(reach_m[reach].max()) + 2 * obstruction.res
             window = obstruction.window((left - margin, bottom - margin, right + margin, top + margin))
             jobs.append(TileJob(row0, col0, rows, cols, left, top, grid.res, np.ascontiguousarray(table[reach]),
-                                reach.astype(np.int32), window))
+                                reach.astype(np.int32), window,
+                                None if channel is None else np.ascontiguousarray(channel[reach], np.int64),
+                                None if far_m is None else np.ascontiguousarray(reach_m[reach])))
     return jobs
 
 
@@ -120,27 +135,44 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
     hx0 = settings.heights_x0 + c0 * settings.heights_res
     hy0 = settings.heights_y0 - r0 * settings.heights_res
     blocks = block_maxima(window)
+    sets = settings.sets
+    channel = job.channel if job.channel is not None else np.zeros(job.tx.shape[0], np.int64)
+    kernel_args = (window, under, blocks, BLOCK, hx0, hy0, settings.heights_res, settings.rx_height_m,
+                   settings.vertical_beamwidth_deg, settings.wall_loss_db, settings.indoor_model)
     step = max(1, LINKS_PER_CALL // max(job.rows * job.cols, 1))
     best, best_row = np.full((job.rows, job.cols), -np.inf), np.full((job.rows, job.cols), -1, np.int32)
-    total, links = np.zeros((job.rows, job.cols)), 0
+    total, links = np.zeros((sets, job.rows, job.cols)), 0
     for first in range(0, job.tx.shape[0], step):
         _stop_if(cancelled)
         part_best, part_row, part_total, part_links = tile_rsrp(
-            job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], settings.radius_m, window,
-            under, blocks, BLOCK, hx0, hy0, settings.heights_res, settings.rx_height_m, settings.vertical_beamwidth_deg,
-            settings.wall_loss_db, settings.indoor_model)
+            job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], channel[first:first + step],
+            sets, settings.radius_m, *kernel_args)
         better = part_best > best  # strictly: on a tie the earlier transmitter keeps the cell, as in one call
         best, best_row = np.where(better, part_best, best), np.where(better, part_row + first, best_row)
         total += part_total
         links += part_links
+    far_stronger = None
+    if job.far_m is not None and bool((job.far_m > settings.radius_m).any()):
+        strongest = np.full((job.rows, job.cols), -np.inf)
+        for first in range(0, job.tx.shape[0], step):
+            _stop_if(cancelled)
+            part_far, part_strongest, part_links = tile_far_power(
+                job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step],
+                channel[first:first + step], sets, settings.radius_m, job.far_m[first:first + step],
+                settings.far_step, *kernel_args)
+            total += part_far
+            strongest = np.maximum(strongest, part_strongest)
+            links += part_links
+        far_stronger = strongest > best
     reached = best_row >= 0
     server = np.where(reached, job.tx_index[np.maximum(best_row, 0)], -1).astype(np.int32)
+    own = np.take_along_axis(total, channel[np.maximum(best_row, 0)][None], axis=0)[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         best_mw = np.where(reached, 10.0 ** (best / 10.0), 0.0)
-        sinr = 10.0 * np.log10(best_mw / (total - best_mw + settings.noise_re_mw))
+        sinr = 10.0 * np.log10(best_mw / (np.maximum(own - best_mw, 0.0) + settings.noise_re_mw))
     rsrp = np.where(reached, best, np.nan).astype(np.float32)
     return TileResult(job.row0, job.col0, rsrp, server, np.where(reached, sinr, np.nan).astype(np.float32),
-                      int(links))
+                      int(links), None if far_stronger is None else far_stronger & reached)
 
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:
