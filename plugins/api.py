@@ -792,6 +792,10 @@ class OutputTable(Output):
 # -- algorithm --------------------------------------------------------------------------------------------
 
 
+#: The translation context of every algorithm's name, group and description.
+ALGORITHM_CONTEXT = "Algorithm"
+
+
 class Algorithm:
     """Subclass and set ``id``, ``name``, ``group``, ``description``; implement ``parameters``, ``outputs``, ``run``.
 
@@ -801,6 +805,8 @@ class Algorithm:
     """
 
     id: ClassVar[str] = ""
+    #: ``name``, ``group`` and ``description`` are English, marked ``QT_TRANSLATE_NOOP("Algorithm", ...)``;
+    #: show them through ``display_name()``, ``display_group()`` and ``display_description()``.
     name: ClassVar[str] = ""
     group: ClassVar[str] = ""
     description: ClassVar[str] = ""
@@ -834,23 +840,39 @@ class Algorithm:
         self.check(values, context)
         return values
 
+    def display_name(self) -> str:
+        """``name`` in the interface language."""
+        return translate(ALGORITHM_CONTEXT, self.name)
+
+    def display_group(self) -> str:
+        """``group`` in the interface language."""
+        return translate(ALGORITHM_CONTEXT, self.group)
+
+    def display_description(self) -> str:
+        """``description`` in the interface language."""
+        return translate(ALGORITHM_CONTEXT, self.description)
+
     def help_text(self) -> str:
         """The description followed by the parameters and outputs, as ``main.py help`` prints it."""
-        paragraphs = [textwrap.fill(" ".join(p.split()), 100) for p in self.description.strip().split("\n\n")]
-        lines = [f"{self.name} ({self.id})", f"Group: {self.group}", "", "\n\n".join(paragraphs), "", "Parameters:"]
+        paragraphs = [textwrap.fill(" ".join(p.split()), 100)
+                      for p in self.display_description().strip().split("\n\n")]
+        lines = [f"{self.display_name()} ({self.id})",
+                 translate("Algorithm", "Group: {group}").format(group=self.display_group()), "",
+                 "\n\n".join(paragraphs), "", translate("Algorithm", "Parameters:")]
         for p in self.parameters():
             flags = []
             if p.optional:
-                flags.append("optional")
+                flags.append(translate("Algorithm", "optional"))
             if p.default is not None:
-                flags.append(f"default {p.default}")
+                flags.append(translate("Algorithm", "default {value}").format(value=p.default))
             extra = f" [{'; '.join(flags)}]" if flags else ""
-            where = " (a file path, or a layer name with --project)" if isinstance(p, LayerParameter) else ""
+            where = translate("Algorithm", " (a file path, or a layer name with --project)") \
+                if isinstance(p, LayerParameter) else ""
             lines.append(textwrap.fill(f"--{p.name}  {p.description}: {p.describe()}{where}{extra}", 100,
                                        initial_indent="  ", subsequent_indent=" " * 6))
             if p.help:
                 lines.append(textwrap.fill(p.help, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
-        lines += ["", "Outputs:"]
+        lines += ["", translate("Algorithm", "Outputs:")]
         for o in self.outputs():
             lines.append(f"  {o.name}  {o.description} ({o.type_name})")
         return "\n".join(lines)

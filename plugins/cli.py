@@ -90,10 +90,10 @@ def handle_list(args: argparse.Namespace) -> int:
         print(json.dumps({"algorithms": rows, "problems": problems}, ensure_ascii=False, indent=2))
         return EXIT_OK
     for group, algorithms in registry.groups().items():
-        print(group)
+        print(algorithms[0].display_group() if algorithms[0].group == group else group)
         width = max(len(a.id) for a in algorithms)
         for algorithm in algorithms:
-            print(f"  {algorithm.id:<{width}}  {algorithm.name}")
+            print(f"  {algorithm.id:<{width}}  {algorithm.display_name()}")
     return EXIT_OK
 
 
@@ -111,7 +111,7 @@ def handle_help(args: argparse.Namespace) -> int:
 
 def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
     """The argument parser of ``run ALGORITHM``: one option per parameter and per output."""
-    parser = argparse.ArgumentParser(prog=f"main.py run {algorithm.id}", description=algorithm.description,
+    parser = argparse.ArgumentParser(prog=f"main.py run {algorithm.id}", description=algorithm.display_description(),
                                      exit_on_error=False)
     taken = set(_COMMON_OPTIONS)
     group = parser.add_argument_group("parameters")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 
 from PyQt6 import sip
-from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
@@ -33,6 +33,7 @@ from workbench.docks.scenarios import install_scenarios
 from workbench.docks.search_panel import SearchDock
 from workbench.editing.actions import install_editing
 from workbench.export.install import install_exports
+from workbench.i18n.menu import LanguageMenu
 from workbench.processing.install import install_processing
 from workbench.resources import icon
 from workbench.user_settings import user_settings
@@ -46,7 +47,10 @@ from workbench.window.tooltips import tool_tip
 
 APP_NAME = "Lamplight"
 #: Menus in menu-bar order; ``menu(name)`` puts other menus before Help.
-MENU_ORDER = ("&File", "&Edit", "&Project", "&View", "&Layer", "&Selection", "&Tools", "&Help")
+MENU_ORDER = (QT_TRANSLATE_NOOP("MainWindow", "&File"), QT_TRANSLATE_NOOP("MainWindow", "&Edit"),
+              QT_TRANSLATE_NOOP("MainWindow", "&Project"), QT_TRANSLATE_NOOP("MainWindow", "&View"),
+              QT_TRANSLATE_NOOP("MainWindow", "&Layer"), QT_TRANSLATE_NOOP("MainWindow", "&Selection"),
+              QT_TRANSLATE_NOOP("MainWindow", "&Tools"), QT_TRANSLATE_NOOP("MainWindow", "&Help"))
 
 
 class MainWindow(QMainWindow):
@@ -68,7 +72,7 @@ class MainWindow(QMainWindow):
         #: Tab groups requested before the first show; None once the dock layout has settled.
         self._pending_tabs: list[tuple[QDockWidget, QDockWidget]] | None = []
         self._restored_state: bytes | None = None
-        self.panels_menu = QMenu("Panels", self)
+        self.panels_menu = QMenu(self.tr("Panels"), self)
         self._create_docks()
         self._create_actions()
         self._build_menus()
@@ -139,11 +143,12 @@ class MainWindow(QMainWindow):
                 anchor.raise_()
 
     def menu(self, title: str) -> QMenu:
-        """The top-level menu ``title`` ("&File", "Processing", ...), created before Help when new."""
+        """The top-level menu ``title`` ("&File", "&Processing", ...: the English key, shown translated in the
+        MainWindow context, see MENU_ORDER), created before Help when new."""
         for key, existing in self._menus.items():
             if key.replace("&", "") == title.replace("&", ""):
                 return existing
-        menu = QMenu(title, self)
+        menu = QMenu(QCoreApplication.translate("MainWindow", title), self)
         help_menu = self._menus.get("&Help")
         if help_menu is not None:
             self.menuBar().insertMenu(help_menu.menuAction(), menu)
@@ -170,45 +175,50 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = {}
         files = self.files
         a = self._action
-        a("new", "&New Project", files.new_project, icon_name="new", shortcut="Ctrl+N", tip="Start an empty project")
-        a("open", "&Open Project…", files.choose_and_open_project, icon_name="open", shortcut="Ctrl+O",
-          tip="Open a .lamp project")
-        a("save", "&Save Project", files.save, icon_name="save", shortcut="Ctrl+S", tip="Save the project")
-        a("save_as", "Save Project &As…", files.save_as, icon_name="save_as", shortcut="Ctrl+Shift+S",
-          tip="Save the project under a new name")
-        a("add_layer", "&Add Layer…", files.choose_and_add_layers, icon_name="add_layer", shortcut="Ctrl+L",
-          tip="Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files")
-        a("find_missing", "&Find Missing Data Files…", files.find_missing_files,
-          tip="Point at the folder the project's missing data files moved to, and restore their layers")
-        a("quit", "&Quit", self.close, shortcut="Ctrl+Q")
+        a("new", self.tr("&New Project"), files.new_project, icon_name="new", shortcut="Ctrl+N",
+          tip=self.tr("Start an empty project"))
+        a("open", self.tr("&Open Project…"), files.choose_and_open_project, icon_name="open", shortcut="Ctrl+O",
+          tip=self.tr("Open a .lamp project"))
+        a("save", self.tr("&Save Project"), files.save, icon_name="save", shortcut="Ctrl+S",
+          tip=self.tr("Save the project"))
+        a("save_as", self.tr("Save Project &As…"), files.save_as, icon_name="save_as", shortcut="Ctrl+Shift+S",
+          tip=self.tr("Save the project under a new name"))
+        a("add_layer", self.tr("&Add Layer…"), files.choose_and_add_layers, icon_name="add_layer", shortcut="Ctrl+L",
+          tip=self.tr("Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files"))
+        a("find_missing", self.tr("&Find Missing Data Files…"), files.find_missing_files,
+          tip=self.tr("Point at the folder the project's missing data files moved to, and restore their layers"))
+        a("quit", self.tr("&Quit"), self.close, shortcut="Ctrl+Q")
         a("project_properties", self.tr("&Properties…"), lambda: show_project_properties(self),
           tip=self.tr("Title and coordinate system (CRS) of the project"))
         a("rf_profile", self.tr("&RF Profile…"), lambda: show_rf_profile(self),
           tip=self.tr("Radio assumptions shared by coverage, rf-mode siting and the statistics"))
-        a("zoom_full", "Zoom to &Full Extent", self.canvas.zoom_full, icon_name="zoom_full", shortcut="Ctrl+Shift+F",
-          tip="Show every visible layer")
-        a("zoom_layer", "Zoom to &Layer", self.zoom_to_current_layer, icon_name="zoom_layer",
-          tip="Show the whole current layer")
-        a("zoom_selection", "Zoom to &Selection", lambda: self.canvas.zoom_to_selection(), icon_name="zoom_selection",
-          shortcut="Ctrl+J", tip="Show the selected features")
-        a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(2.0), shortcut="Ctrl++")
-        a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(0.5), shortcut="Ctrl+-")
-        a("refresh", "&Refresh", self.canvas.request_render, shortcut="F5", tip="Render the map again")
-        a("attribute_table", "Open &Attribute Table", self.show_attribute_table, icon_name="table", shortcut="F6",
-          tip="Show the attributes of the current layer")
-        a("style", "&Style…", lambda: self._with_current_layer(self.edit_style), tip="Edit the current layer's style")
-        a("properties", "&Properties…", lambda: self._with_current_layer(self.show_properties),
-          tip="Source, CRS, fields, load notes and style of the current layer")
-        a("save_layer_as", "Save Features &As…", lambda: self._with_current_layer(self.save_layer_as),
-          tip="Write the current layer, or only its selected features, to GeoPackage, GeoJSON, CSV or GeoTIFF")
-        a("remove_layer", "&Remove Layer", lambda: self._with_current_layer(self.remove_layer),
-          tip="Remove the current layer from the project")
-        a("clear_selection", "&Clear Selection", self.clear_selection, icon_name="clear_selection",
-          shortcut="Ctrl+Shift+A", tip="Deselect every feature in every layer")
-        a("select_all", "Select &All Features", self.select_all, shortcut="Ctrl+A",
-          tip="Select every feature of the current layer")
-        a("invert_selection", "&Invert Selection", self.invert_selection, tip="Invert the current layer's selection")
-        a("about", "&About Lamplight", self.show_about)
+        a("zoom_full", self.tr("Zoom to &Full Extent"), self.canvas.zoom_full, icon_name="zoom_full",
+          shortcut="Ctrl+Shift+F", tip=self.tr("Show every visible layer"))
+        a("zoom_layer", self.tr("Zoom to &Layer"), self.zoom_to_current_layer, icon_name="zoom_layer",
+          tip=self.tr("Show the whole current layer"))
+        a("zoom_selection", self.tr("Zoom to &Selection"), lambda: self.canvas.zoom_to_selection(),
+          icon_name="zoom_selection", shortcut="Ctrl+J", tip=self.tr("Show the selected features"))
+        a("zoom_in", self.tr("Zoom &In"), lambda: self.canvas.zoom_by(2.0), shortcut="Ctrl++")
+        a("zoom_out", self.tr("Zoom &Out"), lambda: self.canvas.zoom_by(0.5), shortcut="Ctrl+-")
+        a("refresh", self.tr("&Refresh"), self.canvas.request_render, shortcut="F5",
+          tip=self.tr("Render the map again"))
+        a("attribute_table", self.tr("Open &Attribute Table"), self.show_attribute_table, icon_name="table",
+          shortcut="F6", tip=self.tr("Show the attributes of the current layer"))
+        a("style", self.tr("&Style…"), lambda: self._with_current_layer(self.edit_style),
+          tip=self.tr("Edit the current layer's style"))
+        a("properties", self.tr("&Properties…"), lambda: self._with_current_layer(self.show_properties),
+          tip=self.tr("Source, CRS, fields, load notes and style of the current layer"))
+        a("save_layer_as", self.tr("Save Features &As…"), lambda: self._with_current_layer(self.save_layer_as),
+          tip=self.tr("Write the current layer, or only its selected features, to GeoPackage, GeoJSON, CSV or GeoTIFF"))
+        a("remove_layer", self.tr("&Remove Layer"), lambda: self._with_current_layer(self.remove_layer),
+          tip=self.tr("Remove the current layer from the project"))
+        a("clear_selection", self.tr("&Clear Selection"), self.clear_selection, icon_name="clear_selection",
+          shortcut="Ctrl+Shift+A", tip=self.tr("Deselect every feature in every layer"))
+        a("select_all", self.tr("Select &All Features"), self.select_all, shortcut="Ctrl+A",
+          tip=self.tr("Select every feature of the current layer"))
+        a("invert_selection", self.tr("&Invert Selection"), self.invert_selection,
+          tip=self.tr("Invert the current layer's selection"))
+        a("about", self.tr("&About Lamplight"), self.show_about)
 
     # -- menus (each in its own method so others can add to them) --------------------------------------------
     def _build_menus(self) -> None:
@@ -226,7 +236,7 @@ class MainWindow(QMainWindow):
     def _build_file_menu(self, menu: QMenu) -> None:
         for name in ("new", "open"):
             menu.addAction(self.actions[name])
-        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu = menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
         self.files.fill_recent_menu(self.recent_menu)
         for name in (None, "save", "save_as", None, "add_layer", "find_missing", None, "quit"):
@@ -237,10 +247,12 @@ class MainWindow(QMainWindow):
         for name in ("zoom_in", "zoom_out", "zoom_full", "zoom_layer", "zoom_selection", None, "refresh"):
             menu.addSeparator() if name is None else menu.addAction(self.actions[name])
         menu.addSeparator()
-        self.basemap_menu = menu.addMenu(icon("basemap"), "&Basemap")
+        self.basemap_menu = menu.addMenu(icon("basemap"), self.tr("&Basemap"))
         self._build_basemap_menu(self.basemap_menu)
         menu.addSeparator()
         menu.addMenu(self.panels_menu)
+        self.language_menu = LanguageMenu(self)
+        menu.addMenu(self.language_menu)
 
     def _build_basemap_menu(self, menu: QMenu) -> None:
         """None (offline, the default), the online presets, Tianditu, the project's own basemaps, Add Basemap…"""
@@ -266,13 +278,13 @@ class MainWindow(QMainWindow):
         menu.addAction(self.actions["about"])
 
     def _build_toolbars(self) -> None:
-        self.project_toolbar = self._toolbar("Project", ["new", "open", "save", "add_layer"])
-        self.navigation_toolbar = self._toolbar("Navigation", [])
+        self.project_toolbar = self._toolbar("Project", self.tr("Project"), ["new", "open", "save", "add_layer"])
+        self.navigation_toolbar = self._toolbar("Navigation", self.tr("Navigation"), [])
         for key in ("pan", "zoom_in_box", "zoom_out_box"):
             self.navigation_toolbar.addAction(self.tools.actions[key])
         for name in ("zoom_full", "zoom_layer", "zoom_selection"):
             self.navigation_toolbar.addAction(self.actions[name])
-        self.tools_toolbar = self._toolbar("Map Tools", [])
+        self.tools_toolbar = self._toolbar("Map Tools", self.tr("Map Tools"), [])
         for key in ("identify", "select_click", "select_rectangle", "select_polygon"):
             self.tools_toolbar.addAction(self.tools.actions[key])
         self.tools_toolbar.addAction(self.actions["clear_selection"])
@@ -282,12 +294,14 @@ class MainWindow(QMainWindow):
         self.tools_toolbar.addSeparator()
         self.tools_toolbar.addAction(self.actions["attribute_table"])
         basemap = self.basemap_menu.menuAction()
-        basemap.setToolTip("Basemap — An online background map under the layers (off by default: data stays here)")
+        basemap.setToolTip(self.tr("Basemap — An online background map under the layers "
+                                   "(off by default: data stays here)"))
         self.tools_toolbar.addAction(basemap)
 
-    def _toolbar(self, title: str, names: list[str]) -> QToolBar:
+    def _toolbar(self, key: str, title: str, names: list[str]) -> QToolBar:
+        """A toolbar shown as ``title``; its objectName comes from the English ``key`` (the saved layout's)."""
         bar = self.addToolBar(title)
-        bar.setObjectName(f"{title.replace(' ', '')}Toolbar")
+        bar.setObjectName(f"{key.replace(' ', '')}Toolbar")
         bar.setMovable(True)
         for name in names:
             bar.addAction(self.actions[name])
@@ -327,7 +341,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         name = self.project.path.name if self.project.path is not None else self.project.title
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowTitle(self.tr("{name}[*] — {app}").format(name=name, app=APP_NAME))
         self.setWindowModified(self.files.session.dirty)
 
     # -- layer commands ----------------------------------------------------------------------------------------
@@ -337,7 +351,7 @@ class MainWindow(QMainWindow):
     def _with_current_layer(self, command) -> None:
         layer = self.current_layer()
         if layer is None:
-            self.statusBar().showMessage("Choose a layer in the Layers panel first", 5000)
+            self.statusBar().showMessage(self.tr("Choose a layer in the Layers panel first"), 5000)
             return
         command(layer)
 
@@ -369,8 +383,9 @@ class MainWindow(QMainWindow):
         """Remove ``layer``; asks first when its data exists only in this session (it would be lost)."""
         if confirm and not layer.source:
             answer = QMessageBox.question(
-                self, "Remove layer", f"\u201c{layer.name}\u201d exists only in this project; removing it "
-                "discards its data unless the project was saved. Remove it?")
+                self, self.tr("Remove layer"), self.tr("\u201c{name}\u201d exists only in this project; removing it "
+                                                       "discards its data unless the project was saved. Remove it?"
+                                                       ).format(name=layer.name))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         self.project.remove_layer(layer)
@@ -390,12 +405,12 @@ class MainWindow(QMainWindow):
                 layer.selection = frozenset()
 
     def select_all(self) -> None:
-        layer = self._current_vector_layer("Select all")
+        layer = self._current_vector_layer(self.tr("Select all"))
         if layer is not None:
             layer.selection = frozenset(range(len(layer.gdf)))
 
     def invert_selection(self) -> None:
-        layer = self._current_vector_layer("Invert selection")
+        layer = self._current_vector_layer(self.tr("Invert selection"))
         if layer is not None:
             layer.selection = frozenset(range(len(layer.gdf))) - layer.selection
 
@@ -404,9 +419,9 @@ class MainWindow(QMainWindow):
         layer = self.current_layer()
         if isinstance(layer, VectorLayer):
             return layer
-        reason = "choose a layer in the Layers panel first" if layer is None else \
-            f"\u201c{layer.name}\u201d is a raster: choose a layer with features"
-        self.statusBar().showMessage(f"{command}: {reason}", 5000)
+        reason = self.tr("choose a layer in the Layers panel first") if layer is None else \
+            self.tr("\u201c{name}\u201d is a raster: choose a layer with features").format(name=layer.name)
+        self.statusBar().showMessage(self.tr("{command}: {reason}").format(command=command, reason=reason), 5000)
         return None
 
     def zoom_to_feature(self, layer: VectorLayer, position: int) -> None:
@@ -425,14 +440,15 @@ class MainWindow(QMainWindow):
         self.identify.show()
         self.identify.raise_()
         count = len(results)
-        self.statusBar().showMessage(f"Identified {count} feature{'s' if count != 1 else ''}" if count else
-                                     "Nothing under the cursor", 5000)
+        self.statusBar().showMessage((self.tr("Identified {n} feature") if count == 1 else
+                                      self.tr("Identified {n} features")).format(n=count) if count else
+                                     self.tr("Nothing under the cursor"), 5000)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b><br>Desktop GIS planning workbench for 5G small cells on smart "
-                          "lamp poles.<br><br>Open source; data stays on this computer unless you turn on an "
-                          "online basemap.")
+        QMessageBox.about(self, self.tr("About {app}").format(app=APP_NAME),
+                          self.tr("<b>{app}</b><br>Desktop GIS planning workbench for 5G small cells on smart "
+                                  "lamp poles.<br><br>Open source; data stays on this computer unless you turn on "
+                                  "an online basemap.").format(app=APP_NAME))
 
     # -- drag and drop files -------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import RasterLayer, VectorLayer
 from layers.rf_profile import RfProfile
 from plugins.api import (
@@ -76,10 +76,10 @@ def site_class(layer: Any) -> str:
 
 class CoverageRsrp(Algorithm):
     id = "coverage.rsrp"
-    name = "Coverage: RSRP, best server and SINR"
-    group = "Coverage"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Coverage: RSRP, best server and SINR")
+    group = QT_TRANSLATE_NOOP("Algorithm", "Coverage")
     version = "1"
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the "
         "best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells "
         "on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street "
@@ -89,7 +89,7 @@ class CoverageRsrp(Algorithm):
         "each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and "
         "schools covered, with the demand each site serves. The model and its limits are described in "
         "docs/coverage_model.md."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

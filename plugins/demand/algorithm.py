@@ -24,7 +24,7 @@ from plugins.api import (
 )
 from plugins.demand.occupancy import ANCILLARY, M2_PER_PERSON, RESIDENTIAL, UNKNOWN_USES, occupants
 
-GROUP = QT_TRANSLATE_NOOP("Demand", "Demand")
+GROUP = QT_TRANSLATE_NOOP("Algorithm", "Demand")
 #: Most raster cells turned into demand features; beyond it the planner clips or coarsens the raster first.
 MAX_CELLS = 2_000_000
 
@@ -35,10 +35,10 @@ def _summary(frame: pd.DataFrame) -> dict[str, Any]:
 
 class DemandFromBuildings(Algorithm):
     id = "demand.from_buildings"
-    name = QT_TRANSLATE_NOOP("Demand", "Demand from buildings")
+    name = QT_TRANSLATE_NOOP("Algorithm", "Demand from buildings")
     group = GROUP
     description = QT_TRANSLATE_NOOP(
-        "Demand",
+        "Algorithm",
         "Makes a demand layer (residents and daytime workers per building) from building footprints: floor area "
         "(footprint × storeys) divided by the floor area per person of the building's use, e.g. 40 m² per "
         "resident in housing and 15 m² per worker in offices. The use comes from the building type field "
@@ -82,10 +82,10 @@ class DemandFromBuildings(Algorithm):
 
 class DemandFromRaster(Algorithm):
     id = "demand.from_raster"
-    name = QT_TRANSLATE_NOOP("Demand", "Demand from a population raster")
+    name = QT_TRANSLATE_NOOP("Algorithm", "Demand from a population raster")
     group = GROUP
     description = QT_TRANSLATE_NOOP(
-        "Demand",
+        "Algorithm",
         "Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given "
         "buildings, each cell's people are shared among the buildings inside it by residential floor area "
         "(dasymetric mapping), so demand sits where people live; cells without buildings keep their people. "

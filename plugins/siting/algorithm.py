@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from layers.errors import LayerError
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import RasterLayer, VectorLayer
 from plugins.api import (
     Algorithm,
@@ -99,7 +100,7 @@ def _on_terrain(obstruction: Any, terrain: RasterLayer, xy: np.ndarray, margin: 
 class SitingAlgorithm(Algorithm):
     """Common parameters, preparation and outputs; subclasses add their model's parameters and ``solve``."""
 
-    group = "Site selection"
+    group = QT_TRANSLATE_NOOP("Algorithm", "Site selection")
     version = "1"
 
     def model_parameters(self) -> list[Parameter]:
@@ -431,8 +432,8 @@ def _require_metric(layer: VectorLayer) -> None:
 
 class MaximalCovering(SitingAlgorithm):
     id = "siting.mclp"
-    name = "Site selection: k sites covering the most demand (MCLP)"
-    description = (
+    name = QT_TRANSLATE_NOOP("Algorithm", "Site selection: k sites covering the most demand (MCLP)")
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to "
         "build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, "
         "outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near "
@@ -445,7 +446,7 @@ class MaximalCovering(SitingAlgorithm):
         "63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, "
         "marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N "
         "sites with a proven ceiling for each N."
-    )
+    ))
 
     def model_parameters(self) -> list[Parameter]:
         return [IntegerParameter("sites", "Number of sites (k)", default=10, minimum=1, maximum=1_000_000)]
@@ -460,12 +461,12 @@ class MaximalCovering(SitingAlgorithm):
 
 class BudgetCovering(SitingAlgorithm):
     id = "siting.budget_mclp"
-    name = "Site selection: most demand within a budget"
-    description = (
+    name = QT_TRANSLATE_NOOP("Algorithm", "Site selection: most demand within a budget")
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole "
         "has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with "
         "optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound)."
-    )
+    ))
 
     def model_parameters(self) -> list[Parameter]:
         return [NumberParameter("budget", "Budget (in site-cost units)", default=10.0, minimum=1e-6)]
@@ -480,15 +481,15 @@ class BudgetCovering(SitingAlgorithm):
 
 class SetCovering(SitingAlgorithm):
     id = "siting.lscp"
-    name = "Site selection: fewest sites covering the demand (LSCP)"
-    description = (
+    name = QT_TRANSLATE_NOOP("Algorithm", "Site selection: fewest sites covering the demand (LSCP)")
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or "
         "a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP "
         "with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when "
         "that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the "
         "least-needed poles one by one and move their neighbours to win the demand back (the exact solver does "
         "so when its MILP stops at the time limit)."
-    )
+    ))
 
     def model_parameters(self) -> list[Parameter]:
         return [

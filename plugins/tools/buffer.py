@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -25,13 +26,13 @@ from plugins.tools.common import GROUP, back, map_chunks, to_metric
 
 class Buffer(Algorithm):
     id = "tools.buffer"
-    name = "Buffer"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Buffer")
     group = GROUP
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Draws a zone of the given distance around every feature, e.g. 150 m around each school to see "
         "which lamp poles are close to it. Attributes are kept. A negative distance shrinks polygons "
         "(features that vanish are dropped). With 'Dissolve', overlapping zones merge into one feature."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import VectorLayer
 from plugins.api import Algorithm, Context, Feedback, LayerParameter, OutputLayer, Parameter
 from plugins.tools.common import GROUP, chunks, keep_family
@@ -15,13 +16,13 @@ from plugins.tools.common import GROUP, chunks, keep_family
 
 class Clip(Algorithm):
     id = "tools.clip"
-    name = "Clip"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Clip")
     group = GROUP
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Cuts the input layer to the area covered by the polygons of the clip layer, e.g. the roads inside a "
         "district. Features cut by the boundary keep only their inside part; features fully outside are "
         "dropped. Attributes are kept."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

@@ -9,13 +9,14 @@ import numpy as np
 import pyproj
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from plugins.api import Feedback
 from plugins.metric import metric_frame
 
 #: Features per chunk: small enough that one chunk of any tool takes well under 0.2 s.
 CHUNK = 5_000
 
-GROUP = "Vector tools"
+GROUP = QT_TRANSLATE_NOOP("Algorithm", "Vector tools")
 
 
 def chunks(count: int, feedback: Feedback, size: int = CHUNK) -> Iterator[slice]:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import VectorLayer
 from plugins.api import Algorithm, Context, Feedback, FieldParameter, LayerParameter, OutputLayer, Parameter
 from plugins.tools.common import GROUP, chunks
@@ -14,13 +15,13 @@ from plugins.tools.common import GROUP, chunks
 
 class CountPointsInPolygons(Algorithm):
     id = "tools.count_points"
-    name = "Count points in polygons"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Count points in polygons")
     group = GROUP
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Adds to each polygon the number of points inside it ('point_count'), and optionally the sum of a "
         "numeric field of those points ('<field>_sum', e.g. the office floor area in each grid cell). A point "
         "on the boundary counts as inside, so a point on a shared edge counts for both polygons."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

@@ -22,9 +22,9 @@ from plugins.tools.common import GROUP
 
 class AttributeFilter(Algorithm):
     id = "tools.filter"
-    name = "Filter by attribute"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Filter by attribute")
     group = GROUP
-    description = QT_TRANSLATE_NOOP("AttributeFilter", (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Copies the features whose attributes satisfy an expression into a new layer, in Python or QGIS "
         "spelling: price_m2 < 200 and industry == \"finance\", or \"price_m2\" < 200 AND \"industry\" = "
         "'finance'. Allowed: field names (in `backticks` or \"double quotes\" when they contain spaces), "

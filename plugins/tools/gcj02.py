@@ -27,10 +27,10 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 
 class Gcj02ToWgs84(Algorithm):
     id = "tools.gcj02_to_wgs84"
-    name = QT_TRANSLATE_NOOP("Gcj02ToWgs84", "Convert points from GCJ-02 to WGS84")
+    name = QT_TRANSLATE_NOOP("Algorithm", "Convert points from GCJ-02 to WGS84")
     group = GROUP
     description = QT_TRANSLATE_NOOP(
-        "Gcj02ToWgs84",
+        "Algorithm",
         "Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which "
         "uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is "
         "about 600 m in Guangzhou. Points outside China are left as they are.")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -28,15 +29,15 @@ FIRST, ALL = "first match", "all matches"
 
 class JoinByLocation(Algorithm):
     id = "tools.join_by_location"
-    name = "Join attributes by location"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Join attributes by location")
     group = GROUP
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "Copies onto each input feature the attributes of the join-layer features that satisfy the spatial "
         "relation (e.g. the district each lamp pole lies 'within'). 'first match' keeps one row per input "
         "feature (the first matching join feature in layer order) and adds 'join_count', the number of "
         "matches; 'all matches' gives one row per matching pair. Join fields whose names are already taken "
         "get the suffix '_join'."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

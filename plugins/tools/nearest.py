@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -29,14 +30,14 @@ from plugins.tools.common import GROUP, chunks, to_metric
 
 class NearestDistance(Algorithm):
     id = "tools.nearest"
-    name = "Distance to nearest feature"
+    name = QT_TRANSLATE_NOOP("Algorithm", "Distance to nearest feature")
     group = GROUP
-    description = (
+    description = QT_TRANSLATE_NOOP("Algorithm", (
         "For every input feature, finds the closest feature of the target layer and adds 'nearest_m' (the "
         "distance in metres) and the target's id field (as 'nearest_<field>'; the target's row number when "
         "no field is chosen). Example: each office listing to the nearest school or 5G site. Beyond the "
         "optional search radius the distance is left empty."
-    )
+    ))
 
     def parameters(self) -> list[Parameter]:
         return [

@@ -50,18 +50,19 @@ OK_STYLE = "color: #1a7837;"
 
 def help_html(algorithm: Algorithm) -> str:
     """The help pane: description, then each parameter with what it accepts, then the outputs."""
-    parts = [f"<h3>{html.escape(algorithm.name)}</h3>", f"<p style='color:#666'>{html.escape(algorithm.id)}</p>"]
-    for paragraph in algorithm.description.strip().split("\n\n"):
+    parts = [f"<h3>{html.escape(algorithm.display_name())}</h3>",
+             f"<p style='color:#666'>{html.escape(algorithm.id)}</p>"]
+    for paragraph in algorithm.display_description().strip().split("\n\n"):
         parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
-    parts.append("<h4>Parameters</h4><dl>")
+    parts.append("<h4>{}</h4><dl>".format(html.escape(_tr("Parameters"))))
     for parameter in algorithm.parameters():
-        optional = " <i>(optional)</i>" if parameter.optional else ""
+        optional = " <i>{}</i>".format(html.escape(_tr("(optional)"))) if parameter.optional else ""
         parts.append(f"<dt><b>{html.escape(parameter.description)}</b>{optional}</dt>"
                      f"<dd>{html.escape(parameter.describe())}"
                      f"{'<br>' + html.escape(parameter.help) if parameter.help else ''}</dd>")
     parts.append("</dl>")
     if algorithm.outputs():
-        parts.append("<h4>Outputs</h4><ul>")
+        parts.append("<h4>{}</h4><ul>".format(html.escape(_tr("Outputs"))))
         for output in algorithm.outputs():
             parts.append(f"<li><b>{html.escape(output.description)}</b> ({output.type_name})</li>")
         parts.append("</ul>")
@@ -70,16 +71,20 @@ def help_html(algorithm: Algorithm) -> str:
 
 def done_text(seconds: float, layers: int, tables: int) -> str:
     """What a finished run did and where to look: the map for layers, Processing Results for tables."""
-    parts = [f"{layers} layer{'s' if layers != 1 else ''} added to the map"] if layers else []
+    parts = [(_tr("{n} layer added to the map") if layers == 1 else _tr("{n} layers added to the map")
+              ).format(n=layers)] if layers else []
     if tables:
-        parts.append(f"{tables} table{'s' if tables != 1 else ''} in Processing Results")
-    return f"Done in {seconds:.2f} s" + (f": {', '.join(parts)}." if parts else ".")
+        parts.append((_tr("{n} table in Processing Results") if tables == 1
+                      else _tr("{n} tables in Processing Results")).format(n=tables))
+    if not parts:
+        return _tr("Done in {seconds} s.").format(seconds=f"{seconds:.2f}")
+    return _tr("Done in {seconds} s: {parts}.").format(seconds=f"{seconds:.2f}", parts=", ".join(parts))
 
 
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The run's summary for the log, one value per line: numbers with thousands separators, a table of values
     (timings, counts by reason) or a list of notes indented under its name rather than printed as Python."""
-    lines = ["Results:"] if summary else []
+    lines = [_tr("Results:")] if summary else []
     for key, value in summary.items():
         if isinstance(value, dict) and value:
             lines.append(f"  {key}:")
@@ -94,13 +99,17 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
 
 def _readable(value: Any) -> str:
     if value is None or value == {} or value == []:
-        return "none"
+        return _tr("none")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     text = f"{value:,.4f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AlgorithmDialog", text)
 
 
 def is_required(parameter: Parameter) -> bool:
@@ -113,7 +122,7 @@ def label_text(parameter: Parameter) -> str:
     text = parameter.description + (f" [{unit}]" if unit else "")
     if is_required(parameter):
         return text + " *"
-    return text + (QCoreApplication.translate("AlgorithmDialog", " (optional)") if parameter.optional else "")
+    return text + (_tr(" (optional)") if parameter.optional else "")
 
 
 LAST_VALUES_KEY = "processing/last_values/{algorithm}"
@@ -163,7 +172,7 @@ class AlgorithmDialog(QDialog):
         self.project = project
         self.worker: AlgorithmThread | None = None
         self.last_result: RunResult | None = None
-        self.setWindowTitle(f"{algorithm.name} — Processing")
+        self.setWindowTitle(self.tr("{name} — Processing").format(name=algorithm.display_name()))
         self.setObjectName(f"AlgorithmDialog_{algorithm.id}")
         self.setModal(False)
         self.widgets: dict[str, ParameterWidget] = {}
@@ -243,13 +252,13 @@ class AlgorithmDialog(QDialog):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
         self.log.setFixedHeight(90)
-        self.log.setPlaceholderText("Messages of the run appear here.")
+        self.log.setPlaceholderText(self.tr("Messages of the run appear here."))
         buttons = QDialogButtonBox(self)
-        self.run_button = QPushButton("Run", self)
+        self.run_button = QPushButton(self.tr("Run"), self)
         self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setEnabled(False)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(self.tr("Close"), self)
         buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.DestructiveRole)
@@ -334,8 +343,8 @@ class AlgorithmDialog(QDialog):
         self.worker.finished.connect(self._thread_done)
         self._set_running(True)
         if self.log.toPlainText():  # keep the messages of earlier runs apart
-            self.log.appendPlainText(f"\n── run of {datetime.now():%H:%M:%S} ──")
-        self._show_status(f"Running {self.algorithm.name}…", "")
+            self.log.appendPlainText(self.tr("\n── run of {time} ──").format(time=f"{datetime.now():%H:%M:%S}"))
+        self._show_status(self.tr("Running {name}…").format(name=self.algorithm.display_name()), "")
         self.progress.setValue(0)
         self.worker.start()
 
@@ -343,7 +352,7 @@ class AlgorithmDialog(QDialog):
         if self.running:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
-            self._show_status("Cancelling…", "")
+            self._show_status(self.tr("Cancelling…"), "")
 
     def _progress(self, percent: float) -> None:
         self.progress.setValue(int(round(percent * 10)))
@@ -353,7 +362,7 @@ class AlgorithmDialog(QDialog):
         tables = keep_tables(result.record, result.outputs)  # before the record joins the project's history
         added = add_to_project(result, self.project) if self.project is not None else []
         for layer in added:
-            self.log.appendPlainText(f"Added layer '{layer.name}'")
+            self.log.appendPlainText(self.tr("Added layer '{name}'").format(name=layer.name))
         for line in summary_lines(result.summary):
             self.log.appendPlainText(line)
         self.progress.setValue(1000)
@@ -378,8 +387,8 @@ class AlgorithmDialog(QDialog):
 
     def _cancelled(self) -> None:
         self.progress.setValue(0)
-        self._show_status("Cancelled. The project is unchanged.", "")
-        self.log.appendPlainText("Cancelled by the user.")
+        self._show_status(self.tr("Cancelled. The project is unchanged."), "")
+        self.log.appendPlainText(self.tr("Cancelled by the user."))
 
     def _thread_done(self) -> None:
         self._set_running(False)

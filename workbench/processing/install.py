@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PyQt6.QtGui import QAction
 
 from plugins.registry import Registry, default_registry
@@ -62,24 +62,26 @@ def install_processing(window: Any, registry: Registry | None = None) -> Process
     history.rerun_requested.connect(controller.open_dialog)
     window.project_changed.connect(history.set_project)
     window.project_changed.connect(lambda _: controller.close_all())
-    menu = window.menu("&Processing")
-    show_toolbox = QAction("&Toolbox", window)
+    menu = window.menu(QT_TRANSLATE_NOOP("MainWindow", "&Processing"))
+    show_toolbox = QAction(QCoreApplication.translate("Processing", "&Toolbox"), window)
     show_toolbox.setShortcut("Ctrl+Alt+T")
     show_toolbox.triggered.connect(lambda: (toolbox.show(), toolbox.raise_(), toolbox.search.setFocus()))
-    show_history = QAction("&History", window)
+    show_history = QAction(QCoreApplication.translate("Processing", "&History"), window)
     show_history.triggered.connect(lambda: (history.show(), history.raise_()))
-    show_results_action = QAction("&Results", window)
-    show_results_action.setStatusTip("The tables of the last run, or of a run chosen in the History")
+    show_results_action = QAction(QCoreApplication.translate("Processing", "&Results"), window)
+    show_results_action.setStatusTip(QCoreApplication.translate(
+        "Processing", "The tables of the last run, or of a run chosen in the History"))
     show_results_action.triggered.connect(reveal_results)
     menu.addAction(show_toolbox)
     menu.addAction(show_history)
     menu.addAction(show_results_action)
     menu.addSeparator()
     for group, algorithms in registry.groups().items():
+        group = algorithms[0].display_group() if algorithms and algorithms[0].group == group else group
         submenu = menu.addMenu(group)
         for algorithm in algorithms:
-            action = submenu.addAction(f"{short_name(algorithm.name, group)}…")
-            action.setToolTip(algorithm.description)
+            action = submenu.addAction(f"{short_name(algorithm.display_name(), group)}…")
+            action.setToolTip(algorithm.display_description())
             action.triggered.connect(lambda _=False, a=algorithm.id: controller.open_dialog(a))
     processing = Processing(controller, toolbox, history, results)
     window.processing = processing

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -27,12 +27,15 @@ from plugins.api import Algorithm
 from plugins.registry import Registry
 
 ALGORITHM_ROLE = Qt.ItemDataRole.UserRole
-PROBLEMS_GROUP = "Plugins that failed to load"
+PROBLEMS_GROUP = QT_TRANSLATE_NOOP("ToolboxDock", "Plugins that failed to load")
 
 
 def matches(algorithm: Algorithm, query: str) -> bool:
-    """Every word of ``query`` appears in the id, name, group or description (case-insensitive)."""
-    haystack = " ".join((algorithm.id, algorithm.name, algorithm.group, algorithm.description)).lower()
+    """Every word of ``query`` appears in the id, name, group or description (case-insensitive), in English or
+    in the interface language."""
+    haystack = " ".join((algorithm.id, algorithm.name, algorithm.group, algorithm.description,
+                         algorithm.display_name(), algorithm.display_group(),
+                         algorithm.display_description())).lower()
     return all(word in haystack for word in query.lower().split())
 
 
@@ -51,12 +54,12 @@ class ToolboxDock(QDockWidget):
     algorithm_requested = pyqtSignal(str)  # algorithm id
 
     def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
-        super().__init__("Processing Toolbox", parent)
+        super().__init__(self.tr("Processing Toolbox"), parent)
         self.setObjectName("ProcessingToolboxDock")
         self.registry = registry
         body = QWidget(self)
         self.search = QLineEdit(body)
-        self.search.setPlaceholderText("Search algorithms…")
+        self.search.setPlaceholderText(self.tr("Search algorithms…"))
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeWidget(body)
         self.tree.setHeaderHidden(True)
@@ -77,17 +80,20 @@ class ToolboxDock(QDockWidget):
         folder = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
         tool = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
         for group, algorithms in self.registry.groups().items():
+            group = algorithms[0].display_group() if algorithms and algorithms[0].group == group else group
             group_item = QTreeWidgetItem(self.tree, [group])
             group_item.setIcon(0, folder)
             for algorithm in algorithms:
-                item = QTreeWidgetItem(group_item, [short_name(algorithm.name, group)])
+                item = QTreeWidgetItem(group_item, [short_name(algorithm.display_name(), group)])
                 item.setIcon(0, tool)
                 item.setData(0, ALGORITHM_ROLE, algorithm.id)
-                name, description = (html.escape(text, quote=False) for text in (algorithm.name, algorithm.description))
+                name, description = (html.escape(text, quote=False)
+                                     for text in (algorithm.display_name(), algorithm.display_description()))
                 item.setToolTip(0, f"<b>{name}</b> ({algorithm.id})<br>{description}")  # a tooltip reads markup
         if self.registry.problems:
             warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            problems = QTreeWidgetItem(self.tree, [f"{PROBLEMS_GROUP} ({len(self.registry.problems)})"])
+            problems = QTreeWidgetItem(self.tree, [self.tr("{title} ({count})").format(
+                title=self._problems_title(), count=len(self.registry.problems))])
             problems.setIcon(0, warning)
             problems.setForeground(0, QBrush(QColor("#b2182b")))
             for problem in self.registry.problems:
@@ -97,7 +103,7 @@ class ToolboxDock(QDockWidget):
             problems.setExpanded(False)
         for index in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(index)
-            if not top.text(0).startswith(PROBLEMS_GROUP):
+            if not top.text(0).startswith(self._problems_title()):
                 top.setExpanded(True)
         self.filter(self.search.text())
 
@@ -105,7 +111,7 @@ class ToolboxDock(QDockWidget):
         """Hide algorithms that do not match; hide groups left empty; expand what remains."""
         for index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(index)
-            if group.text(0).startswith(PROBLEMS_GROUP):
+            if group.text(0).startswith(self._problems_title()):
                 group.setHidden(bool(query.strip()))
                 continue
             visible = 0
@@ -117,6 +123,10 @@ class ToolboxDock(QDockWidget):
             group.setHidden(visible == 0)
             if query.strip():
                 group.setExpanded(True)
+
+    @staticmethod
+    def _problems_title() -> str:
+        return QCoreApplication.translate("ToolboxDock", PROBLEMS_GROUP)
 
     def visible_algorithms(self) -> list[str]:
         found = []
