@@ -13,17 +13,21 @@ The steps repeat until nothing changes, since dropping candidates can create new
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
+from plugins.api import Cancelled
 from plugins.siting.cuts import Cut
 from plugins.siting.matrix import CoverageMatrix
 
 MAX_ROUNDS = 6
+#: Overlap entries (candidate pairs sharing a row, counted with multiplicity) formed per block of the dominance
+#: test: it bounds the block's memory and time, and Cancel is asked between blocks.
+OVERLAP_BLOCK = 20_000_000
 
 
 @dataclass
@@ -120,31 +124,51 @@ def merge_identical_rows(rows: sp.csr_matrix, weight: np.ndarray, *, with_groups
 
 
 def _dominated(rows: sp.csr_matrix, alive: np.ndarray, private: np.ndarray, costs: np.ndarray | None,
-               use_private: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Mask of alive candidates dominated by another alive candidate, and one dominator for each."""
+               use_private: bool, cancelled: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of alive candidates dominated by another alive candidate, and one dominator for each.
+
+    The candidate overlap (rows.T @ rows) is formed for blocks of candidates of about ``OVERLAP_BLOCK`` entries
+    each; a candidate's dominator is the same as from the whole product, since each block holds whole columns."""
     n = alive.size
     degree = np.asarray(rows.getnnz(axis=0)).astype(np.int64)
-    overlap = (rows.T @ rows).tocoo()
-    j, other, shared = overlap.row, overlap.col, overlap.data
+    by_candidate = rows.tocsc()
+    row_degree = np.diff(rows.indptr).astype(np.int64)
+    work = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows.indices, weights=np.repeat(row_degree, row_degree), minlength=n).astype(np.int64),
+              out=work[1:])
     cost = np.zeros(n) if costs is None else costs
-    ok = (j != other) & alive[j] & alive[other] & (shared == degree[j]) & (cost[other] <= cost[j])
-    if use_private:
-        ok &= private[j] == 0
-    twin = (degree[other] == degree[j]) & (cost[other] == cost[j])
-    if use_private:
-        twin &= private[other] == 0
-    ok &= ~twin | (other < j)
     dominated = np.zeros(n, bool)
     dominator = np.full(n, -1, np.int64)
-    dominated[j[ok]] = True
-    dominator[j[ok]] = other[ok]
+    start = 0
+    while start < n:
+        _stop_if(cancelled)
+        stop = max(int(np.searchsorted(work, work[start] + OVERLAP_BLOCK, side="right")) - 1, start + 1)
+        overlap = (by_candidate[:, start:stop].T @ rows).tocoo()
+        j, other, shared = overlap.row.astype(np.int64) + start, overlap.col, overlap.data
+        ok = (j != other) & alive[j] & alive[other] & (shared == degree[j]) & (cost[other] <= cost[j])
+        if use_private:
+            ok &= private[j] == 0
+        twin = (degree[other] == degree[j]) & (cost[other] == cost[j])
+        if use_private:
+            twin &= private[other] == 0
+        ok &= ~twin | (other < j)
+        dominated[j[ok]] = True
+        dominator[j[ok]] = other[ok]
+        start = stop
     return dominated, dominator
 
 
+def _stop_if(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled("the run was cancelled")
+
+
 def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.ndarray | None = None,
-                 beta: float = 0.0, full_cover: bool = False, dominance: bool = True) -> Reduced:
+                 beta: float = 0.0, full_cover: bool = False, dominance: bool = True,
+                 cancelled: Callable[[], bool] | None = None) -> Reduced:
     """Reduce a covering model (see the module docstring); ``costs`` None means costs do not matter
-    (cardinality MCLP, fewest-sites LSCP). ``full_cover`` is the LSCP that must cover every coverable row."""
+    (cardinality MCLP, fewest-sites LSCP). ``full_cover`` is the LSCP that must cover every coverable row.
+    ``cancelled`` is asked between the steps of every round (``plugins.api.Cancelled``)."""
     n = coverage.n_candidates
     weights = np.asarray(weights, float)
     rows = coverage.by_demand().astype(np.int32)
@@ -160,11 +184,13 @@ def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.nda
     use_dominance = dominance and beta == 0.0
     stats.update(merged_rows=0, singleton_rows=0, dominated_candidates=0, useless_candidates=0)
     for _ in range(MAX_ROUNDS):
+        _stop_if(cancelled)
         before = (rows.shape[0], int(alive.sum()))
         rows.eliminate_zeros()
         rows.sort_indices()
         count = rows.shape[0]
         rows, row_weight = merge_identical_rows(rows, row_weight)
+        _stop_if(cancelled)
         stats["merged_rows"] += count - rows.shape[0]
         degree = np.diff(rows.indptr)
         single = degree == 1
@@ -181,7 +207,8 @@ def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.nda
         rows = rows @ sp.diags(alive.astype(np.int32), dtype=np.int32)
         rows.eliminate_zeros()
         if use_dominance and rows.shape[0]:
-            dominated, by = _dominated(rows, alive, private, costs, use_private=not full_cover)
+            _stop_if(cancelled)
+            dominated, by = _dominated(rows, alive, private, costs, use_private=not full_cover, cancelled=cancelled)
             alive &= ~dominated
             dominator[dominated] = by[dominated]
             stats["dominated_candidates"] += int(dominated.sum())

@@ -35,6 +35,7 @@ from plugins.siting.cover_descent import cover_descent
 from plugins.siting.effort import ITERATIONS_PER_NODE, LAGRANGE_ITERATIONS, Effort, auto_work
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
+from plugins.siting.interruptible import call_cancellable
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
@@ -213,7 +214,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
-        reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact")
+        reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact",
+                               cancelled=feedback.is_cancelled)
         clock.lap("reduction")
     feedback.set_progress(20)
 
@@ -320,7 +322,8 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
     "everything covered" in useful time (HiGHS spent 573 s on the root of the 5,000 x 50,000 benchmark without a
     single node); the work then goes to window search on the plan. None when the LP is not saturated."""
-    reached = lp_coverage_reached(reduced, k, effort=effort, feedback=feedback.step(0, 5))
+    reached = call_cancellable(lambda: lp_coverage_reached(reduced, k, effort=effort, feedback=feedback.step(0, 5)),
+                               feedback.is_cancelled)
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):
         return None
@@ -362,7 +365,8 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     clock.lap("bounds")
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, costs=costs, beta=beta, dominance=method == "exact")
+        reduced = reduce_model(cov, w, costs=costs, beta=beta, dominance=method == "exact",
+                               cancelled=feedback.is_cancelled)
         clock.lap("reduction")
     feedback.set_progress(20)
     if method == "greedy":
@@ -459,7 +463,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full,
-                               dominance=method == "exact")
+                               dominance=method == "exact",
+                               cancelled=feedback.is_cancelled)
         clock.lap("reduction")
     feedback.set_progress(20)
     forced_cost = float(costs[reduced.forced].sum()) if reduced is not None else 0.0

@@ -1,0 +1,48 @@
+"""Waiting on a solver call that cannot be interrupted, without making Cancel wait for it.
+
+HiGHS's first-order LP method (PDLP, the saturation test) calls none of HiGHS's interrupt callbacks: once
+started it runs to its iteration limit, which took 30 s on a loaded two-core machine for a 27,000-row model.
+The call runs in a daemon thread (HiGHS releases the GIL) while this thread waits on it and asks Cancel every
+``POLL_SECONDS``; on Cancel the run stops at once and the thread finishes its bounded work in the background,
+its answer dropped. The poll interval is a wait, not a limit: it changes no result.
+
+Example::
+
+    reached = call_cancellable(lambda: lp_coverage_reached(reduced, k), feedback.is_cancelled)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from plugins.api import Cancelled
+
+T = TypeVar("T")
+POLL_SECONDS = 0.05
+
+
+def call_cancellable(work: Callable[[], T], cancelled: Callable[[], bool]) -> T:
+    """``work()``, or ``plugins.api.Cancelled`` as soon as ``cancelled()`` turns true while it runs."""
+    outcome: dict[str, Any] = {}
+    finished = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            outcome["error"] = exc
+        finally:
+            finished.set()
+
+    threading.Thread(target=target, name="cancellable-solver-call", daemon=True).start()
+    while not finished.wait(POLL_SECONDS):
+        if cancelled():
+            raise Cancelled("the run was cancelled")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+__all__ = ["call_cancellable"]
