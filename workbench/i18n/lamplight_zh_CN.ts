@@ -2,24 +2,254 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
-    <name>AlgorithmDialog</name>
+    <name>Algorithm</name>
     <message>
-        <location filename="../processing/dialog.py" line="116" />
-        <source> (optional)</source>
+        <location filename="../../plugins/api.py" line="860" />
+        <source>Group: {group}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="208" />
-        <source>Advanced parameters ({count})</source>
+        <location filename="../../plugins/api.py" line="861" />
+        <source>Parameters:</source>
         <translation type="unfinished" />
     </message>
-</context><context>
-    <name>AttributeFilter</name>
+    <message>
+        <location filename="../../plugins/api.py" line="865" />
+        <source>optional</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="867" />
+        <source>default {value}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="869" />
+        <source> (a file path, or a layer name with --project)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="875" />
+        <source>Outputs:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="103" />
+        <source>Site selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="435" />
+        <source>Site selection: k sites covering the most demand (MCLP)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="436" />
+        <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
+
+exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="464" />
+        <source>Site selection: most demand within a budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="465" />
+        <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="484" />
+        <source>Site selection: fewest sites covering the demand (LSCP)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="485" />
+        <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="79" />
+        <source>Coverage: RSRP, best server and SINR</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="80" />
+        <source>Coverage</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="82" />
+        <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/common.py" line="19" />
+        <source>Vector tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="29" />
+        <source>Buffer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="31" />
+        <source>Draws a zone of the given distance around every feature, e.g. 150 m around each school to see which lamp poles are close to it. Attributes are kept. A negative distance shrinks polygons (features that vanish are dropped). With 'Dissolve', overlapping zones merge into one feature.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="18" />
+        <source>Count points in polygons</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="20" />
+        <source>Adds to each polygon the number of points inside it ('point_count'), and optionally the sum of a numeric field of those points ('&lt;field&gt;_sum', e.g. the office floor area in each grid cell). A point on the boundary counts as inside, so a point on a shared edge counts for both polygons.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="30" />
+        <source>Convert points from GCJ-02 to WGS84</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="32" />
+        <source>Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is about 600 m in Guangzhou. Points outside China are left as they are.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="25" />
+        <source>Filter by attribute</source>
+        <translation type="unfinished" />
+    </message>
     <message>
         <location filename="../../plugins/tools/filter.py" line="27" />
         <source>Copies the features whose attributes satisfy an expression into a new layer, in Python or QGIS spelling: price_m2 &lt; 200 and industry == "finance", or "price_m2" &lt; 200 AND "industry" = 'finance'. Allowed: field names (in `backticks` or "double quotes" when they contain spaces), numbers, 'text', True/False/None/NULL, comparisons (== = != &lt;&gt; &lt; &lt;= &gt; &gt;=), in [...] / IN (...), is None / IS NULL, LIKE / ILIKE with % and _, and/or/not, + - * / // % ** and || (join text), $area, $length, $x, $y and the functions abs, round, sqrt, floor, ceil, min, max, coalesce, if, upper, lower, trim, length, concat, to_int, to_real, to_string. Other calls and attribute access are refused, and so is an expression too long, too deeply nested or making too much text. A comparison with an empty value is false.</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="32" />
+        <source>Join attributes by location</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="34" />
+        <source>Copies onto each input feature the attributes of the join-layer features that satisfy the spatial relation (e.g. the district each lamp pole lies 'within'). 'first match' keeps one row per input feature (the first matching join feature in layer order) and adds 'join_count', the number of matches; 'all matches' gives one row per matching pair. Join fields whose names are already taken get the suffix '_join'.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="19" />
+        <source>Clip</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="21" />
+        <source>Cuts the input layer to the area covered by the polygons of the clip layer, e.g. the roads inside a district. Features cut by the boundary keep only their inside part; features fully outside are dropped. Attributes are kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="33" />
+        <source>Distance to nearest feature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="35" />
+        <source>For every input feature, finds the closest feature of the target layer and adds 'nearest_m' (the distance in metres) and the target's id field (as 'nearest_&lt;field&gt;'; the target's row number when no field is chosen). Example: each office listing to the nearest school or 5G site. Beyond the optional search radius the distance is left empty.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="27" />
+        <source>Demand</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="38" />
+        <source>Demand from buildings</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="40" />
+        <source>Makes a demand layer (residents and daytime workers per building) from building footprints: floor area (footprint × storeys) divided by the floor area per person of the building's use, e.g. 40 m² per resident in housing and 15 m² per worker in offices. The use comes from the building type field (OSM 'building', 'type', '用途'...). Use it when the city has buildings but no population grid.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="85" />
+        <source>Demand from a population raster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="87" />
+        <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>AlgorithmDialog</name>
+    <message>
+        <location filename="../processing/dialog.py" line="175" />
+        <source>{name} — Processing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="217" />
+        <source>Advanced parameters ({count})</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="255" />
+        <source>Messages of the run appear here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="257" />
+        <source>Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="259" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="261" />
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="346" />
+        <source>
+── run of {time} ──</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="347" />
+        <source>Running {name}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="355" />
+        <source>Cancelling…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="365" />
+        <source>Added layer '{name}'</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="390" />
+        <source>Cancelled. The project is unchanged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="391" />
+        <source>Cancelled by the user.</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>AttributeFilter</name>
     <message>
         <location filename="../../plugins/tools/filter.py" line="55" />
         <source>{matching} of {total} features match {expression}</source>
@@ -292,6 +522,13 @@
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>BrokenPlugin</name>
+    <message>
+        <location filename="../../plugins/registry.py" line="69" />
+        <source>the plugin {source} {message}; fix or reinstall it</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>BuildingHeights</name>
     <message>
         <location filename="../../layers/building_heights.py" line="92" />
@@ -306,58 +543,65 @@
 </context><context>
     <name>ComparisonDialog</name>
     <message>
-        <location filename="../docks/scenarios.py" line="395" />
+        <location filename="../docks/scenarios.py" line="418" />
         <source>Compare “{a}” and “{b}”</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="398" />
+        <location filename="../docks/scenarios.py" line="421" />
         <source>Sites</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="399" />
+        <location filename="../docks/scenarios.py" line="422" />
         <source>Cost</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="400" />
+        <location filename="../docks/scenarios.py" line="423" />
         <source>People covered</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="401" />
+        <location filename="../docks/scenarios.py" line="424" />
         <source>People covered (%)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="402" />
+        <location filename="../docks/scenarios.py" line="425" />
         <source>{measure} covered (%)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="404" />
+        <location filename="../docks/scenarios.py" line="427" />
         <source>Sites only in this scenario</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="405" />
+        <location filename="../docks/scenarios.py" line="428" />
         <source>Sites in both</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="408" />
+        <location filename="../docks/scenarios.py" line="431" />
         <source>Figure</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="408" />
+        <location filename="../docks/scenarios.py" line="431" />
         <source>B − A</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="416" />
+        <location filename="../docks/scenarios.py" line="439" />
         <source>Cost per 1,000 more people (B over A)</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>CoverageDiagnostics</name>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="117" />
+        <source>in {share:g} % of the served cells a cell beyond the {radius:g} m maximum radius is received stronger than the best server: it counts as interference there; raise max_radius to let it serve</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -368,7 +612,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="345" />
+        <location filename="../../plugins/coverage/algorithm.py" line="346" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation type="unfinished" />
     </message>
@@ -428,22 +672,6 @@
 </context><context>
     <name>Demand</name>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="27" />
-        <source>Demand</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/demand/algorithm.py" line="61" />
-        <location filename="../../plugins/demand/algorithm.py" line="38" />
-        <source>Demand from buildings</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/demand/algorithm.py" line="40" />
-        <source>Makes a demand layer (residents and daytime workers per building) from building footprints: floor area (footprint × storeys) divided by the floor area per person of the building's use, e.g. 40 m² per resident in housing and 15 m² per worker in offices. The use comes from the building type field (OSM 'building', 'type', '用途'...). Use it when the city has buildings but no population grid.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../plugins/demand/algorithm.py" line="49" />
         <source>Buildings</source>
         <translation type="unfinished" />
@@ -469,6 +697,11 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../plugins/demand/algorithm.py" line="61" />
+        <source>Demand from buildings</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../plugins/demand/algorithm.py" line="72" />
         <source>{m2:g} m² per person</source>
         <translation type="unfinished" />
@@ -487,16 +720,6 @@
         <location filename="../../plugins/demand/algorithm.py" line="127" />
         <location filename="../../plugins/demand/algorithm.py" line="77" />
         <source>demand from {name}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/demand/algorithm.py" line="85" />
-        <source>Demand from a population raster</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/demand/algorithm.py" line="87" />
-        <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -902,12 +1125,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ExpressionError</name>
     <message>
-        <location filename="../../layers/expressions/errors.py" line="36" />
+        <location filename="../../layers/expressions/errors.py" line="37" />
         <source> (at column {column})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/expressions/errors.py" line="38" />
+        <location filename="../../layers/expressions/errors.py" line="39" />
         <source>expression {expression}: {problem}{where}</source>
         <translation type="unfinished" />
     </message>
@@ -988,18 +1211,6 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../window/file_commands.py" line="251" />
         <source>a layer without a kind</source>
-        <translation type="unfinished" />
-    </message>
-</context><context>
-    <name>Gcj02ToWgs84</name>
-    <message>
-        <location filename="../../plugins/tools/gcj02.py" line="30" />
-        <source>Convert points from GCJ-02 to WGS84</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/tools/gcj02.py" line="32" />
-        <source>Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is about 600 m in Guangzhou. Points outside China are left as they are.</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1191,6 +1402,38 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>LanguageMenu</name>
+    <message>
+        <location filename="menu.py" line="21" />
+        <source>&amp;Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="menu.py" line="22" />
+        <source>The interface language; takes effect when Lamplight is started again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="menu.py" line="26" />
+        <source>Follow the System</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="menu.py" line="34" />
+        <source>Takes effect at the next start</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="menu.py" line="42" />
+        <source>Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="menu.py" line="43" />
+        <source>The new interface language takes effect when Lamplight is started again.</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>LayerDistancesInput</name>
     <message>
         <location filename="../processing/widgets.py" line="413" />
@@ -1253,23 +1496,370 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MainWindow</name>
     <message>
+        <location filename="../main_window.py" line="50" />
+        <source>&amp;File</source>
+        <extracomment>Menus in menu-bar order; ``menu(name)`` puts other menus before Help.</extracomment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="50" />
+        <source>&amp;Edit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="51" />
+        <source>&amp;Project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="51" />
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="52" />
+        <source>&amp;Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="52" />
+        <source>&amp;Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="53" />
+        <source>&amp;Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="53" />
+        <source>&amp;Help</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="75" />
+        <source>Panels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="178" />
+        <source>&amp;New Project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="179" />
+        <source>Start an empty project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="180" />
+        <source>&amp;Open Project…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="181" />
+        <source>Open a .lamp project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="182" />
+        <source>&amp;Save Project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="183" />
+        <source>Save the project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../main_window.py" line="184" />
-        <source>&amp;Properties…</source>
+        <source>Save Project &amp;As…</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../main_window.py" line="185" />
-        <source>Title and coordinate system (CRS) of the project</source>
+        <source>Save the project under a new name</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../main_window.py" line="186" />
-        <source>&amp;RF Profile…</source>
+        <source>&amp;Add Layer…</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../main_window.py" line="187" />
+        <source>Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="188" />
+        <source>&amp;Find Missing Data Files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="189" />
+        <source>Point at the folder the project's missing data files moved to, and restore their layers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="190" />
+        <source>&amp;Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="191" />
+        <source>&amp;Properties…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="192" />
+        <source>Title and coordinate system (CRS) of the project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="193" />
+        <source>&amp;RF Profile…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="194" />
         <source>Radio assumptions shared by coverage, rf-mode siting and the statistics</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="195" />
+        <source>Zoom to &amp;Full Extent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="196" />
+        <source>Show every visible layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="197" />
+        <source>Zoom to &amp;Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="198" />
+        <source>Show the whole current layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="199" />
+        <source>Zoom to &amp;Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="200" />
+        <source>Show the selected features</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="201" />
+        <source>Zoom &amp;In</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="202" />
+        <source>Zoom &amp;Out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="203" />
+        <source>&amp;Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="204" />
+        <source>Render the map again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="205" />
+        <source>Open &amp;Attribute Table</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="206" />
+        <source>Show the attributes of the current layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="207" />
+        <source>&amp;Style…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="208" />
+        <source>Edit the current layer's style</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="210" />
+        <source>Source, CRS, fields, load notes and style of the current layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="211" />
+        <source>Save Features &amp;As…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="212" />
+        <source>Write the current layer, or only its selected features, to GeoPackage, GeoJSON, CSV or GeoTIFF</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="213" />
+        <source>&amp;Remove Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="214" />
+        <source>Remove the current layer from the project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="215" />
+        <source>&amp;Clear Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="216" />
+        <source>Deselect every feature in every layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="217" />
+        <source>Select &amp;All Features</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="218" />
+        <source>Select every feature of the current layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="219" />
+        <source>&amp;Invert Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="220" />
+        <source>Invert the current layer's selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="221" />
+        <source>&amp;About Lamplight</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="239" />
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="250" />
+        <source>&amp;Basemap</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="281" />
+        <source>Project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="282" />
+        <source>Navigation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="287" />
+        <source>Map Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="297" />
+        <source>Basemap — An online background map under the layers (off by default: data stays here)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="344" />
+        <source>{name}[*] — {app}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="354" />
+        <source>Choose a layer in the Layers panel first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="386" />
+        <source>Remove layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="386" />
+        <source>“{name}” exists only in this project; removing it discards its data unless the project was saved. Remove it?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="408" />
+        <source>Select all</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="413" />
+        <source>Invert selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="422" />
+        <source>choose a layer in the Layers panel first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="423" />
+        <source>“{name}” is a raster: choose a layer with features</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="424" />
+        <source>{command}: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="443" />
+        <source>Identified {n} feature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="444" />
+        <source>Identified {n} features</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="445" />
+        <source>Nothing under the cursor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="448" />
+        <source>About {app}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../main_window.py" line="449" />
+        <source>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;Desktop GIS planning workbench for 5G small cells on smart lamp poles.&lt;br&gt;&lt;br&gt;Open source; data stays on this computer unless you turn on an online basemap.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/install.py" line="65" />
+        <source>&amp;Processing</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1316,6 +1906,28 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/io/osm.py" line="348" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>Processing</name>
+    <message>
+        <location filename="../processing/install.py" line="66" />
+        <source>&amp;Toolbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/install.py" line="69" />
+        <source>&amp;History</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/install.py" line="71" />
+        <source>&amp;Results</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/install.py" line="72" />
+        <source>The tables of the last run, or of a run chosen in the History</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1412,32 +2024,32 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/basemap_schema.py" line="24" />
         <location filename="../../layers/project_schema.py" line="47" />
-        <location filename="../../layers/scenarios.py" line="377" />
+        <location filename="../../layers/scenarios.py" line="407" />
         <source>a text of at most {limit} characters</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="378" />
+        <location filename="../../layers/scenarios.py" line="408" />
         <source>a list of at most {limit} pole ids (texts)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="387" />
+        <location filename="../../layers/scenarios.py" line="417" />
         <source>a scenario (a group of settings)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="392" />
+        <location filename="../../layers/scenarios.py" line="422" />
         <source>a scenario id (a short text)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="395" />
+        <location filename="../../layers/scenarios.py" line="425" />
         <source>a list of at most {limit} run ids</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="403" />
+        <location filename="../../layers/scenarios.py" line="433" />
         <source>a list of at most {limit} scenarios</source>
         <translation type="unfinished" />
     </message>
@@ -1691,7 +2303,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>RfProfileDialog</name>
     <message>
-        <location filename="../dialogs/rf_profile.py" line="116" />
+        <location filename="../dialogs/rf_profile.py" line="117" />
         <location filename="../dialogs/rf_profile.py" line="36" />
         <source>RF Profile</source>
         <translation type="unfinished" />
@@ -1851,169 +2463,184 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ScenariosDock</name>
     <message>
-        <location filename="../docks/scenarios.py" line="120" />
+        <location filename="../docks/scenarios.py" line="126" />
         <source>Scenario</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="121" />
+        <location filename="../docks/scenarios.py" line="127" />
         <source>Sites</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="122" />
+        <location filename="../docks/scenarios.py" line="128" />
         <source>Cost</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="123" />
+        <location filename="../docks/scenarios.py" line="129" />
         <source>People covered</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="124" />
+        <location filename="../docks/scenarios.py" line="130" />
         <source>People %</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="125" />
+        <location filename="../docks/scenarios.py" line="131" />
         <source>Residents %</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="126" />
+        <location filename="../docks/scenarios.py" line="132" />
         <source>Workers %</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="127" />
+        <location filename="../docks/scenarios.py" line="133" />
         <source>Schools %</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="128" />
+        <location filename="../docks/scenarios.py" line="134" />
         <source>Cost per 1,000 more people</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="129" />
+        <location filename="../docks/scenarios.py" line="135" />
         <source>Note</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="133" />
+        <location filename="../docks/scenarios.py" line="139" />
         <source>Scenarios</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="157" />
+        <location filename="../docks/scenarios.py" line="163" />
         <source>New from last run…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="157" />
+        <location filename="../docks/scenarios.py" line="163" />
         <source>A scenario of the last siting run and the decisions in force</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="159" />
+        <location filename="../docks/scenarios.py" line="165" />
+        <source>Add Coverage Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/scenarios.py" line="165" />
+        <source>Add the last coverage run to the selected scenario: its residents, workers and schools covered show here</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/scenarios.py" line="168" />
         <source>Rename…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="159" />
+        <location filename="../docks/scenarios.py" line="168" />
         <source>Rename the selected scenario</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="160" />
+        <location filename="../docks/scenarios.py" line="169" />
         <source>Delete</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="160" />
+        <location filename="../docks/scenarios.py" line="169" />
         <source>Delete the selected scenarios (Ctrl+Z brings them back)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="162" />
+        <location filename="../docks/scenarios.py" line="171" />
         <source>Compare…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="162" />
+        <location filename="../docks/scenarios.py" line="171" />
         <source>Two selected scenarios side by side: a map layer of the sites only in A, only in B and in both, a swipe between the two plans and a table</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="166" />
+        <location filename="../docks/scenarios.py" line="175" />
         <source>End Swipe</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="166" />
+        <location filename="../docks/scenarios.py" line="175" />
         <source>Remove the swipe divider from the map</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="177" />
+        <location filename="../docks/scenarios.py" line="186" />
         <source>Marginal cost relative to</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="230" />
+        <location filename="../docks/scenarios.py" line="239" />
         <source>{sites} sites; {locked} poles locked, {excluded} excluded; {runs} run(s)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="297" />
-        <location filename="../docks/scenarios.py" line="282" />
+        <location filename="../docks/scenarios.py" line="307" />
+        <location filename="../docks/scenarios.py" line="292" />
         <source>Run a siting algorithm first: a scenario starts from its plan</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="285" />
+        <location filename="../docks/scenarios.py" line="295" />
         <source>{sites} sites, {method}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="290" />
-        <location filename="../docks/scenarios.py" line="287" />
+        <location filename="../docks/scenarios.py" line="300" />
+        <location filename="../docks/scenarios.py" line="297" />
         <source>New Scenario</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="287" />
+        <location filename="../docks/scenarios.py" line="297" />
         <source>Name of the scenario:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="290" />
+        <location filename="../docks/scenarios.py" line="300" />
         <source>Note (optional):</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="307" />
+        <location filename="../docks/scenarios.py" line="317" />
         <source>Scenario “{name}”: {sites} sites</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="315" />
+        <location filename="../docks/scenarios.py" line="325" />
+        <source>Select one scenario, after a coverage run of its sites</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/scenarios.py" line="338" />
         <source>Rename Scenario</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="315" />
+        <location filename="../docks/scenarios.py" line="338" />
         <source>New name:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="334" />
+        <location filename="../docks/scenarios.py" line="357" />
         <source>Select two scenarios to compare</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../docks/scenarios.py" line="348" />
+        <location filename="../docks/scenarios.py" line="371" />
         <source>“{layer}”: {a} sites only in {name_a}, {b} only in {name_b}, {both} in both</source>
         <translation type="unfinished" />
     </message>
@@ -2064,6 +2691,28 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/io/tabular.py" line="210" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ToolboxDock</name>
+    <message>
+        <location filename="../processing/toolbox.py" line="30" />
+        <source>Plugins that failed to load</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/toolbox.py" line="57" />
+        <source>Processing Toolbox</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/toolbox.py" line="62" />
+        <source>Search algorithms…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/toolbox.py" line="95" />
+        <source>{title} ({count})</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -2785,6 +3434,18 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/io/tabular.py" line="83" />
         <source>the header repeats the column name(s) {repeated}; the repeats are read as {renamed} (as QGIS names them)</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>plugin_probe</name>
+    <message>
+        <location filename="../../plugins/plugin_probe.py" line="88" />
+        <source>took longer than {seconds:g} s to load; skipped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/plugin_probe.py" line="92" />
+        <source>ended the Python process while loading; skipped</source>
         <translation type="unfinished" />
     </message>
 </context><context>

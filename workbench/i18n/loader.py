@@ -40,9 +40,9 @@ class CatalogueTranslator(QTranslator):
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D102 - Qt's virtual
         if context is None or source_text is None:
-            return ""
+            return None  # a null QString: "no entry", Qt asks the next translator or shows the source
         translated = self._translate(context, source_text)
-        return translated if translated != source_text else ""
+        return translated if translated != source_text else None
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return False

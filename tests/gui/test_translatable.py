@@ -1,0 +1,260 @@
+"""Every text the workbench shows is in the translation catalogue, and the catalogue can switch the interface.
+
+How a shown text is judged (the rule the guard applies):
+
+1. The main window (menus, actions, docks, toolbars) and the main dialogs are built offscreen on a small project;
+   every window title, QLabel / QAbstractButton / QAction / QMenu / QGroupBox / tab / header text, tooltip and
+   QLineEdit placeholder is collected.
+2. From each text, every string of the catalogue ``workbench/i18n/lamplight_zh_CN.ts`` is removed (also without
+   its ``&`` accelerator and trailing ``…``; a source with ``{placeholders}`` is removed piece by piece, the
+   pieces between placeholders that are long enough to say something). Then the *data* is removed: the names
+   of the project's layers and fields, its title, values of its fields, algorithm ids, CRS names, file paths.
+3. What is left must not contain an English word: two or more Latin letters in a row, except acronyms and
+   codes (all capitals or with digits: CRS, RSRP, EPSG:4547, 50N), units (m, km, dBm, MHz, px, pt, mm) and the
+   names of formats and services that stay the same in Chinese (GeoPackage, Shapefile, OpenStreetMap, ...).
+
+So an unmarked string fails the test even when parts of it happen to be marked elsewhere, while data shown in
+labels (a layer called "schools") never does. Texts are compared in English (no translator installed).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabWidget,
+    QWidget,
+)
+
+from layers.i18n import catalogue_translator, read_catalogue
+from workbench.i18n import CATALOGUE_DIR, environment_language, normalise
+
+CATALOGUE = CATALOGUE_DIR / "lamplight_zh_CN.ts"
+#: Words that stay as they are in a Chinese interface (names of formats, services, keys, the product).
+KEPT_WORDS = {
+    "Lamplight", "GeoPackage", "GeoJSON", "Shapefile", "GeoTIFF", "OpenStreetMap", "Tianditu", "Esri", "Carto",
+    "Ctrl", "Shift", "Alt", "Del", "Esc", "Backspace", "Ins", "Meta", "Return", "Enter", "Tab", "Space",
+    "Home", "End", "PgUp", "PgDown", "Up", "Down", "Left", "Right",
+    "px", "pt", "mm", "km", "dBm", "dBi", "dB", "MHz", "GHz", "kHz", "ms", "Hz",
+}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def catalogue_sources(path: Path = CATALOGUE) -> set[str]:
+    return {source for context in ElementTree.parse(path).getroot().iter("context")
+            for source in (m.findtext("source") for m in context.iter("message")) if source}
+
+
+def removable_pieces(sources: set[str]) -> list[str]:
+    """What may be cut out of a shown text: each source, its accelerator-free form, its literal pieces."""
+    pieces: set[str] = set()
+    for source in sources:
+        for variant in (source, source.replace("&&", "\0").replace("&", "").replace("\0", "&")):
+            for part in PLACEHOLDER.split(variant):
+                part = part.strip()
+                if len(part) >= 6 or len(part.split()) >= 2 or part == variant.strip():
+                    pieces.add(part)
+                    pieces.add(part.rstrip("…").rstrip(".:"))
+    return sorted((p for p in pieces if p), key=len, reverse=True)
+
+
+def project_data(project) -> list[str]:
+    """Names and values from the project: shown as they are, never translated."""
+    data = {project.title or ""}
+    for layer in project:
+        data.add(layer.name)
+        if layer.source:
+            data.add(str(layer.source))
+        gdf = getattr(layer, "gdf", None)
+        if gdf is not None:
+            for column in gdf.columns:
+                data.add(str(column))
+                if gdf[column].dtype == object:
+                    data.update(str(v) for v in gdf[column].dropna().unique()[:200])
+        crs = getattr(layer, "crs", None)
+        if crs is not None:
+            data.add(getattr(crs, "name", str(crs)))
+    if project.crs is not None:
+        data.add(project.crs.name)
+    return sorted((d for d in data if d), key=len, reverse=True)
+
+
+def untranslated(text: str, pieces: list[str], data: list[str]) -> str | None:
+    """The English words left in ``text`` after cutting out the catalogue and the data; None when none are."""
+    text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ")  # rich text: judge the words, not the tags
+    if not ENGLISH_WORD.search(text):
+        return None
+    for piece in pieces:
+        if piece in text:
+            text = text.replace(piece, " ")
+    for value in data:
+        if value in text:
+            text = text.replace(value, " ")
+    text = re.sub(r"[\w./\\:-]*[/\\][\w./\\:-]*", " ", text)  # file paths and addresses
+    words = [w for w in ENGLISH_WORD.findall(re.sub(r"\b[\w:.-]*\d[\w:.-]*\b", " ", text))
+             if not w.isupper() and w not in KEPT_WORDS]
+    return " ".join(words) or None
+
+
+def shown_texts(top: QWidget) -> dict[str, str]:
+    """Every user-visible text under ``top``: 'where' -> text."""
+    found: dict[str, str] = {}
+
+    def add(where: str, text: str | None) -> None:
+        if text and text.strip():
+            found[f"{where}: {text[:60]!r}"] = text
+
+    widgets = [top, *top.findChildren(QWidget)]
+    for widget in widgets:
+        name = f"{type(widget).__name__}({widget.objectName()})"
+        if widget.isWindow() or widget.inherits("QDockWidget"):
+            add(f"{name} title", widget.windowTitle())
+        add(f"{name} tooltip", widget.toolTip())
+        if isinstance(widget, QLabel | QAbstractButton):
+            add(name, widget.text())
+        elif isinstance(widget, QGroupBox | QMenu):
+            add(name, widget.title())
+        elif isinstance(widget, QLineEdit):
+            add(f"{name} placeholder", widget.placeholderText())
+        elif isinstance(widget, QTabWidget):
+            for index in range(widget.count()):
+                add(f"{name} tab", widget.tabText(index))
+                add(f"{name} tab tooltip", widget.tabToolTip(index))
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                add(f"{name} header", model.headerData(column, Qt.Orientation.Horizontal,
+                                                      Qt.ItemDataRole.DisplayRole))
+    for action in top.findChildren(QAction):
+        if not action.isSeparator():
+            add("QAction", action.text())
+            add("QAction tip", action.statusTip())
+            if action.toolTip() != action.text().replace("&", ""):
+                add("QAction tooltip", action.toolTip())
+    return {k: str(v) for k, v in found.items()}
+
+
+def dialogs_to_check(window, project) -> list[QWidget]:
+    """The main dialogs, built as the menus would build them (not executed)."""
+    from workbench.dialogs.basemap_dialog import BasemapDialog
+    from workbench.dialogs.import_assistant import ImportAssistant
+    from workbench.dialogs.project_properties import ProjectPropertiesDialog
+    from workbench.export.dialogs import LayoutDialog, ReportDialog, WebMapDialog
+    from workbench.processing.dialog import AlgorithmDialog
+
+    layer = project.layers[0] if hasattr(project, "layers") else next(iter(project))
+    dialogs: list[QWidget] = [window.show_properties(layer), window.edit_style(layer),
+                              ProjectPropertiesDialog(project, window), BasemapDialog(window),
+                              BasemapDialog(window, "tianditu-vector"),
+                              LayoutDialog(project, None, window), WebMapDialog(project, None, window),
+                              ReportDialog(project, None, window), ImportAssistant(layer, window)]
+    try:
+        from workbench.dialogs.rf_profile import RfProfileDialog
+    except ImportError:  # the dialog is optional in older trees
+        pass
+    else:
+        dialogs.append(RfProfileDialog(project, window))
+    registry = window.processing.controller.registry
+    for algorithm_id in ("tools.buffer", "tools.filter", "demand.from_buildings", "coverage.rsrp", "siting.mclp"):
+        try:
+            dialogs.append(AlgorithmDialog(registry.get(algorithm_id), project, window))
+        except KeyError:
+            continue
+    return dialogs
+
+
+def test_every_shown_text_is_in_the_catalogue(qtbot, window, project):
+    pieces = removable_pieces(catalogue_sources())
+    data = project_data(project) + [a.id for a in window.processing.controller.registry.algorithms()]
+    tops: list[QWidget] = [window, *dialogs_to_check(window, project)]
+    missing: dict[str, str] = {}
+    try:
+        for top in tops:
+            for where, text in shown_texts(top).items():
+                left = untranslated(text, pieces, data)
+                if left:
+                    missing[f"{type(top).__name__} / {where}"] = left
+    finally:
+        for top in tops[1:]:
+            top.close()
+            top.deleteLater()
+    report = "\n".join(f"  {where}  -> left: {left}" for where, left in sorted(missing.items()))
+    assert not missing, f"{len(missing)} shown texts are not marked for translation:\n{report}"
+
+
+def test_the_guard_notices_an_unmarked_label(qtbot):
+    """The rule itself: an English label not in the catalogue is reported; data and marked texts are not."""
+    pieces = removable_pieces({"Layer &Properties — {name}", "Zoom to &Layer"})
+    data = ["office_listings"]
+    assert untranslated("Layer Properties — office_listings", pieces, data) is None
+    assert untranslated("Zoom to Layer (Ctrl+Shift+L)", pieces, data) is None
+    assert untranslated("EPSG:4547 — 50N, 120 m, 3 dBm", pieces, data) is None
+    assert untranslated("Remove every pole", pieces, data) == "Remove every pole"
+    assert untranslated("Zoom to Layer and then some", pieces, data) == "and then some"
+
+
+def test_the_language_follows_lang_then_the_setting_then_the_locale(qapp, monkeypatch):
+    from workbench.i18n.loader import chosen_language, set_language_setting
+
+    assert normalise("zh_CN.UTF-8") == "zh_CN" and normalise("zh") == "zh_CN" and normalise("en_US") == "en"
+    assert normalise("C") is None and normalise("") is None
+    assert environment_language({"LANG": "zh_CN.UTF-8"}) == "zh_CN"
+    assert environment_language({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    set_language_setting("zh_CN")
+    assert chosen_language("en") == "en"  # --lang wins
+    assert chosen_language(None) == "zh_CN"  # then the setting
+    set_language_setting(None)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert chosen_language(None) in ("zh_CN", "en")  # QLocale.system() was read when Qt started
+
+
+def test_a_catalogue_translates_the_interface_and_the_layers_messages(qapp, tmp_path, monkeypatch):
+    """A finished entry of a .ts reaches Qt's tr() (through the .ts reader when no .qm exists) and translate()."""
+    from layers.i18n import install_translator, translate
+    from workbench import i18n
+    from workbench.i18n.loader import install_language
+
+    (tmp_path / "lamplight_zh_CN.ts").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        "<context><name>MainWindow</name><message><source>&amp;File</source><translation>文件(&amp;F)</translation>"
+        "</message><message><source>Unfinished</source><translation type=\"unfinished\" /></message></context>"
+        "<context><name>Edits</name><message><source>a field needs a name</source>"
+        "<translation>字段需要名称</translation></message></context></TS>", encoding="utf-8")
+    assert read_catalogue(tmp_path / "lamplight_zh_CN.ts") == {("MainWindow", "&File"): "文件(&F)",
+                                                               ("Edits", "a field needs a name"): "字段需要名称"}
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", tmp_path)
+    translators = install_language(qapp, "zh_CN")
+    try:
+        assert QApplication.translate("MainWindow", "&File") == "文件(&F)"
+        assert QApplication.translate("MainWindow", "Unfinished") == "Unfinished"
+        assert translate("Edits", "a field needs a name") == "字段需要名称"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        install_translator(None)
+    assert translate("Edits", "a field needs a name") == "a field needs a name"
+    cli = catalogue_translator(tmp_path / "lamplight_zh_CN.ts")
+    assert cli("MainWindow", "&File") == "文件(&F)" and cli("MainWindow", "Other") == "Other"
+
+
+@pytest.mark.xfail(strict=False, reason="catalogue being completed: a later step fills the zh_CN translations")
+def test_the_chinese_catalogue_has_no_unfinished_entries():
+    root = ElementTree.parse(CATALOGUE).getroot()
+    unfinished = [m.findtext("source") for m in root.iter("message")
+                  if (m.find("translation") is not None and m.find("translation").get("type") == "unfinished")]
+    assert not unfinished, f"{len(unfinished)} unfinished entries, e.g. {unfinished[:5]}"
