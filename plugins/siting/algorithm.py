@@ -412,7 +412,7 @@ class SitingAlgorithm(Algorithm):
         # Named after the plan, so a greedy and an exact run side by side read apart in the layer tree.
         plan_name = f"{plan.model.upper()} {params['method']}, {plan.sites} sites"
         sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})",
-                            locked=decisions.locked)
+                            locked=decisions.locked, people=study.demand.people)
         sites.metadata["decisions"] = decisions.summary()
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)

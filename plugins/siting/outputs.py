@@ -39,7 +39,10 @@ def _first_rank(problem: SitingProblem, rollout: Rollout) -> np.ndarray:
 
 
 def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, rollout: Rollout,
-                name: str = "Selected sites", locked: np.ndarray | None = None) -> VectorLayer:
+                name: str = "Selected sites", locked: np.ndarray | None = None,
+                people: np.ndarray | None = None) -> VectorLayer:
+    """The chosen sites in build order; with the demand points' ``people``, also the share of people covered
+    after each site (``cumulative_people_pct``: the report's and web map's "People covered")."""
     counts = problem.counts(plan.selected)
     cov, w = problem.coverage, problem.weights
     reach = np.array([w[cov.covers(int(j))].sum() for j in rollout.order])
@@ -51,6 +54,9 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
     gdf["new_demand"] = np.round(rollout.new_demand, 3)
     gdf["cumulative_demand"] = np.round(rollout.cumulative_demand, 3)
     gdf["cumulative_share_pct"] = np.round(100.0 * rollout.cumulative_share, 3)
+    if people is not None and people.sum() > 0:
+        by_rank = np.bincount(_first_rank(problem, rollout), weights=people, minlength=len(rollout) + 1)
+        gdf["cumulative_people_pct"] = np.round(100.0 * np.cumsum(by_rank[1:]) / people.sum(), 3)
     gdf["reach_demand"] = np.round(reach, 3)
     gdf["sole_demand"] = np.round(sole, 3)
     gdf["locked"] = np.isin(rollout.order, locked if locked is not None else np.zeros(0, np.int64))

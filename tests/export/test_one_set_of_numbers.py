@@ -52,7 +52,11 @@ def test_report_dashboard_and_siting_summary_show_the_same_covered_figures(schoo
     share = 100.0 * covered.gdf["people"].sum() / people
     assert summary["people_covered_pct"] == pytest.approx(share, abs=1e-3)
     expected = f"{share:,.1f} %"
-    report = {f.label: f.value for f in collect_report_data(project).figures}
+    data = collect_report_data(project)
+    report = {f.label: f.value for f in data.figures}
+    # the report's coverage curve (and the sites' popup in the web map) ends at the same people share
+    assert data.curve["covered_pct"].iloc[-1] == pytest.approx(share, abs=1e-3)
+    assert data.sites["cumulative_people_pct"].iloc[-1] == pytest.approx(share, abs=1e-3)
     numbers = dashboard_numbers(project)
     assert report["People covered"] == expected
     assert dict(numbers.run_figures)["People covered"] == expected

@@ -166,7 +166,7 @@ def test_popup_headings_read_as_words_with_units():
     assert [field_heading(n) for n in ("height_m", "has_power", "power_w", "area_m2", "mean_rsrp_dbm",
                                        "covered_share_pct", "building_id", "cumulative_share_pct")] == [
         "Height (m)", "Has power", "Power (W)", "Area (m²)", "Mean RSRP (dBm)", "Covered share (%)", "Building ID",
-        "Covered (%)"]
+        "Weighted demand covered (%)"]
     offices = sample.make_project().layer("Lamp poles")
     offices.kind = "office_space"  # the schema's unit wins over the name's suffix
     offices.gdf["price_m2"] = 120.0

@@ -22,7 +22,8 @@ from plugins.figures import covered_rows
 SITE_COLUMNS = {
     "rank": "rank",
     "phase": "phase",
-    "cumulative": "cumulative_share_pct",  # demand covered after this site is built, in rank order (%)
+    "cumulative": "cumulative_share_pct",  # weighted demand covered after this site is built, in rank order (%)
+    "people": "cumulative_people_pct",  # people (residents + workers) covered after this site is built (%)
     "new_demand": "new_demand",  # demand this site adds when built in order
     "cost": "cost",
 }
@@ -79,8 +80,9 @@ def column(frame: pd.DataFrame, role: str) -> str | None:
 
 
 def added_share(frame: pd.DataFrame) -> pd.Series | None:
-    """Percentage points of demand each site adds when built in rank order (steps of the cumulative share)."""
-    cumulative = column(frame, "cumulative")
+    """Percentage points each site adds when built in rank order (steps of the cumulative share: of people when
+    the plan recorded them, else of weighted demand)."""
+    cumulative = column(frame, "people") or column(frame, "cumulative")
     if cumulative is None:
         return None
     values = pd.to_numeric(frame[cumulative], errors="coerce")
@@ -110,7 +112,8 @@ def site_table(layer: VectorLayer) -> pd.DataFrame:
 
 
 def coverage_curve(table: pd.DataFrame) -> pd.DataFrame | None:
-    cumulative = column(table, "cumulative")
+    """People covered after the first n sites (weighted demand for plans made before people were recorded)."""
+    cumulative = column(table, "people") or column(table, "cumulative")
     if cumulative is None:
         return None
     covered = pd.to_numeric(table[cumulative], errors="coerce").to_numpy(float)

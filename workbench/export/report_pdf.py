@@ -109,7 +109,11 @@ def _figures(paper: Paper, y: float, data: ReportData) -> float:
         painter.restore()
         paper.text((x + 3, ty + 2.0, tile_w - 6, 8), paper.elide(figure.value, 15.0, tile_w - 6, bold=True), 15.0,
                    colour=ACCENT, bold=True)
-        paper.text((x + 3, ty + 10.8, tile_w - 6, 4), paper.elide(figure.label, 7.5, tile_w - 6), 7.5, colour=INK)
+        label_pt = 7.5    # shrink a long label ("Weighted demand covered") before cutting it
+        while label_pt > 5.5 and paper.text_size(figure.label, label_pt)[0] > tile_w - 6:
+            label_pt -= 0.5
+        paper.text((x + 3, ty + 10.8, tile_w - 6, 4), paper.elide(figure.label, label_pt, tile_w - 6), label_pt,
+                   colour=INK)
         if figure.note:
             paper.text((x + 3, ty + 14.4, tile_w - 6, 4), paper.elide(figure.note, 6.5, tile_w - 6), 6.5,
                        colour=MUTED)

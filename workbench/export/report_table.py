@@ -42,6 +42,8 @@ def site_table_rows(sites: pd.DataFrame) -> Table:
                 columns.append((HEADINGS[key], added.map(lambda v: _number(v, 1)), True))
             continue
         name = column(sites, key) if key in SITE_COLUMNS else (key if key in sites.columns else None)
+        if key == "cumulative" and column(sites, "people"):  # people covered, as every other view shows it
+            name = column(sites, "people")
         if name is None:
             continue
         used.add(name)
@@ -53,7 +55,8 @@ def site_table_rows(sites: pd.DataFrame) -> Table:
             shown = values.map(lambda v, digits=digits: _number(v, digits))
         else:
             shown = sites[name].map(display_value)
-        columns.append((HEADINGS[key], shown, key not in ("pole_id", "phase")))
+        heading = field_heading(name) if name == column(sites, "people") else HEADINGS[key]
+        columns.append((heading, shown, key not in ("pole_id", "phase")))
     for name in sites.columns:
         if len(columns) >= MAX_COLUMNS:
             break

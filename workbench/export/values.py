@@ -30,8 +30,10 @@ def display_value(value: object) -> str:
 
 
 #: Headings of the fields Lamplight's own analyses write, as the report's site table names them.
-KNOWN_HEADINGS = {"pole_id": "Pole", "site_id": "Site", "cell_id": "Cell", "cumulative_share_pct": "Covered (%)",
-                  "new_demand": "Adds (demand)", "mean_rsrp_dbm": "Mean RSRP (dBm)"}
+KNOWN_HEADINGS = {"pole_id": "Pole", "site_id": "Site", "cell_id": "Cell",
+                  "cumulative_people_pct": "People covered (%)",
+                  "cumulative_share_pct": "Weighted demand covered (%)",
+                  "new_demand": "Adds (weighted demand)", "mean_rsrp_dbm": "Mean RSRP (dBm)"}
 #: Unit suffixes of field names and how a heading writes them.
 UNIT_SUFFIXES = {"m": "m", "m2": "m²", "km2": "km²", "pct": "%", "dbm": "dBm", "db": "dB", "mhz": "MHz", "w": "W",
                  "deg": "°", "months": "months", "s": "s"}

@@ -58,7 +58,8 @@ def feature_symbols(layer: VectorLayer, style: SingleSymbol | Categorized | Grad
 
 
 #: Fields that lead a popup when a layer has them: names, then the siting output's build order and effect.
-LEADING_FIELDS = ("name", "rank", "phase", "pole_id", "site_id", "cumulative_share_pct", "new_demand", "cost")
+LEADING_FIELDS = ("name", "rank", "phase", "pole_id", "site_id", "cumulative_people_pct", "cumulative_share_pct",
+                  "new_demand", "cost")
 
 
 def default_fields(layer: VectorLayer) -> list[str]:
