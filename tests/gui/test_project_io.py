@@ -5,11 +5,16 @@ from __future__ import annotations
 import threading
 
 from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QFileDialog
 
 from layers import Project
 from layers.edits import SetAttributeValues
-from workbench.window import project_session
+from layers.io import open_layers, write_layer
+from workbench.dialogs.errors import open_error_boxes
+from workbench.window import file_commands, project_session
 from workbench.window.project_io import snapshot
+
+from .conftest import offices_layer, schools_layer
 
 
 def _recording_writer(monkeypatch, threads: list[threading.Thread], *, hold: threading.Event | None = None,
@@ -78,3 +83,27 @@ def test_a_snapshot_is_detached_from_later_edits(window):
     frozen_schools = next(layer for layer in frozen if layer.name == "schools")
     assert frozen_schools.gdf["students"].iloc[1] == 900 and schools.gdf["students"].iloc[1] == 5
     assert [layer.name for layer in frozen] == [layer.name for layer in window.project]
+
+
+def test_find_missing_data_files_searches_and_reads_in_the_worker(qtbot, window, monkeypatch, tmp_path):
+    source = tmp_path / "schools.gpkg"
+    write_layer(schools_layer(), source)
+    project = Project(window.project.crs)
+    project.add_layer(open_layers(source)[0])
+    project.add_layer(offices_layer())
+    target = project.save(tmp_path / "district.lamp")
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    source.rename(moved / "schools.gpkg")
+    assert window.files.open_project(target, ask=False)
+    for box in open_error_boxes():
+        box.close()
+    threads: list[threading.Thread] = []
+    real = file_commands.relink_missing
+    monkeypatch.setattr(file_commands, "relink_missing",
+                        lambda plan, folder: threads.append(threading.current_thread()) or real(plan, folder))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(moved))
+    window.actions["find_missing"].trigger()
+    assert threads and threads[0] is not threading.main_thread()
+    assert [layer.name for layer in window.project] == ["schools", "office_listings"]
+    assert not window.project.unavailable and window.layer_tree.model.rowCount() == 2

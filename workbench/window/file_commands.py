@@ -20,11 +20,13 @@ from layers.edits import AddLayers, CommandGroup, RemoveLayer
 from layers.field_suggestions import Suggestion
 from layers.io.formats import READ_FILTERS
 from layers.project import PROJECT_SUFFIX
+from layers.project_file import relink_missing
 from workbench.dialogs import autosave_recovery
 from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
 from workbench.dialogs.import_assistant import ImportAssistant
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
+from workbench.window.project_io import RelinkPlan
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
 from workbench.window.start_folder import remember_folder, start_folder
 
@@ -173,7 +175,20 @@ class FileCommands(QObject):
                                                   f"{'s' if missing != 1 else ''}", self._folder())
         if not folder:
             return
-        restored, problems = self.project.relink(folder)
+        project, plan = self.project, RelinkPlan(self.project)
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.window.statusBar().showMessage(self.tr("Looking for the missing data files in {folder}…").format(
+            folder=folder))
+        try:
+            restored, problems = self.session.io.wait_for(relink_missing, plan, Path(folder))   # search and read
+        except OSError as exc:
+            show_error(self.window, self.tr("Cannot search the folder"), f"{folder}: {exc}")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        if project is not self.project:         # another project was opened meanwhile
+            return
+        plan.apply(project)
         self.window.statusBar().showMessage(f"Restored {len(restored)} of {missing} layers from {folder}", 15000)
         if problems:
             show_error(self.window, "Some data files were not found",

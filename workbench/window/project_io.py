@@ -61,6 +61,25 @@ def snapshot(project: Project) -> Project:
     return twin
 
 
+class RelinkPlan:
+    """Stands in for the project while ``layers.project_file.relink_missing`` searches folders and opens files in
+    the worker: it records where each layer found goes, and ``apply`` puts them into the project in the GUI thread
+    (adding a layer announces it to the docks and the canvas, which live there)."""
+
+    def __init__(self, project: Project) -> None:
+        self.unavailable = list(project.unavailable)
+        self.added: list[tuple[Layer, int]] = []
+
+    def add_layer(self, layer: Layer, index: int) -> Layer:
+        self.added.append((layer, index))
+        return layer
+
+    def apply(self, project: Project) -> None:
+        for layer, index in self.added:
+            project.add_layer(layer, index)
+        project.unavailable = self.unavailable
+
+
 class ProjectIO(QObject):
     """One worker thread for project files; results come back to the GUI thread."""
 
