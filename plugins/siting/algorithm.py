@@ -128,7 +128,7 @@ class SitingAlgorithm(Algorithm):
             DistanceParameter("sample_spacing", "Polygon sampling spacing", default=25.0, minimum=1.0,
                               maximum=1000.0),
             ChoiceParameter("method", "Solver", default="exact", options=METHODS,
-                            help="exact: MILP on HiGHS with a time limit, returning the optimality gap; greedy: "
+                            help="exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: "
                                  "lazy greedy (with swaps) and proven bounds, for very large instances."),
             *self.model_parameters(),
             NumberParameter("time_limit", "Outer safety time limit", default=60.0, unit="s", minimum=0.1,
@@ -397,6 +397,8 @@ class SitingAlgorithm(Algorithm):
                      f"within {100 * plan.gap:.3g}% of optimal ({plan.solver}, {plan.seconds:.2f} s)")
         for note in plan.notes:
             feedback.log(note)
+        if plan.work:
+            feedback.log(plan.work)
         rollout = build_order(problem, plan.selected, phases=params["phases"], first=decisions.locked,
                               first_phase=decisions.locked_phase if decisions.frozen else None,
                               feedback=feedback.step(90, 93))
