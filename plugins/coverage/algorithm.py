@@ -33,6 +33,7 @@ from plugins.api import (
 from plugins.coverage.budget import MAX_LINKS, clip, coverage_need, height_cells
 from plugins.coverage.config import (
     ANTENNAS,
+    FR2_START_MHZ,
     INDOOR_MODELS,
     MODELS,
     CoverageConfig,
@@ -56,7 +57,7 @@ from plugins.resources import Need, check_memory, check_work
 
 #: "profile" takes the value of the project's RF profile (``layers.rf_profile``).
 PROFILE = "profile"
-SUBCARRIERS = (PROFILE, "15", "30", "60", "120")
+SUBCARRIERS = (PROFILE, "auto", "15", "30", "60", "120")
 _FROM_PROFILE = "Empty: the project's RF profile."
 _CONFIG_TO_PARAMETER = {"max_radius_m": "max_radius", "rsrp_threshold_dbm": "threshold_dbm",
                         "vertical_beamwidth_deg": "beamwidth_deg", "sector_azimuths": "first_azimuth_deg",
@@ -122,8 +123,8 @@ class CoverageRsrp(Algorithm):
             NumberParameter("bandwidth_mhz", "Channel bandwidth", unit="MHz", optional=True, minimum=5.0,
                             maximum=400.0, help=_FROM_PROFILE),
             ChoiceParameter("subcarrier_khz", "Subcarrier spacing (kHz)", default=PROFILE, options=SUBCARRIERS,
-                            help="profile: the RF profile's spacing (with another frequency: 30 kHz below "
-                                 "24.25 GHz, 120 kHz above)."),
+                            help="profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz "
+                                 "below 24.25 GHz, 120 kHz above."),
             NumberParameter("eirp_dbm", "EIRP per cell (overrides the layer)", unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0),
             NumberParameter("tx_power_dbm", "Transmit power per cell", unit="dBm", optional=True, minimum=-30.0,
@@ -195,10 +196,13 @@ class CoverageRsrp(Algorithm):
         cls = site_class(params["transmitters"])
         antenna = profile.antenna(cls) if params["antenna"] == PROFILE else params["antenna"]
         first = params["first_azimuth_deg"]
+        frequency = params["frequency_mhz"] if params["frequency_mhz"] is not None else profile.frequency_mhz
+        scs = {PROFILE: None, "auto": 120.0 if frequency >= FR2_START_MHZ else 30.0}.get(params["subcarrier_khz"])
         return config_from_profile(
             profile, cls, frequency_mhz=params["frequency_mhz"], model=params["model"],
             bandwidth_mhz=params["bandwidth_mhz"],
-            subcarrier_khz=None if params["subcarrier_khz"] == PROFILE else float(params["subcarrier_khz"]),
+            subcarrier_khz=scs if scs is not None or params["subcarrier_khz"] == PROFILE
+            else float(params["subcarrier_khz"]),
             rx_height_m=params["rx_height_m"], noise_figure_db=params["noise_figure_db"],
             rsrp_threshold_dbm=params["threshold_dbm"], max_radius_m=params["max_radius"],
             eirp_dbm=params["eirp_dbm"], tx_power_dbm=params["tx_power_dbm"],
