@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QCoreApplication, QObject, Qt
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QDoubleSpinBox, QInputDialog, QMessageBox, QUndoView
 
@@ -24,10 +24,6 @@ from workbench.window.tooltips import tool_tip
 
 if TYPE_CHECKING:
     from workbench.main_window import MainWindow
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Editing", text)
 
 
 class EditingActions(QObject):
@@ -67,39 +63,40 @@ class EditingActions(QObject):
 
     def _create_actions(self) -> None:
         window, stack = self.window, self.history.stack
-        undo = stack.createUndoAction(window, _tr("&Undo"))
+        undo = stack.createUndoAction(window, self.tr("&Undo"))
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         undo.setIcon(icon("undo"))
-        redo = stack.createRedoAction(window, _tr("&Redo"))
+        redo = stack.createRedoAction(window, self.tr("&Redo"))
         redo.setShortcuts(QKeySequence.StandardKey.Redo)
         redo.setIcon(icon("redo"))
-        for action, name, tip in ((undo, _tr("Undo"), _tr("Take back the last change to the project (the Undo "
+        for action, name, tip in ((undo, self.tr("Undo"), self.tr("Take back the last change to the project (the Undo "
                                                            "History panel lists them all)")),
-                                  (redo, _tr("Redo"), _tr("Make the last undone change again"))):
+                                  (redo, self.tr("Redo"), self.tr("Make the last undone change again"))):
             action.setStatusTip(tip)
             action.setToolTip(tool_tip(name, tip, action.shortcut().toString()))
         self.actions["undo"], self.actions["redo"] = undo, redo
         a = self._action
-        a("toggle_editing", _tr("Toggle &Editing"), lambda: self.toggle(window.current_layer()), icon_name="edit",
-          checkable=True, tip=_tr("Start or stop editing the current layer's features and attributes"))
-        a("save_edits", _tr("&Save Layer Edits"), lambda: self.session.save(window.current_layer()),
-          icon_name="save_edits", tip=_tr("Write the current layer's edits back to its file"))
-        a("add_point", _tr("Add &Point"), lambda: self.use_tool("add_point"), icon_name="add_point", checkable=True,
-          tip=_tr("Click the map to add a point (a pole, a site) to the layer being edited"))
-        a("move_point", _tr("&Move Point"), lambda: self.use_tool("move_point"), icon_name="move_point",
-          checkable=True, tip=_tr("Drag a point of the layer being edited to its new place"))
-        a("delete_selected", _tr("&Delete Selected Features"), lambda: self.session.delete_selected(
-            window.current_layer()), icon_name="delete_feature", tip=_tr("Delete the selected features of the "
-                                                                         "layer being edited"))
-        a("add_field", _tr("Add &Field…"), self.add_field, tip=_tr("Add an empty field to the layer being edited"))
-        a("delete_field", _tr("Delete Fiel&d…"), self.delete_field,
-          tip=_tr("Delete a field that is not part of the layer's kind"))
-        a("rename_field", _tr("Re&name Field…"), self.rename_field,
-          tip=_tr("Rename a field that is not part of the layer's kind"))
-        a("field_calculator", _tr("Field &Calculator…"), self.field_calculator,
-          tip=_tr("Set a field (or a new one) from an expression, for all or the selected features"))
-        a("snapping", _tr("S&nap to Roads"), self._snapping_toggled, checkable=True,
-          tip=_tr("Place new and moved points on the nearest road within the tolerance"))
+        a("toggle_editing", self.tr("Toggle &Editing"), lambda: self.toggle(window.current_layer()), icon_name="edit",
+          checkable=True, tip=self.tr("Start or stop editing the current layer's features and attributes"))
+        a("save_edits", self.tr("&Save Layer Edits"), lambda: self.session.save(window.current_layer()),
+          icon_name="save_edits", tip=self.tr("Write the current layer's edits back to its file"))
+        a("add_point", self.tr("Add &Point"), lambda: self.use_tool("add_point"), icon_name="add_point", checkable=True,
+          tip=self.tr("Click the map to add a point (a pole, a site) to the layer being edited"))
+        a("move_point", self.tr("&Move Point"), lambda: self.use_tool("move_point"), icon_name="move_point",
+          checkable=True, tip=self.tr("Drag a point of the layer being edited to its new place"))
+        a("delete_selected", self.tr("&Delete Selected Features"), lambda: self.session.delete_selected(
+            window.current_layer()), icon_name="delete_feature",
+          tip=self.tr("Delete the selected features of the layer being edited"))
+        a("add_field", self.tr("Add &Field…"), self.add_field,
+          tip=self.tr("Add an empty field to the layer being edited"))
+        a("delete_field", self.tr("Delete Fiel&d…"), self.delete_field,
+          tip=self.tr("Delete a field that is not part of the layer's kind"))
+        a("rename_field", self.tr("Re&name Field…"), self.rename_field,
+          tip=self.tr("Rename a field that is not part of the layer's kind"))
+        a("field_calculator", self.tr("Field &Calculator…"), self.field_calculator,
+          tip=self.tr("Set a field (or a new one) from an expression, for all or the selected features"))
+        a("snapping", self.tr("S&nap to Roads"), self._snapping_toggled, checkable=True,
+          tip=self.tr("Place new and moved points on the nearest road within the tolerance"))
         for key in ("add_point", "move_point"):
             window.tools.group.addAction(self.actions[key])  # exclusive with pan, select, measure
 
@@ -112,7 +109,7 @@ class EditingActions(QObject):
             menu.addSeparator() if key is None else menu.addAction(self.actions[key])
 
     def _build_toolbar(self) -> None:
-        bar = self.window.addToolBar(_tr("Editing"))
+        bar = self.window.addToolBar(self.tr("Editing"))
         bar.setObjectName("EditingToolbar")
         for key in ("undo", "redo", None, "toggle_editing", "save_edits", "add_point", "move_point",
                     "delete_selected", None, "snapping"):
@@ -124,15 +121,16 @@ class EditingActions(QObject):
         self.tolerance.setValue(self.session.tolerance_m)
         self.tolerance.valueChanged.connect(self._tolerance_changed)
         tolerance = bar.addWidget(self.tolerance)
-        tolerance.setToolTip(tool_tip(_tr("Snapping Tolerance"), _tr("The farthest a new or moved point moves onto "
-                                                                     "a road when Snap to Roads is on")))
+        tolerance.setToolTip(tool_tip(self.tr("Snapping Tolerance"),
+                                      self.tr("The farthest a new or moved point moves onto a road when Snap to "
+                                              "Roads is on")))
         self.toolbar = bar
 
     def _build_history_dock(self) -> None:
-        dock = QDockWidget(_tr("Undo History"), self.window)
+        dock = QDockWidget(self.tr("Undo History"), self.window)
         dock.setObjectName("UndoHistoryDock")
         self.view = QUndoView(self.history.stack)
-        self.view.setEmptyLabel(_tr("<project as opened>"))
+        self.view.setEmptyLabel(self.tr("<project as opened>"))
         dock.setWidget(self.view)
         # Alone and hidden until asked for (Edit > Undo History): joining a tab group now would trip Qt's tab-bar
         # leak (see MainWindow.add_dock), and most sessions never need the list.
@@ -140,7 +138,7 @@ class EditingActions(QObject):
         dock.hide()
         self.dock = dock
         show = dock.toggleViewAction()
-        show.setText(_tr("Undo &History"))
+        show.setText(self.tr("Undo &History"))
         self.menu.insertAction(self.menu.actions()[2], show)
 
     def _connect(self) -> None:
@@ -181,7 +179,7 @@ class EditingActions(QObject):
         self.window.statusBar().showMessage(text, 15000)
 
     def _undo_failed(self, text: str) -> None:
-        self.window.statusBar().showMessage(_tr("Undo failed: {error}").format(error=text), 15000)
+        self.window.statusBar().showMessage(self.tr("Undo failed: {error}").format(error=text), 15000)
 
     def _tolerance_changed(self, value: float) -> None:
         self.session.tolerance_m = float(value)
@@ -203,7 +201,7 @@ class EditingActions(QObject):
     def _save_finished(self, layer: VectorLayer, text: str, succeeded: bool) -> None:
         self.window.statusBar().showMessage(text, 10000)
         if not succeeded:
-            QMessageBox.warning(self.window, _tr("Layer edits not saved"), text)
+            QMessageBox.warning(self.window, self.tr("Layer edits not saved"), text)
 
     # -- field dialogs ------------------------------------------------------------------------------------------
     def _editing_layer(self) -> VectorLayer | None:
@@ -214,35 +212,35 @@ class EditingActions(QObject):
         layer = self._editing_layer()
         if layer is None:
             return
-        name, ok = QInputDialog.getText(self.window, _tr("Add Field"), _tr("Name of the new field:"))
+        name, ok = QInputDialog.getText(self.window, self.tr("Add Field"), self.tr("Name of the new field:"))
         if not ok:
             return
-        kind, ok = QInputDialog.getItem(self.window, _tr("Add Field"), _tr("Type of '{name}':").format(name=name),
-                                        list(FIELD_TYPES), 0, False)
+        kind, ok = QInputDialog.getItem(self.window, self.tr("Add Field"),
+                                        self.tr("Type of '{name}':").format(name=name), list(FIELD_TYPES), 0, False)
         if ok:
             self.session.add_field(layer, name, kind)
 
     def _own_field(self, layer: VectorLayer, title: str) -> str | None:
         fields = [f for f in layer.fields if field_spec(layer, f) is None]
         if not fields:
-            self.session.refused.emit(_tr("\u201c{name}\u201d has only the fields of its kind, which the analyses "
+            self.session.refused.emit(self.tr("\u201c{name}\u201d has only the fields of its kind, which the analyses "
                                           "need").format(name=layer.name))
             return None
-        field, ok = QInputDialog.getItem(self.window, title, _tr("Field:"), fields, 0, False)
+        field, ok = QInputDialog.getItem(self.window, title, self.tr("Field:"), fields, 0, False)
         return field if ok else None
 
     def delete_field(self) -> None:
         layer = self._editing_layer()
-        field = self._own_field(layer, _tr("Delete Field")) if layer is not None else None
+        field = self._own_field(layer, self.tr("Delete Field")) if layer is not None else None
         if field is not None:
             self.session.delete_field(layer, field)
 
     def rename_field(self) -> None:
         layer = self._editing_layer()
-        field = self._own_field(layer, _tr("Rename Field")) if layer is not None else None
+        field = self._own_field(layer, self.tr("Rename Field")) if layer is not None else None
         if field is None:
             return
-        name, ok = QInputDialog.getText(self.window, _tr("Rename Field"), _tr("New name of '{field}':").format(
+        name, ok = QInputDialog.getText(self.window, self.tr("Rename Field"), self.tr("New name of '{field}':").format(
             field=field), text=field)
         if ok:
             self.session.rename_field(layer, field, name)

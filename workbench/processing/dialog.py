@@ -41,6 +41,8 @@ from workbench.processing.worker import AlgorithmThread
 from workbench.user_settings import user_settings
 from workbench.window.screen_fit import fit_to_screen
 
+#: Qt's translate, for the module's functions (pylupdate6 reads ``translate("Context", "text")``).
+translate = QCoreApplication.translate
 ERROR_STYLE = "color: #b2182b;"
 #: Field parameters set to a field of this name when their layer has one and nothing was chosen: the decisions the
 #: attribute table writes (``layers.pole_decisions``) are honoured without typing pole ids.
@@ -54,15 +56,16 @@ def help_html(algorithm: Algorithm) -> str:
              f"<p style='color:#666'>{html.escape(algorithm.id)}</p>"]
     for paragraph in algorithm.display_description().strip().split("\n\n"):
         parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
-    parts.append("<h4>{}</h4><dl>".format(html.escape(_tr("Parameters"))))
+    parts.append("<h4>{}</h4><dl>".format(html.escape(translate("AlgorithmDialog", "Parameters"))))
     for parameter in algorithm.parameters():
-        optional = " <i>{}</i>".format(html.escape(_tr("(optional)"))) if parameter.optional else ""
+        optional = " <i>{}</i>".format(html.escape(translate("AlgorithmDialog", "(optional)"))) \
+            if parameter.optional else ""
         parts.append(f"<dt><b>{html.escape(parameter.description)}</b>{optional}</dt>"
                      f"<dd>{html.escape(parameter.describe())}"
                      f"{'<br>' + html.escape(parameter.help) if parameter.help else ''}</dd>")
     parts.append("</dl>")
     if algorithm.outputs():
-        parts.append("<h4>{}</h4><ul>".format(html.escape(_tr("Outputs"))))
+        parts.append("<h4>{}</h4><ul>".format(html.escape(translate("AlgorithmDialog", "Outputs"))))
         for output in algorithm.outputs():
             parts.append(f"<li><b>{html.escape(output.description)}</b> ({output.type_name})</li>")
         parts.append("</ul>")
@@ -71,20 +74,22 @@ def help_html(algorithm: Algorithm) -> str:
 
 def done_text(seconds: float, layers: int, tables: int) -> str:
     """What a finished run did and where to look: the map for layers, Processing Results for tables."""
-    parts = [(_tr("{n} layer added to the map") if layers == 1 else _tr("{n} layers added to the map")
-              ).format(n=layers)] if layers else []
+    parts = [(translate("AlgorithmDialog", "{n} layer added to the map") if layers == 1
+               else translate("AlgorithmDialog", "{n} layers added to the map")).format(n=layers)] if layers else []
     if tables:
-        parts.append((_tr("{n} table in Processing Results") if tables == 1
-                      else _tr("{n} tables in Processing Results")).format(n=tables))
+        parts.append((translate("AlgorithmDialog", "{n} table in Processing Results") if tables == 1
+                      else translate("AlgorithmDialog", "{n} tables in Processing Results")).format(n=tables))
+    seconds_text = f"{seconds:.2f}"
     if not parts:
-        return _tr("Done in {seconds} s.").format(seconds=f"{seconds:.2f}")
-    return _tr("Done in {seconds} s: {parts}.").format(seconds=f"{seconds:.2f}", parts=", ".join(parts))
+        return translate("AlgorithmDialog", "Done in {seconds} s.").format(seconds=seconds_text)
+    return translate("AlgorithmDialog", "Done in {seconds} s: {parts}.").format(seconds=seconds_text,
+                                                                              parts=", ".join(parts))
 
 
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The run's summary for the log, one value per line: numbers with thousands separators, a table of values
     (timings, counts by reason) or a list of notes indented under its name rather than printed as Python."""
-    lines = [_tr("Results:")] if summary else []
+    lines = [translate("AlgorithmDialog", "Results:")] if summary else []
     for key, value in summary.items():
         if isinstance(value, dict) and value:
             lines.append(f"  {key}:")
@@ -99,17 +104,13 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
 
 def _readable(value: Any) -> str:
     if value is None or value == {} or value == []:
-        return _tr("none")
+        return translate("AlgorithmDialog", "none")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     text = f"{value:,.4f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AlgorithmDialog", text)
 
 
 def is_required(parameter: Parameter) -> bool:
@@ -122,7 +123,7 @@ def label_text(parameter: Parameter) -> str:
     text = parameter.description + (f" [{unit}]" if unit else "")
     if is_required(parameter):
         return text + " *"
-    return text + (_tr(" (optional)") if parameter.optional else "")
+    return text + (translate("AlgorithmDialog", " (optional)") if parameter.optional else "")
 
 
 LAST_VALUES_KEY = "processing/last_values/{algorithm}"
