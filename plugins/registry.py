@@ -3,7 +3,8 @@
 A plugin is anything that yields algorithms: a package or module with ``algorithms()`` (built-ins and the user
 folder) or an entry point that loads a callable returning them. A plugin that fails to import, raises, or
 returns nonsense is recorded in ``Registry.problems`` (and logged) and skipped: one broken plugin never stops
-the workbench from starting.
+the workbench from starting. Like rasterio's ``BrokenCommand``, each problem is also an entry,
+``Registry.get("broken.<plugin>")``, a ``BrokenPlugin`` whose help and run explain the failure.
 
 Example::
 
@@ -29,7 +30,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from plugins.api import Algorithm
+from layers.i18n import translate
+from plugins.api import Algorithm, AlgorithmError, Context, Feedback, Output, Parameter
+from plugins.plugin_probe import LOAD_SECONDS, Target, probe
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,36 @@ class PluginProblem:
     details: str = ""
 
 
+class BrokenPlugin(Algorithm):
+    """The stand-in of a plugin that failed to load: listed, and explaining the failure when asked or run."""
+
+    group = "Broken plugins"
+
+    def __init__(self, problem: PluginProblem) -> None:
+        self.problem = problem
+        self.id = f"broken.{plugin_key(problem.source)}"  # type: ignore[misc]  # ids are class constants elsewhere
+        self.name = f"{plugin_key(problem.source)} (failed to load)"  # type: ignore[misc]
+        self.description = f"The plugin {problem.source} {problem.message}."  # type: ignore[misc]
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def outputs(self) -> list[Output]:
+        return []
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        raise AlgorithmError(translate("BrokenPlugin", "the plugin {source} {message}; fix or reinstall it")
+                             .format(source=self.problem.source, message=self.problem.message))
+
+
+def plugin_key(source: str) -> str:
+    """The short name of a plugin source: entry point name, file or folder stem, or last module component."""
+    name = source.split(" = ")[0]
+    if os.sep in name or name.endswith(".py"):
+        return Path(name).stem if name.endswith(".py") else Path(name).name
+    return name.rsplit(".", 1)[-1]
+
+
 def user_plugin_dir() -> Path:
     """``$LAMPLIGHT_PLUGIN_DIR``, else ``$XDG_DATA_HOME/lamplight/plugins`` (``~/.local/share/...``)."""
     explicit = os.environ.get("LAMPLIGHT_PLUGIN_DIR")
@@ -58,10 +91,11 @@ def user_plugin_dir() -> Path:
 class Registry:
     """Algorithms by id, plus the problems met while loading plugins."""
 
-    def __init__(self) -> None:
+    def __init__(self, load_seconds: float = LOAD_SECONDS) -> None:
         self._algorithms: dict[str, Algorithm] = {}
         self._origins: dict[str, str] = {}
         self.problems: list[PluginProblem] = []
+        self.load_seconds = load_seconds
 
     # -- loading ----------------------------------------------------------------------------------------
     def add_plugin(self, source: str, provider: Callable[[], Iterable[Any]] | ModuleType) -> int:
@@ -125,16 +159,22 @@ class Registry:
         for package in packages:
             self.load_module(package)
 
-    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
-        """Every entry point of ``group``; each loads a callable (or module) that yields algorithms."""
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP, *, only: str | None = None,
+                          probe: bool = True) -> None:
+        """Every entry point of ``group`` (or the one named ``only``); each loads a callable (or module) that
+        yields algorithms. With ``probe``, each is first tried in a child process (``plugin_probe``)."""
         try:
-            entry_points = importlib.metadata.entry_points(group=group)
+            entry_points = [e for e in importlib.metadata.entry_points(group=group) if only in (None, e.name)]
         except Exception as exc:  # a corrupt dist-info elsewhere on sys.path
             self._report(f"entry points '{group}'", f"could not be listed: {_one_line(exc)}", exc)
             return
-        for entry_point in entry_points:
+        slow = self._probe([Target("entry", group, e.name) for e in entry_points]) if probe else {}
+        for index, entry_point in enumerate(entry_points):
             distribution = getattr(entry_point.dist, "name", None) or "unknown distribution"
             source = f"{entry_point.name} = {entry_point.value} ({distribution})"
+            if index in slow:
+                self._report(source, slow[index])
+                continue
             try:
                 provider = entry_point.load()
             except (Exception, SystemExit) as exc:
@@ -142,22 +182,35 @@ class Registry:
                 continue
             self.add_plugin(source, provider)
 
-    def load_folder(self, folder: str | os.PathLike) -> None:
+    def load_folder(self, folder: str | os.PathLike, *, probe: bool = True) -> None:
         """Each ``*.py`` module and each package (folder with ``__init__.py``) in ``folder`` is a plugin.
 
         Names starting with '.' or '_' are skipped; a plugin whose name is already imported from elsewhere
-        (e.g. ``json.py``) is reported instead of shadowing that module.
+        (e.g. ``json.py``) is reported instead of shadowing that module. With ``probe``, each is first tried in a
+        child process (``plugin_probe``): one that hangs there is reported and not imported.
         """
         folder = Path(folder)
         if not folder.is_dir():
             return
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith((".", "_")):
-                continue
-            if path.is_dir() and (path / "__init__.py").is_file():
-                self._load_file(path.name, path / "__init__.py", package=True)
-            elif path.suffix == ".py" and path.is_file():
-                self._load_file(path.stem, path, package=False)
+        items = [path for path in sorted(folder.iterdir()) if _is_plugin(path)]
+        slow = self._probe([Target("file", str(path)) for path in items]) if probe else {}
+        for index, path in enumerate(items):
+            if index in slow:
+                self._report(str(path), slow[index])
+            else:
+                self.load_folder_item(path)
+
+    def load_folder_item(self, path: str | os.PathLike) -> None:
+        """One plugin of the user folder: a package folder or a ``*.py`` module."""
+        path = Path(path)
+        if path.is_dir():
+            self._load_file(path.name, path / "__init__.py", package=True)
+        else:
+            self._load_file(path.stem, path, package=False)
+
+    def _probe(self, targets: list[Target]) -> dict[int, str]:
+        """The targets that hung or crashed a child process while loading (nothing is started for none)."""
+        return probe(targets, self.load_seconds) if targets else {}
 
     def _load_file(self, name: str, file: Path, *, package: bool) -> None:
         """Import a user-folder plugin under its own name, so a copied package's absolute imports still work."""
@@ -198,9 +251,16 @@ class Registry:
             grouped.setdefault(algorithm.group or "Other", []).append(algorithm)
         return grouped
 
+    def broken_plugins(self) -> list[BrokenPlugin]:
+        """One entry per plugin that failed to load, in the order met (not in ``algorithms()``)."""
+        return [BrokenPlugin(problem) for problem in self.problems]
+
     def get(self, algorithm_id: str) -> Algorithm:
         if algorithm_id in self._algorithms:
             return self._algorithms[algorithm_id]
+        broken = [entry for entry in self.broken_plugins() if entry.id == algorithm_id]
+        if broken:
+            return broken[0]
         close = difflib.get_close_matches(algorithm_id, list(self._algorithms), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'python main.py list' shows them all"
         # The algorithm may belong to a plugin that failed to load: say so, it is the likelier explanation.
@@ -221,15 +281,23 @@ class Registry:
         return len(self._algorithms)
 
 
+def _is_plugin(path: Path) -> bool:
+    """A ``*.py`` module or a package folder whose name does not start with '.' or '_'."""
+    if path.name.startswith((".", "_")):
+        return False
+    return (path.is_dir() and (path / "__init__.py").is_file()) or (path.suffix == ".py" and path.is_file())
+
+
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def discover(*, builtins: bool = True, entry_points: bool = True,
-             folder: str | os.PathLike | None | bool = True) -> Registry:
-    """A fresh registry from the built-ins, the entry points and the user plugin folder (``True`` = default)."""
-    registry = Registry()
+             folder: str | os.PathLike | None | bool = True, load_seconds: float = LOAD_SECONDS) -> Registry:
+    """A fresh registry from the built-ins, the entry points and the user plugin folder (``True`` = default);
+    a third-party plugin that takes longer than ``load_seconds`` to load is reported and skipped."""
+    registry = Registry(load_seconds)
     if builtins:
         registry.load_builtins()
     if entry_points:
@@ -252,5 +320,5 @@ def default_registry() -> Registry:
     return _default
 
 
-__all__ = ["BUILTIN_PACKAGES", "ENTRY_POINT_GROUP", "PluginProblem", "Registry", "default_registry", "discover",
-           "user_plugin_dir"]
+__all__ = ["BUILTIN_PACKAGES", "ENTRY_POINT_GROUP", "BrokenPlugin", "PluginProblem", "Registry", "default_registry",
+           "discover", "plugin_key", "user_plugin_dir"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +33,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
     yield site
-    test_modules = ("lamplight_example", "broken_plugin", "exits", "no_function", "not_algorithms", "syntax")
+    test_modules = ("lamplight_example", "broken_plugin", "exits", "no_function", "not_algorithms", "syntax",
+                    "hangs", "hangs_plugin", "quits", "zz_after")
     for module in [m for m in sys.modules if m.split(".")[0] in test_modules]:
         del sys.modules[module]
 
@@ -162,3 +165,62 @@ def test_a_submodule_hiding_algorithms_is_named(site: Path):
     registry.load_module("shadowed_plugin")
     assert "submodule named 'algorithms'" in registry.problems[-1].message
     del sys.modules["shadowed_plugin"], sys.modules["shadowed_plugin.algorithms"]
+
+
+FINE_PLUGIN = """
+from plugins.api import Algorithm
+
+
+class After(Algorithm):
+    id, name, group, description = "after.hello", "Hello", "Tests", "a plugin loaded after a slow one"
+
+    def parameters(self):
+        return []
+
+    def outputs(self):
+        return []
+
+    def run(self, params, context, feedback):
+        return {}
+
+
+def algorithms():
+    return [After()]
+"""
+
+
+def test_plugins_that_hang_or_kill_python_on_import_are_skipped(site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    """A module-level endless loop in the user folder and in an entry point, and os._exit: each named and
+    skipped, and the plugins after them in the folder still load."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    shutil.copytree(EXAMPLE, folder / "lamplight_example")
+    (folder / "hangs.py").write_text("while True:\n    pass\n")
+    (folder / "quits.py").write_text("import os\nos._exit(0)\n")
+    (folder / "zz_after.py").write_text(FINE_PLUGIN)
+    (site / "hangs_plugin.py").write_text("import time\nwhile True:\n    time.sleep(0.01)\n")
+    make_distribution(site, "hanging_dist", {"hanging": "hangs_plugin:algorithms"})
+    monkeypatch.setenv("LAMPLIGHT_PLUGIN_DIR", str(folder))
+    registry = discover(builtins=False, load_seconds=3)
+    assert {a.id for a in registry.algorithms()} == {"example.poles_within", "after.hello"}
+    problems = {Path(p.source.split(" = ")[0]).name: p.message for p in registry.problems}
+    assert problems == {"hangs.py": "took longer than 3 s to load; skipped",
+                        "quits.py": "ended the Python process while loading; skipped",
+                        "hanging": "took longer than 3 s to load; skipped"}
+    assert "hangs" not in sys.modules and "hangs_plugin" not in sys.modules  # never imported here
+    assert "took longer than 3 s" in registry.get("broken.hangs").description
+
+
+def test_main_list_survives_a_plugin_that_hangs_on_import(tmp_path: Path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "hangs.py").write_text("while True:\n    pass\n")
+    (folder / "zz_after.py").write_text(FINE_PLUGIN)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "LAMPLIGHT_PLUGIN_DIR": str(folder)}
+    done = subprocess.run([sys.executable, str(root / "main.py"), "list"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"plugin {folder / 'hangs.py'} took longer than 10 s to load; skipped" in done.stderr + done.stdout
+    assert "after.hello" in done.stdout and "siting.mclp" in done.stdout
