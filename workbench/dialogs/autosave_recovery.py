@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
+from PyQt6.QtCore import QCoreApplication
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 RECOVERY_BOX_NAME = "LamplightAutosaveRecovery"
@@ -32,7 +33,8 @@ def _stamp(path: Path) -> str:
 
 def ask_recovery(parent: QWidget | None, project_path: Path, autosave: Path) -> Recovery:
     """A modal question with three answers; Escape or closing the box means Cancel."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes?",
+    box = QMessageBox(QMessageBox.Icon.Question,
+        QCoreApplication.translate("autosave_recovery", "Recover unsaved changes?"),
                       f"\u201c{project_path.name}\u201d has an autosaved copy newer than the saved project: "
                       "the last session may have ended before its changes were saved.", parent=parent)
     box.setObjectName(RECOVERY_BOX_NAME)

@@ -76,9 +76,9 @@ class LayerPropertiesDialog(QDialog):
         self.setWindowTitle(f"Layer Properties — {layer.name}")
         fit_to_screen(self, 680, 720)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._information(), "Information")
+        self.tabs.addTab(self._information(), self.tr("Information"))
         if isinstance(layer, VectorLayer):
-            self.tabs.addTab(self._fields(), "Fields")
+            self.tabs.addTab(self._fields(), self.tr("Fields"))
         self.tabs.addTab(self._notes(), f"Load notes ({len(layer.notes)})")
         self.style_editor = style_editor_for(layer)
         self.tabs.addTab(self.style_editor, STYLE_TAB)
@@ -109,8 +109,8 @@ class LayerPropertiesDialog(QDialog):
         opacity_row.addWidget(self.opacity, 1)
         opacity_row.addWidget(percent)
         self.opacity_text = percent
-        form.addRow("Name", self.name_edit)
-        form.addRow("Opacity", opacity_row)
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Opacity"), opacity_row)
         self.crs_edit: QLineEdit | None = None
         for label, text in describe(self.layer, self.project)[1:]:
             if label == "CRS" and isinstance(self.layer, VectorLayer):
@@ -132,16 +132,18 @@ class LayerPropertiesDialog(QDialog):
         crs = self.layer.crs if self.layer.crs is not None else self.project.crs
         self.crs_edit = QLineEdit(crs.to_string() if crs is not None else "")
         self._crs_shown = self.crs_edit.text()
-        self.crs_edit.setPlaceholderText("e.g. EPSG:32649 or EPSG:4326")
-        self.crs_edit.setToolTip("The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)")
+        self.crs_edit.setPlaceholderText(self.tr("e.g. EPSG:32649 or EPSG:4326"))
+        self.crs_edit.setToolTip(
+            self.tr("The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)"))
         choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self._choose_crs)
         row = QHBoxLayout()
         row.addWidget(self.crs_edit, 1)
         row.addWidget(choose)
         if self.layer.crs is None:
-            hint = QLabel("Unknown: the file names none. Give the coordinate system its coordinates are in; the "
-                          "project remembers it.")
+            hint = QLabel(
+                self.tr("Unknown: the file names none. Give the coordinate system its coordinates are in; the "
+                          "project remembers it."))
         else:
             hint = QLabel(current + "\n" + self.tr("Set Layer CRS: if the coordinates are in another system than "
                                                    "the file says, give it here. The coordinates are kept as they "
@@ -161,7 +163,8 @@ class LayerPropertiesDialog(QDialog):
     def _fields(self) -> QWidget:
         rows = field_rows(self.layer)
         table = QTableWidget(len(rows), 4)
-        table.setHorizontalHeaderLabels(["Field", "Type", "Values present", "Example"])
+        table.setHorizontalHeaderLabels([
+            self.tr("Field"), self.tr("Type"), self.tr("Values present"), self.tr("Example")])
         table.verticalHeader().hide()
         table.horizontalHeader().setStretchLastSection(True)
         for r, row in enumerate(rows):

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from PyQt6.QtCore import QSize, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -107,11 +107,11 @@ class SymbolEditor(QWidget):
         self.stroke_width = QDoubleSpinBox()
         self.stroke_width.setRange(0.0, 20.0)
         self.stroke_width.setSingleStep(0.1)
-        self.stroke_width.setSuffix(" pt")
+        self.stroke_width.setSuffix(self.tr(" pt"))
         self.stroke_width.setValue(symbol.stroke_width)
         self.size = QDoubleSpinBox()
         self.size.setRange(0.5, 60.0)
-        self.size.setSuffix(" pt")
+        self.size.setSuffix(self.tr(" pt"))
         self.size.setValue(symbol.size)
         self.marker = QComboBox()
         self.marker.addItems(MARKERS)
@@ -170,19 +170,19 @@ class VectorStyleEditor(QWidget):
         self.kind = QComboBox()
         self.kind.addItems([SINGLE, CATEGORISED, GRADUATED])
         self.symbol = SymbolEditor(first_symbol(style), family)
-        symbol_box = QGroupBox("Symbol")
+        symbol_box = QGroupBox(self.tr("Symbol"))
         QVBoxLayout(symbol_box).addWidget(self.symbol)
         self.kind.currentTextChanged.connect(
             lambda kind: symbol_box.setTitle("Symbol" if kind == SINGLE else "Symbol (colours come from the classes)"))
         self.stack = QStackedWidget()
-        self.stack.addWidget(QLabel("Every feature is drawn with the symbol above."))
+        self.stack.addWidget(QLabel(self.tr("Every feature is drawn with the symbol above.")))
         self.stack.addWidget(self._build_categorised())
         self.stack.addWidget(self._build_graduated())
         self.kind.currentIndexChanged.connect(self.stack.setCurrentIndex)
         self.labels_box = self._build_labels(getattr(style, "labels", None))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Style"))
+        top.addWidget(QLabel(self.tr("Style")))
         top.addWidget(self.kind, 1)
         layout.addLayout(top)
         layout.addWidget(symbol_box)
@@ -195,7 +195,7 @@ class VectorStyleEditor(QWidget):
     def _build_categorised(self) -> QWidget:
         self.category_field = QComboBox()
         self.category_field.addItems(self.layer.fields)
-        classify_button = QPushButton("Classify")
+        classify_button = QPushButton(self.tr("Classify"))
         classify_button.clicked.connect(self.classify_categories)
         self.category_table = _class_table(["", "Value", "Label"])
         self.category_table.cellDoubleClicked.connect(self._recolour_category)
@@ -204,7 +204,7 @@ class VectorStyleEditor(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Field"))
+        row.addWidget(QLabel(self.tr("Field")))
         row.addWidget(self.category_field, 1)
         row.addWidget(classify_button)
         layout.addLayout(row)
@@ -223,7 +223,7 @@ class VectorStyleEditor(QWidget):
         self.class_count.setValue(5)
         self.ramp = ramp_combo()
         self.ramp.setCurrentText("YlOrRd")
-        classify_button = QPushButton("Classify")
+        classify_button = QPushButton(self.tr("Classify"))
         classify_button.clicked.connect(self.classify_graduated)
         self.class_table = _class_table(["", "From", "To", "Label"])
         self.class_table.cellDoubleClicked.connect(self._recolour_class)
@@ -236,10 +236,10 @@ class VectorStyleEditor(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
-        form.addRow("Field", self.graduated_field)
-        form.addRow("Method", self.method)
-        form.addRow("Classes", self.class_count)
-        form.addRow("Colour ramp", self.ramp)
+        form.addRow(self.tr("Field"), self.graduated_field)
+        form.addRow(self.tr("Method"), self.method)
+        form.addRow(self.tr("Classes"), self.class_count)
+        form.addRow(self.tr("Colour ramp"), self.ramp)
         form.addRow(classify_button)
         layout.addLayout(form)
         layout.addWidget(self.class_note)
@@ -247,20 +247,20 @@ class VectorStyleEditor(QWidget):
         return page
 
     def _build_labels(self, labels: Labels | None) -> QGroupBox:
-        box = QGroupBox("Labels")
+        box = QGroupBox(self.tr("Labels"))
         box.setCheckable(True)
         box.setChecked(labels is not None)
         self.label_field = QComboBox()
         self.label_field.addItems(self.layer.fields)
         self.label_size = QDoubleSpinBox()
         self.label_size.setRange(4.0, 36.0)
-        self.label_size.setSuffix(" pt")
+        self.label_size.setSuffix(self.tr(" pt"))
         self.label_colour = ColourButton(labels.colour if labels else "#202020")
         self.label_min_scale = QSpinBox()
         self.label_min_scale.setRange(0, 10_000_000)
         self.label_min_scale.setSingleStep(5000)
         self.label_min_scale.setPrefix("1:")
-        self.label_min_scale.setSpecialValueText("always shown")
+        self.label_min_scale.setSpecialValueText(self.tr("always shown"))
         labels = labels or Labels(self.layer.fields[0] if self.layer.fields else "")
         self.label_field.setCurrentText(labels.field)
         self.label_size.setValue(labels.size)
@@ -275,7 +275,7 @@ class VectorStyleEditor(QWidget):
             grid.addWidget(widget, row, column * 2 + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.label_min_scale.setToolTip("Labels are hidden when the map scale is smaller than 1:N")
+        self.label_min_scale.setToolTip(self.tr("Labels are hidden when the map scale is smaller than 1:N"))
         QVBoxLayout(box).addWidget(content)
         content.setVisible(box.isChecked())
         box.setFlat(not box.isChecked())  # an empty frame under an unchecked box read as a blank input field
@@ -438,7 +438,7 @@ class RasterStyleEditor(QWidget):
             self.ramp.insertItem(0, KEEP_STOPS)
             self.ramp.setCurrentIndex(0)
         self.low, self.high = _number_box(low), _number_box(high)
-        self.discrete = QCheckBox("Discrete classes (no blending)")
+        self.discrete = QCheckBox(self.tr("Discrete classes (no blending)"))
         self.discrete.setChecked(bool(style and style.discrete))
         self.unit = QLineEdit(style.unit if style else str(layer.metadata.get("unit", "")))
         self.preview = QLabel()
@@ -447,13 +447,13 @@ class RasterStyleEditor(QWidget):
                        self.discrete.toggled):
             signal.connect(self._update_preview)
         form = QFormLayout(self)
-        form.addRow("Band", self.band)
-        form.addRow("Colour ramp", self.ramp)
+        form.addRow(self.tr("Band"), self.band)
+        form.addRow(self.tr("Colour ramp"), self.ramp)
         form.addRow("", self.preview)
-        form.addRow("Minimum", self.low)
-        form.addRow("Maximum", self.high)
+        form.addRow(self.tr("Minimum"), self.low)
+        form.addRow(self.tr("Maximum"), self.high)
         form.addRow("", self.discrete)
-        form.addRow("Unit", self.unit)
+        form.addRow(self.tr("Unit"), self.unit)
 
         self._update_preview()
 
@@ -534,7 +534,8 @@ def _class_table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().hide()
     table.horizontalHeader().setStretchLastSection(True)
     table.setColumnWidth(0, 34)
-    table.setToolTip("Double-click a colour to change it; edit labels in place")
+    table.setToolTip(
+        QCoreApplication.translate("style_editor", "Double-click a colour to change it; edit labels in place"))
     return table
 
 

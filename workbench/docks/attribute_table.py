@@ -80,7 +80,7 @@ class AttributeTableDock(QDockWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda text: text or self.apply_filter())
-        self.selected_only = QCheckBox("Selected only")
+        self.selected_only = QCheckBox(self.tr("Selected only"))
         self.selected_only.toggled.connect(self.model.set_selected_only)
         buttons = QHBoxLayout()
         for text, tip, slot in (
@@ -122,7 +122,7 @@ class AttributeTableDock(QDockWidget):
         self.model.modelReset.connect(self._after_reset)
         self.model.layoutChanged.connect(self._after_reset)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
+        top.addWidget(QLabel(self.tr("Layer")))
         top.addWidget(self.layer_box)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.selected_only)
@@ -309,7 +309,7 @@ class AttributeTableDock(QDockWidget):
     def _update_count(self) -> None:
         layer = self.model.layer
         if layer is None:
-            self.count_label.setText("no vector layer")
+            self.count_label.setText(self.tr("no vector layer"))
             return
         self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,}{NBSP}shown, "
                                  f"{len(layer.selection):,}{NBSP}selected")  # a narrow window wraps between phrases

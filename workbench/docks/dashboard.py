@@ -227,7 +227,7 @@ class DashboardDock(QDockWidget):
             label.setAlignment(Qt.AlignmentFlag.AlignLeft)
             self.charts[name] = label
             layout.addWidget(label)
-        self.empty = QLabel("Add layers or run an analysis to see its numbers here.")
+        self.empty = QLabel(self.tr("Add layers or run an analysis to see its numbers here."))
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet(f"color: {MUTED};")
         layout.addWidget(self.empty)

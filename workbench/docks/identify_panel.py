@@ -19,7 +19,7 @@ class IdentifyDock(QDockWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("IdentifyTree")
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Feature", "Value"])
+        self.tree.setHeaderLabels([self.tr("Feature"), self.tr("Value")])
         self.tree.setAlternatingRowColors(True)
         self.tree.itemDoubleClicked.connect(self._activated)
         self.setWidget(self.tree)

@@ -64,33 +64,33 @@ class SearchDock(QDockWidget):
         self.min_lease = _spin(QSpinBox(), 0, 600, " months")
         self.max_lease = _spin(QSpinBox(), 0, 600, " months")
         self.industry = QComboBox()
-        find_offices = QPushButton("Find office space")
+        find_offices = QPushButton(self.tr("Find office space"))
         find_offices.setDefault(True)
         find_offices.clicked.connect(self.find_offices)
-        offices = QGroupBox("Office space")
+        offices = QGroupBox(self.tr("Office space"))
         form = QFormLayout(offices)
-        form.addRow("Layer", self.office_layer)
-        form.addRow("Price at most", self.max_price)
+        form.addRow(self.tr("Layer"), self.office_layer)
+        form.addRow(self.tr("Price at most"), self.max_price)
         lease = QHBoxLayout()
         lease.addWidget(self.min_lease)
-        lease.addWidget(QLabel("to"))
+        lease.addWidget(QLabel(self.tr("to")))
         lease.addWidget(self.max_lease)
-        form.addRow("Lease term", lease)
-        form.addRow("Industry", self.industry)
+        form.addRow(self.tr("Lease term"), lease)
+        form.addRow(self.tr("Industry"), self.industry)
         form.addRow(find_offices)
 
         self.school_layer = QComboBox()
         self.level = QComboBox()
         self.level.addItems([ANY_TEXT, *SCHOOL_LEVELS])
-        find_schools = QPushButton("Find schools")
+        find_schools = QPushButton(self.tr("Find schools"))
         find_schools.clicked.connect(self.find_schools)
-        schools = QGroupBox("Schools")
+        schools = QGroupBox(self.tr("Schools"))
         school_form = QFormLayout(schools)
-        school_form.addRow("Layer", self.school_layer)
-        school_form.addRow("Level", self.level)
+        school_form.addRow(self.tr("Layer"), self.school_layer)
+        school_form.addRow(self.tr("Level"), self.level)
         school_form.addRow(find_schools)
 
-        self.summary = QLabel("Choose criteria and press Find.")
+        self.summary = QLabel(self.tr("Choose criteria and press Find."))
         self.summary.setWordWrap(True)
         self.results = QTreeWidget()
         self.results.setObjectName("SearchResults")
@@ -100,7 +100,7 @@ class SearchDock(QDockWidget):
         self.results.setHeaderHidden(True)
         self.results.itemActivated.connect(self._activated)
         self.results.itemClicked.connect(self._activated)
-        zoom = QPushButton("Zoom to matches")
+        zoom = QPushButton(self.tr("Zoom to matches"))
         zoom.clicked.connect(lambda: self._result_layer and self.zoom_to_selection_requested.emit(self._result_layer))
         forms = QWidget()
         form_layout = QVBoxLayout(forms)
@@ -168,7 +168,7 @@ class SearchDock(QDockWidget):
         """Select the listings matching the form; returns how many matched."""
         layer = self._layer(self.office_layer)
         if layer is None:
-            self.summary.setText("Add an office space layer (kind 'office_space') to search listings.")
+            self.summary.setText(self.tr("Add an office space layer (kind 'office_space') to search listings."))
             return 0
         mask = office_mask(layer.gdf, max_price=_value(self.max_price), min_lease=_value(self.min_lease),
                            max_lease=_value(self.max_lease),
@@ -178,7 +178,7 @@ class SearchDock(QDockWidget):
     def find_schools(self) -> int:
         layer = self._layer(self.school_layer)
         if layer is None:
-            self.summary.setText("Add a schools layer (kind 'schools') to search schools.")
+            self.summary.setText(self.tr("Add a schools layer (kind 'schools') to search schools."))
             return 0
         level = self.level.currentText()
         return self._show(layer, school_mask(layer.gdf, level=None if level == ANY_TEXT else level), SCHOOL_COLUMNS,

@@ -10,7 +10,7 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PyQt6.QtCore import Qt, QUrl
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PyQt6.QtGui import QDesktopServices
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -41,9 +41,14 @@ from workbench.export.preview import LayoutPreview
 from workbench.export.web_features import default_fields
 from workbench.window.start_folder import remember_folder, start_folder
 
-EXTENTS = ("Current view", "All visible layers")
-LAYOUT_LABELS = {"a4-landscape": "A4 landscape", "a4-portrait": "A4 portrait", "a3-landscape": "A3 landscape",
-                 "a3-portrait": "A3 portrait", "slide-16x9": "Slide 16:9"}
+#: Qt's translate for the shared base dialog (``self.tr`` would look up the subclass's context).
+translate = QCoreApplication.translate
+EXTENTS = (QT_TRANSLATE_NOOP("ExportDialog", "Current view"), QT_TRANSLATE_NOOP("ExportDialog", "All visible layers"))
+LAYOUT_LABELS = {"a4-landscape": QT_TRANSLATE_NOOP("ExportDialog", "A4 landscape"),
+                 "a4-portrait": QT_TRANSLATE_NOOP("ExportDialog", "A4 portrait"),
+                 "a3-landscape": QT_TRANSLATE_NOOP("ExportDialog", "A3 landscape"),
+                 "a3-portrait": QT_TRANSLATE_NOOP("ExportDialog", "A3 portrait"),
+                 "slide-16x9": QT_TRANSLATE_NOOP("ExportDialog", "Slide 16:9")}
 
 
 class _ExportDialog(QDialog):
@@ -58,13 +63,13 @@ class _ExportDialog(QDialog):
         self.title = QLineEdit(project.title)
         self.subtitle = QLineEdit()
         self.extent = QComboBox()
-        self.extent.addItems(EXTENTS)
+        self.extent.addItems([translate("ExportDialog", text) for text in EXTENTS])
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Free text for the reader (optional)")
+        self.notes.setPlaceholderText(translate("ExportDialog", "Free text for the reader (optional)"))
         self.notes.setMaximumHeight(80)
-        self.form.addRow("Title", self.title)
-        self.form.addRow("Subtitle", self.subtitle)
-        self.form.addRow("Map extent", self.extent)
+        self.form.addRow(translate("ExportDialog", "Title"), self.title)
+        self.form.addRow(translate("ExportDialog", "Subtitle"), self.subtitle)
+        self.form.addRow(translate("ExportDialog", "Map extent"), self.extent)
         self.last_path: Path | None = None
         self.saved = QLabel()
         self.saved.setOpenExternalLinks(True)
@@ -79,7 +84,7 @@ class _ExportDialog(QDialog):
     def _buttons(self) -> QWidget:
         """The Export and Close buttons, with the line that says where the last export went above them."""
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        export = QPushButton(self.tr("Export…"))
+        export = QPushButton(translate("ExportDialog", "Export…"))
         export.setDefault(True)
         buttons.addButton(export, QDialogButtonBox.ButtonRole.ActionRole)
         export.clicked.connect(self.choose_and_export)
@@ -109,14 +114,15 @@ class _ExportDialog(QDialog):
         if title and title != self.project.title:
             self.project.title = title
         folder = QUrl.fromLocalFile(str(path.parent)).toString()
-        self.saved.setText(self.tr('Saved to {path} — <a href="{folder}">open the folder</a>')
+        self.saved.setText(translate("ExportDialog", 'Saved to {path} — <a href="{folder}">open the folder</a>')
                            .format(path=html.escape(str(path)), folder=folder))
 
     def _run(self, label: str, work) -> object | None:
         try:
             return run_with_progress(self, label, work)
         except Exception as exc:  # a readable message rather than a crash
-            QMessageBox.warning(self, self.windowTitle(), f"The export failed:\n{exc}")
+            QMessageBox.warning(self, self.windowTitle(),
+                                translate("ExportDialog", "The export failed:\n{problem}").format(problem=exc))
             return None
 
     def choose_and_export(self) -> None:  # pragma: no cover - overridden
@@ -127,30 +133,31 @@ class LayoutDialog(_ExportDialog):
     """Print layout with a live preview of the page."""
 
     def __init__(self, project, view_extent=None, parent: QWidget | None = None) -> None:
-        super().__init__(project, view_extent, "Export print layout", parent)
+        super().__init__(project, view_extent, self.tr("Export print layout"), parent)
         self.layout_name = QComboBox()
         for name in PAGE_SIZES_MM:
-            self.layout_name.addItem(LAYOUT_LABELS.get(name, name), name)
+            self.layout_name.addItem(translate("ExportDialog", LAYOUT_LABELS[name]) if name in LAYOUT_LABELS else name,
+                                     name)
         self.dpi = QSpinBox()
         self.dpi.setRange(72, 600)
         self.dpi.setValue(300)
-        self.dpi.setSuffix(" dpi")
+        self.dpi.setSuffix(self.tr(" dpi"))
         self.date = QLineEdit(date.today().isoformat())
         self.sources = QLineEdit()
-        self.sources.setPlaceholderText("Data sources (default: from the layers)")
+        self.sources.setPlaceholderText(self.tr("Data sources (default: from the layers)"))
         self.checks = {name: QCheckBox(label) for name, label in
-                       (("legend", "Legend"), ("scale_bar", "Scale bar"), ("north_arrow", "North arrow"),
-                        ("overview", "Overview inset"))}
-        self.form.insertRow(0, "Page", self.layout_name)
-        self.form.addRow("Resolution", self.dpi)
-        self.form.addRow("Date", self.date)
-        self.form.addRow("Sources", self.sources)
-        self.form.addRow("Notes", self.notes)
+                       (("legend", self.tr("Legend")), ("scale_bar", self.tr("Scale bar")),
+                        ("north_arrow", self.tr("North arrow")), ("overview", self.tr("Overview inset")))}
+        self.form.insertRow(0, self.tr("Page"), self.layout_name)
+        self.form.addRow(self.tr("Resolution"), self.dpi)
+        self.form.addRow(self.tr("Date"), self.date)
+        self.form.addRow(self.tr("Sources"), self.sources)
+        self.form.addRow(self.tr("Notes"), self.notes)
         checks = QHBoxLayout()
         for box in self.checks.values():
             box.setChecked(True)
             checks.addWidget(box)
-        self.form.addRow("Show", checks)
+        self.form.addRow(self.tr("Show"), checks)
         self.preview = LayoutPreview()
         left = QVBoxLayout()
         left.addLayout(self.form)
@@ -184,7 +191,7 @@ class LayoutDialog(_ExportDialog):
         self.preview.show_layout(self.project, self.options())
 
     def choose_and_export(self) -> None:
-        path = self._ask_path("PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)", ".pdf")
+        path = self._ask_path(self.tr("PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)"), ".pdf")
         if path is not None:
             self.export_to(path)
 
@@ -192,7 +199,7 @@ class LayoutDialog(_ExportDialog):
         from workbench.export.layout_export import export_layout
 
         options = self.options()
-        info = self._run(f"Exporting {path.name}…",
+        info = self._run(self.tr("Exporting {name}…").format(name=path.name),
                          lambda progress, cancelled: export_layout(self.project, path, options, cancelled=cancelled))
         if info is not None:
             self._exported(path)
@@ -203,16 +210,16 @@ class WebMapDialog(_ExportDialog):
     """Interactive web map: popup fields per layer, offline file, optional online basemap."""
 
     def __init__(self, project, view_extent=None, parent: QWidget | None = None) -> None:
-        super().__init__(project, view_extent, "Export web map", parent)
-        self.self_contained = QCheckBox("One self-contained file that works offline")
+        super().__init__(project, view_extent, self.tr("Export web map"), parent)
+        self.self_contained = QCheckBox(self.tr("One self-contained file that works offline"))
         self.self_contained.setChecked(True)
-        self.basemap = QCheckBox("Offer an online basemap layer (when the reader is online)")
+        self.basemap = QCheckBox(self.tr("Offer an online basemap layer (when the reader is online)"))
         self.basemap.setChecked(True)
-        self.open_when_done = QCheckBox("Open in the browser when done")
+        self.open_when_done = QCheckBox(self.tr("Open in the browser when done"))
         self.open_when_done.setChecked(True)
         self.layers = [layer for layer in project.layers if isinstance(layer, VectorLayer) and layer.visible]
         self.fields = QTableWidget(len(self.layers), 2)
-        self.fields.setHorizontalHeaderLabels(["Layer", "Popup fields (comma separated)"])
+        self.fields.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Popup fields (comma separated)")])
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fields.verticalHeader().setVisible(False)
         for row, layer in enumerate(self.layers):
@@ -246,8 +253,9 @@ class WebMapDialog(_ExportDialog):
         from workbench.export.webmap import export_web_map
 
         options = self.options()
-        counts = self._run(f"Exporting {path.name}…", lambda progress, cancelled: export_web_map(
-            self.project, path, options, progress=progress, cancelled=cancelled))
+        counts = self._run(self.tr("Exporting {name}…").format(name=path.name),
+                           lambda progress, cancelled: export_web_map(self.project, path, options, progress=progress,
+                                                                      cancelled=cancelled))
         if counts is not None:
             self._exported(path)
         return counts
@@ -257,9 +265,9 @@ class ReportDialog(_ExportDialog):
     """Briefing report of the latest siting and coverage runs, as PDF or HTML."""
 
     def __init__(self, project, view_extent=None, parent: QWidget | None = None) -> None:
-        super().__init__(project, view_extent, "Export briefing report", parent)
-        self.subtitle.setText("Briefing report")
-        self.form.addRow("Notes", self.notes)
+        super().__init__(project, view_extent, self.tr("Export briefing report"), parent)
+        self.subtitle.setText(self.tr("Briefing report"))
+        self.form.addRow(self.tr("Notes"), self.notes)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self._buttons())
@@ -272,7 +280,7 @@ class ReportDialog(_ExportDialog):
                              extent=self.chosen_extent(), notes=self.notes.toPlainText())
 
     def choose_and_export(self) -> None:
-        path = self._ask_path("PDF (*.pdf);;Web page (*.html)", ".pdf")
+        path = self._ask_path(self.tr("PDF (*.pdf);;Web page (*.html)"), ".pdf")
         if path is not None and self.export_to(path) is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
@@ -280,7 +288,7 @@ class ReportDialog(_ExportDialog):
         from workbench.export.report import export_report
 
         options = self.options()
-        data = self._run(f"Exporting {path.name}…", lambda progress, cancelled: export_report(
+        data = self._run(self.tr("Exporting {name}…").format(name=path.name), lambda progress, cancelled: export_report(
             self.project, path, options, progress=progress, cancelled=cancelled))
         if data is not None:
             self._exported(path)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QCoreApplication, Qt
 from PyQt6.QtGui import QAction
 
 from workbench.docks.dashboard import DashboardDock
@@ -26,7 +26,7 @@ def install_exports(window) -> None:
         dialog.open()
 
     file_menu = window.menu("&File")
-    export_menu = file_menu.addMenu("&Export")
+    export_menu = file_menu.addMenu(QCoreApplication.translate("install", "&Export"))
     quit_action = window.actions.get("quit")
     if quit_action is not None:  # keep Quit last: Export goes just above its separator
         file_menu.removeAction(export_menu.menuAction())

@@ -29,7 +29,8 @@ class ProcessingController(QObject):
         try:
             algorithm = self.registry.get(algorithm_id)
         except KeyError as exc:
-            QMessageBox.warning(self.parent_widget, "Processing", f"{exc.args[0]}. Is its plugin still installed?")
+            QMessageBox.warning(self.parent_widget,
+                self.tr("Processing"), f"{exc.args[0]}. Is its plugin still installed?")
             return None
         dialog = AlgorithmDialog(algorithm, self.project(), self.parent_widget, values)
         dialog.run_finished.connect(self.run_finished)

@@ -53,18 +53,20 @@ class HistoryDock(QDockWidget):
         self._records: list[dict[str, Any]] = []
         body = QWidget(self)
         self.tree = QTreeWidget(body)
-        self.tree.setHeaderLabels(["Started", "Algorithm", "Duration", "Outputs"])
+        self.tree.setHeaderLabels([self.tr("Started"), self.tr("Algorithm"), self.tr("Duration"), self.tr("Outputs")])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.details = QPlainTextEdit(body)
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText("Select a run to see its parameters.")
-        self.rerun_button = QPushButton("Re-run…", body)
-        self.copy_button = QPushButton("Copy as command line", body)
-        self.copy_button.setToolTip("The same run as a 'python main.py run' command, to paste in a terminal opened in "
-                                    "the Lamplight folder (add --output-dir DIR to choose where the outputs go)")
-        self.tables_button = QPushButton("Show tables", body)
-        self.tables_button.setToolTip("Open the run's tables (statistics, demand per site, …) in Processing Results")
+        self.details.setPlaceholderText(self.tr("Select a run to see its parameters."))
+        self.rerun_button = QPushButton(self.tr("Re-run…"), body)
+        self.copy_button = QPushButton(self.tr("Copy as command line"), body)
+        self.copy_button.setToolTip(
+            self.tr("The same run as a 'python main.py run' command, to paste in a terminal opened in "
+                                    "the Lamplight folder (add --output-dir DIR to choose where the outputs go)"))
+        self.tables_button = QPushButton(self.tr("Show tables"), body)
+        self.tables_button.setToolTip(
+            self.tr("Open the run's tables (statistics, demand per site, …) in Processing Results"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.rerun_button)
         buttons.addWidget(self.copy_button)

@@ -124,7 +124,7 @@ class ResultsDock(QDockWidget):
         self.chooser = QComboBox(body)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.chooser.setMinimumContentsLength(16)
-        self.chooser.setToolTip("The tables this run produced")
+        self.chooser.setToolTip(self.tr("The tables this run produced"))
         self.chooser.hide()
         self.model = DataFrameModel(parent=self)
         proxy = QSortFilterProxyModel(self)
@@ -136,9 +136,9 @@ class ResultsDock(QDockWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the algorithm's row order until a header is clicked
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.copy_button = QPushButton("Copy", body)
-        self.copy_button.setToolTip("Copy the table (tab-separated, pastes into a spreadsheet)")
-        self.save_button = QPushButton("Save as CSV…", body)
+        self.copy_button = QPushButton(self.tr("Copy"), body)
+        self.copy_button.setToolTip(self.tr("Copy the table (tab-separated, pastes into a spreadsheet)"))
+        self.save_button = QPushButton(self.tr("Save as CSV…"), body)
         controls = QHBoxLayout()  # the run's name has a line of its own: squeezed beside the buttons it broke up
         controls.addWidget(self.chooser, 1)
         controls.addWidget(self.copy_button)
@@ -219,7 +219,7 @@ class ResultsDock(QDockWidget):
 
     def _choose_csv(self) -> None:
         output = self.current_output()
-        path, _ = QFileDialog.getSaveFileName(self, "Save table as CSV", f"{output or 'table'}.csv",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save table as CSV"), f"{output or 'table'}.csv",
                                               "CSV files (*.csv)")
         if path:
             self.save_csv(path)

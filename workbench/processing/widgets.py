@@ -95,7 +95,7 @@ class LayerInput(ParameterWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.browse = QPushButton("…", self)
-        self.browse.setToolTip("Choose a file")
+        self.browse.setToolTip(self.tr("Choose a file"))
         self.browse.setFixedWidth(32)
         self.row.addWidget(self.combo, 1)
         self.row.addWidget(self.browse)
@@ -242,8 +242,8 @@ class NumberInput(ParameterWidget):
         self.row.addWidget(self.spin, 1)
         self.empty = None
         if parameter.optional:
-            self.empty = QCheckBox("use", self)
-            self.empty.setToolTip("Tick to give this optional value; unticked, the algorithm runs without it")
+            self.empty = QCheckBox(self.tr("use"), self)
+            self.empty.setToolTip(self.tr("Tick to give this optional value; unticked, the algorithm runs without it"))
             self.empty.toggled.connect(self.spin.setEnabled)
             self.empty.toggled.connect(lambda _: self.changed.emit())
             self.row.addWidget(self.empty)
@@ -351,7 +351,7 @@ class FileInput(TextInput):
         super().__init__(parameter, parent)
         button = QPushButton("…", self)
         button.setFixedWidth(32)
-        button.setToolTip("Choose a file")
+        button.setToolTip(self.tr("Choose a file"))
         button.clicked.connect(self._choose)
         self.row.addWidget(button)
 
@@ -368,8 +368,8 @@ class ExtentInput(TextInput):
     def __init__(self, parameter: ExtentParameter, project: Any, parent: QWidget | None = None) -> None:
         super().__init__(parameter, parent, placeholder="minx, miny, maxx, maxy (project CRS)")
         self.project = project
-        button = QPushButton("View", self)
-        button.setToolTip("Use the map's current view (or the full extent of the project)")
+        button = QPushButton(self.tr("View"), self)
+        button.setToolTip(self.tr("Use the map's current view (or the full extent of the project)"))
         button.clicked.connect(self.use_view)
         self.row.addWidget(button)
 

@@ -61,7 +61,7 @@ class FileCommands(QObject):
         return True
 
     def choose_and_open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open Project", self._folder(), PROJECT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open Project"), self._folder(), PROJECT_FILTER)
         if path:
             remember_folder(path)
             self.open_project(path)
@@ -122,7 +122,7 @@ class FileCommands(QObject):
 
     def save_as(self) -> bool:
         suggested = str(Path(self._folder()) / f"{self.project.title}{PROJECT_SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save Project As", suggested, PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save Project As"), suggested, PROJECT_FILTER)
         if not path:
             return False
         if not path.lower().endswith(PROJECT_SUFFIX):
@@ -157,7 +157,7 @@ class FileCommands(QObject):
         if not self.session.dirty:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved changes",
+            self.window, self.tr("Unsaved changes"),
             f"The project \u201c{self.project.title}\u201d has unsaved changes. Save them first?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
@@ -169,7 +169,7 @@ class FileCommands(QObject):
         """Ask for the folder the data moved to and restore the layers whose files are found there (by name)."""
         missing = len(self.project.unavailable)
         if not missing:
-            self.window.statusBar().showMessage("Every layer of the project has its data file", 8000)
+            self.window.statusBar().showMessage(self.tr("Every layer of the project has its data file"), 8000)
             return
         folder = QFileDialog.getExistingDirectory(self.window, f"Folder Holding the {missing} Missing Data File"
                                                   f"{'s' if missing != 1 else ''}", self._folder())
@@ -196,7 +196,8 @@ class FileCommands(QObject):
 
     # -- layers ----------------------------------------------------------------------------------------------
     def choose_and_add_layers(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Add Layer", self._folder(), ";;".join(READ_FILTERS))
+        paths, _ = QFileDialog.getOpenFileNames(self.window,
+            self.tr("Add Layer"), self._folder(), ";;".join(READ_FILTERS))
         if paths:
             remember_folder(paths[0])
             self.add_files(paths)
@@ -293,7 +294,7 @@ class FileCommands(QObject):
         code = crs.to_string()
         names = ", ".join(Path(p).name for p in paths)
         answer = QMessageBox.question(
-            self.window, "Coordinates in metres",
+            self.window, self.tr("Coordinates in metres"),
             f"{names}: the coordinates look projected (metres), not longitude/latitude, and the file names no "
             f"coordinate system.\n\nRead them in the project's coordinate system, {crs.name} ({code})?")
         if answer != QMessageBox.StandardButton.Yes:
@@ -312,7 +313,7 @@ class FileCommands(QObject):
             action.triggered.connect(lambda checked=False, p=path: self.open_project(p))
             menu.addAction(action)
         if not paths:
-            empty = menu.addAction("No recent projects")
+            empty = menu.addAction(self.tr("No recent projects"))
             empty.setEnabled(False)
 
     def _folder(self) -> str:

@@ -65,7 +65,7 @@ class LayerExporter(QObject):
         selected_only = False
         if isinstance(layer, VectorLayer) and layer.selection:
             answer = QMessageBox.question(
-                self.parent_widget, "Save Features As",
+                self.parent_widget, self.tr("Save Features As"),
                 f"Save only the {len(layer.selection):,} selected features of \u201c{layer.name}\u201d?\n"
                 f"No saves all {len(layer.gdf):,}.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
