@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
 from PyQt6.QtWidgets import QWidget
 
@@ -21,23 +22,31 @@ from workbench.canvas.tools import (
 from workbench.resources import icon
 from workbench.window.tooltips import tool_tip
 
-#: (key, label, icon, shortcut, factory, tip)
+#: (key, label, icon, shortcut, factory, tip); label and tip are translated where the actions are made.
 TOOL_SPECS: list[tuple[str, str, str, str, Callable[[MapCanvas], MapTool], str]] = [
-    ("pan", "Pan", "pan", "Ctrl+Shift+P", PanTool, "Drag to move the map (middle button pans in every tool)"),
-    ("zoom_in_box", "Zoom In", "zoom_in", "", lambda c: ZoomBoxTool(c, True), "Click or drag a box to zoom in"),
-    ("zoom_out_box", "Zoom Out", "zoom_out", "", lambda c: ZoomBoxTool(c, False), "Click or drag a box to zoom out"),
-    ("identify", "Identify Features", "identify", "Ctrl+Shift+I", IdentifyTool,
-     "Click a feature to see its attributes"),
-    ("select_click", "Select by Click", "select", "", lambda c: SelectTool(c, SelectMode.CLICK),
-     "Click a feature to select it (Shift adds, Ctrl removes)"),
-    ("select_rectangle", "Select by Rectangle", "select_rect", "", lambda c: SelectTool(c, SelectMode.RECTANGLE),
-     "Drag a rectangle to select (Shift adds, Ctrl removes)"),
-    ("select_polygon", "Select by Polygon", "select_polygon", "", lambda c: SelectTool(c, SelectMode.POLYGON),
-     "Click vertices, double-click or right-click to finish (Shift adds, Ctrl removes)"),
-    ("measure_distance", "Measure Distance", "measure", "Ctrl+Shift+M",
-     lambda c: MeasureTool(c, MeasureMode.DISTANCE), "Click points; double-click or right-click to finish"),
-    ("measure_area", "Measure Area", "measure_area", "Ctrl+Shift+J", lambda c: MeasureTool(c, MeasureMode.AREA),
-     "Click vertices; double-click or right-click to finish"),
+    ("pan", QT_TRANSLATE_NOOP("MapTools", "Pan"), "pan", "Ctrl+Shift+P", PanTool,
+     QT_TRANSLATE_NOOP("MapTools", "Drag to move the map (middle button pans in every tool)")),
+    ("zoom_in_box", QT_TRANSLATE_NOOP("MapTools", "Zoom In"), "zoom_in", "", lambda c: ZoomBoxTool(c, True),
+     QT_TRANSLATE_NOOP("MapTools", "Click or drag a box to zoom in")),
+    ("zoom_out_box", QT_TRANSLATE_NOOP("MapTools", "Zoom Out"), "zoom_out", "", lambda c: ZoomBoxTool(c, False),
+     QT_TRANSLATE_NOOP("MapTools", "Click or drag a box to zoom out")),
+    ("identify", QT_TRANSLATE_NOOP("MapTools", "Identify Features"), "identify", "Ctrl+Shift+I", IdentifyTool,
+     QT_TRANSLATE_NOOP("MapTools", "Click a feature to see its attributes")),
+    ("select_click", QT_TRANSLATE_NOOP("MapTools", "Select by Click"), "select", "",
+     lambda c: SelectTool(c, SelectMode.CLICK),
+     QT_TRANSLATE_NOOP("MapTools", "Click a feature to select it (Shift adds, Ctrl removes)")),
+    ("select_rectangle", QT_TRANSLATE_NOOP("MapTools", "Select by Rectangle"), "select_rect", "",
+     lambda c: SelectTool(c, SelectMode.RECTANGLE),
+     QT_TRANSLATE_NOOP("MapTools", "Drag a rectangle to select (Shift adds, Ctrl removes)")),
+    ("select_polygon", QT_TRANSLATE_NOOP("MapTools", "Select by Polygon"), "select_polygon", "",
+     lambda c: SelectTool(c, SelectMode.POLYGON),
+     QT_TRANSLATE_NOOP("MapTools", "Click vertices, double-click or right-click to finish (Shift adds, Ctrl removes)")),
+    ("measure_distance", QT_TRANSLATE_NOOP("MapTools", "Measure Distance"), "measure", "Ctrl+Shift+M",
+     lambda c: MeasureTool(c, MeasureMode.DISTANCE),
+     QT_TRANSLATE_NOOP("MapTools", "Click points; double-click or right-click to finish")),
+    ("measure_area", QT_TRANSLATE_NOOP("MapTools", "Measure Area"), "measure_area", "Ctrl+Shift+J",
+     lambda c: MeasureTool(c, MeasureMode.AREA),
+     QT_TRANSLATE_NOOP("MapTools", "Click vertices; double-click or right-click to finish")),
 ]
 
 
@@ -52,6 +61,7 @@ class MapToolActions:
         self.tools: dict[str, MapTool] = {}
         self._factories: dict[str, Callable[[MapCanvas], MapTool]] = {}
         for key, label, icon_name, shortcut, factory, tip in TOOL_SPECS:
+            label, tip = (QCoreApplication.translate("MapTools", text) for text in (label, tip))
             action = QAction(icon(icon_name), label, parent)
             action.setCheckable(True)
             action.setToolTip(tool_tip(label, tip, shortcut))
