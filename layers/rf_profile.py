@@ -28,6 +28,7 @@ its unit, bounds and source; ``RfProfile()`` is the default profile, a project s
 | indoor_loss | mix | TR 38.901 §7.4.3 with Table 7.8-1's 50 % low-loss / 50 % high-loss buildings |
 | load_factor | 1.0 | full load, the worst case (TR 38.901 calibration assumes full buffer) |
 | max_radius_m | 400 m | the longest link a study evaluates (coverage and siting) |
+| calibration_los/nlos_offset_db, _slope | 0 | none; ``coverage.calibrate`` fits them to measurements |
 
 Example::
 
@@ -88,6 +89,10 @@ FIELDS: dict[str, Field] = {
     "sigma_uma_nlos_db": Field("dB", 0.0, 20.0),
     "load_factor": Field("", 0.0, 1.0),
     "max_radius_m": Field("m", 10.0, 20000.0),
+    "calibration_los_offset_db": Field("dB", -40.0, 40.0),
+    "calibration_los_slope": Field("", -5.0, 5.0),
+    "calibration_nlos_offset_db": Field("dB", -40.0, 40.0),
+    "calibration_nlos_slope": Field("", -5.0, 5.0),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"micro_antenna": ANTENNAS, "macro_antenna": ANTENNAS,
                                        "indoor_loss": INDOOR_MODELS}
@@ -124,6 +129,11 @@ class RfProfile:
     indoor_loss: str = "mix"
     load_factor: float = 1.0
     max_radius_m: float = 400.0
+    #: Measured-minus-model correction per LOS class: offset + slope·10·log10(d3D / 100 m) dB on RSRP.
+    calibration_los_offset_db: float = 0.0
+    calibration_los_slope: float = 0.0
+    calibration_nlos_offset_db: float = 0.0
+    calibration_nlos_slope: float = 0.0
 
     def __post_init__(self) -> None:
         problem = self.problem()

@@ -14,5 +14,6 @@ __all__ = ["CoverageConfig", "CoverageConfigError", "Obstruction", "Transmitters
 def algorithms() -> list:
     """The coverage algorithms for the registry (imported here so the numeric core loads without the API)."""
     from plugins.coverage.algorithm import CoverageRsrp
+    from plugins.coverage.calibrate_algorithm import CoverageCalibrate
 
-    return [CoverageRsrp()]
+    return [CoverageRsrp(), CoverageCalibrate()]

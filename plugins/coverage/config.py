@@ -120,6 +120,8 @@ class CoverageConfig:
         DEFAULT_PROFILE.sigma_uma_nlos_db)
     #: Share of the resource elements the interfering cells transmit on (1 = full load).
     load_factor: float = DEFAULT_PROFILE.load_factor
+    #: Calibration to measurements (``calibration``): LOS offset (dB), LOS slope, NLOS offset (dB), NLOS slope.
+    calibration: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sector_azimuths", tuple(float(a) % 360.0 for a in self.sector_azimuths))
@@ -242,6 +244,8 @@ def config_from_profile(profile: RfProfile | None, site_class: str = "micro", **
         "shadow_sigma_db": (profile.sigma_umi_los_db, profile.sigma_umi_nlos_db, profile.sigma_uma_los_db,
                             profile.sigma_uma_nlos_db),
         "load_factor": profile.load_factor,
+        "calibration": (profile.calibration_los_offset_db, profile.calibration_los_slope,
+                        profile.calibration_nlos_offset_db, profile.calibration_nlos_slope),
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     if "subcarrier_khz" not in overrides and values["frequency_mhz"] != profile.frequency_mhz:

@@ -22,7 +22,18 @@ import numpy as np
 from plugins.coverage import antenna, los, pathloss
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.los import cell_value, trace
-from plugins.coverage.pathloss import COEFFICIENTS, INDOOR_LOSS_PER_M, MAX_INDOOR_DISTANCE_M, loss_from_coefficients
+from plugins.coverage.pathloss import (
+    A1,
+    A2,
+    A3,
+    B1,
+    B2,
+    B3,
+    COEFFICIENTS,
+    INDOOR_LOSS_PER_M,
+    MAX_INDOOR_DISTANCE_M,
+    loss_from_coefficients,
+)
 
 #: Columns of the transmitter table handed to the kernels (``Transmitters.table``); the path-loss coefficients
 #: (``pathloss.loss_coefficients``) follow from column TX_LOSS on.
@@ -30,6 +41,24 @@ TX_X, TX_Y, TX_H, TX_EIRP_RE, TX_AZIMUTH, TX_BEAMWIDTH, TX_TILT, TX_LOSS = range
 TX_COLUMNS = TX_LOSS + COEFFICIENTS
 #: 10^(x/10) = exp(x·ln(10)/10): received powers in mW from dBm.
 DBM_TO_EXPONENT = math.log(10.0) / 10.0
+#: Reference distance d0 (m) of the calibration slope: RSRP + offset + slope·10·log10(d3D / d0).
+CALIBRATION_D0_M = 100.0
+
+
+def calibrate_table(table: np.ndarray, calibration: tuple[float, float, float, float]) -> np.ndarray:
+    """``table`` with its path-loss coefficients moved by a calibration (LOS offset, LOS slope, NLOS offset,
+    NLOS slope): every branch is A + B·log10(d3D), so RSRP + a + b·10·log10(d3D/d0) is A − a + 10·b·log10(d0)
+    and B − 10·b. LOS branches take the LOS pair, the NLOS branch the NLOS pair (an NLOS link that TR 38.901's
+    max() puts on the LOS formula, at short range, takes the LOS pair)."""
+    if not any(calibration):
+        return table
+    los_a, los_b, nlos_a, nlos_b = (float(v) for v in calibration)
+    log_d0 = math.log10(CALIBRATION_D0_M)
+    out = table.copy()
+    for a, b, offset, slope in ((A1, B1, los_a, los_b), (A2, B2, los_a, los_b), (A3, B3, nlos_a, nlos_b)):
+        out[:, TX_LOSS + a] += -offset + 10.0 * slope * log_d0
+        out[:, TX_LOSS + b] -= 10.0 * slope
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -197,5 +226,6 @@ def _drop_stale_caches() -> None:
 
 _drop_stale_caches()
 
-__all__ = ["TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_LOSS", "TX_TILT", "TX_X", "TX_Y",
-           "budget_dbm", "link_rsrp_dbm", "pairs_rsrp", "tile_far_power", "tile_rsrp"]
+__all__ = ["CALIBRATION_D0_M", "TX_AZIMUTH", "TX_BEAMWIDTH", "TX_COLUMNS", "TX_EIRP_RE", "TX_H", "TX_LOSS", "TX_TILT",
+           "TX_X", "TX_Y", "budget_dbm", "calibrate_table", "link_rsrp_dbm", "pairs_rsrp", "tile_far_power",
+           "tile_rsrp"]

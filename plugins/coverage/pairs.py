@@ -63,8 +63,21 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
     obstruction.check_crs(transmitters.crs, "transmitters")
     points_xy = np.ascontiguousarray(np.asarray(points_xy, float).reshape(-1, 2))
     tx_index, point_index = pairs_within(transmitters, points_xy, max_radius_m)
+    return tx_index, point_index, rsrp_of_pairs(transmitters, tx_index, points_xy, point_index, config, obstruction,
+                                                workers=workers)
+
+
+def rsrp_of_pairs(transmitters: Transmitters, tx_index: np.ndarray, points_xy: np.ndarray, point_index: np.ndarray,
+                  config: CoverageConfig, obstruction: Obstruction | None, *, workers: int | None = None
+                  ) -> np.ndarray:
+    """RSRP (dBm per RE) of the given (cell index, point index) pairs, as ``rsrp_at_points`` computes them (for
+    a measurement and its serving cell, whatever the distance)."""
+    obstruction = obstruction if obstruction is not None else Obstruction.none()
+    obstruction.check_crs(transmitters.crs, "transmitters")
+    points_xy = np.ascontiguousarray(np.asarray(points_xy, float).reshape(-1, 2))
+    tx_index, point_index = np.asarray(tx_index, np.int64), np.asarray(point_index, np.int64)
     if tx_index.size == 0:
-        return tx_index, point_index, np.zeros(0)
+        return np.zeros(0)
     table = antennas_over_ground(transmitters.table(config), obstruction)
     fc_ghz = config.frequency_mhz / 1000.0
     heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
@@ -81,11 +94,9 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
 
     threads = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
     if threads == 1:
-        rsrp = np.concatenate([run(c) for c in chunks])
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            rsrp = np.concatenate(list(pool.map(run, chunks)))
-    return tx_index, point_index, rsrp
+        return np.concatenate([run(c) for c in chunks])
+    with ThreadPoolExecutor(threads) as pool:
+        return np.concatenate(list(pool.map(run, chunks)))
 
 
-__all__ = ["pairs_within", "rsrp_at_points"]
+__all__ = ["pairs_within", "rsrp_at_points", "rsrp_of_pairs"]

@@ -33,6 +33,7 @@ from plugins.coverage.kernel import (
     TX_TILT,
     TX_X,
     TX_Y,
+    calibrate_table,
 )
 from plugins.coverage.obstruction import require_metric
 from plugins.coverage.pathloss import MODEL_CODES, UMA, UMI, loss_coefficients
@@ -80,7 +81,7 @@ class Transmitters:
                                                                           self.tilt_deg)
         table[:, TX_LOSS:] = loss_coefficients(self.model, self.height_m, config.rx_height_m,
                                                config.frequency_mhz / 1000.0)
-        return table
+        return calibrate_table(table, config.calibration)
 
     def subset(self, index: np.ndarray) -> Transmitters:
         """The cells at ``index`` (integer positions or a boolean mask), in that order."""

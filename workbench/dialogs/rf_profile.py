@@ -97,6 +97,7 @@ class RfProfileDialog(QDialog):
         fit_to_screen(self, 560, 720)
 
     def show_profile(self, profile: RfProfile) -> None:
+        self.shown = profile  # settings without a widget (the calibration) are kept from it
         self.name.setText(profile.name)
         for name, spin in self.spins.items():
             spin.setValue(float(getattr(profile, name)))
@@ -107,7 +108,7 @@ class RfProfileDialog(QDialog):
         """The profile the dialog shows (raises ValueError naming a bad value)."""
         values = {name: spin.value() for name, spin in self.spins.items()}
         values.update({name: box.currentText() for name, box in self.choices.items()})
-        return RfProfile(name=self.name.text().strip(), **values)
+        return self.shown.with_values(name=self.name.text().strip(), **values)
 
     def accept(self) -> None:
         try:
