@@ -14,6 +14,7 @@ test:
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench:
 	@scripts/bootstrap.sh test

@@ -14,13 +14,15 @@ from PyQt6.QtCore import QStandardPaths
 from workbench.user_settings import user_settings
 
 LAST_FOLDER_KEY = "last_folder"
-#: The sample data shipped with the application: a project there is the demo, not the user's work.
+#: The sample data shipped with the application (in a checkout, and in an installed wheel): a project there is
+#: the demo, not the user's work.
 SAMPLE_FOLDER = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE_FOLDERS = (SAMPLE_FOLDER, Path(__file__).resolve().parents[2] / "lamplight" / "sample_data")
 
 
 def _usable(folder: Path) -> bool:
     try:
-        inside_sample = folder.resolve().is_relative_to(SAMPLE_FOLDER)
+        inside_sample = any(folder.resolve().is_relative_to(sample) for sample in SAMPLE_FOLDERS)
     except OSError:
         return False
     return folder.is_dir() and not inside_sample and os.access(folder, os.W_OK)
