@@ -1,11 +1,21 @@
-"""The one exception type the model raises for bad data, so callers can show it to a planner as is."""
+"""Lamplight's exception root, and the one exception type the model raises for bad data.
+
+Every exception Lamplight raises on purpose derives from ``LamplightError``, so a caller can tell a problem to
+show the planner as is (``except LamplightError``) from a bug. Like rasterio's errors, the specific ones also
+derive from the built-in they are closest to (``ParameterError`` is a ``ValueError``), so ``except ValueError``
+keeps working.
+"""
 
 from __future__ import annotations
 
 import os
 
 
-class LayerError(Exception):
+class LamplightError(Exception):
+    """Root of Lamplight's exceptions: a message meant for the planner, not a bug."""
+
+
+class LayerError(LamplightError):
     """A layer or file could not be read, validated or written.
 
     The message always names the file (and the layer inside it, when there is one) and the problem,

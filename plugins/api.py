@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 import pyproj
 
-from layers.errors import LayerError
+from layers.errors import LamplightError, LayerError
 from layers.i18n import translate
 from layers.io.coordinates import coordinate_problem
 from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
@@ -48,7 +48,7 @@ from plugins.metric import Measuring
 # -- errors ---------------------------------------------------------------------------------------------
 
 
-class ParameterError(ValueError):
+class ParameterError(LamplightError, ValueError):
     """A parameter value is missing or wrong; the message names the parameter so the planner can fix it."""
 
     def __init__(self, parameter: str, problem: str, description: str = "") -> None:
@@ -58,11 +58,11 @@ class ParameterError(ValueError):
         super().__init__(f"{label}: {problem}")
 
 
-class AlgorithmError(Exception):
+class AlgorithmError(LamplightError):
     """A run failed for a reason the planner can fix (no features in range, infeasible budget, ...)."""
 
 
-class Cancelled(Exception):
+class Cancelled(LamplightError):
     """Raised by ``Feedback.raise_if_cancelled`` once the user pressed Cancel; the run leaves no outputs."""
 
 

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from layers.errors import LayerError
+from layers.errors import LamplightError, LayerError
 from layers.io.writers import defuse_formulas
 from layers.layer import Layer, VectorLayer
 from plugins import field_mapping_cli
@@ -52,7 +52,7 @@ ALLOWED_EXTENSIONS = {OutputLayer: (".gpkg", ".geojson", ".json", ".csv"), Outpu
 _COMMON_OPTIONS = ("project", "save", "output_dir", "overwrite", "workers", "dask_scheduler")
 
 
-class UsageError(Exception):
+class UsageError(LamplightError):
     """The command line is wrong (bad parameter, unknown algorithm, output in the way): exit status 2."""
 
 

@@ -7,6 +7,7 @@ bytes), never seconds, and a refusal names the limit and the value found.
 
 from __future__ import annotations
 
+from layers.errors import LamplightError
 from layers.i18n import translate
 
 #: Characters in one expression. A long hand-written filter is a few hundred.
@@ -25,7 +26,7 @@ MAX_TOTAL_TEXT_BYTES = 4 * MAX_COLUMN_BYTES
 STRING_OVERHEAD = 56
 
 
-class ExpressionError(ValueError):
+class ExpressionError(LamplightError, ValueError):
     """The expression cannot be parsed or evaluated; the message names the offending token and its column."""
 
     def __init__(self, expression: str, problem: str, column: int | None = None) -> None:

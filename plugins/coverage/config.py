@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import norm
 
+from layers.errors import LamplightError
 from layers.rf_profile import INDOOR_MODELS, MIN_RX_HEIGHT_M, RfProfile
 
 #: Path-loss models: free space, 3GPP TR 38.901 UMi-Street Canyon and UMa, or UMi/UMa chosen by antenna height.
@@ -55,7 +56,7 @@ _NRB_FR1 = {
 _NRB_FR2 = {60: {50: 66, 100: 132, 200: 264}, 120: {50: 32, 100: 66, 200: 132, 400: 264}}
 
 
-class CoverageConfigError(ValueError):
+class CoverageConfigError(LamplightError, ValueError):
     """A radio parameter is out of range; the message starts with the parameter's name ("name: problem")."""
 
     @property

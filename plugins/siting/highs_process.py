@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from layers.errors import LamplightError
 from plugins.api import Cancelled, Feedback
 
 CHILD = Path(__file__).with_name("highs_child.py")
@@ -37,7 +38,7 @@ POLL_SECONDS = 0.05
 ERROR_TAIL = 600
 
 
-class SolverProcessError(RuntimeError):
+class SolverProcessError(LamplightError, RuntimeError):
     """The child process ended without an answer, and not because it was ended here."""
 
 

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PyQt6.QtCore import QCoreApplication
 
+from layers.errors import LamplightError
 from workbench.basemap.sources import BasemapSource, WmtsSource
 from workbench.basemap.tile_cache import TileCache
 
@@ -31,7 +32,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("BasemapFetch", text)
 
 
-class BasemapUnavailable(Exception):
+class BasemapUnavailable(LamplightError):
     """No tile could be had (offline, server down, bad URL); the message says why in a few words."""
 
 

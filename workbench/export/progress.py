@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from layers.errors import LamplightError
 
-class ExportCancelled(Exception):
+
+class ExportCancelled(LamplightError):
     """The user pressed Cancel; nothing was written."""
 
 
