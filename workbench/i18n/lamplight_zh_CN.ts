@@ -4,914 +4,1382 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="860" />
-        <source>Group: {group}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/api.py" line="861" />
-        <source>Parameters:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/api.py" line="865" />
-        <source>optional</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/api.py" line="867" />
-        <source>default {value}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../plugins/api.py" line="869" />
-        <source> (a file path, or a layer name with --project)</source>
-        <translation type="unfinished" />
+        <source>Group: {group}</source>
+        <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="875" />
+        <location filename="../../plugins/api.py" line="870" />
+        <source>Parameters:</source>
+        <translation>参数：</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="874" />
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="876" />
+        <source>default {value}</source>
+        <translation>默认 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="878" />
+        <source> (a file path, or a layer name with --project)</source>
+        <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="884" />
         <source>Outputs:</source>
-        <translation type="unfinished" />
+        <translation>输出：</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="103" />
         <source>Site selection</source>
-        <translation type="unfinished" />
+        <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="435" />
+        <location filename="../../plugins/siting/algorithm.py" line="444" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
-        <translation type="unfinished" />
+        <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="436" />
+        <location filename="../../plugins/siting/algorithm.py" line="445" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
-        <translation type="unfinished" />
+        <translation>选择哪 k 根灯杆挂载微基站以覆盖最多人口，并给出建设顺序。候选为符合条件的灯杆（在用、高度范围合适、有供电、有空余挂载位、位于禁建缓冲区之外）；需求来自需求图层、建筑物或栅格，在学校和办公集聚区附近加权提高，在已有 5G 基站覆盖处加权降低。当需求点位于半径之内，或覆盖模型预测的参考信号接收功率 (RSRP) 高于门限时，该灯杆即覆盖该需求点。
+
+exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="464" />
+        <location filename="../../plugins/siting/algorithm.py" line="473" />
         <source>Site selection: most demand within a budget</source>
-        <translation type="unfinished" />
+        <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="465" />
+        <location filename="../../plugins/siting/algorithm.py" line="474" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
-        <translation type="unfinished" />
+        <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="484" />
+        <location filename="../../plugins/siting/algorithm.py" line="493" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
-        <translation type="unfinished" />
+        <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="485" />
+        <location filename="../../plugins/siting/algorithm.py" line="494" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="79" />
-        <source>Coverage: RSRP, best server and SINR</source>
-        <translation type="unfinished" />
+        <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="80" />
-        <source>Coverage</source>
-        <translation type="unfinished" />
+        <source>Coverage: RSRP, best server and SINR</source>
+        <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="82" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="43" />
+        <location filename="../../plugins/coverage/algorithm.py" line="81" />
+        <source>Coverage</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="83" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
-        <translation type="unfinished" />
+        <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
+        <source>Coverage: calibrate to measurements</source>
+        <translation>覆盖：按实测校准</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="45" />
+        <source>Fits the coverage model to measured RSRP (drive tests or crowd-sourced points with the serving cell): an offset and a slope per line-of-sight class, by robust least squares, on top of the project's RF profile. Reports mean error, RMSE and spread before and after, overall, per class and per site, and saves the fitted values in the project's RF profile (and a JSON file when asked), so later coverage runs use them. See docs/coverage_model.md.</source>
+        <translation>使用实测 RSRP（路测或带服务小区的众包测量点）拟合覆盖模型：在项目射频配置的基础上，按视距类别以稳健最小二乘拟合偏移量和斜率。报告校准前后的平均误差、均方根误差 (RMSE) 和离散度（总体、按类别和按站点），并将拟合值保存到项目的射频配置中（需要时另存为 JSON 文件），供之后的覆盖计算使用。见 docs/coverage_model.md。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/common.py" line="19" />
         <source>Vector tools</source>
-        <translation type="unfinished" />
+        <translation>矢量工具</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/buffer.py" line="29" />
         <source>Buffer</source>
-        <translation type="unfinished" />
+        <translation>缓冲区</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/buffer.py" line="31" />
         <source>Draws a zone of the given distance around every feature, e.g. 150 m around each school to see which lamp poles are close to it. Attributes are kept. A negative distance shrinks polygons (features that vanish are dropped). With 'Dissolve', overlapping zones merge into one feature.</source>
-        <translation type="unfinished" />
+        <translation>在每个要素周围绘制给定距离的区域，例如在每所学校周围 150 m，查看哪些灯杆靠近学校。保留属性。负距离会收缩多边形（收缩后消失的要素将被丢弃）。勾选“融合”时，重叠区域合并为一个要素。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/count_points.py" line="18" />
         <source>Count points in polygons</source>
-        <translation type="unfinished" />
+        <translation>统计多边形内的点数</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/count_points.py" line="20" />
         <source>Adds to each polygon the number of points inside it ('point_count'), and optionally the sum of a numeric field of those points ('&lt;field&gt;_sum', e.g. the office floor area in each grid cell). A point on the boundary counts as inside, so a point on a shared edge counts for both polygons.</source>
-        <translation type="unfinished" />
+        <translation>为每个多边形添加其内部的点数（'point_count'），并可选地添加这些点某个数值字段的总和（'&lt;field&gt;_sum'，例如每个网格单元内的办公楼面积）。边界上的点算作在内部，因此共享边上的点对两个多边形都计数。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/gcj02.py" line="30" />
         <source>Convert points from GCJ-02 to WGS84</source>
-        <translation type="unfinished" />
+        <translation>将点从 GCJ-02 转换为 WGS84</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/gcj02.py" line="32" />
         <source>Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is about 600 m in Guangzhou. Points outside China are left as they are.</source>
-        <translation type="unfinished" />
+        <translation>将坐标来自中国商业地图（高德、腾讯）的点——这些地图使用偏移后的 GCJ-02 坐标——移到 WGS84/CGCS2000 上，使其与测绘数据对齐。在广州偏移约 600 m。中国境外的点保持不变。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/filter.py" line="25" />
         <source>Filter by attribute</source>
-        <translation type="unfinished" />
+        <translation>按属性筛选</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/filter.py" line="27" />
         <source>Copies the features whose attributes satisfy an expression into a new layer, in Python or QGIS spelling: price_m2 &lt; 200 and industry == "finance", or "price_m2" &lt; 200 AND "industry" = 'finance'. Allowed: field names (in `backticks` or "double quotes" when they contain spaces), numbers, 'text', True/False/None/NULL, comparisons (== = != &lt;&gt; &lt; &lt;= &gt; &gt;=), in [...] / IN (...), is None / IS NULL, LIKE / ILIKE with % and _, and/or/not, + - * / // % ** and || (join text), $area, $length, $x, $y and the functions abs, round, sqrt, floor, ceil, min, max, coalesce, if, upper, lower, trim, length, concat, to_int, to_real, to_string. Other calls and attribute access are refused, and so is an expression too long, too deeply nested or making too much text. A comparison with an empty value is false.</source>
-        <translation type="unfinished" />
+        <translation>将属性满足表达式的要素复制到新图层，可用 Python 或 QGIS 写法：price_m2 &lt; 200 and industry == "finance"，或 "price_m2" &lt; 200 AND "industry" = 'finance'。允许：字段名（含空格时用 `反引号` 或 "双引号"）、数字、'文本'、True/False/None/NULL、比较运算（== = != &lt;&gt; &lt; &lt;= &gt; &gt;=）、in [...] / IN (...)、is None / IS NULL、带 % 和 _ 的 LIKE / ILIKE、and/or/not、+ - * / // % ** 和 ||（连接文本）、$area、$length、$x、$y，以及函数 abs、round、sqrt、floor、ceil、min、max、coalesce、if、upper、lower、trim、length、concat、to_int、to_real、to_string。其他调用和属性访问会被拒绝，过长、嵌套过深或生成过多文本的表达式也会被拒绝。与空值的比较结果为假。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="32" />
         <source>Join attributes by location</source>
-        <translation type="unfinished" />
+        <translation>按位置连接属性</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="34" />
         <source>Copies onto each input feature the attributes of the join-layer features that satisfy the spatial relation (e.g. the district each lamp pole lies 'within'). 'first match' keeps one row per input feature (the first matching join feature in layer order) and adds 'join_count', the number of matches; 'all matches' gives one row per matching pair. Join fields whose names are already taken get the suffix '_join'.</source>
-        <translation type="unfinished" />
+        <translation>将满足空间关系的连接图层要素的属性复制到每个输入要素上（例如每根灯杆“位于”哪个区）。“第一个匹配”为每个输入要素保留一行（按图层顺序的第一个匹配连接要素），并添加匹配数 'join_count'；“所有匹配”为每对匹配给出一行。名称已被占用的连接字段加后缀 '_join'。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/clip.py" line="19" />
         <source>Clip</source>
-        <translation type="unfinished" />
+        <translation>裁剪</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/clip.py" line="21" />
         <source>Cuts the input layer to the area covered by the polygons of the clip layer, e.g. the roads inside a district. Features cut by the boundary keep only their inside part; features fully outside are dropped. Attributes are kept.</source>
-        <translation type="unfinished" />
+        <translation>将输入图层裁剪到裁剪图层多边形所覆盖的区域，例如某个区内的道路。被边界切割的要素只保留内部部分；完全在外部的要素被丢弃。保留属性。</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="33" />
         <source>Distance to nearest feature</source>
-        <translation type="unfinished" />
+        <translation>到最近要素的距离</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="35" />
         <source>For every input feature, finds the closest feature of the target layer and adds 'nearest_m' (the distance in metres) and the target's id field (as 'nearest_&lt;field&gt;'; the target's row number when no field is chosen). Example: each office listing to the nearest school or 5G site. Beyond the optional search radius the distance is left empty.</source>
-        <translation type="unfinished" />
+        <translation>为每个输入要素找到目标图层中最近的要素，并添加 'nearest_m'（以米计的距离）和目标的标识字段（作为 'nearest_&lt;field&gt;'；未选字段时为目标的行号）。示例：每条办公楼盘信息到最近的学校或 5G 基站。超出可选搜索半径时距离留空。</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="27" />
         <source>Demand</source>
-        <translation type="unfinished" />
+        <translation>需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="38" />
         <source>Demand from buildings</source>
-        <translation type="unfinished" />
+        <translation>基于建筑物的需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="40" />
         <source>Makes a demand layer (residents and daytime workers per building) from building footprints: floor area (footprint × storeys) divided by the floor area per person of the building's use, e.g. 40 m² per resident in housing and 15 m² per worker in offices. The use comes from the building type field (OSM 'building', 'type', '用途'...). Use it when the city has buildings but no population grid.</source>
-        <translation type="unfinished" />
+        <translation>根据建筑物轮廓生成需求图层（每栋建筑物的常住人口和日间就业人口）：建筑面积（占地面积 × 层数）除以该建筑用途的人均建筑面积，例如住宅每名常住人口 40 m²，办公每名就业人员 15 m²。用途取自建筑类型字段（OSM 'building'、'type'、'用途'……）。适用于城市有建筑物数据但无人口网格的情况。</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="85" />
         <source>Demand from a population raster</source>
-        <translation type="unfinished" />
+        <translation>基于人口栅格的需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="87" />
         <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
-        <translation type="unfinished" />
+        <translation>根据每个像元的人口栅格（例如人口普查或 WorldPop 网格）生成需求图层。若提供建筑物，每个像元的人口按住宅建筑面积分配给其中的建筑物（分区密度制图），使需求落在人们居住的地方；没有建筑物的像元保留其人口。总数严格保持不变。</translation>
     </message>
 </context><context>
     <name>AlgorithmDialog</name>
     <message>
-        <location filename="../processing/dialog.py" line="175" />
+        <location filename="../processing/dialog.py" line="59" />
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="61" />
+        <source>(optional)</source>
+        <translation>（可选）</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="68" />
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="77" />
+        <source>{n} layer added to the map</source>
+        <translation>已向地图添加 {n} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="78" />
+        <source>{n} layers added to the map</source>
+        <translation>已向地图添加 {n} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="80" />
+        <source>{n} table in Processing Results</source>
+        <translation>处理结果中有 {n} 个表</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="81" />
+        <source>{n} tables in Processing Results</source>
+        <translation>处理结果中有 {n} 个表</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="84" />
+        <source>Done in {seconds} s.</source>
+        <translation>用时 {seconds} 秒完成。</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="85" />
+        <source>Done in {seconds} s: {parts}.</source>
+        <translation>用时 {seconds} 秒完成：{parts}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="92" />
+        <source>Results:</source>
+        <translation>结果：</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="107" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="126" />
+        <source> (optional)</source>
+        <translation>（可选）</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="176" />
         <source>{name} — Processing</source>
-        <translation type="unfinished" />
+        <translation>{name} — 处理</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="217" />
+        <location filename="../processing/dialog.py" line="218" />
         <source>Advanced parameters ({count})</source>
-        <translation type="unfinished" />
+        <translation>高级参数（{count}）</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="255" />
+        <location filename="../processing/dialog.py" line="256" />
         <source>Messages of the run appear here.</source>
-        <translation type="unfinished" />
+        <translation>运行信息显示在这里。</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="257" />
+        <location filename="../processing/dialog.py" line="258" />
         <source>Run</source>
-        <translation type="unfinished" />
+        <translation>运行</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="259" />
+        <location filename="../processing/dialog.py" line="260" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>取消</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="261" />
+        <location filename="../processing/dialog.py" line="262" />
         <source>Close</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../processing/dialog.py" line="346" />
-        <source>
-── run of {time} ──</source>
-        <translation type="unfinished" />
+        <translation>关闭</translation>
     </message>
     <message>
         <location filename="../processing/dialog.py" line="347" />
+        <source>
+── run of {time} ──</source>
+        <translation>
+── {time} 的运行 ──</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="348" />
         <source>Running {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在运行 {name}…</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="355" />
+        <location filename="../processing/dialog.py" line="356" />
         <source>Cancelling…</source>
-        <translation type="unfinished" />
+        <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../processing/dialog.py" line="365" />
+        <location filename="../processing/dialog.py" line="366" />
         <source>Added layer '{name}'</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../processing/dialog.py" line="390" />
-        <source>Cancelled. The project is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>已添加图层“{name}”</translation>
     </message>
     <message>
         <location filename="../processing/dialog.py" line="391" />
+        <source>Cancelled. The project is unchanged.</source>
+        <translation>已取消。项目未改变。</translation>
+    </message>
+    <message>
+        <location filename="../processing/dialog.py" line="392" />
         <source>Cancelled by the user.</source>
-        <translation type="unfinished" />
+        <translation>已被用户取消。</translation>
     </message>
 </context><context>
     <name>AttributeFilter</name>
     <message>
         <location filename="../../plugins/tools/filter.py" line="55" />
         <source>{matching} of {total} features match {expression}</source>
-        <translation type="unfinished" />
+        <translation>{total} 个要素中有 {matching} 个符合 {expression}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="40" />
+        <source>Input layer</source>
+        <translation>输入图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="41" />
+        <source>Expression</source>
+        <translation>表达式</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="45" />
+        <source>Matching features</source>
+        <translation>符合条件的要素</translation>
     </message>
 </context><context>
     <name>AttributeTableDock</name>
     <message>
+        <location filename="../docks/attribute_table.py" line="83" />
+        <source>Selected only</source>
+        <translation>仅显示所选</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="125" />
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
         <location filename="../docks/attribute_table.py" line="153" />
         <source>Siting decision:</source>
-        <translation type="unfinished" />
+        <translation>选址决定：</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="156" />
         <source>Lock selected poles</source>
-        <translation type="unfinished" />
+        <translation>锁定所选灯杆</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="157" />
         <source>Mark the selected poles approved: every siting plan run with the decision field builds them</source>
-        <translation type="unfinished" />
+        <translation>将所选灯杆标为批准：所有使用决定字段的选址方案都会建设它们</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="158" />
         <source>Exclude selected poles</source>
-        <translation type="unfinished" />
+        <translation>排除所选灯杆</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="159" />
         <source>Mark the selected poles rejected: no siting plan run with the decision field chooses them</source>
-        <translation type="unfinished" />
+        <translation>将所选灯杆标为否决：所有使用决定字段的选址方案都不会选中它们</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="160" />
         <source>Clear decision</source>
-        <translation type="unfinished" />
+        <translation>清除决定</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="160" />
         <source>Remove the decision of the selected poles</source>
-        <translation type="unfinished" />
+        <translation>移除所选灯杆的决定</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="178" />
         <source>Select the poles to decide on first (in the table or on the map)</source>
-        <translation type="unfinished" />
+        <translation>请先选择要决定的灯杆（在表格或地图上）</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="312" />
+        <source>no vector layer</source>
+        <translation>没有矢量图层</translation>
     </message>
     <message>
         <location filename="../docks/attribute_table.py" line="342" />
         <source>Editing “{name}”: double-click a cell to change it (Ctrl+Z undoes)</source>
-        <translation type="unfinished" />
+        <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
     </message>
 </context><context>
     <name>BasemapDialog</name>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="65" />
         <source>Add Basemap</source>
-        <translation type="unfinished" />
+        <translation>添加底图</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="77" />
         <source>XYZ tiles (URL template)</source>
-        <translation type="unfinished" />
+        <translation>XYZ 瓦片（URL 模板）</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="77" />
         <source>WMS layer</source>
-        <translation type="unfinished" />
+        <translation>WMS 图层</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="78" />
         <source>WMTS layer</source>
-        <translation type="unfinished" />
+        <translation>WMTS 图层</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="78" />
         <source>Municipal WMTS (by URL)</source>
-        <translation type="unfinished" />
+        <translation>市政 WMTS（按 URL）</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="88" />
         <source>Fetch layers</source>
-        <translation type="unfinished" />
+        <translation>获取图层</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="94" />
         <source>your Tianditu key (tk), from console.tianditu.gov.cn</source>
-        <translation type="unfinished" />
+        <translation>您的天地图密钥 (tk)，可在 console.tianditu.gov.cn 获取</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="96" />
         <source>e.g. a,b,c (for {s} in the template)</source>
-        <translation type="unfinished" />
+        <translation>例如 a,b,c（对应模板中的 {s}）</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="103" />
         <source>Tiles are in GCJ-02 (Chinese commercial maps such as AutoNavi/Gaode or Tencent): shift them onto WGS84/CGCS2000</source>
-        <translation type="unfinished" />
+        <translation>瓦片使用 GCJ-02 坐标（高德、腾讯等中国商业地图）：将其纠偏到 WGS84/CGCS2000</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="110" />
         <source>Type</source>
-        <translation type="unfinished" />
+        <translation>类型</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="112" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="113" />
         <source>Address</source>
-        <translation type="unfinished" />
+        <translation>地址</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="114" />
         <source>Key</source>
-        <translation type="unfinished" />
+        <translation>密钥</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="115" />
         <source>Subdomains</source>
-        <translation type="unfinished" />
+        <translation>子域名</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="116" />
         <source>Highest zoom</source>
-        <translation type="unfinished" />
+        <translation>最大缩放级别</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="117" />
         <source>Layer</source>
-        <translation type="unfinished" />
+        <translation>图层</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="118" />
         <source>Tile matrix set</source>
-        <translation type="unfinished" />
+        <translation>瓦片矩阵集</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="120" />
         <source>Attribution</source>
-        <translation type="unfinished" />
+        <translation>署名</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="151" />
         <source>A tile URL with {z}, {x} and {y}; {-y} for TMS rows, {s} for a subdomain.</source>
-        <translation type="unfinished" />
+        <translation>包含 {z}、{x} 和 {y} 的瓦片 URL；TMS 行号用 {-y}，子域名用 {s}。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="152" />
         <source>The WMS address; Fetch layers reads the layers it offers.</source>
-        <translation type="unfinished" />
+        <translation>WMS 地址；“获取图层”读取其提供的图层。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="153" />
         <source>The WMTS address; Fetch layers reads its layers and tile matrix sets.</source>
-        <translation type="unfinished" />
+        <translation>WMTS 地址；“获取图层”读取其图层和瓦片矩阵集。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="155" />
         <source>https://map.example.gov.cn/wmts</source>
-        <translation type="unfinished" />
+        <translation>https://map.example.gov.cn/wmts</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="156" />
         <source>https://tiles.example.org/{z}/{x}/{y}.png</source>
-        <translation type="unfinished" />
+        <translation>https://tiles.example.org/{z}/{x}/{y}.png</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="157" />
         <source>https://map.example.gov.cn/wms</source>
-        <translation type="unfinished" />
+        <translation>https://map.example.gov.cn/wms</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="159" />
         <source>Tianditu needs a key of your own (free from console.tianditu.gov.cn); it is kept in your settings on this computer, never in the project file.</source>
-        <translation type="unfinished" />
+        <translation>天地图需要您自己的密钥（可在 console.tianditu.gov.cn 免费申请）；密钥保存在本机的设置中，不会写入项目文件。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="179" />
         <source>Enter the server's address first.</source>
-        <translation type="unfinished" />
+        <translation>请先输入服务器地址。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="183" />
         <source>Reading the server's capabilities…</source>
-        <translation type="unfinished" />
+        <translation>正在读取服务器能力文档…</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="191" />
         <source>Could not read the server: {problem}</source>
-        <translation type="unfinished" />
+        <translation>无法读取服务器：{problem}</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="199" />
         <source>The server offers no layer Lamplight can draw.</source>
-        <translation type="unfinished" />
+        <translation>该服务器没有 Lamplight 可绘制的图层。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="201" />
         <source>{count} layers offered.</source>
-        <translation type="unfinished" />
+        <translation>提供 {count} 个图层。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="223" />
         <source>Enter your Tianditu key: Tianditu refuses tiles without one.</source>
-        <translation type="unfinished" />
+        <translation>请输入天地图密钥：没有密钥天地图会拒绝提供瓦片。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="226" />
         <source>Give the basemap a name.</source>
-        <translation type="unfinished" />
+        <translation>请为底图命名。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="229" />
         <source>The address must start with http:// or https://.</source>
-        <translation type="unfinished" />
+        <translation>地址必须以 http:// 或 https:// 开头。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="232" />
         <source>An XYZ template needs {z}, {x} and {y} (or {-y}).</source>
-        <translation type="unfinished" />
+        <translation>XYZ 模板需要包含 {z}、{x} 和 {y}（或 {-y}）。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="235" />
         <source>The template has {s}: list its subdomains, e.g. a,b,c.</source>
-        <translation type="unfinished" />
+        <translation>模板含有 {s}：请列出其子域名，例如 a,b,c。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="238" />
         <source>Press Fetch layers and choose a layer.</source>
-        <translation type="unfinished" />
+        <translation>请点击“获取图层”并选择一个图层。</translation>
     </message>
     <message>
         <location filename="../dialogs/basemap_dialog.py" line="243" />
         <source>Choose a tile matrix set.</source>
-        <translation type="unfinished" />
+        <translation>请选择瓦片矩阵集。</translation>
     </message>
 </context><context>
     <name>BasemapMenu</name>
     <message>
         <location filename="../basemap/menu.py" line="57" />
         <source>None (work offline)</source>
-        <translation type="unfinished" />
+        <translation>无（离线工作）</translation>
     </message>
     <message>
         <location filename="../basemap/menu.py" line="70" />
         <source>Add Basemap…</source>
-        <translation type="unfinished" />
+        <translation>添加底图…</translation>
     </message>
     <message>
         <location filename="../basemap/menu.py" line="71" />
         <source>A basemap from an XYZ template, a WMS or WMTS server, or a preset such as Tianditu</source>
-        <translation type="unfinished" />
+        <translation>来自 XYZ 模板、WMS 或 WMTS 服务器，或天地图等预设的底图</translation>
     </message>
     <message>
         <location filename="../basemap/menu.py" line="83" />
         <source>Online map from {host}, cached on disk</source>
-        <translation type="unfinished" />
+        <translation>来自 {host} 的在线地图，缓存在磁盘上</translation>
     </message>
     <message>
         <location filename="../basemap/menu.py" line="110" />
         <source>Warning: '{name}' serves GCJ-02 tiles, drawn here without the shift onto WGS84; they lie several hundred metres (about 600 m in Guangzhou) off survey data. Add it again with the GCJ-02 option ticked.</source>
-        <translation type="unfinished" />
+        <translation>警告：“{name}”提供的是 GCJ-02 瓦片，此处未纠偏到 WGS84 即显示；它们与测绘数据相差数百米（在广州约 600 m）。请勾选 GCJ-02 选项后重新添加。</translation>
     </message>
     <message>
         <location filename="../basemap/menu.py" line="146" />
         <source>The project's basemap needs your access key: choose it in View &gt; Basemap to enter it.</source>
-        <translation type="unfinished" />
+        <translation>项目的底图需要您的访问密钥：请在 视图 &gt; 底图 中选择它以输入密钥。</translation>
     </message>
 </context><context>
     <name>BrokenPlugin</name>
     <message>
-        <location filename="../../plugins/registry.py" line="69" />
+        <location filename="../../plugins/registry.py" line="70" />
         <source>the plugin {source} {message}; fix or reinstall it</source>
-        <translation type="unfinished" />
+        <translation>插件 {source} {message}；请修复或重新安装</translation>
+    </message>
+</context><context>
+    <name>BudgetCovering</name>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="481" />
+        <source>Budget (in site-cost units)</source>
+        <translation>预算（以站点成本为单位）</translation>
+    </message>
+</context><context>
+    <name>Buffer</name>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="39" />
+        <source>Input layer</source>
+        <translation>输入图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="41" />
+        <source>Buffer distance</source>
+        <translation>缓冲距离</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="42" />
+        <source>Segments per quarter circle</source>
+        <translation>每四分之一圆的线段数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="43" />
+        <source>More segments give rounder circles and bigger files.</source>
+        <translation>线段越多，圆越圆滑，文件也越大。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="44" />
+        <source>Dissolve into one feature</source>
+        <translation>融合为一个要素</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="48" />
+        <source>Buffered features</source>
+        <translation>缓冲后的要素</translation>
     </message>
 </context><context>
     <name>BuildingHeights</name>
     <message>
         <location filename="../../layers/building_heights.py" line="92" />
         <source>storey height must be positive and the default height not negative</source>
-        <translation type="unfinished" />
+        <translation>层高必须为正，默认高度不能为负</translation>
     </message>
     <message>
         <location filename="../../layers/building_heights.py" line="138" />
         <source>height_m of {total:,} buildings: {given:,} from the data, {levels:,} from storeys × {storey:g} m, {typed:,} from the building type, {default:,} set to the default {default_m:g} m (see the height_source field)</source>
-        <translation type="unfinished" />
+        <translation>{total:,} 栋建筑物的 height_m：{given:,} 栋来自数据，{levels:,} 栋按层数 × {storey:g} m 计算，{typed:,} 栋按建筑类型推定，{default:,} 栋取默认值 {default_m:g} m（见 height_source 字段）</translation>
+    </message>
+</context><context>
+    <name>CanvasStatus</name>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="49" />
+        <source>Cursor position in the project CRS</source>
+        <translation>光标在项目坐标参考系中的位置</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="51" />
+        <source>Cursor position in WGS84 (latitude, longitude)</source>
+        <translation>光标的 WGS84 位置（纬度，经度）</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="55" />
+        <source>Map scale; type a scale and press Enter to zoom to it</source>
+        <translation>地图比例尺；输入比例尺并按回车缩放到该比例</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="60" />
+        <source>Project coordinate reference system</source>
+        <translation>项目坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="62" />
+        <source>Time of the last map render (in the background)</source>
+        <translation>上次地图渲染（在后台）用时</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="68" />
+        <source>Scale</source>
+        <translation>比例尺</translation>
+    </message>
+</context><context>
+    <name>Clip</name>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="29" />
+        <source>Input layer</source>
+        <translation>输入图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="30" />
+        <source>Clip polygons</source>
+        <translation>裁剪多边形</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="34" />
+        <source>Clipped features</source>
+        <translation>裁剪后的要素</translation>
     </message>
 </context><context>
     <name>ComparisonDialog</name>
     <message>
         <location filename="../docks/scenarios.py" line="418" />
         <source>Compare “{a}” and “{b}”</source>
-        <translation type="unfinished" />
+        <translation>比较“{a}”与“{b}”</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="421" />
         <source>Sites</source>
-        <translation type="unfinished" />
+        <translation>站点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="422" />
         <source>Cost</source>
-        <translation type="unfinished" />
+        <translation>成本</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="423" />
         <source>People covered</source>
-        <translation type="unfinished" />
+        <translation>覆盖人口</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="424" />
         <source>People covered (%)</source>
-        <translation type="unfinished" />
+        <translation>覆盖人口（%）</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="425" />
         <source>{measure} covered (%)</source>
-        <translation type="unfinished" />
+        <translation>{measure}覆盖率（%）</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="427" />
         <source>Sites only in this scenario</source>
-        <translation type="unfinished" />
+        <translation>仅在此方案中的站点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="428" />
         <source>Sites in both</source>
-        <translation type="unfinished" />
+        <translation>两个方案共有的站点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="431" />
         <source>Figure</source>
-        <translation type="unfinished" />
+        <translation>指标</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="431" />
         <source>B − A</source>
-        <translation type="unfinished" />
+        <translation>B − A</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="439" />
         <source>Cost per 1,000 more people (B over A)</source>
-        <translation type="unfinished" />
+        <translation>每多覆盖 1,000 人的成本（B 相对 A）</translation>
+    </message>
+</context><context>
+    <name>CountPointsInPolygons</name>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="28" />
+        <source>Polygons</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="29" />
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="30" />
+        <source>Field to sum</source>
+        <translation>求和字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="34" />
+        <source>Polygons with counts</source>
+        <translation>带计数的多边形</translation>
     </message>
 </context><context>
     <name>CoverageDiagnostics</name>
     <message>
         <location filename="../../plugins/coverage/diagnostics.py" line="117" />
         <source>in {share:g} % of the served cells a cell beyond the {radius:g} m maximum radius is received stronger than the best server: it counts as interference there; raise max_radius to let it serve</source>
-        <translation type="unfinished" />
+        <translation>在 {share:g} % 的已服务单元中，超出最大半径 {radius:g} m 的小区接收信号强于最优服务小区：在此将其计为干扰；调大 max_radius 可让其参与服务</translation>
     </message>
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="287" />
+        <location filename="../../plugins/coverage/algorithm.py" line="298" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
-        <translation type="unfinished" />
+        <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="346" />
+        <location filename="../../plugins/coverage/algorithm.py" line="357" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
-        <translation type="unfinished" />
+        <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="97" />
+        <source>Transmitters (lamp poles or 5G sites)</source>
+        <translation>发射机（灯杆或 5G 基站）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="98" />
+        <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
+        <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="100" />
+        <source>Buildings (footprints with height_m)</source>
+        <translation>建筑物（带 height_m 的轮廓）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="102" />
+        <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
+        <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="104" />
+        <source>Height raster (metres above ground)</source>
+        <translation>高度栅格（离地高度，米）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="105" />
+        <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
+        <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="108" />
+        <source>The height raster holds</source>
+        <translation>高度栅格内容</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="109" />
+        <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
+        <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="111" />
+        <source>Terrain (ground elevation, DEM)</source>
+        <translation>地形（地面高程，DEM）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
+        <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="116" />
+        <source>Building grid resolution</source>
+        <translation>建筑网格分辨率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="118" />
+        <source>Cell size used to burn building footprints for line of sight.</source>
+        <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <source>Demand (residents / workers)</source>
+        <translation>需求（常住人口 / 就业人口）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <source>Schools</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
+        <source>Path-loss model</source>
+        <translation>路径损耗模型</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="122" />
+        <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
+        <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="123" />
+        <source>Carrier frequency</source>
+        <translation>载波频率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="125" />
+        <source>Channel bandwidth</source>
+        <translation>信道带宽</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="127" />
+        <source>Subcarrier spacing (kHz)</source>
+        <translation>子载波间隔（kHz）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
+        <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
+        <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
+        <source>EIRP per cell (overrides the layer)</source>
+        <translation>每小区 EIRP（优先于图层中的值）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="133" />
+        <source>Transmit power per cell</source>
+        <translation>每小区发射功率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="135" />
+        <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
+        <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="136" />
+        <source>Antenna gain</source>
+        <translation>天线增益</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="138" />
+        <source>EIRP when the layer has none</source>
+        <translation>图层无 EIRP 时的取值</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
+        <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <source>Antennas of layers without azimuths</source>
+        <translation>无方位角图层的天线</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
+        <source>Azimuth of the first sector</source>
+        <translation>第一扇区的方位角</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="146" />
+        <source>Horizontal beamwidth (layers without it)</source>
+        <translation>水平波束宽度（无此字段的图层）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="148" />
+        <source>Downtilt (layers without it)</source>
+        <translation>下倾角（无此字段的图层）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
+        <source>Receiver height</source>
+        <translation>接收机高度</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="153" />
+        <source>Receiver noise figure</source>
+        <translation>接收机噪声系数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="155" />
+        <source>RSRP threshold</source>
+        <translation>RSRP 门限</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="158" />
+        <source>Cell-edge location probability</source>
+        <translation>小区边缘位置概率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
+        <source>Load of the interfering cells</source>
+        <translation>干扰小区负载</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="164" />
+        <source>Maximum radius</source>
+        <translation>最大半径</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <source>Interference radius</source>
+        <translation>干扰半径</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
+        <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
+        <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="171" />
+        <source>Raster resolution</source>
+        <translation>栅格分辨率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="172" />
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
+        <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="175" />
+        <source>Indoor (O2I) penetration loss</source>
+        <translation>室内 (O2I) 穿透损耗</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
+        <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="183" />
+        <source>Best-server RSRP (dBm per resource element)</source>
+        <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <source>Best-server cell index</source>
+        <translation>最优服务小区编号</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="185" />
+        <source>SINR (dB)</source>
+        <translation>SINR（dB）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <source>Area served above the threshold, per cell</source>
+        <translation>各小区门限以上服务的面积</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="187" />
+        <source>Shares covered</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <source>Demand served per site</source>
+        <translation>各站点服务的需求</translation>
     </message>
 </context><context>
     <name>CoveredFigures</name>
     <message>
         <location filename="../../plugins/figures.py" line="25" />
         <source>People covered</source>
-        <translation type="unfinished" />
+        <translation>覆盖人口</translation>
     </message>
     <message>
         <location filename="../../plugins/figures.py" line="26" />
         <source>Weighted demand covered</source>
-        <translation type="unfinished" />
+        <translation>覆盖的加权需求</translation>
     </message>
 </context><context>
     <name>CrsPicker</name>
     <message>
         <location filename="../dialogs/project_properties.py" line="94" />
         <source>Search by EPSG code or name, e.g. 4547 or CGCS2000 114E</source>
-        <translation type="unfinished" />
+        <translation>按 EPSG 代码或名称搜索，例如 4547 或 CGCS2000 114E</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="103" />
         <source>Reading the coordinate systems…</source>
-        <translation type="unfinished" />
+        <translation>正在读取坐标系…</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="139" />
         <source>{shown:,} of {total:,} coordinate systems</source>
-        <translation type="unfinished" />
+        <translation>共 {total:,} 个坐标系，显示 {shown:,} 个</translation>
     </message>
 </context><context>
     <name>CrsSearchDialog</name>
     <message>
         <location filename="../dialogs/project_properties.py" line="174" />
         <source>Choose a Coordinate System</source>
-        <translation type="unfinished" />
+        <translation>选择坐标系</translation>
+    </message>
+</context><context>
+    <name>DashboardDock</name>
+    <message>
+        <location filename="../docks/dashboard.py" line="230" />
+        <source>Add layers or run an analysis to see its numbers here.</source>
+        <translation>添加图层或运行分析后，其数据显示在这里。</translation>
     </message>
 </context><context>
     <name>DecidePoles</name>
     <message>
         <location filename="../../layers/pole_decisions.py" line="41" />
         <source>Lock {count} pole(s) in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>锁定“{layer}”中的 {count} 根灯杆</translation>
     </message>
     <message>
         <location filename="../../layers/pole_decisions.py" line="42" />
         <source>Exclude {count} pole(s) in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>排除“{layer}”中的 {count} 根灯杆</translation>
     </message>
     <message>
         <location filename="../../layers/pole_decisions.py" line="43" />
         <source>Clear the decision of {count} pole(s) in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>清除“{layer}”中 {count} 根灯杆的决定</translation>
     </message>
 </context><context>
     <name>Demand</name>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="49" />
         <source>Buildings</source>
-        <translation type="unfinished" />
+        <translation>建筑物</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="51" />
         <source>Buildings of unknown use count as</source>
-        <translation type="unfinished" />
+        <translation>用途不明的建筑物计为</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="53" />
         <source>OSM's building=yes and empty types: most urban floor area is housing; 'ancillary' leaves them empty.</source>
-        <translation type="unfinished" />
+        <translation>OSM 的 building=yes 和空类型：城市建筑面积大多为住宅；'ancillary'（附属）则将其留空。</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="55" />
         <source>Density factor</source>
-        <translation type="unfinished" />
+        <translation>密度系数</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="56" />
         <source>Multiplies every default density, e.g. 1.2 where flats are smaller than the mean.</source>
-        <translation type="unfinished" />
+        <translation>将每个默认密度相乘，例如在户型小于平均水平处取 1.2。</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="61" />
         <source>Demand from buildings</source>
-        <translation type="unfinished" />
+        <translation>基于建筑物的需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="72" />
         <source>{m2:g} m² per person</source>
-        <translation type="unfinished" />
+        <translation>每人 {m2:g} m²</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="73" />
         <source>no occupants</source>
-        <translation type="unfinished" />
+        <translation>无人居住</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="74" />
         <source>{use}: {count:,} buildings, {area:,.0f} m² floor area, {rule}</source>
-        <translation type="unfinished" />
+        <translation>{use}：{count:,} 栋建筑物，建筑面积 {area:,.0f} m²，{rule}</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="127" />
         <location filename="../../plugins/demand/algorithm.py" line="77" />
         <source>demand from {name}</source>
-        <translation type="unfinished" />
+        <translation>来自 {name} 的需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="96" />
         <source>Population raster (people per cell)</source>
-        <translation type="unfinished" />
+        <translation>人口栅格（每像元人口）</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="98" />
         <source>The cells count</source>
-        <translation type="unfinished" />
+        <translation>像元计数的是</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="100" />
         <source>Buildings to share people among</source>
-        <translation type="unfinished" />
+        <translation>分配人口的建筑物</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="105" />
         <source>Demand from population raster</source>
-        <translation type="unfinished" />
+        <translation>基于人口栅格的需求</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="124" />
         <source>{people:,.0f} people in {cells:,} cells; {shared:,} cells shared among buildings</source>
-        <translation type="unfinished" />
+        <translation>{cells:,} 个像元中共 {people:,.0f} 人；{shared:,} 个像元的人口分配给了建筑物</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="135" />
         <source>is rotated; warp it to a north-up grid first</source>
-        <translation type="unfinished" />
+        <translation>是旋转的；请先将其重投影为正北朝上的网格</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="141" />
         <source>{count:,} cells hold negative people counts</source>
-        <translation type="unfinished" />
+        <translation>{count:,} 个像元的人口数为负</translation>
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="145" />
         <source>has {count:,} populated cells, more than {limit:,}; clip it to the study area or aggregate it to coarser cells first</source>
-        <translation type="unfinished" />
+        <translation>有 {count:,} 个有人口的像元，超过 {limit:,}；请先将其裁剪到研究区域或聚合为更粗的像元</translation>
     </message>
 </context><context>
     <name>EditSave</name>
     <message>
         <location filename="../../layers/edit_save.py" line="51" />
         <source>has no file of its own; its edits are saved with the project</source>
-        <translation type="unfinished" />
+        <translation>没有自己的文件；其编辑随项目一起保存</translation>
     </message>
     <message>
         <location filename="../../layers/edit_save.py" line="55" />
         <source>'{ext}' files cannot be rewritten safely in place; use Save Features As to write a GeoPackage</source>
-        <translation type="unfinished" />
+        <translation>'{ext}' 文件无法安全地原地重写；请使用“要素另存为”写入 GeoPackage</translation>
     </message>
     <message>
         <location filename="../../layers/edit_save.py" line="59" />
         <source>the linked file no longer exists; use Save Features As</source>
-        <translation type="unfinished" />
+        <translation>链接的文件已不存在；请使用“要素另存为”</translation>
     </message>
     <message>
         <location filename="../../layers/edit_save.py" line="74" />
         <source>could not be written ({reason}); the file is unchanged</source>
-        <translation type="unfinished" />
+        <translation>无法写入（{reason}）；文件未改变</translation>
     </message>
 </context><context>
     <name>EditSession</name>
     <message>
         <location filename="../editing/session.py" line="96" />
         <source>Only layers with features can be edited; choose one in the Layers panel</source>
-        <translation type="unfinished" />
+        <translation>只有含要素的图层才能编辑；请在图层面板中选择一个</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="101" />
         <source>Editing “{name}”</source>
-        <translation type="unfinished" />
+        <translation>正在编辑“{name}”</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="110" />
         <source>Stop Editing</source>
-        <translation type="unfinished" />
+        <translation>停止编辑</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="111" />
         <source>Save the edits of “{name}”?</source>
-        <translation type="unfinished" />
+        <translation>保存“{name}”的编辑吗？</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="138" />
         <source>Edits of “{name}” are followed by other changes ({step}); undo those first in the Undo History</source>
-        <translation type="unfinished" />
+        <translation>“{name}”的编辑之后还有其他更改（{step}）；请先在撤销历史中撤销这些更改</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="149" />
         <source>Stopped editing “{name}”</source>
-        <translation type="unfinished" />
+        <translation>已停止编辑“{name}”</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="174" />
         <source>The edit could not be made: {error}</source>
-        <translation type="unfinished" />
+        <translation>无法进行该编辑：{error}</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="182" />
         <source>Toggle Editing on a layer first (Layers panel, right-click)</source>
-        <translation type="unfinished" />
+        <translation>请先对图层切换编辑（图层面板，右键单击）</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="184" />
         <source>“{name}” is a raster and cannot be edited</source>
-        <translation type="unfinished" />
+        <translation>“{name}”是栅格，无法编辑</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="201" />
         <source>Snapping is on, but no visible roads layer is in the project</source>
-        <translation type="unfinished" />
+        <translation>捕捉已开启，但项目中没有可见的道路图层</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="214" />
         <source>“{name}” holds {family}s; points can be added and moved in point layers only</source>
-        <translation type="unfinished" />
+        <translation>“{name}”包含{family}；只能在点图层中添加和移动点</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="226" />
         <source>Added a feature to “{name}”</source>
-        <translation type="unfinished" />
+        <translation>已向“{name}”添加一个要素</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="236" />
         <source>Moved a feature of “{name}”</source>
-        <translation type="unfinished" />
+        <translation>已移动“{name}”的一个要素</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="242" />
         <source> (snapped {distance:.1f} m onto a road)</source>
-        <translation type="unfinished" />
+        <translation>（已捕捉到 {distance:.1f} m 外的道路上）</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="250" />
         <source>Select the features to delete first</source>
-        <translation type="unfinished" />
+        <translation>请先选择要删除的要素</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="279" />
         <source>Select the features to calculate first</source>
-        <translation type="unfinished" />
+        <translation>请先选择要计算的要素</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="282" />
         <source>“{name}” has no field '{field}'</source>
-        <translation type="unfinished" />
+        <translation>“{name}”没有字段 '{field}'</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="309" />
         <source>“{name}” changed while '{field}' was calculated; run the calculation again</source>
-        <translation type="unfinished" />
+        <translation>计算 '{field}' 期间“{name}”发生了变化；请重新运行计算</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="312" />
         <source>Calculated '{field}' for {count} features</source>
-        <translation type="unfinished" />
+        <translation>已为 {count} 个要素计算 '{field}'</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="322" />
         <source>“{name}” has no file of its own: its edits are saved with the project</source>
-        <translation type="unfinished" />
+        <translation>“{name}”没有自己的文件：其编辑随项目一起保存</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="327" />
         <source>Save Layer Edits</source>
-        <translation type="unfinished" />
+        <translation>保存图层编辑</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="328" />
         <source>Overwrite the features of “{name}” in
 {path}
 with the edited ones? Other programs using this file will see the change.</source>
-        <translation type="unfinished" />
+        <translation>用编辑后的要素覆盖
+{path}
+中“{name}”的要素吗？使用该文件的其他程序将看到此更改。</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="336" />
         <source>Writing “{name}” to {file}…</source>
-        <translation type="unfinished" />
+        <translation>正在将“{name}”写入 {file}…</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="354" />
         <source>Edits of “{name}” not saved: {error}</source>
-        <translation type="unfinished" />
+        <translation>“{name}”的编辑未保存：{error}</translation>
     </message>
     <message>
         <location filename="../editing/session.py" line="357" />
         <source>Saved the edits of “{name}” to {path}</source>
-        <translation type="unfinished" />
+        <translation>已将“{name}”的编辑保存到 {path}</translation>
     </message>
 </context><context>
     <name>EditValues</name>
@@ -919,57 +1387,271 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../layers/edit_values.py" line="78" />
         <location filename="../../layers/edit_values.py" line="71" />
         <source>field '{field}': {value!r} is not a number</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是数字</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="90" />
         <source>field '{field}': {value!r} is not yes or no</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是“是”或“否”</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="102" />
         <source>field '{field}': {value!r} lists unknown items ({unknown}); allowed: {allowed}</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 列出了未知项（{unknown}）；允许：{allowed}</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="113" />
         <source>field '{field}': {value!r} is not comma-separated degrees 0-360</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是以逗号分隔的 0-360 度值</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="118" />
         <source>field '{field}': {value!r} is not one of {allowed}</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是 {allowed} 之一</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="127" />
         <source>has no field '{field}'; the fields are: {fields}</source>
-        <translation type="unfinished" />
+        <translation>没有字段 '{field}'；现有字段：{fields}</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="133" />
         <source>field '{field}' needs a value</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}' 需要一个值</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="142" />
         <source>field '{field}': {value!r} is not a finite number</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是有限数</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="147" />
         <source>field '{field}': {value:g} is below {minimum:g}{unit}</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value:g} 低于 {minimum:g}{unit}</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="151" />
         <source>field '{field}': {value:g} is not a whole number</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value:g} 不是整数</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="159" />
         <source>field '{field}': {value!r} is not a date</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}'：{value!r} 不是日期</translation>
+    </message>
+</context><context>
+    <name>EditingActions</name>
+    <message>
+        <location filename="../editing/actions.py" line="66" />
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="69" />
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="72" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="72" />
+        <source>Take back the last change to the project (the Undo History panel lists them all)</source>
+        <translation>撤回对项目的最近一次更改（撤销历史面板列出全部更改）</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="74" />
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="74" />
+        <source>Make the last undone change again</source>
+        <translation>重新执行最近一次撤销的更改</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="79" />
+        <source>Toggle &amp;Editing</source>
+        <translation>切换编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="80" />
+        <source>Start or stop editing the current layer's features and attributes</source>
+        <translation>开始或停止编辑当前图层的要素和属性</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="81" />
+        <source>&amp;Save Layer Edits</source>
+        <translation>保存图层编辑(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="82" />
+        <source>Write the current layer's edits back to its file</source>
+        <translation>将当前图层的编辑写回其文件</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="83" />
+        <source>Add &amp;Point</source>
+        <translation>添加点(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="84" />
+        <source>Click the map to add a point (a pole, a site) to the layer being edited</source>
+        <translation>单击地图，向正在编辑的图层添加一个点（灯杆、站点）</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="85" />
+        <source>&amp;Move Point</source>
+        <translation>移动点(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="86" />
+        <source>Drag a point of the layer being edited to its new place</source>
+        <translation>将正在编辑的图层中的点拖到新位置</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="87" />
+        <source>&amp;Delete Selected Features</source>
+        <translation>删除所选要素(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="89" />
+        <source>Delete the selected features of the layer being edited</source>
+        <translation>删除正在编辑的图层中所选的要素</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="90" />
+        <source>Add &amp;Field…</source>
+        <translation>添加字段(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="91" />
+        <source>Add an empty field to the layer being edited</source>
+        <translation>向正在编辑的图层添加一个空字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="92" />
+        <source>Delete Fiel&amp;d…</source>
+        <translation>删除字段(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="93" />
+        <source>Delete a field that is not part of the layer's kind</source>
+        <translation>删除不属于图层类型的字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="94" />
+        <source>Re&amp;name Field…</source>
+        <translation>重命名字段(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="95" />
+        <source>Rename a field that is not part of the layer's kind</source>
+        <translation>重命名不属于图层类型的字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="96" />
+        <source>Field &amp;Calculator…</source>
+        <translation>字段计算器(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="97" />
+        <source>Set a field (or a new one) from an expression, for all or the selected features</source>
+        <translation>根据表达式为全部或所选要素设置字段（或新字段）的值</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="98" />
+        <source>S&amp;nap to Roads</source>
+        <translation>捕捉到道路(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="99" />
+        <source>Place new and moved points on the nearest road within the tolerance</source>
+        <translation>将新建和移动的点放到容差范围内最近的道路上</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="112" />
+        <source>Editing</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="124" />
+        <source>Snapping Tolerance</source>
+        <translation>捕捉容差</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="125" />
+        <source>The farthest a new or moved point moves onto a road when Snap to Roads is on</source>
+        <translation>开启“捕捉到道路”时，新建或移动的点被移到道路上的最大距离</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="130" />
+        <source>Undo History</source>
+        <translation>撤销历史</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="133" />
+        <source>&lt;project as opened&gt;</source>
+        <translation>&lt;打开时的项目&gt;</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="141" />
+        <source>Undo &amp;History</source>
+        <translation>撤销历史(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="182" />
+        <source>Undo failed: {error}</source>
+        <translation>撤销失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="204" />
+        <source>Layer edits not saved</source>
+        <translation>图层编辑未保存</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="218" />
+        <location filename="../editing/actions.py" line="215" />
+        <source>Add Field</source>
+        <translation>添加字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="215" />
+        <source>Name of the new field:</source>
+        <translation>新字段名称：</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="219" />
+        <source>Type of '{name}':</source>
+        <translation>“{name}”的类型：</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="226" />
+        <source>“{name}” has only the fields of its kind, which the analyses need</source>
+        <translation>“{name}”只有其图层类型的字段，这些字段是分析所需的</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="229" />
+        <source>Field:</source>
+        <translation>字段：</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="234" />
+        <source>Delete Field</source>
+        <translation>删除字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="243" />
+        <location filename="../editing/actions.py" line="240" />
+        <source>Rename Field</source>
+        <translation>重命名字段</translation>
+    </message>
+    <message>
+        <location filename="../editing/actions.py" line="243" />
+        <source>New name of '{field}':</source>
+        <translation>“{field}”的新名称：</translation>
     </message>
 </context><context>
     <name>Edits</name>
@@ -1101,18 +1783,18 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Effort</name>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="57" />
+        <location filename="../../plugins/siting/effort.py" line="56" />
         <source>the work limit must be at least 1, got {work}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="104" />
+        <location filename="../../plugins/siting/effort.py" line="106" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="113" />
-        <source>stopped by the safety time limit after {seconds:.0f} s ({phases}): the result may differ on another machine</source>
+        <location filename="../../plugins/siting/effort.py" line="115" />
+        <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1120,6 +1802,79 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../plugins/siting/exact.py" line="176" />
         <source>swaps</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../export/dialogs.py" line="46" />
+        <source>Current view</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="46" />
+        <source>All visible layers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="47" />
+        <source>A4 landscape</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="48" />
+        <source>A4 portrait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="49" />
+        <source>A3 landscape</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="50" />
+        <source>A3 portrait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="51" />
+        <source>Slide 16:9</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="68" />
+        <source>Free text for the reader (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="70" />
+        <source>Title</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="71" />
+        <source>Subtitle</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="72" />
+        <source>Map extent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="87" />
+        <source>Export…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="117" />
+        <source>Saved to {path} — &lt;a href="{folder}"&gt;open the folder&lt;/a&gt;</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="125" />
+        <source>The export failed:
+{problem}</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1132,6 +1887,18 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/expressions/errors.py" line="39" />
         <source>expression {expression}: {problem}{where}</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ExtentInput</name>
+    <message>
+        <location filename="../processing/widgets.py" line="371" />
+        <source>View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/widgets.py" line="372" />
+        <source>Use the map's current view (or the full extent of the project)</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1179,38 +1946,142 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>FileCommands</name>
     <message>
-        <location filename="../window/file_commands.py" line="104" />
+        <location filename="../window/file_commands.py" line="64" />
+        <source>Open Project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="106" />
         <source>Opening {name}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="137" />
+        <location filename="../window/file_commands.py" line="125" />
+        <source>Save Project As</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="139" />
         <source>Saving {name}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="212" />
+        <location filename="../window/file_commands.py" line="160" />
+        <source>Unsaved changes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="172" />
+        <source>Every layer of the project has its data file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="180" />
+        <source>Looking for the missing data files in {folder}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="185" />
+        <source>Cannot search the folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="200" />
+        <source>Add Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="228" />
         <source>; project CRS {crs} (Project &gt; Properties changes it)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="226" />
+        <location filename="../window/file_commands.py" line="242" />
         <source>Only vector layers have fields to map</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="243" />
+        <location filename="../window/file_commands.py" line="259" />
         <source>Map fields of '{layer}'</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="250" />
+        <location filename="../window/file_commands.py" line="266" />
         <source>'{layer}' loaded as {kind}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="251" />
+        <location filename="../window/file_commands.py" line="267" />
         <source>a layer without a kind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="297" />
+        <source>Coordinates in metres</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="316" />
+        <source>No recent projects</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>FileInput</name>
+    <message>
+        <location filename="../processing/widgets.py" line="354" />
+        <source>Choose a file</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>HistoryDock</name>
+    <message>
+        <location filename="../processing/history.py" line="56" />
+        <source>Started</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="56" />
+        <source>Algorithm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="56" />
+        <source>Duration</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="56" />
+        <source>Outputs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="61" />
+        <source>Select a run to see its parameters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="62" />
+        <source>Re-run…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="63" />
+        <source>Copy as command line</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="65" />
+        <source>The same run as a 'python main.py run' command, to paste in a terminal opened in the Lamplight folder (add --output-dir DIR to choose where the outputs go)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="67" />
+        <source>Show tables</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/history.py" line="69" />
+        <source>Open the run's tables (statistics, demand per site, …) in Processing Results</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1233,6 +2104,18 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../canvas/feature_query.py" line="119" />
         <source>serving site</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>IdentifyDock</name>
+    <message>
+        <location filename="../docks/identify_panel.py" line="22" />
+        <source>Feature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/identify_panel.py" line="22" />
+        <source>Value</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1395,6 +2278,38 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>JoinByLocation</name>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="44" />
+        <source>Input layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="45" />
+        <source>Join layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="46" />
+        <source>Input feature ... join feature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="48" />
+        <source>Matches</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="49" />
+        <source>Keep features without a match</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="53" />
+        <source>Joined features</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>Lagrange</name>
     <message>
         <location filename="../../plugins/siting/lagrange.py" line="94" />
@@ -1463,19 +2378,98 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>LayerExporter</name>
+    <message>
+        <location filename="../window/layer_export.py" line="68" />
+        <source>Save Features As</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>LayerInput</name>
+    <message>
+        <location filename="../processing/widgets.py" line="98" />
+        <source>Choose a file</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>LayerPropertiesDialog</name>
     <message>
+        <location filename="../dialogs/layer_properties.py" line="79" />
+        <source>Information</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="81" />
+        <source>Fields</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="112" />
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="113" />
+        <source>Opacity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="135" />
+        <source>e.g. EPSG:32649 or EPSG:4326</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../dialogs/layer_properties.py" line="137" />
+        <source>The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="138" />
         <source>Choose…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="146" />
+        <location filename="../dialogs/layer_properties.py" line="145" />
+        <source>Unknown: the file names none. Give the coordinate system its coordinates are in; the project remembers it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="148" />
         <source>Set Layer CRS: if the coordinates are in another system than the file says, give it here. The coordinates are kept as they are, not reprojected.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="167" />
+        <source>Field</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="167" />
+        <source>Type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="167" />
+        <source>Values present</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="167" />
+        <source>Example</source>
         <translation type="unfinished" />
     </message>
 </context><context>
     <name>LayerTreeDock</name>
+    <message>
+        <location filename="../docks/layer_tree.py" line="66" />
+        <source>Opacity of the selected layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/layer_tree.py" line="72" />
+        <source>Opacity</source>
+        <translation type="unfinished" />
+    </message>
     <message>
         <location filename="../docks/layer_tree.py" line="189" />
         <source>Map Fields / Set Kind…</source>
@@ -1484,6 +2478,83 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../docks/layer_tree.py" line="191" />
         <source>Toggle Editing</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>LayoutDialog</name>
+    <message>
+        <location filename="../export/dialogs.py" line="136" />
+        <source>Export print layout</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="144" />
+        <source> dpi</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="147" />
+        <source>Data sources (default: from the layers)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="149" />
+        <source>Legend</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="149" />
+        <source>Scale bar</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="150" />
+        <source>North arrow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="150" />
+        <source>Overview inset</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="151" />
+        <source>Page</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="152" />
+        <source>Resolution</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="153" />
+        <source>Date</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="154" />
+        <source>Sources</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="155" />
+        <source>Notes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="160" />
+        <source>Show</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="194" />
+        <source>PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="202" />
+        <source>Exporting {name}…</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -1863,6 +2934,105 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>MapTools</name>
+    <message>
+        <location filename="../window/map_tools.py" line="27" />
+        <source>Pan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="28" />
+        <source>Drag to move the map (middle button pans in every tool)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="29" />
+        <source>Zoom In</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="30" />
+        <source>Click or drag a box to zoom in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="31" />
+        <source>Zoom Out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="32" />
+        <source>Click or drag a box to zoom out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="33" />
+        <source>Identify Features</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="34" />
+        <source>Click a feature to see its attributes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="35" />
+        <source>Select by Click</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="37" />
+        <source>Click a feature to select it (Shift adds, Ctrl removes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="38" />
+        <source>Select by Rectangle</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="40" />
+        <source>Drag a rectangle to select (Shift adds, Ctrl removes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="41" />
+        <source>Select by Polygon</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="43" />
+        <source>Click vertices, double-click or right-click to finish (Shift adds, Ctrl removes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="44" />
+        <source>Measure Distance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="46" />
+        <source>Click points; double-click or right-click to finish</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="47" />
+        <source>Measure Area</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../window/map_tools.py" line="49" />
+        <source>Click vertices; double-click or right-click to finish</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>MaximalCovering</name>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="461" />
+        <source>Number of sites (k)</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>Measuring</name>
     <message>
         <location filename="../../plugins/metric.py" line="75" />
@@ -1902,6 +3072,45 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>NearestDistance</name>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="44" />
+        <source>Input layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="45" />
+        <source>Target layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="46" />
+        <source>Target id field</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="47" />
+        <source>Search radius</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="51" />
+        <source>Features with nearest distance</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>NumberInput</name>
+    <message>
+        <location filename="../processing/widgets.py" line="245" />
+        <source>use</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/widgets.py" line="246" />
+        <source>Tick to give this optional value; unticked, the algorithm runs without it</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>OpenStreetMap</name>
     <message>
         <location filename="../../layers/io/osm.py" line="348" />
@@ -1928,6 +3137,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../processing/install.py" line="72" />
         <source>The tables of the last run, or of a run chosen in the History</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ProcessingController</name>
+    <message>
+        <location filename="../processing/controller.py" line="33" />
+        <source>Processing</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -2279,6 +3495,38 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>RasterStyleEditor</name>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="441" />
+        <source>Discrete classes (no blending)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="450" />
+        <source>Band</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="451" />
+        <source>Colour ramp</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="453" />
+        <source>Minimum</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="454" />
+        <source>Maximum</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="456" />
+        <source>Unit</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>Relaxation</name>
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="139" />
@@ -2298,6 +3546,60 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="238" />
         <source>covering LP</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../export/dialogs.py" line="268" />
+        <source>Export briefing report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="269" />
+        <source>Briefing report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="270" />
+        <source>Notes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="283" />
+        <source>PDF (*.pdf);;Web page (*.html)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="291" />
+        <source>Exporting {name}…</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>ResultsDock</name>
+    <message>
+        <location filename="../processing/results.py" line="127" />
+        <source>The tables this run produced</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="139" />
+        <source>Copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="140" />
+        <source>Copy the table (tab-separated, pastes into a spreadsheet)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="141" />
+        <source>Save as CSV…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="222" />
+        <source>Save table as CSV</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -2645,6 +3947,464 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>SearchDock</name>
+    <message>
+        <location filename="../docks/search_panel.py" line="67" />
+        <source>Find office space</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="70" />
+        <source>Office space</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="89" />
+        <location filename="../docks/search_panel.py" line="72" />
+        <source>Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="73" />
+        <source>Price at most</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="76" />
+        <source>to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="78" />
+        <source>Lease term</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="79" />
+        <source>Industry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="85" />
+        <source>Find schools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="87" />
+        <source>Schools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="90" />
+        <source>Level</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="93" />
+        <source>Choose criteria and press Find.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="103" />
+        <source>Zoom to matches</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="171" />
+        <source>Add an office space layer (kind 'office_space') to search listings.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="181" />
+        <source>Add a schools layer (kind 'schools') to search schools.</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>SetCovering</name>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="505" />
+        <source>Share of reachable demand to cover</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="507" />
+        <source>Minimise</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>SitingAlgorithm</name>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="119" />
+        <source>Candidate lamp poles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="121" />
+        <source>Demand (points or polygons)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="123" />
+        <source>A demand layer (residents + workers), buildings (floor area) or any layer with a weight field. Polygons are sampled on a grid of points.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="125" />
+        <source>Demand weight field</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="126" />
+        <source>Default: residents + workers, building floor area, or 1 per feature.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="127" />
+        <source>Demand raster (people per cell)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="128" />
+        <source>Used instead of a demand layer: one point per cell with a positive value.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="129" />
+        <source>Polygon sampling spacing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="131" />
+        <source>Solver</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="132" />
+        <source>exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: lazy greedy (with swaps) and proven bounds, for very large instances.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="135" />
+        <source>Outer safety time limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="137" />
+        <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="141" />
+        <source>Work limit (simplex iterations; 0: automatic)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="143" />
+        <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="146" />
+        <source>Rollout phases</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="147" />
+        <source>Coverage curve up to (sites)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="148" />
+        <source>Default: twice the number of chosen sites.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="149" />
+        <source>Coverage relation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="150" />
+        <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="152" />
+        <source>Coverage radius (radius mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="154" />
+        <source>RSRP threshold (rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="156" />
+        <source>Largest link length (rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <source>Carrier frequency (rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="160" />
+        <source>EIRP per micro-station (rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="162" />
+        <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="163" />
+        <source>Cell-edge location probability (rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="167" />
+        <source>Buildings (line of sight, rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="169" />
+        <source>Height raster (line of sight, rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="170" />
+        <source>Terrain (line of sight, rf mode)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="172" />
+        <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="175" />
+        <source>Lowest usable pole</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="176" />
+        <source>Highest usable pole</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="178" />
+        <source>Include planned poles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="179" />
+        <source>Only poles with power</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="180" />
+        <source>Keep-out features (e.g. schools)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="182" />
+        <source>Keep-out distance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="183" />
+        <source>More keep-out layers, each with its distance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="185" />
+        <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="188" />
+        <source>Cost per site</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="189" />
+        <source>Extra cost without power</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="190" />
+        <source>Cost field (overrides the above)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="192" />
+        <source>Schools (priority demand)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="193" />
+        <source>Weight of demand near schools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="195" />
+        <source>Office clusters (priority demand)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="197" />
+        <source>Weight of demand near offices</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="199" />
+        <source>Priority distance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="201" />
+        <source>Existing 5G sites</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="203" />
+        <source>Existing sites' reach</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="206" />
+        <source>Radius mode: demand within it counts as served; rf mode: how far to look.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="207" />
+        <source>Weight of demand already served</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="208" />
+        <source>0 leaves served demand out; 0.5 counts it half.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="209" />
+        <source>Weight of a second covering site</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="210" />
+        <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="216" />
+        <source>Locked poles (always built)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="217" />
+        <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="220" />
+        <source>Excluded poles (never built)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="221" />
+        <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="222" />
+        <source>Decision field of the poles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="223" />
+        <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="225" />
+        <source>Decision values that lock a pole</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="228" />
+        <location filename="../../plugins/siting/algorithm.py" line="226" />
+        <source>Several values separated by |.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="227" />
+        <source>Decision values that exclude a pole</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="229" />
+        <source>Locked poles from a layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="231" />
+        <source>Excluded poles from a layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="232" />
+        <source>Earlier plan whose first phases are kept</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="233" />
+        <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="235" />
+        <source>Phases of the earlier plan to keep</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="237" />
+        <source>Match layer poles by</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="239" />
+        <source>id: the pole_id field; location: the nearest pole within the distance below.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="240" />
+        <source>Largest distance to a matched pole</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="248" />
+        <source>Covered demand</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="249" />
+        <source>Uncovered demand</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="250" />
+        <source>Coverage versus number of sites</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>SwipeView</name>
     <message>
         <location filename="../canvas/swipe.py" line="52" />
@@ -2659,6 +4419,14 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../canvas/swipe.py" line="53" />
         <source>right</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>SymbolEditor</name>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="114" />
+        <location filename="../dialogs/style_editor.py" line="110" />
+        <source> pt</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -2716,6 +4484,107 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>VectorStyleEditor</name>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="173" />
+        <source>Symbol</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="178" />
+        <source>Every feature is drawn with the symbol above.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="185" />
+        <source>Style</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="226" />
+        <location filename="../dialogs/style_editor.py" line="198" />
+        <source>Classify</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="239" />
+        <location filename="../dialogs/style_editor.py" line="207" />
+        <source>Field</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="240" />
+        <source>Method</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="241" />
+        <source>Classes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="242" />
+        <source>Colour ramp</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="250" />
+        <source>Labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="257" />
+        <source> pt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="263" />
+        <source>always shown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="278" />
+        <source>Labels are hidden when the map scale is smaller than 1:N</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>WebMapDialog</name>
+    <message>
+        <location filename="../export/dialogs.py" line="213" />
+        <source>Export web map</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="214" />
+        <source>One self-contained file that works offline</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="216" />
+        <source>Offer an online basemap layer (when the reader is online)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="218" />
+        <source>Open in the browser when done</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="222" />
+        <source>Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="222" />
+        <source>Popup fields (comma separated)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../export/dialogs.py" line="256" />
+        <source>Exporting {name}…</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>WindowSearch</name>
     <message>
         <location filename="../../plugins/siting/window_search.py" line="229" />
@@ -2723,15 +4592,10 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
-    <name>_ExportDialog</name>
+    <name>autosave_recovery</name>
     <message>
-        <location filename="../export/dialogs.py" line="82" />
-        <source>Export…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../export/dialogs.py" line="112" />
-        <source>Saved to {path} — &lt;a href="{folder}"&gt;open the folder&lt;/a&gt;</source>
+        <location filename="../dialogs/autosave_recovery.py" line="37" />
+        <source>Recover unsaved changes?</source>
         <translation type="unfinished" />
     </message>
 </context><context>
@@ -3340,6 +5204,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation type="unfinished" />
     </message>
 </context><context>
+    <name>install</name>
+    <message>
+        <location filename="../export/install.py" line="29" />
+        <source>&amp;Export</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>kinds</name>
     <message>
         <location filename="../../layers/kinds.py" line="210" />
@@ -3439,12 +5310,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>plugin_probe</name>
     <message>
-        <location filename="../../plugins/plugin_probe.py" line="88" />
+        <location filename="../../plugins/plugin_probe.py" line="97" />
         <source>took longer than {seconds:g} s to load; skipped</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../plugins/plugin_probe.py" line="92" />
+        <location filename="../../plugins/plugin_probe.py" line="100" />
         <source>ended the Python process while loading; skipped</source>
         <translation type="unfinished" />
     </message>
@@ -3478,6 +5349,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/io/raster.py" line="117" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
+    <name>style_editor</name>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="538" />
+        <source>Double-click a colour to change it; edit labels in place</source>
         <translation type="unfinished" />
     </message>
 </context><context>
