@@ -1882,687 +1882,687 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/expressions/errors.py" line="37" />
         <source> (at column {column})</source>
-        <translation type="unfinished" />
+        <translation>（位于第 {column} 列）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/errors.py" line="39" />
         <source>expression {expression}: {problem}{where}</source>
-        <translation type="unfinished" />
+        <translation>表达式 {expression}：{problem}{where}</translation>
     </message>
 </context><context>
     <name>ExtentInput</name>
     <message>
         <location filename="../processing/widgets.py" line="371" />
         <source>View</source>
-        <translation type="unfinished" />
+        <translation>视图</translation>
     </message>
     <message>
         <location filename="../processing/widgets.py" line="372" />
         <source>Use the map's current view (or the full extent of the project)</source>
-        <translation type="unfinished" />
+        <translation>使用地图当前视图（或项目的全图范围）</translation>
     </message>
 </context><context>
     <name>FieldCalculatorDialog</name>
     <message>
         <location filename="../editing/field_calculator.py" line="42" />
         <source>Field Calculator — {name}</source>
-        <translation type="unfinished" />
+        <translation>字段计算器 — {name}</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="43" />
         <source>Update an existing field</source>
-        <translation type="unfinished" />
+        <translation>更新已有字段</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="44" />
         <source>Create a new field</source>
-        <translation type="unfinished" />
+        <translation>新建字段</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="52" />
         <source>e.g.  round("height_m" * 1.1, 1)   or   if(has_power, 4, 2)</source>
-        <translation type="unfinished" />
+        <translation>例如  round("height_m" * 1.1, 1)   或   if(has_power, 4, 2)</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="53" />
         <source>Only the {count} selected features</source>
-        <translation type="unfinished" />
+        <translation>仅所选的 {count} 个要素</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="65" />
         <source>Type of the new field</source>
-        <translation type="unfinished" />
+        <translation>新字段类型</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="66" />
         <source>Expression</source>
-        <translation type="unfinished" />
+        <translation>表达式</translation>
     </message>
     <message>
         <location filename="../editing/field_calculator.py" line="97" />
         <source>The layer already has a field '{field}'</source>
-        <translation type="unfinished" />
+        <translation>图层已有字段 '{field}'</translation>
     </message>
 </context><context>
     <name>FileCommands</name>
     <message>
         <location filename="../window/file_commands.py" line="64" />
         <source>Open Project</source>
-        <translation type="unfinished" />
+        <translation>打开项目</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="106" />
         <source>Opening {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在打开 {name}…</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="125" />
         <source>Save Project As</source>
-        <translation type="unfinished" />
+        <translation>项目另存为</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="139" />
         <source>Saving {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在保存 {name}…</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="160" />
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation>未保存的更改</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="172" />
         <source>Every layer of the project has its data file</source>
-        <translation type="unfinished" />
+        <translation>项目的每个图层都有其数据文件</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="180" />
         <source>Looking for the missing data files in {folder}…</source>
-        <translation type="unfinished" />
+        <translation>正在 {folder} 中查找缺失的数据文件…</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="185" />
         <source>Cannot search the folder</source>
-        <translation type="unfinished" />
+        <translation>无法搜索该文件夹</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="200" />
         <source>Add Layer</source>
-        <translation type="unfinished" />
+        <translation>添加图层</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="228" />
         <source>; project CRS {crs} (Project &gt; Properties changes it)</source>
-        <translation type="unfinished" />
+        <translation>；项目坐标参考系为 {crs}（可在 项目 &gt; 属性 中更改）</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="242" />
         <source>Only vector layers have fields to map</source>
-        <translation type="unfinished" />
+        <translation>只有矢量图层才有可映射的字段</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="259" />
         <source>Map fields of '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>映射“{layer}”的字段</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="266" />
         <source>'{layer}' loaded as {kind}</source>
-        <translation type="unfinished" />
+        <translation>“{layer}”已作为 {kind} 加载</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="267" />
         <source>a layer without a kind</source>
-        <translation type="unfinished" />
+        <translation>无图层类型的图层</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="297" />
         <source>Coordinates in metres</source>
-        <translation type="unfinished" />
+        <translation>以米为单位的坐标</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="316" />
         <source>No recent projects</source>
-        <translation type="unfinished" />
+        <translation>没有最近的项目</translation>
     </message>
 </context><context>
     <name>FileInput</name>
     <message>
         <location filename="../processing/widgets.py" line="354" />
         <source>Choose a file</source>
-        <translation type="unfinished" />
+        <translation>选择文件</translation>
     </message>
 </context><context>
     <name>HistoryDock</name>
     <message>
         <location filename="../processing/history.py" line="56" />
         <source>Started</source>
-        <translation type="unfinished" />
+        <translation>开始时间</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="56" />
         <source>Algorithm</source>
-        <translation type="unfinished" />
+        <translation>算法</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="56" />
         <source>Duration</source>
-        <translation type="unfinished" />
+        <translation>用时</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="56" />
         <source>Outputs</source>
-        <translation type="unfinished" />
+        <translation>输出</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="61" />
         <source>Select a run to see its parameters.</source>
-        <translation type="unfinished" />
+        <translation>选择一次运行以查看其参数。</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="62" />
         <source>Re-run…</source>
-        <translation type="unfinished" />
+        <translation>重新运行…</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="63" />
         <source>Copy as command line</source>
-        <translation type="unfinished" />
+        <translation>复制为命令行</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="65" />
         <source>The same run as a 'python main.py run' command, to paste in a terminal opened in the Lamplight folder (add --output-dir DIR to choose where the outputs go)</source>
-        <translation type="unfinished" />
+        <translation>与本次运行相同的 'python main.py run' 命令，可粘贴到在 Lamplight 文件夹中打开的终端（加 --output-dir DIR 指定输出位置）</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="67" />
         <source>Show tables</source>
-        <translation type="unfinished" />
+        <translation>显示表格</translation>
     </message>
     <message>
         <location filename="../processing/history.py" line="69" />
         <source>Open the run's tables (statistics, demand per site, …) in Processing Results</source>
-        <translation type="unfinished" />
+        <translation>在处理结果中打开本次运行的表格（统计、各站点需求……）</translation>
     </message>
 </context><context>
     <name>Identify</name>
     <message>
         <location filename="../canvas/feature_query.py" line="104" />
         <source>cell (row, column)</source>
-        <translation type="unfinished" />
+        <translation>像元（行，列）</translation>
     </message>
     <message>
         <location filename="../canvas/feature_query.py" line="105" />
         <source>cell {row}, {col}</source>
-        <translation type="unfinished" />
+        <translation>像元 {row}，{col}</translation>
     </message>
     <message>
         <location filename="../canvas/feature_query.py" line="117" />
         <source>serving cell</source>
-        <translation type="unfinished" />
+        <translation>服务小区</translation>
     </message>
     <message>
         <location filename="../canvas/feature_query.py" line="119" />
         <source>serving site</source>
-        <translation type="unfinished" />
+        <translation>服务站点</translation>
     </message>
 </context><context>
     <name>IdentifyDock</name>
     <message>
         <location filename="../docks/identify_panel.py" line="22" />
         <source>Feature</source>
-        <translation type="unfinished" />
+        <translation>要素</translation>
     </message>
     <message>
         <location filename="../docks/identify_panel.py" line="22" />
         <source>Value</source>
-        <translation type="unfinished" />
+        <translation>值</translation>
     </message>
 </context><context>
     <name>ImportAssistant</name>
     <message>
         <location filename="../dialogs/import_assistant.py" line="134" />
         <source>Import Assistant — {layer}</source>
-        <translation type="unfinished" />
+        <translation>导入助手 — {layer}</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="160" />
         <source>No kind (keep the layer's own fields)</source>
-        <translation type="unfinished" />
+        <translation>无图层类型（保留图层自身的字段）</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="166" />
         <source>Choose the source of each field; a field without one gets the kind's default.</source>
-        <translation type="unfinished" />
+        <translation>为每个字段选择来源；没有来源的字段取该图层类型的默认值。</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="252" />
         <location filename="../dialogs/import_assistant.py" line="169" />
         <source>Field</source>
-        <translation type="unfinished" />
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="169" />
         <source>Type</source>
-        <translation type="unfinished" />
+        <translation>类型</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="169" />
         <source>Required</source>
-        <translation type="unfinished" />
+        <translation>必填</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="170" />
         <source>Source</source>
-        <translation type="unfinished" />
+        <translation>来源</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="170" />
         <source>Field, expression or value</source>
-        <translation type="unfinished" />
+        <translation>字段、表达式或值</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="171" />
         <source>Value map (text=value; …)</source>
-        <translation type="unfinished" />
+        <translation>值映射（文本=值；…）</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="184" />
         <source>Preview of the first {rows} features as they would load</source>
-        <translation type="unfinished" />
+        <translation>前 {rows} 个要素按此加载时的预览</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="192" />
         <source>Save Mapping…</source>
-        <translation type="unfinished" />
+        <translation>保存映射…</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="193" />
         <source>Load Mapping…</source>
-        <translation type="unfinished" />
+        <translation>加载映射…</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="201" />
         <source>Keep them</source>
-        <translation type="unfinished" />
+        <translation>保留</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="202" />
         <source>Drop them</source>
-        <translation type="unfinished" />
+        <translation>丢弃</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="205" />
         <source>Kind:</source>
-        <translation type="unfinished" />
+        <translation>图层类型：</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="206" />
         <source>The layer's other fields:</source>
-        <translation type="unfinished" />
+        <translation>图层的其他字段：</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="244" />
         <source>required</source>
-        <translation type="unfinished" />
+        <translation>必填</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="249" />
         <source>(missing)</source>
-        <translation type="unfinished" />
+        <translation>（缺失）</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="250" />
         <source>default: {value}</source>
-        <translation type="unfinished" />
+        <translation>默认：{value}</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="251" />
         <source>(empty)</source>
-        <translation type="unfinished" />
+        <translation>（空）</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="252" />
         <source>Expression</source>
-        <translation type="unfinished" />
+        <translation>表达式</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="253" />
         <source>Constant</source>
-        <translation type="unfinished" />
+        <translation>常量</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="324" />
         <source>suggested with confidence {percent:.0%}</source>
-        <translation type="unfinished" />
+        <translation>建议，置信度 {percent:.0%}</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="365" />
         <source>Does not load yet: {problem}</source>
-        <translation type="unfinished" />
+        <translation>尚不能加载：{problem}</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="368" />
         <source>The first {rows} features fit; OK maps all {count:,}.</source>
-        <translation type="unfinished" />
+        <translation>前 {rows} 个要素符合；点击“确定”映射全部 {count:,} 个要素。</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="370" />
         <source>The layer will have no kind.</source>
-        <translation type="unfinished" />
+        <translation>该图层将没有图层类型。</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="431" />
         <source>Mapping saved to {path}</source>
-        <translation type="unfinished" />
+        <translation>映射已保存到 {path}</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="444" />
         <source>Save Field Mapping</source>
-        <translation type="unfinished" />
+        <translation>保存字段映射</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="451" />
         <location filename="../dialogs/import_assistant.py" line="445" />
         <source>Field mapping (*.json)</source>
-        <translation type="unfinished" />
+        <translation>字段映射 (*.json)</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="450" />
         <source>Load Field Mapping</source>
-        <translation type="unfinished" />
+        <translation>加载字段映射</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="462" />
         <source>Mapping {count:,} features…</source>
-        <translation type="unfinished" />
+        <translation>正在映射 {count:,} 个要素…</translation>
     </message>
 </context><context>
     <name>JoinByLocation</name>
     <message>
         <location filename="../../plugins/tools/join.py" line="44" />
         <source>Input layer</source>
-        <translation type="unfinished" />
+        <translation>输入图层</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="45" />
         <source>Join layer</source>
-        <translation type="unfinished" />
+        <translation>连接图层</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="46" />
         <source>Input feature ... join feature</source>
-        <translation type="unfinished" />
+        <translation>输入要素 ... 连接要素</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="48" />
         <source>Matches</source>
-        <translation type="unfinished" />
+        <translation>匹配方式</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="49" />
         <source>Keep features without a match</source>
-        <translation type="unfinished" />
+        <translation>保留没有匹配的要素</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="53" />
         <source>Joined features</source>
-        <translation type="unfinished" />
+        <translation>连接后的要素</translation>
     </message>
 </context><context>
     <name>Lagrange</name>
     <message>
         <location filename="../../plugins/siting/lagrange.py" line="94" />
         <source>Lagrangian bound</source>
-        <translation type="unfinished" />
+        <translation>拉格朗日界</translation>
     </message>
 </context><context>
     <name>LanguageMenu</name>
     <message>
         <location filename="menu.py" line="21" />
         <source>&amp;Language</source>
-        <translation type="unfinished" />
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <location filename="menu.py" line="22" />
         <source>The interface language; takes effect when Lamplight is started again</source>
-        <translation type="unfinished" />
+        <translation>界面语言；重新启动 Lamplight 后生效</translation>
     </message>
     <message>
         <location filename="menu.py" line="26" />
         <source>Follow the System</source>
-        <translation type="unfinished" />
+        <translation>跟随系统</translation>
     </message>
     <message>
         <location filename="menu.py" line="34" />
         <source>Takes effect at the next start</source>
-        <translation type="unfinished" />
+        <translation>下次启动时生效</translation>
     </message>
     <message>
         <location filename="menu.py" line="42" />
         <source>Language</source>
-        <translation type="unfinished" />
+        <translation>语言</translation>
     </message>
     <message>
         <location filename="menu.py" line="43" />
         <source>The new interface language takes effect when Lamplight is started again.</source>
-        <translation type="unfinished" />
+        <translation>新的界面语言将在重新启动 Lamplight 后生效。</translation>
     </message>
 </context><context>
     <name>LayerDistancesInput</name>
     <message>
         <location filename="../processing/widgets.py" line="413" />
         <source>Add layer</source>
-        <translation type="unfinished" />
+        <translation>添加图层</translation>
     </message>
     <message>
         <location filename="../processing/widgets.py" line="414" />
         <source>Add a layer with its own distance</source>
-        <translation type="unfinished" />
+        <translation>添加一个带自身距离的图层</translation>
     </message>
     <message>
         <location filename="../processing/widgets.py" line="447" />
         <source>Remove this layer</source>
-        <translation type="unfinished" />
+        <translation>移除此图层</translation>
     </message>
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
         <location filename="../../plugins/api.py" line="495" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
-        <translation type="unfinished" />
+        <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
         <location filename="../../plugins/api.py" line="523" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
-        <translation type="unfinished" />
+        <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
 </context><context>
     <name>LayerExporter</name>
     <message>
         <location filename="../window/layer_export.py" line="68" />
         <source>Save Features As</source>
-        <translation type="unfinished" />
+        <translation>要素另存为</translation>
     </message>
 </context><context>
     <name>LayerInput</name>
     <message>
         <location filename="../processing/widgets.py" line="98" />
         <source>Choose a file</source>
-        <translation type="unfinished" />
+        <translation>选择文件</translation>
     </message>
 </context><context>
     <name>LayerPropertiesDialog</name>
     <message>
         <location filename="../dialogs/layer_properties.py" line="79" />
         <source>Information</source>
-        <translation type="unfinished" />
+        <translation>信息</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="81" />
         <source>Fields</source>
-        <translation type="unfinished" />
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="112" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="113" />
         <source>Opacity</source>
-        <translation type="unfinished" />
+        <translation>不透明度</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="135" />
         <source>e.g. EPSG:32649 or EPSG:4326</source>
-        <translation type="unfinished" />
+        <translation>例如 EPSG:32649 或 EPSG:4326</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="137" />
         <source>The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)</source>
-        <translation type="unfinished" />
+        <translation>文件坐标所用的坐标系（EPSG 代码、WKT 或 PROJ）</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="138" />
         <source>Choose…</source>
-        <translation type="unfinished" />
+        <translation>选择…</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="145" />
         <source>Unknown: the file names none. Give the coordinate system its coordinates are in; the project remembers it.</source>
-        <translation type="unfinished" />
+        <translation>未知：文件未指定坐标系。请给出其坐标所用的坐标系；项目会记住它。</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="148" />
         <source>Set Layer CRS: if the coordinates are in another system than the file says, give it here. The coordinates are kept as they are, not reprojected.</source>
-        <translation type="unfinished" />
+        <translation>设置图层坐标参考系：如果坐标实际使用的坐标系与文件声明的不同，请在此给出。坐标保持原样，不做重投影。</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="167" />
         <source>Field</source>
-        <translation type="unfinished" />
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="167" />
         <source>Type</source>
-        <translation type="unfinished" />
+        <translation>类型</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="167" />
         <source>Values present</source>
-        <translation type="unfinished" />
+        <translation>现有值</translation>
     </message>
     <message>
         <location filename="../dialogs/layer_properties.py" line="167" />
         <source>Example</source>
-        <translation type="unfinished" />
+        <translation>示例</translation>
     </message>
 </context><context>
     <name>LayerTreeDock</name>
     <message>
         <location filename="../docks/layer_tree.py" line="66" />
         <source>Opacity of the selected layer</source>
-        <translation type="unfinished" />
+        <translation>所选图层的不透明度</translation>
     </message>
     <message>
         <location filename="../docks/layer_tree.py" line="72" />
         <source>Opacity</source>
-        <translation type="unfinished" />
+        <translation>不透明度</translation>
     </message>
     <message>
         <location filename="../docks/layer_tree.py" line="189" />
         <source>Map Fields / Set Kind…</source>
-        <translation type="unfinished" />
+        <translation>映射字段 / 设置图层类型…</translation>
     </message>
     <message>
         <location filename="../docks/layer_tree.py" line="191" />
         <source>Toggle Editing</source>
-        <translation type="unfinished" />
+        <translation>切换编辑</translation>
     </message>
 </context><context>
     <name>LayoutDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="136" />
         <source>Export print layout</source>
-        <translation type="unfinished" />
+        <translation>导出打印布局</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="144" />
         <source> dpi</source>
-        <translation type="unfinished" />
+        <translation> dpi</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="147" />
         <source>Data sources (default: from the layers)</source>
-        <translation type="unfinished" />
+        <translation>数据来源（默认：取自图层）</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="149" />
         <source>Legend</source>
-        <translation type="unfinished" />
+        <translation>图例</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="149" />
         <source>Scale bar</source>
-        <translation type="unfinished" />
+        <translation>比例尺</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="150" />
         <source>North arrow</source>
-        <translation type="unfinished" />
+        <translation>指北针</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="150" />
         <source>Overview inset</source>
-        <translation type="unfinished" />
+        <translation>鹰眼图</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="151" />
         <source>Page</source>
-        <translation type="unfinished" />
+        <translation>页面</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="152" />
         <source>Resolution</source>
-        <translation type="unfinished" />
+        <translation>分辨率</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="153" />
         <source>Date</source>
-        <translation type="unfinished" />
+        <translation>日期</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="154" />
         <source>Sources</source>
-        <translation type="unfinished" />
+        <translation>数据来源</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="155" />
         <source>Notes</source>
-        <translation type="unfinished" />
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="160" />
         <source>Show</source>
-        <translation type="unfinished" />
+        <translation>显示</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="194" />
         <source>PDF (*.pdf);;SVG (*.svg);;PNG image (*.png)</source>
-        <translation type="unfinished" />
+        <translation>PDF (*.pdf);;SVG (*.svg);;PNG 图像 (*.png)</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="202" />
         <source>Exporting {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在导出 {name}…</translation>
     </message>
 </context><context>
     <name>Legend</name>
     <message>
         <location filename="../export/layout_elements.py" line="130" />
         <source>Legend</source>
-        <translation type="unfinished" />
+        <translation>图例</translation>
     </message>
 </context><context>
     <name>MainWindow</name>
@@ -2570,670 +2570,670 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../main_window.py" line="50" />
         <source>&amp;File</source>
         <extracomment>Menus in menu-bar order; ``menu(name)`` puts other menus before Help.</extracomment>
-        <translation type="unfinished" />
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="50" />
         <source>&amp;Edit</source>
-        <translation type="unfinished" />
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="51" />
         <source>&amp;Project</source>
-        <translation type="unfinished" />
+        <translation>项目(&amp;P)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="51" />
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="52" />
         <source>&amp;Layer</source>
-        <translation type="unfinished" />
+        <translation>图层(&amp;L)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="52" />
         <source>&amp;Selection</source>
-        <translation type="unfinished" />
+        <translation>选择(&amp;S)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="53" />
         <source>&amp;Tools</source>
-        <translation type="unfinished" />
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="53" />
         <source>&amp;Help</source>
-        <translation type="unfinished" />
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="75" />
         <source>Panels</source>
-        <translation type="unfinished" />
+        <translation>面板</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="178" />
         <source>&amp;New Project</source>
-        <translation type="unfinished" />
+        <translation>新建项目(&amp;N)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="179" />
         <source>Start an empty project</source>
-        <translation type="unfinished" />
+        <translation>新建一个空项目</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="180" />
         <source>&amp;Open Project…</source>
-        <translation type="unfinished" />
+        <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="181" />
         <source>Open a .lamp project</source>
-        <translation type="unfinished" />
+        <translation>打开 .lamp 项目</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="182" />
         <source>&amp;Save Project</source>
-        <translation type="unfinished" />
+        <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="183" />
         <source>Save the project</source>
-        <translation type="unfinished" />
+        <translation>保存项目</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="184" />
         <source>Save Project &amp;As…</source>
-        <translation type="unfinished" />
+        <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="185" />
         <source>Save the project under a new name</source>
-        <translation type="unfinished" />
+        <translation>以新名称保存项目</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="186" />
         <source>&amp;Add Layer…</source>
-        <translation type="unfinished" />
+        <translation>添加图层(&amp;A)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="187" />
         <source>Add layers from GeoPackage, Shapefile, GeoJSON, CSV/XLSX or GeoTIFF files</source>
-        <translation type="unfinished" />
+        <translation>从 GeoPackage、Shapefile、GeoJSON、CSV/XLSX 或 GeoTIFF 文件添加图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="188" />
         <source>&amp;Find Missing Data Files…</source>
-        <translation type="unfinished" />
+        <translation>查找缺失的数据文件(&amp;F)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="189" />
         <source>Point at the folder the project's missing data files moved to, and restore their layers</source>
-        <translation type="unfinished" />
+        <translation>指向项目缺失数据文件所移至的文件夹，恢复其图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="190" />
         <source>&amp;Quit</source>
-        <translation type="unfinished" />
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="209" />
         <location filename="../main_window.py" line="191" />
         <source>&amp;Properties…</source>
-        <translation type="unfinished" />
+        <translation>属性(&amp;P)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="192" />
         <source>Title and coordinate system (CRS) of the project</source>
-        <translation type="unfinished" />
+        <translation>项目的标题和坐标参考系 (CRS)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="193" />
         <source>&amp;RF Profile…</source>
-        <translation type="unfinished" />
+        <translation>射频配置(&amp;R)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="194" />
         <source>Radio assumptions shared by coverage, rf-mode siting and the statistics</source>
-        <translation type="unfinished" />
+        <translation>覆盖、射频模式选址和统计共用的无线参数假设</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="195" />
         <source>Zoom to &amp;Full Extent</source>
-        <translation type="unfinished" />
+        <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="196" />
         <source>Show every visible layer</source>
-        <translation type="unfinished" />
+        <translation>显示所有可见图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="197" />
         <source>Zoom to &amp;Layer</source>
-        <translation type="unfinished" />
+        <translation>缩放到图层(&amp;L)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="198" />
         <source>Show the whole current layer</source>
-        <translation type="unfinished" />
+        <translation>显示整个当前图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="199" />
         <source>Zoom to &amp;Selection</source>
-        <translation type="unfinished" />
+        <translation>缩放到所选(&amp;S)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="200" />
         <source>Show the selected features</source>
-        <translation type="unfinished" />
+        <translation>显示所选要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="201" />
         <source>Zoom &amp;In</source>
-        <translation type="unfinished" />
+        <translation>放大(&amp;I)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="202" />
         <source>Zoom &amp;Out</source>
-        <translation type="unfinished" />
+        <translation>缩小(&amp;O)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="203" />
         <source>&amp;Refresh</source>
-        <translation type="unfinished" />
+        <translation>刷新(&amp;R)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="204" />
         <source>Render the map again</source>
-        <translation type="unfinished" />
+        <translation>重新渲染地图</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="205" />
         <source>Open &amp;Attribute Table</source>
-        <translation type="unfinished" />
+        <translation>打开属性表(&amp;A)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="206" />
         <source>Show the attributes of the current layer</source>
-        <translation type="unfinished" />
+        <translation>显示当前图层的属性</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="207" />
         <source>&amp;Style…</source>
-        <translation type="unfinished" />
+        <translation>样式(&amp;S)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="208" />
         <source>Edit the current layer's style</source>
-        <translation type="unfinished" />
+        <translation>编辑当前图层的样式</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="210" />
         <source>Source, CRS, fields, load notes and style of the current layer</source>
-        <translation type="unfinished" />
+        <translation>当前图层的来源、坐标参考系、字段、加载说明和样式</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="211" />
         <source>Save Features &amp;As…</source>
-        <translation type="unfinished" />
+        <translation>要素另存为(&amp;A)…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="212" />
         <source>Write the current layer, or only its selected features, to GeoPackage, GeoJSON, CSV or GeoTIFF</source>
-        <translation type="unfinished" />
+        <translation>将当前图层或仅其所选要素写入 GeoPackage、GeoJSON、CSV 或 GeoTIFF</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="213" />
         <source>&amp;Remove Layer</source>
-        <translation type="unfinished" />
+        <translation>移除图层(&amp;R)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="214" />
         <source>Remove the current layer from the project</source>
-        <translation type="unfinished" />
+        <translation>从项目中移除当前图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="215" />
         <source>&amp;Clear Selection</source>
-        <translation type="unfinished" />
+        <translation>清除选择(&amp;C)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="216" />
         <source>Deselect every feature in every layer</source>
-        <translation type="unfinished" />
+        <translation>取消选择所有图层中的所有要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="217" />
         <source>Select &amp;All Features</source>
-        <translation type="unfinished" />
+        <translation>选择全部要素(&amp;A)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="218" />
         <source>Select every feature of the current layer</source>
-        <translation type="unfinished" />
+        <translation>选择当前图层的所有要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="219" />
         <source>&amp;Invert Selection</source>
-        <translation type="unfinished" />
+        <translation>反向选择(&amp;I)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="220" />
         <source>Invert the current layer's selection</source>
-        <translation type="unfinished" />
+        <translation>反转当前图层的选择</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="221" />
         <source>&amp;About Lamplight</source>
-        <translation type="unfinished" />
+        <translation>关于 Lamplight(&amp;A)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="239" />
         <source>Open &amp;Recent</source>
-        <translation type="unfinished" />
+        <translation>最近的项目(&amp;R)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="250" />
         <source>&amp;Basemap</source>
-        <translation type="unfinished" />
+        <translation>底图(&amp;B)</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="281" />
         <source>Project</source>
-        <translation type="unfinished" />
+        <translation>项目</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="282" />
         <source>Navigation</source>
-        <translation type="unfinished" />
+        <translation>导航</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="287" />
         <source>Map Tools</source>
-        <translation type="unfinished" />
+        <translation>地图工具</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="297" />
         <source>Basemap — An online background map under the layers (off by default: data stays here)</source>
-        <translation type="unfinished" />
+        <translation>底图 — 图层下方的在线背景地图（默认关闭：数据留在本机）</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="344" />
         <source>{name}[*] — {app}</source>
-        <translation type="unfinished" />
+        <translation>{name}[*] — {app}</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="354" />
         <source>Choose a layer in the Layers panel first</source>
-        <translation type="unfinished" />
+        <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="386" />
         <source>Remove layer</source>
-        <translation type="unfinished" />
+        <translation>移除图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="386" />
         <source>“{name}” exists only in this project; removing it discards its data unless the project was saved. Remove it?</source>
-        <translation type="unfinished" />
+        <translation>“{name}”只存在于本项目中；除非项目已保存，移除将丢弃其数据。确定移除吗？</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="408" />
         <source>Select all</source>
-        <translation type="unfinished" />
+        <translation>全选</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="413" />
         <source>Invert selection</source>
-        <translation type="unfinished" />
+        <translation>反向选择</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="422" />
         <source>choose a layer in the Layers panel first</source>
-        <translation type="unfinished" />
+        <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="423" />
         <source>“{name}” is a raster: choose a layer with features</source>
-        <translation type="unfinished" />
+        <translation>“{name}”是栅格：请选择含要素的图层</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="424" />
         <source>{command}: {reason}</source>
-        <translation type="unfinished" />
+        <translation>{command}：{reason}</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="443" />
         <source>Identified {n} feature</source>
-        <translation type="unfinished" />
+        <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="444" />
         <source>Identified {n} features</source>
-        <translation type="unfinished" />
+        <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="445" />
         <source>Nothing under the cursor</source>
-        <translation type="unfinished" />
+        <translation>光标下没有要素</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="448" />
         <source>About {app}</source>
-        <translation type="unfinished" />
+        <translation>关于 {app}</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="449" />
         <source>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;Desktop GIS planning workbench for 5G small cells on smart lamp poles.&lt;br&gt;&lt;br&gt;Open source; data stays on this computer unless you turn on an online basemap.</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;面向智慧灯杆 5G 小基站的桌面 GIS 规划工作台。&lt;br&gt;&lt;br&gt;开源软件；除非开启在线底图，数据始终留在本机。</translation>
     </message>
     <message>
         <location filename="../processing/install.py" line="65" />
         <source>&amp;Processing</source>
-        <translation type="unfinished" />
+        <translation>处理(&amp;P)</translation>
     </message>
 </context><context>
     <name>MapTools</name>
     <message>
         <location filename="../window/map_tools.py" line="27" />
         <source>Pan</source>
-        <translation type="unfinished" />
+        <translation>平移</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="28" />
         <source>Drag to move the map (middle button pans in every tool)</source>
-        <translation type="unfinished" />
+        <translation>拖动以移动地图（在任何工具下按住中键均可平移）</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="29" />
         <source>Zoom In</source>
-        <translation type="unfinished" />
+        <translation>放大</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="30" />
         <source>Click or drag a box to zoom in</source>
-        <translation type="unfinished" />
+        <translation>单击或拖框放大</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="31" />
         <source>Zoom Out</source>
-        <translation type="unfinished" />
+        <translation>缩小</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="32" />
         <source>Click or drag a box to zoom out</source>
-        <translation type="unfinished" />
+        <translation>单击或拖框缩小</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="33" />
         <source>Identify Features</source>
-        <translation type="unfinished" />
+        <translation>识别要素</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="34" />
         <source>Click a feature to see its attributes</source>
-        <translation type="unfinished" />
+        <translation>单击要素查看其属性</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="35" />
         <source>Select by Click</source>
-        <translation type="unfinished" />
+        <translation>单击选择</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="37" />
         <source>Click a feature to select it (Shift adds, Ctrl removes)</source>
-        <translation type="unfinished" />
+        <translation>单击要素进行选择（Shift 添加，Ctrl 移除）</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="38" />
         <source>Select by Rectangle</source>
-        <translation type="unfinished" />
+        <translation>矩形选择</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="40" />
         <source>Drag a rectangle to select (Shift adds, Ctrl removes)</source>
-        <translation type="unfinished" />
+        <translation>拖出矩形进行选择（Shift 添加，Ctrl 移除）</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="41" />
         <source>Select by Polygon</source>
-        <translation type="unfinished" />
+        <translation>多边形选择</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="43" />
         <source>Click vertices, double-click or right-click to finish (Shift adds, Ctrl removes)</source>
-        <translation type="unfinished" />
+        <translation>单击顶点，双击或右键单击结束（Shift 添加，Ctrl 移除）</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="44" />
         <source>Measure Distance</source>
-        <translation type="unfinished" />
+        <translation>测量距离</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="46" />
         <source>Click points; double-click or right-click to finish</source>
-        <translation type="unfinished" />
+        <translation>单击各点；双击或右键单击结束</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="47" />
         <source>Measure Area</source>
-        <translation type="unfinished" />
+        <translation>测量面积</translation>
     </message>
     <message>
         <location filename="../window/map_tools.py" line="49" />
         <source>Click vertices; double-click or right-click to finish</source>
-        <translation type="unfinished" />
+        <translation>单击各顶点；双击或右键单击结束</translation>
     </message>
 </context><context>
     <name>MaximalCovering</name>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="461" />
         <source>Number of sites (k)</source>
-        <translation type="unfinished" />
+        <translation>站点数 (k)</translation>
     </message>
 </context><context>
     <name>Measuring</name>
     <message>
         <location filename="../../plugins/metric.py" line="75" />
         <source>its data lies where {problem}; bring inputs that lie together</source>
-        <translation type="unfinished" />
+        <translation>其数据位于 {problem}；请提供位置相近的输入</translation>
     </message>
     <message>
         <location filename="../../plugins/metric.py" line="85" />
         <source>Distances measured in {crs}</source>
-        <translation type="unfinished" />
+        <translation>距离在 {crs} 中量测</translation>
     </message>
     <message>
         <location filename="../../plugins/metric.py" line="87" />
         <source>; inputs in {crss} were reprojected</source>
-        <translation type="unfinished" />
+        <translation>；{crss} 中的输入已重投影</translation>
     </message>
     <message>
         <location filename="../../plugins/metric.py" line="91" />
         <source>; not measured in {crs} because {why}; vector outputs are written back in {crs}</source>
-        <translation type="unfinished" />
+        <translation>；未在 {crs} 中量测，因为 {why}；矢量输出写回 {crs}</translation>
     </message>
     <message>
         <location filename="../../plugins/metric.py" line="101" />
         <source>cannot be measured in metres: {problem}; reproject it to a local metric CRS such as {crs}</source>
-        <translation type="unfinished" />
+        <translation>无法以米量测：{problem}；请将其重投影到本地米制坐标参考系，如 {crs}</translation>
     </message>
     <message>
         <location filename="../../plugins/metric.py" line="108" />
         <source>the local UTM zone</source>
-        <translation type="unfinished" />
+        <translation>本地 UTM 分带</translation>
     </message>
 </context><context>
     <name>MovePointTool</name>
     <message>
         <location filename="../canvas/tools/editing.py" line="71" />
         <source>Toggle Editing on a point layer first</source>
-        <translation type="unfinished" />
+        <translation>请先对点图层切换编辑</translation>
     </message>
 </context><context>
     <name>NearestDistance</name>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="44" />
         <source>Input layer</source>
-        <translation type="unfinished" />
+        <translation>输入图层</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="45" />
         <source>Target layer</source>
-        <translation type="unfinished" />
+        <translation>目标图层</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="46" />
         <source>Target id field</source>
-        <translation type="unfinished" />
+        <translation>目标标识字段</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="47" />
         <source>Search radius</source>
-        <translation type="unfinished" />
+        <translation>搜索半径</translation>
     </message>
     <message>
         <location filename="../../plugins/tools/nearest.py" line="51" />
         <source>Features with nearest distance</source>
-        <translation type="unfinished" />
+        <translation>带最近距离的要素</translation>
     </message>
 </context><context>
     <name>NumberInput</name>
     <message>
         <location filename="../processing/widgets.py" line="245" />
         <source>use</source>
-        <translation type="unfinished" />
+        <translation>使用</translation>
     </message>
     <message>
         <location filename="../processing/widgets.py" line="246" />
         <source>Tick to give this optional value; unticked, the algorithm runs without it</source>
-        <translation type="unfinished" />
+        <translation>勾选以给出此可选值；不勾选时算法不使用它运行</translation>
     </message>
 </context><context>
     <name>OpenStreetMap</name>
     <message>
         <location filename="../../layers/io/osm.py" line="348" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
-        <translation type="unfinished" />
+        <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
     </message>
 </context><context>
     <name>Processing</name>
     <message>
         <location filename="../processing/install.py" line="66" />
         <source>&amp;Toolbox</source>
-        <translation type="unfinished" />
+        <translation>工具箱(&amp;T)</translation>
     </message>
     <message>
         <location filename="../processing/install.py" line="69" />
         <source>&amp;History</source>
-        <translation type="unfinished" />
+        <translation>历史(&amp;H)</translation>
     </message>
     <message>
         <location filename="../processing/install.py" line="71" />
         <source>&amp;Results</source>
-        <translation type="unfinished" />
+        <translation>结果(&amp;R)</translation>
     </message>
     <message>
         <location filename="../processing/install.py" line="72" />
         <source>The tables of the last run, or of a run chosen in the History</source>
-        <translation type="unfinished" />
+        <translation>上次运行的表格，或在历史中选择的运行的表格</translation>
     </message>
 </context><context>
     <name>ProcessingController</name>
     <message>
         <location filename="../processing/controller.py" line="33" />
         <source>Processing</source>
-        <translation type="unfinished" />
+        <translation>处理</translation>
     </message>
 </context><context>
     <name>ProjectFile</name>
     <message>
         <location filename="../../layers/project_file.py" line="80" />
         <source>cannot be saved, because Lamplight would not open the result: {problem}; the previous file is unchanged</source>
-        <translation type="unfinished" />
+        <translation>无法保存，因为 Lamplight 将无法打开保存结果：{problem}；原文件未改变</translation>
     </message>
     <message>
         <location filename="../../layers/project_file.py" line="183" />
         <source>{problem}; the layer was skipped</source>
-        <translation type="unfinished" />
+        <translation>{problem}；已跳过该图层</translation>
     </message>
     <message>
         <location filename="../../layers/project_file.py" line="214" />
         <source>is not a Lamplight project file (unknown format)</source>
-        <translation type="unfinished" />
+        <translation>不是 Lamplight 项目文件（未知格式）</translation>
     </message>
     <message>
         <location filename="../../layers/project_file.py" line="217" />
         <source>was made by a newer Lamplight (format version {version}; this one reads up to {supported}); update Lamplight to open it</source>
-        <translation type="unfinished" />
+        <translation>由更新版本的 Lamplight 创建（格式版本 {version}；本版本最多读取 {supported}）；请更新 Lamplight 后打开</translation>
     </message>
     <message>
         <location filename="../../layers/project_file.py" line="222" />
         <source>project.json cannot be used: {problem}</source>
-        <translation type="unfinished" />
+        <translation>无法使用 project.json：{problem}</translation>
     </message>
     <message>
         <location filename="../../layers/project_file.py" line="375" />
         <source>is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) project member</source>
-        <translation type="unfinished" />
+        <translation>既不是 GeoPackage (.gpkg) 也不是 GeoTIFF (.tif) 项目成员</translation>
     </message>
 </context><context>
     <name>ProjectPropertiesDialog</name>
     <message>
         <location filename="../dialogs/project_properties.py" line="208" />
         <source>Project Properties</source>
-        <translation type="unfinished" />
+        <translation>项目属性</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="213" />
         <source>Estimating the local metric CRS from the project's data…</source>
-        <translation type="unfinished" />
+        <translation>正在根据项目数据估计本地米制坐标参考系…</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="215" />
         <source>Use Recommended</source>
-        <translation type="unfinished" />
+        <translation>使用推荐值</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="223" />
         <source>Title</source>
-        <translation type="unfinished" />
+        <translation>标题</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="224" />
         <source>Project CRS</source>
-        <translation type="unfinished" />
+        <translation>项目坐标参考系</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="228" />
         <source>Recommended</source>
-        <translation type="unfinished" />
+        <translation>推荐</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="234" />
         <source>Choose the project CRS (the map is drawn in it; layers keep their own):</source>
-        <translation type="unfinished" />
+        <translation>选择项目坐标参考系（地图以其绘制；各图层保留自身坐标参考系）：</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="245" />
         <source>Add data to the project to get a recommendation.</source>
-        <translation type="unfinished" />
+        <translation>向项目添加数据后可获得推荐。</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="247" />
         <source>{crs}: the local metric CRS for the project's data.</source>
-        <translation type="unfinished" />
+        <translation>{crs}：适合项目数据的本地米制坐标参考系。</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="250" />
         <source>The current CRS does not measure true distances there ({why}); analyses measure in a local metric CRS instead.</source>
-        <translation type="unfinished" />
+        <translation>当前坐标参考系在该地区无法量测真实距离（{why}）；分析将改用本地米制坐标参考系量测。</translation>
     </message>
     <message>
         <location filename="../dialogs/project_properties.py" line="266" />
         <source>none yet (set by the first data)</source>
-        <translation type="unfinished" />
+        <translation>尚无（由第一份数据设定）</translation>
     </message>
 </context><context>
     <name>ProjectSchema</name>
