@@ -1658,224 +1658,225 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/edits.py" line="63" />
         <source>is a raster; only layers with features can be edited</source>
-        <translation type="unfinished" />
+        <translation>是栅格；只有含要素的图层才能编辑</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="72" />
         <source>has {count} features; feature #{position} does not exist</source>
-        <translation type="unfinished" />
+        <translation>有 {count} 个要素；要素 #{position} 不存在</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="117" />
         <source>Set '{field}' of feature #{position} in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>设置“{layer}”中要素 #{position} 的 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="120" />
         <source>Set '{field}' of {count} features in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>设置“{layer}”中 {count} 个要素的 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="157" />
         <source>Add feature to '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>向“{layer}”添加要素</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="204" />
         <source>Move feature #{position} in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>移动“{layer}”中的要素 #{position}</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="228" />
         <source>Delete {count} feature(s) from '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>从“{layer}”删除 {count} 个要素</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="261" />
         <source>a field needs a name</source>
-        <translation type="unfinished" />
+        <translation>字段需要名称</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="263" />
         <source>already has a field '{field}'</source>
-        <translation type="unfinished" />
+        <translation>已有字段 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="270" />
         <source>has no field '{field}'</source>
-        <translation type="unfinished" />
+        <translation>没有字段 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="273" />
         <source>field '{field}' belongs to the '{kind}' schema that the analyses rely on; it cannot be {action}</source>
-        <translation type="unfinished" />
+        <translation>字段 '{field}' 属于分析所依赖的“{kind}”模式；不能被{action}</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="284" />
         <source>unknown field type '{type}'; choose one of {types}</source>
-        <translation type="unfinished" />
+        <translation>未知字段类型 '{type}'；请从 {types} 中选择</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="289" />
         <source>Add field '{field}' to '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>向“{layer}”添加字段 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="309" />
         <source>deleted</source>
-        <translation type="unfinished" />
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="313" />
         <source>Delete field '{field}' from '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>从“{layer}”删除字段 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="336" />
         <source>renamed</source>
-        <translation type="unfinished" />
+        <translation>重命名</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="339" />
         <source>Rename field '{old}' to '{new}' in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>将“{layer}”中的字段 '{old}' 重命名为 '{new}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="367" />
         <source>Calculate '{field}' for {count} features in '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>为“{layer}”中 {count} 个要素计算 '{field}'</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="406" />
         <source>Add results of '{run}'</source>
-        <translation type="unfinished" />
+        <translation>添加“{run}”的结果</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="408" />
         <source>Add layer(s) {names}</source>
-        <translation type="unfinished" />
+        <translation>添加图层 {names}</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="430" />
         <source>Remove layer '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>移除图层“{layer}”</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="446" />
         <source>Move layer '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>移动图层“{layer}”</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="462" />
         <source>a layer needs a name</source>
-        <translation type="unfinished" />
+        <translation>图层需要名称</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="463" />
         <source>Rename layer '{old}' to '{new}'</source>
-        <translation type="unfinished" />
+        <translation>将图层“{old}”重命名为“{new}”</translation>
     </message>
     <message>
         <location filename="../../layers/edits.py" line="480" />
         <source>Change style of '{layer}'</source>
-        <translation type="unfinished" />
+        <translation>更改“{layer}”的样式</translation>
     </message>
 </context><context>
     <name>Effort</name>
     <message>
         <location filename="../../plugins/siting/effort.py" line="56" />
         <source>the work limit must be at least 1, got {work}</source>
-        <translation type="unfinished" />
+        <translation>工作量限制至少为 1，实际为 {work}</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/effort.py" line="106" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
-        <translation type="unfinished" />
+        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/effort.py" line="115" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
-        <translation type="unfinished" />
+        <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
 </context><context>
     <name>Exact</name>
     <message>
         <location filename="../../plugins/siting/exact.py" line="176" />
         <source>swaps</source>
-        <translation type="unfinished" />
+        <translation>交换</translation>
     </message>
 </context><context>
     <name>ExportDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="46" />
         <source>Current view</source>
-        <translation type="unfinished" />
+        <translation>当前视图</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="46" />
         <source>All visible layers</source>
-        <translation type="unfinished" />
+        <translation>所有可见图层</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="47" />
         <source>A4 landscape</source>
-        <translation type="unfinished" />
+        <translation>A4 横向</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="48" />
         <source>A4 portrait</source>
-        <translation type="unfinished" />
+        <translation>A4 纵向</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="49" />
         <source>A3 landscape</source>
-        <translation type="unfinished" />
+        <translation>A3 横向</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="50" />
         <source>A3 portrait</source>
-        <translation type="unfinished" />
+        <translation>A3 纵向</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="51" />
         <source>Slide 16:9</source>
-        <translation type="unfinished" />
+        <translation>幻灯片 16:9</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="68" />
         <source>Free text for the reader (optional)</source>
-        <translation type="unfinished" />
+        <translation>给读者的说明文字（可选）</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="70" />
         <source>Title</source>
-        <translation type="unfinished" />
+        <translation>标题</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="71" />
         <source>Subtitle</source>
-        <translation type="unfinished" />
+        <translation>副标题</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="72" />
         <source>Map extent</source>
-        <translation type="unfinished" />
+        <translation>地图范围</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="87" />
         <source>Export…</source>
-        <translation type="unfinished" />
+        <translation>导出…</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="117" />
         <source>Saved to {path} — &lt;a href="{folder}"&gt;open the folder&lt;/a&gt;</source>
-        <translation type="unfinished" />
+        <translation>已保存到 {path} — &lt;a href="{folder}"&gt;打开文件夹&lt;/a&gt;</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="125" />
         <source>The export failed:
 {problem}</source>
-        <translation type="unfinished" />
+        <translation>导出失败：
+{problem}</translation>
     </message>
 </context><context>
     <name>ExpressionError</name>
@@ -3242,365 +3243,365 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../layers/project_schema.py" line="47" />
         <location filename="../../layers/scenarios.py" line="407" />
         <source>a text of at most {limit} characters</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个字符的文本</translation>
     </message>
     <message>
         <location filename="../../layers/scenarios.py" line="408" />
         <source>a list of at most {limit} pole ids (texts)</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个灯杆编号（文本）的列表</translation>
     </message>
     <message>
         <location filename="../../layers/scenarios.py" line="417" />
         <source>a scenario (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>一个方案（一组设置）</translation>
     </message>
     <message>
         <location filename="../../layers/scenarios.py" line="422" />
         <source>a scenario id (a short text)</source>
-        <translation type="unfinished" />
+        <translation>方案编号（短文本）</translation>
     </message>
     <message>
         <location filename="../../layers/scenarios.py" line="425" />
         <source>a list of at most {limit} run ids</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个运行编号的列表</translation>
     </message>
     <message>
         <location filename="../../layers/scenarios.py" line="433" />
         <source>a list of at most {limit} scenarios</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个方案的列表</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="50" />
         <source>reading settings: x_field, y_field, sheet or crs</source>
-        <translation type="unfinished" />
+        <translation>读取设置：x_field、y_field、sheet 或 crs</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="56" />
         <source>a sheet name or number</source>
-        <translation type="unfinished" />
+        <translation>工作表名称或序号</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="58" />
         <source>a coordinate system such as EPSG:32649</source>
-        <translation type="unfinished" />
+        <translation>坐标系，例如 EPSG:32649</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="65" />
         <source>the path of the linked data file</source>
-        <translation type="unfinished" />
+        <translation>链接数据文件的路径</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="75" />
         <source>a data file of the project, such as data/roads.gpkg</source>
-        <translation type="unfinished" />
+        <translation>项目的数据文件，例如 data/roads.gpkg</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="81" />
         <source>a layer entry (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>一个图层条目（一组设置）</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="85" />
         <source>a layer id (a short text)</source>
-        <translation type="unfinished" />
+        <translation>图层编号（短文本）</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="88" />
         <source>empty or one of the layer kinds: {kinds}</source>
-        <translation type="unfinished" />
+        <translation>为空或为以下图层类型之一：{kinds}</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="59" />
         <location filename="../../layers/project_schema.py" line="89" />
         <source>true or false</source>
-        <translation type="unfinished" />
+        <translation>true 或 false</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="91" />
         <source>a number from 0 to 1</source>
-        <translation type="unfinished" />
+        <translation>0 到 1 之间的数</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="93" />
         <source>a style (a group of settings) or empty</source>
-        <translation type="unfinished" />
+        <translation>样式（一组设置）或空</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="96" />
         <source>layer details (a group of settings) or empty</source>
-        <translation type="unfinished" />
+        <translation>图层详情（一组设置）或空</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="68" />
         <location filename="../../layers/basemap_schema.py" line="58" />
         <location filename="../../layers/project_schema.py" line="99" />
         <source>a list of at most {limit} texts</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个文本的列表</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="104" />
         <source>a run record or empty</source>
-        <translation type="unfinished" />
+        <translation>运行记录或空</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="109" />
         <source>where the layer's data is (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>图层数据所在位置（一组设置）</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="112" />
         <source>'file' or 'embedded'</source>
-        <translation type="unfinished" />
+        <translation>'file' 或 'embedded'</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="122" />
         <source>a run record (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>运行记录（一组设置）</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="136" />
         <location filename="../../layers/project_schema.py" line="133" />
         <location filename="../../layers/project_schema.py" line="127" />
         <source>a group of settings</source>
-        <translation type="unfinished" />
+        <translation>一组设置</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="130" />
         <source>a list of texts</source>
-        <translation type="unfinished" />
+        <translation>文本列表</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="142" />
         <location filename="../../layers/project_schema.py" line="140" />
         <source>a whole number, 0 or more</source>
-        <translation type="unfinished" />
+        <translation>整数，0 或更大</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="145" />
         <source>a table with columns and data</source>
-        <translation type="unfinished" />
+        <translation>带列和数据的表</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="154" />
         <source>a group of project settings</source>
-        <translation type="unfinished" />
+        <translation>一组项目设置</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="158" />
         <source>'lamplight-project'</source>
-        <translation type="unfinished" />
+        <translation>'lamplight-project'</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="160" />
         <source>a format version number such as 1</source>
-        <translation type="unfinished" />
+        <translation>格式版本号，例如 1</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="29" />
         <location filename="../../layers/project_schema.py" line="167" />
         <source>a coordinate (a finite number)</source>
-        <translation type="unfinished" />
+        <translation>坐标（有限数）</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="168" />
         <source>4 numbers: west, south, east, north</source>
-        <translation type="unfinished" />
+        <translation>4 个数：西、南、东、北</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="172" />
         <source>a list of at most {limit} layer entries</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个图层条目的列表</translation>
     </message>
     <message>
         <location filename="../../layers/project_schema.py" line="174" />
         <source>a list of at most {limit} run records</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 条运行记录的列表</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="34" />
         <source>a whole number, 1 or more</source>
-        <translation type="unfinished" />
+        <translation>整数，1 或更大</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="39" />
         <source>a tile matrix: id, resolution, left, top, tile width and height, matrix width and height</source>
-        <translation type="unfinished" />
+        <translation>瓦片矩阵：编号、分辨率、左、上、瓦片宽度和高度、矩阵宽度和高度</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="43" />
         <source>a number above 0</source>
-        <translation type="unfinished" />
+        <translation>大于 0 的数</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="49" />
         <source>'xyz', 'wms', 'wmts' or 'stack'</source>
-        <translation type="unfinished" />
+        <translation>'xyz'、'wms'、'wmts' 或 'stack'</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="52" />
         <source>a web address (http or https) of at most {limit} characters</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个字符的网址（http 或 https）</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="56" />
         <source>a whole number from 0 to 30</source>
-        <translation type="unfinished" />
+        <translation>0 到 30 之间的整数</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="61" />
         <source>the name of a key setting (letters, digits)</source>
-        <translation type="unfinished" />
+        <translation>密钥设置的名称（字母、数字）</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="63" />
         <source>a query parameter name (letters, digits)</source>
-        <translation type="unfinished" />
+        <translation>查询参数名称（字母、数字）</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="73" />
         <source>a list of at most {limit} tile matrices</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个瓦片矩阵的列表</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="83" />
         <source>a basemap (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>一个底图（一组设置）</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="103" />
         <location filename="../../layers/basemap_schema.py" line="91" />
         <source>a list of at most {limit} basemaps</source>
-        <translation type="unfinished" />
+        <translation>最多 {limit} 个底图的列表</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="99" />
         <source>basemap settings (a group of settings)</source>
-        <translation type="unfinished" />
+        <translation>底图设置（一组设置）</translation>
     </message>
 </context><context>
     <name>ProjectSession</name>
     <message>
         <location filename="../window/project_session.py" line="106" />
         <source>the project has never been saved; choose a file name</source>
-        <translation type="unfinished" />
+        <translation>项目从未保存过；请选择文件名</translation>
     </message>
     <message>
         <location filename="../window/project_session.py" line="133" />
         <source>Autosave failed: {error}</source>
-        <translation type="unfinished" />
+        <translation>自动保存失败：{error}</translation>
     </message>
     <message>
         <location filename="../window/project_session.py" line="134" />
         <source>Autosaved a copy to {path}</source>
-        <translation type="unfinished" />
+        <translation>已自动保存副本到 {path}</translation>
     </message>
 </context><context>
     <name>RasterStyleEditor</name>
     <message>
         <location filename="../dialogs/style_editor.py" line="441" />
         <source>Discrete classes (no blending)</source>
-        <translation type="unfinished" />
+        <translation>离散分类（不渐变）</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="450" />
         <source>Band</source>
-        <translation type="unfinished" />
+        <translation>波段</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="451" />
         <source>Colour ramp</source>
-        <translation type="unfinished" />
+        <translation>色带</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="453" />
         <source>Minimum</source>
-        <translation type="unfinished" />
+        <translation>最小值</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="454" />
         <source>Maximum</source>
-        <translation type="unfinished" />
+        <translation>最大值</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="456" />
         <source>Unit</source>
-        <translation type="unfinished" />
+        <translation>单位</translation>
     </message>
 </context><context>
     <name>Relaxation</name>
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="139" />
         <source>root LP</source>
-        <translation type="unfinished" />
+        <translation>根节点线性规划</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="154" />
         <source>cut rounds</source>
-        <translation type="unfinished" />
+        <translation>割平面轮次</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="202" />
         <source>saturation test</source>
-        <translation type="unfinished" />
+        <translation>饱和性检验</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/relaxation.py" line="238" />
         <source>covering LP</source>
-        <translation type="unfinished" />
+        <translation>覆盖线性规划</translation>
     </message>
 </context><context>
     <name>ReportDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="268" />
         <source>Export briefing report</source>
-        <translation type="unfinished" />
+        <translation>导出简报</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="269" />
         <source>Briefing report</source>
-        <translation type="unfinished" />
+        <translation>简报</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="270" />
         <source>Notes</source>
-        <translation type="unfinished" />
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="283" />
         <source>PDF (*.pdf);;Web page (*.html)</source>
-        <translation type="unfinished" />
+        <translation>PDF (*.pdf);;网页 (*.html)</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="291" />
         <source>Exporting {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在导出 {name}…</translation>
     </message>
 </context><context>
     <name>ResultsDock</name>
     <message>
         <location filename="../processing/results.py" line="127" />
         <source>The tables this run produced</source>
-        <translation type="unfinished" />
+        <translation>本次运行生成的表格</translation>
     </message>
     <message>
         <location filename="../processing/results.py" line="139" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>复制</translation>
     </message>
     <message>
         <location filename="../processing/results.py" line="140" />
         <source>Copy the table (tab-separated, pastes into a spreadsheet)</source>
-        <translation type="unfinished" />
+        <translation>复制表格（制表符分隔，可粘贴到电子表格）</translation>
     </message>
     <message>
         <location filename="../processing/results.py" line="141" />
         <source>Save as CSV…</source>
-        <translation type="unfinished" />
+        <translation>另存为 CSV…</translation>
     </message>
     <message>
         <location filename="../processing/results.py" line="222" />
         <source>Save table as CSV</source>
-        <translation type="unfinished" />
+        <translation>将表格保存为 CSV</translation>
     </message>
 </context><context>
     <name>RfProfileDialog</name>
@@ -3608,818 +3609,818 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../dialogs/rf_profile.py" line="117" />
         <location filename="../dialogs/rf_profile.py" line="36" />
         <source>RF Profile</source>
-        <translation type="unfinished" />
+        <translation>射频配置</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="38" />
         <source>Carrier frequency</source>
-        <translation type="unfinished" />
+        <translation>载波频率</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="38" />
         <source>Channel bandwidth</source>
-        <translation type="unfinished" />
+        <translation>信道带宽</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="39" />
         <source>Subcarrier spacing</source>
-        <translation type="unfinished" />
+        <translation>子载波间隔</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="40" />
         <source>Micro (lamp pole): transmit power</source>
-        <translation type="unfinished" />
+        <translation>微基站（灯杆）：发射功率</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="41" />
         <source>Micro: antenna gain</source>
-        <translation type="unfinished" />
+        <translation>微基站：天线增益</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="41" />
         <source>Micro: antenna</source>
-        <translation type="unfinished" />
+        <translation>微基站：天线</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="42" />
         <source>Micro: downtilt</source>
-        <translation type="unfinished" />
+        <translation>微基站：下倾角</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="42" />
         <source>Micro: antenna height</source>
-        <translation type="unfinished" />
+        <translation>微基站：天线高度</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="43" />
         <source>Macro (existing site): transmit power</source>
-        <translation type="unfinished" />
+        <translation>宏基站（现有站点）：发射功率</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="44" />
         <source>Macro: antenna gain</source>
-        <translation type="unfinished" />
+        <translation>宏基站：天线增益</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="44" />
         <source>Macro: antenna</source>
-        <translation type="unfinished" />
+        <translation>宏基站：天线</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="45" />
         <source>Macro: downtilt</source>
-        <translation type="unfinished" />
+        <translation>宏基站：下倾角</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="45" />
         <source>Macro: antenna height</source>
-        <translation type="unfinished" />
+        <translation>宏基站：天线高度</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="46" />
         <source>Sector beamwidth</source>
-        <translation type="unfinished" />
+        <translation>扇区波束宽度</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="46" />
         <source>Receiver height (≥ 1.5 m)</source>
-        <translation type="unfinished" />
+        <translation>接收机高度（≥ 1.5 m）</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="47" />
         <source>Receiver noise figure</source>
-        <translation type="unfinished" />
+        <translation>接收机噪声系数</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="47" />
         <source>RSRP threshold</source>
-        <translation type="unfinished" />
+        <translation>RSRP 门限</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="48" />
         <source>SINR threshold</source>
-        <translation type="unfinished" />
+        <translation>SINR 门限</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="49" />
         <source>Cell-edge location probability</source>
-        <translation type="unfinished" />
+        <translation>小区边缘位置概率</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="50" />
         <source>Shadow fading σ, UMi LOS</source>
-        <translation type="unfinished" />
+        <translation>阴影衰落 σ，UMi 视距 (LOS)</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="51" />
         <source>Shadow fading σ, UMi NLOS</source>
-        <translation type="unfinished" />
+        <translation>阴影衰落 σ，UMi 非视距 (NLOS)</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="52" />
         <source>Shadow fading σ, UMa LOS</source>
-        <translation type="unfinished" />
+        <translation>阴影衰落 σ，UMa 视距 (LOS)</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="53" />
         <source>Shadow fading σ, UMa NLOS</source>
-        <translation type="unfinished" />
+        <translation>阴影衰落 σ，UMa 非视距 (NLOS)</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="54" />
         <source>Indoor (O2I) loss</source>
-        <translation type="unfinished" />
+        <translation>室内 (O2I) 损耗</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="54" />
         <source>Load of interfering cells</source>
-        <translation type="unfinished" />
+        <translation>干扰小区负载</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="55" />
         <source>Maximum link length</source>
-        <translation type="unfinished" />
+        <translation>最大链路长度</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="61" />
         <source>Profile name</source>
-        <translation type="unfinished" />
+        <translation>配置名称</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="83" />
         <source>Coverage, rf-mode siting and the statistics use these values unless a run's parameters override them. Sources of the defaults: docs/coverage_model.md.</source>
-        <translation type="unfinished" />
+        <translation>除非某次运行的参数另行指定，覆盖、射频模式选址和统计都使用这些值。默认值的来源：docs/coverage_model.md。</translation>
     </message>
     <message>
         <location filename="../dialogs/rf_profile.py" line="86" />
         <source>Reset to defaults</source>
-        <translation type="unfinished" />
+        <translation>恢复默认值</translation>
     </message>
 </context><context>
     <name>RoadSnapper</name>
     <message>
         <location filename="../../layers/snapping.py" line="59" />
         <source>has no coordinate reference system, so distances in metres cannot be measured</source>
-        <translation type="unfinished" />
+        <translation>没有坐标参考系，因此无法以米量测距离</translation>
     </message>
 </context><context>
     <name>ScenariosDock</name>
     <message>
         <location filename="../docks/scenarios.py" line="126" />
         <source>Scenario</source>
-        <translation type="unfinished" />
+        <translation>方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="127" />
         <source>Sites</source>
-        <translation type="unfinished" />
+        <translation>站点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="128" />
         <source>Cost</source>
-        <translation type="unfinished" />
+        <translation>成本</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="129" />
         <source>People covered</source>
-        <translation type="unfinished" />
+        <translation>覆盖人口</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="130" />
         <source>People %</source>
-        <translation type="unfinished" />
+        <translation>人口 %</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="131" />
         <source>Residents %</source>
-        <translation type="unfinished" />
+        <translation>常住人口 %</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="132" />
         <source>Workers %</source>
-        <translation type="unfinished" />
+        <translation>就业人口 %</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="133" />
         <source>Schools %</source>
-        <translation type="unfinished" />
+        <translation>学校 %</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="134" />
         <source>Cost per 1,000 more people</source>
-        <translation type="unfinished" />
+        <translation>每多覆盖 1,000 人的成本</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="135" />
         <source>Note</source>
-        <translation type="unfinished" />
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="139" />
         <source>Scenarios</source>
-        <translation type="unfinished" />
+        <translation>方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="163" />
         <source>New from last run…</source>
-        <translation type="unfinished" />
+        <translation>由上次运行新建…</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="163" />
         <source>A scenario of the last siting run and the decisions in force</source>
-        <translation type="unfinished" />
+        <translation>由上次选址运行及当前生效的决定生成的方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="165" />
         <source>Add Coverage Run</source>
-        <translation type="unfinished" />
+        <translation>添加覆盖运行</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="165" />
         <source>Add the last coverage run to the selected scenario: its residents, workers and schools covered show here</source>
-        <translation type="unfinished" />
+        <translation>将上次覆盖运行添加到所选方案：其覆盖的常住人口、就业人口和学校显示在这里</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="168" />
         <source>Rename…</source>
-        <translation type="unfinished" />
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="168" />
         <source>Rename the selected scenario</source>
-        <translation type="unfinished" />
+        <translation>重命名所选方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="169" />
         <source>Delete</source>
-        <translation type="unfinished" />
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="169" />
         <source>Delete the selected scenarios (Ctrl+Z brings them back)</source>
-        <translation type="unfinished" />
+        <translation>删除所选方案（Ctrl+Z 可恢复）</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="171" />
         <source>Compare…</source>
-        <translation type="unfinished" />
+        <translation>比较…</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="171" />
         <source>Two selected scenarios side by side: a map layer of the sites only in A, only in B and in both, a swipe between the two plans and a table</source>
-        <translation type="unfinished" />
+        <translation>并排比较两个所选方案：一个显示仅在 A、仅在 B 和两者共有站点的地图图层，两个方案之间的卷帘对比，以及一张表</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="175" />
         <source>End Swipe</source>
-        <translation type="unfinished" />
+        <translation>结束卷帘</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="175" />
         <source>Remove the swipe divider from the map</source>
-        <translation type="unfinished" />
+        <translation>从地图上移除卷帘分隔线</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="186" />
         <source>Marginal cost relative to</source>
-        <translation type="unfinished" />
+        <translation>边际成本的比较基准</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="239" />
         <source>{sites} sites; {locked} poles locked, {excluded} excluded; {runs} run(s)</source>
-        <translation type="unfinished" />
+        <translation>{sites} 个站点；锁定 {locked} 根灯杆，排除 {excluded} 根；{runs} 次运行</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="307" />
         <location filename="../docks/scenarios.py" line="292" />
         <source>Run a siting algorithm first: a scenario starts from its plan</source>
-        <translation type="unfinished" />
+        <translation>请先运行选址算法：方案以其规划结果为起点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="295" />
         <source>{sites} sites, {method}</source>
-        <translation type="unfinished" />
+        <translation>{sites} 个站点，{method}</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="300" />
         <location filename="../docks/scenarios.py" line="297" />
         <source>New Scenario</source>
-        <translation type="unfinished" />
+        <translation>新建方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="297" />
         <source>Name of the scenario:</source>
-        <translation type="unfinished" />
+        <translation>方案名称：</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="300" />
         <source>Note (optional):</source>
-        <translation type="unfinished" />
+        <translation>备注（可选）：</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="317" />
         <source>Scenario “{name}”: {sites} sites</source>
-        <translation type="unfinished" />
+        <translation>方案“{name}”：{sites} 个站点</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="325" />
         <source>Select one scenario, after a coverage run of its sites</source>
-        <translation type="unfinished" />
+        <translation>请选择一个方案，并先对其站点运行覆盖计算</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="338" />
         <source>Rename Scenario</source>
-        <translation type="unfinished" />
+        <translation>重命名方案</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="338" />
         <source>New name:</source>
-        <translation type="unfinished" />
+        <translation>新名称：</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="357" />
         <source>Select two scenarios to compare</source>
-        <translation type="unfinished" />
+        <translation>请选择两个方案进行比较</translation>
     </message>
     <message>
         <location filename="../docks/scenarios.py" line="371" />
         <source>“{layer}”: {a} sites only in {name_a}, {b} only in {name_b}, {both} in both</source>
-        <translation type="unfinished" />
+        <translation>“{layer}”：{a} 个站点仅在 {name_a} 中，{b} 个仅在 {name_b} 中，{both} 个两者共有</translation>
     </message>
 </context><context>
     <name>SearchDock</name>
     <message>
         <location filename="../docks/search_panel.py" line="67" />
         <source>Find office space</source>
-        <translation type="unfinished" />
+        <translation>查找办公空间</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="70" />
         <source>Office space</source>
-        <translation type="unfinished" />
+        <translation>办公空间</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="89" />
         <location filename="../docks/search_panel.py" line="72" />
         <source>Layer</source>
-        <translation type="unfinished" />
+        <translation>图层</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="73" />
         <source>Price at most</source>
-        <translation type="unfinished" />
+        <translation>价格不超过</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="76" />
         <source>to</source>
-        <translation type="unfinished" />
+        <translation>至</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="78" />
         <source>Lease term</source>
-        <translation type="unfinished" />
+        <translation>租期</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="79" />
         <source>Industry</source>
-        <translation type="unfinished" />
+        <translation>行业</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="85" />
         <source>Find schools</source>
-        <translation type="unfinished" />
+        <translation>查找学校</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="87" />
         <source>Schools</source>
-        <translation type="unfinished" />
+        <translation>学校</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="90" />
         <source>Level</source>
-        <translation type="unfinished" />
+        <translation>学段</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="93" />
         <source>Choose criteria and press Find.</source>
-        <translation type="unfinished" />
+        <translation>选择条件后按“查找”。</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="103" />
         <source>Zoom to matches</source>
-        <translation type="unfinished" />
+        <translation>缩放到匹配项</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="171" />
         <source>Add an office space layer (kind 'office_space') to search listings.</source>
-        <translation type="unfinished" />
+        <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
         <location filename="../docks/search_panel.py" line="181" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
-        <translation type="unfinished" />
+        <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
 </context><context>
     <name>SetCovering</name>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="505" />
         <source>Share of reachable demand to cover</source>
-        <translation type="unfinished" />
+        <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="507" />
         <source>Minimise</source>
-        <translation type="unfinished" />
+        <translation>最小化</translation>
     </message>
 </context><context>
     <name>SitingAlgorithm</name>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="119" />
         <source>Candidate lamp poles</source>
-        <translation type="unfinished" />
+        <translation>候选灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="121" />
         <source>Demand (points or polygons)</source>
-        <translation type="unfinished" />
+        <translation>需求（点或多边形）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="123" />
         <source>A demand layer (residents + workers), buildings (floor area) or any layer with a weight field. Polygons are sampled on a grid of points.</source>
-        <translation type="unfinished" />
+        <translation>需求图层（常住人口 + 就业人口）、建筑物（建筑面积），或任何带权重字段的图层。多边形按点网格采样。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="125" />
         <source>Demand weight field</source>
-        <translation type="unfinished" />
+        <translation>需求权重字段</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="126" />
         <source>Default: residents + workers, building floor area, or 1 per feature.</source>
-        <translation type="unfinished" />
+        <translation>默认：常住人口 + 就业人口、建筑面积，或每个要素计 1。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="127" />
         <source>Demand raster (people per cell)</source>
-        <translation type="unfinished" />
+        <translation>需求栅格（每像元人口）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="128" />
         <source>Used instead of a demand layer: one point per cell with a positive value.</source>
-        <translation type="unfinished" />
+        <translation>代替需求图层使用：每个正值像元一个点。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="129" />
         <source>Polygon sampling spacing</source>
-        <translation type="unfinished" />
+        <translation>多边形采样间距</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="131" />
         <source>Solver</source>
-        <translation type="unfinished" />
+        <translation>求解器</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="132" />
         <source>exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: lazy greedy (with swaps) and proven bounds, for very large instances.</source>
-        <translation type="unfinished" />
+        <translation>exact：在 HiGHS 上带工作量限制求解 MILP，返回最优性间隙；greedy：惰性贪心（带交换）并给出已证明的界，适用于超大规模问题。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="135" />
         <source>Outer safety time limit</source>
-        <translation type="unfinished" />
+        <translation>外部安全时间限制</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="137" />
         <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
-        <translation type="unfinished" />
+        <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="141" />
         <source>Work limit (simplex iterations; 0: automatic)</source>
-        <translation type="unfinished" />
+        <translation>工作量限制（单纯形迭代次数；0：自动）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="143" />
         <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
-        <translation type="unfinished" />
+        <translation>求解器的工作量，以单纯形迭代次数计（一个分支定界节点计 200，窗口搜索的一个窗口计 2,000）。0：每个灯杆-需求点对 20 次，介于 1 到 2 亿之间。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="146" />
         <source>Rollout phases</source>
-        <translation type="unfinished" />
+        <translation>分期建设期数</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="147" />
         <source>Coverage curve up to (sites)</source>
-        <translation type="unfinished" />
+        <translation>覆盖曲线的站点数上限</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="148" />
         <source>Default: twice the number of chosen sites.</source>
-        <translation type="unfinished" />
+        <translation>默认：所选站点数的两倍。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="149" />
         <source>Coverage relation</source>
-        <translation type="unfinished" />
+        <translation>覆盖关系</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="150" />
         <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
-        <translation type="unfinished" />
+        <translation>radius：灯杆覆盖半径内的需求；rf：按建筑物视距预测的 RSRP 高于门限（覆盖模型）。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="152" />
         <source>Coverage radius (radius mode)</source>
-        <translation type="unfinished" />
+        <translation>覆盖半径（半径模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="154" />
         <source>RSRP threshold (rf mode)</source>
-        <translation type="unfinished" />
+        <translation>RSRP 门限（射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="156" />
         <source>Largest link length (rf mode)</source>
-        <translation type="unfinished" />
+        <translation>最大链路长度（射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="158" />
         <source>Carrier frequency (rf mode)</source>
-        <translation type="unfinished" />
+        <translation>载波频率（射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="160" />
         <source>EIRP per micro-station (rf mode)</source>
-        <translation type="unfinished" />
+        <translation>每个微基站的 EIRP（射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="162" />
         <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
-        <translation type="unfinished" />
+        <translation>为空：取射频配置中微基站的 EIRP（功率 + 天线增益）。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="163" />
         <source>Cell-edge location probability (rf mode)</source>
-        <translation type="unfinished" />
+        <translation>小区边缘位置概率（射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="167" />
         <source>Buildings (line of sight, rf mode)</source>
-        <translation type="unfinished" />
+        <translation>建筑物（视距，射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="169" />
         <source>Height raster (line of sight, rf mode)</source>
-        <translation type="unfinished" />
+        <translation>高度栅格（视距，射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="170" />
         <source>Terrain (line of sight, rf mode)</source>
-        <translation type="unfinished" />
+        <translation>地形（视距，射频模式）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="172" />
         <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
-        <translation type="unfinished" />
+        <translation>任意坐标参考系和分辨率的地面高程 (DEM)：视距在地面 + 建筑物之上计算，灯杆和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="175" />
         <source>Lowest usable pole</source>
-        <translation type="unfinished" />
+        <translation>可用灯杆最低高度</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="176" />
         <source>Highest usable pole</source>
-        <translation type="unfinished" />
+        <translation>可用灯杆最高高度</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="178" />
         <source>Include planned poles</source>
-        <translation type="unfinished" />
+        <translation>包括规划中的灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="179" />
         <source>Only poles with power</source>
-        <translation type="unfinished" />
+        <translation>仅限有供电的灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="180" />
         <source>Keep-out features (e.g. schools)</source>
-        <translation type="unfinished" />
+        <translation>禁建要素（如学校）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="182" />
         <source>Keep-out distance</source>
-        <translation type="unfinished" />
+        <translation>禁建缓冲距离</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="183" />
         <source>More keep-out layers, each with its distance</source>
-        <translation type="unfinished" />
+        <translation>更多禁建图层，各带自身距离</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="185" />
         <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
-        <translation type="unfinished" />
+        <translation>例如 'Schools:50; Existing 5G sites:100'：不会选择距图层要素在该距离以内的灯杆。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="188" />
         <source>Cost per site</source>
-        <translation type="unfinished" />
+        <translation>每站点成本</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="189" />
         <source>Extra cost without power</source>
-        <translation type="unfinished" />
+        <translation>无供电附加成本</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="190" />
         <source>Cost field (overrides the above)</source>
-        <translation type="unfinished" />
+        <translation>成本字段（优先于以上设置）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="192" />
         <source>Schools (priority demand)</source>
-        <translation type="unfinished" />
+        <translation>学校（优先需求）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="193" />
         <source>Weight of demand near schools</source>
-        <translation type="unfinished" />
+        <translation>学校附近需求的权重</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="195" />
         <source>Office clusters (priority demand)</source>
-        <translation type="unfinished" />
+        <translation>办公集聚区（优先需求）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="197" />
         <source>Weight of demand near offices</source>
-        <translation type="unfinished" />
+        <translation>办公区附近需求的权重</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="199" />
         <source>Priority distance</source>
-        <translation type="unfinished" />
+        <translation>优先距离</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="201" />
         <source>Existing 5G sites</source>
-        <translation type="unfinished" />
+        <translation>现有 5G 基站</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="203" />
         <source>Existing sites' reach</source>
-        <translation type="unfinished" />
+        <translation>现有站点的覆盖范围</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="206" />
         <source>Radius mode: demand within it counts as served; rf mode: how far to look.</source>
-        <translation type="unfinished" />
+        <translation>半径模式：此范围内的需求视为已服务；射频模式：搜索范围。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="207" />
         <source>Weight of demand already served</source>
-        <translation type="unfinished" />
+        <translation>已服务需求的权重</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="208" />
         <source>0 leaves served demand out; 0.5 counts it half.</source>
-        <translation type="unfinished" />
+        <translation>0 表示不计已服务需求；0.5 表示按一半计。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="209" />
         <source>Weight of a second covering site</source>
-        <translation type="unfinished" />
+        <translation>第二覆盖站点的权重</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="210" />
         <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
-        <translation type="unfinished" />
+        <translation>0：普通覆盖；例如 0.3 奖励备份覆盖。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="216" />
         <source>Locked poles (always built)</source>
-        <translation type="unfinished" />
+        <translation>锁定的灯杆（必建）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="217" />
         <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
-        <translation type="unfinished" />
+        <translation>灯杆编号（TH-000012, TH-000044）或 字段=值（decision=approved）。锁定的灯杆计入 k 和预算；它们覆盖的需求不重复计算。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="220" />
         <source>Excluded poles (never built)</source>
-        <translation type="unfinished" />
+        <translation>排除的灯杆（不建）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="221" />
         <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
-        <translation type="unfinished" />
+        <translation>灯杆编号或 字段=值（decision=rejected）。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="222" />
         <source>Decision field of the poles</source>
-        <translation type="unfinished" />
+        <translation>灯杆的决定字段</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="223" />
         <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
-        <translation type="unfinished" />
+        <translation>值属于锁定值之一的灯杆被锁定，属于排除值之一的被排除（批准 / 否决 视同 approved / rejected）。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="225" />
         <source>Decision values that lock a pole</source>
-        <translation type="unfinished" />
+        <translation>锁定灯杆的决定值</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="228" />
         <location filename="../../plugins/siting/algorithm.py" line="226" />
         <source>Several values separated by |.</source>
-        <translation type="unfinished" />
+        <translation>多个值以 | 分隔。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="227" />
         <source>Decision values that exclude a pole</source>
-        <translation type="unfinished" />
+        <translation>排除灯杆的决定值</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="229" />
         <source>Locked poles from a layer</source>
-        <translation type="unfinished" />
+        <translation>来自图层的锁定灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="231" />
         <source>Excluded poles from a layer</source>
-        <translation type="unfinished" />
+        <translation>来自图层的排除灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="232" />
         <source>Earlier plan whose first phases are kept</source>
-        <translation type="unfinished" />
+        <translation>保留前几期的既有方案</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="233" />
         <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
-        <translation type="unfinished" />
+        <translation>以前一次运行的所选站点：其前几期被锁定并保留期次；其余重新规划。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="235" />
         <source>Phases of the earlier plan to keep</source>
-        <translation type="unfinished" />
+        <translation>保留既有方案的期数</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="237" />
         <source>Match layer poles by</source>
-        <translation type="unfinished" />
+        <translation>图层灯杆匹配方式</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="239" />
         <source>id: the pole_id field; location: the nearest pole within the distance below.</source>
-        <translation type="unfinished" />
+        <translation>id：按 pole_id 字段；location：下方距离内最近的灯杆。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="240" />
         <source>Largest distance to a matched pole</source>
-        <translation type="unfinished" />
+        <translation>与匹配灯杆的最大距离</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="247" />
         <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
-        <translation type="unfinished" />
+        <translation>所选站点（排序、分期、边际与累计覆盖、成本）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="248" />
         <source>Covered demand</source>
-        <translation type="unfinished" />
+        <translation>已覆盖需求</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="249" />
         <source>Uncovered demand</source>
-        <translation type="unfinished" />
+        <translation>未覆盖需求</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="250" />
         <source>Coverage versus number of sites</source>
-        <translation type="unfinished" />
+        <translation>覆盖与站点数关系</translation>
     </message>
 </context><context>
     <name>SwipeView</name>
     <message>
         <location filename="../canvas/swipe.py" line="52" />
         <source>Drag to move the divider: {left} on the left, {right} on the right</source>
-        <translation type="unfinished" />
+        <translation>拖动以移动分隔线：左侧为 {left}，右侧为 {right}</translation>
     </message>
     <message>
         <location filename="../canvas/swipe.py" line="53" />
         <source>left</source>
-        <translation type="unfinished" />
+        <translation>左</translation>
     </message>
     <message>
         <location filename="../canvas/swipe.py" line="53" />
         <source>right</source>
-        <translation type="unfinished" />
+        <translation>右</translation>
     </message>
 </context><context>
     <name>SymbolEditor</name>
@@ -4427,967 +4428,967 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../dialogs/style_editor.py" line="114" />
         <location filename="../dialogs/style_editor.py" line="110" />
         <source> pt</source>
-        <translation type="unfinished" />
+        <translation> pt</translation>
     </message>
 </context><context>
     <name>Tables</name>
     <message>
         <location filename="../../layers/io/tabular.py" line="192" />
         <source>is gzip-compressed, not a text table: unpack it first</source>
-        <translation type="unfinished" />
+        <translation>是 gzip 压缩文件，不是文本表格：请先解压</translation>
     </message>
     <message>
         <location filename="../../layers/io/tabular.py" line="193" />
         <source>is a zip archive, not a text table (perhaps an Excel workbook: name it .xlsx; or zipped data: open the .zip)</source>
-        <translation type="unfinished" />
+        <translation>是 zip 压缩包，不是文本表格（可能是 Excel 工作簿：请命名为 .xlsx；或压缩的数据：请打开 .zip）</translation>
     </message>
     <message>
         <location filename="../../layers/io/tabular.py" line="195" />
         <source>is a PDF document, not a table</source>
-        <translation type="unfinished" />
+        <translation>是 PDF 文档，不是表格</translation>
     </message>
     <message>
         <location filename="../../layers/io/tabular.py" line="196" />
         <source>is an SQLite database or GeoPackage, not a text table: name it .gpkg</source>
-        <translation type="unfinished" />
+        <translation>是 SQLite 数据库或 GeoPackage，不是文本表格：请命名为 .gpkg</translation>
     </message>
     <message>
         <location filename="../../layers/io/tabular.py" line="208" />
         <source>holds a web page (HTML), not a table: the download probably failed</source>
-        <translation type="unfinished" />
+        <translation>包含网页 (HTML)，不是表格：下载可能失败了</translation>
     </message>
     <message>
         <location filename="../../layers/io/tabular.py" line="210" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
-        <translation type="unfinished" />
+        <translation>包含二进制数据，不是文本表格（可能已损坏或为其他格式）</translation>
     </message>
 </context><context>
     <name>ToolboxDock</name>
     <message>
         <location filename="../processing/toolbox.py" line="30" />
         <source>Plugins that failed to load</source>
-        <translation type="unfinished" />
+        <translation>加载失败的插件</translation>
     </message>
     <message>
         <location filename="../processing/toolbox.py" line="57" />
         <source>Processing Toolbox</source>
-        <translation type="unfinished" />
+        <translation>处理工具箱</translation>
     </message>
     <message>
         <location filename="../processing/toolbox.py" line="62" />
         <source>Search algorithms…</source>
-        <translation type="unfinished" />
+        <translation>搜索算法…</translation>
     </message>
     <message>
         <location filename="../processing/toolbox.py" line="95" />
         <source>{title} ({count})</source>
-        <translation type="unfinished" />
+        <translation>{title}（{count}）</translation>
     </message>
 </context><context>
     <name>VectorStyleEditor</name>
     <message>
         <location filename="../dialogs/style_editor.py" line="173" />
         <source>Symbol</source>
-        <translation type="unfinished" />
+        <translation>符号</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="178" />
         <source>Every feature is drawn with the symbol above.</source>
-        <translation type="unfinished" />
+        <translation>每个要素都用上面的符号绘制。</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="185" />
         <source>Style</source>
-        <translation type="unfinished" />
+        <translation>样式</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="226" />
         <location filename="../dialogs/style_editor.py" line="198" />
         <source>Classify</source>
-        <translation type="unfinished" />
+        <translation>分类</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="239" />
         <location filename="../dialogs/style_editor.py" line="207" />
         <source>Field</source>
-        <translation type="unfinished" />
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="240" />
         <source>Method</source>
-        <translation type="unfinished" />
+        <translation>方法</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="241" />
         <source>Classes</source>
-        <translation type="unfinished" />
+        <translation>类别数</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="242" />
         <source>Colour ramp</source>
-        <translation type="unfinished" />
+        <translation>色带</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="250" />
         <source>Labels</source>
-        <translation type="unfinished" />
+        <translation>标注</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="257" />
         <source> pt</source>
-        <translation type="unfinished" />
+        <translation> pt</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="263" />
         <source>always shown</source>
-        <translation type="unfinished" />
+        <translation>始终显示</translation>
     </message>
     <message>
         <location filename="../dialogs/style_editor.py" line="278" />
         <source>Labels are hidden when the map scale is smaller than 1:N</source>
-        <translation type="unfinished" />
+        <translation>地图比例尺小于 1:N 时隐藏标注</translation>
     </message>
 </context><context>
     <name>WebMapDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="213" />
         <source>Export web map</source>
-        <translation type="unfinished" />
+        <translation>导出网页地图</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="214" />
         <source>One self-contained file that works offline</source>
-        <translation type="unfinished" />
+        <translation>一个可离线使用的独立文件</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="216" />
         <source>Offer an online basemap layer (when the reader is online)</source>
-        <translation type="unfinished" />
+        <translation>提供在线底图图层（读者联网时）</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="218" />
         <source>Open in the browser when done</source>
-        <translation type="unfinished" />
+        <translation>完成后在浏览器中打开</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="222" />
         <source>Layer</source>
-        <translation type="unfinished" />
+        <translation>图层</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="222" />
         <source>Popup fields (comma separated)</source>
-        <translation type="unfinished" />
+        <translation>弹出框字段（逗号分隔）</translation>
     </message>
     <message>
         <location filename="../export/dialogs.py" line="256" />
         <source>Exporting {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在导出 {name}…</translation>
     </message>
 </context><context>
     <name>WindowSearch</name>
     <message>
         <location filename="../../plugins/siting/window_search.py" line="229" />
         <source>window search</source>
-        <translation type="unfinished" />
+        <translation>窗口搜索</translation>
     </message>
 </context><context>
     <name>autosave_recovery</name>
     <message>
         <location filename="../dialogs/autosave_recovery.py" line="37" />
         <source>Recover unsaved changes?</source>
-        <translation type="unfinished" />
+        <translation>恢复未保存的更改吗？</translation>
     </message>
 </context><context>
     <name>decisions</name>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="66" />
         <source> and {n} more</source>
-        <translation type="unfinished" />
+        <translation> 及另外 {n} 个</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="84" />
         <source>layer '{layer}' has no pole with id {ids}</source>
-        <translation type="unfinished" />
+        <translation>图层“{layer}”中没有编号为 {ids} 的灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="86" />
         <source>{n} listed by id</source>
-        <translation type="unfinished" />
+        <translation>按编号列出 {n} 个</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="101" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
-        <translation type="unfinished" />
+        <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="109" />
         <source>no pole of '{layer}' has {field} = {values} (values found: {found})</source>
-        <translation type="unfinished" />
+        <translation>“{layer}”中没有 {field} = {values} 的灯杆（现有值：{found}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="112" />
         <source>none</source>
-        <translation type="unfinished" />
+        <translation>无</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="113" />
         <source>{n} with {field} = {values}</source>
-        <translation type="unfinished" />
+        <translation>{n} 个满足 {field} = {values}</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="134" />
         <source>layer '{layer}' has no phase field '{field}': give the selected sites of an earlier run</source>
-        <translation type="unfinished" />
+        <translation>图层“{layer}”没有分期字段 '{field}'：请提供前一次运行的所选站点</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="145" />
         <source>layer '{layer}' has no field 'pole_id' to match poles by id; match by location instead</source>
-        <translation type="unfinished" />
+        <translation>图层“{layer}”没有用于按编号匹配灯杆的字段 'pole_id'；请改为按位置匹配</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="155" />
         <source>by id</source>
-        <translation type="unfinished" />
+        <translation>按编号</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="155" />
         <source>by location</source>
-        <translation type="unfinished" />
+        <translation>按位置</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="156" />
         <source>{n} from layer '{layer}' ({how})</source>
-        <translation type="unfinished" />
+        <translation>{n} 个来自图层“{layer}”（{how}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="159" />
         <source>{n} of phases 1-{phases} of '{layer}' ({how})</source>
-        <translation type="unfinished" />
+        <translation>“{layer}”第 1-{phases} 期中的 {n} 个（{how}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="174" />
         <source>{n} features of '{layer}' have no pole of '{poles}' within {d:g} m (features {rows})</source>
-        <translation type="unfinished" />
+        <translation>“{layer}”中有 {n} 个要素在 {d:g} m 内没有“{poles}”的灯杆（要素 {rows}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="207" />
         <source>the list of pole ids is empty</source>
-        <translation type="unfinished" />
+        <translation>灯杆编号列表为空</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="214" />
         <source>write FIELD=VALUE (e.g. decision=approved), got '{text}'</source>
-        <translation type="unfinished" />
+        <translation>请写成 字段=值（例如 decision=approved），实际为“{text}”</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="220" />
         <source>no pole id in '{text}'</source>
-        <translation type="unfinished" />
+        <translation>“{text}”中没有灯杆编号</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="229" />
         <source>pole ids (P1, P2) or FIELD=VALUE</source>
-        <translation type="unfinished" />
+        <translation>灯杆编号（P1, P2）或 字段=值</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="257" />
         <source>{n} poles locked ({sources}): built in every plan, counted in k and the budget</source>
-        <translation type="unfinished" />
+        <translation>锁定 {n} 根灯杆（{sources}）：每个方案都建设，计入 k 和预算</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="261" />
         <source>{n} poles excluded ({sources})</source>
-        <translation type="unfinished" />
+        <translation>排除 {n} 根灯杆（{sources}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="264" />
         <source>; {n} more were not eligible anyway</source>
-        <translation type="unfinished" />
+        <translation>；另有 {n} 根本来就不符合条件</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="299" />
         <source>poles both locked and excluded: {ids}; decide one way</source>
-        <translation type="unfinished" />
+        <translation>同时被锁定和排除的灯杆：{ids}；请只选其一</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="306" />
         <source>{n} locked poles are not eligible: {poles}; unlock them or relax the rules</source>
-        <translation type="unfinished" />
+        <translation>{n} 根锁定的灯杆不符合条件：{poles}；请解除锁定或放宽规则</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="324" />
         <source>the locked poles leave nothing to choose: the plan is the locked poles</source>
-        <translation type="unfinished" />
+        <translation>锁定的灯杆之外已无可选：方案即为锁定的灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="328" />
         <source>locked poles only</source>
-        <translation type="unfinished" />
+        <translation>仅锁定的灯杆</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="359" />
         <source>{n} poles are locked but only {k} sites are asked for; raise the number of sites or unlock poles</source>
-        <translation type="unfinished" />
+        <translation>锁定了 {n} 根灯杆，但只要求 {k} 个站点；请增加站点数或解除锁定</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="370" />
         <source>the {n} locked poles cost {cost:g}, over the budget of {budget:g}; raise the budget or unlock poles</source>
-        <translation type="unfinished" />
+        <translation>{n} 根锁定灯杆的成本为 {cost:g}，超出预算 {budget:g}；请提高预算或解除锁定</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="397" />
         <source>no pole left after the exclusions covers any demand</source>
-        <translation type="unfinished" />
+        <translation>排除之后剩余的灯杆都不能覆盖任何需求</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/decisions.py" line="407" />
         <source>{out} of {total} demand is out of reach of every pole that is not excluded and is not counted in the target</source>
-        <translation type="unfinished" />
+        <translation>{total} 的需求中有 {out} 不在任何未被排除灯杆的覆盖范围内，不计入目标</translation>
     </message>
 </context><context>
     <name>expressions</name>
     <message>
         <location filename="../../layers/expressions/functions.py" line="46" />
         <source>{name}() needs numbers, got {kind}</source>
-        <translation type="unfinished" />
+        <translation>{name}() 需要数字，实际为 {kind}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/functions.py" line="53" />
         <source>{name}() needs a whole number from {low} to {high} here, got {value}</source>
-        <translation type="unfinished" />
+        <translation>{name}() 在此需要 {low} 到 {high} 之间的整数，实际为 {value}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/functions.py" line="144" />
         <source>{name}() cannot read {value!r} as {what}</source>
-        <translation type="unfinished" />
+        <translation>{name}() 无法将 {value!r} 读作{what}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/functions.py" line="163" />
         <source>a whole number</source>
-        <translation type="unfinished" />
+        <translation>整数</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/functions.py" line="169" />
         <source>a number</source>
-        <translation type="unfinished" />
+        <translation>数字</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="77" />
         <source>computed</source>
-        <translation type="unfinished" />
+        <translation>计算值</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="79" />
         <source>true/false field '{name}'</source>
-        <translation type="unfinished" />
+        <translation>真/假字段“{name}”</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="81" />
         <source>numeric field '{name}'</source>
-        <translation type="unfinished" />
+        <translation>数值字段“{name}”</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="82" />
         <source>text field '{name}'</source>
-        <translation type="unfinished" />
+        <translation>文本字段“{name}”</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="88" />
         <source>'{segment}' would make text of up to {characters:,} characters per value; at most {limit:,} are allowed</source>
-        <translation type="unfinished" />
+        <translation>'{segment}' 会使每个值产生最多 {characters:,} 个字符的文本；最多允许 {limit:,} 个</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="95" />
         <source>'{segment}' would make {rows:,} rows x {characters:,} characters = {size:,} MB of text; at most {limit:,} MB are allowed</source>
-        <translation type="unfinished" />
+        <translation>'{segment}' 会产生 {rows:,} 行 x {characters:,} 个字符 = {size:,} MB 的文本；最多允许 {limit:,} MB</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="102" />
         <source>would make {size:,} MB of text in all; at most {limit:,} MB are allowed</source>
-        <translation type="unfinished" />
+        <translation>总共会产生 {size:,} MB 的文本；最多允许 {limit:,} MB</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="111" />
         <source>{variable} needs a layer with geometry</source>
-        <translation type="unfinished" />
+        <translation>{variable} 需要带几何的图层</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="122" />
         <source>'{segment}' is not true/false; compare it with something</source>
-        <translation type="unfinished" />
+        <translation>'{segment}' 不是真/假值；请将其与某个值比较</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="132" />
         <source>the layer has several fields named '{name}'</source>
-        <translation type="unfinished" />
+        <translation>图层中有多个名为“{name}”的字段</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="351" />
         <location filename="../../layers/expressions/parser.py" line="345" />
         <location filename="../../layers/expressions/evaluator.py" line="147" />
         <source>a list of values is only allowed after 'in'</source>
-        <translation type="unfinished" />
+        <translation>值列表只允许出现在 'in' 之后</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="192" />
         <source>'{op}' needs numbers, not text, in '{segment}'</source>
-        <translation type="unfinished" />
+        <translation>'{op}' 需要数字而不是文本，位于 '{segment}'</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="238" />
         <source>'{segment}' cannot be computed ({reason})</source>
-        <translation type="unfinished" />
+        <translation>无法计算 '{segment}'（{reason}）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="241" />
         <source> and </source>
-        <translation type="unfinished" />
+        <translation> 和 </translation>
     </message>
     <message>
         <location filename="../../layers/expressions/evaluator.py" line="242" />
         <source>cannot combine {kinds} in '{segment}' ({reason})</source>
-        <translation type="unfinished" />
+        <translation>无法在 '{segment}' 中组合 {kinds}（{reason}）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="40" />
         <source>is {length:,} characters long; at most {limit:,} are allowed</source>
-        <translation type="unfinished" />
+        <translation>长 {length:,} 个字符；最多允许 {limit:,} 个</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="55" />
         <source>nests brackets more than {limit} deep</source>
-        <translation type="unfinished" />
+        <translation>括号嵌套超过 {limit} 层</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="164" />
         <location filename="../../layers/expressions/lexer.py" line="60" />
         <source>unexpected {token!r}</source>
-        <translation type="unfinished" />
+        <translation>意外的 {token!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="67" />
         <source>the bracket {bracket!r} is not closed</source>
-        <translation type="unfinished" />
+        <translation>括号 {bracket!r} 未闭合</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="81" />
         <source>the field name in backticks is not closed</source>
-        <translation type="unfinished" />
+        <translation>反引号中的字段名未闭合</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="84" />
         <source>empty field name ``</source>
-        <translation type="unfinished" />
+        <translation>空字段名 ``</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="89" />
         <source>unexpected '$'</source>
-        <translation type="unfinished" />
+        <translation>意外的 '$'</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="100" />
         <source>unexpected {char!r}</source>
-        <translation type="unfinished" />
+        <translation>意外的 {char!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/lexer.py" line="123" />
         <source>the text starting with {quote} is not closed</source>
-        <translation type="unfinished" />
+        <translation>以 {quote} 开头的文本未闭合</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="83" />
         <source>an expression must be text</source>
-        <translation type="unfinished" />
+        <translation>表达式必须是文本</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="94" />
         <source>is too large or too deeply nested to compute here</source>
-        <translation type="unfinished" />
+        <translation>过大或嵌套过深，无法在此计算</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="97" />
         <source>cannot be computed: {reason}</source>
-        <translation type="unfinished" />
+        <translation>无法计算：{reason}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="111" />
         <source>gives the value {value!r}, not true/false; add a comparison</source>
-        <translation type="unfinished" />
+        <translation>结果为 {value!r}，不是真/假值；请添加比较</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="117" />
         <source>gives numbers or text, not true/false; add a comparison such as '&gt; 0'</source>
-        <translation type="unfinished" />
+        <translation>结果为数字或文本，不是真/假值；请添加比较，例如 '&gt; 0'</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="141" />
         <source>unknown kind of column {kind!r}; one of integer, real, text, boolean</source>
-        <translation type="unfinished" />
+        <translation>未知的列类型 {kind!r}；应为 integer、real、text、boolean 之一</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/__init__.py" line="148" />
         <source>gives {value!r} (row {row}), not a whole number; use round() or to_int()</source>
-        <translation type="unfinished" />
+        <translation>结果为 {value!r}（第 {row} 行），不是整数；请使用 round() 或 to_int()</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="31" />
         <source>comprehensions are not allowed</source>
-        <translation type="unfinished" />
+        <translation>不允许使用推导式</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="32" />
         <source>lambdas are not allowed</source>
-        <translation type="unfinished" />
+        <translation>不允许使用 lambda</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="33" />
         <source>'if ... else' is not allowed; use if(condition, value, otherwise)</source>
-        <translation type="unfinished" />
+        <translation>不允许使用 'if ... else'；请使用 if(条件, 值, 否则值)</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="34" />
         <source>'else' is not allowed</source>
-        <translation type="unfinished" />
+        <translation>不允许使用 'else'</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="35" />
         <source>imports are not allowed</source>
-        <translation type="unfinished" />
+        <translation>不允许使用 import</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="149" />
         <source>has more than {limit:,} parts</source>
-        <translation type="unfinished" />
+        <translation>超过 {limit:,} 个部分</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="200" />
         <location filename="../../layers/expressions/parser.py" line="153" />
         <source>nests operations more than {limit} deep</source>
-        <translation type="unfinished" />
+        <translation>运算嵌套超过 {limit} 层</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="160" />
         <source>it ends too early</source>
-        <translation type="unfinished" />
+        <translation>表达式提前结束</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="174" />
         <source>the expression is empty</source>
-        <translation type="unfinished" />
+        <translation>表达式为空</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="187" />
         <source>methods are not allowed: {segment!r}; use a function such as upper(field)</source>
-        <translation type="unfinished" />
+        <translation>不允许调用方法：{segment!r}；请使用函数，如 upper(field)</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="189" />
         <source>attribute lookups are not allowed: {segment!r}</source>
-        <translation type="unfinished" />
+        <translation>不允许访问属性：{segment!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="193" />
         <source>subscripts are not allowed: {segment!r}</source>
-        <translation type="unfinished" />
+        <translation>不允许使用下标：{segment!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="195" />
         <source>only the listed functions can be called: {segment!r}</source>
-        <translation type="unfinished" />
+        <translation>只能调用列出的函数：{segment!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="262" />
         <source>'is' is only allowed as 'is None' / 'IS NULL' or 'is not None' / 'IS NOT NULL'</source>
-        <translation type="unfinished" />
+        <translation>'is' 只能以 'is None' / 'IS NULL' 或 'is not None' / 'IS NOT NULL' 形式使用</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="273" />
         <source>'{op}' needs a list of values such as ["a", "b"] or ('a', 'b'), got {segment!r}</source>
-        <translation type="unfinished" />
+        <translation>'{op}' 需要值列表，如 ["a", "b"] 或 ('a', 'b')，实际为 {segment!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="283" />
         <source>lists may hold only literal values, not {segment!r}</source>
-        <translation type="unfinished" />
+        <translation>列表只能包含字面值，不能包含 {segment!r}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="330" />
         <source>unknown variable {name!r}; known: {known}</source>
-        <translation type="unfinished" />
+        <translation>未知变量 {name!r}；已知变量：{known}</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="361" />
         <source>unknown field "{name}"; did you mean "{field}"? (write text in single quotes: '{name}')</source>
-        <translation type="unfinished" />
+        <translation>未知字段 "{name}"；您是否指 "{field}"？（文本请用单引号：'{name}'）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="372" />
         <source>{token!r} is not a number</source>
-        <translation type="unfinished" />
+        <translation>{token!r} 不是数字</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="383" />
         <source>; did you mean '{name}'?</source>
-        <translation type="unfinished" />
+        <translation>；您是否指 '{name}'？</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="384" />
         <source> (fields: {fields})</source>
-        <translation type="unfinished" />
+        <translation>（字段：{fields}）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="385" />
         <source>unknown field '{name}'</source>
-        <translation type="unfinished" />
+        <translation>未知字段 '{name}'</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="392" />
         <source>function calls are not allowed: {name!r} (only {known} can be called)</source>
-        <translation type="unfinished" />
+        <translation>不允许调用函数：{name!r}（只能调用 {known}）</translation>
     </message>
     <message>
         <location filename="../../layers/expressions/parser.py" line="406" />
         <source>{name}() takes {expected} values, got {count}</source>
-        <translation type="unfinished" />
+        <translation>{name}() 需要 {expected} 个值，实际为 {count} 个</translation>
     </message>
 </context><context>
     <name>gdal_open</name>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="79" />
         <source>is not a GeoPackage</source>
-        <translation type="unfinished" />
+        <translation>不是 GeoPackage</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="80" />
         <source>it is not an SQLite database; the file may be damaged</source>
-        <translation type="unfinished" />
+        <translation>不是 SQLite 数据库；文件可能已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="81" />
         <source>is not a readable shapefile</source>
-        <translation type="unfinished" />
+        <translation>不是可读的 shapefile</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="82" />
         <source>it does not start like a shapefile; the file may be damaged</source>
-        <translation type="unfinished" />
+        <translation>开头不像 shapefile；文件可能已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="83" />
         <source>is not a readable GeoJSON file</source>
-        <translation type="unfinished" />
+        <translation>不是可读的 GeoJSON 文件</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="84" />
         <source>it does not start like JSON; the file may be damaged</source>
-        <translation type="unfinished" />
+        <translation>开头不像 JSON；文件可能已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="85" />
         <source>is not a readable raster file</source>
-        <translation type="unfinished" />
+        <translation>不是可读的栅格文件</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="86" />
         <source>it does not start like a TIFF image; the file may be damaged</source>
-        <translation type="unfinished" />
+        <translation>开头不像 TIFF 图像；文件可能已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="95" />
         <source>it holds a GDAL virtual dataset (VRT), which makes GDAL read the other files or web addresses it names</source>
-        <translation type="unfinished" />
+        <translation>包含 GDAL 虚拟数据集 (VRT)，会使 GDAL 读取其中指定的其他文件或网址</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="98" />
         <source>it holds a GDAL streamed algorithm (.gdalg.json), which makes GDAL run commands on other files</source>
-        <translation type="unfinished" />
+        <translation>包含 GDAL 流式算法 (.gdalg.json)，会使 GDAL 对其他文件执行命令</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="101" />
         <source>it holds TopoJSON; convert it to GeoJSON first</source>
-        <translation type="unfinished" />
+        <translation>包含 TopoJSON；请先转换为 GeoJSON</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="103" />
         <source>it holds Esri JSON (ArcGIS); convert it to GeoJSON first</source>
-        <translation type="unfinished" />
+        <translation>包含 Esri JSON (ArcGIS)；请先转换为 GeoJSON</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="104" />
         <source>it holds XML or HTML</source>
-        <translation type="unfinished" />
+        <translation>包含 XML 或 HTML</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="105" />
         <source>it holds JSON</source>
-        <translation type="unfinished" />
+        <translation>包含 JSON</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="106" />
         <source>it holds a JSON array</source>
-        <translation type="unfinished" />
+        <translation>包含 JSON 数组</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="107" />
         <source>it holds an SQLite database</source>
-        <translation type="unfinished" />
+        <translation>包含 SQLite 数据库</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="108" />
         <source>it holds a TIFF image</source>
-        <translation type="unfinished" />
+        <translation>包含 TIFF 图像</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="109" />
         <source>it holds a shapefile</source>
-        <translation type="unfinished" />
+        <translation>包含 shapefile</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="110" />
         <source>it holds a zip archive</source>
-        <translation type="unfinished" />
+        <translation>包含 zip 压缩包</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="134" />
         <source>{refusal}: it is empty</source>
-        <translation type="unfinished" />
+        <translation>{refusal}：文件为空</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="136" />
         <source>{refusal} ({unknown})</source>
-        <translation type="unfinished" />
+        <translation>{refusal}（{unknown}）</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="139" />
         <source>{refusal}: its name says {name} but {content}; Lamplight opens a file only as the format its name says</source>
-        <translation type="unfinished" />
+        <translation>{refusal}：其名称表明为 {name}，但{content}；Lamplight 只按文件名所示的格式打开文件</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="152" />
         <source>is not a file on this computer; Lamplight reads only local files</source>
-        <translation type="unfinished" />
+        <translation>不是本机上的文件；Lamplight 只读取本地文件</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="157" />
         <source>the file does not exist</source>
-        <translation type="unfinished" />
+        <translation>文件不存在</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="159" />
         <source>cannot be read ({error})</source>
-        <translation type="unfinished" />
+        <translation>无法读取（{error}）</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="162" />
         <source>is not a regular file (a folder, device or pipe)</source>
-        <translation type="unfinished" />
+        <translation>不是普通文件（文件夹、设备或管道）</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="184" />
         <source>its CRS is given as a link ({link}), which GDAL would fetch from the network or another file; Lamplight does not follow links in data files: give the CRS by name (e.g. EPSG:4326) or remove the crs member</source>
-        <translation type="unfinished" />
+        <translation>其坐标参考系以链接形式给出（{link}），GDAL 会从网络或其他文件获取；Lamplight 不跟随数据文件中的链接：请按名称给出坐标参考系（如 EPSG:4326）或删除 crs 成员</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="207" />
         <source>its first bytes are not those of a TIFF image</source>
-        <translation type="unfinished" />
+        <translation>其开头字节不是 TIFF 图像的字节</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="208" />
         <source>its side file {side} is not what GDAL writes there: {content}; remove it or replace it</source>
-        <translation type="unfinished" />
+        <translation>其附属文件 {side} 不是 GDAL 在此写入的内容：{content}；请删除或替换它</translation>
     </message>
     <message>
         <location filename="../../layers/io/gdal_open.py" line="217" />
         <source>holds a file with an unsafe name ({member}); a zipped layer must be a plain file inside the archive</source>
-        <translation type="unfinished" />
+        <translation>包含名称不安全的文件（{member}）；压缩的图层必须是压缩包内的普通文件</translation>
     </message>
 </context><context>
     <name>install</name>
     <message>
         <location filename="../export/install.py" line="29" />
         <source>&amp;Export</source>
-        <translation type="unfinished" />
+        <translation>导出(&amp;E)</translation>
     </message>
 </context><context>
     <name>kinds</name>
     <message>
         <location filename="../../layers/kinds.py" line="210" />
         <source>terrain '{name}': values down to {low} m: check nodata (ground below sea level is possible, an undeclared no-data value is likelier)</source>
-        <translation type="unfinished" />
+        <translation>地形“{name}”：数值低至 {low} m：请检查无数据值（地面低于海平面是可能的，但更可能是未声明的无数据值）</translation>
     </message>
 </context><context>
     <name>layers.crs</name>
     <message>
         <location filename="../../layers/crs.py" line="50" />
         <source>({lon}, {lat}) is not a longitude/latitude</source>
-        <translation type="unfinished" />
+        <translation>({lon}, {lat}) 不是经纬度</translation>
     </message>
     <message>
         <location filename="../../layers/crs.py" line="118" />
         <source>no CRS is set</source>
-        <translation type="unfinished" />
+        <translation>未设置坐标参考系</translation>
     </message>
     <message>
         <location filename="../../layers/crs.py" line="120" />
         <source>{crs} is geographic: its units are degrees, not metres</source>
-        <translation type="unfinished" />
+        <translation>{crs} 是地理坐标系：单位是度，不是米</translation>
     </message>
     <message>
         <location filename="../../layers/crs.py" line="124" />
         <source>{crs} counts in {unit}, not metres</source>
-        <translation type="unfinished" />
+        <translation>{crs} 以 {unit} 为单位，不是米</translation>
     </message>
     <message>
         <location filename="../../layers/crs.py" line="129" />
         <source>{crs} is a Mercator projection: distances in it are off by {error:.1f} % here</source>
-        <translation type="unfinished" />
+        <translation>{crs} 是墨卡托投影：在此处距离误差达 {error:.1f} %</translation>
     </message>
     <message>
         <location filename="../../layers/crs.py" line="132" />
         <source>{crs} distorts distances by up to {error:.2f} % here (more than {limit:g} %)</source>
-        <translation type="unfinished" />
+        <translation>{crs} 在此处的距离变形最大达 {error:.2f} %（超过 {limit:g} %）</translation>
     </message>
 </context><context>
     <name>layers.io</name>
     <message>
         <location filename="../../layers/io/__init__.py" line="101" />
         <source>the field mapping {name} is for kind '{mapped}', not '{kind}'</source>
-        <translation type="unfinished" />
+        <translation>字段映射 {name} 适用于图层类型“{mapped}”，不是“{kind}”</translation>
     </message>
     <message>
         <location filename="../../layers/io/__init__.py" line="106" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
-        <translation type="unfinished" />
+        <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
     </message>
 </context><context>
     <name>layers.io.finish</name>
     <message>
         <location filename="../../layers/io/finish.py" line="90" />
         <source>none</source>
-        <translation type="unfinished" />
+        <translation>无</translation>
     </message>
     <message>
         <location filename="../../layers/io/finish.py" line="91" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
-        <translation type="unfinished" />
+        <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
         <location filename="../../layers/io/finish.py" line="95" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
-        <translation type="unfinished" />
+        <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
 </context><context>
     <name>layers.io.postgis</name>
     <message>
         <location filename="../../layers/io/postgis.py" line="101" />
         <source>the connection to the database was lost ({reason}); check that the server is running and reachable, then try again</source>
-        <translation type="unfinished" />
+        <translation>与数据库的连接已断开（{reason}）；请检查服务器是否运行且可访问，然后重试</translation>
     </message>
     <message>
         <location filename="../../layers/io/postgis.py" line="143" />
         <source>the database refused a request: {reason}</source>
-        <translation type="unfinished" />
+        <translation>数据库拒绝了请求：{reason}</translation>
     </message>
     <message>
         <location filename="../../layers/io/postgis.py" line="244" />
         <source>the query would change the database ({reason}); reading runs read-only: give one SELECT</source>
-        <translation type="unfinished" />
+        <translation>该查询会修改数据库（{reason}）；读取以只读方式进行：请给出一条 SELECT</translation>
     </message>
     <message>
         <location filename="../../layers/io/postgis.py" line="250" />
         <source>the query holds several statements; give exactly one SELECT (nothing was run)</source>
-        <translation type="unfinished" />
+        <translation>该查询包含多条语句；请只给出一条 SELECT（未执行任何语句）</translation>
     </message>
 </context><context>
     <name>layers.io.tabular</name>
     <message>
         <location filename="../../layers/io/tabular.py" line="83" />
         <source>the header repeats the column name(s) {repeated}; the repeats are read as {renamed} (as QGIS names them)</source>
-        <translation type="unfinished" />
+        <translation>表头重复了列名 {repeated}；重复的列读作 {renamed}（与 QGIS 的命名方式相同）</translation>
     </message>
 </context><context>
     <name>plugin_probe</name>
     <message>
         <location filename="../../plugins/plugin_probe.py" line="97" />
         <source>took longer than {seconds:g} s to load; skipped</source>
-        <translation type="unfinished" />
+        <translation>加载用时超过 {seconds:g} 秒；已跳过</translation>
     </message>
     <message>
         <location filename="../../plugins/plugin_probe.py" line="100" />
         <source>ended the Python process while loading; skipped</source>
-        <translation type="unfinished" />
+        <translation>加载时结束了 Python 进程；已跳过</translation>
     </message>
 </context><context>
     <name>raster</name>
     <message>
         <location filename="../../layers/io/raster.py" line="30" />
         <source>the raster is stored bottom-up (south in the first row); its rows were flipped to north-up</source>
-        <translation type="unfinished" />
+        <translation>栅格按自下而上存储（第一行为南）；其行已翻转为北朝上</translation>
     </message>
     <message>
         <location filename="../../layers/io/raster.py" line="32" />
         <source>the raster is stored right-to-left (east in the first column); its columns were flipped to west-to-east</source>
-        <translation type="unfinished" />
+        <translation>栅格按自右向左存储（第一列为东）；其列已翻转为自西向东</translation>
     </message>
     <message>
         <location filename="../../layers/io/raster.py" line="44" />
         <source>its georeferencing holds values that are not numbers ({transform}); the file is damaged</source>
-        <translation type="unfinished" />
+        <translation>其地理配准包含非数值（{transform}）；文件已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/raster.py" line="48" />
         <source>is rotated or sheared (its geotransform has rotation terms {b:g} and {d:g}); Lamplight needs a north-up raster: warp it first, e.g. gdalwarp</source>
-        <translation type="unfinished" />
+        <translation>经过旋转或错切（其地理变换含旋转项 {b:g} 和 {d:g}）；Lamplight 需要北朝上的栅格：请先重投影，例如用 gdalwarp</translation>
     </message>
     <message>
         <location filename="../../layers/io/raster.py" line="52" />
         <source>has zero-size pixels (pixel width {a:g}, height {e:g}); its georeferencing is damaged</source>
-        <translation type="unfinished" />
+        <translation>像元大小为零（像元宽 {a:g}，高 {e:g}）；其地理配准已损坏</translation>
     </message>
     <message>
         <location filename="../../layers/io/raster.py" line="117" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
-        <translation type="unfinished" />
+        <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>
 </context><context>
     <name>style_editor</name>
     <message>
         <location filename="../dialogs/style_editor.py" line="538" />
         <source>Double-click a colour to change it; edit labels in place</source>
-        <translation type="unfinished" />
+        <translation>双击颜色进行修改；可直接编辑标注</translation>
     </message>
 </context><context>
     <name>terrain</name>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="55" />
         <source>has no coordinate reference system; set it before using it as terrain</source>
-        <translation type="unfinished" />
+        <translation>没有坐标参考系；用作地形前请先设置</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="59" />
         <source>is rotated or not north-up; warp it to a north-up grid first</source>
-        <translation type="unfinished" />
+        <translation>经过旋转或非北朝上；请先将其重投影为北朝上的网格</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="107" />
         <source>does not cover the study area ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f}) in {crs}</source>
-        <translation type="unfinished" />
+        <translation>未覆盖研究区域 ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f})（{crs}）</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="119" />
         <source>terrain '{name}' has no data under {share:.1%} of the study area: those cells take the elevation of the nearest cell with data</source>
-        <translation type="unfinished" />
+        <translation>地形“{name}”在研究区域的 {share:.1%} 处无数据：这些单元取最近有数据单元的高程</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="126" />
         <source>the DSM lies more than {limit:g} m below terrain '{name}' on {share:.1%} of the cells (down to {low:.1f} m): check that both use the same vertical datum; read as open ground</source>
-        <translation type="unfinished" />
+        <translation>在 {share:.1%} 的单元上，DSM 比地形“{name}”低 {limit:g} m 以上（最低 {low:.1f} m）：请检查两者是否使用相同的高程基准；按空地处理</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/terrain.py" line="134" />
         <source>terrain '{name}' ({crs}, {cell:g} {unit} cells) resampled bilinearly to the {res:g} m obstruction grid; antenna and receiver heights are above the local ground</source>
-        <translation type="unfinished" />
+        <translation>地形“{name}”（{crs}，{cell:g} {unit} 单元）已双线性重采样到 {res:g} m 遮挡网格；天线和接收机高度为相对当地地面的高度</translation>
     </message>
 </context></TS>
