@@ -25,7 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import math
 import time
 
 from layers.i18n import translate
@@ -60,6 +59,7 @@ class Effort:
         self.started = time.perf_counter()
         self.deadline = self.started + self.safety_seconds
         self.stopped: list[str] = []
+        self.stopped_after = 0.0
 
     def seconds_left(self) -> float:
         """Seconds until the safety deadline (never below zero)."""
@@ -74,6 +74,8 @@ class Effort:
 
     def stop(self, phase: str) -> None:
         """Record that the safety limit cut ``phase`` short."""
+        if not self.stopped:
+            self.stopped_after = time.perf_counter() - self.started
         if phase not in self.stopped:
             self.stopped.append(phase)
 
@@ -110,9 +112,9 @@ class Effort:
         """What to tell the planner when the safety limit stopped a phase, else None."""
         if not self.stopped:
             return None
-        return translate("Effort", "stopped by the safety time limit after {seconds:.0f} s ({phases}): the result "
-                         "may differ on another machine").format(
-            seconds=math.ceil(time.perf_counter() - self.started), phases=", ".join(self.stopped))
+        return translate("Effort", "stopped by the safety time limit after {seconds:.3g} s ({phases}): the result "
+                         "may differ on another machine").format(seconds=self.stopped_after,
+                                                                  phases=", ".join(self.stopped))
 
 
 __all__ = ["Effort", "auto_work"]

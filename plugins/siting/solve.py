@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from plugins.api import Feedback
+from plugins.api import Cancelled, Feedback
 from plugins.siting import kernels, lagrange
 from plugins.siting.cover_descent import cover_descent
 from plugins.siting.effort import ITERATIONS_PER_NODE, LAGRANGE_ITERATIONS, Effort, auto_work
@@ -139,6 +139,19 @@ def _effort(problem: SitingProblem, work_limit: int, time_limit: float) -> Effor
     return Effort(work_limit or auto_work(problem.coverage.nnz), time_limit)
 
 
+def _reduce(problem: SitingProblem, effort: Effort, feedback: Feedback, **options) -> Reduced | None:
+    """The reduced model, or None when the safety time limit stopped the reduction (recorded in the effort; the
+    reduction is asked between its steps and blocks, like Cancel)."""
+    try:
+        return reduce_model(problem.coverage, problem.weights, **options,
+                            cancelled=lambda: feedback.is_cancelled() or effort.expired())
+    except Cancelled:
+        if feedback.is_cancelled():
+            raise
+        effort.stop("reduction")
+        return None
+
+
 def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray, objective: float, bound: float,
           status: str, solver: str, clock: _Clock, reduced: Reduced | None, notes: list[str], effort: Effort,
           maximise: bool = True) -> Plan:
@@ -214,10 +227,12 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
-        reduced = reduce_model(cov, w, beta=beta, dominance=method == "exact",
-                               cancelled=feedback.is_cancelled)
+        reduced = _reduce(problem, effort, feedback, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
+    if reduced is None and method == "exact":
+        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "time limit", solver,
+                     clock, None, notes, effort)
 
     def lagrangian_step() -> None:
         nonlocal incumbent, value, solver
@@ -365,10 +380,12 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     clock.lap("bounds")
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, costs=costs, beta=beta, dominance=method == "exact",
-                               cancelled=feedback.is_cancelled)
+        reduced = _reduce(problem, effort, feedback, costs=costs, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
+    if reduced is None and method == "exact":
+        return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "time limit",
+                     "lazy greedy (gain per cost, and gain)", clock, None, notes, effort)
     if method == "greedy":
         if reduced is not None:
             bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
@@ -442,7 +459,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     feedback = feedback or Feedback()
     clock, notes = _Clock(), []
     effort = _effort(problem, work_limit, time_limit)
-    cov, w = problem.coverage, problem.weights
+    cov = problem.coverage
     unit = minimise == "sites"
     costs = np.ones(problem.n_candidates) if unit else problem.costs
     reachable = problem.coverable_weight
@@ -462,11 +479,13 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     bounds = [_ratio_lower_bound(run, goal)]
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
-        reduced = reduce_model(cov, w, costs=None if unit else costs, full_cover=full,
-                               dominance=method == "exact",
-                               cancelled=feedback.is_cancelled)
+        reduced = _reduce(problem, effort, feedback, costs=None if unit else costs, full_cover=full,
+                          dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
+    if reduced is None and method == "exact":
+        return _plan(problem, "lscp", method, incumbent, objective, min(_integral(max(bounds), unit), objective),
+                     "time limit", heuristic, clock, None, notes, effort, maximise=False)
     forced_cost = float(costs[reduced.forced].sum()) if reduced is not None else 0.0
     kept_costs = costs[reduced.candidates] if reduced is not None else None
     if method == "greedy":
