@@ -7,6 +7,7 @@ event on ``layer.events`` so a project (and through it the GUI) learns about it 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
@@ -199,12 +200,66 @@ class RasterLayer(Layer):
             array = array[np.newaxis, ...]
         if array.ndim != 3:
             raise LayerError(source, f"raster data must be 2-D or 3-D, got shape {array.shape}", layer=name)
-        self.data = array
+        self._data: np.ndarray | None = array
+        self._shape: tuple[int, int, int] = array.shape
+        #: For a file-backed layer (``file_backed``): reads (bands, rows, cols) of a pixel window, or all.
+        self._reader: Callable[[tuple[int, int, int, int] | None], np.ndarray] | None = None
         self.transform = Affine(*transform[:6]) if not isinstance(transform, Affine) else transform
         self._crs = to_crs_object(crs)
         self.nodata = nodata
         self.band_names = list(band_names) if band_names else [f"band {i + 1}" for i in range(array.shape[0])]
         super().__init__(name, source=source, kind=kind, style=style, metadata=metadata)
+
+    @classmethod
+    def file_backed(cls, reader: Callable[[tuple[int, int, int, int] | None], np.ndarray],
+                    shape: tuple[int, int, int], dtype: Any, transform: Affine, crs: Any, *, name: str,
+                    **options: Any) -> RasterLayer:
+        """A layer whose pixels stay in their file until used: ``data`` reads them all on first use, while
+        ``read_window`` reads only the window asked for (a city's height raster is 300 MB; a street needs a few).
+        ``reader(None)`` returns every pixel, ``reader((row0, row1, col0, col1))`` that window."""
+        layer = cls(np.zeros((shape[0], 0, 0), dtype=dtype), transform, crs, name=name, **options)
+        layer._data, layer._shape, layer._reader = None, tuple(shape), reader
+        return layer
+
+    @property
+    def data(self) -> np.ndarray:
+        if self._data is None:
+            self._data = self._reader(None)
+        return self._data
+
+    @data.setter
+    def data(self, array: np.ndarray) -> None:
+        self._data, self._shape = array, array.shape
+
+    @property
+    def loaded(self) -> bool:
+        """False while a file-backed layer has not read its pixels."""
+        return self._data is not None
+
+    def read_window(self, bounds: tuple[float, float, float, float]) -> RasterLayer:
+        """The cells covering ``bounds`` (clipped to the raster) as an in-memory layer with the same name, CRS,
+        no-data and kind; from the file alone when the layer is file-backed and not yet loaded."""
+        t = self.transform
+        if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
+            return self
+        col0 = int(np.clip(np.floor((bounds[0] - t.c) / t.a), 0, self.width))
+        col1 = int(np.clip(np.ceil((bounds[2] - t.c) / t.a), 0, self.width))
+        row0 = int(np.clip(np.floor((t.f - bounds[3]) / -t.e), 0, self.height))
+        row1 = int(np.clip(np.ceil((t.f - bounds[1]) / -t.e), 0, self.height))
+        window = self.read_pixels(row0, row1, col0, col1)
+        return RasterLayer(window, t @ Affine.translation(col0, row0), self.crs, name=self.name,
+                           nodata=self.nodata, source=self.source, kind=self.kind, style=self.style,
+                           metadata=dict(self.metadata), band_names=self.band_names)
+
+    def read_pixels(self, row0: int, row1: int, col0: int, col1: int) -> np.ndarray:
+        """Rows ``row0:row1`` and columns ``col0:col1`` of every band (clipped to the raster), from the file alone
+        when the layer is file-backed and not yet loaded."""
+        row0, row1 = int(np.clip(row0, 0, self.height)), int(np.clip(row1, 0, self.height))
+        col0, col1 = int(np.clip(col0, 0, self.width)), int(np.clip(col1, 0, self.width))
+        row1, col1 = max(row1, row0), max(col1, col0)
+        if self._data is None:
+            return self._reader((row0, row1, col0, col1))
+        return self._data[:, row0:row1, col0:col1]
 
     @property
     def crs(self) -> pyproj.CRS | None:
@@ -212,15 +267,15 @@ class RasterLayer(Layer):
 
     @property
     def count(self) -> int:
-        return self.data.shape[0]
+        return self._shape[0]
 
     @property
     def height(self) -> int:
-        return self.data.shape[1]
+        return self._shape[1]
 
     @property
     def width(self) -> int:
-        return self.data.shape[2]
+        return self._shape[2]
 
     @property
     def res(self) -> tuple[float, float]:

@@ -62,12 +62,35 @@ def north_up(data: np.ndarray, transform: Affine, source: str, name: str) -> tup
     return np.ascontiguousarray(data) if notes else data, Affine(a, 0.0, c, 0.0, e, f), notes
 
 
+class WindowReader:
+    """Reads the pixels of a north-up raster file on demand (all, or a window), for ``RasterLayer.file_backed``.
+    Picklable (a path, not an open dataset), so a distributed worker can read its own window from the file."""
+
+    def __init__(self, path: str, table: str | None, side_files: bool, source: str) -> None:
+        self.path, self.table, self.side_files, self.source = path, table, side_files, source
+
+    def __call__(self, window: tuple[int, int, int, int] | None) -> np.ndarray:
+        from rasterio.windows import Window
+
+        driver = GTIFF_DRIVER if self.table is None else GPKG_DRIVER
+        try:
+            with open_raster(self.path, driver, table=self.table, side_files=self.side_files) as src:
+                if window is None:
+                    return src.read()
+                row0, row1, col0, col1 = window
+                return src.read(window=Window(col0, row0, col1 - col0, row1 - row0))
+        except (rasterio.errors.RasterioError, OSError) as exc:
+            raise wrap(exc, self.source, "raster") from exc
+
+
 def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str | None = None,
-                table: str | None = None, side_files: bool = True) -> RasterLayer:
+                table: str | None = None, side_files: bool = True, lazy: bool = False) -> RasterLayer:
     """All bands of one raster dataset, with nodata, band names and stored Lamplight metadata.
 
     ``path`` is a GeoTIFF, or with ``table`` the GeoPackage holding that raster table (already checked by the
     GeoPackage reader). ``side_files=False`` for files Lamplight wrote itself (see ``gdal_open.NO_SIDE_FILES``).
+    ``lazy=True`` leaves a north-up raster's pixels in the file (``RasterLayer.file_backed``): ``read_window``
+    then reads only what coverage of a small area needs; the value-based terrain notes are skipped.
     """
     if kind and kind not in RASTER_KINDS:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it (raster kinds: "
@@ -79,14 +102,19 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     try:
         driver = GTIFF_DRIVER if table is None else GPKG_DRIVER
         with open_raster(path, driver, table=table, side_files=side_files) as src:
-            data = src.read()
+            t = src.transform
+            lazy = lazy and t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # flipped files are read whole
+            shape, dtype = (src.count, src.height, src.width), src.dtypes[0]
+            data = None if lazy else src.read()
             stored, stored_kind = tags.decode(src.tags())
             file_crs = src.crs
             transform, nodata = src.transform, src.nodata
             band_names = [d or f"band {i + 1}" for i, d in enumerate(src.descriptions)]
     except (rasterio.errors.RasterioError, OSError) as exc:
         raise wrap(exc, source, "raster") from exc
-    data, transform, notes = north_up(data, transform, source, name)
+    notes = []
+    if data is not None:
+        data, transform, notes = north_up(data, transform, source, name)
     file_crs = to_crs_object(file_crs.to_wkt()) if file_crs is not None else None
     wanted = to_crs_object(crs)
     if wanted is not None:
@@ -98,8 +126,12 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     elif file_crs is None:
         notes.append(NO_CRS_NOTE)
     stored["notes"] = notes
-    layer = RasterLayer(data, transform, file_crs, name=name, nodata=nodata, source=source,
-                        kind=kind or stored_kind or detect_raster_kind(name), metadata=stored, band_names=band_names)
+    options = {"nodata": nodata, "source": source, "kind": kind or stored_kind or detect_raster_kind(name),
+               "metadata": stored, "band_names": band_names}
+    if data is None:
+        return RasterLayer.file_backed(WindowReader(path, table, side_files, source), shape, dtype, transform,
+                                       file_crs, name=name, **options)
+    layer = RasterLayer(data, transform, file_crs, name=name, **options)
     layer.notes.extend(_terrain_notes(layer))
     return layer
 

@@ -112,14 +112,20 @@ class Obstruction:
         return cls(grid, float(x0), float(y0), res, layer.crs, notes)
 
     @classmethod
-    def from_raster(cls, layer: RasterLayer, band: int = 1, *, surface: str = SURFACE_AUTO) -> Obstruction:
+    def from_raster(cls, layer: RasterLayer, band: int = 1, *, surface: str = SURFACE_AUTO,
+                    extent: tuple[float, float, float, float] | None = None) -> Obstruction:
         """Use a height raster: metres above ground (no-data = open ground), or with ``surface=SURFACE_DSM``
-        elevations including the ground (no-data = NaN), to be put on a terrain model by ``with_terrain``."""
+        elevations including the ground (no-data = NaN), to be put on a terrain model by ``with_terrain``.
+        With ``extent`` (the study area grown by the radius) only the cells covering it are read: from the file
+        alone when the layer is file-backed, so a small area of a city never loads the whole raster."""
         require_metric(layer.crs, layer.source, layer.name)
         t = layer.transform
         if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
             raise LayerError(layer.source, "is rotated or not north-up; warp it to a north-up grid first",
                              layer=layer.name)
+        if extent is not None:
+            layer = layer.read_window(extent)
+            t = layer.transform
         if not np.isclose(t.a, -t.e, rtol=1e-6):
             raise LayerError(layer.source, f"has rectangular cells ({t.a:g} x {-t.e:g} m); resample it to square "
                                            "cells first", layer=layer.name)

@@ -67,7 +67,9 @@ def resample(raster: RasterLayer, x0: float, y0: float, res: float, rows: int, c
     row1 = min(math.ceil((t.f - bottom) / -t.e) + EDGE_CELLS, raster.height)
     if col0 >= col1 or row0 >= row1:
         return out
-    window = np.ma.filled(raster.band(band)[row0:row1, col0:col1].astype(np.float32), np.nan)
+    part = RasterLayer(raster.read_pixels(row0, row1, col0, col1), t @ Affine.translation(col0, row0), raster.crs,
+                       name=raster.name, nodata=raster.nodata, source=raster.source)
+    window = np.ma.filled(part.band(band).astype(np.float32), np.nan)  # only the window leaves the file
     reproject(np.ascontiguousarray(window), out, src_transform=t @ Affine.translation(col0, row0),
               src_crs=raster.crs, src_nodata=np.nan, dst_transform=Affine(res, 0.0, x0, 0.0, -res, y0),
               dst_crs=crs, dst_nodata=np.nan, resampling=Resampling[resampling])
