@@ -34,17 +34,22 @@
         <translation>输出：</translation>
     </message>
     <message>
+        <location filename="../../plugins/registry.py" line="55" />
+        <source>Broken plugins</source>
+        <translation>损坏的插件</translation>
+    </message>
+    <message>
         <location filename="../../plugins/siting/algorithm.py" line="103" />
         <source>Site selection</source>
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="444" />
+        <location filename="../../plugins/siting/algorithm.py" line="445" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="445" />
+        <location filename="../../plugins/siting/algorithm.py" line="446" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -53,22 +58,22 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="473" />
+        <location filename="../../plugins/siting/algorithm.py" line="474" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="474" />
+        <location filename="../../plugins/siting/algorithm.py" line="475" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="493" />
+        <location filename="../../plugins/siting/algorithm.py" line="494" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="494" />
+        <location filename="../../plugins/siting/algorithm.py" line="495" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
@@ -635,7 +640,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="481" />
+        <location filename="../../plugins/siting/algorithm.py" line="482" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -3029,7 +3034,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="461" />
+        <location filename="../../plugins/siting/algorithm.py" line="462" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -4023,12 +4028,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="505" />
+        <location filename="../../plugins/siting/algorithm.py" line="506" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="507" />
+        <location filename="../../plugins/siting/algorithm.py" line="508" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
@@ -4085,192 +4090,192 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>exact：在 HiGHS 上带工作量限制求解 MILP，返回最优性间隙；greedy：惰性贪心（带交换）并给出已证明的界，适用于超大规模问题。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="135" />
+        <location filename="../../plugins/siting/algorithm.py" line="136" />
         <source>Outer safety time limit</source>
         <translation>外部安全时间限制</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="137" />
+        <location filename="../../plugins/siting/algorithm.py" line="138" />
         <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
         <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="141" />
+        <location filename="../../plugins/siting/algorithm.py" line="142" />
         <source>Work limit (simplex iterations; 0: automatic)</source>
         <translation>工作量限制（单纯形迭代次数；0：自动）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="143" />
+        <location filename="../../plugins/siting/algorithm.py" line="144" />
         <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
         <translation>求解器的工作量，以单纯形迭代次数计（一个分支定界节点计 200，窗口搜索的一个窗口计 2,000）。0：每个灯杆-需求点对 20 次，介于 1 到 2 亿之间。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="146" />
+        <location filename="../../plugins/siting/algorithm.py" line="147" />
         <source>Rollout phases</source>
         <translation>分期建设期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="147" />
+        <location filename="../../plugins/siting/algorithm.py" line="148" />
         <source>Coverage curve up to (sites)</source>
         <translation>覆盖曲线的站点数上限</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="148" />
+        <location filename="../../plugins/siting/algorithm.py" line="149" />
         <source>Default: twice the number of chosen sites.</source>
         <translation>默认：所选站点数的两倍。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="149" />
+        <location filename="../../plugins/siting/algorithm.py" line="150" />
         <source>Coverage relation</source>
         <translation>覆盖关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="150" />
+        <location filename="../../plugins/siting/algorithm.py" line="151" />
         <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
         <translation>radius：灯杆覆盖半径内的需求；rf：按建筑物视距预测的 RSRP 高于门限（覆盖模型）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="152" />
+        <location filename="../../plugins/siting/algorithm.py" line="153" />
         <source>Coverage radius (radius mode)</source>
         <translation>覆盖半径（半径模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="154" />
+        <location filename="../../plugins/siting/algorithm.py" line="155" />
         <source>RSRP threshold (rf mode)</source>
         <translation>RSRP 门限（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="156" />
+        <location filename="../../plugins/siting/algorithm.py" line="157" />
         <source>Largest link length (rf mode)</source>
         <translation>最大链路长度（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <location filename="../../plugins/siting/algorithm.py" line="159" />
         <source>Carrier frequency (rf mode)</source>
         <translation>载波频率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="160" />
+        <location filename="../../plugins/siting/algorithm.py" line="161" />
         <source>EIRP per micro-station (rf mode)</source>
         <translation>每个微基站的 EIRP（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="162" />
+        <location filename="../../plugins/siting/algorithm.py" line="163" />
         <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
         <translation>为空：取射频配置中微基站的 EIRP（功率 + 天线增益）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="163" />
+        <location filename="../../plugins/siting/algorithm.py" line="164" />
         <source>Cell-edge location probability (rf mode)</source>
         <translation>小区边缘位置概率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="167" />
+        <location filename="../../plugins/siting/algorithm.py" line="168" />
         <source>Buildings (line of sight, rf mode)</source>
         <translation>建筑物（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="169" />
+        <location filename="../../plugins/siting/algorithm.py" line="170" />
         <source>Height raster (line of sight, rf mode)</source>
         <translation>高度栅格（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="170" />
+        <location filename="../../plugins/siting/algorithm.py" line="171" />
         <source>Terrain (line of sight, rf mode)</source>
         <translation>地形（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="172" />
+        <location filename="../../plugins/siting/algorithm.py" line="173" />
         <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
         <translation>任意坐标参考系和分辨率的地面高程 (DEM)：视距在地面 + 建筑物之上计算，灯杆和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="175" />
+        <location filename="../../plugins/siting/algorithm.py" line="176" />
         <source>Lowest usable pole</source>
         <translation>可用灯杆最低高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="176" />
+        <location filename="../../plugins/siting/algorithm.py" line="177" />
         <source>Highest usable pole</source>
         <translation>可用灯杆最高高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="178" />
+        <location filename="../../plugins/siting/algorithm.py" line="179" />
         <source>Include planned poles</source>
         <translation>包括规划中的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="179" />
+        <location filename="../../plugins/siting/algorithm.py" line="180" />
         <source>Only poles with power</source>
         <translation>仅限有供电的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="180" />
+        <location filename="../../plugins/siting/algorithm.py" line="181" />
         <source>Keep-out features (e.g. schools)</source>
         <translation>禁建要素（如学校）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="182" />
+        <location filename="../../plugins/siting/algorithm.py" line="183" />
         <source>Keep-out distance</source>
         <translation>禁建缓冲距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="183" />
+        <location filename="../../plugins/siting/algorithm.py" line="184" />
         <source>More keep-out layers, each with its distance</source>
         <translation>更多禁建图层，各带自身距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="185" />
+        <location filename="../../plugins/siting/algorithm.py" line="186" />
         <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
         <translation>例如 'Schools:50; Existing 5G sites:100'：不会选择距图层要素在该距离以内的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="188" />
+        <location filename="../../plugins/siting/algorithm.py" line="189" />
         <source>Cost per site</source>
         <translation>每站点成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="189" />
+        <location filename="../../plugins/siting/algorithm.py" line="190" />
         <source>Extra cost without power</source>
         <translation>无供电附加成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="190" />
+        <location filename="../../plugins/siting/algorithm.py" line="191" />
         <source>Cost field (overrides the above)</source>
         <translation>成本字段（优先于以上设置）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="192" />
+        <location filename="../../plugins/siting/algorithm.py" line="193" />
         <source>Schools (priority demand)</source>
         <translation>学校（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="193" />
+        <location filename="../../plugins/siting/algorithm.py" line="194" />
         <source>Weight of demand near schools</source>
         <translation>学校附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="195" />
+        <location filename="../../plugins/siting/algorithm.py" line="196" />
         <source>Office clusters (priority demand)</source>
         <translation>办公集聚区（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="197" />
+        <location filename="../../plugins/siting/algorithm.py" line="198" />
         <source>Weight of demand near offices</source>
         <translation>办公区附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="199" />
+        <location filename="../../plugins/siting/algorithm.py" line="200" />
         <source>Priority distance</source>
         <translation>优先距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="201" />
+        <location filename="../../plugins/siting/algorithm.py" line="202" />
         <source>Existing 5G sites</source>
         <translation>现有 5G 基站</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="203" />
+        <location filename="../../plugins/siting/algorithm.py" line="204" />
         <source>Existing sites' reach</source>
         <translation>现有站点的覆盖范围</translation>
     </message>
@@ -4280,98 +4285,98 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>半径模式：此范围内的需求视为已服务；射频模式：搜索范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="207" />
+        <location filename="../../plugins/siting/algorithm.py" line="208" />
         <source>Weight of demand already served</source>
         <translation>已服务需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="208" />
+        <location filename="../../plugins/siting/algorithm.py" line="209" />
         <source>0 leaves served demand out; 0.5 counts it half.</source>
         <translation>0 表示不计已服务需求；0.5 表示按一半计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="209" />
+        <location filename="../../plugins/siting/algorithm.py" line="210" />
         <source>Weight of a second covering site</source>
         <translation>第二覆盖站点的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="210" />
+        <location filename="../../plugins/siting/algorithm.py" line="211" />
         <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
         <translation>0：普通覆盖；例如 0.3 奖励备份覆盖。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="216" />
+        <location filename="../../plugins/siting/algorithm.py" line="217" />
         <source>Locked poles (always built)</source>
         <translation>锁定的灯杆（必建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="217" />
+        <location filename="../../plugins/siting/algorithm.py" line="218" />
         <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
         <translation>灯杆编号（TH-000012, TH-000044）或 字段=值（decision=approved）。锁定的灯杆计入 k 和预算；它们覆盖的需求不重复计算。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="220" />
+        <location filename="../../plugins/siting/algorithm.py" line="221" />
         <source>Excluded poles (never built)</source>
         <translation>排除的灯杆（不建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="221" />
+        <location filename="../../plugins/siting/algorithm.py" line="222" />
         <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
         <translation>灯杆编号或 字段=值（decision=rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="222" />
+        <location filename="../../plugins/siting/algorithm.py" line="223" />
         <source>Decision field of the poles</source>
         <translation>灯杆的决定字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="223" />
+        <location filename="../../plugins/siting/algorithm.py" line="224" />
         <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
         <translation>值属于锁定值之一的灯杆被锁定，属于排除值之一的被排除（批准 / 否决 视同 approved / rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="225" />
+        <location filename="../../plugins/siting/algorithm.py" line="226" />
         <source>Decision values that lock a pole</source>
         <translation>锁定灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="228" />
-        <location filename="../../plugins/siting/algorithm.py" line="226" />
+        <location filename="../../plugins/siting/algorithm.py" line="229" />
+        <location filename="../../plugins/siting/algorithm.py" line="227" />
         <source>Several values separated by |.</source>
         <translation>多个值以 | 分隔。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="227" />
+        <location filename="../../plugins/siting/algorithm.py" line="228" />
         <source>Decision values that exclude a pole</source>
         <translation>排除灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="229" />
+        <location filename="../../plugins/siting/algorithm.py" line="230" />
         <source>Locked poles from a layer</source>
         <translation>来自图层的锁定灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="231" />
+        <location filename="../../plugins/siting/algorithm.py" line="232" />
         <source>Excluded poles from a layer</source>
         <translation>来自图层的排除灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="232" />
+        <location filename="../../plugins/siting/algorithm.py" line="233" />
         <source>Earlier plan whose first phases are kept</source>
         <translation>保留前几期的既有方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="233" />
+        <location filename="../../plugins/siting/algorithm.py" line="234" />
         <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
         <translation>以前一次运行的所选站点：其前几期被锁定并保留期次；其余重新规划。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="235" />
+        <location filename="../../plugins/siting/algorithm.py" line="236" />
         <source>Phases of the earlier plan to keep</source>
         <translation>保留既有方案的期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="237" />
+        <location filename="../../plugins/siting/algorithm.py" line="238" />
         <source>Match layer poles by</source>
         <translation>图层灯杆匹配方式</translation>
     </message>
@@ -4381,27 +4386,27 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>id：按 pole_id 字段；location：下方距离内最近的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="240" />
+        <location filename="../../plugins/siting/algorithm.py" line="241" />
         <source>Largest distance to a matched pole</source>
         <translation>与匹配灯杆的最大距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <location filename="../../plugins/siting/algorithm.py" line="248" />
         <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
         <translation>所选站点（排序、分期、边际与累计覆盖、成本）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="248" />
+        <location filename="../../plugins/siting/algorithm.py" line="249" />
         <source>Covered demand</source>
         <translation>已覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="249" />
+        <location filename="../../plugins/siting/algorithm.py" line="250" />
         <source>Uncovered demand</source>
         <translation>未覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="250" />
+        <location filename="../../plugins/siting/algorithm.py" line="251" />
         <source>Coverage versus number of sites</source>
         <translation>覆盖与站点数关系</translation>
     </message>
@@ -5348,7 +5353,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>像元大小为零（像元宽 {a:g}，高 {e:g}）；其地理配准已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="117" />
+        <location filename="../../layers/io/raster.py" line="149" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>
@@ -5372,22 +5377,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>经过旋转或非北朝上；请先将其重投影为北朝上的网格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="107" />
+        <location filename="../../plugins/coverage/terrain.py" line="109" />
         <source>does not cover the study area ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f}) in {crs}</source>
         <translation>未覆盖研究区域 ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f})（{crs}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="119" />
+        <location filename="../../plugins/coverage/terrain.py" line="121" />
         <source>terrain '{name}' has no data under {share:.1%} of the study area: those cells take the elevation of the nearest cell with data</source>
         <translation>地形“{name}”在研究区域的 {share:.1%} 处无数据：这些单元取最近有数据单元的高程</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="126" />
+        <location filename="../../plugins/coverage/terrain.py" line="128" />
         <source>the DSM lies more than {limit:g} m below terrain '{name}' on {share:.1%} of the cells (down to {low:.1f} m): check that both use the same vertical datum; read as open ground</source>
         <translation>在 {share:.1%} 的单元上，DSM 比地形“{name}”低 {limit:g} m 以上（最低 {low:.1f} m）：请检查两者是否使用相同的高程基准；按空地处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="134" />
+        <location filename="../../plugins/coverage/terrain.py" line="136" />
         <source>terrain '{name}' ({crs}, {cell:g} {unit} cells) resampled bilinearly to the {res:g} m obstruction grid; antenna and receiver heights are above the local ground</source>
         <translation>地形“{name}”（{crs}，{cell:g} {unit} 单元）已双线性重采样到 {res:g} m 遮挡网格；天线和接收机高度为相对当地地面的高度</translation>
     </message>
