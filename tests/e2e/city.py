@@ -18,7 +18,7 @@ import osmium
 import osmium.osm.mutable as osm
 import pyproj
 import rasterio
-from rasterio.transform import from_origin
+from affine import Affine
 
 LOCAL = pyproj.CRS.from_epsg(4547)
 TO_LONLAT = pyproj.Transformer.from_crs(LOCAL, 4326, always_xy=True)
@@ -119,7 +119,7 @@ def write_dem(path: Path) -> None:
     x, y = pyproj.Transformer.from_crs(4326, LOCAL, always_xy=True).transform(lons, lats)
     z = hill_m(x - X0, y - Y0).astype("float32")
     with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=1, dtype="float32", crs="EPSG:4326",
-                       transform=from_origin(west, north, cell, cell), nodata=-9999.0) as dataset:
+                       transform=Affine(cell, 0.0, west, 0.0, -cell, north), nodata=-9999.0) as dataset:
         dataset.write(z, 1)
 
 

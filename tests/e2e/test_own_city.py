@@ -108,7 +108,9 @@ def assert_same_layers(saved: Project, reopened: Project) -> None:
             np.testing.assert_array_equal(after.data, before.data, err_msg=before.name)
 
 
-def test_own_city_from_files_to_briefing_and_back(city: City, tmp_path: Path):
+def test_own_city_from_files_to_briefing_and_back(qapp, city: City, tmp_path: Path):
+    # qapp: the exports below would otherwise make a bare QGuiApplication, and a later widget test in the same
+    # process could not create its QApplication.
     project = open_city(city)
     # The project took Guangzhou's local grid from its first (WGS84) layer, not degrees or Web Mercator.
     assert project.crs.to_epsg() == 4547

@@ -1,8 +1,8 @@
 """Issue 12's first hour in the workbench, driven with pytest-qt as a planner clicks it: the city's files added
 to an empty window, the import assistant accepted for each layer of the municipal GeoPackage, the project CRS
 read in Project > Properties, demand from buildings, coverage over terrain and MCLP from the Processing dialogs,
-save, reopen. The plan is checked against the brute force of ``test_own_city``; the reopened project against
-the saved one."""
+a PDF page and a web map from File > Export, save, reopen. The plan is checked against the brute force of
+``test_own_city``; the reopened project against the saved one."""
 
 from __future__ import annotations
 
@@ -82,6 +82,7 @@ def run_dialog(qtbot, window, algorithm_id: str, **values) -> dict:
 
 def test_own_city_in_the_workbench(qtbot, window, city: City, tmp_path: Path):
     from workbench.dialogs.project_properties import ProjectPropertiesDialog
+    from workbench.export.dialogs import LayoutDialog, WebMapDialog
 
     assert window.project.crs is None
     window.add_files([str(city.gpkg)])
@@ -125,6 +126,18 @@ def test_own_city_in_the_workbench(qtbot, window, city: City, tmp_path: Path):
     assert siting_run["summary"]["objective"] == pytest.approx(brute_force_mclp(poles, demand, project.crs),
                                                                rel=1e-6)
     assert [r["algorithm"] for r in project.history] == ["demand.from_buildings", "coverage.rsrp", "siting.mclp"]
+
+    # File > Export > Print Layout… and Web Map… (the dialogs' export after the file was chosen).
+    for action, dialog_class, name in (("export_layout", LayoutDialog, "map.pdf"), ("export_web", WebMapDialog,
+                                                                                     "map.html")):
+        window.actions[action].trigger()
+        (dialog,) = window.findChildren(dialog_class)
+        assert dialog.export_to(tmp_path / name) is not None
+        dialog.close()
+        dialog.deleteLater()
+        qtbot.waitUntil(lambda cls=dialog_class: not window.findChildren(cls), timeout=10_000)
+    assert (tmp_path / "map.pdf").read_bytes().startswith(b"%PDF")
+    assert "天河小学" in (tmp_path / "map.html").read_text(encoding="utf-8")
 
     path = tmp_path / "tianhe.lamp"
     assert window.files.save_to(path)
