@@ -840,6 +840,15 @@ class Algorithm:
         self.check(values, context)
         return values
 
+    def tr(self, text: str) -> str:
+        """``text`` in the interface language, in the context pylupdate6 files ``self.tr("...")`` under: the class
+        whose method wrote it, so this class or the first base class with an entry for it."""
+        for cls in type(self).__mro__:
+            translated = translate(cls.__name__, text)
+            if translated != text:
+                return translated
+        return text
+
     def display_name(self) -> str:
         """``name`` in the interface language."""
         return translate(ALGORITHM_CONTEXT, self.name)

@@ -94,91 +94,98 @@ class CoverageRsrp(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("transmitters", "Transmitters (lamp poles or 5G sites)", geometry=("point",),
-                           help="Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, "
-                                "tilt_deg, status."),
-            LayerParameter("buildings", "Buildings (footprints with height_m)", kinds=("buildings",),
+            LayerParameter("transmitters", self.tr("Transmitters (lamp poles or 5G sites)"), geometry=("point",),
+                           help=self.tr("Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, "
+                                        "beamwidth_deg, tilt_deg, status.")),
+            LayerParameter("buildings", self.tr("Buildings (footprints with height_m)"), kinds=("buildings",),
                            geometry=("polygon",), optional=True,
-                           help="Blocks radio paths (unless a height raster is given) and is counted in the "
-                                "statistics."),
-            LayerParameter("surface", "Height raster (metres above ground)", raster=True, optional=True,
-                           help="A building-height / normalised DSM raster; used for line of sight instead of "
-                                "the buildings layer."),
-            ChoiceParameter("surface_type", "The height raster holds", default=SURFACE_AUTO, options=SURFACE_TYPES,
-                            help="auto: heights above ground, with a note when no cell is at ground level. A DSM "
-                                 "(ground included) needs the terrain, which is subtracted from it."),
-            LayerParameter("terrain", "Terrain (ground elevation, DEM)", raster=True, optional=True,
+                           help=self.tr("Blocks radio paths (unless a height raster is given) and is counted in the "
+                                        "statistics.")),
+            LayerParameter("surface", self.tr("Height raster (metres above ground)"), raster=True, optional=True,
+                           help=self.tr("A building-height / normalised DSM raster; used for line of sight instead of "
+                                        "the buildings layer.")),
+            ChoiceParameter("surface_type",
+                            self.tr("The height raster holds"), default=SURFACE_AUTO, options=SURFACE_TYPES,
+                            help=self.tr("auto: heights above ground, with a note when no cell is at ground level. A "
+                                         "DSM (ground included) needs the terrain, which is subtracted from it.")),
+            LayerParameter("terrain", self.tr("Terrain (ground elevation, DEM)"), raster=True, optional=True,
                            kinds=("terrain",), reproject=False,
-                           help="Ground elevation above sea level, in any CRS and resolution (resampled "
-                                "bilinearly to the obstruction grid). Line of sight then runs over ground + "
-                                "buildings, and antenna and receiver heights are above the local ground."),
-            DistanceParameter("obstruction_resolution", "Building grid resolution", default=2.0, minimum=0.25,
-                              maximum=50.0, help="Cell size used to burn building footprints for line of sight."),
-            LayerParameter("demand", "Demand (residents / workers)", kinds=("demand",), optional=True),
-            LayerParameter("schools", "Schools", kinds=("schools",), optional=True),
-            ChoiceParameter("model", "Path-loss model", default="auto", options=MODELS,
-                            help="auto: UMi below 20 m antenna height, UMa at or above."),
-            NumberParameter("frequency_mhz", "Carrier frequency", unit="MHz", optional=True, minimum=100.0,
+                           help=self.tr("Ground elevation above sea level, in any CRS and resolution (resampled "
+                                        "bilinearly to the obstruction grid). Line of sight then runs over ground + "
+                                        "buildings, and antenna and receiver heights are above the local ground.")),
+            DistanceParameter("obstruction_resolution", self.tr("Building grid resolution"), default=2.0, minimum=0.25,
+                              maximum=50.0,
+                              help=self.tr("Cell size used to burn building footprints for line of sight.")),
+            LayerParameter("demand", self.tr("Demand (residents / workers)"), kinds=("demand",), optional=True),
+            LayerParameter("schools", self.tr("Schools"), kinds=("schools",), optional=True),
+            ChoiceParameter("model", self.tr("Path-loss model"), default="auto", options=MODELS,
+                            help=self.tr("auto: UMi below 20 m antenna height, UMa at or above.")),
+            NumberParameter("frequency_mhz", self.tr("Carrier frequency"), unit="MHz", optional=True, minimum=100.0,
                             maximum=100000.0, help=_FROM_PROFILE),
-            NumberParameter("bandwidth_mhz", "Channel bandwidth", unit="MHz", optional=True, minimum=5.0,
+            NumberParameter("bandwidth_mhz", self.tr("Channel bandwidth"), unit="MHz", optional=True, minimum=5.0,
                             maximum=400.0, help=_FROM_PROFILE),
-            ChoiceParameter("subcarrier_khz", "Subcarrier spacing (kHz)", default=PROFILE, options=SUBCARRIERS,
-                            help="profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz "
-                                 "below 24.25 GHz, 120 kHz above."),
-            NumberParameter("eirp_dbm", "EIRP per cell (overrides the layer)", unit="dBm", optional=True,
+            ChoiceParameter("subcarrier_khz", self.tr("Subcarrier spacing (kHz)"), default=PROFILE, options=SUBCARRIERS,
+                            help=self.tr("profile: the RF profile's spacing (with another frequency, as auto); auto: "
+                                         "30 kHz below 24.25 GHz, 120 kHz above.")),
+            NumberParameter("eirp_dbm", self.tr("EIRP per cell (overrides the layer)"), unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0),
-            NumberParameter("tx_power_dbm", "Transmit power per cell", unit="dBm", optional=True, minimum=-30.0,
-                            maximum=70.0, help="With the antenna gain, used instead of EIRP when EIRP is empty."),
-            NumberParameter("antenna_gain_dbi", "Antenna gain", default=0.0, unit="dBi", minimum=-10.0,
+            NumberParameter("tx_power_dbm",
+                            self.tr("Transmit power per cell"), unit="dBm", optional=True, minimum=-30.0,
+                            maximum=70.0,
+                            help=self.tr("With the antenna gain, used instead of EIRP when EIRP is empty.")),
+            NumberParameter("antenna_gain_dbi", self.tr("Antenna gain"), default=0.0, unit="dBi", minimum=-10.0,
                             maximum=40.0),
-            NumberParameter("default_eirp_dbm", "EIRP when the layer has none", unit="dBm", optional=True,
+            NumberParameter("default_eirp_dbm", self.tr("EIRP when the layer has none"), unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0,
-                            help="Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers)."),
-            ChoiceParameter("antenna", "Antennas of layers without azimuths", default=PROFILE,
+                            help=self.tr("Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).")),
+            ChoiceParameter("antenna", self.tr("Antennas of layers without azimuths"), default=PROFILE,
                             options=(PROFILE, *ANTENNAS)),
-            NumberParameter("first_azimuth_deg", "Azimuth of the first sector", default=0.0, unit="°",
+            NumberParameter("first_azimuth_deg", self.tr("Azimuth of the first sector"), default=0.0, unit="°",
                             minimum=0.0, maximum=360.0),
-            NumberParameter("beamwidth_deg", "Horizontal beamwidth (layers without it)", unit="°", optional=True,
+            NumberParameter("beamwidth_deg",
+                            self.tr("Horizontal beamwidth (layers without it)"), unit="°", optional=True,
                             minimum=1.0, maximum=360.0, help=_FROM_PROFILE),
-            NumberParameter("tilt_deg", "Downtilt (layers without it)", unit="°", optional=True, minimum=-30.0,
+            NumberParameter("tilt_deg", self.tr("Downtilt (layers without it)"), unit="°", optional=True, minimum=-30.0,
                             maximum=60.0, help=_FROM_PROFILE),
-            NumberParameter("rx_height_m", "Receiver height", unit="m", optional=True, minimum=1.5, maximum=22.5,
+            NumberParameter("rx_height_m",
+                            self.tr("Receiver height"), unit="m", optional=True, minimum=1.5, maximum=22.5,
                             help="TR 38.901 is valid from 1.5 m. " + _FROM_PROFILE),
-            NumberParameter("noise_figure_db", "Receiver noise figure", unit="dB", optional=True, minimum=0.0,
+            NumberParameter("noise_figure_db", self.tr("Receiver noise figure"), unit="dB", optional=True, minimum=0.0,
                             maximum=30.0, help=_FROM_PROFILE),
-            NumberParameter("threshold_dbm", "RSRP threshold", unit="dBm", optional=True, minimum=-160.0,
+            NumberParameter("threshold_dbm", self.tr("RSRP threshold"), unit="dBm", optional=True, minimum=-160.0,
                             maximum=0.0, help=_FROM_PROFILE),
-            NumberParameter("location_probability", "Cell-edge location probability", optional=True, minimum=0.5,
+            NumberParameter("location_probability",
+                            self.tr("Cell-edge location probability"), optional=True, minimum=0.5,
                             maximum=0.999, help="Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches "
                                                 "the threshold; 0.5 = the median. " + _FROM_PROFILE),
-            NumberParameter("load_factor", "Load of the interfering cells", optional=True, minimum=0.0,
+            NumberParameter("load_factor", self.tr("Load of the interfering cells"), optional=True, minimum=0.0,
                             maximum=1.0, help="1 = every cell transmits on every resource element. "
                                               + _FROM_PROFILE),
-            DistanceParameter("max_radius", "Maximum radius", optional=True, minimum=10.0, maximum=20000.0,
+            DistanceParameter("max_radius", self.tr("Maximum radius"), optional=True, minimum=10.0, maximum=20000.0,
                               help=_FROM_PROFILE),
-            DistanceParameter("interference_radius", "Interference radius", optional=True, minimum=10.0,
+            DistanceParameter("interference_radius", self.tr("Interference radius"), optional=True, minimum=10.0,
                               maximum=20000.0,
-                              help="Cells interfere out to this distance (never less than the maximum radius). "
-                                   "Empty: per cell, where its line-of-sight signal falls 10 dB below the noise "
-                                   "(at most 5 km)."),
-            DistanceParameter("resolution", "Raster resolution", default=5.0, minimum=0.5, maximum=500.0),
-            ExtentParameter("extent", "Extent", optional=True,
-                            help="Default: the transmitters' bounds grown by the maximum radius, cut to the "
-                                 "height raster when one is given."),
-            ChoiceParameter("indoor_loss", "Indoor (O2I) penetration loss", default=PROFILE,
+                              help=self.tr("Cells interfere out to this distance (never less than the maximum radius). "
+                                           "Empty: per cell, where its line-of-sight signal falls 10 dB below the "
+                                           "noise (at most 5 km).")),
+            DistanceParameter("resolution", self.tr("Raster resolution"), default=5.0, minimum=0.5, maximum=500.0),
+            ExtentParameter("extent", self.tr("Extent"), optional=True,
+                            help=self.tr("Default: the transmitters' bounds grown by the maximum radius, cut to the "
+                                         "height raster when one is given.")),
+            ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
-                            help="3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: "
-                                 "the mean of the two (an urban 50/50 mix, the profile's default)."),
+                            help=self.tr("3GPP TR 38.901 low- or high-loss building model for cells inside buildings; "
+                                         "mix: the mean of the two (an urban 50/50 mix, the profile's default).")),
         ]
 
     def outputs(self) -> list[Output]:
         return [
-            OutputRaster("rsrp", "Best-server RSRP (dBm per resource element)"),
-            OutputRaster("best_server", "Best-server cell index"),
-            OutputRaster("sinr", "SINR (dB)"),
-            OutputLayer("coverage", "Area served above the threshold, per cell"),
-            OutputTable("statistics", "Shares covered"),
-            OutputTable("per_site", "Demand served per site"),
+            OutputRaster("rsrp", self.tr("Best-server RSRP (dBm per resource element)")),
+            OutputRaster("best_server", self.tr("Best-server cell index")),
+            OutputRaster("sinr", self.tr("SINR (dB)")),
+            OutputLayer("coverage", self.tr("Area served above the threshold, per cell")),
+            OutputTable("statistics", self.tr("Shares covered")),
+            OutputTable("per_site", self.tr("Demand served per site")),
         ]
 
     def check(self, params: dict[str, Any], context: Context) -> None:

@@ -116,131 +116,139 @@ class SitingAlgorithm(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return _advanced_marked([
-            LayerParameter("candidates", "Candidate lamp poles", kinds=("lamp_poles",), geometry=("point",)),
-            LayerParameter("demand", "Demand (points or polygons)", geometry=("point", "polygon"), optional=True,
+            LayerParameter("candidates", self.tr("Candidate lamp poles"), kinds=("lamp_poles",), geometry=("point",)),
+            LayerParameter("demand",
+                           self.tr("Demand (points or polygons)"), geometry=("point", "polygon"), optional=True,
                            suggest=("demand",),
-                           help="A demand layer (residents + workers), buildings (floor area) or any layer with a "
-                                "weight field. Polygons are sampled on a grid of points."),
-            FieldParameter("weight_field", "Demand weight field", parent="demand", numeric=True, optional=True,
-                           help="Default: residents + workers, building floor area, or 1 per feature."),
-            LayerParameter("demand_raster", "Demand raster (people per cell)", raster=True, optional=True,
-                           help="Used instead of a demand layer: one point per cell with a positive value."),
-            DistanceParameter("sample_spacing", "Polygon sampling spacing", default=25.0, minimum=1.0,
+                           help=self.tr("A demand layer (residents + workers), buildings (floor area) or any layer "
+                                        "with a weight field. Polygons are sampled on a grid of points.")),
+            FieldParameter("weight_field", self.tr("Demand weight field"), parent="demand", numeric=True, optional=True,
+                           help=self.tr("Default: residents + workers, building floor area, or 1 per feature.")),
+            LayerParameter("demand_raster", self.tr("Demand raster (people per cell)"), raster=True, optional=True,
+                           help=self.tr("Used instead of a demand layer: one point per cell with a positive value.")),
+            DistanceParameter("sample_spacing", self.tr("Polygon sampling spacing"), default=25.0, minimum=1.0,
                               maximum=1000.0),
-            ChoiceParameter("method", "Solver", default="exact", options=METHODS,
-                            help="exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: "
-                                 "lazy greedy (with swaps) and proven bounds, for very large instances."),
+            ChoiceParameter("method", self.tr("Solver"), default="exact", options=METHODS,
+                            help=self.tr("exact: MILP on HiGHS with a work limit, returning the optimality gap; "
+                                         "greedy: lazy greedy (with swaps) and proven bounds, for very large "
+                                         "instances.")),
             *self.model_parameters(),
-            NumberParameter("time_limit", "Outer safety time limit", default=60.0, unit="s", minimum=0.1,
+            NumberParameter("time_limit", self.tr("Outer safety time limit"), default=60.0, unit="s", minimum=0.1,
                             maximum=86400.0,
-                            help="Only a safety: where the solver stops is decided by the work limit, so a re-run "
-                                 "gives the same plan on any machine. A run stopped by this limit says so, and "
-                                 "may differ on another machine."),
-            IntegerParameter("work_limit", "Work limit (simplex iterations; 0: automatic)", default=0, minimum=0,
+                            help=self.tr("Only a safety: where the solver stops is decided by the work limit, so a "
+                                         "re-run gives the same plan on any machine. A run stopped by this limit says "
+                                         "so, and may differ on another machine.")),
+            IntegerParameter("work_limit",
+                             self.tr("Work limit (simplex iterations; 0: automatic)"), default=0, minimum=0,
                              maximum=2_000_000_000,
-                             help="The solver's effort, counted in simplex iterations (a branch-and-bound node "
-                                  "counts 200, a window of window search 2,000). 0: 20 per pole-point pair, "
-                                  "between 1 and 200 million."),
-            IntegerParameter("phases", "Rollout phases", default=3, minimum=1, maximum=50),
-            IntegerParameter("curve_sites", "Coverage curve up to (sites)", optional=True, minimum=1,
-                             help="Default: twice the number of chosen sites."),
-            ChoiceParameter("coverage_mode", "Coverage relation", default="radius", options=COVERAGE_MODES,
-                            help="radius: a pole covers demand within the radius; rf: predicted RSRP above the "
-                                 "threshold with building line of sight (coverage model)."),
-            DistanceParameter("radius", "Coverage radius (radius mode)", default=150.0, minimum=1.0,
+                             help=self.tr("The solver's effort, counted in simplex iterations (a branch-and-bound node "
+                                          "counts 200, a window of window search 2,000). 0: 20 per pole-point pair, "
+                                          "between 1 and 200 million.")),
+            IntegerParameter("phases", self.tr("Rollout phases"), default=3, minimum=1, maximum=50),
+            IntegerParameter("curve_sites", self.tr("Coverage curve up to (sites)"), optional=True, minimum=1,
+                             help=self.tr("Default: twice the number of chosen sites.")),
+            ChoiceParameter("coverage_mode", self.tr("Coverage relation"), default="radius", options=COVERAGE_MODES,
+                            help=self.tr("radius: a pole covers demand within the radius; rf: predicted RSRP above the "
+                                         "threshold with building line of sight (coverage model).")),
+            DistanceParameter("radius", self.tr("Coverage radius (radius mode)"), default=150.0, minimum=1.0,
                               maximum=20000.0),
-            NumberParameter("threshold_dbm", "RSRP threshold (rf mode)", unit="dBm", optional=True,
+            NumberParameter("threshold_dbm", self.tr("RSRP threshold (rf mode)"), unit="dBm", optional=True,
                             minimum=-160.0, maximum=0.0, help=_FROM_PROFILE),
-            DistanceParameter("max_radius", "Largest link length (rf mode)", optional=True, minimum=10.0,
+            DistanceParameter("max_radius", self.tr("Largest link length (rf mode)"), optional=True, minimum=10.0,
                               maximum=20000.0, help=_FROM_PROFILE),
-            NumberParameter("frequency_mhz", "Carrier frequency (rf mode)", unit="MHz", optional=True,
+            NumberParameter("frequency_mhz", self.tr("Carrier frequency (rf mode)"), unit="MHz", optional=True,
                             minimum=500.0, maximum=100000.0, help=_FROM_PROFILE),
-            NumberParameter("eirp_dbm", "EIRP per micro-station (rf mode)", unit="dBm", optional=True,
+            NumberParameter("eirp_dbm", self.tr("EIRP per micro-station (rf mode)"), unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0,
-                            help="Empty: the RF profile's micro EIRP (power + antenna gain)."),
-            NumberParameter("location_probability", "Cell-edge location probability (rf mode)", optional=True,
+                            help=self.tr("Empty: the RF profile's micro EIRP (power + antenna gain).")),
+            NumberParameter("location_probability", self.tr("Cell-edge location probability (rf mode)"), optional=True,
                             minimum=0.5, maximum=0.999,
                             help="A pole covers a point when RSRP minus the shadow-fading margin reaches the "
                                  "threshold, as in the coverage analysis. " + _FROM_PROFILE),
-            LayerParameter("buildings", "Buildings (line of sight, rf mode)", kinds=("buildings",),
+            LayerParameter("buildings", self.tr("Buildings (line of sight, rf mode)"), kinds=("buildings",),
                            geometry=("polygon",), optional=True),
-            LayerParameter("surface", "Height raster (line of sight, rf mode)", raster=True, optional=True),
-            LayerParameter("terrain", "Terrain (line of sight, rf mode)", raster=True, optional=True,
+            LayerParameter("surface", self.tr("Height raster (line of sight, rf mode)"), raster=True, optional=True),
+            LayerParameter("terrain", self.tr("Terrain (line of sight, rf mode)"), raster=True, optional=True,
                            kinds=("terrain",), reproject=False,
-                           help="Ground elevation (DEM) in any CRS and resolution: line of sight over ground + "
-                                "buildings, pole and receiver heights above the local ground."),
-            NumberParameter("min_height", "Lowest usable pole", default=6.0, unit="m", minimum=0.0, maximum=100.0),
-            NumberParameter("max_height", "Highest usable pole", default=30.0, unit="m", minimum=0.0,
+                           help=self.tr("Ground elevation (DEM) in any CRS and resolution: line of sight over ground + "
+                                        "buildings, pole and receiver heights above the local ground.")),
+            NumberParameter("min_height",
+                            self.tr("Lowest usable pole"), default=6.0, unit="m", minimum=0.0, maximum=100.0),
+            NumberParameter("max_height", self.tr("Highest usable pole"), default=30.0, unit="m", minimum=0.0,
                             maximum=100.0),
-            BoolParameter("include_planned", "Include planned poles", default=False),
-            BoolParameter("require_power", "Only poles with power", default=False),
-            LayerParameter("keepout", "Keep-out features (e.g. schools)", optional=True),
-            DistanceParameter("keepout_distance", "Keep-out distance", default=50.0, minimum=0.0, maximum=5000.0),
-            LayerDistancesParameter("keepouts", "More keep-out layers, each with its distance", optional=True,
+            BoolParameter("include_planned", self.tr("Include planned poles"), default=False),
+            BoolParameter("require_power", self.tr("Only poles with power"), default=False),
+            LayerParameter("keepout", self.tr("Keep-out features (e.g. schools)"), optional=True),
+            DistanceParameter("keepout_distance",
+                              self.tr("Keep-out distance"), default=50.0, minimum=0.0, maximum=5000.0),
+            LayerDistancesParameter("keepouts", self.tr("More keep-out layers, each with its distance"), optional=True,
                                     maximum=5000.0,
-                                    help="e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance "
-                                         "of a feature of the layer is chosen."),
+                                    help=self.tr("e.g. 'Schools:50; Existing 5G sites:100': no pole within the "
+                                                 "distance of a feature of the layer is chosen.")),
             *self.decision_parameters(),
-            NumberParameter("base_cost", "Cost per site", default=1.0, minimum=1e-6),
-            NumberParameter("no_power_cost", "Extra cost without power", default=0.5, minimum=0.0),
-            FieldParameter("cost_field", "Cost field (overrides the above)", parent="candidates", numeric=True,
+            NumberParameter("base_cost", self.tr("Cost per site"), default=1.0, minimum=1e-6),
+            NumberParameter("no_power_cost", self.tr("Extra cost without power"), default=0.5, minimum=0.0),
+            FieldParameter("cost_field", self.tr("Cost field (overrides the above)"), parent="candidates", numeric=True,
                            optional=True),
-            LayerParameter("schools", "Schools (priority demand)", kinds=("schools",), optional=True),
-            NumberParameter("school_weight", "Weight of demand near schools", default=2.0, minimum=0.0,
+            LayerParameter("schools", self.tr("Schools (priority demand)"), kinds=("schools",), optional=True),
+            NumberParameter("school_weight", self.tr("Weight of demand near schools"), default=2.0, minimum=0.0,
                             maximum=100.0),
-            LayerParameter("offices", "Office clusters (priority demand)", geometry=("point", "polygon"),
+            LayerParameter("offices", self.tr("Office clusters (priority demand)"), geometry=("point", "polygon"),
                            optional=True, suggest=("office_space",)),
-            NumberParameter("office_weight", "Weight of demand near offices", default=1.5, minimum=0.0,
+            NumberParameter("office_weight", self.tr("Weight of demand near offices"), default=1.5, minimum=0.0,
                             maximum=100.0),
-            DistanceParameter("priority_distance", "Priority distance", default=100.0, minimum=0.0,
+            DistanceParameter("priority_distance", self.tr("Priority distance"), default=100.0, minimum=0.0,
                               maximum=5000.0),
-            LayerParameter("existing_sites", "Existing 5G sites", kinds=("sites_5g",), geometry=("point",),
+            LayerParameter("existing_sites", self.tr("Existing 5G sites"), kinds=("sites_5g",), geometry=("point",),
                            optional=True),
-            DistanceParameter("existing_radius", "Existing sites' reach", default=300.0, minimum=1.0,
+            DistanceParameter("existing_radius", self.tr("Existing sites' reach"), default=300.0, minimum=1.0,
                               maximum=20000.0,
-                              help="Radius mode: demand within it counts as served; rf mode: how far to look."),
-            NumberParameter("existing_weight", "Weight of demand already served", default=0.0, minimum=0.0,
-                            maximum=1.0, help="0 leaves served demand out; 0.5 counts it half."),
-            NumberParameter("double_coverage", "Weight of a second covering site", default=0.0, minimum=0.0,
-                            maximum=1.0, help="0: plain coverage; e.g. 0.3 rewards back-up coverage."),
+                              help=self.tr("Radius mode: demand within it counts as "
+                                           "served; rf mode: how far to look.")),
+            NumberParameter("existing_weight", self.tr("Weight of demand already served"), default=0.0, minimum=0.0,
+                            maximum=1.0, help=self.tr("0 leaves served demand out; 0.5 counts it half.")),
+            NumberParameter("double_coverage", self.tr("Weight of a second covering site"), default=0.0, minimum=0.0,
+                            maximum=1.0, help=self.tr("0: plain coverage; e.g. 0.3 rewards back-up coverage.")),
         ])
 
-    @staticmethod
-    def decision_parameters() -> list[Parameter]:
+    def decision_parameters(self) -> list[Parameter]:
         """Locked (must-build) and excluded poles; see ``decisions``."""
         return [
-            PoleSpecParameter("locked", "Locked poles (always built)", parent="candidates", optional=True,
-                              help="Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked "
-                                   "poles count toward k and the budget; the demand they cover is not counted "
-                                   "again."),
-            PoleSpecParameter("excluded", "Excluded poles (never built)", parent="candidates", optional=True,
-                              help="Pole ids or FIELD=VALUE (decision=rejected)."),
-            FieldParameter("decision_field", "Decision field of the poles", parent="candidates", optional=True,
-                           help="Poles whose value is one of the locked values are locked, one of the excluded "
-                                "values excluded (批准 / 否决 are understood as approved / rejected)."),
-            StringParameter("locked_values", "Decision values that lock a pole", default="approved",
-                            help="Several values separated by |."),
-            StringParameter("excluded_values", "Decision values that exclude a pole", default="rejected",
-                            help="Several values separated by |."),
-            LayerParameter("locked_layer", "Locked poles from a layer", geometry=("point",), optional=True),
-            LayerParameter("excluded_layer", "Excluded poles from a layer", geometry=("point",), optional=True),
-            LayerParameter("frozen_plan", "Earlier plan whose first phases are kept", geometry=("point",),
-                           optional=True, help="The selected sites of an earlier run: its first phases are locked "
-                                               "and keep their phase; the rest is planned again."),
-            IntegerParameter("frozen_phases", "Phases of the earlier plan to keep", default=1, minimum=1,
+            PoleSpecParameter("locked", self.tr("Locked poles (always built)"), parent="candidates", optional=True,
+                              help=self.tr("Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked "
+                                           "poles count toward k and the budget; the demand they cover is not counted "
+                                           "again.")),
+            PoleSpecParameter("excluded", self.tr("Excluded poles (never built)"), parent="candidates", optional=True,
+                              help=self.tr("Pole ids or FIELD=VALUE (decision=rejected).")),
+            FieldParameter("decision_field", self.tr("Decision field of the poles"), parent="candidates", optional=True,
+                           help=self.tr("Poles whose value is one of the locked values are locked, one of the excluded "
+                                        "values excluded (批准 / 否决 are understood as approved / rejected).")),
+            StringParameter("locked_values", self.tr("Decision values that lock a pole"), default="approved",
+                            help=self.tr("Several values separated by |.")),
+            StringParameter("excluded_values", self.tr("Decision values that exclude a pole"), default="rejected",
+                            help=self.tr("Several values separated by |.")),
+            LayerParameter("locked_layer", self.tr("Locked poles from a layer"), geometry=("point",), optional=True),
+            LayerParameter("excluded_layer",
+                           self.tr("Excluded poles from a layer"), geometry=("point",), optional=True),
+            LayerParameter("frozen_plan", self.tr("Earlier plan whose first phases are kept"), geometry=("point",),
+                           optional=True, help=self.tr("The selected sites of an earlier run: its first phases are "
+                                                       "locked and keep their phase; the rest is planned again.")),
+            IntegerParameter("frozen_phases", self.tr("Phases of the earlier plan to keep"), default=1, minimum=1,
                              maximum=50),
-            ChoiceParameter("match_by", "Match layer poles by", default="id", options=("id", "location"),
-                            help="id: the pole_id field; location: the nearest pole within the distance below."),
-            DistanceParameter("match_distance", "Largest distance to a matched pole", default=1.0, minimum=0.0,
+            ChoiceParameter("match_by", self.tr("Match layer poles by"), default="id", options=("id", "location"),
+                            help=self.tr("id: the pole_id field; location: the "
+                                         "nearest pole within the distance below.")),
+            DistanceParameter("match_distance", self.tr("Largest distance to a matched pole"), default=1.0, minimum=0.0,
                               maximum=1000.0),
         ]
 
     def outputs(self) -> list[Output]:
         return [
-            OutputLayer("selected_sites", "Selected sites (rank, phase, marginal and cumulative coverage, cost)"),
-            OutputLayer("covered", "Covered demand"),
-            OutputLayer("uncovered", "Uncovered demand"),
-            OutputTable("curve", "Coverage versus number of sites"),
+            OutputLayer("selected_sites",
+                        self.tr("Selected sites (rank, phase, marginal and cumulative coverage, cost)")),
+            OutputLayer("covered", self.tr("Covered demand")),
+            OutputLayer("uncovered", self.tr("Uncovered demand")),
+            OutputTable("curve", self.tr("Coverage versus number of sites")),
         ]
 
     def check(self, params: dict[str, Any], context: Context) -> None:
@@ -451,7 +459,7 @@ class MaximalCovering(SitingAlgorithm):
     ))
 
     def model_parameters(self) -> list[Parameter]:
-        return [IntegerParameter("sites", "Number of sites (k)", default=10, minimum=1, maximum=1_000_000)]
+        return [IntegerParameter("sites", self.tr("Number of sites (k)"), default=10, minimum=1, maximum=1_000_000)]
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"requested_sites": params["sites"]}
@@ -471,7 +479,7 @@ class BudgetCovering(SitingAlgorithm):
     ))
 
     def model_parameters(self) -> list[Parameter]:
-        return [NumberParameter("budget", "Budget (in site-cost units)", default=10.0, minimum=1e-6)]
+        return [NumberParameter("budget", self.tr("Budget (in site-cost units)"), default=10.0, minimum=1e-6)]
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"budget": params["budget"]}
@@ -495,9 +503,9 @@ class SetCovering(SitingAlgorithm):
 
     def model_parameters(self) -> list[Parameter]:
         return [
-            NumberParameter("target_pct", "Share of reachable demand to cover", default=100.0, unit="%",
+            NumberParameter("target_pct", self.tr("Share of reachable demand to cover"), default=100.0, unit="%",
                             minimum=0.01, maximum=100.0),
-            ChoiceParameter("minimise", "Minimise", default="sites", options=("sites", "cost")),
+            ChoiceParameter("minimise", self.tr("Minimise"), default="sites", options=("sites", "cost")),
         ]
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:

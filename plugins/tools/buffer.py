@@ -36,15 +36,16 @@ class Buffer(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("input", "Input layer"),
-            DistanceParameter("distance", "Buffer distance", default=100.0, minimum=-100_000.0, maximum=100_000.0),
-            IntegerParameter("segments", "Segments per quarter circle", default=8, minimum=1, maximum=64,
-                             help="More segments give rounder circles and bigger files."),
-            BoolParameter("dissolve", "Dissolve into one feature", default=False),
+            LayerParameter("input", self.tr("Input layer")),
+            DistanceParameter("distance",
+                              self.tr("Buffer distance"), default=100.0, minimum=-100_000.0, maximum=100_000.0),
+            IntegerParameter("segments", self.tr("Segments per quarter circle"), default=8, minimum=1, maximum=64,
+                             help=self.tr("More segments give rounder circles and bigger files.")),
+            BoolParameter("dissolve", self.tr("Dissolve into one feature"), default=False),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Buffered features")]
+        return [OutputLayer("output", self.tr("Buffered features"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]

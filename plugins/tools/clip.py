@@ -26,12 +26,12 @@ class Clip(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("input", "Input layer"),
-            LayerParameter("overlay", "Clip polygons", geometry=("polygon",)),
+            LayerParameter("input", self.tr("Input layer")),
+            LayerParameter("overlay", self.tr("Clip polygons"), geometry=("polygon",)),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Clipped features")]
+        return [OutputLayer("output", self.tr("Clipped features"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]

@@ -25,13 +25,13 @@ class CountPointsInPolygons(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("polygons", "Polygons", geometry=("polygon",)),
-            LayerParameter("points", "Points", geometry=("point",)),
-            FieldParameter("weight", "Field to sum", parent="points", numeric=True, optional=True),
+            LayerParameter("polygons", self.tr("Polygons"), geometry=("polygon",)),
+            LayerParameter("points", self.tr("Points"), geometry=("point",)),
+            FieldParameter("weight", self.tr("Field to sum"), parent="points", numeric=True, optional=True),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Polygons with counts")]
+        return [OutputLayer("output", self.tr("Polygons with counts"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         polygons: VectorLayer = params["polygons"]

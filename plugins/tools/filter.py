@@ -37,12 +37,12 @@ class AttributeFilter(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("input", "Input layer"),
-            ExpressionParameter("expression", "Expression", parent="input"),
+            LayerParameter("input", self.tr("Input layer")),
+            ExpressionParameter("expression", self.tr("Expression"), parent="input"),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Matching features")]
+        return [OutputLayer("output", self.tr("Matching features"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]

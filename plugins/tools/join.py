@@ -41,16 +41,16 @@ class JoinByLocation(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("input", "Input layer"),
-            LayerParameter("join", "Join layer"),
-            ChoiceParameter("predicate", "Input feature ... join feature", options=PREDICATES,
+            LayerParameter("input", self.tr("Input layer")),
+            LayerParameter("join", self.tr("Join layer")),
+            ChoiceParameter("predicate", self.tr("Input feature ... join feature"), options=PREDICATES,
                             default="intersects"),
-            ChoiceParameter("mode", "Matches", options=(FIRST, ALL), default=FIRST),
-            BoolParameter("keep_unmatched", "Keep features without a match", default=True),
+            ChoiceParameter("mode", self.tr("Matches"), options=(FIRST, ALL), default=FIRST),
+            BoolParameter("keep_unmatched", self.tr("Keep features without a match"), default=True),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Joined features")]
+        return [OutputLayer("output", self.tr("Joined features"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]

@@ -41,14 +41,14 @@ class NearestDistance(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("input", "Input layer"),
-            LayerParameter("target", "Target layer"),
-            FieldParameter("target_field", "Target id field", parent="target", optional=True),
-            DistanceParameter("max_distance", "Search radius", minimum=0, optional=True),
+            LayerParameter("input", self.tr("Input layer")),
+            LayerParameter("target", self.tr("Target layer")),
+            FieldParameter("target_field", self.tr("Target id field"), parent="target", optional=True),
+            DistanceParameter("max_distance", self.tr("Search radius"), minimum=0, optional=True),
         ]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", "Features with nearest distance")]
+        return [OutputLayer("output", self.tr("Features with nearest distance"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]
