@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
@@ -180,3 +181,30 @@ def test_own_city_from_files_to_briefing_and_back(qapp, city: City, tmp_path: Pa
     assert reopened.history == project.history
     assert [r["algorithm"] for r in reopened.history] == ["demand.from_buildings", "coverage.rsrp", "siting.mclp"]
     assert isinstance(reopened.layer(coverage.record["outputs"]["rsrp"]["layer"]), RasterLayer)
+
+
+def test_a_saved_mapping_loads_next_months_export_the_same_way(city: City, tmp_path: Path):
+    """The mapping suggested for this month's 路灯 layer, saved as JSON, maps next month's export (one pole more,
+    one repaired) with no questions asked, as ``|mapping=`` on the command line does."""
+    from layers.field_mapping import load_mapping
+
+    raw, = open_layers(city.gpkg, layer="路灯")
+    path = suggest_mapping(raw.gdf, raw.name).mapping.save(tmp_path / "poles_map.json")
+    next_month = municipal_poles_next_month()
+    next_month.to_file(tmp_path / "2026-12.gpkg", layer="路灯", driver="GPKG")
+    poles, = open_layers(tmp_path / "2026-12.gpkg", layer="路灯", mapping=path)
+    assert poles.kind == "lamp_poles" and load_mapping(path).kind == "lamp_poles"
+    assert list(poles.gdf["pole_id"]) == list(next_month["杆号"])
+    status = {"在用": "active", "规划": "planned", "故障": "faulty"}
+    assert list(poles.gdf["status"]) == [status[v] for v in next_month["状态"]]
+    assert list(poles.gdf["height_m"]) == list(next_month["杆高"])
+
+
+def municipal_poles_next_month():
+    from tests.e2e.city import municipal_poles
+
+    gdf = municipal_poles()
+    gdf.loc[3, "状态"] = "在用"                       # TH-003 repaired
+    extra = gdf.iloc[[0]].copy()
+    extra["杆号"] = f"TH-{POLES:03d}"
+    return gpd.GeoDataFrame(pd.concat([gdf, extra], ignore_index=True), crs=gdf.crs)
