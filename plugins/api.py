@@ -351,11 +351,11 @@ class LayerParameter(Parameter):
         return f"{path.resolve()}{bar}{sublayer}" if path.exists() else text
 
     def describe(self) -> str:
-        text = "raster layer" if self.raster else "vector layer"
+        text = translate("Parameter", "raster layer") if self.raster else translate("Parameter", "vector layer")
         if self.geometry:
-            text = f"{'/'.join(self.geometry)} {text}"
+            text = translate("Parameter", "{geometry} {layer}").format(geometry="/".join(self.geometry), layer=text)
         if self.kinds:
-            text += f" of kind {'/'.join(self.kinds)}"
+            text = translate("Parameter", "{layer} of kind {kinds}").format(layer=text, kinds="/".join(self.kinds))
         return text
 
 
@@ -386,7 +386,9 @@ class FieldParameter(Parameter):
         return name
 
     def describe(self) -> str:
-        return f"{'numeric ' if self.numeric else ''}field of parameter '{self.parent}'"
+        text = translate("Parameter", "numeric field of parameter '{parent}'") if self.numeric \
+            else translate("Parameter", "field of parameter '{parent}'")
+        return text.format(parent=self.parent)
 
 
 @dataclass(kw_only=True)
@@ -419,17 +421,18 @@ class NumberParameter(Parameter):
             raise self.error(f"expected a number, got {value!r}") from None
 
     def describe(self) -> str:
-        return _range_text("number", self.unit, self.minimum, self.maximum)
+        return _range_text(translate("Parameter", "number"), self.unit, self.minimum, self.maximum)
 
 
 def _range_text(kind: str, unit: str, minimum: float | None, maximum: float | None) -> str:
-    text = kind + (f" in {unit}" if unit else "")
+    text = translate("Parameter", "{kind} in {unit}").format(kind=kind, unit=unit) if unit else kind
     if minimum is not None and maximum is not None:
-        return f"{text}, {minimum:g} to {maximum:g}"
+        return translate("Parameter", "{text}, {minimum} to {maximum}").format(text=text, minimum=f"{minimum:g}",
+                                                                              maximum=f"{maximum:g}")
     if minimum is not None:
-        return f"{text}, at least {minimum:g}"
+        return translate("Parameter", "{text}, at least {minimum}").format(text=text, minimum=f"{minimum:g}")
     if maximum is not None:
-        return f"{text}, at most {maximum:g}"
+        return translate("Parameter", "{text}, at most {maximum}").format(text=text, maximum=f"{maximum:g}")
     return text
 
 
@@ -456,7 +459,7 @@ class DistanceParameter(NumberParameter):
         return super()._parse(value)
 
     def describe(self) -> str:
-        return _range_text("distance", self.unit, self.minimum, self.maximum)
+        return _range_text(translate("Parameter", "distance"), self.unit, self.minimum, self.maximum)
 
 
 _DISTANCE_TEXT = re.compile(r"\s*[-+]?[0-9.eE+-]+\s*(m|km)?\s*")
@@ -549,7 +552,7 @@ class IntegerParameter(Parameter):
         return integer
 
     def describe(self) -> str:
-        return _range_text("integer", "", self.minimum, self.maximum)
+        return _range_text(translate("Parameter", "integer"), "", self.minimum, self.maximum)
 
 
 @dataclass(kw_only=True)
@@ -576,7 +579,7 @@ class ChoiceParameter(Parameter):
         raise self.error(f"{text!r} is not one of {', '.join(self.options)}")
 
     def describe(self) -> str:
-        return "one of " + ", ".join(self.options)
+        return translate("Parameter", "one of {options}").format(options=", ".join(self.options))
 
 
 @dataclass(kw_only=True)
@@ -603,7 +606,7 @@ class BoolParameter(Parameter):
         raise self.error(f"expected true or false, got {value!r}")
 
     def describe(self) -> str:
-        return "true or false"
+        return translate("Parameter", "true or false")
 
 
 @dataclass(kw_only=True)
@@ -622,7 +625,7 @@ class CrsParameter(Parameter):
         return value.to_string() if isinstance(value, pyproj.CRS) else super().serialize(value, context)
 
     def describe(self) -> str:
-        return "coordinate reference system, e.g. EPSG:32649"
+        return translate("Parameter", "coordinate reference system, e.g. EPSG:32649")
 
 
 @dataclass(kw_only=True)
@@ -682,7 +685,7 @@ class ExtentParameter(Parameter):
         return super().serialize(value, context)
 
     def describe(self) -> str:
-        return "extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])"
+        return translate("Parameter", "extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])")
 
 
 @dataclass(kw_only=True)
@@ -709,7 +712,9 @@ class FileParameter(Parameter):
         return path
 
     def describe(self) -> str:
-        return "file" + (f" ({', '.join(self.extensions)})" if self.extensions else "")
+        if not self.extensions:
+            return translate("Parameter", "file")
+        return translate("Parameter", "file ({extensions})").format(extensions=", ".join(self.extensions))
 
 
 @dataclass(kw_only=True)
@@ -724,7 +729,7 @@ class StringParameter(Parameter):
         return str(value)
 
     def describe(self) -> str:
-        return "text"
+        return translate("Parameter", "text")
 
 
 @dataclass(kw_only=True)
@@ -751,8 +756,8 @@ class ExpressionParameter(StringParameter):
         return str(value)
 
     def describe(self) -> str:
-        return (f"expression over the fields of parameter '{self.parent}', e.g. "
-                "price_m2 < 200 and industry == \"finance\"")
+        return translate("Parameter", "expression over the fields of parameter '{parent}', e.g. "
+                                      "price_m2 < 200 and industry == \"finance\"").format(parent=self.parent)
 
 
 # -- outputs ----------------------------------------------------------------------------------------------
