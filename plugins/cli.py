@@ -86,7 +86,8 @@ def handle_list(args: argparse.Namespace) -> int:
     registry = _registry()
     if args.json:
         rows = [{"id": a.id, "name": a.name, "group": a.group} for a in registry.algorithms()]
-        problems = [{"source": p.source, "message": p.message} for p in registry.problems]
+        problems = [{"id": b.id, "source": b.problem.source, "message": b.problem.message}
+                    for b in registry.broken_plugins()]
         print(json.dumps({"algorithms": rows, "problems": problems}, ensure_ascii=False, indent=2))
         return EXIT_OK
     for group, algorithms in registry.groups().items():
@@ -94,6 +95,11 @@ def handle_list(args: argparse.Namespace) -> int:
         width = max(len(a.id) for a in algorithms)
         for algorithm in algorithms:
             print(f"  {algorithm.id:<{width}}  {algorithm.display_name()}")
+    broken = registry.broken_plugins()  # listed like rasterio's broken commands: 'help ID' says what failed
+    if broken:
+        print(broken[0].display_group())
+        for entry in broken:
+            print(f"  {entry.id}  {entry.display_description()}")
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Algorithm, AlgorithmError, Context, Feedback, Output, Parameter
 from plugins.plugin_probe import LOAD_SECONDS, Target, probe
 
@@ -52,7 +52,7 @@ class PluginProblem:
 class BrokenPlugin(Algorithm):
     """The stand-in of a plugin that failed to load: listed, and explaining the failure when asked or run."""
 
-    group = "Broken plugins"
+    group = QT_TRANSLATE_NOOP("Algorithm", "Broken plugins")
 
     def __init__(self, problem: PluginProblem) -> None:
         self.problem = problem

@@ -134,7 +134,7 @@ def test_sample_siting_run_and_web_map_from_outside_the_checkout(installed):
     work, env, lamplight = installed["work"], installed["env"], str(installed["lamplight"])
     written = _run([lamplight, "sample", "tianhe"], cwd=work, env=env)
     project = work / "tianhe" / "tianhe.lamp"
-    assert Path(written.stdout.strip()).resolve() == project.resolve()
+    assert (work / written.stdout.strip()).resolve() == project.resolve()
     for name in ("tianhe.gpkg", "building_height_2m.tif"):
         assert (work / "tianhe" / name).read_bytes() == (SAMPLE / name).read_bytes()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -57,3 +60,22 @@ def test_unknown_ids_still_raise_with_the_failed_plugins_named(registry: Registr
 ])
 def test_plugin_key_is_the_name_a_planner_knows_the_plugin_by(source: str, key: str):
     assert plugin_key(source) == key
+
+
+def test_command_line_lists_helps_and_refuses_to_run_a_broken_plugin(tmp_path: Path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "oops.py").write_text("def algorithms(:\n")
+    env = {**os.environ, "LAMPLIGHT_PLUGIN_DIR": str(folder)}
+    main = [sys.executable, str(Path(__file__).resolve().parents[2] / "main.py")]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*main, *args], env=env, cwd=tmp_path, capture_output=True, text=True)
+
+    listing = run("list")
+    assert listing.returncode == 0 and "Broken plugins\n  broken.oops  The plugin " in listing.stdout
+    assert "tools.buffer" in listing.stdout  # the working plugins are all still there
+    assert [p["id"] for p in json.loads(run("list", "--json").stdout)["problems"]] == ["broken.oops"]
+    assert "oops.py failed to import: SyntaxError" in " ".join(run("help", "broken.oops").stdout.split())
+    refused = run("run", "broken.oops")
+    assert refused.returncode == 1 and "oops.py failed to import: SyntaxError" in refused.stderr
