@@ -109,16 +109,16 @@ def hill_m(dx, dy):
 
 
 def write_dem(path: Path) -> None:
-    """A WGS84 GeoTIFF of about 20 m cells over the district and 200 m around it."""
+    """A WGS84 GeoTIFF of about 20 m cells over the district and the reach of its poles' signals around it."""
     cell = 0.0002
-    west, north = (float(v) for v in lonlat(-200, 900))
-    size = 60
-    lon = west + cell * (np.arange(size) + 0.5)
-    lat = north - cell * (np.arange(size) + 0.5)
+    west, north = (float(v) for v in lonlat(-900, 1400))
+    cols, rows = 125, 110
+    lon = west + cell * (np.arange(cols) + 0.5)
+    lat = north - cell * (np.arange(rows) + 0.5)
     lons, lats = np.meshgrid(lon, lat)
     x, y = pyproj.Transformer.from_crs(4326, LOCAL, always_xy=True).transform(lons, lats)
     z = hill_m(x - X0, y - Y0).astype("float32")
-    with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=1, dtype="float32", crs="EPSG:4326",
+    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs="EPSG:4326",
                        transform=Affine(cell, 0.0, west, 0.0, -cell, north), nodata=-9999.0) as dataset:
         dataset.write(z, 1)
 

@@ -152,7 +152,9 @@ def test_own_city_from_files_to_briefing_and_back(qapp, city: City, tmp_path: Pa
     coverage = run(project, "coverage.rsrp", transmitters=poles, buildings=buildings, terrain=project.layer("dem"),
                    demand=demand, schools=project.layer("学校"), resolution=20.0, obstruction_resolution=5.0)
     assert coverage.summary["sites"] == POLES
-    assert any(line.startswith("terrain 'dem' (EPSG:4326") for line in coverage.record["log"]), coverage.record["log"]
+    log = coverage.record["log"]
+    assert any(line.startswith("terrain 'dem' (EPSG:4326") for line in log), log
+    assert not any("has no data" in line for line in log), log          # the DEM covers the study area
     assert 0 < coverage.summary["area_covered_pct"] <= 100
 
     # MCLP: three active poles, one locked and one excluded; the plan is the brute-force best.
