@@ -5,10 +5,12 @@ How a shown text is judged (the rule the guard applies):
 1. The main window (menus, actions, docks, toolbars) and the main dialogs are built offscreen on a small project;
    every window title, QLabel / QAbstractButton / QAction / QMenu / QGroupBox / tab / header text, tooltip and
    QLineEdit placeholder is collected.
-2. From each text, every string of the catalogue ``workbench/i18n/lamplight_zh_CN.ts`` is removed (also without
+2. A text that is part of a catalogue string (a name shortened under its group) is marked. Otherwise, from
+   each text, every string of the catalogue ``workbench/i18n/lamplight_zh_CN.ts`` is removed (also without
    its ``&`` accelerator and trailing ``…``; a source with ``{placeholders}`` is removed piece by piece, the
-   pieces between placeholders that are long enough to say something). Then the *data* is removed: the names
-   of the project's layers and fields, its title, values of its fields, algorithm ids, CRS names, file paths.
+   pieces between placeholders; only whole words). Then the *data* is removed: the names of the project's
+   layers and fields, its title, values of its fields, CRS names, file paths and addresses, and the codes of
+   the algorithms (ids, choice values, layer kinds, geometry types).
 3. What is left must not contain an English word: two or more Latin letters in a row, except acronyms and
    codes (all capitals or with digits: CRS, RSRP, EPSG:4547, 50N), units (m, km, dBm, MHz, px, pt, mm) and the
    names of formats and services that stay the same in Chinese (GeoPackage, Shapefile, OpenStreetMap, ...).
@@ -33,6 +35,7 @@ from PyQt6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListView,
     QMenu,
     QTabWidget,
     QWidget,
@@ -44,7 +47,8 @@ from workbench.i18n import CATALOGUE_DIR, environment_language, normalise
 CATALOGUE = CATALOGUE_DIR / "lamplight_zh_CN.ts"
 #: Words that stay as they are in a Chinese interface (names of formats, services, keys, the product).
 KEPT_WORDS = {
-    "Lamplight", "GeoPackage", "GeoJSON", "Shapefile", "GeoTIFF", "OpenStreetMap", "Tianditu", "Esri", "Carto",
+    "Lamplight", "English", "GeoPackage", "GeoJSON", "Shapefile", "GeoTIFF", "OpenStreetMap", "Tianditu", "Esri",
+    "Carto",
     "Ctrl", "Shift", "Alt", "Del", "Esc", "Backspace", "Ins", "Meta", "Return", "Enter", "Tab", "Space",
     "Home", "End", "PgUp", "PgDown", "Up", "Down", "Left", "Right",
     "px", "pt", "mm", "km", "dBm", "dBi", "dB", "MHz", "GHz", "kHz", "ms", "Hz",
@@ -65,7 +69,7 @@ def removable_pieces(sources: set[str]) -> list[str]:
         for variant in (source, source.replace("&&", "\0").replace("&", "").replace("\0", "&")):
             for part in PLACEHOLDER.split(variant):
                 part = part.strip()
-                if len(part) >= 6 or len(part.split()) >= 2 or part == variant.strip():
+                if ENGLISH_WORD.search(part) or part == variant.strip():
                     pieces.add(part)
                     pieces.add(part.rstrip("…").rstrip(".:"))
     return sorted((p for p in pieces if p), key=len, reverse=True)
@@ -92,18 +96,33 @@ def project_data(project) -> list[str]:
     return sorted((d for d in data if d), key=len, reverse=True)
 
 
+def algorithm_codes(registry) -> list[str]:
+    """Ids, choice values, layer kinds and geometry types: codes typed on the command line, shown as they are."""
+    codes: set[str] = set()
+    for algorithm in registry.algorithms():
+        codes.add(algorithm.id)
+        for parameter in algorithm.parameters():
+            codes.update(str(option) for option in getattr(parameter, "options", ()) or ())
+            codes.update(getattr(parameter, "kinds", ()) or ())
+            codes.update(getattr(parameter, "geometry", ()) or ())
+    return sorted(codes, key=len, reverse=True)
+
+
 def untranslated(text: str, pieces: list[str], data: list[str]) -> str | None:
     """The English words left in ``text`` after cutting out the catalogue and the data; None when none are."""
-    text = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ")  # rich text: judge the words, not the tags
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text).replace("&nbsp;", " ")  # rich text: the words, not the tags
     if not ENGLISH_WORD.search(text):
+        return None
+    bare = text.replace("&", "").strip().rstrip("…").lower()
+    if len(bare) >= 6 and any(bare in piece.lower() for piece in pieces):  # shortened under its group ('k sites …')
         return None
     for piece in pieces:
         if piece in text:
-            text = text.replace(piece, " ")
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(piece)}(?![A-Za-z])", " ", text)
     for value in data:
         if value in text:
             text = text.replace(value, " ")
-    text = re.sub(r"[\w./\\:-]*[/\\][\w./\\:-]*", " ", text)  # file paths and addresses
+    text = re.sub(r"[\w./\\:{}-]*[/\\][\w./\\:{}-]*", " ", text)  # file paths and addresses
     words = [w for w in ENGLISH_WORD.findall(re.sub(r"\b[\w:.-]*\d[\w:.-]*\b", " ", text))
              if not w.isupper() and w not in KEPT_WORDS]
     return " ".join(words) or None
@@ -113,8 +132,8 @@ def shown_texts(top: QWidget) -> dict[str, str]:
     """Every user-visible text under ``top``: 'where' -> text."""
     found: dict[str, str] = {}
 
-    def add(where: str, text: str | None) -> None:
-        if text and text.strip():
+    def add(where: str, text: object) -> None:
+        if isinstance(text, str) and text.strip():
             found[f"{where}: {text[:60]!r}"] = text
 
     widgets = [top, *top.findChildren(QWidget)]
@@ -135,7 +154,8 @@ def shown_texts(top: QWidget) -> dict[str, str]:
                 add(f"{name} tab tooltip", widget.tabToolTip(index))
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
-            for column in range(model.columnCount()):
+            for column in range(model.columnCount(widget.rootIndex().parent())
+                                if not isinstance(widget, QListView) else 0):
                 add(f"{name} header", model.headerData(column, Qt.Orientation.Horizontal,
                                                       Qt.ItemDataRole.DisplayRole))
     for action in top.findChildren(QAction):
@@ -178,7 +198,7 @@ def dialogs_to_check(window, project) -> list[QWidget]:
 
 def test_every_shown_text_is_in_the_catalogue(qtbot, window, project):
     pieces = removable_pieces(catalogue_sources())
-    data = project_data(project) + [a.id for a in window.processing.controller.registry.algorithms()]
+    data = project_data(project) + algorithm_codes(window.processing.controller.registry)
     tops: list[QWidget] = [window, *dialogs_to_check(window, project)]
     missing: dict[str, str] = {}
     try:

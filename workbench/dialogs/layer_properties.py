@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyproj
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,28 +27,38 @@ from workbench.dialogs.errors import show_error
 from workbench.dialogs.style_editor import style_editor_for
 from workbench.window.screen_fit import fit_to_screen
 
-STYLE_TAB = "Style"
+STYLE_TAB = QT_TRANSLATE_NOOP("LayerPropertiesDialog", "Style")
+#: Qt's translate for the module's functions (pylupdate6 reads ``translate("Context", "text")``).
+translate = QCoreApplication.translate
 
 
 def describe(layer: Layer, project: Project | None = None) -> list[tuple[str, str]]:
     """(label, text) pairs for the information tab."""
-    rows = [("Name", layer.name), ("Source", str(layer.source or "created in this session (saved in the project)")),
-            ("Kind", layer.kind or "none")]
+    source = str(layer.source or translate("LayerInfo", "created in this session (saved in the project)"))
+    rows = [(translate("LayerInfo", "Name"), layer.name),
+            (translate("LayerInfo", "Source"), source),
+            (translate("LayerInfo", "Kind"), layer.kind or translate("LayerInfo", "none"))]
     crs = layer.crs
-    rows.append(("CRS", f"{crs.name} ({crs.to_string()})" if crs is not None else "unknown"))
+    rows.append((translate("LayerInfo", "CRS"),
+                 f"{crs.name} ({crs.to_string()})" if crs is not None else translate("LayerInfo", "unknown")))
     if isinstance(layer, VectorLayer):
-        rows += [("Features", f"{len(layer):,}"), ("Geometry", layer.geometry_type),
-                 ("Selected", f"{len(layer.selection):,}")]
+        rows += [(translate("LayerInfo", "Features"), f"{len(layer):,}"),
+                 (translate("LayerInfo", "Geometry"), layer.geometry_type),
+                 (translate("LayerInfo", "Selected"), f"{len(layer.selection):,}")]
     elif isinstance(layer, RasterLayer):
         res_x, res_y = layer.res
-        rows += [("Size", f"{layer.width:,} × {layer.height:,} cells, {layer.count} band(s)"),
-                 ("Cell size", f"{res_x:g} × {res_y:g}"), ("Data type", str(layer.data.dtype)),
-                 ("No-data value", str(layer.nodata))]
+        size = translate("LayerInfo", "{width} × {height} cells, {count} band(s)").format(
+            width=f"{layer.width:,}", height=f"{layer.height:,}", count=layer.count)
+        rows += [(translate("LayerInfo", "Size"), size),
+                 (translate("LayerInfo", "Cell size"), f"{res_x:g} × {res_y:g}"),
+                 (translate("LayerInfo", "Data type"), str(layer.data.dtype)),
+                 (translate("LayerInfo", "No-data value"), str(layer.nodata))]
     extent = layer.extent
     if np.all(np.isfinite(extent)):
-        rows.append(("Extent", ", ".join(f"{v:,.3f}" for v in extent)))
+        rows.append((translate("LayerInfo", "Extent"), ", ".join(f"{v:,.3f}" for v in extent)))
         if project is not None and project.crs is not None and crs is not None and crs != project.crs:
-            rows.append(("Extent (project CRS)", ", ".join(f"{v:,.3f}" for v in project.layer_extent(layer))))
+            rows.append((translate("LayerInfo", "Extent (project CRS)"),
+                         ", ".join(f"{v:,.3f}" for v in project.layer_extent(layer))))
     for key in ("quantity", "unit"):
         if layer.metadata.get(key):
             rows.append((key.capitalize(), str(layer.metadata[key])))
@@ -73,18 +83,18 @@ class LayerPropertiesDialog(QDialog):
         super().__init__(parent)
         self.layer = layer
         self.project = project
-        self.setWindowTitle(f"Layer Properties — {layer.name}")
+        self.setWindowTitle(self.tr("Layer Properties — {name}").format(name=layer.name))
         fit_to_screen(self, 680, 720)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._information(), self.tr("Information"))
         if isinstance(layer, VectorLayer):
             self.tabs.addTab(self._fields(), self.tr("Fields"))
-        self.tabs.addTab(self._notes(), f"Load notes ({len(layer.notes)})")
+        self.tabs.addTab(self._notes(), self.tr("Load notes ({count})").format(count=len(layer.notes)))
         self.style_editor = style_editor_for(layer)
-        self.tabs.addTab(self.style_editor, STYLE_TAB)
+        self.tabs.addTab(self.style_editor, self.tr(STYLE_TAB))
         if tab is not None:
             for i in range(self.tabs.count()):
-                if self.tabs.tabText(i) == tab:
+                if self.tabs.tabText(i) == self.tr(tab):
                     self.tabs.setCurrentIndex(i)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -176,7 +186,7 @@ class LayerPropertiesDialog(QDialog):
     def _notes(self) -> QWidget:
         notes = QListWidget()
         notes.setWordWrap(True)
-        notes.addItems(self.layer.notes or ["The layer loaded without remarks."])
+        notes.addItems(self.layer.notes or [self.tr("The layer loaded without remarks.")])
         return notes
 
     def apply(self) -> bool:
@@ -197,8 +207,9 @@ class LayerPropertiesDialog(QDialog):
         try:
             crs = pyproj.CRS.from_user_input(text)
         except pyproj.exceptions.CRSError as exc:
-            show_error(self, "Unknown coordinate system", f"Layer \u201c{self.layer.name}\u201d: '{text}' is not "
-                       f"a coordinate system ({exc}). Use an EPSG code such as EPSG:32649.")
+            show_error(self, self.tr("Unknown coordinate system"),
+                       self.tr("Layer \u201c{layer}\u201d: '{text}' is not a coordinate system ({problem}). Use an "
+                               "EPSG code such as EPSG:32649.").format(layer=self.layer.name, text=text, problem=exc))
             return False
         old = self.layer.crs
         code = crs.to_string()

@@ -91,7 +91,7 @@ class ColourButton(QToolButton):
         self.changed.emit(colour)
 
     def _pick(self) -> None:
-        chosen = QColorDialog.getColor(qcolor(self._colour), self, "Choose colour",
+        chosen = QColorDialog.getColor(qcolor(self._colour), self, self.tr("Choose colour"),
                                        QColorDialog.ColorDialogOption.ShowAlphaChannel)
         if chosen.isValid():
             self.set_colour(colour_text(chosen))
@@ -121,11 +121,11 @@ class SymbolEditor(QWidget):
         grid.setHorizontalSpacing(12)
         cells = []
         if family != "line":
-            cells.append(("Fill", self.fill))
-        cells += [("Outline" if family != "line" else "Line colour", self.stroke),
-                  ("Outline width" if family != "line" else "Line width", self.stroke_width)]
+            cells.append((self.tr("Fill"), self.fill))
+        cells += [(self.tr("Outline") if family != "line" else self.tr("Line colour"), self.stroke),
+                  (self.tr("Outline width") if family != "line" else self.tr("Line width"), self.stroke_width)]
         if family in ("point", "mixed"):
-            cells += [("Size", self.size), ("Marker", self.marker)]
+            cells += [(self.tr("Size"), self.size), (self.tr("Marker"), self.marker)]
         for i, (label, widget) in enumerate(cells):  # two label/field pairs per row keeps the dialog short
             row, column = divmod(i, 2)
             grid.addWidget(QLabel(label), row, column * 2)
@@ -173,7 +173,8 @@ class VectorStyleEditor(QWidget):
         symbol_box = QGroupBox(self.tr("Symbol"))
         QVBoxLayout(symbol_box).addWidget(self.symbol)
         self.kind.currentTextChanged.connect(
-            lambda kind: symbol_box.setTitle("Symbol" if kind == SINGLE else "Symbol (colours come from the classes)"))
+            lambda kind: symbol_box.setTitle(self.tr("Symbol") if kind == SINGLE
+                                             else self.tr("Symbol (colours come from the classes)")))
         self.stack = QStackedWidget()
         self.stack.addWidget(QLabel(self.tr("Every feature is drawn with the symbol above.")))
         self.stack.addWidget(self._build_categorised())
@@ -197,7 +198,7 @@ class VectorStyleEditor(QWidget):
         self.category_field.addItems(self.layer.fields)
         classify_button = QPushButton(self.tr("Classify"))
         classify_button.clicked.connect(self.classify_categories)
-        self.category_table = _class_table(["", "Value", "Label"])
+        self.category_table = _class_table(["", self.tr("Value"), self.tr("Label")])
         self.category_table.cellDoubleClicked.connect(self._recolour_category)
         self.categories: list[Category] = []
         page = QWidget()
@@ -225,7 +226,7 @@ class VectorStyleEditor(QWidget):
         self.ramp.setCurrentText("YlOrRd")
         classify_button = QPushButton(self.tr("Classify"))
         classify_button.clicked.connect(self.classify_graduated)
-        self.class_table = _class_table(["", "From", "To", "Label"])
+        self.class_table = _class_table(["", self.tr("From"), self.tr("To"), self.tr("Label")])
         self.class_table.cellDoubleClicked.connect(self._recolour_class)
         self.class_note = QLabel()  # why no classes could be made, where the classes would be
         self.class_note.setWordWrap(True)
@@ -268,8 +269,9 @@ class VectorStyleEditor(QWidget):
         content = QWidget()
         grid = QGridLayout(content)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, (label, widget) in enumerate((("Field", self.label_field), ("Size", self.label_size),
-                                             ("Colour", self.label_colour), ("Hide beyond", self.label_min_scale))):
+        for i, (label, widget) in enumerate(((self.tr("Field"), self.label_field), (self.tr("Size"), self.label_size),
+                                             (self.tr("Colour"), self.label_colour),
+                                             (self.tr("Hide beyond"), self.label_min_scale))):
             row, column = divmod(i, 2)
             grid.addWidget(QLabel(label), row, column * 2)
             grid.addWidget(widget, row, column * 2 + 1)
@@ -339,8 +341,9 @@ class VectorStyleEditor(QWidget):
         except ValueError as exc:
             self.class_table.setRowCount(0)
             self.classes = []
-            self.class_note.setText(f"Field '{field}' of \u201c{self.layer.name}\u201d cannot be classified: {exc}. "
-                                    "Choose another field or method.")
+            note = self.tr("Field '{field}' of \u201c{layer}\u201d cannot be classified: {problem}. "
+                           "Choose another field or method.")
+            self.class_note.setText(note.format(field=field, layer=self.layer.name, problem=exc))
             self.class_note.show()
             return
         self.class_note.hide()
@@ -384,7 +387,7 @@ class VectorStyleEditor(QWidget):
     def _recolour(self, entry: Category | GraduatedClass) -> None:
         line = self.layer.geometry_type == "line"
         current = entry.symbol.stroke if line else entry.symbol.fill
-        chosen = QColorDialog.getColor(qcolor(current), self, "Class colour",
+        chosen = QColorDialog.getColor(qcolor(current), self, self.tr("Class colour"),
                                        QColorDialog.ColorDialogOption.ShowAlphaChannel)
         if chosen.isValid():
             colour = colour_text(chosen)

@@ -9,7 +9,7 @@ are edited in place (double-click or type) and the field actions appear; every c
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QModelIndex, Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,8 @@ from layers.pole_decisions import APPROVED, REJECTED, DecidePoles
 from workbench.docks.attribute_model import AttributeTableModel
 from workbench.window.project_bridge import ProjectBridge
 
-FILTER_HINT = 'Filter, e.g.  price_m2 < 200 and industry == "finance"   (Enter to apply)'
+FILTER_HINT = QT_TRANSLATE_NOOP("AttributeTableDock",
+                                'Filter, e.g.  price_m2 < 200 and industry == "finance"   (Enter to apply)')
 #: Rows (around the visible ones) the view measures to size the columns. Qt's default, 1,000 rows x every column,
 #: cost 0.15-0.2 s each time a layer is shown (at start-up too); a rare long value further down is found by the
 #: model's ``widest_text`` sample instead.
@@ -51,7 +52,7 @@ class AttributeTableDock(QDockWidget):
     feature_activated = pyqtSignal(object, int)  # layer, row position: zoom to one feature
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
-        super().__init__("Attribute Table", parent)
+        super().__init__(self.tr("Attribute Table"), parent)
         self.setObjectName("AttributeTableDock")
         self.bridge = bridge
         self.model = AttributeTableModel(self)
@@ -76,7 +77,7 @@ class AttributeTableDock(QDockWidget):
         self.layer_box.setMinimumWidth(160)
         self.layer_box.currentIndexChanged.connect(self._layer_chosen)
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(FILTER_HINT)
+        self.filter_edit.setPlaceholderText(self.tr(FILTER_HINT))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda text: text or self.apply_filter())
@@ -84,10 +85,10 @@ class AttributeTableDock(QDockWidget):
         self.selected_only.toggled.connect(self.model.set_selected_only)
         buttons = QHBoxLayout()
         for text, tip, slot in (
-            ("Select shown", "Select every feature the filter shows", self.select_shown),
-            ("Invert", "Invert the selection", self.invert_selection),
-            ("Clear", "Clear the selection", self.clear_selection),
-            ("Zoom to selection", "Zoom the map to the selected features", self._zoom_to_selection),
+            (self.tr("Select shown"), self.tr("Select every feature the filter shows"), self.select_shown),
+            (self.tr("Invert"), self.tr("Invert the selection"), self.invert_selection),
+            (self.tr("Clear"), self.tr("Clear the selection"), self.clear_selection),
+            (self.tr("Zoom to selection"), self.tr("Zoom the map to the selected features"), self._zoom_to_selection),
         ):
             button = QToolButton()
             button.setText(text)
@@ -311,8 +312,9 @@ class AttributeTableDock(QDockWidget):
         if layer is None:
             self.count_label.setText(self.tr("no vector layer"))
             return
-        self.count_label.setText(f"{self.model.rowCount():,} of {len(layer.gdf):,}{NBSP}shown, "
-                                 f"{len(layer.selection):,}{NBSP}selected")  # a narrow window wraps between phrases
+        self.count_label.setText(self.tr("{shown} of {total}{nbsp}shown, {selected}{nbsp}selected").format(
+            shown=f"{self.model.rowCount():,}", total=f"{len(layer.gdf):,}", selected=f"{len(layer.selection):,}",
+            nbsp=NBSP))  # a narrow window wraps between phrases
 
     # -- edit mode -----------------------------------------------------------------------------------------------
     def set_edit_session(self, session, field_actions: list[QAction]) -> None:

@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import QDockWidget, QGridLayout, QLabel, QScrollArea, QVBox
 
 from layers import Event, Project, RasterLayer, VectorLayer
 from layers.default_styles import POLE_STATUS_COLOURS
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.figures import PEOPLE_COVERED
 from workbench.export.report_data import (
     COVERED_MEASURES,
@@ -128,7 +128,7 @@ def chart_features(numbers: DashboardNumbers, width: int, height: int) -> Figure
     fig, ax = _small_figure(width, height)
     items = sorted(numbers.features.items(), key=lambda kv: -kv[1])[:8]
     _barh(ax, [k for k, _ in items], [v for _, v in items], ACCENT, "{:,.0f}")
-    ax.set_title("Features per layer", loc="left", fontsize=9, fontweight="bold")
+    ax.set_title(translate("Dashboard", "Features per layer"), loc="left", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -137,7 +137,8 @@ def chart_poles(numbers: DashboardNumbers, width: int, height: int) -> Figure:
     items = sorted(numbers.pole_status.items(), key=lambda kv: -kv[1])
     colours = [POLE_STATUS_COLOURS.get(k, "#9e9e9e") for k, _ in items]
     _barh(ax, [k for k, _ in items], [v for _, v in items], colours, "{:,.0f}")
-    ax.set_title(f"Lamp poles by status ({numbers.poles:,})", loc="left", fontsize=9, fontweight="bold")
+    title = translate("Dashboard", "Lamp poles by status ({count})").format(count=f"{numbers.poles:,}")
+    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -148,7 +149,7 @@ def chart_coverage(numbers: DashboardNumbers, width: int, height: int) -> Figure
     ax.set_xticks([0, 25, 50, 75, 100])
     # the shares are of the coverage run's transmitters (every pole?), not necessarily of the selected sites
     scope = f" · {numbers.coverage_scope}" if numbers.coverage_scope else ""
-    ax.set_title(f"Covered (%){scope}", loc="left", fontsize=9, fontweight="bold")
+    ax.set_title(translate("Dashboard", "Covered (%)") + scope, loc="left", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -158,9 +159,9 @@ def chart_curve(numbers: DashboardNumbers, width: int, height: int) -> Figure:
     ax.fill_between(curve["sites"], curve["covered_pct"], color="#9ec3e6", alpha=0.5, linewidth=0)
     ax.plot(curve["sites"], curve["covered_pct"], color=ACCENT, linewidth=1.6)
     ax.set_ylim(0, max(5.0, min(100.0, float(curve["covered_pct"].max()) * 1.15)))
-    ax.set_xlabel("sites", fontsize=7.5, color=MUTED)
+    ax.set_xlabel(translate("Dashboard", "sites"), fontsize=7.5, color=MUTED)
     ax.grid(axis="y", color="#e3e7eb", linewidth=0.6)
-    ax.set_title("Coverage vs sites (%)", loc="left", fontsize=9, fontweight="bold")
+    ax.set_title(translate("Dashboard", "Coverage vs sites (%)"), loc="left", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -180,6 +181,11 @@ def figure_pixmap(fig: Figure, ratio: float = 1.0) -> QPixmap:
 
 
 # -- dock -----------------------------------------------------------------------------------------------------
+#: The figures at the top, by key (shown translated).
+TILES = (QT_TRANSLATE_NOOP("Dashboard", "Layers"), QT_TRANSLATE_NOOP("Dashboard", "Lamp poles"),
+         QT_TRANSLATE_NOOP("Dashboard", "Sites selected"), QT_TRANSLATE_NOOP("Dashboard", "People covered"))
+
+
 class _Tile(QLabel):
     def __init__(self, label: str) -> None:
         super().__init__()
@@ -199,7 +205,7 @@ class DashboardDock(QDockWidget):
     """Headline numbers and small charts of the current project; redraws when the project changes."""
 
     def __init__(self, bridge, parent: QWidget | None = None) -> None:
-        super().__init__("Dashboard", parent)
+        super().__init__(self.tr("Dashboard"), parent)
         self.setObjectName("DashboardDock")
         self.bridge = bridge
         self.numbers = DashboardNumbers()
@@ -212,7 +218,7 @@ class DashboardDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         tiles = QGridLayout()
-        self.tiles = {name: _Tile(name) for name in ("Layers", "Lamp poles", "Sites selected", "People covered")}
+        self.tiles = {name: _Tile(translate("Dashboard", name)) for name in TILES}
         for i, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, i // 2, i % 2)
         layout.addLayout(tiles)
@@ -281,8 +287,9 @@ class DashboardDock(QDockWidget):
         people, note = numbers.people_covered
         self.tiles["People covered"].show_value(people or "–", note)
         figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
-        self.last_run.setText(f"Last run: {numbers.last_run}" + (f"<br>{figures}" if figures else "")
-                              if numbers.last_run else "No analysis run yet.")
+        self.last_run.setText(self.tr("Last run: {run}").format(run=numbers.last_run)
+                              + (f"<br>{figures}" if figures else "")
+                              if numbers.last_run else self.tr("No analysis run yet."))
         scroll = self.widget()
         margins = self._body_layout.contentsMargins()
         # leave room for the vertical scroll bar, which appears once the charts are taller than the dock

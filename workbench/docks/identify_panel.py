@@ -14,7 +14,7 @@ class IdentifyDock(QDockWidget):
     feature_activated = pyqtSignal(object, int)  # layer, row position (double-click zooms to it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Identify Results", parent)
+        super().__init__(self.tr("Identify Results"), parent)
         self.setObjectName("IdentifyDock")
         self.tree = QTreeWidget()
         self.tree.setObjectName("IdentifyTree")
@@ -29,7 +29,7 @@ class IdentifyDock(QDockWidget):
         self.results = list(results)
         self.tree.clear()
         if not results:
-            QTreeWidgetItem(self.tree, ["Nothing here", ""]).setDisabled(True)
+            QTreeWidgetItem(self.tree, [self.tr("Nothing here"), ""]).setDisabled(True)
             return
         bold = QFont()
         bold.setBold(True)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PyQt6.QtGui import QAction
 
 from workbench.docks.dashboard import DashboardDock
@@ -26,22 +26,25 @@ def install_exports(window) -> None:
         dialog.open()
 
     file_menu = window.menu("&File")
-    export_menu = file_menu.addMenu(QCoreApplication.translate("install", "&Export"))
+    export_menu = file_menu.addMenu(QCoreApplication.translate("ExportMenu", "&Export"))
     quit_action = window.actions.get("quit")
     if quit_action is not None:  # keep Quit last: Export goes just above its separator
         file_menu.removeAction(export_menu.menuAction())
         before = file_menu.actions()[file_menu.actions().index(quit_action) - 1]
         file_menu.insertMenu(before, export_menu)
     for name, text, tip, dialog_class in (
-        ("export_layout", "Print &Layout…", "Export a page (PDF, SVG, PNG) with legend, scale bar and north arrow",
+        ("export_layout", QT_TRANSLATE_NOOP("ExportMenu", "Print &Layout…"),
+         QT_TRANSLATE_NOOP("ExportMenu", "Export a page (PDF, SVG, PNG) with legend, scale bar and north arrow"),
          LayoutDialog),
-        ("export_web", "&Web Map…", "Export an interactive map that opens in any browser, even offline",
+        ("export_web", QT_TRANSLATE_NOOP("ExportMenu", "&Web Map…"),
+         QT_TRANSLATE_NOOP("ExportMenu", "Export an interactive map that opens in any browser, even offline"),
          WebMapDialog),
-        ("export_report", "Briefing &Report…", "Export a report of the last planning run (PDF or HTML)",
+        ("export_report", QT_TRANSLATE_NOOP("ExportMenu", "Briefing &Report…"),
+         QT_TRANSLATE_NOOP("ExportMenu", "Export a report of the last planning run (PDF or HTML)"),
          ReportDialog),
     ):
-        action = QAction(text, window)
-        action.setStatusTip(tip)
+        action = QAction(QCoreApplication.translate("ExportMenu", text), window)
+        action.setStatusTip(QCoreApplication.translate("ExportMenu", tip))
         action.triggered.connect(lambda checked=False, cls=dialog_class: open_dialog(cls))
         export_menu.addAction(action)
         window.actions[name] = action

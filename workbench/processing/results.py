@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PyQt6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -35,8 +35,8 @@ from workbench.docks.attribute_model import format_value
 #: Tables longer than this are left out of the saved record (the project file stays small); they show this session.
 STORED_ROWS = 5000
 _ROOT = QModelIndex()
-PLACEHOLDER = ("The tables of a run (coverage statistics, demand per site, …) appear here; the History's "
-               "Show tables brings back those of earlier runs.")
+PLACEHOLDER = QT_TRANSLATE_NOOP("ResultsDock", "The tables of a run (coverage statistics, demand per site, …) appear "
+                                               "here; the History's Show tables brings back those of earlier runs.")
 
 
 def started_text(record: dict[str, Any]) -> str:
@@ -115,11 +115,11 @@ class ResultsDock(QDockWidget):
     """One run's tables: a chooser, the table, Copy and Save as CSV."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Processing Results", parent)
+        super().__init__(self.tr("Processing Results"), parent)
         self.setObjectName("ProcessingResultsDock")
         self.tables: dict[str, tuple[str, pd.DataFrame]] = {}
         body = QWidget(self)
-        self.title = QLabel(PLACEHOLDER, body)
+        self.title = QLabel(self.tr(PLACEHOLDER), body)
         self.title.setWordWrap(True)
         self.chooser = QComboBox(body)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -163,7 +163,8 @@ class ResultsDock(QDockWidget):
         if self.tables:
             self.title.setText(f"<b>{html.escape(str(name))}</b> · {html.escape(started_text(record))}")
         else:
-            self.title.setText(f"{name}: this run has no tables." if name else PLACEHOLDER)
+            self.title.setText(self.tr("{name}: this run has no tables.").format(name=name) if name
+                               else self.tr(PLACEHOLDER))
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for output, (description, frame) in self.tables.items():
@@ -213,7 +214,7 @@ class ResultsDock(QDockWidget):
         try:
             defuse_formulas(frame).to_csv(path, index=False, encoding="utf-8")
         except OSError as exc:
-            show_error(self, "Table not saved", f"{path}: {exc.strerror or exc}")
+            show_error(self, self.tr("Table not saved"), f"{path}: {exc.strerror or exc}")
             return False
         return True
 
