@@ -292,8 +292,8 @@ def test_command_line_locked_and_excluded_on_the_sample(tmp_path):
     assert len(sites) == 10 and sites["locked"].sum() == 2
     found = json.dumps(summary, ensure_ascii=False)
     assert '"locked_poles": 2' in found and '"excluded_poles": 1' in found
-    bad = subprocess.run(words[:-2] + ["--locked", "TH-999999"], cwd=REPO, capture_output=True, text=True,
-                         timeout=600)
+    bad = subprocess.run(words[:-2] + ["--locked", "TH-999999", "--output-dir", str(tmp_path / "bad")], cwd=REPO,
+                         capture_output=True, text=True, timeout=600)  # never into the checkout
     assert bad.returncode != 0 and "TH-999999" in bad.stderr
 
 
