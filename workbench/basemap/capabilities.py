@@ -30,8 +30,8 @@ TIMEOUT_SECONDS = 15.0
 MAX_LEVELS = 30
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BasemapCapabilities", text)
+#: Qt's translate (pylupdate6 reads ``translate("BasemapCapabilities", "text")``).
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ class Capabilities:
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise BasemapUnavailable(_tr("the server has no layer '{layer}'").format(layer=name))
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the server has no layer '{layer}'").format(
+            layer=name))
 
 
 def capabilities_url(url: str, service: str) -> str:
@@ -87,7 +88,8 @@ def parse_capabilities(url: str, service: str, data: bytes) -> Capabilities:
     tag = root.tag.rsplit("}", 1)[-1]
     if tag in ("ServiceExceptionReport", "ExceptionReport"):
         text = " ".join(t.strip() for t in root.itertext() if t.strip())[:300]
-        raise BasemapUnavailable(_tr("the server answered with an error: {text}").format(text=text))
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the server answered with an error: {text}").format(
+            text=text))
     try:
         if service == "WMS":
             return _parse_wms(url, data, "1.3.0" if tag == "WMS_Capabilities" else "1.1.1")
@@ -95,18 +97,20 @@ def parse_capabilities(url: str, service: str, data: bytes) -> Capabilities:
     except BasemapUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - OWSLib raises anything on a malformed document
-        raise BasemapUnavailable(_tr("the answer is not a {service} capabilities document ({problem})").format(
-            service=service, problem=str(exc)[:200])) from exc
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the answer is not a {service} capabilities document "
+                                                          "({problem})").format(service=service,
+                                                                                problem=str(exc)[:200])) from exc
 
 
 def _safe_root(data: bytes):
     try:
         return defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
-        raise BasemapUnavailable(_tr("the server's answer declares a DTD or entities, which Lamplight refuses "
-                                     "to read")) from exc
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the server's answer declares a DTD or entities, "
+                                                          "which Lamplight refuses to read")) from exc
     except defusedxml.ElementTree.ParseError as exc:
-        raise BasemapUnavailable(_tr("the server's answer is not XML ({problem})").format(problem=exc)) from exc
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the server's answer is not XML ({problem})").format(
+            problem=exc)) from exc
 
 
 def _parse_wms(url: str, data: bytes, version: str) -> Capabilities:
@@ -184,7 +188,7 @@ def matrix_set_grid(matrix_set) -> TileGrid:
     north_first = bool(crs.axis_info) and crs.axis_info[0].direction.lower() in ("north", "south")
     matrices = list(matrix_set.tilematrix.values())
     if not matrices or len(matrices) > MAX_LEVELS:
-        raise ValueError(_tr("{count} tile matrices").format(count=len(matrices)))
+        raise ValueError(translate("BasemapCapabilities", "{count} tile matrices").format(count=len(matrices)))
     levels = []
     for matrix in matrices:
         first, second = matrix.topleftcorner
@@ -208,11 +212,11 @@ def wmts_source(caps: Capabilities, layer: str, matrix_set: str, name: str, attr
                 gcj02: bool = False) -> WmtsSource:
     choice = caps.layer(layer)
     if matrix_set not in choice.options:
-        raise BasemapUnavailable(_tr("layer '{layer}' has no tile matrix set '{set}'").format(layer=layer,
-                                                                                           set=matrix_set))
+        message = translate("BasemapCapabilities", "layer '{layer}' has no tile matrix set '{set}'")
+        raise BasemapUnavailable(message.format(layer=layer, set=matrix_set))
     template = caps.tile_templates.get(layer)
     if not template:
-        raise BasemapUnavailable(_tr("the server gives no address for the tiles of layer '{layer}'").format(
-            layer=layer))
+        raise BasemapUnavailable(translate("BasemapCapabilities", "the server gives no address for the tiles of layer "
+                                                          "'{layer}'").format(layer=layer))
     url = template.replace("{TileMatrixSet}", matrix_set)
     return WmtsSource(name, url, attribution, caps.grids[matrix_set], layer, matrix_set, gcj02)

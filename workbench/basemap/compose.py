@@ -83,7 +83,7 @@ def _render_stack(stack: BasemapStack, extent, size, crs, cancelled, cache,
             painter.end()
             drawn += 1
     if not drawn:
-        raise BasemapUnavailable(problems[0] if problems else _tr("no tiles"))
+        raise BasemapUnavailable(problems[0] if problems else translate("BasemapCompose", "no tiles"))
     return image, problems[0] if problems else None
 
 
@@ -103,7 +103,7 @@ def _render_tiled(source, extent, size, crs, cancelled, cache, max_tiles) -> tup
     if cancelled():
         return None, None
     if not found:
-        raise BasemapUnavailable(problem or _tr("no tiles"))
+        raise BasemapUnavailable(problem or translate("BasemapCompose", "no tiles"))
     mosaic = _mosaic(found, columns, rows, level.tile_width, level.tile_height)
     origin_x = level.left + columns.start * level.tile_span_x
     origin_y = level.top - rows.start * level.tile_span_y
@@ -135,12 +135,12 @@ def transformed_bounds(extent: tuple[float, float, float, float], to_grid: ToGri
     gx, gy = np.asarray(gx), np.asarray(gy)
     ok = np.isfinite(gx) & np.isfinite(gy)
     if not ok.any():
-        raise BasemapUnavailable(_tr("the view lies outside the area this basemap covers"))
+        raise BasemapUnavailable(translate("BasemapCompose", "the view lies outside the area this basemap covers"))
     return float(gx[ok].min()), float(gy[ok].min()), float(gx[ok].max()), float(gy[ok].max())
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BasemapCompose", text)
+#: Qt's translate (pylupdate6 reads ``translate("BasemapCompose", "text")``).
+translate = QCoreApplication.translate
 
 
 def _mosaic(found: dict[tuple[int, int], bytes], columns: range, rows: range, tile_width: int,

@@ -23,18 +23,19 @@ _TIANDITU_URL = ("https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQ
 TIANDITU_LAYERS = {"tianditu-vector": ("vec", "cva"), "tianditu-imagery": ("img", "cia")}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BasemapPresets", text)
+#: Qt's translate (pylupdate6 reads ``translate("BasemapPresets", "text")``).
+translate = QCoreApplication.translate
 
 
 def tianditu_names() -> dict[str, str]:
     """Preset id -> the name shown (and stored in the project)."""
-    return {"tianditu-vector": _tr("Tianditu vector map (天地图 矢量)"),
-            "tianditu-imagery": _tr("Tianditu imagery (天地图 影像)")}
+    return {"tianditu-vector": translate("BasemapPresets", "Tianditu vector map (天地图 矢量)"),
+            "tianditu-imagery": translate("BasemapPresets", "Tianditu imagery (天地图 影像)")}
 
 
 def tianditu_attribution() -> str:
-    return _tr("© Tianditu (天地图), National Platform for Common GeoSpatial Information Services")
+    return translate("BasemapPresets",
+                     "© Tianditu (天地图), National Platform for Common GeoSpatial Information Services")
 
 
 def tianditu(preset: str, key: str = "") -> BasemapStack:
@@ -49,6 +50,7 @@ def tianditu(preset: str, key: str = "") -> BasemapStack:
 
 def municipal_wmts_hint() -> str:
     """What the municipal WMTS preset tells the user to paste."""
-    return _tr("Paste the WMTS address your city's surveying and mapping institute gave you (its GetCapabilities "
-               "URL, e.g. https://map.example.gov.cn/wmts), then press Fetch layers. Matrix sets in EPSG:3857 "
-               "(GoogleMapsCompatible) and in the project's CRS or CGCS2000 are all drawn.")
+    return translate("BasemapPresets",
+                     "Paste the WMTS address your city's surveying and mapping institute gave you (its "
+                     "GetCapabilities URL, e.g. https://map.example.gov.cn/wmts), then press Fetch layers. Matrix "
+                     "sets in EPSG:3857 (GoogleMapsCompatible) and in the project's CRS or CGCS2000 are all drawn.")

@@ -26,8 +26,8 @@ TIMEOUT_SECONDS = 10.0
 FALLBACK_CRS = ("EPSG:3857", "EPSG:900913", "EPSG:4326", "CRS:84")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BasemapWms", text)
+#: Qt's translate (pylupdate6 reads ``translate("BasemapWms", "text")``).
+translate = QCoreApplication.translate
 
 
 def request_crs(source: WmsSource, crs: pyproj.CRS) -> str:
@@ -39,8 +39,9 @@ def request_crs(source: WmsSource, crs: pyproj.CRS) -> str:
     for code in FALLBACK_CRS:
         if code in offered:
             return offered[code]
-    raise BasemapUnavailable(_tr("the WMS layer '{layer}' offers none of the coordinate systems Lamplight can "
-                                 "use ({codes})").format(layer=source.layer, codes=", ".join(source.crs_codes[:6])))
+    raise BasemapUnavailable(translate("BasemapWms", "the WMS layer '{layer}' offers none of the coordinate systems "
+                                                     "Lamplight can use ({codes})").format(
+        layer=source.layer, codes=", ".join(source.crs_codes[:6])))
 
 
 def getmap_url(source: WmsSource, code: str, bounds: tuple[float, float, float, float], width: int,
@@ -74,7 +75,7 @@ def render_wms(source: WmsSource, extent: tuple[float, float, float, float], siz
     image = QImage.fromData(data)
     if image.isNull():
         text = data[:200].decode("utf-8", "replace").strip()
-        raise BasemapUnavailable(_tr("the WMS server sent no image: {text}").format(text=text))
+        raise BasemapUnavailable(translate("BasemapWms", "the WMS server sent no image: {text}").format(text=text))
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
     if (width, height) == tuple(size) and bounds == tuple(extent):
         return image, problem

@@ -16,9 +16,8 @@ from layers.scenarios import compare, marginal_cost, metrics
 from workbench.export.report_table import Table
 from workbench.export.web_styles import text
 
-
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("ReportScenarios", source)
+#: Qt's translate (pylupdate6 reads ``translate("ReportScenarios", "text")``).
+translate = QCoreApplication.translate
 
 
 def _number(value: float | None, digits: int = 0, suffix: str = "") -> str:
@@ -27,7 +26,7 @@ def _number(value: float | None, digits: int = 0, suffix: str = "") -> str:
 
 def scenario_title(project) -> str:
     first = next(iter(project.scenarios))
-    return _tr("Scenarios compared with \u201c{name}\u201d").format(name=first.name)
+    return translate("ReportScenarios", "Scenarios compared with \u201c{name}\u201d").format(name=first.name)
 
 
 def scenario_table(project, *, notes: bool = True) -> Table | None:
@@ -47,8 +46,11 @@ def scenario_table(project, *, notes: bool = True) -> Table | None:
                      _number(figures.people_covered), _number(figures.people_covered_pct, 1, " %"),
                      "" if is_base else _number(marginal_cost(figures, base_figures), 1),
                      "" if is_base else f"{shared:,}"] + ([scenario.note] if notes else []))
-    headings = [_tr("Scenario"), _tr("Sites"), _tr("Cost"), _tr("People covered"), _tr("People (%)"),
-                _tr("Cost per 1,000 more"), _tr("Shared sites")] + ([_tr("Note")] if notes else [])
+    headings = [translate("ReportScenarios", "Scenario"), translate("ReportScenarios", "Sites"),
+                translate("ReportScenarios", "Cost"), translate("ReportScenarios", "People covered"),
+                translate("ReportScenarios", "People (%)"), translate("ReportScenarios", "Cost per 1,000 more"),
+                translate("ReportScenarios", "Shared sites")]
+    headings += [translate("ReportScenarios", "Note")] if notes else []
     return Table(headings, rows, [False, True, True, True, True, True, True] + ([False] if notes else []))
 
 
