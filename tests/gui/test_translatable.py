@@ -32,6 +32,7 @@ from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QDialogButtonBox,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -108,6 +109,13 @@ def algorithm_codes(registry) -> list[str]:
     return sorted(codes, key=len, reverse=True)
 
 
+def whole_words(piece: str) -> str:
+    """A pattern for ``piece`` that does not start or end inside a word ('id' is not cut out of 'candidates')."""
+    before = r"(?<![A-Za-z])" if piece[:1].isalpha() else ""
+    after = r"(?![A-Za-z])" if piece[-1:].isalpha() else ""
+    return before + re.escape(piece) + after
+
+
 def untranslated(text: str, pieces: list[str], data: list[str]) -> str | None:
     """The English words left in ``text`` after cutting out the catalogue and the data; None when none are."""
     text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text).replace("&nbsp;", " ")  # rich text: the words, not the tags
@@ -116,16 +124,19 @@ def untranslated(text: str, pieces: list[str], data: list[str]) -> str | None:
     bare = text.replace("&", "").strip().rstrip("…").lower()
     if len(bare) >= 6 and any(bare in piece.lower() for piece in pieces):  # shortened under its group ('k sites …')
         return None
-    for piece in pieces:
+    for piece in [*pieces, *data]:
         if piece in text:
-            text = re.sub(rf"(?<![A-Za-z]){re.escape(piece)}(?![A-Za-z])", " ", text)
-    for value in data:
-        if value in text:
-            text = text.replace(value, " ")
+            text = re.sub(whole_words(piece), " ", text)
     text = re.sub(r"[\w./\\:{}-]*[/\\][\w./\\:{}-]*", " ", text)  # file paths and addresses
     words = [w for w in ENGLISH_WORD.findall(re.sub(r"\b[\w:.-]*\d[\w:.-]*\b", " ", text))
              if not w.isupper() and w not in KEPT_WORDS]
     return " ".join(words) or None
+
+
+def standard_button(button: QAbstractButton) -> bool:
+    """A QDialogButtonBox's standard button (OK, Apply, ...): Qt's own catalogue translates it."""
+    box = button.parent()
+    return isinstance(box, QDialogButtonBox) and box.standardButton(button) != QDialogButtonBox.StandardButton.NoButton
 
 
 def shown_texts(top: QWidget) -> dict[str, str]:
@@ -142,7 +153,7 @@ def shown_texts(top: QWidget) -> dict[str, str]:
         if widget.isWindow() or widget.inherits("QDockWidget"):
             add(f"{name} title", widget.windowTitle())
         add(f"{name} tooltip", widget.toolTip())
-        if isinstance(widget, QLabel | QAbstractButton):
+        if isinstance(widget, QLabel) or (isinstance(widget, QAbstractButton) and not standard_button(widget)):
             add(name, widget.text())
         elif isinstance(widget, QGroupBox | QMenu):
             add(name, widget.title())
@@ -198,7 +209,9 @@ def dialogs_to_check(window, project) -> list[QWidget]:
 
 def test_every_shown_text_is_in_the_catalogue(qtbot, window, project):
     pieces = removable_pieces(catalogue_sources())
-    data = project_data(project) + algorithm_codes(window.processing.controller.registry)
+    from workbench.basemap.sources import OFFERED  # product names of tile services, shown as their makers name them
+
+    data = project_data(project) + algorithm_codes(window.processing.controller.registry) + list(OFFERED)
     tops: list[QWidget] = [window, *dialogs_to_check(window, project)]
     missing: dict[str, str] = {}
     try:

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 import pandas as pd
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -366,7 +366,8 @@ class ExtentInput(TextInput):
     """``minx,miny,maxx,maxy`` in the project CRS, with a button that takes the project's current view."""
 
     def __init__(self, parameter: ExtentParameter, project: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parameter, parent, placeholder="minx, miny, maxx, maxy (project CRS)")
+        super().__init__(parameter, parent, placeholder=QCoreApplication.translate(
+            "ExtentInput", "minx, miny, maxx, maxy (project CRS)"))
         self.project = project
         button = QPushButton(self.tr("View"), self)
         button.setToolTip(self.tr("Use the map's current view (or the full extent of the project)"))
