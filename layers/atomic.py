@@ -86,7 +86,7 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
 
 def remove_stale_scratch() -> list[Path]:
     """Remove scratch folders (``scratch_folder``) of Lamplight processes that are gone."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(tempfile.gettempdir()))
     except OSError:

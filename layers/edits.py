@@ -400,7 +400,7 @@ class AddLayers(EditCommand):
         self.indices.append(None)
 
     @property
-    def description(self) -> str:  # type: ignore[override] - follows the layers and the run as they are included
+    def description(self) -> str:  # type: ignore[override]  # follows the layers and the run as they are included
         if self.record is not None:
             run = self.record.get("algorithm_name") or self.record.get("algorithm") or "?"
             return translate("Edits", "Add results of '{run}'").format(run=run)

@@ -329,7 +329,7 @@ class _Checker:
     def match_columns(self) -> None:
         """Rename columns that differ only in case/space from a schema field (Height_M -> height_m)."""
         wanted = {f.name for f in self.spec.fields}
-        renames = {}
+        renames: dict[str, str] = {}
         for column in self.gdf.columns:
             if column == self.gdf.geometry.name or column in wanted:
                 continue

@@ -56,6 +56,8 @@ def _same(old: Any, new: Any) -> bool:
 class Layer:
     """Common state of every layer: identity, display settings and free-form metadata."""
 
+    events: EventEmitter  # set first in __init__, past __setattr__, which emits on it
+
     def __init__(
         self,
         name: str,

@@ -319,12 +319,13 @@ def marginal_cost(scenario: ScenarioMetrics, base: ScenarioMetrics) -> float | N
     """What each additional 1,000 people covered costs in ``scenario`` over ``base``:
     (cost - base cost) / ((people covered - base people covered) / 1,000). None when a figure is missing or both
     cover the same number of people (no additional people to price)."""
-    if None in (scenario.cost, base.cost, scenario.people_covered, base.people_covered):
+    cost, base_cost, people, base_people = scenario.cost, base.cost, scenario.people_covered, base.people_covered
+    if cost is None or base_cost is None or people is None or base_people is None:
         return None
-    more_people = scenario.people_covered - base.people_covered
+    more_people = people - base_people
     if abs(more_people) < 1e-9:
         return None
-    return (scenario.cost - base.cost) / (more_people / 1000.0)
+    return (cost - base_cost) / (more_people / 1000.0)
 
 
 # -- comparison --------------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
             band_names = [d or f"band {i + 1}" for i, d in enumerate(src.descriptions)]
     except (rasterio.errors.RasterioError, OSError) as exc:
         raise wrap(exc, source, "raster") from exc
-    notes = []
+    notes: list[str] = []
     if data is not None:
         data, transform, notes = north_up(data, transform, source, name)
     file_crs = to_crs_object(file_crs.to_wkt()) if file_crs is not None else None

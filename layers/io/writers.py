@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, 
                  pyogrio.errors.GeometryError, rasterio.errors.RasterioError, OSError, ValueError, TypeError)
 
 
-def _atomic(path: Path, write: Callable[[Path], None], overwrite: bool) -> None:
+def _atomic(path: Path, write: Callable[[Path], object], overwrite: bool) -> None:
     """Run ``write`` on a temporary file next to ``path``, then move it into place (``write_atomically``)."""
     if path.exists() and not overwrite:
         raise LayerError(path, "already exists; choose another name or allow overwriting")
@@ -111,8 +112,9 @@ def _write_csv(layer: VectorLayer, path: Path, overwrite: bool) -> None:
     _atomic(path, lambda target: table.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n"),
             overwrite)
     prj = path.with_suffix(".prj")
-    if layer.crs is not None:
-        _atomic(prj, lambda target: target.write_text(layer.crs.to_wkt()), True)
+    crs = layer.crs
+    if crs is not None:
+        _atomic(prj, lambda target: target.write_text(crs.to_wkt()), True)
     else:
         prj.unlink(missing_ok=True)
 
@@ -158,14 +160,14 @@ def write_layer(layer: Layer, path: str | os.PathLike, *, layer_name: str | None
     if not path.parent.is_dir():
         raise LayerError(path, f"the folder {path.parent} does not exist", layer=layer.name)
     try:
-        if is_raster:
+        if isinstance(layer, RasterLayer):
             _write_geotiff(layer, path, overwrite)
         elif ext in GEOPACKAGE:
-            _write_geopackage(layer, path, layer_name or layer.name, overwrite)
+            _write_geopackage(cast(VectorLayer, layer), path, layer_name or layer.name, overwrite)
         elif ext in GEOJSON:
-            _write_geojson(layer, path, overwrite)
+            _write_geojson(cast(VectorLayer, layer), path, overwrite)
         else:
-            _write_csv(layer, path, overwrite)
+            _write_csv(cast(VectorLayer, layer), path, overwrite)
     except LayerError:
         raise
     except _WRITE_ERRORS as exc:
