@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="869" />
+        <location filename="../../plugins/api.py" line="874" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="870" />
+        <location filename="../../plugins/api.py" line="875" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="874" />
+        <location filename="../../plugins/api.py" line="879" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="876" />
+        <location filename="../../plugins/api.py" line="881" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="878" />
+        <location filename="../../plugins/api.py" line="883" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="884" />
+        <location filename="../../plugins/api.py" line="889" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -194,12 +194,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>根据建筑物轮廓生成需求图层（每栋建筑物的常住人口和日间就业人口）：建筑面积（占地面积 × 层数）除以该建筑用途的人均建筑面积，例如住宅每名常住人口 40 m²，办公每名就业人员 15 m²。用途取自建筑类型字段（OSM 'building'、'type'、'用途'……）。适用于城市有建筑物数据但无人口网格的情况。</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="85" />
+        <location filename="../../plugins/demand/algorithm.py" line="86" />
         <source>Demand from a population raster</source>
         <translation>基于人口栅格的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="87" />
+        <location filename="../../plugins/demand/algorithm.py" line="88" />
         <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
         <translation>根据每个像元的人口栅格（例如人口普查或 WorldPop 网格）生成需求图层。若提供建筑物，每个像元的人口按住宅建筑面积分配给其中的建筑物（分区密度制图），使需求落在人们居住的地方；没有建筑物的像元保留其人口。总数严格保持不变。</translation>
     </message>
@@ -352,64 +352,174 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>AttributeTableDock</name>
     <message>
-        <location filename="../docks/attribute_table.py" line="83" />
+        <location filename="../docks/attribute_table.py" line="37" />
+        <source>Filter, e.g.  price_m2 &lt; 200 and industry == "finance"   (Enter to apply)</source>
+        <translation>筛选，例如  price_m2 &lt; 200 and industry == "finance"   （按回车应用）</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="55" />
+        <source>Attribute Table</source>
+        <translation>属性表</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="84" />
         <source>Selected only</source>
         <translation>仅显示所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="125" />
+        <location filename="../docks/attribute_table.py" line="88" />
+        <source>Select shown</source>
+        <translation>选择所显示的</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="88" />
+        <source>Select every feature the filter shows</source>
+        <translation>选择筛选所显示的全部要素</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="89" />
+        <source>Invert</source>
+        <translation>反选</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="89" />
+        <source>Invert the selection</source>
+        <translation>反转选择</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="90" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="90" />
+        <source>Clear the selection</source>
+        <translation>清除选择</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="91" />
+        <source>Zoom to selection</source>
+        <translation>缩放到所选</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="91" />
+        <source>Zoom the map to the selected features</source>
+        <translation>将地图缩放到所选要素</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="126" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="153" />
+        <location filename="../docks/attribute_table.py" line="154" />
         <source>Siting decision:</source>
         <translation>选址决定：</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="156" />
+        <location filename="../docks/attribute_table.py" line="157" />
         <source>Lock selected poles</source>
         <translation>锁定所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="157" />
+        <location filename="../docks/attribute_table.py" line="158" />
         <source>Mark the selected poles approved: every siting plan run with the decision field builds them</source>
         <translation>将所选灯杆标为批准：所有使用决定字段的选址方案都会建设它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="158" />
+        <location filename="../docks/attribute_table.py" line="159" />
         <source>Exclude selected poles</source>
         <translation>排除所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="159" />
+        <location filename="../docks/attribute_table.py" line="160" />
         <source>Mark the selected poles rejected: no siting plan run with the decision field chooses them</source>
         <translation>将所选灯杆标为否决：所有使用决定字段的选址方案都不会选中它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="160" />
+        <location filename="../docks/attribute_table.py" line="161" />
         <source>Clear decision</source>
         <translation>清除决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="160" />
+        <location filename="../docks/attribute_table.py" line="161" />
         <source>Remove the decision of the selected poles</source>
         <translation>移除所选灯杆的决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="178" />
+        <location filename="../docks/attribute_table.py" line="179" />
         <source>Select the poles to decide on first (in the table or on the map)</source>
         <translation>请先选择要决定的灯杆（在表格或地图上）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="312" />
+        <location filename="../docks/attribute_table.py" line="313" />
         <source>no vector layer</source>
         <translation>没有矢量图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="342" />
+        <location filename="../docks/attribute_table.py" line="315" />
+        <source>{shown} of {total}{nbsp}shown, {selected}{nbsp}selected</source>
+        <translation>显示 {shown}/{total}{nbsp}个，已选 {selected}{nbsp}个</translation>
+    </message>
+    <message>
+        <location filename="../docks/attribute_table.py" line="344" />
         <source>Editing “{name}”: double-click a cell to change it (Ctrl+Z undoes)</source>
         <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
+    </message>
+</context><context>
+    <name>BasemapCapabilities</name>
+    <message>
+        <location filename="../basemap/capabilities.py" line="64" />
+        <source>the server has no layer '{layer}'</source>
+        <translation>服务器没有图层“{layer}”</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="91" />
+        <source>the server answered with an error: {text}</source>
+        <translation>服务器返回错误：{text}</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="100" />
+        <source>the answer is not a {service} capabilities document ({problem})</source>
+        <translation>应答不是 {service} 能力文档（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="109" />
+        <source>the server's answer declares a DTD or entities, which Lamplight refuses to read</source>
+        <translation>服务器应答声明了 DTD 或实体，Lamplight 拒绝读取</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="112" />
+        <source>the server's answer is not XML ({problem})</source>
+        <translation>服务器应答不是 XML（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="191" />
+        <source>{count} tile matrices</source>
+        <translation>{count} 个瓦片矩阵</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="215" />
+        <source>layer '{layer}' has no tile matrix set '{set}'</source>
+        <translation>图层“{layer}”没有瓦片矩阵集“{set}”</translation>
+    </message>
+    <message>
+        <location filename="../basemap/capabilities.py" line="219" />
+        <source>the server gives no address for the tiles of layer '{layer}'</source>
+        <translation>服务器未给出图层“{layer}”的瓦片地址</translation>
+    </message>
+</context><context>
+    <name>BasemapCompose</name>
+    <message>
+        <location filename="../basemap/compose.py" line="106" />
+        <location filename="../basemap/compose.py" line="86" />
+        <source>no tiles</source>
+        <translation>无瓦片</translation>
+    </message>
+    <message>
+        <location filename="../basemap/compose.py" line="138" />
+        <source>the view lies outside the area this basemap covers</source>
+        <translation>视图位于此底图覆盖的区域之外</translation>
     </message>
 </context><context>
     <name>BasemapDialog</name>
@@ -631,6 +741,40 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>项目的底图需要您的访问密钥：请在 视图 &gt; 底图 中选择它以输入密钥。</translation>
     </message>
 </context><context>
+    <name>BasemapPresets</name>
+    <message>
+        <location filename="../basemap/presets.py" line="32" />
+        <source>Tianditu vector map (天地图 矢量)</source>
+        <translation>天地图 矢量</translation>
+    </message>
+    <message>
+        <location filename="../basemap/presets.py" line="33" />
+        <source>Tianditu imagery (天地图 影像)</source>
+        <translation>天地图 影像</translation>
+    </message>
+    <message>
+        <location filename="../basemap/presets.py" line="37" />
+        <source>© Tianditu (天地图), National Platform for Common GeoSpatial Information Services</source>
+        <translation>© 天地图，国家地理信息公共服务平台</translation>
+    </message>
+    <message>
+        <location filename="../basemap/presets.py" line="53" />
+        <source>Paste the WMTS address your city's surveying and mapping institute gave you (its GetCapabilities URL, e.g. https://map.example.gov.cn/wmts), then press Fetch layers. Matrix sets in EPSG:3857 (GoogleMapsCompatible) and in the project's CRS or CGCS2000 are all drawn.</source>
+        <translation>粘贴所在城市测绘院提供的 WMTS 地址（其 GetCapabilities URL，例如 https://map.example.gov.cn/wmts），然后点击“获取图层”。EPSG:3857 (GoogleMapsCompatible)、项目坐标参考系或 CGCS2000 下的矩阵集均可绘制。</translation>
+    </message>
+</context><context>
+    <name>BasemapWms</name>
+    <message>
+        <location filename="../basemap/wms.py" line="42" />
+        <source>the WMS layer '{layer}' offers none of the coordinate systems Lamplight can use ({codes})</source>
+        <translation>WMS 图层“{layer}”未提供 Lamplight 可用的任何坐标系（{codes}）</translation>
+    </message>
+    <message>
+        <location filename="../basemap/wms.py" line="78" />
+        <source>the WMS server sent no image: {text}</source>
+        <translation>WMS 服务器没有返回图像：{text}</translation>
+    </message>
+</context><context>
     <name>BrokenPlugin</name>
     <message>
         <location filename="../../plugins/registry.py" line="70" />
@@ -736,6 +880,13 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../plugins/tools/clip.py" line="34" />
         <source>Clipped features</source>
         <translation>裁剪后的要素</translation>
+    </message>
+</context><context>
+    <name>ColourButton</name>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="94" />
+        <source>Choose colour</source>
+        <translation>选择颜色</translation>
     </message>
 </context><context>
     <name>ComparisonDialog</name>
@@ -1117,11 +1268,74 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>选择坐标系</translation>
     </message>
 </context><context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../docks/dashboard.py" line="131" />
+        <source>Features per layer</source>
+        <translation>各图层要素数</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="140" />
+        <source>Lamp poles by status ({count})</source>
+        <translation>按状态统计的灯杆（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="152" />
+        <source>Covered (%)</source>
+        <translation>覆盖率（%）</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="162" />
+        <source>sites</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="164" />
+        <source>Coverage vs sites (%)</source>
+        <translation>覆盖率与站点数（%）</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="185" />
+        <source>Layers</source>
+        <extracomment>The figures at the top, by key (shown translated).</extracomment>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="185" />
+        <source>Lamp poles</source>
+        <translation>灯杆</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="186" />
+        <source>Sites selected</source>
+        <translation>已选站点</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="186" />
+        <source>People covered</source>
+        <translation>覆盖人口</translation>
+    </message>
+</context><context>
     <name>DashboardDock</name>
     <message>
-        <location filename="../docks/dashboard.py" line="230" />
+        <location filename="../docks/dashboard.py" line="208" />
+        <source>Dashboard</source>
+        <translation>仪表板</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="236" />
         <source>Add layers or run an analysis to see its numbers here.</source>
         <translation>添加图层或运行分析后，其数据显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="290" />
+        <source>Last run: {run}</source>
+        <translation>上次运行：{run}</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="292" />
+        <source>No analysis run yet.</source>
+        <translation>尚未运行分析。</translation>
     </message>
 </context><context>
     <name>DecidePoles</name>
@@ -1173,63 +1387,63 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>基于建筑物的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="72" />
+        <location filename="../../plugins/demand/algorithm.py" line="73" />
         <source>{m2:g} m² per person</source>
         <translation>每人 {m2:g} m²</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="73" />
+        <location filename="../../plugins/demand/algorithm.py" line="74" />
         <source>no occupants</source>
         <translation>无人居住</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="74" />
+        <location filename="../../plugins/demand/algorithm.py" line="75" />
         <source>{use}: {count:,} buildings, {area:,.0f} m² floor area, {rule}</source>
         <translation>{use}：{count:,} 栋建筑物，建筑面积 {area:,.0f} m²，{rule}</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="127" />
-        <location filename="../../plugins/demand/algorithm.py" line="77" />
+        <location filename="../../plugins/demand/algorithm.py" line="128" />
+        <location filename="../../plugins/demand/algorithm.py" line="78" />
         <source>demand from {name}</source>
         <translation>来自 {name} 的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="96" />
+        <location filename="../../plugins/demand/algorithm.py" line="97" />
         <source>Population raster (people per cell)</source>
         <translation>人口栅格（每像元人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="98" />
+        <location filename="../../plugins/demand/algorithm.py" line="99" />
         <source>The cells count</source>
         <translation>像元计数的是</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="100" />
+        <location filename="../../plugins/demand/algorithm.py" line="101" />
         <source>Buildings to share people among</source>
         <translation>分配人口的建筑物</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="105" />
+        <location filename="../../plugins/demand/algorithm.py" line="106" />
         <source>Demand from population raster</source>
         <translation>基于人口栅格的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="124" />
+        <location filename="../../plugins/demand/algorithm.py" line="125" />
         <source>{people:,.0f} people in {cells:,} cells; {shared:,} cells shared among buildings</source>
         <translation>{cells:,} 个像元中共 {people:,.0f} 人；{shared:,} 个像元的人口分配给了建筑物</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="135" />
+        <location filename="../../plugins/demand/algorithm.py" line="136" />
         <source>is rotated; warp it to a north-up grid first</source>
         <translation>是旋转的；请先将其重投影为正北朝上的网格</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="141" />
+        <location filename="../../plugins/demand/algorithm.py" line="142" />
         <source>{count:,} cells hold negative people counts</source>
         <translation>{count:,} 个像元的人口数为负</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="145" />
+        <location filename="../../plugins/demand/algorithm.py" line="146" />
         <source>has {count:,} populated cells, more than {limit:,}; clip it to the study area or aggregate it to coarser cells first</source>
         <translation>有 {count:,} 个有人口的像元，超过 {limit:,}；请先将其裁剪到研究区域或聚合为更粗的像元</translation>
     </message>
@@ -1884,6 +2098,43 @@ with the edited ones? Other programs using this file will see the change.</sourc
 {problem}</translation>
     </message>
 </context><context>
+    <name>ExportMenu</name>
+    <message>
+        <location filename="../export/install.py" line="29" />
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="36" />
+        <source>Print &amp;Layout…</source>
+        <translation>打印布局(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="37" />
+        <source>Export a page (PDF, SVG, PNG) with legend, scale bar and north arrow</source>
+        <translation>导出带图例、比例尺和指北针的页面（PDF、SVG、PNG）</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="39" />
+        <source>&amp;Web Map…</source>
+        <translation>网页地图(&amp;W)…</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="40" />
+        <source>Export an interactive map that opens in any browser, even offline</source>
+        <translation>导出可在任何浏览器中打开（包括离线）的交互式地图</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="42" />
+        <source>Briefing &amp;Report…</source>
+        <translation>简报(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="43" />
+        <source>Export a report of the last planning run (PDF or HTML)</source>
+        <translation>导出最近一次规划运行的简报（PDF 或 HTML）</translation>
+    </message>
+</context><context>
     <name>ExpressionError</name>
     <message>
         <location filename="../../layers/expressions/errors.py" line="37" />
@@ -1898,12 +2149,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ExtentInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="371" />
+        <location filename="../processing/widgets.py" line="369" />
+        <source>minx, miny, maxx, maxy (project CRS)</source>
+        <translation>minx, miny, maxx, maxy（项目坐标参考系）</translation>
+    </message>
+    <message>
+        <location filename="../processing/widgets.py" line="372" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="372" />
+        <location filename="../processing/widgets.py" line="373" />
         <source>Use the map's current view (or the full extent of the project)</source>
         <translation>使用地图当前视图（或项目的全图范围）</translation>
     </message>
@@ -2115,6 +2371,11 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>IdentifyDock</name>
     <message>
+        <location filename="../docks/identify_panel.py" line="17" />
+        <source>Identify Results</source>
+        <translation>识别结果</translation>
+    </message>
+    <message>
         <location filename="../docks/identify_panel.py" line="22" />
         <source>Feature</source>
         <translation>要素</translation>
@@ -2123,6 +2384,11 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../docks/identify_panel.py" line="22" />
         <source>Value</source>
         <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../docks/identify_panel.py" line="32" />
+        <source>Nothing here</source>
+        <translation>此处没有要素</translation>
     </message>
 </context><context>
     <name>ImportAssistant</name>
@@ -2357,29 +2623,29 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="413" />
+        <location filename="../processing/widgets.py" line="414" />
         <source>Add layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="414" />
+        <location filename="../processing/widgets.py" line="415" />
         <source>Add a layer with its own distance</source>
         <translation>添加一个带自身距离的图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="447" />
+        <location filename="../processing/widgets.py" line="448" />
         <source>Remove this layer</source>
         <translation>移除此图层</translation>
     </message>
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="495" />
+        <location filename="../../plugins/api.py" line="498" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="523" />
+        <location filename="../../plugins/api.py" line="526" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -2391,6 +2657,93 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>要素另存为</translation>
     </message>
 </context><context>
+    <name>LayerInfo</name>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="37" />
+        <source>created in this session (saved in the project)</source>
+        <translation>本次会话中创建（保存在项目中）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="38" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="39" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="40" />
+        <source>Kind</source>
+        <translation>图层类型</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="40" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="42" />
+        <source>CRS</source>
+        <translation>坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="43" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="45" />
+        <source>Features</source>
+        <translation>要素数</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="46" />
+        <source>Geometry</source>
+        <translation>几何类型</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="47" />
+        <source>Selected</source>
+        <translation>已选择</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="50" />
+        <source>{width} × {height} cells, {count} band(s)</source>
+        <translation>{width} × {height} 个像元，{count} 个波段</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="52" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="53" />
+        <source>Cell size</source>
+        <translation>像元大小</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="54" />
+        <source>Data type</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="55" />
+        <source>No-data value</source>
+        <translation>无数据值</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="58" />
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="60" />
+        <source>Extent (project CRS)</source>
+        <translation>范围（项目坐标参考系）</translation>
+    </message>
+</context><context>
     <name>LayerInput</name>
     <message>
         <location filename="../processing/widgets.py" line="98" />
@@ -2400,69 +2753,99 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerPropertiesDialog</name>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="79" />
+        <location filename="../dialogs/layer_properties.py" line="30" />
+        <source>Style</source>
+        <translation>样式</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="86" />
+        <source>Layer Properties — {name}</source>
+        <translation>图层属性 — {name}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="89" />
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="81" />
+        <location filename="../dialogs/layer_properties.py" line="91" />
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="112" />
+        <location filename="../dialogs/layer_properties.py" line="92" />
+        <source>Load notes ({count})</source>
+        <translation>加载说明（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="122" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="113" />
+        <location filename="../dialogs/layer_properties.py" line="123" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="135" />
+        <location filename="../dialogs/layer_properties.py" line="145" />
         <source>e.g. EPSG:32649 or EPSG:4326</source>
         <translation>例如 EPSG:32649 或 EPSG:4326</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="137" />
+        <location filename="../dialogs/layer_properties.py" line="147" />
         <source>The coordinate system the file's coordinates are in (EPSG code, WKT or PROJ)</source>
         <translation>文件坐标所用的坐标系（EPSG 代码、WKT 或 PROJ）</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="138" />
+        <location filename="../dialogs/layer_properties.py" line="148" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="145" />
+        <location filename="../dialogs/layer_properties.py" line="155" />
         <source>Unknown: the file names none. Give the coordinate system its coordinates are in; the project remembers it.</source>
         <translation>未知：文件未指定坐标系。请给出其坐标所用的坐标系；项目会记住它。</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="148" />
+        <location filename="../dialogs/layer_properties.py" line="158" />
         <source>Set Layer CRS: if the coordinates are in another system than the file says, give it here. The coordinates are kept as they are, not reprojected.</source>
         <translation>设置图层坐标参考系：如果坐标实际使用的坐标系与文件声明的不同，请在此给出。坐标保持原样，不做重投影。</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="167" />
+        <location filename="../dialogs/layer_properties.py" line="177" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="167" />
+        <location filename="../dialogs/layer_properties.py" line="177" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="167" />
+        <location filename="../dialogs/layer_properties.py" line="177" />
         <source>Values present</source>
         <translation>现有值</translation>
     </message>
     <message>
-        <location filename="../dialogs/layer_properties.py" line="167" />
+        <location filename="../dialogs/layer_properties.py" line="177" />
         <source>Example</source>
         <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="189" />
+        <source>The layer loaded without remarks.</source>
+        <translation>图层加载无备注。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="210" />
+        <source>Unknown coordinate system</source>
+        <translation>未知坐标系</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="211" />
+        <source>Layer “{layer}”: '{text}' is not a coordinate system ({problem}). Use an EPSG code such as EPSG:32649.</source>
+        <translation>图层“{layer}”：'{text}' 不是坐标系（{problem}）。请使用 EPSG 代码，例如 EPSG:32649。</translation>
     </message>
 </context><context>
     <name>LayerTreeDock</name>
@@ -3124,6 +3507,113 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
     </message>
 </context><context>
+    <name>Parameter</name>
+    <message>
+        <location filename="../../plugins/api.py" line="354" />
+        <source>raster layer</source>
+        <translation>栅格图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="354" />
+        <source>vector layer</source>
+        <translation>矢量图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="356" />
+        <source>{geometry} {layer}</source>
+        <translation>{geometry} {layer}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="358" />
+        <source>{layer} of kind {kinds}</source>
+        <translation>图层类型为 {kinds} 的{layer}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="389" />
+        <source>numeric field of parameter '{parent}'</source>
+        <translation>参数“{parent}”的数值字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="390" />
+        <source>field of parameter '{parent}'</source>
+        <translation>参数“{parent}”的字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="424" />
+        <source>number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="428" />
+        <source>{kind} in {unit}</source>
+        <translation>{kind}（单位 {unit}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="430" />
+        <source>{text}, {minimum} to {maximum}</source>
+        <translation>{text}，{minimum} 至 {maximum}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="433" />
+        <source>{text}, at least {minimum}</source>
+        <translation>{text}，至少 {minimum}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="435" />
+        <source>{text}, at most {maximum}</source>
+        <translation>{text}，至多 {maximum}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="462" />
+        <source>distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="555" />
+        <source>integer</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="582" />
+        <source>one of {options}</source>
+        <translation>以下之一：{options}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="609" />
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="628" />
+        <source>coordinate reference system, e.g. EPSG:32649</source>
+        <translation>坐标参考系，例如 EPSG:32649</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="688" />
+        <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
+        <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="716" />
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="717" />
+        <source>file ({extensions})</source>
+        <translation>文件（{extensions}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="732" />
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="759" />
+        <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
+        <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
+    </message>
+</context><context>
     <name>Processing</name>
     <message>
         <location filename="../processing/install.py" line="66" />
@@ -3246,32 +3736,32 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/basemap_schema.py" line="24" />
         <location filename="../../layers/project_schema.py" line="47" />
-        <location filename="../../layers/scenarios.py" line="407" />
+        <location filename="../../layers/scenarios.py" line="408" />
         <source>a text of at most {limit} characters</source>
         <translation>最多 {limit} 个字符的文本</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="408" />
+        <location filename="../../layers/scenarios.py" line="409" />
         <source>a list of at most {limit} pole ids (texts)</source>
         <translation>最多 {limit} 个灯杆编号（文本）的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="417" />
+        <location filename="../../layers/scenarios.py" line="418" />
         <source>a scenario (a group of settings)</source>
         <translation>一个方案（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="422" />
+        <location filename="../../layers/scenarios.py" line="423" />
         <source>a scenario id (a short text)</source>
         <translation>方案编号（短文本）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="425" />
+        <location filename="../../layers/scenarios.py" line="426" />
         <source>a list of at most {limit} run ids</source>
         <translation>最多 {limit} 个运行编号的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="433" />
+        <location filename="../../layers/scenarios.py" line="434" />
         <source>a list of at most {limit} scenarios</source>
         <translation>最多 {limit} 个方案的列表</translation>
     </message>
@@ -3503,32 +3993,32 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>RasterStyleEditor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="441" />
+        <location filename="../dialogs/style_editor.py" line="444" />
         <source>Discrete classes (no blending)</source>
         <translation>离散分类（不渐变）</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="450" />
+        <location filename="../dialogs/style_editor.py" line="453" />
         <source>Band</source>
         <translation>波段</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="451" />
+        <location filename="../dialogs/style_editor.py" line="454" />
         <source>Colour ramp</source>
         <translation>色带</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="453" />
+        <location filename="../dialogs/style_editor.py" line="456" />
         <source>Minimum</source>
         <translation>最小值</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="454" />
+        <location filename="../dialogs/style_editor.py" line="457" />
         <source>Maximum</source>
         <translation>最大值</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="456" />
+        <location filename="../dialogs/style_editor.py" line="459" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
@@ -3582,7 +4072,64 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>正在导出 {name}…</translation>
     </message>
 </context><context>
+    <name>ReportScenarios</name>
+    <message>
+        <location filename="../export/report_scenarios.py" line="29" />
+        <source>Scenarios compared with “{name}”</source>
+        <translation>与“{name}”比较的方案</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="49" />
+        <source>Scenario</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="49" />
+        <source>Sites</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="50" />
+        <source>Cost</source>
+        <translation>成本</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="50" />
+        <source>People covered</source>
+        <translation>覆盖人口</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="51" />
+        <source>People (%)</source>
+        <translation>人口（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="51" />
+        <source>Cost per 1,000 more</source>
+        <translation>每多覆盖 1,000 人的成本</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="52" />
+        <source>Shared sites</source>
+        <translation>共有站点</translation>
+    </message>
+    <message>
+        <location filename="../export/report_scenarios.py" line="53" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context><context>
     <name>ResultsDock</name>
+    <message>
+        <location filename="../processing/results.py" line="38" />
+        <source>The tables of a run (coverage statistics, demand per site, …) appear here; the History's Show tables brings back those of earlier runs.</source>
+        <translation>运行生成的表格（覆盖统计、各站点需求……）显示在这里；历史中的“显示表格”可重新打开以前运行的表格。</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="118" />
+        <source>Processing Results</source>
+        <translation>处理结果</translation>
+    </message>
     <message>
         <location filename="../processing/results.py" line="127" />
         <source>The tables this run produced</source>
@@ -3604,7 +4151,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="222" />
+        <location filename="../processing/results.py" line="166" />
+        <source>{name}: this run has no tables.</source>
+        <translation>{name}：本次运行没有表格。</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="217" />
+        <source>Table not saved</source>
+        <translation>表格未保存</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="223" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
     </message>
@@ -4435,6 +4992,41 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <source> pt</source>
         <translation> pt</translation>
     </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="124" />
+        <source>Fill</source>
+        <translation>填充</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="125" />
+        <source>Outline</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="125" />
+        <source>Line colour</source>
+        <translation>线条颜色</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="126" />
+        <source>Outline width</source>
+        <translation>轮廓宽度</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="126" />
+        <source>Line width</source>
+        <translation>线宽</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="128" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="128" />
+        <source>Marker</source>
+        <translation>标记</translation>
+    </message>
 </context><context>
     <name>Tables</name>
     <message>
@@ -4492,66 +5084,119 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>VectorStyleEditor</name>
     <message>
+        <location filename="../dialogs/style_editor.py" line="176" />
         <location filename="../dialogs/style_editor.py" line="173" />
         <source>Symbol</source>
         <translation>符号</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="178" />
+        <location filename="../dialogs/style_editor.py" line="177" />
+        <source>Symbol (colours come from the classes)</source>
+        <translation>符号（颜色取自分类）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="179" />
         <source>Every feature is drawn with the symbol above.</source>
         <translation>每个要素都用上面的符号绘制。</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="185" />
+        <location filename="../dialogs/style_editor.py" line="186" />
         <source>Style</source>
         <translation>样式</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="226" />
-        <location filename="../dialogs/style_editor.py" line="198" />
+        <location filename="../dialogs/style_editor.py" line="227" />
+        <location filename="../dialogs/style_editor.py" line="199" />
         <source>Classify</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="239" />
-        <location filename="../dialogs/style_editor.py" line="207" />
+        <location filename="../dialogs/style_editor.py" line="201" />
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="229" />
+        <location filename="../dialogs/style_editor.py" line="201" />
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="272" />
+        <location filename="../dialogs/style_editor.py" line="240" />
+        <location filename="../dialogs/style_editor.py" line="208" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="240" />
+        <location filename="../dialogs/style_editor.py" line="229" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="229" />
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="241" />
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="241" />
+        <location filename="../dialogs/style_editor.py" line="242" />
         <source>Classes</source>
         <translation>类别数</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="242" />
+        <location filename="../dialogs/style_editor.py" line="243" />
         <source>Colour ramp</source>
         <translation>色带</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="250" />
+        <location filename="../dialogs/style_editor.py" line="251" />
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="257" />
+        <location filename="../dialogs/style_editor.py" line="258" />
         <source> pt</source>
         <translation> pt</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="263" />
+        <location filename="../dialogs/style_editor.py" line="264" />
         <source>always shown</source>
         <translation>始终显示</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="278" />
+        <location filename="../dialogs/style_editor.py" line="272" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="273" />
+        <source>Colour</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="274" />
+        <source>Hide beyond</source>
+        <translation>超出时隐藏</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="280" />
         <source>Labels are hidden when the map scale is smaller than 1:N</source>
         <translation>地图比例尺小于 1:N 时隐藏标注</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="344" />
+        <source>Field '{field}' of “{layer}” cannot be classified: {problem}. Choose another field or method.</source>
+        <translation>“{layer}”的字段 '{field}' 无法分类：{problem}。请选择其他字段或方法。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_editor.py" line="390" />
+        <source>Class colour</source>
+        <translation>类别颜色</translation>
     </message>
 </context><context>
     <name>WebMapDialog</name>
@@ -5212,9 +5857,8 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>install</name>
     <message>
-        <location filename="../export/install.py" line="29" />
         <source>&amp;Export</source>
-        <translation>导出(&amp;E)</translation>
+        <translation type="vanished">导出(&amp;E)</translation>
     </message>
 </context><context>
     <name>kinds</name>
@@ -5326,6 +5970,82 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>加载时结束了 Python 进程；已跳过</translation>
     </message>
 </context><context>
+    <name>qml</name>
+    <message>
+        <location filename="../../layers/qml.py" line="235" />
+        <source>size unit '{unit}' of '{key}' read as millimetres</source>
+        <translation>“{key}”的尺寸单位 '{unit}' 按毫米读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="246" />
+        <source>symbol '{name}': only its first of {count} symbol layers is used</source>
+        <translation>符号“{name}”：只使用其 {count} 个符号层中的第一个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="258" />
+        <source>marker shape '{shape}' drawn as a circle</source>
+        <translation>标记形状 '{shape}' 绘制为圆形</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="271" />
+        <source>symbol layer type '{kind}' drawn with the default symbol</source>
+        <translation>符号层类型 '{kind}' 以默认符号绘制</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="301" />
+        <source>labeling type '{kind}' ignored (only simple labels are read)</source>
+        <translation>已忽略标注类型 '{kind}'（只读取简单标注）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="306" />
+        <source>labels from an expression ignored (only a field is read)</source>
+        <translation>已忽略来自表达式的标注（只读取字段）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="325" />
+        <source>raster renderer '{kind}' has no Lamplight equivalent (only singlebandpseudocolor is read)</source>
+        <translation>栅格渲染器 '{kind}' 在 Lamplight 中没有对应项（只读取 singlebandpseudocolor）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="330" />
+        <source>the pseudocolor renderer has no colour ramp</source>
+        <translation>伪彩色渲染器没有色带</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="339" />
+        <source>an EXACT colour ramp is read as discrete classes</source>
+        <translation>EXACT 色带按离散分类读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="371" />
+        <source>renderer '{kind}' has no Lamplight equivalent (single symbol, categorised and graduated are read)</source>
+        <translation>渲染器 '{kind}' 在 Lamplight 中没有对应项（读取单一符号、分类和分级）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="382" />
+        <source>is {size:,} bytes, more than the {limit:,} a QML style may be</source>
+        <translation>大小为 {size:,} 字节，超过 QML 样式允许的 {limit:,} 字节</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="387" />
+        <source>is not a readable QML style: {problem}</source>
+        <translation>不是可读的 QML 样式：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="390" />
+        <source>is not a QML style (its root element is &lt;{tag}&gt;, not &lt;qgis&gt;)</source>
+        <translation>不是 QML 样式（其根元素是 &lt;{tag}&gt;，不是 &lt;qgis&gt;）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="402" />
+        <source>it holds neither a vector renderer nor a raster pipe</source>
+        <translation>既没有矢量渲染器也没有栅格管道</translation>
+    </message>
+    <message>
+        <source>data-defined rotation ignored</source>
+        <translation type="vanished">已忽略数据定义的旋转</translation>
+    </message>
+</context><context>
     <name>raster</name>
     <message>
         <location filename="../../layers/io/raster.py" line="30" />
@@ -5360,7 +6080,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>style_editor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="538" />
+        <location filename="../dialogs/style_editor.py" line="541" />
         <source>Double-click a colour to change it; edit labels in place</source>
         <translation>双击颜色进行修改；可直接编辑标注</translation>
     </message>
