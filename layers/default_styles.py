@@ -102,7 +102,10 @@ def _roads(layer: VectorLayer) -> Style:
 
 
 def _demand(layer: VectorLayer) -> Style:
-    field = "residents" if "residents" in layer.gdf.columns else "workers"
+    """People per feature in blues; 'people' (residents + workers, as demand made from buildings carries it) when
+    there, so offices with workers and no residents are drawn too."""
+    columns = layer.gdf.columns
+    field = "people" if "people" in columns else "residents" if "residents" in columns else "workers"
     template = Symbol(stroke=NO_STROKE, stroke_width=0.0)
     values = layer.gdf[field].astype(float)
     if not (values > 0).any():

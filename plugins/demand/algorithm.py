@@ -64,7 +64,8 @@ class DemandFromBuildings(Algorithm):
         buildings: VectorLayer = params["buildings"]
         feedback.raise_if_cancelled()
         people = occupants(buildings.gdf, unknown_use=params["unknown_use"], scale=params["density_scale"])
-        keep = (people["residents"] + people["workers"]) > 0
+        people["people"] = people["residents"] + people["workers"]
+        keep = people["people"] > 0
         frame = gpd.GeoDataFrame(people[keep], geometry=buildings.gdf.geometry[keep], crs=buildings.gdf.crs)
         by_use = people.groupby("use")["floor_area_m2"].agg(["count", "sum"])
         for use, row in by_use.iterrows():
@@ -157,7 +158,8 @@ def _as_demand(frame: gpd.GeoDataFrame, measure: str, origin: str) -> gpd.GeoDat
     out = frame.rename(columns={"people": measure})
     out[other] = 0.0
     out["origin"] = origin
-    return out[["cell_id", "residents", "workers", "origin", out.geometry.name]]
+    out["people"] = out["residents"] + out["workers"]
+    return out[["cell_id", "residents", "workers", "people", "origin", out.geometry.name]]
 
 
 def _share_among_buildings(grid: gpd.GeoDataFrame, raster: RasterLayer, buildings: VectorLayer, measure: str,

@@ -110,3 +110,17 @@ def test_a_cell_with_only_workplaces_shares_by_occupied_floor_area():
 def test_negative_counts_are_refused_naming_the_raster():
     with pytest.raises(Exception, match="worldpop.*1 cells hold negative people counts"):
         run("demand.from_raster", population=_population(np.array([[5.0, -3.0]])))
+
+
+def test_demand_from_buildings_is_drawn_for_offices_too():
+    """Offices hold workers and no residents: the demand layer's default style must still draw them."""
+    from layers.default_styles import default_style
+
+    buildings = _buildings([(0, 0, 20, 10, {"building": "apartments", "levels": 6}),
+                            (50, 0, 10, 10, {"building": "office", "levels": 10})])
+    out = run("demand.from_buildings", buildings=buildings).outputs["output"]
+    assert out.gdf["people"].tolist() == pytest.approx([30.0, 1000 / 15])
+    style = default_style(out)
+    assert style.field == "people"
+    symbols, index = style.symbols_for(list(out.gdf["people"]))
+    assert all(i < len(style.classes) for i in index)  # both buildings fall in a drawn class
