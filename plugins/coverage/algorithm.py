@@ -58,7 +58,7 @@ from plugins.resources import Need, check_memory, check_work
 #: "profile" takes the value of the project's RF profile (``layers.rf_profile``).
 PROFILE = "profile"
 SUBCARRIERS = (PROFILE, "auto", "15", "30", "60", "120")
-_FROM_PROFILE = "Empty: the project's RF profile."
+_FROM_PROFILE = QT_TRANSLATE_NOOP("CoverageRsrp", "Empty: the project's RF profile.")
 _CONFIG_TO_PARAMETER = {"max_radius_m": "max_radius", "rsrp_threshold_dbm": "threshold_dbm",
                         "vertical_beamwidth_deg": "beamwidth_deg", "sector_azimuths": "first_azimuth_deg",
                         "location_probability": "location_probability", "load_factor": "load_factor"}
@@ -121,9 +121,9 @@ class CoverageRsrp(Algorithm):
             ChoiceParameter("model", self.tr("Path-loss model"), default="auto", options=MODELS,
                             help=self.tr("auto: UMi below 20 m antenna height, UMa at or above.")),
             NumberParameter("frequency_mhz", self.tr("Carrier frequency"), unit="MHz", optional=True, minimum=100.0,
-                            maximum=100000.0, help=_FROM_PROFILE),
+                            maximum=100000.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("bandwidth_mhz", self.tr("Channel bandwidth"), unit="MHz", optional=True, minimum=5.0,
-                            maximum=400.0, help=_FROM_PROFILE),
+                            maximum=400.0, help=self.tr(_FROM_PROFILE)),
             ChoiceParameter("subcarrier_khz", self.tr("Subcarrier spacing (kHz)"), default=PROFILE, options=SUBCARRIERS,
                             help=self.tr("profile: the RF profile's spacing (with another frequency, as auto); auto: "
                                          "30 kHz below 24.25 GHz, 120 kHz above.")),
@@ -144,25 +144,26 @@ class CoverageRsrp(Algorithm):
                             minimum=0.0, maximum=360.0),
             NumberParameter("beamwidth_deg",
                             self.tr("Horizontal beamwidth (layers without it)"), unit="°", optional=True,
-                            minimum=1.0, maximum=360.0, help=_FROM_PROFILE),
+                            minimum=1.0, maximum=360.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("tilt_deg", self.tr("Downtilt (layers without it)"), unit="°", optional=True, minimum=-30.0,
-                            maximum=60.0, help=_FROM_PROFILE),
+                            maximum=60.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("rx_height_m",
                             self.tr("Receiver height"), unit="m", optional=True, minimum=1.5, maximum=22.5,
-                            help="TR 38.901 is valid from 1.5 m. " + _FROM_PROFILE),
+                            help=self.tr("TR 38.901 is valid from 1.5 m.") + " " + self.tr(_FROM_PROFILE)),
             NumberParameter("noise_figure_db", self.tr("Receiver noise figure"), unit="dB", optional=True, minimum=0.0,
-                            maximum=30.0, help=_FROM_PROFILE),
+                            maximum=30.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("threshold_dbm", self.tr("RSRP threshold"), unit="dBm", optional=True, minimum=-160.0,
-                            maximum=0.0, help=_FROM_PROFILE),
+                            maximum=0.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("location_probability",
                             self.tr("Cell-edge location probability"), optional=True, minimum=0.5,
-                            maximum=0.999, help="Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches "
-                                                "the threshold; 0.5 = the median. " + _FROM_PROFILE),
+                            maximum=0.999,
+                            help=self.tr("Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the "
+                                         "threshold; 0.5 = the median.") + " " + self.tr(_FROM_PROFILE)),
             NumberParameter("load_factor", self.tr("Load of the interfering cells"), optional=True, minimum=0.0,
-                            maximum=1.0, help="1 = every cell transmits on every resource element. "
-                                              + _FROM_PROFILE),
+                            maximum=1.0, help=self.tr("1 = every cell transmits on every resource element.") + " "
+                            + self.tr(_FROM_PROFILE)),
             DistanceParameter("max_radius", self.tr("Maximum radius"), optional=True, minimum=10.0, maximum=20000.0,
-                              help=_FROM_PROFILE),
+                              help=self.tr(_FROM_PROFILE)),
             DistanceParameter("interference_radius", self.tr("Interference radius"), optional=True, minimum=10.0,
                               maximum=20000.0,
                               help=self.tr("Cells interfere out to this distance (never less than the maximum radius). "

@@ -52,7 +52,7 @@ from plugins.siting.rollout import build_order, coverage_curve
 from plugins.siting.solve import METHODS, Plan
 
 COVERAGE_MODES = ("radius", "rf")
-_FROM_PROFILE = "Empty: the project's RF profile."
+_FROM_PROFILE = QT_TRANSLATE_NOOP("SitingAlgorithm", "Empty: the project's RF profile.")
 
 
 #: Fine-tuning parameters, shown in the dialog's collapsed "Advanced parameters" section: the planner's first
@@ -153,18 +153,18 @@ class SitingAlgorithm(Algorithm):
             DistanceParameter("radius", self.tr("Coverage radius (radius mode)"), default=150.0, minimum=1.0,
                               maximum=20000.0),
             NumberParameter("threshold_dbm", self.tr("RSRP threshold (rf mode)"), unit="dBm", optional=True,
-                            minimum=-160.0, maximum=0.0, help=_FROM_PROFILE),
+                            minimum=-160.0, maximum=0.0, help=self.tr(_FROM_PROFILE)),
             DistanceParameter("max_radius", self.tr("Largest link length (rf mode)"), optional=True, minimum=10.0,
-                              maximum=20000.0, help=_FROM_PROFILE),
+                              maximum=20000.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("frequency_mhz", self.tr("Carrier frequency (rf mode)"), unit="MHz", optional=True,
-                            minimum=500.0, maximum=100000.0, help=_FROM_PROFILE),
+                            minimum=500.0, maximum=100000.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("eirp_dbm", self.tr("EIRP per micro-station (rf mode)"), unit="dBm", optional=True,
                             minimum=-30.0, maximum=90.0,
                             help=self.tr("Empty: the RF profile's micro EIRP (power + antenna gain).")),
             NumberParameter("location_probability", self.tr("Cell-edge location probability (rf mode)"), optional=True,
                             minimum=0.5, maximum=0.999,
-                            help="A pole covers a point when RSRP minus the shadow-fading margin reaches the "
-                                 "threshold, as in the coverage analysis. " + _FROM_PROFILE),
+                            help=self.tr("A pole covers a point when RSRP minus the shadow-fading margin reaches the "
+                                         "threshold, as in the coverage analysis.") + " " + self.tr(_FROM_PROFILE)),
             LayerParameter("buildings", self.tr("Buildings (line of sight, rf mode)"), kinds=("buildings",),
                            geometry=("polygon",), optional=True),
             LayerParameter("surface", self.tr("Height raster (line of sight, rf mode)"), raster=True, optional=True),

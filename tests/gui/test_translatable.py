@@ -43,6 +43,7 @@ from PyQt6.QtWidgets import (
 )
 
 from layers.i18n import catalogue_translator, read_catalogue
+from layers.kinds import KINDS
 from workbench.i18n import CATALOGUE_DIR, environment_language, normalise
 
 CATALOGUE = CATALOGUE_DIR / "lamplight_zh_CN.ts"
@@ -98,14 +99,18 @@ def project_data(project) -> list[str]:
 
 
 def algorithm_codes(registry) -> list[str]:
-    """Ids, choice values, layer kinds and geometry types: codes typed on the command line, shown as they are."""
+    """Ids, parameter names, choice values, layer kinds, geometry types and the kinds' field names: codes typed on
+    the command line or in the data, shown as they are."""
     codes: set[str] = set()
     for algorithm in registry.algorithms():
         codes.add(algorithm.id)
         for parameter in algorithm.parameters():
+            codes.add(parameter.name)
             codes.update(str(option) for option in getattr(parameter, "options", ()) or ())
             codes.update(getattr(parameter, "kinds", ()) or ())
             codes.update(getattr(parameter, "geometry", ()) or ())
+    for kind in KINDS.values():
+        codes.update(spec.name for spec in kind.fields)
     return sorted(codes, key=len, reverse=True)
 
 
@@ -116,18 +121,25 @@ def whole_words(piece: str) -> str:
     return before + re.escape(piece) + after
 
 
+def cut(text: str, pieces: list[str]) -> str:
+    for piece in pieces:
+        if piece in text:
+            text = re.sub(whole_words(piece), " ", text)
+    return text
+
+
 def untranslated(text: str, pieces: list[str], data: list[str]) -> str | None:
     """The English words left in ``text`` after cutting out the catalogue and the data; None when none are."""
-    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text).replace("&nbsp;", " ")  # rich text: the words, not the tags
     if not ENGLISH_WORD.search(text):
         return None
     bare = text.replace("&", "").strip().rstrip("…").lower()
     if len(bare) >= 6 and any(bare in piece.lower() for piece in pieces):  # shortened under its group ('k sites …')
         return None
-    for piece in [*pieces, *data]:
-        if piece in text:
-            text = re.sub(whole_words(piece), " ", text)
+    text = cut(text, [*pieces, *data])  # before and after removing tags: 'nearest_<field>' is no tag
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", text).replace("&nbsp;", " ")  # rich text: the words, not the tags
+    text = cut(text, [*pieces, *data])
     text = re.sub(r"[\w./\\:{}-]*[/\\][\w./\\:{}-]*", " ", text)  # file paths and addresses
+    text = re.sub(r"\b[\w{}-]+(\.[\w{}-]+)+\b", " ", text)  # host names (tile.openstreetmap.org)
     words = [w for w in ENGLISH_WORD.findall(re.sub(r"\b[\w:.-]*\d[\w:.-]*\b", " ", text))
              if not w.isupper() and w not in KEPT_WORDS]
     return " ".join(words) or None

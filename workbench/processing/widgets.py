@@ -387,7 +387,8 @@ class ExpressionInput(TextInput):
 
     def __init__(self, parameter: ExpressionParameter, parent_input: ParameterWidget | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parameter, parent, placeholder='e.g. price_m2 < 200 and industry == "finance"')
+        super().__init__(parameter, parent, placeholder=QCoreApplication.translate(
+            "ExpressionInput", 'e.g. price_m2 < 200 and industry == "finance"'))
         self.parent_input = parent_input
         if isinstance(parent_input, LayerInput):
             parent_input.changed.connect(self._complete_fields)
