@@ -124,8 +124,9 @@ def diagnose(result: CoverageResult, *, obstruction_bounds: tuple[float, float, 
         notes.append(f"the {config.max_radius_m:g} m maximum radius cuts the map: "
                      f"{edge['radius_edge_covered_pct']:.0f} % of the cells at the edge of reach still have RSRP >= "
                      f"{config.rsrp_threshold_dbm:g} dBm (up to {edge['radius_edge_best_rsrp_dbm']:.1f} dBm), so "
-                     "the area covered and the interference beyond it are left out; raise max_radius for a "
-                     "complete map")
+                     + ("the area covered beyond it is left out" if result.interference is not None else
+                        "the area covered and the interference beyond it are left out")
+                     + "; raise max_radius for a complete map")
     return {**figures, **sinr, **edge}, notes
 
 
