@@ -162,6 +162,8 @@ POLL_EVERY = 5000
 #: Progress (percent) when the file reaches its nodes, ways and relations (areas follow their way or relation).
 _STAGE_PERCENT = {"n": 5.0, "w": 45.0, "r": 75.0}
 
+#: Metadata flag of a layer a reader loads without a kind on purpose (it explains why in a note).
+KIND_DECLINED = "kind_declined"
 OFFICES_NOTE = ("OSM offices carry no rent, and an 'office_space' layer requires price_m2, so they were loaded "
                 "as plain points without a kind; add a price_m2 field to use them as office space")
 
@@ -414,8 +416,9 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
         metadata = {"source_layer": category.name}
         if category.kind is None:
             gdf, repair_notes = repair_geometries(gdf)
+            # Without a kind on purpose (the note says why): the import assistant is not offered for it.
             result.append(VectorLayer(gdf, category.name, source=source,
-                                      metadata={**metadata, "notes": notes + repair_notes}))
+                                      metadata={**metadata, "notes": notes + repair_notes, KIND_DECLINED: True}))
         else:
             result += vector_layers(gdf, category.name, source=source, kind=category.kind, notes=notes,
                                     metadata=metadata)
@@ -426,5 +429,5 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     return result
 
 
-__all__ = ["LANE_WIDTH_M", "LAYER_NAMES", "ROAD_CLASSES", "ReadCancelled", "parse_count", "parse_length", "read_osm",
-           "utm_crs"]
+__all__ = ["KIND_DECLINED", "LANE_WIDTH_M", "LAYER_NAMES", "ROAD_CLASSES", "ReadCancelled", "parse_count",
+           "parse_length", "read_osm", "utm_crs"]

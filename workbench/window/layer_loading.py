@@ -17,6 +17,7 @@ from layers import Layer, LayerError, VectorLayer
 from layers.default_styles import default_style
 from layers.field_suggestions import Suggestion, suggest_mapping
 from layers.io import open_layers
+from layers.io.osm import KIND_DECLINED
 from layers.project import PROJECT_SUFFIX
 from workbench.guarded_pool import GuardedPool
 
@@ -81,7 +82,7 @@ def suggestions_for(layers: list[Layer]) -> list[tuple[Layer, Suggestion]]:
     worker: value maps read whole columns)."""
     found = []
     for layer in layers:
-        if isinstance(layer, VectorLayer) and layer.kind is None:
+        if isinstance(layer, VectorLayer) and layer.kind is None and not layer.metadata.get(KIND_DECLINED):
             try:
                 suggestion = suggest_mapping(layer.gdf, layer.name)
             except Exception:  # an odd column costs the suggestion, never the layer
