@@ -34,6 +34,8 @@ from layers.io.gdal_open import (
     local_file,
     vector_source,
 )
+from layers.io.layer_styles import TABLE as STYLE_TABLE
+from layers.io.layer_styles import apply_stored_style, read_geopackage_styles
 from layers.io.raster import read_raster
 from layers.layer import Layer
 
@@ -117,14 +119,19 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
     result: list[Layer] = []
     skipped = []
     without_geometry: NoGeometry | None = None
+    styles = read_geopackage_styles(path)
     for name, data_type in contents:
+        if name == STYLE_TABLE:  # QGIS's (and Lamplight's) saved styles, applied to their layers below
+            continue
         if data_type == "features":
             stored, stored_kind = tags.decode(_layer_tags(source, name, source))
             gdf = read_frame(source, driver=GPKG_DRIVER, source=source, what="GeoPackage", layer=name)
             # the layer's own name, not one stored by an earlier save: a project reopens it by this name
             try:
-                result += vector_layers(gdf, name, source=source, kind=kind, crs=crs,
-                                        metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
+                read = vector_layers(gdf, name, source=source, kind=kind, crs=crs,
+                                     metadata={**stored, "source_layer": name}, stored_kind=stored_kind)
+                apply_stored_style(read, styles.get(name), source)
+                result += read
             except NoGeometry as exc:  # skipped like an attribute table; named when it was the only hope
                 without_geometry = without_geometry or exc
                 skipped.append(name)

@@ -4,9 +4,10 @@ New files are written to a temporary name in the same folder and moved into plac
 crash never leaves a half-written file under the real name and a replaced file keeps its permissions. Appending a
 layer to an existing GeoPackage happens in place (SQLite keeps that safe). Layer metadata and kind go into
 GeoPackage layer metadata and GeoTIFF tags (see ``layers.io.metadata``); a CSV gets a ``.prj`` beside it so
-its CRS survives. CSV text cells (and column names) that start like a spreadsheet formula (``=``, ``+``, ``-``,
-``@``, tab, carriage return) get a leading ``'`` so that opening the export in a spreadsheet runs nothing; numbers
-are written as numbers, negative ones included.
+its CRS survives. The style goes where QGIS applies it on open (``layers.io.layer_styles``): the GeoPackage's
+``layer_styles`` table, a ``.qml`` beside a GeoTIFF. CSV text cells (and column names) that start like a
+spreadsheet formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading ``'`` so that opening the
+export in a spreadsheet runs nothing; numbers are written as numbers, negative ones included.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from layers.atomic import write_atomically
 from layers.errors import LayerError
 from layers.io import metadata as tags
 from layers.io.formats import GEOJSON, GEOPACKAGE, GEOTIFF, SUPPORTED_WRITE_EXTENSIONS, extension
+from layers.io.layer_styles import write_geopackage_style, write_raster_sidecar
 from layers.io.vector import geopackage_contents
 from layers.layer import Layer, RasterLayer, VectorLayer
 
@@ -50,6 +52,7 @@ def _write_geopackage(layer: VectorLayer, path: Path, name: str, overwrite: bool
 
     def write(target: Path) -> None:
         pyogrio.write_dataframe(layer.gdf, target, layer=name, driver="GPKG", layer_metadata=metadata or None)
+        write_geopackage_style(target, name, layer)
 
     if not path.exists():
         _atomic(path, write, overwrite)
@@ -139,6 +142,7 @@ def _write_geotiff(layer: RasterLayer, path: Path, overwrite: bool) -> None:
             dst.update_tags(**tags.encode(layer.metadata, layer.kind))
 
     _atomic(path, write, overwrite)
+    write_raster_sidecar(path, layer)
 
 
 def write_layer(layer: Layer, path: str | os.PathLike, *, layer_name: str | None = None,
