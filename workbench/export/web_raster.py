@@ -78,3 +78,28 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
     west, north = to_degrees.transform(transform.c, transform.f)
     east, south = to_degrees.transform(transform.c + transform.a * width, transform.f + transform.e * height)
     return WebRaster(rgba, ((south, west), (north, east)))
+
+
+def vector_picture(layer, extent: tuple[float, float, float, float], crs, width_px: int) -> WebRaster:
+    """``layer`` drawn with its style by the map renderer into a transparent Web Mercator image of ``extent`` (in
+    ``crs``), ``width_px`` wide: a city's 65,000 buildings as one picture of the pixels they cover instead of
+    16 MB of GeoJSON. Drawn in EPSG:3857 so that Leaflet's linear overlay puts every pixel where it belongs."""
+    from PyQt6.QtGui import QImage
+
+    from workbench.export.qt_app import ensure_gui_application
+    from workbench.render import MapRenderer, RenderSettings
+
+    ensure_gui_application()
+    west, south, east, north = pyproj.Transformer.from_crs(crs, WEB_MERCATOR, always_xy=True).transform_bounds(
+        *extent, densify_pts=21)
+    height_px = max(1, int(round(width_px * (north - south) / (east - west))))
+    settings = RenderSettings(extent=(west, south, east, north), size=(width_px, height_px),
+                              crs=pyproj.CRS(WEB_MERCATOR), background=None)
+    image = MapRenderer().render_image([layer], settings).convertToFormat(QImage.Format.Format_RGBA8888)
+    buffer = image.constBits()
+    buffer.setsize(image.sizeInBytes())
+    rows = np.frombuffer(buffer, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgba = rows[:, :4 * image.width()].reshape(image.height(), image.width(), 4).copy()
+    to_degrees = pyproj.Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_degrees.transform([west, east], [south, north])
+    return WebRaster(rgba, ((lat0, lon0), (lat1, lon1)))

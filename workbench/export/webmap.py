@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import folium
 import numpy as np
 import pyproj
+import shapely
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
@@ -31,13 +32,15 @@ from workbench.export.legend import LegendSection, data_sources, legend_sections
 from workbench.export.progress import Progress
 from workbench.export.web_assets import lamplight_head, leaflet_head
 from workbench.export.web_features import (
+    AGGREGATE_FIELD,
+    aggregate_points,
     check_fields,
     default_fields,
     field_headings,
     layer_web_data,
     script_safe_json,
 )
-from workbench.export.web_raster import web_raster
+from workbench.export.web_raster import WebRaster, vector_picture, web_raster
 from workbench.export.web_styles import swatch_svg, text
 
 RASTER_PANE = "lamplight-rasters"
@@ -63,6 +66,14 @@ class WebMapOptions:
     simplify_threshold: int = 2_000
     simplify_m: float = 1.0
     max_raster_pixels: int = 2048
+    #: Past this many features in the map (a city, not a district), level of detail for the whole extent: point
+    #: layers over ``aggregate_threshold`` points are gathered into ``aggregate_px`` cells (count in the popup),
+    #: polygon layers as large are drawn as one picture of the extent ``lod_width_px`` pixels wide, and lines are
+    #: simplified to the pixel size of that width.
+    lod_threshold: int = 20_000
+    aggregate_threshold: int = 5_000
+    aggregate_px: int = 24
+    lod_width_px: int = 1600
 
 
 class _StyledGeoJson(Layer):
@@ -133,24 +144,50 @@ def _title_html(title: str, subtitle: str) -> str:
     return f'<div class="lamplight-title"><h1>{text(title)}</h1>{sub}</div>'
 
 
-def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions) -> int:
+def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions, pixel_m: float = 0.0,
+                extent: tuple[float, float, float, float] | None = None, layer_crs=None) -> int:
+    """Add one layer; with ``pixel_m`` (level of detail over ``extent`` in ``layer_crs``) large point layers are
+    aggregated, large polygon layers drawn as a picture of the extent and lines simplified to ``pixel_m`` metres.
+    Returns the number of features the layer has (not of circles or pictures drawn)."""
+    simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
+    if pixel_m and len(layer.gdf) > options.aggregate_threshold and _all_points(layer):
+        merged = aggregate_points(layer, pixel_m * options.aggregate_px)
+        data = layer_web_data(merged, [AGGREGATE_FIELD] + ([merged.style.field] if merged.style.field else []),
+                              shaped_markers=False)
+        _StyledGeoJson(layer.name, data.geojson, data.styles, field_headings(merged, data.fields)).add_to(m)
+        return int(merged.gdf[AGGREGATE_FIELD].sum())
+    if pixel_m and len(layer.gdf) > options.aggregate_threshold and _all_polygons(layer):
+        _add_overlay(m, layer.name, vector_picture(layer, extent, layer_crs, options.lod_width_px))
+        return len(layer.gdf)
+    if pixel_m and simplify:
+        simplify = max(simplify, pixel_m)
     requested = options.fields.get(layer.name)
     fields = check_fields(layer, requested) if requested is not None else default_fields(layer)
-    simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
     data = layer_web_data(layer, fields, simplify_m=simplify,
                           shaped_markers=len(layer.gdf) <= options.shaped_marker_limit)
     _StyledGeoJson(layer.name, data.geojson, data.styles, field_headings(layer, data.fields)).add_to(m)
     return data.feature_count
 
 
+def _all_points(layer: VectorLayer) -> bool:
+    return bool(np.isin(shapely.get_type_id(layer.gdf.geometry.to_numpy()), (0, 4)).all())
+
+
+def _all_polygons(layer: VectorLayer) -> bool:
+    return bool(np.isin(shapely.get_type_id(layer.gdf.geometry.to_numpy()), (3, 6)).all())
+
+
 def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions) -> None:
-    raster = web_raster(layer, max_pixels=options.max_raster_pixels)
+    _add_overlay(m, layer.name, web_raster(layer, max_pixels=options.max_raster_pixels))
+
+
+def _add_overlay(m: folium.Map, name: str, raster: WebRaster) -> None:
     overlay = folium.raster_layers.ImageOverlay(
-        image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(layer.name),
+        image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(name),
         opacity=1.0, interactive=False, cross_origin=False, pane=RASTER_PANE, overlay=True, show=True,
     )
     overlay.add_to(m)
-    _Script(f"Lamplight.register({script_safe_json(layer.name)}, {overlay.get_name()});").add_to(m)
+    _Script(f"Lamplight.register({script_safe_json(name)}, {overlay.get_name()});").add_to(m)
 
 
 def build_web_map(project, options: WebMapOptions | None = None, *,
@@ -164,8 +201,12 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     layers = [layer for layer in project.layers if layer.visible]
     if not layers:
         raise LayerError(project.path, "has no visible layers to put on a web map")
-    bounds = _to_degrees(_view_extent(project, options), project.crs)
+    extent = _view_extent(project, options)
+    bounds = _to_degrees(extent, project.crs)
     total = sum(len(layer) for layer in layers if isinstance(layer, VectorLayer))
+    pixel_m = 0.0
+    if total > options.lod_threshold and project.crs.is_projected:
+        pixel_m = max(extent[2] - extent[0], extent[3] - extent[1]) / options.lod_width_px
     m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
                    max_zoom=21, zoom_snap=0.25)
     m.default_js, m.default_css = [], []
@@ -184,7 +225,7 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
         if isinstance(layer, RasterLayer):
             _add_raster(m, layer, options)
         elif isinstance(layer, VectorLayer):
-            counts[layer.name] = _add_vector(m, layer, options)
+            counts[layer.name] = _add_vector(m, layer, options, pixel_m, extent, project.crs)
         steps.report(100.0 * (i + 1) / len(layers))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
     root.html.add_child(Element(_legend_html(legend_sections(layers), f"Data: {sources}" if sources else "")))
