@@ -10,7 +10,8 @@ The city (5 x 5: 77,525 poles, 65,075 buildings, a 10,000 x 7,500 height raster,
 (psutil RSS of the process and its children, polled every 20 ms) is its own. Figures:
 
 - open-to-paint: an offscreen MainWindow, from ``FileCommands.open_project`` to the first canvas paint of a
-  finished render of the city; longest GUI-thread stall meanwhile (a 10 ms QTimer's largest gap);
+  finished render of the city (no number in the issue: printed as a reference); longest GUI-thread stall
+  meanwhile (a 10 ms QTimer's largest gap; goal <= 100 ms);
 - coverage of a 2 x 1.5 km area (its poles, the height raster under it + the radius): peak memory, goal
   <= 600 MB; the height raster read whole (``read_raster``) and read by window (lazy layer), in the same run;
 - coverage of all poles with local threads and with a ``dask.distributed`` LocalCluster (2 single-threaded
@@ -20,7 +21,8 @@ The city (5 x 5: 77,525 poles, 65,075 buildings, a 10,000 x 7,500 height raster,
   grid of that tile and extrapolates time and memory by the number of tiles (labelled "extrapolated");
   ``--coverage-tiles N`` (= ``--tiles``) measures the whole city;
 - MCLP on the city (candidates: every pole; demand: the 100 m cells, residents + workers; 200 m radius;
-  k = poles / 50), fast and exact with a work limit, each with its proven gap;
+  k = poles / 50), fast and exact with a work limit, each with its proven gap; the issue's goal (gap < 1 % in
+  < 120 s) is stated for 69,500 x 480,000 demand points and K = 3,000, a larger instance than this one;
 - A4 PDF and web map export of the city project: time, web map size (goal <= 10 MB) and the time headless
   Chromium takes to load it (goal < 3 s).
 
@@ -44,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 RADIUS_M, RESOLUTION_M = 400.0, 5.0
 AREA_M = (2000.0, 1500.0)
-GOALS = {"open_s": 10.0, "stall_ms": 100.0, "area_mb": 600.0, "city_mb": 3000.0, "web_mb": 10.0, "web_load_s": 3.0}
+GOALS = {"stall_ms": 100.0, "gap_pct": 1.0, "siting_s": 120.0, "area_mb": 600.0,
+         "city_mb": 3000.0, "web_mb": 10.0, "web_load_s": 3.0}
 SITING_RADIUS_M, SITING_WORK = 200.0, 2_000_000
 
 
@@ -335,7 +338,8 @@ def main() -> None:
     if not args.skip_open:
         r = run_child("open", str(folder))
         print("open the city project (offscreen window)")
-        line("open_project -> first painted frame", r["open_s"], "s", GOALS["open_s"])
+        line("open_project -> first painted frame", r["open_s"], "s", None,
+             "(the issue measured the open alone at 1.4-1.9 s idle, 13 s loaded)")
         line("longest GUI-thread stall during open", r["stall_ms"], "ms", GOALS["stall_ms"])
         line("peak memory of the window", r["peak_mb"], "MB", None)
     if not args.skip_coverage:
@@ -368,7 +372,9 @@ def main() -> None:
               f"{SITING_RADIUS_M:g} m, work limit {work:,}")
         for method, name in (("greedy", "fast"), ("exact", "exact")):
             m = r[method]
-            line(f"{name}: time", m["s"], "s", None, f"proven gap {100 * m['gap']:.3f}% ({m['status']})")
+            line(f"{name}: time", m["s"], "s", GOALS["siting_s"], f"({m['status']})")
+            line(f"{name}: proven gap", 100 * m["gap"], "%", GOALS["gap_pct"],
+                 f"(objective {m['objective']:,.0f}, bound {m['bound']:,.0f})")
         line("peak memory", r["peak_mb"], "MB", None)
     if not args.skip_export:
         r = run_child("export", str(folder))
