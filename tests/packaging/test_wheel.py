@@ -144,7 +144,7 @@ def test_sample_siting_run_and_web_map_from_outside_the_checkout(installed):
                 "--phases", "1", "--curve_sites", str(sites), "--output-dir", "out", "--save"], cwd=work, env=env)
     summary = json.loads(run.stdout)
     selected = work / "out" / "selected_sites.gpkg"
-    assert len(pyogrio.read_dataframe(selected)) == sites
+    assert len(pyogrio.read_dataframe(selected, layer=0)) == sites  # layer 0: the sites (then layer_styles)
     assert summary["project"] == str(project.resolve())
 
     export = _run([lamplight, "export", "--project", str(project), "--web", "map.html"], cwd=work, env=env)
