@@ -64,6 +64,12 @@ SCHEMA: dict[str, Any] = {
         "others": {"enum": ["keep", "drop"]},
         "rename": {"type": "object", "additionalProperties": _NAME},
         "drop": {"type": "array", "items": _NAME},
+        "heights": {  # buildings: the planner's rules for estimating missing heights (layers.building_heights)
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"storey_height_m": {"type": "number", "exclusiveMinimum": 0, "maximum": 20},
+                           "default_height_m": {"type": "number", "minimum": 0, "maximum": 1000}},
+        },
     },
 }
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -101,11 +107,16 @@ class FieldMapping:
     others: str = "keep"
     rename: dict[str, str] = field(default_factory=dict)
     drop: list[str] = field(default_factory=list)
+    #: For buildings: ``storey_height_m`` and ``default_height_m`` used where a height must be estimated.
+    heights: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "kind": self.kind,
+        data = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "kind": self.kind,
                 "fields": {target: source.to_dict() for target, source in self.fields.items()},
                 "others": self.others, "rename": dict(self.rename), "drop": list(self.drop)}
+        if self.heights:
+            data["heights"] = dict(self.heights)
+        return data
 
     @classmethod
     def from_dict(cls, data: Any, name: str | None = None) -> FieldMapping:
@@ -135,8 +146,9 @@ class FieldMapping:
         for target, entry in data["fields"].items():
             mode = next(m for m in SOURCE_MODES if m in entry)
             fields[target] = FieldSource(mode, entry[mode], dict(entry.get("values") or {}))
+        heights = {key: float(value) for key, value in (data.get("heights") or {}).items()}
         return cls(kind, fields, data.get("others", "keep"), dict(data.get("rename") or {}),
-                   list(data.get("drop") or []))
+                   list(data.get("drop") or []), heights)
 
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path)
@@ -257,7 +269,7 @@ def map_layer(layer: VectorLayer, mapping: FieldMapping, *, mapping_name: str | 
     stored in the project, since its file alone no longer reads this way)."""
     gdf, notes = apply_mapping(layer.gdf, mapping, mapping_name=mapping_name, source=layer.source, layer=layer.name)
     if mapping.kind is not None:
-        gdf, kind_notes = validate(gdf, mapping.kind, source=layer.source, layer=layer.name)
+        gdf, kind_notes = validate(gdf, mapping.kind, source=layer.source, layer=layer.name, heights=mapping.heights)
         notes += kind_notes
     metadata = {key: value for key, value in layer.metadata.items() if key != "notes"}
     metadata.update(field_mapping=mapping.to_dict(), embed=True)

@@ -340,10 +340,11 @@ class _Checker:
             self.gdf = self.gdf.rename(columns=renames)
             self.notes.append("renamed " + ", ".join(f"'{a}' to '{b}'" for a, b in renames.items()))
 
-    def estimate_building_heights(self) -> None:
-        """Buildings without a height get one from storeys, type or the default (layers.building_heights)."""
+    def estimate_building_heights(self, heights: dict[str, float]) -> None:
+        """Buildings without a height get one from storeys, type or the default (layers.building_heights); the
+        planner's ``heights`` (storey_height_m, default_height_m) replace the documented defaults."""
         if self.spec.name == "buildings":
-            self.gdf, notes = estimate_heights(self.gdf)
+            self.gdf, notes = estimate_heights(self.gdf, **heights)
             self.notes += notes
 
     def check_field(self, spec: FieldSpec) -> None:
@@ -510,12 +511,13 @@ def repair_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str
 
 
 def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, layer: str | None = None,
-             repair: bool = True) -> tuple[gpd.GeoDataFrame, list[str]]:
+             repair: bool = True, heights: dict[str, float] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Check ``gdf`` against ``kind`` and return a fixed copy plus notes on what was changed.
 
     Raises one ``LayerError`` listing every problem that cannot be fixed (missing required fields,
     unconvertible values, wrong geometry type). ``repair=False`` skips the geometry repair for callers
-    (the readers) that already ran ``repair_geometries``.
+    (the readers) that already ran ``repair_geometries``. ``heights`` sets a buildings layer's storey height and
+    default height where heights are estimated.
     """
     if kind not in KINDS:
         raise LayerError(source, f"unknown layer kind '{kind}'; known kinds: {', '.join(KINDS)}", layer=layer)
@@ -526,7 +528,7 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
         gdf, notes = repair_geometries(gdf)
     checker = _Checker(gdf, spec)
     checker.match_columns()
-    checker.estimate_building_heights()
+    checker.estimate_building_heights(heights or {})
     checker.check_geometry()
     for field_spec in spec.fields:
         checker.check_field(field_spec)

@@ -182,3 +182,32 @@ def test_a_multi_layer_export_gets_one_assistant_after_the_other(qtbot, window, 
     by_kind = {layer.kind: layer for layer in window.project.layers[-2:]}
     assert list(by_kind["schools"].gdf["students"]) == [800, 1200]
     assert list(by_kind["lamp_poles"].gdf["pole_id"]) == list(municipal_poles()["杆号"])
+
+
+def test_buildings_take_the_planners_storey_and_default_heights(qtbot, window, tmp_path):
+    """For buildings the assistant shows the height rules; the values typed there estimate the missing heights
+    and are saved with the mapping, so next month's export is estimated the same way."""
+    import geopandas as gpd
+    import shapely
+
+    from layers.io import open_layers
+
+    path = tmp_path / "建筑.gpkg"
+    gpd.GeoDataFrame({"层数": [4, None], "用途": ["住宅", "车棚"]},
+                     geometry=[shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)],
+                     crs=32649).to_file(path, layer="建筑", driver="GPKG")
+    (layer,) = open_layers(path)
+    dialog = window.files.map_fields(layer)
+    qtbot.waitUntil(lambda: dialog.busy == 0, timeout=10_000)
+    dialog.set_kind("buildings")
+    assert dialog.storey_height.isVisible() and dialog.default_height.isVisible()
+    dialog.set_source("levels", FIELD, "层数")
+    dialog.storey_height.setValue(3.5)
+    dialog.default_height.setValue(6.0)
+    assert dialog.mapping().heights == {"storey_height_m": 3.5, "default_height_m": 6.0}
+    dialog.save_mapping(tmp_path / "buildings.json")
+    qtbot.waitUntil(lambda: (tmp_path / "buildings.json").exists(), timeout=10_000)
+    assert load_mapping(tmp_path / "buildings.json").heights["storey_height_m"] == 3.5
+    dialog.set_kind("lamp_poles")
+    assert not dialog.storey_height.isVisible()
+    dialog.reject()

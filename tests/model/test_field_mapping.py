@@ -27,6 +27,7 @@ from layers.field_mapping import (
 )
 from layers.field_suggestions import guess_kind, normalise, suggest_mapping
 from layers.io import open_layers
+from layers.layer import VectorLayer
 
 STATUS = ["在用", "规划", "故障", "在用", "拆除", "正常"]
 POWER = ["有", "无", "是", "否", "有", "有"]
@@ -275,3 +276,23 @@ def test_a_layer_field_named_like_a_mapped_target_is_replaced_with_a_note(poles_
     poles = map_layer(layer, mapping)
     assert list(poles.gdf["status"]) == [EXPECTED_STATUS[v] for v in STATUS]
     assert "field 'status' replaced by the mapped one" in poles.notes
+
+
+def test_a_buildings_mapping_carries_the_planners_height_rules(tmp_path: Path):
+    """The city's own storey height and default height (issue 12's 'user default') travel with the mapping file
+    and replace the documented 3 m / 10 m where heights are estimated."""
+    frame = gpd.GeoDataFrame({"层数": [4, None], "用途": ["住宅", "仓棚"]},
+                             geometry=[shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)], crs=32649)
+    mapping = FieldMapping("buildings", {"levels": FieldSource(FIELD, "层数")},
+                           heights={"storey_height_m": 3.5, "default_height_m": 6.0})
+    path = mapping.save(tmp_path / "buildings_map.json")
+    again = load_mapping(path)
+    assert again.heights == {"storey_height_m": 3.5, "default_height_m": 6.0}
+    mapped = map_layer(VectorLayer(frame, "建筑"), again)
+    assert mapped.gdf["height_m"].tolist() == [14.0, 6.0]  # 4 storeys x 3.5 m; an unknown use gets 6 m
+    assert mapped.gdf["height_source"].tolist() == ["levels", "default"]
+    bad = json.loads(path.read_text(encoding="utf-8"))
+    bad["heights"]["storey_height_m"] = 0
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(LayerError, match="heights/storey_height_m"):
+        load_mapping(path)

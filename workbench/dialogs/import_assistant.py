@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHeaderView,
@@ -39,6 +40,7 @@ from PyQt6.QtWidgets import (
 )
 
 from layers import LayerError, VectorLayer
+from layers.building_heights import DEFAULT_HEIGHT_M, STOREY_HEIGHT_M
 from layers.default_styles import default_style
 from layers.field_mapping import CONSTANT, EXPRESSION, FIELD, FieldMapping, FieldSource, load_mapping, map_layer
 from layers.field_mapping import apply_mapping as apply_field_mapping
@@ -201,14 +203,37 @@ class ImportAssistant(QDialog):
         self.others.addItem(self.tr("Keep them"), "keep")
         self.others.addItem(self.tr("Drop them"), "drop")
         self.others.currentIndexChanged.connect(self.update_preview)
+        self.storey_height = self._metres(STOREY_HEIGHT_M, 0.5, 20.0,
+                                          self.tr("Height of one storey, for buildings with storeys but no height"))
+        self.default_height = self._metres(DEFAULT_HEIGHT_M, 0.0, 1000.0,
+                                           self.tr("Height of a building with neither height, storeys nor a known "
+                                                   "type (see the height_source field after import)"))
         form = QFormLayout()
         form.addRow(self.tr("Kind:"), self.kind)
         form.addRow(self.tr("The layer's other fields:"), self.others)
+        form.addRow(self.tr("Storey height:"), self.storey_height)
+        form.addRow(self.tr("Default building height:"), self.default_height)
+        self.form = form
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
+
+    def _metres(self, value: float, low: float, high: float, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setDecimals(1)
+        box.setSuffix(" m")
+        box.setValue(value)
+        box.setToolTip(tip)
+        box.valueChanged.connect(self.update_preview)
+        return box
+
+    def _show_height_rules(self, kind: str | None) -> None:
+        """The height rules matter only for buildings, where missing heights are estimated."""
+        for box in (self.storey_height, self.default_height):
+            self.form.setRowVisible(box, kind == "buildings")
 
     @property
     def ok_button(self) -> QPushButton:
@@ -223,6 +248,7 @@ class ImportAssistant(QDialog):
         self._fill_rows(kind)
 
     def _fill_rows(self, kind: str | None) -> None:
+        self._show_height_rules(kind)
         specs = KINDS[kind].fields if kind else ()
         self._quiet += 1                 # no preview of half-built rows
         try:
@@ -312,6 +338,8 @@ class ImportAssistant(QDialog):
             self.set_kind(mapping.kind)
             self._extras = (dict(mapping.rename), list(mapping.drop))
             self.others.setCurrentIndex(max(0, self.others.findData(mapping.others)))
+            self.storey_height.setValue(mapping.heights.get("storey_height_m", STOREY_HEIGHT_M))
+            self.default_height.setValue(mapping.heights.get("default_height_m", DEFAULT_HEIGHT_M))
             shown = {self.table.item(row, TARGET).text() for row in range(self.table.rowCount())}
             # fields a mapping without a kind makes (no rows to show them in): kept as they are
             self._unshown = {t: source for t, source in mapping.fields.items() if t not in shown}
@@ -343,7 +371,9 @@ class ImportAssistant(QDialog):
         if kind is None:
             fields.update(self._unshown)
         rename, drop = self._extras
-        return FieldMapping(kind, fields, self.others.currentData(), dict(rename), list(drop))
+        heights = {"storey_height_m": self.storey_height.value(), "default_height_m": self.default_height.value()} \
+            if kind == "buildings" else {}
+        return FieldMapping(kind, fields, self.others.currentData(), dict(rename), list(drop), heights)
 
     # -- preview -----------------------------------------------------------------------------------------------
     def update_preview(self, *_: Any) -> None:
