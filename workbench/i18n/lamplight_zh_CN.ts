@@ -977,12 +977,17 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="298" />
+        <location filename="../../plugins/coverage/algorithm.py" line="61" />
+        <source>Empty: the project's RF profile.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="299" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="357" />
+        <location filename="../../plugins/coverage/algorithm.py" line="358" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
@@ -1142,6 +1147,11 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>接收机高度</translation>
     </message>
     <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="152" />
+        <source>TR 38.901 is valid from 1.5 m.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../plugins/coverage/algorithm.py" line="153" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
@@ -1157,77 +1167,87 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="161" />
+        <location filename="../../plugins/coverage/algorithm.py" line="160" />
+        <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="162" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="164" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <source>1 = every cell transmits on every resource element.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="165" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="167" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="168" />
+        <location filename="../../plugins/coverage/algorithm.py" line="169" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="171" />
+        <location filename="../../plugins/coverage/algorithm.py" line="172" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="172" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="174" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="175" />
+        <location filename="../../plugins/coverage/algorithm.py" line="176" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="178" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="183" />
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <location filename="../../plugins/coverage/algorithm.py" line="185" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="185" />
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="187" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="187" />
+        <location filename="../../plugins/coverage/algorithm.py" line="188" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -2147,6 +2167,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>表达式 {expression}：{problem}{where}</translation>
     </message>
 </context><context>
+    <name>ExpressionInput</name>
+    <message>
+        <location filename="../processing/widgets.py" line="390" />
+        <source>e.g. price_m2 &lt; 200 and industry == "finance"</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>ExtentInput</name>
     <message>
         <location filename="../processing/widgets.py" line="369" />
@@ -2393,159 +2420,179 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ImportAssistant</name>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="134" />
+        <location filename="../dialogs/import_assistant.py" line="136" />
         <source>Import Assistant — {layer}</source>
         <translation>导入助手 — {layer}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="160" />
+        <location filename="../dialogs/import_assistant.py" line="162" />
         <source>No kind (keep the layer's own fields)</source>
         <translation>无图层类型（保留图层自身的字段）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="166" />
+        <location filename="../dialogs/import_assistant.py" line="168" />
         <source>Choose the source of each field; a field without one gets the kind's default.</source>
         <translation>为每个字段选择来源；没有来源的字段取该图层类型的默认值。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="252" />
-        <location filename="../dialogs/import_assistant.py" line="169" />
+        <location filename="../dialogs/import_assistant.py" line="278" />
+        <location filename="../dialogs/import_assistant.py" line="171" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="169" />
+        <location filename="../dialogs/import_assistant.py" line="171" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="169" />
+        <location filename="../dialogs/import_assistant.py" line="171" />
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="170" />
+        <location filename="../dialogs/import_assistant.py" line="172" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="170" />
+        <location filename="../dialogs/import_assistant.py" line="172" />
         <source>Field, expression or value</source>
         <translation>字段、表达式或值</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="171" />
+        <location filename="../dialogs/import_assistant.py" line="173" />
         <source>Value map (text=value; …)</source>
         <translation>值映射（文本=值；…）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="184" />
+        <location filename="../dialogs/import_assistant.py" line="186" />
         <source>Preview of the first {rows} features as they would load</source>
         <translation>前 {rows} 个要素按此加载时的预览</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="192" />
+        <location filename="../dialogs/import_assistant.py" line="194" />
         <source>Save Mapping…</source>
         <translation>保存映射…</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="193" />
+        <location filename="../dialogs/import_assistant.py" line="195" />
         <source>Load Mapping…</source>
         <translation>加载映射…</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="201" />
+        <location filename="../dialogs/import_assistant.py" line="203" />
         <source>Keep them</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="202" />
+        <location filename="../dialogs/import_assistant.py" line="204" />
         <source>Drop them</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="205" />
+        <location filename="../dialogs/import_assistant.py" line="207" />
+        <source>Height of one storey, for buildings with storeys but no height</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/import_assistant.py" line="209" />
+        <source>Height of a building with neither height, storeys nor a known type (see the height_source field after import)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/import_assistant.py" line="212" />
         <source>Kind:</source>
         <translation>图层类型：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="206" />
+        <location filename="../dialogs/import_assistant.py" line="213" />
         <source>The layer's other fields:</source>
         <translation>图层的其他字段：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="244" />
+        <location filename="../dialogs/import_assistant.py" line="214" />
+        <source>Storey height:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/import_assistant.py" line="215" />
+        <source>Default building height:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../dialogs/import_assistant.py" line="270" />
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="249" />
+        <location filename="../dialogs/import_assistant.py" line="275" />
         <source>(missing)</source>
         <translation>（缺失）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="250" />
+        <location filename="../dialogs/import_assistant.py" line="276" />
         <source>default: {value}</source>
         <translation>默认：{value}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="251" />
+        <location filename="../dialogs/import_assistant.py" line="277" />
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="252" />
+        <location filename="../dialogs/import_assistant.py" line="278" />
         <source>Expression</source>
         <translation>表达式</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="253" />
+        <location filename="../dialogs/import_assistant.py" line="279" />
         <source>Constant</source>
         <translation>常量</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="324" />
+        <location filename="../dialogs/import_assistant.py" line="352" />
         <source>suggested with confidence {percent:.0%}</source>
         <translation>建议，置信度 {percent:.0%}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="365" />
+        <location filename="../dialogs/import_assistant.py" line="395" />
         <source>Does not load yet: {problem}</source>
         <translation>尚不能加载：{problem}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="368" />
+        <location filename="../dialogs/import_assistant.py" line="398" />
         <source>The first {rows} features fit; OK maps all {count:,}.</source>
         <translation>前 {rows} 个要素符合；点击“确定”映射全部 {count:,} 个要素。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="370" />
+        <location filename="../dialogs/import_assistant.py" line="400" />
         <source>The layer will have no kind.</source>
         <translation>该图层将没有图层类型。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="431" />
+        <location filename="../dialogs/import_assistant.py" line="461" />
         <source>Mapping saved to {path}</source>
         <translation>映射已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="444" />
+        <location filename="../dialogs/import_assistant.py" line="474" />
         <source>Save Field Mapping</source>
         <translation>保存字段映射</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="451" />
-        <location filename="../dialogs/import_assistant.py" line="445" />
+        <location filename="../dialogs/import_assistant.py" line="481" />
+        <location filename="../dialogs/import_assistant.py" line="475" />
         <source>Field mapping (*.json)</source>
         <translation>字段映射 (*.json)</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="450" />
+        <location filename="../dialogs/import_assistant.py" line="480" />
         <source>Load Field Mapping</source>
         <translation>加载字段映射</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="462" />
+        <location filename="../dialogs/import_assistant.py" line="492" />
         <source>Mapping {count:,} features…</source>
         <translation>正在映射 {count:,} 个要素…</translation>
     </message>
@@ -2623,17 +2670,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="414" />
+        <location filename="../processing/widgets.py" line="415" />
         <source>Add layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="415" />
+        <location filename="../processing/widgets.py" line="416" />
         <source>Add a layer with its own distance</source>
         <translation>添加一个带自身距离的图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="448" />
+        <location filename="../processing/widgets.py" line="449" />
         <source>Remove this layer</source>
         <translation>移除此图层</translation>
     </message>
@@ -3502,7 +3549,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>OpenStreetMap</name>
     <message>
-        <location filename="../../layers/io/osm.py" line="348" />
+        <location filename="../../layers/io/osm.py" line="350" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
         <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
     </message>
@@ -4597,6 +4644,11 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>SitingAlgorithm</name>
     <message>
+        <location filename="../../plugins/siting/algorithm.py" line="55" />
+        <source>Empty: the project's RF profile.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../plugins/siting/algorithm.py" line="119" />
         <source>Candidate lamp poles</source>
         <translation>候选灯杆</translation>
@@ -4725,6 +4777,11 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../plugins/siting/algorithm.py" line="164" />
         <source>Cell-edge location probability (rf mode)</source>
         <translation>小区边缘位置概率（射频模式）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="166" />
+        <source>A pole covers a point when RSRP minus the shadow-fading margin reaches the threshold, as in the coverage analysis.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="168" />
@@ -5868,6 +5925,18 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>地形“{name}”：数值低至 {low} m：请检查无数据值（地面低于海平面是可能的，但更可能是未声明的无数据值）</translation>
     </message>
 </context><context>
+    <name>layer_styles</name>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="92" />
+        <source>its QGIS style was not applied: {problem}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="98" />
+        <source>QGIS style: {note}</source>
+        <translation type="unfinished" />
+    </message>
+</context><context>
     <name>layers.crs</name>
     <message>
         <location filename="../../layers/crs.py" line="50" />
@@ -5968,6 +6037,23 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../plugins/plugin_probe.py" line="100" />
         <source>ended the Python process while loading; skipped</source>
         <translation>加载时结束了 Python 进程；已跳过</translation>
+    </message>
+</context><context>
+    <name>qgis_project</name>
+    <message>
+        <location filename="../../layers/qgis_project.py" line="163" />
+        <source>a QGIS project must be saved as .qgz</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../layers/qgis_project.py" line="165" />
+        <source>the folder {folder} does not exist</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../layers/qgis_project.py" line="168" />
+        <source>the project holds no layers to export</source>
+        <translation type="unfinished" />
     </message>
 </context><context>
     <name>qml</name>
