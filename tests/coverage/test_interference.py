@@ -81,10 +81,12 @@ def test_sinr_with_the_derived_radius_matches_a_brute_force_long_radius_run_and_
     obstruction = _city(SIZE)
     cells = _street_cells(config, 24)
     grid = Grid.covering((0.0, 0.0, SIZE, SIZE), RES)
-    plan = interference_plan(cells, config, grid)
-    assert plan.step == 2 and plan.radius_m.min() > SIZE * 1.5  # the whole scene interferes
-    reference = _reference_sinr(cells, config, obstruction, grid, plan.radius_m)
-    exact = compute_coverage(cells, config, obstruction, grid, interference=replace(plan, step=1), workers=2)
+    plan = interference_plan(cells, config, grid)   # LOS reach cut by the work ratio, 10 m blocks
+    reach = interference_radius_m(cells, config)
+    assert plan.step == 2 and reach.min() > SIZE * 1.5 and SERVING < plan.radius_m.max() < reach.min()
+    reference = _reference_sinr(cells, config, obstruction, grid, reach)   # the whole scene interferes
+    exact = compute_coverage(cells, config, obstruction, grid, interference=replace(plan, step=1, radius_m=reach),
+                             workers=2)
     approximate = compute_coverage(cells, config, obstruction, grid, interference=plan, workers=2)
     serving_only = compute_coverage(cells, config, obstruction, grid, workers=2)
     served = np.isfinite(reference)
