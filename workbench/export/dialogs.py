@@ -35,7 +35,7 @@ from PyQt6.QtWidgets import (
 
 from layers.layer import VectorLayer
 from workbench.export.background import run_with_progress
-from workbench.export.layout import LayoutOptions
+from workbench.export.layout import LayoutOptions, printed_date
 from workbench.export.layout_geometry import PAGE_SIZES_MM
 from workbench.export.preview import LayoutPreview
 from workbench.export.web_features import default_fields
@@ -142,7 +142,7 @@ class LayoutDialog(_ExportDialog):
         self.dpi.setRange(72, 600)
         self.dpi.setValue(300)
         self.dpi.setSuffix(self.tr(" dpi"))
-        self.date = QLineEdit(date.today().isoformat())
+        self.date = QLineEdit(printed_date(date.today()))
         self.sources = QLineEdit()
         self.sources.setPlaceholderText(self.tr("Data sources (default: from the layers)"))
         self.checks = {name: QCheckBox(label) for name, label in

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from PyQt6.QtCore import QRectF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt
 from PyQt6.QtGui import QPainter
 
 from layers.errors import LayerError
@@ -46,6 +46,9 @@ from workbench.export.layout_geometry import (
 from workbench.export.legend import data_sources, legend_sections
 from workbench.export.paper import PT_PER_MM, Paper
 
+#: Qt's translate (pylupdate6 reads ``translate("Layout", "text")``).
+translate = QCoreApplication.translate
+
 Extent = tuple[float, float, float, float]
 #: Width of the legend/overview panel of landscape pages, in mm at A4 type size.
 PANEL_MM = 66.0
@@ -66,7 +69,7 @@ class LayoutOptions:
     extent: Extent | None = None
     date: str | None = None
     sources: str | None = None
-    attribution: str = "Map made with Lamplight"
+    attribution: str = QT_TRANSLATE_NOOP("Layout", "Map made with Lamplight")  # translated where printed
     notes: str = ""
     legend: bool = True
     scale_bar: bool = True
@@ -168,7 +171,7 @@ def _header(paper: Paper, project, options: LayoutOptions, k: float, margin: flo
     """Title, subtitle and date across the top; returns the header's bottom in mm."""
     width, _ = paper.page_mm
     title = options.title if options.title is not None else project.title
-    when = options.date or date.today().isoformat()
+    when = options.date or printed_date(date.today())
     date_w = paper.text_size(when, 9.0 * k)[0] + 2
     text_w = width - 2 * margin - date_w - 5 * k
     y = margin
@@ -188,6 +191,11 @@ def _header(paper: Paper, project, options: LayoutOptions, k: float, margin: flo
     return y + 4.0 * k
 
 
+def printed_date(day: date) -> str:
+    """``day`` as the interface language writes dates (2026-12-07 in English, 2026年12月7日 in Chinese)."""
+    return translate("Layout", "{year}-{month:02d}-{day:02d}").format(year=day.year, month=day.month, day=day.day)
+
+
 #: Stands in for the scale while the footer is measured, before the frame (and so the scale) is known.
 _WIDEST_SCALE = "1:00,000,000"
 
@@ -197,11 +205,12 @@ def _footer_texts(project, layers: list[Layer], options: LayoutOptions, scale: f
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
     basemap = project_basemap(project) if options.basemap else None
     credit = basemap.attribution if basemap is not None else ""  # the licence's credit, legible on paper
-    left = ". ".join(part for part in (f"Data: {sources}" if sources else "", credit, options.attribution) if part)
+    data = translate("Layout", "Data: {sources}").format(sources=sources) if sources else ""
+    left = ". ".join(part for part in (data, credit, translate("Layout", options.attribution)) if part)
     crs = project.crs
     crs_text = f"{crs.to_string()} ({crs.name})" if crs is not None else ""
     shown = format_scale(scale) if scale is not None else _WIDEST_SCALE
-    right = "   ".join(part for part in (f"Scale {shown}", crs_text) if part)
+    right = "   ".join(part for part in (translate("Layout", "Scale {scale}").format(scale=shown), crs_text) if part)
     return left, right
 
 
@@ -236,7 +245,7 @@ def _notes(paper: Paper, box: tuple[float, float, float, float], notes: str, k: 
     if not notes.strip():
         return 0.0
     x, y, w, h = box
-    used = paper.text((x, y, w, 6 * k), "Notes", 9.0 * k, bold=True)
+    used = paper.text((x, y, w, 6 * k), translate("Layout", "Notes"), 9.0 * k, bold=True)
     painter = paper.painter
     painter.save()
     painter.setClipRect(paper.rect(x, y, w, h))
@@ -246,7 +255,7 @@ def _notes(paper: Paper, box: tuple[float, float, float, float], notes: str, k: 
 
 
 def _notes_height(paper: Paper, notes: str, width: float, k: float) -> float:
-    heading = paper.text_size("Notes", 9.0 * k, bold=True)[1]
+    heading = paper.text_size(translate("Layout", "Notes"), 9.0 * k, bold=True)[1]
     return heading + 0.5 * k + paper.text_size(notes, 8.0 * k, width_mm=width)[1] + 1.0 * k
 
 

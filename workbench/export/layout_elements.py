@@ -304,7 +304,8 @@ def draw_north_arrow(paper: Paper, centre: tuple[float, float], size_mm: float, 
     painter.drawPolygon(QPolygonF([tip, notch, right]))
     painter.restore()
     label_h = size_mm * 0.5
-    paper.text((centre[0] - size_mm, centre[1] - size_mm / 2 - label_h - 0.5, 2 * size_mm, label_h), "N",
+    paper.text((centre[0] - size_mm, centre[1] - size_mm / 2 - label_h - 0.5, 2 * size_mm, label_h),
+               QCoreApplication.translate("Layout", "N"),
                size_mm * 1.15, bold=True, align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
 
 
