@@ -979,7 +979,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="61" />
         <source>Empty: the project's RF profile.</source>
-        <translation type="unfinished" />
+        <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="299" />
@@ -1149,7 +1149,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="152" />
         <source>TR 38.901 is valid from 1.5 m.</source>
-        <translation type="unfinished" />
+        <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="153" />
@@ -1169,7 +1169,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="160" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
-        <translation type="unfinished" />
+        <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="162" />
@@ -1179,7 +1179,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>1 = every cell transmits on every resource element.</source>
-        <translation type="unfinished" />
+        <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="165" />
@@ -2171,7 +2171,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../processing/widgets.py" line="390" />
         <source>e.g. price_m2 &lt; 200 and industry == "finance"</source>
-        <translation type="unfinished" />
+        <translation>例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
 </context><context>
     <name>ExtentInput</name>
@@ -2493,12 +2493,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../dialogs/import_assistant.py" line="207" />
         <source>Height of one storey, for buildings with storeys but no height</source>
-        <translation type="unfinished" />
+        <translation>单层层高，用于有层数但无高度的建筑物</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="209" />
         <source>Height of a building with neither height, storeys nor a known type (see the height_source field after import)</source>
-        <translation type="unfinished" />
+        <translation>既无高度、层数也无已知类型的建筑物的高度（导入后见 height_source 字段）</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="212" />
@@ -2513,12 +2513,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../dialogs/import_assistant.py" line="214" />
         <source>Storey height:</source>
-        <translation type="unfinished" />
+        <translation>层高：</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="215" />
         <source>Default building height:</source>
-        <translation type="unfinished" />
+        <translation>默认建筑高度：</translation>
     </message>
     <message>
         <location filename="../dialogs/import_assistant.py" line="270" />
@@ -2917,6 +2917,39 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>切换编辑</translation>
     </message>
 </context><context>
+    <name>Layout</name>
+    <message>
+        <location filename="../export/layout_elements.py" line="309" />
+        <source>N</source>
+        <translation>北</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="70" />
+        <source>Map made with Lamplight</source>
+        <translation>使用 Lamplight 制图</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="194" />
+        <source>{year}-{month:02d}-{day:02d}</source>
+        <translation>{year}年{month}月{day}日</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="206" />
+        <source>Data: {sources}</source>
+        <translation>数据：{sources}</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="211" />
+        <source>Scale {scale}</source>
+        <translation>比例尺 {scale}</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="256" />
+        <location filename="../export/layout.py" line="246" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context><context>
     <name>LayoutDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="136" />
@@ -2996,7 +3029,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Legend</name>
     <message>
-        <location filename="../export/layout_elements.py" line="130" />
+        <location filename="../export/layout_elements.py" line="131" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -4092,6 +4125,72 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>覆盖线性规划</translation>
     </message>
 </context><context>
+    <name>ReportCharts</name>
+    <message>
+        <location filename="../export/report_charts.py" line="46" />
+        <source>Coverage vs number of sites</source>
+        <translation>覆盖率与站点数</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="50" />
+        <source>Sites selected (in rank order)</source>
+        <translation>已选站点（按排序）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="51" />
+        <source>Demand covered (%)</source>
+        <translation>需求覆盖率（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="70" />
+        <source>RSRP distribution</source>
+        <translation>RSRP 分布</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="81" />
+        <source>RSRP (dBm)</source>
+        <translation>RSRP（dBm）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="82" />
+        <source>Share of area with signal (%)</source>
+        <translation>有信号面积占比（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="86" />
+        <source>threshold {value} dBm</source>
+        <translation>门限 {value} dBm</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="87" />
+        <source>{label}
+{share} % of it at or above</source>
+        <translation>{label}
+其中 {share} % 达到或高于门限</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="97" />
+        <source>Sites per phase</source>
+        <translation>各期站点数</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="99" />
+        <source>Phase {phase}</source>
+        <translation>第 {phase} 期</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="100" />
+        <source>
+cost {amount}</source>
+        <translation>
+成本 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="103" />
+        <source>Sites</source>
+        <translation>站点</translation>
+    </message>
+</context><context>
     <name>ReportDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="268" />
@@ -4117,6 +4216,53 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../export/dialogs.py" line="291" />
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
+    </message>
+</context><context>
+    <name>ReportPdf</name>
+    <message>
+        <location filename="../export/report_pdf.py" line="79" />
+        <source>Briefing report</source>
+        <translation>简报</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="142" />
+        <source>Map of the visible layers. Data: {sources}.</source>
+        <translation>可见图层地图。数据：{sources}。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="143" />
+        <source>Map of the visible layers.</source>
+        <translation>可见图层地图。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="213" />
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="223" />
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="250" />
+        <source>Selected sites ({count})</source>
+        <translation>已选站点（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="251" />
+        <source>Selected sites (continued, from row {row})</source>
+        <translation>已选站点（续，自第 {row} 行）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="287" />
+        <source>Lamplight briefing report · {title}</source>
+        <translation>Lamplight 简报 · {title}</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="289" />
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
 </context><context>
     <name>ReportScenarios</name>
@@ -4646,7 +4792,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="55" />
         <source>Empty: the project's RF profile.</source>
-        <translation type="unfinished" />
+        <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="119" />
@@ -4781,7 +4927,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="166" />
         <source>A pole covers a point when RSRP minus the shadow-fading margin reaches the threshold, as in the coverage analysis.</source>
-        <translation type="unfinished" />
+        <translation>当 RSRP 减去阴影衰落余量达到门限时，灯杆即覆盖该点，与覆盖分析相同。</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="168" />
@@ -5929,12 +6075,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/io/layer_styles.py" line="92" />
         <source>its QGIS style was not applied: {problem}</source>
-        <translation type="unfinished" />
+        <translation>未应用其 QGIS 样式：{problem}</translation>
     </message>
     <message>
         <location filename="../../layers/io/layer_styles.py" line="98" />
         <source>QGIS style: {note}</source>
-        <translation type="unfinished" />
+        <translation>QGIS 样式：{note}</translation>
     </message>
 </context><context>
     <name>layers.crs</name>
@@ -6043,87 +6189,87 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../layers/qgis_project.py" line="163" />
         <source>a QGIS project must be saved as .qgz</source>
-        <translation type="unfinished" />
+        <translation>QGIS 项目必须保存为 .qgz</translation>
     </message>
     <message>
         <location filename="../../layers/qgis_project.py" line="165" />
         <source>the folder {folder} does not exist</source>
-        <translation type="unfinished" />
+        <translation>文件夹 {folder} 不存在</translation>
     </message>
     <message>
         <location filename="../../layers/qgis_project.py" line="168" />
         <source>the project holds no layers to export</source>
-        <translation type="unfinished" />
+        <translation>项目中没有可导出的图层</translation>
     </message>
 </context><context>
     <name>qml</name>
     <message>
-        <location filename="../../layers/qml.py" line="235" />
+        <location filename="../../layers/qml.py" line="238" />
         <source>size unit '{unit}' of '{key}' read as millimetres</source>
         <translation>“{key}”的尺寸单位 '{unit}' 按毫米读取</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="246" />
+        <location filename="../../layers/qml.py" line="249" />
         <source>symbol '{name}': only its first of {count} symbol layers is used</source>
         <translation>符号“{name}”：只使用其 {count} 个符号层中的第一个</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="258" />
+        <location filename="../../layers/qml.py" line="261" />
         <source>marker shape '{shape}' drawn as a circle</source>
         <translation>标记形状 '{shape}' 绘制为圆形</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="271" />
+        <location filename="../../layers/qml.py" line="274" />
         <source>symbol layer type '{kind}' drawn with the default symbol</source>
         <translation>符号层类型 '{kind}' 以默认符号绘制</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="301" />
+        <location filename="../../layers/qml.py" line="304" />
         <source>labeling type '{kind}' ignored (only simple labels are read)</source>
         <translation>已忽略标注类型 '{kind}'（只读取简单标注）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="306" />
+        <location filename="../../layers/qml.py" line="309" />
         <source>labels from an expression ignored (only a field is read)</source>
         <translation>已忽略来自表达式的标注（只读取字段）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="325" />
+        <location filename="../../layers/qml.py" line="327" />
         <source>raster renderer '{kind}' has no Lamplight equivalent (only singlebandpseudocolor is read)</source>
         <translation>栅格渲染器 '{kind}' 在 Lamplight 中没有对应项（只读取 singlebandpseudocolor）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="330" />
+        <location filename="../../layers/qml.py" line="332" />
         <source>the pseudocolor renderer has no colour ramp</source>
         <translation>伪彩色渲染器没有色带</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="339" />
+        <location filename="../../layers/qml.py" line="341" />
         <source>an EXACT colour ramp is read as discrete classes</source>
         <translation>EXACT 色带按离散分类读取</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="371" />
+        <location filename="../../layers/qml.py" line="375" />
         <source>renderer '{kind}' has no Lamplight equivalent (single symbol, categorised and graduated are read)</source>
         <translation>渲染器 '{kind}' 在 Lamplight 中没有对应项（读取单一符号、分类和分级）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="382" />
+        <location filename="../../layers/qml.py" line="386" />
         <source>is {size:,} bytes, more than the {limit:,} a QML style may be</source>
         <translation>大小为 {size:,} 字节，超过 QML 样式允许的 {limit:,} 字节</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="387" />
+        <location filename="../../layers/qml.py" line="391" />
         <source>is not a readable QML style: {problem}</source>
         <translation>不是可读的 QML 样式：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="390" />
+        <location filename="../../layers/qml.py" line="394" />
         <source>is not a QML style (its root element is &lt;{tag}&gt;, not &lt;qgis&gt;)</source>
         <translation>不是 QML 样式（其根元素是 &lt;{tag}&gt;，不是 &lt;qgis&gt;）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="402" />
+        <location filename="../../layers/qml.py" line="406" />
         <source>it holds neither a vector renderer nor a raster pipe</source>
         <translation>既没有矢量渲染器也没有栅格管道</translation>
     </message>
