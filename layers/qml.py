@@ -4,9 +4,11 @@ Written QML is what QGIS 3.22+ reads: ``renderer-v2`` singleSymbol / categorized
 SimpleMarker, SimpleLine or SimpleFill symbol layers, simple labeling, and a raster ``singlebandpseudocolor``
 renderer. Sizes stay in points (QGIS unit ``Point``): Lamplight sizes are points, so nothing is converted.
 
-Two rules differ and are translated, not copied: a QGIS graduated range includes its upper bound (Lamplight's
-its lower one; values exactly on a break may change class), and a QGIS DISCRETE colour ramp item gives its colour
-to values up to its value, whereas a Lamplight discrete stop gives its colour to values from its value.
+Two rules differ: a QGIS graduated range includes its upper bound (Lamplight's its lower one; values exactly on a
+break may change class, as QGIS has no other choice), and a QGIS DISCRETE colour ramp item gives its colour to
+values up to and with its value, whereas a Lamplight discrete stop gives its colour to values from its value on:
+the items are written with the next stop's value minus one ulp (``math.nextafter``), so integer classes such as
+best-server ids keep their colours exactly.
 
 Reading QML from others: the text is capped at ``MAX_QML_BYTES`` and parsed with defusedxml (no entities, no
 external references); parts Lamplight has no equivalent for are ignored and named in the returned notes.
@@ -163,8 +165,9 @@ def _labeling(labels: Labels) -> ET.Element:
                       bufferSize="1", bufferSizeUnit="Point", bufferOpacity="1")
     ET.SubElement(settings, "placement", placement="1", dist="1", distUnits="Point")
     scaled = labels.min_scale is not None
+    # QGIS stores its minimumScale (most zoomed out, 1:N) as scaleMax: the names are swapped in the file
     ET.SubElement(settings, "rendering", scaleVisibility="1" if scaled else "0",
-                  minimumScale=_number(labels.min_scale or 0.0), maximumScale="0", drawLabels="1")
+                  scaleMax=_number(labels.min_scale or 0.0), scaleMin="0", drawLabels="1")
     return labeling
 
 
@@ -179,8 +182,8 @@ def _raster_pipe(style: RasterRamp) -> ET.Element:
                            colorRampType="DISCRETE" if style.discrete else "INTERPOLATED", classificationMode="1",
                            clip="0", minimumValue=_number(low), maximumValue=_number(high),
                            labelPrecision="4")
-    if style.discrete:  # QGIS: colour up to the item's value; Lamplight: from the stop's value
-        uppers = [v for v, _ in stops[1:]] + [math.inf]
+    if style.discrete:  # QGIS: colour up to and with the item's value; Lamplight: from the stop's value on
+        uppers = [math.nextafter(v, -math.inf) for v, _ in stops[1:]] + [math.inf]
         items = [(upper, colour, f"{_label(value)}{' ' + style.unit if style.unit else ''}")
                  for upper, (value, colour) in zip(uppers, stops, strict=True)]
     else:
@@ -312,8 +315,7 @@ def _read_labels(root: ET.Element, notes: list[str]) -> Labels | None:
     rendering = labeling.find("settings/rendering")
     min_scale = None
     if rendering is not None and rendering.get("scaleVisibility") == "1":
-        # QGIS 2 names the same limit scaleMax (its names are swapped); 3.x says minimumScale
-        raw = rendering.get("minimumScale", rendering.get("scaleMax", "0"))
+        raw = rendering.get("scaleMax", "0")  # QGIS's minimumScale, under the swapped name QGIS writes
         min_scale = float(raw) if raw not in ("", "0") else None
     return Labels(text.get("fieldName", ""), size=_size(size_props, "size", 8.0, notes),
                   colour=_lamplight_colour(text.get("textColor"), "#202020"), halo=halo, min_scale=min_scale)
@@ -341,7 +343,9 @@ def _read_raster(pipe: ET.Element, notes: list[str]) -> RasterRamp:
         return RasterRamp([(v, c) for v, c in items if math.isfinite(v)], band=int(renderer.get("band", "1")))
     lowest = float(renderer.get("classificationMin", shader.get("minimumValue", "nan")))
     uppers = [v for v, _ in items]
-    lowers = [lowest if math.isfinite(lowest) else uppers[0] - 1.0, *uppers[:-1]] if items else []
+    # QGIS colours a value equal to an item's value with that item, so the next class starts just above it
+    lowers = [lowest if math.isfinite(lowest) else uppers[0] - 1.0,
+              *(math.nextafter(u, math.inf) for u in uppers[:-1])] if items else []
     return RasterRamp([(low, colour) for low, (_, colour) in zip(lowers, items, strict=True)],
                       band=int(renderer.get("band", "1")), discrete=True)
 

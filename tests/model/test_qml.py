@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -130,8 +132,10 @@ def test_qgis_discrete_ramp_reads_as_lower_bound_classes():
         <item value="inf" color="#0000ff" alpha="128" label="&gt;5"/>
       </colorrampshader></rastershader></rasterrenderer></pipe></qgis>"""
     style, _ = style_from_qml(qml)
-    assert style == RasterRamp([(1.0, "#ff0000"), (5.0, "#0000ff80")], band=2, discrete=True)
-    assert style.colour_at(4.9) == "#ff0000" and style.colour_at(5.1) == "#0000ff80"
+    assert style == RasterRamp([(1.0, "#ff0000"), (math.nextafter(5.0, math.inf), "#0000ff80")], band=2,
+                               discrete=True)
+    # as QGIS draws it: 5 is still in the first class
+    assert [style.colour_at(v) for v in (4.9, 5.0, 5.1)] == ["#ff0000", "#ff0000", "#0000ff80"]
 
 
 @pytest.mark.parametrize(("text", "problem"), [
