@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt
+from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QPainter
 
 from layers.errors import LayerError
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import Layer, VectorLayer
 from workbench.basemap.keys import project_basemap
 from workbench.export.layout_elements import (
@@ -45,9 +46,6 @@ from workbench.export.layout_geometry import (
 )
 from workbench.export.legend import data_sources, legend_sections
 from workbench.export.paper import PT_PER_MM, Paper
-
-#: Qt's translate (pylupdate6 reads ``translate("Layout", "text")``).
-translate = QCoreApplication.translate
 
 Extent = tuple[float, float, float, float]
 #: Width of the legend/overview panel of landscape pages, in mm at A4 type size.

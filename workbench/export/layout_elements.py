@@ -9,9 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QCoreApplication, QPointF, Qt
+from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QBrush, QPolygonF
 
+from layers.i18n import translate
 from layers.styles import Symbol
 from workbench.export.layout_geometry import ScaleBar, format_scale
 from workbench.export.legend import LegendItem, LegendSection
@@ -127,7 +128,7 @@ def draw_legend(paper: Paper, box: tuple[float, float, float, float], sections: 
     """Legend in ``box`` (mm), in as many columns as fit, shrinking the text down to 70 %; returns the number
     of entries that still did not fit (0 when the legend is complete)."""
     x, y, w, h = box
-    title_h = paper.text((x, y, w, 8 * size_pt), QCoreApplication.translate("Legend", "Legend"), size_pt * 1.2,
+    title_h = paper.text((x, y, w, 8 * size_pt), translate("Legend", "Legend"), size_pt * 1.2,
                          bold=True)
     top = y + title_h + 1.0
     rows = _rows(sections)
@@ -305,7 +306,7 @@ def draw_north_arrow(paper: Paper, centre: tuple[float, float], size_mm: float, 
     painter.restore()
     label_h = size_mm * 0.5
     paper.text((centre[0] - size_mm, centre[1] - size_mm / 2 - label_h - 0.5, 2 * size_mm, label_h),
-               QCoreApplication.translate("Layout", "N"),
+               translate("Layout", "N"),
                size_mm * 1.15, bold=True, align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
 
 

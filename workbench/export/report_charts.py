@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from layers.i18n import translate
 from layers.styles import RSRP_STOPS, RasterRamp
 
 ACCENT = "#1f5f99"
@@ -42,12 +43,12 @@ def _figure(size: tuple[float, float] = CHART_SIZE) -> Figure:
 def coverage_curve_figure(curve: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Demand covered after the first n sites, with the gain of each site readable from the steps."""
     fig = _figure(size)
-    ax = _axes(fig, "Coverage vs number of sites")
+    ax = _axes(fig, translate("ReportCharts", "Coverage vs number of sites"))
     x, y = curve["sites"].to_numpy(), curve["covered_pct"].to_numpy(float)
     ax.fill_between(x, y, color=ACCENT_LIGHT, alpha=0.45, linewidth=0)
     ax.plot(x, y, color=ACCENT, linewidth=2.0, marker="o" if len(x) <= 40 else None, markersize=3.5)
-    ax.set_xlabel("Sites selected (in rank order)", fontsize=9, color=MUTED)
-    ax.set_ylabel("Demand covered (%)", fontsize=9, color=MUTED)
+    ax.set_xlabel(translate("ReportCharts", "Sites selected (in rank order)"), fontsize=9, color=MUTED)
+    ax.set_ylabel(translate("ReportCharts", "Demand covered (%)"), fontsize=9, color=MUTED)
     ax.set_xlim(0, max(1, x.max()) + 0.3)
     ax.set_ylim(0, max(5.0, min(100.0, np.nanmax(y) * 1.15)))
     if len(x) > 1:
@@ -66,7 +67,7 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
     Cells without a value (out of every cell's reach) are not counted: the coverage run's "area covered" is
     relative to its whole grid and so is lower."""
     fig = _figure(size)
-    ax = _axes(fig, "RSRP distribution")
+    ax = _axes(fig, translate("ReportCharts", "RSRP distribution"))
     values = np.asarray(values, float)
     values = values[np.isfinite(values)]
     low = np.floor(np.percentile(values, 0.5) / bin_db) * bin_db
@@ -77,13 +78,14 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
     ramp = RasterRamp(list(RSRP_STOPS))
     colours = [ramp.colour_at(float(c)) for c in (edges[:-1] + edges[1:]) / 2]
     ax.bar(edges[:-1], shares, width=bin_db, align="edge", color=colours, edgecolor="white", linewidth=0.5)
-    ax.set_xlabel("RSRP (dBm)", fontsize=9, color=MUTED)
-    ax.set_ylabel("Share of area with signal (%)", fontsize=9, color=MUTED)
+    ax.set_xlabel(translate("ReportCharts", "RSRP (dBm)"), fontsize=9, color=MUTED)
+    ax.set_ylabel(translate("ReportCharts", "Share of area with signal (%)"), fontsize=9, color=MUTED)
     if threshold is not None:
         above = 100.0 * float(np.mean(values >= threshold))
         ax.axvline(threshold, color=INK, linestyle="--", linewidth=1.1)
-        label = f"threshold {threshold:g} dBm".replace("-", "\u2212")
-        ax.annotate(f"{label}\n{above:.1f} % of it at or above", (threshold, 1.0),
+        label = translate("ReportCharts", "threshold {value} dBm").format(value=f"{threshold:g}").replace("-", "\u2212")
+        ax.annotate(translate("ReportCharts", "{label}\n{share} % of it at or above").format(
+            label=label, share=f"{above:.1f}"), (threshold, 1.0),
                     xycoords=("data", "axes fraction"), xytext=(5, -4), textcoords="offset points", va="top",
                     fontsize=8.5, color=INK)
     return fig
@@ -92,12 +94,13 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
 def phase_figure(phases: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Sites per rollout phase; each phase's cost goes under its name."""
     fig = _figure(size)
-    ax = _axes(fig, "Sites per phase")
+    ax = _axes(fig, translate("ReportCharts", "Sites per phase"))
     costs = phases["cost"].to_numpy(float)
-    labels = [f"Phase {p}" + (f"\ncost {_amount(c)}" if np.isfinite(c) else "") for p, c in zip(phases["phase"],
-                                                                                                costs, strict=True)]
+    labels = [translate("ReportCharts", "Phase {phase}").format(phase=p)
+              + (translate("ReportCharts", "\ncost {amount}").format(amount=_amount(c)) if np.isfinite(c) else "")
+              for p, c in zip(phases["phase"], costs, strict=True)]
     bars = ax.bar(labels, phases["sites"], color=ACCENT, width=0.6)
-    ax.set_ylabel("Sites", fontsize=9, color=MUTED)
+    ax.set_ylabel(translate("ReportCharts", "Sites"), fontsize=9, color=MUTED)
     ax.set_ylim(0, phases["sites"].max() * 1.2 + 0.5)
     ax.yaxis.get_major_locator().set_params(integer=True)
     for bar, sites in zip(bars, phases["sites"], strict=True):

@@ -18,6 +18,7 @@ from PyQt6.QtGui import QPainter
 from PyQt6.QtSvg import QSvgRenderer
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from workbench.export.layout import compose_layout
 from workbench.export.layout_elements import ACCENT, INK, MUTED
 from workbench.export.layout_export import page_pixels, pdf_writer
@@ -75,7 +76,7 @@ def _title_block_height(project) -> float:
 
 def _title_block(paper: Paper, project, data: ReportData, options: ReportOptions) -> float:
     y = MARGIN
-    kicker = (options.subtitle or "Briefing report").upper()
+    kicker = (options.subtitle or translate("ReportPdf", "Briefing report")).upper()
     paper.text((MARGIN, y, WIDTH - 40, KICKER_H), paper.elide(kicker, 8.0, WIDTH - 40, bold=True), 8.0,
                colour=ACCENT, bold=True)
     paper.text((MARGIN + WIDTH - 40, MARGIN, 40, 6), data.date, 9.0, colour=MUTED,
@@ -138,7 +139,8 @@ def _plan_summary(paper: Paper, project, data: ReportData, options: ReportOption
     top = _title_block_height(project) + _figures_height(data)
     notes = " ".join(report_notes(data, options))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
-    caption = f"Map of the visible layers. Data: {sources}." if sources else "Map of the visible layers."
+    caption = translate("ReportPdf", "Map of the visible layers. Data: {sources}.").format(sources=sources) if sources \
+        else translate("ReportPdf", "Map of the visible layers.")
     caption_h = paper.text_size(caption, 7.5, width_mm=WIDTH)[1] + 1.5
     notes_h = paper.text_size(notes, 8.5, width_mm=WIDTH - 8)[1] + 6 if notes else 0.0
     room = BOTTOM - top - caption_h - (notes_h + 4 if notes else 0)
@@ -208,7 +210,7 @@ def _charts_page(paper: Paper | None, data: ReportData, figures: dict, small_don
     nothing is drawn: the same steps only measure, so the site table can follow when it fits."""
     y = MARGIN
     if not small_done or "rsrp" in figures:
-        y = _heading(paper, y, "Charts")
+        y = _heading(paper, y, translate("ReportPdf", "Charts"))
     if not small_done:
         y = _small_charts(paper, y, figures) if paper is not None else y + CHART_MM["curve"][1] + 5
     if "rsrp" in figures:
@@ -218,7 +220,7 @@ def _charts_page(paper: Paper | None, data: ReportData, figures: dict, small_don
         y += h + 5
     details = run_details(data)
     if details:
-        y = _heading(paper, y + 2, "Runs")
+        y = _heading(paper, y + 2, translate("ReportPdf", "Runs"))
         keys = _run_key_width(paper, details) if paper is not None else 0.0
         for key, value in details:
             if y + RUN_LINE > BOTTOM:
@@ -245,8 +247,8 @@ def _column_widths(paper: Paper, table: Table) -> list[float]:
 def _table_page(paper: Paper, table: Table, rows: range, first: bool, top: float = MARGIN,
                 title: str | None = None) -> None:
     if title is None:
-        title = f"Selected sites ({len(table.rows)})" if first else \
-            f"Selected sites (continued, from row {rows.start + 1})"
+        title = translate("ReportPdf", "Selected sites ({count})").format(count=len(table.rows)) if first else \
+            translate("ReportPdf", "Selected sites (continued, from row {row})").format(row=rows.start + 1)
     y = _heading(paper, top, title)
     widths = _column_widths(paper, table)
     painter = paper.painter
@@ -282,9 +284,10 @@ def _rows_fitting(top: float) -> int:
 def _footer(paper: Paper, data: ReportData, page: int, pages: int) -> None:
     y = PAGE_MM[1] - 11.0
     _rule(paper, y - 1.5, "#d5dbe1", 0.5)
-    paper.text((MARGIN, y, WIDTH * 0.75, 5), paper.elide(f"Lamplight briefing report · {data.title}", 7.5,
-                                                         WIDTH * 0.75), 7.5, colour=MUTED)
-    paper.text((MARGIN + WIDTH * 0.75, y, WIDTH * 0.25, 5), f"Page {page} of {pages}", 7.5, colour=MUTED,
+    left = translate("ReportPdf", "Lamplight briefing report · {title}").format(title=data.title)
+    paper.text((MARGIN, y, WIDTH * 0.75, 5), paper.elide(left, 7.5, WIDTH * 0.75), 7.5, colour=MUTED)
+    right = translate("ReportPdf", "Page {page} of {pages}").format(page=page, pages=pages)
+    paper.text((MARGIN + WIDTH * 0.75, y, WIDTH * 0.25, 5), right, 7.5, colour=MUTED,
                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
 
