@@ -16,7 +16,8 @@ QT_PACKAGES=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
   fonts-wqy-microhei  # Chinese place names and field names need a CJK font
   qt6-l10n-tools)  # lrelease compiles the interface translations (workbench/i18n/*.ts -> .qm)
 # Independent references and services the test suite uses (each test skips with a reason if absent).
-TEST_PACKAGES=(gdal-bin postgresql postgresql-postgis postgis chromium poppler-utils xvfb)
+# python3-qgis + qgis-providers (PyQGIS in the system Python, ~166 packages, ~3 min): tests/qgis opens our outputs.
+TEST_PACKAGES=(gdal-bin postgresql postgresql-postgis postgis chromium poppler-utils xvfb python3-qgis qgis-providers)
 
 missing_packages() {
   local pkg

@@ -1,7 +1,7 @@
 """The ``export`` sub-command of ``main.py``: print layout, web map and briefing report from a project file.
 
     python main.py export --project city.lamp --layout a4-landscape --out map.pdf --title "Tianhe" \\
-        --web map.html --report briefing.pdf
+        --web map.html --report briefing.pdf --qgz map.qgz
 
 Exit status 0 on success, 1 when an export fails (message on stderr naming the file or layer), 2 for a wrong
 command line, 130 when interrupted. Qt is loaded only when a layout or report is written.
@@ -23,9 +23,9 @@ LAYOUTS = tuple(PAGE_SIZES_MM)  # the page presets, so a new preset is offered h
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="export a print layout (PDF/SVG/PNG), an offline web map and a briefing report",
+        "export", help="export a print layout (PDF/SVG/PNG), an offline web map, a briefing report and a QGIS project",
         description="Export briefing material from a Lamplight project. Give at least one of --out, --web, "
-                    "--report.")
+                    "--report, --qgz.")
     parser.add_argument("--project", required=True, help="the .lamp project file")
     page = parser.add_argument_group("print layout")
     page.add_argument("--out", help="page file: .pdf, .svg or .png")
@@ -48,6 +48,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                                         "needs internet)")
     web.add_argument("--no-basemap", action="store_true", help="do not offer the online basemap layer")
     parser.add_argument("--report", help="briefing report: .pdf or .html")
+    parser.add_argument("--qgz", help="QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); layers "
+                                      "not linked to an unchanged file are written beside it")
     parser.set_defaults(handler=handle_export)
 
 
@@ -74,8 +76,8 @@ def parse_fields(entries: list[str]) -> dict[str, list[str]]:
 
 
 def handle_export(args: argparse.Namespace) -> int:
-    if not (args.out or args.web or args.report):
-        print("error: nothing to export; give --out, --web and/or --report", file=sys.stderr)
+    if not (args.out or args.web or args.report or args.qgz):
+        print("error: nothing to export; give --out, --web, --report and/or --qgz", file=sys.stderr)
         return EXIT_USAGE
     try:
         extent = parse_extent(args.extent)
@@ -132,4 +134,10 @@ def _export(args: argparse.Namespace, project, extent, fields: dict[str, list[st
             notes=args.notes, date=args.date))
         written["report"] = {"path": str(Path(args.report).resolve()),
                              "figures": {f.label: f.value for f in data.figures}}
+    if args.qgz:
+        from layers.qgis_project import export_qgis_project
+
+        if extent is not None:
+            project.view_extent = extent
+        written["qgis"] = export_qgis_project(project, args.qgz)
     return written
