@@ -26,6 +26,7 @@ from jinja2 import Template
 
 from layers.atomic import write_atomically
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 from workbench.export.files import check_target
 from workbench.export.legend import LegendSection, data_sources, legend_sections
@@ -120,7 +121,7 @@ def _view_extent(project, options: WebMapOptions) -> tuple[float, float, float, 
 
 
 def _legend_html(sections: list[LegendSection], sources: str) -> str:
-    parts = ['<details class="lamplight-legend" open><summary>Legend</summary>']
+    parts = [f'<details class="lamplight-legend" open><summary>{text(translate("Legend", "Legend"))}</summary>']
     previous_single = True
     for section in sections:
         if not section.single:
@@ -217,7 +218,8 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     root.html.add_child(Element(_title_html(title, options.subtitle)))
     folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
     if options.online_basemap:
-        folium.TileLayer("OpenStreetMap", name="Online basemap (OpenStreetMap)", overlay=True, show=False,
+        folium.TileLayer("OpenStreetMap", name=translate("WebMap", "Online basemap (OpenStreetMap)"), overlay=True,
+                         show=False,
                          control=True, max_zoom=21, max_native_zoom=19).add_to(m)
     counts: dict[str, int] = {}
     for i, layer in enumerate(layers):
@@ -228,7 +230,8 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
             counts[layer.name] = _add_vector(m, layer, options, pixel_m, extent, project.crs)
         steps.report(100.0 * (i + 1) / len(layers))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
-    root.html.add_child(Element(_legend_html(legend_sections(layers), f"Data: {sources}" if sources else "")))
+    data = translate("WebMap", "Data: {sources}").format(sources=sources) if sources else ""
+    root.html.add_child(Element(_legend_html(legend_sections(layers), data)))
     folium.LayerControl(collapsed=len(layers) > 8, position="topright").add_to(m)
     _Script(f"Lamplight.keepOrder({m.get_name()});").add_to(m)
     m.fit_bounds(bounds)
