@@ -10,6 +10,7 @@ import json
 import math
 import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -209,3 +210,23 @@ def test_exported_qgis_project_keeps_order_visibility_crs_and_extent(tmp_path, s
     assert Path(got["rsrp_source"]).resolve() == linked.resolve()   # unchanged file: linked, not copied
     assert got["extent"] == pytest.approx(list(project.view_extent))
     assert [Path(f).name for f in info["data_files"]] == ["map_layers.gpkg"]
+
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_PROJECT = REPO / "sample_data" / "tianhe" / "tianhe.lamp"
+
+
+@pytest.mark.skipif(not SAMPLE_PROJECT.exists(), reason="the Tianhe sample has not been generated")
+def test_export_command_writes_the_sample_as_a_qgis_project(tmp_path):
+    target = tmp_path / "tianhe.qgz"
+    done = subprocess.run([sys.executable, "main.py", "export", "--project", str(SAMPLE_PROJECT), "--qgz",
+                           str(target)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["qgis"]["path"] == str(target)
+    project = Project.load(SAMPLE_PROJECT)
+    got = run_qgis("""
+        project = QgsProject.instance()
+        project.read(path)
+        result = [[n.name(), n.isVisible(), n.layer().isValid()] for n in project.layerTreeRoot().findLayers()]
+    """, path=str(target))
+    assert got == [[layer.name, layer.visible, True] for layer in reversed(project.layers)]
