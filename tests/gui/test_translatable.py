@@ -322,3 +322,39 @@ def test_the_chinese_catalogue_has_no_unfinished_entries():
     unfinished = [m.findtext("source") for m in root.iter("message")
                   if (m.find("translation") is not None and m.find("translation").get("type") == "unfinished")]
     assert not unfinished, f"{len(unfinished)} unfinished entries, e.g. {unfinished[:5]}"
+
+
+def test_the_command_line_prints_algorithms_in_the_chosen_language(tmp_path, monkeypatch, capsys):
+    """``lamplight --lang zh_CN list/help`` translates names and help from the .ts (no Qt); LANG does the same;
+    ``--lang en`` and an unfinished entry print English."""
+    from lamplight.cli import main
+    from layers.i18n import install_translator
+    from workbench import i18n
+
+    (tmp_path / "lamplight_zh_CN.ts").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        "<context><name>Algorithm</name><message><source>Buffer</source><translation>缓冲区</translation></message>"
+        "<message><source>Vector tools</source><translation>矢量工具</translation></message>"
+        "<message><source>Parameters:</source><translation>参数：</translation></message>"
+        "<message><source>Clip</source><translation type=\"unfinished\" /></message></context>"
+        "<context><name>Buffer</name><message><source>Buffer distance</source><translation>缓冲距离</translation>"
+        "</message></context></TS>", encoding="utf-8")
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", tmp_path)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    try:
+        assert main(["--lang", "zh_CN", "list"]) == 0
+        listing = capsys.readouterr().out
+        assert "\n矢量工具\n" in listing and re.search(r"tools\.buffer +缓冲区\n", listing)
+        assert re.search(r"tools\.clip +Clip\n", listing)  # unfinished: English
+        assert main(["--lang", "zh_CN", "help", "tools.buffer"]) == 0
+        help_text = capsys.readouterr().out
+        assert help_text.startswith("缓冲区 (tools.buffer)") and "参数：" in help_text
+        assert "--distance  缓冲距离" in help_text
+        monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+        assert main(["help", "tools.buffer"]) == 0
+        assert capsys.readouterr().out.startswith("缓冲区 (tools.buffer)")
+        assert main(["--lang", "en", "help", "tools.buffer"]) == 0
+        assert capsys.readouterr().out.startswith("Buffer (tools.buffer)")
+    finally:
+        install_translator(None)
