@@ -115,8 +115,10 @@ def _extent(parent: ET.Element, tag: str, extent: tuple[float, float, float, flo
         ET.SubElement(box, name).text = repr(float(value))
 
 
-def project_document(project: Any, qgz: Path) -> tuple[ET.Element, list[str]]:
-    """The .qgs XML of ``project`` for a .qgz at ``qgz``, and the data files written beside it."""
+def project_document(project: Any, qgz: Path, extent: tuple[float, float, float, float] | None = None
+                     ) -> tuple[ET.Element, list[str]]:
+    """The .qgs XML of ``project`` for a .qgz at ``qgz``, and the data files written beside it; ``extent`` (in
+    the project CRS) is what QGIS shows first, by default the project's saved view or all its layers."""
     root = ET.Element("qgis", projectname=project.title, version=QGIS_VERSION)
     ET.SubElement(root, "title").text = project.title
     ET.SubElement(ET.SubElement(root, "projectCrs"), "spatialrefsys").extend(list(_spatialrefsys(project.crs)))
@@ -136,7 +138,7 @@ def project_document(project: Any, qgz: Path) -> tuple[ET.Element, list[str]]:
                       providerKey="gdal" if isinstance(layer, RasterLayer) else "ogr")
         ET.SubElement(order, "layer", id=layer_id)
         layers_element.append(_maplayer(layer, layer_id, datasource))
-    extent = project.view_extent or project.full_extent()
+    extent = extent or project.view_extent or project.full_extent()
     canvas = ET.SubElement(root, "mapcanvas", name="theMapCanvas")
     if extent is not None:
         _extent(canvas, "extent", extent)
@@ -156,7 +158,8 @@ def project_document(project: Any, qgz: Path) -> tuple[ET.Element, list[str]]:
     return root, written
 
 
-def export_qgis_project(project: Any, path: str | os.PathLike) -> dict[str, Any]:
+def export_qgis_project(project: Any, path: str | os.PathLike,
+                        extent: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
     """Write ``project`` as a QGIS project archive ``path`` (.qgz) and the layer data it needs beside it."""
     target = Path(path)
     if extension(target) != ".qgz":
@@ -166,7 +169,7 @@ def export_qgis_project(project: Any, path: str | os.PathLike) -> dict[str, Any]
             folder=target.parent))
     if not len(project):
         raise LayerError(target, translate("qgis_project", "the project holds no layers to export"))
-    root, written = project_document(project, target)
+    root, written = project_document(project, target, extent)
     text = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
 
     def write(temporary: Path) -> None:

@@ -28,7 +28,7 @@ def test_window_offers_exports_and_the_dashboard(window, qtbot):
     file_menu = window.menu("&File")
     export = next(a.menu() for a in file_menu.actions() if a.menu() and a.text().replace("&", "") == "Export")
     assert [a.text().replace("&", "") for a in export.actions()] == ["Print Layout…", "Web Map…",
-                                                                     "Briefing Report…"]
+                                                                     "Briefing Report…", "QGIS Project…"]
     assert file_menu.actions()[-1] is window.actions["quit"]  # Quit stays last
     window.actions["export_web"].trigger()
     from workbench.export.dialogs import WebMapDialog

@@ -137,7 +137,5 @@ def _export(args: argparse.Namespace, project, extent, fields: dict[str, list[st
     if args.qgz:
         from layers.qgis_project import export_qgis_project
 
-        if extent is not None:
-            project.view_extent = extent
-        written["qgis"] = export_qgis_project(project, args.qgz)
+        written["qgis"] = export_qgis_project(project, args.qgz, extent)
     return written

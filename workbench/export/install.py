@@ -19,6 +19,7 @@ def _view_extent(window):
 
 def install_exports(window) -> None:
     from workbench.export.dialogs import LayoutDialog, ReportDialog, WebMapDialog
+    from workbench.export.qgis_export import QgisProjectDialog
 
     def open_dialog(dialog_class) -> None:
         dialog = dialog_class(window.project, _view_extent(window), window)
@@ -42,6 +43,9 @@ def install_exports(window) -> None:
         ("export_report", QT_TRANSLATE_NOOP("ExportMenu", "Briefing &Report…"),
          QT_TRANSLATE_NOOP("ExportMenu", "Export a report of the last planning run (PDF or HTML)"),
          ReportDialog),
+        ("export_qgis", QT_TRANSLATE_NOOP("ExportMenu", "&QGIS Project…"),
+         QT_TRANSLATE_NOOP("ExportMenu", "Export the map as a QGIS project (.qgz) with its layers and styles"),
+         QgisProjectDialog),
     ):
         action = QAction(QCoreApplication.translate("ExportMenu", text), window)
         action.setStatusTip(QCoreApplication.translate("ExportMenu", tip))
