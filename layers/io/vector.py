@@ -21,6 +21,7 @@ import pyogrio
 import pyogrio.errors
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io import metadata as tags
 from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
 from layers.io.finish import NoGeometry, vector_layers
@@ -75,8 +76,9 @@ def _check_sqlite(path: Path) -> None:
     with path.open("rb") as file:
         header = file.read(100)
     if len(header) < 100:
-        raise LayerError(path, f"is truncated ({len(header)} bytes, not even a database header): the copy or "
-                               "download did not finish; copy the file again")
+        raise LayerError(path, translate("LayerError", "is truncated ({size} bytes, not even a database header): the "
+                                                       "copy or download did not finish; copy the file again").format(
+            size=len(header)))
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(
@@ -85,8 +87,9 @@ def _check_sqlite(path: Path) -> None:
     actual = path.stat().st_size
     wal = path.with_name(path.name + "-wal")
     if change_counter == valid_for and actual < expected and not wal.exists():
-        raise LayerError(path, f"is truncated ({actual:,} of {expected:,} bytes): the copy or download "
-                               "did not finish; copy the file again")
+        raise LayerError(path, translate("LayerError", "is truncated ({actual} of {expected} bytes): the copy or "
+                                                       "download did not finish; copy the file again").format(
+            actual=f"{actual:,}", expected=f"{expected:,}"))
 
 
 def geopackage_contents(path: Path) -> list[tuple[str, str]]:
@@ -98,8 +101,10 @@ def geopackage_contents(path: Path) -> list[tuple[str, str]]:
     except sqlite3.DatabaseError as exc:
         problem = str(exc)
         if "no such table" in problem:
-            raise LayerError(path, "is an SQLite database but not a GeoPackage (no gpkg_contents table)") from exc
-        raise LayerError(path, f"is damaged and cannot be read as a GeoPackage ({problem})") from exc
+            raise LayerError(path, translate("LayerError", "is an SQLite database but not a GeoPackage (no "
+                                                           "gpkg_contents table)")) from exc
+        message = translate("LayerError", "is damaged and cannot be read as a GeoPackage ({problem})")
+        raise LayerError(path, message.format(problem=problem)) from exc
     finally:
         db.close()
     return [(str(name), str(kind).lower()) for name, kind in rows]
@@ -113,8 +118,9 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
     if layer is not None:
         chosen = [(name, data_type) for name, data_type in contents if name == layer]
         if not chosen:
-            names = ", ".join(name for name, _ in contents) or "none"
-            raise LayerError(source, f"has no layer named '{layer}'; its layers are: {names}")
+            names = ", ".join(name for name, _ in contents) or translate("LayerError", "none")
+            message = translate("LayerError", "has no layer named '{layer}'; its layers are: {names}")
+            raise LayerError(source, message.format(layer=layer, names=names))
         contents = chosen
     result: list[Layer] = []
     skipped = []
@@ -172,7 +178,7 @@ def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes 
     notes = []
     encoding = None
     if dbf_head is None:
-        notes.append("no .dbf file: the features have no attributes")
+        notes.append(translate("LayerNote", "no .dbf file: the features have no attributes"))
     else:
         declared = _declared_codec(cpg_text, dbf_head)
         encoding, note = choose_encoding(dbf_records(dbf_head), declared)
@@ -184,8 +190,9 @@ def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes 
 
 
 def _missing_shx(source: str, shx_name: str) -> LayerError:
-    return LayerError(source, f"the index file {shx_name} is missing; a shapefile needs its .shp, .shx and "
-                              ".dbf files side by side with the same name: copy them all")
+    return LayerError(source, translate("LayerError", "the index file {name} is missing; a shapefile needs its .shp, "
+                                                      ".shx and .dbf files side by side with the same name: copy them "
+                                                      "all").format(name=shx_name))
 
 
 def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
@@ -214,18 +221,20 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise LayerError(source, "is not a valid zip archive (it may be damaged or incomplete)") from exc
+        raise LayerError(source, translate("LayerError", "is not a valid zip archive (it may be damaged or "
+                                                       "incomplete)")) from exc
     with archive:
         members = [m for m in archive.namelist() if not m.startswith("__MACOSX/") and not m.endswith("/")]
         lowered = {m.lower(): m for m in members}
         wanted = [m for m in members if m.lower().endswith((".shp", ".geojson"))]
         if layer is not None:
-            names = ", ".join(Path(m).stem for m in wanted) or "none"
+            names = ", ".join(Path(m).stem for m in wanted) or translate("LayerError", "none")
             wanted = [m for m in wanted if layer in (m, Path(m).stem)]   # a project stores the member path
             if not wanted:
-                raise LayerError(source, f"holds no shapefile or GeoJSON named '{layer}'; it holds: {names}")
+                raise LayerError(source, translate("LayerError", "holds no shapefile or GeoJSON named '{layer}'; it "
+                                                                 "holds: {names}").format(layer=layer, names=names))
         if not wanted:
-            raise LayerError(source, "holds no shapefile or GeoJSON file")
+            raise LayerError(source, translate("LayerError", "holds no shapefile or GeoJSON file"))
         result: list[Layer] = []
         for member in wanted:
             is_geojson = member.lower().endswith(".geojson")
