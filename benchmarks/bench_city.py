@@ -74,6 +74,7 @@ class PeakRss:
         import psutil
 
         self.process, self.peak, self._stop = psutil.Process(), 0.0, threading.Event()
+        self.start = self.process.memory_info().rss / 1e6  # the interpreter and modules, before the data
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
 
@@ -213,7 +214,7 @@ def child_coverage(folder: Path, area: list[float], windowed: bool, workers: int
     peak = meter.stop()
     if local_cluster is not None:
         local_cluster.close()
-    return {"poles": len(subset), "prepare_s": prepare_s, "engine_s": engine_s, "peak_mb": peak,
+    return {"poles": len(subset), "prepare_s": prepare_s, "engine_s": engine_s, "peak_mb": peak, "base_mb": meter.start,
             "links": int(result.links), "grid": [grid.cols, grid.rows], "heights": list(obstruction.heights.shape)}
 
 
@@ -365,8 +366,10 @@ def main() -> None:
                               *(["--scheduler", args.scheduler] if args.scheduler else []))
                 line(f"{name}: time", (r["prepare_s"] + r["engine_s"]) * scale, "s", None,
                      f"{r['poles']} poles measured, {r['links']:,} links, {r['engine_s']:.1f} s engine")
-                line(f"{name}: peak memory", r["peak_mb"] * (scale if scale > 1 else 1), "MB", GOALS["city_mb"],
-                     "(extrapolated by area)" if scale > 1 else "")
+                data_mb = r["peak_mb"] - r["base_mb"]  # what the data and results add grows with the area
+                line(f"{name}: peak memory", r["base_mb"] + data_mb * scale, "MB", GOALS["city_mb"],
+                     f"(extrapolated: {r['base_mb']:.0f} MB before the data + {data_mb:.0f} MB x {scale:g})"
+                     if scale > 1 else "")
     if not args.skip_siting:
         work = SITING_WORK // 10 if args.quick else SITING_WORK
         r = run_child("siting", str(folder), str(work))
