@@ -28,6 +28,7 @@ import shapely
 
 from layers.atomic import write_atomically
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.io import metadata as tags
 from layers.io.formats import GEOJSON, GEOPACKAGE, GEOTIFF, SUPPORTED_WRITE_EXTENSIONS, extension
 from layers.io.layer_styles import write_geopackage_style, write_raster_sidecar
@@ -43,7 +44,7 @@ _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, 
 def _atomic(path: Path, write: Callable[[Path], object], overwrite: bool) -> None:
     """Run ``write`` on a temporary file next to ``path``, then move it into place (``write_atomically``)."""
     if path.exists() and not overwrite:
-        raise LayerError(path, "already exists; choose another name or allow overwriting")
+        raise LayerError(path, translate("LayerError", "already exists; choose another name or allow overwriting"))
     write_atomically(path, write)
 
 
@@ -59,8 +60,8 @@ def _write_geopackage(layer: VectorLayer, path: Path, name: str, overwrite: bool
         return
     existing = [table for table, _ in geopackage_contents(path)]
     if name in existing and not overwrite:
-        raise LayerError(path, "already has a layer with this name; choose another name or allow overwriting",
-                         layer=name)
+        raise LayerError(path, translate("LayerError", "already has a layer with this name; choose another name or "
+                                                       "allow overwriting"), layer=name)
     write(path)
 
 
@@ -154,15 +155,17 @@ def write_layer(layer: Layer, path: str | os.PathLike, *, layer_name: str | None
     path = Path(path)
     ext = extension(path)
     if ext not in SUPPORTED_WRITE_EXTENSIONS:
-        raise LayerError(path, f"cannot save as '{ext or 'no extension'}'; choose one of "
-                               f"{', '.join(SUPPORTED_WRITE_EXTENSIONS)}", layer=layer.name)
+        message = translate("LayerError", "cannot save as '{extension}'; choose one of {extensions}")
+        raise LayerError(path, message.format(extension=ext or translate("LayerError", "no extension"),
+                                              extensions=", ".join(SUPPORTED_WRITE_EXTENSIONS)), layer=layer.name)
     is_raster = isinstance(layer, RasterLayer)
     if is_raster != (ext in GEOTIFF):
-        wanted = "GeoTIFF (.tif)" if is_raster else "GeoPackage, GeoJSON or CSV"
-        raise LayerError(path, f"a {'raster' if is_raster else 'vector'} layer must be saved as {wanted}",
-                         layer=layer.name)
+        message = translate("LayerError", "a raster layer must be saved as GeoTIFF (.tif)") if is_raster \
+            else translate("LayerError", "a vector layer must be saved as GeoPackage, GeoJSON or CSV")
+        raise LayerError(path, message, layer=layer.name)
     if not path.parent.is_dir():
-        raise LayerError(path, f"the folder {path.parent} does not exist", layer=layer.name)
+        raise LayerError(path, translate("LayerError", "the folder {folder} does not exist").format(folder=path.parent),
+                         layer=layer.name)
     try:
         if isinstance(layer, RasterLayer):
             _write_geotiff(layer, path, overwrite)
@@ -175,5 +178,6 @@ def write_layer(layer: Layer, path: str | os.PathLike, *, layer_name: str | None
     except LayerError:
         raise
     except _WRITE_ERRORS as exc:
-        raise LayerError(path, f"could not be written: {exc}", layer=layer.name) from exc
+        raise LayerError(path, translate("LayerError", "could not be written: {problem}").format(problem=exc),
+                         layer=layer.name) from exc
     return path
