@@ -338,7 +338,9 @@ class _Checker:
                 renames[column] = key
         if renames:
             self.gdf = self.gdf.rename(columns=renames)
-            self.notes.append("renamed " + ", ".join(f"'{a}' to '{b}'" for a, b in renames.items()))
+            pair = translate("KindCheck", "'{old}' to '{new}'")
+            pairs = ", ".join(pair.format(old=a, new=b) for a, b in renames.items())
+            self.notes.append(translate("KindCheck", "renamed {pairs}").format(pairs=pairs))
 
     def estimate_building_heights(self, heights: dict[str, float]) -> None:
         """Buildings without a height get one from storeys, type or the default (layers.building_heights); the
@@ -357,13 +359,17 @@ class _Checker:
             if spec.type == INT:
                 fractional = ~values.isna().to_numpy() & ~np.isclose(values.fillna(0) % 1, 0) & ~bad
                 if fractional.any():
-                    self.problems.append(f"{spec.name}: {int(fractional.sum())} values are not whole numbers "
-                                         f"({_values(series, fractional)}) in features {_rows(fractional)}")
+                    self.problems.append(translate("KindCheck", "{field}: {count} values are not whole numbers "
+                                                                "({values}) in features {rows}").format(
+                        field=spec.name, count=int(fractional.sum()), values=_values(series, fractional),
+                        rows=_rows(fractional)))
             if bad.any():
-                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not numbers "
-                                     f"({_values(series, bad)}) in features {_rows(bad)}")
+                self.problems.append(translate("KindCheck", "{field}: {count} values are not numbers ({values}) in "
+                                                            "features {rows}").format(
+                    field=spec.name, count=int(bad.sum()), values=_values(series, bad), rows=_rows(bad)))
             if converted:
-                self.notes.append(f"{spec.name}: {converted} text values converted to numbers")
+                self.notes.append(translate("KindCheck", "{field}: {count} text values converted to numbers").format(
+                    field=spec.name, count=converted))
             values = self.fill_default(spec, values)
             if spec.type == INT:
                 values = values.round().astype("Int64") if values.isna().any() else values.round().astype("int64")
@@ -371,10 +377,12 @@ class _Checker:
         elif spec.type == BOOL:
             values, bad, converted = _to_bool(series)
             if bad.any():
-                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not yes/no "
-                                     f"({_values(series, bad)}) in features {_rows(bad)}")
+                self.problems.append(translate("KindCheck", "{field}: {count} values are not yes/no ({values}) in "
+                                                            "features {rows}").format(
+                    field=spec.name, count=int(bad.sum()), values=_values(series, bad), rows=_rows(bad)))
             if converted and not pd.api.types.is_bool_dtype(series.dtype):
-                self.notes.append(f"{spec.name}: {converted} values read as yes/no")
+                self.notes.append(translate("KindCheck", "{field}: {count} values read as yes/no").format(
+                    field=spec.name, count=converted))
             values = self.fill_default(spec, values)
             self.gdf[spec.name] = values.astype(bool) if not values.isna().any() else values
         else:
@@ -390,9 +398,10 @@ class _Checker:
             checked = _per_distinct(values, normalised_set)
             bad = np.fromiter((flag for _, flag in checked), bool, len(checked))
             if bad.any():
-                self.problems.append(f"{spec.name}: {int(bad.sum())} values list unknown items "
-                                     f"({_values(series, bad)}) in features {_rows(bad)}; "
-                                     f"allowed: {', '.join(sorted(spec.allowed))}")
+                self.problems.append(translate("KindCheck", "{field}: {count} values list unknown items ({values}) in "
+                                               "features {rows}; allowed: {allowed}").format(
+                    field=spec.name, count=int(bad.sum()), values=_values(series, bad), rows=_rows(bad),
+                    allowed=", ".join(sorted(spec.allowed))))
             values = pd.Series([text for text, _ in checked], index=values.index, dtype=object)
         elif spec.type == CSV_DEGREES:
             def normalised_degrees(value: Any) -> tuple[str | None, bool]:
@@ -406,17 +415,19 @@ class _Checker:
             checked = _per_distinct(values, normalised_degrees)
             bad = ~np.fromiter((ok for _, ok in checked), bool, len(checked))
             if bad.any():
-                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not comma-separated degrees "
-                                     f"0-360 ({_values(series, bad)}) in features {_rows(bad)}")
+                self.problems.append(translate("KindCheck", "{field}: {count} values are not comma-separated degrees "
+                                                            "0-360 ({values}) in features {rows}").format(
+                    field=spec.name, count=int(bad.sum()), values=_values(series, bad), rows=_rows(bad)))
             values = pd.Series([text for text, _ in checked], index=values.index, dtype=object)
         elif spec.allowed is not None:
             lowered = pd.Series(_per_distinct(values, lambda v: v.lower() if isinstance(v, str) and v else None),
                                 index=values.index, dtype=object)
             bad = (~lowered.isna() & ~lowered.isin(spec.allowed)).to_numpy()
             if bad.any():
-                self.problems.append(f"{spec.name}: {int(bad.sum())} values are not one of "
-                                     f"{', '.join(sorted(spec.allowed))} ({_values(series, bad)}) "
-                                     f"in features {_rows(bad)}")
+                self.problems.append(translate("KindCheck", "{field}: {count} values are not one of {allowed} "
+                                                            "({values}) in features {rows}").format(
+                    field=spec.name, count=int(bad.sum()), allowed=", ".join(sorted(spec.allowed)),
+                    values=_values(series, bad), rows=_rows(bad)))
             values = lowered
         values = self.fill_default(spec, values.astype(object))
         self.gdf[spec.name] = values
