@@ -187,7 +187,7 @@ class Parameter:
         if _is_empty(value):
             if self.optional:
                 return None
-            raise self.error("a value is required")
+            raise self.error(translate("ParameterError", "a value is required"))
         return self.convert(value, context, values)
 
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
@@ -371,18 +371,22 @@ class FieldParameter(Parameter):
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
         layer = values.get(self.parent)
         if layer is None:
-            raise self.error(f"needs a layer in parameter '{self.parent}' first")
+            message = translate("ParameterError", "needs a layer in parameter '{parent}' first")
+            raise self.error(message.format(parent=self.parent))
         if not isinstance(layer, VectorLayer):
-            raise self.error(f"parameter '{self.parent}' is not a vector layer, so it has no fields")
+            message = translate("ParameterError", "parameter '{parent}' is not a vector layer, so it has no fields")
+            raise self.error(message.format(parent=self.parent))
         name = str(value)
         if name not in layer.fields:
-            raise self.error(f"layer '{layer.name}' has no field '{name}' (fields: {', '.join(layer.fields)})")
+            message = translate("ParameterError", "layer '{layer}' has no field '{field}' (fields: {fields})")
+            raise self.error(message.format(layer=layer.name, field=name, fields=", ".join(layer.fields)))
         if self.numeric:
             import pandas as pd
 
             column = layer.gdf[name]
             if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-                raise self.error(f"field '{name}' of layer '{layer.name}' is not numeric")
+                message = translate("ParameterError", "field '{field}' of layer '{layer}' is not numeric")
+                raise self.error(message.format(field=name, layer=layer.name))
         return name
 
     def describe(self) -> str:
@@ -404,21 +408,24 @@ class NumberParameter(Parameter):
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> float:
         number = self._parse(value)
         if not math.isfinite(number):
-            raise self.error(f"must be a finite number, got {value!r}")
+            raise self.error(translate("ParameterError", "must be a finite number, got {value!r}").format(value=value))
         unit = f" {self.unit}" if self.unit else ""
         if self.minimum is not None and number < self.minimum:
-            raise self.error(f"must be at least {self.minimum:g}{unit}, got {number:g}{unit}")
+            message = translate("ParameterError", "must be at least {minimum}, got {value}")
+            raise self.error(message.format(minimum=f"{self.minimum:g}{unit}", value=f"{number:g}{unit}"))
         if self.maximum is not None and number > self.maximum:
-            raise self.error(f"must be at most {self.maximum:g}{unit}, got {number:g}{unit}")
+            message = translate("ParameterError", "must be at most {maximum}, got {value}")
+            raise self.error(message.format(maximum=f"{self.maximum:g}{unit}", value=f"{number:g}{unit}"))
         return number
 
     def _parse(self, value: Any) -> float:
         if isinstance(value, bool):
-            raise self.error(f"expected a number, got {value!r}")
+            raise self.error(translate("ParameterError", "expected a number, got {value!r}").format(value=value))
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise self.error(f"expected a number, got {value!r}") from None
+            message = translate("ParameterError", "expected a number, got {value!r}")
+            raise self.error(message.format(value=value)) from None
 
     def describe(self) -> str:
         return _range_text(translate("Parameter", "number"), self.unit, self.minimum, self.maximum)
@@ -455,7 +462,8 @@ class DistanceParameter(NumberParameter):
                     return float(match.group(1)) * _DISTANCE_UNITS[match.group(2) or "m"]
                 except ValueError:
                     pass
-            raise self.error(f"expected a distance such as 250, '250 m' or '1.5 km', got {value!r}")
+            message = translate("ParameterError", "expected a distance such as 250, '250 m' or '1.5 km', got {value!r}")
+            raise self.error(message.format(value=value))
         return super()._parse(value)
 
     def describe(self) -> str:
@@ -537,18 +545,21 @@ class IntegerParameter(Parameter):
 
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> int:
         if isinstance(value, bool):
-            raise self.error(f"expected a whole number, got {value!r}")
+            raise self.error(translate("ParameterError", "expected a whole number, got {value!r}").format(value=value))
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise self.error(f"expected a whole number, got {value!r}") from None
+            message = translate("ParameterError", "expected a whole number, got {value!r}")
+            raise self.error(message.format(value=value)) from None
         if not math.isfinite(number) or number != int(number):
-            raise self.error(f"expected a whole number, got {value!r}")
+            raise self.error(translate("ParameterError", "expected a whole number, got {value!r}").format(value=value))
         integer = int(number)
         if self.minimum is not None and integer < self.minimum:
-            raise self.error(f"must be at least {self.minimum}, got {integer}")
+            message = translate("ParameterError", "must be at least {minimum}, got {value}")
+            raise self.error(message.format(minimum=self.minimum, value=integer))
         if self.maximum is not None and integer > self.maximum:
-            raise self.error(f"must be at most {self.maximum}, got {integer}")
+            message = translate("ParameterError", "must be at most {maximum}, got {value}")
+            raise self.error(message.format(maximum=self.maximum, value=integer))
         return integer
 
     def describe(self) -> str:
@@ -576,7 +587,8 @@ class ChoiceParameter(Parameter):
         folded = [option for option in self.options if option.lower() == text.strip().lower()]
         if len(folded) == 1:
             return folded[0]
-        raise self.error(f"{text!r} is not one of {', '.join(self.options)}")
+        message = translate("ParameterError", "{value!r} is not one of {options}")
+        raise self.error(message.format(value=text, options=", ".join(self.options)))
 
     def describe(self) -> str:
         return translate("Parameter", "one of {options}").format(options=", ".join(self.options))
@@ -603,7 +615,7 @@ class BoolParameter(Parameter):
             return True
         if text in _FALSE:
             return False
-        raise self.error(f"expected true or false, got {value!r}")
+        raise self.error(translate("ParameterError", "expected true or false, got {value!r}").format(value=value))
 
     def describe(self) -> str:
         return translate("Parameter", "true or false")
