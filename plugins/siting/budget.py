@@ -32,6 +32,8 @@ BYTES_PER_OVERLAP = 24
 #: Bytes per demand point (coordinates, weights, degrees, covered counts) and per candidate.
 BYTES_PER_POINT = 200
 BYTES_PER_CANDIDATE = 400
+#: Bytes of any run whatever its size: the output layers, the coverage curve, the summary (measured: ~5 MB).
+BASE_BYTES = 4_000_000
 #: Cells per axis of the counting grid at most.
 GRID_CELLS = 1024
 #: Sub-samples per cell axis when the disc is laid on the grid.
@@ -87,7 +89,8 @@ def siting_need(candidate_xy: np.ndarray, demand_xy: np.ndarray, radius_m: float
     pairs, neighbours = pair_counts(candidate_xy, demand_xy, radius_m)
     per_pair = BYTES_PER_PAIR.get(method, max(BYTES_PER_PAIR.values())) + (RF_BYTES_PER_PAIR if rf else 0)
     overlap = neighbours * BYTES_PER_OVERLAP if method == "exact" else 0.0
-    total = pairs * per_pair + overlap + n_demand * BYTES_PER_POINT + n_candidates * BYTES_PER_CANDIDATE
+    total = (BASE_BYTES + pairs * per_pair + overlap + n_demand * BYTES_PER_POINT
+             + n_candidates * BYTES_PER_CANDIDATE)
     what = (f"{n_candidates:,} poles x {n_demand:,} demand points within {radius_m:,.0f} m "
             f"({count_text(pairs)} pole-point pairs)")
     return Need(bytes=total, work=pairs, what=what, change=CHANGE)
