@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="874" />
+        <location filename="../../plugins/api.py" line="886" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="875" />
+        <location filename="../../plugins/api.py" line="887" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="879" />
+        <location filename="../../plugins/api.py" line="891" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="881" />
+        <location filename="../../plugins/api.py" line="893" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="883" />
+        <location filename="../../plugins/api.py" line="895" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="889" />
+        <location filename="../../plugins/api.py" line="901" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -2120,39 +2120,49 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ExportMenu</name>
     <message>
-        <location filename="../export/install.py" line="29" />
+        <location filename="../export/install.py" line="30" />
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="36" />
+        <location filename="../export/install.py" line="37" />
         <source>Print &amp;Layout…</source>
         <translation>打印布局(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="37" />
+        <location filename="../export/install.py" line="38" />
         <source>Export a page (PDF, SVG, PNG) with legend, scale bar and north arrow</source>
         <translation>导出带图例、比例尺和指北针的页面（PDF、SVG、PNG）</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="39" />
+        <location filename="../export/install.py" line="40" />
         <source>&amp;Web Map…</source>
         <translation>网页地图(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="40" />
+        <location filename="../export/install.py" line="41" />
         <source>Export an interactive map that opens in any browser, even offline</source>
         <translation>导出可在任何浏览器中打开（包括离线）的交互式地图</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="42" />
+        <location filename="../export/install.py" line="43" />
         <source>Briefing &amp;Report…</source>
         <translation>简报(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../export/install.py" line="43" />
+        <location filename="../export/install.py" line="44" />
         <source>Export a report of the last planning run (PDF or HTML)</source>
         <translation>导出最近一次规划运行的简报（PDF 或 HTML）</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="46" />
+        <source>&amp;QGIS Project…</source>
+        <translation>QGIS 项目(&amp;Q)…</translation>
+    </message>
+    <message>
+        <location filename="../export/install.py" line="47" />
+        <source>Export the map as a QGIS project (.qgz) with its layers and styles</source>
+        <translation>将地图连同图层和样式导出为 QGIS 项目 (.qgz)</translation>
     </message>
 </context><context>
     <name>ExpressionError</name>
@@ -2629,6 +2639,58 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>连接后的要素</translation>
     </message>
 </context><context>
+    <name>KindCheck</name>
+    <message>
+        <location filename="../../layers/kinds.py" line="341" />
+        <source>'{old}' to '{new}'</source>
+        <translation>'{old}' 改为 '{new}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="343" />
+        <source>renamed {pairs}</source>
+        <translation>已重命名 {pairs}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="362" />
+        <source>{field}: {count} values are not whole numbers ({values}) in features {rows}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值不是整数（{values}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="367" />
+        <source>{field}: {count} values are not numbers ({values}) in features {rows}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值不是数字（{values}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="371" />
+        <source>{field}: {count} text values converted to numbers</source>
+        <translation>{field}：{count} 个文本值已转换为数字</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="380" />
+        <source>{field}: {count} values are not yes/no ({values}) in features {rows}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值不是“是/否”（{values}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="384" />
+        <source>{field}: {count} values read as yes/no</source>
+        <translation>{field}：{count} 个值按“是/否”读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="401" />
+        <source>{field}: {count} values list unknown items ({values}) in features {rows}; allowed: {allowed}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值列出了未知项（{values}）；允许：{allowed}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="418" />
+        <source>{field}: {count} values are not comma-separated degrees 0-360 ({values}) in features {rows}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值不是以逗号分隔的 0-360 度值（{values}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="427" />
+        <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
+        <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
+    </message>
+</context><context>
     <name>Lagrange</name>
     <message>
         <location filename="../../plugins/siting/lagrange.py" line="94" />
@@ -2687,14 +2749,107 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="498" />
+        <location filename="../../plugins/api.py" line="506" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="526" />
+        <location filename="../../plugins/api.py" line="534" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
+    </message>
+</context><context>
+    <name>LayerError</name>
+    <message>
+        <location filename="../../layers/io/writers.py" line="47" />
+        <source>already exists; choose another name or allow overwriting</source>
+        <translation>已存在；请换一个名称或允许覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="63" />
+        <source>already has a layer with this name; choose another name or allow overwriting</source>
+        <translation>已有同名图层；请换一个名称或允许覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="158" />
+        <source>cannot save as '{extension}'; choose one of {extensions}</source>
+        <translation>无法保存为 '{extension}'；请从 {extensions} 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="159" />
+        <source>no extension</source>
+        <translation>无扩展名</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="163" />
+        <source>a raster layer must be saved as GeoTIFF (.tif)</source>
+        <translation>栅格图层必须保存为 GeoTIFF (.tif)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="164" />
+        <source>a vector layer must be saved as GeoPackage, GeoJSON or CSV</source>
+        <translation>矢量图层必须保存为 GeoPackage、GeoJSON 或 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="167" />
+        <source>the folder {folder} does not exist</source>
+        <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/writers.py" line="181" />
+        <source>could not be written: {problem}</source>
+        <translation>无法写入：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="79" />
+        <source>is truncated ({size} bytes, not even a database header): the copy or download did not finish; copy the file again</source>
+        <translation>文件不完整（{size} 字节，连数据库文件头都不完整）：复制或下载未完成；请重新复制文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="90" />
+        <source>is truncated ({actual} of {expected} bytes): the copy or download did not finish; copy the file again</source>
+        <translation>文件不完整（{actual}/{expected} 字节）：复制或下载未完成；请重新复制文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="104" />
+        <source>is an SQLite database but not a GeoPackage (no gpkg_contents table)</source>
+        <translation>是 SQLite 数据库，但不是 GeoPackage（没有 gpkg_contents 表）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="106" />
+        <source>is damaged and cannot be read as a GeoPackage ({problem})</source>
+        <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="231" />
+        <location filename="../../layers/io/vector.py" line="121" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="122" />
+        <source>has no layer named '{layer}'; its layers are: {names}</source>
+        <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="193" />
+        <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
+        <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="224" />
+        <source>is not a valid zip archive (it may be damaged or incomplete)</source>
+        <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="234" />
+        <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
+        <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="237" />
+        <source>holds no shapefile or GeoJSON file</source>
+        <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
 </context><context>
     <name>LayerExporter</name>
@@ -2796,6 +2951,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../processing/widgets.py" line="98" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
+    </message>
+</context><context>
+    <name>LayerNote</name>
+    <message>
+        <location filename="../../layers/io/vector.py" line="181" />
+        <source>no .dbf file: the features have no attributes</source>
+        <translation>没有 .dbf 文件：要素没有属性</translation>
     </message>
 </context><context>
     <name>LayerPropertiesDialog</name>
@@ -3030,6 +3192,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <name>Legend</name>
     <message>
         <location filename="../export/layout_elements.py" line="131" />
+        <location filename="../export/webmap.py" line="124" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3609,89 +3772,161 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>图层类型为 {kinds} 的{layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="389" />
+        <location filename="../../plugins/api.py" line="393" />
         <source>numeric field of parameter '{parent}'</source>
         <translation>参数“{parent}”的数值字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="390" />
+        <location filename="../../plugins/api.py" line="394" />
         <source>field of parameter '{parent}'</source>
         <translation>参数“{parent}”的字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="424" />
+        <location filename="../../plugins/api.py" line="431" />
         <source>number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="428" />
+        <location filename="../../plugins/api.py" line="435" />
         <source>{kind} in {unit}</source>
         <translation>{kind}（单位 {unit}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="430" />
+        <location filename="../../plugins/api.py" line="437" />
         <source>{text}, {minimum} to {maximum}</source>
         <translation>{text}，{minimum} 至 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="433" />
+        <location filename="../../plugins/api.py" line="440" />
         <source>{text}, at least {minimum}</source>
         <translation>{text}，至少 {minimum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="435" />
+        <location filename="../../plugins/api.py" line="442" />
         <source>{text}, at most {maximum}</source>
         <translation>{text}，至多 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="462" />
+        <location filename="../../plugins/api.py" line="470" />
         <source>distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="555" />
+        <location filename="../../plugins/api.py" line="566" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="582" />
+        <location filename="../../plugins/api.py" line="594" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="609" />
+        <location filename="../../plugins/api.py" line="621" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="628" />
+        <location filename="../../plugins/api.py" line="640" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="688" />
+        <location filename="../../plugins/api.py" line="700" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="716" />
+        <location filename="../../plugins/api.py" line="728" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="717" />
+        <location filename="../../plugins/api.py" line="729" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="732" />
+        <location filename="../../plugins/api.py" line="744" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="759" />
+        <location filename="../../plugins/api.py" line="771" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
+    </message>
+</context><context>
+    <name>ParameterError</name>
+    <message>
+        <location filename="../../plugins/api.py" line="190" />
+        <source>a value is required</source>
+        <translation>需要一个值</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="374" />
+        <source>needs a layer in parameter '{parent}' first</source>
+        <translation>需要先在参数“{parent}”中指定图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="377" />
+        <source>parameter '{parent}' is not a vector layer, so it has no fields</source>
+        <translation>参数“{parent}”不是矢量图层，因此没有字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="381" />
+        <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
+        <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="388" />
+        <source>field '{field}' of layer '{layer}' is not numeric</source>
+        <translation>图层“{layer}”的字段 '{field}' 不是数值型</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="411" />
+        <source>must be a finite number, got {value!r}</source>
+        <translation>必须是有限数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="558" />
+        <location filename="../../plugins/api.py" line="414" />
+        <source>must be at least {minimum}, got {value}</source>
+        <translation>必须至少为 {minimum}，实际为 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="561" />
+        <location filename="../../plugins/api.py" line="417" />
+        <source>must be at most {maximum}, got {value}</source>
+        <translation>必须至多为 {maximum}，实际为 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="427" />
+        <location filename="../../plugins/api.py" line="423" />
+        <source>expected a number, got {value!r}</source>
+        <translation>应为数字，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="465" />
+        <source>expected a distance such as 250, '250 m' or '1.5 km', got {value!r}</source>
+        <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="555" />
+        <location filename="../../plugins/api.py" line="552" />
+        <location filename="../../plugins/api.py" line="548" />
+        <source>expected a whole number, got {value!r}</source>
+        <translation>应为整数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="590" />
+        <source>{value!r} is not one of {options}</source>
+        <translation>{value!r} 不是 {options} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="618" />
+        <source>expected true or false, got {value!r}</source>
+        <translation>应为 true 或 false，实际为 {value!r}</translation>
     </message>
 </context><context>
     <name>Processing</name>
@@ -4069,6 +4304,30 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../window/project_session.py" line="134" />
         <source>Autosaved a copy to {path}</source>
         <translation>已自动保存副本到 {path}</translation>
+    </message>
+</context><context>
+    <name>QgisProjectDialog</name>
+    <message>
+        <location filename="../export/qgis_export.py" line="29" />
+        <source>Export QGIS Project</source>
+        <translation>导出 QGIS 项目</translation>
+    </message>
+    <message>
+        <location filename="../export/qgis_export.py" line="30" />
+        <source>QGIS project (*.qgz)</source>
+        <translation>QGIS 项目 (*.qgz)</translation>
+    </message>
+</context><context>
+    <name>QgisProjectWriter</name>
+    <message>
+        <location filename="../export/qgis_export.py" line="78" />
+        <source>Could not export the QGIS project</source>
+        <translation>无法导出 QGIS 项目</translation>
+    </message>
+    <message>
+        <location filename="../export/qgis_export.py" line="82" />
+        <source>Exported QGIS project {path}</source>
+        <translation>已导出 QGIS 项目 {path}</translation>
     </message>
 </context><context>
     <name>RasterStyleEditor</name>
@@ -5402,6 +5661,18 @@ cost {amount}</source>
         <translation>类别颜色</translation>
     </message>
 </context><context>
+    <name>WebMap</name>
+    <message>
+        <location filename="../export/webmap.py" line="221" />
+        <source>Online basemap (OpenStreetMap)</source>
+        <translation>在线底图 (OpenStreetMap)</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="233" />
+        <source>Data: {sources}</source>
+        <translation>数据：{sources}</translation>
+    </message>
+</context><context>
     <name>WebMapDialog</name>
     <message>
         <location filename="../export/dialogs.py" line="213" />
@@ -6073,12 +6344,12 @@ cost {amount}</source>
 </context><context>
     <name>layer_styles</name>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="92" />
+        <location filename="../../layers/io/layer_styles.py" line="94" />
         <source>its QGIS style was not applied: {problem}</source>
         <translation>未应用其 QGIS 样式：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="98" />
+        <location filename="../../layers/io/layer_styles.py" line="100" />
         <source>QGIS style: {note}</source>
         <translation>QGIS 样式：{note}</translation>
     </message>
@@ -6187,17 +6458,17 @@ cost {amount}</source>
 </context><context>
     <name>qgis_project</name>
     <message>
-        <location filename="../../layers/qgis_project.py" line="163" />
+        <location filename="../../layers/qgis_project.py" line="166" />
         <source>a QGIS project must be saved as .qgz</source>
         <translation>QGIS 项目必须保存为 .qgz</translation>
     </message>
     <message>
-        <location filename="../../layers/qgis_project.py" line="165" />
+        <location filename="../../layers/qgis_project.py" line="168" />
         <source>the folder {folder} does not exist</source>
         <translation>文件夹 {folder} 不存在</translation>
     </message>
     <message>
-        <location filename="../../layers/qgis_project.py" line="168" />
+        <location filename="../../layers/qgis_project.py" line="171" />
         <source>the project holds no layers to export</source>
         <translation>项目中没有可导出的图层</translation>
     </message>
