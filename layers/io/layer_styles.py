@@ -1,8 +1,9 @@
 """The style of a written layer where QGIS finds it: the GeoPackage ``layer_styles`` table, a ``.qml`` beside a TIFF.
 
 QGIS applies a GeoPackage layer's row with ``useAsDefault`` set when it opens the layer, and a ``name.qml`` next to
-``name.tif`` when it opens the raster. No SLD is written (styleSLD is empty). The table is the one QGIS's OGR provider
-creates (same columns and types), registered in ``gpkg_contents`` as an attribute table as OGR registers it.
+``name.tif`` when it opens the raster. Beside the QML goes an SLD of the same style (``layers.sld``) for other
+readers. The table is the one QGIS's OGR provider creates (same columns and types), registered in
+``gpkg_contents`` as an attribute table as OGR registers it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from layers.errors import LayerError
 from layers.i18n import translate
 from layers.qml import geometry_of, style_from_qml, style_to_qml
+from layers.sld import style_to_sld
 from layers.styles import RasterRamp
 
 TABLE = "layer_styles"
@@ -41,9 +43,9 @@ def write_geopackage_style(path: Path, table: str, layer: Any) -> None:
             geometry = geometry_of(layer)
             db.execute(f"INSERT INTO {TABLE} (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                        "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                       "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
+                       "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL)",
                        (table, row[0] if row else "geom", table, style_to_qml(layer.style, geometry),
-                        "Lamplight style"))
+                        style_to_sld(layer.style, table, geometry), "Lamplight style"))
     finally:
         db.close()
 

@@ -230,3 +230,37 @@ def test_export_command_writes_the_sample_as_a_qgis_project(tmp_path):
         result = [[n.name(), n.isVisible(), n.layer().isValid()] for n in project.layerTreeRoot().findLayers()]
     """, path=str(target))
     assert got == [[layer.name, layer.visible, True] for layer in reversed(project.layers)]
+
+
+@pytest.mark.parametrize("geometry", ["point", "polygon"])
+def test_sld_in_layer_styles_selects_the_same_features_in_qgis(tmp_path, siting_result, geometry):
+    """QGIS reads the SLD column as rules whose filters pick the features Lamplight gives each symbol."""
+    import sqlite3
+
+    layer = siting_result
+    if geometry == "polygon":
+        gdf = siting_result.gdf.copy()
+        gdf["height"] = np.arange(len(gdf), dtype=float)
+        gdf.geometry = gdf.geometry.buffer(5)
+        layer = VectorLayer(gdf, "areas")
+        layer.style = Graduated("height", classify(gdf["height"], 3, "equal", "Blues"))
+    path = write_layer(layer, tmp_path / "styled.gpkg")
+    with sqlite3.connect(path) as db:
+        (sld,) = db.execute("SELECT styleSLD FROM layer_styles WHERE f_table_name = ?", (layer.name,)).fetchone()
+    (tmp_path / "style.sld").write_text(sld, encoding="utf-8")
+    got = run_qgis("""
+        from qgis.core import QgsFeatureRequest
+        layer = QgsVectorLayer(path + "|layername=" + table, "l", "ogr")
+        message, ok = layer.loadSldStyle(sld)
+        rules = layer.renderer().rootRule().children()
+        result = {"ok": ok, "rules": [[r.label(), r.symbol().color().name(),
+                                       sorted(f.id() for f in layer.getFeatures(
+                                           QgsFeatureRequest().setFilterExpression(r.filterExpression())))]
+                                      for r in rules]}
+    """, path=str(path), table=layer.name, sld=str(tmp_path / "style.sld"))
+    assert got["ok"]
+    symbols, index = layer.style.symbols_for(layer.gdf[layer.style.field])
+    labels = [c.label for c in getattr(layer.style, "categories", None) or layer.style.classes]
+    expected = [[label, _hex(symbol.fill), sorted(int(i) + 1 for i in np.flatnonzero(index == k))]
+                for k, (label, symbol) in enumerate(zip(labels, symbols, strict=True))]
+    assert got["rules"] == expected   # GeoPackage fids count from 1 in table order
