@@ -1,8 +1,8 @@
 """Regenerate the README screenshots from the Tianhe sample, offscreen and without network.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py [scenarios]
-Writes main_window.png (1600 x 1000), identify_measure.png, coverage_results.png and scenario_comparison.png next
-to this script (with ``scenarios``, only the last).
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py [scenarios|editing]
+Writes main_window.png (1600 x 1000), identify_measure.png and coverage_results.png next to this script; with
+``scenarios`` or ``editing`` only scenario_comparison.png or editing.png.
 """
 
 from __future__ import annotations
@@ -76,6 +76,30 @@ def scenario_comparison(app, window) -> None:
     window.grab().save(str(OUT / "scenario_comparison.png"))
 
 
+def editing(app, window) -> None:
+    """A planner's edits on the lamp poles: edit mode, a pole added and one moved (snapped to the road), a status
+    changed in the attribute table, every step in the Undo History."""
+    from layers.edits import SetAttributeValues
+
+    poles = window.project.layer("lamp_poles")
+    session = window.editing.session
+    session.start(poles)
+    pole = poles.gdf.geometry.iloc[120]
+    window.canvas.set_extent((pole.x - 180, pole.y - 110, pole.x + 180, pole.y + 110), margin=0.0)
+    session.add_point(poles, pole.x + 35, pole.y + 18, window.project.crs)
+    session.move_point(poles, 121, poles.gdf.geometry.iloc[121].x + 12, poles.gdf.geometry.iloc[121].y + 9,
+                       window.project.crs)
+    session.set_values(poles, lambda: SetAttributeValues(poles, [120], "status", ["planned"]))
+    poles.selection = frozenset({120, 121, len(poles.gdf) - 1})
+    window.layer_tree.set_current_layer(poles)
+    window.show_attribute_table(poles)
+    window.attribute_table.selected_only.setChecked(True)
+    window.editing.dock.show()
+    window.editing.dock.raise_()
+    settle(app, window)
+    window.grab().save(str(OUT / "editing.png"))
+
+
 def main() -> None:
     os.environ["LAMPLIGHT_CONFIG_DIR"] = tempfile.mkdtemp()  # the default window layout, not the user's own
     from workbench.app import create_application
@@ -88,8 +112,9 @@ def main() -> None:
     if not window.files.open_project(SAMPLE, ask=False):
         raise SystemExit(f"cannot open {SAMPLE}; run `make sample` first")
     settle(app, window)
-    if sys.argv[1:] == ["scenarios"]:
-        scenario_comparison(app, window)
+    only = {"scenarios": scenario_comparison, "editing": editing}
+    if sys.argv[1:2] and sys.argv[1] in only:
+        only[sys.argv[1]](app, window)
         window.files.session.mark_clean()
         window.close()
         return
