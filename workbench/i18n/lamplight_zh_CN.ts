@@ -3769,7 +3769,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <message>
         <location filename="../../plugins/api.py" line="358" />
         <source>{layer} of kind {kinds}</source>
-        <translation>图层类型为 {kinds} 的{layer}</translation>
+        <translation>图层类型为 {kinds} 的 {layer}</translation>
     </message>
     <message>
         <location filename="../../plugins/api.py" line="393" />
@@ -4320,12 +4320,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>QgisProjectWriter</name>
     <message>
-        <location filename="../export/qgis_export.py" line="78" />
+        <location filename="../export/qgis_export.py" line="76" />
         <source>Could not export the QGIS project</source>
         <translation>无法导出 QGIS 项目</translation>
     </message>
     <message>
-        <location filename="../export/qgis_export.py" line="82" />
+        <location filename="../export/qgis_export.py" line="80" />
         <source>Exported QGIS project {path}</source>
         <translation>已导出 QGIS 项目 {path}</translation>
     </message>
