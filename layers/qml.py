@@ -128,10 +128,10 @@ def _value_type(value: Any) -> str:
 def _renderer(style: SingleSymbol | Categorized | Graduated, geometry: str) -> ET.Element:
     common = {"symbollevels": "0", "enableorderby": "0", "forceraster": "0"}
     if isinstance(style, SingleSymbol):
-        renderer = ET.Element("renderer-v2", type="singleSymbol", **common)
+        renderer = ET.Element("renderer-v2", {"type": "singleSymbol", **common})
         _symbols(renderer, [style.symbol], geometry)
     elif isinstance(style, Categorized):
-        renderer = ET.Element("renderer-v2", type="categorizedSymbol", attr=style.field, **common)
+        renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": style.field, **common})
         categories = ET.SubElement(renderer, "categories")
         symbols = [c.symbol for c in style.categories]
         for i, category in enumerate(style.categories):
@@ -143,8 +143,8 @@ def _renderer(style: SingleSymbol | Categorized | Graduated, geometry: str) -> E
             symbols.append(style.other)
         _symbols(renderer, symbols, geometry)
     else:
-        renderer = ET.Element("renderer-v2", type="graduatedSymbol", attr=style.field,
-                              graduatedMethod="GraduatedColor", **common)
+        renderer = ET.Element("renderer-v2", {"type": "graduatedSymbol", "attr": style.field,
+                                              "graduatedMethod": "GraduatedColor", **common})
         ranges = ET.SubElement(renderer, "ranges")
         for i, cls in enumerate(style.classes):
             ET.SubElement(ranges, "range", render="true", symbol=str(i), lower=_number(cls.lower),

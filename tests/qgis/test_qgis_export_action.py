@@ -9,7 +9,7 @@ from tests.export import sample_project as sample
 
 
 def test_export_menu_writes_a_qgis_project_of_the_map(qtbot, tmp_path):
-    from workbench.export.qgis_export import QgisProjectDialog
+    from workbench.export.qgis_export import QgisProjectDialog, QgisProjectWriter
     from workbench.main_window import MainWindow
 
     window = MainWindow(sample.make_project())
@@ -24,7 +24,7 @@ def test_export_menu_writes_a_qgis_project_of_the_map(qtbot, tmp_path):
         shown = dialog.extent
         dialog.selectFile(str(tmp_path / "map"))   # no extension typed: .qgz is added
         dialog.accept()
-        assert window.qgis_project_writer.wait(120)
+        assert window.findChild(QgisProjectWriter).wait(120)
         target = tmp_path / "map.qgz"
         qtbot.waitUntil(lambda: "map.qgz" in window.statusBar().currentMessage(), timeout=5000)
         with zipfile.ZipFile(target) as archive:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class QgisProjectDialog(QFileDialog):
-    """Asks for the .qgz name; on accept hands the export to the window's ``QgisProjectWriter``."""
+    """Asks for the .qgz name; on accept hands the export to the window's ``QgisProjectWriter`` child."""
 
     def __init__(self, project, extent, parent: QWidget) -> None:
         super().__init__(parent, QCoreApplication.translate("QgisProjectDialog", "Export QGIS Project"), "",
@@ -38,9 +38,7 @@ class QgisProjectDialog(QFileDialog):
         if not files:
             return
         remember_folder(files[0])
-        writer = getattr(self.window_, "qgis_project_writer", None)
-        if writer is None:
-            writer = self.window_.qgis_project_writer = QgisProjectWriter(self.window_)
+        writer = self.window_.findChild(QgisProjectWriter) or QgisProjectWriter(self.window_)  # one per window
         writer.export(self.project, Path(files[0]), self.extent)
 
 
