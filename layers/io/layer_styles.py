@@ -46,6 +46,9 @@ def write_geopackage_style(path: Path, table: str, layer: Any) -> None:
                        "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL)",
                        (table, row[0] if row else "geom", table, style_to_qml(layer.style, geometry),
                         style_to_sld(layer.style, table, geometry), "Lamplight style"))
+    except sqlite3.Error as exc:  # e.g. a layer_styles table of another shape in a file written by another tool
+        raise LayerError(path, translate("layer_styles", "its QGIS style table could not be written: {problem}"
+                                         ).format(problem=exc), layer=table) from exc
     finally:
         db.close()
 

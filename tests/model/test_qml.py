@@ -170,3 +170,17 @@ def test_geopackage_written_by_lamplight_reopens_with_its_style(tmp_path):
     assert by_name["poles"].style == poles.style
     assert by_name["plain"].style is None               # no style stored: the default style applies later
     assert default_style(by_name["plain"]) is not None
+
+
+def test_foreign_style_table_of_another_shape_is_a_clear_error(tmp_path):
+    import sqlite3
+
+    gdf = gpd.GeoDataFrame({"status": ["active"]}, geometry=[shapely.Point(0, 0)], crs=3857)
+    layer = VectorLayer(gdf, "poles")
+    layer.style = SingleSymbol(Symbol())
+    path = write_layer(layer, tmp_path / "theirs.gpkg")
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE layer_styles")
+        db.execute("CREATE TABLE layer_styles (f_table_name TEXT, qml TEXT)")
+    with pytest.raises(LayerError, match=r"theirs.gpkg.*'poles'.*style table could not be written"):
+        write_layer(layer, path, layer_name="poles", overwrite=True)
