@@ -81,9 +81,9 @@ def test_sinr_with_the_derived_radius_matches_a_brute_force_long_radius_run_and_
     obstruction = _city(SIZE)
     cells = _street_cells(config, 24)
     grid = Grid.covering((0.0, 0.0, SIZE, SIZE), RES)
-    plan = interference_plan(cells, config, grid)   # LOS reach cut by the work ratio, 10 m blocks
+    plan = interference_plan(cells, config, grid)   # LOS reach cut by the work ratio, 20 m blocks
     reach = interference_radius_m(cells, config)
-    assert plan.step == 2 and reach.min() > SIZE * 1.5 and SERVING < plan.radius_m.max() < reach.min()
+    assert plan.step == 4 and reach.min() > SIZE * 1.5 and SERVING < plan.radius_m.max() < reach.min()
     reference = _reference_sinr(cells, config, obstruction, grid, reach)   # the whole scene interferes
     exact = compute_coverage(cells, config, obstruction, grid, interference=replace(plan, step=1, radius_m=reach),
                              workers=2)
