@@ -102,9 +102,11 @@ def test_cancelled_report_writes_nothing(tmp_path, qapp):
 def test_run_details_print_long_parameter_names_whole(tmp_path, qapp):
     """The runs' name column fits its longest name; at a fixed 48 mm it cut "Time limit for the exact so…"."""
     project = sample.make_project()
-    project.record_run({**SITING_RUN, "parameters": {**SITING_RUN["parameters"], "time_limit": 20.0}})
+    project.record_run({**SITING_RUN, "parameters": {**SITING_RUN["parameters"], "time_limit": 20.0,
+                                                     "existing_weight": 0.5}})
     path = tmp_path / "briefing.pdf"
     export_report(project, path, ReportOptions(date="2025-03-14"))
     text = subprocess.run([POPPLER / "pdftotext", "-layout", path, "-"], check=True, capture_output=True,
                           text=True).stdout
-    assert re.search(r"Time limit for the exact solver\s+20 s", text)
+    assert re.search(r"Outer safety time limit\s+20 s", text)
+    assert re.search(r"Weight of demand already served\s+0.5", text)
