@@ -6344,12 +6344,17 @@ cost {amount}</source>
 </context><context>
     <name>layer_styles</name>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="94" />
+        <location filename="../../layers/io/layer_styles.py" line="50" />
+        <source>its QGIS style table could not be written: {problem}</source>
+        <translation>无法写入其 QGIS 样式表：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="97" />
         <source>its QGIS style was not applied: {problem}</source>
         <translation>未应用其 QGIS 样式：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="100" />
+        <location filename="../../layers/io/layer_styles.py" line="103" />
         <source>QGIS style: {note}</source>
         <translation>QGIS 样式：{note}</translation>
     </message>
