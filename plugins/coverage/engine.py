@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -131,11 +132,15 @@ def _run_threads(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSe
         dask.threaded.get(graph, keys, num_workers=max(1, int(workers)))
 
 
+#: How often a run on a dask.distributed cluster asks whether it was cancelled while its tiles run (seconds).
+CANCEL_POLL_S = 0.25
+
+
 def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, address: str,
                      place: Any, feedback: ProgressSink | None) -> None:
     """A dask.distributed cluster: the height grid (and terrain) is scattered once, tiles are futures gathered as
     they end."""
-    from distributed import Client, as_completed
+    from distributed import Client
 
     run_id = uuid.uuid4().hex[:12]
     with Client(address, set_as_default=False) as client:
@@ -143,11 +148,19 @@ def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: Li
         shared_ground = client.scatter(obstruction.ground, broadcast=True)
         futures = [client.submit(compute_tile, job, shared_heights, settings, None, shared_ground,
                                  key=f"coverage-tile-{run_id}-{k}") for k, job in enumerate(jobs)]
+        pending = list(futures)
         try:
-            for future in as_completed(futures, loop=client.loop):
+            while pending:  # Cancel is asked every CANCEL_POLL_S while tiles run, not only when one ends
                 if feedback is not None and feedback.is_cancelled():
                     raise Cancelled("the coverage run was cancelled")
-                place(future.result())
+                done = [future for future in pending if future.done()]
+                if not done:
+                    time.sleep(CANCEL_POLL_S)
+                    continue
+                for future in done:
+                    place(future.result())
+                finished = {future.key for future in done}
+                pending = [future for future in pending if future.key not in finished]
         finally:
             client.cancel(futures)
 

@@ -123,3 +123,18 @@ def test_progress_is_reported_and_cancel_stops_between_tiles():
     with pytest.raises(Cancelled):
         compute_coverage(cells, config, obstruction, grid, feedback=feedback, workers=1, tile_cells=16)
     assert len(seen) < len(progress) // 2
+
+
+def test_cancel_on_a_dask_cluster_stops_while_tiles_run():
+    """The cluster path asks for Cancel while its tiles run (every quarter second), not only when one ends: a
+    run cancelled once its first tile is placed stops with tiles still unplaced."""
+    distributed = pytest.importorskip("distributed")
+    cells, config, obstruction, grid = _scene(6)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  memory_limit="1GiB") as cluster:
+        progress: list[float] = []
+        feedback = Feedback(on_progress=lambda p: (progress.append(p), feedback.cancel()))
+        with pytest.raises(Cancelled):
+            compute_coverage(cells, config, obstruction, grid, scheduler=cluster.scheduler_address,
+                             feedback=feedback, tile_cells=8)
+    assert progress and progress[-1] < 100.0
