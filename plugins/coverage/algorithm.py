@@ -301,7 +301,7 @@ class CoverageRsrp(Algorithm):
                                                                        "told from what stands on it"),
                              layer=surface.name)
         if surface is not None:
-            obstruction = Obstruction.from_raster(surface, surface=params["surface_type"])
+            obstruction = Obstruction.from_raster(surface, surface=params["surface_type"], extent=bounds)
         elif buildings is not None:
             obstruction = Obstruction.from_buildings(buildings, params["obstruction_resolution"], extent=bounds,
                                                      cancelled=feedback.is_cancelled)
