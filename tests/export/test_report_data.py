@@ -156,7 +156,8 @@ def test_runs_list_the_inputs_and_the_assumptions_with_units():
     # given layers, changed settings (EIRP, receiver height) and the radio assumptions even at their defaults
     assert coverage == [("Transmitters", "lamp_poles"), ("Height raster", "heights"), ("Demand", "demand"),
                         ("Path-loss model", "auto"), ("Carrier frequency", "3500 MHz"), ("EIRP per cell", "43 dBm"),
-                        ("Receiver noise figure", "9 dB"), ("RSRP threshold", "-100 dBm"), ("Maximum radius", "400 m"), ("Raster resolution", "5 m"),
+                        ("Receiver noise figure", "9 dB"), ("RSRP threshold", "-100 dBm"), ("Maximum radius", "400 m"),
+                        ("Raster resolution", "5 m"),
                         ("Receiver height", "3 m")]
     # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the time limit is default
     assert siting == [("Candidate lamp poles", "lamp_poles"), ("Solver", "greedy"), ("Number of sites", "30"),
