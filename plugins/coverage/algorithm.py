@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import shapely
 
 from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
@@ -225,9 +226,11 @@ class CoverageRsrp(Algorithm):
         config = self._config(params, profile)
         feedback.log(profile.describe())
         started = time.perf_counter()
+        self._refuse_early(params, config)
+        feedback.raise_if_cancelled()
         try:
             cells = Transmitters.from_layer(params["transmitters"], config)
-            grid = Grid.covering(self._extent(params, cells, config), params["resolution"], cells.crs)
+            grid = Grid.covering(self._extent(params, cells.x, cells.y, config), params["resolution"], cells.crs)
             self._check_resources(params, cells, grid, config, context.workers)
             obstruction = self._obstruction(params, grid, config, feedback)
         except (LayerError, ValueError) as exc:
@@ -266,14 +269,13 @@ class CoverageRsrp(Algorithm):
         }
 
     @staticmethod
-    def _extent(params: dict[str, Any], cells: Transmitters, config: CoverageConfig) -> tuple:
-        """The given extent, else the transmitters' reach, cut to the height raster when one is given: past its
-        edge every path would count as line of sight, an optimistic map nobody asked for."""
+    def _extent(params: dict[str, Any], x: np.ndarray, y: np.ndarray, config: CoverageConfig) -> tuple:
+        """The given extent, else the reach of transmitters at ``x, y``, cut to the height raster when one is
+        given: past its edge every path would count as line of sight, an optimistic map nobody asked for."""
         if params["extent"] is not None:
             return params["extent"]
         radius = config.max_radius_m
-        reach = (float(cells.x.min()) - radius, float(cells.y.min()) - radius, float(cells.x.max()) + radius,
-                 float(cells.y.max()) + radius)
+        reach = (float(x.min()) - radius, float(y.min()) - radius, float(x.max()) + radius, float(y.max()) + radius)
         surface: RasterLayer | None = params["surface"]
         if surface is None:
             return reach
@@ -313,6 +315,22 @@ class CoverageRsrp(Algorithm):
         if terrain is None:
             return obstruction
         return with_terrain(obstruction, terrain, bounds, dsm=dsm)
+
+    @classmethod
+    def _refuse_early(cls, params: dict[str, Any], config: CoverageConfig) -> None:
+        """The serving links of the transmitters' points alone (one omni cell each, no more than with sectors),
+        counted before the transmitter table and the interference plan are built: a layer of a million poles is
+        refused in a second instead of after minutes of set-up that Cancel cannot interrupt."""
+        geometry = params["transmitters"].gdf.geometry.to_numpy()
+        x, y = shapely.get_x(geometry), shapely.get_y(geometry)
+        keep = np.isfinite(x) & np.isfinite(y)
+        if not keep.any():
+            return
+        x, y = x[keep], y[keep]
+        grid = Grid.covering(cls._extent(params, x, y, config), params["resolution"], params["transmitters"].crs)
+        need = coverage_need(x, y, grid, config.max_radius_m, TX_COLUMNS, obstruction_cells=0, window_cells=0,
+                             workers=1)
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
 
     @classmethod
     def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,

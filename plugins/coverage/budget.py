@@ -35,7 +35,7 @@ MAX_LINKS = 10_000_000_000
 CHANGE = "use a coarser resolution, a smaller extent, a shorter maximum radius or fewer transmitters"
 
 
-def _reach_counts(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float], step: float,
+def reach_counts(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float], step: float,
                   radius: float) -> np.ndarray:
     """Per transmitter, how many ``step``-sized cells of ``bounds`` lie within ``radius``: the cells of its
     square of reach cut to the bounds, times pi/4 unless the whole cut square lies inside the circle."""
@@ -59,8 +59,8 @@ def coverage_need(x: np.ndarray, y: np.ndarray, grid: Grid, radius_m: float, tab
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     cells = grid.rows * grid.cols
-    links = float(_reach_counts(x, y, grid.bounds, grid.res, radius_m).sum())
-    tile_pairs = float(_reach_counts(x, y, grid.bounds, grid.res * tile_cells, radius_m).sum())
+    links = float(reach_counts(x, y, grid.bounds, grid.res, radius_m).sum())
+    tile_pairs = float(reach_counts(x, y, grid.bounds, grid.res * tile_cells, radius_m).sum())
     tiles = math.ceil(grid.rows / tile_cells) * math.ceil(grid.cols / tile_cells)
     threads = max(1, int(workers))
     total = (cells * BYTES_PER_CELL
@@ -85,4 +85,4 @@ def clip(a: tuple[float, float, float, float], b: tuple[float, float, float, flo
     return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
-__all__ = ["MAX_LINKS", "coverage_need", "height_cells", "clip"]
+__all__ = ["MAX_LINKS", "clip", "coverage_need", "height_cells", "reach_counts"]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from layers.i18n import translate
 from layers.layer import VectorLayer
-from plugins.coverage.budget import _reach_counts
+from plugins.coverage.budget import reach_counts
 from plugins.coverage.config import MAX_MODEL_DISTANCE_M, CoverageConfig
 from plugins.coverage.grid import Grid
 from plugins.coverage.pathloss import loss_coefficients
@@ -115,7 +115,7 @@ def interference_plan(cells: Transmitters, config: CoverageConfig, grid: Grid, *
     channel, labels = cochannel_sets(cells, layer)
     limit = float(max_far_links)
     if radius_m is None:
-        serving = float(_reach_counts(cells.x, cells.y, grid.bounds, grid.res, config.max_radius_m).sum())
+        serving = float(reach_counts(cells.x, cells.y, grid.bounds, grid.res, config.max_radius_m).sum())
         limit = min(limit, work_ratio * serving)
     capped = None
     if far_links(cells, grid, radius, config.max_radius_m) > limit:
@@ -134,8 +134,8 @@ def interference_plan(cells: Transmitters, config: CoverageConfig, grid: Grid, *
 
 def far_links(cells: Transmitters, grid: Grid, radius: np.ndarray, serving_m: float) -> float:
     """Estimated links between the serving radius and each cell's interference radius."""
-    outer = _reach_counts(cells.x, cells.y, grid.bounds, grid.res, radius)  # broadcasts over per-cell radii
-    inner = _reach_counts(cells.x, cells.y, grid.bounds, grid.res, serving_m)
+    outer = reach_counts(cells.x, cells.y, grid.bounds, grid.res, radius)  # broadcasts over per-cell radii
+    inner = reach_counts(cells.x, cells.y, grid.bounds, grid.res, serving_m)
     return float(np.maximum(outer - inner, 0.0).sum())
 
 

@@ -72,7 +72,7 @@ def _need(params: dict, workers: int = 2) -> Need:
     values = {p.name: p.default for p in algorithm.parameters()} | params
     config = algorithm._config(values)
     cells = Transmitters.from_layer(values["transmitters"], config)
-    grid = Grid.covering(algorithm._extent(values, cells, config), values["resolution"], cells.crs)
+    grid = Grid.covering(algorithm._extent(values, cells.x, cells.y, config), values["resolution"], cells.crs)
     return algorithm.resource_need(values, cells, grid, config, workers)
 
 
@@ -163,3 +163,17 @@ def test_a_cancelled_run_polls_little_after_cancel(sample):
                                         "obstruction_resolution": 0.5, "resolution": 2, "max_radius": 2000},
                       Context(workers=2), feedback)
     assert feedback.flag.polls - feedback.flag.after <= 4  # at most one more poll per worker and the runner's
+
+
+def test_a_million_transmitters_are_refused_before_any_set_up(monkeypatch):
+    """The links are counted from the points before the transmitter table or the interference plan is built
+    (minutes that Cancel cannot interrupt for a million poles): the table builder is never reached."""
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 20_000, (1_000_000, 2)) + (ORIGIN_X, ORIGIN_Y)
+    poles = VectorLayer(gpd.GeoDataFrame({"pole_id": np.arange(1_000_000).astype(str)},
+                                         geometry=shapely.points(xy), crs=CRS), "poles")
+    reached = []
+    monkeypatch.setattr(Transmitters, "from_layer", classmethod(lambda cls, *a, **k: reached.append(1)))
+    with pytest.raises(AlgorithmError, match=r"20 billion links \(cell-transmitter pairs\) for 1,000,000 transmitters"):
+        run_algorithm("coverage.rsrp", {"transmitters": poles, "max_radius": 400}, Context(workers=1))
+    assert not reached
