@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import tracemalloc
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import shapely
 
 from layers import VectorLayer
 from layers.project_file import read_project
-from plugins.api import AlgorithmError, Cancelled, Context, Feedback
+from plugins.api import AlgorithmError, Cancelled, Context
 from plugins.coverage import CoverageConfig
 from plugins.coverage.algorithm import CoverageRsrp
 from plugins.coverage.grid import Grid
@@ -22,34 +21,10 @@ from plugins.coverage.tiles import LINKS_PER_CALL, LinkSettings, compute_tile, p
 from plugins.coverage.transmitters import Transmitters
 from plugins.resources import Need, check_memory, check_work
 from plugins.runner import run_algorithm
+from tests.cancelling import CancelAfter, CancellingFeedback
 from tests.coverage.scenes import CRS, ORIGIN_X, ORIGIN_Y, box_buildings, buildings_frame
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "tianhe" / "tianhe.lamp"
-
-
-class CancelAfter(threading.Event):
-    """A cancel flag that turns itself on at the ``after``-th poll and counts every poll."""
-
-    def __init__(self, after: int) -> None:
-        super().__init__()
-        self.after, self.polls = after, 0
-
-    def is_set(self) -> bool:
-        self.polls += 1
-        if self.polls >= self.after:
-            self.set()
-        return super().is_set()
-
-    def __call__(self) -> bool:
-        return self.is_set()
-
-
-class CancellingFeedback(Feedback):
-    """The runner's Feedback whose Cancel is pressed at the ``after``-th poll of the run."""
-
-    def __init__(self, after: int) -> None:
-        super().__init__()
-        self._cancel = self.flag = CancelAfter(after)
 
 
 @pytest.fixture(scope="module")

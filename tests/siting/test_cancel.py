@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from plugins.api import Cancelled, Feedback
+from plugins.api import Cancelled
 from plugins.siting import reduce
 from plugins.siting.interruptible import call_cancellable
 from plugins.siting.matrix import CoverageMatrix
@@ -15,31 +15,7 @@ from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
 from plugins.siting.solve import solve_mclp
-
-
-class CancelAfter(threading.Event):
-    """A cancel flag that turns itself on at the ``after``-th poll and counts every poll."""
-
-    def __init__(self, after: int) -> None:
-        super().__init__()
-        self.after, self.polls = after, 0
-
-    def is_set(self) -> bool:
-        self.polls += 1
-        if self.polls >= self.after:
-            self.set()
-        return super().is_set()
-
-    def __call__(self) -> bool:
-        return self.is_set()
-
-
-class CancellingFeedback(Feedback):
-    """The runner's Feedback whose Cancel is pressed at the ``after``-th poll."""
-
-    def __init__(self, after: int) -> None:
-        super().__init__()
-        self._cancel = self.flag = CancelAfter(after)
+from tests.cancelling import CancelAfter, CancellingFeedback
 
 
 def _coverage(seed: int = 3, candidates: int = 600, points: int = 8000) -> tuple[CoverageMatrix, np.ndarray]:
