@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from layers.edits import AddField, EditCommand, SetAttributeValues
+from layers.edits import CalculateField
 from layers.i18n import translate
 from layers.layer import Layer
 
@@ -27,37 +27,19 @@ APPROVED = "approved"
 REJECTED = "rejected"
 
 
-class DecidePoles(EditCommand):
-    """Poles at row ``positions`` get ``value`` (APPROVED, REJECTED or None to clear) in the decision field."""
+class DecidePoles(CalculateField):
+    """Poles at row ``positions`` get ``value`` (APPROVED, REJECTED or None to clear) in the decision field: a
+    field calculation of one constant, adding the text field in the same step when the layer has none."""
 
     def __init__(self, layer: Layer, positions: Sequence[int] | np.ndarray, value: str | None,
                  field: str = DECISION_FIELD) -> None:
-        self.add = AddField(layer, field, "text") if field not in getattr(layer, "fields", []) else None
-        self.layer = self.add.layer if self.add is not None else layer
-        self.positions = np.asarray(positions, np.int64).reshape(-1)
-        self.field = field
-        self.value = value
-        self.set = None if self.add is not None else SetAttributeValues(layer, self.positions, field, value)
+        rows = np.asarray(positions, np.int64).reshape(-1)
+        new_type = "text" if field not in getattr(layer, "fields", []) else None
+        super().__init__(layer, field, rows, [value] * rows.size, new_type)
         what = {APPROVED: translate("DecidePoles", "Lock {count} pole(s) in '{layer}'"),
                 REJECTED: translate("DecidePoles", "Exclude {count} pole(s) in '{layer}'")}.get(
             value, translate("DecidePoles", "Clear the decision of {count} pole(s) in '{layer}'"))
-        self.description = what.format(count=len(self.positions), layer=self.layer.name)
-
-    def apply(self) -> None:
-        if self.add is not None:
-            self.add.apply()
-            if self.set is None:      # the new field's dtype is known only once it exists
-                try:
-                    self.set = SetAttributeValues(self.layer, self.positions, self.field, self.value)
-                except Exception:
-                    self.add.revert()
-                    raise
-        self.set.apply()
-
-    def revert(self) -> None:
-        self.set.revert()
-        if self.add is not None:
-            self.add.revert()
+        self.description = what.format(count=rows.size, layer=self.layer.name)
 
 
 __all__ = ["APPROVED", "DECISION_FIELD", "REJECTED", "DecidePoles"]
