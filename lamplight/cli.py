@@ -15,6 +15,8 @@ entry in ``SUBCOMMANDS``. The GUI is imported only when it is started, so the co
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from lamplight import samples
 from layers.i18n import catalogue_translator, install_translator
@@ -66,4 +68,10 @@ def main(argv: list[str] | None = None, prog: str = "lamplight") -> int:
     if args.command is None:
         project = samples.sample_project()
         return start_gui(str(project) if project is not None else None, language)
-    return args.handler(args)
+    try:
+        status = args.handler(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:  # `lamplight list | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0

@@ -267,3 +267,13 @@ def test_save_records_the_run_in_the_project_as_the_workbench_does(files: Path, 
     assert len(saved.layer("schools buffer 150 m")) == len(schools)
     without_project = cli("run", "tools.buffer", "--input", "schools.geojson", "--save", cwd=files)
     assert without_project.returncode == 2 and "--save records the run in a project" in without_project.stderr
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path):
+    """`lamplight list | head -1`: the pipe closes before Lamplight has written; no traceback, status 0."""
+    env = dict(os.environ, LAMPLIGHT_PLUGIN_DIR=str(tmp_path / "none"))
+    process = subprocess.Popen([sys.executable, str(MAIN), "list", "--json"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is printed
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0 and b"Traceback" not in errors and b"BrokenPipe" not in errors
