@@ -7,19 +7,14 @@ worker owned by the main window, so closing the dialog neither blocks nor loses 
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, QObject, pyqtSignal
+from PyQt6.QtCore import QCoreApplication
 from PyQt6.QtWidgets import QFileDialog, QWidget
 
-from layers.errors import LayerError
 from layers.qgis_project import export_qgis_project
-from workbench.dialogs.errors import show_error
-from workbench.guarded_pool import GuardedPool
+from workbench.window.background_writer import BackgroundWriter
 from workbench.window.start_folder import remember_folder
-
-log = logging.getLogger(__name__)
 
 
 class QgisProjectDialog(QFileDialog):
@@ -42,39 +37,17 @@ class QgisProjectDialog(QFileDialog):
         writer.export(self.project, Path(files[0]), self.extent)
 
 
-class QgisProjectWriter(QObject):
+class QgisProjectWriter(BackgroundWriter):
     """Writes .qgz exports in a worker thread and reports each in the status bar or an error dialog."""
 
-    _done = pyqtSignal(str, object)  # path, error message or None
-
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.parent_widget = parent
-        self.pool = GuardedPool(self, "qgis-project-export")
-        self._done.connect(self._report)
-        self._done_signal = self._done  # bound in the GUI thread, for the worker
+        super().__init__(parent, "qgis-project-export")
 
     def export(self, project, path: Path, extent) -> None:
-        self.pool.submit(self._write, project, path, extent)
+        self.write(path, lambda: export_qgis_project(project, path, extent))
 
-    def wait(self, timeout_s: float = 60.0) -> bool:
-        return self.pool.wait(timeout_s)
+    def failure_title(self) -> str:
+        return self.tr("Could not export the QGIS project")
 
-    def _write(self, project, path: Path, extent) -> None:
-        try:
-            export_qgis_project(project, path, extent)
-            error = None
-        except LayerError as exc:
-            error = str(exc)
-        except Exception as exc:  # a writer bug must still reach the planner, not die with the worker's future
-            log.exception("exporting %s failed", path)
-            error = f"{path}: could not be written ({type(exc).__name__}: {exc})"
-        self.pool.emit(self._done_signal, str(path), error)
-
-    def _report(self, path: str, error: str | None) -> None:
-        if error is not None:
-            show_error(self.parent_widget, self.tr("Could not export the QGIS project"), error)
-            return
-        status = getattr(self.parent_widget, "statusBar", None)
-        if status is not None:
-            status().showMessage(self.tr("Exported QGIS project {path}").format(path=path), 8000)
+    def success_text(self, path: str) -> str:
+        return self.tr("Exported QGIS project {path}").format(path=path)

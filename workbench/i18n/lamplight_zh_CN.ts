@@ -78,18 +78,18 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="80" />
+        <location filename="../../plugins/coverage/algorithm.py" line="81" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/calibrate_algorithm.py" line="43" />
-        <location filename="../../plugins/coverage/algorithm.py" line="81" />
+        <location filename="../../plugins/coverage/algorithm.py" line="82" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="83" />
+        <location filename="../../plugins/coverage/algorithm.py" line="84" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
@@ -977,277 +977,277 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="61" />
+        <location filename="../../plugins/coverage/algorithm.py" line="62" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="299" />
+        <location filename="../../plugins/coverage/algorithm.py" line="301" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="358" />
+        <location filename="../../plugins/coverage/algorithm.py" line="376" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="97" />
+        <location filename="../../plugins/coverage/algorithm.py" line="98" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="98" />
+        <location filename="../../plugins/coverage/algorithm.py" line="99" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="100" />
+        <location filename="../../plugins/coverage/algorithm.py" line="101" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="102" />
+        <location filename="../../plugins/coverage/algorithm.py" line="103" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="104" />
+        <location filename="../../plugins/coverage/algorithm.py" line="105" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="105" />
+        <location filename="../../plugins/coverage/algorithm.py" line="106" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="108" />
+        <location filename="../../plugins/coverage/algorithm.py" line="109" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="109" />
+        <location filename="../../plugins/coverage/algorithm.py" line="110" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="111" />
+        <location filename="../../plugins/coverage/algorithm.py" line="112" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <location filename="../../plugins/coverage/algorithm.py" line="114" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="116" />
+        <location filename="../../plugins/coverage/algorithm.py" line="117" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="118" />
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <location filename="../../plugins/coverage/algorithm.py" line="120" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="121" />
+        <location filename="../../plugins/coverage/algorithm.py" line="122" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="122" />
+        <location filename="../../plugins/coverage/algorithm.py" line="123" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="123" />
+        <location filename="../../plugins/coverage/algorithm.py" line="124" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="125" />
+        <location filename="../../plugins/coverage/algorithm.py" line="126" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="127" />
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="128" />
+        <location filename="../../plugins/coverage/algorithm.py" line="129" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="130" />
+        <location filename="../../plugins/coverage/algorithm.py" line="131" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="133" />
+        <location filename="../../plugins/coverage/algorithm.py" line="134" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="135" />
+        <location filename="../../plugins/coverage/algorithm.py" line="136" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="136" />
+        <location filename="../../plugins/coverage/algorithm.py" line="137" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="138" />
+        <location filename="../../plugins/coverage/algorithm.py" line="139" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <location filename="../../plugins/coverage/algorithm.py" line="142" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="143" />
+        <location filename="../../plugins/coverage/algorithm.py" line="144" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="146" />
+        <location filename="../../plugins/coverage/algorithm.py" line="147" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="148" />
+        <location filename="../../plugins/coverage/algorithm.py" line="149" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="151" />
+        <location filename="../../plugins/coverage/algorithm.py" line="152" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="152" />
+        <location filename="../../plugins/coverage/algorithm.py" line="153" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="153" />
+        <location filename="../../plugins/coverage/algorithm.py" line="154" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="155" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="158" />
+        <location filename="../../plugins/coverage/algorithm.py" line="159" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="160" />
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="162" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="164" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="165" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="167" />
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="169" />
+        <location filename="../../plugins/coverage/algorithm.py" line="170" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="172" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="174" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="174" />
+        <location filename="../../plugins/coverage/algorithm.py" line="175" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="176" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="178" />
+        <location filename="../../plugins/coverage/algorithm.py" line="179" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <location filename="../../plugins/coverage/algorithm.py" line="185" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="185" />
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="187" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="187" />
+        <location filename="../../plugins/coverage/algorithm.py" line="188" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <location filename="../../plugins/coverage/algorithm.py" line="190" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -1360,17 +1360,17 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>DecidePoles</name>
     <message>
-        <location filename="../../layers/pole_decisions.py" line="41" />
+        <location filename="../../layers/pole_decisions.py" line="39" />
         <source>Lock {count} pole(s) in '{layer}'</source>
         <translation>锁定“{layer}”中的 {count} 根灯杆</translation>
     </message>
     <message>
-        <location filename="../../layers/pole_decisions.py" line="42" />
+        <location filename="../../layers/pole_decisions.py" line="40" />
         <source>Exclude {count} pole(s) in '{layer}'</source>
         <translation>排除“{layer}”中的 {count} 根灯杆</translation>
     </message>
     <message>
-        <location filename="../../layers/pole_decisions.py" line="43" />
+        <location filename="../../layers/pole_decisions.py" line="41" />
         <source>Clear the decision of {count} pole(s) in '{layer}'</source>
         <translation>清除“{layer}”中 {count} 根灯杆的决定</translation>
     </message>
@@ -2854,9 +2854,19 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerExporter</name>
     <message>
-        <location filename="../window/layer_export.py" line="68" />
+        <location filename="../window/layer_export.py" line="57" />
         <source>Save Features As</source>
         <translation>要素另存为</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_export.py" line="78" />
+        <source>Could not save the layer</source>
+        <translation>无法保存图层</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_export.py" line="81" />
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
     </message>
 </context><context>
     <name>LayerInfo</name>
@@ -4308,24 +4318,24 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>QgisProjectDialog</name>
     <message>
-        <location filename="../export/qgis_export.py" line="29" />
+        <location filename="../export/qgis_export.py" line="24" />
         <source>Export QGIS Project</source>
         <translation>导出 QGIS 项目</translation>
     </message>
     <message>
-        <location filename="../export/qgis_export.py" line="30" />
+        <location filename="../export/qgis_export.py" line="25" />
         <source>QGIS project (*.qgz)</source>
         <translation>QGIS 项目 (*.qgz)</translation>
     </message>
 </context><context>
     <name>QgisProjectWriter</name>
     <message>
-        <location filename="../export/qgis_export.py" line="76" />
+        <location filename="../export/qgis_export.py" line="50" />
         <source>Could not export the QGIS project</source>
         <translation>无法导出 QGIS 项目</translation>
     </message>
     <message>
-        <location filename="../export/qgis_export.py" line="80" />
+        <location filename="../export/qgis_export.py" line="53" />
         <source>Exported QGIS project {path}</source>
         <translation>已导出 QGIS 项目 {path}</translation>
     </message>

@@ -8,21 +8,16 @@ every failure is a readable dialog that names the file.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import geopandas as gpd
-from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from layers import Layer, LayerError, RasterLayer, VectorLayer
+from layers import Layer, RasterLayer, VectorLayer
 from layers.io import write_layer
 from layers.io.formats import WRITE_FILTERS
-from workbench.dialogs.errors import show_error
-from workbench.guarded_pool import GuardedPool
+from workbench.window.background_writer import BackgroundWriter
 from workbench.window.start_folder import remember_folder
-
-log = logging.getLogger(__name__)
 
 RASTER_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" in f]
 VECTOR_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" not in f]
@@ -49,17 +44,11 @@ def with_extension(path: str, chosen_filter: str) -> Path:
     return target
 
 
-class LayerExporter(QObject):
+class LayerExporter(BackgroundWriter):
     """Asks where (and whether only the selection), writes in a worker, reports in the status bar or a dialog."""
 
-    _done = pyqtSignal(str, object)  # path, error message or None
-
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.parent_widget = parent
-        self.pool = GuardedPool(self, "layer-export")
-        self._done.connect(self._report)
-        self._done_signal = self._done  # bound in the GUI thread, for the worker
+        super().__init__(parent, "layer-export")
 
     def choose_and_save(self, layer: Layer, folder: str = "") -> None:
         selected_only = False
@@ -83,26 +72,10 @@ class LayerExporter(QObject):
     def save(self, layer: Layer, path: Path, *, selected_only: bool = False) -> None:
         """Write in the worker; the outcome shows in the GUI thread (status bar, or a dialog naming the file)."""
         chosen = features_to_save(layer, selected_only) if isinstance(layer, VectorLayer) else layer
-        self.pool.submit(self._write, chosen, path)
+        self.write(path, lambda: write_layer(chosen, path, layer_name=chosen.name))
 
-    def wait(self, timeout_s: float = 30.0) -> bool:
-        return self.pool.wait(timeout_s)
+    def failure_title(self) -> str:
+        return self.tr("Could not save the layer")
 
-    def _write(self, layer: Layer, path: Path) -> None:
-        try:
-            write_layer(layer, path, layer_name=layer.name)
-            error = None
-        except LayerError as exc:
-            error = str(exc)
-        except Exception as exc:  # a writer bug must still reach the planner, not die with the worker's future
-            log.exception("saving %s failed", path)
-            error = f"{path}: could not be written ({type(exc).__name__}: {exc})"
-        self.pool.emit(self._done_signal, str(path), error)
-
-    def _report(self, path: str, error: str | None) -> None:
-        if error is not None:
-            show_error(self.parent_widget, "Could not save the layer", error)
-        else:
-            status = getattr(self.parent_widget, "statusBar", None)
-            if status is not None:
-                status().showMessage(f"Saved {path}", 8000)
+    def success_text(self, path: str) -> str:
+        return self.tr("Saved {path}").format(path=path)
