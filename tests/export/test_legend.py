@@ -83,21 +83,27 @@ def test_a_single_symbol_layer_after_a_list_of_classes_stands_apart():
     assert page.index("<span>b</span>") < page.index('class="lamplight-apart"') < page.index("<span>Schools</span>")
 
 
-def test_legend_prefers_smaller_type_to_cut_labels(qapp):
+def _draw_legend_of(layer_name: str, labels: list[str]) -> tuple[int, list[str]]:
+    """A 36 x 60 mm legend of one categorised point layer: the entries left out and every text drawn, line by
+    line (as the painter received it)."""
     from workbench.export.layout_elements import draw_legend
 
-    long_labels = [f"{100 + 40 * i} – {140 + 40 * i} CNY/m²/month" for i in range(4)]
-    style = Categorized("kind", [Category(v, Symbol(fill="#e08040"), label) for v, label in
-                                 zip("abcd", long_labels, strict=False)])
+    style = Categorized("kind", [Category(f"v{i}", Symbol(fill="#e08040"), label) for i, label in enumerate(labels)])
     image = QImage(800, 800, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     paper = Paper(painter, QRectF(0, 0, 800, 800), (100.0, 100.0))
     drawn: list[str] = []
     elide = paper.elide
     paper.elide = lambda text, *args, **kwargs: drawn.append(elide(text, *args, **kwargs)) or drawn[-1]
-    # 36 mm wide: at 8 pt the labels need more than the room beside the swatch, at 70 % they fit
-    missing = draw_legend(paper, (0, 0, 36, 60), legend_sections([_point_layer("Offices", style)]), 8.0)
+    missing = draw_legend(paper, (0, 0, 36, 60), legend_sections([_point_layer(layer_name, style)]), 8.0)
     painter.end()
+    return missing, drawn
+
+
+def test_legend_prefers_smaller_type_to_cut_labels(qapp):
+    long_labels = [f"{100 + 40 * i} – {140 + 40 * i} CNY/m²/month" for i in range(4)]
+    # 36 mm wide: at 8 pt the labels need more than the room beside the swatch, at 70 % they fit
+    missing, drawn = _draw_legend_of("Offices", long_labels)
     assert missing == 0
     assert set(long_labels) <= set(drawn)  # every label drawn whole
 
@@ -117,20 +123,9 @@ def test_sources_name_each_file_and_each_analysis_once():
 def test_legend_wraps_labels_too_long_for_any_type_size_instead_of_cutting_them(qapp):
     """docs/exports.md promises no cut labels: a label too wide even at 70 % goes onto more lines, in English
     (broken at spaces) and in Chinese (broken between characters); nothing is drawn with an ellipsis."""
-    from workbench.export.layout_elements import draw_legend
-
     labels = ["Existing macro sites of all three operators within the keep-out zone",
               "天河区珠江新城智慧灯杆第一期建设范围含学校周边五十米禁建区"]
-    style = Categorized("kind", [Category(v, Symbol(fill="#e08040"), label) for v, label in
-                                 zip("ab", labels, strict=True)])
-    image = QImage(800, 800, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    paper = Paper(painter, QRectF(0, 0, 800, 800), (100.0, 100.0))
-    drawn: list[str] = []
-    elide = paper.elide
-    paper.elide = lambda text, *args, **kwargs: drawn.append(elide(text, *args, **kwargs)) or drawn[-1]
-    missing = draw_legend(paper, (0, 0, 36, 60), legend_sections([_point_layer("Sites", style)]), 8.0)
-    painter.end()
+    missing, drawn = _draw_legend_of("Sites", labels)
     assert missing == 0
     assert not any("…" in line for line in drawn)
     text = "".join(drawn)
