@@ -22,6 +22,7 @@ from layers.crs import metric_crs_for
 from layers.errors import LayerError
 from layers.events import Event, EventEmitter
 from layers.layer import Layer, to_crs_object
+from layers.names import numbered_name
 from layers.rf_profile import RfProfile
 from layers.scenarios import Scenarios
 
@@ -81,13 +82,7 @@ class Project:
         raise KeyError(f"layer {layer.name!r} is not in the project")
 
     def unique_name(self, name: str) -> str:
-        taken = {layer.name for layer in self._layers}
-        if name not in taken:
-            return name
-        n = 2
-        while f"{name} ({n})" in taken:
-            n += 1
-        return f"{name} ({n})"
+        return numbered_name(name, {layer.name for layer in self._layers})
 
     def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
         """Add on top (or at ``index``); a duplicate name gets ' (2)'. A project without a CRS takes a local metric

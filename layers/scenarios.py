@@ -34,6 +34,7 @@ from layers.errors import LayerError
 from layers.events import Event, EventEmitter
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import Layer, VectorLayer
+from layers.names import numbered_name
 from layers.styles import Categorized, Category, Symbol
 
 _CONTEXT = "Scenarios"
@@ -109,13 +110,7 @@ class Scenarios:
 
     def unique_name(self, name: str, ignore: Scenario | None = None) -> str:
         taken = {s.name for s in self._items if s is not ignore}
-        name = name.strip() or translate(_CONTEXT, "Scenario")
-        if name not in taken:
-            return name
-        n = 2
-        while f"{name} ({n})" in taken:
-            n += 1
-        return f"{name} ({n})"
+        return numbered_name(name.strip() or translate(_CONTEXT, "Scenario"), taken)
 
     def add(self, scenario: Scenario, index: int | None = None) -> Scenario:
         """Add at the end (or at ``index``); a taken name gets ' (2)'."""

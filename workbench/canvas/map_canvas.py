@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import QWidget
 from layers import Event, Layer, Project, VectorLayer
 from workbench.canvas.feature_query import result_geometries
 from workbench.canvas.flash import paint_flash
-from workbench.canvas.render_plane import RenderPlane, RenderWork
+from workbench.canvas.render_plane import RenderPlane, RenderWork, layers_work
 from workbench.canvas.tools import MapTool, PanTool
 from workbench.canvas.tools.identify import identify_at_pixel
 from workbench.canvas.viewport import Extent, Viewport, valid_extent
@@ -232,16 +232,7 @@ class MapCanvas(QWidget):
         layers = [layer for layer in self.project.layers if layer.visible and layer.id not in hidden]
         if not layers:
             return None
-        settings, renderer = self.render_settings(viewport), self._renderer()
-        ratio = self.devicePixelRatioF()
-
-        def work(cancelled):
-            image = renderer.render_image(layers, settings, cancelled=cancelled)
-            if image is not None:
-                image.setDevicePixelRatio(ratio)
-            return image
-
-        return work
+        return layers_work(self._renderer(), layers, self.render_settings(viewport), self.devicePixelRatioF())
 
     def _prepare_basemap(self, viewport: Viewport) -> RenderWork | None:
         source, crs = self.basemap, self.project.crs

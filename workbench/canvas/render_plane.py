@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PyQt6.QtCore import QObject, QRectF, QTimer, pyqtSignal
 from PyQt6.QtGui import QImage, QPainter
@@ -30,6 +31,17 @@ Cancelled = Callable[[], bool]
 RenderWork = Callable[[Cancelled], QImage | None]
 #: Called in the GUI thread with the view to render; snapshots what the work needs and returns it (None: empty).
 Prepare = Callable[[Viewport], RenderWork | None]
+
+
+def layers_work(renderer: Any, layers: list, settings: Any, ratio: float) -> RenderWork:
+    """The work that renders ``layers`` with ``renderer`` (a MapRenderer) at the screen's device pixel ``ratio``."""
+    def work(cancelled: Cancelled) -> QImage | None:
+        image = renderer.render_image(layers, settings, cancelled=cancelled)
+        if image is not None:
+            image.setDevicePixelRatio(ratio)
+        return image
+
+    return work
 
 
 class RenderPlane(QObject):

@@ -15,7 +15,7 @@ from PyQt6.QtGui import QColor, QPainter, QPen
 from PyQt6.QtWidgets import QSlider
 
 from layers import Layer
-from workbench.canvas.render_plane import RenderPlane, RenderWork
+from workbench.canvas.render_plane import RenderPlane, RenderWork, layers_work
 from workbench.canvas.viewport import Viewport
 
 if TYPE_CHECKING:
@@ -91,16 +91,8 @@ class SwipeView(QObject):
             from workbench.render import MapRenderer
 
             self._renderers[side] = MapRenderer()
-        renderer, settings = self._renderers[side], self.canvas.render_settings(viewport)
-        ratio = self.canvas.devicePixelRatioF()
-
-        def work(cancelled):
-            image = renderer.render_image(layers, settings, cancelled=cancelled)
-            if image is not None:
-                image.setDevicePixelRatio(ratio)
-            return image
-
-        return work
+        return layers_work(self._renderers[side], layers, self.canvas.render_settings(viewport),
+                           self.canvas.devicePixelRatioF())
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         """Each side's image clipped to its part of the canvas, then the divider and the two names."""
