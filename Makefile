@@ -15,6 +15,7 @@ test:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 bench:
 	@scripts/bootstrap.sh test

@@ -34,7 +34,7 @@ _SIDE_FILES = r"(?:-journal|-wal|-shm)?"     # SQLite's companions of a GeoPacka
 _SCRATCH = re.compile(r"^lamplight-(?:save|open)-(\d+)-[A-Za-z0-9_]+$")
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(temp_path)`` (the path does not exist yet), then move the result over ``target``.
 
     A replaced file keeps its permissions, so a colleague who could read the old file can read the new one; a new

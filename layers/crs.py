@@ -159,9 +159,13 @@ def metric_crs_for(extent: Sequence[float], crs: pyproj.CRS | None) -> pyproj.CR
     points = lonlat_points(extent, crs)
     if not points:
         return None if not crs.is_projected or is_mercator(crs) else crs
-    if measures_true_distances(crs, points):
-        return crs
-    return local_metric_crs(*points[0])
+    return metric_crs_at(crs, points)
+
+
+def metric_crs_at(crs: pyproj.CRS, points: list[tuple[float, float]]) -> pyproj.CRS:
+    """``crs`` when it measures true distances at ``points`` ((lon, lat), at least one), else the local metric CRS
+    at the first point (``metric_crs_for`` once the data's points are known)."""
+    return crs if measures_true_distances(crs, points) else local_metric_crs(*points[0])
 
 
 @dataclass(frozen=True)
@@ -197,5 +201,5 @@ def _code_number(code: str) -> int:
 __all__ = [
     "CHINA_BOX", "MAX_SCALE_ERROR", "CrsEntry", "crs_catalogue", "describe_crs", "distance_problem",
     "estimate_local_crs", "is_mercator", "local_metric_crs", "lonlat_points", "measures_true_distances",
-    "metric_crs_for", "scale_error",
+    "metric_crs_at", "metric_crs_for", "scale_error",
 ]

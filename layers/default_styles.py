@@ -62,7 +62,8 @@ def _sites_5g(layer: VectorLayer) -> Style:
     return style
 
 
-def _categorized(layer: VectorLayer, field: str, colours: dict[str, str], template: Symbol) -> Style:
+def _categorized(layer: VectorLayer, field: str, colours: dict[str, str],
+                 template: Symbol) -> SingleSymbol | Categorized:
     if field not in layer.gdf.columns:
         return SingleSymbol(template)
     present = categorize(layer.gdf[field], template=template, colours=colours)

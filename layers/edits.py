@@ -370,15 +370,17 @@ class CalculateField(EditCommand):
     def apply(self) -> None:
         if self.add is not None:
             self.add.apply()
-            if self.set is None:  # the new field's dtype is known only once it exists
-                try:
-                    self.set = SetAttributeValues(self.layer, self.positions, self.field, self.values)
-                except LayerError:
+        if self.set is None:  # a new field's dtype is known only once it exists
+            try:
+                self.set = SetAttributeValues(self.layer, self.positions, self.field, self.values)
+            except LayerError:
+                if self.add is not None:
                     self.add.revert()
-                    raise
+                raise
         self.set.apply()
 
     def revert(self) -> None:
+        assert self.set is not None, "an edit is reverted only after it was applied"
         self.set.revert()
         if self.add is not None:
             self.add.revert()

@@ -202,7 +202,7 @@ def map_values(series: pd.Series, values: dict[str, Any]) -> pd.Series:
     if not any(key in values for key in keys):
         return series
     mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [values.get(key, value) for key, value in zip(keys, uniques, strict=True)]
+    mapped[:-1] = [value if key is None else values.get(key, value) for key, value in zip(keys, uniques, strict=True)]
     mapped[-1] = None
     return pd.Series(mapped[codes], index=series.index, dtype=object)
 

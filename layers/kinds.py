@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.building_heights import STOREY_HEIGHT_M, estimate_heights
+from layers.building_heights import DEFAULT_HEIGHT_M, STOREY_HEIGHT_M, estimate_heights
 from layers.errors import LayerError
 from layers.i18n import translate
 
@@ -260,8 +260,9 @@ def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
         return series.astype(object), np.zeros(len(series), bool), 0
     blank = _blank(series)
     text = series.astype(str).str.strip().str.lower().str.replace(r"\.0$", "", regex=True)
-    values = pd.Series(np.where(text.isin(_TRUE), True, np.where(text.isin(_FALSE), False, None)),
-                       index=series.index, dtype=object)
+    values = pd.Series(None, index=series.index, dtype=object)
+    values[text.isin(_FALSE).to_numpy()] = False
+    values[text.isin(_TRUE).to_numpy()] = True
     values[blank] = None
     bad = values.isna().to_numpy() & ~blank
     converted = int((~blank & ~bad).sum())
@@ -346,7 +347,9 @@ class _Checker:
         """Buildings without a height get one from storeys, type or the default (layers.building_heights); the
         planner's ``heights`` (storey_height_m, default_height_m) replace the documented defaults."""
         if self.spec.name == "buildings":
-            self.gdf, notes = estimate_heights(self.gdf, **heights)
+            self.gdf, notes = estimate_heights(
+                self.gdf, storey_height_m=heights.get("storey_height_m", STOREY_HEIGHT_M),
+                default_height_m=heights.get("default_height_m", DEFAULT_HEIGHT_M))
             self.notes += notes
 
     def check_field(self, spec: FieldSpec) -> None:
@@ -391,9 +394,12 @@ class _Checker:
     def check_text(self, spec: FieldSpec, series: pd.Series) -> None:
         values = _to_text(series)
         if spec.type == CSV_SET:
+            allowed = spec.allowed
+            assert allowed is not None, f"field {spec.name}: a comma-separated set must list its allowed items"
+
             def normalised_set(value: Any) -> tuple[str | None, bool]:
                 items = [i.lower() for i in _csv_items(value)]
-                return (",".join(items) if value is not None else None), any(i not in spec.allowed for i in items)
+                return (",".join(items) if value is not None else None), any(i not in allowed for i in items)
 
             checked = _per_distinct(values, normalised_set)
             bad = np.fromiter((flag for _, flag in checked), bool, len(checked))
@@ -401,7 +407,7 @@ class _Checker:
                 self.problems.append(translate("KindCheck", "{field}: {count} values list unknown items ({values}) in "
                                                "features {rows}; allowed: {allowed}").format(
                     field=spec.name, count=int(bad.sum()), values=_values(series, bad), rows=_rows(bad),
-                    allowed=", ".join(sorted(spec.allowed))))
+                    allowed=", ".join(sorted(allowed))))
             values = pd.Series([text for text, _ in checked], index=values.index, dtype=object)
         elif spec.type == CSV_DEGREES:
             def normalised_degrees(value: Any) -> tuple[str | None, bool]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -51,6 +51,9 @@ def _same(old: Any, new: Any) -> bool:
         return bool(old == new)
     except (TypeError, ValueError):  # e.g. arrays, whose == has no single truth value: treat as changed
         return False
+
+
+_L = TypeVar("_L", bound="Layer")
 
 
 class Layer:
@@ -113,7 +116,7 @@ class Layer:
     def to_crs(self, crs: Any) -> Layer:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _copy_state_to(self, other: Layer) -> Layer:
+    def _copy_state_to(self, other: _L) -> _L:
         other.visible = self.visible
         other.opacity = self.opacity
         return other
@@ -220,18 +223,23 @@ class RasterLayer(Layer):
         ``read_window`` reads only the window asked for (a city's height raster is 300 MB; a street needs a few).
         ``reader(None)`` returns every pixel, ``reader((row0, row1, col0, col1))`` that window."""
         layer = cls(np.zeros((shape[0], 0, 0), dtype=dtype), transform, crs, name=name, **options)
-        layer._data, layer._shape, layer._reader = None, tuple(shape), reader
+        layer._data, layer._shape, layer._reader = None, (shape[0], shape[1], shape[2]), reader
         return layer
 
     @property
     def data(self) -> np.ndarray:
         if self._data is None:
-            self._data = self._reader(None)
+            self._data = self._read_file(None)
         return self._data
 
     @data.setter
     def data(self, array: np.ndarray) -> None:
         self._data, self._shape = array, array.shape
+
+    def _read_file(self, window: tuple[int, int, int, int] | None) -> np.ndarray:
+        """Pixels from the file of a layer without its array: only ``file_backed`` gives a layer no array."""
+        assert self._reader is not None, "a raster layer without its array must be file-backed"
+        return self._reader(window)
 
     @property
     def loaded(self) -> bool:
@@ -260,7 +268,7 @@ class RasterLayer(Layer):
         col0, col1 = int(np.clip(col0, 0, self.width)), int(np.clip(col1, 0, self.width))
         row1, col1 = max(row1, row0), max(col1, col0)
         if self._data is None:
-            return self._reader((row0, row1, col0, col1))
+            return self._read_file((row0, row1, col0, col1))
         return self._data[:, row0:row1, col0:col1]
 
     @property

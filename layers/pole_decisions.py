@@ -36,9 +36,9 @@ class DecidePoles(CalculateField):
         rows = np.asarray(positions, np.int64).reshape(-1)
         new_type = "text" if field not in getattr(layer, "fields", []) else None
         super().__init__(layer, field, rows, [value] * rows.size, new_type)
-        what = {APPROVED: translate("DecidePoles", "Lock {count} pole(s) in '{layer}'"),
-                REJECTED: translate("DecidePoles", "Exclude {count} pole(s) in '{layer}'")}.get(
-            value, translate("DecidePoles", "Clear the decision of {count} pole(s) in '{layer}'"))
+        decided: dict[str | None, str] = {APPROVED: translate("DecidePoles", "Lock {count} pole(s) in '{layer}'"),
+                                          REJECTED: translate("DecidePoles", "Exclude {count} pole(s) in '{layer}'")}
+        what = decided.get(value, translate("DecidePoles", "Clear the decision of {count} pole(s) in '{layer}'"))
         self.description = what.format(count=rows.size, layer=self.layer.name)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,12 @@ from layers.scenarios import Scenarios
 FORMAT_NAME = "lamplight-project"
 FORMAT_VERSION = 1
 PROJECT_SUFFIX = ".lamp"
+
+
+def _box(values: Iterable[float]) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) as floats from any four numbers; anything but four is a ValueError."""
+    xmin, ymin, xmax, ymax = (float(v) for v in values)
+    return xmin, ymin, xmax, ymax
 
 
 class Project:
@@ -149,7 +155,7 @@ class Project:
 
     @view_extent.setter
     def view_extent(self, extent: tuple[float, float, float, float] | None) -> None:
-        self._view_extent = None if extent is None else tuple(float(v) for v in extent)
+        self._view_extent = None if extent is None else _box(extent)
         self.events.emit(Event("extent"))
 
     def layer_extent(self, layer: Layer) -> tuple[float, float, float, float]:
@@ -158,11 +164,11 @@ class Project:
         if layer.crs is None or self._crs is None or layer.crs == self._crs or not np.all(np.isfinite(extent)):
             return extent
         transformer = pyproj.Transformer.from_crs(layer.crs, self._crs, always_xy=True)
-        return tuple(float(v) for v in transformer.transform_bounds(*extent, densify_pts=21))
+        return _box(transformer.transform_bounds(*extent, densify_pts=21))
 
     def full_extent(self, *, visible_only: bool = False) -> tuple[float, float, float, float] | None:
-        boxes = [self.layer_extent(layer) for layer in self._layers if layer.visible or not visible_only]
-        boxes = np.array([b for b in boxes if np.all(np.isfinite(b))])
+        extents = [self.layer_extent(layer) for layer in self._layers if layer.visible or not visible_only]
+        boxes = np.array([b for b in extents if np.all(np.isfinite(b))])
         if len(boxes) == 0:
             return None
         return (float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()), float(boxes[:, 3].max()))

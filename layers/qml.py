@@ -72,7 +72,7 @@ def _lamplight_colour(text: str | None, default: str) -> str:
         values = [float(p) for p in parts]
     except ValueError:
         return default
-    return format_colour(tuple(values)) if len(values) in (3, 4) else default  # type: ignore[arg-type]
+    return format_colour(values) if len(values) in (3, 4) else default
 
 
 def _number(value: float) -> str:

@@ -239,7 +239,7 @@ def run_layers(project: Any, run_id: str) -> list[Layer]:
 
 def sites_of(project: Any, record: dict) -> VectorLayer:
     """The selected-sites layer of a siting run (its output with a build ``rank``); LayerError when it is gone."""
-    for layer in run_layers(project, record.get("run_id")):
+    for layer in run_layers(project, record.get("run_id", "")):
         if isinstance(layer, VectorLayer) and {"rank", "pole_id"} <= set(layer.fields):
             return layer
     raise LayerError(None, translate(_CONTEXT, "the selected sites of run '{run}' ({started}) are no longer in the "

@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from dataclasses import field as dc_field
 from typing import Any
@@ -46,11 +47,11 @@ def parse_colour(colour: str) -> tuple[int, int, int, int]:
     if len(text) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in text):
         raise ValueError(f"colour {colour!r} is not #RRGGBB or #RRGGBBAA")
     values = [int(text[i:i + 2], 16) for i in range(0, len(text), 2)]
-    return (*values[:3], values[3] if len(values) == 4 else 255)
+    return (values[0], values[1], values[2], values[3] if len(values) == 4 else 255)
 
 
-def format_colour(rgba: tuple[float, float, float, float] | tuple[float, float, float]) -> str:
-    """``#RRGGBB`` (or ``#RRGGBBAA`` when not opaque) from 0-255 components."""
+def format_colour(rgba: Sequence[float]) -> str:
+    """``#RRGGBB`` (or ``#RRGGBBAA`` when not opaque) from 0-255 components (r, g, b) or (r, g, b, a)."""
     parts = [int(round(min(255, max(0, v)))) for v in rgba]
     if len(parts) == 4 and parts[3] == 255:
         parts = parts[:3]

@@ -32,7 +32,7 @@ import os
 import re
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -285,7 +285,7 @@ class LayerParameter(Parameter):
             raise self.error(str(exc)) from exc
         return self._pick(candidates, path)
 
-    def _pick(self, candidates: list[Layer], path: Path) -> Layer:
+    def _pick(self, candidates: Sequence[Layer], path: Path) -> Layer:
         if len(candidates) == 1:
             return candidates[0]
         wanted = RasterLayer if self.raster else VectorLayer
@@ -517,8 +517,12 @@ class LayerDistancesParameter(Parameter):
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> list[tuple[VectorLayer, float]]:
         layer_parameter = LayerParameter(self.name, self.description, geometry=self.geometry)
         distance_parameter = DistanceParameter(self.name, self.description, minimum=0.0, maximum=self.maximum)
-        return [(layer_parameter.convert(layer, context, values), distance_parameter.convert(distance, context, values))
-                for layer, distance in self.items(value)]
+        pairs = []
+        for layer, distance in self.items(value):
+            vector = layer_parameter.convert(layer, context, values)
+            assert isinstance(vector, VectorLayer)  # what a LayerParameter without raster=True gives
+            pairs.append((vector, distance_parameter.convert(distance, context, values)))
+        return pairs
 
     def serialize(self, value: Any, context: Context | None = None) -> Any:
         if value is None:
@@ -627,7 +631,7 @@ class CrsParameter(Parameter):
 
     type_name: ClassVar[str] = "crs"
 
-    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> pyproj.CRS:
+    def convert(self, value: Any, context: Context, values: dict[str, Any]) -> pyproj.CRS | None:
         try:
             return to_crs_object(value)
         except LayerError as exc:
@@ -659,18 +663,20 @@ class ExtentParameter(Parameter):
         else:
             box = value
         try:
-            numbers = tuple(float(v) for v in box)
+            floats = [float(v) for v in box]
         except (TypeError, ValueError):
             raise self.error(f"expected minx,miny,maxx,maxy, got {value!r}") from None
-        if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        if len(floats) != 4 or not all(math.isfinite(v) for v in floats):
             raise self.error(f"expected four finite numbers minx,miny,maxx,maxy, got {value!r}")
+        numbers = (floats[0], floats[1], floats[2], floats[3])
         if numbers[0] >= numbers[2] or numbers[1] >= numbers[3]:
             raise self.error(f"minx must be below maxx and miny below maxy, got {numbers}")
         if source_crs is None and context.measuring is not None:  # the box is in the project CRS, as the text says
             source_crs = context.measuring.requested
         if source_crs is not None and context.crs is not None and source_crs != context.crs:
             transformer = pyproj.Transformer.from_crs(source_crs, context.crs, always_xy=True)
-            numbers = tuple(float(v) for v in transformer.transform_bounds(*numbers, densify_pts=21))
+            minx, miny, maxx, maxy = transformer.transform_bounds(*numbers, densify_pts=21)
+            numbers = (float(minx), float(miny), float(maxx), float(maxy))
         return numbers
 
     def _parse_text(self, text: str, context: Context) -> tuple[Any, pyproj.CRS | None]:
@@ -830,10 +836,10 @@ class Algorithm:
     #: Version of this algorithm's method; recorded in the provenance of its outputs.
     version: ClassVar[str] = "1"
 
-    def parameters(self) -> list[Parameter]:
+    def parameters(self) -> Sequence[Parameter]:
         return []
 
-    def outputs(self) -> list[Output]:
+    def outputs(self) -> Sequence[Output]:
         return []
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:

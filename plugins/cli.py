@@ -327,7 +327,7 @@ def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[st
             raise OSError(f"output '{name}': cannot create the folder {path.parent} ({exc.strerror or exc})") from exc
         if isinstance(value, Layer):
             write_layer(value, path, layer_name=value.name)
-            entry = {"path": str(path), "type": declared[name].type_name, "layer": value.name}
+            entry: dict[str, Any] = {"path": str(path), "type": declared[name].type_name, "layer": value.name}
             if isinstance(value, VectorLayer):
                 entry["features"] = len(value)
         else:

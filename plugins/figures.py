@@ -49,8 +49,9 @@ def summary_figures(summary: dict[str, Any] | None) -> dict[str, Any]:
     if summary.get("people_covered_pct") is None and summary.get("total_people"):
         share = summary.get("covered_share_pct")
         people = people_figures(float(summary.get("covered_people") or 0.0), float(summary["total_people"]))
-        weighted = share is not None and abs(float(share) - (people["people_covered_pct"] or 0.0)) > 0.05
-        summary.update(people, **({"weighted_demand_covered_pct": float(share)} if weighted else {}))
+        summary.update(people)
+        if share is not None and abs(float(share) - (people["people_covered_pct"] or 0.0)) > 0.05:
+            summary["weighted_demand_covered_pct"] = float(share)
     return summary
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pyproj
 
-from layers.crs import describe_crs, distance_problem, lonlat_points, metric_crs_for
+from layers.crs import describe_crs, distance_problem, lonlat_points, metric_crs_at, metric_crs_for
 from layers.errors import LayerError
 from layers.i18n import translate
 from layers.layer import Layer
@@ -51,14 +51,14 @@ class Measuring:
 
         None when ``layer`` has no CRS or no data to locate (the choice then waits for the next input).
         """
-        points = layer_points(layer)
-        if not points:
+        crs, points = layer.crs, layer_points(layer)
+        if crs is None or not points:
             return None
-        wanted = requested if requested is not None else layer.crs  # without a project, the input's CRS
+        wanted = requested if requested is not None else crs  # without a project, the input's CRS
         refused = distance_problem(wanted, points)
         if refused is None:
             return cls(wanted, wanted)
-        return cls(metric_crs_for(layer.extent, layer.crs), wanted, refused)
+        return cls(metric_crs_at(crs, points), wanted, refused)
 
     @property
     def output_crs(self) -> pyproj.CRS | None:

@@ -66,10 +66,12 @@ def _probe_from(targets: list[Target], start: int, seconds: float) -> tuple[int 
     """Run the child on ``targets[start:]``: (None, "") when all ended, else the index that did not and why."""
     child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    stdin, stdout = child.stdin, child.stdout
+    assert stdin is not None and stdout is not None  # both are pipes
     lines: queue.Queue[str | None] = queue.Queue()
 
     def read() -> None:
-        for line in child.stdout:
+        for line in stdout:
             parts = line.split()
             if len(parts) == 3 and parts[0] == _MARK:
                 lines.put(f"{parts[1]} {parts[2]}")
@@ -78,8 +80,8 @@ def _probe_from(targets: list[Target], start: int, seconds: float) -> tuple[int 
     threading.Thread(target=read, name="plugin-probe-reader", daemon=True).start()
     try:
         request = {"path": sys.path, "targets": [asdict(t) for t in targets[start:]]}
-        child.stdin.write(json.dumps(request) + "\n")
-        child.stdin.close()
+        stdin.write(json.dumps(request) + "\n")
+        stdin.close()
     except OSError:
         pass  # the child died at once: the loop below reports the first target
     current = start

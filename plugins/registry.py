@@ -225,6 +225,8 @@ class Registry:
         try:
             locations = [str(file.parent)] if package else None
             spec = importlib.util.spec_from_file_location(name, file, submodule_search_locations=locations)
+            if spec is None or spec.loader is None:  # reported below like any other import failure
+                raise ImportError(f"Python has no loader for {file.name}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             spec.loader.exec_module(module)

@@ -215,7 +215,7 @@ def add_to_project(result: RunResult, project: Any) -> list[Layer]:
 
 
 def _family(layer: Layer) -> str:
-    return "raster" if isinstance(layer, RasterLayer) else layer.geometry_type
+    return layer.geometry_type if isinstance(layer, VectorLayer) else "raster"
 
 
 __all__ = ["RunResult", "add_to_project", "resolve_algorithm", "run_algorithm", "versions"]

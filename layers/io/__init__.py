@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +30,14 @@ from layers.io.formats import (
     ZIPPED,
     extension,
 )
-from layers.layer import Layer
+from layers.layer import Layer, VectorLayer
 
 if TYPE_CHECKING:
     from layers.field_mapping import FieldMapping
 
 
 def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str | None = None, crs: Any = None,
-                mapping: FieldMapping | str | os.PathLike | None = None, **options: Any) -> list[Layer]:
+                mapping: FieldMapping | str | os.PathLike | None = None, **options: Any) -> Sequence[Layer]:
     """Every layer in ``path`` (or only ``layer``), validated against ``kind`` when given or detected.
 
     ``crs`` overrides the file's CRS (e.g. a shapefile without .prj); for OpenStreetMap extracts, which are
@@ -89,10 +90,9 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
 
 
 def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, *, layer: str | None,
-            kind: str | None, **options: Any) -> list[Layer]:
+            kind: str | None, **options: Any) -> list[VectorLayer]:
     """The layers of ``path`` read without a kind, then mapped and validated (``layers.field_mapping``)."""
     from layers.field_mapping import FieldMapping, load_mapping, map_layer
-    from layers.layer import VectorLayer
 
     name = None
     if not isinstance(mapping, FieldMapping):
@@ -100,12 +100,13 @@ def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, 
     if kind is not None and mapping.kind != kind:
         raise LayerError(path, translate("layers.io", "the field mapping {name} is for kind '{mapped}', not '{kind}'")
                          .format(name=name or "", mapped=mapping.kind, kind=kind))
-    layers = open_layers(path, layer=layer, **options)
-    for read in layers:
+    vectors: list[VectorLayer] = []
+    for read in open_layers(path, layer=layer, **options):
         if not isinstance(read, VectorLayer):
             raise LayerError(path, translate("layers.io", "a field mapping applies to vector layers; '{layer}' is a "
                                                           "raster").format(layer=read.name))
-    return [map_layer(read, mapping, mapping_name=name) for read in layers]
+        vectors.append(read)
+    return [map_layer(read, mapping, mapping_name=name) for read in vectors]
 
 
 def write_layer(layer: Layer, path: str | os.PathLike, **options: Any) -> Path:

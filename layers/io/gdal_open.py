@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 import pyogrio
 import rasterio
@@ -177,7 +177,7 @@ def check_file(path: str | os.PathLike, driver: str, *, source: str | os.PathLik
     return file
 
 
-def _check_crs(stream: BinaryIO, source: str | os.PathLike, layer: str | None) -> None:
+def _check_crs(stream: IO[bytes], source: str | os.PathLike, layer: str | None) -> None:
     """Refuse a GeoJSON whose CRS is a link: GDAL would fetch it (see ``layers.io.geojson_crs``)."""
     link = crs_link(stream.read)
     if link is not None:

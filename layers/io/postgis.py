@@ -104,6 +104,14 @@ def _lost(shown: str, exc: BaseException, layer: str | None) -> LayerError:
         reason=_reason(exc, None)), layer=layer)
 
 
+def _psycopg(connection: Connection) -> psycopg.Connection:
+    """The psycopg connection under one ``_connect`` hands out (SQLAlchemy's ``driver_connection`` is None only
+    once the connection is invalidated, which ``_connect`` does on leaving)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a connection from _connect is used after it was invalidated"
+    return driver
+
+
 def _is_broken(connection: Connection) -> bool:
     """True when the server side of ``connection`` is gone (terminated backend, stopped server, network cut)."""
     raw = connection.connection.driver_connection if not connection.invalidated else None
@@ -232,7 +240,8 @@ def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tup
     It is sent as a prepared statement (PostgreSQL's extended protocol), which holds exactly one statement: a
     query with ``; COMMIT; DROP ...`` appended is refused by the server before anything runs.
     """
-    cursor = connection.connection.driver_connection.cursor()
+    driver = _psycopg(connection)
+    cursor = driver.cursor()
     try:
         cursor.execute(statement, prepare=True)
         if cursor.description is None:
@@ -250,7 +259,7 @@ def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tup
         raise LayerError(shown, translate("layers.io.postgis", "the query holds several statements; give exactly one "
                                                                "SELECT (nothing was run)"), layer=name) from exc
     except psycopg.Error as exc:
-        if connection.connection.driver_connection.broken:
+        if driver.broken:
             raise _lost(shown, exc, name) from exc
         raise LayerError(shown, f"the query failed: {_reason(exc, None)}", layer=name) from exc
     finally:
@@ -338,6 +347,7 @@ def read_postgis(url: str | URL, table: str | None = None, query: str | None = N
             metadata["source_table"] = qualified
             gdf = _frame(connection, shown, qualified, statement, geometry[0][1], notes)
         else:
+            assert query is not None  # exactly one of table and query, checked above
             label = name or "query"
             metadata["source_query"] = query
             gdf = _frame(connection, shown, label, query.strip().rstrip(";"), 0, notes)
@@ -374,7 +384,7 @@ def _write_comment(connection: Connection, schema: str, name: str, layer: Layer)
     statement = connection.execute(
         sqlalchemy.text("SELECT format('COMMENT ON TABLE %I.%I IS %L', CAST(:schema AS text), CAST(:name AS text), "
                         "CAST(:comment AS text))"),
-        {"schema": schema, "name": name, "comment": json.dumps(encoded, ensure_ascii=False)}).scalar()
+        {"schema": schema, "name": name, "comment": json.dumps(encoded, ensure_ascii=False)}).scalar_one()
     connection.exec_driver_sql(statement)
 
 

@@ -13,6 +13,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,11 @@ def _unique_names(names: list[str]) -> list[str]:
         taken.add(candidate.lower())
         result.append(candidate)
     return result
+
+
+def _header_row(read: Callable[..., pd.DataFrame], path: Path, **options: Any) -> list:
+    """The first row of a table file as written (every cell as text), for ``_distinct_columns``."""
+    return read(path, header=None, nrows=1, dtype=str, **options).iloc[0].tolist()
 
 
 def _distinct_columns(df: pd.DataFrame, read_header: Callable[[], list]) -> tuple[pd.DataFrame, list[str]]:
@@ -121,9 +127,9 @@ def _numbers(df: pd.DataFrame, column: str, source: str, layer: str | None) -> t
     return values, blank
 
 
-def _sidecar_crs(path: Path | None) -> pyproj.CRS | None:
-    prj = path.with_suffix(".prj") if path is not None else None
-    if prj is None or not prj.exists():
+def _sidecar_crs(path: Path) -> pyproj.CRS | None:
+    prj = path.with_suffix(".prj")
+    if not prj.exists():
         return None
     try:
         return pyproj.CRS.from_wkt(prj.read_text(errors="replace"))
@@ -139,7 +145,7 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
     notes = list(notes or [])
     pair = _find_pair(df, x_field, y_field, source, name)
     target = to_crs_object(crs)
-    if target is None:
+    if target is None and path is not None:
         target = _sidecar_crs(path)
         if target is not None:
             notes.append(f"CRS {target.to_string()} read from {path.with_suffix('.prj').name}")
@@ -237,8 +243,8 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
         except pd.errors.ParserError as exc:
             raise LayerError(source, f"is not a well-formed table: {exc}") from exc
         notes = [] if encoding in ("utf-8-sig", "utf-16") else [f"text is not UTF-8; read as {encoding.upper()}"]
-        df, header_notes = _distinct_columns(df, lambda sep=sep, encoding=encoding: pd.read_csv(
-            path, sep=sep, encoding=encoding, skipinitialspace=True, header=None, nrows=1, dtype=str).iloc[0].tolist())
+        df, header_notes = _distinct_columns(df, partial(_header_row, pd.read_csv, path, sep=sep, encoding=encoding,
+                                                         skipinitialspace=True))
         return df, notes + header_notes
     raise LayerError(source, "text is in an unknown encoding (not UTF-8, GBK or Latin-1)")
 
@@ -268,8 +274,8 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None =
     first_error: LayerError | None = None
     for sheet_name, df in sheets.items():
         name = path.stem if len(sheets) == 1 else str(sheet_name)
-        df, header_notes = _distinct_columns(df, lambda sheet_name=sheet_name: pd.read_excel(
-            path, sheet_name=sheet_name, header=None, nrows=1, dtype=str, engine="openpyxl").iloc[0].tolist())
+        df, header_notes = _distinct_columns(df, partial(_header_row, pd.read_excel, path, sheet_name=sheet_name,
+                                                         engine="openpyxl"))
         try:
             layers += frame_to_layers(df, name, source=source, kind=kind, x_field=x_field, y_field=y_field, crs=crs,
                                       notes=header_notes)

@@ -38,7 +38,7 @@ from layers.io.gdal_open import (
 from layers.io.layer_styles import TABLE as STYLE_TABLE
 from layers.io.layer_styles import apply_stored_style, read_geopackage_styles
 from layers.io.raster import read_raster
-from layers.layer import Layer
+from layers.layer import Layer, VectorLayer
 
 #: Arrow makes pyogrio several times faster on big layers; used when pyarrow is installed.
 USE_ARROW = importlib.util.find_spec("pyarrow") is not None
@@ -174,7 +174,7 @@ def _declared_codec(cpg_text: str | None, dbf_head: bytes) -> str | None:
 
 
 def _shapefile_layers(vsi_path: str, name: str, *, source: str, dbf_head: bytes | None, cpg_text: str | None,
-                      kind: str | None, crs: Any, source_layer: str | None = None) -> list[Layer]:
+                      kind: str | None, crs: Any, source_layer: str | None = None) -> list[VectorLayer]:
     notes = []
     encoding = None
     if dbf_head is None:
@@ -195,7 +195,7 @@ def _missing_shx(source: str, shx_name: str) -> LayerError:
                                                       "all").format(name=shx_name))
 
 
-def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
+def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> list[VectorLayer]:
     """One shapefile; a missing .prj loads with CRS None and a note, a missing .shx is an error."""
     source = str(path)
     if _sibling(path, ".shx") is None:
@@ -212,7 +212,8 @@ def read_shapefile(path: Path, *, kind: str | None = None, crs: Any = None) -> l
                              kind=kind, crs=crs)
 
 
-def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, crs: Any = None) -> list[Layer]:
+def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None,
+             crs: Any = None) -> list[VectorLayer]:
     """Every shapefile (and GeoJSON) inside a .zip, read in place through GDAL's /vsizip/ of the local zip.
 
     Each member is checked like a file of its own (format by content, a name that stays inside the zip)."""
@@ -235,7 +236,7 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
                                                                  "holds: {names}").format(layer=layer, names=names))
         if not wanted:
             raise LayerError(source, translate("LayerError", "holds no shapefile or GeoJSON file"))
-        result: list[Layer] = []
+        result: list[VectorLayer] = []
         for member in wanted:
             is_geojson = member.lower().endswith(".geojson")
             check_member(archive, member, GEOJSON_DRIVER if is_geojson else SHAPEFILE_DRIVER, source)
@@ -260,7 +261,7 @@ def read_zip(path: Path, *, layer: str | None = None, kind: str | None = None, c
     return result
 
 
-def read_geojson(path: Path, *, kind: str | None = None, crs: Any = None) -> list[Layer]:
+def read_geojson(path: Path, *, kind: str | None = None, crs: Any = None) -> list[VectorLayer]:
     """A GeoJSON file; mixed geometry types become one layer per type (unless a kind is forced)."""
     source = str(path)
     check_file(path, GEOJSON_DRIVER)

@@ -297,12 +297,12 @@ class CoverageRsrp(Algorithm):
         buildings: VectorLayer | None = params["buildings"]
         dsm = surface is not None and params["surface_type"] == SURFACE_DSM
         bounds = _grown(grid.bounds, config.max_radius_m)
-        if dsm and terrain is None:
-            raise LayerError(surface.source, translate("CoverageRsrp", "is declared a DSM (ground included): give "
-                                                                       "the terrain too, so that the ground can be "
-                                                                       "told from what stands on it"),
-                             layer=surface.name)
         if surface is not None:
+            if dsm and terrain is None:
+                raise LayerError(surface.source, translate("CoverageRsrp", "is declared a DSM (ground included): "
+                                                                           "give the terrain too, so that the ground "
+                                                                           "can be told from what stands on it"),
+                                 layer=surface.name)
             obstruction = Obstruction.from_raster(surface, surface=params["surface_type"], extent=bounds)
         elif buildings is not None:
             obstruction = Obstruction.from_buildings(buildings, params["obstruction_resolution"], extent=bounds,

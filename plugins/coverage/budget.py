@@ -36,9 +36,10 @@ CHANGE = "use a coarser resolution, a smaller extent, a shorter maximum radius o
 
 
 def reach_counts(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float], step: float,
-                  radius: float) -> np.ndarray:
-    """Per transmitter, how many ``step``-sized cells of ``bounds`` lie within ``radius``: the cells of its
-    square of reach cut to the bounds, times pi/4 unless the whole cut square lies inside the circle."""
+                  radius: float | np.ndarray) -> np.ndarray:
+    """Per transmitter, how many ``step``-sized cells of ``bounds`` lie within ``radius`` (one for all, or one per
+    transmitter): the cells of its square of reach cut to the bounds, times pi/4 unless the whole cut square lies
+    inside the circle."""
     minx, miny, maxx, maxy = bounds
     left, right = np.maximum(x - radius, minx), np.minimum(x + radius, maxx)
     bottom, top = np.maximum(y - radius, miny), np.minimum(y + radius, maxy)

@@ -13,7 +13,9 @@ released from the GIL, so threads and Dask workers can run tiles side by side.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numba
@@ -45,7 +47,7 @@ DBM_TO_EXPONENT = math.log(10.0) / 10.0
 CALIBRATION_D0_M = 100.0
 
 
-def calibrate_table(table: np.ndarray, calibration: tuple[float, float, float, float]) -> np.ndarray:
+def calibrate_table(table: np.ndarray, calibration: Sequence[float]) -> np.ndarray:
     """``table`` with its path-loss coefficients moved by a calibration (LOS offset, LOS slope, NLOS offset,
     NLOS slope): every branch is A + B·log10(d3D), so RSRP + a + b·10·log10(d3D/d0) is A − a + 10·b·log10(d0)
     and B − 10·b. LOS branches take the LOS pair, the NLOS branch the NLOS pair (an NLOS link that TR 38.901's
@@ -204,13 +206,14 @@ def _drop_stale_caches() -> None:
     walk, the antenna pattern and the path loss from other files. Keep a digest of all those sources next to the
     cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
     """
-    sources = b"".join(Path(module.__file__).read_bytes() for module in (antenna, los, pathloss))
+    sources = b"".join(Path(inspect.getfile(module)).read_bytes() for module in (antenna, los, pathloss))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     for dispatcher in (budget_dbm, link_rsrp_dbm, tile_rsrp, tile_far_power, pairs_rsrp):
-        cache = dispatcher._cache  # numba's per-function cache (no public accessor)
+        # numba's per-function cache: no public accessor, so not in numba's type hints either
+        cache = dispatcher._cache  # type: ignore[union-attr]
         if not cache.cache_path:
             continue
-        stamp = Path(cache.cache_path) / f"{__name__}.{dispatcher.__name__}.sources"
+        stamp = Path(cache.cache_path) / f"{__name__}.{dispatcher.py_func.__name__}.sources"
         try:
             if stamp.read_text() == digest:
                 continue

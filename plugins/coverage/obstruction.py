@@ -39,14 +39,16 @@ SURFACE_AUTO, SURFACE_ABOVE_GROUND, SURFACE_DSM = "auto", "heights above ground"
 SURFACE_TYPES = (SURFACE_AUTO, SURFACE_ABOVE_GROUND, SURFACE_DSM)
 
 
-def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> None:
-    """Distances are metres: refuse layers without a CRS or in degrees, naming the layer."""
+def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> pyproj.CRS:
+    """``crs``, checked: distances are metres, so layers without a CRS or in degrees are refused, naming the
+    layer."""
     if crs is None:
         raise LayerError(source, "has no coordinate reference system; coverage needs a projected CRS in metres",
                          layer=name)
     if not crs.is_projected:
         raise LayerError(source, f"is in geographic coordinates ({crs.to_string()}); reproject it to a projected "
                                  "CRS in metres (e.g. the UTM zone) for coverage", layer=name)
+    return crs
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
     served = np.where(covered, result.server, -1)
     area = result.grid.cell_area_m2
     rows = [_row("area", covered.sum() * area / 1e6, covered.size * area / 1e6, "km²")]
-    per_cell = {"served_area_m2": np.bincount(served[covered], minlength=n_cells) * area}
+    per_cell: dict[str, np.ndarray] = {"served_area_m2": np.bincount(served[covered], minlength=n_cells) * area}
     if demand is not None:
         for field in DEMAND_FIELDS:
             if field not in demand.gdf.columns:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyproj
 from affine import Affine
 
 from layers.errors import LayerError
@@ -44,6 +45,14 @@ def antennas_over_ground(table: np.ndarray, obstruction: Obstruction) -> np.ndar
     return raised
 
 
+def _crs_of(raster: RasterLayer) -> pyproj.CRS:
+    """The CRS of a terrain raster; a LayerError naming it when it has none."""
+    if raster.crs is None:
+        raise LayerError(raster.source, translate("terrain", "has no coordinate reference system; set it before "
+                                                             "using it as terrain"), layer=raster.name)
+    return raster.crs
+
+
 def resample(raster: RasterLayer, x0: float, y0: float, res: float, rows: int, cols: int, crs,
              resampling: str = "bilinear", band: int = 1) -> np.ndarray:
     """Band ``band`` of ``raster`` on the cells of a north-up grid in ``crs`` (float32, NaN where the raster has
@@ -51,15 +60,13 @@ def resample(raster: RasterLayer, x0: float, y0: float, res: float, rows: int, c
     from rasterio.enums import Resampling
     from rasterio.warp import reproject, transform_bounds
 
-    if raster.crs is None:
-        raise LayerError(raster.source, translate("terrain", "has no coordinate reference system; set it before "
-                                                             "using it as terrain"), layer=raster.name)
+    raster_crs = _crs_of(raster)
     t = raster.transform
     if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
         raise LayerError(raster.source, translate("terrain", "is rotated or not north-up; warp it to a north-up "
                                                              "grid first"), layer=raster.name)
     out = np.full((rows, cols), np.nan, np.float32)
-    left, bottom, right, top = transform_bounds(crs, raster.crs, x0, y0 - rows * res, x0 + cols * res, y0,
+    left, bottom, right, top = transform_bounds(crs, raster_crs, x0, y0 - rows * res, x0 + cols * res, y0,
                                                 densify_pts=21)
     col0 = max(math.floor((left - t.c) / t.a) - EDGE_CELLS, 0)
     col1 = min(math.ceil((right - t.c) / t.a) + EDGE_CELLS, raster.width)
@@ -67,11 +74,11 @@ def resample(raster: RasterLayer, x0: float, y0: float, res: float, rows: int, c
     row1 = min(math.ceil((t.f - bottom) / -t.e) + EDGE_CELLS, raster.height)
     if col0 >= col1 or row0 >= row1:
         return out
-    part = RasterLayer(raster.read_pixels(row0, row1, col0, col1), t @ Affine.translation(col0, row0), raster.crs,
+    part = RasterLayer(raster.read_pixels(row0, row1, col0, col1), t @ Affine.translation(col0, row0), raster_crs,
                        name=raster.name, nodata=raster.nodata, source=raster.source)
     window = np.ma.filled(part.band(band).astype(np.float32), np.nan)  # only the window leaves the file
     reproject(np.ascontiguousarray(window), out, src_transform=t @ Affine.translation(col0, row0),
-              src_crs=raster.crs, src_nodata=np.nan, dst_transform=Affine(res, 0.0, x0, 0.0, -res, y0),
+              src_crs=raster_crs, src_nodata=np.nan, dst_transform=Affine(res, 0.0, x0, 0.0, -res, y0),
               dst_crs=crs, dst_nodata=np.nan, resampling=Resampling[resampling])
     return out
 
@@ -85,8 +92,7 @@ def with_terrain(obstruction: Obstruction, terrain: RasterLayer, bounds: tuple[f
     ground, or with ``dsm`` surface elevations (NaN = no data), from which the terrain is subtracted. Terrain
     cells without data (past the DEM's edge, or its no-data) take the elevation of the nearest cell with data.
     """
-    crs = obstruction.crs
-    require_metric(crs, None, "obstruction grid")
+    crs = require_metric(obstruction.crs, None, "obstruction grid")
     res = float(obstruction.res if not obstruction.empty or resolution is None else resolution)
     if obstruction.empty:
         x0, y0 = math.floor(bounds[0] / res) * res, math.ceil(bounds[3] / res) * res
@@ -131,11 +137,11 @@ def with_terrain(obstruction: Obstruction, terrain: RasterLayer, bounds: tuple[f
                          .format(limit=DSM_BELOW_TERRAIN_M, name=terrain.name, share=below.mean(),
                                  low=float(np.nanmin(above))))
         above = np.maximum(np.nan_to_num(above, nan=0.0), 0.0)
-    terrain_res = terrain.res[0]
-    unit = "m" if terrain.crs.is_projected else "°"
+    terrain_res, terrain_crs = terrain.res[0], _crs_of(terrain)
+    unit = "m" if terrain_crs.is_projected else "°"
     notes.append(translate("terrain", "terrain '{name}' ({crs}, {cell:g} {unit} cells) resampled bilinearly to the "
                                       "{res:g} m obstruction grid; antenna and receiver heights are above the local "
-                                      "ground").format(name=terrain.name, crs=terrain.crs.to_string(),
+                                      "ground").format(name=terrain.name, crs=terrain_crs.to_string(),
                                                        cell=terrain_res, unit=unit, res=res))
     heights = np.ascontiguousarray(ground + above, dtype=np.float32)
     return Obstruction(heights, float(x0), float(y0), res, crs, tuple(notes),

@@ -144,7 +144,7 @@ class Transmitters:
         rows: list[int] = []
         cell_azimuth: list[float] = []
         cell_ids: list[str] = []
-        for row in np.flatnonzero(keep):
+        for row in np.flatnonzero(keep).tolist():
             sectors = azimuths[row]
             if not sectors:
                 rows.append(row)

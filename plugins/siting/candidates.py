@@ -89,9 +89,10 @@ def pole_ids(gdf: pd.DataFrame) -> np.ndarray:
     return np.array([f"#{i + 1}" for i in range(len(gdf))], object)
 
 
-def _keepout_checks(rules: CandidateRules, xs: np.ndarray, ys: np.ndarray, located: np.ndarray) -> dict:
+def _keepout_checks(rules: CandidateRules, xs: np.ndarray, ys: np.ndarray,
+                    located: np.ndarray) -> dict[str, np.ndarray]:
     """One check per keep-out layer: poles within its distance of any of its features."""
-    checks = {}
+    checks: dict[str, np.ndarray] = {}
     for layer, distance in rules.keepouts:
         near = np.zeros(xs.size, bool)
         if len(layer.gdf):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ import shapely
 
 from layers.i18n import translate
 from layers.layer import VectorLayer
-from plugins.api import AlgorithmError, Context, Feedback, ParameterError, StringParameter
+from plugins.api import AlgorithmError, Context, Feedback, Parameter, ParameterError
 from plugins.siting.candidates import Candidates, pole_ids
 from plugins.siting.problem import SitingProblem
 from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
@@ -181,10 +181,11 @@ class LayerMatch:
 
 
 Source = IdList | FieldRule | LayerMatch
+_T = TypeVar("_T")
 
 
 @dataclass(kw_only=True)
-class PoleSpecParameter(StringParameter):
+class PoleSpecParameter(Parameter):
     """Poles to lock or exclude: ids (``TH-000012, TH-000044``, or a list of ids: the GUI's selection) or
     ``FIELD=VALUE`` (``decision=approved``; several values as ``decision=approved|批准``). Converts to a
     ``Source`` read from the layer in parameter ``parent`` when the run starts."""
@@ -334,18 +335,33 @@ def _decided_plan(problem: SitingProblem, allowed: SitingProblem, decisions: Dec
                 work=sub.work if sub is not None else "")
 
 
+class _Limits(TypedDict):
+    """The solvers' work limit (0: automatic) and safety time limit, passed on as they are."""
+
+    time_limit: float
+    work_limit: int
+
+
+def _given(value: _T | None, name: str, model: str) -> _T:
+    """``value``, which ``model`` needs: a ValueError naming it when it is missing."""
+    if value is None:
+        raise ValueError(f"the {model} model needs {name}")
+    return value
+
+
 def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k: int | None = None,
                   budget: float | None = None, target_share: float = 1.0, minimise: str = "sites",
                   method: str = "exact", time_limit: float = 60.0, work_limit: int = 0,
                   feedback: Feedback | None = None) -> Plan:
     """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve.
     ``work_limit`` decides where the solver stops (0: automatic); ``time_limit`` is only a safety."""
-    limits = {"time_limit": time_limit, "work_limit": work_limit}
+    limits: _Limits = {"time_limit": time_limit, "work_limit": work_limit}
     if not decisions:
         if model == "mclp":
-            plan = solve_mclp(problem, k, method=method, **limits, feedback=feedback)
+            plan = solve_mclp(problem, _given(k, "k", model), method=method, **limits, feedback=feedback)
         elif model == "budget_mclp":
-            plan = solve_budget_mclp(problem, budget, method=method, **limits, feedback=feedback)
+            plan = solve_budget_mclp(problem, _given(budget, "budget", model), method=method, **limits,
+                                     feedback=feedback)
         else:
             plan = solve_lscp(problem, target_share=target_share, minimise=minimise, method=method, **limits,
                               feedback=feedback)
@@ -355,6 +371,7 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
     allowed = problem.without(decisions.excluded)
     rest = problem.residual(decisions.locked, decisions.excluded)
     if model == "mclp":
+        k = _given(k, "k", model)
         if k < locked.size:
             raise AlgorithmError(translate("decisions", "{n} poles are locked but only {k} sites are asked for; "
                                                         "raise the number of sites or unlock poles").format(
@@ -365,15 +382,16 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
             sub = solve_mclp(rest.problem, room + rest.extra_sites, method=method, **limits, feedback=feedback)
         return _maximised(problem, allowed, decisions, model, method, rest, sub)
     if model == "budget_mclp":
+        budget = _given(budget, "budget", model)
         spent = problem.cost(locked)
         if spent > budget * (1 + 1e-12):
             raise AlgorithmError(translate("decisions", "the {n} locked poles cost {cost:g}, over the budget of "
                                                         "{budget:g}; raise the budget or unlock poles").format(
                 n=locked.size, cost=spent, budget=budget))
-        room = budget - spent
+        money = budget - spent
         sub = None
-        if rest.free.size and problem.costs[rest.free].min() <= room:
-            sub = solve_budget_mclp(rest.problem, room + rest.extra_cost, method=method, **limits,
+        if rest.free.size and problem.costs[rest.free].min() <= money:
+            sub = solve_budget_mclp(rest.problem, money + rest.extra_cost, method=method, **limits,
                                     feedback=feedback)
         return _maximised(problem, allowed, decisions, model, method, rest, sub)
     return _covering(problem, allowed, decisions, method, rest, target_share, minimise, limits, feedback)
@@ -388,7 +406,7 @@ def _maximised(problem: SitingProblem, allowed: SitingProblem, decisions: Decisi
 
 
 def _covering(problem: SitingProblem, allowed: SitingProblem, decisions: Decisions, method: str, rest,
-              target_share: float, minimise: str, limits: dict, feedback: Feedback | None) -> Plan:
+              target_share: float, minimise: str, limits: _Limits, feedback: Feedback | None) -> Plan:
     locked = decisions.locked
     unit = minimise == "sites"
     fixed = float(locked.size) if unit else problem.cost(locked)

@@ -29,6 +29,9 @@ import time
 
 from layers.i18n import translate
 
+#: HiGHS option values (``Highs.setOptionValue`` takes these).
+HighsOptions = dict[str, bool | int | float | str]
+
 #: Default work per pole-point pair, and its floor and ceiling (simplex iterations).
 WORK_PER_PAIR, MIN_WORK, MAX_WORK = 20, 1_000_000, 200_000_000
 #: Simplex iterations one branch-and-bound node is counted as, and one window of window search.
@@ -89,13 +92,13 @@ class Effort:
     def windows(self) -> int:
         return max(self.left // ITERATIONS_PER_WINDOW, 1)
 
-    def lp_options(self) -> dict:
+    def lp_options(self) -> HighsOptions:
         """Deterministic limits of one HiGHS LP (with the safety deadline as HiGHS's own time limit)."""
         return {"simplex_iteration_limit": max(self.left, 1), "ipm_iteration_limit": IPM_ITERATIONS,
                 "pdlp_iteration_limit": PDLP_ITERATIONS, "random_seed": 0,
                 "time_limit": max(self.seconds_left(), 0.01)}
 
-    def milp_options(self, nodes: int | None = None) -> dict:
+    def milp_options(self, nodes: int | None = None) -> HighsOptions:
         """Deterministic limits of one HiGHS MILP: nodes and leaves from the work left (or ``nodes``)."""
         limit = self.nodes() if nodes is None else max(min(nodes, self.nodes()), 1)
         return {"mip_max_nodes": limit, "mip_max_leaves": limit, "ipm_iteration_limit": IPM_ITERATIONS,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -146,9 +147,14 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     feedback = feedback or Feedback()
     notes: list[str] = []
     proof = _Proof(value_step(problem.weights), mip_gap)
-    model = MAXIMISE_COUNT if k is not None else MAXIMISE_BUDGET
-    costs = None if k is not None else problem.costs[reduced.candidates]
-    shape = {"k": k or 0} if k is not None else {"budget": float(budget), "costs": costs}
+    costs = problem.costs[reduced.candidates]  # the budget model's (the k-site model counts sites)
+    shape: dict[str, Any]  # solve_reduced's arguments for the model
+    if k is not None:
+        model, capacity, shape = MAXIMISE_COUNT, float(k), {"k": k}
+    elif budget is not None:
+        model, capacity, shape = MAXIMISE_BUDGET, float(budget), {"budget": float(budget), "costs": costs}
+    else:
+        raise ValueError("solve_maximising needs k or a budget")
     version = highs_version()
 
     def stopped() -> str:
@@ -194,7 +200,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         left: dict = {"k": k - restricted.built.size}
         room = float(left["k"])
     else:
-        room = float(budget) - float(costs[restricted.built].sum())
+        room = capacity - float(costs[restricted.built].sum())
         left = {"budget": room, "costs": costs[restricted.columns]}
     if room < 0:
         lap("milp")

@@ -24,6 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -77,13 +78,16 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
     row_upper, indptr, indices, values, integrality) with HiGHS ``options`` in a child process."""
     with tempfile.TemporaryDirectory(prefix="lamplight-highs-") as folder:
         model_path = os.path.join(folder, "model.npz")
-        extra = {"start": np.asarray(start, float)} if start is not None else {}
-        np.savez(model_path, options=json.dumps({**options, "time_limit": float(max(time_limit, 0.01))}), **model,
-                 **extra)
+        settings = json.dumps({**options, "time_limit": float(max(time_limit, 0.01))})
+        members: dict[str, Any] = {**model, "options": settings}  # the .npz members
+        if start is not None:
+            members["start"] = np.asarray(start, float)
+        np.savez(model_path, **members)
         error_path = os.path.join(folder, "stderr.txt")
         with open(error_path, "w") as errors:
             child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder], stdout=subprocess.PIPE,
                                      stderr=errors, stdin=subprocess.DEVNULL, text=True)
+        assert child.stdout is not None  # stdout=PIPE
         progress = _Progress(child.stdout)
         deadline = time.perf_counter() + time_limit + GRACE_SECONDS
         cancelled = ended = False

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
-from plugins.siting.effort import Effort
+from plugins.siting.effort import Effort, HighsOptions
 from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
@@ -192,10 +192,10 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         upper[:n_x][site_out] = 0.0
     # The root LP of a covering model is highly degenerate: dual simplex from the slack basis needs about two
     # pivots per row (20,000 pivots, 8 s on 2,000 x 20,000), the interior point method 1 s.
-    options = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
+    options: HighsOptions = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
     if effort is not None:
         options.update(effort.lp_options() if relax else effort.milp_options(nodes))
-        time_limit = options.pop("time_limit")
+        time_limit = float(options.pop("time_limit"))
     start = None
     if seed is not None and not relax and seed.size:
         start = start_values(reduced, seed, n_cols, beta, model)

@@ -18,33 +18,36 @@ from plugins.siting import kernels
 from plugins.siting.matrix import CoverageMatrix
 
 
-@dataclass
+@dataclass(init=False)
 class SitingProblem:
-    """``weights`` per demand point (people, priority-weighted), ``costs`` per candidate (> 0),
+    """``weights`` per demand point (people, priority-weighted), ``costs`` per candidate (> 0; None: 1 each),
     ``beta`` in [0, 1]: the extra value of a second site covering a point (0 = plain coverage)."""
 
     coverage: CoverageMatrix
     weights: np.ndarray
-    costs: np.ndarray | None = None
-    beta: float = 0.0
-    _degree: np.ndarray | None = field(default=None, repr=False)
+    costs: np.ndarray
+    beta: float
+    _degree: np.ndarray | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.weights = np.ascontiguousarray(self.weights, dtype=np.float64)
-        if self.weights.shape != (self.coverage.n_demand,):
-            raise ValueError(f"demand weights: expected {self.coverage.n_demand} values, got {self.weights.shape}")
+    def __init__(self, coverage: CoverageMatrix, weights: np.ndarray, costs: np.ndarray | None = None,
+                 beta: float = 0.0) -> None:
+        """Written out (not generated) so ``costs`` is always an array once built, whatever was passed."""
+        self.coverage = coverage
+        self.weights = np.ascontiguousarray(weights, dtype=np.float64)
+        if self.weights.shape != (coverage.n_demand,):
+            raise ValueError(f"demand weights: expected {coverage.n_demand} values, got {self.weights.shape}")
         if not np.all(np.isfinite(self.weights)) or np.any(self.weights < 0):
             raise ValueError("demand weights must be finite and not negative")
-        n = self.coverage.n_candidates
-        costs = np.ones(n) if self.costs is None else np.ascontiguousarray(self.costs, dtype=np.float64)
-        if costs.shape != (n,):
-            raise ValueError(f"site costs: expected {n} values, got {costs.shape}")
-        if not np.all(np.isfinite(costs)) or np.any(costs <= 0):
+        n = coverage.n_candidates
+        self.costs = np.ones(n) if costs is None else np.ascontiguousarray(costs, dtype=np.float64)
+        if self.costs.shape != (n,):
+            raise ValueError(f"site costs: expected {n} values, got {self.costs.shape}")
+        if not np.all(np.isfinite(self.costs)) or np.any(self.costs <= 0):
             raise ValueError("site costs must be finite and positive")
-        self.costs = costs
-        if not 0.0 <= float(self.beta) <= 1.0:
-            raise ValueError(f"double-coverage weight must lie in [0, 1], got {self.beta}")
-        self.beta = float(self.beta)
+        if not 0.0 <= float(beta) <= 1.0:
+            raise ValueError(f"double-coverage weight must lie in [0, 1], got {beta}")
+        self.beta = float(beta)
+        self._degree = None
 
     @property
     def n_candidates(self) -> int:

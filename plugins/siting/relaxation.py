@@ -122,9 +122,12 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     if effort is None:
         effort = Effort(MAX_WORK, (deadline if deadline is not None else np.inf) - started)
     n_x, n_r = reduced.n_candidates, reduced.n_rows
-    model = MAXIMISE_COUNT if k is not None else MAXIMISE_BUDGET
-    site_costs = np.ones(n_x) if k is not None else np.asarray(costs, float)
-    capacity = float(k) if k is not None else float(budget)
+    if k is not None:
+        model, site_costs, capacity = MAXIMISE_COUNT, np.ones(n_x), float(k)
+    elif budget is not None:
+        model, site_costs, capacity = MAXIMISE_BUDGET, np.asarray(costs, float), float(budget)
+    else:
+        raise ValueError("root_relaxation needs k or a budget")
     solver = _lp(reduced, model, site_costs, "ipm", k=k or 0, capacity=capacity)
     watch(solver, feedback, effort.seconds_left())
 

@@ -203,7 +203,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if k < 1:
         raise ValueError(f"the number of sites k must be at least 1, got {k}")
     feedback = feedback or Feedback()
-    clock, notes = _Clock(), []
+    clock = _Clock()
+    notes: list[str] = []
     effort = _effort(problem, work_limit, time_limit)
     cov, w, beta = problem.coverage, problem.weights, problem.beta
     run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
@@ -230,11 +231,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         reduced = _reduce(problem, effort, feedback, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
-    if reduced is None and method == "exact":
-        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "time limit", solver,
-                     clock, None, notes, effort)
 
-    def lagrangian_step() -> None:
+    def lagrangian_step(reduced: Reduced) -> None:
         nonlocal incumbent, value, solver
         # past the safety limit (the run is already reported as such), the last step gets GRACE_SECONDS
         step = Effort(max(effort.left, 1), GRACE_SECONDS) if effort.expired() else effort
@@ -256,21 +254,24 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
 
     if method == "greedy":
         if reduced is not None:
-            lagrangian_step()
+            lagrangian_step(reduced)
         if reduced is not None and beta == 0.0 and incumbent.size == k and value < min(bounds) and \
                 _saturated(min(bounds), problem, value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
-            result = window_search(cov, w, incumbent, max_windows=min(FAST_SEARCH_WINDOWS, effort.windows()),
-                                   effort=effort, feedback=feedback.step(90, 100))
-            if result.value > value:
-                notes.append(f"window search raised the plan from {amount(value)} to {amount(result.value)} "
-                             f"({result.windows:,} windows)")
-                incumbent, value = result.selected, result.value
+            windows = window_search(cov, w, incumbent, max_windows=min(FAST_SEARCH_WINDOWS, effort.windows()),
+                                    effort=effort, feedback=feedback.step(90, 100))
+            if windows.value > value:
+                notes.append(f"window search raised the plan from {amount(value)} to {amount(windows.value)} "
+                             f"({windows.windows:,} windows)")
+                incumbent, value = windows.selected, windows.value
             solver += " + window search"
             clock.lap("window_search")
         feedback.set_progress(100)
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
                      reduced, notes, effort)
+    if reduced is None:  # exact mode, and the safety time limit stopped the reduction
+        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "time limit", solver,
+                     clock, None, notes, effort)
     if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
         return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
                      clock, reduced, notes, effort)
@@ -287,7 +288,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         incumbent, value, status = outcome.selected, outcome.value, outcome.status
         bounds.append(outcome.bound)
         if status != "optimal":
-            lagrangian_step()
+            lagrangian_step(reduced)
         return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), status, outcome.solver,
                      clock, reduced, notes, effort)
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent), effort=effort,
@@ -298,7 +299,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         bounds.append(result.bound)
     if result.status != "optimal" or not verified:
         incumbent, value = selected, objective
-        lagrangian_step()
+        lagrangian_step(reduced)
         selected, objective = incumbent, value
     bound = max(min(bounds), objective)
     status = result.status if verified else "unverified"
@@ -363,7 +364,8 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     if not budget > 0:
         raise ValueError(f"the budget must be positive, got {budget}")
     feedback = feedback or Feedback()
-    clock, notes = _Clock(), []
+    clock = _Clock()
+    notes: list[str] = []
     effort = _effort(problem, work_limit, time_limit)
     cov, w, beta, costs = problem.coverage, problem.weights, problem.beta, problem.costs
     if costs.min() > budget:
@@ -383,9 +385,6 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         reduced = _reduce(problem, effort, feedback, costs=costs, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
-    if reduced is None and method == "exact":
-        return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "time limit",
-                     "lazy greedy (gain per cost, and gain)", clock, None, notes, effort)
     if method == "greedy":
         if reduced is not None:
             bounds.append(lagrange.max_coverage_bound(reduced.rows, reduced.row_weight, reduced.private, budget,
@@ -395,6 +394,9 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         feedback.set_progress(100)
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
                      "lazy greedy (gain per cost, and gain)", clock, reduced, notes, effort)
+    if reduced is None:  # exact mode, and the safety time limit stopped the reduction
+        return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "time limit",
+                     "lazy greedy (gain per cost, and gain)", clock, None, notes, effort)
     if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):
         return _plan(problem, "budget_mclp", method, incumbent, value, value, "optimal",
                      "lazy greedy (gain per cost, and gain); the plan meets a bound", clock, reduced, notes, effort)
@@ -457,7 +459,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     if not 0.0 < target_share <= 1.0:
         raise ValueError(f"the target share must lie in (0, 1], got {target_share}")
     feedback = feedback or Feedback()
-    clock, notes = _Clock(), []
+    clock = _Clock()
+    notes: list[str] = []
     effort = _effort(problem, work_limit, time_limit)
     cov = problem.coverage
     unit = minimise == "sites"
@@ -483,11 +486,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                           dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
-    if reduced is None and method == "exact":
-        return _plan(problem, "lscp", method, incumbent, objective, min(_integral(max(bounds), unit), objective),
-                     "time limit", heuristic, clock, None, notes, effort, maximise=False)
     forced_cost = float(costs[reduced.forced].sum()) if reduced is not None else 0.0
-    kept_costs = costs[reduced.candidates] if reduced is not None else None
+    kept_costs = costs[reduced.candidates] if reduced is not None else costs  # of the candidates left in play
     if method == "greedy":
         if reduced is not None:
             relaxed = cover_lp(reduced, kept_costs, full=full, target=goal, effort=effort,
@@ -511,6 +511,9 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
         feedback.set_progress(100)
         return _plan(problem, "lscp", method, incumbent, objective, min(bound, objective), "greedy", heuristic,
                      clock, reduced, notes, effort, maximise=False)
+    if reduced is None:  # exact mode, and the safety time limit stopped the reduction
+        return _plan(problem, "lscp", method, incumbent, objective, min(_integral(max(bounds), unit), objective),
+                     "time limit", heuristic, clock, None, notes, effort, maximise=False)
     seed = reduced.local(incumbent)
     reserve = int(DESCENT_SHARE * effort.left) if descend else 0
     milp_nodes = max((effort.left - reserve) // ITERATIONS_PER_NODE, 1)

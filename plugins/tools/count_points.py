@@ -53,7 +53,7 @@ class CountPointsInPolygons(Algorithm):
                                     minlength=len(areas))
         gdf = polygons.gdf.copy()
         gdf["point_count"] = counts
-        if weight:
+        if values is not None:
             gdf[f"{weight}_sum"] = sums
             missing = int(np.isnan(values).sum())
             if missing:

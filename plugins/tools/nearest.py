@@ -74,7 +74,7 @@ class NearestDistance(Algorithm):
         else:
             gdf["nearest_index"] = np.where(found, index, -1)
         feedback.log(f"{int(found.sum())} of {len(gdf)} features have a target within reach")
-        summary = {"features": len(gdf), "with_target": int(found.sum())}
+        summary: dict[str, float] = {"features": len(gdf), "with_target": int(found.sum())}
         if found.any():
             summary.update(mean_m=round(float(np.nanmean(distance)), 2), max_m=round(float(np.nanmax(distance)), 2))
         output = VectorLayer(gdf, f"{layer.name} nearest {target.name}", kind=layer.kind)
