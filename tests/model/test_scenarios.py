@@ -198,3 +198,22 @@ def test_a_coverage_run_attached_gives_the_shares_and_undoes(planned):
     finally:
         project.history.remove(coverage)
         project.scenarios.clear()
+
+
+def test_a_run_record_without_run_id_never_takes_a_layer_the_planner_loaded():
+    """A layer with ``rank`` and ``pole_id`` fields that no run produced (no provenance) is not the selected sites
+    of a record that names no run: the plan is reported gone instead of being read from the wrong layer."""
+    import geopandas as gpd
+
+    from layers import VectorLayer
+    from layers.scenarios import sites_of
+
+    mine = gpd.GeoDataFrame({"pole_id": ["P01", "P02"], "rank": [1, 2]},
+                            geometry=shapely.points([[0.0, 0.0], [10.0, 0.0]]), crs=32649)
+    project = Project(32649)
+    project.add_layer(VectorLayer(mine, "my ranking"))
+    record = {"algorithm": "siting.mclp", "started": "2026-12-07 09:00"}
+    with pytest.raises(LayerError, match="no longer in the project"):
+        sites_of(project, record)
+    with pytest.raises(LayerError, match="no longer in the project"):
+        scenario_from_run(project, record, "A")
