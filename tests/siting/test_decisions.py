@@ -131,6 +131,17 @@ def test_infeasible_decisions_say_why():
         solve_decided(problem, decisions, "budget_mclp", budget=0.5)
 
 
+def test_a_model_without_its_size_is_refused_naming_what_is_missing():
+    """k for the MCLP and the budget for the budget MCLP, with decisions and without (before: a TypeError from
+    comparing None)."""
+    problem, decisions = instance(5)
+    for given in (decisions, Decisions()):
+        with pytest.raises(ValueError, match="the mclp model needs k"):
+            solve_decided(problem, given, "mclp", budget=10.0)
+        with pytest.raises(ValueError, match="the budget_mclp model needs budget"):
+            solve_decided(problem, given, "budget_mclp", k=3)
+
+
 # -- where decisions come from ------------------------------------------------------------------------------
 
 
