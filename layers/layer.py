@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pyproj
+import shapely
 from affine import Affine
 
 from layers.errors import LayerError
@@ -22,14 +23,23 @@ from layers.events import Event, EventEmitter
 OBSERVED_ATTRIBUTES = frozenset({"name", "visible", "opacity", "style", "kind", "selection"})
 
 _GEOMETRY_FAMILIES = {
-    "Point": "point",
-    "MultiPoint": "point",
-    "LineString": "line",
-    "MultiLineString": "line",
-    "LinearRing": "line",
-    "Polygon": "polygon",
-    "MultiPolygon": "polygon",
+    shapely.GeometryType.POINT: "point",
+    shapely.GeometryType.MULTIPOINT: "point",
+    shapely.GeometryType.LINESTRING: "line",
+    shapely.GeometryType.MULTILINESTRING: "line",
+    shapely.GeometryType.LINEARRING: "line",
+    shapely.GeometryType.POLYGON: "polygon",
+    shapely.GeometryType.MULTIPOLYGON: "polygon",
 }
+
+
+def _geometry_family(geometries: Any) -> str:
+    """The one family of these geometries (missing ones ignored), "mixed", or "empty" when there are none."""
+    type_ids = np.unique(shapely.get_type_id(np.asarray(geometries)))
+    families = {_GEOMETRY_FAMILIES.get(shapely.GeometryType(t), "mixed") for t in type_ids if t >= 0}
+    if not families:
+        return "empty"
+    return families.pop() if len(families) == 1 else "mixed"
 
 
 def to_crs_object(crs: Any) -> pyproj.CRS | None:
@@ -90,6 +100,8 @@ class Layer:
             value = frozenset(int(i) for i in value)
         changed = attribute in OBSERVED_ATTRIBUTES and not _same(getattr(self, attribute, None), value)
         object.__setattr__(self, attribute, value)
+        if attribute == "gdf":
+            object.__setattr__(self, "_geometry_type_cache", None)  # a new table: its geometry types are unknown
         if changed:
             self.events.emit(Event("changed", layer=self, attribute=attribute))
 
@@ -157,12 +169,16 @@ class VectorLayer(Layer):
 
     @property
     def geometry_type(self) -> str:
-        """point, line, polygon, mixed or empty: the family, so multi-parts count with their singles."""
-        types = self.gdf.geometry.geom_type.dropna().unique()
-        families = {_GEOMETRY_FAMILIES.get(t, "mixed") for t in types}
-        if not families:
-            return "empty"
-        return families.pop() if len(families) == 1 else "mixed"
+        """point, line, polygon, mixed or empty: the family, so multi-parts count with their singles.
+
+        Remembered per data version: the layer tree asks on every repaint, and naming the types of a city's
+        77,000 poles takes tens of milliseconds in the GUI thread."""
+        key = (self.data_version, len(self.gdf))
+        cached = getattr(self, "_geometry_type_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, _geometry_family(self.gdf.geometry.array))
+            object.__setattr__(self, "_geometry_type_cache", cached)
+        return cached[1]
 
     def __len__(self) -> int:
         return len(self.gdf)
