@@ -43,10 +43,13 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     always WGS84, it is the CRS to reproject to, and ``progress``/``is_cancelled`` callbacks are accepted (see
     ``layers.io.osm.read_osm``). CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``. ``mapping`` (a
     ``layers.field_mapping.FieldMapping`` or the path of one saved as JSON) maps every vector layer read to the
-    mapping's kind, so a city's monthly export loads the same way every time.
+    mapping's kind, so a city's monthly export loads the same way every time. A single-layer file with a QGIS
+    style beside it (``poles.shp`` + ``poles.qml``, ``dem.tif`` + ``dem.qml``) opens with that style, as in QGIS;
+    GeoPackage layers take theirs from the ``layer_styles`` table (``layers.io.layer_styles``).
     """
     if mapping is not None:
         return _mapped(path, mapping, layer=layer, kind=kind, crs=crs, **options)
+    from layers.io.layer_styles import apply_sidecar_style
     from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
     from layers.io.vector import read_geojson, read_geopackage, read_shapefile, read_zip
@@ -71,19 +74,20 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if ext in GEOPACKAGE:
         return read_geopackage(path, layer=layer, kind=kind, crs=crs)
     if ext in SHAPEFILE:
-        return read_shapefile(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_shapefile(path, kind=kind, crs=crs), path)
     if ext in ZIPPED:
         return read_zip(path, layer=layer, kind=kind, crs=crs)
     if ext in GEOJSON:
-        return read_geojson(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_geojson(path, kind=kind, crs=crs), path)
     if ext in DELIMITED:
-        return read_delimited(path, kind=kind, crs=crs, x_field=options.get("x_field"),
-                              y_field=options.get("y_field"))
+        return apply_sidecar_style(read_delimited(path, kind=kind, crs=crs, x_field=options.get("x_field"),
+                                                  y_field=options.get("y_field")), path)
     if ext in SPREADSHEET:
-        return read_spreadsheet(path, sheet=options.get("sheet"), kind=kind, crs=crs,
-                                x_field=options.get("x_field"), y_field=options.get("y_field"))
+        return apply_sidecar_style(read_spreadsheet(path, sheet=options.get("sheet"), kind=kind, crs=crs,
+                                                    x_field=options.get("x_field"), y_field=options.get("y_field")),
+                                   path)
     if ext in GEOTIFF:
-        return read_geotiff(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_geotiff(path, kind=kind, crs=crs), path)
     supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
     raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
 
