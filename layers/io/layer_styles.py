@@ -98,12 +98,24 @@ def read_qml(path: str | os.PathLike) -> tuple[Style, list[str]]:
 
 
 def _misfit(style: Style, layer: Any) -> str | None:
-    """Why ``style`` cannot style ``layer`` (a colour ramp on features, symbols on a raster), or None."""
-    if isinstance(style, RasterRamp) == isinstance(layer, RasterLayer):
+    """Why ``style`` cannot style ``layer`` (a colour ramp on features, symbols on a raster, a field or band the
+    layer lacks), or None."""
+    if isinstance(style, RasterRamp) != isinstance(layer, RasterLayer):
+        problem = (translate("qml", "holds a raster colour ramp; '{layer}' is a vector layer")
+                   if isinstance(style, RasterRamp) else
+                   translate("qml", "holds a vector renderer; '{layer}' is a raster"))
+        return problem.format(layer=layer.name)
+    if isinstance(style, RasterRamp):
+        if style.band > layer.count:
+            return translate("qml", "colours band {band}; '{layer}' has {count} band(s)").format(
+                band=style.band, layer=layer.name, count=layer.count)
         return None
-    problem = (translate("qml", "holds a raster colour ramp; '{layer}' is a vector layer")
-               if isinstance(style, RasterRamp) else translate("qml", "holds a vector renderer; '{layer}' is a raster"))
-    return problem.format(layer=layer.name)
+    used = [getattr(style, "field", ""), style.labels.field if style.labels is not None else ""]
+    missing = [name for name in dict.fromkeys(used) if name and name not in layer.fields]
+    if missing:
+        return translate("qml", "uses field(s) {fields} that '{layer}' does not have").format(
+            fields=", ".join(f"'{name}'" for name in missing), layer=layer.name)
+    return None
 
 
 def qml_style_for(path: str | os.PathLike, layer: Any) -> tuple[Style, list[str]]:
@@ -115,9 +127,10 @@ def qml_style_for(path: str | os.PathLike, layer: Any) -> tuple[Style, list[str]
     return style, notes
 
 
-def write_qml(path: str | os.PathLike, layer: Any) -> Path:
-    """``layer.style`` as a QML file QGIS loads (atomically replaced); the layer's default style when it has none."""
-    style = layer.style if layer.style is not None else default_style(layer)
+def write_qml(path: str | os.PathLike, layer: Any, style: Style | None = None) -> Path:
+    """``style`` (by default the layer's, else its default style) as a QML file QGIS loads with ``layer``; the file
+    is replaced atomically."""
+    style = style or layer.style or default_style(layer)
     if style is None:
         raise LayerError(path, translate("qml", "'{layer}' has no style to save").format(layer=layer.name))
     text = style_to_qml(style, geometry_of(layer))

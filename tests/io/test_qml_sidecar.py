@@ -55,7 +55,7 @@ def test_a_geotiff_written_by_lamplight_reopens_with_its_ramp(tmp_path):
     assert back.style == raster.style
 
 
-@pytest.mark.parametrize("content", ["oversized", "entities", "renderer", "raster ramp", "fifo"])
+@pytest.mark.parametrize("content", ["oversized", "entities", "renderer", "raster ramp", "field", "fifo"])
 def test_a_bad_sidecar_costs_the_style_not_the_layer(poles_shp, content):
     sidecar = poles_shp.with_suffix(".qml")
     expected = _write_bad(sidecar, content)
@@ -104,5 +104,9 @@ def _write_bad(sidecar, content: str) -> str:
     if content == "raster ramp":
         sidecar.write_text(style_to_qml(RasterRamp([(0.0, "#000000"), (1.0, "#ffffff")])), encoding="utf-8")
         return "holds a raster colour ramp; 'poles' is a vector layer"
+    if content == "field":
+        renamed = Categorized("pole_status", POLE_STYLE.categories, labels=Labels("pole_no"))
+        sidecar.write_text(style_to_qml(renamed, "point"), encoding="utf-8")
+        return "uses field(s) 'pole_status', 'pole_no' that 'poles' does not have"
     os.mkfifo(sidecar)
     return "not a regular file"
