@@ -45,7 +45,7 @@ class SearchDock(QDockWidget):
     zoom_to_selection_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
-        super().__init__("Search", parent)
+        super().__init__(self.tr("Search"), parent)
         self.setObjectName("SearchDock")
         self.bridge = bridge
         self._result_layer: VectorLayer | None = None
