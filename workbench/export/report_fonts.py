@@ -63,9 +63,13 @@ def font_families() -> list[str]:
     return [LATIN_FAMILY] + ([cjk.family] if cjk is not None else [])
 
 
-def css_font_stack(*first: str) -> str:
-    """A CSS ``font-family`` value: ``first``, then the report's families, then the browser's sans-serif."""
-    names = [*first, *font_families()]
+def css_font_stack(*first: str, cjk_first: bool = False) -> str:
+    """A CSS ``font-family`` value: ``first``, then the report's families, then the browser's sans-serif. With
+    ``cjk_first`` the CJK font leads: the page carries it as a web font limited to the Han characters it uses
+    (``cjk_font_face``), and Chromium only draws such a web font reliably when it is the first family, not a
+    fallback after a Latin font that lacks the glyphs (tested: tofu boxes otherwise)."""
+    families = font_families()
+    names = [*families[1:], *first, *families[:1]] if cjk_first else [*first, *families]
     return ", ".join(f'"{name}"' for name in dict.fromkeys(names)) + ", sans-serif"
 
 
@@ -94,4 +98,6 @@ def cjk_font_face(text: str) -> str:
     finally:
         subset.log.setLevel(level)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'@font-face {{ font-family: "{cjk.family}"; src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
+    characters = ", ".join(f"U+{ord(char):X}" for char in needed)  # the browser uses it for these only
+    return (f'@font-face {{ font-family: "{cjk.family}"; src: url(data:font/ttf;base64,{data}) format("truetype"); '
+            f'unicode-range: {characters}; }}')

@@ -55,6 +55,7 @@ img.map { width: 100%; border: 1px solid #d5dbe1; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .charts .wide { grid-column: 1 / span 2; }
 .charts svg { width: 100%; height: auto; }
+.charts svg text { font-family: FONTS !important; }
 table.sites { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.sites th { text-align: left; border-bottom: 2px solid #1f5f99; padding: 5px 8px; }
 table.sites td { padding: 4px 8px; border-bottom: 1px solid #e3e7eb; }
@@ -154,7 +155,8 @@ def report_html(project, blocks: list[Block], options: ReportOptions, steps: Pro
     header = (f"<header><div><div class='kicker'>{text(title.kicker)}</div><h1>{text(title.title)}</h1>"
               f"<p>{text(title.file)}</p></div><div class='date'>{text(title.date)}</div></header>")
     main = f"{header}{''.join(body)}<footer>{text(footer.text)}</footer>"
-    style = STYLE.replace("FONTS", css_font_stack("Helvetica Neue", "Arial"))
+    face = cjk_font_face(main)
+    style = STYLE.replace("FONTS", css_font_stack("Helvetica Neue", "Arial", cjk_first=bool(face)))
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{text(title.title)}</title>"
-            f"<style>{cjk_font_face(main)}{style}</style></head><body><main>{main}</main></body></html>")
+            f"<style>{face}{style}</style></head><body><main>{main}</main></body></html>")
