@@ -64,7 +64,24 @@ def _same(old: Any, new: Any) -> bool:
 
 
 class Layer:
-    """Common state of every layer: identity, display settings and free-form metadata."""
+    """Common state of every layer: identity, display settings and free-form metadata.
+
+    Setting a display attribute (name, visibility, opacity, style, ...) emits a ``changed`` event on
+    ``events``, so views follow the model without polling.
+
+    Parameters
+    ----------
+    name : str
+        The name shown in the layer tree and used to find the layer in a project.
+    source : str, optional
+        The file (or database table) the layer was read from; None for a layer made in this session.
+    kind : str, optional
+        The municipal kind (``lamp_poles``, ``demand``, ... see ``layers.kinds``) whose fields it has.
+    style : layers.styles.Style, optional
+        How the layer is drawn; None lets the renderer choose ``layers.styles.default_style``.
+    metadata : dict, optional
+        Free-form metadata (provenance of a run, quantity and unit of a raster, load notes).
+    """
 
     events: EventEmitter  # set first in __init__, past __setattr__, which emits on it
 
@@ -112,17 +129,21 @@ class Layer:
 
     @property
     def notes(self) -> list[str]:
+        """What loading or processing noticed about the layer (a missing .prj, a recoded field), for the planner."""
         return self.metadata["notes"]
 
     @property
     def crs(self) -> pyproj.CRS | None:  # pragma: no cover - overridden
+        """The coordinate reference system, or None when the file declared none."""
         raise NotImplementedError
 
     @property
     def extent(self) -> tuple[float, float, float, float]:  # pragma: no cover - overridden
+        """(minx, miny, maxx, maxy) in the layer's CRS; NaNs for a layer without data."""
         raise NotImplementedError
 
     def to_crs(self, crs: Any) -> Layer:  # pragma: no cover - overridden
+        """A copy of the layer in ``crs`` (an EPSG code, ``'EPSG:4547'``, WKT or a ``pyproj.CRS``)."""
         raise NotImplementedError
 
     def _copy_state_to(self, other: Layer) -> Layer:
@@ -135,7 +156,30 @@ class Layer:
 
 
 class VectorLayer(Layer):
-    """Features in a GeoDataFrame (one geometry column, any attributes)."""
+    """Features in a GeoDataFrame (one geometry column, any attributes).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features; the layer's CRS is the frame's.
+    name : str
+        The layer name.
+    source, kind, style, metadata
+        As for ``Layer``.
+
+    Raises
+    ------
+    LayerError
+        When ``gdf`` is not a GeoDataFrame.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> poles = VectorLayer(gpd.GeoDataFrame({"pole_id": ["P1"]}, geometry=[shapely.Point(0, 0)], crs=4547),
+    ...                     "poles")
+    >>> poles.fields, poles.geometry_type
+    (['pole_id'], 'point')
+    """
 
     def __init__(
         self,
@@ -165,6 +209,7 @@ class VectorLayer(Layer):
 
     @property
     def fields(self) -> list[str]:
+        """The attribute column names, without the geometry column."""
         return [c for c in self.gdf.columns if c != self.gdf.geometry.name]
 
     @property
@@ -197,7 +242,30 @@ class VectorLayer(Layer):
 
 
 class RasterLayer(Layer):
-    """A gridded layer held as an array of shape (bands, rows, cols) with its affine transform."""
+    """A gridded layer held as an array of shape (bands, rows, cols) with its affine transform.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        The cells, (rows, cols) for one band or (bands, rows, cols).
+    transform : affine.Affine
+        Cell indices to map coordinates, as rasterio gives it (north-up: ``e`` negative).
+    crs
+        The coordinate reference system (EPSG code, string, WKT, ``pyproj.CRS``) or None.
+    name : str
+        The layer name.
+    nodata : float, optional
+        The value of cells without data; masked by ``band``.
+    band_names : list of str, optional
+        One name per band (``band 1``, ... by default).
+    source, kind, style, metadata
+        As for ``Layer``.
+
+    Raises
+    ------
+    LayerError
+        When ``data`` is neither 2-D nor 3-D.
+    """
 
     def __init__(
         self,
@@ -241,6 +309,7 @@ class RasterLayer(Layer):
 
     @property
     def data(self) -> np.ndarray:
+        """Every cell, (bands, rows, cols); a file-backed layer reads its file on first use."""
         if self._data is None:
             self._data = self._reader(None)
         return self._data
@@ -285,18 +354,22 @@ class RasterLayer(Layer):
 
     @property
     def count(self) -> int:
+        """The number of bands."""
         return self._shape[0]
 
     @property
     def height(self) -> int:
+        """The number of rows."""
         return self._shape[1]
 
     @property
     def width(self) -> int:
+        """The number of columns."""
         return self._shape[2]
 
     @property
     def res(self) -> tuple[float, float]:
+        """The cell size (x, y) in CRS units, both positive."""
         return (abs(self.transform.a), abs(self.transform.e))
 
     @property

@@ -46,6 +46,31 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     mapping's kind, so a city's monthly export loads the same way every time. A single-layer file with a QGIS
     style beside it (``poles.shp`` + ``poles.qml``, ``dem.tif`` + ``dem.qml``) opens with that style, as in QGIS;
     GeoPackage layers take theirs from the ``layer_styles`` table (``layers.io.layer_styles``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A GeoPackage, Shapefile (also zipped), GeoJSON, CSV/XLSX with coordinates, GeoTIFF or OSM extract.
+    layer : str, optional
+        One layer of a multi-layer file (a GeoPackage table, a zip member).
+    kind : str, optional
+        The municipal kind to validate against (``layers.kinds``); detected from the fields when not given.
+    crs : optional
+        A CRS that overrides the file's (EPSG code, string, WKT, ``pyproj.CRS``).
+    mapping : FieldMapping or path, optional
+        A field mapping to read a city's own field names through.
+    **options
+        ``x_field``, ``y_field``, ``sheet`` for tables; ``progress``, ``is_cancelled`` for OSM extracts.
+
+    Returns
+    -------
+    list of Layer
+        The layers read, each with its load ``notes``.
+
+    Raises
+    ------
+    LayerError
+        Naming the file (and layer) and what is wrong: missing, unsupported, damaged, or not fitting ``kind``.
     """
     if mapping is not None:
         return _mapped(path, mapping, layer=layer, kind=kind, crs=crs, **options)
@@ -113,7 +138,8 @@ def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, 
 
 
 def write_layer(layer: Layer, path: str | os.PathLike, **options: Any) -> Path:
-    """Save ``layer`` by extension (see ``layers.io.writers.write_layer``)."""
+    """Save ``layer`` by extension (see ``layers.io.writers.write_layer``), atomically, with its style where
+    QGIS finds it; returns the path written. Raises ``LayerError`` naming the file when it cannot be written."""
     from layers.io.writers import write_layer as write
 
     return write(layer, path, **options)
