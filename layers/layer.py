@@ -137,6 +137,10 @@ class Layer:
         """The coordinate reference system, or None when the file declared none."""
         raise NotImplementedError
 
+    def assign_crs(self, crs: Any) -> None:  # pragma: no cover - overridden
+        """Say which CRS the coordinates are in, without reprojecting (QGIS's Set Layer CRS)."""
+        raise NotImplementedError
+
     @property
     def extent(self) -> tuple[float, float, float, float]:  # pragma: no cover - overridden
         """(minx, miny, maxx, maxy) in the layer's CRS; NaNs for a layer without data."""
@@ -227,6 +231,11 @@ class VectorLayer(Layer):
 
     def __len__(self) -> int:
         return len(self.gdf)
+
+    def assign_crs(self, crs: Any) -> None:
+        """Say which CRS the coordinates are in (QGIS's Set Layer CRS): nothing is reprojected."""
+        self.gdf = self.gdf.set_crs(to_crs_object(crs), allow_override=True)
+        self.touch()
 
     def to_crs(self, crs: Any) -> VectorLayer:
         """A new layer in ``crs`` with the same name, kind, style, metadata and display state (it shares the
@@ -351,6 +360,11 @@ class RasterLayer(Layer):
     @property
     def crs(self) -> pyproj.CRS | None:
         return self._crs
+
+    def assign_crs(self, crs: Any) -> None:
+        """Say which CRS the cells are in (QGIS's Set Layer CRS): the grid and its transform stay as they are."""
+        self._crs = to_crs_object(crs)
+        self.touch()
 
     @property
     def count(self) -> int:
