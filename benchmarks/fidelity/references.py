@@ -231,8 +231,16 @@ def build(scene: Scene, samples: int, force: bool) -> Path:
     return folder
 
 
+GUIDE = """Ray-traced references of benchmarks/bench_fidelity.py, one folder per scene (its README.txt says how it
+was made). READY lists the scenes done. Munich is HELD OUT: the acceptance scene; never fit or tune on it.
+Compare the working tree's coverage with the cached radio maps (seconds to a minute per scene):
+    .venv/bin/python benchmarks/bench_fidelity.py --quick --scene simple_street_canyon --scene etoile --scene florence
+"""
+
+
 def write_ready() -> None:
-    """List the scenes whose references exist in CACHE/READY."""
+    """List the scenes whose references exist in CACHE/READY (and say how to use them in CACHE/README.txt)."""
+    (CACHE / "README.txt").write_text(GUIDE, encoding="utf-8")
     done = [name for name in SCENES if (CACHE / name / "radiomap.npz").exists()]
     lines = [f"{name}{' (held out: acceptance only, never tune on it)' if SCENES[name].held_out else ''}"
              for name in done]
