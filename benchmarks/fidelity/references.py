@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,16 +132,42 @@ def footprints(meshes: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": names, "height_m": heights}, geometry=geoms)
 
 
-def place_transmitters(buildings: gpd.GeoDataFrame, tx_box: tuple[float, float, float, float], count: int = 5,
-                       spacing_m: float = 5.0) -> np.ndarray:
-    """``count`` open-ground points (x, y) at least CLEARANCE_M from every footprint, spread out: the candidate
+def street_network(buildings: gpd.GeoDataFrame, box: tuple[float, float, float, float], res: float = 1.0):
+    """The open ground of ``box`` connected (4-neighbour cells of ``res`` metres) to the largest open area, as a
+    function telling whether points lie on it: closed courtyards and gaps between buildings fall out."""
+    from scipy import ndimage
+
+    minx, miny, maxx, maxy = box
+    xs, ys = np.arange(minx + res / 2, maxx, res), np.arange(miny + res / 2, maxy, res)
+    gx, gy = np.meshgrid(xs, ys)
+    built = shapely.union_all(buildings.geometry.to_numpy())
+    shapely.prepare(built)
+    open_ground = ~shapely.intersects(built, shapely.points(gx.ravel(), gy.ravel())).reshape(gx.shape)
+    labels, _ = ndimage.label(open_ground)
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    network = labels == int(np.argmax(sizes))
+
+    def on_network(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        col = np.clip(((px - minx) // res).astype(int), 0, len(xs) - 1)
+        row = np.clip(((py - miny) // res).astype(int), 0, len(ys) - 1)
+        return network[row, col]
+
+    return on_network
+
+
+def place_transmitters(buildings: gpd.GeoDataFrame, box: tuple[float, float, float, float],
+                       tx_box: tuple[float, float, float, float], count: int = 5, spacing_m: float = 5.0
+                       ) -> np.ndarray:
+    """``count`` street points (x, y) in ``tx_box``: on the open ground connected to the scene's largest open
+    area (not in a closed courtyard), at least CLEARANCE_M from every footprint, spread out: the candidate
     nearest the box centre first, then each time the candidate farthest from those already chosen."""
     minx, miny, maxx, maxy = tx_box
     xs, ys = np.meshgrid(np.arange(minx, maxx + 1e-9, spacing_m), np.arange(miny, maxy + 1e-9, spacing_m))
     points = shapely.points(xs.ravel(), ys.ravel())
     blocked = shapely.union_all(buildings.geometry.to_numpy()).buffer(CLEARANCE_M)
     shapely.prepare(blocked)
-    free = ~shapely.intersects(blocked, points)
+    free = ~shapely.intersects(blocked, points) & street_network(buildings, box)(xs.ravel(), ys.ravel())
     cand = np.column_stack([xs.ravel(), ys.ravel()])[free]
     if len(cand) < count:
         raise SystemExit(f"only {len(cand)} open-ground points in {tx_box}")
@@ -188,44 +215,52 @@ radiomap.npz    path_gain [tx, row, col] (linear, isotropic antennas at both end
 Grid: {cols} x {rows} cells of {res:g} m from x0={x0:g}, y0={y0:g} (south-west corner), receivers at {rx:g} m.
 Solver: Sionna RT RadioMapSolver, {solver}; the scene's ITU materials; no transmission through walls, so cells
 inside buildings get no energy.
-Transmitters: deterministic open-ground points at least {clear:g} m from every footprint inside {tx_box}
-(nearest the centre first, then farthest-point), pole heights {poles} m.
+Transmitters: deterministic street points inside {tx_box}: open ground connected to the scene's largest open
+area (no closed courtyards), at least {clear:g} m from every footprint, the point nearest the centre first, then
+farthest-point; pole heights {poles} m.
 """
 
 
 def build(scene: Scene, samples: int, force: bool) -> Path:
-    """Write the scene's cached reference (skipped when it exists, unless ``force``)."""
+    """Write the scene's cached reference (skipped when it exists, unless ``force``). It is made in a sibling
+    folder and swapped in whole, so a reader never sees new buildings with an old radio map."""
     folder = CACHE / scene.name
     if (folder / "radiomap.npz").exists() and not force:
         print(f"{scene.name}: cached in {folder}")
         return folder
-    folder.mkdir(parents=True, exist_ok=True)
+    work = CACHE / f".{scene.name}.new"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     started = time.perf_counter()
-    run_sionna("meshes", scene.name, str(folder / "meshes.npz"))
-    with np.load(folder / "meshes.npz") as data:
+    run_sionna("meshes", scene.name, str(work / "meshes.npz"))
+    with np.load(work / "meshes.npz") as data:
         buildings = footprints({k: data[k] for k in data.files})
     buildings = buildings.set_crs(scene.crs)
-    tx_xy = place_transmitters(buildings, scene.tx_box)
+    tx_xy = place_transmitters(buildings, scene.box, scene.tx_box)
     request = grid_request(scene, tx_xy, samples)
     poles = gpd.GeoDataFrame({"pole_id": [f"T{i + 1}" for i in range(len(tx_xy))],
                               "height_m": [t[2] for t in request["transmitters"]]},
                              geometry=shapely.points(tx_xy), crs=scene.crs)
-    gpkg = folder / "buildings.gpkg"
-    gpkg.unlink(missing_ok=True)
-    buildings.to_file(gpkg, layer="buildings", driver="GPKG")
-    poles.to_file(gpkg, layer="lamp_poles", driver="GPKG")
-    (folder / "transmitters.json").write_text(json.dumps(request, indent=1), encoding="utf-8")
-    radio_map(scene, request, folder / "radiomap.npz")
-    with np.load(folder / "radiomap.npz") as data:
+    buildings.to_file(work / "buildings.gpkg", layer="buildings", driver="GPKG")
+    poles.to_file(work / "buildings.gpkg", layer="lamp_poles", driver="GPKG")
+    (work / "transmitters.json").write_text(json.dumps(request, indent=1), encoding="utf-8")
+    radio_map(scene, request, work / "radiomap.npz")
+    with np.load(work / "radiomap.npz") as data:
         version = str(data["sionna_rt"])
         seconds = float(data["seconds"])
-    (folder / "README.txt").write_text(README.format(
+    (work / "README.txt").write_text(README.format(
         name=scene.name, version=version, held=" (HELD OUT: the acceptance scene, never tune on it)"
         if scene.held_out else "", date=pd.Timestamp.now("UTC").strftime("%Y-%m-%d %H:%M UTC"),
         buildings=len(buildings), tx=len(tx_xy), crs=scene.crs, freq=FREQUENCY_HZ / 1e9, cols=request["cols"],
         rows=request["rows"], res=RESOLUTION_M, x0=request["x0"], y0=request["y0"], rx=RX_HEIGHT_M,
         solver=", ".join(f"{k}={v}" for k, v in request["solver"].items()), clear=CLEARANCE_M,
         tx_box=scene.tx_box, poles=", ".join(f"{h:g}" for h in POLE_HEIGHTS_M)), encoding="utf-8")
+    old = CACHE / f".{scene.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    work.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
     print(f"{scene.name}: {len(buildings)} buildings, {len(tx_xy)} transmitters, radio map {seconds:.0f} s "
           f"(all {time.perf_counter() - started:.0f} s) -> {folder}")
     return folder
