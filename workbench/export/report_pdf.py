@@ -51,7 +51,7 @@ BOTTOM = PAGE_MM[1] - 16.0  # content stops here; the page footer sits below
 DPI = 300
 GAP = 6.0  # mm between blocks
 HEADING_H = 8.0  # mm: a 13 pt section heading and the space under it
-TABLE_PT = 8.5
+TABLE_PT = (8.5, 8.0, 7.5, 7.0)  # a table too wide for the page is set smaller before any text is cut
 ROW_MM = 5.6
 CHART_MM = {False: (87.0, 62.0), True: (WIDTH, 68.0)}  # narrow (two side by side) and wide charts
 KICKER_H, TITLE_H, PATH_H = 4.5, 9.5, 5.0  # mm: line heights of 8 pt, 20 pt and 9.5 pt type
@@ -256,16 +256,20 @@ def _details(paper: Paper, block: DetailsBlock) -> list[_Piece]:
     return [_heading(block.heading)] + [line(name, value) for name, value in block.lines]
 
 
-def _column_widths(paper: Paper, table: Table) -> list[float]:
-    """Each column as wide as its widest text. A table wider than the page cuts the long texts of its word columns
-    (names, notes) at one width, never a number or a heading; only when that is not enough does every column
-    shrink alike."""
-    natural, floors = [], []
-    for c, heading in enumerate(table.headings):
-        head = paper.text_size(heading, TABLE_PT, bold=True)[0] + 4.0
-        natural.append(max([head] + [paper.text_size(row[c], TABLE_PT)[0] + 4.0 for row in table.rows[:400]]))
-        floors.append(natural[-1] if table.numeric[c] else head)
-    if sum(natural) > WIDTH and sum(floors) <= WIDTH:
+def _column_widths(paper: Paper, table: Table) -> tuple[float, list[float]]:
+    """Type size and column widths of a table: each column as wide as its widest text. A table wider than the
+    page is set smaller (down to 7 pt), then cuts the long texts of its word columns but the first (notes, not
+    the scenario's or site's name) at one width, never a number or a heading; only when that is not enough does
+    every column shrink alike."""
+    for size in TABLE_PT:
+        natural, floors = [], []
+        for c, heading in enumerate(table.headings):
+            head = paper.text_size(heading, size, bold=True)[0] + 4.0
+            natural.append(max([head] + [paper.text_size(row[c], size)[0] + 4.0 for row in table.rows[:400]]))
+            floors.append(natural[-1] if table.numeric[c] or c == 0 else head)
+        if sum(natural) <= WIDTH:
+            break
+    if sum(floors) <= WIDTH and sum(natural) > WIDTH:
         low, high = 0.0, max(natural)   # the cap on word columns that fills the page exactly, by bisection
         for _ in range(40):
             cap = (low + high) / 2
@@ -273,8 +277,8 @@ def _column_widths(paper: Paper, table: Table) -> list[float]:
                 <= WIDTH else (low, cap)
         natural = [max(f, min(n, low)) for f, n in zip(floors, natural, strict=True)]
     total = sum(natural)
-    return [w * WIDTH / total for w in natural] if total > WIDTH else [w + (WIDTH - total) / len(natural)
-                                                                       for w in natural]
+    return size, [w * WIDTH / total for w in natural] if total > WIDTH else \
+        [w + (WIDTH - total) / len(natural) for w in natural]
 
 
 def _rows_fitting(top: float) -> int:
@@ -283,14 +287,14 @@ def _rows_fitting(top: float) -> int:
 
 
 def _table_part(paper: Paper, table: Table, rows: range, title: str) -> _Piece:
-    widths = _column_widths(paper, table)
+    size, widths = _column_widths(paper, table)
 
     def cells(paper: Paper, values: list[str], top: float, bold: bool) -> None:
         x = MARGIN
         for value, width, numeric in zip(values, widths, table.numeric, strict=True):
             align = (Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft) | \
                 Qt.AlignmentFlag.AlignVCenter
-            paper.text((x + 2, top, width - 4, ROW_MM), paper.elide(value, TABLE_PT, width - 4, bold=bold), TABLE_PT,
+            paper.text((x + 2, top, width - 4, ROW_MM), paper.elide(value, size, width - 4, bold=bold), size,
                        bold=bold, colour=INK, align=align)
             x += width
 
