@@ -63,6 +63,14 @@ class DashboardNumbers:
         return sum(self.pole_status.values())
 
 
+#: The coverage chart's bar names, one per measure of ``COVERED_MEASURES``.
+COVERED_NAMES = {"residents": QT_TRANSLATE_NOOP("Dashboard", "Residents"),
+                 "workers": QT_TRANSLATE_NOOP("Dashboard", "Workers"),
+                 "schools": QT_TRANSLATE_NOOP("Dashboard", "Schools"),
+                 "buildings": QT_TRANSLATE_NOOP("Dashboard", "Buildings"),
+                 "area": QT_TRANSLATE_NOOP("Dashboard", "Area")}
+
+
 def dashboard_numbers(project: Project) -> DashboardNumbers:
     """What the dashboard shows for ``project``: counts, pole status, coverage shares, the last run."""
     numbers = DashboardNumbers(layers=len(project.layers), visible_layers=sum(layer.visible for layer in project))
@@ -76,10 +84,10 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
             numbers.rasters += 1
     siting, coverage = last_run(project, "siting."), last_run(project, "coverage.")
     shares = {**((coverage or {}).get("summary") or {}), **((siting or {}).get("summary") or {})}
-    for measure, label in COVERED_MEASURES:
+    for measure, _label in COVERED_MEASURES:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None and np.isfinite(float(value)):
-            numbers.coverage[label.removesuffix(" covered")] = float(value)
+            numbers.coverage[translate("Dashboard", COVERED_NAMES[measure])] = float(value)
     if coverage is not None and numbers.coverage:
         numbers.coverage_scope = coverage_scope(coverage)
     latest = project.history[-1] if project.history else None
