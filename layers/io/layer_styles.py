@@ -134,7 +134,11 @@ def write_qml(path: str | os.PathLike, layer: Any, style: Style | None = None) -
     if style is None:
         raise LayerError(path, translate("qml", "'{layer}' has no style to save").format(layer=layer.name))
     text = style_to_qml(style, geometry_of(layer))
-    return write_atomically(Path(path), lambda temp: temp.write_text(text, encoding="utf-8"))
+
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    return write_atomically(Path(path), write)
 
 
 def apply_sidecar_style(layers: list[Any], path: str | os.PathLike) -> list[Any]:
