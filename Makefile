@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench sample
+.PHONY: run test lint bench sample docs
 
 run:
 	@scripts/bootstrap.sh run
@@ -23,3 +23,9 @@ bench:
 
 sample:
 	$(PY) sample_data/generate_tianhe.py
+
+# The API reference of layers and plugins (numpydoc docstrings, Sphinx); warnings are errors.
+docs:
+	@scripts/bootstrap.sh docs
+	$(PY) -m sphinx -W --keep-going -q -b html docs/api docs/api/_build/html
+	@echo "docs: open docs/api/_build/html/index.html"

@@ -30,14 +30,17 @@ class EventEmitter:
         self._blocked = 0
 
     def connect(self, callback: Callable[[Event], None]) -> None:
+        """Call ``callback(event)`` on every event from now on; connecting it twice calls it once."""
         if callback not in self._callbacks:
             self._callbacks.append(callback)
 
     def disconnect(self, callback: Callable[[Event], None]) -> None:
+        """Stop calling ``callback``; a callback that is not connected is ignored."""
         if callback in self._callbacks:
             self._callbacks.remove(callback)
 
     def emit(self, event: Event) -> None:
+        """Call every connected callback with ``event`` (nothing while ``blocked``); a failing one is logged."""
         if self._blocked:
             return
         for callback in list(self._callbacks):

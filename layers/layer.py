@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import numpy as np
 import pyproj
+import shapely
 from affine import Affine
 
 from layers.errors import LayerError
@@ -22,14 +23,23 @@ from layers.events import Event, EventEmitter
 OBSERVED_ATTRIBUTES = frozenset({"name", "visible", "opacity", "style", "kind", "selection"})
 
 _GEOMETRY_FAMILIES = {
-    "Point": "point",
-    "MultiPoint": "point",
-    "LineString": "line",
-    "MultiLineString": "line",
-    "LinearRing": "line",
-    "Polygon": "polygon",
-    "MultiPolygon": "polygon",
+    shapely.GeometryType.POINT: "point",
+    shapely.GeometryType.MULTIPOINT: "point",
+    shapely.GeometryType.LINESTRING: "line",
+    shapely.GeometryType.MULTILINESTRING: "line",
+    shapely.GeometryType.LINEARRING: "line",
+    shapely.GeometryType.POLYGON: "polygon",
+    shapely.GeometryType.MULTIPOLYGON: "polygon",
 }
+
+
+def _geometry_family(geometries: Any) -> str:
+    """The one family of these geometries (missing ones ignored), "mixed", or "empty" when there are none."""
+    type_ids = np.unique(shapely.get_type_id(np.asarray(geometries)))
+    families = {_GEOMETRY_FAMILIES.get(shapely.GeometryType(t), "mixed") for t in type_ids if t >= 0}
+    if not families:
+        return "empty"
+    return families.pop() if len(families) == 1 else "mixed"
 
 
 def to_crs_object(crs: Any) -> pyproj.CRS | None:
@@ -57,7 +67,24 @@ _L = TypeVar("_L", bound="Layer")
 
 
 class Layer:
-    """Common state of every layer: identity, display settings and free-form metadata."""
+    """Common state of every layer: identity, display settings and free-form metadata.
+
+    Setting a display attribute (name, visibility, opacity, style, ...) emits a ``changed`` event on
+    ``events``, so views follow the model without polling.
+
+    Parameters
+    ----------
+    name : str
+        The name shown in the layer tree and used to find the layer in a project.
+    source : str, optional
+        The file (or database table) the layer was read from; None for a layer made in this session.
+    kind : str, optional
+        The municipal kind (``lamp_poles``, ``demand``, ... see ``layers.kinds``) whose fields it has.
+    style : layers.styles.Style, optional
+        How the layer is drawn; None lets the renderer choose ``layers.styles.default_style``.
+    metadata : dict, optional
+        Free-form metadata (provenance of a run, quantity and unit of a raster, load notes).
+    """
 
     events: EventEmitter  # set first in __init__, past __setattr__, which emits on it
 
@@ -93,6 +120,8 @@ class Layer:
             value = frozenset(int(i) for i in value)
         changed = attribute in OBSERVED_ATTRIBUTES and not _same(getattr(self, attribute, None), value)
         object.__setattr__(self, attribute, value)
+        if attribute == "gdf":
+            object.__setattr__(self, "_geometry_type_cache", None)  # a new table: its geometry types are unknown
         if changed:
             self.events.emit(Event("changed", layer=self, attribute=attribute))
 
@@ -103,17 +132,25 @@ class Layer:
 
     @property
     def notes(self) -> list[str]:
+        """What loading or processing noticed about the layer (a missing .prj, a recoded field), for the planner."""
         return self.metadata["notes"]
 
     @property
     def crs(self) -> pyproj.CRS | None:  # pragma: no cover - overridden
+        """The coordinate reference system, or None when the file declared none."""
+        raise NotImplementedError
+
+    def assign_crs(self, crs: Any) -> None:  # pragma: no cover - overridden
+        """Say which CRS the coordinates are in, without reprojecting (QGIS's Set Layer CRS)."""
         raise NotImplementedError
 
     @property
     def extent(self) -> tuple[float, float, float, float]:  # pragma: no cover - overridden
+        """(minx, miny, maxx, maxy) in the layer's CRS; NaNs for a layer without data."""
         raise NotImplementedError
 
     def to_crs(self, crs: Any) -> Layer:  # pragma: no cover - overridden
+        """A copy of the layer in ``crs`` (an EPSG code, ``'EPSG:4547'``, WKT or a ``pyproj.CRS``)."""
         raise NotImplementedError
 
     def _copy_state_to(self, other: _L) -> _L:
@@ -126,7 +163,30 @@ class Layer:
 
 
 class VectorLayer(Layer):
-    """Features in a GeoDataFrame (one geometry column, any attributes)."""
+    """Features in a GeoDataFrame (one geometry column, any attributes).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features; the layer's CRS is the frame's.
+    name : str
+        The layer name.
+    source, kind, style, metadata
+        As for ``Layer``.
+
+    Raises
+    ------
+    LayerError
+        When ``gdf`` is not a GeoDataFrame.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> poles = VectorLayer(gpd.GeoDataFrame({"pole_id": ["P1"]}, geometry=[shapely.Point(0, 0)], crs=4547),
+    ...                     "poles")
+    >>> poles.fields, poles.geometry_type
+    (['pole_id'], 'point')
+    """
 
     def __init__(
         self,
@@ -156,19 +216,29 @@ class VectorLayer(Layer):
 
     @property
     def fields(self) -> list[str]:
+        """The attribute column names, without the geometry column."""
         return [c for c in self.gdf.columns if c != self.gdf.geometry.name]
 
     @property
     def geometry_type(self) -> str:
-        """point, line, polygon, mixed or empty: the family, so multi-parts count with their singles."""
-        types = self.gdf.geometry.geom_type.dropna().unique()
-        families = {_GEOMETRY_FAMILIES.get(t, "mixed") for t in types}
-        if not families:
-            return "empty"
-        return families.pop() if len(families) == 1 else "mixed"
+        """point, line, polygon, mixed or empty: the family, so multi-parts count with their singles.
+
+        Remembered per data version: the layer tree asks on every repaint, and naming the types of a city's
+        77,000 poles takes tens of milliseconds in the GUI thread."""
+        key = (self.data_version, len(self.gdf))
+        cached = getattr(self, "_geometry_type_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, _geometry_family(self.gdf.geometry.array))
+            object.__setattr__(self, "_geometry_type_cache", cached)
+        return cached[1]
 
     def __len__(self) -> int:
         return len(self.gdf)
+
+    def assign_crs(self, crs: Any) -> None:
+        """Say which CRS the coordinates are in (QGIS's Set Layer CRS): nothing is reprojected."""
+        self.gdf = self.gdf.set_crs(to_crs_object(crs), allow_override=True)
+        self.touch()
 
     def to_crs(self, crs: Any) -> VectorLayer:
         """A new layer in ``crs`` with the same name, kind, style, metadata and display state (it shares the
@@ -184,7 +254,30 @@ class VectorLayer(Layer):
 
 
 class RasterLayer(Layer):
-    """A gridded layer held as an array of shape (bands, rows, cols) with its affine transform."""
+    """A gridded layer held as an array of shape (bands, rows, cols) with its affine transform.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        The cells, (rows, cols) for one band or (bands, rows, cols).
+    transform : affine.Affine
+        Cell indices to map coordinates, as rasterio gives it (north-up: ``e`` negative).
+    crs
+        The coordinate reference system (EPSG code, string, WKT, ``pyproj.CRS``) or None.
+    name : str
+        The layer name.
+    nodata : float, optional
+        The value of cells without data; masked by ``band``.
+    band_names : list of str, optional
+        One name per band (``band 1``, ... by default).
+    source, kind, style, metadata
+        As for ``Layer``.
+
+    Raises
+    ------
+    LayerError
+        When ``data`` is neither 2-D nor 3-D.
+    """
 
     def __init__(
         self,
@@ -228,6 +321,7 @@ class RasterLayer(Layer):
 
     @property
     def data(self) -> np.ndarray:
+        """Every cell, (bands, rows, cols); a file-backed layer reads its file on first use."""
         if self._data is None:
             self._data = self._read_file(None)
         return self._data
@@ -275,20 +369,29 @@ class RasterLayer(Layer):
     def crs(self) -> pyproj.CRS | None:
         return self._crs
 
+    def assign_crs(self, crs: Any) -> None:
+        """Say which CRS the cells are in (QGIS's Set Layer CRS): the grid and its transform stay as they are."""
+        self._crs = to_crs_object(crs)
+        self.touch()
+
     @property
     def count(self) -> int:
+        """The number of bands."""
         return self._shape[0]
 
     @property
     def height(self) -> int:
+        """The number of rows."""
         return self._shape[1]
 
     @property
     def width(self) -> int:
+        """The number of columns."""
         return self._shape[2]
 
     @property
     def res(self) -> tuple[float, float]:
+        """The cell size (x, y) in CRS units, both positive."""
         return (abs(self.transform.a), abs(self.transform.e))
 
     @property

@@ -38,7 +38,21 @@ def _box(values: Iterable[float]) -> tuple[float, float, float, float]:
 
 
 class Project:
-    """Ordered layers (bottom first, as drawn) with change events the GUI listens to."""
+    """Ordered layers (bottom first, as drawn) with change events the GUI listens to.
+
+    Parameters
+    ----------
+    crs : optional
+        The project CRS (EPSG code, string, WKT or ``pyproj.CRS``); None lets the first layer with data choose a
+        local metric CRS.
+    title : str
+        Shown in the window title, print layouts and reports.
+
+    Examples
+    --------
+    >>> project = Project.load("sample_data/tianhe/tianhe.lamp")  # doctest: +SKIP
+    >>> poles = project.layer("lamp_poles")  # doctest: +SKIP
+    """
 
     def __init__(self, crs: Any = None, *, title: str = "Untitled project") -> None:
         self.events = EventEmitter()
@@ -75,6 +89,7 @@ class Project:
         return len(self._layers)
 
     def layer(self, name_or_id: str) -> Layer:
+        """The layer with this name or id; KeyError listing the project's layers when there is none."""
         for layer in self._layers:
             if layer.name == name_or_id or layer.id == name_or_id:
                 return layer
@@ -82,12 +97,14 @@ class Project:
         raise KeyError(f"no layer named {name_or_id!r} in the project (layers: {names})")
 
     def index_of(self, layer: Layer) -> int:
+        """The position of ``layer`` (this very object), bottom first; KeyError when it is not in the project."""
         for i, candidate in enumerate(self._layers):
             if candidate is layer:
                 return i
         raise KeyError(f"layer {layer.name!r} is not in the project")
 
     def unique_name(self, name: str) -> str:
+        """``name``, or ``name (2)``, ``name (3)``, ... when a layer already has it."""
         return numbered_name(name, {layer.name for layer in self._layers})
 
     def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
@@ -108,9 +125,11 @@ class Project:
         return layer
 
     def add_layers(self, layers: list[Layer]) -> list[Layer]:
+        """``add_layer`` each of ``layers`` in order (the last ends on top); returns them."""
         return [self.add_layer(layer) for layer in layers]
 
     def remove_layer(self, layer_or_name: Layer | str) -> Layer:
+        """Take a layer (or the layer of that name) out of the project and return it."""
         layer = self.layer(layer_or_name) if isinstance(layer_or_name, str) else layer_or_name
         index = self.index_of(layer)
         del self._layers[index]
@@ -119,6 +138,7 @@ class Project:
         return layer
 
     def move_layer(self, layer_or_name: Layer | str, new_index: int) -> None:
+        """Move a layer to ``new_index`` (0 is the bottom; clamped to the list)."""
         layer = self.layer(layer_or_name) if isinstance(layer_or_name, str) else layer_or_name
         old_index = self.index_of(layer)
         new_index = max(0, min(new_index, len(self._layers) - 1))
@@ -128,6 +148,7 @@ class Project:
         self.events.emit(Event("moved", layer=layer, index=new_index, old_index=old_index))
 
     def clear(self) -> None:
+        """Remove every layer, the run history and the scenarios (a new, empty workspace)."""
         for layer in self._layers:
             layer.events.disconnect(self._forward_layer_event)
         self._layers.clear()
@@ -142,6 +163,7 @@ class Project:
     # -- CRS, extent, history --------------------------------------------------------------------
     @property
     def crs(self) -> pyproj.CRS | None:
+        """The CRS the map is drawn in; setting it emits a ``crs`` event."""
         return self._crs
 
     @crs.setter
@@ -151,6 +173,7 @@ class Project:
 
     @property
     def view_extent(self) -> tuple[float, float, float, float] | None:
+        """The map's visible (minx, miny, maxx, maxy) in the project CRS, saved with the project; None if unset."""
         return self._view_extent
 
     @view_extent.setter
@@ -167,6 +190,7 @@ class Project:
         return _box(transformer.transform_bounds(*extent, densify_pts=21))
 
     def full_extent(self, *, visible_only: bool = False) -> tuple[float, float, float, float] | None:
+        """The box around every layer (or every visible one) in the project CRS; None without data."""
         extents = [self.layer_extent(layer) for layer in self._layers if layer.visible or not visible_only]
         boxes = np.array([b for b in extents if np.all(np.isfinite(b))])
         if len(boxes) == 0:
@@ -174,6 +198,7 @@ class Project:
         return (float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()), float(boxes[:, 3].max()))
 
     def record_run(self, record: dict) -> None:
+        """Append a run record (algorithm, parameters, versions, timings) to ``history``; emits ``history``."""
         self.history.append(record)
         self.events.emit(Event("history", extra={"record": record}))
 

@@ -127,6 +127,8 @@ class Sectors:
 
 @dataclass
 class LegendEntry:
+    """One legend row: a label with a symbol (vector) or a colour swatch (raster)."""
+
     label: str
     symbol: Symbol | None = None
     colour: str | None = None  # raster ramp swatches
@@ -134,13 +136,17 @@ class LegendEntry:
 
 @dataclass
 class _VectorStyle:
+    """What every vector style has: optional labels and, for 5G sites, sector wedges."""
+
     labels: Labels | None = dc_field(default=None, kw_only=True)
     sectors: Sectors | None = dc_field(default=None, kw_only=True)
 
     def symbols_for(self, values: Any) -> tuple[list[Symbol], np.ndarray]:  # pragma: no cover - overridden
+        """(symbols, index of each feature's symbol in them, -1 for not drawn) for the values of ``field``."""
         raise NotImplementedError
 
     def to_dict(self) -> dict:
+        """Plain JSON-able data, as saved in a project; ``style_from_dict`` reads it back."""
         return {"type": type(self).__name__, **asdict(self)}
 
 
@@ -152,6 +158,7 @@ class SingleSymbol(_VectorStyle):
 
     @property
     def field(self) -> None:
+        """No field: every feature is drawn alike."""
         return None
 
     def symbols_for(self, values: Any) -> tuple[list[Symbol], np.ndarray]:
@@ -159,6 +166,7 @@ class SingleSymbol(_VectorStyle):
         return [self.symbol], np.zeros(len(values), dtype=np.int32)
 
     def legend(self, title: str = "") -> list[LegendEntry]:
+        """One row: ``title`` with the symbol."""
         return [LegendEntry(title, self.symbol)]
 
 
@@ -196,6 +204,7 @@ class Categorized(_VectorStyle):
         return symbols, index.astype(np.int32)
 
     def legend(self, title: str = "") -> list[LegendEntry]:
+        """One row per category, then "other" when other values are drawn."""
         entries = [LegendEntry(c.label, c.symbol) for c in self.categories]
         if self.other is not None:
             entries.append(LegendEntry("other", self.other))
@@ -215,6 +224,9 @@ def _key(value: Any) -> Any:
 
 @dataclass
 class GraduatedClass:
+    """One class of a ``Graduated`` style: values from ``lower`` (inclusive) below ``upper``; the label defaults
+    to the range."""
+
     lower: float
     upper: float
     symbol: Symbol
@@ -250,6 +262,7 @@ class Graduated(_VectorStyle):
         return [c.symbol for c in self.classes], index
 
     def legend(self, title: str = "") -> list[LegendEntry]:
+        """One row per class, labelled with the unit."""
         suffix = f" {self.unit}" if self.unit else ""
         return [LegendEntry(c.label + suffix, c.symbol) for c in self.classes]
 
@@ -353,6 +366,7 @@ class RasterRamp:
         return table
 
     def colour_at(self, value: float) -> str:
+        """The ``#RRGGBB[AA]`` colour of ``value``: blended between stops, or a discrete class's own colour."""
         if not self.discrete:
             return interpolate_colour(self.stops, value)
         chosen = self.stops[0][1]
@@ -371,6 +385,7 @@ class RasterRamp:
         return entries
 
     def to_dict(self) -> dict:
+        """Plain JSON-able data, as saved in a project; ``style_from_dict`` reads it back."""
         data = asdict(self)
         data["stops"] = [list(s) for s in self.stops]
         return {"type": "RasterRamp", **data}

@@ -88,12 +88,14 @@ class Feedback:
         self.messages: list[str] = []
 
     def set_progress(self, percent: float) -> None:
+        """Report progress in percent (clamped to 0-100)."""
         percent = min(100.0, max(0.0, float(percent)))
         self.progress = percent
         if self._on_progress is not None:
             self._on_progress(percent)
 
     def log(self, message: str) -> None:
+        """Add a line to the run's log (shown in the GUI, printed by the command line, kept in the record)."""
         self.messages.append(str(message))
         if self._on_log is not None:
             self._on_log(str(message))
@@ -103,9 +105,11 @@ class Feedback:
         self._cancel.set()
 
     def is_cancelled(self) -> bool:
+        """True once ``cancel`` was called; poll it between chunks of work."""
         return self._cancel.is_set()
 
     def raise_if_cancelled(self) -> None:
+        """Raise ``Cancelled`` once ``cancel`` was called."""
         if self._cancel.is_set():
             raise Cancelled("the run was cancelled")
 
@@ -178,6 +182,7 @@ class Parameter:
             raise ValueError(f"parameter name {self.name!r} must be an identifier (letters, digits, underscore)")
 
     def error(self, problem: str) -> ParameterError:
+        """A ``ParameterError`` naming this parameter and ``problem``, to raise."""
         return ParameterError(self.name, problem, self.description)
 
     def validate(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
@@ -191,6 +196,7 @@ class Parameter:
         return self.convert(value, context, values)
 
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> Any:
+        """A non-empty raw value as the type ``run`` receives; subclasses raise ``self.error(...)`` when it is wrong."""
         return value
 
     def serialize(self, value: Any, context: Context | None = None) -> Any:
@@ -837,12 +843,30 @@ class Algorithm:
     version: ClassVar[str] = "1"
 
     def parameters(self) -> Sequence[Parameter]:
+        """The parameters, in the order the dialog and ``lamplight help`` show them."""
         return []
 
     def outputs(self) -> Sequence[Output]:
+        """What ``run`` returns, by name."""
         return []
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        """Do the work.
+
+        Parameters
+        ----------
+        params : dict
+            Validated values by parameter name (layers already in ``context.crs`` unless a parameter says not).
+        context : Context
+            The project, CRS and compute resources of this run.
+        feedback : Feedback
+            Report progress and poll for Cancel.
+
+        Returns
+        -------
+        dict
+            One entry per declared output, plus JSON-able summary values (counts, shares) shown after the run.
+        """
         raise NotImplementedError(f"algorithm {self.id} does not implement run()")
 
     def check(self, params: dict[str, Any], context: Context) -> None:

@@ -11,7 +11,7 @@ Every place now shows "People covered" from ``people_figures`` and, only where t
 Example::
 
     summary.update(people_figures(covered_people, total_people, covered_weight, total_weight, weighted=True))
-    for label, value, note in covered_rows(summary): ...
+    for key, label, value, note in covered_rows(summary): ...
 """
 
 from __future__ import annotations
@@ -55,20 +55,22 @@ def summary_figures(summary: dict[str, Any] | None) -> dict[str, Any]:
     return summary
 
 
-def covered_rows(summary: dict[str, Any] | None) -> list[tuple[str, str, str]]:
-    """(label, value, note) rows of a run summary's covered figures, as every view shows them."""
+def covered_rows(summary: dict[str, Any] | None) -> list[tuple[str, str, str, str]]:
+    """(key, label, value, note) rows of a run summary's covered figures, as every view shows them: the key
+    (``people_covered``, ``weighted_demand_covered``) stays the same in every interface language, the label is
+    translated."""
     summary = summary_figures(summary)
     rows = []
     share = summary.get("people_covered_pct")
     if share is not None:
         measure = summary.get("demand_measure") or "residents+workers"
-        rows.append((translate(_CONTEXT, PEOPLE_COVERED), f"{float(share):,.1f} %",
+        rows.append(("people_covered", translate(_CONTEXT, PEOPLE_COVERED), f"{float(share):,.1f} %",
                      translate(_CONTEXT, "{people:,.0f} of {total:,.0f} ({measure})").format(
                          people=float(summary.get("people_covered") or 0.0),
                          total=float(summary.get("people_total") or 0.0), measure=measure)))
     weighted = summary.get("weighted_demand_covered_pct")
     if weighted is not None:
-        rows.append((translate(_CONTEXT, WEIGHTED_COVERED), f"{float(weighted):,.1f} %",
+        rows.append(("weighted_demand_covered", translate(_CONTEXT, WEIGHTED_COVERED), f"{float(weighted):,.1f} %",
                      translate(_CONTEXT, "people x priority and existing-coverage weights: what siting "
                                          "optimises")))
     return rows

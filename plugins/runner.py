@@ -79,6 +79,7 @@ def _lamplight_version() -> str:
 
 
 def resolve_algorithm(algorithm_or_id: Algorithm | str) -> Algorithm:
+    """The algorithm itself, or the registered one with that id (built-in, entry point or plugin folder)."""
     if isinstance(algorithm_or_id, Algorithm):
         return algorithm_or_id
     from plugins.registry import default_registry
@@ -90,8 +91,40 @@ def run_algorithm(algorithm_or_id: Algorithm | str, raw_params: dict[str, Any], 
                   feedback: Feedback | None = None) -> RunResult:
     """Validate ``raw_params``, run, check the outputs, attach provenance and default styles.
 
-    Raises ``ParameterError`` (bad parameters, before anything runs), ``AlgorithmError`` (a problem the planner
-    can fix), or ``Cancelled``. A run that was cancelled while the algorithm did not notice is still discarded.
+    The same call the workbench (in a worker) and ``lamplight run`` make. A run that was cancelled while the
+    algorithm did not notice is still discarded.
+
+    Parameters
+    ----------
+    algorithm_or_id : Algorithm or str
+        An algorithm, or a registered id such as ``"siting.mclp"`` (``lamplight list`` shows them).
+    raw_params : dict
+        Parameter values by name: layers, layer names (with ``context.project``) or file paths, numbers or their
+        text; missing ones take their defaults.
+    context : Context, optional
+        The project (for layer names), the CRS and the compute resources; a fresh one by default.
+    feedback : Feedback, optional
+        Receives progress and log lines; cancel through it.
+
+    Returns
+    -------
+    RunResult
+        ``outputs`` by name (layers carry their provenance and style) and the JSON-able ``record``.
+
+    Raises
+    ------
+    ParameterError
+        A parameter is missing or wrong; raised before anything runs.
+    AlgorithmError
+        The run failed for a reason the planner can fix.
+    Cancelled
+        ``feedback.cancel()`` was called.
+
+    Examples
+    --------
+    >>> result = run_algorithm("siting.mclp", {"candidates": "poles.gpkg", "demand": "demand.gpkg",
+    ...                                        "sites": 40, "radius": 150})  # doctest: +SKIP
+    >>> result.summary["people_covered_pct"]  # doctest: +SKIP
     """
     algorithm = resolve_algorithm(algorithm_or_id)
     # A copy: the CRS this run measures in is settled by its own inputs, not by an earlier run with the context.

@@ -2,6 +2,7 @@
 # Set up everything Lamplight needs on a fresh Debian/Ubuntu machine, idempotently:
 #   scripts/bootstrap.sh run    system libraries Qt needs + the virtual environment
 #   scripts/bootstrap.sh test   the above + tools the tests compare against (GDAL, PostgreSQL/PostGIS, ...)
+#   scripts/bootstrap.sh docs   the virtual environment + the docs extra (Sphinx), for `make docs`
 # Fast when everything is already there (a stamp file records the installed lock file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,11 +79,33 @@ make_venv() {
   echo "$want" >"$stamp"
 }
 
-apt_install "${QT_PACKAGES[@]}"
+# The docs extra: the lines of requirements.lock marked `extra == "docs"` (pip skips them in make_venv).
+install_docs_extra() {
+  local stamp want
+  stamp="$VENV/.lamplight-docs-installed"
+  want="$(sha256sum requirements.lock | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "bootstrap: installing the docs extra (Sphinx, pinned by requirements.lock) into $VENV" >&2
+  # shellcheck disable=SC2046
+  "$VENV/bin/python" -m pip install -q $(sed -n 's/ *; *extra == "docs" *$//p' requirements.lock)
+  echo "$want" >"$stamp"
+}
+
+if [ "$purpose" != "docs" ]; then
+  apt_install "${QT_PACKAGES[@]}"
+fi
 if [ "$purpose" = "test" ]; then
   apt_install "${TEST_PACKAGES[@]}"
 fi
 make_venv
+if [ "$purpose" = "docs" ] || [ "$purpose" = "test" ]; then
+  install_docs_extra  # make test builds the API docs (tests/docs)
+fi
+if [ "$purpose" = "docs" ]; then
+  exit 0
+fi
 # The interface translations' .qm files (only when a .ts changed; skipped with a note without lrelease).
 scripts/compile_translations.sh
 # Compile the map renderer's numba kernels now (cached on disk), so the first window does not wait for them.

@@ -44,10 +44,38 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     always WGS84, it is the CRS to reproject to, and ``progress``/``is_cancelled`` callbacks are accepted (see
     ``layers.io.osm.read_osm``). CSV/XLSX accept ``x_field``/``y_field`` and XLSX ``sheet``. ``mapping`` (a
     ``layers.field_mapping.FieldMapping`` or the path of one saved as JSON) maps every vector layer read to the
-    mapping's kind, so a city's monthly export loads the same way every time.
+    mapping's kind, so a city's monthly export loads the same way every time. A single-layer file with a QGIS
+    style beside it (``poles.shp`` + ``poles.qml``, ``dem.tif`` + ``dem.qml``) opens with that style, as in QGIS;
+    GeoPackage layers take theirs from the ``layer_styles`` table (``layers.io.layer_styles``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A GeoPackage, Shapefile (also zipped), GeoJSON, CSV/XLSX with coordinates, GeoTIFF or OSM extract.
+    layer : str, optional
+        One layer of a multi-layer file (a GeoPackage table, a zip member).
+    kind : str, optional
+        The municipal kind to validate against (``layers.kinds``); detected from the fields when not given.
+    crs : optional
+        A CRS that overrides the file's (EPSG code, string, WKT, ``pyproj.CRS``).
+    mapping : FieldMapping or path, optional
+        A field mapping to read a city's own field names through.
+    **options
+        ``x_field``, ``y_field``, ``sheet`` for tables; ``progress``, ``is_cancelled`` for OSM extracts.
+
+    Returns
+    -------
+    list of Layer
+        The layers read, each with its load ``notes``.
+
+    Raises
+    ------
+    LayerError
+        Naming the file (and layer) and what is wrong: missing, unsupported, damaged, or not fitting ``kind``.
     """
     if mapping is not None:
         return _mapped(path, mapping, layer=layer, kind=kind, crs=crs, **options)
+    from layers.io.layer_styles import apply_sidecar_style
     from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
     from layers.io.vector import read_geojson, read_geopackage, read_shapefile, read_zip
@@ -72,19 +100,20 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if ext in GEOPACKAGE:
         return read_geopackage(path, layer=layer, kind=kind, crs=crs)
     if ext in SHAPEFILE:
-        return read_shapefile(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_shapefile(path, kind=kind, crs=crs), path)
     if ext in ZIPPED:
         return read_zip(path, layer=layer, kind=kind, crs=crs)
     if ext in GEOJSON:
-        return read_geojson(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_geojson(path, kind=kind, crs=crs), path)
     if ext in DELIMITED:
-        return read_delimited(path, kind=kind, crs=crs, x_field=options.get("x_field"),
-                              y_field=options.get("y_field"))
+        return apply_sidecar_style(read_delimited(path, kind=kind, crs=crs, x_field=options.get("x_field"),
+                                                  y_field=options.get("y_field")), path)
     if ext in SPREADSHEET:
-        return read_spreadsheet(path, sheet=options.get("sheet"), kind=kind, crs=crs,
-                                x_field=options.get("x_field"), y_field=options.get("y_field"))
+        return apply_sidecar_style(read_spreadsheet(path, sheet=options.get("sheet"), kind=kind, crs=crs,
+                                                    x_field=options.get("x_field"), y_field=options.get("y_field")),
+                                   path)
     if ext in GEOTIFF:
-        return read_geotiff(path, kind=kind, crs=crs)
+        return apply_sidecar_style(read_geotiff(path, kind=kind, crs=crs), path)
     supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
     raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
 
@@ -110,7 +139,8 @@ def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, 
 
 
 def write_layer(layer: Layer, path: str | os.PathLike, **options: Any) -> Path:
-    """Save ``layer`` by extension (see ``layers.io.writers.write_layer``)."""
+    """Save ``layer`` by extension (see ``layers.io.writers.write_layer``), atomically, with its style where
+    QGIS finds it; returns the path written. Raises ``LayerError`` naming the file when it cannot be written."""
     from layers.io.writers import write_layer as write
 
     return write(layer, path, **options)

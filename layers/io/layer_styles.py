@@ -1,22 +1,29 @@
-"""The style of a written layer where QGIS finds it: the GeoPackage ``layer_styles`` table, a ``.qml`` beside a TIFF.
+"""The style of a layer where QGIS keeps it: the GeoPackage ``layer_styles`` table, a ``.qml`` beside the file.
 
 QGIS applies a GeoPackage layer's row with ``useAsDefault`` set when it opens the layer, and a ``name.qml`` next to
-``name.tif`` when it opens the raster. Beside the QML goes an SLD of the same style (``layers.sld``) for other
-readers. The table is the one QGIS's OGR provider creates (same columns and types), registered in
-``gpkg_contents`` as an attribute table as OGR registers it.
+``name.tif`` (or ``name.shp``, ``name.geojson``, ...) when it opens that file; Lamplight writes both and reads both
+back, so a planner's QGIS styling applies here too. Beside the QML goes an SLD of the same style (``layers.sld``)
+for other readers. The table is the one QGIS's OGR provider creates (same columns and types), registered in
+``gpkg_contents`` as an attribute table as OGR registers it. A QML file is read like any file from outside:
+a local regular file only, its size checked before reading, parsed without entities (``layers.qml``).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from layers.atomic import write_atomically
 from layers.errors import LayerError
 from layers.i18n import translate
-from layers.qml import geometry_of, style_from_qml, style_to_qml
+from layers.io.gdal_open import local_file
+from layers.layer import RasterLayer
+from layers.qml import MAX_QML_BYTES, geometry_of, style_from_qml, style_to_qml
 from layers.sld import style_to_sld
-from layers.styles import RasterRamp
+from layers.styles import RasterRamp, Style, default_style
 
 TABLE = "layer_styles"
 _CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -69,6 +76,94 @@ def write_raster_sidecar(path: Path, layer: Any) -> None:
         sidecar.write_text(style_to_qml(layer.style), encoding="utf-8")
     else:
         sidecar.unlink(missing_ok=True)
+
+
+def read_qml(path: str | os.PathLike) -> tuple[Style, list[str]]:
+    """The style in a QML file and notes naming what was ignored.
+
+    Raises
+    ------
+    LayerError
+        Naming the file, when it is not a local regular file, is larger than ``layers.qml.MAX_QML_BYTES``
+        (checked before reading), is not safe XML, or holds a renderer Lamplight has no equivalent for.
+    """
+    file = local_file(path)
+    size = file.stat().st_size
+    if size > MAX_QML_BYTES:
+        raise LayerError(path, translate("qml", "is {size:,} bytes, more than the {limit:,} a QML style may be")
+                         .format(size=size, limit=MAX_QML_BYTES))
+    with file.open("rb") as handle:
+        data = handle.read(MAX_QML_BYTES + 1)  # the file may have grown since: style_from_qml refuses that
+    return style_from_qml(data, source=os.fspath(path))
+
+
+def _misfit(style: Style, layer: Any) -> str | None:
+    """Why ``style`` cannot style ``layer`` (a colour ramp on features, symbols on a raster, a field or band the
+    layer lacks), or None."""
+    if isinstance(style, RasterRamp) != isinstance(layer, RasterLayer):
+        problem = (translate("qml", "holds a raster colour ramp; '{layer}' is a vector layer")
+                   if isinstance(style, RasterRamp) else
+                   translate("qml", "holds a vector renderer; '{layer}' is a raster"))
+        return problem.format(layer=layer.name)
+    if isinstance(style, RasterRamp):
+        if style.band > layer.count:
+            return translate("qml", "colours band {band}; '{layer}' has {count} band(s)").format(
+                band=style.band, layer=layer.name, count=layer.count)
+        return None
+    used = [getattr(style, "field", ""), style.labels.field if style.labels is not None else ""]
+    missing = [name for name in dict.fromkeys(used) if name and name not in layer.fields]
+    if missing:
+        return translate("qml", "uses field(s) {fields} that '{layer}' does not have").format(
+            fields=", ".join(f"'{name}'" for name in missing), layer=layer.name)
+    return None
+
+
+def qml_style_for(path: str | os.PathLike, layer: Any) -> tuple[Style, list[str]]:
+    """``read_qml(path)`` checked to fit ``layer``: a raster colour ramp for a raster, symbols for a vector layer."""
+    style, notes = read_qml(path)
+    problem = _misfit(style, layer)
+    if problem is not None:
+        raise LayerError(path, problem)
+    return style, notes
+
+
+def write_qml(path: str | os.PathLike, layer: Any, style: Style | None = None) -> Path:
+    """``style`` (by default the layer's, else its default style) as a QML file QGIS loads with ``layer``; the file
+    is replaced atomically."""
+    style = style or layer.style or default_style(layer)
+    if style is None:
+        raise LayerError(path, translate("qml", "'{layer}' has no style to save").format(layer=layer.name))
+    text = style_to_qml(style, geometry_of(layer))
+
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    return write_atomically(Path(path), write)
+
+
+def apply_sidecar_style(layers: list[Any], path: str | os.PathLike) -> list[Any]:
+    """``layers`` (read from ``path``) styled by the ``.qml`` of the same stem beside it, as QGIS opens them.
+
+    A sidecar that cannot be read or does not fit costs the style, never the layers: the reason becomes a note
+    naming the QML file."""
+    sidecar = qml_sidecar(Path(path))
+    if not os.path.lexists(sidecar):
+        return layers
+    try:
+        style, notes = read_qml(sidecar)
+        unreadable = None
+    except LayerError as exc:
+        style, notes, unreadable = None, [], exc.problem
+    for layer in layers:
+        problem = unreadable if style is None else _misfit(style, layer)
+        if problem is not None:
+            layer.notes.append(translate("layer_styles", "its QGIS style {file} was not applied: {problem}").format(
+                file=sidecar.name, problem=problem))
+            continue
+        layer.style = deepcopy(style)
+        layer.notes.extend(translate("layer_styles", "QGIS style {file}: {note}").format(file=sidecar.name, note=note)
+                           for note in notes)
+    return layers
 
 
 def read_geopackage_styles(path: Path) -> dict[str, str]:

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
 
 from layers.errors import LamplightError
 from layers.rf_profile import INDOOR_MODELS, MIN_RX_HEIGHT_M, RfProfile
+
+# The inverse normal CDF for fade margins (stdlib, so opening the workbench does not import scipy.stats).
+_STANDARD_NORMAL = NormalDist()
 
 #: Path-loss models: free space, 3GPP TR 38.901 UMi-Street Canyon and UMa, or UMi/UMa chosen by antenna height.
 MODELS = ("free_space", "umi", "uma", "auto")
@@ -43,6 +46,11 @@ MAX_MODEL_DISTANCE_M = 5000.0
 MACRO_HEIGHT_M = 20.0
 #: First frequency of FR2 (TS 38.104); below it the default subcarrier spacing is 30 kHz, above it 120 kHz.
 FR2_START_MHZ = 24250.0
+#: Default walking distance (m) from the lit street within which the corner loss may replace the statistical
+#: NLOS loss (beyond about 60-100 m the corner loss exceeds it anyway, see docs/coverage_model.md).
+CORNER_REACH_M = 100.0
+#: The longest corner reach a run accepts (m): every tile computes its walks over a window grown by it.
+MAX_CORNER_REACH_M = 500.0
 
 # TS 38.101-1 Table 5.3.2-1 (FR1) and TS 38.101-2 Table 5.3.2-1 (FR2): N_RB by subcarrier spacing (kHz) and
 # channel bandwidth (MHz).
@@ -123,6 +131,11 @@ class CoverageConfig:
     load_factor: float = DEFAULT_PROFILE.load_factor
     #: Calibration to measurements (``calibration``): LOS offset (dB), LOS slope, NLOS offset (dB), NLOS slope.
     calibration: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    #: Street corners (ITU-R P.1411, ``corner``): NLOS outdoor cells within this walking distance (m) of a
+    #: line-of-sight cell take the corner loss when it is lower than the statistical NLOS loss; 0 = off.
+    corner_reach_m: float = CORNER_REACH_M
+    #: First-order facade reflections (``reflections``) add their power to outdoor receivers.
+    reflections: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sector_azimuths", tuple(float(a) % 360.0 for a in self.sector_azimuths))
@@ -143,6 +156,9 @@ class CoverageConfig:
         if not 0.5 <= self.location_probability < 1.0:
             raise CoverageConfigError(f"location_probability: {self.location_probability:g} is outside 0.5-1 "
                                       "(0.5 is the median, 0.9 a usual cell-edge design target)")
+        if not 0.0 <= self.corner_reach_m <= MAX_CORNER_REACH_M:
+            raise CoverageConfigError(f"corner_reach_m: {self.corner_reach_m:g} m is outside 0-{MAX_CORNER_REACH_M:g} "
+                                      "m (0 switches the street-corner term off)")
         if not 0.0 <= self.load_factor <= 1.0 or any(s < 0 or not math.isfinite(s) for s in self.shadow_sigma_db):
             raise CoverageConfigError("load_factor: the load factor must lie in 0-1 and every σ be 0 dB or more")
         resource_blocks(self.frequency_mhz, self.bandwidth_mhz, self.scs_khz)
@@ -207,7 +223,7 @@ class CoverageConfig:
     @property
     def z_score(self) -> float:
         """Φ⁻¹(p): how many σ above the median the covered test asks for."""
-        return float(norm.ppf(self.location_probability))
+        return float(_STANDARD_NORMAL.inv_cdf(self.location_probability))
 
     def margin_db(self, model: np.ndarray, los: np.ndarray) -> np.ndarray:
         """Log-normal shadow-fading margin σ·Φ⁻¹(p) of links under ``model`` codes (``pathloss.MODEL_CODES``)
@@ -225,7 +241,7 @@ class CoverageConfig:
 def shadow_margin_db(sigma_db: float, probability: float) -> float:
     """σ·Φ⁻¹(p): the margin above the median path loss that a log-normal shadowing of σ dB exceeds with
     probability 1 − p (e.g. σ = 7.82 dB, p = 0.9: 10.02 dB)."""
-    return float(sigma_db * norm.ppf(probability))
+    return float(sigma_db * _STANDARD_NORMAL.inv_cdf(probability))
 
 
 def config_from_profile(profile: RfProfile | None, site_class: str = "micro", **overrides: Any) -> CoverageConfig:
@@ -254,6 +270,7 @@ def config_from_profile(profile: RfProfile | None, site_class: str = "micro", **
     return CoverageConfig(**values)
 
 
-__all__ = ["ANTENNAS", "CoverageConfig", "CoverageConfigError", "DEFAULT_PROFILE", "FR2_START_MHZ", "INDOOR_MODELS",
+__all__ = ["ANTENNAS", "CORNER_REACH_M", "CoverageConfig", "CoverageConfigError", "DEFAULT_PROFILE", "FR2_START_MHZ",
+           "INDOOR_MODELS", "MAX_CORNER_REACH_M",
            "MACRO_HEIGHT_M", "MAX_MODEL_DISTANCE_M", "MODELS", "NOMINAL_BS_HEIGHT_M", "config_from_profile",
            "resource_blocks", "shadow_margin_db"]

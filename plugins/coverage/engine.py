@@ -138,12 +138,17 @@ CANCEL_POLL_S = 0.25
 
 def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, address: str,
                      place: Any, feedback: ProgressSink | None) -> None:
-    """A dask.distributed cluster: the height grid (and terrain) is scattered once, tiles are futures gathered as
-    they end."""
-    from distributed import Client
+    """A dask.distributed cluster: its workers are first asked whether they import this Lamplight version
+    (``cluster.check_workers``); the height grid (and terrain) is then scattered once, and tiles are futures
+    gathered as they end.
+
+    The grid goes to the workers whole rather than as a file path for them to read windows from: it is built
+    in memory (burnt from footprints, resampled, put on the terrain), so no file holds it."""
+    from plugins.coverage.cluster import check_workers, connect
 
     run_id = uuid.uuid4().hex[:12]
-    with Client(address, set_as_default=False) as client:
+    with connect(address) as client:
+        check_workers(client, address)
         shared_heights = client.scatter(obstruction.heights, broadcast=True)
         shared_ground = client.scatter(obstruction.ground, broadcast=True)
         futures = [client.submit(compute_tile, job, shared_heights, settings, None, shared_ground,

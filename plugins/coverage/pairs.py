@@ -1,8 +1,10 @@
 """Sparse transmitter-to-point RSRP: every (cell, point) pair within a radius, for site selection.
 
 The points go into a KD-tree; each cell asks it for the points within ``max_radius_m`` (2-D), and the compiled
-link budget (``kernel.link_rsrp_dbm``, the same one the rasters use) gives each pair's RSRP. Pairs are split
-into chunks run on threads (the kernel releases the GIL).
+link budget (``kernel.link_rsrp_dbm``, the same one the rasters use, with the same facade reflections) gives
+each pair's RSRP; the street-corner term needs the cells around a receiver and is left to the rasters, so a
+pair behind a corner reads the statistical NLOS loss. Pairs are split into chunks run on threads (the kernel
+releases the GIL).
 
 Example::
 
@@ -25,6 +27,7 @@ from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
 from plugins.coverage.terrain import antennas_over_ground
+from plugins.coverage.tiles import LinkSettings
 from plugins.coverage.transmitters import Transmitters
 
 #: Pairs per thread task: big enough to amortise the call, small enough to share work between cores.
@@ -84,7 +87,8 @@ def rsrp_of_pairs(transmitters: Transmitters, tx_index: np.ndarray, points_xy: n
     ground = np.ascontiguousarray(obstruction.ground, dtype=np.float32)
     args = (config.rx_height_m, heights, ground, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
             obstruction.res, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
-            config.indoor_loss != "none")
+            config.indoor_loss != "none", config.max_radius_m,
+            *LinkSettings.of(config, obstruction).model_args())
     bounds = list(range(0, tx_index.size, CHUNK_PAIRS)) + [tx_index.size]
     chunks = list(zip(bounds[:-1], bounds[1:], strict=True))
 

@@ -16,10 +16,11 @@ import numpy as np
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import TX_X, TX_Y, tile_far_power, tile_rsrp
+from plugins.coverage.kernel import TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
+from plugins.coverage.reflections import Facades, facades_of
 
 #: Default tile edge in cells: at 5 m a tile is 320 m wide and takes well under a second with 400 m radii.
 TILE_CELLS = 64
@@ -45,13 +46,24 @@ class LinkSettings:
     sets: int = 1
     #: Edge, in grid cells, of the blocks whose centre decides the LOS state of interference beyond the radius.
     far_step: int = 1
+    #: Corner and reflection terms of the serving pass (``kernel.model_terms``) and the facades they use.
+    terms: np.ndarray | None = None
+    walls: Facades | None = None
 
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
         fc_ghz = config.frequency_mhz / 1000.0
         return cls(config.max_radius_m, config.rx_height_m, config.vertical_beamwidth_deg,
                    wall_loss_db(config.indoor_loss, fc_ghz), config.indoor_loss != "none",
-                   10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res)
+                   10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res,
+                   terms=model_terms(config.corner_reach_m, config.reflections, fc_ghz),
+                   walls=facades_of(obstruction) if config.reflections else Facades.none())
+
+    def model_args(self) -> tuple:
+        """The serving kernel's extra arguments: terms and facade arrays (both off when not set)."""
+        terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
+        walls = self.walls if self.walls is not None else Facades.none()
+        return terms, walls.table, walls.start, walls.items, walls.index
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,8 @@ def plan_tiles(grid: Grid, table: np.ndarray, obstruction: Obstruction, radius_m
             reach = np.flatnonzero(gap_x * gap_x + gap_y * gap_y <= reach_m * reach_m)
             if reach.size == 0:
                 continue
-            margin = float(reach_m[reach].max()) + 2 * obstruction.res
+            # reflections and corner walks trace from the antenna to anywhere within the radius of it
+            margin = float(reach_m[reach].max()) + float(radius_m) + 2 * obstruction.res
             window = obstruction.window((left - margin, bottom - margin, right + margin, top + margin))
             jobs.append(TileJob(row0, col0, rows, cols, left, top, grid.res, np.ascontiguousarray(table[reach]),
                                 reach.astype(np.int32), window,
@@ -146,7 +159,7 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
         _stop_if(cancelled)
         part_best, part_row, part_total, part_links = tile_rsrp(
             job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], channel[first:first + step],
-            sets, settings.radius_m, *kernel_args)
+            sets, settings.radius_m, *kernel_args, *settings.model_args())
         better = part_best > best  # strictly: on a tie the earlier transmitter keeps the cell, as in one call
         best, best_row = np.where(better, part_best, best), np.where(better, part_row + first, best_row)
         total += part_total

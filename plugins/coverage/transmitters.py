@@ -26,6 +26,7 @@ from plugins.coverage.config import MACRO_HEIGHT_M, CoverageConfig
 from plugins.coverage.kernel import (
     TX_AZIMUTH,
     TX_BEAMWIDTH,
+    TX_CALIBRATION,
     TX_COLUMNS,
     TX_EIRP_RE,
     TX_H,
@@ -79,7 +80,7 @@ class Transmitters:
         table[:, TX_EIRP_RE] = self.eirp_dbm - config.re_offset_db
         table[:, TX_AZIMUTH], table[:, TX_BEAMWIDTH], table[:, TX_TILT] = (self.azimuth_deg, self.beamwidth_deg,
                                                                           self.tilt_deg)
-        table[:, TX_LOSS:] = loss_coefficients(self.model, self.height_m, config.rx_height_m,
+        table[:, TX_LOSS:TX_CALIBRATION] = loss_coefficients(self.model, self.height_m, config.rx_height_m,
                                                config.frequency_mhz / 1000.0)
         return calibrate_table(table, config.calibration)
 

@@ -28,7 +28,7 @@ def test_one_command_writes_all_three(project_file, tmp_path, capsys, qapp):
     summary = json.loads(capsys.readouterr().out)
     assert summary["layout"]["scale_bar_m"] in (100.0, 200.0, 500.0)
     assert summary["web"]["features"]["Lamp poles"] == sample.POLE_COUNT
-    assert summary["report"]["figures"]["Sites selected"] == "5"
+    assert summary["report"]["figures"]["sites_selected"] == "5"
     for name in ("map.pdf", "map.html", "briefing.pdf"):
         assert (tmp_path / name).stat().st_size > 10_000
     assert (tmp_path / "map.pdf").read_bytes().startswith(b"%PDF")

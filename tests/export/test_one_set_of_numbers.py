@@ -12,7 +12,7 @@ from layers.layer import VectorLayer
 from layers.project import Project
 from plugins.runner import run_algorithm
 from workbench.docks.dashboard import dashboard_numbers
-from workbench.export.report_data import collect_report_data
+from workbench.export.report_data import collect_report_data, figure_values
 
 CRS = "EPSG:32649"
 X0, Y0 = 500_000.0, 2_560_000.0
@@ -53,18 +53,19 @@ def test_report_dashboard_and_siting_summary_show_the_same_covered_figures(schoo
     assert summary["people_covered_pct"] == pytest.approx(share, abs=1e-3)
     expected = f"{share:,.1f} %"
     data = collect_report_data(project)
-    report = {f.label: f.value for f in data.figures}
+    report = figure_values(data.figures)
     # the report's coverage curve (and the sites' popup in the web map) ends at the same people share
     assert data.curve["covered_pct"].iloc[-1] == pytest.approx(share, abs=1e-3)
     assert data.sites["cumulative_people_pct"].iloc[-1] == pytest.approx(share, abs=1e-3)
     numbers = dashboard_numbers(project)
-    assert report["People covered"] == expected
-    assert dict(numbers.run_figures)["People covered"] == expected
+    assert report["people_covered"] == expected
+    assert figure_values(numbers.run_figures)["people_covered"] == expected
     assert numbers.people_covered[0] == expected
-    assert "Demand covered" not in report
+    assert [f.label for f in data.figures if f.key == "people_covered"] == ["People covered"]
     if school_weight == 1.0:
-        assert "Weighted demand covered" not in report and "weighted_demand_covered_pct" not in summary
+        assert "weighted_demand_covered" not in report and "weighted_demand_covered_pct" not in summary
     else:
         weighted = f"{summary['weighted_demand_covered_pct']:,.1f} %"
         assert summary["weighted_demand_covered_pct"] == pytest.approx(summary["covered_share_pct"], abs=1e-3)
-        assert report["Weighted demand covered"] == weighted == dict(numbers.run_figures)["Weighted demand covered"]
+        assert report["weighted_demand_covered"] == weighted == figure_values(numbers.run_figures)[
+            "weighted_demand_covered"]

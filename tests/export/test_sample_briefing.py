@@ -49,7 +49,7 @@ def test_one_command_briefing_from_the_sample(planned, tmp_path, capsys, qapp):
     sites_layer = f"Selected sites (MCLP greedy, {SITES} sites)"
     assert written["web"]["features"][sites_layer] == SITES
     assert written["web"]["features"]["lamp_poles"] == 3101
-    assert written["report"]["figures"]["Sites selected"] == str(SITES)
+    assert written["report"]["figures"]["sites_selected"] == str(SITES)
     if PDFTOTEXT.exists():
         page = subprocess.run([PDFTOTEXT, "-layout", tmp_path / "map.pdf", "-"], capture_output=True, text=True,
                               check=True).stdout

@@ -1,18 +1,34 @@
 """Level of detail of city-sized web maps: points gathered per grid cell (counts and positions checked by brute
-force), large polygon layers drawn as a picture whose pixels sit under the polygons, small maps unchanged."""
+force) and per zoom band (counts add up to the layer), polygons simplified within the band's tolerance (Hausdorff
+distance to the originals), every feature once at full detail, a size bound per feature, polygon pictures whose
+pixels sit under the polygons, small maps unchanged; the page decodes the bands in a real headless Chromium."""
 
 from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
 
 import geopandas as gpd
 import numpy as np
 import pyproj
+import pytest
 import shapely
 
 from layers import Project, VectorLayer
 from layers.styles import Categorized, Category, Symbol
-from workbench.export.web_features import AGGREGATE_FIELD, aggregate_points, feature_symbols, vector_style
+from tests.export.browser import Browser, available
+from workbench.export.web_features import (
+    AGGREGATE_FIELD,
+    COORDINATE_TOLERANCE_M,
+    aggregate_points,
+    feature_symbols,
+    vector_style,
+)
+from workbench.export.web_lod import LodOptions, lod_layer, zoom_bands
 from workbench.export.web_raster import vector_picture
-from workbench.export.webmap import WebMapOptions, build_web_map
+from workbench.export.webmap import WebMapOptions, build_web_map, export_web_map
 
 CRS = "EPSG:32649"
 X0, Y0 = 736_000.0, 2_557_000.0
@@ -80,14 +96,104 @@ def _project(*layers: VectorLayer) -> Project:
     return project
 
 
-def test_city_sized_map_aggregates_points_and_pictures_polygons():
+def _bands(page: str) -> dict[str, list[dict]]:
+    """Layer name -> the bands the page hands to Lamplight.lodLayer."""
+    found = re.finditer(r'Lamplight\.register\(("[^"]*"), Lamplight\.lodLayer\(\s*(\[.*?\]), \{pane', page, re.S)
+    return {json.loads(m.group(1)): json.loads(m.group(2)) for m in found}
+
+
+def _features(chunk: dict) -> list[dict]:
+    return json.loads(gzip.decompress(base64.b64decode(chunk["d"])))["features"]
+
+
+def _band_features(band: dict) -> list[dict]:
+    return [feature for chunk in band["chunks"] for feature in _features(chunk)]
+
+
+CITY = WebMapOptions(online_basemap=False, lod_threshold=1_000, aggregate_threshold=500, lod_chunk_px=256)
+
+
+def test_city_sized_map_draws_bands_whose_counts_add_up_to_every_feature():
     project = _project(_blocks(), _poles())
-    options = WebMapOptions(online_basemap=False, lod_threshold=1_000, aggregate_threshold=500)
-    m, counts = build_web_map(project, options)
-    page = m.get_root().render()
-    assert counts == {"blocks": 900, "poles": 3_000}  # every feature is represented
-    assert page.count('"type":"Feature"') == len(aggregate_points(project.layers[1], 4000.0 / 1600 * 24).gdf)
-    assert page.count("L.imageOverlay(") == 1  # the buildings' picture
+    m, counts = build_web_map(project, CITY)
+    bands = _bands(m.get_root().render())
+    assert counts == {"blocks": 900, "poles": 3_000}
+    poles, blocks = bands["poles"], bands["blocks"]
+    assert [b["minZoom"] is None for b in poles] == [True, False, False]
+    for band in poles[:-1]:  # gathered per cell: the circles' counts add up to the layer
+        assert band["fields"][0] == "Features"
+        assert sum(int(f["properties"]["p"][0]) for f in _band_features(band)) == 3_000
+    assert len(_band_features(poles[0])) < len(_band_features(poles[1])) <= 3_000
+    assert len(_band_features(poles[-1])) == 3_000 and len(poles[-1]["chunks"]) > 1
+    # the blocks: a picture of the extent first, then squares that no simplification shortens: drawn whole
+    assert len(blocks) == 2 and blocks[0]["chunks"][0]["img"].startswith("data:image/png;base64,")
+    assert len(_band_features(blocks[1])) == 900
+
+
+def test_every_feature_is_in_exactly_one_chunk_of_the_full_band():
+    layer = _poles()
+    layer.gdf["pole_id"] = [f"P{i}" for i in range(len(layer.gdf))]
+    project = _project(layer)
+    m, _ = build_web_map(project, WebMapOptions(online_basemap=False, lod_threshold=100, aggregate_threshold=100,
+                                                lod_chunk_px=256, fields={"poles": ["pole_id"]}))
+    full = _bands(m.get_root().render())["poles"][-1]
+    ids = [f["properties"]["p"][0] for f in _band_features(full)]
+    assert sorted(ids) == sorted(layer.gdf["pole_id"]) and len(set(ids)) == len(ids)
+    for chunk in full["chunks"]:  # each chunk's bounds hold its features
+        (south, west), (north, east) = chunk["b"]
+        xy = np.array([f["geometry"]["coordinates"] for f in _features(chunk)])
+        assert (xy[:, 0] >= west).all() and (xy[:, 0] <= east).all()
+        assert (xy[:, 1] >= south).all() and (xy[:, 1] <= north).all()
+
+
+def _rings(n: int = 600) -> VectorLayer:
+    """Round plots of 30-80 m with 64 vertices each: simplification has something to drop."""
+    rng = np.random.default_rng(5)
+    centres = shapely.points(X0 + rng.uniform(0, 4000, n), Y0 + rng.uniform(0, 3000, n))
+    plots = shapely.buffer(centres, rng.uniform(30, 80, n), quad_segs=16)
+    return VectorLayer(gpd.GeoDataFrame({"plot": [f"L{i}" for i in range(n)]}, geometry=plots, crs=CRS), "plots")
+
+
+def test_simplified_polygons_stay_within_the_band_tolerance_of_the_originals():
+    layer = _rings()
+    extent = (X0, Y0, X0 + 4000.0, Y0 + 3000.0)
+    options = LodOptions(width_px=1600, steps=(1.5, 3.0), aggregate_threshold=100, aggregate_px=32, chunk_px=256,
+                         simplify_m=0.0, shaped_marker_limit=0)
+    bands = zoom_bands(extent, pyproj.CRS(CRS), options)
+    drawn = lod_layer(layer, ["plot"], bands, options, extent, pyproj.CRS(CRS))
+    middle = drawn.bands[1]
+    assert middle["minZoom"] == pytest.approx(bands[1].zoom)
+    to_utm = pyproj.Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    originals = dict(zip(layer.gdf["plot"], layer.gdf.geometry, strict=True))
+    kept = 0
+    for feature in _band_features(middle):
+        shape = shapely.transform(shapely.geometry.shape(feature["geometry"]),
+                                  lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
+        original = originals[feature["properties"]["p"][0]]
+        assert shapely.hausdorff_distance(shape, original) <= bands[1].pixel_m + COORDINATE_TOLERANCE_M
+        assert shape.is_valid
+        kept += shapely.get_num_coordinates(shape)
+    assert kept < 0.6 * shapely.get_num_coordinates(layer.gdf.geometry.to_numpy()).sum()  # it did simplify
+    assert len(_band_features(drawn.bands[-1])) == len(layer.gdf)  # and the last band has every plot
+
+
+#: Bytes per point a city layer may cost in the page, all bands together (plain GeoJSON with two fields: ~110).
+BYTES_PER_POINT = 30
+
+
+def test_size_of_a_large_point_layer_grows_by_a_bounded_amount_per_feature(tmp_path):
+    def page_size(n: int) -> int:
+        rng = np.random.default_rng(11)
+        gdf = gpd.GeoDataFrame({"pole_id": [f"GZ-{i:06d}" for i in range(n)], "height_m": rng.uniform(6, 12, n)},
+                               geometry=shapely.points(X0 + rng.uniform(0, 4000, n), Y0 + rng.uniform(0, 3000, n)),
+                               crs=CRS)
+        path = tmp_path / f"{n}.html"
+        export_web_map(_project(VectorLayer(gdf, "poles")), path, WebMapOptions(
+            online_basemap=False, lod_threshold=10, aggregate_threshold=10))
+        return path.stat().st_size
+
+    base, big = page_size(20), page_size(60_000)
+    assert big - base <= BYTES_PER_POINT * 60_000
 
 
 def test_small_map_keeps_every_feature():
@@ -95,4 +201,32 @@ def test_small_map_keeps_every_feature():
     m, counts = build_web_map(project, WebMapOptions(online_basemap=False))
     page = m.get_root().render()
     assert page.count('"type":"Feature"') == 900 + 3_000
-    assert "L.imageOverlay(" not in page
+    assert _bands(page) == {}
+
+
+@pytest.mark.skipif(not available(), reason="Debian chromium is not installed")
+def test_page_decodes_the_band_of_the_zoom_and_keeps_popups(tmp_path):
+    project = _project(_blocks(), _poles())
+    path = tmp_path / "city.html"
+    export_web_map(project, path, CITY)
+    drawn = """Lamplight.ready().then(() => Object.fromEntries(Lamplight.layers.map(e => [e.name,
+        e.layer.getLayers().flatMap(l => l.getLayers ? l.getLayers() : [l])])))"""
+    count = f"""{drawn}.then(d => ({{poles: d.poles.map(l => +l.feature.properties.p[0]).reduce((a, b) => a + b, 0),
+        circles: d.poles.length, blocks: d.blocks.length, picture: d.blocks.filter(l => l._url).length}}))"""
+    with Browser(folder=tmp_path) as browser:
+        browser.open(path)
+        ask = lambda js: browser.call("Runtime.evaluate", expression=js, awaitPromise=True,  # noqa: E731
+                                      returnByValue=True)["result"]["value"]
+        start = ask(count)
+        assert start["poles"] == 3_000 and start["circles"] < 3_000  # gathered, every pole counted once
+        assert start["blocks"] == 1 and start["picture"] == 1
+        lon, lat = pyproj.Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(X0 + 2000, Y0 + 1500)
+        browser.evaluate(f"Object.values(window).find(v => v instanceof L.Map).setView([{lat}, {lon}], 20, "
+                         "{animate: false}) && 1")
+        close = ask(f"""{drawn}.then(d => ({{blocks: d.blocks.length, picture: d.blocks.filter(l => l._url).length,
+            heading: d.poles.length && d.poles[0].getPopup().getContent()(d.poles[0]).querySelector('th')
+                .textContent, status: d.poles.every(l => ['active', 'planned', 'faulty']
+                .includes(l.feature.properties.p[0]))}}))""")
+        assert browser.errors == []
+    assert 0 < close["blocks"] < 900 and close["picture"] == 0  # the squares near the view, as vectors
+    assert close["heading"] == "Status" and close["status"]

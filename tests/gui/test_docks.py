@@ -8,7 +8,7 @@ from PyQt6.QtCore import QModelIndex, Qt
 from layers import Project
 from workbench.docks.attribute_model import AttributeTableModel, format_value, sort_positions
 from workbench.docks.layer_tree_model import LayerTreeModel
-from workbench.docks.search_queries import office_mask, school_mask
+from workbench.docks.search_queries import distinct_values, office_mask, school_mask
 
 from .conftest import offices_layer, schools_layer
 
@@ -177,3 +177,11 @@ def test_dashboard_last_run_reads_as_local_time_like_the_history(project):
     local = datetime(2025, 3, 1, 9, tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     text = dashboard_numbers(project).last_run
     assert text == f"Site selection · {local}" and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", text)
+
+
+def test_industry_choices_are_the_distinct_stripped_values_sorted():
+    frame = pd.DataFrame({"industry": [" finance", "tech", None, "finance ", "", "Tech", "tech"]})
+    assert distinct_values(frame, "industry") == sorted({"finance", "tech", "Tech"})
+    assert distinct_values(frame, "no such field") == []
+    many = pd.DataFrame({"industry": [f"i{n:03d}" for n in range(150)] * 3})
+    assert distinct_values(many, "industry", limit=100) == [f"i{n:03d}" for n in range(100)]

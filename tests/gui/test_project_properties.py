@@ -4,11 +4,15 @@ Set Layer CRS in the layer properties assigns a CRS without moving the coordinat
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 import pytest
+import rasterio
 import shapely
+from affine import Affine
 
-from layers import Project, VectorLayer
+from layers import Project, RasterLayer, VectorLayer
+from layers.project_file import write_project
 from workbench.dialogs.project_properties import ProjectPropertiesDialog
 
 
@@ -88,6 +92,26 @@ def test_set_layer_crs_assigns_without_reprojecting(qtbot, window):
     assert layer.crs.to_epsg() == 32650 and list(layer.gdf.geometry.x) == pytest.approx(xs)
     assert layer.metadata["source_options"]["crs"] == "EPSG:32650"
     assert any("was EPSG:32649" in note for note in layer.notes)
+
+
+def test_set_layer_crs_on_a_raster_keeps_its_cells_and_survives_a_reopen(qtbot, window, tmp_path):
+    heights = np.arange(12, dtype="float32").reshape(3, 4)
+    with rasterio.open(tmp_path / "heights.tif", "w", driver="GTiff", width=4, height=3, count=1, dtype="float32",
+                       crs="EPSG:32649", transform=Affine(10, 0, 760000, 0, -10, 2560000)) as out:
+        out.write(heights, 1)
+    window.add_files([str(tmp_path / "heights.tif")])
+    qtbot.waitUntil(lambda: any(isinstance(layer, RasterLayer) for layer in window.project), timeout=20_000)
+    raster = next(layer for layer in window.project if isinstance(layer, RasterLayer))
+    transform, cells = raster.transform, raster.data.copy()
+    dialog = window.show_properties(raster)
+    assert dialog.crs_edit.text() == "EPSG:32649"
+    dialog.crs_edit.setText("EPSG:32650")
+    dialog.accept()
+    assert raster.crs.to_epsg() == 32650 and raster.transform == transform
+    assert (raster.data == cells).all()
+    write_project(window.project, tmp_path / "moved.lamp")
+    reopened = Project.load(tmp_path / "moved.lamp").layer(raster.name)
+    assert reopened.crs.to_epsg() == 32650 and reopened.transform == transform
 
 
 def test_a_new_project_opened_on_wgs84_data_gets_the_local_metric_crs(qtbot, window, tmp_path):

@@ -48,6 +48,17 @@ def test_geometry_family_counts_multipart_with_singlepart():
     assert VectorLayer(mixed, "m").geometry_type == "mixed"
 
 
+def test_geometry_family_ignores_missing_geometries_and_follows_edits():
+    layer = VectorLayer(gpd.GeoDataFrame(geometry=[None, shapely.Point(1, 1)]), "p")
+    assert layer.geometry_type == "point"
+    assert VectorLayer(gpd.GeoDataFrame(geometry=[None]), "none").geometry_type == "empty"
+    layer.gdf.loc[0, "geometry"] = shapely.LineString([(0, 0), (1, 1)])
+    layer.touch()  # an edit records that the data changed: the remembered family must not outlive it
+    assert layer.geometry_type == "mixed"
+    layer.gdf = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (2, 2)])])
+    assert layer.geometry_type == "line"
+
+
 def test_reprojecting_a_layer_without_crs_names_the_layer():
     layer = VectorLayer(_points(crs=None), "unknown crs layer")
     with pytest.raises(LayerError, match="unknown crs layer.*no coordinate reference system"):

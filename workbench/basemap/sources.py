@@ -14,7 +14,7 @@ import re
 import urllib.parse
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.basemap.grid import TileGrid, TileLevel, mercator_grid
 
@@ -52,8 +52,33 @@ def without_key(url: str, key_param: str) -> str:
     return f"{base}?{'&'.join(kept)}" if kept else base
 
 
+@dataclass(frozen=True, kw_only=True)
+class KeyedService:
+    """What every tile or map service shares about access keys: the user setting that holds the key
+    (``key_name``, e.g. "tianditu"; stored in projects), the query parameter that carries it (``key_param``,
+    e.g. "tk") and the key itself (``api_key``: never stored in a project, never compared). Keyword-only, so
+    each service keeps its own positional fields."""
+
+    if TYPE_CHECKING:
+        url: str  # each service's own first fields (a dataclass field here would come first in every service)
+
+    key_name: str = ""
+    key_param: str = ""
+    api_key: str = field(default="", repr=False, compare=False)
+
+    @property
+    def url_template(self) -> str:
+        """The address requests go to: ``url`` plus the user's key, when the service needs one."""
+        return with_key(self.url, self.key_param, self.api_key)
+
+    def _stored(self, kind: str, name: str, attribution: str) -> dict[str, Any]:
+        """The part of ``definition()`` every service has: its address without the key, and the key's names."""
+        return {"type": kind, "name": name, "url": without_key(self.url, self.key_param),
+                "attribution": attribution, "key_name": self.key_name, "key_param": self.key_param}
+
+
 @dataclass(frozen=True)
-class BasemapSource:
+class BasemapSource(KeyedService):
     """An XYZ tile service: ``url`` has {z}, {x}, {y} (or {-y} for TMS rows) and optionally {s}, one of
     ``subdomains`` picked per tile. ``gcj02`` says the tiles are in GCJ-02 and must be shifted onto WGS84."""
 
@@ -63,9 +88,6 @@ class BasemapSource:
     max_zoom: int = 19
     subdomains: tuple[str, ...] = ()
     gcj02: bool = False
-    key_name: str = ""      # the user setting holding the access key (e.g. "tianditu"); stored in projects
-    key_param: str = ""     # the query parameter that carries it (e.g. "tk")
-    api_key: str = field(default="", repr=False, compare=False)  # the key itself: never stored in a project
 
     kind = "xyz"
 
@@ -73,11 +95,6 @@ class BasemapSource:
     def cache_key(self) -> str:
         """A folder name for this service's tiles in the disk cache."""
         return _folder(self.name, self.url)
-
-    @property
-    def url_template(self) -> str:
-        """The template tiles are requested with: ``url`` plus the user's key, when the service needs one."""
-        return with_key(self.url, self.key_param, self.api_key)
 
     @property
     def grid(self) -> TileGrid:
@@ -92,13 +109,12 @@ class BasemapSource:
         return text
 
     def definition(self) -> dict[str, Any]:
-        return {"type": "xyz", "name": self.name, "url": without_key(self.url, self.key_param),
-                "attribution": self.attribution, "max_zoom": self.max_zoom, "subdomains": list(self.subdomains),
-                "gcj02": self.gcj02, "key_name": self.key_name, "key_param": self.key_param}
+        return {**self._stored("xyz", self.name, self.attribution), "max_zoom": self.max_zoom,
+                "subdomains": list(self.subdomains), "gcj02": self.gcj02}
 
 
 @dataclass(frozen=True)
-class WmtsSource:
+class WmtsSource(KeyedService):
     """A WMTS layer in one tile matrix set; ``url`` holds {TileMatrix}, {TileRow} and {TileCol}, everything
     else (layer, style, format, matrix set) already filled in from the capabilities."""
 
@@ -109,19 +125,12 @@ class WmtsSource:
     layer: str = ""
     matrix_set: str = ""
     gcj02: bool = False
-    key_name: str = ""
-    key_param: str = ""
-    api_key: str = field(default="", repr=False, compare=False)
 
     kind = "wmts"
 
     @property
     def cache_key(self) -> str:
         return _folder(self.name, self.url)
-
-    @property
-    def url_template(self) -> str:
-        return with_key(self.url, self.key_param, self.api_key)
 
     def tile_url(self, zoom: int, x: int, y: int) -> str:
         text = self.url_template.replace("{TileMatrix}", self.grid.levels[zoom].identifier)
@@ -130,14 +139,12 @@ class WmtsSource:
     def definition(self) -> dict[str, Any]:
         levels = [[lv.identifier, lv.resolution, lv.left, lv.top, lv.tile_width, lv.tile_height, lv.matrix_width,
                    lv.matrix_height] for lv in self.grid.levels]
-        return {"type": "wmts", "name": self.name, "url": without_key(self.url, self.key_param),
-                "attribution": self.attribution, "layer": self.layer, "matrix_set": self.matrix_set,
-                "crs": self.grid.crs, "levels": levels, "gcj02": self.gcj02, "key_name": self.key_name,
-                "key_param": self.key_param}
+        return {**self._stored("wmts", self.name, self.attribution), "layer": self.layer,
+                "matrix_set": self.matrix_set, "crs": self.grid.crs, "levels": levels, "gcj02": self.gcj02}
 
 
 @dataclass(frozen=True)
-class WmsSource:
+class WmsSource(KeyedService):
     """A WMS layer: ``url`` is the GetMap address; ``crs_codes`` are the CRSs the server offers for it."""
 
     name: str
@@ -148,9 +155,6 @@ class WmsSource:
     image_format: str = "image/png"
     version: str = "1.3.0"
     style: str = ""
-    key_name: str = ""
-    key_param: str = ""
-    api_key: str = field(default="", repr=False, compare=False)
 
     kind = "wms"
     gcj02 = False
@@ -159,15 +163,10 @@ class WmsSource:
     def cache_key(self) -> str:
         return _folder(self.name, f"{self.url}|{self.layer}|{self.style}|{self.image_format}")
 
-    @property
-    def url_template(self) -> str:
-        return with_key(self.url, self.key_param, self.api_key)
-
     def definition(self) -> dict[str, Any]:
-        return {"type": "wms", "name": self.name, "url": without_key(self.url, self.key_param),
-                "attribution": self.attribution, "layer": self.layer, "crs_codes": list(self.crs_codes),
-                "format": self.image_format, "version": self.version, "style": self.style,
-                "key_name": self.key_name, "key_param": self.key_param}
+        return {**self._stored("wms", self.name, self.attribution), "layer": self.layer,
+                "crs_codes": list(self.crs_codes), "format": self.image_format, "version": self.version,
+                "style": self.style}
 
 
 @dataclass(frozen=True)

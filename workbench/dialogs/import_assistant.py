@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from PyQt6 import sip
-from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -46,37 +46,13 @@ from layers.field_mapping import CONSTANT, EXPRESSION, FIELD, FieldMapping, Fiel
 from layers.field_mapping import apply_mapping as apply_field_mapping
 from layers.field_suggestions import Suggestion, suggest_mapping
 from layers.kinds import BOOL, FLOAT, INT, KINDS, FieldSpec, validate
-from workbench.guarded_pool import GuardedPool
+from workbench.dialogs.dialog_worker import DialogWorker
 from workbench.window.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 20
 DEFAULT = "default"
 TARGET, TYPE, REQUIRED, MODE, VALUE, VALUES = range(6)
 _PROBLEM = QColor(255, 220, 220)
-
-
-class _Worker(QObject):
-    """The dialog's worker thread: ``finished(tag, result, error)`` comes back in the GUI thread."""
-
-    finished = pyqtSignal(str, object, object)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.pool = GuardedPool(self, "import-assistant")
-
-    def run(self, tag: str, job: Callable[..., Any], *args: Any) -> None:
-        signal = self.finished  # bound here, in the GUI thread
-
-        def work() -> None:
-            try:
-                result, error = job(*args), None
-            except LayerError as exc:
-                result, error = None, str(exc)
-            except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback to the planner
-                result, error = None, f"{type(exc).__name__}: {exc}"
-            self.pool.emit(signal, tag, result, error)
-
-        self.pool.submit(work)
 
 
 def _mapped_layer(layer: VectorLayer, mapping: FieldMapping, name: str | None) -> VectorLayer:
@@ -146,7 +122,7 @@ class ImportAssistant(QDialog):
         self._unshown: dict[str, FieldSource] = {}
         self._requests = itertools.count()
         self._latest_suggestion = -1
-        self._worker = _Worker(self)
+        self._worker = DialogWorker(self, "import-assistant")
         self._worker.finished.connect(self._finished)
         self._build()
         if suggestion is not None:

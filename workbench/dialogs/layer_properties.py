@@ -123,7 +123,7 @@ class LayerPropertiesDialog(QDialog):
         form.addRow(self.tr("Opacity"), opacity_row)
         self.crs_edit: QLineEdit | None = None
         for label, text in describe(self.layer, self.project)[1:]:
-            if label == "CRS" and isinstance(self.layer, VectorLayer):
+            if label == translate("LayerInfo", "CRS") and isinstance(self.layer, VectorLayer | RasterLayer):
                 form.addRow(label, self._crs_chooser(text))
                 continue
             value = QLabel(text)
@@ -213,12 +213,15 @@ class LayerPropertiesDialog(QDialog):
             return False
         old = self.layer.crs
         code = crs.to_string()
-        self.layer.gdf = self.layer.gdf.set_crs(crs, allow_override=True)  # assigned, not reprojected
+        self.layer.assign_crs(crs)  # assigned, not reprojected
         options = self.layer.metadata.setdefault("source_options", {})
         options["crs"] = code  # the project opens the file with it next time
-        was = f" (was {old.to_string()}; coordinates unchanged)" if old is not None else ""
-        self.layer.notes.append(f"CRS set to {crs.name} ({code}) by hand{was}")
-        self.layer.touch()
+        if old is None:
+            note = self.tr("CRS set to {name} ({code}) by hand").format(name=crs.name, code=code)
+        else:
+            note = self.tr("CRS set to {name} ({code}) by hand (was {old}; coordinates unchanged)").format(
+                name=crs.name, code=code, old=old.to_string())
+        self.layer.notes.append(note)
         return True
 
     def accept(self) -> None:

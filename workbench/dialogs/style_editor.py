@@ -1,7 +1,8 @@
 """Style editor: single symbol, categorised or graduated (method, classes, ramp), labels; raster colour ramps.
 
 The widget edits a copy and produces a ``layers.styles`` object with ``build_style()``; nothing touches the
-layer until the dialog applies it, so Cancel really cancels.
+layer until the dialog applies it, so Cancel really cancels. ``load_style`` shows another style (a QGIS QML
+loaded with the Load QML… button, ``style_files``) for editing in the same way.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from PyQt6.QtCore import QCoreApplication, QSize, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QSignalBlocker, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -55,6 +56,7 @@ from layers.styles import (
     ramp_colours,
     ramp_stops,
 )
+from workbench.dialogs.style_files import StyleFileButtons
 from workbench.docks.legend_icons import qcolor, symbol_icon
 
 SINGLE, CATEGORISED, GRADUATED = "Single symbol", "Categorised", "Graduated"
@@ -112,10 +114,9 @@ class SymbolEditor(QWidget):
         self.size = QDoubleSpinBox()
         self.size.setRange(0.5, 60.0)
         self.size.setSuffix(self.tr(" pt"))
-        self.size.setValue(symbol.size)
         self.marker = QComboBox()
         self.marker.addItems(MARKERS)
-        self.marker.setCurrentText(symbol.marker)
+        self.set_symbol(symbol)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
@@ -132,6 +133,13 @@ class SymbolEditor(QWidget):
             grid.addWidget(widget, row, column * 2 + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+
+    def set_symbol(self, symbol: Symbol) -> None:
+        self.fill.set_colour(symbol.fill)
+        self.stroke.set_colour(symbol.stroke)
+        self.stroke_width.setValue(symbol.stroke_width)
+        self.size.setValue(symbol.size)
+        self.marker.setCurrentText(symbol.marker)
 
     def symbol(self) -> Symbol:
         return Symbol(fill=self.fill.colour(), stroke=self.stroke.colour(), stroke_width=self.stroke_width.value(),
@@ -189,6 +197,8 @@ class VectorStyleEditor(QWidget):
         layout.addWidget(symbol_box)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.labels_box)
+        self.files = StyleFileButtons(self)
+        layout.addWidget(self.files)
         self._load(style)
         self._follow_choices()
 
@@ -262,10 +272,7 @@ class VectorStyleEditor(QWidget):
         self.label_min_scale.setSingleStep(5000)
         self.label_min_scale.setPrefix("1:")
         self.label_min_scale.setSpecialValueText(self.tr("always shown"))
-        labels = labels or Labels(self.layer.fields[0] if self.layer.fields else "")
-        self.label_field.setCurrentText(labels.field)
-        self.label_size.setValue(labels.size)
-        self.label_min_scale.setValue(int(labels.min_scale or 0))
+        self._set_labels(labels)
         content = QWidget()
         grid = QGridLayout(content)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -284,6 +291,25 @@ class VectorStyleEditor(QWidget):
         box.toggled.connect(content.setVisible)  # unchecked labels take no room
         box.toggled.connect(lambda checked: box.setFlat(not checked))
         return box
+
+    def _set_labels(self, labels: Labels | None) -> None:
+        shown = labels or Labels(self.layer.fields[0] if self.layer.fields else "")
+        self.label_field.setCurrentText(shown.field)
+        self.label_size.setValue(shown.size)
+        self.label_colour.set_colour(shown.colour)
+        self.label_min_scale.setValue(int(shown.min_scale or 0))
+
+    def load_style(self, style: Style) -> None:
+        """Show ``style`` (e.g. read from a QGIS QML) for editing; the layer keeps its own until OK or Apply."""
+        blockers = [QSignalBlocker(w) for w in (self.category_field, self.graduated_field, self.method,
+                                                 self.class_count, self.ramp)]  # no re-classifying over it
+        self.categories, self.classes = [], []
+        self.symbol.set_symbol(first_symbol(style))
+        self._load(style)
+        del blockers
+        self.class_note.hide()
+        self._set_labels(style.labels)
+        self.labels_box.setChecked(style.labels is not None)
 
     def _load(self, style: Style | None) -> None:
         if isinstance(style, Categorized):
@@ -457,7 +483,25 @@ class RasterStyleEditor(QWidget):
         form.addRow(self.tr("Maximum"), self.high)
         form.addRow("", self.discrete)
         form.addRow(self.tr("Unit"), self.unit)
+        self.files = StyleFileButtons(self)
+        form.addRow(self.files)
+        self._shown = (self.low.value(), self.high.value())
+        self._update_preview()
 
+    def load_style(self, style: Style) -> None:
+        """Show a raster colour ramp (e.g. read from a QGIS QML) with its own stops, values and classes."""
+        if not isinstance(style, RasterRamp) or not style.stops:
+            raise TypeError(f"a raster takes a colour ramp with stops, not {type(style).__name__}")
+        self._current = style
+        if self.ramp.itemText(0) != KEEP_STOPS:
+            self.ramp.insertItem(0, KEEP_STOPS)
+        self.ramp.setCurrentIndex(0)
+        self.band.setValue(style.band)
+        self.low.setValue(style.stops[0][0])
+        self.high.setValue(style.stops[-1][0])
+        self.discrete.setChecked(style.discrete)
+        self.unit.setText(style.unit)
+        self._shown = (self.low.value(), self.high.value())
         self._update_preview()
 
     def _update_preview(self, *args) -> None:
@@ -474,11 +518,12 @@ class RasterStyleEditor(QWidget):
         self.preview.setPixmap(QPixmap.fromImage(image))
 
     def build_style(self) -> Style:
-        low, high = self.low.value(), self.high.value()
+        shown = low, high = self.low.value(), self.high.value()
         if high <= low:
             high = low + 1e-9
         if self.ramp.currentText() == KEEP_STOPS and self._current is not None:
-            stops = _rescale(self._current.stops, low, high)
+            # untouched boxes keep the stops exactly (the boxes round to 3 decimals; class edges must not move)
+            stops = list(self._current.stops) if shown == self._shown else _rescale(self._current.stops, low, high)
         else:
             stops = ramp_stops(low, high, self.ramp.currentText())
         return RasterRamp(stops, band=self.band.value(), discrete=self.discrete.isChecked(), unit=self.unit.text(),

@@ -9,7 +9,7 @@ are edited in place (double-click or type) and the field actions appear; every c
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -361,5 +361,7 @@ class AttributeTableDock(QDockWidget):
             self._refill_layers()
 
     def _on_project_replaced(self, project: Project) -> None:
+        """Empty now, fill on the next pass of the event loop: choosing the layer and sizing its columns is the
+        largest part of showing a project, and the window paints the rest of it in between."""
         self.model.set_layer(None)
-        self._refill_layers()
+        QTimer.singleShot(0, self._refill_layers)

@@ -22,11 +22,12 @@ from PyQt6.QtWidgets import QDockWidget, QGridLayout, QLabel, QScrollArea, QVBox
 from layers import Event, Project, RasterLayer, VectorLayer
 from layers.default_styles import POLE_STATUS_COLOURS
 from layers.i18n import QT_TRANSLATE_NOOP, translate
-from plugins.figures import PEOPLE_COVERED
 from workbench.export.report_data import (
     COVERED_MEASURES,
+    KeyFigure,
     coverage_curve,
     coverage_scope,
+    figure_values,
     key_figures,
     last_run,
     site_table,
@@ -54,12 +55,20 @@ class DashboardNumbers:
     coverage_scope: str = ""  # which transmitters the coverage shares are of ("RSRP of 3,101 sites")
     people_covered: tuple[str, str] = ("", "")  # "People covered" and its note, as the report shows them
     last_run: str = ""
-    run_figures: list[tuple[str, str]] = field(default_factory=list)
+    run_figures: list[KeyFigure] = field(default_factory=list)  # the report's key figures but the coverage shares
     curve: pd.DataFrame | None = None
 
     @property
     def poles(self) -> int:
         return sum(self.pole_status.values())
+
+
+#: The coverage chart's bar names, one per measure of ``COVERED_MEASURES``.
+COVERED_NAMES = {"residents": QT_TRANSLATE_NOOP("Dashboard", "Residents"),
+                 "workers": QT_TRANSLATE_NOOP("Dashboard", "Workers"),
+                 "schools": QT_TRANSLATE_NOOP("Dashboard", "Schools"),
+                 "buildings": QT_TRANSLATE_NOOP("Dashboard", "Buildings"),
+                 "area": QT_TRANSLATE_NOOP("Dashboard", "Area")}
 
 
 def dashboard_numbers(project: Project) -> DashboardNumbers:
@@ -75,10 +84,10 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
             numbers.rasters += 1
     siting, coverage = last_run(project, "siting."), last_run(project, "coverage.")
     shares = {**((coverage or {}).get("summary") or {}), **((siting or {}).get("summary") or {})}
-    for measure, label in COVERED_MEASURES:
+    for measure, _label in COVERED_MEASURES:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None and np.isfinite(float(value)):
-            numbers.coverage[label.removesuffix(" covered")] = float(value)
+            numbers.coverage[translate("Dashboard", COVERED_NAMES[measure])] = float(value)
     if coverage is not None and numbers.coverage:
         numbers.coverage_scope = coverage_scope(coverage)
     latest = project.history[-1] if project.history else None
@@ -88,10 +97,9 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
     layer = sites_layer(project, siting)
     sites = site_table(layer) if layer is not None else None
     figures = key_figures(sites, siting, coverage)
-    people = translate("CoveredFigures", PEOPLE_COVERED)
-    numbers.people_covered = next(((f.value, f.note) for f in figures if f.label == people), ("", ""))
-    coverage_rows = {label for _measure, label in COVERED_MEASURES}
-    numbers.run_figures = [(f.label, f.value) for f in figures if f.label not in coverage_rows]
+    numbers.people_covered = next(((f.value, f.note) for f in figures if f.key == "people_covered"), ("", ""))
+    coverage_rows = {f"{measure}_covered" for measure, _label in COVERED_MEASURES}
+    numbers.run_figures = [f for f in figures if f.key not in coverage_rows]
     numbers.curve = coverage_curve(sites) if sites is not None else None
     return numbers
 
@@ -282,11 +290,11 @@ class DashboardDock(QDockWidget):
         numbers = self.numbers = dashboard_numbers(self.bridge.project)
         self.tiles["Layers"].show_value(f"{numbers.visible_layers} / {numbers.layers}")
         self.tiles["Lamp poles"].show_value(f"{numbers.poles:,}" if numbers.pole_status else "–")
-        sites = dict(numbers.run_figures).get("Sites selected", "–")
+        sites = figure_values(numbers.run_figures).get("sites_selected", "–")
         self.tiles["Sites selected"].show_value(sites)
         people, note = numbers.people_covered
         self.tiles["People covered"].show_value(people or "–", note)
-        figures = "  ·  ".join(f"{k}: {v}" for k, v in numbers.run_figures)
+        figures = "  ·  ".join(f"{f.label}: {f.value}" for f in numbers.run_figures)
         self.last_run.setText(self.tr("Last run: {run}").format(run=numbers.last_run)
                               + (f"<br>{figures}" if figures else "")
                               if numbers.last_run else self.tr("No analysis run yet."))

@@ -35,7 +35,7 @@ class LayerTreeDock(QDockWidget):
     map_fields_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
-        super().__init__("Layers", parent)
+        super().__init__(self.tr("Layers"), parent)
         self.setObjectName("LayersDock")
         self.bridge = bridge
         self.model = LayerTreeModel(bridge.project, self)

@@ -7,7 +7,7 @@ clicking a listed match zooms to it.
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -31,7 +31,8 @@ from workbench.docks.scrolling import scrollable
 from workbench.docks.search_queries import distinct_values, office_mask, school_mask
 from workbench.window.project_bridge import ProjectBridge
 
-ANY_TEXT = "any"
+#: Shown for "no condition" in the drop-downs and spin boxes (the choice itself carries no data).
+ANY_TEXT = QT_TRANSLATE_NOOP("SearchDock", "any")
 SCHOOL_LEVELS = ("kindergarten", "primary", "middle", "high", "university")
 OFFICE_COLUMNS = ("listing_id", "price_m2", "lease_term_months", "industry", "area_m2")
 SCHOOL_COLUMNS = ("name", "level", "students")
@@ -44,7 +45,7 @@ class SearchDock(QDockWidget):
     zoom_to_selection_requested = pyqtSignal(object)
 
     def __init__(self, bridge: ProjectBridge, parent: QWidget | None = None) -> None:
-        super().__init__("Search", parent)
+        super().__init__(self.tr("Search"), parent)
         self.setObjectName("SearchDock")
         self.bridge = bridge
         self._result_layer: VectorLayer | None = None
@@ -81,7 +82,9 @@ class SearchDock(QDockWidget):
 
         self.school_layer = QComboBox()
         self.level = QComboBox()
-        self.level.addItems([ANY_TEXT, *SCHOOL_LEVELS])
+        self.level.addItem(self.tr(ANY_TEXT), None)
+        for level in SCHOOL_LEVELS:
+            self.level.addItem(level, level)
         find_schools = QPushButton(self.tr("Find schools"))
         find_schools.clicked.connect(self.find_schools)
         schools = QGroupBox(self.tr("Schools"))
@@ -133,7 +136,7 @@ class SearchDock(QDockWidget):
                 if isinstance(layer, VectorLayer) and layer.kind == kind:
                     box.addItem(layer.name, layer.id)
             if box.count() == 0:
-                box.addItem(f"(no {kind} layer in the project)", None)
+                box.addItem(self.tr("(no {kind} layer in the project)").format(kind=kind), None)
             found = box.findData(current) if current is not None else -1
             box.setCurrentIndex(max(0, found))
             box.blockSignals(False)
@@ -141,12 +144,13 @@ class SearchDock(QDockWidget):
 
     def _fill_industries(self, *args) -> None:
         layer = self._layer(self.office_layer)
-        current = self.industry.currentText()
+        current = self.industry.currentData()
         self.industry.clear()
-        self.industry.addItem(ANY_TEXT)
+        self.industry.addItem(self.tr(ANY_TEXT), None)
         if layer is not None:
-            self.industry.addItems(distinct_values(layer.gdf, "industry"))
-        self.industry.setCurrentIndex(max(0, self.industry.findText(current)))
+            for industry in distinct_values(layer.gdf, "industry"):
+                self.industry.addItem(industry, industry)
+        self.industry.setCurrentIndex(max(0, self.industry.findData(current)) if current is not None else 0)
 
     def _layer(self, box: QComboBox) -> VectorLayer | None:
         layer_id = box.currentData()
@@ -172,7 +176,7 @@ class SearchDock(QDockWidget):
             return 0
         mask = office_mask(layer.gdf, max_price=_value(self.max_price), min_lease=_value(self.min_lease),
                            max_lease=_value(self.max_lease),
-                           industry=None if self.industry.currentText() == ANY_TEXT else self.industry.currentText())
+                           industry=self.industry.currentData())
         return self._show(layer, mask, OFFICE_COLUMNS, "listing")
 
     def find_schools(self) -> int:
@@ -180,9 +184,7 @@ class SearchDock(QDockWidget):
         if layer is None:
             self.summary.setText(self.tr("Add a schools layer (kind 'schools') to search schools."))
             return 0
-        level = self.level.currentText()
-        return self._show(layer, school_mask(layer.gdf, level=None if level == ANY_TEXT else level), SCHOOL_COLUMNS,
-                          "school")
+        return self._show(layer, school_mask(layer.gdf, level=self.level.currentData()), SCHOOL_COLUMNS, "school")
 
     def _show(self, layer: VectorLayer, mask: np.ndarray, columns: tuple[str, ...], noun: str) -> int:
         positions = np.flatnonzero(mask)
@@ -230,7 +232,7 @@ class _ResultItem(QTreeWidgetItem):
 
 def _spin(box, low: float, high: float, suffix: str):
     box.setRange(low, high)
-    box.setSpecialValueText(ANY_TEXT)  # the minimum (0) means "no limit"
+    box.setSpecialValueText(QCoreApplication.translate("SearchDock", ANY_TEXT))  # the minimum (0): "no limit"
     box.setSuffix(suffix)
     box.setValue(low)
     return box

@@ -128,12 +128,13 @@ def _export(args: argparse.Namespace, project, extent, fields: dict[str, list[st
         written["web"] = {"path": str(Path(args.web).resolve()), "features": counts}
     if args.report:
         from workbench.export.report import ReportOptions, export_report
+        from workbench.export.report_data import figure_values
 
         data = export_report(project, args.report, ReportOptions(
-            title=args.title, subtitle=args.subtitle or "Briefing report", extent=extent, sources=args.sources,
+            title=args.title, subtitle=args.subtitle, extent=extent, sources=args.sources,
             notes=args.notes, date=args.date))
         written["report"] = {"path": str(Path(args.report).resolve()),
-                             "figures": {f.label: f.value for f in data.figures}}
+                             "figures": figure_values(data.figures)}
     if args.qgz:
         from layers.qgis_project import export_qgis_project
 

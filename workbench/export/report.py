@@ -1,7 +1,8 @@
 """Briefing report of a planning run, as one HTML file or a PDF: the map, key figures, charts and the site table.
 
-Both formats show the same content (``report_data``, ``report_charts``, ``report_table``, ``report_runs``); the
-map is the print layout's map block drawn by the canvas renderer, so the report shows what the planner saw.
+Both formats draw the same layout description (``report_layout``: title, key figures, map, notes, charts, runs,
+tables), built from ``report_data``, ``report_table``, ``report_runs`` and ``report_scenarios``; the map is the
+print layout's map block drawn by the canvas renderer, so the report shows what the planner saw.
 
 Example::
 
@@ -15,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib.figure import Figure
-
 from layers.atomic import write_atomically
 from layers.errors import LayerError
 from workbench.export.files import check_target
@@ -28,7 +27,6 @@ from workbench.export.layout import (
     side_panel_frame_width,
 )
 from workbench.export.progress import Progress
-from workbench.export.report_charts import coverage_curve_figure, phase_figure, rsrp_histogram_figure
 from workbench.export.report_data import ReportData, collect_report_data
 
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
@@ -39,7 +37,7 @@ MAP_TYPE_SCALE = 0.82
 @dataclass
 class ReportOptions:
     title: str | None = None
-    subtitle: str = "Briefing report"
+    subtitle: str | None = None  # None: "Briefing report", in the interface language
     extent: tuple[float, float, float, float] | None = None  # project CRS; None = the current view
     sources: str | None = None
     notes: str = ""
@@ -66,23 +64,6 @@ def map_block_height(project, options: ReportOptions, width_mm: float, max_mm: f
     return min(max_mm, width_mm - 0.5, max(75.0, beside))
 
 
-def report_notes(data: ReportData, options: ReportOptions) -> list[str]:
-    """The planner's own notes first, then what the report found missing or worth a warning."""
-    return [note for note in (options.notes, *data.notes) if note.strip()]
-
-
-def charts(data: ReportData, sizes: dict[str, tuple[float, float]]) -> dict[str, Figure]:
-    """The charts there is data for: coverage curve, sites per phase, RSRP histogram (sizes in inches)."""
-    figures: dict[str, Figure] = {}
-    if data.curve is not None and len(data.curve) > 1:
-        figures["curve"] = coverage_curve_figure(data.curve, sizes["curve"])
-    if data.phases is not None and len(data.phases):
-        figures["phases"] = phase_figure(data.phases, sizes["phases"])
-    if data.rsrp is not None and data.rsrp.size:
-        figures["rsrp"] = rsrp_histogram_figure(data.rsrp, data.rsrp_threshold, size=sizes["rsrp"])
-    return figures
-
-
 def export_report(project, path: str | os.PathLike, options: ReportOptions | None = None, *,
                   progress: Callable[[float], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ReportData:
@@ -96,14 +77,17 @@ def export_report(project, path: str | os.PathLike, options: ReportOptions | Non
     if options.date:
         data.date = options.date
     steps.report(10)
+    from workbench.export.report_layout import report_blocks
+
+    blocks = report_blocks(project, data, options)
     if target.suffix.lower() == ".pdf":
         from workbench.export.report_pdf import write_report_pdf
 
-        write_atomically(target, lambda temp: write_report_pdf(temp, project, data, options, steps))
+        write_atomically(target, lambda temp: write_report_pdf(temp, project, blocks, options, steps))
     else:
         from workbench.export.report_html import report_html
 
-        page = report_html(project, data, options, steps)
+        page = report_html(project, blocks, options, steps)
         write_atomically(target, lambda temp: Path(temp).write_text(page, encoding="utf-8"))
     steps.report(100)
     return data

@@ -7,7 +7,11 @@ no top/right frame, the same blue as the rest of the briefing.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,12 +19,38 @@ from matplotlib.figure import Figure
 
 from layers.i18n import translate
 from layers.styles import RSRP_STOPS, RasterRamp
+from workbench.export.report_fonts import font_families
 
 ACCENT = "#1f5f99"
 ACCENT_LIGHT = "#9ec3e6"
 INK = "#1f2a36"
 MUTED = "#5b6672"
 CHART_SIZE = (5.6, 3.2)  # inches: two side by side fill an A4 page width
+
+
+@contextlib.contextmanager
+def _fonts(**settings):
+    """Chart text in the report's fonts (DejaVu Sans, then the CJK font for Chinese titles, labels and layer
+    names): set while a figure is built and while it is drawn, since matplotlib makes tick labels at draw time.
+    A CJK font without a bold face draws bold titles in its regular weight, which matplotlib would warn about."""
+    import matplotlib
+
+    fonts = logging.getLogger("matplotlib.font_manager")
+    level = fonts.level
+    fonts.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context({"font.family": font_families(), **settings}):
+            yield
+    finally:
+        fonts.setLevel(level)
+
+
+def _in_report_fonts(make: Callable[..., Figure]) -> Callable[..., Figure]:
+    @functools.wraps(make)
+    def made(*args, **kwargs) -> Figure:
+        with _fonts():
+            return make(*args, **kwargs)
+    return made
 
 
 def _axes(fig: Figure, title: str):
@@ -40,6 +70,7 @@ def _figure(size: tuple[float, float] = CHART_SIZE) -> Figure:
     return fig
 
 
+@_in_report_fonts
 def coverage_curve_figure(curve: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Demand covered after the first n sites, with the gain of each site readable from the steps."""
     fig = _figure(size)
@@ -54,12 +85,14 @@ def coverage_curve_figure(curve: pd.DataFrame, size: tuple[float, float] = CHART
     if len(x) > 1:
         # In the lower right, under the curve: each added site buys less, so the curve stays above it there.
         # (Beside the curve's end, the label ran into the title at 97 % and into the line below it.)
-        ax.text(0.98, 0.06, f"{y[-1]:.1f} % with {x[-1]} sites", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=8.5, color=INK)
+        ax.text(0.98, 0.06, translate("ReportCharts", "{share} % with {count} sites").format(
+            share=f"{y[-1]:.1f}", count=x[-1]), transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
+                color=INK)
     ax.xaxis.get_major_locator().set_params(integer=True)
     return fig
 
 
+@_in_report_fonts
 def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bin_db: float = 2.0,
                           size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Share of the area with a signal per RSRP bin, coloured like the map, with the service threshold marked.
@@ -91,6 +124,7 @@ def rsrp_histogram_figure(values: np.ndarray, threshold: float | None = None, bi
     return fig
 
 
+@_in_report_fonts
 def phase_figure(phases: pd.DataFrame, size: tuple[float, float] = CHART_SIZE) -> Figure:
     """Sites per rollout phase; each phase's cost goes under its name."""
     fig = _figure(size)
@@ -116,12 +150,6 @@ def _amount(value: float) -> str:
 def figure_svg(fig: Figure) -> bytes:
     """SVG with text kept as text (not outlines), so it stays selectable and small."""
     buffer = io.BytesIO()
-    with _svg_text():
+    with _fonts(**{"svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
     return buffer.getvalue()
-
-
-def _svg_text():
-    import matplotlib
-
-    return matplotlib.rc_context({"svg.fonttype": "none"})

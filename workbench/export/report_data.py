@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import Layer, RasterLayer, VectorLayer
 from plugins.figures import covered_rows
 
@@ -27,12 +28,21 @@ SITE_COLUMNS = {
     "new_demand": "new_demand",  # demand this site adds when built in order
     "cost": "cost",
 }
-COVERED_MEASURES = (("residents", "Residents covered"), ("workers", "Workers covered"),
-                    ("schools", "Schools covered"), ("buildings", "Buildings covered"), ("area", "Area covered"))
+#: The coverage run's shares (``<measure>_covered_pct``) and their labels, translated where shown; a figure's key
+#: is ``<measure>_covered``.
+COVERED_MEASURES = (("residents", QT_TRANSLATE_NOOP("ReportData", "Residents covered")),
+                    ("workers", QT_TRANSLATE_NOOP("ReportData", "Workers covered")),
+                    ("schools", QT_TRANSLATE_NOOP("ReportData", "Schools covered")),
+                    ("buildings", QT_TRANSLATE_NOOP("ReportData", "Buildings covered")),
+                    ("area", QT_TRANSLATE_NOOP("ReportData", "Area covered")))
 
 
 @dataclass
 class KeyFigure:
+    """A headline number. ``key`` names it for code (the dashboard, the command line's JSON) and is the same in
+    every interface language; ``label`` is what a reader sees, translated."""
+
+    key: str
     label: str
     value: str
     note: str = ""
@@ -140,7 +150,8 @@ def coverage_scope(coverage: dict | None) -> str:
     coverage of every pole for the coverage of the plan."""
     summary = (coverage or {}).get("summary") or {}
     count = summary.get("sites", summary.get("cells"))
-    return f"RSRP of {int(count):,} sites" if count is not None else "RSRP coverage"
+    return translate("ReportData", "RSRP of {count} sites").format(count=f"{int(count):,}") if count is not None \
+        else translate("ReportData", "RSRP coverage")
 
 
 def coverage_of_other_sites(project, siting: dict | None, coverage: dict | None) -> str | None:
@@ -153,9 +164,11 @@ def coverage_of_other_sites(project, siting: dict | None, coverage: dict | None)
     if layer is None or not transmitters or transmitters == layer.name:
         return None
     count = ((coverage.get("summary") or {}).get("sites"))
-    of = f" ({int(count):,} sites)" if count is not None else ""
-    return (f"The RSRP coverage figures are of the coverage run on '{transmitters}'{of}, not of the {len(layer)} "
-            f"sites in '{layer.name}'; run the coverage on '{layer.name}' for the coverage of this plan.")
+    of = translate("ReportData", " ({count} sites)").format(count=f"{int(count):,}") if count is not None else ""
+    return translate("ReportData", "The RSRP coverage figures are of the coverage run on '{transmitters}'{of}, not "
+                                   "of the {count} sites in '{layer}'; run the coverage on '{layer}' for the coverage "
+                                   "of this plan.").format(transmitters=transmitters, of=of, count=len(layer),
+                                                           layer=layer.name)
 
 
 def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict | None) -> list[KeyFigure]:
@@ -165,27 +178,34 @@ def key_figures(sites: pd.DataFrame | None, siting: dict | None, coverage: dict 
     figures: list[KeyFigure] = []
     k = summary.get("sites", len(sites) if sites is not None else None)
     if k is not None:
-        figures.append(KeyFigure("Sites selected", f"{int(k):,}"))
+        figures.append(KeyFigure("sites_selected", translate("ReportData", "Sites selected"), f"{int(k):,}"))
     shares = (coverage or {}).get("summary") or {}
     scope = coverage_scope(coverage)
     # people covered (and weighted demand, named as such) from the one definition in plugins/figures.py: the
     # plan's when there is a siting run, else the coverage run's
-    rows = covered_rows(summary) or [(label, value, f"{note}; {scope}") for label, value, note in
+    rows = covered_rows(summary) or [(key, label, value, f"{note}; {scope}") for key, label, value, note in
                                      covered_rows(shares)]
-    figures.extend(KeyFigure(label, value, note) for label, value, note in rows)
+    figures.extend(KeyFigure(*row) for row in rows)
     for measure, label in COVERED_MEASURES:
         value = shares.get(f"{measure}_covered_pct")
         if value is not None:
-            figures.append(KeyFigure(label, f"{_number(float(value))} %", scope))
+            figures.append(KeyFigure(f"{measure}_covered", translate("ReportData", label),
+                                     f"{_number(float(value))} %", scope))
     if summary.get("gap_pct") is not None:
-        figures.append(KeyFigure("Optimality gap", f"{_number(float(summary['gap_pct']), 2)} %",
-                                 str(summary.get("solver") or "")))
+        figures.append(KeyFigure("optimality_gap", translate("ReportData", "Optimality gap"),
+                                 f"{_number(float(summary['gap_pct']), 2)} %", str(summary.get("solver") or "")))
     cost = summary.get("total_cost")
     if cost is None and sites is not None and column(sites, "cost"):
         cost = float(pd.to_numeric(sites[column(sites, "cost")]).sum())
     if cost is not None:
-        figures.append(KeyFigure("Total cost", _number(float(cost), 1 if float(cost) < 100 else 0)))
+        figures.append(KeyFigure("total_cost", translate("ReportData", "Total cost"),
+                                 _number(float(cost), 1 if float(cost) < 100 else 0)))
     return figures
+
+
+def figure_values(figures: list[KeyFigure]) -> dict[str, str]:
+    """Values by key: what code looks figures up by, whatever the interface language."""
+    return {figure.key: figure.value for figure in figures}
 
 
 def collect_report_data(project, *, title: str | None = None) -> ReportData:
@@ -199,9 +219,11 @@ def collect_report_data(project, *, title: str | None = None) -> ReportData:
     threshold = ((coverage or {}).get("parameters") or {}).get("threshold_dbm")
     notes = []
     if siting is None and sites is None:
-        notes.append("No siting run in this project: run a siting algorithm to fill the site table and charts.")
+        notes.append(translate("ReportData", "No siting run in this project: run a siting algorithm to fill the site "
+                                             "table and charts."))
     if raster is None:
-        notes.append("No RSRP raster in this project: run the coverage analysis for the RSRP distribution.")
+        notes.append(translate("ReportData", "No RSRP raster in this project: run the coverage analysis for the RSRP "
+                                             "distribution."))
     other = coverage_of_other_sites(project, siting, coverage)
     if other:
         notes.append(other)

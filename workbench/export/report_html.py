@@ -1,7 +1,9 @@
-"""The HTML report: one file with the map as an embedded image, charts as inline SVG and the site table.
+"""The HTML report: the blocks of ``report_layout`` as one file, the map as an embedded image, charts as inline
+SVG, tables as tables.
 
-Nothing is loaded from elsewhere, so it can be mailed and opened offline; it also prints cleanly (A4, one
-section per page). Every value from the project is escaped.
+Nothing is loaded from elsewhere, so it can be mailed and opened offline: Chinese text comes with the glyphs it
+needs (``report_fonts``). It also prints cleanly (A4, sections kept whole). Every value from the project is
+escaped.
 """
 
 from __future__ import annotations
@@ -11,21 +13,29 @@ import base64
 from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
 
 from workbench.export.layout_export import layout_image
-from workbench.export.legend import data_sources
 from workbench.export.progress import Progress
-from workbench.export.report import ReportOptions, charts, map_block_height, map_block_options, report_notes
+from workbench.export.report import ReportOptions, map_block_height, map_block_options
 from workbench.export.report_charts import figure_svg
-from workbench.export.report_data import ReportData
-from workbench.export.report_runs import run_details
-from workbench.export.report_scenarios import scenarios_html
-from workbench.export.report_table import site_table_rows
+from workbench.export.report_fonts import cjk_font_face, css_font_stack
+from workbench.export.report_layout import (
+    Block,
+    ChartsBlock,
+    DetailsBlock,
+    FiguresBlock,
+    FooterBlock,
+    MapBlock,
+    NotesBlock,
+    PageBreak,
+    TableBlock,
+    TitleBlock,
+)
 from workbench.export.web_styles import text
 
 MAP_WIDTH_MM = 180.0
-CHART_INCHES = {"curve": (5.2, 3.1), "phases": (5.2, 3.1), "rsrp": (10.6, 3.3)}
+CHART_INCHES = {False: (5.2, 3.1), True: (10.6, 3.3)}  # narrow (two side by side) and wide charts
 
 STYLE = """
-body { font: 14px/1.45 "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; color: #1f2a36; margin: 0;
+body { font: 14px/1.45 FONTS; color: #1f2a36; margin: 0;
        background: #f4f5f7; }
 main { max-width: 1060px; margin: 0 auto; background: #fff; padding: 28px 40px 40px; }
 header { border-bottom: 3px solid #1f5f99; padding-bottom: 10px; margin-bottom: 18px; display: flex;
@@ -45,6 +55,7 @@ img.map { width: 100%; border: 1px solid #d5dbe1; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .charts .wide { grid-column: 1 / span 2; }
 .charts svg { width: 100%; height: auto; }
+.charts svg text { font-family: FONTS !important; }
 table.sites { border-collapse: collapse; width: 100%; font-size: 13px; }
 table.sites th { text-align: left; border-bottom: 2px solid #1f5f99; padding: 5px 8px; }
 table.sites td { padding: 4px 8px; border-bottom: 1px solid #e3e7eb; }
@@ -53,9 +64,11 @@ table.sites .num { text-align: right; font-variant-numeric: tabular-nums; }
 .notes { background: #fff8e5; border-left: 4px solid #e6ab02; padding: 8px 12px; margin-top: 16px; }
 dl.run { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; font-size: 13px; }
 dl.run dt { color: #5b6672; }
+dl.run dt.sub { padding-left: 14px; }
 dl.run dd { margin: 0; }
 footer { margin-top: 30px; color: #5b6672; font-size: 12px; border-top: 1px solid #e3e7eb; padding-top: 8px; }
-@media print { body { background: #fff; } main { padding: 0; max-width: none; } section { break-inside: avoid; } }
+@media print { body { background: #fff; } main { padding: 0; max-width: none; } section { break-inside: avoid; }
+               .page-break { break-before: page; } }
 @page { size: A4; margin: 14mm; }
 """
 
@@ -75,52 +88,75 @@ def _inline_svg(svg: bytes) -> str:
     return markup[markup.index("<svg"):]
 
 
-def report_html(project, data: ReportData, options: ReportOptions, steps: Progress) -> str:
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>{text(data.title)}</title><style>{STYLE}</style></head><body><main>",
-             f"<header><div><div class='kicker'>{text(options.subtitle or 'Briefing report')}</div>"
-             f"<h1>{text(data.title)}</h1><p>{text(project.path.name) if project.path else ''}</p></div>"
-             f"<div class='date'>{text(data.date)}</div></header>"]
-    if data.figures:
-        parts.append("<section><h2>Key figures</h2><div class='figures'>")
-        for figure in data.figures:
-            note = f"<div class='note'>{text(figure.note)}</div>" if figure.note else ""
-            parts.append(f"<div class='figure'><div class='value'>{text(figure.value)}</div>"
-                         f"<div class='label'>{text(figure.label)}</div>{note}</div>")
-        parts.append("</div></section>")
-    steps.check()
+def _figures(block: FiguresBlock) -> str:
+    tiles = "".join(f"<div class='figure'><div class='value'>{text(f.value)}</div><div class='label'>{text(f.label)}"
+                    f"</div>{f'<div class=note>{text(f.note)}</div>' if f.note else ''}</div>" for f in block.figures)
+    return f"<section><h2>{text(block.heading)}</h2><div class='figures'>{tiles}</div></section>"
+
+
+def _map(project, block: MapBlock, options: ReportOptions, steps: Progress) -> str:
     size = (MAP_WIDTH_MM, map_block_height(project, options, MAP_WIDTH_MM, 260.0))
     image = layout_image(project, map_block_options(options, size, dpi=200), cancelled=steps.is_cancelled)
-    steps.report(50)
-    sources = options.sources if options.sources is not None else "; ".join(data_sources(project.layers))
-    parts.append(f"<section><h2>Map</h2><img class='map' alt='Map of {text(data.title)}' "
-                 f"src='{_png_data_uri(image)}'>"
-                 f"<div class='caption'>{text('Data: ' + sources) if sources else ''}</div></section>")
-    figures = charts(data, CHART_INCHES)
-    if figures:
-        parts.append("<section><h2>Charts</h2><div class='charts'>")
-        for name, figure in figures.items():
-            wide = " class='wide'" if name == "rsrp" else ""
-            parts.append(f"<div{wide}>{_inline_svg(figure_svg(figure))}</div>")
-        parts.append("</div></section>")
-    steps.report(75)
-    if data.sites is not None and len(data.sites):
-        table = site_table_rows(data.sites)
-        head = "".join(f"<th class='{'num' if n else ''}'>{text(h)}</th>" for h, n in zip(table.headings,
-                                                                                          table.numeric, strict=True))
-        body = "".join("<tr>" + "".join(f"<td class='{'num' if n else ''}'>{text(v)}</td>"
-                                        for v, n in zip(row, table.numeric, strict=True)) + "</tr>"
-                       for row in table.rows)
-        parts.append(f"<section><h2>Selected sites ({len(table.rows)})</h2>"
-                     f"<table class='sites'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
-    parts.append(scenarios_html(project))
-    details = run_details(data)
-    if details:
-        parts.append("<section><h2>Runs</h2><dl class='run'>" +
-                     "".join(f"<dt>{text(k.strip())}</dt><dd>{text(v)}</dd>" for k, v in details) + "</dl></section>")
-    notes = report_notes(data, options)
-    if notes:
-        parts.append("<div class='notes'>" + "".join(f"<p>{text(n)}</p>" for n in notes) + "</div>")
-    parts.append(f"<footer>Made with Lamplight · {text(data.date)}</footer></main></body></html>")
-    return "".join(parts)
+    return (f"<section><h2>{text(block.heading)}</h2><img class='map' alt='{text(block.alt)}' "
+            f"src='{_png_data_uri(image)}'><div class='caption'>{text(block.caption)}</div></section>")
+
+
+def _charts(block: ChartsBlock) -> str:
+    charts = "".join(f"<div{' class=wide' if chart.wide else ''}>"
+                     f"{_inline_svg(figure_svg(chart.draw(CHART_INCHES[chart.wide])))}</div>" for chart in block.charts)
+    return f"<section><h2>{text(block.heading)}</h2><div class='charts'>{charts}</div></section>"
+
+
+def _details(block: DetailsBlock) -> str:
+    lines = "".join(f"<dt{' class=sub' if name.startswith('  ') else ''}>{text(name.strip())}</dt><dd>{text(value)}"
+                    f"</dd>" for name, value in block.lines)
+    return f"<section><h2>{text(block.heading)}</h2><dl class='run'>{lines}</dl></section>"
+
+
+def _table(block: TableBlock) -> str:
+    table = block.table
+    head = "".join(f"<th class='{'num' if n else ''}'>{text(h)}</th>" for h, n in
+                   zip(table.headings, table.numeric, strict=True))
+    body = "".join("<tr>" + "".join(f"<td class='{'num' if n else ''}'>{text(v)}</td>"
+                                    for v, n in zip(row, table.numeric, strict=True)) + "</tr>" for row in table.rows)
+    return (f"<section><h2>{text(block.heading)}</h2>"
+            f"<table class='sites'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
+
+
+def _block(project, block: Block, options: ReportOptions, steps: Progress) -> str:
+    """One block as HTML; the title and footer frame the page (``report_html``)."""
+    if isinstance(block, FiguresBlock):
+        return _figures(block)
+    if isinstance(block, MapBlock):
+        return _map(project, block, options, steps)
+    if isinstance(block, NotesBlock):
+        return "<div class='notes'>" + "".join(f"<p>{text(note)}</p>" for note in block.paragraphs) + "</div>"
+    if isinstance(block, ChartsBlock):
+        return _charts(block)
+    if isinstance(block, DetailsBlock):
+        return _details(block)
+    if isinstance(block, TableBlock):
+        return _table(block)
+    if isinstance(block, PageBreak):
+        return "<div class='page-break'></div>"
+    raise TypeError(f"the HTML report cannot draw a {type(block).__name__}")
+
+
+def report_html(project, blocks: list[Block], options: ReportOptions, steps: Progress) -> str:
+    """The page: the title block as its header, every other block in order, the footer block last."""
+    title = next(block for block in blocks if isinstance(block, TitleBlock))
+    footer = next(block for block in blocks if isinstance(block, FooterBlock))
+    body = []
+    for number, block in enumerate(blocks, start=1):
+        if not isinstance(block, TitleBlock | FooterBlock):
+            body.append(_block(project, block, options, steps))
+        steps.check()
+        steps.report(10 + 80 * number / len(blocks))
+    header = (f"<header><div><div class='kicker'>{text(title.kicker)}</div><h1>{text(title.title)}</h1>"
+              f"<p>{text(title.file)}</p></div><div class='date'>{text(title.date)}</div></header>")
+    main = f"{header}{''.join(body)}<footer>{text(footer.text)}</footer>"
+    face = cjk_font_face(main)
+    style = STYLE.replace("FONTS", css_font_stack("Helvetica Neue", "Arial", cjk_first=bool(face)))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{text(title.title)}</title>"
+            f"<style>{face}{style}</style></head><body><main>{main}</main></body></html>")

@@ -6,6 +6,8 @@ The HTML and the PDF report list the same lines, so both read them from here.
 
 from __future__ import annotations
 
+from layers.i18n import translate
+from plugins.api import ALGORITHM_CONTEXT
 from workbench.export.report_data import ReportData
 
 #: Parameters a reader of a run needs even when they keep their default (what was assumed), by algorithm group.
@@ -66,17 +68,18 @@ def parameter_lines(run: dict) -> list[tuple[str, str]]:
 def run_details(data: ReportData) -> list[tuple[str, str]]:
     """Which runs the report describes: algorithm, when, how long, solver and the parameters that matter."""
     details: list[tuple[str, str]] = []
-    for label, run in (("Siting run", data.siting_run), ("Coverage run", data.coverage_run)):
+    for label, run in ((translate("ReportRuns", "Siting run"), data.siting_run),
+                       (translate("ReportRuns", "Coverage run"), data.coverage_run)):
         if not run:
             continue
         duration = run.get("duration_s")
         started = str(run.get("started") or "").replace("T", " ")[:16]  # 2025-03-01 10:00
-        parts = [str(run.get("algorithm_name") or run.get("algorithm")), started]
+        parts = [translate(ALGORITHM_CONTEXT, str(run.get("algorithm_name") or run.get("algorithm"))), started]
         if duration is not None:
             parts.append(f"{float(duration):.1f} s")
         details.append((label, " · ".join(p for p in parts if p)))
         summary = run.get("summary") or {}
         if summary.get("solver"):
-            details.append(("Solved by", str(summary["solver"])))
+            details.append((translate("ReportRuns", "Solved by"), str(summary["solver"])))
         details.extend(parameter_lines(run))
     return details

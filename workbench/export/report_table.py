@@ -9,13 +9,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from workbench.export.report_data import SITE_COLUMNS, added_share, column
 from workbench.export.values import display_value, field_heading
 
 #: Leading columns, in briefing order; other attributes follow until ``MAX_COLUMNS``.
 LEADING = ("rank", "pole_id", "phase", "added", "cumulative", "new_demand", "cost")
-HEADINGS = {"rank": "Rank", "pole_id": "Pole", "phase": "Phase", "added": "Adds (%)",
-            "cumulative": "Covered (%)", "new_demand": "Adds (demand)", "cost": "Cost"}
+#: Headings of the leading columns (translated where shown); "people" heads the cumulative column when the plan
+#: recorded people covered.
+HEADINGS = {"rank": QT_TRANSLATE_NOOP("ReportTable", "Rank"), "pole_id": QT_TRANSLATE_NOOP("ReportTable", "Pole"),
+            "phase": QT_TRANSLATE_NOOP("ReportTable", "Phase"), "added": QT_TRANSLATE_NOOP("ReportTable", "Adds (%)"),
+            "cumulative": QT_TRANSLATE_NOOP("ReportTable", "Covered (%)"),
+            "people": QT_TRANSLATE_NOOP("ReportTable", "People covered (%)"),
+            "new_demand": QT_TRANSLATE_NOOP("ReportTable", "Adds (demand)"),
+            "cost": QT_TRANSLATE_NOOP("ReportTable", "Cost")}
 MAX_COLUMNS = 9
 SKIPPED = {"geometry", "provenance", "notes", "cumulative_demand"}
 
@@ -39,7 +46,7 @@ def site_table_rows(sites: pd.DataFrame) -> Table:
         if key == "added":
             added = added_share(sites)
             if added is not None:
-                columns.append((HEADINGS[key], added.map(lambda v: _number(v, 1)), True))
+                columns.append((translate("ReportTable", HEADINGS[key]), added.map(lambda v: _number(v, 1)), True))
             continue
         name = column(sites, key) if key in SITE_COLUMNS else (key if key in sites.columns else None)
         if key == "cumulative" and column(sites, "people"):  # people covered, as every other view shows it
@@ -55,7 +62,7 @@ def site_table_rows(sites: pd.DataFrame) -> Table:
             shown = values.map(lambda v, digits=digits: _number(v, digits))
         else:
             shown = sites[name].map(display_value)
-        heading = field_heading(name) if name == column(sites, "people") else HEADINGS[key]
+        heading = translate("ReportTable", HEADINGS["people" if name == column(sites, "people") else key])
         columns.append((heading, shown, key not in ("pole_id", "phase")))
     for name in sites.columns:
         if len(columns) >= MAX_COLUMNS:

@@ -1,5 +1,6 @@
 """How attributes read in popups and tables: numbers rounded, flags as yes/no, missing values blank, and field
-names turned into headings with their units ("height_m" -> "Height (m)")."""
+names turned into headings with their units ("height_m" -> "Height (m)"), in the interface's language where the
+catalogue has the heading (the municipal kinds' fields and Lamplight's own)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import math
 import numpy as np
 import pandas as pd
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
+
 
 def display_value(value: object) -> str:
     """A short human reading of one attribute value (numbers rounded, missing values blank)."""
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
+        return translate("FieldValue", "yes") if value else translate("FieldValue", "no")
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, float | np.floating):
@@ -30,10 +33,31 @@ def display_value(value: object) -> str:
 
 
 #: Headings of the fields Lamplight's own analyses write, as the report's site table names them.
-KNOWN_HEADINGS = {"pole_id": "Pole", "site_id": "Site", "cell_id": "Cell",
-                  "cumulative_people_pct": "People covered (%)",
-                  "cumulative_share_pct": "Weighted demand covered (%)",
-                  "new_demand": "Adds (weighted demand)", "mean_rsrp_dbm": "Mean RSRP (dBm)"}
+KNOWN_HEADINGS = {"pole_id": QT_TRANSLATE_NOOP("FieldHeading", "Pole"),
+                  "site_id": QT_TRANSLATE_NOOP("FieldHeading", "Site"),
+                  "cell_id": QT_TRANSLATE_NOOP("FieldHeading", "Cell"),
+                  "cumulative_people_pct": QT_TRANSLATE_NOOP("FieldHeading", "People covered (%)"),
+                  "cumulative_share_pct": QT_TRANSLATE_NOOP("FieldHeading", "Weighted demand covered (%)"),
+                  "new_demand": QT_TRANSLATE_NOOP("FieldHeading", "Adds (weighted demand)"),
+                  "mean_rsrp_dbm": QT_TRANSLATE_NOOP("FieldHeading", "Mean RSRP (dBm)")}
+#: The headings ``field_heading`` makes of the municipal kinds' fields (``layers.kinds``), listed so that the
+#: catalogue holds them: a Chinese popup or table reads 高度 (m), not Height (m). A test keeps the list complete.
+KIND_FIELD_HEADINGS = (
+    QT_TRANSLATE_NOOP("FieldHeading", "Area (m²)"), QT_TRANSLATE_NOOP("FieldHeading", "Attachments"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Azimuths (°)"), QT_TRANSLATE_NOOP("FieldHeading", "Band (MHz)"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Beamwidth (°)"), QT_TRANSLATE_NOOP("FieldHeading", "Capacity"),
+    QT_TRANSLATE_NOOP("FieldHeading", "EIRP (dBm)"), QT_TRANSLATE_NOOP("FieldHeading", "Floor"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Has power"), QT_TRANSLATE_NOOP("FieldHeading", "Height (m)"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Industry"), QT_TRANSLATE_NOOP("FieldHeading", "Lease term (months)"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Level"), QT_TRANSLATE_NOOP("FieldHeading", "Levels"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Listing ID"), QT_TRANSLATE_NOOP("FieldHeading", "Name"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Operator"), QT_TRANSLATE_NOOP("FieldHeading", "Power (W)"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Price (CNY/m²/month)"), QT_TRANSLATE_NOOP("FieldHeading", "Residents"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Road ID"), QT_TRANSLATE_NOOP("FieldHeading", "Road class"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Status"), QT_TRANSLATE_NOOP("FieldHeading", "Students"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Tilt (°)"), QT_TRANSLATE_NOOP("FieldHeading", "Width (m)"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Workers"),
+)
 #: Unit suffixes of field names and how a heading writes them.
 UNIT_SUFFIXES = {"m": "m", "m2": "m²", "km2": "km²", "pct": "%", "dbm": "dBm", "db": "dB", "mhz": "MHz", "w": "W",
                  "deg": "°", "months": "months", "s": "s"}
@@ -44,7 +68,7 @@ def field_heading(name: str, unit: str = "") -> str:
     """A readable heading for a field: words capitalised, a unit suffix in brackets; ``unit`` (from the layer
     kind's schema, e.g. "CNY/m²/month") replaces the suffix when given."""
     if name in KNOWN_HEADINGS and not unit:
-        return KNOWN_HEADINGS[name]
+        return translate("FieldHeading", KNOWN_HEADINGS[name])
     words = [w for w in str(name).split("_") if w]
     suffix = ""
     if len(words) > 1 and words[-1].lower() in UNIT_SUFFIXES:
@@ -52,4 +76,4 @@ def field_heading(name: str, unit: str = "") -> str:
     suffix = unit or suffix
     text = " ".join(ACRONYMS.get(w.lower(), w) for w in words) or str(name)
     text = text[0].upper() + text[1:]
-    return f"{text} ({suffix})" if suffix else text
+    return translate("FieldHeading", f"{text} ({suffix})" if suffix else text)  # as is unless the catalogue has it

@@ -25,6 +25,8 @@ from workbench.export.web_styles import leaflet_style, marker_svg
 WGS84 = "EPSG:4326"
 #: Decimal places kept for longitude/latitude: 1e-6 degrees is about 0.1 m, finer than any municipal survey.
 COORDINATE_DECIMALS = 6
+#: The most a rounded position moves: half the last decimal in longitude and latitude, 111 km per degree.
+COORDINATE_TOLERANCE_M = 0.5 * 10.0 ** -COORDINATE_DECIMALS * 111_320.0 * 2 ** 0.5
 MAX_DEFAULT_FIELDS = 6
 
 #: shapely geometry type ids (Point, LineString, LinearRing, Polygon, Multi...) to the family a style draws.
@@ -112,9 +114,25 @@ def _web_style(symbol: Symbol, family: str, opacity: float, shaped_markers: bool
     return style
 
 
-def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0.0,
-                   shaped_markers: bool = True) -> WebLayerData:
-    """Styled, WGS84 GeoJSON of the features that the layer's style draws (unmatched categories are skipped).
+@dataclass
+class WebFeatures:
+    """The features of one layer as GeoJSON texts, with their WGS84 bounds (west, south, east, north) so that a
+    city's layer can be cut into spatial chunks, and the style table and fields the texts refer to."""
+
+    texts: list[str]
+    bounds: np.ndarray
+    styles: list[dict]
+    fields: list[str]
+
+
+def feature_collection(texts: list[str]) -> str:
+    return f'{{"type":"FeatureCollection","features":[{",".join(texts)}]}}'
+
+
+def web_features(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0.0,
+                 shaped_markers: bool = True) -> WebFeatures:
+    """Styled WGS84 GeoJSON features of what the layer's style draws (unmatched categories are skipped), simplified
+    by ``simplify_m`` metres (topology kept) and rounded to ``COORDINATE_DECIMALS``.
 
     With ``shaped_markers`` points keep their marker shape as an SVG icon; otherwise every point is a circle,
     which Leaflet can draw by the thousand.
@@ -127,10 +145,7 @@ def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float =
     geometries = layer.gdf.geometry.to_numpy()
     drawn = (index >= 0) & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
     rows = np.flatnonzero(drawn)
-    geometries = geometries[rows]
-    if simplify_m > 0 and len(geometries):
-        tolerance = simplify_m if layer.crs.is_projected else simplify_m / 111_320.0
-        geometries = shapely.simplify(geometries, tolerance, preserve_topology=True)
+    geometries = simplified(geometries[rows], metres_in(layer.crs, simplify_m))
     if layer.crs.to_epsg() != 4326:
         geometries = gpd.GeoSeries(geometries, crs=layer.crs).to_crs(WGS84).to_numpy()
     geometries = shapely.transform(geometries, lambda xy: np.round(xy, COORDINATE_DECIMALS))
@@ -147,12 +162,30 @@ def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float =
     values = [[display_value(v) for v in row] for row in
               layer.gdf.iloc[rows][fields].itertuples(index=False, name=None)] if fields else [[]] * len(rows)
     texts = shapely.to_geojson(geometries)
-    features = ",".join(
-        f'{{"type":"Feature","geometry":{g},"properties":{{"s":{s},"p":{script_safe_json(p)}}}}}'
-        for g, s, p in zip(texts.tolist(), style_of_row.tolist(), values, strict=True)
-    )
-    return WebLayerData(f'{{"type":"FeatureCollection","features":[{features}]}}', styles, fields, len(rows))
+    features = [f'{{"type":"Feature","geometry":{g},"properties":{{"s":{s},"p":{script_safe_json(p)}}}}}'
+                for g, s, p in zip(texts.tolist(), style_of_row.tolist(), values, strict=True)]
+    return WebFeatures(features, shapely.bounds(geometries).reshape(-1, 4), styles, fields)
 
+
+def layer_web_data(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0.0,
+                   shaped_markers: bool = True) -> WebLayerData:
+    """The layer's features (see ``web_features``) as one FeatureCollection."""
+    data = web_features(layer, fields, simplify_m=simplify_m, shaped_markers=shaped_markers)
+    return WebLayerData(feature_collection(data.texts), data.styles, data.fields, len(data.texts))
+
+
+def metres_in(crs, metres: float) -> float:
+    """``metres`` in the units of ``crs`` (degrees for a geographic CRS, about 111 km each)."""
+    return metres if crs.is_projected else metres / 111_320.0
+
+
+def simplified(geometries: np.ndarray, tolerance: float) -> np.ndarray:
+    """``geometries`` simplified by ``tolerance`` (their CRS's units) without changing their topology: a building
+    stays a polygon and two streets still meet; every vertex kept lies on the original, so the Hausdorff distance
+    to the original is at most ``tolerance``."""
+    if tolerance <= 0 or not len(geometries):
+        return geometries
+    return shapely.simplify(geometries, tolerance, preserve_topology=True)
 
 
 #: The popup field of an aggregated point: how many features the circle stands for.

@@ -3,7 +3,9 @@
 Built with folium: each vector layer becomes a styled GeoJSON layer with popups (chosen fields, shown as text),
 rasters become coloured image overlays under the vectors, and a layer control, scale bar, title box and a legend
 built from the same styles as the canvas are added. No basemap tiles are needed: the page has a plain background
-and draws the municipal layers; an online OpenStreetMap basemap can be switched on when the reader is online.
+and draws the municipal layers; the online XYZ basemaps of the workbench and the project (``web_basemaps``) can be
+chosen in the layer control when the reader is online. A city-sized map is drawn with a level of detail per zoom
+band (``web_lod``), so it stays one file of a few megabytes that a browser opens in a second or two.
 
 Example::
 
@@ -12,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +22,6 @@ from dataclasses import dataclass, field
 import folium
 import numpy as np
 import pyproj
-import shapely
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
@@ -32,19 +34,20 @@ from workbench.export.files import check_target
 from workbench.export.legend import LegendSection, data_sources, legend_sections
 from workbench.export.progress import Progress
 from workbench.export.web_assets import lamplight_head, leaflet_head
+from workbench.export.web_basemaps import WebBasemap, web_basemaps
 from workbench.export.web_features import (
-    AGGREGATE_FIELD,
-    aggregate_points,
     check_fields,
     default_fields,
     field_headings,
     layer_web_data,
     script_safe_json,
 )
-from workbench.export.web_raster import WebRaster, vector_picture, web_raster
+from workbench.export.web_lod import LodOptions, ZoomBand, lod_layer, zoom_bands
+from workbench.export.web_raster import web_raster
 from workbench.export.web_styles import swatch_svg, text
 
 RASTER_PANE = "lamplight-rasters"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,14 +70,18 @@ class WebMapOptions:
     simplify_threshold: int = 2_000
     simplify_m: float = 1.0
     max_raster_pixels: int = 2048
-    #: Past this many features in the map (a city, not a district), level of detail for the whole extent: point
-    #: layers over ``aggregate_threshold`` points are gathered into ``aggregate_px`` cells (count in the popup),
-    #: polygon layers as large are drawn as one picture of the extent ``lod_width_px`` pixels wide, and lines are
-    #: simplified to the pixel size of that width.
+    #: Past this many features in the map (a city, not a district), level of detail per zoom band (``web_lod``):
+    #: band 0 from the zoom where the extent is ``lod_width_px`` wide, one more band ``lod_steps`` zooms above it
+    #: each, the last with every feature. In every band but the last, point layers over ``aggregate_threshold``
+    #: points are gathered into ``aggregate_px`` cells (count in the popup) and lines and polygons simplified to
+    #: the band's pixel; line and polygon layers as large are one picture in band 0. Bands are cut into chunks about
+    #: ``lod_chunk_px`` pixels wide that the page decodes when the view reaches them.
     lod_threshold: int = 20_000
     aggregate_threshold: int = 5_000
-    aggregate_px: int = 24
+    aggregate_px: int = 32
     lod_width_px: int = 1600
+    lod_steps: tuple[float, ...] = (1.5, 3.0)
+    lod_chunk_px: int = 1024
 
 
 class _StyledGeoJson(Layer):
@@ -94,6 +101,46 @@ var {{ this.get_name() }} = Lamplight.register({{ this.plain_name }}, Lamplight.
         self.data = data
         self.styles = script_safe_json(styles)
         self.fields = script_safe_json(fields)
+
+
+class _LodGeoJson(Layer):
+    """A city layer drawn per zoom band by the page helper ``Lamplight.lodLayer``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = Lamplight.register({{ this.plain_name }}, Lamplight.lodLayer(
+    {{ this.bands }}, {pane: {{ this.pane }}}));
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, bands: list[dict]) -> None:
+        super().__init__(name=text(name), overlay=True, control=True, show=True)
+        self._name = "LodGeoJson"
+        self.plain_name = script_safe_json(name)
+        self.bands = script_safe_json(bands)
+        self.pane = script_safe_json(RASTER_PANE)
+
+
+class _Basemap(Layer):
+    """One choice of basemap in the layer control: XYZ tile layers one over the other, or none (a plain
+    background) when ``basemap`` is None."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.layerGroup({{ this.parts }}.map(function (p) {
+    return L.tileLayer(p.url, {attribution: p.attribution, subdomains: p.subdomains, maxNativeZoom: p.maxZoom,
+                               maxZoom: 21});
+}));
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, basemap: WebBasemap | None) -> None:
+        super().__init__(name=text(name), overlay=False, control=True, show=basemap is None)
+        self._name = "Basemap"
+        parts = basemap.parts if basemap is not None else ()
+        self.parts = script_safe_json([{"url": part.url, "attribution": text(part.attribution),
+                                        "subdomains": list(part.subdomains) or ["a", "b", "c"],
+                                        "maxZoom": part.max_zoom} for part in parts])
 
 
 class _Script(MacroElement):
@@ -145,57 +192,61 @@ def _title_html(title: str, subtitle: str) -> str:
     return f'<div class="lamplight-title"><h1>{text(title)}</h1>{sub}</div>'
 
 
-def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions, pixel_m: float = 0.0,
-                extent: tuple[float, float, float, float] | None = None, layer_crs=None) -> int:
-    """Add one layer; with ``pixel_m`` (level of detail over ``extent`` in ``layer_crs``) large point layers are
-    aggregated, large polygon layers drawn as a picture of the extent and lines simplified to ``pixel_m`` metres.
-    Returns the number of features the layer has (not of circles or pictures drawn)."""
-    simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
-    if pixel_m and len(layer.gdf) > options.aggregate_threshold and _all_points(layer):
-        merged = aggregate_points(layer, pixel_m * options.aggregate_px)
-        data = layer_web_data(merged, [AGGREGATE_FIELD] + ([merged.style.field] if merged.style.field else []),
-                              shaped_markers=False)
-        _StyledGeoJson(layer.name, data.geojson, data.styles, field_headings(merged, data.fields)).add_to(m)
-        return int(merged.gdf[AGGREGATE_FIELD].sum())
-    if pixel_m and len(layer.gdf) > options.aggregate_threshold and _all_polygons(layer):
-        _add_overlay(m, layer.name, vector_picture(layer, extent, layer_crs, options.lod_width_px))
-        return len(layer.gdf)
-    if pixel_m and simplify:
-        simplify = max(simplify, pixel_m)
+def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions,
+                lod: tuple[list[ZoomBand], tuple[float, float, float, float], pyproj.CRS] | None = None) -> int:
+    """Add one layer, with the level of detail ``lod`` (bands, extent and its CRS) when given; returns the number
+    of features the layer draws (at full detail, not of circles or pictures standing for them)."""
     requested = options.fields.get(layer.name)
     fields = check_fields(layer, requested) if requested is not None else default_fields(layer)
+    if lod is not None:
+        bands, extent, crs = lod
+        drawn = lod_layer(layer, fields, bands, _lod_options(options), extent, crs)
+        _LodGeoJson(layer.name, drawn.bands).add_to(m)
+        return drawn.feature_count
+    simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
     data = layer_web_data(layer, fields, simplify_m=simplify,
                           shaped_markers=len(layer.gdf) <= options.shaped_marker_limit)
     _StyledGeoJson(layer.name, data.geojson, data.styles, field_headings(layer, data.fields)).add_to(m)
     return data.feature_count
 
 
-def _all_points(layer: VectorLayer) -> bool:
-    return bool(np.isin(shapely.get_type_id(layer.gdf.geometry.to_numpy()), (0, 4)).all())
-
-
-def _all_polygons(layer: VectorLayer) -> bool:
-    return bool(np.isin(shapely.get_type_id(layer.gdf.geometry.to_numpy()), (3, 6)).all())
+def _lod_options(options: WebMapOptions) -> LodOptions:
+    return LodOptions(width_px=options.lod_width_px, steps=options.lod_steps,
+                      aggregate_threshold=options.aggregate_threshold, aggregate_px=options.aggregate_px,
+                      chunk_px=options.lod_chunk_px, simplify_m=options.simplify_m,
+                      shaped_marker_limit=options.shaped_marker_limit)
 
 
 def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions) -> None:
-    _add_overlay(m, layer.name, web_raster(layer, max_pixels=options.max_raster_pixels))
-
-
-def _add_overlay(m: folium.Map, name: str, raster: WebRaster) -> None:
+    raster = web_raster(layer, max_pixels=options.max_raster_pixels)
     overlay = folium.raster_layers.ImageOverlay(
-        image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(name),
+        image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(layer.name),
         opacity=1.0, interactive=False, cross_origin=False, pane=RASTER_PANE, overlay=True, show=True,
     )
     overlay.add_to(m)
-    _Script(f"Lamplight.register({script_safe_json(name)}, {overlay.get_name()});").add_to(m)
+    _Script(f"Lamplight.register({script_safe_json(layer.name)}, {overlay.get_name()});").add_to(m)
+
+
+def _add_basemaps(m: folium.Map, project, note: Callable[[str], None]) -> None:
+    """The project's online XYZ basemaps as choices in the layer control, none of them shown at first."""
+    offered, notes = web_basemaps(project)
+    for line in notes:
+        note(line)
+    if not offered:
+        return
+    _Basemap(translate("WebMap", "No basemap (plain background)"), None).add_to(m)
+    for basemap in offered:
+        _Basemap(basemap.name, basemap).add_to(m)
 
 
 def build_web_map(project, options: WebMapOptions | None = None, *,
                   progress: Callable[[float], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> tuple[folium.Map, dict[str, int]]:
-    """The folium map of the project's visible layers and the number of features drawn per vector layer."""
+                  cancelled: Callable[[], bool] | None = None,
+                  note: Callable[[str], None] | None = None) -> tuple[folium.Map, dict[str, int]]:
+    """The folium map of the project's visible layers and the number of features drawn per vector layer; what
+    the page leaves out (a basemap that needs a key) is told to ``note`` (default: this module's log)."""
     options = options or WebMapOptions()
+    note = note or log.warning
     steps = Progress(progress, cancelled)
     if project.crs is None:
         raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
@@ -205,9 +256,9 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     extent = _view_extent(project, options)
     bounds = _to_degrees(extent, project.crs)
     total = sum(len(layer) for layer in layers if isinstance(layer, VectorLayer))
-    pixel_m = 0.0
+    lod = None
     if total > options.lod_threshold and project.crs.is_projected:
-        pixel_m = max(extent[2] - extent[0], extent[3] - extent[1]) / options.lod_width_px
+        lod = (zoom_bands(extent, project.crs, _lod_options(options)), extent, project.crs)
     m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
                    max_zoom=21, zoom_snap=0.25)
     m.default_js, m.default_css = [], []
@@ -218,16 +269,14 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     root.html.add_child(Element(_title_html(title, options.subtitle)))
     folium.map.CustomPane(RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
     if options.online_basemap:
-        folium.TileLayer("OpenStreetMap", name=translate("WebMap", "Online basemap (OpenStreetMap)"), overlay=True,
-                         show=False,
-                         control=True, max_zoom=21, max_native_zoom=19).add_to(m)
+        _add_basemaps(m, project, note)
     counts: dict[str, int] = {}
     for i, layer in enumerate(layers):
         steps.check()
         if isinstance(layer, RasterLayer):
             _add_raster(m, layer, options)
         elif isinstance(layer, VectorLayer):
-            counts[layer.name] = _add_vector(m, layer, options, pixel_m, extent, project.crs)
+            counts[layer.name] = _add_vector(m, layer, options, lod)
         steps.report(100.0 * (i + 1) / len(layers))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
     data = translate("WebMap", "Data: {sources}").format(sources=sources) if sources else ""
@@ -240,10 +289,11 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
 
 def export_web_map(project, path: str | os.PathLike, options: WebMapOptions | None = None, *,
                    progress: Callable[[float], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
+                   cancelled: Callable[[], bool] | None = None,
+                   note: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write the web map to ``path`` (atomically); returns the number of features drawn per vector layer."""
     target = check_target(path, (".html", ".htm"))
-    m, counts = build_web_map(project, options, progress=progress, cancelled=cancelled)
+    m, counts = build_web_map(project, options, progress=progress, cancelled=cancelled, note=note)
     page = m.get_root().render()
     write_atomically(target, lambda temp: temp.write_text(page, encoding="utf-8"))
     return counts

@@ -47,7 +47,7 @@ class HistoryDock(QDockWidget):
     _history_changed = pyqtSignal()  # model events may come from any thread: re-list in the GUI thread
 
     def __init__(self, project: Any, parent: QWidget | None = None) -> None:
-        super().__init__("Processing History", parent)
+        super().__init__(self.tr("Processing History"), parent)
         self.setObjectName("ProcessingHistoryDock")
         self.project = None
         self._records: list[dict[str, Any]] = []

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 import pandas as pd
-from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,7 +49,12 @@ from plugins.api import (
     StringParameter,
 )
 
-NONE_TEXT = "(none)"
+NONE_TEXT = QT_TRANSLATE_NOOP("ParameterWidget", "(none)")
+
+
+def none_text() -> str:
+    """What an optional choice left empty reads, in the interface's language."""
+    return QCoreApplication.translate("ParameterWidget", NONE_TEXT)
 _SPIN_LIMIT = 1e12
 
 
@@ -131,7 +136,7 @@ class LayerInput(ParameterWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         if self.parameter.optional:
-            self.combo.addItem(NONE_TEXT, None)
+            self.combo.addItem(none_text(), None)
         layers = [layer for layer in reversed(list(self.project or [])) if self.accepts(layer)]  # top first
         # Layers of the wanted kind first, top of the layer list first (as a planner sees them).
         layers.sort(key=lambda layer: layer.kind is None)
@@ -204,7 +209,7 @@ class FieldInput(ParameterWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         if self.parameter.optional:
-            self.combo.addItem(NONE_TEXT)
+            self.combo.addItem(none_text())
         self.combo.addItems(names)
         default = self.parameter.default
         for wanted in (current, default):
@@ -216,10 +221,10 @@ class FieldInput(ParameterWidget):
 
     def value(self) -> Any:
         text = self.combo.currentText().strip()
-        return None if text in ("", NONE_TEXT) else text
+        return None if text in ("", none_text()) else text
 
     def set_value(self, value: Any) -> None:
-        self.combo.setCurrentText(NONE_TEXT if value is None else str(value))
+        self.combo.setCurrentText(none_text() if value is None else str(value))
 
 
 class NumberInput(ParameterWidget):
@@ -278,7 +283,7 @@ class ChoiceInput(ParameterWidget):
         super().__init__(parameter, parent)
         self.combo = QComboBox(self)
         if parameter.optional:
-            self.combo.addItem(NONE_TEXT)
+            self.combo.addItem(none_text())
         self.combo.addItems(list(parameter.options))
         self.row.addWidget(self.combo, 1)
         self.combo.currentIndexChanged.connect(lambda _: self.changed.emit())
@@ -286,7 +291,7 @@ class ChoiceInput(ParameterWidget):
 
     def value(self) -> Any:
         text = self.combo.currentText()
-        return None if text == NONE_TEXT else text
+        return None if text == none_text() else text
 
     def set_value(self, value: Any) -> None:
         if value is None:

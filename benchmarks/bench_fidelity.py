@@ -1,0 +1,147 @@
+"""Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
+
+    .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick]
+
+Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
+made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
+the ray tracer on the same buildings and transmitters, and prints: line-of-sight agreement (Lamplight's LOS
+decision against the ray tracer's shadow ray, outdoor cells within the coverage radius), ME/RMSE of the path
+loss (Lamplight − ray tracer, dB: positive = pessimistic) in LOS and NLOS cells the ray tracer reaches, NLOS
+error by walking distance from the nearest LOS cell, and the speed ratio (the ray tracer's radio map time over
+Lamplight's coverage run, both measured in this run, under whatever load the machine has).
+
+Munich is HELD OUT: it is the acceptance scene, reported separately; never fit or tune a model on it.
+``--quick`` compares with the cached radio maps and their cached ray-tracer times (seconds; for tuning loops,
+figures not saved). Without sionna-rt (``$LAMPLIGHT_SIONNA_PYTHON`` or /work/sionna-venv/bin/python) the figures
+last measured (benchmarks/fidelity_last.json) are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fidelity.compare import align, pool, scene_figures  # noqa: E402
+from benchmarks.fidelity.lamplight_maps import lamplight_maps  # noqa: E402
+from benchmarks.fidelity.references import CACHE, SCENES, build, radio_map, sionna_available  # noqa: E402
+
+LAST = ROOT / "benchmarks" / "fidelity_last.json"
+GOALS = {"nlos_me_db": 3.0, "nlos_rmse_db": 18.0, "corner_me_db": 4.0, "los_agreement_pct": 99.5, "speed": 20.0}
+
+
+def reference(name: str, quick: bool) -> dict[str, np.ndarray]:
+    """The scene's radio map: cached (``quick``), else ray-traced again now with the cached request."""
+    folder = CACHE / name
+    if not (folder / "radiomap.npz").exists():
+        build(SCENES[name], 10_000_000, force=False)
+    if quick:
+        with np.load(folder / "radiomap.npz") as data:
+            return {k: data[k] for k in data.files}
+    request = json.loads((folder / "transmitters.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "radiomap.npz"
+        radio_map(SCENES[name], request, out)
+        with np.load(out) as data:
+            return {k: data[k] for k in data.files}
+
+
+def measure(name: str, quick: bool) -> dict:
+    """One scene's figures."""
+    ref = reference(name, quick)
+    request = json.loads(str(ref["request"]))
+    lamp = lamplight_maps(CACHE / name, request)
+    res, rows, cols = float(request["res"]), int(request["rows"]), int(request["cols"])
+    top = float(request["y0"]) + rows * res
+    aligned = {key: align(ref["cell_x"], ref["cell_y"], ref[key], float(request["x0"]), top, res, rows, cols,
+                          fill=fill) for key, fill in (("path_gain", 0.0), ("los", False), ("under_roof", True))}
+    within = (lamp.distance <= lamp.max_radius_m) & np.isfinite(lamp.path_loss)
+    figures = scene_figures(lamp.path_loss, lamp.los, lamp.indoor, within, aligned["path_gain"], aligned["los"],
+                            aligned["under_roof"], res)
+    sionna_s = float(ref["seconds"])
+    figures.update(lamplight_s=lamp.seconds, sionna_s=sionna_s, speed_ratio=sionna_s / lamp.seconds,
+                   transmitters=len(request["transmitters"]), rays_per_tx=request["solver"]["samples_per_tx"],
+                   held_out=SCENES[name].held_out)
+    return figures
+
+
+def _err(f: dict) -> str:
+    return f"{f['me_db']:+6.1f} / {f['rmse_db']:5.1f} (n={f['n']:,})" if f["n"] else "   -"
+
+
+def report(title: str, f: dict) -> None:
+    print(f"{title}: LOS agreement {f['los_agreement_pct']:.2f} % of {f['cells_compared']:,} outdoor cells "
+          f"(ray tracer LOS {f['los_cells_ref_pct']:.1f} %, reached {f['reached_pct']:.1f} %)")
+    print(f"  ME / RMSE dB   LOS {_err(f['los'])}   NLOS {_err(f['nlos'])}   corner 0-25 m {_err(f['corner_0_25m'])}")
+    print("  NLOS by walking distance from LOS: " + "   ".join(
+        f"{label} m {_err(v)}" for label, v in f["nlos_by_walk_m"].items()))
+    if "speed_ratio" in f:
+        print(f"  speed: Lamplight {f['lamplight_s']:.1f} s, ray tracer {f['sionna_s']:.0f} s -> "
+              f"{f['speed_ratio']:.0f}x")
+
+
+def goals(f: dict) -> list[str]:
+    """The issue's acceptance goals, each with the measured figure and pass/fail."""
+    rows = [("NLOS mean error within ±3 dB", f["nlos"]["me_db"], abs(f["nlos"]["me_db"]) <= GOALS["nlos_me_db"]),
+            ("NLOS RMSE <= 18 dB", f["nlos"]["rmse_db"], f["nlos"]["rmse_db"] <= GOALS["nlos_rmse_db"]),
+            ("corner (0-25 m) mean within ±4 dB", f["corner_0_25m"]["me_db"],
+             abs(f["corner_0_25m"]["me_db"]) <= GOALS["corner_me_db"]),
+            ("LOS agreement >= 99.5 %", f["los_agreement_pct"], f["los_agreement_pct"] >= GOALS["los_agreement_pct"]),
+            ("coverage >= 20x faster", f["speed_ratio"], f["speed_ratio"] >= GOALS["speed"])]
+    return [f"  {'PASS' if ok else 'FAIL'}  {text}: {value:.2f}" for text, value, ok in rows]
+
+
+def summarise(scenes: dict[str, dict]) -> dict:
+    """Pooled figures of the tuning scenes and of the held-out ones, with their speed ratios."""
+    out = {}
+    for group, held in (("tuning", False), ("held_out", True)):
+        chosen = [f for f in scenes.values() if f["held_out"] == held]
+        if chosen:
+            out[group] = dict(pool(chosen), lamplight_s=sum(f["lamplight_s"] for f in chosen),
+                              sionna_s=sum(f["sionna_s"] for f in chosen))
+            out[group]["speed_ratio"] = out[group]["sionna_s"] / out[group]["lamplight_s"]
+    return out
+
+
+def show(result: dict) -> None:
+    for name, f in result["scenes"].items():
+        report(f"{name}{' (HELD OUT)' if f['held_out'] else ''}", f)
+    for group, f in result["pooled"].items():
+        label = "HELD OUT (Munich, acceptance)" if group == "held_out" else "tuning scenes pooled"
+        report(label, f)
+        print("\n".join(goals(f)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scene", action="append", choices=sorted(SCENES), help="default: every scene")
+    parser.add_argument("--quick", action="store_true",
+                        help="compare with the cached radio maps and cached ray-tracer times; figures not saved")
+    args = parser.parse_args()
+    names = args.scene or list(SCENES)
+    cached = all((CACHE / n / "radiomap.npz").exists() for n in names)
+    if not sionna_available() and not (args.quick and cached):
+        last = json.loads(LAST.read_text(encoding="utf-8"))
+        print(f"sionna-rt not found: the figures last measured ({last['measured']}, {last['conditions']}):")
+        show(last)
+        return
+    scenes = {name: measure(name, args.quick) for name in names}
+    result = {"measured": np.datetime64("now").astype(str) + " UTC",
+              "conditions": "Sionna RT radio maps re-run in this run" if not args.quick else "cached radio maps",
+              "scenes": scenes, "pooled": summarise(scenes)}
+    show(result)
+    if not args.quick and args.scene is None:
+        LAST.write_text(json.dumps(result, indent=1) + "\n",
+                        encoding="utf-8")
+        print(f"saved to {LAST.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
