@@ -158,7 +158,7 @@ def test_simplified_polygons_stay_within_the_band_tolerance_of_the_originals():
     layer = _rings()
     extent = (X0, Y0, X0 + 4000.0, Y0 + 3000.0)
     options = LodOptions(width_px=1600, steps=(1.5, 3.0), aggregate_threshold=100, aggregate_px=32, chunk_px=256,
-                         simplify_m=0.0, shaped_marker_limit=0)
+                         simplify_m=0.0)
     bands = zoom_bands(extent, pyproj.CRS(CRS), options)
     drawn = lod_layer(layer, ["plot"], bands, options, extent, pyproj.CRS(CRS))
     middle = drawn.bands[1]

@@ -70,7 +70,6 @@ class LodOptions:
     aggregate_px: int
     chunk_px: int
     simplify_m: float
-    shaped_marker_limit: int
 
 
 def zoom_bands(extent: tuple[float, float, float, float], crs: pyproj.CRS, options: LodOptions) -> list[ZoomBand]:
@@ -141,14 +140,15 @@ class LodLayer:
 
 def lod_layer(layer: VectorLayer, fields: list[str], bands: list[ZoomBand], options: LodOptions,
               extent: tuple[float, float, float, float], crs: pyproj.CRS) -> LodLayer:
-    """The bands of one vector layer. A point layer of at most ``aggregate_threshold`` features is one band (drawn
-    whole at every zoom). Lines and polygons are a picture in band 0, all of them, so that they keep their drawing
-    order among themselves (pictures lie under the canvas the points are drawn on). A band where simplifying would
-    keep most vertices (rectangular buildings, two-point street segments) draws every feature already and ends the
-    list: the file holds each feature at full detail once."""
+    """The bands of one vector layer, every point drawn on the map's canvas (no page element per marker). A point
+    layer of at most ``aggregate_threshold`` features is one band (drawn whole at every zoom). Lines and polygons
+    are a picture in band 0, all of them, so that they keep their drawing order among themselves (pictures lie
+    under the canvas the points are drawn on). A band where simplifying would keep most vertices (rectangular
+    buildings, two-point street segments) draws every feature already and ends the list: the file holds each
+    feature at full detail once."""
     points = _points_only(layer)
     if points and len(layer.gdf) <= options.aggregate_threshold:
-        features = web_features(layer, fields, shaped_markers=len(layer.gdf) <= options.shaped_marker_limit)
+        features = web_features(layer, fields, shaped_markers=False)
         return LodLayer([_entry(None, features, layer, feature_chunks(features, bands[0], 0))],
                         len(features.texts))
     entries: list[dict] = []

@@ -64,7 +64,8 @@ class WebMapOptions:
     #: Past this many features in the map, everything draws on one canvas instead of SVG (stays fluid): the
     #: Tianhe briefing (11,171 features) pans in a median 161 ms on canvas against 415 ms as SVG paths.
     canvas_threshold: int = 5_000
-    #: Point layers up to this size keep their marker shapes (stars, triangles) as SVG icons; larger use circles.
+    #: Point layers up to this size draw their marker shapes (stars, triangles) as icons; larger ones, and every
+    #: layer of a city-sized map, as outlines on the canvas (no page element per marker).
     shaped_marker_limit: int = 1_000
     #: Lines and polygons of layers past this size are simplified by ``simplify_m`` metres.
     simplify_threshold: int = 2_000
@@ -213,8 +214,7 @@ def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions,
 def _lod_options(options: WebMapOptions) -> LodOptions:
     return LodOptions(width_px=options.lod_width_px, steps=options.lod_steps,
                       aggregate_threshold=options.aggregate_threshold, aggregate_px=options.aggregate_px,
-                      chunk_px=options.lod_chunk_px, simplify_m=options.simplify_m,
-                      shaped_marker_limit=options.shaped_marker_limit)
+                      chunk_px=options.lod_chunk_px, simplify_m=options.simplify_m)
 
 
 def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions) -> None:
