@@ -1,6 +1,6 @@
 """Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
 
-    .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick]
+    .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save]
 
 Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
 made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
@@ -11,9 +11,9 @@ error by walking distance from the nearest LOS cell, and the speed ratio (the ra
 Lamplight's coverage run, both measured in this run, under whatever load the machine has).
 
 Munich is HELD OUT: it is the acceptance scene, reported separately; never fit or tune a model on it.
-``--quick`` compares with the cached radio maps and their cached ray-tracer times (seconds; for tuning loops,
-figures not saved). Without sionna-rt (``$LAMPLIGHT_SIONNA_PYTHON`` or /work/sionna-venv/bin/python) the figures
-last measured (benchmarks/fidelity_last.json) are printed.
+``--quick`` compares with the cached radio maps and their cached ray-tracer times (seconds, for tuning loops).
+``--save`` stores the figures of a run over every scene. Without sionna-rt (``$LAMPLIGHT_SIONNA_PYTHON`` or
+/work/sionna-venv/bin/python) the figures last measured (benchmarks/fidelity_last.json) are printed.
 """
 
 from __future__ import annotations
@@ -145,21 +145,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scene", action="append", choices=sorted(SCENES), help="default: every scene")
     parser.add_argument("--quick", action="store_true",
-                        help="compare with the cached radio maps and cached ray-tracer times; figures not saved")
+                        help="compare with the cached radio maps and the ray-tracer times measured when they were made")
+    parser.add_argument("--save", action="store_true", help=f"store the figures in {LAST.name} (every scene)")
     args = parser.parse_args()
+    if args.save and args.scene:
+        parser.error("--save stores the figures of every scene: leave out --scene")
     names = args.scene or list(SCENES)
     cached = all((CACHE / n / "radiomap.npz").exists() for n in names)
     if not sionna_available() and not (args.quick and cached):
+        if not LAST.exists():
+            sys.exit(f"sionna-rt not found and no figures measured yet ({LAST.relative_to(ROOT)})")
         last = json.loads(LAST.read_text(encoding="utf-8"))
         print(f"sionna-rt not found: the figures last measured ({last['measured']}, {last['conditions']}):")
         show(last)
         return
     scenes = {name: measure(name, args.quick) for name in names}
     result = {"measured": np.datetime64("now").astype(str) + " UTC",
-              "conditions": "Sionna RT radio maps re-run in this run" if not args.quick else "cached radio maps",
+              "conditions": "Sionna RT re-run in this run" if not args.quick else
+              "--quick: cached radio maps, ray-tracer times from when they were made",
               "scenes": scenes, "pooled": summarise(scenes)}
     show(result)
-    if not args.quick and args.scene is None:
+    if args.save:
         LAST.write_text(json.dumps(result, indent=1) + "\n",
                         encoding="utf-8")
         print(f"saved to {LAST.relative_to(ROOT)}")
