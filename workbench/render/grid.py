@@ -74,6 +74,20 @@ class SpatialGrid:
         return replace(self, items=np.arange(small, dtype=np.int32),
                        large=np.arange(small, small + len(self.large), dtype=np.int32))
 
+    def subset(self, extent: tuple[float, float, float, float]) -> tuple[np.ndarray, SpatialGrid]:
+        """The items of the cells that ``extent`` reaches and the large ones (in ``by_cell`` order), and the grid
+        of those items alone, renumbered in that order: for any extent inside ``extent`` its ``nearby`` visits
+        the same items in the same order as this grid's (the cells keep their place and size)."""
+        ix0, ix1, iy0, iy1 = self.cell_range(extent)
+        held = self._gather(ix0, ix1, iy0, iy1) if ix1 > ix0 and iy1 > iy0 else self.large
+        counts = np.zeros((self.ny, self.nx), dtype=np.int64)
+        counts[iy0:iy1, ix0:ix1] = np.diff(self.cell_start).reshape(self.ny, self.nx)[iy0:iy1, ix0:ix1]
+        cell_start = np.zeros(self.nx * self.ny + 1, dtype=np.int64)
+        np.cumsum(counts.reshape(-1), out=cell_start[1:])
+        small = len(held) - len(self.large)
+        return held, replace(self, cell_start=cell_start, items=np.arange(small, dtype=np.int32),
+                             large=np.arange(small, len(held), dtype=np.int32), count=len(held))
+
     def _gather(self, ix0: int, ix1: int, iy0: int, iy1: int) -> np.ndarray:
         out = np.empty(_count(self.cell_start, self.nx, ix0, ix1, iy0, iy1) + len(self.large), dtype=np.int32)
         _gather(self.cell_start, self.items, self.nx, ix0, ix1, iy0, iy1, self.large, out)
