@@ -168,7 +168,8 @@ var Lamplight = (function () {
 
     function build(key, band, chunk) {
       if (chunk.img) {
-        built[key] = L.imageOverlay(chunk.img, chunk.b, {pane: options.pane, interactive: false});
+        built[key] = L.imageOverlay(chunk.img, chunk.b, {pane: options.pane, interactive: false,
+                                                          zIndex: options.zIndex});
         group.addLayer(built[key]);
         return;
       }
