@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -141,6 +142,18 @@ def show(result: dict) -> None:
         print("\n".join(goals(f)))
 
 
+def lamplight_commit() -> str:
+    """The commit measured, '+ changes' when the work tree differs from it ('unknown' outside a git checkout)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "plugins", "layers"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} + changes in plugins/ or layers/" if dirty else head
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scene", action="append", choices=sorted(SCENES), help="default: every scene")
@@ -156,11 +169,12 @@ def main() -> None:
         if not LAST.exists():
             sys.exit(f"sionna-rt not found and no figures measured yet ({LAST.relative_to(ROOT)})")
         last = json.loads(LAST.read_text(encoding="utf-8"))
-        print(f"sionna-rt not found: the figures last measured ({last['measured']}, {last['conditions']}):")
+        print(f"sionna-rt not found: the figures last measured ({last['measured']}, Lamplight {last['lamplight']}, "
+              f"{last['conditions']}):")
         show(last)
         return
     scenes = {name: measure(name, args.quick) for name in names}
-    result = {"measured": np.datetime64("now").astype(str) + " UTC",
+    result = {"measured": np.datetime64("now").astype(str) + " UTC", "lamplight": lamplight_commit(),
               "conditions": "Sionna RT re-run in this run" if not args.quick else
               "--quick: cached radio maps, ray-tracer times from when they were made",
               "scenes": scenes, "pooled": summarise(scenes)}
