@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 from layers import Project, VectorLayer
-from layers.styles import Categorized, Category, Symbol
+from layers.styles import Categorized, Category, SingleSymbol, Symbol
 from tests.export.browser import Browser, available
 from workbench.export.web_features import (
     AGGREGATE_FIELD,
@@ -272,3 +272,29 @@ def test_raster_bands_reach_the_raster_own_pixels_in_tiles_that_put_each_value_i
         clear = np.abs(x - (X0 + 2500.0)) > 3.0  # a cell from the border may go either way
         assert (colour[clear & (x < X0 + 2500.0)] == [255, 0, 0]).all()
         assert (colour[clear & (x > X0 + 2500.0)] == [0, 0, 255]).all()
+
+
+@pytest.mark.skipif(not available(), reason="Debian chromium is not installed")
+def test_markers_past_the_icon_limit_keep_their_shape_on_the_canvas(tmp_path):
+    """A square's corner (0.75 r out on both axes, 1.06 r from the centre) is painted; a circle's would not be."""
+    from PIL import Image
+
+    gdf = gpd.GeoDataFrame({"n": [1, 2]}, geometry=shapely.points([X0 + 1000, X0 + 3000], [Y0 + 1500, Y0 + 1500]),
+                           crs=CRS)
+    square = Symbol(marker="square", fill="#ff0000", stroke="#ff0000", size=30.0)
+    project = _project(VectorLayer(gdf, "squares", style=SingleSymbol(square)))
+    path = tmp_path / "shapes.html"
+    export_web_map(project, path, WebMapOptions(online_basemap=False, shaped_marker_limit=0, canvas_threshold=0))
+    with Browser(folder=tmp_path) as browser:
+        browser.open(path)
+        centres = browser.evaluate("""(() => { const m = Object.values(window).find(v => v instanceof L.Map);
+            return Lamplight.layers[0].layer.getLayers().map(l => { const p = m.latLngToContainerPoint(l.getLatLng());
+                return [p.x, p.y, l._radius]; }); })()""")
+        shot = np.asarray(Image.open(browser.screenshot(tmp_path / "shapes.png")).convert("RGB")).astype(int)
+        assert browser.errors == []
+    assert len(centres) == 2
+    for x, y, r in centres:
+        for dx, dy in ((0.75, 0.75), (-0.75, 0.75), (0.75, -0.75), (-0.75, -0.75)):
+            pixel = shot[int(round(y + dy * r)), int(round(x + dx * r))]
+            assert pixel[0] > 200 and pixel[1] < 60 and pixel[2] < 60
+        assert (np.abs(shot[int(y), int(x + 1.4 * r)] - [243, 241, 236]) < 8).all()  # just outside: background
