@@ -182,13 +182,13 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None,
     line_bounds = shapely.bounds(lines) if len(lines) else np.empty((0, 4))
     polygons, polygon_feature = parts[polygon], feature[polygon]
     polygon_bounds = shapely.bounds(polygons) if len(polygons) else np.empty((0, 4))
-    grid = build_grid(*polygon_bounds.T)
+    grid = build_grid(*np.ascontiguousarray(polygon_bounds.T))  # contiguous columns: one compiled variant
     held_lines = _touching(line_bounds, region)
     held_parts, sub_grid = (grid.by_cell, grid.renumbered()) if region is None else grid.subset(region)
     if 2 * (len(held_lines) + len(held_parts)) >= len(lines) + len(polygons):
         region, held_lines, held_parts, sub_grid = None, np.arange(len(lines)), grid.by_cell, grid.renumbered()
     return PreparedGeometry(
-        points=_points(parts[point], feature[point]),
+        points=_points(parts, feature, point),
         lines=_polylines(lines[held_lines], line_feature[held_lines].astype(np.int64), line_bounds[held_lines]),
         rings=_rings(polygons[held_parts], polygon_feature[held_parts], sub_grid),
         feature_geometries=geoms,
@@ -206,8 +206,12 @@ def _touching(bounds: np.ndarray, region: tuple[float, float, float, float] | No
                           & (bounds[:, 3] >= miny))
 
 
-def _points(parts: np.ndarray, feature: np.ndarray) -> Points:
-    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64))
+def _points(parts: np.ndarray, feature: np.ndarray, point: np.ndarray) -> Points:
+    """The point parts' coordinates; a layer of points only is read in place (a million points: no copies of the
+    geometry and row arrays)."""
+    if not point.all():
+        parts, feature = parts[point], feature[point]
+    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64, copy=False))
 
 
 def _polylines(lines: np.ndarray, feature: np.ndarray, bounds: np.ndarray) -> Polylines:
