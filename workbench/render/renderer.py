@@ -241,8 +241,7 @@ class MapRenderer:
         region = (view[0] - grow_x, view[1] - grow_y, view[2] + grow_x, view[3] + grow_y)
         stamp = self._stamp(layer, key)
         geometry = prepare(layer, crs, region)
-        with self._lock:
-            self._cache[(layer.id, part_key[0])] = ((layer.data_version, *part_key[1:]), geometry)
+        self._store(layer, stamp, part_key, geometry)
         if geometry.region is None:  # the region held most of the layer: this is the whole of it
             self._store(layer, stamp, key, geometry)
             self._schedule(layer, stamp, lambda: geometry.points.grid())
@@ -251,8 +250,11 @@ class MapRenderer:
         return geometry
 
     def _replace_region(self, layer: VectorLayer, stamp: tuple, key: tuple, whole: PreparedGeometry) -> None:
-        """Keep the whole layer's geometry and drop the region's, which it makes useless."""
+        """Keep the whole layer's geometry and drop the region's, which it makes useless; unless the layer was
+        edited meanwhile (then both belong to another version)."""
         with self._lock:
+            if stamp != self._stamp(layer, key):
+                return
             self._cache[(layer.id, key[0])] = (stamp, whole)
             self._cache.pop((layer.id, "view-geometry"), None)
 
