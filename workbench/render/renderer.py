@@ -69,6 +69,7 @@ class MapRenderer:
         self._lazy = lazy
         self._background = background
         self._preparing: set[tuple] = set()  # (slot, stamp) of the background jobs not finished yet
+        self._queued: list[Callable[[], None]] = []  # jobs handed to ``background`` when the render ends
         self._prepared = threading.Condition(self._lock)
 
     # ----------------------------------------------------------------------------------------------- public API
@@ -124,6 +125,7 @@ class MapRenderer:
                 draw_labels(painter, placed, settings.dpi)
         finally:
             painter.restore()
+            self._launch()
 
     # ------------------------------------------------------------------------------------------------- layers
     def _draw_layer(self, painter: QPainter, layer: Layer, settings: RenderSettings, transform: MapTransform,
@@ -259,7 +261,7 @@ class MapRenderer:
             self._cache.pop((layer.id, "view-geometry"), None)
 
     def _schedule(self, layer: VectorLayer, stamp: tuple, job: Callable[[], Any]) -> None:
-        """Run ``job`` (for ``layer`` at ``stamp``) in the background, once."""
+        """Run ``job`` (for ``layer`` at ``stamp``) in the background once the render ends; once per stamp."""
         token = (layer.id, stamp)
         with self._lock:
             if token in self._preparing:
@@ -276,7 +278,15 @@ class MapRenderer:
                     self._preparing.discard(token)
                     self._prepared.notify_all()
 
-        self._background(run)
+        with self._lock:
+            self._queued.append(run)
+
+    def _launch(self) -> None:
+        """Start the queued background jobs: after the render, so they never slow the image being waited for."""
+        with self._lock:
+            jobs, self._queued = self._queued, []
+        for job in jobs:
+            self._background(job)
 
     def _stamp(self, layer: Layer, key: tuple) -> tuple:
         return (layer.data_version, *key[1:])
