@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,6 +45,8 @@ Cancelled = Callable[[], bool]
 #: Runs a job away from the render (the renderer's background preparation).
 Background = Callable[[Callable[[], None]], None]
 _INCHES_PER_METRE = 1.0 / 0.0254
+#: Points whose grid is built at once rather than in the background (a few milliseconds' work).
+_GRID_AT_ONCE = 65_536
 #: A first render prepares the view widened by this share of its size on each side, so small pans stay inside.
 _REGION_GROWTH = 0.25
 log = logging.getLogger(__name__)
@@ -246,9 +249,13 @@ class MapRenderer:
         self._store(layer, stamp, part_key, geometry)
         if geometry.region is None:  # the region held most of the layer: this is the whole of it
             self._store(layer, stamp, key, geometry)
-            self._schedule(layer, stamp, lambda: geometry.points.grid())
+            if len(geometry.points.xs) <= _GRID_AT_ONCE:
+                geometry.points.grid()
+            else:
+                self._schedule(layer, stamp, lambda renderer: geometry.points.grid())
         else:
-            self._schedule(layer, stamp, lambda: self._replace_region(layer, stamp, key, _whole(layer, crs)))
+            self._schedule(layer, stamp,
+                           lambda renderer: renderer._replace_region(layer, stamp, key, _whole(layer, crs)))
         return geometry
 
     def _replace_region(self, layer: VectorLayer, stamp: tuple, key: tuple, whole: PreparedGeometry) -> None:
@@ -260,23 +267,29 @@ class MapRenderer:
             self._cache[(layer.id, key[0])] = (stamp, whole)
             self._cache.pop((layer.id, "view-geometry"), None)
 
-    def _schedule(self, layer: VectorLayer, stamp: tuple, job: Callable[[], Any]) -> None:
-        """Run ``job`` (for ``layer`` at ``stamp``) in the background once the render ends; once per stamp."""
+    def _schedule(self, layer: VectorLayer, stamp: tuple, job: Callable[[MapRenderer], Any]) -> None:
+        """Run ``job(renderer)`` (for ``layer`` at ``stamp``) in the background once the render ends; once per
+        stamp. The job holds the renderer weakly: a renderer used for one image (an export, a thumbnail) and
+        dropped before the job starts costs no background work."""
         token = (layer.id, stamp)
         with self._lock:
             if token in self._preparing:
                 return
             self._preparing.add(token)
+        owner = weakref.ref(self)
 
         def run() -> None:
+            renderer = owner()
+            if renderer is None:
+                return
             try:
-                job()
+                job(renderer)
             except Exception:  # noqa: BLE001 - the next render prepares the layer itself and reports the problem
                 log.exception("preparing layer '%s' in the background failed", layer.name)
             finally:
-                with self._prepared:
-                    self._preparing.discard(token)
-                    self._prepared.notify_all()
+                with renderer._prepared:
+                    renderer._preparing.discard(token)
+                    renderer._prepared.notify_all()
 
         with self._lock:
             self._queued.append(run)
