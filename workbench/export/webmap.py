@@ -269,7 +269,7 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     if total > options.lod_threshold and project.crs.is_projected:
         lod = (zoom_bands(extent, project.crs, _lod_options(options)), extent, project.crs)
     m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
-                   max_zoom=21, zoom_snap=0.25)
+                   max_zoom=21, zoom_snap=0.25, zoom_control=False)
     m.default_js, m.default_css = [], []
     root = m.get_root()
     root.header.add_child(Element(leaflet_head(options.self_contained)), name="leaflet")
@@ -292,6 +292,8 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     root.html.add_child(Element(_legend_html(legend_sections(layers), data)))
     folium.LayerControl(collapsed=len(layers) > 8, position="topright").add_to(m)
     _Script(f"Lamplight.keepOrder({m.get_name()});").add_to(m)
+    titles = {"zoomInTitle": translate("WebMap", "Zoom in"), "zoomOutTitle": translate("WebMap", "Zoom out")}
+    _Script(f"L.control.zoom({script_safe_json(titles)}).addTo({m.get_name()});").add_to(m)
     m.fit_bounds(bounds)
     return m, counts
 
