@@ -208,8 +208,8 @@ def aggregate_points(layer: VectorLayer, cell_m: float) -> VectorLayer:
     rows = np.flatnonzero(keep)
     centres = shapely.centroid(geometries[rows])
     xs, ys = shapely.get_x(centres), shapely.get_y(centres)
-    keys = np.column_stack([np.floor(xs / cell_m), np.floor(ys / cell_m), index[rows]]).astype(np.int64)
-    _, first, group, counts = np.unique(keys, axis=0, return_index=True, return_inverse=True, return_counts=True)
+    _, first, group, counts = np.unique(_cell_keys(np.floor(xs / cell_m), np.floor(ys / cell_m), index[rows]),
+                                        return_index=True, return_inverse=True, return_counts=True)
     group = group.ravel()
     mean_x = np.bincount(group, weights=xs) / counts
     mean_y = np.bincount(group, weights=ys) / counts
@@ -220,3 +220,12 @@ def aggregate_points(layer: VectorLayer, cell_m: float) -> VectorLayer:
     merged = VectorLayer(gdf, layer.name, style=style, source=layer.source)
     merged.opacity = layer.opacity
     return merged
+
+
+def _cell_keys(*columns: np.ndarray) -> np.ndarray:
+    """One integer per row of ``columns`` (grid column, grid row, symbol), equal when all are: a 1-D unique is
+    several times faster than a unique of rows."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    shifted = [np.asarray(c, dtype=np.int64) - int(np.min(c)) for c in columns]
+    return np.ravel_multi_index(shifted, [int(c.max()) + 1 for c in shifted])
