@@ -97,7 +97,8 @@ def test_first_render_prepares_only_the_region_and_draws_the_same_image():
         same_as_whole(renderer, built, view(name))
         assert region_geometry(renderer, built) is not held
     same_as_whole(renderer, built, view("whole"))  # most of the layer: prepared whole at once
-    assert region_geometry(renderer, built).region is None
+    assert (built.id, "view-geometry") not in renderer._cache
+    assert renderer._cache[(built.id, "geometry")][1].region is None
 
 
 def test_background_preparation_takes_over_with_the_same_image():

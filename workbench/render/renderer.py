@@ -246,14 +246,14 @@ class MapRenderer:
         region = (view[0] - grow_x, view[1] - grow_y, view[2] + grow_x, view[3] + grow_y)
         stamp = self._stamp(layer, key)
         geometry = prepare(layer, crs, region)
-        self._store(layer, stamp, part_key, geometry)
         if geometry.region is None:  # the region held most of the layer: this is the whole of it
-            self._store(layer, stamp, key, geometry)
+            self._replace_region(layer, stamp, key, geometry)
             if len(geometry.points.xs) <= _GRID_AT_ONCE:
                 geometry.points.grid()
             else:
                 self._schedule(layer, stamp, lambda renderer: geometry.points.grid())
         else:
+            self._store(layer, stamp, part_key, geometry)
             self._schedule(layer, stamp,
                            lambda renderer: renderer._replace_region(layer, stamp, key, _whole(layer, crs)))
         return geometry
