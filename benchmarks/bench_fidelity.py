@@ -1,6 +1,6 @@
 """Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
 
-    .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save]
+    .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save] [--markdown]
 
 Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
 made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
@@ -142,6 +142,21 @@ def show(result: dict) -> None:
         print("\n".join(goals(f)))
 
 
+def markdown(result: dict) -> str:
+    """The figures as the table of docs/coverage_model.md (Measured fidelity)."""
+    def cell(f: dict) -> str:
+        return f"{f['me_db']:+.1f} / {f['rmse_db']:.1f}" if f["n"] else "–"
+
+    rows = ["| scene | LOS agreement | LOS | NLOS | corner 0–25 m | NLOS > 100 m | speed |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    named = [(f"{n} (held out)" if f["held_out"] else n, f) for n, f in result["scenes"].items()]
+    pooled = [("**tuning scenes pooled**", f) for g, f in result["pooled"].items() if g == "tuning"]
+    for label, f in named + pooled:
+        rows.append(f"| {label} | {f['los_agreement_pct']:.2f} % | {cell(f['los'])} | {cell(f['nlos'])} | "
+                    f"{cell(f['corner_0_25m'])} | {cell(f['nlos_by_walk_m']['>100'])} | {f['speed_ratio']:.0f}× |")
+    return "\n".join(rows)
+
+
 def lamplight_commit() -> str:
     """The commit measured, '+ changes' when the work tree differs from it ('unknown' outside a git checkout)."""
     try:
@@ -159,10 +174,14 @@ def main() -> None:
     parser.add_argument("--scene", action="append", choices=sorted(SCENES), help="default: every scene")
     parser.add_argument("--quick", action="store_true",
                         help="compare with the cached radio maps and the ray-tracer times measured when they were made")
+    parser.add_argument("--markdown", action="store_true", help="print the last figures saved as a Markdown table")
     parser.add_argument("--save", action="store_true", help=f"store the figures in {LAST.name} (every scene)")
     args = parser.parse_args()
     if args.save and args.scene:
         parser.error("--save stores the figures of every scene: leave out --scene")
+    if args.markdown:
+        print(markdown(json.loads(LAST.read_text(encoding="utf-8"))))
+        return
     names = args.scene or list(SCENES)
     cached = all((CACHE / n / "radiomap.npz").exists() for n in names)
     if not sionna_available() and not (args.quick and cached):
