@@ -23,8 +23,9 @@ The city (5 x 5: 77,525 poles, 65,075 buildings, a 10,000 x 7,500 height raster,
 - MCLP on the city (candidates: every pole; demand: the 100 m cells, residents + workers; 200 m radius;
   k = poles / 50), fast and exact with a work limit, each with its proven gap; the issue's goal (gap < 1 % in
   < 120 s) is stated for 69,500 x 480,000 demand points and K = 3,000, a larger instance than this one;
-- A4 PDF and web map export of the city project: time, web map size (goal <= 10 MB) and the time headless
-  Chromium takes to load it (goal < 3 s).
+- A4 PDF and web map export of the city project: time, web map size with any side files (goal <= 10 MB) and the
+  time headless Chromium takes to load it and draw its first view (goal < 3 s; the load event and the page's
+  main-thread busy time are printed beside it, and the sample's page opened in the same run as a reference).
 
 The machine is shared: every figure is an upper bound for it. One line per figure: value, goal, met / not met.
 """
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -259,22 +261,20 @@ def child_export(folder: Path) -> dict:
     started = time.perf_counter()
     export_layout(project, out / "city.pdf", LayoutOptions(dpi=150))
     result["pdf_s"] = time.perf_counter() - started
+    web = out / "web"
+    web.mkdir()
     started = time.perf_counter()
-    export_web_map(project, out / "city.html")
+    export_web_map(project, web / "city.html")
     result["web_s"] = time.perf_counter() - started
-    result["web_mb"] = (out / "city.html").stat().st_size / 1e6
-    from tests.export.browser import Browser, available
+    result["web_mb"] = sum(path.stat().st_size for path in web.rglob("*") if path.is_file()) / 1e6
+    from benchmarks.bench_exports import page_open
+    from tests.export.browser import available
 
-    if available():  # the sample's page, loaded in the same run, shows how busy the machine is
+    if available():  # the sample's page, opened in the same run, shows how busy the machine is
         export_web_map(Project.load(ROOT / "sample_data" / "tianhe" / "tianhe.lamp"), out / "sample.html")
-        for name in ("city", "sample"):
-            with Browser() as browser:
-                started = time.perf_counter()
-                browser.open(out / f"{name}.html", settle=0.0, timeout=120)
-                result[f"{name}_load_s"] = time.perf_counter() - started
-    for path in out.iterdir():
-        path.unlink()
-    out.rmdir()
+        for name, path in (("city", web / "city.html"), ("sample", out / "sample.html")):
+            result.update({f"{name}_{key}": value for key, value in page_open(path).items()})
+    shutil.rmtree(out)
     return result
 
 
@@ -386,10 +386,12 @@ def main() -> None:
         print("exports of the city project")
         line("A4 PDF at 150 dpi", r["pdf_s"], "s", None)
         line("web map: write", r["web_s"], "s", None)
-        line("web map: size", r["web_mb"], "MB", GOALS["web_mb"])
-        if "city_load_s" in r:
-            line("web map: load in headless Chromium", r["city_load_s"], "s", GOALS["web_load_s"])
-            line("  reference: the sample's web map, same run", r["sample_load_s"], "s", None)
+        line("web map: size (page + side files)", r["web_mb"], "MB", GOALS["web_mb"])
+        if "city_drawn_s" in r:
+            line("web map: first view drawn in headless Chromium", r["city_drawn_s"], "s", GOALS["web_load_s"],
+                 f"(load event {r['city_load_s']:.2f} s, main thread busy {r['city_busy_s']:.2f} s)")
+            line("  reference: the sample's web map, same run", r["sample_drawn_s"], "s", None,
+                 f"(load event {r['sample_load_s']:.2f} s, main thread busy {r['sample_busy_s']:.2f} s)")
         else:
             print("  web map: load in headless Chromium           skipped (no Chromium)")
 

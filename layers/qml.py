@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from typing import Any
 
 import defusedxml.ElementTree
@@ -350,6 +351,17 @@ def _read_raster(pipe: ET.Element, notes: list[str]) -> RasterRamp:
                       band=int(renderer.get("band", "1")), discrete=True)
 
 
+def _shown(element: ET.Element, symbol: Symbol, notes: list[str]) -> Symbol:
+    """``symbol``, made fully transparent when QGIS does not draw its class (the class's check box is off)."""
+    if element.get("render", "true").lower() != "false":
+        return symbol
+    notes.append(translate("qml", "class '{label}' is switched off in QGIS: drawn fully transparent").format(
+        label=element.get("label") or element.get("value", "")))
+    r, g, b, _ = parse_colour(symbol.fill)
+    sr, sg, sb, _ = parse_colour(symbol.stroke)
+    return replace(symbol, fill=format_colour((r, g, b, 0)), stroke=format_colour((sr, sg, sb, 0)))
+
+
 def _read_renderer(renderer: ET.Element, notes: list[str]) -> SingleSymbol | Categorized | Graduated:
     kind = renderer.get("type")
     symbols = _symbol_table(renderer, notes)
@@ -358,7 +370,7 @@ def _read_renderer(renderer: ET.Element, notes: list[str]) -> SingleSymbol | Cat
     if kind == "categorizedSymbol":
         categories, other = [], None
         for element in renderer.findall("categories/category"):
-            symbol = symbols.get(element.get("symbol", ""), Symbol())
+            symbol = _shown(element, symbols.get(element.get("symbol", ""), Symbol()), notes)
             if element.get("value", "") == "" and element.get("type", "string") == "string":
                 other = symbol
             else:
@@ -366,7 +378,7 @@ def _read_renderer(renderer: ET.Element, notes: list[str]) -> SingleSymbol | Cat
         return Categorized(renderer.get("attr", ""), categories, other)
     if kind == "graduatedSymbol":
         classes = [GraduatedClass(float(e.get("lower", "nan")), float(e.get("upper", "nan")),
-                                  symbols.get(e.get("symbol", ""), Symbol()), e.get("label", ""))
+                                  _shown(e, symbols.get(e.get("symbol", ""), Symbol()), notes), e.get("label", ""))
                    for e in renderer.findall("ranges/range")]
         method = renderer.find("classificationMethod")
         method_id = (method.get("id", "") if method is not None else "").lower()

@@ -141,6 +141,8 @@ def pool(scenes: list[dict]) -> dict:
         "cells_compared": cells,
         "los_agreement_pct": sum(s["los_agreement_pct"] * s["cells_compared"] for s in scenes) / max(cells, 1),
         "los_cells_ref_pct": sum(s["los_cells_ref_pct"] * s["cells_compared"] for s in scenes) / max(cells, 1),
+        "los_disagree_by_scene_pct": sum(s.get("los_disagree_by_scene_pct", math.nan) * s["cells_compared"]
+                                         for s in scenes) / max(cells, 1),
         "reached_pct": reached,
         **{key: _pool_errors([s[key] for s in scenes]) for key in ("los", "nlos", "corner_0_25m")},
         "nlos_by_walk_m": {label: _pool_errors([s["nlos_by_walk_m"][label] for s in scenes])

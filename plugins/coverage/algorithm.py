@@ -17,6 +17,7 @@ from layers.rf_profile import RfProfile
 from plugins.api import (
     Algorithm,
     AlgorithmError,
+    BoolParameter,
     ChoiceParameter,
     Context,
     DistanceParameter,
@@ -34,8 +35,10 @@ from plugins.api import (
 from plugins.coverage.budget import MAX_LINKS, clip, coverage_need, height_cells
 from plugins.coverage.config import (
     ANTENNAS,
+    CORNER_REACH_M,
     FR2_START_MHZ,
     INDOOR_MODELS,
+    MAX_CORNER_REACH_M,
     MODELS,
     CoverageConfig,
     CoverageConfigError,
@@ -174,6 +177,14 @@ class CoverageRsrp(Algorithm):
             ExtentParameter("extent", self.tr("Extent"), optional=True,
                             help=self.tr("Default: the transmitters' bounds grown by the maximum radius, cut to the "
                                          "height raster when one is given.")),
+            DistanceParameter("corner_reach", self.tr("Street-corner reach"), default=CORNER_REACH_M, minimum=0.0,
+                              maximum=MAX_CORNER_REACH_M, advanced=True,
+                              help=self.tr("Outdoor cells out of sight within this walking distance of a lit street "
+                                           "take the ITU-R P.1411 corner loss when it is lower than the NLOS "
+                                           "formula's; 0 switches it off.")),
+            BoolParameter("reflections", self.tr("Facade reflections"), default=True, advanced=True,
+                          help=self.tr("Adds first-order reflections off building facades of 10 m or more "
+                                       "(image method, concrete walls) to outdoor cells out of sight.")),
             ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
                             help=self.tr("3GPP TR 38.901 low- or high-loss building model for cells inside buildings; "
@@ -219,7 +230,8 @@ class CoverageRsrp(Algorithm):
             sector_azimuths=tuple(first + a for a in ANTENNAS[antenna]), beamwidth_deg=params["beamwidth_deg"],
             tilt_deg=params["tilt_deg"],
             indoor_loss=None if params["indoor_loss"] == PROFILE else params["indoor_loss"],
-            location_probability=params["location_probability"], load_factor=params["load_factor"])
+            location_probability=params["location_probability"], load_factor=params["load_factor"],
+            corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"))
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         profile = project_profile(context)
@@ -359,7 +371,10 @@ class CoverageRsrp(Algorithm):
         else:
             obstruction, res = 0, 1.0
         plan = interference_plan(cells, config, grid, radius_m=params.get("interference_radius"))
-        window = min(obstruction, int((TILE_CELLS * grid.res + 2 * float(plan.radius_m.max())) / res + 4) ** 2)
+        # a tile's window of heights reaches the interference radius plus the serving radius (corner walks and
+        # reflections trace from the antenna to anywhere within its radius)
+        window = min(obstruction, int((TILE_CELLS * grid.res + 2 * (float(plan.radius_m.max()) + radius)) / res
+                                      + 4) ** 2)
         need = coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
                              window_cells=window, workers=workers)
         return replace(need, work=need.work + far_links(cells, grid, plan.radius_m, radius))

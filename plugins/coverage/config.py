@@ -47,8 +47,8 @@ MACRO_HEIGHT_M = 20.0
 #: First frequency of FR2 (TS 38.104); below it the default subcarrier spacing is 30 kHz, above it 120 kHz.
 FR2_START_MHZ = 24250.0
 #: Default walking distance (m) from the lit street within which the corner loss may replace the statistical
-#: NLOS loss (beyond about 60-100 m the corner loss exceeds it anyway, see docs/coverage_model.md).
-CORNER_REACH_M = 100.0
+#: NLOS loss (beyond 30-60 m of walking the corner loss exceeds it anyway, see docs/coverage_model.md).
+CORNER_REACH_M = 50.0
 #: The longest corner reach a run accepts (m): every tile computes its walks over a window grown by it.
 MAX_CORNER_REACH_M = 500.0
 

@@ -30,6 +30,10 @@ import numpy as np
 CORNER_LOSS_DB = 20.0
 CORNER_LENGTH_M = 30.0
 CORNER_BETA = 6.0
+#: The walk follows at most this many cells from a lit cell, whatever the reach: each tile walks a window grown
+#: by it on every side, so the extra line-of-sight walks stay within ((64 + 2·24)/64)² − 1 = 2.1 times a tile's
+#: own at any resolution (at 5 m the default 100 m reach is 20 cells; at 2 m the walk stops at 48 m).
+MAX_WALK_CELLS = 24
 #: 16-neighbour moves (row, col) and the cells each passes beside, which must be outdoors too: a path does not
 #: squeeze diagonally between two building cells that touch at a corner.
 _MOVES = np.array([(0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1),
@@ -100,4 +104,4 @@ def corner_excess_db(s: float, d_c: float, corner_loss_db: float, corner_length_
     return corner_loss_db + 10.0 * beta * math.log10((d_c + s) / (d_c + corner_length_m))
 
 
-__all__ = ["CORNER_BETA", "CORNER_LENGTH_M", "CORNER_LOSS_DB", "corner_excess_db", "walk"]
+__all__ = ["CORNER_BETA", "CORNER_LENGTH_M", "CORNER_LOSS_DB", "MAX_WALK_CELLS", "corner_excess_db", "walk"]

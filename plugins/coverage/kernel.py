@@ -12,7 +12,8 @@ released from the GIL, so threads and Dask workers can run tiles side by side.
 Two geometric terms refine NLOS (``terms``, see ``model_terms``): around street corners the loss of an outdoor
 NLOS cell is at most the ITU-R P.1411 corner loss from the nearest line-of-sight cell (``corner``; rasters only,
 since it needs the cells around the receiver), and first-order facade reflections (``reflections``) add their
-power to every outdoor receiver, in rasters and pairs alike.
+power to outdoor NLOS receivers, in rasters and pairs alike (38.901's LOS median already holds a lit street's
+multipath).
 """
 
 from __future__ import annotations
@@ -119,13 +120,14 @@ def _calibration_db(tx: np.ndarray, d2d: float, dz: float, los_pair: bool) -> fl
 
 
 @numba.njit(cache=True, nogil=True)
-def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z: float, los: bool, lit: np.ndarray,
+def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z: float, lit: np.ndarray,
                      walls: np.ndarray, heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
                      hres: float, vertical_beamwidth: float, terms: np.ndarray, paths: np.ndarray) -> float:
-    """``rsrp`` (dBm/RE) of the direct link plus the power of the first-order facade reflections off the ``lit``
+    """``rsrp`` (dBm/RE) of an NLOS link plus the power of the first-order facade reflections off the ``lit``
     walls: each is the LOS loss over its unfolded length plus the wall's Fresnel loss, with the antenna gain
-    towards the wall, moved by the same calibration as the direct link (so a calibration moves the link's total
-    by offset + slope·10·log10(d3D/d0) of its LOS class, the quantity ``calibration`` fits)."""
+    towards the wall, moved by the same calibration as the direct link (its NLOS pair, or the LOS pair where
+    38.901's max() puts it on the LOS formula), so a calibration moves the link's total by offset +
+    slope·10·log10(d3D/d0), the quantity ``calibration`` fits."""
     dz = tx[TX_H] - rx_z
     n = reflection_paths(tx[TX_X], tx[TX_Y], tx[TX_H], rx_x, rx_y, rx_z, lit, walls, heights, blocks, factor,
                          hx0, hy0, hres, paths)
@@ -133,8 +135,8 @@ def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z
         return rsrp
     d2d = math.hypot(rx_x - tx[TX_X], rx_y - tx[TX_Y])
     coefficients = tx[TX_LOSS:TX_CALIBRATION]
-    los_pair = los or (loss_from_coefficients(coefficients, d2d, dz, True)
-                       >= loss_from_coefficients(coefficients, d2d, dz, False))
+    los_pair = loss_from_coefficients(coefficients, d2d, dz, True) >= loss_from_coefficients(coefficients, d2d, dz,
+                                                                                             False)
     link_shift = _calibration_db(tx, d2d, dz, los_pair)
     total = math.exp(rsrp * DBM_TO_EXPONENT)
     for p in range(n):
@@ -213,22 +215,22 @@ def corner_field(x0: float, y0: float, res: float, rows: int, cols: int, margin:
 def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, channel: np.ndarray,
               sets: int, radius: float, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
               hx0: float, hy0: float, hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float,
-              indoor_model: bool, terms: np.ndarray, walls: np.ndarray, start: np.ndarray, items: np.ndarray,
-              index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+              indoor_model: bool, terms: np.ndarray, walls: np.ndarray, lit_start: np.ndarray,
+              lit_items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of the
     received powers (mW/RE) per co-channel set (``channel[k]`` in 0..sets-1 is row k's set) and the number of
     links evaluated, for the cells of one tile.
 
     Cell (i, j) has its centre at ``x0 + (j + 0.5)·res, y0 - (i + 0.5)·res``; a transmitter serves cells whose
-    centre lies within ``radius`` of it (2-D). ``terms`` and the facade arrays (``reflections.Facades``) switch
-    and parametrise the corner and reflection terms.
+    centre lies within ``radius`` of it (2-D). ``terms`` switch and parametrise the corner and reflection
+    terms; row k's lit facades (rows of ``walls``) are ``lit_items[lit_start[k]:lit_start[k + 1]]``.
     """
     best = np.full((rows, cols), -np.inf)
     best_row = np.full((rows, cols), -1, np.int32)
     total = np.zeros((sets, rows, cols))
     links = 0
-    reach = terms[T_REACH]
-    margin = int(math.ceil(reach / res)) if reach > 0.0 else 0
+    margin = min(int(math.ceil(terms[T_REACH] / res)), corner.MAX_WALK_CELLS) if terms[T_REACH] > 0.0 else 0
+    reach = min(terms[T_REACH], margin * res)
     paths = np.empty((max(int(terms[T_PATHS]), 1), 4))
     los_t = np.full((rows, cols), -1, np.int8)
     indoor_t = np.zeros((rows, cols), np.bool_)
@@ -254,8 +256,7 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                                   factor, hx0, hy0, hres, rx_h, reach)
         else:
             s, d_c = np.full((1, 1), np.inf), np.full((1, 1), np.nan)
-        lit = antenna_walls(tx[k], radius, rx_h, terms, walls, start, items, index, heights, ground, blocks, factor,
-                            hx0, hy0, hres)
+        lit = lit_items[lit_start[k]:lit_start[k + 1]]
         for i in range(rows):
             y = y0 - (i + 0.5) * res
             hi = int(math.floor((hy0 - y) / hres))
@@ -275,9 +276,9 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                                                         terms[T_CORNER_DB], terms[T_CORNER_M], terms[T_BETA]))
                 rsrp = budget_dbm(tx[k], dx, dy, math.hypot(dx, dy), h_tx - rx_z, los_t[i, j] == 1, indoor_t[i, j],
                                   d_in_t[i, j], vertical_beamwidth, wall_loss, indoor_model, corner_db)
-                if lit.shape[0] and not indoor_t[i, j]:
-                    rsrp = with_reflections(rsrp, tx[k], x, y, rx_z, los_t[i, j] == 1, lit, walls, heights, blocks,
-                                            factor, hx0, hy0, hres, vertical_beamwidth, terms, paths)
+                if lit.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
+                    rsrp = with_reflections(rsrp, tx[k], x, y, rx_z, lit, walls, heights, blocks, factor, hx0, hy0,
+                                            hres, vertical_beamwidth, terms, paths)
                 links += 1
                 total[channel[k], i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
                 if rsrp > best[i, j]:
@@ -371,8 +372,9 @@ def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_i
             if cell_value(heights, hi, hj) <= rx_z:
                 seen, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, tx[row, TX_X], tx[row, TX_Y],
                                    tx[row, TX_H], rx_x, rx_y, rx_z)
-                out[n] = with_reflections(out[n], tx[row], rx_x, rx_y, rx_z, seen, lit, walls, heights, blocks,
-                                          factor, hx0, hy0, hres, vertical_beamwidth, terms, paths)
+                if not seen:
+                    out[n] = with_reflections(out[n], tx[row], rx_x, rx_y, rx_z, lit, walls, heights, blocks,
+                                              factor, hx0, hy0, hres, vertical_beamwidth, terms, paths)
     return out
 
 

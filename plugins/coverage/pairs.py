@@ -22,12 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from plugins.coverage.config import CoverageConfig
-from plugins.coverage.kernel import pairs_rsrp
+from plugins.coverage.kernel import model_terms, pairs_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
+from plugins.coverage.reflections import Facades, facades_of
 from plugins.coverage.terrain import antennas_over_ground
-from plugins.coverage.tiles import LinkSettings
 from plugins.coverage.transmitters import Transmitters
 
 #: Pairs per thread task: big enough to amortise the call, small enough to share work between cores.
@@ -85,10 +85,12 @@ def rsrp_of_pairs(transmitters: Transmitters, tx_index: np.ndarray, points_xy: n
     fc_ghz = config.frequency_mhz / 1000.0
     heights = np.ascontiguousarray(obstruction.heights, dtype=np.float32)
     ground = np.ascontiguousarray(obstruction.ground, dtype=np.float32)
+    walls = facades_of(obstruction) if config.reflections else Facades.none()
     args = (config.rx_height_m, heights, ground, block_maxima(heights), BLOCK, obstruction.x0, obstruction.y0,
             obstruction.res, config.vertical_beamwidth_deg, wall_loss_db(config.indoor_loss, fc_ghz),
             config.indoor_loss != "none", config.max_radius_m,
-            *LinkSettings.of(config, obstruction).model_args())
+            model_terms(config.corner_reach_m, config.reflections, fc_ghz), walls.table, walls.start, walls.items,
+            walls.index)
     bounds = list(range(0, tx_index.size, CHUNK_PAIRS)) + [tx_index.size]
     chunks = list(zip(bounds[:-1], bounds[1:], strict=True))
 

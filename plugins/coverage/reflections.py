@@ -86,6 +86,8 @@ def reflection_loss_db(cos_incidence: float, eta_re: float, eta_im: float) -> fl
 
 _CACHE: dict[tuple[int, float], Facades] = {}
 _CACHE_LOCK = threading.Lock()
+#: Lit facades per antenna (x, y, height, radius, receiver height) and facade table, shared by the tiles of a run.
+_LIT: dict[tuple[int, float, float, float, float, float], np.ndarray] = {}
 
 
 def facades_of(obstruction: Obstruction, min_length_m: float = MIN_FACADE_M) -> Facades:
@@ -103,6 +105,36 @@ def facades_of(obstruction: Obstruction, min_length_m: float = MIN_FACADE_M) -> 
             weakref.finalize(obstruction.heights, _CACHE.pop, key, None)
         _CACHE[key] = walls
     return walls
+
+
+def lit_by_antenna(tx: np.ndarray, walls: Facades, radius: float, rx_h: float, heights: np.ndarray,
+                   ground: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(start, items): the lit facades of antenna row k (columns x, y, height first) are
+    ``items[start[k]:start[k + 1]]``. Each antenna's are found once per facade table and reused by every tile
+    that antenna reaches (a tile's window of heights holds everything within the radius of its antennas)."""
+    found = []
+    for x, y, h in tx[:, :3]:
+        key = (id(walls.table), float(x), float(y), float(h), float(radius), float(rx_h))
+        with _CACHE_LOCK:
+            lit = _LIT.get(key)
+        if lit is None:
+            lit = lit_facades(float(x), float(y), float(h), float(radius), float(rx_h), walls.table, walls.start,
+                              walls.items, walls.index, heights, ground, blocks, factor, hx0, hy0, hres)
+            with _CACHE_LOCK:
+                if not any(k[0] == key[0] for k in _LIT):
+                    weakref.finalize(walls.table, _forget, key[0])
+                _LIT[key] = lit
+        found.append(lit)
+    start = np.zeros(len(found) + 1, np.int64)
+    start[1:] = np.cumsum([lit.size for lit in found])
+    return start, (np.concatenate(found) if found else np.zeros(0, np.int64)).astype(np.int64)
+
+
+def _forget(table_id: int) -> None:
+    with _CACHE_LOCK:
+        for key in [k for k in _LIT if k[0] == table_id]:
+            del _LIT[key]
 
 
 def _extract(obstruction: Obstruction, min_length_m: float) -> Facades:
@@ -248,5 +280,5 @@ def reflection_paths(tx_x: float, tx_y: float, tx_h: float, rx_x: float, rx_y: f
     return n
 
 
-__all__ = ["CONCRETE", "MIN_FACADE_M", "Facades", "facades_of", "lit_facades", "permittivity",
+__all__ = ["CONCRETE", "MIN_FACADE_M", "Facades", "facades_of", "lit_by_antenna", "lit_facades", "permittivity",
            "reflection_loss_db", "reflection_paths"]

@@ -16,11 +16,11 @@ import numpy as np
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
+from plugins.coverage.kernel import T_REFLECT, TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
-from plugins.coverage.reflections import Facades, facades_of
+from plugins.coverage.reflections import Facades, facades_of, lit_by_antenna
 
 #: Default tile edge in cells: at 5 m a tile is 320 m wide and takes well under a second with 400 m radii.
 TILE_CELLS = 64
@@ -59,11 +59,12 @@ class LinkSettings:
                    terms=model_terms(config.corner_reach_m, config.reflections, fc_ghz),
                    walls=facades_of(obstruction) if config.reflections else Facades.none())
 
-    def model_args(self) -> tuple:
-        """The serving kernel's extra arguments: terms and facade arrays (both off when not set)."""
+    def model_args(self, tx: np.ndarray, *walk: object) -> tuple:
+        """The serving kernel's extra arguments for antennas ``tx``: terms, facade table and the facades each
+        antenna lights (``walk``: the heights, ground, blocks, factor and origin the kernel traces over)."""
         terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
-        walls = self.walls if self.walls is not None else Facades.none()
-        return terms, walls.table, walls.start, walls.items, walls.index
+        walls = self.walls if self.walls is not None and terms[T_REFLECT] > 0 else Facades.none()
+        return terms, walls.table, *lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, *walk)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
         _stop_if(cancelled)
         part_best, part_row, part_total, part_links = tile_rsrp(
             job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], channel[first:first + step],
-            sets, settings.radius_m, *kernel_args, *settings.model_args())
+            sets, settings.radius_m, *kernel_args,
+            *settings.model_args(job.tx[first:first + step], *kernel_args[:7]))
         better = part_best > best  # strictly: on a tie the earlier transmitter keeps the cell, as in one call
         best, best_row = np.where(better, part_best, best), np.where(better, part_row + first, best_row)
         total += part_total

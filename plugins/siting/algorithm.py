@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from layers.errors import LayerError
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import RasterLayer, VectorLayer
 from plugins.api import (
     Algorithm,
@@ -420,13 +420,16 @@ class SitingAlgorithm(Algorithm):
         curve.insert(2, "pole_id", study.candidates.ids[curve["candidate"].to_numpy()])
         curve = curve.drop(columns="candidate")
         # Named after the plan, so a greedy and an exact run side by side read apart in the layer tree.
-        plan_name = f"{plan.model.upper()} {params['method']}, {plan.sites} sites"
-        sites = sites_layer(study.candidates, problem, plan, rollout, name=f"Selected sites ({plan_name})",
+        plan_name = translate("SitingOutputs", "{model} {method}, {sites} sites").format(
+            model=plan.model.upper(), method=params["method"], sites=plan.sites)
+        sites = sites_layer(study.candidates, problem, plan, rollout,
+                            name=translate("SitingOutputs", "Selected sites ({plan})").format(plan=plan_name),
                             locked=decisions.locked, people=study.demand.people)
         sites.metadata["decisions"] = decisions.summary()
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)
-        covered.name, uncovered.name = f"Covered demand ({plan_name})", f"Uncovered demand ({plan_name})"
+        covered.name = translate("SitingOutputs", "Covered demand ({plan})").format(plan=plan_name)
+        uncovered.name = translate("SitingOutputs", "Uncovered demand ({plan})").format(plan=plan_name)
         feedback.set_progress(100)
         return {"selected_sites": sites, "covered": covered, "uncovered": uncovered, "curve": pd.DataFrame(curve),
                 **summary(plan, problem, study.candidates, study.demand, self.request(params)),

@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 from layers.styles import Categorized, Category, Labels, SingleSymbol, Symbol
 from plugins.figures import people_figures
@@ -39,7 +40,7 @@ def _first_rank(problem: SitingProblem, rollout: Rollout) -> np.ndarray:
 
 
 def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, rollout: Rollout,
-                name: str = "Selected sites", locked: np.ndarray | None = None,
+                name: str | None = None, locked: np.ndarray | None = None,
                 people: np.ndarray | None = None) -> VectorLayer:
     """The chosen sites in build order; with the demand points' ``people``, also the share of people covered
     after each site (``cumulative_people_pct``: the report's and web map's "People covered")."""
@@ -65,9 +66,11 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
     style = Categorized(field="phase", categories=[
         # Diamonds: stars are schools and triangles existing 5G sites in the default styles.
         Category(p, Symbol(fill=PHASE_COLOURS[(p - 1) % len(PHASE_COLOURS)], stroke="#000000", size=10.0,
-                           marker="diamond"), label=f"phase {p}") for p in phases],
+                           marker="diamond"), label=translate("SitingOutputs", "phase {p}").format(p=p))
+        for p in phases],
         labels=Labels(field="rank", size=7.0, min_scale=20000.0))
-    return VectorLayer(gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=candidates.layer.crs), name,
+    return VectorLayer(gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=candidates.layer.crs),
+                       name or translate("SitingOutputs", "Selected sites"),
                        style=style, metadata={"quantity": "selected_sites"})
 
 

@@ -1,5 +1,6 @@
 """The comparison maths of benchmarks/bench_fidelity.py (no ray tracer needed): grid alignment, walking distance
-from line of sight, binning and pooling, each against a brute-force reference on small synthetic grids."""
+from line of sight, binning, pooling and the exact 2.5-D line of sight, each against a brute-force reference on
+small synthetic cases."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import math
 
 import numpy as np
 import pytest
+import shapely
 
 from benchmarks.fidelity.compare import align, by_walking_distance, error_figures, pool, walking_distance
+from benchmarks.fidelity.exact_los import exact_los
 
 SQRT2 = math.sqrt(2.0)
 
@@ -122,3 +125,27 @@ def test_pooled_figures_equal_the_figures_of_all_cells_together():
     assert pooled["nlos"]["me_db"] == pytest.approx(together.mean())
     assert pooled["nlos"]["rmse_db"] == pytest.approx(np.sqrt(np.mean(together ** 2)))
     assert pooled["corner_0_25m"]["me_db"] == pytest.approx(np.concatenate([p[:10] for p in parts]).mean())
+
+
+def test_exact_los_over_footprints_matches_dense_sampling_of_the_ray():
+    rng = np.random.default_rng(3)
+    corners = rng.uniform(-80, 80, (25, 2))
+    footprints = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + rng.uniform(3, 20, 25),
+                             corners[:, 1] + rng.uniform(3, 20, 25))
+    heights = rng.uniform(2.0, 15.0, 25)
+    tx = (0.5, 0.3, 9.0)
+    rx = rng.uniform(-100, 100, (300, 2))
+    got = exact_los(footprints, heights, tx, rx, 1.5)
+    t = np.linspace(0.0, 1.0, 4001)
+    for k in range(len(rx)):
+        xs, ys = tx[0] + t * (rx[k, 0] - tx[0]), tx[1] + t * (rx[k, 1] - tx[1])
+        zs = tx[2] + t * (1.5 - tx[2])
+        blocked = any(bool(np.any(shapely.contains_xy(f, xs, ys) & (h > zs + 0.02)))
+                      for f, h in zip(footprints, heights, strict=True))
+        clear = not any(bool(np.any(shapely.contains_xy(f, xs, ys) & (h > zs - 0.02)))
+                        for f, h in zip(footprints, heights, strict=True))
+        if blocked:
+            assert not got[k], k
+        elif clear:
+            assert got[k], k
+    assert 0 < got.sum() < len(rx)

@@ -141,3 +141,16 @@ def test_the_map_adds_the_reflected_power_to_the_direct_path():
     assert float(without.rsrp[0, 0]) == pytest.approx(direct + gain_direct, abs=1e-3)
     assert float(with_walls.rsrp[0, 0]) == pytest.approx(expected, abs=1e-3)
     assert with_walls.rsrp[0, 0] > without.rsrp[0, 0] + 10.0
+
+
+def test_a_receiver_in_sight_of_the_antenna_gets_no_reflections_on_top_of_the_los_formula():
+    # 38.901's LOS median already holds a lit street's multipath: the wall's reflection is not added again
+    obstruction = _grid((-90.0, -50.0, 90.0, 0.0, 30.0))
+    tx, rx = (-20.0, 20.0, 10.0), (30.0, 10.0, 1.5)
+    assert _paths(obstruction, tx, rx).shape[0] == 1  # the geometry has a reflection
+    on = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=200.0, corner_reach_m=0.0)
+    off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=200.0, corner_reach_m=0.0, reflections=False)
+    cells = Transmitters.from_arrays([tx[0]], [tx[1]], tx[2], on)
+    grid = Grid(29.0, 11.0, 2.0, 1, 1)
+    assert compute_coverage(cells, on, obstruction, grid, workers=1).rsrp[0, 0] == pytest.approx(
+        compute_coverage(cells, off, obstruction, grid, workers=1).rsrp[0, 0], abs=1e-6)

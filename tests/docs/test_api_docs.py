@@ -77,3 +77,12 @@ def test_every_public_class_function_and_method_says_what_it_does():
 def _inherited_doc(cls: type, name: str) -> bool:
     """An override documented by the method it overrides (autodoc shows that docstring)."""
     return any(getattr(vars(base).get(name), "__doc__", None) for base in cls.__mro__[1:])
+
+
+def test_the_examples_in_the_docstrings_run():
+    import doctest
+
+    import layers.layer
+
+    result = doctest.testmod(layers.layer)
+    assert result.attempted > 0 and result.failed == 0

@@ -78,6 +78,8 @@ def test_offline_page_loads_without_errors_and_draws_every_feature(exported, bro
     for label in ("Lamp poles", "active", "planned", "arterial", "200–600 m", "RSRP (dBm)", "-120"):
         assert label in legend
     assert browser.evaluate("document.querySelector('.lamplight-title p').textContent") == "Phase 1 <draft>"
+    assert browser.evaluate("[...document.querySelectorAll('.leaflet-control-zoom a')].map(a => a.title)") == [
+        "Zoom in", "Zoom out"]  # the zoom buttons' tooltips come from the catalogue
 
 
 @needs_chromium

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import re
 
@@ -17,7 +18,7 @@ import pytest
 import shapely
 
 from layers import Project, VectorLayer
-from layers.styles import Categorized, Category, Symbol
+from layers.styles import Categorized, Category, SingleSymbol, Symbol
 from tests.export.browser import Browser, available
 from workbench.export.web_features import (
     AGGREGATE_FIELD,
@@ -26,7 +27,7 @@ from workbench.export.web_features import (
     feature_symbols,
     vector_style,
 )
-from workbench.export.web_lod import LodOptions, lod_layer, zoom_bands
+from workbench.export.web_lod import LodOptions, lod_layer, lod_raster, zoom_bands
 from workbench.export.web_raster import vector_picture
 from workbench.export.webmap import WebMapOptions, build_web_map, export_web_map
 
@@ -158,7 +159,7 @@ def test_simplified_polygons_stay_within_the_band_tolerance_of_the_originals():
     layer = _rings()
     extent = (X0, Y0, X0 + 4000.0, Y0 + 3000.0)
     options = LodOptions(width_px=1600, steps=(1.5, 3.0), aggregate_threshold=100, aggregate_px=32, chunk_px=256,
-                         simplify_m=0.0, shaped_marker_limit=0)
+                         simplify_m=0.0)
     bands = zoom_bands(extent, pyproj.CRS(CRS), options)
     drawn = lod_layer(layer, ["plot"], bands, options, extent, pyproj.CRS(CRS))
     middle = drawn.bands[1]
@@ -230,3 +231,70 @@ def test_page_decodes_the_band_of_the_zoom_and_keeps_popups(tmp_path):
         assert browser.errors == []
     assert 0 < close["blocks"] < 900 and close["picture"] == 0  # the squares near the view, as vectors
     assert close["heading"] == "Status" and close["status"]
+
+
+def _png(url: str) -> np.ndarray:
+    from PIL import Image
+
+    data = base64.b64decode(url.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def test_raster_bands_reach_the_raster_own_pixels_in_tiles_that_put_each_value_in_place():
+    """A 3,000 x 2,000 raster of 2 m cells in a 24 km map: class 1 west of x = X0 + 2,500 m, class 2 east."""
+    from affine import Affine
+
+    from layers.layer import RasterLayer
+    from layers.styles import RasterRamp
+
+    values = np.where(np.arange(3000)[None, :] < 1250, 1.0, 2.0).repeat(2000, axis=0)
+    raster = RasterLayer(values, Affine(2.0, 0, X0, 0, -2.0, Y0 + 4000.0), CRS, name="classes",
+                         style=RasterRamp([(1.0, "#ff0000"), (2.0, "#0000ff")], discrete=True))
+    extent = (X0, Y0, X0 + 24_000.0, Y0 + 16_000.0)
+    options = LodOptions(width_px=1600, steps=(1.5, 3.0), aggregate_threshold=100, aggregate_px=32, chunk_px=512,
+                         simplify_m=0.0)
+    bands = lod_raster(raster, zoom_bands(extent, pyproj.CRS(CRS), options), options, max_pixels=400)
+    assert len(bands) == 3 and bands[0]["minZoom"] is None and len(bands[0]["chunks"]) == 1
+    assert len(bands[1]["chunks"]) < len(bands[2]["chunks"])
+    to_merc = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    from_merc = pyproj.Transformer.from_crs("EPSG:3857", CRS, always_xy=True)
+    latitude = pyproj.Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(X0 + 3000, Y0 + 2000)[1]
+    for chunk in bands[-1]["chunks"]:
+        (south, west), (north, east) = chunk["b"]
+        rgba = _png(chunk["img"])
+        (mx0, mx1), (my0, my1) = to_merc.transform([west, east], [south, north])
+        # the raster's own 2 m cells, in Web Mercator metres (scale 1 / cos(latitude))
+        assert (mx1 - mx0) / rgba.shape[1] == pytest.approx(2.0 / np.cos(np.radians(latitude)), rel=0.01)
+        rows, cols = np.nonzero(rgba[..., 3])
+        x, _ = from_merc.transform(mx0 + (cols + 0.5) * (mx1 - mx0) / rgba.shape[1],
+                                   my1 - (rows + 0.5) * (my1 - my0) / rgba.shape[0])
+        x, colour = np.asarray(x), rgba[rows, cols, :3]
+        clear = np.abs(x - (X0 + 2500.0)) > 3.0  # a cell from the border may go either way
+        assert (colour[clear & (x < X0 + 2500.0)] == [255, 0, 0]).all()
+        assert (colour[clear & (x > X0 + 2500.0)] == [0, 0, 255]).all()
+
+
+@pytest.mark.skipif(not available(), reason="Debian chromium is not installed")
+def test_markers_past_the_icon_limit_keep_their_shape_on_the_canvas(tmp_path):
+    """A square's corner (0.75 r out on both axes, 1.06 r from the centre) is painted; a circle's would not be."""
+    from PIL import Image
+
+    gdf = gpd.GeoDataFrame({"n": [1, 2]}, geometry=shapely.points([X0 + 1000, X0 + 3000], [Y0 + 1500, Y0 + 1500]),
+                           crs=CRS)
+    square = Symbol(marker="square", fill="#ff0000", stroke="#ff0000", size=30.0)
+    project = _project(VectorLayer(gdf, "squares", style=SingleSymbol(square)))
+    path = tmp_path / "shapes.html"
+    export_web_map(project, path, WebMapOptions(online_basemap=False, shaped_marker_limit=0, canvas_threshold=0))
+    with Browser(folder=tmp_path) as browser:
+        browser.open(path)
+        centres = browser.evaluate("""(() => { const m = Object.values(window).find(v => v instanceof L.Map);
+            return Lamplight.layers[0].layer.getLayers().map(l => { const p = m.latLngToContainerPoint(l.getLatLng());
+                return [p.x, p.y, l._radius]; }); })()""")
+        shot = np.asarray(Image.open(browser.screenshot(tmp_path / "shapes.png")).convert("RGB")).astype(int)
+        assert browser.errors == []
+    assert len(centres) == 2
+    for x, y, r in centres:
+        for dx, dy in ((0.75, 0.75), (-0.75, 0.75), (0.75, -0.75), (-0.75, -0.75)):
+            pixel = shot[int(round(y + dy * r)), int(round(x + dx * r))]
+            assert pixel[0] > 200 and pixel[1] < 60 and pixel[2] < 60
+        assert (np.abs(shot[int(y), int(x + 1.4 * r)] - [243, 241, 236]) < 8).all()  # just outside: background

@@ -102,3 +102,21 @@ def _no_boxes_left():
     yield
     for box in open_error_boxes():
         box.close()
+
+
+def test_save_qml_suggests_the_sidecar_qgis_opens_with_the_file(qtbot, window, tmp_path, monkeypatch):
+    offices = window.project.layer("office_listings")
+    offices.source = str(tmp_path / "offices.shp")
+    asked = []
+
+    def choose(parent, title, suggested, filters):
+        asked.append(suggested)
+        return str(tmp_path / "chosen"), filters
+
+    monkeypatch.setattr("workbench.dialogs.style_files.QFileDialog.getSaveFileName", choose)
+    editor = window.edit_style(offices).style_editor
+    editor.files.save_button.click()
+    qtbot.waitUntil(lambda: editor.files.save_button.isEnabled(), timeout=10_000)
+    assert asked == [str(tmp_path / "offices.qml")]
+    saved, shown = read_qml(tmp_path / "chosen.qml")[0], editor.build_style()  # office prices: graduated
+    assert (saved.field, saved.classes) == (shown.field, shown.classes)  # QML keeps no unit

@@ -44,7 +44,8 @@ def test_categorized_pole_style_saved_by_qgis_opens_with_the_same_categories(tmp
         categories = [QgsRendererCategory("active", marker("242,169,0,255", 2.5, "circle"), "In service"),
                       QgsRendererCategory("planned", marker("106,81,163,255", 3.0, "square"), "Planned"),
                       QgsRendererCategory("faulty", marker("227,26,28,255", 3.5, "triangle"), "Faulty"),
-                      QgsRendererCategory("removed", marker("150,150,150,255", 2.0, "diamond"), "Removed")]
+                      QgsRendererCategory("removed", marker("150,150,150,255", 2.0, "diamond"), "Removed",
+                                          False)]  # unchecked in QGIS: not drawn
         layer.setRenderer(QgsCategorizedSymbolRenderer("status", categories))
         message, ok = layer.saveNamedStyle(qml)
         renderer = layer.renderer()
@@ -66,10 +67,11 @@ def test_categorized_pole_style_saved_by_qgis_opens_with_the_same_categories(tmp
         ("active", "In service", "circle"), ("planned", "Planned", "square"), ("faulty", "Faulty", "triangle"),
         ("removed", "Removed", "diamond")]
     symbols, index = style.symbols_for(layer.gdf["status"])
-    for pole_id, k in zip(layer.gdf["pole_id"], index, strict=True):
+    for pole_id, status, k in zip(layer.gdf["pole_id"], layer.gdf["status"], index, strict=True):
         qgis = got["drawn"][pole_id]
-        if qgis is None:  # 'unknown' has no category in QGIS: not drawn there, not drawn here
-            assert k == -1
+        if qgis is None:  # not drawn in QGIS: 'unknown' has no category, 'removed' is switched off
+            assert k == -1 if status == "unknown" else \
+                (parse_colour(symbols[k].fill)[3], parse_colour(symbols[k].stroke)[3]) == (0, 0)
             continue
         colour, size_mm = qgis
         assert _hex(symbols[k].fill) == colour

@@ -48,6 +48,31 @@ def test_grid_queries_find_every_item_touching_the_view(seed):
             assert (np.diff(ascending) > 0).all()
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_region_subset_visits_what_the_whole_grid_visits_in_the_same_order(seed):
+    """A first render prepares only a region's items; any view inside the region must visit the same items in the
+    same order as the whole layer's grid (drawing order decides overlapping pixels)."""
+    rng = np.random.default_rng(seed)
+    bounds = random_boxes(rng, 5000)
+    grid = build_grid(*bounds.T)
+    whole = grid.renumbered()  # items stored in by_cell order
+    stored = grid.by_cell
+    for _ in range(10):
+        x, y = rng.uniform(0, 700, 2)
+        region = (x, y, x + 300, y + 250)
+        held, sub = grid.subset(region)
+        assert touching(bounds, region) <= set(held.tolist())
+        position = np.empty(len(bounds), dtype=np.int64)
+        position[stored] = np.arange(len(stored))
+        assert (np.diff(position[held]) > 0).all()  # stored in the whole grid's order
+        for _ in range(10):
+            qx, qy = rng.uniform(region[0], region[2] - 50), rng.uniform(region[1], region[3] - 50)
+            view = (qx, qy, min(qx + rng.uniform(1, 250), region[2]), min(qy + rng.uniform(1, 200), region[3]))
+            from_whole = stored[whole.nearby(view)]
+            from_region = held[sub.nearby(view)]
+            assert from_region.tolist() == from_whole.tolist()
+
+
 def test_grid_of_one_spot_and_of_nothing():
     same = np.full(10, 5.0)
     grid = build_grid(same, same, same, same)

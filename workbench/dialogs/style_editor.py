@@ -306,7 +306,8 @@ class VectorStyleEditor(QWidget):
         self.categories, self.classes = [], []
         self.symbol.set_symbol(first_symbol(style))
         self._load(style)
-        del blockers
+        for blocker in blockers:
+            blocker.unblock()
         self.class_note.hide()
         self._set_labels(style.labels)
         self.labels_box.setChecked(style.labels is not None)

@@ -70,7 +70,10 @@ class StyleFileButtons(QWidget):
             self.load_qml(path)
 
     def _choose_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save QML Style"), self._start_folder(),
+        # beside the layer's file under its name, QGIS's default style: it then opens styled in QGIS and here
+        folder = self._start_folder()
+        suggested = str(Path(folder) / f"{Path(str(self.editor.layer.source)).stem}.qml") if folder else ""
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save QML Style"), suggested,
                                               self.tr("QGIS style (*.qml)"))
         if path:
             self.save_qml(path if path.lower().endswith(".qml") else path + ".qml")

@@ -122,10 +122,11 @@ def _export(args: argparse.Namespace, project, extent, fields: dict[str, list[st
     if args.web:
         from workbench.export.webmap import WebMapOptions, export_web_map
 
+        notes: list[str] = []
         counts = export_web_map(project, args.web, WebMapOptions(
             title=args.title, subtitle=args.subtitle, fields=fields, self_contained=not args.cdn,
-            online_basemap=not args.no_basemap, extent=extent, sources=args.sources))
-        written["web"] = {"path": str(Path(args.web).resolve()), "features": counts}
+            online_basemap=not args.no_basemap, extent=extent, sources=args.sources), note=notes.append)
+        written["web"] = {"path": str(Path(args.web).resolve()), "features": counts, "notes": notes}
     if args.report:
         from workbench.export.report import ReportOptions, export_report
         from workbench.export.report_data import figure_values

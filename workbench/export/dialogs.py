@@ -253,11 +253,13 @@ class WebMapDialog(_ExportDialog):
         from workbench.export.webmap import export_web_map
 
         options = self.options()
+        notes: list[str] = []  # what the page leaves out (a basemap that needs the user's key), said under the path
         counts = self._run(self.tr("Exporting {name}…").format(name=path.name),
                            lambda progress, cancelled: export_web_map(self.project, path, options, progress=progress,
-                                                                      cancelled=cancelled))
+                                                                      cancelled=cancelled, note=notes.append))
         if counts is not None:
             self._exported(path)
+            self.saved.setText("<br>".join([self.saved.text(), *(html.escape(note) for note in notes)]))
         return counts
 
 

@@ -20,7 +20,7 @@ from layers.kinds import KINDS
 from layers.layer import VectorLayer
 from layers.styles import Categorized, Graduated, SingleSymbol, Symbol
 from workbench.export.values import display_value, field_heading
-from workbench.export.web_styles import leaflet_style, marker_svg
+from workbench.export.web_styles import leaflet_style, marker_outline, marker_svg
 
 WGS84 = "EPSG:4326"
 #: Decimal places kept for longitude/latitude: 1e-6 degrees is about 0.1 m, finer than any municipal survey.
@@ -107,10 +107,15 @@ def script_safe_json(value: object) -> str:
 
 
 def _web_style(symbol: Symbol, family: str, opacity: float, shaped_markers: bool) -> dict:
+    """Leaflet options of one symbol; a star or square keeps its shape: as an SVG icon (``shaped_markers``) or,
+    by the thousand, as an outline the page draws on the map's canvas or SVG layer like a circle."""
     style = leaflet_style(symbol, family, opacity)
-    if family == "point" and shaped_markers and symbol.marker != "circle":
-        style["svg"] = marker_svg(symbol, opacity)
-        style["box"] = round(2 * style["radius"] + style["weight"] + 1, 1)
+    if family == "point" and symbol.marker != "circle":
+        if shaped_markers:
+            style["svg"] = marker_svg(symbol, opacity)
+            style["box"] = round(2 * style["radius"] + style["weight"] + 1, 1)
+        else:
+            style["outline"] = marker_outline(style)
     return style
 
 
@@ -134,8 +139,8 @@ def web_features(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0
     """Styled WGS84 GeoJSON features of what the layer's style draws (unmatched categories are skipped), simplified
     by ``simplify_m`` metres (topology kept) and rounded to ``COORDINATE_DECIMALS``.
 
-    With ``shaped_markers`` points keep their marker shape as an SVG icon; otherwise every point is a circle,
-    which Leaflet can draw by the thousand.
+    With ``shaped_markers`` points keep their marker shape as an SVG icon; otherwise as a path Leaflet draws by the
+    thousand.
     """
     if layer.crs is None:
         raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
@@ -203,8 +208,8 @@ def aggregate_points(layer: VectorLayer, cell_m: float) -> VectorLayer:
     rows = np.flatnonzero(keep)
     centres = shapely.centroid(geometries[rows])
     xs, ys = shapely.get_x(centres), shapely.get_y(centres)
-    keys = np.column_stack([np.floor(xs / cell_m), np.floor(ys / cell_m), index[rows]]).astype(np.int64)
-    _, first, group, counts = np.unique(keys, axis=0, return_index=True, return_inverse=True, return_counts=True)
+    _, first, group, counts = np.unique(_cell_keys(np.floor(xs / cell_m), np.floor(ys / cell_m), index[rows]),
+                                        return_index=True, return_inverse=True, return_counts=True)
     group = group.ravel()
     mean_x = np.bincount(group, weights=xs) / counts
     mean_y = np.bincount(group, weights=ys) / counts
@@ -215,3 +220,12 @@ def aggregate_points(layer: VectorLayer, cell_m: float) -> VectorLayer:
     merged = VectorLayer(gdf, layer.name, style=style, source=layer.source)
     merged.opacity = layer.opacity
     return merged
+
+
+def _cell_keys(*columns: np.ndarray) -> np.ndarray:
+    """One integer per row of ``columns`` (grid column, grid row, symbol), equal when all are: a 1-D unique is
+    several times faster than a unique of rows."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    shifted = [np.asarray(c, dtype=np.int64) - int(np.min(c)) for c in columns]
+    return np.ravel_multi_index(shifted, [int(c.max()) + 1 for c in shifted])

@@ -10,6 +10,9 @@ GeoJSON. So the zooms of the page are split into bands that start at the zoom fi
   that drops vertices (else they are drawn whole from that band on);
 - the last band: every feature, simplified only by ``simplify_m``.
 
+Rasters (coverage of a whole city) are an overview picture in band 0, then per band a picture at the band's pixel
+size cut into tiles, until their own pixels are reached (or ``raster_pixels`` per band).
+
 A band's features are grouped by Web Mercator cells about ``chunk_px`` pixels wide at the band's first zoom, so a
 view needs a few chunks. Each chunk is gzip-compressed GeoJSON in base64 (the page inflates it with the
 browser's DecompressionStream): the whole city stays one self-contained file of a few megabytes.
@@ -28,7 +31,7 @@ import pyproj
 import shapely
 from PIL import Image
 
-from layers.layer import VectorLayer
+from layers.layer import RasterLayer, VectorLayer
 from workbench.export.web_features import (
     AGGREGATE_FIELD,
     WebFeatures,
@@ -39,7 +42,7 @@ from workbench.export.web_features import (
     simplified,
     web_features,
 )
-from workbench.export.web_raster import WebRaster, vector_picture
+from workbench.export.web_raster import WebRaster, native_mercator_px, tiles, vector_picture, web_raster
 
 #: Web Mercator metres per pixel at zoom 0 (256-pixel tiles).
 MERCATOR_PX0 = 2 * math.pi * 6_378_137.0 / 256.0
@@ -70,7 +73,7 @@ class LodOptions:
     aggregate_px: int
     chunk_px: int
     simplify_m: float
-    shaped_marker_limit: int
+    raster_pixels: int = 8_000_000
 
 
 def zoom_bands(extent: tuple[float, float, float, float], crs: pyproj.CRS, options: LodOptions) -> list[ZoomBand]:
@@ -89,11 +92,20 @@ def packed(text: str) -> str:
 
 
 def png_data_url(rgba: np.ndarray) -> str:
-    """An RGBA picture as a palette PNG ``data:`` URL: a map picture has few colours, so 256 keep it exact enough
-    and the file about five times smaller than full RGBA."""
+    """An RGBA picture as a palette PNG ``data:`` URL, about five times smaller than full RGBA: exact when it has
+    at most 256 colours (raster classes), else the 256 an octree picks (a map picture's antialiased edges)."""
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    colours, index = np.unique(rgba.view(np.uint32).reshape(-1), return_inverse=True)
+    extra = {}
+    if len(colours) <= 256:
+        table = colours.view(np.uint8).reshape(-1, 4)
+        image = Image.fromarray(index.reshape(rgba.shape[:2]).astype(np.uint8), "P")
+        image.putpalette(table[:, :3].tobytes(), rawmode="RGB")
+        extra["transparency"] = table[:, 3].tobytes()
+    else:
+        image = Image.fromarray(rgba, "RGBA").quantize(256, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").quantize(256, method=Image.Quantize.FASTOCTREE).save(
-        buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG", optimize=True, **extra)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -141,22 +153,22 @@ class LodLayer:
 
 def lod_layer(layer: VectorLayer, fields: list[str], bands: list[ZoomBand], options: LodOptions,
               extent: tuple[float, float, float, float], crs: pyproj.CRS) -> LodLayer:
-    """The bands of one vector layer. A point layer of at most ``aggregate_threshold`` features is one band (drawn
-    whole at every zoom). Lines and polygons are a picture in band 0, all of them, so that they keep their drawing
-    order among themselves (pictures lie under the canvas the points are drawn on). A band where simplifying would
-    keep most vertices (rectangular buildings, two-point street segments) draws every feature already and ends the
-    list: the file holds each feature at full detail once."""
+    """The bands of one vector layer, every point drawn on the map's canvas (no page element per marker). A point
+    layer of at most ``aggregate_threshold`` features is one band (drawn whole at every zoom). Lines and polygons
+    are a picture in band 0, all of them, so that they keep their drawing order among themselves (pictures lie
+    under the canvas the points are drawn on). A band where simplifying would keep most vertices (rectangular
+    buildings, two-point street segments) draws every feature already and ends the list: the file holds each
+    feature at full detail once."""
     points = _points_only(layer)
     if points and len(layer.gdf) <= options.aggregate_threshold:
-        features = web_features(layer, fields, shaped_markers=len(layer.gdf) <= options.shaped_marker_limit)
+        features = web_features(layer, fields, shaped_markers=False)
         return LodLayer([_entry(None, features, layer, feature_chunks(features, bands[0], 0))],
                         len(features.texts))
     entries: list[dict] = []
     for i, band in enumerate(bands):
         first, chunk_px = (None, 0) if i == 0 else (band.zoom, options.chunk_px)
         if i == 0 and not points:
-            picture = vector_picture(layer, extent, crs, options.width_px)
-            entries.append({"minZoom": None, "styles": [], "fields": [], "chunks": [image_chunk(picture)]})
+            entries.append(_picture_entry(None, [vector_picture(layer, extent, crs, options.width_px)]))
             continue
         if band.full or (not points and not _simplifies(layer, metres_in(layer.crs, band.pixel_m))):
             features = web_features(layer, fields, simplify_m=options.simplify_m, shaped_markers=False)
@@ -186,3 +198,33 @@ def _simplifies(layer: VectorLayer, tolerance: float) -> bool:
 def _entry(min_zoom: float | None, features: WebFeatures, layer: VectorLayer, chunks: list[dict]) -> dict:
     return {"minZoom": min_zoom, "styles": features.styles, "fields": field_headings(layer, features.fields),
             "chunks": chunks}
+
+
+def lod_raster(layer: RasterLayer, bands: list[ZoomBand], options: LodOptions, max_pixels: int) -> list[dict]:
+    """The bands of a raster layer: band 0 the whole layer at most ``max_pixels`` wide, then the layer at each
+    band's pixel size (never finer than its own pixels, nor than ``raster_pixels`` allow) in ``chunk_px`` tiles;
+    a band that would add no detail ends the list."""
+    overview = web_raster(layer, max_pixels=max_pixels)
+    entries = [_picture_entry(None, [overview])]
+    shown = _mercator_px(overview)
+    native = native_mercator_px(layer)
+    (south, west), (north, east) = overview.bounds
+    (mx0, mx1), (my0, my1) = _TO_MERCATOR.transform([west, east], [south, north])
+    affordable = math.sqrt((mx1 - mx0) * (my1 - my0) / options.raster_pixels)
+    for band in bands[1:]:
+        size = max(band.mercator_px, native, affordable)
+        if size >= 0.99 * shown:
+            break
+        entries.append(_picture_entry(band.zoom, tiles(web_raster(layer, mercator_px=size), options.chunk_px)))
+        shown = size
+    return entries
+
+
+def _mercator_px(picture: WebRaster) -> float:
+    (south, west), (north, east) = picture.bounds
+    (mx0, mx1), _ = _TO_MERCATOR.transform([west, east], [south, north])
+    return (mx1 - mx0) / picture.rgba.shape[1]
+
+
+def _picture_entry(min_zoom: float | None, pictures: list[WebRaster]) -> dict:
+    return {"minZoom": min_zoom, "styles": [], "fields": [], "chunks": [image_chunk(p) for p in pictures]}

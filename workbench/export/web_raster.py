@@ -55,8 +55,9 @@ def colourise(values: np.ma.MaskedArray, style: RasterRamp, opacity: float = 1.0
     return rgba
 
 
-def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
-    """The layer warped to Web Mercator, coloured by its style, with the corner coordinates Leaflet needs."""
+def web_raster(layer: RasterLayer, *, max_pixels: int = 2048, mercator_px: float = 0.0) -> WebRaster:
+    """The layer warped to Web Mercator, coloured by its style, with the corner coordinates Leaflet needs: at most
+    ``max_pixels`` on its long side, or (``mercator_px`` > 0) in pixels of that size, never finer than its own."""
     if layer.crs is None:
         raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
                          layer=layer.name)
@@ -65,7 +66,7 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
     left, bottom, right, top = layer.extent
     transform, width, height = calculate_default_transform(layer.crs, WEB_MERCATOR, layer.width, layer.height,
                                                            left=left, bottom=bottom, right=right, top=top)
-    shrink = max(width, height) / max_pixels
+    shrink = mercator_px / transform.a if mercator_px else max(width, height) / max_pixels
     if shrink > 1:
         transform = transform @ transform.scale(shrink, shrink)
         width, height = max(1, int(round(width / shrink))), max(1, int(round(height / shrink)))
@@ -74,10 +75,41 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048) -> WebRaster:
               src_crs=layer.crs, dst_transform=transform, dst_crs=WEB_MERCATOR, src_nodata=np.nan, dst_nodata=np.nan,
               resampling=Resampling.nearest)
     rgba = colourise(np.ma.masked_invalid(warped), style, layer.opacity)
+    return WebRaster(rgba, _corners(transform.c, transform.f, transform.a, transform.e, width, height))
+
+
+def native_mercator_px(layer: RasterLayer) -> float:
+    """The size in Web Mercator metres of the layer's own pixels (what warping it keeps)."""
+    left, bottom, right, top = layer.extent
+    transform, _, _ = calculate_default_transform(layer.crs, WEB_MERCATOR, layer.width, layer.height, left=left,
+                                                  bottom=bottom, right=right, top=top)
+    return float(transform.a)
+
+
+def _corners(west: float, north: float, dx: float, dy: float, width: int, height: int) -> tuple:
+    """((south, west), (north, east)) in degrees of a Web Mercator grid with its top-left corner and pixel steps."""
     to_degrees = pyproj.Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
-    west, north = to_degrees.transform(transform.c, transform.f)
-    east, south = to_degrees.transform(transform.c + transform.a * width, transform.f + transform.e * height)
-    return WebRaster(rgba, ((south, west), (north, east)))
+    lon0, lat1 = to_degrees.transform(west, north)
+    lon1, lat0 = to_degrees.transform(west + dx * width, north + dy * height)
+    return ((lat0, lon0), (lat1, lon1))
+
+
+def tiles(raster: WebRaster, size: int) -> list[WebRaster]:
+    """``raster`` cut into pieces of at most ``size`` x ``size`` pixels, each with its own corners; fully
+    transparent pieces are left out."""
+    (south, west), (north, east) = raster.bounds
+    to_mercator = pyproj.Transformer.from_crs("EPSG:4326", WEB_MERCATOR, always_xy=True)
+    (mx0, mx1), (my0, my1) = to_mercator.transform([west, east], [south, north])
+    rows, cols = raster.rgba.shape[:2]
+    dx, dy = (mx1 - mx0) / cols, (my0 - my1) / rows
+    pieces = []
+    for top in range(0, rows, size):
+        for left in range(0, cols, size):
+            rgba = raster.rgba[top:top + size, left:left + size]
+            if rgba[..., 3].any():
+                pieces.append(WebRaster(rgba, _corners(mx0 + dx * left, my1 + dy * top, dx, dy, rgba.shape[1],
+                                                       rgba.shape[0])))
+    return pieces
 
 
 def vector_picture(layer, extent: tuple[float, float, float, float], crs, width_px: int) -> WebRaster:

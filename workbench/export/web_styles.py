@@ -52,26 +52,36 @@ def _star(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float,
     return points
 
 
+def marker_points(marker: str, r: float) -> list[tuple[float, float]]:
+    """The outline of a non-circle ``marker`` of radius ``r`` around (0, 0), y down as on screen."""
+    if marker == "square":
+        s = r * 0.85
+        return [(-s, -s), (s, -s), (s, s), (-s, s)]
+    if marker == "diamond":
+        return [(0.0, -r), (r, 0.0), (0.0, r), (-r, 0.0)]
+    if marker == "triangle":
+        return [(0.0, -r), (r * 0.866 * 1.1, r * 0.6), (-r * 0.866 * 1.1, r * 0.6)]
+    if marker == "star":
+        return _star(0.0, 0.0, r, r * 0.45)
+    w = r / 3.0  # cross: a plus sign with arms a third of the size wide
+    return [(-w, -r), (w, -r), (w, -w), (r, -w), (r, w), (w, w), (w, r), (-w, r), (-w, w), (-r, w), (-r, -w),
+            (-w, -w)]
+
+
+def marker_outline(style: dict) -> list[list[float]]:
+    """The outline a page draws for a point ``style`` (``leaflet_style``) on the map's canvas, in pixels around
+    the point, inset like the SVG icon so the stroke stays inside the symbol's size."""
+    r = max(style["radius"] - style["weight"] / 2.0, 0.5)
+    return [[round(x, 2), round(y, 2)] for x, y in marker_points(style["shape"], r)]
+
+
 def marker_path(marker: str, box: float, stroke_px: float) -> str:
     """SVG path data of ``marker`` centred in a ``box`` x ``box`` square, inset so the stroke stays inside."""
     c = box / 2.0
     r = max(c - stroke_px / 2.0, 0.5)
     if marker == "circle":
         return f"M{c - r:.2f},{c:.2f}a{r:.2f},{r:.2f} 0 1,0 {2 * r:.2f},0a{r:.2f},{r:.2f} 0 1,0 {-2 * r:.2f},0Z"
-    if marker == "square":
-        s = r * 0.85
-        points = [(c - s, c - s), (c + s, c - s), (c + s, c + s), (c - s, c + s)]
-    elif marker == "diamond":
-        points = [(c, c - r), (c + r, c), (c, c + r), (c - r, c)]
-    elif marker == "triangle":
-        points = [(c, c - r), (c + r * 0.866 * 1.1, c + r * 0.6), (c - r * 0.866 * 1.1, c + r * 0.6)]
-    elif marker == "star":
-        points = _star(c, c, r, r * 0.45)
-    else:  # cross: a plus sign with arms a third of the size wide
-        w = r / 3.0
-        points = [(c - w, c - r), (c + w, c - r), (c + w, c - w), (c + r, c - w), (c + r, c + w), (c + w, c + w),
-                  (c + w, c + r), (c - w, c + r), (c - w, c + w), (c - r, c + w), (c - r, c - w), (c - w, c - w)]
-    return "M" + "L".join(f"{x:.2f},{y:.2f}" for x, y in points) + "Z"
+    return "M" + "L".join(f"{c + x:.2f},{c + y:.2f}" for x, y in marker_points(marker, r)) + "Z"
 
 
 def marker_svg(symbol: Symbol, opacity: float = 1.0, *, box: float | None = None) -> str:

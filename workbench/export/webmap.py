@@ -42,7 +42,7 @@ from workbench.export.web_features import (
     layer_web_data,
     script_safe_json,
 )
-from workbench.export.web_lod import LodOptions, ZoomBand, lod_layer, zoom_bands
+from workbench.export.web_lod import LodOptions, ZoomBand, lod_layer, lod_raster, zoom_bands
 from workbench.export.web_raster import web_raster
 from workbench.export.web_styles import swatch_svg, text
 
@@ -64,7 +64,8 @@ class WebMapOptions:
     #: Past this many features in the map, everything draws on one canvas instead of SVG (stays fluid): the
     #: Tianhe briefing (11,171 features) pans in a median 161 ms on canvas against 415 ms as SVG paths.
     canvas_threshold: int = 5_000
-    #: Point layers up to this size keep their marker shapes (stars, triangles) as SVG icons; larger use circles.
+    #: Point layers up to this size draw their marker shapes (stars, triangles) as icons; larger ones, and every
+    #: layer of a city-sized map, as outlines on the canvas (no page element per marker).
     shaped_marker_limit: int = 1_000
     #: Lines and polygons of layers past this size are simplified by ``simplify_m`` metres.
     simplify_threshold: int = 2_000
@@ -75,7 +76,8 @@ class WebMapOptions:
     #: each, the last with every feature. In every band but the last, point layers over ``aggregate_threshold``
     #: points are gathered into ``aggregate_px`` cells (count in the popup) and lines and polygons simplified to
     #: the band's pixel; line and polygon layers as large are one picture in band 0. Bands are cut into chunks about
-    #: ``lod_chunk_px`` pixels wide that the page decodes when the view reaches them.
+    #: ``lod_chunk_px`` pixels wide that the page decodes when the view reaches them. Rasters: an overview at
+    #: ``max_raster_pixels``, then tiles at each band's pixel size down to their own pixels.
     lod_threshold: int = 20_000
     aggregate_threshold: int = 5_000
     aggregate_px: int = 32
@@ -103,22 +105,24 @@ var {{ this.get_name() }} = Lamplight.register({{ this.plain_name }}, Lamplight.
         self.fields = script_safe_json(fields)
 
 
-class _LodGeoJson(Layer):
-    """A city layer drawn per zoom band by the page helper ``Lamplight.lodLayer``."""
+class _LodLayer(Layer):
+    """A city layer drawn per zoom band by the page helper ``Lamplight.lodLayer``; its pictures lie at ``order``
+    among the other pictures, whenever they are loaded."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = Lamplight.register({{ this.plain_name }}, Lamplight.lodLayer(
-    {{ this.bands }}, {pane: {{ this.pane }}}));
+    {{ this.bands }}, {pane: {{ this.pane }}, zIndex: {{ this.order }}}));
 {% endmacro %}
 """)
 
-    def __init__(self, name: str, bands: list[dict]) -> None:
+    def __init__(self, name: str, bands: list[dict], order: int) -> None:
         super().__init__(name=text(name), overlay=True, control=True, show=True)
-        self._name = "LodGeoJson"
+        self._name = "LodLayer"
         self.plain_name = script_safe_json(name)
         self.bands = script_safe_json(bands)
         self.pane = script_safe_json(RASTER_PANE)
+        self.order = int(order)
 
 
 class _Basemap(Layer):
@@ -192,8 +196,10 @@ def _title_html(title: str, subtitle: str) -> str:
     return f'<div class="lamplight-title"><h1>{text(title)}</h1>{sub}</div>'
 
 
-def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions,
-                lod: tuple[list[ZoomBand], tuple[float, float, float, float], pyproj.CRS] | None = None) -> int:
+Lod = tuple[list[ZoomBand], tuple[float, float, float, float], pyproj.CRS]
+
+
+def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions, lod: Lod | None, order: int) -> int:
     """Add one layer, with the level of detail ``lod`` (bands, extent and its CRS) when given; returns the number
     of features the layer draws (at full detail, not of circles or pictures standing for them)."""
     requested = options.fields.get(layer.name)
@@ -201,7 +207,7 @@ def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions,
     if lod is not None:
         bands, extent, crs = lod
         drawn = lod_layer(layer, fields, bands, _lod_options(options), extent, crs)
-        _LodGeoJson(layer.name, drawn.bands).add_to(m)
+        _LodLayer(layer.name, drawn.bands, order).add_to(m)
         return drawn.feature_count
     simplify = options.simplify_m if len(layer.gdf) > options.simplify_threshold else 0.0
     data = layer_web_data(layer, fields, simplify_m=simplify,
@@ -213,11 +219,14 @@ def _add_vector(m: folium.Map, layer: VectorLayer, options: WebMapOptions,
 def _lod_options(options: WebMapOptions) -> LodOptions:
     return LodOptions(width_px=options.lod_width_px, steps=options.lod_steps,
                       aggregate_threshold=options.aggregate_threshold, aggregate_px=options.aggregate_px,
-                      chunk_px=options.lod_chunk_px, simplify_m=options.simplify_m,
-                      shaped_marker_limit=options.shaped_marker_limit)
+                      chunk_px=options.lod_chunk_px, simplify_m=options.simplify_m)
 
 
-def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions) -> None:
+def _add_raster(m: folium.Map, layer: RasterLayer, options: WebMapOptions, lod: Lod | None, order: int) -> None:
+    if lod is not None:
+        _LodLayer(layer.name, lod_raster(layer, lod[0], _lod_options(options), options.max_raster_pixels),
+                  order).add_to(m)
+        return
     raster = web_raster(layer, max_pixels=options.max_raster_pixels)
     overlay = folium.raster_layers.ImageOverlay(
         image=raster.rgba, bounds=[list(raster.bounds[0]), list(raster.bounds[1])], name=text(layer.name),
@@ -260,7 +269,7 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     if total > options.lod_threshold and project.crs.is_projected:
         lod = (zoom_bands(extent, project.crs, _lod_options(options)), extent, project.crs)
     m = folium.Map(location=None, tiles=None, control_scale=True, prefer_canvas=total > options.canvas_threshold,
-                   max_zoom=21, zoom_snap=0.25)
+                   max_zoom=21, zoom_snap=0.25, zoom_control=False)
     m.default_js, m.default_css = [], []
     root = m.get_root()
     root.header.add_child(Element(leaflet_head(options.self_contained)), name="leaflet")
@@ -274,15 +283,17 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     for i, layer in enumerate(layers):
         steps.check()
         if isinstance(layer, RasterLayer):
-            _add_raster(m, layer, options)
+            _add_raster(m, layer, options, lod, i + 1)
         elif isinstance(layer, VectorLayer):
-            counts[layer.name] = _add_vector(m, layer, options, lod)
+            counts[layer.name] = _add_vector(m, layer, options, lod, i + 1)
         steps.report(100.0 * (i + 1) / len(layers))
     sources = options.sources if options.sources is not None else "; ".join(data_sources(layers))
     data = translate("WebMap", "Data: {sources}").format(sources=sources) if sources else ""
     root.html.add_child(Element(_legend_html(legend_sections(layers), data)))
     folium.LayerControl(collapsed=len(layers) > 8, position="topright").add_to(m)
     _Script(f"Lamplight.keepOrder({m.get_name()});").add_to(m)
+    titles = {"zoomInTitle": translate("WebMap", "Zoom in"), "zoomOutTitle": translate("WebMap", "Zoom out")}
+    _Script(f"L.control.zoom({script_safe_json(titles)}).addTo({m.get_name()});").add_to(m)
     m.fit_bounds(bounds)
     return m, counts
 

@@ -3,14 +3,19 @@
 Multi-parts are exploded; each part, ring and point remembers the row position of its feature so per-feature
 symbol classes, selection and labels index straight into these arrays. Polygons are oriented (exterior
 counter-clockwise, holes clockwise) so that a winding fill of many polygons in one path keeps holes open.
-Points and polygon parts get a spatial grid (built on first use) so that zoomed-in renders visit only what is
-near the view.
+Points and polygon parts get a spatial grid so that zoomed-in renders visit only what is near the view.
+
+A first render need not prepare the whole layer: ``prepare(layer, crs, region)`` flattens only the lines and
+polygons that may touch ``region`` (every point is kept: their coordinates are two cheap array reads), and the
+renderer prepares the rest in the background. Polygon parts are stored in the order of a grid built over all of
+them, so a region's parts are visited in the same order as in the whole layer and the images are identical.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import pyproj
 import shapely
@@ -33,6 +38,11 @@ class Points:
         """The points filed by grid cell (built on first use, then kept with the prepared geometry)."""
         if self._grid is None:
             self._grid = build_grid(self.xs, self.ys, self.xs, self.ys)
+        return self._grid
+
+    def built_grid(self) -> SpatialGrid | None:
+        """The grid if it is built already: a render never waits for it (a pass over every point costs a few
+        milliseconds per million; the renderer builds the grid in the background)."""
         return self._grid
 
 
@@ -80,8 +90,19 @@ class PreparedGeometry:
     lines: Polylines
     rings: Polylines
     feature_geometries: np.ndarray  # shapely geometries in the render CRS, per feature (for labels)
+    #: The layer has lines but neither points nor polygons (known for the whole layer, also when partly prepared).
+    only_lines: bool = False
+    #: (minx, miny, maxx, maxy): only the lines and polygons that may touch it are here; None: all of them.
+    region: tuple[float, float, float, float] | None = None
     _anchors: np.ndarray | None = field(default=None, repr=False)
     _sizes: np.ndarray | None = field(default=None, repr=False)
+
+    def covers(self, extent: tuple[float, float, float, float]) -> bool:
+        """Whether every line and polygon that may touch ``extent`` is prepared here."""
+        if self.region is None:
+            return True
+        minx, miny, maxx, maxy = self.region
+        return minx <= extent[0] and miny <= extent[1] and extent[2] <= maxx and extent[3] <= maxy
 
     def label_anchors(self) -> np.ndarray:
         """(n, 3) per feature: label x, y and the line's direction (radians, NaN for points and polygons).
@@ -124,8 +145,12 @@ def _longest_part(geoms: np.ndarray) -> np.ndarray:
     return parts[order[first]]
 
 
-def prepare(layer: VectorLayer, crs: pyproj.CRS | None) -> PreparedGeometry:
-    """Explode, reproject to ``crs`` (when both CRSs are known and differ) and flatten ``layer``'s geometry."""
+def prepare(layer: VectorLayer, crs: pyproj.CRS | None,
+            region: tuple[float, float, float, float] | None = None) -> PreparedGeometry:
+    """Explode, reproject to ``crs`` (when both CRSs are known and differ) and flatten ``layer``'s geometry.
+
+    With ``region`` (in ``crs``), only the lines and polygon parts that may touch it are flattened, unless they
+    are most of the layer (then all are, and the result's ``region`` is None)."""
     geoms = np.asarray(layer.gdf.geometry.array, dtype=object)
     missing = shapely.is_missing(geoms)
     if missing.any():
@@ -151,45 +176,97 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None) -> PreparedGeometry:
     keep = ~shapely.is_empty(parts)
     if not keep.all():
         parts, feature, type_ids = parts[keep], feature[keep], type_ids[keep]
+    point, polygon = type_ids == _POINT, type_ids == _POLYGON
+    line = np.isin(type_ids, (_LINESTRING, _LINEARRING))
+    lines, line_feature = parts[line], feature[line]
+    line_bounds = shapely.bounds(lines) if len(lines) else np.empty((0, 4))
+    polygons, polygon_feature = parts[polygon], feature[polygon]
+    polygon_bounds = shapely.bounds(polygons) if len(polygons) else np.empty((0, 4))
+    grid = build_grid(*np.ascontiguousarray(polygon_bounds.T))  # contiguous columns: one compiled variant
+    held_lines = _touching(line_bounds, region)
+    held_parts, sub_grid = (grid.by_cell, grid.renumbered()) if region is None else grid.subset(region)
+    if 2 * (len(held_lines) + len(held_parts)) >= len(lines) + len(polygons):
+        region, held_lines, held_parts, sub_grid = None, np.arange(len(lines)), grid.by_cell, grid.renumbered()
     return PreparedGeometry(
-        points=_points(parts[type_ids == _POINT], feature[type_ids == _POINT]),
-        lines=_lines(parts, feature, np.isin(type_ids, (_LINESTRING, _LINEARRING))),
-        rings=_rings(parts[type_ids == _POLYGON], feature[type_ids == _POLYGON]),
+        points=_points(parts, feature, point),
+        lines=_polylines(lines[held_lines], line_feature[held_lines].astype(np.int64), line_bounds[held_lines]),
+        rings=_rings(polygons[held_parts], polygon_feature[held_parts], sub_grid),
         feature_geometries=geoms,
+        only_lines=bool(line.any() and not point.any() and not polygon.any()),
+        region=region,
     )
 
 
-def _points(parts: np.ndarray, feature: np.ndarray) -> Points:
-    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64))
+def _touching(bounds: np.ndarray, region: tuple[float, float, float, float] | None) -> np.ndarray:
+    """Positions (ascending) of the boxes that touch ``region`` (all when None)."""
+    if region is None:
+        return np.arange(len(bounds))
+    minx, miny, maxx, maxy = region
+    return np.flatnonzero((bounds[:, 0] <= maxx) & (bounds[:, 2] >= minx) & (bounds[:, 1] <= maxy)
+                          & (bounds[:, 3] >= miny))
 
 
-def _lines(parts: np.ndarray, feature: np.ndarray, mask: np.ndarray) -> Polylines:
-    lines = parts[mask]
-    return _polylines(lines, feature[mask].astype(np.int64), np.ones(len(lines), bool), np.arange(len(lines)))
+def _points(parts: np.ndarray, feature: np.ndarray, point: np.ndarray) -> Points:
+    """The point parts' coordinates; a layer of points only is read in place (a million points: no copies of the
+    geometry and row arrays)."""
+    if not point.all():
+        parts, feature = parts[point], feature[point]
+    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64, copy=False))
 
 
-def _rings(polygons: np.ndarray, feature: np.ndarray) -> Polylines:
-    """The rings of the polygon parts, stored grid cell by grid cell: the parts near any view then lie together in
-    memory, so a render reads them in order instead of jumping through all of them (their order does not matter
-    to the fill, which accumulates)."""
-    polygons = shapely.orient_polygons(polygons)
-    b = shapely.bounds(polygons) if len(polygons) else np.empty((0, 4))
-    grid = build_grid(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-    order = grid.by_cell
-    polygons, feature = polygons[order], feature[order]
-    rings, polygon = shapely.get_rings(polygons, return_index=True)
-    exterior = np.ones(len(rings), bool)
-    exterior[1:] = polygon[1:] != polygon[:-1]
-    result = _polylines(rings, feature[polygon].astype(np.int64), exterior, polygon)
-    result._grid = grid.renumbered()
-    return result
+def _polylines(lines: np.ndarray, feature: np.ndarray, bounds: np.ndarray) -> Polylines:
+    coords = shapely.get_coordinates(lines)
+    offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum(shapely.get_num_coordinates(lines), out=offsets[1:])
+    return Polylines(coords[:, 0].copy(), coords[:, 1].copy(), offsets, feature, bounds, np.ones(len(lines), bool),
+                     np.arange(len(lines), dtype=np.int64))
 
 
-def _polylines(geoms: np.ndarray, feature: np.ndarray, exterior: np.ndarray, part: np.ndarray) -> Polylines:
-    coords = shapely.get_coordinates(geoms)
-    counts = shapely.get_num_coordinates(geoms)
-    offsets = np.zeros(len(geoms) + 1, dtype=np.int64)
+def _rings(polygons: np.ndarray, feature: np.ndarray, grid: SpatialGrid) -> Polylines:
+    """The rings of the polygon parts (given in the grid's cell order, so the parts near any view lie together in
+    memory and a render reads them in order), oriented: exterior counter-clockwise, holes clockwise.
+
+    Read as whole arrays (coordinates, counts): no Python object per ring, except for parts with holes, whose
+    rings' lengths only shapely's ring objects tell."""
+    holes = shapely.get_num_interior_rings(polygons) if len(polygons) else np.empty(0, np.int64)
+    per_part = holes.astype(np.int64) + 1
+    first = np.zeros(len(polygons) + 1, dtype=np.int64)
+    np.cumsum(per_part, out=first[1:])
+    counts = np.empty(first[-1], dtype=np.int64)
+    plain = holes == 0
+    counts[first[:-1][plain]] = shapely.get_num_coordinates(polygons[plain])
+    if not plain.all():
+        counts[np.repeat(~plain, per_part)] = shapely.get_num_coordinates(shapely.get_rings(polygons[~plain]))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    bounds = shapely.bounds(geoms) if len(geoms) else np.empty((0, 4))
-    return Polylines(coords[:, 0].copy(), coords[:, 1].copy(), offsets, feature, bounds, exterior,
-                     part.astype(np.int64))
+    exterior = np.zeros(len(counts), dtype=bool)
+    exterior[first[:-1]] = True
+    coords = shapely.get_coordinates(polygons)
+    xs, ys = np.empty(len(coords)), np.empty(len(coords))
+    bounds = np.empty((len(counts), 4))
+    _orient(coords, offsets, exterior, xs, ys, bounds)
+    part = np.repeat(np.arange(len(polygons), dtype=np.int64), per_part)
+    return Polylines(xs, ys, offsets, np.repeat(feature.astype(np.int64), per_part), bounds, exterior, part,
+                     _grid=grid)
+
+
+@numba.njit(cache=True, nogil=True)
+def _orient(coords, offsets, exterior, xs, ys, bounds):
+    """Each ring's vertices into ``xs``/``ys``, reversed where the ring turns the wrong way (exteriors must turn
+    counter-clockwise, holes clockwise: a winding fill of many polygons then keeps holes open), and its bounds."""
+    for r in range(len(offsets) - 1):
+        a, b = offsets[r], offsets[r + 1]
+        x0, y0 = coords[a, 0], coords[a, 1]
+        twice_area = 0.0  # shoelace about the first vertex, which keeps the products small
+        for j in range(a, b - 1):
+            twice_area += ((coords[j, 0] - x0) * (coords[j + 1, 1] - y0)
+                           - (coords[j + 1, 0] - x0) * (coords[j, 1] - y0))
+        flip = twice_area < 0.0 if exterior[r] else twice_area > 0.0
+        minx, miny, maxx, maxy = np.inf, np.inf, -np.inf, -np.inf
+        for j in range(a, b):
+            source = a + b - 1 - j if flip else j
+            x, y = coords[source, 0], coords[source, 1]
+            xs[j], ys[j] = x, y
+            minx, maxx = min(minx, x), max(maxx, x)
+            miny, maxy = min(miny, y), max(maxy, y)
+        bounds[r, 0], bounds[r, 1], bounds[r, 2], bounds[r, 3] = minx, miny, maxx, maxy

@@ -16,6 +16,8 @@ import numpy as np
 #: Items per cell the grid aims at: few enough that a cell partly in view costs little, enough to keep it small.
 _ITEMS_PER_CELL = 16
 _MAX_CELLS_PER_AXIS = 2048
+#: Cell numbers of the items not filed under a cell.
+_UNFILED, _LARGE = -1, -2
 
 
 @dataclass
@@ -74,6 +76,20 @@ class SpatialGrid:
         return replace(self, items=np.arange(small, dtype=np.int32),
                        large=np.arange(small, small + len(self.large), dtype=np.int32))
 
+    def subset(self, extent: tuple[float, float, float, float]) -> tuple[np.ndarray, SpatialGrid]:
+        """The items of the cells that ``extent`` reaches and the large ones (in ``by_cell`` order), and the grid
+        of those items alone, renumbered in that order: for any extent inside ``extent`` its ``nearby`` visits
+        the same items in the same order as this grid's (the cells keep their place and size)."""
+        ix0, ix1, iy0, iy1 = self.cell_range(extent)
+        held = self._gather(ix0, ix1, iy0, iy1) if ix1 > ix0 and iy1 > iy0 else self.large
+        counts = np.zeros((self.ny, self.nx), dtype=np.int64)
+        counts[iy0:iy1, ix0:ix1] = np.diff(self.cell_start).reshape(self.ny, self.nx)[iy0:iy1, ix0:ix1]
+        cell_start = np.zeros(self.nx * self.ny + 1, dtype=np.int64)
+        np.cumsum(counts.reshape(-1), out=cell_start[1:])
+        small = len(held) - len(self.large)
+        return held, replace(self, cell_start=cell_start, items=np.arange(small, dtype=np.int32),
+                             large=np.arange(small, len(held), dtype=np.int32), count=len(held))
+
     def _gather(self, ix0: int, ix1: int, iy0: int, iy1: int) -> np.ndarray:
         out = np.empty(_count(self.cell_start, self.nx, ix0, ix1, iy0, iy1) + len(self.large), dtype=np.int32)
         _gather(self.cell_start, self.items, self.nx, ix0, ix1, iy0, iy1, self.large, out)
@@ -81,33 +97,59 @@ class SpatialGrid:
 
 
 def build_grid(minx: np.ndarray, miny: np.ndarray, maxx: np.ndarray, maxy: np.ndarray) -> SpatialGrid:
-    """The grid of items with these bounds (points: min = max), with about ``_ITEMS_PER_CELL`` items per cell."""
+    """The grid of items with these bounds (points: min = max), with about ``_ITEMS_PER_CELL`` items per cell.
+
+    The per-item work is one numba pass each (extent, then cells): a million points leave no temporary arrays
+    but the cell numbers."""
     n = len(minx)
-    finite = np.isfinite(minx) & np.isfinite(miny) & np.isfinite(maxx) & np.isfinite(maxy)
-    if n == 0 or not finite.any():
+    x0, y0, x1, y1, finite = _extent(minx, miny, maxx, maxy)
+    if n == 0 or finite == 0:
         return SpatialGrid(0.0, 0.0, 1.0, 1.0, 1, 1, np.zeros(2, np.int64), np.empty(0, np.int32),
                            np.empty(0, np.int32), n)
-    x0, y0 = float(minx[finite].min()), float(miny[finite].min())
-    width = max(float(maxx[finite].max()) - x0, 1e-9)
-    height = max(float(maxy[finite].max()) - y0, 1e-9)
+    width, height = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
     cells = max(1.0, n / _ITEMS_PER_CELL)
     side = np.sqrt(width * height / cells)  # square-ish cells
     nx = int(np.clip(np.ceil(width / side), 1, _MAX_CELLS_PER_AXIS))
     ny = int(np.clip(np.ceil(height / side), 1, _MAX_CELLS_PER_AXIS))
     cell_w, cell_h = width / nx * (1 + 1e-9), height / ny * (1 + 1e-9)
-    cell = np.full(n, -1, dtype=np.int64)
-    small = finite & (maxx - minx <= cell_w) & (maxy - miny <= cell_h)
-    ix = np.minimum(((minx[small] + maxx[small]) / 2 - x0) // cell_w, nx - 1).astype(np.int64)
-    iy = np.minimum(((miny[small] + maxy[small]) / 2 - y0) // cell_h, ny - 1).astype(np.int64)
-    cell[small] = iy * nx + ix
+    cell = np.empty(n, dtype=np.int32)
+    _file(minx, miny, maxx, maxy, x0, y0, cell_w, cell_h, nx, ny, cell)
     cell_start, items = _counting_sort(cell, nx * ny)
-    large = np.flatnonzero(finite & ~small).astype(np.int32)
+    large = np.flatnonzero(cell == _LARGE).astype(np.int32)
     return SpatialGrid(x0, y0, cell_w, cell_h, nx, ny, cell_start, items, large, n)
 
 
 @numba.njit(cache=True, nogil=True)
+def _extent(minx, miny, maxx, maxy):
+    """The extent of the items whose bounds are all finite, and how many those are."""
+    x0, y0, x1, y1 = np.inf, np.inf, -np.inf, -np.inf
+    finite = 0
+    for i in range(len(minx)):
+        if np.isfinite(minx[i]) and np.isfinite(miny[i]) and np.isfinite(maxx[i]) and np.isfinite(maxy[i]):
+            x0, y0 = min(x0, minx[i]), min(y0, miny[i])
+            x1, y1 = max(x1, maxx[i]), max(y1, maxy[i])
+            finite += 1
+    return x0, y0, x1, y1, finite
+
+
+@numba.njit(cache=True, nogil=True)
+def _file(minx, miny, maxx, maxy, x0, y0, cell_w, cell_h, nx, ny, cell):
+    """Each item's cell (the one holding its box's centre), ``_LARGE`` for a box wider or taller than a cell,
+    ``_UNFILED`` for bounds that are not finite (empty geometries)."""
+    for i in range(len(minx)):
+        if not (np.isfinite(minx[i]) and np.isfinite(miny[i]) and np.isfinite(maxx[i]) and np.isfinite(maxy[i])):
+            cell[i] = _UNFILED
+        elif maxx[i] - minx[i] > cell_w or maxy[i] - miny[i] > cell_h:
+            cell[i] = _LARGE
+        else:
+            ix = min(int(((minx[i] + maxx[i]) / 2 - x0) // cell_w), nx - 1)
+            iy = min(int(((miny[i] + maxy[i]) / 2 - y0) // cell_h), ny - 1)
+            cell[i] = iy * nx + ix
+
+
+@numba.njit(cache=True, nogil=True)
 def _counting_sort(cell: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """Item numbers grouped by cell, ascending within a cell (items with cell -1 are left out)."""
+    """Item numbers grouped by cell, ascending within a cell (items with a negative cell are left out)."""
     start = np.zeros(cells + 1, dtype=np.int64)
     for c in cell:
         if c >= 0:

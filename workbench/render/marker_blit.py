@@ -99,11 +99,12 @@ def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTra
                     sheet: SpriteSheet) -> Markers:
     """The markers of features with class >= 0 whose sprite touches the view, filed by band.
 
-    Only points near the view are visited: a zoomed-in render asks the points' grid for them.
+    Only points near the view are visited once the points' grid is built: a zoomed-in render asks it for them.
     """
     minx, miny, maxx, maxy = transform.visible_extent
     pad = (sheet.margin + 1) * transform.units_per_pixel
-    candidates = points.grid().ascending((minx - pad, miny - pad, maxx + pad, maxy + pad))
+    grid = points.built_grid()
+    candidates = None if grid is None else grid.ascending((minx - pad, miny - pad, maxx + pad, maxy + pad))
     use_all = candidates is None
     xs, ys, classes = _anchors(points.xs, points.ys, points.feature, feature_class,
                                np.empty(0, np.int32) if use_all else candidates, use_all, transform.centre_x,

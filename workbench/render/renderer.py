@@ -4,6 +4,11 @@ The canvas, the print layout and thumbnails all call it. It keeps per-layer cach
 the view CRS and flattened into arrays, symbol classes per feature, parsed sector azimuths) keyed by layer id,
 data version, CRS and style, so panning and zooming only redo the cheap per-view work.
 
+The first image of a big layer need not wait for all of it: the renderer prepares the lines and polygons
+around the view (``workbench.render.geometry.prepare`` with a region), draws, and prepares the whole layer and
+its points' grid in the background; a view outside the prepared region before that is done gets its own
+region. The image is the same either way.
+
 Example::
 
     renderer = MapRenderer()
@@ -14,7 +19,9 @@ Example::
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,24 +37,43 @@ from workbench.render.labels import MAX_CANDIDATES, LabelJob, draw_labels, place
 from workbench.render.markers import qcolour
 from workbench.render.raster import draw_raster
 from workbench.render.sectors import SectorTable, draw_sectors, sector_table
-from workbench.render.selection import draw_selection
+from workbench.render.selection import SELECTION_STROKE_PT, draw_selection
 from workbench.render.settings import MapTransform, RenderSettings, scale_denominator
 from workbench.render.vector import draw_features
 
 Cancelled = Callable[[], bool]
+#: Runs a job away from the render (the renderer's background preparation).
+Background = Callable[[Callable[[], None]], None]
 _INCHES_PER_METRE = 1.0 / 0.0254
+#: Points whose grid is built at once rather than in the background (a few milliseconds' work).
+_GRID_AT_ONCE = 65_536
+#: A first render prepares the view widened by this share of its size on each side, so small pans stay inside.
+_REGION_GROWTH = 0.25
+log = logging.getLogger(__name__)
 
 
 def _never() -> bool:
     return False
 
 
-class MapRenderer:
-    """Draws layers bottom-first; safe to call from a worker thread (one render at a time per thread)."""
+def _in_thread(job: Callable[[], None]) -> None:
+    threading.Thread(target=job, name="prepare-geometry", daemon=True).start()
 
-    def __init__(self) -> None:
+
+class MapRenderer:
+    """Draws layers bottom-first; safe to call from a worker thread (one render at a time per thread).
+
+    ``lazy``: a layer's first render prepares only what is around the view and hands the rest to
+    ``background`` (a daemon thread by default); False prepares every layer whole before drawing it."""
+
+    def __init__(self, *, lazy: bool = True, background: Background = _in_thread) -> None:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], tuple[tuple, Any]] = {}
+        self._lazy = lazy
+        self._background = background
+        self._preparing: set[tuple] = set()  # (slot, stamp) of the background jobs not finished yet
+        self._queued: list[Callable[[], None]] = []  # jobs handed to ``background`` when the render ends
+        self._prepared = threading.Condition(self._lock)
 
     # ----------------------------------------------------------------------------------------------- public API
     def render_image(self, layers: Sequence[Layer], settings: RenderSettings,
@@ -102,6 +128,7 @@ class MapRenderer:
                 draw_labels(painter, placed, settings.dpi)
         finally:
             painter.restore()
+            self._launch()
 
     # ------------------------------------------------------------------------------------------------- layers
     def _draw_layer(self, painter: QPainter, layer: Layer, settings: RenderSettings, transform: MapTransform,
@@ -145,9 +172,9 @@ class MapRenderer:
                      denominator: float) -> LabelJob | None:
         if isinstance(style, RasterRamp):
             raise LayerError(layer.source, "a vector layer cannot use a raster colour ramp style", layer=layer.name)
-        geometry = self.geometry(layer, settings.crs)
         symbols, feature_class = self._classes(layer, style)
         ppp = settings.px_per_point
+        geometry = self._view_geometry(layer, settings.crs, transform, symbols, ppp)
         sectors = getattr(style, "sectors", None)
         if sectors is not None and len(geometry.points.feature):
             table: SectorTable = self._cached(layer, ("sectors", json.dumps(sectors.__dict__)),
@@ -191,8 +218,100 @@ class MapRenderer:
     # ------------------------------------------------------------------------------------------------- caches
     def geometry(self, layer: VectorLayer, crs: Any) -> PreparedGeometry:
         """The layer's geometry prepared for drawing in ``crs`` (cached per layer version and CRS)."""
-        key = ("geometry", crs.to_wkt() if crs is not None else "")
-        return self._cached(layer, key, lambda: prepare(layer, crs))
+        return self._cached(layer, _geometry_key(crs), lambda: _whole(layer, crs))
+
+    def wait_prepared(self) -> None:
+        """Wait until the background preparation of every layer drawn so far is done."""
+        with self._prepared:
+            self._prepared.wait_for(lambda: not self._preparing)
+
+    def _view_geometry(self, layer: VectorLayer, crs: Any, transform: MapTransform, symbols: list[Symbol],
+                       ppp: float) -> PreparedGeometry:
+        """The whole layer's prepared geometry when it is ready (or not ``lazy``), else a region's that holds
+        every line and polygon that can show in this view (their widest stroke, and a selection's, included)."""
+        key = _geometry_key(crs)
+        if not self._lazy:
+            return self.geometry(layer, crs)
+        whole = self._lookup(layer, key)
+        if whole is not None:
+            return whole
+        pad = (max([s.stroke_width for s in symbols] + [SELECTION_STROKE_PT]) * ppp + 4.0) * transform.units_per_pixel
+        minx, miny, maxx, maxy = transform.visible_extent
+        view = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        part_key = ("view-geometry", key[1])
+        held: PreparedGeometry | None = self._lookup(layer, part_key)
+        if held is not None and held.covers(view):
+            return held
+        grow_x, grow_y = (maxx - minx) * _REGION_GROWTH, (maxy - miny) * _REGION_GROWTH
+        region = (view[0] - grow_x, view[1] - grow_y, view[2] + grow_x, view[3] + grow_y)
+        stamp = self._stamp(layer, key)
+        geometry = prepare(layer, crs, region)
+        if geometry.region is None:  # the region held most of the layer: this is the whole of it
+            self._replace_region(layer, stamp, key, geometry)
+            if len(geometry.points.xs) <= _GRID_AT_ONCE:
+                geometry.points.grid()
+            else:
+                self._schedule(layer, stamp, lambda renderer: geometry.points.grid())
+        else:
+            self._store(layer, stamp, part_key, geometry)
+            self._schedule(layer, stamp,
+                           lambda renderer: renderer._replace_region(layer, stamp, key, _whole(layer, crs)))
+        return geometry
+
+    def _replace_region(self, layer: VectorLayer, stamp: tuple, key: tuple, whole: PreparedGeometry) -> None:
+        """Keep the whole layer's geometry and drop the region's, which it makes useless; unless the layer was
+        edited meanwhile (then both belong to another version)."""
+        with self._lock:
+            if stamp != self._stamp(layer, key):
+                return
+            self._cache[(layer.id, key[0])] = (stamp, whole)
+            self._cache.pop((layer.id, "view-geometry"), None)
+
+    def _schedule(self, layer: VectorLayer, stamp: tuple, job: Callable[[MapRenderer], Any]) -> None:
+        """Run ``job(renderer)`` (for ``layer`` at ``stamp``) in the background once the render ends; once per
+        stamp. The job holds the renderer weakly: a renderer used for one image (an export, a thumbnail) and
+        dropped before the job starts costs no background work."""
+        token = (layer.id, stamp)
+        with self._lock:
+            if token in self._preparing:
+                return
+            self._preparing.add(token)
+        owner = weakref.ref(self)
+
+        def run() -> None:
+            renderer = owner()
+            if renderer is None:
+                return
+            try:
+                job(renderer)
+            except Exception:  # noqa: BLE001 - the next render prepares the layer itself and reports the problem
+                log.exception("preparing layer '%s' in the background failed", layer.name)
+            finally:
+                with renderer._prepared:
+                    renderer._preparing.discard(token)
+                    renderer._prepared.notify_all()
+
+        with self._lock:
+            self._queued.append(run)
+
+    def _launch(self) -> None:
+        """Start the queued background jobs: after the render, so they never slow the image being waited for."""
+        with self._lock:
+            jobs, self._queued = self._queued, []
+        for job in jobs:
+            self._background(job)
+
+    def _stamp(self, layer: Layer, key: tuple) -> tuple:
+        return (layer.data_version, *key[1:])
+
+    def _lookup(self, layer: Layer, key: tuple) -> Any:
+        with self._lock:
+            hit = self._cache.get((layer.id, key[0]))
+        return hit[1] if hit is not None and hit[0] == self._stamp(layer, key) else None
+
+    def _store(self, layer: Layer, stamp: tuple, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._cache[(layer.id, key[0])] = (stamp, value)
 
     def _classes(self, layer: VectorLayer, style: Any) -> tuple[list[Symbol], np.ndarray]:
         field = getattr(style, "field", None)
@@ -209,16 +328,24 @@ class MapRenderer:
         return self._cached(layer, key, compute)
 
     def _cached(self, layer: Layer, key: tuple, compute: Callable[[], Any]) -> Any:
-        slot = (layer.id, key[0])
-        stamp = (layer.data_version, *key[1:])
-        with self._lock:
-            hit = self._cache.get(slot)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
+        stamp = self._stamp(layer, key)  # taken before computing: an edit meanwhile makes the value stale
+        hit = self._lookup(layer, key)
+        if hit is not None:
+            return hit
         value = compute()
-        with self._lock:
-            self._cache[slot] = (stamp, value)
+        self._store(layer, stamp, key, value)
         return value
+
+
+def _geometry_key(crs: Any) -> tuple[str, str]:
+    return ("geometry", crs.to_wkt() if crs is not None else "")
+
+
+def _whole(layer: VectorLayer, crs: Any) -> PreparedGeometry:
+    """All of the layer's geometry, with its points' grid."""
+    geometry = prepare(layer, crs)
+    geometry.points.grid()
+    return geometry
 
 
 def _label_text(value: Any) -> str:

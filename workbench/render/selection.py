@@ -24,6 +24,8 @@ from workbench.render.vector import draw_lines, draw_points, draw_polygons
 SELECTION_HALO = Halo(colour="#ffffff", width_pt=1.2)
 #: Outline of selected markers: dark, so the selection colour reads on light and yellow ground alike.
 SELECTION_OUTLINE = "#1a1a1a"
+#: Least stroke width (points) of selected lines.
+SELECTION_STROKE_PT = 1.2
 #: Selected markers are this much bigger than their normal size, and at least ``_MIN_GROWTH_PT`` bigger.
 _GROWTH, _MIN_GROWTH_PT = 1.5, 3.0
 
@@ -43,10 +45,8 @@ def draw_selection(painter: QPainter, geometry: PreparedGeometry, feature_class:
     selected_class[rows] = np.where(feature_class[rows] >= 0, feature_class[rows], 0)
     symbols = symbols or [Symbol()]
     filled = [replace(s, fill=colour) for s in symbols]
-    lines_only = len(geometry.lines.feature) > 0 and not len(geometry.rings.feature) and not len(
-        geometry.points.feature)
-    stroked = [replace(s, stroke=colour, stroke_width=max(s.stroke_width, 1.2)) for s in symbols] if lines_only \
-        else filled
+    stroked = [replace(s, stroke=colour, stroke_width=max(s.stroke_width, SELECTION_STROKE_PT)) for s in symbols] \
+        if geometry.only_lines else filled
     draw_polygons(painter, geometry.rings, selected_class, filled, transform, px_per_point, cancelled,
                   vector_output=vector_output)
     draw_lines(painter, geometry.lines, selected_class, stroked, transform, px_per_point, cancelled,

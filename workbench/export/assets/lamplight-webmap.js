@@ -38,6 +38,25 @@ var Lamplight = (function () {
     return style.icon;
   }
 
+  /* A point drawn as its symbol's outline (star, square, ...) by the map's renderer, like a circle marker: a
+     thousand of them cost what a thousand circles cost, where icons would be a thousand page elements. */
+  var ShapeMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      var renderer = this._renderer, p = this._point, outline = this.options.outline;
+      if (!renderer._ctx) {
+        renderer._setPath(this, "M" + outline.map(function (q) { return (p.x + q[0]) + "," + (p.y + q[1]); })
+          .join("L") + "Z");
+        return;
+      }
+      if (!renderer._drawing || this._empty()) { return; }
+      var ctx = renderer._ctx;
+      ctx.beginPath();
+      outline.forEach(function (q, i) { ctx[i ? "lineTo" : "moveTo"](p.x + q[0], p.y + q[1]); });
+      ctx.closePath();
+      renderer._fillStroke(ctx, this);
+    }
+  });
+
   /* A styled GeoJSON layer: features carry s (style index) and p (display values of the chosen fields). */
   function geoJsonLayer(data, styles, fields, options) {
     var renderer = options.renderer;
@@ -47,6 +66,7 @@ var Lamplight = (function () {
       pointToLayer: function (feature, latlng) {
         var style = styles[feature.properties.s];
         if (style.svg) { return L.marker(latlng, {icon: svgIcon(style), keyboard: false}); }
+        if (style.outline) { return new ShapeMarker(latlng, L.extend({renderer: renderer}, style)); }
         return L.circleMarker(latlng, L.extend({renderer: renderer}, style));
       },
       onEachFeature: function (feature, item) {
@@ -148,7 +168,8 @@ var Lamplight = (function () {
 
     function build(key, band, chunk) {
       if (chunk.img) {
-        built[key] = L.imageOverlay(chunk.img, chunk.b, {pane: options.pane, interactive: false});
+        built[key] = L.imageOverlay(chunk.img, chunk.b, {pane: options.pane, interactive: false,
+                                                          zIndex: options.zIndex});
         group.addLayer(built[key]);
         return;
       }
