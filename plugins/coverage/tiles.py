@@ -59,12 +59,14 @@ class LinkSettings:
                    terms=model_terms(config.corner_reach_m, config.reflections, fc_ghz),
                    walls=facades_of(obstruction) if config.reflections else Facades.none())
 
-    def model_args(self, tx: np.ndarray, *walk: object) -> tuple:
+    def model_args(self, tx: np.ndarray, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
+                   hx0: float, hy0: float, hres: float) -> tuple:
         """The serving kernel's extra arguments for antennas ``tx``: terms, facade table and the facades each
-        antenna lights (``walk``: the heights, ground, blocks, factor and origin the kernel traces over)."""
+        antenna lights (found on the heights, ground, blocks, factor and origin the kernel traces over)."""
         terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
         walls = self.walls if self.walls is not None and terms[T_REFLECT] > 0 else Facades.none()
-        return terms, walls.table, *lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, *walk)
+        return terms, walls.table, *lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, heights, ground,
+                                                   blocks, factor, hx0, hy0, hres)
 
 
 @dataclass(frozen=True)
