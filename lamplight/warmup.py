@@ -34,7 +34,8 @@ def handle_warmup(args: argparse.Namespace) -> int:
 
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
-        print(f"error: no kernel group {', '.join(unknown)}; choose from {', '.join(GROUPS)}", file=sys.stderr)
+        print(translate("Warmup", "error: no kernel group {unknown}; choose from {groups}").format(
+            unknown=", ".join(unknown), groups=", ".join(GROUPS)), file=sys.stderr)
         return 2
     chosen = args.groups or list(GROUPS)
     groups = [group for group in (COVERAGE, SITING) if group.name in chosen]
@@ -56,8 +57,13 @@ def handle_warmup(args: argparse.Namespace) -> int:
         print(translate("Warmup", "Compiling the {group} kernels (about {seconds} s)…").format(
             group=group.name, seconds=int(round(group.seconds))), flush=True)
         started = time.perf_counter()
-        with reporting_compiles(report):
-            count = compile_group(group)
+        try:
+            with reporting_compiles(report):
+                count = compile_group(group)
+        except Exception as exc:  # noqa: BLE001 - reported; the first real run will compile what it needs
+            print(translate("Warmup", "error: compiling the {group} kernels failed ({problem}); the first run will "
+                            "compile them instead").format(group=group.name, problem=exc), file=sys.stderr)
+            return 1
         print(translate("Warmup", "{group}: {count} kernels ready in {seconds:.1f} s").format(
             group=group.name, count=count, seconds=time.perf_counter() - started), flush=True)
     return 0
