@@ -88,6 +88,16 @@ class WindowReader:
         except (rasterio.errors.RasterioError, OSError) as exc:
             raise wrap(exc, self.source, "raster") from exc
 
+    def overview(self, shape: tuple[int, int]) -> np.ndarray:
+        """Every band decimated to ``shape`` (rows, cols) by nearest pixel centres (``RasterLayer.sample``)."""
+        self._check_unchanged()
+        driver = GTIFF_DRIVER if self.table is None else GPKG_DRIVER
+        try:
+            with open_raster(self.path, driver, table=self.table, side_files=self.side_files) as src:
+                return src.read(out_shape=(src.count, *shape))
+        except (rasterio.errors.RasterioError, OSError) as exc:
+            raise wrap(exc, self.source, "raster") from exc
+
     def _check_unchanged(self) -> None:
         stamp = _stamp(self.path)
         if stamp is None:
@@ -111,16 +121,16 @@ def _stamp(path: str) -> tuple[int, int] | None:
 
 
 def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str | None = None,
-                table: str | None = None, side_files: bool = True, lazy: bool = True) -> RasterLayer:
+                table: str | None = None, side_files: bool = True, lazy: bool | None = None) -> RasterLayer:
     """All bands of one raster dataset, with nodata, band names and stored Lamplight metadata.
 
     ``path`` is a GeoTIFF, or with ``table`` the GeoPackage holding that raster table (already checked by the
     GeoPackage reader). ``side_files=False`` for files Lamplight wrote itself (see ``gdal_open.NO_SIDE_FILES``).
-    By default (``lazy``) a north-up raster's pixels stay in the file (``RasterLayer.file_backed``): ``data``
-    reads them all on first use, ``read_window`` / ``read_pixels`` only what a coverage tile or a small area
-    needs (a city's height raster is 300 MB). The value-based terrain notes then look at a sample of at most
-    ``NOTE_CELLS`` cells (every cell of a smaller raster). A raster stored bottom-up or right-to-left, and
-    ``lazy=False``, is read whole at once (a temporary copy that is deleted after opening must be).
+    A north-up raster of more than ``LAZY_CELLS`` cells a band (or any with ``lazy=True``) keeps its pixels in
+    the file (``RasterLayer.file_backed``): ``data`` reads them all on first use, ``read_window`` /
+    ``read_pixels`` only what a coverage tile or a small area needs (a city's height raster is 300 MB); its
+    value-based terrain notes look at a sample of ``NOTE_CELLS`` cells. A smaller raster, one stored bottom-up
+    or right-to-left, and ``lazy=False`` (a temporary copy deleted after opening) are read whole at once.
     """
     if kind and kind not in RASTER_KINDS:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it (raster kinds: "
@@ -133,10 +143,10 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
         driver = GTIFF_DRIVER if table is None else GPKG_DRIVER
         with open_raster(path, driver, table=table, side_files=side_files) as src:
             t = src.transform
+            lazy = src.width * src.height > LAZY_CELLS if lazy is None else lazy
             lazy = lazy and t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # flipped files are read whole
             shape, dtype = (src.count, src.height, src.width), src.dtypes[0]
             data = None if lazy else src.read()
-            sample = _note_sample(src) if lazy and src.count == 1 else None
             stored, stored_kind = tags.decode(src.tags())
             file_crs = src.crs
             transform, nodata = src.transform, src.nodata
@@ -162,34 +172,25 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     if data is None:
         layer = RasterLayer.file_backed(WindowReader(path, table, side_files, source, name), shape, dtype,
                                         transform, file_crs, name=name, **options)
-        if sample is not None:
-            layer.notes.extend(_terrain_notes(layer, RasterLayer(sample, transform, file_crs, name=name,
-                                                                 **options)))
-        return layer
-    layer = RasterLayer(data, transform, file_crs, name=name, **options)
-    layer.notes.extend(_terrain_notes(layer, layer))
+    else:
+        layer = RasterLayer(data, transform, file_crs, name=name, **options)
+    layer.notes.extend(_terrain_notes(layer))
     return layer
 
 
 #: Cells the terrain notes of a file-backed raster look at (an evenly spaced sample of a larger raster).
 NOTE_CELLS = 1_000_000
+#: Cells a band above which a raster is left in its file by default (4 MB of float32: less is read at once).
+LAZY_CELLS = 1_000_000
 
 
-def _note_sample(src: Any) -> np.ndarray:
-    """Band 1 at most ``NOTE_CELLS`` cells: the whole band when it is that small, else every n-th row and column
-    (nearest neighbour; GDAL takes them from an overview when the file has one)."""
-    step = max(1, math.ceil(math.sqrt(src.width * src.height / NOTE_CELLS)))
-    shape = (1, math.ceil(src.height / step), math.ceil(src.width / step))
-    return src.read(1, out_shape=shape[1:])[np.newaxis] if step > 1 else src.read(1)[np.newaxis]
-
-
-def _terrain_notes(layer: RasterLayer, sample: RasterLayer) -> list[str]:
+def _terrain_notes(layer: RasterLayer) -> list[str]:
     """A terrain model going below sea level is noted; an undeclared raster that looks like one is pointed out
-    (it is not taken as terrain on its values alone: a DSM above sea level looks the same). ``sample`` holds the
-    values looked at: the layer itself, or for a file-backed layer ``_note_sample``."""
+    (it is not taken as terrain on its values alone: a DSM above sea level looks the same). A file-backed
+    raster's values are looked at in a sample of ``NOTE_CELLS`` (``RasterLayer.sample``)."""
     if layer.count != 1:
         return []
-    values = sample.band(1)
+    values = layer.band(1) if layer.loaded else layer.masked(layer.sample(NOTE_CELLS)[0])
     if layer.kind == "terrain":
         note = terrain_note(layer.name, values)
         return [note] if note else []
