@@ -27,6 +27,7 @@ from plugins.coverage.config import CoverageConfig
 from plugins.coverage.engine import CoverageResult, ProgressSink, compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.interference import Interference
+from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
@@ -67,24 +68,27 @@ def block_grids(grid: Grid, block_cells: int) -> list[tuple[int, int, Grid]]:
 
 def compute_coverage_streamed(transmitters: Transmitters, config: CoverageConfig, grid: Grid,
                               obstruction_of: Callable[[tuple[float, float, float, float]], Obstruction] | None,
-                              *, block_tiles: int = BLOCK_TILES, tile_cells: int = TILE_CELLS,
+                              *, block_tiles: int | None = None, tile_cells: int = TILE_CELLS,
                               feedback: ProgressSink | None = None, scheduler: str | None = None,
                               workers: int | None = None, interference: Interference | None = None,
-                              ) -> CoverageResult:
+                              margins: bool = False, notes: list[str] | None = None) -> CoverageResult:
     """``compute_coverage`` over ``grid``, block by block (see the module docstring).
 
     ``obstruction_of(bounds)`` builds the obstruction of one block's grown bounds (e.g.
     ``Obstruction.from_raster(file_backed_layer, extent=bounds)``, with ``with_terrain`` on top); None: no
-    obstruction. Server indices refer to ``transmitters``. Raises ``plugins.api.Cancelled`` like
-    ``compute_coverage``."""
+    obstruction. ``block_tiles`` (default ``BLOCK_TILES``) is a block's edge in tiles. Server indices refer
+    to ``transmitters``. ``margins``: also each cell's best-server margin
+    (``margin.best_server_margin``, which needs the block's heights too). The blocks' obstruction notes are
+    appended to ``notes``, each once. Raises ``plugins.api.Cancelled`` like ``compute_coverage``."""
     rsrp = np.full((grid.rows, grid.cols), np.nan, np.float32)
     server = np.full((grid.rows, grid.cols), -1, np.int32)
     sinr = np.full((grid.rows, grid.cols), np.nan, np.float32)
     far_stronger = None if interference is None else np.zeros((grid.rows, grid.cols), bool)
+    margin_db = np.zeros((grid.rows, grid.cols), np.float32) if margins else None
     reach = np.full(len(transmitters), float(config.max_radius_m))
     if interference is not None:
         reach = np.maximum(interference.radius_m, reach)
-    blocks = block_grids(grid, max(1, int(block_tiles)) * tile_cells)
+    blocks = block_grids(grid, max(1, int(block_tiles or BLOCK_TILES)) * tile_cells)
     links = tiles = 0
     for k, (row0, col0, block) in enumerate(blocks):
         left, bottom, right, top = block.bounds
@@ -105,6 +109,10 @@ def compute_coverage_streamed(transmitters: Transmitters, config: CoverageConfig
                                 scheduler=scheduler, workers=workers, tile_cells=tile_cells,
                                 interference=part_plan)
         window = (slice(row0, row0 + block.rows), slice(col0, col0 + block.cols))
+        if margin_db is not None:
+            margin_db[window] = best_server_margin(part, obstruction)
+        if notes is not None and obstruction is not None:
+            notes.extend(note for note in obstruction.notes if note not in notes)
         rsrp[window], sinr[window] = part.rsrp, part.sinr
         server[window] = np.where(part.server >= 0, near[np.maximum(part.server, 0)], -1)
         if far_stronger is not None and part.far_stronger is not None:
@@ -113,7 +121,7 @@ def compute_coverage_streamed(transmitters: Transmitters, config: CoverageConfig
         del part, obstruction  # the block's heights, facades and tile results go before the next block's
     if feedback is not None:
         feedback.set_progress(100.0)
-    return CoverageResult(grid, rsrp, server, sinr, links, tiles, transmitters, config,
+    return CoverageResult(grid, rsrp, server, sinr, links, tiles, transmitters, config, margin_db=margin_db,
                           interference=interference, far_stronger=far_stronger)
 
 

@@ -82,7 +82,7 @@ def test_blocks_with_interference_beyond_the_radius_and_co_channel_sets(scene):
     eager = read_raster(str(path), source=str(path), name="heights", lazy=False)
     whole = compute_coverage(cells, config, Obstruction.from_raster(eager), grid, workers=1, tile_cells=16,
                              interference=plan)
-    lazy = read_raster(str(path), source=str(path), name="heights")
+    lazy = read_raster(str(path), source=str(path), name="heights", lazy=True)
     streamed = compute_coverage_streamed(cells, config, grid, lambda b: Obstruction.from_raster(lazy, extent=b),
                                          block_tiles=4, tile_cells=16, workers=1, interference=plan)
     _assert_same(streamed, whole)
@@ -93,7 +93,7 @@ def test_blocks_with_interference_beyond_the_radius_and_co_channel_sets(scene):
 def test_blocks_no_transmitter_reaches_stay_empty_and_progress_ends_at_100(scene):
     path, cells, config, _ = scene
     grid = Grid.covering((ORIGIN_X - 2000, ORIGIN_Y, ORIGIN_X + 600, ORIGIN_Y + 600), 4.0, cells.crs)
-    lazy = read_raster(str(path), source=str(path), name="heights")
+    lazy = read_raster(str(path), source=str(path), name="heights", lazy=True)
     seen = []
 
     class Sink:
