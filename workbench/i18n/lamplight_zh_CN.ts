@@ -78,28 +78,28 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="84" />
+        <location filename="../../plugins/coverage/algorithm.py" line="88" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="43" />
-        <location filename="../../plugins/coverage/algorithm.py" line="85" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
+        <location filename="../../plugins/coverage/algorithm.py" line="89" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="87" />
+        <location filename="../../plugins/coverage/algorithm.py" line="91" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="41" />
         <source>Coverage: calibrate to measurements</source>
         <translation>覆盖：按实测校准</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="45" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="44" />
         <source>Fits the coverage model to measured RSRP (drive tests or crowd-sourced points with the serving cell): an offset and a slope per line-of-sight class, by robust least squares, on top of the project's RF profile. Reports mean error, RMSE and spread before and after, overall, per class and per site, and saves the fitted values in the project's RF profile (and a JSON file when asked), so later coverage runs use them. See docs/coverage_model.md.</source>
         <translation>使用实测 RSRP（路测或带服务小区的众包测量点）拟合覆盖模型：在项目射频配置的基础上，按视距类别以稳健最小二乘拟合偏移量和斜率。报告校准前后的平均误差、均方根误差 (RMSE) 和离散度（总体、按类别和按站点），并将拟合值保存到项目的射频配置中（需要时另存为 JSON 文件），供之后的覆盖计算使用。见 docs/coverage_model.md。</translation>
     </message>
@@ -129,12 +129,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为每个多边形添加其内部的点数（'point_count'），并可选地添加这些点某个数值字段的总和（'&lt;field&gt;_sum'，例如每个网格单元内的办公楼面积）。边界上的点算作在内部，因此共享边上的点对两个多边形都计数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/gcj02.py" line="30" />
+        <location filename="../../plugins/tools/gcj02.py" line="29" />
         <source>Convert points from GCJ-02 to WGS84</source>
         <translation>将点从 GCJ-02 转换为 WGS84</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/gcj02.py" line="32" />
+        <location filename="../../plugins/tools/gcj02.py" line="31" />
         <source>Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is about 600 m in Guangzhou. Points outside China are left as they are.</source>
         <translation>将坐标来自中国商业地图（高德、腾讯）的点——这些地图使用偏移后的 GCJ-02 坐标——移到 WGS84/CGCS2000 上，使其与测绘数据对齐。在广州偏移约 600 m。中国境外的点保持不变。</translation>
     </message>
@@ -968,6 +968,50 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>带计数的多边形</translation>
     </message>
 </context><context>
+    <name>CoverageCalibrate</name>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="87" />
+        <source>fewer than 10 {scope} measurements: the {scope} offset and slope are left as they were</source>
+        <translation>{scope} 实测值少于 10 个：{scope} 的偏移和斜率保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="94" />
+        <source>the fit lies outside the RF profile's bounds ({problem}); check the measurements' cell ids and units</source>
+        <translation>拟合结果超出射频配置的允许范围（{problem}）；请检查实测数据的小区编号和单位</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="100" />
+        <source>saved in the project's RF profile '{name}'</source>
+        <translation>已保存到项目的射频配置“{name}”</translation>
+    </message>
+</context><context>
+    <name>CoverageCalibration</name>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="81" />
+        <source>has no field '{field}' (fields: {fields})</source>
+        <translation>没有字段 '{field}'（现有字段：{fields}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="86" />
+        <source>field '{field}' holds text, not RSRP in dBm (e.g. {example!r}); give a numeric field</source>
+        <translation>字段 '{field}' 存放的是文本，而非以 dBm 计的 RSRP（例如 {example!r}）；请提供数值字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="99" />
+        <source>{count:,} measurements without a location, RSRP or cell left out</source>
+        <translation>已剔除 {count:,} 个缺少位置、RSRP 或小区的实测值</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="108" />
+        <source>field '{field}': {count:,} measurements name cells that are not in the transmitters ({ids}); give the cell or site ids of the transmitters layer</source>
+        <translation>字段 '{field}'：有 {count:,} 个实测值所指的小区不在发射机中（{ids}）；请使用发射机图层的小区或站点编号</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="114" />
+        <source>field '{field}' has no measurement to calibrate with</source>
+        <translation>字段 '{field}' 中没有可用于校准的实测值</translation>
+    </message>
+</context><context>
     <name>CoverageCluster</name>
     <message>
         <location filename="../../plugins/coverage/cluster.py" line="50" />
@@ -997,313 +1041,347 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>在 {share:g} % 的已服务单元中，超出最大半径 {radius:g} m 的小区接收信号强于最优服务小区：在此将其计为干扰；调大 max_radius 可让其参与服务</translation>
     </message>
 </context><context>
+    <name>CoverageInterference</name>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="143" />
+        <source>interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its line-of-sight signal falls {below:g} dB below the noise), serving within {serving:,.0f} m; {sets} co-channel set(s): {labels}</source>
+        <translation>每个小区的干扰计算到 {low:,.0f}-{high:,.0f} m（其视距信号低于噪声 {below:g} dB 处），服务范围 {serving:,.0f} m 以内；{sets} 个同频组：{labels}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="150" />
+        <source>the interference radius was cut to {cap:,.0f} m to keep the work within a few times the serving pass; cells farther away are left out of the SINR, which may read slightly optimistic; set interference_radius for a longer one</source>
+        <translation>干扰半径已截断为 {cap:,.0f} m，使计算量保持在服务计算的几倍以内；更远的小区未计入 SINR，结果可能略偏乐观；如需更大半径请设置 interference_radius</translation>
+    </message>
+</context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="65" />
+        <location filename="../../plugins/coverage/algorithm.py" line="69" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="313" />
+        <location filename="../../plugins/coverage/algorithm.py" line="334" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="391" />
+        <location filename="../../plugins/coverage/algorithm.py" line="415" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="101" />
+        <location filename="../../plugins/coverage/algorithm.py" line="105" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="102" />
+        <location filename="../../plugins/coverage/algorithm.py" line="106" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="104" />
+        <location filename="../../plugins/coverage/algorithm.py" line="108" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="106" />
+        <location filename="../../plugins/coverage/algorithm.py" line="110" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="108" />
+        <location filename="../../plugins/coverage/algorithm.py" line="112" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="109" />
+        <location filename="../../plugins/coverage/algorithm.py" line="113" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="112" />
+        <location filename="../../plugins/coverage/algorithm.py" line="116" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <location filename="../../plugins/coverage/algorithm.py" line="117" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="115" />
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="117" />
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <location filename="../../plugins/coverage/algorithm.py" line="124" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="122" />
+        <location filename="../../plugins/coverage/algorithm.py" line="126" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="123" />
+        <location filename="../../plugins/coverage/algorithm.py" line="127" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="124" />
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="125" />
+        <location filename="../../plugins/coverage/algorithm.py" line="129" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="126" />
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="127" />
+        <location filename="../../plugins/coverage/algorithm.py" line="131" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="129" />
+        <location filename="../../plugins/coverage/algorithm.py" line="133" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="131" />
+        <location filename="../../plugins/coverage/algorithm.py" line="135" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="132" />
+        <location filename="../../plugins/coverage/algorithm.py" line="136" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="134" />
+        <location filename="../../plugins/coverage/algorithm.py" line="138" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="137" />
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="139" />
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <location filename="../../plugins/coverage/algorithm.py" line="144" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="142" />
+        <location filename="../../plugins/coverage/algorithm.py" line="146" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="144" />
+        <location filename="../../plugins/coverage/algorithm.py" line="148" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="145" />
+        <location filename="../../plugins/coverage/algorithm.py" line="149" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="147" />
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="150" />
+        <location filename="../../plugins/coverage/algorithm.py" line="154" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="152" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="155" />
+        <location filename="../../plugins/coverage/algorithm.py" line="159" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="160" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="159" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="162" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="164" />
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="170" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="167" />
+        <location filename="../../plugins/coverage/algorithm.py" line="171" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="169" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="171" />
+        <location filename="../../plugins/coverage/algorithm.py" line="175" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="176" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="181" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="178" />
+        <location filename="../../plugins/coverage/algorithm.py" line="182" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="180" />
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
         <source>Street-corner reach</source>
         <translation>街角绕射范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="182" />
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
         <source>Outdoor cells out of sight within this walking distance of a lit street take the ITU-R P.1411 corner loss when it is lower than the NLOS formula's; 0 switches it off.</source>
         <translation>在与有视距街道的步行距离不超过此值、且处于非视距的室外单元，若 ITU-R P.1411 街角损耗低于非视距公式的损耗，则取街角损耗；0 表示关闭。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="185" />
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
         <source>Facade reflections</source>
         <translation>建筑立面反射</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="190" />
         <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
         <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <location filename="../../plugins/coverage/algorithm.py" line="192" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="190" />
+        <location filename="../../plugins/coverage/algorithm.py" line="194" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="196" />
+        <location filename="../../plugins/coverage/algorithm.py" line="200" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="197" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="198" />
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="199" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="200" />
+        <location filename="../../plugins/coverage/algorithm.py" line="204" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="205" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
 </context><context>
+    <name>CoverageValidity</name>
+    <message>
+        <location filename="../../plugins/coverage/validity.py" line="34" />
+        <source>the maximum radius {radius:,.0f} m goes beyond the 5 km for which the TR 38.901 path-loss models were fitted; links longer than 5 km are extrapolated</source>
+        <translation>最大半径 {radius:,.0f} m 超出了 TR 38.901 路径损耗模型拟合所用的 5 km；超过 5 km 的链路为外推结果</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/validity.py" line="43" />
+        <source>{count:,} of {total:,} {model} cells have antennas at {lowest:g}-{highest:g} m, outside {low:g}-{high:g} m: the model assumes a base station at {nominal:g} m (TR 38.901 Table 7.4.1-1) and other heights change only d3D and the breakpoint distance, so read their loss as approximate</source>
+        <translation>{total:,} 个 {model} 小区中有 {count:,} 个的天线高度为 {lowest:g}-{highest:g} m，超出 {low:g}-{high:g} m：该模型假设基站高度为 {nominal:g} m（TR 38.901 表 7.4.1-1），其他高度只改变 d3D 和断点距离，其损耗仅供参考</translation>
+    </message>
+</context><context>
     <name>CoveredFigures</name>
     <message>
-        <location filename="../../plugins/figures.py" line="25" />
+        <location filename="../../plugins/figures.py" line="24" />
         <source>People covered</source>
         <translation>覆盖人口</translation>
     </message>
     <message>
-        <location filename="../../plugins/figures.py" line="26" />
+        <location filename="../../plugins/figures.py" line="25" />
         <source>Weighted demand covered</source>
         <translation>覆盖的加权需求</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/figures.py" line="66" />
+        <source>{people:,.0f} of {total:,.0f} ({measure})</source>
+        <translation>{total:,.0f} 中的 {people:,.0f}（{measure}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/figures.py" line="73" />
+        <source>people x priority and existing-coverage weights: what siting optimises</source>
+        <translation>人口 × 优先权重与现有覆盖权重：选址优化的目标</translation>
     </message>
 </context><context>
     <name>CrsPicker</name>
@@ -2484,6 +2562,125 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>就业人口</translation>
     </message>
 </context><context>
+    <name>FieldMapping</name>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="88" />
+        <source>field '{name}'</source>
+        <translation>字段 '{name}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="90" />
+        <source>expression {text}</source>
+        <translation>表达式 {text}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="91" />
+        <source>constant {value!r}</source>
+        <translation>常量 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="126" />
+        <source>the top level</source>
+        <translation>顶层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="127" />
+        <source>{where}: {path}: {problem}</source>
+        <translation>{where}：{path}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="130" />
+        <source>{where}: version {version} was written by a newer Lamplight; this one reads version {known}</source>
+        <translation>{where}：版本 {version} 由更新的 Lamplight 写入；当前版本只能读取版本 {known}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="136" />
+        <source>{where}: unknown kind '{kind}'; known kinds: {kinds}</source>
+        <translation>{where}：未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="143" />
+        <source>{where}: '{target}' is not a field of kind '{kind}'; its fields are {fields}</source>
+        <translation>{where}：'{target}' 不是图层类型 '{kind}' 的字段；其字段有 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="160" />
+        <source>the field mapping could not be written ({reason})</source>
+        <translation>无法写入字段映射（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="172" />
+        <source>the field mapping file does not exist</source>
+        <translation>字段映射文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="174" />
+        <source>the field mapping file cannot be read ({reason})</source>
+        <translation>无法读取字段映射文件（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="179" />
+        <source>is not a JSON file (line {line}: {reason})</source>
+        <translation>不是 JSON 文件（第 {line} 行：{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="185" />
+        <source>mapping {name}</source>
+        <translation>映射 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="186" />
+        <source>field mapping</source>
+        <translation>字段映射</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="218" />
+        <source>the layer has no such field; its fields are {fields}</source>
+        <translation>图层没有此字段；其字段有 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="219" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="239" />
+        <source>{where}: {target} &lt;- {source}: {problem}</source>
+        <translation>{where}：{target} &lt;- {source}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="248" />
+        <source>{where}: rename '{old}' to '{new}': the layer has no such field</source>
+        <translation>{where}：将 '{old}' 重命名为 '{new}'：图层没有此字段</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="260" />
+        <source>field '{name}' replaced by the mapped one</source>
+        <translation>字段 '{name}' 已被映射后的字段替换</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="267" />
+        <source>fields mapped with {where}: {summary}</source>
+        <translation>字段已映射（{where}）：{summary}</translation>
+    </message>
+</context><context>
+    <name>FieldMappingCli</name>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="51" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="52" />
+        <source>{file}: choose one vector layer with --layer (it holds: {names})</source>
+        <translation>{file}：请用 --layer 选择一个矢量图层（其中包含：{names}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="66" />
+        <source>{file}: layer '{layer}' does not look like any kind; name one with --kind ({kinds})</source>
+        <translation>{file}：图层“{layer}”不像任何已知图层类型；请用 --kind 指定（{kinds}）</translation>
+    </message>
+</context><context>
     <name>FieldValue</name>
     <message>
         <location filename="../export/values.py" line="20" />
@@ -2583,6 +2780,33 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../processing/widgets.py" line="359" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
+    </message>
+</context><context>
+    <name>Gcj02ToWgs84</name>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="38" />
+        <source>Points in GCJ-02</source>
+        <translation>GCJ-02 坐标的点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="42" />
+        <source>Points in WGS84</source>
+        <translation>WGS84 坐标的点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="48" />
+        <source>layer '{name}' has no coordinate system; set it to the one its GCJ-02 longitudes and latitudes were read in (usually EPSG:4326)</source>
+        <translation>图层“{name}”没有坐标系；请将其设为读取 GCJ-02 经纬度时所用的坐标系（通常为 EPSG:4326）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="65" />
+        <source>{moved} of {total} features moved, by {low:.0f} to {high:.0f} m</source>
+        <translation>{total} 个要素中有 {moved} 个被移动，移动距离 {low:.0f} 至 {high:.0f} m</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="69" />
+        <source>{name} (WGS84)</source>
+        <translation>{name}（WGS84）</translation>
     </message>
 </context><context>
     <name>HistoryDock</name>
@@ -4256,6 +4480,109 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>处理</translation>
     </message>
 </context><context>
+    <name>ProjectArchive</name>
+    <message>
+        <location filename="../../layers/project_archive.py" line="49" />
+        <source>project file does not exist</source>
+        <translation>项目文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="51" />
+        <source>cannot be read ({problem})</source>
+        <translation>无法读取（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="53" />
+        <source>is not a regular file (a folder, device or pipe); choose a project file</source>
+        <translation>不是普通文件（而是文件夹、设备或管道）；请选择项目文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="58" />
+        <source>is not a Lamplight project file ({problem})</source>
+        <translation>不是 Lamplight 项目文件（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="72" />
+        <source>holds {count:,} files; a project holds at most {limit:,}</source>
+        <translation>包含 {count:,} 个文件；一个项目最多包含 {limit:,} 个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="80" />
+        <source>'{member}' is encrypted; Lamplight projects never are</source>
+        <translation>'{member}' 已加密；Lamplight 项目从不加密</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="84" />
+        <source>'{member}' would unpack to {size}, more than the {limit} a project file may hold</source>
+        <translation>'{member}' 解压后为 {size}，超过项目文件允许的 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="90" />
+        <source>'{member}' would unpack from {packed} to {size} ({ratio:,.0f} times); real project data never compresses more than {limit} times, so the file was not opened</source>
+        <translation>'{member}' 会从 {packed} 解压为 {size}（{ratio:,.0f} 倍）；真实项目数据的压缩比从不超过 {limit} 倍，因此未打开该文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="98" />
+        <source>would unpack to {size} in all, more than the {limit} a project file may hold</source>
+        <translation>解压后共 {size}，超过项目文件允许的 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="110" />
+        <source>holds a file named '{member}', which points outside the project; the file was not opened</source>
+        <translation>包含名为 '{member}' 的文件，它指向项目之外；未打开该文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="113" />
+        <source>holds a link '{member}'; a project holds only files</source>
+        <translation>包含链接 '{member}'；项目只能包含文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="117" />
+        <source>holds two files named '{member}'</source>
+        <translation>包含两个名为 '{member}' 的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="126" />
+        <source>project.json is missing: this is not a Lamplight project file, or it is damaged</source>
+        <translation>缺少 project.json：这不是 Lamplight 项目文件，或文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="129" />
+        <source>project.json is {size}; a project's settings take at most {limit}</source>
+        <translation>project.json 大小为 {size}；项目设置最多占用 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="145" />
+        <location filename="../../layers/project_archive.py" line="136" />
+        <source>project.json is damaged ({problem})</source>
+        <translation>project.json 已损坏（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="139" />
+        <source>project.json nests values more than {limit} levels deep; Lamplight never writes that, so the file is damaged</source>
+        <translation>project.json 的嵌套深度超过 {limit} 层；Lamplight 从不写入这样的内容，因此文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="183" />
+        <source>the data file '{member}' is missing from the project</source>
+        <translation>项目中缺少数据文件 '{member}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="188" />
+        <source>'{member}' needs {size} of temporary space; only {free} is free</source>
+        <translation>'{member}' 需要 {size} 的临时空间；可用空间只有 {free}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="197" />
+        <source>'{member}' holds more than its declared size; the project file is damaged</source>
+        <translation>'{member}' 的内容超过其声明的大小；项目文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="203" />
+        <source>the data file '{member}' is damaged ({problem})</source>
+        <translation>数据文件 '{member}' 已损坏（{problem}）</translation>
+    </message>
+</context><context>
     <name>ProjectFile</name>
     <message>
         <location filename="../../layers/project_file.py" line="80" />
@@ -4348,182 +4675,213 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <name>ProjectSchema</name>
     <message>
         <location filename="../../layers/basemap_schema.py" line="24" />
-        <location filename="../../layers/project_schema.py" line="47" />
-        <location filename="../../layers/scenarios.py" line="403" />
+        <location filename="../../layers/project_schema.py" line="46" />
+        <location filename="../../layers/scenarios.py" line="402" />
         <source>a text of at most {limit} characters</source>
         <translation>最多 {limit} 个字符的文本</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="404" />
+        <location filename="../../layers/scenarios.py" line="403" />
         <source>a list of at most {limit} pole ids (texts)</source>
         <translation>最多 {limit} 个灯杆编号（文本）的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="413" />
+        <location filename="../../layers/scenarios.py" line="412" />
         <source>a scenario (a group of settings)</source>
         <translation>一个方案（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="418" />
+        <location filename="../../layers/scenarios.py" line="417" />
         <source>a scenario id (a short text)</source>
         <translation>方案编号（短文本）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="421" />
+        <location filename="../../layers/scenarios.py" line="420" />
         <source>a list of at most {limit} run ids</source>
         <translation>最多 {limit} 个运行编号的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="429" />
+        <location filename="../../layers/scenarios.py" line="428" />
         <source>a list of at most {limit} scenarios</source>
         <translation>最多 {limit} 个方案的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="50" />
+        <location filename="../../layers/project_schema.py" line="49" />
         <source>reading settings: x_field, y_field, sheet or crs</source>
         <translation>读取设置：x_field、y_field、sheet 或 crs</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="56" />
+        <location filename="../../layers/project_schema.py" line="55" />
         <source>a sheet name or number</source>
         <translation>工作表名称或序号</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="58" />
+        <location filename="../../layers/project_schema.py" line="57" />
         <source>a coordinate system such as EPSG:32649</source>
         <translation>坐标系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="65" />
+        <location filename="../../layers/project_schema.py" line="64" />
         <source>the path of the linked data file</source>
         <translation>链接数据文件的路径</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="75" />
+        <location filename="../../layers/project_schema.py" line="74" />
         <source>a data file of the project, such as data/roads.gpkg</source>
         <translation>项目的数据文件，例如 data/roads.gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="81" />
+        <location filename="../../layers/project_schema.py" line="80" />
         <source>a layer entry (a group of settings)</source>
         <translation>一个图层条目（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="85" />
+        <location filename="../../layers/project_schema.py" line="84" />
         <source>a layer id (a short text)</source>
         <translation>图层编号（短文本）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="88" />
+        <location filename="../../layers/project_schema.py" line="87" />
         <source>empty or one of the layer kinds: {kinds}</source>
         <translation>为空或为以下图层类型之一：{kinds}</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="59" />
-        <location filename="../../layers/project_schema.py" line="89" />
+        <location filename="../../layers/project_schema.py" line="88" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="91" />
+        <location filename="../../layers/project_schema.py" line="90" />
         <source>a number from 0 to 1</source>
         <translation>0 到 1 之间的数</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="93" />
+        <location filename="../../layers/project_schema.py" line="92" />
         <source>a style (a group of settings) or empty</source>
         <translation>样式（一组设置）或空</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="96" />
+        <location filename="../../layers/project_schema.py" line="95" />
         <source>layer details (a group of settings) or empty</source>
         <translation>图层详情（一组设置）或空</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="68" />
         <location filename="../../layers/basemap_schema.py" line="58" />
-        <location filename="../../layers/project_schema.py" line="99" />
+        <location filename="../../layers/project_schema.py" line="98" />
         <source>a list of at most {limit} texts</source>
         <translation>最多 {limit} 个文本的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="104" />
+        <location filename="../../layers/project_schema.py" line="103" />
         <source>a run record or empty</source>
         <translation>运行记录或空</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="109" />
+        <location filename="../../layers/project_schema.py" line="108" />
         <source>where the layer's data is (a group of settings)</source>
         <translation>图层数据所在位置（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="112" />
+        <location filename="../../layers/project_schema.py" line="111" />
         <source>'file' or 'embedded'</source>
         <translation>'file' 或 'embedded'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="122" />
+        <location filename="../../layers/project_schema.py" line="121" />
         <source>a run record (a group of settings)</source>
         <translation>运行记录（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="136" />
-        <location filename="../../layers/project_schema.py" line="133" />
-        <location filename="../../layers/project_schema.py" line="127" />
+        <location filename="../../layers/project_schema.py" line="268" />
+        <location filename="../../layers/project_schema.py" line="135" />
+        <location filename="../../layers/project_schema.py" line="132" />
+        <location filename="../../layers/project_schema.py" line="126" />
         <source>a group of settings</source>
         <translation>一组设置</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="130" />
+        <location filename="../../layers/project_schema.py" line="129" />
         <source>a list of texts</source>
         <translation>文本列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="142" />
-        <location filename="../../layers/project_schema.py" line="140" />
+        <location filename="../../layers/project_schema.py" line="141" />
+        <location filename="../../layers/project_schema.py" line="139" />
         <source>a whole number, 0 or more</source>
         <translation>整数，0 或更大</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="145" />
+        <location filename="../../layers/project_schema.py" line="144" />
         <source>a table with columns and data</source>
         <translation>带列和数据的表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="154" />
+        <location filename="../../layers/project_schema.py" line="153" />
         <source>a group of project settings</source>
         <translation>一组项目设置</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="158" />
+        <location filename="../../layers/project_schema.py" line="157" />
         <source>'lamplight-project'</source>
         <translation>'lamplight-project'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="160" />
+        <location filename="../../layers/project_schema.py" line="159" />
         <source>a format version number such as 1</source>
         <translation>格式版本号，例如 1</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="29" />
-        <location filename="../../layers/project_schema.py" line="167" />
+        <location filename="../../layers/project_schema.py" line="166" />
         <source>a coordinate (a finite number)</source>
         <translation>坐标（有限数）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="168" />
+        <location filename="../../layers/project_schema.py" line="167" />
         <source>4 numbers: west, south, east, north</source>
         <translation>4 个数：西、南、东、北</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="172" />
+        <location filename="../../layers/project_schema.py" line="171" />
         <source>a list of at most {limit} layer entries</source>
         <translation>最多 {limit} 个图层条目的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="174" />
+        <location filename="../../layers/project_schema.py" line="173" />
         <source>a list of at most {limit} run records</source>
         <translation>最多 {limit} 条运行记录的列表</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="243" />
+        <source>{where} lacks '{field}'</source>
+        <translation>{where} 缺少 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="246" />
+        <source>{where} has a setting Lamplight does not know: '{field}'</source>
+        <translation>{where} 含有 Lamplight 不认识的设置：'{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="248" />
+        <source>{where} should be {expected}, not {found}</source>
+        <translation>{where} 应为{expected}，而不是 {found}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="255" />
+        <source>a value of another type</source>
+        <translation>其他类型的值</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="264" />
+        <source>a text of {count:,} characters</source>
+        <translation>{count:,} 个字符的文本</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="266" />
+        <source>a list of {count:,} values</source>
+        <translation>{count:,} 个值的列表</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="34" />
@@ -5118,6 +5476,43 @@ cost {amount}</source>
         <translation>将表格保存为 CSV</translation>
     </message>
 </context><context>
+    <name>RfProfile</name>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="145" />
+        <source>the RF profile needs a name</source>
+        <translation>射频配置需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="149" />
+        <source>RF profile setting '{name}' must be a number, not {value!r}</source>
+        <translation>射频配置项 '{name}' 必须是数字，而不是 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="153" />
+        <source>receiver height {value:g} m is outside {low:g}-{high:g} m, the UE heights for which TR 38.901's path-loss models are valid</source>
+        <translation>接收机高度 {value:g} m 超出 {low:g}-{high:g} m，即 TR 38.901 路径损耗模型适用的终端 (UE) 高度</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="156" />
+        <source>RF profile setting '{name}' is {value:g} {unit}, outside {low:g}-{high:g}</source>
+        <translation>射频配置项 '{name}' 为 {value:g} {unit}，超出 {low:g}-{high:g}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="161" />
+        <source>RF profile setting '{name}' is '{value}'; choose one of {choices}</source>
+        <translation>射频配置项 '{name}' 为 '{value}'；请从 {choices} 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="195" />
+        <source>rf_profile has a setting Lamplight does not know: '{name}'</source>
+        <translation>rf_profile 含有 Lamplight 不认识的设置：'{name}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="200" />
+        <source>rf_profile cannot be used: {problem}</source>
+        <translation>无法使用 rf_profile：{problem}</translation>
+    </message>
+</context><context>
     <name>RfProfileDialog</name>
     <message>
         <location filename="../dialogs/rf_profile.py" line="117" />
@@ -5276,6 +5671,109 @@ cost {amount}</source>
         <location filename="../../layers/snapping.py" line="59" />
         <source>has no coordinate reference system, so distances in metres cannot be measured</source>
         <translation>没有坐标参考系，因此无法以米量测距离</translation>
+    </message>
+</context><context>
+    <name>Scenarios</name>
+    <message>
+        <location filename="../../layers/scenarios.py" line="100" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="101" />
+        <source>no scenario named {name!r} in the project (scenarios: {names})</source>
+        <translation>项目中没有名为 {name!r} 的方案（现有方案：{names}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="108" />
+        <source>scenario {name!r} is not in the project</source>
+        <translation>方案 {name!r} 不在项目中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="112" />
+        <source>Scenario</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="117" />
+        <source>a project holds at most {limit:,} scenarios</source>
+        <translation>一个项目最多包含 {limit:,} 个方案</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="155" />
+        <source>Add scenario '{name}'</source>
+        <translation>添加方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="167" />
+        <source>Delete scenario '{name}'</source>
+        <translation>删除方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="179" />
+        <source>a scenario needs a name</source>
+        <translation>方案需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="182" />
+        <source>Rename scenario '{old}' to '{new}'</source>
+        <translation>将方案“{old}”重命名为“{new}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="198" />
+        <source>run '{run}' has no run id; run it again</source>
+        <translation>运行“{run}”没有运行编号；请重新运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="201" />
+        <source>run '{run}' ({started}) is already in scenario '{name}'</source>
+        <translation>运行“{run}”（{started}）已在方案“{name}”中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="205" />
+        <source>a scenario holds at most {limit:,} runs</source>
+        <translation>一个方案最多包含 {limit:,} 次运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="208" />
+        <source>Add run '{run}' to scenario '{name}'</source>
+        <translation>将运行“{run}”添加到方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="244" />
+        <source>the selected sites of run '{run}' ({started}) are no longer in the project; run it again</source>
+        <translation>运行“{run}”（{started}）的已选站点已不在项目中；请重新运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="254" />
+        <source>run '{run}' is not a siting run; a scenario starts from a siting plan</source>
+        <translation>运行“{run}”不是选址运行；方案须以选址方案为起点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="361" />
+        <source>no layer of the project places the poles of '{a}' and '{b}'; their sites layers were removed</source>
+        <translation>项目中没有图层能定位“{a}”和“{b}”的灯杆；它们的站点图层已被移除</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="374" />
+        <source>{n} sites of '{a}' / '{b}' are in no layer of the project (e.g. {ids}); add their poles layer back</source>
+        <translation>“{a}” / “{b}”中有 {n} 个站点不在项目的任何图层中（例如 {ids}）；请重新添加其灯杆图层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="381" />
+        <location filename="../../layers/scenarios.py" line="380" />
+        <source>only in {name}</source>
+        <translation>仅在 {name} 中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="382" />
+        <source>in both</source>
+        <translation>两者皆有</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="386" />
+        <source>Compare {a} / {b}</source>
+        <translation>比较 {a} / {b}</translation>
     </message>
 </context><context>
     <name>ScenariosDock</name>
@@ -7117,6 +7615,88 @@ cost {amount}</source>
         <location filename="../../layers/io/__init__.py" line="135" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
         <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
+    </message>
+</context><context>
+    <name>layers.io.coordinates</name>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="104" />
+        <source> and {count} more</source>
+        <translation> 等另外 {count} 个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="114" />
+        <source>columns '{x}' and '{y}' look swapped (values in '{y}' exceed 90°, so they cannot be latitudes)</source>
+        <translation>列 '{x}' 和 '{y}' 似乎互换了（'{y}' 中的值超过 90°，不可能是纬度）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="117" />
+        <source>longitude and latitude look swapped (y reaches {y}, which cannot be a latitude, and every x fits as one)</source>
+        <translation>经度和纬度似乎互换了（y 达到 {y}，不可能是纬度，而所有 x 都可以是纬度）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="126" />
+        <source> in '{x}'/'{y}'</source>
+        <translation>（'{x}'/'{y}' 列）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="128" />
+        <source>no CRS was given, so WGS84 longitude/latitude was assumed</source>
+        <translation>未指定坐标参考系，因此按 WGS84 经纬度处理</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="130" />
+        <source>the layer declares {crs}, which counts in degrees</source>
+        <translation>图层声明的坐标参考系为 {crs}，以度为单位</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="132" />
+        <source>coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not a longitude/latitude; {how}.</source>
+        <translation>坐标{where}达到 {largest}（x 从 {x0} 到 {x1}，y 从 {y0} 到 {y1}），不是经纬度；{how}。</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="140" />
+        <source>{out} of {usable} features are out of range ({features})</source>
+        <translation>{usable} 个要素中有 {out} 个超出范围（{features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="144" />
+        <source> and would fit with x and y exchanged while the others fit as they are: the coordinate order is mixed between features; fix those features in the source</source>
+        <translation>，它们交换 x 和 y 后即可落在范围内，而其他要素保持原样即可：各要素的坐标顺序不一致；请在源数据中修正这些要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="148" />
+        <source>: fix those features in the source, or give the layer's real CRS</source>
+        <translation>：请在源数据中修正这些要素，或给出图层真实的坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="150" />
+        <source>They look projected (metres or feet), so the CRS is wrong: give their CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or crs='EPSG:32649' for UTM zone 49N) or correct it in the file</source>
+        <translation>这些坐标看起来是投影坐标（米或英尺），因此坐标参考系有误：请给出其坐标参考系（例如 CGCS2000 高斯-克吕格投影用 crs='EPSG:4547'，UTM 49N 带用 crs='EPSG:32649'），或在文件中更正</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="174" />
+        <source>all {count} features have coordinates that are NaN, infinite or beyond ±1e10: nothing in it can be placed on a map</source>
+        <translation>全部 {count} 个要素的坐标均为 NaN、无穷大或超出 ±1e10：其中没有任何内容能放到地图上</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="178" />
+        <source>dropped {count} features whose coordinates are NaN, infinite or beyond ±1e10 (features {features})</source>
+        <translation>已丢弃 {count} 个坐标为 NaN、无穷大或超出 ±1e10 的要素（要素 {features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="187" />
+        <source>{text}; swapped back</source>
+        <translation>{text}；已换回</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="203" />
+        <source>{count} features have coordinates that are NaN, infinite or beyond ±1e10 (features {features})</source>
+        <translation>{count} 个要素的坐标为 NaN、无穷大或超出 ±1e10（要素 {features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="210" />
+        <source>{text}: reopen the file (the readers swap them back) or fix the source</source>
+        <translation>{text}：请重新打开文件（读取时会换回）或修正源数据</translation>
     </message>
 </context><context>
     <name>layers.io.finish</name>
