@@ -142,3 +142,21 @@ def test_projects_link_file_backed_rasters_and_embed_them_when_edited_or_asked(h
     assert [layer.name for layer in again] == ["embedded", "edited"]
     assert any(str(path) in str(problem) for problem in again.load_problems)
     np.testing.assert_array_equal(again.layer("edited").data[0], values + 1.0)
+
+
+def test_the_canvas_colours_a_zoomed_view_from_one_window_as_from_the_raster_read_whole(heights, reads):
+    from layers.styles import RasterRamp
+    from workbench.render.raster import colour_view
+    from workbench.render.settings import MapTransform
+
+    path, _ = heights
+    lazy, = open_layers(path)
+    eager = read_raster(str(path), source=str(path), name="heights", lazy=False)
+    ramp = RasterRamp([(0.0, "#000000"), (120.0, "#ffffff")])
+    view = MapTransform((X0 + 300.0, Y0 - 900.0, X0 + 700.0, Y0 - 600.0), (400, 300))  # 200 x 150 cells of 2 m
+    np.testing.assert_array_equal(colour_view(lazy, ramp, view, lazy.crs), colour_view(eager, ramp, view, None))
+    assert len(reads) == 1 and reads[0] is not None and not lazy.loaded
+    row0, row1, col0, col1 = reads[0]
+    assert (row1 - row0) * (col1 - col0) <= 151 * 201  # the cells the view shows, no more
+    whole = MapTransform((X0 - 100.0, Y0 - 2100.0, X0 + 2300.0, Y0 + 100.0), (240, 220))  # all of it
+    np.testing.assert_array_equal(colour_view(lazy, ramp, whole, None), colour_view(eager, ramp, whole, None))
