@@ -363,7 +363,7 @@ class CoverageRsrp(Algorithm):
         grid = Grid.covering(cls._extent(params, x, y, config), params["resolution"], params["transmitters"].crs)
         need = coverage_need(x, y, grid, config.max_radius_m, TX_COLUMNS, obstruction_cells=0, window_cells=0,
                              workers=1)
-        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, translate("CoverageRsrp", "links (cell-transmitter pairs)"))
 
     @classmethod
     def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
@@ -371,8 +371,8 @@ class CoverageRsrp(Algorithm):
         """Refuse, before allocating, a run that would not fit in memory or would take hours."""
         need = cls.resource_need(params, cells, grid, config, workers)
         # the far ring is capped to MAX_FAR_LINKS by the interference plan, so only the serving links can refuse
-        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
-        check_memory(need, "CoverageRsrp")
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, translate("CoverageRsrp", "links (cell-transmitter pairs)"))
+        check_memory(need)
 
     @staticmethod
     def resource_need(params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,

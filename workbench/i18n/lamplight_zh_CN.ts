@@ -968,6 +968,19 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>带计数的多边形</translation>
     </message>
 </context><context>
+    <name>CoverageBudget</name>
+    <message>
+        <location filename="../../plugins/coverage/budget.py" line="36" />
+        <source>use a coarser resolution, a smaller extent, a shorter maximum radius or fewer transmitters</source>
+        <extracomment>What to change, shown with every refusal.</extracomment>
+        <translation>采用更粗的分辨率、更小的范围、更短的最大半径或更少的发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/budget.py" line="73" />
+        <source>{transmitters:,} transmitters x {cells} cells at {res:g} m within {radius:,.0f} m</source>
+        <translation>{transmitters:,} 个发射机 × {cells} 个 {res:g} m 单元（{radius:,.0f} m 以内）</translation>
+    </message>
+</context><context>
     <name>CoverageCalibrate</name>
     <message>
         <location filename="../../plugins/coverage/calibrate_algorithm.py" line="87" />
@@ -1063,6 +1076,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../plugins/coverage/algorithm.py" line="334" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="374" />
+        <location filename="../../plugins/coverage/algorithm.py" line="366" />
+        <source>links (cell-transmitter pairs)</source>
+        <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="415" />
@@ -5429,6 +5448,18 @@ cost {amount}</source>
         <translation>成本</translation>
     </message>
 </context><context>
+    <name>Resources</name>
+    <message>
+        <location filename="../../plugins/resources.py" line="68" />
+        <source>needs about {need} of memory for {what}; {free} are free. To run it, {change}.</source>
+        <translation>计算 {what} 约需 {need} 内存；当前可用 {free}。如需运行，请{change}。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/resources.py" line="78" />
+        <source>would compute about {work} {unit} for {what}, more than the {limit} a run may take (hours of work). To run it, {change}.</source>
+        <translation>计算 {what} 约需处理 {work} {unit}，超过单次运行允许的 {limit}（需数小时）。如需运行，请{change}。</translation>
+    </message>
+</context><context>
     <name>ResultsDock</name>
     <message>
         <location filename="../processing/results.py" line="38" />
@@ -6484,6 +6515,18 @@ cost {amount}</source>
         <location filename="../../plugins/siting/algorithm.py" line="411" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
+    </message>
+</context><context>
+    <name>SitingBudget</name>
+    <message>
+        <location filename="../../plugins/siting/budget.py" line="42" />
+        <source>use a smaller radius (or maximum radius in rf mode), a coarser demand sampling spacing or fewer poles</source>
+        <translation>采用更小的半径（射频模式下为最大半径）、更大的需求采样间距或更少的灯杆</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/budget.py" line="96" />
+        <source>{poles:,} poles x {points:,} demand points within {radius:,.0f} m ({pairs} pole-point pairs)</source>
+        <translation>{poles:,} 根灯杆 × {points:,} 个需求点（{radius:,.0f} m 以内，{pairs} 个灯杆-需求点对）</translation>
     </message>
 </context><context>
     <name>SitingOutputs</name>
