@@ -5,6 +5,7 @@
     lamplight list | help ALGORITHM | run ALGORITHM --param value ...
     lamplight export --project PROJECT.lamp --out map.pdf ...   print layout, web map, report
     lamplight sample FOLDER              write the Tianhe sample project into FOLDER
+    lamplight warmup [GROUP ...]         compile the fast kernels now (once after installing)
 
 ``main.py`` in a checkout, the ``lamplight`` script and ``python -m lamplight`` all call ``main``. Each
 sub-command module provides ``add_parser(subparsers)``, which adds its parser(s) and sets
@@ -18,13 +19,13 @@ import argparse
 import os
 import sys
 
-from lamplight import samples
+from lamplight import samples, warmup
 from layers.i18n import catalogue_translator, install_translator
 from plugins import cli as processing_cli
 from workbench.export import cli as export_cli
 from workbench.i18n import catalogue, environment_language, normalise
 
-SUBCOMMANDS = (processing_cli, export_cli, samples)
+SUBCOMMANDS = (processing_cli, export_cli, samples, warmup)
 
 
 def build_parser(prog: str = "lamplight") -> argparse.ArgumentParser:

@@ -38,6 +38,8 @@ OPERATOR_COLOURS = {"China Mobile": "#0072bc", "China Unicom": "#d7000f", "China
 ROAD_CLASSES = (("arterial", "#e8893a", 2.4), ("secondary", "#f2c36b", 1.5), ("local", "#b9b9b9", 0.8))
 BUILDING_HEIGHT_BREAKS = (0.0, 24.0, 50.0, 100.0, 200.0, 600.0)
 BUILDING_COLOURS = ("#e9e5dc", "#d3c9b8", "#b5a48d", "#8f7b64", "#5f4f40")
+#: Cells a raster's stretch is estimated from (every cell of a smaller raster).
+STYLE_CELLS = 1_000_000
 
 
 def default_style(layer: Layer) -> Style | None:
@@ -134,11 +136,14 @@ def _raster_style(layer: RasterLayer) -> Style | None:
         return RasterRamp(list(RSRP_STOPS), unit="dBm")
     if quantity == "sinr":
         return RasterRamp(list(SINR_STOPS), unit="dB")
-    values = layer.band(1).compressed()
+    # a best-server raster needs every server's colour; a stretch needs only the values' spread (as QGIS
+    # estimates it from a sample), so a city raster left in its file is not read whole to be styled
+    band = layer.band(1) if quantity == "best_server" else layer.masked(layer.sample(STYLE_CELLS)[0])
+    values = band.compressed()
     if values.size == 0:
         return None
     unique = np.unique(values)
-    if quantity == "best_server" or (np.issubdtype(layer.data.dtype, np.integer) and unique.size <= 12):
+    if quantity == "best_server" or (np.issubdtype(layer.dtype, np.integer) and unique.size <= 12):
         # Every server area gets a colour; cycling the palette keeps neighbouring ids (usually neighbouring
         # poles) apart, so service areas read as a patchwork even with thousands of cells.
         return RasterRamp([(float(v), QUALITATIVE[i % len(QUALITATIVE)]) for i, v in enumerate(unique)],

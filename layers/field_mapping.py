@@ -32,7 +32,6 @@ FORMAT_NAME = "lamplight-field-mapping"
 FORMAT_VERSION = 1
 FIELD, EXPRESSION, CONSTANT = "field", "expression", "constant"
 SOURCE_MODES = (FIELD, EXPRESSION, CONSTANT)
-_CONTEXT = "FieldMapping"
 _SCALAR = {"type": ["string", "number", "boolean", "null"]}
 _NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 
@@ -86,10 +85,10 @@ class FieldSource:
     def describe(self) -> str:
         """``field '杆号'``, ``expression "高度" * 1.0`` or ``constant 4``, for messages."""
         if self.mode == FIELD:
-            return translate(_CONTEXT, "field '{name}'").format(name=self.value)
+            return translate("FieldMapping", "field '{name}'").format(name=self.value)
         if self.mode == EXPRESSION:
-            return translate(_CONTEXT, "expression {text}").format(text=self.value)
-        return translate(_CONTEXT, "constant {value!r}").format(value=self.value)
+            return translate("FieldMapping", "expression {text}").format(text=self.value)
+        return translate("FieldMapping", "constant {value!r}").format(value=self.value)
 
     def to_dict(self) -> dict[str, Any]:
         entry: dict[str, Any] = {self.mode: self.value}
@@ -124,23 +123,26 @@ class FieldMapping:
         where = _where(name)
         error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
         if error is not None:
-            path = "/".join(str(part) for part in error.absolute_path) or translate(_CONTEXT, "the top level")
-            raise LayerError(None, translate(_CONTEXT, "{where}: {path}: {problem}").format(
+            path = "/".join(str(part) for part in error.absolute_path) or translate("FieldMapping", "the top level")
+            raise LayerError(None, translate("FieldMapping", "{where}: {path}: {problem}").format(
                 where=where, path=path, problem=error.message[:300]))
         if data["version"] > FORMAT_VERSION:
-            raise LayerError(None, translate(_CONTEXT, "{where}: version {version} was written by a newer Lamplight; "
-                                                       "this one reads version {known}").format(
+            raise LayerError(None, translate(
+                "FieldMapping", "{where}: version {version} was written by a newer Lamplight; "
+                                "this one reads version {known}").format(
                 where=where, version=data["version"], known=FORMAT_VERSION))
         kind = data["kind"]
         if kind is not None and kind not in KINDS:
-            raise LayerError(None, translate(_CONTEXT, "{where}: unknown kind '{kind}'; known kinds: {kinds}").format(
+            raise LayerError(None, translate(
+                "FieldMapping", "{where}: unknown kind '{kind}'; known kinds: {kinds}").format(
                 where=where, kind=kind, kinds=", ".join(KINDS)))
         if kind is not None:
             known = [spec.name for spec in KINDS[kind].fields]
             for target in data["fields"]:
                 if target not in known:
-                    raise LayerError(None, translate(_CONTEXT, "{where}: '{target}' is not a field of kind '{kind}'; "
-                                                               "its fields are {fields}").format(
+                    raise LayerError(None, translate(
+                        "FieldMapping", "{where}: '{target}' is not a field of kind '{kind}'; "
+                                        "its fields are {fields}").format(
                         where=where, target=target, kind=kind, fields=", ".join(known)))
         fields = {}
         for target, entry in data["fields"].items():
@@ -155,7 +157,8 @@ class FieldMapping:
         try:
             path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise LayerError(path, translate(_CONTEXT, "the field mapping could not be written ({reason})").format(
+            raise LayerError(path, translate(
+                "FieldMapping", "the field mapping could not be written ({reason})").format(
                 reason=exc.strerror or exc)) from exc
         return path
 
@@ -166,20 +169,21 @@ def load_mapping(path: str | os.PathLike) -> FieldMapping:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LayerError(path, translate(_CONTEXT, "the field mapping file does not exist")) from None
+        raise LayerError(path, translate("FieldMapping", "the field mapping file does not exist")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LayerError(path, translate(_CONTEXT, "the field mapping file cannot be read ({reason})").format(
+        raise LayerError(path, translate("FieldMapping", "the field mapping file cannot be read ({reason})").format(
             reason=exc)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LayerError(path, translate(_CONTEXT, "is not a JSON file (line {line}: {reason})").format(
+        raise LayerError(path, translate("FieldMapping", "is not a JSON file (line {line}: {reason})").format(
             line=exc.lineno, reason=exc.msg)) from exc
     return FieldMapping.from_dict(data, path.name)
 
 
 def _where(name: str | None) -> str:
-    return translate(_CONTEXT, "mapping {name}").format(name=name) if name else translate(_CONTEXT, "field mapping")
+    return translate(
+        "FieldMapping", "mapping {name}").format(name=name) if name else translate("FieldMapping", "field mapping")
 
 
 def _text_key(value: Any) -> str | None:
@@ -211,8 +215,8 @@ def _column(gdf: gpd.GeoDataFrame, target: str, source: FieldSource, fail: Any) 
     attributes = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     if source.mode == FIELD:
         if source.value not in gdf.columns or source.value == gdf.geometry.name:
-            raise fail(target, source, translate(_CONTEXT, "the layer has no such field; its fields are {fields}")
-                       .format(fields=", ".join(attributes) or translate(_CONTEXT, "none")))
+            raise fail(target, source, translate("FieldMapping", "the layer has no such field; its fields are {fields}")
+                       .format(fields=", ".join(attributes) or translate("FieldMapping", "none")))
         column = gdf[source.value]
     elif source.mode == EXPRESSION:
         try:
@@ -232,7 +236,7 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: FieldMapping, *, mapping_name:
     mapping, the target, the source and the layer.
     """
     def fail(target: str, field_source: FieldSource, problem: str) -> LayerError:
-        return LayerError(source, translate(_CONTEXT, "{where}: {target} <- {source}: {problem}").format(
+        return LayerError(source, translate("FieldMapping", "{where}: {target} <- {source}: {problem}").format(
             where=_where(mapping_name), target=target, source=field_source.describe(), problem=problem), layer=layer)
 
     geometry = gdf.geometry.name
@@ -241,8 +245,9 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: FieldMapping, *, mapping_name:
     used = {s.value for s in mapping.fields.values() if s.mode == FIELD}
     for old, new in mapping.rename.items():
         if old not in gdf.columns or old == geometry:
-            raise LayerError(source, translate(_CONTEXT, "{where}: rename '{old}' to '{new}': the layer has no such "
-                                                         "field").format(where=_where(mapping_name), old=old, new=new),
+            raise LayerError(source, translate(
+                "FieldMapping", "{where}: rename '{old}' to '{new}': the layer has no such "
+                                "field").format(where=_where(mapping_name), old=old, new=new),
                              layer=layer)
     notes = []
     for column in gdf.columns:
@@ -252,14 +257,14 @@ def apply_mapping(gdf: gpd.GeoDataFrame, mapping: FieldMapping, *, mapping_name:
             continue
         name = mapping.rename.get(column, column)
         if name in columns:
-            notes.append(translate(_CONTEXT, "field '{name}' replaced by the mapped one").format(name=name))
+            notes.append(translate("FieldMapping", "field '{name}' replaced by the mapped one").format(name=name))
             continue
         columns[name] = gdf[column]
     columns[geometry] = gdf.geometry
     mapped = gpd.GeoDataFrame(pd.DataFrame(columns, index=gdf.index), geometry=geometry, crs=gdf.crs)
     summary = ", ".join(f"{target} <- {s.describe()}" for target, s in mapping.fields.items())
     if summary:
-        notes.insert(0, translate(_CONTEXT, "fields mapped with {where}: {summary}").format(
+        notes.insert(0, translate("FieldMapping", "fields mapped with {where}: {summary}").format(
             where=_where(mapping_name), summary=summary))
     return mapped, notes
 

@@ -300,6 +300,7 @@ class RasterLayer(Layer):
             raise LayerError(source, f"raster data must be 2-D or 3-D, got shape {array.shape}", layer=name)
         self._data: np.ndarray | None = array
         self._shape: tuple[int, int, int] = array.shape
+        self._dtype: np.dtype = array.dtype  # a file-backed layer's, known before its cells are read
         #: For a file-backed layer (``file_backed``): reads (bands, rows, cols) of a pixel window, or all.
         self._reader: Callable[[tuple[int, int, int, int] | None], np.ndarray] | None = None
         self.transform = Affine(*transform[:6]) if not isinstance(transform, Affine) else transform
@@ -317,7 +318,13 @@ class RasterLayer(Layer):
         ``reader(None)`` returns every pixel, ``reader((row0, row1, col0, col1))`` that window."""
         layer = cls(np.zeros((shape[0], 0, 0), dtype=dtype), transform, crs, name=name, **options)
         layer._data, layer._shape, layer._reader = None, (shape[0], shape[1], shape[2]), reader
+        layer._dtype = np.dtype(dtype)
         return layer
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The cells' type, known without reading them."""
+        return self._data.dtype if self._data is not None else self._dtype
 
     @property
     def data(self) -> np.ndarray:
@@ -365,6 +372,22 @@ class RasterLayer(Layer):
             return self._read_file((row0, row1, col0, col1))
         return self._data[:, row0:row1, col0:col1]
 
+    def sample(self, max_cells: int) -> np.ndarray:
+        """Every band at most ``max_cells`` cells a band, evenly spaced (nearest pixel centres, as GDAL picks them
+        reading a smaller ``out_shape``): statistics such as a style's stretch need the values' spread, not all
+        300 MB of a city raster. A file-backed layer reads it from the file (an overview when the file has one);
+        a raster of at most ``max_cells`` cells gives all its cells."""
+        step = max(1.0, float(np.sqrt(self.width * self.height / max(int(max_cells), 1))))
+        shape = (max(1, int(self.height / step)), max(1, int(self.width / step)))
+        if shape == (self.height, self.width):
+            return self.read_pixels(0, self.height, 0, self.width)
+        overview = getattr(self._reader, "overview", None)
+        if self._data is None and overview is not None:
+            return overview(shape)
+        rows = np.floor((np.arange(shape[0]) + 0.5) * self.height / shape[0]).astype(np.int64)
+        cols = np.floor((np.arange(shape[1]) + 0.5) * self.width / shape[1]).astype(np.int64)
+        return self.data[:, rows[:, None], cols[None, :]]
+
     @property
     def crs(self) -> pyproj.CRS | None:
         return self._crs
@@ -404,7 +427,10 @@ class RasterLayer(Layer):
         """Band ``index`` (1-based, as in GDAL) with no-data and NaN masked."""
         if not 1 <= index <= self.count:
             raise LayerError(self.source, f"has {self.count} band(s); band {index} does not exist", layer=self.name)
-        values = self.data[index - 1]
+        return self.masked(self.data[index - 1])
+
+    def masked(self, values: np.ndarray) -> np.ma.MaskedArray:
+        """``values`` of this layer (a band, a window or a ``sample`` of one) with no-data and NaN masked."""
         mask = ~np.isfinite(values) if np.issubdtype(values.dtype, np.floating) else np.zeros(values.shape, bool)
         if self.nodata is not None and not (isinstance(self.nodata, float) and np.isnan(self.nodata)):
             mask |= values == self.nodata

@@ -34,7 +34,6 @@ MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 2**20
 #: Deeper than any project.json Lamplight writes (about 10 levels), far below Python's recursion limit.
 MAX_JSON_DEPTH = 64
-_CONTEXT = "ProjectArchive"
 _CHUNK = 2**20
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 _DEPTH_STEP = np.zeros(256, dtype=np.int32)
@@ -47,16 +46,16 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as exc:
-        raise LayerError(path, translate(_CONTEXT, "project file does not exist")) from exc
+        raise LayerError(path, translate("ProjectArchive", "project file does not exist")) from exc
     except OSError as exc:
-        raise LayerError(path, translate(_CONTEXT, "cannot be read ({problem})").format(problem=exc)) from exc
+        raise LayerError(path, translate("ProjectArchive", "cannot be read ({problem})").format(problem=exc)) from exc
     if not stat.S_ISREG(mode):
-        raise LayerError(path, translate(_CONTEXT, "is not a regular file (a folder, device or pipe); choose a "
-                                                   "project file"))
+        raise LayerError(path, translate("ProjectArchive", "is not a regular file (a folder, device or pipe); choose a "
+                                                           "project file"))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise LayerError(path, translate(_CONTEXT, "is not a Lamplight project file ({problem})").format(
+        raise LayerError(path, translate("ProjectArchive", "is not a Lamplight project file ({problem})").format(
             problem=exc)) from exc
     try:
         check_directory(archive, path)
@@ -70,30 +69,35 @@ def check_directory(archive: zipfile.ZipFile, path: Path) -> None:
     """Refuse unsafe names and sizes that would fill the disk or memory, from the directory alone."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise LayerError(path, translate(_CONTEXT, "holds {count:,} files; a project holds at most {limit:,}").format(
+        raise LayerError(path, translate(
+            "ProjectArchive", "holds {count:,} files; a project holds at most {limit:,}").format(
             count=len(members), limit=MAX_MEMBERS))
     seen: set[str] = set()
     total = 0
     for info in members:
         _check_name(info, path, seen)
         if info.flag_bits & 0x1:
-            raise LayerError(path, translate(_CONTEXT, "'{member}' is encrypted; Lamplight projects never are").format(
+            raise LayerError(path, translate(
+                "ProjectArchive", "'{member}' is encrypted; Lamplight projects never are").format(
                 member=info.filename))
         if info.file_size > MAX_MEMBER_BYTES:
-            raise LayerError(path, translate(_CONTEXT, "'{member}' would unpack to {size}, more than the {limit} "
-                                                       "a project file may hold").format(
+            raise LayerError(path, translate(
+                "ProjectArchive", "'{member}' would unpack to {size}, more than the {limit} "
+                                  "a project file may hold").format(
                 member=info.filename, size=_size(info.file_size), limit=_size(MAX_MEMBER_BYTES)))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO and info.filename != MANIFEST:
-            raise LayerError(path, translate(_CONTEXT, "'{member}' would unpack from {packed} to {size} ({ratio:,.0f} "
-                                                       "times); real project data never compresses more than "
-                                                       "{limit} times, so the file was not opened").format(
+            raise LayerError(path, translate(
+                "ProjectArchive", "'{member}' would unpack from {packed} to {size} ({ratio:,.0f} "
+                                  "times); real project data never compresses more than "
+                                  "{limit} times, so the file was not opened").format(
                 member=info.filename, packed=_size(info.compress_size), size=_size(info.file_size), ratio=ratio,
                 limit=MAX_RATIO))
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise LayerError(path, translate(_CONTEXT, "would unpack to {size} in all, more than the {limit} a project "
-                                                   "file may hold").format(size=_size(total),
+        raise LayerError(path, translate(
+            "ProjectArchive", "would unpack to {size} in all, more than the {limit} a project "
+                              "file may hold").format(size=_size(total),
                                                                            limit=_size(MAX_TOTAL_BYTES)))
 
 
@@ -103,13 +107,14 @@ def _check_name(info: zipfile.ZipInfo, path: Path, seen: set[str]) -> None:
     unsafe = (name.startswith(("/", "\\")) or "\x00" in name or ".." in parts
               or (len(parts[0]) >= 2 and parts[0][1] == ":"))      # a drive letter: C:/...
     if unsafe:
-        raise LayerError(path, translate(_CONTEXT, "holds a file named '{member}', which points outside the "
-                                                   "project; the file was not opened").format(member=name))
+        raise LayerError(path, translate("ProjectArchive", "holds a file named '{member}', which points outside the "
+                                                           "project; the file was not opened").format(member=name))
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise LayerError(path, translate(_CONTEXT, "holds a link '{member}'; a project holds only files").format(
+        raise LayerError(path, translate(
+            "ProjectArchive", "holds a link '{member}'; a project holds only files").format(
             member=name))
     if name in seen:
-        raise LayerError(path, translate(_CONTEXT, "holds two files named '{member}'").format(member=name))
+        raise LayerError(path, translate("ProjectArchive", "holds two files named '{member}'").format(member=name))
     seen.add(name)
 
 
@@ -118,26 +123,26 @@ def read_manifest(archive: zipfile.ZipFile, path: Path) -> Any:
     try:
         info = archive.getinfo(MANIFEST)
     except KeyError as exc:
-        raise LayerError(path, translate(_CONTEXT, "project.json is missing: this is not a Lamplight project "
-                                                   "file, or it is damaged")) from exc
+        raise LayerError(path, translate("ProjectArchive", "project.json is missing: this is not a Lamplight project "
+                                                           "file, or it is damaged")) from exc
     if info.file_size > MAX_MANIFEST_BYTES:
-        raise LayerError(path, translate(_CONTEXT, "project.json is {size}; a project's settings take at most "
-                                                   "{limit}").format(size=_size(info.file_size),
+        raise LayerError(path, translate("ProjectArchive", "project.json is {size}; a project's settings take at most "
+                                                           "{limit}").format(size=_size(info.file_size),
                                                                      limit=_size(MAX_MANIFEST_BYTES)))
     try:
         with archive.open(info) as member:
             text = member.read(MAX_MANIFEST_BYTES + 1)
     except _READ_ERRORS as exc:
-        raise LayerError(path, translate(_CONTEXT, "project.json is damaged ({problem})").format(
+        raise LayerError(path, translate("ProjectArchive", "project.json is damaged ({problem})").format(
             problem=exc)) from exc
     if too_deep(text, MAX_JSON_DEPTH):
-        raise LayerError(path, translate(_CONTEXT, "project.json nests values more than {limit} levels deep; "
-                                                   "Lamplight never writes that, so the file is damaged").format(
-            limit=MAX_JSON_DEPTH))
+        raise LayerError(path, translate(
+            "ProjectArchive", "project.json nests values more than {limit} levels deep; "
+                              "Lamplight never writes that, so the file is damaged").format(limit=MAX_JSON_DEPTH))
     try:
         return json.loads(text)
     except ValueError as exc:    # JSONDecodeError, bad UTF-8, an integer of thousands of digits
-        raise LayerError(path, translate(_CONTEXT, "project.json is damaged ({problem})").format(
+        raise LayerError(path, translate("ProjectArchive", "project.json is damaged ({problem})").format(
             problem=exc)) from exc
 
 
@@ -175,12 +180,13 @@ def extract_member(archive: zipfile.ZipFile, member: str, target: Path, path: Pa
     try:
         info = archive.getinfo(member)
     except KeyError as exc:
-        raise LayerError(path, translate(_CONTEXT, "the data file '{member}' is missing from the project").format(
+        raise LayerError(path, translate(
+            "ProjectArchive", "the data file '{member}' is missing from the project").format(
             member=member), layer=layer) from exc
     free = shutil.disk_usage(target.parent).free
     if info.file_size > free:
-        raise LayerError(path, translate(_CONTEXT, "'{member}' needs {size} of temporary space; only {free} is "
-                                                   "free").format(member=member, size=_size(info.file_size),
+        raise LayerError(path, translate("ProjectArchive", "'{member}' needs {size} of temporary space; only {free} is "
+                                                           "free").format(member=member, size=_size(info.file_size),
                                                                   free=_size(free)), layer=layer)
     copied = 0
     try:
@@ -188,12 +194,13 @@ def extract_member(archive: zipfile.ZipFile, member: str, target: Path, path: Pa
             while chunk := source.read(_CHUNK):
                 copied += len(chunk)
                 if copied > info.file_size:
-                    raise LayerError(path, translate(_CONTEXT, "'{member}' holds more than its declared size; the "
-                                                               "project file is damaged").format(member=member),
+                    raise LayerError(path, translate(
+                        "ProjectArchive", "'{member}' holds more than its declared size; the "
+                                          "project file is damaged").format(member=member),
                                      layer=layer)
                 sink.write(chunk)
     except _READ_ERRORS as exc:
-        raise LayerError(path, translate(_CONTEXT, "the data file '{member}' is damaged ({problem})").format(
+        raise LayerError(path, translate("ProjectArchive", "the data file '{member}' is damaged ({problem})").format(
             member=member, problem=exc), layer=layer) from exc
     return target
 

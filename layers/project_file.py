@@ -369,8 +369,9 @@ def _open_embedded(file: Path, entry: dict) -> Layer:
         return VectorLayer(read_frame(str(file), driver=GPKG_DRIVER, source=member, what="GeoPackage",
                                       layer="data"), name)
     if file.suffix == ".tif":
-        layer = read_raster(str(file), source=member, name=name, side_files=False)
-        layer.source = None     # embedded: the temporary copy is gone once the project is open
+        # read whole (lazy=False): the temporary copy is gone once the project is open
+        layer = read_raster(str(file), source=member, name=name, side_files=False, lazy=False)
+        layer.source = None
         return layer
     raise LayerError(member, translate("ProjectFile", "is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) "
                                                       "project member"), layer=name)

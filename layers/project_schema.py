@@ -30,7 +30,6 @@ from layers.kinds import KINDS, RASTER_KINDS
 from layers.rf_profile import schema as rf_profile_schema
 from layers.scenarios import schema as scenarios_schema
 
-_CONTEXT = "ProjectSchema"
 #: Bounds that no real project comes near; they keep a damaged or hostile file from costing memory or time.
 MAX_LAYERS = 10_000
 MAX_RUNS = 20_000
@@ -241,32 +240,32 @@ def _first_problem(errors: Iterable[jsonschema.exceptions.ValidationError], pref
     where = json_path((*prefix, *error.absolute_path))
     if error.validator == "required":
         missing = next(name for name in error.validator_value if name not in error.instance)
-        return translate(_CONTEXT, "{where} lacks '{field}'").format(where=where, field=missing)
+        return translate("ProjectSchema", "{where} lacks '{field}'").format(where=where, field=missing)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return translate(_CONTEXT, "{where} has a setting Lamplight does not know: '{field}'").format(
+        return translate("ProjectSchema", "{where} has a setting Lamplight does not know: '{field}'").format(
             where=where, field=extra[0] if extra else "?")
-    return translate(_CONTEXT, "{where} should be {expected}, not {found}").format(
+    return translate("ProjectSchema", "{where} should be {expected}, not {found}").format(
         where=where, expected=_expected(error), found=_shown(error.instance))
 
 
 def _expected(error: jsonschema.exceptions.ValidationError) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     if not description:
-        return translate(_CONTEXT, "a value of another type")
+        return translate("ProjectSchema", "a value of another type")
     limit = error.schema.get("maxLength", error.schema.get("maxItems", ""))
-    return translate(_CONTEXT, description).format(limit=f"{limit:,}" if limit != "" else "",
+    return translate("ProjectSchema", description).format(limit=f"{limit:,}" if limit != "" else "",
                                                    kinds=", ".join([*KINDS, *RASTER_KINDS]))
 
 
 def _shown(value: Any) -> str:
     """A short rendering of the bad value: type and size for big ones, never a megabyte of text."""
     if isinstance(value, str) and len(value) > 60:
-        return translate(_CONTEXT, "a text of {count:,} characters").format(count=len(value))
+        return translate("ProjectSchema", "a text of {count:,} characters").format(count=len(value))
     if isinstance(value, list) and len(value) > 8:
-        return translate(_CONTEXT, "a list of {count:,} values").format(count=len(value))
+        return translate("ProjectSchema", "a list of {count:,} values").format(count=len(value))
     if isinstance(value, dict):
-        return translate(_CONTEXT, "a group of settings") if value else "{}"
+        return translate("ProjectSchema", "a group of settings") if value else "{}"
     shown = json.dumps(value, ensure_ascii=False)
     return shown if len(shown) <= 80 else shown[:77] + "..."
 

@@ -45,7 +45,6 @@ from typing import Any
 from layers.errors import LayerError
 from layers.i18n import translate
 
-_CONTEXT = "RfProfile"
 #: The site classes: a micro-station on a lamp pole (street level, UMi) and a macro site on an existing mast.
 SITE_CLASSES = ("micro", "macro")
 ANTENNAS = ("omni", "2 sectors", "3 sectors")
@@ -143,24 +142,24 @@ class RfProfile:
     def problem(self) -> str | None:
         """What is wrong with the values, in words naming the setting (None when all is well)."""
         if not isinstance(self.name, str) or not self.name.strip():
-            return translate(_CONTEXT, "the RF profile needs a name")
+            return translate("RfProfile", "the RF profile needs a name")
         for name, spec in FIELDS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                return translate(_CONTEXT, "RF profile setting '{name}' must be a number, not {value!r}").format(
+                return translate("RfProfile", "RF profile setting '{name}' must be a number, not {value!r}").format(
                     name=name, value=value)
             if not spec.minimum <= value <= spec.maximum:
                 if name == "rx_height_m":
-                    return translate(_CONTEXT, "receiver height {value:g} m is outside {low:g}-{high:g} m, the UE "
-                                               "heights for which TR 38.901's path-loss models are valid").format(
+                    return translate("RfProfile", "receiver height {value:g} m is outside {low:g}-{high:g} m, the UE "
+                                                  "heights for which TR 38.901's path-loss models are valid").format(
                         value=value, low=spec.minimum, high=spec.maximum)
-                return translate(_CONTEXT, "RF profile setting '{name}' is {value:g} {unit}, outside "
-                                           "{low:g}-{high:g}").format(name=name, value=value, unit=spec.unit,
+                return translate("RfProfile", "RF profile setting '{name}' is {value:g} {unit}, outside "
+                                              "{low:g}-{high:g}").format(name=name, value=value, unit=spec.unit,
                                                                       low=spec.minimum, high=spec.maximum)
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                return translate(_CONTEXT, "RF profile setting '{name}' is '{value}'; choose one of "
-                                           "{choices}").format(name=name, value=getattr(self, name),
+                return translate("RfProfile", "RF profile setting '{name}' is '{value}'; choose one of "
+                                              "{choices}").format(name=name, value=getattr(self, name),
                                                                choices=", ".join(allowed))
         return None
 
@@ -193,12 +192,12 @@ class RfProfile:
         values = dict(values or {})
         unknown = sorted(set(values) - known)
         if unknown:
-            raise LayerError(source, translate(_CONTEXT, "rf_profile has a setting Lamplight does not know: "
-                                                         "'{name}'").format(name=unknown[0]))
+            raise LayerError(source, translate("RfProfile", "rf_profile has a setting Lamplight does not know: "
+                                                            "'{name}'").format(name=unknown[0]))
         try:
             return cls(**values)
         except (TypeError, ValueError) as exc:
-            raise LayerError(source, translate(_CONTEXT, "rf_profile cannot be used: {problem}").format(
+            raise LayerError(source, translate("RfProfile", "rf_profile cannot be used: {problem}").format(
                 problem=exc)) from None
 
     def with_values(self, **values: Any) -> RfProfile:

@@ -37,7 +37,6 @@ from layers.layer import Layer, VectorLayer
 from layers.names import numbered_name
 from layers.styles import Categorized, Category, Symbol
 
-_CONTEXT = "Scenarios"
 #: Bounds of the project.json entry: far beyond any real project, they keep a hostile file cheap to refuse.
 MAX_SCENARIOS = 1_000
 MAX_SCENARIO_RUNS = 1_000
@@ -98,24 +97,24 @@ class Scenarios:
         for scenario in self._items:
             if name_or_id in (scenario.id, scenario.name):
                 return scenario
-        names = ", ".join(repr(s.name) for s in self._items) or translate(_CONTEXT, "none")
-        raise KeyError(translate(_CONTEXT, "no scenario named {name!r} in the project (scenarios: {names})").format(
+        names = ", ".join(repr(s.name) for s in self._items) or translate("Scenarios", "none")
+        raise KeyError(translate("Scenarios", "no scenario named {name!r} in the project (scenarios: {names})").format(
             name=name_or_id, names=names))
 
     def index_of(self, scenario: Scenario) -> int:
         for i, item in enumerate(self._items):
             if item is scenario:
                 return i
-        raise KeyError(translate(_CONTEXT, "scenario {name!r} is not in the project").format(name=scenario.name))
+        raise KeyError(translate("Scenarios", "scenario {name!r} is not in the project").format(name=scenario.name))
 
     def unique_name(self, name: str, ignore: Scenario | None = None) -> str:
         taken = {s.name for s in self._items if s is not ignore}
-        return numbered_name(name.strip() or translate(_CONTEXT, "Scenario"), taken)
+        return numbered_name(name.strip() or translate("Scenarios", "Scenario"), taken)
 
     def add(self, scenario: Scenario, index: int | None = None) -> Scenario:
         """Add at the end (or at ``index``); a taken name gets ' (2)'."""
         if len(self._items) >= MAX_SCENARIOS:
-            raise LayerError(None, translate(_CONTEXT, "a project holds at most {limit:,} scenarios").format(
+            raise LayerError(None, translate("Scenarios", "a project holds at most {limit:,} scenarios").format(
                 limit=MAX_SCENARIOS))
         scenario.name = self.unique_name(scenario.name)
         position = len(self._items) if index is None else max(0, min(index, len(self._items)))
@@ -153,7 +152,7 @@ class Scenarios:
 class AddScenario(EditCommand):
     def __init__(self, project: Any, scenario: Scenario, index: int | None = None) -> None:
         self.project, self.scenario, self.index = project, scenario, index
-        self.description = translate(_CONTEXT, "Add scenario '{name}'").format(name=scenario.name)
+        self.description = translate("Scenarios", "Add scenario '{name}'").format(name=scenario.name)
 
     def apply(self) -> None:
         self.project.scenarios.add(self.scenario, self.index)
@@ -165,7 +164,7 @@ class AddScenario(EditCommand):
 class RemoveScenario(EditCommand):
     def __init__(self, project: Any, scenario: Scenario) -> None:
         self.project, self.scenario, self.index = project, scenario, None
-        self.description = translate(_CONTEXT, "Delete scenario '{name}'").format(name=scenario.name)
+        self.description = translate("Scenarios", "Delete scenario '{name}'").format(name=scenario.name)
 
     def apply(self) -> None:
         self.index = self.project.scenarios.remove(self.scenario)
@@ -177,10 +176,10 @@ class RemoveScenario(EditCommand):
 class RenameScenario(EditCommand):
     def __init__(self, project: Any, scenario: Scenario, new_name: str) -> None:
         if not new_name.strip():
-            raise LayerError(None, translate(_CONTEXT, "a scenario needs a name"))
+            raise LayerError(None, translate("Scenarios", "a scenario needs a name"))
         self.project, self.scenario = project, scenario
         self.old_name, self.new_name = scenario.name, new_name.strip()
-        self.description = translate(_CONTEXT, "Rename scenario '{old}' to '{new}'").format(old=self.old_name,
+        self.description = translate("Scenarios", "Rename scenario '{old}' to '{new}'").format(old=self.old_name,
                                                                                             new=self.new_name)
 
     def apply(self) -> None:
@@ -196,17 +195,17 @@ class AttachRun(EditCommand):
     def __init__(self, project: Any, scenario: Scenario, record: dict) -> None:
         run_id = record.get("run_id")
         if not run_id:
-            raise LayerError(None, translate(_CONTEXT, "run '{run}' has no run id; run it again").format(
+            raise LayerError(None, translate("Scenarios", "run '{run}' has no run id; run it again").format(
                 run=record.get("algorithm")))
         if run_id in scenario.runs:
-            raise LayerError(None, translate(_CONTEXT, "run '{run}' ({started}) is already in scenario '{name}'")
+            raise LayerError(None, translate("Scenarios", "run '{run}' ({started}) is already in scenario '{name}'")
                              .format(run=record.get("algorithm_name") or record.get("algorithm"),
                                      started=record.get("started", "?"), name=scenario.name))
         if len(scenario.runs) >= MAX_SCENARIO_RUNS:
-            raise LayerError(None, translate(_CONTEXT, "a scenario holds at most {limit:,} runs").format(
+            raise LayerError(None, translate("Scenarios", "a scenario holds at most {limit:,} runs").format(
                 limit=MAX_SCENARIO_RUNS))
         self.project, self.scenario, self.run_id = project, scenario, run_id
-        self.description = translate(_CONTEXT, "Add run '{run}' to scenario '{name}'").format(
+        self.description = translate("Scenarios", "Add run '{run}' to scenario '{name}'").format(
             run=record.get("algorithm_name") or record.get("algorithm"), name=scenario.name)
 
     def apply(self) -> None:
@@ -242,8 +241,8 @@ def sites_of(project: Any, record: dict) -> VectorLayer:
     for layer in run_layers(project, record.get("run_id", "")):
         if isinstance(layer, VectorLayer) and {"rank", "pole_id"} <= set(layer.fields):
             return layer
-    raise LayerError(None, translate(_CONTEXT, "the selected sites of run '{run}' ({started}) are no longer in the "
-                                               "project; run it again").format(
+    raise LayerError(None, translate("Scenarios", "the selected sites of run '{run}' ({started}) are no longer in the "
+                                                  "project; run it again").format(
         run=record.get("algorithm_name") or record.get("algorithm"), started=record.get("started", "?")))
 
 
@@ -252,8 +251,8 @@ def scenario_from_run(project: Any, record: dict, name: str, *, note: str = "",
     """A scenario of one siting run: its plan's pole ids, its locked sites (the plan's ``locked`` column) and the
     ``excluded`` pole ids that were in force (the caller resolves them from the run's parameters)."""
     if not str(record.get("algorithm", "")).startswith("siting."):
-        raise LayerError(None, translate(_CONTEXT, "run '{run}' is not a siting run; a scenario starts from a "
-                                                   "siting plan").format(run=record.get("algorithm")))
+        raise LayerError(None, translate("Scenarios", "run '{run}' is not a siting run; a scenario starts from a "
+                                                      "siting plan").format(run=record.get("algorithm")))
     gdf = sites_of(project, record).gdf
     ids = gdf["pole_id"].astype(str)
     locked = ids[gdf["locked"].astype(bool)] if "locked" in gdf.columns else ids.iloc[:0]
@@ -359,8 +358,8 @@ def comparison_layer(a: Scenario, b: Scenario, sources: Sequence[VectorLayer]) -
     """Points of the sites only in A, only in B and in both (field ``in``, three colours), placed from the first of
     ``sources`` that has each pole id; LayerError naming the poles no source places."""
     if not sources:
-        raise LayerError(None, translate(_CONTEXT, "no layer of the project places the poles of '{a}' and '{b}'; "
-                                                   "their sites layers were removed").format(a=a.name, b=b.name))
+        raise LayerError(None, translate("Scenarios", "no layer of the project places the poles of '{a}' and '{b}'; "
+                                                      "their sites layers were removed").format(a=a.name, b=b.name))
     crs = sources[0].crs
     where: dict[str, Any] = {}
     for layer in sources:
@@ -372,19 +371,19 @@ def comparison_layer(a: Scenario, b: Scenario, sources: Sequence[VectorLayer]) -
             for pid in ids]
     missing = [pid for pid, _ in rows if pid not in where]
     if missing:
-        raise LayerError(None, translate(_CONTEXT, "{n} sites of '{a}' / '{b}' are in no layer of the project "
-                                                   "(e.g. {ids}); add their poles layer back").format(
+        raise LayerError(None, translate("Scenarios", "{n} sites of '{a}' / '{b}' are in no layer of the project "
+                                                      "(e.g. {ids}); add their poles layer back").format(
             n=len(missing), a=a.name, b=b.name, ids=", ".join(missing[:5])))
     gdf = gpd.GeoDataFrame({"pole_id": [pid for pid, _ in rows], "in": [label for _, label in rows],
                             "scenario_a": a.name, "scenario_b": b.name},
                            geometry=[where[pid] for pid, _ in rows] if rows else np.zeros(0, object), crs=crs)
-    labels = {ONLY_A: translate(_CONTEXT, "only in {name}").format(name=a.name),
-              ONLY_B: translate(_CONTEXT, "only in {name}").format(name=b.name),
-              BOTH: translate(_CONTEXT, "in both")}
+    labels = {ONLY_A: translate("Scenarios", "only in {name}").format(name=a.name),
+              ONLY_B: translate("Scenarios", "only in {name}").format(name=b.name),
+              BOTH: translate("Scenarios", "in both")}
     style = Categorized(field="in", categories=[
         Category(value, Symbol(fill=colour, stroke="#000000", size=11.0, marker="diamond"), label=labels[value])
         for value, colour in COMPARISON_COLOURS.items()])
-    name = translate(_CONTEXT, "Compare {a} / {b}").format(a=a.name, b=b.name)
+    name = translate("Scenarios", "Compare {a} / {b}").format(a=a.name, b=b.name)
     return VectorLayer(gdf, name, style=style, metadata={"quantity": "scenario_comparison",
                                                         "scenarios": [a.id, b.id], "notes": []})
 

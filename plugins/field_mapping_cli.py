@@ -24,7 +24,6 @@ from layers.kinds import KINDS
 from layers.layer import VectorLayer
 
 EXIT_OK, EXIT_FAILED = 0, 1
-_CONTEXT = "FieldMappingCli"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,8 +48,9 @@ def handle_map_fields(args: argparse.Namespace) -> int:
     except LayerError as exc:
         return _fail(str(exc))
     if len(layers) != 1:
-        names = ", ".join(repr(layer.name) for layer in layers) or translate(_CONTEXT, "none")
-        return _fail(translate(_CONTEXT, "{file}: choose one vector layer with --layer (it holds: {names})").format(
+        names = ", ".join(repr(layer.name) for layer in layers) or translate("FieldMappingCli", "none")
+        return _fail(translate(
+            "FieldMappingCli", "{file}: choose one vector layer with --layer (it holds: {names})").format(
             file=args.file, names=names))
     layer = layers[0]
     if args.mapping:
@@ -63,8 +63,9 @@ def handle_map_fields(args: argparse.Namespace) -> int:
         return EXIT_OK
     suggestion = suggest_mapping(layer.gdf, layer.name, args.kind)
     if suggestion.mapping.kind is None:
-        return _fail(translate(_CONTEXT, "{file}: layer '{layer}' does not look like any kind; name one with --kind "
-                                         "({kinds})").format(file=args.file, layer=layer.name,
+        return _fail(translate(
+            "FieldMappingCli", "{file}: layer '{layer}' does not look like any kind; name one with --kind "
+                               "({kinds})").format(file=args.file, layer=layer.name,
                                                              kinds=", ".join(KINDS)))
     if args.write_mapping:
         try:

@@ -21,7 +21,6 @@ from typing import Any
 
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 
-_CONTEXT = "CoveredFigures"
 PEOPLE_COVERED = QT_TRANSLATE_NOOP("CoveredFigures", "People covered")
 WEIGHTED_COVERED = QT_TRANSLATE_NOOP("CoveredFigures", "Weighted demand covered")
 
@@ -64,15 +63,16 @@ def covered_rows(summary: dict[str, Any] | None) -> list[tuple[str, str, str, st
     share = summary.get("people_covered_pct")
     if share is not None:
         measure = summary.get("demand_measure") or "residents+workers"
-        rows.append(("people_covered", translate(_CONTEXT, PEOPLE_COVERED), f"{float(share):,.1f} %",
-                     translate(_CONTEXT, "{people:,.0f} of {total:,.0f} ({measure})").format(
+        rows.append(("people_covered", translate("CoveredFigures", PEOPLE_COVERED), f"{float(share):,.1f} %",
+                     translate("CoveredFigures", "{people:,.0f} of {total:,.0f} ({measure})").format(
                          people=float(summary.get("people_covered") or 0.0),
                          total=float(summary.get("people_total") or 0.0), measure=measure)))
     weighted = summary.get("weighted_demand_covered_pct")
     if weighted is not None:
-        rows.append(("weighted_demand_covered", translate(_CONTEXT, WEIGHTED_COVERED), f"{float(weighted):,.1f} %",
-                     translate(_CONTEXT, "people x priority and existing-coverage weights: what siting "
-                                         "optimises")))
+        rows.append(("weighted_demand_covered", translate("CoveredFigures", WEIGHTED_COVERED),
+                     f"{float(weighted):,.1f} %",
+                     translate("CoveredFigures", "people x priority and existing-coverage weights: what siting "
+                                                 "optimises")))
     return rows
 
 

@@ -9,7 +9,7 @@ Example::
 
     need = Need(bytes=46e9, work=1.5e11, what="3,101 sites x 48,000,000 cells at 0.5 m within 20,000 m",
                 change="use a coarser resolution, a smaller extent or a shorter maximum radius")
-    check_memory(need, "Coverage")          # raises AlgorithmError when 46 GB are not free
+    check_memory(need)          # raises AlgorithmError when 46 GB are not free
 """
 
 from __future__ import annotations
@@ -59,24 +59,24 @@ def count_text(n: float) -> str:
     return f"{n:,.0f}"
 
 
-def check_memory(need: Need, context: str, available: int | None = None) -> None:
+def check_memory(need: Need, available: int | None = None) -> None:
     """Raise ``AlgorithmError`` stating the estimate, the free memory and what to change when ``need`` does not
     fit in ``SAFETY`` of the ``available`` bytes (default: what the system has free now)."""
     free = available_bytes() if available is None else int(available)
     if need.bytes <= SAFETY * free:
         return
-    raise AlgorithmError(translate(context, "needs about {need} of memory for {what}; {free} are free. To run "
-                                            "it, {change}.").format(need=size_text(need.bytes), what=need.what,
+    raise AlgorithmError(translate("Resources", "needs about {need} of memory for {what}; {free} are free. To run "
+                                                "it, {change}.").format(need=size_text(need.bytes), what=need.what,
                                                                     free=size_text(free), change=need.change))
 
 
-def check_work(need: Need, limit: float, unit: str, context: str) -> None:
+def check_work(need: Need, limit: float, unit: str) -> None:
     """Raise ``AlgorithmError`` when ``need.work`` exceeds ``limit``: a count, so the same input is refused on
     every machine rather than after some hours on a slow one."""
     if need.work <= limit:
         return
-    raise AlgorithmError(translate(context, "would compute about {work} {unit} for {what}, more than the "
-                                            "{limit} a run may take (hours of work). To run it, {change}.").format(
+    raise AlgorithmError(translate("Resources", "would compute about {work} {unit} for {what}, more than the "
+                                                "{limit} a run may take (hours of work). To run it, {change}.").format(
         work=count_text(need.work), unit=unit, what=need.what, limit=count_text(limit), change=need.change))
 
 

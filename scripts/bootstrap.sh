@@ -108,5 +108,6 @@ if [ "$purpose" = "docs" ]; then
 fi
 # The interface translations' .qm files (only when a .ts changed; skipped with a note without lrelease).
 scripts/compile_translations.sh
-# Compile the map renderer's numba kernels now (cached on disk), so the first window does not wait for them.
-QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m workbench.render.warmup
+# Compile the numba kernels now (coverage, siting, map rendering; cached on disk, a stamp skips them next time),
+# so no first run, first window or timed solve waits for them.
+QT_QPA_PLATFORM=offscreen "$VENV/bin/python" main.py warmup

@@ -33,7 +33,6 @@ _CHUNK = 100_000
 _LON, _LAT = (-180.0, 360.0), 90.0
 #: Rounding room at the edges (world layers written by other tools reach 180.00000000000003), about 0.1 m.
 _SLACK = 1e-6
-_CONTEXT = "layers.io.coordinates"
 
 
 @dataclass
@@ -102,7 +101,7 @@ def _features(mask: np.ndarray, limit: int = 8) -> str:
     """1-based feature numbers of the True entries, shortened: '#2, #5 and 12 more'."""
     numbers = np.flatnonzero(mask) + 1
     shown = ", ".join(f"#{n}" for n in numbers[:limit])
-    return shown + (translate(_CONTEXT, " and {count} more").format(count=len(numbers) - limit)
+    return shown + (translate("layers.io.coordinates", " and {count} more").format(count=len(numbers) - limit)
                     if len(numbers) > limit else "")
 
 
@@ -112,38 +111,46 @@ def _number(value: float) -> str:
 
 def _swapped_text(scan: _Scan, columns: tuple[str, str] | None) -> str:
     if columns is not None:
-        return translate(_CONTEXT, "columns '{x}' and '{y}' look swapped (values in '{y}' exceed 90°, so they "
-                                   "cannot be latitudes)").format(x=columns[0], y=columns[1])
-    return translate(_CONTEXT, "longitude and latitude look swapped (y reaches {y}, which cannot be a latitude, "
-                               "and every x fits as one)").format(y=_number(max(abs(scan.low[1]), abs(scan.high[1]))))
+        return translate(
+            "layers.io.coordinates", "columns '{x}' and '{y}' look swapped (values in '{y}' exceed 90°, so they "
+                                     "cannot be latitudes)").format(x=columns[0], y=columns[1])
+    return translate(
+        "layers.io.coordinates", "longitude and latitude look swapped (y reaches {y}, which cannot be a latitude, "
+                                 "and every x fits as one)").format(y=_number(max(abs(scan.low[1]), abs(scan.high[1]))))
 
 
 def _not_degrees_text(scan: _Scan, geometries: np.ndarray, crs: pyproj.CRS, columns: tuple[str, str] | None,
                       assumed: bool) -> str:
     """Why the coordinates cannot be the degrees the CRS says, with the values seen and what to do."""
     largest = float(np.max(np.abs(np.concatenate([scan.low, scan.high]))))
-    where = translate(_CONTEXT, " in '{x}'/'{y}'").format(x=columns[0], y=columns[1]) if columns else ""
+    where = translate("layers.io.coordinates", " in '{x}'/'{y}'").format(x=columns[0], y=columns[1]) if columns else ""
     if assumed:
-        how = translate(_CONTEXT, "no CRS was given, so WGS84 longitude/latitude was assumed")
+        how = translate("layers.io.coordinates", "no CRS was given, so WGS84 longitude/latitude was assumed")
     else:
-        how = translate(_CONTEXT, "the layer declares {crs}, which counts in degrees").format(crs=crs.to_string())
-    text = translate(_CONTEXT, "coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not "
-                               "a longitude/latitude; {how}.").format(
+        how = translate(
+            "layers.io.coordinates", "the layer declares {crs}, which counts in degrees").format(crs=crs.to_string())
+    text = translate(
+        "layers.io.coordinates", "coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not "
+                                 "a longitude/latitude; {how}.").format(
         where=where, largest=_number(largest), x0=_number(scan.low[0]), x1=_number(scan.high[0]),
         y0=_number(scan.low[1]), y1=_number(scan.high[1]), how=how)
     usable = int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
     out = int(scan.outside.sum())
     if out < usable:
-        text += " " + translate(_CONTEXT, "{out} of {usable} features are out of range ({features})").format(
+        text += " " + translate(
+            "layers.io.coordinates", "{out} of {usable} features are out of range ({features})").format(
             out=out, usable=usable, features=_features(scan.outside))
         if not (scan.outside & scan.unswappable).any():
-            return text + translate(_CONTEXT, " and would fit with x and y exchanged while the others fit as they "
-                                              "are: the coordinate order is mixed between features; fix those "
-                                              "features in the source")
-        return text + translate(_CONTEXT, ": fix those features in the source, or give the layer's real CRS")
-    return text + " " + translate(_CONTEXT, "They look projected (metres or feet), so the CRS is wrong: give their "
-                                            "CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or "
-                                            "crs='EPSG:32649' for UTM zone 49N) or correct it in the file")
+            return text + translate(
+                "layers.io.coordinates", " and would fit with x and y exchanged while the others fit as they "
+                                         "are: the coordinate order is mixed between features; fix those "
+                                         "features in the source")
+        return text + translate(
+            "layers.io.coordinates", ": fix those features in the source, or give the layer's real CRS")
+    return text + " " + translate(
+        "layers.io.coordinates", "They look projected (metres or feet), so the CRS is wrong: give their "
+                                 "CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or "
+                                 "crs='EPSG:32649' for UTM zone 49N) or correct it in the file")
 
 
 def _swap_axes(geometries: np.ndarray) -> np.ndarray:
@@ -164,18 +171,21 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, source: str, layer: str, notes: 
     if broken:
         with_geometry = int((~shapely.is_missing(geometries)).sum())
         if broken == with_geometry:
-            raise LayerError(source, translate(_CONTEXT, "all {count} features have coordinates that are NaN, "
-                                                         "infinite or beyond ±1e10: nothing in it can be placed on "
-                                                         "a map").format(count=broken), layer=layer)
-        notes.append(translate(_CONTEXT, "dropped {count} features whose coordinates are NaN, infinite or beyond "
-                                         "±1e10 (features {features})").format(count=broken,
+            raise LayerError(source, translate(
+                "layers.io.coordinates", "all {count} features have coordinates that are NaN, "
+                                         "infinite or beyond ±1e10: nothing in it can be placed on "
+                                         "a map").format(count=broken), layer=layer)
+        notes.append(translate(
+            "layers.io.coordinates", "dropped {count} features whose coordinates are NaN, infinite or beyond "
+                                     "±1e10 (features {features})").format(count=broken,
                                                                                features=_features(scan.broken)))
     swap = False
     if degrees and scan.outside.any():
         if scan.unswappable.any():
             raise LayerError(source, _not_degrees_text(scan, geometries, gdf.crs, columns, assumed), layer=layer)
         swap = True
-        notes.append(translate(_CONTEXT, "{text}; swapped back").format(text=_swapped_text(scan, columns)))
+        notes.append(translate(
+            "layers.io.coordinates", "{text}; swapped back").format(text=_swapped_text(scan, columns)))
     if broken:
         gdf = gdf.loc[~scan.broken].reset_index(drop=True)
     if swap:
@@ -190,13 +200,15 @@ def coordinate_problem(gdf: gpd.GeoDataFrame) -> str | None:
     degrees = in_degrees(gdf.crs)
     scan = _scan(geometries, degrees)
     if scan.broken.any():
-        return translate(_CONTEXT, "{count} features have coordinates that are NaN, infinite or beyond ±1e10 "
-                                   "(features {features})").format(count=int(scan.broken.sum()),
+        return translate(
+            "layers.io.coordinates", "{count} features have coordinates that are NaN, infinite or beyond ±1e10 "
+                                     "(features {features})").format(count=int(scan.broken.sum()),
                                                                    features=_features(scan.broken))
     if degrees and scan.outside.any():
         if scan.unswappable.any():
             return _not_degrees_text(scan, geometries, gdf.crs, None, False)
-        return translate(_CONTEXT, "{text}: reopen the file (the readers swap them back) or fix the source").format(
+        return translate(
+            "layers.io.coordinates", "{text}: reopen the file (the readers swap them back) or fix the source").format(
             text=_swapped_text(scan, None))
     return None
 

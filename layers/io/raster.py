@@ -9,6 +9,7 @@ Files are opened only by their own driver (``layers.io.gdal_open``).
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +65,19 @@ def north_up(data: np.ndarray, transform: Affine, source: str, name: str) -> tup
 
 class WindowReader:
     """Reads the pixels of a north-up raster file on demand (all, or a window), for ``RasterLayer.file_backed``.
-    Picklable (a path, not an open dataset), so a distributed worker can read its own window from the file."""
+    Picklable (a path, not an open dataset), so a distributed worker can read its own window from the file.
 
-    def __init__(self, path: str, table: str | None, side_files: bool, source: str) -> None:
-        self.path, self.table, self.side_files, self.source = path, table, side_files, source
+    The file's size and modification time are taken when it is opened: a file deleted, moved or rewritten
+    since then is refused with a message naming it, rather than mixing pixels of two versions in one layer."""
+
+    def __init__(self, path: str, table: str | None, side_files: bool, source: str, name: str = "") -> None:
+        self.path, self.table, self.side_files, self.source, self.name = path, table, side_files, source, name
+        self.stamp = _stamp(path)
 
     def __call__(self, window: tuple[int, int, int, int] | None) -> np.ndarray:
         from rasterio.windows import Window
 
+        self._check_unchanged()
         driver = GTIFF_DRIVER if self.table is None else GPKG_DRIVER
         try:
             with open_raster(self.path, driver, table=self.table, side_files=self.side_files) as src:
@@ -82,15 +88,49 @@ class WindowReader:
         except (rasterio.errors.RasterioError, OSError) as exc:
             raise wrap(exc, self.source, "raster") from exc
 
+    def overview(self, shape: tuple[int, int]) -> np.ndarray:
+        """Every band decimated to ``shape`` (rows, cols) by nearest pixel centres (``RasterLayer.sample``)."""
+        self._check_unchanged()
+        driver = GTIFF_DRIVER if self.table is None else GPKG_DRIVER
+        try:
+            with open_raster(self.path, driver, table=self.table, side_files=self.side_files) as src:
+                return src.read(out_shape=(src.count, *shape))
+        except (rasterio.errors.RasterioError, OSError) as exc:
+            raise wrap(exc, self.source, "raster") from exc
+
+    def _check_unchanged(self) -> None:
+        stamp = _stamp(self.path)
+        if stamp is None:
+            raise LayerError(self.source, translate("raster", "the raster's file is no longer there (moved or "
+                                                              "deleted since it was opened), so its pixels cannot "
+                                                              "be read: restore the file or remove the layer"),
+                             layer=self.name or None)
+        if stamp != self.stamp:
+            raise LayerError(self.source, translate("raster", "the raster's file was changed on disk since it was "
+                                                              "opened; open it again to use the new pixels"),
+                             layer=self.name or None)
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    """(size, modification time in ns) of ``path``; None when it is gone."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
 
 def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str | None = None,
-                table: str | None = None, side_files: bool = True, lazy: bool = False) -> RasterLayer:
+                table: str | None = None, side_files: bool = True, lazy: bool | None = None) -> RasterLayer:
     """All bands of one raster dataset, with nodata, band names and stored Lamplight metadata.
 
     ``path`` is a GeoTIFF, or with ``table`` the GeoPackage holding that raster table (already checked by the
     GeoPackage reader). ``side_files=False`` for files Lamplight wrote itself (see ``gdal_open.NO_SIDE_FILES``).
-    ``lazy=True`` leaves a north-up raster's pixels in the file (``RasterLayer.file_backed``): ``read_window``
-    then reads only what coverage of a small area needs; the value-based terrain notes are skipped.
+    A north-up raster of more than ``LAZY_CELLS`` cells a band (or any with ``lazy=True``) keeps its pixels in
+    the file (``RasterLayer.file_backed``): ``data`` reads them all on first use, ``read_window`` /
+    ``read_pixels`` only what a coverage tile or a small area needs (a city's height raster is 300 MB); its
+    value-based terrain notes look at a sample of ``NOTE_CELLS`` cells. A smaller raster, one stored bottom-up
+    or right-to-left, and ``lazy=False`` (a temporary copy deleted after opening) are read whole at once.
     """
     if kind and kind not in RASTER_KINDS:
         raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it (raster kinds: "
@@ -103,6 +143,7 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
         driver = GTIFF_DRIVER if table is None else GPKG_DRIVER
         with open_raster(path, driver, table=table, side_files=side_files) as src:
             t = src.transform
+            lazy = src.width * src.height > LAZY_CELLS if lazy is None else lazy
             lazy = lazy and t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # flipped files are read whole
             shape, dtype = (src.count, src.height, src.width), src.dtypes[0]
             data = None if lazy else src.read()
@@ -129,19 +170,27 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     options = {"nodata": nodata, "source": source, "kind": kind or stored_kind or detect_raster_kind(name),
                "metadata": stored, "band_names": band_names}
     if data is None:
-        return RasterLayer.file_backed(WindowReader(path, table, side_files, source), shape, dtype, transform,
-                                       file_crs, name=name, **options)
-    layer = RasterLayer(data, transform, file_crs, name=name, **options)
+        layer = RasterLayer.file_backed(WindowReader(path, table, side_files, source, name), shape, dtype,
+                                        transform, file_crs, name=name, **options)
+    else:
+        layer = RasterLayer(data, transform, file_crs, name=name, **options)
     layer.notes.extend(_terrain_notes(layer))
     return layer
 
 
+#: Cells the terrain notes of a file-backed raster look at (an evenly spaced sample of a larger raster).
+NOTE_CELLS = 1_000_000
+#: Cells a band above which a raster is left in its file by default (4 MB of float32: less is read at once).
+LAZY_CELLS = 1_000_000
+
+
 def _terrain_notes(layer: RasterLayer) -> list[str]:
     """A terrain model going below sea level is noted; an undeclared raster that looks like one is pointed out
-    (it is not taken as terrain on its values alone: a DSM above sea level looks the same)."""
+    (it is not taken as terrain on its values alone: a DSM above sea level looks the same). A file-backed
+    raster's values are looked at in a sample of ``NOTE_CELLS`` (``RasterLayer.sample``)."""
     if layer.count != 1:
         return []
-    values = layer.band(1)
+    values = layer.band(1) if layer.loaded else layer.masked(layer.sample(NOTE_CELLS)[0])
     if layer.kind == "terrain":
         note = terrain_note(layer.name, values)
         return [note] if note else []

@@ -53,6 +53,7 @@ from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
 from plugins.coverage.statistics import coverage_people, coverage_statistics
+from plugins.coverage.stream import BLOCK_TILES, EDGE_M, compute_coverage_streamed
 from plugins.coverage.terrain import with_terrain
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
@@ -61,6 +62,9 @@ from plugins.resources import Need, check_memory, check_work
 
 #: "profile" takes the value of the project's RF profile (``layers.rf_profile``).
 PROFILE = "profile"
+#: Height cells of the grown study area above which a run goes block by block (``plugins.coverage.stream``),
+#: each block reading its own window: 25 M cells is 100 MB of float32 heights, a 10 x 10 km city at 2 m.
+STREAM_CELLS = 25_000_000
 SUBCARRIERS = (PROFILE, "auto", "15", "30", "60", "120")
 _FROM_PROFILE = QT_TRANSLATE_NOOP("CoverageRsrp", "Empty: the project's RF profile.")
 _CONFIG_TO_PARAMETER = {"max_radius_m": "max_radius", "rsrp_threshold_dbm": "threshold_dbm",
@@ -244,12 +248,14 @@ class CoverageRsrp(Algorithm):
             cells = Transmitters.from_layer(params["transmitters"], config)
             grid = Grid.covering(self._extent(params, cells.x, cells.y, config), params["resolution"], cells.crs)
             self._check_resources(params, cells, grid, config, context.workers)
-            obstruction = self._obstruction(params, grid, config, feedback)
+            whole = _grown(grid.bounds, config.max_radius_m)
+            streamed = _streams(params, grid, config)
+            obstruction = None if streamed else self._obstruction(params, whole, grid.crs, feedback)
         except (LayerError, ValueError) as exc:
             raise AlgorithmError(str(exc)) from exc
         plan = interference_plan(cells, config, grid, layer=params["transmitters"],
                                  radius_m=params["interference_radius"])
-        for note in [*cells.notes, *obstruction.notes, *validity_notes(cells, config),
+        for note in [*cells.notes, *(obstruction.notes if obstruction else ()), *validity_notes(cells, config),
                      *interference_notes(plan, config)]:
             feedback.log(note)
         sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
@@ -257,11 +263,25 @@ class CoverageRsrp(Algorithm):
                      f"{grid.res:g} m, {config.n_rb} RB at {config.scs_khz:g} kHz, "
                      f"noise {config.noise_re_dbm:.1f} dBm per RE")
         feedback.raise_if_cancelled()
-        result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
-                                  scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
+        if streamed:  # each block reads its window of the heights (grown as one run's tiles, cut to its extent)
+            block_notes: list[str] = []
+            try:
+                result = compute_coverage_streamed(
+                    cells, config, grid, lambda bounds: self._obstruction(params, clip(bounds, whole), grid.crs,
+                                                                        feedback),
+                    feedback=feedback.step(5, 85), scheduler=context.dask_scheduler, workers=context.workers,
+                    interference=plan, margins=True, notes=block_notes)
+            except (LayerError, ValueError) as exc:
+                raise AlgorithmError(str(exc)) from exc
+            for note in block_notes:
+                feedback.log(note)
+        else:
+            result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
+                                      scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
+            result = replace(result, margin_db=best_server_margin(result, obstruction))
         feedback.log(f"{result.links:,} links over {result.tiles} tiles in {time.perf_counter() - started:.1f} s")
         feedback.raise_if_cancelled()
-        result = apply_load(replace(result, margin_db=best_server_margin(result, obstruction)))
+        result = apply_load(result)
         polygons = coverage_polygons(result, "Coverage")
         feedback.set_progress(92)
         summary, per_site = coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
@@ -304,11 +324,12 @@ class CoverageRsrp(Algorithm):
         return layer.extent
 
     @staticmethod
-    def _obstruction(params: dict[str, Any], grid: Grid, config: CoverageConfig, feedback: Feedback) -> Obstruction:
+    def _obstruction(params: dict[str, Any], bounds: tuple[float, float, float, float], crs: Any,
+                     feedback: Feedback) -> Obstruction:
+        """What blocks paths over ``bounds`` (the study area, or a block of it, grown by the radius)."""
         surface, terrain = _surface_and_terrain(params)
         buildings: VectorLayer | None = params["buildings"]
         dsm = surface is not None and params["surface_type"] == SURFACE_DSM
-        bounds = _grown(grid.bounds, config.max_radius_m)
         if surface is not None:
             if dsm and terrain is None:
                 raise LayerError(surface.source, translate("CoverageRsrp", "is declared a DSM (ground included): "
@@ -321,9 +342,9 @@ class CoverageRsrp(Algorithm):
                                                      cancelled=feedback.is_cancelled)
         elif terrain is not None:
             obstruction = Obstruction(np.zeros((0, 0), np.float32), 0.0, 0.0, params["obstruction_resolution"],
-                                      grid.crs)
+                                      crs)
         else:
-            return Obstruction.none(grid.crs)
+            return Obstruction.none(crs)
         if terrain is None:
             return obstruction
         return with_terrain(obstruction, terrain, bounds, dsm=dsm)
@@ -342,7 +363,7 @@ class CoverageRsrp(Algorithm):
         grid = Grid.covering(cls._extent(params, x, y, config), params["resolution"], params["transmitters"].crs)
         need = coverage_need(x, y, grid, config.max_radius_m, TX_COLUMNS, obstruction_cells=0, window_cells=0,
                              workers=1)
-        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, translate("CoverageRsrp", "links (cell-transmitter pairs)"))
 
     @classmethod
     def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
@@ -350,8 +371,8 @@ class CoverageRsrp(Algorithm):
         """Refuse, before allocating, a run that would not fit in memory or would take hours."""
         need = cls.resource_need(params, cells, grid, config, workers)
         # the far ring is capped to MAX_FAR_LINKS by the interference plan, so only the serving links can refuse
-        check_work(need, MAX_LINKS + MAX_FAR_LINKS, "links (cell-transmitter pairs)", "CoverageRsrp")
-        check_memory(need, "CoverageRsrp")
+        check_work(need, MAX_LINKS + MAX_FAR_LINKS, translate("CoverageRsrp", "links (cell-transmitter pairs)"))
+        check_memory(need)
 
     @staticmethod
     def resource_need(params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
@@ -375,6 +396,9 @@ class CoverageRsrp(Algorithm):
         # reflections trace from the antenna to anywhere within its radius)
         window = min(obstruction, int((TILE_CELLS * grid.res + 2 * (float(plan.radius_m.max()) + radius)) / res
                                       + 4) ** 2)
+        if _streams(params, grid, config):  # one block's heights at a time (and its ground with terrain)
+            block = BLOCK_TILES * TILE_CELLS * grid.res + 2 * (float(plan.radius_m.max()) + radius + EDGE_M)
+            obstruction = min(obstruction, (2 if terrain is not None else 1) * int(block / res + 4) ** 2)
         need = coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
                              window_cells=window, workers=workers)
         return replace(need, work=need.work + far_links(cells, grid, plan.radius_m, radius))
@@ -394,6 +418,15 @@ def _surface_and_terrain(params: dict[str, Any]) -> tuple[RasterLayer | None, Ra
                                                                    "raster").format(name=terrain.name),
                          layer=surface.name)
     return None, surface
+
+
+def _streams(params: dict[str, Any], grid: Grid, config: CoverageConfig) -> bool:
+    """Whether the run goes block by block: its heights over the grown study area exceed ``STREAM_CELLS``."""
+    surface, terrain = _surface_and_terrain(params)
+    if surface is None and terrain is None and params["buildings"] is None:
+        return False
+    res = abs(surface.res[0]) if surface is not None else params["obstruction_resolution"]
+    return height_cells(_grown(grid.bounds, config.max_radius_m), res) > STREAM_CELLS
 
 
 def _grown(bounds: tuple[float, float, float, float], margin: float) -> tuple[float, float, float, float]:

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.coverage.grid import Grid
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.resources import Need, count_text
@@ -32,7 +33,8 @@ BYTES_PER_HEIGHT = 8
 #: Links (cell-transmitter pairs) a run may evaluate: about two hours on two cores at ~1.5 million a second.
 MAX_LINKS = 10_000_000_000
 #: What to change, shown with every refusal.
-CHANGE = "use a coarser resolution, a smaller extent, a shorter maximum radius or fewer transmitters"
+CHANGE = QT_TRANSLATE_NOOP("CoverageBudget", "use a coarser resolution, a smaller extent, a shorter maximum radius or "
+                                             "fewer transmitters")
 
 
 def reach_counts(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float], step: float,
@@ -69,8 +71,10 @@ def coverage_need(x: np.ndarray, y: np.ndarray, grid: Grid, radius_m: float, tab
              + x.size * table_columns * 8 * 3
              + obstruction_cells * BYTES_PER_HEIGHT
              + threads * (tile_cells * tile_cells * BYTES_PER_TILE_CELL + window_cells * 4 * 2))
-    what = f"{x.size:,} transmitters x {count_text(cells)} cells at {grid.res:g} m within {radius_m:,.0f} m"
-    return Need(bytes=total, work=links, what=what, change=CHANGE)
+    what = translate("CoverageBudget", "{transmitters:,} transmitters x {cells} cells at {res:g} m within "
+                                       "{radius:,.0f} m").format(transmitters=x.size, cells=count_text(cells),
+                                                                 res=grid.res, radius=radius_m)
+    return Need(bytes=total, work=links, what=what, change=translate("CoverageBudget", CHANGE))
 
 
 def height_cells(bounds: tuple[float, float, float, float] | None, res: float) -> int:

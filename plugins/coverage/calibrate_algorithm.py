@@ -31,7 +31,6 @@ from plugins.coverage.config import MODELS, config_from_profile
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.transmitters import Transmitters
 
-_CONTEXT = "CoverageCalibrate"
 #: Building data is burnt this far around the transmitters and measurements.
 MARGIN_M = 50.0
 NAMES = ("calibration_los_offset_db", "calibration_los_slope", "calibration_nlos_offset_db", "calibration_nlos_slope")
@@ -85,18 +84,21 @@ class CoverageCalibrate(Algorithm):
         fit = calibrate(cells, data, config, obstruction)
         for fitted, scope in zip(fit.fitted, ("LOS", "NLOS"), strict=True):
             if not fitted:
-                feedback.log(translate(_CONTEXT, "fewer than 10 {scope} measurements: the {scope} offset and "
-                                                 "slope are left as they were").format(scope=scope))
+                feedback.log(translate(
+                    "CoverageCalibrate", "fewer than 10 {scope} measurements: the {scope} offset and "
+                                         "slope are left as they were").format(scope=scope))
         values = dict(zip(NAMES, (round(v, 4) for v in fit.calibration), strict=True))
         try:
             calibrated = profile.with_values(**values)
         except ValueError as exc:
-            raise AlgorithmError(translate(_CONTEXT, "the fit lies outside the RF profile's bounds ({problem}); "
-                                                     "check the measurements' cell ids and units").format(
+            raise AlgorithmError(translate(
+                "CoverageCalibrate", "the fit lies outside the RF profile's bounds ({problem}); "
+                                     "check the measurements' cell ids and units").format(
                 problem=exc)) from None
         if params["save_to_profile"] and context.project is not None:
             context.project.rf_profile = calibrated
-            feedback.log(translate(_CONTEXT, "saved in the project's RF profile '{name}'").format(name=profile.name))
+            feedback.log(translate(
+                "CoverageCalibrate", "saved in the project's RF profile '{name}'").format(name=profile.name))
         if params["json_file"] is not None:
             text = json.dumps({"rf_profile": calibrated.to_dict(), **values}, indent=2, ensure_ascii=False)
             write_atomically(params["json_file"], lambda path: path.write_text(text, encoding="utf-8"))

@@ -42,7 +42,6 @@ from plugins.coverage.pairs import rsrp_of_pairs
 from plugins.coverage.terrain import antennas_over_ground
 from plugins.coverage.transmitters import Transmitters
 
-_CONTEXT = "CoverageCalibration"
 #: Measurements a LOS class needs before its offset and slope are fitted.
 MIN_POINTS = 10
 #: Normal-consistent scale of the median absolute deviation.
@@ -79,12 +78,14 @@ def read_measurements(layer: VectorLayer, rsrp_field: str, cell_field: str, cell
     gdf = layer.gdf
     for name in (rsrp_field, cell_field):
         if name not in gdf.columns:
-            raise LayerError(layer.source, translate(_CONTEXT, "has no field '{field}' (fields: {fields})").format(
+            raise LayerError(layer.source, translate(
+                "CoverageCalibration", "has no field '{field}' (fields: {fields})").format(
                 field=name, fields=", ".join(map(str, layer.fields))), layer=layer.name)
     column = gdf[rsrp_field]
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        raise LayerError(layer.source, translate(_CONTEXT, "field '{field}' holds text, not RSRP in dBm (e.g. "
-                                                           "{example!r}); give a numeric field").format(
+        raise LayerError(layer.source, translate(
+            "CoverageCalibration", "field '{field}' holds text, not RSRP in dBm (e.g. "
+                                   "{example!r}); give a numeric field").format(
             field=rsrp_field, example=str(column.dropna().iloc[0]) if column.notna().any() else ""), layer=layer.name)
     if cells.crs is not None and layer.crs is not None and not pyproj.CRS(cells.crs).equals(layer.crs):
         gdf = gdf.to_crs(cells.crs)
@@ -95,7 +96,8 @@ def read_measurements(layer: VectorLayer, rsrp_field: str, cell_field: str, cell
     keep = np.isfinite(rsrp) & np.all(np.isfinite(xy), axis=1) & (ids != "")
     notes = []
     if (~keep).any():
-        notes.append(translate(_CONTEXT, "{count:,} measurements without a location, RSRP or cell left out").format(
+        notes.append(translate(
+            "CoverageCalibration", "{count:,} measurements without a location, RSRP or cell left out").format(
             count=int((~keep).sum())))
     index = {str(c): k for k, c in enumerate(cells.cell_id)}
     sites = {str(s): k for k, s in reversed(list(enumerate(cells.site_id)))}
@@ -103,13 +105,15 @@ def read_measurements(layer: VectorLayer, rsrp_field: str, cell_field: str, cell
     unknown = keep & (cell < 0)
     if unknown.any():
         listed = ", ".join(sorted(set(ids[unknown]))[:5])
-        raise LayerError(layer.source, translate(_CONTEXT, "field '{field}': {count:,} measurements name cells that "
-                                                           "are not in the transmitters ({ids}); give the cell or "
-                                                           "site ids of the transmitters layer").format(
+        raise LayerError(layer.source, translate(
+            "CoverageCalibration", "field '{field}': {count:,} measurements name cells that "
+                                   "are not in the transmitters ({ids}); give the cell or "
+                                   "site ids of the transmitters layer").format(
             field=cell_field, count=int(unknown.sum()), ids=listed), layer=layer.name)
     if not keep.any():
-        raise LayerError(layer.source, translate(_CONTEXT, "field '{field}' has no measurement to calibrate "
-                                                           "with").format(field=rsrp_field), layer=layer.name)
+        raise LayerError(layer.source, translate(
+            "CoverageCalibration", "field '{field}' has no measurement to calibrate "
+                                   "with").format(field=rsrp_field), layer=layer.name)
     return Measurements(xy[keep], rsrp[keep], cell[keep], tuple(notes))
 
 

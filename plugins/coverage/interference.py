@@ -32,7 +32,6 @@ from plugins.coverage.grid import Grid
 from plugins.coverage.pathloss import loss_coefficients
 from plugins.coverage.transmitters import Transmitters
 
-_CONTEXT = "CoverageInterference"
 #: A cell interferes while its strongest (LOS, boresight) signal is above noise minus this (dB).
 BELOW_NOISE_DB = 10.0
 #: The longest interference radius: the 3GPP models' largest distance (TR 38.901 Table 7.4.1-1).
@@ -141,16 +140,18 @@ def far_links(cells: Transmitters, grid: Grid, radius: np.ndarray, serving_m: fl
 
 def interference_notes(plan: Interference, config: CoverageConfig) -> list[str]:
     """What the log says about the interference: the radii, the sets and a work cap."""
-    notes = [translate(_CONTEXT, "interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its "
-                                 "line-of-sight signal falls {below:g} dB below the noise), serving within "
-                                 "{serving:,.0f} m; {sets} co-channel set(s): {labels}").format(
+    notes = [translate(
+        "CoverageInterference", "interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its "
+                                "line-of-sight signal falls {below:g} dB below the noise), serving within "
+                                "{serving:,.0f} m; {sets} co-channel set(s): {labels}").format(
         low=float(plan.radius_m.min()), high=float(plan.radius_m.max()), below=BELOW_NOISE_DB,
         serving=config.max_radius_m, sets=plan.sets, labels=", ".join(plan.labels[:6]))]
     if plan.capped_m is not None:
-        notes.append(translate(_CONTEXT, "the interference radius was cut to {cap:,.0f} m to keep the work within "
-                                         "a few times the serving pass; cells farther away are left out of the "
-                                         "SINR, which may read slightly optimistic; set interference_radius for a "
-                                         "longer one").format(cap=plan.capped_m))
+        notes.append(translate(
+            "CoverageInterference", "the interference radius was cut to {cap:,.0f} m to keep the work within "
+                                    "a few times the serving pass; cells farther away are left out of the "
+                                    "SINR, which may read slightly optimistic; set interference_radius for a "
+                                    "longer one").format(cap=plan.capped_m))
     return notes
 
 

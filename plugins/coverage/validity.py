@@ -23,7 +23,6 @@ from plugins.coverage.engine import CoverageResult
 from plugins.coverage.pathloss import MODEL_CODES
 from plugins.coverage.transmitters import Transmitters
 
-_CONTEXT = "CoverageValidity"
 #: Antenna heights within this share of the model's nominal height pass without a note (10 m: 5-15 m).
 HEIGHT_TOLERANCE = 0.5
 
@@ -32,19 +31,21 @@ def validity_notes(cells: Transmitters, config: CoverageConfig) -> list[str]:
     """Notes for links beyond 5 km and antenna heights far from the model's nominal one."""
     notes = []
     if config.max_radius_m > MAX_MODEL_DISTANCE_M and config.model != "free_space":
-        notes.append(translate(_CONTEXT, "the maximum radius {radius:,.0f} m goes beyond the 5 km for which the "
-                                         "TR 38.901 path-loss models were fitted; links longer than 5 km are "
-                                         "extrapolated").format(radius=config.max_radius_m))
+        notes.append(translate(
+            "CoverageValidity", "the maximum radius {radius:,.0f} m goes beyond the 5 km for which the "
+                                "TR 38.901 path-loss models were fitted; links longer than 5 km are "
+                                "extrapolated").format(radius=config.max_radius_m))
     for name, nominal in NOMINAL_BS_HEIGHT_M.items():
         heights = cells.height_m[cells.model == MODEL_CODES[name]]
         low, high = nominal * (1 - HEIGHT_TOLERANCE), nominal * (1 + HEIGHT_TOLERANCE)
         outside = heights[(heights < low) | (heights > high)]
         if outside.size:
-            notes.append(translate(_CONTEXT, "{count:,} of {total:,} {model} cells have antennas at "
-                                             "{lowest:g}-{highest:g} m, outside {low:g}-{high:g} m: the model "
-                                             "assumes a base station at {nominal:g} m (TR 38.901 Table 7.4.1-1) "
-                                             "and other heights change only d3D and the breakpoint distance, so "
-                                             "read their loss as approximate").format(
+            notes.append(translate(
+                "CoverageValidity", "{count:,} of {total:,} {model} cells have antennas at "
+                                    "{lowest:g}-{highest:g} m, outside {low:g}-{high:g} m: the model "
+                                    "assumes a base station at {nominal:g} m (TR 38.901 Table 7.4.1-1) "
+                                    "and other heights change only d3D and the breakpoint distance, so "
+                                    "read their loss as approximate").format(
                 count=outside.size, total=heights.size, model=name.upper(), lowest=float(outside.min()),
                 highest=float(outside.max()), low=low, high=high, nominal=nominal))
     return notes

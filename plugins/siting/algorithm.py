@@ -407,6 +407,8 @@ class SitingAlgorithm(Algorithm):
             feedback.log(note)
         if plan.work:
             feedback.log(plan.work)
+        if plan.bound_from:
+            feedback.log(self.tr("bound from: {source}").format(source=plan.bound_from))
         rollout = build_order(problem, plan.selected, phases=params["phases"], first=decisions.locked,
                               first_phase=decisions.locked_phase if decisions.frozen else None,
                               feedback=feedback.step(90, 93))

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.resources import Need, check_memory, count_text
 
 #: Bytes per pole-point pair over a run, measured on the sample (tracemalloc peak / pairs): the exact method
@@ -38,7 +39,8 @@ BASE_BYTES = 4_000_000
 GRID_CELLS = 1024
 #: Sub-samples per cell axis when the disc is laid on the grid.
 SUPERSAMPLE = 8
-CHANGE = "use a smaller radius (or maximum radius in rf mode), a coarser demand sampling spacing or fewer poles"
+CHANGE = QT_TRANSLATE_NOOP("SitingBudget", "use a smaller radius (or maximum radius in rf mode), a coarser demand "
+                                           "sampling spacing or fewer poles")
 
 
 def _disc(radius_cells: float) -> np.ndarray:
@@ -91,16 +93,17 @@ def siting_need(candidate_xy: np.ndarray, demand_xy: np.ndarray, radius_m: float
     overlap = neighbours * BYTES_PER_OVERLAP if method == "exact" else 0.0
     total = (BASE_BYTES + pairs * per_pair + overlap + n_demand * BYTES_PER_POINT
              + n_candidates * BYTES_PER_CANDIDATE)
-    what = (f"{n_candidates:,} poles x {n_demand:,} demand points within {radius_m:,.0f} m "
-            f"({count_text(pairs)} pole-point pairs)")
-    return Need(bytes=total, work=pairs, what=what, change=CHANGE)
+    what = translate("SitingBudget", "{poles:,} poles x {points:,} demand points within {radius:,.0f} m ({pairs} "
+                                     "pole-point pairs)").format(poles=n_candidates, points=n_demand, radius=radius_m,
+                                                                 pairs=count_text(pairs))
+    return Need(bytes=total, work=pairs, what=what, change=translate("SitingBudget", CHANGE))
 
 
 def check_siting(candidate_xy: np.ndarray, demand_xy: np.ndarray, params: dict[str, Any]) -> None:
     """Refuse, before the relation is built, a run of the siting algorithms whose pairs would not fit in memory."""
     rf = params["coverage_mode"] == "rf"
     radius = params["max_radius"] if rf else params["radius"]
-    check_memory(siting_need(candidate_xy, demand_xy, radius, method=params["method"], rf=rf), "SitingAlgorithm")
+    check_memory(siting_need(candidate_xy, demand_xy, radius, method=params["method"], rf=rf))
 
 
 __all__ = ["check_siting", "pair_counts", "siting_need"]

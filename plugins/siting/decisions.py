@@ -332,7 +332,7 @@ def _decided_plan(problem: SitingProblem, allowed: SitingProblem, decisions: Dec
                 cost=problem.cost(selected), maximise=maximise,
                 reductions=dict(sub.reductions) if sub is not None else {},
                 timings=dict(sub.timings) if sub is not None else {}, notes=notes,
-                work=sub.work if sub is not None else "")
+                work=sub.work if sub is not None else "", bound_from=sub.bound_from if sub is not None else "")
 
 
 class _Limits(TypedDict):

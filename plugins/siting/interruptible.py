@@ -8,7 +8,7 @@ its answer dropped. The poll interval is a wait, not a limit: it changes no resu
 
 Example::
 
-    reached = call_cancellable(lambda: lp_coverage_reached(reduced, k), feedback.is_cancelled)
+    reached = call_cancellable(lambda: first_order_lp(reduced, k).reached, feedback.is_cancelled)
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
@@ -60,14 +61,14 @@ def knapsack(values: np.ndarray, capacity: float, costs: np.ndarray | None) -> t
 
 def _subgradient(evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np.ndarray, target: float,
                  minimise_bound: bool, iterations: int, seconds: float, feedback: Feedback | None,
-                 effort: Effort | None = None) -> tuple[float, np.ndarray]:
+                 effort: Effort | None = None, theta: float = 2.0) -> tuple[float, np.ndarray]:
     """Polyak subgradient method on multipliers >= 0; the best bound found (min or max of L) and its multipliers.
     ``iterations`` decides the answer; ``seconds`` and the ``effort``'s deadline are only a safety (a stop by them
     is recorded in the effort)."""
     mu = start.copy()
     best_mu = mu
     best = np.inf if minimise_bound else -np.inf
-    theta, stall = 2.0, 0
+    stall = 0
     deadline = time.perf_counter() + seconds
     if effort is not None:
         deadline = min(deadline, effort.deadline)
@@ -108,8 +109,11 @@ class Relaxation:
 def max_coverage_relaxation(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float, *,
                             costs: np.ndarray | None = None, beta: float = 0.0, incumbent: float = 0.0,
                             iterations: int = LAGRANGE_ITERATIONS, seconds: float = math.inf,
-                            feedback: Feedback | None = None, effort: Effort | None = None) -> Relaxation:
-    """Upper bound on the best plan of a maximising model (k sites: unit costs and capacity k)."""
+                            start: np.ndarray | None = None, theta: float = 2.0, feedback: Feedback | None = None,
+                            effort: Effort | None = None) -> Relaxation:
+    """Upper bound on the best plan of a maximising model (k sites: unit costs and capacity k), from the row
+    multipliers ``start`` (e.g. LP duals; default half the row weights) with Polyak steps of ``theta`` (smaller
+    from a good start, which large steps would leave)."""
     a = rows.tocsr().astype(np.float64)
     at = a.T.tocsr()
     w = np.asarray(weight, float)
@@ -128,8 +132,57 @@ def max_coverage_relaxation(rows: sp.csr_matrix, weight: np.ndarray, private: np
     trivial = float(w.sum() * (1 + beta) + private.sum())
     if a.shape[0] == 0:
         return Relaxation(min(trivial, knapsack(private.astype(float), capacity, costs)[0]), private.copy())
-    found, mu = _subgradient(evaluate, 0.5 * w, incumbent, True, iterations, seconds, feedback, effort)
+    first = 0.5 * w if start is None else np.maximum(np.asarray(start, float), 0.0)
+    found, mu = _subgradient(evaluate, first, incumbent, True, iterations, seconds, feedback, effort, theta)
     return Relaxation(min(found, trivial), private + at @ mu)
+
+
+@nb.njit(cache=True)
+def _descend(indptr: np.ndarray, indices: np.ndarray, weight: np.ndarray, mu: np.ndarray, v: np.ndarray,
+             price: float, passes: int) -> None:
+    """Coordinate descent on B_price(mu) = price k + sum_r (w_r - mu_r)^+ + sum_j (v_j - price)^+, row by row, in
+    place (``v`` = p + A^T mu is kept up to date). Duals of neighbouring districts disagree where they meet; this
+    settles each row against its coverers: lower mu_r while more than one coverer is above the price (each pays
+    it), raise it while none is at the price. Every step lowers B_price, and any mu >= 0 gives a valid bound."""
+    for _ in range(passes):
+        for r in range(indptr.size - 1):
+            start, stop = indptr[r], indptr[r + 1]
+            while True:
+                above, slack, room = 0, np.inf, np.inf
+                for p in range(start, stop):
+                    gap = v[indices[p]] - price
+                    if gap > 0.0:
+                        above += 1
+                        slack = min(slack, gap)
+                    else:
+                        room = min(room, -gap)
+                below_weight = 1 if mu[r] <= weight[r] else 0
+                if mu[r] > 0.0 and above > below_weight:
+                    step = min(slack, mu[r])
+                    if mu[r] > weight[r]:
+                        step = min(step, mu[r] - weight[r])
+                    step = -step
+                elif mu[r] < weight[r] and above == 0 and room > 0.0:
+                    step = min(room, weight[r] - mu[r])
+                else:
+                    break
+                if step == 0.0:
+                    break
+                mu[r] += step
+                for p in range(start, stop):
+                    v[indices[p]] += step
+
+
+def settled(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, mu: np.ndarray, k: int,
+            rounds: int = 3) -> np.ndarray:
+    """``mu`` after ``rounds`` of coordinate descent (``_descend``), each at the price that is best for the last:
+    the k-th largest site value."""
+    mu = np.maximum(np.asarray(mu, float), 0.0).copy()
+    for _ in range(rounds):
+        v = private + rows.T @ mu
+        price = float(np.partition(v, v.size - k)[v.size - k]) if 0 < k <= v.size else 0.0
+        _descend(rows.indptr.astype(np.int64), rows.indices.astype(np.int64), weight, mu, v, max(price, 0.0), 1)
+    return mu
 
 
 def max_coverage_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndarray, capacity: float,
@@ -223,4 +276,4 @@ def cover_target_bound(rows: sp.csr_matrix, weight: np.ndarray, private: np.ndar
 
 
 __all__ = ["MAX_PAIRS", "Relaxation", "cover_cost_bound", "cover_target_bound", "knapsack", "max_coverage_bound",
-           "max_coverage_curve", "max_coverage_relaxation"]
+           "max_coverage_curve", "max_coverage_relaxation", "settled"]

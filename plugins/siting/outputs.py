@@ -172,6 +172,7 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
         "coverage_pairs": problem.coverage.nnz,
         "solve_seconds": round(plan.seconds, 3),
         "work_budget": plan.work,
+        "bound_from": plan.bound_from,
         "timings": plan.timings,
         "reductions": plan.reductions,
         "notes": list(plan.notes),

@@ -30,7 +30,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix, odd_cycle_cuts
 from plugins.siting.effort import IPM_ITERATIONS, MAX_WORK, PDLP_ITERATIONS, Effort
@@ -46,6 +46,8 @@ from plugins.siting.milp import (
 )
 from plugins.siting.reduce import Reduced
 
+#: The phase a stop by the safety limit names by default (translated where it is recorded).
+SATURATION_TEST = QT_TRANSLATE_NOOP("Relaxation", "saturation test")
 #: Cut rounds at most; the loop also stops when a round lowers the LP value by less than STALL of its distance
 #: to the target (the incumbent).
 MAX_ROUNDS = 60
@@ -97,8 +99,8 @@ def proven_bound(reduced: Reduced, cuts: list[Cut], mu: np.ndarray, lam: float, 
     return bound, site, row
 
 
-def _lp(reduced: Reduced, model: str, site_costs: np.ndarray, method: str, *, k: int = 0, capacity: float = 0.0,
-        target: float = 0.0) -> highspy.Highs:
+def lp_solver(reduced: Reduced, model: str, site_costs: np.ndarray, method: str, *, k: int = 0,
+              capacity: float = 0.0, target: float = 0.0) -> highspy.Highs:
     """The LP relaxation of one model loaded into HiGHS, to be solved by ``method``."""
     cost, lower, upper, row_lower, row_upper, matrix, _, sense = model_arrays(
         reduced, model, k=k, budget=capacity, target=target, costs=site_costs, beta=0.0)
@@ -128,7 +130,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
         model, site_costs, capacity = MAXIMISE_BUDGET, np.asarray(costs, float), float(budget)
     else:
         raise ValueError("root_relaxation needs k or a budget")
-    solver = _lp(reduced, model, site_costs, "ipm", k=k or 0, capacity=capacity)
+    solver = lp_solver(reduced, model, site_costs, "ipm", k=k or 0, capacity=capacity)
     watch(solver, feedback, effort.seconds_left())
 
     def solve() -> tuple[np.ndarray, np.ndarray] | None:
@@ -179,20 +181,34 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
                           seconds=time.perf_counter() - started)
 
 
-def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float = np.inf, iterations: int = PDLP_ITERATIONS,
-                        feedback: Feedback | None = None, effort: Effort | None = None) -> float:
-    """A value the LP relaxation of the k-site model certainly reaches: HiGHS's first-order LP method (PDLP), its
-    site values clipped to [0, 1] and scaled to k, each row counted as covered to min(1, sum of its sites).
+@dataclass
+class FirstOrderLp:
+    """Where HiGHS's first-order LP method (PDLP) stopped on the k-site model: ``reached``, a value the LP
+    relaxation certainly reaches, and the row multipliers ``duals`` (>= 0) of its last iterate. Any multipliers
+    give a valid Lagrangian bound (``lagrange.max_coverage_relaxation``), so an iterate cut off by its iteration
+    limit still bounds every plan, only less tightly."""
 
-    Why: when this is all but a sliver of the coverable demand, the root LP bound (and every bound HiGHS derives
-    from it) is no better than "everything covered", so the time is better spent on the plan. PDLP answers in
-    0.7 s on the 5,000 x 50,000 benchmark, where interior point with crossover takes 17-21 s; an iterate cut off
-    by its ``iterations`` (the budget that decides the value) still gives a valid (lower) value. ``seconds``, and
-    the ``effort``'s deadline, are only a safety (a stop by them is recorded in the effort)."""
-    n_x = reduced.n_candidates
+    reached: float
+    duals: np.ndarray
+
+
+def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterations: int = PDLP_ITERATIONS,
+                   feedback: Feedback | None = None, effort: Effort | None = None,
+                   phase: str = SATURATION_TEST) -> FirstOrderLp:
+    """The LP relaxation of the k-site model by PDLP for at most ``iterations`` iterations (the budget that decides
+    the answer); ``reached``: its site values clipped to [0, 1] and scaled to k, each row counted as covered to
+    min(1, sum of its sites).
+
+    Why: when ``reached`` is all but a sliver of the coverable demand, the root LP bound (and every bound HiGHS
+    derives from it) is no better than "everything covered", so the time is better spent on the plan. PDLP answers
+    in 0.7 s on the 5,000 x 50,000 benchmark, where interior point with crossover takes 17-21 s. Its duals bound
+    models too large for one simplex or interior-point LP: on 2,000 x 20,000, 500 iterations give a Lagrangian
+    bound 0.04 % above the LP optimum, 2,000 iterations 0.0004 %. ``seconds``, and the ``effort``'s deadline, are
+    only a safety (a stop by them is recorded in the effort as ``phase``)."""
+    n_x, n_r = reduced.n_candidates, reduced.n_rows
     if effort is not None:
         seconds = min(seconds, effort.seconds_left())
-    solver = _lp(reduced, MAXIMISE_COUNT, np.ones(n_x), "pdlp", k=k, capacity=float(k))
+    solver = lp_solver(reduced, MAXIMISE_COUNT, np.ones(n_x), "pdlp", k=k, capacity=float(k))
     solver.setOptionValue("pdlp_iteration_limit", int(iterations))
     solver.setOptionValue("random_seed", 0)
     solver.setOptionValue("time_limit", float(max(seconds, 0.01)))     # PDLP does not call the interrupt callbacks
@@ -202,14 +218,16 @@ def lp_coverage_reached(reduced: Reduced, k: int, *, seconds: float = np.inf, it
         feedback.raise_if_cancelled()
     if effort is not None and solver.getModelStatus() in (highspy.HighsModelStatus.kTimeLimit,
                                                           highspy.HighsModelStatus.kInterrupt):
-        effort.stop(translate("Relaxation", "saturation test"))
-    x = np.asarray(solver.getSolution().col_value)[:n_x]
+        effort.stop(translate("Relaxation", phase))
+    solution = solver.getSolution()
+    x, duals = np.asarray(solution.col_value)[:n_x], np.asarray(solution.row_dual)[:n_r]
+    duals = np.maximum(duals, 0.0) if duals.size == n_r and np.all(np.isfinite(duals)) else 0.5 * reduced.row_weight
     if x.size != n_x or not np.all(np.isfinite(x)):
-        return 0.0
+        return FirstOrderLp(0.0, duals)
     x = np.clip(x, 0.0, 1.0)
     if x.sum() > k:
         x *= k / x.sum()
-    return float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0))
+    return FirstOrderLp(float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0)), duals)
 
 
 @dataclass
@@ -229,7 +247,7 @@ def cover_lp(reduced: Reduced, costs: np.ndarray, *, full: bool, target: float, 
     that decides); ``seconds`` and the ``effort``'s deadline are only a safety."""
     if effort is not None:
         seconds = min(seconds, effort.seconds_left())
-    solver = _lp(reduced, COVER_ALL if full else COVER_TARGET, np.asarray(costs, float), "ipm", target=target)
+    solver = lp_solver(reduced, COVER_ALL if full else COVER_TARGET, np.asarray(costs, float), "ipm", target=target)
     solver.setOptionValue("run_crossover", "off")
     solver.setOptionValue("ipm_iteration_limit", IPM_ITERATIONS)
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
@@ -267,5 +285,5 @@ def fixings(root: RootRelaxation, threshold: float, rows: sp.csr_matrix) -> Fixi
     return Fixings(site_out=site_out, site_in=site_in)
 
 
-__all__ = ["CoverLp", "Fixings", "RootRelaxation", "cover_lp", "fixings", "lp_coverage_reached", "proven_bound",
-           "root_relaxation"]
+__all__ = ["CoverLp", "FirstOrderLp", "Fixings", "RootRelaxation", "cover_lp", "fixings", "first_order_lp", "lp_solver",
+           "proven_bound", "root_relaxation"]

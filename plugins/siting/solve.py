@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Cancelled, Feedback
 from plugins.siting import kernels, lagrange
 from plugins.siting.cover_descent import cover_descent
@@ -47,7 +48,7 @@ from plugins.siting.milp import (
 )
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
-from plugins.siting.relaxation import CoverLp, cover_lp, lp_coverage_reached
+from plugins.siting.relaxation import CoverLp, cover_lp, first_order_lp
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
 from plugins.siting.wording import amount
@@ -65,6 +66,13 @@ FAST_SEARCH_WINDOWS, DESCENT_SHARE = 300, 0.25
 GRACE_SECONDS = 0.5
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
+#: k-site models (plain coverage) of more reduced nonzeros than this are "large": no root LP, saturation test or
+#: MILP over all of it (HiGHS's root alone outlasts any budget: > 20 min on 69,500 x 480,000, 7 million
+#: nonzeros); their bound comes from LARGE_LP_ITERATIONS iterations of PDLP, whose duals are settled by coordinate
+#: descent and polished by LARGE_POLISH_STEPS subgradient steps of size LARGE_POLISH_THETA.
+LARGE_NONZEROS = 1_500_000
+LARGE_LP_ITERATIONS, LARGE_POLISH_STEPS, LARGE_POLISH_THETA = 1_000, 60, 0.1
+LP_BOUND = QT_TRANSLATE_NOOP("Relaxation", "LP bound")
 
 
 @dataclass
@@ -75,7 +83,8 @@ class Plan:
     optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
     so the plan is within ``gap`` of optimal. ``status``: "optimal", "work limit", "time limit" (the outer safety
     limit stopped a phase: the plan may differ on another machine), "greedy", or "unverified" (HiGHS's answer did
-    not check out against the full problem, so its bound is not used). ``work``: the work budget, as provenance.
+    not check out against the full problem, so its bound is not used). ``work``: the work budget, and
+    ``bound_from`` what the bound came from, as provenance.
     """
 
     model: str
@@ -95,6 +104,7 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     work: str = ""
+    bound_from: str = ""
 
     @property
     def gap(self) -> float:
@@ -154,7 +164,7 @@ def _reduce(problem: SitingProblem, effort: Effort, feedback: Feedback, **option
 
 def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray, objective: float, bound: float,
           status: str, solver: str, clock: _Clock, reduced: Reduced | None, notes: list[str], effort: Effort,
-          maximise: bool = True) -> Plan:
+          maximise: bool = True, bound_from: str = "") -> Plan:
     selected = np.sort(np.asarray(selected, np.int64))
     stopped = effort.note()
     if stopped is not None:
@@ -165,7 +175,23 @@ def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray,
                 total_weight=problem.total_weight, coverable_weight=problem.coverable_weight,
                 cost=problem.cost(selected), maximise=maximise,
                 reductions=dict(reduced.stats) if reduced is not None else {}, timings=dict(clock.timings),
-                notes=notes, work=effort.summary())
+                notes=notes, work=effort.summary(), bound_from=bound_from)
+
+
+class _Bounds:
+    """Upper bounds on the optimum of a maximising model, each with what it came from (the plan's provenance)."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[float, str]] = []
+
+    def add(self, value: float, source: str) -> None:
+        self.found.append((float(value), source))
+
+    def best(self) -> float:
+        return min(value for value, _ in self.found)
+
+    def source(self) -> str:
+        return min(self.found, key=lambda found: found[0])[1]
 
 
 def _milp_solver_name(result: MilpResult) -> str:
@@ -220,8 +246,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if incumbent.size < k:
         notes.append(f"only {incumbent.size} sites add coverage; more than that cannot cover more demand")
     counts = problem.counts(incumbent)
-    bounds = [problem.max_value, run.upper_bound(k),
-              topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent)]
+    bounds = _Bounds()
+    bounds.add(problem.max_value, translate("Siting", "all coverable demand"))
+    bounds.add(run.upper_bound(k), translate("Siting", "greedy bound"))
+    bounds.add(topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent), translate("Siting", "top-k bound"))
     clock.lap("bounds")
     feedback.set_progress(15)
     solver = "lazy greedy" + (" + swaps" if swaps else "")
@@ -231,16 +259,25 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         reduced = _reduce(problem, effort, feedback, beta=beta, dominance=method == "exact")
         clock.lap("reduction")
     feedback.set_progress(20)
+    # one simplex or interior-point LP over everything is out of budget: the bound comes from a first-order LP
+    large = reduced is not None and beta == 0.0 and reduced.rows.nnz > LARGE_NONZEROS
 
     def lagrangian_step(reduced: Reduced) -> None:
         nonlocal incumbent, value, solver
         # past the safety limit (the run is already reported as such), the last step gets GRACE_SECONDS
         step = Effort(max(effort.left, 1), GRACE_SECONDS) if effort.expired() else effort
-        relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
-                                                      beta=beta, incumbent=value, iterations=LAGRANGE_ITERATIONS,
-                                                      feedback=feedback, effort=step)
-        bounds.append(relaxation.bound)
-        clock.lap("lagrangian_bound")
+        if large:
+            relaxation = _first_order_relaxation(reduced, k, value, step, feedback)
+            bounds.add(relaxation.bound, translate("Siting", "Lagrangian bound at the duals of {iterations:,} PDLP "
+                                                   "iterations").format(iterations=LARGE_LP_ITERATIONS))
+            clock.lap("lp_bound")
+        else:
+            relaxation = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k,
+                                                          beta=beta, incumbent=value, iterations=LAGRANGE_ITERATIONS,
+                                                          feedback=feedback, effort=step)
+            bounds.add(relaxation.bound, translate("Siting", "Lagrangian bound ({steps:,} subgradient steps)").format(
+                steps=LAGRANGE_ITERATIONS))
+            clock.lap("lagrangian_bound")
         if swaps and incumbent.size == k:
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
             candidate, candidate_value = _swaps(problem, ranked, step, feedback)
@@ -252,59 +289,85 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         for phase in step.stopped if step is not effort else ():
             effort.stop(phase)
 
+    def searched(windows: int, share: tuple[float, float]) -> None:
+        nonlocal incumbent, value, solver
+        result = window_search(cov, w, incumbent, max_windows=windows, effort=effort, feedback=feedback.step(*share))
+        if result.value > value:
+            notes.append(f"window search raised the plan from {amount(value)} to {amount(result.value)} "
+                         f"({result.windows:,} windows)")
+            incumbent, value = result.selected, result.value
+        solver += " + window search"
+        clock.lap("window_search")
+
     if method == "greedy":
         if reduced is not None:
             lagrangian_step(reduced)
-        if reduced is not None and beta == 0.0 and incumbent.size == k and value < min(bounds) and \
-                _saturated(min(bounds), problem, value):
+        if reduced is not None and beta == 0.0 and incumbent.size == k and value < bounds.best() and \
+                _saturated(bounds.best(), problem, value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
-            windows = window_search(cov, w, incumbent, max_windows=min(FAST_SEARCH_WINDOWS, effort.windows()),
-                                    effort=effort, feedback=feedback.step(90, 100))
-            if windows.value > value:
-                notes.append(f"window search raised the plan from {amount(value)} to {amount(windows.value)} "
-                             f"({windows.windows:,} windows)")
-                incumbent, value = windows.selected, windows.value
-            solver += " + window search"
-            clock.lap("window_search")
+            searched(min(FAST_SEARCH_WINDOWS, effort.windows()), (90, 100))
         feedback.set_progress(100)
-        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "greedy", solver, clock,
-                     reduced, notes, effort)
+        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), "greedy", solver, clock,
+                     reduced, notes, effort, bound_from=bounds.source())
     if reduced is None:  # exact mode, and the safety time limit stopped the reduction
-        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), "time limit", solver,
-                     clock, None, notes, effort)
-    if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
+        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), "time limit", solver,
+                     clock, None, notes, effort, bound_from=bounds.source())
+    if value >= bounds.best() - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
         return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
-                     clock, reduced, notes, effort)
-    if beta == 0.0 and incumbent.size == k and value < problem.max_value <= min(bounds):
-        searched = _saturated_search(problem, reduced, k, incumbent, value, effort, feedback.step(20, 100), clock)
-        if searched is not None:
-            notes.extend(searched.notes)
-            return _plan(problem, "mclp", method, searched.selected, searched.objective, problem.max_value,
-                         searched.status, searched.solver, clock, reduced, notes, effort)
+                     clock, reduced, notes, effort, bound_from=bounds.source())
+    if large:
+        # the first-order bound, its Lagrangian heuristic, then the work left goes to window search on the plan
+        lagrangian_step(reduced)
+        if incumbent.size == k and value < bounds.best() and effort.left > 0 and not effort.expired():
+            searched(effort.windows(), (30, 100))
+        proven = value >= bounds.best() - 1e-9 * max(1.0, abs(value))
+        status = "optimal" if proven else "time limit" if effort.stopped else "work limit"
+        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, solver, clock,
+                     reduced, notes, effort, bound_from=bounds.source())
+    if beta == 0.0 and incumbent.size == k and value < problem.max_value <= bounds.best():
+        searched_plan = _saturated_search(problem, reduced, k, incumbent, value, effort, feedback.step(20, 100), clock)
+        if searched_plan is not None:
+            notes.extend(searched_plan.notes)
+            return _plan(problem, "mclp", method, searched_plan.selected, searched_plan.objective, problem.max_value,
+                         searched_plan.status, searched_plan.solver, clock, reduced, notes, effort,
+                         bound_from=bounds.source())
     if beta == 0.0:
         outcome = solve_maximising(problem, reduced, k=k, incumbent=incumbent, value=value, effort=effort,
                                    mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
         notes.extend(outcome.notes)
         incumbent, value, status = outcome.selected, outcome.value, outcome.status
-        bounds.append(outcome.bound)
+        bounds.add(outcome.bound, translate("Siting", "root LP with odd-cycle cuts and MILP"))
         if status != "optimal":
             lagrangian_step(reduced)
-        return _plan(problem, "mclp", method, incumbent, value, max(min(bounds), value), status, outcome.solver,
-                     clock, reduced, notes, effort)
+        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, outcome.solver,
+                     clock, reduced, notes, effort, bound_from=bounds.source())
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent), effort=effort,
                            mip_gap=mip_gap, feedback=feedback.step(20, 100))
     clock.lap("milp")
     selected, objective, verified = _best_maximising(problem, incumbent, value, reduced, result, notes)
     if verified and np.isfinite(result.bound):
-        bounds.append(result.bound)
+        bounds.add(result.bound, translate("Siting", "MILP bound"))
     if result.status != "optimal" or not verified:
         incumbent, value = selected, objective
         lagrangian_step(reduced)
         selected, objective = incumbent, value
-    bound = max(min(bounds), objective)
+    bound = max(bounds.best(), objective)
     status = result.status if verified else "unverified"
     return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
-                 reduced, notes, effort)
+                 reduced, notes, effort, bound_from=bounds.source())
+
+
+def _first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: Effort,
+                            feedback: Feedback) -> lagrange.Relaxation:
+    """The Lagrangian bound of a large k-site model at the duals of a first-order LP (``first_order_lp``), settled
+    row by row (``lagrange.settled``: where the iterate left a row paid twice or not at all) and polished by a few
+    short subgradient steps; valid whatever the iterate (any multipliers bound every plan)."""
+    lp = call_cancellable(lambda: first_order_lp(reduced, k, iterations=LARGE_LP_ITERATIONS, effort=effort,
+                                                 feedback=feedback, phase=LP_BOUND), feedback.is_cancelled)
+    start = lagrange.settled(reduced.rows, reduced.row_weight, reduced.private, lp.duals, k)
+    return lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k, incumbent=incumbent,
+                                            iterations=LARGE_POLISH_STEPS, start=start, theta=LARGE_POLISH_THETA,
+                                            feedback=feedback, effort=effort)
 
 
 def _swaps(problem: SitingProblem, plan: np.ndarray, effort: Effort, feedback: Feedback) -> tuple[np.ndarray, float]:
@@ -338,7 +401,7 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
     "everything covered" in useful time (HiGHS spent 573 s on the root of the 5,000 x 50,000 benchmark without a
     single node); the work then goes to window search on the plan. None when the LP is not saturated."""
-    reached = call_cancellable(lambda: lp_coverage_reached(reduced, k, effort=effort, feedback=feedback.step(0, 5)),
+    reached = call_cancellable(lambda: first_order_lp(reduced, k, effort=effort, feedback=feedback.step(0, 5)).reached,
                                feedback.is_cancelled)
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):

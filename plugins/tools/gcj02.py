@@ -20,7 +20,6 @@ from layers.layer import VectorLayer
 from plugins.api import Algorithm, Context, Feedback, LayerParameter, OutputLayer, Parameter, ParameterError
 from plugins.tools.common import GROUP, chunks
 
-_CONTEXT = "Gcj02ToWgs84"
 WGS84 = pyproj.CRS.from_epsg(4326)
 _GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -36,19 +35,19 @@ class Gcj02ToWgs84(Algorithm):
         "about 600 m in Guangzhou. Points outside China are left as they are.")
 
     def parameters(self) -> list[Parameter]:
-        return [LayerParameter("input", translate(_CONTEXT, "Points in GCJ-02"), geometry=("point",),
+        return [LayerParameter("input", translate("Gcj02ToWgs84", "Points in GCJ-02"), geometry=("point",),
                                reproject=False)]
 
     def outputs(self) -> list[OutputLayer]:
-        return [OutputLayer("output", translate(_CONTEXT, "Points in WGS84"))]
+        return [OutputLayer("output", translate("Gcj02ToWgs84", "Points in WGS84"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         layer: VectorLayer = params["input"]
         gdf = layer.gdf
         if gdf.crs is None:
             raise ParameterError("input", translate(
-                _CONTEXT, "layer '{name}' has no coordinate system; set it to the one its GCJ-02 longitudes and "
-                          "latitudes were read in (usually EPSG:4326)").format(name=layer.name))
+                "Gcj02ToWgs84", "layer '{name}' has no coordinate system; set it to the one its GCJ-02 longitudes and "
+                                "latitudes were read in (usually EPSG:4326)").format(name=layer.name))
         geometries = gdf.geometry.to_numpy()
         coords = shapely.get_coordinates(geometries)
         counts = shapely.get_num_coordinates(geometries)
@@ -63,10 +62,11 @@ class Gcj02ToWgs84(Algorithm):
         result = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=moved, crs=gdf.crs)
         shifts = _GEOD.inv(lon, lat, out_lon, out_lat)[2] if len(lon) else np.zeros(0)
         moved_count = int(np.count_nonzero(np.add.reduceat(shifts > 0, _starts(counts)))) if len(lon) else 0
-        feedback.log(translate(_CONTEXT, "{moved} of {total} features moved, by {low:.0f} to {high:.0f} m").format(
+        feedback.log(translate(
+            "Gcj02ToWgs84", "{moved} of {total} features moved, by {low:.0f} to {high:.0f} m").format(
             moved=moved_count, total=len(gdf), low=float(shifts.min()) if len(shifts) else 0.0,
             high=float(shifts.max()) if len(shifts) else 0.0))
-        name = translate(_CONTEXT, "{name} (WGS84)").format(name=layer.name)
+        name = translate("Gcj02ToWgs84", "{name} (WGS84)").format(name=layer.name)
         return {"output": VectorLayer(result.reset_index(drop=True), name), "features": len(result),
                 "moved": moved_count, "largest_shift_m": round(float(shifts.max()), 1) if len(shifts) else 0.0}
 

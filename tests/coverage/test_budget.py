@@ -79,17 +79,17 @@ def test_normal_sample_runs_pass_the_checks(sample):
     for params in ({"transmitters": sample["lamp_poles"], "surface": sample["building_height_2m"]},
                    {"transmitters": sample["sites_5g"], "buildings": sample["buildings"], "resolution": 2.0}):
         need = _need(params)
-        check_work(need, 10_000_000_000, "links", "test")
-        check_memory(need, "test")
+        check_work(need, 10_000_000_000, "links")
+        check_memory(need)
 
 
 def test_memory_check_states_need_free_and_what_to_change():
     need = Need(bytes=46e9, work=1.0, what="3,101 transmitters x 1.2 billion cells", change="use fewer sites")
     with pytest.raises(AlgorithmError) as caught:
-        check_memory(need, "test", available=18e9)
+        check_memory(need, available=18e9)
     assert str(caught.value) == ("needs about 46 GB of memory for 3,101 transmitters x 1.2 billion cells; 18 GB are "
                                  "free. To run it, use fewer sites.")
-    check_memory(need, "test", available=100e9)
+    check_memory(need, available=100e9)
 
 
 def test_estimate_is_within_a_factor_two_of_what_a_run_allocates():

@@ -17,7 +17,7 @@ from workbench.render.geometry import prepare
 SIDE = 4000.0
 VIEWS = {  # (centre x, centre y, half width) inside the 4 km square
     "north-west": (600.0, 3300.0, 250.0),
-    "panned a little": (700.0, 3250.0, 250.0),
+    "panned a little": (650.0, 3280.0, 250.0),
     "south-east": (3300.0, 700.0, 300.0),
     "whole": (2000.0, 2000.0, 2100.0),
     "edge": (0.0, 2000.0, 200.0),

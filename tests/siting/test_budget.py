@@ -58,7 +58,7 @@ def test_normal_sample_runs_pass_the_check(sample):
     poles = _xy(sample["lamp_poles"])
     points = vector_demand(sample["demand"], spacing_m=25.0).xy
     for method in ("exact", "greedy"):
-        check_memory(siting_need(poles, points, 150.0, method=method), "test")
+        check_memory(siting_need(poles, points, 150.0, method=method))
 
 
 def test_estimate_is_within_a_factor_two_of_what_building_and_solving_allocate(sample):

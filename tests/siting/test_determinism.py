@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 
+import plugins.siting.solve as solve
 from plugins.siting import SitingProblem, radius_coverage, solve_lscp, solve_mclp
 from plugins.siting.effort import Effort
 
@@ -27,10 +29,16 @@ def _instance() -> SitingProblem:
 
 
 def _runs(problem: SitingProblem) -> list:
-    return [solve_mclp(problem, 150, method="greedy", time_limit=SAFETY_SECONDS),
+    """Both methods, a tight work limit, a covering model, and the path of models too large for one LP (its
+    first-order LP bound and window search), forced by lowering the size that counts as large."""
+    runs = [solve_mclp(problem, 150, method="greedy", time_limit=SAFETY_SECONDS),
             solve_mclp(problem, 150, method="exact", time_limit=SAFETY_SECONDS),
             solve_mclp(problem, 150, method="exact", time_limit=SAFETY_SECONDS, work_limit=2_000),
             solve_lscp(problem, target_share=0.9, method="greedy", time_limit=SAFETY_SECONDS)]
+    with patch.object(solve, "LARGE_NONZEROS", 0):
+        runs += [solve_mclp(problem, 150, method=method, time_limit=SAFETY_SECONDS, work_limit=200_000)
+                 for method in ("greedy", "exact")]
+    return runs
 
 
 def _burning() -> list[subprocess.Popen]:
@@ -58,9 +66,12 @@ def test_same_plan_and_bound_idle_and_beside_busy_processes(problem):
         assert quiet.objective == busy.objective
         assert quiet.bound == busy.bound
         assert "work limit" in quiet.work and quiet.work == busy.work     # the budget and what was spent
+        assert quiet.bound_from == busy.bound_from
     exact, limited = idle[1], idle[2]
     assert exact.status == "optimal"
     assert limited.objective <= exact.objective <= limited.bound          # a proven bound, whatever the budget
+    for large in idle[4:]:
+        assert "PDLP" in large.bound_from and large.objective <= exact.objective <= large.bound
 
 
 def test_the_safety_limit_is_reported_as_such(problem):

@@ -13,7 +13,7 @@ from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
-from plugins.siting.relaxation import lp_coverage_reached
+from plugins.siting.relaxation import first_order_lp
 from plugins.siting.solve import solve_mclp
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
@@ -89,7 +89,7 @@ def test_the_saturation_test_never_claims_more_than_the_lp_optimum(rng):
             continue
         k = int(rng.integers(1, reduced.n_candidates + 1))
         lp = solve_reduced(reduced, MAXIMISE_COUNT, k=k, relax=True).objective
-        reached = lp_coverage_reached(reduced, k, seconds=10.0)
+        reached = first_order_lp(reduced, k, seconds=10.0).reached
         assert reached <= lp + 1e-6 * max(1.0, lp)
         assert reached >= 0.999 * lp
 

@@ -9,6 +9,8 @@ clipped to its side of a divider.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
@@ -66,7 +68,8 @@ class MapCanvas(QWidget):
         self.swipe = None  # a workbench.canvas.swipe.SwipeView while two sets of layers are swiped
         self.basemap_plane = RenderPlane("basemap", self._prepare_basemap, delay_ms=150, parent=self)
         self.map_plane = RenderPlane("layers", self._prepare_layers, parent=self)
-        self.map_plane.pool.submit(_warm_up_renderer)  # in the render thread, while the window is being built
+        # in the render thread, while the window is being built; a first compile is announced in the status bar
+        self.map_plane.pool.submit(_warm_up_renderer, self.map_plane.report)
         for plane in self.planes:
             plane.updated.connect(self.update)
             plane.failed.connect(self.status_message)
@@ -391,8 +394,9 @@ def selection_extent(layer: VectorLayer, project: Project) -> Extent:
     return (float(minx), float(miny), float(maxx), float(maxy))
 
 
-def _warm_up_renderer() -> None:
-    """Import the renderer and load its compiled kernels (see ``workbench.render.warmup``) in the render thread."""
+def _warm_up_renderer(report: Callable[[str], None]) -> None:
+    """Import the renderer and load its compiled kernels (see ``workbench.render.warmup``) in the render thread;
+    ``report`` shows the message when they have to be compiled first."""
     from workbench.render.warmup import warm_up
 
-    warm_up()
+    warm_up(report)

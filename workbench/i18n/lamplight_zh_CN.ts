@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="886" />
+        <location filename="../../plugins/api.py" line="910" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="887" />
+        <location filename="../../plugins/api.py" line="911" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="891" />
+        <location filename="../../plugins/api.py" line="915" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="893" />
+        <location filename="../../plugins/api.py" line="917" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="895" />
+        <location filename="../../plugins/api.py" line="919" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="901" />
+        <location filename="../../plugins/api.py" line="925" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="445" />
+        <location filename="../../plugins/siting/algorithm.py" line="450" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="446" />
+        <location filename="../../plugins/siting/algorithm.py" line="451" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,48 +58,48 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="474" />
+        <location filename="../../plugins/siting/algorithm.py" line="479" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="475" />
+        <location filename="../../plugins/siting/algorithm.py" line="480" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="494" />
+        <location filename="../../plugins/siting/algorithm.py" line="499" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="495" />
+        <location filename="../../plugins/siting/algorithm.py" line="500" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="81" />
+        <location filename="../../plugins/coverage/algorithm.py" line="88" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="43" />
-        <location filename="../../plugins/coverage/algorithm.py" line="82" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
+        <location filename="../../plugins/coverage/algorithm.py" line="89" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="84" />
+        <location filename="../../plugins/coverage/algorithm.py" line="91" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="41" />
         <source>Coverage: calibrate to measurements</source>
         <translation>覆盖：按实测校准</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="45" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="44" />
         <source>Fits the coverage model to measured RSRP (drive tests or crowd-sourced points with the serving cell): an offset and a slope per line-of-sight class, by robust least squares, on top of the project's RF profile. Reports mean error, RMSE and spread before and after, overall, per class and per site, and saves the fitted values in the project's RF profile (and a JSON file when asked), so later coverage runs use them. See docs/coverage_model.md.</source>
         <translation>使用实测 RSRP（路测或带服务小区的众包测量点）拟合覆盖模型：在项目射频配置的基础上，按视距类别以稳健最小二乘拟合偏移量和斜率。报告校准前后的平均误差、均方根误差 (RMSE) 和离散度（总体、按类别和按站点），并将拟合值保存到项目的射频配置中（需要时另存为 JSON 文件），供之后的覆盖计算使用。见 docs/coverage_model.md。</translation>
     </message>
@@ -129,12 +129,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为每个多边形添加其内部的点数（'point_count'），并可选地添加这些点某个数值字段的总和（'&lt;field&gt;_sum'，例如每个网格单元内的办公楼面积）。边界上的点算作在内部，因此共享边上的点对两个多边形都计数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/gcj02.py" line="30" />
+        <location filename="../../plugins/tools/gcj02.py" line="29" />
         <source>Convert points from GCJ-02 to WGS84</source>
         <translation>将点从 GCJ-02 转换为 WGS84</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/gcj02.py" line="32" />
+        <location filename="../../plugins/tools/gcj02.py" line="31" />
         <source>Moves points whose coordinates come from a Chinese commercial map (AutoNavi/Gaode, Tencent), which uses the shifted GCJ-02 coordinates, onto WGS84/CGCS2000 so they sit on survey data. The shift is about 600 m in Guangzhou. Points outside China are left as they are.</source>
         <translation>将坐标来自中国商业地图（高德、腾讯）的点——这些地图使用偏移后的 GCJ-02 坐标——移到 WGS84/CGCS2000 上，使其与测绘数据对齐。在广州偏移约 600 m。中国境外的点保持不变。</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="482" />
+        <location filename="../../plugins/siting/algorithm.py" line="487" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -884,7 +884,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>ColourButton</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="94" />
+        <location filename="../dialogs/style_editor.py" line="96" />
         <source>Choose colour</source>
         <translation>选择颜色</translation>
     </message>
@@ -968,6 +968,85 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>带计数的多边形</translation>
     </message>
 </context><context>
+    <name>CoverageBudget</name>
+    <message>
+        <location filename="../../plugins/coverage/budget.py" line="36" />
+        <source>use a coarser resolution, a smaller extent, a shorter maximum radius or fewer transmitters</source>
+        <extracomment>What to change, shown with every refusal.</extracomment>
+        <translation>采用更粗的分辨率、更小的范围、更短的最大半径或更少的发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/budget.py" line="73" />
+        <source>{transmitters:,} transmitters x {cells} cells at {res:g} m within {radius:,.0f} m</source>
+        <translation>{transmitters:,} 个发射机 × {cells} 个 {res:g} m 单元（{radius:,.0f} m 以内）</translation>
+    </message>
+</context><context>
+    <name>CoverageCalibrate</name>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="87" />
+        <source>fewer than 10 {scope} measurements: the {scope} offset and slope are left as they were</source>
+        <translation>{scope} 实测值少于 10 个：{scope} 的偏移和斜率保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="94" />
+        <source>the fit lies outside the RF profile's bounds ({problem}); check the measurements' cell ids and units</source>
+        <translation>拟合结果超出射频配置的允许范围（{problem}）；请检查实测数据的小区编号和单位</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="100" />
+        <source>saved in the project's RF profile '{name}'</source>
+        <translation>已保存到项目的射频配置“{name}”</translation>
+    </message>
+</context><context>
+    <name>CoverageCalibration</name>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="81" />
+        <source>has no field '{field}' (fields: {fields})</source>
+        <translation>没有字段 '{field}'（现有字段：{fields}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="86" />
+        <source>field '{field}' holds text, not RSRP in dBm (e.g. {example!r}); give a numeric field</source>
+        <translation>字段 '{field}' 存放的是文本，而非以 dBm 计的 RSRP（例如 {example!r}）；请提供数值字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="99" />
+        <source>{count:,} measurements without a location, RSRP or cell left out</source>
+        <translation>已剔除 {count:,} 个缺少位置、RSRP 或小区的实测值</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="108" />
+        <source>field '{field}': {count:,} measurements name cells that are not in the transmitters ({ids}); give the cell or site ids of the transmitters layer</source>
+        <translation>字段 '{field}'：有 {count:,} 个实测值所指的小区不在发射机中（{ids}）；请使用发射机图层的小区或站点编号</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibration.py" line="114" />
+        <source>field '{field}' has no measurement to calibrate with</source>
+        <translation>字段 '{field}' 中没有可用于校准的实测值</translation>
+    </message>
+</context><context>
+    <name>CoverageCluster</name>
+    <message>
+        <location filename="../../plugins/coverage/cluster.py" line="50" />
+        <source>cannot reach the Dask scheduler at {address} ({problem}): start it with 'dask scheduler' and check the address and port</source>
+        <translation>无法连接位于 {address} 的 Dask 调度器（{problem}）：请用 'dask scheduler' 启动它，并检查地址和端口</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/cluster.py" line="62" />
+        <source>the Dask scheduler at {address} has no workers: start them with 'dask worker {address}' where the same Lamplight wheel (version {version}) is installed</source>
+        <translation>位于 {address} 的 Dask 调度器没有工作进程：请在安装了相同 Lamplight wheel 包（版本 {version}）的机器上用 'dask worker {address}' 启动它们</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/cluster.py" line="77" />
+        <source>the Dask workers at {workers} cannot import Lamplight ({reason}): install the same Lamplight wheel (version {version}) on every worker, e.g. 'pip install lamplight-{version}-py3-none-any.whl', and restart them</source>
+        <translation>位于 {workers} 的 Dask 工作进程无法导入 Lamplight（{reason}）：请在每个工作节点上安装相同的 Lamplight wheel 包（版本 {version}），例如 'pip install lamplight-{version}-py3-none-any.whl'，然后重启它们</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/cluster.py" line="83" />
+        <source>the Dask workers at {workers} run Lamplight {theirs}, this computer {version}: install the same Lamplight wheel (version {version}) on every worker and restart them</source>
+        <translation>位于 {workers} 的 Dask 工作进程运行的是 Lamplight {theirs}，本机为 {version}：请在每个工作节点上安装相同的 Lamplight wheel 包（版本 {version}）并重启它们</translation>
+    </message>
+</context><context>
     <name>CoverageDiagnostics</name>
     <message>
         <location filename="../../plugins/coverage/diagnostics.py" line="117" />
@@ -975,293 +1054,353 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>在 {share:g} % 的已服务单元中，超出最大半径 {radius:g} m 的小区接收信号强于最优服务小区：在此将其计为干扰；调大 max_radius 可让其参与服务</translation>
     </message>
 </context><context>
+    <name>CoverageInterference</name>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="143" />
+        <source>interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its line-of-sight signal falls {below:g} dB below the noise), serving within {serving:,.0f} m; {sets} co-channel set(s): {labels}</source>
+        <translation>每个小区的干扰计算到 {low:,.0f}-{high:,.0f} m（其视距信号低于噪声 {below:g} dB 处），服务范围 {serving:,.0f} m 以内；{sets} 个同频组：{labels}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="150" />
+        <source>the interference radius was cut to {cap:,.0f} m to keep the work within a few times the serving pass; cells farther away are left out of the SINR, which may read slightly optimistic; set interference_radius for a longer one</source>
+        <translation>干扰半径已截断为 {cap:,.0f} m，使计算量保持在服务计算的几倍以内；更远的小区未计入 SINR，结果可能略偏乐观；如需更大半径请设置 interference_radius</translation>
+    </message>
+</context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="62" />
+        <location filename="../../plugins/coverage/algorithm.py" line="69" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="301" />
+        <location filename="../../plugins/coverage/algorithm.py" line="334" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="376" />
+        <location filename="../../plugins/coverage/algorithm.py" line="374" />
+        <location filename="../../plugins/coverage/algorithm.py" line="366" />
+        <source>links (cell-transmitter pairs)</source>
+        <translation>条链路（单元-发射机对）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="415" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="98" />
+        <location filename="../../plugins/coverage/algorithm.py" line="105" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="99" />
+        <location filename="../../plugins/coverage/algorithm.py" line="106" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="101" />
+        <location filename="../../plugins/coverage/algorithm.py" line="108" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="103" />
+        <location filename="../../plugins/coverage/algorithm.py" line="110" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="105" />
+        <location filename="../../plugins/coverage/algorithm.py" line="112" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="106" />
+        <location filename="../../plugins/coverage/algorithm.py" line="113" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="109" />
+        <location filename="../../plugins/coverage/algorithm.py" line="116" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="110" />
+        <location filename="../../plugins/coverage/algorithm.py" line="117" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="112" />
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="114" />
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="117" />
+        <location filename="../../plugins/coverage/algorithm.py" line="124" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <location filename="../../plugins/coverage/algorithm.py" line="126" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <location filename="../../plugins/coverage/algorithm.py" line="127" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="121" />
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="122" />
+        <location filename="../../plugins/coverage/algorithm.py" line="129" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="123" />
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="124" />
+        <location filename="../../plugins/coverage/algorithm.py" line="131" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="126" />
+        <location filename="../../plugins/coverage/algorithm.py" line="133" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="128" />
+        <location filename="../../plugins/coverage/algorithm.py" line="135" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="129" />
+        <location filename="../../plugins/coverage/algorithm.py" line="136" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="131" />
+        <location filename="../../plugins/coverage/algorithm.py" line="138" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="134" />
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="136" />
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="137" />
+        <location filename="../../plugins/coverage/algorithm.py" line="144" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="139" />
+        <location filename="../../plugins/coverage/algorithm.py" line="146" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <location filename="../../plugins/coverage/algorithm.py" line="148" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="142" />
+        <location filename="../../plugins/coverage/algorithm.py" line="149" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="144" />
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="147" />
+        <location filename="../../plugins/coverage/algorithm.py" line="154" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="149" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="152" />
+        <location filename="../../plugins/coverage/algorithm.py" line="159" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="153" />
+        <location filename="../../plugins/coverage/algorithm.py" line="160" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="154" />
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="159" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="161" />
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="170" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="164" />
+        <location filename="../../plugins/coverage/algorithm.py" line="171" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="168" />
+        <location filename="../../plugins/coverage/algorithm.py" line="175" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="170" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="174" />
+        <location filename="../../plugins/coverage/algorithm.py" line="181" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="175" />
+        <location filename="../../plugins/coverage/algorithm.py" line="182" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <source>Street-corner reach</source>
+        <translation>街角绕射范围</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <source>Outdoor cells out of sight within this walking distance of a lit street take the ITU-R P.1411 corner loss when it is lower than the NLOS formula's; 0 switches it off.</source>
+        <translation>在与有视距街道的步行距离不超过此值、且处于非视距的室外单元，若 ITU-R P.1411 街角损耗低于非视距公式的损耗，则取街角损耗；0 表示关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <source>Facade reflections</source>
+        <translation>建筑立面反射</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="190" />
+        <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
+        <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="192" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="179" />
+        <location filename="../../plugins/coverage/algorithm.py" line="194" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="185" />
+        <location filename="../../plugins/coverage/algorithm.py" line="200" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="187" />
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <location filename="../../plugins/coverage/algorithm.py" line="204" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="190" />
+        <location filename="../../plugins/coverage/algorithm.py" line="205" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
 </context><context>
+    <name>CoverageValidity</name>
+    <message>
+        <location filename="../../plugins/coverage/validity.py" line="34" />
+        <source>the maximum radius {radius:,.0f} m goes beyond the 5 km for which the TR 38.901 path-loss models were fitted; links longer than 5 km are extrapolated</source>
+        <translation>最大半径 {radius:,.0f} m 超出了 TR 38.901 路径损耗模型拟合所用的 5 km；超过 5 km 的链路为外推结果</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/validity.py" line="43" />
+        <source>{count:,} of {total:,} {model} cells have antennas at {lowest:g}-{highest:g} m, outside {low:g}-{high:g} m: the model assumes a base station at {nominal:g} m (TR 38.901 Table 7.4.1-1) and other heights change only d3D and the breakpoint distance, so read their loss as approximate</source>
+        <translation>{total:,} 个 {model} 小区中有 {count:,} 个的天线高度为 {lowest:g}-{highest:g} m，超出 {low:g}-{high:g} m：该模型假设基站高度为 {nominal:g} m（TR 38.901 表 7.4.1-1），其他高度只改变 d3D 和断点距离，其损耗仅供参考</translation>
+    </message>
+</context><context>
     <name>CoveredFigures</name>
     <message>
-        <location filename="../../plugins/figures.py" line="25" />
+        <location filename="../../plugins/figures.py" line="24" />
         <source>People covered</source>
         <translation>覆盖人口</translation>
     </message>
     <message>
-        <location filename="../../plugins/figures.py" line="26" />
+        <location filename="../../plugins/figures.py" line="25" />
         <source>Weighted demand covered</source>
         <translation>覆盖的加权需求</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/figures.py" line="66" />
+        <source>{people:,.0f} of {total:,.0f} ({measure})</source>
+        <translation>{total:,.0f} 中的 {people:,.0f}（{measure}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/figures.py" line="73" />
+        <source>people x priority and existing-coverage weights: what siting optimises</source>
+        <translation>人口 × 优先权重与现有覆盖权重：选址优化的目标</translation>
     </message>
 </context><context>
     <name>CrsPicker</name>
@@ -1290,70 +1429,96 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>Dashboard</name>
     <message>
-        <location filename="../docks/dashboard.py" line="131" />
+        <location filename="../docks/dashboard.py" line="67" />
+        <source>Residents</source>
+        <extracomment>The coverage chart's bar names, one per measure of ``COVERED_MEASURES``.</extracomment>
+        <translation>常住人口</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="68" />
+        <source>Workers</source>
+        <translation>就业人口</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="69" />
+        <source>Schools</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="70" />
+        <source>Buildings</source>
+        <translation>建筑物</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="71" />
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <location filename="../docks/dashboard.py" line="139" />
         <source>Features per layer</source>
         <translation>各图层要素数</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="140" />
+        <location filename="../docks/dashboard.py" line="148" />
         <source>Lamp poles by status ({count})</source>
         <translation>按状态统计的灯杆（{count}）</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="152" />
+        <location filename="../docks/dashboard.py" line="160" />
         <source>Covered (%)</source>
         <translation>覆盖率（%）</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="162" />
+        <location filename="../docks/dashboard.py" line="170" />
         <source>sites</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="164" />
+        <location filename="../docks/dashboard.py" line="172" />
         <source>Coverage vs sites (%)</source>
         <translation>覆盖率与站点数（%）</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="185" />
+        <location filename="../docks/dashboard.py" line="193" />
         <source>Layers</source>
         <extracomment>The figures at the top, by key (shown translated).</extracomment>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="185" />
+        <location filename="../docks/dashboard.py" line="193" />
         <source>Lamp poles</source>
         <translation>灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="186" />
+        <location filename="../docks/dashboard.py" line="194" />
         <source>Sites selected</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="186" />
+        <location filename="../docks/dashboard.py" line="194" />
         <source>People covered</source>
         <translation>覆盖人口</translation>
     </message>
 </context><context>
     <name>DashboardDock</name>
     <message>
-        <location filename="../docks/dashboard.py" line="208" />
+        <location filename="../docks/dashboard.py" line="216" />
         <source>Dashboard</source>
         <translation>仪表板</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="236" />
+        <location filename="../docks/dashboard.py" line="244" />
         <source>Add layers or run an analysis to see its numbers here.</source>
         <translation>添加图层或运行分析后，其数据显示在这里。</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="290" />
+        <location filename="../docks/dashboard.py" line="298" />
         <source>Last run: {run}</source>
         <translation>上次运行：{run}</translation>
     </message>
     <message>
-        <location filename="../docks/dashboard.py" line="292" />
+        <location filename="../docks/dashboard.py" line="300" />
         <source>No analysis run yet.</source>
         <translation>尚未运行分析。</translation>
     </message>
@@ -2179,24 +2344,24 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ExpressionInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="390" />
+        <location filename="../processing/widgets.py" line="395" />
         <source>e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
 </context><context>
     <name>ExtentInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="369" />
+        <location filename="../processing/widgets.py" line="374" />
         <source>minx, miny, maxx, maxy (project CRS)</source>
         <translation>minx, miny, maxx, maxy（项目坐标参考系）</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="372" />
+        <location filename="../processing/widgets.py" line="377" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="373" />
+        <location filename="../processing/widgets.py" line="378" />
         <source>Use the map's current view (or the full extent of the project)</source>
         <translation>使用地图当前视图（或项目的全图范围）</translation>
     </message>
@@ -2241,6 +2406,310 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../editing/field_calculator.py" line="97" />
         <source>The layer already has a field '{field}'</source>
         <translation>图层已有字段 '{field}'</translation>
+    </message>
+</context><context>
+    <name>FieldHeading</name>
+    <message>
+        <location filename="../export/values.py" line="36" />
+        <source>Pole</source>
+        <extracomment>Headings of the fields Lamplight's own analyses write, as the report's site table names them.</extracomment>
+        <translation>灯杆</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="37" />
+        <source>Site</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="38" />
+        <source>Cell</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="39" />
+        <source>People covered (%)</source>
+        <translation>覆盖人口（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="40" />
+        <source>Weighted demand covered (%)</source>
+        <translation>加权需求覆盖率（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="41" />
+        <source>Adds (weighted demand)</source>
+        <translation>新增（加权需求）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="42" />
+        <source>Mean RSRP (dBm)</source>
+        <translation>平均 RSRP（dBm）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="46" />
+        <source>Area (m²)</source>
+        <translation>面积（m²）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="46" />
+        <source>Attachments</source>
+        <translation>挂载设备</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="47" />
+        <source>Azimuths (°)</source>
+        <translation>方位角（°）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="47" />
+        <source>Band (MHz)</source>
+        <translation>频段（MHz）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="48" />
+        <source>Beamwidth (°)</source>
+        <translation>波束宽度（°）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="48" />
+        <source>Capacity</source>
+        <translation>挂载容量</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="49" />
+        <source>EIRP (dBm)</source>
+        <translation>EIRP（dBm）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="49" />
+        <source>Floor</source>
+        <translation>楼层</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="50" />
+        <source>Has power</source>
+        <translation>有供电</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="50" />
+        <source>Height (m)</source>
+        <translation>高度（m）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="51" />
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="51" />
+        <source>Lease term (months)</source>
+        <translation>租期（月）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="52" />
+        <source>Level</source>
+        <translation>学段</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="52" />
+        <source>Levels</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="53" />
+        <source>Listing ID</source>
+        <translation>房源编号</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="53" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="54" />
+        <source>Operator</source>
+        <translation>运营商</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="54" />
+        <source>Power (W)</source>
+        <translation>功率（W）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="55" />
+        <source>Price (CNY/m²/month)</source>
+        <translation>价格（元/m²/月）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="55" />
+        <source>Residents</source>
+        <translation>常住人口</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="56" />
+        <source>Road ID</source>
+        <translation>道路编号</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="56" />
+        <source>Road class</source>
+        <translation>道路等级</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="57" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="57" />
+        <source>Students</source>
+        <translation>学生数</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="58" />
+        <source>Tilt (°)</source>
+        <translation>下倾角（°）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="58" />
+        <source>Width (m)</source>
+        <translation>宽度（m）</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="59" />
+        <source>Workers</source>
+        <translation>就业人口</translation>
+    </message>
+</context><context>
+    <name>FieldMapping</name>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="88" />
+        <source>field '{name}'</source>
+        <translation>字段 '{name}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="90" />
+        <source>expression {text}</source>
+        <translation>表达式 {text}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="91" />
+        <source>constant {value!r}</source>
+        <translation>常量 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="126" />
+        <source>the top level</source>
+        <translation>顶层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="127" />
+        <source>{where}: {path}: {problem}</source>
+        <translation>{where}：{path}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="130" />
+        <source>{where}: version {version} was written by a newer Lamplight; this one reads version {known}</source>
+        <translation>{where}：版本 {version} 由更新的 Lamplight 写入；当前版本只能读取版本 {known}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="136" />
+        <source>{where}: unknown kind '{kind}'; known kinds: {kinds}</source>
+        <translation>{where}：未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="143" />
+        <source>{where}: '{target}' is not a field of kind '{kind}'; its fields are {fields}</source>
+        <translation>{where}：'{target}' 不是图层类型 '{kind}' 的字段；其字段有 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="160" />
+        <source>the field mapping could not be written ({reason})</source>
+        <translation>无法写入字段映射（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="172" />
+        <source>the field mapping file does not exist</source>
+        <translation>字段映射文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="174" />
+        <source>the field mapping file cannot be read ({reason})</source>
+        <translation>无法读取字段映射文件（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="179" />
+        <source>is not a JSON file (line {line}: {reason})</source>
+        <translation>不是 JSON 文件（第 {line} 行：{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="185" />
+        <source>mapping {name}</source>
+        <translation>映射 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="186" />
+        <source>field mapping</source>
+        <translation>字段映射</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="218" />
+        <source>the layer has no such field; its fields are {fields}</source>
+        <translation>图层没有此字段；其字段有 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="219" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="239" />
+        <source>{where}: {target} &lt;- {source}: {problem}</source>
+        <translation>{where}：{target} &lt;- {source}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="248" />
+        <source>{where}: rename '{old}' to '{new}': the layer has no such field</source>
+        <translation>{where}：将 '{old}' 重命名为 '{new}'：图层没有此字段</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="260" />
+        <source>field '{name}' replaced by the mapped one</source>
+        <translation>字段 '{name}' 已被映射后的字段替换</translation>
+    </message>
+    <message>
+        <location filename="../../layers/field_mapping.py" line="267" />
+        <source>fields mapped with {where}: {summary}</source>
+        <translation>字段已映射（{where}）：{summary}</translation>
+    </message>
+</context><context>
+    <name>FieldMappingCli</name>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="51" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="52" />
+        <source>{file}: choose one vector layer with --layer (it holds: {names})</source>
+        <translation>{file}：请用 --layer 选择一个矢量图层（其中包含：{names}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="66" />
+        <source>{file}: layer '{layer}' does not look like any kind; name one with --kind ({kinds})</source>
+        <translation>{file}：图层“{layer}”不像任何已知图层类型；请用 --kind 指定（{kinds}）</translation>
+    </message>
+</context><context>
+    <name>FieldValue</name>
+    <message>
+        <location filename="../export/values.py" line="20" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="20" />
+        <source>no</source>
+        <translation>否</translation>
     </message>
 </context><context>
     <name>FileCommands</name>
@@ -2327,12 +2796,44 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>FileInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="354" />
+        <location filename="../processing/widgets.py" line="359" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
 </context><context>
+    <name>Gcj02ToWgs84</name>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="38" />
+        <source>Points in GCJ-02</source>
+        <translation>GCJ-02 坐标的点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="42" />
+        <source>Points in WGS84</source>
+        <translation>WGS84 坐标的点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="48" />
+        <source>layer '{name}' has no coordinate system; set it to the one its GCJ-02 longitudes and latitudes were read in (usually EPSG:4326)</source>
+        <translation>图层“{name}”没有坐标系；请将其设为读取 GCJ-02 经纬度时所用的坐标系（通常为 EPSG:4326）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="65" />
+        <source>{moved} of {total} features moved, by {low:.0f} to {high:.0f} m</source>
+        <translation>{total} 个要素中有 {moved} 个被移动，移动距离 {low:.0f} 至 {high:.0f} m</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/gcj02.py" line="69" />
+        <source>{name} (WGS84)</source>
+        <translation>{name}（WGS84）</translation>
+    </message>
+</context><context>
     <name>HistoryDock</name>
+    <message>
+        <location filename="../processing/history.py" line="50" />
+        <source>Processing History</source>
+        <translation>处理历史</translation>
+    </message>
     <message>
         <location filename="../processing/history.py" line="56" />
         <source>Started</source>
@@ -2430,179 +2931,179 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ImportAssistant</name>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="136" />
+        <location filename="../dialogs/import_assistant.py" line="112" />
         <source>Import Assistant — {layer}</source>
         <translation>导入助手 — {layer}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="162" />
+        <location filename="../dialogs/import_assistant.py" line="138" />
         <source>No kind (keep the layer's own fields)</source>
         <translation>无图层类型（保留图层自身的字段）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="168" />
+        <location filename="../dialogs/import_assistant.py" line="144" />
         <source>Choose the source of each field; a field without one gets the kind's default.</source>
         <translation>为每个字段选择来源；没有来源的字段取该图层类型的默认值。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="278" />
-        <location filename="../dialogs/import_assistant.py" line="171" />
+        <location filename="../dialogs/import_assistant.py" line="254" />
+        <location filename="../dialogs/import_assistant.py" line="147" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="171" />
+        <location filename="../dialogs/import_assistant.py" line="147" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="171" />
+        <location filename="../dialogs/import_assistant.py" line="147" />
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="172" />
+        <location filename="../dialogs/import_assistant.py" line="148" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="172" />
+        <location filename="../dialogs/import_assistant.py" line="148" />
         <source>Field, expression or value</source>
         <translation>字段、表达式或值</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="173" />
+        <location filename="../dialogs/import_assistant.py" line="149" />
         <source>Value map (text=value; …)</source>
         <translation>值映射（文本=值；…）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="186" />
+        <location filename="../dialogs/import_assistant.py" line="162" />
         <source>Preview of the first {rows} features as they would load</source>
         <translation>前 {rows} 个要素按此加载时的预览</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="194" />
+        <location filename="../dialogs/import_assistant.py" line="170" />
         <source>Save Mapping…</source>
         <translation>保存映射…</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="195" />
+        <location filename="../dialogs/import_assistant.py" line="171" />
         <source>Load Mapping…</source>
         <translation>加载映射…</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="203" />
+        <location filename="../dialogs/import_assistant.py" line="179" />
         <source>Keep them</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="204" />
+        <location filename="../dialogs/import_assistant.py" line="180" />
         <source>Drop them</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="207" />
+        <location filename="../dialogs/import_assistant.py" line="183" />
         <source>Height of one storey, for buildings with storeys but no height</source>
         <translation>单层层高，用于有层数但无高度的建筑物</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="209" />
+        <location filename="../dialogs/import_assistant.py" line="185" />
         <source>Height of a building with neither height, storeys nor a known type (see the height_source field after import)</source>
         <translation>既无高度、层数也无已知类型的建筑物的高度（导入后见 height_source 字段）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="212" />
+        <location filename="../dialogs/import_assistant.py" line="188" />
         <source>Kind:</source>
         <translation>图层类型：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="213" />
+        <location filename="../dialogs/import_assistant.py" line="189" />
         <source>The layer's other fields:</source>
         <translation>图层的其他字段：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="214" />
+        <location filename="../dialogs/import_assistant.py" line="190" />
         <source>Storey height:</source>
         <translation>层高：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="215" />
+        <location filename="../dialogs/import_assistant.py" line="191" />
         <source>Default building height:</source>
         <translation>默认建筑高度：</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="270" />
+        <location filename="../dialogs/import_assistant.py" line="246" />
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="275" />
+        <location filename="../dialogs/import_assistant.py" line="251" />
         <source>(missing)</source>
         <translation>（缺失）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="276" />
+        <location filename="../dialogs/import_assistant.py" line="252" />
         <source>default: {value}</source>
         <translation>默认：{value}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="277" />
+        <location filename="../dialogs/import_assistant.py" line="253" />
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="278" />
+        <location filename="../dialogs/import_assistant.py" line="254" />
         <source>Expression</source>
         <translation>表达式</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="279" />
+        <location filename="../dialogs/import_assistant.py" line="255" />
         <source>Constant</source>
         <translation>常量</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="352" />
+        <location filename="../dialogs/import_assistant.py" line="328" />
         <source>suggested with confidence {percent:.0%}</source>
         <translation>建议，置信度 {percent:.0%}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="395" />
+        <location filename="../dialogs/import_assistant.py" line="371" />
         <source>Does not load yet: {problem}</source>
         <translation>尚不能加载：{problem}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="398" />
+        <location filename="../dialogs/import_assistant.py" line="374" />
         <source>The first {rows} features fit; OK maps all {count:,}.</source>
         <translation>前 {rows} 个要素符合；点击“确定”映射全部 {count:,} 个要素。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="400" />
+        <location filename="../dialogs/import_assistant.py" line="376" />
         <source>The layer will have no kind.</source>
         <translation>该图层将没有图层类型。</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="461" />
+        <location filename="../dialogs/import_assistant.py" line="437" />
         <source>Mapping saved to {path}</source>
         <translation>映射已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="474" />
+        <location filename="../dialogs/import_assistant.py" line="450" />
         <source>Save Field Mapping</source>
         <translation>保存字段映射</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="481" />
-        <location filename="../dialogs/import_assistant.py" line="475" />
+        <location filename="../dialogs/import_assistant.py" line="457" />
+        <location filename="../dialogs/import_assistant.py" line="451" />
         <source>Field mapping (*.json)</source>
         <translation>字段映射 (*.json)</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="480" />
+        <location filename="../dialogs/import_assistant.py" line="456" />
         <source>Load Field Mapping</source>
         <translation>加载字段映射</translation>
     </message>
     <message>
-        <location filename="../dialogs/import_assistant.py" line="492" />
+        <location filename="../dialogs/import_assistant.py" line="468" />
         <source>Mapping {count:,} features…</source>
         <translation>正在映射 {count:,} 个要素…</translation>
     </message>
@@ -2637,6 +3138,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../plugins/tools/join.py" line="53" />
         <source>Joined features</source>
         <translation>连接后的要素</translation>
+    </message>
+</context><context>
+    <name>Kernels</name>
+    <message>
+        <location filename="../../plugins/compiled.py" line="57" />
+        <source>Compiling the fast kernels once (about {seconds} s)…</source>
+        <translation>正在编译快速计算内核（仅需一次，约 {seconds} 秒）…</translation>
     </message>
 </context><context>
     <name>KindCheck</name>
@@ -2693,7 +3201,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Lagrange</name>
     <message>
-        <location filename="../../plugins/siting/lagrange.py" line="94" />
+        <location filename="../../plugins/siting/lagrange.py" line="95" />
         <source>Lagrangian bound</source>
         <translation>拉格朗日界</translation>
     </message>
@@ -2732,29 +3240,29 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="415" />
+        <location filename="../processing/widgets.py" line="420" />
         <source>Add layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="416" />
+        <location filename="../processing/widgets.py" line="421" />
         <source>Add a layer with its own distance</source>
         <translation>添加一个带自身距离的图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="449" />
+        <location filename="../processing/widgets.py" line="454" />
         <source>Remove this layer</source>
         <translation>移除此图层</translation>
     </message>
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="506" />
+        <location filename="../../plugins/api.py" line="512" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="534" />
+        <location filename="../../plugins/api.py" line="540" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -2896,6 +3404,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>无</translation>
     </message>
     <message>
+        <location filename="../dialogs/layer_properties.py" line="126" />
         <location filename="../dialogs/layer_properties.py" line="42" />
         <source>CRS</source>
         <translation>坐标参考系</translation>
@@ -2958,7 +3467,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="98" />
+        <location filename="../processing/widgets.py" line="103" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -3066,8 +3575,23 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <source>Layer “{layer}”: '{text}' is not a coordinate system ({problem}). Use an EPSG code such as EPSG:32649.</source>
         <translation>图层“{layer}”：'{text}' 不是坐标系（{problem}）。请使用 EPSG 代码，例如 EPSG:32649。</translation>
     </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="220" />
+        <source>CRS set to {name} ({code}) by hand</source>
+        <translation>坐标参考系已手动设为 {name}（{code}）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/layer_properties.py" line="222" />
+        <source>CRS set to {name} ({code}) by hand (was {old}; coordinates unchanged)</source>
+        <translation>坐标参考系已手动设为 {name}（{code}）（原为 {old}；坐标未变）</translation>
+    </message>
 </context><context>
     <name>LayerTreeDock</name>
+    <message>
+        <location filename="../docks/layer_tree.py" line="38" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
     <message>
         <location filename="../docks/layer_tree.py" line="66" />
         <source>Opacity of the selected layer</source>
@@ -3202,7 +3726,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <name>Legend</name>
     <message>
         <location filename="../export/layout_elements.py" line="131" />
-        <location filename="../export/webmap.py" line="124" />
+        <location filename="../export/webmap.py" line="175" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3670,7 +4194,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="462" />
+        <location filename="../../plugins/siting/algorithm.py" line="467" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -3743,12 +4267,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>NumberInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="245" />
+        <location filename="../processing/widgets.py" line="250" />
         <source>use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="246" />
+        <location filename="../processing/widgets.py" line="251" />
         <source>Tick to give this optional value; unticked, the algorithm runs without it</source>
         <translation>勾选以给出此可选值；不勾选时算法不使用它运行</translation>
     </message>
@@ -3762,181 +4286,188 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Parameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="354" />
+        <location filename="../../plugins/api.py" line="360" />
         <source>raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="354" />
+        <location filename="../../plugins/api.py" line="360" />
         <source>vector layer</source>
         <translation>矢量图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="356" />
+        <location filename="../../plugins/api.py" line="362" />
         <source>{geometry} {layer}</source>
         <translation>{geometry} {layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="358" />
+        <location filename="../../plugins/api.py" line="364" />
         <source>{layer} of kind {kinds}</source>
         <translation>图层类型为 {kinds} 的 {layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="393" />
+        <location filename="../../plugins/api.py" line="399" />
         <source>numeric field of parameter '{parent}'</source>
         <translation>参数“{parent}”的数值字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="394" />
+        <location filename="../../plugins/api.py" line="400" />
         <source>field of parameter '{parent}'</source>
         <translation>参数“{parent}”的字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="431" />
+        <location filename="../../plugins/api.py" line="437" />
         <source>number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="435" />
+        <location filename="../../plugins/api.py" line="441" />
         <source>{kind} in {unit}</source>
         <translation>{kind}（单位 {unit}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="437" />
+        <location filename="../../plugins/api.py" line="443" />
         <source>{text}, {minimum} to {maximum}</source>
         <translation>{text}，{minimum} 至 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="440" />
+        <location filename="../../plugins/api.py" line="446" />
         <source>{text}, at least {minimum}</source>
         <translation>{text}，至少 {minimum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="442" />
+        <location filename="../../plugins/api.py" line="448" />
         <source>{text}, at most {maximum}</source>
         <translation>{text}，至多 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="470" />
+        <location filename="../../plugins/api.py" line="476" />
         <source>distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="566" />
+        <location filename="../../plugins/api.py" line="572" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="594" />
+        <location filename="../../plugins/api.py" line="600" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="621" />
+        <location filename="../../plugins/api.py" line="627" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="640" />
+        <location filename="../../plugins/api.py" line="646" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="700" />
+        <location filename="../../plugins/api.py" line="706" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="728" />
+        <location filename="../../plugins/api.py" line="734" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="729" />
+        <location filename="../../plugins/api.py" line="735" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="744" />
+        <location filename="../../plugins/api.py" line="750" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="771" />
+        <location filename="../../plugins/api.py" line="777" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
 </context><context>
     <name>ParameterError</name>
     <message>
-        <location filename="../../plugins/api.py" line="190" />
+        <location filename="../../plugins/api.py" line="195" />
         <source>a value is required</source>
         <translation>需要一个值</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="374" />
+        <location filename="../../plugins/api.py" line="380" />
         <source>needs a layer in parameter '{parent}' first</source>
         <translation>需要先在参数“{parent}”中指定图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="377" />
+        <location filename="../../plugins/api.py" line="383" />
         <source>parameter '{parent}' is not a vector layer, so it has no fields</source>
         <translation>参数“{parent}”不是矢量图层，因此没有字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="381" />
+        <location filename="../../plugins/api.py" line="387" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
         <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="388" />
+        <location filename="../../plugins/api.py" line="394" />
         <source>field '{field}' of layer '{layer}' is not numeric</source>
         <translation>图层“{layer}”的字段 '{field}' 不是数值型</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="411" />
+        <location filename="../../plugins/api.py" line="417" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须是有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="558" />
-        <location filename="../../plugins/api.py" line="414" />
+        <location filename="../../plugins/api.py" line="564" />
+        <location filename="../../plugins/api.py" line="420" />
         <source>must be at least {minimum}, got {value}</source>
         <translation>必须至少为 {minimum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="561" />
-        <location filename="../../plugins/api.py" line="417" />
+        <location filename="../../plugins/api.py" line="567" />
+        <location filename="../../plugins/api.py" line="423" />
         <source>must be at most {maximum}, got {value}</source>
         <translation>必须至多为 {maximum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="427" />
-        <location filename="../../plugins/api.py" line="423" />
+        <location filename="../../plugins/api.py" line="433" />
+        <location filename="../../plugins/api.py" line="429" />
         <source>expected a number, got {value!r}</source>
         <translation>应为数字，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="465" />
+        <location filename="../../plugins/api.py" line="471" />
         <source>expected a distance such as 250, '250 m' or '1.5 km', got {value!r}</source>
         <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="555" />
-        <location filename="../../plugins/api.py" line="552" />
-        <location filename="../../plugins/api.py" line="548" />
+        <location filename="../../plugins/api.py" line="561" />
+        <location filename="../../plugins/api.py" line="558" />
+        <location filename="../../plugins/api.py" line="554" />
         <source>expected a whole number, got {value!r}</source>
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="590" />
+        <location filename="../../plugins/api.py" line="596" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="618" />
+        <location filename="../../plugins/api.py" line="624" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
+    </message>
+</context><context>
+    <name>ParameterWidget</name>
+    <message>
+        <location filename="../processing/widgets.py" line="52" />
+        <source>(none)</source>
+        <translation>（无）</translation>
     </message>
 </context><context>
     <name>Processing</name>
@@ -3968,6 +4499,109 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>处理</translation>
     </message>
 </context><context>
+    <name>ProjectArchive</name>
+    <message>
+        <location filename="../../layers/project_archive.py" line="49" />
+        <source>project file does not exist</source>
+        <translation>项目文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="51" />
+        <source>cannot be read ({problem})</source>
+        <translation>无法读取（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="53" />
+        <source>is not a regular file (a folder, device or pipe); choose a project file</source>
+        <translation>不是普通文件（而是文件夹、设备或管道）；请选择项目文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="58" />
+        <source>is not a Lamplight project file ({problem})</source>
+        <translation>不是 Lamplight 项目文件（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="72" />
+        <source>holds {count:,} files; a project holds at most {limit:,}</source>
+        <translation>包含 {count:,} 个文件；一个项目最多包含 {limit:,} 个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="80" />
+        <source>'{member}' is encrypted; Lamplight projects never are</source>
+        <translation>'{member}' 已加密；Lamplight 项目从不加密</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="84" />
+        <source>'{member}' would unpack to {size}, more than the {limit} a project file may hold</source>
+        <translation>'{member}' 解压后为 {size}，超过项目文件允许的 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="90" />
+        <source>'{member}' would unpack from {packed} to {size} ({ratio:,.0f} times); real project data never compresses more than {limit} times, so the file was not opened</source>
+        <translation>'{member}' 会从 {packed} 解压为 {size}（{ratio:,.0f} 倍）；真实项目数据的压缩比从不超过 {limit} 倍，因此未打开该文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="98" />
+        <source>would unpack to {size} in all, more than the {limit} a project file may hold</source>
+        <translation>解压后共 {size}，超过项目文件允许的 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="110" />
+        <source>holds a file named '{member}', which points outside the project; the file was not opened</source>
+        <translation>包含名为 '{member}' 的文件，它指向项目之外；未打开该文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="113" />
+        <source>holds a link '{member}'; a project holds only files</source>
+        <translation>包含链接 '{member}'；项目只能包含文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="117" />
+        <source>holds two files named '{member}'</source>
+        <translation>包含两个名为 '{member}' 的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="126" />
+        <source>project.json is missing: this is not a Lamplight project file, or it is damaged</source>
+        <translation>缺少 project.json：这不是 Lamplight 项目文件，或文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="129" />
+        <source>project.json is {size}; a project's settings take at most {limit}</source>
+        <translation>project.json 大小为 {size}；项目设置最多占用 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="145" />
+        <location filename="../../layers/project_archive.py" line="136" />
+        <source>project.json is damaged ({problem})</source>
+        <translation>project.json 已损坏（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="139" />
+        <source>project.json nests values more than {limit} levels deep; Lamplight never writes that, so the file is damaged</source>
+        <translation>project.json 的嵌套深度超过 {limit} 层；Lamplight 从不写入这样的内容，因此文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="183" />
+        <source>the data file '{member}' is missing from the project</source>
+        <translation>项目中缺少数据文件 '{member}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="188" />
+        <source>'{member}' needs {size} of temporary space; only {free} is free</source>
+        <translation>'{member}' 需要 {size} 的临时空间；可用空间只有 {free}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="197" />
+        <source>'{member}' holds more than its declared size; the project file is damaged</source>
+        <translation>'{member}' 的内容超过其声明的大小；项目文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_archive.py" line="203" />
+        <source>the data file '{member}' is damaged ({problem})</source>
+        <translation>数据文件 '{member}' 已损坏（{problem}）</translation>
+    </message>
+</context><context>
     <name>ProjectFile</name>
     <message>
         <location filename="../../layers/project_file.py" line="80" />
@@ -3995,7 +4629,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>无法使用 project.json：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="375" />
+        <location filename="../../layers/project_file.py" line="376" />
         <source>is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) project member</source>
         <translation>既不是 GeoPackage (.gpkg) 也不是 GeoTIFF (.tif) 项目成员</translation>
     </message>
@@ -4060,182 +4694,213 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <name>ProjectSchema</name>
     <message>
         <location filename="../../layers/basemap_schema.py" line="24" />
-        <location filename="../../layers/project_schema.py" line="47" />
-        <location filename="../../layers/scenarios.py" line="408" />
+        <location filename="../../layers/project_schema.py" line="46" />
+        <location filename="../../layers/scenarios.py" line="402" />
         <source>a text of at most {limit} characters</source>
         <translation>最多 {limit} 个字符的文本</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="409" />
+        <location filename="../../layers/scenarios.py" line="403" />
         <source>a list of at most {limit} pole ids (texts)</source>
         <translation>最多 {limit} 个灯杆编号（文本）的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="418" />
+        <location filename="../../layers/scenarios.py" line="412" />
         <source>a scenario (a group of settings)</source>
         <translation>一个方案（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="423" />
+        <location filename="../../layers/scenarios.py" line="417" />
         <source>a scenario id (a short text)</source>
         <translation>方案编号（短文本）</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="426" />
+        <location filename="../../layers/scenarios.py" line="420" />
         <source>a list of at most {limit} run ids</source>
         <translation>最多 {limit} 个运行编号的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/scenarios.py" line="434" />
+        <location filename="../../layers/scenarios.py" line="428" />
         <source>a list of at most {limit} scenarios</source>
         <translation>最多 {limit} 个方案的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="50" />
+        <location filename="../../layers/project_schema.py" line="49" />
         <source>reading settings: x_field, y_field, sheet or crs</source>
         <translation>读取设置：x_field、y_field、sheet 或 crs</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="56" />
+        <location filename="../../layers/project_schema.py" line="55" />
         <source>a sheet name or number</source>
         <translation>工作表名称或序号</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="58" />
+        <location filename="../../layers/project_schema.py" line="57" />
         <source>a coordinate system such as EPSG:32649</source>
         <translation>坐标系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="65" />
+        <location filename="../../layers/project_schema.py" line="64" />
         <source>the path of the linked data file</source>
         <translation>链接数据文件的路径</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="75" />
+        <location filename="../../layers/project_schema.py" line="74" />
         <source>a data file of the project, such as data/roads.gpkg</source>
         <translation>项目的数据文件，例如 data/roads.gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="81" />
+        <location filename="../../layers/project_schema.py" line="80" />
         <source>a layer entry (a group of settings)</source>
         <translation>一个图层条目（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="85" />
+        <location filename="../../layers/project_schema.py" line="84" />
         <source>a layer id (a short text)</source>
         <translation>图层编号（短文本）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="88" />
+        <location filename="../../layers/project_schema.py" line="87" />
         <source>empty or one of the layer kinds: {kinds}</source>
         <translation>为空或为以下图层类型之一：{kinds}</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="59" />
-        <location filename="../../layers/project_schema.py" line="89" />
+        <location filename="../../layers/project_schema.py" line="88" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="91" />
+        <location filename="../../layers/project_schema.py" line="90" />
         <source>a number from 0 to 1</source>
         <translation>0 到 1 之间的数</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="93" />
+        <location filename="../../layers/project_schema.py" line="92" />
         <source>a style (a group of settings) or empty</source>
         <translation>样式（一组设置）或空</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="96" />
+        <location filename="../../layers/project_schema.py" line="95" />
         <source>layer details (a group of settings) or empty</source>
         <translation>图层详情（一组设置）或空</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="68" />
         <location filename="../../layers/basemap_schema.py" line="58" />
-        <location filename="../../layers/project_schema.py" line="99" />
+        <location filename="../../layers/project_schema.py" line="98" />
         <source>a list of at most {limit} texts</source>
         <translation>最多 {limit} 个文本的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="104" />
+        <location filename="../../layers/project_schema.py" line="103" />
         <source>a run record or empty</source>
         <translation>运行记录或空</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="109" />
+        <location filename="../../layers/project_schema.py" line="108" />
         <source>where the layer's data is (a group of settings)</source>
         <translation>图层数据所在位置（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="112" />
+        <location filename="../../layers/project_schema.py" line="111" />
         <source>'file' or 'embedded'</source>
         <translation>'file' 或 'embedded'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="122" />
+        <location filename="../../layers/project_schema.py" line="121" />
         <source>a run record (a group of settings)</source>
         <translation>运行记录（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="136" />
-        <location filename="../../layers/project_schema.py" line="133" />
-        <location filename="../../layers/project_schema.py" line="127" />
+        <location filename="../../layers/project_schema.py" line="268" />
+        <location filename="../../layers/project_schema.py" line="135" />
+        <location filename="../../layers/project_schema.py" line="132" />
+        <location filename="../../layers/project_schema.py" line="126" />
         <source>a group of settings</source>
         <translation>一组设置</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="130" />
+        <location filename="../../layers/project_schema.py" line="129" />
         <source>a list of texts</source>
         <translation>文本列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="142" />
-        <location filename="../../layers/project_schema.py" line="140" />
+        <location filename="../../layers/project_schema.py" line="141" />
+        <location filename="../../layers/project_schema.py" line="139" />
         <source>a whole number, 0 or more</source>
         <translation>整数，0 或更大</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="145" />
+        <location filename="../../layers/project_schema.py" line="144" />
         <source>a table with columns and data</source>
         <translation>带列和数据的表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="154" />
+        <location filename="../../layers/project_schema.py" line="153" />
         <source>a group of project settings</source>
         <translation>一组项目设置</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="158" />
+        <location filename="../../layers/project_schema.py" line="157" />
         <source>'lamplight-project'</source>
         <translation>'lamplight-project'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="160" />
+        <location filename="../../layers/project_schema.py" line="159" />
         <source>a format version number such as 1</source>
         <translation>格式版本号，例如 1</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="29" />
-        <location filename="../../layers/project_schema.py" line="167" />
+        <location filename="../../layers/project_schema.py" line="166" />
         <source>a coordinate (a finite number)</source>
         <translation>坐标（有限数）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="168" />
+        <location filename="../../layers/project_schema.py" line="167" />
         <source>4 numbers: west, south, east, north</source>
         <translation>4 个数：西、南、东、北</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="172" />
+        <location filename="../../layers/project_schema.py" line="171" />
         <source>a list of at most {limit} layer entries</source>
         <translation>最多 {limit} 个图层条目的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="174" />
+        <location filename="../../layers/project_schema.py" line="173" />
         <source>a list of at most {limit} run records</source>
         <translation>最多 {limit} 条运行记录的列表</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="243" />
+        <source>{where} lacks '{field}'</source>
+        <translation>{where} 缺少 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="246" />
+        <source>{where} has a setting Lamplight does not know: '{field}'</source>
+        <translation>{where} 含有 Lamplight 不认识的设置：'{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="248" />
+        <source>{where} should be {expected}, not {found}</source>
+        <translation>{where} 应为{expected}，而不是 {found}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="255" />
+        <source>a value of another type</source>
+        <translation>其他类型的值</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="264" />
+        <source>a text of {count:,} characters</source>
+        <translation>{count:,} 个字符的文本</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="266" />
+        <source>a list of {count:,} values</source>
+        <translation>{count:,} 个值的列表</translation>
     </message>
     <message>
         <location filename="../../layers/basemap_schema.py" line="34" />
@@ -4342,243 +5007,457 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>RasterStyleEditor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="444" />
+        <location filename="../dialogs/style_editor.py" line="471" />
         <source>Discrete classes (no blending)</source>
         <translation>离散分类（不渐变）</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="453" />
+        <location filename="../dialogs/style_editor.py" line="480" />
         <source>Band</source>
         <translation>波段</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="454" />
+        <location filename="../dialogs/style_editor.py" line="481" />
         <source>Colour ramp</source>
         <translation>色带</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="456" />
+        <location filename="../dialogs/style_editor.py" line="483" />
         <source>Minimum</source>
         <translation>最小值</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="457" />
+        <location filename="../dialogs/style_editor.py" line="484" />
         <source>Maximum</source>
         <translation>最大值</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="459" />
+        <location filename="../dialogs/style_editor.py" line="486" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
 </context><context>
     <name>Relaxation</name>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="139" />
+        <location filename="../../plugins/siting/relaxation.py" line="50" />
+        <source>saturation test</source>
+        <extracomment>The phase a stop by the safety limit names by default (translated where it is recorded).</extracomment>
+        <translation>饱和性检验</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/relaxation.py" line="141" />
         <source>root LP</source>
         <translation>根节点线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="154" />
+        <location filename="../../plugins/siting/relaxation.py" line="156" />
         <source>cut rounds</source>
         <translation>割平面轮次</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="202" />
-        <source>saturation test</source>
-        <translation>饱和性检验</translation>
-    </message>
-    <message>
-        <location filename="../../plugins/siting/relaxation.py" line="238" />
+        <location filename="../../plugins/siting/relaxation.py" line="256" />
         <source>covering LP</source>
         <translation>覆盖线性规划</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="75" />
+        <source>LP bound</source>
+        <translation>LP 界</translation>
+    </message>
+    <message>
+        <source>saturation test</source>
+        <translation type="vanished">饱和性检验</translation>
+    </message>
+</context><context>
+    <name>Report</name>
+    <message>
+        <location filename="../export/report_layout.py" line="119" />
+        <source>Map of the visible layers. Data: {sources}.</source>
+        <translation>可见图层地图。数据：{sources}。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="120" />
+        <source>Map of the visible layers.</source>
+        <translation>可见图层地图。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="125" />
+        <source>Briefing report</source>
+        <translation>简报</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="128" />
+        <source>Key figures</source>
+        <translation>关键指标</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="129" />
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="130" />
+        <source>Map of {title}</source>
+        <translation>{title}地图</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="136" />
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="139" />
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="142" />
+        <source>Selected sites ({count})</source>
+        <translation>已选站点（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="143" />
+        <source>Selected sites (continued, from row {row})</source>
+        <translation>已选站点（续，自第 {row} 行）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="147" />
+        <source>{title} (continued, from row {row})</source>
+        <translation>{title}（续，自第 {row} 行）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_layout.py" line="149" />
+        <source>Lamplight briefing report · {title}</source>
+        <translation>Lamplight 简报 · {title}</translation>
     </message>
 </context><context>
     <name>ReportCharts</name>
     <message>
-        <location filename="../export/report_charts.py" line="46" />
+        <location filename="../export/report_charts.py" line="77" />
         <source>Coverage vs number of sites</source>
         <translation>覆盖率与站点数</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="50" />
+        <location filename="../export/report_charts.py" line="81" />
         <source>Sites selected (in rank order)</source>
         <translation>已选站点（按排序）</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="51" />
+        <location filename="../export/report_charts.py" line="82" />
         <source>Demand covered (%)</source>
         <translation>需求覆盖率（%）</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="70" />
+        <location filename="../export/report_charts.py" line="88" />
+        <source>{share} % with {count} sites</source>
+        <translation>{count} 个站点覆盖 {share} %</translation>
+    </message>
+    <message>
+        <location filename="../export/report_charts.py" line="103" />
         <source>RSRP distribution</source>
         <translation>RSRP 分布</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="81" />
+        <location filename="../export/report_charts.py" line="114" />
         <source>RSRP (dBm)</source>
         <translation>RSRP（dBm）</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="82" />
+        <location filename="../export/report_charts.py" line="115" />
         <source>Share of area with signal (%)</source>
         <translation>有信号面积占比（%）</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="86" />
+        <location filename="../export/report_charts.py" line="119" />
         <source>threshold {value} dBm</source>
         <translation>门限 {value} dBm</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="87" />
+        <location filename="../export/report_charts.py" line="120" />
         <source>{label}
 {share} % of it at or above</source>
         <translation>{label}
 其中 {share} % 达到或高于门限</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="97" />
+        <location filename="../export/report_charts.py" line="131" />
         <source>Sites per phase</source>
         <translation>各期站点数</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="99" />
+        <location filename="../export/report_charts.py" line="133" />
         <source>Phase {phase}</source>
         <translation>第 {phase} 期</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="100" />
+        <location filename="../export/report_charts.py" line="134" />
         <source>
 cost {amount}</source>
         <translation>
 成本 {amount}</translation>
     </message>
     <message>
-        <location filename="../export/report_charts.py" line="103" />
+        <location filename="../export/report_charts.py" line="137" />
         <source>Sites</source>
         <translation>站点</translation>
     </message>
 </context><context>
+    <name>ReportData</name>
+    <message>
+        <location filename="../export/report_data.py" line="33" />
+        <source>Residents covered</source>
+        <extracomment>The coverage run's shares (``&lt;measure&gt;_covered_pct``) and their labels, translated where shown; a figure's key is ``&lt;measure&gt;_covered``.</extracomment>
+        <translation>覆盖常住人口</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="34" />
+        <source>Workers covered</source>
+        <translation>覆盖就业人口</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="35" />
+        <source>Schools covered</source>
+        <translation>覆盖学校</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="36" />
+        <source>Buildings covered</source>
+        <translation>覆盖建筑物</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="37" />
+        <source>Area covered</source>
+        <translation>覆盖面积</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="153" />
+        <source>RSRP of {count} sites</source>
+        <translation>{count} 个站点的 RSRP</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="154" />
+        <source>RSRP coverage</source>
+        <translation>RSRP 覆盖</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="167" />
+        <source> ({count} sites)</source>
+        <translation>（{count} 个站点）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="168" />
+        <source>The RSRP coverage figures are of the coverage run on '{transmitters}'{of}, not of the {count} sites in '{layer}'; run the coverage on '{layer}' for the coverage of this plan.</source>
+        <translation>RSRP 覆盖数据来自对“{transmitters}”{of}的覆盖运行，而非“{layer}”中的 {count} 个站点；要得到此方案的覆盖，请对“{layer}”运行覆盖分析。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="181" />
+        <source>Sites selected</source>
+        <translation>已选站点数</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="195" />
+        <source>Optimality gap</source>
+        <translation>最优性间隙</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="201" />
+        <source>Total cost</source>
+        <translation>总成本</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="222" />
+        <source>No siting run in this project: run a siting algorithm to fill the site table and charts.</source>
+        <translation>此项目中没有选址运行：请运行选址算法以生成站点表和图表。</translation>
+    </message>
+    <message>
+        <location filename="../export/report_data.py" line="225" />
+        <source>No RSRP raster in this project: run the coverage analysis for the RSRP distribution.</source>
+        <translation>此项目中没有 RSRP 栅格：请运行覆盖分析以得到 RSRP 分布。</translation>
+    </message>
+</context><context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../export/dialogs.py" line="268" />
+        <location filename="../export/dialogs.py" line="270" />
         <source>Export briefing report</source>
         <translation>导出简报</translation>
     </message>
     <message>
-        <location filename="../export/dialogs.py" line="269" />
+        <location filename="../export/dialogs.py" line="271" />
         <source>Briefing report</source>
         <translation>简报</translation>
     </message>
     <message>
-        <location filename="../export/dialogs.py" line="270" />
+        <location filename="../export/dialogs.py" line="272" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../export/dialogs.py" line="283" />
+        <location filename="../export/dialogs.py" line="285" />
         <source>PDF (*.pdf);;Web page (*.html)</source>
         <translation>PDF (*.pdf);;网页 (*.html)</translation>
     </message>
     <message>
-        <location filename="../export/dialogs.py" line="291" />
+        <location filename="../export/dialogs.py" line="293" />
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
 </context><context>
     <name>ReportPdf</name>
     <message>
-        <location filename="../export/report_pdf.py" line="79" />
-        <source>Briefing report</source>
-        <translation>简报</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="142" />
-        <source>Map of the visible layers. Data: {sources}.</source>
-        <translation>可见图层地图。数据：{sources}。</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="143" />
-        <source>Map of the visible layers.</source>
-        <translation>可见图层地图。</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="213" />
-        <source>Charts</source>
-        <translation>图表</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="223" />
-        <source>Runs</source>
-        <translation>运行记录</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="250" />
-        <source>Selected sites ({count})</source>
-        <translation>已选站点（{count}）</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="251" />
-        <source>Selected sites (continued, from row {row})</source>
-        <translation>已选站点（续，自第 {row} 行）</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="287" />
-        <source>Lamplight briefing report · {title}</source>
-        <translation>Lamplight 简报 · {title}</translation>
-    </message>
-    <message>
-        <location filename="../export/report_pdf.py" line="289" />
+        <location filename="../export/report_pdf.py" line="336" />
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <source>Briefing report</source>
+        <translation type="vanished">简报</translation>
+    </message>
+    <message>
+        <source>Map of the visible layers. Data: {sources}.</source>
+        <translation type="vanished">可见图层地图。数据：{sources}。</translation>
+    </message>
+    <message>
+        <source>Map of the visible layers.</source>
+        <translation type="vanished">可见图层地图。</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="vanished">图表</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="vanished">运行记录</translation>
+    </message>
+    <message>
+        <source>Selected sites ({count})</source>
+        <translation type="vanished">已选站点（{count}）</translation>
+    </message>
+    <message>
+        <source>Selected sites (continued, from row {row})</source>
+        <translation type="vanished">已选站点（续，自第 {row} 行）</translation>
+    </message>
+    <message>
+        <source>Lamplight briefing report · {title}</source>
+        <translation type="vanished">Lamplight 简报 · {title}</translation>
+    </message>
+</context><context>
+    <name>ReportRuns</name>
+    <message>
+        <location filename="../export/report_runs.py" line="71" />
+        <source>Siting run</source>
+        <translation>选址运行</translation>
+    </message>
+    <message>
+        <location filename="../export/report_runs.py" line="72" />
+        <source>Coverage run</source>
+        <translation>覆盖运行</translation>
+    </message>
+    <message>
+        <location filename="../export/report_runs.py" line="83" />
+        <source>Solved by</source>
+        <translation>求解器</translation>
     </message>
 </context><context>
     <name>ReportScenarios</name>
     <message>
-        <location filename="../export/report_scenarios.py" line="29" />
+        <location filename="../export/report_scenarios.py" line="24" />
         <source>Scenarios compared with “{name}”</source>
         <translation>与“{name}”比较的方案</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="49" />
+        <location filename="../export/report_scenarios.py" line="43" />
         <source>Scenario</source>
         <translation>方案</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="49" />
+        <location filename="../export/report_scenarios.py" line="43" />
         <source>Sites</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="50" />
+        <location filename="../export/report_scenarios.py" line="44" />
         <source>Cost</source>
         <translation>成本</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="50" />
+        <location filename="../export/report_scenarios.py" line="44" />
         <source>People covered</source>
         <translation>覆盖人口</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="51" />
+        <location filename="../export/report_scenarios.py" line="45" />
         <source>People (%)</source>
         <translation>人口（%）</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="51" />
+        <location filename="../export/report_scenarios.py" line="45" />
         <source>Cost per 1,000 more</source>
         <translation>每多覆盖 1,000 人的成本</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="52" />
+        <location filename="../export/report_scenarios.py" line="46" />
         <source>Shared sites</source>
         <translation>共有站点</translation>
     </message>
     <message>
-        <location filename="../export/report_scenarios.py" line="53" />
+        <location filename="../export/report_scenarios.py" line="46" />
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+</context><context>
+    <name>ReportTable</name>
+    <message>
+        <location filename="../export/report_table.py" line="20" />
+        <source>Rank</source>
+        <extracomment>Headings of the leading columns (translated where shown); "people" heads the cumulative column when the plan recorded people covered.</extracomment>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="20" />
+        <source>Pole</source>
+        <translation>灯杆</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="21" />
+        <source>Phase</source>
+        <translation>分期</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="21" />
+        <source>Adds (%)</source>
+        <translation>新增（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="22" />
+        <source>Covered (%)</source>
+        <translation>累计覆盖（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="23" />
+        <source>People covered (%)</source>
+        <translation>覆盖人口（%）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="24" />
+        <source>Adds (demand)</source>
+        <translation>新增（需求）</translation>
+    </message>
+    <message>
+        <location filename="../export/report_table.py" line="25" />
+        <source>Cost</source>
+        <translation>成本</translation>
+    </message>
+</context><context>
+    <name>Resources</name>
+    <message>
+        <location filename="../../plugins/resources.py" line="68" />
+        <source>needs about {need} of memory for {what}; {free} are free. To run it, {change}.</source>
+        <translation>计算 {what} 约需 {need} 内存；当前可用 {free}。如需运行，请{change}。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/resources.py" line="78" />
+        <source>would compute about {work} {unit} for {what}, more than the {limit} a run may take (hours of work). To run it, {change}.</source>
+        <translation>计算 {what} 约需处理 {work} {unit}，超过单次运行允许的 {limit}（需数小时）。如需运行，请{change}。</translation>
     </message>
 </context><context>
     <name>ResultsDock</name>
@@ -4626,6 +5505,43 @@ cost {amount}</source>
         <location filename="../processing/results.py" line="223" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
+    </message>
+</context><context>
+    <name>RfProfile</name>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="145" />
+        <source>the RF profile needs a name</source>
+        <translation>射频配置需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="149" />
+        <source>RF profile setting '{name}' must be a number, not {value!r}</source>
+        <translation>射频配置项 '{name}' 必须是数字，而不是 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="153" />
+        <source>receiver height {value:g} m is outside {low:g}-{high:g} m, the UE heights for which TR 38.901's path-loss models are valid</source>
+        <translation>接收机高度 {value:g} m 超出 {low:g}-{high:g} m，即 TR 38.901 路径损耗模型适用的终端 (UE) 高度</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="156" />
+        <source>RF profile setting '{name}' is {value:g} {unit}, outside {low:g}-{high:g}</source>
+        <translation>射频配置项 '{name}' 为 {value:g} {unit}，超出 {low:g}-{high:g}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="161" />
+        <source>RF profile setting '{name}' is '{value}'; choose one of {choices}</source>
+        <translation>射频配置项 '{name}' 为 '{value}'；请从 {choices} 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="195" />
+        <source>rf_profile has a setting Lamplight does not know: '{name}'</source>
+        <translation>rf_profile 含有 Lamplight 不认识的设置：'{name}'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="200" />
+        <source>rf_profile cannot be used: {problem}</source>
+        <translation>无法使用 rf_profile：{problem}</translation>
     </message>
 </context><context>
     <name>RfProfileDialog</name>
@@ -4786,6 +5702,109 @@ cost {amount}</source>
         <location filename="../../layers/snapping.py" line="59" />
         <source>has no coordinate reference system, so distances in metres cannot be measured</source>
         <translation>没有坐标参考系，因此无法以米量测距离</translation>
+    </message>
+</context><context>
+    <name>Scenarios</name>
+    <message>
+        <location filename="../../layers/scenarios.py" line="100" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="101" />
+        <source>no scenario named {name!r} in the project (scenarios: {names})</source>
+        <translation>项目中没有名为 {name!r} 的方案（现有方案：{names}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="108" />
+        <source>scenario {name!r} is not in the project</source>
+        <translation>方案 {name!r} 不在项目中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="112" />
+        <source>Scenario</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="117" />
+        <source>a project holds at most {limit:,} scenarios</source>
+        <translation>一个项目最多包含 {limit:,} 个方案</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="155" />
+        <source>Add scenario '{name}'</source>
+        <translation>添加方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="167" />
+        <source>Delete scenario '{name}'</source>
+        <translation>删除方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="179" />
+        <source>a scenario needs a name</source>
+        <translation>方案需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="182" />
+        <source>Rename scenario '{old}' to '{new}'</source>
+        <translation>将方案“{old}”重命名为“{new}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="198" />
+        <source>run '{run}' has no run id; run it again</source>
+        <translation>运行“{run}”没有运行编号；请重新运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="201" />
+        <source>run '{run}' ({started}) is already in scenario '{name}'</source>
+        <translation>运行“{run}”（{started}）已在方案“{name}”中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="205" />
+        <source>a scenario holds at most {limit:,} runs</source>
+        <translation>一个方案最多包含 {limit:,} 次运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="208" />
+        <source>Add run '{run}' to scenario '{name}'</source>
+        <translation>将运行“{run}”添加到方案“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="244" />
+        <source>the selected sites of run '{run}' ({started}) are no longer in the project; run it again</source>
+        <translation>运行“{run}”（{started}）的已选站点已不在项目中；请重新运行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="254" />
+        <source>run '{run}' is not a siting run; a scenario starts from a siting plan</source>
+        <translation>运行“{run}”不是选址运行；方案须以选址方案为起点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="361" />
+        <source>no layer of the project places the poles of '{a}' and '{b}'; their sites layers were removed</source>
+        <translation>项目中没有图层能定位“{a}”和“{b}”的灯杆；它们的站点图层已被移除</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="374" />
+        <source>{n} sites of '{a}' / '{b}' are in no layer of the project (e.g. {ids}); add their poles layer back</source>
+        <translation>“{a}” / “{b}”中有 {n} 个站点不在项目的任何图层中（例如 {ids}）；请重新添加其灯杆图层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="381" />
+        <location filename="../../layers/scenarios.py" line="380" />
+        <source>only in {name}</source>
+        <translation>仅在 {name} 中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="382" />
+        <source>in both</source>
+        <translation>两者皆有</translation>
+    </message>
+    <message>
+        <location filename="../../layers/scenarios.py" line="386" />
+        <source>Compare {a} / {b}</source>
+        <translation>比较 {a} / {b}</translation>
     </message>
 </context><context>
     <name>ScenariosDock</name>
@@ -4974,87 +5993,140 @@ cost {amount}</source>
 </context><context>
     <name>SearchDock</name>
     <message>
-        <location filename="../docks/search_panel.py" line="67" />
+        <location filename="../docks/search_panel.py" line="35" />
+        <source>any</source>
+        <extracomment>Shown for "no condition" in the drop-downs and spin boxes (the choice itself carries no data).</extracomment>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="48" />
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="68" />
         <source>Find office space</source>
         <translation>查找办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="70" />
+        <location filename="../docks/search_panel.py" line="71" />
         <source>Office space</source>
         <translation>办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="89" />
-        <location filename="../docks/search_panel.py" line="72" />
+        <location filename="../docks/search_panel.py" line="92" />
+        <location filename="../docks/search_panel.py" line="73" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="73" />
+        <location filename="../docks/search_panel.py" line="74" />
         <source>Price at most</source>
         <translation>价格不超过</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="76" />
+        <location filename="../docks/search_panel.py" line="77" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="78" />
+        <location filename="../docks/search_panel.py" line="79" />
         <source>Lease term</source>
         <translation>租期</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="79" />
+        <location filename="../docks/search_panel.py" line="80" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="85" />
+        <location filename="../docks/search_panel.py" line="88" />
         <source>Find schools</source>
         <translation>查找学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="87" />
+        <location filename="../docks/search_panel.py" line="90" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="90" />
+        <location filename="../docks/search_panel.py" line="93" />
         <source>Level</source>
         <translation>学段</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="93" />
+        <location filename="../docks/search_panel.py" line="96" />
         <source>Choose criteria and press Find.</source>
         <translation>选择条件后按“查找”。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="103" />
+        <location filename="../docks/search_panel.py" line="106" />
         <source>Zoom to matches</source>
         <translation>缩放到匹配项</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="171" />
+        <location filename="../docks/search_panel.py" line="139" />
+        <source>(no {kind} layer in the project)</source>
+        <translation>（项目中没有 {kind} 图层）</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="175" />
         <source>Add an office space layer (kind 'office_space') to search listings.</source>
         <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="181" />
+        <location filename="../docks/search_panel.py" line="185" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
         <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="506" />
+        <location filename="../../plugins/siting/algorithm.py" line="511" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="508" />
+        <location filename="../../plugins/siting/algorithm.py" line="513" />
         <source>Minimise</source>
         <translation>最小化</translation>
+    </message>
+</context><context>
+    <name>Siting</name>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="249" />
+        <source>all coverable demand</source>
+        <translation>全部可覆盖需求</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="250" />
+        <source>greedy bound</source>
+        <translation>贪心界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="251" />
+        <source>top-k bound</source>
+        <translation>top-k 界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="273" />
+        <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
+        <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="280" />
+        <source>Lagrangian bound ({steps:,} subgradient steps)</source>
+        <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="338" />
+        <source>root LP with odd-cycle cuts and MILP</source>
+        <translation>带奇环割的根节点 LP 与 MILP</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="348" />
+        <source>MILP bound</source>
+        <translation>MILP 界</translation>
     </message>
 </context><context>
     <name>SitingAlgorithm</name>
@@ -5439,6 +6511,110 @@ cost {amount}</source>
         <source>Coverage versus number of sites</source>
         <translation>覆盖与站点数关系</translation>
     </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="411" />
+        <source>bound from: {source}</source>
+        <translation>界的来源：{source}</translation>
+    </message>
+</context><context>
+    <name>SitingBudget</name>
+    <message>
+        <location filename="../../plugins/siting/budget.py" line="42" />
+        <source>use a smaller radius (or maximum radius in rf mode), a coarser demand sampling spacing or fewer poles</source>
+        <translation>采用更小的半径（射频模式下为最大半径）、更大的需求采样间距或更少的灯杆</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/budget.py" line="96" />
+        <source>{poles:,} poles x {points:,} demand points within {radius:,.0f} m ({pairs} pole-point pairs)</source>
+        <translation>{poles:,} 根灯杆 × {points:,} 个需求点（{radius:,.0f} m 以内，{pairs} 个灯杆-需求点对）</translation>
+    </message>
+</context><context>
+    <name>SitingOutputs</name>
+    <message>
+        <location filename="../../plugins/siting/outputs.py" line="69" />
+        <source>phase {p}</source>
+        <translation>第 {p} 期</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/outputs.py" line="73" />
+        <source>Selected sites</source>
+        <translation>已选站点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="425" />
+        <source>{model} {method}, {sites} sites</source>
+        <translation>{model} {method}，{sites} 个站点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="428" />
+        <source>Selected sites ({plan})</source>
+        <translation>已选站点（{plan}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="433" />
+        <source>Covered demand ({plan})</source>
+        <translation>已覆盖需求（{plan}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="434" />
+        <source>Uncovered demand ({plan})</source>
+        <translation>未覆盖需求（{plan}）</translation>
+    </message>
+</context><context>
+    <name>StyleFileButtons</name>
+    <message>
+        <location filename="../dialogs/style_files.py" line="40" />
+        <source>Load QML…</source>
+        <translation>加载 QML…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="41" />
+        <source>Use a style saved by QGIS (.qml) for this layer</source>
+        <translation>为此图层使用 QGIS 保存的样式 (.qml)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="42" />
+        <source>Save QML…</source>
+        <translation>保存 QML…</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="43" />
+        <source>Save this style as a QGIS style file (.qml)</source>
+        <translation>将此样式保存为 QGIS 样式文件 (.qml)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="95" />
+        <location filename="../dialogs/style_files.py" line="67" />
+        <source>Load QML Style</source>
+        <translation>加载 QML 样式</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="77" />
+        <location filename="../dialogs/style_files.py" line="68" />
+        <source>QGIS style (*.qml)</source>
+        <translation>QGIS 样式 (*.qml)</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="95" />
+        <location filename="../dialogs/style_files.py" line="76" />
+        <source>Save QML Style</source>
+        <translation>保存 QML 样式</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="100" />
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="104" />
+        <source>Loaded {file}; press OK or Apply to use it</source>
+        <translation>已加载 {file}；按“确定”或“应用”使其生效</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/style_files.py" line="106" />
+        <source>Ignored: {notes}</source>
+        <translation>已忽略：{notes}</translation>
+    </message>
 </context><context>
     <name>SwipeView</name>
     <message>
@@ -5459,43 +6635,43 @@ cost {amount}</source>
 </context><context>
     <name>SymbolEditor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="114" />
-        <location filename="../dialogs/style_editor.py" line="110" />
+        <location filename="../dialogs/style_editor.py" line="116" />
+        <location filename="../dialogs/style_editor.py" line="112" />
         <source> pt</source>
         <translation> pt</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="124" />
+        <location filename="../dialogs/style_editor.py" line="125" />
         <source>Fill</source>
         <translation>填充</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="125" />
+        <location filename="../dialogs/style_editor.py" line="126" />
         <source>Outline</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="125" />
+        <location filename="../dialogs/style_editor.py" line="126" />
         <source>Line colour</source>
         <translation>线条颜色</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="126" />
+        <location filename="../dialogs/style_editor.py" line="127" />
         <source>Outline width</source>
         <translation>轮廓宽度</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="126" />
+        <location filename="../dialogs/style_editor.py" line="127" />
         <source>Line width</source>
         <translation>线宽</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="128" />
+        <location filename="../dialogs/style_editor.py" line="129" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="128" />
+        <location filename="../dialogs/style_editor.py" line="129" />
         <source>Marker</source>
         <translation>标记</translation>
     </message>
@@ -5556,131 +6732,192 @@ cost {amount}</source>
 </context><context>
     <name>VectorStyleEditor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="176" />
-        <location filename="../dialogs/style_editor.py" line="173" />
+        <location filename="../dialogs/style_editor.py" line="184" />
+        <location filename="../dialogs/style_editor.py" line="181" />
         <source>Symbol</source>
         <translation>符号</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="177" />
+        <location filename="../dialogs/style_editor.py" line="185" />
         <source>Symbol (colours come from the classes)</source>
         <translation>符号（颜色取自分类）</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="179" />
+        <location filename="../dialogs/style_editor.py" line="187" />
         <source>Every feature is drawn with the symbol above.</source>
         <translation>每个要素都用上面的符号绘制。</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="186" />
+        <location filename="../dialogs/style_editor.py" line="194" />
         <source>Style</source>
         <translation>样式</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="227" />
-        <location filename="../dialogs/style_editor.py" line="199" />
+        <location filename="../dialogs/style_editor.py" line="237" />
+        <location filename="../dialogs/style_editor.py" line="209" />
         <source>Classify</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="201" />
+        <location filename="../dialogs/style_editor.py" line="211" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="229" />
-        <location filename="../dialogs/style_editor.py" line="201" />
+        <location filename="../dialogs/style_editor.py" line="239" />
+        <location filename="../dialogs/style_editor.py" line="211" />
         <source>Label</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="272" />
-        <location filename="../dialogs/style_editor.py" line="240" />
-        <location filename="../dialogs/style_editor.py" line="208" />
+        <location filename="../dialogs/style_editor.py" line="279" />
+        <location filename="../dialogs/style_editor.py" line="250" />
+        <location filename="../dialogs/style_editor.py" line="218" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="229" />
+        <location filename="../dialogs/style_editor.py" line="239" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="229" />
+        <location filename="../dialogs/style_editor.py" line="239" />
         <source>To</source>
         <translation>到</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="241" />
+        <location filename="../dialogs/style_editor.py" line="251" />
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="242" />
+        <location filename="../dialogs/style_editor.py" line="252" />
         <source>Classes</source>
         <translation>类别数</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="243" />
+        <location filename="../dialogs/style_editor.py" line="253" />
         <source>Colour ramp</source>
         <translation>色带</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="251" />
+        <location filename="../dialogs/style_editor.py" line="261" />
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="258" />
+        <location filename="../dialogs/style_editor.py" line="268" />
         <source> pt</source>
         <translation> pt</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="264" />
+        <location filename="../dialogs/style_editor.py" line="274" />
         <source>always shown</source>
         <translation>始终显示</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="272" />
+        <location filename="../dialogs/style_editor.py" line="279" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="273" />
+        <location filename="../dialogs/style_editor.py" line="280" />
         <source>Colour</source>
         <translation>颜色</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="274" />
+        <location filename="../dialogs/style_editor.py" line="281" />
         <source>Hide beyond</source>
         <translation>超出时隐藏</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="280" />
+        <location filename="../dialogs/style_editor.py" line="287" />
         <source>Labels are hidden when the map scale is smaller than 1:N</source>
         <translation>地图比例尺小于 1:N 时隐藏标注</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="344" />
+        <location filename="../dialogs/style_editor.py" line="371" />
         <source>Field '{field}' of “{layer}” cannot be classified: {problem}. Choose another field or method.</source>
         <translation>“{layer}”的字段 '{field}' 无法分类：{problem}。请选择其他字段或方法。</translation>
     </message>
     <message>
-        <location filename="../dialogs/style_editor.py" line="390" />
+        <location filename="../dialogs/style_editor.py" line="417" />
         <source>Class colour</source>
         <translation>类别颜色</translation>
     </message>
 </context><context>
-    <name>WebMap</name>
+    <name>Warmup</name>
     <message>
-        <location filename="../export/webmap.py" line="221" />
-        <source>Online basemap (OpenStreetMap)</source>
-        <translation>在线底图 (OpenStreetMap)</translation>
+        <location filename="../../lamplight/warmup.py" line="37" />
+        <source>error: no kernel group {unknown}; choose from {groups}</source>
+        <translation>错误：没有内核组 {unknown}；请从 {groups} 中选择</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="233" />
+        <location filename="../../lamplight/warmup.py" line="50" />
+        <source>  compiled {kernel} ({seconds:.1f} s)</source>
+        <translation>  已编译 {kernel}（{seconds:.1f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="55" />
+        <source>{group}: already compiled</source>
+        <translation>{group}：已编译</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="57" />
+        <source>Compiling the {group} kernels (about {seconds} s)…</source>
+        <translation>正在编译 {group} 内核（约 {seconds} 秒）…</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="64" />
+        <source>error: compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
+        <translation>错误：编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="67" />
+        <source>{group}: {count} kernels ready in {seconds:.1f} s</source>
+        <translation>{group}：{count} 个内核已就绪，用时 {seconds:.1f} 秒</translation>
+    </message>
+</context><context>
+    <name>WebMap</name>
+    <message>
+        <location filename="../export/webmap.py" line="246" />
+        <source>No basemap (plain background)</source>
+        <translation>无底图（纯色背景）</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="291" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="295" />
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="295" />
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../export/web_basemaps.py" line="41" />
+        <source>Basemap '{name}' is left out of the web map: it needs your access key, and the page would hand the key to everyone who receives the file.</source>
+        <translation>底图“{name}”未放入网页地图：它需要您的访问密钥，而网页会把密钥交给每一个收到此文件的人。</translation>
+    </message>
+    <message>
+        <location filename="../export/web_basemaps.py" line="44" />
+        <source>Basemap '{name}' is left out of the web map: its tiles are in GCJ-02, which the page cannot shift onto WGS84 as the canvas does (they would lie several hundred metres off the survey data).</source>
+        <translation>底图“{name}”未放入网页地图：其瓦片为 GCJ-02 坐标，网页无法像地图画布那样将其纠偏到 WGS84（会与测绘数据相差数百米）。</translation>
+    </message>
+    <message>
+        <location filename="../export/web_basemaps.py" line="48" />
+        <source>Basemap '{name}' is left out of the web map: the page offers XYZ tile services only, and this one is a WMS or WMTS service.</source>
+        <translation>底图“{name}”未放入网页地图：网页只支持 XYZ 瓦片服务，而此底图是 WMS 或 WMTS 服务。</translation>
+    </message>
+    <message>
+        <source>Online basemap (OpenStreetMap)</source>
+        <translation type="vanished">在线底图 (OpenStreetMap)</translation>
     </message>
 </context><context>
     <name>WebMapDialog</name>
@@ -5715,7 +6952,7 @@ cost {amount}</source>
         <translation>弹出框字段（逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../export/dialogs.py" line="256" />
+        <location filename="../export/dialogs.py" line="257" />
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
@@ -6354,17 +7591,27 @@ cost {amount}</source>
 </context><context>
     <name>layer_styles</name>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="50" />
+        <location filename="../../layers/io/layer_styles.py" line="57" />
         <source>its QGIS style table could not be written: {problem}</source>
         <translation>无法写入其 QGIS 样式表：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="97" />
+        <location filename="../../layers/io/layer_styles.py" line="160" />
+        <source>its QGIS style {file} was not applied: {problem}</source>
+        <translation>未应用其 QGIS 样式 {file}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="164" />
+        <source>QGIS style {file}: {note}</source>
+        <translation>QGIS 样式 {file}：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="192" />
         <source>its QGIS style was not applied: {problem}</source>
         <translation>未应用其 QGIS 样式：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/layer_styles.py" line="103" />
+        <location filename="../../layers/io/layer_styles.py" line="198" />
         <source>QGIS style: {note}</source>
         <translation>QGIS 样式：{note}</translation>
     </message>
@@ -6403,14 +7650,96 @@ cost {amount}</source>
 </context><context>
     <name>layers.io</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="101" />
+        <location filename="../../layers/io/__init__.py" line="130" />
         <source>the field mapping {name} is for kind '{mapped}', not '{kind}'</source>
         <translation>字段映射 {name} 适用于图层类型“{mapped}”，不是“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="106" />
+        <location filename="../../layers/io/__init__.py" line="135" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
         <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
+    </message>
+</context><context>
+    <name>layers.io.coordinates</name>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="104" />
+        <source> and {count} more</source>
+        <translation> 等另外 {count} 个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="114" />
+        <source>columns '{x}' and '{y}' look swapped (values in '{y}' exceed 90°, so they cannot be latitudes)</source>
+        <translation>列 '{x}' 和 '{y}' 似乎互换了（'{y}' 中的值超过 90°，不可能是纬度）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="117" />
+        <source>longitude and latitude look swapped (y reaches {y}, which cannot be a latitude, and every x fits as one)</source>
+        <translation>经度和纬度似乎互换了（y 达到 {y}，不可能是纬度，而所有 x 都可以是纬度）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="126" />
+        <source> in '{x}'/'{y}'</source>
+        <translation>（'{x}'/'{y}' 列）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="128" />
+        <source>no CRS was given, so WGS84 longitude/latitude was assumed</source>
+        <translation>未指定坐标参考系，因此按 WGS84 经纬度处理</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="130" />
+        <source>the layer declares {crs}, which counts in degrees</source>
+        <translation>图层声明的坐标参考系为 {crs}，以度为单位</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="132" />
+        <source>coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not a longitude/latitude; {how}.</source>
+        <translation>坐标{where}达到 {largest}（x 从 {x0} 到 {x1}，y 从 {y0} 到 {y1}），不是经纬度；{how}。</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="140" />
+        <source>{out} of {usable} features are out of range ({features})</source>
+        <translation>{usable} 个要素中有 {out} 个超出范围（{features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="144" />
+        <source> and would fit with x and y exchanged while the others fit as they are: the coordinate order is mixed between features; fix those features in the source</source>
+        <translation>，它们交换 x 和 y 后即可落在范围内，而其他要素保持原样即可：各要素的坐标顺序不一致；请在源数据中修正这些要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="148" />
+        <source>: fix those features in the source, or give the layer's real CRS</source>
+        <translation>：请在源数据中修正这些要素，或给出图层真实的坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="150" />
+        <source>They look projected (metres or feet), so the CRS is wrong: give their CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or crs='EPSG:32649' for UTM zone 49N) or correct it in the file</source>
+        <translation>这些坐标看起来是投影坐标（米或英尺），因此坐标参考系有误：请给出其坐标参考系（例如 CGCS2000 高斯-克吕格投影用 crs='EPSG:4547'，UTM 49N 带用 crs='EPSG:32649'），或在文件中更正</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="174" />
+        <source>all {count} features have coordinates that are NaN, infinite or beyond ±1e10: nothing in it can be placed on a map</source>
+        <translation>全部 {count} 个要素的坐标均为 NaN、无穷大或超出 ±1e10：其中没有任何内容能放到地图上</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="178" />
+        <source>dropped {count} features whose coordinates are NaN, infinite or beyond ±1e10 (features {features})</source>
+        <translation>已丢弃 {count} 个坐标为 NaN、无穷大或超出 ±1e10 的要素（要素 {features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="187" />
+        <source>{text}; swapped back</source>
+        <translation>{text}；已换回</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="203" />
+        <source>{count} features have coordinates that are NaN, infinite or beyond ±1e10 (features {features})</source>
+        <translation>{count} 个要素的坐标为 NaN、无穷大或超出 ±1e10（要素 {features}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/coordinates.py" line="210" />
+        <source>{text}: reopen the file (the readers swap them back) or fix the source</source>
+        <translation>{text}：请重新打开文件（读取时会换回）或修正源数据</translation>
     </message>
 </context><context>
     <name>layers.io.finish</name>
@@ -6490,74 +7819,105 @@ cost {amount}</source>
 </context><context>
     <name>qml</name>
     <message>
-        <location filename="../../layers/qml.py" line="238" />
+        <location filename="../../layers/qml.py" line="239" />
         <source>size unit '{unit}' of '{key}' read as millimetres</source>
         <translation>“{key}”的尺寸单位 '{unit}' 按毫米读取</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="249" />
+        <location filename="../../layers/qml.py" line="250" />
         <source>symbol '{name}': only its first of {count} symbol layers is used</source>
         <translation>符号“{name}”：只使用其 {count} 个符号层中的第一个</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="261" />
+        <location filename="../../layers/qml.py" line="262" />
         <source>marker shape '{shape}' drawn as a circle</source>
         <translation>标记形状 '{shape}' 绘制为圆形</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="274" />
+        <location filename="../../layers/qml.py" line="275" />
         <source>symbol layer type '{kind}' drawn with the default symbol</source>
         <translation>符号层类型 '{kind}' 以默认符号绘制</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="304" />
+        <location filename="../../layers/qml.py" line="305" />
         <source>labeling type '{kind}' ignored (only simple labels are read)</source>
         <translation>已忽略标注类型 '{kind}'（只读取简单标注）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="309" />
+        <location filename="../../layers/qml.py" line="310" />
         <source>labels from an expression ignored (only a field is read)</source>
         <translation>已忽略来自表达式的标注（只读取字段）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="327" />
+        <location filename="../../layers/qml.py" line="328" />
         <source>raster renderer '{kind}' has no Lamplight equivalent (only singlebandpseudocolor is read)</source>
         <translation>栅格渲染器 '{kind}' 在 Lamplight 中没有对应项（只读取 singlebandpseudocolor）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="332" />
+        <location filename="../../layers/qml.py" line="333" />
         <source>the pseudocolor renderer has no colour ramp</source>
         <translation>伪彩色渲染器没有色带</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="341" />
+        <location filename="../../layers/qml.py" line="342" />
         <source>an EXACT colour ramp is read as discrete classes</source>
         <translation>EXACT 色带按离散分类读取</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="375" />
+        <location filename="../../layers/qml.py" line="358" />
+        <source>class '{label}' is switched off in QGIS: drawn fully transparent</source>
+        <translation>类别“{label}”在 QGIS 中已关闭：绘制为完全透明</translation>
+    </message>
+    <message>
+        <location filename="../../layers/qml.py" line="387" />
         <source>renderer '{kind}' has no Lamplight equivalent (single symbol, categorised and graduated are read)</source>
         <translation>渲染器 '{kind}' 在 Lamplight 中没有对应项（读取单一符号、分类和分级）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="386" />
+        <location filename="../../layers/io/layer_styles.py" line="93" />
+        <location filename="../../layers/qml.py" line="398" />
         <source>is {size:,} bytes, more than the {limit:,} a QML style may be</source>
         <translation>大小为 {size:,} 字节，超过 QML 样式允许的 {limit:,} 字节</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="391" />
+        <location filename="../../layers/qml.py" line="403" />
         <source>is not a readable QML style: {problem}</source>
         <translation>不是可读的 QML 样式：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="394" />
+        <location filename="../../layers/qml.py" line="406" />
         <source>is not a QML style (its root element is &lt;{tag}&gt;, not &lt;qgis&gt;)</source>
         <translation>不是 QML 样式（其根元素是 &lt;{tag}&gt;，不是 &lt;qgis&gt;）</translation>
     </message>
     <message>
-        <location filename="../../layers/qml.py" line="406" />
+        <location filename="../../layers/qml.py" line="418" />
         <source>it holds neither a vector renderer nor a raster pipe</source>
         <translation>既没有矢量渲染器也没有栅格管道</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="104" />
+        <source>holds a raster colour ramp; '{layer}' is a vector layer</source>
+        <translation>包含栅格色带；“{layer}”是矢量图层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="106" />
+        <source>holds a vector renderer; '{layer}' is a raster</source>
+        <translation>包含矢量渲染器；“{layer}”是栅格</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="110" />
+        <source>colours band {band}; '{layer}' has {count} band(s)</source>
+        <translation>为波段 {band} 着色；“{layer}”只有 {count} 个波段</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="116" />
+        <source>uses field(s) {fields} that '{layer}' does not have</source>
+        <translation>使用了“{layer}”没有的字段 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/layer_styles.py" line="135" />
+        <source>'{layer}' has no style to save</source>
+        <translation>“{layer}”没有可保存的样式</translation>
     </message>
     <message>
         <source>data-defined rotation ignored</source>
@@ -6566,39 +7926,49 @@ cost {amount}</source>
 </context><context>
     <name>raster</name>
     <message>
-        <location filename="../../layers/io/raster.py" line="30" />
+        <location filename="../../layers/io/raster.py" line="31" />
         <source>the raster is stored bottom-up (south in the first row); its rows were flipped to north-up</source>
         <translation>栅格按自下而上存储（第一行为南）；其行已翻转为北朝上</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="32" />
+        <location filename="../../layers/io/raster.py" line="33" />
         <source>the raster is stored right-to-left (east in the first column); its columns were flipped to west-to-east</source>
         <translation>栅格按自右向左存储（第一列为东）；其列已翻转为自西向东</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="44" />
+        <location filename="../../layers/io/raster.py" line="45" />
         <source>its georeferencing holds values that are not numbers ({transform}); the file is damaged</source>
         <translation>其地理配准包含非数值（{transform}）；文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="48" />
+        <location filename="../../layers/io/raster.py" line="49" />
         <source>is rotated or sheared (its geotransform has rotation terms {b:g} and {d:g}); Lamplight needs a north-up raster: warp it first, e.g. gdalwarp</source>
         <translation>经过旋转或错切（其地理变换含旋转项 {b:g} 和 {d:g}）；Lamplight 需要北朝上的栅格：请先重投影，例如用 gdalwarp</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="52" />
+        <location filename="../../layers/io/raster.py" line="53" />
         <source>has zero-size pixels (pixel width {a:g}, height {e:g}); its georeferencing is damaged</source>
         <translation>像元大小为零（像元宽 {a:g}，高 {e:g}）；其地理配准已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="149" />
+        <location filename="../../layers/io/raster.py" line="104" />
+        <source>the raster's file is no longer there (moved or deleted since it was opened), so its pixels cannot be read: restore the file or remove the layer</source>
+        <translation>栅格文件已不在原处（打开后被移动或删除），无法读取其像元：请恢复该文件或移除该图层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/raster.py" line="109" />
+        <source>the raster's file was changed on disk since it was opened; open it again to use the new pixels</source>
+        <translation>栅格文件在打开后已在磁盘上被修改；请重新打开以使用新的像元</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/raster.py" line="198" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>
 </context><context>
     <name>style_editor</name>
     <message>
-        <location filename="../dialogs/style_editor.py" line="541" />
+        <location filename="../dialogs/style_editor.py" line="587" />
         <source>Double-click a colour to change it; edit labels in place</source>
         <translation>双击颜色进行修改；可直接编辑标注</translation>
     </message>

@@ -38,18 +38,36 @@ def colour_view(layer: RasterLayer, ramp: RasterRamp, transform: MapTransform,
                 crs: pyproj.CRS | None) -> np.ndarray | None:
     """(height, width, 4) uint8 RGBA of the layer as seen in the view; None when nothing of it is visible."""
     rows, cols = source_indices(layer, transform, crs)
-    band = layer.band(ramp.band)
     inside = (rows >= 0) & (rows < layer.height) & (cols >= 0) & (cols < layer.width)
     if not inside.any():
         return None
+    r, c = rows[inside], cols[inside]
+    band, row0, col0 = _visible_band(layer, ramp.band, r, c)
+    r, c = r - row0, c - col0
     values = np.zeros(rows.shape, dtype=float)
     valid = inside.copy()
-    r, c = rows[inside], cols[inside]
     values[inside] = band.data[r, c]
     valid[inside] = ~np.ma.getmaskarray(band)[r, c]
     rgba = np.zeros((*rows.shape, 4), dtype=np.uint8)
     rgba[valid] = colour_values(ramp, values[valid])
     return rgba
+
+
+#: A raster left in its file (``RasterLayer.file_backed``) is read by the window a view shows while that window
+#: holds at most this many cells; a view of more of it reads it whole once (an overview read would colour
+#: other cells than the ones the view's pixel centres fall in).
+WINDOW_CELLS = 4_000_000
+
+
+def _visible_band(layer: RasterLayer, index: int, r: np.ndarray, c: np.ndarray
+                  ) -> tuple[np.ma.MaskedArray, int, int]:
+    """(cells, row0, col0): the band's cells that rows ``r`` and columns ``c`` fall in, from row ``row0`` and
+    column ``col0`` on. A file-backed raster not read yet gives the window around them from its file; any other
+    the whole band."""
+    row0, row1, col0, col1 = int(r.min()), int(r.max()) + 1, int(c.min()), int(c.max()) + 1
+    if layer.loaded or not 1 <= index <= layer.count or (row1 - row0) * (col1 - col0) > WINDOW_CELLS:
+        return layer.band(index), 0, 0  # (a band that does not exist raises, naming the layer)
+    return layer.masked(layer.read_pixels(row0, row1, col0, col1)[index - 1]), row0, col0
 
 
 def colour_values(ramp: RasterRamp, values: np.ndarray) -> np.ndarray:

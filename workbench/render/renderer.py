@@ -48,7 +48,7 @@ _INCHES_PER_METRE = 1.0 / 0.0254
 #: Points whose grid is built at once rather than in the background (a few milliseconds' work).
 _GRID_AT_ONCE = 65_536
 #: A first render prepares the view widened by this share of its size on each side, so small pans stay inside.
-_REGION_GROWTH = 0.25
+_REGION_GROWTH = 0.125
 log = logging.getLogger(__name__)
 
 

@@ -7,31 +7,37 @@ the argument types real renders use. The map canvas runs it in its render thread
 loading overlaps building the window and opening the project.
 
 On the first launch after installing (or after a kernel's source changed) numba compiles the kernels instead,
-about 6-8 s; an installer can do that ahead of time::
-
-    QT_QPA_PLATFORM=offscreen python -m workbench.render.warmup
+about 6-8 s: ``warm_up(notify)`` then first tells the status bar "Compiling the fast kernels once (about 8 s)…"
+(``RENDER`` is the renderer's ``plugins.compiled.KernelGroup``). ``lamplight warmup`` compiles them ahead of
+time, with the algorithms' kernels.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
 from layers.layer import VectorLayer
 from layers.styles import Labels, SingleSymbol, Symbol
+from plugins.compiled import KernelGroup, ensure
 from workbench.render.renderer import MapRenderer
 from workbench.render.settings import RenderSettings
 
 log = logging.getLogger(__name__)
+_application = None  # the offscreen application of ``compile_offscreen``, kept alive while the process runs
 
 
-def warm_up() -> None:
-    """Render a 64 x 64 pixel scene of every geometry kind (points, lines, polygons, labels, a selection).
-    A failure is logged, never raised: the real render then simply loads what it needs itself."""
+def warm_up(notify: Callable[[str], None] | None = None) -> None:
+    """Render a 64 x 64 pixel scene of every geometry kind (points, lines, polygons, labels, a selection), after
+    ``notify``-ing the compile message when numba's cache does not hold the kernels yet. A failure is logged,
+    never raised: the real render then simply loads what it needs itself."""
     try:
-        _render_scene()
+        if not ensure(RENDER, notify):  # compiled now by that same scene, or already: then load them
+            _render_scene()
     except Exception:  # noqa: BLE001 - warming up is optional; the cause goes to the log
         log.exception("warming up the renderer failed")
 
@@ -46,8 +52,17 @@ def _render_scene() -> None:
     MapRenderer().render_image([scene], RenderSettings(extent=(0, 0, 64, 64), size=(64, 64), background=None))
 
 
-if __name__ == "__main__":
+def compile_offscreen() -> None:
+    """``RENDER.run`` outside the workbench (``lamplight warmup``): text and images need a GUI application, on
+    the offscreen platform when none runs."""
+    global _application
     from PyQt6.QtGui import QGuiApplication
 
-    application = QGuiApplication([])  # text and images need a GUI application (any platform, offscreen too)
-    warm_up()
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _application = QGuiApplication([])
+    _render_scene()
+
+
+#: The renderer's kernels, compiled by the scene above (``plugins.compiled``).
+RENDER = KernelGroup("render", ("workbench.render",), compile_offscreen, seconds=8.0)
