@@ -239,11 +239,13 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if swaps:
         improved, improved_value = _swaps(problem, incumbent, effort, feedback.step(10, 15))
         if improved_value > value:
-            notes.append(f"swaps raised the greedy plan from {amount(value)} to {amount(improved_value)}")
+            notes.append(translate("Siting", "swaps raised the greedy plan from {old} to {new}").format(
+                old=amount(value), new=amount(improved_value)))
             incumbent, value = improved, improved_value
         clock.lap("local_search")
     if incumbent.size < k:
-        notes.append(f"only {incumbent.size} sites add coverage; more than that cannot cover more demand")
+        notes.append(translate("Siting", "only {count} sites add coverage; more than that cannot cover more "
+                                         "demand").format(count=incumbent.size))
     counts = problem.counts(incumbent)
     bounds = _Bounds()
     bounds.add(problem.max_value, translate("Siting", "all coverable demand"))
@@ -269,7 +271,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         # past the safety limit (the run is already reported as such), the last step gets GRACE_SECONDS
         step = Effort(max(effort.left, 1), GRACE_SECONDS) if effort.expired() else effort
         if large:
-            relaxation = _first_order_relaxation(reduced, k, value, step, feedback)
+            relaxation = first_order_relaxation(reduced, k, value, step, feedback)
             bounds.add(relaxation.bound, translate("Siting", "Lagrangian bound at the duals of {iterations:,} PDLP "
                                                    "iterations").format(iterations=LARGE_LP_ITERATIONS))
             clock.lap("lp_bound")
@@ -284,7 +286,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
             ranked = reduced.candidates[np.argsort(-relaxation.site_value, kind="stable")[:k]]
             candidate, candidate_value = _swaps(problem, ranked, step, feedback)
             if candidate_value > value:
-                notes.append(f"the Lagrangian ranking with swaps found a better plan ({amount(candidate_value)})")
+                notes.append(translate("Siting", "the Lagrangian ranking with swaps found a better plan "
+                                                 "({value})").format(value=amount(candidate_value)))
                 incumbent, value = candidate, candidate_value
                 solver += " + Lagrangian heuristic"
             clock.lap("lagrangian_heuristic")
@@ -295,8 +298,9 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         nonlocal incumbent, value, solver
         result = window_search(cov, w, incumbent, max_windows=windows, effort=effort, feedback=feedback.step(*share))
         if result.value > value:
-            notes.append(f"window search raised the plan from {amount(value)} to {amount(result.value)} "
-                         f"({result.windows:,} windows)")
+            notes.append(translate("Siting", "window search raised the plan from {old} to {new} ({windows:,} "
+                                             "windows)").format(old=amount(value), new=amount(result.value),
+                                                                windows=result.windows))
             incumbent, value = result.selected, result.value
         solver += " + window search"
         clock.lap("window_search")
@@ -356,7 +360,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                  reduced, notes, effort, bound_from=bounds.source())
 
 
-def _first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: Effort,
+def first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: Effort,
                             feedback: Feedback) -> lagrange.Relaxation:
     """The Lagrangian bound of a large k-site model at the duals of a first-order LP (``first_order_lp``), settled
     row by row (``lagrange.settled``: where the iterate left a row paid twice or not at all) and polished by a few
@@ -405,13 +409,16 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):
         return None
-    notes = [f"the LP relaxation covers {reached / problem.max_value:.4%} of the coverable demand with {k} "
-             "fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan"]
+    notes = [translate("Siting", "the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional "
+                                 "sites, so no LP bound can prove more than covering all of it; the work went to the "
+                                 "plan").format(share=reached / problem.max_value, k=k)]
     result = window_search(problem.coverage, problem.weights, incumbent, max_windows=effort.windows(), effort=effort,
                            feedback=feedback.step(5, 100))
     clock.lap("window_search")
-    notes.append(f"window search re-solved {result.windows:,} windows of up to {result.largest} sites, "
-                 f"{result.improved:,} of them better: {amount(value)} -> {amount(result.value)}")
+    notes.append(translate("Siting", "window search re-solved {windows:,} windows of up to {largest} sites, "
+                                     "{improved:,} of them better: {old} -> {new}").format(
+        windows=result.windows, largest=result.largest, improved=result.improved, old=amount(value),
+        new=amount(result.value)))
     status = "optimal" if result.value >= problem.max_value - 1e-9 * problem.max_value else \
         "time limit" if effort.stopped else "work limit"
     solver = f"lazy greedy + swaps + window search (HiGHS {highs_version()} on windows around uncovered points)"
@@ -532,8 +539,9 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     target = reachable if full else target_share * reachable
     goal = target - 1e-9 * max(1.0, target)
     if reachable < problem.total_weight:
-        notes.append(f"{amount(problem.total_weight - reachable)} of {amount(problem.total_weight)} demand is out "
-                     "of reach of every candidate and is not counted in the target")
+        notes.append(translate("Siting", "{out} of {total} demand is out of reach of every candidate and is not "
+                                         "counted in the target").format(out=amount(problem.total_weight - reachable),
+                                                                          total=amount(problem.total_weight)))
     incumbent, run = _cover_greedy(problem, costs, goal, feedback.step(0, 15))
     objective = float(costs[incumbent].sum())
     clock.lap("greedy")
@@ -558,8 +566,9 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
             if relaxed is not None:
                 guided = _lp_order_cover(problem, reduced, relaxed.x, goal)
                 if costs[guided].sum() < objective:
-                    notes.append(f"taking sites in the order of the LP relaxation gives a cover of "
-                                 f"{amount(costs[guided].sum())} (greedy: {amount(objective)})")
+                    notes.append(translate("Siting", "taking sites in the order of the LP relaxation gives a cover "
+                                                     "of {cost} (greedy: {greedy})").format(
+                        cost=amount(costs[guided].sum()), greedy=amount(objective)))
                     incumbent, objective = guided, float(costs[guided].sum())
                     heuristic = "LP-ordered cover + redundancy pruning"
             bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,
@@ -592,7 +601,8 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
         reaches = problem.covered_weight(candidate) >= goal - 1e-9 * max(1.0, goal)
         verified = reaches and candidate_cost <= forced_cost + result.objective + 1e-6 * max(1.0, candidate_cost)
         if not verified:
-            notes.append("HiGHS's plan did not check out against the full problem; its bound is not used")
+            notes.append(translate("Siting", "HiGHS's plan did not check out against the full problem; its bound is "
+                                             "not used"))
         if reaches and candidate_cost <= objective + 1e-9:
             selected, found = candidate, candidate_cost
     if verified and np.isfinite(result.bound):
@@ -621,8 +631,9 @@ def _descend(problem: SitingProblem, cover: np.ndarray, goal: float, windows: in
     descent = cover_descent(problem.coverage, problem.weights, cover, goal=goal, max_windows=windows, effort=effort,
                             feedback=feedback)
     if descent.dropped:
-        notes.append(f"cover descent took the cover from {cover.size:,} to {descent.selected.size:,} sites "
-                     f"({descent.windows:,} window solves)")
+        notes.append(translate("Siting", "cover descent took the cover from {old:,} to {new:,} sites ({windows:,} "
+                                         "window solves)").format(old=cover.size, new=descent.selected.size,
+                                                                  windows=descent.windows))
     return descent.selected, float(descent.selected.size)
 
 
