@@ -195,7 +195,9 @@ class _Bounds:
 
 
 def _milp_solver_name(result: MilpResult) -> str:
-    return f"HiGHS {highs_version()} MILP ({result.columns:,} columns, {result.rows:,} rows, {result.nodes:,} nodes)"
+    return translate("SitingSolver", "HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} "
+                                     "nodes)").format(version=highs_version(), columns=result.columns,
+                                                      rows=result.rows, nodes=result.nodes)
 
 
 def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float, reduced: Reduced,
@@ -223,7 +225,9 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
     Lagrangian bound and heuristic follow when the work limit stops it. When no cheap bound is below all
     coverable demand and the LP relaxation covers it all too, the exact method spends its work on window search
-    instead (``_saturated_search``). ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
+    instead (``_saturated_search``). Models of more than LARGE_NONZEROS reduced nonzeros skip the LP, the saturation
+    test and the MILP in both methods: their bound is ``first_order_relaxation``'s, and the exact method spends
+    its work on window search. ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
     """
     _check_method(method)
     if k < 1:
@@ -253,7 +257,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     bounds.add(topk_bound(cov, w, counts, value, k, beta=beta, exclude=incumbent), translate("Siting", "top-k bound"))
     clock.lap("bounds")
     feedback.set_progress(15)
-    solver = "lazy greedy" + (" + swaps" if swaps else "")
+    solver = translate("SitingSolver", "lazy greedy") + (translate("SitingSolver", " + swaps") if swaps else "")
     reduced = None
     if method == "exact" or cov.nnz <= lagrange.MAX_PAIRS:
         # the fast mode only needs the reduction for its bound: skip the (costlier) dominance test there
@@ -289,7 +293,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                 notes.append(translate("Siting", "the Lagrangian ranking with swaps found a better plan "
                                                  "({value})").format(value=amount(candidate_value)))
                 incumbent, value = candidate, candidate_value
-                solver += " + Lagrangian heuristic"
+                solver += translate("SitingSolver", " + Lagrangian heuristic")
             clock.lap("lagrangian_heuristic")
         for phase in step.stopped if step is not effort else ():
             effort.stop(phase)
@@ -302,7 +306,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                                              "windows)").format(old=amount(value), new=amount(result.value),
                                                                 windows=result.windows))
             incumbent, value = result.selected, result.value
-        solver += " + window search"
+        solver += translate("SitingSolver", " + window search")
         clock.lap("window_search")
 
     if method == "greedy":
@@ -421,7 +425,8 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
         new=amount(result.value)))
     status = "optimal" if result.value >= problem.max_value - 1e-9 * problem.max_value else \
         "time limit" if effort.stopped else "work limit"
-    solver = f"lazy greedy + swaps + window search (HiGHS {highs_version()} on windows around uncovered points)"
+    solver = translate("SitingSolver", "lazy greedy + swaps + window search (HiGHS {version} on windows around "
+                                       "uncovered points)").format(version=highs_version())
     return _Searched(result.selected, result.value, status, solver, notes)
 
 
@@ -545,7 +550,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     incumbent, run = _cover_greedy(problem, costs, goal, feedback.step(0, 15))
     objective = float(costs[incumbent].sum())
     clock.lap("greedy")
-    heuristic = "greedy cover (cost per covered demand) + redundancy pruning"
+    heuristic = translate("SitingSolver", "greedy cover (cost per covered demand) + redundancy pruning")
     descend = unit               # window search keeps the number of sites, not their cost
     bounds = [_ratio_lower_bound(run, goal)]
     reduced = None
@@ -570,14 +575,14 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
                                                      "of {cost} (greedy: {greedy})").format(
                         cost=amount(costs[guided].sum()), greedy=amount(objective)))
                     incumbent, objective = guided, float(costs[guided].sum())
-                    heuristic = "LP-ordered cover + redundancy pruning"
+                    heuristic = translate("SitingSolver", "LP-ordered cover + redundancy pruning")
             bounds.append(forced_cost + _cover_lagrangian(reduced, kept_costs, full, goal, objective - forced_cost,
                                                           feedback, effort, lp=relaxed))
             clock.lap("lagrangian_bound")
         if descend:
             incumbent, objective = _descend(problem, incumbent, goal, min(FAST_SEARCH_WINDOWS, effort.windows()),
                                             effort, feedback.step(80, 100), notes)
-            heuristic += " + cover descent"
+            heuristic += translate("SitingSolver", " + cover descent")
             clock.lap("cover_descent")
         bound = _integral(max(bounds), unit)
         feedback.set_progress(100)
@@ -611,7 +616,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     if result.status != "optimal" and descend:
         descended, found = _descend(problem, selected, goal, effort.windows(), effort, feedback.step(95, 100), notes)
         if descended.size < selected.size:
-            solver += " + cover descent"
+            solver += translate("SitingSolver", " + cover descent")
         selected = descended
         clock.lap("cover_descent")
     if result.status != "optimal" or not verified:
