@@ -352,117 +352,117 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>AttributeTableDock</name>
     <message>
-        <location filename="../docks/attribute_table.py" line="37" />
+        <location filename="../docks/attribute_table.py" line="38" />
         <source>Filter, e.g.  price_m2 &lt; 200 and industry == "finance"   (Enter to apply)</source>
         <translation>筛选，例如  price_m2 &lt; 200 and industry == "finance"   （按回车应用）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="55" />
+        <location filename="../docks/attribute_table.py" line="56" />
         <source>Attribute Table</source>
         <translation>属性表</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="84" />
+        <location filename="../docks/attribute_table.py" line="85" />
         <source>Selected only</source>
         <translation>仅显示所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="88" />
+        <location filename="../docks/attribute_table.py" line="89" />
         <source>Select shown</source>
         <translation>选择所显示的</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="88" />
+        <location filename="../docks/attribute_table.py" line="89" />
         <source>Select every feature the filter shows</source>
         <translation>选择筛选所显示的全部要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="90" />
         <source>Invert</source>
         <translation>反选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="90" />
         <source>Invert the selection</source>
         <translation>反转选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Clear the selection</source>
         <translation>清除选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Zoom to selection</source>
         <translation>缩放到所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Zoom the map to the selected features</source>
         <translation>将地图缩放到所选要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="126" />
+        <location filename="../docks/attribute_table.py" line="127" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="154" />
+        <location filename="../docks/attribute_table.py" line="155" />
         <source>Siting decision:</source>
         <translation>选址决定：</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="157" />
+        <location filename="../docks/attribute_table.py" line="158" />
         <source>Lock selected poles</source>
         <translation>锁定所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="158" />
+        <location filename="../docks/attribute_table.py" line="159" />
         <source>Mark the selected poles approved: every siting plan run with the decision field builds them</source>
         <translation>将所选灯杆标为批准：所有使用决定字段的选址方案都会建设它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="159" />
+        <location filename="../docks/attribute_table.py" line="160" />
         <source>Exclude selected poles</source>
         <translation>排除所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="160" />
+        <location filename="../docks/attribute_table.py" line="161" />
         <source>Mark the selected poles rejected: no siting plan run with the decision field chooses them</source>
         <translation>将所选灯杆标为否决：所有使用决定字段的选址方案都不会选中它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="161" />
+        <location filename="../docks/attribute_table.py" line="162" />
         <source>Clear decision</source>
         <translation>清除决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="161" />
+        <location filename="../docks/attribute_table.py" line="162" />
         <source>Remove the decision of the selected poles</source>
         <translation>移除所选灯杆的决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="179" />
+        <location filename="../docks/attribute_table.py" line="180" />
         <source>Select the poles to decide on first (in the table or on the map)</source>
         <translation>请先选择要决定的灯杆（在表格或地图上）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="313" />
+        <location filename="../docks/attribute_table.py" line="317" />
         <source>no vector layer</source>
         <translation>没有矢量图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="315" />
+        <location filename="../docks/attribute_table.py" line="319" />
         <source>{shown} of {total}{nbsp}shown, {selected}{nbsp}selected</source>
         <translation>显示 {shown}/{total}{nbsp}个，已选 {selected}{nbsp}个</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="344" />
+        <location filename="../docks/attribute_table.py" line="348" />
         <source>Editing “{name}”: double-click a cell to change it (Ctrl+Z undoes)</source>
         <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
     </message>
@@ -1110,6 +1110,11 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     </message>
 </context><context>
     <name>CoverageInterference</name>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="94" />
+        <source>all cells</source>
+        <translation>全部小区</translation>
+    </message>
     <message>
         <location filename="../../plugins/coverage/interference.py" line="143" />
         <source>interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its line-of-sight signal falls {below:g} dB below the noise), serving within {serving:,.0f} m; {sets} co-channel set(s): {labels}</source>
@@ -5156,7 +5161,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>割平面轮次</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="256" />
+        <location filename="../../plugins/siting/relaxation.py" line="257" />
         <source>covering LP</source>
         <translation>覆盖线性规划</translation>
     </message>
@@ -6099,89 +6104,89 @@ cost {amount}</source>
 </context><context>
     <name>SearchDock</name>
     <message>
-        <location filename="../docks/search_panel.py" line="35" />
+        <location filename="../docks/search_panel.py" line="36" />
         <source>any</source>
         <extracomment>Shown for "no condition" in the drop-downs and spin boxes (the choice itself carries no data).</extracomment>
         <translation>任意</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="48" />
+        <location filename="../docks/search_panel.py" line="49" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="68" />
+        <location filename="../docks/search_panel.py" line="69" />
         <source>Find office space</source>
         <translation>查找办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="71" />
+        <location filename="../docks/search_panel.py" line="72" />
         <source>Office space</source>
         <translation>办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="92" />
-        <location filename="../docks/search_panel.py" line="73" />
+        <location filename="../docks/search_panel.py" line="93" />
+        <location filename="../docks/search_panel.py" line="74" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="74" />
+        <location filename="../docks/search_panel.py" line="75" />
         <source>Price at most</source>
         <translation>价格不超过</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="77" />
+        <location filename="../docks/search_panel.py" line="78" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="79" />
+        <location filename="../docks/search_panel.py" line="80" />
         <source>Lease term</source>
         <translation>租期</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="80" />
+        <location filename="../docks/search_panel.py" line="81" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="88" />
+        <location filename="../docks/search_panel.py" line="89" />
         <source>Find schools</source>
         <translation>查找学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="90" />
+        <location filename="../docks/search_panel.py" line="91" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="93" />
+        <location filename="../docks/search_panel.py" line="94" />
         <source>Level</source>
         <translation>学段</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="96" />
+        <location filename="../docks/search_panel.py" line="97" />
         <source>Choose criteria and press Find.</source>
         <translation>选择条件后按“查找”。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="106" />
+        <location filename="../docks/search_panel.py" line="107" />
         <source>Zoom to matches</source>
         <translation>缩放到匹配项</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="139" />
+        <location filename="../docks/search_panel.py" line="140" />
         <source>(no {kind} layer in the project)</source>
         <translation>（项目中没有 {kind} 图层）</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="175" />
+        <location filename="../docks/search_panel.py" line="176" />
         <source>Add an office space layer (kind 'office_space') to search listings.</source>
         <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="185" />
+        <location filename="../docks/search_panel.py" line="186" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
         <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
@@ -6225,62 +6230,62 @@ cost {amount}</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="279" />
+        <location filename="../../plugins/siting/solve.py" line="280" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="286" />
+        <location filename="../../plugins/siting/solve.py" line="287" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="293" />
+        <location filename="../../plugins/siting/solve.py" line="296" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="305" />
+        <location filename="../../plugins/siting/solve.py" line="309" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="346" />
+        <location filename="../../plugins/siting/solve.py" line="350" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="356" />
+        <location filename="../../plugins/siting/solve.py" line="360" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="416" />
+        <location filename="../../plugins/siting/solve.py" line="421" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="422" />
+        <location filename="../../plugins/siting/solve.py" line="427" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="547" />
+        <location filename="../../plugins/siting/solve.py" line="552" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="574" />
+        <location filename="../../plugins/siting/solve.py" line="579" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="609" />
+        <location filename="../../plugins/siting/solve.py" line="614" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="639" />
+        <location filename="../../plugins/siting/solve.py" line="644" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -6808,33 +6813,33 @@ cost {amount}</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="296" />
+        <location filename="../../plugins/siting/solve.py" line="299" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="309" />
+        <location filename="../../plugins/siting/solve.py" line="313" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="428" />
+        <location filename="../../plugins/siting/solve.py" line="433" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="553" />
+        <location filename="../../plugins/siting/solve.py" line="558" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="578" />
+        <location filename="../../plugins/siting/solve.py" line="583" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="619" />
-        <location filename="../../plugins/siting/solve.py" line="585" />
+        <location filename="../../plugins/siting/solve.py" line="624" />
+        <location filename="../../plugins/siting/solve.py" line="590" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
