@@ -3836,6 +3836,16 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <source>Legend</source>
         <translation>图例</translation>
     </message>
+    <message>
+        <location filename="../export/legend.py" line="75" />
+        <source>{count:,} cell areas</source>
+        <translation>{count:,} 个小区服务区</translation>
+    </message>
+    <message>
+        <location filename="../export/legend.py" line="76" />
+        <source>{count:,} classes</source>
+        <translation>{count:,} 个分级</translation>
+    </message>
 </context><context>
     <name>MainWindow</name>
     <message>
@@ -5077,12 +5087,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>项目从未保存过；请选择文件名</translation>
     </message>
     <message>
-        <location filename="../window/project_session.py" line="133" />
+        <location filename="../window/project_session.py" line="131" />
         <source>Autosave failed: {error}</source>
         <translation>自动保存失败：{error}</translation>
     </message>
     <message>
-        <location filename="../window/project_session.py" line="134" />
+        <location filename="../window/project_session.py" line="132" />
         <source>Autosaved a copy to {path}</source>
         <translation>已自动保存副本到 {path}</translation>
     </message>
@@ -6957,6 +6967,56 @@ cost {amount}</source>
         <translation>已忽略：{notes}</translation>
     </message>
 </context><context>
+    <name>StyleValues</name>
+    <message>
+        <location filename="../../layers/default_styles.py" line="39" />
+        <source>active</source>
+        <extracomment>Codes of the municipal kinds shown as category labels: marked so a legend reads them in the interface language (``Categorized.legend``); the style keeps the code.</extracomment>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="40" />
+        <source>planned</source>
+        <translation>规划中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="41" />
+        <source>faulty</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="42" />
+        <source>removed</source>
+        <translation>已拆除</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="44" />
+        <source>arterial</source>
+        <translation>主干道</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="45" />
+        <source>secondary</source>
+        <translation>次干道</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="46" />
+        <source>local</source>
+        <translation>支路</translation>
+    </message>
+</context><context>
+    <name>Styles</name>
+    <message>
+        <location filename="../../layers/styles.py" line="212" />
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="391" />
+        <source>… {count} more classes</source>
+        <translation>… 另有 {count} 个分级</translation>
+    </message>
+</context><context>
     <name>SwipeView</name>
     <message>
         <location filename="../canvas/swipe.py" line="52" />
@@ -7069,6 +7129,18 @@ cost {amount}</source>
         <location filename="../processing/toolbox.py" line="95" />
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
+    </message>
+</context><context>
+    <name>Units</name>
+    <message>
+        <location filename="../../layers/default_styles.py" line="97" />
+        <source>CNY/m²/month</source>
+        <translation>元/m²/月</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="126" />
+        <source>people</source>
+        <translation>人</translation>
     </message>
 </context><context>
     <name>VectorStyleEditor</name>
