@@ -218,7 +218,7 @@ def run_city(kind: str, tiles: int, area_tiles: int, work: int) -> dict:
         out["lp"], out["lp_s"] = float(solver.getInfo().objective_function_value), time.perf_counter() - started
         started = time.perf_counter()
         value = lazy_greedy(problem.coverage, problem.weights, max_sites=k).value
-        relaxation = solve.first_order_relaxation(reduced, k, value, Effort(1, 3600.0), Feedback())
+        relaxation, _ = solve.first_order_relaxation(reduced, k, value, Effort(1, 3600.0), Feedback())
         out["bound"], out["bound_s"] = relaxation.bound, time.perf_counter() - started
         return out
     plan = solve_mclp(problem, k, method=kind.removeprefix("city-"), work_limit=work, time_limit=3600.0)
