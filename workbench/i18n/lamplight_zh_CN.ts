@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="910" />
+        <location filename="../../plugins/api.py" line="917" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="911" />
+        <location filename="../../plugins/api.py" line="918" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="915" />
+        <location filename="../../plugins/api.py" line="922" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="917" />
+        <location filename="../../plugins/api.py" line="924" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="919" />
+        <location filename="../../plugins/api.py" line="926" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="925" />
+        <location filename="../../plugins/api.py" line="932" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -352,117 +352,117 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>AttributeTableDock</name>
     <message>
-        <location filename="../docks/attribute_table.py" line="38" />
+        <location filename="../docks/attribute_table.py" line="40" />
         <source>Filter, e.g.  price_m2 &lt; 200 and industry == "finance"   (Enter to apply)</source>
         <translation>筛选，例如  price_m2 &lt; 200 and industry == "finance"   （按回车应用）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="56" />
+        <location filename="../docks/attribute_table.py" line="58" />
         <source>Attribute Table</source>
         <translation>属性表</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="85" />
+        <location filename="../docks/attribute_table.py" line="87" />
         <source>Selected only</source>
         <translation>仅显示所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Select shown</source>
         <translation>选择所显示的</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Select every feature the filter shows</source>
         <translation>选择筛选所显示的全部要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Invert</source>
         <translation>反选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Invert the selection</source>
         <translation>反转选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="93" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="93" />
         <source>Clear the selection</source>
         <translation>清除选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="92" />
+        <location filename="../docks/attribute_table.py" line="94" />
         <source>Zoom to selection</source>
         <translation>缩放到所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="92" />
+        <location filename="../docks/attribute_table.py" line="94" />
         <source>Zoom the map to the selected features</source>
         <translation>将地图缩放到所选要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="127" />
+        <location filename="../docks/attribute_table.py" line="129" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="155" />
+        <location filename="../docks/attribute_table.py" line="157" />
         <source>Siting decision:</source>
         <translation>选址决定：</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="158" />
+        <location filename="../docks/attribute_table.py" line="160" />
         <source>Lock selected poles</source>
         <translation>锁定所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="159" />
+        <location filename="../docks/attribute_table.py" line="161" />
         <source>Mark the selected poles approved: every siting plan run with the decision field builds them</source>
         <translation>将所选灯杆标为批准：所有使用决定字段的选址方案都会建设它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="160" />
+        <location filename="../docks/attribute_table.py" line="162" />
         <source>Exclude selected poles</source>
         <translation>排除所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="161" />
+        <location filename="../docks/attribute_table.py" line="163" />
         <source>Mark the selected poles rejected: no siting plan run with the decision field chooses them</source>
         <translation>将所选灯杆标为否决：所有使用决定字段的选址方案都不会选中它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="162" />
+        <location filename="../docks/attribute_table.py" line="164" />
         <source>Clear decision</source>
         <translation>清除决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="162" />
+        <location filename="../docks/attribute_table.py" line="164" />
         <source>Remove the decision of the selected poles</source>
         <translation>移除所选灯杆的决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="180" />
+        <location filename="../docks/attribute_table.py" line="182" />
         <source>Select the poles to decide on first (in the table or on the map)</source>
         <translation>请先选择要决定的灯杆（在表格或地图上）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="317" />
+        <location filename="../docks/attribute_table.py" line="321" />
         <source>no vector layer</source>
         <translation>没有矢量图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="319" />
+        <location filename="../docks/attribute_table.py" line="323" />
         <source>{shown} of {total}{nbsp}shown, {selected}{nbsp}selected</source>
         <translation>显示 {shown}/{total}{nbsp}个，已选 {selected}{nbsp}个</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="348" />
+        <location filename="../docks/attribute_table.py" line="352" />
         <source>Editing “{name}”: double-click a cell to change it (Ctrl+Z undoes)</source>
         <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
     </message>
@@ -863,6 +863,11 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../canvas/status_widgets.py" line="68" />
         <source>Scale</source>
         <translation>比例尺</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="76" />
+        <source>render {ms:,.0f} ms</source>
+        <translation>渲染 {ms:,.0f} ms</translation>
     </message>
 </context><context>
     <name>Clip</name>
@@ -3363,12 +3368,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="512" />
+        <location filename="../../plugins/api.py" line="519" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="540" />
+        <location filename="../../plugins/api.py" line="547" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -4402,107 +4407,123 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Parameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="360" />
+        <location filename="../../plugins/api.py" line="219" />
+        <source>point</source>
+        <extracomment>The geometry families a layer parameter may ask for, named in the interface language where a parameter is described.</extracomment>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="219" />
+        <source>line</source>
+        <translation>线</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="220" />
+        <source>polygon</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="366" />
         <source>raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="360" />
+        <location filename="../../plugins/api.py" line="366" />
         <source>vector layer</source>
         <translation>矢量图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="362" />
+        <location filename="../../plugins/api.py" line="368" />
         <source>{geometry} {layer}</source>
-        <translation>{geometry} {layer}</translation>
+        <translation>{geometry}{layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="364" />
+        <location filename="../../plugins/api.py" line="371" />
         <source>{layer} of kind {kinds}</source>
         <translation>图层类型为 {kinds} 的 {layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="399" />
+        <location filename="../../plugins/api.py" line="406" />
         <source>numeric field of parameter '{parent}'</source>
         <translation>参数“{parent}”的数值字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="400" />
+        <location filename="../../plugins/api.py" line="407" />
         <source>field of parameter '{parent}'</source>
         <translation>参数“{parent}”的字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="437" />
+        <location filename="../../plugins/api.py" line="444" />
         <source>number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="441" />
+        <location filename="../../plugins/api.py" line="448" />
         <source>{kind} in {unit}</source>
         <translation>{kind}（单位 {unit}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="443" />
+        <location filename="../../plugins/api.py" line="450" />
         <source>{text}, {minimum} to {maximum}</source>
         <translation>{text}，{minimum} 至 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="446" />
+        <location filename="../../plugins/api.py" line="453" />
         <source>{text}, at least {minimum}</source>
         <translation>{text}，至少 {minimum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="448" />
+        <location filename="../../plugins/api.py" line="455" />
         <source>{text}, at most {maximum}</source>
         <translation>{text}，至多 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="476" />
+        <location filename="../../plugins/api.py" line="483" />
         <source>distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="572" />
+        <location filename="../../plugins/api.py" line="579" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="600" />
+        <location filename="../../plugins/api.py" line="607" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="627" />
+        <location filename="../../plugins/api.py" line="634" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="646" />
+        <location filename="../../plugins/api.py" line="653" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="706" />
+        <location filename="../../plugins/api.py" line="713" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="734" />
+        <location filename="../../plugins/api.py" line="741" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="735" />
+        <location filename="../../plugins/api.py" line="742" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="750" />
+        <location filename="../../plugins/api.py" line="757" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="777" />
+        <location filename="../../plugins/api.py" line="784" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
@@ -4514,67 +4535,67 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>需要一个值</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="380" />
+        <location filename="../../plugins/api.py" line="387" />
         <source>needs a layer in parameter '{parent}' first</source>
         <translation>需要先在参数“{parent}”中指定图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="383" />
+        <location filename="../../plugins/api.py" line="390" />
         <source>parameter '{parent}' is not a vector layer, so it has no fields</source>
         <translation>参数“{parent}”不是矢量图层，因此没有字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="387" />
+        <location filename="../../plugins/api.py" line="394" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
         <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="394" />
+        <location filename="../../plugins/api.py" line="401" />
         <source>field '{field}' of layer '{layer}' is not numeric</source>
         <translation>图层“{layer}”的字段 '{field}' 不是数值型</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="417" />
+        <location filename="../../plugins/api.py" line="424" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须是有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="564" />
-        <location filename="../../plugins/api.py" line="420" />
+        <location filename="../../plugins/api.py" line="571" />
+        <location filename="../../plugins/api.py" line="427" />
         <source>must be at least {minimum}, got {value}</source>
         <translation>必须至少为 {minimum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="567" />
-        <location filename="../../plugins/api.py" line="423" />
+        <location filename="../../plugins/api.py" line="574" />
+        <location filename="../../plugins/api.py" line="430" />
         <source>must be at most {maximum}, got {value}</source>
         <translation>必须至多为 {maximum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="433" />
-        <location filename="../../plugins/api.py" line="429" />
+        <location filename="../../plugins/api.py" line="440" />
+        <location filename="../../plugins/api.py" line="436" />
         <source>expected a number, got {value!r}</source>
         <translation>应为数字，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="471" />
+        <location filename="../../plugins/api.py" line="478" />
         <source>expected a distance such as 250, '250 m' or '1.5 km', got {value!r}</source>
         <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
     </message>
     <message>
+        <location filename="../../plugins/api.py" line="568" />
+        <location filename="../../plugins/api.py" line="565" />
         <location filename="../../plugins/api.py" line="561" />
-        <location filename="../../plugins/api.py" line="558" />
-        <location filename="../../plugins/api.py" line="554" />
         <source>expected a whole number, got {value!r}</source>
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="596" />
+        <location filename="../../plugins/api.py" line="603" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="624" />
+        <location filename="../../plugins/api.py" line="631" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
     </message>
@@ -5578,47 +5599,57 @@ cost {amount}</source>
 </context><context>
     <name>ResultsDock</name>
     <message>
-        <location filename="../processing/results.py" line="38" />
+        <location filename="../processing/results.py" line="40" />
         <source>The tables of a run (coverage statistics, demand per site, …) appear here; the History's Show tables brings back those of earlier runs.</source>
         <translation>运行生成的表格（覆盖统计、各站点需求……）显示在这里；历史中的“显示表格”可重新打开以前运行的表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="118" />
+        <location filename="../processing/results.py" line="126" />
         <source>Processing Results</source>
         <translation>处理结果</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="127" />
+        <location filename="../processing/results.py" line="135" />
         <source>The tables this run produced</source>
         <translation>本次运行生成的表格</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="139" />
+        <location filename="../processing/results.py" line="147" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="140" />
+        <location filename="../processing/results.py" line="148" />
         <source>Copy the table (tab-separated, pastes into a spreadsheet)</source>
         <translation>复制表格（制表符分隔，可粘贴到电子表格）</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="141" />
+        <location filename="../processing/results.py" line="149" />
         <source>Save as CSV…</source>
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="166" />
+        <location filename="../processing/results.py" line="174" />
         <source>{name}: this run has no tables.</source>
         <translation>{name}：本次运行没有表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="217" />
+        <location filename="../processing/results.py" line="179" />
+        <source>{count:,} row</source>
+        <translation>{count:,} 行</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="179" />
+        <source>{count:,} rows</source>
+        <translation>{count:,} 行</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="225" />
         <source>Table not saved</source>
         <translation>表格未保存</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="223" />
+        <location filename="../processing/results.py" line="231" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
     </message>
