@@ -1480,7 +1480,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/figures.py" line="66" />
         <source>{people:,.0f} of {total:,.0f} ({measure})</source>
-        <translation>{total:,.0f} 中的 {people:,.0f}（{measure}）</translation>
+        <translation>{people:,.0f} / {total:,.0f}（{measure}）</translation>
     </message>
     <message>
         <location filename="../../plugins/figures.py" line="73" />
