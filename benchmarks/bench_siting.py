@@ -37,6 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SIDE_M, RADIUS_M, SEED = 5000.0, 150.0, 20240601
 SIZES = {"small": (500, 5_000), "medium": (2_000, 20_000), "large": (5_000, 50_000), "huge": (100_000, 1_000_000),
@@ -51,6 +52,9 @@ GOALS_S = {"medium": 5.0, "large": 15.0, "huge": 60.0}
 HUGE_GAP_GOAL = 0.02
 ISSUE_SPOPT_S = {"small": 9.7, "medium": 201.0}
 COVER_LIMIT_S = 60.0
+#: The city goal of issue 16: K = 3,000 of 69,500 eligible poles (5 x 5 tiles), gap < 1 % in < 120 s.
+CITY_K, CITY_POLES, CITY_GOAL_GAP, CITY_GOAL_S = 3_000, 69_500, 0.01, 120.0
+CITY_SPACING_M, CITY_RADIUS_M, CITY_WORK = 25.0, 150.0, 2_000_000
 
 
 def instance(candidates: int, demand: int, side: float = SIDE_M) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -161,6 +165,89 @@ def run_spopt(size: str) -> dict:
             "status": pulp.LpStatus[model.problem.status], "peak_gb": peak_gb()}
 
 
+def city_problem(tiles: int, area_tiles: int):
+    """The issue-16 city instance (``bench_city``'s Tianhe tiled ``tiles`` x ``tiles``): the eligible poles and the
+    25 m samples of the demand cells (the siting tool's defaults), 150 m, in the south-west ``area_tiles`` x
+    ``area_tiles`` tiles; k = CITY_K scaled by the poles."""
+    import geopandas as gpd
+    from bench_city import ensure_city
+
+    from layers.layer import VectorLayer
+    from plugins.siting import SitingProblem, radius_coverage
+    from plugins.siting.candidates import CandidateRules, eligible_candidates
+    from plugins.siting.demand import vector_demand
+
+    folder = ensure_city(tiles)
+    poles = VectorLayer(gpd.read_file(folder / "city.gpkg", layer="lamp_poles", engine="pyogrio"), "poles",
+                        kind="lamp_poles")
+    cells = VectorLayer(gpd.read_file(folder / "city.gpkg", layer="demand", engine="pyogrio"), "demand",
+                        kind="demand")
+    candidates = eligible_candidates(poles, CandidateRules())
+    demand = vector_demand(cells, weight_field=None, spacing_m=CITY_SPACING_M)
+    cxy, dxy, weight = candidates.xy, demand.xy, demand.weight
+    if area_tiles < tiles:
+        low = np.minimum(cxy.min(axis=0), dxy.min(axis=0))
+        high = low + (np.maximum(cxy.max(axis=0), dxy.max(axis=0)) - low) * area_tiles / tiles
+        keep_c, keep_d = np.all((cxy >= low) & (cxy < high), axis=1), np.all((dxy >= low) & (dxy < high), axis=1)
+        cxy, dxy, weight = cxy[keep_c], dxy[keep_d], weight[keep_d]
+    k = int(round(CITY_K * len(cxy) / CITY_POLES))
+    return SitingProblem(radius_coverage(cxy, dxy, CITY_RADIUS_M), weight), k
+
+
+def run_city(kind: str, tiles: int, area_tiles: int, work: int) -> dict:
+    """``city-greedy`` / ``city-exact``: one MCLP run on the city instance; ``city-lp``: its LP relaxation by
+    interior point (no crossover) and the first-order bound the large-model path uses, on the same model."""
+    from plugins.siting import solve_mclp
+    from plugins.siting.reduce import reduce_model
+
+    problem, k = city_problem(tiles, area_tiles)
+    out = {"candidates": problem.n_candidates, "demand": problem.n_demand, "k": k, "pairs": problem.coverage.nnz}
+    started = time.perf_counter()
+    if kind == "city-lp":
+        import plugins.siting.solve as solve
+        from plugins.api import Feedback
+        from plugins.siting.effort import Effort
+        from plugins.siting.greedy import lazy_greedy
+        from plugins.siting.milp import MAXIMISE_COUNT
+        from plugins.siting.relaxation import lp_solver
+
+        reduced = reduce_model(problem.coverage, problem.weights, dominance=False)
+        solver = lp_solver(reduced, MAXIMISE_COUNT, np.ones(reduced.n_candidates), "ipm", k=k, capacity=float(k))
+        solver.setOptionValue("run_crossover", "off")
+        solver.run()
+        out["lp"], out["lp_s"] = float(solver.getInfo().objective_function_value), time.perf_counter() - started
+        started = time.perf_counter()
+        value = lazy_greedy(problem.coverage, problem.weights, max_sites=k).value
+        relaxation, _ = solve.first_order_relaxation(reduced, k, value, Effort(1, 3600.0), Feedback())
+        out["bound"], out["bound_s"] = relaxation.bound, time.perf_counter() - started
+        return out
+    plan = solve_mclp(problem, k, method=kind.removeprefix("city-"), work_limit=work, time_limit=3600.0)
+    out.update(seconds=time.perf_counter() - started, objective=plan.objective, bound=plan.bound, gap=plan.gap,
+               status=plan.status, bound_from=plan.bound_from, work=plan.work, timings=plan.timings,
+               solver=plan.solver, peak_gb=peak_gb())
+    return out
+
+
+def city_series(tiles: int, work: int, with_lp: bool) -> None:
+    """The issue's goal (K = 3,000 of 69,500 eligible poles x 480,000 demand points: gap < 1 % in < 120 s on 2
+    cores), fast and exact; and on one tile (where the LP finishes) our bound against the LP optimum."""
+    print(f"\nMCLP on the {tiles} x {tiles} city (bench_city's Tianhe tiling; load {load()}), work limit {work:,}:")
+    for method in ("greedy", "exact"):
+        r = child([f"city-{method}", str(tiles), str(tiles), str(work)])
+        met = "met" if r["gap"] < CITY_GOAL_GAP and r["seconds"] < CITY_GOAL_S else "NOT met"
+        print(f"  {r['candidates']:,} x {r['demand']:,}, k = {r['k']:,} ({r['pairs']:,} pairs), {method}: "
+              f"{r['seconds']:.1f} s, gap {100 * r['gap']:.3f}% (objective {r['objective']:,.0f}, bound "
+              f"{r['bound']:,.0f}), {r['status']}; goal gap < {100 * CITY_GOAL_GAP:g}% in < {CITY_GOAL_S:g} s: "
+              f"{met}")
+        print(f"    bound from: {r['bound_from']}\n    {r['work']}\n    steps: " + ", ".join(
+            f"{name} {seconds:.1f} s" for name, seconds in r["timings"].items()))
+    for area in ((1, tiles) if with_lp else (1,)):
+        r = child(["city-lp", str(tiles), str(area), "0"])
+        print(f"  bound against the LP optimum, {area} x {area} tiles ({r['candidates']:,} x {r['demand']:,}, k = "
+              f"{r['k']:,}): LP {r['lp']:,.0f} (interior point, {r['lp_s']:.1f} s), ours {r['bound']:,.0f} "
+              f"({r['bound_s']:.1f} s): {100 * (r['bound'] / r['lp'] - 1):+.3f}%")
+
+
 def child(args: list[str]) -> dict:
     """Run one case in a fresh interpreter and return its JSON result."""
     out = subprocess.run([sys.executable, __file__, "--case", *args], capture_output=True, text=True, cwd=ROOT)
@@ -203,8 +290,20 @@ def main() -> None:
     parser.add_argument("--density-series", action="store_true",
                         help="also time exact proofs on 1/25 and 1/10 of the 5,000 x 50,000 case at its density "
                              f"(up to {DENSITY_SERIES_LIMIT_S:g} s each)")
+    parser.add_argument("--city", type=int, default=0, metavar="TILES",
+                        help="only the issue-16 city goal on the Tianhe sample tiled TILES x TILES (5: 69,500 x "
+                             "480,000, k = 3,000), fast and exact, and the bound against the LP on one tile")
+    parser.add_argument("--city-work", type=int, default=CITY_WORK, help="work limit of the city runs")
+    parser.add_argument("--city-lp", action="store_true",
+                        help="also solve the whole city's LP by interior point (takes long: 44 min under load)")
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.case and args.case[0].startswith("city"):
+        print(json.dumps(run_city(args.case[0], *map(int, args.case[1:]))))
+        return
+    if args.city:
+        city_series(args.city, args.city_work, args.city_lp)
+        return
     if args.case:
         kind, size = args.case[0], args.case[1]
         if kind == "spopt":

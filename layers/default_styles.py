@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.styles import (
     QUALITATIVE,
@@ -33,9 +34,16 @@ from layers.styles import (
 
 NO_STROKE = "#00000000"
 
-POLE_STATUS_COLOURS = {"active": "#f2a900", "planned": "#6a51a3", "faulty": "#e31a1c", "removed": "#969696"}
+#: Codes of the municipal kinds shown as category labels: marked so a legend reads them in the interface language
+#: (``Categorized.legend``); the style keeps the code.
+POLE_STATUS_COLOURS = {QT_TRANSLATE_NOOP("StyleValues", "active"): "#f2a900",
+                       QT_TRANSLATE_NOOP("StyleValues", "planned"): "#6a51a3",
+                       QT_TRANSLATE_NOOP("StyleValues", "faulty"): "#e31a1c",
+                       QT_TRANSLATE_NOOP("StyleValues", "removed"): "#969696"}
 OPERATOR_COLOURS = {"China Mobile": "#0072bc", "China Unicom": "#d7000f", "China Telecom": "#00a650"}
-ROAD_CLASSES = (("arterial", "#e8893a", 2.4), ("secondary", "#f2c36b", 1.5), ("local", "#b9b9b9", 0.8))
+ROAD_CLASSES = ((QT_TRANSLATE_NOOP("StyleValues", "arterial"), "#e8893a", 2.4),
+                (QT_TRANSLATE_NOOP("StyleValues", "secondary"), "#f2c36b", 1.5),
+                (QT_TRANSLATE_NOOP("StyleValues", "local"), "#b9b9b9", 0.8))
 BUILDING_HEIGHT_BREAKS = (0.0, 24.0, 50.0, 100.0, 200.0, 600.0)
 BUILDING_COLOURS = ("#e9e5dc", "#d3c9b8", "#b5a48d", "#8f7b64", "#5f4f40")
 #: Cells a raster's stretch is estimated from (every cell of a smaller raster).
@@ -87,7 +95,7 @@ def _office_space(layer: VectorLayer) -> Style:
     if "price_m2" not in layer.gdf.columns or not np.isfinite(layer.gdf["price_m2"].astype(float)).any():
         return SingleSymbol(template)
     return Graduated("price_m2", classify(layer.gdf["price_m2"], 5, "quantile", "YlOrRd", template=template),
-                     "quantile", "CNY/m²/month")
+                     "quantile", QT_TRANSLATE_NOOP("Units", "CNY/m²/month"))
 
 
 def _buildings(layer: VectorLayer) -> Style:
@@ -116,7 +124,7 @@ def _demand(layer: VectorLayer) -> Style:
     classes = classify(values[values > 0], 5, "quantile", "Blues", template=template)
     for cls in classes:
         cls.symbol.fill = cls.symbol.fill + "aa"
-    return Graduated(field, classes, "quantile", "people")
+    return Graduated(field, classes, "quantile", QT_TRANSLATE_NOOP("Units", "people"))
 
 
 def _generic_style(layer: VectorLayer) -> Style:

@@ -205,14 +205,19 @@ class RfProfile:
 
     def describe(self) -> str:
         """One line for a run log: the profile's name and the values a reader needs to repeat the run."""
-        return (f"RF profile '{self.name}': {self.frequency_mhz:g} MHz, {self.bandwidth_mhz:g} MHz at "
-                f"{self.subcarrier_khz:g} kHz; micro {self.eirp_dbm('micro'):g} dBm EIRP "
-                f"({self.micro_antenna}, {self.micro_height_m:g} m), macro {self.eirp_dbm('macro'):g} dBm EIRP "
-                f"({self.macro_antenna}, {self.macro_height_m:g} m, tilt {self.macro_tilt_deg:g}°); receiver "
-                f"{self.rx_height_m:g} m, NF {self.noise_figure_db:g} dB; RSRP >= {self.rsrp_threshold_dbm:g} dBm at "
-                f"{100 * self.cell_edge_probability:g} % location probability (σ UMi {self.sigma_umi_los_db:g}/"
-                f"{self.sigma_umi_nlos_db:g} dB, UMa {self.sigma_uma_los_db:g}/{self.sigma_uma_nlos_db:g} dB "
-                f"LOS/NLOS); indoor loss {self.indoor_loss}; load {self.load_factor:g}")
+        return translate("RfProfile", "RF profile '{name}': {frequency:g} MHz, {bandwidth:g} MHz at {scs:g} kHz; "
+                                      "micro {micro_eirp:g} dBm EIRP ({micro_antenna}, {micro_height:g} m), macro "
+                                      "{macro_eirp:g} dBm EIRP ({macro_antenna}, {macro_height:g} m, tilt {tilt:g}°); "
+                                      "receiver {rx:g} m, NF {nf:g} dB; RSRP >= {threshold:g} dBm at {probability:g} % "
+                                      "location probability (σ UMi {umi_los:g}/{umi_nlos:g} dB, UMa {uma_los:g}/"
+                                      "{uma_nlos:g} dB LOS/NLOS); indoor loss {indoor}; load {load:g}").format(
+            name=self.name, frequency=self.frequency_mhz, bandwidth=self.bandwidth_mhz, scs=self.subcarrier_khz,
+            micro_eirp=self.eirp_dbm("micro"), micro_antenna=self.micro_antenna, micro_height=self.micro_height_m,
+            macro_eirp=self.eirp_dbm("macro"), macro_antenna=self.macro_antenna, macro_height=self.macro_height_m,
+            tilt=self.macro_tilt_deg, rx=self.rx_height_m, nf=self.noise_figure_db, threshold=self.rsrp_threshold_dbm,
+            probability=100 * self.cell_edge_probability, umi_los=self.sigma_umi_los_db,
+            umi_nlos=self.sigma_umi_nlos_db, uma_los=self.sigma_uma_los_db, uma_nlos=self.sigma_uma_nlos_db,
+            indoor=self.indoor_loss, load=self.load_factor)
 
 
 def _site_class(site_class: str) -> str:

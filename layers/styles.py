@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from layers.i18n import translate
+
 MARKERS = ("circle", "square", "triangle", "diamond", "cross", "star")
 
 #: Named colour ramps (evenly spaced stops), chosen to read well in print and for colour-blind viewers.
@@ -204,11 +206,17 @@ class Categorized(_VectorStyle):
         return symbols, index.astype(np.int32)
 
     def legend(self, title: str = "") -> list[LegendEntry]:
-        """One row per category, then "other" when other values are drawn."""
-        entries = [LegendEntry(c.label, c.symbol) for c in self.categories]
+        """One row per category, then "other" when other values are drawn; a label that is a code of a
+        municipal kind (a pole status, a road class) reads in the interface language."""
+        entries = [LegendEntry(translate("StyleValues", c.label), c.symbol) for c in self.categories]
         if self.other is not None:
-            entries.append(LegendEntry("other", self.other))
+            entries.append(LegendEntry(translate("Styles", "other"), self.other))
         return entries
+
+
+def unit_text(unit: str) -> str:
+    """A style's unit as a legend shows it: saved in English ("CNY/m²/month"), read in the interface language."""
+    return translate("Units", unit) if unit else unit
 
 
 def _key(value: Any) -> Any:
@@ -263,7 +271,7 @@ class Graduated(_VectorStyle):
 
     def legend(self, title: str = "") -> list[LegendEntry]:
         """One row per class, labelled with the unit."""
-        suffix = f" {self.unit}" if self.unit else ""
+        suffix = f" {unit_text(self.unit)}" if self.unit else ""
         return [LegendEntry(c.label + suffix, c.symbol) for c in self.classes]
 
 
@@ -377,11 +385,12 @@ class RasterRamp:
 
     def legend(self, title: str = "") -> list[LegendEntry]:
         """One entry per stop; a discrete ramp with many classes (e.g. best-server ids) is summarised."""
-        suffix = f" {self.unit}" if self.unit else ""
+        suffix = f" {unit_text(self.unit)}" if self.unit else ""
         entries = [LegendEntry(f"{_number(v)}{suffix}", colour=c) for v, c in self.stops]
         if self.discrete and len(entries) > LEGEND_LIMIT:
             shown = entries[:LEGEND_LIMIT - 1]
-            return [*shown, LegendEntry(f"… {len(entries) - len(shown)} more classes")]
+            return [*shown, LegendEntry(translate("Styles", "… {count} more classes").format(
+                count=len(entries) - len(shown)))]
         return entries
 
     def to_dict(self) -> dict:

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import pyproj
 
 from layers.errors import LamplightError, LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.coordinates import coordinate_problem
 from layers.layer import Layer, RasterLayer, VectorLayer, to_crs_object
 from plugins.metric import Measuring
@@ -214,6 +214,12 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+#: The geometry families a layer parameter may ask for, named in the interface language where a parameter is
+#: described.
+GEOMETRIES = (QT_TRANSLATE_NOOP("Parameter", "point"), QT_TRANSLATE_NOOP("Parameter", "line"),
+              QT_TRANSLATE_NOOP("Parameter", "polygon"))
+
+
 @dataclass(kw_only=True)
 class LayerParameter(Parameter):
     """A vector (or, with ``raster=True``, raster) layer: a Layer, a project layer name or a file path.
@@ -242,7 +248,7 @@ class LayerParameter(Parameter):
         self.kinds = tuple(self.kinds)
         self.geometry = tuple(self.geometry)
         self.suggest = tuple(self.suggest) or self.kinds
-        bad = set(self.geometry) - {"point", "line", "polygon"}
+        bad = set(self.geometry) - set(GEOMETRIES)
         if bad:
             raise ValueError(f"parameter '{self.name}': unknown geometry {sorted(bad)}; use point, line, polygon")
 
@@ -359,7 +365,8 @@ class LayerParameter(Parameter):
     def describe(self) -> str:
         text = translate("Parameter", "raster layer") if self.raster else translate("Parameter", "vector layer")
         if self.geometry:
-            text = translate("Parameter", "{geometry} {layer}").format(geometry="/".join(self.geometry), layer=text)
+            text = translate("Parameter", "{geometry} {layer}").format(
+                geometry="/".join(translate("Parameter", g) for g in self.geometry), layer=text)
         if self.kinds:
             text = translate("Parameter", "{layer} of kind {kinds}").format(layer=text, kinds="/".join(self.kinds))
         return text

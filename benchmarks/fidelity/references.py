@@ -16,7 +16,8 @@ For each scene shipped in the sionna-rt wheel that is usable as a flat city, thi
 
 Everything goes to ``~/.cache/lamplight/fidelity/<scene>/`` with a README.txt saying how it was made; READY in
 the parent folder lists the scenes done. The sionna-rt venv is ``$LAMPLIGHT_SIONNA_PYTHON`` or
-``/work/sionna-venv/bin/python``; Dr.Jit's LLVM backend needs ``DRJIT_LIBLLVM_PATH`` (libLLVM 19).
+``/work/sionna-venv/bin/python`` (``bash benchmarks/fidelity/install_sionna.sh`` makes it); Dr.Jit's LLVM
+backend needs ``DRJIT_LIBLLVM_PATH`` (libLLVM 19).
 """
 
 from __future__ import annotations

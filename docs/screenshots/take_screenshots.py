@@ -1,8 +1,10 @@
 """Regenerate the README screenshots from the Tianhe sample, offscreen and without network.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py [scenarios|editing]
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py [scenarios|editing|zh_CN]
 Writes main_window.png (1600 x 1000), identify_measure.png and coverage_results.png next to this script; with
-``scenarios`` or ``editing`` only scenario_comparison.png or editing.png.
+``scenarios`` or ``editing`` only scenario_comparison.png or editing.png; with ``zh_CN`` the interface in
+Simplified Chinese: zh_CN_main_window.png (after a siting run), zh_CN_toolbox.png, zh_CN_siting_dialog.png and
+zh_CN_print_layout.png (the A4 layout's page).
 """
 
 from __future__ import annotations
@@ -100,19 +102,41 @@ def editing(app, window) -> None:
     window.grab().save(str(OUT / "editing.png"))
 
 
+def chinese(app, window) -> None:
+    """The README's Chinese screenshots: a siting run's result in the window, the toolbox, the siting dialog
+    and the print layout's page, all under the zh_CN catalogue."""
+    run_dialog(app, window, "siting.mclp", {"candidates": "lamp_poles", "demand": "demand", "method": "greedy",
+                                            "sites": 40})
+    window.processing.history.raise_()
+    settle(app, window)
+    window.grab().save(str(OUT / "zh_CN_main_window.png"))
+    window.processing.toolbox.raise_()
+    settle(app, window)
+    window.processing.toolbox.grab().save(str(OUT / "zh_CN_toolbox.png"))
+    dialog = window.processing.controller.open_dialog("siting.mclp", {"candidates": "lamp_poles", "demand": "demand"})
+    dialog.resize(900, 800)
+    settle(app, window)
+    dialog.grab().save(str(OUT / "zh_CN_siting_dialog.png"))
+    dialog.close()
+    from workbench.export.layout import LayoutOptions
+    from workbench.export.layout_export import export_layout
+
+    export_layout(window.project, OUT / "zh_CN_print_layout.png", LayoutOptions(dpi=110))
+
+
 def main() -> None:
     os.environ["LAMPLIGHT_CONFIG_DIR"] = tempfile.mkdtemp()  # the default window layout, not the user's own
     from workbench.app import create_application
     from workbench.main_window import MainWindow
 
-    app = create_application([])
+    app = create_application([], language="zh_CN" if sys.argv[1:2] == ["zh_CN"] else None)
     window = MainWindow()
     window.resize(1600, 1000)
     window.show()
     if not window.files.open_project(SAMPLE, ask=False):
         raise SystemExit(f"cannot open {SAMPLE}; run `make sample` first")
     settle(app, window)
-    only = {"scenarios": scenario_comparison, "editing": editing}
+    only = {"scenarios": scenario_comparison, "editing": editing, "zh_CN": chinese}
     if sys.argv[1:2] and sys.argv[1] in only:
         only[sys.argv[1]](app, window)
         window.files.session.mark_clean()

@@ -88,16 +88,6 @@ class WindowReader:
         except (rasterio.errors.RasterioError, OSError) as exc:
             raise wrap(exc, self.source, "raster") from exc
 
-    def overview(self, shape: tuple[int, int]) -> np.ndarray:
-        """Every band decimated to ``shape`` (rows, cols) by nearest pixel centres (``RasterLayer.sample``)."""
-        self._check_unchanged()
-        driver = GTIFF_DRIVER if self.table is None else GPKG_DRIVER
-        try:
-            with open_raster(self.path, driver, table=self.table, side_files=self.side_files) as src:
-                return src.read(out_shape=(src.count, *shape))
-        except (rasterio.errors.RasterioError, OSError) as exc:
-            raise wrap(exc, self.source, "raster") from exc
-
     def _check_unchanged(self) -> None:
         stamp = _stamp(self.path)
         if stamp is None:
@@ -178,7 +168,7 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     return layer
 
 
-#: Cells the terrain notes of a file-backed raster look at (an evenly spaced sample of a larger raster).
+#: Cells the terrain notes of a file-backed raster look at (16 windows spread over a larger raster).
 NOTE_CELLS = 1_000_000
 #: Cells a band above which a raster is left in its file by default (4 MB of float32: less is read at once).
 LAZY_CELLS = 1_000_000

@@ -259,9 +259,11 @@ class CoverageRsrp(Algorithm):
                      *interference_notes(plan, config)]:
             feedback.log(note)
         sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
-        feedback.log(f"{sites:,} of {features:,} sites, {len(cells):,} cells, grid {grid.cols} x {grid.rows} at "
-                     f"{grid.res:g} m, {config.n_rb} RB at {config.scs_khz:g} kHz, "
-                     f"noise {config.noise_re_dbm:.1f} dBm per RE")
+        feedback.log(translate("CoverageRsrp", "{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x "
+                                               "{rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm "
+                                               "per RE").format(
+            sites=sites, features=features, cells=len(cells), cols=grid.cols, rows=grid.rows, res=grid.res,
+            rb=config.n_rb, scs=config.scs_khz, noise=config.noise_re_dbm))
         feedback.raise_if_cancelled()
         if streamed:  # each block reads its window of the heights (grown as one run's tiles, cut to its extent)
             block_notes: list[str] = []
@@ -279,10 +281,11 @@ class CoverageRsrp(Algorithm):
             result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
                                       scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
             result = replace(result, margin_db=best_server_margin(result, obstruction))
-        feedback.log(f"{result.links:,} links over {result.tiles} tiles in {time.perf_counter() - started:.1f} s")
+        feedback.log(translate("CoverageRsrp", "{links:,} links over {tiles} tiles in {seconds:.1f} s").format(
+            links=result.links, tiles=result.tiles, seconds=time.perf_counter() - started))
         feedback.raise_if_cancelled()
         result = apply_load(result)
-        polygons = coverage_polygons(result, "Coverage")
+        polygons = coverage_polygons(result, translate("CoverageRsrp", "Coverage"))
         feedback.set_progress(92)
         summary, per_site = coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
                                                 schools=params["schools"])
@@ -292,7 +295,8 @@ class CoverageRsrp(Algorithm):
         for note in notes:
             feedback.log(note)
         return {
-            "rsrp": rsrp_raster(result), "best_server": server_raster(result), "sinr": sinr_raster(result),
+            "rsrp": rsrp_raster(result), "best_server": server_raster(result, translate("CoverageRsrp", "Best server")),
+            "sinr": sinr_raster(result),
             "coverage": polygons, "statistics": summary, "per_site": per_site,
             "sites": sites, "sites_left_out": features - sites, "cells": len(cells), "links": result.links,
             **shares, **figures, **coverage_people(summary), "rf_profile": profile.to_dict(),

@@ -87,28 +87,37 @@ def diagnose(result: CoverageResult, *, obstruction_bounds: tuple[float, float, 
         cover = obstruction_cover_pct(result, obstruction_bounds)
         figures["obstruction_cover_pct"] = cover
         if cover < OBSTRUCTION_COVER_WARNING_PCT:
-            notes.append(f"the building heights cover only {cover:.0f} % of the output grid: outside them the "
-                         "ground is taken as open and every link as line of sight, so the rim of the map reads "
-                         "optimistic; give building data for the whole extent or a smaller extent")
+            notes.append(translate("CoverageDiagnostics", "the building heights cover only {cover:.0f} % of the "
+                                                          "output grid: outside them the ground is taken as open and "
+                                                          "every link as line of sight, so the rim of the map reads "
+                                                          "optimistic; give building data for the whole extent or a "
+                                                          "smaller extent").format(cover=cover))
     sinr = sinr_figures(result)
     plan = result.interference
     alone = len(result.transmitters) == 1 or (plan is not None and int(np.bincount(plan.channel).max()) == 1)
     reach = f"{float(plan.radius_m.max()):,.0f}" if plan is not None else f"{config.max_radius_m:g}"
     if sinr and alone:
-        what = "a single cell" if len(result.transmitters) == 1 else "cells alone in their co-channel sets"
-        notes.append(f"SINR of {what}: nothing interferes, so the SINR is the signal-to-noise ratio; median "
-                     f"{sinr['sinr_median_db']:.1f} dB, {sinr['sinr_below_0db_pct']:.0f} % of the served area "
-                     "below 0 dB (noise-limited)")
+        what = translate("CoverageDiagnostics", "a single cell") if len(result.transmitters) == 1 else \
+            translate("CoverageDiagnostics", "cells alone in their co-channel sets")
+        notes.append(translate("CoverageDiagnostics", "SINR of {what}: nothing interferes, so the SINR is the "
+                                                      "signal-to-noise ratio; median {median:.1f} dB, {below:.0f} % "
+                                                      "of the served area below 0 dB (noise-limited)").format(
+            what=what, median=sinr["sinr_median_db"], below=sinr["sinr_below_0db_pct"]))
     elif sinr:
-        load = (f"at {100 * config.load_factor:g} % load" if config.load_factor < 1.0 else
-                "at full load: every other cell on the carrier transmits on every resource element")
-        note = (f"SINR {load} ({len(result.transmitters):,} cells on the {config.frequency_mhz:g} MHz carrier, "
-                f"interfering within {reach} m); median {sinr['sinr_median_db']:.1f} dB, "
-                f"{sinr['sinr_below_0db_pct']:.0f} % of the served area below 0 dB")
+        load = (translate("CoverageDiagnostics", "at {load:g} % load").format(load=100 * config.load_factor)
+                if config.load_factor < 1.0 else
+                translate("CoverageDiagnostics", "at full load: every other cell on the carrier transmits on every "
+                                                 "resource element"))
+        note = translate("CoverageDiagnostics", "SINR {load} ({cells:,} cells on the {frequency:g} MHz carrier, "
+                                                "interfering within {reach} m); median {median:.1f} dB, {below:.0f} % "
+                                                "of the served area below 0 dB").format(
+            load=load, cells=len(result.transmitters), frequency=config.frequency_mhz, reach=reach,
+            median=sinr["sinr_median_db"], below=sinr["sinr_below_0db_pct"])
         if sinr["sinr_median_db"] < 0.0:
-            note += (". This is the worst case of every cell built and fully loaded: with many co-channel cells "
-                     "overlapping, interference dominates. For the SINR of a rollout, run the coverage of the "
-                     "selected sites only")
+            note += translate("CoverageDiagnostics", ". This is the worst case of every cell built and fully loaded: "
+                                                     "with many co-channel cells overlapping, interference dominates. "
+                                                     "For the SINR of a rollout, run the coverage of the selected "
+                                                     "sites only")
         notes.append(note)
     if result.far_stronger is not None and sinr:
         stronger = round(100.0 * float(result.far_stronger[result.server >= 0].mean()), 2)
@@ -121,12 +130,15 @@ def diagnose(result: CoverageResult, *, obstruction_bounds: tuple[float, float, 
                 share=stronger, radius=config.max_radius_m))
     edge = radius_edge_figures(result)
     if edge and edge["radius_edge_covered_pct"] >= RADIUS_EDGE_WARNING_PCT:
-        notes.append(f"the {config.max_radius_m:g} m maximum radius cuts the map: "
-                     f"{edge['radius_edge_covered_pct']:.0f} % of the cells at the edge of reach still have RSRP >= "
-                     f"{config.rsrp_threshold_dbm:g} dBm (up to {edge['radius_edge_best_rsrp_dbm']:.1f} dBm), so "
-                     + ("the area covered beyond it is left out" if result.interference is not None else
-                        "the area covered and the interference beyond it are left out")
-                     + "; raise max_radius for a complete map")
+        left_out = translate("CoverageDiagnostics", "the area covered beyond it is left out") \
+            if result.interference is not None else \
+            translate("CoverageDiagnostics", "the area covered and the interference beyond it are left out")
+        notes.append(translate("CoverageDiagnostics", "the {radius:g} m maximum radius cuts the map: {share:.0f} % of "
+                                                      "the cells at the edge of reach still have RSRP >= "
+                                                      "{threshold:g} dBm (up to {best:.1f} dBm), so {left_out}; "
+                                                      "raise max_radius for a complete map").format(
+            radius=config.max_radius_m, share=edge["radius_edge_covered_pct"], threshold=config.rsrp_threshold_dbm,
+            best=edge["radius_edge_best_rsrp_dbm"], left_out=left_out))
     return {**figures, **sinr, **edge}, notes
 
 

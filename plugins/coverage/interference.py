@@ -91,7 +91,7 @@ def cochannel_sets(cells: Transmitters, layer: VectorLayer | None) -> tuple[np.n
     """Each cell's co-channel set from its site's ``operator`` and ``band_mhz`` fields (blank = unknown, one
     set); without those fields every cell is in one set."""
     if layer is None or not {"operator", "band_mhz"} & set(layer.gdf.columns):
-        return np.zeros(len(cells), np.int64), ("all cells",)
+        return np.zeros(len(cells), np.int64), (translate("CoverageInterference", "all cells"),)
     gdf = layer.gdf.iloc[cells.feature_index]
     operator = (gdf["operator"].astype(object).where(gdf["operator"].notna(), "").astype(str).str.strip()
                 if "operator" in gdf.columns else pd.Series("", index=gdf.index))

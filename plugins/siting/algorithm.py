@@ -53,6 +53,11 @@ from plugins.siting.solve import METHODS, Plan
 
 COVERAGE_MODES = ("radius", "rf")
 _FROM_PROFILE = QT_TRANSLATE_NOOP("SitingAlgorithm", "Empty: the project's RF profile.")
+#: The statuses a plan can have, marked so the run log can name them in the interface language (the summary
+#: keeps the English code).
+PLAN_STATUSES = (QT_TRANSLATE_NOOP("SitingStatus", "optimal"), QT_TRANSLATE_NOOP("SitingStatus", "greedy"),
+                 QT_TRANSLATE_NOOP("SitingStatus", "time limit"), QT_TRANSLATE_NOOP("SitingStatus", "work limit"),
+                 QT_TRANSLATE_NOOP("SitingStatus", "infeasible"))
 
 
 #: Fine-tuning parameters, shown in the dialog's collapsed "Advanced parameters" section: the planner's first
@@ -280,8 +285,10 @@ class SitingAlgorithm(Algorithm):
             reasons = ", ".join(f"{n} {why}" for why, n in candidates.excluded.items())
             raise AlgorithmError(f"no lamp pole of '{poles.name}' is eligible ({reasons}); relax the height range, "
                                  "status or keep-out rules")
-        feedback.log(f"{len(candidates):,} of {len(poles.gdf):,} poles eligible"
-                     + "".join(f"; {n:,} {why}" for why, n in candidates.excluded.items()))
+        feedback.log(translate("SitingAlgorithm", "{eligible:,} of {poles:,} poles eligible").format(
+            eligible=len(candidates), poles=len(poles.gdf))
+            + "".join(translate("SitingAlgorithm", "; {count:,} {why}").format(
+                count=n, why=translate("SitingCandidates", why)) for why, n in candidates.excluded.items()))
         source = params["demand"] if params["demand"] is not None else params["demand_raster"]
         demand = (vector_demand(source, weight_field=params["weight_field"], spacing_m=params["sample_spacing"])
                   if isinstance(source, VectorLayer) else raster_demand(source))
@@ -303,8 +310,10 @@ class SitingAlgorithm(Algorithm):
         problem = SitingProblem(coverage, demand.weight, candidates.cost, params["double_coverage"])
         for note in demand.notes:
             feedback.log(note)
-        feedback.log(f"{len(demand):,} demand points ({demand.measure}), {coverage.nnz:,} pole-point pairs; "
-                     f"{100 * problem.coverable_weight / problem.total_weight:.1f}% of demand within reach")
+        feedback.log(translate("SitingAlgorithm", "{points:,} demand points ({measure}), {pairs:,} pole-point pairs; "
+                                                  "{share:.1f}% of demand within reach").format(
+            points=len(demand), measure=demand.measure, pairs=coverage.nnz,
+            share=100 * problem.coverable_weight / problem.total_weight))
         return Study(candidates, demand, source, problem)
 
     @staticmethod
@@ -401,8 +410,11 @@ class SitingAlgorithm(Algorithm):
             raise AlgorithmError(str(exc)) from exc
         except SolverProcessError as exc:
             raise AlgorithmError(f"{exc}; the greedy method runs without this process") from exc
-        feedback.log(f"{plan.sites} sites, {100 * plan.covered_share:.2f}% of demand covered, {plan.status}, "
-                     f"within {100 * plan.gap:.3g}% of optimal ({plan.solver}, {plan.seconds:.2f} s)")
+        feedback.log(translate("SitingAlgorithm", "{sites} sites, {share:.2f}% of demand covered, {status}, within "
+                                                  "{gap:.3g}% of optimal ({solver}, {seconds:.2f} s)").format(
+            sites=plan.sites, share=100 * plan.covered_share, status=translate("SitingStatus", plan.status),
+            gap=100 * plan.gap,
+            solver=plan.solver, seconds=plan.seconds))
         for note in plan.notes:
             feedback.log(note)
         if plan.work:

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 
 
@@ -100,7 +101,8 @@ def _keepout_checks(rules: CandidateRules, xs: np.ndarray, ys: np.ndarray,
             hits, _ = tree.query(shapely.points(xs[located], ys[located]), predicate="dwithin",
                                  distance=float(distance))
             near[np.flatnonzero(located)[np.unique(hits)]] = True
-        key = f"within {distance:g} m of {layer.name}"
+        key = translate("SitingCandidates", "within {distance:g} m of {layer}").format(distance=distance,
+                                                                                       layer=layer.name)
         checks[key] = checks[key] | near if key in checks else near
     return checks
 
@@ -123,14 +125,17 @@ def eligible_candidates(layer: VectorLayer, rules: CandidateRules) -> Candidates
     in_use = np.array([len(i) for i in items], float)
     has_5g = np.array(["5g" in i for i in items], bool)
     allowed_status = {"active", "planned"} if rules.include_planned else {"active"}
+    # these reasons are keys of the run summary's excluded_candidates, the same in every language: marked here,
+    # translated where the run log shows them (a keep-out reason names its layer, in the interface language)
     checks = {
-        "no location": ~(np.isfinite(xs) & np.isfinite(ys)),
-        "out of service": ~np.isin(status, list(allowed_status)),
-        "no power": ~powered if rules.require_power else np.zeros(len(gdf), bool),
-        "too low": ~(height >= rules.min_height_m),
-        "too high": height > rules.max_height_m,
-        "carries 5G already": has_5g,
-        "no free attachment slot": in_use >= capacity,
+        QT_TRANSLATE_NOOP("SitingCandidates", "no location"): ~(np.isfinite(xs) & np.isfinite(ys)),
+        QT_TRANSLATE_NOOP("SitingCandidates", "out of service"): ~np.isin(status, list(allowed_status)),
+        QT_TRANSLATE_NOOP("SitingCandidates", "no power"): ~powered if rules.require_power else np.zeros(len(gdf),
+                                                                                                          bool),
+        QT_TRANSLATE_NOOP("SitingCandidates", "too low"): ~(height >= rules.min_height_m),
+        QT_TRANSLATE_NOOP("SitingCandidates", "too high"): height > rules.max_height_m,
+        QT_TRANSLATE_NOOP("SitingCandidates", "carries 5G already"): has_5g,
+        QT_TRANSLATE_NOOP("SitingCandidates", "no free attachment slot"): in_use >= capacity,
     }
     checks.update(_keepout_checks(rules, xs, ys, ~checks["no location"]))
     reasons = np.full(len(gdf), "", object)

@@ -21,6 +21,7 @@ import shapely
 
 from layers.building_heights import STOREY_HEIGHT_M
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 
 #: Most sample points drawn from polygons; beyond it the spacing grows (and a note says so).
@@ -110,8 +111,9 @@ def vector_demand(layer: VectorLayer, *, weight_field: str | None = None, spacin
         area = float(shapely.area(geoms[index]).sum())
         spacing = max(spacing_m, np.sqrt(area / MAX_POLYGON_POINTS))
         if spacing > spacing_m:
-            notes.append(f"polygons sampled every {spacing:.0f} m instead of {spacing_m:g} m to stay under "
-                         f"{MAX_POLYGON_POINTS:,} points")
+            notes.append(translate("SitingDemand", "polygons sampled every {spacing:.0f} m instead of {asked:g} m "
+                                                   "to stay under {limit:,} points").format(
+                spacing=spacing, asked=spacing_m, limit=MAX_POLYGON_POINTS))
         xs, ys, local = _sample_polygons(geoms[index], spacing)
         owner = index[local]
     sampled = np.zeros(len(geoms), bool)
@@ -125,7 +127,8 @@ def vector_demand(layer: VectorLayer, *, weight_field: str | None = None, spacin
     people = values[owner] / points_per_feature[owner]
     dropped = int((~present & (values > 0)).sum())
     if dropped:
-        notes.append(f"{dropped} demand features without geometry left out")
+        notes.append(translate("SitingDemand", "{count} demand features without geometry left out").format(
+            count=dropped))
     return Demand(xy=np.column_stack([xs, ys]), weight=people.copy(), people=people, feature=owner,
                   measure=measure, notes=notes)
 

@@ -108,8 +108,8 @@ def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
     value = problem.value(plan)
     verified = value >= result.objective - 1e-6 * max(1.0, abs(result.objective))
     if not verified:
-        notes.append(f"HiGHS reported {amount(result.objective)} for a plan worth {amount(value)}; "
-                     "its bound is not used")
+        notes.append(translate("Exact", "HiGHS reported {claimed} for a plan worth {value}; its bound is not "
+                                        "used").format(claimed=amount(result.objective), value=amount(value)))
     return plan, value, verified
 
 
@@ -164,14 +164,18 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
                            feedback=feedback.step(0, 40), target=proof.threshold(value))
     lap("root_relaxation")
     if root is None:
-        notes.append(f"the LP relaxation did not finish within the {stopped()}")
-        return ExactOutcome(incumbent, value, np.inf, stopped(), f"HiGHS {version} LP (unfinished)", notes)
+        notes.append(translate("Exact", "the LP relaxation did not finish within the {limit}").format(
+            limit=stopped()))
+        return ExactOutcome(incumbent, value, np.inf, stopped(),
+                            translate("SitingSolver", "HiGHS {version} LP (unfinished)").format(version=version), notes)
     bound = root.bound
-    summary = f"HiGHS {version}: LP + {len(root.cuts):,} odd-cycle cuts in {root.rounds} rounds"
-    notes.append(f"root bound {amount(bound)} ({len(root.cuts):,} odd-cycle cuts, {root.seconds:.2f} s)")
+    summary = translate("SitingSolver", "HiGHS {version}: LP + {cuts:,} odd-cycle cuts in {rounds} rounds").format(
+        version=version, cuts=len(root.cuts), rounds=root.rounds)
+    notes.append(translate("Exact", "root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)").format(
+        bound=amount(bound), cuts=len(root.cuts), seconds=root.seconds))
     if proof.proven(value, bound):
         return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal",
-                            summary + "; the start plan meets the bound", notes)
+                            summary + translate("SitingSolver", "; the start plan meets the bound"), notes)
 
     plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size, effort,
                                                 feedback.step(40, 50))
@@ -181,21 +185,23 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         if effort.expired():
             effort.stop(translate("Exact", "swaps"))
     if plan_value > value:
-        notes.append(f"the LP-guided plan ({in_play:,} sites in play) is worth {amount(plan_value)}")
+        notes.append(translate("Exact", "the LP-guided plan ({in_play:,} sites in play) is worth {value}").format(
+            in_play=in_play, value=amount(plan_value)))
         incumbent, value = plan, plan_value
     lap("lp_plan")
     if proof.proven(value, bound):
-        return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal", summary + "; LP-guided plan",
-                            notes)
+        return ExactOutcome(incumbent, value, proof.reported(value, bound), "optimal",
+                            summary + translate("SitingSolver", "; LP-guided plan"), notes)
 
     threshold = proof.threshold(value)
     fixed = fixings(root, threshold, reduced.rows)
     below = value if proof.step else threshold      # the most a plan outside the restricted model is worth
     restricted = restrict(reduced, fixed.site_out, fixed.site_in, cuts=root.cuts)
     sub = restricted.model
-    notes.append(f"reduced costs settle {reduced.n_candidates - fixed.free_sites:,} of {reduced.n_candidates:,} "
-                 f"sites ({restricted.built.size:,} built); {sub.n_candidates:,} sites and {sub.n_rows:,} rows "
-                 "remain")
+    notes.append(translate("Exact", "reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); "
+                                    "{left:,} sites and {rows:,} rows remain").format(
+        settled=reduced.n_candidates - fixed.free_sites, sites=reduced.n_candidates, built=restricted.built.size,
+        left=sub.n_candidates, rows=sub.n_rows))
     if k is not None:
         left: dict = {"k": k - restricted.built.size}
         room = float(left["k"])
@@ -205,12 +211,13 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     if room < 0:
         lap("milp")
         return ExactOutcome(incumbent, value, proof.reported(value, min(bound, below)), "optimal",
-                            summary + "; reduced-cost fixing leaves no better plan", notes)
+                            summary + translate("SitingSolver", "; reduced-cost fixing leaves no better plan"), notes)
     seed = restricted.open_plan(reduced.local(incumbent))
     result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, effort=effort, mip_gap=mip_gap,
                            feedback=feedback.step(50, 100))
     lap("milp")
-    solver = f"{summary}; MILP on {sub.n_candidates:,} open sites ({result.nodes:,} nodes)"
+    solver = summary + translate("SitingSolver", "; MILP on {sites:,} open sites ({nodes:,} nodes)").format(
+        sites=sub.n_candidates, nodes=result.nodes)
     if result.status == "infeasible":
         bound = min(bound, below)
     elif result.selected.size or result.status == "optimal":
@@ -220,8 +227,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         claimed = restricted.offset + result.objective
         verified = plan_value >= claimed - 1e-6 * max(1.0, abs(claimed))
         if not verified:
-            notes.append(f"HiGHS reported {amount(claimed)} for a plan worth {amount(plan_value)}; "
-                         "its bound is not used")
+            notes.append(translate("Exact", "HiGHS reported {claimed} for a plan worth {value}; its bound is not "
+                                            "used").format(claimed=amount(claimed), value=amount(plan_value)))
         if plan_value > value:
             incumbent, value = plan, plan_value
         if verified and np.isfinite(result.bound):

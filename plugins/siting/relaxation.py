@@ -190,6 +190,7 @@ class FirstOrderLp:
 
     reached: float
     duals: np.ndarray
+    x: np.ndarray | None = None
 
 
 def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterations: int = PDLP_ITERATIONS,
@@ -227,7 +228,7 @@ def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterati
     x = np.clip(x, 0.0, 1.0)
     if x.sum() > k:
         x *= k / x.sum()
-    return FirstOrderLp(float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0)), duals)
+    return FirstOrderLp(float(reduced.private @ x + reduced.row_weight @ np.minimum(reduced.rows @ x, 1.0)), duals, x)
 
 
 @dataclass

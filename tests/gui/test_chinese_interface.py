@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -77,3 +79,62 @@ def test_the_source_reader_sees_what_pylupdate_misses(tmp_path):
     finally:
         ROOT = saved
     assert found == [("pkg/a.py:2", "_CONTEXT", "one"), ("pkg/a.py:3", "'C'", "two parts")]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    """``main.py --lang zh_CN ARGS`` as a user types it; a failure shows its stderr."""
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "zh_CN", *args], cwd=ROOT,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def _pdf_lines(path: Path) -> list[str]:
+    pdftotext = shutil.which("pdftotext") or "/usr/bin/pdftotext"
+    return subprocess.run([pdftotext, "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout.splitlines()
+
+
+def _log_lines(stderr: str) -> list[str]:
+    """The run log of stderr without the progress bar's redraws."""
+    return [line for line in stderr.replace("\r", "\n").splitlines() if line.strip() and "█" not in line
+            and not re.fullmatch(r"\s*[\d.]+\s*%.*", line)]
+
+
+def test_a_siting_run_a_coverage_run_and_their_report_read_in_chinese(tmp_path):
+    """The command line under --lang zh_CN on a copy of the Tianhe sample: a siting run and a coverage run (their
+    logs and output layer names), then the print layout and the briefing report as PDF (their text, read back
+    with pdftotext) hold no English word that is not the project's data, a code or a unit."""
+    from layers import Project
+    from layers.rf_profile import CHOICES
+    from plugins.registry import discover
+    from tests.gui.chinese_interface_scan import CODE_TEXT, CODES
+    from tests.gui.test_translatable import algorithm_codes, project_data, untranslated
+
+    shutil.copytree(ROOT / "sample_data" / "tianhe", tmp_path / "tianhe")
+    project_file = tmp_path / "tianhe" / "tianhe.lamp"
+    siting = _run("run", "siting.mclp", "--project", str(project_file), "--save", "--candidates", "lamp_poles",
+                  "--demand", "demand", "--sites", "5", "--method", "greedy", "--radius", "100",
+                  "--output-dir", str(tmp_path / "out"))
+    sites = json.loads(siting.stdout)["outputs"]["selected_sites"]["layer"]
+    coverage = _run("run", "coverage.rsrp", "--project", str(project_file), "--save", "--transmitters", sites,
+                    "--buildings", "buildings", "--demand", "demand", "--resolution", "10",
+                    "--output-dir", str(tmp_path / "out"))
+    _run("export", "--project", str(project_file), "--out", str(tmp_path / "map.pdf"),
+         "--report", str(tmp_path / "report.pdf"))
+
+    project = Project.load(project_file)
+    names = [output["layer"] for run in (siting, coverage) for output in json.loads(run.stdout)["outputs"].values()
+             if "layer" in output]
+    data = (project_data(project) + algorithm_codes(discover(entry_points=False, folder=False)) + CODES
+            + [project.rf_profile.name, project_file.name, *(v for values in CHOICES.values() for v in values)]
+            + [Path(str(layer.source).partition("|")[0]).name for layer in project if layer.source])
+    data = sorted(set(data) - set(names), key=len, reverse=True)  # the output names must read Chinese themselves
+    texts = {"siting log": _log_lines(siting.stderr), "coverage log": _log_lines(coverage.stderr),
+             "output layers": names, "print layout": _pdf_lines(tmp_path / "map.pdf"),
+             "report": _pdf_lines(tmp_path / "report.pdf")}
+    assert all(texts.values()), {where: len(lines) for where, lines in texts.items()}
+    left = {f"{where}: {line.strip()[:90]}": words for where, lines in texts.items() for line in lines
+            if (words := untranslated(CODE_TEXT.sub(" ", line), [], data))}
+    assert not left, "English left:\n" + "\n".join(f"  {line}  -> {words}" for line, words in left.items())

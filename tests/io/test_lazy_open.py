@@ -14,7 +14,7 @@ from rasterio.transform import from_origin
 from layers import LayerError, Project
 from layers.default_styles import default_style
 from layers.io import open_layers
-from layers.io.raster import WindowReader, read_raster
+from layers.io.raster import NOTE_CELLS, WindowReader, read_raster
 from plugins.coverage.obstruction import Obstruction
 
 X0, Y0, RES = 500_000.0, 2_560_000.0, 2.0
@@ -60,7 +60,10 @@ def test_open_reads_no_pixels_and_data_reads_the_whole_file_once(heights, reads)
     path, values = heights
     layer, = open_layers(path)
     assert not layer.loaded and (layer.height, layer.width, layer.dtype) == (1000, 1100, np.float32)
-    assert reads == []
+    # the terrain notes' sample only: 16 windows of 250 x 250 cells
+    assert len(reads) == 16 and None not in reads
+    assert sum((r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in reads) == 16 * 250 * 250 <= NOTE_CELLS
+    reads.clear()
     band = layer.band(1)
     np.testing.assert_array_equal(band.data, values)
     np.testing.assert_array_equal(np.ma.getmaskarray(band), values == -1.0)
@@ -71,6 +74,7 @@ def test_open_reads_no_pixels_and_data_reads_the_whole_file_once(heights, reads)
 def test_coverage_of_a_small_area_reads_one_window_of_its_cells(heights, reads):
     path, values = heights
     layer, = open_layers(path)
+    reads.clear()  # the notes' sample
     extent = (X0 + 100.0, Y0 - 300.0, X0 + 300.0, Y0 - 100.0)
     part = Obstruction.from_raster(layer, extent=extent)
     assert reads == [(50, 150, 50, 150)] and not layer.loaded  # 100 x 100 cells of the 1,000 x 1,100
@@ -78,8 +82,8 @@ def test_coverage_of_a_small_area_reads_one_window_of_its_cells(heights, reads):
 
 
 def test_default_style_and_notes_equal_the_raster_read_whole(tmp_path):
-    # a ground model larger than the styles' and notes' samples (1.2 M cells): the sample is taken by the same
-    # pixel centres from the file as from memory, so the stretch and the notes are identical
+    # a ground model larger than the styles' and notes' samples (1.2 M cells): the sample's windows are read from
+    # the file as from memory, so the stretch and the notes are identical
     y, x = np.mgrid[0:1000, 0:1200]
     dem = (20.0 + 0.05 * x + 30.0 * np.sin(y / 70.0) ** 2).astype(np.float32)
     path = _write(tmp_path / "dem.tif", dem)
@@ -89,7 +93,10 @@ def test_default_style_and_notes_equal_the_raster_read_whole(tmp_path):
     assert lazy.notes == eager.notes and any("ground elevation" in note for note in lazy.notes)
     assert default_style(lazy) == default_style(eager)
     assert not lazy.loaded
-    np.testing.assert_array_equal(lazy.sample(250_000), eager.sample(250_000))
+    sample = lazy.sample(250_000)
+    assert sample.shape == (1, 16 * 125, 125)  # 16 windows of 125 x 125 cells, spread over the raster
+    np.testing.assert_array_equal(sample, eager.sample(250_000))
+    np.testing.assert_array_equal(sample[0, :125], dem[125 - 62:125 + 63, 150 - 62:150 + 63])  # the first one
 
 
 def test_terrain_below_sea_level_noted_the_same_when_file_backed(tmp_path):
@@ -151,6 +158,7 @@ def test_the_canvas_colours_a_zoomed_view_from_one_window_as_from_the_raster_rea
 
     path, _ = heights
     lazy, = open_layers(path)
+    reads.clear()  # the notes' sample
     eager = read_raster(str(path), source=str(path), name="heights", lazy=False)
     ramp = RasterRamp([(0.0, "#000000"), (120.0, "#ffffff")])
     view = MapTransform((X0 + 300.0, Y0 - 900.0, X0 + 700.0, Y0 - 600.0), (400, 300))  # 200 x 150 cells of 2 m

@@ -72,7 +72,8 @@ class CanvasStatus(QWidget):
         canvas.cursor_moved.connect(self.show_cursor)
         canvas.cursor_left.connect(lambda: (self.coordinates.clear(), self.lonlat.clear()))
         canvas.view_changed.connect(self.show_view)
-        canvas.render_finished.connect(lambda ms: self.render_time.setText(f"render {ms:,.0f} ms"))
+        canvas.render_finished.connect(
+            lambda ms: self.render_time.setText(self.tr("render {ms:,.0f} ms").format(ms=ms)))
         self.show_view(canvas.viewport)
 
     def show_cursor(self, x: float, y: float) -> None:

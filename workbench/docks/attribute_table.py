@@ -9,7 +9,9 @@ are edited in place (double-click or type) and the field actions appear; every c
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, pyqtSignal
+import functools
+
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +34,7 @@ from layers import Event, Layer, Project, VectorLayer
 from layers.expressions import ExpressionError, evaluate
 from layers.pole_decisions import APPROVED, REJECTED, DecidePoles
 from workbench.docks.attribute_model import AttributeTableModel
+from workbench.window.gui_steps import later
 from workbench.window.project_bridge import ProjectBridge
 
 FILTER_HINT = QT_TRANSLATE_NOOP("AttributeTableDock",
@@ -196,7 +199,7 @@ class AttributeTableDock(QDockWidget):
                 self.layer_box.setCurrentIndex(i)
                 return
 
-    def _refill_layers(self) -> None:
+    def _refill_layers(self, *, size_now: bool = True) -> None:
         current = self.model.layer
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
@@ -207,9 +210,9 @@ class AttributeTableDock(QDockWidget):
         if current is not None and current in self.project.layers:
             self.layer_box.setCurrentIndex(self.layer_box.findData(current.id))
         else:
-            self._layer_chosen(self.layer_box.currentIndex())
+            self._layer_chosen(self.layer_box.currentIndex(), size_now=size_now)
 
-    def _layer_chosen(self, index: int) -> None:
+    def _layer_chosen(self, index: int, *, size_now: bool = True) -> None:
         layer_id = self.layer_box.itemData(index) if index >= 0 else None
         layer = None
         if layer_id is not None:
@@ -225,17 +228,22 @@ class AttributeTableDock(QDockWidget):
         self.model.set_layer(layer)
         self.decision_bar.setVisible(layer is not None and layer.kind == "lamp_poles")
         self._update_editing()
-        self._size_columns()
+        for column in range(self.model.columnCount()):
+            if size_now:
+                self._size_column(layer, column)
+            else:  # one column per pass: a city layer's eight took 40-200 ms in one go under load
+                later(self, functools.partial(self._size_column, layer, column))
 
-    def _size_columns(self) -> None:
-        """Fit the columns to their header, the rows in view and the widest sampled value, up to a limit."""
-        self.table.resizeColumnsToContents()
-        metrics = self.table.fontMetrics()
+    def _size_column(self, layer: VectorLayer | None, column: int) -> None:
+        """Fit ``column`` of ``layer`` to its header, the rows in view and the widest sampled value, up to a limit
+        (nothing when the table shows another layer by now)."""
+        if layer is not self.model.layer or column >= self.model.columnCount():
+            return
+        self.table.resizeColumnToContents(column)
         # what Qt adds to a cell's text: item text margins (focus frame margin + 1 a side), the grid, and rounding
         padding = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 2
-        for column in range(self.model.columnCount()):
-            widest = metrics.horizontalAdvance(self.model.widest_text(column)) + padding
-            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), widest), MAX_COLUMN_WIDTH))
+        widest = self.table.fontMetrics().horizontalAdvance(self.model.widest_text(column)) + padding
+        self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), widest), MAX_COLUMN_WIDTH))
 
     # -- filter ---------------------------------------------------------------------------------------------------
     def apply_filter(self, expression: str | None = None) -> bool:
@@ -361,7 +369,10 @@ class AttributeTableDock(QDockWidget):
             self._refill_layers()
 
     def _on_project_replaced(self, project: Project) -> None:
-        """Empty now, fill on the next pass of the event loop: choosing the layer and sizing its columns is the
-        largest part of showing a project, and the window paints the rest of it in between."""
+        """Empty now; choose the layer in a later pass of the event loop and size its columns in the pass after:
+        together they were the largest part of showing a project, and the window paints in between."""
         self.model.set_layer(None)
-        QTimer.singleShot(0, self._refill_layers)
+        later(self, self._fill_after_replace)
+
+    def _fill_after_replace(self) -> None:
+        self._refill_layers(size_now=False)

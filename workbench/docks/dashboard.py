@@ -33,7 +33,7 @@ from workbench.export.report_data import (
     site_table,
     sites_layer,
 )
-from workbench.processing.results import started_text
+from workbench.processing.results import run_title, started_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -92,8 +92,8 @@ def dashboard_numbers(project: Project) -> DashboardNumbers:
         numbers.coverage_scope = coverage_scope(coverage)
     latest = project.history[-1] if project.history else None
     if latest is not None:
-        name = latest.get("algorithm_name") or latest.get("algorithm", "")
-        numbers.last_run = f"{name} · {started_text(latest)}".strip(" ·")  # local time, as the History shows it
+        # local time, as the History shows it
+        numbers.last_run = f"{run_title(latest)} · {started_text(latest)}".strip(" ·")
     layer = sites_layer(project, siting)
     sites = site_table(layer) if layer is not None else None
     figures = key_figures(sites, siting, coverage)

@@ -43,6 +43,8 @@ class LayerTreeModel(QAbstractItemModel):
         self.project = project
         self._legends: dict[str, list[LegendEntry]] = {}
         self._icons: dict[tuple[str, int], QIcon] = {}  # (layer id, legend row or -1); cleared with the legends
+        self._legend_font = QFont()  # asked for on every paint of every legend row: made once
+        self._legend_font.setPointSizeF(self._legend_font.pointSizeF() * 0.92)
 
     # -- project binding ---------------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
@@ -154,15 +156,13 @@ class LayerTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return entry.label
         if role == Qt.ItemDataRole.DecorationRole:
-            if entry.symbol is not None:
-                family = layer.geometry_type if isinstance(layer, VectorLayer) else "polygon"
-                return self._icon(layer, row, lambda: symbol_icon(entry.symbol, family))
+            if entry.symbol is not None:  # the family is looked up only when the icon is drawn, not per paint
+                return self._icon(layer, row, lambda: symbol_icon(
+                    entry.symbol, layer.geometry_type if isinstance(layer, VectorLayer) else "polygon"))
             if entry.colour:
                 return self._icon(layer, row, lambda: colour_icon(entry.colour))
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setPointSizeF(font.pointSizeF() * 0.92)
-            return font
+            return self._legend_font
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(70, 70, 70)
         return None

@@ -29,6 +29,7 @@ from layers import Event, Project, VectorLayer
 from workbench.docks.attribute_model import format_value
 from workbench.docks.scrolling import scrollable
 from workbench.docks.search_queries import distinct_values, office_mask, school_mask
+from workbench.window.gui_steps import later
 from workbench.window.project_bridge import ProjectBridge
 
 #: Shown for "no condition" in the drop-downs and spin boxes (the choice itself carries no data).
@@ -51,7 +52,7 @@ class SearchDock(QDockWidget):
         self._result_layer: VectorLayer | None = None
         self._build()
         bridge.event.connect(self._on_event)
-        bridge.project_replaced.connect(lambda project: self._refill())
+        bridge.project_replaced.connect(lambda project: later(self, self._refill))  # after the first paint
         self._refill()
 
     @property

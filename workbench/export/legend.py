@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layers.default_styles import default_style
+from layers.i18n import translate
 from layers.layer import Layer, RasterLayer, VectorLayer
-from layers.styles import LEGEND_LIMIT, Categorized, Graduated, RasterRamp, SingleSymbol, Symbol
+from layers.styles import LEGEND_LIMIT, Categorized, Graduated, RasterRamp, SingleSymbol, Symbol, unit_text
 
 
 @dataclass
@@ -68,12 +69,13 @@ def legend_section(layer: Layer) -> LegendSection | None:
 
 
 def _ramp_section(layer: Layer, style: RasterRamp) -> LegendSection:
-    title = layer.name + (f" ({style.unit})" if style.unit else "")
+    unit = unit_text(style.unit)
+    title = layer.name + (f" ({unit})" if unit else "")
     if style.discrete and len(style.stops) > LEGEND_LIMIT:
-        what = "cell areas" if str(layer.metadata.get("quantity", "")).lower() == "best_server" else "classes"
-        return LegendSection(title, [LegendItem(f"{len(style.stops):,} {what}", "raster")], layer.opacity)
-    labels = [entry.label.removesuffix(f" {style.unit}") if style.unit else entry.label
-              for entry in style.legend(layer.name)]
+        what = translate("Legend", "{count:,} cell areas") if str(layer.metadata.get("quantity", "")).lower() \
+            == "best_server" else translate("Legend", "{count:,} classes")
+        return LegendSection(title, [LegendItem(what.format(count=len(style.stops)), "raster")], layer.opacity)
+    labels = [entry.label.removesuffix(f" {unit}") if unit else entry.label for entry in style.legend(layer.name)]
     if not style.discrete and len(labels) > 1:  # values beyond the ends take the end colours
         labels[0], labels[-1] = f"≤ {labels[0]}", f"≥ {labels[-1]}"
     items = [LegendItem(label, "raster", colour=entry.colour)

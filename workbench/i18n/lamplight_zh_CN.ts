@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="910" />
+        <location filename="../../plugins/api.py" line="917" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="911" />
+        <location filename="../../plugins/api.py" line="918" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="915" />
+        <location filename="../../plugins/api.py" line="922" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="917" />
+        <location filename="../../plugins/api.py" line="924" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="919" />
+        <location filename="../../plugins/api.py" line="926" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="925" />
+        <location filename="../../plugins/api.py" line="932" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -39,17 +39,17 @@
         <translation>损坏的插件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="103" />
+        <location filename="../../plugins/siting/algorithm.py" line="108" />
         <source>Site selection</source>
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="450" />
+        <location filename="../../plugins/siting/algorithm.py" line="462" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="451" />
+        <location filename="../../plugins/siting/algorithm.py" line="463" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,22 +58,22 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="479" />
+        <location filename="../../plugins/siting/algorithm.py" line="491" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="480" />
+        <location filename="../../plugins/siting/algorithm.py" line="492" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="499" />
+        <location filename="../../plugins/siting/algorithm.py" line="511" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="500" />
+        <location filename="../../plugins/siting/algorithm.py" line="512" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
@@ -352,117 +352,117 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>AttributeTableDock</name>
     <message>
-        <location filename="../docks/attribute_table.py" line="37" />
+        <location filename="../docks/attribute_table.py" line="40" />
         <source>Filter, e.g.  price_m2 &lt; 200 and industry == "finance"   (Enter to apply)</source>
         <translation>筛选，例如  price_m2 &lt; 200 and industry == "finance"   （按回车应用）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="55" />
+        <location filename="../docks/attribute_table.py" line="58" />
         <source>Attribute Table</source>
         <translation>属性表</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="84" />
+        <location filename="../docks/attribute_table.py" line="87" />
         <source>Selected only</source>
         <translation>仅显示所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="88" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Select shown</source>
         <translation>选择所显示的</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="88" />
+        <location filename="../docks/attribute_table.py" line="91" />
         <source>Select every feature the filter shows</source>
         <translation>选择筛选所显示的全部要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Invert</source>
         <translation>反选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="89" />
+        <location filename="../docks/attribute_table.py" line="92" />
         <source>Invert the selection</source>
         <translation>反转选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="93" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="90" />
+        <location filename="../docks/attribute_table.py" line="93" />
         <source>Clear the selection</source>
         <translation>清除选择</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="94" />
         <source>Zoom to selection</source>
         <translation>缩放到所选</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="91" />
+        <location filename="../docks/attribute_table.py" line="94" />
         <source>Zoom the map to the selected features</source>
         <translation>将地图缩放到所选要素</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="126" />
+        <location filename="../docks/attribute_table.py" line="129" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="154" />
+        <location filename="../docks/attribute_table.py" line="157" />
         <source>Siting decision:</source>
         <translation>选址决定：</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="157" />
+        <location filename="../docks/attribute_table.py" line="160" />
         <source>Lock selected poles</source>
         <translation>锁定所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="158" />
+        <location filename="../docks/attribute_table.py" line="161" />
         <source>Mark the selected poles approved: every siting plan run with the decision field builds them</source>
         <translation>将所选灯杆标为批准：所有使用决定字段的选址方案都会建设它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="159" />
+        <location filename="../docks/attribute_table.py" line="162" />
         <source>Exclude selected poles</source>
         <translation>排除所选灯杆</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="160" />
+        <location filename="../docks/attribute_table.py" line="163" />
         <source>Mark the selected poles rejected: no siting plan run with the decision field chooses them</source>
         <translation>将所选灯杆标为否决：所有使用决定字段的选址方案都不会选中它们</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="161" />
+        <location filename="../docks/attribute_table.py" line="164" />
         <source>Clear decision</source>
         <translation>清除决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="161" />
+        <location filename="../docks/attribute_table.py" line="164" />
         <source>Remove the decision of the selected poles</source>
         <translation>移除所选灯杆的决定</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="179" />
+        <location filename="../docks/attribute_table.py" line="182" />
         <source>Select the poles to decide on first (in the table or on the map)</source>
         <translation>请先选择要决定的灯杆（在表格或地图上）</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="313" />
+        <location filename="../docks/attribute_table.py" line="321" />
         <source>no vector layer</source>
         <translation>没有矢量图层</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="315" />
+        <location filename="../docks/attribute_table.py" line="323" />
         <source>{shown} of {total}{nbsp}shown, {selected}{nbsp}selected</source>
         <translation>显示 {shown}/{total}{nbsp}个，已选 {selected}{nbsp}个</translation>
     </message>
     <message>
-        <location filename="../docks/attribute_table.py" line="344" />
+        <location filename="../docks/attribute_table.py" line="352" />
         <source>Editing “{name}”: double-click a cell to change it (Ctrl+Z undoes)</source>
         <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="487" />
+        <location filename="../../plugins/siting/algorithm.py" line="499" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -863,6 +863,11 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../canvas/status_widgets.py" line="68" />
         <source>Scale</source>
         <translation>比例尺</translation>
+    </message>
+    <message>
+        <location filename="../canvas/status_widgets.py" line="76" />
+        <source>render {ms:,.0f} ms</source>
+        <translation>渲染 {ms:,.0f} ms</translation>
     </message>
 </context><context>
     <name>Clip</name>
@@ -1049,12 +1054,72 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageDiagnostics</name>
     <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="90" />
+        <source>the building heights cover only {cover:.0f} % of the output grid: outside them the ground is taken as open and every link as line of sight, so the rim of the map reads optimistic; give building data for the whole extent or a smaller extent</source>
+        <translation>建筑高度只覆盖输出栅格的 {cover:.0f} %：其范围之外按开阔地面处理，所有链路视为视距，因此地图边缘结果偏乐观；请提供覆盖整个范围的建筑数据，或缩小范围</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="100" />
+        <source>a single cell</source>
+        <translation>单个小区</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="101" />
+        <source>cells alone in their co-channel sets</source>
+        <translation>同频组中仅有自身的小区</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="102" />
+        <source>SINR of {what}: nothing interferes, so the SINR is the signal-to-noise ratio; median {median:.1f} dB, {below:.0f} % of the served area below 0 dB (noise-limited)</source>
+        <translation>{what}的 SINR：没有干扰，因此 SINR 即信噪比；中位数 {median:.1f} dB，{below:.0f} % 的服务面积低于 0 dB（噪声受限）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="107" />
+        <source>at {load:g} % load</source>
+        <translation>（{load:g} % 负载）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="109" />
+        <source>at full load: every other cell on the carrier transmits on every resource element</source>
+        <translation>（满负荷：同载波的其他所有小区在每个资源粒子上发射）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="111" />
+        <source>SINR {load} ({cells:,} cells on the {frequency:g} MHz carrier, interfering within {reach} m); median {median:.1f} dB, {below:.0f} % of the served area below 0 dB</source>
+        <translation>SINR{load}（{frequency:g} MHz 载波上 {cells:,} 个小区，干扰范围 {reach} m）：中位数 {median:.1f} dB，{below:.0f} % 的服务面积低于 0 dB</translation>
+    </message>
+    <message>
         <location filename="../../plugins/coverage/diagnostics.py" line="117" />
+        <source>. This is the worst case of every cell built and fully loaded: with many co-channel cells overlapping, interference dominates. For the SINR of a rollout, run the coverage of the selected sites only</source>
+        <translation>。这是所有小区均建成且满负荷的最坏情况：大量同频小区重叠时，干扰占主导。如需分期建设的 SINR，请只对已选站点运行覆盖分析</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="126" />
         <source>in {share:g} % of the served cells a cell beyond the {radius:g} m maximum radius is received stronger than the best server: it counts as interference there; raise max_radius to let it serve</source>
         <translation>在 {share:g} % 的已服务单元中，超出最大半径 {radius:g} m 的小区接收信号强于最优服务小区：在此将其计为干扰；调大 max_radius 可让其参与服务</translation>
     </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="133" />
+        <source>the area covered beyond it is left out</source>
+        <translation>其外的覆盖面积未计入</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="135" />
+        <source>the area covered and the interference beyond it are left out</source>
+        <translation>其外的覆盖面积和干扰未计入</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/diagnostics.py" line="136" />
+        <source>the {radius:g} m maximum radius cuts the map: {share:.0f} % of the cells at the edge of reach still have RSRP &gt;= {threshold:g} dBm (up to {best:.1f} dBm), so {left_out}; raise max_radius for a complete map</source>
+        <translation>{radius:g} m 最大半径截断了地图：覆盖边缘有 {share:.0f} % 的单元 RSRP 仍 &gt;= {threshold:g} dBm（最高 {best:.1f} dBm），因此{left_out}；如需完整地图请调大 max_radius</translation>
+    </message>
 </context><context>
     <name>CoverageInterference</name>
+    <message>
+        <location filename="../../plugins/coverage/interference.py" line="94" />
+        <source>all cells</source>
+        <translation>全部小区</translation>
+    </message>
     <message>
         <location filename="../../plugins/coverage/interference.py" line="143" />
         <source>interference counted out to {low:,.0f}-{high:,.0f} m per cell (where its line-of-sight signal falls {below:g} dB below the noise), serving within {serving:,.0f} m; {sets} co-channel set(s): {labels}</source>
@@ -1073,18 +1138,38 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="334" />
+        <location filename="../../plugins/coverage/algorithm.py" line="262" />
+        <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
+        <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="284" />
+        <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
+        <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="288" />
+        <source>Coverage</source>
+        <translation>覆盖范围</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="298" />
+        <source>Best server</source>
+        <translation>最优服务小区</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="338" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="374" />
-        <location filename="../../plugins/coverage/algorithm.py" line="366" />
+        <location filename="../../plugins/coverage/algorithm.py" line="378" />
+        <location filename="../../plugins/coverage/algorithm.py" line="370" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="415" />
+        <location filename="../../plugins/coverage/algorithm.py" line="419" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
@@ -1395,7 +1480,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/figures.py" line="66" />
         <source>{people:,.0f} of {total:,.0f} ({measure})</source>
-        <translation>{total:,.0f} 中的 {people:,.0f}（{measure}）</translation>
+        <translation>{people:,.0f} / {total:,.0f}（{measure}）</translation>
     </message>
     <message>
         <location filename="../../plugins/figures.py" line="73" />
@@ -2204,9 +2289,35 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Exact</name>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="176" />
+        <location filename="../../plugins/siting/exact.py" line="224" />
+        <location filename="../../plugins/siting/exact.py" line="110" />
+        <source>HiGHS reported {claimed} for a plan worth {value}; its bound is not used</source>
+        <translation>HiGHS 报告的值为 {claimed}，而方案实际价值为 {value}；不采用其界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="161" />
+        <source>the LP relaxation did not finish within the {limit}</source>
+        <translation>LP 松弛未能在{limit}内完成</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="168" />
+        <source>root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)</source>
+        <translation>根节点界 {bound}（{cuts:,} 个奇环割，{seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="180" />
         <source>swaps</source>
         <translation>交换</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="182" />
+        <source>the LP-guided plan ({in_play:,} sites in play) is worth {value}</source>
+        <translation>LP 引导的方案（{in_play:,} 个候选站点参与）价值为 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="195" />
+        <source>reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); {left:,} sites and {rows:,} rows remain</source>
+        <translation>约简成本确定了 {sites:,} 个站点中的 {settled:,} 个（{built:,} 个建设）；剩余 {left:,} 个站点和 {rows:,} 行</translation>
     </message>
 </context><context>
     <name>ExportDialog</name>
@@ -3257,12 +3368,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="512" />
+        <location filename="../../plugins/api.py" line="519" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="540" />
+        <location filename="../../plugins/api.py" line="547" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -3309,53 +3420,53 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>无法写入：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="79" />
+        <location filename="../../layers/io/vector.py" line="84" />
         <source>is truncated ({size} bytes, not even a database header): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{size} 字节，连数据库文件头都不完整）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="90" />
+        <location filename="../../layers/io/vector.py" line="95" />
         <source>is truncated ({actual} of {expected} bytes): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{actual}/{expected} 字节）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="104" />
+        <location filename="../../layers/io/vector.py" line="109" />
         <source>is an SQLite database but not a GeoPackage (no gpkg_contents table)</source>
         <translation>是 SQLite 数据库，但不是 GeoPackage（没有 gpkg_contents 表）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="106" />
+        <location filename="../../layers/io/vector.py" line="111" />
         <source>is damaged and cannot be read as a GeoPackage ({problem})</source>
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="231" />
-        <location filename="../../layers/io/vector.py" line="121" />
+        <location filename="../../layers/io/vector.py" line="236" />
+        <location filename="../../layers/io/vector.py" line="126" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="122" />
+        <location filename="../../layers/io/vector.py" line="127" />
         <source>has no layer named '{layer}'; its layers are: {names}</source>
         <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="193" />
+        <location filename="../../layers/io/vector.py" line="198" />
         <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="224" />
+        <location filename="../../layers/io/vector.py" line="229" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="234" />
+        <location filename="../../layers/io/vector.py" line="239" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="237" />
+        <location filename="../../layers/io/vector.py" line="242" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -3474,7 +3585,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>LayerNote</name>
     <message>
-        <location filename="../../layers/io/vector.py" line="181" />
+        <location filename="../../layers/io/vector.py" line="186" />
         <source>no .dbf file: the features have no attributes</source>
         <translation>没有 .dbf 文件：要素没有属性</translation>
     </message>
@@ -3729,6 +3840,16 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../export/webmap.py" line="175" />
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../export/legend.py" line="75" />
+        <source>{count:,} cell areas</source>
+        <translation>{count:,} 个小区服务区</translation>
+    </message>
+    <message>
+        <location filename="../export/legend.py" line="76" />
+        <source>{count:,} classes</source>
+        <translation>{count:,} 个分级</translation>
     </message>
 </context><context>
     <name>MainWindow</name>
@@ -4194,7 +4315,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="467" />
+        <location filename="../../plugins/siting/algorithm.py" line="479" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -4286,107 +4407,123 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Parameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="360" />
+        <location filename="../../plugins/api.py" line="219" />
+        <source>point</source>
+        <extracomment>The geometry families a layer parameter may ask for, named in the interface language where a parameter is described.</extracomment>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="219" />
+        <source>line</source>
+        <translation>线</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="220" />
+        <source>polygon</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="366" />
         <source>raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="360" />
+        <location filename="../../plugins/api.py" line="366" />
         <source>vector layer</source>
         <translation>矢量图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="362" />
+        <location filename="../../plugins/api.py" line="368" />
         <source>{geometry} {layer}</source>
-        <translation>{geometry} {layer}</translation>
+        <translation>{geometry}{layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="364" />
+        <location filename="../../plugins/api.py" line="371" />
         <source>{layer} of kind {kinds}</source>
         <translation>图层类型为 {kinds} 的 {layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="399" />
+        <location filename="../../plugins/api.py" line="406" />
         <source>numeric field of parameter '{parent}'</source>
         <translation>参数“{parent}”的数值字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="400" />
+        <location filename="../../plugins/api.py" line="407" />
         <source>field of parameter '{parent}'</source>
         <translation>参数“{parent}”的字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="437" />
+        <location filename="../../plugins/api.py" line="444" />
         <source>number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="441" />
+        <location filename="../../plugins/api.py" line="448" />
         <source>{kind} in {unit}</source>
         <translation>{kind}（单位 {unit}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="443" />
+        <location filename="../../plugins/api.py" line="450" />
         <source>{text}, {minimum} to {maximum}</source>
         <translation>{text}，{minimum} 至 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="446" />
+        <location filename="../../plugins/api.py" line="453" />
         <source>{text}, at least {minimum}</source>
         <translation>{text}，至少 {minimum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="448" />
+        <location filename="../../plugins/api.py" line="455" />
         <source>{text}, at most {maximum}</source>
         <translation>{text}，至多 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="476" />
+        <location filename="../../plugins/api.py" line="483" />
         <source>distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="572" />
+        <location filename="../../plugins/api.py" line="579" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="600" />
+        <location filename="../../plugins/api.py" line="607" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="627" />
+        <location filename="../../plugins/api.py" line="634" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="646" />
+        <location filename="../../plugins/api.py" line="653" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="706" />
+        <location filename="../../plugins/api.py" line="713" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="734" />
+        <location filename="../../plugins/api.py" line="741" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="735" />
+        <location filename="../../plugins/api.py" line="742" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="750" />
+        <location filename="../../plugins/api.py" line="757" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="777" />
+        <location filename="../../plugins/api.py" line="784" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
@@ -4398,67 +4535,67 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>需要一个值</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="380" />
+        <location filename="../../plugins/api.py" line="387" />
         <source>needs a layer in parameter '{parent}' first</source>
         <translation>需要先在参数“{parent}”中指定图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="383" />
+        <location filename="../../plugins/api.py" line="390" />
         <source>parameter '{parent}' is not a vector layer, so it has no fields</source>
         <translation>参数“{parent}”不是矢量图层，因此没有字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="387" />
+        <location filename="../../plugins/api.py" line="394" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
         <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="394" />
+        <location filename="../../plugins/api.py" line="401" />
         <source>field '{field}' of layer '{layer}' is not numeric</source>
         <translation>图层“{layer}”的字段 '{field}' 不是数值型</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="417" />
+        <location filename="../../plugins/api.py" line="424" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须是有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="564" />
-        <location filename="../../plugins/api.py" line="420" />
+        <location filename="../../plugins/api.py" line="571" />
+        <location filename="../../plugins/api.py" line="427" />
         <source>must be at least {minimum}, got {value}</source>
         <translation>必须至少为 {minimum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="567" />
-        <location filename="../../plugins/api.py" line="423" />
+        <location filename="../../plugins/api.py" line="574" />
+        <location filename="../../plugins/api.py" line="430" />
         <source>must be at most {maximum}, got {value}</source>
         <translation>必须至多为 {maximum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="433" />
-        <location filename="../../plugins/api.py" line="429" />
+        <location filename="../../plugins/api.py" line="440" />
+        <location filename="../../plugins/api.py" line="436" />
         <source>expected a number, got {value!r}</source>
         <translation>应为数字，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="471" />
+        <location filename="../../plugins/api.py" line="478" />
         <source>expected a distance such as 250, '250 m' or '1.5 km', got {value!r}</source>
         <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
     </message>
     <message>
+        <location filename="../../plugins/api.py" line="568" />
+        <location filename="../../plugins/api.py" line="565" />
         <location filename="../../plugins/api.py" line="561" />
-        <location filename="../../plugins/api.py" line="558" />
-        <location filename="../../plugins/api.py" line="554" />
         <source>expected a whole number, got {value!r}</source>
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="596" />
+        <location filename="../../plugins/api.py" line="603" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="624" />
+        <location filename="../../plugins/api.py" line="631" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
     </message>
@@ -4971,12 +5108,12 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>项目从未保存过；请选择文件名</translation>
     </message>
     <message>
-        <location filename="../window/project_session.py" line="133" />
+        <location filename="../window/project_session.py" line="131" />
         <source>Autosave failed: {error}</source>
         <translation>自动保存失败：{error}</translation>
     </message>
     <message>
-        <location filename="../window/project_session.py" line="134" />
+        <location filename="../window/project_session.py" line="132" />
         <source>Autosaved a copy to {path}</source>
         <translation>已自动保存副本到 {path}</translation>
     </message>
@@ -5055,7 +5192,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>割平面轮次</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="256" />
+        <location filename="../../plugins/siting/relaxation.py" line="257" />
         <source>covering LP</source>
         <translation>覆盖线性规划</translation>
     </message>
@@ -5462,47 +5599,57 @@ cost {amount}</source>
 </context><context>
     <name>ResultsDock</name>
     <message>
-        <location filename="../processing/results.py" line="38" />
+        <location filename="../processing/results.py" line="40" />
         <source>The tables of a run (coverage statistics, demand per site, …) appear here; the History's Show tables brings back those of earlier runs.</source>
         <translation>运行生成的表格（覆盖统计、各站点需求……）显示在这里；历史中的“显示表格”可重新打开以前运行的表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="118" />
+        <location filename="../processing/results.py" line="126" />
         <source>Processing Results</source>
         <translation>处理结果</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="127" />
+        <location filename="../processing/results.py" line="135" />
         <source>The tables this run produced</source>
         <translation>本次运行生成的表格</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="139" />
+        <location filename="../processing/results.py" line="147" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="140" />
+        <location filename="../processing/results.py" line="148" />
         <source>Copy the table (tab-separated, pastes into a spreadsheet)</source>
         <translation>复制表格（制表符分隔，可粘贴到电子表格）</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="141" />
+        <location filename="../processing/results.py" line="149" />
         <source>Save as CSV…</source>
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="166" />
+        <location filename="../processing/results.py" line="174" />
         <source>{name}: this run has no tables.</source>
         <translation>{name}：本次运行没有表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="217" />
+        <location filename="../processing/results.py" line="179" />
+        <source>{count:,} row</source>
+        <translation>{count:,} 行</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="179" />
+        <source>{count:,} rows</source>
+        <translation>{count:,} 行</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="225" />
         <source>Table not saved</source>
         <translation>表格未保存</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="223" />
+        <location filename="../processing/results.py" line="231" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
     </message>
@@ -5542,6 +5689,11 @@ cost {amount}</source>
         <location filename="../../layers/rf_profile.py" line="200" />
         <source>rf_profile cannot be used: {problem}</source>
         <translation>无法使用 rf_profile：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="208" />
+        <source>RF profile '{name}': {frequency:g} MHz, {bandwidth:g} MHz at {scs:g} kHz; micro {micro_eirp:g} dBm EIRP ({micro_antenna}, {micro_height:g} m), macro {macro_eirp:g} dBm EIRP ({macro_antenna}, {macro_height:g} m, tilt {tilt:g}°); receiver {rx:g} m, NF {nf:g} dB; RSRP &gt;= {threshold:g} dBm at {probability:g} % location probability (σ UMi {umi_los:g}/{umi_nlos:g} dB, UMa {uma_los:g}/{uma_nlos:g} dB LOS/NLOS); indoor loss {indoor}; load {load:g}</source>
+        <translation>射频配置“{name}”：{frequency:g} MHz，带宽 {bandwidth:g} MHz，子载波间隔 {scs:g} kHz；微基站 EIRP {micro_eirp:g} dBm（{micro_antenna}，{micro_height:g} m），宏基站 EIRP {macro_eirp:g} dBm（{macro_antenna}，{macro_height:g} m，下倾角 {tilt:g}°）；接收机 {rx:g} m，噪声系数 {nf:g} dB；RSRP &gt;= {threshold:g} dBm，位置概率 {probability:g} %（σ UMi {umi_los:g}/{umi_nlos:g} dB，UMa {uma_los:g}/{uma_nlos:g} dB，视距/非视距）；室内穿透损耗 {indoor}；负载 {load:g}</translation>
     </message>
 </context><context>
     <name>RfProfileDialog</name>
@@ -5993,140 +6145,190 @@ cost {amount}</source>
 </context><context>
     <name>SearchDock</name>
     <message>
-        <location filename="../docks/search_panel.py" line="35" />
+        <location filename="../docks/search_panel.py" line="36" />
         <source>any</source>
         <extracomment>Shown for "no condition" in the drop-downs and spin boxes (the choice itself carries no data).</extracomment>
         <translation>任意</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="48" />
+        <location filename="../docks/search_panel.py" line="49" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="68" />
+        <location filename="../docks/search_panel.py" line="69" />
         <source>Find office space</source>
         <translation>查找办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="71" />
+        <location filename="../docks/search_panel.py" line="72" />
         <source>Office space</source>
         <translation>办公空间</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="92" />
-        <location filename="../docks/search_panel.py" line="73" />
+        <location filename="../docks/search_panel.py" line="93" />
+        <location filename="../docks/search_panel.py" line="74" />
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="74" />
+        <location filename="../docks/search_panel.py" line="75" />
         <source>Price at most</source>
         <translation>价格不超过</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="77" />
+        <location filename="../docks/search_panel.py" line="78" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="79" />
+        <location filename="../docks/search_panel.py" line="80" />
         <source>Lease term</source>
         <translation>租期</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="80" />
+        <location filename="../docks/search_panel.py" line="81" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="88" />
+        <location filename="../docks/search_panel.py" line="89" />
         <source>Find schools</source>
         <translation>查找学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="90" />
+        <location filename="../docks/search_panel.py" line="91" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="93" />
+        <location filename="../docks/search_panel.py" line="94" />
         <source>Level</source>
         <translation>学段</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="96" />
+        <location filename="../docks/search_panel.py" line="97" />
         <source>Choose criteria and press Find.</source>
         <translation>选择条件后按“查找”。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="106" />
+        <location filename="../docks/search_panel.py" line="107" />
         <source>Zoom to matches</source>
         <translation>缩放到匹配项</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="139" />
+        <location filename="../docks/search_panel.py" line="140" />
         <source>(no {kind} layer in the project)</source>
         <translation>（项目中没有 {kind} 图层）</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="175" />
+        <location filename="../docks/search_panel.py" line="176" />
         <source>Add an office space layer (kind 'office_space') to search listings.</source>
         <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
-        <location filename="../docks/search_panel.py" line="185" />
+        <location filename="../docks/search_panel.py" line="186" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
         <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="511" />
+        <location filename="../../plugins/siting/algorithm.py" line="523" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="513" />
+        <location filename="../../plugins/siting/algorithm.py" line="525" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="249" />
+        <location filename="../../plugins/siting/solve.py" line="246" />
+        <source>swaps raised the greedy plan from {old} to {new}</source>
+        <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="251" />
+        <source>only {count} sites add coverage; more than that cannot cover more demand</source>
+        <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="255" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="250" />
+        <location filename="../../plugins/siting/solve.py" line="256" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="251" />
+        <location filename="../../plugins/siting/solve.py" line="257" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="273" />
+        <location filename="../../plugins/siting/solve.py" line="280" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="280" />
+        <location filename="../../plugins/siting/solve.py" line="287" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="338" />
+        <location filename="../../plugins/siting/solve.py" line="296" />
+        <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
+        <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="309" />
+        <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
+        <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="350" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="348" />
+        <location filename="../../plugins/siting/solve.py" line="360" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="421" />
+        <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
+        <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="427" />
+        <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
+        <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="552" />
+        <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
+        <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="579" />
+        <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
+        <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="614" />
+        <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
+        <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="644" />
+        <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
+        <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
 </context><context>
     <name>SitingAlgorithm</name>
@@ -6136,383 +6338,403 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="119" />
+        <location filename="../../plugins/siting/algorithm.py" line="288" />
+        <source>{eligible:,} of {poles:,} poles eligible</source>
+        <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="290" />
+        <source>; {count:,} {why}</source>
+        <translation>；{count:,} 根{why}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="313" />
+        <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
+        <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="413" />
+        <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
+        <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="124" />
         <source>Candidate lamp poles</source>
         <translation>候选灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="121" />
+        <location filename="../../plugins/siting/algorithm.py" line="126" />
         <source>Demand (points or polygons)</source>
         <translation>需求（点或多边形）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="123" />
+        <location filename="../../plugins/siting/algorithm.py" line="128" />
         <source>A demand layer (residents + workers), buildings (floor area) or any layer with a weight field. Polygons are sampled on a grid of points.</source>
         <translation>需求图层（常住人口 + 就业人口）、建筑物（建筑面积），或任何带权重字段的图层。多边形按点网格采样。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="125" />
+        <location filename="../../plugins/siting/algorithm.py" line="130" />
         <source>Demand weight field</source>
         <translation>需求权重字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="126" />
+        <location filename="../../plugins/siting/algorithm.py" line="131" />
         <source>Default: residents + workers, building floor area, or 1 per feature.</source>
         <translation>默认：常住人口 + 就业人口、建筑面积，或每个要素计 1。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="127" />
+        <location filename="../../plugins/siting/algorithm.py" line="132" />
         <source>Demand raster (people per cell)</source>
         <translation>需求栅格（每像元人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="128" />
+        <location filename="../../plugins/siting/algorithm.py" line="133" />
         <source>Used instead of a demand layer: one point per cell with a positive value.</source>
         <translation>代替需求图层使用：每个正值像元一个点。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="129" />
+        <location filename="../../plugins/siting/algorithm.py" line="134" />
         <source>Polygon sampling spacing</source>
         <translation>多边形采样间距</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="131" />
+        <location filename="../../plugins/siting/algorithm.py" line="136" />
         <source>Solver</source>
         <translation>求解器</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="132" />
+        <location filename="../../plugins/siting/algorithm.py" line="137" />
         <source>exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: lazy greedy (with swaps) and proven bounds, for very large instances.</source>
         <translation>exact：在 HiGHS 上带工作量限制求解 MILP，返回最优性间隙；greedy：惰性贪心（带交换）并给出已证明的界，适用于超大规模问题。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="136" />
+        <location filename="../../plugins/siting/algorithm.py" line="141" />
         <source>Outer safety time limit</source>
         <translation>外部安全时间限制</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="138" />
+        <location filename="../../plugins/siting/algorithm.py" line="143" />
         <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
         <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="142" />
+        <location filename="../../plugins/siting/algorithm.py" line="147" />
         <source>Work limit (simplex iterations; 0: automatic)</source>
         <translation>工作量限制（单纯形迭代次数；0：自动）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="144" />
+        <location filename="../../plugins/siting/algorithm.py" line="149" />
         <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
         <translation>求解器的工作量，以单纯形迭代次数计（一个分支定界节点计 200，窗口搜索的一个窗口计 2,000）。0：每个灯杆-需求点对 20 次，介于 1 到 2 亿之间。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="147" />
+        <location filename="../../plugins/siting/algorithm.py" line="152" />
         <source>Rollout phases</source>
         <translation>分期建设期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="148" />
+        <location filename="../../plugins/siting/algorithm.py" line="153" />
         <source>Coverage curve up to (sites)</source>
         <translation>覆盖曲线的站点数上限</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="149" />
+        <location filename="../../plugins/siting/algorithm.py" line="154" />
         <source>Default: twice the number of chosen sites.</source>
         <translation>默认：所选站点数的两倍。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="150" />
+        <location filename="../../plugins/siting/algorithm.py" line="155" />
         <source>Coverage relation</source>
         <translation>覆盖关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="151" />
+        <location filename="../../plugins/siting/algorithm.py" line="156" />
         <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
         <translation>radius：灯杆覆盖半径内的需求；rf：按建筑物视距预测的 RSRP 高于门限（覆盖模型）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="153" />
+        <location filename="../../plugins/siting/algorithm.py" line="158" />
         <source>Coverage radius (radius mode)</source>
         <translation>覆盖半径（半径模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="155" />
+        <location filename="../../plugins/siting/algorithm.py" line="160" />
         <source>RSRP threshold (rf mode)</source>
         <translation>RSRP 门限（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="157" />
+        <location filename="../../plugins/siting/algorithm.py" line="162" />
         <source>Largest link length (rf mode)</source>
         <translation>最大链路长度（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="159" />
+        <location filename="../../plugins/siting/algorithm.py" line="164" />
         <source>Carrier frequency (rf mode)</source>
         <translation>载波频率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="161" />
+        <location filename="../../plugins/siting/algorithm.py" line="166" />
         <source>EIRP per micro-station (rf mode)</source>
         <translation>每个微基站的 EIRP（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="163" />
+        <location filename="../../plugins/siting/algorithm.py" line="168" />
         <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
         <translation>为空：取射频配置中微基站的 EIRP（功率 + 天线增益）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="164" />
+        <location filename="../../plugins/siting/algorithm.py" line="169" />
         <source>Cell-edge location probability (rf mode)</source>
         <translation>小区边缘位置概率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="166" />
+        <location filename="../../plugins/siting/algorithm.py" line="171" />
         <source>A pole covers a point when RSRP minus the shadow-fading margin reaches the threshold, as in the coverage analysis.</source>
         <translation>当 RSRP 减去阴影衰落余量达到门限时，灯杆即覆盖该点，与覆盖分析相同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="168" />
+        <location filename="../../plugins/siting/algorithm.py" line="173" />
         <source>Buildings (line of sight, rf mode)</source>
         <translation>建筑物（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="170" />
+        <location filename="../../plugins/siting/algorithm.py" line="175" />
         <source>Height raster (line of sight, rf mode)</source>
         <translation>高度栅格（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="171" />
+        <location filename="../../plugins/siting/algorithm.py" line="176" />
         <source>Terrain (line of sight, rf mode)</source>
         <translation>地形（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="173" />
+        <location filename="../../plugins/siting/algorithm.py" line="178" />
         <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
         <translation>任意坐标参考系和分辨率的地面高程 (DEM)：视距在地面 + 建筑物之上计算，灯杆和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="176" />
+        <location filename="../../plugins/siting/algorithm.py" line="181" />
         <source>Lowest usable pole</source>
         <translation>可用灯杆最低高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="177" />
+        <location filename="../../plugins/siting/algorithm.py" line="182" />
         <source>Highest usable pole</source>
         <translation>可用灯杆最高高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="179" />
+        <location filename="../../plugins/siting/algorithm.py" line="184" />
         <source>Include planned poles</source>
         <translation>包括规划中的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="180" />
+        <location filename="../../plugins/siting/algorithm.py" line="185" />
         <source>Only poles with power</source>
         <translation>仅限有供电的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="181" />
+        <location filename="../../plugins/siting/algorithm.py" line="186" />
         <source>Keep-out features (e.g. schools)</source>
         <translation>禁建要素（如学校）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="183" />
+        <location filename="../../plugins/siting/algorithm.py" line="188" />
         <source>Keep-out distance</source>
         <translation>禁建缓冲距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="184" />
+        <location filename="../../plugins/siting/algorithm.py" line="189" />
         <source>More keep-out layers, each with its distance</source>
         <translation>更多禁建图层，各带自身距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="186" />
+        <location filename="../../plugins/siting/algorithm.py" line="191" />
         <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
         <translation>例如 'Schools:50; Existing 5G sites:100'：不会选择距图层要素在该距离以内的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="189" />
+        <location filename="../../plugins/siting/algorithm.py" line="194" />
         <source>Cost per site</source>
         <translation>每站点成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="190" />
+        <location filename="../../plugins/siting/algorithm.py" line="195" />
         <source>Extra cost without power</source>
         <translation>无供电附加成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="191" />
+        <location filename="../../plugins/siting/algorithm.py" line="196" />
         <source>Cost field (overrides the above)</source>
         <translation>成本字段（优先于以上设置）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="193" />
+        <location filename="../../plugins/siting/algorithm.py" line="198" />
         <source>Schools (priority demand)</source>
         <translation>学校（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="194" />
+        <location filename="../../plugins/siting/algorithm.py" line="199" />
         <source>Weight of demand near schools</source>
         <translation>学校附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="196" />
+        <location filename="../../plugins/siting/algorithm.py" line="201" />
         <source>Office clusters (priority demand)</source>
         <translation>办公集聚区（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="198" />
+        <location filename="../../plugins/siting/algorithm.py" line="203" />
         <source>Weight of demand near offices</source>
         <translation>办公区附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="200" />
+        <location filename="../../plugins/siting/algorithm.py" line="205" />
         <source>Priority distance</source>
         <translation>优先距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="202" />
+        <location filename="../../plugins/siting/algorithm.py" line="207" />
         <source>Existing 5G sites</source>
         <translation>现有 5G 基站</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="204" />
+        <location filename="../../plugins/siting/algorithm.py" line="209" />
         <source>Existing sites' reach</source>
         <translation>现有站点的覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="206" />
+        <location filename="../../plugins/siting/algorithm.py" line="211" />
         <source>Radius mode: demand within it counts as served; rf mode: how far to look.</source>
         <translation>半径模式：此范围内的需求视为已服务；射频模式：搜索范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="208" />
+        <location filename="../../plugins/siting/algorithm.py" line="213" />
         <source>Weight of demand already served</source>
         <translation>已服务需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="209" />
+        <location filename="../../plugins/siting/algorithm.py" line="214" />
         <source>0 leaves served demand out; 0.5 counts it half.</source>
         <translation>0 表示不计已服务需求；0.5 表示按一半计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="210" />
+        <location filename="../../plugins/siting/algorithm.py" line="215" />
         <source>Weight of a second covering site</source>
         <translation>第二覆盖站点的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="211" />
+        <location filename="../../plugins/siting/algorithm.py" line="216" />
         <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
         <translation>0：普通覆盖；例如 0.3 奖励备份覆盖。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="217" />
+        <location filename="../../plugins/siting/algorithm.py" line="222" />
         <source>Locked poles (always built)</source>
         <translation>锁定的灯杆（必建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="218" />
+        <location filename="../../plugins/siting/algorithm.py" line="223" />
         <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
         <translation>灯杆编号（TH-000012, TH-000044）或 字段=值（decision=approved）。锁定的灯杆计入 k 和预算；它们覆盖的需求不重复计算。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="221" />
+        <location filename="../../plugins/siting/algorithm.py" line="226" />
         <source>Excluded poles (never built)</source>
         <translation>排除的灯杆（不建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="222" />
+        <location filename="../../plugins/siting/algorithm.py" line="227" />
         <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
         <translation>灯杆编号或 字段=值（decision=rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="223" />
+        <location filename="../../plugins/siting/algorithm.py" line="228" />
         <source>Decision field of the poles</source>
         <translation>灯杆的决定字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="224" />
+        <location filename="../../plugins/siting/algorithm.py" line="229" />
         <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
         <translation>值属于锁定值之一的灯杆被锁定，属于排除值之一的被排除（批准 / 否决 视同 approved / rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="226" />
+        <location filename="../../plugins/siting/algorithm.py" line="231" />
         <source>Decision values that lock a pole</source>
         <translation>锁定灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="229" />
-        <location filename="../../plugins/siting/algorithm.py" line="227" />
+        <location filename="../../plugins/siting/algorithm.py" line="234" />
+        <location filename="../../plugins/siting/algorithm.py" line="232" />
         <source>Several values separated by |.</source>
         <translation>多个值以 | 分隔。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="228" />
+        <location filename="../../plugins/siting/algorithm.py" line="233" />
         <source>Decision values that exclude a pole</source>
         <translation>排除灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="230" />
+        <location filename="../../plugins/siting/algorithm.py" line="235" />
         <source>Locked poles from a layer</source>
         <translation>来自图层的锁定灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="232" />
+        <location filename="../../plugins/siting/algorithm.py" line="237" />
         <source>Excluded poles from a layer</source>
         <translation>来自图层的排除灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="233" />
+        <location filename="../../plugins/siting/algorithm.py" line="238" />
         <source>Earlier plan whose first phases are kept</source>
         <translation>保留前几期的既有方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="234" />
+        <location filename="../../plugins/siting/algorithm.py" line="239" />
         <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
         <translation>以前一次运行的所选站点：其前几期被锁定并保留期次；其余重新规划。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="236" />
+        <location filename="../../plugins/siting/algorithm.py" line="241" />
         <source>Phases of the earlier plan to keep</source>
         <translation>保留既有方案的期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="238" />
+        <location filename="../../plugins/siting/algorithm.py" line="243" />
         <source>Match layer poles by</source>
         <translation>图层灯杆匹配方式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="239" />
+        <location filename="../../plugins/siting/algorithm.py" line="244" />
         <source>id: the pole_id field; location: the nearest pole within the distance below.</source>
         <translation>id：按 pole_id 字段；location：下方距离内最近的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="241" />
+        <location filename="../../plugins/siting/algorithm.py" line="246" />
         <source>Largest distance to a matched pole</source>
         <translation>与匹配灯杆的最大距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="248" />
+        <location filename="../../plugins/siting/algorithm.py" line="253" />
         <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
         <translation>所选站点（排序、分期、边际与累计覆盖、成本）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="249" />
+        <location filename="../../plugins/siting/algorithm.py" line="254" />
         <source>Covered demand</source>
         <translation>已覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="250" />
+        <location filename="../../plugins/siting/algorithm.py" line="255" />
         <source>Uncovered demand</source>
         <translation>未覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="251" />
+        <location filename="../../plugins/siting/algorithm.py" line="256" />
         <source>Coverage versus number of sites</source>
         <translation>覆盖与站点数关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="411" />
+        <location filename="../../plugins/siting/algorithm.py" line="423" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -6529,6 +6751,60 @@ cost {amount}</source>
         <translation>{poles:,} 根灯杆 × {points:,} 个需求点（{radius:,.0f} m 以内，{pairs} 个灯杆-需求点对）</translation>
     </message>
 </context><context>
+    <name>SitingCandidates</name>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="103" />
+        <source>within {distance:g} m of {layer}</source>
+        <translation>距 {layer} {distance:g} m 以内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="130" />
+        <source>no location</source>
+        <translation>无位置</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="131" />
+        <source>out of service</source>
+        <translation>未在用</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="132" />
+        <source>no power</source>
+        <translation>无供电</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="134" />
+        <source>too low</source>
+        <translation>过低</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="135" />
+        <source>too high</source>
+        <translation>过高</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="136" />
+        <source>carries 5G already</source>
+        <translation>已挂载 5G</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="137" />
+        <source>no free attachment slot</source>
+        <translation>无空余挂载位</translation>
+    </message>
+</context><context>
+    <name>SitingDemand</name>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="114" />
+        <source>polygons sampled every {spacing:.0f} m instead of {asked:g} m to stay under {limit:,} points</source>
+        <translation>多边形按 {spacing:.0f} m（而非 {asked:g} m）间距采样，以保持在 {limit:,} 个点以内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="130" />
+        <source>{count} demand features without geometry left out</source>
+        <translation>已剔除 {count} 个没有几何的需求要素</translation>
+    </message>
+</context><context>
     <name>SitingOutputs</name>
     <message>
         <location filename="../../plugins/siting/outputs.py" line="69" />
@@ -6541,24 +6817,130 @@ cost {amount}</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="425" />
+        <location filename="../../plugins/siting/algorithm.py" line="437" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="428" />
+        <location filename="../../plugins/siting/algorithm.py" line="440" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="433" />
+        <location filename="../../plugins/siting/algorithm.py" line="445" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="434" />
+        <location filename="../../plugins/siting/algorithm.py" line="446" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
+    </message>
+</context><context>
+    <name>SitingSolver</name>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="198" />
+        <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
+        <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="260" />
+        <source>lazy greedy</source>
+        <translation>惰性贪心</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="260" />
+        <source> + swaps</source>
+        <translation> + 交换</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="299" />
+        <source> + Lagrangian heuristic</source>
+        <translation> + 拉格朗日启发式</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="313" />
+        <source> + window search</source>
+        <translation> + 窗口搜索</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="433" />
+        <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
+        <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="558" />
+        <source>greedy cover (cost per covered demand) + redundancy pruning</source>
+        <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="583" />
+        <source>LP-ordered cover + redundancy pruning</source>
+        <translation>LP 排序覆盖 + 冗余剪除</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="624" />
+        <location filename="../../plugins/siting/solve.py" line="590" />
+        <source> + cover descent</source>
+        <translation> + 覆盖下降</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="164" />
+        <source>HiGHS {version} LP (unfinished)</source>
+        <translation>HiGHS {version} LP（未完成）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="166" />
+        <source>HiGHS {version}: LP + {cuts:,} odd-cycle cuts in {rounds} rounds</source>
+        <translation>HiGHS {version}：LP + {rounds} 轮共 {cuts:,} 个奇环割</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="172" />
+        <source>; the start plan meets the bound</source>
+        <translation>；初始方案已达到界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="188" />
+        <source>; LP-guided plan</source>
+        <translation>；LP 引导方案</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="208" />
+        <source>; reduced-cost fixing leaves no better plan</source>
+        <translation>；约简成本固定后已无更优方案</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="213" />
+        <source>; MILP on {sites:,} open sites ({nodes:,} nodes)</source>
+        <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
+    </message>
+</context><context>
+    <name>SitingStatus</name>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="58" />
+        <source>optimal</source>
+        <extracomment>The statuses a plan can have, marked so the run log can name them in the interface language (the summary keeps the English code).</extracomment>
+        <translation>最优</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="58" />
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="59" />
+        <source>time limit</source>
+        <translation>达到时间限制</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="59" />
+        <source>work limit</source>
+        <translation>达到工作量限制</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="60" />
+        <source>infeasible</source>
+        <translation>无可行解</translation>
     </message>
 </context><context>
     <name>StyleFileButtons</name>
@@ -6614,6 +6996,56 @@ cost {amount}</source>
         <location filename="../dialogs/style_files.py" line="106" />
         <source>Ignored: {notes}</source>
         <translation>已忽略：{notes}</translation>
+    </message>
+</context><context>
+    <name>StyleValues</name>
+    <message>
+        <location filename="../../layers/default_styles.py" line="39" />
+        <source>active</source>
+        <extracomment>Codes of the municipal kinds shown as category labels: marked so a legend reads them in the interface language (``Categorized.legend``); the style keeps the code.</extracomment>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="40" />
+        <source>planned</source>
+        <translation>规划中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="41" />
+        <source>faulty</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="42" />
+        <source>removed</source>
+        <translation>已拆除</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="44" />
+        <source>arterial</source>
+        <translation>主干道</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="45" />
+        <source>secondary</source>
+        <translation>次干道</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="46" />
+        <source>local</source>
+        <translation>支路</translation>
+    </message>
+</context><context>
+    <name>Styles</name>
+    <message>
+        <location filename="../../layers/styles.py" line="212" />
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="391" />
+        <source>… {count} more classes</source>
+        <translation>… 另有 {count} 个分级</translation>
     </message>
 </context><context>
     <name>SwipeView</name>
@@ -6728,6 +7160,18 @@ cost {amount}</source>
         <location filename="../processing/toolbox.py" line="95" />
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
+    </message>
+</context><context>
+    <name>Units</name>
+    <message>
+        <location filename="../../layers/default_styles.py" line="97" />
+        <source>CNY/m²/month</source>
+        <translation>元/m²/月</translation>
+    </message>
+    <message>
+        <location filename="../../layers/default_styles.py" line="126" />
+        <source>people</source>
+        <translation>人</translation>
     </message>
 </context><context>
     <name>VectorStyleEditor</name>
@@ -7951,17 +8395,17 @@ cost {amount}</source>
         <translation>像元大小为零（像元宽 {a:g}，高 {e:g}）；其地理配准已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="104" />
+        <location filename="../../layers/io/raster.py" line="94" />
         <source>the raster's file is no longer there (moved or deleted since it was opened), so its pixels cannot be read: restore the file or remove the layer</source>
         <translation>栅格文件已不在原处（打开后被移动或删除），无法读取其像元：请恢复该文件或移除该图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="109" />
+        <location filename="../../layers/io/raster.py" line="99" />
         <source>the raster's file was changed on disk since it was opened; open it again to use the new pixels</source>
         <translation>栅格文件在打开后已在磁盘上被修改；请重新打开以使用新的像元</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="198" />
+        <location filename="../../layers/io/raster.py" line="188" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>

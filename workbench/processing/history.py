@@ -25,7 +25,7 @@ from PyQt6.QtWidgets import (
 
 from layers.events import Event
 from plugins.cli import command_line
-from workbench.processing.results import record_tables, started_text, without_tables
+from workbench.processing.results import record_tables, run_title, started_text, without_tables
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole
 
@@ -114,7 +114,7 @@ class HistoryDock(QDockWidget):
         self._records = list(reversed(history))  # kept here: Qt would turn dicts into maps with sorted keys
         for row, record in enumerate(self._records):
             duration = record.get("duration_s")
-            item = QTreeWidgetItem([started_text(record), record.get("algorithm_name") or record.get("algorithm", "?"),
+            item = QTreeWidgetItem([started_text(record), run_title(record, "?"),
                                     f"{duration:.2f} s" if isinstance(duration, int | float) else "",
                                     outputs_text(record)])
             item.setData(0, RECORD_ROLE, row)

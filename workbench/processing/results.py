@@ -28,7 +28,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from layers.i18n import translate
 from layers.io.writers import defuse_formulas
+from plugins.api import ALGORITHM_CONTEXT
 from workbench.dialogs.errors import show_error
 from workbench.docks.attribute_model import format_value
 
@@ -45,6 +47,12 @@ def started_text(record: dict[str, Any]) -> str:
         return datetime.fromisoformat(record["started"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except (KeyError, ValueError):
         return record.get("started", "")
+
+
+def run_title(record: dict[str, Any], missing: str = "") -> str:
+    """The algorithm of a run, named in the interface language (the record keeps the name it ran under)."""
+    name = record.get("algorithm_name") or record.get("algorithm")
+    return translate(ALGORITHM_CONTEXT, str(name)) if name else missing
 
 
 def keep_tables(record: dict[str, Any], outputs: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -159,7 +167,7 @@ class ResultsDock(QDockWidget):
         outputs = record.get("outputs") or {}
         self.tables = {name: (outputs.get(name, {}).get("description") or name, frame)
                        for name, frame in tables.items()}
-        name = record.get("algorithm_name") or record.get("algorithm", "")
+        name = run_title(record)
         if self.tables:
             self.title.setText(f"<b>{html.escape(str(name))}</b> · {html.escape(started_text(record))}")
         else:
@@ -168,8 +176,8 @@ class ResultsDock(QDockWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for output, (description, frame) in self.tables.items():
-            rows = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
-            self.chooser.addItem(f"{description} ({rows})", output)
+            rows = self.tr("{count:,} row") if len(frame) == 1 else self.tr("{count:,} rows")
+            self.chooser.addItem(f"{description} ({rows.format(count=len(frame))})", output)
         self.chooser.blockSignals(False)
         self.chooser.setVisible(bool(self.tables))
         self._show_current()

@@ -71,7 +71,7 @@ class MapRenderer:
         self._cache: dict[tuple[str, str], tuple[tuple, Any]] = {}
         self._lazy = lazy
         self._background = background
-        self._preparing: set[tuple] = set()  # (slot, stamp) of the background jobs not finished yet
+        self._preparing: set[tuple] = set()  # (layer id, stamp) of the background jobs not finished yet
         self._queued: list[Callable[[], None]] = []  # jobs handed to ``background`` when the render ends
         self._prepared = threading.Condition(self._lock)
 

@@ -88,7 +88,7 @@ class FileCommands(QObject):
         if restoring:
             project.path = path  # the copy belongs to this project: Save writes the project file, not the copy
         self.window.set_project(project)
-        remember_project(path)
+        self.session.io.wait_for(remember_project, path)  # reads and writes the settings file: in the worker
         if restoring:
             self.session.mark_dirty()
             self.window.statusBar().showMessage(f"Restored the autosaved copy {autosave.name}; save to keep it", 15000)

@@ -110,9 +110,7 @@ class ProjectSession(QObject):
         project.path = target
         if self._edits == edits and project is self.project:     # nothing changed while it was written
             self.mark_clean()
-        remember_project(target)
-        for copy in {before, autosave_path(project)}:
-            _remove_quietly(copy)
+        self.io.wait_for(_after_save, target, {before, autosave_path(project)})
         return target
 
     def autosave(self) -> Path | None:
@@ -136,6 +134,13 @@ class ProjectSession(QObject):
         self._autosaving = self.io.run(write, done=done)
         return target if self._autosaving else None
 
+
+
+def _after_save(target: Path, copies: set[Path]) -> None:
+    """In the worker: the settings file and the autosave copies are files too."""
+    remember_project(target)
+    for copy in copies:
+        _remove_quietly(copy)
 
 
 def _remove_quietly(copy: Path) -> None:
