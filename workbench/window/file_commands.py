@@ -26,7 +26,7 @@ from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
 from workbench.dialogs.import_assistant import ImportAssistant
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
-from workbench.window.project_io import RelinkPlan
+from workbench.window.project_io import RelinkPlan, load_for_display
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
 from workbench.window.start_folder import remember_folder, start_folder
 
@@ -105,7 +105,7 @@ class FileCommands(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         self.window.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
         try:
-            return self.session.io.wait_for(Project.load, path)
+            return self.session.io.wait_for(load_for_display, path)
         except LayerError as exc:
             show_error(self.window, "Cannot open project", str(exc))
         except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
