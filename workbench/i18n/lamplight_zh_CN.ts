@@ -870,6 +870,289 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>渲染 {ms:,.0f} ms</translation>
     </message>
 </context><context>
+    <name>Cli</name>
+    <message>
+        <location filename="../export/cli.py" line="27" />
+        <source>export a print layout (PDF/SVG/PNG), an offline web map, a briefing report and a QGIS project</source>
+        <translation>导出打印布局（PDF/SVG/PNG）、离线网页地图、简报和 QGIS 项目</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="29" />
+        <source>Export briefing material from a Lamplight project. Give at least one of --out, --web, --report, --qgz.</source>
+        <translation>从 Lamplight 项目导出汇报材料。请至少给出 --out、--web、--report、--qgz 之一。</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="31" />
+        <source>the .lamp project file</source>
+        <translation>.lamp 项目文件</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="32" />
+        <source>print layout</source>
+        <translation>打印布局</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="33" />
+        <source>page file: .pdf, .svg or .png</source>
+        <translation>页面文件：.pdf、.svg 或 .png</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="35" />
+        <source>page size and orientation</source>
+        <translation>纸张大小和方向</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="37" />
+        <source>resolution (PNG pixels, PDF/SVG precision)</source>
+        <translation>分辨率（PNG 像素，PDF/SVG 精度）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="38" />
+        <source>leave out the legend</source>
+        <translation>不含图例</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="39" />
+        <source>leave out the overview inset</source>
+        <translation>不含鹰眼图</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="40" />
+        <source>content (all outputs)</source>
+        <translation>内容（所有输出）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="41" />
+        <source>title (default: the project's title)</source>
+        <translation>标题（默认：项目标题）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="42" />
+        <source>subtitle</source>
+        <translation>副标题</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="44" />
+        <source>map extent 'minx,miny,maxx,maxy' in the project CRS (default: saved view)</source>
+        <translation>地图范围 'minx,miny,maxx,maxy'，项目坐标参考系（默认：保存的视图）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="46" />
+        <source>free text printed on the page and in the report</source>
+        <translation>印在页面和简报中的自由文本</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="47" />
+        <source>data sources line (default: from the layers)</source>
+        <translation>数据来源行（默认：取自图层）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="48" />
+        <source>date shown (default: today)</source>
+        <translation>显示的日期（默认：今天）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="49" />
+        <source>web map</source>
+        <translation>网页地图</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="50" />
+        <source>interactive map file: .html</source>
+        <translation>交互式地图文件：.html</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="52" />
+        <source>popup fields of a layer (repeatable)</source>
+        <translation>图层的弹窗字段（可重复）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="54" />
+        <source>link Leaflet from a CDN instead of inlining it (smaller, needs internet)</source>
+        <translation>从 CDN 链接 Leaflet 而不内嵌（文件更小，需联网）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="57" />
+        <source>do not offer the online basemap layer</source>
+        <translation>不提供在线底图图层</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="58" />
+        <source>briefing report: .pdf or .html</source>
+        <translation>简报：.pdf 或 .html</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="60" />
+        <source>QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); layers not linked to an unchanged file are written beside it</source>
+        <translation>QGIS 项目：.qgz（图层、顺序、可见性、样式、坐标参考系、范围）；未关联到未修改文件的图层写在其旁边</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="62" />
+        <source>list the processing algorithms</source>
+        <translation>列出处理算法</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="63" />
+        <source>print the list as JSON</source>
+        <translation>以 JSON 输出列表</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="66" />
+        <source>describe an algorithm and its parameters</source>
+        <translation>说明算法及其参数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="74" />
+        <location filename="../../plugins/cli.py" line="67" />
+        <source>algorithm id, e.g. tools.buffer</source>
+        <translation>算法标识，例如 tools.buffer</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="71" />
+        <source>run an algorithm and write its outputs to files</source>
+        <translation>运行算法并将输出写入文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="75" />
+        <source>--PARAMETER VALUE pairs</source>
+        <translation>--参数 值 对</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="124" />
+        <source>parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="135" />
+        <source>outputs (default: OUTPUTNAME.&lt;ext&gt; in --output-dir)</source>
+        <translation>输出（默认：--output-dir 中的 OUTPUTNAME.&lt;ext&gt;）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="142" />
+        <source>run options</source>
+        <translation>运行选项</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="144" />
+        <source>a .lamp project whose layer names parameters may use</source>
+        <translation>.lamp 项目，参数可使用其中的图层名称</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="146" />
+        <source>record the run in the --project file (history, outputs as layers), as the workbench does, so its report and web map show it</source>
+        <translation>像工作台一样将运行记录到 --project 文件中（历史记录，输出作为图层），使其简报和网页地图包含此次运行</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="149" />
+        <source>folder for outputs without a path</source>
+        <translation>未给出路径的输出所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="151" />
+        <source>replace output files that already exist</source>
+        <translation>替换已存在的输出文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="152" />
+        <source>worker threads/processes for the algorithm</source>
+        <translation>算法使用的工作线程/进程数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="154" />
+        <source>a dask.distributed scheduler to use</source>
+        <translation>要使用的 dask.distributed 调度器</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="32" />
+        <source>suggest (or check) how a layer's fields map to a kind</source>
+        <translation>建议（或检查）图层字段如何映射到图层类型</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="33" />
+        <source>the data file, e.g. poles.gpkg</source>
+        <translation>数据文件，例如 poles.gpkg</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="34" />
+        <source>the layer inside a multi-layer file</source>
+        <translation>多图层文件中的图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="36" />
+        <source>the target kind (guessed from the fields otherwise)</source>
+        <translation>目标图层类型（否则根据字段推测）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="38" />
+        <source>save the suggested mapping there</source>
+        <translation>将建议的映射保存到此处</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="40" />
+        <source>check a saved mapping against the file instead</source>
+        <translation>改为对照文件检查已保存的映射</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="33" />
+        <source>Lamplight: 5G small cells on smart lamp poles.</source>
+        <translation>Lamplight：智慧灯杆上的 5G 微基站规划。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="34" />
+        <source>Without a command the workbench opens, on the Tianhe sample project when it exists.</source>
+        <translation>不带命令时打开工作台（如有天河示例项目则打开该项目）。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="36" />
+        <source>interface language, e.g. zh_CN or en (default: the locale, as LANG=zh_CN.UTF-8)</source>
+        <translation>界面语言，例如 zh_CN 或 en（默认：取系统区域设置，如 LANG=zh_CN.UTF-8）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="39" />
+        <source>open a project in the workbench</source>
+        <translation>在工作台中打开项目</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="40" />
+        <source>a .lamp project file</source>
+        <translation>.lamp 项目文件</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="25" />
+        <source>compile the fast kernels now (once after installing)</source>
+        <translation>立即编译快速计算内核（安装后执行一次）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="27" />
+        <source>kernel groups to compile: {groups} (default: all)</source>
+        <translation>要编译的内核组：{groups}（默认：全部）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="30" />
+        <source>compile even the groups already compiled</source>
+        <translation>即使已编译也重新编译</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="63" />
+        <source>write the Tianhe sample project into a folder</source>
+        <translation>将天河示例项目写入文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="64" />
+        <source>Copy the synthetic Tianhe CBD sample (project, GeoPackage, building heights) into FOLDER, to open or run algorithms on.</source>
+        <translation>将合成的天河 CBD 示例（项目、GeoPackage、建筑高度）复制到 FOLDER，以便打开或运行算法。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="67" />
+        <source>folder to write into (created if missing)</source>
+        <translation>写入的文件夹（不存在时创建）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="69" />
+        <source>replace sample files already in the folder</source>
+        <translation>替换文件夹中已有的示例文件</translation>
+    </message>
+</context><context>
     <name>Clip</name>
     <message>
         <location filename="../../plugins/tools/clip.py" line="29" />
@@ -2796,17 +3079,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>FieldMappingCli</name>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="51" />
+        <location filename="../../plugins/field_mapping_cli.py" line="55" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="52" />
+        <location filename="../../plugins/field_mapping_cli.py" line="56" />
         <source>{file}: choose one vector layer with --layer (it holds: {names})</source>
         <translation>{file}：请用 --layer 选择一个矢量图层（其中包含：{names}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="66" />
+        <location filename="../../plugins/field_mapping_cli.py" line="70" />
         <source>{file}: layer '{layer}' does not look like any kind; name one with --kind ({kinds})</source>
         <translation>{file}：图层“{layer}”不像任何已知图层类型；请用 --kind 指定（{kinds}）</translation>
     </message>
@@ -7293,32 +7576,32 @@ cost {amount}</source>
 </context><context>
     <name>Warmup</name>
     <message>
-        <location filename="../../lamplight/warmup.py" line="37" />
+        <location filename="../../lamplight/warmup.py" line="40" />
         <source>error: no kernel group {unknown}; choose from {groups}</source>
         <translation>错误：没有内核组 {unknown}；请从 {groups} 中选择</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="50" />
+        <location filename="../../lamplight/warmup.py" line="53" />
         <source>  compiled {kernel} ({seconds:.1f} s)</source>
         <translation>  已编译 {kernel}（{seconds:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="55" />
+        <location filename="../../lamplight/warmup.py" line="58" />
         <source>{group}: already compiled</source>
         <translation>{group}：已编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="57" />
+        <location filename="../../lamplight/warmup.py" line="60" />
         <source>Compiling the {group} kernels (about {seconds} s)…</source>
         <translation>正在编译 {group} 内核（约 {seconds} 秒）…</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="64" />
+        <location filename="../../lamplight/warmup.py" line="67" />
         <source>error: compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
         <translation>错误：编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="67" />
+        <location filename="../../lamplight/warmup.py" line="70" />
         <source>{group}: {count} kernels ready in {seconds:.1f} s</source>
         <translation>{group}：{count} 个内核已就绪，用时 {seconds:.1f} 秒</translation>
     </message>
