@@ -21,6 +21,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import VectorLayer
 from plugins.coverage.config import MACRO_HEIGHT_M, CoverageConfig
 from plugins.coverage.kernel import (
@@ -128,7 +129,8 @@ class Transmitters:
         keep = np.isfinite(xs) & np.isfinite(ys)
         notes = []
         if (~keep).any():
-            notes.append(f"{int((~keep).sum())} features without a location left out")
+            notes.append(translate("CoverageTransmitters", "{count} features without a location left out").format(
+                count=int((~keep).sum())))
         keep &= _active(gdf, notes)
         keep &= _on_carrier(gdf, config, notes)
         if not keep.any():
@@ -189,7 +191,8 @@ def _numeric(gdf: pd.DataFrame, name: str, default: float, notes: list[str]) -> 
     values = pd.to_numeric(gdf[name], errors="coerce").to_numpy(float)
     empty = ~np.isfinite(values)
     if empty.any() and np.isfinite(default):
-        notes.append(f"{name}: {int(empty.sum())} empty values taken as {default:g}")
+        notes.append(translate("CoverageTransmitters", "{field}: {count} empty values taken as {default:g}").format(
+            field=name, count=int(empty.sum()), default=default))
         values = np.where(empty, default, values)
     return values
 
@@ -218,7 +221,8 @@ def _active(gdf: pd.DataFrame, notes: list[str]) -> np.ndarray:
         return np.ones(len(gdf), bool)
     removed = gdf["status"].astype(str).str.strip().str.lower().eq("removed").to_numpy()
     if removed.any():
-        notes.append(f"{int(removed.sum())} removed sites left out")
+        notes.append(translate("CoverageTransmitters", "{count} removed sites left out").format(
+            count=int(removed.sum())))
     return ~removed
 
 
@@ -228,14 +232,17 @@ def _on_carrier(gdf: pd.DataFrame, config: CoverageConfig, notes: list[str]) -> 
     band = pd.to_numeric(gdf["band_mhz"], errors="coerce").to_numpy(float)
     unknown = ~np.isfinite(band)
     if unknown.any():
-        notes.append(f"band_mhz: {int(unknown.sum())} sites without a band taken to be on "
-                     f"{config.frequency_mhz:g} MHz")
+        notes.append(translate("CoverageTransmitters", "band_mhz: {count} sites without a band taken to be on "
+                                                       "{frequency:g} MHz").format(count=int(unknown.sum()),
+                                                                                   frequency=config.frequency_mhz))
     on = unknown | (np.abs(band - config.frequency_mhz) <= config.bandwidth_mhz / 2)
     if (~on).any():
         others = ", ".join(f"{b:g}" for b in np.unique(band[~on]))
-        notes.append(f"{int((~on).sum())} sites on other bands ({others} MHz) left out of the "
-                     f"{config.frequency_mhz:g} MHz carrier (they neither serve nor interfere on it; run the "
-                     "coverage again at their frequency for their map)")
+        notes.append(translate("CoverageTransmitters", "{count} sites on other bands ({others} MHz) left out of the "
+                                                       "{frequency:g} MHz carrier (they neither serve nor interfere "
+                                                       "on it; run the coverage again at their frequency for their "
+                                                       "map)").format(count=int((~on).sum()), others=others,
+                                                                      frequency=config.frequency_mhz))
     return on
 
 

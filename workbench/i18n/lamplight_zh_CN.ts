@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="462" />
+        <location filename="../../plugins/siting/algorithm.py" line="464" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="463" />
+        <location filename="../../plugins/siting/algorithm.py" line="465" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,22 +58,22 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="491" />
+        <location filename="../../plugins/siting/algorithm.py" line="493" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="492" />
+        <location filename="../../plugins/siting/algorithm.py" line="494" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="511" />
+        <location filename="../../plugins/siting/algorithm.py" line="513" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="512" />
+        <location filename="../../plugins/siting/algorithm.py" line="514" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="499" />
+        <location filename="../../plugins/siting/algorithm.py" line="501" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -1737,6 +1737,33 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>各站点服务的需求</translation>
     </message>
 </context><context>
+    <name>CoverageTransmitters</name>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="132" />
+        <source>{count} features without a location left out</source>
+        <translation>已剔除 {count} 个没有位置的要素</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="194" />
+        <source>{field}: {count} empty values taken as {default:g}</source>
+        <translation>{field}：{count} 个空值按 {default:g} 处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="224" />
+        <source>{count} removed sites left out</source>
+        <translation>已剔除 {count} 个已拆除的站点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="235" />
+        <source>band_mhz: {count} sites without a band taken to be on {frequency:g} MHz</source>
+        <translation>band_mhz：{count} 个没有频段的站点按 {frequency:g} MHz 处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="241" />
+        <source>{count} sites on other bands ({others} MHz) left out of the {frequency:g} MHz carrier (they neither serve nor interfere on it; run the coverage again at their frequency for their map)</source>
+        <translation>{count} 个其他频段（{others} MHz）的站点未计入 {frequency:g} MHz 载波（它们在此载波上既不服务也不干扰；如需其覆盖图，请按其频率重新运行覆盖分析）</translation>
+    </message>
+</context><context>
     <name>CoverageValidity</name>
     <message>
         <location filename="../../plugins/coverage/validity.py" line="34" />
@@ -2570,6 +2597,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
 </context><context>
+    <name>ErrorHook</name>
+    <message>
+        <location filename="../dialogs/errors.py" line="59" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/errors.py" line="60" />
+        <source>Something went wrong: {error}
+
+Your project is untouched; you can keep working. Save under a new name if in doubt.</source>
+        <translation>出现错误：{error}
+
+您的项目未受影响，可以继续工作。如有疑虑，请另存为新名称。</translation>
+    </message>
+</context><context>
     <name>Exact</name>
     <message>
         <location filename="../../plugins/siting/exact.py" line="224" />
@@ -3113,77 +3156,160 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="106" />
+        <location filename="../window/file_commands.py" line="95" />
+        <source>Restored the autosaved copy {name}; save to keep it</source>
+        <translation>已恢复自动保存的副本 {name}；请保存以保留</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="97" />
+        <source>Layers linked to a data file that is missing or unreadable stay in the project when you save it. If the data moved, use File &gt; Find Missing Data Files… to point at its new folder.</source>
+        <translation>关联到缺失或无法读取的数据文件的图层，在保存项目时仍保留在项目中。如果数据已移动，请使用“文件 &gt; 查找缺失的数据文件…”指向其新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="100" />
+        <source>Some layers could not be restored</source>
+        <translation>部分图层无法恢复</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="101" />
+        <source>The project opened without these layers:</source>
+        <translation>项目已打开，但缺少以下图层：</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="108" />
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="125" />
+        <location filename="../window/file_commands.py" line="114" />
+        <location filename="../window/file_commands.py" line="112" />
+        <source>Cannot open project</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="127" />
         <source>Save Project As</source>
         <translation>项目另存为</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="139" />
+        <location filename="../window/file_commands.py" line="141" />
         <source>Saving {name}…</source>
         <translation>正在保存 {name}…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="160" />
+        <location filename="../window/file_commands.py" line="149" />
+        <location filename="../window/file_commands.py" line="145" />
+        <source>Project not saved</source>
+        <translation>项目未保存</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="150" />
+        <location filename="../window/file_commands.py" line="146" />
+        <source>The previous file, if any, is unchanged.</source>
+        <translation>原有文件（如有）保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="155" />
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="164" />
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="172" />
+        <location filename="../window/file_commands.py" line="176" />
         <source>Every layer of the project has its data file</source>
         <translation>项目的每个图层都有其数据文件</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="180" />
+        <location filename="../window/file_commands.py" line="184" />
         <source>Looking for the missing data files in {folder}…</source>
         <translation>正在 {folder} 中查找缺失的数据文件…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="185" />
+        <location filename="../window/file_commands.py" line="189" />
         <source>Cannot search the folder</source>
         <translation>无法搜索该文件夹</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="200" />
+        <location filename="../window/file_commands.py" line="196" />
+        <source>Restored {restored} of {missing} layers</source>
+        <translation>已恢复 {missing} 个图层中的 {restored} 个</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="199" />
+        <source>{restored} from {folder}</source>
+        <translation>{restored}（来自 {folder}）</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="201" />
+        <source>Some data files were not found</source>
+        <translation>部分数据文件未找到</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="202" />
+        <source>{restored}. Still missing:</source>
+        <translation>{restored}。仍缺少：</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="208" />
         <source>Add Layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="228" />
+        <location filename="../window/file_commands.py" line="224" />
+        <source>Reading {names}…</source>
+        <translation>正在读取 {names}…</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="232" />
+        <source>Added {count} layer(s)</source>
+        <translation>已添加 {count} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="234" />
+        <source>; {count} with load notes (Layer Properties shows them)</source>
+        <translation>；其中 {count} 个有加载说明（见图层属性）</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="236" />
         <source>; project CRS {crs} (Project &gt; Properties changes it)</source>
         <translation>；项目坐标参考系为 {crs}（可在 项目 &gt; 属性 中更改）</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="242" />
+        <source>Some files could not be opened</source>
+        <translation>部分文件无法打开</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="250" />
         <source>Only vector layers have fields to map</source>
         <translation>只有矢量图层才有可映射的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="259" />
+        <location filename="../window/file_commands.py" line="267" />
         <source>Map fields of '{layer}'</source>
         <translation>映射“{layer}”的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="266" />
+        <location filename="../window/file_commands.py" line="274" />
         <source>'{layer}' loaded as {kind}</source>
         <translation>“{layer}”已作为 {kind} 加载</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="267" />
+        <location filename="../window/file_commands.py" line="275" />
         <source>a layer without a kind</source>
         <translation>无图层类型的图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="297" />
+        <location filename="../window/file_commands.py" line="305" />
         <source>Coordinates in metres</source>
         <translation>以米为单位的坐标</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="316" />
+        <location filename="../window/file_commands.py" line="324" />
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
@@ -4598,7 +4724,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="479" />
+        <location filename="../../plugins/siting/algorithm.py" line="481" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -6510,19 +6636,39 @@ cost {amount}</source>
         <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
+        <location filename="../docks/search_panel.py" line="181" />
+        <source>&lt;b&gt;{count:,}&lt;/b&gt; listing(s) found among {total:,}</source>
+        <translation>在 {total:,} 条房源中找到 &lt;b&gt;{count:,}&lt;/b&gt; 条</translation>
+    </message>
+    <message>
         <location filename="../docks/search_panel.py" line="186" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
         <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="189" />
+        <source>&lt;b&gt;{count:,}&lt;/b&gt; school(s) found among {total:,}</source>
+        <translation>在 {total:,} 所学校中找到 &lt;b&gt;{count:,}&lt;/b&gt; 所</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="212" />
+        <source> (first {count:,} listed)</source>
+        <translation>（列出前 {count:,} 条）</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="214" />
+        <source>; selected on the map.</source>
+        <translation>；已在地图上选中。</translation>
+    </message>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="523" />
+        <location filename="../../plugins/siting/algorithm.py" line="525" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="525" />
+        <location filename="../../plugins/siting/algorithm.py" line="527" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
@@ -6621,22 +6767,32 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="288" />
+        <location filename="../../plugins/siting/algorithm.py" line="286" />
+        <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
+        <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="289" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="290" />
+        <location filename="../../plugins/siting/algorithm.py" line="291" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="313" />
+        <location filename="../../plugins/siting/algorithm.py" line="297" />
+        <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
+        <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="315" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="413" />
+        <location filename="../../plugins/siting/algorithm.py" line="415" />
         <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
         <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
@@ -7017,7 +7173,7 @@ cost {amount}</source>
         <translation>覆盖与站点数关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="423" />
+        <location filename="../../plugins/siting/algorithm.py" line="425" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -7100,22 +7256,22 @@ cost {amount}</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="437" />
+        <location filename="../../plugins/siting/algorithm.py" line="439" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="440" />
+        <location filename="../../plugins/siting/algorithm.py" line="442" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="445" />
+        <location filename="../../plugins/siting/algorithm.py" line="447" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="446" />
+        <location filename="../../plugins/siting/algorithm.py" line="448" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
@@ -7443,6 +7599,68 @@ cost {amount}</source>
         <location filename="../processing/toolbox.py" line="95" />
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
+    </message>
+</context><context>
+    <name>Tools</name>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="60" />
+        <source>{count} feature(s) vanished with a {distance:g} m buffer and were dropped</source>
+        <translation>{count} 个要素在 {distance:g} m 缓冲后消失，已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="70" />
+        <source>{layer} buffer {distance:g} m</source>
+        <translation>{layer} 缓冲区 {distance:g} m</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="60" />
+        <source>{count} point(s) have no '{field}' value and add nothing to the sums</source>
+        <translation>{count} 个点没有 '{field}' 值，不计入总和</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="63" />
+        <source>{polygons} with {points} counts</source>
+        <translation>{polygons}（含 {points} 计数）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="57" />
+        <source>{layer} filtered</source>
+        <translation>{layer}（筛选）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="70" />
+        <source>{matched} of {total} features have at least one match</source>
+        <translation>{total} 个要素中有 {matched} 个至少有一个匹配</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="73" />
+        <source>{layer} joined with {join}</source>
+        <translation>{layer}（连接 {join}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="60" />
+        <source>{inside} of {total} features lie (partly) inside the clip polygons</source>
+        <translation>{total} 个要素中有 {inside} 个（部分）位于裁剪多边形内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="62" />
+        <source>{layer} clipped</source>
+        <translation>{layer}（裁剪）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="57" />
+        <source>the target layer '{layer}' has no features to measure to</source>
+        <translation>目标图层“{layer}”中没有可测量距离的要素</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="77" />
+        <source>{found} of {total} features have a target within reach</source>
+        <translation>{total} 个要素中有 {found} 个在搜索范围内有目标</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="82" />
+        <source>{layer} nearest {target}</source>
+        <translation>{layer} 最近的 {target}</translation>
     </message>
 </context><context>
     <name>Units</name>
