@@ -4555,72 +4555,72 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>底图 — 图层下方的在线背景地图（默认关闭：数据留在本机）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344" />
+        <location filename="../main_window.py" line="345" />
         <source>{name}[*] — {app}</source>
         <translation>{name}[*] — {app}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354" />
+        <location filename="../main_window.py" line="355" />
         <source>Choose a layer in the Layers panel first</source>
         <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386" />
+        <location filename="../main_window.py" line="387" />
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386" />
+        <location filename="../main_window.py" line="387" />
         <source>“{name}” exists only in this project; removing it discards its data unless the project was saved. Remove it?</source>
         <translation>“{name}”只存在于本项目中；除非项目已保存，移除将丢弃其数据。确定移除吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408" />
+        <location filename="../main_window.py" line="409" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413" />
+        <location filename="../main_window.py" line="414" />
         <source>Invert selection</source>
         <translation>反向选择</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="422" />
+        <location filename="../main_window.py" line="423" />
         <source>choose a layer in the Layers panel first</source>
         <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="423" />
+        <location filename="../main_window.py" line="424" />
         <source>“{name}” is a raster: choose a layer with features</source>
         <translation>“{name}”是栅格：请选择含要素的图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="424" />
+        <location filename="../main_window.py" line="425" />
         <source>{command}: {reason}</source>
         <translation>{command}：{reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="443" />
+        <location filename="../main_window.py" line="444" />
         <source>Identified {n} feature</source>
         <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444" />
+        <location filename="../main_window.py" line="445" />
         <source>Identified {n} features</source>
         <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445" />
+        <location filename="../main_window.py" line="446" />
         <source>Nothing under the cursor</source>
         <translation>光标下没有要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="448" />
+        <location filename="../main_window.py" line="449" />
         <source>About {app}</source>
         <translation>关于 {app}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="449" />
+        <location filename="../main_window.py" line="450" />
         <source>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;Desktop GIS planning workbench for 5G small cells on smart lamp poles.&lt;br&gt;&lt;br&gt;Open source; data stays on this computer unless you turn on an online basemap.</source>
         <translation>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;面向智慧灯杆 5G 小基站的桌面 GIS 规划工作台。&lt;br&gt;&lt;br&gt;开源软件；除非开启在线底图，数据始终留在本机。</translation>
     </message>
@@ -4632,6 +4632,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>MapTools</name>
     <message>
+        <location filename="../canvas/tools/navigation.py" line="18" />
         <location filename="../window/map_tools.py" line="27" />
         <source>Pan</source>
         <translation>平移</translation>
@@ -4721,12 +4722,84 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>Click vertices; double-click or right-click to finish</source>
         <translation>单击各顶点；双击或右键单击结束</translation>
     </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="86" />
+        <source>Select by click</source>
+        <translation>单击选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="87" />
+        <source>Select by rectangle</source>
+        <translation>矩形选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="88" />
+        <source>Select by polygon</source>
+        <translation>多边形选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/identify.py" line="16" />
+        <source>Identify</source>
+        <translation>识别</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/navigation.py" line="57" />
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/navigation.py" line="57" />
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/editing.py" line="29" />
+        <source>Add point</source>
+        <translation>添加点</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/editing.py" line="58" />
+        <source>Move point</source>
+        <translation>移动点</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="39" />
+        <source>Measure distance</source>
+        <translation>测量距离</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="40" />
+        <source>Measure area</source>
+        <translation>测量面积</translation>
+    </message>
 </context><context>
     <name>MaximalCovering</name>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="481" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
+    </message>
+</context><context>
+    <name>MeasureTool</name>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="90" />
+        <source>geodesic</source>
+        <translation>大地线</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="91" />
+        <source>planar</source>
+        <translation>平面</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="93" />
+        <source>Distance {length} ({method})</source>
+        <translation>距离 {length}（{method}）</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="95" />
+        <source>Area {area}, perimeter {length} ({method})</source>
+        <translation>面积 {area}，周长 {length}（{method}）</translation>
     </message>
 </context><context>
     <name>Measuring</name>
@@ -8906,7 +8979,7 @@ cost {amount}</source>
         <translation>栅格文件在打开后已在磁盘上被修改；请重新打开以使用新的像元</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="188" />
+        <location filename="../../layers/io/raster.py" line="189" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>
