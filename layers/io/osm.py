@@ -342,7 +342,8 @@ def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Coll
     if category.name == "roads":
         from_lanes = int((gdf["width_source"] == "lanes").sum()) if "width_source" in gdf.columns else 0
         if from_lanes:
-            notes.append(f"width_m of {from_lanes} roads computed as lanes × {LANE_WIDTH_M:g} m")
+            notes.append(translate("OpenStreetMap", "width_m of {count} roads computed as lanes × {lane:g} m").format(
+                count=from_lanes, lane=LANE_WIDTH_M))
     elif category.name == "offices":
         notes.append(OFFICES_NOTE)
     elif category.name == "sites_5g":
@@ -350,7 +351,8 @@ def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Coll
         notes.append(translate("OpenStreetMap", "existing mobile sites read from {tags}; status set to 'active'")
                      .format(tags=", ".join(f"{tag} ({count})" for tag, count in tagged.items())))
     if collected.from_areas:
-        notes.append(f"{collected.from_areas} features mapped as areas in OSM are shown as a point on their surface")
+        notes.append(translate("OpenStreetMap", "{count} features mapped as areas in OSM are shown as a point on "
+                                                "their surface").format(count=collected.from_areas))
     return notes
 
 
@@ -411,8 +413,9 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
         notes = general + _category_notes(category, gdf, sorter.layers[category.name])
         for key, values in sorter.unreadable[category.name].items():
             shown = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:5])
-            notes.append(f"{len(values)} OSM '{key}' values could not be read as numbers ({shown}) and were "
-                         "left empty")
+            notes.append(translate("OpenStreetMap", "{count} OSM '{key}' values could not be read as numbers "
+                                                    "({shown}) and were left empty").format(count=len(values), key=key,
+                                                                                            shown=shown))
         metadata = {"source_layer": category.name}
         if category.kind is None:
             gdf, repair_notes = repair_geometries(gdf)

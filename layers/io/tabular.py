@@ -142,7 +142,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
     if target is None:
         target = _sidecar_crs(path)
         if target is not None:
-            notes.append(f"CRS {target.to_string()} read from {path.with_suffix('.prj').name}")
+            notes.append(translate("TabularLoad", "CRS {crs} read from {file}").format(
+                crs=target.to_string(), file=path.with_suffix(".prj").name))
     assumed = False
     if pair is not None:
         xs, xblank = _numbers(df, pair[0], source, name)
@@ -150,7 +151,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
         assumed = target is None
         if assumed:
             target = _WGS84
-            notes.append(f"no CRS given; '{pair[0]}'/'{pair[1]}' read as WGS84 longitude/latitude (EPSG:4326)")
+            notes.append(translate("TabularLoad", "no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude "
+                                                  "(EPSG:4326)").format(x=pair[0], y=pair[1]))
         geometry = shapely.points(xs, ys)
         geometry[xblank | yblank] = None
         attributes = df.drop(columns=list(pair))
@@ -171,7 +173,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
                                      f"in rows {_rows(bad)}", layer=name)
         if target is None:
             target, assumed = _WGS84, True
-            notes.append("no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)")
+            notes.append(translate("TabularLoad", "no CRS given; geometries read as WGS84 longitude/latitude "
+                                                  "(EPSG:4326)"))
         attributes = df.drop(columns=[wkt_column])
     gdf = gpd.GeoDataFrame(attributes.reset_index(drop=True), geometry=geometry, crs=target)
     return vector_layers(gdf, name, source=source, kind=kind, notes=notes, coordinate_columns=pair,
@@ -281,5 +284,6 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None =
     if not layers:
         raise first_error or LayerError(source, "has no sheets")
     if skipped:
-        layers[0].notes.append(f"skipped sheets without coordinate columns: {', '.join(skipped)}")
+        layers[0].notes.append(translate("TabularLoad", "skipped sheets without coordinate columns: {sheets}").format(
+            sheets=", ".join(skipped)))
     return layers

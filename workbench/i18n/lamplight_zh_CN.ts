@@ -3718,6 +3718,66 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
     </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="443" />
+        <source>{field}: {count} features have no value</source>
+        <translation>{field}：{count} 个要素没有值</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="448" />
+        <source>{field}: {count} empty values set to default {default}</source>
+        <translation>{field}：{count} 个空值已设为默认值 {default}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="455" />
+        <source>missing required field '{field}'; the fields are: {fields}</source>
+        <translation>缺少必需字段 '{field}'；现有字段：{fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="457" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="462" />
+        <source>needs at least one of the fields {fields}</source>
+        <translation>至少需要字段 {fields} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="466" />
+        <source>{field}: field missing; set to 0</source>
+        <translation>{field}：字段缺失；已设为 0</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="477" />
+        <source>filled with default {default}</source>
+        <translation>已填入默认值 {default}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="478" />
+        <source>added empty</source>
+        <translation>已添加为空字段</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="479" />
+        <source>{field}: field missing; {filled}</source>
+        <translation>{field}：字段缺失；{filled}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="512" />
+        <source>{count} features have no geometry</source>
+        <translation>{count} 个要素没有几何</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="522" />
+        <source>repaired {count} invalid geometries (features {rows})</source>
+        <translation>已修复 {count} 个无效几何（要素 {rows}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="527" />
+        <source>{count} features have an empty geometry</source>
+        <translation>{count} 个要素的几何为空</translation>
+    </message>
 </context><context>
     <name>Lagrange</name>
     <message>
@@ -3897,6 +3957,23 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>已保存 {path}</translation>
     </message>
 </context><context>
+    <name>LayerFinish</name>
+    <message>
+        <location filename="../../layers/io/finish.py" line="35" />
+        <source>CRS set to {crs} as given</source>
+        <translation>坐标参考系已按指定设为 {crs}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="37" />
+        <source>the file declares {declared}; replaced by {crs} as given</source>
+        <translation>文件声明的坐标参考系为 {declared}；已按指定替换为 {crs}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="77" />
+        <source>looks like a '{kind}' layer but was loaded without that kind because it {problem}</source>
+        <translation>看起来是 '{kind}' 图层，但未按该图层类型加载，因为它{problem}</translation>
+    </message>
+</context><context>
     <name>LayerInfo</name>
     <message>
         <location filename="../dialogs/layer_properties.py" line="37" />
@@ -3990,6 +4067,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../processing/widgets.py" line="103" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
+    </message>
+</context><context>
+    <name>LayerLoading</name>
+    <message>
+        <location filename="../window/layer_loading.py" line="75" />
+        <source>no default style could be made ({problem}); using a plain symbol</source>
+        <translation>无法生成默认样式（{problem}）；改用简单符号</translation>
     </message>
 </context><context>
     <name>LayerNote</name>
@@ -4882,9 +4966,24 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>OpenStreetMap</name>
     <message>
-        <location filename="../../layers/io/osm.py" line="350" />
+        <location filename="../../layers/io/osm.py" line="345" />
+        <source>width_m of {count} roads computed as lanes × {lane:g} m</source>
+        <translation>{count} 条道路的 width_m 按车道数 × {lane:g} m 计算</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="351" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
         <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="354" />
+        <source>{count} features mapped as areas in OSM are shown as a point on their surface</source>
+        <translation>OSM 中以面绘制的 {count} 个要素显示为其面内的一个点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="416" />
+        <source>{count} OSM '{key}' values could not be read as numbers ({shown}) and were left empty</source>
+        <translation>{count} 个 OSM '{key}' 值无法读取为数字（{shown}），已留空</translation>
     </message>
 </context><context>
     <name>Parameter</name>
@@ -7622,34 +7721,56 @@ cost {amount}</source>
 </context><context>
     <name>Tables</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="192" />
+        <location filename="../../layers/io/tabular.py" line="195" />
         <source>is gzip-compressed, not a text table: unpack it first</source>
         <translation>是 gzip 压缩文件，不是文本表格：请先解压</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="193" />
+        <location filename="../../layers/io/tabular.py" line="196" />
         <source>is a zip archive, not a text table (perhaps an Excel workbook: name it .xlsx; or zipped data: open the .zip)</source>
         <translation>是 zip 压缩包，不是文本表格（可能是 Excel 工作簿：请命名为 .xlsx；或压缩的数据：请打开 .zip）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="195" />
+        <location filename="../../layers/io/tabular.py" line="198" />
         <source>is a PDF document, not a table</source>
         <translation>是 PDF 文档，不是表格</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="196" />
+        <location filename="../../layers/io/tabular.py" line="199" />
         <source>is an SQLite database or GeoPackage, not a text table: name it .gpkg</source>
         <translation>是 SQLite 数据库或 GeoPackage，不是文本表格：请命名为 .gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="208" />
+        <location filename="../../layers/io/tabular.py" line="211" />
         <source>holds a web page (HTML), not a table: the download probably failed</source>
         <translation>包含网页 (HTML)，不是表格：下载可能失败了</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="210" />
+        <location filename="../../layers/io/tabular.py" line="213" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
         <translation>包含二进制数据，不是文本表格（可能已损坏或为其他格式）</translation>
+    </message>
+</context><context>
+    <name>TabularLoad</name>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="145" />
+        <source>CRS {crs} read from {file}</source>
+        <translation>坐标参考系 {crs} 读取自 {file}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="154" />
+        <source>no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude (EPSG:4326)</source>
+        <translation>未指定坐标参考系；'{x}'/'{y}' 按 WGS84 经纬度 (EPSG:4326) 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="176" />
+        <source>no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)</source>
+        <translation>未指定坐标参考系；几何按 WGS84 经纬度 (EPSG:4326) 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="287" />
+        <source>skipped sheets without coordinate columns: {sheets}</source>
+        <translation>已跳过没有坐标列的工作表：{sheets}</translation>
     </message>
 </context><context>
     <name>ToolboxDock</name>
@@ -8762,17 +8883,17 @@ cost {amount}</source>
 </context><context>
     <name>layers.io.finish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="90" />
+        <location filename="../../layers/io/finish.py" line="91" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="91" />
+        <location filename="../../layers/io/finish.py" line="92" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
         <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="95" />
+        <location filename="../../layers/io/finish.py" line="96" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
         <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
