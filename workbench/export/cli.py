@@ -104,7 +104,7 @@ def handle_export(args: argparse.Namespace) -> int:
         if not len(project):     # an empty page is no briefing: say why instead
             lost = len(project.load_problems)
             why = f"its {lost} layer{'s' if lost != 1 else ''} could not be restored" if lost else "it holds no layers"
-            raise LayerError(args.project, f"nothing to draw: {why}")
+            raise LayerError(args.project, translate("ExportError", "nothing to draw: {why}").format(why=why))
         written = _export(args, project, extent, fields)
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)

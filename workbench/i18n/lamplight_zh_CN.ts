@@ -2720,6 +2720,94 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 {problem}</translation>
     </message>
 </context><context>
+    <name>ExportError</name>
+    <message>
+        <location filename="../export/web_raster.py" line="35" />
+        <source>has no valid values to colour</source>
+        <translation>没有可着色的有效值</translation>
+    </message>
+    <message>
+        <location filename="../export/web_raster.py" line="63" />
+        <source>has no coordinate reference system, so it cannot be placed on a web map</source>
+        <translation>没有坐标参考系，无法放到网页地图上</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="107" />
+        <source>nothing to draw: {why}</source>
+        <translation>没有可绘制的内容：{why}</translation>
+    </message>
+    <message>
+        <location filename="../export/report.py" line="75" />
+        <source>the project has no layers; there is nothing to report</source>
+        <translation>项目中没有图层；没有可生成简报的内容</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="170" />
+        <source>has no visible layer with features, so there is no map to export</source>
+        <translation>没有含要素的可见图层，因此没有可导出的地图</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="325" />
+        <location filename="../export/webmap.py" line="262" />
+        <source>the project has no coordinate reference system; add a layer first</source>
+        <translation>项目没有坐标参考系；请先添加图层</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="266" />
+        <source>has no visible layers to put on a web map</source>
+        <translation>没有可放到网页地图上的可见图层</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="96" />
+        <source>could not write the PNG image (is the disk full?)</source>
+        <translation>无法写入 PNG 图像（磁盘是否已满？）</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="118" />
+        <source>dpi must be between 36 and 1200, got {dpi}</source>
+        <translation>dpi 必须在 36 到 1200 之间，当前为 {dpi}</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="17" />
+        <source>cannot write {suffix!r} here; use {suffixes}</source>
+        <translation>此处无法写入 {suffix!r}；请使用 {suffixes}</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="18" />
+        <source>a file without suffix</source>
+        <translation>无扩展名的文件</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="20" />
+        <source>folder {folder} does not exist</source>
+        <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="199" />
+        <source>the report's notes are too long to leave room for the map on page 1</source>
+        <translation>简报的备注过长，第 1 页已没有放地图的空间</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="384" />
+        <source>could not start writing the PDF</source>
+        <translation>无法开始写入 PDF</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="108" />
+        <source>has no visible layer with features and no view extent; nothing to print</source>
+        <translation>没有含要素的可见图层，也没有视图范围；没有可打印的内容</translation>
+    </message>
+    <message>
+        <location filename="../export/web_features.py" line="98" />
+        <source>popup field(s) {fields} do not exist; available: {available}</source>
+        <translation>弹窗字段 {fields} 不存在；可用字段：{available}</translation>
+    </message>
+    <message>
+        <location filename="../export/web_features.py" line="101" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context><context>
     <name>ExportMenu</name>
     <message>
         <location filename="../export/install.py" line="30" />
@@ -4229,23 +4317,23 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>使用 Lamplight 制图</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="194" />
+        <location filename="../export/layout.py" line="195" />
         <source>{year}-{month:02d}-{day:02d}</source>
         <translation>{year}年{month}月{day}日</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="206" />
+        <location filename="../export/layout.py" line="207" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="211" />
+        <location filename="../export/layout.py" line="212" />
         <source>Scale {scale}</source>
         <translation>比例尺 {scale}</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="256" />
-        <location filename="../export/layout.py" line="246" />
+        <location filename="../export/layout.py" line="257" />
+        <location filename="../export/layout.py" line="247" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -4330,7 +4418,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
     <name>Legend</name>
     <message>
         <location filename="../export/layout_elements.py" line="131" />
-        <location filename="../export/webmap.py" line="175" />
+        <location filename="../export/webmap.py" line="176" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -6022,7 +6110,7 @@ cost {amount}</source>
 </context><context>
     <name>ReportPdf</name>
     <message>
-        <location filename="../export/report_pdf.py" line="336" />
+        <location filename="../export/report_pdf.py" line="337" />
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
@@ -8020,22 +8108,22 @@ cost {amount}</source>
 </context><context>
     <name>WebMap</name>
     <message>
-        <location filename="../export/webmap.py" line="246" />
+        <location filename="../export/webmap.py" line="247" />
         <source>No basemap (plain background)</source>
         <translation>无底图（纯色背景）</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="291" />
+        <location filename="../export/webmap.py" line="293" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="295" />
+        <location filename="../export/webmap.py" line="297" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="295" />
+        <location filename="../export/webmap.py" line="297" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
