@@ -3997,7 +3997,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="236" />
+        <location filename="../../layers/io/vector.py" line="238" />
         <location filename="../../layers/io/vector.py" line="126" />
         <source>none</source>
         <translation>无</translation>
@@ -4008,22 +4008,22 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="198" />
+        <location filename="../../layers/io/vector.py" line="200" />
         <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="229" />
+        <location filename="../../layers/io/vector.py" line="231" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="239" />
+        <location filename="../../layers/io/vector.py" line="241" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="242" />
+        <location filename="../../layers/io/vector.py" line="244" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -4166,9 +4166,46 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerNote</name>
     <message>
-        <location filename="../../layers/io/vector.py" line="186" />
+        <location filename="../../layers/io/vector.py" line="188" />
         <source>no .dbf file: the features have no attributes</source>
         <translation>没有 .dbf 文件：要素没有属性</translation>
+    </message>
+</context><context>
+    <name>LayerOpen</name>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="92" />
+        <source>the file does not exist</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="94" />
+        <source>is a folder; choose a file inside it</source>
+        <translation>是文件夹；请选择其中的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="117" />
+        <source>'{ext}' files cannot be opened; supported: {supported}</source>
+        <translation>无法打开 '{ext}' 文件；支持的格式：{supported}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="118" />
+        <source>no extension</source>
+        <translation>无扩展名</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="158" />
+        <source> (only tables without geometry: {tables})</source>
+        <translation>（只有无几何的表：{tables}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="160" />
+        <source>holds no map layers{why}</source>
+        <translation>不含地图图层{why}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="162" />
+        <source>skipped tables without geometry: {tables}</source>
+        <translation>已跳过无几何的表：{tables}</translation>
     </message>
 </context><context>
     <name>LayerPropertiesDialog</name>
@@ -5305,6 +5342,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>处理</translation>
     </message>
 </context><context>
+    <name>Project</name>
+    <message>
+        <location filename="../../layers/project.py" line="207" />
+        <source>the project has never been saved; choose a file name</source>
+        <translation>项目从未保存过；请选择文件名</translation>
+    </message>
+</context><context>
     <name>ProjectArchive</name>
     <message>
         <location filename="../../layers/project_archive.py" line="49" />
@@ -5410,32 +5454,57 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>ProjectFile</name>
     <message>
-        <location filename="../../layers/project_file.py" line="80" />
+        <location filename="../../layers/project_file.py" line="33" />
+        <source>folder {folder} does not exist</source>
+        <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="45" />
+        <source>could not save the project ({problem}); the previous file is unchanged</source>
+        <translation>无法保存项目（{problem}）；原有文件保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="82" />
         <source>cannot be saved, because Lamplight would not open the result: {problem}; the previous file is unchanged</source>
         <translation>无法保存，因为 Lamplight 将无法打开保存结果：{problem}；原文件未改变</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="183" />
+        <location filename="../../layers/project_file.py" line="179" />
+        <source>the project CRS in project.json is damaged: {problem}</source>
+        <translation>project.json 中的项目坐标参考系已损坏：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="186" />
         <source>{problem}; the layer was skipped</source>
         <translation>{problem}；已跳过该图层</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="214" />
+        <location filename="../../layers/project_file.py" line="217" />
         <source>is not a Lamplight project file (unknown format)</source>
         <translation>不是 Lamplight 项目文件（未知格式）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="217" />
+        <location filename="../../layers/project_file.py" line="220" />
         <source>was made by a newer Lamplight (format version {version}; this one reads up to {supported}); update Lamplight to open it</source>
         <translation>由更新版本的 Lamplight 创建（格式版本 {version}；本版本最多读取 {supported}）；请更新 Lamplight 后打开</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="222" />
+        <location filename="../../layers/project_file.py" line="225" />
         <source>project.json cannot be used: {problem}</source>
         <translation>无法使用 project.json：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="376" />
+        <location filename="../../layers/project_file.py" line="344" />
+        <source>linked data file is missing</source>
+        <translation>关联的数据文件缺失</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="355" />
+        <source>cannot find layer {layer!r} in the file</source>
+        <translation>在文件中找不到图层 {layer!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="380" />
         <source>is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) project member</source>
         <translation>既不是 GeoPackage (.gpkg) 也不是 GeoTIFF (.tif) 项目成员</translation>
     </message>
@@ -8877,12 +8946,12 @@ cost {amount}</source>
 </context><context>
     <name>layers.io</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="130" />
+        <location filename="../../layers/io/__init__.py" line="131" />
         <source>the field mapping {name} is for kind '{mapped}', not '{kind}'</source>
         <translation>字段映射 {name} 适用于图层类型“{mapped}”，不是“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="135" />
+        <location filename="../../layers/io/__init__.py" line="136" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
         <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
     </message>
