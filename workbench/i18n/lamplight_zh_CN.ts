@@ -7878,54 +7878,119 @@ cost {amount}</source>
 </context><context>
     <name>Tables</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="195" />
+        <location filename="../../layers/io/tabular.py" line="201" />
         <source>is gzip-compressed, not a text table: unpack it first</source>
         <translation>是 gzip 压缩文件，不是文本表格：请先解压</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="196" />
+        <location filename="../../layers/io/tabular.py" line="202" />
         <source>is a zip archive, not a text table (perhaps an Excel workbook: name it .xlsx; or zipped data: open the .zip)</source>
         <translation>是 zip 压缩包，不是文本表格（可能是 Excel 工作簿：请命名为 .xlsx；或压缩的数据：请打开 .zip）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="198" />
+        <location filename="../../layers/io/tabular.py" line="204" />
         <source>is a PDF document, not a table</source>
         <translation>是 PDF 文档，不是表格</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="199" />
+        <location filename="../../layers/io/tabular.py" line="205" />
         <source>is an SQLite database or GeoPackage, not a text table: name it .gpkg</source>
         <translation>是 SQLite 数据库或 GeoPackage，不是文本表格：请命名为 .gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="211" />
+        <location filename="../../layers/io/tabular.py" line="217" />
         <source>holds a web page (HTML), not a table: the download probably failed</source>
         <translation>包含网页 (HTML)，不是表格：下载可能失败了</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="213" />
+        <location filename="../../layers/io/tabular.py" line="219" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
         <translation>包含二进制数据，不是文本表格（可能已损坏或为其他格式）</translation>
     </message>
 </context><context>
     <name>TabularLoad</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="145" />
+        <location filename="../../layers/io/tabular.py" line="94" />
+        <source>give both coordinate columns (x_field and y_field), not only {given!r}</source>
+        <translation>请同时给出两个坐标列（x_field 和 y_field），而不只是 {given!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="99" />
+        <source>coordinate column(s) {missing} not found; the columns are: {columns}</source>
+        <translation>找不到坐标列 {missing}；现有列：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="121" />
+        <source>coordinate column '{column}' has {count} values that are not numbers ({shown}) in rows {rows}</source>
+        <translation>坐标列 '{column}' 中有 {count} 个值不是数字（{shown}），位于第 {rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="134" />
+        <source>{prj} beside it is not a readable CRS definition ({problem}); fix or remove it, or give the CRS when opening</source>
+        <translation>旁边的 {prj} 不是可读的坐标参考系定义（{problem}）；请修正或删除它，或在打开时指定坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="149" />
         <source>CRS {crs} read from {file}</source>
         <translation>坐标参考系 {crs} 读取自 {file}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="154" />
+        <location filename="../../layers/io/tabular.py" line="158" />
         <source>no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude (EPSG:4326)</source>
         <translation>未指定坐标参考系；'{x}'/'{y}' 按 WGS84 经纬度 (EPSG:4326) 读取</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="176" />
+        <location filename="../../layers/io/tabular.py" line="167" />
+        <source>has no coordinate columns (looked for {pairs} or a WKT column); the columns are: {columns}. Rename the coordinate columns to x/y or lon/lat, or name them when opening (x_field/y_field)</source>
+        <translation>没有坐标列（查找了 {pairs} 或 WKT 列）；现有列：{columns}。请将坐标列重命名为 x/y 或 lon/lat，或在打开时指定（x_field/y_field）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="177" />
+        <source>column '{column}' has {count} values that are not WKT geometry in rows {rows}</source>
+        <translation>列 '{column}' 中有 {count} 个值不是 WKT 几何，位于第 {rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="182" />
         <source>no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)</source>
         <translation>未指定坐标参考系；几何按 WGS84 经纬度 (EPSG:4326) 读取</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="287" />
+        <location filename="../../layers/io/tabular.py" line="245" />
+        <source>has no header row and no data</source>
+        <translation>没有表头行，也没有数据</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="247" />
+        <source>is not a well-formed table: {problem}</source>
+        <translation>不是格式正确的表格：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="250" />
+        <source>text is not UTF-8; read as {encoding}</source>
+        <translation>文本不是 UTF-8；已按 {encoding} 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="254" />
+        <source>text is in an unknown encoding (not UTF-8, GBK or Latin-1)</source>
+        <translation>文本编码未知（不是 UTF-8、GBK 或 Latin-1）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="272" />
+        <source>is not a readable Excel .xlsx workbook (it may be damaged)</source>
+        <translation>不是可读的 Excel .xlsx 工作簿（可能已损坏）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="275" />
+        <source>cannot be read as an Excel workbook: {problem}</source>
+        <translation>无法作为 Excel 工作簿读取：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="295" />
+        <source>has no sheets</source>
+        <translation>没有工作表</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="297" />
         <source>skipped sheets without coordinate columns: {sheets}</source>
         <translation>已跳过没有坐标列的工作表：{sheets}</translation>
     </message>
