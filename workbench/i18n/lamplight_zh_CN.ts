@@ -3906,6 +3906,24 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>新的界面语言将在重新启动 Lamplight 后生效。</translation>
     </message>
 </context><context>
+    <name>Layer</name>
+    <message>
+        <location filename="../../layers/layer.py" line="55" />
+        <source>unknown coordinate reference system {crs!r} ({problem})</source>
+        <translation>未知的坐标参考系 {crs!r}（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/layer.py" line="443" />
+        <location filename="../../layers/layer.py" line="247" />
+        <source>has no coordinate reference system; set one before reprojecting</source>
+        <translation>没有坐标参考系；请先设置后再重投影</translation>
+    </message>
+    <message>
+        <location filename="../../layers/layer.py" line="422" />
+        <source>has {count} band(s); band {band} does not exist</source>
+        <translation>只有 {count} 个波段；波段 {band} 不存在</translation>
+    </message>
+</context><context>
     <name>LayerDistancesInput</name>
     <message>
         <location filename="../processing/widgets.py" line="420" />
