@@ -361,14 +361,17 @@ def _select(layer: str | None, kind: str | None, source: str) -> list[_Category]
     if layer is not None:
         chosen = [c for c in chosen if c.name == layer]
         if not chosen:
-            raise LayerError(source, f"has no layer named '{layer}'; an OSM extract gives the layers: "
-                                     f"{', '.join(LAYER_NAMES)}")
+            raise LayerError(source, translate("OpenStreetMap", "has no layer named '{layer}'; an OSM extract gives "
+                                                                "the layers: {layers}").format(
+                layer=layer, layers=", ".join(LAYER_NAMES)))
     if kind is not None:
         chosen = [c for c in chosen if c.kind == kind]
         if not chosen:
             kinds = ", ".join(c.kind for c in CATEGORIES if c.kind)
-            raise LayerError(source, f"cannot give a '{kind}' layer{f' named {layer!r}' if layer else ''}; "
-                                     f"an OSM extract gives the kinds: {kinds}")
+            named = translate("OpenStreetMap", " named {layer!r}").format(layer=layer) if layer else ""
+            raise LayerError(source, translate("OpenStreetMap", "cannot give a '{kind}' layer{named}; an OSM extract "
+                                                                "gives the kinds: {kinds}").format(
+                kind=kind, named=named, kinds=kinds))
     return chosen
 
 
@@ -386,14 +389,16 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise LayerError(source, "the file does not exist" if not path.exists() else "is not a file")
+        raise LayerError(source, translate("OpenStreetMap", "the file does not exist") if not path.exists()
+                         else translate("OpenStreetMap", "is not a file"))
     categories = _select(layer, kind, source)
     target = to_crs_object(crs)
     try:
         sorter, header_centre = _read(path, categories, report, is_cancelled or (lambda: False))
     except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError) as exc:
-        raise LayerError(source, f"is not a readable OpenStreetMap file (it may be damaged or cut short): "
-                                 f"{str(exc).strip()}") from exc
+        raise LayerError(source, translate("OpenStreetMap", "is not a readable OpenStreetMap file (it may be "
+                                                            "damaged or cut short): {problem}").format(
+            problem=str(exc).strip())) from exc
     report(85.0)
     frames = {c.name: _frame(sorter.layers[c.name], c) for c in categories}
     found = [c for c in categories if len(frames[c.name])]

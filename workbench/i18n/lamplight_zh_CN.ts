@@ -5124,7 +5124,37 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>OSM 中以面绘制的 {count} 个要素显示为其面内的一个点</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="416" />
+        <location filename="../../layers/io/osm.py" line="364" />
+        <source>has no layer named '{layer}'; an OSM extract gives the layers: {layers}</source>
+        <translation>没有名为“{layer}”的图层；OSM 提取文件提供的图层有：{layers}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="371" />
+        <source> named {layer!r}</source>
+        <translation>（名为 {layer!r}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="372" />
+        <source>cannot give a '{kind}' layer{named}; an OSM extract gives the kinds: {kinds}</source>
+        <translation>无法提供 '{kind}' 图层{named}；OSM 提取文件提供的图层类型有：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="392" />
+        <source>the file does not exist</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="393" />
+        <source>is not a file</source>
+        <translation>不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="399" />
+        <source>is not a readable OpenStreetMap file (it may be damaged or cut short): {problem}</source>
+        <translation>不是可读的 OpenStreetMap 文件（可能已损坏或不完整）：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="421" />
         <source>{count} OSM '{key}' values could not be read as numbers ({shown}) and were left empty</source>
         <translation>{count} 个 OSM '{key}' 值无法读取为数字（{shown}），已留空</translation>
     </message>
