@@ -1414,6 +1414,48 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>干扰半径已截断为 {cap:,.0f} m，使计算量保持在服务计算的几倍以内；更远的小区未计入 SINR，结果可能略偏乐观；如需更大半径请设置 interference_radius</translation>
     </message>
 </context><context>
+    <name>CoverageObstruction</name>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="46" />
+        <source>has no coordinate reference system; coverage needs a projected CRS in metres</source>
+        <translation>没有坐标参考系；覆盖分析需要以米为单位的投影坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="49" />
+        <source>is in geographic coordinates ({crs}); reproject it to a projected CRS in metres (e.g. the UTM zone) for coverage</source>
+        <translation>使用地理坐标（{crs}）；请将其重投影到以米为单位的投影坐标参考系（例如 UTM 带）后再做覆盖分析</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="87" />
+        <source>has no field '{field}' with building heights in metres</source>
+        <translation>没有存放建筑高度（米）的字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="100" />
+        <source>{field}: {count} buildings have a negative height</source>
+        <translation>{field}：{count} 栋建筑物的高度为负</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="129" />
+        <source>is rotated or not north-up; warp it to a north-up grid first</source>
+        <translation>有旋转或不是正北朝上；请先将其重采样到正北朝上的栅格</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="135" />
+        <source>has rectangular cells ({width:g} x {height:g} m); resample it to square cells first</source>
+        <translation>像元为矩形（{width:g} x {height:g} m）；请先重采样为正方形像元</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="148" />
+        <source>raster '{layer}' has no cell at ground level (lowest {lowest:.1f} m): it looks like heights above sea level; coverage expects heights above ground (declare it as a DSM with a terrain model, or give a terrain model as terrain)</source>
+        <translation>栅格“{layer}”没有位于地面高度的像元（最低 {lowest:.1f} m）：看起来是海拔高度；覆盖分析需要离地高度（请将其声明为 DSM 并提供地形模型，或将地形模型作为 terrain 提供）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="155" />
+        <source>raster '{layer}': negative heights read as open ground</source>
+        <translation>栅格“{layer}”：负高度按开阔地面处理</translation>
+    </message>
+</context><context>
     <name>CoverageRsrp</name>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="69" />
