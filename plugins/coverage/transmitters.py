@@ -119,11 +119,13 @@ class Transmitters:
         require_true_distances(layer)  # projected is not enough: Web Mercator's "metres" are not
         gdf = layer.gdf
         if len(gdf) == 0:
-            raise LayerError(layer.source, "has no features; coverage needs at least one transmitter",
+            raise LayerError(layer.source, translate("CoverageTransmitters", "has no features; coverage needs at "
+                                                                             "least one transmitter"),
                              layer=layer.name)
         geoms = gdf.geometry.to_numpy()
         if not np.all(np.isin(shapely.get_type_id(geoms), (0, 4)) | shapely.is_empty(geoms)):
-            raise LayerError(layer.source, "must hold points (transmitter locations)", layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageTransmitters", "must hold points (transmitter "
+                                                                             "locations)"), layer=layer.name)
         points = shapely.centroid(geoms)
         xs, ys = shapely.get_x(points), shapely.get_y(points)
         keep = np.isfinite(xs) & np.isfinite(ys)
@@ -134,9 +136,11 @@ class Transmitters:
         keep &= _active(gdf, notes)
         keep &= _on_carrier(gdf, config, notes)
         if not keep.any():
-            raise LayerError(layer.source, "has no transmitter on the carrier under study "
-                                           f"({config.frequency_mhz:g} MHz, {config.bandwidth_mhz:g} MHz wide)"
-                             + _bands_present(gdf), layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageTransmitters", "has no transmitter on the carrier "
+                                                                             "under study ({frequency:g} MHz, "
+                                                                             "{bandwidth:g} MHz wide)").format(
+                frequency=config.frequency_mhz, bandwidth=config.bandwidth_mhz) + _bands_present(gdf),
+                layer=layer.name)
         ids = _site_ids(layer)
         height = _numeric(gdf, "height_m", config.default_height_m, notes)
         _check_heights(height[keep], ids[keep], layer, "height_m")
@@ -250,7 +254,8 @@ def _bands_present(gdf: pd.DataFrame) -> str:
     if "band_mhz" not in gdf.columns:
         return ""
     bands = np.unique(pd.to_numeric(gdf["band_mhz"], errors="coerce").dropna().to_numpy(float))
-    return f"; its sites are on {', '.join(f'{b:g}' for b in bands)} MHz" if bands.size else ""
+    return translate("CoverageTransmitters", "; its sites are on {bands} MHz").format(
+        bands=", ".join(f"{b:g}" for b in bands)) if bands.size else ""
 
 
 def _azimuth_lists(gdf: pd.DataFrame, config: CoverageConfig, layer: VectorLayer) -> list[tuple[float, ...]]:

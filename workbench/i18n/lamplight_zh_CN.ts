@@ -1781,29 +1781,49 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageTransmitters</name>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="132" />
+        <location filename="../../plugins/coverage/transmitters.py" line="122" />
+        <source>has no features; coverage needs at least one transmitter</source>
+        <translation>没有要素；覆盖分析至少需要一个发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="127" />
+        <source>must hold points (transmitter locations)</source>
+        <translation>必须是点（发射机位置）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="134" />
         <source>{count} features without a location left out</source>
         <translation>已剔除 {count} 个没有位置的要素</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="194" />
+        <location filename="../../plugins/coverage/transmitters.py" line="139" />
+        <source>has no transmitter on the carrier under study ({frequency:g} MHz, {bandwidth:g} MHz wide)</source>
+        <translation>在所研究的载波（{frequency:g} MHz，带宽 {bandwidth:g} MHz）上没有发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="198" />
         <source>{field}: {count} empty values taken as {default:g}</source>
         <translation>{field}：{count} 个空值按 {default:g} 处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="224" />
+        <location filename="../../plugins/coverage/transmitters.py" line="228" />
         <source>{count} removed sites left out</source>
         <translation>已剔除 {count} 个已拆除的站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="235" />
+        <location filename="../../plugins/coverage/transmitters.py" line="239" />
         <source>band_mhz: {count} sites without a band taken to be on {frequency:g} MHz</source>
         <translation>band_mhz：{count} 个没有频段的站点按 {frequency:g} MHz 处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="241" />
+        <location filename="../../plugins/coverage/transmitters.py" line="245" />
         <source>{count} sites on other bands ({others} MHz) left out of the {frequency:g} MHz carrier (they neither serve nor interfere on it; run the coverage again at their frequency for their map)</source>
         <translation>{count} 个其他频段（{others} MHz）的站点未计入 {frequency:g} MHz 载波（它们在此载波上既不服务也不干扰；如需其覆盖图，请按其频率重新运行覆盖分析）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="257" />
+        <source>; its sites are on {bands} MHz</source>
+        <translation>；其站点位于 {bands} MHz</translation>
     </message>
 </context><context>
     <name>CoverageValidity</name>
@@ -7611,54 +7631,74 @@ cost {amount}</source>
 </context><context>
     <name>SitingCandidates</name>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="103" />
+        <location filename="../../plugins/siting/candidates.py" line="76" />
+        <source>has no cost field '{field}'</source>
+        <translation>没有成本字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="82" />
+        <source>cost field '{field}': {count} poles have no positive cost (features {rows})</source>
+        <translation>成本字段 '{field}'：{count} 根灯杆没有正的成本（要素 {rows}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="105" />
         <source>within {distance:g} m of {layer}</source>
         <translation>距 {layer} {distance:g} m 以内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="130" />
+        <location filename="../../plugins/siting/candidates.py" line="132" />
         <source>no location</source>
         <translation>无位置</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="131" />
+        <location filename="../../plugins/siting/candidates.py" line="133" />
         <source>out of service</source>
         <translation>未在用</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="132" />
+        <location filename="../../plugins/siting/candidates.py" line="134" />
         <source>no power</source>
         <translation>无供电</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="134" />
+        <location filename="../../plugins/siting/candidates.py" line="136" />
         <source>too low</source>
         <translation>过低</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="135" />
+        <location filename="../../plugins/siting/candidates.py" line="137" />
         <source>too high</source>
         <translation>过高</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="136" />
+        <location filename="../../plugins/siting/candidates.py" line="138" />
         <source>carries 5G already</source>
         <translation>已挂载 5G</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="137" />
+        <location filename="../../plugins/siting/candidates.py" line="139" />
         <source>no free attachment slot</source>
         <translation>无空余挂载位</translation>
     </message>
 </context><context>
     <name>SitingDemand</name>
     <message>
-        <location filename="../../plugins/siting/demand.py" line="114" />
+        <location filename="../../plugins/siting/demand.py" line="57" />
+        <source>has no field '{field}'</source>
+        <translation>没有字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="80" />
+        <source>demand weight '{field}' is negative in features {rows}</source>
+        <translation>需求权重 '{field}' 在要素 {rows} 中为负</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="117" />
         <source>polygons sampled every {spacing:.0f} m instead of {asked:g} m to stay under {limit:,} points</source>
         <translation>多边形按 {spacing:.0f} m（而非 {asked:g} m）间距采样，以保持在 {limit:,} 个点以内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/demand.py" line="130" />
+        <location filename="../../plugins/siting/demand.py" line="133" />
         <source>{count} demand features without geometry left out</source>
         <translation>已剔除 {count} 个没有几何的需求要素</translation>
     </message>
