@@ -20,7 +20,7 @@ import os
 import sys
 
 from lamplight import samples, warmup
-from layers.i18n import catalogue_translator, install_translator
+from layers.i18n import catalogue_translator, install_translator, translate
 from plugins import cli as processing_cli
 from workbench.export import cli as export_cli
 from workbench.i18n import catalogue, environment_language, normalise
@@ -30,13 +30,14 @@ SUBCOMMANDS = (processing_cli, export_cli, samples, warmup)
 
 def build_parser(prog: str = "lamplight") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, description="Lamplight: 5G small cells on smart lamp poles.",
-        epilog="Without a command the workbench opens, on the Tianhe sample project when it exists.")
+        prog=prog, description=translate("Cli", "Lamplight: 5G small cells on smart lamp poles."),
+        epilog=translate("Cli", "Without a command the workbench opens, on the Tianhe sample project when it exists."))
     parser.add_argument("--lang", metavar="LANGUAGE",
-                        help="interface language, e.g. zh_CN or en (default: the locale, as LANG=zh_CN.UTF-8)")
+                        help=translate("Cli", "interface language, e.g. zh_CN or en (default: the locale, as "
+                                              "LANG=zh_CN.UTF-8)"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    opening = subparsers.add_parser("open", help="open a project in the workbench")
-    opening.add_argument("project", help="a .lamp project file")
+    opening = subparsers.add_parser("open", help=translate("Cli", "open a project in the workbench"))
+    opening.add_argument("project", help=translate("Cli", "a .lamp project file"))
     opening.set_defaults(handler=lambda args: start_gui(args.project, args.lang))
     for module in SUBCOMMANDS:
         module.add_parser(subparsers)

@@ -13,6 +13,8 @@ import sys
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from layers.i18n import translate
+
 #: The sample's files; the project refers to the others by relative path, so they travel together.
 SAMPLE_FILES = ("tianhe.lamp", "tianhe.gpkg", "building_height_2m.tif", "README.md")
 PROJECT_FILE = "tianhe.lamp"
@@ -58,11 +60,13 @@ def write_sample(destination: str | Path, *, overwrite: bool = False) -> Path:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``sample FOLDER``."""
-    parser = subparsers.add_parser("sample", help="write the Tianhe sample project into a folder",
-                                   description="Copy the synthetic Tianhe CBD sample (project, GeoPackage, "
-                                               "building heights) into FOLDER, to open or run algorithms on.")
-    parser.add_argument("folder", help="folder to write into (created if missing)")
-    parser.add_argument("--overwrite", action="store_true", help="replace sample files already in the folder")
+    parser = subparsers.add_parser("sample", help=translate("Cli", "write the Tianhe sample project into a folder"),
+                                   description=translate("Cli", "Copy the synthetic Tianhe CBD sample (project, "
+                                                                "GeoPackage, building heights) into FOLDER, to open or "
+                                                                "run algorithms on."))
+    parser.add_argument("folder", help=translate("Cli", "folder to write into (created if missing)"))
+    parser.add_argument("--overwrite", action="store_true",
+                        help=translate("Cli", "replace sample files already in the folder"))
     parser.set_defaults(handler=handle_sample)
 
 

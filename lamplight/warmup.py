@@ -21,10 +21,13 @@ GROUPS = ("coverage", "siting", "render")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("warmup", help="compile the fast kernels now (once after installing)")
+    parser = subparsers.add_parser("warmup",
+                                   help=translate("Cli", "compile the fast kernels now (once after installing)"))
     parser.add_argument("groups", nargs="*", metavar="GROUP",
-                        help=f"kernel groups to compile: {', '.join(GROUPS)} (default: all)")
-    parser.add_argument("--force", action="store_true", help="compile even the groups already compiled")
+                        help=translate("Cli", "kernel groups to compile: {groups} (default: all)").format(
+                            groups=", ".join(GROUPS)))
+    parser.add_argument("--force", action="store_true",
+                        help=translate("Cli", "compile even the groups already compiled"))
     parser.set_defaults(handler=handle_warmup)
 
 

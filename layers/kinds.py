@@ -446,26 +446,30 @@ class _Checker:
             return values.where(~empty, "")
         if spec.default is None or not empty.any():
             if spec.required and empty.any():
-                self.notes.append(f"{spec.name}: {int(empty.sum())} features have no value")
+                self.notes.append(translate("KindCheck", "{field}: {count} features have no value").format(
+                    field=spec.name, count=int(empty.sum())))
             return values
         values = values.copy()
         values[empty] = spec.default
-        self.notes.append(f"{spec.name}: {int(empty.sum())} empty values set to default {_show(spec)}")
+        self.notes.append(translate("KindCheck", "{field}: {count} empty values set to default {default}").format(
+            field=spec.name, count=int(empty.sum()), default=_show(spec)))
         return values
 
     def add_missing(self, spec: FieldSpec) -> None:
         if spec.required:
             present = [c for c in self.gdf.columns if c != self.gdf.geometry.name]
-            self.problems.append(f"missing required field '{spec.name}'; the fields are: "
-                                 f"{', '.join(map(str, present)) or 'none'}")
+            self.problems.append(translate("KindCheck", "missing required field '{field}'; the fields are: "
+                                                        "{fields}").format(
+                field=spec.name, fields=", ".join(map(str, present)) or translate("KindCheck", "none")))
             return
         if spec.name in self.spec.require_one_of:
             others = [n for n in self.spec.require_one_of if n in self.gdf.columns]
             if not others:
-                self.problems.append(f"needs at least one of the fields {', '.join(self.spec.require_one_of)}")
+                self.problems.append(translate("KindCheck", "needs at least one of the fields {fields}").format(
+                    fields=", ".join(self.spec.require_one_of)))
                 return
             self.gdf[spec.name] = 0.0
-            self.notes.append(f"{spec.name}: field missing; set to 0")
+            self.notes.append(translate("KindCheck", "{field}: field missing; set to 0").format(field=spec.name))
             return
         if spec.type == FLOAT:
             self.gdf[spec.name] = np.nan if spec.default is None else float(spec.default)
@@ -476,8 +480,10 @@ class _Checker:
             self.gdf[spec.name] = np.full(len(self.gdf), bool(spec.default))
         else:
             self.gdf[spec.name] = pd.Series([spec.default] * len(self.gdf), index=self.gdf.index, dtype=object)
-        filled = f"filled with default {_show(spec)}" if spec.default is not None else "added empty"
-        self.notes.append(f"{spec.name}: field missing; {filled}")
+        filled = translate("KindCheck", "filled with default {default}").format(default=_show(spec)) \
+            if spec.default is not None else translate("KindCheck", "added empty")
+        self.notes.append(translate("KindCheck", "{field}: field missing; {filled}").format(field=spec.name,
+                                                                                             filled=filled))
 
     def check_geometry(self) -> None:
         geoms = self.gdf.geometry.to_numpy()
@@ -509,7 +515,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str
     type_ids = shapely.get_type_id(geoms)
     missing = int((type_ids < 0).sum())
     if missing:
-        notes.append(f"{missing} features have no geometry")
+        notes.append(translate("KindCheck", "{count} features have no geometry").format(count=missing))
     if not np.isin(type_ids, (-1, 0, 4)).all():
         invalid = ~shapely.is_valid(geoms) & (type_ids >= 0)
         if invalid.any():
@@ -519,11 +525,12 @@ def repair_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str
             others = invalid & ~polygonal
             fixed[others] = shapely.make_valid(geoms[others])
             gdf = gdf.set_geometry(gpd.GeoSeries(fixed, index=gdf.index, crs=gdf.crs, name=gdf.geometry.name))
-            notes.append(f"repaired {int(invalid.sum())} invalid geometries (features {_rows(invalid)})")
+            notes.append(translate("KindCheck", "repaired {count} invalid geometries (features {rows})").format(
+                count=int(invalid.sum()), rows=_rows(invalid)))
             geoms = fixed
     empty = int((shapely.is_empty(geoms) & (type_ids >= 0)).sum())
     if empty:
-        notes.append(f"{empty} features have an empty geometry")
+        notes.append(translate("KindCheck", "{count} features have an empty geometry").format(count=empty))
     return gdf, notes
 
 

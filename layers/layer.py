@@ -18,6 +18,7 @@ from affine import Affine
 
 from layers.errors import LayerError
 from layers.events import Event, EventEmitter
+from layers.i18n import translate
 
 #: Attributes whose change is broadcast as a ``changed`` event (data changes go through ``touch``).
 OBSERVED_ATTRIBUTES = frozenset({"name", "visible", "opacity", "style", "kind", "selection"})
@@ -51,7 +52,8 @@ def to_crs_object(crs: Any) -> pyproj.CRS | None:
     try:
         return pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError as exc:
-        raise LayerError(None, f"unknown coordinate reference system {crs!r} ({exc})") from exc
+        raise LayerError(None, translate("Layer", "unknown coordinate reference system {crs!r} ({problem})").format(
+            crs=crs, problem=exc)) from exc
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -245,8 +247,8 @@ class VectorLayer(Layer):
         GeoDataFrame when the layer is already in ``crs``)."""
         target = to_crs_object(crs)
         if self.crs is None:
-            raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
-                             layer=self.name)
+            raise LayerError(self.source, translate("Layer", "has no coordinate reference system; set one before "
+                                                             "reprojecting"), layer=self.name)
         gdf = self.gdf if self.crs == target else self.gdf.to_crs(target)
         layer = VectorLayer(gdf, self.name, source=self.source, kind=self.kind, style=self.style,
                             metadata=dict(self.metadata))
@@ -426,7 +428,8 @@ class RasterLayer(Layer):
     def band(self, index: int = 1) -> np.ma.MaskedArray:
         """Band ``index`` (1-based, as in GDAL) with no-data and NaN masked."""
         if not 1 <= index <= self.count:
-            raise LayerError(self.source, f"has {self.count} band(s); band {index} does not exist", layer=self.name)
+            raise LayerError(self.source, translate("Layer", "has {count} band(s); band {band} does not exist").format(
+                count=self.count, band=index), layer=self.name)
         return self.masked(self.data[index - 1])
 
     def masked(self, values: np.ndarray) -> np.ma.MaskedArray:
@@ -446,8 +449,8 @@ class RasterLayer(Layer):
                              f"{', '.join(Resampling.__members__)}")
         target = to_crs_object(crs)
         if self.crs is None:
-            raise LayerError(self.source, "has no coordinate reference system; set one before reprojecting",
-                             layer=self.name)
+            raise LayerError(self.source, translate("Layer", "has no coordinate reference system; set one before "
+                                                             "reprojecting"), layer=self.name)
         if self.crs == target:
             return self
         left, bottom, right, top = self.extent

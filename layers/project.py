@@ -21,6 +21,7 @@ import pyproj
 from layers.crs import metric_crs_for
 from layers.errors import LayerError
 from layers.events import Event, EventEmitter
+from layers.i18n import translate
 from layers.layer import Layer, to_crs_object
 from layers.names import numbered_name
 from layers.rf_profile import RfProfile
@@ -209,7 +210,7 @@ class Project:
 
         target = Path(path) if path is not None else self.path
         if target is None:
-            raise LayerError(None, "the project has never been saved; choose a file name")
+            raise LayerError(None, translate("Project", "the project has never been saved; choose a file name"))
         write_project(self, target)
         self.path = target
         return target

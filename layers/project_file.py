@@ -30,7 +30,8 @@ RELINK_DEPTH = 3
 def write_project(project: Project, target: Path) -> None:
     target = target.resolve()
     if not target.parent.is_dir():
-        raise LayerError(target, f"folder {target.parent} does not exist")
+        raise LayerError(target, translate("ProjectFile", "folder {folder} does not exist").format(
+            folder=target.parent))
 
     def write(temp: Path) -> None:
         _write_archive(project, temp, target)
@@ -41,7 +42,8 @@ def write_project(project: Project, target: Path) -> None:
     except Exception as exc:
         if isinstance(exc, LayerError):
             raise
-        raise LayerError(target, f"could not save the project ({exc}); the previous file is unchanged") from exc
+        raise LayerError(target, translate("ProjectFile", "could not save the project ({problem}); the previous "
+                                                          "file is unchanged").format(problem=exc)) from exc
 
 
 def _write_archive(project: Project, file: Path, target: Path) -> None:
@@ -174,7 +176,8 @@ def read_project(path: Path) -> Project:
         try:
             project = Project(manifest.get("crs"), title=manifest.get("title") or path.stem)
         except LayerError as exc:
-            raise LayerError(path, f"the project CRS in project.json is damaged: {exc.problem}") from exc
+            raise LayerError(path, translate("ProjectFile", "the project CRS in project.json is damaged: "
+                                                            "{problem}").format(problem=exc.problem)) from exc
         with project.events.blocked():
             for index, entry in enumerate(manifest.get("layers") or []):
                 problem = layer_problem(entry, index)
@@ -338,7 +341,7 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
     data = entry["data"]
     path = _resolved_link(entry, project_dir)
     if not path.exists():
-        raise LayerError(path, "linked data file is missing", layer=entry.get("name"))
+        raise LayerError(path, translate("ProjectFile", "linked data file is missing"), layer=entry.get("name"))
     local_file(path, layer=entry.get("name"))   # a regular file: a FIFO or device would block the read
     options = dict(data.get("options") or {})
     if data.get("layer"):
@@ -349,7 +352,8 @@ def _open_linked(entry: dict, project_dir: Path) -> Layer:
         wanted = part or data.get("layer") or entry.get("name")
         matches = [layer for layer in layers if layer.name == wanted]
         if len(matches) != 1:
-            raise LayerError(path, f"cannot find layer {wanted!r} in the file", layer=entry.get("name"))
+            raise LayerError(path, translate("ProjectFile", "cannot find layer {layer!r} in the file").format(
+                layer=wanted), layer=entry.get("name"))
         return matches[0]
     return layers[0]
 

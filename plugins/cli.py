@@ -27,6 +27,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from layers.errors import LamplightError, LayerError
+from layers.i18n import translate
 from layers.io.writers import defuse_formulas
 from layers.layer import Layer, VectorLayer
 from plugins import field_mapping_cli
@@ -58,20 +59,20 @@ class UsageError(LamplightError):
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``list``, ``help``, ``run`` and ``map-fields`` on ``main.py``'s sub-command parser."""
-    listing = subparsers.add_parser("list", help="list the processing algorithms")
-    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing = subparsers.add_parser("list", help=translate("Cli", "list the processing algorithms"))
+    listing.add_argument("--json", action="store_true", help=translate("Cli", "print the list as JSON"))
     listing.set_defaults(handler=handle_list)
 
-    helping = subparsers.add_parser("help", help="describe an algorithm and its parameters")
-    helping.add_argument("algorithm", help="algorithm id, e.g. tools.buffer")
+    helping = subparsers.add_parser("help", help=translate("Cli", "describe an algorithm and its parameters"))
+    helping.add_argument("algorithm", help=translate("Cli", "algorithm id, e.g. tools.buffer"))
     helping.set_defaults(handler=handle_help)
 
     running = subparsers.add_parser(
-        "run", help="run an algorithm and write its outputs to files", add_help=False,
+        "run", help=translate("Cli", "run an algorithm and write its outputs to files"), add_help=False,
         usage="main.py run ALGORITHM [--PARAMETER VALUE ...] [--project FILE] [--output-dir DIR] "
               "[--OUTPUTNAME PATH ...] [--overwrite]")
-    running.add_argument("algorithm", nargs="?", help="algorithm id, e.g. tools.buffer")
-    running.add_argument("options", nargs=argparse.REMAINDER, help="--PARAMETER VALUE pairs")
+    running.add_argument("algorithm", nargs="?", help=translate("Cli", "algorithm id, e.g. tools.buffer"))
+    running.add_argument("options", nargs=argparse.REMAINDER, help=translate("Cli", "--PARAMETER VALUE pairs"))
     running.set_defaults(handler=handle_run)
     field_mapping_cli.add_parser(subparsers)
 
@@ -120,7 +121,7 @@ def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"main.py run {algorithm.id}", description=algorithm.display_description(),
                                      exit_on_error=False)
     taken = set(_COMMON_OPTIONS)
-    group = parser.add_argument_group("parameters")
+    group = parser.add_argument_group(translate("Cli", "parameters"))
     for parameter in algorithm.parameters():
         _claim(taken, parameter.name, algorithm)
         text = f"{parameter.description}: {parameter.describe()}"
@@ -131,22 +132,26 @@ def algorithm_parser(algorithm: Algorithm) -> argparse.ArgumentParser:
             group.add_argument(f"--{parameter.name}", nargs="?", const="true", help=text, metavar="true|false")
         else:
             group.add_argument(f"--{parameter.name}", help=text, metavar="VALUE")
-    outputs = parser.add_argument_group("outputs (default: OUTPUTNAME.<ext> in --output-dir)")
+    outputs = parser.add_argument_group(translate("Cli", "outputs (default: OUTPUTNAME.<ext> in --output-dir)"))
     for output in algorithm.outputs():
         if type(output) in DEFAULT_EXTENSION:
             _claim(taken, output.name, algorithm)
             allowed = ", ".join(ALLOWED_EXTENSIONS[type(output)])
             outputs.add_argument(f"--{output.name}", metavar="PATH",
                                  help=f"{output.description} ({allowed})".replace("%", "%%"))
-    common = parser.add_argument_group("run options")
-    common.add_argument("--project", metavar="FILE", help="a .lamp project whose layer names parameters may use")
+    common = parser.add_argument_group(translate("Cli", "run options"))
+    common.add_argument("--project", metavar="FILE",
+                        help=translate("Cli", "a .lamp project whose layer names parameters may use"))
     common.add_argument("--save", action="store_true",
-                        help="record the run in the --project file (history, outputs as layers), as the "
-                             "workbench does, so its report and web map show it")
-    common.add_argument("--output-dir", metavar="DIR", default=".", help="folder for outputs without a path")
-    common.add_argument("--overwrite", action="store_true", help="replace output files that already exist")
-    common.add_argument("--workers", type=int, help="worker threads/processes for the algorithm")
-    common.add_argument("--dask-scheduler", metavar="ADDRESS", help="a dask.distributed scheduler to use")
+                        help=translate("Cli", "record the run in the --project file (history, outputs as layers), as "
+                                              "the workbench does, so its report and web map show it"))
+    common.add_argument("--output-dir", metavar="DIR", default=".",
+                        help=translate("Cli", "folder for outputs without a path"))
+    common.add_argument("--overwrite", action="store_true",
+                        help=translate("Cli", "replace output files that already exist"))
+    common.add_argument("--workers", type=int, help=translate("Cli", "worker threads/processes for the algorithm"))
+    common.add_argument("--dask-scheduler", metavar="ADDRESS",
+                        help=translate("Cli", "a dask.distributed scheduler to use"))
     return parser
 
 

@@ -28,12 +28,16 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``map-fields`` on ``main.py``'s sub-command parser."""
-    parser = subparsers.add_parser("map-fields", help="suggest (or check) how a layer's fields map to a kind")
-    parser.add_argument("file", help="the data file, e.g. poles.gpkg")
-    parser.add_argument("--layer", help="the layer inside a multi-layer file")
-    parser.add_argument("--kind", choices=sorted(KINDS), help="the target kind (guessed from the fields otherwise)")
-    parser.add_argument("--write-mapping", metavar="FILE.json", help="save the suggested mapping there")
-    parser.add_argument("--mapping", metavar="FILE.json", help="check a saved mapping against the file instead")
+    parser = subparsers.add_parser("map-fields",
+                                   help=translate("Cli", "suggest (or check) how a layer's fields map to a kind"))
+    parser.add_argument("file", help=translate("Cli", "the data file, e.g. poles.gpkg"))
+    parser.add_argument("--layer", help=translate("Cli", "the layer inside a multi-layer file"))
+    parser.add_argument("--kind", choices=sorted(KINDS),
+                        help=translate("Cli", "the target kind (guessed from the fields otherwise)"))
+    parser.add_argument("--write-mapping", metavar="FILE.json",
+                        help=translate("Cli", "save the suggested mapping there"))
+    parser.add_argument("--mapping", metavar="FILE.json",
+                        help=translate("Cli", "check a saved mapping against the file instead"))
     parser.set_defaults(handler=handle_map_fields)
 
 

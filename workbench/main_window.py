@@ -329,7 +329,8 @@ class MainWindow(QMainWindow):
         canvas.identified.connect(self._show_identify_results)
         canvas.measured.connect(lambda text: self.statusBar().showMessage(text))
         canvas.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        canvas.tool_changed.connect(lambda tool: self.statusBar().showMessage(tool.name, 3000))
+        canvas.tool_changed.connect(
+            lambda tool: self.statusBar().showMessage(QCoreApplication.translate("MapTools", tool.name), 3000))
         self.files.session.autosaved.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # -- project ------------------------------------------------------------------------------------------------

@@ -90,9 +90,9 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
             raise LayerError(path, f"unknown reading option(s) for OpenStreetMap: {', '.join(sorted(unexpected))}")
         return read_osm(path, layer=layer, crs=crs, kind=kind, **options)
     if not path.exists():
-        raise LayerError(path, "the file does not exist")
+        raise LayerError(path, translate("LayerOpen", "the file does not exist"))
     if path.is_dir():
-        raise LayerError(path, "is a folder; choose a file inside it")
+        raise LayerError(path, translate("LayerOpen", "is a folder; choose a file inside it"))
     ext = extension(path)
     unexpected = set(options) - {"x_field", "y_field", "sheet"}
     if unexpected:
@@ -115,7 +115,8 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if ext in GEOTIFF:
         return apply_sidecar_style(read_geotiff(path, kind=kind, crs=crs), path)
     supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
-    raise LayerError(path, f"'{ext or 'no extension'}' files cannot be opened; supported: {supported}")
+    raise LayerError(path, translate("LayerOpen", "'{ext}' files cannot be opened; supported: {supported}").format(
+        ext=ext or translate("LayerOpen", "no extension"), supported=supported))
 
 
 def _mapped(path: str | os.PathLike, mapping: FieldMapping | str | os.PathLike, *, layer: str | None,

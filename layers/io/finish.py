@@ -32,9 +32,10 @@ def apply_crs(gdf: gpd.GeoDataFrame, crs: Any, notes: list[str]) -> gpd.GeoDataF
             notes.append(NO_CRS_NOTE)
         return gdf
     if gdf.crs is None:
-        notes.append(f"CRS set to {wanted.to_string()} as given")
+        notes.append(translate("LayerFinish", "CRS set to {crs} as given").format(crs=wanted.to_string()))
     elif gdf.crs != wanted:
-        notes.append(f"the file declares {gdf.crs.to_string()}; replaced by {wanted.to_string()} as given")
+        notes.append(translate("LayerFinish", "the file declares {declared}; replaced by {crs} as given").format(
+            declared=gdf.crs.to_string(), crs=wanted.to_string()))
     else:
         return gdf
     return gdf.set_crs(wanted, allow_override=True)
@@ -73,8 +74,8 @@ def _resolve_kind(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
     try:
         gdf, kind_notes = validate(gdf, guess, source=source, layer=name, repair=False)
     except LayerError as exc:
-        notes.append(f"looks like a '{guess}' layer but was loaded without that kind because it "
-                     f"{exc.problem}")
+        notes.append(translate("LayerFinish", "looks like a '{kind}' layer but was loaded without that kind because "
+                                              "it {problem}").format(kind=guess, problem=exc.problem))
         return gdf, None
     notes.extend(kind_notes)
     return gdf, guess

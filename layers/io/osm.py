@@ -342,7 +342,8 @@ def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Coll
     if category.name == "roads":
         from_lanes = int((gdf["width_source"] == "lanes").sum()) if "width_source" in gdf.columns else 0
         if from_lanes:
-            notes.append(f"width_m of {from_lanes} roads computed as lanes × {LANE_WIDTH_M:g} m")
+            notes.append(translate("OpenStreetMap", "width_m of {count} roads computed as lanes × {lane:g} m").format(
+                count=from_lanes, lane=LANE_WIDTH_M))
     elif category.name == "offices":
         notes.append(OFFICES_NOTE)
     elif category.name == "sites_5g":
@@ -350,7 +351,8 @@ def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Coll
         notes.append(translate("OpenStreetMap", "existing mobile sites read from {tags}; status set to 'active'")
                      .format(tags=", ".join(f"{tag} ({count})" for tag, count in tagged.items())))
     if collected.from_areas:
-        notes.append(f"{collected.from_areas} features mapped as areas in OSM are shown as a point on their surface")
+        notes.append(translate("OpenStreetMap", "{count} features mapped as areas in OSM are shown as a point on "
+                                                "their surface").format(count=collected.from_areas))
     return notes
 
 
@@ -359,14 +361,17 @@ def _select(layer: str | None, kind: str | None, source: str) -> list[_Category]
     if layer is not None:
         chosen = [c for c in chosen if c.name == layer]
         if not chosen:
-            raise LayerError(source, f"has no layer named '{layer}'; an OSM extract gives the layers: "
-                                     f"{', '.join(LAYER_NAMES)}")
+            raise LayerError(source, translate("OpenStreetMap", "has no layer named '{layer}'; an OSM extract gives "
+                                                                "the layers: {layers}").format(
+                layer=layer, layers=", ".join(LAYER_NAMES)))
     if kind is not None:
         chosen = [c for c in chosen if c.kind == kind]
         if not chosen:
             kinds = ", ".join(c.kind for c in CATEGORIES if c.kind)
-            raise LayerError(source, f"cannot give a '{kind}' layer{f' named {layer!r}' if layer else ''}; "
-                                     f"an OSM extract gives the kinds: {kinds}")
+            named = translate("OpenStreetMap", " named {layer!r}").format(layer=layer) if layer else ""
+            raise LayerError(source, translate("OpenStreetMap", "cannot give a '{kind}' layer{named}; an OSM extract "
+                                                                "gives the kinds: {kinds}").format(
+                kind=kind, named=named, kinds=kinds))
     return chosen
 
 
@@ -384,14 +389,16 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise LayerError(source, "the file does not exist" if not path.exists() else "is not a file")
+        raise LayerError(source, translate("OpenStreetMap", "the file does not exist") if not path.exists()
+                         else translate("OpenStreetMap", "is not a file"))
     categories = _select(layer, kind, source)
     target = to_crs_object(crs)
     try:
         sorter, header_centre = _read(path, categories, report, is_cancelled or (lambda: False))
     except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError) as exc:
-        raise LayerError(source, f"is not a readable OpenStreetMap file (it may be damaged or cut short): "
-                                 f"{str(exc).strip()}") from exc
+        raise LayerError(source, translate("OpenStreetMap", "is not a readable OpenStreetMap file (it may be "
+                                                            "damaged or cut short): {problem}").format(
+            problem=str(exc).strip())) from exc
     report(85.0)
     frames = {c.name: _frame(sorter.layers[c.name], c) for c in categories}
     found = [c for c in categories if len(frames[c.name])]
@@ -411,8 +418,9 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
         notes = general + _category_notes(category, gdf, sorter.layers[category.name])
         for key, values in sorter.unreadable[category.name].items():
             shown = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:5])
-            notes.append(f"{len(values)} OSM '{key}' values could not be read as numbers ({shown}) and were "
-                         "left empty")
+            notes.append(translate("OpenStreetMap", "{count} OSM '{key}' values could not be read as numbers "
+                                                    "({shown}) and were left empty").format(count=len(values), key=key,
+                                                                                            shown=shown))
         metadata = {"source_layer": category.name}
         if category.kind is None:
             gdf, repair_notes = repair_geometries(gdf)

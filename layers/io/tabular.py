@@ -97,12 +97,14 @@ def _find_pair(df: pd.DataFrame, x_field: str | None, y_field: str | None, sourc
     columns = {str(c).strip().lower(): c for c in df.columns}
     if x_field or y_field:
         if not (x_field and y_field):
-            raise LayerError(source, f"give both coordinate columns (x_field and y_field), not only "
-                                     f"{x_field or y_field!r}", layer=layer)
+            raise LayerError(source, translate("TabularLoad", "give both coordinate columns (x_field and y_field), "
+                                                              "not only {given!r}").format(given=x_field or y_field),
+                             layer=layer)
         missing = [f for f in (x_field, y_field) if f not in df.columns]
         if missing:
-            raise LayerError(source, f"coordinate column(s) {', '.join(repr(m) for m in missing)} not found; "
-                                     f"the columns are: {', '.join(map(str, df.columns))}", layer=layer)
+            raise LayerError(source, translate("TabularLoad", "coordinate column(s) {missing} not found; the columns "
+                                                              "are: {columns}").format(
+                missing=", ".join(repr(m) for m in missing), columns=", ".join(map(str, df.columns))), layer=layer)
         return x_field, y_field
     for x_name, y_name in COORDINATE_PAIRS:
         if x_name in columns and y_name in columns:
@@ -122,8 +124,9 @@ def _numbers(df: pd.DataFrame, column: str, source: str, layer: str | None) -> t
     bad = np.isnan(values) & ~blank
     if bad.any():
         shown = ", ".join(repr(v) for v in pd.unique(text[bad])[:5])
-        raise LayerError(source, f"coordinate column '{column}' has {int(bad.sum())} values that are not numbers "
-                                 f"({shown}) in rows {_rows(bad)}", layer=layer)
+        raise LayerError(source, translate("TabularLoad", "coordinate column '{column}' has {count} values that are "
+                                                          "not numbers ({shown}) in rows {rows}").format(
+            column=column, count=int(bad.sum()), shown=shown, rows=_rows(bad)), layer=layer)
     return values, blank
 
 
@@ -134,8 +137,9 @@ def _sidecar_crs(path: Path) -> pyproj.CRS | None:
     try:
         return pyproj.CRS.from_wkt(prj.read_text(errors="replace"))
     except pyproj.exceptions.CRSError as exc:
-        raise LayerError(path, f"{prj.name} beside it is not a readable CRS definition ({exc}); fix or remove it, "
-                               "or give the CRS when opening") from exc
+        raise LayerError(path, translate("TabularLoad", "{prj} beside it is not a readable CRS definition "
+                                                        "({problem}); fix or remove it, or give the CRS when "
+                                                        "opening").format(prj=prj.name, problem=exc)) from exc
 
 
 def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | None = None, kind: str | None = None,
@@ -148,7 +152,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
     if target is None and path is not None:
         target = _sidecar_crs(path)
         if target is not None:
-            notes.append(f"CRS {target.to_string()} read from {path.with_suffix('.prj').name}")
+            notes.append(translate("TabularLoad", "CRS {crs} read from {file}").format(
+                crs=target.to_string(), file=path.with_suffix(".prj").name))
     assumed = False
     if pair is not None:
         xs, xblank = _numbers(df, pair[0], source, name)
@@ -156,7 +161,8 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
         assumed = target is None
         if assumed:
             target = _WGS84
-            notes.append(f"no CRS given; '{pair[0]}'/'{pair[1]}' read as WGS84 longitude/latitude (EPSG:4326)")
+            notes.append(translate("TabularLoad", "no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude "
+                                                  "(EPSG:4326)").format(x=pair[0], y=pair[1]))
         geometry = shapely.points(xs, ys)
         geometry[xblank | yblank] = None
         attributes = df.drop(columns=list(pair))
@@ -164,20 +170,23 @@ def frame_to_layers(df: pd.DataFrame, name: str, *, source: str, path: Path | No
         wkt_column = next((c for c in df.columns if str(c).strip().lower() in WKT_COLUMNS), None)
         if wkt_column is None:
             pairs = ", ".join("/".join(p) for p in COORDINATE_PAIRS)
-            raise LayerError(source, f"has no coordinate columns (looked for {pairs} or a WKT column); "
-                                     f"the columns are: {', '.join(map(str, df.columns))}. "
-                                     "Rename the coordinate columns to x/y or lon/lat, or name them when "
-                                     "opening (x_field/y_field)", layer=name)
+            raise LayerError(source, translate("TabularLoad", "has no coordinate columns (looked for {pairs} or a WKT "
+                                                              "column); the columns are: {columns}. Rename the "
+                                                              "coordinate columns to x/y or lon/lat, or name them "
+                                                              "when opening (x_field/y_field)").format(
+                pairs=pairs, columns=", ".join(map(str, df.columns))), layer=name)
         text = df[wkt_column].astype(str).str.strip()
         blank = df[wkt_column].isna().to_numpy() | (text == "").to_numpy()
         geometry = shapely.from_wkt(np.where(blank, None, text.to_numpy(dtype=object)), on_invalid="ignore")
         bad = shapely.is_missing(geometry) & ~blank
         if bad.any():
-            raise LayerError(source, f"column '{wkt_column}' has {int(bad.sum())} values that are not WKT geometry "
-                                     f"in rows {_rows(bad)}", layer=name)
+            raise LayerError(source, translate("TabularLoad", "column '{column}' has {count} values that are not WKT "
+                                                              "geometry in rows {rows}").format(
+                column=wkt_column, count=int(bad.sum()), rows=_rows(bad)), layer=name)
         if target is None:
             target, assumed = _WGS84, True
-            notes.append("no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)")
+            notes.append(translate("TabularLoad", "no CRS given; geometries read as WGS84 longitude/latitude "
+                                                  "(EPSG:4326)"))
         attributes = df.drop(columns=[wkt_column])
     gdf = gpd.GeoDataFrame(attributes.reset_index(drop=True), geometry=geometry, crs=target)
     return vector_layers(gdf, name, source=source, kind=kind, notes=notes, coordinate_columns=pair,
@@ -239,14 +248,16 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError as exc:
-            raise LayerError(source, "has no header row and no data") from exc
+            raise LayerError(source, translate("TabularLoad", "has no header row and no data")) from exc
         except pd.errors.ParserError as exc:
-            raise LayerError(source, f"is not a well-formed table: {exc}") from exc
-        notes = [] if encoding in ("utf-8-sig", "utf-16") else [f"text is not UTF-8; read as {encoding.upper()}"]
+            raise LayerError(source, translate("TabularLoad", "is not a well-formed table: {problem}").format(
+                problem=exc)) from exc
+        notes = [] if encoding in ("utf-8-sig", "utf-16") else [
+            translate("TabularLoad", "text is not UTF-8; read as {encoding}").format(encoding=encoding.upper())]
         df, header_notes = _distinct_columns(df, partial(_header_row, pd.read_csv, path, sep=sep, encoding=encoding,
                                                          skipinitialspace=True))
         return df, notes + header_notes
-    raise LayerError(source, "text is in an unknown encoding (not UTF-8, GBK or Latin-1)")
+    raise LayerError(source, translate("TabularLoad", "text is in an unknown encoding (not UTF-8, GBK or Latin-1)"))
 
 
 def read_delimited(path: Path, *, kind: str | None = None, x_field: str | None = None, y_field: str | None = None,
@@ -264,9 +275,11 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None =
     try:
         sheets = pd.read_excel(path, sheet_name=sheet if sheet is not None else None, engine="openpyxl")
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LayerError(source, "is not a readable Excel .xlsx workbook (it may be damaged)") from exc
+        raise LayerError(source, translate("TabularLoad", "is not a readable Excel .xlsx workbook (it may be "
+                                                          "damaged)")) from exc
     except ValueError as exc:
-        raise LayerError(source, f"cannot be read as an Excel workbook: {exc}") from exc
+        raise LayerError(source, translate("TabularLoad", "cannot be read as an Excel workbook: {problem}").format(
+            problem=exc)) from exc
     if sheet is not None:
         sheets = {sheet: sheets}
     layers: list[VectorLayer] = []
@@ -285,7 +298,8 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None, kind: str | None =
             first_error = first_error or exc
             skipped.append(str(sheet_name))
     if not layers:
-        raise first_error or LayerError(source, "has no sheets")
+        raise first_error or LayerError(source, translate("TabularLoad", "has no sheets"))
     if skipped:
-        layers[0].notes.append(f"skipped sheets without coordinate columns: {', '.join(skipped)}")
+        layers[0].notes.append(translate("TabularLoad", "skipped sheets without coordinate columns: {sheets}").format(
+            sheets=", ".join(skipped)))
     return layers

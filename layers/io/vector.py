@@ -155,10 +155,12 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
     if not result:
         if without_geometry is not None and len(skipped) == 1:
             raise without_geometry
-        why = f" (only tables without geometry: {', '.join(skipped)})" if skipped else ""
-        raise LayerError(source, f"holds no map layers{why}")
+        why = translate("LayerOpen", " (only tables without geometry: {tables})").format(tables=", ".join(skipped)) \
+            if skipped else ""
+        raise LayerError(source, translate("LayerOpen", "holds no map layers{why}").format(why=why))
     if skipped:
-        result[0].notes.append(f"skipped tables without geometry: {', '.join(skipped)}")
+        result[0].notes.append(translate("LayerOpen", "skipped tables without geometry: {tables}").format(
+            tables=", ".join(skipped)))
     return result
 
 

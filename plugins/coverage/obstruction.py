@@ -26,6 +26,7 @@ from affine import Affine
 
 from layers.building_heights import estimate_heights
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 from plugins.api import Cancelled
 
@@ -43,11 +44,13 @@ def require_metric(crs: pyproj.CRS | None, source: str | None, name: str) -> pyp
     """``crs``, checked: distances are metres, so layers without a CRS or in degrees are refused, naming the
     layer."""
     if crs is None:
-        raise LayerError(source, "has no coordinate reference system; coverage needs a projected CRS in metres",
-                         layer=name)
+        raise LayerError(source, translate("CoverageObstruction", "has no coordinate reference system; coverage "
+                                                                  "needs a projected CRS in metres"), layer=name)
     if not crs.is_projected:
-        raise LayerError(source, f"is in geographic coordinates ({crs.to_string()}); reproject it to a projected "
-                                 "CRS in metres (e.g. the UTM zone) for coverage", layer=name)
+        raise LayerError(source, translate("CoverageObstruction", "is in geographic coordinates ({crs}); reproject "
+                                                                  "it to a projected CRS in metres (e.g. the UTM "
+                                                                  "zone) for coverage").format(crs=crs.to_string()),
+                         layer=name)
     return crs
 
 
@@ -83,8 +86,9 @@ class Obstruction:
         if not resolution_m > 0:
             raise LayerError(layer.source, f"resolution_m must be positive, got {resolution_m!r}", layer=layer.name)
         if height_field not in layer.gdf.columns:
-            raise LayerError(layer.source, f"has no field '{height_field}' with building heights in metres",
-                             layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageObstruction", "has no field '{field}' with building "
+                                                                            "heights in metres").format(
+                field=height_field), layer=layer.name)
         geoms = layer.gdf.geometry.to_numpy()
         polygonal = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
         heights = pd.to_numeric(layer.gdf[height_field], errors="coerce").to_numpy(float)
@@ -95,8 +99,9 @@ class Obstruction:
             notes = tuple(f"layer '{layer.name}': {note}" for note in estimate_notes)
         negative = polygonal & (heights < 0)
         if negative.any():
-            raise LayerError(layer.source, f"{height_field}: {int(negative.sum())} buildings have a negative height",
-                             layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageObstruction", "{field}: {count} buildings have a "
+                                                                            "negative height").format(
+                field=height_field, count=int(negative.sum())), layer=layer.name)
         bounds = tuple(layer.gdf.total_bounds)
         if extent is not None:
             bounds = (max(bounds[0], extent[0]), max(bounds[1], extent[1]), min(bounds[2], extent[2]),
@@ -123,14 +128,17 @@ class Obstruction:
         require_metric(layer.crs, layer.source, layer.name)
         t = layer.transform
         if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
-            raise LayerError(layer.source, "is rotated or not north-up; warp it to a north-up grid first",
-                             layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageObstruction", "is rotated or not north-up; warp it to "
+                                                                            "a north-up grid first"), layer=layer.name)
         if extent is not None:
             layer = layer.read_window(extent)
             t = layer.transform
         if not np.isclose(t.a, -t.e, rtol=1e-6):
-            raise LayerError(layer.source, f"has rectangular cells ({t.a:g} x {-t.e:g} m); resample it to square "
-                                           "cells first", layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageObstruction", "has rectangular cells ({width:g} x "
+                                                                            "{height:g} m); resample it to square "
+                                                                            "cells first").format(width=t.a,
+                                                                                                  height=-t.e),
+                             layer=layer.name)
         values = layer.band(band)
         if surface == SURFACE_DSM:
             heights = np.ma.filled(values.astype(np.float32), np.nan)
@@ -139,11 +147,15 @@ class Obstruction:
         notes = []
         valid = values.compressed()
         if surface == SURFACE_AUTO and valid.size and float(valid.min()) > ABSOLUTE_DSM_HINT_M:
-            notes.append(f"raster '{layer.name}' has no cell at ground level (lowest {float(valid.min()):.1f} m): "
-                         "it looks like heights above sea level; coverage expects heights above ground (declare "
-                         "it as a DSM with a terrain model, or give a terrain model as terrain)")
+            notes.append(translate("CoverageObstruction", "raster '{layer}' has no cell at ground level (lowest "
+                                                          "{lowest:.1f} m): it looks like heights above sea level; "
+                                                          "coverage expects heights above ground (declare it as a DSM "
+                                                          "with a terrain model, or give a terrain model as "
+                                                          "terrain)").format(layer=layer.name,
+                                                                             lowest=float(valid.min())))
         if valid.size and float(valid.min()) < 0:
-            notes.append(f"raster '{layer.name}': negative heights read as open ground")
+            notes.append(translate("CoverageObstruction", "raster '{layer}': negative heights read as open "
+                                                          "ground").format(layer=layer.name))
             heights = np.maximum(heights, 0.0)
         return cls(np.ascontiguousarray(heights), float(t.c), float(t.f), float(t.a), layer.crs, tuple(notes))
 

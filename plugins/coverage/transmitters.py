@@ -21,6 +21,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import VectorLayer
 from plugins.coverage.config import MACRO_HEIGHT_M, CoverageConfig
 from plugins.coverage.kernel import (
@@ -118,23 +119,28 @@ class Transmitters:
         require_true_distances(layer)  # projected is not enough: Web Mercator's "metres" are not
         gdf = layer.gdf
         if len(gdf) == 0:
-            raise LayerError(layer.source, "has no features; coverage needs at least one transmitter",
+            raise LayerError(layer.source, translate("CoverageTransmitters", "has no features; coverage needs at "
+                                                                             "least one transmitter"),
                              layer=layer.name)
         geoms = gdf.geometry.to_numpy()
         if not np.all(np.isin(shapely.get_type_id(geoms), (0, 4)) | shapely.is_empty(geoms)):
-            raise LayerError(layer.source, "must hold points (transmitter locations)", layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageTransmitters", "must hold points (transmitter "
+                                                                             "locations)"), layer=layer.name)
         points = shapely.centroid(geoms)
         xs, ys = shapely.get_x(points), shapely.get_y(points)
         keep = np.isfinite(xs) & np.isfinite(ys)
         notes = []
         if (~keep).any():
-            notes.append(f"{int((~keep).sum())} features without a location left out")
+            notes.append(translate("CoverageTransmitters", "{count} features without a location left out").format(
+                count=int((~keep).sum())))
         keep &= _active(gdf, notes)
         keep &= _on_carrier(gdf, config, notes)
         if not keep.any():
-            raise LayerError(layer.source, "has no transmitter on the carrier under study "
-                                           f"({config.frequency_mhz:g} MHz, {config.bandwidth_mhz:g} MHz wide)"
-                             + _bands_present(gdf), layer=layer.name)
+            raise LayerError(layer.source, translate("CoverageTransmitters", "has no transmitter on the carrier "
+                                                                             "under study ({frequency:g} MHz, "
+                                                                             "{bandwidth:g} MHz wide)").format(
+                frequency=config.frequency_mhz, bandwidth=config.bandwidth_mhz) + _bands_present(gdf),
+                layer=layer.name)
         ids = _site_ids(layer)
         height = _numeric(gdf, "height_m", config.default_height_m, notes)
         _check_heights(height[keep], ids[keep], layer, "height_m")
@@ -189,7 +195,8 @@ def _numeric(gdf: pd.DataFrame, name: str, default: float, notes: list[str]) -> 
     values = pd.to_numeric(gdf[name], errors="coerce").to_numpy(float)
     empty = ~np.isfinite(values)
     if empty.any() and np.isfinite(default):
-        notes.append(f"{name}: {int(empty.sum())} empty values taken as {default:g}")
+        notes.append(translate("CoverageTransmitters", "{field}: {count} empty values taken as {default:g}").format(
+            field=name, count=int(empty.sum()), default=default))
         values = np.where(empty, default, values)
     return values
 
@@ -218,7 +225,8 @@ def _active(gdf: pd.DataFrame, notes: list[str]) -> np.ndarray:
         return np.ones(len(gdf), bool)
     removed = gdf["status"].astype(str).str.strip().str.lower().eq("removed").to_numpy()
     if removed.any():
-        notes.append(f"{int(removed.sum())} removed sites left out")
+        notes.append(translate("CoverageTransmitters", "{count} removed sites left out").format(
+            count=int(removed.sum())))
     return ~removed
 
 
@@ -228,14 +236,17 @@ def _on_carrier(gdf: pd.DataFrame, config: CoverageConfig, notes: list[str]) -> 
     band = pd.to_numeric(gdf["band_mhz"], errors="coerce").to_numpy(float)
     unknown = ~np.isfinite(band)
     if unknown.any():
-        notes.append(f"band_mhz: {int(unknown.sum())} sites without a band taken to be on "
-                     f"{config.frequency_mhz:g} MHz")
+        notes.append(translate("CoverageTransmitters", "band_mhz: {count} sites without a band taken to be on "
+                                                       "{frequency:g} MHz").format(count=int(unknown.sum()),
+                                                                                   frequency=config.frequency_mhz))
     on = unknown | (np.abs(band - config.frequency_mhz) <= config.bandwidth_mhz / 2)
     if (~on).any():
         others = ", ".join(f"{b:g}" for b in np.unique(band[~on]))
-        notes.append(f"{int((~on).sum())} sites on other bands ({others} MHz) left out of the "
-                     f"{config.frequency_mhz:g} MHz carrier (they neither serve nor interfere on it; run the "
-                     "coverage again at their frequency for their map)")
+        notes.append(translate("CoverageTransmitters", "{count} sites on other bands ({others} MHz) left out of the "
+                                                       "{frequency:g} MHz carrier (they neither serve nor interfere "
+                                                       "on it; run the coverage again at their frequency for their "
+                                                       "map)").format(count=int((~on).sum()), others=others,
+                                                                      frequency=config.frequency_mhz))
     return on
 
 
@@ -243,7 +254,8 @@ def _bands_present(gdf: pd.DataFrame) -> str:
     if "band_mhz" not in gdf.columns:
         return ""
     bands = np.unique(pd.to_numeric(gdf["band_mhz"], errors="coerce").dropna().to_numpy(float))
-    return f"; its sites are on {', '.join(f'{b:g}' for b in bands)} MHz" if bands.size else ""
+    return translate("CoverageTransmitters", "; its sites are on {bands} MHz").format(
+        bands=", ".join(f"{b:g}" for b in bands)) if bands.size else ""
 
 
 def _azimuth_lists(gdf: pd.DataFrame, config: CoverageConfig, layer: VectorLayer) -> list[tuple[float, ...]]:

@@ -282,9 +282,10 @@ class SitingAlgorithm(Algorithm):
                                cost_field=params["cost_field"])
         candidates = eligible_candidates(poles, rules)
         if len(candidates) == 0:
-            reasons = ", ".join(f"{n} {why}" for why, n in candidates.excluded.items())
-            raise AlgorithmError(f"no lamp pole of '{poles.name}' is eligible ({reasons}); relax the height range, "
-                                 "status or keep-out rules")
+            reasons = ", ".join(f"{n} {translate('SitingCandidates', why)}" for why, n in candidates.excluded.items())
+            raise AlgorithmError(translate("SitingAlgorithm", "no lamp pole of '{layer}' is eligible ({reasons}); "
+                                                              "relax the height range, status or keep-out "
+                                                              "rules").format(layer=poles.name, reasons=reasons))
         feedback.log(translate("SitingAlgorithm", "{eligible:,} of {poles:,} poles eligible").format(
             eligible=len(candidates), poles=len(poles.gdf))
             + "".join(translate("SitingAlgorithm", "; {count:,} {why}").format(
@@ -293,7 +294,8 @@ class SitingAlgorithm(Algorithm):
         demand = (vector_demand(source, weight_field=params["weight_field"], spacing_m=params["sample_spacing"])
                   if isinstance(source, VectorLayer) else raster_demand(source))
         if len(demand) == 0 or demand.weight.sum() <= 0:
-            raise AlgorithmError(f"demand '{source.name}' holds no people to cover (all weights are 0 or empty)")
+            raise AlgorithmError(translate("SitingAlgorithm", "demand '{layer}' holds no people to cover (all "
+                                                              "weights are 0 or empty)").format(layer=source.name))
         demand = self._priorities(demand, params)
         feedback.raise_if_cancelled()
         check_siting(candidates.xy, demand.xy, params)

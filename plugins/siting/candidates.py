@@ -73,13 +73,15 @@ def _costs(layer: VectorLayer, rules: CandidateRules, powered: np.ndarray) -> np
     if rules.cost_field is None:
         return rules.base_cost + rules.no_power_cost * (~powered)
     if rules.cost_field not in layer.gdf.columns:
-        raise LayerError(layer.source, f"has no cost field '{rules.cost_field}'", layer=layer.name)
+        raise LayerError(layer.source, translate("SitingCandidates", "has no cost field '{field}'").format(
+            field=rules.cost_field), layer=layer.name)
     cost = pd.to_numeric(layer.gdf[rules.cost_field], errors="coerce").to_numpy(float)
     bad = ~(np.isfinite(cost) & (cost > 0))
     if bad.any():
         rows = ", ".join(f"#{i + 1}" for i in np.flatnonzero(bad)[:8])
-        raise LayerError(layer.source, f"cost field '{rules.cost_field}': {int(bad.sum())} poles have no positive "
-                                       f"cost (features {rows})", layer=layer.name)
+        raise LayerError(layer.source, translate("SitingCandidates", "cost field '{field}': {count} poles have no "
+                                                                     "positive cost (features {rows})").format(
+            field=rules.cost_field, count=int(bad.sum()), rows=rows), layer=layer.name)
     return cost
 
 

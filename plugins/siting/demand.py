@@ -54,7 +54,8 @@ def _layer_weights(layer: VectorLayer, weight_field: str | None) -> tuple[np.nda
     gdf = layer.gdf
     if weight_field:
         if weight_field not in gdf.columns:
-            raise LayerError(layer.source, f"has no field '{weight_field}'", layer=layer.name)
+            raise LayerError(layer.source, translate("SitingDemand", "has no field '{field}'").format(
+                field=weight_field), layer=layer.name)
         values = pd.to_numeric(gdf[weight_field], errors="coerce").to_numpy(float)
         measure = weight_field
     elif {"residents", "workers"} & set(gdf.columns):
@@ -76,7 +77,9 @@ def _layer_weights(layer: VectorLayer, weight_field: str | None) -> tuple[np.nda
     missing = ~np.isfinite(values)
     if (values[~missing] < 0).any():
         rows = ", ".join(f"#{i + 1}" for i in np.flatnonzero(values < 0)[:8])
-        raise LayerError(layer.source, f"demand weight '{measure}' is negative in features {rows}", layer=layer.name)
+        raise LayerError(layer.source, translate("SitingDemand", "demand weight '{field}' is negative in features "
+                                                                 "{rows}").format(field=measure, rows=rows),
+                         layer=layer.name)
     return np.where(missing, 0.0, values), measure
 
 

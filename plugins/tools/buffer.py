@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -57,7 +57,8 @@ class Buffer(Algorithm):
         result = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=buffered, crs=gdf.crs)
         empty = shapely.is_empty(buffered) | shapely.is_missing(buffered)
         if empty.any():
-            feedback.log(f"{int(empty.sum())} feature(s) vanished with a {distance:g} m buffer and were dropped")
+            feedback.log(translate("Tools", "{count} feature(s) vanished with a {distance:g} m buffer and were "
+                                            "dropped").format(count=int(empty.sum()), distance=distance))
             result = result[~empty]
         if params["dissolve"]:
             feedback.raise_if_cancelled()
@@ -66,5 +67,5 @@ class Buffer(Algorithm):
         feedback.set_progress(100)
         area = float(np.sum(shapely.area(result.geometry.to_numpy())))
         result = back(result.reset_index(drop=True), original_crs)
-        name = f"{layer.name} buffer {distance:g} m"
+        name = translate("Tools", "{layer} buffer {distance:g} m").format(layer=layer.name, distance=distance)
         return {"output": VectorLayer(result, name), "features": len(result), "total_area_m2": round(area, 1)}

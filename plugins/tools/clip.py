@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import Algorithm, Context, Feedback, LayerParameter, OutputLayer, Parameter
 from plugins.tools.common import GROUP, chunks, keep_family
@@ -57,5 +57,7 @@ class Clip(Algorithm):
         gdf = layer.gdf.loc[keep].copy()
         gdf[gdf.geometry.name] = gpd.GeoSeries(clipped[keep], index=gdf.index, crs=layer.crs)
         gdf = gdf.reset_index(drop=True)
-        feedback.log(f"{int(keep.sum())} of {len(geometries)} features lie (partly) inside the clip polygons")
-        return {"output": VectorLayer(gdf, f"{layer.name} clipped", kind=layer.kind), "features": int(keep.sum())}
+        feedback.log(translate("Tools", "{inside} of {total} features lie (partly) inside the clip polygons").format(
+            inside=int(keep.sum()), total=len(geometries)))
+        return {"output": VectorLayer(gdf, translate("Tools", "{layer} clipped").format(layer=layer.name),
+                                      kind=layer.kind), "features": int(keep.sum())}

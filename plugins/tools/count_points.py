@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import Algorithm, Context, Feedback, FieldParameter, LayerParameter, OutputLayer, Parameter
 from plugins.tools.common import GROUP, chunks
@@ -57,7 +57,9 @@ class CountPointsInPolygons(Algorithm):
             gdf[f"{weight}_sum"] = sums
             missing = int(np.isnan(values).sum())
             if missing:
-                feedback.log(f"{missing} point(s) have no '{weight}' value and add nothing to the sums")
+                feedback.log(translate("Tools", "{count} point(s) have no '{field}' value and add nothing to the "
+                                                "sums").format(count=missing, field=weight))
         inside = int(np.count_nonzero(counts))
-        return {"output": VectorLayer(gdf, f"{polygons.name} with {points.name} counts", kind=polygons.kind),
+        return {"output": VectorLayer(gdf, translate("Tools", "{polygons} with {points} counts").format(
+            polygons=polygons.name, points=points.name), kind=polygons.kind),
                 "polygons_with_points": inside, "points_counted": int(counts.sum())}

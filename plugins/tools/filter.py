@@ -54,5 +54,6 @@ class AttributeFilter(Algorithm):
         gdf = layer.gdf.loc[mask].reset_index(drop=True)
         feedback.log(translate("AttributeFilter", "{matching} of {total} features match {expression}").format(
             matching=int(mask.sum()), total=len(mask), expression=params["expression"]))
-        return {"output": VectorLayer(gdf, f"{layer.name} filtered", kind=layer.kind),
+        return {"output": VectorLayer(gdf, translate("Tools", "{layer} filtered").format(layer=layer.name),
+                                      kind=layer.kind),
                 "matching": int(mask.sum()), "total": int(len(mask))}

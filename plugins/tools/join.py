@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -67,9 +67,11 @@ class JoinByLocation(Algorithm):
             gdf = gdf[gdf["join_count"] > 0] if params["mode"] == FIRST else gdf[gdf["_matched"]]
         gdf = gdf.drop(columns=[c for c in ("_matched",) if c in gdf.columns]).reset_index(drop=True)
         matched = int(np.unique(left_idx).size)
-        feedback.log(f"{matched} of {len(layer)} features have at least one match")
+        feedback.log(translate("Tools", "{matched} of {total} features have at least one match").format(
+            matched=matched, total=len(layer)))
         return {"output": VectorLayer(gpd.GeoDataFrame(gdf, geometry=layer.gdf.geometry.name, crs=layer.crs),
-                                      f"{layer.name} joined with {join.name}"),
+                                      translate("Tools", "{layer} joined with {join}").format(layer=layer.name,
+                                                                                              join=join.name)),
                 "matched_features": matched, "pairs": int(len(left_idx))}
 
     def _pairs(self, layer: VectorLayer, join: VectorLayer, predicate: str,

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from layers.i18n import QT_TRANSLATE_NOOP
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.layer import VectorLayer
 from plugins.api import (
     Algorithm,
@@ -54,7 +54,8 @@ class NearestDistance(Algorithm):
         layer: VectorLayer = params["input"]
         target: VectorLayer = params["target"]
         if len(target) == 0 or target.gdf.geometry.is_empty.all():
-            raise AlgorithmError(f"the target layer '{target.name}' has no features to measure to")
+            raise AlgorithmError(translate("Tools", "the target layer '{layer}' has no features to measure "
+                                                    "to").format(layer=target.name))
         source_gdf, _ = to_metric(layer.gdf)  # distances in metres; the output keeps the input CRS
         target_gdf = target.gdf.to_crs(source_gdf.crs) if target.crs != source_gdf.crs else target.gdf
         sources = source_gdf.geometry.to_numpy()
@@ -73,11 +74,14 @@ class NearestDistance(Algorithm):
             gdf[f"nearest_{field}"] = ids.to_numpy()
         else:
             gdf["nearest_index"] = np.where(found, index, -1)
-        feedback.log(f"{int(found.sum())} of {len(gdf)} features have a target within reach")
+        feedback.log(translate("Tools", "{found} of {total} features have a target within reach").format(
+            found=int(found.sum()), total=len(gdf)))
         summary: dict[str, float] = {"features": len(gdf), "with_target": int(found.sum())}
         if found.any():
             summary.update(mean_m=round(float(np.nanmean(distance)), 2), max_m=round(float(np.nanmax(distance)), 2))
-        output = VectorLayer(gdf, f"{layer.name} nearest {target.name}", kind=layer.kind)
+        output = VectorLayer(gdf, translate("Tools", "{layer} nearest {target}").format(layer=layer.name,
+                                                                                       target=target.name),
+                             kind=layer.kind)
         return {"output": output, **summary}
 
 

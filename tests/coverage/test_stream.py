@@ -109,3 +109,27 @@ def test_blocks_no_transmitter_reaches_stay_empty_and_progress_ends_at_100(scene
     assert result.server[far_west[0][0], far_west[1][0]] == -1
     assert np.isnan(result.rsrp[:, :100]).all()  # 400 m and more west of the raster: no cell reaches
     assert seen == sorted(seen) and seen[-1] == 100.0
+
+
+def test_cancel_stops_the_run_within_the_block_it_is_in(scene):
+    from plugins.api import Cancelled
+
+    path, cells, config, grid = scene
+    lazy = read_raster(str(path), source=str(path), name="heights", lazy=True)
+    blocks = []
+
+    class Sink:
+        def set_progress(self, percent):
+            pass
+
+        def is_cancelled(self):
+            return len(blocks) >= 2  # Cancel pressed while the second block runs
+
+    def obstruction_of(bounds):
+        blocks.append(bounds)
+        return Obstruction.from_raster(lazy, extent=bounds)
+
+    with pytest.raises(Cancelled):
+        compute_coverage_streamed(cells, config, grid, obstruction_of, block_tiles=3, tile_cells=16, workers=1,
+                                  feedback=Sink())
+    assert len(blocks) == 2  # no block started after it

@@ -168,3 +168,16 @@ def test_the_canvas_colours_a_zoomed_view_from_one_window_as_from_the_raster_rea
     assert (row1 - row0) * (col1 - col0) <= 151 * 201  # the cells the view shows, no more
     whole = MapTransform((X0 - 100.0, Y0 - 2100.0, X0 + 2300.0, Y0 + 100.0), (240, 220))  # all of it
     np.testing.assert_array_equal(colour_view(lazy, ramp, whole, None), colour_view(eager, ramp, whole, None))
+
+
+def test_a_geopackage_raster_table_is_left_in_its_file_and_read_by_window(tmp_path, reads):
+    values = np.random.default_rng(1).uniform(0, 50, (1000, 1100)).astype(np.float32)
+    path = tmp_path / "city.gpkg"
+    with rasterio.open(path, "w", driver="GPKG", width=1100, height=1000, count=1, dtype="float32",
+                       crs="EPSG:32649", transform=from_origin(X0, Y0, RES, RES), RASTER_TABLE="heights") as dst:
+        dst.write(values, 1)
+    layer, = open_layers(path)
+    reads.clear()  # the notes' sample
+    np.testing.assert_array_equal(layer.read_pixels(10, 20, 30, 50)[0], values[10:20, 30:50])
+    assert reads == [(10, 20, 30, 50)] and not layer.loaded
+    np.testing.assert_array_equal(layer.data[0], values)

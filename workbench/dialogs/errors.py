@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QCoreApplication, Qt
 from PyQt6.QtWidgets import QApplication, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ def install_excepthook(parent_getter=lambda: None) -> None:
         if QApplication.instance() is None:
             previous(kind, error, tb)
             return
-        show_error(parent_getter(), "Unexpected error",
-                   f"Something went wrong: {error}\n\nYour project is untouched; you can keep working. "
-                   "Save under a new name if in doubt.", details)
+        show_error(parent_getter(), QCoreApplication.translate("ErrorHook", "Unexpected error"),
+                   QCoreApplication.translate("ErrorHook", "Something went wrong: {error}\n\nYour project is "
+                                                           "untouched; you can keep working. Save under a new name "
+                                                           "if in doubt.").format(error=error), details)
 
     sys.excepthook = hook

@@ -178,16 +178,17 @@ class SearchDock(QDockWidget):
         mask = office_mask(layer.gdf, max_price=_value(self.max_price), min_lease=_value(self.min_lease),
                            max_lease=_value(self.max_lease),
                            industry=self.industry.currentData())
-        return self._show(layer, mask, OFFICE_COLUMNS, "listing")
+        return self._show(layer, mask, OFFICE_COLUMNS, self.tr("<b>{count:,}</b> listing(s) found among {total:,}"))
 
     def find_schools(self) -> int:
         layer = self._layer(self.school_layer)
         if layer is None:
             self.summary.setText(self.tr("Add a schools layer (kind 'schools') to search schools."))
             return 0
-        return self._show(layer, school_mask(layer.gdf, level=self.level.currentData()), SCHOOL_COLUMNS, "school")
+        return self._show(layer, school_mask(layer.gdf, level=self.level.currentData()), SCHOOL_COLUMNS,
+                          self.tr("<b>{count:,}</b> school(s) found among {total:,}"))
 
-    def _show(self, layer: VectorLayer, mask: np.ndarray, columns: tuple[str, ...], noun: str) -> int:
+    def _show(self, layer: VectorLayer, mask: np.ndarray, columns: tuple[str, ...], found: str) -> int:
         positions = np.flatnonzero(mask)
         layer.selection = frozenset(positions.tolist())
         self._result_layer = layer
@@ -208,10 +209,9 @@ class SearchDock(QDockWidget):
         for column in range(len(shown)):
             self.results.resizeColumnToContents(column)
         count = len(positions)
-        listed = "" if count <= MAX_LISTED else f" (first {MAX_LISTED:,} listed)"
-        plural = "" if count == 1 else "s"
-        self.summary.setText(f"<b>{count:,}</b> {noun}{plural} found among {len(frame):,}{listed}; "
-                             "selected on the map.")
+        listed = "" if count <= MAX_LISTED else self.tr(" (first {count:,} listed)").format(count=MAX_LISTED)
+        self.summary.setText(found.format(count=count, total=len(frame)) + listed
+                             + self.tr("; selected on the map."))
         return count
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:

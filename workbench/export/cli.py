@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from workbench.export.layout_geometry import PAGE_SIZES_MM
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
@@ -23,33 +24,42 @@ LAYOUTS = tuple(PAGE_SIZES_MM)  # the page presets, so a new preset is offered h
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="export a print layout (PDF/SVG/PNG), an offline web map, a briefing report and a QGIS project",
-        description="Export briefing material from a Lamplight project. Give at least one of --out, --web, "
-                    "--report, --qgz.")
-    parser.add_argument("--project", required=True, help="the .lamp project file")
-    page = parser.add_argument_group("print layout")
-    page.add_argument("--out", help="page file: .pdf, .svg or .png")
-    page.add_argument("--layout", default="a4-landscape", choices=LAYOUTS, help="page size and orientation")
-    page.add_argument("--dpi", type=int, default=300, help="resolution (PNG pixels, PDF/SVG precision)")
-    page.add_argument("--no-legend", action="store_true", help="leave out the legend")
-    page.add_argument("--no-overview", action="store_true", help="leave out the overview inset")
-    common = parser.add_argument_group("content (all outputs)")
-    common.add_argument("--title", help="title (default: the project's title)")
-    common.add_argument("--subtitle", default="", help="subtitle")
-    common.add_argument("--extent", help="map extent 'minx,miny,maxx,maxy' in the project CRS (default: saved view)")
-    common.add_argument("--notes", default="", help="free text printed on the page and in the report")
-    common.add_argument("--sources", help="data sources line (default: from the layers)")
-    common.add_argument("--date", help="date shown (default: today)")
-    web = parser.add_argument_group("web map")
-    web.add_argument("--web", help="interactive map file: .html")
+        "export", help=translate("Cli", "export a print layout (PDF/SVG/PNG), an offline web map, a briefing report "
+                                        "and a QGIS project"),
+        description=translate("Cli", "Export briefing material from a Lamplight project. Give at least one of --out, "
+                                     "--web, --report, --qgz."))
+    parser.add_argument("--project", required=True, help=translate("Cli", "the .lamp project file"))
+    page = parser.add_argument_group(translate("Cli", "print layout"))
+    page.add_argument("--out", help=translate("Cli", "page file: .pdf, .svg or .png"))
+    page.add_argument("--layout", default="a4-landscape", choices=LAYOUTS,
+                      help=translate("Cli", "page size and orientation"))
+    page.add_argument("--dpi", type=int, default=300,
+                      help=translate("Cli", "resolution (PNG pixels, PDF/SVG precision)"))
+    page.add_argument("--no-legend", action="store_true", help=translate("Cli", "leave out the legend"))
+    page.add_argument("--no-overview", action="store_true", help=translate("Cli", "leave out the overview inset"))
+    common = parser.add_argument_group(translate("Cli", "content (all outputs)"))
+    common.add_argument("--title", help=translate("Cli", "title (default: the project's title)"))
+    common.add_argument("--subtitle", default="", help=translate("Cli", "subtitle"))
+    common.add_argument("--extent",
+                        help=translate("Cli", "map extent 'minx,miny,maxx,maxy' in the project CRS (default: saved "
+                                              "view)"))
+    common.add_argument("--notes", default="", help=translate("Cli", "free text printed on the page and in the report"))
+    common.add_argument("--sources", help=translate("Cli", "data sources line (default: from the layers)"))
+    common.add_argument("--date", help=translate("Cli", "date shown (default: today)"))
+    web = parser.add_argument_group(translate("Cli", "web map"))
+    web.add_argument("--web", help=translate("Cli", "interactive map file: .html"))
     web.add_argument("--fields", action="append", default=[], metavar="LAYER=FIELD,FIELD",
-                     help="popup fields of a layer (repeatable)")
-    web.add_argument("--cdn", action="store_true", help="link Leaflet from a CDN instead of inlining it (smaller, "
-                                                        "needs internet)")
-    web.add_argument("--no-basemap", action="store_true", help="do not offer the online basemap layer")
-    parser.add_argument("--report", help="briefing report: .pdf or .html")
-    parser.add_argument("--qgz", help="QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); layers "
-                                      "not linked to an unchanged file are written beside it")
+                     help=translate("Cli", "popup fields of a layer (repeatable)"))
+    web.add_argument("--cdn", action="store_true",
+                     help=translate("Cli", "link Leaflet from a CDN instead of inlining it (smaller, "
+                                           "needs internet)"))
+    web.add_argument("--no-basemap", action="store_true",
+                     help=translate("Cli", "do not offer the online basemap layer"))
+    parser.add_argument("--report", help=translate("Cli", "briefing report: .pdf or .html"))
+    parser.add_argument("--qgz",
+                        help=translate("Cli", "QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); "
+                                              "layers "
+                                              "not linked to an unchanged file are written beside it"))
     parser.set_defaults(handler=handle_export)
 
 
@@ -94,7 +104,7 @@ def handle_export(args: argparse.Namespace) -> int:
         if not len(project):     # an empty page is no briefing: say why instead
             lost = len(project.load_problems)
             why = f"its {lost} layer{'s' if lost != 1 else ''} could not be restored" if lost else "it holds no layers"
-            raise LayerError(args.project, f"nothing to draw: {why}")
+            raise LayerError(args.project, translate("ExportError", "nothing to draw: {why}").format(why=why))
         written = _export(args, project, extent, fields)
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)

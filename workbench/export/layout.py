@@ -105,7 +105,8 @@ class LayoutInfo:
 def requested_extent(project, options: LayoutOptions) -> Extent:
     extent = options.extent or project.view_extent or project.full_extent(visible_only=True)
     if extent is None or not np.all(np.isfinite(extent)) or extent[2] <= extent[0] or extent[3] <= extent[1]:
-        raise LayerError(project.path, "has no visible layer with features and no view extent; nothing to print")
+        raise LayerError(project.path, translate("ExportError", "has no visible layer with features and no view "
+                                                                "extent; nothing to print"))
     return tuple(float(v) for v in extent)
 
 
@@ -321,7 +322,8 @@ def compose_layout(painter: QPainter, page_rect: QRectF, project, options: Layou
     options = options or LayoutOptions()
     page_mm = options.page_size()
     if project.crs is None:
-        raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
+        raise LayerError(project.path, translate("ExportError", "the project has no coordinate reference system; "
+                                                                "add a layer first"))
     layers = [layer for layer in project.layers if layer.visible]
     paper = Paper(painter, page_rect, page_mm)
     painter.save()

@@ -17,6 +17,7 @@ from PyQt6.QtSvg import QSvgGenerator
 
 from layers.atomic import write_atomically
 from layers.errors import LayerError
+from layers.i18n import translate
 from workbench.export.files import check_target
 from workbench.export.layout import LayoutInfo, LayoutOptions, compose_layout
 from workbench.export.layout_geometry import MM_PER_INCH
@@ -92,7 +93,7 @@ def _write_png(temp: Path, target: Path, project, options: LayoutOptions, cancel
     image = _blank_image(options)
     info = _paint(image, QRectF(0, 0, image.width(), image.height()), project, options, cancelled, target)
     if not image.save(str(temp), "PNG"):
-        raise LayerError(target, "could not write the PNG image (is the disk full?)")
+        raise LayerError(target, translate("ExportError", "could not write the PNG image (is the disk full?)"))
     return info
 
 
@@ -114,7 +115,8 @@ def export_layout(project, path: str | os.PathLike, options: LayoutOptions | Non
     target = check_target(path, LAYOUT_SUFFIXES)
     options.page_size()  # a wrong layout name fails before any file is touched
     if not 36 <= options.dpi <= 1200:
-        raise LayerError(target, f"dpi must be between 36 and 1200, got {options.dpi}")
+        raise LayerError(target, translate("ExportError", "dpi must be between 36 and 1200, got {dpi}").format(
+            dpi=options.dpi))
     ensure_gui_application()
     result: list[LayoutInfo] = []
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from layers.atomic import write_atomically
 from layers.errors import LayerError
+from layers.i18n import translate
 from workbench.export.files import check_target
 from workbench.export.layout import (
     LayoutOptions,
@@ -71,7 +72,8 @@ def export_report(project, path: str | os.PathLike, options: ReportOptions | Non
     options = options or ReportOptions()
     target = check_target(path, REPORT_SUFFIXES)
     if project.crs is None or not project.layers:
-        raise LayerError(project.path, "the project has no layers; there is nothing to report")
+        raise LayerError(project.path, translate("ExportError", "the project has no layers; there is nothing to "
+                                                                "report"))
     steps = Progress(progress, cancelled)
     data = collect_report_data(project, title=options.title)
     if options.date:

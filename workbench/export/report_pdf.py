@@ -196,7 +196,8 @@ def _map(paper: Paper, project, block: MapBlock, options: ReportOptions, top: fl
     caption_h = paper.text_size(block.caption, 7.5, width_mm=WIDTH)[1] + 1.5
     room = BOTTOM - (top + HEADING_H) - caption_h - below
     if room < MIN_MAP_MM:
-        raise LayerError(project.path, "the report's notes are too long to leave room for the map on page 1")
+        raise LayerError(project.path, translate("ExportError", "the report's notes are too long to leave room for "
+                                                                "the map on page 1"))
     height = map_block_height(project, options, WIDTH, room)
 
     def draw_map(paper: Paper, y: float) -> None:
@@ -380,7 +381,7 @@ def write_report_pdf(temp: Path, project, blocks: list[Block], options: ReportOp
     width, height = page_pixels(PAGE_MM, DPI)
     painter = QPainter()
     if not painter.begin(writer):
-        raise LayerError(temp, "could not start writing the PDF")
+        raise LayerError(temp, translate("ExportError", "could not start writing the PDF"))
     try:
         pages = _lay_out(Paper(painter, QRectF(0, 0, width, height), PAGE_MM), project, blocks, options, steps)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -16,6 +16,7 @@ import shapely
 
 from layers.default_styles import default_style
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.kinds import KINDS
 from layers.layer import VectorLayer
 from layers.styles import Categorized, Graduated, SingleSymbol, Symbol
@@ -94,8 +95,10 @@ def field_headings(layer: VectorLayer, fields: list[str]) -> list[str]:
 def check_fields(layer: VectorLayer, fields: list[str]) -> list[str]:
     missing = [f for f in fields if f not in layer.gdf.columns]
     if missing:
-        raise LayerError(layer.source, f"popup field(s) {', '.join(map(repr, missing))} do not exist; "
-                                       f"available: {', '.join(layer.fields) or 'none'}", layer=layer.name)
+        raise LayerError(layer.source, translate("ExportError", "popup field(s) {fields} do not exist; available: "
+                                                               "{available}").format(
+            fields=", ".join(map(repr, missing)),
+            available=", ".join(layer.fields) or translate("ExportError", "none")), layer=layer.name)
     return list(fields)
 
 

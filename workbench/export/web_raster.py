@@ -16,6 +16,7 @@ from rasterio.warp import calculate_default_transform, reproject
 
 from layers.default_styles import default_style
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import RasterLayer
 from layers.styles import RasterRamp, parse_colour
 
@@ -31,7 +32,7 @@ class WebRaster:
 def raster_style(layer: RasterLayer) -> RasterRamp:
     style = layer.style if isinstance(layer.style, RasterRamp) else default_style(layer)
     if not isinstance(style, RasterRamp) or not style.stops:
-        raise LayerError(layer.source, "has no valid values to colour", layer=layer.name)
+        raise LayerError(layer.source, translate("ExportError", "has no valid values to colour"), layer=layer.name)
     return style
 
 
@@ -59,8 +60,8 @@ def web_raster(layer: RasterLayer, *, max_pixels: int = 2048, mercator_px: float
     """The layer warped to Web Mercator, coloured by its style, with the corner coordinates Leaflet needs: at most
     ``max_pixels`` on its long side, or (``mercator_px`` > 0) in pixels of that size, never finer than its own."""
     if layer.crs is None:
-        raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
-                         layer=layer.name)
+        raise LayerError(layer.source, translate("ExportError", "has no coordinate reference system, so it cannot "
+                                                               "be placed on a web map"), layer=layer.name)
     style = raster_style(layer)
     source = layer.band(style.band)
     left, bottom, right, top = layer.extent

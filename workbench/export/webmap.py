@@ -167,7 +167,8 @@ def _to_degrees(extent: tuple[float, float, float, float], crs: pyproj.CRS) -> l
 def _view_extent(project, options: WebMapOptions) -> tuple[float, float, float, float]:
     extent = options.extent or project.view_extent or project.full_extent(visible_only=True)
     if extent is None or not np.all(np.isfinite(extent)):
-        raise LayerError(project.path, "has no visible layer with features, so there is no map to export")
+        raise LayerError(project.path, translate("ExportError", "has no visible layer with features, so there is no "
+                                                                "map to export"))
     return extent
 
 
@@ -258,10 +259,11 @@ def build_web_map(project, options: WebMapOptions | None = None, *,
     note = note or log.warning
     steps = Progress(progress, cancelled)
     if project.crs is None:
-        raise LayerError(project.path, "the project has no coordinate reference system; add a layer first")
+        raise LayerError(project.path, translate("ExportError", "the project has no coordinate reference system; "
+                                                                "add a layer first"))
     layers = [layer for layer in project.layers if layer.visible]
     if not layers:
-        raise LayerError(project.path, "has no visible layers to put on a web map")
+        raise LayerError(project.path, translate("ExportError", "has no visible layers to put on a web map"))
     extent = _view_extent(project, options)
     bounds = _to_degrees(extent, project.crs)
     total = sum(len(layer) for layer in layers if isinstance(layer, VectorLayer))

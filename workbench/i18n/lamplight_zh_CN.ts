@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="462" />
+        <location filename="../../plugins/siting/algorithm.py" line="464" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="463" />
+        <location filename="../../plugins/siting/algorithm.py" line="465" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,22 +58,22 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="491" />
+        <location filename="../../plugins/siting/algorithm.py" line="493" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="492" />
+        <location filename="../../plugins/siting/algorithm.py" line="494" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="511" />
+        <location filename="../../plugins/siting/algorithm.py" line="513" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="512" />
+        <location filename="../../plugins/siting/algorithm.py" line="514" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="499" />
+        <location filename="../../plugins/siting/algorithm.py" line="501" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -868,6 +868,289 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../canvas/status_widgets.py" line="76" />
         <source>render {ms:,.0f} ms</source>
         <translation>渲染 {ms:,.0f} ms</translation>
+    </message>
+</context><context>
+    <name>Cli</name>
+    <message>
+        <location filename="../export/cli.py" line="27" />
+        <source>export a print layout (PDF/SVG/PNG), an offline web map, a briefing report and a QGIS project</source>
+        <translation>导出打印布局（PDF/SVG/PNG）、离线网页地图、简报和 QGIS 项目</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="29" />
+        <source>Export briefing material from a Lamplight project. Give at least one of --out, --web, --report, --qgz.</source>
+        <translation>从 Lamplight 项目导出汇报材料。请至少给出 --out、--web、--report、--qgz 之一。</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="31" />
+        <source>the .lamp project file</source>
+        <translation>.lamp 项目文件</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="32" />
+        <source>print layout</source>
+        <translation>打印布局</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="33" />
+        <source>page file: .pdf, .svg or .png</source>
+        <translation>页面文件：.pdf、.svg 或 .png</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="35" />
+        <source>page size and orientation</source>
+        <translation>纸张大小和方向</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="37" />
+        <source>resolution (PNG pixels, PDF/SVG precision)</source>
+        <translation>分辨率（PNG 像素，PDF/SVG 精度）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="38" />
+        <source>leave out the legend</source>
+        <translation>不含图例</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="39" />
+        <source>leave out the overview inset</source>
+        <translation>不含鹰眼图</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="40" />
+        <source>content (all outputs)</source>
+        <translation>内容（所有输出）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="41" />
+        <source>title (default: the project's title)</source>
+        <translation>标题（默认：项目标题）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="42" />
+        <source>subtitle</source>
+        <translation>副标题</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="44" />
+        <source>map extent 'minx,miny,maxx,maxy' in the project CRS (default: saved view)</source>
+        <translation>地图范围 'minx,miny,maxx,maxy'，项目坐标参考系（默认：保存的视图）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="46" />
+        <source>free text printed on the page and in the report</source>
+        <translation>印在页面和简报中的自由文本</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="47" />
+        <source>data sources line (default: from the layers)</source>
+        <translation>数据来源行（默认：取自图层）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="48" />
+        <source>date shown (default: today)</source>
+        <translation>显示的日期（默认：今天）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="49" />
+        <source>web map</source>
+        <translation>网页地图</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="50" />
+        <source>interactive map file: .html</source>
+        <translation>交互式地图文件：.html</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="52" />
+        <source>popup fields of a layer (repeatable)</source>
+        <translation>图层的弹窗字段（可重复）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="54" />
+        <source>link Leaflet from a CDN instead of inlining it (smaller, needs internet)</source>
+        <translation>从 CDN 链接 Leaflet 而不内嵌（文件更小，需联网）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="57" />
+        <source>do not offer the online basemap layer</source>
+        <translation>不提供在线底图图层</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="58" />
+        <source>briefing report: .pdf or .html</source>
+        <translation>简报：.pdf 或 .html</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="60" />
+        <source>QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); layers not linked to an unchanged file are written beside it</source>
+        <translation>QGIS 项目：.qgz（图层、顺序、可见性、样式、坐标参考系、范围）；未关联到未修改文件的图层写在其旁边</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="62" />
+        <source>list the processing algorithms</source>
+        <translation>列出处理算法</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="63" />
+        <source>print the list as JSON</source>
+        <translation>以 JSON 输出列表</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="66" />
+        <source>describe an algorithm and its parameters</source>
+        <translation>说明算法及其参数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="74" />
+        <location filename="../../plugins/cli.py" line="67" />
+        <source>algorithm id, e.g. tools.buffer</source>
+        <translation>算法标识，例如 tools.buffer</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="71" />
+        <source>run an algorithm and write its outputs to files</source>
+        <translation>运行算法并将输出写入文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="75" />
+        <source>--PARAMETER VALUE pairs</source>
+        <translation>--参数 值 对</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="124" />
+        <source>parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="135" />
+        <source>outputs (default: OUTPUTNAME.&lt;ext&gt; in --output-dir)</source>
+        <translation>输出（默认：--output-dir 中的 OUTPUTNAME.&lt;ext&gt;）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="142" />
+        <source>run options</source>
+        <translation>运行选项</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="144" />
+        <source>a .lamp project whose layer names parameters may use</source>
+        <translation>.lamp 项目，参数可使用其中的图层名称</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="146" />
+        <source>record the run in the --project file (history, outputs as layers), as the workbench does, so its report and web map show it</source>
+        <translation>像工作台一样将运行记录到 --project 文件中（历史记录，输出作为图层），使其简报和网页地图包含此次运行</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="149" />
+        <source>folder for outputs without a path</source>
+        <translation>未给出路径的输出所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="151" />
+        <source>replace output files that already exist</source>
+        <translation>替换已存在的输出文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="152" />
+        <source>worker threads/processes for the algorithm</source>
+        <translation>算法使用的工作线程/进程数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="154" />
+        <source>a dask.distributed scheduler to use</source>
+        <translation>要使用的 dask.distributed 调度器</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="32" />
+        <source>suggest (or check) how a layer's fields map to a kind</source>
+        <translation>建议（或检查）图层字段如何映射到图层类型</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="33" />
+        <source>the data file, e.g. poles.gpkg</source>
+        <translation>数据文件，例如 poles.gpkg</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="34" />
+        <source>the layer inside a multi-layer file</source>
+        <translation>多图层文件中的图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="36" />
+        <source>the target kind (guessed from the fields otherwise)</source>
+        <translation>目标图层类型（否则根据字段推测）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="38" />
+        <source>save the suggested mapping there</source>
+        <translation>将建议的映射保存到此处</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/field_mapping_cli.py" line="40" />
+        <source>check a saved mapping against the file instead</source>
+        <translation>改为对照文件检查已保存的映射</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="33" />
+        <source>Lamplight: 5G small cells on smart lamp poles.</source>
+        <translation>Lamplight：智慧灯杆上的 5G 微基站规划。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="34" />
+        <source>Without a command the workbench opens, on the Tianhe sample project when it exists.</source>
+        <translation>不带命令时打开工作台（如有天河示例项目则打开该项目）。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="36" />
+        <source>interface language, e.g. zh_CN or en (default: the locale, as LANG=zh_CN.UTF-8)</source>
+        <translation>界面语言，例如 zh_CN 或 en（默认：取系统区域设置，如 LANG=zh_CN.UTF-8）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="39" />
+        <source>open a project in the workbench</source>
+        <translation>在工作台中打开项目</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/cli.py" line="40" />
+        <source>a .lamp project file</source>
+        <translation>.lamp 项目文件</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="25" />
+        <source>compile the fast kernels now (once after installing)</source>
+        <translation>立即编译快速计算内核（安装后执行一次）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="27" />
+        <source>kernel groups to compile: {groups} (default: all)</source>
+        <translation>要编译的内核组：{groups}（默认：全部）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="30" />
+        <source>compile even the groups already compiled</source>
+        <translation>即使已编译也重新编译</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="63" />
+        <source>write the Tianhe sample project into a folder</source>
+        <translation>将天河示例项目写入文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="64" />
+        <source>Copy the synthetic Tianhe CBD sample (project, GeoPackage, building heights) into FOLDER, to open or run algorithms on.</source>
+        <translation>将合成的天河 CBD 示例（项目、GeoPackage、建筑高度）复制到 FOLDER，以便打开或运行算法。</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="67" />
+        <source>folder to write into (created if missing)</source>
+        <translation>写入的文件夹（不存在时创建）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="69" />
+        <source>replace sample files already in the folder</source>
+        <translation>替换文件夹中已有的示例文件</translation>
     </message>
 </context><context>
     <name>Clip</name>
@@ -1129,6 +1412,48 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../plugins/coverage/interference.py" line="150" />
         <source>the interference radius was cut to {cap:,.0f} m to keep the work within a few times the serving pass; cells farther away are left out of the SINR, which may read slightly optimistic; set interference_radius for a longer one</source>
         <translation>干扰半径已截断为 {cap:,.0f} m，使计算量保持在服务计算的几倍以内；更远的小区未计入 SINR，结果可能略偏乐观；如需更大半径请设置 interference_radius</translation>
+    </message>
+</context><context>
+    <name>CoverageObstruction</name>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="46" />
+        <source>has no coordinate reference system; coverage needs a projected CRS in metres</source>
+        <translation>没有坐标参考系；覆盖分析需要以米为单位的投影坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="49" />
+        <source>is in geographic coordinates ({crs}); reproject it to a projected CRS in metres (e.g. the UTM zone) for coverage</source>
+        <translation>使用地理坐标（{crs}）；请将其重投影到以米为单位的投影坐标参考系（例如 UTM 带）后再做覆盖分析</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="87" />
+        <source>has no field '{field}' with building heights in metres</source>
+        <translation>没有存放建筑高度（米）的字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="100" />
+        <source>{field}: {count} buildings have a negative height</source>
+        <translation>{field}：{count} 栋建筑物的高度为负</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="129" />
+        <source>is rotated or not north-up; warp it to a north-up grid first</source>
+        <translation>有旋转或不是正北朝上；请先将其重采样到正北朝上的栅格</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="135" />
+        <source>has rectangular cells ({width:g} x {height:g} m); resample it to square cells first</source>
+        <translation>像元为矩形（{width:g} x {height:g} m）；请先重采样为正方形像元</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="148" />
+        <source>raster '{layer}' has no cell at ground level (lowest {lowest:.1f} m): it looks like heights above sea level; coverage expects heights above ground (declare it as a DSM with a terrain model, or give a terrain model as terrain)</source>
+        <translation>栅格“{layer}”没有位于地面高度的像元（最低 {lowest:.1f} m）：看起来是海拔高度；覆盖分析需要离地高度（请将其声明为 DSM 并提供地形模型，或将地形模型作为 terrain 提供）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="155" />
+        <source>raster '{layer}': negative heights read as open ground</source>
+        <translation>栅格“{layer}”：负高度按开阔地面处理</translation>
     </message>
 </context><context>
     <name>CoverageRsrp</name>
@@ -1452,6 +1777,53 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../plugins/coverage/algorithm.py" line="205" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
+    </message>
+</context><context>
+    <name>CoverageTransmitters</name>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="122" />
+        <source>has no features; coverage needs at least one transmitter</source>
+        <translation>没有要素；覆盖分析至少需要一个发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="127" />
+        <source>must hold points (transmitter locations)</source>
+        <translation>必须是点（发射机位置）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="134" />
+        <source>{count} features without a location left out</source>
+        <translation>已剔除 {count} 个没有位置的要素</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="139" />
+        <source>has no transmitter on the carrier under study ({frequency:g} MHz, {bandwidth:g} MHz wide)</source>
+        <translation>在所研究的载波（{frequency:g} MHz，带宽 {bandwidth:g} MHz）上没有发射机</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="198" />
+        <source>{field}: {count} empty values taken as {default:g}</source>
+        <translation>{field}：{count} 个空值按 {default:g} 处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="228" />
+        <source>{count} removed sites left out</source>
+        <translation>已剔除 {count} 个已拆除的站点</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="239" />
+        <source>band_mhz: {count} sites without a band taken to be on {frequency:g} MHz</source>
+        <translation>band_mhz：{count} 个没有频段的站点按 {frequency:g} MHz 处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="245" />
+        <source>{count} sites on other bands ({others} MHz) left out of the {frequency:g} MHz carrier (they neither serve nor interfere on it; run the coverage again at their frequency for their map)</source>
+        <translation>{count} 个其他频段（{others} MHz）的站点未计入 {frequency:g} MHz 载波（它们在此载波上既不服务也不干扰；如需其覆盖图，请按其频率重新运行覆盖分析）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="257" />
+        <source>; its sites are on {bands} MHz</source>
+        <translation>；其站点位于 {bands} MHz</translation>
     </message>
 </context><context>
     <name>CoverageValidity</name>
@@ -2287,6 +2659,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
 </context><context>
+    <name>ErrorHook</name>
+    <message>
+        <location filename="../dialogs/errors.py" line="59" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/errors.py" line="60" />
+        <source>Something went wrong: {error}
+
+Your project is untouched; you can keep working. Save under a new name if in doubt.</source>
+        <translation>出现错误：{error}
+
+您的项目未受影响，可以继续工作。如有疑虑，请另存为新名称。</translation>
+    </message>
+</context><context>
     <name>Exact</name>
     <message>
         <location filename="../../plugins/siting/exact.py" line="224" />
@@ -2392,6 +2780,94 @@ with the edited ones? Other programs using this file will see the change.</sourc
 {problem}</source>
         <translation>导出失败：
 {problem}</translation>
+    </message>
+</context><context>
+    <name>ExportError</name>
+    <message>
+        <location filename="../export/web_raster.py" line="35" />
+        <source>has no valid values to colour</source>
+        <translation>没有可着色的有效值</translation>
+    </message>
+    <message>
+        <location filename="../export/web_raster.py" line="63" />
+        <source>has no coordinate reference system, so it cannot be placed on a web map</source>
+        <translation>没有坐标参考系，无法放到网页地图上</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="107" />
+        <source>nothing to draw: {why}</source>
+        <translation>没有可绘制的内容：{why}</translation>
+    </message>
+    <message>
+        <location filename="../export/report.py" line="75" />
+        <source>the project has no layers; there is nothing to report</source>
+        <translation>项目中没有图层；没有可生成简报的内容</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="170" />
+        <source>has no visible layer with features, so there is no map to export</source>
+        <translation>没有含要素的可见图层，因此没有可导出的地图</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="325" />
+        <location filename="../export/webmap.py" line="262" />
+        <source>the project has no coordinate reference system; add a layer first</source>
+        <translation>项目没有坐标参考系；请先添加图层</translation>
+    </message>
+    <message>
+        <location filename="../export/webmap.py" line="266" />
+        <source>has no visible layers to put on a web map</source>
+        <translation>没有可放到网页地图上的可见图层</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="96" />
+        <source>could not write the PNG image (is the disk full?)</source>
+        <translation>无法写入 PNG 图像（磁盘是否已满？）</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="118" />
+        <source>dpi must be between 36 and 1200, got {dpi}</source>
+        <translation>dpi 必须在 36 到 1200 之间，当前为 {dpi}</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="17" />
+        <source>cannot write {suffix!r} here; use {suffixes}</source>
+        <translation>此处无法写入 {suffix!r}；请使用 {suffixes}</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="18" />
+        <source>a file without suffix</source>
+        <translation>无扩展名的文件</translation>
+    </message>
+    <message>
+        <location filename="../export/files.py" line="20" />
+        <source>folder {folder} does not exist</source>
+        <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="199" />
+        <source>the report's notes are too long to leave room for the map on page 1</source>
+        <translation>简报的备注过长，第 1 页已没有放地图的空间</translation>
+    </message>
+    <message>
+        <location filename="../export/report_pdf.py" line="384" />
+        <source>could not start writing the PDF</source>
+        <translation>无法开始写入 PDF</translation>
+    </message>
+    <message>
+        <location filename="../export/layout.py" line="108" />
+        <source>has no visible layer with features and no view extent; nothing to print</source>
+        <translation>没有含要素的可见图层，也没有视图范围；没有可打印的内容</translation>
+    </message>
+    <message>
+        <location filename="../export/web_features.py" line="98" />
+        <source>popup field(s) {fields} do not exist; available: {available}</source>
+        <translation>弹窗字段 {fields} 不存在；可用字段：{available}</translation>
+    </message>
+    <message>
+        <location filename="../export/web_features.py" line="101" />
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context><context>
     <name>ExportMenu</name>
@@ -2796,17 +3272,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>FieldMappingCli</name>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="51" />
+        <location filename="../../plugins/field_mapping_cli.py" line="55" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="52" />
+        <location filename="../../plugins/field_mapping_cli.py" line="56" />
         <source>{file}: choose one vector layer with --layer (it holds: {names})</source>
         <translation>{file}：请用 --layer 选择一个矢量图层（其中包含：{names}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/field_mapping_cli.py" line="66" />
+        <location filename="../../plugins/field_mapping_cli.py" line="70" />
         <source>{file}: layer '{layer}' does not look like any kind; name one with --kind ({kinds})</source>
         <translation>{file}：图层“{layer}”不像任何已知图层类型；请用 --kind 指定（{kinds}）</translation>
     </message>
@@ -2830,77 +3306,160 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="106" />
+        <location filename="../window/file_commands.py" line="95" />
+        <source>Restored the autosaved copy {name}; save to keep it</source>
+        <translation>已恢复自动保存的副本 {name}；请保存以保留</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="97" />
+        <source>Layers linked to a data file that is missing or unreadable stay in the project when you save it. If the data moved, use File &gt; Find Missing Data Files… to point at its new folder.</source>
+        <translation>关联到缺失或无法读取的数据文件的图层，在保存项目时仍保留在项目中。如果数据已移动，请使用“文件 &gt; 查找缺失的数据文件…”指向其新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="100" />
+        <source>Some layers could not be restored</source>
+        <translation>部分图层无法恢复</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="101" />
+        <source>The project opened without these layers:</source>
+        <translation>项目已打开，但缺少以下图层：</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="108" />
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="125" />
+        <location filename="../window/file_commands.py" line="114" />
+        <location filename="../window/file_commands.py" line="112" />
+        <source>Cannot open project</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="127" />
         <source>Save Project As</source>
         <translation>项目另存为</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="139" />
+        <location filename="../window/file_commands.py" line="141" />
         <source>Saving {name}…</source>
         <translation>正在保存 {name}…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="160" />
+        <location filename="../window/file_commands.py" line="149" />
+        <location filename="../window/file_commands.py" line="145" />
+        <source>Project not saved</source>
+        <translation>项目未保存</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="150" />
+        <location filename="../window/file_commands.py" line="146" />
+        <source>The previous file, if any, is unchanged.</source>
+        <translation>原有文件（如有）保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="155" />
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="164" />
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="172" />
+        <location filename="../window/file_commands.py" line="176" />
         <source>Every layer of the project has its data file</source>
         <translation>项目的每个图层都有其数据文件</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="180" />
+        <location filename="../window/file_commands.py" line="184" />
         <source>Looking for the missing data files in {folder}…</source>
         <translation>正在 {folder} 中查找缺失的数据文件…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="185" />
+        <location filename="../window/file_commands.py" line="189" />
         <source>Cannot search the folder</source>
         <translation>无法搜索该文件夹</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="200" />
+        <location filename="../window/file_commands.py" line="196" />
+        <source>Restored {restored} of {missing} layers</source>
+        <translation>已恢复 {missing} 个图层中的 {restored} 个</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="199" />
+        <source>{restored} from {folder}</source>
+        <translation>{restored}（来自 {folder}）</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="201" />
+        <source>Some data files were not found</source>
+        <translation>部分数据文件未找到</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="202" />
+        <source>{restored}. Still missing:</source>
+        <translation>{restored}。仍缺少：</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="208" />
         <source>Add Layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="228" />
+        <location filename="../window/file_commands.py" line="224" />
+        <source>Reading {names}…</source>
+        <translation>正在读取 {names}…</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="232" />
+        <source>Added {count} layer(s)</source>
+        <translation>已添加 {count} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="234" />
+        <source>; {count} with load notes (Layer Properties shows them)</source>
+        <translation>；其中 {count} 个有加载说明（见图层属性）</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="236" />
         <source>; project CRS {crs} (Project &gt; Properties changes it)</source>
         <translation>；项目坐标参考系为 {crs}（可在 项目 &gt; 属性 中更改）</translation>
     </message>
     <message>
         <location filename="../window/file_commands.py" line="242" />
+        <source>Some files could not be opened</source>
+        <translation>部分文件无法打开</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="250" />
         <source>Only vector layers have fields to map</source>
         <translation>只有矢量图层才有可映射的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="259" />
+        <location filename="../window/file_commands.py" line="267" />
         <source>Map fields of '{layer}'</source>
         <translation>映射“{layer}”的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="266" />
+        <location filename="../window/file_commands.py" line="274" />
         <source>'{layer}' loaded as {kind}</source>
         <translation>“{layer}”已作为 {kind} 加载</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="267" />
+        <location filename="../window/file_commands.py" line="275" />
         <source>a layer without a kind</source>
         <translation>无图层类型的图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="297" />
+        <location filename="../window/file_commands.py" line="305" />
         <source>Coordinates in metres</source>
         <translation>以米为单位的坐标</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="316" />
+        <location filename="../window/file_commands.py" line="324" />
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
@@ -3309,6 +3868,66 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
     </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="443" />
+        <source>{field}: {count} features have no value</source>
+        <translation>{field}：{count} 个要素没有值</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="448" />
+        <source>{field}: {count} empty values set to default {default}</source>
+        <translation>{field}：{count} 个空值已设为默认值 {default}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="455" />
+        <source>missing required field '{field}'; the fields are: {fields}</source>
+        <translation>缺少必需字段 '{field}'；现有字段：{fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="457" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="462" />
+        <source>needs at least one of the fields {fields}</source>
+        <translation>至少需要字段 {fields} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="466" />
+        <source>{field}: field missing; set to 0</source>
+        <translation>{field}：字段缺失；已设为 0</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="477" />
+        <source>filled with default {default}</source>
+        <translation>已填入默认值 {default}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="478" />
+        <source>added empty</source>
+        <translation>已添加为空字段</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="479" />
+        <source>{field}: field missing; {filled}</source>
+        <translation>{field}：字段缺失；{filled}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="512" />
+        <source>{count} features have no geometry</source>
+        <translation>{count} 个要素没有几何</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="522" />
+        <source>repaired {count} invalid geometries (features {rows})</source>
+        <translation>已修复 {count} 个无效几何（要素 {rows}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="527" />
+        <source>{count} features have an empty geometry</source>
+        <translation>{count} 个要素的几何为空</translation>
+    </message>
 </context><context>
     <name>Lagrange</name>
     <message>
@@ -3347,6 +3966,24 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="menu.py" line="43" />
         <source>The new interface language takes effect when Lamplight is started again.</source>
         <translation>新的界面语言将在重新启动 Lamplight 后生效。</translation>
+    </message>
+</context><context>
+    <name>Layer</name>
+    <message>
+        <location filename="../../layers/layer.py" line="55" />
+        <source>unknown coordinate reference system {crs!r} ({problem})</source>
+        <translation>未知的坐标参考系 {crs!r}（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/layer.py" line="443" />
+        <location filename="../../layers/layer.py" line="247" />
+        <source>has no coordinate reference system; set one before reprojecting</source>
+        <translation>没有坐标参考系；请先设置后再重投影</translation>
+    </message>
+    <message>
+        <location filename="../../layers/layer.py" line="422" />
+        <source>has {count} band(s); band {band} does not exist</source>
+        <translation>只有 {count} 个波段；波段 {band} 不存在</translation>
     </message>
 </context><context>
     <name>LayerDistancesInput</name>
@@ -3440,7 +4077,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="236" />
+        <location filename="../../layers/io/vector.py" line="238" />
         <location filename="../../layers/io/vector.py" line="126" />
         <source>none</source>
         <translation>无</translation>
@@ -3451,22 +4088,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="198" />
+        <location filename="../../layers/io/vector.py" line="200" />
         <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="229" />
+        <location filename="../../layers/io/vector.py" line="231" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="239" />
+        <location filename="../../layers/io/vector.py" line="241" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="242" />
+        <location filename="../../layers/io/vector.py" line="244" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -3486,6 +4123,23 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../window/layer_export.py" line="81" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
+    </message>
+</context><context>
+    <name>LayerFinish</name>
+    <message>
+        <location filename="../../layers/io/finish.py" line="35" />
+        <source>CRS set to {crs} as given</source>
+        <translation>坐标参考系已按指定设为 {crs}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="37" />
+        <source>the file declares {declared}; replaced by {crs} as given</source>
+        <translation>文件声明的坐标参考系为 {declared}；已按指定替换为 {crs}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="77" />
+        <source>looks like a '{kind}' layer but was loaded without that kind because it {problem}</source>
+        <translation>看起来是 '{kind}' 图层，但未按该图层类型加载，因为它{problem}</translation>
     </message>
 </context><context>
     <name>LayerInfo</name>
@@ -3583,11 +4237,55 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>选择文件</translation>
     </message>
 </context><context>
+    <name>LayerLoading</name>
+    <message>
+        <location filename="../window/layer_loading.py" line="75" />
+        <source>no default style could be made ({problem}); using a plain symbol</source>
+        <translation>无法生成默认样式（{problem}）；改用简单符号</translation>
+    </message>
+</context><context>
     <name>LayerNote</name>
     <message>
-        <location filename="../../layers/io/vector.py" line="186" />
+        <location filename="../../layers/io/vector.py" line="188" />
         <source>no .dbf file: the features have no attributes</source>
         <translation>没有 .dbf 文件：要素没有属性</translation>
+    </message>
+</context><context>
+    <name>LayerOpen</name>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="92" />
+        <source>the file does not exist</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="94" />
+        <source>is a folder; choose a file inside it</source>
+        <translation>是文件夹；请选择其中的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="117" />
+        <source>'{ext}' files cannot be opened; supported: {supported}</source>
+        <translation>无法打开 '{ext}' 文件；支持的格式：{supported}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/__init__.py" line="118" />
+        <source>no extension</source>
+        <translation>无扩展名</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="158" />
+        <source> (only tables without geometry: {tables})</source>
+        <translation>（只有无几何的表：{tables}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="160" />
+        <source>holds no map layers{why}</source>
+        <translation>不含地图图层{why}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/vector.py" line="162" />
+        <source>skipped tables without geometry: {tables}</source>
+        <translation>已跳过无几何的表：{tables}</translation>
     </message>
 </context><context>
     <name>LayerPropertiesDialog</name>
@@ -3736,23 +4434,23 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>使用 Lamplight 制图</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="194" />
+        <location filename="../export/layout.py" line="195" />
         <source>{year}-{month:02d}-{day:02d}</source>
         <translation>{year}年{month}月{day}日</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="206" />
+        <location filename="../export/layout.py" line="207" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="211" />
+        <location filename="../export/layout.py" line="212" />
         <source>Scale {scale}</source>
         <translation>比例尺 {scale}</translation>
     </message>
     <message>
-        <location filename="../export/layout.py" line="256" />
-        <location filename="../export/layout.py" line="246" />
+        <location filename="../export/layout.py" line="257" />
+        <location filename="../export/layout.py" line="247" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -3837,7 +4535,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
     <name>Legend</name>
     <message>
         <location filename="../export/layout_elements.py" line="131" />
-        <location filename="../export/webmap.py" line="175" />
+        <location filename="../export/webmap.py" line="176" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -4146,72 +4844,72 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>底图 — 图层下方的在线背景地图（默认关闭：数据留在本机）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344" />
+        <location filename="../main_window.py" line="345" />
         <source>{name}[*] — {app}</source>
         <translation>{name}[*] — {app}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354" />
+        <location filename="../main_window.py" line="355" />
         <source>Choose a layer in the Layers panel first</source>
         <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386" />
+        <location filename="../main_window.py" line="387" />
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386" />
+        <location filename="../main_window.py" line="387" />
         <source>“{name}” exists only in this project; removing it discards its data unless the project was saved. Remove it?</source>
         <translation>“{name}”只存在于本项目中；除非项目已保存，移除将丢弃其数据。确定移除吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408" />
+        <location filename="../main_window.py" line="409" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413" />
+        <location filename="../main_window.py" line="414" />
         <source>Invert selection</source>
         <translation>反向选择</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="422" />
+        <location filename="../main_window.py" line="423" />
         <source>choose a layer in the Layers panel first</source>
         <translation>请先在图层面板中选择一个图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="423" />
+        <location filename="../main_window.py" line="424" />
         <source>“{name}” is a raster: choose a layer with features</source>
         <translation>“{name}”是栅格：请选择含要素的图层</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="424" />
+        <location filename="../main_window.py" line="425" />
         <source>{command}: {reason}</source>
         <translation>{command}：{reason}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="443" />
+        <location filename="../main_window.py" line="444" />
         <source>Identified {n} feature</source>
         <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444" />
+        <location filename="../main_window.py" line="445" />
         <source>Identified {n} features</source>
         <translation>识别到 {n} 个要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445" />
+        <location filename="../main_window.py" line="446" />
         <source>Nothing under the cursor</source>
         <translation>光标下没有要素</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="448" />
+        <location filename="../main_window.py" line="449" />
         <source>About {app}</source>
         <translation>关于 {app}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="449" />
+        <location filename="../main_window.py" line="450" />
         <source>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;Desktop GIS planning workbench for 5G small cells on smart lamp poles.&lt;br&gt;&lt;br&gt;Open source; data stays on this computer unless you turn on an online basemap.</source>
         <translation>&lt;b&gt;{app}&lt;/b&gt;&lt;br&gt;面向智慧灯杆 5G 小基站的桌面 GIS 规划工作台。&lt;br&gt;&lt;br&gt;开源软件；除非开启在线底图，数据始终留在本机。</translation>
     </message>
@@ -4223,6 +4921,7 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>MapTools</name>
     <message>
+        <location filename="../canvas/tools/navigation.py" line="18" />
         <location filename="../window/map_tools.py" line="27" />
         <source>Pan</source>
         <translation>平移</translation>
@@ -4312,12 +5011,84 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <source>Click vertices; double-click or right-click to finish</source>
         <translation>单击各顶点；双击或右键单击结束</translation>
     </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="86" />
+        <source>Select by click</source>
+        <translation>单击选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="87" />
+        <source>Select by rectangle</source>
+        <translation>矩形选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/selection.py" line="88" />
+        <source>Select by polygon</source>
+        <translation>多边形选择</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/identify.py" line="16" />
+        <source>Identify</source>
+        <translation>识别</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/navigation.py" line="57" />
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/navigation.py" line="57" />
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/editing.py" line="29" />
+        <source>Add point</source>
+        <translation>添加点</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/editing.py" line="58" />
+        <source>Move point</source>
+        <translation>移动点</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="39" />
+        <source>Measure distance</source>
+        <translation>测量距离</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="40" />
+        <source>Measure area</source>
+        <translation>测量面积</translation>
+    </message>
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="479" />
+        <location filename="../../plugins/siting/algorithm.py" line="481" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
+    </message>
+</context><context>
+    <name>MeasureTool</name>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="90" />
+        <source>geodesic</source>
+        <translation>大地线</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="91" />
+        <source>planar</source>
+        <translation>平面</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="93" />
+        <source>Distance {length} ({method})</source>
+        <translation>距离 {length}（{method}）</translation>
+    </message>
+    <message>
+        <location filename="../canvas/tools/measure.py" line="95" />
+        <source>Area {area}, perimeter {length} ({method})</source>
+        <translation>面积 {area}，周长 {length}（{method}）</translation>
     </message>
 </context><context>
     <name>Measuring</name>
@@ -4400,9 +5171,54 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>OpenStreetMap</name>
     <message>
-        <location filename="../../layers/io/osm.py" line="350" />
+        <location filename="../../layers/io/osm.py" line="345" />
+        <source>width_m of {count} roads computed as lanes × {lane:g} m</source>
+        <translation>{count} 条道路的 width_m 按车道数 × {lane:g} m 计算</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="351" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
         <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="354" />
+        <source>{count} features mapped as areas in OSM are shown as a point on their surface</source>
+        <translation>OSM 中以面绘制的 {count} 个要素显示为其面内的一个点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="364" />
+        <source>has no layer named '{layer}'; an OSM extract gives the layers: {layers}</source>
+        <translation>没有名为“{layer}”的图层；OSM 提取文件提供的图层有：{layers}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="371" />
+        <source> named {layer!r}</source>
+        <translation>（名为 {layer!r}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="372" />
+        <source>cannot give a '{kind}' layer{named}; an OSM extract gives the kinds: {kinds}</source>
+        <translation>无法提供 '{kind}' 图层{named}；OSM 提取文件提供的图层类型有：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="392" />
+        <source>the file does not exist</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="393" />
+        <source>is not a file</source>
+        <translation>不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="399" />
+        <source>is not a readable OpenStreetMap file (it may be damaged or cut short): {problem}</source>
+        <translation>不是可读的 OpenStreetMap 文件（可能已损坏或不完整）：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="421" />
+        <source>{count} OSM '{key}' values could not be read as numbers ({shown}) and were left empty</source>
+        <translation>{count} 个 OSM '{key}' 值无法读取为数字（{shown}），已留空</translation>
     </message>
 </context><context>
     <name>Parameter</name>
@@ -4636,6 +5452,13 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>处理</translation>
     </message>
 </context><context>
+    <name>Project</name>
+    <message>
+        <location filename="../../layers/project.py" line="207" />
+        <source>the project has never been saved; choose a file name</source>
+        <translation>项目从未保存过；请选择文件名</translation>
+    </message>
+</context><context>
     <name>ProjectArchive</name>
     <message>
         <location filename="../../layers/project_archive.py" line="49" />
@@ -4741,32 +5564,57 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>ProjectFile</name>
     <message>
-        <location filename="../../layers/project_file.py" line="80" />
+        <location filename="../../layers/project_file.py" line="33" />
+        <source>folder {folder} does not exist</source>
+        <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="45" />
+        <source>could not save the project ({problem}); the previous file is unchanged</source>
+        <translation>无法保存项目（{problem}）；原有文件保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="82" />
         <source>cannot be saved, because Lamplight would not open the result: {problem}; the previous file is unchanged</source>
         <translation>无法保存，因为 Lamplight 将无法打开保存结果：{problem}；原文件未改变</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="183" />
+        <location filename="../../layers/project_file.py" line="179" />
+        <source>the project CRS in project.json is damaged: {problem}</source>
+        <translation>project.json 中的项目坐标参考系已损坏：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="186" />
         <source>{problem}; the layer was skipped</source>
         <translation>{problem}；已跳过该图层</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="214" />
+        <location filename="../../layers/project_file.py" line="217" />
         <source>is not a Lamplight project file (unknown format)</source>
         <translation>不是 Lamplight 项目文件（未知格式）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="217" />
+        <location filename="../../layers/project_file.py" line="220" />
         <source>was made by a newer Lamplight (format version {version}; this one reads up to {supported}); update Lamplight to open it</source>
         <translation>由更新版本的 Lamplight 创建（格式版本 {version}；本版本最多读取 {supported}）；请更新 Lamplight 后打开</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="222" />
+        <location filename="../../layers/project_file.py" line="225" />
         <source>project.json cannot be used: {problem}</source>
         <translation>无法使用 project.json：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="376" />
+        <location filename="../../layers/project_file.py" line="344" />
+        <source>linked data file is missing</source>
+        <translation>关联的数据文件缺失</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="355" />
+        <source>cannot find layer {layer!r} in the file</source>
+        <translation>在文件中找不到图层 {layer!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="380" />
         <source>is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) project member</source>
         <translation>既不是 GeoPackage (.gpkg) 也不是 GeoTIFF (.tif) 项目成员</translation>
     </message>
@@ -5441,7 +6289,7 @@ cost {amount}</source>
 </context><context>
     <name>ReportPdf</name>
     <message>
-        <location filename="../export/report_pdf.py" line="336" />
+        <location filename="../export/report_pdf.py" line="337" />
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
@@ -6227,19 +7075,39 @@ cost {amount}</source>
         <translation>添加办公空间图层（图层类型 'office_space'）以搜索房源。</translation>
     </message>
     <message>
+        <location filename="../docks/search_panel.py" line="181" />
+        <source>&lt;b&gt;{count:,}&lt;/b&gt; listing(s) found among {total:,}</source>
+        <translation>在 {total:,} 条房源中找到 &lt;b&gt;{count:,}&lt;/b&gt; 条</translation>
+    </message>
+    <message>
         <location filename="../docks/search_panel.py" line="186" />
         <source>Add a schools layer (kind 'schools') to search schools.</source>
         <translation>添加学校图层（图层类型 'schools'）以搜索学校。</translation>
     </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="189" />
+        <source>&lt;b&gt;{count:,}&lt;/b&gt; school(s) found among {total:,}</source>
+        <translation>在 {total:,} 所学校中找到 &lt;b&gt;{count:,}&lt;/b&gt; 所</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="212" />
+        <source> (first {count:,} listed)</source>
+        <translation>（列出前 {count:,} 条）</translation>
+    </message>
+    <message>
+        <location filename="../docks/search_panel.py" line="214" />
+        <source>; selected on the map.</source>
+        <translation>；已在地图上选中。</translation>
+    </message>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="523" />
+        <location filename="../../plugins/siting/algorithm.py" line="525" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="525" />
+        <location filename="../../plugins/siting/algorithm.py" line="527" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
@@ -6338,22 +7206,32 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="288" />
+        <location filename="../../plugins/siting/algorithm.py" line="286" />
+        <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
+        <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="289" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="290" />
+        <location filename="../../plugins/siting/algorithm.py" line="291" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="313" />
+        <location filename="../../plugins/siting/algorithm.py" line="297" />
+        <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
+        <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="315" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="413" />
+        <location filename="../../plugins/siting/algorithm.py" line="415" />
         <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
         <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
@@ -6734,7 +7612,7 @@ cost {amount}</source>
         <translation>覆盖与站点数关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="423" />
+        <location filename="../../plugins/siting/algorithm.py" line="425" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -6753,54 +7631,74 @@ cost {amount}</source>
 </context><context>
     <name>SitingCandidates</name>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="103" />
+        <location filename="../../plugins/siting/candidates.py" line="76" />
+        <source>has no cost field '{field}'</source>
+        <translation>没有成本字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="82" />
+        <source>cost field '{field}': {count} poles have no positive cost (features {rows})</source>
+        <translation>成本字段 '{field}'：{count} 根灯杆没有正的成本（要素 {rows}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="105" />
         <source>within {distance:g} m of {layer}</source>
         <translation>距 {layer} {distance:g} m 以内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="130" />
+        <location filename="../../plugins/siting/candidates.py" line="132" />
         <source>no location</source>
         <translation>无位置</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="131" />
+        <location filename="../../plugins/siting/candidates.py" line="133" />
         <source>out of service</source>
         <translation>未在用</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="132" />
+        <location filename="../../plugins/siting/candidates.py" line="134" />
         <source>no power</source>
         <translation>无供电</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="134" />
+        <location filename="../../plugins/siting/candidates.py" line="136" />
         <source>too low</source>
         <translation>过低</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="135" />
+        <location filename="../../plugins/siting/candidates.py" line="137" />
         <source>too high</source>
         <translation>过高</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="136" />
+        <location filename="../../plugins/siting/candidates.py" line="138" />
         <source>carries 5G already</source>
         <translation>已挂载 5G</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="137" />
+        <location filename="../../plugins/siting/candidates.py" line="139" />
         <source>no free attachment slot</source>
         <translation>无空余挂载位</translation>
     </message>
 </context><context>
     <name>SitingDemand</name>
     <message>
-        <location filename="../../plugins/siting/demand.py" line="114" />
+        <location filename="../../plugins/siting/demand.py" line="57" />
+        <source>has no field '{field}'</source>
+        <translation>没有字段 '{field}'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="80" />
+        <source>demand weight '{field}' is negative in features {rows}</source>
+        <translation>需求权重 '{field}' 在要素 {rows} 中为负</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/demand.py" line="117" />
         <source>polygons sampled every {spacing:.0f} m instead of {asked:g} m to stay under {limit:,} points</source>
         <translation>多边形按 {spacing:.0f} m（而非 {asked:g} m）间距采样，以保持在 {limit:,} 个点以内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/demand.py" line="130" />
+        <location filename="../../plugins/siting/demand.py" line="133" />
         <source>{count} demand features without geometry left out</source>
         <translation>已剔除 {count} 个没有几何的需求要素</translation>
     </message>
@@ -6817,22 +7715,22 @@ cost {amount}</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="437" />
+        <location filename="../../plugins/siting/algorithm.py" line="439" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="440" />
+        <location filename="../../plugins/siting/algorithm.py" line="442" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="445" />
+        <location filename="../../plugins/siting/algorithm.py" line="447" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="446" />
+        <location filename="../../plugins/siting/algorithm.py" line="448" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
@@ -7110,34 +8008,121 @@ cost {amount}</source>
 </context><context>
     <name>Tables</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="192" />
+        <location filename="../../layers/io/tabular.py" line="201" />
         <source>is gzip-compressed, not a text table: unpack it first</source>
         <translation>是 gzip 压缩文件，不是文本表格：请先解压</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="193" />
+        <location filename="../../layers/io/tabular.py" line="202" />
         <source>is a zip archive, not a text table (perhaps an Excel workbook: name it .xlsx; or zipped data: open the .zip)</source>
         <translation>是 zip 压缩包，不是文本表格（可能是 Excel 工作簿：请命名为 .xlsx；或压缩的数据：请打开 .zip）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="195" />
+        <location filename="../../layers/io/tabular.py" line="204" />
         <source>is a PDF document, not a table</source>
         <translation>是 PDF 文档，不是表格</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="196" />
+        <location filename="../../layers/io/tabular.py" line="205" />
         <source>is an SQLite database or GeoPackage, not a text table: name it .gpkg</source>
         <translation>是 SQLite 数据库或 GeoPackage，不是文本表格：请命名为 .gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="208" />
+        <location filename="../../layers/io/tabular.py" line="217" />
         <source>holds a web page (HTML), not a table: the download probably failed</source>
         <translation>包含网页 (HTML)，不是表格：下载可能失败了</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="210" />
+        <location filename="../../layers/io/tabular.py" line="219" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
         <translation>包含二进制数据，不是文本表格（可能已损坏或为其他格式）</translation>
+    </message>
+</context><context>
+    <name>TabularLoad</name>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="94" />
+        <source>give both coordinate columns (x_field and y_field), not only {given!r}</source>
+        <translation>请同时给出两个坐标列（x_field 和 y_field），而不只是 {given!r}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="99" />
+        <source>coordinate column(s) {missing} not found; the columns are: {columns}</source>
+        <translation>找不到坐标列 {missing}；现有列：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="121" />
+        <source>coordinate column '{column}' has {count} values that are not numbers ({shown}) in rows {rows}</source>
+        <translation>坐标列 '{column}' 中有 {count} 个值不是数字（{shown}），位于第 {rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="134" />
+        <source>{prj} beside it is not a readable CRS definition ({problem}); fix or remove it, or give the CRS when opening</source>
+        <translation>旁边的 {prj} 不是可读的坐标参考系定义（{problem}）；请修正或删除它，或在打开时指定坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="149" />
+        <source>CRS {crs} read from {file}</source>
+        <translation>坐标参考系 {crs} 读取自 {file}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="158" />
+        <source>no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude (EPSG:4326)</source>
+        <translation>未指定坐标参考系；'{x}'/'{y}' 按 WGS84 经纬度 (EPSG:4326) 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="167" />
+        <source>has no coordinate columns (looked for {pairs} or a WKT column); the columns are: {columns}. Rename the coordinate columns to x/y or lon/lat, or name them when opening (x_field/y_field)</source>
+        <translation>没有坐标列（查找了 {pairs} 或 WKT 列）；现有列：{columns}。请将坐标列重命名为 x/y 或 lon/lat，或在打开时指定（x_field/y_field）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="177" />
+        <source>column '{column}' has {count} values that are not WKT geometry in rows {rows}</source>
+        <translation>列 '{column}' 中有 {count} 个值不是 WKT 几何，位于第 {rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="182" />
+        <source>no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)</source>
+        <translation>未指定坐标参考系；几何按 WGS84 经纬度 (EPSG:4326) 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="245" />
+        <source>has no header row and no data</source>
+        <translation>没有表头行，也没有数据</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="247" />
+        <source>is not a well-formed table: {problem}</source>
+        <translation>不是格式正确的表格：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="250" />
+        <source>text is not UTF-8; read as {encoding}</source>
+        <translation>文本不是 UTF-8；已按 {encoding} 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="254" />
+        <source>text is in an unknown encoding (not UTF-8, GBK or Latin-1)</source>
+        <translation>文本编码未知（不是 UTF-8、GBK 或 Latin-1）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="272" />
+        <source>is not a readable Excel .xlsx workbook (it may be damaged)</source>
+        <translation>不是可读的 Excel .xlsx 工作簿（可能已损坏）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="275" />
+        <source>cannot be read as an Excel workbook: {problem}</source>
+        <translation>无法作为 Excel 工作簿读取：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="295" />
+        <source>has no sheets</source>
+        <translation>没有工作表</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/tabular.py" line="297" />
+        <source>skipped sheets without coordinate columns: {sheets}</source>
+        <translation>已跳过没有坐标列的工作表：{sheets}</translation>
     </message>
 </context><context>
     <name>ToolboxDock</name>
@@ -7160,6 +8145,68 @@ cost {amount}</source>
         <location filename="../processing/toolbox.py" line="95" />
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
+    </message>
+</context><context>
+    <name>Tools</name>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="60" />
+        <source>{count} feature(s) vanished with a {distance:g} m buffer and were dropped</source>
+        <translation>{count} 个要素在 {distance:g} m 缓冲后消失，已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/buffer.py" line="70" />
+        <source>{layer} buffer {distance:g} m</source>
+        <translation>{layer} 缓冲区 {distance:g} m</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="60" />
+        <source>{count} point(s) have no '{field}' value and add nothing to the sums</source>
+        <translation>{count} 个点没有 '{field}' 值，不计入总和</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/count_points.py" line="63" />
+        <source>{polygons} with {points} counts</source>
+        <translation>{polygons}（含 {points} 计数）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/filter.py" line="57" />
+        <source>{layer} filtered</source>
+        <translation>{layer}（筛选）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="70" />
+        <source>{matched} of {total} features have at least one match</source>
+        <translation>{total} 个要素中有 {matched} 个至少有一个匹配</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="73" />
+        <source>{layer} joined with {join}</source>
+        <translation>{layer}（连接 {join}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="60" />
+        <source>{inside} of {total} features lie (partly) inside the clip polygons</source>
+        <translation>{total} 个要素中有 {inside} 个（部分）位于裁剪多边形内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/clip.py" line="62" />
+        <source>{layer} clipped</source>
+        <translation>{layer}（裁剪）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="57" />
+        <source>the target layer '{layer}' has no features to measure to</source>
+        <translation>目标图层“{layer}”中没有可测量距离的要素</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="77" />
+        <source>{found} of {total} features have a target within reach</source>
+        <translation>{total} 个要素中有 {found} 个在搜索范围内有目标</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/nearest.py" line="82" />
+        <source>{layer} nearest {target}</source>
+        <translation>{layer} 最近的 {target}</translation>
     </message>
 </context><context>
     <name>Units</name>
@@ -7293,54 +8340,54 @@ cost {amount}</source>
 </context><context>
     <name>Warmup</name>
     <message>
-        <location filename="../../lamplight/warmup.py" line="37" />
+        <location filename="../../lamplight/warmup.py" line="40" />
         <source>error: no kernel group {unknown}; choose from {groups}</source>
         <translation>错误：没有内核组 {unknown}；请从 {groups} 中选择</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="50" />
+        <location filename="../../lamplight/warmup.py" line="53" />
         <source>  compiled {kernel} ({seconds:.1f} s)</source>
         <translation>  已编译 {kernel}（{seconds:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="55" />
+        <location filename="../../lamplight/warmup.py" line="58" />
         <source>{group}: already compiled</source>
         <translation>{group}：已编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="57" />
+        <location filename="../../lamplight/warmup.py" line="60" />
         <source>Compiling the {group} kernels (about {seconds} s)…</source>
         <translation>正在编译 {group} 内核（约 {seconds} 秒）…</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="64" />
+        <location filename="../../lamplight/warmup.py" line="67" />
         <source>error: compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
         <translation>错误：编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="67" />
+        <location filename="../../lamplight/warmup.py" line="70" />
         <source>{group}: {count} kernels ready in {seconds:.1f} s</source>
         <translation>{group}：{count} 个内核已就绪，用时 {seconds:.1f} 秒</translation>
     </message>
 </context><context>
     <name>WebMap</name>
     <message>
-        <location filename="../export/webmap.py" line="246" />
+        <location filename="../export/webmap.py" line="247" />
         <source>No basemap (plain background)</source>
         <translation>无底图（纯色背景）</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="291" />
+        <location filename="../export/webmap.py" line="293" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="295" />
+        <location filename="../export/webmap.py" line="297" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../export/webmap.py" line="295" />
+        <location filename="../export/webmap.py" line="297" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
@@ -8094,12 +9141,12 @@ cost {amount}</source>
 </context><context>
     <name>layers.io</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="130" />
+        <location filename="../../layers/io/__init__.py" line="131" />
         <source>the field mapping {name} is for kind '{mapped}', not '{kind}'</source>
         <translation>字段映射 {name} 适用于图层类型“{mapped}”，不是“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="135" />
+        <location filename="../../layers/io/__init__.py" line="136" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
         <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
     </message>
@@ -8188,17 +9235,17 @@ cost {amount}</source>
 </context><context>
     <name>layers.io.finish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="90" />
+        <location filename="../../layers/io/finish.py" line="91" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="91" />
+        <location filename="../../layers/io/finish.py" line="92" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
         <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="95" />
+        <location filename="../../layers/io/finish.py" line="96" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
         <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
@@ -8405,7 +9452,7 @@ cost {amount}</source>
         <translation>栅格文件在打开后已在磁盘上被修改；请重新打开以使用新的像元</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="188" />
+        <location filename="../../layers/io/raster.py" line="189" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>

@@ -26,7 +26,7 @@ from workbench.dialogs.autosave_recovery import Recovery
 from workbench.dialogs.errors import show_error
 from workbench.dialogs.import_assistant import ImportAssistant
 from workbench.window.layer_loading import LayerLoader, LoadResult, is_project_file
-from workbench.window.project_io import RelinkPlan
+from workbench.window.project_io import RelinkPlan, load_for_display
 from workbench.window.project_session import ProjectSession, newer_autosave, recent_projects, remember_project
 from workbench.window.start_folder import remember_folder, start_folder
 
@@ -91,13 +91,15 @@ class FileCommands(QObject):
         self.session.io.wait_for(remember_project, path)  # reads and writes the settings file: in the worker
         if restoring:
             self.session.mark_dirty()
-            self.window.statusBar().showMessage(f"Restored the autosaved copy {autosave.name}; save to keep it", 15000)
+            self.window.statusBar().showMessage(
+                self.tr("Restored the autosaved copy {name}; save to keep it").format(name=autosave.name), 15000)
         if project.load_problems:
-            kept = ("\n\nLayers linked to a data file that is missing or unreadable stay in the project when you save "
-                    "it. If the data moved, use File > Find Missing Data Files… to point at its new folder.") \
-                if project.unavailable else ""
-            show_error(self.window, "Some layers could not be restored",
-                       "The project opened without these layers:\n\n" + "\n".join(project.load_problems) + kept)
+            kept = "\n\n" + self.tr("Layers linked to a data file that is missing or unreadable stay in the project "
+                                     "when you save it. If the data moved, use File > Find Missing Data Files… to "
+                                     "point at its new folder.") if project.unavailable else ""
+            show_error(self.window, self.tr("Some layers could not be restored"),
+                       self.tr("The project opened without these layers:") + "\n\n" + "\n".join(project.load_problems)
+                       + kept)
         return True
 
     def _load(self, path: Path) -> Project | None:
@@ -105,11 +107,11 @@ class FileCommands(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         self.window.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
         try:
-            return self.session.io.wait_for(Project.load, path)
+            return self.session.io.wait_for(load_for_display, path)
         except LayerError as exc:
-            show_error(self.window, "Cannot open project", str(exc))
+            show_error(self.window, self.tr("Cannot open project"), str(exc))
         except Exception as exc:  # a damaged archive can fail in ways the reader did not foresee
-            show_error(self.window, "Cannot open project", f"{path}: {type(exc).__name__}: {exc}")
+            show_error(self.window, self.tr("Cannot open project"), f"{path}: {type(exc).__name__}: {exc}")
         finally:
             QApplication.restoreOverrideCursor()
             self.window.statusBar().clearMessage()
@@ -140,15 +142,17 @@ class FileCommands(QObject):
         try:
             target = self.session.save(path)
         except LayerError as exc:
-            show_error(self.window, "Project not saved", f"{exc}\n\nThe previous file, if any, is unchanged.")
+            show_error(self.window, self.tr("Project not saved"),
+                       f"{exc}\n\n" + self.tr("The previous file, if any, is unchanged."))
             return False
         except OSError as exc:
-            show_error(self.window, "Project not saved", f"{path}: {exc}\n\nThe previous file, if any, is unchanged.")
+            show_error(self.window, self.tr("Project not saved"),
+                       f"{path}: {exc}\n\n" + self.tr("The previous file, if any, is unchanged."))
             return False
         finally:
             QApplication.restoreOverrideCursor()
             self.window.statusBar().clearMessage()
-        self.window.statusBar().showMessage(f"Saved {target}", 5000)
+        self.window.statusBar().showMessage(self.tr("Saved {file}").format(file=target), 5000)
         self.window.update_title()
         return True
 
@@ -189,10 +193,14 @@ class FileCommands(QObject):
         if project is not self.project:         # another project was opened meanwhile
             return
         plan.apply(project)
-        self.window.statusBar().showMessage(f"Restored {len(restored)} of {missing} layers from {folder}", 15000)
+        restored_text = self.tr("Restored {restored} of {missing} layers").format(restored=len(restored),
+                                                                                   missing=missing)
+        self.window.statusBar().showMessage(
+            self.tr("{restored} from {folder}").format(restored=restored_text, folder=folder), 15000)
         if problems:
-            show_error(self.window, "Some data files were not found",
-                       f"Restored {len(restored)} of {missing} layers. Still missing:\n\n" + "\n".join(problems))
+            show_error(self.window, self.tr("Some data files were not found"),
+                       self.tr("{restored}. Still missing:").format(restored=restored_text) + "\n\n"
+                       + "\n".join(problems))
 
     # -- layers ----------------------------------------------------------------------------------------------
     def choose_and_add_layers(self) -> None:
@@ -213,7 +221,7 @@ class FileCommands(QObject):
 
     def _loading_started(self, paths: list[str]) -> None:
         names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
-        self.window.statusBar().showMessage(f"Reading {names}…")
+        self.window.statusBar().showMessage(self.tr("Reading {names}…").format(names=names))
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
 
     def _loading_finished(self, result: LoadResult) -> None:
@@ -221,9 +229,9 @@ class FileCommands(QObject):
         had_crs = self.project.crs is not None
         self.project.add_layers(result.layers)
         noted = sum(1 for layer in result.layers if layer.notes)
-        message = f"Added {len(result.layers)} layer(s)"
+        message = self.tr("Added {count} layer(s)").format(count=len(result.layers))
         if noted:
-            message += f"; {noted} with load notes (Layer Properties shows them)"
+            message += self.tr("; {count} with load notes (Layer Properties shows them)").format(count=noted)
         if not had_crs and self.project.crs is not None:  # the first data chose the local metric CRS
             message += self.tr("; project CRS {crs} (Project > Properties changes it)").format(
                 crs=describe_crs(self.project.crs))
@@ -231,7 +239,7 @@ class FileCommands(QObject):
         retried = self._offer_project_crs(result.need_crs)
         errors = [e for e in result.errors if not any(e.startswith(path) for path in retried)]
         if errors:
-            show_error(self.window, "Some files could not be opened", "\n\n".join(errors))
+            show_error(self.window, self.tr("Some files could not be opened"), "\n\n".join(errors))
         self._assist_queue += result.assist
         self._next_assistant()
 

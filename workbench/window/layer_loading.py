@@ -16,6 +16,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from layers import Layer, LayerError, VectorLayer
 from layers.default_styles import default_style
 from layers.field_suggestions import Suggestion, suggest_mapping
+from layers.i18n import translate
 from layers.io import open_layers
 from layers.io.osm import KIND_DECLINED
 from layers.project import PROJECT_SUFFIX
@@ -71,7 +72,8 @@ def load_files(paths: Iterable[str | Path], crs: str | None = None) -> LoadResul
                 try:
                     layer.style = default_style(layer)
                 except Exception as exc:  # an odd column must not cost the user the layer itself
-                    layer.notes.append(f"no default style could be made ({exc}); using a plain symbol")
+                    layer.notes.append(translate("LayerLoading", "no default style could be made ({problem}); using "
+                                                                 "a plain symbol").format(problem=exc))
         result.layers += layers
         result.assist += suggestions_for(layers)
     return result

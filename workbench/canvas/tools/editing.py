@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt
 from PyQt6.QtGui import QColor, QMouseEvent, QPainter, QPen
 
 from workbench.canvas.feature_query import features_near
@@ -26,7 +26,7 @@ MARKER_RADIUS_PX = 6.0
 class AddPointTool(MapTool):
     """A click adds a point feature to the active layer (when it is in edit mode)."""
 
-    name = "Add point"
+    name = QT_TRANSLATE_NOOP("MapTools", "Add point")
     cursor_shape = Qt.CursorShape.CrossCursor
 
     def __init__(self, canvas, session: EditSession) -> None:
@@ -55,7 +55,7 @@ class AddPointTool(MapTool):
 class MovePointTool(MapTool):
     """Press on a point of the active layer, drag it, release where it belongs."""
 
-    name = "Move point"
+    name = QT_TRANSLATE_NOOP("MapTools", "Move point")
     cursor_shape = Qt.CursorShape.SizeAllCursor
 
     def __init__(self, canvas, session: EditSession) -> None:

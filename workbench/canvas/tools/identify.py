@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt
 from PyQt6.QtGui import QMouseEvent
 
 from workbench.canvas.feature_query import identify_layers
@@ -13,7 +13,7 @@ CLICK_TOLERANCE_PX = 5.0
 
 
 class IdentifyTool(MapTool):
-    name = "Identify"
+    name = QT_TRANSLATE_NOOP("MapTools", "Identify")
     cursor_shape = Qt.CursorShape.WhatsThisCursor
 
     def __init__(self, canvas) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
 
 from workbench.canvas.measurement import (
@@ -36,7 +36,8 @@ class MeasureTool(MapTool):
     def __init__(self, canvas, mode: MeasureMode = MeasureMode.DISTANCE) -> None:
         super().__init__(canvas)
         self.mode = mode
-        self.name = "Measure distance" if mode is MeasureMode.DISTANCE else "Measure area"
+        self.name = QT_TRANSLATE_NOOP("MapTools", "Measure distance") if mode is MeasureMode.DISTANCE else \
+            QT_TRANSLATE_NOOP("MapTools", "Measure area")
         self.points: list[tuple[float, float]] = []  # map coordinates, so the shape survives zoom and pan
         self._hover: tuple[float, float] | None = None
         self.finished = False
@@ -86,11 +87,14 @@ class MeasureTool(MapTool):
         """'Distance 1,234.5 m (geodesic)' or 'Area 2.40 ha, perimeter 640.0 m (planar)'."""
         crs = self.canvas.project.crs
         shape = self._shape()
-        method = "geodesic" if is_geodesic(crs) else "planar"
+        method = QCoreApplication.translate("MeasureTool", "geodesic") if is_geodesic(crs) else \
+            QCoreApplication.translate("MeasureTool", "planar")
         if self.mode is MeasureMode.DISTANCE:
-            return f"Distance {format_length(path_length(shape, crs))} ({method})"
-        return (f"Area {format_area(polygon_area(shape, crs))}, perimeter "
-                f"{format_length(polygon_perimeter(shape, crs))} ({method})")
+            return QCoreApplication.translate("MeasureTool", "Distance {length} ({method})").format(
+                length=format_length(path_length(shape, crs)), method=method)
+        return QCoreApplication.translate("MeasureTool", "Area {area}, perimeter {length} ({method})").format(
+            area=format_area(polygon_area(shape, crs)), length=format_length(polygon_perimeter(shape, crs)),
+            method=method)
 
     def _report(self) -> None:
         self.canvas.measured.emit(self.result_text() if self.points else "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QMouseEvent, QPainter, QPen
 
 from workbench.canvas.tools.base import MapTool, is_click
@@ -15,7 +15,7 @@ RUBBER_BAND_FILL = QColor(30, 90, 170, 40)
 class PanTool(MapTool):
     """Drag the map; the old image follows the hand and the new render is asked for only on release."""
 
-    name = "Pan"
+    name = QT_TRANSLATE_NOOP("MapTools", "Pan")
     cursor_shape = Qt.CursorShape.OpenHandCursor
 
     def __init__(self, canvas) -> None:
@@ -54,7 +54,7 @@ class ZoomBoxTool(MapTool):
     def __init__(self, canvas, zoom_in: bool = True) -> None:
         super().__init__(canvas)
         self.zoom_in = zoom_in
-        self.name = "Zoom in" if zoom_in else "Zoom out"
+        self.name = QT_TRANSLATE_NOOP("MapTools", "Zoom in") if zoom_in else QT_TRANSLATE_NOOP("MapTools", "Zoom out")
         self._start: QPointF | None = None
         self._end: QPointF | None = None
 

@@ -10,7 +10,7 @@ from enum import Enum
 
 import numpy as np
 import shapely
-from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
 
 from layers import VectorLayer
@@ -83,8 +83,9 @@ class SelectTool(MapTool):
     def __init__(self, canvas, mode: SelectMode = SelectMode.CLICK) -> None:
         super().__init__(canvas)
         self.mode = mode
-        self.name = {SelectMode.CLICK: "Select by click", SelectMode.RECTANGLE: "Select by rectangle",
-                     SelectMode.POLYGON: "Select by polygon"}[mode]
+        self.name = {SelectMode.CLICK: QT_TRANSLATE_NOOP("MapTools", "Select by click"),
+                     SelectMode.RECTANGLE: QT_TRANSLATE_NOOP("MapTools", "Select by rectangle"),
+                     SelectMode.POLYGON: QT_TRANSLATE_NOOP("MapTools", "Select by polygon")}[mode]
         self._start: QPointF | None = None
         self._end: QPointF | None = None
         self._vertices: list[QPointF] = []
