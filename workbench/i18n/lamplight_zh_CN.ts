@@ -3928,6 +3928,26 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>{count} features have an empty geometry</source>
         <translation>{count} 个要素的几何为空</translation>
     </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="541" />
+        <source>unknown layer kind '{kind}'; known kinds: {kinds}</source>
+        <translation>未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="557" />
+        <source>{count} problem</source>
+        <translation>{count} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="558" />
+        <source>{count} problems</source>
+        <translation>{count} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="559" />
+        <source>does not fit kind '{kind}' ({problems}):</source>
+        <translation>不符合图层类型 '{kind}'（{problems}）：</translation>
+    </message>
 </context><context>
     <name>Lagrange</name>
     <message>
