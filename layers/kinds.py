@@ -544,7 +544,8 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
     default height where heights are estimated.
     """
     if kind not in KINDS:
-        raise LayerError(source, f"unknown layer kind '{kind}'; known kinds: {', '.join(KINDS)}", layer=layer)
+        raise LayerError(source, translate("KindCheck", "unknown layer kind '{kind}'; known kinds: {kinds}").format(
+            kind=kind, kinds=", ".join(KINDS)), layer=layer)
     spec = KINDS[kind]
     notes: list[str] = []
     gdf = gdf.copy()
@@ -558,8 +559,11 @@ def validate(gdf: gpd.GeoDataFrame, kind: str, *, source: str | None = None, lay
         checker.check_field(field_spec)
     if checker.problems:
         listing = "\n".join(f"- {p}" for p in checker.problems)
-        raise LayerError(source, f"does not fit kind '{kind}' ({len(checker.problems)} problem"
-                                 f"{'s' if len(checker.problems) > 1 else ''}):\n{listing}", layer=layer)
+        count = len(checker.problems)
+        problems = translate("KindCheck", "{count} problem") if count == 1 else \
+            translate("KindCheck", "{count} problems")
+        raise LayerError(source, translate("KindCheck", "does not fit kind '{kind}' ({problems}):").format(
+            kind=kind, problems=problems.format(count=count)) + f"\n{listing}", layer=layer)
     return checker.gdf, notes + checker.notes
 
 

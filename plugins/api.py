@@ -256,14 +256,19 @@ class LayerParameter(Parameter):
         layer = self._resolve(value, context)
         wanted = RasterLayer if self.raster else VectorLayer
         if not isinstance(layer, wanted):
-            got = "a raster" if isinstance(layer, RasterLayer) else "a vector layer"
-            raise self.error(f"'{layer.name}' is {got}; a {'raster' if self.raster else 'vector layer'} is needed")
+            raise self.error((translate("ParameterError", "'{layer}' is a vector layer; a raster is needed")
+                              if self.raster else
+                              translate("ParameterError", "'{layer}' is a raster; a vector layer is needed")).format(
+                layer=layer.name))
         if self.kinds:
             layer = self._check_kind(layer)
         if self.geometry and isinstance(layer, VectorLayer):
             family = layer.geometry_type
             if family not in self.geometry and family != "empty":
-                raise self.error(f"'{layer.name}' has {family} geometries; {' or '.join(self.geometry)} needed")
+                raise self.error(translate("ParameterError", "'{layer}' has {family} geometries; {needed} "
+                                                             "needed").format(
+                    layer=layer.name, family=translate("Parameter", family),
+                    needed="/".join(translate("Parameter", g) for g in self.geometry)))
         if isinstance(layer, VectorLayer):
             problem = coordinate_problem(layer.gdf)
             if problem is not None:  # refused before reprojection, which would fail on them obscurely
@@ -286,8 +291,9 @@ class LayerParameter(Parameter):
         sublayer = "|".join(p for p in parts if not p.startswith("mapping="))
         path = Path(path_text).expanduser()
         if not path.exists():
-            where = "neither a layer of the project nor " if project is not None else "not "
-            raise self.error(f"'{text}' is {where}an existing file")
+            raise self.error((translate("ParameterError", "'{text}' is neither a layer of the project nor an existing "
+                                                          "file") if project is not None else
+                              translate("ParameterError", "'{text}' is not an existing file")).format(text=text))
         from layers.io import open_layers
 
         try:
@@ -314,7 +320,8 @@ class LayerParameter(Parameter):
         if isinstance(layer, RasterLayer) and layer.kind is None:
             return layer  # no fields to check: choosing a raster for this parameter declares what it holds
         if layer.kind is not None or not isinstance(layer, VectorLayer):
-            raise self.error(f"'{layer.name}' is of kind '{layer.kind}'; expected {expected}")
+            raise self.error(translate("ParameterError", "'{layer}' is of kind '{kind}'; expected {expected}").format(
+                layer=layer.name, kind=layer.kind, expected=expected))
         from layers.kinds import validate
 
         first_problem = None
@@ -328,7 +335,9 @@ class LayerParameter(Parameter):
                                   metadata=dict(layer.metadata))
             checked.notes.extend(notes)
             return checked
-        raise self.error(f"'{layer.name}' has no kind and does not fit {expected}: {first_problem}")
+        raise self.error(translate("ParameterError", "'{layer}' has no kind and does not fit {expected}: "
+                                                     "{problem}").format(layer=layer.name, expected=expected,
+                                                                         problem=first_problem))
 
     def _in_context_crs(self, layer: Layer, context: Context) -> Layer:
         if layer.crs is None:
@@ -739,7 +748,8 @@ class FileParameter(Parameter):
         if self.extensions and not path.name.lower().endswith(self.extensions):
             raise self.error(f"{path.name} is not a {' / '.join(self.extensions)} file")
         if self.must_exist and not path.is_file():
-            raise self.error(f"{path} does not exist" if not path.exists() else f"{path} is not a file")
+            raise self.error((translate("ParameterError", "{path} does not exist") if not path.exists() else
+                              translate("ParameterError", "{path} is not a file")).format(path=path))
         return path
 
     def describe(self) -> str:
@@ -779,7 +789,8 @@ class ExpressionParameter(StringParameter):
 
         layer = values.get(self.parent)
         if not isinstance(layer, VectorLayer):
-            raise self.error(f"needs a vector layer in parameter '{self.parent}' first")
+            raise self.error(translate("ParameterError", "needs a vector layer in parameter '{parent}' "
+                                                         "first").format(parent=self.parent))
         try:
             parse(str(value), layer.fields)
         except ExpressionError as exc:

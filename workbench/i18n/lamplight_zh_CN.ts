@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="917" />
+        <location filename="../../plugins/api.py" line="928" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="918" />
+        <location filename="../../plugins/api.py" line="929" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="922" />
+        <location filename="../../plugins/api.py" line="933" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="924" />
+        <location filename="../../plugins/api.py" line="935" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="926" />
+        <location filename="../../plugins/api.py" line="937" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="932" />
+        <location filename="../../plugins/api.py" line="943" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -3928,6 +3928,26 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>{count} features have an empty geometry</source>
         <translation>{count} 个要素的几何为空</translation>
     </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="541" />
+        <source>unknown layer kind '{kind}'; known kinds: {kinds}</source>
+        <translation>未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="557" />
+        <source>{count} problem</source>
+        <translation>{count} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="558" />
+        <source>{count} problems</source>
+        <translation>{count} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="559" />
+        <source>does not fit kind '{kind}' ({problems}):</source>
+        <translation>不符合图层类型 '{kind}'（{problems}）：</translation>
+    </message>
 </context><context>
     <name>Lagrange</name>
     <message>
@@ -4005,12 +4025,12 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerDistancesParameter</name>
     <message>
-        <location filename="../../plugins/api.py" line="519" />
+        <location filename="../../plugins/api.py" line="528" />
         <source>expected 'LAYER:DISTANCE; ...' or a list of (layer, distance) pairs, got {type}</source>
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="547" />
+        <location filename="../../plugins/api.py" line="556" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -5239,107 +5259,107 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="366" />
+        <location filename="../../plugins/api.py" line="375" />
         <source>raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="366" />
+        <location filename="../../plugins/api.py" line="375" />
         <source>vector layer</source>
         <translation>矢量图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="368" />
+        <location filename="../../plugins/api.py" line="377" />
         <source>{geometry} {layer}</source>
         <translation>{geometry}{layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="371" />
+        <location filename="../../plugins/api.py" line="380" />
         <source>{layer} of kind {kinds}</source>
         <translation>图层类型为 {kinds} 的 {layer}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="406" />
+        <location filename="../../plugins/api.py" line="415" />
         <source>numeric field of parameter '{parent}'</source>
         <translation>参数“{parent}”的数值字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="407" />
+        <location filename="../../plugins/api.py" line="416" />
         <source>field of parameter '{parent}'</source>
         <translation>参数“{parent}”的字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="444" />
+        <location filename="../../plugins/api.py" line="453" />
         <source>number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="448" />
+        <location filename="../../plugins/api.py" line="457" />
         <source>{kind} in {unit}</source>
         <translation>{kind}（单位 {unit}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="450" />
+        <location filename="../../plugins/api.py" line="459" />
         <source>{text}, {minimum} to {maximum}</source>
         <translation>{text}，{minimum} 至 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="453" />
+        <location filename="../../plugins/api.py" line="462" />
         <source>{text}, at least {minimum}</source>
         <translation>{text}，至少 {minimum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="455" />
+        <location filename="../../plugins/api.py" line="464" />
         <source>{text}, at most {maximum}</source>
         <translation>{text}，至多 {maximum}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="483" />
+        <location filename="../../plugins/api.py" line="492" />
         <source>distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="579" />
+        <location filename="../../plugins/api.py" line="588" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="607" />
+        <location filename="../../plugins/api.py" line="616" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="634" />
+        <location filename="../../plugins/api.py" line="643" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="653" />
+        <location filename="../../plugins/api.py" line="662" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="713" />
+        <location filename="../../plugins/api.py" line="722" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="741" />
+        <location filename="../../plugins/api.py" line="751" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="742" />
+        <location filename="../../plugins/api.py" line="752" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="757" />
+        <location filename="../../plugins/api.py" line="767" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="784" />
+        <location filename="../../plugins/api.py" line="795" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
@@ -5351,69 +5371,119 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>需要一个值</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="387" />
+        <location filename="../../plugins/api.py" line="259" />
+        <source>'{layer}' is a vector layer; a raster is needed</source>
+        <translation>“{layer}”是矢量图层；此处需要栅格</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="261" />
+        <source>'{layer}' is a raster; a vector layer is needed</source>
+        <translation>“{layer}”是栅格；此处需要矢量图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="268" />
+        <source>'{layer}' has {family} geometries; {needed} needed</source>
+        <translation>“{layer}”的几何为{family}；此处需要{needed}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="294" />
+        <source>'{text}' is neither a layer of the project nor an existing file</source>
+        <translation>“{text}”既不是项目中的图层，也不是已存在的文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="296" />
+        <source>'{text}' is not an existing file</source>
+        <translation>“{text}”不是已存在的文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="323" />
+        <source>'{layer}' is of kind '{kind}'; expected {expected}</source>
+        <translation>“{layer}”的图层类型为 '{kind}'；应为 {expected}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="338" />
+        <source>'{layer}' has no kind and does not fit {expected}: {problem}</source>
+        <translation>“{layer}”没有图层类型，且不符合 {expected}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="396" />
         <source>needs a layer in parameter '{parent}' first</source>
         <translation>需要先在参数“{parent}”中指定图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="390" />
+        <location filename="../../plugins/api.py" line="399" />
         <source>parameter '{parent}' is not a vector layer, so it has no fields</source>
         <translation>参数“{parent}”不是矢量图层，因此没有字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="394" />
+        <location filename="../../plugins/api.py" line="403" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
         <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="401" />
+        <location filename="../../plugins/api.py" line="410" />
         <source>field '{field}' of layer '{layer}' is not numeric</source>
         <translation>图层“{layer}”的字段 '{field}' 不是数值型</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="424" />
+        <location filename="../../plugins/api.py" line="433" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须是有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="571" />
-        <location filename="../../plugins/api.py" line="427" />
+        <location filename="../../plugins/api.py" line="580" />
+        <location filename="../../plugins/api.py" line="436" />
         <source>must be at least {minimum}, got {value}</source>
         <translation>必须至少为 {minimum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="574" />
-        <location filename="../../plugins/api.py" line="430" />
+        <location filename="../../plugins/api.py" line="583" />
+        <location filename="../../plugins/api.py" line="439" />
         <source>must be at most {maximum}, got {value}</source>
         <translation>必须至多为 {maximum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="440" />
-        <location filename="../../plugins/api.py" line="436" />
+        <location filename="../../plugins/api.py" line="449" />
+        <location filename="../../plugins/api.py" line="445" />
         <source>expected a number, got {value!r}</source>
         <translation>应为数字，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="478" />
+        <location filename="../../plugins/api.py" line="487" />
         <source>expected a distance such as 250, '250 m' or '1.5 km', got {value!r}</source>
         <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="568" />
-        <location filename="../../plugins/api.py" line="565" />
-        <location filename="../../plugins/api.py" line="561" />
+        <location filename="../../plugins/api.py" line="577" />
+        <location filename="../../plugins/api.py" line="574" />
+        <location filename="../../plugins/api.py" line="570" />
         <source>expected a whole number, got {value!r}</source>
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="603" />
+        <location filename="../../plugins/api.py" line="612" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="631" />
+        <location filename="../../plugins/api.py" line="640" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="745" />
+        <source>{path} does not exist</source>
+        <translation>{path} 不存在</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="746" />
+        <source>{path} is not a file</source>
+        <translation>{path} 不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/api.py" line="786" />
+        <source>needs a vector layer in parameter '{parent}' first</source>
+        <translation>需要先在参数 '{parent}' 中选择矢量图层</translation>
     </message>
 </context><context>
     <name>ParameterWidget</name>
