@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="928" />
+        <location filename="../../plugins/api.py" line="934" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="929" />
+        <location filename="../../plugins/api.py" line="935" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="933" />
+        <location filename="../../plugins/api.py" line="939" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="935" />
+        <location filename="../../plugins/api.py" line="941" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="937" />
+        <location filename="../../plugins/api.py" line="943" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="943" />
+        <location filename="../../plugins/api.py" line="949" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -1264,7 +1264,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>采用更粗的分辨率、更小的范围、更短的最大半径或更少的发射机</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/budget.py" line="73" />
+        <location filename="../../plugins/coverage/budget.py" line="74" />
         <source>{transmitters:,} transmitters x {cells} cells at {res:g} m within {radius:,.0f} m</source>
         <translation>{transmitters:,} 个发射机 × {cells} 个 {res:g} m 单元（{radius:,.0f} m 以内）</translation>
     </message>
@@ -1416,42 +1416,42 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageObstruction</name>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="46" />
+        <location filename="../../plugins/coverage/obstruction.py" line="47" />
         <source>has no coordinate reference system; coverage needs a projected CRS in metres</source>
         <translation>没有坐标参考系；覆盖分析需要以米为单位的投影坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="49" />
+        <location filename="../../plugins/coverage/obstruction.py" line="50" />
         <source>is in geographic coordinates ({crs}); reproject it to a projected CRS in metres (e.g. the UTM zone) for coverage</source>
         <translation>使用地理坐标（{crs}）；请将其重投影到以米为单位的投影坐标参考系（例如 UTM 带）后再做覆盖分析</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="87" />
+        <location filename="../../plugins/coverage/obstruction.py" line="89" />
         <source>has no field '{field}' with building heights in metres</source>
         <translation>没有存放建筑高度（米）的字段 '{field}'</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="100" />
+        <location filename="../../plugins/coverage/obstruction.py" line="102" />
         <source>{field}: {count} buildings have a negative height</source>
         <translation>{field}：{count} 栋建筑物的高度为负</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="129" />
+        <location filename="../../plugins/coverage/obstruction.py" line="131" />
         <source>is rotated or not north-up; warp it to a north-up grid first</source>
         <translation>有旋转或不是正北朝上；请先将其重采样到正北朝上的栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="135" />
+        <location filename="../../plugins/coverage/obstruction.py" line="137" />
         <source>has rectangular cells ({width:g} x {height:g} m); resample it to square cells first</source>
         <translation>像元为矩形（{width:g} x {height:g} m）；请先重采样为正方形像元</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="148" />
+        <location filename="../../plugins/coverage/obstruction.py" line="150" />
         <source>raster '{layer}' has no cell at ground level (lowest {lowest:.1f} m): it looks like heights above sea level; coverage expects heights above ground (declare it as a DSM with a terrain model, or give a terrain model as terrain)</source>
         <translation>栅格“{layer}”没有位于地面高度的像元（最低 {lowest:.1f} m）：看起来是海拔高度；覆盖分析需要离地高度（请将其声明为 DSM 并提供地形模型，或将地形模型作为 terrain 提供）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="155" />
+        <location filename="../../plugins/coverage/obstruction.py" line="157" />
         <source>raster '{layer}': negative heights read as open ground</source>
         <translation>栅格“{layer}”：负高度按开阔地面处理</translation>
     </message>
@@ -1483,7 +1483,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="338" />
+        <location filename="../../plugins/coverage/algorithm.py" line="339" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
@@ -1850,12 +1850,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>覆盖的加权需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/figures.py" line="66" />
+        <location filename="../../plugins/figures.py" line="67" />
         <source>{people:,.0f} of {total:,.0f} ({measure})</source>
         <translation>{people:,.0f} / {total:,.0f}（{measure}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/figures.py" line="73" />
+        <location filename="../../plugins/figures.py" line="74" />
         <source>people x priority and existing-coverage weights: what siting optimises</source>
         <translation>人口 × 优先权重与现有覆盖权重：选址优化的目标</translation>
     </message>
@@ -2607,54 +2607,54 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <translation>为“{layer}”中 {count} 个要素计算 '{field}'</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="406" />
+        <location filename="../../layers/edits.py" line="408" />
         <source>Add results of '{run}'</source>
         <translation>添加“{run}”的结果</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="408" />
+        <location filename="../../layers/edits.py" line="410" />
         <source>Add layer(s) {names}</source>
         <translation>添加图层 {names}</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="430" />
+        <location filename="../../layers/edits.py" line="432" />
         <source>Remove layer '{layer}'</source>
         <translation>移除图层“{layer}”</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="446" />
+        <location filename="../../layers/edits.py" line="448" />
         <source>Move layer '{layer}'</source>
         <translation>移动图层“{layer}”</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="462" />
+        <location filename="../../layers/edits.py" line="464" />
         <source>a layer needs a name</source>
         <translation>图层需要名称</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="463" />
+        <location filename="../../layers/edits.py" line="465" />
         <source>Rename layer '{old}' to '{new}'</source>
         <translation>将图层“{old}”重命名为“{new}”</translation>
     </message>
     <message>
-        <location filename="../../layers/edits.py" line="480" />
+        <location filename="../../layers/edits.py" line="482" />
         <source>Change style of '{layer}'</source>
         <translation>更改“{layer}”的样式</translation>
     </message>
 </context><context>
     <name>Effort</name>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="56" />
+        <location filename="../../plugins/siting/effort.py" line="59" />
         <source>the work limit must be at least 1, got {work}</source>
         <translation>工作量限制至少为 1，实际为 {work}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="106" />
+        <location filename="../../plugins/siting/effort.py" line="109" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
         <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="115" />
+        <location filename="../../plugins/siting/effort.py" line="118" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
@@ -2677,33 +2677,33 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>Exact</name>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="224" />
-        <location filename="../../plugins/siting/exact.py" line="110" />
+        <location filename="../../plugins/siting/exact.py" line="230" />
+        <location filename="../../plugins/siting/exact.py" line="111" />
         <source>HiGHS reported {claimed} for a plan worth {value}; its bound is not used</source>
         <translation>HiGHS 报告的值为 {claimed}，而方案实际价值为 {value}；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="161" />
+        <location filename="../../plugins/siting/exact.py" line="167" />
         <source>the LP relaxation did not finish within the {limit}</source>
         <translation>LP 松弛未能在{limit}内完成</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="168" />
+        <location filename="../../plugins/siting/exact.py" line="174" />
         <source>root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)</source>
         <translation>根节点界 {bound}（{cuts:,} 个奇环割，{seconds:.2f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="180" />
+        <location filename="../../plugins/siting/exact.py" line="186" />
         <source>swaps</source>
         <translation>交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="182" />
+        <location filename="../../plugins/siting/exact.py" line="188" />
         <source>the LP-guided plan ({in_play:,} sites in play) is worth {value}</source>
         <translation>LP 引导的方案（{in_play:,} 个候选站点参与）价值为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="195" />
+        <location filename="../../plugins/siting/exact.py" line="201" />
         <source>reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); {left:,} sites and {rows:,} rows remain</source>
         <translation>约简成本确定了 {sites:,} 个站点中的 {settled:,} 个（{built:,} 个建设）；剩余 {left:,} 个站点和 {rows:,} 行</translation>
     </message>
@@ -3819,132 +3819,132 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>KindCheck</name>
     <message>
-        <location filename="../../layers/kinds.py" line="341" />
+        <location filename="../../layers/kinds.py" line="342" />
         <source>'{old}' to '{new}'</source>
         <translation>'{old}' 改为 '{new}'</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="343" />
+        <location filename="../../layers/kinds.py" line="344" />
         <source>renamed {pairs}</source>
         <translation>已重命名 {pairs}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="362" />
+        <location filename="../../layers/kinds.py" line="365" />
         <source>{field}: {count} values are not whole numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是整数（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="367" />
+        <location filename="../../layers/kinds.py" line="370" />
         <source>{field}: {count} values are not numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是数字（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="371" />
+        <location filename="../../layers/kinds.py" line="374" />
         <source>{field}: {count} text values converted to numbers</source>
         <translation>{field}：{count} 个文本值已转换为数字</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="380" />
+        <location filename="../../layers/kinds.py" line="383" />
         <source>{field}: {count} values are not yes/no ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是“是/否”（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="384" />
+        <location filename="../../layers/kinds.py" line="387" />
         <source>{field}: {count} values read as yes/no</source>
         <translation>{field}：{count} 个值按“是/否”读取</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="401" />
+        <location filename="../../layers/kinds.py" line="407" />
         <source>{field}: {count} values list unknown items ({values}) in features {rows}; allowed: {allowed}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值列出了未知项（{values}）；允许：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="418" />
+        <location filename="../../layers/kinds.py" line="424" />
         <source>{field}: {count} values are not comma-separated degrees 0-360 ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是以逗号分隔的 0-360 度值（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="427" />
+        <location filename="../../layers/kinds.py" line="433" />
         <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="443" />
+        <location filename="../../layers/kinds.py" line="449" />
         <source>{field}: {count} features have no value</source>
         <translation>{field}：{count} 个要素没有值</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="448" />
+        <location filename="../../layers/kinds.py" line="454" />
         <source>{field}: {count} empty values set to default {default}</source>
         <translation>{field}：{count} 个空值已设为默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="455" />
+        <location filename="../../layers/kinds.py" line="461" />
         <source>missing required field '{field}'; the fields are: {fields}</source>
         <translation>缺少必需字段 '{field}'；现有字段：{fields}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="457" />
+        <location filename="../../layers/kinds.py" line="463" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="462" />
+        <location filename="../../layers/kinds.py" line="468" />
         <source>needs at least one of the fields {fields}</source>
         <translation>至少需要字段 {fields} 之一</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="466" />
+        <location filename="../../layers/kinds.py" line="472" />
         <source>{field}: field missing; set to 0</source>
         <translation>{field}：字段缺失；已设为 0</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="477" />
+        <location filename="../../layers/kinds.py" line="483" />
         <source>filled with default {default}</source>
         <translation>已填入默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="478" />
+        <location filename="../../layers/kinds.py" line="484" />
         <source>added empty</source>
         <translation>已添加为空字段</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="479" />
+        <location filename="../../layers/kinds.py" line="485" />
         <source>{field}: field missing; {filled}</source>
         <translation>{field}：字段缺失；{filled}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="512" />
+        <location filename="../../layers/kinds.py" line="518" />
         <source>{count} features have no geometry</source>
         <translation>{count} 个要素没有几何</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="522" />
+        <location filename="../../layers/kinds.py" line="528" />
         <source>repaired {count} invalid geometries (features {rows})</source>
         <translation>已修复 {count} 个无效几何（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="527" />
+        <location filename="../../layers/kinds.py" line="533" />
         <source>{count} features have an empty geometry</source>
         <translation>{count} 个要素的几何为空</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="541" />
+        <location filename="../../layers/kinds.py" line="547" />
         <source>unknown layer kind '{kind}'; known kinds: {kinds}</source>
         <translation>未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="557" />
+        <location filename="../../layers/kinds.py" line="563" />
         <source>{count} problem</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="558" />
+        <location filename="../../layers/kinds.py" line="564" />
         <source>{count} problems</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="559" />
+        <location filename="../../layers/kinds.py" line="565" />
         <source>does not fit kind '{kind}' ({problems}):</source>
         <translation>不符合图层类型 '{kind}'（{problems}）：</translation>
     </message>
@@ -3995,13 +3995,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>未知的坐标参考系 {crs!r}（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/layer.py" line="443" />
-        <location filename="../../layers/layer.py" line="247" />
+        <location filename="../../layers/layer.py" line="452" />
+        <location filename="../../layers/layer.py" line="250" />
         <source>has no coordinate reference system; set one before reprojecting</source>
         <translation>没有坐标参考系；请先设置后再重投影</translation>
     </message>
     <message>
-        <location filename="../../layers/layer.py" line="422" />
+        <location filename="../../layers/layer.py" line="431" />
         <source>has {count} band(s); band {band} does not exist</source>
         <translation>只有 {count} 个波段；波段 {band} 不存在</translation>
     </message>
@@ -4030,7 +4030,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>应为 'LAYER:DISTANCE; ...' 或 (图层, 距离) 对的列表，实际为 {type}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="556" />
+        <location filename="../../plugins/api.py" line="560" />
         <source>layers with a distance each, e.g. 'Schools:50; Sites:100 m'</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
@@ -4097,7 +4097,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="238" />
+        <location filename="../../layers/io/vector.py" line="239" />
         <location filename="../../layers/io/vector.py" line="126" />
         <source>none</source>
         <translation>无</translation>
@@ -4113,17 +4113,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="231" />
+        <location filename="../../layers/io/vector.py" line="232" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="241" />
+        <location filename="../../layers/io/vector.py" line="242" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="244" />
+        <location filename="../../layers/io/vector.py" line="245" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -4273,22 +4273,22 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerOpen</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="92" />
+        <location filename="../../layers/io/__init__.py" line="93" />
         <source>the file does not exist</source>
         <translation>文件不存在</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="94" />
+        <location filename="../../layers/io/__init__.py" line="95" />
         <source>is a folder; choose a file inside it</source>
         <translation>是文件夹；请选择其中的文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="117" />
+        <location filename="../../layers/io/__init__.py" line="118" />
         <source>'{ext}' files cannot be opened; supported: {supported}</source>
         <translation>无法打开 '{ext}' 文件；支持的格式：{supported}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="118" />
+        <location filename="../../layers/io/__init__.py" line="119" />
         <source>no extension</source>
         <translation>无扩展名</translation>
     </message>
@@ -5319,47 +5319,47 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="588" />
+        <location filename="../../plugins/api.py" line="592" />
         <source>integer</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="616" />
+        <location filename="../../plugins/api.py" line="620" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="643" />
+        <location filename="../../plugins/api.py" line="647" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="662" />
+        <location filename="../../plugins/api.py" line="666" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="722" />
+        <location filename="../../plugins/api.py" line="728" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="751" />
+        <location filename="../../plugins/api.py" line="757" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="752" />
+        <location filename="../../plugins/api.py" line="758" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="767" />
+        <location filename="../../plugins/api.py" line="773" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="795" />
+        <location filename="../../plugins/api.py" line="801" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
@@ -5431,13 +5431,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>必须是有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="580" />
+        <location filename="../../plugins/api.py" line="584" />
         <location filename="../../plugins/api.py" line="436" />
         <source>must be at least {minimum}, got {value}</source>
         <translation>必须至少为 {minimum}，实际为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="583" />
+        <location filename="../../plugins/api.py" line="587" />
         <location filename="../../plugins/api.py" line="439" />
         <source>must be at most {maximum}, got {value}</source>
         <translation>必须至多为 {maximum}，实际为 {value}</translation>
@@ -5454,34 +5454,34 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>应为距离，例如 250、'250 m' 或 '1.5 km'，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="577" />
+        <location filename="../../plugins/api.py" line="581" />
+        <location filename="../../plugins/api.py" line="578" />
         <location filename="../../plugins/api.py" line="574" />
-        <location filename="../../plugins/api.py" line="570" />
         <source>expected a whole number, got {value!r}</source>
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="612" />
+        <location filename="../../plugins/api.py" line="616" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="640" />
+        <location filename="../../plugins/api.py" line="644" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="745" />
+        <location filename="../../plugins/api.py" line="751" />
         <source>{path} does not exist</source>
         <translation>{path} 不存在</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="746" />
+        <location filename="../../plugins/api.py" line="752" />
         <source>{path} is not a file</source>
         <translation>{path} 不是文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="786" />
+        <location filename="../../plugins/api.py" line="792" />
         <source>needs a vector layer in parameter '{parent}' first</source>
         <translation>需要先在参数 '{parent}' 中选择矢量图层</translation>
     </message>
@@ -5524,7 +5524,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>Project</name>
     <message>
-        <location filename="../../layers/project.py" line="207" />
+        <location filename="../../layers/project.py" line="213" />
         <source>the project has never been saved; choose a file name</source>
         <translation>项目从未保存过；请选择文件名</translation>
     </message>
@@ -6100,17 +6100,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>饱和性检验</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="141" />
+        <location filename="../../plugins/siting/relaxation.py" line="144" />
         <source>root LP</source>
         <translation>根节点线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="156" />
+        <location filename="../../plugins/siting/relaxation.py" line="159" />
         <source>cut rounds</source>
         <translation>割平面轮次</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="257" />
+        <location filename="../../plugins/siting/relaxation.py" line="260" />
         <source>covering LP</source>
         <translation>覆盖线性规划</translation>
     </message>
@@ -7184,72 +7184,72 @@ cost {amount}</source>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="246" />
+        <location filename="../../plugins/siting/solve.py" line="247" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="251" />
+        <location filename="../../plugins/siting/solve.py" line="252" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="255" />
+        <location filename="../../plugins/siting/solve.py" line="256" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="256" />
+        <location filename="../../plugins/siting/solve.py" line="257" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="257" />
+        <location filename="../../plugins/siting/solve.py" line="258" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="280" />
+        <location filename="../../plugins/siting/solve.py" line="278" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="287" />
+        <location filename="../../plugins/siting/solve.py" line="285" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="296" />
+        <location filename="../../plugins/siting/solve.py" line="294" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="309" />
+        <location filename="../../plugins/siting/solve.py" line="307" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="350" />
+        <location filename="../../plugins/siting/solve.py" line="351" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="360" />
+        <location filename="../../plugins/siting/solve.py" line="361" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="421" />
+        <location filename="../../plugins/siting/solve.py" line="422" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="427" />
+        <location filename="../../plugins/siting/solve.py" line="428" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="552" />
+        <location filename="../../plugins/siting/solve.py" line="555" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
@@ -7259,12 +7259,12 @@ cost {amount}</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="614" />
+        <location filename="../../plugins/siting/solve.py" line="617" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="644" />
+        <location filename="../../plugins/siting/solve.py" line="647" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -7711,42 +7711,42 @@ cost {amount}</source>
         <translation>成本字段 '{field}'：{count} 根灯杆没有正的成本（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="105" />
+        <location filename="../../plugins/siting/candidates.py" line="106" />
         <source>within {distance:g} m of {layer}</source>
         <translation>距 {layer} {distance:g} m 以内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="132" />
+        <location filename="../../plugins/siting/candidates.py" line="133" />
         <source>no location</source>
         <translation>无位置</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="133" />
+        <location filename="../../plugins/siting/candidates.py" line="134" />
         <source>out of service</source>
         <translation>未在用</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="134" />
+        <location filename="../../plugins/siting/candidates.py" line="135" />
         <source>no power</source>
         <translation>无供电</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="136" />
+        <location filename="../../plugins/siting/candidates.py" line="137" />
         <source>too low</source>
         <translation>过低</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="137" />
+        <location filename="../../plugins/siting/candidates.py" line="138" />
         <source>too high</source>
         <translation>过高</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="138" />
+        <location filename="../../plugins/siting/candidates.py" line="139" />
         <source>carries 5G already</source>
         <translation>已挂载 5G</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/candidates.py" line="139" />
+        <location filename="../../plugins/siting/candidates.py" line="140" />
         <source>no free attachment slot</source>
         <translation>无空余挂载位</translation>
     </message>
@@ -7812,32 +7812,32 @@ cost {amount}</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="260" />
+        <location filename="../../plugins/siting/solve.py" line="261" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="260" />
+        <location filename="../../plugins/siting/solve.py" line="261" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="299" />
+        <location filename="../../plugins/siting/solve.py" line="297" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="313" />
+        <location filename="../../plugins/siting/solve.py" line="311" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="433" />
+        <location filename="../../plugins/siting/solve.py" line="434" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="558" />
+        <location filename="../../plugins/siting/solve.py" line="561" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
@@ -7847,38 +7847,38 @@ cost {amount}</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="624" />
+        <location filename="../../plugins/siting/solve.py" line="627" />
         <location filename="../../plugins/siting/solve.py" line="590" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="164" />
+        <location filename="../../plugins/siting/exact.py" line="170" />
         <source>HiGHS {version} LP (unfinished)</source>
         <translation>HiGHS {version} LP（未完成）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="166" />
+        <location filename="../../plugins/siting/exact.py" line="172" />
         <source>HiGHS {version}: LP + {cuts:,} odd-cycle cuts in {rounds} rounds</source>
         <translation>HiGHS {version}：LP + {rounds} 轮共 {cuts:,} 个奇环割</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="172" />
+        <location filename="../../plugins/siting/exact.py" line="178" />
         <source>; the start plan meets the bound</source>
         <translation>；初始方案已达到界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="188" />
+        <location filename="../../plugins/siting/exact.py" line="194" />
         <source>; LP-guided plan</source>
         <translation>；LP 引导方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="208" />
+        <location filename="../../plugins/siting/exact.py" line="214" />
         <source>; reduced-cost fixing leaves no better plan</source>
         <translation>；约简成本固定后已无更优方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="213" />
+        <location filename="../../plugins/siting/exact.py" line="219" />
         <source>; MILP on {sites:,} open sites ({nodes:,} nodes)</source>
         <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
     </message>
@@ -8006,12 +8006,12 @@ cost {amount}</source>
 </context><context>
     <name>Styles</name>
     <message>
-        <location filename="../../layers/styles.py" line="212" />
+        <location filename="../../layers/styles.py" line="213" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../layers/styles.py" line="391" />
+        <location filename="../../layers/styles.py" line="392" />
         <source>… {count} more classes</source>
         <translation>… 另有 {count} 个分级</translation>
     </message>
@@ -8078,119 +8078,119 @@ cost {amount}</source>
 </context><context>
     <name>Tables</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="201" />
+        <location filename="../../layers/io/tabular.py" line="207" />
         <source>is gzip-compressed, not a text table: unpack it first</source>
         <translation>是 gzip 压缩文件，不是文本表格：请先解压</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="202" />
+        <location filename="../../layers/io/tabular.py" line="208" />
         <source>is a zip archive, not a text table (perhaps an Excel workbook: name it .xlsx; or zipped data: open the .zip)</source>
         <translation>是 zip 压缩包，不是文本表格（可能是 Excel 工作簿：请命名为 .xlsx；或压缩的数据：请打开 .zip）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="204" />
+        <location filename="../../layers/io/tabular.py" line="210" />
         <source>is a PDF document, not a table</source>
         <translation>是 PDF 文档，不是表格</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="205" />
+        <location filename="../../layers/io/tabular.py" line="211" />
         <source>is an SQLite database or GeoPackage, not a text table: name it .gpkg</source>
         <translation>是 SQLite 数据库或 GeoPackage，不是文本表格：请命名为 .gpkg</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="217" />
+        <location filename="../../layers/io/tabular.py" line="223" />
         <source>holds a web page (HTML), not a table: the download probably failed</source>
         <translation>包含网页 (HTML)，不是表格：下载可能失败了</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="219" />
+        <location filename="../../layers/io/tabular.py" line="225" />
         <source>holds binary data, not a text table (it may be damaged or another format)</source>
         <translation>包含二进制数据，不是文本表格（可能已损坏或为其他格式）</translation>
     </message>
 </context><context>
     <name>TabularLoad</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="94" />
+        <location filename="../../layers/io/tabular.py" line="100" />
         <source>give both coordinate columns (x_field and y_field), not only {given!r}</source>
         <translation>请同时给出两个坐标列（x_field 和 y_field），而不只是 {given!r}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="99" />
+        <location filename="../../layers/io/tabular.py" line="105" />
         <source>coordinate column(s) {missing} not found; the columns are: {columns}</source>
         <translation>找不到坐标列 {missing}；现有列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="121" />
+        <location filename="../../layers/io/tabular.py" line="127" />
         <source>coordinate column '{column}' has {count} values that are not numbers ({shown}) in rows {rows}</source>
         <translation>坐标列 '{column}' 中有 {count} 个值不是数字（{shown}），位于第 {rows} 行</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="134" />
+        <location filename="../../layers/io/tabular.py" line="140" />
         <source>{prj} beside it is not a readable CRS definition ({problem}); fix or remove it, or give the CRS when opening</source>
         <translation>旁边的 {prj} 不是可读的坐标参考系定义（{problem}）；请修正或删除它，或在打开时指定坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="149" />
+        <location filename="../../layers/io/tabular.py" line="155" />
         <source>CRS {crs} read from {file}</source>
         <translation>坐标参考系 {crs} 读取自 {file}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="158" />
+        <location filename="../../layers/io/tabular.py" line="164" />
         <source>no CRS given; '{x}'/'{y}' read as WGS84 longitude/latitude (EPSG:4326)</source>
         <translation>未指定坐标参考系；'{x}'/'{y}' 按 WGS84 经纬度 (EPSG:4326) 读取</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="167" />
+        <location filename="../../layers/io/tabular.py" line="173" />
         <source>has no coordinate columns (looked for {pairs} or a WKT column); the columns are: {columns}. Rename the coordinate columns to x/y or lon/lat, or name them when opening (x_field/y_field)</source>
         <translation>没有坐标列（查找了 {pairs} 或 WKT 列）；现有列：{columns}。请将坐标列重命名为 x/y 或 lon/lat，或在打开时指定（x_field/y_field）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="177" />
+        <location filename="../../layers/io/tabular.py" line="183" />
         <source>column '{column}' has {count} values that are not WKT geometry in rows {rows}</source>
         <translation>列 '{column}' 中有 {count} 个值不是 WKT 几何，位于第 {rows} 行</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="182" />
+        <location filename="../../layers/io/tabular.py" line="188" />
         <source>no CRS given; geometries read as WGS84 longitude/latitude (EPSG:4326)</source>
         <translation>未指定坐标参考系；几何按 WGS84 经纬度 (EPSG:4326) 读取</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="245" />
+        <location filename="../../layers/io/tabular.py" line="251" />
         <source>has no header row and no data</source>
         <translation>没有表头行，也没有数据</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="247" />
+        <location filename="../../layers/io/tabular.py" line="253" />
         <source>is not a well-formed table: {problem}</source>
         <translation>不是格式正确的表格：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="250" />
+        <location filename="../../layers/io/tabular.py" line="256" />
         <source>text is not UTF-8; read as {encoding}</source>
         <translation>文本不是 UTF-8；已按 {encoding} 读取</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="254" />
+        <location filename="../../layers/io/tabular.py" line="260" />
         <source>text is in an unknown encoding (not UTF-8, GBK or Latin-1)</source>
         <translation>文本编码未知（不是 UTF-8、GBK 或 Latin-1）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="272" />
+        <location filename="../../layers/io/tabular.py" line="278" />
         <source>is not a readable Excel .xlsx workbook (it may be damaged)</source>
         <translation>不是可读的 Excel .xlsx 工作簿（可能已损坏）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="275" />
+        <location filename="../../layers/io/tabular.py" line="281" />
         <source>cannot be read as an Excel workbook: {problem}</source>
         <translation>无法作为 Excel 工作簿读取：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="295" />
+        <location filename="../../layers/io/tabular.py" line="301" />
         <source>has no sheets</source>
         <translation>没有工作表</translation>
     </message>
     <message>
-        <location filename="../../layers/io/tabular.py" line="297" />
+        <location filename="../../layers/io/tabular.py" line="303" />
         <source>skipped sheets without coordinate columns: {sheets}</source>
         <translation>已跳过没有坐标列的工作表：{sheets}</translation>
     </message>
@@ -8281,12 +8281,12 @@ cost {amount}</source>
 </context><context>
     <name>Units</name>
     <message>
-        <location filename="../../layers/default_styles.py" line="97" />
+        <location filename="../../layers/default_styles.py" line="98" />
         <source>CNY/m²/month</source>
         <translation>元/m²/月</translation>
     </message>
     <message>
-        <location filename="../../layers/default_styles.py" line="126" />
+        <location filename="../../layers/default_styles.py" line="127" />
         <source>people</source>
         <translation>人</translation>
     </message>
@@ -8604,77 +8604,77 @@ cost {amount}</source>
         <translation>“{layer}”中有 {n} 个要素在 {d:g} m 内没有“{poles}”的灯杆（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="207" />
+        <location filename="../../plugins/siting/decisions.py" line="208" />
         <source>the list of pole ids is empty</source>
         <translation>灯杆编号列表为空</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="214" />
+        <location filename="../../plugins/siting/decisions.py" line="215" />
         <source>write FIELD=VALUE (e.g. decision=approved), got '{text}'</source>
         <translation>请写成 字段=值（例如 decision=approved），实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="220" />
+        <location filename="../../plugins/siting/decisions.py" line="221" />
         <source>no pole id in '{text}'</source>
         <translation>“{text}”中没有灯杆编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="229" />
+        <location filename="../../plugins/siting/decisions.py" line="230" />
         <source>pole ids (P1, P2) or FIELD=VALUE</source>
         <translation>灯杆编号（P1, P2）或 字段=值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="257" />
+        <location filename="../../plugins/siting/decisions.py" line="258" />
         <source>{n} poles locked ({sources}): built in every plan, counted in k and the budget</source>
         <translation>锁定 {n} 根灯杆（{sources}）：每个方案都建设，计入 k 和预算</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="261" />
+        <location filename="../../plugins/siting/decisions.py" line="262" />
         <source>{n} poles excluded ({sources})</source>
         <translation>排除 {n} 根灯杆（{sources}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="264" />
+        <location filename="../../plugins/siting/decisions.py" line="265" />
         <source>; {n} more were not eligible anyway</source>
         <translation>；另有 {n} 根本来就不符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="299" />
+        <location filename="../../plugins/siting/decisions.py" line="300" />
         <source>poles both locked and excluded: {ids}; decide one way</source>
         <translation>同时被锁定和排除的灯杆：{ids}；请只选其一</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="306" />
+        <location filename="../../plugins/siting/decisions.py" line="307" />
         <source>{n} locked poles are not eligible: {poles}; unlock them or relax the rules</source>
         <translation>{n} 根锁定的灯杆不符合条件：{poles}；请解除锁定或放宽规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="324" />
+        <location filename="../../plugins/siting/decisions.py" line="325" />
         <source>the locked poles leave nothing to choose: the plan is the locked poles</source>
         <translation>锁定的灯杆之外已无可选：方案即为锁定的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="328" />
+        <location filename="../../plugins/siting/decisions.py" line="329" />
         <source>locked poles only</source>
         <translation>仅锁定的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="359" />
+        <location filename="../../plugins/siting/decisions.py" line="376" />
         <source>{n} poles are locked but only {k} sites are asked for; raise the number of sites or unlock poles</source>
         <translation>锁定了 {n} 根灯杆，但只要求 {k} 个站点；请增加站点数或解除锁定</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="370" />
+        <location filename="../../plugins/siting/decisions.py" line="388" />
         <source>the {n} locked poles cost {cost:g}, over the budget of {budget:g}; raise the budget or unlock poles</source>
         <translation>{n} 根锁定灯杆的成本为 {cost:g}，超出预算 {budget:g}；请提高预算或解除锁定</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="397" />
+        <location filename="../../plugins/siting/decisions.py" line="415" />
         <source>no pole left after the exclusions covers any demand</source>
         <translation>排除之后剩余的灯杆都不能覆盖任何需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="407" />
+        <location filename="../../plugins/siting/decisions.py" line="425" />
         <source>{out} of {total} demand is out of reach of every pole that is not excluded and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何未被排除灯杆的覆盖范围内，不计入目标</translation>
     </message>
@@ -9327,36 +9327,36 @@ cost {amount}</source>
         <translation>与数据库的连接已断开（{reason}）；请检查服务器是否运行且可访问，然后重试</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="143" />
+        <location filename="../../layers/io/postgis.py" line="151" />
         <source>the database refused a request: {reason}</source>
         <translation>数据库拒绝了请求：{reason}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="244" />
+        <location filename="../../layers/io/postgis.py" line="253" />
         <source>the query would change the database ({reason}); reading runs read-only: give one SELECT</source>
         <translation>该查询会修改数据库（{reason}）；读取以只读方式进行：请给出一条 SELECT</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="250" />
+        <location filename="../../layers/io/postgis.py" line="259" />
         <source>the query holds several statements; give exactly one SELECT (nothing was run)</source>
         <translation>该查询包含多条语句；请只给出一条 SELECT（未执行任何语句）</translation>
     </message>
 </context><context>
     <name>layers.io.tabular</name>
     <message>
-        <location filename="../../layers/io/tabular.py" line="83" />
+        <location filename="../../layers/io/tabular.py" line="89" />
         <source>the header repeats the column name(s) {repeated}; the repeats are read as {renamed} (as QGIS names them)</source>
         <translation>表头重复了列名 {repeated}；重复的列读作 {renamed}（与 QGIS 的命名方式相同）</translation>
     </message>
 </context><context>
     <name>plugin_probe</name>
     <message>
-        <location filename="../../plugins/plugin_probe.py" line="97" />
+        <location filename="../../plugins/plugin_probe.py" line="99" />
         <source>took longer than {seconds:g} s to load; skipped</source>
         <translation>加载用时超过 {seconds:g} 秒；已跳过</translation>
     </message>
     <message>
-        <location filename="../../plugins/plugin_probe.py" line="100" />
+        <location filename="../../plugins/plugin_probe.py" line="102" />
         <source>ended the Python process while loading; skipped</source>
         <translation>加载时结束了 Python 进程；已跳过</translation>
     </message>
@@ -9536,32 +9536,32 @@ cost {amount}</source>
 </context><context>
     <name>terrain</name>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="55" />
+        <location filename="../../plugins/coverage/terrain.py" line="51" />
         <source>has no coordinate reference system; set it before using it as terrain</source>
         <translation>没有坐标参考系；用作地形前请先设置</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="59" />
+        <location filename="../../plugins/coverage/terrain.py" line="66" />
         <source>is rotated or not north-up; warp it to a north-up grid first</source>
         <translation>经过旋转或非北朝上；请先将其重投影为北朝上的网格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="109" />
+        <location filename="../../plugins/coverage/terrain.py" line="115" />
         <source>does not cover the study area ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f}) in {crs}</source>
         <translation>未覆盖研究区域 ({left:.0f}, {bottom:.0f}) - ({right:.0f}, {top:.0f})（{crs}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="121" />
+        <location filename="../../plugins/coverage/terrain.py" line="127" />
         <source>terrain '{name}' has no data under {share:.1%} of the study area: those cells take the elevation of the nearest cell with data</source>
         <translation>地形“{name}”在研究区域的 {share:.1%} 处无数据：这些单元取最近有数据单元的高程</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="128" />
+        <location filename="../../plugins/coverage/terrain.py" line="134" />
         <source>the DSM lies more than {limit:g} m below terrain '{name}' on {share:.1%} of the cells (down to {low:.1f} m): check that both use the same vertical datum; read as open ground</source>
         <translation>在 {share:.1%} 的单元上，DSM 比地形“{name}”低 {limit:g} m 以上（最低 {low:.1f} m）：请检查两者是否使用相同的高程基准；按空地处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/terrain.py" line="136" />
+        <location filename="../../plugins/coverage/terrain.py" line="142" />
         <source>terrain '{name}' ({crs}, {cell:g} {unit} cells) resampled bilinearly to the {res:g} m obstruction grid; antenna and receiver heights are above the local ground</source>
         <translation>地形“{name}”（{crs}，{cell:g} {unit} 单元）已双线性重采样到 {res:g} m 遮挡网格；天线和接收机高度为相对当地地面的高度</translation>
     </message>
