@@ -597,6 +597,9 @@ class ChoiceParameter(Parameter):
     """One of a fixed list of options (matched case-insensitively)."""
 
     options: tuple[str, ...] = ()
+    #: What an option reads in a dialog, in the interface's language (the algorithm translates it, as it does
+    #: the label); an option without one reads as itself. Projects, scripts and the command line keep the option.
+    labels: dict[str, str] = field(default_factory=dict)
 
     type_name: ClassVar[str] = "choice"
 
@@ -605,6 +608,13 @@ class ChoiceParameter(Parameter):
         self.options = tuple(self.options)
         if not self.options:
             raise ValueError(f"choice parameter '{self.name}' needs options")
+        unknown = set(self.labels) - set(self.options)
+        if unknown:
+            raise ValueError(f"choice parameter '{self.name}' labels options it does not have: {sorted(unknown)}")
+
+    def label_of(self, option: str) -> str:
+        """How ``option`` reads to a planner."""
+        return self.labels.get(option, option)
 
     def convert(self, value: Any, context: Context, values: dict[str, Any]) -> str:
         text = str(value)
@@ -617,7 +627,11 @@ class ChoiceParameter(Parameter):
         raise self.error(message.format(value=text, options=", ".join(self.options)))
 
     def describe(self) -> str:
-        return translate("Parameter", "one of {options}").format(options=", ".join(self.options))
+        if not self.labels:
+            return translate("Parameter", "one of {options}").format(options=", ".join(self.options))
+        shown = [option if self.label_of(option) == option else f"{option}: {self.label_of(option)}"
+                 for option in self.options]
+        return translate("Parameter", "one of {options}").format(options="; ".join(shown))
 
 
 @dataclass(kw_only=True)

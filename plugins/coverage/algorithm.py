@@ -43,6 +43,7 @@ from plugins.coverage.config import (
     CoverageConfig,
     CoverageConfigError,
     config_from_profile,
+    model_labels,
 )
 from plugins.coverage.diagnostics import diagnose
 from plugins.coverage.engine import compute_coverage
@@ -50,7 +51,7 @@ from plugins.coverage.grid import Grid
 from plugins.coverage.interference import MAX_FAR_LINKS, far_links, interference_notes, interference_plan
 from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.margin import best_server_margin
-from plugins.coverage.obstruction import SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
+from plugins.coverage.obstruction import SURFACE_ABOVE_GROUND, SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
 from plugins.coverage.statistics import coverage_people, coverage_statistics
 from plugins.coverage.stream import BLOCK_TILES, EDGE_M, compute_coverage_streamed
@@ -114,6 +115,9 @@ class CoverageRsrp(Algorithm):
                                         "the buildings layer.")),
             ChoiceParameter("surface_type",
                             self.tr("The height raster holds"), default=SURFACE_AUTO, options=SURFACE_TYPES,
+                            labels={SURFACE_AUTO: self.tr("Auto"),
+                                    SURFACE_ABOVE_GROUND: self.tr("Heights above ground"),
+                                    SURFACE_DSM: self.tr("DSM (ground included)")},
                             help=self.tr("auto: heights above ground, with a note when no cell is at ground level. A "
                                          "DSM (ground included) needs the terrain, which is subtracted from it.")),
             LayerParameter("terrain", self.tr("Terrain (ground elevation, DEM)"), raster=True, optional=True,
@@ -126,13 +130,14 @@ class CoverageRsrp(Algorithm):
                               help=self.tr("Cell size used to burn building footprints for line of sight.")),
             LayerParameter("demand", self.tr("Demand (residents / workers)"), kinds=("demand",), optional=True),
             LayerParameter("schools", self.tr("Schools"), kinds=("schools",), optional=True),
-            ChoiceParameter("model", self.tr("Path-loss model"), default="auto", options=MODELS,
+            ChoiceParameter("model", self.tr("Path-loss model"), default="auto", options=MODELS, labels=model_labels(),
                             help=self.tr("auto: UMi below 20 m antenna height, UMa at or above.")),
             NumberParameter("frequency_mhz", self.tr("Carrier frequency"), unit="MHz", optional=True, minimum=100.0,
                             maximum=100000.0, help=self.tr(_FROM_PROFILE)),
             NumberParameter("bandwidth_mhz", self.tr("Channel bandwidth"), unit="MHz", optional=True, minimum=5.0,
                             maximum=400.0, help=self.tr(_FROM_PROFILE)),
             ChoiceParameter("subcarrier_khz", self.tr("Subcarrier spacing (kHz)"), default=PROFILE, options=SUBCARRIERS,
+                            labels={PROFILE: self.tr("From the RF profile"), "auto": self.tr("Auto")},
                             help=self.tr("profile: the RF profile's spacing (with another frequency, as auto); auto: "
                                          "30 kHz below 24.25 GHz, 120 kHz above.")),
             NumberParameter("eirp_dbm", self.tr("EIRP per cell (overrides the layer)"), unit="dBm", optional=True,
@@ -147,7 +152,9 @@ class CoverageRsrp(Algorithm):
                             minimum=-30.0, maximum=90.0,
                             help=self.tr("Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).")),
             ChoiceParameter("antenna", self.tr("Antennas of layers without azimuths"), default=PROFILE,
-                            options=(PROFILE, *ANTENNAS)),
+                            options=(PROFILE, *ANTENNAS),
+                            labels={PROFILE: self.tr("From the RF profile"), "omni": self.tr("Omnidirectional"),
+                                    "2 sectors": self.tr("2 sectors"), "3 sectors": self.tr("3 sectors")}),
             NumberParameter("first_azimuth_deg", self.tr("Azimuth of the first sector"), default=0.0, unit="°",
                             minimum=0.0, maximum=360.0),
             NumberParameter("beamwidth_deg",
@@ -191,6 +198,9 @@ class CoverageRsrp(Algorithm):
                                        "(image method, concrete walls) to outdoor cells out of sight.")),
             ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
+                            labels={PROFILE: self.tr("From the RF profile"), "none": self.tr("None"),
+                                    "low": self.tr("Low loss"), "high": self.tr("High loss"),
+                                    "mix": self.tr("Urban mix of low and high loss")},
                             help=self.tr("3GPP TR 38.901 low- or high-loss building model for cells inside buildings; "
                                          "mix: the mean of the two (an urban 50/50 mix, the profile's default).")),
         ]

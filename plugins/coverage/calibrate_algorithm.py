@@ -27,7 +27,7 @@ from plugins.api import (
 )
 from plugins.coverage.algorithm import project_profile, site_class
 from plugins.coverage.calibration import calibrate, read_measurements
-from plugins.coverage.config import MODELS, config_from_profile
+from plugins.coverage.config import MODELS, config_from_profile, model_labels
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.transmitters import Transmitters
 
@@ -50,23 +50,24 @@ class CoverageCalibrate(Algorithm):
 
     def parameters(self) -> list[Parameter]:
         return [
-            LayerParameter("transmitters", "Transmitters (lamp poles or 5G sites)", geometry=("point",)),
-            LayerParameter("measurements", "Measurements (points)", geometry=("point",)),
-            FieldParameter("rsrp_field", "Measured RSRP field (dBm)", parent="measurements"),
-            FieldParameter("cell_field", "Serving cell or site id field", parent="measurements"),
-            LayerParameter("buildings", "Buildings (footprints with height_m)", kinds=("buildings",),
+            LayerParameter("transmitters", self.tr("Transmitters (lamp poles or 5G sites)"), geometry=("point",)),
+            LayerParameter("measurements", self.tr("Measurements (points)"), geometry=("point",)),
+            FieldParameter("rsrp_field", self.tr("Measured RSRP field (dBm)"), parent="measurements"),
+            FieldParameter("cell_field", self.tr("Serving cell or site id field"), parent="measurements"),
+            LayerParameter("buildings", self.tr("Buildings (footprints with height_m)"), kinds=("buildings",),
                            geometry=("polygon",), optional=True),
-            DistanceParameter("obstruction_resolution", "Building grid resolution", default=2.0, minimum=0.25,
+            DistanceParameter("obstruction_resolution", self.tr("Building grid resolution"), default=2.0, minimum=0.25,
                               maximum=50.0),
-            ChoiceParameter("model", "Path-loss model", default="auto", options=MODELS),
-            BoolParameter("save_to_profile", "Save in the project's RF profile", default=True),
-            FileParameter("json_file", "Also write the calibration to (JSON)", optional=True, must_exist=False,
+            ChoiceParameter("model", self.tr("Path-loss model"), default="auto", options=MODELS,
+                            labels=model_labels()),
+            BoolParameter("save_to_profile", self.tr("Save in the project's RF profile"), default=True),
+            FileParameter("json_file", self.tr("Also write the calibration to (JSON)"), optional=True, must_exist=False,
                           extensions=(".json",)),
         ]
 
     def outputs(self) -> list[Output]:
-        return [OutputTable("statistics", "Error before and after, overall and per LOS class"),
-                OutputTable("per_site", "Error before and after per site")]
+        return [OutputTable("statistics", self.tr("Error before and after, overall and per LOS class")),
+                OutputTable("per_site", self.tr("Error before and after per site"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         profile = project_profile(context)

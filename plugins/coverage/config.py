@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from layers.errors import LamplightError
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.rf_profile import INDOOR_MODELS, MIN_RX_HEIGHT_M, RfProfile
 
 # The inverse normal CDF for fade margins (stdlib, so opening the workbench does not import scipy.stats).
@@ -34,6 +35,11 @@ _STANDARD_NORMAL = NormalDist()
 
 #: Path-loss models: free space, 3GPP TR 38.901 UMi-Street Canyon and UMa, or UMi/UMa chosen by antenna height.
 MODELS = ("free_space", "umi", "uma", "auto")
+#: How the models read in a dialog.
+MODEL_LABELS = {"free_space": QT_TRANSLATE_NOOP("PathLossModel", "Free space"),
+                "umi": QT_TRANSLATE_NOOP("PathLossModel", "UMi street canyon (3GPP TR 38.901)"),
+                "uma": QT_TRANSLATE_NOOP("PathLossModel", "UMa (3GPP TR 38.901)"),
+                "auto": QT_TRANSLATE_NOOP("PathLossModel", "Auto: UMi or UMa by antenna height")}
 #: The profile whose values are the defaults below (``layers.rf_profile`` states their sources).
 DEFAULT_PROFILE = RfProfile()
 #: Antennas of layers without azimuths: sector azimuths relative to the first sector.
@@ -62,6 +68,11 @@ _NRB_FR1 = {
          90: 121, 100: 135},
 }
 _NRB_FR2 = {60: {50: 66, 100: 132, 200: 264}, 120: {50: 32, 100: 66, 200: 132, 400: 264}}
+
+
+def model_labels() -> dict[str, str]:
+    """The path-loss models as a dialog lists them, in the interface's language."""
+    return {model: translate("PathLossModel", label) for model, label in MODEL_LABELS.items()}
 
 
 class CoverageConfigError(LamplightError, ValueError):

@@ -22,7 +22,7 @@ from plugins.api import (
     OutputLayer,
     Parameter,
 )
-from plugins.demand.occupancy import ANCILLARY, M2_PER_PERSON, RESIDENTIAL, UNKNOWN_USES, occupants
+from plugins.demand.occupancy import ANCILLARY, M2_PER_PERSON, OFFICE, RESIDENTIAL, UNKNOWN_USES, occupants
 
 GROUP = QT_TRANSLATE_NOOP("Algorithm", "Demand")
 #: Most raster cells turned into demand features; beyond it the planner clips or coarsens the raster first.
@@ -50,6 +50,9 @@ class DemandFromBuildings(Algorithm):
                            geometry=("polygon",)),
             ChoiceParameter("unknown_use", translate("Demand", "Buildings of unknown use count as"),
                             default=RESIDENTIAL, options=UNKNOWN_USES,
+                            labels={RESIDENTIAL: translate("Demand", "Residential"),
+                                    OFFICE: translate("Demand", "Office"),
+                                    ANCILLARY: translate("Demand", "Ancillary (no people)")},
                             help=translate("Demand", "OSM's building=yes and empty types: most urban floor area "
                                                      "is housing; 'ancillary' leaves them empty.")),
             NumberParameter("density_scale", translate("Demand", "Density factor"), default=1.0, minimum=0.01,
@@ -97,7 +100,9 @@ class DemandFromRaster(Algorithm):
             LayerParameter("population", translate("Demand", "Population raster (people per cell)"), raster=True,
                            reproject=False),
             ChoiceParameter("measure", translate("Demand", "The cells count"), default="residents",
-                            options=("residents", "workers")),
+                            options=("residents", "workers"),
+                            labels={"residents": translate("Demand", "Residents"),
+                                    "workers": translate("Demand", "Workers")}),
             LayerParameter("buildings", translate("Demand", "Buildings to share people among"),
                            kinds=("buildings",), geometry=("polygon",), optional=True),
         ]

@@ -134,6 +134,8 @@ class SitingAlgorithm(Algorithm):
             DistanceParameter("sample_spacing", self.tr("Polygon sampling spacing"), default=25.0, minimum=1.0,
                               maximum=1000.0),
             ChoiceParameter("method", self.tr("Solver"), default="exact", options=METHODS,
+                            labels={"exact": self.tr("Exact (MILP, proven gap)"),
+                                    "greedy": self.tr("Greedy (very large instances)")},
                             help=self.tr("exact: MILP on HiGHS with a work limit, returning the optimality gap; "
                                          "greedy: lazy greedy (with swaps) and proven bounds, for very large "
                                          "instances.")),
@@ -153,6 +155,7 @@ class SitingAlgorithm(Algorithm):
             IntegerParameter("curve_sites", self.tr("Coverage curve up to (sites)"), optional=True, minimum=1,
                              help=self.tr("Default: twice the number of chosen sites.")),
             ChoiceParameter("coverage_mode", self.tr("Coverage relation"), default="radius", options=COVERAGE_MODES,
+                            labels={"radius": self.tr("Within a radius"), "rf": self.tr("Predicted RSRP (RF)")},
                             help=self.tr("radius: a pole covers demand within the radius; rf: predicted RSRP above the "
                                          "threshold with building line of sight (coverage model).")),
             DistanceParameter("radius", self.tr("Coverage radius (radius mode)"), default=150.0, minimum=1.0,
@@ -241,6 +244,7 @@ class SitingAlgorithm(Algorithm):
             IntegerParameter("frozen_phases", self.tr("Phases of the earlier plan to keep"), default=1, minimum=1,
                              maximum=50),
             ChoiceParameter("match_by", self.tr("Match layer poles by"), default="id", options=("id", "location"),
+                            labels={"id": self.tr("Pole id"), "location": self.tr("Location")},
                             help=self.tr("id: the pole_id field; location: the "
                                          "nearest pole within the distance below.")),
             DistanceParameter("match_distance", self.tr("Largest distance to a matched pole"), default=1.0, minimum=0.0,
@@ -524,7 +528,8 @@ class SetCovering(SitingAlgorithm):
         return [
             NumberParameter("target_pct", self.tr("Share of reachable demand to cover"), default=100.0, unit="%",
                             minimum=0.01, maximum=100.0),
-            ChoiceParameter("minimise", self.tr("Minimise"), default="sites", options=("sites", "cost")),
+            ChoiceParameter("minimise", self.tr("Minimise"), default="sites", options=("sites", "cost"),
+                            labels={"sites": self.tr("Number of sites"), "cost": self.tr("Cost")}),
         ]
 
     def request(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -44,8 +44,11 @@ class JoinByLocation(Algorithm):
             LayerParameter("input", self.tr("Input layer")),
             LayerParameter("join", self.tr("Join layer")),
             ChoiceParameter("predicate", self.tr("Input feature ... join feature"), options=PREDICATES,
-                            default="intersects"),
-            ChoiceParameter("mode", self.tr("Matches"), options=(FIRST, ALL), default=FIRST),
+                            default="intersects",
+                            labels={"intersects": self.tr("intersects"), "within": self.tr("is within"),
+                                    "contains": self.tr("contains"), "touches": self.tr("touches")}),
+            ChoiceParameter("mode", self.tr("Matches"), options=(FIRST, ALL), default=FIRST,
+                            labels={FIRST: self.tr("First match"), ALL: self.tr("All matches")}),
             BoolParameter("keep_unmatched", self.tr("Keep features without a match"), default=True),
         ]
 

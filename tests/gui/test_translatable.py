@@ -59,6 +59,9 @@ KEPT_WORDS = {
 }
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+#: A quoted name ('point_count', "finance", `price_m2`), an OSM tag (building=yes), an expression variable ($area)
+#: or a path to a document: code, not prose.
+QUOTED_OR_PATH = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`|\w+=\w+|\$\w+|\S+\.md\b")
 
 
 def catalogue_sources(path: Path = CATALOGUE) -> set[str]:
@@ -241,6 +244,46 @@ def test_every_shown_text_is_in_the_catalogue(qtbot, window, project):
             top.deleteLater()
     report = "\n".join(f"  {where}  -> left: {left}" for where, left in sorted(missing.items()))
     assert not missing, f"{len(missing)} shown texts are not marked for translation:\n{report}"
+
+
+def test_every_algorithm_reads_in_chinese():
+    """Every algorithm of the toolbox, not only those whose dialogs the scan above opens: its name, description,
+    parameter labels and help, choice labels and output descriptions come from the zh_CN catalogue (English left
+    only in codes typed on the command line)."""
+    from layers.expressions.functions import FUNCTIONS
+    from layers.i18n import install_translator, translate
+    from plugins.registry import default_registry
+    from plugins.siting.decisions import ALIASES
+
+    pieces = removable_pieces(catalogue_sources())
+    install_translator(catalogue_translator(CATALOGUE))
+    try:
+        registry = default_registry()
+        # Codes a help text names: expression functions, decision values, 3GPP's model names, products, and
+        # whatever it quotes (field names, OSM keys) or points to (a docs/*.md file).
+        data = algorithm_codes(registry) + sorted({*FUNCTIONS, *(word for group in ALIASES for word in group),
+                                                   "decision", "UMi-Street Canyon", "UMi", "UMa", "WorldPop",
+                                                   "Python"}, key=len,
+                                                  reverse=True)
+        missing: dict[str, str] = {}
+        for algorithm in registry.algorithms():
+            texts = {"name": translate("Algorithm", algorithm.name),
+                     "description": translate("Algorithm", algorithm.description)}
+            for parameter in algorithm.parameters():
+                texts[parameter.name] = parameter.description
+                texts[f"{parameter.name} help"] = parameter.help
+                for option, label in getattr(parameter, "labels", {}).items():
+                    texts[f"{parameter.name} = {option}"] = label
+            texts.update({f"output {output.name}": output.description for output in algorithm.outputs()})
+            for where, text in texts.items():
+                text = QUOTED_OR_PATH.sub(" ", text)
+                left = untranslated(text, pieces, data) if text else None
+                if left:
+                    missing[f"{algorithm.id} / {where}"] = left
+    finally:
+        install_translator(None)
+    report = "\n".join(f"  {where}  -> left: {left}" for where, left in sorted(missing.items()))
+    assert not missing, f"{len(missing)} algorithm texts read in English:\n{report}"
 
 
 def test_the_guard_notices_an_unmarked_label(qtbot):

@@ -52,6 +52,19 @@ def test_layer_pickers_are_filtered_and_fields_follow_the_layer(qtbot, registry,
     assert choices(weight) == ["(none)", "height_m"]
 
 
+def test_choices_read_as_words_and_give_the_option_a_script_writes(qtbot, registry, project):
+    """A choice lists its labels ("All matches"); the value handed to the run, the history and the command line is
+    still the option ("all matches"), and a saved option puts the list on its label."""
+    dialog = dialog_for(qtbot, registry, "tools.join_by_location", project)
+    mode = dialog.widgets["mode"]
+    assert choices(mode) == ["First match", "All matches"]
+    assert choices(dialog.widgets["predicate"]) == ["intersects", "is within", "contains", "touches"]
+    mode.set_value("ALL MATCHES")
+    assert mode.combo.currentText() == "All matches" and mode.value() == "all matches"
+    dialog.widgets["predicate"].set_value("within")
+    assert dialog.values()["predicate"] == "within" and dialog.values()["mode"] == "all matches"
+
+
 def test_spin_boxes_carry_unit_and_range(qtbot, registry, project):
     dialog = dialog_for(qtbot, registry, "tools.buffer", project)
     spin = dialog.widgets["distance"].spin

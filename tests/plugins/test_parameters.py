@@ -74,6 +74,9 @@ def test_choice_bool_crs_file(tmp_path: Path):
     method = ChoiceParameter("method", "Method", options=("MCLP", "LSCP"), default="MCLP")
     assert check(method, "lscp") == "LSCP"
     assert "not one of MCLP, LSCP" in refused(method, "greedy")
+    labelled = ChoiceParameter("method", "Method", options=("MCLP", "LSCP"), labels={"LSCP": "Set cover"})
+    assert check(labelled, "lscp") == "LSCP" and labelled.label_of("LSCP") == "Set cover"
+    assert labelled.label_of("MCLP") == "MCLP" and labelled.describe() == "one of MCLP; LSCP: Set cover"
     flag = BoolParameter("powered", "Powered only")
     assert check(flag, None) is False
     assert check(flag, "yes") is True and check(flag, "0") is False
@@ -190,6 +193,8 @@ def test_algorithm_validation_reports_unknown_and_first_bad_parameter(offices):
 def test_declaring_a_bad_parameter_fails_at_once():
     with pytest.raises(ValueError, match="needs options"):
         ChoiceParameter("method", "Method")
+    with pytest.raises(ValueError, match=r"labels options it does not have: \['MILP'\]"):
+        ChoiceParameter("method", "Method", options=("MCLP",), labels={"MILP": "Exact"})
     with pytest.raises(ValueError, match="unknown geometry"):
         LayerParameter("x", "X", geometry=("points",))
     with pytest.raises(ValueError, match="must be an identifier"):

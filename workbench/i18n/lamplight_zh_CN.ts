@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="934" />
+        <location filename="../../plugins/api.py" line="948" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="935" />
+        <location filename="../../plugins/api.py" line="949" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="939" />
+        <location filename="../../plugins/api.py" line="953" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="941" />
+        <location filename="../../plugins/api.py" line="955" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="943" />
+        <location filename="../../plugins/api.py" line="957" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="949" />
+        <location filename="../../plugins/api.py" line="963" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="464" />
+        <location filename="../../plugins/siting/algorithm.py" line="468" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="465" />
+        <location filename="../../plugins/siting/algorithm.py" line="469" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,38 +58,38 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="493" />
+        <location filename="../../plugins/siting/algorithm.py" line="497" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="494" />
+        <location filename="../../plugins/siting/algorithm.py" line="498" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="513" />
+        <location filename="../../plugins/siting/algorithm.py" line="517" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="514" />
+        <location filename="../../plugins/siting/algorithm.py" line="518" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="88" />
+        <location filename="../../plugins/coverage/algorithm.py" line="89" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
-        <location filename="../../plugins/coverage/algorithm.py" line="89" />
+        <location filename="../../plugins/coverage/algorithm.py" line="90" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="91" />
+        <location filename="../../plugins/coverage/algorithm.py" line="92" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
@@ -194,12 +194,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>根据建筑物轮廓生成需求图层（每栋建筑物的常住人口和日间就业人口）：建筑面积（占地面积 × 层数）除以该建筑用途的人均建筑面积，例如住宅每名常住人口 40 m²，办公每名就业人员 15 m²。用途取自建筑类型字段（OSM 'building'、'type'、'用途'……）。适用于城市有建筑物数据但无人口网格的情况。</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="86" />
+        <location filename="../../plugins/demand/algorithm.py" line="89" />
         <source>Demand from a population raster</source>
         <translation>基于人口栅格的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="88" />
+        <location filename="../../plugins/demand/algorithm.py" line="91" />
         <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
         <translation>根据每个像元的人口栅格（例如人口普查或 WorldPop 网格）生成需求图层。若提供建筑物，每个像元的人口按住宅建筑面积分配给其中的建筑物（分区密度制图），使需求落在人们居住的地方；没有建筑物的像元保留其人口。总数严格保持不变。</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="501" />
+        <location filename="../../plugins/siting/algorithm.py" line="505" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -1271,19 +1271,74 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageCalibrate</name>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="87" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="88" />
         <source>fewer than 10 {scope} measurements: the {scope} offset and slope are left as they were</source>
         <translation>{scope} 实测值少于 10 个：{scope} 的偏移和斜率保持不变</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="94" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="95" />
         <source>the fit lies outside the RF profile's bounds ({problem}); check the measurements' cell ids and units</source>
         <translation>拟合结果超出射频配置的允许范围（{problem}）；请检查实测数据的小区编号和单位</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="100" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="101" />
         <source>saved in the project's RF profile '{name}'</source>
         <translation>已保存到项目的射频配置“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="53" />
+        <source>Transmitters (lamp poles or 5G sites)</source>
+        <translation>发射机（灯杆或 5G 基站）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="54" />
+        <source>Measurements (points)</source>
+        <translation>实测数据（点）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="55" />
+        <source>Measured RSRP field (dBm)</source>
+        <translation>实测 RSRP 字段 (dBm)</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="56" />
+        <source>Serving cell or site id field</source>
+        <translation>服务小区或站点编号字段</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="57" />
+        <source>Buildings (footprints with height_m)</source>
+        <translation>建筑（带 height_m 的轮廓）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="59" />
+        <source>Building grid resolution</source>
+        <translation>建筑网格分辨率</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="61" />
+        <source>Path-loss model</source>
+        <translation>路径损耗模型</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="63" />
+        <source>Save in the project's RF profile</source>
+        <translation>保存到项目的射频配置</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="64" />
+        <source>Also write the calibration to (JSON)</source>
+        <translation>同时将校准结果写入 (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="69" />
+        <source>Error before and after, overall and per LOS class</source>
+        <translation>校准前后的误差（总体及按视距类别）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="70" />
+        <source>Error before and after per site</source>
+        <translation>各站点校准前后的误差</translation>
     </message>
 </context><context>
     <name>CoverageCalibration</name>
@@ -1458,323 +1513,381 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="69" />
+        <location filename="../../plugins/coverage/algorithm.py" line="70" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="262" />
+        <location filename="../../plugins/coverage/algorithm.py" line="272" />
         <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="284" />
+        <location filename="../../plugins/coverage/algorithm.py" line="294" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="288" />
+        <location filename="../../plugins/coverage/algorithm.py" line="298" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="298" />
+        <location filename="../../plugins/coverage/algorithm.py" line="308" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="339" />
+        <location filename="../../plugins/coverage/algorithm.py" line="349" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="378" />
-        <location filename="../../plugins/coverage/algorithm.py" line="370" />
+        <location filename="../../plugins/coverage/algorithm.py" line="388" />
+        <location filename="../../plugins/coverage/algorithm.py" line="380" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="419" />
+        <location filename="../../plugins/coverage/algorithm.py" line="429" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="105" />
+        <location filename="../../plugins/coverage/algorithm.py" line="106" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="106" />
+        <location filename="../../plugins/coverage/algorithm.py" line="107" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="108" />
+        <location filename="../../plugins/coverage/algorithm.py" line="109" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="110" />
+        <location filename="../../plugins/coverage/algorithm.py" line="111" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="112" />
+        <location filename="../../plugins/coverage/algorithm.py" line="113" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <location filename="../../plugins/coverage/algorithm.py" line="114" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="116" />
+        <location filename="../../plugins/coverage/algorithm.py" line="117" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="117" />
+        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <location filename="../../plugins/coverage/algorithm.py" line="118" />
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <source>Heights above ground</source>
+        <translation>离地高度</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <source>DSM (ground included)</source>
+        <translation>DSM（含地面高程）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <location filename="../../plugins/coverage/algorithm.py" line="123" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="121" />
+        <location filename="../../plugins/coverage/algorithm.py" line="125" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="124" />
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="126" />
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="127" />
+        <location filename="../../plugins/coverage/algorithm.py" line="131" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="128" />
+        <location filename="../../plugins/coverage/algorithm.py" line="132" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="129" />
+        <location filename="../../plugins/coverage/algorithm.py" line="133" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="130" />
+        <location filename="../../plugins/coverage/algorithm.py" line="134" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="131" />
+        <location filename="../../plugins/coverage/algorithm.py" line="135" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="133" />
+        <location filename="../../plugins/coverage/algorithm.py" line="137" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="135" />
+        <location filename="../../plugins/coverage/algorithm.py" line="139" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="136" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <source>From the RF profile</source>
+        <translation>取自射频配置</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="138" />
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <location filename="../../plugins/coverage/algorithm.py" line="146" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="143" />
+        <location filename="../../plugins/coverage/algorithm.py" line="148" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="144" />
+        <location filename="../../plugins/coverage/algorithm.py" line="149" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="146" />
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="148" />
+        <location filename="../../plugins/coverage/algorithm.py" line="153" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="149" />
+        <location filename="../../plugins/coverage/algorithm.py" line="154" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="151" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <source>Omnidirectional</source>
+        <translation>全向</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <source>2 sectors</source>
+        <translation>2 扇区</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <source>3 sectors</source>
+        <translation>3 扇区</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="158" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="154" />
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="159" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="160" />
+        <location filename="../../plugins/coverage/algorithm.py" line="167" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="161" />
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="170" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="168" />
+        <location filename="../../plugins/coverage/algorithm.py" line="175" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="170" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="171" />
+        <location filename="../../plugins/coverage/algorithm.py" line="178" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="175" />
+        <location filename="../../plugins/coverage/algorithm.py" line="182" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="180" />
+        <location filename="../../plugins/coverage/algorithm.py" line="187" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="181" />
+        <location filename="../../plugins/coverage/algorithm.py" line="188" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="182" />
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <location filename="../../plugins/coverage/algorithm.py" line="191" />
         <source>Street-corner reach</source>
         <translation>街角绕射范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="193" />
         <source>Outdoor cells out of sight within this walking distance of a lit street take the ITU-R P.1411 corner loss when it is lower than the NLOS formula's; 0 switches it off.</source>
         <translation>在与有视距街道的步行距离不超过此值、且处于非视距的室外单元，若 ITU-R P.1411 街角损耗低于非视距公式的损耗，则取街角损耗；0 表示关闭。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <location filename="../../plugins/coverage/algorithm.py" line="196" />
         <source>Facade reflections</source>
         <translation>建筑立面反射</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="190" />
+        <location filename="../../plugins/coverage/algorithm.py" line="197" />
         <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
         <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="192" />
+        <location filename="../../plugins/coverage/algorithm.py" line="199" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="194" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <source>Low loss</source>
+        <translation>低损耗</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <source>High loss</source>
+        <translation>高损耗</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <source>Urban mix of low and high loss</source>
+        <translation>城区高低损耗混合</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="204" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="200" />
+        <location filename="../../plugins/coverage/algorithm.py" line="210" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="211" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <location filename="../../plugins/coverage/algorithm.py" line="212" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <location filename="../../plugins/coverage/algorithm.py" line="213" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="204" />
+        <location filename="../../plugins/coverage/algorithm.py" line="214" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="205" />
+        <location filename="../../plugins/coverage/algorithm.py" line="215" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -2010,82 +2123,107 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     </message>
     <message>
         <location filename="../../plugins/demand/algorithm.py" line="53" />
+        <source>Residential</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="54" />
+        <source>Office</source>
+        <translation>办公</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="55" />
+        <source>Ancillary (no people)</source>
+        <translation>附属建筑（不计人口）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="56" />
         <source>OSM's building=yes and empty types: most urban floor area is housing; 'ancillary' leaves them empty.</source>
         <translation>OSM 的 building=yes 和空类型：城市建筑面积大多为住宅；'ancillary'（附属）则将其留空。</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="55" />
+        <location filename="../../plugins/demand/algorithm.py" line="58" />
         <source>Density factor</source>
         <translation>密度系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="56" />
+        <location filename="../../plugins/demand/algorithm.py" line="59" />
         <source>Multiplies every default density, e.g. 1.2 where flats are smaller than the mean.</source>
         <translation>将每个默认密度相乘，例如在户型小于平均水平处取 1.2。</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="61" />
+        <location filename="../../plugins/demand/algorithm.py" line="64" />
         <source>Demand from buildings</source>
         <translation>基于建筑物的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="73" />
+        <location filename="../../plugins/demand/algorithm.py" line="76" />
         <source>{m2:g} m² per person</source>
         <translation>每人 {m2:g} m²</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="74" />
+        <location filename="../../plugins/demand/algorithm.py" line="77" />
         <source>no occupants</source>
         <translation>无人居住</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="75" />
+        <location filename="../../plugins/demand/algorithm.py" line="78" />
         <source>{use}: {count:,} buildings, {area:,.0f} m² floor area, {rule}</source>
         <translation>{use}：{count:,} 栋建筑物，建筑面积 {area:,.0f} m²，{rule}</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="128" />
-        <location filename="../../plugins/demand/algorithm.py" line="78" />
+        <location filename="../../plugins/demand/algorithm.py" line="133" />
+        <location filename="../../plugins/demand/algorithm.py" line="81" />
         <source>demand from {name}</source>
         <translation>来自 {name} 的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="97" />
+        <location filename="../../plugins/demand/algorithm.py" line="100" />
         <source>Population raster (people per cell)</source>
         <translation>人口栅格（每像元人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="99" />
+        <location filename="../../plugins/demand/algorithm.py" line="102" />
         <source>The cells count</source>
         <translation>像元计数的是</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="101" />
+        <location filename="../../plugins/demand/algorithm.py" line="104" />
+        <source>Residents</source>
+        <translation>常住人口</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="105" />
+        <source>Workers</source>
+        <translation>就业人口</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/demand/algorithm.py" line="106" />
         <source>Buildings to share people among</source>
         <translation>分配人口的建筑物</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="106" />
+        <location filename="../../plugins/demand/algorithm.py" line="111" />
         <source>Demand from population raster</source>
         <translation>基于人口栅格的需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="125" />
+        <location filename="../../plugins/demand/algorithm.py" line="130" />
         <source>{people:,.0f} people in {cells:,} cells; {shared:,} cells shared among buildings</source>
         <translation>{cells:,} 个像元中共 {people:,.0f} 人；{shared:,} 个像元的人口分配给了建筑物</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="136" />
+        <location filename="../../plugins/demand/algorithm.py" line="141" />
         <source>is rotated; warp it to a north-up grid first</source>
         <translation>是旋转的；请先将其重投影为正北朝上的网格</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="142" />
+        <location filename="../../plugins/demand/algorithm.py" line="147" />
         <source>{count:,} cells hold negative people counts</source>
         <translation>{count:,} 个像元的人口数为负</translation>
     </message>
     <message>
-        <location filename="../../plugins/demand/algorithm.py" line="146" />
+        <location filename="../../plugins/demand/algorithm.py" line="151" />
         <source>has {count:,} populated cells, more than {limit:,}; clip it to the study area or aggregate it to coarser cells first</source>
         <translation>有 {count:,} 个有人口的像元，超过 {limit:,}；请先将其裁剪到研究区域或聚合为更粗的像元</translation>
     </message>
@@ -2931,24 +3069,24 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>ExpressionInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="395" />
+        <location filename="../processing/widgets.py" line="396" />
         <source>e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
 </context><context>
     <name>ExtentInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="374" />
+        <location filename="../processing/widgets.py" line="375" />
         <source>minx, miny, maxx, maxy (project CRS)</source>
         <translation>minx, miny, maxx, maxy（项目坐标参考系）</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="377" />
+        <location filename="../processing/widgets.py" line="378" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="378" />
+        <location filename="../processing/widgets.py" line="379" />
         <source>Use the map's current view (or the full extent of the project)</source>
         <translation>使用地图当前视图（或项目的全图范围）</translation>
     </message>
@@ -3466,7 +3604,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>FileInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="359" />
+        <location filename="../processing/widgets.py" line="360" />
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -3796,16 +3934,46 @@ Your project is untouched; you can keep working. Save under a new name if in dou
     </message>
     <message>
         <location filename="../../plugins/tools/join.py" line="48" />
+        <source>intersects</source>
+        <translation>相交</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="48" />
+        <source>is within</source>
+        <translation>位于其内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="49" />
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="49" />
+        <source>touches</source>
+        <translation>相接</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="50" />
         <source>Matches</source>
         <translation>匹配方式</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/join.py" line="49" />
+        <location filename="../../plugins/tools/join.py" line="51" />
+        <source>First match</source>
+        <translation>第一个匹配</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="51" />
+        <source>All matches</source>
+        <translation>所有匹配</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/tools/join.py" line="52" />
         <source>Keep features without a match</source>
         <translation>保留没有匹配的要素</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/join.py" line="53" />
+        <location filename="../../plugins/tools/join.py" line="56" />
         <source>Joined features</source>
         <translation>连接后的要素</translation>
     </message>
@@ -4008,17 +4176,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerDistancesInput</name>
     <message>
-        <location filename="../processing/widgets.py" line="420" />
+        <location filename="../processing/widgets.py" line="421" />
         <source>Add layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="421" />
+        <location filename="../processing/widgets.py" line="422" />
         <source>Add a layer with its own distance</source>
         <translation>添加一个带自身距离的图层</translation>
     </message>
     <message>
-        <location filename="../processing/widgets.py" line="454" />
+        <location filename="../processing/widgets.py" line="455" />
         <source>Remove this layer</source>
         <translation>移除此图层</translation>
     </message>
@@ -4077,53 +4245,53 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>无法写入：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="84" />
+        <location filename="../../layers/io/vector.py" line="85" />
         <source>is truncated ({size} bytes, not even a database header): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{size} 字节，连数据库文件头都不完整）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="95" />
+        <location filename="../../layers/io/vector.py" line="96" />
         <source>is truncated ({actual} of {expected} bytes): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{actual}/{expected} 字节）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="109" />
+        <location filename="../../layers/io/vector.py" line="110" />
         <source>is an SQLite database but not a GeoPackage (no gpkg_contents table)</source>
         <translation>是 SQLite 数据库，但不是 GeoPackage（没有 gpkg_contents 表）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="111" />
+        <location filename="../../layers/io/vector.py" line="112" />
         <source>is damaged and cannot be read as a GeoPackage ({problem})</source>
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="239" />
-        <location filename="../../layers/io/vector.py" line="126" />
+        <location filename="../../layers/io/vector.py" line="240" />
+        <location filename="../../layers/io/vector.py" line="127" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="127" />
+        <location filename="../../layers/io/vector.py" line="128" />
         <source>has no layer named '{layer}'; its layers are: {names}</source>
         <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="200" />
+        <location filename="../../layers/io/vector.py" line="201" />
         <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="232" />
+        <location filename="../../layers/io/vector.py" line="233" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="242" />
+        <location filename="../../layers/io/vector.py" line="243" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="245" />
+        <location filename="../../layers/io/vector.py" line="246" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -4266,7 +4434,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerNote</name>
     <message>
-        <location filename="../../layers/io/vector.py" line="188" />
+        <location filename="../../layers/io/vector.py" line="189" />
         <source>no .dbf file: the features have no attributes</source>
         <translation>没有 .dbf 文件：要素没有属性</translation>
     </message>
@@ -4293,17 +4461,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>无扩展名</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="158" />
+        <location filename="../../layers/io/vector.py" line="159" />
         <source> (only tables without geometry: {tables})</source>
         <translation>（只有无几何的表：{tables}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="160" />
+        <location filename="../../layers/io/vector.py" line="161" />
         <source>holds no map layers{why}</source>
         <translation>不含地图图层{why}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="162" />
+        <location filename="../../layers/io/vector.py" line="163" />
         <source>skipped tables without geometry: {tables}</source>
         <translation>已跳过无几何的表：{tables}</translation>
     </message>
@@ -5084,7 +5252,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="481" />
+        <location filename="../../plugins/siting/algorithm.py" line="485" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -5324,42 +5492,43 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="620" />
+        <location filename="../../plugins/api.py" line="634" />
+        <location filename="../../plugins/api.py" line="631" />
         <source>one of {options}</source>
         <translation>以下之一：{options}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="647" />
+        <location filename="../../plugins/api.py" line="661" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="666" />
+        <location filename="../../plugins/api.py" line="680" />
         <source>coordinate reference system, e.g. EPSG:32649</source>
         <translation>坐标参考系，例如 EPSG:32649</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="728" />
+        <location filename="../../plugins/api.py" line="742" />
         <source>extent minx,miny,maxx,maxy (optionally followed by [EPSG:code])</source>
         <translation>范围 minx,miny,maxx,maxy（可后接 [EPSG:代码]）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="757" />
+        <location filename="../../plugins/api.py" line="771" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="758" />
+        <location filename="../../plugins/api.py" line="772" />
         <source>file ({extensions})</source>
         <translation>文件（{extensions}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="773" />
+        <location filename="../../plugins/api.py" line="787" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="801" />
+        <location filename="../../plugins/api.py" line="815" />
         <source>expression over the fields of parameter '{parent}', e.g. price_m2 &lt; 200 and industry == "finance"</source>
         <translation>基于参数“{parent}”字段的表达式，例如 price_m2 &lt; 200 and industry == "finance"</translation>
     </message>
@@ -5461,27 +5630,27 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>应为整数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="616" />
+        <location filename="../../plugins/api.py" line="626" />
         <source>{value!r} is not one of {options}</source>
         <translation>{value!r} 不是 {options} 之一</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="644" />
+        <location filename="../../plugins/api.py" line="658" />
         <source>expected true or false, got {value!r}</source>
         <translation>应为 true 或 false，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="751" />
+        <location filename="../../plugins/api.py" line="765" />
         <source>{path} does not exist</source>
         <translation>{path} 不存在</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="752" />
+        <location filename="../../plugins/api.py" line="766" />
         <source>{path} is not a file</source>
         <translation>{path} 不是文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="792" />
+        <location filename="../../plugins/api.py" line="806" />
         <source>needs a vector layer in parameter '{parent}' first</source>
         <translation>需要先在参数 '{parent}' 中选择矢量图层</translation>
     </message>
@@ -5491,6 +5660,29 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../processing/widgets.py" line="52" />
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+</context><context>
+    <name>PathLossModel</name>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="39" />
+        <source>Free space</source>
+        <extracomment>How the models read in a dialog.</extracomment>
+        <translation>自由空间</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="40" />
+        <source>UMi street canyon (3GPP TR 38.901)</source>
+        <translation>UMi 街道峡谷（3GPP TR 38.901）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="41" />
+        <source>UMa (3GPP TR 38.901)</source>
+        <translation>UMa（3GPP TR 38.901）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="42" />
+        <source>Auto: UMi or UMa by antenna height</source>
+        <translation>自动：按天线高度选 UMi 或 UMa</translation>
     </message>
 </context><context>
     <name>Processing</name>
@@ -7172,14 +7364,24 @@ cost {amount}</source>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="525" />
+        <location filename="../../plugins/siting/algorithm.py" line="529" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="527" />
+        <location filename="../../plugins/siting/algorithm.py" line="531" />
         <source>Minimise</source>
         <translation>最小化</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="532" />
+        <source>Number of sites</source>
+        <translation>站点数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="532" />
+        <source>Cost</source>
+        <translation>成本</translation>
     </message>
 </context><context>
     <name>Siting</name>
@@ -7276,32 +7478,32 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="286" />
+        <location filename="../../plugins/siting/algorithm.py" line="290" />
         <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
         <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="289" />
+        <location filename="../../plugins/siting/algorithm.py" line="293" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="291" />
+        <location filename="../../plugins/siting/algorithm.py" line="295" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="297" />
+        <location filename="../../plugins/siting/algorithm.py" line="301" />
         <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
         <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="315" />
+        <location filename="../../plugins/siting/algorithm.py" line="319" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="415" />
+        <location filename="../../plugins/siting/algorithm.py" line="419" />
         <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
         <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
@@ -7352,337 +7554,367 @@ cost {amount}</source>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="137" />
+        <source>Exact (MILP, proven gap)</source>
+        <translation>精确（MILP，给出已证明间隙）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="138" />
+        <source>Greedy (very large instances)</source>
+        <translation>贪心（超大规模问题）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="139" />
         <source>exact: MILP on HiGHS with a work limit, returning the optimality gap; greedy: lazy greedy (with swaps) and proven bounds, for very large instances.</source>
         <translation>exact：在 HiGHS 上带工作量限制求解 MILP，返回最优性间隙；greedy：惰性贪心（带交换）并给出已证明的界，适用于超大规模问题。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="141" />
+        <location filename="../../plugins/siting/algorithm.py" line="143" />
         <source>Outer safety time limit</source>
         <translation>外部安全时间限制</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="143" />
+        <location filename="../../plugins/siting/algorithm.py" line="145" />
         <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
         <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="147" />
+        <location filename="../../plugins/siting/algorithm.py" line="149" />
         <source>Work limit (simplex iterations; 0: automatic)</source>
         <translation>工作量限制（单纯形迭代次数；0：自动）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="149" />
+        <location filename="../../plugins/siting/algorithm.py" line="151" />
         <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
         <translation>求解器的工作量，以单纯形迭代次数计（一个分支定界节点计 200，窗口搜索的一个窗口计 2,000）。0：每个灯杆-需求点对 20 次，介于 1 到 2 亿之间。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="152" />
+        <location filename="../../plugins/siting/algorithm.py" line="154" />
         <source>Rollout phases</source>
         <translation>分期建设期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="153" />
+        <location filename="../../plugins/siting/algorithm.py" line="155" />
         <source>Coverage curve up to (sites)</source>
         <translation>覆盖曲线的站点数上限</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="154" />
+        <location filename="../../plugins/siting/algorithm.py" line="156" />
         <source>Default: twice the number of chosen sites.</source>
         <translation>默认：所选站点数的两倍。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="155" />
+        <location filename="../../plugins/siting/algorithm.py" line="157" />
         <source>Coverage relation</source>
         <translation>覆盖关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="156" />
+        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <source>Within a radius</source>
+        <translation>半径范围内</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <source>Predicted RSRP (RF)</source>
+        <translation>预测 RSRP（射频）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="159" />
         <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
         <translation>radius：灯杆覆盖半径内的需求；rf：按建筑物视距预测的 RSRP 高于门限（覆盖模型）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <location filename="../../plugins/siting/algorithm.py" line="161" />
         <source>Coverage radius (radius mode)</source>
         <translation>覆盖半径（半径模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="160" />
+        <location filename="../../plugins/siting/algorithm.py" line="163" />
         <source>RSRP threshold (rf mode)</source>
         <translation>RSRP 门限（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="162" />
+        <location filename="../../plugins/siting/algorithm.py" line="165" />
         <source>Largest link length (rf mode)</source>
         <translation>最大链路长度（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="164" />
+        <location filename="../../plugins/siting/algorithm.py" line="167" />
         <source>Carrier frequency (rf mode)</source>
         <translation>载波频率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="166" />
+        <location filename="../../plugins/siting/algorithm.py" line="169" />
         <source>EIRP per micro-station (rf mode)</source>
         <translation>每个微基站的 EIRP（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="168" />
+        <location filename="../../plugins/siting/algorithm.py" line="171" />
         <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
         <translation>为空：取射频配置中微基站的 EIRP（功率 + 天线增益）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="169" />
+        <location filename="../../plugins/siting/algorithm.py" line="172" />
         <source>Cell-edge location probability (rf mode)</source>
         <translation>小区边缘位置概率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="171" />
+        <location filename="../../plugins/siting/algorithm.py" line="174" />
         <source>A pole covers a point when RSRP minus the shadow-fading margin reaches the threshold, as in the coverage analysis.</source>
         <translation>当 RSRP 减去阴影衰落余量达到门限时，灯杆即覆盖该点，与覆盖分析相同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="173" />
+        <location filename="../../plugins/siting/algorithm.py" line="176" />
         <source>Buildings (line of sight, rf mode)</source>
         <translation>建筑物（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="175" />
+        <location filename="../../plugins/siting/algorithm.py" line="178" />
         <source>Height raster (line of sight, rf mode)</source>
         <translation>高度栅格（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="176" />
+        <location filename="../../plugins/siting/algorithm.py" line="179" />
         <source>Terrain (line of sight, rf mode)</source>
         <translation>地形（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="178" />
+        <location filename="../../plugins/siting/algorithm.py" line="181" />
         <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
         <translation>任意坐标参考系和分辨率的地面高程 (DEM)：视距在地面 + 建筑物之上计算，灯杆和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="181" />
+        <location filename="../../plugins/siting/algorithm.py" line="184" />
         <source>Lowest usable pole</source>
         <translation>可用灯杆最低高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="182" />
+        <location filename="../../plugins/siting/algorithm.py" line="185" />
         <source>Highest usable pole</source>
         <translation>可用灯杆最高高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="184" />
+        <location filename="../../plugins/siting/algorithm.py" line="187" />
         <source>Include planned poles</source>
         <translation>包括规划中的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="185" />
+        <location filename="../../plugins/siting/algorithm.py" line="188" />
         <source>Only poles with power</source>
         <translation>仅限有供电的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="186" />
+        <location filename="../../plugins/siting/algorithm.py" line="189" />
         <source>Keep-out features (e.g. schools)</source>
         <translation>禁建要素（如学校）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="188" />
+        <location filename="../../plugins/siting/algorithm.py" line="191" />
         <source>Keep-out distance</source>
         <translation>禁建缓冲距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="189" />
+        <location filename="../../plugins/siting/algorithm.py" line="192" />
         <source>More keep-out layers, each with its distance</source>
         <translation>更多禁建图层，各带自身距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="191" />
+        <location filename="../../plugins/siting/algorithm.py" line="194" />
         <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
         <translation>例如 'Schools:50; Existing 5G sites:100'：不会选择距图层要素在该距离以内的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="194" />
+        <location filename="../../plugins/siting/algorithm.py" line="197" />
         <source>Cost per site</source>
         <translation>每站点成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="195" />
+        <location filename="../../plugins/siting/algorithm.py" line="198" />
         <source>Extra cost without power</source>
         <translation>无供电附加成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="196" />
+        <location filename="../../plugins/siting/algorithm.py" line="199" />
         <source>Cost field (overrides the above)</source>
         <translation>成本字段（优先于以上设置）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="198" />
+        <location filename="../../plugins/siting/algorithm.py" line="201" />
         <source>Schools (priority demand)</source>
         <translation>学校（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="199" />
+        <location filename="../../plugins/siting/algorithm.py" line="202" />
         <source>Weight of demand near schools</source>
         <translation>学校附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="201" />
+        <location filename="../../plugins/siting/algorithm.py" line="204" />
         <source>Office clusters (priority demand)</source>
         <translation>办公集聚区（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="203" />
+        <location filename="../../plugins/siting/algorithm.py" line="206" />
         <source>Weight of demand near offices</source>
         <translation>办公区附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="205" />
+        <location filename="../../plugins/siting/algorithm.py" line="208" />
         <source>Priority distance</source>
         <translation>优先距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="207" />
+        <location filename="../../plugins/siting/algorithm.py" line="210" />
         <source>Existing 5G sites</source>
         <translation>现有 5G 基站</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="209" />
+        <location filename="../../plugins/siting/algorithm.py" line="212" />
         <source>Existing sites' reach</source>
         <translation>现有站点的覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="211" />
+        <location filename="../../plugins/siting/algorithm.py" line="214" />
         <source>Radius mode: demand within it counts as served; rf mode: how far to look.</source>
         <translation>半径模式：此范围内的需求视为已服务；射频模式：搜索范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="213" />
+        <location filename="../../plugins/siting/algorithm.py" line="216" />
         <source>Weight of demand already served</source>
         <translation>已服务需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="214" />
+        <location filename="../../plugins/siting/algorithm.py" line="217" />
         <source>0 leaves served demand out; 0.5 counts it half.</source>
         <translation>0 表示不计已服务需求；0.5 表示按一半计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="215" />
+        <location filename="../../plugins/siting/algorithm.py" line="218" />
         <source>Weight of a second covering site</source>
         <translation>第二覆盖站点的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="216" />
+        <location filename="../../plugins/siting/algorithm.py" line="219" />
         <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
         <translation>0：普通覆盖；例如 0.3 奖励备份覆盖。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="222" />
+        <location filename="../../plugins/siting/algorithm.py" line="225" />
         <source>Locked poles (always built)</source>
         <translation>锁定的灯杆（必建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="223" />
+        <location filename="../../plugins/siting/algorithm.py" line="226" />
         <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
         <translation>灯杆编号（TH-000012, TH-000044）或 字段=值（decision=approved）。锁定的灯杆计入 k 和预算；它们覆盖的需求不重复计算。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="226" />
+        <location filename="../../plugins/siting/algorithm.py" line="229" />
         <source>Excluded poles (never built)</source>
         <translation>排除的灯杆（不建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="227" />
+        <location filename="../../plugins/siting/algorithm.py" line="230" />
         <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
         <translation>灯杆编号或 字段=值（decision=rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="228" />
+        <location filename="../../plugins/siting/algorithm.py" line="231" />
         <source>Decision field of the poles</source>
         <translation>灯杆的决定字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="229" />
+        <location filename="../../plugins/siting/algorithm.py" line="232" />
         <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
         <translation>值属于锁定值之一的灯杆被锁定，属于排除值之一的被排除（批准 / 否决 视同 approved / rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="231" />
+        <location filename="../../plugins/siting/algorithm.py" line="234" />
         <source>Decision values that lock a pole</source>
         <translation>锁定灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="234" />
-        <location filename="../../plugins/siting/algorithm.py" line="232" />
+        <location filename="../../plugins/siting/algorithm.py" line="237" />
+        <location filename="../../plugins/siting/algorithm.py" line="235" />
         <source>Several values separated by |.</source>
         <translation>多个值以 | 分隔。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="233" />
+        <location filename="../../plugins/siting/algorithm.py" line="236" />
         <source>Decision values that exclude a pole</source>
         <translation>排除灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="235" />
+        <location filename="../../plugins/siting/algorithm.py" line="238" />
         <source>Locked poles from a layer</source>
         <translation>来自图层的锁定灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="237" />
+        <location filename="../../plugins/siting/algorithm.py" line="240" />
         <source>Excluded poles from a layer</source>
         <translation>来自图层的排除灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="238" />
+        <location filename="../../plugins/siting/algorithm.py" line="241" />
         <source>Earlier plan whose first phases are kept</source>
         <translation>保留前几期的既有方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="239" />
+        <location filename="../../plugins/siting/algorithm.py" line="242" />
         <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
         <translation>以前一次运行的所选站点：其前几期被锁定并保留期次；其余重新规划。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="241" />
+        <location filename="../../plugins/siting/algorithm.py" line="244" />
         <source>Phases of the earlier plan to keep</source>
         <translation>保留既有方案的期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="243" />
+        <location filename="../../plugins/siting/algorithm.py" line="246" />
         <source>Match layer poles by</source>
         <translation>图层灯杆匹配方式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="244" />
+        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <source>Pole id</source>
+        <translation>灯杆编号</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="248" />
         <source>id: the pole_id field; location: the nearest pole within the distance below.</source>
         <translation>id：按 pole_id 字段；location：下方距离内最近的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="246" />
+        <location filename="../../plugins/siting/algorithm.py" line="250" />
         <source>Largest distance to a matched pole</source>
         <translation>与匹配灯杆的最大距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="253" />
+        <location filename="../../plugins/siting/algorithm.py" line="257" />
         <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
         <translation>所选站点（排序、分期、边际与累计覆盖、成本）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="254" />
+        <location filename="../../plugins/siting/algorithm.py" line="258" />
         <source>Covered demand</source>
         <translation>已覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="255" />
+        <location filename="../../plugins/siting/algorithm.py" line="259" />
         <source>Uncovered demand</source>
         <translation>未覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="256" />
+        <location filename="../../plugins/siting/algorithm.py" line="260" />
         <source>Coverage versus number of sites</source>
         <translation>覆盖与站点数关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="425" />
+        <location filename="../../plugins/siting/algorithm.py" line="429" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -7785,22 +8017,22 @@ cost {amount}</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="439" />
+        <location filename="../../plugins/siting/algorithm.py" line="443" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="442" />
+        <location filename="../../plugins/siting/algorithm.py" line="446" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="447" />
+        <location filename="../../plugins/siting/algorithm.py" line="451" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="448" />
+        <location filename="../../plugins/siting/algorithm.py" line="452" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
@@ -8244,12 +8476,12 @@ cost {amount}</source>
         <translation>{layer}（筛选）</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/join.py" line="70" />
+        <location filename="../../plugins/tools/join.py" line="73" />
         <source>{matched} of {total} features have at least one match</source>
         <translation>{total} 个要素中有 {matched} 个至少有一个匹配</translation>
     </message>
     <message>
-        <location filename="../../plugins/tools/join.py" line="73" />
+        <location filename="../../plugins/tools/join.py" line="76" />
         <source>{layer} joined with {join}</source>
         <translation>{layer}（连接 {join}）</translation>
     </message>

@@ -283,22 +283,23 @@ class ChoiceInput(ParameterWidget):
         super().__init__(parameter, parent)
         self.combo = QComboBox(self)
         if parameter.optional:
-            self.combo.addItem(none_text())
-        self.combo.addItems(list(parameter.options))
+            self.combo.addItem(none_text(), None)
+        for option in parameter.options:
+            self.combo.addItem(parameter.label_of(option), option)
         self.row.addWidget(self.combo, 1)
         self.combo.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.set_value(parameter.default)
 
     def value(self) -> Any:
-        text = self.combo.currentText()
-        return None if text == none_text() else text
+        return self.combo.currentData()
 
     def set_value(self, value: Any) -> None:
         if value is None:
             self.combo.setCurrentIndex(0)
             return
         for index in range(self.combo.count()):
-            if self.combo.itemText(index).lower() == str(value).lower():
+            option = self.combo.itemData(index)
+            if option is not None and option.lower() == str(value).lower():
                 self.combo.setCurrentIndex(index)
 
 
