@@ -16,6 +16,16 @@ the edge of the lit street, so on a grid it is the walking distance ``s`` over o
 line-of-sight cell, and x1 + w1/2 the distance ``d_c`` from the antenna to that cell: no street widths needed.
 ``walk`` finds both with a multi-source Dijkstra over 16-neighbour moves (error against the Euclidean
 distance in open space at most 2.7 %), each cell carrying the ``d_c`` of the source it was reached from.
+
+Where the walk finds a lit cell, this site-specific loss replaces TR 38.901's statistical NLOS median (which
+is 10-35 dB more optimistic than a ray tracer deep in a block, and the corner loss exceeds it beyond 30-60 m of
+walking). The walk looks ``reach`` metres far (at most ``MAX_WALK_CELLS`` cells); an outdoor cell it does not
+reach, further down a side street, in a lane or in a closed courtyard, has walked more than that: it takes the
+recommendation's loss at the walk's end, x2 = reach, with its own distance from the antenna as x1
+(``beyond_walk``): the least P.1411 gives a path that has walked that far (x1 + x2 ≥ d), so the statistical
+NLOS median stands where it is higher. The loss so keeps growing with the distance past the corner instead of
+falling back to the statistical formula, and stays nearly continuous where the walk stops (the corner at d_c
+and the cell at d are neighbours across that line; for d from d_c to d_c + reach the P.1411 step is under 2 dB).
 """
 
 from __future__ import annotations
@@ -104,4 +114,13 @@ def corner_excess_db(s: float, d_c: float, corner_loss_db: float, corner_length_
     return corner_loss_db + 10.0 * beta * math.log10((d_c + s) / (d_c + corner_length_m))
 
 
-__all__ = ["CORNER_BETA", "CORNER_LENGTH_M", "CORNER_LOSS_DB", "MAX_WALK_CELLS", "corner_excess_db", "walk"]
+@numba.njit(cache=True, nogil=True)
+def beyond_walk(reach: float, d2d: float, res: float) -> tuple[float, float]:
+    """(walked, d_c) standing in for a cell the walk did not reach within ``reach``: the walk's end (``reach``
+    beyond the lit street's edge, so ``reach`` + half a cell from the lit cell's centre) with the cell's own
+    distance ``d2d`` from the antenna as the corner's."""
+    return reach + 0.5 * res, d2d
+
+
+__all__ = ["CORNER_BETA", "CORNER_LENGTH_M", "CORNER_LOSS_DB", "MAX_WALK_CELLS", "beyond_walk", "corner_excess_db",
+           "walk"]

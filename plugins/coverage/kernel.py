@@ -9,9 +9,10 @@ flat ground at 0), so d3D, the ray and the elevation angle use the true height d
 coefficients keep the heights above local ground. Everything here is a pure function of its arguments,
 released from the GIL, so threads and Dask workers can run tiles side by side.
 
-Two geometric terms refine NLOS (``terms``, see ``model_terms``): around street corners the loss of an outdoor
-NLOS cell is at most the ITU-R P.1411 corner loss from the nearest line-of-sight cell (``corner``; rasters only,
-since it needs the cells around the receiver), and first-order facade reflections (``reflections``) add their
+Two geometric terms refine NLOS (``terms``, see ``model_terms``): an outdoor NLOS cell takes ITU-R P.1411's
+street-canyon loss over its walking distance from the nearest line-of-sight cell instead of the statistical
+NLOS loss (``corner``; rasters only, since it needs the cells around the receiver), and first-order facade
+reflections (``reflections``) add their
 power to outdoor NLOS receivers, in rasters and pairs alike (38.901's LOS median already holds a lit street's
 multipath).
 """
@@ -98,11 +99,12 @@ def budget_dbm(tx: np.ndarray, dx: float, dy: float, d2d: float, dz: float, los:
                vertical_beamwidth: float, wall_loss: float, indoor_model: bool, corner_db: float = math.inf
                ) -> float:
     """RSRP of the transmitter row ``tx`` once the link's geometry (``dz`` = antenna minus receiver elevation)
-    and its LOS / indoor state are known: the part of the link budget every pass shares. An NLOS link takes
-    the lower of the statistical NLOS loss and ``corner_db`` (the corner path; never below LOS)."""
-    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, dz, los)
-    if not los and corner_db < loss:
-        loss = max(corner_db, loss_from_coefficients(tx[TX_LOSS:], d2d, dz, True))
+    and its LOS / indoor state are known: the part of the link budget every pass shares. An NLOS link with a
+    finite ``corner_db`` (P.1411's street-canyon loss, ``corner``) takes it instead of the statistical NLOS
+    loss, never below LOS."""
+    loss = loss_from_coefficients(tx[TX_LOSS:], d2d, dz, los or corner_db < math.inf)
+    if not los and corner_db < math.inf:
+        loss = max(corner_db, loss)
     gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, dx, dy, d2d, dz)
     if indoor and indoor_model:
         loss += wall_loss + INDOOR_LOSS_PER_M * min(d_in, MAX_INDOOR_DISTANCE_M)
@@ -212,6 +214,22 @@ def corner_field(x0: float, y0: float, res: float, rows: int, cols: int, margin:
 
 
 @numba.njit(cache=True, nogil=True)
+def street_canyon_db(tx: np.ndarray, walked: float, d_c: float, d2d: float, dz: float, res: float, reach: float,
+                     terms: np.ndarray) -> float:
+    """P.1411's NLOS street-canyon loss of an outdoor cell ``walked`` metres (cell centre to centre) from its
+    nearest lit cell, ``d_c`` from the antenna: L_LoS(d_c) + ``corner_excess_db``. A cell the walk did not reach
+    within ``reach`` lies deeper in the block than the walk looked: the loss at the walk's end (x2 = reach) with
+    its own distance as x1 (``corner.beyond_walk``) is only a lower bound there, so the statistical NLOS loss
+    stands when it is higher."""
+    floor = 0.0
+    if walked == math.inf:
+        walked, d_c = corner.beyond_walk(reach, d2d, res)
+        floor = loss_from_coefficients(tx[TX_LOSS:], d2d, dz, False)
+    return max(floor, loss_from_coefficients(tx[TX_LOSS:], d_c, dz, True)
+               + corner_excess_db(walked - 0.5 * res, d_c, terms[T_CORNER_DB], terms[T_CORNER_M], terms[T_BETA]))
+
+
+@numba.njit(cache=True, nogil=True)
 def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.ndarray, channel: np.ndarray,
               sets: int, radius: float, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
               hx0: float, hy0: float, hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float,
@@ -267,13 +285,9 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 dx, dy = x - tx_x, y - tx_y
                 rx_z = rx_h + cell_value(ground, hi, int(math.floor((x - hx0) / hres)))
                 corner_db = math.inf
-                if los_t[i, j] == 0 and not indoor_t[i, j] and shadowed and margin > 0:
-                    walked = s[i + margin, j + margin]
-                    if walked < math.inf:
-                        corner_db = (loss_from_coefficients(tx[k, TX_LOSS:], d_c[i + margin, j + margin],
-                                                            h_tx - rx_z, True)
-                                     + corner_excess_db(walked - 0.5 * res, d_c[i + margin, j + margin],
-                                                        terms[T_CORNER_DB], terms[T_CORNER_M], terms[T_BETA]))
+                if los_t[i, j] == 0 and not indoor_t[i, j] and margin > 0:
+                    corner_db = street_canyon_db(tx[k], s[i + margin, j + margin], d_c[i + margin, j + margin],
+                                                 math.hypot(dx, dy), h_tx - rx_z, res, reach, terms)
                 rsrp = budget_dbm(tx[k], dx, dy, math.hypot(dx, dy), h_tx - rx_z, los_t[i, j] == 1, indoor_t[i, j],
                                   d_in_t[i, j], vertical_beamwidth, wall_loss, indoor_model, corner_db)
                 if lit.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
@@ -386,8 +400,8 @@ def _drop_stale_caches() -> None:
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
                        for module in (antenna, corner, los, pathloss, reflections))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
-    for dispatcher in (budget_dbm, with_reflections, link_rsrp_dbm, antenna_walls, corner_field, tile_rsrp,
-                       tile_far_power, pairs_rsrp):
+    for dispatcher in (budget_dbm, with_reflections, link_rsrp_dbm, antenna_walls, corner_field, street_canyon_db,
+                       tile_rsrp, tile_far_power, pairs_rsrp):
         # numba's per-function cache: no public accessor, so not in numba's type hints either
         cache = dispatcher._cache  # type: ignore[union-attr]
         if not cache.cache_path:

@@ -1,6 +1,7 @@
 """Street corners: the walking distance against a brute-force Dijkstra (scipy.sparse.csgraph) on the same
-16-neighbour graph and against the Euclidean distance in open space, the P.1411 corner loss against the
-recommendation's formulas computed by hand, and a coverage map whose loss grows continuously around a corner."""
+16-neighbour graph and against the Euclidean distance in open space, the P.1411 corner loss and its continuation
+beyond the walk against the recommendation's formulas computed by hand, and coverage maps whose loss grows
+continuously and monotonically around a corner and deep down a side street."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from plugins.coverage import CoverageConfig, Obstruction, Transmitters
 from plugins.coverage.corner import corner_excess_db, walk
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
+from plugins.coverage.kernel import model_terms, street_canyon_db
+from plugins.coverage.pathloss import umi_los_db, umi_nlos_db
 
 
 def _graph(walkable: np.ndarray, res: float) -> coo_matrix:
@@ -112,9 +115,34 @@ def test_corner_loss_is_p1411_by_hand():
     assert step == pytest.approx(60.0 * math.log10(81.0 / 80.0), abs=1e-6) and step < 0.5
 
 
-def _corner_scene(corner_reach_m: float):
-    """A street along y = 0..20 (x from -100 to 200) lit by an antenna at its west end, and a side street
-    x = 100..120 running north; blocks of 25 m high buildings everywhere else (2 m cells)."""
+def test_street_canyon_loss_is_p1411_by_hand():
+    config = CoverageConfig(model="umi", max_radius_m=400.0, eirp_dbm=43.0)
+    fc = config.frequency_mhz / 1000.0
+    tx = Transmitters.from_arrays([0.0], [0.0], 10.0, config).table(config)[0]
+    terms = model_terms(100.0, False, fc)
+    dz = 10.0 - 1.5
+    # walked 40 m centre to centre on 5 m cells: x2 − w1/2 = 37.5 m down the side street, corner 80 m away
+    want = umi_los_db(80.0, 10.0, 1.5, fc) + 20.0 + 60.0 * math.log10((80.0 + 37.5) / (80.0 + 30.0))
+    assert street_canyon_db(tx, 40.0, 80.0, 95.0, dz, 5.0, 100.0, terms) == pytest.approx(want, abs=1e-9)
+    # the site-specific loss replaces the statistical one even where it is the higher (no fallback): here 5 dB
+    steep = street_canyon_db(tx, 47.5, 30.0, 54.0, dz, 5.0, 100.0, terms)
+    assert steep == pytest.approx(umi_los_db(30.0, 10.0, 1.5, fc) + 20.0 + 60.0 * math.log10(75.0 / 60.0), abs=1e-9)
+    assert steep > umi_nlos_db(54.0, 10.0, 1.5, fc) + 4.0
+    # not reached within the reach the walk looked: x2 = reach with the cell's own distance as x1, a lower bound,
+    # so P.1411 stands where it is the higher (100 m walked, 150 m away) and the statistical median elsewhere
+    # (48 m walked on 2 m cells, 300 m away)
+    for d, res, reach, p1411_wins in ((150.0, 5.0, 100.0, True), (300.0, 2.0, 48.0, False)):
+        bound = umi_los_db(d, 10.0, 1.5, fc) + 20.0 + 60.0 * math.log10((d + reach) / (d + 30.0))
+        stat = umi_nlos_db(d, 10.0, 1.5, fc)
+        got = street_canyon_db(tx, math.inf, math.nan, d, dz, res, reach, terms)
+        assert got == pytest.approx(max(stat, bound), abs=1e-9)
+        assert (bound > stat + 5.0) if p1411_wins else (bound < stat - 1.0)
+
+
+def _corner_scene(corner_reach_m: float, antenna_x: float = -80.0, res: float = 2.0):
+    """A street along y = 0..20 (x from -100 to 200) lit by an antenna on it at ``antenna_x``, and a side street
+    x = 100..120 running north; blocks of 25 m high buildings everywhere else (2 m cells; coverage on
+    ``res``)."""
     size = 300
     heights = np.full((size // 2, size // 2), 25.0, np.float32)  # x -100..200, y 250..-50 (top row y = 250)
     xs = -100 + (np.arange(size // 2) + 0.5) * 2.0
@@ -125,8 +153,8 @@ def _corner_scene(corner_reach_m: float):
     obstruction = Obstruction(heights, -100.0, 250.0, 2.0)
     config = CoverageConfig(model="umi", max_radius_m=400.0, eirp_dbm=43.0, corner_reach_m=corner_reach_m,
                             reflections=False)
-    cells = Transmitters.from_arrays([-80.0], [10.0], 10.0, config)
-    grid = Grid.covering((-100.0, -50.0, 200.0, 250.0), 2.0)
+    cells = Transmitters.from_arrays([antenna_x], [10.0], 10.0, config)
+    grid = Grid.covering((-100.0, -50.0, 200.0, 250.0), res)
     result = compute_coverage(cells, config, obstruction, grid, workers=1, tile_cells=32)
     return result, grid
 
@@ -145,6 +173,27 @@ def test_loss_grows_continuously_around_a_corner():
     # without the corner term the first shadowed cells jump to the statistical NLOS formula
     plain, _ = _corner_scene(0.0)
     assert np.abs(np.diff(plain.rsrp[lane, column])).max() > 12.0
-    # deep up the side street the statistical NLOS loss caps the corner loss: both maps agree there
+    # the loss never falls with the walk (0.01 dB: the antenna's vertical pattern as the elevation flattens)
+    assert np.diff(profile).max() < 0.01
+    # beyond the 48 m the walk looks on this grid (24 cells) the statistical loss stands where it is the higher:
+    # both maps agree at the far end, and deep in the block the corner term is never the more optimistic
     assert profile[-1] == pytest.approx(plain.rsrp[lane, column][-1], abs=1e-4)
-    assert (profile >= plain.rsrp[lane, column] - 1e-4).all()
+    ys_lane = ys[lane]
+    assert (profile[ys_lane > 48.0 + 20.0] <= plain.rsrp[lane, column][ys_lane > 48.0 + 20.0] + 1e-4).all()
+
+
+def test_deep_down_a_side_street_the_loss_keeps_growing_past_the_statistical_formula():
+    # antenna 20 m from the crossing, 5 m grid: the walk looks 100 m up the side street, then the continuation
+    result, grid = _corner_scene(100.0, antenna_x=90.0, res=5.0)
+    plain, _ = _corner_scene(0.0, antenna_x=90.0, res=5.0)
+    xs, ys = grid.centres()
+    column = int(np.argmin(np.abs(xs - 110.0)))
+    lane = [int(r) for r in np.flatnonzero((ys > 20) & (ys < 250))[::-1]]
+    profile, stat = result.rsrp[lane, column], plain.rsrp[lane, column]
+    assert np.isfinite(profile).all()
+    # continuous (no step above P.1411's own steepest, 6.4 dB) and monotone, across the walk's end at y ≈ 120 m
+    assert np.abs(np.diff(profile)).max() < 20.0 / math.log10(31.0) * math.log10(3.0) + 0.1
+    assert np.diff(profile).max() < 0.01
+    # deep in the block P.1411 keeps attenuating past 38.901's median: 2-7 dB below it from 150 to 250 m
+    deep = ys[lane] > 150.0
+    assert (profile[deep] < stat[deep] - 2.0).all() and (profile[deep] < stat[deep] - 5.0).any()
