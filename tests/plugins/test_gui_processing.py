@@ -18,6 +18,12 @@ from plugins.api import Context  # noqa: E402
 from plugins.registry import Registry  # noqa: E402
 from plugins.runner import run_algorithm  # noqa: E402
 from tests.plugins.conftest import CRS, points  # noqa: E402
+from workbench.export.values import (  # noqa: E402
+    KNOWN_HEADINGS,
+    RESULT_HEADINGS,
+    RESULT_KNOWN_HEADINGS,
+    field_heading,
+)
 from workbench.processing.dialog import AlgorithmDialog  # noqa: E402
 from workbench.processing.history import HistoryDock  # noqa: E402
 from workbench.processing.toolbox import PROBLEMS_GROUP, ToolboxDock  # noqa: E402
@@ -280,6 +286,12 @@ def test_table_outputs_open_in_the_results_dock_and_come_back_with_the_project(q
     pd.testing.assert_frame_equal(results.current_frame(), direct["statistics"])
     view = results.view.model()  # rows in the algorithm's order until a header is clicked
     assert [view.index(r, 0).data() for r in range(view.rowCount())] == list(direct["statistics"]["measure"])
+    horizontal = Qt.Orientation.Horizontal
+    assert [view.headerData(c, horizontal) for c in range(view.columnCount())] == [
+        "Measure", "Covered", "Total", "Share (%)", "Unit"]  # headings, in the interface's language
+    assert view.headerData(3, horizontal, Qt.ItemDataRole.ToolTipRole) == "share_pct"  # the field Copy writes
+    listed = {*RESULT_HEADINGS, *RESULT_KNOWN_HEADINGS.values(), *KNOWN_HEADINGS.values()}
+    assert {field_heading(column) for name in ("statistics", "per_site") for column in direct[name].columns} <= listed
     results.copy_table()
     assert QApplication.clipboard().text().splitlines()[0] == "\t".join(direct["statistics"].columns)
     results.save_csv(str(tmp_path / "statistics.csv"))

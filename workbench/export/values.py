@@ -58,6 +58,38 @@ KIND_FIELD_HEADINGS = (
     QT_TRANSLATE_NOOP("FieldHeading", "Tilt (°)"), QT_TRANSLATE_NOOP("FieldHeading", "Width (m)"),
     QT_TRANSLATE_NOOP("FieldHeading", "Workers"),
 )
+#: Headings of the columns Lamplight's run tables name in a way ``field_heading`` would not read well.
+RESULT_KNOWN_HEADINGS = {
+    "n": QT_TRANSLATE_NOOP("FieldHeading", "Measurements"),
+    "cell_ids": QT_TRANSLATE_NOOP("FieldHeading", "Cells"),
+    **{f"{figure}_{when}": heading for figure, when, heading in (
+        ("me_db", "before", QT_TRANSLATE_NOOP("FieldHeading", "Mean error before (dB)")),
+        ("me_db", "after", QT_TRANSLATE_NOOP("FieldHeading", "Mean error after (dB)")),
+        ("rmse_db", "before", QT_TRANSLATE_NOOP("FieldHeading", "RMSE before (dB)")),
+        ("rmse_db", "after", QT_TRANSLATE_NOOP("FieldHeading", "RMSE after (dB)")),
+        ("sigma_db", "before", QT_TRANSLATE_NOOP("FieldHeading", "σ before (dB)")),
+        ("sigma_db", "after", QT_TRANSLATE_NOOP("FieldHeading", "σ after (dB)")))},
+}
+#: The headings ``field_heading`` makes of the other columns of the run tables in the Results dock (siting's
+#: curve, coverage's statistics and per site, calibration's errors). A test keeps the list complete.
+RESULT_HEADINGS = (
+    QT_TRANSLATE_NOOP("FieldHeading", "Sites"), QT_TRANSLATE_NOOP("FieldHeading", "Covered demand"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Covered share"), QT_TRANSLATE_NOOP("FieldHeading", "Marginal demand"),
+    QT_TRANSLATE_NOOP("FieldHeading", "In plan"), QT_TRANSLATE_NOOP("FieldHeading", "Best possible at most"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Best possible share"), QT_TRANSLATE_NOOP("FieldHeading", "Measure"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Covered"), QT_TRANSLATE_NOOP("FieldHeading", "Total"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Share (%)"), QT_TRANSLATE_NOOP("FieldHeading", "Unit"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Served area (m²)"), QT_TRANSLATE_NOOP("FieldHeading", "Buildings"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Schools"), QT_TRANSLATE_NOOP("FieldHeading", "Scope"),
+    QT_TRANSLATE_NOOP("FieldHeading", "Candidate"),
+)
+#: Words inside the run tables (a measure, its unit, a line-of-sight class), translated where they are shown.
+RESULT_WORDS = (
+    QT_TRANSLATE_NOOP("FieldValue", "area"), QT_TRANSLATE_NOOP("FieldValue", "residents"),
+    QT_TRANSLATE_NOOP("FieldValue", "workers"), QT_TRANSLATE_NOOP("FieldValue", "buildings"),
+    QT_TRANSLATE_NOOP("FieldValue", "schools"), QT_TRANSLATE_NOOP("FieldValue", "people"),
+    QT_TRANSLATE_NOOP("FieldValue", "features"), QT_TRANSLATE_NOOP("FieldValue", "all"),
+)
 #: Unit suffixes of field names and how a heading writes them.
 UNIT_SUFFIXES = {"m": "m", "m2": "m²", "km2": "km²", "pct": "%", "dbm": "dBm", "db": "dB", "mhz": "MHz", "w": "W",
                  "deg": "°", "months": "months", "s": "s"}
@@ -67,8 +99,9 @@ ACRONYMS = {"id": "ID", "rsrp": "RSRP", "sinr": "SINR", "eirp": "EIRP", "cctv": 
 def field_heading(name: str, unit: str = "") -> str:
     """A readable heading for a field: words capitalised, a unit suffix in brackets; ``unit`` (from the layer
     kind's schema, e.g. "CNY/m²/month") replaces the suffix when given."""
-    if name in KNOWN_HEADINGS and not unit:
-        return translate("FieldHeading", KNOWN_HEADINGS[name])
+    known = KNOWN_HEADINGS.get(name) or RESULT_KNOWN_HEADINGS.get(name)
+    if known and not unit:
+        return translate("FieldHeading", known)
     words = [w for w in str(name).split("_") if w]
     suffix = ""
     if len(words) > 1 and words[-1].lower() in UNIT_SUFFIXES:
@@ -77,3 +110,9 @@ def field_heading(name: str, unit: str = "") -> str:
     text = " ".join(ACRONYMS.get(w.lower(), w) for w in words) or str(name)
     text = text[0].upper() + text[1:]
     return translate("FieldHeading", f"{text} ({suffix})" if suffix else text)  # as is unless the catalogue has it
+
+
+def result_word(text: str) -> str:
+    """A word inside a run table ("residents", "people") in the interface's language; a city's own values (pole
+    ids, names) are not in the catalogue and stay as they are."""
+    return translate("FieldValue", text)

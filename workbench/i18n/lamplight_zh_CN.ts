@@ -1518,38 +1518,38 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="272" />
+        <location filename="../../plugins/coverage/algorithm.py" line="273" />
         <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="294" />
+        <location filename="../../plugins/coverage/algorithm.py" line="295" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="298" />
+        <location filename="../../plugins/coverage/algorithm.py" line="299" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="308" />
+        <location filename="../../plugins/coverage/algorithm.py" line="309" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="349" />
+        <location filename="../../plugins/coverage/algorithm.py" line="350" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="388" />
-        <location filename="../../plugins/coverage/algorithm.py" line="380" />
+        <location filename="../../plugins/coverage/algorithm.py" line="389" />
+        <location filename="../../plugins/coverage/algorithm.py" line="381" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="429" />
+        <location filename="../../plugins/coverage/algorithm.py" line="430" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
@@ -1665,7 +1665,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
         <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <location filename="../../plugins/coverage/algorithm.py" line="140" />
         <source>From the RF profile</source>
@@ -1818,78 +1818,82 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="193" />
-        <source>Outdoor cells out of sight within this walking distance of a lit street take the ITU-R P.1411 corner loss when it is lower than the NLOS formula's; 0 switches it off.</source>
-        <translation>在与有视距街道的步行距离不超过此值、且处于非视距的室外单元，若 ITU-R P.1411 街角损耗低于非视距公式的损耗，则取街角损耗；0 表示关闭。</translation>
+        <source>Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss over their walking distance from a lit street, walked this far (further in: its continuation, or the NLOS formula where higher); 0 switches it off.</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="196" />
+        <location filename="../../plugins/coverage/algorithm.py" line="197" />
         <source>Facade reflections</source>
         <translation>建筑立面反射</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="197" />
+        <location filename="../../plugins/coverage/algorithm.py" line="198" />
         <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
         <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="199" />
+        <location filename="../../plugins/coverage/algorithm.py" line="200" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="202" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>Low loss</source>
         <translation>低损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>High loss</source>
         <translation>高损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <location filename="../../plugins/coverage/algorithm.py" line="204" />
         <source>Urban mix of low and high loss</source>
         <translation>城区高低损耗混合</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="204" />
+        <location filename="../../plugins/coverage/algorithm.py" line="205" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="210" />
+        <location filename="../../plugins/coverage/algorithm.py" line="211" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="211" />
+        <location filename="../../plugins/coverage/algorithm.py" line="212" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="212" />
+        <location filename="../../plugins/coverage/algorithm.py" line="213" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="213" />
+        <location filename="../../plugins/coverage/algorithm.py" line="214" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="214" />
+        <location filename="../../plugins/coverage/algorithm.py" line="215" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="215" />
+        <location filename="../../plugins/coverage/algorithm.py" line="216" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
+    </message>
+    <message>
+        <source>Outdoor cells out of sight within this walking distance of a lit street take the ITU-R P.1411 corner loss when it is lower than the NLOS formula's; 0 switches it off.</source>
+        <translation type="vanished">在与有视距街道的步行距离不超过此值、且处于非视距的室外单元，若 ITU-R P.1411 街角损耗低于非视距公式的损耗，则取街角损耗；0 表示关闭。</translation>
     </message>
 </context><context>
     <name>CoverageTransmitters</name>
@@ -3305,6 +3309,131 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>Workers</source>
         <translation>就业人口</translation>
     </message>
+    <message>
+        <location filename="../export/values.py" line="63" />
+        <source>Measurements</source>
+        <translation>实测点数</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="64" />
+        <source>Cells</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="66" />
+        <source>Mean error before (dB)</source>
+        <translation>校准前平均误差 (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="67" />
+        <source>Mean error after (dB)</source>
+        <translation>校准后平均误差 (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="68" />
+        <source>RMSE before (dB)</source>
+        <translation>校准前 RMSE (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="69" />
+        <source>RMSE after (dB)</source>
+        <translation>校准后 RMSE (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="70" />
+        <source>σ before (dB)</source>
+        <translation>校准前 σ (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="71" />
+        <source>σ after (dB)</source>
+        <translation>校准后 σ (dB)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="76" />
+        <source>Sites</source>
+        <translation>站点数</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="76" />
+        <source>Covered demand</source>
+        <translation>已覆盖需求</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="77" />
+        <source>Covered share</source>
+        <translation>覆盖比例</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="77" />
+        <source>Marginal demand</source>
+        <translation>边际新增需求</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="78" />
+        <source>In plan</source>
+        <translation>在方案中</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="78" />
+        <source>Best possible at most</source>
+        <translation>最优可能上限</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="79" />
+        <source>Best possible share</source>
+        <translation>最优可能比例上限</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="79" />
+        <source>Measure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="80" />
+        <source>Covered</source>
+        <translation>已覆盖</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="80" />
+        <source>Total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="81" />
+        <source>Share (%)</source>
+        <translation>比例 (%)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="81" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="82" />
+        <source>Served area (m²)</source>
+        <translation>服务面积 (m²)</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="82" />
+        <source>Buildings</source>
+        <translation>建筑</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="83" />
+        <source>Schools</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="83" />
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="84" />
+        <source>Candidate</source>
+        <translation>候选</translation>
+    </message>
 </context><context>
     <name>FieldMapping</name>
     <message>
@@ -3435,6 +3564,46 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../export/values.py" line="20" />
         <source>no</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="88" />
+        <source>area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="88" />
+        <source>residents</source>
+        <translation>常住人口</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="89" />
+        <source>workers</source>
+        <translation>就业人口</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="89" />
+        <source>buildings</source>
+        <translation>建筑</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="90" />
+        <source>schools</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="90" />
+        <source>people</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="91" />
+        <source>features</source>
+        <translation>个要素</translation>
+    </message>
+    <message>
+        <location filename="../export/values.py" line="91" />
+        <source>all</source>
+        <translation>全部</translation>
     </message>
 </context><context>
     <name>FileCommands</name>
@@ -6709,57 +6878,57 @@ cost {amount}</source>
 </context><context>
     <name>ResultsDock</name>
     <message>
-        <location filename="../processing/results.py" line="40" />
+        <location filename="../processing/results.py" line="42" />
         <source>The tables of a run (coverage statistics, demand per site, …) appear here; the History's Show tables brings back those of earlier runs.</source>
         <translation>运行生成的表格（覆盖统计、各站点需求……）显示在这里；历史中的“显示表格”可重新打开以前运行的表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="126" />
+        <location filename="../processing/results.py" line="133" />
         <source>Processing Results</source>
         <translation>处理结果</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="135" />
+        <location filename="../processing/results.py" line="142" />
         <source>The tables this run produced</source>
         <translation>本次运行生成的表格</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="147" />
+        <location filename="../processing/results.py" line="154" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="148" />
+        <location filename="../processing/results.py" line="155" />
         <source>Copy the table (tab-separated, pastes into a spreadsheet)</source>
         <translation>复制表格（制表符分隔，可粘贴到电子表格）</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="149" />
+        <location filename="../processing/results.py" line="156" />
         <source>Save as CSV…</source>
         <translation>另存为 CSV…</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="174" />
+        <location filename="../processing/results.py" line="181" />
         <source>{name}: this run has no tables.</source>
         <translation>{name}：本次运行没有表格。</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="179" />
+        <location filename="../processing/results.py" line="186" />
         <source>{count:,} row</source>
         <translation>{count:,} 行</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="179" />
+        <location filename="../processing/results.py" line="186" />
         <source>{count:,} rows</source>
         <translation>{count:,} 行</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="225" />
+        <location filename="../processing/results.py" line="232" />
         <source>Table not saved</source>
         <translation>表格未保存</translation>
     </message>
     <message>
-        <location filename="../processing/results.py" line="231" />
+        <location filename="../processing/results.py" line="238" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
     </message>

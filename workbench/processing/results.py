@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PyQt6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PyQt6.QtWidgets import (
@@ -33,6 +34,7 @@ from layers.io.writers import defuse_formulas
 from plugins.api import ALGORITHM_CONTEXT
 from workbench.dialogs.errors import show_error
 from workbench.docks.attribute_model import format_value
+from workbench.export.values import display_value, field_heading, result_word
 
 #: Tables longer than this are left out of the saved record (the project file stays small); they show this session.
 STORED_ROWS = 5000
@@ -105,7 +107,9 @@ class DataFrameModel(QAbstractTableModel):
             return None
         value = self.frame.iat[index.row(), index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value)
+            if isinstance(value, str):
+                return result_word(value)
+            return display_value(value) if isinstance(value, bool | np.bool_) else format_value(value)
         if role == Qt.ItemDataRole.UserRole:  # what the proxy sorts by
             return value.item() if hasattr(value, "item") else value
         if role == Qt.ItemDataRole.TextAlignmentRole and pd.api.types.is_numeric_dtype(self.frame.dtypes.iloc[
@@ -114,9 +118,12 @@ class DataFrameModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return str(self.frame.columns[section]) if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        name = str(self.frame.columns[section])
+        if role == Qt.ItemDataRole.DisplayRole:  # a heading in the interface's language ("Covered demand")
+            return field_heading(name)
+        return name if role == Qt.ItemDataRole.ToolTipRole else None  # the field as Copy and CSV write it
 
 
 class ResultsDock(QDockWidget):
