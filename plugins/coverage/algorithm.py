@@ -190,9 +190,10 @@ class CoverageRsrp(Algorithm):
                                          "height raster when one is given.")),
             DistanceParameter("corner_reach", self.tr("Street-corner reach"), default=CORNER_REACH_M, minimum=0.0,
                               maximum=MAX_CORNER_REACH_M, advanced=True,
-                              help=self.tr("Outdoor cells out of sight within this walking distance of a lit street "
-                                           "take the ITU-R P.1411 corner loss when it is lower than the NLOS "
-                                           "formula's; 0 switches it off.")),
+                              help=self.tr("Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss "
+                                           "over their walking distance from a lit street, walked this far (further "
+                                           "in: its continuation, or the NLOS formula where higher); 0 switches it "
+                                           "off.")),
             BoolParameter("reflections", self.tr("Facade reflections"), default=True, advanced=True,
                           help=self.tr("Adds first-order reflections off building facades of 10 m or more "
                                        "(image method, concrete walls) to outdoor cells out of sight.")),

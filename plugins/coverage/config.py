@@ -52,9 +52,9 @@ MAX_MODEL_DISTANCE_M = 5000.0
 MACRO_HEIGHT_M = 20.0
 #: First frequency of FR2 (TS 38.104); below it the default subcarrier spacing is 30 kHz, above it 120 kHz.
 FR2_START_MHZ = 24250.0
-#: Default walking distance (m) from the lit street within which the corner loss may replace the statistical
-#: NLOS loss (beyond 30-60 m of walking the corner loss exceeds it anyway, see docs/coverage_model.md).
-CORNER_REACH_M = 50.0
+#: Default distance (m) the walk from the lit street looks for P.1411's street-canyon loss (``corner``): the
+#: walk's longest at the default 5 m grid (24 cells); cells further in take its continuation beyond the walk.
+CORNER_REACH_M = 120.0
 #: The longest corner reach a run accepts (m): every tile computes its walks over a window grown by it.
 MAX_CORNER_REACH_M = 500.0
 
@@ -142,8 +142,8 @@ class CoverageConfig:
     load_factor: float = DEFAULT_PROFILE.load_factor
     #: Calibration to measurements (``calibration``): LOS offset (dB), LOS slope, NLOS offset (dB), NLOS slope.
     calibration: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    #: Street corners (ITU-R P.1411, ``corner``): NLOS outdoor cells within this walking distance (m) of a
-    #: line-of-sight cell take the corner loss when it is lower than the statistical NLOS loss; 0 = off.
+    #: Street canyons (ITU-R P.1411, ``corner``): NLOS outdoor cells take the street-canyon loss over their walking
+    #: distance from a line-of-sight cell, walked this far (m; beyond, its continuation); 0 = off.
     corner_reach_m: float = CORNER_REACH_M
     #: First-order facade reflections (``reflections``) add their power to outdoor receivers.
     reflections: bool = True
