@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 
-from lamplight import samples, warmup
+from lamplight import argparse_words, samples, warmup
 from layers.i18n import catalogue_translator, install_translator, translate
 from plugins import cli as processing_cli
 from workbench.export import cli as export_cli
@@ -61,6 +61,7 @@ def install_command_line_language(explicit: str | None) -> None:
     """Translate algorithm names, help and messages for the terminal from the ``.ts`` catalogue (Qt-free)."""
     source = catalogue(normalise(explicit) or environment_language() or "en", ".ts")
     install_translator(catalogue_translator(source) if source is not None else None)
+    argparse_words.install()
 
 
 def main(argv: list[str] | None = None, prog: str = "lamplight") -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 from importlib.resources import as_file, files
 from pathlib import Path
 
 from layers.i18n import translate
+from plugins.cli import print_problem
 
 #: The sample's files; the project refers to the others by relative path, so they travel together.
 SAMPLE_FILES = ("tianhe.lamp", "tianhe.gpkg", "building_height_2m.tif", "README.md")
@@ -44,14 +44,15 @@ def write_sample(destination: str | Path, *, overwrite: bool = False) -> Path:
     """
     source = sample_folder()
     if source is None:
-        raise FileNotFoundError("this installation of Lamplight has no sample data (lamplight/sample_data is "
-                                "missing); reinstall the wheel")
+        raise FileNotFoundError(translate("Cli", "this installation of Lamplight has no sample data "
+                                                 "(lamplight/sample_data is missing); reinstall the wheel"))
     target = Path(destination)
     if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target}: is a file, not a folder")
+        raise FileExistsError(translate("Cli", "{path}: is a file, not a folder").format(path=target))
     clashes = [name for name in SAMPLE_FILES if (target / name).exists()]
     if clashes and not overwrite:
-        raise FileExistsError(f"{target}: already holds {', '.join(clashes)}; use --overwrite to replace them")
+        raise FileExistsError(translate("Cli", "{path}: already holds {files}; use --overwrite to replace them").format(
+            path=target, files=", ".join(clashes)))
     target.mkdir(parents=True, exist_ok=True)
     for name in SAMPLE_FILES:
         shutil.copyfile(source / name, target / name)
@@ -74,7 +75,7 @@ def handle_sample(args: argparse.Namespace) -> int:
     try:
         project = write_sample(args.folder, overwrite=args.overwrite)
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_FAILED
     print(project)
     return EXIT_OK

@@ -83,6 +83,12 @@ def _registry() -> Registry:
     return default_registry()
 
 
+def print_problem(message: object, *, warning: bool = False) -> None:
+    """One line on stderr, "error: …" or "warning: …", in the interface's language."""
+    line = translate("Cli", "warning: {message}") if warning else translate("Cli", "error: {message}")
+    print(line.format(message=message), file=sys.stderr)
+
+
 def handle_list(args: argparse.Namespace) -> int:
     registry = _registry()
     if args.json:
@@ -108,11 +114,12 @@ def handle_help(args: argparse.Namespace) -> int:
     try:
         algorithm = _registry().get(args.algorithm)
     except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
+        print_problem(exc.args[0])
         return EXIT_USAGE
     print(algorithm.help_text())
-    print("\nOptions of 'run': --project FILE (layer names), --save (record the run in the project), --output-dir DIR, "
-          "--OUTPUTNAME PATH, --overwrite, --workers N, --dask-scheduler ADDRESS")
+    print("\n" + translate("Cli", "Options of 'run': --project FILE (layer names), --save (record the run in the "
+                                  "project), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, --workers N, "
+                                  "--dask-scheduler ADDRESS"))
     return EXIT_OK
 
 
@@ -184,13 +191,14 @@ def handle_run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_USAGE
 
 
 def _run(args: argparse.Namespace) -> int:
     if not args.algorithm or args.algorithm in ("-h", "--help"):
-        raise UsageError("name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')")
+        raise UsageError(translate("Cli", "name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... "
+                                          "('main.py list')"))
     try:
         algorithm = _registry().get(args.algorithm)
     except KeyError as exc:
@@ -206,7 +214,8 @@ def _run(args: argparse.Namespace) -> int:
     except SystemExit:  # argparse already printed the problem (e.g. unrecognised arguments)
         return EXIT_USAGE
     if options["save"] and not options.get("project"):
-        raise UsageError("--save records the run in a project: give the project with --project FILE")
+        raise UsageError(translate("Cli", "--save records the run in a project: give the project with --project "
+                                          "FILE"))
     context = _context(options)
     output_dir = Path(options["output_dir"]).expanduser()
     paths = output_paths(algorithm, options, output_dir, options["overwrite"])
@@ -220,7 +229,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         written = _write_outputs(algorithm, outcome.outputs, paths)
     except (LayerError, OSError) as exc:
-        print(f"error: the run succeeded but its outputs could not be written: {exc}", file=sys.stderr)
+        print_problem(translate("Cli", "the run succeeded but its outputs could not be written: {problem}").format(
+            problem=exc))
         return EXIT_FAILED
     summary = {"algorithm": algorithm.id, "status": "ok", "duration_s": outcome.record["duration_s"],
                "parameters": outcome.record["parameters"], "outputs": written, "summary": outcome.summary,
@@ -229,7 +239,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             summary["project"] = str(_save_in_project(outcome, context.project).resolve())
         except LayerError as exc:
-            print(f"error: the outputs were written but the project could not be saved: {exc}", file=sys.stderr)
+            print_problem(translate("Cli", "the outputs were written but the project could not be saved: "
+                                           "{problem}").format(problem=exc))
             return EXIT_FAILED
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -259,7 +270,7 @@ def _context(options: dict[str, Any]) -> Context:
         except LayerError as exc:
             raise UsageError(f"--project: {exc}") from None
         for problem in project.load_problems:  # its layer names would otherwise be reported as unknown
-            print(f"warning: --project: {problem}", file=sys.stderr)
+            print_problem(f"--project: {problem}", warning=True)
     context = Context(project=project, dask_scheduler=options.get("dask_scheduler"))
     if options.get("workers"):
         context.workers = options["workers"]
@@ -301,19 +312,20 @@ def _run_in_thread(algorithm: Algorithm, raw: dict[str, Any], context: Context,
 
 def _failure(algorithm: Algorithm, exc: BaseException) -> int:
     if isinstance(exc, Cancelled):
-        print("cancelled: no outputs were written", file=sys.stderr)
+        print(translate("Cli", "cancelled: no outputs were written"), file=sys.stderr)
         return EXIT_CANCELLED
     if isinstance(exc, ParameterError):
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_USAGE
     if isinstance(exc, AlgorithmError | LayerError):
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_FAILED
     if not isinstance(exc, Exception):  # SystemExit, KeyboardInterrupt: not the algorithm's failure to explain
         raise exc
     # Anything else is a bug in the algorithm: say so in one line, then give the traceback for the report.
-    print(f"error: algorithm {algorithm.id} failed unexpectedly ({type(exc).__name__}: {exc}); this is a bug in "
-          "the algorithm, not in your parameters. Details for a bug report:", file=sys.stderr)
+    print_problem(translate("Cli", "algorithm {algorithm} failed unexpectedly ({problem}); this is a bug in the "
+                                   "algorithm, not in your parameters. Details for a bug report:").format(
+        algorithm=algorithm.id, problem=f"{type(exc).__name__}: {exc}"))
     traceback.print_exception(exc, file=sys.stderr)
     return EXIT_FAILED
 

@@ -277,3 +277,27 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path):
     process.stdout.close()  # the reader is gone before anything is printed
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 0 and b"Traceback" not in errors and b"BrokenPipe" not in errors
+
+
+def test_argparse_words_follow_the_interface_language(capsys):
+    """`--help`, a mistyped option and a missing algorithm read in Chinese under --lang zh_CN (argparse's own "usage:", "options",
+    "unrecognized arguments"), from the real catalogue; --lang en gives argparse's English back."""
+    from lamplight.cli import main
+    from layers.i18n import install_translator
+
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["--lang", "zh_CN", "--help"])
+        assert done.value.code == 0
+        help_text = capsys.readouterr().out
+        assert help_text.startswith("用法：") and "\n选项:\n" in help_text and "显示此帮助信息并退出" in help_text
+        assert "usage:" not in help_text and "options" not in help_text
+        assert main(["--lang", "zh_CN", "run", "tools.buffer", "--distanse", "5"]) == 2
+        assert "错误：无法识别的参数：--distanse 5" in capsys.readouterr().err
+        assert main(["--lang", "zh_CN", "run"]) == 2  # Lamplight's own usage errors too
+        assert capsys.readouterr().err.startswith("错误：请指定算法：main.py run ALGORITHM")
+        with pytest.raises(SystemExit):
+            main(["--lang", "en", "--help"])
+        assert capsys.readouterr().out.startswith("usage: ")
+    finally:
+        install_translator(None)

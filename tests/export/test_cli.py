@@ -67,5 +67,5 @@ def test_a_project_whose_data_files_are_all_missing_is_refused_not_drawn_empty(t
     source.unlink()
     assert main.main(["export", "--project", str(path), "--out", str(tmp_path / "map.png")]) == 1
     err = capsys.readouterr().err
-    assert "poles.gpkg" in err and "nothing to draw: its 1 layer could not be restored" in err
+    assert "poles.gpkg" in err and "nothing to draw: its layers could not be restored (1)" in err
     assert not (tmp_path / "map.png").exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from layers.errors import LayerError
 from layers.i18n import translate
+from plugins.cli import print_problem
 from workbench.export.layout_geometry import PAGE_SIZES_MM
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
@@ -69,9 +70,11 @@ def parse_extent(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         values = tuple(float(v) for v in text.replace(" ", "").split(","))
     except ValueError:
-        raise ValueError(f"--extent {text!r}: expected four numbers minx,miny,maxx,maxy") from None
+        raise ValueError(translate("Cli", "--extent {text}: expected four numbers minx,miny,maxx,maxy").format(
+            text=repr(text))) from None
     if len(values) != 4 or values[2] <= values[0] or values[3] <= values[1]:
-        raise ValueError(f"--extent {text!r}: expected minx,miny,maxx,maxy with minx < maxx and miny < maxy")
+        raise ValueError(translate("Cli", "--extent {text}: expected minx,miny,maxx,maxy with minx < maxx and "
+                                          "miny < maxy").format(text=repr(text)))
     return values
 
 
@@ -80,37 +83,38 @@ def parse_fields(entries: list[str]) -> dict[str, list[str]]:
     for entry in entries:
         layer, sep, names = entry.partition("=")
         if not sep or not layer.strip():
-            raise ValueError(f"--fields {entry!r}: expected LAYER=FIELD,FIELD")
+            raise ValueError(translate("Cli", "--fields {entry}: expected LAYER=FIELD,FIELD").format(entry=repr(entry)))
         fields[layer.strip()] = [n.strip() for n in names.split(",") if n.strip()]
     return fields
 
 
 def handle_export(args: argparse.Namespace) -> int:
     if not (args.out or args.web or args.report or args.qgz):
-        print("error: nothing to export; give --out, --web, --report and/or --qgz", file=sys.stderr)
+        print_problem(translate("Cli", "nothing to export; give --out, --web, --report and/or --qgz"))
         return EXIT_USAGE
     try:
         extent = parse_extent(args.extent)
         fields = parse_fields(args.fields)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_USAGE
     try:
         from layers.project import Project
 
         project = Project.load(args.project)
         for problem in project.load_problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            print_problem(problem, warning=True)
         if not len(project):     # an empty page is no briefing: say why instead
             lost = len(project.load_problems)
-            why = f"its {lost} layer{'s' if lost != 1 else ''} could not be restored" if lost else "it holds no layers"
+            why = (translate("ExportError", "its layers could not be restored ({count})").format(count=lost) if lost
+                   else translate("ExportError", "it holds no layers"))
             raise LayerError(args.project, translate("ExportError", "nothing to draw: {why}").format(why=why))
         written = _export(args, project, extent, fields)
     except KeyboardInterrupt:
-        print("cancelled", file=sys.stderr)
+        print(translate("Cli", "cancelled"), file=sys.stderr)
         return EXIT_CANCELLED
     except (LayerError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_problem(exc)
         return EXIT_FAILED
     print(json.dumps(written, indent=2))
     return EXIT_OK

@@ -872,119 +872,144 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>Cli</name>
     <message>
-        <location filename="../export/cli.py" line="27" />
+        <location filename="../export/cli.py" line="28" />
         <source>export a print layout (PDF/SVG/PNG), an offline web map, a briefing report and a QGIS project</source>
         <translation>导出打印布局（PDF/SVG/PNG）、离线网页地图、简报和 QGIS 项目</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="29" />
+        <location filename="../export/cli.py" line="30" />
         <source>Export briefing material from a Lamplight project. Give at least one of --out, --web, --report, --qgz.</source>
         <translation>从 Lamplight 项目导出汇报材料。请至少给出 --out、--web、--report、--qgz 之一。</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="31" />
+        <location filename="../export/cli.py" line="32" />
         <source>the .lamp project file</source>
         <translation>.lamp 项目文件</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="32" />
+        <location filename="../export/cli.py" line="33" />
         <source>print layout</source>
         <translation>打印布局</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="33" />
+        <location filename="../export/cli.py" line="34" />
         <source>page file: .pdf, .svg or .png</source>
         <translation>页面文件：.pdf、.svg 或 .png</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="35" />
+        <location filename="../export/cli.py" line="36" />
         <source>page size and orientation</source>
         <translation>纸张大小和方向</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="37" />
+        <location filename="../export/cli.py" line="38" />
         <source>resolution (PNG pixels, PDF/SVG precision)</source>
         <translation>分辨率（PNG 像素，PDF/SVG 精度）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="38" />
+        <location filename="../export/cli.py" line="39" />
         <source>leave out the legend</source>
         <translation>不含图例</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="39" />
+        <location filename="../export/cli.py" line="40" />
         <source>leave out the overview inset</source>
         <translation>不含鹰眼图</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="40" />
+        <location filename="../export/cli.py" line="41" />
         <source>content (all outputs)</source>
         <translation>内容（所有输出）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="41" />
+        <location filename="../export/cli.py" line="42" />
         <source>title (default: the project's title)</source>
         <translation>标题（默认：项目标题）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="42" />
+        <location filename="../export/cli.py" line="43" />
         <source>subtitle</source>
         <translation>副标题</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="44" />
+        <location filename="../export/cli.py" line="45" />
         <source>map extent 'minx,miny,maxx,maxy' in the project CRS (default: saved view)</source>
         <translation>地图范围 'minx,miny,maxx,maxy'，项目坐标参考系（默认：保存的视图）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="46" />
+        <location filename="../export/cli.py" line="47" />
         <source>free text printed on the page and in the report</source>
         <translation>印在页面和简报中的自由文本</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="47" />
+        <location filename="../export/cli.py" line="48" />
         <source>data sources line (default: from the layers)</source>
         <translation>数据来源行（默认：取自图层）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="48" />
+        <location filename="../export/cli.py" line="49" />
         <source>date shown (default: today)</source>
         <translation>显示的日期（默认：今天）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="49" />
+        <location filename="../export/cli.py" line="50" />
         <source>web map</source>
         <translation>网页地图</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="50" />
+        <location filename="../export/cli.py" line="51" />
         <source>interactive map file: .html</source>
         <translation>交互式地图文件：.html</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="52" />
+        <location filename="../export/cli.py" line="53" />
         <source>popup fields of a layer (repeatable)</source>
         <translation>图层的弹窗字段（可重复）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="54" />
+        <location filename="../export/cli.py" line="55" />
         <source>link Leaflet from a CDN instead of inlining it (smaller, needs internet)</source>
         <translation>从 CDN 链接 Leaflet 而不内嵌（文件更小，需联网）</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="57" />
+        <location filename="../export/cli.py" line="58" />
         <source>do not offer the online basemap layer</source>
         <translation>不提供在线底图图层</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="58" />
+        <location filename="../export/cli.py" line="59" />
         <source>briefing report: .pdf or .html</source>
         <translation>简报：.pdf 或 .html</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="60" />
+        <location filename="../export/cli.py" line="61" />
         <source>QGIS project: .qgz (layers, order, visibility, styles, CRS, extent); layers not linked to an unchanged file are written beside it</source>
         <translation>QGIS 项目：.qgz（图层、顺序、可见性、样式、坐标参考系、范围）；未关联到未修改文件的图层写在其旁边</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="73" />
+        <source>--extent {text}: expected four numbers minx,miny,maxx,maxy</source>
+        <translation>--extent {text}：应为四个数字 minx,miny,maxx,maxy</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="76" />
+        <source>--extent {text}: expected minx,miny,maxx,maxy with minx &lt; maxx and miny &lt; maxy</source>
+        <translation>--extent {text}：应为 minx,miny,maxx,maxy，且 minx &lt; maxx、miny &lt; maxy</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="86" />
+        <source>--fields {entry}: expected LAYER=FIELD,FIELD</source>
+        <translation>--fields {entry}：应为 图层=字段,字段</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="93" />
+        <source>nothing to export; give --out, --web, --report and/or --qgz</source>
+        <translation>没有可导出的内容；请给出 --out、--web、--report 和/或 --qgz</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="114" />
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="62" />
@@ -1018,49 +1043,94 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>--参数 值 对</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="124" />
+        <location filename="../../plugins/cli.py" line="88" />
+        <source>warning: {message}</source>
+        <translation>警告：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="88" />
+        <source>error: {message}</source>
+        <translation>错误：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="120" />
+        <source>Options of 'run': --project FILE (layer names), --save (record the run in the project), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, --workers N, --dask-scheduler ADDRESS</source>
+        <translation>&apos;run&apos; 的选项：--project FILE（按图层名称）、--save（将运行记录到项目中）、--output-dir DIR、--OUTPUTNAME PATH、--overwrite、--workers N、--dask-scheduler ADDRESS</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="131" />
         <source>parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="135" />
+        <location filename="../../plugins/cli.py" line="142" />
         <source>outputs (default: OUTPUTNAME.&lt;ext&gt; in --output-dir)</source>
         <translation>输出（默认：--output-dir 中的 OUTPUTNAME.&lt;ext&gt;）</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="142" />
+        <location filename="../../plugins/cli.py" line="149" />
         <source>run options</source>
         <translation>运行选项</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="144" />
+        <location filename="../../plugins/cli.py" line="151" />
         <source>a .lamp project whose layer names parameters may use</source>
         <translation>.lamp 项目，参数可使用其中的图层名称</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="146" />
+        <location filename="../../plugins/cli.py" line="153" />
         <source>record the run in the --project file (history, outputs as layers), as the workbench does, so its report and web map show it</source>
         <translation>像工作台一样将运行记录到 --project 文件中（历史记录，输出作为图层），使其简报和网页地图包含此次运行</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="149" />
+        <location filename="../../plugins/cli.py" line="156" />
         <source>folder for outputs without a path</source>
         <translation>未给出路径的输出所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="151" />
+        <location filename="../../plugins/cli.py" line="158" />
         <source>replace output files that already exist</source>
         <translation>替换已存在的输出文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="152" />
+        <location filename="../../plugins/cli.py" line="159" />
         <source>worker threads/processes for the algorithm</source>
         <translation>算法使用的工作线程/进程数</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="154" />
+        <location filename="../../plugins/cli.py" line="161" />
         <source>a dask.distributed scheduler to use</source>
         <translation>要使用的 dask.distributed 调度器</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="200" />
+        <source>name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')</source>
+        <translation>请指定算法：main.py run ALGORITHM --PARAMETER VALUE ...（见 &apos;main.py list&apos;）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="217" />
+        <source>--save records the run in a project: give the project with --project FILE</source>
+        <translation>--save 会将运行记录到项目中：请用 --project FILE 指定项目</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="232" />
+        <source>the run succeeded but its outputs could not be written: {problem}</source>
+        <translation>运行成功，但无法写入输出：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="242" />
+        <source>the outputs were written but the project could not be saved: {problem}</source>
+        <translation>输出已写入，但无法保存项目：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="315" />
+        <source>cancelled: no outputs were written</source>
+        <translation>已取消：未写入任何输出</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="326" />
+        <source>algorithm {algorithm} failed unexpectedly ({problem}); this is a bug in the algorithm, not in your parameters. Details for a bug report:</source>
+        <translation>算法 {algorithm} 意外失败（{problem}）；这是算法的缺陷，不是您的参数问题。以下详情可用于提交缺陷报告：</translation>
     </message>
     <message>
         <location filename="../../plugins/field_mapping_cli.py" line="32" />
@@ -1133,22 +1203,37 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>即使已编译也重新编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/samples.py" line="63" />
+        <location filename="../../lamplight/samples.py" line="47" />
+        <source>this installation of Lamplight has no sample data (lamplight/sample_data is missing); reinstall the wheel</source>
+        <translation>此 Lamplight 安装没有示例数据（缺少 lamplight/sample_data）；请重新安装 wheel 包</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="51" />
+        <source>{path}: is a file, not a folder</source>
+        <translation>{path}：是文件，不是文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="54" />
+        <source>{path}: already holds {files}; use --overwrite to replace them</source>
+        <translation>{path}：已有 {files}；如需替换请使用 --overwrite</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/samples.py" line="64" />
         <source>write the Tianhe sample project into a folder</source>
         <translation>将天河示例项目写入文件夹</translation>
     </message>
     <message>
-        <location filename="../../lamplight/samples.py" line="64" />
+        <location filename="../../lamplight/samples.py" line="65" />
         <source>Copy the synthetic Tianhe CBD sample (project, GeoPackage, building heights) into FOLDER, to open or run algorithms on.</source>
         <translation>将合成的天河 CBD 示例（项目、GeoPackage、建筑高度）复制到 FOLDER，以便打开或运行算法。</translation>
     </message>
     <message>
-        <location filename="../../lamplight/samples.py" line="67" />
+        <location filename="../../lamplight/samples.py" line="68" />
         <source>folder to write into (created if missing)</source>
         <translation>写入的文件夹（不存在时创建）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/samples.py" line="69" />
+        <location filename="../../lamplight/samples.py" line="70" />
         <source>replace sample files already in the folder</source>
         <translation>替换文件夹中已有的示例文件</translation>
     </message>
@@ -2936,7 +3021,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>没有坐标参考系，无法放到网页地图上</translation>
     </message>
     <message>
-        <location filename="../export/cli.py" line="107" />
+        <location filename="../export/cli.py" line="109" />
+        <source>its layers could not be restored ({count})</source>
+        <translation>其图层无法恢复（{count} 个）</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="110" />
+        <source>it holds no layers</source>
+        <translation>其中没有图层</translation>
+    </message>
+    <message>
+        <location filename="../export/cli.py" line="111" />
         <source>nothing to draw: {why}</source>
         <translation>没有可绘制的内容：{why}</translation>
     </message>
@@ -8924,6 +9019,105 @@ cost {amount}</source>
         <location filename="../../plugins/siting/window_search.py" line="229" />
         <source>window search</source>
         <translation>窗口搜索</translation>
+    </message>
+</context><context>
+    <name>argparse</name>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="17" />
+        <source>usage: </source>
+        <translation>用法：</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="18" />
+        <source>positional arguments</source>
+        <translation>位置参数</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="19" />
+        <source>options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="20" />
+        <source>show this help message and exit</source>
+        <translation>显示此帮助信息并退出</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="21" />
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="22" />
+        <source>the following arguments are required: %s</source>
+        <translation>缺少以下必需参数：%s</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="23" />
+        <source>unrecognized arguments: %s</source>
+        <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="24" />
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>无效的选项：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="25" />
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="26" />
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>无效的 %(type)s 值：%(value)r</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="27" />
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>有歧义的选项：%(option)s 可匹配 %(matches)s</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="28" />
+        <source>expected one argument</source>
+        <translation>需要一个值</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="29" />
+        <source>expected at least one argument</source>
+        <translation>至少需要一个值</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="30" />
+        <source>expected at most one argument</source>
+        <translation>最多只能有一个值</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="31" />
+        <source>expected %s argument</source>
+        <translation>需要 %s 个值</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="32" />
+        <source>expected %s arguments</source>
+        <translation>需要 %s 个值</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="33" />
+        <source>not allowed with argument %s</source>
+        <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="34" />
+        <source>one of the arguments %s is required</source>
+        <translation>必须给出参数 %s 之一</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/argparse_words.py" line="35" />
+        <source>ignored explicit argument %r</source>
+        <translation>已忽略显式参数 %r</translation>
     </message>
 </context><context>
     <name>autosave_recovery</name>
