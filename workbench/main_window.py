@@ -5,7 +5,7 @@ The window composes parts and wires their signals; the work lives in the parts (
 
 * a new menu: ``window.menu("Processing")`` returns it (created before Help on first call);
 * a new dock: ``window.add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea)`` (also lists it in View > Panels);
-* follow project changes: connect to ``window.bridge.event`` (model events, in the GUI thread) and
+* follow project changes: connect to ``window.bridge.model_event`` (model events, in the GUI thread) and
   ``window.project_changed`` (another project was opened); ``window.project`` is always the current one.
 """
 

@@ -80,7 +80,7 @@ class MapCanvas(QWidget):
         self.map_plane.rendered.connect(self.render_finished)
         self.tool: MapTool = PanTool(self)
         self.setCursor(self.tool.cursor)
-        bridge.event.connect(self._on_project_event)
+        bridge.model_event.connect(self._on_project_event)
         bridge.project_replaced.connect(self._on_project_replaced)
         self._on_project_replaced(bridge.project)
 

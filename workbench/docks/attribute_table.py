@@ -62,7 +62,7 @@ class AttributeTableDock(QDockWidget):
         self._anchor_row: int | None = None  # where a Shift+click range starts
         self.edit_session = None  # a workbench.editing.EditSession once editing is installed
         self._build()
-        bridge.event.connect(self._on_event)
+        bridge.model_event.connect(self._on_event)
         bridge.project_replaced.connect(self._on_project_replaced)
         self._refill_layers()
 

@@ -252,7 +252,7 @@ class DashboardDock(QDockWidget):
         self._body_layout = layout
         scroll.setWidget(body)
         self.setWidget(scroll)
-        bridge.event.connect(self._project_event)
+        bridge.model_event.connect(self._project_event)
         bridge.project_replaced.connect(lambda project: self.schedule())
         self.schedule()
 

@@ -86,7 +86,7 @@ class LayerTreeDock(QDockWidget):
         self._shown: set[str] = set()  # layers the tree has displayed: new ones start expanded
         self.model.modelAboutToBeReset.connect(self._remember_state)
         self.model.modelReset.connect(self._restore_state)
-        bridge.event.connect(self._on_event)
+        bridge.model_event.connect(self._on_event)
         bridge.project_replaced.connect(self._on_project_replaced)
         self._on_project_replaced(bridge.project)
 

@@ -145,7 +145,7 @@ class ScenariosDock(QDockWidget):
         #: Applies and records an undoable command (the window's undo stack); without one, commands just apply.
         self.push = push if push is not None else (lambda command: command.apply())
         self._build()
-        bridge.event.connect(self._on_event)
+        bridge.model_event.connect(self._on_event)
         bridge.project_replaced.connect(self._project_replaced)
         self.refresh()
 

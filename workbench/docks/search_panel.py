@@ -51,7 +51,7 @@ class SearchDock(QDockWidget):
         self.bridge = bridge
         self._result_layer: VectorLayer | None = None
         self._build()
-        bridge.event.connect(self._on_event)
+        bridge.model_event.connect(self._on_event)
         bridge.project_replaced.connect(lambda project: later(self, self._refill))  # after the first paint
         self._refill()
 

@@ -77,7 +77,7 @@ class EditSession(QObject):
         self._calculated.connect(self._calculation_done)
         self._calculated_signal = self._calculated
         self._written_signal = self._written  # bound in the GUI thread, for the worker
-        history.bridge.event.connect(self._on_event)
+        history.bridge.model_event.connect(self._on_event)
         history.bridge.project_replaced.connect(self._project_replaced)
 
     # -- edit mode ----------------------------------------------------------------------------------------------

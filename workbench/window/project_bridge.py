@@ -1,7 +1,7 @@
 """Project events as a Qt signal, so every widget hears about model changes in the GUI thread.
 
 The model emits plain-Python events, possibly from a worker thread (an algorithm adding its output). Widgets
-connect to ``ProjectBridge.event`` instead; Qt queues the call into the GUI thread when needed. When the window
+connect to ``ProjectBridge.model_event`` instead; Qt queues the call into the GUI thread when needed. When the window
 switches to another project, ``project_replaced`` tells every listener to rebind.
 """
 
@@ -13,7 +13,7 @@ from layers import Event, Project
 
 
 class ProjectBridge(QObject):
-    event = pyqtSignal(object)  # layers.Event
+    model_event = pyqtSignal(object)  # layers.Event; not "event", which would hide QObject.event()
     project_replaced = pyqtSignal(object)  # the new layers.Project
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -34,6 +34,6 @@ class ProjectBridge(QObject):
 
     def _forward(self, event: Event) -> None:
         try:
-            self.event.emit(event)
+            self.model_event.emit(event)
         except RuntimeError:  # the window is gone; the model outlives it in a notebook
             self.project.events.disconnect(self._forward)

@@ -63,7 +63,7 @@ class ProjectSession(QObject):
         self._edits = 0
         self._autosaving = False
         self.io = ProjectIO(self)
-        bridge.event.connect(self._on_event)
+        bridge.model_event.connect(self._on_event)
         bridge.project_replaced.connect(lambda project: self.mark_clean())
         self._autosave = QTimer(self)
         self._autosave.setInterval(max(1, int(autosave_minutes * 60_000)))
