@@ -1,14 +1,14 @@
 """Vector readers: GeoPackage, Shapefile (also zipped), GeoJSON, all through pyogrio.
 
 A GeoPackage yields every layer it holds (vector and raster), named as in the file. The big-file hot path
-is one ``pyogrio.read_dataframe`` call per layer plus vectorised checks, so loading stays close to pyogrio.
+is pyogrio's Arrow stream read in batches (``layers.io.chunked``: a worker reading a big layer never holds the
+GIL long) plus vectorised checks, so loading stays close to pyogrio.
 Every file (and zip member) is checked to be the format its name says and read by that GDAL driver only
 (``layers.io.gdal_open``): a data file cannot make GDAL read other files or the network.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import struct
 import warnings
@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyarrow
 import pyogrio
 import pyogrio.errors
 
 from layers.errors import LayerError
 from layers.i18n import translate
 from layers.io import metadata as tags
+from layers.io.chunked import read_dataframe_batched
 from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
 from layers.io.finish import NoGeometry, vector_layers
 from layers.io.gdal_errors import wrap
@@ -40,8 +42,6 @@ from layers.io.layer_styles import apply_stored_style, read_geopackage_styles
 from layers.io.raster import read_raster
 from layers.layer import Layer, VectorLayer
 
-#: Arrow makes pyogrio several times faster on big layers; used when pyarrow is installed.
-USE_ARROW = importlib.util.find_spec("pyarrow") is not None
 _PYOGRIO_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                    pyogrio.errors.GeometryError, pyogrio.errors.CRSError, UnicodeDecodeError, RuntimeError)
 _GPKG_RASTER_TYPES = {"tiles", "2d-gridded-coverage"}
@@ -54,16 +54,17 @@ def read_frame(path: str, *, driver: str, source: str, what: str, layer: str | N
     options: dict[str, Any] = {"layer": layer}
     if encoding:
         options["encoding"] = encoding
-    use_arrow = USE_ARROW and not encoding
+    use_arrow = not encoding  # Arrow makes pyogrio several times faster on big layers; it reads UTF-8 only
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # recoding warnings: we report encoding ourselves
-            frame = pyogrio.read_dataframe(vector_source(path, driver), use_arrow=use_arrow, **options)
+            if use_arrow:   # batch by batch: the GIL is free between batches (see layers.io.chunked)
+                frame = read_dataframe_batched(vector_source(path, driver), layer=layer)
+            else:
+                frame = pyogrio.read_dataframe(vector_source(path, driver), **options)
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, what, layer) from exc
     if use_arrow:  # Arrow's allocator keeps the freed read buffers (about 90 MB per million points): hand them back
-        import pyarrow
-
         pyarrow.default_memory_pool().release_unused()
     return frame
 
