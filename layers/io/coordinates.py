@@ -119,6 +119,22 @@ def _swapped_text(scan: _Scan, columns: tuple[str, str] | None) -> str:
                                  "and every x fits as one)").format(y=_number(max(abs(scan.low[1]), abs(scan.high[1]))))
 
 
+class NotDegreesError(LayerError):
+    """Coordinates that cannot be the degrees the layer's CRS says. ``looks_projected``: every feature is out of
+    range, so the numbers are metres and only the CRS is missing or wrong (the workbench then offers to read the
+    file in the project's CRS; the message itself is in the interface's language, so it cannot be matched)."""
+
+    def __init__(self, source: str | None, problem: str, layer: str | None = None, *, looks_projected: bool):
+        self.looks_projected = looks_projected
+        super().__init__(source, problem, layer)
+
+
+def _all_outside(scan: _Scan, geometries: np.ndarray) -> bool:
+    """Every usable feature is outside the degree range (not a few strays)."""
+    usable = int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
+    return int(scan.outside.sum()) >= usable
+
+
 def _not_degrees_text(scan: _Scan, geometries: np.ndarray, crs: pyproj.CRS, columns: tuple[str, str] | None,
                       assumed: bool) -> str:
     """Why the coordinates cannot be the degrees the CRS says, with the values seen and what to do."""
@@ -182,7 +198,8 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, source: str, layer: str, notes: 
     swap = False
     if degrees and scan.outside.any():
         if scan.unswappable.any():
-            raise LayerError(source, _not_degrees_text(scan, geometries, gdf.crs, columns, assumed), layer=layer)
+            raise NotDegreesError(source, _not_degrees_text(scan, geometries, gdf.crs, columns, assumed), layer=layer,
+                                  looks_projected=_all_outside(scan, geometries))
         swap = True
         notes.append(translate(
             "layers.io.coordinates", "{text}; swapped back").format(text=_swapped_text(scan, columns)))
@@ -213,4 +230,4 @@ def coordinate_problem(gdf: gpd.GeoDataFrame) -> str | None:
     return None
 
 
-__all__ = ["ABSURD", "check_coordinates", "coordinate_problem", "in_degrees"]
+__all__ = ["ABSURD", "NotDegreesError", "check_coordinates", "coordinate_problem", "in_degrees"]

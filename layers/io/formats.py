@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
+
 GEOPACKAGE = (".gpkg",)
 SHAPEFILE = (".shp",)
 ZIPPED = (".zip",)
@@ -23,27 +25,38 @@ def _pattern(extensions: tuple[str, ...]) -> str:
     return " ".join(f"*{e}" for e in extensions)
 
 
-#: Qt-style name filters for the "Open layer" dialog, most useful first.
-READ_FILTERS: list[str] = [
-    f"All supported files ({_pattern(SUPPORTED_READ_EXTENSIONS)})",
-    f"GeoPackage ({_pattern(GEOPACKAGE)})",
-    f"Shapefile ({_pattern(SHAPEFILE)})",
-    f"Zipped shapefiles ({_pattern(ZIPPED)})",
-    f"GeoJSON ({_pattern(GEOJSON)})",
-    f"CSV with coordinates ({_pattern(DELIMITED)})",
-    f"Excel with coordinates ({_pattern(SPREADSHEET)})",
-    f"GeoTIFF raster ({_pattern(GEOTIFF)})",
-    f"OpenStreetMap extract ({_pattern(OPENSTREETMAP)})",
-    "All files (*)",
-]
+#: The formats the "Add Layer" dialog offers, most useful first: (name, extensions).
+READ_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("FileFilter", "All supported files"), SUPPORTED_READ_EXTENSIONS),
+    ("GeoPackage", GEOPACKAGE),
+    ("Shapefile", SHAPEFILE),
+    (QT_TRANSLATE_NOOP("FileFilter", "Zipped shapefiles"), ZIPPED),
+    ("GeoJSON", GEOJSON),
+    (QT_TRANSLATE_NOOP("FileFilter", "CSV with coordinates"), DELIMITED),
+    (QT_TRANSLATE_NOOP("FileFilter", "Excel with coordinates"), SPREADSHEET),
+    (QT_TRANSLATE_NOOP("FileFilter", "GeoTIFF raster"), GEOTIFF),
+    (QT_TRANSLATE_NOOP("FileFilter", "OpenStreetMap extract"), OPENSTREETMAP),
+)
+#: The formats "Save layer as" offers for vector layers, and for rasters.
+VECTOR_WRITE_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("GeoPackage", GEOPACKAGE), ("GeoJSON", (".geojson",)), ("CSV", (".csv",)))
+RASTER_WRITE_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("FileFilter", "GeoTIFF raster"), GEOTIFF),)
 
-#: Qt-style name filters for the "Save layer as" dialog.
-WRITE_FILTERS: list[str] = [
-    f"GeoPackage ({_pattern(GEOPACKAGE)})",
-    "GeoJSON (*.geojson)",
-    "CSV (*.csv)",
-    f"GeoTIFF raster ({_pattern(GEOTIFF)})",
-]
+
+def name_filter(name: str, extensions: tuple[str, ...]) -> str:
+    """A Qt file dialog's filter, its name in the interface's language: "GeoTIFF 栅格 (*.tif *.tiff)"."""
+    return f"{translate('FileFilter', name)} ({_pattern(extensions)})"
+
+
+def read_filters() -> list[str]:
+    """The "Add Layer" dialog's filters, then every file."""
+    return [name_filter(*entry) for entry in READ_FORMATS] + [translate("FileFilter", "All files") + " (*)"]
+
+
+def write_filters(*, raster: bool) -> list[str]:
+    """The "Save layer as" dialog's filters for a raster or a vector layer."""
+    return [name_filter(*entry) for entry in (RASTER_WRITE_FORMATS if raster else VECTOR_WRITE_FORMATS)]
 
 
 def extension(path: str | Path) -> str:

@@ -58,3 +58,25 @@ def test_the_command_is_in_the_layer_menu_and_the_context_menu(window):
     labels = [a.text() for a in window.layer_tree.layer_actions(layer) if a is not None]
     assert "Save Features As…" in labels
     assert window.actions["save_layer_as"] in window.menu("&Layer").actions()
+
+
+def test_the_formats_read_in_the_interface_language_and_a_chosen_one_adds_its_extension():
+    """A Chinese planner picks "GeoTIFF 栅格 (*.tif *.tiff)" and types a bare name: the file gets .tif."""
+    from pathlib import Path
+
+    from layers.i18n import install_translator
+    from layers.io.formats import read_filters, write_filters
+    from workbench.window.layer_export import with_extension
+
+    table = {("FileFilter", "GeoTIFF raster"): "GeoTIFF 栅格", ("FileFilter", "All files"): "所有文件",
+             ("FileFilter", "CSV with coordinates"): "带坐标的 CSV"}
+    install_translator(lambda context, text: table.get((context, text), text))
+    try:
+        assert write_filters(raster=True) == ["GeoTIFF 栅格 (*.tif *.tiff)"]
+        assert write_filters(raster=False) == ["GeoPackage (*.gpkg)", "GeoJSON (*.geojson)", "CSV (*.csv)"]
+        assert "带坐标的 CSV (*.csv *.tsv *.txt)" in read_filters() and read_filters()[-1] == "所有文件 (*)"
+        assert with_extension("/data/dem", "GeoTIFF 栅格 (*.tif *.tiff)") == Path("/data/dem.tif")
+        assert with_extension("/data/poles", "GeoPackage (*.gpkg)") == Path("/data/poles.gpkg")
+        assert with_extension("/data/poles.shp", "CSV (*.csv)") == Path("/data/poles.shp")  # typed: kept
+    finally:
+        install_translator(None)

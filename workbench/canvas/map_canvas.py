@@ -124,7 +124,7 @@ class MapCanvas(QWidget):
         if valid_extent(extent):
             self.set_extent(extent)
         else:
-            self.status_message.emit(f"Layer '{layer.name}' has no features to zoom to")
+            self.status_message.emit(self.tr("Layer '{name}' has no features to zoom to").format(name=layer.name))
 
     def zoom_to_selection(self, layer: VectorLayer | None = None) -> bool:
         """Fit the selected features (of ``layer``, or of every layer); False when nothing is selected."""
@@ -132,7 +132,7 @@ class MapCanvas(QWidget):
         boxes = [selection_extent(ly, self.project) for ly in candidates if ly.selection]
         boxes = [b for b in boxes if valid_extent(b)]
         if not boxes:
-            self.status_message.emit("Nothing is selected")
+            self.status_message.emit(self.tr("Nothing is selected"))
             return False
         array = np.array(boxes)
         self.set_extent((array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max()), margin=0.15)
@@ -244,6 +244,8 @@ class MapCanvas(QWidget):
         ratio = self.devicePixelRatioF()
         size = (round(viewport.width * ratio), round(viewport.height * ratio))
         report, cache = self.basemap_plane.report, self.tile_cache
+        unavailable = self.tr("Basemap unavailable, showing the map without it: {problem}")
+        partly = self.tr("Basemap partly unavailable: {problem}")
 
         def work(cancelled):
             from workbench.basemap import BasemapUnavailable, render_basemap
@@ -251,10 +253,10 @@ class MapCanvas(QWidget):
             try:
                 image, problem = render_basemap(source, viewport.extent, size, crs, cancelled=cancelled, cache=cache)
             except BasemapUnavailable as exc:
-                report(f"Basemap unavailable, showing the map without it: {exc}")
+                report(unavailable.format(problem=exc))
                 return None
             if problem:
-                report(f"Basemap partly unavailable: {problem}")
+                report(partly.format(problem=problem))
             if image is not None:
                 image.setDevicePixelRatio(ratio)
             return image

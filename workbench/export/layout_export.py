@@ -37,10 +37,11 @@ def _paint(device, page_rect: QRectF, project, options: LayoutOptions, cancelled
     painter = QPainter()
     if not painter.begin(device):
         if isinstance(device, QImage):
-            problem = (f"a page image of {device.width()} x {device.height()} pixels could not be made "
-                       f"(not enough memory?); choose a lower dpi than {options.dpi}")
+            problem = translate("ExportError", "a page image of {width} x {height} pixels could not be made (not "
+                                               "enough memory?); choose a lower dpi than {dpi}").format(
+                width=device.width(), height=device.height(), dpi=options.dpi)
         else:
-            problem = "could not open the file for writing"
+            problem = translate("ExportError", "could not open the file for writing")
         raise LayerError(target, problem)
     try:
         return compose_layout(painter, page_rect, project, options, cancelled=cancelled)
@@ -75,7 +76,7 @@ def _write_svg(temp: Path, target: Path, project, options: LayoutOptions, cancel
     generator.setSize(QSize(width, height))
     generator.setViewBox(QRectF(0, 0, width, height))
     generator.setTitle(options.title or project.title)
-    generator.setDescription("Map made with Lamplight")
+    generator.setDescription(translate("LayoutExport", "Map made with Lamplight"))
     return _paint(generator, QRectF(0, 0, width, height), project, options, cancelled, target)
 
 

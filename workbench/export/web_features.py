@@ -146,8 +146,8 @@ def web_features(layer: VectorLayer, fields: list[str], *, simplify_m: float = 0
     thousand.
     """
     if layer.crs is None:
-        raise LayerError(layer.source, "has no coordinate reference system, so it cannot be placed on a web map",
-                         layer=layer.name)
+        raise LayerError(layer.source, translate("ExportError", "has no coordinate reference system, so it cannot "
+                                                                "be placed on a web map"), layer=layer.name)
     style = vector_style(layer)
     symbols, index = feature_symbols(layer, style)
     geometries = layer.gdf.geometry.to_numpy()

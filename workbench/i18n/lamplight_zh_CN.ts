@@ -467,6 +467,13 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>正在编辑“{name}”：双击单元格进行修改（Ctrl+Z 撤销）</translation>
     </message>
 </context><context>
+    <name>BackgroundWriter</name>
+    <message>
+        <location filename="../window/background_writer.py" line="53" />
+        <source>{path}: could not be written ({problem})</source>
+        <translation>{path}：无法写入（{problem}）</translation>
+    </message>
+</context><context>
     <name>BasemapCapabilities</name>
     <message>
         <location filename="../basemap/capabilities.py" line="64" />
@@ -1055,7 +1062,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/cli.py" line="120" />
         <source>Options of 'run': --project FILE (layer names), --save (record the run in the project), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, --workers N, --dask-scheduler ADDRESS</source>
-        <translation>&apos;run&apos; 的选项：--project FILE（按图层名称）、--save（将运行记录到项目中）、--output-dir DIR、--OUTPUTNAME PATH、--overwrite、--workers N、--dask-scheduler ADDRESS</translation>
+        <translation>'run' 的选项：--project FILE（按图层名称）、--save（将运行记录到项目中）、--output-dir DIR、--OUTPUTNAME PATH、--overwrite、--workers N、--dask-scheduler ADDRESS</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="131" />
@@ -1105,7 +1112,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/cli.py" line="200" />
         <source>name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')</source>
-        <translation>请指定算法：main.py run ALGORITHM --PARAMETER VALUE ...（见 &apos;main.py list&apos;）</translation>
+        <translation>请指定算法：main.py run ALGORITHM --PARAMETER VALUE ...（见 'main.py list'）</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="217" />
@@ -3016,6 +3023,7 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>没有可着色的有效值</translation>
     </message>
     <message>
+        <location filename="../export/web_features.py" line="149" />
         <location filename="../export/web_raster.py" line="63" />
         <source>has no coordinate reference system, so it cannot be placed on a web map</source>
         <translation>没有坐标参考系，无法放到网页地图上</translation>
@@ -3057,12 +3065,22 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>没有可放到网页地图上的可见图层</translation>
     </message>
     <message>
-        <location filename="../export/layout_export.py" line="96" />
+        <location filename="../export/layout_export.py" line="40" />
+        <source>a page image of {width} x {height} pixels could not be made (not enough memory?); choose a lower dpi than {dpi}</source>
+        <translation>无法生成 {width} × {height} 像素的页面图像（内存不足？）；请选择低于 {dpi} 的 dpi</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="44" />
+        <source>could not open the file for writing</source>
+        <translation>无法打开文件进行写入</translation>
+    </message>
+    <message>
+        <location filename="../export/layout_export.py" line="97" />
         <source>could not write the PNG image (is the disk full?)</source>
         <translation>无法写入 PNG 图像（磁盘是否已满？）</translation>
     </message>
     <message>
-        <location filename="../export/layout_export.py" line="118" />
+        <location filename="../export/layout_export.py" line="119" />
         <source>dpi must be between 36 and 1200, got {dpi}</source>
         <translation>dpi 必须在 36 到 1200 之间，当前为 {dpi}</translation>
     </message>
@@ -3771,99 +3789,156 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="176" />
+        <location filename="../window/file_commands.py" line="165" />
+        <source>The project “{title}” has unsaved changes. Save them first?</source>
+        <translation>项目“{title}”有未保存的更改。先保存吗？</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="177" />
         <source>Every layer of the project has its data file</source>
         <translation>项目的每个图层都有其数据文件</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="184" />
+        <location filename="../window/file_commands.py" line="180" />
+        <source>Folder holding the missing data files ({count})</source>
+        <translation>存放缺失数据文件的文件夹（{count} 个）</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="186" />
         <source>Looking for the missing data files in {folder}…</source>
         <translation>正在 {folder} 中查找缺失的数据文件…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="189" />
+        <location filename="../window/file_commands.py" line="191" />
         <source>Cannot search the folder</source>
         <translation>无法搜索该文件夹</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="196" />
+        <location filename="../window/file_commands.py" line="198" />
         <source>Restored {restored} of {missing} layers</source>
         <translation>已恢复 {missing} 个图层中的 {restored} 个</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="199" />
+        <location filename="../window/file_commands.py" line="201" />
         <source>{restored} from {folder}</source>
         <translation>{restored}（来自 {folder}）</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="201" />
+        <location filename="../window/file_commands.py" line="203" />
         <source>Some data files were not found</source>
         <translation>部分数据文件未找到</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="202" />
+        <location filename="../window/file_commands.py" line="204" />
         <source>{restored}. Still missing:</source>
         <translation>{restored}。仍缺少：</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="208" />
+        <location filename="../window/file_commands.py" line="210" />
         <source>Add Layer</source>
         <translation>添加图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="224" />
+        <location filename="../window/file_commands.py" line="226" />
         <source>Reading {names}…</source>
         <translation>正在读取 {names}…</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="232" />
+        <location filename="../window/file_commands.py" line="234" />
         <source>Added {count} layer(s)</source>
         <translation>已添加 {count} 个图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="234" />
+        <location filename="../window/file_commands.py" line="236" />
         <source>; {count} with load notes (Layer Properties shows them)</source>
         <translation>；其中 {count} 个有加载说明（见图层属性）</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="236" />
+        <location filename="../window/file_commands.py" line="238" />
         <source>; project CRS {crs} (Project &gt; Properties changes it)</source>
         <translation>；项目坐标参考系为 {crs}（可在 项目 &gt; 属性 中更改）</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="242" />
+        <location filename="../window/file_commands.py" line="244" />
         <source>Some files could not be opened</source>
         <translation>部分文件无法打开</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="250" />
+        <location filename="../window/file_commands.py" line="252" />
         <source>Only vector layers have fields to map</source>
         <translation>只有矢量图层才有可映射的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="267" />
+        <location filename="../window/file_commands.py" line="269" />
         <source>Map fields of '{layer}'</source>
         <translation>映射“{layer}”的字段</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="274" />
+        <location filename="../window/file_commands.py" line="276" />
         <source>'{layer}' loaded as {kind}</source>
         <translation>“{layer}”已作为 {kind} 加载</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="275" />
+        <location filename="../window/file_commands.py" line="277" />
         <source>a layer without a kind</source>
         <translation>无图层类型的图层</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="305" />
+        <location filename="../window/file_commands.py" line="307" />
         <source>Coordinates in metres</source>
         <translation>以米为单位的坐标</translation>
     </message>
     <message>
-        <location filename="../window/file_commands.py" line="324" />
+        <location filename="../window/file_commands.py" line="308" />
+        <source>{names}: the coordinates look projected (metres), not longitude/latitude, and the file names no coordinate system.
+
+Read them in the project's coordinate system, {crs} ({code})?</source>
+        <translation>{names}：坐标看起来是投影坐标（米），不是经纬度，且文件未指定坐标系。
+
+按项目坐标系 {crs}（{code}）读取吗？</translation>
+    </message>
+    <message>
+        <location filename="../window/file_commands.py" line="327" />
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
+    </message>
+</context><context>
+    <name>FileFilter</name>
+    <message>
+        <location filename="../../layers/io/formats.py" line="30" />
+        <source>All supported files</source>
+        <translation>所有支持的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="33" />
+        <source>Zipped shapefiles</source>
+        <translation>压缩的 Shapefile</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="35" />
+        <source>CSV with coordinates</source>
+        <translation>带坐标的 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="36" />
+        <source>Excel with coordinates</source>
+        <translation>带坐标的 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="44" />
+        <location filename="../../layers/io/formats.py" line="37" />
+        <source>GeoTIFF raster</source>
+        <translation>GeoTIFF 栅格</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="38" />
+        <source>OpenStreetMap extract</source>
+        <translation>OpenStreetMap 数据摘录</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="54" />
+        <source>All files</source>
+        <translation>所有文件</translation>
     </message>
 </context><context>
     <name>FileInput</name>
@@ -4562,17 +4637,29 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerExporter</name>
     <message>
-        <location filename="../window/layer_export.py" line="57" />
+        <location filename="../window/layer_export.py" line="55" />
         <source>Save Features As</source>
         <translation>要素另存为</translation>
     </message>
     <message>
-        <location filename="../window/layer_export.py" line="78" />
+        <location filename="../window/layer_export.py" line="56" />
+        <source>Save only the {selected:,} selected features of “{name}”?
+No saves all {total:,}.</source>
+        <translation>只保存“{name}”中选中的 {selected:,} 个要素吗？
+选“否”则保存全部 {total:,} 个。</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_export.py" line="64" />
+        <source>Save “{name}” As</source>
+        <translation>将“{name}”另存为</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_export.py" line="76" />
         <source>Could not save the layer</source>
         <translation>无法保存图层</translation>
     </message>
     <message>
-        <location filename="../window/layer_export.py" line="81" />
+        <location filename="../window/layer_export.py" line="79" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -4691,7 +4778,17 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>LayerLoading</name>
     <message>
-        <location filename="../window/layer_loading.py" line="75" />
+        <location filename="../window/layer_loading.py" line="61" />
+        <source>{path}: could not be read ({problem})</source>
+        <translation>{path}：无法读取（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_loading.py" line="65" />
+        <source>{path}: the file holds no layers</source>
+        <translation>{path}：文件中没有图层</translation>
+    </message>
+    <message>
+        <location filename="../window/layer_loading.py" line="73" />
         <source>no default style could be made ({problem}); using a plain symbol</source>
         <translation>无法生成默认样式（{problem}）；改用简单符号</translation>
     </message>
@@ -4982,6 +5079,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../export/dialogs.py" line="202" />
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
+    </message>
+</context><context>
+    <name>LayoutExport</name>
+    <message>
+        <location filename="../export/layout_export.py" line="79" />
+        <source>Map made with Lamplight</source>
+        <translation>使用 Lamplight 制图</translation>
     </message>
 </context><context>
     <name>Legend</name>
@@ -5369,6 +5473,28 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../processing/install.py" line="65" />
         <source>&amp;Processing</source>
         <translation>处理(&amp;P)</translation>
+    </message>
+</context><context>
+    <name>MapCanvas</name>
+    <message>
+        <location filename="../canvas/map_canvas.py" line="127" />
+        <source>Layer '{name}' has no features to zoom to</source>
+        <translation>图层“{name}”没有可缩放到的要素</translation>
+    </message>
+    <message>
+        <location filename="../canvas/map_canvas.py" line="135" />
+        <source>Nothing is selected</source>
+        <translation>未选择任何要素</translation>
+    </message>
+    <message>
+        <location filename="../canvas/map_canvas.py" line="247" />
+        <source>Basemap unavailable, showing the map without it: {problem}</source>
+        <translation>底图不可用，地图将不显示底图：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../canvas/map_canvas.py" line="248" />
+        <source>Basemap partly unavailable: {problem}</source>
+        <translation>底图部分不可用：{problem}</translation>
     </message>
 </context><context>
     <name>MapTools</name>
@@ -5977,6 +6103,11 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <source>Processing</source>
         <translation>处理</translation>
     </message>
+    <message>
+        <location filename="../processing/controller.py" line="34" />
+        <source>{problem}. Is its plugin still installed?</source>
+        <translation>{problem}。其插件是否仍已安装？</translation>
+    </message>
 </context><context>
     <name>Project</name>
     <message>
@@ -6580,6 +6711,33 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation type="vanished">饱和性检验</translation>
     </message>
 </context><context>
+    <name>RenderError</name>
+    <message>
+        <location filename="../render/geometry.py" line="169" />
+        <source>cannot reproject to {crs} for drawing ({problem})</source>
+        <translation>无法重投影到 {crs} 进行绘制（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../render/renderer.py" line="198" />
+        <source>label field '{field}' is not a field of the layer</source>
+        <translation>标注字段“{field}”不是该图层的字段</translation>
+    </message>
+    <message>
+        <location filename="../render/renderer.py" line="320" />
+        <source>style field '{field}' is not a field of the layer (fields: {fields})</source>
+        <translation>样式字段“{field}”不是该图层的字段（字段：{fields}）</translation>
+    </message>
+    <message>
+        <location filename="../render/sectors.py" line="41" />
+        <source>sector style needs field '{field}' with azimuths, which the layer does not have</source>
+        <translation>扇区样式需要带方位角的字段“{field}”，但该图层没有此字段</translation>
+    </message>
+    <message>
+        <location filename="../render/sectors.py" line="55" />
+        <source>field '{field}' row {row}: {text} is not comma-separated degrees</source>
+        <translation>字段“{field}”第 {row} 行：{text} 不是以逗号分隔的角度</translation>
+    </message>
+</context><context>
     <name>Report</name>
     <message>
         <location filename="../export/report_layout.py" line="119" />
@@ -7026,6 +7184,11 @@ cost {amount}</source>
         <location filename="../processing/results.py" line="238" />
         <source>Save table as CSV</source>
         <translation>将表格保存为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../processing/results.py" line="239" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
 </context><context>
     <name>RfProfile</name>
@@ -9122,9 +9285,40 @@ cost {amount}</source>
 </context><context>
     <name>autosave_recovery</name>
     <message>
+        <location filename="../dialogs/autosave_recovery.py" line="17" />
+        <source>Restore autosave</source>
+        <translation>恢复自动保存的副本</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/autosave_recovery.py" line="18" />
+        <source>Open the saved project</source>
+        <translation>打开已保存的项目</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/autosave_recovery.py" line="31" />
+        <source>unknown time</source>
+        <translation>时间未知</translation>
+    </message>
+    <message>
         <location filename="../dialogs/autosave_recovery.py" line="37" />
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改吗？</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/autosave_recovery.py" line="38" />
+        <source>“{name}” has an autosaved copy newer than the saved project: the last session may have ended before its changes were saved.</source>
+        <translation>“{name}”有一个比已保存项目更新的自动保存副本：上次会话可能在保存更改前就已结束。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs/autosave_recovery.py" line="44" />
+        <source>Saved project: {project} ({project_time})
+Autosaved copy: {copy} ({copy_time})
+
+Restoring opens the copy as unsaved changes; the project file is only replaced when you save.</source>
+        <translation>已保存的项目：{project}（{project_time}）
+自动保存的副本：{copy}（{copy_time}）
+
+恢复会以未保存更改的形式打开该副本；只有在您保存时才会替换项目文件。</translation>
     </message>
 </context><context>
     <name>decisions</name>
@@ -9833,67 +10027,67 @@ cost {amount}</source>
         <translation>经度和纬度似乎互换了（y 达到 {y}，不可能是纬度，而所有 x 都可以是纬度）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="126" />
+        <location filename="../../layers/io/coordinates.py" line="142" />
         <source> in '{x}'/'{y}'</source>
         <translation>（'{x}'/'{y}' 列）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="128" />
+        <location filename="../../layers/io/coordinates.py" line="144" />
         <source>no CRS was given, so WGS84 longitude/latitude was assumed</source>
         <translation>未指定坐标参考系，因此按 WGS84 经纬度处理</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="130" />
+        <location filename="../../layers/io/coordinates.py" line="146" />
         <source>the layer declares {crs}, which counts in degrees</source>
         <translation>图层声明的坐标参考系为 {crs}，以度为单位</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="132" />
+        <location filename="../../layers/io/coordinates.py" line="148" />
         <source>coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not a longitude/latitude; {how}.</source>
         <translation>坐标{where}达到 {largest}（x 从 {x0} 到 {x1}，y 从 {y0} 到 {y1}），不是经纬度；{how}。</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="140" />
+        <location filename="../../layers/io/coordinates.py" line="156" />
         <source>{out} of {usable} features are out of range ({features})</source>
         <translation>{usable} 个要素中有 {out} 个超出范围（{features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="144" />
+        <location filename="../../layers/io/coordinates.py" line="160" />
         <source> and would fit with x and y exchanged while the others fit as they are: the coordinate order is mixed between features; fix those features in the source</source>
         <translation>，它们交换 x 和 y 后即可落在范围内，而其他要素保持原样即可：各要素的坐标顺序不一致；请在源数据中修正这些要素</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="148" />
+        <location filename="../../layers/io/coordinates.py" line="164" />
         <source>: fix those features in the source, or give the layer's real CRS</source>
         <translation>：请在源数据中修正这些要素，或给出图层真实的坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="150" />
+        <location filename="../../layers/io/coordinates.py" line="166" />
         <source>They look projected (metres or feet), so the CRS is wrong: give their CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or crs='EPSG:32649' for UTM zone 49N) or correct it in the file</source>
         <translation>这些坐标看起来是投影坐标（米或英尺），因此坐标参考系有误：请给出其坐标参考系（例如 CGCS2000 高斯-克吕格投影用 crs='EPSG:4547'，UTM 49N 带用 crs='EPSG:32649'），或在文件中更正</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="174" />
+        <location filename="../../layers/io/coordinates.py" line="190" />
         <source>all {count} features have coordinates that are NaN, infinite or beyond ±1e10: nothing in it can be placed on a map</source>
         <translation>全部 {count} 个要素的坐标均为 NaN、无穷大或超出 ±1e10：其中没有任何内容能放到地图上</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="178" />
+        <location filename="../../layers/io/coordinates.py" line="194" />
         <source>dropped {count} features whose coordinates are NaN, infinite or beyond ±1e10 (features {features})</source>
         <translation>已丢弃 {count} 个坐标为 NaN、无穷大或超出 ±1e10 的要素（要素 {features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="187" />
+        <location filename="../../layers/io/coordinates.py" line="204" />
         <source>{text}; swapped back</source>
         <translation>{text}；已换回</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="203" />
+        <location filename="../../layers/io/coordinates.py" line="220" />
         <source>{count} features have coordinates that are NaN, infinite or beyond ±1e10 (features {features})</source>
         <translation>{count} 个要素的坐标为 NaN、无穷大或超出 ±1e10（要素 {features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="210" />
+        <location filename="../../layers/io/coordinates.py" line="227" />
         <source>{text}: reopen the file (the readers swap them back) or fix the source</source>
         <translation>{text}：请重新打开文件（读取时会换回）或修正源数据</translation>
     </message>

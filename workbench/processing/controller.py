@@ -30,7 +30,8 @@ class ProcessingController(QObject):
             algorithm = self.registry.get(algorithm_id)
         except KeyError as exc:
             QMessageBox.warning(self.parent_widget,
-                self.tr("Processing"), f"{exc.args[0]}. Is its plugin still installed?")
+                self.tr("Processing"),
+                self.tr("{problem}. Is its plugin still installed?").format(problem=exc.args[0]))
             return None
         dialog = AlgorithmDialog(algorithm, self.project(), self.parent_widget, values)
         dialog.run_finished.connect(self.run_finished)

@@ -236,6 +236,6 @@ class ResultsDock(QDockWidget):
     def _choose_csv(self) -> None:
         output = self.current_output()
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save table as CSV"), f"{output or 'table'}.csv",
-                                              "CSV files (*.csv)")
+                                              self.tr("CSV files (*.csv)"))
         if path:
             self.save_csv(path)

@@ -29,7 +29,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from layers.io.formats import READ_FILTERS
+from layers.io.formats import read_filters
 from layers.layer import Layer, RasterLayer, VectorLayer
 from plugins.api import (
     BoolParameter,
@@ -151,7 +151,7 @@ class LayerInput(ParameterWidget):
         self.changed.emit()
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.parameter.description, "", ";;".join(READ_FILTERS))
+        path, _ = QFileDialog.getOpenFileName(self, self.parameter.description, "", ";;".join(read_filters()))
         if path:
             self.set_value(path)
 

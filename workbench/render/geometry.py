@@ -21,6 +21,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import VectorLayer
 from workbench.render.grid import SpatialGrid, build_grid
 
@@ -165,7 +166,9 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None,
         try:
             geoms = shapely.transform(geoms, reproject)
         except pyproj.exceptions.ProjError as exc:
-            raise LayerError(layer.source, f"cannot reproject to {crs.to_string()} for drawing ({exc})",
+            raise LayerError(layer.source, translate("RenderError", "cannot reproject to {crs} for drawing "
+                                                                    "({problem})").format(crs=crs.to_string(),
+                                                                                          problem=exc),
                              layer=layer.name) from exc
     type_ids = shapely.get_type_id(geoms)
     if ((type_ids <= _POLYGON) | missing).all():  # single parts: exploding would copy every geometry for nothing

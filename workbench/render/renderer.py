@@ -30,6 +30,7 @@ from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QImage, QPaintEngine, QPainter
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.styles import Labels, RasterRamp, Symbol, default_style
 from workbench.render.geometry import PreparedGeometry, prepare
@@ -194,8 +195,8 @@ class MapRenderer:
     def _label_job(self, layer: VectorLayer, geometry: PreparedGeometry, feature_class: np.ndarray,
                    symbols: list[Symbol], labels: Labels, transform: MapTransform, ppp: float) -> LabelJob | None:
         if labels.field not in layer.gdf.columns:
-            raise LayerError(layer.source, f"label field '{labels.field}' is not a field of the layer",
-                             layer=layer.name)
+            problem = translate("RenderError", "label field '{field}' is not a field of the layer")
+            raise LayerError(layer.source, problem.format(field=labels.field), layer=layer.name)
         anchors = geometry.label_anchors()
         px, py = transform.map_to_pixel(anchors[:, 0], anchors[:, 1])
         visible = (feature_class >= 0) & (px >= 0) & (px < transform.width) & (py >= 0) & (py < transform.height)
@@ -316,8 +317,9 @@ class MapRenderer:
     def _classes(self, layer: VectorLayer, style: Any) -> tuple[list[Symbol], np.ndarray]:
         field = getattr(style, "field", None)
         if field and field not in layer.gdf.columns:
-            raise LayerError(layer.source, f"style field '{field}' is not a field of the layer "
-                             f"(fields: {', '.join(map(str, layer.fields))})", layer=layer.name)
+            raise LayerError(layer.source, translate("RenderError", "style field '{field}' is not a field of the "
+                                                                    "layer (fields: {fields})").format(
+                field=field, fields=", ".join(map(str, layer.fields))), layer=layer.name)
         key = ("classes", json.dumps(style.to_dict(), sort_keys=True, default=str))
 
         def compute() -> tuple[list[Symbol], np.ndarray]:

@@ -13,6 +13,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QPainter, QPen
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import VectorLayer
 from layers.styles import Sectors, Symbol
 from workbench.render.geometry import Points
@@ -37,8 +38,9 @@ def sector_table(layer: VectorLayer, sectors: Sectors) -> SectorTable:
     """Parse the comma-separated azimuths of every feature (empty = omni, no wedge)."""
     gdf = layer.gdf
     if sectors.azimuth_field not in gdf.columns:
-        raise LayerError(layer.source, f"sector style needs field '{sectors.azimuth_field}' with azimuths, "
-                         f"which the layer does not have", layer=layer.name)
+        raise LayerError(layer.source, translate("RenderError", "sector style needs field '{field}' with azimuths, "
+                                                                "which the layer does not have").format(
+            field=sectors.azimuth_field), layer=layer.name)
     if sectors.beamwidth_field in gdf.columns:
         widths = pd.to_numeric(gdf[sectors.beamwidth_field], errors="coerce").to_numpy(float)
     else:
@@ -50,8 +52,9 @@ def sector_table(layer: VectorLayer, sectors: Sectors) -> SectorTable:
             try:
                 azimuths.append(float(item) % 360.0)
             except ValueError as exc:
-                raise LayerError(layer.source, f"field '{sectors.azimuth_field}' row {row}: {text!r} is not "
-                                 f"comma-separated degrees", layer=layer.name) from exc
+                raise LayerError(layer.source, translate("RenderError", "field '{field}' row {row}: {text} is not "
+                                                                        "comma-separated degrees").format(
+                    field=sectors.azimuth_field, row=row, text=repr(text)), layer=layer.name) from exc
             features.append(row)
     feature = np.asarray(features, dtype=np.int64)
     return SectorTable(feature, np.asarray(azimuths, dtype=float), widths[feature] if len(feature) else widths[:0])

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QObject, pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
 from layers import LayerError
@@ -50,7 +50,8 @@ class BackgroundWriter(QObject):
             error = str(exc)
         except Exception as exc:  # a writer bug must still reach the planner, not die with the worker's future
             log.exception("writing %s failed", path)
-            error = f"{path}: could not be written ({type(exc).__name__}: {exc})"
+            error = QCoreApplication.translate("BackgroundWriter", "{path}: could not be written ({problem})").format(
+                path=path, problem=f"{type(exc).__name__}: {exc}")
         self.pool.emit(self._done_signal, str(path), error)
 
     def _report(self, path: str, error: str | None) -> None:

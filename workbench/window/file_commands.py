@@ -18,7 +18,7 @@ from layers import Layer, LayerError, Project, VectorLayer
 from layers.crs import describe_crs
 from layers.edits import AddLayers, CommandGroup, RemoveLayer
 from layers.field_suggestions import Suggestion
-from layers.io.formats import READ_FILTERS
+from layers.io.formats import read_filters
 from layers.project import PROJECT_SUFFIX
 from layers.project_file import relink_missing
 from workbench.dialogs import autosave_recovery
@@ -162,7 +162,8 @@ class FileCommands(QObject):
             return True
         answer = QMessageBox.question(
             self.window, self.tr("Unsaved changes"),
-            f"The project \u201c{self.project.title}\u201d has unsaved changes. Save them first?",
+            self.tr("The project \u201c{title}\u201d has unsaved changes. Save them first?").format(
+                title=self.project.title),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -175,8 +176,9 @@ class FileCommands(QObject):
         if not missing:
             self.window.statusBar().showMessage(self.tr("Every layer of the project has its data file"), 8000)
             return
-        folder = QFileDialog.getExistingDirectory(self.window, f"Folder Holding the {missing} Missing Data File"
-                                                  f"{'s' if missing != 1 else ''}", self._folder())
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("Folder holding the missing data files ({count})").format(count=missing),
+            self._folder())
         if not folder:
             return
         project, plan = self.project, RelinkPlan(self.project)
@@ -205,7 +207,7 @@ class FileCommands(QObject):
     # -- layers ----------------------------------------------------------------------------------------------
     def choose_and_add_layers(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self.window,
-            self.tr("Add Layer"), self._folder(), ";;".join(READ_FILTERS))
+            self.tr("Add Layer"), self._folder(), ";;".join(read_filters()))
         if paths:
             remember_folder(paths[0])
             self.add_files(paths)
@@ -303,8 +305,9 @@ class FileCommands(QObject):
         names = ", ".join(Path(p).name for p in paths)
         answer = QMessageBox.question(
             self.window, self.tr("Coordinates in metres"),
-            f"{names}: the coordinates look projected (metres), not longitude/latitude, and the file names no "
-            f"coordinate system.\n\nRead them in the project's coordinate system, {crs.name} ({code})?")
+            self.tr("{names}: the coordinates look projected (metres), not longitude/latitude, and the file names "
+                    "no coordinate system.\n\nRead them in the project's coordinate system, {crs} ({code})?").format(
+                names=names, crs=crs.name, code=code))
         if answer != QMessageBox.StandardButton.Yes:
             return []
         self.loader.load(paths, crs=code)

@@ -8,6 +8,7 @@ every failure is a readable dialog that names the file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,13 +16,12 @@ from PyQt6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from layers import Layer, RasterLayer, VectorLayer
 from layers.io import write_layer
-from layers.io.formats import WRITE_FILTERS
+from layers.io.formats import write_filters
 from workbench.window.background_writer import BackgroundWriter
 from workbench.window.start_folder import remember_folder
 
-RASTER_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" in f]
-VECTOR_FILTERS = [f for f in WRITE_FILTERS if "GeoTIFF" not in f]
-_EXTENSION_OF_FILTER = {"GeoPackage": ".gpkg", "GeoJSON": ".geojson", "CSV": ".csv", "GeoTIFF": ".tif"}
+#: The first extension of a file dialog's filter: "GeoTIFF raster (*.tif *.tiff)" -> ".tif".
+_FIRST_EXTENSION = re.compile(r"\(\*(\.[\w.]+)")
 
 
 def features_to_save(layer: VectorLayer, selected_only: bool) -> VectorLayer:
@@ -38,10 +38,8 @@ def with_extension(path: str, chosen_filter: str) -> Path:
     target = Path(path)
     if target.suffix:
         return target
-    for name, extension in _EXTENSION_OF_FILTER.items():
-        if chosen_filter.startswith(name):
-            return target.with_suffix(extension)
-    return target
+    first = _FIRST_EXTENSION.search(chosen_filter)
+    return target.with_suffix(first.group(1)) if first else target
 
 
 class LayerExporter(BackgroundWriter):
@@ -55,16 +53,16 @@ class LayerExporter(BackgroundWriter):
         if isinstance(layer, VectorLayer) and layer.selection:
             answer = QMessageBox.question(
                 self.parent_widget, self.tr("Save Features As"),
-                f"Save only the {len(layer.selection):,} selected features of \u201c{layer.name}\u201d?\n"
-                f"No saves all {len(layer.gdf):,}.",
+                self.tr("Save only the {selected:,} selected features of \u201c{name}\u201d?\nNo saves all "
+                        "{total:,}.").format(selected=len(layer.selection), name=layer.name, total=len(layer.gdf)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             selected_only = answer == QMessageBox.StandardButton.Yes
-        filters = RASTER_FILTERS if isinstance(layer, RasterLayer) else VECTOR_FILTERS
+        filters = write_filters(raster=isinstance(layer, RasterLayer))
         suggested = str(Path(folder) / layer.name) if folder else layer.name
-        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, f"Save \u201c{layer.name}\u201d As",
-                                                   suggested, ";;".join(filters))
+        title = self.tr("Save \u201c{name}\u201d As").format(name=layer.name)
+        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, title, suggested, ";;".join(filters))
         if path:
             remember_folder(path)
             self.save(layer, with_extension(path, chosen), selected_only=selected_only)

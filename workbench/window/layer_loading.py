@@ -18,15 +18,12 @@ from layers.default_styles import default_style
 from layers.field_suggestions import Suggestion, suggest_mapping
 from layers.i18n import translate
 from layers.io import open_layers
+from layers.io.coordinates import NotDegreesError
 from layers.io.osm import KIND_DECLINED
 from layers.project import PROJECT_SUFFIX
 from workbench.guarded_pool import GuardedPool
 
 log = logging.getLogger(__name__)
-
-
-#: The readers' words for a table whose coordinates are metres although no CRS was given (see layers.io.tabular).
-PROJECTED_WITHOUT_CRS = "They look projected"
 
 
 @dataclass
@@ -55,16 +52,17 @@ def load_files(paths: Iterable[str | Path], crs: str | None = None) -> LoadResul
         try:
             layers = open_layers(path, **options)
         except LayerError as exc:
-            if not crs and PROJECTED_WITHOUT_CRS in str(exc):
+            if not crs and isinstance(exc, NotDegreesError) and exc.looks_projected:
                 result.need_crs.append(str(path))
             result.errors.append(str(exc))
             continue
         except Exception as exc:  # a reader bug must not lose the other files of the drop
             log.exception("reading %s failed", path)
-            result.errors.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            result.errors.append(translate("LayerLoading", "{path}: could not be read ({problem})").format(
+                path=path, problem=f"{type(exc).__name__}: {exc}"))
             continue
         if not layers:
-            result.errors.append(f"{path}: the file holds no layers")
+            result.errors.append(translate("LayerLoading", "{path}: the file holds no layers").format(path=path))
         for layer in layers:
             if crs:
                 layer.metadata["source_options"] = {**layer.metadata.get("source_options", {}), "crs": crs}
