@@ -15,6 +15,9 @@ While a layer of more than one batch is read, automatic collection is paused; af
 are frozen (``gc.freeze``: left out of all later scans; they are still freed when no longer referenced),
 so neither this read nor the next full collection scans the geometries. Cyclic garbage alive at that moment
 is frozen too and is not collected (``gc.unfreeze`` returns it to the collector).
+
+Without Arrow (a shapefile whose .dbf is in another encoding than UTF-8, e.g. GBK) pyogrio's read of the whole
+layer is one call; ``read_dataframe_ranges`` reads it ``RANGE_ROWS`` features at a time instead.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ import shapely
 #: a busy machine stretches several times; the total barely depends on it (1M points: the same at 5,000 as at
 #: 20,000).
 BATCH_ROWS = 5_000
+
+#: Features per call when reading without Arrow (a shapefile in another encoding than UTF-8): pyogrio's own
+#: reading holds the GIL for all of them, about 8 ms of CPU per 1,000 features with attributes.
+RANGE_ROWS = 2_000
 
 _collector_lock = threading.Lock()
 _collector = {"reads": 0, "paused": False}   # big reads under way; whether they switched collection off
@@ -107,3 +114,45 @@ def read_dataframe_batched(source: str, *, layer: str | None = None,
             frame[field] = converted[field]
     frame["geometry"] = np.concatenate(geometries) if len(geometries) > 1 else geometries[0]
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=meta["crs"])
+
+
+def _as_one_read(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """``frames`` with the dtypes one read gives: without Arrow, pyogrio reads an integer or boolean field with
+    nulls as float64, so a field that was float64 in some ranges (its nulls were there) is float64 in all."""
+    for column in frames[0].columns:
+        kinds = {frame[column].dtype for frame in frames}
+        if len(kinds) > 1 and np.dtype(np.float64) in kinds:
+            for frame in frames:
+                frame[column] = frame[column].astype(np.float64)
+    return frames
+
+
+def read_dataframe_ranges(source: str, *, layer: str | None = None, encoding: str | None = None,
+                          range_rows: int = RANGE_ROWS) -> gpd.GeoDataFrame | pd.DataFrame:
+    """``pyogrio.read_dataframe(source, layer=layer, encoding=encoding)`` without Arrow (which reads UTF-8 only),
+    ``range_rows`` features per call (``skip_features``: a shapefile seeks to a feature through its index).
+
+    Datetime fields, which pyogrio parses across the whole column, are read whole in a pass of their own.
+    Raises what pyogrio raises (the caller names the file)."""
+    info = pyogrio.read_info(source, layer=layer, encoding=encoding)
+    count = int(info["features"])
+    if count <= range_rows:                             # also -1: a count the driver does not know
+        return pyogrio.read_dataframe(source, layer=layer, encoding=encoding)
+    fields = [str(field) for field in info["fields"]]
+    whole = [field for field, dtype in zip(fields, info["dtypes"], strict=True) if str(dtype).startswith("datetime")]
+    rest = [field for field in fields if field not in whole]
+    frames = []
+    with _collector_paused():
+        for start in range(0, count, range_rows):
+            frames.append(pyogrio.read_dataframe(source, layer=layer, encoding=encoding, columns=rest,
+                                                 skip_features=start, max_features=range_rows))
+    frame = pd.concat(_as_one_read(frames), ignore_index=True)
+    del frames
+    if whole:
+        converted = pyogrio.read_dataframe(source, layer=layer, encoding=encoding, columns=whole,
+                                           read_geometry=False)
+        for field in whole:
+            frame[field] = converted[field]
+    if not isinstance(frame, gpd.GeoDataFrame):         # no geometry column: a table, as pyogrio returns it
+        return pd.DataFrame(frame[fields])
+    return gpd.GeoDataFrame(frame[[*fields, frame.geometry.name]], geometry=frame.geometry.name, crs=frame.crs)

@@ -24,7 +24,7 @@ import pyogrio.errors
 from layers.errors import LayerError
 from layers.i18n import translate
 from layers.io import metadata as tags
-from layers.io.chunked import read_dataframe_batched
+from layers.io.chunked import read_dataframe_batched, read_dataframe_ranges
 from layers.io.encoding import SAMPLE_BYTES, choose_encoding, dbf_records, python_codec
 from layers.io.finish import NoGeometry, vector_layers
 from layers.io.gdal_errors import wrap
@@ -61,7 +61,7 @@ def read_frame(path: str, *, driver: str, source: str, what: str, layer: str | N
             if use_arrow:   # batch by batch: the GIL is free between batches (see layers.io.chunked)
                 frame = read_dataframe_batched(vector_source(path, driver), layer=layer)
             else:
-                frame = pyogrio.read_dataframe(vector_source(path, driver), **options)
+                frame = read_dataframe_ranges(vector_source(path, driver), **options)
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, what, layer) from exc
     if use_arrow:  # Arrow's allocator keeps the freed read buffers (about 90 MB per million points): hand them back

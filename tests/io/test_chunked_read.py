@@ -15,7 +15,7 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from layers.io import open_layers
-from layers.io.chunked import read_dataframe_batched
+from layers.io.chunked import read_dataframe_batched, read_dataframe_ranges
 
 ROWS, BATCH = 53, 7     # eight batches, the last one short
 
@@ -139,3 +139,31 @@ def test_collection_switched_off_by_the_application_stays_off(tmp_path):
     gc.disable()
     read_dataframe_batched(path, layer="mixed", batch_rows=BATCH)
     assert not gc.isenabled()
+
+
+def test_gbk_shapefile_read_by_ranges_equals_one_pyogrio_read(tmp_path):
+    """Without Arrow (a GBK .dbf), feature range by feature range: Chinese names, nulls, missing points."""
+    frame = _mixed_frame()
+    frame = frame[frame.geometry.isna() | (frame.geom_type == "Point")].reset_index(drop=True)
+    path = tmp_path / "poles.shp"
+    pyogrio.write_dataframe(frame, path, encoding="GBK")
+    plain = pyogrio.read_dataframe(path, encoding="GBK")
+    assert plain["name"].iloc[0] == "路灯-0" and plain.geometry.isna().any()
+    ranged = read_dataframe_ranges(str(path), encoding="GBK", range_rows=3)
+    assert_geodataframe_equal(ranged, plain)
+    assert_frame_equal(pd.DataFrame(ranged.drop(columns="geometry")), pd.DataFrame(plain.drop(columns="geometry")),
+                       check_exact=True)
+
+
+def test_datetimes_read_by_ranges_equal_one_read(tmp_path):
+    """A datetime column whose nulls fall in one range only is parsed as pyogrio parses the whole column."""
+    frame = _mixed_frame()
+    frame["installed"] = pd.to_datetime([None if i in (2, 3, 4) else f"2019-0{1 + i % 9}-2{i % 8}T0{i % 10}:15:00"
+                                         for i in range(ROWS)])
+    path = _gpkg(tmp_path, frame)
+    plain = pyogrio.read_dataframe(path, layer="mixed")
+    assert str(plain["installed"].dtype).startswith("datetime64")
+    ranged = read_dataframe_ranges(path, layer="mixed", range_rows=3)
+    assert_geodataframe_equal(ranged, plain)
+    assert_frame_equal(pd.DataFrame(ranged.drop(columns="geometry")), pd.DataFrame(plain.drop(columns="geometry")),
+                       check_exact=True)
