@@ -23,7 +23,7 @@ import shapely
 
 from layers.building_heights import DEFAULT_HEIGHT_M, STOREY_HEIGHT_M, estimate_heights
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 
 FLOAT, INT, BOOL, STR, CSV_SET, CSV_DEGREES = "float", "int", "bool", "str", "csv_set", "csv_degrees"
 POINT, LINE, POLYGON = "point", "line", "polygon"
@@ -45,6 +45,11 @@ class FieldSpec:
     allowed: frozenset[str] | None = None
     description: str = ""
 
+    @property
+    def help(self) -> str:
+        """``description`` in the interface language (it is marked at import time, before any translator)."""
+        return translate("kinds", self.description).format(storey=STOREY_HEIGHT_M) if self.description else ""
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -57,6 +62,11 @@ class KindSpec:
     require_one_of: tuple[str, ...] = ()
     id_field: str | None = None
     title: str = ""
+
+    @property
+    def label(self) -> str:
+        """``title`` in the interface language (the kind's own ``name`` when it has none)."""
+        return translate("kinds", self.title) if self.title else self.name
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -72,7 +82,7 @@ KINDS: dict[str, KindSpec] = {
     spec.name: spec
     for spec in (
         KindSpec(
-            "lamp_poles", frozenset({POINT}), title="Smart lamp poles", id_field="pole_id",
+            "lamp_poles", frozenset({POINT}), title=QT_TRANSLATE_NOOP("kinds", "Smart lamp poles"), id_field="pole_id",
             aliases=("lamp_poles", "lamp_pole", "lampposts", "lamp_posts", "street_lamps", "street_lights",
                      "streetlights", "light_poles", "smart_poles", "poles", "路灯", "灯杆"),
             fields=(
@@ -81,14 +91,15 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("has_power", BOOL, default=True),
                 FieldSpec("power_w", FLOAT, "W", 0.0),
                 FieldSpec("attachments", CSV_SET, default="", allowed=_ATTACHMENTS,
-                          description="comma-separated equipment already on the pole"),
-                FieldSpec("capacity", INT, default=4, description="maximum number of attachments"),
+                          description=QT_TRANSLATE_NOOP("kinds", "comma-separated equipment already on the pole")),
+                FieldSpec("capacity", INT, default=4,
+                          description=QT_TRANSLATE_NOOP("kinds", "maximum number of attachments")),
                 FieldSpec("road_id", STR),
                 FieldSpec("status", STR, default="active", allowed=_STATUS),
             ),
         ),
         KindSpec(
-            "sites_5g", frozenset({POINT}), title="5G sites", id_field="site_id",
+            "sites_5g", frozenset({POINT}), title=QT_TRANSLATE_NOOP("kinds", "5G sites"), id_field="site_id",
             aliases=("sites_5g", "5g_sites", "small_cells", "base_stations", "cell_sites", "gnodeb", "基站"),
             fields=(
                 FieldSpec("site_id", STR, required=True),
@@ -96,14 +107,16 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("height_m", FLOAT, "m", 30.0),
                 FieldSpec("band_mhz", FLOAT, "MHz", 3500.0),
                 FieldSpec("eirp_dbm", FLOAT, "dBm", 58.0),
-                FieldSpec("azimuths", CSV_DEGREES, "°", "", description='sector azimuths, "" = omni'),
+                FieldSpec("azimuths", CSV_DEGREES, "°", "",
+                          description=QT_TRANSLATE_NOOP("kinds", 'sector azimuths, "" = omni')),
                 FieldSpec("beamwidth_deg", FLOAT, "°", 65.0),
                 FieldSpec("tilt_deg", FLOAT, "°", 6.0),
                 FieldSpec("status", STR, default="active"),
             ),
         ),
         KindSpec(
-            "schools", frozenset({POINT, POLYGON}), title="Schools", aliases=("schools", "school", "学校"),
+            "schools", frozenset({POINT, POLYGON}), title=QT_TRANSLATE_NOOP("kinds", "Schools"),
+            aliases=("schools", "school", "学校"),
             fields=(
                 FieldSpec("name", STR, required=True),
                 FieldSpec("level", STR, allowed=frozenset({"kindergarten", "primary", "middle", "high",
@@ -112,7 +125,8 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         KindSpec(
-            "office_space", frozenset({POINT}), title="Office space listings", id_field="listing_id",
+            "office_space", frozenset({POINT}), title=QT_TRANSLATE_NOOP("kinds", "Office space listings"),
+            id_field="listing_id",
             aliases=("office_space", "office_listings", "offices", "写字楼"),
             fields=(
                 FieldSpec("listing_id", STR),
@@ -124,18 +138,18 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         KindSpec(
-            "buildings", frozenset({POLYGON}), title="Buildings",
+            "buildings", frozenset({POLYGON}), title=QT_TRANSLATE_NOOP("kinds", "Buildings"),
             aliases=("buildings", "building", "building_footprints", "footprints", "建筑", "建筑物"),
             fields=(
-                FieldSpec("height_m", FLOAT, "m", description="estimated on import where missing: see "
-                                                              "layers.building_heights and height_source"),
-                FieldSpec("levels", INT, description=f"storeys; height_m = levels × {STOREY_HEIGHT_M:g} m "
-                                                     "where it has no height"),
+                FieldSpec("height_m", FLOAT, "m", description=QT_TRANSLATE_NOOP(
+                    "kinds", "estimated on import where missing: see layers.building_heights and height_source")),
+                FieldSpec("levels", INT, description=QT_TRANSLATE_NOOP(
+                    "kinds", "storeys; height_m = levels × {storey:g} m where it has no height")),
             ),
         ),
         KindSpec(
-            "roads", frozenset({LINE}), title="Roads", aliases=("roads", "road", "streets", "road_network",
-                                                              "道路"),
+            "roads", frozenset({LINE}), title=QT_TRANSLATE_NOOP("kinds", "Roads"),
+            aliases=("roads", "road", "streets", "road_network", "道路"),
             fields=(
                 FieldSpec("name", STR),
                 FieldSpec("road_class", STR, allowed=frozenset({"arterial", "secondary", "local"})),
@@ -143,7 +157,8 @@ KINDS: dict[str, KindSpec] = {
             ),
         ),
         KindSpec(
-            "demand", frozenset({POINT, POLYGON}), title="Demand", aliases=("demand", "population"),
+            "demand", frozenset({POINT, POLYGON}), title=QT_TRANSLATE_NOOP("kinds", "Demand"),
+            aliases=("demand", "population"),
             require_one_of=("residents", "workers"),
             fields=(FieldSpec("residents", FLOAT), FieldSpec("workers", FLOAT)),
         ),
@@ -494,10 +509,12 @@ class _Checker:
         wrong = present & ~np.isin(families, list(self.spec.geometry))
         if wrong.any():
             counts = pd.Series(families[wrong]).value_counts()
-            found = ", ".join(f"{n} {fam} features" for fam, n in counts.items())
-            want = " or ".join(sorted(f"{g}s" for g in self.spec.geometry))
-            self.problems.append(f"has {found}; a '{self.spec.name}' layer must hold {want} "
-                                 f"(features {_rows(wrong)})")
+            found = ", ".join(translate("KindCheck", "{count} {family} features").format(count=n, family=fam)
+                              for fam, n in counts.items())
+            want = translate("KindCheck", " or ").join(sorted(f"{g}s" for g in self.spec.geometry))
+            self.problems.append(translate("KindCheck", "has {found}; a '{kind}' layer must hold {want} (features "
+                                                        "{rows})").format(found=found, kind=self.spec.name, want=want,
+                                                                          rows=_rows(wrong)))
 
 
 def _show(spec: FieldSpec) -> str:

@@ -94,8 +94,9 @@ class Project:
         for layer in self._layers:
             if layer.name == name_or_id or layer.id == name_or_id:
                 return layer
-        names = ", ".join(repr(layer.name) for layer in self._layers) or "none"
-        raise KeyError(f"no layer named {name_or_id!r} in the project (layers: {names})")
+        names = ", ".join(repr(layer.name) for layer in self._layers) or translate("Project", "none")
+        raise KeyError(translate("Project", "no layer named {name!r} in the project (layers: {names})").format(
+            name=name_or_id, names=names))
 
     def index_of(self, layer: Layer) -> int:
         """The position of ``layer`` (this very object), bottom first; KeyError when it is not in the project."""

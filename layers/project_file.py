@@ -196,8 +196,9 @@ def read_project(path: Path) -> Project:
                     continue
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. a style edited by hand
                     project.load_problems.append(str(LayerError(
-                        path, f"could not be restored from project.json ({type(exc).__name__}: {exc}); the layer "
-                              "was skipped", layer=entry["name"])))
+                        path, translate("ProjectFile", "could not be restored from project.json ({error}: "
+                                                       "{problem}); the layer was skipped").format(
+                            error=type(exc).__name__, problem=exc), layer=entry["name"])))
                     continue
                 project.add_layer(layer)
             if manifest.get("view_extent") is not None:
@@ -285,7 +286,8 @@ def relink_missing(project: Project, folder: Path) -> tuple[list[Layer], list[st
         name = Path(entry["data"]["path"]).name
         found = files.get(name)
         if found is None:
-            problems.append(f"{name}: layer '{entry.get('name')}': not found in {folder}")
+            problems.append(translate("ProjectFile", "{file}: layer '{layer}': not found in {folder}").format(
+                file=name, layer=entry.get("name"), folder=folder))
             still.append((position + len(restored), entry))     # the restored layers below it count too
             continue
         moved = {**entry, "data": {**entry["data"], "path": str(found.resolve())}}

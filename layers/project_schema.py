@@ -194,7 +194,9 @@ def _texts(validator: Any, limit: int, instance: Any, schema: dict) -> Iterator[
         return      # "type" says so
     for index, item in enumerate(instance):
         if not isinstance(item, str) or len(item) > limit:
-            yield ValidationError(f"item {index} is not a text of at most {limit} characters", instance=item,
+            yield ValidationError(translate("ProjectSchema", "item {index} is not a text of at most {limit} "
+                                                             "characters").format(index=index, limit=limit),
+                                  instance=item,
                                   path=[index], schema=_text(limit, _A_TEXT))
             return
 
@@ -253,9 +255,12 @@ def _expected(error: jsonschema.exceptions.ValidationError) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     if not description:
         return translate("ProjectSchema", "a value of another type")
-    limit = error.schema.get("maxLength", error.schema.get("maxItems", ""))
-    return translate("ProjectSchema", description).format(limit=f"{limit:,}" if limit != "" else "",
-                                                   kinds=", ".join([*KINDS, *RASTER_KINDS]))
+    schema = error.schema
+    limit = schema.get("maxLength", schema.get("maxItems", ""))
+    bounds = {key: f"{schema[key]:g}" if key in schema else "" for key in ("minimum", "maximum")}
+    return translate("ProjectSchema", description).format(
+        limit=f"{limit:,}" if limit != "" else "", kinds=", ".join([*KINDS, *RASTER_KINDS]),
+        choices=", ".join(map(str, schema.get("enum", ()))), unit=schema.get("unit", ""), **bounds).strip()
 
 
 def _shown(value: Any) -> str:

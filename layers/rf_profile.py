@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 
 #: The site classes: a micro-station on a lamp pole (street level, UMi) and a macro site on an existing mast.
 SITE_CLASSES = ("micro", "macro")
@@ -229,14 +229,17 @@ def _site_class(site_class: str) -> str:
 def schema() -> dict[str, Any]:
     """The jsonschema of the ``rf_profile`` entry of project.json, from ``FIELDS`` and ``CHOICES``."""
     properties: dict[str, Any] = {"name": {"type": "string", "minLength": 1, "maxLength": 1000,
-                                           "description": "a profile name (a short text)"}}
-    for name, spec in FIELDS.items():
-        properties[name] = {"type": "number", "minimum": spec.minimum, "maximum": spec.maximum,
-                            "description": f"a number from {spec.minimum:g} to {spec.maximum:g} {spec.unit}".strip()}
+                                           "description": QT_TRANSLATE_NOOP("ProjectSchema",
+                                                                            "a profile name (a short text)")}}
+    for name, spec in FIELDS.items():   # the message fills in the limits and "unit" (see project_schema)
+        properties[name] = {"type": "number", "minimum": spec.minimum, "maximum": spec.maximum, "unit": spec.unit,
+                            "description": QT_TRANSLATE_NOOP("ProjectSchema",
+                                                             "a number from {minimum} to {maximum} {unit}")}
     for name, allowed in CHOICES.items():
-        properties[name] = {"enum": list(allowed), "description": "one of " + ", ".join(allowed)}
+        properties[name] = {"enum": list(allowed), "description": QT_TRANSLATE_NOOP("ProjectSchema",
+                                                                                    "one of {choices}")}
     return {"type": ["object", "null"], "additionalProperties": False, "properties": properties,
-            "description": "the RF profile (a group of radio settings) or empty"}
+            "description": QT_TRANSLATE_NOOP("ProjectSchema", "the RF profile (a group of radio settings) or empty")}
 
 
 __all__ = ["ANTENNAS", "CHOICES", "FIELDS", "INDOOR_MODELS", "MIN_RX_HEIGHT_M", "RfProfile", "SITE_CLASSES",

@@ -63,7 +63,7 @@ def format_colour(rgba: Sequence[float]) -> str:
 def interpolate_colour(stops: list[tuple[float, str]], value: float) -> str:
     """The colour at ``value`` on a ramp of (value, colour) stops, linear in RGBA, clamped at the ends."""
     if not stops:
-        raise ValueError("a colour ramp needs at least one stop")
+        raise ValueError(translate("Styles", "a colour ramp needs at least one stop"))
     if value <= stops[0][0]:
         return stops[0][1]
     for (v0, c0), (v1, c1) in zip(stops, stops[1:], strict=False):
@@ -76,7 +76,8 @@ def interpolate_colour(stops: list[tuple[float, str]], value: float) -> str:
 
 def _ramp(name: str) -> tuple[str, ...]:
     if name not in RAMPS:
-        raise ValueError(f"unknown colour ramp {name!r}; known: {', '.join(RAMPS)}")
+        raise ValueError(translate("Styles", "unknown colour ramp {name!r}; known: {known}").format(
+            name=name, known=", ".join(RAMPS)))
     return RAMPS[name]
 
 
@@ -101,9 +102,10 @@ class Symbol:
         parse_colour(self.fill)
         parse_colour(self.stroke)
         if self.marker not in MARKERS:
-            raise ValueError(f"marker {self.marker!r} is not one of {', '.join(MARKERS)}")
+            raise ValueError(translate("Styles", "marker {marker!r} is not one of {markers}").format(
+                marker=self.marker, markers=", ".join(MARKERS)))
         if self.size < 0 or self.stroke_width < 0:
-            raise ValueError("symbol size and stroke width must not be negative")
+            raise ValueError(translate("Styles", "symbol size and stroke width must not be negative"))
 
 
 @dataclass
@@ -297,7 +299,7 @@ def class_breaks(values: Any, n: int, method: str = "quantile") -> list[float]:
     numbers = np.asarray(_as_float(values), dtype=float)
     numbers = numbers[np.isfinite(numbers)]
     if len(numbers) == 0:
-        raise ValueError("no numeric values to classify")
+        raise ValueError(translate("Styles", "no numeric values to classify"))
     low, high = float(numbers.min()), float(numbers.max())
     if low == high or n < 2:
         return [low, high]
@@ -311,7 +313,8 @@ def class_breaks(values: Any, n: int, method: str = "quantile") -> list[float]:
         k = min(n, len(np.unique(numbers)))
         breaks = [low, *map(float, mapclassify.NaturalBreaks(numbers, k=k).bins)]
     else:
-        raise ValueError(f"classification method {method!r} is not one of equal, quantile, jenks")
+        raise ValueError(translate("Styles", "classification method {method!r} is not one of equal, quantile, "
+                                             "jenks").format(method=method))
     unique = [breaks[0]]
     for b in breaks[1:]:
         if b > unique[-1]:
@@ -424,7 +427,8 @@ def style_from_dict(data: dict) -> Style:
     data = dict(data)
     kind = data.pop("type", None)
     if kind not in _STYLE_TYPES:
-        raise ValueError(f"unknown style type {kind!r}; known: {', '.join(_STYLE_TYPES)}")
+        raise ValueError(translate("Styles", "unknown style type {kind!r}; known: {known}").format(
+            kind=kind, known=", ".join(_STYLE_TYPES)))
     labels = Labels(**data.pop("labels")) if data.get("labels") else None
     data.pop("labels", None)
     if kind == "RasterRamp":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import struct
 
+from layers.i18n import translate
+
 #: How many bytes of records are sampled; enough for thousands of rows, cheap for huge files.
 SAMPLE_BYTES = 4 * 1024 * 1024
 _FALLBACKS = ("utf-8", "gbk")
@@ -50,11 +52,14 @@ def choose_encoding(records: bytes, declared: str | None) -> tuple[str | None, s
     for candidate in _FALLBACKS:
         if _decodes(records, candidate):
             if declared:
-                note = f"attribute text is not valid {declared} as the file declares; read as {candidate.upper()}"
+                note = translate("LayerEncoding", "attribute text is not valid {declared} as the file declares; read "
+                                                  "as {encoding}").format(declared=declared, encoding=candidate.upper())
             else:
-                note = f"no .cpg file says how attribute text is encoded; it was read as {candidate.upper()}"
+                note = translate("LayerEncoding", "no .cpg file says how attribute text is encoded; it was read as "
+                                                  "{encoding}").format(encoding=candidate.upper())
             return candidate.upper(), note
-    return "ISO-8859-1", "attribute text is in an unknown encoding; read as ISO-8859-1 (check names for garbling)"
+    return "ISO-8859-1", translate("LayerEncoding", "attribute text is in an unknown encoding; read as ISO-8859-1 "
+                                                    "(check names for garbling)")
 
 
 def _decodes(data: bytes, codec: str) -> bool:

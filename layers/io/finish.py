@@ -14,14 +14,15 @@ import numpy as np
 import shapely
 
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.coordinates import check_coordinates
 from layers.kinds import detect_kind, repair_geometries, validate
 from layers.layer import VectorLayer, to_crs_object
 
 _FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon", 7: "collection"}
-NO_CRS_NOTE = ("no coordinate reference system in the file (e.g. a shapefile without .prj); "
-               "set the CRS in the layer properties before using it with other layers")
+NO_CRS_NOTE = QT_TRANSLATE_NOOP("LayerFinish", "no coordinate reference system in the file (e.g. a shapefile "
+                                               "without .prj); set the CRS in the layer properties before using it "
+                                               "with other layers")
 
 
 def apply_crs(gdf: gpd.GeoDataFrame, crs: Any, notes: list[str]) -> gpd.GeoDataFrame:
@@ -29,7 +30,7 @@ def apply_crs(gdf: gpd.GeoDataFrame, crs: Any, notes: list[str]) -> gpd.GeoDataF
     wanted = to_crs_object(crs)
     if wanted is None:
         if gdf.crs is None:
-            notes.append(NO_CRS_NOTE)
+            notes.append(translate("LayerFinish", NO_CRS_NOTE))
         return gdf
     if gdf.crs is None:
         notes.append(translate("LayerFinish", "CRS set to {crs} as given").format(crs=wanted.to_string()))
@@ -55,9 +56,13 @@ def _split_families(gdf: gpd.GeoDataFrame, name: str) -> list[tuple[gpd.GeoDataF
     parts = []
     for family in present:
         mask = (families == family) | (without & (family == largest))
-        note = f"the source layer mixes {summary}; this layer holds its {family}s"
         if family == largest and without.any():
-            note += f" and the {int(without.sum())} features without geometry"
+            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {family}s and "
+                                            "the {count} features without geometry").format(
+                summary=summary, family=family, count=int(without.sum()))
+        else:
+            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {family}s").format(
+                summary=summary, family=family)
         parts.append((gdf[mask].reset_index(drop=True), f"{name} ({family}s)", [note]))
     return parts
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from layers.errors import LayerError
+from layers.i18n import translate
 
 _NOT_RECOGNISED = re.compile(r"not recognized as (being in )?a supported (file|dataset) format", re.I)
 
@@ -13,10 +14,11 @@ def describe(exc: BaseException, what: str) -> str:
     """A short problem text for ``exc`` raised while reading a ``what`` (e.g. 'GeoJSON') file."""
     message = str(exc).strip().split("; It might help")[0]
     if _NOT_RECOGNISED.search(message):
-        return f"is not a readable {what} file (it may be damaged, incomplete or in another format)"
+        return translate("LayerError", "is not a readable {format} file (it may be damaged, incomplete or in "
+                                        "another format)").format(format=what)
     if "No such file" in message or "does not exist" in message:
-        return "the file does not exist"
-    return f"could not be read as {what}: {message}"
+        return translate("LayerError", "the file does not exist")
+    return translate("LayerError", "could not be read as {format}: {problem}").format(format=what, problem=message)
 
 
 def wrap(exc: BaseException, source: str, what: str, layer: str | None = None) -> LayerError:

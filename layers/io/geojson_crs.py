@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Callable
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
+
 #: ``"crs"`` as a member name, each letter in either case or as a \\u escape.
 _CRS_KEY = re.compile(rb'"(?:c|\\u00[46]3)(?:r|\\u00[57]2)(?:s|\\u00[57]3)"', re.I)
 _CHUNK = 1 << 20
@@ -21,7 +23,7 @@ _CHUNK = 1 << 20
 _SPAN = 1 << 16
 _JSON_SPACE = " \t\r\n"
 _LINK_TYPES = ("URL", "LINK")      # GDAL compares the type's first letters only, ignoring case
-UNCHECKABLE = "(a crs member too long or malformed to check)"
+UNCHECKABLE = QT_TRANSLATE_NOOP("gdal_open", "(a crs member too long or malformed to check)")
 
 
 def _member(mapping: dict, name: str) -> object:
@@ -39,13 +41,13 @@ def _link(after_key: bytes) -> str | None:
     try:
         crs, _ = json.JSONDecoder().raw_decode(value)
     except (json.JSONDecodeError, RecursionError):       # cut at _SPAN, malformed, or nested thousands deep
-        return UNCHECKABLE
+        return translate("gdal_open", UNCHECKABLE)
     kinds = [str(value).upper() for key, value in crs.items() if key.lower() == "type"]
     if not any(kind.startswith(_LINK_TYPES) for kind in kinds):
         return None
     properties = _member(crs, "properties")
     address = (_member(properties, "url") or _member(properties, "href")) if isinstance(properties, dict) else None
-    return str(address) if address else UNCHECKABLE
+    return str(address) if address else translate("gdal_open", UNCHECKABLE)
 
 
 def crs_link(read: Callable[[int], bytes]) -> str | None:

@@ -44,7 +44,7 @@ import pyproj
 import shapely
 
 from layers.errors import LayerError
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.finish import vector_layers
 from layers.kinds import KINDS, repair_geometries
 from layers.layer import VectorLayer, to_crs_object
@@ -147,13 +147,19 @@ class _Category:
 
 
 CATEGORIES: tuple[_Category, ...] = (
-    _Category("buildings", "buildings", ("building",), True, True, "buildings (building=*)"),
-    _Category("roads", "roads", ("highway",), True, False, "roads (highway=primary, residential, ...)"),
-    _Category("schools", "schools", ("amenity",), True, True, "schools (amenity=school, kindergarten, ...)"),
-    _Category("offices", None, ("office", "building"), True, True, "offices (office=*, building=office)"),
+    _Category("buildings", "buildings", ("building",), True, True,
+              QT_TRANSLATE_NOOP("OpenStreetMap", "buildings (building=*)")),
+    _Category("roads", "roads", ("highway",), True, False,
+              QT_TRANSLATE_NOOP("OpenStreetMap", "roads (highway=primary, residential, ...)")),
+    _Category("schools", "schools", ("amenity",), True, True,
+              QT_TRANSLATE_NOOP("OpenStreetMap", "schools (amenity=school, kindergarten, ...)")),
+    _Category("offices", None, ("office", "building"), True, True,
+              QT_TRANSLATE_NOOP("OpenStreetMap", "offices (office=*, building=office)")),
     _Category("sites_5g", "sites_5g", ("man_made", "telecom", "communication:mobile_phone"), True, True,
-              "mobile sites (telecom=bts/antenna, man_made=mast/tower for communication)"),
-    _Category("lamp_poles", "lamp_poles", ("highway",), False, False, "street lamps (highway=street_lamp)"),
+              QT_TRANSLATE_NOOP("OpenStreetMap", "mobile sites (telecom=bts/antenna, man_made=mast/tower for "
+                                                 "communication)")),
+    _Category("lamp_poles", "lamp_poles", ("highway",), False, False,
+              QT_TRANSLATE_NOOP("OpenStreetMap", "street lamps (highway=street_lamp)")),
 )
 LAYER_NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
 
@@ -164,8 +170,9 @@ _STAGE_PERCENT = {"n": 5.0, "w": 45.0, "r": 75.0}
 
 #: Metadata flag of a layer a reader loads without a kind on purpose (it explains why in a note).
 KIND_DECLINED = "kind_declined"
-OFFICES_NOTE = ("OSM offices carry no rent, and an 'office_space' layer requires price_m2, so they were loaded "
-                "as plain points without a kind; add a price_m2 field to use them as office space")
+OFFICES_NOTE = QT_TRANSLATE_NOOP("OpenStreetMap", "OSM offices carry no rent, and an 'office_space' layer requires "
+                                                  "price_m2, so they were loaded as plain points without a kind; add "
+                                                  "a price_m2 field to use them as office space")
 
 
 def _osm_id(obj: Any) -> str:
@@ -306,7 +313,7 @@ def _read(path: Path, categories: list[_Category], progress: Callable[[float], N
             reached = _STAGE_PERCENT[type_code]
             progress(reached)
         if count % POLL_EVERY == 0 and is_cancelled():
-            raise ReadCancelled(str(path), "reading was cancelled")
+            raise ReadCancelled(str(path), translate("OpenStreetMap", "reading was cancelled"))
         handler = handlers.get(type_code)
         if handler is not None:
             handler(obj)
@@ -345,7 +352,7 @@ def _category_notes(category: _Category, gdf: gpd.GeoDataFrame, collected: _Coll
             notes.append(translate("OpenStreetMap", "width_m of {count} roads computed as lanes × {lane:g} m").format(
                 count=from_lanes, lane=LANE_WIDTH_M))
     elif category.name == "offices":
-        notes.append(OFFICES_NOTE)
+        notes.append(translate("OpenStreetMap", OFFICES_NOTE))
     elif category.name == "sites_5g":
         tagged = gdf["osm_tag"].value_counts()
         notes.append(translate("OpenStreetMap", "existing mobile sites read from {tags}; status set to 'active'")
@@ -403,15 +410,17 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
     frames = {c.name: _frame(sorter.layers[c.name], c) for c in categories}
     found = [c for c in categories if len(frames[c.name])]
     if not found:
-        looked = "; ".join(c.what for c in categories)
-        raise LayerError(source, f"holds none of the features Lamplight reads from OSM: {looked}")
+        looked = "; ".join(translate("OpenStreetMap", c.what) for c in categories)
+        raise LayerError(source, translate("OpenStreetMap", "holds none of the features Lamplight reads from OSM: "
+                                                            "{looked}").format(looked=looked))
     if target is None:
         lon, lat = header_centre or _centre(frames)
         target = utm_crs(lon, lat)
-    general = [f"read from OpenStreetMap (WGS84) and reprojected to {target.name} ({target.to_string()})"]
+    general = [translate("OpenStreetMap", "read from OpenStreetMap (WGS84) and reprojected to {name} ({crs})").format(
+        name=target.name, crs=target.to_string())]
     if sorter.broken_geometries:
-        general.append(f"{sorter.broken_geometries} OSM ways or areas were skipped because nodes are missing "
-                       "from the extract")
+        general.append(translate("OpenStreetMap", "{count} OSM ways or areas were skipped because nodes are missing "
+                                                  "from the extract").format(count=sorter.broken_geometries))
     result: list[VectorLayer] = []
     for category in found:
         gdf = frames[category.name].to_crs(target)
@@ -430,9 +439,10 @@ def read_osm(path: str | os.PathLike, layer: str | None = None, crs: Any = None,
         else:
             result += vector_layers(gdf, category.name, source=source, kind=category.kind, notes=notes,
                                     metadata=metadata)
-    missing = [c.what for c in categories if c not in found]
+    missing = [translate("OpenStreetMap", c.what) for c in categories if c not in found]
     if missing and layer is None and kind is None:
-        result[0].notes.append(f"the extract has no {'; no '.join(missing)}")
+        result[0].notes.append(translate("OpenStreetMap", "the extract has no {missing}").format(
+            missing=translate("OpenStreetMap", "; no ").join(missing)))
     report(100.0)
     return result
 

@@ -76,11 +76,14 @@ def database_url(url: str | URL) -> URL:
     try:
         parsed = sqlalchemy.engine.make_url(url)
     except sqlalchemy.exc.ArgumentError as exc:
-        raise LayerError(None, "the database address is not a URL like "
-                               "postgresql://user:password@host:5432/database") from exc
+        raise LayerError(None, translate("layers.io.postgis", "the database address is not a URL like "
+                                                              "postgresql://user:password@host:5432/database")) from exc
     if parsed.drivername not in _PLAIN_DRIVERS:
-        raise LayerError(shown_url(parsed), f"is not a PostgreSQL/PostGIS address (driver '{parsed.drivername}'); "
-                                            "use postgresql://user:password@host:5432/database")
+        raise LayerError(shown_url(parsed), translate("layers.io.postgis", "is not a PostgreSQL/PostGIS address "
+                                                                           "(driver '{driver}'); use "
+                                                                           "postgresql://user:password@host:5432/"
+                                                                           "database").format(
+            driver=parsed.drivername))
     return parsed.set(drivername=_DRIVER)
 
 
@@ -134,7 +137,8 @@ def _connect(url: str | URL, *, layer: str | None = None,
         try:
             connection = engine.connect()
         except sqlalchemy.exc.DBAPIError as exc:
-            raise LayerError(shown, f"cannot connect to the database: {_reason(exc, address.password)}") from exc
+            raise LayerError(shown, translate("layers.io.postgis", "cannot connect to the database: {reason}").format(
+                reason=_reason(exc, address.password))) from exc
         with connection:
             try:
                 if read_only:
@@ -159,8 +163,8 @@ def _connect(url: str | URL, *, layer: str | None = None,
 def _require_postgis(connection: Connection, shown: str) -> None:
     version = connection.exec_driver_sql("SELECT extversion FROM pg_extension WHERE extname = 'postgis'").scalar()
     if version is None:
-        raise LayerError(shown, "the database has no PostGIS extension; its owner can add it with "
-                                "CREATE EXTENSION postgis")
+        raise LayerError(shown, translate("layers.io.postgis", "the database has no PostGIS extension; its owner can "
+                                                               "add it with CREATE EXTENSION postgis"))
 
 
 def _split(table: str) -> tuple[str | None, str]:
@@ -186,8 +190,12 @@ def _resolve(connection: Connection, shown: str, table: str) -> tuple[str, str]:
         if found:
             return found
     known = [t.name for t in _geometry_tables(connection)]
-    listing = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
-    raise LayerError(shown, f"no such table; the tables with geometry are: {listing or 'none'}", layer=table)
+    listing = ", ".join(known[:20])
+    if len(known) > 20:
+        listing += translate("layers.io.postgis", " and {count} more").format(count=len(known) - 20)
+    raise LayerError(shown, translate("layers.io.postgis", "no such table; the tables with geometry are: "
+                                                           "{tables}").format(
+        tables=listing or translate("layers.io.postgis", "none")), layer=table)
 
 
 def _columns(connection: Connection, schema: str, name: str) -> list[tuple[str, str, str, int]]:
@@ -230,8 +238,10 @@ def _crs_for_srid(connection: Connection, srid: int, shown: str, name: str) -> p
             return pyproj.CRS.from_epsg(int(auth_srid))
         return pyproj.CRS.from_wkt(srtext or "")
     except pyproj.exceptions.CRSError as exc:
-        raise LayerError(shown, f"SRID {srid} is not a coordinate reference system Lamplight can read ({exc}); "
-                                "its spatial_ref_sys entry needs a valid srtext", layer=name) from exc
+        raise LayerError(shown, translate("layers.io.postgis", "SRID {srid} is not a coordinate reference system "
+                                                               "Lamplight can read ({problem}); its spatial_ref_sys "
+                                                               "entry needs a valid srtext").format(
+            srid=srid, problem=exc), layer=name) from exc
 
 
 def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tuple[list[str], list[int], list]:
@@ -245,7 +255,8 @@ def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tup
     try:
         cursor.execute(statement, prepare=True)
         if cursor.description is None:
-            raise LayerError(shown, "the query returns no rows (it is not a SELECT)", layer=name)
+            raise LayerError(shown, translate("layers.io.postgis", "the query returns no rows (it is not a SELECT)"),
+                             layer=name)
         names = [d.name for d in cursor.description]
         type_codes = [d.type_code for d in cursor.description]
         return names, type_codes, cursor.fetchall()
@@ -255,13 +266,15 @@ def _fetch(connection: Connection, statement: Any, shown: str, name: str) -> tup
             reason=_reason(exc, None)), layer=name) from exc
     except psycopg.errors.SyntaxError as exc:
         if "multiple commands" not in str(exc):
-            raise LayerError(shown, f"the query failed: {_reason(exc, None)}", layer=name) from exc
+            raise LayerError(shown, translate("layers.io.postgis", "the query failed: {reason}").format(
+                reason=_reason(exc, None)), layer=name) from exc
         raise LayerError(shown, translate("layers.io.postgis", "the query holds several statements; give exactly one "
                                                                "SELECT (nothing was run)"), layer=name) from exc
     except psycopg.Error as exc:
         if driver.broken:
             raise _lost(shown, exc, name) from exc
-        raise LayerError(shown, f"the query failed: {_reason(exc, None)}", layer=name) from exc
+        raise LayerError(shown, translate("layers.io.postgis", "the query failed: {reason}").format(
+            reason=_reason(exc, None)), layer=name) from exc
     finally:
         if not cursor.connection.broken:
             cursor.close()
@@ -291,28 +304,32 @@ def _frame(connection: Connection, shown: str, name: str, statement: Any, declar
     names, type_codes, rows = _fetch(connection, statement, shown, name)
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise LayerError(shown, f"the query returns the column(s) {', '.join(map(repr, duplicated))} more than once; "
-                                "give each column its own name with AS", layer=name)
+        raise LayerError(shown, translate("layers.io.postgis", "the query returns the column(s) {columns} more than "
+                                                               "once; give each column its own name with AS").format(
+            columns=", ".join(map(repr, duplicated))), layer=name)
     geometry_columns = [n for n, code in zip(names, type_codes, strict=True) if code in geometry_oids]
     if not geometry_columns:
-        raise LayerError(shown, f"the query returns no geometry column; its columns are: {', '.join(names)}",
+        raise LayerError(shown, translate("layers.io.postgis", "the query returns no geometry column; its columns "
+                                                               "are: {columns}").format(columns=", ".join(names)),
                          layer=name)
     df = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
     geometry_column = geometry_columns[0]
     if len(geometry_columns) > 1:
-        notes.append(f"uses the geometry column '{geometry_column}'; the other geometry columns "
-                     f"({', '.join(geometry_columns[1:])}) were left out")
+        notes.append(translate("layers.io.postgis", "uses the geometry column '{column}'; the other geometry "
+                                                    "columns ({others}) were left out").format(
+            column=geometry_column, others=", ".join(geometry_columns[1:])))
     hex_ewkb = df[geometry_column].to_numpy(dtype=object)
     geometry = shapely.from_wkb(np.where(pd.isna(hex_ewkb), None, hex_ewkb))
     srids = sorted({int(s) for s in np.unique(shapely.get_srid(geometry[~shapely.is_missing(geometry)])) if s})
     if len(srids) > 1:
-        raise LayerError(shown, f"the geometries are in several SRIDs ({', '.join(map(str, srids))}); "
-                                "bring them to one with ST_Transform", layer=name)
+        raise LayerError(shown, translate("layers.io.postgis", "the geometries are in several SRIDs ({srids}); bring "
+                                                               "them to one with ST_Transform").format(
+            srids=", ".join(map(str, srids))), layer=name)
     srid = srids[0] if srids else declared_srid
     crs = _crs_for_srid(connection, srid, shown, name)
     if crs is None:
-        notes.append("the geometry has no SRID (0), so the layer has no coordinate reference system; set it in "
-                     "the layer properties")
+        notes.append(translate("layers.io.postgis", "the geometry has no SRID (0), so the layer has no coordinate "
+                                                    "reference system; set it in the layer properties"))
     attributes = df.drop(columns=geometry_columns)
     return gpd.GeoDataFrame(attributes, geometry=shapely.set_srid(geometry, 0), crs=crs)
 
@@ -339,8 +356,10 @@ def read_postgis(url: str | URL, table: str | None = None, query: str | None = N
             columns = _columns(connection, schema, relation)
             geometry = [(c, s) for c, _, g, s in columns if g]
             if not geometry:
-                raise LayerError(shown, f"has no geometry column; its columns are: "
-                                        f"{', '.join(c for c, *_ in columns) or 'none'}", layer=qualified)
+                raise LayerError(shown, translate("layers.io.postgis", "has no geometry column; its columns are: "
+                                                                       "{columns}").format(
+                    columns=", ".join(c for c, *_ in columns) or translate("layers.io.postgis", "none")),
+                    layer=qualified)
             statement = psycopg.sql.SQL("SELECT * FROM {}.{}").format(psycopg.sql.Identifier(schema),
                                                                       psycopg.sql.Identifier(relation))
             metadata, stored_kind = _table_comment(connection, schema, relation)
@@ -399,21 +418,24 @@ def write_postgis(layer: Layer, url: str | URL, table: str, if_exists: str = "fa
         raise LayerError(None, f"if_exists must be one of {', '.join(map(repr, IF_EXISTS))}, got {if_exists!r}",
                          layer=layer.name)
     if not isinstance(layer, VectorLayer):
-        raise LayerError(layer.source, "only vector layers can be saved to PostGIS", layer=layer.name)
+        raise LayerError(layer.source, translate("layers.io.postgis", "only vector layers can be saved to PostGIS"),
+                         layer=layer.name)
     with _connect(url, layer=table) as (connection, shown):
         schema, name = _split(table)
         schema = schema or str(connection.exec_driver_sql("SELECT current_schema()").scalar())
         qualified = f"{schema}.{name}"
         exists = _find_relation(connection, schema, name) is not None
         if exists and if_exists == "fail":
-            raise LayerError(shown, "the table already exists; choose if_exists='replace' to overwrite it or "
-                                    "'append' to add the features to it", layer=qualified)
+            raise LayerError(shown, translate("layers.io.postgis", "the table already exists; choose "
+                                                                   "if_exists='replace' to overwrite it or 'append' "
+                                                                   "to add the features to it"), layer=qualified)
         gdf = layer.gdf
         target_type = None
         if exists and if_exists == "append":
             geometry = [(c, g, s) for c, _, g, s in _columns(connection, schema, name) if g]
             if not geometry:
-                raise LayerError(shown, "the table has no geometry column to append features to", layer=qualified)
+                raise LayerError(shown, translate("layers.io.postgis", "the table has no geometry column to append "
+                                                                       "features to"), layer=qualified)
             column, target_type, srid = geometry[0]
             if gdf.geometry.name != column:
                 gdf = gdf.rename_geometry(column)
@@ -430,7 +452,8 @@ def write_postgis(layer: Layer, url: str | URL, table: str, if_exists: str = "fa
             connection.commit()
         except (sqlalchemy.exc.SQLAlchemyError, psycopg.Error, ValueError) as exc:
             connection.rollback()
-            raise LayerError(shown, f"could not be written: {_reason(exc, None)}", layer=qualified) from exc
+            raise LayerError(shown, translate("layers.io.postgis", "could not be written: {reason}").format(
+                reason=_reason(exc, None)), layer=qualified) from exc
     return qualified
 
 

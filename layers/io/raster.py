@@ -26,8 +26,8 @@ from layers.io.gdal_open import GPKG_DRIVER, GTIFF_DRIVER, check_file, check_sid
 from layers.kinds import RASTER_KINDS, detect_raster_kind, looks_like_terrain, terrain_note
 from layers.layer import RasterLayer, to_crs_object
 
-NO_CRS_NOTE = ("the raster has no coordinate reference system; set the CRS in the layer properties "
-               "before using it with other layers")
+NO_CRS_NOTE = QT_TRANSLATE_NOOP("raster", "the raster has no coordinate reference system; set the CRS in the "
+                                          "layer properties before using it with other layers")
 _FLIPPED_ROWS = QT_TRANSLATE_NOOP("raster", "the raster is stored bottom-up (south in the first row); its rows "
                                             "were flipped to north-up")
 _FLIPPED_COLUMNS = QT_TRANSLATE_NOOP("raster", "the raster is stored right-to-left (east in the first column); "
@@ -123,8 +123,9 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     or right-to-left, and ``lazy=False`` (a temporary copy deleted after opening) are read whole at once.
     """
     if kind and kind not in RASTER_KINDS:
-        raise LayerError(source, f"kind '{kind}' describes vector features; a raster cannot have it (raster kinds: "
-                                 f"{', '.join(RASTER_KINDS)})", layer=name)
+        raise LayerError(source, translate("raster", "kind '{kind}' describes vector features; a raster cannot have "
+                                                     "it (raster kinds: {kinds})").format(
+            kind=kind, kinds=", ".join(RASTER_KINDS)), layer=name)
     if table is None:
         check_file(path, GTIFF_DRIVER, source=source, layer=name if source != path else None)  # a file is its layer
         if side_files:
@@ -150,12 +151,13 @@ def read_raster(path: str, *, source: str, name: str, crs: Any = None, kind: str
     wanted = to_crs_object(crs)
     if wanted is not None:
         if file_crs is None:
-            notes.append(f"CRS set to {wanted.to_string()} as given")
+            notes.append(translate("LayerFinish", "CRS set to {crs} as given").format(crs=wanted.to_string()))
         elif file_crs != wanted:
-            notes.append(f"the file declares {file_crs.to_string()}; replaced by {wanted.to_string()} as given")
+            notes.append(translate("LayerFinish", "the file declares {declared}; replaced by {crs} as given").format(
+                declared=file_crs.to_string(), crs=wanted.to_string()))
         file_crs = wanted
     elif file_crs is None:
-        notes.append(NO_CRS_NOTE)
+        notes.append(translate("raster", NO_CRS_NOTE))
     stored["notes"] = notes
     options = {"nodata": nodata, "source": source, "kind": kind or stored_kind or detect_raster_kind(name),
                "metadata": stored, "band_names": band_names}

@@ -137,7 +137,7 @@ class ImportAssistant(QDialog):
         self.kind = QComboBox()
         self.kind.addItem(self.tr("No kind (keep the layer's own fields)"), None)
         for spec in KINDS.values():
-            self.kind.addItem(f"{spec.title or spec.name} ({spec.name})", spec.name)
+            self.kind.addItem(f"{spec.label} ({spec.name})", spec.name)
         # Bound methods only, never lambdas holding the dialog: when a deleted dialog's children go, such a lambda
         # can drop the dialog's last Python reference mid-destruction, and the worker's pool then crashes PyQt.
         self.kind.activated.connect(self._kind_chosen)
@@ -239,7 +239,7 @@ class ImportAssistant(QDialog):
 
     def _fill_row(self, row: int, spec: FieldSpec) -> None:
         target = QTableWidgetItem(spec.name)
-        target.setToolTip(spec.description)
+        target.setToolTip(spec.help)
         target.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.table.setItem(row, TARGET, target)
         kind_type = f"{spec.type} ({spec.unit})" if spec.unit else spec.type

@@ -4,32 +4,32 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../../plugins/api.py" line="948" />
+        <location filename="../../plugins/api.py" line="949" />
         <source>Group: {group}</source>
         <translation>分组：{group}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="949" />
+        <location filename="../../plugins/api.py" line="950" />
         <source>Parameters:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="953" />
+        <location filename="../../plugins/api.py" line="954" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="955" />
+        <location filename="../../plugins/api.py" line="956" />
         <source>default {value}</source>
         <translation>默认 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="957" />
+        <location filename="../../plugins/api.py" line="958" />
         <source> (a file path, or a layer name with --project)</source>
         <translation>（文件路径，或配合 --project 使用的图层名称）</translation>
     </message>
     <message>
-        <location filename="../../plugins/api.py" line="963" />
+        <location filename="../../plugins/api.py" line="964" />
         <source>Outputs:</source>
         <translation>输出：</translation>
     </message>
@@ -784,7 +784,17 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BrokenPlugin</name>
     <message>
-        <location filename="../../plugins/registry.py" line="70" />
+        <location filename="../../plugins/registry.py" line="60" />
+        <source>{plugin} (failed to load)</source>
+        <translation>{plugin}（加载失败）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="62" />
+        <source>The plugin {source} {message}.</source>
+        <translation>插件 {source} {message}。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="72" />
         <source>the plugin {source} {message}; fix or reinstall it</source>
         <translation>插件 {source} {message}；请修复或重新安装</translation>
     </message>
@@ -1110,34 +1120,59 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>要使用的 dask.distributed 调度器</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="200" />
+        <location filename="../../plugins/cli.py" line="182" />
+        <source>output '{output}': {file} must end in {extensions}</source>
+        <translation>输出 &apos;{output}&apos;：{file} 的扩展名必须为 {extensions}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="184" />
+        <source> or </source>
+        <translation> 或 </translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="186" />
+        <source>output '{output}': {path} already exists; use --overwrite or another path</source>
+        <translation>输出 &apos;{output}&apos;：{path} 已存在；请使用 --overwrite 或换一个路径</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="202" />
         <source>name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')</source>
         <translation>请指定算法：main.py run ALGORITHM --PARAMETER VALUE ...（见 'main.py list'）</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="217" />
+        <location filename="../../plugins/cli.py" line="219" />
         <source>--save records the run in a project: give the project with --project FILE</source>
         <translation>--save 会将运行记录到项目中：请用 --project FILE 指定项目</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="232" />
+        <location filename="../../plugins/cli.py" line="234" />
         <source>the run succeeded but its outputs could not be written: {problem}</source>
         <translation>运行成功，但无法写入输出：{problem}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="242" />
+        <location filename="../../plugins/cli.py" line="244" />
         <source>the outputs were written but the project could not be saved: {problem}</source>
         <translation>输出已写入，但无法保存项目：{problem}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="315" />
+        <location filename="../../plugins/cli.py" line="317" />
         <source>cancelled: no outputs were written</source>
         <translation>已取消：未写入任何输出</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="326" />
+        <location filename="../../plugins/cli.py" line="328" />
         <source>algorithm {algorithm} failed unexpectedly ({problem}); this is a bug in the algorithm, not in your parameters. Details for a bug report:</source>
         <translation>算法 {algorithm} 意外失败（{problem}）；这是算法的缺陷，不是您的参数问题。以下详情可用于提交缺陷报告：</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="346" />
+        <source>output '{output}': cannot create the folder {folder} ({reason})</source>
+        <translation>输出 &apos;{output}&apos;：无法创建文件夹 {folder}（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/cli.py" line="357" />
+        <source>output '{output}': {path} could not be written ({reason})</source>
+        <translation>输出 &apos;{output}&apos;：无法写入 {path}（{reason}）</translation>
     </message>
     <message>
         <location filename="../../plugins/field_mapping_cli.py" line="32" />
@@ -1482,6 +1517,68 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>位于 {workers} 的 Dask 工作进程运行的是 Lamplight {theirs}，本机为 {version}：请在每个工作节点上安装相同的 Lamplight wheel 包（版本 {version}）并重启它们</translation>
     </message>
 </context><context>
+    <name>CoverageConfig</name>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="96" />
+        <source>subcarrier spacing {scs:g} kHz is not used in {band}; choose one of {choices} kHz</source>
+        <translation>{band} 不使用 {scs:g} kHz 子载波间隔；请从 {choices} kHz 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="102" />
+        <source>{bandwidth:g} MHz is not a {band} channel bandwidth at {scs} kHz; choose one of {choices} MHz</source>
+        <translation>{bandwidth:g} MHz 不是 {scs} kHz 子载波间隔下的 {band} 信道带宽；请从 {choices} MHz 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="158" />
+        <source>unknown path-loss model '{model}'; choose one of {choices}</source>
+        <translation>未知的路径损耗模型 '{model}'；请从 {choices} 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="162" />
+        <source>unknown model '{model}'; choose one of {choices}</source>
+        <translation>未知的模型 '{model}'；请从 {choices} 中选择</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="166" />
+        <source>{frequency:g} MHz is outside 0.5-100 GHz, the range of the 3GPP TR 38.901 models; use model 'free_space'</source>
+        <translation>{frequency:g} MHz 超出 0.5-100 GHz，即 3GPP TR 38.901 模型的适用范围；请使用模型 'free_space'</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="170" />
+        <source>{height:g} m is outside 1.5-22.5 m, the UE heights for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance collapses and line-of-sight loss is overstated)</source>
+        <translation>{height:g} m 超出 1.5-22.5 m，即 TR 38.901 UMi/UMa 适用的终端高度（低于 1.5 m 时断点距离失效，视距损耗被高估）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="175" />
+        <source>{probability:g} is outside 0.5-1 (0.5 is the median, 0.9 a usual cell-edge design target)</source>
+        <translation>{probability:g} 超出 0.5-1（0.5 为中值，0.9 为常用的小区边缘设计目标）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="179" />
+        <source>{reach:g} m is outside 0-{maximum:g} m (0 switches the street-corner term off)</source>
+        <translation>{reach:g} m 超出 0-{maximum:g} m（0 表示关闭街角绕射项）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="183" />
+        <source>the load factor must lie in 0-1 and every σ be 0 dB or more</source>
+        <translation>负载因子必须在 0-1 之间，且每个 σ 不小于 0 dB</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="194" />
+        <source>must be a positive number, got {value!r}</source>
+        <translation>必须为正数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="200" />
+        <source>must be a finite number, got {value!r}</source>
+        <translation>必须为有限数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/config.py" line="203" />
+        <source>must be at most 360° (vertical_beamwidth_deg at most 180°)</source>
+        <translation>不得超过 360°（vertical_beamwidth_deg 不得超过 180°）</translation>
+    </message>
+</context><context>
     <name>CoverageDiagnostics</name>
     <message>
         <location filename="../../plugins/coverage/diagnostics.py" line="90" />
@@ -1544,6 +1641,18 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>{radius:g} m 最大半径截断了地图：覆盖边缘有 {share:.0f} % 的单元 RSRP 仍 &gt;= {threshold:g} dBm（最高 {best:.1f} dBm），因此{left_out}；如需完整地图请调大 max_radius</translation>
     </message>
 </context><context>
+    <name>CoverageGrid</name>
+    <message>
+        <location filename="../../plugins/coverage/grid.py" line="38" />
+        <source>resolution must be a positive number of metres, got {res!r}</source>
+        <translation>分辨率必须为正的米数，实际为 {res!r}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/grid.py" line="46" />
+        <source>the grid would have {cells:,} cells ({cols} x {rows} at {res:g} m); use a coarser resolution or a smaller extent (at most {maximum:,} cells)</source>
+        <translation>栅格将有 {cells:,} 个单元（{cols} x {rows}，分辨率 {res:g} m）；请使用更粗的分辨率或更小的范围（最多 {maximum:,} 个单元）</translation>
+    </message>
+</context><context>
     <name>CoverageInterference</name>
     <message>
         <location filename="../../plugins/coverage/interference.py" line="94" />
@@ -1563,6 +1672,13 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageObstruction</name>
     <message>
+        <location filename="../../plugins/coverage/pairs.py" line="80" />
+        <location filename="../../plugins/coverage/pairs.py" line="67" />
+        <location filename="../../plugins/coverage/engine.py" line="75" />
+        <source>transmitters</source>
+        <translation>发射机</translation>
+    </message>
+    <message>
         <location filename="../../plugins/coverage/obstruction.py" line="47" />
         <source>has no coordinate reference system; coverage needs a projected CRS in metres</source>
         <translation>没有坐标参考系；覆盖分析需要以米为单位的投影坐标参考系</translation>
@@ -1573,34 +1689,71 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>使用地理坐标（{crs}）；请将其重投影到以米为单位的投影坐标参考系（例如 UTM 带）后再做覆盖分析</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="89" />
+        <location filename="../../plugins/coverage/obstruction.py" line="76" />
+        <source>no buildings or surface heights given: every link treated as line of sight</source>
+        <translation>未提供建筑物或地表高度：所有链路均按视距处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="90" />
         <source>has no field '{field}' with building heights in metres</source>
         <translation>没有存放建筑高度（米）的字段 '{field}'</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="102" />
+        <location filename="../../plugins/coverage/obstruction.py" line="100" />
+        <source>layer '{layer}': {note}</source>
+        <translation>图层“{layer}”：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="104" />
         <source>{field}: {count} buildings have a negative height</source>
         <translation>{field}：{count} 栋建筑物的高度为负</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="131" />
+        <location filename="../../plugins/coverage/obstruction.py" line="113" />
+        <source>layer '{layer}' has no building footprints: every link treated as line of sight</source>
+        <translation>图层“{layer}”没有建筑物轮廓：所有链路均按视距处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="134" />
         <source>is rotated or not north-up; warp it to a north-up grid first</source>
         <translation>有旋转或不是正北朝上；请先将其重采样到正北朝上的栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="137" />
+        <location filename="../../plugins/coverage/obstruction.py" line="140" />
         <source>has rectangular cells ({width:g} x {height:g} m); resample it to square cells first</source>
         <translation>像元为矩形（{width:g} x {height:g} m）；请先重采样为正方形像元</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="150" />
+        <location filename="../../plugins/coverage/obstruction.py" line="153" />
         <source>raster '{layer}' has no cell at ground level (lowest {lowest:.1f} m): it looks like heights above sea level; coverage expects heights above ground (declare it as a DSM with a terrain model, or give a terrain model as terrain)</source>
         <translation>栅格“{layer}”没有位于地面高度的像元（最低 {lowest:.1f} m）：看起来是海拔高度；覆盖分析需要离地高度（请将其声明为 DSM 并提供地形模型，或将地形模型作为 terrain 提供）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/obstruction.py" line="157" />
+        <location filename="../../plugins/coverage/obstruction.py" line="160" />
         <source>raster '{layer}': negative heights read as open ground</source>
         <translation>栅格“{layer}”：负高度按开阔地面处理</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="194" />
+        <source>the obstruction grid is in {grid} but the {what} are in {crs}; bring them into one CRS first</source>
+        <translation>遮挡栅格位于 {grid}，而{what}位于 {crs}；请先将它们统一到同一坐标参考系</translation>
+    </message>
+</context><context>
+    <name>CoverageOutputs</name>
+    <message>
+        <location filename="../../plugins/coverage/outputs.py" line="35" />
+        <source>RSRP (dBm per RE)</source>
+        <translation>RSRP（dBm/RE）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/outputs.py" line="43" />
+        <source>SINR (dB)</source>
+        <translation>SINR（dB）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/outputs.py" line="55" />
+        <source>best server cell index</source>
+        <translation>最优服务小区编号</translation>
     </message>
 </context><context>
     <name>CoverageRsrp</name>
@@ -1911,7 +2064,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="193" />
         <source>Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss over their walking distance from a lit street, walked this far (further in: its continuation, or the NLOS formula where higher); 0 switches it off.</source>
-        <translation type="unfinished" />
+        <translation>非视距的室外单元按其到视距街道的步行距离采用 ITU-R P.1411 街道峡谷损耗（街角损耗），最多沿街行进此距离（更远处：采用其延续公式，或在更高时采用非视距公式）；0 表示关闭。</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="197" />
@@ -2010,29 +2163,39 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>在所研究的载波（{frequency:g} MHz，带宽 {bandwidth:g} MHz）上没有发射机</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="198" />
+        <location filename="../../plugins/coverage/transmitters.py" line="187" />
+        <source>{count} antennas are not above {minimum:g} m ({listed}); antenna heights are metres above ground</source>
+        <translation>{count} 个天线不高于 {minimum:g} m（{listed}）；天线高度为离地米数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="200" />
         <source>{field}: {count} empty values taken as {default:g}</source>
         <translation>{field}：{count} 个空值按 {default:g} 处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="228" />
+        <location filename="../../plugins/coverage/transmitters.py" line="230" />
         <source>{count} removed sites left out</source>
         <translation>已剔除 {count} 个已拆除的站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="239" />
+        <location filename="../../plugins/coverage/transmitters.py" line="241" />
         <source>band_mhz: {count} sites without a band taken to be on {frequency:g} MHz</source>
         <translation>band_mhz：{count} 个没有频段的站点按 {frequency:g} MHz 处理</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="245" />
+        <location filename="../../plugins/coverage/transmitters.py" line="247" />
         <source>{count} sites on other bands ({others} MHz) left out of the {frequency:g} MHz carrier (they neither serve nor interfere on it; run the coverage again at their frequency for their map)</source>
         <translation>{count} 个其他频段（{others} MHz）的站点未计入 {frequency:g} MHz 载波（它们在此载波上既不服务也不干扰；如需其覆盖图，请按其频率重新运行覆盖分析）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/transmitters.py" line="257" />
+        <location filename="../../plugins/coverage/transmitters.py" line="259" />
         <source>; its sites are on {bands} MHz</source>
         <translation>；其站点位于 {bands} MHz</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/transmitters.py" line="272" />
+        <source>feature #{number} has {text!r}; expected comma-separated degrees or empty for omni</source>
+        <translation>要素 #{number} 的值为 {text!r}；应为以逗号分隔的度数，全向天线留空</translation>
     </message>
 </context><context>
     <name>CoverageValidity</name>
@@ -4326,132 +4489,147 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
 </context><context>
     <name>KindCheck</name>
     <message>
-        <location filename="../../layers/kinds.py" line="342" />
+        <location filename="../../layers/kinds.py" line="357" />
         <source>'{old}' to '{new}'</source>
         <translation>'{old}' 改为 '{new}'</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="344" />
+        <location filename="../../layers/kinds.py" line="359" />
         <source>renamed {pairs}</source>
         <translation>已重命名 {pairs}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="365" />
+        <location filename="../../layers/kinds.py" line="380" />
         <source>{field}: {count} values are not whole numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是整数（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="370" />
+        <location filename="../../layers/kinds.py" line="385" />
         <source>{field}: {count} values are not numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是数字（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="374" />
+        <location filename="../../layers/kinds.py" line="389" />
         <source>{field}: {count} text values converted to numbers</source>
         <translation>{field}：{count} 个文本值已转换为数字</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="383" />
+        <location filename="../../layers/kinds.py" line="398" />
         <source>{field}: {count} values are not yes/no ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是“是/否”（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="387" />
+        <location filename="../../layers/kinds.py" line="402" />
         <source>{field}: {count} values read as yes/no</source>
         <translation>{field}：{count} 个值按“是/否”读取</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="407" />
+        <location filename="../../layers/kinds.py" line="422" />
         <source>{field}: {count} values list unknown items ({values}) in features {rows}; allowed: {allowed}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值列出了未知项（{values}）；允许：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="424" />
+        <location filename="../../layers/kinds.py" line="439" />
         <source>{field}: {count} values are not comma-separated degrees 0-360 ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是以逗号分隔的 0-360 度值（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="433" />
+        <location filename="../../layers/kinds.py" line="448" />
         <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="449" />
+        <location filename="../../layers/kinds.py" line="464" />
         <source>{field}: {count} features have no value</source>
         <translation>{field}：{count} 个要素没有值</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="454" />
+        <location filename="../../layers/kinds.py" line="469" />
         <source>{field}: {count} empty values set to default {default}</source>
         <translation>{field}：{count} 个空值已设为默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="461" />
+        <location filename="../../layers/kinds.py" line="476" />
         <source>missing required field '{field}'; the fields are: {fields}</source>
         <translation>缺少必需字段 '{field}'；现有字段：{fields}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="463" />
+        <location filename="../../layers/kinds.py" line="478" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="468" />
+        <location filename="../../layers/kinds.py" line="483" />
         <source>needs at least one of the fields {fields}</source>
         <translation>至少需要字段 {fields} 之一</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="472" />
+        <location filename="../../layers/kinds.py" line="487" />
         <source>{field}: field missing; set to 0</source>
         <translation>{field}：字段缺失；已设为 0</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="483" />
+        <location filename="../../layers/kinds.py" line="498" />
         <source>filled with default {default}</source>
         <translation>已填入默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="484" />
+        <location filename="../../layers/kinds.py" line="499" />
         <source>added empty</source>
         <translation>已添加为空字段</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="485" />
+        <location filename="../../layers/kinds.py" line="500" />
         <source>{field}: field missing; {filled}</source>
         <translation>{field}：字段缺失；{filled}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="518" />
+        <location filename="../../layers/kinds.py" line="512" />
+        <source>{count} {family} features</source>
+        <translation>{count} 个 {family} 要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="514" />
+        <source> or </source>
+        <translation> 或 </translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="515" />
+        <source>has {found}; a '{kind}' layer must hold {want} (features {rows})</source>
+        <translation>含有 {found}；'{kind}' 图层必须只含 {want}（要素 {rows}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="535" />
         <source>{count} features have no geometry</source>
         <translation>{count} 个要素没有几何</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="528" />
+        <location filename="../../layers/kinds.py" line="545" />
         <source>repaired {count} invalid geometries (features {rows})</source>
         <translation>已修复 {count} 个无效几何（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="533" />
+        <location filename="../../layers/kinds.py" line="550" />
         <source>{count} features have an empty geometry</source>
         <translation>{count} 个要素的几何为空</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="547" />
+        <location filename="../../layers/kinds.py" line="564" />
         <source>unknown layer kind '{kind}'; known kinds: {kinds}</source>
         <translation>未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="563" />
+        <location filename="../../layers/kinds.py" line="580" />
         <source>{count} problem</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="564" />
+        <location filename="../../layers/kinds.py" line="581" />
         <source>{count} problems</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="565" />
+        <location filename="../../layers/kinds.py" line="582" />
         <source>does not fit kind '{kind}' ({problems}):</source>
         <translation>不符合图层类型 '{kind}'（{problems}）：</translation>
     </message>
@@ -4542,6 +4720,23 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
         <translation>各带一个距离的图层，例如 'Schools:50; Sites:100 m'</translation>
     </message>
 </context><context>
+    <name>LayerEncoding</name>
+    <message>
+        <location filename="../../layers/io/encoding.py" line="55" />
+        <source>attribute text is not valid {declared} as the file declares; read as {encoding}</source>
+        <translation>属性文本不是文件所声明的有效 {declared} 编码；已按 {encoding} 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/encoding.py" line="58" />
+        <source>no .cpg file says how attribute text is encoded; it was read as {encoding}</source>
+        <translation>没有 .cpg 文件说明属性文本的编码；已按 {encoding} 读取</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/encoding.py" line="61" />
+        <source>attribute text is in an unknown encoding; read as ISO-8859-1 (check names for garbling)</source>
+        <translation>属性文本的编码未知；已按 ISO-8859-1 读取（请检查名称是否乱码）</translation>
+    </message>
+</context><context>
     <name>LayerError</name>
     <message>
         <location filename="../../layers/io/writers.py" line="47" />
@@ -4582,6 +4777,21 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
         <location filename="../../layers/io/writers.py" line="181" />
         <source>could not be written: {problem}</source>
         <translation>无法写入：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/gdal_errors.py" line="17" />
+        <source>is not a readable {format} file (it may be damaged, incomplete or in another format)</source>
+        <translation>不是可读的 {format} 文件（可能已损坏、不完整或为其他格式）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/gdal_errors.py" line="20" />
+        <source>the file does not exist</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/gdal_errors.py" line="21" />
+        <source>could not be read as {format}: {problem}</source>
+        <translation>无法按 {format} 读取：{problem}</translation>
     </message>
     <message>
         <location filename="../../layers/io/vector.py" line="85" />
@@ -4666,17 +4876,34 @@ No saves all {total:,}.</source>
 </context><context>
     <name>LayerFinish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="35" />
+        <location filename="../../layers/io/finish.py" line="36" />
+        <location filename="../../layers/io/raster.py" line="154" />
         <source>CRS set to {crs} as given</source>
         <translation>坐标参考系已按指定设为 {crs}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="37" />
+        <location filename="../../layers/io/finish.py" line="38" />
+        <location filename="../../layers/io/raster.py" line="156" />
         <source>the file declares {declared}; replaced by {crs} as given</source>
         <translation>文件声明的坐标参考系为 {declared}；已按指定替换为 {crs}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="77" />
+        <location filename="../../layers/io/finish.py" line="23" />
+        <source>no coordinate reference system in the file (e.g. a shapefile without .prj); set the CRS in the layer properties before using it with other layers</source>
+        <translation>文件中没有坐标参考系（例如缺少 .prj 的 shapefile）；与其他图层一起使用前，请在图层属性中设置坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="60" />
+        <source>the source layer mixes {summary}; this layer holds its {family}s and the {count} features without geometry</source>
+        <translation>源图层混合了 {summary}；本图层包含其中的 {family} 要素以及 {count} 个无几何的要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="64" />
+        <source>the source layer mixes {summary}; this layer holds its {family}s</source>
+        <translation>源图层混合了 {summary}；本图层包含其中的 {family} 要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="82" />
         <source>looks like a '{kind}' layer but was loaded without that kind because it {problem}</source>
         <translation>看起来是 '{kind}' 图层，但未按该图层类型加载，因为它{problem}</translation>
     </message>
@@ -5749,54 +5976,119 @@ No saves all {total:,}.</source>
 </context><context>
     <name>OpenStreetMap</name>
     <message>
-        <location filename="../../layers/io/osm.py" line="345" />
+        <location filename="../../layers/io/osm.py" line="151" />
+        <source>buildings (building=*)</source>
+        <translation>建筑物（building=*）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="153" />
+        <source>roads (highway=primary, residential, ...)</source>
+        <translation>道路（highway=primary、residential 等）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="155" />
+        <source>schools (amenity=school, kindergarten, ...)</source>
+        <translation>学校（amenity=school、kindergarten 等）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="157" />
+        <source>offices (office=*, building=office)</source>
+        <translation>办公场所（office=*、building=office）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="159" />
+        <source>mobile sites (telecom=bts/antenna, man_made=mast/tower for communication)</source>
+        <translation>移动通信站点（telecom=bts/antenna、用于通信的 man_made=mast/tower）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="162" />
+        <source>street lamps (highway=street_lamp)</source>
+        <translation>路灯（highway=street_lamp）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="173" />
+        <source>OSM offices carry no rent, and an 'office_space' layer requires price_m2, so they were loaded as plain points without a kind; add a price_m2 field to use them as office space</source>
+        <translation>OSM 办公场所没有租金信息，而 'office_space' 图层需要 price_m2，因此它们作为无图层类型的普通点加载；添加 price_m2 字段后即可作为写字楼使用</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="316" />
+        <source>reading was cancelled</source>
+        <translation>读取已取消</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="352" />
         <source>width_m of {count} roads computed as lanes × {lane:g} m</source>
         <translation>{count} 条道路的 width_m 按车道数 × {lane:g} m 计算</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="351" />
+        <location filename="../../layers/io/osm.py" line="358" />
         <source>existing mobile sites read from {tags}; status set to 'active'</source>
         <translation>已从 {tags} 读取现有移动基站；status 设为 'active'</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="354" />
+        <location filename="../../layers/io/osm.py" line="361" />
         <source>{count} features mapped as areas in OSM are shown as a point on their surface</source>
         <translation>OSM 中以面绘制的 {count} 个要素显示为其面内的一个点</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="364" />
+        <location filename="../../layers/io/osm.py" line="371" />
         <source>has no layer named '{layer}'; an OSM extract gives the layers: {layers}</source>
         <translation>没有名为“{layer}”的图层；OSM 提取文件提供的图层有：{layers}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="371" />
+        <location filename="../../layers/io/osm.py" line="378" />
         <source> named {layer!r}</source>
         <translation>（名为 {layer!r}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="372" />
+        <location filename="../../layers/io/osm.py" line="379" />
         <source>cannot give a '{kind}' layer{named}; an OSM extract gives the kinds: {kinds}</source>
         <translation>无法提供 '{kind}' 图层{named}；OSM 提取文件提供的图层类型有：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="392" />
+        <location filename="../../layers/io/osm.py" line="399" />
         <source>the file does not exist</source>
         <translation>文件不存在</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="393" />
+        <location filename="../../layers/io/osm.py" line="400" />
         <source>is not a file</source>
         <translation>不是文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="399" />
+        <location filename="../../layers/io/osm.py" line="406" />
         <source>is not a readable OpenStreetMap file (it may be damaged or cut short): {problem}</source>
         <translation>不是可读的 OpenStreetMap 文件（可能已损坏或不完整）：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/osm.py" line="421" />
+        <location filename="../../layers/io/osm.py" line="414" />
+        <source>holds none of the features Lamplight reads from OSM: {looked}</source>
+        <translation>不含 Lamplight 从 OSM 读取的任何要素：{looked}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="419" />
+        <source>read from OpenStreetMap (WGS84) and reprojected to {name} ({crs})</source>
+        <translation>从 OpenStreetMap（WGS84）读取并重投影到 {name}（{crs}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="422" />
+        <source>{count} OSM ways or areas were skipped because nodes are missing from the extract</source>
+        <translation>由于提取文件中缺少节点，已跳过 {count} 条 OSM 路径或面</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="430" />
         <source>{count} OSM '{key}' values could not be read as numbers ({shown}) and were left empty</source>
         <translation>{count} 个 OSM '{key}' 值无法读取为数字（{shown}），已留空</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="444" />
+        <source>the extract has no {missing}</source>
+        <translation>提取文件中没有{missing}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/osm.py" line="445" />
+        <source>; no </source>
+        <translation>；也没有</translation>
     </message>
 </context><context>
     <name>Parameter</name>
@@ -6044,6 +6336,11 @@ No saves all {total:,}.</source>
         <source>needs a vector layer in parameter '{parent}' first</source>
         <translation>需要先在参数 '{parent}' 中选择矢量图层</translation>
     </message>
+    <message>
+        <location filename="../../plugins/api.py" line="914" />
+        <source>algorithm {id} has no such parameter (parameters: {parameters})</source>
+        <translation>算法 {id} 没有此参数（参数：{parameters}）</translation>
+    </message>
 </context><context>
     <name>ParameterWidget</name>
     <message>
@@ -6073,6 +6370,93 @@ No saves all {total:,}.</source>
         <location filename="../../plugins/coverage/config.py" line="42" />
         <source>Auto: UMi or UMa by antenna height</source>
         <translation>自动：按天线高度选 UMi 或 UMa</translation>
+    </message>
+</context><context>
+    <name>PluginRegistry</name>
+    <message>
+        <location filename="../../plugins/registry.py" line="77" />
+        <source>failed to import: {problem}</source>
+        <translation>导入失败：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="112" />
+        <source>has a submodule named 'algorithms' that hides its algorithms() function; rename the submodule</source>
+        <translation>有一个名为 &apos;algorithms&apos; 的子模块遮蔽了其 algorithms() 函数；请重命名该子模块</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="116" />
+        <source>has no algorithms() function; a plugin must define one</source>
+        <translation>没有 algorithms() 函数；插件必须定义该函数</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="121" />
+        <source>failed while listing its algorithms: {problem}</source>
+        <translation>列出其算法时失败：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="133" />
+        <source>could not create algorithm {item!r}: {problem}</source>
+        <translation>无法创建算法 {item!r}：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="137" />
+        <source>returned {value!r}, which is not a plugins.api.Algorithm</source>
+        <translation>返回了 {value!r}，它不是 plugins.api.Algorithm</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="141" />
+        <source>algorithm {algorithm} has no id or name</source>
+        <translation>算法 {algorithm} 没有 id 或名称</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="145" />
+        <source>algorithm id '{id}' is already provided by {origin}; this one is skipped</source>
+        <translation>算法 id &apos;{id}&apos; 已由 {origin} 提供；已跳过此算法</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="153" />
+        <source>algorithm '{id}' cannot declare its parameters: {problem}</source>
+        <translation>算法 &apos;{id}&apos; 无法声明其参数：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="166" />
+        <source>is not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="182" />
+        <source>could not be listed: {problem}</source>
+        <translation>无法列出：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="235" />
+        <source>its name '{name}' is already taken by the module {module!r}; rename it</source>
+        <translation>其名称 &apos;{name}&apos; 已被模块 {module!r} 占用；请重命名</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="245" />
+        <source>Python has no loader for {file}</source>
+        <translation>Python 没有 {file} 的加载器</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="283" />
+        <source>; did you mean {names}?</source>
+        <translation>；您是否要找 {names}？</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="284" />
+        <source>; 'python main.py list' shows them all</source>
+        <translation>；&apos;python main.py list&apos; 会列出全部算法</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="289" />
+        <source>; plugins that failed to load: {plugins}</source>
+        <translation>；加载失败的插件：{plugins}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/registry.py" line="291" />
+        <source>no algorithm '{id}'{hint}</source>
+        <translation>没有算法 &apos;{id}&apos;{hint}</translation>
     </message>
 </context><context>
     <name>Processing</name>
@@ -6111,7 +6495,17 @@ No saves all {total:,}.</source>
 </context><context>
     <name>Project</name>
     <message>
-        <location filename="../../layers/project.py" line="213" />
+        <location filename="../../layers/project.py" line="97" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project.py" line="98" />
+        <source>no layer named {name!r} in the project (layers: {names})</source>
+        <translation>项目中没有名为 {name!r} 的图层（图层：{names}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project.py" line="214" />
         <source>the project has never been saved; choose a file name</source>
         <translation>项目从未保存过；请选择文件名</translation>
     </message>
@@ -6246,32 +6640,42 @@ No saves all {total:,}.</source>
         <translation>{problem}；已跳过该图层</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="217" />
+        <location filename="../../layers/project_file.py" line="199" />
+        <source>could not be restored from project.json ({error}: {problem}); the layer was skipped</source>
+        <translation>无法从 project.json 恢复（{error}：{problem}）；已跳过该图层</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="218" />
         <source>is not a Lamplight project file (unknown format)</source>
         <translation>不是 Lamplight 项目文件（未知格式）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="220" />
+        <location filename="../../layers/project_file.py" line="221" />
         <source>was made by a newer Lamplight (format version {version}; this one reads up to {supported}); update Lamplight to open it</source>
         <translation>由更新版本的 Lamplight 创建（格式版本 {version}；本版本最多读取 {supported}）；请更新 Lamplight 后打开</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="225" />
+        <location filename="../../layers/project_file.py" line="226" />
         <source>project.json cannot be used: {problem}</source>
         <translation>无法使用 project.json：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="344" />
+        <location filename="../../layers/project_file.py" line="289" />
+        <source>{file}: layer '{layer}': not found in {folder}</source>
+        <translation>{file}：图层 '{layer}'：在 {folder} 中未找到</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_file.py" line="346" />
         <source>linked data file is missing</source>
         <translation>关联的数据文件缺失</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="355" />
+        <location filename="../../layers/project_file.py" line="357" />
         <source>cannot find layer {layer!r} in the file</source>
         <translation>在文件中找不到图层 {layer!r}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_file.py" line="380" />
+        <location filename="../../layers/project_file.py" line="382" />
         <source>is neither a GeoPackage (.gpkg) nor a GeoTIFF (.tif) project member</source>
         <translation>既不是 GeoPackage (.gpkg) 也不是 GeoTIFF (.tif) 项目成员</translation>
     </message>
@@ -6455,7 +6859,7 @@ No saves all {total:,}.</source>
         <translation>运行记录（一组设置）</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="268" />
+        <location filename="../../layers/project_schema.py" line="273" />
         <location filename="../../layers/project_schema.py" line="135" />
         <location filename="../../layers/project_schema.py" line="132" />
         <location filename="../../layers/project_schema.py" line="126" />
@@ -6515,32 +6919,37 @@ No saves all {total:,}.</source>
         <translation>最多 {limit} 条运行记录的列表</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="243" />
+        <location filename="../../layers/project_schema.py" line="197" />
+        <source>item {index} is not a text of at most {limit} characters</source>
+        <translation>第 {index} 项不是最多 {limit} 个字符的文本</translation>
+    </message>
+    <message>
+        <location filename="../../layers/project_schema.py" line="245" />
         <source>{where} lacks '{field}'</source>
         <translation>{where} 缺少 '{field}'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="246" />
+        <location filename="../../layers/project_schema.py" line="248" />
         <source>{where} has a setting Lamplight does not know: '{field}'</source>
         <translation>{where} 含有 Lamplight 不认识的设置：'{field}'</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="248" />
+        <location filename="../../layers/project_schema.py" line="250" />
         <source>{where} should be {expected}, not {found}</source>
         <translation>{where} 应为{expected}，而不是 {found}</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="255" />
+        <location filename="../../layers/project_schema.py" line="257" />
         <source>a value of another type</source>
         <translation>其他类型的值</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="264" />
+        <location filename="../../layers/project_schema.py" line="269" />
         <source>a text of {count:,} characters</source>
         <translation>{count:,} 个字符的文本</translation>
     </message>
     <message>
-        <location filename="../../layers/project_schema.py" line="266" />
+        <location filename="../../layers/project_schema.py" line="271" />
         <source>a list of {count:,} values</source>
         <translation>{count:,} 个值的列表</translation>
     </message>
@@ -6604,6 +7013,26 @@ No saves all {total:,}.</source>
         <location filename="../../layers/basemap_schema.py" line="99" />
         <source>basemap settings (a group of settings)</source>
         <translation>底图设置（一组设置）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="232" />
+        <source>a profile name (a short text)</source>
+        <translation>配置名称（短文本）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="236" />
+        <source>a number from {minimum} to {maximum} {unit}</source>
+        <translation>{minimum} 到 {maximum} {unit} 之间的数</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="239" />
+        <source>one of {choices}</source>
+        <translation>{choices} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../layers/rf_profile.py" line="242" />
+        <source>the RF profile (a group of radio settings) or empty</source>
+        <translation>射频配置（一组无线参数设置）或空</translation>
     </message>
 </context><context>
     <name>ProjectSession</name>
@@ -7391,6 +7820,21 @@ cost {amount}</source>
         <location filename="../../layers/snapping.py" line="59" />
         <source>has no coordinate reference system, so distances in metres cannot be measured</source>
         <translation>没有坐标参考系，因此无法以米量测距离</translation>
+    </message>
+</context><context>
+    <name>Run</name>
+    <message>
+        <location filename="../../plugins/coverage/obstruction.py" line="226" />
+        <location filename="../../plugins/api.py" line="114" />
+        <source>the run was cancelled</source>
+        <translation>运行已取消</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/tiles.py" line="198" />
+        <location filename="../../plugins/coverage/engine.py" line="161" />
+        <location filename="../../plugins/coverage/engine.py" line="126" />
+        <source>the coverage run was cancelled</source>
+        <translation>覆盖分析运行已取消</translation>
     </message>
 </context><context>
     <name>Scenarios</name>
@@ -8665,14 +9109,49 @@ cost {amount}</source>
 </context><context>
     <name>Styles</name>
     <message>
-        <location filename="../../layers/styles.py" line="213" />
+        <location filename="../../layers/styles.py" line="66" />
+        <source>a colour ramp needs at least one stop</source>
+        <translation>色带至少需要一个色标</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="79" />
+        <source>unknown colour ramp {name!r}; known: {known}</source>
+        <translation>未知的色带 {name!r}；已知色带：{known}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="105" />
+        <source>marker {marker!r} is not one of {markers}</source>
+        <translation>符号标记 {marker!r} 不是 {markers} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="108" />
+        <source>symbol size and stroke width must not be negative</source>
+        <translation>符号大小和描边宽度不得为负</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="215" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../layers/styles.py" line="392" />
+        <location filename="../../layers/styles.py" line="302" />
+        <source>no numeric values to classify</source>
+        <translation>没有可分级的数值</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="316" />
+        <source>classification method {method!r} is not one of equal, quantile, jenks</source>
+        <translation>分级方法 {method!r} 不是 equal、quantile、jenks 之一</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="395" />
         <source>… {count} more classes</source>
         <translation>… 另有 {count} 个分级</translation>
+    </message>
+    <message>
+        <location filename="../../layers/styles.py" line="430" />
+        <source>unknown style type {kind!r}; known: {known}</source>
+        <translation>未知的样式类型 {kind!r}；已知类型：{known}</translation>
     </message>
 </context><context>
     <name>SwipeView</name>
@@ -9776,6 +10255,11 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>gdal_open</name>
     <message>
+        <location filename="../../layers/io/geojson_crs.py" line="26" />
+        <source>(a crs member too long or malformed to check)</source>
+        <translation>（crs 成员过长或格式错误，无法检查）</translation>
+    </message>
+    <message>
         <location filename="../../layers/io/gdal_open.py" line="79" />
         <source>is not a GeoPackage</source>
         <translation>不是 GeoPackage</translation>
@@ -9934,7 +10418,67 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>kinds</name>
     <message>
-        <location filename="../../layers/kinds.py" line="210" />
+        <location filename="../../layers/kinds.py" line="85" />
+        <source>Smart lamp poles</source>
+        <translation>智慧灯杆</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="94" />
+        <source>comma-separated equipment already on the pole</source>
+        <translation>灯杆上已有的设备，以逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="96" />
+        <source>maximum number of attachments</source>
+        <translation>最多可挂载的设备数</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="102" />
+        <source>5G sites</source>
+        <translation>5G基站</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="111" />
+        <source>sector azimuths, "" = omni</source>
+        <translation>扇区方位角，"" = 全向</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="118" />
+        <source>Schools</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="128" />
+        <source>Office space listings</source>
+        <translation>写字楼租赁信息</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="141" />
+        <source>Buildings</source>
+        <translation>建筑物</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="144" />
+        <source>estimated on import where missing: see layers.building_heights and height_source</source>
+        <translation>缺失时在导入时估算：参见 layers.building_heights 和 height_source</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="146" />
+        <source>storeys; height_m = levels × {storey:g} m where it has no height</source>
+        <translation>层数；无高度时 height_m = levels × {storey:g} m</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="151" />
+        <source>Roads</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="160" />
+        <source>Demand</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="225" />
         <source>terrain '{name}': values down to {low} m: check nodata (ground below sea level is possible, an undeclared no-data value is likelier)</source>
         <translation>地形“{name}”：数值低至 {low} m：请检查无数据值（地面低于海平面是可能的，但更可能是未声明的无数据值）</translation>
     </message>
@@ -10094,41 +10638,143 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>layers.io.finish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="91" />
+        <location filename="../../layers/io/finish.py" line="96" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="92" />
+        <location filename="../../layers/io/finish.py" line="97" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
         <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="96" />
+        <location filename="../../layers/io/finish.py" line="101" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
         <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
 </context><context>
     <name>layers.io.postgis</name>
     <message>
-        <location filename="../../layers/io/postgis.py" line="101" />
+        <location filename="../../layers/io/postgis.py" line="79" />
+        <source>the database address is not a URL like postgresql://user:password@host:5432/database</source>
+        <translation>数据库地址不是形如 postgresql://user:password@host:5432/database 的 URL</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="82" />
+        <source>is not a PostgreSQL/PostGIS address (driver '{driver}'); use postgresql://user:password@host:5432/database</source>
+        <translation>不是 PostgreSQL/PostGIS 地址（驱动 '{driver}'）；请使用 postgresql://user:password@host:5432/database</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="104" />
         <source>the connection to the database was lost ({reason}); check that the server is running and reachable, then try again</source>
         <translation>与数据库的连接已断开（{reason}）；请检查服务器是否运行且可访问，然后重试</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="151" />
+        <location filename="../../layers/io/postgis.py" line="140" />
+        <source>cannot connect to the database: {reason}</source>
+        <translation>无法连接数据库：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="155" />
         <source>the database refused a request: {reason}</source>
         <translation>数据库拒绝了请求：{reason}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="253" />
+        <location filename="../../layers/io/postgis.py" line="166" />
+        <source>the database has no PostGIS extension; its owner can add it with CREATE EXTENSION postgis</source>
+        <translation>数据库没有 PostGIS 扩展；其所有者可用 CREATE EXTENSION postgis 添加</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="195" />
+        <source> and {count} more</source>
+        <translation> 等另外 {count} 个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="196" />
+        <source>no such table; the tables with geometry are: {tables}</source>
+        <translation>没有该表；含几何的表有：{tables}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="361" />
+        <location filename="../../layers/io/postgis.py" line="198" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="241" />
+        <source>SRID {srid} is not a coordinate reference system Lamplight can read ({problem}); its spatial_ref_sys entry needs a valid srtext</source>
+        <translation>SRID {srid} 不是 Lamplight 能读取的坐标参考系（{problem}）；其 spatial_ref_sys 条目需要有效的 srtext</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="258" />
+        <source>the query returns no rows (it is not a SELECT)</source>
+        <translation>查询不返回任何行（不是 SELECT）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="264" />
         <source>the query would change the database ({reason}); reading runs read-only: give one SELECT</source>
         <translation>该查询会修改数据库（{reason}）；读取以只读方式进行：请给出一条 SELECT</translation>
     </message>
     <message>
-        <location filename="../../layers/io/postgis.py" line="259" />
+        <location filename="../../layers/io/postgis.py" line="276" />
+        <location filename="../../layers/io/postgis.py" line="269" />
+        <source>the query failed: {reason}</source>
+        <translation>查询失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="271" />
         <source>the query holds several statements; give exactly one SELECT (nothing was run)</source>
         <translation>该查询包含多条语句；请只给出一条 SELECT（未执行任何语句）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="307" />
+        <source>the query returns the column(s) {columns} more than once; give each column its own name with AS</source>
+        <translation>查询多次返回列 {columns}；请用 AS 为每列指定不同的名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="312" />
+        <source>the query returns no geometry column; its columns are: {columns}</source>
+        <translation>查询未返回几何列；其列为：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="318" />
+        <source>uses the geometry column '{column}'; the other geometry columns ({others}) were left out</source>
+        <translation>使用几何列 '{column}'；其他几何列（{others}）未使用</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="325" />
+        <source>the geometries are in several SRIDs ({srids}); bring them to one with ST_Transform</source>
+        <translation>几何使用了多个 SRID（{srids}）；请用 ST_Transform 统一为一个</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="331" />
+        <source>the geometry has no SRID (0), so the layer has no coordinate reference system; set it in the layer properties</source>
+        <translation>几何没有 SRID（0），因此图层没有坐标参考系；请在图层属性中设置</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="359" />
+        <source>has no geometry column; its columns are: {columns}</source>
+        <translation>没有几何列；其列为：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="421" />
+        <source>only vector layers can be saved to PostGIS</source>
+        <translation>只有矢量图层可以保存到 PostGIS</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="429" />
+        <source>the table already exists; choose if_exists='replace' to overwrite it or 'append' to add the features to it</source>
+        <translation>该表已存在；选择 if_exists='replace' 覆盖它，或选择 'append' 将要素追加到其中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="437" />
+        <source>the table has no geometry column to append features to</source>
+        <translation>该表没有可追加要素的几何列</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/postgis.py" line="455" />
+        <source>could not be written: {reason}</source>
+        <translation>无法写入：{reason}</translation>
     </message>
 </context><context>
     <name>layers.io.tabular</name>
@@ -10276,6 +10922,11 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>raster</name>
     <message>
+        <location filename="../../layers/io/raster.py" line="29" />
+        <source>the raster has no coordinate reference system; set the CRS in the layer properties before using it with other layers</source>
+        <translation>栅格没有坐标参考系；与其他图层一起使用前，请在图层属性中设置坐标参考系</translation>
+    </message>
+    <message>
         <location filename="../../layers/io/raster.py" line="31" />
         <source>the raster is stored bottom-up (south in the first row); its rows were flipped to north-up</source>
         <translation>栅格按自下而上存储（第一行为南）；其行已翻转为北朝上</translation>
@@ -10311,7 +10962,12 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
         <translation>栅格文件在打开后已在磁盘上被修改；请重新打开以使用新的像元</translation>
     </message>
     <message>
-        <location filename="../../layers/io/raster.py" line="189" />
+        <location filename="../../layers/io/raster.py" line="126" />
+        <source>kind '{kind}' describes vector features; a raster cannot have it (raster kinds: {kinds})</source>
+        <translation>图层类型 '{kind}' 描述的是矢量要素；栅格不能使用它（栅格图层类型：{kinds}）</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/raster.py" line="191" />
         <source>its values look like ground elevation (all above sea level, with relief): if it is a terrain model (DEM), set its kind to terrain</source>
         <translation>其数值看似地面高程（均高于海平面，且有起伏）：如果是地形模型 (DEM)，请将其图层类型设为 terrain</translation>
     </message>
