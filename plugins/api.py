@@ -111,7 +111,7 @@ class Feedback:
     def raise_if_cancelled(self) -> None:
         """Raise ``Cancelled`` once ``cancel`` was called."""
         if self._cancel.is_set():
-            raise Cancelled("the run was cancelled")
+            raise Cancelled(translate("Run", "the run was cancelled"))
 
     def step(self, start: float, end: float) -> Feedback:
         """A feedback whose 0-100 maps into [start, end] of this one, for a sub-task; it shares the cancel flag."""
@@ -911,8 +911,9 @@ class Algorithm:
         known = {p.name for p in parameters}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ParameterError(unknown[0], f"algorithm {self.id} has no such parameter "
-                                             f"(parameters: {', '.join(p.name for p in parameters)})")
+            raise ParameterError(unknown[0], translate("ParameterError", "algorithm {id} has no such parameter "
+                                                                         "(parameters: {parameters})").format(
+                id=self.id, parameters=", ".join(p.name for p in parameters)))
         values: dict[str, Any] = {}
         for parameter in parameters:
             values[parameter.name] = parameter.validate(raw.get(parameter.name), context, values)

@@ -179,10 +179,12 @@ def output_paths(algorithm: Algorithm, options: dict[str, Any], output_dir: Path
         explicit = options.get(output.name)
         path = Path(explicit).expanduser() if explicit else output_dir / f"{output.name}{DEFAULT_EXTENSION[kind]}"
         if path.suffix.lower() not in ALLOWED_EXTENSIONS[kind]:
-            raise UsageError(f"output '{output.name}': {path.name} must end in "
-                             f"{' or '.join(ALLOWED_EXTENSIONS[kind])}")
+            raise UsageError(translate("Cli", "output '{output}': {file} must end in {extensions}").format(
+                output=output.name, file=path.name,
+                extensions=translate("Cli", " or ").join(ALLOWED_EXTENSIONS[kind])))
         if path.exists() and not overwrite:
-            raise UsageError(f"output '{output.name}': {path} already exists; use --overwrite or another path")
+            raise UsageError(translate("Cli", "output '{output}': {path} already exists; use --overwrite or another "
+                                              "path").format(output=output.name, path=path))
         paths[output.name] = path
     return paths
 
@@ -341,7 +343,8 @@ def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[st
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OSError(f"output '{name}': cannot create the folder {path.parent} ({exc.strerror or exc})") from exc
+            raise OSError(translate("Cli", "output '{output}': cannot create the folder {folder} ({reason})").format(
+                output=name, folder=path.parent, reason=exc.strerror or exc)) from exc
         if isinstance(value, Layer):
             write_layer(value, path, layer_name=value.name)
             entry: dict[str, Any] = {"path": str(path), "type": declared[name].type_name, "layer": value.name}
@@ -351,7 +354,8 @@ def _write_outputs(algorithm: Algorithm, outputs: dict[str, Any], paths: dict[st
             try:
                 _write_table(value, path)
             except OSError as exc:
-                raise OSError(f"output '{name}': {path} could not be written ({exc.strerror or exc})") from exc
+                raise OSError(translate("Cli", "output '{output}': {path} could not be written ({reason})").format(
+                    output=name, path=path, reason=exc.strerror or exc)) from exc
             entry = {"path": str(path), "type": "table", "rows": len(value)}
         written[name] = entry
     return written

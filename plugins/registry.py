@@ -57,8 +57,10 @@ class BrokenPlugin(Algorithm):
     def __init__(self, problem: PluginProblem) -> None:
         self.problem = problem
         self.id = f"broken.{plugin_key(problem.source)}"  # type: ignore[misc]  # ids are class constants elsewhere
-        self.name = f"{plugin_key(problem.source)} (failed to load)"  # type: ignore[misc]
-        self.description = f"The plugin {problem.source} {problem.message}."  # type: ignore[misc]
+        self.name = translate("BrokenPlugin", "{plugin} (failed to load)").format(  # type: ignore[misc]
+            plugin=plugin_key(problem.source))
+        self.description = translate("BrokenPlugin", "The plugin {source} {message}.").format(  # type: ignore[misc]
+            source=problem.source, message=problem.message)
 
     def parameters(self) -> list[Parameter]:
         return []
@@ -69,6 +71,10 @@ class BrokenPlugin(Algorithm):
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         raise AlgorithmError(translate("BrokenPlugin", "the plugin {source} {message}; fix or reinstall it")
                              .format(source=self.problem.source, message=self.problem.message))
+
+
+def _import_failed(exc: BaseException) -> str:
+    return translate("PluginRegistry", "failed to import: {problem}").format(problem=_one_line(exc))
 
 
 def plugin_key(source: str) -> str:
@@ -103,15 +109,17 @@ class Registry:
         try:
             factory = getattr(provider, "algorithms", None) if isinstance(provider, ModuleType) else provider
             if isinstance(factory, ModuleType):  # importing a submodule named algorithms replaces the function
-                self._report(source, "has a submodule named 'algorithms' that hides its algorithms() function; "
-                                     "rename the submodule")
+                self._report(source, translate("PluginRegistry", "has a submodule named 'algorithms' that hides its "
+                                                                 "algorithms() function; rename the submodule"))
                 return 0
             if not callable(factory):
-                self._report(source, "has no algorithms() function; a plugin must define one")
+                self._report(source, translate("PluginRegistry", "has no algorithms() function; a plugin must "
+                                                                 "define one"))
                 return 0
             items = list(factory())
         except (Exception, SystemExit) as exc:
-            self._report(source, f"failed while listing its algorithms: {_one_line(exc)}", exc)
+            self._report(source, translate("PluginRegistry", "failed while listing its algorithms: {problem}").format(
+                problem=_one_line(exc)), exc)
             return 0
         added = 0
         for item in items:
@@ -122,23 +130,28 @@ class Registry:
         try:
             algorithm = item() if isinstance(item, type) else item
         except Exception as exc:
-            self._report(source, f"could not create algorithm {item!r}: {_one_line(exc)}", exc)
+            self._report(source, translate("PluginRegistry", "could not create algorithm {item!r}: {problem}").format(
+                item=item, problem=_one_line(exc)), exc)
             return 0
         if not isinstance(algorithm, Algorithm):
-            self._report(source, f"returned {algorithm!r}, which is not a plugins.api.Algorithm")
+            self._report(source, translate("PluginRegistry", "returned {value!r}, which is not a "
+                                                             "plugins.api.Algorithm").format(value=algorithm))
             return 0
         if not algorithm.id or not algorithm.name:
-            self._report(source, f"algorithm {type(algorithm).__name__} has no id or name")
+            self._report(source, translate("PluginRegistry", "algorithm {algorithm} has no id or name").format(
+                algorithm=type(algorithm).__name__))
             return 0
         if algorithm.id in self._algorithms:
-            self._report(source, f"algorithm id '{algorithm.id}' is already provided by "
-                                 f"{self._origins[algorithm.id]}; this one is skipped")
+            self._report(source, translate("PluginRegistry", "algorithm id '{id}' is already provided by {origin}; "
+                                                             "this one is skipped").format(
+                id=algorithm.id, origin=self._origins[algorithm.id]))
             return 0
         try:
             algorithm.parameters()
             algorithm.outputs()
         except Exception as exc:
-            self._report(source, f"algorithm '{algorithm.id}' cannot declare its parameters: {_one_line(exc)}", exc)
+            problem = translate("PluginRegistry", "algorithm '{id}' cannot declare its parameters: {problem}")
+            self._report(source, problem.format(id=algorithm.id, problem=_one_line(exc)), exc)
             return 0
         self._algorithms[algorithm.id] = algorithm
         self._origins[algorithm.id] = source
@@ -150,7 +163,7 @@ class Registry:
             module = importlib.import_module(module_name)
         except (Exception, SystemExit) as exc:
             missing = isinstance(exc, ModuleNotFoundError) and exc.name == module_name
-            message = "is not installed" if missing else f"failed to import: {_one_line(exc)}"
+            message = translate("PluginRegistry", "is not installed") if missing else _import_failed(exc)
             self._report(module_name, message, None if missing else exc)
             return 0
         return self.add_plugin(module_name, module)
@@ -166,7 +179,8 @@ class Registry:
         try:
             entry_points = [e for e in importlib.metadata.entry_points(group=group) if only in (None, e.name)]
         except Exception as exc:  # a corrupt dist-info elsewhere on sys.path
-            self._report(f"entry points '{group}'", f"could not be listed: {_one_line(exc)}", exc)
+            problem = translate("PluginRegistry", "could not be listed: {problem}").format(problem=_one_line(exc))
+            self._report(f"entry points '{group}'", problem, exc)
             return
         slow = self._probe([Target("entry", group, e.name) for e in entry_points]) if probe else {}
         for index, entry_point in enumerate(entry_points):
@@ -178,7 +192,7 @@ class Registry:
             try:
                 provider = entry_point.load()
             except (Exception, SystemExit) as exc:
-                self._report(source, f"failed to import: {_one_line(exc)}", exc)
+                self._report(source, _import_failed(exc), exc)
                 continue
             self.add_plugin(source, provider)
 
@@ -218,7 +232,9 @@ class Registry:
         existing = sys.modules.get(name)
         if existing is not None:
             if Path(getattr(existing, "__file__", "") or "").resolve() != file.resolve():
-                self._report(source, f"its name '{name}' is already taken by the module {existing!r}; rename it")
+                self._report(source, translate("PluginRegistry", "its name '{name}' is already taken by the module "
+                                                                 "{module!r}; rename it").format(name=name,
+                                                                                                 module=existing))
                 return
             self.add_plugin(source, existing)
             return
@@ -226,14 +242,14 @@ class Registry:
             locations = [str(file.parent)] if package else None
             spec = importlib.util.spec_from_file_location(name, file, submodule_search_locations=locations)
             if spec is None or spec.loader is None:  # reported below like any other import failure
-                raise ImportError(f"Python has no loader for {file.name}")
+                raise ImportError(translate("PluginRegistry", "Python has no loader for {file}").format(file=file.name))
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:
             for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
                 del sys.modules[loaded]
-            self._report(source, f"failed to import: {_one_line(exc)}", exc)
+            self._report(source, _import_failed(exc), exc)
             return
         self.add_plugin(source, module)
 
@@ -264,13 +280,15 @@ class Registry:
         if broken:
             return broken[0]
         close = difflib.get_close_matches(algorithm_id, list(self._algorithms), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; 'python main.py list' shows them all"
+        hint = translate("PluginRegistry", "; did you mean {names}?").format(names=", ".join(close)) if close \
+            else translate("PluginRegistry", "; 'python main.py list' shows them all")
         # The algorithm may belong to a plugin that failed to load: say so, it is the likelier explanation.
         prefix = algorithm_id.split(".")[0]
         failed = [f"{p.source} {p.message}" for p in self.problems if prefix in p.source]
         if failed:
-            hint += "; plugins that failed to load: " + "; ".join(failed)
-        raise KeyError(f"no algorithm '{algorithm_id}'{hint}")
+            hint += translate("PluginRegistry", "; plugins that failed to load: {plugins}").format(
+                plugins="; ".join(failed))
+        raise KeyError(translate("PluginRegistry", "no algorithm '{id}'{hint}").format(id=algorithm_id, hint=hint))
 
     def origin(self, algorithm_id: str) -> str:
         """Which plugin provided the algorithm (module name, entry point or file)."""

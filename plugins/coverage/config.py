@@ -93,13 +93,16 @@ def resource_blocks(frequency_mhz: float, bandwidth_mhz: float, subcarrier_khz: 
     band = "FR2" if table is _NRB_FR2 else "FR1"
     scs = int(round(subcarrier_khz))
     if scs not in table or abs(scs - subcarrier_khz) > 1e-9:
-        raise CoverageConfigError(f"subcarrier_khz: subcarrier spacing {subcarrier_khz:g} kHz is not used in {band}; "
-                                  f"choose one of {', '.join(str(s) for s in table)} kHz")
+        raise CoverageConfigError("subcarrier_khz: " + translate(
+            "CoverageConfig", "subcarrier spacing {scs:g} kHz is not used in {band}; choose one of {choices} "
+                              "kHz").format(scs=subcarrier_khz, band=band, choices=", ".join(str(s) for s in table)))
     widths = table[scs]
     bandwidth = int(round(bandwidth_mhz))
     if bandwidth not in widths or abs(bandwidth - bandwidth_mhz) > 1e-9:
-        raise CoverageConfigError(f"bandwidth_mhz: {bandwidth_mhz:g} MHz is not a {band} channel bandwidth at "
-                                  f"{scs} kHz; choose one of {', '.join(str(w) for w in widths)} MHz")
+        raise CoverageConfigError("bandwidth_mhz: " + translate(
+            "CoverageConfig", "{bandwidth:g} MHz is not a {band} channel bandwidth at {scs} kHz; choose one of "
+                              "{choices} MHz").format(bandwidth=bandwidth_mhz, band=band, scs=scs,
+                                                      choices=", ".join(str(w) for w in widths)))
     return widths[bandwidth]
 
 
@@ -152,26 +155,33 @@ class CoverageConfig:
         object.__setattr__(self, "sector_azimuths", tuple(float(a) % 360.0 for a in self.sector_azimuths))
         self._check_ranges()
         if self.model not in MODELS:
-            raise CoverageConfigError(f"model: unknown path-loss model '{self.model}'; choose one of "
-                                      f"{', '.join(MODELS)}")
+            raise CoverageConfigError("model: " + translate(
+                "CoverageConfig", "unknown path-loss model '{model}'; choose one of {choices}").format(
+                model=self.model, choices=", ".join(MODELS)))
         if self.indoor_loss not in INDOOR_MODELS:
-            raise CoverageConfigError(f"indoor_loss: unknown model '{self.indoor_loss}'; choose one of "
-                                      f"{', '.join(INDOOR_MODELS)}")
+            raise CoverageConfigError("indoor_loss: " + translate(
+                "CoverageConfig", "unknown model '{model}'; choose one of {choices}").format(
+                model=self.indoor_loss, choices=", ".join(INDOOR_MODELS)))
         if self.model != "free_space" and not 500.0 <= self.frequency_mhz <= 100000.0:
-            raise CoverageConfigError(f"frequency_mhz: {self.frequency_mhz:g} MHz is outside 0.5-100 GHz, "
-                                      "the range of the 3GPP TR 38.901 models; use model 'free_space'")
+            raise CoverageConfigError("frequency_mhz: " + translate(
+                "CoverageConfig", "{frequency:g} MHz is outside 0.5-100 GHz, the range of the 3GPP TR 38.901 models; "
+                                  "use model 'free_space'").format(frequency=self.frequency_mhz))
         if self.model != "free_space" and not MIN_RX_HEIGHT_M <= self.rx_height_m <= 22.5:
-            raise CoverageConfigError(f"rx_height_m: {self.rx_height_m:g} m is outside 1.5-22.5 m, the UE heights "
-                                      "for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance "
-                                      "collapses and line-of-sight loss is overstated)")
+            raise CoverageConfigError("rx_height_m: " + translate(
+                "CoverageConfig", "{height:g} m is outside 1.5-22.5 m, the UE heights for which TR 38.901 UMi/UMa are "
+                                  "valid (below 1.5 m the breakpoint distance collapses and line-of-sight loss is "
+                                  "overstated)").format(height=self.rx_height_m))
         if not 0.5 <= self.location_probability < 1.0:
-            raise CoverageConfigError(f"location_probability: {self.location_probability:g} is outside 0.5-1 "
-                                      "(0.5 is the median, 0.9 a usual cell-edge design target)")
+            raise CoverageConfigError("location_probability: " + translate(
+                "CoverageConfig", "{probability:g} is outside 0.5-1 (0.5 is the median, 0.9 a usual cell-edge design "
+                                  "target)").format(probability=self.location_probability))
         if not 0.0 <= self.corner_reach_m <= MAX_CORNER_REACH_M:
-            raise CoverageConfigError(f"corner_reach_m: {self.corner_reach_m:g} m is outside 0-{MAX_CORNER_REACH_M:g} "
-                                      "m (0 switches the street-corner term off)")
+            raise CoverageConfigError("corner_reach_m: " + translate(
+                "CoverageConfig", "{reach:g} m is outside 0-{maximum:g} m (0 switches the street-corner term "
+                                  "off)").format(reach=self.corner_reach_m, maximum=MAX_CORNER_REACH_M))
         if not 0.0 <= self.load_factor <= 1.0 or any(s < 0 or not math.isfinite(s) for s in self.shadow_sigma_db):
-            raise CoverageConfigError("load_factor: the load factor must lie in 0-1 and every σ be 0 dB or more")
+            raise CoverageConfigError("load_factor: " + translate(
+                "CoverageConfig", "the load factor must lie in 0-1 and every σ be 0 dB or more"))
         resource_blocks(self.frequency_mhz, self.bandwidth_mhz, self.scs_khz)
 
     def _check_ranges(self) -> None:
@@ -181,14 +191,17 @@ class CoverageConfig:
                     "default_height_m": self.default_height_m}
         for name, value in positive.items():
             if not (math.isfinite(value) and value > 0):
-                raise CoverageConfigError(f"{name}: must be a positive number, got {value!r}")
+                raise CoverageConfigError(f"{name}: " + translate(
+                    "CoverageConfig", "must be a positive number, got {value!r}").format(value=value))
         for name in ("eirp_dbm", "tx_power_dbm", "antenna_gain_dbi", "default_eirp_dbm", "noise_figure_db",
                      "rsrp_threshold_dbm", "sinr_threshold_db", "tilt_deg"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
-                raise CoverageConfigError(f"{name}: must be a finite number, got {value!r}")
+                raise CoverageConfigError(f"{name}: " + translate(
+                    "CoverageConfig", "must be a finite number, got {value!r}").format(value=value))
         if self.beamwidth_deg > 360 or self.vertical_beamwidth_deg > 180:
-            raise CoverageConfigError("beamwidth_deg: must be at most 360° (vertical_beamwidth_deg at most 180°)")
+            raise CoverageConfigError("beamwidth_deg: " + translate(
+                "CoverageConfig", "must be at most 360° (vertical_beamwidth_deg at most 180°)"))
 
     @property
     def scs_khz(self) -> float:

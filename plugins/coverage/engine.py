@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
@@ -71,7 +72,7 @@ def compute_coverage(transmitters: Transmitters, config: CoverageConfig, obstruc
     Raises ``plugins.api.Cancelled`` when ``feedback.is_cancelled()`` turns true.
     """
     obstruction = obstruction if obstruction is not None else Obstruction.none(grid.crs)
-    obstruction.check_crs(transmitters.crs, "transmitters")
+    obstruction.check_crs(transmitters.crs, QT_TRANSLATE_NOOP("CoverageObstruction", "transmitters"))
     settings = LinkSettings.of(config, obstruction)
     if interference is not None:
         settings = replace(settings, sets=interference.sets, far_step=interference.step)
@@ -122,7 +123,7 @@ def _run_threads(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSe
 
     def before(key: Any, dsk: Any, state: Any) -> None:
         if feedback is not None and feedback.is_cancelled():
-            raise Cancelled("the coverage run was cancelled")
+            raise Cancelled(translate("Run", "the coverage run was cancelled"))
 
     def after(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
         if isinstance(result, TileResult):
@@ -157,7 +158,7 @@ def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: Li
         try:
             while pending:  # Cancel is asked every CANCEL_POLL_S while tiles run, not only when one ends
                 if feedback is not None and feedback.is_cancelled():
-                    raise Cancelled("the coverage run was cancelled")
+                    raise Cancelled(translate("Run", "the coverage run was cancelled"))
                 done = [future for future in pending if future.done()]
                 if not done:
                     time.sleep(CANCEL_POLL_S)

@@ -13,6 +13,8 @@ import numpy as np
 import pyproj
 from affine import Affine
 
+from layers.i18n import translate
+
 #: Refuse grids beyond this many cells: at 5 m this is a 70 km x 70 km city, and memory is ~16 bytes a cell.
 MAX_CELLS = 200_000_000
 
@@ -33,15 +35,18 @@ class Grid:
                  crs: pyproj.CRS | None = None) -> Grid:
         minx, miny, maxx, maxy = (float(v) for v in extent)
         if not (res > 0 and math.isfinite(res)):
-            raise ValueError(f"resolution must be a positive number of metres, got {res!r}")
+            raise ValueError(translate("CoverageGrid", "resolution must be a positive number of metres, got "
+                                                       "{res!r}").format(res=res))
         if not all(math.isfinite(v) for v in extent) or minx >= maxx or miny >= maxy:
             raise ValueError(f"extent must be minx < maxx, miny < maxy, got {extent!r}")
         x0, y0 = math.floor(minx / res) * res, math.ceil(maxy / res) * res
         cols = max(math.ceil((maxx - x0) / res - 1e-9), 1)
         rows = max(math.ceil((y0 - miny) / res - 1e-9), 1)
         if rows * cols > MAX_CELLS:
-            raise ValueError(f"the grid would have {rows * cols:,} cells ({cols} x {rows} at {res:g} m); use a "
-                             f"coarser resolution or a smaller extent (at most {MAX_CELLS:,} cells)")
+            raise ValueError(translate("CoverageGrid", "the grid would have {cells:,} cells ({cols} x {rows} at "
+                                                       "{res:g} m); use a coarser resolution or a smaller extent (at "
+                                                       "most {maximum:,} cells)").format(
+                cells=rows * cols, cols=cols, rows=rows, res=res, maximum=MAX_CELLS))
         return cls(x0, y0, float(res), rows, cols, crs)
 
     @property

@@ -73,7 +73,8 @@ class Obstruction:
     def none(cls, crs: pyproj.CRS | None = None) -> Obstruction:
         """No obstruction data: every link is treated as line of sight and every receiver as outdoors."""
         return cls(np.zeros((0, 0), np.float32), 0.0, 0.0, 1.0, crs,
-                   ("no buildings or surface heights given: every link treated as line of sight",))
+                   (translate("CoverageObstruction", "no buildings or surface heights given: every link treated as "
+                                                     "line of sight"),))
 
     @classmethod
     def from_buildings(cls, layer: VectorLayer, resolution_m: float = 2.0, *, height_field: str = "height_m",
@@ -96,7 +97,8 @@ class Obstruction:
         if (polygonal & ~np.isfinite(heights)).any():
             estimated, estimate_notes = estimate_heights(layer.gdf.assign(height_m=layer.gdf[height_field]))
             heights = pd.to_numeric(estimated["height_m"], errors="coerce").to_numpy(float)
-            notes = tuple(f"layer '{layer.name}': {note}" for note in estimate_notes)
+            prefix = translate("CoverageObstruction", "layer '{layer}': {note}")
+            notes = tuple(prefix.format(layer=layer.name, note=note) for note in estimate_notes)
         negative = polygonal & (heights < 0)
         if negative.any():
             raise LayerError(layer.source, translate("CoverageObstruction", "{field}: {count} buildings have a "
@@ -108,7 +110,8 @@ class Obstruction:
                       min(bounds[3], extent[3]))
         if not polygonal.any() or not np.all(np.isfinite(bounds)) or bounds[0] >= bounds[2] or bounds[1] >= bounds[3]:
             return cls(np.zeros((0, 0), np.float32), 0.0, 0.0, float(resolution_m), layer.crs,
-                       (f"layer '{layer.name}' has no building footprints: every link treated as line of sight",))
+                       (translate("CoverageObstruction", "layer '{layer}' has no building footprints: every link "
+                                                         "treated as line of sight").format(layer=layer.name),))
         res = float(resolution_m)
         x0, y0 = np.floor(bounds[0] / res) * res, np.ceil(bounds[3] / res) * res
         cols = max(int(np.ceil((bounds[2] - x0) / res)), 1)
@@ -188,8 +191,10 @@ class Obstruction:
     def check_crs(self, crs: pyproj.CRS | None, what: str) -> None:
         """Refuse to mix coordinates of different CRSs silently."""
         if self.crs is not None and crs is not None and self.crs != crs:
-            raise LayerError(None, f"the obstruction grid is in {self.crs.to_string()} but the {what} are in "
-                                   f"{crs.to_string()}; bring them into one CRS first")
+            raise LayerError(None, translate("CoverageObstruction", "the obstruction grid is in {grid} but the "
+                                                                    "{what} are in {crs}; bring them into one CRS "
+                                                                    "first").format(
+                grid=self.crs.to_string(), what=translate("CoverageObstruction", what), crs=crs.to_string()))
 
 
 def _cell_values(grid: np.ndarray, where: Obstruction, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -218,7 +223,7 @@ def _burn(geoms: np.ndarray, heights: np.ndarray, x0: float, y0: float, res: flo
     band = max(1, BAND_CELLS // cols)
     for row0 in range(0, rows, band):
         if cancelled is not None and cancelled():
-            raise Cancelled("the run was cancelled")
+            raise Cancelled(translate("Run", "the run was cancelled"))
         row1 = min(rows, row0 + band)
         top, bottom = y0 - row0 * res, y0 - row1 * res
         inside = (bottoms <= top) & (tops >= bottom)

@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 from rasterio.features import shapes
 
+from layers.i18n import translate
 from layers.layer import RasterLayer, VectorLayer
 from plugins.coverage.engine import CoverageResult
 
@@ -31,7 +32,7 @@ def rsrp_raster(result: CoverageResult, name: str = "RSRP") -> RasterLayer:
     data = np.where(np.isfinite(result.rsrp), result.rsrp, NODATA_DB).astype(np.float32)
     metadata = {"quantity": "rsrp", "unit": "dBm", "power": "per resource element", **_describe(result)}
     return RasterLayer(data, result.grid.transform, result.grid.crs, name=name, nodata=NODATA_DB,
-                       metadata=metadata, band_names=["RSRP (dBm per RE)"])
+                       metadata=metadata, band_names=[translate("CoverageOutputs", "RSRP (dBm per RE)")])
 
 
 def sinr_raster(result: CoverageResult, name: str = "SINR") -> RasterLayer:
@@ -39,7 +40,7 @@ def sinr_raster(result: CoverageResult, name: str = "SINR") -> RasterLayer:
     data = np.where(np.isfinite(result.sinr), result.sinr, NODATA_DB).astype(np.float32)
     metadata = {"quantity": "sinr", "unit": "dB", "noise_dbm_per_re": result.config.noise_re_dbm, **_describe(result)}
     return RasterLayer(data, result.grid.transform, result.grid.crs, name=name, nodata=NODATA_DB,
-                       metadata=metadata, band_names=["SINR (dB)"])
+                       metadata=metadata, band_names=[translate("CoverageOutputs", "SINR (dB)")])
 
 
 def server_raster(result: CoverageResult, name: str = "Best server") -> RasterLayer:
@@ -50,7 +51,8 @@ def server_raster(result: CoverageResult, name: str = "Best server") -> RasterLa
                 "cell_ids": [str(c) for c in result.transmitters.cell_id],
                 "site_ids": [str(s) for s in result.transmitters.site_id]}
     return RasterLayer(result.server.astype(np.int32), result.grid.transform, result.grid.crs, name=name,
-                       nodata=NODATA_SERVER, metadata=metadata, band_names=["best server cell index"])
+                       nodata=NODATA_SERVER, metadata=metadata,
+                       band_names=[translate("CoverageOutputs", "best server cell index")])
 
 
 def covered_mask(result: CoverageResult) -> np.ndarray:

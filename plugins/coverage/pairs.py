@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from layers.i18n import QT_TRANSLATE_NOOP
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.kernel import model_terms, pairs_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
@@ -63,7 +64,7 @@ def rsrp_at_points(transmitters: Transmitters, points_xy: np.ndarray, config: Co
     if not np.isfinite(max_radius_m) or max_radius_m <= 0:
         raise ValueError(f"max_radius_m must be a positive distance in metres, got {max_radius_m!r}")
     obstruction = obstruction if obstruction is not None else Obstruction.none()
-    obstruction.check_crs(transmitters.crs, "transmitters")
+    obstruction.check_crs(transmitters.crs, QT_TRANSLATE_NOOP("CoverageObstruction", "transmitters"))
     points_xy = np.ascontiguousarray(np.asarray(points_xy, float).reshape(-1, 2))
     tx_index, point_index = pairs_within(transmitters, points_xy, max_radius_m)
     return tx_index, point_index, rsrp_of_pairs(transmitters, tx_index, points_xy, point_index, config, obstruction,
@@ -76,7 +77,7 @@ def rsrp_of_pairs(transmitters: Transmitters, tx_index: np.ndarray, points_xy: n
     """RSRP (dBm per RE) of the given (cell index, point index) pairs, as ``rsrp_at_points`` computes them (for
     a measurement and its serving cell, whatever the distance)."""
     obstruction = obstruction if obstruction is not None else Obstruction.none()
-    obstruction.check_crs(transmitters.crs, "transmitters")
+    obstruction.check_crs(transmitters.crs, QT_TRANSLATE_NOOP("CoverageObstruction", "transmitters"))
     points_xy = np.ascontiguousarray(np.asarray(points_xy, float).reshape(-1, 2))
     tx_index, point_index = np.asarray(tx_index, np.int64), np.asarray(point_index, np.int64)
     if tx_index.size == 0:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from layers.i18n import translate
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
@@ -194,7 +195,7 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
-        raise Cancelled("the coverage run was cancelled")
+        raise Cancelled(translate("Run", "the coverage run was cancelled"))
 
 
 __all__ = ["LINKS_PER_CALL", "TILE_CELLS", "LinkSettings", "TileJob", "TileResult", "compute_tile", "plan_tiles"]

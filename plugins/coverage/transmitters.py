@@ -184,8 +184,10 @@ def _check_heights(height: np.ndarray, ids: np.ndarray, layer: VectorLayer | Non
     low = ~(height > MIN_ANTENNA_HEIGHT_M)
     if low.any():
         listed = ", ".join(str(i) for i in ids[low][:8])
-        raise LayerError(layer.source if layer else None, f"{what}: {int(low.sum())} antennas are not above "
-                         f"{MIN_ANTENNA_HEIGHT_M:g} m ({listed}); antenna heights are metres above ground",
+        raise LayerError(layer.source if layer else None, f"{what}: " + translate(
+            "CoverageTransmitters", "{count} antennas are not above {minimum:g} m ({listed}); antenna heights are "
+                                    "metres above ground").format(count=int(low.sum()), minimum=MIN_ANTENNA_HEIGHT_M,
+                                                                  listed=listed),
                          layer=layer.name if layer else None)
 
 
@@ -267,8 +269,9 @@ def _azimuth_lists(gdf: pd.DataFrame, config: CoverageConfig, layer: VectorLayer
         try:
             items = tuple(float(a) % 360.0 for a in re.split(r"[,;，\s]+", text.strip()) if a)
         except ValueError:
-            raise LayerError(layer.source, f"azimuths: feature #{number} has {text!r}; expected comma-separated "
-                                           "degrees or empty for omni", layer=layer.name) from None
+            raise LayerError(layer.source, "azimuths: " + translate(
+                "CoverageTransmitters", "feature #{number} has {text!r}; expected comma-separated degrees or empty for "
+                                        "omni").format(number=number, text=text), layer=layer.name) from None
         lists.append(items)
     return lists
 
