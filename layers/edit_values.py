@@ -125,7 +125,7 @@ def coerce_value(layer: VectorLayer, field: str, value: Any) -> Any:
     """``value`` as ``field`` of ``layer`` holds it (None for an empty cell); LayerError when it does not fit."""
     if field not in layer.gdf.columns or field == layer.gdf.geometry.name:
         raise _refuse(layer, translate("EditValues", "has no field '{field}'; the fields are: {fields}").format(
-            field=field, fields=", ".join(map(str, layer.fields)) or "none"))
+            field=field, fields=", ".join(map(str, layer.fields)) or translate("EditValues", "none")))
     spec = field_spec(layer, field)
     dtype = layer.gdf[field].dtype
     if is_missing(value):

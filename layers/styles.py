@@ -47,7 +47,7 @@ def parse_colour(colour: str) -> tuple[int, int, int, int]:
     """(r, g, b, a) 0-255 from ``#RRGGBB`` or ``#RRGGBBAA``; a clear error for anything else."""
     text = colour.strip().lstrip("#")
     if len(text) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in text):
-        raise ValueError(f"colour {colour!r} is not #RRGGBB or #RRGGBBAA")
+        raise ValueError(translate("Styles", "colour {colour!r} is not #RRGGBB or #RRGGBBAA").format(colour=colour))
     values = [int(text[i:i + 2], 16) for i in range(0, len(text), 2)]
     return (values[0], values[1], values[2], values[3] if len(values) == 4 else 255)
 

@@ -1122,7 +1122,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/cli.py" line="182" />
         <source>output '{output}': {file} must end in {extensions}</source>
-        <translation>输出 &apos;{output}&apos;：{file} 的扩展名必须为 {extensions}</translation>
+        <translation>输出 '{output}'：{file} 的扩展名必须为 {extensions}</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="184" />
@@ -1132,7 +1132,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/cli.py" line="186" />
         <source>output '{output}': {path} already exists; use --overwrite or another path</source>
-        <translation>输出 &apos;{output}&apos;：{path} 已存在；请使用 --overwrite 或换一个路径</translation>
+        <translation>输出 '{output}'：{path} 已存在；请使用 --overwrite 或换一个路径</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="202" />
@@ -1167,12 +1167,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     <message>
         <location filename="../../plugins/cli.py" line="346" />
         <source>output '{output}': cannot create the folder {folder} ({reason})</source>
-        <translation>输出 &apos;{output}&apos;：无法创建文件夹 {folder}（{reason}）</translation>
+        <translation>输出 '{output}'：无法创建文件夹 {folder}（{reason}）</translation>
     </message>
     <message>
         <location filename="../../plugins/cli.py" line="357" />
         <source>output '{output}': {path} could not be written ({reason})</source>
-        <translation>输出 &apos;{output}&apos;：无法写入 {path}（{reason}）</translation>
+        <translation>输出 '{output}'：无法写入 {path}（{reason}）</translation>
     </message>
     <message>
         <location filename="../../plugins/field_mapping_cli.py" line="32" />
@@ -2671,6 +2671,11 @@ with the edited ones? Other programs using this file will see the change.</sourc
         <location filename="../../layers/edit_values.py" line="127" />
         <source>has no field '{field}'; the fields are: {fields}</source>
         <translation>没有字段 '{field}'；现有字段：{fields}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/edit_values.py" line="128" />
+        <source>none</source>
+        <translation>无</translation>
     </message>
     <message>
         <location filename="../../layers/edit_values.py" line="133" />
@@ -6381,7 +6386,7 @@ No saves all {total:,}.</source>
     <message>
         <location filename="../../plugins/registry.py" line="112" />
         <source>has a submodule named 'algorithms' that hides its algorithms() function; rename the submodule</source>
-        <translation>有一个名为 &apos;algorithms&apos; 的子模块遮蔽了其 algorithms() 函数；请重命名该子模块</translation>
+        <translation>有一个名为 'algorithms' 的子模块遮蔽了其 algorithms() 函数；请重命名该子模块</translation>
     </message>
     <message>
         <location filename="../../plugins/registry.py" line="116" />
@@ -6411,12 +6416,12 @@ No saves all {total:,}.</source>
     <message>
         <location filename="../../plugins/registry.py" line="145" />
         <source>algorithm id '{id}' is already provided by {origin}; this one is skipped</source>
-        <translation>算法 id &apos;{id}&apos; 已由 {origin} 提供；已跳过此算法</translation>
+        <translation>算法 id '{id}' 已由 {origin} 提供；已跳过此算法</translation>
     </message>
     <message>
         <location filename="../../plugins/registry.py" line="153" />
         <source>algorithm '{id}' cannot declare its parameters: {problem}</source>
-        <translation>算法 &apos;{id}&apos; 无法声明其参数：{problem}</translation>
+        <translation>算法 '{id}' 无法声明其参数：{problem}</translation>
     </message>
     <message>
         <location filename="../../plugins/registry.py" line="166" />
@@ -6431,7 +6436,7 @@ No saves all {total:,}.</source>
     <message>
         <location filename="../../plugins/registry.py" line="235" />
         <source>its name '{name}' is already taken by the module {module!r}; rename it</source>
-        <translation>其名称 &apos;{name}&apos; 已被模块 {module!r} 占用；请重命名</translation>
+        <translation>其名称 '{name}' 已被模块 {module!r} 占用；请重命名</translation>
     </message>
     <message>
         <location filename="../../plugins/registry.py" line="245" />
@@ -6446,7 +6451,7 @@ No saves all {total:,}.</source>
     <message>
         <location filename="../../plugins/registry.py" line="284" />
         <source>; 'python main.py list' shows them all</source>
-        <translation>；&apos;python main.py list&apos; 会列出全部算法</translation>
+        <translation>；'python main.py list' 会列出全部算法</translation>
     </message>
     <message>
         <location filename="../../plugins/registry.py" line="289" />
@@ -6456,7 +6461,7 @@ No saves all {total:,}.</source>
     <message>
         <location filename="../../plugins/registry.py" line="291" />
         <source>no algorithm '{id}'{hint}</source>
-        <translation>没有算法 &apos;{id}&apos;{hint}</translation>
+        <translation>没有算法 '{id}'{hint}</translation>
     </message>
 </context><context>
     <name>Processing</name>
@@ -9108,6 +9113,11 @@ cost {amount}</source>
     </message>
 </context><context>
     <name>Styles</name>
+    <message>
+        <location filename="../../layers/styles.py" line="50" />
+        <source>colour {colour!r} is not #RRGGBB or #RRGGBBAA</source>
+        <translation>颜色 {colour!r} 不是 #RRGGBB 或 #RRGGBBAA 格式</translation>
+    </message>
     <message>
         <location filename="../../layers/styles.py" line="66" />
         <source>a colour ramp needs at least one stop</source>
