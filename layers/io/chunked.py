@@ -12,9 +12,9 @@ The other long hold is the cyclic garbage collector: shapely geometries are trac
 city creates hundreds of thousands of them, and each full collection this triggers scans every tracked object
 of the process with the GIL held (0.2-0.6 s at city size on a busy machine, in whichever thread allocated).
 While a layer of more than one batch is read, automatic collection is paused; afterwards the objects alive
-are frozen (``gc.freeze``: left out of all later scans; they are still freed when no longer referenced),
-so neither this read nor the next full collection scans the geometries. Cyclic garbage alive at that moment
-is frozen too and is not collected (``gc.unfreeze`` returns it to the collector).
+move straight to the oldest generation (``gc.freeze`` then ``gc.unfreeze``: no scan, and they do not count
+towards the next full collection, which comes when it would have come without them). Nothing stays frozen:
+a project closed later is still collected (its layers sit in reference cycles).
 
 Without Arrow (a shapefile whose .dbf is in another encoding than UTF-8, e.g. GBK) pyogrio's read of the whole
 layer is one call; ``read_dataframe_ranges`` reads it ``RANGE_ROWS`` features at a time instead.
@@ -50,8 +50,8 @@ _collector = {"reads": 0, "paused": False}   # big reads under way; whether they
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Automatic garbage collection off while big reads run (in any thread), the survivors frozen after the
-    last; nothing changes when the application had switched collection off itself."""
+    """Automatic garbage collection off while big reads run (in any thread), the young objects moved to the
+    oldest generation after the last; nothing changes when the application had switched collection off."""
     with _collector_lock:
         if _collector["reads"] == 0 and gc.isenabled():
             gc.disable()
@@ -64,7 +64,9 @@ def _collector_paused() -> Iterator[None]:
             _collector["reads"] -= 1
             if _collector["reads"] == 0 and _collector["paused"]:
                 _collector["paused"] = False
-                gc.freeze()
+                if gc.get_freeze_count() == 0:     # the application keeps nothing frozen that this would thaw
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 
