@@ -31,6 +31,13 @@ POINT, LINE, POLYGON = "point", "line", "polygon"
 _TRUE = {"yes", "y", "true", "t", "1", "是"}
 _FALSE = {"no", "n", "false", "f", "0", "否"}
 _GEOMETRY_FAMILY = {0: POINT, 1: LINE, 2: LINE, 3: POLYGON, 4: POINT, 5: LINE, 6: POLYGON}
+#: How messages name a geometry family: one ("3 line features", "other" for anything else) and several
+#: ("points or polygons", "collections" for a mixed reader's parts); translated where shown.
+_FAMILY_ONE = {POINT: QT_TRANSLATE_NOOP("Geometry", "point"), LINE: QT_TRANSLATE_NOOP("Geometry", "line"),
+               POLYGON: QT_TRANSLATE_NOOP("Geometry", "polygon"), "other": QT_TRANSLATE_NOOP("Geometry", "other")}
+_FAMILY_SEVERAL = {POINT: QT_TRANSLATE_NOOP("Geometry", "points"), LINE: QT_TRANSLATE_NOOP("Geometry", "lines"),
+                   POLYGON: QT_TRANSLATE_NOOP("Geometry", "polygons"),
+                   "collection": QT_TRANSLATE_NOOP("Geometry", "collections")}
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,12 @@ KINDS: dict[str, KindSpec] = {
         ),
     )
 }
+
+
+def family_name(family: str, *, plural: bool = False) -> str:
+    """A geometry family ('point', 'line', ...) as a message names it, in the interface language."""
+    name = (_FAMILY_SEVERAL if plural else _FAMILY_ONE).get(family)
+    return translate("Geometry", name) if name else family
 
 
 def _normalise(name: str) -> str:
@@ -509,9 +522,9 @@ class _Checker:
         wrong = present & ~np.isin(families, list(self.spec.geometry))
         if wrong.any():
             counts = pd.Series(families[wrong]).value_counts()
-            found = ", ".join(translate("KindCheck", "{count} {family} features").format(count=n, family=fam)
-                              for fam, n in counts.items())
-            want = translate("KindCheck", " or ").join(sorted(f"{g}s" for g in self.spec.geometry))
+            found = ", ".join(translate("KindCheck", "{count} {family} features").format(
+                count=n, family=family_name(fam)) for fam, n in counts.items())
+            want = translate("KindCheck", " or ").join(family_name(g, plural=True) for g in sorted(self.spec.geometry))
             self.problems.append(translate("KindCheck", "has {found}; a '{kind}' layer must hold {want} (features "
                                                         "{rows})").format(found=found, kind=self.spec.name, want=want,
                                                                           rows=_rows(wrong)))

@@ -16,7 +16,7 @@ import shapely
 from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.coordinates import check_coordinates
-from layers.kinds import detect_kind, repair_geometries, validate
+from layers.kinds import detect_kind, family_name, repair_geometries, validate
 from layers.layer import VectorLayer, to_crs_object
 
 _FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon", 7: "collection"}
@@ -52,17 +52,19 @@ def _split_families(gdf: gpd.GeoDataFrame, name: str) -> list[tuple[gpd.GeoDataF
     counts = {f: int((families == f).sum()) for f in present}
     largest = max(present, key=lambda f: counts[f])
     without = families == ""
-    summary = ", ".join(f"{counts[f]} {f}s" for f in present)
+    summary = ", ".join(translate("LayerFinish", "{count} {families}").format(
+        count=counts[f], families=family_name(f, plural=True)) for f in present)
     parts = []
     for family in present:
         mask = (families == family) | (without & (family == largest))
         if family == largest and without.any():
-            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {family}s and "
+            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {families} and "
                                             "the {count} features without geometry").format(
-                summary=summary, family=family, count=int(without.sum()))
+                summary=summary, families=family_name(family, plural=True), count=int(without.sum()))
         else:
-            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {family}s").format(
-                summary=summary, family=family)
+            note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its "
+                                            "{families}").format(summary=summary,
+                                                                 families=family_name(family, plural=True))
         parts.append((gdf[mask].reset_index(drop=True), f"{name} ({family}s)", [note]))
     return parts
 

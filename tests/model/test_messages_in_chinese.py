@@ -108,3 +108,20 @@ def test_without_a_translator_the_messages_stay_english():
     install_translator(None)
     with pytest.raises(CoverageConfigError, match=r"^rx_height_m: 1 m is outside 1\.5-22\.5 m"):
         CoverageConfig(rx_height_m=1.0)
+
+
+def test_a_layer_of_the_wrong_geometry_names_the_families_in_chinese():
+    import geopandas as gpd
+    import shapely
+
+    from layers.errors import LayerError
+    from layers.kinds import validate
+
+    gdf = gpd.GeoDataFrame({"pole_id": ["P1"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])], crs="EPSG:32649")
+    with pytest.raises(LayerError) as raised:
+        validate(gdf, "lamp_poles", source="poles.gpkg", layer="poles")
+    found = chinese("KindCheck", "{count} {family} features").format(count=1, family=chinese("Geometry", "line"))
+    problem = chinese("KindCheck", "has {found}; a '{kind}' layer must hold {want} (features {rows})").format(
+        found=found, kind="lamp_poles", want=chinese("Geometry", "points"), rows="#1")
+    assert problem in str(raised.value)
+    assert "line" not in problem and "point" not in problem     # no English family names left in the sentence

@@ -4143,6 +4143,49 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
         <translation>{name}（WGS84）</translation>
     </message>
 </context><context>
+    <name>Geometry</name>
+    <message>
+        <location filename="../../layers/kinds.py" line="36" />
+        <source>point</source>
+        <extracomment>How messages name a geometry family: one ("3 line features", "other" for anything else) and several ("points or polygons", "collections" for a mixed reader's parts); translated where shown.</extracomment>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="36" />
+        <source>line</source>
+        <translation>线</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="37" />
+        <source>polygon</source>
+        <translation>面</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="37" />
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="38" />
+        <source>points</source>
+        <translation>点要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="38" />
+        <source>lines</source>
+        <translation>线要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="39" />
+        <source>polygons</source>
+        <translation>面要素</translation>
+    </message>
+    <message>
+        <location filename="../../layers/kinds.py" line="40" />
+        <source>collections</source>
+        <translation>几何集合要素</translation>
+    </message>
+</context><context>
     <name>HistoryDock</name>
     <message>
         <location filename="../processing/history.py" line="50" />
@@ -4494,147 +4537,147 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
 </context><context>
     <name>KindCheck</name>
     <message>
-        <location filename="../../layers/kinds.py" line="357" />
+        <location filename="../../layers/kinds.py" line="370" />
         <source>'{old}' to '{new}'</source>
         <translation>'{old}' 改为 '{new}'</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="359" />
+        <location filename="../../layers/kinds.py" line="372" />
         <source>renamed {pairs}</source>
         <translation>已重命名 {pairs}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="380" />
+        <location filename="../../layers/kinds.py" line="393" />
         <source>{field}: {count} values are not whole numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是整数（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="385" />
+        <location filename="../../layers/kinds.py" line="398" />
         <source>{field}: {count} values are not numbers ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是数字（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="389" />
+        <location filename="../../layers/kinds.py" line="402" />
         <source>{field}: {count} text values converted to numbers</source>
         <translation>{field}：{count} 个文本值已转换为数字</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="398" />
+        <location filename="../../layers/kinds.py" line="411" />
         <source>{field}: {count} values are not yes/no ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是“是/否”（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="402" />
+        <location filename="../../layers/kinds.py" line="415" />
         <source>{field}: {count} values read as yes/no</source>
         <translation>{field}：{count} 个值按“是/否”读取</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="422" />
+        <location filename="../../layers/kinds.py" line="435" />
         <source>{field}: {count} values list unknown items ({values}) in features {rows}; allowed: {allowed}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值列出了未知项（{values}）；允许：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="439" />
+        <location filename="../../layers/kinds.py" line="452" />
         <source>{field}: {count} values are not comma-separated degrees 0-360 ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是以逗号分隔的 0-360 度值（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="448" />
+        <location filename="../../layers/kinds.py" line="461" />
         <source>{field}: {count} values are not one of {allowed} ({values}) in features {rows}</source>
         <translation>{field}：要素 {rows} 中有 {count} 个值不是 {allowed} 之一（{values}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="464" />
+        <location filename="../../layers/kinds.py" line="477" />
         <source>{field}: {count} features have no value</source>
         <translation>{field}：{count} 个要素没有值</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="469" />
+        <location filename="../../layers/kinds.py" line="482" />
         <source>{field}: {count} empty values set to default {default}</source>
         <translation>{field}：{count} 个空值已设为默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="476" />
+        <location filename="../../layers/kinds.py" line="489" />
         <source>missing required field '{field}'; the fields are: {fields}</source>
         <translation>缺少必需字段 '{field}'；现有字段：{fields}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="478" />
+        <location filename="../../layers/kinds.py" line="491" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="483" />
+        <location filename="../../layers/kinds.py" line="496" />
         <source>needs at least one of the fields {fields}</source>
         <translation>至少需要字段 {fields} 之一</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="487" />
+        <location filename="../../layers/kinds.py" line="500" />
         <source>{field}: field missing; set to 0</source>
         <translation>{field}：字段缺失；已设为 0</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="498" />
+        <location filename="../../layers/kinds.py" line="511" />
         <source>filled with default {default}</source>
         <translation>已填入默认值 {default}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="499" />
+        <location filename="../../layers/kinds.py" line="512" />
         <source>added empty</source>
         <translation>已添加为空字段</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="500" />
+        <location filename="../../layers/kinds.py" line="513" />
         <source>{field}: field missing; {filled}</source>
         <translation>{field}：字段缺失；{filled}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="512" />
+        <location filename="../../layers/kinds.py" line="525" />
         <source>{count} {family} features</source>
-        <translation>{count} 个 {family} 要素</translation>
+        <translation>{count} 个{family}要素</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="514" />
+        <location filename="../../layers/kinds.py" line="527" />
         <source> or </source>
-        <translation> 或 </translation>
+        <translation>或</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="515" />
+        <location filename="../../layers/kinds.py" line="528" />
         <source>has {found}; a '{kind}' layer must hold {want} (features {rows})</source>
-        <translation>含有 {found}；'{kind}' 图层必须只含 {want}（要素 {rows}）</translation>
+        <translation>含有 {found}；'{kind}' 图层必须只含{want}（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="535" />
+        <location filename="../../layers/kinds.py" line="548" />
         <source>{count} features have no geometry</source>
         <translation>{count} 个要素没有几何</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="545" />
+        <location filename="../../layers/kinds.py" line="558" />
         <source>repaired {count} invalid geometries (features {rows})</source>
         <translation>已修复 {count} 个无效几何（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="550" />
+        <location filename="../../layers/kinds.py" line="563" />
         <source>{count} features have an empty geometry</source>
         <translation>{count} 个要素的几何为空</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="564" />
+        <location filename="../../layers/kinds.py" line="577" />
         <source>unknown layer kind '{kind}'; known kinds: {kinds}</source>
         <translation>未知的图层类型 '{kind}'；已知类型：{kinds}</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="580" />
+        <location filename="../../layers/kinds.py" line="593" />
         <source>{count} problem</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="581" />
+        <location filename="../../layers/kinds.py" line="594" />
         <source>{count} problems</source>
         <translation>{count} 个问题</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="582" />
+        <location filename="../../layers/kinds.py" line="595" />
         <source>does not fit kind '{kind}' ({problems}):</source>
         <translation>不符合图层类型 '{kind}'（{problems}）：</translation>
     </message>
@@ -4898,19 +4941,32 @@ No saves all {total:,}.</source>
         <translation>文件中没有坐标参考系（例如缺少 .prj 的 shapefile）；与其他图层一起使用前，请在图层属性中设置坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="60" />
-        <source>the source layer mixes {summary}; this layer holds its {family}s and the {count} features without geometry</source>
-        <translation>源图层混合了 {summary}；本图层包含其中的 {family} 要素以及 {count} 个无几何的要素</translation>
+        <location filename="../../layers/io/finish.py" line="55" />
+        <source>{count} {families}</source>
+        <translation>{count} 个{families}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="64" />
-        <source>the source layer mixes {summary}; this layer holds its {family}s</source>
-        <translation>源图层混合了 {summary}；本图层包含其中的 {family} 要素</translation>
+        <location filename="../../layers/io/finish.py" line="61" />
+        <source>the source layer mixes {summary}; this layer holds its {families} and the {count} features without geometry</source>
+        <translation>源图层混合了 {summary}；本图层包含其中的{families}以及 {count} 个无几何的要素</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="82" />
+        <location filename="../../layers/io/finish.py" line="65" />
+        <source>the source layer mixes {summary}; this layer holds its {families}</source>
+        <translation>源图层混合了 {summary}；本图层包含其中的{families}</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/finish.py" line="84" />
         <source>looks like a '{kind}' layer but was loaded without that kind because it {problem}</source>
         <translation>看起来是 '{kind}' 图层，但未按该图层类型加载，因为它{problem}</translation>
+    </message>
+    <message>
+        <source>the source layer mixes {summary}; this layer holds its {family}s and the {count} features without geometry</source>
+        <translation type="vanished">源图层混合了 {summary}；本图层包含其中的 {family} 要素以及 {count} 个无几何的要素</translation>
+    </message>
+    <message>
+        <source>the source layer mixes {summary}; this layer holds its {family}s</source>
+        <translation type="vanished">源图层混合了 {summary}；本图层包含其中的 {family} 要素</translation>
     </message>
 </context><context>
     <name>LayerInfo</name>
@@ -10428,67 +10484,67 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>kinds</name>
     <message>
-        <location filename="../../layers/kinds.py" line="85" />
+        <location filename="../../layers/kinds.py" line="92" />
         <source>Smart lamp poles</source>
         <translation>智慧灯杆</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="94" />
+        <location filename="../../layers/kinds.py" line="101" />
         <source>comma-separated equipment already on the pole</source>
         <translation>灯杆上已有的设备，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="96" />
+        <location filename="../../layers/kinds.py" line="103" />
         <source>maximum number of attachments</source>
         <translation>最多可挂载的设备数</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="102" />
+        <location filename="../../layers/kinds.py" line="109" />
         <source>5G sites</source>
         <translation>5G基站</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="111" />
+        <location filename="../../layers/kinds.py" line="118" />
         <source>sector azimuths, "" = omni</source>
         <translation>扇区方位角，"" = 全向</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="118" />
+        <location filename="../../layers/kinds.py" line="125" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="128" />
+        <location filename="../../layers/kinds.py" line="135" />
         <source>Office space listings</source>
         <translation>写字楼租赁信息</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="141" />
+        <location filename="../../layers/kinds.py" line="148" />
         <source>Buildings</source>
         <translation>建筑物</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="144" />
+        <location filename="../../layers/kinds.py" line="151" />
         <source>estimated on import where missing: see layers.building_heights and height_source</source>
         <translation>缺失时在导入时估算：参见 layers.building_heights 和 height_source</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="146" />
+        <location filename="../../layers/kinds.py" line="153" />
         <source>storeys; height_m = levels × {storey:g} m where it has no height</source>
         <translation>层数；无高度时 height_m = levels × {storey:g} m</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="151" />
+        <location filename="../../layers/kinds.py" line="158" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="160" />
+        <location filename="../../layers/kinds.py" line="167" />
         <source>Demand</source>
         <translation>需求</translation>
     </message>
     <message>
-        <location filename="../../layers/kinds.py" line="225" />
+        <location filename="../../layers/kinds.py" line="238" />
         <source>terrain '{name}': values down to {low} m: check nodata (ground below sea level is possible, an undeclared no-data value is likelier)</source>
         <translation>地形“{name}”：数值低至 {low} m：请检查无数据值（地面低于海平面是可能的，但更可能是未声明的无数据值）</translation>
     </message>
@@ -10648,17 +10704,17 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>layers.io.finish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="96" />
+        <location filename="../../layers/io/finish.py" line="98" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="97" />
+        <location filename="../../layers/io/finish.py" line="99" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
         <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="101" />
+        <location filename="../../layers/io/finish.py" line="103" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
         <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
