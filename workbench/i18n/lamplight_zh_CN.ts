@@ -782,6 +782,13 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>WMS 服务器没有返回图像：{text}</translation>
     </message>
 </context><context>
+    <name>BlockSearch</name>
+    <message>
+        <location filename="../../plugins/siting/block_search.py" line="281" />
+        <source>block search</source>
+        <translation>块搜索</translation>
+    </message>
+</context><context>
     <name>BrokenPlugin</name>
     <message>
         <location filename="../../plugins/registry.py" line="60" />
@@ -3046,17 +3053,17 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Effort</name>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="59" />
+        <location filename="../../plugins/siting/effort.py" line="63" />
         <source>the work limit must be at least 1, got {work}</source>
         <translation>工作量限制至少为 1，实际为 {work}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="109" />
+        <location filename="../../plugins/siting/effort.py" line="116" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
         <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="118" />
+        <location filename="../../plugins/siting/effort.py" line="125" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
@@ -7192,7 +7199,7 @@ No saves all {total:,}.</source>
         <translation>覆盖线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="75" />
+        <location filename="../../plugins/siting/solve.py" line="81" />
         <source>LP bound</source>
         <translation>LP 界</translation>
     </message>
@@ -8318,87 +8325,92 @@ cost {amount}</source>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="247" />
+        <location filename="../../plugins/siting/solve.py" line="253" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="252" />
+        <location filename="../../plugins/siting/solve.py" line="258" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="256" />
+        <location filename="../../plugins/siting/solve.py" line="262" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="257" />
+        <location filename="../../plugins/siting/solve.py" line="263" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="258" />
+        <location filename="../../plugins/siting/solve.py" line="264" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="278" />
+        <location filename="../../plugins/siting/solve.py" line="284" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="285" />
+        <location filename="../../plugins/siting/solve.py" line="291" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="294" />
+        <location filename="../../plugins/siting/solve.py" line="300" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="307" />
+        <location filename="../../plugins/siting/solve.py" line="313" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="351" />
+        <location filename="../../plugins/siting/solve.py" line="323" />
+        <source>block search re-planned {blocks:,} blocks of up to {sites} sites from {starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): {old} -&gt; {new}</source>
+        <translation>块搜索重新规划了 {blocks:,} 个块（每块最多 {sites} 个站点，每块 {starts} 次随机起点；{sweeps} 轮扫描，{improved:,} 个块更优）：{old} -&gt; {new}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="374" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="361" />
+        <location filename="../../plugins/siting/solve.py" line="384" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="422" />
+        <location filename="../../plugins/siting/solve.py" line="445" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="428" />
+        <location filename="../../plugins/siting/solve.py" line="451" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="555" />
+        <location filename="../../plugins/siting/solve.py" line="578" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="579" />
+        <location filename="../../plugins/siting/solve.py" line="602" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="617" />
+        <location filename="../../plugins/siting/solve.py" line="640" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="647" />
+        <location filename="../../plugins/siting/solve.py" line="670" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -8971,48 +8983,53 @@ cost {amount}</source>
 </context><context>
     <name>SitingSolver</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="198" />
+        <location filename="../../plugins/siting/solve.py" line="204" />
         <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="261" />
+        <location filename="../../plugins/siting/solve.py" line="267" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="261" />
+        <location filename="../../plugins/siting/solve.py" line="267" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="297" />
+        <location filename="../../plugins/siting/solve.py" line="303" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="311" />
+        <location filename="../../plugins/siting/solve.py" line="317" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="434" />
+        <location filename="../../plugins/siting/solve.py" line="330" />
+        <source> + block search</source>
+        <translation> + 块搜索</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="457" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="561" />
+        <location filename="../../plugins/siting/solve.py" line="584" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="583" />
+        <location filename="../../plugins/siting/solve.py" line="606" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="627" />
-        <location filename="../../plugins/siting/solve.py" line="590" />
+        <location filename="../../plugins/siting/solve.py" line="650" />
+        <location filename="../../plugins/siting/solve.py" line="613" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
