@@ -32,6 +32,7 @@ import numpy as np
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Cancelled, Feedback
 from plugins.siting import kernels, lagrange
+from plugins.siting.block_search import BLOCK_SITES, STARTS, block_search
 from plugins.siting.cover_descent import cover_descent
 from plugins.siting.effort import ITERATIONS_PER_NODE, LAGRANGE_ITERATIONS, Effort, auto_work
 from plugins.siting.exact import checked_plan, solve_maximising
@@ -72,6 +73,11 @@ LP_BOUND_MAX_NONZEROS = 2_000_000
 #: descent and polished by LARGE_POLISH_STEPS subgradient steps of size LARGE_POLISH_THETA.
 LARGE_NONZEROS = 1_500_000
 LARGE_LP_ITERATIONS, LARGE_POLISH_STEPS, LARGE_POLISH_THETA = 1_000, 60, 0.1
+#: Sweeps of block search on the plan of a large model, fast and exact mode (exact: at most, within its work; it
+#: gives the work left to window search, which found nothing in 200 windows on the city after 25 sweeps). On
+#: 25,020 x 172,800 of the city (k = 1,080) 8 sweeps take the plan from 2.28 % to 1.4 % below the bound in about
+#: 4 s of CPU, 25 sweeps to 1.3 % in 12 s; on the whole city 25 sweeps take 34 s.
+FAST_BLOCK_SWEEPS, EXACT_BLOCK_SWEEPS = 8, 25
 LP_BOUND = QT_TRANSLATE_NOOP("Relaxation", "LP bound")
 
 
@@ -311,9 +317,24 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         solver += translate("SitingSolver", " + window search")
         clock.lap("window_search")
 
+    def block_searched(sweeps: int, share: tuple[float, float]) -> None:
+        nonlocal incumbent, value, solver
+        result = block_search(cov, w, incumbent, sweeps=sweeps, effort=effort, feedback=feedback.step(*share))
+        notes.append(translate("Siting", "block search re-planned {blocks:,} blocks of up to {sites} sites from "
+                                         "{starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): "
+                                         "{old} -> {new}").format(
+            blocks=result.blocks, sites=BLOCK_SITES, starts=STARTS, sweeps=result.sweeps, improved=result.improved,
+            old=amount(value), new=amount(max(result.value, value))))
+        if result.value > value:
+            incumbent, value = result.selected, result.value
+        solver += translate("SitingSolver", " + block search")
+        clock.lap("block_search")
+
     if method == "greedy":
         if reduced is not None:
             lagrangian_step(reduced)
+        if large and incumbent.size == k and value < bounds.best():
+            block_searched(FAST_BLOCK_SWEEPS, (80, 90))
         if reduced is not None and beta == 0.0 and incumbent.size == k and value < bounds.best() and \
                 _saturated(bounds.best(), problem, value):
             # the bound is no better than covering everything: as in exact mode, what is left is in the plan
@@ -330,8 +351,10 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if large:
         # the first-order bound, its Lagrangian heuristic, then the work left goes to window search on the plan
         lagrangian_step(reduced)
+        if incumbent.size == k and value < bounds.best() and not effort.expired():
+            block_searched(min(EXACT_BLOCK_SWEEPS, effort.sweeps()), (30, 60))
         if incumbent.size == k and value < bounds.best() and effort.left > 0 and not effort.expired():
-            searched(effort.windows(), (30, 100))
+            searched(effort.windows(), (60, 100))
         proven = value >= bounds.best() - 1e-9 * max(1.0, abs(value))
         status = "optimal" if proven else "time limit" if effort.stopped else "work limit"
         return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, solver, clock,
