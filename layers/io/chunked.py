@@ -119,13 +119,18 @@ def read_dataframe_batched(source: str, *, layer: str | None = None,
 
 
 def _as_one_read(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """``frames`` with the dtypes one read gives: without Arrow, pyogrio reads an integer or boolean field with
-    nulls as float64, so a field that was float64 in some ranges (its nulls were there) is float64 in all."""
+    """``frames`` with the dtypes one read gives. Without Arrow, pyogrio reads an integer or boolean field with
+    nulls as float64, so a field that was float64 in some ranges (its nulls were there) is float64 in all; a
+    range where a field is all null (object, or float64 for numbers) takes the dtype the other ranges agree on."""
     for column in frames[0].columns:
         kinds = {frame[column].dtype for frame in frames}
-        if len(kinds) > 1 and np.dtype(np.float64) in kinds:
+        if len(kinds) < 2:
+            continue
+        filled = {frame[column].dtype for frame in frames if frame[column].notna().any()}
+        wanted = np.dtype(np.float64) if np.dtype(np.float64) in kinds else filled.pop() if len(filled) == 1 else None
+        if wanted is not None:
             for frame in frames:
-                frame[column] = frame[column].astype(np.float64)
+                frame[column] = frame[column].astype(wanted)
     return frames
 
 

@@ -154,6 +154,7 @@ def test_gbk_shapefile_read_by_ranges_equals_one_pyogrio_read(tmp_path):
     """Without Arrow (a GBK .dbf), feature range by feature range: Chinese names, nulls, missing points."""
     frame = _mixed_frame()
     frame = frame[frame.geometry.isna() | (frame.geom_type == "Point")].reset_index(drop=True)
+    frame["road"] = [None if i < 6 else f"天河路 {i}" for i in range(len(frame))]   # null in whole ranges only
     path = tmp_path / "poles.shp"
     pyogrio.write_dataframe(frame, path, encoding="GBK")
     plain = pyogrio.read_dataframe(path, encoding="GBK")
