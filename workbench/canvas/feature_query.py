@@ -82,7 +82,7 @@ def _feature_title(layer: VectorLayer, row: Any, position: int) -> str:
     for field in ([spec.id_field] if spec and spec.id_field else []) + ["name", "id"]:
         if field in row.index and row[field] is not None and str(row[field]) not in ("", "nan", "None"):
             return str(row[field])
-    return f"feature {position + 1}"
+    return QCoreApplication.translate("FeatureQuery", "feature {number}").format(number=position + 1)
 
 
 def identify_raster(layer: RasterLayer, x: float, y: float, project_crs: pyproj.CRS | None) -> list[IdentifyResult]:

@@ -3383,6 +3383,13 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <translation>使用地图当前视图（或项目的全图范围）</translation>
     </message>
 </context><context>
+    <name>FeatureQuery</name>
+    <message>
+        <location filename="../canvas/feature_query.py" line="85" />
+        <source>feature {number}</source>
+        <translation>要素 {number}</translation>
+    </message>
+</context><context>
     <name>FieldCalculatorDialog</name>
     <message>
         <location filename="../editing/field_calculator.py" line="42" />
