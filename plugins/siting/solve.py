@@ -232,8 +232,9 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     Lagrangian bound and heuristic follow when the work limit stops it. When no cheap bound is below all
     coverable demand and the LP relaxation covers it all too, the exact method spends its work on window search
     instead (``_saturated_search``). Models of more than LARGE_NONZEROS reduced nonzeros skip the LP, the saturation
-    test and the MILP in both methods: their bound is ``first_order_relaxation``'s, and the exact method spends
-    its work on window search. ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
+    test and the MILP in both methods: their bound is ``first_order_relaxation``'s, and their plan goes through
+    ``block_search`` (fast: FAST_BLOCK_SWEEPS sweeps; exact: up to EXACT_BLOCK_SWEEPS within its work, the rest
+    to window search). ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
     """
     _check_method(method)
     if k < 1:
@@ -349,7 +350,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
                      clock, reduced, notes, effort, bound_from=bounds.source())
     if large:
-        # the first-order bound, its Lagrangian heuristic, then the work left goes to window search on the plan
+        # the first-order bound, its Lagrangian heuristic, block search, then the work left to window search
         lagrangian_step(reduced)
         if incumbent.size == k and value < bounds.best() and not effort.expired():
             block_searched(min(EXACT_BLOCK_SWEEPS, effort.sweeps()), (30, 60))
