@@ -216,8 +216,8 @@ def _replan(sites: np.ndarray, indptr: np.ndarray, indices: np.ndarray, weights:
     now = np.flatnonzero(inside)
     current = 0.0
     covered = np.zeros(q, np.bool_)
-    for a in now:
-        for p in range(sptr[a], sptr[a + 1]):
+    for here in now:
+        for p in range(sptr[here], sptr[here + 1]):
             covered[sind[p]] = True
     for i in range(q):
         if covered[i]:
@@ -233,12 +233,12 @@ def _replan(sites: np.ndarray, indptr: np.ndarray, indices: np.ndarray, weights:
             best, best_value = picked, value
     if best_value <= current * (1.0 + 1e-12) + 1e-9:
         return 0.0
-    for a in now:
-        kernels.remove_site(sites[a], indptr, indices, counts)
-        chosen[sites[a]] = False
-    for a in best:
-        kernels.add_site(sites[a], indptr, indices, counts)
-        chosen[sites[a]] = True
+    for here in now:
+        kernels.remove_site(sites[here], indptr, indices, counts)
+        chosen[sites[here]] = False
+    for there in best:
+        kernels.add_site(sites[there], indptr, indices, counts)
+        chosen[sites[there]] = True
     return best_value - current
 
 
