@@ -196,13 +196,14 @@ class AttributeTableModel(QAbstractTableModel):
 
     # -- column sizing ----------------------------------------------------------------------------------------
     def widest_text(self, column: int, sample: int = 2000) -> str:
-        """The display text of the longest of up to ``sample`` non-empty values spread over ``column``: sizing a
-        column by it finds a rare long name without asking the view to measure every row."""
+        """The display text of the longest non-empty value among ``sample`` rows spread over ``column``: sizing a
+        column by it finds a rare long name without asking the view (or the GUI thread) to walk every row."""
         if self._frame is None or not 0 <= column < len(self._columns):
             return ""
-        values = self._frame.iloc[:, self._locations[column]].dropna()
-        if len(values) > sample:
+        values = self._frame.iloc[:, self._locations[column]]
+        if len(values) > sample:  # sampled before anything walks the column: a city layer has 77k rows
             values = values.iloc[np.linspace(0, len(values) - 1, sample).astype(np.int64)]
+        values = values.dropna()
         if len(values) == 0:
             return NULL_TEXT
         longest = values.astype(str).str.len().to_numpy().argsort()[-3:]  # the formatted text may be shorter
