@@ -280,8 +280,8 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path):
 
 
 def test_argparse_words_follow_the_interface_language(capsys):
-    """`--help`, a mistyped option and a missing algorithm read in Chinese under --lang zh_CN (argparse's own "usage:", "options",
-    "unrecognized arguments"), from the real catalogue; --lang en gives argparse's English back."""
+    """`--help`, a mistyped option and a missing algorithm read in Chinese under --lang zh_CN (argparse's own
+    "usage:", "options", "unrecognized arguments"), from the real catalogue; --lang en gives argparse's English."""
     from lamplight.cli import main
     from layers.i18n import install_translator
 
