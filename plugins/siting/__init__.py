@@ -4,7 +4,8 @@ Location models from the literature (names as in PySAL spopt): MCLP (k sites, mo
 MCLP and LSCP (fewest sites covering all or a share of the demand), solved exactly on HiGHS after exact
 reductions (maximal covering: LP with odd-cycle cuts at the root, reduced-cost fixing, then the MILP on what is
 left; see ``exact``; window search on the plan when the LP covers everything, see ``window_search``), or by
-lazy greedy with proven bounds; fewest-sites covers also go through ``cover_descent``. The numeric core
+lazy greedy with proven bounds; fewest-sites covers also go through ``cover_descent``, and the plans of k-site
+models too large for one LP through ``block_search``. The numeric core
 (``matrix``, ``radius``, ``greedy``, ``solve``, ``rollout``) works on plain arrays; ``algorithm`` wraps it for the
 toolbox and the command line.
 
