@@ -70,6 +70,12 @@ def compile_siting() -> None:
         run_algorithm(MaximalCovering(), {**common, "method": method, "sites": 3})
         run_algorithm(BudgetCovering(), {**common, "method": method})
         run_algorithm(SetCovering(), {**common, "method": method})
+    # block search runs only on plans short of their bound, which this tiny scene's are not
+    from plugins.siting.block_search import block_search
+    from plugins.siting.matrix import CoverageMatrix
+
+    chain = np.eye(4, 6, dtype=bool) | np.eye(4, 6, 1, dtype=bool)
+    block_search(CoverageMatrix.from_dense(chain), np.ones(6), np.arange(2), sweeps=1, block_sites=4, starts=2)
 
 
 COVERAGE = KernelGroup("coverage", ("plugins.coverage",), compile_coverage, seconds=12.0)

@@ -334,7 +334,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     if method == "greedy":
         if reduced is not None:
             lagrangian_step(reduced)
-        if large and incumbent.size == k and value < bounds.best():
+        if reduced is not None and beta == 0.0 and incumbent.size == k and value < bounds.best():
             block_searched(FAST_BLOCK_SWEEPS, (80, 90))
         if reduced is not None and beta == 0.0 and incumbent.size == k and value < bounds.best() and \
                 _saturated(bounds.best(), problem, value):
