@@ -73,10 +73,10 @@ LP_BOUND_MAX_NONZEROS = 2_000_000
 #: descent and polished by LARGE_POLISH_STEPS subgradient steps of size LARGE_POLISH_THETA.
 LARGE_NONZEROS = 1_500_000
 LARGE_LP_ITERATIONS, LARGE_POLISH_STEPS, LARGE_POLISH_THETA = 1_000, 60, 0.1
-#: Sweeps of block search on the plan of a large model, fast and exact mode (exact: at most, within its work; it
-#: gives the work left to window search, which found nothing in 200 windows on the city after 25 sweeps). On
-#: 25,020 x 172,800 of the city (k = 1,080) 8 sweeps take the plan from 2.28 % to 1.4 % below the bound in about
-#: 4 s of CPU, 25 sweeps to 1.3 % in 12 s; on the whole city 25 sweeps take 34 s.
+#: Sweeps of block search on every fast plan (plain coverage) and, at most and within its work, on the exact plan
+#: of a large model, which gives the work left to window search (it found nothing in 200 windows on the city after
+#: 25 sweeps). On 25,020 x 172,800 of the city (k = 1,080) 8 sweeps take the plan from 2.28 % to 1.4 % below the
+#: bound in about 4 s of CPU, 25 sweeps to 1.3 % in 12 s; on the whole city 25 sweeps take 34 s.
 FAST_BLOCK_SWEEPS, EXACT_BLOCK_SWEEPS = 8, 25
 LP_BOUND = QT_TRANSLATE_NOOP("Relaxation", "LP bound")
 
@@ -225,16 +225,17 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
 
     Both methods start with the lazy greedy and swaps. The fast method then computes the Lagrangian bound,
-    whose multipliers also rank the sites for a second plan (improved by swaps too), and when that bound is no
-    better than covering everything, spends FAST_SEARCH_WINDOWS windows on window search. The exact method (plain
+    whose multipliers also rank the sites for a second plan (improved by swaps too), re-plans the best by block
+    search (FAST_BLOCK_SWEEPS sweeps, plain coverage), and when that bound is no better than covering everything,
+    spends FAST_SEARCH_WINDOWS windows on window search. The exact method (plain
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
     then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
     Lagrangian bound and heuristic follow when the work limit stops it. When no cheap bound is below all
     coverable demand and the LP relaxation covers it all too, the exact method spends its work on window search
     instead (``_saturated_search``). Models of more than LARGE_NONZEROS reduced nonzeros skip the LP, the saturation
-    test and the MILP in both methods: their bound is ``first_order_relaxation``'s, and their plan goes through
-    ``block_search`` (fast: FAST_BLOCK_SWEEPS sweeps; exact: up to EXACT_BLOCK_SWEEPS within its work, the rest
-    to window search). ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
+    test and the MILP in both methods: their bound is ``first_order_relaxation``'s, and the exact method gives
+    their plan up to EXACT_BLOCK_SWEEPS sweeps of block search within its work, the rest to window search.
+    ``work_limit`` decides where it stops; ``time_limit`` is a safety only.
     """
     _check_method(method)
     if k < 1:
