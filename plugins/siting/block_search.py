@@ -276,27 +276,35 @@ def block_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nda
     indices = coverage.indices.astype(np.int64)
     local = np.full(coverage.n_demand, -1, np.int64)
     done = blocks = improved = 0
-    for sweep in range(sweeps):
+
+    def out_of_time() -> bool:
         if effort is not None and effort.expired():
             effort.stop(translate("BlockSearch", "block search"))
+            return True
+        return False
+
+    for sweep in range(sweeps):
+        if out_of_time():
             break
         label = partition(coverage.indptr, indices, dptr, dind, block_sites, seed + sweep)
         members = np.argsort(label, kind="stable")
         bounds = np.searchsorted(label[members], np.arange(int(label.max()) + 2))
         state = np.array([np.uint64(seed + 7919 * (sweep + 1))], np.uint64)
-        better = 0
+        stopped = False
         for b in range(bounds.size - 1):
             gain = _replan(members[bounds[b]:bounds[b + 1]], coverage.indptr, indices, weights, counts, chosen, local,
                            starts, MAX_PASSES, state)
-            better += gain > 0.0
+            improved += gain > 0.0
             blocks += 1
             if b % 16 == 0:
                 feedback.raise_if_cancelled()
-                if effort is not None and effort.expired():
-                    break
                 feedback.set_progress(100.0 * (sweep + b / (bounds.size - 1)) / max(sweeps, 1))
+                stopped = out_of_time()
+                if stopped:
+                    break
         done += 1
-        improved += better
+        if stopped:
+            break
     if effort is not None:
         effort.spend(sweeps=done)
     value = float(kernels.value_of(counts.astype(np.int32), weights, 0.0))

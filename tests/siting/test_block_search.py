@@ -11,6 +11,7 @@ import scipy.sparse.csgraph as csgraph
 import plugins.siting.solve as solve
 from plugins.siting import solve_mclp
 from plugins.siting.block_search import _next, block_search, partition
+from plugins.siting.effort import ITERATIONS_PER_SWEEP, Effort
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.swap import swap_improve
@@ -107,6 +108,18 @@ def test_same_inputs_same_plan():
     first = block_search(problem.coverage, problem.weights, start, sweeps=2, block_sites=50, starts=10)
     again = block_search(problem.coverage, problem.weights, start, sweeps=2, block_sites=50, starts=10)
     np.testing.assert_array_equal(first.selected, again.selected)
+
+
+def test_the_safety_limit_stops_it_and_says_so():
+    problem = _city_like(2)
+    start = np.arange(40)
+    effort = Effort(10_000_000, 0.0)
+    result = block_search(problem.coverage, problem.weights, start, sweeps=5, block_sites=50, starts=10, effort=effort)
+    np.testing.assert_array_equal(result.selected, start)
+    assert result.sweeps == 0 and effort.stopped == ["block search"] and effort.note() is not None
+    counted = Effort(10_000_000, 600.0)
+    block_search(problem.coverage, problem.weights, start, sweeps=3, block_sites=50, starts=10, effort=counted)
+    assert counted.spent == 3 * ITERATIONS_PER_SWEEP and not counted.stopped
 
 
 def test_bad_counts_are_refused():
