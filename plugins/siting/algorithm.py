@@ -262,12 +262,13 @@ class SitingAlgorithm(Algorithm):
 
     def check(self, params: dict[str, Any], context: Context) -> None:
         if (params["demand"] is None) == (params["demand_raster"] is None):
-            raise ParameterError("demand", "give exactly one of a demand layer or a demand raster")
+            raise ParameterError("demand", translate(
+                "SitingAlgorithm", "give exactly one of a demand layer or a demand raster"))
         if params["min_height"] > params["max_height"]:
-            raise ParameterError("min_height", f"{params['min_height']:g} m is above the highest usable pole "
-                                               f"({params['max_height']:g} m)")
+            problem = translate("SitingAlgorithm", "{low:g} m is above the highest usable pole ({high:g} m)")
+            raise ParameterError("min_height", problem.format(low=params["min_height"], high=params["max_height"]))
         if params["weight_field"] and params["demand"] is None:
-            raise ParameterError("weight_field", "needs a demand layer")
+            raise ParameterError("weight_field", translate("SitingAlgorithm", "needs a demand layer"))
 
     # -- preparation ------------------------------------------------------------------------------------------
 
@@ -309,8 +310,11 @@ class SitingAlgorithm(Algorithm):
         if params["existing_sites"] is not None:
             served, how = existing_coverage(params["existing_sites"], demand.xy, params["existing_radius"], rf=rf)
             factor = params["existing_weight"]
-            effect = "not counted again" if factor == 0 else f"counted at {factor:g} x their weight"
-            demand = demand.with_factor(served, factor, f"{how}: {served.mean():.1%} of demand points, {effect}")
+            effect = (translate("SitingAlgorithm", "not counted again") if factor == 0 else
+                      translate("SitingAlgorithm", "counted at {factor:g} x their weight").format(factor=factor))
+            demand = demand.with_factor(served, factor, translate(
+                "SitingAlgorithm", "{how}: {share:.1%} of demand points, {effect}").format(
+                how=how, share=served.mean(), effect=effect))
         feedback.set_progress(5)
         coverage = self._relation(params, candidates, demand, rf, feedback.step(5, 25))
         problem = SitingProblem(coverage, demand.weight, candidates.cost, params["double_coverage"])
@@ -415,7 +419,8 @@ class SitingAlgorithm(Algorithm):
         except ValueError as exc:
             raise AlgorithmError(str(exc)) from exc
         except SolverProcessError as exc:
-            raise AlgorithmError(f"{exc}; the greedy method runs without this process") from exc
+            raise AlgorithmError(translate("SitingAlgorithm", "{problem}; the greedy method runs without this "
+                                                              "process").format(problem=exc)) from exc
         feedback.log(translate("SitingAlgorithm", "{sites} sites, {share:.2f}% of demand covered, {status}, within "
                                                   "{gap:.3g}% of optimal ({solver}, {seconds:.2f} s)").format(
             sites=plan.sites, share=100 * plan.covered_share, status=translate("SitingStatus", plan.status),

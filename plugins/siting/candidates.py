@@ -113,8 +113,8 @@ def eligible_candidates(layer: VectorLayer, rules: CandidateRules) -> Candidates
     """Apply ``rules`` to a lamp_poles layer (point geometries in a metric CRS)."""
     gdf = layer.gdf
     if rules.min_height_m > rules.max_height_m:
-        raise ValueError(f"minimum pole height {rules.min_height_m:g} m is above the maximum "
-                         f"{rules.max_height_m:g} m")
+        problem = translate("Candidates", "minimum pole height {low:g} m is above the maximum {high:g} m")
+        raise ValueError(problem.format(low=rules.min_height_m, high=rules.max_height_m))
     geoms = gdf.geometry.to_numpy()
     points = shapely.get_type_id(geoms) == 0
     xs = np.where(points, shapely.get_x(geoms), np.nan)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from layers.errors import LamplightError
+from layers.i18n import translate
 from plugins.api import Cancelled, Feedback
 
 CHILD = Path(__file__).with_name("highs_child.py")
@@ -110,7 +111,7 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
             progress.join()
             child.stdout.close()
         if cancelled:
-            raise Cancelled("the run was cancelled")
+            raise Cancelled(translate("Run", "the run was cancelled"))
         result_path = os.path.join(folder, "result.npz")
         if not ended:
             if not os.path.exists(result_path):
@@ -125,12 +126,14 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
 
 def _failure(code: int, error_path: str) -> str:
     """How the child ended, with the end of its error output."""
-    how = f"exit code {code}"
+    how = translate("SitingSolver", "exit code {code}").format(code=code)
     if code < 0:
-        how = f"signal {-code}" + (", which usually means the machine ran out of memory" if -code == 9 else "")
+        how = translate("SitingSolver", "signal {signal}").format(signal=-code) + (translate(
+            "SitingSolver", ", which usually means the machine ran out of memory") if -code == 9 else "")
     with open(error_path, errors="replace") as errors:
         tail = errors.read()[-ERROR_TAIL:].strip()
-    return f"the HiGHS solver process stopped without an answer ({how})" + (f": {tail}" if tail else "")
+    return translate("SitingSolver", "the HiGHS solver process stopped without an answer ({how})").format(
+        how=how) + (f": {tail}" if tail else "")
 
 
 __all__ = ["ChildOutcome", "SolverProcessError", "run_in_child"]

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from layers.i18n import translate
 from plugins.api import Cancelled
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ def call_cancellable(work: Callable[[], T], cancelled: Callable[[], bool]) -> T:
     threading.Thread(target=target, name="cancellable-solver-call", daemon=True).start()
     while not finished.wait(POLL_SECONDS):
         if cancelled():
-            raise Cancelled("the run was cancelled")
+            raise Cancelled(translate("Run", "the run was cancelled"))
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

@@ -32,6 +32,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
 from plugins.siting.effort import Effort, HighsOptions
@@ -219,7 +220,8 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         offer_start(solver, start)
     watch(solver, feedback or Feedback(), time_limit)
     if solver.run() == highspy.HighsStatus.kError:
-        raise RuntimeError(f"HiGHS failed on the siting model ({solver.getModelStatus()})")
+        raise RuntimeError(translate("SitingSolver", "HiGHS failed on the siting model ({status})").format(
+            status=solver.getModelStatus()))
     model_status = solver.getModelStatus()
     info = solver.getInfo()
     if feedback is not None:

@@ -106,8 +106,9 @@ def demand_layers(demand: Demand, source: VectorLayer | RasterLayer, candidates:
         "first_phase": phase_of_rank[first_rank],
     }, geometry=geometry, crs=source.crs)
     uncovered_weight = weight - covered
-    reason = np.where(out_of_reach >= uncovered_weight - 1e-9, "no eligible pole in reach",
-                      np.where(out_of_reach > 0, "partly out of reach, rest not chosen", "reachable, not chosen"))
+    reason = np.where(out_of_reach >= uncovered_weight - 1e-9, translate("SitingOutputs", "no eligible pole in reach"),
+                      np.where(out_of_reach > 0, translate("SitingOutputs", "partly out of reach, rest not chosen"),
+                               translate("SitingOutputs", "reachable, not chosen")))
     missing = gpd.GeoDataFrame({
         **base,
         "weight": np.round(weight, 3),

@@ -20,6 +20,7 @@ import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
+from layers.i18n import translate
 from plugins.api import Cancelled
 from plugins.siting.cuts import Cut
 from plugins.siting.matrix import CoverageMatrix
@@ -160,7 +161,7 @@ def _dominated(rows: sp.csr_matrix, alive: np.ndarray, private: np.ndarray, cost
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
-        raise Cancelled("the run was cancelled")
+        raise Cancelled(translate("Run", "the run was cancelled"))
 
 
 def reduce_model(coverage: CoverageMatrix, weights: np.ndarray, *, costs: np.ndarray | None = None,

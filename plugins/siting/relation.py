@@ -20,6 +20,7 @@ import numpy as np
 import shapely
 
 from layers.errors import LayerError
+from layers.i18n import translate
 from layers.layer import VectorLayer
 from plugins.api import Feedback
 from plugins.coverage import CoverageConfig, Obstruction, Transmitters
@@ -84,18 +85,22 @@ def existing_coverage(sites: VectorLayer, demand_xy: np.ndarray, radius_m: float
         pairs = radius_coverage(xy, demand_xy, radius_m)
         covered = np.zeros(demand_xy.shape[0], bool)
         covered[pairs.indices] = True
-        return covered, f"existing sites '{sites.name}' serve demand within {radius_m:g} m"
+        return covered, translate("ExistingSites", "existing sites '{name}' serve demand within {radius:g} m").format(
+            name=sites.name, radius=radius_m)
     config = rf.existing_config or rf.config
     try:
         cells = Transmitters.from_layer(sites, config)
     except LayerError as exc:
-        return np.zeros(demand_xy.shape[0], bool), f"no existing site counted: {exc.problem}"
+        none = translate("ExistingSites", "no existing site counted: {problem}").format(problem=exc.problem)
+        return np.zeros(demand_xy.shape[0], bool), none
     tx, pt, rsrp = rsrp_at_points(cells, demand_xy, config, rf.obstruction, float(radius_m), workers=rf.workers)
     covered = np.zeros(demand_xy.shape[0], bool)
     covered[pt[pair_covered(cells, tx, pt, demand_xy, rsrp, config, rf.obstruction)]] = True
-    return covered, (f"existing sites '{sites.name}' ({len(cells)} cells on {config.frequency_mhz:g} MHz) "
-                     f"serve demand at RSRP >= {config.rsrp_threshold_dbm:g} dBm at "
-                     f"{100 * config.location_probability:g} % location probability")
+    return covered, translate("ExistingSites", "existing sites '{name}' ({cells} cells on {mhz:g} MHz) serve "
+                                               "demand at RSRP >= {threshold:g} dBm at {probability:g} % location "
+                                               "probability").format(
+        name=sites.name, cells=len(cells), mhz=config.frequency_mhz, threshold=config.rsrp_threshold_dbm,
+        probability=100 * config.location_probability)
 
 
 __all__ = ["RfSettings", "existing_coverage", "rf_relation"]

@@ -55,6 +55,8 @@ from plugins.siting.window_search import window_search
 from plugins.siting.wording import amount
 
 METHODS = ("exact", "greedy")
+#: The budgeted greedy's name in a run's provenance (translated where shown).
+BUDGET_GREEDY = QT_TRANSLATE_NOOP("SitingSolver", "lazy greedy (gain per cost, and gain)")
 #: The share of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
 SATURATION_SHARE = 0.01
 #: Windows of window search in fast mode: cover descent (fewest-sites covering model), or the k-site plan when
@@ -348,7 +350,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), "time limit", solver,
                      clock, None, notes, effort, bound_from=bounds.source())
     if value >= bounds.best() - 1e-9 * max(1.0, abs(value)):         # e.g. every coverable point is covered
-        return _plan(problem, "mclp", method, incumbent, value, value, "optimal", solver + "; the plan meets a bound",
+        return _plan(problem, "mclp", method, incumbent, value, value, "optimal",
+                     solver + translate("SitingSolver", "; the plan meets a bound"),
                      clock, reduced, notes, effort, bound_from=bounds.source())
     if large:
         # the first-order bound, its Lagrangian heuristic, block search, then the work left to window search
@@ -474,7 +477,8 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     effort = _effort(problem, work_limit, time_limit)
     cov, w, beta, costs = problem.coverage, problem.weights, problem.beta, problem.costs
     if costs.min() > budget:
-        raise ValueError(f"the budget {budget:g} is below the cheapest site ({costs.min():g})")
+        refusal = translate("SitingSolver", "the budget {budget:g} is below the cheapest site ({cheapest:g})")
+        raise ValueError(refusal.format(budget=budget, cheapest=costs.min()))
     by_ratio = lazy_greedy(cov, w, costs=costs, beta=beta, budget=budget, use_ratio=True,
                            feedback=feedback.step(0, 8))
     by_gain = lazy_greedy(cov, w, costs=costs, beta=beta, budget=budget, feedback=feedback.step(8, 16))
@@ -498,13 +502,14 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
             clock.lap("lagrangian_bound")
         feedback.set_progress(100)
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "greedy",
-                     "lazy greedy (gain per cost, and gain)", clock, reduced, notes, effort)
+                     translate("SitingSolver", BUDGET_GREEDY), clock, reduced, notes, effort)
     if reduced is None:  # exact mode, and the safety time limit stopped the reduction
         return _plan(problem, "budget_mclp", method, incumbent, value, max(min(bounds), value), "time limit",
-                     "lazy greedy (gain per cost, and gain)", clock, None, notes, effort)
+                     translate("SitingSolver", BUDGET_GREEDY), clock, None, notes, effort)
     if value >= min(bounds) - 1e-9 * max(1.0, abs(value)):
         return _plan(problem, "budget_mclp", method, incumbent, value, value, "optimal",
-                     "lazy greedy (gain per cost, and gain); the plan meets a bound", clock, reduced, notes, effort)
+                     translate("SitingSolver", BUDGET_GREEDY) + translate("SitingSolver", "; the plan meets a bound"),
+                     clock, reduced, notes, effort)
     if beta == 0.0:
         outcome = solve_maximising(problem, reduced, budget=budget, incumbent=incumbent, value=value,
                                    effort=effort, mip_gap=mip_gap, feedback=feedback.step(20, 100), lap=clock.lap)
@@ -572,7 +577,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     costs = np.ones(problem.n_candidates) if unit else problem.costs
     reachable = problem.coverable_weight
     if reachable <= 0:
-        raise ValueError("no candidate covers any demand: nothing to cover")
+        raise ValueError(translate("SitingSolver", "no candidate covers any demand: nothing to cover"))
     full = target_share >= 1.0
     target = reachable if full else target_share * reachable
     goal = target - 1e-9 * max(1.0, target)

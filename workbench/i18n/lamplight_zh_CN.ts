@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="468" />
+        <location filename="../../plugins/siting/algorithm.py" line="473" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="469" />
+        <location filename="../../plugins/siting/algorithm.py" line="474" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,22 +58,22 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="497" />
+        <location filename="../../plugins/siting/algorithm.py" line="502" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="498" />
+        <location filename="../../plugins/siting/algorithm.py" line="503" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="517" />
+        <location filename="../../plugins/siting/algorithm.py" line="522" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="518" />
+        <location filename="../../plugins/siting/algorithm.py" line="523" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
@@ -784,7 +784,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BlockSearch</name>
     <message>
-        <location filename="../../plugins/siting/block_search.py" line="281" />
+        <location filename="../../plugins/siting/block_search.py" line="282" />
         <source>block search</source>
         <translation>块搜索</translation>
     </message>
@@ -808,7 +808,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="505" />
+        <location filename="../../plugins/siting/algorithm.py" line="510" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -855,6 +855,13 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../layers/building_heights.py" line="138" />
         <source>height_m of {total:,} buildings: {given:,} from the data, {levels:,} from storeys × {storey:g} m, {typed:,} from the building type, {default:,} set to the default {default_m:g} m (see the height_source field)</source>
         <translation>{total:,} 栋建筑物的 height_m：{given:,} 栋来自数据，{levels:,} 栋按层数 × {storey:g} m 计算，{typed:,} 栋按建筑类型推定，{default:,} 栋取默认值 {default_m:g} m（见 height_source 字段）</translation>
+    </message>
+</context><context>
+    <name>Candidates</name>
+    <message>
+        <location filename="../../plugins/siting/candidates.py" line="116" />
+        <source>minimum pole height {low:g} m is above the maximum {high:g} m</source>
+        <translation>最低灯杆高度 {low:g} m 高于最高值 {high:g} m</translation>
     </message>
 </context><context>
     <name>CanvasStatus</name>
@@ -3115,6 +3122,23 @@ Your project is untouched; you can keep working. Save under a new name if in dou
         <location filename="../../plugins/siting/exact.py" line="201" />
         <source>reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); {left:,} sites and {rows:,} rows remain</source>
         <translation>约简成本确定了 {sites:,} 个站点中的 {settled:,} 个（{built:,} 个建设）；剩余 {left:,} 个站点和 {rows:,} 行</translation>
+    </message>
+</context><context>
+    <name>ExistingSites</name>
+    <message>
+        <location filename="../../plugins/siting/relation.py" line="88" />
+        <source>existing sites '{name}' serve demand within {radius:g} m</source>
+        <translation>现有站点“{name}”服务 {radius:g} m 范围内的需求</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/relation.py" line="94" />
+        <source>no existing site counted: {problem}</source>
+        <translation>未计入任何现有站点：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/relation.py" line="99" />
+        <source>existing sites '{name}' ({cells} cells on {mhz:g} MHz) serve demand at RSRP &gt;= {threshold:g} dBm at {probability:g} % location probability</source>
+        <translation>现有站点“{name}”（{cells} 个小区，{mhz:g} MHz）在 {probability:g} % 位置概率下以 RSRP ≥ {threshold:g} dBm 服务需求</translation>
     </message>
 </context><context>
     <name>ExportDialog</name>
@@ -5944,7 +5968,7 @@ No saves all {total:,}.</source>
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="485" />
+        <location filename="../../plugins/siting/algorithm.py" line="490" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -7206,7 +7230,7 @@ No saves all {total:,}.</source>
         <translation>覆盖线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="81" />
+        <location filename="../../plugins/siting/solve.py" line="83" />
         <source>LP bound</source>
         <translation>LP 界</translation>
     </message>
@@ -7900,6 +7924,9 @@ cost {amount}</source>
     <name>Run</name>
     <message>
         <location filename="../../plugins/coverage/obstruction.py" line="226" />
+        <location filename="../../plugins/siting/interruptible.py" line="43" />
+        <location filename="../../plugins/siting/highs_process.py" line="114" />
+        <location filename="../../plugins/siting/reduce.py" line="164" />
         <location filename="../../plugins/api.py" line="114" />
         <source>the run was cancelled</source>
         <translation>运行已取消</translation>
@@ -8310,114 +8337,114 @@ cost {amount}</source>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="529" />
+        <location filename="../../plugins/siting/algorithm.py" line="534" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="531" />
+        <location filename="../../plugins/siting/algorithm.py" line="536" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="532" />
+        <location filename="../../plugins/siting/algorithm.py" line="537" />
         <source>Number of sites</source>
         <translation>站点数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="532" />
+        <location filename="../../plugins/siting/algorithm.py" line="537" />
         <source>Cost</source>
         <translation>成本</translation>
     </message>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="253" />
+        <location filename="../../plugins/siting/solve.py" line="257" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="258" />
+        <location filename="../../plugins/siting/solve.py" line="262" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="262" />
+        <location filename="../../plugins/siting/solve.py" line="266" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="263" />
+        <location filename="../../plugins/siting/solve.py" line="267" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="264" />
+        <location filename="../../plugins/siting/solve.py" line="268" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="284" />
+        <location filename="../../plugins/siting/solve.py" line="288" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="291" />
+        <location filename="../../plugins/siting/solve.py" line="295" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="300" />
+        <location filename="../../plugins/siting/solve.py" line="304" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="313" />
+        <location filename="../../plugins/siting/solve.py" line="317" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="323" />
+        <location filename="../../plugins/siting/solve.py" line="327" />
         <source>block search re-planned {blocks:,} blocks of up to {sites} sites from {starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): {old} -&gt; {new}</source>
         <translation>块搜索重新规划了 {blocks:,} 个块（每块最多 {sites} 个站点，每块 {starts} 次随机起点；{sweeps} 轮扫描，{improved:,} 个块更优）：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="374" />
+        <location filename="../../plugins/siting/solve.py" line="379" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="384" />
+        <location filename="../../plugins/siting/solve.py" line="389" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="445" />
+        <location filename="../../plugins/siting/solve.py" line="450" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="451" />
+        <location filename="../../plugins/siting/solve.py" line="456" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="578" />
+        <location filename="../../plugins/siting/solve.py" line="585" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="602" />
+        <location filename="../../plugins/siting/solve.py" line="609" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="640" />
+        <location filename="../../plugins/siting/solve.py" line="647" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="670" />
+        <location filename="../../plugins/siting/solve.py" line="677" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -8429,32 +8456,67 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="290" />
+        <location filename="../../plugins/siting/algorithm.py" line="265" />
+        <source>give exactly one of a demand layer or a demand raster</source>
+        <translation>需求图层与需求栅格须且只能给出其一</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="268" />
+        <source>{low:g} m is above the highest usable pole ({high:g} m)</source>
+        <translation>{low:g} m 高于可用灯杆的最高高度（{high:g} m）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="271" />
+        <source>needs a demand layer</source>
+        <translation>需要需求图层</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="291" />
         <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
         <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="293" />
+        <location filename="../../plugins/siting/algorithm.py" line="294" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="295" />
+        <location filename="../../plugins/siting/algorithm.py" line="296" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="301" />
+        <location filename="../../plugins/siting/algorithm.py" line="302" />
         <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
         <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="319" />
+        <location filename="../../plugins/siting/algorithm.py" line="313" />
+        <source>not counted again</source>
+        <translation>不再重复计入</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="314" />
+        <source>counted at {factor:g} x their weight</source>
+        <translation>按其权重的 {factor:g} 倍计入</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="315" />
+        <source>{how}: {share:.1%} of demand points, {effect}</source>
+        <translation>{how}：占需求点的 {share:.1%}，{effect}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="323" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="419" />
+        <location filename="../../plugins/siting/algorithm.py" line="422" />
+        <source>{problem}; the greedy method runs without this process</source>
+        <translation>{problem}；贪心方法无需此进程即可运行</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="424" />
         <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
         <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
@@ -8865,7 +8927,7 @@ cost {amount}</source>
         <translation>覆盖与站点数关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="429" />
+        <location filename="../../plugins/siting/algorithm.py" line="434" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -8968,77 +9030,119 @@ cost {amount}</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="443" />
+        <location filename="../../plugins/siting/outputs.py" line="109" />
+        <source>no eligible pole in reach</source>
+        <translation>范围内没有符合条件的灯杆</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/outputs.py" line="110" />
+        <source>partly out of reach, rest not chosen</source>
+        <translation>部分超出范围，其余未被选中</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/outputs.py" line="111" />
+        <source>reachable, not chosen</source>
+        <translation>可覆盖，但未被选中</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="448" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="446" />
+        <location filename="../../plugins/siting/algorithm.py" line="451" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="451" />
+        <location filename="../../plugins/siting/algorithm.py" line="456" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="452" />
+        <location filename="../../plugins/siting/algorithm.py" line="457" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
 </context><context>
     <name>SitingSolver</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="204" />
+        <location filename="../../plugins/siting/solve.py" line="59" />
+        <source>lazy greedy (gain per cost, and gain)</source>
+        <extracomment>The budgeted greedy's name in a run's provenance (translated where shown).</extracomment>
+        <translation>惰性贪心（按单位成本增益及按增益）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="206" />
         <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="267" />
+        <location filename="../../plugins/siting/solve.py" line="271" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="267" />
+        <location filename="../../plugins/siting/solve.py" line="271" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="303" />
+        <location filename="../../plugins/siting/solve.py" line="307" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="317" />
+        <location filename="../../plugins/siting/solve.py" line="321" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="330" />
+        <location filename="../../plugins/siting/solve.py" line="334" />
         <source> + block search</source>
         <translation> + 块搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="457" />
+        <location filename="../../plugins/siting/solve.py" line="511" />
+        <location filename="../../plugins/siting/solve.py" line="354" />
+        <source>; the plan meets a bound</source>
+        <translation>；方案达到上界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="462" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="584" />
+        <location filename="../../plugins/siting/solve.py" line="480" />
+        <source>the budget {budget:g} is below the cheapest site ({cheapest:g})</source>
+        <translation>预算 {budget:g} 低于最便宜站点的成本（{cheapest:g}）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="580" />
+        <source>no candidate covers any demand: nothing to cover</source>
+        <translation>没有候选灯杆能覆盖任何需求：无可覆盖的对象</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="591" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="606" />
+        <location filename="../../plugins/siting/solve.py" line="613" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="650" />
-        <location filename="../../plugins/siting/solve.py" line="613" />
+        <location filename="../../plugins/siting/solve.py" line="657" />
+        <location filename="../../plugins/siting/solve.py" line="620" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/milp.py" line="223" />
+        <source>HiGHS failed on the siting model ({status})</source>
+        <translation>HiGHS 求解选址模型失败（{status}）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/exact.py" line="170" />
@@ -9069,6 +9173,26 @@ cost {amount}</source>
         <location filename="../../plugins/siting/exact.py" line="219" />
         <source>; MILP on {sites:,} open sites ({nodes:,} nodes)</source>
         <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/highs_process.py" line="129" />
+        <source>exit code {code}</source>
+        <translation>退出码 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/highs_process.py" line="131" />
+        <source>signal {signal}</source>
+        <translation>信号 {signal}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/highs_process.py" line="131" />
+        <source>, which usually means the machine ran out of memory</source>
+        <translation>，通常表示机器内存不足</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/highs_process.py" line="135" />
+        <source>the HiGHS solver process stopped without an answer ({how})</source>
+        <translation>HiGHS 求解进程未给出结果便已停止（{how}）</translation>
     </message>
 </context><context>
     <name>SitingStatus</name>
