@@ -78,6 +78,15 @@ def _whole_column_fields(meta: dict[str, Any]) -> list[str]:
             or subtype == "OFSTJSON"]
 
 
+def _read_whole(frame: pd.DataFrame, source: str, fields: list[str], **options: Any) -> None:
+    """Put into ``frame`` the ``fields`` pyogrio converts across the whole column, read by pyogrio in one pass of
+    those columns only (no geometry)."""
+    if fields:
+        converted = pyogrio.read_dataframe(source, columns=fields, read_geometry=False, **options)
+        for field in fields:
+            frame[field] = converted[field]
+
+
 def _wkb(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The WKB of an Arrow column as an object array of bytes (None where null), as ``from_wkb`` takes it."""
     if isinstance(column.type, pa.BaseExtensionType):   # geoarrow.wkb, when an extension type is registered
@@ -109,11 +118,7 @@ def read_dataframe_batched(source: str, *, layer: str | None = None,
         return pyogrio.read_dataframe(source, layer=layer, use_arrow=True)
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     del frames
-    whole = _whole_column_fields(meta)
-    if whole:
-        converted = pyogrio.read_dataframe(source, layer=layer, columns=whole, read_geometry=False, use_arrow=True)
-        for field in whole:
-            frame[field] = converted[field]
+    _read_whole(frame, source, _whole_column_fields(meta), layer=layer, use_arrow=True)
     frame["geometry"] = np.concatenate(geometries) if len(geometries) > 1 else geometries[0]
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=meta["crs"])
 
@@ -155,11 +160,7 @@ def read_dataframe_ranges(source: str, *, layer: str | None = None, encoding: st
                                                  skip_features=start, max_features=range_rows))
     frame = pd.concat(_as_one_read(frames), ignore_index=True)
     del frames
-    if whole:
-        converted = pyogrio.read_dataframe(source, layer=layer, encoding=encoding, columns=whole,
-                                           read_geometry=False)
-        for field in whole:
-            frame[field] = converted[field]
+    _read_whole(frame, source, whole, layer=layer, encoding=encoding)
     if not isinstance(frame, gpd.GeoDataFrame):         # no geometry column: a table, as pyogrio returns it
         return pd.DataFrame(frame[fields])
     return gpd.GeoDataFrame(frame[[*fields, frame.geometry.name]], geometry=frame.geometry.name, crs=frame.crs)
