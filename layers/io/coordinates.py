@@ -129,10 +129,14 @@ class NotDegreesError(LayerError):
         super().__init__(source, problem, layer)
 
 
+def _usable(scan: _Scan, geometries: np.ndarray) -> int:
+    """Features with coordinates to judge: not broken, missing or empty."""
+    return int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
+
+
 def _all_outside(scan: _Scan, geometries: np.ndarray) -> bool:
     """Every usable feature is outside the degree range (not a few strays)."""
-    usable = int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
-    return int(scan.outside.sum()) >= usable
+    return int(scan.outside.sum()) >= _usable(scan, geometries)
 
 
 def _not_degrees_text(scan: _Scan, geometries: np.ndarray, crs: pyproj.CRS, columns: tuple[str, str] | None,
@@ -150,7 +154,7 @@ def _not_degrees_text(scan: _Scan, geometries: np.ndarray, crs: pyproj.CRS, colu
                                  "a longitude/latitude; {how}.").format(
         where=where, largest=_number(largest), x0=_number(scan.low[0]), x1=_number(scan.high[0]),
         y0=_number(scan.low[1]), y1=_number(scan.high[1]), how=how)
-    usable = int((~scan.broken & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)).sum())
+    usable = _usable(scan, geometries)
     out = int(scan.outside.sum())
     if out < usable:
         text += " " + translate(
