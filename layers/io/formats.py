@@ -25,6 +25,7 @@ def _pattern(extensions: tuple[str, ...]) -> str:
     return " ".join(f"*{e}" for e in extensions)
 
 
+_GEOTIFF_FORMAT = (QT_TRANSLATE_NOOP("FileFilter", "GeoTIFF raster"), GEOTIFF)
 #: The formats the "Add Layer" dialog offers, most useful first: (name, extensions).
 READ_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (QT_TRANSLATE_NOOP("FileFilter", "All supported files"), SUPPORTED_READ_EXTENSIONS),
@@ -34,14 +35,13 @@ READ_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("GeoJSON", GEOJSON),
     (QT_TRANSLATE_NOOP("FileFilter", "CSV with coordinates"), DELIMITED),
     (QT_TRANSLATE_NOOP("FileFilter", "Excel with coordinates"), SPREADSHEET),
-    (QT_TRANSLATE_NOOP("FileFilter", "GeoTIFF raster"), GEOTIFF),
+    _GEOTIFF_FORMAT,
     (QT_TRANSLATE_NOOP("FileFilter", "OpenStreetMap extract"), OPENSTREETMAP),
 )
 #: The formats "Save layer as" offers for vector layers, and for rasters.
 VECTOR_WRITE_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("GeoPackage", GEOPACKAGE), ("GeoJSON", (".geojson",)), ("CSV", (".csv",)))
-RASTER_WRITE_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("FileFilter", "GeoTIFF raster"), GEOTIFF),)
+RASTER_WRITE_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (_GEOTIFF_FORMAT,)
 
 
 def name_filter(name: str, extensions: tuple[str, ...]) -> str:

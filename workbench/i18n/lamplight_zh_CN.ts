@@ -4111,33 +4111,32 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
 </context><context>
     <name>FileFilter</name>
     <message>
-        <location filename="../../layers/io/formats.py" line="30" />
-        <source>All supported files</source>
-        <translation>所有支持的文件</translation>
-    </message>
-    <message>
-        <location filename="../../layers/io/formats.py" line="33" />
-        <source>Zipped shapefiles</source>
-        <translation>压缩的 Shapefile</translation>
-    </message>
-    <message>
-        <location filename="../../layers/io/formats.py" line="35" />
-        <source>CSV with coordinates</source>
-        <translation>带坐标的 CSV</translation>
-    </message>
-    <message>
-        <location filename="../../layers/io/formats.py" line="36" />
-        <source>Excel with coordinates</source>
-        <translation>带坐标的 Excel</translation>
-    </message>
-    <message>
-        <location filename="../../layers/io/formats.py" line="44" />
-        <location filename="../../layers/io/formats.py" line="37" />
+        <location filename="../../layers/io/formats.py" line="28" />
         <source>GeoTIFF raster</source>
         <translation>GeoTIFF 栅格</translation>
     </message>
     <message>
-        <location filename="../../layers/io/formats.py" line="38" />
+        <location filename="../../layers/io/formats.py" line="31" />
+        <source>All supported files</source>
+        <translation>所有支持的文件</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="34" />
+        <source>Zipped shapefiles</source>
+        <translation>压缩的 Shapefile</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="36" />
+        <source>CSV with coordinates</source>
+        <translation>带坐标的 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="37" />
+        <source>Excel with coordinates</source>
+        <translation>带坐标的 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../layers/io/formats.py" line="39" />
         <source>OpenStreetMap extract</source>
         <translation>OpenStreetMap 数据摘录</translation>
     </message>
@@ -10785,67 +10784,67 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
         <translation>经度和纬度似乎互换了（y 达到 {y}，不可能是纬度，而所有 x 都可以是纬度）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="142" />
+        <location filename="../../layers/io/coordinates.py" line="146" />
         <source> in '{x}'/'{y}'</source>
         <translation>（'{x}'/'{y}' 列）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="144" />
+        <location filename="../../layers/io/coordinates.py" line="148" />
         <source>no CRS was given, so WGS84 longitude/latitude was assumed</source>
         <translation>未指定坐标参考系，因此按 WGS84 经纬度处理</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="146" />
+        <location filename="../../layers/io/coordinates.py" line="150" />
         <source>the layer declares {crs}, which counts in degrees</source>
         <translation>图层声明的坐标参考系为 {crs}，以度为单位</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="148" />
+        <location filename="../../layers/io/coordinates.py" line="152" />
         <source>coordinates{where} reach {largest} (x {x0} to {x1}, y {y0} to {y1}), which is not a longitude/latitude; {how}.</source>
         <translation>坐标{where}达到 {largest}（x 从 {x0} 到 {x1}，y 从 {y0} 到 {y1}），不是经纬度；{how}。</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="156" />
+        <location filename="../../layers/io/coordinates.py" line="160" />
         <source>{out} of {usable} features are out of range ({features})</source>
         <translation>{usable} 个要素中有 {out} 个超出范围（{features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="160" />
+        <location filename="../../layers/io/coordinates.py" line="164" />
         <source> and would fit with x and y exchanged while the others fit as they are: the coordinate order is mixed between features; fix those features in the source</source>
         <translation>，它们交换 x 和 y 后即可落在范围内，而其他要素保持原样即可：各要素的坐标顺序不一致；请在源数据中修正这些要素</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="164" />
+        <location filename="../../layers/io/coordinates.py" line="168" />
         <source>: fix those features in the source, or give the layer's real CRS</source>
         <translation>：请在源数据中修正这些要素，或给出图层真实的坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="166" />
+        <location filename="../../layers/io/coordinates.py" line="170" />
         <source>They look projected (metres or feet), so the CRS is wrong: give their CRS (e.g. crs='EPSG:4547' for a CGCS2000 Gauss-Krüger grid or crs='EPSG:32649' for UTM zone 49N) or correct it in the file</source>
         <translation>这些坐标看起来是投影坐标（米或英尺），因此坐标参考系有误：请给出其坐标参考系（例如 CGCS2000 高斯-克吕格投影用 crs='EPSG:4547'，UTM 49N 带用 crs='EPSG:32649'），或在文件中更正</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="190" />
+        <location filename="../../layers/io/coordinates.py" line="194" />
         <source>all {count} features have coordinates that are NaN, infinite or beyond ±1e10: nothing in it can be placed on a map</source>
         <translation>全部 {count} 个要素的坐标均为 NaN、无穷大或超出 ±1e10：其中没有任何内容能放到地图上</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="194" />
+        <location filename="../../layers/io/coordinates.py" line="198" />
         <source>dropped {count} features whose coordinates are NaN, infinite or beyond ±1e10 (features {features})</source>
         <translation>已丢弃 {count} 个坐标为 NaN、无穷大或超出 ±1e10 的要素（要素 {features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="204" />
+        <location filename="../../layers/io/coordinates.py" line="208" />
         <source>{text}; swapped back</source>
         <translation>{text}；已换回</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="220" />
+        <location filename="../../layers/io/coordinates.py" line="224" />
         <source>{count} features have coordinates that are NaN, infinite or beyond ±1e10 (features {features})</source>
         <translation>{count} 个要素的坐标为 NaN、无穷大或超出 ±1e10（要素 {features}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/coordinates.py" line="227" />
+        <location filename="../../layers/io/coordinates.py" line="231" />
         <source>{text}: reopen the file (the readers swap them back) or fix the source</source>
         <translation>{text}：请重新打开文件（读取时会换回）或修正源数据</translation>
     </message>
