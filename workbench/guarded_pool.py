@@ -19,7 +19,19 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from PyQt6.QtCore import QObject
+from PyQt6.QtCore import QObject, pyqtSlot
+
+
+class _Closer(QObject):
+    """Receives the owner's ``destroyed`` and closes the pool (no parent: it lives as long as the pool)."""
+
+    def __init__(self, pool: GuardedPool) -> None:
+        super().__init__()
+        self._pool = pool
+
+    @pyqtSlot()
+    def close(self) -> None:
+        self._pool.close()
 
 
 class GuardedPool:
@@ -31,9 +43,12 @@ class GuardedPool:
         self._lock = threading.Lock()
         self._closed = False
         self._futures: list[Future] = []
-        # A lambda, not a bound method: PyQt holds it strongly, and by the time ``destroyed`` fires the
-        # owner's Python wrapper (which holds this pool) may already be gone.
-        owner.destroyed.connect(lambda *_: self.close())
+        # A slot of a QObject of our own, not a lambda or a bound method of the owner: by the time ``destroyed``
+        # fires the owner's Python wrapper (which holds this pool) may already be gone, and the proxy PyQt makes
+        # for a lambda is torn down by that same ``destroyed`` (the process crashed in it, reproducibly, when a
+        # test's window was deleted). A slot decorated with ``pyqtSlot`` is a plain Qt connection.
+        self._closer = _Closer(self)
+        owner.destroyed.connect(self._closer.close)
 
     @property
     def closed(self) -> bool:
