@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from PyQt6.QtCore import QObject, pyqtSlot
+from PyQt6.QtCore import QObject, Qt, pyqtSlot
 
 
 class _Closer(QObject):
@@ -48,7 +48,7 @@ class GuardedPool:
         # for a lambda is torn down by that same ``destroyed`` (the process crashed in it, reproducibly, when a
         # test's window was deleted). A slot decorated with ``pyqtSlot`` is a plain Qt connection.
         self._closer = _Closer(self)
-        owner.destroyed.connect(self._closer.close)
+        owner.destroyed.connect(self._closer.close, Qt.ConnectionType.DirectConnection)  # whatever thread made it
 
     @property
     def closed(self) -> bool:
