@@ -12,10 +12,10 @@ for it; ``scripts/bootstrap.sh`` runs this after installing. Without it the firs
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 from layers.i18n import translate
+from plugins.cli import print_problem
 
 GROUPS = ("coverage", "siting", "render")
 
@@ -37,8 +37,8 @@ def handle_warmup(args: argparse.Namespace) -> int:
 
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
-        print(translate("Warmup", "error: no kernel group {unknown}; choose from {groups}").format(
-            unknown=", ".join(unknown), groups=", ".join(GROUPS)), file=sys.stderr)
+        print_problem(translate("Warmup", "no kernel group {unknown}; choose from {groups}").format(
+            unknown=", ".join(unknown), groups=", ".join(GROUPS)))
         return 2
     chosen = args.groups or list(GROUPS)
     groups = [group for group in (COVERAGE, SITING) if group.name in chosen]
@@ -64,8 +64,8 @@ def handle_warmup(args: argparse.Namespace) -> int:
             with reporting_compiles(report):
                 count = compile_group(group)
         except Exception as exc:  # noqa: BLE001 - reported; the first real run will compile what it needs
-            print(translate("Warmup", "error: compiling the {group} kernels failed ({problem}); the first run will "
-                            "compile them instead").format(group=group.name, problem=exc), file=sys.stderr)
+            print_problem(translate("Warmup", "compiling the {group} kernels failed ({problem}); the first run will "
+                                    "compile them instead").format(group=group.name, problem=exc))
             return 1
         print(translate("Warmup", "{group}: {count} kernels ready in {seconds:.1f} s").format(
             group=group.name, count=count, seconds=time.perf_counter() - started), flush=True)

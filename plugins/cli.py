@@ -79,7 +79,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _registry() -> Registry:
     """The process registry; plugins that failed to load are reported once, as warnings on stderr."""
-    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(format=translate("Cli", "warning: {message}").format(message="%(message)s"),
+                        level=logging.WARNING, stream=sys.stderr)
     return default_registry()
 
 
