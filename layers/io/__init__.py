@@ -76,7 +76,6 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
     if mapping is not None:
         return _mapped(path, mapping, layer=layer, kind=kind, crs=crs, **options)
     from layers.io.layer_styles import apply_sidecar_style
-    from layers.io.raster import read_geotiff
     from layers.io.tabular import read_delimited, read_spreadsheet
     from layers.io.vector import read_geojson, read_geopackage, read_shapefile, read_zip
 
@@ -113,6 +112,8 @@ def open_layers(path: str | os.PathLike, *, layer: str | None = None, kind: str 
                                                     x_field=options.get("x_field"), y_field=options.get("y_field")),
                                    path)
     if ext in GEOTIFF:
+        from layers.io.raster import read_geotiff  # rasterio (a second GDAL) only for rasters
+
         return apply_sidecar_style(read_geotiff(path, kind=kind, crs=crs), path)
     supported = ", ".join(SUPPORTED_READ_EXTENSIONS)
     raise LayerError(path, translate("LayerOpen", "'{ext}' files cannot be opened; supported: {supported}").format(

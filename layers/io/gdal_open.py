@@ -25,15 +25,16 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyogrio
-import rasterio
-from rasterio.io import DatasetReader
 
 from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.geojson_crs import crs_link
+
+if TYPE_CHECKING:    # rasterio (a second GDAL, about 17 MB) is imported when a raster is opened, not before
+    from rasterio.io import DatasetReader
 
 GPKG_DRIVER = "GPKG"
 SHAPEFILE_DRIVER = "ESRI Shapefile"
@@ -245,6 +246,8 @@ def open_raster(path: str | os.PathLike, driver: str = GTIFF_DRIVER, *, table: s
     ``side_files=False`` for files Lamplight wrote itself (see ``NO_SIDE_FILES``)."""
     file = os.path.abspath(path)
     name = f'GPKG:"{file}":{table}' if table is not None else file
+    import rasterio
+
     options = LOCKDOWN if side_files else {**LOCKDOWN, **NO_SIDE_FILES}
     with rasterio.Env(**options), rasterio.open(name, driver=driver) as dataset:
         yield dataset

@@ -39,7 +39,6 @@ from layers.io.gdal_open import (
 )
 from layers.io.layer_styles import TABLE as STYLE_TABLE
 from layers.io.layer_styles import apply_stored_style, read_geopackage_styles
-from layers.io.raster import read_raster
 from layers.layer import Layer, VectorLayer
 
 _PYOGRIO_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
@@ -148,6 +147,8 @@ def read_geopackage(path: Path, *, layer: str | None = None, kind: str | None = 
                 without_geometry = without_geometry or exc
                 skipped.append(name)
         elif data_type in _GPKG_RASTER_TYPES:
+            from layers.io.raster import read_raster  # rasterio only when the GeoPackage holds a raster
+
             raster = read_raster(source, source=source, name=name, crs=crs, table=name)
             raster.metadata["source_layer"] = name
             result.append(raster)
