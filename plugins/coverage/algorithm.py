@@ -4,10 +4,11 @@ statistics for the cells of a lamp_poles or sites_5g layer (or any point layer w
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from layers.errors import LayerError
@@ -46,9 +47,15 @@ from plugins.coverage.config import (
     model_labels,
 )
 from plugins.coverage.diagnostics import diagnose
-from plugins.coverage.engine import compute_coverage
+from plugins.coverage.engine import CoverageResult, compute_coverage
 from plugins.coverage.grid import Grid
-from plugins.coverage.interference import MAX_FAR_LINKS, far_links, interference_notes, interference_plan
+from plugins.coverage.interference import (
+    MAX_FAR_LINKS,
+    Interference,
+    far_links,
+    interference_notes,
+    interference_plan,
+)
 from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import SURFACE_ABOVE_GROUND, SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
@@ -82,6 +89,22 @@ def project_profile(context: Context) -> RfProfile:
 def site_class(layer: Any) -> str:
     """``macro`` for existing 5G sites, ``micro`` for lamp poles and other point layers."""
     return "macro" if getattr(layer, "kind", None) == "sites_5g" else "micro"
+
+
+@dataclass
+class Setup:
+    """What the predictions of one run's parameters share: the profile and configuration, the cells, the grid, the
+    grown extent of the heights, whether the run goes block by block (then ``obstruction`` is None: each block
+    builds its own) and the interference plan."""
+
+    profile: RfProfile
+    config: CoverageConfig
+    cells: Transmitters
+    grid: Grid
+    whole: tuple[float, float, float, float]
+    streamed: bool
+    obstruction: Obstruction | None
+    plan: Interference
 
 
 class CoverageRsrp(Algorithm):
@@ -248,11 +271,12 @@ class CoverageRsrp(Algorithm):
             location_probability=params["location_probability"], load_factor=params["load_factor"],
             corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"))
 
-    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+    def setup(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Setup:
+        """The run's transmitters, grid, obstruction and interference plan, with their notes logged: what every
+        prediction of these parameters shares (``run``, and ``plan_figures`` for the prefixes of a plan)."""
         profile = project_profile(context)
         config = self._config(params, profile)
         feedback.log(profile.describe())
-        started = time.perf_counter()
         self._refuse_early(params, config)
         feedback.raise_if_cancelled()
         try:
@@ -276,41 +300,63 @@ class CoverageRsrp(Algorithm):
             sites=sites, features=features, cells=len(cells), cols=grid.cols, rows=grid.rows, res=grid.res,
             rb=config.n_rb, scs=config.scs_khz, noise=config.noise_re_dbm))
         feedback.raise_if_cancelled()
-        if streamed:  # each block reads its window of the heights (grown as one run's tiles, cut to its extent)
+        return Setup(profile, config, cells, grid, whole, streamed, obstruction, plan)
+
+    def predict(self, params: dict[str, Any], setup: Setup, context: Context, feedback: Feedback,
+                cells: Transmitters | None = None, interference: Interference | None = None) -> CoverageResult:
+        """Best-server RSRP, server, SINR and best-server margin of ``cells`` (default: all of the run's) on the
+        run's grid, with ``interference`` (default: the run's plan when all cells are predicted)."""
+        whole_run = cells is None
+        cells = setup.cells if cells is None else cells
+        plan = setup.plan if whole_run and interference is None else interference
+        if setup.streamed:  # each block reads its window of the heights (grown as one run's tiles, cut to its extent)
             block_notes: list[str] = []
             try:
                 result = compute_coverage_streamed(
-                    cells, config, grid, lambda bounds: self._obstruction(params, clip(bounds, whole), grid.crs,
-                                                                        feedback),
-                    feedback=feedback.step(5, 85), scheduler=context.dask_scheduler, workers=context.workers,
+                    cells, setup.config, setup.grid,
+                    lambda bounds: self._obstruction(params, clip(bounds, setup.whole), setup.grid.crs, feedback),
+                    feedback=feedback, scheduler=context.dask_scheduler, workers=context.workers,
                     interference=plan, margins=True, notes=block_notes)
             except (LayerError, ValueError) as exc:
                 raise AlgorithmError(str(exc)) from exc
-            for note in block_notes:
+            for note in block_notes if whole_run else ():
                 feedback.log(note)
-        else:
-            result = compute_coverage(cells, config, obstruction, grid, feedback=feedback.step(5, 85),
-                                      scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
-            result = replace(result, margin_db=best_server_margin(result, obstruction))
+            return result
+        result = compute_coverage(cells, setup.config, setup.obstruction, setup.grid, feedback=feedback,
+                                  scheduler=context.dask_scheduler, workers=context.workers, interference=plan)
+        return replace(result, margin_db=best_server_margin(result, setup.obstruction))
+
+    @staticmethod
+    def statistics(params: dict[str, Any], result: CoverageResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The statistics and per-site tables of a prediction: demand beyond the default extent (the
+        transmitters' reach) counts as not covered; an explicit extent is the study area, counted alone."""
+        return coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
+                                   schools=params["schools"], beyond_grid=params["extent"] is None)
+
+    def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        started = time.perf_counter()
+        setup = self.setup(params, context, feedback)
+        cells, config, plan = setup.cells, setup.config, setup.plan
+        result = self.predict(params, setup, context, feedback.step(5, 85))
         feedback.log(translate("CoverageRsrp", "{links:,} links over {tiles} tiles in {seconds:.1f} s").format(
             links=result.links, tiles=result.tiles, seconds=time.perf_counter() - started))
         feedback.raise_if_cancelled()
         result = apply_load(result)
         polygons = coverage_polygons(result, translate("CoverageRsrp", "Coverage"))
         feedback.set_progress(92)
-        summary, per_site = coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
-                                                schools=params["schools"])
+        summary, per_site = self.statistics(params, result)
         feedback.set_progress(98)
         shares = {f"{row.measure}_covered_pct": round(float(row.share_pct), 2) for row in summary.itertuples()}
         figures, notes = diagnose(result, obstruction_bounds=self._obstruction_bounds(params))
         for note in notes:
             feedback.log(note)
+        sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
         return {
             "rsrp": rsrp_raster(result), "best_server": server_raster(result, translate("CoverageRsrp", "Best server")),
             "sinr": sinr_raster(result),
             "coverage": polygons, "statistics": summary, "per_site": per_site,
             "sites": sites, "sites_left_out": features - sites, "cells": len(cells), "links": result.links,
-            **shares, **figures, **coverage_people(summary), "rf_profile": profile.to_dict(),
+            **shares, **figures, **coverage_people(summary), "rf_profile": setup.profile.to_dict(),
             "location_probability": config.location_probability,
             "interference_radius_m": round(float(plan.radius_m.max()), 1),
         }
@@ -448,4 +494,4 @@ def _grown(bounds: tuple[float, float, float, float], margin: float) -> tuple[fl
     return (bounds[0] - margin, bounds[1] - margin, bounds[2] + margin, bounds[3] + margin)
 
 
-__all__ = ["CoverageRsrp"]
+__all__ = ["CoverageRsrp", "Setup"]

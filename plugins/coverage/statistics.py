@@ -9,10 +9,15 @@ Counting rules (also in docs/coverage_model.md):
   polygon smaller than a cell puts all of it in the cell of its representative point); a demand point puts
   its value in its cell;
 - a building or school is covered when the cell of its representative point (``point_on_surface``) is;
-- only features inside the study grid count, in the covered figures and in the totals.
+- with the default extent (the transmitters' reach, ``beyond_grid``) every feature counts in the totals: one
+  beyond the grid is beyond every transmitter's reach, so not covered, and a polygon crossing the grid's edge
+  spreads over all its cells of the grid's lattice; with an explicit extent (the study area) only features
+  inside it count, in the covered figures and in the totals.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -21,6 +26,7 @@ from rasterio.features import rasterize
 
 from layers.layer import VectorLayer
 from plugins.coverage.engine import CoverageResult
+from plugins.coverage.grid import Grid
 from plugins.coverage.outputs import covered_mask
 from plugins.coverage.transmitters import Transmitters
 from plugins.figures import people_figures
@@ -35,8 +41,11 @@ def _feature_cells(result: CoverageResult, layer: VectorLayer) -> tuple[np.ndarr
     return result.grid.cell_of(shapely.get_x(points), shapely.get_y(points))
 
 
-def demand_per_cell(result: CoverageResult, layer: VectorLayer, field: str) -> tuple[np.ndarray, float]:
-    """The ``field`` values spread over the grid cells, and the total of the features inside the grid."""
+def demand_per_cell(result: CoverageResult, layer: VectorLayer, field: str, *,
+                    beyond_grid: bool = False) -> tuple[np.ndarray, float]:
+    """The ``field`` values spread over the grid cells, and their total: of the features inside the grid, or,
+    with ``beyond_grid``, of every feature, a polygon spread over all its cells of the grid's lattice (those
+    beyond the grid hold demand no cell of the run covers)."""
     grid = result.grid
     values = pd.to_numeric(layer.gdf[field], errors="coerce").fillna(0.0).to_numpy(float)
     geoms = layer.gdf.geometry.to_numpy()
@@ -45,10 +54,13 @@ def demand_per_cell(result: CoverageResult, layer: VectorLayer, field: str) -> t
     placed = np.zeros(len(values), bool)
     if polygonal.any():
         index = np.flatnonzero(polygonal)
-        owner = rasterize(zip(geoms[index], index.astype(np.int32), strict=True), out_shape=(grid.rows, grid.cols),
-                          transform=grid.transform, fill=-1, dtype="int32")
+        lattice, (row0, col0) = (_lattice(grid, geoms[index]) if beyond_grid else (grid, (0, 0)))
+        owner = rasterize(zip(geoms[index], index.astype(np.int32), strict=True),
+                          out_shape=(lattice.rows, lattice.cols), transform=lattice.transform, fill=-1,
+                          dtype="int32")
+        counts = np.bincount(owner[owner >= 0], minlength=len(values))
+        owner = owner[row0:row0 + grid.rows, col0:col0 + grid.cols]
         inside = owner >= 0
-        counts = np.bincount(owner[inside], minlength=len(values))
         has_cells = counts > 0
         share = np.divide(values, counts, out=np.zeros_like(values), where=has_cells)
         per_cell[inside] = share[owner[inside]]
@@ -56,13 +68,32 @@ def demand_per_cell(result: CoverageResult, layer: VectorLayer, field: str) -> t
     rows, cols, inside = _feature_cells(result, layer)
     leftover = ~placed & inside
     np.add.at(per_cell, (rows[leftover], cols[leftover]), values[leftover])
-    return per_cell, float(values[placed | inside].sum())
+    counted = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) if beyond_grid else placed | inside
+    return per_cell, float(values[counted].sum())
+
+
+def _lattice(grid: Grid, polygons: np.ndarray) -> tuple[Grid, tuple[int, int]]:
+    """The grid grown, on its own lattice, over the polygons that reach into it, and the (row, col) of the grid's
+    first cell in it: a polygon crossing the grid's edge is spread over all its cells, not over its part inside."""
+    left, bottom, right, top = grid.bounds
+    bounds = shapely.bounds(polygons)
+    reach = (bounds[:, 0] < right) & (bounds[:, 2] > left) & (bounds[:, 1] < top) & (bounds[:, 3] > bottom)
+    if not reach.any():
+        return grid, (0, 0)
+    grow_left = max(0, math.ceil((left - bounds[reach, 0].min()) / grid.res))
+    grow_top = max(0, math.ceil((bounds[reach, 3].max() - top) / grid.res))
+    grow_right = max(0, math.ceil((bounds[reach, 2].max() - right) / grid.res))
+    grow_bottom = max(0, math.ceil((bottom - bounds[reach, 1].min()) / grid.res))
+    return (Grid(grid.x0 - grow_left * grid.res, grid.y0 + grow_top * grid.res, grid.res,
+                 grid.rows + grow_top + grow_bottom, grid.cols + grow_left + grow_right, grid.crs),
+            (grow_top, grow_left))
 
 
 def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = None,
-                        buildings: VectorLayer | None = None, schools: VectorLayer | None = None
-                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(summary table, per-site table). The summary has one row per measure with covered, total and share."""
+                        buildings: VectorLayer | None = None, schools: VectorLayer | None = None,
+                        beyond_grid: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary table, per-site table). The summary has one row per measure with covered, total and share;
+    ``beyond_grid`` counts the features beyond the grid in the totals (as not covered)."""
     covered = covered_mask(result)
     cells = result.transmitters
     n_cells = len(cells)
@@ -70,23 +101,34 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
     area = result.grid.cell_area_m2
     rows = [_row("area", covered.sum() * area / 1e6, covered.size * area / 1e6, "km²")]
     per_cell: dict[str, np.ndarray] = {"served_area_m2": np.bincount(served[covered], minlength=n_cells) * area}
-    if demand is not None:
-        for field in DEMAND_FIELDS:
-            if field not in demand.gdf.columns:
-                continue
-            weights, total = demand_per_cell(result, demand, field)
-            rows.append(_row(field, float(weights[covered].sum()), total, "people"))
-            per_cell[field] = np.bincount(served[covered], weights=weights[covered], minlength=n_cells)
+    for field, (weights, total) in demand_weights(result, demand, beyond_grid=beyond_grid).items():
+        rows.append(_row(field, covered_sum(weights, covered), total, "people"))
+        per_cell[field] = np.bincount(served[covered], weights=weights[covered], minlength=n_cells)
     for label, layer in (("buildings", buildings), ("schools", schools)):
         if layer is None:
             continue
         r, c, inside = _feature_cells(result, layer)
         hit = inside & covered[r, c]
-        rows.append(_row(label, int(hit.sum()), int(inside.sum()), "features"))
+        total = int((~shapely.is_empty(layer.gdf.geometry.to_numpy())).sum()) if beyond_grid else int(inside.sum())
+        rows.append(_row(label, int(hit.sum()), total, "features"))
         per_cell[label] = np.bincount(served[r[hit], c[hit]], minlength=n_cells).astype(float)
     summary = pd.DataFrame(rows)
     per_site = _per_site(cells, per_cell)
     return summary, per_site
+
+
+def demand_weights(result: CoverageResult, demand: VectorLayer | None, *,
+                   beyond_grid: bool = False) -> dict[str, tuple[np.ndarray, float]]:
+    """Per demand field present (``DEMAND_FIELDS``), its values per grid cell and its total."""
+    if demand is None:
+        return {}
+    return {field: demand_per_cell(result, demand, field, beyond_grid=beyond_grid) for field in DEMAND_FIELDS
+            if field in demand.gdf.columns}
+
+
+def covered_sum(weights: np.ndarray, covered: np.ndarray) -> float:
+    """The demand of the covered cells (the statistics' "covered", summed the same way wherever it is needed)."""
+    return float(weights[covered].sum())
 
 
 def coverage_people(summary: pd.DataFrame) -> dict:
@@ -112,4 +154,5 @@ def _per_site(cells: Transmitters, per_cell: dict[str, np.ndarray]) -> pd.DataFr
     return table.sort_values("served_area_m2", ascending=False, kind="stable").reset_index(drop=True)
 
 
-__all__ = ["DEMAND_FIELDS", "coverage_people", "coverage_statistics", "demand_per_cell"]
+__all__ = ["DEMAND_FIELDS", "coverage_people", "coverage_statistics", "covered_sum", "demand_per_cell",
+           "demand_weights"]
