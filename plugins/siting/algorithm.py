@@ -44,7 +44,7 @@ from plugins.siting.decisions import Decisions, FieldRule, LayerMatch, PoleSpecP
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
 from plugins.siting.highs_process import SolverProcessError
 from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.outputs import demand_layers, sites_layer, summary
+from plugins.siting.outputs import demand_layers, model_people, set_cumulative_people, sites_layer, summary
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.relation import RfSettings, existing_coverage, rf_relation
@@ -257,7 +257,7 @@ class SitingAlgorithm(Algorithm):
                         self.tr("Selected sites (rank, phase, marginal and cumulative coverage, cost)")),
             OutputLayer("covered", self.tr("Covered demand")),
             OutputLayer("uncovered", self.tr("Uncovered demand")),
-            OutputTable("curve", self.tr("Coverage versus number of sites")),
+            OutputTable("curve", self.tr("Coverage versus number of sites (the siting model's count)")),
         ]
 
     def check(self, params: dict[str, Any], context: Context) -> None:
@@ -388,6 +388,45 @@ class SitingAlgorithm(Algorithm):
         except (LayerError, ValueError) as exc:
             raise AlgorithmError(f"radio coverage: {exc}") from exc
 
+    @staticmethod
+    def _coverage_figures(params: dict[str, Any], study: Study, sites: VectorLayer, problem: SitingProblem,
+                          plan: Plan, context: Context, feedback: Feedback) -> dict[str, Any] | None:
+        """rf mode: the plan's people covered as a ``coverage.rsrp`` run of its selected sites with the same inputs
+        reads them (``plugins.coverage.plan_figures``), after each site too (``cumulative_people_pct``); None
+        (the model's count stays) when the demand is not residents / workers of a layer or the prediction
+        refuses the plan. The model's own count is logged, named as such."""
+        from plugins.coverage.plan_figures import plan_figures
+        from plugins.coverage.statistics import DEMAND_FIELDS
+
+        counted, total = model_people(problem, plan, study.demand)
+        feedback.log(translate("SitingAlgorithm", "siting model's count (demand sampled at points, a point covered "
+                                                  "when any chosen pole clears its margin, single links without the "
+                                                  "street-canyon walk): {share:.2f}% of people").format(
+            share=100.0 * counted / total if total > 0 else 0.0))
+        source = study.demand_source
+        if not len(sites.gdf):  # no site: the model's nothing covered is the prediction's too
+            return None
+        if not (isinstance(source, VectorLayer) and params["weight_field"] is None
+                and set(DEMAND_FIELDS) & set(source.gdf.columns)):
+            feedback.log(translate("SitingAlgorithm", "People covered is the siting model's count: the coverage "
+                                                      "prediction counts the residents and workers of a demand "
+                                                      "layer"))
+            return None
+        inputs = {name: params[name] for name in COVERAGE_INPUTS if params[name] is not None}
+        try:
+            figures = plan_figures(sites, source, context, feedback, **inputs)
+        except (ParameterError, AlgorithmError) as exc:
+            feedback.log(translate("SitingAlgorithm", "People covered is the siting model's count: the coverage "
+                                                      "prediction of the plan failed: {problem}").format(problem=exc))
+            return None
+        set_cumulative_people(sites, figures.cumulative_pct)
+        feedback.log(translate("SitingAlgorithm", "People covered (coverage prediction of the selected sites, "
+                                                  "coverage.rsrp's default settings): {share:.2f}% ({people:,.0f} of "
+                                                  "{total:,.0f})").format(
+            share=figures.people["people_covered_pct"] or 0.0, people=figures.people["people_covered"],
+            total=figures.people["people_total"]))
+        return figures.people
+
     # -- run ----------------------------------------------------------------------------------------------------
 
     @staticmethod
@@ -415,14 +454,15 @@ class SitingAlgorithm(Algorithm):
         problem = study.problem
         decisions = self.decisions(params, study.candidates)     # its notes come with the plan's
         try:
-            plan = self.solve(problem, params, params["method"], decisions, feedback.step(30, 90))
+            plan = self.solve(problem, params, params["method"], decisions, feedback.step(30, 80))
         except ValueError as exc:
             raise AlgorithmError(str(exc)) from exc
         except SolverProcessError as exc:
             raise AlgorithmError(translate("SitingAlgorithm", "{problem}; the greedy method runs without this "
                                                               "process").format(problem=exc)) from exc
-        feedback.log(translate("SitingAlgorithm", "{sites} sites, {share:.2f}% of demand covered, {status}, within "
-                                                  "{gap:.3g}% of optimal ({solver}, {seconds:.2f} s)").format(
+        feedback.log(translate("SitingAlgorithm", "{sites} sites, {share:.2f}% of the siting model's weighted demand "
+                                                  "covered, {status}, within {gap:.3g}% of optimal ({solver}, "
+                                                  "{seconds:.2f} s)").format(
             sites=plan.sites, share=100 * plan.covered_share, status=translate("SitingStatus", plan.status),
             gap=100 * plan.gap,
             solver=plan.solver, seconds=plan.seconds))
@@ -434,14 +474,14 @@ class SitingAlgorithm(Algorithm):
             feedback.log(self.tr("bound from: {source}").format(source=plan.bound_from))
         rollout = build_order(problem, plan.selected, phases=params["phases"], first=decisions.locked,
                               first_phase=decisions.locked_phase if decisions.frozen else None,
-                              feedback=feedback.step(90, 93))
+                              feedback=feedback.step(80, 82))
         # with locked poles the plan's bound holds for plans that keep them, not for any plan of its size
         ceiling = plan.bound if plan.model == "mclp" and plan.status == "optimal" and not decisions.locked.size \
             else None
         available = np.ones(problem.n_candidates, bool)
         available[decisions.excluded] = False
         curve = coverage_curve(problem, rollout, max_sites=params["curve_sites"], known_ceiling=ceiling,
-                               available=available, feedback=feedback.step(93, 97))
+                               available=available, feedback=feedback.step(82, 85))
         curve.insert(2, "pole_id", study.candidates.ids[curve["candidate"].to_numpy()])
         curve = curve.drop(columns="candidate")
         # Named after the plan, so a greedy and an exact run side by side read apart in the layer tree.
@@ -451,14 +491,23 @@ class SitingAlgorithm(Algorithm):
                             name=translate("SitingOutputs", "Selected sites ({plan})").format(plan=plan_name),
                             locked=decisions.locked, people=study.demand.people)
         sites.metadata["decisions"] = decisions.summary()
+        people = None
+        if params["coverage_mode"] == "rf":
+            people = self._coverage_figures(params, study, sites, problem, plan, context, feedback.step(85, 99))
         covered, uncovered = demand_layers(study.demand, study.demand_source, study.candidates, problem, plan,
                                            rollout)
         covered.name = translate("SitingOutputs", "Covered demand ({plan})").format(plan=plan_name)
         uncovered.name = translate("SitingOutputs", "Uncovered demand ({plan})").format(plan=plan_name)
         feedback.set_progress(100)
         return {"selected_sites": sites, "covered": covered, "uncovered": uncovered, "curve": pd.DataFrame(curve),
-                **summary(plan, problem, study.candidates, study.demand, self.request(params)),
+                **summary(plan, problem, study.candidates, study.demand, self.request(params), people=people),
                 **decisions.summary()}
+
+
+#: The siting parameters a coverage run of the plan takes over (same name in ``coverage.rsrp``); the others stay
+#: at the coverage run's defaults.
+COVERAGE_INPUTS = ("buildings", "surface", "terrain", "threshold_dbm", "max_radius", "frequency_mhz", "eirp_dbm",
+                   "location_probability")
 
 
 def _require_metric(layer: VectorLayer) -> None:

@@ -43,7 +43,8 @@ def sites_layer(candidates: Candidates, problem: SitingProblem, plan: Plan, roll
                 name: str | None = None, locked: np.ndarray | None = None,
                 people: np.ndarray | None = None) -> VectorLayer:
     """The chosen sites in build order; with the demand points' ``people``, also the share of people covered
-    after each site (``cumulative_people_pct``: the report's and web map's "People covered")."""
+    after each site (``cumulative_people_pct``: the report's and web map's "People covered"), as the model counts
+    it; rf mode replaces it with the coverage prediction's (``set_cumulative_people``)."""
     counts = problem.counts(plan.selected)
     cov, w = problem.coverage, problem.weights
     reach = np.array([w[cov.covers(int(j))].sum() for j in rollout.order])
@@ -139,13 +140,28 @@ def _feature_geometry(source: VectorLayer | RasterLayer, keys: np.ndarray) -> tu
     return shapely.points(xs, ys), {"row": rows, "col": cols}
 
 
+def model_people(problem: SitingProblem, plan: Plan, demand: Demand) -> tuple[float, float]:
+    """(covered, total) people as the siting model counts them: the demand points any chosen site covers."""
+    return float(demand.people[problem.counts(plan.selected) > 0].sum()), float(demand.people.sum())
+
+
+def set_cumulative_people(sites: VectorLayer, cumulative_pct: np.ndarray) -> None:
+    """Put the share of people covered after each site (rows in build order) as a coverage prediction gives it
+    into ``cumulative_people_pct`` (rf mode: ``plugins.coverage.plan_figures``)."""
+    sites.gdf["cumulative_people_pct"] = np.round(np.asarray(cumulative_pct, float), 3)
+
+
 def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: Demand,
-            extra: dict[str, Any]) -> dict[str, Any]:
-    """Plain numbers for the run record, the command line and the dashboard."""
-    counts = problem.counts(plan.selected)
-    people_covered = float(demand.people[counts > 0].sum())
-    total_people = float(demand.people.sum())
+            extra: dict[str, Any], people: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Plain numbers for the run record, the command line and the dashboard. ``people``: the plan's people
+    figures as the coverage prediction gives them (rf mode, ``plugins.coverage.plan_figures``), shown instead of
+    the model's count; the model's weighted share stays what it optimises."""
+    people_covered, total_people = model_people(problem, plan, demand)
     weighted = not np.allclose(problem.weights, demand.people, rtol=1e-9, atol=0.0)
+    figures = people_figures(people_covered, total_people, plan.covered_weight, plan.total_weight, weighted=weighted)
+    if people is not None:
+        figures = {**figures, **people, "people_covered_by": "coverage.rsrp"}
+        people_covered, total_people = figures["people_covered"], figures["people_total"]
     return {
         "model": plan.model,
         "method": plan.method,
@@ -164,7 +180,7 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
         "covered_people": round(people_covered, 1),
         "total_people": round(total_people, 1),
         "demand_measure": demand.measure,
-        **people_figures(people_covered, total_people, plan.covered_weight, plan.total_weight, weighted=weighted),
+        **figures,
         "total_cost": round(plan.cost, 6),
         "candidates": int(len(candidates.layer.gdf)),
         "eligible_candidates": len(candidates),
@@ -180,4 +196,4 @@ def summary(plan: Plan, problem: SitingProblem, candidates: Candidates, demand: 
     }
 
 
-__all__ = ["demand_layers", "sites_layer", "summary"]
+__all__ = ["demand_layers", "model_people", "set_cumulative_people", "sites_layer", "summary"]
