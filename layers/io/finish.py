@@ -19,7 +19,10 @@ from layers.io.coordinates import check_coordinates
 from layers.kinds import detect_kind, family_name, repair_geometries, validate
 from layers.layer import VectorLayer, to_crs_object
 
-_FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon", 7: "collection"}
+#: Geometry families in name order (a mixed layer's parts come in this order), and each shapely type id's family
+#: (indexed by type id + 1: -1 is a missing geometry, which belongs to none).
+_FAMILIES = ("collection", "line", "point", "polygon")
+_FAMILY_OF_TYPE = np.array([-1, 2, 1, 1, 3, 2, 1, 3, 0], dtype=np.int8)
 NO_CRS_NOTE = QT_TRANSLATE_NOOP("LayerFinish", "no coordinate reference system in the file (e.g. a shapefile "
                                                "without .prj); set the CRS in the layer properties before using it "
                                                "with other layers")
@@ -44,19 +47,20 @@ def apply_crs(gdf: gpd.GeoDataFrame, crs: Any, notes: list[str]) -> gpd.GeoDataF
 
 def _split_families(gdf: gpd.GeoDataFrame, name: str) -> list[tuple[gpd.GeoDataFrame, str, list[str]]]:
     """One part per geometry family when points, lines and polygons are mixed in one layer."""
-    type_ids = shapely.get_type_id(gdf.geometry.to_numpy())
-    families = np.array([_FAMILY.get(int(t), "") for t in type_ids], dtype=object)
-    present = sorted({f for f in families if f})
+    codes = _FAMILY_OF_TYPE[shapely.get_type_id(gdf.geometry.to_numpy()) + 1]   # a code per feature: no strings
+    tally = np.bincount(codes[codes >= 0], minlength=len(_FAMILIES))
+    present = [f for f, count in zip(_FAMILIES, tally, strict=True) if count]
     if len(present) <= 1:
         return [(gdf, name, [])]
-    counts = {f: int((families == f).sum()) for f in present}
+    counts = {f: int(tally[_FAMILIES.index(f)]) for f in present}
     largest = max(present, key=lambda f: counts[f])
-    without = families == ""
+    without = codes < 0
+    families = {f: codes == _FAMILIES.index(f) for f in present}
     summary = ", ".join(translate("LayerFinish", "{count} {families}").format(
         count=counts[f], families=family_name(f, plural=True)) for f in present)
     parts = []
     for family in present:
-        mask = (families == family) | (without & (family == largest))
+        mask = families[family] | (without & (family == largest))
         if family == largest and without.any():
             note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {families} and "
                                             "the {count} features without geometry").format(
