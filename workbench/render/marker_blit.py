@@ -50,14 +50,13 @@ class SpriteSheet:
 
 @dataclass
 class Markers:
-    """The markers in view in feature order (anchor pixel, class), and filed by the bands they touch."""
+    """The markers in view (``count``, numbered in feature order) filed by the bands they touch: no per-marker
+    arrays besides, so a million markers in view cost their band entries only (12 bytes each)."""
 
-    xs: np.ndarray  # int32 anchor column
-    ys: np.ndarray  # int32 anchor row
-    classes: np.ndarray  # int32
+    count: int
     band_start: np.ndarray  # int64: entries band_start[b]:band_start[b + 1] touch band b
-    entry_marker: np.ndarray  # int32 marker number of each entry, ascending within a band
-    entry_x: np.ndarray  # int32 copies of the marker's anchor and class, read in order band by band
+    entry_marker: np.ndarray  # int32 marker number of each entry, ascending within a band (empty unless asked for)
+    entry_x: np.ndarray  # int32 anchor column, row and class of the entry's marker, read in order band by band
     entry_y: np.ndarray
     entry_class: np.ndarray
 
@@ -95,9 +94,10 @@ def _pixel_lists(pixels: np.ndarray, chosen: np.ndarray,
     return start, (cols - margin).astype(np.int64), (rows - margin).astype(np.int64), pixels[classes, rows, cols]
 
 
-def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTransform,
-                    sheet: SpriteSheet) -> Markers:
-    """The markers of features with class >= 0 whose sprite touches the view, filed by band.
+def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTransform, sheet: SpriteSheet, *,
+                    numbered: bool = False) -> Markers:
+    """The markers of features with class >= 0 whose sprite touches the view, filed by band; ``numbered``: with
+    each entry's marker number (``kept_markers`` needs them).
 
     Only points near the view are visited once the points' grid is built: a zoomed-in render asks it for them.
     """
@@ -106,17 +106,16 @@ def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTra
     grid = points.built_grid()
     candidates = None if grid is None else grid.ascending((minx - pad, miny - pad, maxx + pad, maxy + pad))
     use_all = candidates is None
-    xs, ys, classes = _anchors(points.xs, points.ys, points.feature, feature_class,
-                               np.empty(0, np.int32) if use_all else candidates, use_all, transform.centre_x,
-                               transform.centre_y, transform.units_per_pixel, transform.width, transform.height,
-                               sheet.half)
-    band_start, entries = _bucket(xs, ys, classes, sheet.half, _BAND_SHIFT, transform.height)
-    return Markers(xs, ys, classes, band_start, *entries)
+    count, band_start, entries = _bucket(points.xs, points.ys, points.feature, feature_class,
+                                         np.empty(0, np.int32) if use_all else candidates, use_all, transform.centre_x,
+                                         transform.centre_y, 1.0 / transform.units_per_pixel, transform.width,
+                                         transform.height, sheet.half, _BAND_SHIFT, numbered)
+    return Markers(count, band_start, *entries)
 
 
 def draw_marker_image(painter: QPainter, markers: Markers, sheet: SpriteSheet, width: int, height: int) -> None:
     """Composite the markers (see the module docstring) and draw them with one ``drawImage``."""
-    if len(markers.xs) == 0:
+    if markers.count == 0:
         return
     image = scratch("pixels", (height, width), np.uint32, zero=True)
     top, bottom = _composite(image, markers.band_start, markers.entry_x, markers.entry_y, markers.entry_class,
@@ -128,67 +127,75 @@ def draw_marker_image(painter: QPainter, markers: Markers, sheet: SpriteSheet, w
                                               QImage.Format.Format_ARGB32_Premultiplied))
 
 
-def kept_markers(markers: Markers, sheet: SpriteSheet, width: int) -> np.ndarray:
-    """Marker numbers (ascending: feature order) kept by the thinning in at least one band (for vector targets,
-    where each marker is drawn whole)."""
-    kept = np.zeros(len(markers.xs), dtype=np.bool_)
-    _mark_kept(kept, markers.band_start, markers.entry_marker, markers.entry_x, markers.entry_y,
+def kept_markers(markers: Markers, sheet: SpriteSheet, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Anchor columns, rows and classes of the markers kept by the thinning in at least one band, in feature order
+    (for vector targets, where each marker is drawn whole); ``markers`` must be ``numbered``."""
+    kept = np.zeros(markers.count, dtype=np.bool_)
+    xs, ys, classes = (np.empty(markers.count, dtype=np.int32) for _ in range(3))
+    _mark_kept(kept, xs, ys, classes, markers.band_start, markers.entry_marker, markers.entry_x, markers.entry_y,
                markers.entry_class, sheet.hides, _BAND, sheet.margin, width)
-    return np.flatnonzero(kept)
+    rows = np.flatnonzero(kept)
+    return xs[rows], ys[rows], classes[rows]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _anchor(i, xs, ys, feature, feature_class, cx, cy, inv, width, height, half):
+    """Point ``i``'s class and anchor pixel (column, row: whole numbers as floats, which keeps the loops that call
+    this tight), or class -1 when it has no class or its sprite misses the image."""
+    c = feature_class[feature[i]]
+    if c < 0:
+        return -1, 0.0, 0.0
+    fx = (xs[i] - cx) * inv + width / 2.0
+    fy = height / 2.0 - (ys[i] - cy) * inv
+    h = half[c]
+    if not (-h <= fx < width + h and -h <= fy < height + h):  # also skips NaN
+        return -1, 0.0, 0.0
+    return c, np.floor(fx), np.floor(fy)
 
 
 @numba.njit(cache=True, nogil=True)
-def _anchors(xs, ys, feature, feature_class, candidates, use_all, cx, cy, upp, width, height, half):
-    """Anchor pixels and classes, in feature order, of the markers whose sprite touches the image."""
+def _bucket(xs, ys, feature, feature_class, candidates, use_all, cx, cy, inv, width, height, half, shift, numbered):
+    """The markers in view (centred on ``cx``, ``cy``, ``inv`` pixels per map unit), counting-sorted by every band their
+    sprite touches (stable: feature order within a band): their count, the bands' starts and the entries.
+
+    Two passes over the candidates, each working out their anchors (a few operations each): no array per marker
+    is kept between them. Bands are ``2 ** shift`` rows: a shift instead of a division, which would dominate."""
     n = len(xs) if use_all else len(candidates)
-    out_x = np.empty(n, dtype=np.int32)
-    out_y = np.empty(n, dtype=np.int32)
-    out_c = np.empty(n, dtype=np.int32)
-    inv = 1.0 / upp
-    m = 0
-    for k in range(n):
-        i = k if use_all else candidates[k]
-        c = feature_class[feature[i]]
-        if c < 0:
-            continue
-        fx = (xs[i] - cx) * inv + width / 2.0
-        fy = height / 2.0 - (ys[i] - cy) * inv
-        h = half[c]
-        if not (-h <= fx < width + h and -h <= fy < height + h):  # also skips NaN
-            continue
-        out_x[m] = int(np.floor(fx))
-        out_y[m] = int(np.floor(fy))
-        out_c[m] = c
-        m += 1
-    return out_x[:m], out_y[:m], out_c[:m]
-
-
-@numba.njit(cache=True, nogil=True)
-def _bucket(xs, ys, classes, half, shift, height):
-    """Counting sort of the markers by every band their sprite touches (stable: feature order within a band).
-    Bands are ``2 ** shift`` rows: a shift instead of a division, which would dominate this pass."""
     bands = ((height - 1) >> shift) + 1
     start = np.zeros(bands + 1, dtype=np.int64)
-    for m in range(len(xs)):
-        h = half[classes[m]]
-        for b in range(max(ys[m] - h, 0) >> shift, (min(ys[m] + h, height - 1) >> shift) + 1):
+    count = 0
+    for k in range(n):
+        c, _, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, feature_class, cx, cy, inv, width,
+                           height, half)
+        if c < 0:
+            continue
+        count += 1
+        h, y = half[c], int(fy)
+        for b in range(max(y - h, 0) >> shift, (min(y + h, height - 1) >> shift) + 1):
             start[b + 1] += 1
     for b in range(bands):
         start[b + 1] += start[b]
     fill = start[:-1].copy()
     total = start[-1]
-    marker = np.empty(total, dtype=np.int32)
+    marker = np.empty(total if numbered else 0, dtype=np.int32)
     entry_x = np.empty(total, dtype=np.int32)
     entry_y = np.empty(total, dtype=np.int32)
     entry_class = np.empty(total, dtype=np.int32)
-    for m in range(len(xs)):
-        x, y, c = xs[m], ys[m], classes[m]
-        h = half[c]
+    m = 0
+    for k in range(n):
+        c, fx, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, feature_class, cx, cy, inv, width,
+                            height, half)
+        if c < 0:
+            continue
+        h, x, y = half[c], int(fx), int(fy)
         for b in range(max(y - h, 0) >> shift, (min(y + h, height - 1) >> shift) + 1):
             e = fill[b]
-            marker[e], entry_x[e], entry_y[e], entry_class[e] = m, x, y, c
+            entry_x[e], entry_y[e], entry_class[e] = x, y, c
+            if numbered:
+                marker[e] = m
             fill[b] = e + 1
-    return start, (marker, entry_x, entry_y, entry_class)
+        m += 1
+    return count, start, (marker, entry_x, entry_y, entry_class)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -262,11 +269,14 @@ def _byte_mul(pixel, factor):
 
 
 @numba.njit(cache=True, nogil=True)
-def _mark_kept(flags, band_start, marker, xs, ys, classes, hides, band, margin, width):
+def _mark_kept(flags, kept_x, kept_y, kept_class, band_start, marker, xs, ys, classes, hides, band, margin, width):
     row = width + 2 * margin
     owner = np.empty((band + 2 * margin) * row, dtype=np.int32)
     kept = np.empty(len(marker), dtype=np.int32)
     for b in range(len(band_start) - 1):
         n = _thin_band(xs, ys, classes, hides, band_start[b], band_start[b + 1], b * band, margin, row, owner, kept)
         for q in range(n):
-            flags[marker[kept[q]]] = True
+            e = kept[q]
+            m = marker[e]
+            flags[m] = True
+            kept_x[m], kept_y[m], kept_class[m] = xs[e], ys[e], classes[e]

@@ -166,21 +166,19 @@ def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, sy
     if len(points.feature) == 0 or not symbols or cancelled():
         return
     sheet = sprite_sheet([marker_sprite(symbol, px_per_point, halo) for symbol in symbols])
-    markers = markers_in_view(points, feature_class, transform, sheet)
-    if len(markers.xs) == 0 or cancelled():
+    markers = markers_in_view(points, feature_class, transform, sheet, numbered=vector_output)
+    if markers.count == 0 or cancelled():
         return
     if not vector_output:
         draw_marker_image(painter, markers, sheet, transform.width, transform.height)
         return
-    kept = kept_markers(markers, sheet, transform.width)
-    classes = markers.classes[kept]
+    xs, ys, classes = kept_markers(markers, sheet, transform.width)
     runs = np.flatnonzero(np.diff(classes)) + 1  # consecutive markers of one class share a path
     for start, end in zip(np.append(0, runs), np.append(runs, len(classes)), strict=True):
         if cancelled():
             return
-        rows = kept[start:end]
-        _draw_marker_paths(painter, symbols[classes[start]], markers.xs[rows] + 0.5, markers.ys[rows] + 0.5,
-                           px_per_point, halo)
+        _draw_marker_paths(painter, symbols[classes[start]], xs[start:end] + 0.5, ys[start:end] + 0.5, px_per_point,
+                           halo)
 
 
 def _draw_marker_paths(painter: QPainter, symbol: Symbol, xs: np.ndarray, ys: np.ndarray,
