@@ -16,6 +16,7 @@ import shapely
 from layers.errors import LayerError
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from layers.io.coordinates import check_coordinates
+from layers.io.release import release_freed_memory
 from layers.kinds import detect_kind, family_name, repair_geometries, validate
 from layers.layer import VectorLayer, to_crs_object
 
@@ -23,6 +24,9 @@ from layers.layer import VectorLayer, to_crs_object
 #: (indexed by type id + 1: -1 is a missing geometry, which belongs to none).
 _FAMILIES = ("collection", "line", "point", "polygon")
 _FAMILY_OF_TYPE = np.array([-1, 2, 1, 1, 3, 2, 1, 3, 0], dtype=np.int8)
+#: Features from which a read hands the memory its temporaries used back (``layers.io.release``): below, the few
+#: milliseconds it takes are not worth it.
+_RELEASE_AFTER = 50_000
 NO_CRS_NOTE = QT_TRANSLATE_NOOP("LayerFinish", "no coordinate reference system in the file (e.g. a shapefile "
                                                "without .prj); set the CRS in the layer properties before using it "
                                                "with other layers")
@@ -139,4 +143,6 @@ def vector_layers(gdf: gpd.GeoDataFrame, name: str, *, source: str, kind: str | 
         if len(parts) > 1:                          # a project reopens this part by the name the reader gave it
             layer_metadata["source_part"] = part_name
         layers.append(VectorLayer(part, part_name, source=source, kind=part_kind, metadata=layer_metadata))
+    if len(gdf) >= _RELEASE_AFTER:
+        release_freed_memory()
     return layers

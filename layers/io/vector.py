@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyarrow
 import pyogrio
 import pyogrio.errors
 
@@ -63,8 +62,6 @@ def read_frame(path: str, *, driver: str, source: str, what: str, layer: str | N
                 frame = read_dataframe_ranges(vector_source(path, driver), **options)
     except _PYOGRIO_ERRORS as exc:
         raise wrap(exc, source, what, layer) from exc
-    if use_arrow:  # Arrow's allocator keeps the freed read buffers (about 90 MB per million points): hand them back
-        pyarrow.default_memory_pool().release_unused()
     return frame
 
 
