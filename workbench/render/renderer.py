@@ -31,6 +31,7 @@ from PyQt6.QtGui import QImage, QPaintEngine, QPainter
 
 from layers.errors import LayerError
 from layers.i18n import translate
+from layers.io.release import release_freed_memory
 from layers.layer import Layer, RasterLayer, VectorLayer
 from layers.styles import Labels, RasterRamp, Symbol, default_style
 from workbench.render.geometry import PreparedGeometry, prepare
@@ -285,6 +286,7 @@ class MapRenderer:
                 return
             try:
                 job(renderer)
+                release_freed_memory()  # the preparation's temporaries: not left resident under the next render
             except Exception:  # noqa: BLE001 - the next render prepares the layer itself and reports the problem
                 log.exception("preparing layer '%s' in the background failed", layer.name)
             finally:
