@@ -13,7 +13,7 @@ import shapely
 from layers.layer import VectorLayer
 from layers.project import Project
 from layers.rf_profile import RfProfile
-from plugins.api import Context
+from plugins.api import Cancelled, Context, Feedback
 from plugins.coverage.algorithm import site_class
 from plugins.runner import run_algorithm
 from tests.coverage.scenes import CRS, ORIGIN_X, ORIGIN_Y
@@ -111,3 +111,41 @@ def test_default_extent_counts_demand_beyond_the_reach_as_not_covered():
     study = run_algorithm("coverage.rsrp", {**params, "extent": (x0 - 100.0, y0 - 100.0, x0 + 100.0, y0 + 100.0)})
     assert study.summary["people_total"] == 100.0 + 480.0
     assert study.summary["people_covered_pct"] == pytest.approx(100.0)
+
+
+def test_the_report_and_the_dashboard_show_the_coverage_figure_of_the_plan(planned):
+    from workbench.docks.dashboard import dashboard_numbers
+    from workbench.export.report_data import collect_report_data, figure_values
+
+    siting, demand, buildings, context = planned
+    coverage = _coverage(siting.outputs["selected_sites"], demand, buildings, context)
+    expected = f"{coverage.summary['people_covered_pct']:,.1f} %"
+    project = Project(CRS)
+    for layer in (demand, buildings):
+        project.add_layer(layer)
+    project.record_run(siting.record)
+    project.add_layer(siting.outputs["selected_sites"])
+    data = collect_report_data(project)
+    assert figure_values(data.figures)["people_covered"] == expected
+    assert data.curve["covered_pct"].iloc[-1] == coverage.summary["people_covered_pct"]
+    assert dashboard_numbers(project).people_covered[0] == expected
+
+
+class _CancelInThePrediction(Feedback):
+    """Cancel pressed once the run's progress reaches the per-site predictions of the plan's figures."""
+
+    def set_progress(self, percent: float) -> None:
+        super().set_progress(percent)
+        if percent >= 93.0:
+            self.cancel()
+
+
+def test_cancel_stops_the_prediction_of_the_plan(planned):
+    _siting, demand, buildings, context = planned
+    poles = _street_grid()[0]
+    feedback = _CancelInThePrediction()
+    with pytest.raises(Cancelled):
+        run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "buildings": buildings, "sites": 5,
+                                      "coverage_mode": "rf", "method": "greedy"}, context, feedback)
+    assert any("siting model's count" in line for line in feedback.messages)
+    assert not any(line.startswith("People covered (coverage prediction") for line in feedback.messages)
