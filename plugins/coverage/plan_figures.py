@@ -71,7 +71,7 @@ def plan_figures(sites: VectorLayer, demand: VectorLayer, context: Context, feed
                                       cells=cells.subset(own))
             better = alone.rsrp > best  # strictly: on a tie the earlier site keeps the cell
             best = np.where(better, alone.rsrp, best)
-            margin = np.where(better, alone.margin_db, margin)
+            margin = np.where(better, alone.margin_db if alone.margin_db is not None else 0.0, margin)
         covered = covered_mask(replace(whole, rsrp=best, margin_db=margin))
         served = sum(covered_sum(per_cell, covered) for per_cell, _ in weights.values())
         cumulative[site] = people_figures(served, total)["people_covered_pct"] or 0.0
