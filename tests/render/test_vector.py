@@ -42,6 +42,17 @@ def test_categorised_points_take_their_category_colour(qapp):
     assert at(image, 80, 80) == rgba(BACKGROUND)  # no category and no "other" symbol: not drawn
 
 
+def test_points_after_a_feature_without_geometry_keep_their_own_category(qapp):
+    poles = layer([Point(X0 + 20, Y0 + 20), None, Point(X0 + 50, Y0 + 50), Point(X0 + 80, Y0 + 80)],
+                  status=["active", "faulty", "faulty", "active"])
+    poles.style = Categorized("status", [Category("active", Symbol(fill="#f2a900", size=9, **NO_STROKE)),
+                                         Category("faulty", Symbol(fill="#e31a1c", size=9, **NO_STROKE))])
+    image = MapRenderer().render_image([poles], settings())
+    assert at(image, 20, 20) == rgba("#f2a900")
+    assert at(image, 50, 50) == rgba("#e31a1c")
+    assert at(image, 80, 80) == rgba("#f2a900")
+
+
 def test_graduated_polygons_pick_their_class(qapp):
     blocks = layer([square(5, 40, 20), square(40, 40, 20), square(75, 40, 20)], price=[80.0, 150.0, 400.0])
     colours = ["#ffffb2", "#fd8d3c", "#bd0026"]

@@ -32,8 +32,14 @@ _POINT, _LINESTRING, _LINEARRING, _POLYGON = 0, 1, 2, 3
 class Points:
     xs: np.ndarray
     ys: np.ndarray
-    feature: np.ndarray
+    #: The row of each point's feature (int64); None when point ``i`` is row ``i`` (a layer of single points, whose
+    #: million rows would otherwise cost 8 MB for 0, 1, 2, ...). ``rows()`` gives them either way.
+    feature: np.ndarray | None
     _grid: SpatialGrid | None = field(default=None, repr=False)
+
+    def rows(self) -> np.ndarray:
+        """The row of each point's feature (made on demand when ``feature`` is None)."""
+        return np.arange(len(self.xs), dtype=np.int64) if self.feature is None else self.feature
 
     def grid(self) -> SpatialGrid:
         """The points filed by grid cell (built on first use, then kept with the prepared geometry)."""
@@ -171,19 +177,19 @@ def prepare(layer: VectorLayer, crs: pyproj.CRS | None,
                                                                                           problem=exc),
                              layer=layer.name) from exc
     type_ids = shapely.get_type_id(geoms)
-    if ((type_ids <= _POLYGON) | missing).all():  # single parts: exploding would copy every geometry for nothing
-        parts, feature = geoms, np.arange(len(geoms), dtype=np.int64)
-    else:
+    parts, feature = geoms, None  # feature: the row of each part, None while part i is row i
+    if not ((type_ids <= _POLYGON) | missing).all():  # single parts: exploding would copy every geometry for nothing
         parts, feature = shapely.get_parts(geoms, return_index=True)
         type_ids = shapely.get_type_id(parts)
     keep = ~shapely.is_empty(parts)
     if not keep.all():
-        parts, feature, type_ids = parts[keep], feature[keep], type_ids[keep]
+        parts, type_ids = parts[keep], type_ids[keep]
+        feature = np.flatnonzero(keep) if feature is None else feature[keep]
     point, polygon = type_ids == _POINT, type_ids == _POLYGON
     line = np.isin(type_ids, (_LINESTRING, _LINEARRING))
-    lines, line_feature = parts[line], feature[line]
+    lines, line_feature = parts[line], _rows(feature, line)
     line_bounds = shapely.bounds(lines) if len(lines) else np.empty((0, 4))
-    polygons, polygon_feature = parts[polygon], feature[polygon]
+    polygons, polygon_feature = parts[polygon], _rows(feature, polygon)
     polygon_bounds = shapely.bounds(polygons) if len(polygons) else np.empty((0, 4))
     grid = build_grid(*np.ascontiguousarray(polygon_bounds.T))  # contiguous columns: one compiled variant
     held_lines = _touching(line_bounds, region)
@@ -209,12 +215,17 @@ def _touching(bounds: np.ndarray, region: tuple[float, float, float, float] | No
                           & (bounds[:, 3] >= miny))
 
 
-def _points(parts: np.ndarray, feature: np.ndarray, point: np.ndarray) -> Points:
+def _rows(feature: np.ndarray | None, chosen: np.ndarray) -> np.ndarray:
+    """The rows of the ``chosen`` parts, ``feature`` being the row of each part (None: part i is row i)."""
+    return np.flatnonzero(chosen) if feature is None else feature[chosen]
+
+
+def _points(parts: np.ndarray, feature: np.ndarray | None, point: np.ndarray) -> Points:
     """The point parts' coordinates; a layer of points only is read in place (a million points: no copies of the
-    geometry and row arrays)."""
-    if not point.all():
-        parts, feature = parts[point], feature[point]
-    return Points(shapely.get_x(parts), shapely.get_y(parts), feature.astype(np.int64, copy=False))
+    geometry, and no row array when part i is row i)."""
+    if point.all():
+        return Points(shapely.get_x(parts), shapely.get_y(parts), feature)
+    return Points(shapely.get_x(parts[point]), shapely.get_y(parts[point]), _rows(feature, point))
 
 
 def _polylines(lines: np.ndarray, feature: np.ndarray, bounds: np.ndarray) -> Polylines:

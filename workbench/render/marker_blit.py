@@ -31,6 +31,8 @@ from workbench.render.settings import MapTransform
 #: L2 cache.
 _BAND_SHIFT = 6
 _BAND = 1 << _BAND_SHIFT
+#: Placeholders for the kernels' unused arguments: no rows (points are their rows), no candidates (all are).
+_NO_ROWS, _NO_ITEMS = np.empty(0, np.int64), np.empty(0, np.int32)
 
 
 @dataclass
@@ -106,10 +108,11 @@ def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTra
     grid = points.built_grid()
     candidates = None if grid is None else grid.ascending((minx - pad, miny - pad, maxx + pad, maxy + pad))
     use_all = candidates is None
-    count, band_start, entries = _bucket(points.xs, points.ys, points.feature, feature_class,
-                                         np.empty(0, np.int32) if use_all else candidates, use_all, transform.centre_x,
-                                         transform.centre_y, 1.0 / transform.units_per_pixel, transform.width,
-                                         transform.height, sheet.half, _BAND_SHIFT, numbered)
+    identity = points.feature is None
+    count, band_start, entries = _bucket(points.xs, points.ys, _NO_ROWS if identity else points.feature, identity,
+                                         feature_class, _NO_ITEMS if use_all else candidates, use_all,
+                                         transform.centre_x, transform.centre_y, 1.0 / transform.units_per_pixel,
+                                         transform.width, transform.height, sheet.half, _BAND_SHIFT, numbered)
     return Markers(count, band_start, *entries)
 
 
@@ -139,10 +142,10 @@ def kept_markers(markers: Markers, sheet: SpriteSheet, width: int) -> tuple[np.n
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _anchor(i, xs, ys, feature, feature_class, cx, cy, inv, width, height, half):
-    """Point ``i``'s class and anchor pixel (column, row: whole numbers as floats, which keeps the loops that call
-    this tight), or class -1 when it has no class or its sprite misses the image."""
-    c = feature_class[feature[i]]
+def _anchor(i, xs, ys, feature, identity, feature_class, cx, cy, inv, width, height, half):
+    """Point ``i``'s class (``identity``: point i is row i) and anchor pixel (column, row: whole numbers as floats,
+    which keeps the loops that call this tight), or class -1 when it has no class or its sprite misses the image."""
+    c = feature_class[i if identity else feature[i]]
     if c < 0:
         return -1, 0.0, 0.0
     fx = (xs[i] - cx) * inv + width / 2.0
@@ -154,7 +157,8 @@ def _anchor(i, xs, ys, feature, feature_class, cx, cy, inv, width, height, half)
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket(xs, ys, feature, feature_class, candidates, use_all, cx, cy, inv, width, height, half, shift, numbered):
+def _bucket(xs, ys, feature, identity, feature_class, candidates, use_all, cx, cy, inv, width, height, half, shift,
+            numbered):
     """The markers in view (centred on ``cx``, ``cy``, ``inv`` pixels per map unit), counting-sorted by every band their
     sprite touches (stable: feature order within a band): their count, the bands' starts and the entries.
 
@@ -165,8 +169,8 @@ def _bucket(xs, ys, feature, feature_class, candidates, use_all, cx, cy, inv, wi
     start = np.zeros(bands + 1, dtype=np.int64)
     count = 0
     for k in range(n):
-        c, _, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, feature_class, cx, cy, inv, width,
-                           height, half)
+        c, _, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, identity, feature_class, cx, cy, inv,
+                           width, height, half)
         if c < 0:
             continue
         count += 1
@@ -183,8 +187,8 @@ def _bucket(xs, ys, feature, feature_class, candidates, use_all, cx, cy, inv, wi
     entry_class = np.empty(total, dtype=np.int32)
     m = 0
     for k in range(n):
-        c, fx, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, feature_class, cx, cy, inv, width,
-                            height, half)
+        c, fx, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, identity, feature_class, cx, cy, inv,
+                            width, height, half)
         if c < 0:
             continue
         h, x, y = half[c], int(fx), int(fy)

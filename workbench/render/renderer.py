@@ -178,7 +178,7 @@ class MapRenderer:
         ppp = settings.px_per_point
         geometry = self._view_geometry(layer, settings.crs, transform, symbols, ppp)
         sectors = getattr(style, "sectors", None)
-        if sectors is not None and len(geometry.points.feature):
+        if sectors is not None and len(geometry.points.xs):
             table: SectorTable = self._cached(layer, ("sectors", json.dumps(sectors.__dict__)),
                                               lambda: sector_table(layer, sectors))
             draw_sectors(painter, table, geometry.points, feature_class, symbols, sectors, transform, ppp)
@@ -211,7 +211,7 @@ class MapRenderer:
         if len(rows) == 0:
             return None
         point_feature = np.zeros(len(feature_class), dtype=bool)
-        point_feature[geometry.points.feature] = True
+        point_feature[geometry.points.rows()] = True
         radius = np.array([s.size * ppp / 2.0 for s in symbols] or [0.0])
         clearance = np.where(point_feature[rows], radius[np.maximum(feature_class[rows], 0)], 0.0)
         angles = -anchors[rows, 2]  # pixel y points down, so map angles flip

@@ -69,10 +69,10 @@ def _items(value: object) -> list[str]:
 def draw_sectors(painter: QPainter, table: SectorTable, points: Points, feature_class: np.ndarray,
                  symbols: list[Symbol], sectors: Sectors, transform: MapTransform, px_per_point: float) -> None:
     """Translucent wedges in each site's class colour, drawn under the site markers."""
-    if len(table.feature) == 0 or len(points.feature) == 0:
+    if len(table.feature) == 0 or len(points.xs) == 0:
         return
     first_point = np.full(len(feature_class), -1, dtype=np.int64)
-    first_point[points.feature[::-1]] = np.arange(len(points.feature))[::-1]
+    first_point[points.rows()[::-1]] = np.arange(len(points.xs))[::-1]
     point = first_point[table.feature]
     wedge_class = np.where(point >= 0, feature_class[table.feature], -1)
     px, py = transform.map_to_pixel(points.xs[np.maximum(point, 0)], points.ys[np.maximum(point, 0)])

@@ -163,7 +163,7 @@ def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, sy
     """Every marker in view, in feature order (the later feature on top), thinned to what can show at one pixel
     (see ``workbench.render.marker_blit``): sprites composited into one image on raster targets, replicated
     marker outlines as paths on vector targets; ``halo`` rings each marker (selection highlight)."""
-    if len(points.feature) == 0 or not symbols or cancelled():
+    if len(points.xs) == 0 or not symbols or cancelled():
         return
     sheet = sprite_sheet([marker_sprite(symbol, px_per_point, halo) for symbol in symbols])
     markers = markers_in_view(points, feature_class, transform, sheet, numbered=vector_output)
