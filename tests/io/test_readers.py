@@ -173,6 +173,28 @@ def test_mixed_geojson_splits_by_geometry_family(tmp_path):
     assert loaded == {"mixed (points)": 2, "mixed (polygons)": 1}
 
 
+def test_a_layer_mixing_every_family_splits_by_family_with_the_features_without_geometry_in_the_largest():
+    from layers.io.finish import vector_layers
+
+    geometries = [shapely.Point(0, 0), None, shapely.LineString([(0, 0), (1, 1)]), shapely.box(0, 0, 1, 1),
+                  shapely.MultiPoint([(0, 0), (1, 1)]), shapely.GeometryCollection([shapely.Point(5, 5)]),
+                  shapely.MultiPolygon([shapely.box(2, 2, 3, 3)]), shapely.LinearRing([(0, 0), (1, 0), (1, 1)]),
+                  shapely.MultiLineString([[(0, 0), (2, 2)]]), shapely.Point(3, 3), None, shapely.Point(4, 4)]
+    frame = gpd.GeoDataFrame({"n": range(len(geometries))}, geometry=geometries, crs=32649)
+    family = {"Point": "points", "MultiPoint": "points", "LineString": "lines", "LinearRing": "lines",
+              "MultiLineString": "lines", "Polygon": "polygons", "MultiPolygon": "polygons",
+              "GeometryCollection": "collections"}
+    expected: dict[str, list[int]] = {}
+    for n, geometry in enumerate(geometries):    # by shapely's type names, one feature at a time
+        if geometry is not None:
+            expected.setdefault(f"mixed ({family[geometry.geom_type]})", []).append(n)
+    expected["mixed (points)"] += [n for n, geometry in enumerate(geometries) if geometry is None]  # the largest
+    parts = vector_layers(frame, "mixed", source="mixed.gpkg")
+    assert [part.name for part in parts] == sorted(expected)
+    assert {part.name: sorted(part.gdf["n"]) for part in parts} == {name: sorted(rows) for name, rows in
+                                                                     expected.items()}
+
+
 def test_unknown_extension_and_missing_file(tmp_path):
     other = tmp_path / "plan.dwg"
     other.write_bytes(b"AC1032")
