@@ -16,9 +16,15 @@ ITERATIONS_PER_WINDOW), so the budget left for the next phase is the same on eve
 WORK_PER_PAIR per pole-point pair of the coverage relation, within [MIN_WORK, MAX_WORK]: on the 2,000 x 20,000
 benchmark (~330,000 pairs) that is 6.6 million iterations, far more than its proof takes.
 
+The safety limit a planner types is honoured by every phase within SAFETY_TOLERANCE (the greedy plan, the first
+plan every run needs, is the only floor). Left at 0 it is automatic: SAFETY_FACTOR x the seconds the run's counted
+work is estimated to take on an idle machine (``estimated_seconds``), at least MIN_SAFETY_SECONDS, so that a
+default run ends by its work on a loaded machine too, and the safety only catches a phase that hangs. The
+run's provenance states it either way.
+
 Example::
 
-    effort = Effort(work=auto_work(coverage.nnz), safety_seconds=60.0)
+    effort = Effort(work=auto_work(coverage.nnz), safety_seconds=60.0)   # 0.0: automatic, with estimate=...
     options = effort.milp_options()
     effort.spend(iterations=..., nodes=...)
     effort.note()          # None, or what the safety limit stopped
@@ -48,6 +54,17 @@ LAGRANGE_ITERATIONS = 3000
 IPM_ITERATIONS, PDLP_ITERATIONS = 500, 20_000
 #: Nodes of each restricted MILP tried for the LP-guided plan.
 LP_PLAN_NODES = 200
+#: The automatic safety limit: this many times the run's estimated seconds, and never below the floor.
+SAFETY_FACTOR, MIN_SAFETY_SECONDS = 5.0, 60.0
+#: Idle-machine seconds of one sparse pass over one nonzero of the relation (a PDLP iteration costs ~4 ns per
+#: nonzero: 20,000 iterations over bench_city's 528,000 took 44 s) and of one unit of work (a block-search sweep of
+#: the city, 80,000 units, takes ~1.4 s; a node of a mid-size MILP, 200 units, ~10 ms).
+SECONDS_PER_NONZERO_PASS, SECONDS_PER_WORK = 4e-9, 5e-5
+#: How far past the safety limit a phase may end (a share of the limit): the checks between steps, the last
+#: bound after a stop (GRACE_SHARE of the limit, at most GRACE_SECONDS) and ending the HiGHS child process.
+SAFETY_TOLERANCE, GRACE_SHARE, GRACE_SECONDS = 0.10, 0.02, 0.5
+#: The least ``time_limit`` handed to HiGHS: a limit already passed stops it at once (0 would mean none to PDLP).
+HIGHS_MIN_SECONDS = 1e-6
 
 
 def auto_work(pairs: int) -> int:
@@ -55,14 +72,29 @@ def auto_work(pairs: int) -> int:
     return int(min(max(WORK_PER_PAIR * int(pairs), MIN_WORK), MAX_WORK))
 
 
+def highs_seconds(seconds: float) -> float:
+    """``seconds`` as HiGHS's ``time_limit``: at least HIGHS_MIN_SECONDS (0 would mean no limit to PDLP)."""
+    return max(float(seconds), HIGHS_MIN_SECONDS)
+
+
+def estimated_seconds(nonzeros: int, passes: int, work: int) -> float:
+    """Idle-machine seconds of a run making ``passes`` sparse passes over ``nonzeros`` and spending ``work``
+    (an estimate from counts, for the automatic safety limit only: it decides no answer)."""
+    return SECONDS_PER_NONZERO_PASS * float(nonzeros) * float(passes) + SECONDS_PER_WORK * float(work)
+
+
 class Effort:
     """The work left to spend, the outer safety deadline, and the phases the safety limit stopped."""
 
-    def __init__(self, work: int, safety_seconds: float) -> None:
+    def __init__(self, work: int, safety_seconds: float, *, estimate: float = 0.0) -> None:
+        """``safety_seconds`` <= 0: automatic, from ``estimate`` (idle-machine seconds, ``estimated_seconds``)."""
         if work < 1:
             raise ValueError(translate("Effort", "the work limit must be at least 1, got {work}").format(work=work))
         self.work, self.left = int(work), int(work)
-        self.safety_seconds = float(safety_seconds)
+        self.automatic = not safety_seconds > 0
+        self.estimate = float(estimate)
+        self.safety_seconds = max(SAFETY_FACTOR * self.estimate, MIN_SAFETY_SECONDS) if self.automatic \
+            else float(safety_seconds)
         self.started = time.perf_counter()
         self.deadline = self.started + self.safety_seconds
         self.stopped: list[str] = []
@@ -72,8 +104,23 @@ class Effort:
         """Seconds until the safety deadline (never below zero)."""
         return max(self.deadline - time.perf_counter(), 0.0)
 
+    def highs_seconds(self) -> float:
+        """``seconds_left`` as HiGHS's ``time_limit``: never 0, which HiGHS 1.16's PDLP reads as no limit at all."""
+        return highs_seconds(self.seconds_left())
+
     def expired(self) -> bool:
         return time.perf_counter() >= self.deadline
+
+    def out_of_time(self, phase: str) -> bool:
+        """Whether the safety deadline has passed, recording that it stopped (or skipped) ``phase`` if so."""
+        if self.expired():
+            self.stop(phase)
+            return True
+        return False
+
+    def grace(self) -> float:
+        """Seconds a last step may take after the deadline, or the HiGHS child past it before it is ended."""
+        return min(GRACE_SHARE * self.safety_seconds, GRACE_SECONDS)
 
     def spend(self, *, iterations: int = 0, nodes: int = 0, windows: int = 0, sweeps: int = 0) -> None:
         self.left = max(self.left - int(iterations) - ITERATIONS_PER_NODE * int(nodes)
@@ -103,20 +150,26 @@ class Effort:
         """Deterministic limits of one HiGHS LP (with the safety deadline as HiGHS's own time limit)."""
         return {"simplex_iteration_limit": max(self.left, 1), "ipm_iteration_limit": IPM_ITERATIONS,
                 "pdlp_iteration_limit": PDLP_ITERATIONS, "random_seed": 0,
-                "time_limit": max(self.seconds_left(), 0.01)}
+                "time_limit": self.highs_seconds()}
 
     def milp_options(self, nodes: int | None = None) -> HighsOptions:
         """Deterministic limits of one HiGHS MILP: nodes and leaves from the work left (or ``nodes``)."""
         limit = self.nodes() if nodes is None else max(min(nodes, self.nodes()), 1)
         return {"mip_max_nodes": limit, "mip_max_leaves": limit, "ipm_iteration_limit": IPM_ITERATIONS,
-                "random_seed": 0, "time_limit": max(self.seconds_left(), 0.01)}
+                "random_seed": 0, "time_limit": self.highs_seconds()}
 
     def summary(self) -> str:
         """The budget in words, for the run's provenance."""
+        counts = {"work": self.work, "spent": self.spent, "node": ITERATIONS_PER_NODE, "window": ITERATIONS_PER_WINDOW,
+                  "seconds": self.safety_seconds}
+        if not self.automatic:
+            return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, "
+                             "a window {window}); safety time limit {seconds:g} s").format(**counts)
         return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, "
-                         "a window {window}); safety time limit {seconds:g} s").format(
-            work=self.work, spent=self.spent, node=ITERATIONS_PER_NODE, window=ITERATIONS_PER_WINDOW,
-            seconds=self.safety_seconds)
+                         "a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the "
+                         "{estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} "
+                         "s)").format(**counts, factor=SAFETY_FACTOR, estimate=self.estimate,
+                                      floor=MIN_SAFETY_SECONDS)
 
     def note(self) -> str | None:
         """What to tell the planner when the safety limit stopped a phase, else None."""
@@ -127,4 +180,4 @@ class Effort:
                                                                   phases=", ".join(self.stopped))
 
 
-__all__ = ["Effort", "auto_work"]
+__all__ = ["Effort", "auto_work", "estimated_seconds", "highs_seconds"]

@@ -9,7 +9,9 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
    the reduced costs pin down (``relaxation.fixings``), and ``reduce.restrict`` shrinks the model to the sites
    left open, which are usually a few hundred out of thousands.
 4. HiGHS's MILP on that restricted model, with the cuts as extra rows. A plan outside it is worth at most the
-   incumbent, so max(incumbent, MILP bound) bounds the optimum.
+   incumbent, so max(incumbent, MILP bound) bounds the optimum. With more than ``milp.MILP_MAX_SITES`` sites
+   left open, HiGHS's root is bounded by no count: the MILP is not run (``ExactOutcome.searched``: the caller
+   gives the work to block and window search), and the LP-guided plan stays within that many sites too.
 
 Plan values of integral weights are whole numbers (more generally, multiples of ``value_step``): a bound of
 639,225.67 then proves a plan of 639,225 optimal.
@@ -34,7 +36,15 @@ import numpy as np
 from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting.effort import LP_PLAN_NODES, Effort
-from plugins.siting.milp import MAXIMISE_BUDGET, MAXIMISE_COUNT, MilpResult, highs_version, solve_reduced
+from plugins.siting.milp import (
+    MAXIMISE_BUDGET,
+    MAXIMISE_COUNT,
+    MILP_MAX_SITES,
+    MilpResult,
+    highs_version,
+    skipped_note,
+    solve_reduced,
+)
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, restrict
 from plugins.siting.relaxation import RootRelaxation, fixings, root_relaxation
@@ -55,6 +65,7 @@ class ExactOutcome:
     status: str
     solver: str
     notes: list[str] = field(default_factory=list)
+    searched: bool = False
 
 
 def value_step(values: np.ndarray) -> float:
@@ -116,14 +127,14 @@ def checked_plan(problem: SitingProblem, reduced: Reduced, result: MilpResult,
 def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxation, model: str, shape: dict,
                     sites: int, effort: Effort, feedback: Feedback) -> tuple[np.ndarray, float, int]:
     """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, doubling up
-    to all with x > 0 while each restricted MILP still proves its optimum within LP_PLAN_NODES nodes. On the
-    Tianhe sample (40 sites) the first takes 0.3 s and comes within 0.1% of the optimum; all 269 LP sites take
-    > 30 s."""
+    to all with x > 0 (at most MILP_MAX_SITES) while each restricted MILP still proves its optimum within
+    LP_PLAN_NODES nodes. On the Tianhe sample (40 sites) the first takes 0.3 s and comes within 0.1% of the
+    optimum; all 269 LP sites take > 30 s."""
     order = np.argsort(-root.x, kind="stable")
-    used = int((root.x > 1e-6).sum())
+    used = min(int((root.x > 1e-6).sum()), MILP_MAX_SITES)
     best, best_value, in_play = np.zeros(0, np.int64), -np.inf, 0
     size = max(2 * sites, 1)
-    while effort.left > 0 and not effort.expired():
+    while effort.left > 0 and not effort.out_of_time(translate("Exact", "LP-guided plan")):
         size = min(size, used)
         site_out = np.ones(reduced.n_candidates, bool)
         site_out[order[:size]] = False
@@ -179,11 +190,10 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
 
     plan, plan_value, in_play = _lp_guided_plan(problem, reduced, root, model, shape, incumbent.size, effort,
                                                 feedback.step(40, 50))
-    if k is not None and 0 < plan.size < problem.n_candidates and not effort.expired():
+    if k is not None and 0 < plan.size < problem.n_candidates and not effort.out_of_time(translate("Exact", "swaps")):
         plan, plan_value = swap_improve(problem.coverage, problem.weights, plan, seconds=effort.seconds_left(),
                                         feedback=feedback)
-        if effort.expired():
-            effort.stop(translate("Exact", "swaps"))
+        effort.out_of_time(translate("Exact", "swaps"))
     if plan_value > value:
         notes.append(translate("Exact", "the LP-guided plan ({in_play:,} sites in play) is worth {value}").format(
             in_play=in_play, value=amount(plan_value)))
@@ -216,6 +226,9 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
     result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, effort=effort, mip_gap=mip_gap,
                            feedback=feedback.step(50, 100))
     lap("milp")
+    if result.skipped:
+        notes.append(skipped_note(sub.n_candidates))
+        return ExactOutcome(incumbent, value, proof.reported(value, bound), stopped(), summary, notes, searched=True)
     solver = summary + translate("SitingSolver", "; MILP on {sites:,} open sites ({nodes:,} nodes)").format(
         sites=sub.n_candidates, nodes=result.nodes)
     if result.status == "infeasible":

@@ -36,6 +36,8 @@ def main(model_path: str, folder: str) -> None:
     solver.setOptionValue("output_flag", False)
     for name, value in options.items():
         solver.setOptionValue(name, value)
+    # the parent's deadline on the shared monotonic clock: starting this process and loading came out of it
+    solver.setOptionValue("time_limit", max(float(data["deadline"]) - time.monotonic(), 1e-6))   # 0: no limit
     n_cols, n_rows = int(data["n_cols"]), int(data["n_rows"])
     indptr, indices, values = data["indptr"], data["indices"], data["values"]
     status = solver.passModel(n_cols, n_rows, int(values.size), int(highspy.MatrixFormat.kRowwise),

@@ -33,7 +33,8 @@ from layers.i18n import translate
 from plugins.api import Cancelled, Feedback
 
 CHILD = Path(__file__).with_name("highs_child.py")
-#: How long past its time limit the child may run before it is ended (it normally stops by itself).
+#: How long past its time limit the child may run before it is ended, unless the caller gives less (it normally
+#: stops by itself; a root cut round or heuristic may not).
 GRACE_SECONDS = 0.5
 POLL_SECONDS = 0.05
 #: Characters of the child's error output quoted when it fails.
@@ -74,13 +75,16 @@ class _Progress:
 
 
 def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.ndarray | None, time_limit: float,
-                 feedback: Feedback) -> ChildOutcome:
+                 feedback: Feedback, grace: float = GRACE_SECONDS) -> ChildOutcome:
     """Solve the MILP given as ``passModel`` arrays (keys: n_cols, n_rows, sense, cost, lower, upper, row_lower,
-    row_upper, indptr, indices, values, integrality) with HiGHS ``options`` in a child process."""
+    row_upper, indptr, indices, values, integrality) with HiGHS ``options`` in a child process, ended ``grace``
+    seconds after ``time_limit`` (counted from this call, so writing the model and starting the child count too)."""
+    called = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lamplight-highs-") as folder:
         model_path = os.path.join(folder, "model.npz")
-        settings = json.dumps({**options, "time_limit": float(max(time_limit, 0.01))})
-        members: dict[str, Any] = {**model, "options": settings}  # the .npz members
+        settings = json.dumps(options)
+        # the child's own limit ends where this call's does: starting it and loading the model count too
+        members: dict[str, Any] = {**model, "options": settings, "deadline": time.monotonic() + time_limit}
         if start is not None:
             members["start"] = np.asarray(start, float)
         np.savez(model_path, **members)
@@ -90,7 +94,7 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
                                      stderr=errors, stdin=subprocess.DEVNULL, text=True)
         assert child.stdout is not None  # stdout=PIPE
         progress = _Progress(child.stdout)
-        deadline = time.perf_counter() + time_limit + GRACE_SECONDS
+        deadline = called + time_limit + grace
         cancelled = ended = False
         try:
             while child.poll() is None:

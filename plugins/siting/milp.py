@@ -17,6 +17,13 @@ The greedy plan is handed to HiGHS as a starting solution, so a time-limited run
 maximising models also take valid cuts as rows and sites kept out as bounds (see ``exact``). MILPs of
 CHILD_MIN_NONZEROS or more nonzeros run in a child process that is ended at the time limit (see
 ``highs_process``).
+
+HiGHS 1.16 counts nodes and leaves but no work at the root (presolve, cut rounds, root heuristics), and that root
+grows steeply with the sites left open: on bench_city's model (22,375 rows) 1,600 open sites take 0.8 s, 3,100 take
+11 s, 4,600 more than a minute. So a MILP is handed to HiGHS only with at most MILP_MAX_SITES open sites, a count
+that bounds its root the same way on every machine; a larger one is not run (``MilpResult.skipped``, status "work
+limit") and its caller gives the work to heuristics that count it. Only the safety time limit can stop the root
+of a MILP within that size, and then the run says so.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ import scipy.sparse as sp
 from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
-from plugins.siting.effort import Effort, HighsOptions
+from plugins.siting.effort import Effort, HighsOptions, highs_seconds
+from plugins.siting.highs_process import GRACE_SECONDS as CHILD_GRACE_SECONDS
 from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
@@ -48,6 +56,8 @@ _STATUS_NAMES = {"kOptimal": "optimal", "kModelEmpty": "optimal", "kTimeLimit": 
 #: MILPs with at least this many nonzeros run in a child process that can be ended (see ``highs_process``);
 #: smaller ones run here, where starting a process would cost more than the solve.
 CHILD_MIN_NONZEROS = 100_000
+#: The most open sites (integer columns not fixed by ``site_out``) a MILP handed to HiGHS may have (see above).
+MILP_MAX_SITES = 3_200
 _banner_lock = threading.Lock()
 _banner_shown = False
 
@@ -65,10 +75,23 @@ class MilpResult:
     columns: int
     rows: int
     nonzeros: int
+    skipped: bool = False
 
 
 def highs_version() -> str:
     return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+
+
+def skipped_note(sites: int) -> str:
+    """What to tell the planner when a MILP of ``sites`` open sites was too large to hand to HiGHS."""
+    return translate("SitingSolver", "HiGHS's MILP was not run on {sites:,} open sites: above {limit:,}, no count "
+                                     "bounds its root, so only the safety time limit could stop it").format(
+        sites=sites, limit=MILP_MAX_SITES)
+
+
+def open_sites(n_sites: int, site_out: np.ndarray | None) -> int:
+    """Sites a MILP may still build: all but those ``site_out`` keeps out."""
+    return int(n_sites - (np.count_nonzero(site_out) if site_out is not None else 0))
 
 
 def _state(status_name: str) -> str:
@@ -181,10 +204,14 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     setting (the child process runs on one thread). Progress reports the MIP gap closing. With an ``effort``,
     its node limit (at most ``nodes``) decides where HiGHS stops ("work limit") and what it spent is deducted;
     ``time_limit`` is then the effort's safety deadline. At either limit HiGHS returns its best plan so far;
-    Cancel stops it (or ends the child process) and raises ``Cancelled``.
+    Cancel stops it (or ends the child process) and raises ``Cancelled``. A MILP of more than MILP_MAX_SITES open
+    sites is not run: no plan, no bound, status "work limit", ``skipped``.
     """
     started = time.perf_counter()
     n_x = reduced.n_candidates
+    if not relax and open_sites(n_x, site_out) > MILP_MAX_SITES:
+        return MilpResult(np.zeros(0, np.int64), float("nan"), float("nan"), "work limit", 0.0, 0, 0, 0, 0,
+                          skipped=True)
     costs = np.ones(n_x) if costs is None else np.asarray(costs, float)
     cost, lower, upper, row_lower, row_upper, matrix, integer, sense = model_arrays(
         reduced, model, k=k, budget=budget, target=target, costs=costs, beta=beta, cuts=cuts)
@@ -206,12 +233,13 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
                   "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
                   "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer}
-        outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback())
+        grace = effort.grace() if effort is not None else CHILD_GRACE_SECONDS
+        outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback(), grace)
         result = _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
         _account(effort, result.status, nodes=result.nodes)
         return result
     solver = new_highs()
-    solver.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    solver.setOptionValue("time_limit", highs_seconds(time_limit))
     for name, value in options.items():
         solver.setOptionValue(name, value)
     load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, np.zeros(n_cols) if relax else integer,
@@ -303,5 +331,6 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
     solver.cbIpmInterrupt += poll
 
 
-__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MilpResult", "highs_version",
-           "load_model", "model_arrays", "new_highs", "offer_start", "solve_reduced", "start_values", "watch"]
+__all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MILP_MAX_SITES", "MilpResult",
+           "highs_version", "load_model", "model_arrays", "new_highs", "offer_start", "open_sites", "skipped_note",
+           "solve_reduced", "start_values", "watch"]

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix, odd_cycle_cuts
-from plugins.siting.effort import IPM_ITERATIONS, MAX_WORK, PDLP_ITERATIONS, Effort
+from plugins.siting.effort import IPM_ITERATIONS, MAX_WORK, PDLP_ITERATIONS, Effort, highs_seconds
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
@@ -122,7 +122,7 @@ def root_relaxation(reduced: Reduced, *, k: int | None = None, budget: float | N
     started = time.perf_counter()
     feedback = feedback or Feedback()
     if effort is None:
-        effort = Effort(MAX_WORK, (deadline if deadline is not None else np.inf) - started)
+        effort = Effort(MAX_WORK, max((deadline if deadline is not None else np.inf) - started, 1e-9))
     n_x, n_r = reduced.n_candidates, reduced.n_rows
     if k is not None:
         model, site_costs, capacity = MAXIMISE_COUNT, np.ones(n_x), float(k)
@@ -212,7 +212,7 @@ def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterati
     solver = lp_solver(reduced, MAXIMISE_COUNT, np.ones(n_x), "pdlp", k=k, capacity=float(k))
     solver.setOptionValue("pdlp_iteration_limit", int(iterations))
     solver.setOptionValue("random_seed", 0)
-    solver.setOptionValue("time_limit", float(max(seconds, 0.01)))     # PDLP does not call the interrupt callbacks
+    solver.setOptionValue("time_limit", highs_seconds(seconds))       # PDLP does not call the interrupt callbacks
     watch(solver, feedback or Feedback(), max(seconds, 0.0))
     solver.run()
     if feedback is not None:

@@ -11,8 +11,10 @@ same. Exact runs first build the greedy plan (improved by swaps); see ``exact`` 
 
 Every limit that decides a plan counts work (``effort``: simplex iterations, nodes, windows, subgradient steps),
 so the same inputs and options give the same plan and bound on any machine, load or core count; ``work_limit``
-sets the budget (0: ``effort.auto_work`` of the relation's size). ``time_limit`` is only an outer safety: when it
-stops a phase, the plan says so in its notes and status ("time limit"), and may then differ on another machine.
+sets the budget (0: ``effort.auto_work`` of the relation's size). ``time_limit`` is only an outer safety, honoured
+by every phase within ``effort.SAFETY_TOLERANCE``: when it stops a phase, the plan says so in its notes and status
+("time limit"), and may then differ on another machine. 0 (the default) makes it automatic: a generous multiple of
+the seconds the run's counted work is estimated to take (``_effort``), stated in the plan's ``work``.
 
 Example::
 
@@ -34,7 +36,16 @@ from plugins.api import Cancelled, Feedback
 from plugins.siting import kernels, lagrange
 from plugins.siting.block_search import BLOCK_SITES, STARTS, block_search
 from plugins.siting.cover_descent import cover_descent
-from plugins.siting.effort import ITERATIONS_PER_NODE, LAGRANGE_ITERATIONS, Effort, auto_work
+from plugins.siting.effort import (
+    ITERATIONS_PER_NODE,
+    ITERATIONS_PER_SWEEP,
+    ITERATIONS_PER_WINDOW,
+    LAGRANGE_ITERATIONS,
+    PDLP_ITERATIONS,
+    Effort,
+    auto_work,
+    estimated_seconds,
+)
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
 from plugins.siting.interruptible import call_cancellable
@@ -45,6 +56,7 @@ from plugins.siting.milp import (
     MAXIMISE_COUNT,
     MilpResult,
     highs_version,
+    skipped_note,
     solve_reduced,
 )
 from plugins.siting.problem import SitingProblem
@@ -64,9 +76,6 @@ SATURATION_SHARE = 0.01
 #: DESCENT_SHARE of its work for it after a MILP that stopped at its limit (on 2,000 x 20,000 the MILP proves
 #: the optimum in 31 s and a descent first only delays it; on 5,000 x 50,000 it finds no node).
 FAST_SEARCH_WINDOWS, DESCENT_SHARE = 300, 0.25
-#: Seconds the last Lagrangian bound and heuristic may take after the safety time limit stopped an exact run (a
-#: plan no worse than the fast mode's is worth that much).
-GRACE_SECONDS = 0.5
 #: Covering models up to this many nonzeros get their lower bound from the LP relaxation on HiGHS.
 LP_BOUND_MAX_NONZEROS = 2_000_000
 #: k-site models (plain coverage) of more reduced nonzeros than this are "large": no root LP, saturation test or
@@ -80,7 +89,14 @@ LARGE_LP_ITERATIONS, LARGE_POLISH_STEPS, LARGE_POLISH_THETA = 1_000, 60, 0.1
 #: 25 sweeps). On 25,020 x 172,800 of the city (k = 1,080) 8 sweeps take the plan from 2.28 % to 1.4 % below the
 #: bound in about 4 s of CPU, 25 sweeps to 1.3 % in 12 s; on the whole city 25 sweeps take 34 s.
 FAST_BLOCK_SWEEPS, EXACT_BLOCK_SWEEPS = 8, 25
+#: For the automatic safety limit only (``effort.estimated_seconds``): sparse passes over the relation of the
+#: greedy, swaps, reductions and bounds (bench_city's 888,000 pairs: 1.7 s, ~500 passes), and of one root or
+#: covering LP by interior point (its 528,000 reduced nonzeros: 15 s, ~7,000 passes).
+BASE_PASSES, LP_PASSES = 500, 10_000
 LP_BOUND = QT_TRANSLATE_NOOP("Relaxation", "LP bound")
+#: Phases a stop by the safety limit names (the same texts as the searches record themselves).
+BLOCK_SEARCH = QT_TRANSLATE_NOOP("BlockSearch", "block search")
+WINDOW_SEARCH = QT_TRANSLATE_NOOP("WindowSearch", "window search")
 
 
 @dataclass
@@ -90,7 +106,8 @@ class Plan:
     ``objective``: covered value (maximising models) or number of sites / total cost (LSCP). ``bound``: the
     optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
     so the plan is within ``gap`` of optimal. ``status``: "optimal", "work limit", "time limit" (the outer safety
-    limit stopped a phase: the plan may differ on another machine), "greedy", or "unverified" (HiGHS's answer did
+    limit stopped a phase, in either method: the plan may differ on another machine), "greedy" (fast mode), or
+    "unverified" (HiGHS's answer did
     not check out against the full problem, so its bound is not used). ``work``: the work budget, and
     ``bound_from`` what the bound came from, as provenance.
     """
@@ -150,11 +167,20 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
 
 
-def _effort(problem: SitingProblem, work_limit: int, time_limit: float) -> Effort:
-    """The run's work budget (``work_limit``, or the default for the relation's size) and safety time limit."""
+def _effort(problem: SitingProblem, work_limit: int, time_limit: float, method: str) -> Effort:
+    """The run's work budget (``work_limit``, or the default for the relation's size) and safety time limit (0:
+    automatic). The estimate behind an automatic limit counts every phase the method may run at its fixed count
+    (the Lagrangian steps stand for the first-order bound's fewer iterations; exact runs add the saturation test)
+    over the whole relation, and the work it may spend: all of it in exact mode, fast mode's sweeps and windows."""
     if work_limit < 0:
         raise ValueError(f"the work limit must be 0 (automatic) or positive, got {work_limit}")
-    return Effort(work_limit or auto_work(problem.coverage.nnz), time_limit)
+    if time_limit < 0:
+        raise ValueError(f"the safety time limit must be 0 (automatic) or positive, got {time_limit}")
+    work = work_limit or auto_work(problem.coverage.nnz)
+    passes = BASE_PASSES + LP_PASSES + LAGRANGE_ITERATIONS + (PDLP_ITERATIONS if method == "exact" else 0)
+    spendable = work if method == "exact" else min(work, FAST_BLOCK_SWEEPS * ITERATIONS_PER_SWEEP
+                                                   + FAST_SEARCH_WINDOWS * ITERATIONS_PER_WINDOW)
+    return Effort(work, time_limit, estimate=estimated_seconds(problem.coverage.nnz, passes, spendable))
 
 
 def _reduce(problem: SitingProblem, effort: Effort, feedback: Feedback, **options) -> Reduced | None:
@@ -177,7 +203,7 @@ def _plan(problem: SitingProblem, model: str, method: str, selected: np.ndarray,
     stopped = effort.note()
     if stopped is not None:
         notes = [*notes, stopped]
-        status = "time limit" if status == "work limit" else status
+        status = "time limit" if status in ("work limit", "greedy") else status
     return Plan(model=model, method=method, selected=selected, objective=float(objective), bound=float(bound),
                 status=status, solver=solver, seconds=clock.elapsed, covered_weight=problem.covered_weight(selected),
                 total_weight=problem.total_weight, coverable_weight=problem.coverable_weight,
@@ -202,7 +228,12 @@ class _Bounds:
         return min(self.found, key=lambda found: found[0])[1]
 
 
-def _milp_solver_name(result: MilpResult) -> str:
+def _milp_solver_name(result: MilpResult, reduced: Reduced, heuristic: str, notes: list[str]) -> str:
+    """HiGHS's MILP in words; when it was not run (too many open sites, ``milp.MILP_MAX_SITES``), the ``heuristic``
+    that made the plan, and a note saying why."""
+    if result.skipped:
+        notes.append(skipped_note(reduced.n_candidates))
+        return heuristic
     return translate("SitingSolver", "HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} "
                                      "nodes)").format(version=highs_version(), columns=result.columns,
                                                       rows=result.rows, nodes=result.nodes)
@@ -221,7 +252,7 @@ def _best_maximising(problem: SitingProblem, incumbent: np.ndarray, value: float
     return incumbent, value, verified
 
 
-def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 60.0,
+def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_limit: float = 0.0,
                work_limit: int = 0, mip_gap: float = 0.0, local_search: bool = True,
                feedback: Feedback | None = None) -> Plan:
     """Choose at most ``k`` sites maximising covered demand (plus ``beta`` x demand covered twice).
@@ -231,7 +262,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     search (FAST_BLOCK_SWEEPS sweeps, plain coverage), and when that bound is no better than covering everything,
     spends FAST_SEARCH_WINDOWS windows on window search. The exact method (plain
     coverage) runs ``exact.solve_maximising``: root LP with odd-cycle cuts, LP-guided plan, reduced-cost fixing,
-    then HiGHS on the sites left open; with the double-coverage reward it hands the whole model to HiGHS. The
+    then HiGHS on the sites left open (more than ``milp.MILP_MAX_SITES`` of them: block and window search with the
+    work instead, as on large models); with the double-coverage reward it hands the whole model to HiGHS. The
     Lagrangian bound and heuristic follow when the work limit stops it. When no cheap bound is below all
     coverable demand and the LP relaxation covers it all too, the exact method spends its work on window search
     instead (``_saturated_search``). Models of more than LARGE_NONZEROS reduced nonzeros skip the LP, the saturation
@@ -245,7 +277,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
     feedback = feedback or Feedback()
     clock = _Clock()
     notes: list[str] = []
-    effort = _effort(problem, work_limit, time_limit)
+    effort = _effort(problem, work_limit, time_limit, method)
     cov, w, beta = problem.coverage, problem.weights, problem.beta
     run = lazy_greedy(cov, w, beta=beta, max_sites=k, feedback=feedback.step(0, 10))
     incumbent, value = run.order, run.value
@@ -280,8 +312,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
 
     def lagrangian_step(reduced: Reduced) -> None:
         nonlocal incumbent, value, solver
-        # past the safety limit (the run is already reported as such), the last step gets GRACE_SECONDS
-        step = Effort(max(effort.left, 1), GRACE_SECONDS) if effort.expired() else effort
+        # past the safety limit (the run is already reported as such), the last step gets the effort's grace
+        step = Effort(max(effort.left, 1), effort.grace()) if effort.expired() else effort
         lp_x = None
         if large:
             relaxation, lp_x = first_order_relaxation(reduced, k, value, step, feedback)
@@ -353,15 +385,22 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         return _plan(problem, "mclp", method, incumbent, value, value, "optimal",
                      solver + translate("SitingSolver", "; the plan meets a bound"),
                      clock, reduced, notes, effort, bound_from=bounds.source())
+    def searched_rest() -> str:
+        """Block search (up to EXACT_BLOCK_SWEEPS sweeps within the work), then the work left to window search;
+        the status the plan then has."""
+        if incumbent.size == k and value < bounds.best() and \
+                not effort.out_of_time(translate("BlockSearch", BLOCK_SEARCH)):
+            block_searched(min(EXACT_BLOCK_SWEEPS, effort.sweeps()), (30, 60))
+        if incumbent.size == k and value < bounds.best() and effort.left > 0 and \
+                not effort.out_of_time(translate("WindowSearch", WINDOW_SEARCH)):
+            searched(effort.windows(), (60, 100))
+        proven = value >= bounds.best() - 1e-9 * max(1.0, abs(value))
+        return "optimal" if proven else "time limit" if effort.stopped else "work limit"
+
     if large:
         # the first-order bound, its Lagrangian heuristic, block search, then the work left to window search
         lagrangian_step(reduced)
-        if incumbent.size == k and value < bounds.best() and not effort.expired():
-            block_searched(min(EXACT_BLOCK_SWEEPS, effort.sweeps()), (30, 60))
-        if incumbent.size == k and value < bounds.best() and effort.left > 0 and not effort.expired():
-            searched(effort.windows(), (60, 100))
-        proven = value >= bounds.best() - 1e-9 * max(1.0, abs(value))
-        status = "optimal" if proven else "time limit" if effort.stopped else "work limit"
+        status = searched_rest()
         return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, solver, clock,
                      reduced, notes, effort, bound_from=bounds.source())
     if beta == 0.0 and incumbent.size == k and value < problem.max_value <= bounds.best():
@@ -377,9 +416,12 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         notes.extend(outcome.notes)
         incumbent, value, status = outcome.selected, outcome.value, outcome.status
         bounds.add(outcome.bound, translate("Siting", "root LP with odd-cycle cuts and MILP"))
+        solver = outcome.solver
         if status != "optimal":
             lagrangian_step(reduced)
-        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, outcome.solver,
+        if outcome.searched:            # the MILP was too large to run: its work goes to the searches
+            status = searched_rest()
+        return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, solver,
                      clock, reduced, notes, effort, bound_from=bounds.source())
     result = solve_reduced(reduced, MAXIMISE_COUNT, k=k, beta=beta, seed=reduced.local(incumbent), effort=effort,
                            mip_gap=mip_gap, feedback=feedback.step(20, 100))
@@ -393,8 +435,9 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         selected, objective = incumbent, value
     bound = max(bounds.best(), objective)
     status = result.status if verified else "unverified"
-    return _plan(problem, "mclp", method, selected, objective, bound, status, _milp_solver_name(result), clock,
-                 reduced, notes, effort, bound_from=bounds.source())
+    return _plan(problem, "mclp", method, selected, objective, bound, status,
+                 _milp_solver_name(result, reduced, solver, notes), clock, reduced, notes, effort,
+                 bound_from=bounds.source())
 
 
 def first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: Effort,
@@ -464,7 +507,7 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     return _Searched(result.selected, result.value, status, solver, notes)
 
 
-def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 60.0,
+def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "exact", time_limit: float = 0.0,
                       work_limit: int = 0, mip_gap: float = 0.0, feedback: Feedback | None = None) -> Plan:
     """Choose sites of total cost at most ``budget`` maximising covered demand (``work_limit`` decides where the
     exact solver stops; ``time_limit`` is a safety only)."""
@@ -474,7 +517,7 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
     feedback = feedback or Feedback()
     clock = _Clock()
     notes: list[str] = []
-    effort = _effort(problem, work_limit, time_limit)
+    effort = _effort(problem, work_limit, time_limit, method)
     cov, w, beta, costs = problem.coverage, problem.weights, problem.beta, problem.costs
     if costs.min() > budget:
         refusal = translate("SitingSolver", "the budget {budget:g} is below the cheapest site ({cheapest:g})")
@@ -531,7 +574,8 @@ def solve_budget_mclp(problem: SitingProblem, budget: float, *, method: str = "e
         clock.lap("lagrangian_bound")
     status = result.status if verified else "unverified"
     return _plan(problem, "budget_mclp", method, selected, objective, max(min(bounds), objective), status,
-                 _milp_solver_name(result), clock, reduced, notes, effort)
+                 _milp_solver_name(result, reduced, translate("SitingSolver", BUDGET_GREEDY), notes), clock, reduced,
+                 notes, effort)
 
 
 def _cover_greedy(problem: SitingProblem, costs: np.ndarray, target: float,
@@ -555,7 +599,7 @@ def _ratio_lower_bound(run: GreedyRun, target: float) -> float:
 
 
 def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: str = "sites",
-               method: str = "exact", time_limit: float = 60.0, work_limit: int = 0, mip_gap: float = 0.0,
+               method: str = "exact", time_limit: float = 0.0, work_limit: int = 0, mip_gap: float = 0.0,
                feedback: Feedback | None = None) -> Plan:
     """Fewest sites (``minimise="sites"``) or least total cost (``"cost"``) covering ``target_share`` of the
     demand that any candidate can reach (1.0: all of it). Demand no candidate reaches is reported, not required.
@@ -571,7 +615,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
     feedback = feedback or Feedback()
     clock = _Clock()
     notes: list[str] = []
-    effort = _effort(problem, work_limit, time_limit)
+    effort = _effort(problem, work_limit, time_limit, method)
     cov = problem.coverage
     unit = minimise == "sites"
     costs = np.ones(problem.n_candidates) if unit else problem.costs
@@ -650,7 +694,7 @@ def solve_lscp(problem: SitingProblem, *, target_share: float = 1.0, minimise: s
             selected, found = candidate, candidate_cost
     if verified and np.isfinite(result.bound):
         bounds.append(forced_cost + result.bound)
-    solver = _milp_solver_name(result)
+    solver = _milp_solver_name(result, reduced, heuristic, notes)
     if result.status != "optimal" and descend:
         descended, found = _descend(problem, selected, goal, effort.windows(), effort, feedback.step(95, 100), notes)
         if descended.size < selected.size:

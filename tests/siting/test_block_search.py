@@ -113,7 +113,7 @@ def test_same_inputs_same_plan():
 def test_the_safety_limit_stops_it_and_says_so():
     problem = _city_like(2)
     start = np.arange(40)
-    effort = Effort(10_000_000, 0.0)
+    effort = Effort(10_000_000, 1e-9)           # expired at once (0 would be automatic)
     result = block_search(problem.coverage, problem.weights, start, sweeps=5, block_sites=50, starts=10, effort=effort)
     np.testing.assert_array_equal(result.selected, start)
     assert result.sweeps == 0 and effort.stopped == ["block search"] and effort.note() is not None
