@@ -140,11 +140,13 @@ class SitingAlgorithm(Algorithm):
                                          "greedy: lazy greedy (with swaps) and proven bounds, for very large "
                                          "instances.")),
             *self.model_parameters(),
-            NumberParameter("time_limit", self.tr("Outer safety time limit"), default=60.0, unit="s", minimum=0.1,
+            NumberParameter("time_limit", self.tr("Outer safety time limit"), default=0.0, unit="s", minimum=0.0,
                             maximum=86400.0,
                             help=self.tr("Only a safety: where the solver stops is decided by the work limit, so a "
                                          "re-run gives the same plan on any machine. A run stopped by this limit says "
-                                         "so, and may differ on another machine.")),
+                                         "so, and may differ on another machine. 0: automatic, five times what the "
+                                         "run's work is estimated to take (at least 60 s), so that only a stuck "
+                                         "solver meets it; a limit typed here is kept to within 10 %.")),
             IntegerParameter("work_limit",
                              self.tr("Work limit (simplex iterations; 0: automatic)"), default=0, minimum=0,
                              maximum=2_000_000_000,
