@@ -94,7 +94,8 @@ def demand_layers(demand: Demand, source: VectorLayer | RasterLayer, candidates:
     first_rank = np.where(first_rank == np.iinfo(np.int64).max, 0, first_rank)
     pole_ids = candidates.ids[rollout.order]
     phase_of_rank = np.concatenate([[0], rollout.phase])
-    served_by = np.where(first_rank > 0, pole_ids[np.maximum(first_rank - 1, 0)], None)
+    served_by = np.full(keys.size, None, object)  # an empty plan has no pole to name
+    served_by[first_rank > 0] = pole_ids[first_rank[first_rank > 0] - 1]
     geometry, base = _feature_geometry(source, keys)
     share = np.divide(covered, weight, out=np.zeros_like(covered), where=weight > 0)
     table = gpd.GeoDataFrame({

@@ -151,3 +151,20 @@ def test_cancel_stops_the_run_without_outputs(city, at_percent):
     feedback = CancelAt()
     with pytest.raises(Cancelled):
         run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "sites": 3}, feedback=feedback)
+
+
+def test_a_plan_that_reaches_no_demand_reports_it_uncovered():
+    """Poles 2 km from the demand with a 50 m radius: an empty plan, every demand feature listed as out of reach."""
+    poles = VectorLayer(gpd.GeoDataFrame({"pole_id": ["P1", "P2"], "height_m": 10.0, "status": "active"},
+                                         geometry=shapely.points([(500000, 2500000), (500010, 2500000)]), crs=CRS),
+                        "poles", kind="lamp_poles")
+    demand = VectorLayer(gpd.GeoDataFrame({"residents": [10.0, 20.0]},
+                                          geometry=shapely.points([(502000, 2500000), (502010, 2500000)]), crs=CRS),
+                         "demand", kind="demand")
+    result = run_algorithm("siting.mclp", {"candidates": poles, "demand": demand, "sites": 1, "radius": 50.0,
+                                           "method": "greedy"})
+    assert result.summary["sites"] == 0 and result.summary["people_covered_pct"] == 0.0
+    assert len(result.outputs["covered"].gdf) == 0
+    uncovered = result.outputs["uncovered"].gdf
+    assert uncovered["uncovered_weight"].tolist() == [10.0, 20.0]
+    assert set(uncovered["reason"]) == {"no eligible pole in reach"}
