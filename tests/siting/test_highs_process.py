@@ -8,6 +8,7 @@ import pytest
 
 from plugins.api import Cancelled, Feedback
 from plugins.siting import highs_process, milp
+from plugins.siting.effort import Effort
 from plugins.siting.highs_process import SolverProcessError
 from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
 from plugins.siting.problem import SitingProblem
@@ -59,3 +60,17 @@ def test_a_child_that_dies_is_reported_not_taken_for_a_time_limit(monkeypatch, t
     monkeypatch.setattr(highs_process, "CHILD", tmp_path / "missing_child.py")
     with pytest.raises(SolverProcessError, match=r"exit code 2\).*missing_child\.py"):
         solve_reduced(_reduced(3, 60, 600.0), MAXIMISE_COUNT, k=6, time_limit=60.0)
+
+
+def test_a_child_past_its_time_limit_is_ended_and_the_safety_says_so(monkeypatch, tmp_path):
+    """HiGHS may overrun its time limit inside a root cut round; a child that never stops (here: one that only
+    sleeps) is ended at the safety deadline plus the effort's grace, and the MILP reports the safety limit, not a
+    failure and not the work limit."""
+    monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 0)
+    stuck = tmp_path / "stuck_child.py"
+    stuck.write_text("import time\ntime.sleep(3600)\n")
+    monkeypatch.setattr(highs_process, "CHILD", stuck)
+    effort = Effort(10_000_000, 0.5)
+    result = solve_reduced(_reduced(3, 60, 600.0), MAXIMISE_COUNT, k=6, effort=effort)
+    assert result.status == "time limit" and effort.stopped == ["MILP"] and effort.note() is not None
+    assert result.selected.size == 0          # it saved no plan: none is made up

@@ -14,6 +14,7 @@ import pytest
 
 import plugins.siting.exact as exact
 import plugins.siting.lagrange as lagrange
+import plugins.siting.milp as milp
 import plugins.siting.solve as solve
 from plugins.siting import SitingProblem, radius_coverage, solve_lscp, solve_mclp
 from plugins.siting.effort import MIN_SAFETY_SECONDS, SAFETY_FACTOR, Effort
@@ -130,3 +131,19 @@ def test_the_automatic_limit_is_a_multiple_of_the_estimate_with_a_floor():
     with pytest.raises(ValueError, match="safety time limit"):
         solve_mclp(SitingProblem(radius_coverage(np.zeros((1, 2)), np.zeros((1, 2)), 1.0), np.ones(1)), 1,
                    time_limit=-1.0)
+
+
+def test_a_milp_whose_root_no_count_bounds_is_not_run(problem, optima, monkeypatch):
+    """Above MILP_MAX_SITES open sites HiGHS's root would be stopped only by the safety limit; the exact run skips
+    that MILP, says so, gives the work to block and window search, and stays a work-limited, repeatable run."""
+    monkeypatch.setattr(milp, "MILP_MAX_SITES", 10)
+    first, again = (solve_mclp(problem, FEW, time_limit=TYPED_SECONDS) for _ in range(2))
+    assert any("MILP was not run" in note for note in first.notes)
+    assert first.status in ("work limit", "optimal") and "window search" in first.solver
+    _valid(first, problem, FEW, optima[FEW])
+    np.testing.assert_array_equal(first.selected, again.selected)
+    assert (first.objective, first.bound) == (again.objective, again.bound)
+    cover = solve_lscp(problem, time_limit=TYPED_SECONDS)
+    assert any("MILP was not run" in note for note in cover.notes) and cover.status == "work limit"
+    assert problem.covered_weight(cover.selected) >= problem.coverable_weight * (1 - 1e-9)
+    assert cover.bound <= cover.objective == cover.sites
