@@ -28,7 +28,8 @@ slower than QGIS's from the GeoPackage. The QGIS comparison is printed twice: in
 seconds (our rendering thread; QGIS's whole process), which the load of a shared machine stretches much less.
 
 Memory: peak RSS (VmHWM) of a fresh process that imports, loads the 1M points from the GeoPackage and renders
-them at both extents, the renderer's cache size, and the same for QGIS when it is installed.
+them at both extents, the renderer's cache size, numba's runtime share, and the same for QGIS when it is installed,
+against the goal of issue 16 (a peak no higher than QGIS's memory layer in the same run).
 Images: bench_render_*.png (ours) and qgis_render_*.png (QGIS) in the temp folder (/tmp), to look at side by side.
 """
 
