@@ -53,18 +53,17 @@ def _split_families(gdf: gpd.GeoDataFrame, name: str) -> list[tuple[gpd.GeoDataF
     """One part per geometry family when points, lines and polygons are mixed in one layer."""
     codes = _FAMILY_OF_TYPE[shapely.get_type_id(gdf.geometry.to_numpy()) + 1]   # a code per feature: no strings
     tally = np.bincount(codes[codes >= 0], minlength=len(_FAMILIES))
-    present = [f for f, count in zip(_FAMILIES, tally, strict=True) if count]
+    counts = {f: int(count) for f, count in zip(_FAMILIES, tally, strict=True) if count}
+    present = list(counts)
     if len(present) <= 1:
         return [(gdf, name, [])]
-    counts = {f: int(tally[_FAMILIES.index(f)]) for f in present}
     largest = max(present, key=lambda f: counts[f])
     without = codes < 0
-    families = {f: codes == _FAMILIES.index(f) for f in present}
     summary = ", ".join(translate("LayerFinish", "{count} {families}").format(
         count=counts[f], families=family_name(f, plural=True)) for f in present)
     parts = []
     for family in present:
-        mask = families[family] | (without & (family == largest))
+        mask = (codes == _FAMILIES.index(family)) | (without & (family == largest))
         if family == largest and without.any():
             note = translate("LayerFinish", "the source layer mixes {summary}; this layer holds its {families} and "
                                             "the {count} features without geometry").format(

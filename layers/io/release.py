@@ -1,9 +1,9 @@
 """Hand memory freed by a big read or preparation back to the operating system.
 
 Allocators keep what a program frees for its next allocations. After reading a million features that is tens of
-megabytes nobody will ask for again soon: Arrow's pool keeps the read buffers (about 90 MB per million points), and
-glibc's malloc keeps the freed temporary arrays, in holes between the geometries that stay (about 20 MB per million
-points). Both stay resident, so the peak of whatever comes next (the first render) stacks on them.
+megabytes nobody will ask for again soon: Arrow's pool keeps the read buffers it allocated, and glibc's malloc keeps
+the freed temporary arrays in holes between the geometries that stay (about 20 MB per million points read from a
+GeoPackage). They stay resident, so the peak of whatever comes next (the first render) stacks on them.
 ``release_freed_memory`` returns both: Arrow's ``release_unused`` and glibc's ``malloc_trim(0)``, which gives back
 every wholly free page of every arena (a few milliseconds). Other C libraries keep their own ways: nothing is done.
 """
