@@ -58,10 +58,9 @@ def qpainter_reference(xy: np.ndarray, classes: np.ndarray, symbols: list[Symbol
     return pixels(image).astype(int)
 
 
-def test_dense_markers_match_drawing_each_one_in_feature_order(qapp):
+def dense_crowd(size: int) -> tuple[np.ndarray, np.ndarray, list[Symbol], object]:
     """Three classes of different size and shape, some translucent, crowded across the compositing bands (64 px)
     and over the image borders; at most one feature per pixel, so nothing is thinned away."""
-    size = 200
     rng = np.random.default_rng(7)
     cells = rng.choice((size + 8) ** 2, 700, replace=False)
     xy = np.column_stack([cells % (size + 8) - 4 + rng.uniform(0.05, 0.95, len(cells)),
@@ -73,11 +72,36 @@ def test_dense_markers_match_drawing_each_one_in_feature_order(qapp):
                Symbol(fill="#2ca02c", stroke="#00000000", stroke_width=0.0, size=5, marker="star")]
     crowd = layer(list(gpd.points_from_xy(xy[:, 0], xy[:, 1])), kind=[str(c) for c in classes])
     crowd.style = Categorized("kind", [Category(str(c), s) for c, s in enumerate(symbols)])
+    return xy, classes, symbols, crowd
+
+
+def test_dense_markers_match_drawing_each_one_in_feature_order(qapp):
+    size = 200
+    xy, classes, symbols, crowd = dense_crowd(size)
     ours = pixels(MapRenderer().render_image([crowd], settings(size=size, background="#ffffff"))).astype(int)
     reference = qpainter_reference(xy, classes, symbols, size)
     difference = np.abs(ours - reference)[:, :, :3]
     assert (reference[:, :, :3] != 255).any(axis=2).mean() > 0.5  # a crowded picture, not an empty one
     assert difference.max() <= 3  # rounding of the blends only
+
+
+def test_markers_through_a_scaling_painter_are_the_screen_image_scaled(qapp):
+    """A painter that scales by 1.3 (a layout drawn into an image) gets the markers as one image, as the screen's
+    map drawn scaled: no seams where the 64-row compositing bands meet (at 83.2, 166.4 ... px once scaled)."""
+    size, scaled = 200, 260
+    crowd = dense_crowd(size)[3]
+    screen = MapRenderer().render_image([crowd], settings(size=size, background="#ffffff"))
+    reference, ours = (QImage(scaled, scaled, QImage.Format.Format_ARGB32_Premultiplied) for _ in range(2))
+    for image in (reference, ours):
+        image.fill(0)
+    painter = QPainter(reference)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.drawImage(QRectF(0, 0, scaled, scaled), screen)
+    painter.end()
+    painter = QPainter(ours)
+    MapRenderer().paint(painter, QRectF(0, 0, scaled, scaled), [crowd], settings(size=size, background="#ffffff"))
+    painter.end()
+    assert np.abs(pixels(ours).astype(int) - pixels(reference).astype(int)).max() <= 3
 
 
 def svg_fill_order(pair, path) -> list[str]:

@@ -1,5 +1,5 @@
 """Point markers: which to draw (one per pixel, in feature order) and, on raster targets, their sprites
-composited into one image by numba kernels.
+composited by numba kernels, band by band.
 
 Order matters where markers overlap: like QGIS, the later feature is drawn on top. Thinning keeps, per pixel,
 the last feature that lands there (an earlier marker of the same class at the same pixel would be drawn exactly
@@ -10,7 +10,8 @@ marker is filed, in feature order, under each band its sprite touches, and a ban
 source-over in that order, clipped to the band. Only the order of the markers covering a pixel decides its
 colour, and those are all in that band's list in feature order, so the result is the picture that drawing every
 marker onto the map in feature order gives. A sprite is split into opaque pixels (stored) and translucent ones
-(blended); its transparent corners cost nothing.
+(blended); its transparent corners cost nothing. Each band is drawn as soon as it is composited, so the scratch
+image is one band (0.5 MB at full HD), not the whole map (8 MB).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 from PyQt6.QtCore import QPointF
-from PyQt6.QtGui import QImage, QPainter
+from PyQt6.QtGui import QImage, QPainter, QTransform
 
 from workbench.render.geometry import Points
 from workbench.render.markers import Sprite
@@ -117,16 +118,38 @@ def markers_in_view(points: Points, feature_class: np.ndarray, transform: MapTra
 
 
 def draw_marker_image(painter: QPainter, markers: Markers, sheet: SpriteSheet, width: int, height: int) -> None:
-    """Composite the markers (see the module docstring) and draw them with one ``drawImage``."""
+    """Composite the markers (see the module docstring) and draw them band by band, each as soon as it is done: one
+    band of pixels (64 rows, 0.5 MB at full HD) is all the scratch memory this takes. A painter that scales or
+    rotates gets every band in one image instead: bands drawn apart under such a transform could show seams."""
     if markers.count == 0:
         return
-    image = scratch("pixels", (height, width), np.uint32, zero=True)
-    top, bottom = _composite(image, markers.band_start, markers.entry_x, markers.entry_y, markers.entry_class,
-                             sheet.half, sheet.hides, *sheet.opaque, *sheet.translucent, _BAND, sheet.margin)
+    composite = (markers.band_start, markers.entry_x, markers.entry_y, markers.entry_class, sheet.half, sheet.hides,
+                 *sheet.opaque, *sheet.translucent, _BAND, sheet.margin)
+    if not _whole_pixels(painter.combinedTransform()):
+        image = scratch("pixels", (height, width), np.uint32, zero=True)
+        _draw_rows(painter, image, 0, *_composite(image, 0, 0, len(markers.band_start) - 1, *composite))
+        return
+    band = scratch("band", (_BAND, width), np.uint32, zero=False)
+    for b in np.flatnonzero(np.diff(markers.band_start)):
+        origin = int(b) * _BAND
+        rows = band[:min(_BAND, height - origin)]
+        rows.fill(0)
+        _draw_rows(painter, rows, origin, *_composite(rows, origin, b, b + 1, *composite))
+
+
+def _whole_pixels(transform: QTransform) -> bool:
+    """Whether ``transform`` only shifts by whole pixels, so images drawn side by side meet without seams."""
+    return (transform.type().value <= QTransform.TransformationType.TxTranslate.value
+            and float(transform.dx()).is_integer() and float(transform.dy()).is_integer())
+
+
+def _draw_rows(painter: QPainter, image: np.ndarray, origin: int, top: int, bottom: int) -> None:
+    """Draw rows ``top:bottom`` of the map from ``image``, whose first row is the map's row ``origin``."""
     if bottom <= top:
         return
-    band = image[top:bottom]
-    painter.drawImage(QPointF(0, top), QImage(band.data, width, bottom - top, 4 * width,
+    rows = image[top - origin:bottom - origin]
+    width = image.shape[1]
+    painter.drawImage(QPointF(0, top), QImage(rows.data, width, bottom - top, 4 * width,
                                               QImage.Format.Format_ARGB32_Premultiplied))
 
 
@@ -218,10 +241,11 @@ def _thin_band(xs, ys, classes, hides, a, b, y0, margin, row, owner, kept):
 
 
 @numba.njit(cache=True, nogil=True)
-def _composite(image, band_start, xs, ys, classes, half, hides, o_start, o_dx, o_dy, o_argb, t_start, t_dx, t_dy,
-               t_argb, band, margin):
-    """Per band: thin, then composite source-over in feature order; returns the rows touched (top, bottom)."""
-    height, width = image.shape
+def _composite(image, origin, first, last, band_start, xs, ys, classes, half, hides, o_start, o_dx, o_dy, o_argb,
+               t_start, t_dx, t_dy, t_argb, band, margin):
+    """Bands ``first:last``, each thinned, then composited source-over in feature order into ``image``, whose first
+    row is the map's row ``origin``; returns the map rows touched (top, bottom)."""
+    rows, width = image.shape
     flat = image.reshape(-1)
     o_offset = o_dy * width + o_dx
     t_offset = t_dy * width + t_dx
@@ -229,20 +253,20 @@ def _composite(image, band_start, xs, ys, classes, half, hides, o_start, o_dx, o
     row = width + 2 * margin
     owner = np.empty((band + 2 * margin) * row, dtype=np.int32)
     most = 0
-    for b in range(len(band_start) - 1):
+    for b in range(first, last):
         most = max(most, band_start[b + 1] - band_start[b])
     kept = np.empty(most, dtype=np.int32)
-    top, bottom = height, 0
-    for b in range(len(band_start) - 1):
+    top, bottom = origin + rows, origin
+    for b in range(first, last):
         y0 = b * band
-        y1 = min(y0 + band, height)
+        y1 = min(y0 + band, origin + rows)
         n = _thin_band(xs, ys, classes, hides, band_start[b], band_start[b + 1], y0, margin, row, owner, kept)
         for q in range(n):
             e = kept[q]
             c, ax, ay = classes[e], xs[e], ys[e]
             h = half[c]
             top, bottom = min(top, max(ay - h, y0)), max(bottom, min(ay + h + 1, y1))
-            base = ay * width + ax
+            base = (ay - origin) * width + ax
             if ax - h >= 0 and ax + h < width and ay - h >= y0 and ay + h < y1:  # wholly in the band
                 for s in range(o_start[c], o_start[c + 1]):
                     flat[base + o_offset[s]] = o_argb[s]

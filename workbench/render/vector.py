@@ -1,8 +1,8 @@
 """Draw a vector layer's points, lines and polygons by symbol class, in bulk.
 
-Raster targets get polygons and points rasterised by numba kernels into one image per class (polygons) or per
-layer (points, in feature order) and drawn with one ``drawImage``; vector targets (PDF, SVG) get real outlines
-as Qt paths, so print output stays sharp at any zoom.
+Raster targets get polygons and points rasterised by numba kernels into one image per class (polygons) or
+composited band by band (points, in feature order) and drawn with ``drawImage``; vector targets (PDF, SVG) get
+real outlines as Qt paths, so print output stays sharp at any zoom.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def draw_points(painter: QPainter, points: Points, feature_class: np.ndarray, sy
                 transform: MapTransform, px_per_point: float, *, vector_output: bool, cancelled: Cancelled,
                 halo: Halo | None = None) -> None:
     """Every marker in view, in feature order (the later feature on top), thinned to what can show at one pixel
-    (see ``workbench.render.marker_blit``): sprites composited into one image on raster targets, replicated
+    (see ``workbench.render.marker_blit``): sprites composited band by band on raster targets, replicated
     marker outlines as paths on vector targets; ``halo`` rings each marker (selection highlight)."""
     if len(points.xs) == 0 or not symbols or cancelled():
         return
