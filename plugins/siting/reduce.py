@@ -27,8 +27,10 @@ from plugins.siting.matrix import CoverageMatrix
 
 MAX_ROUNDS = 6
 #: Overlap entries (candidate pairs sharing a row, counted with multiplicity) formed per block of the dominance
-#: test: it bounds the block's memory and time, and Cancel is asked between blocks.
-OVERLAP_BLOCK = 20_000_000
+#: test: it bounds the block's memory and time, and Cancel (and the safety limit) is asked between blocks. On
+#: bench_city's 888,000 pairs, blocks of 2 million leave at most 0.07 s between two questions and take 1.3 s in all;
+#: blocks of 20 million left 1.6 s and took 2.6 s (the smaller products stay in cache). The dominators are the same.
+OVERLAP_BLOCK = 2_000_000
 
 
 @dataclass

@@ -48,7 +48,7 @@ from plugins.siting.effort import (
 )
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
-from plugins.siting.interruptible import call_cancellable
+from plugins.siting.interruptible import Abandoned, call_cancellable
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
@@ -61,7 +61,7 @@ from plugins.siting.milp import (
 )
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
-from plugins.siting.relaxation import CoverLp, cover_lp, first_order_lp
+from plugins.siting.relaxation import SATURATION_TEST, CoverLp, FirstOrderLp, cover_lp, first_order_lp
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import window_search
 from plugins.siting.wording import amount
@@ -334,6 +334,8 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         if lp_x is not None:            # the LP's own order too: 0.3 % better on a tile of the city (2,780 x 19,200)
             starts.append(_lp_order(problem, reduced, lp_x, np.inf, max_sites=k))
         for ranked in starts if swaps and incumbent.size == k else ():
+            if step.out_of_time(translate("Exact", "swaps")):
+                break
             candidate, candidate_value = _swaps(problem, ranked, step, feedback)
             if candidate_value > value:
                 notes.append(translate("Siting", "the Lagrangian ranking with swaps found a better plan "
@@ -449,8 +451,13 @@ def first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: E
     row by row (``lagrange.settled``: where the iterate left a row paid twice or not at all) and polished by a few
     short subgradient steps; valid whatever the iterate (any multipliers bound every plan). Also the LP's site
     values (None if it gave none)."""
-    lp = call_cancellable(lambda: first_order_lp(reduced, k, iterations=LARGE_LP_ITERATIONS, effort=effort,
-                                                 feedback=feedback, phase=LP_BOUND), feedback.is_cancelled)
+    try:
+        lp = call_cancellable(lambda: first_order_lp(reduced, k, iterations=LARGE_LP_ITERATIONS, effort=effort,
+                                                     feedback=feedback, phase=LP_BOUND),
+                              feedback.is_cancelled, effort.expired)
+    except Abandoned:           # the safety limit: the bound at half of each row's weight is valid too
+        effort.stop(translate("Relaxation", LP_BOUND))
+        lp = FirstOrderLp(0.0, 0.5 * reduced.row_weight)
     start = lagrange.settled(reduced.rows, reduced.row_weight, reduced.private, lp.duals, k)
     return lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k, incumbent=incumbent,
                                             iterations=LARGE_POLISH_STEPS, start=start, theta=LARGE_POLISH_THETA,
@@ -461,8 +468,7 @@ def _swaps(problem: SitingProblem, plan: np.ndarray, effort: Effort, feedback: F
     """Swaps until none helps (at most ``swap_improve``'s passes); the effort's deadline is only a safety."""
     improved = swap_improve(problem.coverage, problem.weights, plan, beta=problem.beta,
                             seconds=effort.seconds_left(), feedback=feedback)
-    if effort.expired():
-        effort.stop("swaps")
+    effort.out_of_time(translate("Exact", "swaps"))
     return improved
 
 
@@ -488,8 +494,13 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
     "everything covered" in useful time (HiGHS spent 573 s on the root of the 5,000 x 50,000 benchmark without a
     single node); the work then goes to window search on the plan. None when the LP is not saturated."""
-    reached = call_cancellable(lambda: first_order_lp(reduced, k, effort=effort, feedback=feedback.step(0, 5)).reached,
-                               feedback.is_cancelled)
+    try:
+        reached = call_cancellable(lambda: first_order_lp(reduced, k, effort=effort,
+                                                          feedback=feedback.step(0, 5)).reached,
+                                   feedback.is_cancelled, effort.expired)
+    except Abandoned:           # the safety limit: nothing is known to be reached
+        effort.stop(translate("Relaxation", SATURATION_TEST))
+        reached = 0.0
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):
         return None
