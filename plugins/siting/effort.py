@@ -5,7 +5,8 @@ only as an outer safety; when it stops a phase, the run says so (the result may 
 The unit of ``work`` is one simplex iteration, the unit HiGHS counts. What each phase may spend follows from it:
 
 - a HiGHS LP: ``simplex_iteration_limit`` = the work left (interior point and PDLP: fixed iteration caps);
-- a HiGHS MILP: ``mip_max_nodes`` = the work left / ITERATIONS_PER_NODE (and as many leaves);
+- a HiGHS MILP: ``mip_max_nodes`` = the work left / ITERATIONS_PER_NODE (and as many leaves), and only with at
+  most ``milp.MILP_MAX_SITES`` open sites, since HiGHS counts no work at its root;
 - window search: the work left / ITERATIONS_PER_WINDOW windows, each at most WINDOW_NODES nodes;
 - the Lagrangian bound: LAGRANGE_ITERATIONS subgradient steps (sparse products, not simplex iterations);
 - swaps: whole passes, at most ``swap.swap_improve``'s ``max_passes``;

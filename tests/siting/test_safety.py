@@ -17,7 +17,7 @@ import plugins.siting.lagrange as lagrange
 import plugins.siting.milp as milp
 import plugins.siting.solve as solve
 from plugins.siting import SitingProblem, radius_coverage, solve_lscp, solve_mclp
-from plugins.siting.effort import MIN_SAFETY_SECONDS, SAFETY_FACTOR, Effort
+from plugins.siting.effort import MIN_SAFETY_SECONDS, SAFETY_FACTOR, SAFETY_TOLERANCE, Effort
 
 #: A limit a planner typed, far above what these runs take: only the deadline set at a phase's start stops them.
 TYPED_SECONDS = 600.0
@@ -127,7 +127,7 @@ def test_the_automatic_limit_is_a_multiple_of_the_estimate_with_a_floor():
     assert Effort(1_000, 0.0, estimate=1.0).safety_seconds == MIN_SAFETY_SECONDS
     typed = Effort(1_000, 7.5, estimate=100.0)
     assert typed.safety_seconds == 7.5 and not typed.automatic
-    assert typed.grace() < 0.1 * typed.safety_seconds          # what a stopped run may still take is within 10 %
+    assert typed.grace() < SAFETY_TOLERANCE * typed.safety_seconds      # a stopped run's last step stays within it
     with pytest.raises(ValueError, match="safety time limit"):
         solve_mclp(SitingProblem(radius_coverage(np.zeros((1, 2)), np.zeros((1, 2)), 1.0), np.ones(1)), 1,
                    time_limit=-1.0)
