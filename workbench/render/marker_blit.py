@@ -61,7 +61,7 @@ class Markers:
     entry_marker: np.ndarray  # int32 marker number of each entry, ascending within a band (empty unless asked for)
     entry_x: np.ndarray  # int32 anchor column, row and class of the entry's marker, read in order band by band
     entry_y: np.ndarray
-    entry_class: np.ndarray
+    entry_class: np.ndarray  # empty when there is one class (every entry's is 0)
 
 
 def sprite_pixels(image: QImage) -> np.ndarray:
@@ -207,7 +207,7 @@ def _bucket(xs, ys, feature, identity, feature_class, candidates, use_all, cx, c
     marker = np.empty(total if numbered else 0, dtype=np.int32)
     entry_x = np.empty(total, dtype=np.int32)
     entry_y = np.empty(total, dtype=np.int32)
-    entry_class = np.empty(total, dtype=np.int32)
+    entry_class = np.empty(total if len(half) > 1 else 0, dtype=np.int32)  # one class: all 0, not stored
     m = 0
     for k in range(n):
         c, fx, fy = _anchor(k if use_all else candidates[k], xs, ys, feature, identity, feature_class, cx, cy, inv,
@@ -217,7 +217,9 @@ def _bucket(xs, ys, feature, identity, feature_class, candidates, use_all, cx, c
         h, x, y = half[c], int(fx), int(fy)
         for b in range(max(y - h, 0) >> shift, (min(y + h, height - 1) >> shift) + 1):
             e = fill[b]
-            entry_x[e], entry_y[e], entry_class[e] = x, y, c
+            entry_x[e], entry_y[e] = x, y
+            if len(entry_class):
+                entry_class[e] = c
             if numbered:
                 marker[e] = m
             fill[b] = e + 1
@@ -233,7 +235,7 @@ def _thin_band(xs, ys, classes, hides, a, b, y0, margin, row, owner, kept):
     n = 0
     for e in range(a, b):
         top = owner[(ys[e] - y0 + margin) * row + xs[e] + margin]
-        if top != e and (classes[top] == classes[e] or hides[classes[top], classes[e]]):
+        if top != e and (len(classes) == 0 or classes[top] == classes[e] or hides[classes[top], classes[e]]):
             continue
         kept[n] = e
         n += 1
@@ -263,7 +265,7 @@ def _composite(image, origin, first, last, band_start, xs, ys, classes, half, hi
         n = _thin_band(xs, ys, classes, hides, band_start[b], band_start[b + 1], y0, margin, row, owner, kept)
         for q in range(n):
             e = kept[q]
-            c, ax, ay = classes[e], xs[e], ys[e]
+            c, ax, ay = classes[e] if len(classes) else 0, xs[e], ys[e]
             h = half[c]
             top, bottom = min(top, max(ay - h, y0)), max(bottom, min(ay + h + 1, y1))
             base = (ay - origin) * width + ax
@@ -307,4 +309,4 @@ def _mark_kept(flags, kept_x, kept_y, kept_class, band_start, marker, xs, ys, cl
             e = kept[q]
             m = marker[e]
             flags[m] = True
-            kept_x[m], kept_y[m], kept_class[m] = xs[e], ys[e], classes[e]
+            kept_x[m], kept_y[m], kept_class[m] = xs[e], ys[e], classes[e] if len(classes) else 0
