@@ -107,9 +107,8 @@ class Plan:
     optimum is at most this (maximising) or at least this (LSCP). ``gap``: relative distance to the bound,
     so the plan is within ``gap`` of optimal. ``status``: "optimal", "work limit", "time limit" (the outer safety
     limit stopped a phase, in either method: the plan may differ on another machine), "greedy" (fast mode), or
-    "unverified" (HiGHS's answer did
-    not check out against the full problem, so its bound is not used). ``work``: the work budget, and
-    ``bound_from`` what the bound came from, as provenance.
+    "unverified" (HiGHS's answer did not check out against the full problem, so its bound is not used). ``work``:
+    the work budget and the safety limit, and ``bound_from`` what the bound came from, as provenance.
     """
 
     model: str
