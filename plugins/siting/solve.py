@@ -176,7 +176,8 @@ def _effort(problem: SitingProblem, work_limit: int, time_limit: float, method: 
     if work_limit < 0:
         raise ValueError(f"the work limit must be 0 (automatic) or positive, got {work_limit}")
     if time_limit < 0:
-        raise ValueError(f"the safety time limit must be 0 (automatic) or positive, got {time_limit}")
+        raise ValueError(translate("SitingSolver", "the safety time limit must be 0 (automatic) or positive, got "
+                                                   "{seconds:g} s").format(seconds=time_limit))
     work = work_limit or auto_work(problem.coverage.nnz)
     passes = BASE_PASSES + LAGRANGE_ITERATIONS + lp_passes
     spendable = work if method == "exact" else min(work, FAST_BLOCK_SWEEPS * ITERATIONS_PER_SWEEP
