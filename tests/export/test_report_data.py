@@ -149,7 +149,7 @@ def test_runs_list_the_inputs_and_the_assumptions_with_units():
     project.record_run({"algorithm": "siting.mclp", "algorithm_name": "MCLP", "status": "ok", "run_id": "s",
                         "parameters": {"candidates": "lamp_poles", "method": "greedy", "sites": 30,
                                        "coverage_mode": "radius", "radius": 150.0, "threshold_dbm": -100.0,
-                                       "time_limit": 60.0}, "summary": {}})
+                                       "time_limit": 0.0}, "summary": {}})
     lines = [(k.strip(), v) for k, v in run_details(collect_report_data(project))]
     split = [k for k, _ in lines].index("Coverage run")
     siting, coverage = lines[1:split], lines[split + 1:]
@@ -159,6 +159,6 @@ def test_runs_list_the_inputs_and_the_assumptions_with_units():
                         ("Receiver noise figure", "9 dB"), ("RSRP threshold", "-100 dBm"), ("Maximum radius", "400 m"),
                         ("Raster resolution", "5 m"),
                         ("Receiver height", "3 m")]
-    # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the time limit is default
+    # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the safety time limit is its default (automatic)
     assert siting == [("Candidate lamp poles", "lamp_poles"), ("Solver", "greedy"), ("Number of sites", "30"),
                       ("Coverage relation", "radius"), ("Coverage radius", "150 m")]
