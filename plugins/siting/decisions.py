@@ -351,10 +351,10 @@ def _given(value: _T | None, name: str, model: str) -> _T:
 
 def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k: int | None = None,
                   budget: float | None = None, target_share: float = 1.0, minimise: str = "sites",
-                  method: str = "exact", time_limit: float = 60.0, work_limit: int = 0,
+                  method: str = "exact", time_limit: float = 0.0, work_limit: int = 0,
                   feedback: Feedback | None = None) -> Plan:
     """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve.
-    ``work_limit`` decides where the solver stops (0: automatic); ``time_limit`` is only a safety."""
+    ``work_limit`` decides where the solver stops (0: automatic); ``time_limit`` is only a safety (0: automatic)."""
     limits: _Limits = {"time_limit": time_limit, "work_limit": work_limit}
     if not decisions:
         if model == "mclp":
