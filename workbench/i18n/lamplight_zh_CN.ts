@@ -44,12 +44,12 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="473" />
+        <location filename="../../plugins/siting/algorithm.py" line="524" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="474" />
+        <location filename="../../plugins/siting/algorithm.py" line="525" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
 exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
@@ -58,38 +58,38 @@ exact solves the maximal covering location problem as a MILP on HiGHS (after exa
 exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="502" />
+        <location filename="../../plugins/siting/algorithm.py" line="553" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="503" />
+        <location filename="../../plugins/siting/algorithm.py" line="554" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="522" />
+        <location filename="../../plugins/siting/algorithm.py" line="573" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="523" />
+        <location filename="../../plugins/siting/algorithm.py" line="574" />
         <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
         <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="89" />
+        <location filename="../../plugins/coverage/algorithm.py" line="112" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
         <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
-        <location filename="../../plugins/coverage/algorithm.py" line="90" />
+        <location filename="../../plugins/coverage/algorithm.py" line="113" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="92" />
+        <location filename="../../plugins/coverage/algorithm.py" line="115" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
@@ -784,6 +784,12 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BlockSearch</name>
     <message>
+        <location filename="../../plugins/siting/solve.py" line="98" />
+        <source>block search</source>
+        <extracomment>Phases a stop by the safety limit names (the same texts as the searches record themselves).</extracomment>
+        <translation>块搜索</translation>
+    </message>
+    <message>
         <location filename="../../plugins/siting/block_search.py" line="282" />
         <source>block search</source>
         <translation>块搜索</translation>
@@ -808,7 +814,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="510" />
+        <location filename="../../plugins/siting/algorithm.py" line="561" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -1074,117 +1080,118 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>--参数 值 对</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="88" />
+        <location filename="../../plugins/cli.py" line="89" />
+        <location filename="../../plugins/cli.py" line="82" />
         <source>warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="88" />
+        <location filename="../../plugins/cli.py" line="89" />
         <source>error: {message}</source>
         <translation>错误：{message}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="120" />
+        <location filename="../../plugins/cli.py" line="121" />
         <source>Options of 'run': --project FILE (layer names), --save (record the run in the project), --output-dir DIR, --OUTPUTNAME PATH, --overwrite, --workers N, --dask-scheduler ADDRESS</source>
         <translation>'run' 的选项：--project FILE（按图层名称）、--save（将运行记录到项目中）、--output-dir DIR、--OUTPUTNAME PATH、--overwrite、--workers N、--dask-scheduler ADDRESS</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="131" />
+        <location filename="../../plugins/cli.py" line="132" />
         <source>parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="142" />
+        <location filename="../../plugins/cli.py" line="143" />
         <source>outputs (default: OUTPUTNAME.&lt;ext&gt; in --output-dir)</source>
         <translation>输出（默认：--output-dir 中的 OUTPUTNAME.&lt;ext&gt;）</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="149" />
+        <location filename="../../plugins/cli.py" line="150" />
         <source>run options</source>
         <translation>运行选项</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="151" />
+        <location filename="../../plugins/cli.py" line="152" />
         <source>a .lamp project whose layer names parameters may use</source>
         <translation>.lamp 项目，参数可使用其中的图层名称</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="153" />
+        <location filename="../../plugins/cli.py" line="154" />
         <source>record the run in the --project file (history, outputs as layers), as the workbench does, so its report and web map show it</source>
         <translation>像工作台一样将运行记录到 --project 文件中（历史记录，输出作为图层），使其简报和网页地图包含此次运行</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="156" />
+        <location filename="../../plugins/cli.py" line="157" />
         <source>folder for outputs without a path</source>
         <translation>未给出路径的输出所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="158" />
+        <location filename="../../plugins/cli.py" line="159" />
         <source>replace output files that already exist</source>
         <translation>替换已存在的输出文件</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="159" />
+        <location filename="../../plugins/cli.py" line="160" />
         <source>worker threads/processes for the algorithm</source>
         <translation>算法使用的工作线程/进程数</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="161" />
+        <location filename="../../plugins/cli.py" line="162" />
         <source>a dask.distributed scheduler to use</source>
         <translation>要使用的 dask.distributed 调度器</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="182" />
+        <location filename="../../plugins/cli.py" line="183" />
         <source>output '{output}': {file} must end in {extensions}</source>
         <translation>输出 '{output}'：{file} 的扩展名必须为 {extensions}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="184" />
+        <location filename="../../plugins/cli.py" line="185" />
         <source> or </source>
         <translation> 或 </translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="186" />
+        <location filename="../../plugins/cli.py" line="187" />
         <source>output '{output}': {path} already exists; use --overwrite or another path</source>
         <translation>输出 '{output}'：{path} 已存在；请使用 --overwrite 或换一个路径</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="202" />
+        <location filename="../../plugins/cli.py" line="203" />
         <source>name an algorithm: main.py run ALGORITHM --PARAMETER VALUE ... ('main.py list')</source>
         <translation>请指定算法：main.py run ALGORITHM --PARAMETER VALUE ...（见 'main.py list'）</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="219" />
+        <location filename="../../plugins/cli.py" line="220" />
         <source>--save records the run in a project: give the project with --project FILE</source>
         <translation>--save 会将运行记录到项目中：请用 --project FILE 指定项目</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="234" />
+        <location filename="../../plugins/cli.py" line="235" />
         <source>the run succeeded but its outputs could not be written: {problem}</source>
         <translation>运行成功，但无法写入输出：{problem}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="244" />
+        <location filename="../../plugins/cli.py" line="245" />
         <source>the outputs were written but the project could not be saved: {problem}</source>
         <translation>输出已写入，但无法保存项目：{problem}</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="317" />
+        <location filename="../../plugins/cli.py" line="318" />
         <source>cancelled: no outputs were written</source>
         <translation>已取消：未写入任何输出</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="328" />
+        <location filename="../../plugins/cli.py" line="329" />
         <source>algorithm {algorithm} failed unexpectedly ({problem}); this is a bug in the algorithm, not in your parameters. Details for a bug report:</source>
         <translation>算法 {algorithm} 意外失败（{problem}）；这是算法的缺陷，不是您的参数问题。以下详情可用于提交缺陷报告：</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="346" />
+        <location filename="../../plugins/cli.py" line="347" />
         <source>output '{output}': cannot create the folder {folder} ({reason})</source>
         <translation>输出 '{output}'：无法创建文件夹 {folder}（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/cli.py" line="357" />
+        <location filename="../../plugins/cli.py" line="358" />
         <source>output '{output}': {path} could not be written ({reason})</source>
         <translation>输出 '{output}'：无法写入 {path}（{reason}）</translation>
     </message>
@@ -1772,381 +1779,381 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="70" />
+        <location filename="../../plugins/coverage/algorithm.py" line="77" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="273" />
+        <location filename="../../plugins/coverage/algorithm.py" line="297" />
         <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="295" />
+        <location filename="../../plugins/coverage/algorithm.py" line="341" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="299" />
+        <location filename="../../plugins/coverage/algorithm.py" line="345" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="309" />
+        <location filename="../../plugins/coverage/algorithm.py" line="355" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="350" />
+        <location filename="../../plugins/coverage/algorithm.py" line="396" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="389" />
-        <location filename="../../plugins/coverage/algorithm.py" line="381" />
+        <location filename="../../plugins/coverage/algorithm.py" line="435" />
+        <location filename="../../plugins/coverage/algorithm.py" line="427" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="430" />
+        <location filename="../../plugins/coverage/algorithm.py" line="476" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="106" />
+        <location filename="../../plugins/coverage/algorithm.py" line="129" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="107" />
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="109" />
+        <location filename="../../plugins/coverage/algorithm.py" line="132" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="111" />
+        <location filename="../../plugins/coverage/algorithm.py" line="134" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <location filename="../../plugins/coverage/algorithm.py" line="136" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="114" />
+        <location filename="../../plugins/coverage/algorithm.py" line="137" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="117" />
+        <location filename="../../plugins/coverage/algorithm.py" line="140" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="140" />
-        <location filename="../../plugins/coverage/algorithm.py" line="118" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="119" />
+        <location filename="../../plugins/coverage/algorithm.py" line="142" />
         <source>Heights above ground</source>
         <translation>离地高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="120" />
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
         <source>DSM (ground included)</source>
         <translation>DSM（含地面高程）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="121" />
+        <location filename="../../plugins/coverage/algorithm.py" line="144" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="123" />
+        <location filename="../../plugins/coverage/algorithm.py" line="146" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="125" />
+        <location filename="../../plugins/coverage/algorithm.py" line="148" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="128" />
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="130" />
+        <location filename="../../plugins/coverage/algorithm.py" line="153" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="131" />
+        <location filename="../../plugins/coverage/algorithm.py" line="154" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="132" />
+        <location filename="../../plugins/coverage/algorithm.py" line="155" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="133" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="134" />
+        <location filename="../../plugins/coverage/algorithm.py" line="157" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="135" />
+        <location filename="../../plugins/coverage/algorithm.py" line="158" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="137" />
+        <location filename="../../plugins/coverage/algorithm.py" line="160" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="139" />
+        <location filename="../../plugins/coverage/algorithm.py" line="162" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="202" />
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
-        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
+        <location filename="../../plugins/coverage/algorithm.py" line="179" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>From the RF profile</source>
         <translation>取自射频配置</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <location filename="../../plugins/coverage/algorithm.py" line="164" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="143" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="146" />
+        <location filename="../../plugins/coverage/algorithm.py" line="169" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="148" />
+        <location filename="../../plugins/coverage/algorithm.py" line="171" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="149" />
+        <location filename="../../plugins/coverage/algorithm.py" line="172" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="151" />
+        <location filename="../../plugins/coverage/algorithm.py" line="174" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="153" />
+        <location filename="../../plugins/coverage/algorithm.py" line="176" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="154" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="179" />
         <source>Omnidirectional</source>
         <translation>全向</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>2 sectors</source>
         <translation>2 扇区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>3 sectors</source>
         <translation>3 扇区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="158" />
+        <location filename="../../plugins/coverage/algorithm.py" line="181" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="161" />
+        <location filename="../../plugins/coverage/algorithm.py" line="184" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="186" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="189" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="167" />
+        <location filename="../../plugins/coverage/algorithm.py" line="190" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="168" />
+        <location filename="../../plugins/coverage/algorithm.py" line="191" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="170" />
+        <location filename="../../plugins/coverage/algorithm.py" line="193" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="173" />
+        <location filename="../../plugins/coverage/algorithm.py" line="196" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="175" />
+        <location filename="../../plugins/coverage/algorithm.py" line="198" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="200" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="178" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="180" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="182" />
+        <location filename="../../plugins/coverage/algorithm.py" line="205" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <location filename="../../plugins/coverage/algorithm.py" line="207" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="187" />
+        <location filename="../../plugins/coverage/algorithm.py" line="210" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="188" />
+        <location filename="../../plugins/coverage/algorithm.py" line="211" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <location filename="../../plugins/coverage/algorithm.py" line="212" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="191" />
+        <location filename="../../plugins/coverage/algorithm.py" line="214" />
         <source>Street-corner reach</source>
         <translation>街角绕射范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="193" />
+        <location filename="../../plugins/coverage/algorithm.py" line="216" />
         <source>Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss over their walking distance from a lit street, walked this far (further in: its continuation, or the NLOS formula where higher); 0 switches it off.</source>
         <translation>非视距的室外单元按其到视距街道的步行距离采用 ITU-R P.1411 街道峡谷损耗（街角损耗），最多沿街行进此距离（更远处：采用其延续公式，或在更高时采用非视距公式）；0 表示关闭。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="197" />
+        <location filename="../../plugins/coverage/algorithm.py" line="220" />
         <source>Facade reflections</source>
         <translation>建筑立面反射</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="198" />
+        <location filename="../../plugins/coverage/algorithm.py" line="221" />
         <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
         <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="200" />
+        <location filename="../../plugins/coverage/algorithm.py" line="223" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="202" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>Low loss</source>
         <translation>低损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>High loss</source>
         <translation>高损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="204" />
+        <location filename="../../plugins/coverage/algorithm.py" line="227" />
         <source>Urban mix of low and high loss</source>
         <translation>城区高低损耗混合</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="205" />
+        <location filename="../../plugins/coverage/algorithm.py" line="228" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="211" />
+        <location filename="../../plugins/coverage/algorithm.py" line="234" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="212" />
+        <location filename="../../plugins/coverage/algorithm.py" line="235" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="213" />
+        <location filename="../../plugins/coverage/algorithm.py" line="236" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="214" />
+        <location filename="../../plugins/coverage/algorithm.py" line="237" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="215" />
+        <location filename="../../plugins/coverage/algorithm.py" line="238" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="216" />
+        <location filename="../../plugins/coverage/algorithm.py" line="239" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -3060,17 +3067,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Effort</name>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="63" />
+        <location filename="../../plugins/siting/effort.py" line="93" />
         <source>the work limit must be at least 1, got {work}</source>
         <translation>工作量限制至少为 1，实际为 {work}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="116" />
+        <location filename="../../plugins/siting/effort.py" line="167" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
         <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="125" />
+        <location filename="../../plugins/siting/effort.py" line="169" />
+        <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the {estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} s)</source>
+        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；自动安全时间限制 {seconds:.0f} 秒（此工作量在空闲机器上估计耗时 {estimate:.0f} 秒的 {factor:g} 倍，至少 {floor:g} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/effort.py" line="179" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
@@ -3093,33 +3105,41 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>Exact</name>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="230" />
-        <location filename="../../plugins/siting/exact.py" line="111" />
-        <source>HiGHS reported {claimed} for a plan worth {value}; its bound is not used</source>
-        <translation>HiGHS 报告的值为 {claimed}，而方案实际价值为 {value}；不采用其界</translation>
-    </message>
-    <message>
-        <location filename="../../plugins/siting/exact.py" line="167" />
-        <source>the LP relaxation did not finish within the {limit}</source>
-        <translation>LP 松弛未能在{limit}内完成</translation>
-    </message>
-    <message>
-        <location filename="../../plugins/siting/exact.py" line="174" />
-        <source>root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)</source>
-        <translation>根节点界 {bound}（{cuts:,} 个奇环割，{seconds:.2f} 秒）</translation>
-    </message>
-    <message>
-        <location filename="../../plugins/siting/exact.py" line="186" />
+        <location filename="../../plugins/siting/exact.py" line="196" />
+        <location filename="../../plugins/siting/exact.py" line="193" />
+        <location filename="../../plugins/siting/solve.py" line="471" />
+        <location filename="../../plugins/siting/solve.py" line="337" />
         <source>swaps</source>
         <translation>交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="188" />
+        <location filename="../../plugins/siting/exact.py" line="243" />
+        <location filename="../../plugins/siting/exact.py" line="122" />
+        <source>HiGHS reported {claimed} for a plan worth {value}; its bound is not used</source>
+        <translation>HiGHS 报告的值为 {claimed}，而方案实际价值为 {value}；不采用其界</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="137" />
+        <source>LP-guided plan</source>
+        <translation>LP 引导的方案</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="178" />
+        <source>the LP relaxation did not finish within the {limit}</source>
+        <translation>LP 松弛未能在{limit}内完成</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="185" />
+        <source>root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)</source>
+        <translation>根节点界 {bound}（{cuts:,} 个奇环割，{seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/exact.py" line="198" />
         <source>the LP-guided plan ({in_play:,} sites in play) is worth {value}</source>
         <translation>LP 引导的方案（{in_play:,} 个候选站点参与）价值为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="201" />
+        <location filename="../../plugins/siting/exact.py" line="211" />
         <source>reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); {left:,} sites and {rows:,} rows remain</source>
         <translation>约简成本确定了 {sites:,} 个站点中的 {settled:,} 个（{built:,} 个建设）；剩余 {left:,} 个站点和 {rows:,} 行</translation>
     </message>
@@ -4879,53 +4899,53 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
         <translation>无法按 {format} 读取：{problem}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="85" />
+        <location filename="../../layers/io/vector.py" line="81" />
         <source>is truncated ({size} bytes, not even a database header): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{size} 字节，连数据库文件头都不完整）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="96" />
+        <location filename="../../layers/io/vector.py" line="92" />
         <source>is truncated ({actual} of {expected} bytes): the copy or download did not finish; copy the file again</source>
         <translation>文件不完整（{actual}/{expected} 字节）：复制或下载未完成；请重新复制文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="110" />
+        <location filename="../../layers/io/vector.py" line="106" />
         <source>is an SQLite database but not a GeoPackage (no gpkg_contents table)</source>
         <translation>是 SQLite 数据库，但不是 GeoPackage（没有 gpkg_contents 表）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="112" />
+        <location filename="../../layers/io/vector.py" line="108" />
         <source>is damaged and cannot be read as a GeoPackage ({problem})</source>
         <translation>已损坏，无法作为 GeoPackage 读取（{problem}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="240" />
-        <location filename="../../layers/io/vector.py" line="127" />
+        <location filename="../../layers/io/vector.py" line="238" />
+        <location filename="../../layers/io/vector.py" line="123" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="128" />
+        <location filename="../../layers/io/vector.py" line="124" />
         <source>has no layer named '{layer}'; its layers are: {names}</source>
         <translation>没有名为“{layer}”的图层；其图层有：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="201" />
+        <location filename="../../layers/io/vector.py" line="199" />
         <source>the index file {name} is missing; a shapefile needs its .shp, .shx and .dbf files side by side with the same name: copy them all</source>
         <translation>缺少索引文件 {name}；shapefile 需要同名的 .shp、.shx 和 .dbf 文件放在一起：请全部复制</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="233" />
+        <location filename="../../layers/io/vector.py" line="231" />
         <source>is not a valid zip archive (it may be damaged or incomplete)</source>
         <translation>不是有效的 zip 压缩包（可能已损坏或不完整）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="243" />
+        <location filename="../../layers/io/vector.py" line="241" />
         <source>holds no shapefile or GeoJSON named '{layer}'; it holds: {names}</source>
         <translation>不包含名为“{layer}”的 shapefile 或 GeoJSON；其中包含：{names}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="246" />
+        <location filename="../../layers/io/vector.py" line="244" />
         <source>holds no shapefile or GeoJSON file</source>
         <translation>不包含 shapefile 或 GeoJSON 文件</translation>
     </message>
@@ -4961,39 +4981,39 @@ No saves all {total:,}.</source>
 </context><context>
     <name>LayerFinish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="36" />
+        <location filename="../../layers/io/finish.py" line="43" />
         <location filename="../../layers/io/raster.py" line="154" />
         <source>CRS set to {crs} as given</source>
         <translation>坐标参考系已按指定设为 {crs}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="38" />
+        <location filename="../../layers/io/finish.py" line="45" />
         <location filename="../../layers/io/raster.py" line="156" />
         <source>the file declares {declared}; replaced by {crs} as given</source>
         <translation>文件声明的坐标参考系为 {declared}；已按指定替换为 {crs}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="23" />
+        <location filename="../../layers/io/finish.py" line="30" />
         <source>no coordinate reference system in the file (e.g. a shapefile without .prj); set the CRS in the layer properties before using it with other layers</source>
         <translation>文件中没有坐标参考系（例如缺少 .prj 的 shapefile）；与其他图层一起使用前，请在图层属性中设置坐标参考系</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="55" />
+        <location filename="../../layers/io/finish.py" line="62" />
         <source>{count} {families}</source>
         <translation>{count} 个{families}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="61" />
+        <location filename="../../layers/io/finish.py" line="68" />
         <source>the source layer mixes {summary}; this layer holds its {families} and the {count} features without geometry</source>
         <translation>源图层混合了 {summary}；本图层包含其中的{families}以及 {count} 个无几何的要素</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="65" />
+        <location filename="../../layers/io/finish.py" line="72" />
         <source>the source layer mixes {summary}; this layer holds its {families}</source>
         <translation>源图层混合了 {summary}；本图层包含其中的{families}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="84" />
+        <location filename="../../layers/io/finish.py" line="91" />
         <source>looks like a '{kind}' layer but was loaded without that kind because it {problem}</source>
         <translation>看起来是 '{kind}' 图层，但未按该图层类型加载，因为它{problem}</translation>
     </message>
@@ -5120,44 +5140,44 @@ No saves all {total:,}.</source>
 </context><context>
     <name>LayerNote</name>
     <message>
-        <location filename="../../layers/io/vector.py" line="189" />
+        <location filename="../../layers/io/vector.py" line="187" />
         <source>no .dbf file: the features have no attributes</source>
         <translation>没有 .dbf 文件：要素没有属性</translation>
     </message>
 </context><context>
     <name>LayerOpen</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="93" />
+        <location filename="../../layers/io/__init__.py" line="92" />
         <source>the file does not exist</source>
         <translation>文件不存在</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="95" />
+        <location filename="../../layers/io/__init__.py" line="94" />
         <source>is a folder; choose a file inside it</source>
         <translation>是文件夹；请选择其中的文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="118" />
+        <location filename="../../layers/io/__init__.py" line="119" />
         <source>'{ext}' files cannot be opened; supported: {supported}</source>
         <translation>无法打开 '{ext}' 文件；支持的格式：{supported}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="119" />
+        <location filename="../../layers/io/__init__.py" line="120" />
         <source>no extension</source>
         <translation>无扩展名</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="159" />
+        <location filename="../../layers/io/vector.py" line="157" />
         <source> (only tables without geometry: {tables})</source>
         <translation>（只有无几何的表：{tables}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="161" />
+        <location filename="../../layers/io/vector.py" line="159" />
         <source>holds no map layers{why}</source>
         <translation>不含地图图层{why}</translation>
     </message>
     <message>
-        <location filename="../../layers/io/vector.py" line="163" />
+        <location filename="../../layers/io/vector.py" line="161" />
         <source>skipped tables without geometry: {tables}</source>
         <translation>已跳过无几何的表：{tables}</translation>
     </message>
@@ -5967,7 +5987,7 @@ No saves all {total:,}.</source>
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="490" />
+        <location filename="../../plugins/siting/algorithm.py" line="541" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -7229,7 +7249,7 @@ No saves all {total:,}.</source>
         <translation>覆盖线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="83" />
+        <location filename="../../plugins/siting/solve.py" line="96" />
         <source>LP bound</source>
         <translation>LP 界</translation>
     </message>
@@ -7240,17 +7260,17 @@ No saves all {total:,}.</source>
 </context><context>
     <name>RenderError</name>
     <message>
-        <location filename="../render/geometry.py" line="169" />
+        <location filename="../render/geometry.py" line="175" />
         <source>cannot reproject to {crs} for drawing ({problem})</source>
         <translation>无法重投影到 {crs} 进行绘制（{problem}）</translation>
     </message>
     <message>
-        <location filename="../render/renderer.py" line="198" />
+        <location filename="../render/renderer.py" line="199" />
         <source>label field '{field}' is not a field of the layer</source>
         <translation>标注字段“{field}”不是该图层的字段</translation>
     </message>
     <message>
-        <location filename="../render/renderer.py" line="320" />
+        <location filename="../render/renderer.py" line="322" />
         <source>style field '{field}' is not a field of the layer (fields: {fields})</source>
         <translation>样式字段“{field}”不是该图层的字段（字段：{fields}）</translation>
     </message>
@@ -7923,9 +7943,9 @@ cost {amount}</source>
     <name>Run</name>
     <message>
         <location filename="../../plugins/coverage/obstruction.py" line="226" />
-        <location filename="../../plugins/siting/interruptible.py" line="43" />
-        <location filename="../../plugins/siting/highs_process.py" line="114" />
-        <location filename="../../plugins/siting/reduce.py" line="164" />
+        <location filename="../../plugins/siting/interruptible.py" line="53" />
+        <location filename="../../plugins/siting/highs_process.py" line="118" />
+        <location filename="../../plugins/siting/reduce.py" line="166" />
         <location filename="../../plugins/api.py" line="114" />
         <source>the run was cancelled</source>
         <translation>运行已取消</translation>
@@ -8336,114 +8356,114 @@ cost {amount}</source>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="534" />
+        <location filename="../../plugins/siting/algorithm.py" line="585" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="536" />
+        <location filename="../../plugins/siting/algorithm.py" line="587" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="537" />
+        <location filename="../../plugins/siting/algorithm.py" line="588" />
         <source>Number of sites</source>
         <translation>站点数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="537" />
+        <location filename="../../plugins/siting/algorithm.py" line="588" />
         <source>Cost</source>
         <translation>成本</translation>
     </message>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="257" />
+        <location filename="../../plugins/siting/solve.py" line="292" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="262" />
+        <location filename="../../plugins/siting/solve.py" line="297" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="266" />
+        <location filename="../../plugins/siting/solve.py" line="301" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="267" />
+        <location filename="../../plugins/siting/solve.py" line="302" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="268" />
+        <location filename="../../plugins/siting/solve.py" line="303" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="288" />
+        <location filename="../../plugins/siting/solve.py" line="323" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="295" />
+        <location filename="../../plugins/siting/solve.py" line="330" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="304" />
+        <location filename="../../plugins/siting/solve.py" line="341" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="317" />
+        <location filename="../../plugins/siting/solve.py" line="354" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="327" />
+        <location filename="../../plugins/siting/solve.py" line="364" />
         <source>block search re-planned {blocks:,} blocks of up to {sites} sites from {starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): {old} -&gt; {new}</source>
         <translation>块搜索重新规划了 {blocks:,} 个块（每块最多 {sites} 个站点，每块 {starts} 次随机起点；{sweeps} 轮扫描，{improved:,} 个块更优）：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="379" />
+        <location filename="../../plugins/siting/solve.py" line="423" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="389" />
+        <location filename="../../plugins/siting/solve.py" line="436" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="450" />
+        <location filename="../../plugins/siting/solve.py" line="507" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="456" />
+        <location filename="../../plugins/siting/solve.py" line="513" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="585" />
+        <location filename="../../plugins/siting/solve.py" line="643" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="609" />
+        <location filename="../../plugins/siting/solve.py" line="667" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="647" />
+        <location filename="../../plugins/siting/solve.py" line="705" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="677" />
+        <location filename="../../plugins/siting/solve.py" line="735" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -8455,69 +8475,89 @@ cost {amount}</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="265" />
+        <location filename="../../plugins/siting/algorithm.py" line="267" />
         <source>give exactly one of a demand layer or a demand raster</source>
         <translation>需求图层与需求栅格须且只能给出其一</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="268" />
+        <location filename="../../plugins/siting/algorithm.py" line="270" />
         <source>{low:g} m is above the highest usable pole ({high:g} m)</source>
         <translation>{low:g} m 高于可用灯杆的最高高度（{high:g} m）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="271" />
+        <location filename="../../plugins/siting/algorithm.py" line="273" />
         <source>needs a demand layer</source>
         <translation>需要需求图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="291" />
+        <location filename="../../plugins/siting/algorithm.py" line="293" />
         <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
         <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="294" />
+        <location filename="../../plugins/siting/algorithm.py" line="296" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="296" />
+        <location filename="../../plugins/siting/algorithm.py" line="298" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="302" />
+        <location filename="../../plugins/siting/algorithm.py" line="304" />
         <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
         <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="313" />
+        <location filename="../../plugins/siting/algorithm.py" line="315" />
         <source>not counted again</source>
         <translation>不再重复计入</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="314" />
+        <location filename="../../plugins/siting/algorithm.py" line="316" />
         <source>counted at {factor:g} x their weight</source>
         <translation>按其权重的 {factor:g} 倍计入</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="315" />
+        <location filename="../../plugins/siting/algorithm.py" line="317" />
         <source>{how}: {share:.1%} of demand points, {effect}</source>
         <translation>{how}：占需求点的 {share:.1%}，{effect}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="323" />
+        <location filename="../../plugins/siting/algorithm.py" line="325" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="422" />
+        <location filename="../../plugins/siting/algorithm.py" line="404" />
+        <source>siting model's count (demand sampled at points, a point covered when any chosen pole clears its margin, single links without the street-canyon walk): {share:.2f}% of people</source>
+        <translation>选址模型的计数（需求按点采样；任一选中灯杆满足余量即算该点覆盖；单条链路，不含街道峡谷步行项）：人口的 {share:.2f}%</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="413" />
+        <source>People covered is the siting model's count: the coverage prediction counts the residents and workers of a demand layer</source>
+        <translation>覆盖人口采用选址模型的计数：覆盖预测只统计需求图层的居民和就业人口</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="421" />
+        <source>People covered is the siting model's count: the coverage prediction of the plan failed: {problem}</source>
+        <translation>覆盖人口采用选址模型的计数：方案的覆盖预测失败：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="425" />
+        <source>People covered (coverage prediction of the selected sites, coverage.rsrp's default settings): {share:.2f}% ({people:,.0f} of {total:,.0f})</source>
+        <translation>覆盖人口（选中站点的覆盖预测，coverage.rsrp 默认设置）：{share:.2f}%（{total:,.0f} 人中的 {people:,.0f} 人）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/algorithm.py" line="463" />
         <source>{problem}; the greedy method runs without this process</source>
         <translation>{problem}；贪心方法无需此进程即可运行</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="424" />
-        <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
-        <translation>{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
+        <location filename="../../plugins/siting/algorithm.py" line="465" />
+        <source>{sites} sites, {share:.2f}% of the siting model's weighted demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
+        <translation>{sites} 个站点，覆盖选址模型加权需求的 {share:.2f}%，{status}，距最优不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="124" />
@@ -8586,349 +8626,361 @@ cost {amount}</source>
     </message>
     <message>
         <location filename="../../plugins/siting/algorithm.py" line="145" />
-        <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
-        <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
+        <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine. 0: automatic, five times what the run's work is estimated to take (at least 60 s), so that only a stuck solver meets it; a limit typed here is kept to within 10 %.</source>
+        <translation>仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。被此限制停止的运行会注明，且在其他机器上结果可能不同。0：自动，取该运行工作量估计耗时的五倍（至少 60 秒），只有卡住的求解器才会触及；在此输入的限制会被遵守，误差在 10 % 以内。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="149" />
+        <location filename="../../plugins/siting/algorithm.py" line="151" />
         <source>Work limit (simplex iterations; 0: automatic)</source>
         <translation>工作量限制（单纯形迭代次数；0：自动）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="151" />
+        <location filename="../../plugins/siting/algorithm.py" line="153" />
         <source>The solver's effort, counted in simplex iterations (a branch-and-bound node counts 200, a window of window search 2,000). 0: 20 per pole-point pair, between 1 and 200 million.</source>
         <translation>求解器的工作量，以单纯形迭代次数计（一个分支定界节点计 200，窗口搜索的一个窗口计 2,000）。0：每个灯杆-需求点对 20 次，介于 1 到 2 亿之间。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="154" />
+        <location filename="../../plugins/siting/algorithm.py" line="156" />
         <source>Rollout phases</source>
         <translation>分期建设期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="155" />
+        <location filename="../../plugins/siting/algorithm.py" line="157" />
         <source>Coverage curve up to (sites)</source>
         <translation>覆盖曲线的站点数上限</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="156" />
+        <location filename="../../plugins/siting/algorithm.py" line="158" />
         <source>Default: twice the number of chosen sites.</source>
         <translation>默认：所选站点数的两倍。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="157" />
+        <location filename="../../plugins/siting/algorithm.py" line="159" />
         <source>Coverage relation</source>
         <translation>覆盖关系</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <location filename="../../plugins/siting/algorithm.py" line="160" />
         <source>Within a radius</source>
         <translation>半径范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="158" />
+        <location filename="../../plugins/siting/algorithm.py" line="160" />
         <source>Predicted RSRP (RF)</source>
         <translation>预测 RSRP（射频）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="159" />
+        <location filename="../../plugins/siting/algorithm.py" line="161" />
         <source>radius: a pole covers demand within the radius; rf: predicted RSRP above the threshold with building line of sight (coverage model).</source>
         <translation>radius：灯杆覆盖半径内的需求；rf：按建筑物视距预测的 RSRP 高于门限（覆盖模型）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="161" />
+        <location filename="../../plugins/siting/algorithm.py" line="163" />
         <source>Coverage radius (radius mode)</source>
         <translation>覆盖半径（半径模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="163" />
+        <location filename="../../plugins/siting/algorithm.py" line="165" />
         <source>RSRP threshold (rf mode)</source>
         <translation>RSRP 门限（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="165" />
+        <location filename="../../plugins/siting/algorithm.py" line="167" />
         <source>Largest link length (rf mode)</source>
         <translation>最大链路长度（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="167" />
+        <location filename="../../plugins/siting/algorithm.py" line="169" />
         <source>Carrier frequency (rf mode)</source>
         <translation>载波频率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="169" />
+        <location filename="../../plugins/siting/algorithm.py" line="171" />
         <source>EIRP per micro-station (rf mode)</source>
         <translation>每个微基站的 EIRP（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="171" />
+        <location filename="../../plugins/siting/algorithm.py" line="173" />
         <source>Empty: the RF profile's micro EIRP (power + antenna gain).</source>
         <translation>为空：取射频配置中微基站的 EIRP（功率 + 天线增益）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="172" />
+        <location filename="../../plugins/siting/algorithm.py" line="174" />
         <source>Cell-edge location probability (rf mode)</source>
         <translation>小区边缘位置概率（射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="174" />
+        <location filename="../../plugins/siting/algorithm.py" line="176" />
         <source>A pole covers a point when RSRP minus the shadow-fading margin reaches the threshold, as in the coverage analysis.</source>
         <translation>当 RSRP 减去阴影衰落余量达到门限时，灯杆即覆盖该点，与覆盖分析相同。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="176" />
+        <location filename="../../plugins/siting/algorithm.py" line="178" />
         <source>Buildings (line of sight, rf mode)</source>
         <translation>建筑物（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="178" />
+        <location filename="../../plugins/siting/algorithm.py" line="180" />
         <source>Height raster (line of sight, rf mode)</source>
         <translation>高度栅格（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="179" />
+        <location filename="../../plugins/siting/algorithm.py" line="181" />
         <source>Terrain (line of sight, rf mode)</source>
         <translation>地形（视距，射频模式）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="181" />
+        <location filename="../../plugins/siting/algorithm.py" line="183" />
         <source>Ground elevation (DEM) in any CRS and resolution: line of sight over ground + buildings, pole and receiver heights above the local ground.</source>
         <translation>任意坐标参考系和分辨率的地面高程 (DEM)：视距在地面 + 建筑物之上计算，灯杆和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="184" />
+        <location filename="../../plugins/siting/algorithm.py" line="186" />
         <source>Lowest usable pole</source>
         <translation>可用灯杆最低高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="185" />
+        <location filename="../../plugins/siting/algorithm.py" line="187" />
         <source>Highest usable pole</source>
         <translation>可用灯杆最高高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="187" />
+        <location filename="../../plugins/siting/algorithm.py" line="189" />
         <source>Include planned poles</source>
         <translation>包括规划中的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="188" />
+        <location filename="../../plugins/siting/algorithm.py" line="190" />
         <source>Only poles with power</source>
         <translation>仅限有供电的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="189" />
+        <location filename="../../plugins/siting/algorithm.py" line="191" />
         <source>Keep-out features (e.g. schools)</source>
         <translation>禁建要素（如学校）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="191" />
+        <location filename="../../plugins/siting/algorithm.py" line="193" />
         <source>Keep-out distance</source>
         <translation>禁建缓冲距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="192" />
+        <location filename="../../plugins/siting/algorithm.py" line="194" />
         <source>More keep-out layers, each with its distance</source>
         <translation>更多禁建图层，各带自身距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="194" />
+        <location filename="../../plugins/siting/algorithm.py" line="196" />
         <source>e.g. 'Schools:50; Existing 5G sites:100': no pole within the distance of a feature of the layer is chosen.</source>
         <translation>例如 'Schools:50; Existing 5G sites:100'：不会选择距图层要素在该距离以内的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="197" />
+        <location filename="../../plugins/siting/algorithm.py" line="199" />
         <source>Cost per site</source>
         <translation>每站点成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="198" />
+        <location filename="../../plugins/siting/algorithm.py" line="200" />
         <source>Extra cost without power</source>
         <translation>无供电附加成本</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="199" />
+        <location filename="../../plugins/siting/algorithm.py" line="201" />
         <source>Cost field (overrides the above)</source>
         <translation>成本字段（优先于以上设置）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="201" />
+        <location filename="../../plugins/siting/algorithm.py" line="203" />
         <source>Schools (priority demand)</source>
         <translation>学校（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="202" />
+        <location filename="../../plugins/siting/algorithm.py" line="204" />
         <source>Weight of demand near schools</source>
         <translation>学校附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="204" />
+        <location filename="../../plugins/siting/algorithm.py" line="206" />
         <source>Office clusters (priority demand)</source>
         <translation>办公集聚区（优先需求）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="206" />
+        <location filename="../../plugins/siting/algorithm.py" line="208" />
         <source>Weight of demand near offices</source>
         <translation>办公区附近需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="208" />
+        <location filename="../../plugins/siting/algorithm.py" line="210" />
         <source>Priority distance</source>
         <translation>优先距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="210" />
+        <location filename="../../plugins/siting/algorithm.py" line="212" />
         <source>Existing 5G sites</source>
         <translation>现有 5G 基站</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="212" />
+        <location filename="../../plugins/siting/algorithm.py" line="214" />
         <source>Existing sites' reach</source>
         <translation>现有站点的覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="214" />
+        <location filename="../../plugins/siting/algorithm.py" line="216" />
         <source>Radius mode: demand within it counts as served; rf mode: how far to look.</source>
         <translation>半径模式：此范围内的需求视为已服务；射频模式：搜索范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="216" />
+        <location filename="../../plugins/siting/algorithm.py" line="218" />
         <source>Weight of demand already served</source>
         <translation>已服务需求的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="217" />
+        <location filename="../../plugins/siting/algorithm.py" line="219" />
         <source>0 leaves served demand out; 0.5 counts it half.</source>
         <translation>0 表示不计已服务需求；0.5 表示按一半计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="218" />
+        <location filename="../../plugins/siting/algorithm.py" line="220" />
         <source>Weight of a second covering site</source>
         <translation>第二覆盖站点的权重</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="219" />
+        <location filename="../../plugins/siting/algorithm.py" line="221" />
         <source>0: plain coverage; e.g. 0.3 rewards back-up coverage.</source>
         <translation>0：普通覆盖；例如 0.3 奖励备份覆盖。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="225" />
+        <location filename="../../plugins/siting/algorithm.py" line="227" />
         <source>Locked poles (always built)</source>
         <translation>锁定的灯杆（必建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="226" />
+        <location filename="../../plugins/siting/algorithm.py" line="228" />
         <source>Pole ids (TH-000012, TH-000044) or FIELD=VALUE (decision=approved). Locked poles count toward k and the budget; the demand they cover is not counted again.</source>
         <translation>灯杆编号（TH-000012, TH-000044）或 字段=值（decision=approved）。锁定的灯杆计入 k 和预算；它们覆盖的需求不重复计算。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="229" />
+        <location filename="../../plugins/siting/algorithm.py" line="231" />
         <source>Excluded poles (never built)</source>
         <translation>排除的灯杆（不建）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="230" />
+        <location filename="../../plugins/siting/algorithm.py" line="232" />
         <source>Pole ids or FIELD=VALUE (decision=rejected).</source>
         <translation>灯杆编号或 字段=值（decision=rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="231" />
+        <location filename="../../plugins/siting/algorithm.py" line="233" />
         <source>Decision field of the poles</source>
         <translation>灯杆的决定字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="232" />
+        <location filename="../../plugins/siting/algorithm.py" line="234" />
         <source>Poles whose value is one of the locked values are locked, one of the excluded values excluded (批准 / 否决 are understood as approved / rejected).</source>
         <translation>值属于锁定值之一的灯杆被锁定，属于排除值之一的被排除（批准 / 否决 视同 approved / rejected）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="234" />
+        <location filename="../../plugins/siting/algorithm.py" line="236" />
         <source>Decision values that lock a pole</source>
         <translation>锁定灯杆的决定值</translation>
     </message>
     <message>
+        <location filename="../../plugins/siting/algorithm.py" line="239" />
         <location filename="../../plugins/siting/algorithm.py" line="237" />
-        <location filename="../../plugins/siting/algorithm.py" line="235" />
         <source>Several values separated by |.</source>
         <translation>多个值以 | 分隔。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="236" />
+        <location filename="../../plugins/siting/algorithm.py" line="238" />
         <source>Decision values that exclude a pole</source>
         <translation>排除灯杆的决定值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="238" />
+        <location filename="../../plugins/siting/algorithm.py" line="240" />
         <source>Locked poles from a layer</source>
         <translation>来自图层的锁定灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="240" />
+        <location filename="../../plugins/siting/algorithm.py" line="242" />
         <source>Excluded poles from a layer</source>
         <translation>来自图层的排除灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="241" />
+        <location filename="../../plugins/siting/algorithm.py" line="243" />
         <source>Earlier plan whose first phases are kept</source>
         <translation>保留前几期的既有方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="242" />
+        <location filename="../../plugins/siting/algorithm.py" line="244" />
         <source>The selected sites of an earlier run: its first phases are locked and keep their phase; the rest is planned again.</source>
         <translation>以前一次运行的所选站点：其前几期被锁定并保留期次；其余重新规划。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="244" />
+        <location filename="../../plugins/siting/algorithm.py" line="246" />
         <source>Phases of the earlier plan to keep</source>
         <translation>保留既有方案的期数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="246" />
+        <location filename="../../plugins/siting/algorithm.py" line="248" />
         <source>Match layer poles by</source>
         <translation>图层灯杆匹配方式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <location filename="../../plugins/siting/algorithm.py" line="249" />
         <source>Pole id</source>
         <translation>灯杆编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="247" />
+        <location filename="../../plugins/siting/algorithm.py" line="249" />
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="248" />
+        <location filename="../../plugins/siting/algorithm.py" line="250" />
         <source>id: the pole_id field; location: the nearest pole within the distance below.</source>
         <translation>id：按 pole_id 字段；location：下方距离内最近的灯杆。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="250" />
+        <location filename="../../plugins/siting/algorithm.py" line="252" />
         <source>Largest distance to a matched pole</source>
         <translation>与匹配灯杆的最大距离</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="257" />
+        <location filename="../../plugins/siting/algorithm.py" line="259" />
         <source>Selected sites (rank, phase, marginal and cumulative coverage, cost)</source>
         <translation>所选站点（排序、分期、边际与累计覆盖、成本）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="258" />
+        <location filename="../../plugins/siting/algorithm.py" line="260" />
         <source>Covered demand</source>
         <translation>已覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="259" />
+        <location filename="../../plugins/siting/algorithm.py" line="261" />
         <source>Uncovered demand</source>
         <translation>未覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="260" />
-        <source>Coverage versus number of sites</source>
-        <translation>覆盖与站点数关系</translation>
+        <location filename="../../plugins/siting/algorithm.py" line="262" />
+        <source>Coverage versus number of sites (the siting model's count)</source>
+        <translation>覆盖率与站点数的关系（选址模型的计数）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="434" />
+        <location filename="../../plugins/siting/algorithm.py" line="476" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
+    </message>
+    <message>
+        <source>{sites} sites, {share:.2f}% of demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
+        <translation type="vanished">{sites} 个站点，覆盖 {share:.2f}% 的需求，{status}，与最优相差不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <source>Only a safety: where the solver stops is decided by the work limit, so a re-run gives the same plan on any machine. A run stopped by this limit says so, and may differ on another machine.</source>
+        <translation type="vanished">仅作安全保障：求解器在何处停止由工作量限制决定，因此在任何机器上重新运行都得到相同方案。因此限制而停止的运行会注明这一点，在其他机器上结果可能不同。</translation>
+    </message>
+    <message>
+        <source>Coverage versus number of sites</source>
+        <translation type="vanished">覆盖与站点数关系</translation>
     </message>
 </context><context>
     <name>SitingBudget</name>
@@ -9019,177 +9071,187 @@ cost {amount}</source>
 </context><context>
     <name>SitingOutputs</name>
     <message>
-        <location filename="../../plugins/siting/outputs.py" line="69" />
+        <location filename="../../plugins/siting/outputs.py" line="70" />
         <source>phase {p}</source>
         <translation>第 {p} 期</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/outputs.py" line="73" />
+        <location filename="../../plugins/siting/outputs.py" line="74" />
         <source>Selected sites</source>
         <translation>已选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/outputs.py" line="109" />
+        <location filename="../../plugins/siting/outputs.py" line="111" />
         <source>no eligible pole in reach</source>
         <translation>范围内没有符合条件的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/outputs.py" line="110" />
+        <location filename="../../plugins/siting/outputs.py" line="112" />
         <source>partly out of reach, rest not chosen</source>
         <translation>部分超出范围，其余未被选中</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/outputs.py" line="111" />
+        <location filename="../../plugins/siting/outputs.py" line="113" />
         <source>reachable, not chosen</source>
         <translation>可覆盖，但未被选中</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="448" />
+        <location filename="../../plugins/siting/algorithm.py" line="490" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="451" />
+        <location filename="../../plugins/siting/algorithm.py" line="493" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="456" />
+        <location filename="../../plugins/siting/algorithm.py" line="501" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="457" />
+        <location filename="../../plugins/siting/algorithm.py" line="502" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
 </context><context>
     <name>SitingSolver</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="59" />
+        <location filename="../../plugins/siting/solve.py" line="71" />
         <source>lazy greedy (gain per cost, and gain)</source>
         <extracomment>The budgeted greedy's name in a run's provenance (translated where shown).</extracomment>
         <translation>惰性贪心（按单位成本增益及按增益）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="206" />
+        <location filename="../../plugins/siting/solve.py" line="179" />
+        <source>the safety time limit must be 0 (automatic) or positive, got {seconds:g} s</source>
+        <translation>安全时间限制必须为 0（自动）或正数，收到 {seconds:g} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/solve.py" line="239" />
         <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="271" />
+        <location filename="../../plugins/siting/solve.py" line="306" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="271" />
+        <location filename="../../plugins/siting/solve.py" line="306" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="307" />
+        <location filename="../../plugins/siting/solve.py" line="344" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="321" />
+        <location filename="../../plugins/siting/solve.py" line="358" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="334" />
+        <location filename="../../plugins/siting/solve.py" line="371" />
         <source> + block search</source>
         <translation> + 块搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="511" />
-        <location filename="../../plugins/siting/solve.py" line="354" />
+        <location filename="../../plugins/siting/solve.py" line="568" />
+        <location filename="../../plugins/siting/solve.py" line="391" />
         <source>; the plan meets a bound</source>
         <translation>；方案达到上界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="462" />
+        <location filename="../../plugins/siting/solve.py" line="519" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="480" />
+        <location filename="../../plugins/siting/solve.py" line="537" />
         <source>the budget {budget:g} is below the cheapest site ({cheapest:g})</source>
         <translation>预算 {budget:g} 低于最便宜站点的成本（{cheapest:g}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="580" />
+        <location filename="../../plugins/siting/solve.py" line="638" />
         <source>no candidate covers any demand: nothing to cover</source>
         <translation>没有候选灯杆能覆盖任何需求：无可覆盖的对象</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="591" />
+        <location filename="../../plugins/siting/solve.py" line="649" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="613" />
+        <location filename="../../plugins/siting/solve.py" line="671" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="657" />
-        <location filename="../../plugins/siting/solve.py" line="620" />
+        <location filename="../../plugins/siting/solve.py" line="715" />
+        <location filename="../../plugins/siting/solve.py" line="678" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/milp.py" line="223" />
+        <location filename="../../plugins/siting/milp.py" line="87" />
+        <source>HiGHS's MILP was not run on {sites:,} open sites: above {limit:,}, no count bounds its root, so only the safety time limit could stop it</source>
+        <translation>未对 {sites:,} 个未定站点运行 HiGHS 的 MILP：超过 {limit:,} 个时，其根节点没有可计数的上限，只有安全时间限制能让它停止</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/siting/milp.py" line="251" />
         <source>HiGHS failed on the siting model ({status})</source>
         <translation>HiGHS 求解选址模型失败（{status}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="170" />
+        <location filename="../../plugins/siting/exact.py" line="181" />
         <source>HiGHS {version} LP (unfinished)</source>
         <translation>HiGHS {version} LP（未完成）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="172" />
+        <location filename="../../plugins/siting/exact.py" line="183" />
         <source>HiGHS {version}: LP + {cuts:,} odd-cycle cuts in {rounds} rounds</source>
         <translation>HiGHS {version}：LP + {rounds} 轮共 {cuts:,} 个奇环割</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="178" />
+        <location filename="../../plugins/siting/exact.py" line="189" />
         <source>; the start plan meets the bound</source>
         <translation>；初始方案已达到界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="194" />
+        <location filename="../../plugins/siting/exact.py" line="204" />
         <source>; LP-guided plan</source>
         <translation>；LP 引导方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="214" />
+        <location filename="../../plugins/siting/exact.py" line="224" />
         <source>; reduced-cost fixing leaves no better plan</source>
         <translation>；约简成本固定后已无更优方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="219" />
+        <location filename="../../plugins/siting/exact.py" line="232" />
         <source>; MILP on {sites:,} open sites ({nodes:,} nodes)</source>
         <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="129" />
+        <location filename="../../plugins/siting/highs_process.py" line="133" />
         <source>exit code {code}</source>
         <translation>退出码 {code}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="131" />
+        <location filename="../../plugins/siting/highs_process.py" line="135" />
         <source>signal {signal}</source>
         <translation>信号 {signal}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="131" />
+        <location filename="../../plugins/siting/highs_process.py" line="135" />
         <source>, which usually means the machine ran out of memory</source>
         <translation>，通常表示机器内存不足</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="135" />
+        <location filename="../../plugins/siting/highs_process.py" line="139" />
         <source>the HiGHS solver process stopped without an answer ({how})</source>
         <translation>HiGHS 求解进程未给出结果便已停止（{how}）</translation>
     </message>
@@ -9762,8 +9824,8 @@ cost {amount}</source>
     <name>Warmup</name>
     <message>
         <location filename="../../lamplight/warmup.py" line="40" />
-        <source>error: no kernel group {unknown}; choose from {groups}</source>
-        <translation>错误：没有内核组 {unknown}；请从 {groups} 中选择</translation>
+        <source>no kernel group {unknown}; choose from {groups}</source>
+        <translation>没有内核组 {unknown}；可选：{groups}</translation>
     </message>
     <message>
         <location filename="../../lamplight/warmup.py" line="53" />
@@ -9782,13 +9844,21 @@ cost {amount}</source>
     </message>
     <message>
         <location filename="../../lamplight/warmup.py" line="67" />
-        <source>error: compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
-        <translation>错误：编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
+        <source>compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
+        <translation>编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
     </message>
     <message>
         <location filename="../../lamplight/warmup.py" line="70" />
         <source>{group}: {count} kernels ready in {seconds:.1f} s</source>
         <translation>{group}：{count} 个内核已就绪，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>error: no kernel group {unknown}; choose from {groups}</source>
+        <translation type="vanished">错误：没有内核组 {unknown}；请从 {groups} 中选择</translation>
+    </message>
+    <message>
+        <source>error: compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
+        <translation type="vanished">错误：编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
     </message>
 </context><context>
     <name>WebMap</name>
@@ -9871,6 +9941,7 @@ cost {amount}</source>
 </context><context>
     <name>WindowSearch</name>
     <message>
+        <location filename="../../plugins/siting/solve.py" line="99" />
         <location filename="../../plugins/siting/window_search.py" line="229" />
         <source>window search</source>
         <translation>窗口搜索</translation>
@@ -10473,152 +10544,152 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
         <translation>（crs 成员过长或格式错误，无法检查）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="79" />
+        <location filename="../../layers/io/gdal_open.py" line="80" />
         <source>is not a GeoPackage</source>
         <translation>不是 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="80" />
+        <location filename="../../layers/io/gdal_open.py" line="81" />
         <source>it is not an SQLite database; the file may be damaged</source>
         <translation>不是 SQLite 数据库；文件可能已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="81" />
+        <location filename="../../layers/io/gdal_open.py" line="82" />
         <source>is not a readable shapefile</source>
         <translation>不是可读的 shapefile</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="82" />
+        <location filename="../../layers/io/gdal_open.py" line="83" />
         <source>it does not start like a shapefile; the file may be damaged</source>
         <translation>开头不像 shapefile；文件可能已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="83" />
+        <location filename="../../layers/io/gdal_open.py" line="84" />
         <source>is not a readable GeoJSON file</source>
         <translation>不是可读的 GeoJSON 文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="84" />
+        <location filename="../../layers/io/gdal_open.py" line="85" />
         <source>it does not start like JSON; the file may be damaged</source>
         <translation>开头不像 JSON；文件可能已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="85" />
+        <location filename="../../layers/io/gdal_open.py" line="86" />
         <source>is not a readable raster file</source>
         <translation>不是可读的栅格文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="86" />
+        <location filename="../../layers/io/gdal_open.py" line="87" />
         <source>it does not start like a TIFF image; the file may be damaged</source>
         <translation>开头不像 TIFF 图像；文件可能已损坏</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="95" />
+        <location filename="../../layers/io/gdal_open.py" line="96" />
         <source>it holds a GDAL virtual dataset (VRT), which makes GDAL read the other files or web addresses it names</source>
         <translation>包含 GDAL 虚拟数据集 (VRT)，会使 GDAL 读取其中指定的其他文件或网址</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="98" />
+        <location filename="../../layers/io/gdal_open.py" line="99" />
         <source>it holds a GDAL streamed algorithm (.gdalg.json), which makes GDAL run commands on other files</source>
         <translation>包含 GDAL 流式算法 (.gdalg.json)，会使 GDAL 对其他文件执行命令</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="101" />
+        <location filename="../../layers/io/gdal_open.py" line="102" />
         <source>it holds TopoJSON; convert it to GeoJSON first</source>
         <translation>包含 TopoJSON；请先转换为 GeoJSON</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="103" />
+        <location filename="../../layers/io/gdal_open.py" line="104" />
         <source>it holds Esri JSON (ArcGIS); convert it to GeoJSON first</source>
         <translation>包含 Esri JSON (ArcGIS)；请先转换为 GeoJSON</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="104" />
+        <location filename="../../layers/io/gdal_open.py" line="105" />
         <source>it holds XML or HTML</source>
         <translation>包含 XML 或 HTML</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="105" />
+        <location filename="../../layers/io/gdal_open.py" line="106" />
         <source>it holds JSON</source>
         <translation>包含 JSON</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="106" />
+        <location filename="../../layers/io/gdal_open.py" line="107" />
         <source>it holds a JSON array</source>
         <translation>包含 JSON 数组</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="107" />
+        <location filename="../../layers/io/gdal_open.py" line="108" />
         <source>it holds an SQLite database</source>
         <translation>包含 SQLite 数据库</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="108" />
+        <location filename="../../layers/io/gdal_open.py" line="109" />
         <source>it holds a TIFF image</source>
         <translation>包含 TIFF 图像</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="109" />
+        <location filename="../../layers/io/gdal_open.py" line="110" />
         <source>it holds a shapefile</source>
         <translation>包含 shapefile</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="110" />
+        <location filename="../../layers/io/gdal_open.py" line="111" />
         <source>it holds a zip archive</source>
         <translation>包含 zip 压缩包</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="134" />
+        <location filename="../../layers/io/gdal_open.py" line="135" />
         <source>{refusal}: it is empty</source>
         <translation>{refusal}：文件为空</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="136" />
+        <location filename="../../layers/io/gdal_open.py" line="137" />
         <source>{refusal} ({unknown})</source>
         <translation>{refusal}（{unknown}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="139" />
+        <location filename="../../layers/io/gdal_open.py" line="140" />
         <source>{refusal}: its name says {name} but {content}; Lamplight opens a file only as the format its name says</source>
         <translation>{refusal}：其名称表明为 {name}，但{content}；Lamplight 只按文件名所示的格式打开文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="152" />
+        <location filename="../../layers/io/gdal_open.py" line="153" />
         <source>is not a file on this computer; Lamplight reads only local files</source>
         <translation>不是本机上的文件；Lamplight 只读取本地文件</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="157" />
+        <location filename="../../layers/io/gdal_open.py" line="158" />
         <source>the file does not exist</source>
         <translation>文件不存在</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="159" />
+        <location filename="../../layers/io/gdal_open.py" line="160" />
         <source>cannot be read ({error})</source>
         <translation>无法读取（{error}）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="162" />
+        <location filename="../../layers/io/gdal_open.py" line="163" />
         <source>is not a regular file (a folder, device or pipe)</source>
         <translation>不是普通文件（文件夹、设备或管道）</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="184" />
+        <location filename="../../layers/io/gdal_open.py" line="185" />
         <source>its CRS is given as a link ({link}), which GDAL would fetch from the network or another file; Lamplight does not follow links in data files: give the CRS by name (e.g. EPSG:4326) or remove the crs member</source>
         <translation>其坐标参考系以链接形式给出（{link}），GDAL 会从网络或其他文件获取；Lamplight 不跟随数据文件中的链接：请按名称给出坐标参考系（如 EPSG:4326）或删除 crs 成员</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="207" />
+        <location filename="../../layers/io/gdal_open.py" line="208" />
         <source>its first bytes are not those of a TIFF image</source>
         <translation>其开头字节不是 TIFF 图像的字节</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="208" />
+        <location filename="../../layers/io/gdal_open.py" line="209" />
         <source>its side file {side} is not what GDAL writes there: {content}; remove it or replace it</source>
         <translation>其附属文件 {side} 不是 GDAL 在此写入的内容：{content}；请删除或替换它</translation>
     </message>
     <message>
-        <location filename="../../layers/io/gdal_open.py" line="217" />
+        <location filename="../../layers/io/gdal_open.py" line="218" />
         <source>holds a file with an unsafe name ({member}); a zipped layer must be a plain file inside the archive</source>
         <translation>包含名称不安全的文件（{member}）；压缩的图层必须是压缩包内的普通文件</translation>
     </message>
@@ -10757,12 +10828,12 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>layers.io</name>
     <message>
-        <location filename="../../layers/io/__init__.py" line="131" />
+        <location filename="../../layers/io/__init__.py" line="132" />
         <source>the field mapping {name} is for kind '{mapped}', not '{kind}'</source>
         <translation>字段映射 {name} 适用于图层类型“{mapped}”，不是“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../layers/io/__init__.py" line="136" />
+        <location filename="../../layers/io/__init__.py" line="137" />
         <source>a field mapping applies to vector layers; '{layer}' is a raster</source>
         <translation>字段映射适用于矢量图层；“{layer}”是栅格</translation>
     </message>
@@ -10851,17 +10922,17 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>layers.io.finish</name>
     <message>
-        <location filename="../../layers/io/finish.py" line="98" />
+        <location filename="../../layers/io/finish.py" line="105" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="99" />
+        <location filename="../../layers/io/finish.py" line="106" />
         <source>has no geometry column: it is a table of attributes only (columns {columns}), not a map layer</source>
         <translation>没有几何列：它只是属性表（列 {columns}），不是地图图层</translation>
     </message>
     <message>
-        <location filename="../../layers/io/finish.py" line="103" />
+        <location filename="../../layers/io/finish.py" line="110" />
         <source>has no geometry: none of its {count} features has a shape or coordinates, so it is a table of attributes only, not a map layer</source>
         <translation>没有几何：其 {count} 个要素都没有形状或坐标，因此只是属性表，不是地图图层</translation>
     </message>
