@@ -159,6 +159,6 @@ def test_runs_list_the_inputs_and_the_assumptions_with_units():
                         ("Receiver noise figure", "9 dB"), ("RSRP threshold", "-100 dBm"), ("Maximum radius", "400 m"),
                         ("Raster resolution", "5 m"),
                         ("Receiver height", "3 m")]
-    # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the safety time limit is its default (automatic)
+    # a radius-mode siting run: its RF settings are not what it assumed, the radius is; the safety limit is default
     assert siting == [("Candidate lamp poles", "lamp_poles"), ("Solver", "greedy"), ("Number of sites", "30"),
                       ("Coverage relation", "radius"), ("Coverage radius", "150 m")]
