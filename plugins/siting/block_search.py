@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting import kernels
 from plugins.siting.effort import Effort
@@ -38,6 +38,8 @@ from plugins.siting.matrix import CoverageMatrix
 BLOCK_SITES, STARTS, SWEEPS, MAX_PASSES = 300, 20, 2, 20
 #: Seed of the random starts (and of where each sweep's blocks begin).
 SEED = 20240601
+#: The phase's name where the safety time limit stops it (the plan's notes).
+BLOCK_SEARCH = QT_TRANSLATE_NOOP("BlockSearch", "block search")
 
 
 @nb.njit(cache=True)
@@ -278,10 +280,7 @@ def block_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nda
     done = blocks = improved = 0
 
     def out_of_time() -> bool:
-        if effort is not None and effort.expired():
-            effort.stop(translate("BlockSearch", "block search"))
-            return True
-        return False
+        return effort is not None and effort.out_of_time(translate("BlockSearch", BLOCK_SEARCH))
 
     for sweep in range(sweeps):
         if out_of_time():

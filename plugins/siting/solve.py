@@ -34,7 +34,7 @@ import numpy as np
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Cancelled, Feedback
 from plugins.siting import kernels, lagrange
-from plugins.siting.block_search import BLOCK_SITES, STARTS, block_search
+from plugins.siting.block_search import BLOCK_SEARCH, BLOCK_SITES, STARTS, block_search
 from plugins.siting.cover_descent import cover_descent
 from plugins.siting.effort import (
     ITERATIONS_PER_NODE,
@@ -63,7 +63,7 @@ from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
 from plugins.siting.relaxation import SATURATION_TEST, CoverLp, FirstOrderLp, cover_lp, first_order_lp
 from plugins.siting.swap import swap_improve
-from plugins.siting.window_search import window_search
+from plugins.siting.window_search import WINDOW_SEARCH, window_search
 from plugins.siting.wording import amount
 
 METHODS = ("exact", "greedy")
@@ -94,9 +94,6 @@ FAST_BLOCK_SWEEPS, EXACT_BLOCK_SWEEPS = 8, 25
 #: covering LP by interior point (its 528,000 reduced nonzeros: 15 s, ~7,000 passes).
 BASE_PASSES, LP_PASSES = 500, 10_000
 LP_BOUND = QT_TRANSLATE_NOOP("Relaxation", "LP bound")
-#: Phases a stop by the safety limit names (the same texts as the searches record themselves).
-BLOCK_SEARCH = QT_TRANSLATE_NOOP("BlockSearch", "block search")
-WINDOW_SEARCH = QT_TRANSLATE_NOOP("WindowSearch", "window search")
 
 
 @dataclass

@@ -28,7 +28,7 @@ import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
-from layers.i18n import translate
+from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting import kernels
 from plugins.siting.effort import WINDOW_NODES, Effort
@@ -41,6 +41,8 @@ FIRST_SIZE, GROWTH, LARGEST_SIZE = 60, 1.5, 240
 #: Windows solved per batch: the same on every machine, so that the plan does not depend on the number of cores
 #: (the batch is solved on at most this many threads, never more than the machine's cores).
 WORKERS = 4
+#: The phase's name where the safety time limit stops it (the plan's notes).
+WINDOW_SEARCH = QT_TRANSLATE_NOOP("WindowSearch", "window search")
 
 
 @nb.njit(cache=True)
@@ -226,7 +228,7 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
         while windows < limit and plan.value < stop_at:
             if time.perf_counter() >= deadline:
                 if effort is not None:
-                    effort.stop(translate("WindowSearch", "window search"))
+                    effort.stop(translate("WindowSearch", WINDOW_SEARCH))
                 break
             if not queue:
                 seeds = np.flatnonzero((plan.counts == 0) & reachable & (tried < size))
