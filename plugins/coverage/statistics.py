@@ -68,8 +68,13 @@ def demand_per_cell(result: CoverageResult, layer: VectorLayer, field: str, *,
     rows, cols, inside = _feature_cells(result, layer)
     leftover = ~placed & inside
     np.add.at(per_cell, (rows[leftover], cols[leftover]), values[leftover])
-    counted = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) if beyond_grid else placed | inside
+    counted = _present(geoms) if beyond_grid else placed | inside
     return per_cell, float(values[counted].sum())
+
+
+def _present(geoms: np.ndarray) -> np.ndarray:
+    """Features with a geometry: what the totals count beyond the grid (a feature without one is nowhere)."""
+    return ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
 
 
 def _lattice(grid: Grid, polygons: np.ndarray) -> tuple[Grid, tuple[int, int]]:
@@ -109,7 +114,7 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
             continue
         r, c, inside = _feature_cells(result, layer)
         hit = inside & covered[r, c]
-        total = int((~shapely.is_empty(layer.gdf.geometry.to_numpy())).sum()) if beyond_grid else int(inside.sum())
+        total = int(_present(layer.gdf.geometry.to_numpy()).sum()) if beyond_grid else int(inside.sum())
         rows.append(_row(label, int(hit.sum()), total, "features"))
         per_cell[label] = np.bincount(served[r[hit], c[hit]], minlength=n_cells).astype(float)
     summary = pd.DataFrame(rows)
