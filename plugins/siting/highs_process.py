@@ -31,11 +31,9 @@ import numpy as np
 from layers.errors import LamplightError
 from layers.i18n import translate
 from plugins.api import Cancelled, Feedback
+from plugins.siting.effort import GRACE_SECONDS
 
 CHILD = Path(__file__).with_name("highs_child.py")
-#: How long past its time limit the child may run before it is ended, unless the caller gives less (it normally
-#: stops by itself; a root cut round or heuristic may not).
-GRACE_SECONDS = 0.5
 POLL_SECONDS = 0.05
 #: Characters of the child's error output quoted when it fails.
 ERROR_TAIL = 600
@@ -78,7 +76,8 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
                  feedback: Feedback, grace: float = GRACE_SECONDS) -> ChildOutcome:
     """Solve the MILP given as ``passModel`` arrays (keys: n_cols, n_rows, sense, cost, lower, upper, row_lower,
     row_upper, indptr, indices, values, integrality) with HiGHS ``options`` in a child process, ended ``grace``
-    seconds after ``time_limit`` (counted from this call, so writing the model and starting the child count too)."""
+    seconds after ``time_limit`` (counted from this call, so writing the model and starting the child count too);
+    it normally stops by itself, but a root cut round or heuristic may not."""
     called = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lamplight-highs-") as folder:
         model_path = os.path.join(folder, "model.npz")

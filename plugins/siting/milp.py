@@ -42,8 +42,7 @@ import scipy.sparse as sp
 from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
-from plugins.siting.effort import Effort, HighsOptions, highs_seconds
-from plugins.siting.highs_process import GRACE_SECONDS as CHILD_GRACE_SECONDS
+from plugins.siting.effort import GRACE_SECONDS, Effort, HighsOptions, highs_seconds
 from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
@@ -233,7 +232,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
                   "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
                   "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer}
-        grace = effort.grace() if effort is not None else CHILD_GRACE_SECONDS
+        grace = effort.grace() if effort is not None else GRACE_SECONDS
         outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback(), grace)
         result = _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
         _account(effort, result.status, nodes=result.nodes)
