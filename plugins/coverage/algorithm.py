@@ -60,7 +60,7 @@ from plugins.coverage.kernel import TX_COLUMNS
 from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import SURFACE_ABOVE_GROUND, SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
 from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
-from plugins.coverage.statistics import coverage_people, coverage_statistics
+from plugins.coverage.statistics import DemandWeights, coverage_people, coverage_statistics, demand_weights
 from plugins.coverage.stream import BLOCK_TILES, EDGE_M, compute_coverage_streamed
 from plugins.coverage.terrain import with_terrain
 from plugins.coverage.tiles import TILE_CELLS
@@ -327,11 +327,19 @@ class CoverageRsrp(Algorithm):
         return replace(result, margin_db=best_server_margin(result, setup.obstruction))
 
     @staticmethod
-    def statistics(params: dict[str, Any], result: CoverageResult) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The statistics and per-site tables of a prediction: demand beyond the default extent (the
+    def demand_weights(params: dict[str, Any], result: CoverageResult) -> DemandWeights:
+        """The demand spread over a prediction's grid, and its totals: demand beyond the default extent (the
         transmitters' reach) counts as not covered; an explicit extent is the study area, counted alone."""
+        return demand_weights(result, params["demand"], beyond_grid=params["extent"] is None)
+
+    @classmethod
+    def statistics(cls, params: dict[str, Any], result: CoverageResult, weights: DemandWeights | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The statistics and per-site tables of a prediction, counted as ``demand_weights`` says (``weights``:
+        those already spread)."""
         return coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
-                                   schools=params["schools"], beyond_grid=params["extent"] is None)
+                                   schools=params["schools"], beyond_grid=params["extent"] is None,
+                                   weights=weights if weights is not None else cls.demand_weights(params, result))
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
         started = time.perf_counter()

@@ -32,7 +32,7 @@ from plugins.api import Context, Feedback
 from plugins.coverage.algorithm import CoverageRsrp
 from plugins.coverage.grid import Grid
 from plugins.coverage.outputs import covered_mask
-from plugins.coverage.statistics import coverage_people, covered_sum, demand_weights
+from plugins.coverage.statistics import coverage_people, covered_sum
 from plugins.figures import people_figures
 
 
@@ -55,9 +55,9 @@ def plan_figures(sites: VectorLayer, demand: VectorLayer, context: Context, feed
     params = algorithm.validate_parameters({"transmitters": sites, "demand": demand, **inputs}, context)
     setup = algorithm.setup(params, context, feedback.step(0, 5))
     whole = algorithm.predict(params, setup, context, feedback.step(5, 50))
-    summary, _ = algorithm.statistics(params, whole)
+    weights = algorithm.demand_weights(params, whole)
+    summary, _ = algorithm.statistics(params, whole, weights)
     people = coverage_people(summary)
-    weights = demand_weights(whole, params["demand"], beyond_grid=params["extent"] is None)
     total = sum(total for _, total in weights.values())
     per_cell = np.sum([values for values, _ in weights.values()], axis=0)
     best = np.full(whole.rsrp.shape, -np.inf, np.float32)

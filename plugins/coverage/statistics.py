@@ -32,6 +32,8 @@ from plugins.coverage.transmitters import Transmitters
 from plugins.figures import people_figures
 
 DEMAND_FIELDS = ("residents", "workers")
+#: Per demand field, its values per grid cell and its total (``demand_weights``).
+DemandWeights = dict[str, tuple[np.ndarray, float]]
 
 
 def _feature_cells(result: CoverageResult, layer: VectorLayer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -96,9 +98,11 @@ def _lattice(grid: Grid, polygons: np.ndarray) -> tuple[Grid, tuple[int, int]]:
 
 def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = None,
                         buildings: VectorLayer | None = None, schools: VectorLayer | None = None,
-                        beyond_grid: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        beyond_grid: bool = False, weights: DemandWeights | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary table, per-site table). The summary has one row per measure with covered, total and share;
-    ``beyond_grid`` counts the features beyond the grid in the totals (as not covered)."""
+    ``beyond_grid`` counts the features beyond the grid in the totals (as not covered). ``weights``: the
+    ``demand_weights`` of ``demand`` already spread (by a caller that needs them too), else spread here."""
     covered = covered_mask(result)
     cells = result.transmitters
     n_cells = len(cells)
@@ -106,9 +110,11 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
     area = result.grid.cell_area_m2
     rows = [_row("area", covered.sum() * area / 1e6, covered.size * area / 1e6, "km²")]
     per_cell: dict[str, np.ndarray] = {"served_area_m2": np.bincount(served[covered], minlength=n_cells) * area}
-    for field, (weights, total) in demand_weights(result, demand, beyond_grid=beyond_grid).items():
-        rows.append(_row(field, covered_sum(weights, covered), total, "people"))
-        per_cell[field] = np.bincount(served[covered], weights=weights[covered], minlength=n_cells)
+    if weights is None:
+        weights = demand_weights(result, demand, beyond_grid=beyond_grid)
+    for field, (values, total) in weights.items():
+        rows.append(_row(field, covered_sum(values, covered), total, "people"))
+        per_cell[field] = np.bincount(served[covered], weights=values[covered], minlength=n_cells)
     for label, layer in (("buildings", buildings), ("schools", schools)):
         if layer is None:
             continue
@@ -123,7 +129,7 @@ def coverage_statistics(result: CoverageResult, *, demand: VectorLayer | None = 
 
 
 def demand_weights(result: CoverageResult, demand: VectorLayer | None, *,
-                   beyond_grid: bool = False) -> dict[str, tuple[np.ndarray, float]]:
+                   beyond_grid: bool = False) -> DemandWeights:
     """Per demand field present (``DEMAND_FIELDS``), its values per grid cell and its total."""
     if demand is None:
         return {}
@@ -159,5 +165,5 @@ def _per_site(cells: Transmitters, per_cell: dict[str, np.ndarray]) -> pd.DataFr
     return table.sort_values("served_area_m2", ascending=False, kind="stable").reset_index(drop=True)
 
 
-__all__ = ["DEMAND_FIELDS", "coverage_people", "coverage_statistics", "covered_sum", "demand_per_cell",
+__all__ = ["DEMAND_FIELDS", "DemandWeights", "coverage_people", "coverage_statistics", "covered_sum", "demand_per_cell",
            "demand_weights"]
