@@ -2,6 +2,7 @@
 1M-point scene, and the cost of highlighting 100,000 selected points.
 
     .venv/bin/python benchmarks/bench_render.py
+    .venv/bin/python benchmarks/bench_render.py --memory    only the memory part (1M points, ours and QGIS's)
 
 Seeded data in a 10 km square (EPSG:32649): uniform random points, and rotated rectangles 8-25 m on a side
 (building footprints), also written to a temporary GeoPackage. Each is rendered at full extent and zoomed in to
@@ -28,7 +29,8 @@ slower than QGIS's from the GeoPackage. The QGIS comparison is printed twice: in
 seconds (our rendering thread; QGIS's whole process), which the load of a shared machine stretches much less.
 
 Memory: peak RSS (VmHWM) of a fresh process that imports, loads the 1M points from the GeoPackage and renders
-them at both extents, the renderer's cache size, numba's runtime share, and the same for QGIS when it is installed,
+them at both extents, the renderer's cache size, numba's runtime share (none when ``lamplight warmup`` compiled
+the kernels ahead of time: ``workbench.render.aot``), and the same for QGIS when it is installed,
 against the goal of issue 16 (a peak no higher than QGIS's memory layer in the same run).
 Images: bench_render_*.png (ours) and qgis_render_*.png (QGIS) in the temp folder (/tmp), to look at side by side.
 """
@@ -59,7 +61,7 @@ from PyQt6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPolygo
 from layers.io import open_layers  # noqa: E402
 from layers.layer import VectorLayer  # noqa: E402
 from layers.styles import SingleSymbol, Symbol  # noqa: E402
-from workbench.render import MapRenderer, RenderSettings  # noqa: E402
+from workbench.render import MapRenderer, RenderSettings, aot  # noqa: E402
 from workbench.render.warmup import warm_up  # noqa: E402
 
 SIZE = (1920, 1080)
@@ -162,6 +164,11 @@ def warm_kernels() -> float:
     started = time.perf_counter()
     warm_up()
     return time.perf_counter() - started
+
+
+def visible_extents() -> dict[str, tuple[float, float, float, float]]:
+    """The map extent each view shows at SIZE (the requested extent widened to the image's aspect), for QGIS."""
+    return {view: view_settings(extent).transform().visible_extent for view, extent in extents().items()}
 
 
 def view_settings(extent: tuple[float, float, float, float]) -> RenderSettings:
@@ -364,7 +371,7 @@ def memory_child(gpkg: str) -> None:
     load_s = time.perf_counter() - started
     layer.style = SingleSymbol(POINT_SYMBOL)
     loaded, resident_loaded = peak_rss_kb(), peak_rss_kb("VmRSS")
-    numba_kb = numba_runtime_kb()
+    numba_kb = 0 if aot.available() else numba_runtime_kb()  # compiled ahead: renders never import numba
     renderer = MapRenderer()
     first_peak = 0
     for extent in extents().values():
@@ -375,6 +382,7 @@ def memory_child(gpkg: str) -> None:
     print(json.dumps({"startup_kb": startup, "loaded_kb": loaded, "resident_loaded_kb": resident_loaded,
                       "numba_runtime_kb": numba_kb, "first_render_peak_kb": first_peak, "peak_kb": peak_rss_kb(),
                       "resident_kb": peak_rss_kb("VmRSS"), "load_s": load_s, "cache_bytes": cache,
+                      "numba_imported": "numba" in sys.modules,
                       "features": len(layer.gdf)}))
     del app
 
@@ -386,6 +394,8 @@ def print_memory(gpkg: Path, qgis: dict | None) -> None:
         print(f"memory probe failed: {done.stderr.strip()[-800:]}")
         return
     ours = json.loads(done.stdout.strip().splitlines()[-1])
+    kernels = (f"numba's runtime, loaded by the first kernel, {ours['numba_runtime_kb'] / MB:.0f} MB"
+               if ours["numba_imported"] else "kernels compiled ahead of time, numba not imported")
     print(f"\nmemory, {ours['features']:,}-point scene (peak RSS of a fresh process: start-up, load from the "
           "GeoPackage, render full and zoomed)")
     print(f"{'':<11}{'start-up':>10}{'peak':>10}{'scene':>10}   notes")
@@ -393,8 +403,8 @@ def print_memory(gpkg: Path, qgis: dict | None) -> None:
           f"{(ours['peak_kb'] - ours['startup_kb']) / MB:>8.0f}MB   load {ours['load_s']:.2f} s (peak "
           f"{ours['loaded_kb'] / MB:.0f} MB, then resident {ours['resident_loaded_kb'] / MB:.0f} MB); resident after "
           f"rendering {ours['resident_kb'] / MB:.0f} MB (peak after the first render "
-          f"{ours['first_render_peak_kb'] / MB:.0f} MB); numba's runtime, loaded by the first kernel, "
-          f"{ours['numba_runtime_kb'] / MB:.0f} MB; renderer cache {ours['cache_bytes'] / 2**20:.0f} MB of arrays")
+          f"{ours['first_render_peak_kb'] / MB:.0f} MB); {kernels}; renderer cache "
+          f"{ours['cache_bytes'] / 2**20:.0f} MB of arrays")
     if qgis is not None:
         rss = qgis["peak_rss_kb"]
         notes = {"ogr": "GeoPackage: features read from the file at each render, none kept",
@@ -406,6 +416,19 @@ def print_memory(gpkg: Path, qgis: dict | None) -> None:
         goal = rss["after points memory"]
         print(f"goal (issue 16): peak at most QGIS's memory layer's, {goal / MB:.0f} MB: "
               f"{'met' if ours['peak_kb'] <= goal else 'NOT met'} ({(ours['peak_kb'] - goal) / MB:+.0f} MB)")
+
+
+def memory_only() -> None:
+    """Only the memory comparison: the 1M points written to a GeoPackage, QGIS's peaks and ours from it."""
+    layer = point_layer(np.random.default_rng(20240611))
+    with tempfile.TemporaryDirectory(prefix="bench_render_") as folder:
+        gpkg = write_scene({"points": layer}, Path(folder))
+        del layer
+        qgis = None
+        if pyqgis_available():
+            visible = visible_extents()
+            qgis = run_qgis(gpkg, visible, ["points"])
+        print_memory(gpkg, qgis)
 
 
 def main() -> None:
@@ -444,7 +467,7 @@ def main() -> None:
         gpkg = write_scene(layers, Path(folder))
         qgis = None
         if pyqgis_available():
-            visible = {view: view_settings(extent).transform().visible_extent for view, extent in extents().items()}
+            visible = visible_extents()
             qgis = run_qgis(gpkg, visible, list(layers))
             if qgis is not None:
                 print_qgis(qgis, ours, visible)
@@ -460,5 +483,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--memory-child":
         memory_child(sys.argv[2])
+    elif sys.argv[1:] == ["--memory"]:
+        memory_only()
     else:
         main()

@@ -1,5 +1,7 @@
 """``lamplight warmup``: compile the numba kernels now (coverage, siting, map rendering), one line per kernel.
 
+The render kernels are then also compiled ahead of time into an extension module (``workbench.render.aot``).
+
 Compiled machine code stays in numba's on-disk cache, so afterwards no first run, render or timed solve waits
 for it; ``scripts/bootstrap.sh`` runs this after installing. Without it the first use compiles too, saying
 "Compiling the fast kernels once (about N s)…" first (``plugins.compiled``).
@@ -69,4 +71,28 @@ def handle_warmup(args: argparse.Namespace) -> int:
             return 1
         print(translate("Warmup", "{group}: {count} kernels ready in {seconds:.1f} s").format(
             group=group.name, count=count, seconds=time.perf_counter() - started), flush=True)
+    if "render" in chosen:
+        build_render_ahead(args.force)
     return 0
+
+
+def build_render_ahead(force: bool) -> None:
+    """Compile the renderer's kernels into an extension module too, so renders need not import numba. Without a
+    C compiler or on a failed build the renderer falls back to numba's JIT: reported, not an error."""
+    from workbench.render import aot
+    from workbench.render.aot_build import build
+    from workbench.render.warmup import compile_offscreen
+
+    if not force and aot.available():
+        print(translate("Warmup", "render: already compiled ahead of time"), flush=True)
+        return
+    print(translate("Warmup", "Compiling the render kernels ahead of time into {folder} (about a minute)…").format(
+        folder=aot.folder()), flush=True)
+    try:
+        path, count, seconds = build(compile_offscreen)
+    except Exception as exc:  # noqa: BLE001 - reported; renders then use numba's JIT
+        print_problem(translate("Warmup", "compiling the render kernels ahead of time failed ({problem}); renders "
+                                "will use numba's compiled kernels instead").format(problem=exc))
+        return
+    print(translate("Warmup", "render: {count} functions compiled ahead of time into {path} in {seconds:.1f} s")
+          .format(count=count, path=path.name, seconds=seconds), flush=True)

@@ -113,7 +113,8 @@ def reporting_compiles(report: Callable[[str, float], None]) -> Iterator[None]:
 
 
 def kernels(group: KernelGroup) -> list[str]:
-    """The numba kernels (``@njit`` functions) of the group's loaded modules, by qualified name."""
+    """The numba kernels (``@njit`` functions, and objects numba types as one: ``_numba_type_``, such as the
+    renderer's ``Kernel``) of the group's loaded modules, by qualified name."""
     from numba.core.registry import CPUDispatcher
 
     found = []
@@ -121,7 +122,8 @@ def kernels(group: KernelGroup) -> list[str]:
         if module is None or not module_name.startswith(tuple(f"{p}." for p in group.packages)):
             continue
         found += [f"{module_name}.{name}" for name, value in vars(module).items()
-                  if isinstance(value, CPUDispatcher) and value.__module__ == module_name]
+                  if (isinstance(value, CPUDispatcher) or hasattr(type(value), "_numba_type_"))
+                  and getattr(value, "__module__", None) == module_name]
     return sorted(found)
 
 

@@ -13,28 +13,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
-import importlib, json, pkgutil, sys
+import json, sys
 from PyQt6.QtGui import QGuiApplication
-from numba.core.registry import CPUDispatcher
 app = QGuiApplication(sys.argv)
-import workbench.render
 from layers import Project
-from workbench.render import MapRenderer, RenderSettings
+from workbench.render import MapRenderer, RenderSettings, aot
+from workbench.render.kernel import KERNELS
 from workbench.render.warmup import warm_up
 
 def loaded():
-    signatures = {}
-    for module in pkgutil.iter_modules(workbench.render.__path__, "workbench.render."):
-        for name, value in vars(importlib.import_module(module.name)).items():
-            if isinstance(value, CPUDispatcher):
-                signatures[module.name + "." + name] = [str(s) for s in value.signatures]
-    return signatures
+    return {k.name: [str(s) for s in k._jit.signatures] for k in KERNELS if k._jit is not None}
 
-warm_up()
-after_warm_up = loaded()
-project = Project.load("sample_data/tianhe/tianhe.lamp")
-settings = RenderSettings(extent=project.view_extent or project.full_extent(), size=(1200, 800), crs=project.crs)
-image = MapRenderer().render_image([layer for layer in project.layers if layer.visible], settings)
+with aot.disabled():  # numba's JIT, as without the kernels compiled ahead of time
+    warm_up()
+    after_warm_up = loaded()
+    project = Project.load("sample_data/tianhe/tianhe.lamp")
+    settings = RenderSettings(extent=project.view_extent or project.full_extent(), size=(1200, 800), crs=project.crs)
+    image = MapRenderer().render_image([layer for layer in project.layers if layer.visible], settings)
 print(json.dumps({"warm": after_warm_up, "render": loaded(), "null": image.isNull()}))
 """
 

@@ -13,16 +13,16 @@ keep Qt paths.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from PyQt6.QtCore import QPointF
 from PyQt6.QtGui import QImage, QPainter
 
 from layers.styles import parse_colour
+from workbench.render.kernel import kernel
 from workbench.render.qtbulk import MOVE_TO
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _span(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, direction: float) -> None:
     """Accumulate the signed area of one edge with 0 <= x <= width and y0 < y1 inside the rows."""
     height = acc.shape[0]
@@ -63,7 +63,7 @@ def _span(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, direction
         row += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _piece(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, ta: float, tb: float,
            direction: float) -> None:
     """The part ``ta..tb`` of an edge; a part left or right of the columns is pinned to that border."""
@@ -85,7 +85,7 @@ def _piece(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float, ta: floa
     _span(acc, xa, ya, xb, yb, direction)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def accumulate_edge(acc: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> None:
     """Clip an edge to the rows and split it where it crosses the left or right border."""
     if y0 == y1:
@@ -141,7 +141,7 @@ def _draw(painter: QPainter, pixels: np.ndarray, left: int, top: int) -> None:
     painter.drawImage(QPointF(left, top), image)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _clip_segment(x0: float, y0: float, x1: float, y1: float, left: float, top: float, right: float,
                   bottom: float) -> tuple[float, float]:
     """Liang-Barsky: the parameter range of the segment inside the box (empty when t0 >= t1)."""
@@ -160,7 +160,7 @@ def _clip_segment(x0: float, y0: float, x1: float, y1: float, left: float, top: 
     return t0, t1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def splat_segment(cover: np.ndarray, x0: float, y0: float, x1: float, y1: float, weight: float) -> None:
     """A hairline ``weight`` pixels wide: per pixel column (row, for steep segments) of the segment, its ink
     (weight x length within that column) goes to the two pixels nearest the line, split by distance (Wu)."""
@@ -205,7 +205,7 @@ def splat_segment(cover: np.ndarray, x0: float, y0: float, x1: float, y1: float,
                 cover[m, major] += part
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _splat_lines(cover: np.ndarray, xs: np.ndarray, ys: np.ndarray, types: np.ndarray, weight: float) -> None:
     """Hairlines along every segment between consecutive vertices of the same line."""
     for i in range(1, len(xs)):
@@ -213,7 +213,7 @@ def _splat_lines(cover: np.ndarray, xs: np.ndarray, ys: np.ndarray, types: np.nd
             splat_segment(cover, xs[i - 1], ys[i - 1], xs[i], ys[i], weight)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _pack_cover(cover: np.ndarray, out: np.ndarray, r: float, g: float, b: float, a: float) -> None:
     height, width = out.shape
     for row in range(height):

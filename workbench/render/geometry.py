@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import pyproj
 import shapely
@@ -24,6 +23,7 @@ from layers.errors import LayerError
 from layers.i18n import translate
 from layers.layer import VectorLayer
 from workbench.render.grid import SpatialGrid, build_grid
+from workbench.render.kernel import kernel
 
 _POINT, _LINESTRING, _LINEARRING, _POLYGON = 0, 1, 2, 3
 
@@ -264,7 +264,7 @@ def _rings(polygons: np.ndarray, feature: np.ndarray, grid: SpatialGrid) -> Poly
                      _grid=grid)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _orient(coords, offsets, exterior, xs, ys, bounds):
     """Each ring's vertices into ``xs``/``ys``, reversed where the ring turns the wrong way (exteriors must turn
     counter-clockwise, holes clockwise: a winding fill of many polygons then keeps holes open), and its bounds."""

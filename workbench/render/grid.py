@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numba
 import numpy as np
+
+from workbench.render.kernel import kernel
 
 #: Items per cell the grid aims at: few enough that a cell partly in view costs little, enough to keep it small.
 _ITEMS_PER_CELL = 16
@@ -119,7 +120,7 @@ def build_grid(minx: np.ndarray, miny: np.ndarray, maxx: np.ndarray, maxy: np.nd
     return SpatialGrid(x0, y0, cell_w, cell_h, nx, ny, cell_start, items, large, n)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _extent(minx, miny, maxx, maxy):
     """The extent of the items whose bounds are all finite, and how many those are."""
     x0, y0, x1, y1 = np.inf, np.inf, -np.inf, -np.inf
@@ -132,7 +133,7 @@ def _extent(minx, miny, maxx, maxy):
     return x0, y0, x1, y1, finite
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _file(minx, miny, maxx, maxy, x0, y0, cell_w, cell_h, nx, ny, cell):
     """Each item's cell (the one holding its box's centre), ``_LARGE`` for a box wider or taller than a cell,
     ``_UNFILED`` for bounds that are not finite (empty geometries)."""
@@ -147,7 +148,7 @@ def _file(minx, miny, maxx, maxy, x0, y0, cell_w, cell_h, nx, ny, cell):
             cell[i] = iy * nx + ix
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _counting_sort(cell: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
     """Item numbers grouped by cell, ascending within a cell (items with a negative cell are left out)."""
     start = np.zeros(cells + 1, dtype=np.int64)
@@ -166,7 +167,7 @@ def _counting_sort(cell: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray
     return start, items
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _count(cell_start: np.ndarray, nx: int, ix0: int, ix1: int, iy0: int, iy1: int) -> int:
     total = 0
     for iy in range(iy0, iy1):
@@ -174,7 +175,7 @@ def _count(cell_start: np.ndarray, nx: int, ix0: int, ix1: int, iy0: int, iy1: i
     return total
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _gather(cell_start: np.ndarray, items: np.ndarray, nx: int, ix0: int, ix1: int, iy0: int, iy1: int,
             large: np.ndarray, out: np.ndarray) -> None:
     """The items of the cell block (a row of cells is one contiguous run of ``items``), then the large ones."""
@@ -188,7 +189,7 @@ def _gather(cell_start: np.ndarray, items: np.ndarray, nx: int, ix0: int, ix1: i
         k += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _radix_pass(src: np.ndarray, dst: np.ndarray, shift: int, bits: int) -> None:
     buckets = 1 << bits
     mask = buckets - 1

@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QPainterPath, QPen, QTransform
 
 from layers.styles import Labels, parse_colour
+from workbench.render.kernel import kernel
 from workbench.render.markers import qcolour
 from workbench.render.scratch import scratch
 
@@ -224,7 +224,7 @@ def _lay_halo(painter: QPainter, mask: QImage, colour: str, radius: float) -> No
     painter.restore()
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _halo(ink, dys, dxs, weights, cover, out, r, g, b, a):
     """Dilate the ink (alpha of ARGB32 pixels) into ``cover``: each pixel the maximum over the offsets of the ink
     shifted by (dy, dx) times the offset's weight; only inked pixels (a small share of a map) do any work. Then

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from PyQt6.QtCore import QPointF
 from PyQt6.QtGui import QImage, QPainter, QTransform
 
 from workbench.render.geometry import Points
+from workbench.render.kernel import kernel
 from workbench.render.markers import Sprite
 from workbench.render.scratch import scratch
 from workbench.render.settings import MapTransform
@@ -164,7 +164,7 @@ def kept_markers(markers: Markers, sheet: SpriteSheet, width: int) -> tuple[np.n
     return xs[rows], ys[rows], classes[rows]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _anchor(i, xs, ys, feature, identity, feature_class, cx, cy, inv, width, height, half):
     """Point ``i``'s class (``identity``: point i is row i) and anchor pixel (column, row: whole numbers as floats,
     which keeps the loops that call this tight), or class -1 when it has no class or its sprite misses the image."""
@@ -179,7 +179,7 @@ def _anchor(i, xs, ys, feature, identity, feature_class, cx, cy, inv, width, hei
     return c, np.floor(fx), np.floor(fy)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _bucket(xs, ys, feature, identity, feature_class, candidates, use_all, cx, cy, inv, width, height, half, shift,
             numbered):
     """The markers in view (centred on ``cx``, ``cy``, ``inv`` pixels per map unit), counting-sorted by every band their
@@ -227,7 +227,7 @@ def _bucket(xs, ys, feature, identity, feature_class, candidates, use_all, cx, c
     return count, start, (marker, entry_x, entry_y, entry_class)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _thin_band(xs, ys, classes, hides, a, b, y0, margin, row, owner, kept):
     """Entries ``a:b`` (one band, first row y0) left after thinning, in order, into ``kept``; returns how many."""
     for e in range(a, b):  # the last marker at each anchor pixel owns it
@@ -242,7 +242,7 @@ def _thin_band(xs, ys, classes, hides, a, b, y0, margin, row, owner, kept):
     return n
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _composite(image, origin, first, last, band_start, xs, ys, classes, half, hides, o_start, o_dx, o_dy, o_argb,
                t_start, t_dx, t_dy, t_argb, band, margin):
     """Bands ``first:last``, each thinned, then composited source-over in feature order into ``image``, whose first
@@ -288,7 +288,7 @@ def _composite(image, origin, first, last, band_start, xs, ys, classes, half, hi
     return top, bottom
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _byte_mul(pixel, factor):
     """Every channel of an ARGB32 pixel times ``factor`` / 255 (Qt's BYTE_MUL)."""
     rb = (pixel & 0x00FF00FF) * factor
@@ -298,7 +298,7 @@ def _byte_mul(pixel, factor):
     return rb | ag
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _mark_kept(flags, kept_x, kept_y, kept_class, band_start, marker, xs, ys, classes, hides, band, margin, width):
     row = width + 2 * margin
     owner = np.empty((band + 2 * margin) * row, dtype=np.int32)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from PyQt6.QtCore import QPointF
 from PyQt6.QtGui import QImage, QPainter
@@ -19,6 +18,7 @@ from PyQt6.QtGui import QImage, QPainter
 from layers.styles import parse_colour
 from workbench.render.coverage import accumulate_edge, splat_segment
 from workbench.render.geometry import Polylines
+from workbench.render.kernel import kernel
 from workbench.render.scratch import scratch
 from workbench.render.settings import MapTransform
 
@@ -69,7 +69,7 @@ def paint_polygon_class(painter: QPainter, rings: Polylines, feature_class: np.n
     painter.drawImage(QPointF(left, top), image)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _simplify(xs, ys, start, end, cx, cy, inv, half_w, half_h, scratch) -> int:
     """Pixel coordinates of vertices ``start:end`` into ``scratch``, dropping each vertex that falls in the same
     pixel as the last one kept; returns how many were kept."""
@@ -88,7 +88,7 @@ def _simplify(xs, ys, start, end, cx, cy, inv, half_w, half_h, scratch) -> int:
     return m
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _touch(spans, x0, x1, y0, y1, width, height):
     """Widen the rows' column spans to take in everything drawn for pixel box (x0..x1, y0..y1), with the
     neighbouring pixels the fill and the splat also write to."""
@@ -98,7 +98,7 @@ def _touch(spans, x0, x1, y0, y1, width, height):
         spans[row, 1] = max(spans[row, 1], hi)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _rasterise(xs, ys, offsets, bounds, feature, feature_class, part_start, parts, k, cx, cy, upp, width,
                height, view, acc, cover, has_fill, has_stroke, stroke_px, dot_in_fill, dot_in_stroke, scratch, spans):
     """Rings of class ``k`` into the fill accumulator and the outline cover; ``spans`` gets, per row, the columns
@@ -143,7 +143,7 @@ def _rasterise(xs, ys, offsets, bounds, feature, feature_class, part_start, part
             _touch(spans, x_min, x_max, y_min, y_max, width, height)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _pack(acc, cover, spans, out, top, left, use_fill, use_stroke, fill, stroke):
     """Fill coverage (running row sums, clamped) under outline coverage (clamped), as premultiplied ARGB32, over
     each row's span; the rest of the box is transparent."""

@@ -9,7 +9,8 @@ loading overlaps building the window and opening the project.
 On the first launch after installing (or after a kernel's source changed) numba compiles the kernels instead,
 about 6-8 s: ``warm_up(notify)`` then first tells the status bar "Compiling the fast kernels once (about 8 s)…"
 (``RENDER`` is the renderer's ``plugins.compiled.KernelGroup``). ``lamplight warmup`` compiles them ahead of
-time, with the algorithms' kernels.
+time, with the algorithms' kernels, and then also builds them into an extension module
+(``workbench.render.aot_build``, from this scene's argument types), which renders use without numba.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shapely.geometry import LineString, Point, box
 from layers.layer import VectorLayer
 from layers.styles import Labels, SingleSymbol, Symbol
 from plugins.compiled import KernelGroup, ensure
+from workbench.render import aot
 from workbench.render.renderer import MapRenderer
 from workbench.render.settings import RenderSettings
 
@@ -33,10 +35,11 @@ _application = None  # the offscreen application of ``compile_offscreen``, kept 
 
 def warm_up(notify: Callable[[str], None] | None = None) -> None:
     """Render a 64 x 64 pixel scene of every geometry kind (points, lines, polygons, labels, a selection), after
-    ``notify``-ing the compile message when numba's cache does not hold the kernels yet. A failure is logged,
-    never raised: the real render then simply loads what it needs itself."""
+    ``notify``-ing the compile message when numba's cache does not hold the kernels yet. With the kernels
+    compiled ahead (``workbench.render.aot``) the scene only loads their module: numba is not imported. A
+    failure is logged, never raised: the real render then simply loads what it needs itself."""
     try:
-        if not ensure(RENDER, notify):  # compiled now by that same scene, or already: then load them
+        if aot.available() or not ensure(RENDER, notify):  # else compiled now by that same scene
             _render_scene()
     except Exception:  # noqa: BLE001 - warming up is optional; the cause goes to the log
         log.exception("warming up the renderer failed")
