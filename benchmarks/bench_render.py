@@ -37,6 +37,7 @@ Images: bench_render_*.png (ours) and qgis_render_*.png (QGIS) in the temp folde
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -157,6 +158,29 @@ def time_whole_first(layer: VectorLayer, settings: RenderSettings) -> float:
     started = time.perf_counter()
     renderer.render_image([layer], settings)
     return time.perf_counter() - started
+
+
+def compare_jit(layers: dict[str, VectorLayer]) -> None:
+    """Steady renders through the kernels compiled ahead of time and through numba's JIT, alternated on one
+    prepared renderer (median of 3 each): the compiled-ahead code must be no slower."""
+    if not aot.available():
+        print("kernels compiled ahead of time: none (run `lamplight warmup`); every figure above is numba's JIT")
+        return
+    with aot.disabled():
+        warm_kernels()  # numba's import and its kernels' loading: not timed below
+    print("steady render, kernels compiled ahead of time vs numba's JIT (alternated, median of 3; JIT / ahead):")
+    for kind, layer in layers.items():
+        for view, extent in extents().items():
+            settings, renderer = view_settings(extent), MapRenderer()
+            renderer.render_image([layer], settings)
+            renderer.wait_prepared()
+            times: dict[bool, list[float]] = {True: [], False: []}
+            for _ in range(3):
+                for ahead in (True, False):
+                    with contextlib.nullcontext() if ahead else aot.disabled():
+                        times[ahead].append(timed_render(renderer, layer, settings)[0])
+            ahead_s, jit_s = statistics.median(times[True]), statistics.median(times[False])
+            print(f"  {kind + ' ' + view:<17}ahead {ahead_s:.3f} s  JIT {jit_s:.3f} s  {jit_s / ahead_s:.2f}x")
 
 
 def warm_kernels() -> float:
@@ -463,6 +487,7 @@ def main() -> None:
           f"first {LOOP_SUBSET['points']:,} points / {LOOP_SUBSET['polygons']:,} polygons in view and extrapolated "
           "per feature to all features in view.")
     print("Ratios are reference time / our steady render time (higher = faster).")
+    compare_jit(layers)
     with tempfile.TemporaryDirectory(prefix="bench_render_") as folder:
         gpkg = write_scene(layers, Path(folder))
         qgis = None

@@ -47,6 +47,9 @@ class KernelGroup:
     run: Callable[[], None]
     #: About how long compiling takes (CPU seconds measured with a fresh NUMBA_CACHE_DIR), for the message.
     seconds: float
+    #: What marks a module holding kernels (its source then enters the stamp's key): ``njit``, or the decorator
+    #: that stands for it (the renderer's ``@kernel``).
+    marker: bytes = b"njit"
 
 
 _lock = threading.RLock()
@@ -141,8 +144,8 @@ def stamp_path(group: KernelGroup) -> Path:
 
 
 def _key(group: KernelGroup) -> str:
-    """Changes with the sources of the group's kernel modules (those that use ``njit``; numba's cache, too, is
-    only invalidated by a kernel module's change), numba, Python, the CPU and the cache folder."""
+    """Changes with the sources of the group's kernel modules (those holding its ``marker``; numba's cache, too,
+    is only invalidated by a kernel module's change), numba, Python, the CPU and the cache folder."""
     import numba
 
     digest = hashlib.sha256()
@@ -153,7 +156,7 @@ def _key(group: KernelGroup) -> str:
         folder = Path(importlib.import_module(package).__file__ or ".").parent
         for source in sorted(folder.rglob("*.py")):
             text = source.read_bytes()
-            if b"njit" in text:
+            if group.marker in text:
                 digest.update(source.relative_to(folder).as_posix().encode() + b"\0" + text)
     return digest.hexdigest()[:16]
 

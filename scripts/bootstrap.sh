@@ -106,8 +106,20 @@ fi
 if [ "$purpose" = "docs" ]; then
   exit 0
 fi
+# A C compiler and Python's headers: `lamplight warmup` compiles the render kernels ahead of time with them
+# (without either, renders fall back to numba's JIT, which costs each render process about 130 MB more).
+build_tools() {
+  local include version
+  command -v cc >/dev/null || command -v gcc >/dev/null || apt_install gcc
+  include=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+  if [ ! -f "$include/Python.h" ]; then
+    version=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    apt_install "python$version-dev"
+  fi
+}
+build_tools
 # The interface translations' .qm files (only when a .ts changed; skipped with a note without lrelease).
 scripts/compile_translations.sh
 # Compile the numba kernels now (coverage, siting, map rendering; cached on disk, a stamp skips them next time),
-# so no first run, first window or timed solve waits for them.
+# so no first run, first window or timed solve waits for them; the render kernels also into an extension module.
 QT_QPA_PLATFORM=offscreen "$VENV/bin/python" main.py warmup

@@ -67,22 +67,29 @@ def type_names(args: tuple) -> tuple[str, ...] | None:
     return None if None in names else names  # type: ignore[return-value]
 
 
+#: numba's names of scalar types that need no look at the value (ints do: a huge one is uint64).
+_SCALARS = {float: "float64", bool: "bool", np.bool_: "bool"}
+#: Array type names by (dtype, ndim, flags): working them out is most of a call's overhead, and renders pass a
+#: handful of kinds.
+_ARRAYS: dict[tuple[np.dtype, int, int], str] = {}
+
+
 def _type_name(value: Any) -> str | None:
-    if isinstance(value, np.ndarray):
-        flags = value.flags
-        layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "A"
-        name = f"array({value.dtype.name}, {value.ndim}d, {layout})"
-        name = name if flags.writeable else "readonly " + name
-        return name if flags.aligned else "unaligned " + name
-    if isinstance(value, bool | np.bool_):
-        return "bool"
-    if isinstance(value, int):
+    kind = type(value)
+    if kind is np.ndarray:
+        key = (value.dtype, value.ndim, value.flags.num)
+        name = _ARRAYS.get(key)
+        if name is None:
+            name = _ARRAYS[key] = _array_name(value)
+        return name
+    if kind is int:
         return "int64" if -2**63 <= value < 2**63 else None
-    if isinstance(value, float):
-        return "float64"
+    name = _SCALARS.get(kind)
+    if name is not None:
+        return name
     if isinstance(value, np.number):
         return value.dtype.name
-    if isinstance(value, tuple):
+    if kind is tuple:
         names = [_type_name(item) for item in value]
         if None in names:
             return None
@@ -90,3 +97,11 @@ def _type_name(value: Any) -> str | None:
             return f"UniTuple({names[0]} x {len(names)})"
         return f"Tuple({', '.join(names)})"  # type: ignore[arg-type]
     return None
+
+
+def _array_name(array: np.ndarray) -> str:
+    flags = array.flags
+    layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "A"
+    name = f"array({array.dtype.name}, {array.ndim}d, {layout})"
+    name = name if flags.writeable else "readonly " + name
+    return name if flags.aligned else "unaligned " + name

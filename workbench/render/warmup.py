@@ -68,4 +68,4 @@ def compile_offscreen() -> None:
 
 
 #: The renderer's kernels, compiled by the scene above (``plugins.compiled``).
-RENDER = KernelGroup("render", ("workbench.render",), compile_offscreen, seconds=8.0)
+RENDER = KernelGroup("render", ("workbench.render",), compile_offscreen, seconds=8.0, marker=aot.KERNEL_MARK)
