@@ -80,19 +80,21 @@ def build_render_ahead(force: bool) -> None:
     """Compile the renderer's kernels into an extension module too, so renders need not import numba. Without a
     C compiler or on a failed build the renderer falls back to numba's JIT: reported, not an error."""
     from workbench.render import aot
-    from workbench.render.aot_build import build
+    from workbench.render.aot_build import build, reason
     from workbench.render.warmup import compile_offscreen
 
     if not force and aot.available():
         print(translate("Warmup", "render: already compiled ahead of time"), flush=True)
         return
-    print(translate("Warmup", "Compiling the render kernels ahead of time into {folder} (about a minute)…").format(
+    print(translate("Warmup", "Compiling the render kernels ahead of time into {folder} (about 15 s)…").format(
         folder=aot.folder()), flush=True)
     try:
         path, count, seconds = build(compile_offscreen)
     except Exception as exc:  # noqa: BLE001 - reported; renders then use numba's JIT
         print_problem(translate("Warmup", "compiling the render kernels ahead of time failed ({problem}); renders "
-                                "will use numba's compiled kernels instead").format(problem=exc))
+                                "will use numba's compiled kernels instead (with a C compiler and Python's headers "
+                                "installed, run `lamplight warmup` again)").format(problem=reason(exc)),
+                      warning=True)
         return
     print(translate("Warmup", "render: {count} functions compiled ahead of time into {path} in {seconds:.1f} s")
           .format(count=count, path=path.name, seconds=seconds), flush=True)

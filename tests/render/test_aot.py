@@ -122,3 +122,34 @@ def test_argument_type_names_are_numbas():
     for value in values:
         assert type_names((value,)) == (str(numba.typeof(value)),), value
     assert type_names(("text",)) is None
+
+
+FALLBACK = """
+import json, logging, sys
+import numpy as np
+from PyQt6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv)
+logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+from tests.render.test_aot import every_kind
+from tests.render.scenes import pixels, settings
+from workbench.render import MapRenderer
+image = pixels(MapRenderer().render_image(every_kind(), settings(100)))
+print(json.dumps({"numba": "numba" in sys.modules, "colours": len(np.unique(image.reshape(-1, 4), axis=0))}))
+"""
+
+
+def test_without_a_compiler_warmup_says_so_and_renders_use_the_jit(tmp_path):
+    """No C compiler on PATH: ``lamplight warmup`` reports the failed build and still succeeds (bootstrap goes
+    on), and a render process falls back to numba's JIT, logging the build's failure once."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CACHE_HOME": str(tmp_path), "PATH": str(tmp_path)}
+    warm = subprocess.run([sys.executable, "main.py", "warmup", "render"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert "compiling the render kernels ahead of time failed" in warm.stderr
+    assert list((tmp_path / "lamplight" / "aot").glob("*.so")) == []
+    done = subprocess.run([sys.executable, "-c", FALLBACK], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["numba"] and report["colours"] > 20
+    assert done.stderr.count("the build failed") == 1, done.stderr[-2000:]

@@ -31,8 +31,9 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
-#: Marks the modules whose sources the compiled kernels come from (see ``workbench.render.kernel``).
-KERNEL_MARK = b"@kernel"
+#: Marks the modules whose sources the compiled kernels come from: a line decorated ``@kernel``
+#: (``workbench.render.kernel``).
+KERNEL_MARK = b"\n@kernel"
 
 _lock = threading.Lock()
 _table: dict[str, dict[tuple[str, ...], Callable[..., Any]]] | None = None
@@ -118,9 +119,12 @@ def forget() -> None:
 def _load() -> dict[str, dict[tuple[str, ...], Callable[..., Any]]] | None:
     name = module_name()
     if not manifest_path(name).is_file():
-        reason = failure_path(name).read_text(encoding="utf-8").strip() if failure_path(name).is_file() else (
-            "not built yet (`lamplight warmup` builds it)")
-        log.info("render kernels compiled ahead: %s in %s: numba compiles them", reason, folder())
+        if failure_path(name).is_file():
+            log.warning("render kernels compiled ahead of time: %s (%s): numba compiles them instead",
+                        failure_path(name).read_text(encoding="utf-8").strip(), failure_path(name))
+        else:
+            log.info("render kernels compiled ahead of time: none in %s (`lamplight warmup` builds them): numba "
+                     "compiles them instead", folder())
         return None
     try:
         manifest = json.loads(manifest_path(name).read_text(encoding="utf-8"))

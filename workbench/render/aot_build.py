@@ -102,9 +102,15 @@ def _note_failure(name: str, exc: Exception) -> None:
     """Leave why the build failed where render processes look for the module (they log it once)."""
     try:
         aot.folder().mkdir(parents=True, exist_ok=True)
-        aot.failure_path(name).write_text(f"the build failed ({type(exc).__name__}: {exc})\n", encoding="utf-8")
+        aot.failure_path(name).write_text(f"the build failed ({reason(exc)})\n", encoding="utf-8")
     except OSError:
         pass  # an unwritable cache folder: the render log then says "not built yet"
+
+
+def reason(exc: Exception) -> str:
+    """Why a build failed, in one line (numba's message on a missing compiler goes on with advice for conda)."""
+    lines = str(exc).splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _remove_stale(current: str) -> None:
