@@ -3,9 +3,9 @@
 A render process that loads this module never imports numba or llvmlite (``workbench.render.aot``). The
 signatures exported are exactly those numba's JIT compiled while a real render ran a scene of every geometry
 kind (``scene``), so the module holds the argument types real renders pass. The code is generated for this
-CPU (``target_cpu="host"``, as numba's JIT does) and releases the GIL like the JIT's ``nogil`` kernels, so both
-paths compute the same and run alike. The module is built in a temporary folder beside its place and renamed
-there (the manifest last), so a reader never sees half a module.
+CPU and its instruction sets (``target_cpu="host"``, not pycc's generic default) and releases the GIL, as the
+JIT's ``nogil`` kernels do, so both paths compute the same and run alike. The module is built in a temporary
+folder beside its place and renamed there (the manifest last), so a reader never sees half a module.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _compile(name: str, exports: list[tuple[str, Kernel, Any]]) -> None:
         for export, kernel, signature in exports:
             cc.export(export, signature)(kernel.py_func)
             manifest.setdefault(kernel.name, []).append([[str(t) for t in signature.args], export])
-        with _releasing_gil():
+        with _like_the_jit():
             cc.compile()
         built = Path(temp) / aot.module_path(name).name
         if not built.is_file():
@@ -79,9 +79,12 @@ def _compile(name: str, exports: list[tuple[str, Kernel, Any]]) -> None:
 
 
 @contextmanager
-def _releasing_gil() -> Iterator[None]:
-    """pycc's Python wrappers hold the GIL while a kernel runs (its flags have no ``nogil``); the renderer's
-    kernels run in render threads beside the GUI thread, so build the wrappers with ``release_gil`` as the JIT's."""
+def _like_the_jit() -> Iterator[None]:
+    """Compile as numba's JIT does for the renderer: pycc's Python wrappers would hold the GIL while a kernel runs
+    (its flags have no ``nogil``; the kernels run in render threads beside the GUI thread), and its code for the
+    host CPU model would assume every instruction set of that model (the JIT asks the CPU which it has: a
+    virtual machine may hide some)."""
+    from numba.core.codegen import AOTCPUCodegen
     from numba.core.compiler import Flags
     from numba.pycc import compiler
 
@@ -90,12 +93,14 @@ def _releasing_gil() -> Iterator[None]:
             super().__init__(*args, **kwargs)
             self.release_gil = True
 
-    plain = compiler.Flags
+    plain_flags, plain_features = compiler.Flags, AOTCPUCodegen._customize_tm_features
     compiler.Flags = NogilFlags
+    AOTCPUCodegen._customize_tm_features = AOTCPUCodegen._get_host_cpu_features  # type: ignore[method-assign]
     try:
         yield
     finally:
-        compiler.Flags = plain
+        compiler.Flags = plain_flags
+        AOTCPUCodegen._customize_tm_features = plain_features  # type: ignore[method-assign]
 
 
 def _note_failure(name: str, exc: Exception) -> None:
