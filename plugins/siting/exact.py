@@ -3,15 +3,16 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
 
 1. The root relaxation (``relaxation.root_relaxation``): LP plus rounds of odd-cycle cuts, a bound proven
    from the duals. If the start plan already meets it, the plan is optimal and no MILP is built.
-2. An LP-guided plan: the MILP restricted to the sites the LP uses (a RENS-style sub-problem of at most
-   LP_PLAN_NODES nodes), then swaps on the full problem.
+2. An LP-guided plan: the MILP restricted to the sites the LP uses (RENS-style sub-problems of at most
+   LP_PLAN_NODES nodes each and LP_PLAN_WORK in all), then swaps on the full problem.
 3. Reduced-cost fixing against the best plan: every plan better than it must build or leave out the sites that
    the reduced costs pin down (``relaxation.fixings``), and ``reduce.restrict`` shrinks the model to the sites
    left open, which are usually a few hundred out of thousands.
-4. HiGHS's MILP on that restricted model, with the cuts as extra rows. A plan outside it is worth at most the
-   incumbent, so max(incumbent, MILP bound) bounds the optimum. With more than ``milp.MILP_MAX_SITES`` sites
-   left open, HiGHS's root is bounded by no count: the MILP is not run (``ExactOutcome.searched``: the caller
-   gives the work to block and window search), and the LP-guided plan stays within that many sites too.
+4. HiGHS's MILP on that restricted model, with the cuts as extra rows, within MILP_SHARE of the work left
+   (k-site models; a budgeted one gets all of it). A plan outside it is worth at most the incumbent, so
+   max(incumbent, MILP bound) bounds the optimum. With more than ``milp.MILP_MAX_SITES`` sites left open the
+   MILP is not run, and the LP-guided plan stays within that many sites too. Unless the plan is proven optimal, a
+   k-site caller gives the work left to block and window search (``ExactOutcome.searched``).
 
 Plan values of integral weights are whole numbers (more generally, multiples of ``value_step``): a bound of
 639,225.67 then proves a plan of 639,225 optimal.
@@ -35,7 +36,7 @@ import numpy as np
 
 from layers.i18n import translate
 from plugins.api import Feedback
-from plugins.siting.effort import LP_PLAN_NODES, Effort
+from plugins.siting.effort import LP_PLAN_NODES, LP_PLAN_WORK, MILP_SHARE, Effort
 from plugins.siting.milp import (
     MAXIMISE_BUDGET,
     MAXIMISE_COUNT,
@@ -128,18 +129,20 @@ def _lp_guided_plan(problem: SitingProblem, reduced: Reduced, root: RootRelaxati
                     sites: int, effort: Effort, feedback: Feedback) -> tuple[np.ndarray, float, int]:
     """The MILP restricted to the sites the LP uses most (RENS): first the 2 x ``sites`` largest x, doubling up
     to all with x > 0 (at most MILP_MAX_SITES) while each restricted MILP still proves its optimum within
-    LP_PLAN_NODES nodes. On the Tianhe sample (40 sites) the first takes 0.3 s and comes within 0.1% of the
-    optimum; all 269 LP sites take > 30 s."""
+    LP_PLAN_NODES nodes, and all of them within LP_PLAN_WORK. On the Tianhe sample (40 sites) the first takes
+    0.3 s and comes within 0.1% of the optimum; all 269 LP sites take > 30 s."""
     order = np.argsort(-root.x, kind="stable")
     used = min(int((root.x > 1e-6).sum()), MILP_MAX_SITES)
     best, best_value, in_play = np.zeros(0, np.int64), -np.inf, 0
     size = max(2 * sites, 1)
-    while effort.left > 0 and not effort.out_of_time(translate("Exact", "LP-guided plan")):
+    work = min(LP_PLAN_WORK, effort.left)
+    while work > 0 and not effort.out_of_time(translate("Exact", "LP-guided plan")):
         size = min(size, used)
         site_out = np.ones(reduced.n_candidates, bool)
         site_out[order[:size]] = False
         result = solve_reduced(reduced, model, **shape, cuts=root.cuts, site_out=site_out, effort=effort,
-                               nodes=LP_PLAN_NODES, feedback=feedback)
+                               nodes=LP_PLAN_NODES, work=work, feedback=feedback)
+        work -= result.spent
         checked = checked_plan(problem, reduced, result, [])
         if checked is not None and checked[1] > best_value:
             best, best_value, in_play = checked[0], checked[1], size
@@ -224,6 +227,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
                             summary + translate("SitingSolver", "; reduced-cost fixing leaves no better plan"), notes)
     seed = restricted.open_plan(reduced.local(incumbent))
     result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, effort=effort, mip_gap=mip_gap,
+                           work=int(MILP_SHARE * effort.left) if k is not None else None,   # k: searches follow
                            feedback=feedback.step(50, 100))
     lap("milp")
     if result.skipped:
@@ -247,7 +251,8 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
         if verified and np.isfinite(result.bound):
             bound = min(bound, max(restricted.offset + result.bound, below))
     status = "optimal" if proof.proven(value, bound) else stopped()
-    return ExactOutcome(incumbent, value, proof.reported(value, bound), status, solver, notes)
+    return ExactOutcome(incumbent, value, proof.reported(value, bound), status, solver, notes,
+                        searched=status != "optimal")
 
 
 __all__ = ["ExactOutcome", "checked_plan", "solve_maximising", "value_step"]

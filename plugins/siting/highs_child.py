@@ -1,12 +1,14 @@
 """Run one HiGHS MILP in this process and report on stdout; started by ``highs_process`` as a plain script.
 
-It imports only numpy and highspy (not the plugin packages) so that it starts in a fraction of a second.
+It imports only numpy, highspy and its sibling ``highs_meter`` (not the plugin packages) so that it starts in a
+fraction of a second. The model file's ``budget``, ``root_check`` and ``node_work`` set the work meter that ends the
+MILP by its work (see ``highs_meter``).
 
     python highs_child.py <model.npz> <folder>
 
-Lines on stdout: ``progress <seconds> <gap> <dual bound>`` while running. Each improving plan is written to
-``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the parent can end this
-process at any moment and still have the best plan found.
+Lines on stdout: ``progress <seconds> <gap> <dual bound> <work spent>`` while running. Each improving plan is
+written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the parent can
+end this process at any moment and still have the best plan found.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 
 import highspy
 import numpy as np
+from highs_meter import WorkMeter  # a sibling script: this file runs as a script, its folder on sys.path
 
 #: Seconds between two progress lines.
 PROGRESS_SECONDS = 0.2
@@ -63,12 +66,16 @@ def main(model_path: str, folder: str) -> None:
     def improving(event) -> None:
         _save_atomic(plan_path, np.asarray(event.data_out.mip_solution, float))
 
+    meter = WorkMeter(int(data["budget"]), int(data["root_check"]), int(data["node_work"]))
+
     def progress(event) -> None:
+        meter.check(event)
         now = time.perf_counter()
         if now - last[0] >= PROGRESS_SECONDS:
             last[0] = now
             out = event.data_out
-            print(f"progress {out.running_time:.3f} {out.mip_gap:.9g} {out.mip_dual_bound:.17g}", flush=True)
+            print(f"progress {out.running_time:.3f} {out.mip_gap:.9g} {out.mip_dual_bound:.17g} {meter.spent}",
+                  flush=True)
 
     solver.cbMipImprovingSolution += improving
     solver.cbMipInterrupt += progress
@@ -76,7 +83,8 @@ def main(model_path: str, folder: str) -> None:
     info = solver.getInfo()
     solution = np.asarray(solver.getSolution().col_value, float)
     np.savez(os.path.join(folder, "result.partial.npz"), status=str(solver.getModelStatus()),
-             bound=float(info.mip_dual_bound), nodes=int(info.mip_node_count),
+             bound=float(info.mip_dual_bound), nodes=int(info.mip_node_count), root_checks=meter.root_checks,
+             work_stopped=meter.stopped,
              has_plan=int(info.primal_solution_status) != 0, solution=solution)
     os.replace(os.path.join(folder, "result.partial.npz"), os.path.join(folder, "result.npz"))
 

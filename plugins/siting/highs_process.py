@@ -46,27 +46,31 @@ class SolverProcessError(LamplightError, RuntimeError):
 @dataclass
 class ChildOutcome:
     """How the child's MILP ended: HiGHS's model status name (or "time limit" when it had to be ended), dual
-    bound in the model's own sense, nodes, and the column values of the best plan (None: no plan)."""
+    bound in the model's own sense, nodes, the column values of the best plan (None: no plan), the work its meter
+    counted (``highs_meter``) and whether that meter's budget stopped it."""
 
     status: str
     bound: float
     nodes: int
     solution: np.ndarray | None
+    spent: int = 0
+    work_stopped: bool = False
 
 
 class _Progress:
     """The child's latest progress line, read on a thread so the parent never blocks on the pipe."""
 
     def __init__(self, stream) -> None:
-        self.gap, self.bound, self.running = math.inf, math.nan, 0.0
+        self.gap, self.bound, self.running, self.spent = math.inf, math.nan, 0.0, 0
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 
     def _read(self, stream) -> None:
         for line in stream:
             parts = line.split()
-            if len(parts) == 4 and parts[0] == "progress":
+            if len(parts) == 5 and parts[0] == "progress":
                 self.running, self.gap, self.bound = float(parts[1]), float(parts[2]), float(parts[3])
+                self.spent = int(parts[4])
 
     def join(self) -> None:
         self._thread.join(timeout=1.0)
@@ -75,7 +79,8 @@ class _Progress:
 def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.ndarray | None, time_limit: float,
                  feedback: Feedback, grace: float = GRACE_SECONDS) -> ChildOutcome:
     """Solve the MILP given as ``passModel`` arrays (keys: n_cols, n_rows, sense, cost, lower, upper, row_lower,
-    row_upper, indptr, indices, values, integrality) with HiGHS ``options`` in a child process, ended ``grace``
+    row_upper, indptr, indices, values, integrality; and the work meter's budget, root_check, node_work) with HiGHS
+    ``options`` in a child process, ended ``grace``
     seconds after ``time_limit`` (counted from this call, so writing the model and starting the child count too);
     it normally stops by itself, but a root cut round or heuristic may not."""
     called = time.perf_counter()
@@ -120,11 +125,14 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
             if not os.path.exists(result_path):
                 raise SolverProcessError(_failure(child.returncode, error_path))
             with np.load(result_path) as result:
-                return ChildOutcome(str(result["status"]), float(result["bound"]), int(result["nodes"]),
-                                    result["solution"] if bool(result["has_plan"]) else None)
+                nodes = int(result["nodes"])
+                spent = int(result["root_checks"]) * int(model["root_check"]) + nodes * int(model["node_work"])
+                return ChildOutcome(str(result["status"]), float(result["bound"]), nodes,
+                                    result["solution"] if bool(result["has_plan"]) else None, spent,
+                                    bool(result["work_stopped"]))
         plan_path = os.path.join(folder, "plan.npy")
         solution = np.load(plan_path) if os.path.exists(plan_path) else None
-        return ChildOutcome("time limit", progress.bound, 0, solution)
+        return ChildOutcome("time limit", progress.bound, 0, solution, progress.spent)
 
 
 def _failure(code: int, error_path: str) -> str:

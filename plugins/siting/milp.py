@@ -19,11 +19,14 @@ CHILD_MIN_NONZEROS or more nonzeros run in a child process that is ended at the 
 ``highs_process``).
 
 HiGHS 1.16 counts nodes and leaves but no work at the root (presolve, cut rounds, root heuristics), and that root
-grows steeply with the sites left open: on bench_city's model (22,375 rows) 1,600 open sites take 0.8 s, 3,100 take
-11 s, 4,600 more than a minute. So a MILP is handed to HiGHS only with at most MILP_MAX_SITES open sites, a count
-that bounds its root the same way on every machine; a larger one is not run (``MilpResult.skipped``, status "work
-limit") and its caller gives the work to heuristics that count it. Only the safety time limit can stop the root
-of a MILP within that size, and then the run says so.
+grows steeply and unevenly: on bench_city's model (22,375 rows) 1,600 open sites take 0.8 s, 3,100 take 11 s; on a
+2,780 x 19,200 tile of the city 480 open sites spend 5 s per cut round and 2,652 sites 17 s, each round moving the
+bound by about 0.001 %. So every MILP carries a work meter (``highs_meter``): each of HiGHS's interrupt callbacks
+at the root counts ``root_check`` (rows x open sites), each node ITERATIONS_PER_NODE, and the first callback past
+the MILP's budget interrupts it ("work limit", with HiGHS's best plan and bound so far). Before its first callback
+HiGHS presolves and solves the root LP, bounded by its own iteration caps; MILPs of more than MILP_MAX_SITES open
+sites, whose presolve and first LP alone grow long, are not run (``MilpResult.skipped``, status "work limit") and
+their caller gives the work to heuristics that count it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,15 @@ import scipy.sparse as sp
 from layers.i18n import translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix
-from plugins.siting.effort import GRACE_SECONDS, Effort, HighsOptions, highs_seconds
+from plugins.siting.effort import (
+    GRACE_SECONDS,
+    ITERATIONS_PER_NODE,
+    ROW_SITES_PER_WORK,
+    Effort,
+    HighsOptions,
+    highs_seconds,
+)
+from plugins.siting.highs_meter import WorkMeter
 from plugins.siting.highs_process import ChildOutcome, run_in_child
 from plugins.siting.reduce import Reduced
 
@@ -75,6 +86,7 @@ class MilpResult:
     rows: int
     nonzeros: int
     skipped: bool = False
+    spent: int = 0
 
 
 def highs_version() -> str:
@@ -194,17 +206,19 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
                   time_limit: float = 60.0, mip_gap: float = 0.0, relax: bool = False,
                   cuts: Sequence[Cut] = (), site_out: np.ndarray | None = None,
                   feedback: Feedback | None = None, effort: Effort | None = None,
-                  nodes: int | None = None) -> MilpResult:
+                  nodes: int | None = None, work: int | None = None) -> MilpResult:
     """Solve (or with ``relax`` only bound, as an LP) one model of the reduced problem on HiGHS.
 
     ``costs`` are the kept candidates' costs; ``seed`` kept-candidate positions of a feasible plan. The
     maximising models take valid ``cuts`` as extra rows; ``site_out`` (boolean mask) keeps sites out. The
     thread count is left to HiGHS: its scheduler is global to the process and refuses a second, different
-    setting (the child process runs on one thread). Progress reports the MIP gap closing. With an ``effort``,
-    its node limit (at most ``nodes``) decides where HiGHS stops ("work limit") and what it spent is deducted;
-    ``time_limit`` is then the effort's safety deadline. At either limit HiGHS returns its best plan so far;
-    Cancel stops it (or ends the child process) and raises ``Cancelled``. A MILP of more than MILP_MAX_SITES open
-    sites is not run: no plan, no bound, status "work limit", ``skipped``.
+    setting (the child process runs on one thread). Progress reports the MIP gap closing. With an ``effort``, a
+    MILP may spend ``work`` (else ``nodes`` nodes' worth, else all the work left; never more than is left) in at
+    most ``nodes`` nodes, counted by its work meter (see the module docstring): that decides where HiGHS stops
+    ("work limit"), and what it spent is deducted; ``time_limit`` is then the effort's safety deadline. At either
+    limit HiGHS returns its best plan so far; Cancel stops it (or ends the child process) and raises
+    ``Cancelled``. A MILP of more than MILP_MAX_SITES open sites is not run: no plan, no bound, status "work
+    limit", ``skipped``.
     """
     started = time.perf_counter()
     n_x = reduced.n_candidates
@@ -220,9 +234,13 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     # The root LP of a covering model is highly degenerate: dual simplex from the slack basis needs about two
     # pivots per row (20,000 pivots, 8 s on 2,000 x 20,000), the interior point method 1 s.
     options: HighsOptions = {"mip_rel_gap": float(mip_gap), "random_seed": 0, "mip_lp_solver": "ipm"}
+    budget = np.iinfo(np.int64).max
     if effort is not None:
-        options.update(effort.lp_options() if relax else effort.milp_options(nodes))
+        budget = effort.milp_work(nodes, work)
+        node_limit = budget // ITERATIONS_PER_NODE
+        options.update(effort.lp_options() if relax else effort.milp_options(min(node_limit, nodes or node_limit)))
         time_limit = float(options.pop("time_limit"))
+    meter = WorkMeter(budget, root_check(n_rows, open_sites(n_x, site_out)), ITERATIONS_PER_NODE)
     start = None
     if seed is not None and not relax and seed.size:
         start = start_values(reduced, seed, n_cols, beta, model)
@@ -231,11 +249,12 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     if not relax and matrix.nnz >= CHILD_MIN_NONZEROS:
         arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
                   "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
-                  "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer}
+                  "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer,
+                  "budget": meter.budget, "root_check": meter.root_check, "node_work": meter.node_work}
         grace = effort.grace() if effort is not None else GRACE_SECONDS
         outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback(), grace)
         result = _child_result(outcome, cost, n_x, started, n_cols, n_rows, int(matrix.nnz))
-        _account(effort, result.status, nodes=result.nodes)
+        _account(effort, result.status, iterations=result.spent)
         return result
     solver = new_highs()
     solver.setOptionValue("time_limit", highs_seconds(time_limit))
@@ -245,7 +264,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
                sense)
     if start is not None:
         offer_start(solver, start)
-    watch(solver, feedback or Feedback(), time_limit)
+    watch(solver, feedback or Feedback(), time_limit, None if relax else meter)
     if solver.run() == highspy.HighsStatus.kError:
         raise RuntimeError(translate("SitingSolver", "HiGHS failed on the siting model ({status})").format(
             status=solver.getModelStatus()))
@@ -253,9 +272,10 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     info = solver.getInfo()
     if feedback is not None:
         feedback.raise_if_cancelled()
-    state = _state(str(model_status))
-    _account(effort, state, nodes=0 if relax else int(info.mip_node_count),
-             iterations=int(info.simplex_iteration_count) if relax else 0)
+    state = "work limit" if meter.stopped else _state(str(model_status))
+    if not relax:
+        meter.nodes = int(info.mip_node_count)
+    _account(effort, state, iterations=int(info.simplex_iteration_count) if relax else meter.spent)
     solution = np.asarray(solver.getSolution().col_value)
     no_plan = state != "optimal" and info.primal_solution_status == 0     # e.g. stopped before finding any
     if state == "infeasible" or solution.size < n_cols or no_plan:
@@ -265,14 +285,21 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     bound = objective if relax or model_status == highspy.HighsModelStatus.kModelEmpty else float(info.mip_dual_bound)
     selected = np.flatnonzero(solution[: reduced.n_candidates] > 0.5) if not relax else np.zeros(0, np.int64)
     return MilpResult(selected, objective, bound, state, time.perf_counter() - started,
-                      int(info.mip_node_count) if not relax else 0, n_cols, n_rows, int(matrix.nnz))
+                      int(info.mip_node_count) if not relax else 0, n_cols, n_rows, int(matrix.nnz),
+                      spent=0 if relax else meter.spent)
 
 
-def _account(effort: Effort | None, state: str, *, nodes: int = 0, iterations: int = 0) -> None:
+def root_check(rows: int, sites: int) -> int:
+    """Work one of HiGHS's callbacks at a MILP's root counts: rows x open sites / ROW_SITES_PER_WORK (a cut round
+    computes tableau rows for fractional sites), at least a node's."""
+    return max(int(rows) * int(sites) // ROW_SITES_PER_WORK, ITERATIONS_PER_NODE)
+
+
+def _account(effort: Effort | None, state: str, *, iterations: int) -> None:
     """Deduct one solve's work from the effort, and record a stop by its safety time limit."""
     if effort is None:
         return
-    effort.spend(nodes=nodes, iterations=iterations)
+    effort.spend(iterations=iterations)
     if state == "time limit":
         effort.stop("MILP")
 
@@ -280,15 +307,15 @@ def _account(effort: Effort | None, state: str, *, nodes: int = 0, iterations: i
 def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: float, n_cols: int, n_rows: int,
                   nonzeros: int) -> MilpResult:
     """A MilpResult from the child's outcome; a plan's objective is recomputed from its columns."""
-    state = _state(outcome.status)
+    state = "work limit" if outcome.work_stopped else _state(outcome.status)
     seconds = time.perf_counter() - started
     if state == "infeasible" or outcome.solution is None or outcome.solution.size < n_cols:
         return MilpResult(np.zeros(0, np.int64), float("nan"), outcome.bound if state != "infeasible" else float("nan"),
-                          state, seconds, outcome.nodes, n_cols, n_rows, nonzeros)
+                          state, seconds, outcome.nodes, n_cols, n_rows, nonzeros, spent=outcome.spent)
     objective = float(cost @ outcome.solution)
     bound = objective if outcome.status.endswith("kModelEmpty") else outcome.bound
     return MilpResult(np.flatnonzero(outcome.solution[:n_x] > 0.5), objective, bound, state, seconds, outcome.nodes,
-                      n_cols, n_rows, nonzeros)
+                      n_cols, n_rows, nonzeros, spent=outcome.spent)
 
 
 def offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
@@ -308,10 +335,10 @@ def offer_start(solver: highspy.Highs, values: np.ndarray) -> None:
     solver.cbMipUserSolution += offer
 
 
-def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
+def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float, meter: WorkMeter | None = None) -> None:
     """Cancel, progress and a hard deadline through HiGHS's interrupt callbacks (called often during simplex,
     interior point and branching): HiGHS checks its own time limit only between phases, and was seen to
-    overrun it by 15 s in one cut round of a 35,000-row model."""
+    overrun it by 15 s in one cut round of a 35,000-row model. A MILP's ``meter`` counts its work there too."""
     deadline = time.perf_counter() + time_limit
 
     def poll(event) -> None:
@@ -319,6 +346,8 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float) -> None:
             event.interrupt()
             return
         if event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt:
+            if meter is not None:
+                meter.check(event)
             elapsed = float(event.data_out.running_time)
             gap = float(event.data_out.mip_gap)
             by_time = elapsed / max(time_limit, 1e-9)

@@ -388,11 +388,11 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
                      solver + translate("SitingSolver", "; the plan meets a bound"),
                      clock, reduced, notes, effort, bound_from=bounds.source())
     def searched_rest() -> str:
-        """Block search (up to EXACT_BLOCK_SWEEPS sweeps within the work), then the work left to window search;
-        the status the plan then has."""
+        """Block search (the fast mode's FAST_BLOCK_SWEEPS sweeps, up to EXACT_BLOCK_SWEEPS within the work), then
+        the work left to window search; the status the plan then has."""
         if incumbent.size == k and value < bounds.best() and \
                 not effort.out_of_time(translate("BlockSearch", BLOCK_SEARCH)):
-            block_searched(min(EXACT_BLOCK_SWEEPS, effort.sweeps()), (30, 60))
+            block_searched(max(FAST_BLOCK_SWEEPS, min(EXACT_BLOCK_SWEEPS, effort.sweeps())), (30, 60))
         if incumbent.size == k and value < bounds.best() and effort.left > 0 and \
                 not effort.out_of_time(translate("WindowSearch", WINDOW_SEARCH)):
             searched(effort.windows(), (60, 100))
@@ -421,7 +421,7 @@ def solve_mclp(problem: SitingProblem, k: int, *, method: str = "exact", time_li
         solver = outcome.solver
         if status != "optimal":
             lagrangian_step(reduced)
-        if outcome.searched:            # the MILP was too large to run: its work goes to the searches
+        if outcome.searched:            # the MILP proved nothing (or was too large to run): the work left to searches
             status = searched_rest()
         return _plan(problem, "mclp", method, incumbent, value, max(bounds.best(), value), status, solver,
                      clock, reduced, notes, effort, bound_from=bounds.source())
