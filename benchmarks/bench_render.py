@@ -162,23 +162,25 @@ def time_whole_first(layer: VectorLayer, settings: RenderSettings) -> float:
 
 def compare_jit(layers: dict[str, VectorLayer]) -> None:
     """Steady renders through the kernels compiled ahead of time and through numba's JIT, alternated on one
-    prepared renderer (median of 3 each): the compiled-ahead code must be no slower."""
+    prepared renderer (median of 5 each, in CPU time, which a shared machine's load stretches less): the
+    compiled-ahead code must be no slower."""
     if not aot.available():
         print("kernels compiled ahead of time: none (run `lamplight warmup`); every figure above is numba's JIT")
         return
     with aot.disabled():
         warm_kernels()  # numba's import and its kernels' loading: not timed below
-    print("steady render, kernels compiled ahead of time vs numba's JIT (alternated, median of 3; JIT / ahead):")
+    print("steady render, kernels compiled ahead of time vs numba's JIT (alternated, median of 5, CPU of the rendering "
+          "thread; JIT / ahead):")
     for kind, layer in layers.items():
         for view, extent in extents().items():
             settings, renderer = view_settings(extent), MapRenderer()
             renderer.render_image([layer], settings)
             renderer.wait_prepared()
             times: dict[bool, list[float]] = {True: [], False: []}
-            for _ in range(3):
+            for _ in range(5):
                 for ahead in (True, False):
                     with contextlib.nullcontext() if ahead else aot.disabled():
-                        times[ahead].append(timed_render(renderer, layer, settings)[0])
+                        times[ahead].append(timed_render(renderer, layer, settings)[1])
             ahead_s, jit_s = statistics.median(times[True]), statistics.median(times[False])
             print(f"  {kind + ' ' + view:<17}ahead {ahead_s:.3f} s  JIT {jit_s:.3f} s  {jit_s / ahead_s:.2f}x")
 
