@@ -14,10 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from affine import Affine
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 
-from layers.styles import Categorized, Category, Labels, SingleSymbol, Symbol
-from tests.render.scenes import X0, Y0, layer, pixels, settings
+from layers.layer import RasterLayer
+from layers.styles import Categorized, Category, Labels, RasterRamp, SingleSymbol, Symbol
+from tests.render.scenes import CRS, X0, Y0, layer, pixels, settings
 from workbench.render import MapRenderer, aot
 from workbench.render.kernel import type_names
 
@@ -25,9 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def every_kind() -> list:
-    """Polygons (with a hole, two classes, outlines), lines (hairlines and a wide pen), points (two classes, a
-    multipoint), labels with halos, and a selection on each layer, in a 100 m square."""
+    """A coverage raster (RSRP cells on a ramp) under polygons (with a hole, two classes, outlines), lines
+    (hairlines and a wide pen), points (two classes, a multipoint), labels with halos, and a selection on each
+    vector layer, in a 100 m square."""
     rng = np.random.default_rng(7)
+    rsrp = RasterLayer(rng.uniform(-120, -70, (20, 20)).astype(np.float32), Affine(5, 0, X0, 0, -5, Y0 + 100), CRS,
+                       name="rsrp")
+    rsrp.style = RasterRamp([(-120.0, "#d7191c"), (-95.0, "#ffffbf"), (-70.0, "#1a9641")])
     centres = rng.uniform(5, 95, (40, 2))
     polygons = [box(X0 + x - 4, Y0 + y - 3, X0 + x + 4, Y0 + y + 3) for x, y in centres[:20]]
     polygons.append(Polygon([(X0 + 10, Y0 + 10), (X0 + 60, Y0 + 15), (X0 + 40, Y0 + 70)],
@@ -47,7 +53,7 @@ def every_kind() -> list:
                                          Category("planned", Symbol(fill="#e6550d", stroke="#1f1f1f", size=6.0))],
                               labels=Labels("name", size=7.0, halo="#ffffff", min_scale=None))
     poles.selection = frozenset({0, 5, 20})
-    return [areas, roads, poles]
+    return [rsrp, areas, roads, poles]
 
 
 @pytest.fixture(scope="module")
