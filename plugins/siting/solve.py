@@ -49,6 +49,7 @@ from plugins.siting.effort import (
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
 from plugins.siting.interruptible import Abandoned, call_cancellable
+from plugins.siting.methods import METHODS
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
@@ -66,7 +67,6 @@ from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import WINDOW_SEARCH, window_search
 from plugins.siting.wording import amount
 
-METHODS = ("exact", "greedy")
 #: The budgeted greedy's name in a run's provenance (translated where shown).
 BUDGET_GREEDY = QT_TRANSLATE_NOOP("SitingSolver", "lazy greedy (gain per cost, and gain)")
 #: The share of the gap between the plan and all coverable demand the LP must leave open to count as saturated.
