@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,6 @@ from plugins.api import (
     Parameter,
     ParameterError,
 )
-from plugins.coverage.budget import MAX_LINKS, clip, coverage_need, height_cells
 from plugins.coverage.config import (
     ANTENNAS,
     CORNER_REACH_M,
@@ -46,27 +45,15 @@ from plugins.coverage.config import (
     config_from_profile,
     model_labels,
 )
-from plugins.coverage.diagnostics import diagnose
-from plugins.coverage.engine import CoverageResult, compute_coverage
 from plugins.coverage.grid import Grid
-from plugins.coverage.interference import (
-    MAX_FAR_LINKS,
-    Interference,
-    far_links,
-    interference_notes,
-    interference_plan,
-)
-from plugins.coverage.kernel import TX_COLUMNS
-from plugins.coverage.margin import best_server_margin
 from plugins.coverage.obstruction import SURFACE_ABOVE_GROUND, SURFACE_AUTO, SURFACE_DSM, SURFACE_TYPES, Obstruction
-from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
-from plugins.coverage.statistics import DemandWeights, coverage_people, coverage_statistics, demand_weights
-from plugins.coverage.stream import BLOCK_TILES, EDGE_M, compute_coverage_streamed
-from plugins.coverage.terrain import with_terrain
-from plugins.coverage.tiles import TILE_CELLS
-from plugins.coverage.transmitters import Transmitters
-from plugins.coverage.validity import apply_load, validity_notes
 from plugins.resources import Need, check_memory, check_work
+
+if TYPE_CHECKING:  # the engine imports numba: loaded by a run, not when the toolbox lists the algorithm
+    from plugins.coverage.engine import CoverageResult
+    from plugins.coverage.interference import Interference
+    from plugins.coverage.statistics import DemandWeights
+    from plugins.coverage.transmitters import Transmitters
 
 #: "profile" takes the value of the project's RF profile (``layers.rf_profile``).
 PROFILE = "profile"
@@ -274,6 +261,10 @@ class CoverageRsrp(Algorithm):
     def setup(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Setup:
         """The run's transmitters, grid, obstruction and interference plan, with their notes logged: what every
         prediction of these parameters shares (``run``, and ``plan_figures`` for the prefixes of a plan)."""
+        from plugins.coverage.interference import interference_notes, interference_plan
+        from plugins.coverage.transmitters import Transmitters
+        from plugins.coverage.validity import validity_notes
+
         profile = project_profile(context)
         config = self._config(params, profile)
         feedback.log(profile.describe())
@@ -306,6 +297,11 @@ class CoverageRsrp(Algorithm):
                 cells: Transmitters | None = None, interference: Interference | None = None) -> CoverageResult:
         """Best-server RSRP, server, SINR and best-server margin of ``cells`` (default: all of the run's) on the
         run's grid, with ``interference`` (default: the run's plan when all cells are predicted)."""
+        from plugins.coverage.budget import clip
+        from plugins.coverage.engine import compute_coverage
+        from plugins.coverage.margin import best_server_margin
+        from plugins.coverage.stream import compute_coverage_streamed
+
         whole_run = cells is None
         cells = setup.cells if cells is None else cells
         plan = setup.plan if whole_run and interference is None else interference
@@ -330,6 +326,8 @@ class CoverageRsrp(Algorithm):
     def demand_weights(params: dict[str, Any], result: CoverageResult) -> DemandWeights:
         """The demand spread over a prediction's grid, and its totals: demand beyond the default extent (the
         transmitters' reach) counts as not covered; an explicit extent is the study area, counted alone."""
+        from plugins.coverage.statistics import demand_weights
+
         return demand_weights(result, params["demand"], beyond_grid=params["extent"] is None)
 
     @classmethod
@@ -337,11 +335,18 @@ class CoverageRsrp(Algorithm):
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The statistics and per-site tables of a prediction, counted as ``demand_weights`` says (``weights``:
         those already spread)."""
+        from plugins.coverage.statistics import coverage_statistics
+
         return coverage_statistics(result, demand=params["demand"], buildings=params["buildings"],
                                    schools=params["schools"], beyond_grid=params["extent"] is None,
                                    weights=weights if weights is not None else cls.demand_weights(params, result))
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        from plugins.coverage.diagnostics import diagnose
+        from plugins.coverage.outputs import coverage_polygons, rsrp_raster, server_raster, sinr_raster
+        from plugins.coverage.statistics import coverage_people
+        from plugins.coverage.validity import apply_load
+
         started = time.perf_counter()
         setup = self.setup(params, context, feedback)
         cells, config, plan = setup.cells, setup.config, setup.plan
@@ -396,6 +401,8 @@ class CoverageRsrp(Algorithm):
     def _obstruction(params: dict[str, Any], bounds: tuple[float, float, float, float], crs: Any,
                      feedback: Feedback) -> Obstruction:
         """What blocks paths over ``bounds`` (the study area, or a block of it, grown by the radius)."""
+        from plugins.coverage.terrain import with_terrain
+
         surface, terrain = _surface_and_terrain(params)
         buildings: VectorLayer | None = params["buildings"]
         dsm = surface is not None and params["surface_type"] == SURFACE_DSM
@@ -423,6 +430,10 @@ class CoverageRsrp(Algorithm):
         """The serving links of the transmitters' points alone (one omni cell each, no more than with sectors),
         counted before the transmitter table and the interference plan are built: a layer of a million poles is
         refused in a second instead of after minutes of set-up that Cancel cannot interrupt."""
+        from plugins.coverage.budget import MAX_LINKS, coverage_need
+        from plugins.coverage.interference import MAX_FAR_LINKS
+        from plugins.coverage.kernel import TX_COLUMNS
+
         geometry = params["transmitters"].gdf.geometry.to_numpy()
         x, y = shapely.get_x(geometry), shapely.get_y(geometry)
         keep = np.isfinite(x) & np.isfinite(y)
@@ -438,6 +449,9 @@ class CoverageRsrp(Algorithm):
     def _check_resources(cls, params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
                          workers: int) -> None:
         """Refuse, before allocating, a run that would not fit in memory or would take hours."""
+        from plugins.coverage.budget import MAX_LINKS
+        from plugins.coverage.interference import MAX_FAR_LINKS
+
         need = cls.resource_need(params, cells, grid, config, workers)
         # the far ring is capped to MAX_FAR_LINKS by the interference plan, so only the serving links can refuse
         check_work(need, MAX_LINKS + MAX_FAR_LINKS, translate("CoverageRsrp", "links (cell-transmitter pairs)"))
@@ -447,6 +461,12 @@ class CoverageRsrp(Algorithm):
     def resource_need(params: dict[str, Any], cells: Transmitters, grid: Grid, config: CoverageConfig,
                       workers: int) -> Need:
         """Peak memory and links of a run, from counts (``plugins.coverage.budget``)."""
+        from plugins.coverage.budget import clip, coverage_need, height_cells
+        from plugins.coverage.interference import far_links, interference_plan
+        from plugins.coverage.kernel import TX_COLUMNS
+        from plugins.coverage.stream import BLOCK_TILES, EDGE_M
+        from plugins.coverage.tiles import TILE_CELLS
+
         surface, terrain = _surface_and_terrain(params)
         buildings: VectorLayer | None = params["buildings"]
         radius = config.max_radius_m
@@ -491,6 +511,8 @@ def _surface_and_terrain(params: dict[str, Any]) -> tuple[RasterLayer | None, Ra
 
 def _streams(params: dict[str, Any], grid: Grid, config: CoverageConfig) -> bool:
     """Whether the run goes block by block: its heights over the grown study area exceed ``STREAM_CELLS``."""
+    from plugins.coverage.budget import height_cells
+
     surface, terrain = _surface_and_terrain(params)
     if surface is None and terrain is None and params["buildings"] is None:
         return False

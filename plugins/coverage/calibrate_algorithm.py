@@ -4,7 +4,7 @@ save the fitted offsets and slopes in the project's RF profile, so later coverag
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from layers.atomic import write_atomically
 from layers.errors import LayerError
@@ -26,10 +26,11 @@ from plugins.api import (
     Parameter,
 )
 from plugins.coverage.algorithm import project_profile, site_class
-from plugins.coverage.calibration import calibrate, read_measurements
 from plugins.coverage.config import MODELS, config_from_profile, model_labels
 from plugins.coverage.obstruction import Obstruction
-from plugins.coverage.transmitters import Transmitters
+
+if TYPE_CHECKING:  # the transmitters' kernels import numba: loaded by a run, not when the toolbox lists it
+    from plugins.coverage.transmitters import Transmitters
 
 #: Building data is burnt this far around the transmitters and measurements.
 MARGIN_M = 50.0
@@ -70,6 +71,9 @@ class CoverageCalibrate(Algorithm):
                 OutputTable("per_site", self.tr("Error before and after per site"))]
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        from plugins.coverage.calibration import calibrate, read_measurements
+        from plugins.coverage.transmitters import Transmitters
+
         profile = project_profile(context)
         feedback.log(profile.describe())
         config = config_from_profile(profile, site_class(params["transmitters"]), model=params["model"])

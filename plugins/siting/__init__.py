@@ -16,13 +16,25 @@ Example::
     plan = solve_mclp(problem, k=20)
 """
 
-from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.problem import SitingProblem
-from plugins.siting.radius import radius_coverage
-from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from plugins.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from plugins.siting.matrix import CoverageMatrix
+    from plugins.siting.problem import SitingProblem
+    from plugins.siting.radius import radius_coverage
+    from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
 
 __all__ = ["CoverageMatrix", "Plan", "SitingProblem", "radius_coverage", "solve_budget_mclp", "solve_lscp",
            "solve_mclp"]
+
+#: Loaded on first use: their modules import numba, which the workbench and ``lamplight list`` never need.
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "CoverageMatrix": "matrix", "Plan": "solve", "SitingProblem": "problem", "radius_coverage": "radius",
+    "solve_budget_mclp": "solve", "solve_lscp": "solve", "solve_mclp": "solve"})
 
 
 def algorithms() -> list:

@@ -9,7 +9,7 @@ They differ only in the model they solve.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,13 +43,13 @@ from plugins.siting.candidates import CandidateRules, Candidates, eligible_candi
 from plugins.siting.decisions import Decisions, FieldRule, LayerMatch, PoleSpecParameter, resolve, solve_decided
 from plugins.siting.demand import Demand, near_features, raster_demand, vector_demand
 from plugins.siting.highs_process import SolverProcessError
-from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.outputs import demand_layers, model_people, set_cumulative_people, sites_layer, summary
-from plugins.siting.problem import SitingProblem
-from plugins.siting.radius import radius_coverage
-from plugins.siting.relation import RfSettings, existing_coverage, rf_relation
-from plugins.siting.rollout import build_order, coverage_curve
-from plugins.siting.solve import METHODS, Plan
+from plugins.siting.methods import METHODS
+
+if TYPE_CHECKING:  # the numeric core imports numba: loaded by the run, not when the toolbox lists the algorithms
+    from plugins.siting.matrix import CoverageMatrix
+    from plugins.siting.problem import SitingProblem
+    from plugins.siting.relation import RfSettings
+    from plugins.siting.solve import Plan
 
 COVERAGE_MODES = ("radius", "rf")
 _FROM_PROFILE = QT_TRANSLATE_NOOP("SitingAlgorithm", "Empty: the project's RF profile.")
@@ -275,6 +275,9 @@ class SitingAlgorithm(Algorithm):
     # -- preparation ------------------------------------------------------------------------------------------
 
     def prepare(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Study:
+        from plugins.siting.problem import SitingProblem
+        from plugins.siting.relation import existing_coverage
+
         if params["max_radius"] is None:     # rf mode's longest link: the project's RF profile unless given
             from plugins.coverage.algorithm import project_profile
 
@@ -347,6 +350,7 @@ class SitingAlgorithm(Algorithm):
         from plugins.coverage import CoverageConfigError, Obstruction
         from plugins.coverage.algorithm import project_profile
         from plugins.coverage.config import config_from_profile
+        from plugins.siting.relation import RfSettings
 
         profile = project_profile(context)
         overrides = {"frequency_mhz": params["frequency_mhz"], "rsrp_threshold_dbm": params["threshold_dbm"],
@@ -383,6 +387,9 @@ class SitingAlgorithm(Algorithm):
     @staticmethod
     def _relation(params: dict[str, Any], candidates: Candidates, demand: Demand, rf: RfSettings | None,
                   feedback: Feedback) -> CoverageMatrix:
+        from plugins.siting.radius import radius_coverage
+        from plugins.siting.relation import rf_relation
+
         if rf is None:
             return radius_coverage(candidates.xy, demand.xy, params["radius"], feedback=feedback)
         try:
@@ -399,6 +406,7 @@ class SitingAlgorithm(Algorithm):
         refuses the plan. The model's own count is logged, named as such."""
         from plugins.coverage.plan_figures import plan_figures
         from plugins.coverage.statistics import DEMAND_FIELDS
+        from plugins.siting.outputs import model_people, set_cumulative_people
 
         counted, total = model_people(problem, plan, study.demand)
         feedback.log(translate("SitingAlgorithm", "siting model's count (demand sampled at points, a point covered "
@@ -452,6 +460,9 @@ class SitingAlgorithm(Algorithm):
         return resolve(candidates, locked=locked, excluded=excluded)
 
     def run(self, params: dict[str, Any], context: Context, feedback: Feedback) -> dict[str, Any]:
+        from plugins.siting.outputs import demand_layers, sites_layer, summary
+        from plugins.siting.rollout import build_order, coverage_curve
+
         study = self.prepare(params, context, feedback.step(0, 30))
         problem = study.problem
         decisions = self.decisions(params, study.candidates)     # its notes come with the plan's

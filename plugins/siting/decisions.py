@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,11 @@ from layers.i18n import translate
 from layers.layer import VectorLayer
 from plugins.api import AlgorithmError, Context, Feedback, Parameter, ParameterError
 from plugins.siting.candidates import Candidates, pole_ids
-from plugins.siting.problem import SitingProblem
-from plugins.siting.solve import Plan, solve_budget_mclp, solve_lscp, solve_mclp
 from plugins.siting.wording import amount
+
+if TYPE_CHECKING:  # the solvers import numba: loaded when a plan is solved, not with the pole rules the GUI uses
+    from plugins.siting.problem import SitingProblem
+    from plugins.siting.solve import Plan
 
 #: Values of a decision field that mean the same; a value given in any language matches all of its group.
 ALIASES = (
@@ -320,6 +322,8 @@ def _decided_plan(problem: SitingProblem, allowed: SitingProblem, decisions: Dec
                   selected: np.ndarray, objective: float, bound: float, sub: Plan | None, maximise: bool,
                   notes: Sequence[str] = ()) -> Plan:
     """The plan of the full problem: locked poles plus the residual plan ``sub`` (None: nothing left to choose)."""
+    from plugins.siting.solve import Plan
+
     selected = np.sort(np.asarray(selected, np.int64))
     notes = decisions.notes() + list(notes) + (list(sub.notes) if sub is not None else [
         translate("decisions", "the locked poles leave nothing to choose: the plan is the locked poles")])
@@ -355,6 +359,8 @@ def solve_decided(problem: SitingProblem, decisions: Decisions, model: str, *, k
                   feedback: Feedback | None = None) -> Plan:
     """Solve ``model`` ("mclp", "budget_mclp" or "lscp") honouring ``decisions``; without any, the plain solve.
     ``work_limit`` decides where the solver stops (0: automatic); ``time_limit`` is only a safety (0: automatic)."""
+    from plugins.siting.solve import solve_budget_mclp, solve_lscp, solve_mclp
+
     limits: _Limits = {"time_limit": time_limit, "work_limit": work_limit}
     if not decisions:
         if model == "mclp":
@@ -407,6 +413,8 @@ def _maximised(problem: SitingProblem, allowed: SitingProblem, decisions: Decisi
 
 def _covering(problem: SitingProblem, allowed: SitingProblem, decisions: Decisions, method: str, rest,
               target_share: float, minimise: str, limits: _Limits, feedback: Feedback | None) -> Plan:
+    from plugins.siting.solve import solve_lscp
+
     locked = decisions.locked
     unit = minimise == "sites"
     fixed = float(locked.size) if unit else problem.cost(locked)
