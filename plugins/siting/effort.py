@@ -61,8 +61,10 @@ ROW_SITES_PER_WORK = 100
 #: Nodes of each restricted MILP tried for the LP-guided plan, and the work all of them may spend together (on a
 #: 2,780 x 19,200 tile of the city, 240 sites in play prove their optimum with 482,000 counted, in 1.5 s).
 LP_PLAN_NODES, LP_PLAN_WORK = 200, 600_000
-#: The share of the work left that exact mode's last MILP may spend; what it leaves goes to block and window search.
-MILP_SHARE = 0.5
+#: What exact mode's last MILP may spend: this share of the work left, at most MILP_MAX_WORK (about 50 s at
+#: SECONDS_PER_WORK: on a tile of the city, 1,000,000 are three callbacks, the third after the root LP, 10 s idle;
+#: each further cut round there, 17 s, moves the bound by 0.001 %). What it leaves goes to block and window search.
+MILP_SHARE, MILP_MAX_WORK = 0.5, 1_000_000
 #: The automatic safety limit: this many times the run's estimated seconds, and never below the floor.
 SAFETY_FACTOR, MIN_SAFETY_SECONDS = 5.0, 60.0
 #: Idle-machine seconds of one sparse pass over one nonzero of the relation (a PDLP iteration costs ~4 ns per

@@ -8,11 +8,12 @@ otherwise hand HiGHS's MILP only the sites that can still matter.
 3. Reduced-cost fixing against the best plan: every plan better than it must build or leave out the sites that
    the reduced costs pin down (``relaxation.fixings``), and ``reduce.restrict`` shrinks the model to the sites
    left open, which are usually a few hundred out of thousands.
-4. HiGHS's MILP on that restricted model, with the cuts as extra rows, within MILP_SHARE of the work left
-   (k-site models; a budgeted one gets all of it). A plan outside it is worth at most the incumbent, so
-   max(incumbent, MILP bound) bounds the optimum. With more than ``milp.MILP_MAX_SITES`` sites left open the
-   MILP is not run, and the LP-guided plan stays within that many sites too. Unless the plan is proven optimal, a
-   k-site caller gives the work left to block and window search (``ExactOutcome.searched``).
+4. HiGHS's MILP on that restricted model, with the cuts as extra rows, within MILP_SHARE of the work left and
+   at most MILP_MAX_WORK (k-site models, whose searches follow; a budgeted one gets all of it). A plan outside it
+   is worth at most the incumbent, so max(incumbent, MILP bound) bounds the optimum. With more than
+   ``milp.MILP_MAX_SITES`` sites left open the MILP is not run, and the LP-guided plan stays within that many
+   sites too. Unless the plan is proven optimal, a k-site caller gives the work left to block and window search
+   (``ExactOutcome.searched``).
 
 Plan values of integral weights are whole numbers (more generally, multiples of ``value_step``): a bound of
 639,225.67 then proves a plan of 639,225 optimal.
@@ -36,7 +37,7 @@ import numpy as np
 
 from layers.i18n import translate
 from plugins.api import Feedback
-from plugins.siting.effort import LP_PLAN_NODES, LP_PLAN_WORK, MILP_SHARE, Effort
+from plugins.siting.effort import LP_PLAN_NODES, LP_PLAN_WORK, MILP_MAX_WORK, MILP_SHARE, Effort
 from plugins.siting.milp import (
     MAXIMISE_BUDGET,
     MAXIMISE_COUNT,
@@ -227,7 +228,7 @@ def solve_maximising(problem: SitingProblem, reduced: Reduced, *, k: int | None 
                             summary + translate("SitingSolver", "; reduced-cost fixing leaves no better plan"), notes)
     seed = restricted.open_plan(reduced.local(incumbent))
     result = solve_reduced(sub, model, **left, cuts=restricted.cuts, seed=seed, effort=effort, mip_gap=mip_gap,
-                           work=int(MILP_SHARE * effort.left) if k is not None else None,   # k: searches follow
+                           work=min(int(MILP_SHARE * effort.left), MILP_MAX_WORK) if k is not None else None,
                            feedback=feedback.step(50, 100))
     lap("milp")
     if result.skipped:
