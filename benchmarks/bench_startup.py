@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,7 @@ def child(profile: bool, screenshot: str | None) -> None:
             canvas = self.window.canvas
             report = {"marks": marks, "renders_ms": renders, "platform": QGuiApplication.platformName(),
                       "canvas": [canvas.width(), canvas.height()], "layers": len(self.window.project.layers),
+                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "numba": numba_stats()}
             if profile:
                 report["render_breakdown_ms"] = render_breakdown(canvas)
@@ -128,7 +130,10 @@ def child(profile: bool, screenshot: str | None) -> None:
 
 
 def numba_stats() -> dict[str, int]:
-    """Numba kernels of the renderer loaded from the cache (hits) and compiled (misses) in this process."""
+    """Whether the start-up imported numba (the render kernels compiled ahead and the solvers loaded lazily keep
+    it out), and the renderer's kernels numba loaded from its cache (hits) and compiled (misses) if it did."""
+    if "numba" not in sys.modules:  # not imported here either: that would cost the figures it reports
+        return {"imported": 0, "cache_hits": 0, "cache_misses": 0}
     import importlib
     import pkgutil
 
@@ -142,7 +147,7 @@ def numba_stats() -> dict[str, int]:
             if isinstance(value, CPUDispatcher):
                 hits += sum(value.stats.cache_hits.values())
                 misses += sum(value.stats.cache_misses.values())
-    return {"cache_hits": hits, "cache_misses": misses}
+    return {"imported": 1, "cache_hits": hits, "cache_misses": misses}
 
 
 def render_breakdown(canvas) -> dict[str, float]:
@@ -237,8 +242,10 @@ def platform_env(base: dict[str, str], display: str | None) -> dict[str, str]:
 def describe(report: dict) -> str:
     numba = report["numba"]
     return (f"{report['platform']}, canvas {report['canvas'][0]} x {report['canvas'][1]}, {report['layers']} layers, "
-            f"renders {', '.join(f'{ms:.0f}' for ms in report['renders_ms'])} ms, numba kernels "
-            f"{numba['cache_hits']} from cache / {numba['cache_misses']} compiled")
+            f"renders {', '.join(f'{ms:.0f}' for ms in report['renders_ms'])} ms, peak RSS "
+            f"{report['peak_rss_mib']:.0f} MiB, numba " + (f"kernels {numba['cache_hits']} from cache / "
+                                                           f"{numba['cache_misses']} compiled" if numba["imported"]
+                                                           else "not imported"))
 
 
 def print_runs(name: str, runs: list[dict]) -> float:
