@@ -541,7 +541,7 @@ class MaximalCovering(SitingAlgorithm):
         "point within the radius, or where the coverage model predicts RSRP above the threshold.\n\n"
         "exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and "
         "reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take "
-        "hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered "
+        "hours; exact then spends its work limit improving the plan, re-solving the neighbourhoods of uncovered "
         "demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within "
         "63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, "
         "marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N "
@@ -588,7 +588,7 @@ class SetCovering(SitingAlgorithm):
         "with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when "
         "that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the "
         "least-needed poles one by one and move their neighbours to win the demand back (the exact solver does "
-        "so when its MILP stops at the time limit)."
+        "so when its MILP stops before proving the optimum)."
     ))
 
     def model_parameters(self) -> list[Parameter]:
