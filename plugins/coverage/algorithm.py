@@ -200,10 +200,11 @@ class CoverageRsrp(Algorithm):
                                          "height raster when one is given.")),
             DistanceParameter("corner_reach", self.tr("Street-corner reach"), default=CORNER_REACH_M, minimum=0.0,
                               maximum=MAX_CORNER_REACH_M, advanced=True,
-                              help=self.tr("Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss "
-                                           "over their walking distance from a lit street, walked this far (further "
-                                           "in: its continuation, or the NLOS formula where higher); 0 switches it "
-                                           "off.")),
+                              help=self.tr("Outdoor cells out of sight take a street-canyon loss: Berg's model "
+                                           "over the best street path of up to two turns, else the ITU-R P.1411 "
+                                           "corner loss over their walking distance from a lit street, walked this "
+                                           "far (further in: its continuation, or the NLOS formula where higher); 0 "
+                                           "switches both off.")),
             BoolParameter("reflections", self.tr("Facade reflections"), default=True, advanced=True,
                           help=self.tr("Adds first-order reflections off building facades of 10 m or more "
                                        "(image method, concrete walls) to outdoor cells out of sight.")),

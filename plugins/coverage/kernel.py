@@ -9,9 +9,10 @@ flat ground at 0), so d3D, the ray and the elevation angle use the true height d
 coefficients keep the heights above local ground. Everything here is a pure function of its arguments,
 released from the GIL, so threads and Dask workers can run tiles side by side.
 
-Two geometric terms refine NLOS (``terms``, see ``model_terms``): an outdoor NLOS cell takes ITU-R P.1411's
-street-canyon loss over its walking distance from the nearest line-of-sight cell instead of the statistical
-NLOS loss (``corner``; rasters only, since it needs the cells around the receiver), and first-order facade
+Two geometric terms refine NLOS (``terms``, see ``model_terms``): an outdoor NLOS cell takes a street-canyon
+loss instead of the statistical NLOS loss (rasters only, since it needs the cells around the receiver): Berg's
+recursive model over a path of at most two turns where ``turns`` finds one, else ITU-R P.1411's corner loss over
+its walking distance from the nearest line-of-sight cell (``corner``); and first-order facade
 reflections (``reflections``) add their
 power to outdoor NLOS receivers, in rasters and pairs alike (38.901's LOS median already holds a lit street's
 multipath).
@@ -28,7 +29,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from plugins.coverage import antenna, corner, los, pathloss, reflections
+from plugins.coverage import antenna, corner, los, pathloss, reflections, turns
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.corner import corner_excess_db, walk
 from plugins.coverage.los import cell_value, trace
@@ -46,6 +47,7 @@ from plugins.coverage.pathloss import (
     loss_from_coefficients,
 )
 from plugins.coverage.reflections import lit_facades, reflection_loss_db, reflection_paths
+from plugins.coverage.turns import node_path
 
 #: Columns of the transmitter table handed to the kernels (``Transmitters.table``); the path-loss coefficients
 #: (``pathloss.loss_coefficients``) follow from column TX_LOSS on, then the calibration they carry (LOS offset,
@@ -215,13 +217,18 @@ def corner_field(x0: float, y0: float, res: float, rows: int, cols: int, margin:
 
 @numba.njit(cache=True, nogil=True)
 def street_canyon_db(tx: np.ndarray, walked: float, d_c: float, d2d: float, dz: float, res: float, reach: float,
-                     terms: np.ndarray) -> float:
-    """P.1411's NLOS street-canyon loss of an outdoor cell ``walked`` metres (cell centre to centre) from its
-    nearest lit cell, ``d_c`` from the antenna: L_LoS(d_c) + ``corner_excess_db``. A cell the walk did not reach
-    within ``reach`` lies deeper in the block than the walk looked: the loss at the walk's end (x2 = reach) with
-    its own distance as x1 (``corner.beyond_walk``) is only a lower bound there, so the statistical NLOS loss
-    stands when it is higher."""
+                     terms: np.ndarray, turn_d: float = math.inf, turn_len: float = math.inf) -> float:
+    """The street-canyon loss of an outdoor NLOS cell. Where ``turns`` found a path of at most two turns to it
+    (illusory distance ``turn_d`` over ``turn_len`` metres of street), Berg's recursive model:
+    L_LoS(turn_len) + 20·log10(turn_d / turn_len). Otherwise P.1411's corner loss over the walk: the cell lies
+    ``walked`` metres (cell centre to centre) from its nearest lit cell, ``d_c`` from the antenna, so L_LoS(d_c) +
+    ``corner_excess_db``; a cell the walk did not reach within ``reach`` lies deeper in the block than the walk
+    looked: the loss at the walk's end (x2 = reach) with its own distance as x1 (``corner.beyond_walk``) is only
+    a lower bound there, so the statistical NLOS loss stands when it is higher."""
     floor = 0.0
+    if turn_d < math.inf:
+        return (loss_from_coefficients(tx[TX_LOSS:], turn_len, dz, True)
+                + 20.0 * math.log10(max(turn_d / max(turn_len, 1e-9), 1.0)))
     if walked == math.inf:
         walked, d_c = corner.beyond_walk(reach, d2d, res)
         floor = loss_from_coefficients(tx[TX_LOSS:], d2d, dz, False)
@@ -234,14 +241,17 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
               sets: int, radius: float, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
               hx0: float, hy0: float, hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float,
               indoor_model: bool, terms: np.ndarray, walls: np.ndarray, lit_start: np.ndarray,
-              lit_items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+              lit_items: np.ndarray, turn_meta: np.ndarray, turn_start: np.ndarray, turn_paths: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of the
     received powers (mW/RE) per co-channel set (``channel[k]`` in 0..sets-1 is row k's set) and the number of
     links evaluated, for the cells of one tile.
 
     Cell (i, j) has its centre at ``x0 + (j + 0.5)·res, y0 - (i + 0.5)·res``; a transmitter serves cells whose
     centre lies within ``radius`` of it (2-D). ``terms`` switch and parametrise the corner and reflection
-    terms; row k's lit facades (rows of ``walls``) are ``lit_items[lit_start[k]:lit_start[k + 1]]``.
+    terms; row k's lit facades (rows of ``walls``) are ``lit_items[lit_start[k]:lit_start[k + 1]]``, and its
+    Berg paths (``turns.fields_of``; none when ``turn_meta`` has no rows) are on the nodes ``turn_meta[k]`` in
+    ``turn_paths[turn_start[k]:turn_start[k + 1]]``.
     """
     best = np.full((rows, cols), -np.inf)
     best_row = np.full((rows, cols), -1, np.int32)
@@ -275,6 +285,7 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
         else:
             s, d_c = np.full((1, 1), np.inf), np.full((1, 1), np.nan)
         lit = lit_items[lit_start[k]:lit_start[k + 1]]
+        has_turns = turn_meta.shape[0] > k
         for i in range(rows):
             y = y0 - (i + 0.5) * res
             hi = int(math.floor((hy0 - y) / hres))
@@ -286,8 +297,12 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 rx_z = rx_h + cell_value(ground, hi, int(math.floor((x - hx0) / hres)))
                 corner_db = math.inf
                 if los_t[i, j] == 0 and not indoor_t[i, j] and margin > 0:
+                    path_d, path_len = math.inf, math.inf
+                    if has_turns:
+                        path_d, path_len = node_path(turn_meta[k], turn_paths[turn_start[k]:turn_start[k + 1]], x, y)
                     corner_db = street_canyon_db(tx[k], s[i + margin, j + margin], d_c[i + margin, j + margin],
-                                                 math.hypot(dx, dy), h_tx - rx_z, res, reach, terms)
+                                                 math.hypot(dx, dy), h_tx - rx_z, res, reach, terms, path_d,
+                                                 path_len)
                 rsrp = budget_dbm(tx[k], dx, dy, math.hypot(dx, dy), h_tx - rx_z, los_t[i, j] == 1, indoor_t[i, j],
                                   d_in_t[i, j], vertical_beamwidth, wall_loss, indoor_model, corner_db)
                 if lit.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
@@ -398,7 +413,7 @@ def _drop_stale_caches() -> None:
     cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
     """
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
-                       for module in (antenna, corner, los, pathloss, reflections))
+                       for module in (antenna, corner, los, pathloss, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     for dispatcher in (budget_dbm, with_reflections, link_rsrp_dbm, antenna_walls, corner_field, street_canyon_db,
                        tile_rsrp, tile_far_power, pairs_rsrp):

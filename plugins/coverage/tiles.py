@@ -17,11 +17,12 @@ from layers.i18n import translate
 from plugins.api import Cancelled
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import T_REFLECT, TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
+from plugins.coverage.kernel import T_REACH, T_REFLECT, TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
 from plugins.coverage.reflections import Facades, facades_of, lit_by_antenna
+from plugins.coverage.turns import fields_of
 
 #: Default tile edge in cells: at 5 m a tile is 320 m wide and takes well under a second with 400 m radii.
 TILE_CELLS = 64
@@ -61,13 +62,22 @@ class LinkSettings:
                    walls=facades_of(obstruction) if config.reflections else Facades.none())
 
     def model_args(self, tx: np.ndarray, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
-                   hx0: float, hy0: float, hres: float) -> tuple:
-        """The serving kernel's extra arguments for antennas ``tx``: terms, facade table and the facades each
-        antenna lights (found on the heights, ground, blocks, factor and origin the kernel traces over)."""
+                   hx0: float, hy0: float, hres: float, grid: tuple[float, float, float],
+                   cancelled: Callable[[], bool] | None = None) -> tuple:
+        """The serving kernel's extra arguments for antennas ``tx``: terms, facade table, the facades each
+        antenna lights and, with the street-canyon term on, its Berg paths on the nodes of the ``grid`` (x0, y0,
+        res) (found on the heights, ground, blocks, factor and origin the kernel traces over); ``cancelled`` is
+        asked before each antenna's paths are computed."""
         terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
         walls = self.walls if self.walls is not None and terms[T_REFLECT] > 0 else Facades.none()
-        return terms, walls.table, *lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, heights, ground,
-                                                   blocks, factor, hx0, hy0, hres)
+        lit = lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, heights, ground, blocks, factor, hx0, hy0,
+                             hres)
+        if terms[T_REACH] > 0 and self.walls is not None:  # the facade table names the run's building data
+            paths = fields_of(tx, self.walls.table, self.radius_m, self.rx_height_m, *grid, heights, ground, blocks,
+                              factor, hx0, hy0, hres, lambda: _stop_if(cancelled))
+        else:
+            paths = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.float32))
+        return terms, walls.table, *lit, *paths
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,7 @@ def compute_tile(job: TileJob, heights: np.ndarray, settings: LinkSettings,
         part_best, part_row, part_total, part_links = tile_rsrp(
             job.x0, job.y0, job.res, job.rows, job.cols, job.tx[first:first + step], channel[first:first + step],
             sets, settings.radius_m, *kernel_args,
-            *settings.model_args(job.tx[first:first + step], *kernel_args[:7]))
+            *settings.model_args(job.tx[first:first + step], *kernel_args[:7], (job.x0, job.y0, job.res), cancelled))
         better = part_best > best  # strictly: on a tie the earlier transmitter keeps the cell, as in one call
         best, best_row = np.where(better, part_best, best), np.where(better, part_row + first, best_row)
         total += part_total
