@@ -1,6 +1,7 @@
 """Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
 
     .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save] [--markdown]
+                                                  [--street-turns]
 
 Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
 made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
@@ -56,11 +57,11 @@ def reference(name: str, quick: bool) -> dict[str, np.ndarray]:
             return {k: data[k] for k in data.files}
 
 
-def measure(name: str, quick: bool) -> dict:
-    """One scene's figures."""
+def measure(name: str, quick: bool, options: dict) -> dict:
+    """One scene's figures (coverage with algorithm ``options`` on top of the defaults)."""
     ref = reference(name, quick)
     request = json.loads(str(ref["request"]))
-    lamp = lamplight_maps(CACHE / name, request)
+    lamp = lamplight_maps(CACHE / name, request, options)
     res, rows, cols = float(request["res"]), int(request["rows"]), int(request["cols"])
     top = float(request["y0"]) + rows * res
     aligned = {key: align(ref["cell_x"], ref["cell_y"], ref[key], float(request["x0"]), top, res, rows, cols,
@@ -176,9 +177,12 @@ def main() -> None:
                         help="compare with the cached radio maps and the ray-tracer times measured when they were made")
     parser.add_argument("--markdown", action="store_true", help="print the last figures saved as a Markdown table")
     parser.add_argument("--save", action="store_true", help=f"store the figures in {LAST.name} (every scene)")
+    parser.add_argument("--street-turns", action="store_true",
+                        help="coverage with Berg's street turns on (off by default)")
     args = parser.parse_args()
-    if args.save and args.scene:
-        parser.error("--save stores the figures of every scene: leave out --scene")
+    if args.save and (args.scene or args.street_turns):
+        parser.error("--save stores the figures of every scene with the default settings: leave out --scene and "
+                     "--street-turns")
     if args.markdown:
         print(markdown(json.loads(LAST.read_text(encoding="utf-8"))))
         return
@@ -192,11 +196,12 @@ def main() -> None:
               f"{last['conditions']}):")
         show(last)
         return
-    scenes = {name: measure(name, args.quick) for name in names}
+    options = {"street_turns": True} if args.street_turns else {}
+    scenes = {name: measure(name, args.quick, options) for name in names}
     result = {"measured": np.datetime64("now").astype(str) + " UTC", "lamplight": lamplight_commit(),
               "conditions": "Sionna RT re-run in this run" if not args.quick else
               "--quick: cached radio maps, ray-tracer times from when they were made",
-              "scenes": scenes, "pooled": summarise(scenes)}
+              "options": options, "scenes": scenes, "pooled": summarise(scenes)}
     show(result)
     if args.save:
         LAST.write_text(json.dumps(result, indent=1) + "\n",

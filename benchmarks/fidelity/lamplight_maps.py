@@ -51,17 +51,19 @@ def _layers(folder: Path) -> tuple[VectorLayer, VectorLayer]:
     return found["lamp_poles"], found["buildings"]
 
 
-def _rsrp(poles: VectorLayer, buildings: VectorLayer, box: tuple[float, float, float, float], res: float):
-    """The coverage.rsrp run's RSRP raster (and the run's wall time)."""
+def _rsrp(poles: VectorLayer, buildings: VectorLayer, box: tuple[float, float, float, float], res: float,
+          options: dict):
+    """The coverage.rsrp run's RSRP raster (and the run's wall time), with ``options`` on top of the defaults."""
     params = {"transmitters": poles, "buildings": buildings, "eirp_dbm": EIRP_DBM, "antenna": "omni",
-              "extent": box, "resolution": res, "obstruction_resolution": OBSTRUCTION_RES_M}
+              "extent": box, "resolution": res, "obstruction_resolution": OBSTRUCTION_RES_M, **options}
     started = time.perf_counter()
     out = run_algorithm("coverage.rsrp", params, Context()).outputs
     return out["rsrp"], time.perf_counter() - started
 
 
-def lamplight_maps(folder: Path, request: dict) -> LamplightMaps:
-    """Run Lamplight on a cached reference's buildings and transmitters, on its grid."""
+def lamplight_maps(folder: Path, request: dict, options: dict | None = None) -> LamplightMaps:
+    """Run Lamplight on a cached reference's buildings and transmitters, on its grid (algorithm ``options`` on
+    top of the defaults, e.g. ``{"street_turns": True}``)."""
     poles, buildings = _layers(folder)
     res, cols, rows = float(request["res"]), int(request["cols"]), int(request["rows"])
     x0, y0 = float(request["x0"]), float(request["y0"]) + rows * res  # north-up: top-left corner
@@ -80,7 +82,8 @@ def lamplight_maps(folder: Path, request: dict) -> LamplightMaps:
     indoor = np.zeros((rows, cols), bool)
     distance = np.zeros((len(txs), rows, cols))
     for k, (tx, ty, th) in enumerate(txs):
-        raster, _ = _rsrp(VectorLayer(poles.gdf.iloc[[k]], "pole", kind="lamp_poles"), buildings, box, res)
+        raster, _ = _rsrp(VectorLayer(poles.gdf.iloc[[k]], "pole", kind="lamp_poles"), buildings, box, res,
+                          options or {})
         t = raster.transform
         if (t.a, t.e, t.c, t.f, raster.data.shape[1:]) != (res, -res, x0, y0, (rows, cols)):
             raise RuntimeError(f"coverage grid {t} {raster.data.shape} is not the reference grid")
@@ -96,7 +99,8 @@ def lamplight_maps(folder: Path, request: dict) -> LamplightMaps:
                                         tx, ty, th, cx[i, j], cy[i, j], config.rx_height_m)
                 los[k, i, j] = seen
                 indoor[i, j] = inside
-    _, seconds = _rsrp(poles, buildings, box, res)  # timed last: the per-transmitter runs compiled the kernels
+    # timed last: the per-transmitter runs compiled the kernels
+    _, seconds = _rsrp(poles, buildings, box, res, options or {})
     return LamplightMaps(path_loss, los, indoor, distance, config.max_radius_m, seconds)
 
 

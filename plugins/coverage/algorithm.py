@@ -200,11 +200,14 @@ class CoverageRsrp(Algorithm):
                                          "height raster when one is given.")),
             DistanceParameter("corner_reach", self.tr("Street-corner reach"), default=CORNER_REACH_M, minimum=0.0,
                               maximum=MAX_CORNER_REACH_M, advanced=True,
-                              help=self.tr("Outdoor cells out of sight take a street-canyon loss: Berg's model "
-                                           "over the best street path of up to two turns, else the ITU-R P.1411 "
-                                           "corner loss over their walking distance from a lit street, walked this "
-                                           "far (further in: its continuation, or the NLOS formula where higher); 0 "
-                                           "switches both off.")),
+                              help=self.tr("Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss "
+                                           "over their walking distance from a lit street, walked this far (further "
+                                           "in: its continuation, or the NLOS formula where higher); 0 switches it "
+                                           "off.")),
+            BoolParameter("street_turns", self.tr("Street turns (Berg)"), default=False, advanced=True,
+                          help=self.tr("Outdoor cells out of sight take Berg's recursive street-canyon model over "
+                                       "the best street path of up to two turns, where there is one, before the "
+                                       "street-corner loss (needs a street-corner reach above 0).")),
             BoolParameter("reflections", self.tr("Facade reflections"), default=True, advanced=True,
                           help=self.tr("Adds first-order reflections off building facades of 10 m or more "
                                        "(image method, concrete walls) to outdoor cells out of sight.")),
@@ -257,7 +260,8 @@ class CoverageRsrp(Algorithm):
             tilt_deg=params["tilt_deg"],
             indoor_loss=None if params["indoor_loss"] == PROFILE else params["indoor_loss"],
             location_probability=params["location_probability"], load_factor=params["load_factor"],
-            corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"))
+            corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"),
+            street_turns=params.get("street_turns"))
 
     def setup(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Setup:
         """The run's transmitters, grid, obstruction and interference plan, with their notes logged: what every

@@ -10,12 +10,11 @@ coefficients keep the heights above local ground. Everything here is a pure func
 released from the GIL, so threads and Dask workers can run tiles side by side.
 
 Two geometric terms refine NLOS (``terms``, see ``model_terms``): an outdoor NLOS cell takes a street-canyon
-loss instead of the statistical NLOS loss (rasters only, since it needs the cells around the receiver): Berg's
-recursive model over a path of at most two turns where ``turns`` finds one, else ITU-R P.1411's corner loss over
-its walking distance from the nearest line-of-sight cell (``corner``); and first-order facade
-reflections (``reflections``) add their
-power to outdoor NLOS receivers, in rasters and pairs alike (38.901's LOS median already holds a lit street's
-multipath).
+loss instead of the statistical NLOS loss (rasters only, since it needs the cells around the receiver): with the
+``street_turns`` option, Berg's recursive model over a path of at most two turns where ``turns`` finds one, else
+ITU-R P.1411's corner loss over its walking distance from the nearest line-of-sight cell (``corner``); and
+first-order facade reflections (``reflections``) add their power to outdoor NLOS receivers, in rasters and pairs
+alike (38.901's LOS median already holds a lit street's multipath).
 """
 
 from __future__ import annotations

@@ -51,6 +51,8 @@ class LinkSettings:
     #: Corner and reflection terms of the serving pass (``kernel.model_terms``) and the facades they use.
     terms: np.ndarray | None = None
     walls: Facades | None = None
+    #: Berg's paths (``turns``) before P.1411's corner loss.
+    street_turns: bool = False
 
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
@@ -59,20 +61,22 @@ class LinkSettings:
                    wall_loss_db(config.indoor_loss, fc_ghz), config.indoor_loss != "none",
                    10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res,
                    terms=model_terms(config.corner_reach_m, config.reflections, fc_ghz),
-                   walls=facades_of(obstruction) if config.reflections else Facades.none())
+                   walls=facades_of(obstruction) if config.reflections else Facades.none(),
+                   street_turns=config.street_turns)
 
     def model_args(self, tx: np.ndarray, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
                    hx0: float, hy0: float, hres: float, grid: tuple[float, float, float],
                    cancelled: Callable[[], bool] | None = None) -> tuple:
         """The serving kernel's extra arguments for antennas ``tx``: terms, facade table, the facades each
-        antenna lights and, with the street-canyon term on, its Berg paths on the nodes of the ``grid`` (x0, y0,
-        res) (found on the heights, ground, blocks, factor and origin the kernel traces over); ``cancelled`` is
-        asked before each antenna's paths are computed."""
+        antenna lights and, with street turns and the street-canyon term on, its Berg paths on the nodes of the
+        ``grid`` (x0, y0, res) (found on the heights, ground, blocks, factor and origin the kernel traces over;
+        ``cancelled`` is asked before each antenna's paths are computed)."""
         terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
         walls = self.walls if self.walls is not None and terms[T_REFLECT] > 0 else Facades.none()
         lit = lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, heights, ground, blocks, factor, hx0, hy0,
                              hres)
-        if terms[T_REACH] > 0 and self.walls is not None:  # the facade table names the run's building data
+        if self.street_turns and terms[T_REACH] > 0 and self.walls is not None:
+            # the facade table names the run's building data
             paths = fields_of(tx, self.walls.table, self.radius_m, self.rx_height_m, *grid, heights, ground, blocks,
                               factor, hx0, hy0, hres, lambda: _stop_if(cancelled))
         else:

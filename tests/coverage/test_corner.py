@@ -139,10 +139,10 @@ def test_street_canyon_loss_is_p1411_by_hand():
         assert (bound > stat + 5.0) if p1411_wins else (bound < stat - 1.0)
 
 
-def _corner_scene(corner_reach_m: float, antenna_x: float = -80.0, res: float = 2.0):
+def _corner_scene(corner_reach_m: float, antenna_x: float = -80.0, res: float = 2.0, street_turns: bool = False):
     """A street along y = 0..20 (x from -100 to 200) lit by an antenna on it at ``antenna_x``, and a side street
     x = 100..120 running north; blocks of 25 m high buildings everywhere else (2 m cells; coverage on
-    ``res``)."""
+    ``res``; Berg's paths with ``street_turns``)."""
     size = 300
     heights = np.full((size // 2, size // 2), 25.0, np.float32)  # x -100..200, y 250..-50 (top row y = 250)
     xs = -100 + (np.arange(size // 2) + 0.5) * 2.0
@@ -152,7 +152,7 @@ def _corner_scene(corner_reach_m: float, antenna_x: float = -80.0, res: float = 
     heights[street | side] = 0.0
     obstruction = Obstruction(heights, -100.0, 250.0, 2.0)
     config = CoverageConfig(model="umi", max_radius_m=400.0, eirp_dbm=43.0, corner_reach_m=corner_reach_m,
-                            reflections=False)
+                            reflections=False, street_turns=street_turns)
     cells = Transmitters.from_arrays([antenna_x], [10.0], 10.0, config)
     grid = Grid.covering((-100.0, -50.0, 200.0, 250.0), res)
     result = compute_coverage(cells, config, obstruction, grid, workers=1, tile_cells=32)
@@ -173,33 +173,27 @@ def test_loss_grows_continuously_around_a_corner():
     # without the corner term the first shadowed cells jump to the statistical NLOS formula
     plain, _ = _corner_scene(0.0)
     assert np.abs(np.diff(plain.rsrp[lane, column])).max() > 12.0
-    # the loss never falls with the walk (0.01 dB: the antenna's vertical pattern as the elevation flattens) as far
-    # as the walk looks on this grid (48 m, 24 cells)
+    # the loss never falls with the walk (0.01 dB: the antenna's vertical pattern as the elevation flattens)
+    assert np.diff(profile).max() < 0.01
+    # beyond the 48 m the walk looks on this grid (24 cells) the statistical loss stands where it is the higher:
+    # both maps agree at the far end, and deep in the block the corner term is never the more optimistic
+    assert profile[-1] == pytest.approx(plain.rsrp[lane, column][-1], abs=1e-4)
     ys_lane = ys[lane]
-    walked = ys_lane < 20.0 + 48.0
-    assert np.diff(profile[walked]).max() < 0.01
-    # beyond, Berg's turns (``turns``) take over: each 6 m node picks its own best turn among 90 sight lines,
-    # which may give a few tenths of a dB back from one node to the next, never more
-    assert np.diff(profile).max() < 0.5
-    # and far up the side street the turn costs more than the statistical NLOS median, as the ray tracer finds
-    # deep in a block (the median alone: the plain map)
-    assert (profile[ys_lane > 150.0] < plain.rsrp[lane, column][ys_lane > 150.0] - 5.0).all()
+    assert (profile[ys_lane > 48.0 + 20.0] <= plain.rsrp[lane, column][ys_lane > 48.0 + 20.0] + 1e-4).all()
 
 
-def test_deep_down_a_side_street_the_loss_keeps_growing():
+def test_deep_down_a_side_street_the_loss_keeps_growing_past_the_statistical_formula():
     # antenna 20 m from the crossing, 5 m grid: the walk looks 100 m up the side street, then the continuation
     result, grid = _corner_scene(100.0, antenna_x=90.0, res=5.0)
+    plain, _ = _corner_scene(0.0, antenna_x=90.0, res=5.0)
     xs, ys = grid.centres()
     column = int(np.argmin(np.abs(xs - 110.0)))
     lane = [int(r) for r in np.flatnonzero((ys > 20) & (ys < 250))[::-1]]
-    profile = result.rsrp[lane, column]
+    profile, stat = result.rsrp[lane, column], plain.rsrp[lane, column]
     assert np.isfinite(profile).all()
-    # continuous (no step above P.1411's own steepest, 6.4 dB) and monotone across the walk's end at y ≈ 120 m, up
-    # to the few tenths of a dB Berg's paths (``turns``) may give back from one 5 m node to the next, each node
-    # picking its own best turn among 90 sight lines
+    # continuous (no step above P.1411's own steepest, 6.4 dB) and monotone, across the walk's end at y ≈ 120 m
     assert np.abs(np.diff(profile)).max() < 20.0 / math.log10(31.0) * math.log10(3.0) + 0.1
-    assert np.diff(profile).max() < 0.5
-    # and it keeps falling deep up the street, past the walk: Berg's path turns once, obliquely, 20 m from the
-    # antenna (k = 1 + 20·q(θ) grows d by k per metre), more than 5 dB from 150 to 250 m
+    assert np.diff(profile).max() < 0.01
+    # deep in the block P.1411 keeps attenuating past 38.901's median: 2-7 dB below it from 150 to 250 m
     deep = ys[lane] > 150.0
-    assert profile[deep][0] - profile[deep][-1] > 5.0
+    assert (profile[deep] < stat[deep] - 2.0).all() and (profile[deep] < stat[deep] - 5.0).any()
