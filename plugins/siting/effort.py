@@ -166,8 +166,12 @@ class Effort:
     def milp_work(self, nodes: int | None = None, work: int | None = None) -> int:
         """The work one MILP may spend: ``work``, else ``nodes`` nodes' worth, else all the work left; never more
         than is left, and at least one node's worth."""
-        wanted = self.left if work is None and nodes is None else int(work) if work is not None \
-            else int(nodes) * ITERATIONS_PER_NODE
+        if work is not None:
+            wanted = int(work)
+        elif nodes is not None:
+            wanted = int(nodes) * ITERATIONS_PER_NODE
+        else:
+            wanted = self.left
         return max(min(wanted, self.left), ITERATIONS_PER_NODE)
 
     def milp_options(self, nodes: int | None = None) -> HighsOptions:
