@@ -16,14 +16,16 @@ draws that image has been handled and flushed. Wall time is measured from just b
 
 Platforms: Xvfb when it is installed (a real X server with the xcb platform, what a Linux user runs; the server is
 started once beforehand, like a user's desktop) and Qt's offscreen platform (its 800 x 600 screen gives a smaller
-window). Numba: "cold" runs with an empty ``NUMBA_CACHE_DIR`` (the renderer's kernels are compiled, as on the first
-launch after installing or after their source changed); a warm-up run then fills the normal cache and the 5 timed
-runs load the kernels from it. Python bytecode and the OS file cache are warm in every run. User settings go to a
+window). Numba: "cold" runs with an empty ``NUMBA_CACHE_DIR``. The renderer's kernels come from the module
+``lamplight warmup`` compiles ahead of time (``workbench.render.aot``; set-up builds it), so a start-up imports no
+numba at all and the cold run only differs where that module is missing (no C compiler): the kernels are then
+JIT-compiled, as on the first launch after installing. A warm-up run then fills the normal cache and the 5 timed runs
+load from it. Python bytecode and the OS file cache are warm in every run. User settings go to a
 temporary ``LAMPLIGHT_CONFIG_DIR``, so the runs neither read nor change the developer's layout and recent files.
 
 When the goal is not met (or with --profile) one more warm start-up runs under pyinstrument (GUI thread; text and
 HTML reports in the temp folder), and a window-less process renders the project at the same canvas size to show
-what the first render in a process costs (numba loading its cached kernels) against a steady one.
+what the first render in a process costs (loading the compiled kernels) against a steady one.
 """
 
 from __future__ import annotations
@@ -134,19 +136,11 @@ def numba_stats() -> dict[str, int]:
     it out), and the renderer's kernels numba loaded from its cache (hits) and compiled (misses) if it did."""
     if "numba" not in sys.modules:  # not imported here either: that would cost the figures it reports
         return {"imported": 0, "cache_hits": 0, "cache_misses": 0}
-    import importlib
-    import pkgutil
+    from workbench.render.kernel import KERNELS
 
-    from numba.core.registry import CPUDispatcher
-
-    import workbench.render
-
-    hits = misses = 0
-    for module in pkgutil.iter_modules(workbench.render.__path__, "workbench.render."):
-        for value in vars(importlib.import_module(module.name)).values():
-            if isinstance(value, CPUDispatcher):
-                hits += sum(value.stats.cache_hits.values())
-                misses += sum(value.stats.cache_misses.values())
+    jitted = [kernel.jit() for kernel in KERNELS if kernel._jit is not None]  # the kernels numba ran (fallback)
+    hits = sum(sum(dispatcher.stats.cache_hits.values()) for dispatcher in jitted)
+    misses = sum(sum(dispatcher.stats.cache_misses.values()) for dispatcher in jitted)
     return {"imported": 1, "cache_hits": hits, "cache_misses": misses}
 
 
@@ -274,8 +268,9 @@ def print_profile(env: dict[str, str]) -> None:
         probe = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"  fresh process, no window, {width} x {height}: first render {probe['first']:.0f} ms, fresh "
               f"renderer {probe['fresh renderer']:.0f} ms, steady {probe['steady']:.0f} ms: the first render in a "
-              f"process costs {probe['first'] - probe['fresh renderer']:.0f} ms more (numba loads "
-              f"{probe['numba']['cache_hits']} kernels from its cache on first use)")
+              f"process costs {probe['first'] - probe['fresh renderer']:.0f} ms more ("
+              + (f"numba loads {probe['numba']['cache_hits']} kernels from its cache on first use)"
+                 if probe["numba"]["imported"] else "kernels compiled ahead, no numba)"))
     lines = PROFILE_TXT.read_text().splitlines()
     print("\n".join(lines[:60]))
 
