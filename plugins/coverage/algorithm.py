@@ -263,16 +263,20 @@ class CoverageRsrp(Algorithm):
             corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"),
             street_turns=params.get("street_turns"))
 
-    def setup(self, params: dict[str, Any], context: Context, feedback: Feedback) -> Setup:
+    def setup(self, params: dict[str, Any], context: Context, feedback: Feedback, *,
+              announce: bool = True) -> Setup:
         """The run's transmitters, grid, obstruction and interference plan, with their notes logged: what every
-        prediction of these parameters shares (``run``, and ``plan_figures`` for the prefixes of a plan)."""
+        prediction of these parameters shares (``run``, and ``plan_figures`` for the prefixes of a plan).
+        ``announce=False`` leaves the profile and the interference radii out of the log: a siting run's own log
+        states the profile, and siting has no interference radius for the notes' advice to name."""
         from plugins.coverage.interference import interference_notes, interference_plan
         from plugins.coverage.transmitters import Transmitters
         from plugins.coverage.validity import validity_notes
 
         profile = project_profile(context)
         config = self._config(params, profile)
-        feedback.log(profile.describe())
+        if announce:
+            feedback.log(profile.describe())
         self._refuse_early(params, config)
         feedback.raise_if_cancelled()
         try:
@@ -287,7 +291,7 @@ class CoverageRsrp(Algorithm):
         plan = interference_plan(cells, config, grid, layer=params["transmitters"],
                                  radius_m=params["interference_radius"])
         for note in [*cells.notes, *(obstruction.notes if obstruction else ()), *validity_notes(cells, config),
-                     *interference_notes(plan, config)]:
+                     *(interference_notes(plan, config) if announce else ())]:
             feedback.log(note)
         sites, features = int(np.unique(cells.feature_index).size), len(params["transmitters"].gdf)
         feedback.log(translate("CoverageRsrp", "{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x "

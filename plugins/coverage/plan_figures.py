@@ -53,7 +53,7 @@ def plan_figures(sites: VectorLayer, demand: VectorLayer, context: Context, feed
     algorithm refuses, ``AlgorithmError`` / ``Cancelled`` as its run does."""
     algorithm = CoverageRsrp()
     params = algorithm.validate_parameters({"transmitters": sites, "demand": demand, **inputs}, context)
-    setup = algorithm.setup(params, context, feedback.step(0, 5))
+    setup = algorithm.setup(params, context, feedback.step(0, 5), announce=False)
     whole = algorithm.predict(params, setup, context, feedback.step(5, 50))
     weights = algorithm.demand_weights(params, whole)
     summary, _ = algorithm.statistics(params, whole, weights)

@@ -76,6 +76,10 @@ def test_siting_reports_the_coverage_run_of_its_selected_sites(planned):
     assert siting.summary["people_covered_by"] == "coverage.rsrp"
     log = "\n".join(siting.record["log"])
     assert "siting model's count" in log and "People covered (coverage prediction" in log
+    # the profile is stated once, by siting; coverage's interference notes (advice on a parameter siting does
+    # not have) stay out of the siting log
+    assert log.count("RF profile '") == 1
+    assert "interference" not in log
 
 
 def test_after_n_sites_the_figure_is_the_coverage_run_of_the_first_n(planned):
