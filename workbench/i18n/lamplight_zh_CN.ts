@@ -44,62 +44,62 @@
         <translation>站点选址</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="524" />
+        <location filename="../../plugins/siting/algorithm.py" line="535" />
         <source>Site selection: k sites covering the most demand (MCLP)</source>
         <translation>站点选址：k 个站点覆盖最多需求（最大覆盖选址 MCLP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="525" />
+        <location filename="../../plugins/siting/algorithm.py" line="536" />
         <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
 
-exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
+exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends its work limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
         <translation>选择哪 k 根灯杆挂载微基站以覆盖最多人口，并给出建设顺序。候选为符合条件的灯杆（在用、高度范围合适、有供电、有空余挂载位、位于禁建缓冲区之外）；需求来自需求图层、建筑物或栅格，在学校和办公集聚区附近加权提高，在已有 5G 基站覆盖处加权降低。当需求点位于半径之内，或覆盖模型预测的参考信号接收功率 (RSRP) 高于门限时，该灯杆即覆盖该需求点。
 
-exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
+exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会用完其工作量限制来改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="553" />
+        <location filename="../../plugins/siting/algorithm.py" line="564" />
         <source>Site selection: most demand within a budget</source>
         <translation>站点选址：预算内覆盖最多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="554" />
+        <location filename="../../plugins/siting/algorithm.py" line="565" />
         <source>Like the k-site model, but the sites may cost different amounts (a base cost, a surcharge where a pole has no power, or a cost field) and their total must stay within the budget. Exact (HiGHS MILP with optimality gap) or greedy (best of gain-per-cost and gain, with a proven bound).</source>
         <translation>与 k 站点模型类似，但各站点成本可以不同（基础成本、灯杆无供电时的附加费用，或成本字段），且总成本不得超出预算。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（取单位成本收益与收益两者中较优者，给出已证明的界）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="573" />
+        <location filename="../../plugins/siting/algorithm.py" line="584" />
         <source>Site selection: fewest sites covering the demand (LSCP)</source>
         <translation>站点选址：以最少站点覆盖需求（集合覆盖 LSCP）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="574" />
-        <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
-        <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
+        <location filename="../../plugins/siting/algorithm.py" line="585" />
+        <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops before proving the optimum).</source>
+        <translation>以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 未能证明最优便停止时也会这样做）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="112" />
+        <location filename="../../plugins/coverage/algorithm.py" line="99" />
         <source>Coverage: RSRP, best server and SINR</source>
         <translation>覆盖：RSRP、最优服务小区与 SINR</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
-        <location filename="../../plugins/coverage/algorithm.py" line="113" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="43" />
+        <location filename="../../plugins/coverage/algorithm.py" line="100" />
         <source>Coverage</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="115" />
+        <location filename="../../plugins/coverage/algorithm.py" line="102" />
         <source>Predicts downlink coverage of 5G cells on lamp poles or existing sites. For every grid cell it gives the best-server RSRP (dBm per resource element), which cell serves it, and the SINR against all other cells on the same carrier at full load plus thermal noise. Path loss follows 3GPP TR 38.901 (UMi-Street Canyon for street-level small cells, UMa for macro sites, or free space); whether a cell sees a transmitter is decided from building heights (a buildings layer or a height raster), not drawn at random. Sector antennas use the 3GPP pattern. Outputs: RSRP, best-server and SINR rasters, the area each cell serves above the RSRP threshold, and the shares of area, residents, workers, buildings and schools covered, with the demand each site serves. The model and its limits are described in docs/coverage_model.md.</source>
         <translation>预测灯杆或已有站点上 5G 小区的下行覆盖。对每个栅格单元给出最优服务小区的参考信号接收功率 (RSRP)（每资源粒子 dBm）、服务该单元的小区，以及在同载波所有其他小区满负荷加热噪声下的信干噪比 (SINR)。路径损耗遵循 3GPP TR 38.901（街道级小基站用 UMi-Street Canyon，宏站用 UMa，或自由空间）；小区能否看到发射机由建筑物高度（建筑物图层或高度栅格）决定，而非随机生成。扇区天线采用 3GPP 方向图。输出：RSRP、最优服务小区和 SINR 栅格，各小区在 RSRP 门限以上服务的面积，以及面积、常住人口、就业人口、建筑物和学校的覆盖率，并给出各站点服务的需求。模型及其局限见 docs/coverage_model.md。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="41" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="42" />
         <source>Coverage: calibrate to measurements</source>
         <translation>覆盖：按实测校准</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="44" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="45" />
         <source>Fits the coverage model to measured RSRP (drive tests or crowd-sourced points with the serving cell): an offset and a slope per line-of-sight class, by robust least squares, on top of the project's RF profile. Reports mean error, RMSE and spread before and after, overall, per class and per site, and saves the fitted values in the project's RF profile (and a JSON file when asked), so later coverage runs use them. See docs/coverage_model.md.</source>
         <translation>使用实测 RSRP（路测或带服务小区的众包测量点）拟合覆盖模型：在项目射频配置的基础上，按视距类别以稳健最小二乘拟合偏移量和斜率。报告校准前后的平均误差、均方根误差 (RMSE) 和离散度（总体、按类别和按站点），并将拟合值保存到项目的射频配置中（需要时另存为 JSON 文件），供之后的覆盖计算使用。见 docs/coverage_model.md。</translation>
     </message>
@@ -202,6 +202,18 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <location filename="../../plugins/demand/algorithm.py" line="91" />
         <source>Makes a demand layer from a raster of people per cell (e.g. a census or WorldPop grid). Given buildings, each cell's people are shared among the buildings inside it by residential floor area (dasymetric mapping), so demand sits where people live; cells without buildings keep their people. Totals are kept exactly.</source>
         <translation>根据每个像元的人口栅格（例如人口普查或 WorldPop 网格）生成需求图层。若提供建筑物，每个像元的人口按住宅建筑面积分配给其中的建筑物（分区密度制图），使需求落在人们居住的地方；没有建筑物的像元保留其人口。总数严格保持不变。</translation>
+    </message>
+    <message>
+        <source>Chooses which k lamp poles should carry micro-stations to cover the most people, and in what order to build them. Candidates are the eligible poles (in service, height range, power, a free attachment slot, outside keep-out buffers); demand comes from a demand layer, buildings or a raster, weighted up near schools and office clusters and down where existing 5G sites already serve it. A pole covers a demand point within the radius, or where the coverage model predicts RSRP above the threshold.
+
+exact solves the maximal covering location problem as a MILP on HiGHS (after exact reductions) and reports the optimality gap. When k poles could nearly cover everything, proving the optimum can take hours; exact then spends the time limit improving the plan, re-solving the neighbourhoods of uncovered demand exactly, and states the gap to covering everything. greedy is the lazy greedy, guaranteed within 63% of optimal and usually within 1-2%, with the proven gap stated. Outputs: the sites with rank, phase, marginal and cumulative coverage and cost; covered and uncovered demand; the coverage curve for 1..N sites with a proven ceiling for each N.</source>
+        <translation type="vanished">选择哪 k 根灯杆挂载微基站以覆盖最多人口，并给出建设顺序。候选为符合条件的灯杆（在用、高度范围合适、有供电、有空余挂载位、位于禁建缓冲区之外）；需求来自需求图层、建筑物或栅格，在学校和办公集聚区附近加权提高，在已有 5G 基站覆盖处加权降低。当需求点位于半径之内，或覆盖模型预测的参考信号接收功率 (RSRP) 高于门限时，该灯杆即覆盖该需求点。
+
+exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线性规划 (MILP) 求解（先做精确约简），并报告最优性间隙。当 k 根灯杆几乎能覆盖全部需求时，证明最优可能需要数小时；此时 exact 会在时间限制内改进方案，对未覆盖需求的邻域精确重解，并给出与全覆盖的间隙。greedy（贪心）为惰性贪心算法，保证达到最优值的 63% 以上，通常相差 1-2%，并给出已证明的间隙。输出：带排序、分期、边际与累计覆盖及成本的站点；已覆盖与未覆盖需求；1..N 个站点的覆盖曲线，每个 N 附有已证明的上限。</translation>
+    </message>
+    <message>
+        <source>The fewest sites (or the least total cost) that cover all the demand any eligible pole can reach, or a target share of it (e.g. 95%). Demand no pole reaches is reported, not required. Exact (HiGHS MILP with optimality gap) or greedy (cheapest per covered demand, or in the order of the LP relaxation when that is smaller, redundant sites pruned, with a proven lower bound). Counting sites, both then drop the least-needed poles one by one and move their neighbours to win the demand back (the exact solver does so when its MILP stops at the time limit).</source>
+        <translation type="vanished">以最少的站点（或最低总成本）覆盖任一符合条件的灯杆所能覆盖的全部需求，或其中的目标比例（如 95%）。没有灯杆能覆盖的需求会被报告，但不作要求。可用精确法（HiGHS MILP，给出最优性间隙）或贪心法（按每单位覆盖需求成本最低，或在线性规划松弛顺序更优时按该顺序，剔除冗余站点，并给出已证明的下界）。以站点数计时，两者随后都会逐一去掉最不必要的灯杆，并移动其相邻站点以重新覆盖需求（精确求解器在 MILP 因时间限制停止时也会这样做）。</translation>
     </message>
 </context><context>
     <name>AlgorithmDialog</name>
@@ -784,15 +796,19 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BlockSearch</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="98" />
+        <location filename="../../plugins/siting/block_search.py" line="42" />
         <source>block search</source>
-        <extracomment>Phases a stop by the safety limit names (the same texts as the searches record themselves).</extracomment>
+        <extracomment>The phase's name where the safety time limit stops it (the plan's notes).</extracomment>
         <translation>块搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/block_search.py" line="282" />
         <source>block search</source>
-        <translation>块搜索</translation>
+        <extracomment>Phases a stop by the safety limit names (the same texts as the searches record themselves).</extracomment>
+        <translation type="vanished">块搜索</translation>
+    </message>
+    <message>
+        <source>block search</source>
+        <translation type="vanished">块搜索</translation>
     </message>
 </context><context>
     <name>BrokenPlugin</name>
@@ -814,7 +830,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>BudgetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="561" />
+        <location filename="../../plugins/siting/algorithm.py" line="572" />
         <source>Budget (in site-cost units)</source>
         <translation>预算（以站点成本为单位）</translation>
     </message>
@@ -1251,17 +1267,17 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>.lamp 项目文件</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="25" />
+        <location filename="../../lamplight/warmup.py" line="27" />
         <source>compile the fast kernels now (once after installing)</source>
         <translation>立即编译快速计算内核（安装后执行一次）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="27" />
+        <location filename="../../lamplight/warmup.py" line="29" />
         <source>kernel groups to compile: {groups} (default: all)</source>
         <translation>要编译的内核组：{groups}（默认：全部）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="30" />
+        <location filename="../../lamplight/warmup.py" line="32" />
         <source>compile even the groups already compiled</source>
         <translation>即使已编译也重新编译</translation>
     </message>
@@ -1419,72 +1435,72 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageCalibrate</name>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="88" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="92" />
         <source>fewer than 10 {scope} measurements: the {scope} offset and slope are left as they were</source>
         <translation>{scope} 实测值少于 10 个：{scope} 的偏移和斜率保持不变</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="95" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="99" />
         <source>the fit lies outside the RF profile's bounds ({problem}); check the measurements' cell ids and units</source>
         <translation>拟合结果超出射频配置的允许范围（{problem}）；请检查实测数据的小区编号和单位</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="101" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="105" />
         <source>saved in the project's RF profile '{name}'</source>
         <translation>已保存到项目的射频配置“{name}”</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="53" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="54" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="54" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="55" />
         <source>Measurements (points)</source>
         <translation>实测数据（点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="55" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="56" />
         <source>Measured RSRP field (dBm)</source>
         <translation>实测 RSRP 字段 (dBm)</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="56" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="57" />
         <source>Serving cell or site id field</source>
         <translation>服务小区或站点编号字段</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="57" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="58" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="59" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="60" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="61" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="62" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="63" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="64" />
         <source>Save in the project's RF profile</source>
         <translation>保存到项目的射频配置</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="64" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="65" />
         <source>Also write the calibration to (JSON)</source>
         <translation>同时将校准结果写入 (JSON)</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="69" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="70" />
         <source>Error before and after, overall and per LOS class</source>
         <translation>校准前后的误差（总体及按视距类别）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="70" />
+        <location filename="../../plugins/coverage/calibrate_algorithm.py" line="71" />
         <source>Error before and after per site</source>
         <translation>各站点校准前后的误差</translation>
     </message>
@@ -1550,52 +1566,52 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>{bandwidth:g} MHz 不是 {scs} kHz 子载波间隔下的 {band} 信道带宽；请从 {choices} MHz 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="158" />
+        <location filename="../../plugins/coverage/config.py" line="162" />
         <source>unknown path-loss model '{model}'; choose one of {choices}</source>
         <translation>未知的路径损耗模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="162" />
+        <location filename="../../plugins/coverage/config.py" line="166" />
         <source>unknown model '{model}'; choose one of {choices}</source>
         <translation>未知的模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="166" />
+        <location filename="../../plugins/coverage/config.py" line="170" />
         <source>{frequency:g} MHz is outside 0.5-100 GHz, the range of the 3GPP TR 38.901 models; use model 'free_space'</source>
         <translation>{frequency:g} MHz 超出 0.5-100 GHz，即 3GPP TR 38.901 模型的适用范围；请使用模型 'free_space'</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="170" />
+        <location filename="../../plugins/coverage/config.py" line="174" />
         <source>{height:g} m is outside 1.5-22.5 m, the UE heights for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance collapses and line-of-sight loss is overstated)</source>
         <translation>{height:g} m 超出 1.5-22.5 m，即 TR 38.901 UMi/UMa 适用的终端高度（低于 1.5 m 时断点距离失效，视距损耗被高估）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="175" />
+        <location filename="../../plugins/coverage/config.py" line="179" />
         <source>{probability:g} is outside 0.5-1 (0.5 is the median, 0.9 a usual cell-edge design target)</source>
         <translation>{probability:g} 超出 0.5-1（0.5 为中值，0.9 为常用的小区边缘设计目标）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="179" />
+        <location filename="../../plugins/coverage/config.py" line="183" />
         <source>{reach:g} m is outside 0-{maximum:g} m (0 switches the street-corner term off)</source>
         <translation>{reach:g} m 超出 0-{maximum:g} m（0 表示关闭街角绕射项）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="183" />
+        <location filename="../../plugins/coverage/config.py" line="187" />
         <source>the load factor must lie in 0-1 and every σ be 0 dB or more</source>
         <translation>负载因子必须在 0-1 之间，且每个 σ 不小于 0 dB</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="194" />
+        <location filename="../../plugins/coverage/config.py" line="198" />
         <source>must be a positive number, got {value!r}</source>
         <translation>必须为正数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="200" />
+        <location filename="../../plugins/coverage/config.py" line="204" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须为有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="203" />
+        <location filename="../../plugins/coverage/config.py" line="207" />
         <source>must be at most 360° (vertical_beamwidth_deg at most 180°)</source>
         <translation>不得超过 360°（vertical_beamwidth_deg 不得超过 180°）</translation>
     </message>
@@ -1779,7 +1795,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
 </context><context>
     <name>CoverageRsrp</name>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="77" />
+        <location filename="../../plugins/coverage/algorithm.py" line="64" />
         <source>Empty: the project's RF profile.</source>
         <translation>为空：取项目的射频配置。</translation>
     </message>
@@ -1789,371 +1805,381 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="341" />
+        <location filename="../../plugins/coverage/algorithm.py" line="363" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="345" />
+        <location filename="../../plugins/coverage/algorithm.py" line="367" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="355" />
+        <location filename="../../plugins/coverage/algorithm.py" line="377" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="396" />
+        <location filename="../../plugins/coverage/algorithm.py" line="420" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="435" />
-        <location filename="../../plugins/coverage/algorithm.py" line="427" />
+        <location filename="../../plugins/coverage/algorithm.py" line="466" />
+        <location filename="../../plugins/coverage/algorithm.py" line="455" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="476" />
+        <location filename="../../plugins/coverage/algorithm.py" line="513" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="129" />
+        <location filename="../../plugins/coverage/algorithm.py" line="116" />
         <source>Transmitters (lamp poles or 5G sites)</source>
         <translation>发射机（灯杆或 5G 基站）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="130" />
+        <location filename="../../plugins/coverage/algorithm.py" line="117" />
         <source>Fields used when present: height_m, eirp_dbm, band_mhz, azimuths, beamwidth_deg, tilt_deg, status.</source>
         <translation>存在时使用的字段：height_m、eirp_dbm、band_mhz、azimuths、beamwidth_deg、tilt_deg、status。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="132" />
+        <location filename="../../plugins/coverage/algorithm.py" line="119" />
         <source>Buildings (footprints with height_m)</source>
         <translation>建筑物（带 height_m 的轮廓）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="134" />
+        <location filename="../../plugins/coverage/algorithm.py" line="121" />
         <source>Blocks radio paths (unless a height raster is given) and is counted in the statistics.</source>
         <translation>阻挡无线传播路径（除非提供了高度栅格），并计入统计。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="136" />
+        <location filename="../../plugins/coverage/algorithm.py" line="123" />
         <source>Height raster (metres above ground)</source>
         <translation>高度栅格（离地高度，米）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="137" />
+        <location filename="../../plugins/coverage/algorithm.py" line="124" />
         <source>A building-height / normalised DSM raster; used for line of sight instead of the buildings layer.</source>
         <translation>建筑高度 / 归一化 DSM 栅格；用于视距判断，替代建筑物图层。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="140" />
+        <location filename="../../plugins/coverage/algorithm.py" line="127" />
         <source>The height raster holds</source>
         <translation>高度栅格内容</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
-        <location filename="../../plugins/coverage/algorithm.py" line="141" />
+        <location filename="../../plugins/coverage/algorithm.py" line="150" />
+        <location filename="../../plugins/coverage/algorithm.py" line="128" />
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="142" />
+        <location filename="../../plugins/coverage/algorithm.py" line="129" />
         <source>Heights above ground</source>
         <translation>离地高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="143" />
+        <location filename="../../plugins/coverage/algorithm.py" line="130" />
         <source>DSM (ground included)</source>
         <translation>DSM（含地面高程）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="144" />
+        <location filename="../../plugins/coverage/algorithm.py" line="131" />
         <source>auto: heights above ground, with a note when no cell is at ground level. A DSM (ground included) needs the terrain, which is subtracted from it.</source>
         <translation>auto：离地高度，若没有单元处于地面高度则给出提示。DSM（含地面）需要地形，将从中扣除地形。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="146" />
+        <location filename="../../plugins/coverage/algorithm.py" line="133" />
         <source>Terrain (ground elevation, DEM)</source>
         <translation>地形（地面高程，DEM）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="148" />
+        <location filename="../../plugins/coverage/algorithm.py" line="135" />
         <source>Ground elevation above sea level, in any CRS and resolution (resampled bilinearly to the obstruction grid). Line of sight then runs over ground + buildings, and antenna and receiver heights are above the local ground.</source>
         <translation>海拔地面高程，任意坐标参考系和分辨率（双线性重采样到遮挡网格）。视距据此在地面 + 建筑物之上计算，天线和接收机高度为相对当地地面的高度。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="151" />
+        <location filename="../../plugins/coverage/algorithm.py" line="138" />
         <source>Building grid resolution</source>
         <translation>建筑网格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="153" />
+        <location filename="../../plugins/coverage/algorithm.py" line="140" />
         <source>Cell size used to burn building footprints for line of sight.</source>
         <translation>栅格化建筑物轮廓以判断视距时使用的单元大小。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="154" />
+        <location filename="../../plugins/coverage/algorithm.py" line="141" />
         <source>Demand (residents / workers)</source>
         <translation>需求（常住人口 / 就业人口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="155" />
+        <location filename="../../plugins/coverage/algorithm.py" line="142" />
         <source>Schools</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="156" />
+        <location filename="../../plugins/coverage/algorithm.py" line="143" />
         <source>Path-loss model</source>
         <translation>路径损耗模型</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="157" />
+        <location filename="../../plugins/coverage/algorithm.py" line="144" />
         <source>auto: UMi below 20 m antenna height, UMa at or above.</source>
         <translation>auto：天线高度低于 20 m 用 UMi，20 m 及以上用 UMa。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="158" />
+        <location filename="../../plugins/coverage/algorithm.py" line="145" />
         <source>Carrier frequency</source>
         <translation>载波频率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="160" />
+        <location filename="../../plugins/coverage/algorithm.py" line="147" />
         <source>Channel bandwidth</source>
         <translation>信道带宽</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="162" />
+        <location filename="../../plugins/coverage/algorithm.py" line="149" />
         <source>Subcarrier spacing (kHz)</source>
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="225" />
-        <location filename="../../plugins/coverage/algorithm.py" line="179" />
-        <location filename="../../plugins/coverage/algorithm.py" line="163" />
+        <location filename="../../plugins/coverage/algorithm.py" line="216" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="150" />
         <source>From the RF profile</source>
         <translation>取自射频配置</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="164" />
+        <location filename="../../plugins/coverage/algorithm.py" line="151" />
         <source>profile: the RF profile's spacing (with another frequency, as auto); auto: 30 kHz below 24.25 GHz, 120 kHz above.</source>
         <translation>profile：射频配置的间隔（频率不同时按 auto）；auto：24.25 GHz 以下 30 kHz，以上 120 kHz。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="166" />
+        <location filename="../../plugins/coverage/algorithm.py" line="153" />
         <source>EIRP per cell (overrides the layer)</source>
         <translation>每小区 EIRP（优先于图层中的值）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="169" />
+        <location filename="../../plugins/coverage/algorithm.py" line="156" />
         <source>Transmit power per cell</source>
         <translation>每小区发射功率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="171" />
+        <location filename="../../plugins/coverage/algorithm.py" line="158" />
         <source>With the antenna gain, used instead of EIRP when EIRP is empty.</source>
         <translation>与天线增益一起，在 EIRP 为空时代替 EIRP 使用。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="172" />
+        <location filename="../../plugins/coverage/algorithm.py" line="159" />
         <source>Antenna gain</source>
         <translation>天线增益</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="174" />
+        <location filename="../../plugins/coverage/algorithm.py" line="161" />
         <source>EIRP when the layer has none</source>
         <translation>图层无 EIRP 时的取值</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="176" />
+        <location filename="../../plugins/coverage/algorithm.py" line="163" />
         <source>Empty: the RF profile's EIRP of a micro cell (macro for 5G-site layers).</source>
         <translation>为空：取射频配置中微小区的 EIRP（5G 基站图层取宏站）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="177" />
+        <location filename="../../plugins/coverage/algorithm.py" line="164" />
         <source>Antennas of layers without azimuths</source>
         <translation>无方位角图层的天线</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="179" />
+        <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <source>Omnidirectional</source>
         <translation>全向</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="180" />
+        <location filename="../../plugins/coverage/algorithm.py" line="167" />
         <source>2 sectors</source>
         <translation>2 扇区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="180" />
+        <location filename="../../plugins/coverage/algorithm.py" line="167" />
         <source>3 sectors</source>
         <translation>3 扇区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="181" />
+        <location filename="../../plugins/coverage/algorithm.py" line="168" />
         <source>Azimuth of the first sector</source>
         <translation>第一扇区的方位角</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="184" />
+        <location filename="../../plugins/coverage/algorithm.py" line="171" />
         <source>Horizontal beamwidth (layers without it)</source>
         <translation>水平波束宽度（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="186" />
+        <location filename="../../plugins/coverage/algorithm.py" line="173" />
         <source>Downtilt (layers without it)</source>
         <translation>下倾角（无此字段的图层）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="189" />
+        <location filename="../../plugins/coverage/algorithm.py" line="176" />
         <source>Receiver height</source>
         <translation>接收机高度</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="190" />
+        <location filename="../../plugins/coverage/algorithm.py" line="177" />
         <source>TR 38.901 is valid from 1.5 m.</source>
         <translation>TR 38.901 适用于 1.5 m 及以上。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="191" />
+        <location filename="../../plugins/coverage/algorithm.py" line="178" />
         <source>Receiver noise figure</source>
         <translation>接收机噪声系数</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="193" />
+        <location filename="../../plugins/coverage/algorithm.py" line="180" />
         <source>RSRP threshold</source>
         <translation>RSRP 门限</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="196" />
+        <location filename="../../plugins/coverage/algorithm.py" line="183" />
         <source>Cell-edge location probability</source>
         <translation>小区边缘位置概率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="198" />
+        <location filename="../../plugins/coverage/algorithm.py" line="185" />
         <source>Covered means RSRP minus the shadow-fading margin σ·Φ⁻¹(p) reaches the threshold; 0.5 = the median.</source>
         <translation>覆盖指 RSRP 减去阴影衰落余量 σ·Φ⁻¹(p) 达到门限；0.5 = 中位数。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="200" />
+        <location filename="../../plugins/coverage/algorithm.py" line="187" />
         <source>Load of the interfering cells</source>
         <translation>干扰小区负载</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="201" />
+        <location filename="../../plugins/coverage/algorithm.py" line="188" />
         <source>1 = every cell transmits on every resource element.</source>
         <translation>1 = 每个小区在每个资源粒子上都发射。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="203" />
+        <location filename="../../plugins/coverage/algorithm.py" line="190" />
         <source>Maximum radius</source>
         <translation>最大半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="205" />
+        <location filename="../../plugins/coverage/algorithm.py" line="192" />
         <source>Interference radius</source>
         <translation>干扰半径</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="207" />
+        <location filename="../../plugins/coverage/algorithm.py" line="194" />
         <source>Cells interfere out to this distance (never less than the maximum radius). Empty: per cell, where its line-of-sight signal falls 10 dB below the noise (at most 5 km).</source>
         <translation>在此距离内的小区计为干扰（不小于最大半径）。为空：按小区计算，取其视距信号降到噪声以下 10 dB 的距离（最多 5 km）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="210" />
+        <location filename="../../plugins/coverage/algorithm.py" line="197" />
         <source>Raster resolution</source>
         <translation>栅格分辨率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="211" />
+        <location filename="../../plugins/coverage/algorithm.py" line="198" />
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="212" />
+        <location filename="../../plugins/coverage/algorithm.py" line="199" />
         <source>Default: the transmitters' bounds grown by the maximum radius, cut to the height raster when one is given.</source>
         <translation>默认：发射机范围外扩最大半径，若提供了高度栅格则裁剪到其范围。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="214" />
+        <location filename="../../plugins/coverage/algorithm.py" line="201" />
         <source>Street-corner reach</source>
         <translation>街角绕射范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="216" />
+        <location filename="../../plugins/coverage/algorithm.py" line="203" />
         <source>Outdoor cells out of sight take the ITU-R P.1411 street-canyon loss over their walking distance from a lit street, walked this far (further in: its continuation, or the NLOS formula where higher); 0 switches it off.</source>
         <translation>非视距的室外单元按其到视距街道的步行距离采用 ITU-R P.1411 街道峡谷损耗（街角损耗），最多沿街行进此距离（更远处：采用其延续公式，或在更高时采用非视距公式）；0 表示关闭。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="220" />
+        <location filename="../../plugins/coverage/algorithm.py" line="207" />
+        <source>Street turns (Berg)</source>
+        <translation>街道转弯（伯格模型）</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="208" />
+        <source>Outdoor cells out of sight take Berg's recursive street-canyon model over the best street path of up to two turns, where there is one, before the street-corner loss (needs a street-corner reach above 0).</source>
+        <translation>视线之外的室外栅格在存在最多两次转弯的最佳街道路径时，采用伯格递归街道峡谷模型计算，优先于街角损耗（需要街角绕射范围大于 0）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="211" />
         <source>Facade reflections</source>
         <translation>建筑立面反射</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="221" />
+        <location filename="../../plugins/coverage/algorithm.py" line="212" />
         <source>Adds first-order reflections off building facades of 10 m or more (image method, concrete walls) to outdoor cells out of sight.</source>
         <translation>为处于非视距的室外单元叠加 10 m 及以上建筑立面的一阶反射（镜像法，混凝土墙面）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="223" />
+        <location filename="../../plugins/coverage/algorithm.py" line="214" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="225" />
+        <location filename="../../plugins/coverage/algorithm.py" line="216" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="226" />
+        <location filename="../../plugins/coverage/algorithm.py" line="217" />
         <source>Low loss</source>
         <translation>低损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="226" />
+        <location filename="../../plugins/coverage/algorithm.py" line="217" />
         <source>High loss</source>
         <translation>高损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="227" />
+        <location filename="../../plugins/coverage/algorithm.py" line="218" />
         <source>Urban mix of low and high loss</source>
         <translation>城区高低损耗混合</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="228" />
+        <location filename="../../plugins/coverage/algorithm.py" line="219" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="234" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="235" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="236" />
+        <location filename="../../plugins/coverage/algorithm.py" line="227" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="237" />
+        <location filename="../../plugins/coverage/algorithm.py" line="228" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="238" />
+        <location filename="../../plugins/coverage/algorithm.py" line="229" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="239" />
+        <location filename="../../plugins/coverage/algorithm.py" line="230" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -3067,22 +3093,22 @@ with the edited ones? Other programs using this file will see the change.</sourc
 </context><context>
     <name>Effort</name>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="93" />
+        <location filename="../../plugins/siting/effort.py" line="103" />
         <source>the work limit must be at least 1, got {work}</source>
         <translation>工作量限制至少为 1，实际为 {work}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="167" />
+        <location filename="../../plugins/siting/effort.py" line="188" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
         <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="169" />
+        <location filename="../../plugins/siting/effort.py" line="190" />
         <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the {estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} s)</source>
         <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；自动安全时间限制 {seconds:.0f} 秒（此工作量在空闲机器上估计耗时 {estimate:.0f} 秒的 {factor:g} 倍，至少 {floor:g} 秒）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="179" />
+        <location filename="../../plugins/siting/effort.py" line="200" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
     </message>
@@ -3105,41 +3131,41 @@ Your project is untouched; you can keep working. Save under a new name if in dou
 </context><context>
     <name>Exact</name>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="196" />
-        <location filename="../../plugins/siting/exact.py" line="193" />
-        <location filename="../../plugins/siting/solve.py" line="471" />
-        <location filename="../../plugins/siting/solve.py" line="337" />
+        <location filename="../../plugins/siting/exact.py" line="200" />
+        <location filename="../../plugins/siting/exact.py" line="197" />
+        <location filename="../../plugins/siting/solve.py" line="468" />
+        <location filename="../../plugins/siting/solve.py" line="334" />
         <source>swaps</source>
         <translation>交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="243" />
-        <location filename="../../plugins/siting/exact.py" line="122" />
+        <location filename="../../plugins/siting/exact.py" line="248" />
+        <location filename="../../plugins/siting/exact.py" line="124" />
         <source>HiGHS reported {claimed} for a plan worth {value}; its bound is not used</source>
         <translation>HiGHS 报告的值为 {claimed}，而方案实际价值为 {value}；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="137" />
+        <location filename="../../plugins/siting/exact.py" line="140" />
         <source>LP-guided plan</source>
         <translation>LP 引导的方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="178" />
+        <location filename="../../plugins/siting/exact.py" line="182" />
         <source>the LP relaxation did not finish within the {limit}</source>
         <translation>LP 松弛未能在{limit}内完成</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="185" />
+        <location filename="../../plugins/siting/exact.py" line="189" />
         <source>root bound {bound} ({cuts:,} odd-cycle cuts, {seconds:.2f} s)</source>
         <translation>根节点界 {bound}（{cuts:,} 个奇环割，{seconds:.2f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="198" />
+        <location filename="../../plugins/siting/exact.py" line="202" />
         <source>the LP-guided plan ({in_play:,} sites in play) is worth {value}</source>
         <translation>LP 引导的方案（{in_play:,} 个候选站点参与）价值为 {value}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="211" />
+        <location filename="../../plugins/siting/exact.py" line="215" />
         <source>reduced costs settle {settled:,} of {sites:,} sites ({built:,} built); {left:,} sites and {rows:,} rows remain</source>
         <translation>约简成本确定了 {sites:,} 个站点中的 {settled:,} 个（{built:,} 个建设）；剩余 {left:,} 个站点和 {rows:,} 行</translation>
     </message>
@@ -4587,7 +4613,7 @@ Read them in the project's coordinate system, {crs} ({code})?</source>
 </context><context>
     <name>Kernels</name>
     <message>
-        <location filename="../../plugins/compiled.py" line="57" />
+        <location filename="../../plugins/compiled.py" line="60" />
         <source>Compiling the fast kernels once (about {seconds} s)…</source>
         <translation>正在编译快速计算内核（仅需一次，约 {seconds} 秒）…</translation>
     </message>
@@ -5987,7 +6013,7 @@ No saves all {total:,}.</source>
 </context><context>
     <name>MaximalCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="541" />
+        <location filename="../../plugins/siting/algorithm.py" line="552" />
         <source>Number of sites (k)</source>
         <translation>站点数 (k)</translation>
     </message>
@@ -7944,14 +7970,14 @@ cost {amount}</source>
     <message>
         <location filename="../../plugins/coverage/obstruction.py" line="226" />
         <location filename="../../plugins/siting/interruptible.py" line="53" />
-        <location filename="../../plugins/siting/highs_process.py" line="118" />
+        <location filename="../../plugins/siting/highs_process.py" line="122" />
         <location filename="../../plugins/siting/reduce.py" line="166" />
         <location filename="../../plugins/api.py" line="114" />
         <source>the run was cancelled</source>
         <translation>运行已取消</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/tiles.py" line="198" />
+        <location filename="../../plugins/coverage/tiles.py" line="212" />
         <location filename="../../plugins/coverage/engine.py" line="161" />
         <location filename="../../plugins/coverage/engine.py" line="126" />
         <source>the coverage run was cancelled</source>
@@ -8356,114 +8382,114 @@ cost {amount}</source>
 </context><context>
     <name>SetCovering</name>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="585" />
+        <location filename="../../plugins/siting/algorithm.py" line="596" />
         <source>Share of reachable demand to cover</source>
         <translation>需覆盖的可达需求比例</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="587" />
+        <location filename="../../plugins/siting/algorithm.py" line="598" />
         <source>Minimise</source>
         <translation>最小化</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="588" />
+        <location filename="../../plugins/siting/algorithm.py" line="599" />
         <source>Number of sites</source>
         <translation>站点数</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="588" />
+        <location filename="../../plugins/siting/algorithm.py" line="599" />
         <source>Cost</source>
         <translation>成本</translation>
     </message>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="292" />
+        <location filename="../../plugins/siting/solve.py" line="289" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="297" />
+        <location filename="../../plugins/siting/solve.py" line="294" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="301" />
+        <location filename="../../plugins/siting/solve.py" line="298" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="302" />
+        <location filename="../../plugins/siting/solve.py" line="299" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="303" />
+        <location filename="../../plugins/siting/solve.py" line="300" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="323" />
+        <location filename="../../plugins/siting/solve.py" line="320" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="330" />
+        <location filename="../../plugins/siting/solve.py" line="327" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="341" />
+        <location filename="../../plugins/siting/solve.py" line="338" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="354" />
+        <location filename="../../plugins/siting/solve.py" line="351" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="364" />
+        <location filename="../../plugins/siting/solve.py" line="361" />
         <source>block search re-planned {blocks:,} blocks of up to {sites} sites from {starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): {old} -&gt; {new}</source>
         <translation>块搜索重新规划了 {blocks:,} 个块（每块最多 {sites} 个站点，每块 {starts} 次随机起点；{sweeps} 轮扫描，{improved:,} 个块更优）：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="423" />
+        <location filename="../../plugins/siting/solve.py" line="420" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="436" />
+        <location filename="../../plugins/siting/solve.py" line="433" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="507" />
+        <location filename="../../plugins/siting/solve.py" line="504" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="513" />
+        <location filename="../../plugins/siting/solve.py" line="510" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="643" />
+        <location filename="../../plugins/siting/solve.py" line="640" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="667" />
+        <location filename="../../plugins/siting/solve.py" line="664" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="705" />
+        <location filename="../../plugins/siting/solve.py" line="702" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="735" />
+        <location filename="../../plugins/siting/solve.py" line="732" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -8490,72 +8516,72 @@ cost {amount}</source>
         <translation>需要需求图层</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="293" />
+        <location filename="../../plugins/siting/algorithm.py" line="296" />
         <source>no lamp pole of '{layer}' is eligible ({reasons}); relax the height range, status or keep-out rules</source>
         <translation>“{layer}”中没有符合条件的灯杆（{reasons}）；请放宽高度范围、状态或禁建规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="296" />
+        <location filename="../../plugins/siting/algorithm.py" line="299" />
         <source>{eligible:,} of {poles:,} poles eligible</source>
         <translation>{poles:,} 根灯杆中有 {eligible:,} 根符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="298" />
+        <location filename="../../plugins/siting/algorithm.py" line="301" />
         <source>; {count:,} {why}</source>
         <translation>；{count:,} 根{why}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="304" />
+        <location filename="../../plugins/siting/algorithm.py" line="307" />
         <source>demand '{layer}' holds no people to cover (all weights are 0 or empty)</source>
         <translation>需求“{layer}”中没有可覆盖的人口（所有权重为 0 或为空）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="315" />
+        <location filename="../../plugins/siting/algorithm.py" line="318" />
         <source>not counted again</source>
         <translation>不再重复计入</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="316" />
+        <location filename="../../plugins/siting/algorithm.py" line="319" />
         <source>counted at {factor:g} x their weight</source>
         <translation>按其权重的 {factor:g} 倍计入</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="317" />
+        <location filename="../../plugins/siting/algorithm.py" line="320" />
         <source>{how}: {share:.1%} of demand points, {effect}</source>
         <translation>{how}：占需求点的 {share:.1%}，{effect}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="325" />
+        <location filename="../../plugins/siting/algorithm.py" line="328" />
         <source>{points:,} demand points ({measure}), {pairs:,} pole-point pairs; {share:.1f}% of demand within reach</source>
         <translation>{points:,} 个需求点（{measure}），{pairs:,} 个灯杆-需求点对；{share:.1f}% 的需求在覆盖范围内</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="404" />
+        <location filename="../../plugins/siting/algorithm.py" line="412" />
         <source>siting model's count (demand sampled at points, a point covered when any chosen pole clears its margin, single links without the street-canyon walk): {share:.2f}% of people</source>
         <translation>选址模型的计数（需求按点采样；任一选中灯杆满足余量即算该点覆盖；单条链路，不含街道峡谷步行项）：人口的 {share:.2f}%</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="413" />
+        <location filename="../../plugins/siting/algorithm.py" line="421" />
         <source>People covered is the siting model's count: the coverage prediction counts the residents and workers of a demand layer</source>
         <translation>覆盖人口采用选址模型的计数：覆盖预测只统计需求图层的居民和就业人口</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="421" />
+        <location filename="../../plugins/siting/algorithm.py" line="429" />
         <source>People covered is the siting model's count: the coverage prediction of the plan failed: {problem}</source>
         <translation>覆盖人口采用选址模型的计数：方案的覆盖预测失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="425" />
+        <location filename="../../plugins/siting/algorithm.py" line="433" />
         <source>People covered (coverage prediction of the selected sites, coverage.rsrp's default settings): {share:.2f}% ({people:,.0f} of {total:,.0f})</source>
         <translation>覆盖人口（选中站点的覆盖预测，coverage.rsrp 默认设置）：{share:.2f}%（{total:,.0f} 人中的 {people:,.0f} 人）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="463" />
+        <location filename="../../plugins/siting/algorithm.py" line="474" />
         <source>{problem}; the greedy method runs without this process</source>
         <translation>{problem}；贪心方法无需此进程即可运行</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="465" />
+        <location filename="../../plugins/siting/algorithm.py" line="476" />
         <source>{sites} sites, {share:.2f}% of the siting model's weighted demand covered, {status}, within {gap:.3g}% of optimal ({solver}, {seconds:.2f} s)</source>
         <translation>{sites} 个站点，覆盖选址模型加权需求的 {share:.2f}%，{status}，距最优不超过 {gap:.3g}%（{solver}，{seconds:.2f} 秒）</translation>
     </message>
@@ -8966,7 +8992,7 @@ cost {amount}</source>
         <translation>覆盖率与站点数的关系（选址模型的计数）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="476" />
+        <location filename="../../plugins/siting/algorithm.py" line="487" />
         <source>bound from: {source}</source>
         <translation>界的来源：{source}</translation>
     </message>
@@ -9096,22 +9122,22 @@ cost {amount}</source>
         <translation>可覆盖，但未被选中</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="490" />
+        <location filename="../../plugins/siting/algorithm.py" line="501" />
         <source>{model} {method}, {sites} sites</source>
         <translation>{model} {method}，{sites} 个站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="493" />
+        <location filename="../../plugins/siting/algorithm.py" line="504" />
         <source>Selected sites ({plan})</source>
         <translation>已选站点（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="501" />
+        <location filename="../../plugins/siting/algorithm.py" line="512" />
         <source>Covered demand ({plan})</source>
         <translation>已覆盖需求（{plan}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/algorithm.py" line="502" />
+        <location filename="../../plugins/siting/algorithm.py" line="513" />
         <source>Uncovered demand ({plan})</source>
         <translation>未覆盖需求（{plan}）</translation>
     </message>
@@ -9124,134 +9150,134 @@ cost {amount}</source>
         <translation>惰性贪心（按单位成本增益及按增益）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="179" />
+        <location filename="../../plugins/siting/solve.py" line="176" />
         <source>the safety time limit must be 0 (automatic) or positive, got {seconds:g} s</source>
         <translation>安全时间限制必须为 0（自动）或正数，收到 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="239" />
+        <location filename="../../plugins/siting/solve.py" line="236" />
         <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="306" />
+        <location filename="../../plugins/siting/solve.py" line="303" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="306" />
+        <location filename="../../plugins/siting/solve.py" line="303" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="344" />
+        <location filename="../../plugins/siting/solve.py" line="341" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="358" />
+        <location filename="../../plugins/siting/solve.py" line="355" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="371" />
+        <location filename="../../plugins/siting/solve.py" line="368" />
         <source> + block search</source>
         <translation> + 块搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="568" />
-        <location filename="../../plugins/siting/solve.py" line="391" />
+        <location filename="../../plugins/siting/solve.py" line="565" />
+        <location filename="../../plugins/siting/solve.py" line="388" />
         <source>; the plan meets a bound</source>
         <translation>；方案达到上界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="519" />
+        <location filename="../../plugins/siting/solve.py" line="516" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="537" />
+        <location filename="../../plugins/siting/solve.py" line="534" />
         <source>the budget {budget:g} is below the cheapest site ({cheapest:g})</source>
         <translation>预算 {budget:g} 低于最便宜站点的成本（{cheapest:g}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="638" />
+        <location filename="../../plugins/siting/solve.py" line="635" />
         <source>no candidate covers any demand: nothing to cover</source>
         <translation>没有候选灯杆能覆盖任何需求：无可覆盖的对象</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="649" />
+        <location filename="../../plugins/siting/solve.py" line="646" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="671" />
+        <location filename="../../plugins/siting/solve.py" line="668" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="715" />
-        <location filename="../../plugins/siting/solve.py" line="678" />
+        <location filename="../../plugins/siting/solve.py" line="712" />
+        <location filename="../../plugins/siting/solve.py" line="675" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/milp.py" line="87" />
+        <location filename="../../plugins/siting/milp.py" line="98" />
         <source>HiGHS's MILP was not run on {sites:,} open sites: above {limit:,}, no count bounds its root, so only the safety time limit could stop it</source>
         <translation>未对 {sites:,} 个未定站点运行 HiGHS 的 MILP：超过 {limit:,} 个时，其根节点没有可计数的上限，只有安全时间限制能让它停止</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/milp.py" line="251" />
+        <location filename="../../plugins/siting/milp.py" line="269" />
         <source>HiGHS failed on the siting model ({status})</source>
         <translation>HiGHS 求解选址模型失败（{status}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="181" />
+        <location filename="../../plugins/siting/exact.py" line="185" />
         <source>HiGHS {version} LP (unfinished)</source>
         <translation>HiGHS {version} LP（未完成）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="183" />
+        <location filename="../../plugins/siting/exact.py" line="187" />
         <source>HiGHS {version}: LP + {cuts:,} odd-cycle cuts in {rounds} rounds</source>
         <translation>HiGHS {version}：LP + {rounds} 轮共 {cuts:,} 个奇环割</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="189" />
+        <location filename="../../plugins/siting/exact.py" line="193" />
         <source>; the start plan meets the bound</source>
         <translation>；初始方案已达到界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="204" />
+        <location filename="../../plugins/siting/exact.py" line="208" />
         <source>; LP-guided plan</source>
         <translation>；LP 引导方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="224" />
+        <location filename="../../plugins/siting/exact.py" line="228" />
         <source>; reduced-cost fixing leaves no better plan</source>
         <translation>；约简成本固定后已无更优方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/exact.py" line="232" />
+        <location filename="../../plugins/siting/exact.py" line="237" />
         <source>; MILP on {sites:,} open sites ({nodes:,} nodes)</source>
         <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="133" />
+        <location filename="../../plugins/siting/highs_process.py" line="140" />
         <source>exit code {code}</source>
         <translation>退出码 {code}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="135" />
+        <location filename="../../plugins/siting/highs_process.py" line="142" />
         <source>signal {signal}</source>
         <translation>信号 {signal}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="135" />
+        <location filename="../../plugins/siting/highs_process.py" line="142" />
         <source>, which usually means the machine ran out of memory</source>
         <translation>，通常表示机器内存不足</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="139" />
+        <location filename="../../plugins/siting/highs_process.py" line="146" />
         <source>the HiGHS solver process stopped without an answer ({how})</source>
         <translation>HiGHS 求解进程未给出结果便已停止（{how}）</translation>
     </message>
@@ -9823,34 +9849,54 @@ cost {amount}</source>
 </context><context>
     <name>Warmup</name>
     <message>
-        <location filename="../../lamplight/warmup.py" line="40" />
+        <location filename="../../lamplight/warmup.py" line="42" />
         <source>no kernel group {unknown}; choose from {groups}</source>
         <translation>没有内核组 {unknown}；可选：{groups}</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="53" />
+        <location filename="../../lamplight/warmup.py" line="55" />
         <source>  compiled {kernel} ({seconds:.1f} s)</source>
         <translation>  已编译 {kernel}（{seconds:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="58" />
+        <location filename="../../lamplight/warmup.py" line="60" />
         <source>{group}: already compiled</source>
         <translation>{group}：已编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="60" />
+        <location filename="../../lamplight/warmup.py" line="62" />
         <source>Compiling the {group} kernels (about {seconds} s)…</source>
         <translation>正在编译 {group} 内核（约 {seconds} 秒）…</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="67" />
+        <location filename="../../lamplight/warmup.py" line="69" />
         <source>compiling the {group} kernels failed ({problem}); the first run will compile them instead</source>
         <translation>编译 {group} 内核失败（{problem}）；将改为在首次运行时编译</translation>
     </message>
     <message>
-        <location filename="../../lamplight/warmup.py" line="70" />
+        <location filename="../../lamplight/warmup.py" line="72" />
         <source>{group}: {count} kernels ready in {seconds:.1f} s</source>
         <translation>{group}：{count} 个内核已就绪，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="87" />
+        <source>render: already compiled ahead of time</source>
+        <translation>render：已预先编译</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="89" />
+        <source>Compiling the render kernels ahead of time into {folder} (about 15 s)…</source>
+        <translation>正在将渲染内核预先编译到 {folder}（约 15 秒）…</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="94" />
+        <source>compiling the render kernels ahead of time failed ({problem}); renders will use numba's compiled kernels instead (with a C compiler and Python's headers installed, run `lamplight warmup` again)</source>
+        <translation>预先编译渲染内核失败（{problem}）；渲染将改用 numba 编译的内核（安装 C 编译器和 Python 头文件后，请再次运行 `lamplight warmup`）</translation>
+    </message>
+    <message>
+        <location filename="../../lamplight/warmup.py" line="99" />
+        <source>render: {count} functions compiled ahead of time into {path} in {seconds:.1f} s</source>
+        <translation>render：已在 {seconds:.1f} 秒内将 {count} 个函数预先编译到 {path}</translation>
     </message>
     <message>
         <source>error: no kernel group {unknown}; choose from {groups}</source>
@@ -9941,10 +9987,14 @@ cost {amount}</source>
 </context><context>
     <name>WindowSearch</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="99" />
-        <location filename="../../plugins/siting/window_search.py" line="229" />
+        <location filename="../../plugins/siting/window_search.py" line="45" />
         <source>window search</source>
+        <extracomment>The phase's name where the safety time limit stops it (the plan's notes).</extracomment>
         <translation>窗口搜索</translation>
+    </message>
+    <message>
+        <source>window search</source>
+        <translation type="vanished">窗口搜索</translation>
     </message>
 </context><context>
     <name>argparse</name>
@@ -10086,147 +10136,147 @@ Restoring opens the copy as unsaved changes; the project file is only replaced w
 </context><context>
     <name>decisions</name>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="66" />
+        <location filename="../../plugins/siting/decisions.py" line="68" />
         <source> and {n} more</source>
         <translation> 及另外 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="84" />
+        <location filename="../../plugins/siting/decisions.py" line="86" />
         <source>layer '{layer}' has no pole with id {ids}</source>
         <translation>图层“{layer}”中没有编号为 {ids} 的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="86" />
+        <location filename="../../plugins/siting/decisions.py" line="88" />
         <source>{n} listed by id</source>
         <translation>按编号列出 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="101" />
+        <location filename="../../plugins/siting/decisions.py" line="103" />
         <source>layer '{layer}' has no field '{field}' (fields: {fields})</source>
         <translation>图层“{layer}”没有字段 '{field}'（字段：{fields}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="109" />
+        <location filename="../../plugins/siting/decisions.py" line="111" />
         <source>no pole of '{layer}' has {field} = {values} (values found: {found})</source>
         <translation>“{layer}”中没有 {field} = {values} 的灯杆（现有值：{found}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="112" />
+        <location filename="../../plugins/siting/decisions.py" line="114" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="113" />
+        <location filename="../../plugins/siting/decisions.py" line="115" />
         <source>{n} with {field} = {values}</source>
         <translation>{n} 个满足 {field} = {values}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="134" />
+        <location filename="../../plugins/siting/decisions.py" line="136" />
         <source>layer '{layer}' has no phase field '{field}': give the selected sites of an earlier run</source>
         <translation>图层“{layer}”没有分期字段 '{field}'：请提供前一次运行的所选站点</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="145" />
+        <location filename="../../plugins/siting/decisions.py" line="147" />
         <source>layer '{layer}' has no field 'pole_id' to match poles by id; match by location instead</source>
         <translation>图层“{layer}”没有用于按编号匹配灯杆的字段 'pole_id'；请改为按位置匹配</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="155" />
+        <location filename="../../plugins/siting/decisions.py" line="157" />
         <source>by id</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="155" />
+        <location filename="../../plugins/siting/decisions.py" line="157" />
         <source>by location</source>
         <translation>按位置</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="156" />
+        <location filename="../../plugins/siting/decisions.py" line="158" />
         <source>{n} from layer '{layer}' ({how})</source>
         <translation>{n} 个来自图层“{layer}”（{how}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="159" />
+        <location filename="../../plugins/siting/decisions.py" line="161" />
         <source>{n} of phases 1-{phases} of '{layer}' ({how})</source>
         <translation>“{layer}”第 1-{phases} 期中的 {n} 个（{how}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="174" />
+        <location filename="../../plugins/siting/decisions.py" line="176" />
         <source>{n} features of '{layer}' have no pole of '{poles}' within {d:g} m (features {rows})</source>
         <translation>“{layer}”中有 {n} 个要素在 {d:g} m 内没有“{poles}”的灯杆（要素 {rows}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="208" />
+        <location filename="../../plugins/siting/decisions.py" line="210" />
         <source>the list of pole ids is empty</source>
         <translation>灯杆编号列表为空</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="215" />
+        <location filename="../../plugins/siting/decisions.py" line="217" />
         <source>write FIELD=VALUE (e.g. decision=approved), got '{text}'</source>
         <translation>请写成 字段=值（例如 decision=approved），实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="221" />
+        <location filename="../../plugins/siting/decisions.py" line="223" />
         <source>no pole id in '{text}'</source>
         <translation>“{text}”中没有灯杆编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="230" />
+        <location filename="../../plugins/siting/decisions.py" line="232" />
         <source>pole ids (P1, P2) or FIELD=VALUE</source>
         <translation>灯杆编号（P1, P2）或 字段=值</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="258" />
+        <location filename="../../plugins/siting/decisions.py" line="260" />
         <source>{n} poles locked ({sources}): built in every plan, counted in k and the budget</source>
         <translation>锁定 {n} 根灯杆（{sources}）：每个方案都建设，计入 k 和预算</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="262" />
+        <location filename="../../plugins/siting/decisions.py" line="264" />
         <source>{n} poles excluded ({sources})</source>
         <translation>排除 {n} 根灯杆（{sources}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="265" />
+        <location filename="../../plugins/siting/decisions.py" line="267" />
         <source>; {n} more were not eligible anyway</source>
         <translation>；另有 {n} 根本来就不符合条件</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="300" />
+        <location filename="../../plugins/siting/decisions.py" line="302" />
         <source>poles both locked and excluded: {ids}; decide one way</source>
         <translation>同时被锁定和排除的灯杆：{ids}；请只选其一</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="307" />
+        <location filename="../../plugins/siting/decisions.py" line="309" />
         <source>{n} locked poles are not eligible: {poles}; unlock them or relax the rules</source>
         <translation>{n} 根锁定的灯杆不符合条件：{poles}；请解除锁定或放宽规则</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="325" />
+        <location filename="../../plugins/siting/decisions.py" line="329" />
         <source>the locked poles leave nothing to choose: the plan is the locked poles</source>
         <translation>锁定的灯杆之外已无可选：方案即为锁定的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="329" />
+        <location filename="../../plugins/siting/decisions.py" line="333" />
         <source>locked poles only</source>
         <translation>仅锁定的灯杆</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="376" />
+        <location filename="../../plugins/siting/decisions.py" line="382" />
         <source>{n} poles are locked but only {k} sites are asked for; raise the number of sites or unlock poles</source>
         <translation>锁定了 {n} 根灯杆，但只要求 {k} 个站点；请增加站点数或解除锁定</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="388" />
+        <location filename="../../plugins/siting/decisions.py" line="394" />
         <source>the {n} locked poles cost {cost:g}, over the budget of {budget:g}; raise the budget or unlock poles</source>
         <translation>{n} 根锁定灯杆的成本为 {cost:g}，超出预算 {budget:g}；请提高预算或解除锁定</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="415" />
+        <location filename="../../plugins/siting/decisions.py" line="423" />
         <source>no pole left after the exclusions covers any demand</source>
         <translation>排除之后剩余的灯杆都不能覆盖任何需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/decisions.py" line="425" />
+        <location filename="../../plugins/siting/decisions.py" line="433" />
         <source>{out} of {total} demand is out of reach of every pole that is not excluded and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何未被排除灯杆的覆盖范围内，不计入目标</translation>
     </message>
