@@ -9,13 +9,14 @@ The unit of ``work`` is one simplex iteration, the unit HiGHS counts. What each 
   sites / ROW_SITES_PER_WORK and each node as ITERATIONS_PER_NODE, and interrupts it when its budget is spent (the
   work left, or what its caller gives it: ``milp_work``); ``mip_max_nodes`` = that budget / ITERATIONS_PER_NODE;
   only with at most ``milp.MILP_MAX_SITES`` open sites;
-- window search: the work left / ITERATIONS_PER_WINDOW windows, each at most WINDOW_NODES nodes;
+- window search: at most the work left / ITERATIONS_PER_WINDOW windows and that share of the work, each window's
+  MILP metered like any MILP (root callbacks and nodes), at most WINDOW_NODES nodes' worth;
 - the Lagrangian bound: LAGRANGE_ITERATIONS subgradient steps (sparse products, not simplex iterations);
 - swaps: whole passes, at most ``swap.swap_improve``'s ``max_passes``;
 - block search (large k-site models): whole sweeps, each counted as ITERATIONS_PER_SWEEP.
 
-Phases run in a fixed order and each deducts what it spent (iterations, nodes x ITERATIONS_PER_NODE, windows x
-ITERATIONS_PER_WINDOW), so the budget left for the next phase is the same on every run. The default work is
+Phases run in a fixed order and each deducts what it spent (iterations, metered MILP work, sweeps x
+ITERATIONS_PER_SWEEP), so the budget left for the next phase is the same on every run. The default work is
 WORK_PER_PAIR per pole-point pair of the coverage relation, within [MIN_WORK, MAX_WORK]: on the 2,000 x 20,000
 benchmark (~330,000 pairs) that is 6.6 million iterations, far more than its proof takes.
 
@@ -44,7 +45,8 @@ HighsOptions = dict[str, bool | int | float | str]
 
 #: Default work per pole-point pair, and its floor and ceiling (simplex iterations).
 WORK_PER_PAIR, MIN_WORK, MAX_WORK = 20, 1_000_000, 200_000_000
-#: Simplex iterations one branch-and-bound node is counted as, and one window of window search.
+#: Simplex iterations one branch-and-bound node is counted as, and the share of the work one window of window
+#: search brings to its search (each window spends what its MILP's meter counts).
 ITERATIONS_PER_NODE, ITERATIONS_PER_WINDOW = 200, 2_000
 #: Simplex iterations one sweep of block search is counted as (a sweep of the 69,500-pole city re-plans ~290
 #: blocks from 20 starts each in about 1.4 s of CPU, as long as ~40 windows of window search).
@@ -133,9 +135,9 @@ class Effort:
         """Seconds a last step may take after the deadline, or the HiGHS child past it before it is ended."""
         return min(GRACE_SHARE * self.safety_seconds, GRACE_SECONDS)
 
-    def spend(self, *, iterations: int = 0, nodes: int = 0, windows: int = 0, sweeps: int = 0) -> None:
+    def spend(self, *, iterations: int = 0, nodes: int = 0, sweeps: int = 0) -> None:
         self.left = max(self.left - int(iterations) - ITERATIONS_PER_NODE * int(nodes)
-                        - ITERATIONS_PER_WINDOW * int(windows) - ITERATIONS_PER_SWEEP * int(sweeps), 0)
+                        - ITERATIONS_PER_SWEEP * int(sweeps), 0)
 
     def stop(self, phase: str) -> None:
         """Record that the safety limit cut ``phase`` short."""

@@ -105,7 +105,7 @@ def open_sites(n_sites: int, site_out: np.ndarray | None) -> int:
     return int(n_sites - (np.count_nonzero(site_out) if site_out is not None else 0))
 
 
-def _state(status_name: str) -> str:
+def model_state(status_name: str) -> str:
     """Our name of a HiGHS model status given as ``HighsModelStatus.kOptimal`` or ``kOptimal``."""
     name = status_name.rsplit(".", 1)[-1]
     return _STATUS_NAMES.get(name, name)
@@ -272,7 +272,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
     info = solver.getInfo()
     if feedback is not None:
         feedback.raise_if_cancelled()
-    state = "work limit" if meter.stopped else _state(str(model_status))
+    state = "work limit" if meter.stopped else model_state(str(model_status))
     if not relax:
         meter.nodes = int(info.mip_node_count)
     _account(effort, state, iterations=int(info.simplex_iteration_count) if relax else meter.spent)
@@ -307,7 +307,7 @@ def _account(effort: Effort | None, state: str, *, iterations: int) -> None:
 def _child_result(outcome: ChildOutcome, cost: np.ndarray, n_x: int, started: float, n_cols: int, n_rows: int,
                   nonzeros: int) -> MilpResult:
     """A MilpResult from the child's outcome; a plan's objective is recomputed from its columns."""
-    state = "work limit" if outcome.work_stopped else _state(outcome.status)
+    state = "work limit" if outcome.work_stopped else model_state(outcome.status)
     seconds = time.perf_counter() - started
     if state == "infeasible" or outcome.solution is None or outcome.solution.size < n_cols:
         return MilpResult(np.zeros(0, np.int64), float("nan"), outcome.bound if state != "infeasible" else float("nan"),
@@ -360,5 +360,5 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float, meter: W
 
 
 __all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MILP_MAX_SITES", "MilpResult",
-           "highs_version", "load_model", "model_arrays", "new_highs", "offer_start", "open_sites", "skipped_note",
-           "solve_reduced", "start_values", "watch"]
+           "highs_version", "load_model", "model_arrays", "model_state", "new_highs", "offer_start", "open_sites",
+           "root_check", "skipped_note", "solve_reduced", "start_values", "watch"]

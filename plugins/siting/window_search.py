@@ -31,9 +31,20 @@ import scipy.sparse as sp
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting import kernels
-from plugins.siting.effort import WINDOW_NODES, Effort
+from plugins.siting.effort import ITERATIONS_PER_NODE, ITERATIONS_PER_WINDOW, WINDOW_NODES, Effort
+from plugins.siting.highs_meter import WorkMeter
 from plugins.siting.matrix import CoverageMatrix
-from plugins.siting.milp import MAXIMISE_COUNT, load_model, model_arrays, new_highs, offer_start, start_values, watch
+from plugins.siting.milp import (
+    MAXIMISE_COUNT,
+    load_model,
+    model_arrays,
+    model_state,
+    new_highs,
+    offer_start,
+    root_check,
+    start_values,
+    watch,
+)
 from plugins.siting.reduce import Reduced, merge_identical_rows
 
 #: Sites in the first windows, the growth factor once every uncovered point was tried, and the largest size.
@@ -41,6 +52,8 @@ FIRST_SIZE, GROWTH, LARGEST_SIZE = 60, 1.5, 240
 #: Windows solved per batch: the same on every machine, so that the plan does not depend on the number of cores
 #: (the batch is solved on at most this many threads, never more than the machine's cores).
 WORKERS = 4
+#: The most work one window's MILP may spend (its root's callbacks and nodes, counted by ``highs_meter``).
+WINDOW_WORK = WINDOW_NODES * ITERATIONS_PER_NODE
 #: The phase's name where the safety time limit stops it (the plan's notes).
 WINDOW_SEARCH = QT_TRANSLATE_NOOP("WindowSearch", "window search")
 
@@ -159,14 +172,28 @@ def _window_model(plan: _Plan, window: np.ndarray) -> _WindowModel | None:
     return _WindowModel(window, np.unique(points), in_window, model)
 
 
-def _solve_window(sub: _WindowModel, seconds: float, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, float]:
-    """The best placement of the window's chosen-site count inside it, every other site fixed, within WINDOW_NODES
-    branch-and-bound nodes (``seconds`` is only a safety): (sites leaving, sites entering, value gained). Runs in
-    a worker thread (HiGHS releases the GIL)."""
+@dataclass
+class _Solved:
+    """One window's MILP: sites leaving and entering the plan, the value gained, how HiGHS ended ("optimal",
+    "work limit" or "time limit"), its bound on the window's open demand, and the work its meter counted."""
+
+    leaving: np.ndarray
+    entering: np.ndarray
+    gain: float
+    status: str
+    bound: float
+    spent: int
+
+
+def _solve_window(sub: _WindowModel, work: int, seconds: float, feedback: Feedback) -> _Solved:
+    """The best placement of the window's chosen-site count inside it, every other site fixed, within ``work``
+    counted by a work meter (root callbacks and nodes, see ``highs_meter``) and WINDOW_NODES nodes (``seconds``
+    is only a safety). Runs in a worker thread (HiGHS releases the GIL)."""
     in_window, t = sub.in_window, int(sub.in_window.sum())
     cost, lower, upper, row_lower, row_upper, matrix, integrality, sense = model_arrays(
         sub.model, MAXIMISE_COUNT, k=t, budget=0.0, target=0.0, costs=np.ones(in_window.size), beta=0.0)
     row_lower[sub.model.n_rows] = t                 # exactly t sites, so the plan keeps k
+    meter = WorkMeter(work, root_check(matrix.shape[0], in_window.size), ITERATIONS_PER_NODE)
     solver = new_highs()
     solver.setOptionValue("time_limit", float(max(seconds, 0.01)))
     solver.setOptionValue("mip_rel_gap", 0.0)
@@ -175,24 +202,31 @@ def _solve_window(sub: _WindowModel, seconds: float, feedback: Feedback) -> tupl
     solver.setOptionValue("presolve", "off")        # 4x faster on these small models, same answers
     load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, integrality, sense)
     offer_start(solver, start_values(sub.model, np.flatnonzero(in_window), matrix.shape[1], 0.0, MAXIMISE_COUNT))
-    watch(solver, feedback, seconds)
+    watch(solver, feedback, seconds, meter)
     solver.run()
+    info = solver.getInfo()
+    meter.nodes = int(info.mip_node_count)
+    status = "work limit" if meter.stopped else model_state(str(solver.getModelStatus()))
     x = np.asarray(solver.getSolution().col_value)[:in_window.size] > 0.5
+    none = np.zeros(0, np.int64)
     if x.size != in_window.size or x.sum() != t:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0
+        return _Solved(none, none, 0.0, status, float("nan"), meter.spent)
     better = sub.value(x)                           # recounted: HiGHS's value is not trusted
-    return sub.window[in_window & ~x], sub.window[x & ~in_window], better - sub.now
+    return _Solved(sub.window[in_window & ~x], sub.window[x & ~in_window], better - sub.now, status,
+                   float(info.mip_dual_bound), meter.spent)
 
 
 @dataclass
 class WindowSearch:
-    """The improved plan (same number of sites), its value, windows solved and improved, the window size reached."""
+    """The improved plan (same number of sites), its value, windows solved and improved, the window size reached,
+    and the work the windows' meters counted."""
 
     selected: np.ndarray
     value: float
     windows: int
     improved: int
     largest: int
+    spent: int = 0
 
 
 def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.ndarray, *,
@@ -202,6 +236,11 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
     ``max_windows`` of them (the budget that decides the plan), until the plan is worth ``stop_at``, or until
     every window size was tried everywhere. ``seconds`` and the ``effort``'s deadline are only a safety (a stop
     by them is recorded in the effort). Every change strictly raises the value.
+
+    The work is what the windows' work meters count (root callbacks and nodes), at most WINDOW_WORK a window;
+    the search's share is ``max_windows`` x ITERATIONS_PER_WINDOW and never more than the ``effort`` has left,
+    and each window of a batch gets at most an equal part of the share left, so the plan is the same on every
+    run. What was spent is deducted from the ``effort``.
 
     Windows that share no demand point are independent, so WORKERS of them are solved as one batch; a window
     touching a point of one in the batch waits for a later batch. Batches are taken and applied in a fixed
@@ -220,12 +259,14 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
     largest = min(LARGEST_SIZE, coverage.n_candidates)     # a window of every site is the whole problem
     size, mark, windows, improved = min(FIRST_SIZE, largest), 0, 0, 0
     limit = math.inf if max_windows is None else int(max_windows)
+    share = limit * ITERATIONS_PER_WINDOW if effort is None else min(limit * ITERATIONS_PER_WINDOW, effort.left)
+    spent = 0
     queue: list[int] = []
     started = time.perf_counter()
     deadline = started + seconds if effort is None else min(started + seconds, effort.deadline)
 
     with ThreadPoolExecutor(max(1, min(WORKERS, os.cpu_count() or 1))) as pool:
-        while windows < limit and plan.value < stop_at:
+        while windows < limit and spent < share and plan.value < stop_at:
             if time.perf_counter() >= deadline:
                 if effort is not None:
                     effort.stop(translate("WindowSearch", WINDOW_SEARCH))
@@ -257,21 +298,25 @@ def window_search(coverage: CoverageMatrix, weights: np.ndarray, selected: np.nd
             if not batch:
                 continue
             left = max(deadline - time.perf_counter(), 0.0)
-            futures = [pool.submit(_solve_window, model, left, feedback) for model in batch]
+            work = int(min(WINDOW_WORK, (share - spent) // len(batch)))
+            futures = [pool.submit(_solve_window, model, work, left, feedback) for model in batch]
             for model, future in zip(batch, futures, strict=True):     # in the order taken, whatever ends first
-                leaving, entering, gain = future.result()
+                solved = future.result()
                 busy[model.points] = False
                 windows += 1
-                if gain > 1e-9 * max(1.0, plan.value):
-                    plan.replace(leaving, entering)
+                spent += solved.spent
+                if solved.status == "time limit" and effort is not None:
+                    effort.stop(translate("WindowSearch", WINDOW_SEARCH))
+                if solved.gain > 1e-9 * max(1.0, plan.value):
+                    plan.replace(solved.leaving, solved.entering)
                     improved += 1
                     tried[model.points] = 0
             feedback.raise_if_cancelled()
             done = windows / limit if math.isfinite(limit) else (time.perf_counter() - started) / max(seconds, 1e-9)
             feedback.set_progress(100.0 * min(done, 1.0))
     if effort is not None:
-        effort.spend(windows=windows)
-    return WindowSearch(np.flatnonzero(plan.chosen), plan.value, windows, improved, size)
+        effort.spend(iterations=spent)
+    return WindowSearch(np.flatnonzero(plan.chosen), plan.value, windows, improved, size, spent)
 
 
 __all__ = ["WindowSearch", "window_search"]

@@ -82,8 +82,8 @@ def test_the_safety_limit_is_reported_as_such(problem):
 
 def test_the_work_budget_is_stated():
     effort = Effort(12_345, 60.0)
-    effort.spend(iterations=100, nodes=2, windows=1)
-    assert effort.left == 12_345 - 100 - 2 * 200 - 2_000
+    effort.spend(iterations=100, nodes=2)
+    assert effort.left == 12_345 - 100 - 2 * 200
     assert "12,345" in effort.summary() and "60 s" in effort.summary()
     with pytest.raises(ValueError, match="work limit"):
         Effort(0, 60.0)

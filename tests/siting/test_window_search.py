@@ -8,15 +8,17 @@ import pytest
 import scipy.sparse.csgraph as csgraph
 
 from plugins.api import Cancelled, Feedback
+from plugins.siting import window_search as window_search_module
+from plugins.siting.effort import ITERATIONS_PER_WINDOW, Effort
 from plugins.siting.greedy import lazy_greedy
-from plugins.siting.milp import MAXIMISE_COUNT, solve_reduced
+from plugins.siting.milp import MAXIMISE_COUNT, root_check, solve_reduced
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
 from plugins.siting.reduce import reduce_model
 from plugins.siting.relaxation import first_order_lp
 from plugins.siting.solve import solve_mclp
 from plugins.siting.swap import swap_improve
-from plugins.siting.window_search import window_search
+from plugins.siting.window_search import LARGEST_SIZE, WORKERS, window_search
 from tests.siting.conftest import best_value, random_problem
 
 
@@ -109,3 +111,60 @@ def test_cancel_stops_window_search():
     feedback.cancel()
     with pytest.raises(Cancelled):
         window_search(problem.coverage, problem.weights, np.arange(12), seconds=30.0, feedback=feedback)
+
+
+def _dense_window(seed: int, k: int) -> window_search_module._WindowModel:
+    """The 120-site window holding every site of a saturated problem around its greedy plan: its MILP needs
+    ~40,000-150,000 counted work (dozens of root callbacks and nodes) to prove its optimum."""
+    problem = _saturated_problem(seed)
+    greedy = lazy_greedy(problem.coverage, problem.weights, max_sites=k).order
+    plan = window_search_module._Plan(problem.coverage, problem.weights, np.asarray(greedy, np.int64))
+    sub = window_search_module._window_model(plan, np.arange(problem.n_candidates))
+    assert sub is not None
+    return sub
+
+
+def test_a_window_past_its_root_work_budget_ends_by_work_limit_with_a_valid_plan_and_bound():
+    """Three root callbacks' worth of work: HiGHS is interrupted at its root (cut rounds, heuristics), by the
+    work meter, not the clock; the plan keeps the window's site count and the bound is at least the window's
+    optimum (the same MILP with the full budget); two runs give the same plan, bound and work."""
+    sub = _dense_window(11, 12)
+    sites = int(sub.in_window.sum())
+    budget = 3 * root_check(sub.model.n_rows + 1, sub.window.size)
+    full = window_search_module._solve_window(sub, 10**9, 600.0, Feedback())
+    assert full.status == "optimal" and full.spent > budget
+    optimum = sub.now + full.gain
+    runs = [window_search_module._solve_window(sub, budget, 600.0, Feedback()) for _ in range(2)]
+    for run in runs:
+        assert run.status == "work limit"
+        assert budget <= run.spent <= budget + root_check(sub.model.n_rows + 1, sub.window.size)
+        assert run.leaving.size == run.entering.size
+        assert sub.in_window[np.isin(sub.window, run.leaving)].all()
+        assert not sub.in_window[np.isin(sub.window, run.entering)].any()
+        after = sub.in_window & ~np.isin(sub.window, run.leaving) | np.isin(sub.window, run.entering)
+        assert after.sum() == sites
+        assert 0.0 <= run.gain <= full.gain
+        assert run.gain == sub.value(after) - sub.now
+        assert run.bound >= optimum - 1e-6 * optimum
+    assert np.array_equal(runs[0].entering, runs[1].entering) and np.array_equal(runs[0].leaving, runs[1].leaving)
+    assert runs[0].bound == runs[1].bound and runs[0].spent == runs[1].spent
+
+
+def test_window_search_spends_the_work_its_meters_count_within_its_share():
+    """30 windows' share (60,000 work) of a larger effort: window search deducts exactly what the windows'
+    meters counted, which stays within the share (each window may end one callback past its part), and the same
+    plan comes out twice."""
+    problem = _saturated_problem(11)
+    start, _ = swap_improve(problem.coverage, problem.weights, np.arange(14), seconds=10.0)
+    results = []
+    for _ in range(2):
+        effort = Effort(1_000_000, 600.0)
+        result = window_search(problem.coverage, problem.weights, start, max_windows=30, effort=effort)
+        assert result.spent == effort.spent > 0
+        assert result.windows <= 30
+        assert result.spent <= 30 * ITERATIONS_PER_WINDOW + WORKERS * root_check(problem.n_demand + 1, LARGEST_SIZE)
+        assert result.value == problem.value(result.selected) and np.unique(result.selected).size == 14
+        assert not effort.stopped
+        results.append(result)
+    assert np.array_equal(results[0].selected, results[1].selected)
+    assert results[0].spent == results[1].spent and results[0].windows == results[1].windows
