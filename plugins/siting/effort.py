@@ -184,13 +184,15 @@ class Effort:
 
     def summary(self) -> str:
         """The budget in words, for the run's provenance."""
-        counts = {"work": self.work, "spent": self.spent, "node": ITERATIONS_PER_NODE, "window": ITERATIONS_PER_WINDOW,
+        counts = {"work": self.work, "spent": self.spent, "node": ITERATIONS_PER_NODE, "per": ROW_SITES_PER_WORK,
                   "seconds": self.safety_seconds}
         if not self.automatic:
-            return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, "
-                             "a window {window}); safety time limit {seconds:g} s").format(**counts)
-        return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, "
-                         "a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the "
+            return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a MILP node counts "
+                             "{node}, a root round rows x open sites / {per}); safety time limit {seconds:g} "
+                             "s").format(**counts)
+        return translate("Effort", "work limit {work:,} simplex iterations ({spent:,} spent; a MILP node counts "
+                         "{node}, a root round rows x open sites / {per}); automatic safety time limit "
+                         "{seconds:.0f} s ({factor:g} x the "
                          "{estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} "
                          "s)").format(**counts, factor=SAFETY_FACTOR, estimate=self.estimate,
                                       floor=MIN_SAFETY_SECONDS)

@@ -3099,18 +3099,26 @@ with the edited ones? Other programs using this file will see the change.</sourc
     </message>
     <message>
         <location filename="../../plugins/siting/effort.py" line="190" />
-        <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
-        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
+        <source>work limit {work:,} simplex iterations ({spent:,} spent; a MILP node counts {node}, a root round rows x open sites / {per}); safety time limit {seconds:g} s</source>
+        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个 MILP 节点计 {node}，一轮根节点计算计 行数 × 开放站点数 / {per}）；安全时间限制 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="192" />
-        <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the {estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} s)</source>
-        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；自动安全时间限制 {seconds:.0f} 秒（此工作量在空闲机器上估计耗时 {estimate:.0f} 秒的 {factor:g} 倍，至少 {floor:g} 秒）</translation>
+        <location filename="../../plugins/siting/effort.py" line="193" />
+        <source>work limit {work:,} simplex iterations ({spent:,} spent; a MILP node counts {node}, a root round rows x open sites / {per}); automatic safety time limit {seconds:.0f} s ({factor:g} x the {estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} s)</source>
+        <translation>工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个 MILP 节点计 {node}，一轮根节点计算计 行数 × 开放站点数 / {per}）；自动安全时间限制 {seconds:.0f} 秒（此工作量在空闲机器上估计耗时 {estimate:.0f} 秒的 {factor:g} 倍，至少 {floor:g} 秒）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/effort.py" line="202" />
+        <location filename="../../plugins/siting/effort.py" line="204" />
         <source>stopped by the safety time limit after {seconds:.3g} s ({phases}): the result may differ on another machine</source>
         <translation>在 {seconds:.3g} 秒后因安全时间限制停止（{phases}）：在其他机器上结果可能不同</translation>
+    </message>
+    <message>
+        <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); safety time limit {seconds:g} s</source>
+        <translation type="vanished">工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；安全时间限制 {seconds:g} 秒</translation>
+    </message>
+    <message>
+        <source>work limit {work:,} simplex iterations ({spent:,} spent; a node counts {node}, a window {window}); automatic safety time limit {seconds:.0f} s ({factor:g} x the {estimate:.0f} s this work is estimated to take on an idle machine, at least {floor:g} s)</source>
+        <translation type="vanished">工作量限制 {work:,} 次单纯形迭代（已用 {spent:,}；一个节点计 {node}，一个窗口计 {window}）；自动安全时间限制 {seconds:.0f} 秒（此工作量在空闲机器上估计耗时 {estimate:.0f} 秒的 {factor:g} 倍，至少 {floor:g} 秒）</translation>
     </message>
 </context><context>
     <name>ErrorHook</name>
