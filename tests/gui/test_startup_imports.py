@@ -7,18 +7,12 @@ modules it ended with; the same process then imports a solver, so a probe that c
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from plugins.registry import discover
+from tests.fresh_process import ROOT, run_probe
 from workbench.render import aot
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "tianhe" / "tianhe.lamp"
 HEAVY = ("numba", "llvmlite")
 
@@ -65,10 +59,7 @@ result = {"status": status, "listing": listing.getvalue()}
 
 def run_fresh(code: str) -> dict:
     """Run ``code`` (which sets ``result``) in a fresh interpreter; its report."""
-    done = subprocess.run([sys.executable, "-c", code + REPORT.format(heavy=HEAVY)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_probe(code + REPORT.format(heavy=HEAVY))[0]
 
 
 def algorithm_ids() -> list[str]:

@@ -6,11 +6,9 @@ missing one is built here the same way."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,11 +17,10 @@ from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 
 from layers.layer import RasterLayer
 from layers.styles import Categorized, Category, Labels, RasterRamp, SingleSymbol, Symbol
+from tests.fresh_process import ROOT, run_probe
 from tests.render.scenes import CRS, X0, Y0, layer, pixels, settings
 from workbench.render import MapRenderer, aot
 from workbench.render.kernel import type_names
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def every_kind() -> list:
@@ -108,11 +105,7 @@ print(json.dumps({"null": image.isNull(),
 
 
 def test_a_render_process_with_the_module_never_imports_numba(built):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report, _ = run_probe(PROBE)
     assert not report["null"]
     assert report["loaded"] == []
 
@@ -153,9 +146,6 @@ def test_without_a_compiler_warmup_says_so_and_renders_use_the_jit(tmp_path):
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert "compiling the render kernels ahead of time failed" in warm.stderr
     assert list((tmp_path / "lamplight" / "aot").glob("*.so")) == []
-    done = subprocess.run([sys.executable, "-c", FALLBACK], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report, log = run_probe(FALLBACK, env)
     assert report["numba"] and report["colours"] > 20
-    assert done.stderr.count("the build failed") == 1, done.stderr[-2000:]
+    assert log.count("the build failed") == 1, log[-2000:]

@@ -4,13 +4,7 @@ process."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import run_probe
 
 PROBE = """
 import json, sys
@@ -35,11 +29,7 @@ print(json.dumps({"warm": after_warm_up, "render": loaded(), "null": image.isNul
 
 
 def test_warm_up_loads_what_the_first_render_of_the_sample_project_needs():
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report, _ = run_probe(PROBE)
     assert not report["null"]
     assert sum(len(s) for s in report["warm"].values()) >= 8  # kernels of points, polygons, lines and the grid
     assert report["render"] == report["warm"]  # the real render loaded nothing more
