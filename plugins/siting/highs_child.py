@@ -1,14 +1,16 @@
-"""Run one HiGHS MILP in this process and report on stdout; started by ``highs_process`` as a plain script.
+"""Run one HiGHS MILP or LP in this process and report on stdout; started by ``highs_process`` as a plain script.
 
 It imports only numpy, highspy and its sibling ``highs_meter`` (not the plugin packages) so that it starts in a
-fraction of a second. The model file's ``budget``, ``root_check`` and ``node_work`` set the work meter that ends the
-MILP by its work (see ``highs_meter``).
+fraction of a second. A MILP's model file holds ``budget``, ``root_check`` and ``node_work``, which set the work
+meter that ends it by its work (see ``highs_meter``); a model without them is an LP (all columns continuous,
+e.g. the first-order LP, which no interrupt callback reaches: ending this process is the only way to stop it).
 
     python highs_child.py <model.npz> <folder>
 
-Lines on stdout: ``progress <seconds> <gap> <dual bound> <work spent>`` while running. Each improving plan is
-written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz``, so the parent can
-end this process at any moment and still have the best plan found.
+Lines on stdout (MILP): ``progress <seconds> <gap> <dual bound> <work spent>`` while running. Each improving plan is
+written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz`` (an LP's: its model
+status, column values and row duals), so the parent can end this process at any moment and still have the best
+plan found.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ def main(model_path: str, folder: str) -> None:
                               data["integrality"].astype(np.int32))
     if status != highspy.HighsStatus.kOk:
         sys.exit(f"HiGHS refused the siting model ({status})")
+    if "budget" not in data.files:
+        solver.run()
+        solution = solver.getSolution()
+        _save_result(folder, status=str(solver.getModelStatus()), x=np.asarray(solution.col_value, float),
+                     duals=np.asarray(solution.row_dual, float))
+        return
     if "start" in data.files:
         start = data["start"]
         offered = [False]
@@ -82,10 +90,14 @@ def main(model_path: str, folder: str) -> None:
     solver.run()
     info = solver.getInfo()
     solution = np.asarray(solver.getSolution().col_value, float)
-    np.savez(os.path.join(folder, "result.partial.npz"), status=str(solver.getModelStatus()),
-             bound=float(info.mip_dual_bound), nodes=int(info.mip_node_count), root_checks=meter.root_checks,
-             work_stopped=meter.stopped,
-             has_plan=int(info.primal_solution_status) != 0, solution=solution)
+    _save_result(folder, status=str(solver.getModelStatus()), bound=float(info.mip_dual_bound),
+                 nodes=int(info.mip_node_count), root_checks=meter.root_checks, work_stopped=meter.stopped,
+                 has_plan=int(info.primal_solution_status) != 0, solution=solution)
+
+
+def _save_result(folder: str, **members) -> None:
+    """The final answer, written atomically: the parent reads it only once this process has ended."""
+    np.savez(os.path.join(folder, "result.partial.npz"), **members)
     os.replace(os.path.join(folder, "result.partial.npz"), os.path.join(folder, "result.npz"))
 
 

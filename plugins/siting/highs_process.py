@@ -1,4 +1,4 @@
-"""Large HiGHS MILPs in a child process, so that the time limit and Cancel are hard.
+"""Large HiGHS MILPs, and the first-order LP, in a child process, so that the time limit and Cancel are hard.
 
 HiGHS checks its time limit between phases and calls its interrupt callbacks from the simplex, the interior
 point method and the branch-and-bound loop, but not from inside some cut separators: on the 5,000 x 50,000
@@ -7,9 +7,15 @@ process can be ended at any moment; the child (``highs_child.py``, numpy and hig
 saves every improving plan as it goes, so ending it still leaves the best plan and the last proven bound. A
 child that dies on its own (killed for lack of memory, say) raises ``SolverProcessError`` naming how it ended.
 
+HiGHS's first-order LP (PDLP) calls none of the interrupt callbacks at all and looks at its time limit only now
+and then, so once started in this process it ran to its iteration limit whatever Cancel or the safety limit said
+(up to 30 s on a loaded two-core machine for a 27,000-row model, burning a core, and quitting the app waited for
+it). ``run_lp_in_child`` runs it in the same child, ended at once on Cancel or at the deadline.
+
 Example::
 
     outcome = run_in_child(model, {"mip_rel_gap": 0.0}, start=None, time_limit=60.0, feedback=feedback)
+    lp = run_lp_in_child(model, {"solver": "pdlp", "pdlp_iteration_limit": 1000}, 60.0, feedback)  # None: ended
 """
 
 from __future__ import annotations
@@ -76,6 +82,25 @@ class _Progress:
         self._thread.join(timeout=1.0)
 
 
+@dataclass
+class LpOutcome:
+    """How the child's LP ended: HiGHS's model status name, and the column values and row duals it stopped at."""
+
+    status: str
+    x: np.ndarray
+    duals: np.ndarray
+
+
+@dataclass
+class _Ended:
+    """What a child left: its ``result.npz`` members (None: it was ended at its deadline), the last improving plan
+    it saved (a MILP's) and its last progress line."""
+
+    result: dict[str, np.ndarray] | None
+    plan: np.ndarray | None
+    progress: _Progress
+
+
 def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.ndarray | None, time_limit: float,
                  feedback: Feedback, grace: float = GRACE_SECONDS) -> ChildOutcome:
     """Solve the MILP given as ``passModel`` arrays (keys: n_cols, n_rows, sense, cost, lower, upper, row_lower,
@@ -83,15 +108,40 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
     ``options`` in a child process, ended ``grace``
     seconds after ``time_limit`` (counted from this call, so writing the model and starting the child count too);
     it normally stops by itself, but a root cut round or heuristic may not."""
+    members: dict[str, Any] = dict(model)
+    if start is not None:
+        members["start"] = np.asarray(start, float)
+    ended = _run_child(members, options, time_limit, feedback, grace)
+    if ended.result is None:
+        return ChildOutcome("time limit", ended.progress.bound, 0, ended.plan, ended.progress.spent)
+    result = ended.result
+    nodes = int(result["nodes"])
+    spent = int(result["root_checks"]) * int(model["root_check"]) + nodes * int(model["node_work"])
+    return ChildOutcome(str(result["status"]), float(result["bound"]), nodes,
+                        result["solution"] if bool(result["has_plan"]) else None, spent, bool(result["work_stopped"]))
+
+
+def run_lp_in_child(model: dict[str, np.ndarray | int], options: dict, time_limit: float, feedback: Feedback,
+                    grace: float = GRACE_SECONDS) -> LpOutcome | None:
+    """Solve the LP given as ``passModel`` arrays (as ``run_in_child``'s, all columns continuous, no work meter)
+    with HiGHS ``options`` in a child process, ended ``grace`` seconds after ``time_limit``; None when it had to
+    be ended (the first-order LP looks at its own time limit only now and then). Cancel ends it at once."""
+    ended = _run_child(dict(model), options, time_limit, feedback, grace)
+    if ended.result is None:
+        return None
+    return LpOutcome(str(ended.result["status"]), ended.result["x"], ended.result["duals"])
+
+
+def _run_child(members: dict[str, Any], options: dict, time_limit: float, feedback: Feedback,
+               grace: float) -> _Ended:
+    """Start the child on ``members`` (written to a model file with the options and the deadline), poll Cancel
+    and the deadline while it runs, and end it at Cancel (raising ``Cancelled``) or ``grace`` seconds past
+    ``time_limit``. The child is always gone when this returns or raises."""
     called = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lamplight-highs-") as folder:
         model_path = os.path.join(folder, "model.npz")
-        settings = json.dumps(options)
         # the child's own limit ends where this call's does: starting it and loading the model count too
-        members: dict[str, Any] = {**model, "options": settings, "deadline": time.monotonic() + time_limit}
-        if start is not None:
-            members["start"] = np.asarray(start, float)
-        np.savez(model_path, **members)
+        np.savez(model_path, **members, options=json.dumps(options), deadline=time.monotonic() + time_limit)
         error_path = os.path.join(folder, "stderr.txt")
         with open(error_path, "w") as errors:
             child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder], stdout=subprocess.PIPE,
@@ -121,18 +171,13 @@ def run_in_child(model: dict[str, np.ndarray | int], options: dict, start: np.nd
         if cancelled:
             raise Cancelled(translate("Run", "the run was cancelled"))
         result_path = os.path.join(folder, "result.npz")
-        if not ended:
-            if not os.path.exists(result_path):
-                raise SolverProcessError(_failure(child.returncode, error_path))
-            with np.load(result_path) as result:
-                nodes = int(result["nodes"])
-                spent = int(result["root_checks"]) * int(model["root_check"]) + nodes * int(model["node_work"])
-                return ChildOutcome(str(result["status"]), float(result["bound"]), nodes,
-                                    result["solution"] if bool(result["has_plan"]) else None, spent,
-                                    bool(result["work_stopped"]))
-        plan_path = os.path.join(folder, "plan.npy")
-        solution = np.load(plan_path) if os.path.exists(plan_path) else None
-        return ChildOutcome("time limit", progress.bound, 0, solution, progress.spent)
+        if ended:
+            plan_path = os.path.join(folder, "plan.npy")
+            return _Ended(None, np.load(plan_path) if os.path.exists(plan_path) else None, progress)
+        if not os.path.exists(result_path):
+            raise SolverProcessError(_failure(child.returncode, error_path))
+        with np.load(result_path) as result:
+            return _Ended({name: result[name] for name in result.files}, None, progress)
 
 
 def _failure(code: int, error_path: str) -> str:
@@ -147,4 +192,4 @@ def _failure(code: int, error_path: str) -> str:
         how=how) + (f": {tail}" if tail else "")
 
 
-__all__ = ["ChildOutcome", "SolverProcessError", "run_in_child"]
+__all__ = ["ChildOutcome", "LpOutcome", "SolverProcessError", "run_in_child", "run_lp_in_child"]

@@ -174,6 +174,16 @@ def model_arrays(reduced: Reduced, model: str, *, k: int, budget: float, target:
     return cost, np.zeros(n_cols), np.ones(n_cols), row_lower, row_upper, matrix, integer, sense
 
 
+def child_model(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray,
+                matrix: sp.csr_matrix, integrality: np.ndarray, sense) -> dict[str, np.ndarray | int]:
+    """One model (as ``model_arrays`` builds it) as the ``passModel`` arrays the HiGHS child process loads
+    (``highs_process``), in the same order and types ``load_model`` hands HiGHS here."""
+    return {"n_cols": matrix.shape[1], "n_rows": matrix.shape[0], "sense": int(sense), "cost": cost, "lower": lower,
+            "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
+            "indices": matrix.indices, "values": matrix.data.astype(np.float64),
+            "integrality": np.asarray(integrality, np.int32)}
+
+
 def start_values(reduced: Reduced, seed: np.ndarray, n_cols: int, beta: float, model: str) -> np.ndarray:
     """Column values of a seed plan: x from the plan, y (and z) the coverage it gives each row."""
     values = np.zeros(n_cols)
@@ -247,9 +257,7 @@ def solve_reduced(reduced: Reduced, model: str, *, k: int = 0, budget: float = n
         if not (np.all(start >= lower) and np.all(start <= upper)):
             start = None
     if not relax and matrix.nnz >= CHILD_MIN_NONZEROS:
-        arrays = {"n_cols": n_cols, "n_rows": n_rows, "sense": int(sense), "cost": cost, "lower": lower,
-                  "upper": upper, "row_lower": row_lower, "row_upper": row_upper, "indptr": matrix.indptr,
-                  "indices": matrix.indices, "values": matrix.data.astype(np.float64), "integrality": integer,
+        arrays = {**child_model(cost, lower, upper, row_lower, row_upper, matrix, integer, sense),
                   "budget": meter.budget, "root_check": meter.root_check, "node_work": meter.node_work}
         grace = effort.grace() if effort is not None else GRACE_SECONDS
         outcome = run_in_child(arrays, {**options, "threads": 1}, start, time_limit, feedback or Feedback(), grace)
@@ -360,5 +368,5 @@ def watch(solver: highspy.Highs, feedback: Feedback, time_limit: float, meter: W
 
 
 __all__ = ["COVER_ALL", "COVER_TARGET", "MAXIMISE_BUDGET", "MAXIMISE_COUNT", "MILP_MAX_SITES", "MilpResult",
-           "highs_version", "load_model", "model_arrays", "model_state", "new_highs", "offer_start", "open_sites",
-           "root_check", "skipped_note", "solve_reduced", "start_values", "watch"]
+           "child_model", "highs_version", "load_model", "model_arrays", "model_state", "new_highs", "offer_start",
+           "open_sites", "root_check", "skipped_note", "solve_reduced", "start_values", "watch"]

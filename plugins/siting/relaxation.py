@@ -33,14 +33,26 @@ import scipy.sparse as sp
 from layers.i18n import QT_TRANSLATE_NOOP, translate
 from plugins.api import Feedback
 from plugins.siting.cuts import Cut, cut_matrix, odd_cycle_cuts
-from plugins.siting.effort import IPM_ITERATIONS, MAX_WORK, PDLP_ITERATIONS, Effort, highs_seconds
+from plugins.siting.effort import (
+    GRACE_SECONDS,
+    IPM_ITERATIONS,
+    MAX_WORK,
+    PDLP_ITERATIONS,
+    SECONDS_PER_NONZERO_PASS,
+    Effort,
+    HighsOptions,
+    highs_seconds,
+)
+from plugins.siting.highs_process import run_lp_in_child
 from plugins.siting.milp import (
     COVER_ALL,
     COVER_TARGET,
     MAXIMISE_BUDGET,
     MAXIMISE_COUNT,
+    child_model,
     load_model,
     model_arrays,
+    model_state,
     new_highs,
     watch,
 )
@@ -48,6 +60,12 @@ from plugins.siting.reduce import Reduced
 
 #: The phase a stop by the safety limit names by default (translated where it is recorded).
 SATURATION_TEST = QT_TRANSLATE_NOOP("Relaxation", "saturation test")
+#: Seconds the HiGHS child takes to answer a tiny LP: writing the model, starting Python with numpy and highspy,
+#: loading (0.21-0.27 s measured on a two-core machine at load 0.9, against 4-40 ms for the same LPs here). A
+#: first-order LP whose iteration cap could keep it longer than that (iterations x nonzeros x
+#: SECONDS_PER_NONZERO_PASS) runs in the child, where Cancel and the safety limit end it at once; a smaller one
+#: ends here sooner than the child would start (at the default PDLP_ITERATIONS: below ~3,000 nonzeros).
+CHILD_START_SECONDS = 0.25
 #: Cut rounds at most; the loop also stops when a round lowers the LP value by less than STALL of its distance
 #: to the target (the incumbent).
 MAX_ROUNDS = 60
@@ -205,23 +223,41 @@ def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterati
     in 0.7 s on the 5,000 x 50,000 benchmark, where interior point with crossover takes 17-21 s. Its duals bound
     models too large for one simplex or interior-point LP: on 2,000 x 20,000, 500 iterations give a Lagrangian
     bound 0.04 % above the LP optimum, 2,000 iterations 0.0004 %. ``seconds``, and the ``effort``'s deadline, are
-    only a safety (a stop by them is recorded in the effort as ``phase``)."""
+    only a safety (a stop by them is recorded in the effort as ``phase``).
+
+    PDLP calls no interrupt callback, so unless it certainly ends within CHILD_START_SECONDS it runs in the HiGHS
+    child process (``highs_process.run_lp_in_child``): Cancel ends it at once (``Cancelled``), and so does the
+    safety deadline (plus the effort's grace), after which the answer is that of an iterate that gave nothing.
+    The answer is the same, to the last bit, in either process."""
     n_x, n_r = reduced.n_candidates, reduced.n_rows
     if effort is not None:
         seconds = min(seconds, effort.seconds_left())
-    solver = lp_solver(reduced, MAXIMISE_COUNT, np.ones(n_x), "pdlp", k=k, capacity=float(k))
-    solver.setOptionValue("pdlp_iteration_limit", int(iterations))
-    solver.setOptionValue("random_seed", 0)
-    solver.setOptionValue("time_limit", highs_seconds(seconds))       # PDLP does not call the interrupt callbacks
-    watch(solver, feedback or Feedback(), max(seconds, 0.0))
-    solver.run()
-    if feedback is not None:
+    feedback = feedback or Feedback()
+    options: HighsOptions = {"solver": "pdlp", "pdlp_iteration_limit": int(iterations), "random_seed": 0}
+    arrays = model_arrays(reduced, MAXIMISE_COUNT, k=k, budget=float(k), target=0.0, costs=np.ones(n_x), beta=0.0)
+    cost, lower, upper, row_lower, row_upper, matrix, _, sense = arrays
+    if iterations * matrix.nnz * SECONDS_PER_NONZERO_PASS > CHILD_START_SECONDS:
+        outcome = run_lp_in_child(child_model(cost, lower, upper, row_lower, row_upper, matrix,
+                                              np.zeros(matrix.shape[1]), sense),
+                                  options, max(seconds, 0.0), feedback, effort.grace() if effort else GRACE_SECONDS)
+        status = "time limit" if outcome is None else model_state(outcome.status)
+        x, duals = (np.zeros(0), np.zeros(0)) if outcome is None else (outcome.x, outcome.duals)
+    else:
+        solver = new_highs()
+        for name, value in options.items():
+            solver.setOptionValue(name, value)
+        load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, np.zeros(matrix.shape[1]), sense,
+                   what="siting LP")
+        solver.setOptionValue("time_limit", highs_seconds(seconds))
+        watch(solver, feedback, max(seconds, 0.0))      # PDLP calls none of them, presolve and a cleanup might
+        solver.run()
         feedback.raise_if_cancelled()
-    if effort is not None and solver.getModelStatus() in (highspy.HighsModelStatus.kTimeLimit,
-                                                          highspy.HighsModelStatus.kInterrupt):
+        status = model_state(str(solver.getModelStatus()))
+        solution = solver.getSolution()
+        x, duals = np.asarray(solution.col_value), np.asarray(solution.row_dual)
+    if effort is not None and status == "time limit":
         effort.stop(translate("Relaxation", phase))
-    solution = solver.getSolution()
-    x, duals = np.asarray(solution.col_value)[:n_x], np.asarray(solution.row_dual)[:n_r]
+    x, duals = x[:n_x], duals[:n_r]
     duals = np.maximum(duals, 0.0) if duals.size == n_r and np.all(np.isfinite(duals)) else 0.5 * reduced.row_weight
     if x.size != n_x or not np.all(np.isfinite(x)):
         return FirstOrderLp(0.0, duals)

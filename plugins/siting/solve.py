@@ -48,7 +48,6 @@ from plugins.siting.effort import (
 )
 from plugins.siting.exact import checked_plan, solve_maximising
 from plugins.siting.greedy import GreedyRun, lazy_greedy, topk_bound
-from plugins.siting.interruptible import Abandoned, call_cancellable
 from plugins.siting.methods import METHODS
 from plugins.siting.milp import (
     COVER_ALL,
@@ -62,7 +61,7 @@ from plugins.siting.milp import (
 )
 from plugins.siting.problem import SitingProblem
 from plugins.siting.reduce import Reduced, reduce_model
-from plugins.siting.relaxation import SATURATION_TEST, CoverLp, FirstOrderLp, cover_lp, first_order_lp
+from plugins.siting.relaxation import CoverLp, cover_lp, first_order_lp
 from plugins.siting.swap import swap_improve
 from plugins.siting.window_search import WINDOW_SEARCH, window_search
 from plugins.siting.wording import amount
@@ -448,13 +447,7 @@ def first_order_relaxation(reduced: Reduced, k: int, incumbent: float, effort: E
     row by row (``lagrange.settled``: where the iterate left a row paid twice or not at all) and polished by a few
     short subgradient steps; valid whatever the iterate (any multipliers bound every plan). Also the LP's site
     values (None if it gave none)."""
-    try:
-        lp = call_cancellable(lambda: first_order_lp(reduced, k, iterations=LARGE_LP_ITERATIONS, effort=effort,
-                                                     feedback=feedback, phase=LP_BOUND),
-                              feedback.is_cancelled, effort.expired)
-    except Abandoned:           # the safety limit: the bound at half of each row's weight is valid too
-        effort.stop(translate("Relaxation", LP_BOUND))
-        lp = FirstOrderLp(0.0, 0.5 * reduced.row_weight)
+    lp = first_order_lp(reduced, k, iterations=LARGE_LP_ITERATIONS, effort=effort, feedback=feedback, phase=LP_BOUND)
     start = lagrange.settled(reduced.rows, reduced.row_weight, reduced.private, lp.duals, k)
     return lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, k, incumbent=incumbent,
                                             iterations=LARGE_POLISH_STEPS, start=start, theta=LARGE_POLISH_THETA,
@@ -491,13 +484,7 @@ def _saturated_search(problem: SitingProblem, reduced: Reduced, k: int, incumben
     """When k sites can fractionally cover all coverable demand, no LP-based bound or branching proves more than
     "everything covered" in useful time (HiGHS spent 573 s on the root of the 5,000 x 50,000 benchmark without a
     single node); the work then goes to window search on the plan. None when the LP is not saturated."""
-    try:
-        reached = call_cancellable(lambda: first_order_lp(reduced, k, effort=effort,
-                                                          feedback=feedback.step(0, 5)).reached,
-                                   feedback.is_cancelled, effort.expired)
-    except Abandoned:           # the safety limit: nothing is known to be reached
-        effort.stop(translate("Relaxation", SATURATION_TEST))
-        reached = 0.0
+    reached = first_order_lp(reduced, k, effort=effort, feedback=feedback.step(0, 5)).reached
     clock.lap("saturation_test")
     if not _saturated(reached, problem, value):
         return None

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
 from plugins.api import Cancelled
 from plugins.siting import reduce
-from plugins.siting.interruptible import call_cancellable
 from plugins.siting.matrix import CoverageMatrix
 from plugins.siting.problem import SitingProblem
 from plugins.siting.radius import radius_coverage
@@ -45,18 +42,6 @@ def test_dominance_in_blocks_reduces_exactly_as_in_one(monkeypatch):
     assert np.array_equal(whole.candidates, blocked.candidates)
     assert np.array_equal(whole.dominator, blocked.dominator)
     assert (whole.rows != blocked.rows).nnz == 0 and np.array_equal(whole.row_weight, blocked.row_weight)
-
-
-def test_a_call_that_ignores_cancel_is_left_behind():
-    release = threading.Event()
-    cancel = CancelAfter(3)
-    with pytest.raises(Cancelled):
-        call_cancellable(lambda: release.wait(600), cancel)
-    assert cancel.polls == 3
-    release.set()
-    assert call_cancellable(lambda: 42, CancelAfter(10**9)) == 42
-    with pytest.raises(ZeroDivisionError):
-        call_cancellable(lambda: 1 / 0, CancelAfter(10**9))
 
 
 def test_exact_mclp_stops_soon_after_cancel():

@@ -1,0 +1,144 @@
+"""The first-order LP (PDLP: the saturation test, a large model's bound) runs in the HiGHS child process, because
+PDLP calls no interrupt callback: the same answer to the last bit as in this process, Cancel ends the child at
+once and leaves no process or thread behind, and the safety deadline ends it too, the run going on with the
+answer of an iterate that gave nothing and saying the safety limit stopped it."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import psutil
+import pytest
+
+import plugins.siting.milp as milp
+import plugins.siting.relaxation as relaxation
+import plugins.siting.solve as solve
+from plugins.api import Cancelled, Feedback
+from plugins.siting import SitingProblem, lagrange, radius_coverage, solve_mclp
+from plugins.siting.effort import Effort
+from plugins.siting.reduce import reduce_model
+from plugins.siting.relaxation import first_order_lp
+
+#: 150 of 400 poles saturate the LP over 4,000 points (the exact run goes through the saturation test).
+K_SATURATED = 150
+
+
+@pytest.fixture(scope="module")
+def problem() -> SitingProblem:
+    """400 poles and 4,000 weighted points in 2.5 km x 2.5 km, 150 m (seeded, as in test_safety)."""
+    rng = np.random.default_rng(20240601)
+    demand = rng.uniform(0, 2500, (4_000, 2))
+    weights = rng.integers(1, 101, 4_000).astype(float)
+    return SitingProblem(radius_coverage(rng.uniform(0, 2500, (400, 2)), demand, 150.0), weights)
+
+
+def _solver_children() -> list[psutil.Process]:
+    """This process's HiGHS child processes still running."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if any(part.endswith("highs_child.py") for part in child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+class _ChildWatch(threading.Event):
+    """A cancel flag that records the HiGHS child processes it sees running at each poll, and with ``cancel``
+    turns itself on at the first poll that sees one."""
+
+    def __init__(self, cancel: bool) -> None:
+        super().__init__()
+        self.cancel, self.seen = cancel, set()
+
+    def is_set(self) -> bool:
+        running = _solver_children()
+        self.seen.update(child.pid for child in running)
+        if running and self.cancel:
+            self.set()
+        return super().is_set()
+
+
+def _feedback(cancel: bool) -> tuple[Feedback, _ChildWatch]:
+    feedback = Feedback()
+    feedback._cancel = flag = _ChildWatch(cancel)
+    return feedback, flag
+
+
+def _gone(pids: set[int]) -> bool:
+    return all(not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE for pid in pids)
+
+
+@pytest.mark.parametrize("iterations", [40, 20_000])
+def test_the_child_gives_the_same_answer_to_the_last_bit(problem, monkeypatch, iterations):
+    """40 iterations: an iterate cut off by its limit (the large models' case); 20,000: the saturation test's."""
+    reduced = reduce_model(problem.coverage, problem.weights)
+    answers = []
+    for start_seconds in (np.inf, 0.0):                     # never the child, always the child
+        monkeypatch.setattr(relaxation, "CHILD_START_SECONDS", start_seconds)
+        feedback, watch = _feedback(cancel=False)
+        answers.append((first_order_lp(reduced, K_SATURATED, iterations=iterations, feedback=feedback), watch.seen))
+    (here, none), (there, child) = answers
+    assert not none and len(child) == 1                     # it did run in a child, and only there
+    assert here.reached == there.reached > 0
+    assert here.x is not None and there.x is not None and np.array_equal(here.x, there.x)
+    assert np.array_equal(here.duals, there.duals)
+    bound = lagrange.max_coverage_relaxation(reduced.rows, reduced.row_weight, reduced.private, K_SATURATED,
+                                             iterations=1, start=there.duals).bound
+    assert bound >= there.reached - 1e-6 * there.reached     # the duals bound what the LP reaches (weak duality)
+
+
+def test_cancel_during_the_saturation_test_ends_the_child_and_leaves_nothing_running(problem, monkeypatch):
+    """The run is cancelled at its first poll that sees the HiGHS child running: the MILPs of this size run in
+    this process, so that child is the saturation test's PDLP."""
+    monkeypatch.setattr(relaxation, "CHILD_START_SECONDS", 0.0)
+    monkeypatch.setattr(milp, "CHILD_MIN_NONZEROS", 10**12)
+    threads = set(threading.enumerate())
+    feedback, watch = _feedback(cancel=True)
+    with pytest.raises(Cancelled):
+        solve_mclp(problem, K_SATURATED, method="exact", time_limit=600.0, feedback=feedback)
+    assert len(watch.seen) == 1 and watch.is_set()
+    assert _gone(watch.seen) and not _solver_children()
+    assert set(threading.enumerate()) <= threads            # no solver thread left behind
+
+
+def test_the_safety_deadline_ends_the_child_and_the_answer_is_still_valid(problem, monkeypatch):
+    """A safety limit far shorter than starting the child: the child is ended at its first poll; the LP's answer
+    is then that of an iterate that gave nothing (half of each row's weight as duals, a valid bound), and the
+    effort records the phase the safety limit stopped."""
+    monkeypatch.setattr(relaxation, "CHILD_START_SECONDS", 0.0)
+    reduced = reduce_model(problem.coverage, problem.weights)
+    effort = Effort(10**6, 1e-9)                            # its grace (a share of the limit) is as short
+    feedback, watch = _feedback(cancel=False)
+    lp = first_order_lp(reduced, K_SATURATED, effort=effort, feedback=feedback)
+    assert effort.stopped == ["saturation test"] and effort.note() is not None
+    assert lp.reached == 0.0 and lp.x is None and np.array_equal(lp.duals, 0.5 * reduced.row_weight)
+    assert _gone(watch.seen) and not _solver_children()
+
+
+def test_a_run_whose_safety_limit_ends_the_saturation_test_returns_a_plan_saying_so(problem, monkeypatch):
+    """The safety limit passes as the saturation test starts (its deadline is set to that moment): the child gets
+    no time, the plan is the greedy one improved by swaps, status "time limit", and no child is left."""
+    monkeypatch.setattr(relaxation, "CHILD_START_SECONDS", 0.0)
+    efforts: list[Effort] = []
+    made, lp = solve._effort, solve.first_order_lp
+
+    def recorded(*args):
+        efforts.append(made(*args))
+        return efforts[-1]
+
+    def entered(*args, **kwargs):
+        efforts[-1].deadline = efforts[-1].started        # passed already
+        return lp(*args, **kwargs)
+
+    monkeypatch.setattr(solve, "_effort", recorded)
+    monkeypatch.setattr(solve, "first_order_lp", entered)
+    feedback, watch = _feedback(cancel=False)
+    plan = solve_mclp(problem, K_SATURATED, method="exact", time_limit=600.0, feedback=feedback)
+    assert efforts[-1].stopped[0] == "saturation test" and plan.status == "time limit"
+    assert any("safety time limit" in note and "saturation test" in note for note in plan.notes)
+    assert plan.sites == K_SATURATED and plan.objective == pytest.approx(problem.value(plan.selected), rel=1e-12)
+    assert plan.objective <= plan.bound
+    assert _gone(watch.seen) and not _solver_children()
