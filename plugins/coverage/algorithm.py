@@ -211,6 +211,10 @@ class CoverageRsrp(Algorithm):
             BoolParameter("reflections", self.tr("Facade reflections"), default=True, advanced=True,
                           help=self.tr("Adds first-order reflections off building facades of 10 m or more "
                                        "(image method, concrete walls) to outdoor cells out of sight.")),
+            BoolParameter("multi_bounce", self.tr("Multiple facade reflections"), default=True, advanced=True,
+                          help=self.tr("With facade reflections, also adds the paths that bounce off two to four "
+                                       "facades along the street canyons (rays launched from antennas below the "
+                                       "roofs) to outdoor cells out of sight.")),
             ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
                             labels={PROFILE: self.tr("From the RF profile"), "none": self.tr("None"),
@@ -261,7 +265,7 @@ class CoverageRsrp(Algorithm):
             indoor_loss=None if params["indoor_loss"] == PROFILE else params["indoor_loss"],
             location_probability=params["location_probability"], load_factor=params["load_factor"],
             corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"),
-            street_turns=params.get("street_turns"))
+            street_turns=params.get("street_turns"), multi_bounce=params.get("multi_bounce"))
 
     def setup(self, params: dict[str, Any], context: Context, feedback: Feedback, *,
               announce: bool = True) -> Setup:

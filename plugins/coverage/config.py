@@ -150,6 +150,8 @@ class CoverageConfig:
     corner_reach_m: float = CORNER_REACH_M
     #: First-order facade reflections (``reflections``) add their power to outdoor receivers.
     reflections: bool = True
+    #: With ``reflections``, rasters also add the reflections of order 2-4 (``bounces``, shoot-and-bounce).
+    multi_bounce: bool = True
     #: Berg's recursive street-canyon model (``turns``) over paths of up to two turns, before P.1411's corner loss
     #: (needs ``corner_reach_m`` > 0). Off by default: on the held-out scene it cut the NLOS RMSE but moved the
     #: NLOS mean error just past the −3 dB goal (docs/coverage_model.md, Turns).

@@ -14,7 +14,8 @@ loss instead of the statistical NLOS loss (rasters only, since it needs the cell
 ``street_turns`` option, Berg's recursive model over a path of at most two turns where ``turns`` finds one, else
 ITU-R P.1411's corner loss over its walking distance from the nearest line-of-sight cell (``corner``); and
 first-order facade reflections (``reflections``) add their power to outdoor NLOS receivers, in rasters and pairs
-alike (38.901's LOS median already holds a lit street's multipath).
+alike (38.901's LOS median already holds a lit street's multipath); in rasters, so do the multiple reflections of
+each antenna's shoot-and-bounce field (``bounces``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from plugins.coverage import antenna, corner, los, pathloss, reflections, turns
+from plugins.coverage import antenna, bounces, corner, los, pathloss, reflections, turns
 from plugins.coverage.antenna import relative_gain_db
+from plugins.coverage.bounces import node_gain
 from plugins.coverage.corner import corner_excess_db, walk
 from plugins.coverage.los import cell_value, trace
 from plugins.coverage.pathloss import (
@@ -123,6 +125,26 @@ def _calibration_db(tx: np.ndarray, d2d: float, dz: float, los_pair: bool) -> fl
 
 
 @numba.njit(cache=True, nogil=True)
+def _link_shift_db(tx: np.ndarray, d2d: float, dz: float) -> float:
+    """How much the calibration lowers the direct link's loss: its NLOS pair, or its LOS pair where 38.901's
+    max() puts the link on the LOS formula."""
+    coefficients = tx[TX_LOSS:TX_CALIBRATION]
+    los_pair = loss_from_coefficients(coefficients, d2d, dz, True) >= loss_from_coefficients(coefficients, d2d, dz,
+                                                                                             False)
+    return _calibration_db(tx, d2d, dz, los_pair)
+
+
+@numba.njit(cache=True, nogil=True)
+def with_bounces(rsrp: float, tx: np.ndarray, gain: float, d2d: float, dz: float) -> float:
+    """``rsrp`` (dBm/RE) of an NLOS link plus the multi-bounce power of path gain ``gain`` (``bounces``, linear,
+    uncalibrated), moved by the calibration of the direct link as the first-order reflections are."""
+    if gain <= 0.0:
+        return rsrp
+    added = tx[TX_EIRP_RE] + 10.0 * math.log10(gain) + _link_shift_db(tx, d2d, dz)
+    return math.log(math.exp(rsrp * DBM_TO_EXPONENT) + math.exp(added * DBM_TO_EXPONENT)) / DBM_TO_EXPONENT
+
+
+@numba.njit(cache=True, nogil=True)
 def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z: float, lit: np.ndarray,
                      walls: np.ndarray, heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
                      hres: float, vertical_beamwidth: float, terms: np.ndarray, paths: np.ndarray) -> float:
@@ -138,9 +160,7 @@ def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z
         return rsrp
     d2d = math.hypot(rx_x - tx[TX_X], rx_y - tx[TX_Y])
     coefficients = tx[TX_LOSS:TX_CALIBRATION]
-    los_pair = loss_from_coefficients(coefficients, d2d, dz, True) >= loss_from_coefficients(coefficients, d2d, dz,
-                                                                                             False)
-    link_shift = _calibration_db(tx, d2d, dz, los_pair)
+    link_shift = _link_shift_db(tx, d2d, dz)
     total = math.exp(rsrp * DBM_TO_EXPONENT)
     for p in range(n):
         unfolded, cos_i, px, py = paths[p, 0], paths[p, 1], paths[p, 2], paths[p, 3]
@@ -240,7 +260,8 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
               sets: int, radius: float, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
               hx0: float, hy0: float, hres: float, rx_h: float, vertical_beamwidth: float, wall_loss: float,
               indoor_model: bool, terms: np.ndarray, walls: np.ndarray, lit_start: np.ndarray,
-              lit_items: np.ndarray, turn_meta: np.ndarray, turn_start: np.ndarray, turn_paths: np.ndarray
+              lit_items: np.ndarray, turn_meta: np.ndarray, turn_start: np.ndarray, turn_paths: np.ndarray,
+              bounce_meta: np.ndarray, bounce_start: np.ndarray, bounce_gains: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Best RSRP (dBm/RE, -inf where no transmitter reaches), best transmitter row (-1: none), the sum of the
     received powers (mW/RE) per co-channel set (``channel[k]`` in 0..sets-1 is row k's set) and the number of
@@ -250,7 +271,9 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
     centre lies within ``radius`` of it (2-D). ``terms`` switch and parametrise the corner and reflection
     terms; row k's lit facades (rows of ``walls``) are ``lit_items[lit_start[k]:lit_start[k + 1]]``, and its
     Berg paths (``turns.fields_of``; none when ``turn_meta`` has no rows) are on the nodes ``turn_meta[k]`` in
-    ``turn_paths[turn_start[k]:turn_start[k + 1]]``.
+    ``turn_paths[turn_start[k]:turn_start[k + 1]]``, and its multi-bounce field (``bounces.fields_of``; none when
+    ``bounce_meta`` has no rows) on the nodes ``bounce_meta[k]`` in ``bounce_gains[bounce_start[k]:bounce_start[k +
+    1]]``.
     """
     best = np.full((rows, cols), -np.inf)
     best_row = np.full((rows, cols), -1, np.int32)
@@ -285,6 +308,7 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
             s, d_c = np.full((1, 1), np.inf), np.full((1, 1), np.nan)
         lit = lit_items[lit_start[k]:lit_start[k + 1]]
         has_turns = turn_meta.shape[0] > k
+        gains = bounce_gains[bounce_start[k]:bounce_start[k + 1]] if bounce_meta.shape[0] > k else bounce_gains[:0]
         for i in range(rows):
             y = y0 - (i + 0.5) * res
             hi = int(math.floor((hy0 - y) / hres))
@@ -307,6 +331,9 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 if lit.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
                     rsrp = with_reflections(rsrp, tx[k], x, y, rx_z, lit, walls, heights, blocks, factor, hx0, hy0,
                                             hres, vertical_beamwidth, terms, paths)
+                if gains.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
+                    rsrp = with_bounces(rsrp, tx[k], node_gain(bounce_meta[k], gains, x, y), math.hypot(dx, dy),
+                                        h_tx - rx_z)
                 links += 1
                 total[channel[k], i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
                 if rsrp > best[i, j]:
@@ -412,10 +439,10 @@ def _drop_stale_caches() -> None:
     cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
     """
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
-                       for module in (antenna, corner, los, pathloss, reflections, turns))
+                       for module in (antenna, bounces, corner, los, pathloss, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
-    for dispatcher in (budget_dbm, with_reflections, link_rsrp_dbm, antenna_walls, corner_field, street_canyon_db,
-                       tile_rsrp, tile_far_power, pairs_rsrp):
+    for dispatcher in (budget_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls, corner_field,
+                       street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp):
         # numba's per-function cache: no public accessor, so not in numba's type hints either
         cache = dispatcher._cache  # type: ignore[union-attr]
         if not cache.cache_path:

@@ -15,9 +15,22 @@ import numpy as np
 
 from layers.i18n import translate
 from plugins.api import Cancelled
+from plugins.coverage import bounces
 from plugins.coverage.config import CoverageConfig
 from plugins.coverage.grid import Grid
-from plugins.coverage.kernel import T_REACH, T_REFLECT, TX_X, TX_Y, model_terms, tile_far_power, tile_rsrp
+from plugins.coverage.kernel import (
+    T_ETA_IM,
+    T_ETA_RE,
+    T_REACH,
+    T_REFLECT,
+    TX_CALIBRATION,
+    TX_X,
+    TX_Y,
+    calibrate_table,
+    model_terms,
+    tile_far_power,
+    tile_rsrp,
+)
 from plugins.coverage.los import BLOCK, block_maxima
 from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.pathloss import wall_loss_db
@@ -53,6 +66,8 @@ class LinkSettings:
     walls: Facades | None = None
     #: Berg's paths (``turns``) before P.1411's corner loss.
     street_turns: bool = False
+    #: Every facade edge, for the multi-bounce fields (``bounces``); None: no multiple reflections.
+    bounce_walls: Facades | None = None
 
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
@@ -62,15 +77,18 @@ class LinkSettings:
                    10.0 ** (config.noise_re_dbm / 10.0), obstruction.x0, obstruction.y0, obstruction.res,
                    terms=model_terms(config.corner_reach_m, config.reflections, fc_ghz),
                    walls=facades_of(obstruction) if config.reflections else Facades.none(),
-                   street_turns=config.street_turns)
+                   street_turns=config.street_turns,
+                   bounce_walls=facades_of(obstruction, bounces.MIN_FACADE_M)
+                   if config.reflections and config.multi_bounce else None)
 
     def model_args(self, tx: np.ndarray, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
                    hx0: float, hy0: float, hres: float, grid: tuple[float, float, float],
                    cancelled: Callable[[], bool] | None = None) -> tuple:
         """The serving kernel's extra arguments for antennas ``tx``: terms, facade table, the facades each
-        antenna lights and, with street turns and the street-canyon term on, its Berg paths on the nodes of the
-        ``grid`` (x0, y0, res) (found on the heights, ground, blocks, factor and origin the kernel traces over;
-        ``cancelled`` is asked before each antenna's paths are computed)."""
+        antenna lights, with street turns and the street-canyon term on its Berg paths, and with multiple
+        reflections its multi-bounce field, both on the nodes of the ``grid`` (x0, y0, res) (found on the
+        heights, ground, blocks, factor and origin the kernel traces over; ``cancelled`` is asked before each
+        antenna's paths or field is computed)."""
         terms = self.terms if self.terms is not None else model_terms(0.0, False, 1.0)
         walls = self.walls if self.walls is not None and terms[T_REFLECT] > 0 else Facades.none()
         lit = lit_by_antenna(tx, walls, self.radius_m, self.rx_height_m, heights, ground, blocks, factor, hx0, hy0,
@@ -81,7 +99,14 @@ class LinkSettings:
                               factor, hx0, hy0, hres, lambda: _stop_if(cancelled))
         else:
             paths = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.float32))
-        return terms, walls.table, *lit, *paths
+        if self.bounce_walls is not None and terms[T_REFLECT] > 0:
+            uncalibrated = calibrate_table(tx, tuple(-tx[0, TX_CALIBRATION:TX_CALIBRATION + 4]))
+            field = bounces.fields_of(tx, uncalibrated, self.bounce_walls, self.radius_m, self.rx_height_m, *grid,
+                                      self.vertical_beamwidth_deg, complex(terms[T_ETA_RE], terms[T_ETA_IM]),
+                                      ground, hx0, hy0, hres, lambda: _stop_if(cancelled))
+        else:
+            field = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.float32))
+        return terms, walls.table, *lit, *paths, *field
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,12 @@ its node's last leg to its own centre (``node_path``).
 from __future__ import annotations
 
 import math
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 
 import numba
 import numpy as np
 
+from plugins.coverage.field_cache import FieldCache
 from plugins.coverage.los import cell_value, trace
 
 #: Berg's constants (COST 231 §4.4.2): turn loss factor at 90° and its exponent.
@@ -163,20 +161,18 @@ def field(tx_x: float, tx_y: float, tx_h: float, rx_h: float, fx0: float, fy0: f
     return out
 
 
-_CACHE: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_BUSY: dict[tuple, threading.Lock] = {}
+_FIELDS = FieldCache(CACHE_BYTES)
 
 
-def lattice(tx_x: float, tx_y: float, radius: float, x0: float, y0: float, res: float
-            ) -> tuple[float, float, float, int, int]:
+def lattice(tx_x: float, tx_y: float, radius: float, x0: float, y0: float, res: float,
+            min_node_m: float = MIN_NODE_M, max_radius_m: float = MAX_RADIUS_M) -> tuple[float, float, float, int, int]:
     """(fx0, fy0, fres, rows, cols) of an antenna's nodes: blocks of whole cells of the grid through (``x0``,
-    ``y0``) at ``res`` (at least ``MIN_NODE_M`` apart), covering its disc. The blocks start at the grid's cell
-    edges that are whole multiples of fres from the origin of coordinates (plus the grid's phase), so every tile
-    of one grid, whatever its own corner, gets the same nodes."""
-    step = max(1, math.ceil(MIN_NODE_M / res - 1e-9))
+    ``y0``) at ``res`` (at least ``min_node_m`` apart), covering its disc (at most ``max_radius_m``). The blocks
+    start at the grid's cell edges that are whole multiples of fres from the origin of coordinates (plus the
+    grid's phase), so every tile of one grid, whatever its own corner, gets the same nodes."""
+    step = max(1, math.ceil(min_node_m / res - 1e-9))
     fres = step * res
-    reach = min(radius, MAX_RADIUS_M)
+    reach = min(radius, max_radius_m)
     phase_x = round(x0 - res * math.floor(x0 / res), 6) % res
     phase_y = round(y0 - res * math.floor(y0 / res), 6) % res
     fx0 = phase_x + fres * math.floor((tx_x - reach - phase_x) / fres)
@@ -201,42 +197,15 @@ def fields_of(tx: np.ndarray, token: object, radius: float, rx_h: float, x0: flo
     for n, (x, y, h) in enumerate(tx[:, :3]):
         box = lattice(float(x), float(y), radius, x0, y0, res)
         key = (id(token), float(x), float(y), float(h), float(radius), float(rx_h), *(round(v, 6) for v in box))
-        with _CACHE_LOCK:
-            busy = _BUSY.setdefault(key, threading.Lock())
-        with busy:  # tiles in other threads wait for the antenna's field instead of computing it again
-            with _CACHE_LOCK:
-                found = _CACHE.get(key)
-                if found is not None:
-                    _CACHE.move_to_end(key)
-            if found is None:
-                if poll is not None:
-                    poll()
-                paths = field(float(x), float(y), float(h), rx_h, *box, min(radius, MAX_RADIUS_M), heights, ground,
-                              blocks, factor, hx0, hy0, hres, RAYS, BERG_Q90, BERG_NU)
-                found = (np.array(box), paths.astype(np.float32).ravel())
-                _remember(key, token, found)
-        with _CACHE_LOCK:
-            _BUSY.pop(key, None)
+        found = _FIELDS.get(key, token, lambda x=x, y=y, h=h, box=box: (
+            np.array(box), field(float(x), float(y), float(h), rx_h, *box, min(radius, MAX_RADIUS_M), heights,
+                                 ground, blocks, factor, hx0, hy0, hres, RAYS, BERG_Q90, BERG_NU
+                                 ).astype(np.float32).ravel()), poll)
         meta[n] = found[0]
         parts.append(found[1])
     start = np.zeros(tx.shape[0] + 1, np.int64)
     start[1:] = np.cumsum([p.size for p in parts])
     return meta, start, np.concatenate(parts) if parts else np.zeros(0, np.float32)
-
-
-def _remember(key: tuple, token: object, found: tuple[np.ndarray, np.ndarray]) -> None:
-    with _CACHE_LOCK:
-        if not any(k[0] == key[0] for k in _CACHE):
-            weakref.finalize(token, _forget, key[0])
-        _CACHE[key] = found
-        while sum(v[1].nbytes for v in _CACHE.values()) > CACHE_BYTES and len(_CACHE) > 1:
-            _CACHE.popitem(last=False)
-
-
-def _forget(token_id: int) -> None:
-    with _CACHE_LOCK:
-        for key in [k for k in _CACHE if k[0] == token_id]:
-            del _CACHE[key]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -58,7 +58,8 @@ def _scene(seed: int = 4):
 
 def test_rasters_match_the_pair_api_cell_by_cell():
     cells, config, obstruction, grid = _scene()
-    config = replace(config, corner_reach_m=0.0)  # the corner term needs the cells around a receiver: rasters only
+    # the corner term and the multi-bounce field need the cells around a receiver: rasters only
+    config = replace(config, corner_reach_m=0.0, multi_bounce=False)
     result = compute_coverage(cells, config, obstruction, grid, workers=2, tile_cells=16)
     xs, ys = grid.centres()
     centres = np.column_stack([np.tile(xs, grid.rows), np.repeat(ys, grid.cols)])

@@ -77,8 +77,9 @@ def test_derived_radius_is_where_the_los_signal_falls_ten_db_below_the_noise():
 
 
 def test_sinr_with_the_derived_radius_matches_a_brute_force_long_radius_run_and_the_serving_radius_does_not():
-    # the pair API has no street-corner term (it needs the cells around a receiver): compare without it
-    config = CoverageConfig(eirp_dbm=43.0, max_radius_m=SERVING, corner_reach_m=0.0)
+    # the pair API has no street-corner term nor multi-bounce field (they need the cells around a receiver):
+    # compare without them
+    config = CoverageConfig(eirp_dbm=43.0, max_radius_m=SERVING, corner_reach_m=0.0, multi_bounce=False)
     obstruction = _city(SIZE)
     cells = _street_cells(config, 24)
     grid = Grid.covering((0.0, 0.0, SIZE, SIZE), RES)
