@@ -55,6 +55,9 @@ COVER_LIMIT_S = 60.0
 #: The city goal of issue 16: K = 3,000 of 69,500 eligible poles (5 x 5 tiles), gap < 1 % in < 120 s.
 CITY_K, CITY_POLES, CITY_GOAL_GAP, CITY_GOAL_S = 3_000, 69_500, 0.01, 120.0
 CITY_SPACING_M, CITY_RADIUS_M, CITY_WORK = 25.0, 150.0, 2_000_000
+#: --cancel-latency: seconds into the first-order LP (the saturation test, or a large model's LP bound) at which
+#: Cancel is pressed, or the safety limit passes.
+CANCEL_DELAY_S = 3.0
 
 
 def instance(candidates: int, demand: int, side: float = SIDE_M) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,6 +206,8 @@ def run_city(kind: str, tiles: int, area_tiles: int, work: int) -> dict:
     problem, k = city_problem(tiles, area_tiles)
     out = {"candidates": problem.n_candidates, "demand": problem.n_demand, "k": k, "pairs": problem.coverage.nnz}
     started = time.perf_counter()
+    if kind == "city-interrupted":
+        return {**out, **run_interrupted(tiles, area_tiles, work)}
     if kind == "city-lp":
         import plugins.siting.solve as solve
         from plugins.api import Feedback
@@ -226,6 +231,90 @@ def run_city(kind: str, tiles: int, area_tiles: int, work: int) -> dict:
                status=plan.status, bound_from=plan.bound_from, work=plan.work, timings=plan.timings,
                solver=plan.solver, peak_gb=peak_gb())
     return out
+
+
+def run_interrupted(tiles: int, area_tiles: int, work: int) -> dict:
+    """``cancel``: the exact MCLP on the city area, Cancel pressed CANCEL_DELAY_S into its first-order LP (which
+    starts when the run's progress reaches 20 %, right after the reduction); how long until the run raised, and
+    until no solver thread or process of it was left. Then the same run with its safety limit CANCEL_DELAY_S past
+    the moment the first run reached its LP: how far past the limit it returned, and the same settling time."""
+    import threading
+
+    import psutil
+
+    from plugins.api import Cancelled, Feedback
+    from plugins.siting import solve_mclp
+
+    class PhaseClock(Feedback):
+        """Notes when progress first reaches 20 % (the LP starts) and, with ``delay``, presses Cancel then."""
+
+        def __init__(self, delay: float | None) -> None:
+            super().__init__()
+            self.delay, self.lp_at, self.cancelled_at, self.timer = delay, None, None, None
+
+        def set_progress(self, percent: float) -> None:
+            super().set_progress(percent)
+            if percent >= 20.0 and self.lp_at is None:
+                self.lp_at = time.perf_counter()
+                if self.delay is not None:
+                    self.timer = threading.Timer(self.delay, self.press)
+                    self.timer.start()
+
+        def press(self) -> None:
+            self.cancelled_at = time.perf_counter()
+            self.cancel()
+
+    def settled(baseline: set, since: float, ignore: threading.Thread | None) -> float:
+        """Seconds from ``since`` until no thread beyond ``baseline`` (but ``ignore``) and no child process is left."""
+        me = psutil.Process()
+        while {t for t in threading.enumerate() if t is not ignore} - baseline or me.children():
+            time.sleep(0.01)
+        return time.perf_counter() - since
+
+    warm_up()
+    problem, k = city_problem(tiles, area_tiles)
+    out = {"candidates": problem.n_candidates, "demand": problem.n_demand, "k": k, "pairs": problem.coverage.nnz}
+    baseline = set(threading.enumerate())
+    clock = PhaseClock(CANCEL_DELAY_S)
+    started = time.perf_counter()
+    try:
+        solve_mclp(problem, k, method="exact", work_limit=work, feedback=clock)
+        out["cancel"] = None            # it finished before Cancel
+    except Cancelled:
+        raised = time.perf_counter()
+        out["cancel"] = {"lp_at": clock.lp_at - started, "raised_s": raised - clock.cancelled_at,
+                         "settled_s": settled(baseline, clock.cancelled_at, clock.timer)}
+    limit = (clock.lp_at - started) + CANCEL_DELAY_S
+    clock = PhaseClock(None)
+    started = time.perf_counter()
+    plan = solve_mclp(problem, k, method="exact", work_limit=work, time_limit=limit, feedback=clock)
+    returned = time.perf_counter()
+    out["safety"] = {"limit": limit, "seconds": returned - started, "status": plan.status,
+                     "stopped": [note for note in plan.notes if "safety" in note],
+                     "settled_s": settled(baseline, returned, None)}
+    return out
+
+
+def cancel_series(tiles: int, areas: list[int], work: int) -> None:
+    """Cancel latency and the safety limit's overrun in the first-order LP (``run_interrupted``)."""
+    print(f"\nCancel and the safety limit {CANCEL_DELAY_S:g} s into the first-order LP, exact MCLP on the {tiles} x "
+          f"{tiles} city (work limit {work:,}; load {load()}):")
+    for area in areas:
+        r = child(["city-interrupted", str(tiles), str(area), str(work)])
+        print(f"  {area} x {area} tiles: {r['candidates']:,} x {r['demand']:,}, k = {r['k']:,} ({r['pairs']:,} "
+              f"pairs)")
+        c = r["cancel"]
+        if c is None:
+            print("    Cancel: the run ended before it was pressed")
+        else:
+            print(f"    Cancel pressed {CANCEL_DELAY_S:g} s after the LP started ({c['lp_at']:.1f} s into the run): "
+                  f"the run raised after {c['raised_s']:.2f} s, the last solver thread or process ended after "
+                  f"{c['settled_s']:.2f} s")
+        f = r["safety"]
+        print(f"    safety limit {f['limit']:.1f} s: returned after {f['seconds']:.1f} s "
+              f"({100 * (f['seconds'] / f['limit'] - 1):+.1f}%), {f['status']}; the last solver thread or process "
+              f"ended {f['settled_s']:.2f} s after it returned; {'; '.join(f['stopped']) or 'no phase stopped'}")
+    print(f"  load average {load()} at the end")
 
 
 def city_series(tiles: int, work: int, with_lp: bool) -> None:
@@ -296,10 +385,16 @@ def main() -> None:
     parser.add_argument("--city-work", type=int, default=CITY_WORK, help="work limit of the city runs")
     parser.add_argument("--city-lp", action="store_true",
                         help="also solve the whole city's LP by interior point (takes long: 44 min under load)")
+    parser.add_argument("--cancel-latency", type=int, nargs="+", default=None, metavar="AREA",
+                        help="only: Cancel and the safety limit pressed in the first-order LP of exact runs on "
+                             "AREA x AREA tiles of the city (--city TILES, default 5), e.g. 1 5")
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case and args.case[0].startswith("city"):
         print(json.dumps(run_city(args.case[0], *map(int, args.case[1:]))))
+        return
+    if args.cancel_latency:
+        cancel_series(args.city or 5, args.cancel_latency, args.city_work)
         return
     if args.city:
         city_series(args.city, args.city_work, args.city_lp)

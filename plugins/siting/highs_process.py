@@ -67,7 +67,7 @@ class _Progress:
     """The child's latest progress line, read on a thread so the parent never blocks on the pipe."""
 
     def __init__(self, stream) -> None:
-        self.gap, self.bound, self.running, self.spent = math.inf, math.nan, 0.0, 0
+        self.gap, self.bound, self.running, self.spent, self.lines = math.inf, math.nan, 0.0, 0, 0
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 
@@ -77,6 +77,7 @@ class _Progress:
             if len(parts) == 5 and parts[0] == "progress":
                 self.running, self.gap, self.bound = float(parts[1]), float(parts[2]), float(parts[3])
                 self.spent = int(parts[4])
+                self.lines += 1
 
     def join(self) -> None:
         self._thread.join(timeout=1.0)
@@ -158,9 +159,10 @@ def _run_child(members: dict[str, Any], options: dict, time_limit: float, feedba
                 if time.perf_counter() > deadline:
                     ended = True
                     break
-                by_time = progress.running / max(time_limit, 1e-9)
-                by_gap = 1.0 - min(progress.gap, 1.0) if math.isfinite(progress.gap) else 0.0
-                feedback.set_progress(100.0 * min(max(by_time, by_gap * 0.95), 1.0))
+                if progress.lines:          # a MILP's; an LP reports none, and the caller's progress stays
+                    by_time = progress.running / max(time_limit, 1e-9)
+                    by_gap = 1.0 - min(progress.gap, 1.0) if math.isfinite(progress.gap) else 0.0
+                    feedback.set_progress(100.0 * min(max(by_time, by_gap * 0.95), 1.0))
                 time.sleep(POLL_SECONDS)
         finally:
             if child.poll() is None:

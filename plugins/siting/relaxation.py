@@ -232,14 +232,16 @@ def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterati
     n_x, n_r = reduced.n_candidates, reduced.n_rows
     if effort is not None:
         seconds = min(seconds, effort.seconds_left())
+    # building the model counts too (0.5 s on the city): what is left of the limit once it is built
+    ends = time.perf_counter() + seconds
     feedback = feedback or Feedback()
     options: HighsOptions = {"solver": "pdlp", "pdlp_iteration_limit": int(iterations), "random_seed": 0}
     arrays = model_arrays(reduced, MAXIMISE_COUNT, k=k, budget=float(k), target=0.0, costs=np.ones(n_x), beta=0.0)
     cost, lower, upper, row_lower, row_upper, matrix, _, sense = arrays
     if iterations * matrix.nnz * SECONDS_PER_NONZERO_PASS > CHILD_START_SECONDS:
-        outcome = run_lp_in_child(child_model(cost, lower, upper, row_lower, row_upper, matrix,
-                                              np.zeros(matrix.shape[1]), sense),
-                                  options, max(seconds, 0.0), feedback, effort.grace() if effort else GRACE_SECONDS)
+        model = child_model(cost, lower, upper, row_lower, row_upper, matrix, np.zeros(matrix.shape[1]), sense)
+        outcome = run_lp_in_child(model, options, max(ends - time.perf_counter(), 0.0), feedback,
+                                  effort.grace() if effort else GRACE_SECONDS)
         status = "time limit" if outcome is None else model_state(outcome.status)
         x, duals = (np.zeros(0), np.zeros(0)) if outcome is None else (outcome.x, outcome.duals)
     else:
@@ -248,8 +250,9 @@ def first_order_lp(reduced: Reduced, k: int, *, seconds: float = np.inf, iterati
             solver.setOptionValue(name, value)
         load_model(solver, cost, lower, upper, row_lower, row_upper, matrix, np.zeros(matrix.shape[1]), sense,
                    what="siting LP")
+        seconds = max(ends - time.perf_counter(), 0.0)
         solver.setOptionValue("time_limit", highs_seconds(seconds))
-        watch(solver, feedback, max(seconds, 0.0))      # PDLP calls none of them, presolve and a cleanup might
+        watch(solver, feedback, seconds)        # PDLP calls none of them, presolve and a cleanup might
         solver.run()
         feedback.raise_if_cancelled()
         status = model_state(str(solver.getModelStatus()))
