@@ -15,6 +15,10 @@ weights 1..100, candidate sites uniform in the same square, coverage radius 150 
 - Fewest sites covering all reachable demand (LSCP) on 5,000 x 50,000: fast and exact (60 s), against plain
   HiGHS started from our fast cover without the descent, with the same limit.
 - Our lazy greedy on 100,000 candidates x 1,000,000 points, with the gap it can prove.
+- ``--cancel-latency AREA...``: on AREA x AREA tiles of the city, Cancel and the safety limit CANCEL_DELAY_S into
+  the exact run's first-order LP (HiGHS's PDLP, run in a child process that is ended at once): how long until the
+  run raised or returned, and until no solver thread or process of it was left (before the child process, a
+  thread ran on to the LP's iteration limit: 22 s on the whole city).
 
 Each case runs in its own process so its peak memory (max RSS, including the ~0.2 GB of imported libraries)
 is its own. Goals: exact 2,000 x 20,000 under 5 s and 5,000 x 50,000 under 15 s; greedy 100,000 x 1,000,000

@@ -1,4 +1,5 @@
-"""Cancel during site selection's reduction and saturation test: the run stops at the next poll."""
+"""Cancel during site selection's reduction and exact run: the run stops at the next poll (the saturation
+test's first-order LP, which polls nothing, runs in a child process: test_first_order_child)."""
 
 from __future__ import annotations
 

@@ -115,12 +115,13 @@ def test_the_safety_deadline_ends_the_child_and_the_answer_is_still_valid(proble
     lp = first_order_lp(reduced, K_SATURATED, effort=effort, feedback=feedback)
     assert effort.stopped == ["saturation test"] and effort.note() is not None
     assert lp.reached == 0.0 and lp.x is None and np.array_equal(lp.duals, 0.5 * reduced.row_weight)
-    assert _gone(watch.seen) and not _solver_children()
+    assert len(watch.seen) == 1 and _gone(watch.seen) and not _solver_children()
 
 
 def test_a_run_whose_safety_limit_ends_the_saturation_test_returns_a_plan_saying_so(problem, monkeypatch):
-    """The safety limit passes as the saturation test starts (its deadline is set to that moment): the child gets
-    no time, the plan is the greedy one improved by swaps, status "time limit", and no child is left."""
+    """The safety limit passes as the saturation test starts (its deadline is set to that moment, its grace to
+    nothing): the child is ended at its first poll, the plan is the greedy one improved by swaps, status "time
+    limit", and no child is left."""
     monkeypatch.setattr(relaxation, "CHILD_START_SECONDS", 0.0)
     efforts: list[Effort] = []
     made, lp = solve._effort, solve.first_order_lp
@@ -130,7 +131,7 @@ def test_a_run_whose_safety_limit_ends_the_saturation_test_returns_a_plan_saying
         return efforts[-1]
 
     def entered(*args, **kwargs):
-        efforts[-1].deadline = efforts[-1].started        # passed already
+        efforts[-1].deadline, efforts[-1].safety_seconds = efforts[-1].started, 1e-9        # passed, no grace
         return lp(*args, **kwargs)
 
     monkeypatch.setattr(solve, "_effort", recorded)
@@ -141,4 +142,4 @@ def test_a_run_whose_safety_limit_ends_the_saturation_test_returns_a_plan_saying
     assert any("safety time limit" in note and "saturation test" in note for note in plan.notes)
     assert plan.sites == K_SATURATED and plan.objective == pytest.approx(problem.value(plan.selected), rel=1e-12)
     assert plan.objective <= plan.bound
-    assert _gone(watch.seen) and not _solver_children()
+    assert len(watch.seen) == 1 and _gone(watch.seen) and not _solver_children()
