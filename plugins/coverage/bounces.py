@@ -175,7 +175,7 @@ def _deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay
     t = 0.0
     while t < length:
         t_next = min(tx_, ty_, length)
-        if 0 <= i < rows and 0 <= j < cols and t_next > t:
+        if 0 <= i < rows and 0 <= j < cols and t_next - t > 1e-6:  # not a rounding sliver past a wall
             unfolded = l0 + 0.5 * (t + t_next)
             loss = loss_from_coefficients(tx[LOSS:], unfolded, dz, True)
             gain = relative_gain_db(tx[AZIMUTH], tx[BEAMWIDTH], tx[TILT], vertical_beamwidth, lx * unfolded,
