@@ -1,7 +1,7 @@
 """Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
 
     .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save] [--markdown]
-                                                  [--street-turns]
+                                                  [--street-turns] [--no-multi-bounce]
 
 Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
 made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
@@ -179,10 +179,12 @@ def main() -> None:
     parser.add_argument("--save", action="store_true", help=f"store the figures in {LAST.name} (every scene)")
     parser.add_argument("--street-turns", action="store_true",
                         help="coverage with Berg's street turns on (off by default)")
+    parser.add_argument("--no-multi-bounce", action="store_true",
+                        help="coverage without the multiple facade reflections (on by default)")
     args = parser.parse_args()
-    if args.save and (args.scene or args.street_turns):
-        parser.error("--save stores the figures of every scene with the default settings: leave out --scene and "
-                     "--street-turns")
+    if args.save and (args.scene or args.street_turns or args.no_multi_bounce):
+        parser.error("--save stores the figures of every scene with the default settings: leave out --scene, "
+                     "--street-turns and --no-multi-bounce")
     if args.markdown:
         print(markdown(json.loads(LAST.read_text(encoding="utf-8"))))
         return
@@ -196,7 +198,8 @@ def main() -> None:
               f"{last['conditions']}):")
         show(last)
         return
-    options = {"street_turns": True} if args.street_turns else {}
+    options = {**({"street_turns": True} if args.street_turns else {}),
+               **({"multi_bounce": False} if args.no_multi_bounce else {})}
     scenes = {name: measure(name, args.quick, options) for name in names}
     result = {"measured": np.datetime64("now").astype(str) + " UTC", "lamplight": lamplight_commit(),
               "conditions": "Sionna RT re-run in this run" if not args.quick else
