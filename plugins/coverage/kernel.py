@@ -441,13 +441,16 @@ def _drop_stale_caches() -> None:
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
                        for module in (antenna, bounces, corner, los, pathloss, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
+    # the per-antenna fields compile in the path loss, the antenna pattern, the Fresnel loss and the LOS walk too
+    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._near_facades, turns.field)
     for dispatcher in (budget_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls, corner_field,
-                       street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp):
+                       street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):
         # numba's per-function cache: no public accessor, so not in numba's type hints either
         cache = dispatcher._cache  # type: ignore[union-attr]
         if not cache.cache_path:
             continue
-        stamp = Path(cache.cache_path) / f"{__name__}.{dispatcher.py_func.__name__}.sources"
+        function = dispatcher.py_func
+        stamp = Path(cache.cache_path) / f"{function.__module__}.{function.__name__}.sources"
         try:
             if stamp.read_text() == digest:
                 continue
