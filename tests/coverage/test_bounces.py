@@ -176,3 +176,16 @@ def test_the_map_adds_power_only_to_outdoor_cells_out_of_sight_whatever_the_tili
         seen, _, _ = trace(heights, blocks, BLOCK, -240.0, 160.0, 2.0, cells.x[k], cells.y[k], cells.height_m[k],
                            x, y, RX_H)
         assert not seen
+
+
+def test_an_antenna_above_the_roofs_gets_no_multi_bounce_field():
+    # the 2-D mirrors hold for antennas below the roofs: from 20 m up (where `auto` picks UMa) the map is unchanged
+    obstruction = _street_scene()
+    grid = Grid.covering((-230.0, -150.0, 230.0, 150.0), 5.0)
+    for height, changed in ((19.0, True), (20.0, False)):
+        config = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=250.0)
+        off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=250.0, multi_bounce=False)
+        cells = Transmitters.from_arrays([-120.0], [0.0], [height], config)
+        on_map = compute_coverage(cells, config, obstruction, grid, workers=1).rsrp
+        off_map = compute_coverage(cells, off, obstruction, grid, workers=1).rsrp
+        assert bool(np.nanmax(on_map - off_map) > 1.0) == changed
