@@ -37,7 +37,17 @@ from plugins.coverage.config import MACRO_HEIGHT_M
 from plugins.coverage.field_cache import FieldCache
 from plugins.coverage.los import cell_value
 from plugins.coverage.pathloss import loss_from_coefficients
-from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, _segment_distance, reflection_loss_db
+from plugins.coverage.reflections import (
+    FNX,
+    FNY,
+    FX1,
+    FX2,
+    FY1,
+    FY2,
+    Facades,
+    _segment_distance,
+    reflection_loss_db,
+)
 from plugins.coverage.turns import lattice
 
 #: Rays launched per antenna (0.1° apart): at 400 m a tube is 0.7 m wide, so a 5 m cell is crossed by several.
@@ -226,9 +236,10 @@ def field(tx: np.ndarray, rx_z: float, fx0: float, fy0: float, fres: float, rows
     return out
 
 
-def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls, radius: float, rx_h: float, x0: float, y0: float,
-              res: float, vertical_beamwidth: float, eta: complex, ground: np.ndarray, hx0: float, hy0: float,
-              hres: float, poll: Callable[[], None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls: Facades, radius: float, rx_h: float, x0: float,
+              y0: float, res: float, vertical_beamwidth: float, eta: complex, ground: np.ndarray, hx0: float,
+              hy0: float, hres: float, poll: Callable[[], None] | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(meta, start, gains) for the antennas ``tx`` (kernel rows; ``uncalibrated``: the same rows with their
     calibration taken out of the loss coefficients): antenna k's nodes are ``meta[k] = fx0, fy0, fres, rows,
     cols`` and its field is ``gains[start[k]:start[k + 1]]`` (flat, row-major; none for an antenna
