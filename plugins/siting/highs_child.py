@@ -5,12 +5,13 @@ fraction of a second. A MILP's model file holds ``budget``, ``root_check`` and `
 meter that ends it by its work (see ``highs_meter``); a model without them is an LP (all columns continuous,
 e.g. the first-order LP, which no interrupt callback reaches: ending this process is the only way to stop it).
 
-    python highs_child.py <model.npz> <folder>
+    python highs_child.py <model.npz> <folder> <parent pid>
 
 Lines on stdout (MILP): ``progress <seconds> <gap> <dual bound> <work spent>`` while running. Each improving plan is
 written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz`` (an LP's: its model
 status, column values and row duals), so the parent can end this process at any moment and still have the best
-plan found.
+plan found. It exits as soon as its parent is gone (the app killed or crashed): nobody is left to read the
+answer, and an LP would otherwise run on to its time limit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 
 import highspy
@@ -26,6 +28,8 @@ from highs_meter import WorkMeter  # a sibling script: this file runs as a scrip
 
 #: Seconds between two progress lines.
 PROGRESS_SECONDS = 0.2
+#: Seconds between two looks at whether the parent process still lives.
+PARENT_CHECK_SECONDS = 0.2
 
 
 def _save_atomic(path: str, array: np.ndarray) -> None:
@@ -34,7 +38,15 @@ def _save_atomic(path: str, array: np.ndarray) -> None:
     os.replace(partial, path)
 
 
-def main(model_path: str, folder: str) -> None:
+def _end_with(parent: int) -> None:
+    """Exit once this process's parent is no longer ``parent`` (it ended and this one was handed to another)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def main(model_path: str, folder: str, parent: int) -> None:
+    threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
     data = np.load(model_path)
     options = json.loads(str(data["options"]))
     solver = highspy.Highs()
@@ -102,4 +114,4 @@ def _save_result(folder: str, **members) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -145,8 +145,8 @@ def _run_child(members: dict[str, Any], options: dict, time_limit: float, feedba
         np.savez(model_path, **members, options=json.dumps(options), deadline=time.monotonic() + time_limit)
         error_path = os.path.join(folder, "stderr.txt")
         with open(error_path, "w") as errors:
-            child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder], stdout=subprocess.PIPE,
-                                     stderr=errors, stdin=subprocess.DEVNULL, text=True)
+            child = subprocess.Popen([sys.executable, str(CHILD), model_path, folder, str(os.getpid())],
+                                     stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL, text=True)
         assert child.stdout is not None  # stdout=PIPE
         progress = _Progress(child.stdout)
         deadline = called + time_limit + grace

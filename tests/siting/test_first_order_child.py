@@ -143,3 +143,68 @@ def test_a_run_whose_safety_limit_ends_the_saturation_test_returns_a_plan_saying
     assert plan.sites == K_SATURATED and plan.objective == pytest.approx(problem.value(plan.selected), rel=1e-12)
     assert plan.objective <= plan.bound
     assert len(watch.seen) == 1 and _gone(watch.seen) and not _solver_children()
+
+
+#: A probe process that starts the HiGHS child on a first-order LP made to run to its 120 s limit (fixed step, no
+#: restarts, the tightest tolerance), prints the child's pid once it runs, and waits to be killed.
+ORPHAN_PROBE = """
+import json, threading, time
+import numpy as np, psutil, scipy.sparse as sp
+from plugins.api import Feedback
+from plugins.siting.highs_process import run_lp_in_child
+rng = np.random.default_rng(0)
+n, m = 3000, 60000
+cover = sp.random(m, n, density=0.003, random_state=1, format="csr")
+cover.data[:] = 1.0
+matrix = sp.vstack([sp.hstack([-cover, sp.identity(m)]),
+                    sp.hstack([sp.csr_matrix(np.ones((1, n))), sp.csr_matrix((1, m))])]).tocsr()
+model = {"n_cols": n + m, "n_rows": m + 1, "sense": -1, "cost": np.r_[np.zeros(n), rng.random(m)],
+         "lower": np.zeros(n + m), "upper": np.ones(n + m), "row_lower": np.full(m + 1, -np.inf),
+         "row_upper": np.r_[np.zeros(m), 60.0], "indptr": matrix.indptr, "indices": matrix.indices,
+         "values": matrix.data.astype(float), "integrality": np.zeros(n + m, np.int32)}
+options = {"solver": "pdlp", "presolve": "off", "pdlp_optimality_tolerance": 1e-10, "pdlp_restart_strategy": 0,
+           "pdlp_step_size_strategy": 0}
+threading.Thread(target=run_lp_in_child, args=(model, options, 120.0, Feedback()), daemon=True).start()
+me = psutil.Process()
+while not me.children():
+    time.sleep(0.05)
+print(json.dumps({"child": me.children()[0].pid}), flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie nobody has reaped yet counts as ended)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_child_ends_when_the_app_is_killed():
+    """An app killed outright (or crashed) while the first-order LP runs leaves no solver process behind burning a
+    core until its time limit: the child sees its parent gone and exits."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.fresh_process import ROOT
+
+    app = subprocess.Popen([sys.executable, "-c", ORPHAN_PROBE], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        child = json.loads(app.stdout.readline())["child"]
+        assert _running(child)
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+    waited = 0.0
+    while _running(child) and waited < 30.0:     # the LP alone would run 120 s
+        time.sleep(0.1)
+        waited += 0.1
+    alive = _running(child)
+    if alive:
+        psutil.Process(child).kill()
+    assert not alive
