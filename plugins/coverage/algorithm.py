@@ -215,6 +215,11 @@ class CoverageRsrp(Algorithm):
                           help=self.tr("With facade reflections, also adds the paths that bounce off two to four "
                                        "facades along the street canyons (rays launched from antennas below the "
                                        "roofs) to outdoor cells out of sight.")),
+            BoolParameter("corner_diffraction", self.tr("Corner diffraction"), default=True, advanced=True,
+                          help=self.tr("With multiple facade reflections, also adds the waves that bend round "
+                                       "building corners (uniform theory of diffraction) to outdoor cells out of "
+                                       "sight; deep in a block, where no reflection reaches, they replace the "
+                                       "street-corner loss.")),
             ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
                             labels={PROFILE: self.tr("From the RF profile"), "none": self.tr("None"),
@@ -265,7 +270,8 @@ class CoverageRsrp(Algorithm):
             indoor_loss=None if params["indoor_loss"] == PROFILE else params["indoor_loss"],
             location_probability=params["location_probability"], load_factor=params["load_factor"],
             corner_reach_m=params.get("corner_reach"), reflections=params.get("reflections"),
-            street_turns=params.get("street_turns"), multi_bounce=params.get("multi_bounce"))
+            street_turns=params.get("street_turns"), multi_bounce=params.get("multi_bounce"),
+            corner_diffraction=params.get("corner_diffraction"))
 
     def setup(self, params: dict[str, Any], context: Context, feedback: Feedback, *,
               announce: bool = True) -> Setup:

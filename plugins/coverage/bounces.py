@@ -60,6 +60,9 @@ MIN_FACADE_M = 0.0
 #: The field's nodes are at least this far apart (m) and cover at most this radius round the antenna (m).
 MIN_NODE_M = 5.0
 MAX_RADIUS_M = 600.0
+#: A ray travels (unfolded) up to this many times the radius: a path of several bounces to a cell near the edge
+#: of the disc is longer than the cell's distance (stopping at the radius left half of Étoile's cells unreached).
+TRAVEL_FACTOR = 2.0
 #: Edge (m) of the buckets a ray walks through to find the facades it may hit.
 CELL_M = 10.0
 #: Fields kept in memory (bytes) across the tiles of a run, least recently used dropped first.
@@ -238,11 +241,12 @@ def field(tx: np.ndarray, rx_z: float, fx0: float, fy0: float, fres: float, rows
 
 def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls: Facades, radius: float, rx_h: float, x0: float,
               y0: float, res: float, vertical_beamwidth: float, eta: complex, ground: np.ndarray, hx0: float,
-              hy0: float, hres: float, poll: Callable[[], None] | None = None
+              hy0: float, hres: float, poll: Callable[[], None] | None = None, fc_ghz: float = 0.0
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(meta, start, gains) for the antennas ``tx`` (kernel rows; ``uncalibrated``: the same rows with their
     calibration taken out of the loss coefficients): antenna k's nodes are ``meta[k] = fx0, fy0, fres, rows,
-    cols`` and its field is ``gains[start[k]:start[k + 1]]`` (flat, row-major; none for an antenna
+    cols`` and its fields are ``gains[start[k]:start[k + 1]]`` (flat, row-major: the multiple reflections, then,
+    with ``fc_ghz`` > 0, the corner diffraction of ``diffraction`` at that carrier; none for an antenna
     ``MACRO_HEIGHT_M`` or more above its ground). Each field is computed once per facade table (``walls``,
     ``reflections.Facades`` of every edge) and grid (x0, y0, res), and reused by every tile the antenna
     reaches. ``poll`` is called before each field that has to be computed (it raises to cancel the run)."""
@@ -257,11 +261,10 @@ def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls: Facades, radius: 
         box = lattice(x, y, radius, x0, y0, res, MIN_NODE_M, MAX_RADIUS_M)
         row = np.ascontiguousarray(uncalibrated[n], float)
         key = (id(walls.table), row.tobytes(), float(radius), float(rx_h), float(vertical_beamwidth), eta,
-               *(round(v, 6) for v in box))
+               float(fc_ghz), *(round(v, 6) for v in box))
         found = _FIELDS.get(key, walls.table, lambda row=row, box=box, ground_z=ground_z: (
-            np.array(box), field(row, ground_z + rx_h, *box, min(radius, MAX_RADIUS_M), vertical_beamwidth,
-                                 walls.table, walls.start, walls.items, walls.index, RAYS, MIN_ORDER, MAX_ORDER,
-                                 eta.real, eta.imag).astype(np.float32).ravel()), poll)
+            np.array(box), _fields(row, ground_z + rx_h, box, TRAVEL_FACTOR * min(radius, MAX_RADIUS_M),
+                                   vertical_beamwidth, walls, eta, fc_ghz)), poll)
         meta[n] = found[0]
         parts.append(found[1])
     start = np.zeros(tx.shape[0] + 1, np.int64)
@@ -269,15 +272,30 @@ def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls: Facades, radius: 
     return meta, start, np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+def _fields(row: np.ndarray, rx_z: float, box: tuple, travel: float, vertical_beamwidth: float, walls: Facades,
+            eta: complex, fc_ghz: float) -> np.ndarray:
+    """One antenna's flat fields: the multiple reflections, then (``fc_ghz`` > 0) the corner diffraction."""
+    from plugins.coverage import diffraction  # imported here: it builds on this module's ray helpers
+
+    out = [field(row, rx_z, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items, walls.index,
+                 RAYS, MIN_ORDER, MAX_ORDER, eta.real, eta.imag).ravel()]
+    if fc_ghz > 0:
+        out.append(diffraction.field(row, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items,
+                                     walls.index, diffraction.wedges_of(walls.table), RAYS, diffraction.FAN,
+                                     MAX_ORDER, eta.real, eta.imag, fc_ghz * 1e9, row[H] - rx_z).ravel())
+    return np.concatenate(out).astype(np.float32)
+
+
 @numba.njit(cache=True, nogil=True)
-def node_gain(meta: np.ndarray, gains: np.ndarray, x: float, y: float) -> float:
-    """The field's path gain at the point (x, y): its node's (0 outside the field or with no field)."""
+def node_gain(meta: np.ndarray, gains: np.ndarray, x: float, y: float, channel: int = 0) -> float:
+    """Field ``channel``'s path gain at the point (x, y) (0: multiple reflections, 1: corner diffraction): its
+    node's (0 outside the field or without that field)."""
     fx0, fy0, fres, rows, cols = meta[0], meta[1], meta[2], int(meta[3]), int(meta[4])
     i, j = int(math.floor((fy0 - y) / fres)), int(math.floor((x - fx0) / fres))
-    if i < 0 or j < 0 or i >= rows or j >= cols or gains.shape[0] == 0:
+    if i < 0 or j < 0 or i >= rows or j >= cols or gains.shape[0] < (channel + 1) * rows * cols:
         return 0.0
-    return float(gains[i * cols + j])
+    return float(gains[channel * rows * cols + i * cols + j])
 
 
-__all__ = ["MAX_ORDER", "MAX_RADIUS_M", "MIN_FACADE_M", "MIN_NODE_M", "MIN_ORDER", "RAYS", "field",
+__all__ = ["MAX_ORDER", "MAX_RADIUS_M", "MIN_FACADE_M", "MIN_NODE_M", "MIN_ORDER", "RAYS", "TRAVEL_FACTOR", "field",
            "fields_of", "node_gain"]

@@ -152,6 +152,9 @@ class CoverageConfig:
     reflections: bool = True
     #: With ``reflections``, rasters also add the reflections of order 2-4 (``bounces``, shoot-and-bounce).
     multi_bounce: bool = True
+    #: With ``multi_bounce``, rasters also add the diffraction round building corners (``diffraction``, UTD), which
+    #: replaces P.1411's lower bound beyond the walk where no reflected path reaches a cell.
+    corner_diffraction: bool = True
     #: Berg's recursive street-canyon model (``turns``) over paths of up to two turns, before P.1411's corner loss
     #: (needs ``corner_reach_m`` > 0). Off by default: on the held-out scene it cut the NLOS RMSE but moved the
     #: NLOS mean error just past the −3 dB goal (docs/coverage_model.md, Turns).

@@ -15,7 +15,8 @@ loss instead of the statistical NLOS loss (rasters only, since it needs the cell
 ITU-R P.1411's corner loss over its walking distance from the nearest line-of-sight cell (``corner``); and
 first-order facade reflections (``reflections``) add their power to outdoor NLOS receivers, in rasters and pairs
 alike (38.901's LOS median already holds a lit street's multipath); in rasters, so do the multiple reflections of
-each antenna's shoot-and-bounce field (``bounces``).
+each antenna's shoot-and-bounce field (``bounces``) and the corner diffraction (``diffraction``), which replaces
+P.1411's lower bound beyond the walk where no reflected path reaches a cell.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from plugins.coverage import antenna, bounces, corner, los, pathloss, reflections, turns
+from plugins.coverage import antenna, bounces, corner, diffraction, los, pathloss, reflections, turns
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.bounces import node_gain
 from plugins.coverage.corner import corner_excess_db, walk
@@ -135,29 +136,36 @@ def _link_shift_db(tx: np.ndarray, d2d: float, dz: float) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
+def field_dbm(tx: np.ndarray, gain: float, d2d: float, dz: float) -> float:
+    """RSRP (dBm/RE) of a ray field's path gain ``gain`` (``bounces``, ``diffraction``: linear, uncalibrated, > 0),
+    moved by the calibration of the direct link as the first-order reflections are."""
+    return tx[TX_EIRP_RE] + 10.0 * math.log10(gain) + _link_shift_db(tx, d2d, dz)
+
+
+@numba.njit(cache=True, nogil=True)
 def with_bounces(rsrp: float, tx: np.ndarray, gain: float, d2d: float, dz: float) -> float:
-    """``rsrp`` (dBm/RE) of an NLOS link plus the multi-bounce power of path gain ``gain`` (``bounces``, linear,
-    uncalibrated), moved by the calibration of the direct link as the first-order reflections are."""
+    """``rsrp`` (dBm/RE) of an NLOS link plus the ray fields' power of path gain ``gain`` (``field_dbm``)."""
     if gain <= 0.0:
         return rsrp
-    added = tx[TX_EIRP_RE] + 10.0 * math.log10(gain) + _link_shift_db(tx, d2d, dz)
+    added = field_dbm(tx, gain, d2d, dz)
     return math.log(math.exp(rsrp * DBM_TO_EXPONENT) + math.exp(added * DBM_TO_EXPONENT)) / DBM_TO_EXPONENT
 
 
 @numba.njit(cache=True, nogil=True)
 def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z: float, lit: np.ndarray,
                      walls: np.ndarray, heights: np.ndarray, blocks: np.ndarray, factor: int, hx0: float, hy0: float,
-                     hres: float, vertical_beamwidth: float, terms: np.ndarray, paths: np.ndarray) -> float:
-    """``rsrp`` (dBm/RE) of an NLOS link plus the power of the first-order facade reflections off the ``lit``
-    walls: each is the LOS loss over its unfolded length plus the wall's Fresnel loss, with the antenna gain
-    towards the wall, moved by the same calibration as the direct link (its NLOS pair, or the LOS pair where
-    38.901's max() puts it on the LOS formula), so a calibration moves the link's total by offset +
-    slope·10·log10(d3D/d0), the quantity ``calibration`` fits."""
+                     hres: float, vertical_beamwidth: float, terms: np.ndarray, paths: np.ndarray
+                     ) -> tuple[float, int]:
+    """(``rsrp`` (dBm/RE) of an NLOS link plus the power of the first-order facade reflections off the ``lit``
+    walls, the number of those paths): each is the LOS loss over its unfolded length plus the wall's Fresnel
+    loss, with the antenna gain towards the wall, moved by the same calibration as the direct link (its NLOS pair,
+    or the LOS pair where 38.901's max() puts it on the LOS formula), so a calibration moves the link's total by
+    offset + slope·10·log10(d3D/d0), the quantity ``calibration`` fits."""
     dz = tx[TX_H] - rx_z
     n = reflection_paths(tx[TX_X], tx[TX_Y], tx[TX_H], rx_x, rx_y, rx_z, lit, walls, heights, blocks, factor,
                          hx0, hy0, hres, paths)
     if n == 0:
-        return rsrp
+        return rsrp, 0
     d2d = math.hypot(rx_x - tx[TX_X], rx_y - tx[TX_Y])
     coefficients = tx[TX_LOSS:TX_CALIBRATION]
     link_shift = _link_shift_db(tx, d2d, dz)
@@ -169,7 +177,7 @@ def with_reflections(rsrp: float, tx: np.ndarray, rx_x: float, rx_y: float, rx_z
         gain = relative_gain_db(tx[TX_AZIMUTH], tx[TX_BEAMWIDTH], tx[TX_TILT], vertical_beamwidth, px - tx[TX_X],
                                 py - tx[TX_Y], unfolded, dz)
         total += math.exp((tx[TX_EIRP_RE] + gain - loss) * DBM_TO_EXPONENT)
-    return math.log(total) / DBM_TO_EXPONENT
+    return math.log(total) / DBM_TO_EXPONENT, n
 
 
 @numba.njit(cache=True, nogil=True)
@@ -271,7 +279,8 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
     centre lies within ``radius`` of it (2-D). ``terms`` switch and parametrise the corner and reflection
     terms; row k's lit facades (rows of ``walls``) are ``lit_items[lit_start[k]:lit_start[k + 1]]``, and its
     Berg paths (``turns.fields_of``; none when ``turn_meta`` has no rows) are on the nodes ``turn_meta[k]`` in
-    ``turn_paths[turn_start[k]:turn_start[k + 1]]``, and its multi-bounce field (``bounces.fields_of``; none when
+    ``turn_paths[turn_start[k]:turn_start[k + 1]]``, and its multi-bounce and corner-diffraction fields
+    (``bounces.fields_of``; none when
     ``bounce_meta`` has no rows) on the nodes ``bounce_meta[k]`` in ``bounce_gains[bounce_start[k]:bounce_start[k +
     1]]``.
     """
@@ -319,21 +328,29 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 dx, dy = x - tx_x, y - tx_y
                 rx_z = rx_h + cell_value(ground, hi, int(math.floor((x - hx0) / hres)))
                 corner_db = math.inf
+                past_walk = False  # beyond the walk with no Berg path: P.1411 gives only its lower bound
                 if los_t[i, j] == 0 and not indoor_t[i, j] and margin > 0:
                     path_d, path_len = math.inf, math.inf
                     if has_turns:
                         path_d, path_len = node_path(turn_meta[k], turn_paths[turn_start[k]:turn_start[k + 1]], x, y)
+                    past_walk = s[i + margin, j + margin] == math.inf and path_d == math.inf
                     corner_db = street_canyon_db(tx[k], s[i + margin, j + margin], d_c[i + margin, j + margin],
                                                  math.hypot(dx, dy), h_tx - rx_z, res, reach, terms, path_d,
                                                  path_len)
                 rsrp = budget_dbm(tx[k], dx, dy, math.hypot(dx, dy), h_tx - rx_z, los_t[i, j] == 1, indoor_t[i, j],
                                   d_in_t[i, j], vertical_beamwidth, wall_loss, indoor_model, corner_db)
+                reflected = 0
                 if lit.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
-                    rsrp = with_reflections(rsrp, tx[k], x, y, rx_z, lit, walls, heights, blocks, factor, hx0, hy0,
-                                            hres, vertical_beamwidth, terms, paths)
+                    rsrp, reflected = with_reflections(rsrp, tx[k], x, y, rx_z, lit, walls, heights, blocks, factor,
+                                                       hx0, hy0, hres, vertical_beamwidth, terms, paths)
                 if gains.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
-                    rsrp = with_bounces(rsrp, tx[k], node_gain(bounce_meta[k], gains, x, y), math.hypot(dx, dy),
-                                        h_tx - rx_z)
+                    bounced = node_gain(bounce_meta[k], gains, x, y, 0)
+                    bent = node_gain(bounce_meta[k], gains, x, y, 1)
+                    if past_walk and reflected == 0 and bounced <= 0.0 and bent > 0.0:
+                        # no reflected path and no walk: the corner diffraction is the path, not P.1411's bound
+                        rsrp = field_dbm(tx[k], bent, math.hypot(dx, dy), h_tx - rx_z)
+                    else:
+                        rsrp = with_bounces(rsrp, tx[k], bounced + bent, math.hypot(dx, dy), h_tx - rx_z)
                 links += 1
                 total[channel[k], i, j] += math.exp(rsrp * DBM_TO_EXPONENT)
                 if rsrp > best[i, j]:
@@ -429,7 +446,7 @@ def pairs_rsrp(tx: np.ndarray, tx_index: np.ndarray, points: np.ndarray, point_i
                                    tx[row, TX_H], rx_x, rx_y, rx_z)
                 if not seen:
                     out[n] = with_reflections(out[n], tx[row], rx_x, rx_y, rx_z, lit, walls, heights, blocks,
-                                              factor, hx0, hy0, hres, vertical_beamwidth, terms, paths)
+                                              factor, hx0, hy0, hres, vertical_beamwidth, terms, paths)[0]
     return out
 
 
@@ -439,12 +456,13 @@ def _drop_stale_caches() -> None:
     cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
     """
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
-                       for module in (antenna, bounces, corner, los, pathloss, reflections, turns))
+                       for module in (antenna, bounces, corner, diffraction, los, pathloss, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     # the per-antenna fields compile in the path loss, the antenna pattern, the Fresnel loss and the LOS walk too
-    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._near_facades, turns.field)
-    for dispatcher in (budget_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls, corner_field,
-                       street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):
+    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._near_facades, diffraction.field,
+              diffraction._lit_corners, diffraction.wedge_power, turns.field)
+    for dispatcher in (budget_dbm, field_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls,
+                       corner_field, street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):
         # numba's per-function cache: no public accessor, so not in numba's type hints either
         cache = dispatcher._cache  # type: ignore[union-attr]
         if not cache.cache_path:

@@ -68,6 +68,8 @@ class LinkSettings:
     street_turns: bool = False
     #: Every facade edge, for the multi-bounce fields (``bounces``); None: no multiple reflections.
     bounce_walls: Facades | None = None
+    #: Carrier (GHz) of the corner-diffraction fields (``diffraction``); 0: none.
+    diffraction_ghz: float = 0.0
 
     @classmethod
     def of(cls, config: CoverageConfig, obstruction: Obstruction) -> LinkSettings:
@@ -79,7 +81,8 @@ class LinkSettings:
                    walls=facades_of(obstruction) if config.reflections else Facades.none(),
                    street_turns=config.street_turns,
                    bounce_walls=facades_of(obstruction, bounces.MIN_FACADE_M)
-                   if config.reflections and config.multi_bounce else None)
+                   if config.reflections and config.multi_bounce else None,
+                   diffraction_ghz=fc_ghz if config.corner_diffraction else 0.0)
 
     def model_args(self, tx: np.ndarray, heights: np.ndarray, ground: np.ndarray, blocks: np.ndarray, factor: int,
                    hx0: float, hy0: float, hres: float, grid: tuple[float, float, float],
@@ -103,7 +106,7 @@ class LinkSettings:
             uncalibrated = calibrate_table(tx, tuple(-tx[0, TX_CALIBRATION:TX_CALIBRATION + 4]))
             field = bounces.fields_of(tx, uncalibrated, self.bounce_walls, self.radius_m, self.rx_height_m, *grid,
                                       self.vertical_beamwidth_deg, complex(terms[T_ETA_RE], terms[T_ETA_IM]),
-                                      ground, hx0, hy0, hres, lambda: _stop_if(cancelled))
+                                      ground, hx0, hy0, hres, lambda: _stop_if(cancelled), self.diffraction_ghz)
         else:
             field = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.float32))
         return terms, walls.table, *lit, *paths, *field
