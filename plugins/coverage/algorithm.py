@@ -215,7 +215,7 @@ class CoverageRsrp(Algorithm):
                           help=self.tr("With facade reflections, also adds the paths that bounce off two to four "
                                        "facades along the street canyons (rays launched from antennas below the "
                                        "roofs) to outdoor cells out of sight.")),
-            BoolParameter("corner_diffraction", self.tr("Corner diffraction"), default=True, advanced=True,
+            BoolParameter("corner_diffraction", self.tr("Corner diffraction"), default=False, advanced=True,
                           help=self.tr("With multiple facade reflections, also adds the waves that bend round "
                                        "building corners (uniform theory of diffraction) to outdoor cells out of "
                                        "sight; deep in a block, where no reflection reaches, they replace the "

@@ -100,8 +100,8 @@ def _yard_scene() -> Obstruction:
 
 def test_beyond_the_walk_where_no_reflection_reaches_the_corner_diffraction_replaces_the_street_canyon_bound():
     obstruction = _yard_scene()
-    on = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0)
-    off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0, corner_diffraction=False)
+    on = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0, corner_diffraction=True)
+    off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0)
     cells = Transmitters.from_arrays([0.0], [0.0], [8.0], on)
     grid = Grid.covering((-95.0, -5.0, 495.0, 295.0), 5.0)
     with_it = compute_coverage(cells, on, obstruction, grid, workers=1).rsrp
