@@ -31,6 +31,8 @@ import numpy as np
 from plugins.coverage.bounces import CELL_M, _bucketed, _deposit, _first_hit, _near_facades
 from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, reflection_loss_db
 
+#: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
+INCIDENT_RAYS = 3600
 #: Rays of the fan each lit corner relaunches over its open angle (0.75° apart round a right-angled corner).
 FAN = 360
 #: Reflections a ray may have undergone before the corner it lights (0: the direct wave).

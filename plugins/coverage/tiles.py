@@ -108,7 +108,7 @@ class LinkSettings:
                                       self.vertical_beamwidth_deg, complex(terms[T_ETA_RE], terms[T_ETA_IM]),
                                       ground, hx0, hy0, hres, lambda: _stop_if(cancelled), self.diffraction_ghz)
         else:
-            field = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.float32))
+            field = (np.zeros((0, 5)), np.zeros(1, np.int64), np.zeros(0, np.int16))
         return terms, walls.table, *lit, *paths, *field
 
 

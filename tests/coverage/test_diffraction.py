@@ -71,7 +71,8 @@ def test_round_one_corner_the_field_is_the_diffracted_power_worked_out_by_hand()
     box = lattice(row[0], row[1], 300.0, 0.0, 0.0, 5.0, bounces.MIN_NODE_M, bounces.MAX_RADIUS_M)
     eta = permittivity(3.5)
     gains = diffraction.field(row, *box, 600.0, 65.0, walls.table, walls.start, walls.items, walls.index, wedges,
-                              bounces.RAYS, diffraction.FAN, bounces.MAX_ORDER, eta.real, eta.imag, FC_HZ, 8.0 - RX_H)
+                              diffraction.INCIDENT_RAYS, diffraction.FAN, bounces.MAX_ORDER, eta.real, eta.imag,
+                              FC_HZ, 8.0 - RX_H)
     fx0, fy0, fres = box[:3]
     l_w = math.hypot(40.0, 50.0)
     # angles from the west face, turning from north towards the west (into the open space): 0..1.5π
