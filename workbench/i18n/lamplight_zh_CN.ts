@@ -1566,52 +1566,52 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>{bandwidth:g} MHz 不是 {scs} kHz 子载波间隔下的 {band} 信道带宽；请从 {choices} MHz 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="162" />
+        <location filename="../../plugins/coverage/config.py" line="169" />
         <source>unknown path-loss model '{model}'; choose one of {choices}</source>
         <translation>未知的路径损耗模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="166" />
+        <location filename="../../plugins/coverage/config.py" line="173" />
         <source>unknown model '{model}'; choose one of {choices}</source>
         <translation>未知的模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="170" />
+        <location filename="../../plugins/coverage/config.py" line="177" />
         <source>{frequency:g} MHz is outside 0.5-100 GHz, the range of the 3GPP TR 38.901 models; use model 'free_space'</source>
         <translation>{frequency:g} MHz 超出 0.5-100 GHz，即 3GPP TR 38.901 模型的适用范围；请使用模型 'free_space'</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="174" />
+        <location filename="../../plugins/coverage/config.py" line="181" />
         <source>{height:g} m is outside 1.5-22.5 m, the UE heights for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance collapses and line-of-sight loss is overstated)</source>
         <translation>{height:g} m 超出 1.5-22.5 m，即 TR 38.901 UMi/UMa 适用的终端高度（低于 1.5 m 时断点距离失效，视距损耗被高估）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="179" />
+        <location filename="../../plugins/coverage/config.py" line="186" />
         <source>{probability:g} is outside 0.5-1 (0.5 is the median, 0.9 a usual cell-edge design target)</source>
         <translation>{probability:g} 超出 0.5-1（0.5 为中值，0.9 为常用的小区边缘设计目标）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="183" />
+        <location filename="../../plugins/coverage/config.py" line="190" />
         <source>{reach:g} m is outside 0-{maximum:g} m (0 switches the street-corner term off)</source>
         <translation>{reach:g} m 超出 0-{maximum:g} m（0 表示关闭街角绕射项）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="187" />
+        <location filename="../../plugins/coverage/config.py" line="194" />
         <source>the load factor must lie in 0-1 and every σ be 0 dB or more</source>
         <translation>负载因子必须在 0-1 之间，且每个 σ 不小于 0 dB</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="198" />
+        <location filename="../../plugins/coverage/config.py" line="205" />
         <source>must be a positive number, got {value!r}</source>
         <translation>必须为正数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="204" />
+        <location filename="../../plugins/coverage/config.py" line="211" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须为有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="207" />
+        <location filename="../../plugins/coverage/config.py" line="214" />
         <source>must be at most 360° (vertical_beamwidth_deg at most 180°)</source>
         <translation>不得超过 360°（vertical_beamwidth_deg 不得超过 180°）</translation>
     </message>
@@ -1800,38 +1800,38 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="297" />
+        <location filename="../../plugins/coverage/algorithm.py" line="307" />
         <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="363" />
+        <location filename="../../plugins/coverage/algorithm.py" line="373" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="367" />
+        <location filename="../../plugins/coverage/algorithm.py" line="377" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="377" />
+        <location filename="../../plugins/coverage/algorithm.py" line="387" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="420" />
+        <location filename="../../plugins/coverage/algorithm.py" line="430" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="466" />
-        <location filename="../../plugins/coverage/algorithm.py" line="455" />
+        <location filename="../../plugins/coverage/algorithm.py" line="476" />
+        <location filename="../../plugins/coverage/algorithm.py" line="465" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="513" />
+        <location filename="../../plugins/coverage/algorithm.py" line="523" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
@@ -1947,7 +1947,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="216" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <location filename="../../plugins/coverage/algorithm.py" line="150" />
         <source>From the RF profile</source>
@@ -2125,61 +2125,81 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="214" />
+        <source>Multiple facade reflections</source>
+        <translation>建筑立面多次反射</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="215" />
+        <source>With facade reflections, also adds the paths that bounce off two to four facades along the street canyons (rays launched from antennas below the roofs) to outdoor cells out of sight.</source>
+        <translation>开启建筑立面反射时，还为视线之外的室外栅格叠加沿街道峡谷在两至四个立面间反射的路径（射线从低于屋顶的天线发出）。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="218" />
+        <source>Corner diffraction</source>
+        <translation>建筑转角绕射</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="219" />
+        <source>With multiple facade reflections, also adds the waves that bend round building corners (uniform theory of diffraction) to outdoor cells out of sight; deep in a block, where no reflection reaches, they replace the street-corner loss.</source>
+        <translation>开启建筑立面多次反射时，还为视线之外的室外栅格叠加绕过建筑转角的绕射波（一致性绕射理论）；在街区深处没有反射路径到达之处，以其取代街角损耗。</translation>
+    </message>
+    <message>
+        <location filename="../../plugins/coverage/algorithm.py" line="223" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="216" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="217" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>Low loss</source>
         <translation>低损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="217" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>High loss</source>
         <translation>高损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="218" />
+        <location filename="../../plugins/coverage/algorithm.py" line="227" />
         <source>Urban mix of low and high loss</source>
         <translation>城区高低损耗混合</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="219" />
+        <location filename="../../plugins/coverage/algorithm.py" line="228" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="225" />
+        <location filename="../../plugins/coverage/algorithm.py" line="234" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="226" />
+        <location filename="../../plugins/coverage/algorithm.py" line="235" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="227" />
+        <location filename="../../plugins/coverage/algorithm.py" line="236" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="228" />
+        <location filename="../../plugins/coverage/algorithm.py" line="237" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="229" />
+        <location filename="../../plugins/coverage/algorithm.py" line="238" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="230" />
+        <location filename="../../plugins/coverage/algorithm.py" line="239" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -3141,8 +3161,8 @@ Your project is untouched; you can keep working. Save under a new name if in dou
     <message>
         <location filename="../../plugins/siting/exact.py" line="200" />
         <location filename="../../plugins/siting/exact.py" line="197" />
-        <location filename="../../plugins/siting/solve.py" line="468" />
-        <location filename="../../plugins/siting/solve.py" line="334" />
+        <location filename="../../plugins/siting/solve.py" line="461" />
+        <location filename="../../plugins/siting/solve.py" line="333" />
         <source>swaps</source>
         <translation>交换</translation>
     </message>
@@ -7262,28 +7282,28 @@ No saves all {total:,}.</source>
 </context><context>
     <name>Relaxation</name>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="50" />
+        <location filename="../../plugins/siting/relaxation.py" line="62" />
         <source>saturation test</source>
         <extracomment>The phase a stop by the safety limit names by default (translated where it is recorded).</extracomment>
         <translation>饱和性检验</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="144" />
+        <location filename="../../plugins/siting/relaxation.py" line="162" />
         <source>root LP</source>
         <translation>根节点线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="159" />
+        <location filename="../../plugins/siting/relaxation.py" line="177" />
         <source>cut rounds</source>
         <translation>割平面轮次</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/relaxation.py" line="260" />
+        <location filename="../../plugins/siting/relaxation.py" line="299" />
         <source>covering LP</source>
         <translation>覆盖线性规划</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="96" />
+        <location filename="../../plugins/siting/solve.py" line="95" />
         <source>LP bound</source>
         <translation>LP 界</translation>
     </message>
@@ -7977,15 +7997,14 @@ cost {amount}</source>
     <name>Run</name>
     <message>
         <location filename="../../plugins/coverage/obstruction.py" line="226" />
-        <location filename="../../plugins/siting/interruptible.py" line="53" />
-        <location filename="../../plugins/siting/highs_process.py" line="122" />
+        <location filename="../../plugins/siting/highs_process.py" line="174" />
         <location filename="../../plugins/siting/reduce.py" line="166" />
         <location filename="../../plugins/api.py" line="114" />
         <source>the run was cancelled</source>
         <translation>运行已取消</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/tiles.py" line="212" />
+        <location filename="../../plugins/coverage/tiles.py" line="240" />
         <location filename="../../plugins/coverage/engine.py" line="161" />
         <location filename="../../plugins/coverage/engine.py" line="126" />
         <source>the coverage run was cancelled</source>
@@ -8412,92 +8431,92 @@ cost {amount}</source>
 </context><context>
     <name>Siting</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="289" />
+        <location filename="../../plugins/siting/solve.py" line="288" />
         <source>swaps raised the greedy plan from {old} to {new}</source>
         <translation>交换将贪心方案从 {old} 提高到 {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="294" />
+        <location filename="../../plugins/siting/solve.py" line="293" />
         <source>only {count} sites add coverage; more than that cannot cover more demand</source>
         <translation>只有 {count} 个站点能增加覆盖；更多站点无法覆盖更多需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="298" />
+        <location filename="../../plugins/siting/solve.py" line="297" />
         <source>all coverable demand</source>
         <translation>全部可覆盖需求</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="299" />
+        <location filename="../../plugins/siting/solve.py" line="298" />
         <source>greedy bound</source>
         <translation>贪心界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="300" />
+        <location filename="../../plugins/siting/solve.py" line="299" />
         <source>top-k bound</source>
         <translation>top-k 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="320" />
+        <location filename="../../plugins/siting/solve.py" line="319" />
         <source>Lagrangian bound at the duals of {iterations:,} PDLP iterations</source>
         <translation>{iterations:,} 次 PDLP 迭代对偶值处的拉格朗日界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="327" />
+        <location filename="../../plugins/siting/solve.py" line="326" />
         <source>Lagrangian bound ({steps:,} subgradient steps)</source>
         <translation>拉格朗日界（{steps:,} 步次梯度）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="338" />
+        <location filename="../../plugins/siting/solve.py" line="337" />
         <source>the Lagrangian ranking with swaps found a better plan ({value})</source>
         <translation>拉格朗日排序加交换找到了更优方案（{value}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="351" />
+        <location filename="../../plugins/siting/solve.py" line="350" />
         <source>window search raised the plan from {old} to {new} ({windows:,} windows)</source>
         <translation>窗口搜索将方案从 {old} 提高到 {new}（{windows:,} 个窗口）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="361" />
+        <location filename="../../plugins/siting/solve.py" line="360" />
         <source>block search re-planned {blocks:,} blocks of up to {sites} sites from {starts} random starts each ({sweeps} sweeps, {improved:,} blocks better): {old} -&gt; {new}</source>
         <translation>块搜索重新规划了 {blocks:,} 个块（每块最多 {sites} 个站点，每块 {starts} 次随机起点；{sweeps} 轮扫描，{improved:,} 个块更优）：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="420" />
+        <location filename="../../plugins/siting/solve.py" line="419" />
         <source>root LP with odd-cycle cuts and MILP</source>
         <translation>带奇环割的根节点 LP 与 MILP</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="433" />
+        <location filename="../../plugins/siting/solve.py" line="432" />
         <source>MILP bound</source>
         <translation>MILP 界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="504" />
+        <location filename="../../plugins/siting/solve.py" line="491" />
         <source>the LP relaxation covers {share:.4%} of the coverable demand with {k} fractional sites, so no LP bound can prove more than covering all of it; the work went to the plan</source>
         <translation>LP 松弛用 {k} 个分数站点覆盖了可覆盖需求的 {share:.4%}，因此任何 LP 界都只能证明不超过全覆盖；计算量已全部用于改进方案</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="510" />
+        <location filename="../../plugins/siting/solve.py" line="497" />
         <source>window search re-solved {windows:,} windows of up to {largest} sites, {improved:,} of them better: {old} -&gt; {new}</source>
         <translation>窗口搜索重解了 {windows:,} 个窗口（每个最多 {largest} 个站点），其中 {improved:,} 个更优：{old} -&gt; {new}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="640" />
+        <location filename="../../plugins/siting/solve.py" line="627" />
         <source>{out} of {total} demand is out of reach of every candidate and is not counted in the target</source>
         <translation>{total} 的需求中有 {out} 不在任何候选灯杆的覆盖范围内，不计入目标</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="664" />
+        <location filename="../../plugins/siting/solve.py" line="651" />
         <source>taking sites in the order of the LP relaxation gives a cover of {cost} (greedy: {greedy})</source>
         <translation>按 LP 松弛的顺序选取站点得到的覆盖成本为 {cost}（贪心：{greedy}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="702" />
+        <location filename="../../plugins/siting/solve.py" line="689" />
         <source>HiGHS's plan did not check out against the full problem; its bound is not used</source>
         <translation>HiGHS 的方案未通过完整问题的校验；不采用其界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="732" />
+        <location filename="../../plugins/siting/solve.py" line="719" />
         <source>cover descent took the cover from {old:,} to {new:,} sites ({windows:,} window solves)</source>
         <translation>覆盖下降将覆盖方案从 {old:,} 个站点减至 {new:,} 个（{windows:,} 次窗口求解）</translation>
     </message>
@@ -9152,80 +9171,80 @@ cost {amount}</source>
 </context><context>
     <name>SitingSolver</name>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="71" />
+        <location filename="../../plugins/siting/solve.py" line="70" />
         <source>lazy greedy (gain per cost, and gain)</source>
         <extracomment>The budgeted greedy's name in a run's provenance (translated where shown).</extracomment>
         <translation>惰性贪心（按单位成本增益及按增益）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="176" />
+        <location filename="../../plugins/siting/solve.py" line="175" />
         <source>the safety time limit must be 0 (automatic) or positive, got {seconds:g} s</source>
         <translation>安全时间限制必须为 0（自动）或正数，收到 {seconds:g} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="236" />
+        <location filename="../../plugins/siting/solve.py" line="235" />
         <source>HiGHS {version} MILP ({columns:,} columns, {rows:,} rows, {nodes:,} nodes)</source>
         <translation>HiGHS {version} MILP（{columns:,} 列，{rows:,} 行，{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="303" />
+        <location filename="../../plugins/siting/solve.py" line="302" />
         <source>lazy greedy</source>
         <translation>惰性贪心</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="303" />
+        <location filename="../../plugins/siting/solve.py" line="302" />
         <source> + swaps</source>
         <translation> + 交换</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="341" />
+        <location filename="../../plugins/siting/solve.py" line="340" />
         <source> + Lagrangian heuristic</source>
         <translation> + 拉格朗日启发式</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="355" />
+        <location filename="../../plugins/siting/solve.py" line="354" />
         <source> + window search</source>
         <translation> + 窗口搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="368" />
+        <location filename="../../plugins/siting/solve.py" line="367" />
         <source> + block search</source>
         <translation> + 块搜索</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="565" />
-        <location filename="../../plugins/siting/solve.py" line="388" />
+        <location filename="../../plugins/siting/solve.py" line="552" />
+        <location filename="../../plugins/siting/solve.py" line="387" />
         <source>; the plan meets a bound</source>
         <translation>；方案达到上界</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="516" />
+        <location filename="../../plugins/siting/solve.py" line="503" />
         <source>lazy greedy + swaps + window search (HiGHS {version} on windows around uncovered points)</source>
         <translation>惰性贪心 + 交换 + 窗口搜索（在未覆盖点周围的窗口上用 HiGHS {version} 求解）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="534" />
+        <location filename="../../plugins/siting/solve.py" line="521" />
         <source>the budget {budget:g} is below the cheapest site ({cheapest:g})</source>
         <translation>预算 {budget:g} 低于最便宜站点的成本（{cheapest:g}）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="635" />
+        <location filename="../../plugins/siting/solve.py" line="622" />
         <source>no candidate covers any demand: nothing to cover</source>
         <translation>没有候选灯杆能覆盖任何需求：无可覆盖的对象</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="646" />
+        <location filename="../../plugins/siting/solve.py" line="633" />
         <source>greedy cover (cost per covered demand) + redundancy pruning</source>
         <translation>贪心覆盖（按单位覆盖需求成本）+ 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="668" />
+        <location filename="../../plugins/siting/solve.py" line="655" />
         <source>LP-ordered cover + redundancy pruning</source>
         <translation>LP 排序覆盖 + 冗余剪除</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/solve.py" line="712" />
-        <location filename="../../plugins/siting/solve.py" line="675" />
+        <location filename="../../plugins/siting/solve.py" line="699" />
+        <location filename="../../plugins/siting/solve.py" line="662" />
         <source> + cover descent</source>
         <translation> + 覆盖下降</translation>
     </message>
@@ -9235,7 +9254,7 @@ cost {amount}</source>
         <translation>未对 {sites:,} 个未定站点运行 HiGHS 的 MILP：超过 {limit:,} 个时，其根节点没有可计数的上限，只有安全时间限制能让它停止</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/milp.py" line="269" />
+        <location filename="../../plugins/siting/milp.py" line="277" />
         <source>HiGHS failed on the siting model ({status})</source>
         <translation>HiGHS 求解选址模型失败（{status}）</translation>
     </message>
@@ -9270,22 +9289,22 @@ cost {amount}</source>
         <translation>；对 {sites:,} 个未定站点求解 MILP（{nodes:,} 个节点）</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="140" />
+        <location filename="../../plugins/siting/highs_process.py" line="187" />
         <source>exit code {code}</source>
         <translation>退出码 {code}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="142" />
+        <location filename="../../plugins/siting/highs_process.py" line="189" />
         <source>signal {signal}</source>
         <translation>信号 {signal}</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="142" />
+        <location filename="../../plugins/siting/highs_process.py" line="189" />
         <source>, which usually means the machine ran out of memory</source>
         <translation>，通常表示机器内存不足</translation>
     </message>
     <message>
-        <location filename="../../plugins/siting/highs_process.py" line="146" />
+        <location filename="../../plugins/siting/highs_process.py" line="193" />
         <source>the HiGHS solver process stopped without an answer ({how})</source>
         <translation>HiGHS 求解进程未给出结果便已停止（{how}）</translation>
     </message>
