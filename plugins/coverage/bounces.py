@@ -270,7 +270,7 @@ def fields_of(tx: np.ndarray, uncalibrated: np.ndarray, walls: Facades, radius: 
         row = np.ascontiguousarray(uncalibrated[n], float)
         key = (id(walls.table), row.tobytes(), float(radius), float(rx_h), float(vertical_beamwidth), eta,
                float(fc_ghz), *(round(v, 6) for v in box))
-        found = _FIELDS.get(key, walls.table, lambda row=row, box=box, ground_z=ground_z: (
+        found = _FIELDS.get(key, walls.table, lambda row=row, box=box, ground_z=ground_z: (  # type: ignore[misc]
             np.array(box), _fields(row, ground_z + rx_h, box, TRAVEL_FACTOR * min(radius, MAX_RADIUS_M),
                                    vertical_beamwidth, walls, eta, fc_ghz)), poll)
         meta[n] = found[0]
@@ -285,10 +285,10 @@ def _fields(row: np.ndarray, rx_z: float, box: tuple, travel: float, vertical_be
     """One antenna's flat fields: the multiple reflections, then (``fc_ghz`` > 0) the corner diffraction."""
     from plugins.coverage import diffraction  # imported here: it builds on this module's ray helpers
 
-    out = [field(row, rx_z, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items, walls.index,
+    out = [field(row, rx_z, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items, walls.index,  # type: ignore[call-arg]
                  RAYS, MIN_ORDER, MAX_ORDER, eta.real, eta.imag).ravel()]
     if fc_ghz > 0:
-        out.append(diffraction.field(row, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items,
+        out.append(diffraction.field(row, *box, travel, vertical_beamwidth, walls.table, walls.start, walls.items,  # type: ignore[call-arg]
                                      walls.index, diffraction.wedges_of(walls.table), diffraction.INCIDENT_RAYS,
                                      diffraction.FAN, MAX_ORDER, eta.real, eta.imag, fc_ghz * 1e9,
                                      row[H] - rx_z).ravel())

@@ -197,8 +197,8 @@ def fields_of(tx: np.ndarray, token: object, radius: float, rx_h: float, x0: flo
     for n, (x, y, h) in enumerate(tx[:, :3]):
         box = lattice(float(x), float(y), radius, x0, y0, res)
         key = (id(token), float(x), float(y), float(h), float(radius), float(rx_h), *(round(v, 6) for v in box))
-        found = _FIELDS.get(key, token, lambda x=x, y=y, h=h, box=box: (
-            np.array(box), field(float(x), float(y), float(h), rx_h, *box, min(radius, MAX_RADIUS_M), heights,
+        found = _FIELDS.get(key, token, lambda x=x, y=y, h=h, box=box: (  # type: ignore[misc]
+            np.array(box), field(float(x), float(y), float(h), rx_h, *box, min(radius, MAX_RADIUS_M), heights,  # type: ignore[call-arg]
                                  ground, blocks, factor, hx0, hy0, hres, RAYS, BERG_Q90, BERG_NU
                                  ).astype(np.float32).ravel()), poll)
         meta[n] = found[0]

@@ -65,9 +65,9 @@ def main(model_path: str, folder: str, parent: int) -> None:
         sys.exit(f"HiGHS refused the siting model ({status})")
     if "budget" not in data.files:
         solver.run()
-        solution = solver.getSolution()
-        _save_result(folder, status=str(solver.getModelStatus()), x=np.asarray(solution.col_value, float),
-                     duals=np.asarray(solution.row_dual, float))
+        lp = solver.getSolution()
+        _save_result(folder, status=str(solver.getModelStatus()), x=np.asarray(lp.col_value, float),
+                     duals=np.asarray(lp.row_dual, float))
         return
     if "start" in data.files:
         start = data["start"]
