@@ -32,9 +32,9 @@ from plugins.coverage.obstruction import Obstruction
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.coverage.transmitters import Transmitters
 
-#: Tiles per block edge: 8 x 64 cells at 5 m is 2.56 km, whose 2 m heights grown by a 400 m radius's margin
+#: Tiles per block edge: 4 x 128 cells at 5 m is 2.56 km, whose 2 m heights grown by a 400 m radius's margin
 #: (about 0.8 km a side) are 18 MB.
-BLOCK_TILES = 8
+BLOCK_TILES = 4
 #: Heights read beyond a tile's own margin (m): a facade shorter than the reflections' minimum length that a
 #: block edge would cut off lies farther than this from any path a tile traces.
 EDGE_M = 20.0
