@@ -211,6 +211,15 @@ def _deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay
 
 
 @numba.njit(cache=True, nogil=True)
+def _reflect(dx: float, dy: float, table: np.ndarray, f: int, eta_re: float, eta_im: float
+             ) -> tuple[float, float, float]:
+    """(new direction, power factor |Γ|²) of a ray along (dx, dy) reflected off facade ``f``."""
+    cos_i = -(dx * table[f, FNX] + dy * table[f, FNY])
+    factor = 10.0 ** (-reflection_loss_db(cos_i, eta_re, eta_im) / 10.0)
+    return dx + 2.0 * cos_i * table[f, FNX], dy + 2.0 * cos_i * table[f, FNY], factor
+
+
+@numba.njit(cache=True, nogil=True)
 def field(tx: np.ndarray, rx_z: float, fx0: float, fy0: float, fres: float, rows: int, cols: int, radius: float,
           vertical_beamwidth: float, table: np.ndarray, start: np.ndarray, items: np.ndarray, index: np.ndarray,
           rays: int, min_order: int, max_order: int, eta_re: float, eta_im: float) -> np.ndarray:
@@ -239,9 +248,8 @@ def field(tx: np.ndarray, rx_z: float, fx0: float, fy0: float, fres: float, rows
             if f < 0:
                 break
             px, py = px + hit * dx, py + hit * dy
-            cos_i = -(dx * table[f, FNX] + dy * table[f, FNY])
-            weight *= 10.0 ** (-reflection_loss_db(cos_i, eta_re, eta_im) / 10.0)
-            dx, dy = dx + 2.0 * cos_i * table[f, FNX], dy + 2.0 * cos_i * table[f, FNY]
+            dx, dy, factor = _reflect(dx, dy, table, f, eta_re, eta_im)
+            weight *= factor
             last = f
     return out
 

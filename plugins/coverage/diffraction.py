@@ -28,8 +28,8 @@ import math
 import numba
 import numpy as np
 
-from plugins.coverage.bounces import CELL_M, _bucketed, _deposit, _first_hit, _near_facades
-from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, reflection_loss_db
+from plugins.coverage.bounces import CELL_M, _bucketed, _deposit, _first_hit, _near_facades, _reflect
+from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2
 
 #: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
 INCIDENT_RAYS = 3600
@@ -153,15 +153,6 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
             i += si
             ty += tdy
     return count
-
-
-@numba.njit(cache=True, nogil=True)
-def _reflect(dx: float, dy: float, table: np.ndarray, f: int, eta_re: float, eta_im: float
-             ) -> tuple[float, float, float]:
-    """(new direction, power factor |Γ|²) of a ray along (dx, dy) reflected off facade ``f``."""
-    cos_i = -(dx * table[f, FNX] + dy * table[f, FNY])
-    factor = 10.0 ** (-reflection_loss_db(cos_i, eta_re, eta_im) / 10.0)
-    return dx + 2.0 * cos_i * table[f, FNX], dy + 2.0 * cos_i * table[f, FNY], factor
 
 
 @numba.njit(cache=True, nogil=True)
