@@ -5,7 +5,12 @@ answer of an iterate that gave nothing and saying the safety limit stopped it.""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import numpy as np
 import psutil
@@ -19,6 +24,7 @@ from plugins.siting import SitingProblem, lagrange, radius_coverage, solve_mclp
 from plugins.siting.effort import Effort
 from plugins.siting.reduce import reduce_model
 from plugins.siting.relaxation import first_order_lp
+from tests.fresh_process import ROOT
 
 #: 150 of 400 poles saturate the LP over 4,000 points (the exact run goes through the saturation test).
 K_SATURATED = 150
@@ -68,7 +74,14 @@ def _feedback(cancel: bool) -> tuple[Feedback, _ChildWatch]:
 
 
 def _gone(pids: set[int]) -> bool:
-    return all(not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE for pid in pids)
+    """Whether none of ``pids`` is a live process (a zombie nobody has reaped yet counts as ended)."""
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                return False
+        except psutil.NoSuchProcess:
+            continue
+    return True
 
 
 @pytest.mark.parametrize("iterations", [40, 20_000])
@@ -173,38 +186,22 @@ time.sleep(600)
 """
 
 
-def _running(pid: int) -> bool:
-    """Whether ``pid`` is a live process (a zombie nobody has reaped yet counts as ended)."""
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def test_child_ends_when_the_app_is_killed():
     """An app killed outright (or crashed) while the first-order LP runs leaves no solver process behind burning a
     core until its time limit: the child sees its parent gone and exits."""
-    import json
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from tests.fresh_process import ROOT
-
     app = subprocess.Popen([sys.executable, "-c", ORPHAN_PROBE], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert app.stdout is not None
         child = json.loads(app.stdout.readline())["child"]
-        assert _running(child)
+        assert not _gone({child})
     finally:
         app.send_signal(signal.SIGKILL)
         app.wait()
     waited = 0.0
-    while _running(child) and waited < 30.0:     # the LP alone would run 120 s
+    while not _gone({child}) and waited < 30.0:     # the LP alone would run 120 s
         time.sleep(0.1)
         waited += 0.1
-    alive = _running(child)
+    alive = not _gone({child})
     if alive:
         psutil.Process(child).kill()
     assert not alive
