@@ -131,11 +131,11 @@ def _bucketed(near: np.ndarray, table: np.ndarray, gx0: float, gy0: float, size:
 
 
 @numba.njit(cache=True, nogil=True)
-def _first_hit(px: float, py: float, dx: float, dy: float, length: float, last: int, table: np.ndarray,
-               gx0: float, gy0: float, size: float, n: int, start: np.ndarray, items: np.ndarray
-               ) -> tuple[float, int]:
-    """(distance, facade) of the first facade front the ray from (px, py) along unit (dx, dy) meets within
-    ``length`` (facade -1: none), walking the buckets in order (Amanatides-Woo)."""
+def _walk_start(px: float, py: float, dx: float, dy: float, gx0: float, gy0: float, size: float
+                ) -> tuple[int, int, int, int, float, float, float, float]:
+    """Where a ray from (px, py) along unit (dx, dy) starts its walk over a grid of ``size`` cells whose top-left
+    corner is (gx0, gy0) (Amanatides-Woo): row, column, their steps, the distances to the first row and column
+    edges it crosses, and the distances between two of them."""
     cx, cy = (px - gx0) / size, (gy0 - py) / size
     j, i = int(math.floor(cx)), int(math.floor(cy))
     sj, si = (1 if dx > 0 else -1), (1 if -dy > 0 else -1)
@@ -143,6 +143,25 @@ def _first_hit(px: float, py: float, dx: float, dy: float, length: float, last: 
     tdy = size / abs(dy) if dy != 0.0 else math.inf
     tx = ((j + 1 - cx) if dx > 0 else (cx - j)) * tdx if dx != 0.0 else math.inf
     ty = ((i + 1 - cy) if -dy > 0 else (cy - i)) * tdy if dy != 0.0 else math.inf
+    return i, j, si, sj, tx, ty, tdx, tdy
+
+
+@numba.njit(cache=True, nogil=True)
+def _walk_step(i: int, j: int, si: int, sj: int, tx: float, ty: float, tdx: float, tdy: float
+               ) -> tuple[int, int, float, float]:
+    """The walk's next cell (row, column) and its next edge distances, across the nearer edge."""
+    if tx < ty:
+        return i, j + sj, tx + tdx, ty
+    return i + si, j, tx, ty + tdy
+
+
+@numba.njit(cache=True, nogil=True)
+def _first_hit(px: float, py: float, dx: float, dy: float, length: float, last: int, table: np.ndarray,
+               gx0: float, gy0: float, size: float, n: int, start: np.ndarray, items: np.ndarray
+               ) -> tuple[float, int]:
+    """(distance, facade) of the first facade front the ray from (px, py) along unit (dx, dy) meets within
+    ``length`` (facade -1: none), walking the buckets in order (Amanatides-Woo)."""
+    i, j, si, sj, tx, ty, tdx, tdy = _walk_start(px, py, dx, dy, gx0, gy0, size)
     best_t, best = length, -1
     t = 0.0
     while t < best_t:
@@ -168,12 +187,7 @@ def _first_hit(px: float, py: float, dx: float, dy: float, length: float, last: 
         elif (i < 0 and si < 0) or (i >= n and si > 0) or (j < 0 and sj < 0) or (j >= n and sj > 0):
             break  # left the grid for good
         t = min(tx, ty)
-        if tx < ty:
-            j += sj
-            tx += tdx
-        else:
-            i += si
-            ty += tdy
+        i, j, tx, ty = _walk_step(i, j, si, sj, tx, ty, tdx, tdy)
     return best_t, best
 
 
@@ -185,13 +199,7 @@ def _deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay
     nodes it crosses; ``l0`` is the unfolded length at its start, ``weight`` Π|Γ|²·dθ, (lx, ly) the launch
     direction (for the antenna gain)."""
     rows, cols = out.shape
-    cx, cy = (ax - fx0) / fres, (fy0 - ay) / fres
-    j, i = int(math.floor(cx)), int(math.floor(cy))
-    sj, si = (1 if dx > 0 else -1), (1 if -dy > 0 else -1)
-    tdx = fres / abs(dx) if dx != 0.0 else math.inf
-    tdy = fres / abs(dy) if dy != 0.0 else math.inf
-    tx_ = ((j + 1 - cx) if dx > 0 else (cx - j)) * tdx if dx != 0.0 else math.inf
-    ty_ = ((i + 1 - cy) if -dy > 0 else (cy - i)) * tdy if dy != 0.0 else math.inf
+    i, j, si, sj, tx_, ty_, tdx, tdy = _walk_start(ax, ay, dx, dy, fx0, fy0, fres)
     t = 0.0
     while t < length:
         t_next = min(tx_, ty_, length)
@@ -202,12 +210,7 @@ def _deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay
                                     ly * unfolded, unfolded, dz)
             out[i, j] += 10.0 ** ((gain - loss) / 10.0) * weight * unfolded * (t_next - t) / (fres * fres)
         t = t_next
-        if tx_ < ty_:
-            j += sj
-            tx_ += tdx
-        else:
-            i += si
-            ty_ += tdy
+        i, j, tx_, ty_ = _walk_step(i, j, si, sj, tx_, ty_, tdx, tdy)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -28,7 +28,16 @@ import math
 import numba
 import numpy as np
 
-from plugins.coverage.bounces import CELL_M, _bucketed, _deposit, _first_hit, _near_facades, _reflect
+from plugins.coverage.bounces import (
+    CELL_M,
+    _bucketed,
+    _deposit,
+    _first_hit,
+    _near_facades,
+    _reflect,
+    _walk_start,
+    _walk_step,
+)
 from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2
 
 #: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
@@ -122,13 +131,7 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
                  ly: float) -> int:
     """Record in ``found`` (from row ``count``) the corners whose vertex the ray tube of the segment from (px, py)
     along (dx, dy) covers (within half its width L·dθ); returns the new count."""
-    cx, cy = (px - gx0) / size, (gy0 - py) / size
-    j, i = int(math.floor(cx)), int(math.floor(cy))
-    sj, si = (1 if dx > 0 else -1), (1 if -dy > 0 else -1)
-    tdx = size / abs(dx) if dx != 0.0 else math.inf
-    tdy = size / abs(dy) if dy != 0.0 else math.inf
-    tx = ((j + 1 - cx) if dx > 0 else (cx - j)) * tdx if dx != 0.0 else math.inf
-    ty = ((i + 1 - cy) if -dy > 0 else (cy - i)) * tdy if dy != 0.0 else math.inf
+    i, j, si, sj, tx, ty, tdx, tdy = _walk_start(px, py, dx, dy, gx0, gy0, size)
     t = 0.0
     while t <= length and count < found.shape[0]:
         if 0 <= i < n and 0 <= j < n:
@@ -146,12 +149,7 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
         elif (i < 0 and si < 0) or (i >= n and si > 0) or (j < 0 and sj < 0) or (j >= n and sj > 0):
             break
         t = min(tx, ty)
-        if tx < ty:
-            j += sj
-            tx += tdx
-        else:
-            i += si
-            ty += tdy
+        i, j, tx, ty = _walk_step(i, j, si, sj, tx, ty, tdx, tdy)
     return count
 
 
