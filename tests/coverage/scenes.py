@@ -6,9 +6,13 @@ exactly and the vector reference below can be compared decision by decision with
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import numpy as np
 import shapely
+
+from plugins.coverage import Obstruction
 
 CRS = "EPSG:32649"
 ORIGIN_X, ORIGIN_Y = 500_000.0, 2_560_000.0
@@ -83,3 +87,16 @@ def buildings_frame(boxes: list[shapely.Polygon], heights: np.ndarray) -> gpd.Ge
     """The boxes as a buildings GeoDataFrame in the test CRS (moved to the scene origin)."""
     moved = [shapely.affinity.translate(b, ORIGIN_X, ORIGIN_Y) for b in boxes]
     return gpd.GeoDataFrame({"height_m": heights}, geometry=moved, crs=CRS)
+
+
+def box_obstruction(x0: float, y0: float, cols: int, rows: int, res: float, *boxes) -> Obstruction:
+    """Buildings (xmin, ymin, xmax, ymax, height) burnt into a ``res`` grid whose top-left corner is (x0, y0)."""
+    heights = np.zeros((rows, cols), np.float32)
+    for xmin, ymin, xmax, ymax, h in boxes:
+        heights[int((y0 - ymax) / res):int((y0 - ymin) / res), int((xmin - x0) / res):int((xmax - x0) / res)] = h
+    return Obstruction(heights, x0, y0, res)
+
+
+def omni_gain_db(length: float, dz: float) -> float:
+    """The omni antenna's vertical pattern (TR 38.901, 65°, no tilt) towards a path of 2-D length ``length``."""
+    return -min(12.0 * (math.degrees(math.atan2(dz, length)) / 65.0) ** 2, 30.0)

@@ -25,6 +25,7 @@ from plugins.coverage.reflections import (
     reflection_paths,
 )
 from plugins.coverage.turns import lattice
+from tests.coverage.scenes import box_obstruction, omni_gain_db
 
 NO_GROUND = np.zeros((0, 0), np.float32)
 CONFIG = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0)
@@ -34,19 +35,11 @@ RX_H = 1.5
 
 def _obstruction(x0: float, y0: float, cols: int, rows: int, *boxes) -> Obstruction:
     """Buildings (xmin, ymin, xmax, ymax, height) burnt into a 2 m grid whose top-left corner is (x0, y0)."""
-    heights = np.zeros((rows, cols), np.float32)
-    for xmin, ymin, xmax, ymax, h in boxes:
-        heights[int((y0 - ymax) / 2):int((y0 - ymin) / 2), int((xmin - x0) / 2):int((xmax - x0) / 2)] = h
-    return Obstruction(heights, x0, y0, 2.0)
+    return box_obstruction(x0, y0, cols, rows, 2.0, *boxes)
 
 
 def _row(x: float, y: float, h: float) -> np.ndarray:
     return Transmitters.from_arrays([x], [y], h, CONFIG).table(CONFIG)[0]
-
-
-def _gain_db(length: float, dz: float) -> float:
-    """The omni antenna's vertical pattern (TR 38.901, 65°, no tilt) towards a path of 2-D length ``length``."""
-    return -min(12.0 * (math.degrees(math.atan2(dz, length)) / 65.0) ** 2, 30.0)
 
 
 def _nodes(box) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +59,7 @@ def test_the_direct_wavefront_sums_to_the_los_formula_in_open_space():
     box, gains = _field(row, Facades.none(), 350.0, 0, 0)
     xs, ys = _nodes(box)
     d = np.hypot(*np.meshgrid(xs, ys))
-    expected = np.vectorize(lambda r: _gain_db(r, 8.5) - umi_los_db(r, 10.0, RX_H, 3.5))(d)
+    expected = np.vectorize(lambda r: omni_gain_db(r, 8.5) - umi_los_db(r, 10.0, RX_H, 3.5))(d)
     ring = (d >= 30.0) & (d <= 340.0)
     error = 10 * np.log10(gains[ring]) - expected[ring]
     assert np.abs(error).max() < 1.0            # every node within 1 dB of the formula at its centre
@@ -96,7 +89,7 @@ def test_one_wall_gives_the_image_method_of_reflections_py():
                                  60.0, 2.0, out)
             assert n == 1
             length, cos_i = out[0, 0], out[0, 1]
-            expected = (_gain_db(length, 8.5) - umi_los_db(length, 10.0, RX_H, 3.5)
+            expected = (omni_gain_db(length, 8.5) - umi_los_db(length, 10.0, RX_H, 3.5)
                         - reflection_loss_db(cos_i, ETA.real, ETA.imag))
             assert 10 * math.log10(gains[i, j]) == pytest.approx(expected, abs=1.0)
             checked += 1
@@ -119,7 +112,7 @@ def _canyon_images_db(x: float, y: float, tx: tuple[float, float, float], low: f
             length = math.hypot(x - tx_x, y - image_y)
             cos_i = abs(y - image_y) / length
             loss = umi_los_db(length, tx_h, RX_H, 3.5) + n * reflection_loss_db(cos_i, ETA.real, ETA.imag)
-            total += 10 ** ((_gain_db(length, tx_h - RX_H) - loss) / 10)
+            total += 10 ** ((omni_gain_db(length, tx_h - RX_H) - loss) / 10)
     return 10 * math.log10(total)
 
 

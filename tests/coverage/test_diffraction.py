@@ -17,6 +17,7 @@ from plugins.coverage.grid import Grid
 from plugins.coverage.pathloss import umi_los_db
 from plugins.coverage.reflections import facades_of, permittivity
 from plugins.coverage.turns import lattice
+from tests.coverage.scenes import omni_gain_db
 
 FC_HZ = 3.5e9
 K = 2 * math.pi * FC_HZ / 299_792_458.0
@@ -54,11 +55,6 @@ def test_the_wedge_coefficient_halves_the_wave_at_the_shadow_boundary_and_follow
                 assert abs(10 * math.log10(ours / _wedge_power(phi, phi_in, n, 50.0))) < 1.0
 
 
-def _gain_db(length: float, dz: float) -> float:
-    """The omni antenna's vertical pattern (TR 38.901, 65°, no tilt) towards a path of 2-D length ``length``."""
-    return -min(12.0 * (math.degrees(math.atan2(dz, length)) / 65.0) ** 2, 30.0)
-
-
 def test_round_one_corner_the_field_is_the_diffracted_power_worked_out_by_hand():
     # a 100 m square building 20 m high (x, y 0..100); the antenna at (-40, 50) lights its west face, and cells
     # south of the building out of its sight are reached round the south-west corner (0, 0) only
@@ -84,7 +80,7 @@ def test_round_one_corner_the_field_is_the_diffracted_power_worked_out_by_hand()
         phi = (math.atan2(cy, cx) - math.pi / 2) % (2 * math.pi)
         assert phi > math.pi + phi_in + 0.17            # at least 10° into the shadow
         spread = _wedge_power(phi, phi_in, 1.5, 0.5 * l_w) * (l_w + s) / (l_w * s)
-        expected = 10 ** ((_gain_db(l_w + s, 8.0 - RX_H) - umi_los_db(l_w + s, 8.0, RX_H, 3.5)) / 10) * spread
+        expected = 10 ** ((omni_gain_db(l_w + s, 8.0 - RX_H) - umi_los_db(l_w + s, 8.0, RX_H, 3.5)) / 10) * spread
         assert abs(10 * math.log10(gains[i, j] / expected)) < 1.0
     assert gains[int((fy0 - 50.0) // fres), int((50.0 - fx0) // fres)] == 0.0     # nothing inside the building
 

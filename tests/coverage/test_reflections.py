@@ -22,6 +22,7 @@ from plugins.coverage.reflections import (
     reflection_loss_db,
     reflection_paths,
 )
+from tests.coverage.scenes import box_obstruction
 
 NO_GROUND = np.zeros((0, 0), np.float32)
 X0, Y0 = -100.0, 60.0  # top-left corner of the 1 m test grids (200 x 120 cells: x -100..100, y 60..-60)
@@ -29,10 +30,7 @@ X0, Y0 = -100.0, 60.0  # top-left corner of the 1 m test grids (200 x 120 cells:
 
 def _grid(*boxes: tuple[float, float, float, float, float]) -> Obstruction:
     """Buildings (xmin, ymin, xmax, ymax, height) burnt into a 1 m grid."""
-    heights = np.zeros((120, 200), np.float32)
-    for xmin, ymin, xmax, ymax, h in boxes:
-        heights[int(Y0 - ymax):int(Y0 - ymin), int(xmin - X0):int(xmax - X0)] = h
-    return Obstruction(heights, X0, Y0, 1.0)
+    return box_obstruction(X0, Y0, 200, 120, 1.0, *boxes)
 
 
 def _paths(obstruction: Obstruction, tx: tuple[float, float, float], rx: tuple[float, float, float]) -> np.ndarray:

@@ -9,6 +9,16 @@ import pytest
 
 from plugins.siting.matrix import CoverageMatrix
 from plugins.siting.problem import SitingProblem
+from plugins.siting.radius import radius_coverage
+
+
+def poles_and_points() -> SitingProblem:
+    """400 poles and 4,000 weighted points in 2.5 km x 2.5 km, 150 m (seeded): a model whose HiGHS runs take
+    seconds, for the safety-limit and solver-process tests."""
+    rng = np.random.default_rng(20240601)
+    demand = rng.uniform(0, 2500, (4_000, 2))
+    weights = rng.integers(1, 101, 4_000).astype(float)
+    return SitingProblem(radius_coverage(rng.uniform(0, 2500, (400, 2)), demand, 150.0), weights)
 
 
 def random_problem(rng: np.random.Generator, *, beta: float = 0.0, candidates: tuple[int, int] = (3, 9),

@@ -20,11 +20,12 @@ import plugins.siting.milp as milp
 import plugins.siting.relaxation as relaxation
 import plugins.siting.solve as solve
 from plugins.api import Cancelled, Feedback
-from plugins.siting import SitingProblem, lagrange, radius_coverage, solve_mclp
+from plugins.siting import SitingProblem, lagrange, solve_mclp
 from plugins.siting.effort import Effort
 from plugins.siting.reduce import reduce_model
 from plugins.siting.relaxation import first_order_lp
 from tests.fresh_process import ROOT
+from tests.siting.conftest import poles_and_points
 
 #: 150 of 400 poles saturate the LP over 4,000 points (the exact run goes through the saturation test).
 K_SATURATED = 150
@@ -32,11 +33,7 @@ K_SATURATED = 150
 
 @pytest.fixture(scope="module")
 def problem() -> SitingProblem:
-    """400 poles and 4,000 weighted points in 2.5 km x 2.5 km, 150 m (seeded, as in test_safety)."""
-    rng = np.random.default_rng(20240601)
-    demand = rng.uniform(0, 2500, (4_000, 2))
-    weights = rng.integers(1, 101, 4_000).astype(float)
-    return SitingProblem(radius_coverage(rng.uniform(0, 2500, (400, 2)), demand, 150.0), weights)
+    return poles_and_points()
 
 
 def _solver_children() -> list[psutil.Process]:

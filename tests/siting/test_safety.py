@@ -19,6 +19,7 @@ import plugins.siting.solve as solve
 from plugins.siting import SitingProblem, radius_coverage, solve_lscp, solve_mclp
 from plugins.siting.effort import MIN_SAFETY_SECONDS, SAFETY_FACTOR, SAFETY_TOLERANCE, Effort
 from plugins.siting.reduce import reduce_model
+from tests.siting.conftest import poles_and_points
 
 #: A limit a planner typed, far above what these runs take: only the deadline set at a phase's start stops them.
 TYPED_SECONDS = 600.0
@@ -28,11 +29,7 @@ FEW, MANY = 40, 150
 
 @pytest.fixture(scope="module")
 def problem() -> SitingProblem:
-    """400 poles and 4,000 weighted points in 2.5 km x 2.5 km, 150 m (seeded)."""
-    rng = np.random.default_rng(20240601)
-    demand = rng.uniform(0, 2500, (4_000, 2))
-    weights = rng.integers(1, 101, 4_000).astype(float)
-    return SitingProblem(radius_coverage(rng.uniform(0, 2500, (400, 2)), demand, 150.0), weights)
+    return poles_and_points()
 
 
 @pytest.fixture(scope="module")
