@@ -45,7 +45,7 @@ from plugins.coverage.reflections import (
     FY1,
     FY2,
     Facades,
-    _segment_distance,
+    near_facades,
     reflection_loss_db,
 )
 from plugins.coverage.turns import lattice
@@ -79,27 +79,6 @@ NO_PATH = -32768
 X, Y, H, AZIMUTH, BEAMWIDTH, TILT, LOSS = 0, 1, 2, 4, 5, 6, 7
 
 _FIELDS = FieldCache(CACHE_BYTES)
-
-
-@numba.njit(cache=True, nogil=True)
-def _near_facades(tx_x: float, tx_y: float, reach: float, table: np.ndarray, start: np.ndarray,
-                  items: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The facades within ``reach`` of the antenna, from the facade table's midpoint buckets."""
-    found = np.empty(items.shape[0], np.int64)
-    n = 0
-    bx0, by0, size, cols, rows, half = index[0], index[1], index[2], int(index[3]), int(index[4]), index[5]
-    far = reach + half
-    c0, c1 = max(int((tx_x - far - bx0) // size), 0), min(int((tx_x + far - bx0) // size), cols - 1)
-    r0, r1 = max(int((by0 - tx_y - far) // size), 0), min(int((by0 - tx_y + far) // size), rows - 1)
-    for r in range(r0, r1 + 1):
-        for c in range(c0, c1 + 1):
-            b = r * cols + c
-            for k in range(start[b], start[b + 1]):
-                f = items[k]
-                if _segment_distance(tx_x, tx_y, table[f, FX1], table[f, FY1], table[f, FX2], table[f, FY2]) <= reach:
-                    found[n] = f
-                    n += 1
-    return found[:n]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -231,7 +210,7 @@ def field(tx: np.ndarray, rx_z: float, fx0: float, fy0: float, fres: float, rows
     out = np.zeros((rows, cols))
     tx_x, tx_y = tx[X], tx[Y]
     dz = tx[H] - rx_z
-    near = _near_facades(tx_x, tx_y, radius, table, start, items, index)
+    near = near_facades(tx_x, tx_y, radius, table, start, items, index)
     n = int(math.ceil(2.0 * radius / CELL_M)) + 1
     gx0, gy0 = tx_x - 0.5 * n * CELL_M, tx_y + 0.5 * n * CELL_M
     b_start, b_items = _bucketed(near, table, gx0, gy0, CELL_M, n)

@@ -33,12 +33,11 @@ from plugins.coverage.bounces import (
     _bucketed,
     _deposit,
     _first_hit,
-    _near_facades,
     _reflect,
     _walk_start,
     _walk_step,
 )
-from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2
+from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, near_facades
 
 #: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
 INCIDENT_RAYS = 3600
@@ -164,7 +163,7 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
     out = np.zeros((rows, cols))
     tx_x, tx_y = tx[0], tx[1]
     k = 2.0 * math.pi * fc_hz / C
-    near = _near_facades(tx_x, tx_y, travel, table, start, items, index)
+    near = near_facades(tx_x, tx_y, travel, table, start, items, index)
     n = int(math.ceil(2.0 * travel / CELL_M)) + 1
     gx0, gy0 = tx_x - 0.5 * n * CELL_M, tx_y + 0.5 * n * CELL_M
     b_start, b_items = _bucketed(near, table, gx0, gy0, CELL_M, n)

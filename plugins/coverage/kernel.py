@@ -459,7 +459,7 @@ def _drop_stale_caches() -> None:
                        for module in (antenna, bounces, corner, diffraction, los, pathloss, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     # the per-antenna fields compile in the path loss, the antenna pattern, the Fresnel loss and the LOS walk too
-    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._near_facades, bounces._reflect,
+    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._reflect,
               diffraction.field, diffraction._lit_corners, diffraction.wedge_power, turns.field)
     for dispatcher in (budget_dbm, field_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls,
                        corner_field, street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):

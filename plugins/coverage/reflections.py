@@ -189,40 +189,52 @@ def _indexed(table: np.ndarray) -> Facades:
 
 
 @numba.njit(cache=True, nogil=True)
+def near_facades(x: float, y: float, reach: float, table: np.ndarray, start: np.ndarray, items: np.ndarray,
+                 index: np.ndarray) -> np.ndarray:
+    """The facades within ``reach`` of (x, y), from the facade table's midpoint buckets (in bucket order)."""
+    found = np.empty(items.shape[0], np.int64)
+    n = 0
+    bx0, by0, size, cols, rows, half = index[0], index[1], index[2], int(index[3]), int(index[4]), index[5]
+    far = reach + half
+    c0, c1 = max(int((x - far - bx0) // size), 0), min(int((x + far - bx0) // size), cols - 1)
+    r0, r1 = max(int((by0 - y - far) // size), 0), min(int((by0 - y + far) // size), rows - 1)
+    for r in range(r0, r1 + 1):
+        for c in range(c0, c1 + 1):
+            b = r * cols + c
+            for k in range(start[b], start[b + 1]):
+                f = items[k]
+                if _segment_distance(x, y, table[f, FX1], table[f, FY1], table[f, FX2], table[f, FY2]) <= reach:
+                    found[n] = f
+                    n += 1
+    return found[:n]
+
+
+@numba.njit(cache=True, nogil=True)
 def lit_facades(tx_x: float, tx_y: float, tx_h: float, radius: float, rx_h: float, table: np.ndarray,
                 start: np.ndarray, items: np.ndarray, index: np.ndarray, heights: np.ndarray, ground: np.ndarray,
                 blocks: np.ndarray, factor: int, hx0: float, hy0: float, hres: float) -> np.ndarray:
     """The facades within ``radius`` of the antenna, facing it, that it sees at 15 %, 50 % or 85 % of their
     length (half-way between antenna and receiver height, or just under the roof of a lower wall): a function of
     the antenna alone, so every tile and every pair query of it picks the same walls."""
-    found = np.empty(items.shape[0], np.int64)
+    near = near_facades(tx_x, tx_y, radius, table, start, items, index)
+    found = np.empty(near.shape[0], np.int64)
     n = 0
-    bx0, by0, size, cols, rows, half = index[0], index[1], index[2], int(index[3]), int(index[4]), index[5]
-    reach = radius + half
-    c0, c1 = max(int((tx_x - reach - bx0) // size), 0), min(int((tx_x + reach - bx0) // size), cols - 1)
-    r0, r1 = max(int((by0 - tx_y - reach) // size), 0), min(int((by0 - tx_y + reach) // size), rows - 1)
-    for r in range(r0, r1 + 1):
-        for c in range(c0, c1 + 1):
-            b = r * cols + c
-            for k in range(start[b], start[b + 1]):
-                f = items[k]
-                x1, y1, x2, y2 = table[f, FX1], table[f, FY1], table[f, FX2], table[f, FY2]
-                nx, ny = table[f, FNX], table[f, FNY]
-                if (tx_x - x1) * nx + (tx_y - y1) * ny <= 0.0:
-                    continue  # the antenna is behind this wall
-                if _segment_distance(tx_x, tx_y, x1, y1, x2, y2) > radius:
-                    continue
-                for u in (0.15, 0.5, 0.85):
-                    qx = x1 + u * (x2 - x1) + nx * 0.1 * hres
-                    qy = y1 + u * (y2 - y1) + ny * 0.1 * hres
-                    qz = 0.5 * (tx_h + rx_h + cell_value(ground, int(math.floor((hy0 - qy) / hres)),
-                                                         int(math.floor((qx - hx0) / hres))))
-                    qz = min(qz, table[f, FTOP] - 0.1)  # on the wall, below its roof
-                    seen, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, tx_x, tx_y, tx_h, qx, qy, qz)
-                    if seen:
-                        found[n] = f
-                        n += 1
-                        break
+    for f in near:
+        x1, y1, x2, y2 = table[f, FX1], table[f, FY1], table[f, FX2], table[f, FY2]
+        nx, ny = table[f, FNX], table[f, FNY]
+        if (tx_x - x1) * nx + (tx_y - y1) * ny <= 0.0:
+            continue  # the antenna is behind this wall
+        for u in (0.15, 0.5, 0.85):
+            qx = x1 + u * (x2 - x1) + nx * 0.1 * hres
+            qy = y1 + u * (y2 - y1) + ny * 0.1 * hres
+            qz = 0.5 * (tx_h + rx_h + cell_value(ground, int(math.floor((hy0 - qy) / hres)),
+                                                 int(math.floor((qx - hx0) / hres))))
+            qz = min(qz, table[f, FTOP] - 0.1)  # on the wall, below its roof
+            seen, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, tx_x, tx_y, tx_h, qx, qy, qz)
+            if seen:
+                found[n] = f
+                n += 1
+                break
     return found[:n]
 
 
@@ -280,5 +292,5 @@ def reflection_paths(tx_x: float, tx_y: float, tx_h: float, rx_x: float, rx_y: f
     return n
 
 
-__all__ = ["CONCRETE", "MIN_FACADE_M", "Facades", "facades_of", "lit_by_antenna", "lit_facades", "permittivity",
-           "reflection_loss_db", "reflection_paths"]
+__all__ = ["CONCRETE", "MIN_FACADE_M", "Facades", "facades_of", "lit_by_antenna", "lit_facades", "near_facades",
+           "permittivity", "reflection_loss_db", "reflection_paths"]
