@@ -18,7 +18,7 @@ P_LOS the link's line-of-sight path gain (TR 38.901, as ``bounces``). The four t
 other path here (incoherently), the walls are taken as perfect conductors at the edge, and the transition function
 by its magnitude |F(X)| ≈ √(πX / (1 + πX)) (exact limits √(πX) and 1): at a shadow boundary the diffracted wave
 is 6 dB below the incident one and it fades smoothly into the shadow. As for the reflections, a ray tube of
-angle dφ deposits P(s)·s·dφ·(length crossed)/w² on a node of width w (``bounces._deposit``).
+angle dφ deposits P(s)·s·dφ·(length crossed)/w² on a node of width w (``bounces.deposit``).
 """
 
 from __future__ import annotations
@@ -28,15 +28,7 @@ import math
 import numba
 import numpy as np
 
-from plugins.coverage.bounces import (
-    CELL_M,
-    _bucketed,
-    _deposit,
-    _first_hit,
-    _reflect,
-    _walk_start,
-    _walk_step,
-)
+from plugins.coverage.rays import CELL_M, bucketed, deposit, first_hit, reflect, walk_start, walk_step
 from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, near_facades
 
 #: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
@@ -130,7 +122,7 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
                  ly: float) -> int:
     """Record in ``found`` (from row ``count``) the corners whose vertex the ray tube of the segment from (px, py)
     along (dx, dy) covers (within half its width L·dθ); returns the new count."""
-    i, j, si, sj, tx, ty, tdx, tdy = _walk_start(px, py, dx, dy, gx0, gy0, size)
+    i, j, si, sj, tx, ty, tdx, tdy = walk_start(px, py, dx, dy, gx0, gy0, size)
     t = 0.0
     while t <= length and count < found.shape[0]:
         if 0 <= i < n and 0 <= j < n:
@@ -148,7 +140,7 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
         elif (i < 0 and si < 0) or (i >= n and si > 0) or (j < 0 and sj < 0) or (j >= n and sj > 0):
             break
         t = min(tx, ty)
-        i, j, tx, ty = _walk_step(i, j, si, sj, tx, ty, tdx, tdy)
+        i, j, tx, ty = walk_step(i, j, si, sj, tx, ty, tdx, tdy)
     return count
 
 
@@ -166,7 +158,7 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
     near = near_facades(tx_x, tx_y, travel, table, start, items, index)
     n = int(math.ceil(2.0 * travel / CELL_M)) + 1
     gx0, gy0 = tx_x - 0.5 * n * CELL_M, tx_y + 0.5 * n * CELL_M
-    b_start, b_items = _bucketed(near, table, gx0, gy0, CELL_M, n)
+    b_start, b_items = bucketed(near, table, gx0, gy0, CELL_M, n)
     w_start, w_items = _wedge_buckets(wedges, gx0, gy0, CELL_M, n)
     found = np.zeros((MAX_CORNERS, 8))
     count = 0
@@ -177,14 +169,14 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
         dx, dy, px, py = lx, ly, tx_x, tx_y
         travelled, weight, last = 0.0, 1.0, -1
         for order in range(min(MAX_INCIDENT_ORDER, max_order - 1) + 1):
-            hit, f = _first_hit(px, py, dx, dy, travel - travelled, last, table, gx0, gy0, CELL_M, n, b_start, b_items)
+            hit, f = first_hit(px, py, dx, dy, travel - travelled, last, table, gx0, gy0, CELL_M, n, b_start, b_items)
             count = _lit_corners(px, py, dx, dy, hit, travelled, dtheta, wedges, gx0, gy0, CELL_M, n, w_start,
                                  w_items, found, count, weight, order, lx, ly)
             travelled += hit
             if f < 0:
                 break
             px, py = px + hit * dx, py + hit * dy
-            dx, dy, factor = _reflect(dx, dy, table, f, eta_re, eta_im)
+            dx, dy, factor = reflect(dx, dy, table, f, eta_re, eta_im)
             weight *= factor
             last = f
     strength = np.empty(count)
@@ -207,15 +199,15 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
             px, py = vx + 0.01 * dx, vy + 0.01 * dy
             travelled, last = l_w, -1
             for _ in range(max_order - order):
-                hit, f = _first_hit(px, py, dx, dy, travel - travelled, last, table, gx0, gy0, CELL_M, n, b_start,
+                hit, f = first_hit(px, py, dx, dy, travel - travelled, last, table, gx0, gy0, CELL_M, n, b_start,
                                     b_items)
-                _deposit(out, fx0, fy0, fres, px, py, dx, dy, hit, travelled, weight, tx, vertical_beamwidth,
+                deposit(out, fx0, fy0, fres, px, py, dx, dy, hit, travelled, weight, tx, vertical_beamwidth,
                          found[q, 6], found[q, 7], dz)
                 travelled += hit
                 if f < 0:
                     break
                 px, py = px + hit * dx, py + hit * dy
-                dx, dy, factor = _reflect(dx, dy, table, f, eta_re, eta_im)
+                dx, dy, factor = reflect(dx, dy, table, f, eta_re, eta_im)
                 weight *= factor
                 last = f
     return out

@@ -30,7 +30,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from plugins.coverage import antenna, bounces, corner, diffraction, los, pathloss, reflections, turns
+from plugins.coverage import antenna, bounces, corner, diffraction, los, pathloss, rays, reflections, turns
 from plugins.coverage.antenna import relative_gain_db
 from plugins.coverage.bounces import node_gain
 from plugins.coverage.corner import corner_excess_db, walk
@@ -456,10 +456,10 @@ def _drop_stale_caches() -> None:
     cache and flush the kernels' cached machine code when it changes, so an edit there is never silently ignored.
     """
     sources = b"".join(Path(inspect.getfile(module)).read_bytes()
-                       for module in (antenna, bounces, corner, diffraction, los, pathloss, reflections, turns))
+                       for module in (antenna, bounces, corner, diffraction, los, pathloss, rays, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     # the per-antenna fields compile in the path loss, the antenna pattern, the Fresnel loss and the LOS walk too
-    fields = (bounces.field, bounces._deposit, bounces._first_hit, bounces._reflect,
+    fields = (bounces.field, rays.deposit, rays.first_hit, rays.reflect,
               diffraction.field, diffraction._lit_corners, diffraction.wedge_power, turns.field)
     for dispatcher in (budget_dbm, field_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls,
                        corner_field, street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):
