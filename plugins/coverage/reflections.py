@@ -33,6 +33,7 @@ import numba
 import numpy as np
 import shapely
 
+from plugins.coverage.field_cache import DroppedTokens
 from plugins.coverage.los import cell_value, trace
 from plugins.coverage.obstruction import Obstruction
 
@@ -88,6 +89,9 @@ _CACHE: dict[tuple[int, float], Facades] = {}
 _CACHE_LOCK = threading.Lock()
 #: Lit facades per antenna (x, y, height, radius, receiver height) and facade table, shared by the tiles of a run.
 _LIT: dict[tuple[int, float, float, float, float, float], np.ndarray] = {}
+#: The facade tables _LIT holds entries of, and those that went away (see ``field_cache.DroppedTokens``).
+_LIT_WATCHED: set[int] = set()
+_LIT_DROPPED = DroppedTokens()
 
 
 def facades_of(obstruction: Obstruction, min_length_m: float = MIN_FACADE_M) -> Facades:
@@ -117,13 +121,15 @@ def lit_by_antenna(tx: np.ndarray, walls: Facades, radius: float, rx_h: float, h
     for x, y, h in tx[:, :3]:
         key = (id(walls.table), float(x), float(y), float(h), float(radius), float(rx_h))
         with _CACHE_LOCK:
+            _forget_dropped()
             lit = _LIT.get(key)
         if lit is None:
             lit = lit_facades(float(x), float(y), float(h), float(radius), float(rx_h), walls.table, walls.start,
                               walls.items, walls.index, heights, ground, blocks, factor, hx0, hy0, hres)
             with _CACHE_LOCK:
-                if not any(k[0] == key[0] for k in _LIT):
-                    weakref.finalize(walls.table, _forget, key[0])
+                if key[0] not in _LIT_WATCHED:
+                    _LIT_WATCHED.add(key[0])
+                    _LIT_DROPPED.watch(walls.table)
                 _LIT[key] = lit
         found.append(lit)
     start = np.zeros(len(found) + 1, np.int64)
@@ -131,9 +137,12 @@ def lit_by_antenna(tx: np.ndarray, walls: Facades, radius: float, rx_h: float, h
     return start, (np.concatenate(found) if found else np.zeros(0, np.int64)).astype(np.int64)
 
 
-def _forget(table_id: int) -> None:
-    with _CACHE_LOCK:
-        for key in [k for k in _LIT if k[0] == table_id]:
+def _forget_dropped() -> None:
+    """Drop the lit facades of facade tables that went away (with ``_CACHE_LOCK`` held)."""
+    gone = _LIT_DROPPED.take()
+    if gone:
+        _LIT_WATCHED.difference_update(gone)
+        for key in [k for k in _LIT if k[0] in gone]:
             del _LIT[key]
 
 
