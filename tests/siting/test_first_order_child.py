@@ -176,7 +176,9 @@ options = {"solver": "pdlp", "presolve": "off", "pdlp_optimality_tolerance": 1e-
            "pdlp_step_size_strategy": 0}
 threading.Thread(target=run_lp_in_child, args=(model, options, 120.0, Feedback()), daemon=True).start()
 me = psutil.Process()
+waited = time.monotonic()
 while not me.children():
+    assert time.monotonic() - waited < 120, "the solver child never started"
     time.sleep(0.05)
 print(json.dumps({"child": me.children()[0].pid}), flush=True)
 time.sleep(600)
