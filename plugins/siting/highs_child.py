@@ -10,14 +10,15 @@ e.g. the first-order LP, which no interrupt callback reaches: ending this proces
 Lines on stdout (MILP): ``progress <seconds> <gap> <dual bound> <work spent>`` while running. Each improving plan is
 written to ``<folder>/plan.npy`` (atomically) and the final answer to ``<folder>/result.npz`` (an LP's: its model
 status, column values and row duals), so the parent can end this process at any moment and still have the best
-plan found. It exits as soon as its parent is gone (the app killed or crashed): nobody is left to read the
-answer, and an LP would otherwise run on to its time limit.
+plan found. It exits as soon as its parent is gone (the app killed or crashed), removing the folder: nobody is left
+to read the answer or to clean up, and an LP would otherwise run on to its time limit.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -38,15 +39,18 @@ def _save_atomic(path: str, array: np.ndarray) -> None:
     os.replace(partial, path)
 
 
-def _end_with(parent: int) -> None:
-    """Exit once this process's parent is no longer ``parent`` (it ended and this one was handed to another)."""
+def _end_with(parent: int, folder: str) -> None:
+    """Exit once this process's parent is no longer ``parent`` (it ended and this one was handed to another),
+    removing the parent's temporary ``folder`` first: nobody else is left to (it holds the model, hundreds of MB
+    for a city)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
+    shutil.rmtree(folder, ignore_errors=True)
     os._exit(1)
 
 
 def main(model_path: str, folder: str, parent: int) -> None:
-    threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
+    threading.Thread(target=_end_with, args=(parent, folder), name="end-with-parent", daemon=True).start()
     data = np.load(model_path)
     options = json.loads(str(data["options"]))
     solver = highspy.Highs()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import psutil
@@ -180,19 +181,22 @@ waited = time.monotonic()
 while not me.children():
     assert time.monotonic() - waited < 120, "the solver child never started"
     time.sleep(0.05)
-print(json.dumps({"child": me.children()[0].pid}), flush=True)
+child = me.children()[0]
+print(json.dumps({"child": child.pid, "folder": child.cmdline()[-2]}), flush=True)
 time.sleep(600)
 """
 
 
 def test_child_ends_when_the_app_is_killed():
     """An app killed outright (or crashed) while the first-order LP runs leaves no solver process behind burning a
-    core until its time limit: the child sees its parent gone and exits."""
+    core until its time limit, nor the model in the temporary folder: the child sees its parent gone, removes the
+    folder and exits."""
     app = subprocess.Popen([sys.executable, "-c", ORPHAN_PROBE], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert app.stdout is not None
-        child = json.loads(app.stdout.readline())["child"]
-        assert not _gone({child})
+        started = json.loads(app.stdout.readline())
+        child, folder = started["child"], Path(started["folder"])
+        assert not _gone({child}) and (folder / "model.npz").is_file()
     finally:
         app.send_signal(signal.SIGKILL)
         app.wait()
@@ -203,4 +207,4 @@ def test_child_ends_when_the_app_is_killed():
     alive = not _gone({child})
     if alive:
         psutil.Process(child).kill()
-    assert not alive
+    assert not alive and not folder.exists()
