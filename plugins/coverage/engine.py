@@ -140,8 +140,10 @@ CANCEL_POLL_S = 0.25
 def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: LinkSettings, address: str,
                      place: Any, feedback: ProgressSink | None) -> None:
     """A dask.distributed cluster: its workers are first asked whether they import this Lamplight version
-    (``cluster.check_workers``); the height grid (and terrain) is then scattered once, and tiles are futures
-    gathered as they end.
+    (``cluster.check_workers``); the height grid (and terrain) and the link settings are then scattered once,
+    and tiles are futures gathered as they end. The settings hold the facade tables, which the per-antenna caches
+    of a worker are keyed by: one copy per worker lets its tiles share the lit facades and multi-bounce fields,
+    where a copy sent with each tile made every tile compute them again (and sent the tables again).
 
     The grid goes to the workers whole rather than as a file path for them to read windows from: it is built
     in memory (burnt from footprints, resampled, put on the terrain), so no file holds it."""
@@ -152,7 +154,8 @@ def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: Li
         check_workers(client, address)
         shared_heights = client.scatter(obstruction.heights, broadcast=True)
         shared_ground = client.scatter(obstruction.ground, broadcast=True)
-        futures = [client.submit(compute_tile, job, shared_heights, settings, None, shared_ground,
+        shared_settings = client.scatter(settings, broadcast=True)
+        futures = [client.submit(compute_tile, job, shared_heights, shared_settings, None, shared_ground,
                                  key=f"coverage-tile-{run_id}-{k}") for k, job in enumerate(jobs)]
         pending = list(futures)
         try:

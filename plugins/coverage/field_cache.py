@@ -40,10 +40,12 @@ class DroppedTokens:
 
 
 class FieldCache:
-    """Fields keyed by a tuple whose first item is ``id(token)``, the object naming the building data."""
+    """Fields keyed by a tuple whose first item is ``id(token)``, the object naming the building data.
+    ``computed`` counts the fields computed since it was made (the rest were found kept)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
+        self.computed = 0
         self._fields: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -78,6 +80,7 @@ class FieldCache:
                 self._watched.add(key[0])
                 self._dropped.watch(token)
             self._fields[key] = found
+            self.computed += 1
             self._bytes += found[1].nbytes
             while self._bytes > self.max_bytes and len(self._fields) > 1:
                 self._bytes -= self._fields.popitem(last=False)[1][1].nbytes

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from plugins.api import Cancelled, Feedback
-from plugins.coverage import CoverageConfig, Obstruction, Transmitters
+from plugins.coverage import CoverageConfig, Obstruction, Transmitters, bounces
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.pairs import rsrp_at_points
@@ -90,16 +90,30 @@ def test_tiling_and_thread_count_do_not_change_the_result():
     assert one.links == many.links
 
 
+def _fields_computed() -> int:
+    """Runs on a Dask worker: the multi-bounce fields it has computed."""
+    from plugins.coverage import bounces as worker_bounces
+
+    return worker_bounces._FIELDS.computed
+
+
 def test_dask_distributed_cluster_gives_identical_rasters():
     distributed = pytest.importorskip("distributed")
     cells, config, obstruction, grid = _scene(6)
+    computed = bounces._FIELDS.computed
     local = compute_coverage(cells, config, obstruction, grid, workers=1, tile_cells=24)
+    antennas = bounces._FIELDS.computed - computed       # multi-bounce fields: one per antenna here
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
                                   memory_limit="1GiB") as cluster:
         progress = []
         feedback = Feedback(on_progress=progress.append)
         remote = compute_coverage(cells, config, obstruction, grid, scheduler=cluster.scheduler_address,
                                   feedback=feedback, tile_cells=24)
+        with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+            on_worker = list(client.run(_fields_computed).values())
+    # the tiles on a worker share its one copy of the facade tables, so each field is computed once there too,
+    # not once per tile the antenna reaches
+    assert antennas > 0 and on_worker == [antennas]
     np.testing.assert_array_equal(local.server, remote.server)
     np.testing.assert_array_equal(local.rsrp, remote.rsrp)
     np.testing.assert_array_equal(local.sinr, remote.sinr)
