@@ -5,6 +5,7 @@ works never hangs the run (its finalizer used to take the lock its own thread he
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import numpy as np
 
@@ -19,6 +20,12 @@ class _Buildings:
 
 class _Meta(np.ndarray):
     """A field's node grid that can carry a reference, so that evicting the field frees what it refers to."""
+
+
+def _field_referring_to(buildings: _Buildings) -> tuple[np.ndarray, np.ndarray]:
+    meta = np.zeros(5).view(_Meta)
+    meta.buildings = buildings
+    return meta, np.zeros(10)
 
 
 def _field(value: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -49,10 +56,8 @@ def test_building_data_freed_while_the_cache_evicts_does_not_hang():
     lock, and the buildings' finalizer runs right there, on the same thread."""
     cache = FieldCache(max_bytes=FIELD_BYTES)                # room for one field: each new one evicts the last
     buildings = _Buildings()
-    meta = np.zeros(5).view(_Meta)
-    meta.buildings = buildings
-    cache.get((id(buildings), 0), buildings, lambda: (meta, np.zeros(10)))
-    del buildings, meta
+    cache.get((id(buildings), 0), buildings, partial(_field_referring_to, buildings))
+    del buildings
     other = _Buildings()
     compute = _Counted(7.0)
     found = _in_thread(lambda: cache.get((id(other), 0), other, compute))
