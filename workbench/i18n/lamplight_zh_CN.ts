@@ -8004,8 +8004,8 @@ cost {amount}</source>
         <translation>运行已取消</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/tiles.py" line="240" />
-        <location filename="../../plugins/coverage/engine.py" line="161" />
+        <location filename="../../plugins/coverage/tiles.py" line="242" />
+        <location filename="../../plugins/coverage/engine.py" line="164" />
         <location filename="../../plugins/coverage/engine.py" line="126" />
         <source>the coverage run was cancelled</source>
         <translation>覆盖分析运行已取消</translation>
