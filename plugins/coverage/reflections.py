@@ -284,12 +284,13 @@ def reflection_paths(tx_x: float, tx_y: float, tx_h: float, rx_x: float, rx_y: f
         if pz > table[f, FTOP]:
             continue
         qx, qy = px + nx * 0.1 * hres, py + ny * 0.1 * hres
-        # both legs end at the wall point as the "receiver", whose own building the walk forgives
-        leg1, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, tx_x, tx_y, tx_h, qx, qy, pz)
-        if not leg1:
-            continue
+        # both legs end at the wall point as the "receiver", whose own building the walk forgives; the receiver's
+        # leg first: a shadowed receiver sees few of the walls its antenna lights, so it fails more often
         leg2, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, rx_x, rx_y, rx_z, qx, qy, pz)
         if not leg2:
+            continue
+        leg1, _, _ = trace(heights, blocks, factor, hx0, hy0, hres, tx_x, tx_y, tx_h, qx, qy, pz)
+        if not leg1:
             continue
         out[n, 0] = unfolded
         out[n, 1] = (a + b) / math.sqrt(unfolded * unfolded + dz * dz)
