@@ -17,26 +17,35 @@ import numpy as np
 
 
 class DroppedTokens:
-    """Ids of building data that went away, noted when it dies and acted on later, under the cache's own lock.
+    """The building data an owner's entries are keyed by (tuples whose first item is ``id(token)``), watched once
+    each, and the entries of those that went away dropped later, under the owner's own lock.
 
-    A finalizer runs in whichever thread drops the last reference, which may be a thread holding the cache's lock
+    A finalizer runs in whichever thread drops the last reference, which may be a thread holding the owner's lock
     (the cyclic garbage collector runs at any allocation, and evicting a field can release the last reference):
     a finalizer that took that lock would wait on its own thread for ever, and the coverage run with it. So the
-    finalizer only appends to a deque (safe from any thread, lock-free), and the cache drops the entries of the
-    ids noted before each lookup: a new object that reuses a dead one's id is never served its fields."""
+    finalizer only appends to a deque (safe from any thread, lock-free), and the owner drops the entries of the
+    ids noted before each lookup: a new object that reuses a dead one's id is never served its entries."""
 
     def __init__(self) -> None:
         self._ids: deque[int] = deque()
+        self._watched: set[int] = set()
 
     def watch(self, token: object) -> None:
-        weakref.finalize(token, self._ids.append, id(token))
+        """Note ``token``'s death from now on (call with the owner's lock held; once per token is enough)."""
+        if id(token) not in self._watched:
+            self._watched.add(id(token))
+            weakref.finalize(token, self._ids.append, id(token))
 
-    def take(self) -> set[int]:
-        """The ids noted since the last call (call with the cache's lock held)."""
-        taken = set()
+    def forget_in(self, entries: dict) -> list:
+        """Remove from ``entries`` those of the tokens that went away; the values removed (call with the owner's
+        lock held)."""
+        gone = set()
         while self._ids:
-            taken.add(self._ids.popleft())
-        return taken
+            gone.add(self._ids.popleft())
+        if not gone:
+            return []
+        self._watched -= gone
+        return [entries.pop(key) for key in [key for key in entries if key[0] in gone]]
 
 
 class FieldCache:
@@ -50,7 +59,6 @@ class FieldCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self._busy: dict[tuple, threading.Lock] = {}
-        self._watched: set[int] = set()
         self._dropped = DroppedTokens()
 
     def get(self, key: tuple, token: object, compute: Callable[[], tuple[np.ndarray, np.ndarray]],
@@ -58,7 +66,7 @@ class FieldCache:
         """The field of ``key``: (meta, flat values), computed by ``compute`` when not kept (``poll`` is called
         first: it raises to cancel the run)."""
         with self._lock:
-            self._forget_dropped()
+            self._bytes -= sum(values.nbytes for _, values in self._dropped.forget_in(self._fields))
             busy = self._busy.setdefault(key, threading.Lock())
         with busy:
             with self._lock:
@@ -76,23 +84,12 @@ class FieldCache:
 
     def _remember(self, key: tuple, token: object, found: tuple[np.ndarray, np.ndarray]) -> None:
         with self._lock:
-            if key[0] not in self._watched:
-                self._watched.add(key[0])
-                self._dropped.watch(token)
+            self._dropped.watch(token)
             self._fields[key] = found
             self.computed += 1
             self._bytes += found[1].nbytes
             while self._bytes > self.max_bytes and len(self._fields) > 1:
                 self._bytes -= self._fields.popitem(last=False)[1][1].nbytes
-
-    def _forget_dropped(self) -> None:
-        """Drop the fields of building data that went away (with the lock held)."""
-        gone = self._dropped.take()
-        if not gone:
-            return
-        self._watched -= gone
-        for key in [k for k in self._fields if k[0] in gone]:
-            self._bytes -= self._fields.pop(key)[1].nbytes
 
 
 __all__ = ["DroppedTokens", "FieldCache"]

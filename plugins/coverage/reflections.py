@@ -89,8 +89,7 @@ _CACHE: dict[tuple[int, float], Facades] = {}
 _CACHE_LOCK = threading.Lock()
 #: Lit facades per antenna (x, y, height, radius, receiver height) and facade table, shared by the tiles of a run.
 _LIT: dict[tuple[int, float, float, float, float, float], np.ndarray] = {}
-#: The facade tables _LIT holds entries of, and those that went away (see ``field_cache.DroppedTokens``).
-_LIT_WATCHED: set[int] = set()
+#: The facade tables _LIT holds entries of, whose entries go once they have gone (``field_cache.DroppedTokens``).
 _LIT_DROPPED = DroppedTokens()
 
 
@@ -121,29 +120,18 @@ def lit_by_antenna(tx: np.ndarray, walls: Facades, radius: float, rx_h: float, h
     for x, y, h in tx[:, :3]:
         key = (id(walls.table), float(x), float(y), float(h), float(radius), float(rx_h))
         with _CACHE_LOCK:
-            _forget_dropped()
+            _LIT_DROPPED.forget_in(_LIT)
             lit = _LIT.get(key)
         if lit is None:
             lit = lit_facades(float(x), float(y), float(h), float(radius), float(rx_h), walls.table, walls.start,
                               walls.items, walls.index, heights, ground, blocks, factor, hx0, hy0, hres)
             with _CACHE_LOCK:
-                if key[0] not in _LIT_WATCHED:
-                    _LIT_WATCHED.add(key[0])
-                    _LIT_DROPPED.watch(walls.table)
+                _LIT_DROPPED.watch(walls.table)
                 _LIT[key] = lit
         found.append(lit)
     start = np.zeros(len(found) + 1, np.int64)
     start[1:] = np.cumsum([lit.size for lit in found])
     return start, (np.concatenate(found) if found else np.zeros(0, np.int64)).astype(np.int64)
-
-
-def _forget_dropped() -> None:
-    """Drop the lit facades of facade tables that went away (with ``_CACHE_LOCK`` held)."""
-    gone = _LIT_DROPPED.take()
-    if gone:
-        _LIT_WATCHED.difference_update(gone)
-        for key in [k for k in _LIT if k[0] in gone]:
-            del _LIT[key]
 
 
 def _extract(obstruction: Obstruction, min_length_m: float) -> Facades:
