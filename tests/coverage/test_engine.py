@@ -14,6 +14,7 @@ from plugins.coverage import CoverageConfig, Obstruction, Transmitters, bounces
 from plugins.coverage.engine import compute_coverage
 from plugins.coverage.grid import Grid
 from plugins.coverage.pairs import rsrp_at_points
+from plugins.coverage.tiles import plan_tiles
 from tests.coverage.scenes import box_buildings, height_grid
 
 C = 299_792_458.0
@@ -88,6 +89,17 @@ def test_tiling_and_thread_count_do_not_change_the_result():
     np.testing.assert_array_equal(one.server, many.server)
     np.testing.assert_allclose(one.rsrp, many.rsrp, rtol=0, atol=1e-5)
     assert one.links == many.links
+
+
+def test_tiles_run_in_compact_runs_so_ray_fields_stay_cached():
+    # any 16 tiles in a row of the plan lie within a square of about 4 x 4 tiles on average (a Hilbert curve),
+    # so the ray fields of their common antennas are still cached; row by row they would span 16 to 22 columns
+    cells, config, obstruction, grid = _scene(5)
+    jobs = plan_tiles(grid, cells.table(config), obstruction, config.max_radius_m, tile_cells=4)
+    places = np.array([(job.row0 // 4, job.col0 // 4) for job in jobs])
+    assert len(places) == len({tuple(p) for p in places}) > 400   # 22 x 22 tiles, those no antenna reaches left out
+    spans = [np.ptp(places[k:k + 16], axis=0).max() + 1 for k in range(len(places) - 16)]
+    assert float(np.mean(spans)) < 8.0
 
 
 def _fields_computed() -> int:
