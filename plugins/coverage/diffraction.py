@@ -28,7 +28,18 @@ import math
 import numba
 import numpy as np
 
-from plugins.coverage.rays import CELL_M, bucketed, deposit, first_hit, reflect, walk_start, walk_step
+from plugins.coverage.rays import (
+    CELL_M,
+    bucketed,
+    can_reach,
+    deposit,
+    first_hit,
+    horizontal_factor,
+    link_table,
+    reflect,
+    walk_start,
+    walk_step,
+)
 from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, near_facades
 
 #: Rays the antenna launches to find the corners it lights (0.1° apart: a corner lit when a tube covers it).
@@ -160,6 +171,7 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
     gx0, gy0 = tx_x - 0.5 * n * CELL_M, tx_y + 0.5 * n * CELL_M
     b_start, b_items = bucketed(near, table, gx0, gy0, CELL_M, n)
     w_start, w_items = _wedge_buckets(wedges, gx0, gy0, CELL_M, n)
+    gains = link_table(tx, vertical_beamwidth, dz, travel)
     found = np.zeros((MAX_CORNERS, 8))
     count = 0
     dtheta = 2.0 * math.pi / rays
@@ -191,6 +203,7 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
         if phi_in >= wn * math.pi or l_w >= travel:
             continue  # lit from inside the building (a ray grazing the vertex from behind)
         dphi = wn * math.pi / fan
+        horizontal = horizontal_factor(tx, found[q, 6], found[q, 7])
         for r in range(fan):
             phi = (r + 0.5) * dphi
             c, s = math.cos(phi), math.sin(phi)
@@ -199,10 +212,11 @@ def field(tx: np.ndarray, fx0: float, fy0: float, fres: float, rows: int, cols: 
             px, py = vx + 0.01 * dx, vy + 0.01 * dy
             travelled, last = l_w, -1
             for _ in range(max_order - order):
+                if not can_reach(px, py, travel - travelled, fx0, fy0, fres, rows, cols):
+                    break
                 hit, f = first_hit(px, py, dx, dy, travel - travelled, last, table, gx0, gy0, CELL_M, n, b_start,
                                     b_items)
-                deposit(out, fx0, fy0, fres, px, py, dx, dy, hit, travelled, weight, tx, vertical_beamwidth,
-                         found[q, 6], found[q, 7], dz)
+                deposit(out, fx0, fy0, fres, px, py, dx, dy, hit, travelled, weight, gains, horizontal)
                 travelled += hit
                 if f < 0:
                     break

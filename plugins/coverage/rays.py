@@ -10,7 +10,7 @@ import math
 import numba
 import numpy as np
 
-from plugins.coverage.antenna import relative_gain_db
+from plugins.coverage.antenna import MAX_ATTENUATION_DB, relative_gain_db
 from plugins.coverage.pathloss import loss_from_coefficients
 from plugins.coverage.reflections import FNX, FNY, FX1, FX2, FY1, FY2, reflection_loss_db
 
@@ -19,6 +19,8 @@ CELL_M = 10.0
 #: Columns of the kernel's antenna row the field reads (x, y, elevation, azimuth, beamwidth, tilt, loss
 #: coefficients from ``LOSS``): kept in step with ``kernel.TX_*``.
 X, Y, H, AZIMUTH, BEAMWIDTH, TILT, LOSS = 0, 1, 2, 4, 5, 6, 7
+#: Spacing (m) of the unfolded lengths at which ``link_table`` samples a ray's path gain.
+TABLE_STEP_M = 0.25
 
 
 @numba.njit(cache=True, nogil=True)
@@ -111,25 +113,65 @@ def first_hit(px: float, py: float, dx: float, dy: float, length: float, last: i
 
 
 @numba.njit(cache=True, nogil=True)
+def link_table(tx: np.ndarray, vertical_beamwidth: float, dz: float, travel: float) -> np.ndarray:
+    """What a ray of antenna ``tx`` carries per unit of tube angle at unfolded length u, sampled every
+    ``TABLE_STEP_M`` from 0 to ``travel`` (receivers ``dz`` below the antenna): row 0 the LOS path gain with the
+    vertical pattern, row 1 with the pattern at its floor, both times u. The loss and the vertical pattern depend
+    on u alone, so a field evaluates them once per sample instead of once per node a ray crosses (three quarters
+    of its cost); linear interpolation is within 0.02 dB of the formulas from 5 m on (tested)."""
+    n = int(math.ceil(travel / TABLE_STEP_M)) + 2
+    out = np.empty((2, n))
+    for m in range(n):
+        u = m * TABLE_STEP_M
+        loss = loss_from_coefficients(tx[LOSS:], u, dz, True)
+        vertical = relative_gain_db(math.nan, tx[BEAMWIDTH], tx[TILT], vertical_beamwidth, 0.0, u, u, dz)
+        out[0, m] = 10.0 ** ((vertical - loss) / 10.0) * u
+        out[1, m] = 10.0 ** ((-MAX_ATTENUATION_DB - loss) / 10.0) * u
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def horizontal_factor(tx: np.ndarray, lx: float, ly: float) -> float:
+    """The horizontal pattern (linear) of antenna ``tx`` in the launch direction (lx, ly); 1 for an omni."""
+    if math.isnan(tx[AZIMUTH]):
+        return 1.0
+    return 10.0 ** (relative_gain_db(tx[AZIMUTH], tx[BEAMWIDTH], 0.0, math.inf, lx, ly, 1.0, 0.0) / 10.0)
+
+
+@numba.njit(cache=True, nogil=True)
 def deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay: float, dx: float, dy: float,
-             length: float, l0: float, weight: float, tx: np.ndarray, vertical_beamwidth: float, lx: float,
-             ly: float, dz: float) -> None:
+             length: float, l0: float, weight: float, table: np.ndarray, horizontal: float) -> None:
     """Add the ray-tube power of the segment from (ax, ay) along unit (dx, dy) over ``length`` metres to the
-    nodes it crosses; ``l0`` is the unfolded length at its start, ``weight`` Π|Γ|²·dθ, (lx, ly) the launch
-    direction (for the antenna gain)."""
+    nodes it crosses; ``l0`` is the unfolded length at its start, ``weight`` Π|Γ|²·dθ, ``table`` the antenna's
+    ``link_table`` and ``horizontal`` its ``horizontal_factor`` in the launch direction. The pattern is
+    A = max(A_H + A_V, -30 dB), i.e. the larger of the two rows of the table, the first times the horizontal."""
     rows, cols = out.shape
+    last = table.shape[1] - 2
     i, j, si, sj, tx_, ty_, tdx, tdy = walk_start(ax, ay, dx, dy, fx0, fy0, fres)
     t = 0.0
     while t < length:
         t_next = min(tx_, ty_, length)
         if 0 <= i < rows and 0 <= j < cols and t_next - t > 1e-6:  # not a rounding sliver past a wall
-            unfolded = l0 + 0.5 * (t + t_next)
-            loss = loss_from_coefficients(tx[LOSS:], unfolded, dz, True)
-            gain = relative_gain_db(tx[AZIMUTH], tx[BEAMWIDTH], tx[TILT], vertical_beamwidth, lx * unfolded,
-                                    ly * unfolded, unfolded, dz)
-            out[i, j] += 10.0 ** ((gain - loss) / 10.0) * weight * unfolded * (t_next - t) / (fres * fres)
+            at = (l0 + 0.5 * (t + t_next)) / TABLE_STEP_M
+            m = min(int(at), last)
+            f = at - m
+            gain = max(horizontal * (table[0, m] + f * (table[0, m + 1] - table[0, m])),
+                       table[1, m] + f * (table[1, m + 1] - table[1, m]))
+            out[i, j] += gain * weight * (t_next - t) / (fres * fres)
+        elif (i < 0 and si < 0) or (i >= rows and si > 0) or (j < 0 and sj < 0) or (j >= cols and sj > 0):
+            break  # left the nodes for good
         t = t_next
         i, j, tx_, ty_ = walk_step(i, j, si, sj, tx_, ty_, tdx, tdy)
+
+
+@numba.njit(cache=True, nogil=True)
+def can_reach(px: float, py: float, remaining: float, fx0: float, fy0: float, fres: float, rows: int, cols: int
+              ) -> bool:
+    """Whether a ray at (px, py) with ``remaining`` metres to travel can still reach the nodes (rows x cols of
+    ``fres`` from the top-left corner (fx0, fy0)): a ray that cannot deposits nothing more, however it turns."""
+    gap_x = max(fx0 - px, px - (fx0 + cols * fres), 0.0)
+    gap_y = max((fy0 - rows * fres) - py, py - fy0, 0.0)
+    return gap_x * gap_x + gap_y * gap_y <= remaining * remaining
 
 
 @numba.njit(cache=True, nogil=True)
@@ -141,4 +183,5 @@ def reflect(dx: float, dy: float, table: np.ndarray, f: int, eta_re: float, eta_
     return dx + 2.0 * cos_i * table[f, FNX], dy + 2.0 * cos_i * table[f, FNY], factor
 
 
-__all__ = ["CELL_M", "bucketed", "deposit", "first_hit", "reflect", "walk_start", "walk_step"]
+__all__ = ["CELL_M", "TABLE_STEP_M", "bucketed", "can_reach", "deposit", "first_hit", "horizontal_factor",
+           "link_table", "reflect", "walk_start", "walk_step"]
