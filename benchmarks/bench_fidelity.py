@@ -1,7 +1,7 @@
 """Benchmark: Lamplight's coverage against a ray tracer (Sionna RT) on the scenes shipped in the sionna-rt wheel.
 
     .venv/bin/python benchmarks/bench_fidelity.py [--scene NAME ...] [--quick] [--save] [--markdown]
-                                                  [--street-turns] [--no-multi-bounce] [--corner-diffraction]
+                                                  [--street-turns] [--no-multi-bounce] [--no-corner-diffraction]
 
 Per scene (buildings from the scene's meshes, 5 street-level transmitters, 3.5 GHz, 1.5 m receivers, 5 m grid;
 made and cached by benchmarks/fidelity/references.py) it runs Lamplight's coverage with the default settings and
@@ -181,12 +181,12 @@ def main() -> None:
                         help="coverage with Berg's street turns on (off by default)")
     parser.add_argument("--no-multi-bounce", action="store_true",
                         help="coverage without the multiple facade reflections (on by default)")
-    parser.add_argument("--corner-diffraction", action="store_true",
-                        help="coverage with the diffraction round building corners (off by default)")
+    parser.add_argument("--no-corner-diffraction", action="store_true",
+                        help="coverage without the diffraction round building corners (on by default)")
     args = parser.parse_args()
-    if args.save and (args.scene or args.street_turns or args.no_multi_bounce or args.corner_diffraction):
+    if args.save and (args.scene or args.street_turns or args.no_multi_bounce or args.no_corner_diffraction):
         parser.error("--save stores the figures of every scene with the default settings: leave out --scene, "
-                     "--street-turns, --no-multi-bounce and --corner-diffraction")
+                     "--street-turns, --no-multi-bounce and --no-corner-diffraction")
     if args.markdown:
         print(markdown(json.loads(LAST.read_text(encoding="utf-8"))))
         return
@@ -202,7 +202,7 @@ def main() -> None:
         return
     options = {**({"street_turns": True} if args.street_turns else {}),
                **({"multi_bounce": False} if args.no_multi_bounce else {}),
-               **({"corner_diffraction": True} if args.corner_diffraction else {})}
+               **({"corner_diffraction": False} if args.no_corner_diffraction else {})}
     scenes = {name: measure(name, args.quick, options) for name in names}
     result = {"measured": np.datetime64("now").astype(str) + " UTC", "lamplight": lamplight_commit(),
               "conditions": "Sionna RT re-run in this run" if not args.quick else

@@ -215,11 +215,10 @@ class CoverageRsrp(Algorithm):
                           help=self.tr("With facade reflections, also adds the paths that bounce off two to four "
                                        "facades along the street canyons (rays launched from antennas below the "
                                        "roofs) to outdoor cells out of sight.")),
-            BoolParameter("corner_diffraction", self.tr("Corner diffraction"), default=False, advanced=True,
+            BoolParameter("corner_diffraction", self.tr("Corner diffraction"), default=True, advanced=True,
                           help=self.tr("With multiple facade reflections, also adds the waves that bend round "
                                        "building corners (uniform theory of diffraction) to outdoor cells out of "
-                                       "sight; deep in a block, where no reflection reaches, they replace the "
-                                       "street-corner loss.")),
+                                       "sight; where no reflection reaches, they replace the street-corner loss.")),
             ChoiceParameter("indoor_loss", self.tr("Indoor (O2I) penetration loss"), default=PROFILE,
                             options=(PROFILE, *INDOOR_MODELS),
                             labels={PROFILE: self.tr("From the RF profile"), "none": self.tr("None"),

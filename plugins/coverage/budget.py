@@ -30,7 +30,8 @@ BYTES_PER_CELL = 48
 BYTES_PER_TILE_CELL = 64
 #: A float32 height cell, and the same again for the copy made while a raster is read or burnt.
 BYTES_PER_HEIGHT = 8
-#: Links (cell-transmitter pairs) a run may evaluate: about two hours on two cores at ~1.5 million a second.
+#: Links (cell-transmitter pairs) a run may evaluate: about six hours on two cores at the ~0.5 million a second of
+#: the sample with every NLOS term on (~1.5 million without them).
 MAX_LINKS = 10_000_000_000
 #: What to change, shown with every refusal.
 CHANGE = QT_TRANSLATE_NOOP("CoverageBudget", "use a coarser resolution, a smaller extent, a shorter maximum radius or "

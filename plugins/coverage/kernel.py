@@ -16,7 +16,7 @@ ITU-R P.1411's corner loss over its walking distance from the nearest line-of-si
 first-order facade reflections (``reflections``) add their power to outdoor NLOS receivers, in rasters and pairs
 alike (38.901's LOS median already holds a lit street's multipath); in rasters, so do the multiple reflections of
 each antenna's shoot-and-bounce field (``bounces``) and the corner diffraction (``diffraction``), which replaces
-P.1411's lower bound beyond the walk where no reflected path reaches a cell.
+the street-canyon loss (P.1411's, not a Berg path's) where no reflected path reaches a cell.
 """
 
 from __future__ import annotations
@@ -328,12 +328,12 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 dx, dy = x - tx_x, y - tx_y
                 rx_z = rx_h + cell_value(ground, hi, int(math.floor((x - hx0) / hres)))
                 corner_db = math.inf
-                past_walk = False  # beyond the walk with no Berg path: P.1411 gives only its lower bound
+                berg_path = False  # a street path of Berg's model holds (street_turns), not P.1411's median
                 if los_t[i, j] == 0 and not indoor_t[i, j] and margin > 0:
                     path_d, path_len = math.inf, math.inf
                     if has_turns:
                         path_d, path_len = node_path(turn_meta[k], turn_paths[turn_start[k]:turn_start[k + 1]], x, y)
-                    past_walk = s[i + margin, j + margin] == math.inf and path_d == math.inf
+                    berg_path = path_d < math.inf
                     corner_db = street_canyon_db(tx[k], s[i + margin, j + margin], d_c[i + margin, j + margin],
                                                  math.hypot(dx, dy), h_tx - rx_z, res, reach, terms, path_d,
                                                  path_len)
@@ -346,8 +346,9 @@ def tile_rsrp(x0: float, y0: float, res: float, rows: int, cols: int, tx: np.nda
                 if gains.shape[0] and los_t[i, j] == 0 and not indoor_t[i, j]:
                     bounced = node_gain(bounce_meta[k], gains, x, y, 0)
                     bent = node_gain(bounce_meta[k], gains, x, y, 1)
-                    if past_walk and reflected == 0 and bounced <= 0.0 and bent > 0.0:
-                        # no reflected path and no walk: the corner diffraction is the path, not P.1411's bound
+                    if not berg_path and reflected == 0 and bounced <= 0.0 and bent > 0.0:
+                        # no reflected path: the corner diffraction is the path; P.1411's loss is a median of
+                        # canyons whose reflections carry the power, too optimistic where none arrives
                         rsrp = field_dbm(tx[k], bent, math.hypot(dx, dy), h_tx - rx_z)
                     else:
                         rsrp = with_bounces(rsrp, tx[k], bounced + bent, math.hypot(dx, dy), h_tx - rx_z)

@@ -147,8 +147,8 @@ def _street_scene():
 
 def test_the_map_adds_power_only_to_outdoor_cells_out_of_sight_whatever_the_tiling():
     obstruction = _street_scene()
-    # the reflections alone (the corner diffraction option, off here, may replace P.1411's bound: test_diffraction)
-    config = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=250.0)
+    # the reflections alone (the corner diffraction, off here, may replace P.1411's loss: test_diffraction)
+    config = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=250.0, corner_diffraction=False)
     off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=250.0, multi_bounce=False)
     cells = Transmitters.from_arrays([-120.0, 90.0], [0.0, 0.0], [6.0, 8.0], config)
     grid = Grid.covering((-230.0, -150.0, 230.0, 150.0), 5.0)

@@ -1,7 +1,8 @@
 """Corner diffraction (``diffraction``): the UTD wedge coefficient against the exact Kouyoumjian-Pathak transition
 function (scipy's Fresnel integrals) and the shadow-boundary property (the diffracted wave is half the incident
 one there, -6 dB), the field behind one building against the diffracted power of its two lit corners worked out
-by hand, and on a map: beyond the walk, where no reflection reaches, the diffraction replaces P.1411's bound."""
+by hand, and on a map: where no reflection reaches, within the walk and beyond it, the diffraction replaces
+P.1411's loss."""
 
 from __future__ import annotations
 
@@ -95,10 +96,10 @@ def _yard_scene() -> Obstruction:
     return Obstruction(heights, -100.0, 300.0, 2.0)
 
 
-def test_beyond_the_walk_where_no_reflection_reaches_the_corner_diffraction_replaces_the_street_canyon_bound():
+def test_where_no_reflection_reaches_the_corner_diffraction_replaces_the_street_canyon_loss():
     obstruction = _yard_scene()
-    on = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0, corner_diffraction=True)
-    off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0)
+    on = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0)
+    off = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=400.0, corner_diffraction=False)
     cells = Transmitters.from_arrays([0.0], [0.0], [8.0], on)
     grid = Grid.covering((-95.0, -5.0, 495.0, 295.0), 5.0)
     with_it = compute_coverage(cells, on, obstruction, grid, workers=1).rsrp
@@ -110,7 +111,8 @@ def test_beyond_the_walk_where_no_reflection_reaches_the_corner_diffraction_repl
     change = np.where(served, with_it - without, 0.0)
     _, ys = grid.centres()
     added, replaced = np.nonzero(change > 0.5)[0], np.nonzero(change < -0.5)[0]
-    # round the corners it adds power; at the bend, more than the 120 m reach from the lit street (the side
-    # street is in sight up to y = 24 m) and with no reflected path, it replaces P.1411's lower bound with less
+    # round the corners it adds power; up the side street (in sight up to y = 24 m) and round the bend, where no
+    # reflected path arrives, it replaces P.1411's loss with less: within its 120 m walk and beyond it
     assert added.size and replaced.size
-    assert (ys[replaced] > 140.0).all()
+    assert (ys[replaced] > 24.0).all()
+    assert (ys[replaced] < 140.0).any() and (ys[replaced] > 140.0).any()

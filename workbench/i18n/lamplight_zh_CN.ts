@@ -1566,52 +1566,52 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>{bandwidth:g} MHz 不是 {scs} kHz 子载波间隔下的 {band} 信道带宽；请从 {choices} MHz 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="169" />
+        <location filename="../../plugins/coverage/config.py" line="168" />
         <source>unknown path-loss model '{model}'; choose one of {choices}</source>
         <translation>未知的路径损耗模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="173" />
+        <location filename="../../plugins/coverage/config.py" line="172" />
         <source>unknown model '{model}'; choose one of {choices}</source>
         <translation>未知的模型 '{model}'；请从 {choices} 中选择</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="177" />
+        <location filename="../../plugins/coverage/config.py" line="176" />
         <source>{frequency:g} MHz is outside 0.5-100 GHz, the range of the 3GPP TR 38.901 models; use model 'free_space'</source>
         <translation>{frequency:g} MHz 超出 0.5-100 GHz，即 3GPP TR 38.901 模型的适用范围；请使用模型 'free_space'</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="181" />
+        <location filename="../../plugins/coverage/config.py" line="180" />
         <source>{height:g} m is outside 1.5-22.5 m, the UE heights for which TR 38.901 UMi/UMa are valid (below 1.5 m the breakpoint distance collapses and line-of-sight loss is overstated)</source>
         <translation>{height:g} m 超出 1.5-22.5 m，即 TR 38.901 UMi/UMa 适用的终端高度（低于 1.5 m 时断点距离失效，视距损耗被高估）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="186" />
+        <location filename="../../plugins/coverage/config.py" line="185" />
         <source>{probability:g} is outside 0.5-1 (0.5 is the median, 0.9 a usual cell-edge design target)</source>
         <translation>{probability:g} 超出 0.5-1（0.5 为中值，0.9 为常用的小区边缘设计目标）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="190" />
+        <location filename="../../plugins/coverage/config.py" line="189" />
         <source>{reach:g} m is outside 0-{maximum:g} m (0 switches the street-corner term off)</source>
         <translation>{reach:g} m 超出 0-{maximum:g} m（0 表示关闭街角绕射项）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="194" />
+        <location filename="../../plugins/coverage/config.py" line="193" />
         <source>the load factor must lie in 0-1 and every σ be 0 dB or more</source>
         <translation>负载因子必须在 0-1 之间，且每个 σ 不小于 0 dB</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="205" />
+        <location filename="../../plugins/coverage/config.py" line="204" />
         <source>must be a positive number, got {value!r}</source>
         <translation>必须为正数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="211" />
+        <location filename="../../plugins/coverage/config.py" line="210" />
         <source>must be a finite number, got {value!r}</source>
         <translation>必须为有限数，实际为 {value!r}</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/config.py" line="214" />
+        <location filename="../../plugins/coverage/config.py" line="213" />
         <source>must be at most 360° (vertical_beamwidth_deg at most 180°)</source>
         <translation>不得超过 360°（vertical_beamwidth_deg 不得超过 180°）</translation>
     </message>
@@ -1800,38 +1800,38 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>为空：取项目的射频配置。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="307" />
+        <location filename="../../plugins/coverage/algorithm.py" line="306" />
         <source>{sites:,} of {features:,} sites, {cells:,} cells, grid {cols} x {rows} at {res:g} m, {rb} RB at {scs:g} kHz, noise {noise:.1f} dBm per RE</source>
         <translation>{features:,} 个站点中的 {sites:,} 个，{cells:,} 个小区，栅格 {cols} x {rows}（{res:g} m），{rb} 个 RB（{scs:g} kHz），噪声每 RE {noise:.1f} dBm</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="373" />
+        <location filename="../../plugins/coverage/algorithm.py" line="372" />
         <source>{links:,} links over {tiles} tiles in {seconds:.1f} s</source>
         <translation>{tiles} 个瓦片共 {links:,} 条链路，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="377" />
+        <location filename="../../plugins/coverage/algorithm.py" line="376" />
         <source>Coverage</source>
         <translation>覆盖范围</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="387" />
+        <location filename="../../plugins/coverage/algorithm.py" line="386" />
         <source>Best server</source>
         <translation>最优服务小区</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="430" />
+        <location filename="../../plugins/coverage/algorithm.py" line="429" />
         <source>is declared a DSM (ground included): give the terrain too, so that the ground can be told from what stands on it</source>
         <translation>被声明为 DSM（含地面）：请同时提供地形，以便区分地面与地面上的物体</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="476" />
-        <location filename="../../plugins/coverage/algorithm.py" line="465" />
+        <location filename="../../plugins/coverage/algorithm.py" line="475" />
+        <location filename="../../plugins/coverage/algorithm.py" line="464" />
         <source>links (cell-transmitter pairs)</source>
         <translation>条链路（单元-发射机对）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="523" />
+        <location filename="../../plugins/coverage/algorithm.py" line="522" />
         <source>is a terrain model (kind terrain) given as the height raster beside terrain '{name}'; give one terrain, and heights or a DSM as the height raster</source>
         <translation>是地形模型（图层类型 terrain），却作为高度栅格与地形“{name}”一起给出；请提供一个地形，并以高度或 DSM 作为高度栅格</translation>
     </message>
@@ -1947,7 +1947,7 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
         <translation>子载波间隔（kHz）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="225" />
+        <location filename="../../plugins/coverage/algorithm.py" line="224" />
         <location filename="../../plugins/coverage/algorithm.py" line="166" />
         <location filename="../../plugins/coverage/algorithm.py" line="150" />
         <source>From the RF profile</source>
@@ -2140,66 +2140,66 @@ exact（精确）在 HiGHS 上将最大覆盖选址问题作为混合整数线�
     </message>
     <message>
         <location filename="../../plugins/coverage/algorithm.py" line="219" />
-        <source>With multiple facade reflections, also adds the waves that bend round building corners (uniform theory of diffraction) to outdoor cells out of sight; deep in a block, where no reflection reaches, they replace the street-corner loss.</source>
-        <translation>开启建筑立面多次反射时，还为视线之外的室外栅格叠加绕过建筑转角的绕射波（一致性绕射理论）；在街区深处没有反射路径到达之处，以其取代街角损耗。</translation>
+        <source>With multiple facade reflections, also adds the waves that bend round building corners (uniform theory of diffraction) to outdoor cells out of sight; where no reflection reaches, they replace the street-corner loss.</source>
+        <translation>开启建筑立面多次反射时，还为视线之外的室外栅格叠加绕过建筑转角的绕射波（一致性绕射理论）；在没有反射路径到达之处，以其取代街角损耗。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="223" />
+        <location filename="../../plugins/coverage/algorithm.py" line="222" />
         <source>Indoor (O2I) penetration loss</source>
         <translation>室内 (O2I) 穿透损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="225" />
+        <location filename="../../plugins/coverage/algorithm.py" line="224" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="226" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <source>Low loss</source>
         <translation>低损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="226" />
+        <location filename="../../plugins/coverage/algorithm.py" line="225" />
         <source>High loss</source>
         <translation>高损耗</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="227" />
+        <location filename="../../plugins/coverage/algorithm.py" line="226" />
         <source>Urban mix of low and high loss</source>
         <translation>城区高低损耗混合</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="228" />
+        <location filename="../../plugins/coverage/algorithm.py" line="227" />
         <source>3GPP TR 38.901 low- or high-loss building model for cells inside buildings; mix: the mean of the two (an urban 50/50 mix, the profile's default).</source>
         <translation>3GPP TR 38.901 建筑物内单元的低损耗或高损耗模型；mix：两者的平均值（城市 50/50 混合，配置默认值）。</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="234" />
+        <location filename="../../plugins/coverage/algorithm.py" line="233" />
         <source>Best-server RSRP (dBm per resource element)</source>
         <translation>最优服务小区 RSRP（每资源粒子 dBm）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="235" />
+        <location filename="../../plugins/coverage/algorithm.py" line="234" />
         <source>Best-server cell index</source>
         <translation>最优服务小区编号</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="236" />
+        <location filename="../../plugins/coverage/algorithm.py" line="235" />
         <source>SINR (dB)</source>
         <translation>SINR（dB）</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="237" />
+        <location filename="../../plugins/coverage/algorithm.py" line="236" />
         <source>Area served above the threshold, per cell</source>
         <translation>各小区门限以上服务的面积</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="238" />
+        <location filename="../../plugins/coverage/algorithm.py" line="237" />
         <source>Shares covered</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/algorithm.py" line="239" />
+        <location filename="../../plugins/coverage/algorithm.py" line="238" />
         <source>Demand served per site</source>
         <translation>各站点服务的需求</translation>
     </message>
@@ -8004,7 +8004,7 @@ cost {amount}</source>
         <translation>运行已取消</translation>
     </message>
     <message>
-        <location filename="../../plugins/coverage/tiles.py" line="242" />
+        <location filename="../../plugins/coverage/tiles.py" line="265" />
         <location filename="../../plugins/coverage/engine.py" line="164" />
         <location filename="../../plugins/coverage/engine.py" line="126" />
         <source>the coverage run was cancelled</source>
