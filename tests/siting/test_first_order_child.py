@@ -178,11 +178,16 @@ options = {"solver": "pdlp", "presolve": "off", "pdlp_optimality_tolerance": 1e-
 threading.Thread(target=run_lp_in_child, args=(model, options, 120.0, Feedback()), daemon=True).start()
 me = psutil.Process()
 waited = time.monotonic()
-while not me.children():
+line = []
+while not line or line[-1] != str(me.pid):   # forked but not yet exec'd, a child still shows this command line
     assert time.monotonic() - waited < 120, "the solver child never started"
     time.sleep(0.05)
-child = me.children()[0]
-print(json.dumps({"child": child.pid, "folder": child.cmdline()[-2]}), flush=True)
+    kids = me.children()
+    try:
+        line = kids[0].cmdline() if kids else []
+    except psutil.Error:
+        line = []
+print(json.dumps({"child": kids[0].pid, "folder": line[-2]}), flush=True)
 time.sleep(600)
 """
 
