@@ -155,8 +155,12 @@ def _run_distributed(jobs: list[TileJob], obstruction: Obstruction, settings: Li
         shared_heights = client.scatter(obstruction.heights, broadcast=True)
         shared_ground = client.scatter(obstruction.ground, broadcast=True)
         shared_settings = client.scatter(settings, broadcast=True)
+        # each worker starts on its own stretch of the tiles' Hilbert curve, so the antennas of a stretch have
+        # their ray fields computed (and cached) on one worker; the scheduler may still move a tile to balance
+        homes = sorted(client.scheduler_info()["workers"])
         futures = [client.submit(compute_tile, job, shared_heights, shared_settings, None, shared_ground,
-                                 key=f"coverage-tile-{run_id}-{k}") for k, job in enumerate(jobs)]
+                                 key=f"coverage-tile-{run_id}-{k}", workers=[homes[k * len(homes) // len(jobs)]],
+                                 allow_other_workers=True) for k, job in enumerate(jobs)]
         pending = list(futures)
         try:
             while pending:  # Cancel is asked every CANCEL_POLL_S while tiles run, not only when one ends
