@@ -506,8 +506,9 @@ class CoverageRsrp(Algorithm):
         if _streams(params, grid, config):  # one block's heights at a time (and its ground with terrain)
             block = BLOCK_TILES * TILE_CELLS * grid.res + 2 * (float(plan.radius_m.max()) + radius + EDGE_M)
             obstruction = min(obstruction, (2 if terrain is not None else 1) * int(block / res + 4) ** 2)
+        fields = (1 + int(config.corner_diffraction)) if config.reflections and config.multi_bounce else 0
         need = coverage_need(cells.x, cells.y, grid, radius, TX_COLUMNS, obstruction_cells=obstruction,
-                             window_cells=window, workers=workers)
+                             window_cells=window, workers=workers, ray_fields=fields)
         return replace(need, work=need.work + far_links(cells, grid, plan.radius_m, radius))
 
 

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from layers.i18n import QT_TRANSLATE_NOOP, translate
+from plugins.coverage import bounces
 from plugins.coverage.grid import Grid
 from plugins.coverage.tiles import TILE_CELLS
 from plugins.resources import Need, count_text
@@ -55,11 +56,14 @@ def reach_counts(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float
 
 
 def coverage_need(x: np.ndarray, y: np.ndarray, grid: Grid, radius_m: float, table_columns: int, *,
-                  obstruction_cells: int, window_cells: int, workers: int, tile_cells: int = TILE_CELLS) -> Need:
+                  obstruction_cells: int, window_cells: int, workers: int, tile_cells: int = TILE_CELLS,
+                  ray_fields: int = 0) -> Need:
     """Peak bytes and links of ``compute_coverage`` plus the outputs, for transmitters at ``x, y``.
 
     ``obstruction_cells`` is the size of the height grid the run will build or read, ``window_cells`` the part
-    of it one tile's rays may cross (each running worker copies that window).
+    of it one tile's rays may cross (each running worker copies that window), ``ray_fields`` the ray fields kept
+    per antenna (``bounces``: multiple reflections, corner diffraction), held in a cache of at most
+    ``bounces.CACHE_BYTES``.
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     cells = grid.rows * grid.cols
@@ -71,11 +75,22 @@ def coverage_need(x: np.ndarray, y: np.ndarray, grid: Grid, radius_m: float, tab
              + tile_pairs * (table_columns * 8 + 4) + tiles * 1_000
              + x.size * table_columns * 8 * 3
              + obstruction_cells * BYTES_PER_HEIGHT
-             + threads * (tile_cells * tile_cells * BYTES_PER_TILE_CELL + window_cells * 4 * 2))
+             + threads * (tile_cells * tile_cells * BYTES_PER_TILE_CELL + window_cells * 4 * 2)
+             + field_cache_bytes(x.size, radius_m, grid.res, ray_fields))
     what = translate("CoverageBudget", "{transmitters:,} transmitters x {cells} cells at {res:g} m within "
                                        "{radius:,.0f} m").format(transmitters=x.size, cells=count_text(cells),
                                                                  res=grid.res, radius=radius_m)
     return Need(bytes=total, work=links, what=what, change=translate("CoverageBudget", CHANGE))
+
+
+def field_cache_bytes(antennas: int, radius_m: float, res: float, fields: int) -> int:
+    """The most the ray-field cache holds: ``fields`` int16 fields per antenna on its nodes (whole cells at
+    least ``bounces.MIN_NODE_M`` apart over its disc), up to the cache's budget."""
+    if fields <= 0 or antennas <= 0:
+        return 0
+    node = math.ceil(bounces.MIN_NODE_M / res - 1e-9) * res
+    side = 2 * math.ceil(min(radius_m, bounces.MAX_RADIUS_M) / node) + 1
+    return int(min(bounces.CACHE_BYTES, antennas * fields * side * side * 2))
 
 
 def height_cells(bounds: tuple[float, float, float, float] | None, res: float) -> int:
@@ -91,4 +106,4 @@ def clip(a: tuple[float, float, float, float], b: tuple[float, float, float, flo
     return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
-__all__ = ["MAX_LINKS", "clip", "coverage_need", "height_cells", "reach_counts"]
+__all__ = ["MAX_LINKS", "clip", "coverage_need", "field_cache_bytes", "height_cells", "reach_counts"]

@@ -155,3 +155,24 @@ def test_a_million_transmitters_are_refused_before_any_set_up(monkeypatch):
     with pytest.raises(AlgorithmError, match=r"20 billion links \(cell-transmitter pairs\) for 1,000,000 transmitters"):
         run_algorithm("coverage.rsrp", {"transmitters": poles, "max_radius": 400}, Context(workers=1))
     assert not reached
+
+
+def test_the_ray_field_estimate_bounds_the_fields_a_run_keeps():
+    # the fields bounces.fields_of returns for antennas on a street grid: what the cache keeps of them
+    from plugins.coverage import bounces
+    from plugins.coverage.budget import field_cache_bytes
+    from plugins.coverage.reflections import facades_of, permittivity
+
+    heights = np.zeros((200, 200), np.float32)
+    heights[20:90, 20:90] = heights[110:180, 110:180] = 15.0          # two blocks on a 2 m grid from (0, 400)
+    obstruction = Obstruction(heights, 0.0, 400.0, 2.0)
+    config = CoverageConfig(model="umi", eirp_dbm=43.0, max_radius_m=150.0)
+    cells = Transmitters.from_arrays([100.0, 210.0, 300.0], [200.0, 190.0, 90.0], 8.0, config)
+    table = cells.table(config)
+    _, _, gains = bounces.fields_of(table, table, facades_of(obstruction, bounces.MIN_FACADE_M), 150.0, 1.5,
+                                    0.0, 400.0, 5.0, 65.0, permittivity(3.5), np.zeros((0, 0), np.float32),
+                                    0.0, 400.0, 2.0, None, 3.5)
+    estimate = field_cache_bytes(3, 150.0, 5.0, 2)
+    assert gains.nbytes <= estimate <= 1.05 * gains.nbytes
+    assert field_cache_bytes(3, 150.0, 5.0, 1) == estimate // 2 and field_cache_bytes(3, 150.0, 5.0, 0) == 0
+    assert field_cache_bytes(10**6, 400.0, 5.0, 2) == bounces.CACHE_BYTES
