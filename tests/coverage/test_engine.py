@@ -92,8 +92,8 @@ def test_tiling_and_thread_count_do_not_change_the_result():
 
 
 def test_tiles_run_in_compact_runs_so_ray_fields_stay_cached():
-    # any 16 tiles in a row of the plan lie within a square of about 4 x 4 tiles on average (a Hilbert curve),
-    # so the ray fields of their common antennas are still cached; row by row they would span 16 to 22 columns
+    # any 16 tiles in a row of the plan span about 6 tiles on average (a Hilbert curve; row by row about 19 of
+    # the 22 columns), so the ray fields of their common antennas are still cached
     cells, config, obstruction, grid = _scene(5)
     jobs = plan_tiles(grid, cells.table(config), obstruction, config.max_radius_m, tile_cells=4)
     places = np.array([(job.row0 // 4, job.col0 // 4) for job in jobs])
