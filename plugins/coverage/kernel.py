@@ -460,7 +460,7 @@ def _drop_stale_caches() -> None:
                        for module in (antenna, bounces, corner, diffraction, los, pathloss, rays, reflections, turns))
     digest = hashlib.sha256(sources + Path(__file__).read_bytes()).hexdigest()
     # the per-antenna fields compile in the path loss, the antenna pattern, the Fresnel loss and the LOS walk too
-    fields = (bounces.field, rays.deposit, rays.first_hit, rays.reflect,
+    fields = (bounces.field, rays.deposit, rays.first_hit, rays.reflect, rays.link_table, rays.horizontal_factor,
               diffraction.field, diffraction._lit_corners, diffraction.wedge_power, turns.field)
     for dispatcher in (budget_dbm, field_dbm, with_bounces, with_reflections, link_rsrp_dbm, antenna_walls,
                        corner_field, street_canyon_db, tile_rsrp, tile_far_power, pairs_rsrp, *fields):
