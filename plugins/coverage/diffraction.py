@@ -35,6 +35,7 @@ from plugins.coverage.rays import (
     deposit,
     first_hit,
     horizontal_factor,
+    left_for_good,
     link_table,
     reflect,
     walk_start,
@@ -148,7 +149,7 @@ def _lit_corners(px: float, py: float, dx: float, dy: float, length: float, l0: 
                     found[count, 0], found[count, 1], found[count, 2], found[count, 3] = w, l0 + along, dx, dy
                     found[count, 4], found[count, 5], found[count, 6], found[count, 7] = weight, order, lx, ly
                     count += 1
-        elif (i < 0 and si < 0) or (i >= n and si > 0) or (j < 0 and sj < 0) or (j >= n and sj > 0):
+        elif left_for_good(i, j, si, sj, n, n):
             break
         t = min(tx, ty)
         i, j, tx, ty = walk_step(i, j, si, sj, tx, ty, tdx, tdy)

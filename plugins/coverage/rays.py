@@ -77,6 +77,13 @@ def walk_step(i: int, j: int, si: int, sj: int, tx: float, ty: float, tdx: float
 
 
 @numba.njit(cache=True, nogil=True)
+def left_for_good(i: int, j: int, si: int, sj: int, rows: int, cols: int) -> bool:
+    """Whether a walk at cell (i, j) of a rows x cols grid, stepping by (si, sj), is outside it and moving away:
+    it never comes back."""
+    return (i < 0 and si < 0) or (i >= rows and si > 0) or (j < 0 and sj < 0) or (j >= cols and sj > 0)
+
+
+@numba.njit(cache=True, nogil=True)
 def first_hit(px: float, py: float, dx: float, dy: float, length: float, last: int, table: np.ndarray,
                gx0: float, gy0: float, size: float, n: int, start: np.ndarray, items: np.ndarray
                ) -> tuple[float, int]:
@@ -105,8 +112,8 @@ def first_hit(px: float, py: float, dx: float, dy: float, length: float, last: i
                 u = (wx * dy - wy * dx) / den
                 if 1e-9 < hit < best_t and 0.0 <= u <= 1.0:
                     best_t, best = hit, f
-        elif (i < 0 and si < 0) or (i >= n and si > 0) or (j < 0 and sj < 0) or (j >= n and sj > 0):
-            break  # left the grid for good
+        elif left_for_good(i, j, si, sj, n, n):
+            break
         t = min(tx, ty)
         i, j, tx, ty = walk_step(i, j, si, sj, tx, ty, tdx, tdy)
     return best_t, best
@@ -158,8 +165,8 @@ def deposit(out: np.ndarray, fx0: float, fy0: float, fres: float, ax: float, ay:
             gain = max(horizontal * (table[0, m] + f * (table[0, m + 1] - table[0, m])),
                        table[1, m] + f * (table[1, m + 1] - table[1, m]))
             out[i, j] += gain * weight * (t_next - t) / (fres * fres)
-        elif (i < 0 and si < 0) or (i >= rows and si > 0) or (j < 0 and sj < 0) or (j >= cols and sj > 0):
-            break  # left the nodes for good
+        elif left_for_good(i, j, si, sj, rows, cols):
+            break
         t = t_next
         i, j, tx_, ty_ = walk_step(i, j, si, sj, tx_, ty_, tdx, tdy)
 
@@ -184,4 +191,4 @@ def reflect(dx: float, dy: float, table: np.ndarray, f: int, eta_re: float, eta_
 
 
 __all__ = ["CELL_M", "TABLE_STEP_M", "bucketed", "can_reach", "deposit", "first_hit", "horizontal_factor",
-           "link_table", "reflect", "walk_start", "walk_step"]
+           "left_for_good", "link_table", "reflect", "walk_start", "walk_step"]
